@@ -1,0 +1,17 @@
+import { isSupernodeError } from "@supernode/core";
+
+/**
+ * Prints a failure and returns the exit code: 1 for input errors (one paragraph, no stack),
+ * 2 for internal errors (a bug: the stack helps whoever reports it).
+ */
+export function reportFailure(error: unknown): number {
+  if (isSupernodeError(error)) {
+    process.stderr.write(`supernode: ${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof Error && error.name === "CommanderError") return 1;
+  process.stderr.write(
+    `supernode: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 2;
+}

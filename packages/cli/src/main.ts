@@ -1,0 +1,26 @@
+/**
+ * The `supernode` command. Each subcommand lives in `commands/<name>.ts` and exports
+ * `register(program)`. Errors from input (SupernodeError) print as one paragraph with exit code 1;
+ * anything else is a bug and prints its stack with exit code 2.
+ */
+import { Command } from "commander";
+import { reportFailure } from "./fail.ts";
+
+const program = new Command();
+program
+  .name("supernode")
+  .description(
+    "Simulator and capacity planner for AI supernodes: CloudMatrix384, GB200 NVL72, HGX servers and clusters.",
+  )
+  .version("0.1.0")
+  .showHelpAfterError("(run with --help for usage)")
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [];
+for (const module of commandModules) module.register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = reportFailure(error);
+}

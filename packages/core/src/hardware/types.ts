@@ -1,0 +1,170 @@
+/**
+ * The resolved, in-memory hardware model: chips, nodes, systems and clusters, in SI units, every
+ * value with its source. Produced by the catalog loader from the YAML data files (file units are
+ * converted once there); read-only and fully defaulted, so later layers never re-validate.
+ */
+import type { Sourced } from "../catalog/sourced.ts";
+
+/** Numeric formats with a tensor-engine peak. `int8` peaks are integer ops/s, counted as FLOP/s. */
+export type Dtype = "fp32" | "tf32" | "bf16" | "fp16" | "fp8" | "int8" | "fp4";
+export const DTYPES: readonly Dtype[] = ["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"];
+
+/** Bytes per element of each format (fp4 is half a byte; scale overheads are counted by the model layer). */
+export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = {
+  fp32: 4,
+  tf32: 4,
+  bf16: 2,
+  fp16: 2,
+  fp8: 1,
+  int8: 1,
+  fp4: 0.5,
+};
+
+export type ChipKind = "accelerator" | "cpu";
+
+/** Where a definition came from: built into the catalog, or a user's file (with the path). */
+export interface Origin {
+  readonly kind: "builtin" | "user";
+  readonly file: string;
+  /** The id this definition extends, if any. */
+  readonly extends?: string;
+}
+
+export interface MemorySpec {
+  /** e.g. "HBM3e", "LPDDR5X", "DDR5". */
+  readonly technology: string;
+  readonly capacityBytes: Sourced<number>;
+  readonly bandwidthBytesPerS: Sourced<number>;
+}
+
+export interface ChipLinkSpec {
+  /** Per direction, whole package. */
+  readonly bandwidthBytesPerSPerDirection: Sourced<number>;
+  /** Number of physical links (NVLink links, UB transceivers) per package, if known. */
+  readonly links?: Sourced<number>;
+  /** Protocol / generation label, e.g. "NVLink 5", "UB", "RoCE 400GbE". */
+  readonly technology: string;
+}
+
+export interface Chip {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  readonly kind: ChipKind;
+  readonly origin: Origin;
+  /** Compute dies per package (the 910C has 2; most GPUs 1; B200 has 2 but is one device). */
+  readonly dies: Sourced<number>;
+  /** Whether each die is a separately addressed device (true for the 910C: ranks are dies). */
+  readonly diesAreDevices: boolean;
+  /** Dense peak per format for the whole package. Absent means the chip has no such format. */
+  readonly peakFlopsPerS: Readonly<Partial<Record<Dtype, Sourced<number>>>>;
+  readonly memory: MemorySpec;
+  readonly scaleUp?: ChipLinkSpec;
+  readonly scaleOut?: ChipLinkSpec;
+  /** Die-to-die link inside the package, per direction. */
+  readonly dieToDie?: ChipLinkSpec;
+  /** Thermal design power of the package (accelerators) or socket (CPUs). */
+  readonly tdpW?: Sourced<number>;
+  /** CPU cores (CPUs only). */
+  readonly cores?: Sourced<number>;
+  /** Other SKUs of the same chip, for `show`. */
+  readonly notes?: readonly string[];
+}
+
+/** What one node (a server board or tray) holds. */
+export interface NodeSpec {
+  readonly accelerator: { readonly chip: Chip; readonly count: number };
+  readonly cpu?: { readonly chip: Chip; readonly count: number };
+  /** CPU-attached DRAM per node (the pool CloudMatrix's EMS uses). */
+  readonly dramBytes?: Sourced<number>;
+}
+
+/**
+ * The scale-up fabric of one system.
+ * - `two-tier-clos`: CloudMatrix384's UB: L1 switch chips on each node (one per plane), L2
+ *   switch chips per plane, every link `linkBandwidth` per direction, endpoints per die.
+ * - `single-tier-switch`: NVLink switch domain (NVL72, HGX NVSwitch): every accelerator has one
+ *   or more links to each of `switchChips` switches.
+ */
+export type ScaleUpFabric =
+  | {
+      readonly kind: "two-tier-clos";
+      readonly technology: string;
+      readonly planes: Sourced<number>;
+      readonly l1SwitchesPerNode: Sourced<number>;
+      readonly l2SwitchesPerPlane: Sourced<number>;
+      readonly l2SwitchPorts: Sourced<number>;
+      readonly l1UplinksPerSwitch: Sourced<number>;
+      readonly linkBandwidthBytesPerS: Sourced<number>;
+      readonly hopLatencyS: Sourced<number>;
+      /** Per CPU socket, per direction. */
+      readonly cpuBandwidthBytesPerS?: Sourced<number>;
+    }
+  | {
+      readonly kind: "single-tier-switch";
+      readonly technology: string;
+      readonly switchChips: Sourced<number>;
+      /** Links from each accelerator to each switch chip. */
+      readonly linksPerSwitchPerChip: Sourced<number>;
+      readonly linkBandwidthBytesPerS: Sourced<number>;
+      readonly hopLatencyS: Sourced<number>;
+      /** Whether the switches reduce in-network (NVLink SHARP / NVLS). */
+      readonly inSwitchReduction: boolean;
+    };
+
+export interface ScaleOutSpec {
+  readonly technology: string;
+  /** NIC line rate per accelerator, per direction. */
+  readonly bandwidthBytesPerSPerChip: Sourced<number>;
+  readonly nicsPerNode: Sourced<number>;
+}
+
+export interface RackSpec {
+  readonly compute: Sourced<number>;
+  /** Racks holding only fabric (CloudMatrix384's 4 bus racks; NVL72 has none). */
+  readonly network: Sourced<number>;
+}
+
+export interface PowerSpec {
+  /** The figure used for per-watt ratios. */
+  readonly usedW: Sourced<number>;
+  /** Which of the figures below `usedW` is. */
+  readonly basis: "estimate" | "nameplate" | "nominal";
+  readonly estimateW?: Sourced<number>;
+  readonly nameplateMaxW?: Sourced<number>;
+}
+
+export interface System {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  readonly origin: Origin;
+  readonly nodes: Sourced<number>;
+  readonly node: NodeSpec;
+  readonly scaleUp: ScaleUpFabric;
+  readonly scaleOut: ScaleOutSpec;
+  /** Front-end / VPC network per node, per direction (CloudMatrix384's Qingtian plane). */
+  readonly vpcBandwidthBytesPerSPerNode?: Sourced<number>;
+  readonly racks?: RackSpec;
+  readonly power: PowerSpec;
+}
+
+/** Scale-out fabric joining N systems (specification only; its network model is in `network`). */
+export interface ClusterFabric {
+  readonly kind: "fat-tree";
+  readonly technology: "infiniband" | "roce";
+  readonly tiers: number;
+  readonly railOptimized: boolean;
+  /** Downlink : uplink bandwidth at the leaves (1 = non-blocking). */
+  readonly oversubscription: number;
+  readonly switchRadix: number;
+  readonly linkBandwidthBytesPerS: Sourced<number>;
+  readonly hopLatencyS: Sourced<number>;
+}
+
+export interface Cluster {
+  readonly id: string;
+  readonly system: System;
+  readonly systems: number;
+  readonly fabric: ClusterFabric;
+}

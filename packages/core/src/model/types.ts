@@ -1,0 +1,99 @@
+/**
+ * A transformer as the simulator sees it: its architecture (parsed once from a Hugging Face
+ * `config.json`, fully defaulted) and the operators one layer runs per phase.
+ */
+import type { Dtype } from "../hardware/types.ts";
+
+export type ModelFamily = "llama" | "qwen2" | "qwen3" | "qwen3_moe" | "mixtral" | "deepseek_v3";
+
+export type AttentionSpec =
+  | {
+      /** Multi-head (numKvHeads === numHeads) or grouped-query attention. */
+      readonly kind: "gqa";
+      readonly numHeads: number;
+      readonly numKvHeads: number;
+      readonly headDim: number;
+    }
+  | {
+      /** DeepSeek multi-head latent attention. */
+      readonly kind: "mla";
+      readonly numHeads: number;
+      /** null when queries are not low-rank compressed (DeepSeek-V2-Lite style). */
+      readonly qLoraRank: number | null;
+      readonly kvLoraRank: number;
+      readonly qkNopeHeadDim: number;
+      readonly qkRopeHeadDim: number;
+      readonly vHeadDim: number;
+    };
+
+export interface MoeSpec {
+  readonly numRoutedExperts: number;
+  readonly numSharedExperts: number;
+  readonly topK: number;
+  /** Intermediate size of one routed expert. */
+  readonly expertIntermediateSize: number;
+  /** Intermediate size of one shared expert (usually equal to the routed one). */
+  readonly sharedExpertIntermediateSize: number;
+  /** Leading layers that use the dense FFN instead of MoE (`first_k_dense_replace`). */
+  readonly firstKDenseLayers: number;
+  /** Every `layerFrequency`-th layer is MoE (after the dense prefix); 1 for all. */
+  readonly layerFrequency: number;
+  /** Expert groups and how many a token may use (DeepSeek node-limited routing); 1/1 if none. */
+  readonly numExpertGroups: number;
+  readonly topKGroups: number;
+}
+
+export interface ModelArchitecture {
+  readonly id: string;
+  readonly name: string;
+  readonly family: ModelFamily;
+  /** Where the config came from (zoo source URL, or the user's file path). */
+  readonly source: string;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly vocabSize: number;
+  readonly tiedEmbeddings: boolean;
+  readonly attention: AttentionSpec;
+  /** Intermediate size of the dense FFN (SwiGLU: gate, up, down). */
+  readonly denseIntermediateSize: number;
+  readonly moe?: MoeSpec;
+  /** Multi-token-prediction modules (`num_nextn_predict_layers`). */
+  readonly mtpModules: number;
+  readonly maxPositionEmbeddings: number;
+  /** Checkpoint dtype as published (e.g. fp8 for DeepSeek-V3, bf16 for Llama). */
+  readonly nativeDtype: Dtype;
+}
+
+/** Operator classes with separate efficiency curves in `perf`. */
+export type OperatorClass =
+  | "gemm" // dense matmul (projections, dense FFN, shared experts, lm head)
+  | "grouped-gemm" // routed experts: one GEMM per expert, variable tokens per expert
+  | "attention-prefill" // attention core over new tokens + context (flash-attention style)
+  | "attention-decode" // attention core of one new token per request over its KV cache
+  | "vector" // norms, activations, rotary, softmax of the router, quantization
+  | "embedding"; // gather of embedding rows
+
+export interface OperatorShape {
+  /** Rows (tokens), columns (output features), reduction dim, and groups (experts) for GEMMs. */
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly groups?: number;
+}
+
+/** One operator instance in one layer for one phase, for the whole batch on one rank. */
+export interface Operator {
+  /** Stable name, e.g. `attn.q_a_proj`, `moe.experts`, `mla.absorbed_attention`. */
+  readonly name: string;
+  readonly class: OperatorClass;
+  /** Format the math runs in (GEMM inputs). */
+  readonly dtype: Dtype;
+  readonly flops: number;
+  readonly bytesRead: { readonly weights: number; readonly activations: number; readonly kvCache: number };
+  readonly bytesWritten: { readonly activations: number; readonly kvCache: number };
+  readonly shape?: OperatorShape;
+  /** Kernel launches this operator costs (fused operators are 1). */
+  readonly kernels: number;
+}
+
+export type Phase = "prefill" | "decode" | "train-forward" | "train-backward";
