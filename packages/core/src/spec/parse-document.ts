@@ -1,0 +1,97 @@
+/**
+ * Parsing of every user-facing document (YAML or JSON: hardware files, model configs, scenarios).
+ * Syntax errors and schema violations become a `SupernodeError` that names the file, line, column
+ * and field path, and says what was expected. Documents are parsed once at the edge; the result is
+ * the schema's output type (read-only, defaults applied).
+ */
+import { type Document, isMap, isSeq, LineCounter, parseDocument as parseYaml } from "yaml";
+import type { z } from "zod";
+import { SupernodeError } from "./errors.ts";
+
+/** A parsed YAML/JSON document that can map a field path back to its line and column. */
+export interface SourceDocument {
+  readonly fileName: string;
+  readonly data: unknown;
+  /** 1-based line and column of the value at `path`, or of its nearest existing ancestor. */
+  locate(path: ReadonlyArray<PropertyKey>): { line: number; column: number } | undefined;
+}
+
+/**
+ * Parses YAML (or JSON, which is YAML) text.
+ * @example const doc = readSourceDocument("gpu: h100\n", "scenario.yaml"); doc.data // { gpu: "h100" }
+ */
+export function readSourceDocument(text: string, fileName: string): SourceDocument {
+  const lineCounter = new LineCounter();
+  const document: Document = parseYaml(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = document.errors[0];
+  if (first !== undefined) {
+    const pos = lineCounter.linePos(first.pos[0]);
+    const reason = first.message.split("\n")[0] ?? first.message;
+    throw new SupernodeError("syntax", `YAML/JSON syntax error: ${reason}`, {
+      file: fileName,
+      line: pos.line,
+      column: pos.col,
+    });
+  }
+  return {
+    fileName,
+    data: document.toJS({ maxAliasCount: 1000 }),
+    locate(path) {
+      let node: unknown = document.contents;
+      let best: { line: number; column: number } | undefined = positionOf(node, lineCounter);
+      for (const key of path) {
+        if (isMap(node)) node = node.items.find((pair) => keyMatches(pair.key, key))?.value;
+        else if (isSeq(node) && typeof key === "number") node = node.items[key];
+        else break;
+        const pos = positionOf(node, lineCounter);
+        if (pos === undefined) break;
+        best = pos;
+      }
+      return best;
+    },
+  };
+}
+
+function keyMatches(key: unknown, wanted: PropertyKey): boolean {
+  const value =
+    key !== null && typeof key === "object" && "value" in key ? (key as { value: unknown }).value : key;
+  return String(value) === String(wanted);
+}
+
+function positionOf(node: unknown, lineCounter: LineCounter): { line: number; column: number } | undefined {
+  if (node === null || typeof node !== "object" || !("range" in node)) return undefined;
+  const range = (node as { range?: [number, number, number] | null }).range;
+  if (!range) return undefined;
+  const pos = lineCounter.linePos(range[0]);
+  return { line: pos.line, column: pos.col };
+}
+
+/**
+ * Validates a parsed document against a zod schema, turning the first issue into a
+ * `SupernodeError` at the offending field.
+ * @example const chip = validateDocument(readSourceDocument(text, "chip.yaml"), chipFileSchema);
+ */
+export function validateDocument<S extends z.ZodType>(doc: SourceDocument, schema: S): z.output<S> {
+  const result = schema.safeParse(doc.data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue === undefined)
+    throw new SupernodeError("schema", "document does not match its schema", { file: doc.fileName });
+  const path = issue.path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
+  const pos = doc.locate(path);
+  const more =
+    result.error.issues.length > 1
+      ? ` (${result.error.issues.length - 1} more problem(s) after this one)`
+      : "";
+  throw new SupernodeError("schema", `${issue.message}${more}`, {
+    file: doc.fileName,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath: path,
+  });
+}
+
+/** Parse + validate in one step. */
+export function parseDocument<S extends z.ZodType>(text: string, fileName: string, schema: S): z.output<S> {
+  return validateDocument(readSourceDocument(text, fileName), schema);
+}
