@@ -1,0 +1,124 @@
+/**
+ * The `serving` section of a scenario document: how the deployment serves requests — the router,
+ * the batch scheduler of each instance, the paged KV cache, the prefix cache and the pooled DRAM
+ * tier, the prefill→decode KV transfer, MTP sampling, and the SLOs goodput is measured against.
+ * Every field has a default, so `serving: {}` (or no section at all) is a valid configuration.
+ *
+ * @example
+ * serving:
+ *   router: cache-aware
+ *   scheduler: { maxBatchTokens: 16384, chunkedPrefill: true }
+ *   prefixCache: { enabled: true, pooledTier: { enabled: true, via: ub } }
+ *   slo: { ttftS: 2, tpotS: 0.05 }
+ */
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const positive = z.number().positive();
+
+export const routerPolicySchema = z.enum(["round-robin", "least-outstanding", "cache-aware"]);
+export type RouterPolicy = z.output<typeof routerPolicySchema>;
+
+export const schedulerSchema = z.strictObject({
+  /**
+   * Most sequences decoding at once on one instance. Default: the deployment's operating point
+   * (batch per chip × chips) when the scenario has one, else what the KV cache holds.
+   */
+  maxBatchSequences: positiveInt.optional(),
+  /** Most new (prompt) tokens processed in one prefill iteration of one instance. */
+  maxBatchTokens: positiveInt.default(16384),
+  /** Split long prompts into chunks of at most `maxBatchTokens` (otherwise a prompt runs whole). */
+  chunkedPrefill: z.boolean().default(true),
+  /** Order of waiting requests: arrival order, or priority class first (then arrival). */
+  policy: z.enum(["fcfs", "priority"]).default("fcfs"),
+  /** Admission control: requests over these limits are dropped with the reason recorded. */
+  admission: z
+    .strictObject({
+      /** Most requests waiting (not yet prefilling) per instance. */
+      maxQueuedRequests: positiveInt.optional(),
+      /** Drop a request still waiting this long after it arrived. */
+      maxQueueDelayS: positive.optional(),
+    })
+    .default({}),
+});
+export type SchedulerSpec = z.output<typeof schedulerSchema>;
+
+export const kvCacheSchema = z.strictObject({
+  /** Page (block) size of the paged KV cache. */
+  blockTokens: positiveInt.default(128),
+  /** Fraction of the instance's KV capacity the scheduler may fill (the rest is headroom). */
+  usableFraction: z.number().gt(0).max(1).default(1),
+  /** What happens to a running sequence when the cache is full: recompute its KV later, or swap it to host DRAM. */
+  preemption: z.enum(["recompute", "swap"]).default("recompute"),
+});
+export type KvCacheSpec = z.output<typeof kvCacheSchema>;
+
+/** A transfer path: which plane, and an optional bandwidth override (else derived from the system). */
+const transferPathSchema = z.strictObject({
+  /** `ub`: the scale-up fabric; `rdma`: the scale-out NICs; `vpc`: the front-end (Qingtian) network. */
+  plane: z.enum(["ub", "rdma", "vpc"]),
+  /** Aggregate bandwidth of the path; default derived from the system's per-chip/per-node figures. */
+  bandwidthGBps: positive.optional(),
+  /** Fixed latency per transfer; default the fabric's hop latency. */
+  latencyS: z.number().nonnegative().optional(),
+});
+
+export const prefixCacheSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Fraction of the KV cache that may hold cached prefixes not used by a running request. */
+  hbmFraction: z.number().min(0).max(1).default(0.3),
+  /** CloudMatrix's EMS: a pooled DRAM tier shared by all instances. */
+  pooledTier: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Pool capacity; default the DRAM of all nodes of the system. */
+      capacityGB: positive.optional(),
+      /** How an instance reads the pool: over the scale-up fabric (UB) or the VPC network. */
+      via: z.enum(["ub", "vpc"]).default("ub"),
+      bandwidthGBps: positive.optional(),
+      latencyS: z.number().nonnegative().optional(),
+    })
+    .default({ enabled: false, via: "ub" }),
+});
+export type PrefixCacheSpec = z.output<typeof prefixCacheSchema>;
+
+export const mtpSamplingSchema = z.strictObject({
+  /** `per-step`: each sequence's accepted draft tokens are drawn every step; `mean`: every step emits the mean. */
+  sampling: z.enum(["per-step", "mean"]).default("per-step"),
+  /** Draft tokens per step; default 1 (acceptance is taken from the scenario's step model). */
+  draftTokens: positiveInt.default(1),
+});
+
+export const sloSchema = z.strictObject({
+  ttftS: positive.optional(),
+  tpotS: positive.optional(),
+});
+
+export const servingSchema = z.strictObject({
+  router: routerPolicySchema.default("least-outstanding"),
+  scheduler: schedulerSchema.default({
+    maxBatchTokens: 16384,
+    chunkedPrefill: true,
+    policy: "fcfs",
+    admission: {},
+  }),
+  kvCache: kvCacheSchema.default({ blockTokens: 128, usableFraction: 1, preemption: "recompute" }),
+  prefixCache: prefixCacheSchema.default({
+    enabled: false,
+    hbmFraction: 0.3,
+    pooledTier: { enabled: false, via: "ub" },
+  }),
+  /** Prefill→decode KV transfer in disaggregated deployments (CloudMatrix-Infer uses the RDMA plane). */
+  kvTransfer: transferPathSchema.default({ plane: "rdma" }),
+  /** Where swapped-out KV goes (host DRAM); default over the scale-up fabric. */
+  swapPath: transferPathSchema.default({ plane: "ub" }),
+  mtp: mtpSamplingSchema.default({ sampling: "per-step", draftTokens: 1 }),
+  slo: sloSchema.default({}),
+  /** Interval of the queue-length / KV-use time series. */
+  sampleIntervalS: positive.optional(),
+  /** Keep one record per request in the result (JSON/CSV); off for very large runs. */
+  recordRequests: z.boolean().default(true),
+});
+
+/** The parsed, defaulted `serving` section. */
+export type ServingSpec = z.output<typeof servingSchema>;
