@@ -5,3 +5,4 @@ export * from "./hardware/types.ts";
 export * from "./model/types.ts";
 export * from "./spec/errors.ts";
 export * from "./spec/units.ts";
+export * from "./spec/suggest.ts";
