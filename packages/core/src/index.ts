@@ -6,3 +6,8 @@ export * from "./model/types.ts";
 export * from "./spec/errors.ts";
 export * from "./spec/units.ts";
 export * from "./spec/suggest.ts";
+export * from "./model/hf-config.ts";
+export * from "./model/zoo.ts";
+export * from "./model/layer-kinds.ts";
+export * from "./model/weight-tensors.ts";
+export * from "./model/parameters.ts";

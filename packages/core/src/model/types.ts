@@ -13,6 +13,10 @@ export type AttentionSpec =
       readonly numHeads: number;
       readonly numKvHeads: number;
       readonly headDim: number;
+      /** Bias on the q/k/v projections (Qwen2). Absent means false. */
+      readonly qkvBias?: boolean;
+      /** Per-head RMSNorm on queries and keys (Qwen3). Absent means false. */
+      readonly qkNorm?: boolean;
     }
   | {
       /** DeepSeek multi-head latent attention. */
@@ -41,6 +45,21 @@ export interface MoeSpec {
   /** Expert groups and how many a token may use (DeepSeek node-limited routing); 1/1 if none. */
   readonly numExpertGroups: number;
   readonly topKGroups: number;
+  /**
+   * Which index counts for `layerFrequency`: `index` (DeepSeek: `i % freq == 0`) or `index+1`
+   * (Qwen3-MoE `decoder_sparse_step`: `(i + 1) % step == 0`). Absent means `index`.
+   */
+  readonly frequencyBase?: "index" | "index+1";
+  /** Layers forced dense (Qwen3-MoE `mlp_only_layers`). Absent means none. */
+  readonly denseLayerIndices?: readonly number[];
+}
+
+/** A published parameter count with where it was published. */
+export interface PublishedCount {
+  readonly value: number;
+  /** URL plus section, e.g. a model card or a paper table. */
+  readonly source: string;
+  readonly note?: string;
 }
 
 export interface ModelArchitecture {
@@ -62,6 +81,14 @@ export interface ModelArchitecture {
   readonly maxPositionEmbeddings: number;
   /** Checkpoint dtype as published (e.g. fp8 for DeepSeek-V3, bf16 for Llama). */
   readonly nativeDtype: Dtype;
+  /** Published totals, for comparison (zoo models; absent for user configs). */
+  readonly published?: {
+    readonly totalParams?: PublishedCount;
+    readonly activatedParams?: PublishedCount;
+    readonly mtpParams?: PublishedCount;
+  };
+  /** What is known or assumed about this model (zoo metadata), shown by `supernode model`. */
+  readonly notes?: readonly string[];
 }
 
 /** Operator classes with separate efficiency curves in `perf`. */
@@ -90,7 +117,12 @@ export interface Operator {
   readonly dtype: Dtype;
   readonly flops: number;
   readonly bytesRead: { readonly weights: number; readonly activations: number; readonly kvCache: number };
-  readonly bytesWritten: { readonly activations: number; readonly kvCache: number };
+  readonly bytesWritten: {
+    readonly activations: number;
+    readonly kvCache: number;
+    /** Weight gradients written (training backward only). Absent means 0. */
+    readonly weightGradients?: number;
+  };
   readonly shape?: OperatorShape;
   /** Kernel launches this operator costs (fused operators are 1). */
   readonly kernels: number;

@@ -1,0 +1,34 @@
+/**
+ * Which decoder layers are dense and which are MoE, following each family's rule:
+ * DeepSeek-V3 `i >= first_k_dense_replace && i % moe_layer_freq == 0`, Qwen3-MoE
+ * `i not in mlp_only_layers && (i + 1) % decoder_sparse_step == 0`, Mixtral every layer.
+ */
+import type { ModelArchitecture } from "./types.ts";
+
+export type LayerKind = "dense" | "moe";
+
+/**
+ * Kind of decoder layer `index` (0-based).
+ * @example layerKind(builtinModel("deepseek-v3"), 2) // "dense"
+ */
+export function layerKind(arch: ModelArchitecture, index: number): LayerKind {
+  const moe = arch.moe;
+  if (moe === undefined || moe.numRoutedExperts === 0) return "dense";
+  if (index < moe.firstKDenseLayers) return "dense";
+  if (moe.denseLayerIndices?.includes(index) === true) return "dense";
+  const position = moe.frequencyBase === "index+1" ? index + 1 : index;
+  return position % moe.layerFrequency === 0 ? "moe" : "dense";
+}
+
+/**
+ * Kinds of all decoder layers of the main model.
+ * @example layerKinds(builtinModel("deepseek-v3")).filter((k) => k === "moe").length // 58
+ */
+export function layerKinds(arch: ModelArchitecture): LayerKind[] {
+  return Array.from({ length: arch.numLayers }, (_, i) => layerKind(arch, i));
+}
+
+/** Kind of the decoder layer inside an MTP module (DeepSeek-V3: the layer after the last, so MoE). */
+export function mtpLayerKind(arch: ModelArchitecture): LayerKind {
+  return layerKind(arch, arch.numLayers);
+}

@@ -1,0 +1,205 @@
+/**
+ * The inventory of weight tensors of a model: every matrix and vector, which part of the model it
+ * belongs to, how many copies exist and how many a token uses. Parameter counts, weight bytes per
+ * dtype and the operators' weight reads all derive from this one list.
+ */
+import { type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
+import type { ModelArchitecture } from "./types.ts";
+
+/** Parts of a model a deployment places separately. Layer norms go with attention. */
+export type WeightComponent =
+  | "attention"
+  | "dense-ffn"
+  | "routed-experts"
+  | "shared-experts"
+  | "router"
+  | "embedding"
+  | "lm-head"
+  | "mtp";
+
+export const WEIGHT_COMPONENTS: readonly WeightComponent[] = [
+  "attention",
+  "dense-ffn",
+  "routed-experts",
+  "shared-experts",
+  "router",
+  "embedding",
+  "lm-head",
+  "mtp",
+];
+
+export interface WeightTensor {
+  /** e.g. `attn.q_b_proj`, `moe.experts.down_proj`. */
+  readonly name: string;
+  readonly component: WeightComponent;
+  /** Output features (matrix rows); the element count of a vector. */
+  readonly rows: number;
+  /** Input features (reduction dim); 1 for vectors. */
+  readonly cols: number;
+  /** Copies in one layer (experts) or in the model (model-level tensors). */
+  readonly copies: number;
+  /** Copies one token multiplies with (top-k experts; 0 for the embedding table, which is gathered). */
+  readonly activeCopies: number;
+  /** GEMM weights, which low-precision schemes quantize; vectors, routers, embeddings stay high precision. */
+  readonly quantizable: boolean;
+}
+
+function matrix(
+  name: string,
+  component: WeightComponent,
+  rows: number,
+  cols: number,
+  copies = 1,
+  active = copies,
+): WeightTensor {
+  return { name, component, rows, cols, copies, activeCopies: active, quantizable: true };
+}
+
+function vector(
+  name: string,
+  component: WeightComponent,
+  size: number,
+  copies = 1,
+  active = copies,
+): WeightTensor {
+  return { name, component, rows: size, cols: 1, copies, activeCopies: active, quantizable: false };
+}
+
+/** Attention tensors of one layer (with the layer's two RMSNorms). */
+export function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
+  const h = arch.hiddenSize;
+  const a = arch.attention;
+  const c: WeightComponent = "attention";
+  const norms = [vector("attn.input_norm", c, h), vector("ffn.post_attention_norm", c, h)];
+  switch (a.kind) {
+    case "gqa": {
+      const q = a.numHeads * a.headDim;
+      const kv = a.numKvHeads * a.headDim;
+      const out = [
+        matrix("attn.q_proj", c, q, h),
+        matrix("attn.k_proj", c, kv, h),
+        matrix("attn.v_proj", c, kv, h),
+      ];
+      if (a.qkvBias === true) out.push(vector("attn.qkv_bias", c, q + 2 * kv));
+      if (a.qkNorm === true)
+        out.push(vector("attn.q_norm", c, a.headDim), vector("attn.k_norm", c, a.headDim));
+      out.push(matrix("attn.o_proj", c, h, q));
+      return [...norms, ...out];
+    }
+    case "mla": {
+      const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
+      const q =
+        a.qLoraRank === null
+          ? [matrix("attn.q_proj", c, a.numHeads * qHead, h)]
+          : [
+              matrix("attn.q_a_proj", c, a.qLoraRank, h),
+              vector("attn.q_a_norm", c, a.qLoraRank),
+              matrix("attn.q_b_proj", c, a.numHeads * qHead, a.qLoraRank),
+            ];
+      return [
+        ...norms,
+        ...q,
+        matrix("attn.kv_a_proj", c, a.kvLoraRank + a.qkRopeHeadDim, h),
+        vector("attn.kv_a_norm", c, a.kvLoraRank),
+        matrix("attn.kv_b_proj", c, a.numHeads * (a.qkNopeHeadDim + a.vHeadDim), a.kvLoraRank),
+        matrix("attn.o_proj", c, h, a.numHeads * a.vHeadDim),
+      ];
+    }
+    default: {
+      const unreachable: never = a;
+      return unreachable;
+    }
+  }
+}
+
+function swiglu(
+  prefix: string,
+  component: WeightComponent,
+  h: number,
+  inter: number,
+  copies: number,
+  active: number,
+) {
+  return [
+    matrix(`${prefix}.gate_proj`, component, inter, h, copies, active),
+    matrix(`${prefix}.up_proj`, component, inter, h, copies, active),
+    matrix(`${prefix}.down_proj`, component, h, inter, copies, active),
+  ];
+}
+
+/** FFN tensors of one layer of the given kind (dense SwiGLU, or router + experts + shared experts). */
+export function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
+  const h = arch.hiddenSize;
+  const moe = arch.moe;
+  if (kind === "dense" || moe === undefined)
+    return swiglu("ffn", "dense-ffn", h, arch.denseIntermediateSize, 1, 1);
+  const e = moe.numRoutedExperts;
+  const out: WeightTensor[] = [{ ...matrix("moe.router", "router", e, h), quantizable: false }];
+  // DeepSeek-V3's aux-loss-free balancing keeps a per-expert score bias.
+  if (arch.family === "deepseek_v3") out.push(vector("moe.router_bias", "router", e));
+  out.push(...swiglu("moe.experts", "routed-experts", h, moe.expertIntermediateSize, e, moe.topK));
+  if (moe.numSharedExperts > 0)
+    out.push(
+      ...swiglu(
+        "moe.shared",
+        "shared-experts",
+        h,
+        moe.numSharedExperts * moe.sharedExpertIntermediateSize,
+        1,
+        1,
+      ),
+    );
+  return out;
+}
+
+/** All tensors of one decoder layer. */
+export function layerTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
+  return [...attentionTensors(arch), ...ffnTensors(arch, kind)];
+}
+
+/**
+ * Tensors of one MTP module (DeepSeek-V3): two RMSNorms, the 2h→h projection, one decoder layer,
+ * and the head's norm. Its embedding and output head are the main model's (not counted again).
+ */
+export function mtpModuleTensors(arch: ModelArchitecture): WeightTensor[] {
+  const h = arch.hiddenSize;
+  const inner = layerTensors(arch, mtpLayerKind(arch)).map((t) => ({ ...t, component: "mtp" as const }));
+  return [
+    vector("mtp.enorm", "mtp", h),
+    vector("mtp.hnorm", "mtp", h),
+    matrix("mtp.eh_proj", "mtp", h, 2 * h),
+    ...inner,
+    vector("mtp.head_norm", "mtp", h),
+  ];
+}
+
+/** Model-level tensors: embedding table, final norm and LM head (no copy if tied). */
+export function headTensors(arch: ModelArchitecture): WeightTensor[] {
+  const h = arch.hiddenSize;
+  return [
+    { ...matrix("embedding", "embedding", arch.vocabSize, h, 1, 0), quantizable: false },
+    vector("final_norm", "lm-head", h),
+    {
+      ...matrix("lm_head", "lm-head", arch.vocabSize, h, arch.tiedEmbeddings ? 0 : 1, 1),
+      quantizable: false,
+    },
+  ];
+}
+
+/** Elements of one copy of a tensor. */
+export function tensorElements(t: WeightTensor): number {
+  return t.rows * t.cols;
+}
+
+/** Tensors per decoder layer of the main model, index-aligned with `layerKinds`. */
+export function modelLayerTensors(arch: ModelArchitecture): WeightTensor[][] {
+  const byKind = new Map<LayerKind, WeightTensor[]>();
+  return layerKinds(arch).map((kind) => {
+    let tensors = byKind.get(kind);
+    if (tensors === undefined) {
+      tensors = layerTensors(arch, kind);
+      byKind.set(kind, tensors);
+    }
+    return tensors;
+  });
+}
