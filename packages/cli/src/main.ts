@@ -4,6 +4,7 @@
  * anything else is a bug and prints its stack with exit code 2.
  */
 import { Command } from "commander";
+import * as uiCommand from "./commands/ui.ts";
 import { reportFailure } from "./fail.ts";
 
 const program = new Command();
@@ -16,7 +17,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand];
 for (const module of commandModules) module.register(program);
 
 try {

@@ -1,0 +1,52 @@
+/**
+ * `supernode ui [--port N] [--host ADDR] [--no-build]`: serves the web app on localhost and prints
+ * its URL. The app is built first when `packages/web/dist` is missing or older than its sources.
+ * The server only serves files; every computation runs in the browser.
+ */
+import { SupernodeError } from "@supernode/core";
+import type { Command } from "commander";
+import { startUiServer } from "../server/ui-server.ts";
+import { ensureWebBuild, isWebBuildStale, webPaths } from "../server/web-build.ts";
+
+export const DEFAULT_UI_PORT = 5178;
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SupernodeError(
+      "usage",
+      `--port must be an integer from 0 to 65535 (0 = any free port), got "${text}"`,
+    );
+  return port;
+}
+
+export function register(program: Command): void {
+  program
+    .command("ui")
+    .description("Serve the web app (compare, topology, estimate, simulate, validate) on localhost")
+    .option("-p, --port <port>", "port to listen on (0 = any free port)", String(DEFAULT_UI_PORT))
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--no-build", "serve the existing build even if it is stale")
+    .action(async (options: { port: string; host: string; build: boolean }) => {
+      const port = parsePort(options.port);
+      const paths = webPaths();
+      if (options.build) {
+        if (isWebBuildStale(paths)) process.stderr.write("Building the web app…\n");
+        await ensureWebBuild(paths);
+      } else if (isWebBuildStale(paths) && !(await hasBuild(paths.distDir))) {
+        throw new SupernodeError("usage", `no web build in ${paths.distDir}; run without --no-build`);
+      }
+      const server = await startUiServer({ distDir: paths.distDir, port, host: options.host });
+      process.stdout.write(`Supernode UI: ${server.url}\n(press Ctrl+C to stop)\n`);
+      const stop = () => {
+        void server.close().then(() => process.exit(0));
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}
+
+async function hasBuild(distDir: string): Promise<boolean> {
+  const { existsSync } = await import("node:fs");
+  return existsSync(`${distDir}/index.html`);
+}

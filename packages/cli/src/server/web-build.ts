@@ -1,0 +1,74 @@
+/**
+ * Finds, checks and (re)builds the web app (`packages/web/dist`). The build is stale when any
+ * source of the app — its own files, `@supernode/core`'s source or its catalog data — is newer
+ * than `dist/index.html`. Building runs the catalog embedding first, then Vite's JS API.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface WebPaths {
+  readonly repoRoot: string;
+  readonly webRoot: string;
+  readonly distDir: string;
+  /** Files and folders whose changes make the build stale. */
+  readonly sources: readonly string[];
+}
+
+/** The paths of the web app in this checkout. */
+export function webPaths(): WebPaths {
+  const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+  const webRoot = join(repoRoot, "packages/web");
+  return {
+    repoRoot,
+    webRoot,
+    distDir: join(webRoot, "dist"),
+    sources: [
+      join(webRoot, "src"),
+      join(webRoot, "index.html"),
+      join(webRoot, "vite.config.ts"),
+      join(webRoot, "package.json"),
+      join(repoRoot, "packages/core/src"),
+      join(repoRoot, "packages/core/data"),
+    ],
+  };
+}
+
+function newestMtimeMs(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtimeMs(join(path, name)));
+  }
+  return newest;
+}
+
+/** True when `dist/index.html` is missing or older than any source. */
+export function isWebBuildStale(paths: WebPaths = webPaths()): boolean {
+  const index = join(paths.distDir, "index.html");
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  return paths.sources.some((source) => newestMtimeMs(source) > built);
+}
+
+/** Embeds the catalog data and builds the app into `dist/` with Vite. */
+export async function buildWeb(paths: WebPaths = webPaths()): Promise<void> {
+  execFileSync(process.execPath, [join(paths.repoRoot, "scripts/embed-data.mjs")], { stdio: "inherit" });
+  const { build } = await import("vite");
+  await build({
+    configFile: join(paths.webRoot, "vite.config.ts"),
+    root: paths.webRoot,
+    logLevel: "warn",
+  });
+}
+
+/** Builds the app unless a fresh build exists; returns whether it built. */
+export async function ensureWebBuild(paths: WebPaths = webPaths()): Promise<boolean> {
+  if (!isWebBuildStale(paths)) return false;
+  await buildWeb(paths);
+  return true;
+}

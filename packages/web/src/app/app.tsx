@@ -1,0 +1,88 @@
+/**
+ * The app shell: a header with one link per view (plain links, so Tab/Enter and the browser's
+ * back button work), the current view under an error boundary, and a footer saying where the
+ * computation runs. All state is in the URL hash (see `route.ts`).
+ */
+import { useCallback } from "react";
+import { ErrorBoundary } from "../components/error-boundary.tsx";
+import { CompareView } from "../views/compare-view.tsx";
+import { EstimateView } from "../views/estimate-view.tsx";
+import { SimulateView } from "../views/simulate-view.tsx";
+import { TopologyView } from "../views/topology-view.tsx";
+import { ValidateView } from "../views/validate-view.tsx";
+import { formatHash, useRoute, VIEWS, type ViewId } from "./route.ts";
+
+export interface ViewProps {
+  readonly params: URLSearchParams;
+  /** Replaces the view's URL parameters (`push` adds a history entry). */
+  readonly setParams: (params: URLSearchParams, push?: boolean) => void;
+}
+
+function renderView(view: ViewId, props: ViewProps) {
+  switch (view) {
+    case "compare":
+      return <CompareView {...props} />;
+    case "topology":
+      return <TopologyView {...props} />;
+    case "estimate":
+      return <EstimateView {...props} />;
+    case "simulate":
+      return <SimulateView {...props} />;
+    case "validate":
+      return <ValidateView {...props} />;
+    default:
+      return view satisfies never;
+  }
+}
+
+export function App() {
+  const [route, navigate] = useRoute();
+  const setParams = useCallback(
+    (params: URLSearchParams, push = false) => navigate(route.view, params, !push),
+    [navigate, route.view],
+  );
+  const current = VIEWS.find((v) => v.id === route.view);
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">Supernode</span>
+          <span className="brand-tag">simulator and capacity planner for AI supernodes</span>
+        </div>
+        <nav aria-label="Views">
+          <ul className="tabs">
+            {VIEWS.map((v) => (
+              <li key={v.id}>
+                <a
+                  href={formatHash(v.id, new URLSearchParams())}
+                  className={v.id === route.view ? "tab active" : "tab"}
+                  aria-current={v.id === route.view ? "page" : undefined}
+                  title={v.title}
+                  data-view={v.id}
+                >
+                  {v.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="app-main" data-view={route.view} tabIndex={-1}>
+        <h1 className="view-title">
+          {current?.label} <span className="view-subtitle">{current?.title}</span>
+        </h1>
+        <ErrorBoundary resetKey={route.view}>
+          {renderView(route.view, { params: route.params, setParams })}
+        </ErrorBoundary>
+      </main>
+      <footer className="app-footer">
+        Everything is computed in your browser by <code>@supernode/core</code> in Web Workers — nothing is
+        sent to a server. Same results as the <code>supernode</code> command.
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * An ECharts chart rendered as SVG (crisp, printable, no GPU needed). `option` is a plain ECharts
+ * option object; the chart re-renders when it changes and resizes with its container.
+ */
+import { BarChart, LineChart } from "echarts/charts";
+import {
+  AriaComponent,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+} from "echarts/components";
+import * as echarts from "echarts/core";
+import { SVGRenderer } from "echarts/renderers";
+import { useEffect, useRef } from "react";
+
+echarts.use([
+  BarChart,
+  LineChart,
+  AriaComponent,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  SVGRenderer,
+]);
+
+export type ChartOption = echarts.EChartsCoreOption;
+
+export const PALETTE = [
+  "#1f4e79",
+  "#76b900",
+  "#c0504d",
+  "#8064a2",
+  "#f79646",
+  "#4bacc6",
+  "#9bbb59",
+  "#7f7f7f",
+];
+
+export function Chart({
+  option,
+  label,
+  height = 260,
+}: {
+  option: ChartOption;
+  label: string;
+  height?: number;
+}) {
+  const element = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | undefined>(undefined);
+
+  useEffect(() => {
+    if (element.current === null) return;
+    const instance = echarts.init(element.current, undefined, { renderer: "svg" });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(element.current);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = undefined;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(
+      {
+        color: PALETTE,
+        aria: { enabled: true },
+        animation: false,
+        textStyle: { fontFamily: "inherit" },
+        ...option,
+      },
+      true,
+    );
+  }, [option]);
+
+  return <div className="chart" ref={element} role="img" aria-label={label} style={{ height }} />;
+}

@@ -1,0 +1,75 @@
+/**
+ * React hooks over `startJob`: `useJob` runs a job whenever its request changes (cancelling the
+ * previous one) and `useManualJob` runs one on demand, with progress and cancel.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { JobCancelled, JobFailed, type JobHandle, startJob } from "./client.ts";
+import type { JobKind, JobRequest, JobResult, Progress, ShownError } from "./protocol.ts";
+
+export type JobState<K extends JobKind> =
+  | { readonly status: "idle"; readonly previous?: JobResult<K> }
+  | { readonly status: "running"; readonly progress?: Progress; readonly previous?: JobResult<K> }
+  | { readonly status: "done"; readonly value: JobResult<K> }
+  | { readonly status: "error"; readonly error: ShownError; readonly previous?: JobResult<K> }
+  | { readonly status: "cancelled"; readonly previous?: JobResult<K> };
+
+/** The last successful value of a job state, if any (shown, dimmed, while a new one runs). */
+export function lastValue<K extends JobKind>(state: JobState<K>): JobResult<K> | undefined {
+  return state.status === "done" ? state.value : state.previous;
+}
+
+function toShown(error: unknown): ShownError {
+  if (error instanceof JobFailed) return error.shown;
+  return {
+    kind: "internal",
+    message: error instanceof Error ? error.message : String(error),
+    internal: true,
+  };
+}
+
+/** Runs a job on demand: `start(request)`, `cancel()`. */
+export function useManualJob<K extends JobKind>(): {
+  state: JobState<K>;
+  start: (request: JobRequest<K>) => void;
+  cancel: () => void;
+} {
+  const [state, setState] = useState<JobState<K>>({ status: "idle" });
+  const handle = useRef<JobHandle<K> | undefined>(undefined);
+  const previous = useRef<JobResult<K> | undefined>(undefined);
+
+  const cancel = useCallback(() => handle.current?.cancel(), []);
+  const start = useCallback((request: JobRequest<K>) => {
+    handle.current?.cancel();
+    const job: JobHandle<K> = startJob(request, (progress) =>
+      setState((s) => (s.status === "running" && handle.current === job ? { ...s, progress } : s)),
+    );
+    handle.current = job;
+    setState({ status: "running", previous: previous.current });
+    job.promise.then(
+      (value: JobResult<K>) => {
+        if (handle.current !== job) return;
+        previous.current = value;
+        setState({ status: "done", value });
+      },
+      (error: unknown) => {
+        if (handle.current !== job) return;
+        if (error instanceof JobCancelled) setState({ status: "cancelled", previous: previous.current });
+        else setState({ status: "error", error: toShown(error), previous: previous.current });
+      },
+    );
+  }, []);
+  useEffect(() => () => handle.current?.cancel(), []);
+  return { state, start, cancel };
+}
+
+/** Runs `request` whenever it changes (by value); `null` runs nothing. */
+export function useJob<K extends JobKind>(request: JobRequest<K> | null): JobState<K> {
+  const { state, start } = useManualJob<K>();
+  const key = request === null ? "" : JSON.stringify(request);
+  const latest = useRef(request);
+  latest.current = request;
+  useEffect(() => {
+    if (key !== "" && latest.current !== null) start(latest.current);
+  }, [key, start]);
+  return state;
+}

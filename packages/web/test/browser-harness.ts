@@ -1,0 +1,79 @@
+/**
+ * The end-to-end harness of the web app: builds it (unless a fresh build exists), starts the real
+ * `supernode ui` server code on a random loopback port, and drives Debian's Chromium
+ * (`/usr/bin/chromium`, never a downloaded browser) through playwright-core with a fresh profile.
+ * Screenshots go to `test-artifacts/screenshots/`.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
+import { ensureWebBuild, webPaths } from "../../cli/src/server/web-build.ts";
+
+export const CHROMIUM_PATH = process.env.SUPERNODE_CHROMIUM ?? "/usr/bin/chromium";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface BrowserHarness {
+  readonly baseUrl: string;
+  readonly context: BrowserContext;
+  /** A new page at `#/<hash>`, with page errors collected in `errors`. */
+  open(hash: string): Promise<{ page: Page; errors: string[] }>;
+  /** Saves a full-page screenshot to `test-artifacts/screenshots/<name>.png`; returns its path. */
+  screenshot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  const paths = webPaths();
+  await ensureWebBuild(paths);
+  const server: UiServer = await startUiServer({ distDir: paths.distDir, port: 0 });
+  const profile = mkdtempSync(join(tmpdir(), "supernode-chromium-"));
+  const screenshotDir = join(paths.repoRoot, "test-artifacts/screenshots");
+  mkdirSync(screenshotDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+  });
+  return {
+    baseUrl: server.url,
+    context,
+    async open(hash) {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      await page.goto(`${server.url}#/${hash}`);
+      return { page, errors };
+    },
+    async screenshot(page, name) {
+      const file = join(screenshotDir, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    async close() {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
