@@ -1,0 +1,96 @@
+/**
+ * Expert-load imbalance: how many routed-expert tokens the hottest rank gets, relative to the mean.
+ * The step time is set by the slowest rank, so expert GEMMs (and the tokens a rank receives in
+ * dispatch) scale with this factor. It is an input (a factor, or `balanced`), or derived from a
+ * routing distribution:
+ * - `uniform-random`: each token's experts are drawn uniformly (EPLB balanced the expected loads;
+ *   what remains is sampling noise). Each rank's load is Binomial(N, 1/R); the expected maximum of
+ *   R such loads is about μ + σ·√(2 ln R) (Gaussian extreme-value approximation).
+ * - `zipf`: expert popularity ∝ 1/i^s. Redundant copies go to the hottest experts (each copy takes
+ *   an equal part of its expert's load); slots are placed on ranks greedily (heaviest slot onto the
+ *   least-loaded rank with a free slot), as EPLB does.
+ */
+import type { ExpertImbalanceSpec } from "../spec/scenario-schema.ts";
+
+export interface ImbalanceContext {
+  /** Routed (token, expert) assignments in one microbatch across the instance: tokens × top-k. */
+  readonly routedAssignments: number;
+  /** Ranks holding routed experts. */
+  readonly ranks: number;
+  /** Distinct routed experts. */
+  readonly routedExperts: number;
+  /** Extra copies of hot experts (EPLB). */
+  readonly redundantExperts: number;
+}
+
+export interface ImbalanceResult {
+  /** Hottest rank's routed-expert tokens ÷ the mean over ranks (≥ 1). */
+  readonly factor: number;
+  /** How the factor was obtained. */
+  readonly basis: string;
+}
+
+/**
+ * The imbalance factor for a spec.
+ * @example expertImbalanceFactor("balanced", ctx).factor === 1
+ * @example expertImbalanceFactor({ distribution: "uniform-random" }, { routedAssignments: 1e6, ranks: 32, routedExperts: 256, redundantExperts: 0 }).factor // ≈ 1.015
+ */
+export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceContext): ImbalanceResult {
+  if (spec === "balanced") return { factor: 1, basis: "perfectly balanced routing" };
+  if (typeof spec === "number") return { factor: spec, basis: "factor given in the scenario" };
+  switch (spec.distribution) {
+    case "uniform-random":
+      return { factor: uniformRandomFactor(ctx), basis: "uniform random routing (expected max of binomial loads)" };
+    case "zipf":
+      return { factor: zipfFactor(spec.exponent, ctx), basis: `Zipf(${spec.exponent}) expert popularity, EPLB placement` };
+    default: {
+      const never: never = spec;
+      return never;
+    }
+  }
+}
+
+function uniformRandomFactor(ctx: ImbalanceContext): number {
+  const r = ctx.ranks;
+  if (r <= 1 || ctx.routedAssignments <= 0) return 1;
+  const mean = ctx.routedAssignments / r;
+  const sigma = Math.sqrt(mean * (1 - 1 / r));
+  return 1 + (sigma * Math.sqrt(2 * Math.log(r))) / mean;
+}
+
+function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
+  const experts = ctx.routedExperts;
+  const ranks = ctx.ranks;
+  if (ranks <= 1 || experts <= 0) return 1;
+  const weights: number[] = [];
+  let total = 0;
+  for (let i = 1; i <= experts; i++) {
+    const w = 1 / i ** exponent;
+    weights.push(w);
+    total += w;
+  }
+  // Copies: the hottest experts get one extra copy each, hottest first (round-robin if more copies than experts).
+  const copies = new Array<number>(experts).fill(1);
+  for (let c = 0; c < ctx.redundantExperts; c++) copies[c % experts] = (copies[c % experts] ?? 1) + 1;
+  const slots: number[] = [];
+  for (let i = 0; i < experts; i++) {
+    const n = copies[i] ?? 1;
+    for (let c = 0; c < n; c++) slots.push((weights[i] ?? 0) / total / n);
+  }
+  slots.sort((a, b) => b - a);
+  const slotsPerRank = Math.ceil(slots.length / ranks);
+  const load = new Array<number>(ranks).fill(0);
+  const used = new Array<number>(ranks).fill(0);
+  for (const slot of slots) {
+    let best = -1;
+    for (let r = 0; r < ranks; r++) {
+      if ((used[r] ?? 0) >= slotsPerRank) continue;
+      if (best < 0 || (load[r] ?? 0) < (load[best] ?? 0)) best = r;
+    }
+    if (best < 0) break;
+    load[best] = (load[best] ?? 0) + slot;
+    used[best] = (used[best] ?? 0) + 1;
+  }
+  const max = Math.max(...load);
+  return Math.max(1, max * ranks);
+}

@@ -1,0 +1,157 @@
+/**
+ * Memory per rank of an instance: weights placed per the deployment, the KV cache of the operating
+ * point, MoE communication buffers and activations — compared with the device's HBM.
+ *
+ * - Weights: attention replicated under DP and split under TP; dense FFN split by its TP; routed
+ *   experts by slot (routed + redundant + dedicated shared copies over EP, split by MoE TP); a
+ *   shared expert on every rank unless it has dedicated replicas; router, embedding, LM head and
+ *   MTP projections replicated. Quantization scales as `model/weight-bytes.ts` defines them.
+ * - KV cache: sequences per attention-DP group × KV length × bytes per token (MTP layers
+ *   included). MLA's latent is not split by heads, so every TP rank holds it; GQA splits KV heads.
+ * - Buffers (hardware.md §2.6): dispatch = EP × tokens per rank × dispatch bytes per token;
+ *   combine = EP × tokens per rank × hidden × combine bytes.
+ * - Activations: a working set of a few hidden-sized and intermediate-sized tensors per token
+ *   of one microbatch (an estimate; flash attention keeps no n² scores).
+ */
+import { DTYPE_BYTES } from "../hardware/types.ts";
+import { kvBytesPerToken } from "../model/kv-cache.ts";
+import type { ModelArchitecture } from "../model/types.ts";
+import { tensorBytes, weightFormat } from "../model/weight-bytes.ts";
+import { headTensors, modelLayerTensors, mtpModuleTensors, type WeightTensor } from "../model/weight-tensors.ts";
+import type { InstancePlan, Precision } from "./plan.ts";
+
+export interface RankMemory {
+  readonly weightsBytes: number;
+  readonly weightsByComponent: Readonly<Record<string, number>>;
+  readonly kvCacheBytes: number;
+  readonly communicationBuffersBytes: number;
+  readonly activationsBytes: number;
+  readonly totalBytes: number;
+  readonly capacityBytes: number;
+  /** Bytes left for more KV cache (negative when it does not fit). */
+  readonly freeBytes: number;
+  /** KV-cache bytes per token on this rank (MTP layers included; TP-split for GQA). */
+  readonly kvBytesPerTokenOnRank: number;
+}
+
+/** Tokens each rank sends through dispatch in one step (all microbatches), and sequences per DP group. */
+export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tokensPerRank: number } {
+  const tokensPerStepPerSeq = plan.mtp !== undefined ? 1 + plan.mtp.draftTokens : 1;
+  if (plan.role === "prefill") {
+    const tokens = ((plan.tokensPerChip ?? 0) * plan.chipsPerInstance) / plan.ranksPerInstance;
+    const groupTokens = ((plan.tokensPerChip ?? 0) * plan.chipsPerInstance) / plan.attention.dp;
+    return { sequencesPerDpGroup: groupTokens / (plan.promptLength ?? 1), tokensPerRank: tokens };
+  }
+  const seqs = ((plan.batchPerChip ?? 0) * plan.chipsPerInstance) / plan.attention.dp;
+  const decodeTokens = ((plan.batchPerChip ?? 0) * plan.chipsPerInstance * tokensPerStepPerSeq) / plan.ranksPerInstance;
+  if (plan.role === "colocated") {
+    const prefillTokens = ((plan.tokensPerChip ?? 0) * plan.chipsPerInstance) / plan.ranksPerInstance;
+    return { sequencesPerDpGroup: seqs, tokensPerRank: Math.max(decodeTokens, prefillTokens) };
+  }
+  return { sequencesPerDpGroup: seqs, tokensPerRank: decodeTokens };
+}
+
+/** Dispatch payload bytes per token: hidden values in the dispatch format, plus 128-block fp32 scales for 8-bit formats. */
+export function dispatchBytesPerToken(arch: ModelArchitecture, precision: Precision): number {
+  const bytes = DTYPE_BYTES[precision.dispatch];
+  const scales = bytes <= 1 ? Math.ceil(arch.hiddenSize / 128) * 4 : 0;
+  return arch.hiddenSize * bytes + scales;
+}
+
+/**
+ * Memory of one rank (the most loaded kind of rank) of an instance group.
+ * @example rankMemory(arch, precision, plan, 64e9).totalBytes
+ */
+export function rankMemory(
+  arch: ModelArchitecture,
+  precision: Precision,
+  plan: InstancePlan,
+  capacityBytes: number,
+): RankMemory {
+  const format = weightFormat(precision.weights);
+  const bytes = (t: WeightTensor) => tensorBytes(t, format);
+  const byComponent: Record<string, number> = {};
+  const add = (component: string, value: number) => {
+    byComponent[component] = (byComponent[component] ?? 0) + value;
+  };
+  const moe = plan.moe;
+  const placeTensor = (t: WeightTensor, component: string) => {
+    switch (t.component) {
+      case "attention":
+        add(component, (bytes(t) * t.copies) / (t.quantizable ? plan.attention.tp : 1));
+        break;
+      case "dense-ffn":
+        add(component, (bytes(t) * t.copies) / plan.denseFfn.tp);
+        break;
+      case "routed-experts": {
+        // Slots on this rank: routed (+ redundant) copies; a dedicated-shared rank holds shared copies instead.
+        const slots = moe?.slotsPerRank ?? t.copies;
+        add(component, (bytes(t) * slots) / (moe?.tp ?? 1));
+        break;
+      }
+      case "shared-experts":
+        if (moe === undefined || moe.dedicatedSharedReplicas === 0) add(component, (bytes(t) * t.copies) / (moe?.tp ?? 1));
+        break;
+      case "router":
+      case "embedding":
+      case "lm-head":
+      case "mtp":
+        add(component, bytes(t) * t.copies);
+        break;
+      default: {
+        const never: never = t.component;
+        return never;
+      }
+    }
+  };
+  for (const layer of modelLayerTensors(arch)) for (const t of layer) placeTensor(t, t.component);
+  for (let m = 0; m < arch.mtpModules; m++)
+    for (const t of mtpModuleTensors(arch)) {
+      const inner = t.name.startsWith("mtp.") ? t : t;
+      // MTP layer tensors are tagged `mtp`; place their attention/expert parts like the main layers.
+      if (inner.name.startsWith("moe.experts")) placeTensor({ ...inner, component: "routed-experts" }, "mtp");
+      else if (inner.name.startsWith("moe.shared")) placeTensor({ ...inner, component: "shared-experts" }, "mtp");
+      else if (inner.name.startsWith("attn.")) placeTensor({ ...inner, component: "attention" }, "mtp");
+      else if (inner.name.startsWith("ffn.") && inner.name !== "ffn.post_attention_norm")
+        placeTensor({ ...inner, component: "dense-ffn" }, "mtp");
+      else add("mtp", bytes(inner) * inner.copies);
+    }
+  for (const t of headTensors(arch)) placeTensor(t, t.component);
+  let weightsBytes = 0;
+  for (const v of Object.values(byComponent)) weightsBytes += v;
+
+  const load = rankLoad(plan);
+  const kvSplit = arch.attention.kind === "gqa" ? Math.min(plan.attention.tp, arch.attention.numKvHeads) : 1;
+  const kvBytesPerTokenOnRank = kvBytesPerToken(arch, precision.kvCache, { includeMtp: true }) / kvSplit;
+  const kvTokens =
+    plan.role === "prefill"
+      ? load.sequencesPerDpGroup * (plan.promptLength ?? 0)
+      : load.sequencesPerDpGroup * (plan.kvLength ?? 0);
+  const kvCacheBytes = kvTokens * kvBytesPerTokenOnRank;
+
+  let communicationBuffersBytes = 0;
+  if (moe !== undefined) {
+    const perToken = dispatchBytesPerToken(arch, precision) + arch.hiddenSize * DTYPE_BYTES[precision.combine];
+    communicationBuffersBytes = moe.ep * load.tokensPerRank * perToken;
+  }
+  const microbatches = plan.overlap?.microbatches ?? 1;
+  const tokensInFlight = (load.tokensPerRank / microbatches) * Math.min(microbatches, 2);
+  const widest = Math.max(
+    arch.denseIntermediateSize / plan.denseFfn.tp,
+    arch.moe !== undefined ? (2 * arch.moe.expertIntermediateSize * Math.max(1, arch.moe.topK)) / (moe?.tp ?? 1) : 0,
+  );
+  const activationsBytes = tokensInFlight * (4 * arch.hiddenSize + 2 * widest) * 2;
+
+  const totalBytes = weightsBytes + kvCacheBytes + communicationBuffersBytes + activationsBytes;
+  return {
+    weightsBytes,
+    weightsByComponent: byComponent,
+    kvCacheBytes,
+    communicationBuffersBytes,
+    activationsBytes,
+    totalBytes,
+    capacityBytes,
+    freeBytes: capacityBytes - totalBytes,
+    kvBytesPerTokenOnRank,
+  };
+}

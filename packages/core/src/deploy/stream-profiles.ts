@@ -1,0 +1,148 @@
+/**
+ * Microbatch-overlap stream profiles (data/deploy/stream-profiles.yaml): which operator groups run
+ * on which concurrent stream, and which share of the device each stream gets. Loaded once from
+ * the embedded data files; every share carries its source.
+ */
+import { z } from "zod";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { EvidenceTag, SourceRef, Sourced } from "../catalog/sourced.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { nearestNames } from "../spec/suggest.ts";
+
+/** What an operator (or a collective) of a layer does, for breakdowns and stream assignment. */
+export type OperatorGroup =
+  | "norms"
+  | "attention"
+  | "attention-comm"
+  | "moe-gate"
+  | "dispatch"
+  | "experts"
+  | "shared-experts"
+  | "combine"
+  | "dense-ffn"
+  | "ffn-comm";
+
+export const OPERATOR_GROUPS: readonly OperatorGroup[] = [
+  "norms",
+  "attention",
+  "attention-comm",
+  "moe-gate",
+  "dispatch",
+  "experts",
+  "shared-experts",
+  "combine",
+  "dense-ffn",
+  "ffn-comm",
+];
+
+export interface StreamSpec {
+  readonly name: string;
+  readonly groups: readonly OperatorGroup[];
+  /** Share of the device's compute and memory bandwidth this stream runs with (0 = engines only). */
+  readonly computeShare: Sourced<number>;
+}
+
+export interface StreamProfile {
+  readonly id: string;
+  readonly description: string;
+  readonly streams: readonly StreamSpec[];
+}
+
+export type StreamRole = "prefill" | "decode" | "colocated";
+
+const groupSchema = z.enum(OPERATOR_GROUPS as [OperatorGroup, ...OperatorGroup[]]);
+const fileSchema = z.strictObject({
+  sources: z.array(
+    z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
+  ),
+  profiles: z
+    .array(
+      z.strictObject({
+        id: z.string(),
+        description: z.string(),
+        streams: z
+          .array(
+            z.strictObject({
+              name: z.string(),
+              groups: z.array(groupSchema).min(1),
+              computeShare: z.strictObject({
+                value: z.number().min(0).max(1),
+                source: z.string(),
+                tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+                note: z.string().optional(),
+              }),
+            }),
+          )
+          .min(2),
+      }),
+    )
+    .min(1),
+  defaults: z.array(
+    z.strictObject({ chipVendor: z.string(), role: z.enum(["prefill", "decode", "colocated"]), profile: z.string() }),
+  ),
+  fallbackProfile: z.string(),
+});
+
+const FILE = "deploy/stream-profiles.yaml";
+
+interface LoadedProfiles {
+  readonly profiles: ReadonlyMap<string, StreamProfile>;
+  readonly defaults: ReadonlyArray<{ chipVendor: string; role: StreamRole; profile: string }>;
+  readonly fallback: string;
+}
+
+let cache: LoadedProfiles | undefined;
+
+function load(): LoadedProfiles {
+  if (cache !== undefined) return cache;
+  const text = embeddedDataFiles[FILE];
+  if (text === undefined) throw new SupernodeError("invalid-value", `built-in data file ${FILE} is missing`);
+  const doc = parseDocument(text, FILE, fileSchema);
+  const sources = new Map<string, SourceRef>(doc.sources.map((s) => [s.key, s]));
+  const profiles = new Map<string, StreamProfile>();
+  for (const p of doc.profiles) {
+    const streams = p.streams.map((s): StreamSpec => {
+      const source = sources.get(s.computeShare.source);
+      if (source === undefined)
+        throw new SupernodeError("invalid-value", `unknown source key ${s.computeShare.source}`, {
+          file: FILE,
+          fieldPath: ["profiles", p.id, "streams", s.name],
+        });
+      const share: Sourced<number> = {
+        value: s.computeShare.value,
+        sources: [source],
+        tag: s.computeShare.tag as EvidenceTag,
+        ...(s.computeShare.note !== undefined ? { note: s.computeShare.note } : {}),
+      };
+      return { name: s.name, groups: s.groups, computeShare: share };
+    });
+    profiles.set(p.id, { id: p.id, description: p.description, streams });
+  }
+  cache = { profiles, defaults: doc.defaults, fallback: doc.fallbackProfile };
+  return cache;
+}
+
+/** Ids of the built-in stream profiles. @example streamProfileIds().includes("cloudmatrix-aic-aiv-split") */
+export function streamProfileIds(): string[] {
+  return [...load().profiles.keys()];
+}
+
+/**
+ * A stream profile by id, or the default for a chip vendor and role when `id` is undefined.
+ * @example streamProfile(undefined, "Huawei", "decode").id === "cloudmatrix-aic-aiv-split"
+ */
+export function streamProfile(id: string | undefined, chipVendor: string, role: StreamRole): StreamProfile {
+  const loaded = load();
+  const wanted =
+    id ?? loaded.defaults.find((d) => d.chipVendor === chipVendor && d.role === role)?.profile ?? loaded.fallback;
+  const profile = loaded.profiles.get(wanted);
+  if (profile === undefined) {
+    const near = nearestNames(wanted, [...loaded.profiles.keys()]);
+    throw new SupernodeError(
+      "unknown-id",
+      `unknown stream profile "${wanted}"${near.length > 0 ? ` (did you mean ${near.join(", ")}?)` : ""}; known: ${[...loaded.profiles.keys()].join(", ")}`,
+    );
+  }
+  return profile;
+}

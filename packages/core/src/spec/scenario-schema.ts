@@ -1,0 +1,189 @@
+/**
+ * The scenario document (YAML or JSON): which system runs which model, in which precision, with
+ * which deployment, at which operating point — plus, for the serving simulator, the optional
+ * `workload` and `serving` sections. This file is the schema of the file as users write it
+ * (units in field names); `parseScenario` resolves it into a read-only `Scenario` in SI units.
+ * Documented field by field in docs/scenario.md.
+ *
+ * @example
+ * system: cloudmatrix384
+ * model: deepseek-r1
+ * precision: { weights: int8, activations: int8, kvCache: bf16, dispatch: int8, combine: bf16 }
+ * deployment:
+ *   decode:
+ *     instances: 1
+ *     chipsPerInstance: 160
+ *     attention: { tp: 1 }
+ *     moe: { ep: 320, redundantExperts: 32, sharedExpertReplicas: 32 }
+ *     batchPerChip: 96
+ *     kvLength: 4096
+ *     mtp: { draftTokens: 1, acceptanceRate: 0.7 }
+ *     microbatchOverlap: { enabled: true, streams: cloudmatrix-aic-aiv-split }
+ */
+import { z } from "zod";
+import { servingSchema } from "../serving/serving-schema.ts";
+import { workloadSchema } from "../serving/workload-schema.ts";
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+
+export const scenarioDtypeSchema = z.enum(["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"]);
+
+/** Formats of each tensor family. Missing ones default as documented in docs/scenario.md. */
+export const precisionSchema = z.strictObject({
+  /** Linear-layer weights (attention projections, experts, dense FFN). */
+  weights: scenarioDtypeSchema,
+  /** GEMM inputs (activations); default: the weight format. */
+  activations: scenarioDtypeSchema.optional(),
+  /** KV cache as stored; default bf16. */
+  kvCache: scenarioDtypeSchema.default("bf16"),
+  /** Math of the attention core (QK^T, softmax·V); default bf16. */
+  attention: scenarioDtypeSchema.default("bf16"),
+  /** Token payload sent by MoE dispatch; default: the activation format. */
+  dispatch: scenarioDtypeSchema.optional(),
+  /** Token payload returned by MoE combine; default bf16. */
+  combine: scenarioDtypeSchema.default("bf16"),
+});
+export type PrecisionSpec = z.output<typeof precisionSchema>;
+
+export const attentionParallelSchema = z.strictObject({
+  /** Heads split over this many ranks; attention data parallelism = ranks / tp. */
+  tp: positiveInt.default(1),
+  /** Prefill: split tokens over the TP group for the stages before and after the attention core. */
+  sequenceParallel: z.boolean().default(false),
+});
+
+export const moeParallelSchema = z.strictObject({
+  /** Expert parallelism: ranks the routed experts are spread over (default: all ranks / tp). */
+  ep: positiveInt.optional(),
+  /** Tensor parallelism inside each expert (EP × TP = ranks). */
+  tp: positiveInt.default(1),
+  /** Extra copies of hot routed experts (EPLB). */
+  redundantExperts: nonNegativeInt.default(0),
+  /** Copies of the shared expert(s), each on its own slot; default: one per rank (fused with the routed experts). */
+  sharedExpertReplicas: positiveInt.optional(),
+});
+
+export const denseFfnParallelSchema = z.strictObject({
+  /** Tensor parallelism of the dense FFN layers; the rest is data parallel. */
+  tp: positiveInt.default(1),
+});
+
+/**
+ * Expert-load imbalance: a factor (hottest rank's expert tokens ÷ the mean; 1 = perfectly
+ * balanced), `balanced`, or a routing distribution from which the factor is derived.
+ */
+export const expertImbalanceSchema = z.union([
+  z.number().min(1),
+  z.literal("balanced"),
+  /** Every token picks experts uniformly at random (after EPLB balanced the expected loads). */
+  z.strictObject({ distribution: z.literal("uniform-random") }),
+  /** Expert popularity Zipf(exponent); redundant copies go to the hottest experts. */
+  z.strictObject({ distribution: z.literal("zipf"), exponent: z.number().positive() }),
+]);
+export type ExpertImbalanceSpec = z.output<typeof expertImbalanceSchema>;
+
+export const microbatchOverlapSchema = z.union([
+  z.boolean(),
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    /** Microbatches per step (CloudMatrix-Infer and DeepSeek/SGLang run 2). */
+    microbatches: z.number().int().min(2).default(2),
+    /**
+     * Stream profile id from data/deploy/stream-profiles.yaml (how operators map to streams and
+     * how compute is split between them); default: the system's profile.
+     */
+    streams: z.string().min(1).optional(),
+  }),
+]);
+
+export const mtpSchema = z.strictObject({
+  /** Draft tokens proposed per step by the MTP module(s). */
+  draftTokens: positiveInt.default(1),
+  /** Probability that a draft token is accepted (given the previous one was). */
+  acceptanceRate: z.number().min(0).max(1),
+  /**
+   * Whether the MTP draft runs inside the same compute graph as the main model (CloudMatrix-Infer's
+   * pipelined MTP, §4.2.4). If false, each step launches 1 + draftTokens graphs.
+   */
+  pipelined: z.boolean().default(true),
+});
+
+/** One group of identical instances (prefill, decode or colocated). */
+export const instanceGroupSchema = z
+  .strictObject({
+    instances: positiveInt.default(1),
+    /** Accelerator packages per instance (give this or ranksPerInstance). */
+    chipsPerInstance: positiveInt.optional(),
+    /** Ranks (devices: dies on CloudMatrix384, GPUs elsewhere) per instance. */
+    ranksPerInstance: positiveInt.optional(),
+    attention: attentionParallelSchema.default({ tp: 1, sequenceParallel: false }),
+    moe: moeParallelSchema.default({ tp: 1, redundantExperts: 0 }),
+    denseFfn: denseFfnParallelSchema.default({ tp: 1 }),
+    expertImbalance: expertImbalanceSchema.default("balanced"),
+    microbatchOverlap: microbatchOverlapSchema.default(false),
+    mtp: mtpSchema.optional(),
+    /** Decode operating point: concurrent sequences per chip. */
+    batchPerChip: positiveInt.optional(),
+    /** Decode operating point: KV-cache length of each sequence (tokens). */
+    kvLength: positiveInt.optional(),
+    /** Prefill operating point: new tokens per chip in one prefill iteration. */
+    tokensPerChip: positiveInt.optional(),
+    /** Prompt length (tokens): prefill chunks and TTFT. */
+    promptLength: positiveInt.optional(),
+  })
+  .refine((g) => (g.chipsPerInstance === undefined) !== (g.ranksPerInstance === undefined), {
+    message: "give exactly one of chipsPerInstance or ranksPerInstance",
+    path: ["chipsPerInstance"],
+  });
+export type InstanceGroupSpec = z.output<typeof instanceGroupSchema>;
+
+export const deploymentSchema = z
+  .strictObject({
+    prefill: instanceGroupSchema.optional(),
+    decode: instanceGroupSchema.optional(),
+    colocated: instanceGroupSchema.optional(),
+  })
+  .refine((d) => d.prefill !== undefined || d.decode !== undefined || d.colocated !== undefined, {
+    message: "a deployment needs at least one of prefill, decode or colocated",
+  })
+  .refine((d) => d.colocated === undefined || (d.prefill === undefined && d.decode === undefined), {
+    message: "colocated instances exclude separate prefill and decode groups",
+    path: ["colocated"],
+  });
+export type DeploymentSpec = z.output<typeof deploymentSchema>;
+
+/** A system: a catalog id, or an inline hardware definition (`extends` a built-in one). */
+export const scenarioSystemSchema = z.union([
+  z.string().min(1),
+  z.looseObject({ id: z.string().min(1), extends: z.string().min(1).optional() }),
+]);
+
+/** A model: a zoo id, a path to a Hugging Face config.json (relative to the scenario), or an inline config. */
+export const scenarioModelSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ config: z.string().min(1) }),
+  z.strictObject({ hfConfig: z.record(z.string(), z.unknown()) }),
+]);
+
+export const scenarioSourceSchema = z.strictObject({
+  title: z.string().min(1),
+  url: z.string().min(1),
+  section: z.string().optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  /** Where the scenario's deployment comes from (reference scenarios carry one). */
+  source: scenarioSourceSchema.optional(),
+  system: scenarioSystemSchema,
+  model: scenarioModelSchema,
+  precision: precisionSchema,
+  deployment: deploymentSchema,
+  workload: workloadSchema.optional(),
+  serving: servingSchema.optional(),
+});
+
+/** The scenario document as written, after schema defaults. */
+export type ScenarioDocument = z.output<typeof scenarioSchema>;
