@@ -1,0 +1,167 @@
+/**
+ * Protocol and software overheads of each fabric technology and communication library, loaded
+ * once from `packages/core/data/fabric/protocols.yaml` (every value with its source). The catalog
+ * holds line rates and hop latencies; this file holds what turns them into achieved times.
+ */
+import { z } from "zod";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { Sourced, SourceRef } from "../catalog/sourced.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { GIGA, MICROSECOND } from "../spec/units.ts";
+
+export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
+export type LibraryId = "hccl" | "cann-ep" | "nccl" | "deepep";
+
+export interface TechnologyParams {
+  readonly id: TechnologyId;
+  readonly match: RegExp;
+  readonly readFraction: Sourced<number>;
+  readonly writeFraction: Sourced<number>;
+  readonly readEndpointLatencyS: Sourced<number>;
+  readonly writeEndpointLatencyS: Sourced<number>;
+  readonly hopLatencyS: Sourced<number>;
+}
+
+export interface LibraryParams {
+  readonly id: LibraryId;
+  readonly fixedCostS: Sourced<number>;
+  /** Extra fixed cost when a collective crosses the scale-out fabric (NCCL). */
+  readonly scaleOutFixedCostS?: Sourced<number>;
+  /** Transfers a rank keeps in flight; absent = unbounded (bandwidth-bound). */
+  readonly outstandingTransfers?: Sourced<number>;
+}
+
+export interface FabricParams {
+  readonly technologies: Readonly<Record<TechnologyId, TechnologyParams>>;
+  readonly libraries: Readonly<Record<LibraryId, LibraryParams>>;
+  readonly nvlinkC2cBytesPerSPerDirection: Sourced<number>;
+}
+
+const valueSchema = z
+  .object({
+    value: z.number().finite().nonnegative(),
+    source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+    note: z.string().optional(),
+  })
+  .strict();
+const techSchema = z
+  .object({
+    match: z.string().min(1),
+    readFraction: valueSchema,
+    writeFraction: valueSchema,
+    readEndpointLatencyUs: valueSchema,
+    writeEndpointLatencyUs: valueSchema,
+    hopLatencyUs: valueSchema,
+  })
+  .strict();
+const libSchema = z
+  .object({
+    fixedCostUs: valueSchema,
+    scaleOutFixedCostUs: valueSchema.optional(),
+    outstandingTransfers: valueSchema.optional(),
+  })
+  .strict();
+/** Schema of `data/fabric/*.yaml`. */
+export const fabricParamsFileSchema = z
+  .object({
+    sources: z.record(
+      z.string(),
+      z.object({ title: z.string(), url: z.string().url(), section: z.string().optional() }).strict(),
+    ),
+    technologies: z
+      .object({ ub: techSchema, nvlink: techSchema, infiniband: techSchema, roce: techSchema })
+      .strict(),
+    libraries: z
+      .object({ hccl: libSchema, "cann-ep": libSchema, nccl: libSchema, deepep: libSchema })
+      .strict(),
+    cpuLinks: z.object({ nvlinkC2cBidirectionalGBps: valueSchema }).strict(),
+  })
+  .strict();
+
+type FileValue = z.output<typeof valueSchema>;
+type FileSources = z.output<typeof fabricParamsFileSchema>["sources"];
+
+function toSourced(v: FileValue, scale: number, sources: FileSources, file: string): Sourced<number> {
+  const keys = typeof v.source === "string" ? [v.source] : v.source;
+  const refs: SourceRef[] = keys.map((key) => {
+    const s = sources[key];
+    if (s === undefined)
+      throw new SupernodeError("invalid-value", `unknown source key "${key}"`, {
+        file,
+        fieldPath: ["sources"],
+      });
+    return { key, title: s.title, url: s.url, section: s.section };
+  });
+  return { value: v.value * scale, sources: refs, tag: v.tag, note: v.note };
+}
+
+/**
+ * Parses a fabric parameter file's text.
+ * @example const p = parseFabricParams(text, "protocols.yaml"); p.technologies.ub.writeFraction.value // 0.699
+ */
+export function parseFabricParams(text: string, fileName: string): FabricParams {
+  const doc = parseDocument(text, fileName, fabricParamsFileSchema);
+  const s = (v: FileValue, scale = 1) => toSourced(v, scale, doc.sources, fileName);
+  const tech = (id: TechnologyId): TechnologyParams => {
+    const t = doc.technologies[id];
+    return {
+      id,
+      match: new RegExp(t.match, "i"),
+      readFraction: s(t.readFraction),
+      writeFraction: s(t.writeFraction),
+      readEndpointLatencyS: s(t.readEndpointLatencyUs, MICROSECOND),
+      writeEndpointLatencyS: s(t.writeEndpointLatencyUs, MICROSECOND),
+      hopLatencyS: s(t.hopLatencyUs, MICROSECOND),
+    };
+  };
+  const lib = (id: LibraryId): LibraryParams => {
+    const l = doc.libraries[id];
+    return {
+      id,
+      fixedCostS: s(l.fixedCostUs, MICROSECOND),
+      scaleOutFixedCostS: l.scaleOutFixedCostUs && s(l.scaleOutFixedCostUs, MICROSECOND),
+      outstandingTransfers: l.outstandingTransfers && s(l.outstandingTransfers),
+    };
+  };
+  return {
+    technologies: {
+      ub: tech("ub"),
+      nvlink: tech("nvlink"),
+      infiniband: tech("infiniband"),
+      roce: tech("roce"),
+    },
+    libraries: { hccl: lib("hccl"), "cann-ep": lib("cann-ep"), nccl: lib("nccl"), deepep: lib("deepep") },
+    nvlinkC2cBytesPerSPerDirection: s(doc.cpuLinks.nvlinkC2cBidirectionalGBps, GIGA / 2),
+  };
+}
+
+let cached: FabricParams | undefined;
+
+/** The built-in fabric parameters (memoised). @example builtinFabricParams().libraries.nccl.fixedCostS.value // 6e-6 */
+export function builtinFabricParams(): FabricParams {
+  if (cached === undefined) {
+    const path = "fabric/protocols.yaml";
+    const text = embeddedDataFiles[path];
+    if (text === undefined)
+      throw new SupernodeError(
+        "invalid-value",
+        `built-in data file ${path} is missing: run node scripts/embed-data.mjs`,
+      );
+    cached = parseFabricParams(text, path);
+  }
+  return cached;
+}
+
+/**
+ * The technology entry whose `match` fits a catalog technology label, if any.
+ * @example technologyFor(params, "NVLink 5")?.id // "nvlink"
+ */
+export function technologyFor(params: FabricParams, label: string): TechnologyParams | undefined {
+  for (const id of ["ub", "nvlink", "infiniband", "roce"] as const) {
+    const t = params.technologies[id];
+    if (t.match.test(label)) return t;
+  }
+  return undefined;
+}
