@@ -11,3 +11,8 @@ export * from "./model/zoo.ts";
 export * from "./model/layer-kinds.ts";
 export * from "./model/weight-tensors.ts";
 export * from "./model/parameters.ts";
+export * from "./perf/device.ts";
+export * from "./perf/efficiency-profile.ts";
+export * from "./perf/gemm-efficiency.ts";
+export * from "./perf/operator-time.ts";
+export * from "./perf/reference-cases.ts";

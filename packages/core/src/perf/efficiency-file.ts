@@ -1,0 +1,90 @@
+/**
+ * The schema of an efficiency data file (`packages/core/data/efficiency/<chip>.yaml`): per operator
+ * class, the fraction of peak an operator reaches, with sources. Units are in the field names
+ * (`launchOverheadUs`, `vectorPeakTflops`); the loader converts them to SI once.
+ */
+import { z } from "zod";
+import { DTYPES } from "../hardware/types.ts";
+
+const EVIDENCE_TAGS = ["measured", "spec", "estimate", "derived", "assumption"] as const;
+
+/** `{value, source, tag, note}`: `source` names one or more keys of the file's `sources:` block. */
+export const sourcedValueSchema = z
+  .object({
+    value: z.number().finite().nonnegative(),
+    source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    tag: z.enum(EVIDENCE_TAGS),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export type SourcedValueFile = z.output<typeof sourcedValueSchema>;
+
+const fractionSchema = sourcedValueSchema.refine((v) => v.value > 0 && v.value <= 1, {
+  message: "an efficiency is a fraction of peak in (0, 1]",
+  path: ["value"],
+});
+
+const positiveSchema = sourcedValueSchema.refine((v) => v.value > 0, {
+  message: "expected a positive number",
+  path: ["value"],
+});
+
+const dtypeFractions = z
+  .object(Object.fromEntries(DTYPES.map((dtype) => [dtype, fractionSchema.optional()])))
+  .strict();
+
+/** Efficiencies of one operator class. Shape parameters apply to GEMM classes only. */
+export const classEfficiencySchema = z
+  .object({
+    /** Ceiling fraction of the tensor-engine peak, per format (GEMMs: for full tiles and K → ∞). */
+    computeEfficiency: dtypeFractions.optional(),
+    /** Fraction of HBM bandwidth a memory-bound kernel of this class sustains. */
+    memoryEfficiency: fractionSchema.optional(),
+    /** Fixed cost per kernel launch or dispatch, in microseconds. */
+    launchOverheadUs: sourcedValueSchema.optional(),
+    /** GEMM output tile (rows × columns) one core computes at a time. */
+    tileM: positiveSchema.optional(),
+    tileN: positiveSchema.optional(),
+    /** Matrix cores (SMs, AI Cube cores) that tiles are spread over, per device. */
+    cores: positiveSchema.optional(),
+    /** Per-tile fixed cost expressed as extra reduction length: efficiency × K / (K + kOverhead). */
+    kOverheadElements: sourcedValueSchema.optional(),
+    /** Vector-unit peak per device (vector and embedding classes), in TFLOP/s. */
+    vectorPeakTflops: positiveSchema.optional(),
+    /** Vector-unit peak as a fraction of the device's BF16 tensor peak, when no absolute figure is known. */
+    vectorPeakFractionOfBf16: fractionSchema.optional(),
+  })
+  .strict();
+
+export type ClassEfficiencyFile = z.output<typeof classEfficiencySchema>;
+
+const sourceSchema = z
+  .object({ title: z.string().min(1), url: z.string().min(1), section: z.string().optional() })
+  .strict();
+
+export const efficiencyFileSchema = z
+  .object({
+    /** Catalog chip id this file describes, or `default`. */
+    chip: z.string().min(1),
+    description: z.string().min(1),
+    /** Inherit every class from another chip's file (e.g. H100 from H800: same silicon). */
+    extends: z
+      .object({ chip: z.string().min(1), note: z.string().min(1) })
+      .strict()
+      .optional(),
+    sources: z.record(z.string(), sourceSchema),
+    classes: z
+      .object({
+        gemm: classEfficiencySchema.optional(),
+        "grouped-gemm": classEfficiencySchema.optional(),
+        "attention-prefill": classEfficiencySchema.optional(),
+        "attention-decode": classEfficiencySchema.optional(),
+        vector: classEfficiencySchema.optional(),
+        embedding: classEfficiencySchema.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type EfficiencyFile = z.output<typeof efficiencyFileSchema>;

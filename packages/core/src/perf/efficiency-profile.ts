@@ -1,0 +1,283 @@
+/**
+ * Efficiency profiles: what fraction of its peak a device reaches per operator class, loaded from
+ * `packages/core/data/efficiency/<chip>.yaml` (embedded into core) with a source for every value.
+ * A chip without a file, and any value a chip file leaves out, falls back to `default.yaml`
+ * (documented assumptions); those values are marked `defaulted` and timings that use them say so.
+ */
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { Sourced, SourceRef } from "../catalog/sourced.ts";
+import { DTYPES, type Dtype } from "../hardware/types.ts";
+import type { OperatorClass } from "../model/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
+import { MICROSECOND, TERA } from "../spec/units.ts";
+import {
+  type ClassEfficiencyFile,
+  type EfficiencyFile,
+  efficiencyFileSchema,
+  type SourcedValueFile,
+} from "./efficiency-file.ts";
+
+export const OPERATOR_CLASSES: readonly OperatorClass[] = [
+  "gemm",
+  "grouped-gemm",
+  "attention-prefill",
+  "attention-decode",
+  "vector",
+  "embedding",
+];
+
+/** A profile value with its provenance; `defaulted` when it came from the default profile. */
+export interface ProfileValue extends Sourced<number> {
+  /** Dotted name, e.g. `gemm.computeEfficiency.int8`. */
+  readonly parameter: string;
+  readonly defaulted: boolean;
+}
+
+export interface ClassProfile {
+  /**
+   * Ceiling fraction of the tensor peak per format. Tensor classes (GEMMs, attention) have every
+   * format (missing ones are defaulted); vector and embedding classes have none.
+   */
+  readonly computeEfficiency: Readonly<Partial<Record<Dtype, ProfileValue>>>;
+  readonly memoryEfficiency: ProfileValue;
+  readonly launchOverheadS: ProfileValue;
+  /** GEMM shape mechanism; absent parameters are not modelled (factor 1), never defaulted. */
+  readonly tileM?: ProfileValue;
+  readonly tileN?: ProfileValue;
+  readonly cores?: ProfileValue;
+  readonly kOverheadElements?: ProfileValue;
+  /** Vector-unit peak per device in FLOP/s, or as a fraction of the BF16 tensor peak. */
+  readonly vectorPeakFlopsPerS?: ProfileValue;
+  readonly vectorPeakFractionOfBf16?: ProfileValue;
+}
+
+export interface EfficiencyProfile {
+  readonly chipId: string;
+  /** `measured`: the chip has its own file; `inherited`: its file extends another chip's; `default`: none. */
+  readonly basis: "measured" | "inherited" | "default";
+  readonly description: string;
+  /** Data files read, most specific first. */
+  readonly files: readonly string[];
+  readonly classes: Readonly<Record<OperatorClass, ClassProfile>>;
+}
+
+/** Classes that run on the tensor (matrix) engine and so have per-format compute efficiencies. */
+export const TENSOR_CLASSES: readonly OperatorClass[] = [
+  "gemm",
+  "grouped-gemm",
+  "attention-prefill",
+  "attention-decode",
+];
+
+const DEFAULT_FILE = "efficiency/default.yaml";
+const cache = new Map<string, EfficiencyProfile>();
+
+/**
+ * The efficiency profile of a catalog chip; the documented default profile if it has no file.
+ * @example efficiencyProfile("ascend-910c").classes["grouped-gemm"].computeEfficiency.int8.value // ≈ 0.865
+ */
+export function efficiencyProfile(chipId: string): EfficiencyProfile {
+  let profile = cache.get(chipId);
+  if (profile === undefined) {
+    profile = loadEfficiencyProfile(chipId, embeddedDataFiles);
+    cache.set(chipId, profile);
+  }
+  return profile;
+}
+
+/**
+ * Loads a profile from a map of data files (relative path → text), e.g. `embeddedDataFiles`.
+ * @example loadEfficiencyProfile("my-chip", { "efficiency/default.yaml": text }).basis === "default"
+ */
+export function loadEfficiencyProfile(
+  chipId: string,
+  files: Readonly<Record<string, string>>,
+): EfficiencyProfile {
+  const defaults = readEfficiencyFile(DEFAULT_FILE, files);
+  const chain: Array<{ path: string; file: EfficiencyFile; inheritedNote?: string }> = [];
+  let id: string | undefined = chipId;
+  let inheritedNote: string | undefined;
+  while (id !== undefined) {
+    const path = `efficiency/${id}.yaml`;
+    if (files[path] === undefined) {
+      if (chain.length === 0) break;
+      throw new SupernodeError(
+        "unknown-id",
+        `efficiency file ${chain.at(-1)?.path} extends "${id}", which has no file ${path}`,
+        {
+          file: chain.at(-1)?.path,
+          fieldPath: ["extends", "chip"],
+        },
+      );
+    }
+    if (chain.some((entry) => entry.path === path))
+      throw new SupernodeError(
+        "invalid-value",
+        `efficiency files extend each other in a cycle through ${path}`,
+        {
+          file: path,
+          fieldPath: ["extends"],
+        },
+      );
+    const file = readEfficiencyFile(path, files);
+    chain.push({ path, file, inheritedNote });
+    if (file.extends !== undefined) inheritedNote = file.extends.note;
+    id = file.extends?.chip;
+  }
+  const head = chain[0];
+  const classes = {} as Record<OperatorClass, ClassProfile>;
+  for (const cls of OPERATOR_CLASSES) {
+    const layers = chain.map((entry) => ({
+      cls: entry.file.classes[cls],
+      sources: entry.file.sources,
+      path: entry.path,
+      inherited:
+        entry.inheritedNote === undefined ? undefined : { note: entry.inheritedNote, chip: entry.file.chip },
+    }));
+    classes[cls] = resolveClass(cls, layers, {
+      cls: defaults.classes[cls],
+      sources: defaults.sources,
+      path: DEFAULT_FILE,
+      inherited: undefined,
+    });
+  }
+  return {
+    chipId,
+    basis: head === undefined ? "default" : chain.length > 1 ? "inherited" : "measured",
+    description: head?.file.description ?? defaults.description,
+    files: head === undefined ? [DEFAULT_FILE] : [...chain.map((entry) => entry.path), DEFAULT_FILE],
+    classes,
+  };
+}
+
+interface Layer {
+  readonly cls: ClassEfficiencyFile | undefined;
+  readonly sources: EfficiencyFile["sources"];
+  readonly path: string;
+  /** Set when this layer is reached through `extends`: its values become assumptions for the chip. */
+  readonly inherited: { readonly note: string; readonly chip: string } | undefined;
+}
+
+type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency">;
+
+function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: Layer): ClassProfile {
+  const pick = (key: ScalarKey, scale: number, useDefault: boolean): ProfileValue | undefined => {
+    for (const layer of layers) {
+      const raw = layer.cls?.[key];
+      if (raw !== undefined) return toProfileValue(raw, `${cls}.${key}`, layer, scale, false);
+    }
+    const raw = useDefault ? fallback.cls?.[key] : undefined;
+    return raw === undefined ? undefined : toProfileValue(raw, `${cls}.${key}`, fallback, scale, true);
+  };
+  const required = (key: ScalarKey, scale: number): ProfileValue => {
+    const value = pick(key, scale, true);
+    if (value === undefined)
+      throw new SupernodeError("schema", `the default efficiency profile lacks ${cls}.${key}`, {
+        file: fallback.path,
+        fieldPath: ["classes", cls, key],
+      });
+    return value;
+  };
+  const computeEfficiency: Partial<Record<Dtype, ProfileValue>> = {};
+  for (const dtype of TENSOR_CLASSES.includes(cls) ? DTYPES : []) {
+    const parameter = `${cls}.computeEfficiency.${dtype}`;
+    const layer = layers.find((l) => l.cls?.computeEfficiency?.[dtype] !== undefined);
+    const raw = layer?.cls?.computeEfficiency?.[dtype] ?? fallback.cls?.computeEfficiency?.[dtype];
+    if (raw === undefined)
+      throw new SupernodeError("schema", `the default efficiency profile lacks ${parameter}`, {
+        file: fallback.path,
+        fieldPath: ["classes", cls, "computeEfficiency", dtype],
+      });
+    computeEfficiency[dtype] = toProfileValue(raw, parameter, layer ?? fallback, 1, layer === undefined);
+  }
+  const optional: Partial<Record<ScalarKey, ProfileValue>> = {};
+  for (const key of ["tileM", "tileN", "cores", "kOverheadElements"] as const) {
+    const value = pick(key, 1, false);
+    if (value !== undefined) optional[key] = value;
+  }
+  const absolute = pick("vectorPeakTflops", TERA, false);
+  const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
+  return {
+    computeEfficiency,
+    memoryEfficiency: required("memoryEfficiency", 1),
+    launchOverheadS: required("launchOverheadUs", MICROSECOND),
+    ...(optional.tileM && { tileM: optional.tileM }),
+    ...(optional.tileN && { tileN: optional.tileN }),
+    ...(optional.cores && { cores: optional.cores }),
+    ...(optional.kOverheadElements && { kOverheadElements: optional.kOverheadElements }),
+    ...(absolute && { vectorPeakFlopsPerS: absolute }),
+    ...(fraction && { vectorPeakFractionOfBf16: fraction }),
+  };
+}
+
+function toProfileValue(
+  raw: SourcedValueFile,
+  parameter: string,
+  layer: Layer,
+  scale: number,
+  defaulted: boolean,
+): ProfileValue {
+  const keys = typeof raw.source === "string" ? [raw.source] : raw.source;
+  const sources: SourceRef[] = keys.map((key) => {
+    const source = layer.sources[key];
+    // Keys are checked when the file is read; this guards files built by hand in tests.
+    if (source === undefined)
+      throw new SupernodeError("schema", `unknown source key "${key}" for ${parameter}`, {
+        file: layer.path,
+      });
+    return { key, title: source.title, url: source.url, ...(source.section && { section: source.section }) };
+  });
+  const inherited = layer.inherited;
+  const note = inherited
+    ? `inherited from ${inherited.chip} (${inherited.note})${raw.note ? `: ${raw.note}` : ""}`
+    : raw.note;
+  return {
+    value: raw.value * scale,
+    sources,
+    tag: inherited ? "assumption" : raw.tag,
+    ...(note !== undefined && { note }),
+    parameter,
+    defaulted,
+  };
+}
+
+/**
+ * Reads and validates one efficiency file, checking that every `source` key exists.
+ * @example readEfficiencyFile("efficiency/default.yaml", embeddedDataFiles).chip === "default"
+ */
+export function readEfficiencyFile(path: string, files: Readonly<Record<string, string>>): EfficiencyFile {
+  const text = files[path];
+  if (text === undefined)
+    throw new SupernodeError("unknown-id", `no efficiency data file ${path} in the catalog`, { file: path });
+  const doc = readSourceDocument(text, path);
+  const file = validateDocument(doc, efficiencyFileSchema);
+  checkSourceKeys(doc, file);
+  return file;
+}
+
+function checkSourceKeys(doc: SourceDocument, file: EfficiencyFile): void {
+  for (const cls of OPERATOR_CLASSES) {
+    const entry = file.classes[cls];
+    if (entry === undefined) continue;
+    const values: Array<[Array<string | number>, SourcedValueFile]> = [];
+    for (const [key, value] of Object.entries(entry)) {
+      if (key === "computeEfficiency") {
+        for (const [dtype, v] of Object.entries(value as Record<string, SourcedValueFile | undefined>))
+          if (v !== undefined) values.push([["classes", cls, key, dtype], v]);
+      } else if (value !== undefined) values.push([["classes", cls, key], value as SourcedValueFile]);
+    }
+    for (const [path, value] of values) {
+      const keys = typeof value.source === "string" ? [value.source] : value.source;
+      for (const key of keys) {
+        if (file.sources[key] !== undefined) continue;
+        const pos = doc.locate([...path, "source"]);
+        throw new SupernodeError(
+          "schema",
+          `unknown source "${key}": expected one of the keys of the sources block (${Object.keys(file.sources).join(", ")})`,
+          { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [...path, "source"] },
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { efficiencyProfile } from "./efficiency-profile.ts";
+import { gemmEfficiency } from "./gemm-efficiency.ts";
+
+const ascend = efficiencyProfile("ascend-910c").classes["grouped-gemm"];
+
+describe("gemmEfficiency", () => {
+  it("quantises to whole 128×152 tiles", () => {
+    // N = 7168 needs 48 column tiles of 152 (7296 columns computed).
+    const f = gemmEfficiency({ m: 2048, n: 7168, k: 4096, groups: 4 }, 1, ascend);
+    expect(f.tileQuantisation).toBeCloseTo(7168 / 7296, 12);
+    expect(f.waveQuantisation).toBe(1); // 16 × 48 × 4 = 3072 tiles = 128 full waves of 24
+  });
+
+  it("loses the idle cores of a partial last wave", () => {
+    // 1 × 1 tile per group, 5 groups: 5 tiles on 24 cores.
+    const f = gemmEfficiency({ m: 128, n: 152, k: 4096, groups: 5 }, 1, ascend);
+    expect(f.waveQuantisation).toBeCloseTo(5 / 24, 12);
+  });
+
+  it("amortises the per-tile cost over K", () => {
+    const short = gemmEfficiency({ m: 7168, n: 4096, k: 1024 }, 1, ascend);
+    const long = gemmEfficiency({ m: 7168, n: 4096, k: 16384 }, 1, ascend);
+    expect(short.reductionLength).toBeLessThan(long.reductionLength);
+    expect(long.reductionLength).toBeCloseTo(16384 / (16384 + 355), 12);
+  });
+
+  it("leaves unmodelled factors at 1 (H800: ceiling only)", () => {
+    const h800 = efficiencyProfile("h800-sxm").classes.gemm;
+    const f = gemmEfficiency({ m: 3, n: 7, k: 11 }, 0.78, h800);
+    expect(f.efficiency).toBe(0.78);
+  });
+});

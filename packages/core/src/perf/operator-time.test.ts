@@ -1,0 +1,135 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SupernodeError } from "../spec/errors.ts";
+import { computeDevice } from "./device.ts";
+import { efficiencyProfile } from "./efficiency-profile.ts";
+import { operatorTime } from "./operator-time.ts";
+import {
+  fixture910c,
+  fixtureB200,
+  fixtureH800,
+  gemmOperator,
+  plainOperator,
+} from "./test-support/fixture-chips.ts";
+
+const die = computeDevice(fixture910c);
+const ascend = efficiencyProfile("ascend-910c");
+const h800 = computeDevice(fixtureH800);
+const h800Profile = efficiencyProfile("h800-sxm");
+
+describe("operatorTime", () => {
+  it("times a large INT8 grouped GEMM on a 910C die as compute-bound at the fitted efficiency", () => {
+    const op = gemmOperator({ m: 7168, n: 4096, k: 4096, groups: 4, dtype: "int8" });
+    const t = operatorTime(op, die, ascend);
+    expect(t.bound).toBe("compute");
+    expect(t.computeEfficiency).toBeCloseTo(0.794, 3);
+    expect(t.computeS).toBeCloseTo(op.flops / (752e12 * t.computeEfficiency), 12);
+    expect(t.overheadS).toBeCloseTo(5e-6, 12);
+    expect(t.timeS).toBeCloseTo(t.computeS + t.overheadS, 12);
+    expect(t.defaulted).toBe(false);
+  });
+
+  it("makes a decode GEMM with few tokens memory-bound on the weights", () => {
+    const op = gemmOperator({ m: 8, n: 7168, k: 2048, dtype: "int8" });
+    const t = operatorTime(op, die, ascend);
+    expect(t.bound).toBe("memory");
+    const bytes = 7168 * 2048 + 8 * 2048 + 8 * 7168 * 2;
+    expect(t.memoryS).toBeCloseTo(bytes / (1.6e12 * 0.841), 12);
+    // 8 of 128 tile rows used: the compute term pays for a whole tile.
+    expect(t.computeEfficiency).toBeLessThan(0.1);
+  });
+
+  it("charges launch overhead per kernel and reports overhead-bound tiny operators", () => {
+    const tiny = { ...plainOperator("vector", 1e3, 1e3), kernels: 3 };
+    const t = operatorTime(tiny, die, ascend);
+    expect(t.bound).toBe("overhead");
+    expect(t.overheadS).toBeCloseTo(3 * 2e-6, 12);
+  });
+
+  it("uses the vector peak, not the tensor peak, for vector operators", () => {
+    const op = plainOperator("vector", 22e9, 1);
+    const t = operatorTime(op, die, ascend);
+    expect(t.computeS).toBeCloseTo(1e-3, 9); // 22 GFLOP at 22 TFLOP/s
+  });
+
+  it("rejects FP8 on the 910C, naming the chip, the dtype and the supported ones", () => {
+    const op = gemmOperator({ m: 128, n: 128, k: 128, dtype: "fp8" });
+    let error: unknown;
+    try {
+      operatorTime(op, die, ascend);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SupernodeError);
+    expect((error as SupernodeError).kind).toBe("unsupported");
+    expect((error as SupernodeError).message).toMatch(/ascend-910c.*no fp8.*supports bf16, fp16, int8/);
+  });
+
+  it("runs FP8 as INT8 on the 910C with an explicit mapping, and records it", () => {
+    const op = gemmOperator({ m: 7168, n: 4096, k: 4096, groups: 4, dtype: "fp8" });
+    const asInt8 = operatorTime({ ...op, dtype: "int8" }, die, ascend);
+    const mapped = operatorTime(op, die, ascend, { dtypeMapping: { fp8: "int8" } });
+    expect(mapped.dtype).toBe("int8");
+    expect(mapped.mappedFrom).toBe("fp8");
+    expect(mapped.timeS).toBe(asInt8.timeS);
+    expect(asInt8.mappedFrom).toBeUndefined();
+  });
+
+  it("flags values taken from the default profile", () => {
+    const bf16 = operatorTime(gemmOperator({ m: 4096, n: 4096, k: 4096 }), h800, h800Profile);
+    expect(bf16.defaulted).toBe(true);
+    expect(bf16.defaultedParameters).toContain("gemm.computeEfficiency.bf16");
+    const b200 = operatorTime(
+      gemmOperator({ m: 4096, n: 4096, k: 4096, dtype: "fp4" }),
+      computeDevice(fixtureB200),
+      efficiencyProfile("b200"),
+    );
+    expect(b200.defaulted).toBe(true);
+    expect(b200.computeEfficiency).toBe(0.75);
+  });
+
+  it("is monotone: more FLOPs or bytes never take less time", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          ...([
+            "gemm",
+            "grouped-gemm",
+            "attention-decode",
+            "attention-prefill",
+            "vector",
+            "embedding",
+          ] as const),
+        ),
+        fc.double({ min: 0, max: 1e15, noNaN: true }),
+        fc.double({ min: 0, max: 1e12, noNaN: true }),
+        fc.double({ min: 1, max: 4, noNaN: true }),
+        (cls, flops, bytes, factor) => {
+          const a = operatorTime(plainOperator(cls, flops, bytes), die, ascend);
+          const b = operatorTime(plainOperator(cls, flops * factor, bytes), die, ascend);
+          const c = operatorTime(plainOperator(cls, flops, bytes * factor), die, ascend);
+          expect(b.timeS).toBeGreaterThanOrEqual(a.timeS);
+          expect(c.timeS).toBeGreaterThanOrEqual(a.timeS);
+          expect(a.timeS).toBeGreaterThanOrEqual(Math.max(a.computeS, a.memoryS));
+        },
+      ),
+    );
+  });
+
+  it("never beats the plain roofline at 100 % efficiency", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20000 }),
+        fc.integer({ min: 1, max: 20000 }),
+        fc.integer({ min: 1, max: 20000 }),
+        fc.integer({ min: 1, max: 16 }),
+        (m, n, k, groups) => {
+          const op = gemmOperator({ m, n, k, groups, dtype: "int8", cls: "grouped-gemm" });
+          const t = operatorTime(op, die, ascend);
+          const roofline = Math.max(op.flops / 752e12, ((k * n + m * k + 2 * m * n) * groups) / 1.6e12);
+          expect(t.timeS).toBeGreaterThan(roofline);
+        },
+      ),
+    );
+  });
+});

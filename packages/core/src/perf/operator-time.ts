@@ -1,0 +1,152 @@
+/**
+ * Operator time on one device: roofline × measured efficiency, plus launch overhead.
+ *
+ *   timeS = max(flops / (peak[dtype] × computeEff), bytes / (hbmBandwidth × memoryEff)) + kernels × launchOverheadS
+ *
+ * Tensor classes (GEMMs, attention) use the tensor-engine peak of the operator's format; vector
+ * and embedding operators use the vector-unit peak. GEMM compute efficiency depends on shape (see
+ * `gemm-efficiency.ts`). Bytes are what the operator says it reads and writes (the model layer owns
+ * storage formats); a dtype mapping changes the engine rate only.
+ */
+import type { Dtype } from "../hardware/types.ts";
+import type { Operator } from "../model/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { type Device, supportedDtypes } from "./device.ts";
+import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
+import { gemmEfficiency } from "./gemm-efficiency.ts";
+
+export type OperatorBound = "compute" | "memory" | "overhead";
+
+export interface OperatorTiming {
+  readonly timeS: number;
+  readonly computeS: number;
+  readonly memoryS: number;
+  readonly overheadS: number;
+  readonly bound: OperatorBound;
+  /** Fraction of the peak used for the compute term (shape factors included). */
+  readonly computeEfficiency: number;
+  readonly memoryEfficiency: number;
+  /** True where any value used came from the documented default profile. */
+  readonly defaulted: boolean;
+  /** Which profile values were defaulted, e.g. `["gemm.computeEfficiency.bf16"]`. */
+  readonly defaultedParameters: readonly string[];
+  /** Format the operator was timed in (after any mapping). */
+  readonly dtype: Dtype;
+  /** The operator's own format when a `dtypeMapping` replaced it. */
+  readonly mappedFrom?: Dtype;
+}
+
+export interface OperatorTimeOptions {
+  /** Run unsupported formats as another one, e.g. `{ fp8: "int8" }` on the Ascend 910C. */
+  readonly dtypeMapping?: Readonly<Partial<Record<Dtype, Dtype>>>;
+}
+
+/**
+ * Time of one operator on one device.
+ * @example
+ * const t = operatorTime(op, computeDevice(chip), efficiencyProfile(chip.id));
+ * t.timeS; t.bound; // e.g. 1.6e-3, "compute"
+ */
+export function operatorTime(
+  op: Operator,
+  device: Device,
+  profile: EfficiencyProfile,
+  options: OperatorTimeOptions = {},
+): OperatorTiming {
+  const cls = profile.classes[op.class];
+  const dtype = options.dtypeMapping?.[op.dtype] ?? op.dtype;
+  const used: ProfileValue[] = [cls.memoryEfficiency, cls.launchOverheadS];
+  let peak: number;
+  let computeEfficiency: number;
+  switch (op.class) {
+    case "gemm":
+    case "grouped-gemm":
+    case "attention-prefill":
+    case "attention-decode": {
+      peak = tensorPeak(device, dtype, op);
+      const ceiling = cls.computeEfficiency[dtype];
+      if (ceiling === undefined)
+        throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
+      used.push(ceiling);
+      computeEfficiency =
+        (op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined
+          ? gemmEfficiency(op.shape, ceiling.value, cls).efficiency
+          : ceiling.value;
+      break;
+    }
+    case "vector":
+    case "embedding": {
+      const vectorPeak = vectorPeakFlopsPerS(cls, device);
+      used.push(vectorPeak.source);
+      peak = vectorPeak.value;
+      computeEfficiency = 1;
+      break;
+    }
+    default:
+      return assertNever(op.class);
+  }
+  const bytes = operatorBytes(op);
+  const memoryEfficiency = cls.memoryEfficiency.value;
+  const computeS = op.flops > 0 ? op.flops / (peak * computeEfficiency) : 0;
+  const memoryS = bytes > 0 ? bytes / (device.memoryBandwidthBytesPerS.value * memoryEfficiency) : 0;
+  const overheadS = op.kernels * cls.launchOverheadS.value;
+  const roofS = Math.max(computeS, memoryS);
+  const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
+  const defaultedParameters = used.filter((v) => v.defaulted).map((v) => v.parameter);
+  return {
+    timeS: roofS + overheadS,
+    computeS,
+    memoryS,
+    overheadS,
+    bound,
+    computeEfficiency,
+    memoryEfficiency,
+    defaulted: defaultedParameters.length > 0,
+    defaultedParameters,
+    dtype,
+    ...(dtype !== op.dtype && { mappedFrom: op.dtype }),
+  };
+}
+
+/** Bytes an operator moves to and from memory. @example operatorBytes(op) // weights + activations + KV, read and written */
+export function operatorBytes(op: Operator): number {
+  return (
+    op.bytesRead.weights +
+    op.bytesRead.activations +
+    op.bytesRead.kvCache +
+    op.bytesWritten.activations +
+    op.bytesWritten.kvCache
+  );
+}
+
+function tensorPeak(device: Device, dtype: Dtype, op: Operator): number {
+  const peak = device.peakFlopsPerS[dtype];
+  if (peak !== undefined) return peak.value;
+  const mapped = dtype === op.dtype ? "" : ` (mapped from ${op.dtype})`;
+  const fp8Hint =
+    dtype === "fp8" && device.peakFlopsPerS.int8 !== undefined
+      ? "; FP8 models run in INT8 on this chip: pass the mapping fp8→int8 (CLI: --map-dtype fp8=int8) to do that explicitly"
+      : "";
+  throw new SupernodeError(
+    "unsupported",
+    `chip ${device.chipId} (${device.chipName}) has no ${dtype}${mapped} tensor engine, needed by operator ${op.name}; it supports ${supportedDtypes(device).join(", ")}${fp8Hint}`,
+  );
+}
+
+/** Vector-unit peak of the device: the profile's absolute figure, else a fraction of the BF16/FP16 tensor peak. */
+function vectorPeakFlopsPerS(cls: ClassProfile, device: Device): { value: number; source: ProfileValue } {
+  if (cls.vectorPeakFlopsPerS !== undefined)
+    return { value: cls.vectorPeakFlopsPerS.value, source: cls.vectorPeakFlopsPerS };
+  const fraction = cls.vectorPeakFractionOfBf16;
+  const base = device.peakFlopsPerS.bf16 ?? device.peakFlopsPerS.fp16;
+  if (fraction === undefined || base === undefined)
+    throw new SupernodeError(
+      "unsupported",
+      `chip ${device.chipId} has no vector-unit peak in its efficiency profile and no BF16/FP16 peak to scale`,
+    );
+  return { value: fraction.value * base.value, source: fraction };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled operator class ${String(value)}`);
+}

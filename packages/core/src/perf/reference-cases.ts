@@ -1,0 +1,191 @@
+/**
+ * Reference cases: the operator microbenchmarks of ../shared/references (records cm384-065..080,
+ * flashmla-h800, deepgemm-h800), re-run through `operatorTime` on the catalog's chips, for
+ * `supernode validate` and the perf tests. The records live in
+ * `data/efficiency/microbenchmarks/operators.yaml`, each marked with how independent its check is.
+ */
+import { z } from "zod";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/types.ts";
+import type { Operator } from "../model/types.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { GIGA, TERA } from "../spec/units.ts";
+import { computeDevice } from "./device.ts";
+import { efficiencyProfile } from "./efficiency-profile.ts";
+import { operatorBytes, operatorTime } from "./operator-time.ts";
+
+/** How independent a comparison is (see the data file's header). */
+export type ReferenceCheck = "fitted" | "held-out" | "consistency" | "derived";
+
+export interface OperatorReferenceCase {
+  /** Calibration record id (several cases may share one record). */
+  readonly id: string;
+  readonly description: string;
+  readonly predicted: number;
+  readonly published: number;
+  readonly unit: string;
+  readonly source: string;
+  readonly check: ReferenceCheck;
+  /** Chip the case runs on. */
+  readonly chipId: string;
+}
+
+const FILE = "efficiency/microbenchmarks/operators.yaml";
+
+const gemmSpec = z
+  .object({
+    kind: z.literal("gemm"),
+    class: z.enum(["gemm", "grouped-gemm"]),
+    dtype: z.enum(DTYPES),
+    m: z.number().int().positive(),
+    n: z.number().int().positive(),
+    k: z.number().int().positive(),
+    groups: z.number().int().positive().optional(),
+    outputBytesPerElement: z.number().positive(),
+  })
+  .strict();
+
+const mlaDecodeSpec = z
+  .object({
+    kind: z.literal("mla-decode"),
+    batch: z.number().int().positive(),
+    kvLength: z.number().int().positive(),
+    queryHeads: z.number().int().positive(),
+    queryTokens: z.number().int().positive(),
+    dtype: z.enum(DTYPES),
+  })
+  .strict();
+
+const MEASURES = ["compute-utilisation-pct", "achieved-bandwidth-GBps", "achieved-tflops"] as const;
+type Measure = (typeof MEASURES)[number];
+
+const fileSchema = z
+  .object({
+    sources: z.record(
+      z.string(),
+      z.object({ title: z.string(), url: z.string(), section: z.string() }).strict(),
+    ),
+    records: z.array(
+      z
+        .object({
+          id: z.string(),
+          chip: z.string(),
+          description: z.string(),
+          operator: z.discriminatedUnion("kind", [gemmSpec, mlaDecodeSpec]),
+          measure: z.enum(MEASURES),
+          published: z.number().positive(),
+          check: z.enum(["fitted", "held-out", "consistency", "derived"]),
+          source: z.string(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type OperatorBenchmarkFile = z.output<typeof fileSchema>;
+export type OperatorBenchmarkRecord = OperatorBenchmarkFile["records"][number];
+
+/** The microbenchmark records, parsed once. @example operatorBenchmarks().records.length // 19 */
+export function operatorBenchmarks(): OperatorBenchmarkFile {
+  cached ??= parseDocument(embeddedDataFiles[FILE] ?? "", FILE, fileSchema);
+  return cached;
+}
+let cached: OperatorBenchmarkFile | undefined;
+
+/**
+ * Every operator reference case, predicted with the catalog's chips and efficiency profiles.
+ * @example operatorReferenceCases(chipById).find((c) => c.id === "cm384-071") // { predicted: 78.1, published: 77.4, ... }
+ */
+export function operatorReferenceCases(resolveChip: (id: string) => Chip): OperatorReferenceCase[] {
+  const file = operatorBenchmarks();
+  return file.records.map((record) => {
+    const source = file.sources[record.source];
+    return {
+      id: record.id,
+      description: record.description,
+      predicted: predictRecord(record, resolveChip(record.chip)),
+      published: record.published,
+      unit: MEASURE_UNITS[record.measure],
+      source: source === undefined ? record.source : `${source.title}, ${source.url}, ${source.section}`,
+      check: record.check,
+      chipId: record.chip,
+    };
+  });
+}
+
+const MEASURE_UNITS: Readonly<Record<Measure, string>> = {
+  "compute-utilisation-pct": "% of peak",
+  "achieved-bandwidth-GBps": "GB/s",
+  "achieved-tflops": "TFLOPS",
+};
+
+/** The model's value of a record's measure on `chip`. */
+export function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
+  const device = computeDevice(chip);
+  const op = benchmarkOperator(record);
+  const timing = operatorTime(op, device, efficiencyProfile(chip.id));
+  switch (record.measure) {
+    case "compute-utilisation-pct": {
+      const peak = device.peakFlopsPerS[timing.dtype]?.value ?? Number.NaN;
+      return (100 * op.flops) / timing.timeS / peak;
+    }
+    case "achieved-bandwidth-GBps":
+      return operatorBytes(op) / timing.timeS / GIGA;
+    case "achieved-tflops":
+      return op.flops / timing.timeS / TERA;
+    default:
+      return assertNever(record.measure);
+  }
+}
+
+/** The operator a benchmark record describes. */
+export function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
+  const spec = record.operator;
+  switch (spec.kind) {
+    case "gemm": {
+      const groups = spec.groups ?? 1;
+      const element = DTYPE_BYTES[spec.dtype];
+      return {
+        name: record.id,
+        class: spec.class,
+        dtype: spec.dtype,
+        flops: 2 * spec.m * spec.n * spec.k * groups,
+        bytesRead: {
+          weights: groups * spec.k * spec.n * element,
+          activations: groups * spec.m * spec.k * element,
+          kvCache: 0,
+        },
+        bytesWritten: { activations: groups * spec.m * spec.n * spec.outputBytesPerElement, kvCache: 0 },
+        shape: { m: spec.m, n: spec.n, k: spec.k, ...(spec.groups !== undefined && { groups: spec.groups }) },
+        kernels: 1,
+      };
+    }
+    case "mla-decode": {
+      // Absorbed MLA (MQA form) with DeepSeek-V3 dimensions: keys are the 512-wide latent plus the
+      // 64-wide RoPE part (576), values the latent (512); one KV head shared by all query heads.
+      const qkDim = 576;
+      const vDim = 512;
+      const element = DTYPE_BYTES[spec.dtype];
+      const queries = spec.batch * spec.queryTokens * spec.queryHeads;
+      return {
+        name: record.id,
+        class: "attention-decode",
+        dtype: spec.dtype,
+        flops: 2 * queries * spec.kvLength * (qkDim + vDim),
+        bytesRead: {
+          weights: 0,
+          activations: queries * qkDim * element,
+          kvCache: spec.batch * spec.kvLength * qkDim * element,
+        },
+        bytesWritten: { activations: queries * vDim * element, kvCache: 0 },
+        kernels: 1,
+      };
+    }
+    default:
+      return assertNever(spec);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled case ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,93 @@
+/**
+ * The step model's view of operators: which group each operator of a layer belongs to (attention,
+ * norms, MoE gate, experts, …), and its time on a rank that runs with a share of the device
+ * (microbatch streams split a die's cores: CloudMatrix-Infer gives the attention stream 16 of 24
+ * AIC). A share scales the tensor and vector peaks, the memory bandwidth and the core count of
+ * the wave model alike.
+ */
+import type { Operator } from "../model/types.ts";
+import type { OperatorGroup } from "../deploy/stream-profiles.ts";
+import type { Device } from "./device.ts";
+import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
+import { type OperatorTimeOptions, operatorTime } from "./operator-time.ts";
+
+/** One timed entry of a layer breakdown (an operator or a collective), per microbatch. */
+export interface StepItem {
+  readonly name: string;
+  readonly group: OperatorGroup;
+  readonly timeS: number;
+  readonly bound: "compute" | "memory" | "overhead" | "fabric";
+  readonly flops: number;
+  readonly bytes: number;
+  /** Profile parameters that fell back to documented defaults. */
+  readonly defaulted: readonly string[];
+}
+
+/**
+ * The group of an operator, from its name and class (names from `model/layer-operators.ts`).
+ * @example operatorGroup({ name: "moe.experts", class: "grouped-gemm", ... }) === "experts"
+ */
+export function operatorGroup(op: Pick<Operator, "name" | "class">): OperatorGroup {
+  const name = op.name;
+  if (name.includes("norm")) return "norms";
+  if (name.startsWith("moe.shared")) return "shared-experts";
+  if (op.class === "grouped-gemm" || name.startsWith("moe.experts") || name.startsWith("moe.expert"))
+    return "experts";
+  if (name.startsWith("moe.")) return "moe-gate";
+  if (name.startsWith("ffn.") || name.startsWith("mlp.")) return "dense-ffn";
+  return "attention";
+}
+
+/** A device and profile running with `share` of the device's resources (1 = whole device). */
+export interface SharedDevice {
+  readonly device: Device;
+  readonly profile: EfficiencyProfile;
+  readonly share: number;
+}
+
+/**
+ * Scales a device and its profile to a share of the device (0 < share ≤ 1).
+ * @example shareOf(device, profile, 2 / 3).device.memoryBandwidthBytesPerS.value // 2/3 of the die's
+ */
+export function shareOf(device: Device, profile: EfficiencyProfile, share: number): SharedDevice {
+  if (share >= 1) return { device, profile, share: 1 };
+  const s = Math.max(share, 1e-6);
+  const peaks: Device["peakFlopsPerS"] = Object.fromEntries(
+    Object.entries(device.peakFlopsPerS).map(([k, v]) => [k, { ...v, value: v.value * s }]),
+  );
+  const scaledDevice: Device = {
+    ...device,
+    peakFlopsPerS: peaks,
+    memoryBandwidthBytesPerS: { ...device.memoryBandwidthBytesPerS, value: device.memoryBandwidthBytesPerS.value * s },
+  };
+  const classes = Object.fromEntries(
+    Object.entries(profile.classes).map(([name, cls]) => {
+      const c = cls as ClassProfile;
+      const scaled: ClassProfile = {
+        ...c,
+        ...(c.vectorPeakFlopsPerS !== undefined
+          ? { vectorPeakFlopsPerS: { ...c.vectorPeakFlopsPerS, value: c.vectorPeakFlopsPerS.value * s } }
+          : {}),
+        ...(c.cores !== undefined ? { cores: { ...c.cores, value: Math.max(1, Math.round(c.cores.value * s)) } } : {}),
+      };
+      return [name, scaled];
+    }),
+  ) as unknown as EfficiencyProfile["classes"];
+  return { device: scaledDevice, profile: { ...profile, classes }, share: s };
+}
+
+/** Times an operator on a (shared) device as a step item. */
+export function timeOperator(op: Operator, on: SharedDevice, options: OperatorTimeOptions = {}): StepItem {
+  const t = operatorTime(op, on.device, on.profile, options);
+  const bytes =
+    op.bytesRead.weights + op.bytesRead.activations + op.bytesRead.kvCache + op.bytesWritten.activations + op.bytesWritten.kvCache;
+  return {
+    name: op.name,
+    group: operatorGroup(op),
+    timeS: t.timeS,
+    bound: t.bound,
+    flops: op.flops,
+    bytes,
+    defaulted: t.defaultedParameters,
+  };
+}
