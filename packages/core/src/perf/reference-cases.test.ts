@@ -1,0 +1,65 @@
+// biome-ignore lint/correctness/noNodejsModules: this test cross-checks the data file against ../shared/references on disk
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Chip } from "../hardware/types.ts";
+import { efficiencyProfile } from "./efficiency-profile.ts";
+import { operatorBenchmarks, operatorReferenceCases } from "./reference-cases.ts";
+import { fixture910c, fixtureH800 } from "./test-support/fixture-chips.ts";
+
+const chips: Record<string, Chip> = { "ascend-910c": fixture910c, "h800-sxm": fixtureH800 };
+const resolve = (id: string): Chip => {
+  const chip = chips[id];
+  if (chip === undefined) throw new Error(`no fixture chip ${id}`);
+  return chip;
+};
+const relError = (c: { predicted: number; published: number }) => c.predicted / c.published - 1;
+
+describe("operator reference cases", () => {
+  const cases = operatorReferenceCases(resolve);
+
+  it("covers records cm384-065..080, flashmla-h800 and deepgemm-h800", () => {
+    const ids = new Set(cases.map((c) => c.id));
+    for (let i = 65; i <= 80; i++) expect(ids.has(`cm384-0${i}`), `cm384-0${i}`).toBe(true);
+    expect(ids.has("flashmla-h800")).toBe(true);
+    expect(ids.has("deepgemm-h800")).toBe(true);
+  });
+
+  it("reproduces every microbenchmark within ±10 %", () => {
+    for (const c of cases) expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
+  });
+
+  it("predicts the held-out grouped-GEMM records (not used in any fit) within ±2 %", () => {
+    const heldOut = cases.filter((c) => c.check === "held-out");
+    expect(heldOut.map((c) => c.id)).toEqual(["cm384-071", "cm384-075", "cm384-077", "cm384-079"]);
+    for (const c of heldOut) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.02);
+  });
+
+  it("stores GEMM ceiling and K overhead exactly as solved from the two fitting records", () => {
+    // u = c · tile(M, N) · K / (K + k0) at K = 4096 and 8192 (same M, N): two equations, two unknowns.
+    const records = operatorBenchmarks().records.filter((r) => r.check === "fitted");
+    expect(records.map((r) => r.id)).toEqual(["cm384-069", "cm384-073"]);
+    const [a, b] = records;
+    if (a === undefined || b === undefined) throw new Error("fit records missing");
+    const ratio = b.published / a.published;
+    const k0 = (8192 * (ratio - 1)) / (2 - ratio);
+    const tile = (7168 * 4096) / (56 * 128 * (27 * 152));
+    const ceiling = a.published / 100 / (tile * (4096 / (4096 + k0)));
+    const gemm = efficiencyProfile("ascend-910c").classes["grouped-gemm"];
+    expect(gemm.kOverheadElements?.value).toBeCloseTo(k0, 0);
+    expect(gemm.computeEfficiency.int8?.value).toBeCloseTo(ceiling, 3);
+  });
+
+  const calibration = new URL("../../../../../shared/references/calibration.json", import.meta.url);
+  it.runIf(existsSync(calibration))(
+    "copies the published values of ../shared/references/calibration.json",
+    () => {
+      const records = JSON.parse(readFileSync(calibration, "utf8")) as Array<{ id: string; value: unknown }>;
+      const byId = new Map(records.map((r) => [r.id, r.value]));
+      for (const c of cases) {
+        const value = byId.get(c.id);
+        if (typeof value === "number") expect(c.published, c.id).toBe(value);
+        else expect(Object.values(value as Record<string, number>), c.id).toContain(c.published);
+      }
+    },
+  );
+});
