@@ -1,0 +1,255 @@
+/**
+ * Attention operators of one layer on one rank: GQA/MHA, and MLA in its two forms.
+ *
+ * MLA naive (prefill, training): expand the latent of every attended token with `kv_b_proj` into
+ * per-head keys and values, then run ordinary multi-head attention with head dim
+ * nope + rope = 192 for scores and v = 128 for values.
+ * MLA absorbed (decode): fold `W_UK` into the query (`q_absorb`) and `W_UV` into the output
+ * (`v_absorb`), and attend directly over the cached latent as multi-query attention with head dim
+ * kvLora + rope = 576 for scores and kvLora = 512 for values. Both compute the same attention
+ * output; absorbed avoids expanding the cache (no kv_b_proj over all cached tokens) at the cost of
+ * ~3× more FLOPs per attended pair, which pays off when few queries attend many cached tokens.
+ *
+ * Under attention TP, heads split over ranks; MLA's `q_a`/`kv_a` projections and the latent cache
+ * are replicated on each rank (every rank stores and reads the whole latent).
+ */
+import { SupernodeError } from "../spec/errors.ts";
+import {
+  bytesOfHighPrecision,
+  gemmOp,
+  rmsNormOp,
+  VECTOR_FLOPS_PER_ELEMENT,
+  vectorOp,
+} from "./operator-builder.ts";
+import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
+import { matrixBytes } from "./weight-bytes.ts";
+import type { ResolvedWorkload } from "./workload.ts";
+
+type Gqa = Extract<AttentionSpec, { kind: "gqa" }>;
+type Mla = Extract<AttentionSpec, { kind: "mla" }>;
+
+/** The input norm and the attention block (up to and including `o_proj`) of one layer. */
+export function attentionOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix = ""): Operator[] {
+  const a = arch.attention;
+  const ops = [rmsNormOp(w, `${prefix}attn.input_norm`, w.tokens, arch.hiddenSize)];
+  switch (a.kind) {
+    case "gqa":
+      return [...ops, ...gqaOperators(arch, a, w, prefix)];
+    case "mla":
+      return [...ops, ...mlaOperators(arch, a, w, prefix)];
+    default: {
+      const unreachable: never = a;
+      return unreachable;
+    }
+  }
+}
+
+function coreClass(w: ResolvedWorkload) {
+  return w.forwardPhase === "decode" ? ("attention-decode" as const) : ("attention-prefill" as const);
+}
+
+/** KV heads held per rank: split when they divide, replicated when TP exceeds them. */
+function kvHeadsPerRank(a: Gqa, tp: number): number {
+  if (a.numKvHeads % tp === 0) return a.numKvHeads / tp;
+  if (tp % a.numKvHeads === 0) return 1;
+  throw new SupernodeError(
+    "infeasible",
+    `num_key_value_heads (${a.numKvHeads}) and attentionTp (${tp}) must divide one another`,
+    { fieldPath: ["attentionTp"] },
+  );
+}
+
+function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkload, p: string): Operator[] {
+  const h = arch.hiddenSize;
+  const T = w.tokens;
+  const d = a.headDim;
+  const hq = a.numHeads / w.attentionTp;
+  const hkv = kvHeadsPerRank(a, w.attentionTp);
+  const qkvWidth = (hq + 2 * hkv) * d;
+  const hp = bytesOfHighPrecision(w.weights);
+  const ops: Operator[] = [
+    gemmOp(w, {
+      name: `${p}attn.qkv_proj`,
+      rows: T,
+      n: qkvWidth,
+      k: h,
+      weightBytes: matrixBytes(qkvWidth, h, w.weights) + (a.qkvBias === true ? qkvWidth * hp : 0),
+    }),
+  ];
+  const qkElements = T * (hq + hkv) * d;
+  if (a.qkNorm === true)
+    ops.push(
+      vectorOp(w, {
+        name: `${p}attn.qk_norm`,
+        flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * qkElements,
+        readElements: qkElements,
+        writeElements: qkElements,
+        weightBytes: 2 * d * hp,
+      }),
+    );
+  ops.push(
+    vectorOp(w, {
+      name: `${p}attn.rotary`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.rotary * qkElements,
+      readElements: qkElements,
+      writeElements: qkElements,
+    }),
+  );
+  const kvPerToken = 2 * hkv * d;
+  if (w.kvWriteTokens > 0)
+    ops.push(
+      vectorOp(w, {
+        name: `${p}attn.kv_cache_write`,
+        flops: 0,
+        readElements: w.kvWriteTokens * kvPerToken,
+        writeElements: 0,
+        kvWriteBytes: w.kvWriteTokens * kvPerToken * w.kvBytes,
+      }),
+    );
+  // Decode reads every key/value from the cache (the new ones were just written); prefill and
+  // training take the new tokens' K/V from activations and the cached context from the cache.
+  const newFromActivations = w.forwardPhase === "decode" ? 0 : T;
+  ops.push({
+    name: `${p}attn.core`,
+    class: coreClass(w),
+    dtype: w.activationDtype,
+    flops: 4 * w.attendedTokenPairs * hq * d,
+    bytesRead: {
+      weights: 0,
+      activations: (T * hq * d + newFromActivations * kvPerToken) * w.actBytes,
+      kvCache: w.kvReadTokens * kvPerToken * w.kvBytes,
+    },
+    bytesWritten: { activations: T * hq * d * w.actBytes, kvCache: 0 },
+    kernels: 1,
+  });
+  ops.push(gemmOp(w, { name: `${p}attn.o_proj`, rows: T, n: h, k: hq * d }));
+  return ops;
+}
+
+function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: string): Operator[] {
+  const h = arch.hiddenSize;
+  const T = w.tokens;
+  const hr = a.numHeads / w.attentionTp;
+  const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
+  const latent = a.kvLoraRank + a.qkRopeHeadDim;
+  const hp = bytesOfHighPrecision(w.weights);
+  const ops: Operator[] = [];
+  if (a.qLoraRank === null) {
+    ops.push(gemmOp(w, { name: `${p}attn.q_proj`, rows: T, n: hr * qHead, k: h }));
+    ops.push(gemmOp(w, { name: `${p}attn.kv_a_proj`, rows: T, n: latent, k: h }));
+  } else {
+    const q = a.qLoraRank;
+    ops.push(
+      gemmOp(w, {
+        name: `${p}attn.qkv_a_proj`,
+        rows: T,
+        n: q + latent,
+        k: h,
+        weightBytes: matrixBytes(q, h, w.weights) + matrixBytes(latent, h, w.weights),
+      }),
+    );
+  }
+  const normWidth = (a.qLoraRank ?? 0) + a.kvLoraRank;
+  ops.push(
+    vectorOp(w, {
+      name: `${p}attn.latent_norms`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * T * normWidth,
+      readElements: T * normWidth,
+      writeElements: T * normWidth,
+      weightBytes: normWidth * hp,
+      kernels: a.qLoraRank === null ? 1 : 2,
+    }),
+  );
+  if (a.qLoraRank !== null)
+    ops.push(gemmOp(w, { name: `${p}attn.q_b_proj`, rows: T, n: hr * qHead, k: a.qLoraRank }));
+  const ropeElements = T * (hr + 1) * a.qkRopeHeadDim;
+  ops.push(
+    vectorOp(w, {
+      name: `${p}attn.rotary`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.rotary * ropeElements,
+      readElements: ropeElements,
+      writeElements: ropeElements,
+    }),
+  );
+  if (w.kvWriteTokens > 0)
+    ops.push(
+      vectorOp(w, {
+        name: `${p}attn.kv_cache_write`,
+        flops: 0,
+        readElements: w.kvWriteTokens * latent,
+        writeElements: 0,
+        kvWriteBytes: w.kvWriteTokens * latent * w.kvBytes,
+      }),
+    );
+  const fromActs = w.forwardPhase === "decode" ? 0 : T;
+  const fromCache = w.kvReadTokens;
+  const attended = fromActs + fromCache;
+  const pairs = w.attendedTokenPairs;
+  if (w.mlaForm === "naive") {
+    const expand = gemmOp(w, {
+      name: `${p}attn.kv_b_proj`,
+      rows: attended,
+      n: hr * (a.qkNopeHeadDim + a.vHeadDim),
+      k: a.kvLoraRank,
+    });
+    ops.push({
+      ...expand,
+      bytesRead: {
+        ...expand.bytesRead,
+        activations: fromActs * a.kvLoraRank * w.actBytes,
+        kvCache: fromCache * a.kvLoraRank * w.kvBytes,
+      },
+    });
+    ops.push({
+      name: `${p}attn.core`,
+      class: coreClass(w),
+      dtype: w.activationDtype,
+      flops: 2 * pairs * hr * qHead + 2 * pairs * hr * a.vHeadDim,
+      bytesRead: {
+        weights: 0,
+        activations:
+          (T * hr * qHead + attended * hr * (a.qkNopeHeadDim + a.vHeadDim) + fromActs * a.qkRopeHeadDim) *
+          w.actBytes,
+        kvCache: fromCache * a.qkRopeHeadDim * w.kvBytes,
+      },
+      bytesWritten: { activations: T * hr * a.vHeadDim * w.actBytes, kvCache: 0 },
+      kernels: 1,
+    });
+  } else {
+    ops.push(
+      gemmOp(w, {
+        name: `${p}attn.q_absorb`,
+        rows: T * hr,
+        n: a.kvLoraRank,
+        k: a.qkNopeHeadDim,
+        groups: hr,
+        weightBytes: matrixBytes(hr * a.qkNopeHeadDim, a.kvLoraRank, w.weights),
+      }),
+    );
+    ops.push({
+      name: `${p}attn.core`,
+      class: coreClass(w),
+      dtype: w.activationDtype,
+      flops: 2 * pairs * hr * latent + 2 * pairs * hr * a.kvLoraRank,
+      bytesRead: {
+        weights: 0,
+        activations: (T * hr * latent + fromActs * latent) * w.actBytes,
+        kvCache: fromCache * latent * w.kvBytes,
+      },
+      bytesWritten: { activations: T * hr * a.kvLoraRank * w.actBytes, kvCache: 0 },
+      kernels: 1,
+    });
+    ops.push(
+      gemmOp(w, {
+        name: `${p}attn.v_absorb`,
+        rows: T * hr,
+        n: a.vHeadDim,
+        k: a.kvLoraRank,
+        groups: hr,
+        weightBytes: matrixBytes(hr * a.vHeadDim, a.kvLoraRank, w.weights),
+      }),
+    );
+  }
+  ops.push(gemmOp(w, { name: `${p}attn.o_proj`, rows: T, n: h, k: hr * a.vHeadDim }));
+  return ops;
+}

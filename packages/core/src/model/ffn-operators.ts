@@ -1,0 +1,140 @@
+/**
+ * FFN operators of one layer on one rank: the post-attention norm, then either the dense SwiGLU FFN
+ * (split over `ffnTp`) or the MoE block: router (a `vector` op: scores, top-k), routed experts as
+ * grouped GEMMs over this rank's local experts, shared experts as dense GEMMs, and the weighted
+ * combine of the top-k outputs.
+ *
+ * Routed-expert weights are read only for experts that receive tokens: exactly when
+ * `tokensPerLocalExpert` is an array; otherwise the expected number under random routing,
+ * localExperts × (1 − e^(−mean)) (Poisson), which matters for small decode batches.
+ */
+
+import type { LayerKind } from "./layer-kinds.ts";
+import {
+  bytesOfHighPrecision,
+  gemmOp,
+  rmsNormOp,
+  VECTOR_FLOPS_PER_ELEMENT,
+  vectorOp,
+} from "./operator-builder.ts";
+import type { ModelArchitecture, MoeSpec, Operator } from "./types.ts";
+import { matrixBytes } from "./weight-bytes.ts";
+import type { ResolvedWorkload } from "./workload.ts";
+import { checkDivides } from "./workload.ts";
+
+/** The post-attention norm and the FFN block of a layer of the given kind. */
+export function ffnOperators(
+  arch: ModelArchitecture,
+  kind: LayerKind,
+  w: ResolvedWorkload,
+  prefix = "",
+): Operator[] {
+  const ops = [rmsNormOp(w, `${prefix}ffn.post_attention_norm`, w.tokens, arch.hiddenSize)];
+  if (kind === "dense" || arch.moe === undefined)
+    return [
+      ...ops,
+      ...swigluOperators(arch, w, `${prefix}ffn`, w.tokens, arch.denseIntermediateSize, "intermediate_size"),
+    ];
+  return [...ops, ...moeOperators(arch, arch.moe, w, prefix)];
+}
+
+function swigluOperators(
+  arch: ModelArchitecture,
+  w: ResolvedWorkload,
+  name: string,
+  tokens: number,
+  intermediate: number,
+  field: string,
+): Operator[] {
+  checkDivides(intermediate, w.ffnTp, field, "ffnTp");
+  const h = arch.hiddenSize;
+  const inter = intermediate / w.ffnTp;
+  return [
+    gemmOp(w, {
+      name: `${name}.gate_up_proj`,
+      rows: tokens,
+      n: 2 * inter,
+      k: h,
+      weightBytes: 2 * matrixBytes(inter, h, w.weights),
+    }),
+    vectorOp(w, {
+      name: `${name}.act`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * tokens * inter,
+      readElements: 2 * tokens * inter,
+      writeElements: tokens * inter,
+    }),
+    gemmOp(w, { name: `${name}.down_proj`, rows: tokens, n: h, k: inter }),
+  ];
+}
+
+function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload, p: string): Operator[] {
+  const h = arch.hiddenSize;
+  const T = w.tokens;
+  const E = moe.numRoutedExperts;
+  const inter = moe.expertIntermediateSize;
+  const ops: Operator[] = [
+    vectorOp(w, {
+      name: `${p}moe.router`,
+      // Router GEMM (tokens × hidden × experts), then scores and top-k selection.
+      flops: 2 * T * h * E + 4 * T * E,
+      readElements: T * h,
+      writeElements: 2 * T * moe.topK,
+      weightBytes: E * h * bytesOfHighPrecision(w.weights),
+    }),
+  ];
+  const routed = w.expertTokens?.reduce((a, b) => a + b, 0) ?? w.meanTokensPerLocalExpert * w.localExperts;
+  const touched =
+    w.expertTokens?.filter((n) => n > 0).length ??
+    w.localExperts * (1 - Math.exp(-w.meanTokensPerLocalExpert));
+  if (routed > 0) {
+    const groups = Math.max(1, Math.round(touched));
+    ops.push(
+      gemmOp(w, {
+        name: `${p}moe.experts.gate_up_proj`,
+        class: "grouped-gemm",
+        rows: routed,
+        n: 2 * inter,
+        k: h,
+        groups,
+        weightBytes: touched * 2 * matrixBytes(inter, h, w.weights),
+      }),
+      vectorOp(w, {
+        name: `${p}moe.experts.act`,
+        flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * routed * inter,
+        readElements: 2 * routed * inter,
+        writeElements: routed * inter,
+      }),
+      gemmOp(w, {
+        name: `${p}moe.experts.down_proj`,
+        class: "grouped-gemm",
+        rows: routed,
+        n: h,
+        k: inter,
+        groups,
+        weightBytes: touched * matrixBytes(h, inter, w.weights),
+      }),
+    );
+  }
+  if (moe.numSharedExperts > 0 && w.sharedExpertTokens > 0)
+    ops.push(
+      ...swigluOperators(
+        arch,
+        w,
+        `${p}moe.shared`,
+        w.sharedExpertTokens,
+        moe.numSharedExperts * moe.sharedExpertIntermediateSize,
+        "n_shared_experts × moe_intermediate_size",
+      ),
+    );
+  // Weighted sum of the top-k expert outputs (plus the shared output) for this rank's tokens.
+  const shared = moe.numSharedExperts > 0 ? 1 : 0;
+  ops.push(
+    vectorOp(w, {
+      name: `${p}moe.combine`,
+      flops: 2 * T * (moe.topK + shared) * h,
+      readElements: T * (moe.topK + shared) * h,
+      writeElements: T * h,
+    }),
+  );
+  return ops;
+}

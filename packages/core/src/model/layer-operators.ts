@@ -1,0 +1,148 @@
+/**
+ * Operator graphs per layer and phase, for one rank's shard (see workload.ts for the workload and
+ * shard options): decoder layers, the model head (embedding, final norm, LM head, sampling or
+ * loss) and the MTP modules.
+ */
+import { SupernodeError } from "../spec/errors.ts";
+import { attentionOperators } from "./attention-operators.ts";
+import { backwardOperators } from "./backward-operators.ts";
+import { ffnOperators } from "./ffn-operators.ts";
+import { type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
+import { bytesOfHighPrecision, gemmOp, rmsNormOp, vectorOp } from "./operator-builder.ts";
+import type { ModelArchitecture, Operator } from "./types.ts";
+import {
+  checkDivides,
+  type LayerOperatorOptions,
+  type ModelWorkload,
+  type ResolvedWorkload,
+  resolveWorkload,
+} from "./workload.ts";
+
+function withPhase(w: ResolvedWorkload, build: () => Operator[]): Operator[] {
+  const forward = build();
+  return w.phase === "train-backward" ? backwardOperators(forward) : forward;
+}
+
+function decoderLayer(
+  arch: ModelArchitecture,
+  kind: LayerKind,
+  w: ResolvedWorkload,
+  prefix: string,
+): Operator[] {
+  return [...attentionOperators(arch, w, prefix), ...ffnOperators(arch, kind, w, prefix)];
+}
+
+/**
+ * Operators of decoder layer `layerIndex` (0-based) for a workload on one rank.
+ * @example
+ * const ops = layerOperators(builtinModel("deepseek-v3"), 10, { phase: "decode", sequences: 64, kvTokens: 64 * 4096 });
+ * ops.map((o) => o.name) // ["attn.input_norm", "attn.qkv_a_proj", ..., "moe.experts.gate_up_proj", ...]
+ */
+export function layerOperators(
+  arch: ModelArchitecture,
+  layerIndex: number,
+  workload: ModelWorkload,
+  options: LayerOperatorOptions = {},
+): Operator[] {
+  if (!Number.isInteger(layerIndex) || layerIndex < 0 || layerIndex >= arch.numLayers)
+    throw new SupernodeError(
+      "invalid-value",
+      `layer index ${layerIndex} is out of range: ${arch.id} has layers 0..${arch.numLayers - 1}`,
+      { fieldPath: ["layerIndex"] },
+    );
+  const w = resolveWorkload(arch, workload, options);
+  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, ""));
+}
+
+function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: string): Operator[] {
+  checkDivides(arch.vocabSize, w.attentionTp, "vocab_size", "attentionTp");
+  const vocab = arch.vocabSize / w.attentionTp;
+  const hp = bytesOfHighPrecision(w.weights);
+  const m = w.logitTokens;
+  const ops = [
+    rmsNormOp(w, `${prefix}head.final_norm`, m, arch.hiddenSize),
+    // The LM head stays in high precision (as in the published FP8 checkpoints).
+    gemmOp(w, {
+      name: `${prefix}head.lm_head`,
+      rows: m,
+      n: vocab,
+      k: arch.hiddenSize,
+      weightBytes: vocab * arch.hiddenSize * hp,
+      dtype: w.weights.highPrecision,
+    }),
+  ];
+  ops.push(
+    w.forwardPhase === "train-forward"
+      ? vectorOp(w, {
+          name: `${prefix}head.loss`,
+          flops: 5 * m * vocab,
+          readElements: m * vocab,
+          writeElements: m,
+        })
+      : vectorOp(w, {
+          name: `${prefix}head.sampling`,
+          flops: 5 * m * vocab,
+          readElements: m * vocab,
+          writeElements: m,
+        }),
+  );
+  return ops;
+}
+
+function embeddingOperator(arch: ModelArchitecture, w: ResolvedWorkload, name: string): Operator {
+  const rows = w.tokens * arch.hiddenSize;
+  return vectorOp(w, {
+    name,
+    class: "embedding",
+    flops: 0,
+    readElements: 0,
+    writeElements: rows,
+    weightBytes: rows * bytesOfHighPrecision(w.weights),
+  });
+}
+
+/**
+ * Model-level operators: the embedding gather (before the layers), then the final norm, LM head
+ * (vocabulary split over `attentionTp`) and sampling (inference) or the loss (training). Prefill
+ * computes logits for the last token of each sequence only.
+ * @example modelHeadOperators(arch, { phase: "decode", sequences: 8, kvTokens: 8000 }).map((o) => o.name)
+ * // ["embed.lookup", "head.final_norm", "head.lm_head", "head.sampling"]
+ */
+export function modelHeadOperators(
+  arch: ModelArchitecture,
+  workload: ModelWorkload,
+  options: LayerOperatorOptions = {},
+): Operator[] {
+  const w = resolveWorkload(arch, workload, options);
+  return withPhase(w, () => [embeddingOperator(arch, w, "embed.lookup"), ...logitsOperators(arch, w, "")]);
+}
+
+/**
+ * Operators of all MTP modules (DeepSeek-V3: one) for the same tokens as the main model: embedding
+ * of the shifted tokens, two norms, the 2h→h projection, one decoder layer, and the shared head.
+ * Empty for models without MTP.
+ * @example mtpOperators(builtinModel("deepseek-v3"), workload).some((o) => o.name === "mtp0.eh_proj") // true
+ */
+export function mtpOperators(
+  arch: ModelArchitecture,
+  workload: ModelWorkload,
+  options: LayerOperatorOptions = {},
+): Operator[] {
+  if (arch.mtpModules === 0) return [];
+  const w = resolveWorkload(arch, workload, options);
+  const h = arch.hiddenSize;
+  return withPhase(w, () => {
+    const ops: Operator[] = [];
+    for (let i = 0; i < arch.mtpModules; i++) {
+      const p = `mtp${i}.`;
+      ops.push(
+        embeddingOperator(arch, w, `${p}embed.lookup`),
+        rmsNormOp(w, `${p}enorm_hnorm`, w.tokens, 2 * h, 2),
+        gemmOp(w, { name: `${p}eh_proj`, rows: w.tokens, n: h, k: 2 * h }),
+        ...decoderLayer(arch, mtpLayerKind(arch), w, p),
+        ...logitsOperators(arch, w, p),
+      );
+    }
+    return ops;
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Small constructors for `Operator`s, so every builder counts FLOPs and bytes the same way:
+ * a GEMM of `rows` input rows (summed over groups) reads rows × k activations and writes rows × n;
+ * a vector op reads and writes the elements it is given, at the activation width.
+ */
+import type { Dtype } from "../hardware/types.ts";
+import type { Operator, OperatorClass } from "./types.ts";
+import { matrixBytes, type WeightFormat } from "./weight-bytes.ts";
+import type { ResolvedWorkload } from "./workload.ts";
+
+/** FLOPs per element of common vector ops (adds and multiplies; exp and rsqrt count as one). */
+export const VECTOR_FLOPS_PER_ELEMENT = {
+  /** RMSNorm with the fused residual add: add, square, accumulate, scale, weight. */
+  rmsNorm: 5,
+  /** Rotary embedding: two multiplies and one add per element. */
+  rotary: 3,
+  /** SiLU(gate) × up: exp, add, divide, two multiplies, per output element. */
+  swiglu: 5,
+} as const;
+
+export interface GemmSpec {
+  readonly name: string;
+  readonly class?: Extract<OperatorClass, "gemm" | "grouped-gemm">;
+  /** Input rows summed over all groups (tokens; tokens × heads for per-head batched GEMMs). */
+  readonly rows: number;
+  readonly n: number;
+  readonly k: number;
+  readonly groups?: number;
+  /** Weight bytes read (default: groups × n × k in the workload's weight format). */
+  readonly weightBytes?: number;
+  readonly dtype?: Dtype;
+  readonly kernels?: number;
+}
+
+/** A GEMM: 2 × rows × n × k FLOPs. */
+export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
+  const groups = spec.groups ?? 1;
+  const weights = spec.weightBytes ?? groups * matrixBytes(spec.n, spec.k, w.weights);
+  return {
+    name: spec.name,
+    class: spec.class ?? "gemm",
+    dtype: spec.dtype ?? w.computeDtype,
+    flops: 2 * spec.rows * spec.n * spec.k,
+    bytesRead: { weights, activations: spec.rows * spec.k * w.actBytes, kvCache: 0 },
+    bytesWritten: { activations: spec.rows * spec.n * w.actBytes, kvCache: 0 },
+    shape: {
+      m: groups > 0 ? spec.rows / groups : 0,
+      n: spec.n,
+      k: spec.k,
+      ...(groups !== 1 ? { groups } : {}),
+    },
+    kernels: spec.kernels ?? 1,
+  };
+}
+
+export interface VectorSpec {
+  readonly name: string;
+  readonly class?: Extract<OperatorClass, "vector" | "embedding">;
+  readonly flops: number;
+  /** Elements read and written (activations, at the activation width). */
+  readonly readElements: number;
+  readonly writeElements: number;
+  readonly weightBytes?: number;
+  readonly kvReadBytes?: number;
+  readonly kvWriteBytes?: number;
+  readonly kernels?: number;
+}
+
+/** A memory-bound elementwise or reduction op. */
+export function vectorOp(w: ResolvedWorkload, spec: VectorSpec): Operator {
+  return {
+    name: spec.name,
+    class: spec.class ?? "vector",
+    dtype: w.activationDtype,
+    flops: spec.flops,
+    bytesRead: {
+      weights: spec.weightBytes ?? 0,
+      activations: spec.readElements * w.actBytes,
+      kvCache: spec.kvReadBytes ?? 0,
+    },
+    bytesWritten: { activations: spec.writeElements * w.actBytes, kvCache: spec.kvWriteBytes ?? 0 },
+    kernels: spec.kernels ?? 1,
+  };
+}
+
+/** Fused residual-add + RMSNorm over `tokens × width` (reads input and residual, writes both). */
+export function rmsNormOp(
+  w: ResolvedWorkload,
+  name: string,
+  tokens: number,
+  width: number,
+  kernels = 1,
+): Operator {
+  const elements = tokens * width;
+  return vectorOp(w, {
+    name,
+    flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * elements,
+    readElements: 2 * elements,
+    writeElements: 2 * elements,
+    weightBytes: width * bytesOfHighPrecision(w.weights),
+    kernels,
+  });
+}
+
+/** Bytes per element of tensors kept in high precision (norm weights, routers, embeddings). */
+export function bytesOfHighPrecision(format: WeightFormat): number {
+  return matrixBytes(1, 1, {
+    dtype: format.highPrecision,
+    scheme: "none",
+    highPrecision: format.highPrecision,
+  });
+}

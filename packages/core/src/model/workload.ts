@@ -1,0 +1,233 @@
+/**
+ * What one rank runs through a layer in one step (`ModelWorkload`), and which shard of the layer it
+ * holds (`LayerOperatorOptions`), resolved once into the plain numbers the operator builders use.
+ * Same meaning as `perf/instance-performance.ts`: `kvTokens` is the sum of KV lengths before the
+ * step; `attendedTokenPairs` counts (query, key) pairs under the causal mask.
+ */
+import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import type { ModelArchitecture, Phase } from "./types.ts";
+import { type QuantScheme, type WeightFormat, weightFormat } from "./weight-bytes.ts";
+
+export type ModelWorkload =
+  | {
+      readonly phase: "decode";
+      readonly sequences: number;
+      readonly kvTokens: number;
+      /** New tokens per sequence in this step (1; 2 when verifying one MTP draft token). */
+      readonly tokensPerSequence?: number;
+    }
+  | {
+      readonly phase: "prefill";
+      readonly sequences: number;
+      readonly newTokens: number;
+      readonly attendedTokenPairs: number;
+      /** Cached context tokens read from the KV cache; estimated from the pairs if absent (equal chunks). */
+      readonly contextTokens?: number;
+    }
+  | {
+      readonly phase: "train-forward" | "train-backward";
+      readonly sequences: number;
+      readonly tokens: number;
+      readonly attendedTokenPairs: number;
+    };
+
+export type MlaForm = "naive" | "absorbed";
+
+export interface LayerOperatorOptions {
+  /** Default: the checkpoint's native dtype. */
+  readonly weightDtype?: Dtype;
+  /** Default: the dtype's default scheme (see weight-bytes.ts). */
+  readonly weightScheme?: QuantScheme;
+  /** Activations between operators. Default bf16. */
+  readonly activationDtype?: Dtype;
+  /** GEMM math. Default: the weight dtype for fp8/int8 (W8A8 with dynamic activation scales), else the wider of weight and activation. */
+  readonly computeDtype?: Dtype;
+  /** Default bf16. */
+  readonly kvDtype?: Dtype;
+  /** Default: naive for prefill and training, absorbed for decode. */
+  readonly mlaForm?: MlaForm;
+  /** Attention heads split over this many ranks (also splits the LM head's vocabulary). Default 1. */
+  readonly attentionTp?: number;
+  /** Dense FFN and shared experts split over this many ranks. Default 1. */
+  readonly ffnTp?: number;
+  /** Routed experts held by this rank. Default all. */
+  readonly localExperts?: number;
+  /** Tokens routed to each local expert (array of length `localExperts`) or their mean. Default tokens × topK / experts. */
+  readonly tokensPerLocalExpert?: number | readonly number[];
+  /** Tokens the shared experts process on this rank. Default all tokens of the step. */
+  readonly sharedExpertTokens?: number;
+}
+
+/** The numbers operator builders need, resolved once per call. */
+export interface ResolvedWorkload {
+  readonly phase: Phase;
+  /** Which forward pass to build (train-backward builds train-forward, then transposes it). */
+  readonly forwardPhase: "prefill" | "decode" | "train-forward";
+  readonly sequences: number;
+  /** Tokens passing through the layer. */
+  readonly tokens: number;
+  readonly attendedTokenPairs: number;
+  /** KV-cache tokens read by attention (0 in training). */
+  readonly kvReadTokens: number;
+  /** KV-cache tokens written (0 in training). */
+  readonly kvWriteTokens: number;
+  /** Tokens that need logits (last token per sequence in prefill, all otherwise). */
+  readonly logitTokens: number;
+  readonly weights: WeightFormat;
+  readonly activationDtype: Dtype;
+  readonly actBytes: number;
+  readonly computeDtype: Dtype;
+  readonly kvDtype: Dtype;
+  readonly kvBytes: number;
+  readonly mlaForm: MlaForm;
+  readonly attentionTp: number;
+  readonly ffnTp: number;
+  readonly localExperts: number;
+  /** Tokens per local expert, or undefined when only the mean is known. */
+  readonly expertTokens: readonly number[] | undefined;
+  readonly meanTokensPerLocalExpert: number;
+  readonly sharedExpertTokens: number;
+}
+
+function positiveInt(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new SupernodeError("invalid-value", `${field} must be an integer >= 1, got ${value}`, {
+      fieldPath: [field],
+    });
+  return value;
+}
+
+function nonNegative(value: number, field: string): number {
+  if (!Number.isFinite(value) || value < 0)
+    throw new SupernodeError("invalid-value", `${field} must be a finite number >= 0, got ${value}`, {
+      fieldPath: [field],
+    });
+  return value;
+}
+
+/**
+ * Resolves a workload and shard options against a model.
+ * @example resolveWorkload(arch, { phase: "decode", sequences: 64, kvTokens: 64 * 4096 }).tokens // 64
+ */
+export function resolveWorkload(
+  arch: ModelArchitecture,
+  workload: ModelWorkload,
+  options: LayerOperatorOptions = {},
+): ResolvedWorkload {
+  const sequences = nonNegative(workload.sequences, "sequences");
+  let tokens: number;
+  let pairs: number;
+  let kvRead: number;
+  let kvWrite: number;
+  let logitTokens: number;
+  let forwardPhase: ResolvedWorkload["forwardPhase"];
+  switch (workload.phase) {
+    case "decode": {
+      const q = positiveInt(workload.tokensPerSequence ?? 1, "tokensPerSequence");
+      const kv = nonNegative(workload.kvTokens, "kvTokens");
+      tokens = sequences * q;
+      pairs = q * kv + (sequences * q * (q + 1)) / 2;
+      kvRead = kv + tokens;
+      kvWrite = tokens;
+      logitTokens = tokens;
+      forwardPhase = "decode";
+      break;
+    }
+    case "prefill": {
+      tokens = nonNegative(workload.newTokens, "newTokens");
+      pairs = nonNegative(workload.attendedTokenPairs, "attendedTokenPairs");
+      const estimated =
+        tokens > 0 && sequences > 0 ? sequences * (pairs / tokens - (tokens / sequences + 1) / 2) : 0;
+      kvRead = nonNegative(workload.contextTokens ?? Math.max(0, estimated), "contextTokens");
+      kvWrite = tokens;
+      logitTokens = Math.min(sequences, tokens);
+      forwardPhase = "prefill";
+      break;
+    }
+    case "train-forward":
+    case "train-backward":
+      tokens = nonNegative(workload.tokens, "tokens");
+      pairs = nonNegative(workload.attendedTokenPairs, "attendedTokenPairs");
+      kvRead = 0;
+      kvWrite = 0;
+      logitTokens = tokens;
+      forwardPhase = "train-forward";
+      break;
+    default: {
+      const unreachable: never = workload;
+      return unreachable;
+    }
+  }
+  const weights = weightFormat(options.weightDtype ?? arch.nativeDtype, { scheme: options.weightScheme });
+  const activationDtype = options.activationDtype ?? "bf16";
+  const kvDtype = options.kvDtype ?? "bf16";
+  const computeDtype = options.computeDtype ?? defaultComputeDtype(weights.dtype, activationDtype);
+  const attentionTp = positiveInt(options.attentionTp ?? 1, "attentionTp");
+  const ffnTp = positiveInt(options.ffnTp ?? 1, "ffnTp");
+  checkDivides(arch.attention.numHeads, attentionTp, "num_attention_heads", "attentionTp");
+  const experts = arch.moe?.numRoutedExperts ?? 0;
+  const topK = arch.moe?.topK ?? 0;
+  const localExperts = options.localExperts ?? experts;
+  if (experts > 0) positiveInt(localExperts, "localExperts");
+  let expertTokens: readonly number[] | undefined;
+  let mean: number;
+  const given = options.tokensPerLocalExpert;
+  if (Array.isArray(given)) {
+    const list = given as readonly number[];
+    if (list.length !== localExperts)
+      throw new SupernodeError(
+        "invalid-value",
+        `tokensPerLocalExpert has ${list.length} entries but this rank holds ${localExperts} experts`,
+        { fieldPath: ["tokensPerLocalExpert"] },
+      );
+    for (const [i, n] of list.entries()) nonNegative(n, `tokensPerLocalExpert[${i}]`);
+    expertTokens = list;
+    mean = localExperts > 0 ? list.reduce((a, b) => a + b, 0) / localExperts : 0;
+  } else {
+    mean = nonNegative(
+      (given as number | undefined) ?? (experts > 0 ? (tokens * topK) / experts : 0),
+      "tokensPerLocalExpert",
+    );
+  }
+  return {
+    phase: workload.phase,
+    forwardPhase,
+    sequences,
+    tokens,
+    attendedTokenPairs: pairs,
+    kvReadTokens: kvRead,
+    kvWriteTokens: kvWrite,
+    logitTokens,
+    weights,
+    activationDtype,
+    actBytes: DTYPE_BYTES[activationDtype],
+    computeDtype,
+    kvDtype,
+    kvBytes: DTYPE_BYTES[kvDtype],
+    mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
+    attentionTp,
+    ffnTp,
+    localExperts,
+    expertTokens,
+    meanTokensPerLocalExpert: mean,
+    sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
+  };
+}
+
+function defaultComputeDtype(weight: Dtype, activation: Dtype): Dtype {
+  if (weight === "fp8" || weight === "int8") return weight;
+  return DTYPE_BYTES[weight] >= DTYPE_BYTES[activation] ? weight : activation;
+}
+
+/** Throws `infeasible` unless `size` splits evenly over `parts` ranks. */
+export function checkDivides(size: number, parts: number, sizeField: string, partsField: string): void {
+  if (size % parts !== 0)
+    throw new SupernodeError(
+      "infeasible",
+      `${sizeField} (${size}) is not divisible by ${partsField} (${parts})`,
+      {
+        fieldPath: [partsField],
+      },
+    );
+}
