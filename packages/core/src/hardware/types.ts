@@ -73,8 +73,13 @@ export interface Chip {
 
 /** What one node (a server board or tray) holds. */
 export interface NodeSpec {
-  readonly accelerator: { readonly chip: Chip; readonly count: number };
-  readonly cpu?: { readonly chip: Chip; readonly count: number };
+  /** `countSourced` carries the source of `count` (same value). */
+  readonly accelerator: {
+    readonly chip: Chip;
+    readonly count: number;
+    readonly countSourced?: Sourced<number>;
+  };
+  readonly cpu?: { readonly chip: Chip; readonly count: number; readonly countSourced?: Sourced<number> };
   /** CPU-attached DRAM per node (the pool CloudMatrix's EMS uses). */
   readonly dramBytes?: Sourced<number>;
 }
@@ -117,20 +122,30 @@ export interface ScaleOutSpec {
   /** NIC line rate per accelerator, per direction. */
   readonly bandwidthBytesPerSPerChip: Sourced<number>;
   readonly nicsPerNode: Sourced<number>;
+  /** Cluster fabric id (`data/clusters`) used when a cluster of this system names none. */
+  readonly defaultFabric?: string;
 }
 
 export interface RackSpec {
   readonly compute: Sourced<number>;
   /** Racks holding only fabric (CloudMatrix384's 4 bus racks; NVL72 has none). */
   readonly network: Sourced<number>;
+  /** Maximum input power of one compute rack (nameplate / stress-test value). */
+  readonly computeRackMaxW?: Sourced<number>;
+  /** Maximum input power of one network (bus) rack. */
+  readonly networkRackMaxW?: Sourced<number>;
 }
 
 export interface PowerSpec {
   /** The figure used for per-watt ratios. */
   readonly usedW: Sourced<number>;
-  /** Which of the figures below `usedW` is. */
-  readonly basis: "estimate" | "nameplate" | "nominal";
+  /**
+   * Which of the figures below `usedW` is; `accelerator-tdp` is the sum of the accelerators' TDP
+   * (a lower bound, used only where no system figure is published).
+   */
+  readonly basis: "estimate" | "nameplate" | "nominal" | "accelerator-tdp";
   readonly estimateW?: Sourced<number>;
+  readonly nominalW?: Sourced<number>;
   readonly nameplateMaxW?: Sourced<number>;
 }
 
@@ -151,6 +166,9 @@ export interface System {
 
 /** Scale-out fabric joining N systems (specification only; its network model is in `network`). */
 export interface ClusterFabric {
+  /** Catalog id (`data/clusters/<id>.yaml`); always set for catalog fabrics. */
+  readonly id?: string;
+  readonly name?: string;
   readonly kind: "fat-tree";
   readonly technology: "infiniband" | "roce";
   readonly tiers: number;

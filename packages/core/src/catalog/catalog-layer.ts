@@ -1,0 +1,172 @@
+/**
+ * One layer of the catalog: the definitions of some files (the built-in data, or one user file)
+ * on top of an optional base layer. Resolves `extends` (within the layer, then in the base),
+ * detects cycles, validates every definition in full, and converts it to SI.
+ */
+import type { Chip, ClusterFabric, Origin, System } from "../hardware/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import {
+  chipDefinitionSchema,
+  fabricDefinitionSchema,
+  systemDefinitionSchema,
+} from "../spec/hardware-schema.ts";
+import { validateDocument } from "../spec/parse-document.ts";
+import { didYouMean } from "../spec/suggest.ts";
+import { chipFromDefinition } from "./chip-from-definition.ts";
+import { fabricFromDefinition } from "./fabric-from-definition.ts";
+import { mergeDefinitions } from "./merge-definitions.ts";
+import type { DefinitionKind, PendingDefinition } from "./read-hardware-file.ts";
+import { fillMissingSources, type SourceRegistry } from "./source-links.ts";
+import { systemFromDefinition } from "./system-from-definition.ts";
+
+type Path = ReadonlyArray<string | number>;
+type Raw = Readonly<Record<string, unknown>>;
+
+const SCHEMAS = {
+  chip: chipDefinitionSchema,
+  system: systemDefinitionSchema,
+  fabric: fabricDefinitionSchema,
+} as const;
+
+function fail(
+  kind: "unknown-id" | "invalid-value",
+  def: PendingDefinition,
+  detail: string,
+  path: Path,
+): never {
+  const pos = def.locate(path);
+  throw new SupernodeError(kind, detail, {
+    file: def.fileName,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath: path,
+  });
+}
+
+export class CatalogLayer {
+  readonly registry: SourceRegistry;
+  private readonly pending = new Map<string, PendingDefinition>();
+  private readonly validated = new Map<string, Raw>();
+  private readonly chipsById = new Map<string, Chip>();
+  private readonly systemsById = new Map<string, System>();
+  private readonly fabricsById = new Map<string, ClusterFabric>();
+
+  constructor(
+    readonly base: CatalogLayer | undefined,
+    definitions: readonly PendingDefinition[],
+    registry: SourceRegistry,
+    private readonly builtin: boolean,
+  ) {
+    this.registry = registry;
+    for (const def of definitions) {
+      const key = `${def.kind}:${def.id}`;
+      const earlier = this.pending.get(key);
+      if (earlier !== undefined)
+        fail(
+          "invalid-value",
+          def,
+          `${def.kind} id "${def.id}" is defined twice (also in ${earlier.fileName})`,
+          ["id"],
+        );
+      if (base?.has(def.kind, def.id))
+        fail(
+          "invalid-value",
+          def,
+          `${def.kind} id "${def.id}" already exists in the catalog; give yours a new id and use "extends: ${def.id}" to derive from it`,
+          ["id"],
+        );
+      this.pending.set(key, def);
+    }
+    // Chips and fabrics first: systems refer to chips.
+    for (const kind of ["chip", "fabric", "system"] as const)
+      for (const def of definitions) if (def.kind === kind) this.build(def);
+  }
+
+  has(kind: DefinitionKind, id: string): boolean {
+    return this.pending.has(`${kind}:${id}`) || (this.base?.has(kind, id) ?? false);
+  }
+
+  ids(kind: DefinitionKind): string[] {
+    const own = [...this.pending.values()].filter((d) => d.kind === kind).map((d) => d.id);
+    return [...(this.base?.ids(kind) ?? []), ...own];
+  }
+
+  chip(id: string): Chip | undefined {
+    return this.chipsById.get(id) ?? this.base?.chip(id);
+  }
+
+  system(id: string): System | undefined {
+    return this.systemsById.get(id) ?? this.base?.system(id);
+  }
+
+  fabric(id: string): ClusterFabric | undefined {
+    return this.fabricsById.get(id) ?? this.base?.fabric(id);
+  }
+
+  /** The validated definition (file units, sources filled) of an id in this layer or below. */
+  validatedDefinition(kind: DefinitionKind, id: string, stack: readonly string[] = []): Raw | undefined {
+    const key = `${kind}:${id}`;
+    const def = this.pending.get(key);
+    if (def === undefined) return this.base?.validatedDefinition(kind, id);
+    const done = this.validated.get(key);
+    if (done !== undefined) return done;
+    if (stack.includes(id))
+      fail("invalid-value", def, `extends cycle: ${[...stack, id].join(" → ")}`, ["extends"]);
+    let merged: Record<string, unknown> = { ...def.raw };
+    if (def.extends !== undefined) {
+      const parent = this.validatedDefinition(kind, def.extends, [...stack, id]);
+      if (parent === undefined)
+        fail(
+          "unknown-id",
+          def,
+          `"${def.extends}" is not a known ${kind} to extend. ${didYouMean(def.extends, this.ids(kind))}`,
+          ["extends"],
+        );
+      merged = mergeDefinitions(parent, def.raw);
+      if (def.raw.name === undefined) merged.name = `${String(parent.name)} (${def.id})`;
+    }
+    const schema = SCHEMAS[kind];
+    const checked = validateDocument({ fileName: def.fileName, data: merged, locate: def.locate }, schema);
+    const filled = fillMissingSources(checked, def.namespace, this.builtin, def.fileName) as Raw;
+    this.validated.set(key, filled);
+    return filled;
+  }
+
+  private build(def: PendingDefinition): void {
+    const raw = this.validatedDefinition(def.kind, def.id);
+    if (raw === undefined) return;
+    const origin: Origin = {
+      kind: this.builtin ? "builtin" : "user",
+      file: def.fileName,
+      ...(def.extends === undefined ? {} : { extends: def.extends }),
+    };
+    switch (def.kind) {
+      case "chip":
+        this.chipsById.set(
+          def.id,
+          chipFromDefinition(chipDefinitionSchema.parse(raw), this.registry, origin),
+        );
+        return;
+      case "fabric":
+        this.fabricsById.set(def.id, fabricFromDefinition(fabricDefinitionSchema.parse(raw), this.registry));
+        return;
+      case "system":
+        this.systemsById.set(
+          def.id,
+          systemFromDefinition(systemDefinitionSchema.parse(raw), {
+            registry: this.registry,
+            origin,
+            chip: (id, path) =>
+              this.chip(id) ??
+              fail("unknown-id", def, `unknown chip "${id}". ${didYouMean(id, this.ids("chip"))}`, path),
+            fail: (detail, path) => fail("invalid-value", def, detail, path),
+          }),
+        );
+        return;
+      default: {
+        const unreachable: never = def.kind;
+        throw new Error(`unknown definition kind ${String(unreachable)}`);
+      }
+    }
+  }
+}
