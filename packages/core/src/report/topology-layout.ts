@@ -1,0 +1,343 @@
+/**
+ * A 2-D layout of a system's scale-up fabric, computed from its topology graph (`buildTopology`),
+ * for drawing as SVG (the web app's Topology view, HTML reports). Plain data in SVG user units.
+ *
+ * - Servers (CloudMatrix384 nodes, NVL72 compute trays, HGX boards) are boxes, grouped in columns
+ *   by compute rack when the system has more than one; ranks (dies or GPUs), CPUs and the switch
+ *   chips that serve only that server (UB L1 switches, HGX NVSwitches) are glyphs inside them.
+ * - Switches shared by several servers sit in a band above: L2 switches grouped by plane, or the
+ *   NVLink switch chips of a rack.
+ * - Links between a server and the band are drawn as bundles (all links joining the same two
+ *   drawn shapes, both directions); links inside a server are shown through their glyphs' load.
+ * The scale-out (RDMA/InfiniBand) and VPC networks are not drawn.
+ *
+ * @example
+ * const layout = topologyLayout(buildTopology(system), system);
+ * layout.bundles.length // 336 on CloudMatrix384: 48 nodes × 7 L1 switches, each to its plane
+ */
+import type { System } from "../hardware/types.ts";
+import { LINK_TIERS, type LinkTier, type Topology } from "../topology/graph.ts";
+
+export type LayoutBoxKind = "rack" | "server" | "switch-group";
+export type LayoutGlyphKind = "rank" | "cpu" | "switch";
+
+export interface LayoutBox {
+  readonly kind: LayoutBoxKind;
+  readonly label: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface LayoutGlyph {
+  /** Node index in the topology graph. */
+  readonly node: number;
+  readonly kind: LayoutGlyphKind;
+  readonly label: string;
+  readonly x: number;
+  readonly y: number;
+  readonly size: number;
+  /** Scale-up plane of a switch (-1 when none). */
+  readonly plane: number;
+  /** Directed link ids touching this node in the drawn tiers (for its load). */
+  readonly links: readonly number[];
+}
+
+export interface LayoutBundle {
+  readonly label: string;
+  /** Directed link ids in the bundle (both directions). */
+  readonly links: readonly number[];
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+  readonly tier: LinkTier;
+  readonly plane: number;
+  /** Sum of the line rates of one direction, bytes/s. */
+  readonly capacityBytesPerS: number;
+}
+
+export interface TopologyLayout {
+  readonly title: string;
+  readonly width: number;
+  readonly height: number;
+  readonly boxes: readonly LayoutBox[];
+  readonly glyphs: readonly LayoutGlyph[];
+  readonly bundles: readonly LayoutBundle[];
+  readonly planes: number;
+  /** What each server is called on this system: "node", "tray" or "server". */
+  readonly serverNoun: string;
+}
+
+const DRAWN_TIERS: ReadonlySet<LinkTier> = new Set(["die-to-die", "scale-up-access", "scale-up-core", "cpu"]);
+const G = 8; // glyph size
+const STEP = 10; // glyph pitch
+const PAD = 6;
+const LABEL = 13;
+
+/** Computes the layout of `topology` (one system, as built by `buildTopology(system)`). */
+export function topologyLayout(topology: Topology, system: System): TopologyLayout {
+  const tierOf = (l: number): LinkTier => LINK_TIERS[topology.linkTier[l] ?? 0] ?? "die-to-die";
+  const drawn = (l: number) => DRAWN_TIERS.has(tierOf(l));
+  const n = topology.nodeCount;
+  const server = new Int32Array(n).fill(-1);
+  const nodeLinks: number[][] = Array.from({ length: n }, () => []);
+  for (let l = 0; l < topology.linkCount; l++) {
+    if (!drawn(l)) continue;
+    nodeLinks[topology.linkFrom[l] ?? 0]?.push(l);
+    nodeLinks[topology.linkTo[l] ?? 0]?.push(l);
+  }
+  topology.rankNode.forEach((node, r) => {
+    server[node] = topology.rankServer[r] ?? 0;
+  });
+  const neighbours = (v: number) =>
+    (nodeLinks[v] ?? []).map((l) =>
+      topology.linkFrom[l] === v ? (topology.linkTo[l] ?? 0) : (topology.linkFrom[l] ?? 0),
+    );
+  // Level-1 switches serving one server belong to it; then CPUs take their neighbours' server.
+  const isDrawnSwitch = (v: number) => topology.nodeKind[v] === "switch" && (nodeLinks[v]?.length ?? 0) > 0;
+  for (let v = 0; v < n; v++) {
+    if (!isDrawnSwitch(v) || topology.nodeLevel[v] !== 1) continue;
+    const servers = new Set(
+      neighbours(v)
+        .filter((u) => topology.nodeKind[u] === "rank")
+        .map((u) => server[u]),
+    );
+    if (servers.size === 1) server[v] = [...servers][0] ?? -1;
+  }
+  for (let v = 0; v < n; v++) {
+    if (topology.nodeKind[v] !== "cpu") continue;
+    const owner = neighbours(v).find((u) => (server[u] ?? -1) >= 0);
+    if (owner !== undefined) server[v] = server[owner] ?? -1;
+  }
+  const planeOf = (v: number) => {
+    const l = nodeLinks[v]?.find((x) => (topology.linkPlane[x] ?? -1) >= 0);
+    return l === undefined ? -1 : (topology.linkPlane[l] ?? -1);
+  };
+
+  const servers = system.nodes.value;
+  const multi = servers > 1;
+  const serverNoun = system.scaleUp.kind === "two-tier-clos" ? "node" : multi ? "tray" : "server";
+  const members: { ranks: number[]; cpus: number[]; switches: number[] }[] = Array.from(
+    { length: servers },
+    () => ({
+      ranks: [],
+      cpus: [],
+      switches: [],
+    }),
+  );
+  const band: number[] = [];
+  for (let v = 0; v < n; v++) {
+    const s = server[v] ?? -1;
+    const kind = topology.nodeKind[v];
+    if (s >= 0 && s < servers) {
+      const m = members[s];
+      if (kind === "rank") m?.ranks.push(v);
+      else if (kind === "cpu") m?.cpus.push(v);
+      else if (kind === "switch") m?.switches.push(v);
+    } else if (isDrawnSwitch(v)) band.push(v);
+  }
+
+  // Server box geometry: switches on top, ranks in rows (one column per package), CPUs below.
+  const perPackage = system.node.accelerator.chip.diesAreDevices
+    ? system.node.accelerator.chip.dies.value
+    : 1;
+  const packages = system.node.accelerator.count;
+  const cols = Math.max(packages, members[0]?.switches.length ?? 0, members[0]?.cpus.length ?? 0, 2);
+  const rows = (members[0]?.switches.length ? 1 : 0) + perPackage + (members[0]?.cpus.length ? 1 : 0);
+  const serverW = cols * STEP + 2 * PAD - (STEP - G);
+  const serverH = LABEL + rows * STEP + PAD;
+  const racks = Math.max(1, system.racks?.compute.value ?? 1);
+  const perRack = racks > 1 ? Math.ceil(servers / racks) : servers;
+  const rackCols = racks > 1 ? racks : Math.min(servers, 24);
+  const serverGapX = racks > 1 ? 2 * PAD : PAD;
+  const colW = serverW + serverGapX + (racks > 1 ? 2 * PAD : 0);
+  const bandPerGroup = groupBand(band, planeOf, system);
+  const bandW = bandPerGroup.reduce((w, g) => w + groupWidth(g.switches.length) + 3 * PAD, 0);
+  const width = Math.max(rackCols * colW + 2 * PAD, bandW + 2 * PAD, 160);
+  const bandH = bandPerGroup.length > 0 ? LABEL + 2 * STEP + 2 * PAD : 0;
+  const gapY = bandPerGroup.length > 0 ? 110 : 0;
+  const topY = PAD + bandH + gapY;
+
+  const boxes: LayoutBox[] = [];
+  const glyphs: LayoutGlyph[] = [];
+  const centre = new Map<number, { x: number; y: number }>(); // anchor of each node for bundles
+  const glyph = (v: number, kind: LayoutGlyphKind, x: number, y: number) => {
+    glyphs.push({
+      node: v,
+      kind,
+      label: topology.nodeName[v] ?? `${v}`,
+      x,
+      y,
+      size: G,
+      plane: planeOf(v),
+      links: nodeLinks[v] ?? [],
+    });
+  };
+
+  // Band of shared switches: plane groups (two rows each) or one row of switch chips spread out.
+  let bx = (width - bandW) / 2 + PAD;
+  for (const group of bandPerGroup) {
+    const spread = !group.anchorIsGroup && bandPerGroup.length === 1;
+    const pitch = spread
+      ? Math.max(STEP, Math.min(4 * STEP, (width - 4 * PAD) / group.switches.length))
+      : STEP;
+    const w = spread
+      ? pitch * group.switches.length - (pitch - G) + 2 * PAD
+      : groupWidth(group.switches.length) + 2 * PAD;
+    if (spread) bx = (width - w) / 2;
+    boxes.push({ kind: "switch-group", label: group.label, x: bx, y: PAD, width: w, height: bandH });
+    const perRow = spread ? group.switches.length : Math.ceil(group.switches.length / 2);
+    group.switches.forEach((v, i) => {
+      const x = bx + PAD + (i % perRow) * pitch;
+      const y = PAD + LABEL + Math.floor(i / perRow) * STEP + (spread ? STEP / 2 : 0);
+      glyph(v, "switch", x, y);
+      centre.set(v, group.anchorIsGroup ? { x: bx + w / 2, y: PAD + bandH } : { x: x + G / 2, y: y + G });
+    });
+    bx += w + PAD;
+  }
+
+  // Racks and servers.
+  const rackRows = racks > 1 ? perRack : Math.ceil(servers / rackCols);
+  for (let s = 0; s < servers; s++) {
+    const col = racks > 1 ? Math.floor(s / perRack) : s % rackCols;
+    const row = racks > 1 ? s % perRack : Math.floor(s / rackCols);
+    const x = PAD + col * colW + (racks > 1 ? 2 * PAD : 0);
+    const y = topY + (racks > 1 ? LABEL + PAD : 0) + row * (serverH + PAD);
+    boxes.push({ kind: "server", label: `${serverNoun} ${s}`, x, y, width: serverW, height: serverH });
+    const m = members[s];
+    if (m === undefined) continue;
+    let gy = y + LABEL;
+    m.switches.forEach((v, i) => {
+      glyph(v, "switch", x + PAD + i * STEP, gy);
+      centre.set(v, { x: x + PAD + i * STEP + G / 2, y });
+    });
+    if (m.switches.length > 0) gy += STEP;
+    m.ranks.forEach((v, i) =>
+      glyph(v, "rank", x + PAD + Math.floor(i / perPackage) * STEP, gy + (i % perPackage) * STEP),
+    );
+    gy += perPackage * STEP;
+    m.cpus.forEach((v, i) => glyph(v, "cpu", x + PAD + i * STEP, gy));
+    for (const v of [...m.ranks, ...m.cpus]) centre.set(v, { x: x + serverW / 2, y });
+  }
+  if (racks > 1)
+    for (let r = 0; r < racks; r++)
+      boxes.unshift({
+        kind: "rack",
+        label: `rack ${r + 1}`,
+        x: PAD + r * colW + PAD,
+        y: topY,
+        width: serverW + 2 * PAD,
+        height: LABEL + PAD + perRack * (serverH + PAD),
+      });
+
+  const bundles = bundleLinks(topology, nodeLinks, centre, server, tierOf);
+  const height = topY + (racks > 1 ? LABEL + PAD : 0) + rackRows * (serverH + PAD) + 2 * PAD;
+  return {
+    title: system.name,
+    width,
+    height,
+    boxes,
+    glyphs,
+    bundles,
+    planes: topology.scaleUpPlanes,
+    serverNoun,
+  };
+}
+
+interface BandGroup {
+  readonly label: string;
+  readonly switches: number[];
+  /** Bundles end at the group box (many switches per plane) rather than at each switch. */
+  readonly anchorIsGroup: boolean;
+}
+
+function groupBand(band: readonly number[], planeOf: (v: number) => number, system: System): BandGroup[] {
+  if (band.length === 0) return [];
+  if (system.scaleUp.kind === "two-tier-clos") {
+    const byPlane = new Map<number, number[]>();
+    for (const v of band) byPlane.set(planeOf(v), [...(byPlane.get(planeOf(v)) ?? []), v]);
+    return [...byPlane.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([plane, switches]) => ({ label: `L2 plane ${plane}`, switches, anchorIsGroup: true }));
+  }
+  return [{ label: `${system.scaleUp.technology} switch chips`, switches: [...band], anchorIsGroup: false }];
+}
+
+function groupWidth(count: number): number {
+  return Math.ceil(count / 2) * STEP - (STEP - G);
+}
+
+function bundleLinks(
+  topology: Topology,
+  nodeLinks: readonly (readonly number[])[],
+  centre: ReadonlyMap<number, { x: number; y: number }>,
+  server: Int32Array,
+  tierOf: (l: number) => LinkTier,
+): LayoutBundle[] {
+  const byKey = new Map<
+    string,
+    { links: number[]; a: number; b: number; tier: LinkTier; plane: number; cap: number }
+  >();
+  const anchorKey = (v: number) => {
+    const c = centre.get(v);
+    return c === undefined ? undefined : `${c.x},${c.y}`;
+  };
+  const seen = new Set<number>();
+  for (const links of nodeLinks)
+    for (const l of links) {
+      if (seen.has(l)) continue;
+      seen.add(l);
+      const a = topology.linkFrom[l] ?? 0;
+      const b = topology.linkTo[l] ?? 0;
+      const sa = server[a] ?? -1;
+      const sb = server[b] ?? -1;
+      if (sa >= 0 && sa === sb) continue; // inside one server: shown through glyph loads
+      const ka = anchorKey(a);
+      const kb = anchorKey(b);
+      if (ka === undefined || kb === undefined) continue;
+      const key = ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
+      const entry = byKey.get(key) ?? {
+        links: [],
+        a,
+        b,
+        tier: tierOf(l),
+        plane: topology.linkPlane[l] ?? -1,
+        cap: 0,
+      };
+      entry.links.push(l);
+      if (topology.linkFrom[l] === entry.a) entry.cap += topology.linkCapacity[l] ?? 0;
+      byKey.set(key, entry);
+    }
+  const bundles: LayoutBundle[] = [];
+  for (const e of byKey.values()) {
+    const p = centre.get(e.a);
+    const q = centre.get(e.b);
+    if (p === undefined || q === undefined) continue;
+    bundles.push({
+      label: `${topology.nodeName[e.a]} ↔ ${topology.nodeName[e.b]}${e.links.length > 2 ? ` (${e.links.length / 2} links)` : ""}`,
+      links: e.links,
+      x1: p.x,
+      y1: p.y,
+      x2: q.x,
+      y2: q.y,
+      tier: e.tier,
+      plane: e.plane,
+      capacityBytesPerS: e.cap,
+    });
+  }
+  return bundles;
+}
+
+/**
+ * The load of each bundle or glyph: the highest utilisation among its links, given one value per
+ * directed link (e.g. bytes carried / (capacity × time) from a flow-level run).
+ *
+ * @example maxLinkLoad(layout.bundles[0].links, utilisation) // 0.83
+ */
+export function maxLinkLoad(links: readonly number[], perLink: ArrayLike<number>): number {
+  let max = 0;
+  for (const l of links) max = Math.max(max, perLink[l] ?? 0);
+  return max;
+}
