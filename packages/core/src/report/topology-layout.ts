@@ -214,11 +214,13 @@ export function topologyLayout(topology: Topology, system: System): TopologyLayo
       centre.set(v, { x: x + PAD + i * STEP + G / 2, y });
     });
     if (m.switches.length > 0) gy += STEP;
-    m.ranks.forEach((v, i) =>
-      glyph(v, "rank", x + PAD + Math.floor(i / perPackage) * STEP, gy + (i % perPackage) * STEP),
-    );
+    m.ranks.forEach((v, i) => {
+      glyph(v, "rank", x + PAD + Math.floor(i / perPackage) * STEP, gy + (i % perPackage) * STEP);
+    });
     gy += perPackage * STEP;
-    m.cpus.forEach((v, i) => glyph(v, "cpu", x + PAD + i * STEP, gy));
+    m.cpus.forEach((v, i) => {
+      glyph(v, "cpu", x + PAD + i * STEP, gy);
+    });
     for (const v of [...m.ranks, ...m.cpus]) centre.set(v, { x: x + serverW / 2, y });
   }
   if (racks > 1)
