@@ -1,11 +1,11 @@
 /**
  * Draws a `TopologyLayout` (computed in core) as SVG. Without loads, switches and bundles take
  * their plane's colour; with loads (utilisation 0..1 per directed link), every glyph and bundle
- * is coloured by the highest utilisation among its links (a heat map). Hovering or focusing a
- * bundle names it and shows its load.
+ * is coloured by the highest utilisation among its links (a heat map). Hovering a shape shows its
+ * name and load.
  */
 import type { LayoutBundle, LayoutGlyph, TopologyLayout } from "@supernode/core";
-import { memo, useMemo, useState } from "react";
+import { memo, useMemo } from "react";
 
 export const PLANE_COLOURS = [
   "#1f77b4",
@@ -61,7 +61,6 @@ export const TopologyDiagram = memo(function TopologyDiagram({
   /** Utilisation per directed link id, 0..1 (absent: colour by plane). */
   loads?: readonly number[];
 }) {
-  const [hover, setHover] = useState<string | undefined>(undefined);
   const bundles = useMemo(
     () =>
       // Draw the hottest bundles last so they stay visible.
@@ -101,8 +100,6 @@ export const TopologyDiagram = memo(function TopologyDiagram({
                 stroke={bundleStroke(b, loads)}
                 strokeWidth={load === undefined ? 0.6 : 0.6 + 1.6 * load}
                 strokeOpacity={load === undefined ? 0.35 : 0.35 + 0.6 * load}
-                onMouseEnter={() => setHover(text)}
-                onMouseLeave={() => setHover(undefined)}
               >
                 <title>{text}</title>
               </line>
@@ -119,22 +116,18 @@ export const TopologyDiagram = memo(function TopologyDiagram({
               height={g.size}
               rx={g.kind === "switch" ? 1 : 2}
               fill={glyphFill(g, loads)}
-              onMouseEnter={() =>
-                setHover(
-                  loads === undefined
-                    ? g.label
-                    : `${g.label}: peak link load ${(maxLoad(g.links, loads) * 100).toFixed(0)}%`,
-                )
-              }
-              onMouseLeave={() => setHover(undefined)}
             >
-              <title>{g.label}</title>
+              <title>
+                {loads === undefined
+                  ? g.label
+                  : `${g.label}: peak link load ${(maxLoad(g.links, loads) * 100).toFixed(0)}%`}
+              </title>
             </rect>
           ))}
         </g>
       </svg>
-      <figcaption className="status-line" aria-live="polite">
-        {hover ?? "Hover a switch, a die/GPU or a bundle of links for its name and load."}
+      <figcaption className="status-line">
+        Hover a switch, a die/GPU or a bundle of links for its name and load.
       </figcaption>
     </figure>
   );
