@@ -24,3 +24,4 @@ export * from "./model/backward-operators.ts";
 export * from "./catalog/catalog.ts";
 export * from "./catalog/derive.ts";
 export * from "./spec/hardware-schema.ts";
+export * from "./report/topology-layout.ts";
