@@ -25,3 +25,4 @@ export * from "./catalog/catalog.ts";
 export * from "./catalog/derive.ts";
 export * from "./spec/hardware-schema.ts";
 export * from "./report/topology-layout.ts";
+export * from "./hardware/system-totals.ts";

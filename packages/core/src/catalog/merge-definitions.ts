@@ -1,7 +1,7 @@
 /**
  * `extends:` — a definition derived from another: the child's fields replace the parent's, nested
  * objects merge field by field, while a sourced value (`{value, ...}`), a list, or a scale-up fabric
- * of another `kind` is replaced whole.
+ * of another `kind` is replaced whole. A child field set to `null` removes the parent's field.
  */
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -20,6 +20,10 @@ export function mergeDefinitions(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...parent };
   for (const [key, value] of Object.entries(child)) {
+    if (value === null) {
+      delete out[key];
+      continue;
+    }
     const base = out[key];
     const replaceWhole =
       !isRecord(value) ||

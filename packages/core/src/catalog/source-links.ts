@@ -38,7 +38,12 @@ export function linkSourceKeys(
   where: { fileName: string; locate: Locate },
 ): Record<string, unknown> {
   for (const [key, ref] of Object.entries(sources)) {
-    registry.set(`${namespace}#${key}`, { key, title: ref.title, url: ref.url, section: ref.section });
+    registry.set(`${namespace}#${key}`, {
+      key,
+      title: ref.title,
+      url: ref.url,
+      ...(ref.section === undefined ? {} : { section: ref.section }),
+    });
   }
   registry.set(fileSourceKey(namespace), {
     key: where.fileName,
@@ -120,16 +125,18 @@ function refs(keys: unknown, section: string | undefined, registry: SourceRegist
  * @example toSourced({ value: 392, source: ["0:a.yaml#p2"] }, registry, 1e9).value === 392e9
  */
 export function toSourced(field: SourcedNumberInput, registry: SourceRegistry, factor = 1): Sourced<number> {
+  // Divide by 1e9 rather than multiply by 1e-9, so 300 ns is exactly 3e-7 s.
+  const scale = (x: number) => (factor < 1 ? x / Math.round(1 / factor) : x * factor);
   const sources = refs(field.source, field.section, registry);
   const userOnly = sources.length > 0 && sources.every((s) => s.url.startsWith("file:"));
   const tag: EvidenceTag = field.tag ?? (userOnly ? "assumption" : "spec");
   const alternatives = (field.alternatives ?? []).map((alt) => ({
-    value: alt.value * factor,
+    value: scale(alt.value),
     sources: refs(alt.source, alt.section, registry),
     ...(alt.note === undefined ? {} : { note: alt.note }),
   }));
   return {
-    value: field.value * factor,
+    value: scale(field.value),
     sources,
     tag,
     ...(field.note === undefined ? {} : { note: field.note }),
