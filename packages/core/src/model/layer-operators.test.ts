@@ -1,0 +1,260 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SupernodeError } from "../spec/errors.ts";
+import { layerKinds } from "./layer-kinds.ts";
+import { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operators.ts";
+import { countParameters } from "./parameters.ts";
+import type { ModelArchitecture, Operator } from "./types.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "./workload.ts";
+import { builtinModel } from "./zoo.ts";
+
+const sum = (ops: readonly Operator[], pick: (o: Operator) => number = (o) => o.flops) =>
+  ops.reduce((s, o) => s + pick(o), 0);
+
+function modelOps(arch: ModelArchitecture, w: ModelWorkload, options: LayerOperatorOptions = {}): Operator[] {
+  const ops = modelHeadOperators(arch, w, options);
+  for (let i = 0; i < arch.numLayers; i++) ops.push(...layerOperators(arch, i, w, options));
+  return ops;
+}
+
+function byName(ops: readonly Operator[], name: string): Operator {
+  const op = ops.find((o) => o.name === name);
+  if (op === undefined) throw new Error(`no operator ${name}`);
+  return op;
+}
+
+describe("decode FLOPs", () => {
+  it.each(["deepseek-v3", "kimi-k2", "qwen3-235b-a22b", "mixtral-8x7b", "llama-3.1-8b", "qwen3-32b"])(
+    "%s: a decode step costs 2 × activated parameters per token + attention (±1%%)",
+    (id) => {
+      const arch = builtinModel(id);
+      const activated = countParameters(arch).activatedPerToken;
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 1024 }),
+          fc.integer({ min: 1, max: 32768 }),
+          (sequences, meanKv) => {
+            const ops = modelOps(arch, { phase: "decode", sequences, kvTokens: sequences * meanKv });
+            const attention = sum(ops.filter((o) => o.class === "attention-decode"));
+            const expected = 2 * activated * sequences;
+            expect(Math.abs(sum(ops) - attention - expected) / expected).toBeLessThan(0.01);
+            expect(attention).toBeGreaterThan(0);
+          },
+        ),
+        { numRuns: 12 },
+      );
+    },
+  );
+
+  it("has GQA attention cost 4 × pairs × heads × head_dim", () => {
+    const arch = builtinModel("llama-3.1-8b");
+    const ops = layerOperators(arch, 0, { phase: "decode", sequences: 4, kvTokens: 4000 });
+    expect(byName(ops, "attn.core").flops).toBe(4 * (4000 + 4) * 32 * 128);
+    expect(byName(ops, "attn.core").bytesRead.kvCache).toBe((4000 + 4) * 2 * 8 * 128 * 2);
+    expect(byName(ops, "attn.kv_cache_write").bytesWritten.kvCache).toBe(4 * 2 * 8 * 128 * 2);
+  });
+});
+
+describe("MLA forms", () => {
+  const arch = builtinModel("deepseek-v3");
+  const decode: ModelWorkload = { phase: "decode", sequences: 32, kvTokens: 32 * 8192 };
+
+  it("defaults to absorbed in decode and naive in prefill", () => {
+    expect(layerOperators(arch, 5, decode).some((o) => o.name === "attn.q_absorb")).toBe(true);
+    const prefill = layerOperators(arch, 5, {
+      phase: "prefill",
+      sequences: 1,
+      newTokens: 4096,
+      attendedTokenPairs: (4096 * 4097) / 2,
+    });
+    expect(prefill.some((o) => o.name === "attn.kv_b_proj")).toBe(true);
+  });
+
+  it("absorbed attends over the 576-wide latent (3.4× the FLOPs per pair of naive 192/128 heads)", () => {
+    const absorbed = byName(layerOperators(arch, 5, decode, { mlaForm: "absorbed" }), "attn.core");
+    const naive = byName(layerOperators(arch, 5, decode, { mlaForm: "naive" }), "attn.core");
+    expect(absorbed.flops / naive.flops).toBeCloseTo((576 + 512) / (192 + 128), 10);
+    // Absorbed reads the latent cache once (MQA); naive reads the latent via kv_b_proj and k_pe in the core.
+    expect(absorbed.bytesRead.kvCache).toBe((32 * 8192 + 32) * 576 * 2);
+  });
+
+  it("absorbed is cheaper in decode, naive is cheaper in a long prefill", () => {
+    const decodeCost = (form: "naive" | "absorbed") =>
+      sum(layerOperators(arch, 5, decode, { mlaForm: form }));
+    expect(decodeCost("absorbed")).toBeLessThan(decodeCost("naive") / 10);
+    const prefill: ModelWorkload = {
+      phase: "prefill",
+      sequences: 1,
+      newTokens: 8192,
+      attendedTokenPairs: (8192 * 8193) / 2,
+    };
+    const prefillCost = (form: "naive" | "absorbed") =>
+      sum(layerOperators(arch, 5, prefill, { mlaForm: form }));
+    expect(prefillCost("naive")).toBeLessThan(prefillCost("absorbed"));
+  });
+
+  it("computes the same attention output in both forms (numerical check on a small head)", () => {
+    const rand = mulberry(7);
+    const H = 2;
+    const nope = 3;
+    const rope = 2;
+    const v = 3;
+    const r = 4;
+    const N = 5;
+    const mat = (a: number, b: number) => Array.from({ length: a }, () => Array.from({ length: b }, rand));
+    const wUK = Array.from({ length: H }, () => mat(nope, r));
+    const wUV = Array.from({ length: H }, () => mat(v, r));
+    const c = mat(N, r);
+    const kPe = mat(N, rope);
+    const qNope = mat(H, nope);
+    const qPe = mat(H, rope);
+    const mv = (m: number[][], x: number[]) => m.map((row) => dot(row, x));
+    const mtv = (m: number[][], x: number[]) =>
+      (m[0] ?? []).map((_, j) => m.reduce((s, row, i) => s + (row[j] ?? 0) * (x[i] ?? 0), 0));
+    for (let h = 0; h < H; h++) {
+      const uk = wUK[h] ?? [];
+      const uv = wUV[h] ?? [];
+      const qn = qNope[h] ?? [];
+      const qp = qPe[h] ?? [];
+      // Naive: expand keys and values per head.
+      const naiveScores = c.map((cn, n) => dot(qn, mv(uk, cn)) + dot(qp, kPe[n] ?? []));
+      const pN = softmax(naiveScores);
+      const naiveOut = Array.from({ length: v }, (_, j) =>
+        c.reduce((s, cn, n) => s + (pN[n] ?? 0) * (mv(uv, cn)[j] ?? 0), 0),
+      );
+      // Absorbed: fold W_UK into the query and W_UV after attending over the latent.
+      const qLatent = mtv(uk, qn);
+      const pA = softmax(c.map((cn, n) => dot(qLatent, cn) + dot(qp, kPe[n] ?? [])));
+      const oLatent = Array.from({ length: r }, (_, j) =>
+        c.reduce((s, cn, n) => s + (pA[n] ?? 0) * (cn[j] ?? 0), 0),
+      );
+      const absorbedOut = mv(uv, oLatent);
+      for (let j = 0; j < v; j++) expect(absorbedOut[j]).toBeCloseTo(naiveOut[j] ?? Number.NaN, 12);
+    }
+  });
+});
+
+describe("shards and MoE", () => {
+  const arch = builtinModel("deepseek-v3");
+  const w: ModelWorkload = { phase: "decode", sequences: 128, kvTokens: 128 * 2048 };
+
+  it("splits attention heads over attentionTp", () => {
+    const one = layerOperators(arch, 5, w);
+    const eight = layerOperators(arch, 5, w, { attentionTp: 8 });
+    expect(byName(eight, "attn.o_proj").flops * 8).toBe(byName(one, "attn.o_proj").flops);
+    expect(byName(eight, "attn.core").flops * 8).toBe(byName(one, "attn.core").flops);
+    // The latent cache is replicated: every rank reads all of it.
+    expect(byName(eight, "attn.core").bytesRead.kvCache).toBe(byName(one, "attn.core").bytesRead.kvCache);
+    expect(() => layerOperators(arch, 5, w, { attentionTp: 3 })).toThrow(SupernodeError);
+  });
+
+  it("runs the routed experts as a grouped GEMM over the given tokens per local expert", () => {
+    const ops = layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: [10, 0, 30, 0] });
+    const up = byName(ops, "moe.experts.gate_up_proj");
+    expect(up.class).toBe("grouped-gemm");
+    expect(up.shape).toEqual({ m: 20, n: 4096, k: 7168, groups: 2 });
+    expect(up.flops).toBe(2 * 40 * 4096 * 7168);
+    expect(up.bytesRead.weights).toBe(2 * 2 * (2048 * 7168 + 16 * 56 * 4));
+    expect(() => layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: [1, 2] })).toThrow(
+      /4 experts/,
+    );
+  });
+
+  it("reads fewer expert weights when a small batch touches few experts", () => {
+    const experts = (sequences: number) =>
+      byName(
+        layerOperators(arch, 5, { phase: "decode", sequences, kvTokens: sequences * 100 }),
+        "moe.experts.down_proj",
+      ).bytesRead.weights;
+    expect(experts(1)).toBeLessThan(experts(64));
+    expect(experts(4096)).toBeCloseTo(256 * (7168 * 2048 + 56 * 16 * 4), -3);
+  });
+
+  it("uses dense FFN in the first layers and counts the shared expert on its own tokens", () => {
+    expect(layerOperators(arch, 0, w).some((o) => o.name === "ffn.gate_up_proj")).toBe(true);
+    const ops = layerOperators(arch, 5, w, { sharedExpertTokens: 16 });
+    expect(byName(ops, "moe.shared.down_proj").shape?.m).toBe(16);
+  });
+
+  it("adds MTP operators only to models with MTP modules", () => {
+    const mtp = mtpOperators(arch, w);
+    expect(mtp.some((o) => o.name === "mtp0.eh_proj")).toBe(true);
+    expect(mtp.some((o) => o.name === "mtp0.moe.experts.gate_up_proj")).toBe(true);
+    expect(mtpOperators(builtinModel("kimi-k2"), w)).toEqual([]);
+  });
+});
+
+describe("prefill and training", () => {
+  const arch = builtinModel("llama-3.1-70b");
+
+  it("estimates cached context from the attended pairs of equal chunks", () => {
+    // 2 chunks of 1,024 new tokens after 3,000 cached tokens each.
+    const pairs = 2 * 1024 * (3000 + 1025 / 2);
+    const ops = layerOperators(arch, 0, {
+      phase: "prefill",
+      sequences: 2,
+      newTokens: 2048,
+      attendedTokenPairs: pairs,
+    });
+    expect(byName(ops, "attn.core").bytesRead.kvCache).toBeCloseTo(6000 * 2 * 8 * 128 * 2, 0);
+  });
+
+  it("computes logits only for the last token of each prefill sequence", () => {
+    const head = modelHeadOperators(arch, {
+      phase: "prefill",
+      sequences: 3,
+      newTokens: 3000,
+      attendedTokenPairs: 1e6,
+    });
+    expect(byName(head, "head.lm_head").shape?.m).toBe(3);
+  });
+
+  it("makes training backward 2× the forward GEMM FLOPs and 2.5× attention", () => {
+    const fw = {
+      phase: "train-forward",
+      sequences: 2,
+      tokens: 8192,
+      attendedTokenPairs: 2 * ((4096 * 4097) / 2),
+    } as const;
+    const forward = layerOperators(arch, 3, fw);
+    const backward = layerOperators(arch, 3, { ...fw, phase: "train-backward" });
+    const gemms = (ops: Operator[]) =>
+      sum(ops.filter((o) => o.class === "gemm" || o.class === "grouped-gemm"));
+    expect(gemms(backward)).toBe(2 * gemms(forward));
+    expect(byName(backward, "attn.core.backward").flops).toBe(2.5 * byName(forward, "attn.core").flops);
+    expect(byName(backward, "attn.o_proj.wgrad").bytesWritten.weightGradients).toBe(8192 * 8192 * 4);
+    expect(forward.every((o) => o.bytesWritten.kvCache === 0 && o.bytesRead.kvCache === 0)).toBe(true);
+    expect(backward[0]?.name).toBe("ffn.down_proj.dgrad");
+  });
+
+  it("rejects a layer index out of range", () => {
+    expect(() => layerOperators(arch, 80, { phase: "decode", sequences: 1, kvTokens: 1 })).toThrow(
+      /out of range/,
+    );
+  });
+
+  it("lists every layer kind for every layer index", () => {
+    expect(layerKinds(arch).length).toBe(arch.numLayers);
+  });
+});
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  return a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
+}
+
+function softmax(x: readonly number[]): number[] {
+  const max = Math.max(...x);
+  const e = x.map((v) => Math.exp(v - max));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
+
+function mulberry(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+}
