@@ -1,0 +1,63 @@
+/**
+ * Multi-token prediction in the serving simulator: each decode step of a sequence emits 1 + X
+ * tokens, X the number of leading draft tokens accepted (each accepted with probability p, the
+ * first rejection ends the run). The step model gives the mean tokens per step; with `d` drafts p
+ * solves 1 + p + … + p^d = mean. Outcomes are drawn per sequence and per step, once, when the
+ * sequence joins a decode batch: the step at which it finishes is then known, so the simulator
+ * never touches a sequence between joining and finishing.
+ */
+import type { Rng } from "./rng.ts";
+
+export interface MtpModel {
+  readonly draftTokens: number;
+  /** Per-draft acceptance probability. */
+  readonly acceptance: number;
+  readonly meanTokensPerStep: number;
+  readonly sampling: "per-step" | "mean";
+}
+
+/**
+ * @example mtpModel(1.7, 1, "per-step").acceptance // 0.7
+ */
+export function mtpModel(
+  meanTokensPerStep: number,
+  draftTokens: number,
+  sampling: "per-step" | "mean",
+): MtpModel {
+  if (!(meanTokensPerStep > 1)) return { draftTokens: 0, acceptance: 0, meanTokensPerStep: 1, sampling };
+  const d = Math.max(draftTokens, Math.ceil(meanTokensPerStep - 1 - 1e-12));
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const p = (lo + hi) / 2;
+    let mean = 1;
+    let term = 1;
+    for (let k = 0; k < d; k++) {
+      term *= p;
+      mean += term;
+    }
+    if (mean < meanTokensPerStep) lo = p;
+    else hi = p;
+  }
+  return { draftTokens: d, acceptance: (lo + hi) / 2, meanTokensPerStep, sampling };
+}
+
+/**
+ * Decode steps a sequence needs to emit `tokens` more tokens.
+ * @example decodeStepsFor(mtpModel(1, 1, "per-step"), 255, rng) // 255
+ */
+export function decodeStepsFor(mtp: MtpModel, tokens: number, rng: Rng): number {
+  if (tokens <= 0) return 0;
+  if (mtp.draftTokens === 0) return tokens;
+  if (mtp.sampling === "mean") return Math.ceil(tokens / mtp.meanTokensPerStep);
+  const p = mtp.acceptance;
+  const d = mtp.draftTokens;
+  let emitted = 0;
+  let steps = 0;
+  while (emitted < tokens) {
+    steps++;
+    emitted++;
+    for (let k = 0; k < d && rng.uniform32() < p; k++) emitted++;
+  }
+  return steps;
+}

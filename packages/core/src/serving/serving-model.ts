@@ -1,0 +1,52 @@
+/**
+ * The input of the serving engine, independent of how it was built: the instance pools with their
+ * step-time functions (`InstancePerformance`), the workload and serving sections, the transfer
+ * paths, and the run options. `simulate(scenario, …)` builds one from a scenario; tests build them
+ * from synthetic step models.
+ */
+import type { InstancePerformance } from "../perf/instance-performance.ts";
+import type { WorkloadFiles } from "./length-distribution.ts";
+import type { ServingSpec } from "./serving-schema.ts";
+import type { SimulationProgress } from "./simulation-result.ts";
+import type { TransferModel } from "./transfer-model.ts";
+import type { WorkloadSpec } from "./workload-schema.ts";
+
+export interface ServingPool {
+  readonly instances: number;
+  readonly chipsPerInstance: number;
+  readonly perf: InstancePerformance;
+  /** The deployment's operating point (batch per chip × chips), used when the scheduler sets none. */
+  readonly maxBatchSequences?: number;
+}
+
+export interface ServingModel {
+  /** Disaggregated: prefill and decode; colocated: colocated only. */
+  readonly prefill?: ServingPool;
+  readonly decode?: ServingPool;
+  readonly colocated?: ServingPool;
+  readonly workload: WorkloadSpec;
+  readonly serving: ServingSpec;
+  /** Texts of files the workload names (trace, histograms), keyed as written. */
+  readonly files?: WorkloadFiles;
+  /** Prefill → decode KV path of one prefill instance (disaggregated only). */
+  readonly kvTransfer?: TransferModel;
+  /** The pooled DRAM tier (EMS): path from the pool into one instance, and its capacity in KV tokens. */
+  readonly pooledTier?: { readonly transfer: TransferModel; readonly capacityTokens: number };
+  /** HBM ↔ host DRAM path of one instance, for swap preemption. */
+  readonly swap?: TransferModel;
+  /** MTP as planned by the deployment; else derived from the decode step model's mean tokens per step. */
+  readonly mtp?: { readonly draftTokens: number; readonly acceptance: number };
+}
+
+export interface SimulateOptions {
+  /** Requests to send (overrides the workload's). */
+  readonly requests?: number;
+  /** Simulated seconds during which requests are sent (overrides the workload's); the run then drains. */
+  readonly durationS?: number;
+  /** Overrides the workload's seed. */
+  readonly seed?: number;
+  /** Called every few thousand events. */
+  readonly onProgress?: (progress: SimulationProgress) => void;
+  /** Most iteration records kept for the timeline (default 200,000). */
+  readonly maxTraceEvents?: number;
+}
