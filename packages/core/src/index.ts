@@ -26,3 +26,4 @@ export * from "./catalog/derive.ts";
 export * from "./spec/hardware-schema.ts";
 export * from "./report/topology-layout.ts";
 export * from "./hardware/system-totals.ts";
+export * from "./perf/roofline.ts";
