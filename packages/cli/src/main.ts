@@ -5,7 +5,7 @@
  */
 import { Command } from "commander";
 import * as uiCommand from "./commands/ui.ts";
-import * as rooflineCommand from "./commands/roofline.ts";
+import * as modelCommand from "./commands/model.ts";
 import { reportFailure } from "./fail.ts";
 
 const program = new Command();
@@ -18,7 +18,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand, rooflineCommand];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand, modelCommand];
 for (const module of commandModules) module.register(program);
 
 try {

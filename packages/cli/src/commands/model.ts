@@ -1,0 +1,207 @@
+/**
+ * `supernode model <id|path/to/config.json> [--json] [--weights-dtype fp8] [--kv-dtype bf16]`:
+ * architecture summary, parameter counts (total, activated, MTP, embedding) beside the published
+ * figures with our relative error, weight bytes per dtype (scales included) split by component,
+ * and KV-cache bytes per token.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import {
+  builtinModel,
+  countParameters,
+  DTYPES,
+  type Dtype,
+  kvBytesPerToken,
+  kvBytesPerTokenPerLayer,
+  layerKinds,
+  type ModelArchitecture,
+  type PublishedCount,
+  parseHfConfig,
+  SupernodeError,
+  WEIGHT_COMPONENTS,
+  weightBytes,
+} from "@supernode/core";
+import Table from "cli-table3";
+import type { Command } from "commander";
+
+interface ModelFlags {
+  json?: boolean;
+  weightsDtype?: string;
+  kvDtype: string;
+}
+
+const SHOWN_DTYPES: readonly Dtype[] = ["bf16", "fp8", "int8", "fp4"];
+
+export function register(program: Command): void {
+  program
+    .command("model")
+    .description("Architecture, parameters, weight bytes per dtype and KV bytes per token of a model")
+    .argument(
+      "<model>",
+      "model zoo id (e.g. deepseek-v3, kimi-k2, llama-3.1-405b) or a Hugging Face config.json path",
+    )
+    .option("--json", "print the report as JSON")
+    .option(
+      "--weights-dtype <dtype>",
+      `weight format for the component split (${DTYPES.join(", ")}); default the checkpoint's`,
+    )
+    .option("--kv-dtype <dtype>", "KV-cache format", "bf16")
+    .action((model: string, flags: ModelFlags) => {
+      const arch = loadModel(model);
+      const report = modelReport(
+        arch,
+        parseDtype(flags.weightsDtype ?? arch.nativeDtype, "--weights-dtype"),
+        parseDtype(flags.kvDtype, "--kv-dtype"),
+      );
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(arch, report));
+    });
+}
+
+/** A zoo id, or a config file read from disk and parsed by core. */
+export function loadModel(argument: string): ModelArchitecture {
+  if (existsSync(argument)) return parseHfConfig(readFileSync(argument, "utf8"), argument);
+  if (/[\\/]|\.(json|ya?ml)$/i.test(argument))
+    throw new SupernodeError(
+      "usage",
+      `model file ${argument} does not exist (expected a zoo id or a config.json path)`,
+    );
+  return builtinModel(argument);
+}
+
+function parseDtype(text: string, flag: string): Dtype {
+  const dtype = DTYPES.find((d) => d === text.toLowerCase());
+  if (dtype === undefined)
+    throw new SupernodeError("usage", `${flag} must be one of ${DTYPES.join(", ")}, got "${text}"`);
+  return dtype;
+}
+
+function compare(ours: number, published: PublishedCount | undefined) {
+  if (published === undefined) return { ours };
+  return {
+    ours,
+    published: published.value,
+    relativeError: (ours - published.value) / published.value,
+    source: published.source,
+  };
+}
+
+function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtype) {
+  const params = countParameters(arch);
+  const kinds = layerKinds(arch);
+  const published = arch.published;
+  const perDtype = Object.fromEntries(
+    SHOWN_DTYPES.map((d) => {
+      const b = weightBytes(arch, d);
+      return [
+        d,
+        { scheme: b.format.scheme, total: b.total, mtp: b.mtp, withMtp: b.withMtp, scaleBytes: b.scaleBytes },
+      ];
+    }),
+  );
+  const selected = weightBytes(arch, weightsDtype);
+  return {
+    id: arch.id,
+    name: arch.name,
+    family: arch.family,
+    source: arch.source,
+    architecture: arch,
+    layers: {
+      total: arch.numLayers,
+      dense: kinds.filter((k) => k === "dense").length,
+      moe: kinds.filter((k) => k === "moe").length,
+      mtpModules: arch.mtpModules,
+    },
+    parameters: {
+      total: compare(params.total, published?.totalParams),
+      activatedPerToken: compare(params.activatedPerToken, published?.activatedParams),
+      mtp: compare(params.mtp, published?.mtpParams),
+      counts: params,
+    },
+    weightBytes: { byDtype: perDtype, selected: { dtype: weightsDtype, ...selected } },
+    kvCache: {
+      dtype: kvDtype,
+      bytesPerTokenPerLayer: kvBytesPerTokenPerLayer(arch, kvDtype),
+      bytesPerToken: kvBytesPerToken(arch, kvDtype),
+      layers: arch.numLayers,
+    },
+  };
+}
+
+type Report = ReturnType<typeof modelReport>;
+
+function table(head: string[]): Table.Table {
+  return new Table({
+    head,
+    colAligns: head.map((_, i) => (i === 0 ? "left" : "right")),
+    style: { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+}
+
+const billions = (n: number) => `${(n / 1e9).toFixed(2)} B`;
+const gigabytes = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
+const percent = (x: number | undefined) =>
+  x === undefined ? "" : `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
+
+function architectureLines(arch: ModelArchitecture, r: Report): string[] {
+  const a = arch.attention;
+  const lines = [
+    `layers ${r.layers.total} (${r.layers.dense} dense, ${r.layers.moe} MoE)${arch.mtpModules > 0 ? ` + ${arch.mtpModules} MTP module(s)` : ""}; hidden ${arch.hiddenSize}; vocab ${arch.vocabSize}; ${arch.tiedEmbeddings ? "tied" : "untied"} embeddings`,
+    a.kind === "mla"
+      ? `attention MLA: ${a.numHeads} heads, q_lora ${a.qLoraRank ?? "none"}, kv_lora ${a.kvLoraRank}, nope ${a.qkNopeHeadDim}, rope ${a.qkRopeHeadDim}, v ${a.vHeadDim}`
+      : `attention ${a.numKvHeads === a.numHeads ? "MHA" : "GQA"}: ${a.numHeads} query / ${a.numKvHeads} KV heads of ${a.headDim}${a.qkNorm === true ? ", q/k norm" : ""}${a.qkvBias === true ? ", qkv bias" : ""}`,
+  ];
+  if (r.layers.dense > 0) lines.push(`dense FFN (SwiGLU) width ${arch.denseIntermediateSize}`);
+  const m = arch.moe;
+  if (m !== undefined && r.layers.moe > 0)
+    lines.push(
+      `MoE ${m.numRoutedExperts} routed experts (top-${m.topK})${m.numSharedExperts > 0 ? ` + ${m.numSharedExperts} shared` : ""}, expert width ${m.expertIntermediateSize}${m.numExpertGroups > 1 ? `, ${m.numExpertGroups} groups (top-${m.topKGroups})` : ""}`,
+    );
+  lines.push(`checkpoint ${arch.nativeDtype}; max positions ${arch.maxPositionEmbeddings}`);
+  return lines;
+}
+
+function formatReport(arch: ModelArchitecture, r: Report): string {
+  const out: string[] = [`${arch.name} (${arch.id}), ${arch.family}`, `config: ${arch.source}`, ""];
+  out.push(...architectureLines(arch, r).map((l) => `  ${l}`), "");
+  const params = table(["parameters", "ours", "published", "error"]);
+  const c = r.parameters.counts;
+  const row = (label: string, x: { ours: number; published?: number; relativeError?: number }) =>
+    params.push([
+      label,
+      billions(x.ours),
+      x.published === undefined ? "" : billions(x.published),
+      percent(x.relativeError),
+    ]);
+  row("total (main model)", r.parameters.total);
+  row("activated per token", r.parameters.activatedPerToken);
+  if (arch.mtpModules > 0) row("MTP modules (unique)", r.parameters.mtp);
+  row("embedding", { ours: c.embedding });
+  row("LM head", { ours: c.lmHead });
+  out.push(params.toString(), "");
+  const weights = table(["weights", ...SHOWN_DTYPES]);
+  const by = r.weightBytes.byDtype;
+  weights.push(["scheme", ...SHOWN_DTYPES.map((d) => by[d]?.scheme ?? "")]);
+  weights.push(["main model", ...SHOWN_DTYPES.map((d) => gigabytes(by[d]?.total ?? 0))]);
+  if (arch.mtpModules > 0)
+    weights.push(["with MTP", ...SHOWN_DTYPES.map((d) => gigabytes(by[d]?.withMtp ?? 0))]);
+  out.push(weights.toString(), "");
+  const sel = r.weightBytes.selected;
+  const split = table([`${sel.dtype} (${sel.format.scheme}) by component`, "bytes"]);
+  for (const component of WEIGHT_COMPONENTS)
+    if (sel.byComponent[component] > 0) split.push([component, gigabytes(sel.byComponent[component])]);
+  out.push(split.toString(), "");
+  const kv = r.kvCache;
+  out.push(
+    `KV cache (${kv.dtype}): ${kv.bytesPerTokenPerLayer.toLocaleString("en-US")} B per token per layer, ${(kv.bytesPerToken / 1e3).toFixed(1)} kB per token (${kv.layers} layers)`,
+  );
+  const sources = [
+    arch.published?.totalParams,
+    arch.published?.activatedParams,
+    arch.published?.mtpParams,
+  ].filter((p): p is PublishedCount => p !== undefined);
+  if (sources.length > 0)
+    out.push("", "published figures:", ...sources.map((p) => `  ${billions(p.value)}: ${p.source}`));
+  if (arch.notes !== undefined && arch.notes.length > 0)
+    out.push("", "notes:", ...arch.notes.map((n) => `  - ${n}`));
+  return `${out.join("\n")}\n`;
+}
