@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import * as uiCommand from "./commands/ui.ts";
 import * as modelCommand from "./commands/model.ts";
+import * as compareCommand from "./commands/compare.ts";
 import { reportFailure } from "./fail.ts";
 
 const program = new Command();
@@ -18,7 +19,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand, modelCommand];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand, modelCommand, compareCommand];
 for (const module of commandModules) module.register(program);
 
 try {

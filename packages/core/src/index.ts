@@ -27,3 +27,7 @@ export * from "./spec/hardware-schema.ts";
 export * from "./report/topology-layout.ts";
 export * from "./hardware/system-totals.ts";
 export * from "./perf/roofline.ts";
+export * from "./hardware/quantity.ts";
+export * from "./hardware/compare-systems.ts";
+export * from "./hardware/describe-hardware.ts";
+export * from "./report/table.ts";
