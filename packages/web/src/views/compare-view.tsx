@@ -1,5 +1,124 @@
+/**
+ * Compare: systems side by side — the figures of `supernode compare` — with ratio columns,
+ * charts of compute, memory, bandwidth and power, and the source of every number on hover or
+ * keyboard focus.
+ */
+import { Fragment, useMemo } from "react";
 import type { ViewProps } from "../app/app.tsx";
+import { useCatalog } from "../app/use-catalog.ts";
+import { Chart } from "../components/chart.tsx";
+import { JobStatus } from "../components/job-status.tsx";
+import { SourceTip } from "../components/source-tip.tsx";
+import { lastValue, useJob } from "../worker/use-job.ts";
+import { compareCharts } from "./compare-charts.ts";
 
-export function CompareView(_props: ViewProps) {
-  return <div className="empty">Loading…</div>;
+export const DEFAULT_COMPARE = ["cloudmatrix384", "gb200-nvl72"];
+
+export function CompareView({ params, setParams }: ViewProps) {
+  const catalog = useCatalog();
+  const systemIds = (params.get("systems") ?? DEFAULT_COMPARE.join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const state = useJob(systemIds.length > 0 ? { kind: "compare", systemIds } : null);
+  const result = lastValue(state);
+  const charts = useMemo(() => (result === undefined ? [] : compareCharts(result)), [result]);
+  const toggle = (id: string, on: boolean) => {
+    const next = on ? [...systemIds, id] : systemIds.filter((s) => s !== id);
+    const p = new URLSearchParams(params);
+    p.set("systems", next.join(","));
+    setParams(p);
+  };
+  const others = result?.systems.slice(1) ?? [];
+  return (
+    <div className="compare-view">
+      <section className="panel" aria-label="Systems to compare">
+        <fieldset>
+          <legend>Systems (ratios are the first chosen ÷ each other)</legend>
+          <div className="checks">
+            {(catalog?.systems ?? []).map((s) => (
+              <label key={s.id}>
+                <input
+                  type="checkbox"
+                  checked={systemIds.includes(s.id)}
+                  onChange={(e) => toggle(s.id, e.target.checked)}
+                  data-system={s.id}
+                />
+                {s.name}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {systemIds.length === 0 && <p className="hint">Choose at least one system.</p>}
+        <JobStatus state={state} runningText="Comparing…" />
+      </section>
+      {result !== undefined && systemIds.length > 0 && (
+        <div className={state.status === "running" ? "stale" : undefined}>
+          <section className="grid-4" aria-label="Charts">
+            {charts.map((c) => (
+              <div className="panel chart-panel" key={c.title}>
+                <h2>{c.title}</h2>
+                <Chart option={c.option} label={`${c.title} in ${c.unit}`} height={230} />
+              </div>
+            ))}
+          </section>
+          <section className="panel" aria-label="Comparison table">
+            <div className="table-scroll">
+              <table className="data compare-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Figure</th>
+                    <th scope="col" className="left">
+                      Unit
+                    </th>
+                    {result.systems.map((s) => (
+                      <th scope="col" key={s.id}>
+                        {s.name}
+                      </th>
+                    ))}
+                    {others.map((s) => (
+                      <th scope="col" key={`ratio-${s.id}`} title={`${result.systems[0]?.name} ÷ ${s.name}`}>
+                        ratio vs {s.name}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.groups.map((g) => (
+                    <Fragment key={g.title}>
+                      <tr className="group">
+                        <td colSpan={2 + result.systems.length + others.length}>{g.title}</td>
+                      </tr>
+                      {g.rows.map((row) => (
+                        <tr key={row.id} data-row={row.id}>
+                          <th scope="row" className="left">
+                            {row.label}
+                          </th>
+                          <td className="left unit">{row.unit}</td>
+                          {row.cells.map((cell, i) => (
+                            <td key={result.systems[i]?.id} data-system={result.systems[i]?.id}>
+                              <SourceTip source={cell.source}>{cell.text}</SourceTip>
+                            </td>
+                          ))}
+                          {row.ratios.map((ratio, i) => (
+                            <td className="ratio" key={others[i]?.id}>
+                              {ratio ?? "—"}
+                            </td>
+                          ))}
+                        </tr>
+                      ))}
+                    </Fragment>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p className="hint">
+              Hover or Tab to a figure for its sources (evidence tag, note, links). Dense peaks; bandwidths
+              per direction; power is the figure each system's data file marks as used.
+            </p>
+          </section>
+        </div>
+      )}
+    </div>
+  );
 }

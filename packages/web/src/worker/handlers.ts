@@ -2,14 +2,16 @@
  * The jobs a worker can run: each handler takes a plain-data request, calls `@supernode/core` and
  * returns plain data shaped for the page. Handlers are pure functions, testable in Node.
  */
-import type { Progress } from "./protocol.ts";
+import { catalogJob } from "./jobs/catalog-job.ts";
+import { compareJob } from "./jobs/compare-job.ts";
+import { topologyJob } from "./jobs/topology-job.ts";
 
 export type OnProgress = (fraction: number, detail?: string) => void;
-export type { Progress };
 
 export const jobHandlers = {
-  /** Round trip, used to check the worker starts. */
-  ping: (request: { readonly text: string }) => ({ text: request.text }),
+  catalog: (_request: object) => catalogJob(),
+  compare: (request: { readonly systemIds: readonly string[] }) => compareJob(request),
+  topology: (request: { readonly systemId: string }) => topologyJob(request),
 };
 
 export type JobHandlers = typeof jobHandlers;
