@@ -7,6 +7,8 @@ import { Command } from "commander";
 import * as uiCommand from "./commands/ui.ts";
 import * as modelCommand from "./commands/model.ts";
 import * as compareCommand from "./commands/compare.ts";
+import * as catalogCommand from "./commands/catalog.ts";
+import * as showCommand from "./commands/show.ts";
 import { reportFailure } from "./fail.ts";
 
 const program = new Command();
@@ -19,7 +21,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand, modelCommand, compareCommand];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand, modelCommand, compareCommand, catalogCommand, showCommand];
 for (const module of commandModules) module.register(program);
 
 try {

@@ -1,0 +1,153 @@
+/**
+ * `supernode show <id>` — every field of a chip, system or cluster fabric with its value, evidence
+ * tag, sources, notes and alternatives (per-die figures for the 910C; derived totals for systems).
+ * Prefix `chip:`, `system:` or `fabric:` when an id is ambiguous.
+ */
+import {
+  type Catalog,
+  describeChip,
+  describeFabric,
+  describeSystem,
+  didYouMean,
+  type FieldRow,
+  makeTable,
+  SupernodeError,
+  type TableCell,
+} from "@supernode/core";
+import type { Command } from "commander";
+import { formatQuantity } from "../output/format-quantity.ts";
+import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { addOutputOptions, outputFormat } from "../output/output-format.ts";
+import { renderCsv, renderJson } from "../output/render.ts";
+import { SourceNotes } from "../output/source-notes.ts";
+
+type Kind = "chip" | "system" | "fabric";
+
+interface Found {
+  readonly kind: Kind;
+  readonly id: string;
+  readonly title: string;
+  readonly rows: FieldRow[];
+}
+
+function find(catalog: Catalog, wanted: string): Found {
+  const match = /^(chip|system|fabric):(.+)$/.exec(wanted);
+  const kinds: readonly Kind[] = match ? [match[1] as Kind] : ["system", "chip", "fabric"];
+  const id = match ? (match[2] ?? "") : wanted;
+  const ids: Record<Kind, string[]> = {
+    chip: catalog.chips().map((c) => c.id),
+    system: catalog.systems().map((s) => s.id),
+    fabric: catalog.fabrics().flatMap((f) => (f.id === undefined ? [] : [f.id])),
+  };
+  for (const kind of kinds) {
+    if (!ids[kind].includes(id)) continue;
+    switch (kind) {
+      case "chip": {
+        const chip = catalog.chip(id);
+        return { kind, id, title: `${chip.name} — chip ${id}`, rows: describeChip(chip) };
+      }
+      case "system": {
+        const system = catalog.system(id);
+        return { kind, id, title: `${system.name} — system ${id}`, rows: describeSystem(system) };
+      }
+      case "fabric": {
+        const fabric = catalog.fabric(id);
+        return {
+          kind,
+          id,
+          title: `${fabric.name ?? id} — cluster fabric ${id}`,
+          rows: describeFabric(fabric),
+        };
+      }
+      default: {
+        const unreachable: never = kind;
+        return unreachable;
+      }
+    }
+  }
+  const all = kinds.flatMap((k) => ids[k]);
+  throw new SupernodeError("unknown-id", `unknown id "${wanted}". ${didYouMean(id, all)}`);
+}
+
+function cell(row: FieldRow): TableCell {
+  return typeof row.value === "object" ? row.value.value : String(row.value);
+}
+
+function text(found: Found): string {
+  const notes = new SourceNotes();
+  const width = Math.max(...found.rows.map((r) => r.path.length));
+  const lines = [found.title, ""];
+  for (const row of found.rows) {
+    if (typeof row.value !== "object") {
+      lines.push(`${row.path.padEnd(width)}  ${String(row.value)}`);
+      continue;
+    }
+    const v = row.value;
+    const unit = row.unit === "text" ? "count" : row.unit;
+    const cite = notes.cite(v.sources);
+    lines.push(
+      `${row.path.padEnd(width)}  ${formatQuantity(v.value, unit)}  (${v.tag})${cite === "" ? "" : ` ${cite}`}`,
+    );
+    const indent = " ".repeat(width + 4);
+    if (v.note !== undefined) lines.push(`${indent}${v.note}`);
+    for (const alt of v.alternatives ?? [])
+      lines.push(
+        `${indent}alternative: ${formatQuantity(alt.value, unit)} ${notes.cite(alt.sources)} ${alt.note ?? ""}`.trimEnd(),
+      );
+  }
+  lines.push("", "Sources:", ...notes.footnotes());
+  return `${lines.join("\n")}\n`;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command("show")
+    .description("print every field of a chip, system or cluster fabric with its source")
+    .argument("<id>", "a chip, system or fabric id (optionally prefixed chip:, system:, fabric:)");
+  addHardwareOption(command);
+  addOutputOptions(command);
+  command.action((wanted: string, options: { json?: boolean; csv?: boolean; hardware?: string[] }) => {
+    const format = outputFormat(options);
+    const found = find(loadCatalog(options), wanted);
+    switch (format) {
+      case "json":
+        process.stdout.write(
+          renderJson({
+            format: "supernode.show/v1",
+            kind: found.kind,
+            id: found.id,
+            fields: found.rows.map((r) =>
+              typeof r.value === "object"
+                ? { path: r.path, unit: r.unit, ...r.value }
+                : { path: r.path, unit: r.unit, value: r.value },
+            ),
+          }),
+        );
+        return;
+      case "csv":
+        process.stdout.write(
+          renderCsv(
+            makeTable(
+              ["path", "value", "unit", "tag", "sources", "note"].map((key) => ({ key, header: key })),
+              found.rows.map((r) => ({
+                path: r.path,
+                value: cell(r),
+                unit: r.unit,
+                tag: typeof r.value === "object" ? r.value.tag : null,
+                sources: typeof r.value === "object" ? r.value.sources.map((s) => s.url).join(" ") : null,
+                note: typeof r.value === "object" ? (r.value.note ?? null) : null,
+              })),
+            ),
+          ),
+        );
+        return;
+      case "table":
+        process.stdout.write(text(found));
+        return;
+      default: {
+        const unreachable: never = format;
+        return unreachable;
+      }
+    }
+  });
+}
