@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import { SupernodeError } from "../spec/errors.ts";
-import { efficiencyProfile, loadEfficiencyProfile, OPERATOR_CLASSES } from "./efficiency-profile.ts";
+import {
+  efficiencyProfile,
+  efficiencyProfileForChip,
+  loadEfficiencyProfile,
+  OPERATOR_CLASSES,
+} from "./efficiency-profile.ts";
 
 describe("efficiencyProfile", () => {
   it("loads the 910C profile with measured MLA values and fitted GEMM values, each sourced", () => {
@@ -51,6 +56,18 @@ describe("efficiencyProfile", () => {
     expect(p.classes.gemm.computeEfficiency.fp4?.defaulted).toBe(true);
     expect(p.classes.gemm.computeEfficiency.fp4?.tag).toBe("assumption");
     expect(p.classes.gemm.tileM).toBeUndefined();
+  });
+
+  it("gives SKU variants and derived chips the profile of the chip they extend", () => {
+    const sku = efficiencyProfileForChip({ id: "ascend-910c-752", origin: { extends: "ascend-910c" } });
+    expect(sku.basis).toBe("inherited");
+    expect(sku.chipId).toBe("ascend-910c-752");
+    expect(sku.files[0]).toBe("efficiency/ascend-910c.yaml");
+    const chain = efficiencyProfileForChip({ id: "mine", origin: { extends: "mid" } }, (id) =>
+      id === "mid" ? { origin: { extends: "h800-sxm" } } : undefined,
+    );
+    expect(chain.files[0]).toBe("efficiency/h800-sxm.yaml");
+    expect(efficiencyProfileForChip({ id: "b200", origin: {} }).basis).toBe("default");
   });
 
   it("rejects an unknown source key with file, line and field", () => {

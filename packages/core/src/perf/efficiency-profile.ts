@@ -87,6 +87,38 @@ export function efficiencyProfile(chipId: string): EfficiencyProfile {
 }
 
 /**
+ * The efficiency profile of a resolved chip: its own file, else the file of the chip it extends
+ * (SKU variants and user chips derived with `extends:`, e.g. `ascend-910c-752` → `ascend-910c`),
+ * following `lookup` for longer chains; else the default profile.
+ * @example efficiencyProfileForChip(builtinCatalog().chip("ascend-910c-752")).files[0] // "efficiency/ascend-910c.yaml"
+ */
+export function efficiencyProfileForChip(
+  chip: { readonly id: string; readonly origin: { readonly extends?: string } },
+  lookup?: (id: string) => { readonly origin: { readonly extends?: string } } | undefined,
+): EfficiencyProfile {
+  const seen = new Set<string>([chip.id]);
+  let parent = chip.origin.extends;
+  while (
+    embeddedDataFiles[`efficiency/${chip.id}.yaml`] === undefined &&
+    parent !== undefined &&
+    !seen.has(parent)
+  ) {
+    if (embeddedDataFiles[`efficiency/${parent}.yaml`] !== undefined) {
+      const base = efficiencyProfile(parent);
+      return {
+        ...base,
+        chipId: chip.id,
+        basis: "inherited",
+        description: `${chip.id} extends ${parent}; efficiencies of ${parent} (fractions of this chip's own peaks). ${base.description}`,
+      };
+    }
+    seen.add(parent);
+    parent = lookup?.(parent)?.origin.extends;
+  }
+  return efficiencyProfile(chip.id);
+}
+
+/**
  * Loads a profile from a map of data files (relative path → text), e.g. `embeddedDataFiles`.
  * @example loadEfficiencyProfile("my-chip", { "efficiency/default.yaml": text }).basis === "default"
  */

@@ -49,6 +49,12 @@ describe("operator reference cases", () => {
     expect(gemm.computeEfficiency.int8?.value).toBeCloseTo(ceiling, 3);
   });
 
+  it("reproduces every microbenchmark within ±10 % with the built-in catalog's chips too", () => {
+    const builtin = operatorReferenceCases();
+    expect(builtin.length).toBe(cases.length);
+    for (const c of builtin) expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
+  });
+
   const calibration = new URL("../../../../../shared/references/calibration.json", import.meta.url);
   it.runIf(existsSync(calibration))(
     "copies the published values of ../shared/references/calibration.json",

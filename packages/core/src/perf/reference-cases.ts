@@ -5,13 +5,14 @@
  * `data/efficiency/microbenchmarks/operators.yaml`, each marked with how independent its check is.
  */
 import { z } from "zod";
+import { builtinCatalog } from "../catalog/catalog.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/types.ts";
 import type { Operator } from "../model/types.ts";
 import { parseDocument } from "../spec/parse-document.ts";
 import { GIGA, TERA } from "../spec/units.ts";
 import { computeDevice } from "./device.ts";
-import { efficiencyProfile } from "./efficiency-profile.ts";
+import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { operatorBytes, operatorTime } from "./operator-time.ts";
 
 /** How independent a comparison is (see the data file's header). */
@@ -93,10 +94,13 @@ export function operatorBenchmarks(): OperatorBenchmarkFile {
 let cached: OperatorBenchmarkFile | undefined;
 
 /**
- * Every operator reference case, predicted with the catalog's chips and efficiency profiles.
- * @example operatorReferenceCases(chipById).find((c) => c.id === "cm384-071") // { predicted: 78.1, published: 77.4, ... }
+ * Every operator reference case, predicted with the built-in catalog's chips (or `resolveChip`'s)
+ * and their efficiency profiles.
+ * @example operatorReferenceCases().find((c) => c.id === "cm384-071") // { predicted: 77.7, published: 77.4, ... }
  */
-export function operatorReferenceCases(resolveChip: (id: string) => Chip): OperatorReferenceCase[] {
+export function operatorReferenceCases(
+  resolveChip: (id: string) => Chip = (id) => builtinCatalog().chip(id),
+): OperatorReferenceCase[] {
   const file = operatorBenchmarks();
   return file.records.map((record) => {
     const source = file.sources[record.source];
@@ -123,7 +127,7 @@ const MEASURE_UNITS: Readonly<Record<Measure, string>> = {
 export function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
   const device = computeDevice(chip);
   const op = benchmarkOperator(record);
-  const timing = operatorTime(op, device, efficiencyProfile(chip.id));
+  const timing = operatorTime(op, device, efficiencyProfileForChip(chip));
   switch (record.measure) {
     case "compute-utilisation-pct": {
       const peak = device.peakFlopsPerS[timing.dtype]?.value ?? Number.NaN;

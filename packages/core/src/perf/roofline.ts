@@ -10,7 +10,7 @@ import type { ModelArchitecture, Operator, OperatorClass } from "../model/types.
 import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice, type Device, supportedDtypes } from "./device.ts";
-import { type EfficiencyProfile, efficiencyProfile } from "./efficiency-profile.ts";
+import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { type OperatorTiming, operatorBytes, operatorTime } from "./operator-time.ts";
 
 export type RooflineWorkload =
@@ -77,7 +77,7 @@ export function rooflineReport(
   options: RooflineOptions,
 ): RooflineReport {
   const device = computeDevice(chip);
-  const profile = efficiencyProfile(chip.id);
+  const profile = efficiencyProfileForChip(chip);
   const mapping = options.dtypeMapping ?? {};
   const notes: string[] = [];
   const runnable = (d: Dtype) => device.peakFlopsPerS[mapping[d] ?? d] !== undefined;
