@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Chip } from "../hardware/types.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
+import { gemmEfficiency } from "./gemm-efficiency.ts";
 import { operatorBenchmarks, operatorReferenceCases } from "./reference-cases.ts";
 import { fixture910c, fixtureH800 } from "./test-support/fixture-chips.ts";
 
@@ -47,6 +48,41 @@ describe("operator reference cases", () => {
     const gemm = efficiencyProfile("ascend-910c").classes["grouped-gemm"];
     expect(gemm.kOverheadElements?.value).toBeCloseTo(k0, 0);
     expect(gemm.computeEfficiency.int8?.value).toBeCloseTo(ceiling, 3);
+  });
+
+  it("cross-validates the GEMM fit: any same-shape K4096/K8192 pair predicts the other records within ±2 %", () => {
+    const utilisation = operatorBenchmarks().records.filter(
+      (r) => r.measure === "compute-utilisation-pct" && r.operator.kind === "gemm",
+    );
+    const base = efficiencyProfile("ascend-910c").classes["grouped-gemm"];
+    const shapeOf = (r: (typeof utilisation)[number]) => {
+      if (r.operator.kind !== "gemm") throw new Error("not a GEMM record");
+      return { m: r.operator.m, n: r.operator.n, k: r.operator.k, groups: r.operator.groups ?? 1 };
+    };
+    // Tile and wave factors only (ceiling 1, no K term).
+    const noK = { ...base, kOverheadElements: undefined };
+    const pairs: Array<[string, string]> = [
+      ["cm384-069", "cm384-073"],
+      ["cm384-071", "cm384-075"],
+    ];
+    const errors: number[] = [];
+    for (const [shortId, longId] of pairs) {
+      const short = utilisation.find((r) => r.id === shortId);
+      const long = utilisation.find((r) => r.id === longId);
+      if (short === undefined || long === undefined) throw new Error("missing record");
+      const ratio = long.published / short.published;
+      const k0 = (8192 * (ratio - 1)) / (2 - ratio);
+      const shape = gemmEfficiency(shapeOf(short), 1, noK).efficiency;
+      const ceiling = short.published / (shape * (4096 / (4096 + k0)));
+      for (const r of utilisation) {
+        if (r.id === shortId || r.id === longId) continue;
+        const s = shapeOf(r);
+        const predicted = ceiling * gemmEfficiency(s, 1, noK).efficiency * (s.k / (s.k + k0));
+        errors.push(Math.abs(predicted / r.published - 1));
+      }
+    }
+    expect(errors.length).toBe(8);
+    expect(Math.max(...errors)).toBeLessThan(0.02);
   });
 
   it("reproduces every microbenchmark within ±10 % with the built-in catalog's chips too", () => {
