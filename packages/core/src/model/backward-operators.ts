@@ -80,6 +80,7 @@ function backwardOf(op: Operator): Operator[] {
           bytesWritten: {
             activations: op.class === "embedding" ? 0 : input,
             kvCache: 0,
+            // Vector-op weights (norms, router, embedding) are bf16: 2 bytes per element.
             weightGradients:
               op.bytesRead.weights > 0 ? (op.bytesRead.weights / 2) * WEIGHT_GRADIENT_BYTES : 0,
           },

@@ -28,7 +28,9 @@ function count(what: string, min = 1) {
   return z
     .number({
       error: (issue) =>
-        issue.input === undefined ? `required field is missing: expected ${expected}` : undefined,
+        issue.input === undefined
+          ? `required field is missing: expected ${expected}`
+          : `expected ${expected}, got ${JSON.stringify(issue.input)}`,
     })
     .int({ error: `expected ${expected}` })
     .min(min, { error: `expected ${expected}` });
