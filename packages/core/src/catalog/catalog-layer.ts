@@ -3,6 +3,7 @@
  * on top of an optional base layer. Resolves `extends` (within the layer, then in the base),
  * detects cycles, validates every definition in full, and converts it to SI.
  */
+import type { z } from "zod";
 import type { Chip, ClusterFabric, Origin, System } from "../hardware/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import {
@@ -10,7 +11,6 @@ import {
   fabricDefinitionSchema,
   systemDefinitionSchema,
 } from "../spec/hardware-schema.ts";
-import { validateDocument } from "../spec/parse-document.ts";
 import { didYouMean } from "../spec/suggest.ts";
 import { chipFromDefinition } from "./chip-from-definition.ts";
 import { fabricFromDefinition } from "./fabric-from-definition.ts";
@@ -39,7 +39,28 @@ function fail(
     file: def.fileName,
     line: pos?.line,
     column: pos?.column,
-    fieldPath: path,
+    fieldPath: [...def.prefix, ...path],
+  });
+}
+
+/** Validates a merged definition; the first problem becomes an error at its line in the user's file. */
+function validate<S extends z.ZodType>(def: PendingDefinition, data: unknown, schema: S): z.output<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = (issue?.path ?? []).filter(
+    (p): p is string | number => typeof p === "string" || typeof p === "number",
+  );
+  const more =
+    result.error.issues.length > 1
+      ? ` (${result.error.issues.length - 1} more problem(s) after this one)`
+      : "";
+  const pos = def.locate(path);
+  throw new SupernodeError("schema", `${issue?.message ?? "does not match the schema"}${more}`, {
+    file: def.fileName,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath: [...def.prefix, ...path],
   });
 }
 
@@ -126,7 +147,7 @@ export class CatalogLayer {
       if (def.raw.name === undefined) merged.name = `${String(parent.name)} (${def.id})`;
     }
     const schema = SCHEMAS[kind];
-    const checked = validateDocument({ fileName: def.fileName, data: merged, locate: def.locate }, schema);
+    const checked = validate(def, merged, schema);
     const filled = fillMissingSources(checked, def.namespace, this.builtin, def.fileName) as Raw;
     this.validated.set(key, filled);
     return filled;

@@ -19,6 +19,8 @@ export interface PendingDefinition {
   readonly raw: Readonly<Record<string, unknown>>;
   readonly fileName: string;
   readonly namespace: string;
+  /** Path of the definition in its file, e.g. ["chips", 0]. */
+  readonly prefix: Path;
   /** Line/column of a field of this definition (path relative to the definition). */
   locate(path: Path): { line: number; column: number } | undefined;
 }
@@ -44,7 +46,7 @@ export function readHardwareFile(
   const out: PendingDefinition[] = [];
   const add = (kind: DefinitionKind, raw: Record<string, unknown>, prefix: Path) => {
     const locate = (path: Path) => doc.locate([...prefix, ...path]);
-    const linked = linkSourceKeys(raw, namespace, file.sources, registry, { fileName, locate });
+    const linked = linkSourceKeys(raw, namespace, file.sources, registry, { fileName, prefix, locate });
     const parent = typeof raw.extends === "string" ? raw.extends : undefined;
     out.push({
       kind,
@@ -53,6 +55,7 @@ export function readHardwareFile(
       raw: linked,
       fileName,
       namespace,
+      prefix,
       locate,
     });
   };

@@ -35,7 +35,7 @@ export function linkSourceKeys(
   namespace: string,
   sources: Readonly<Record<string, { title: string; url: string; section?: string | undefined }>>,
   registry: SourceRegistry,
-  where: { fileName: string; locate: Locate },
+  where: { fileName: string; prefix: Path; locate: Locate },
 ): Record<string, unknown> {
   for (const [key, ref] of Object.entries(sources)) {
     registry.set(`${namespace}#${key}`, {
@@ -66,7 +66,12 @@ export function linkSourceKeys(
             throw new SupernodeError(
               "schema",
               `unknown source key "${k}": every source must be defined in the file's top-level sources: map. ${didYouMean(k, known)}`,
-              { file: where.fileName, line: pos?.line, column: pos?.column, fieldPath: at },
+              {
+                file: where.fileName,
+                line: pos?.line,
+                column: pos?.column,
+                fieldPath: [...where.prefix, ...at],
+              },
             );
           }
           return `${namespace}#${k}`;
