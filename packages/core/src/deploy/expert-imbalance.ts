@@ -40,9 +40,15 @@ export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceC
   if (typeof spec === "number") return { factor: spec, basis: "factor given in the scenario" };
   switch (spec.distribution) {
     case "uniform-random":
-      return { factor: uniformRandomFactor(ctx), basis: "uniform random routing (expected max of binomial loads)" };
+      return {
+        factor: uniformRandomFactor(ctx),
+        basis: "uniform random routing (expected max of binomial loads)",
+      };
     case "zipf":
-      return { factor: zipfFactor(spec.exponent, ctx), basis: `Zipf(${spec.exponent}) expert popularity, EPLB placement` };
+      return {
+        factor: zipfFactor(spec.exponent, ctx),
+        basis: `Zipf(${spec.exponent}) expert popularity, EPLB placement`,
+      };
     default: {
       const never: never = spec;
       return never;

@@ -17,7 +17,12 @@ import { DTYPE_BYTES } from "../hardware/types.ts";
 import { kvBytesPerToken } from "../model/kv-cache.ts";
 import type { ModelArchitecture } from "../model/types.ts";
 import { tensorBytes, weightFormat } from "../model/weight-bytes.ts";
-import { headTensors, modelLayerTensors, mtpModuleTensors, type WeightTensor } from "../model/weight-tensors.ts";
+import {
+  headTensors,
+  modelLayerTensors,
+  mtpModuleTensors,
+  type WeightTensor,
+} from "../model/weight-tensors.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
 
 export interface RankMemory {
@@ -43,7 +48,8 @@ export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tok
     return { sequencesPerDpGroup: groupTokens / (plan.promptLength ?? 1), tokensPerRank: tokens };
   }
   const seqs = ((plan.batchPerChip ?? 0) * plan.chipsPerInstance) / plan.attention.dp;
-  const decodeTokens = ((plan.batchPerChip ?? 0) * plan.chipsPerInstance * tokensPerStepPerSeq) / plan.ranksPerInstance;
+  const decodeTokens =
+    ((plan.batchPerChip ?? 0) * plan.chipsPerInstance * tokensPerStepPerSeq) / plan.ranksPerInstance;
   if (plan.role === "colocated") {
     const prefillTokens = ((plan.tokensPerChip ?? 0) * plan.chipsPerInstance) / plan.ranksPerInstance;
     return { sequencesPerDpGroup: seqs, tokensPerRank: Math.max(decodeTokens, prefillTokens) };
@@ -90,7 +96,8 @@ export function rankMemory(
         break;
       }
       case "shared-experts":
-        if (moe === undefined || moe.dedicatedSharedReplicas === 0) add(component, (bytes(t) * t.copies) / (moe?.tp ?? 1));
+        if (moe === undefined || moe.dedicatedSharedReplicas === 0)
+          add(component, (bytes(t) * t.copies) / (moe?.tp ?? 1));
         break;
       case "router":
       case "embedding":
@@ -110,7 +117,8 @@ export function rankMemory(
       const inner = t.name.startsWith("mtp.") ? t : t;
       // MTP layer tensors are tagged `mtp`; place their attention/expert parts like the main layers.
       if (inner.name.startsWith("moe.experts")) placeTensor({ ...inner, component: "routed-experts" }, "mtp");
-      else if (inner.name.startsWith("moe.shared")) placeTensor({ ...inner, component: "shared-experts" }, "mtp");
+      else if (inner.name.startsWith("moe.shared"))
+        placeTensor({ ...inner, component: "shared-experts" }, "mtp");
       else if (inner.name.startsWith("attn.")) placeTensor({ ...inner, component: "attention" }, "mtp");
       else if (inner.name.startsWith("ffn.") && inner.name !== "ffn.post_attention_norm")
         placeTensor({ ...inner, component: "dense-ffn" }, "mtp");
@@ -131,14 +139,17 @@ export function rankMemory(
 
   let communicationBuffersBytes = 0;
   if (moe !== undefined) {
-    const perToken = dispatchBytesPerToken(arch, precision) + arch.hiddenSize * DTYPE_BYTES[precision.combine];
+    const perToken =
+      dispatchBytesPerToken(arch, precision) + arch.hiddenSize * DTYPE_BYTES[precision.combine];
     communicationBuffersBytes = moe.ep * load.tokensPerRank * perToken;
   }
   const microbatches = plan.overlap?.microbatches ?? 1;
   const tokensInFlight = (load.tokensPerRank / microbatches) * Math.min(microbatches, 2);
   const widest = Math.max(
     arch.denseIntermediateSize / plan.denseFfn.tp,
-    arch.moe !== undefined ? (2 * arch.moe.expertIntermediateSize * Math.max(1, arch.moe.topK)) / (moe?.tp ?? 1) : 0,
+    arch.moe !== undefined
+      ? (2 * arch.moe.expertIntermediateSize * Math.max(1, arch.moe.topK)) / (moe?.tp ?? 1)
+      : 0,
   );
   const activationsBytes = tokensInFlight * (4 * arch.hiddenSize + 2 * widest) * 2;
 

@@ -93,14 +93,42 @@ export function planInstanceGroup(
   }
 
   const attentionTp = group.attention.tp;
-  checkDivides(attentionTp, ranksPerInstance, ["attention", "tp"], "attention TP", "ranks per instance", fail);
-  checkDivides(attentionTp, arch.attention.numHeads, ["attention", "tp"], "attention TP", "attention heads", fail);
+  checkDivides(
+    attentionTp,
+    ranksPerInstance,
+    ["attention", "tp"],
+    "attention TP",
+    "ranks per instance",
+    fail,
+  );
+  checkDivides(
+    attentionTp,
+    arch.attention.numHeads,
+    ["attention", "tp"],
+    "attention TP",
+    "attention heads",
+    fail,
+  );
   if (arch.attention.kind === "gqa" && attentionTp > arch.attention.numKvHeads)
-    checkDivides(arch.attention.numKvHeads, attentionTp, ["attention", "tp"], "KV heads", "attention TP", fail);
+    checkDivides(
+      arch.attention.numKvHeads,
+      attentionTp,
+      ["attention", "tp"],
+      "KV heads",
+      "attention TP",
+      fail,
+    );
 
   const denseTp = group.denseFfn.tp;
   checkDivides(denseTp, ranksPerInstance, ["denseFfn", "tp"], "dense FFN TP", "ranks per instance", fail);
-  checkDivides(denseTp, arch.denseIntermediateSize, ["denseFfn", "tp"], "dense FFN TP", "FFN intermediate size", fail);
+  checkDivides(
+    denseTp,
+    arch.denseIntermediateSize,
+    ["denseFfn", "tp"],
+    "dense FFN TP",
+    "FFN intermediate size",
+    fail,
+  );
 
   let moe: MoePlan | undefined;
   if (arch.moe !== undefined) {
@@ -111,12 +139,24 @@ export function planInstanceGroup(
         ["moe", "ep"],
         `MoE EP${ep} × TP${tp} = ${ep * tp} ranks, but the instance has ${ranksPerInstance} ranks (${chipsPerInstance} chips × ${ranksPerChip}); they must be equal`,
       );
-    checkDivides(tp, arch.moe.expertIntermediateSize, ["moe", "tp"], "MoE TP", "expert intermediate size", fail);
+    checkDivides(
+      tp,
+      arch.moe.expertIntermediateSize,
+      ["moe", "tp"],
+      "MoE TP",
+      "expert intermediate size",
+      fail,
+    );
     const replicas = group.moe.sharedExpertReplicas;
-    const dedicated = arch.moe.numSharedExperts > 0 && replicas !== undefined && replicas !== ep ? replicas : 0;
+    const dedicated =
+      arch.moe.numSharedExperts > 0 && replicas !== undefined && replicas !== ep ? replicas : 0;
     if (replicas !== undefined && replicas > ep)
-      fail(["moe", "sharedExpertReplicas"], `${replicas} shared-expert replicas exceed EP${ep} (at most one per rank)`);
-    const slots = arch.moe.numRoutedExperts + group.moe.redundantExperts + dedicated * arch.moe.numSharedExperts;
+      fail(
+        ["moe", "sharedExpertReplicas"],
+        `${replicas} shared-expert replicas exceed EP${ep} (at most one per rank)`,
+      );
+    const slots =
+      arch.moe.numRoutedExperts + group.moe.redundantExperts + dedicated * arch.moe.numSharedExperts;
     if (slots % ep !== 0) {
       const up = Math.ceil(slots / ep) * ep;
       fail(
@@ -124,7 +164,11 @@ export function planInstanceGroup(
         `${slots} expert slots (${arch.moe.numRoutedExperts} routed + ${group.moe.redundantExperts} redundant${dedicated > 0 ? ` + ${dedicated * arch.moe.numSharedExperts} shared` : ""}) do not divide over EP${ep}: ${slots % ep} left over; add ${up - slots} redundant experts or change EP`,
       );
     }
-    if (ep > slots) fail(["moe", "ep"], `EP${ep} exceeds the ${slots} expert slots: ${ep - slots} ranks would hold no expert`);
+    if (ep > slots)
+      fail(
+        ["moe", "ep"],
+        `EP${ep} exceeds the ${slots} expert slots: ${ep - slots} ranks would hold no expert`,
+      );
     moe = {
       ep,
       tp,
@@ -160,14 +204,23 @@ export function planInstanceGroup(
   }
 
   if (role !== "prefill" && group.batchPerChip === undefined)
-    fail(["batchPerChip"], `a ${role} group needs its operating point: batchPerChip (concurrent sequences per chip)`);
+    fail(
+      ["batchPerChip"],
+      `a ${role} group needs its operating point: batchPerChip (concurrent sequences per chip)`,
+    );
   if (role !== "prefill" && group.kvLength === undefined)
     fail(["kvLength"], `a ${role} group needs its operating point: kvLength (KV-cache tokens per sequence)`);
   if (role !== "decode" && group.tokensPerChip === undefined)
-    fail(["tokensPerChip"], `a ${role} group needs tokensPerChip (new tokens per chip per prefill iteration)`);
+    fail(
+      ["tokensPerChip"],
+      `a ${role} group needs tokensPerChip (new tokens per chip per prefill iteration)`,
+    );
   if (role !== "decode" && group.promptLength === undefined)
     fail(["promptLength"], `a ${role} group needs promptLength (tokens per prompt)`);
-  if (group.batchPerChip !== undefined && (group.batchPerChip * chipsPerInstance) % (ranksPerInstance / attentionTp) !== 0) {
+  if (
+    group.batchPerChip !== undefined &&
+    (group.batchPerChip * chipsPerInstance) % (ranksPerInstance / attentionTp) !== 0
+  ) {
     const dp = ranksPerInstance / attentionTp;
     const total = group.batchPerChip * chipsPerInstance;
     fail(
@@ -182,7 +235,11 @@ export function planInstanceGroup(
     chipsPerInstance,
     ranksPerChip,
     ranksPerInstance,
-    attention: { tp: attentionTp, dp: ranksPerInstance / attentionTp, sequenceParallel: group.attention.sequenceParallel },
+    attention: {
+      tp: attentionTp,
+      dp: ranksPerInstance / attentionTp,
+      sequenceParallel: group.attention.sequenceParallel,
+    },
     ...(moe !== undefined ? { moe } : {}),
     denseFfn: { tp: denseTp, dp: ranksPerInstance / denseTp },
     expertImbalance: group.expertImbalance,
@@ -204,14 +261,26 @@ function checkDivides(
   fail: FieldFailure,
 ): void {
   if (total % divisor !== 0)
-    fail(fieldPath, `${divisorName} ${divisor} does not divide the ${total} ${totalName}: ${total % divisor} left over`);
+    fail(
+      fieldPath,
+      `${divisorName} ${divisor} does not divide the ${total} ${totalName}: ${total % divisor} left over`,
+    );
 }
 
 /** Turns a failure into a thrown SupernodeError (kind `infeasible`). */
-export function infeasible(file: string, locate: (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined, prefix: ReadonlyArray<string | number>): FieldFailure {
+export function infeasible(
+  file: string,
+  locate: (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined,
+  prefix: ReadonlyArray<string | number>,
+): FieldFailure {
   return (fieldPath, detail) => {
     const path = [...prefix, ...fieldPath];
     const pos = locate(path);
-    throw new SupernodeError("infeasible", detail, { file, line: pos?.line, column: pos?.column, fieldPath: path });
+    throw new SupernodeError("infeasible", detail, {
+      file,
+      line: pos?.line,
+      column: pos?.column,
+      fieldPath: path,
+    });
   };
 }

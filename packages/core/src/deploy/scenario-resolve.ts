@@ -4,6 +4,7 @@
  * caller's `readFile`, since core has no file system) or an inline Hugging Face config.
  */
 import { stringify } from "yaml";
+import type { z } from "zod";
 import { builtinCatalog, type Catalog, extendCatalog } from "../catalog/catalog.ts";
 import type { System } from "../hardware/types.ts";
 import { parseHfConfig } from "../model/hf-config.ts";
@@ -11,7 +12,6 @@ import type { ModelArchitecture } from "../model/types.ts";
 import { builtinModel } from "../model/zoo.ts";
 import { isSupernodeError, SupernodeError } from "../spec/errors.ts";
 import type { scenarioModelSchema, scenarioSystemSchema } from "../spec/scenario-schema.ts";
-import type { z } from "zod";
 
 /** The catalog a scenario resolves against: the built-in one, or one extended with the user's hardware files. */
 export type ScenarioCatalog = Catalog;
@@ -19,29 +19,39 @@ export type ScenarioCatalog = Catalog;
 type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
 
 /** Re-throws an error from a nested lookup at the scenario field that caused it. */
-function atField(error: unknown, file: string, locate: Locate, fieldPath: ReadonlyArray<string | number>): never {
+function atField(
+  error: unknown,
+  file: string,
+  locate: Locate,
+  fieldPath: ReadonlyArray<string | number>,
+): never {
   if (isSupernodeError(error) && error.location.file === undefined) {
     const pos = locate(fieldPath);
-    throw new SupernodeError(error.kind, error.message, { file, line: pos?.line, column: pos?.column, fieldPath });
+    throw new SupernodeError(error.kind, error.message, {
+      file,
+      line: pos?.line,
+      column: pos?.column,
+      fieldPath,
+    });
   }
   throw error;
 }
 
 /**
  * The scenario's system.
- * @example resolveScenarioSystem("cloudmatrix384", "s.yaml", () => undefined).id === "cloudmatrix384"
+ * @example resolveScenarioSystem("cloudmatrix384", "s.yaml", () => undefined).system.id === "cloudmatrix384"
  */
 export function resolveScenarioSystem(
   spec: z.output<typeof scenarioSystemSchema>,
   file: string,
   locate: Locate,
   catalog?: ScenarioCatalog,
-): System {
+): { system: System; catalog: Catalog } {
   try {
-    if (typeof spec === "string") return (catalog ?? builtinCatalog()).system(spec);
     const base = catalog ?? builtinCatalog();
+    if (typeof spec === "string") return { system: base.system(spec), catalog: base };
     const extended = extendCatalog(base, stringify({ system: spec }), `${file} (system)`);
-    return extended.system(spec.id);
+    return { system: extended.system(spec.id), catalog: extended };
   } catch (error) {
     return atField(error, file, locate, ["system"]);
   }

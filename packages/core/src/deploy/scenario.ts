@@ -13,7 +13,14 @@ import { SupernodeError } from "../spec/errors.ts";
 import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
 import { applyOverrides, type ScenarioOverride } from "../spec/scenario-overrides.ts";
 import { type ScenarioDocument, scenarioSchema } from "../spec/scenario-schema.ts";
-import { type InstancePlan, type InstanceRole, infeasible, type Precision, planInstanceGroup } from "./plan.ts";
+import type { FabricTarget } from "../topology/build-topology.ts";
+import {
+  type InstancePlan,
+  type InstanceRole,
+  infeasible,
+  type Precision,
+  planInstanceGroup,
+} from "./plan.ts";
 import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
 
 export interface Scenario {
@@ -23,8 +30,10 @@ export interface Scenario {
   /** The file the scenario was read from (for messages). */
   readonly fileName: string;
   readonly system: System;
-  /** Systems joined by the scale-out fabric, as many as the deployment needs (1 if it fits in one). */
+  /** Systems the whole deployment needs (1 if it fits in one). */
   readonly systemCount: number;
+  /** The fabric one instance communicates over: the system, or a cluster of systems when an instance spans several. */
+  readonly fabricTarget: FabricTarget;
   readonly model: ModelArchitecture;
   readonly precision: Precision;
   readonly deployment: {
@@ -62,7 +71,7 @@ export function parseScenario(
       : raw;
   const spec = validateDocument(doc, scenarioSchema);
   const locate = (path: ReadonlyArray<string | number>) => doc.locate(path);
-  const system = resolveScenarioSystem(spec.system, fileName, locate, catalog);
+  const { system, catalog: resolvedCatalog } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
   const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
 
@@ -89,6 +98,13 @@ export function parseScenario(
   for (const group of [deployment.prefill, deployment.decode, deployment.colocated])
     if (group !== undefined) chips += group.instances * group.chipsPerInstance;
   const systemCount = Math.max(1, Math.ceil(chips / chipsPerSystem));
+  // The largest instance decides whether the fabric is one system or a cluster of them.
+  let largest = 0;
+  for (const group of [deployment.prefill, deployment.decode, deployment.colocated])
+    if (group !== undefined) largest = Math.max(largest, group.chipsPerInstance);
+  const instanceSystems = Math.ceil(largest / chipsPerSystem);
+  const fabricTarget: FabricTarget =
+    instanceSystems > 1 ? resolvedCatalog.cluster({ system: system.id, count: instanceSystems }) : system;
 
   return {
     name: spec.name ?? fileName,
@@ -97,6 +113,7 @@ export function parseScenario(
     fileName,
     system,
     systemCount,
+    fabricTarget,
     model,
     precision,
     deployment: {

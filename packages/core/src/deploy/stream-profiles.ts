@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import type { EvidenceTag, SourceRef, Sourced } from "../catalog/sourced.ts";
+import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
 import { nearestNames } from "../spec/suggest.ts";
@@ -79,7 +79,11 @@ const fileSchema = z.strictObject({
     )
     .min(1),
   defaults: z.array(
-    z.strictObject({ chipVendor: z.string(), role: z.enum(["prefill", "decode", "colocated"]), profile: z.string() }),
+    z.strictObject({
+      chipVendor: z.string(),
+      role: z.enum(["prefill", "decode", "colocated"]),
+      profile: z.string(),
+    }),
   ),
   fallbackProfile: z.string(),
 });
@@ -135,7 +139,9 @@ export function streamProfileIds(): string[] {
 export function streamProfile(id: string | undefined, chipVendor: string, role: StreamRole): StreamProfile {
   const loaded = load();
   const wanted =
-    id ?? loaded.defaults.find((d) => d.chipVendor === chipVendor && d.role === role)?.profile ?? loaded.fallback;
+    id ??
+    loaded.defaults.find((d) => d.chipVendor === chipVendor && d.role === role)?.profile ??
+    loaded.fallback;
   const profile = loaded.profiles.get(wanted);
   if (profile === undefined) {
     const near = nearestNames(wanted, [...loaded.profiles.keys()]);

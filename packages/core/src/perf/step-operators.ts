@@ -5,8 +5,9 @@
  * AIC). A share scales the tensor and vector peaks, the memory bandwidth and the core count of
  * the wave model alike.
  */
-import type { Operator } from "../model/types.ts";
+
 import type { OperatorGroup } from "../deploy/stream-profiles.ts";
+import type { Operator } from "../model/types.ts";
 import type { Device } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
 import { type OperatorTimeOptions, operatorTime } from "./operator-time.ts";
@@ -19,6 +20,8 @@ export interface StepItem {
   readonly bound: "compute" | "memory" | "overhead" | "fabric";
   readonly flops: number;
   readonly bytes: number;
+  /** Kernel launch overhead included in timeS. */
+  readonly overheadS: number;
   /** Profile parameters that fell back to documented defaults. */
   readonly defaulted: readonly string[];
 }
@@ -28,11 +31,14 @@ export interface StepItem {
  * @example operatorGroup({ name: "moe.experts", class: "grouped-gemm", ... }) === "experts"
  */
 export function operatorGroup(op: Pick<Operator, "name" | "class">): OperatorGroup {
-  const name = op.name;
+  const name = op.name.replace(/^mtp\d+\./, "");
   if (name.includes("norm")) return "norms";
   if (name.startsWith("moe.shared")) return "shared-experts";
   if (op.class === "grouped-gemm" || name.startsWith("moe.experts") || name.startsWith("moe.expert"))
     return "experts";
+  // The weighted sum of expert outputs is computation: it counts with the experts (the "combine"
+  // group is the transfer back to the tokens' ranks).
+  if (name === "moe.combine") return "experts";
   if (name.startsWith("moe.")) return "moe-gate";
   if (name.startsWith("ffn.") || name.startsWith("mlp.")) return "dense-ffn";
   return "attention";
@@ -58,7 +64,10 @@ export function shareOf(device: Device, profile: EfficiencyProfile, share: numbe
   const scaledDevice: Device = {
     ...device,
     peakFlopsPerS: peaks,
-    memoryBandwidthBytesPerS: { ...device.memoryBandwidthBytesPerS, value: device.memoryBandwidthBytesPerS.value * s },
+    memoryBandwidthBytesPerS: {
+      ...device.memoryBandwidthBytesPerS,
+      value: device.memoryBandwidthBytesPerS.value * s,
+    },
   };
   const classes = Object.fromEntries(
     Object.entries(profile.classes).map(([name, cls]) => {
@@ -68,7 +77,9 @@ export function shareOf(device: Device, profile: EfficiencyProfile, share: numbe
         ...(c.vectorPeakFlopsPerS !== undefined
           ? { vectorPeakFlopsPerS: { ...c.vectorPeakFlopsPerS, value: c.vectorPeakFlopsPerS.value * s } }
           : {}),
-        ...(c.cores !== undefined ? { cores: { ...c.cores, value: Math.max(1, Math.round(c.cores.value * s)) } } : {}),
+        ...(c.cores !== undefined
+          ? { cores: { ...c.cores, value: Math.max(1, Math.round(c.cores.value * s)) } }
+          : {}),
       };
       return [name, scaled];
     }),
@@ -80,7 +91,11 @@ export function shareOf(device: Device, profile: EfficiencyProfile, share: numbe
 export function timeOperator(op: Operator, on: SharedDevice, options: OperatorTimeOptions = {}): StepItem {
   const t = operatorTime(op, on.device, on.profile, options);
   const bytes =
-    op.bytesRead.weights + op.bytesRead.activations + op.bytesRead.kvCache + op.bytesWritten.activations + op.bytesWritten.kvCache;
+    op.bytesRead.weights +
+    op.bytesRead.activations +
+    op.bytesRead.kvCache +
+    op.bytesWritten.activations +
+    op.bytesWritten.kvCache;
   return {
     name: op.name,
     group: operatorGroup(op),
@@ -88,6 +103,7 @@ export function timeOperator(op: Operator, on: SharedDevice, options: OperatorTi
     bound: t.bound,
     flops: op.flops,
     bytes,
+    overheadS: t.overheadS,
     defaulted: t.defaultedParameters,
   };
 }

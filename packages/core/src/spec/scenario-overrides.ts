@@ -18,7 +18,10 @@ export interface ScenarioOverride {
 export function parseOverride(text: string): ScenarioOverride {
   const eq = text.indexOf("=");
   if (eq <= 0)
-    throw new SupernodeError("usage", `--set expects key=value (e.g. deployment.decode.batchPerChip=64), got "${text}"`);
+    throw new SupernodeError(
+      "usage",
+      `--set expects key=value (e.g. deployment.decode.batchPerChip=64), got "${text}"`,
+    );
   const path = text.slice(0, eq).trim().split(".");
   if (path.some((p) => p === ""))
     throw new SupernodeError("usage", `--set key "${text.slice(0, eq)}" has an empty path segment`);

@@ -1,0 +1,72 @@
+/**
+ * The step model's communication items: MoE dispatch/combine and the collectives of attention
+ * and FFN tensor parallelism, costed by the fabric model's analytical engine
+ * (`network/moe-communication.ts`, `network/collective-time.ts`) on the scenario's system, or on
+ * the cluster of systems when an instance spans several.
+ */
+import type { InstancePlan } from "../deploy/plan.ts";
+import type { Scenario } from "../deploy/scenario.ts";
+import type { OperatorGroup } from "../deploy/stream-profiles.ts";
+import { collectiveTime } from "../network/collective-time.ts";
+import type { CollectiveOp } from "../network/collective-types.ts";
+import { moeCombineTime, moeDispatchTime } from "../network/moe-communication.ts";
+import type { StepItem } from "./step-operators.ts";
+
+export interface StepComm {
+  /** Dispatch of `tokensPerRank` tokens × `topK` copies to EP `ranks`; the hottest rank gets `imbalance` × the mean. */
+  dispatch(
+    ranks: number,
+    tokensPerRank: number,
+    topK: number,
+    bytesPerToken: number,
+    imbalance: number,
+  ): StepItem;
+  combine(
+    ranks: number,
+    tokensPerRank: number,
+    topK: number,
+    bytesPerToken: number,
+    imbalance: number,
+  ): StepItem;
+  /** A collective among `ranks` consecutive ranks; `bytes` per the nccl-tests conventions. */
+  collective(group: OperatorGroup, name: string, op: CollectiveOp, bytes: number, ranks: number): StepItem;
+}
+
+function item(name: string, group: OperatorGroup, timeS: number, bytes: number): StepItem {
+  return { name, group, timeS, bound: "fabric", flops: 0, bytes, overheadS: 0, defaulted: [] };
+}
+
+/**
+ * Communication costs for an instance group, memoised per request (a serving simulation asks for
+ * the same few sizes many times).
+ * @example stepComm(scenario, plan).dispatch(320, 48, 9, 7392, 1.05).timeS
+ */
+export function stepComm(scenario: Scenario, _plan: InstancePlan): StepComm {
+  const target = scenario.fabricTarget;
+  const memo = new Map<string, StepItem>();
+  const cached = (key: string, make: () => StepItem): StepItem => {
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    if (memo.size > 100_000) memo.clear();
+    const value = make();
+    memo.set(key, value);
+    return value;
+  };
+  return {
+    dispatch: (ranks, tokensPerRank, topK, bytesPerToken, imbalance) =>
+      cached(`d|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
+        const r = moeDispatchTime({ system: target, ranks, tokensPerRank, topK, bytesPerToken, imbalance });
+        return item("moe.dispatch", "dispatch", r.timeS, r.hottestRankBytes);
+      }),
+    combine: (ranks, tokensPerRank, topK, bytesPerToken, imbalance) =>
+      cached(`c|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
+        const r = moeCombineTime({ system: target, ranks, tokensPerRank, topK, bytesPerToken, imbalance });
+        return item("moe.combine_transfer", "combine", r.timeS, r.hottestRankBytes);
+      }),
+    collective: (group, name, op, bytes, ranks) =>
+      cached(`x|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
+        const r = collectiveTime(target, { op, bytes, ranks });
+        return item(name, group, r.timeS, r.bytesPerRank);
+      }),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * `estimate(scenario)`: the step model at the scenario's operating point, as plain data — prefill
+ * and decode step breakdowns, TPOT, TTFT, tokens/s per chip and per instance, memory per chip and
+ * the bound. A deployment that does not fit in HBM fails with what it needs and what it has.
+ */
+import { type RankMemory, rankMemory } from "../deploy/memory.ts";
+import type { InstancePlan, InstanceRole, Precision } from "../deploy/plan.ts";
+import type { Scenario } from "../deploy/scenario.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { computeDevice } from "./device.ts";
+import { type StepBound, type StepBreakdown, stepContext, stepTime } from "./step-model.ts";
+
+export interface MemoryPerChip {
+  readonly weightsBytes: number;
+  readonly kvCacheBytes: number;
+  readonly communicationBuffersBytes: number;
+  readonly activationsBytes: number;
+  readonly totalBytes: number;
+  readonly capacityBytes: number;
+  readonly freeBytes: number;
+  /** The per-rank figures (a rank is a die on CloudMatrix384). */
+  readonly perRank: RankMemory;
+  readonly ranksPerChip: number;
+}
+
+export interface PhaseEstimate {
+  readonly role: InstanceRole;
+  readonly instances: number;
+  readonly chipsPerInstance: number;
+  readonly ranksPerInstance: number;
+  readonly step: StepBreakdown;
+  readonly memory: MemoryPerChip;
+  readonly bound: StepBound;
+}
+
+export interface DecodeEstimate extends PhaseEstimate {
+  readonly batchPerChip: number;
+  readonly kvLength: number;
+  readonly tokensPerStepPerSequence: number;
+  readonly tpotS: number;
+  readonly tokensPerSPerChip: number;
+  readonly tokensPerSPerInstance: number;
+}
+
+export interface PrefillEstimate extends PhaseEstimate {
+  readonly tokensPerChip: number;
+  readonly promptLength: number;
+  /** Time to first token of a prompt in a full prefill iteration (no queueing). */
+  readonly ttftS: number;
+  readonly tokensPerSPerChip: number;
+  readonly tokensPerSPerInstance: number;
+}
+
+export interface Estimate {
+  readonly scenario: {
+    readonly name: string;
+    readonly fileName: string;
+    readonly system: string;
+    readonly systemName: string;
+    readonly chip: string;
+    readonly model: string;
+    readonly precision: Precision;
+    readonly source?: { readonly title: string; readonly url: string; readonly section?: string };
+  };
+  readonly prefill?: PrefillEstimate;
+  readonly decode?: DecodeEstimate;
+  /** Headline figures (from the decode / prefill estimates above). */
+  readonly tpotS?: number;
+  readonly ttftS?: number;
+  readonly decodeTokensPerSPerChip?: number;
+  readonly prefillTokensPerSPerChip?: number;
+  /** Efficiency or overhead parameters that fell back to documented defaults (flagged in output). */
+  readonly defaulted: readonly string[];
+}
+
+/**
+ * Memory per chip of an instance group; throws `infeasible` when it does not fit.
+ * @example memoryPerChip(scenario, scenario.deployment.decode!).totalBytes
+ */
+export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPerChip {
+  const device = computeDevice(scenario.system.node.accelerator.chip);
+  const perRank = rankMemory(scenario.model, scenario.precision, plan, device.memoryCapacityBytes.value);
+  if (perRank.freeBytes < 0) {
+    const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+    const rank = plan.ranksPerChip > 1 ? "die" : "chip";
+    throw new SupernodeError(
+      "infeasible",
+      `the ${plan.role} deployment does not fit: each ${rank} needs ${gb(perRank.totalBytes)} (weights ${gb(perRank.weightsBytes)}, KV cache ${gb(perRank.kvCacheBytes)}, communication buffers ${gb(perRank.communicationBuffersBytes)}, activations ${gb(perRank.activationsBytes)}), has ${gb(perRank.capacityBytes)} of HBM: ${gb(-perRank.freeBytes)} short. Lower the batch or KV length, or spread the experts over more ranks`,
+      { file: scenario.fileName, fieldPath: ["deployment", plan.role] },
+    );
+  }
+  const r = plan.ranksPerChip;
+  return {
+    weightsBytes: perRank.weightsBytes * r,
+    kvCacheBytes: perRank.kvCacheBytes * r,
+    communicationBuffersBytes: perRank.communicationBuffersBytes * r,
+    activationsBytes: perRank.activationsBytes * r,
+    totalBytes: perRank.totalBytes * r,
+    capacityBytes: perRank.capacityBytes * r,
+    freeBytes: perRank.freeBytes * r,
+    perRank,
+    ranksPerChip: r,
+  };
+}
+
+function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate {
+  const ctx = stepContext(scenario, plan);
+  const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
+  const step = stepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * (plan.kvLength ?? 0) });
+  const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
+  const perChip = ((plan.batchPerChip ?? 0) * tokensPerStep) / step.stepS;
+  return {
+    role: plan.role,
+    instances: plan.instances,
+    chipsPerInstance: plan.chipsPerInstance,
+    ranksPerInstance: plan.ranksPerInstance,
+    step,
+    memory: memoryPerChip(scenario, plan),
+    bound: step.bound,
+    batchPerChip: plan.batchPerChip ?? 0,
+    kvLength: plan.kvLength ?? 0,
+    tokensPerStepPerSequence: tokensPerStep,
+    tpotS: step.stepS / tokensPerStep,
+    tokensPerSPerChip: perChip,
+    tokensPerSPerInstance: perChip * plan.chipsPerInstance,
+  };
+}
+
+function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimate {
+  const ctx = stepContext(scenario, plan);
+  const p = plan.promptLength ?? 1;
+  const newTokens = (plan.tokensPerChip ?? 0) * plan.chipsPerInstance;
+  const sequences = newTokens / p;
+  const step = stepTime(ctx, {
+    phase: "prefill",
+    sequences,
+    newTokens,
+    attendedTokenPairs: (sequences * p * (p + 1)) / 2,
+  });
+  const perChip = (plan.tokensPerChip ?? 0) / step.stepS;
+  return {
+    role: plan.role,
+    instances: plan.instances,
+    chipsPerInstance: plan.chipsPerInstance,
+    ranksPerInstance: plan.ranksPerInstance,
+    step,
+    memory: memoryPerChip(scenario, plan),
+    bound: step.bound,
+    tokensPerChip: plan.tokensPerChip ?? 0,
+    promptLength: p,
+    ttftS: step.stepS,
+    tokensPerSPerChip: perChip,
+    tokensPerSPerInstance: perChip * plan.chipsPerInstance,
+  };
+}
+
+/**
+ * Estimates a scenario at its operating point.
+ * @example const e = estimate(parseScenario(text, "decode.yaml")); e.decode?.tpotS; e.decode?.tokensPerSPerChip
+ */
+export function estimate(scenario: Scenario): Estimate {
+  const d = scenario.deployment;
+  const decodePlan = d.decode ?? d.colocated;
+  const prefillPlan = d.prefill ?? d.colocated;
+  const decode = decodePlan !== undefined ? decodeEstimate(scenario, decodePlan) : undefined;
+  const prefill = prefillPlan !== undefined ? prefillEstimate(scenario, prefillPlan) : undefined;
+  const defaulted = new Set<string>([...(decode?.step.defaulted ?? []), ...(prefill?.step.defaulted ?? [])]);
+  const chip = scenario.system.node.accelerator.chip;
+  return {
+    scenario: {
+      name: scenario.name,
+      fileName: scenario.fileName,
+      system: scenario.system.id,
+      systemName: scenario.system.name,
+      chip: chip.id,
+      model: scenario.model.id,
+      precision: scenario.precision,
+      ...(scenario.source !== undefined
+        ? {
+            source: {
+              title: scenario.source.title,
+              url: scenario.source.url,
+              ...(scenario.source.section !== undefined ? { section: scenario.source.section } : {}),
+            },
+          }
+        : {}),
+    },
+    ...(prefill !== undefined ? { prefill } : {}),
+    ...(decode !== undefined ? { decode } : {}),
+    ...(decode !== undefined
+      ? { tpotS: decode.tpotS, decodeTokensPerSPerChip: decode.tokensPerSPerChip }
+      : {}),
+    ...(prefill !== undefined
+      ? { ttftS: prefill.ttftS, prefillTokensPerSPerChip: prefill.tokensPerSPerChip }
+      : {}),
+    defaulted: [...defaulted].sort(),
+  };
+}
