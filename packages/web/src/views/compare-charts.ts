@@ -1,5 +1,5 @@
 import type { ChartOption } from "../components/chart.tsx";
-import type { CompareResult } from "../worker/jobs/compare-job.ts";
+import type { CompareResult, CompareRow } from "../worker/jobs/compare-job.ts";
 
 export interface CompareChart {
   readonly title: string;
@@ -7,43 +7,78 @@ export interface CompareChart {
   readonly option: ChartOption;
 }
 
-const CHARTS: readonly { title: string; unit: string; rows: readonly string[] }[] = [
+/** Which `compareSystems` rows each chart shows, with short axis labels. */
+const CHARTS: readonly { title: string; rows: readonly (readonly [string, string])[] }[] = [
   {
     title: "Compute (dense peak)",
-    unit: "PFLOPS",
-    rows: ["flops-bf16", "flops-fp8", "flops-int8", "flops-fp4"],
+    rows: [
+      ["peakFlopsPerS.bf16", "BF16"],
+      ["peakFlopsPerS.fp8", "FP8"],
+      ["peakFlopsPerS.int8", "INT8"],
+      ["peakFlopsPerS.fp4", "FP4"],
+    ],
   },
-  { title: "Memory", unit: "TB", rows: ["hbm", "cpu-mem"] },
-  { title: "Bandwidth (per direction)", unit: "TB/s", rows: ["hbm-bw", "scale-up-total", "scale-out-total"] },
-  { title: "Power", unit: "kW", rows: ["power", "power-nameplate"] },
+  {
+    title: "Memory",
+    rows: [
+      ["hbmCapacityBytes", "HBM"],
+      ["cpuMemoryBytes", "CPU DRAM"],
+    ],
+  },
+  {
+    title: "Bandwidth (per direction)",
+    rows: [
+      ["hbmBandwidthBytesPerS", "HBM"],
+      ["scaleUpTotalBytesPerS", "scale-up"],
+      ["scaleOutTotalBytesPerS", "scale-out"],
+    ],
+  },
+  {
+    title: "Power",
+    rows: [
+      ["powerW", "used"],
+      ["nameplatePowerW", "nameplate"],
+    ],
+  },
 ];
 
-/** Bar charts of the comparison: one per unit, one series per system. */
+/** SI value → the unit of `reference` (a row whose cells carry SI and shown values). */
+function converter(reference: CompareRow): (si: number) => number {
+  const cell = reference.cells.find((c) => c.value !== null && c.shown !== null && c.value !== 0);
+  const factor = cell?.value == null || cell.shown == null ? 1 : cell.shown / cell.value;
+  return (si) => Number((si * factor).toPrecision(4));
+}
+
+/** Bar charts of the comparison: one unit per chart, one series per system. */
 export function compareCharts(result: CompareResult): CompareChart[] {
   const rows = new Map(result.groups.flatMap((g) => g.rows.map((r) => [r.id, r] as const)));
   return CHARTS.map((chart) => {
-    const present = chart.rows.map((id) => rows.get(id)).filter((r) => r !== undefined);
+    const present = chart.rows.flatMap(([id, label]) => {
+      const row = rows.get(id);
+      return row === undefined ? [] : [{ row, label }];
+    });
+    const first = present[0]?.row;
+    const unit = first?.unit ?? "";
+    const convert = first === undefined ? (x: number) => x : converter(first);
     const option: ChartOption = {
       tooltip: {
         trigger: "axis",
         axisPointer: { type: "shadow" },
-        valueFormatter: (v: number) => `${v} ${chart.unit}`,
+        valueFormatter: (v: number | null) => (v === null ? "—" : `${v.toLocaleString("en-US")} ${unit}`),
       },
-      legend: { top: 0 },
-      grid: { left: 56, right: 12, top: 34, bottom: 28 },
-      xAxis: { type: "category", data: present.map((r) => r.label) },
-      yAxis: { type: "value", name: chart.unit, nameTextStyle: { align: "right" } },
+      grid: { left: 50, right: 10, top: 28, bottom: 26 },
+      xAxis: { type: "category", data: present.map((p) => p.label) },
+      yAxis: { type: "value", name: unit, nameTextStyle: { align: "left" } },
       series: result.systems.map((system, i) => ({
         name: system.name,
         type: "bar",
         barMaxWidth: 36,
-        data: present.map((r) => {
-          const text = r.cells[i]?.text ?? "—";
-          const v = Number(text.replaceAll(",", ""));
-          return Number.isFinite(v) ? v : null;
+        data: present.map((p) => {
+          const v = p.row.cells[i]?.value;
+          return v === null || v === undefined ? null : convert(v);
         }),
       })),
     };
-    return { title: chart.title, unit: chart.unit, option };
+    return { title: chart.title, unit, option };
   });
 }

@@ -6,7 +6,7 @@
 import { Fragment, useMemo } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { useCatalog } from "../app/use-catalog.ts";
-import { Chart } from "../components/chart.tsx";
+import { Chart, PALETTE } from "../components/chart.tsx";
 import { JobStatus } from "../components/job-status.tsx";
 import { SourceTip } from "../components/source-tip.tsx";
 import { lastValue, useJob } from "../worker/use-job.ts";
@@ -54,6 +54,18 @@ export function CompareView({ params, setParams }: ViewProps) {
       </section>
       {result !== undefined && systemIds.length > 0 && (
         <div className={state.status === "running" ? "stale" : undefined}>
+          <ul className="legend" aria-label="Chart legend">
+            {result.systems.map((s, i) => (
+              <li key={s.id}>
+                <span
+                  className="swatch"
+                  style={{ background: PALETTE[i % PALETTE.length] }}
+                  aria-hidden="true"
+                />
+                {s.name}
+              </li>
+            ))}
+          </ul>
           <section className="grid-4" aria-label="Charts">
             {charts.map((c) => (
               <div className="panel chart-panel" key={c.title}>

@@ -1,5 +1,4 @@
 // Temporary: core modules not yet exported from @supernode/core's barrel. Replace with
 // `@supernode/core` imports as the barrel gains them.
-export * from "../../../core/src/hardware/system-totals.ts";
 export * from "../../../core/src/topology/build-topology.ts";
 export * from "../../../core/src/topology/graph.ts";
