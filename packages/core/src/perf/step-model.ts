@@ -488,5 +488,3 @@ function scaleExpertTokens(options: LayerOperatorOptions, f: number): LayerOpera
       : {}),
   };
 }
-
-export type { OperatorGroup };

@@ -1,0 +1,155 @@
+/**
+ * End-to-end reference cases: each reference scenario (data/references/scenarios/*.yaml, the same
+ * files as examples/*.yaml) estimated with the step model and compared with the calibration record
+ * it reproduces (data/references/end-to-end.yaml). The published values are only compared with,
+ * never fed to the model.
+ */
+import { z } from "zod";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { parseScenario } from "../deploy/scenario.ts";
+import { type Estimate, estimate } from "../perf/step-estimate.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { parseOverride } from "../spec/scenario-overrides.ts";
+
+export type EndToEndMetric =
+  | "decode-tokens-per-s-per-chip"
+  | "decode-tokens-per-s-per-node"
+  | "tpot-ms"
+  | "prefill-tokens-per-s-per-chip"
+  | "prefill-tokens-per-s-per-node";
+
+const caseSchema = z.strictObject({
+  id: z.string().min(1),
+  scenario: z.string().min(1),
+  overrides: z.array(z.string()).default([]),
+  metric: z.enum([
+    "decode-tokens-per-s-per-chip",
+    "decode-tokens-per-s-per-node",
+    "tpot-ms",
+    "prefill-tokens-per-s-per-chip",
+    "prefill-tokens-per-s-per-node",
+  ]),
+  published: z.number().positive(),
+  unit: z.string().min(1),
+  description: z.string().min(1),
+  source: z.string().min(1),
+});
+const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
+
+export type EndToEndCaseSpec = z.output<typeof caseSchema>;
+
+export interface EndToEndReferenceCase {
+  /** Calibration record id. */
+  readonly id: string;
+  readonly description: string;
+  readonly predicted: number;
+  readonly published: number;
+  readonly unit: string;
+  readonly source: string;
+  /** Reference scenario name (examples/<scenario>.yaml) and the overrides applied. */
+  readonly scenario: string;
+  readonly overrides: readonly string[];
+  readonly metric: EndToEndMetric;
+}
+
+const FILE = "references/end-to-end.yaml";
+
+/** The case list (ids, scenarios, metrics, published values). */
+export function endToEndCaseSpecs(): readonly EndToEndCaseSpec[] {
+  const text = embeddedDataFiles[FILE];
+  if (text === undefined) throw new SupernodeError("invalid-value", `built-in data file ${FILE} is missing`);
+  return parseDocument(text, FILE, fileSchema).cases;
+}
+
+/** Text of a built-in reference scenario by name. @example referenceScenarioText("cloudmatrix384-deepseek-r1-decode") */
+export function referenceScenarioText(name: string): string {
+  const path = `references/scenarios/${name}.yaml`;
+  const text = embeddedDataFiles[path];
+  if (text === undefined)
+    throw new SupernodeError("unknown-id", `no built-in reference scenario ${name} (${path})`);
+  return text;
+}
+
+/** Names of the built-in reference scenarios. */
+export function referenceScenarioNames(): string[] {
+  return Object.keys(embeddedDataFiles)
+    .filter((p) => p.startsWith("references/scenarios/") && p.endsWith(".yaml"))
+    .map((p) => p.slice("references/scenarios/".length, -".yaml".length))
+    .sort();
+}
+
+/** The value of a metric in an estimate. */
+export function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, chipsPerNode: number): number {
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new SupernodeError(
+        "invalid-value",
+        `scenario ${e.scenario.name} has no ${what} estimate for metric ${metric}`,
+      );
+    return value;
+  };
+  switch (metric) {
+    case "decode-tokens-per-s-per-chip":
+      return need(e.decode, "decode").tokensPerSPerChip;
+    case "decode-tokens-per-s-per-node":
+      return need(e.decode, "decode").tokensPerSPerChip * chipsPerNode;
+    case "tpot-ms":
+      return need(e.decode, "decode").tpotS * 1000;
+    case "prefill-tokens-per-s-per-chip":
+      return need(e.prefill, "prefill").tokensPerSPerChip;
+    case "prefill-tokens-per-s-per-node":
+      return need(e.prefill, "prefill").tokensPerSPerChip * chipsPerNode;
+    default: {
+      const never: never = metric;
+      return never;
+    }
+  }
+}
+
+/** Estimates memoised per scenario and overrides, so cases sharing a scenario estimate it once. */
+export type EstimateCache = Map<string, { readonly e: Estimate; readonly chipsPerNode: number }>;
+
+/**
+ * One end-to-end case, predicted by the step model.
+ * @example predictEndToEndCase(endToEndCaseSpecs()[0]!, new Map()).predicted
+ */
+export function predictEndToEndCase(
+  spec: EndToEndCaseSpec,
+  cache: EstimateCache = new Map(),
+): EndToEndReferenceCase {
+  const key = `${spec.scenario}|${spec.overrides.join("|")}`;
+  let hit = cache.get(key);
+  if (hit === undefined) {
+    const scenario = parseScenario(
+      referenceScenarioText(spec.scenario),
+      `examples/${spec.scenario}.yaml`,
+      undefined,
+      {
+        overrides: spec.overrides.map(parseOverride),
+      },
+    );
+    hit = { e: estimate(scenario), chipsPerNode: scenario.system.node.accelerator.count };
+    cache.set(key, hit);
+  }
+  return {
+    id: spec.id,
+    description: spec.description,
+    predicted: endToEndMetricValue(hit.e, spec.metric, hit.chipsPerNode),
+    published: spec.published,
+    unit: spec.unit,
+    source: spec.source,
+    scenario: spec.scenario,
+    overrides: spec.overrides,
+    metric: spec.metric,
+  };
+}
+
+/**
+ * Every end-to-end reference case, predicted by the step model.
+ * @example endToEndReferenceCases().find((c) => c.id === "cm384-106")?.predicted // ≈ 2,000 tokens/s per NPU
+ */
+export function endToEndReferenceCases(): EndToEndReferenceCase[] {
+  const cache: EstimateCache = new Map();
+  return endToEndCaseSpecs().map((spec) => predictEndToEndCase(spec, cache));
+}
