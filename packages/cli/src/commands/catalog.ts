@@ -11,6 +11,7 @@ import {
   type System,
   systemTotals,
   type Table,
+  type TableCell,
 } from "@supernode/core";
 import type { Command } from "commander";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
@@ -50,29 +51,30 @@ function chipsTable(chips: readonly Chip[], human: boolean): Table {
         "tdpW",
         "origin",
       ].map((key) => ({ key, header: key }));
-  const rows = chips.map((c) =>
-    human
-      ? {
-          id: c.id,
-          name: c.name,
-          bf16: round(c.peakFlopsPerS.bf16 && c.peakFlopsPerS.bf16.value / 1e12),
-          memory: round(c.memory.capacityBytes.value / 1e9, 0),
-          bandwidth: round(c.memory.bandwidthBytesPerS.value / 1e12, 2),
-          scaleUp: round(c.scaleUp && c.scaleUp.bandwidthBytesPerSPerDirection.value / 1e9, 0),
-          origin: origin(c.origin),
-        }
-      : {
-          id: c.id,
-          name: c.name,
-          vendor: c.vendor,
-          kind: c.kind,
-          bf16FlopsPerS: c.peakFlopsPerS.bf16?.value ?? null,
-          memoryBytes: c.memory.capacityBytes.value,
-          memoryBytesPerS: c.memory.bandwidthBytesPerS.value,
-          scaleUpBytesPerS: c.scaleUp?.bandwidthBytesPerSPerDirection.value ?? null,
-          tdpW: c.tdpW?.value ?? null,
-          origin: origin(c.origin),
-        },
+  const rows = chips.map(
+    (c): Record<string, TableCell> =>
+      human
+        ? {
+            id: c.id,
+            name: c.name,
+            bf16: round(c.peakFlopsPerS.bf16 && c.peakFlopsPerS.bf16.value / 1e12),
+            memory: round(c.memory.capacityBytes.value / 1e9, 0),
+            bandwidth: round(c.memory.bandwidthBytesPerS.value / 1e12, 2),
+            scaleUp: round(c.scaleUp && c.scaleUp.bandwidthBytesPerSPerDirection.value / 1e9, 0),
+            origin: origin(c.origin),
+          }
+        : {
+            id: c.id,
+            name: c.name,
+            vendor: c.vendor,
+            kind: c.kind,
+            bf16FlopsPerS: c.peakFlopsPerS.bf16?.value ?? null,
+            memoryBytes: c.memory.capacityBytes.value,
+            memoryBytesPerS: c.memory.bandwidthBytesPerS.value,
+            scaleUpBytesPerS: c.scaleUp?.bandwidthBytesPerSPerDirection.value ?? null,
+            tdpW: c.tdpW?.value ?? null,
+            origin: origin(c.origin),
+          },
   );
   return makeTable(columns, rows, { title: "Chips" });
 }
@@ -101,7 +103,7 @@ function systemsTable(systems: readonly System[], human: boolean): Table {
         "powerBasis",
         "origin",
       ].map((key) => ({ key, header: key }));
-  const rows = systems.map((s) => {
+  const rows = systems.map((s): Record<string, TableCell> => {
     const t = systemTotals(s);
     return human
       ? {

@@ -92,6 +92,16 @@ export function describeSystem(system: System): FieldRow[] {
 /** @example describeFabric(catalog.fabric("ib-ndr-fat-tree")) */
 export function describeFabric(fabric: ClusterFabric): FieldRow[] {
   const out: FieldRow[] = [];
-  flatten(fabric, "", out);
+  const { tiersSourced, oversubscriptionSourced, switchRadixSourced, ...rest } = fabric;
+  flatten(
+    {
+      ...rest,
+      ...(tiersSourced === undefined ? {} : { tiers: tiersSourced }),
+      ...(oversubscriptionSourced === undefined ? {} : { oversubscription: oversubscriptionSourced }),
+      ...(switchRadixSourced === undefined ? {} : { switchRadix: switchRadixSourced }),
+    },
+    "",
+    out,
+  );
   return out;
 }

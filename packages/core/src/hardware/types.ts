@@ -176,6 +176,10 @@ export interface ClusterFabric {
   /** Downlink : uplink bandwidth at the leaves (1 = non-blocking). */
   readonly oversubscription: number;
   readonly switchRadix: number;
+  /** The sources of `tiers`, `oversubscription` and `switchRadix` (same values), for `show`. */
+  readonly tiersSourced?: Sourced<number>;
+  readonly oversubscriptionSourced?: Sourced<number>;
+  readonly switchRadixSourced?: Sourced<number>;
   readonly linkBandwidthBytesPerS: Sourced<number>;
   readonly hopLatencyS: Sourced<number>;
 }

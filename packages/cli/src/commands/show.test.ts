@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../test-support/run-cli.ts";
+
+describe("supernode show", () => {
+  it("prints every field of the 910C with sources, alternatives and per-die figures", () => {
+    const { status, stdout } = runCli(["show", "ascend-910c"]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/peakFlopsPerS\.bf16\s+780 TFLOPS\s+\(estimate\) \[\d+(,\d+)*\]/);
+    expect(stdout).toContain("alternative: 707.8 TFLOPS");
+    expect(stdout).toMatch(/perDie\.peakFlopsPerS\.bf16\s+390 TFLOPS/);
+    expect(stdout).toMatch(/perDie\.memory\.bandwidthBytesPerS\s+1\.6 TB\/s/);
+    expect(stdout).toContain("https://arxiv.org/abs/2506.12708v2");
+  });
+
+  it("--json lists fields in SI units; systems include derived totals with the nameplate bound", () => {
+    const { status, stdout } = runCli(["show", "cloudmatrix384", "--json"]);
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout) as {
+      kind: string;
+      fields: Array<{
+        path: string;
+        unit: string;
+        value: unknown;
+        tag?: string;
+        alternatives?: Array<{ value: number }>;
+      }>;
+    };
+    expect(json.kind).toBe("system");
+    const field = (path: string) => json.fields.find((f) => f.path === path);
+    expect(field("totals.hbmCapacityBytes")).toMatchObject({
+      unit: "bytes",
+      value: 49.152e12,
+      tag: "derived",
+    });
+    expect(field("power.usedW")).toMatchObject({ unit: "W", value: 559e3, tag: "estimate" });
+    expect(field("power.nameplateMaxW")?.value).toBe(719.2e3);
+    expect(field("power.nameplateMaxW")?.alternatives?.[0]?.value).toBe(706e3);
+    expect(field("node.accelerator.chip")).toMatchObject({ unit: "text", value: "ascend-910c" });
+  });
+
+  it("--csv and cluster fabrics", () => {
+    const { status, stdout } = runCli(["show", "fabric:ib-ndr-fat-tree", "--csv"]);
+    expect(status).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("path,value,unit,tag,sources,note");
+    expect(stdout).toMatch(/^switchRadix,64,count,spec,https:\/\/docs\.nvidia\.com/m);
+  });
+
+  it("unknown id: one paragraph with the nearest names, exit 1", () => {
+    const { status, stderr } = runCli(["show", "h100"]);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^supernode: unknown id "h100"\. Did you mean h100-sxm/);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
