@@ -5,6 +5,8 @@
  */
 import { Command } from "commander";
 import * as uiCommand from "./commands/ui.ts";
+import * as estimateCommand from "./commands/estimate.ts";
+import * as rooflineCommand from "./commands/roofline.ts";
 import * as modelCommand from "./commands/model.ts";
 import * as compareCommand from "./commands/compare.ts";
 import * as catalogCommand from "./commands/catalog.ts";
@@ -21,7 +23,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [uiCommand, modelCommand, compareCommand, catalogCommand, showCommand];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [estimateCommand, uiCommand, rooflineCommand, modelCommand, compareCommand, catalogCommand, showCommand];
 for (const module of commandModules) module.register(program);
 
 try {

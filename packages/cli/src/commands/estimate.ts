@@ -1,0 +1,231 @@
+/**
+ * `supernode estimate <scenario.yaml> [--json] [--hardware extra.yaml] [--set key=value]
+ * [--operators]`: the step model at the scenario's operating point — prefill and decode step time
+ * with a per-layer breakdown (per operator group and per microbatch stream), TPOT, TTFT, tokens/s
+ * per chip and per instance, memory per chip and the bound. Values from default efficiency
+ * profiles are flagged. A deployment that does not divide or fit fails with a one-paragraph error.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import {
+  type DecodeEstimate,
+  type Estimate,
+  estimate,
+  type LayerStep,
+  OPERATOR_GROUPS,
+  type OperatorGroup,
+  type PhaseEstimate,
+  type PrefillEstimate,
+  parseOverride,
+  parseScenario,
+  SupernodeError,
+} from "@supernode/core";
+import Table from "cli-table3";
+import type { Command } from "commander";
+import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { renderJson } from "../output/render.ts";
+
+interface EstimateFlags {
+  json?: boolean;
+  hardware: string[];
+  set: string[];
+  operators?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Reads a file the way every command does: a missing file is a usage error, not a crash. */
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const reason = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
+    throw new SupernodeError("usage", `cannot read ${what} (${reason})`, { file });
+  }
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command("estimate")
+    .description(
+      "Step time, TPOT, TTFT, tokens/s per chip, memory and bound of a scenario (per-layer breakdown)",
+    )
+    .argument("<scenario>", "scenario file (YAML or JSON); see docs/scenario.md and examples/")
+    .option("--json", "print the estimate as JSON (SI units)")
+    .option(
+      "--set <key=value>",
+      "override a scenario field, e.g. deployment.decode.batchPerChip=64 (repeatable)",
+      collect,
+      [],
+    )
+    .option("--operators", "also print every operator of one MoE layer (per microbatch)");
+  addHardwareOption(command).action((file: string, flags: EstimateFlags) => {
+    const text = readText(file, "scenario file");
+    const scenario = parseScenario(text, file, loadCatalog(flags), {
+      overrides: flags.set.map(parseOverride),
+      readFile: (path) => readText(resolve(dirname(file), path), "model config"),
+    });
+    const result = estimate(scenario);
+    process.stdout.write(
+      flags.json === true ? renderJson(result) : renderEstimate(result, flags.operators === true),
+    );
+  });
+}
+
+const us = (s: number) => `${(s * 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} µs`;
+const ms = (s: number) => `${(s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 2 })} ms`;
+const gb = (b: number) => `${(b / 1e9).toLocaleString("en-US", { maximumFractionDigits: 1 })} GB`;
+const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+
+const GROUP_LABELS: Readonly<Record<OperatorGroup, string>> = {
+  norms: "norms",
+  attention: "attention",
+  "attention-comm": "attn TP/SP comm",
+  "moe-gate": "MoE gate",
+  dispatch: "dispatch",
+  experts: "expert GEMMs",
+  "shared-experts": "shared expert",
+  combine: "combine",
+  "dense-ffn": "dense FFN",
+  "ffn-comm": "FFN TP comm",
+};
+
+function table(head: string[]): Table.Table {
+  return new Table({
+    head,
+    style: { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+}
+
+function layerTable(layers: readonly LayerStep[]): string {
+  const used = OPERATOR_GROUPS.filter((g) => layers.some((l) => (l.timing.byGroup[g] ?? 0) > 0));
+  const t = table([
+    "layer",
+    "×",
+    "slowest rank",
+    ...used.map((g) => GROUP_LABELS[g]),
+    "launch (in ops)",
+    "layer time",
+  ]);
+  for (const l of layers) {
+    let launch = 0;
+    for (const item of l.timing.items) launch += item.overheadS * l.timing.microbatches;
+    t.push([
+      l.kind,
+      String(l.count),
+      l.slowestRank,
+      ...used.map((g) => us(l.timing.byGroup[g] ?? 0)),
+      us(launch),
+      us(l.timing.layerS),
+    ]);
+  }
+  return t.toString();
+}
+
+function streamLines(layers: readonly LayerStep[]): string[] {
+  const out: string[] = [];
+  for (const l of layers) {
+    const streams = l.timing.streams;
+    if (streams === undefined) continue;
+    const parts = streams.map((s) => `${s.name} ${us(s.timeS)} (compute share ${s.computeShare.toFixed(2)})`);
+    out.push(
+      `  ${l.kind} layer, per microbatch: ${parts.join(" · ")}; ${l.timing.microbatches} microbatches → ${us(l.timing.layerS)} per layer`,
+    );
+  }
+  return out;
+}
+
+function operatorTable(layer: LayerStep): string {
+  const t = table(["operator", "group", "time", "bound", "GFLOP", "MB"]);
+  for (const item of layer.timing.items)
+    t.push([
+      item.name,
+      item.group,
+      us(item.timeS),
+      item.bound,
+      (item.flops / 1e9).toFixed(2),
+      (item.bytes / 1e6).toFixed(1),
+    ]);
+  return t.toString();
+}
+
+function memoryLines(p: PhaseEstimate): string[] {
+  const m = p.memory;
+  const per =
+    m.ranksPerChip > 1
+      ? ` (${m.ranksPerChip} ranks per chip; per rank ${gb(m.perRank.totalBytes)} of ${gb(m.perRank.capacityBytes)})`
+      : "";
+  return [
+    `Memory per chip: weights ${gb(m.weightsBytes)}, KV cache ${gb(m.kvCacheBytes)}, communication buffers ${gb(m.communicationBuffersBytes)}, activations ${gb(m.activationsBytes)} → ${gb(m.totalBytes)} of ${gb(m.capacityBytes)} HBM (${pct(m.totalBytes / m.capacityBytes)})${per}`,
+  ];
+}
+
+function phaseSection(title: string, p: PhaseEstimate, headline: string, operators: boolean): string {
+  const s = p.step;
+  const lines = [
+    `${title} — ${p.instances} instance(s) × ${p.chipsPerInstance} chips (${p.ranksPerInstance} ranks)`,
+    `  ${headline}`,
+    `  step ${ms(s.stepS)} · bound: ${s.bound} · expert imbalance ×${s.imbalance.factor.toFixed(3)} (${s.imbalance.basis})`,
+    "",
+    "Per-layer breakdown (one layer, all microbatches, slowest rank; with overlap the groups run concurrently):",
+    layerTable(s.layers),
+  ];
+  const streams = streamLines(s.layers);
+  if (streams.length > 0) lines.push("Microbatch streams:", ...streams);
+  lines.push(
+    `Step: layers ${ms(s.layersS)} + pipeline fill ${ms(s.pipelineFillS)} + head ${ms(s.headS)} + sampling ${ms(s.samplingS)} + MTP ${ms(s.mtpS)} + graph launch ${ms(s.graphLaunchS)} (${s.graphLaunches}) = ${ms(s.stepS)}; kernel launch overhead inside operators ${ms(s.kernelLaunchS)}`,
+    ...memoryLines(p),
+  );
+  if (operators) {
+    const moe = s.layers.find((l) => l.kind === "moe") ?? s.layers[0];
+    if (moe !== undefined)
+      lines.push(`Operators of one ${moe.kind} layer (per microbatch):`, operatorTable(moe));
+  }
+  return lines.join("\n");
+}
+
+/** The estimate as terminal text. */
+export function renderEstimate(e: Estimate, operators = false): string {
+  const sc = e.scenario;
+  const p = sc.precision;
+  const out: string[] = [
+    sc.name,
+    `system ${sc.system} (${sc.systemName}) · chip ${sc.chip} · model ${sc.model} · weights ${p.weights}, activations ${p.activations}, KV ${p.kvCache}, attention ${p.attention}, dispatch ${p.dispatch}, combine ${p.combine}`,
+  ];
+  if (sc.source !== undefined)
+    out.push(
+      `Source: ${sc.source.title}, ${sc.source.url}${sc.source.section !== undefined ? `, ${sc.source.section}` : ""}`,
+    );
+  out.push("");
+  if (e.prefill !== undefined) {
+    const f: PrefillEstimate = e.prefill;
+    out.push(
+      phaseSection(
+        "Prefill",
+        f,
+        `TTFT ${ms(f.ttftS)} (${num(f.tokensPerChip)} tokens per chip per iteration, ${num(f.promptLength)}-token prompts) · ${num(f.tokensPerSPerChip)} tokens/s per chip · ${num(f.tokensPerSPerInstance)} tokens/s per instance`,
+        operators,
+      ),
+      "",
+    );
+  }
+  if (e.decode !== undefined) {
+    const d: DecodeEstimate = e.decode;
+    out.push(
+      phaseSection(
+        "Decode",
+        d,
+        `TPOT ${ms(d.tpotS)} · ${num(d.tokensPerSPerChip)} tokens/s per chip · ${num(d.tokensPerSPerInstance)} tokens/s per instance (batch ${num(d.batchPerChip)} per chip, KV ${num(d.kvLength)}, ${d.tokensPerStepPerSequence.toFixed(2)} tokens per step per sequence)`,
+        operators,
+      ),
+      "",
+    );
+  }
+  if (e.defaulted.length > 0)
+    out.push(`Flagged: defaulted (no published microbenchmark for this chip): ${e.defaulted.join(", ")}`);
+  return `${out.join("\n")}\n`;
+}
