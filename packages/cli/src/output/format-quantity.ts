@@ -61,7 +61,7 @@ export function formatQuantity(value: number, unit: QuantityUnit): string {
     case "FLOP/s/W":
       return `${fixed(value / 1e9)} GFLOPS/W`;
     case "bytes/s/W":
-      return `${fixed(value / 1e6)} MB/s per W`;
+      return `${fixed(value / 1e9)} GB/s per W`;
     case "bytes/W":
       return `${fixed(value / 1e6)} MB/W`;
     default: {
