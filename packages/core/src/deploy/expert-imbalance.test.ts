@@ -1,0 +1,47 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { expertImbalanceFactor } from "./expert-imbalance.ts";
+
+const ctx = { routedAssignments: 122880, ranks: 288, routedExperts: 256, redundantExperts: 32 };
+
+describe("expertImbalanceFactor", () => {
+  it("is 1 when balanced and the given factor otherwise", () => {
+    expect(expertImbalanceFactor("balanced", ctx).factor).toBe(1);
+    expect(expertImbalanceFactor(1.3, ctx).factor).toBe(1.3);
+  });
+
+  it("uniform random routing: μ + σ√(2 ln R) over the mean", () => {
+    const mean = ctx.routedAssignments / ctx.ranks;
+    const sigma = Math.sqrt(mean * (1 - 1 / ctx.ranks));
+    const expected = 1 + (sigma * Math.sqrt(2 * Math.log(ctx.ranks))) / mean;
+    expect(expertImbalanceFactor({ distribution: "uniform-random" }, ctx).factor).toBeCloseTo(expected, 12);
+  });
+
+  it("uniform random imbalance shrinks as batches grow (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 1e6 }), fc.integer({ min: 2, max: 512 }), (tokens, ranks) => {
+        const small = expertImbalanceFactor(
+          { distribution: "uniform-random" },
+          { ...ctx, routedAssignments: tokens, ranks },
+        );
+        const large = expertImbalanceFactor(
+          { distribution: "uniform-random" },
+          { ...ctx, routedAssignments: tokens * 4, ranks },
+        );
+        return small.factor >= 1 && large.factor <= small.factor;
+      }),
+    );
+  });
+
+  it("zipf popularity: steeper is more imbalanced, redundancy helps", () => {
+    const mild = expertImbalanceFactor({ distribution: "zipf", exponent: 0.5 }, ctx).factor;
+    const steep = expertImbalanceFactor({ distribution: "zipf", exponent: 1.2 }, ctx).factor;
+    const noCopies = expertImbalanceFactor(
+      { distribution: "zipf", exponent: 1.2 },
+      { ...ctx, redundantExperts: 0, ranks: 256 },
+    ).factor;
+    expect(mild).toBeGreaterThanOrEqual(1);
+    expect(steep).toBeGreaterThan(mild);
+    expect(noCopies).toBeGreaterThan(steep);
+  });
+});
