@@ -8,6 +8,11 @@ import { estimate } from "./step-estimate.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 import { stepContext, stepTime } from "./step-model.ts";
 
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("expected a value");
+  return value;
+}
+
 function scenario(name: string, ...sets: string[]) {
   return parseScenario(referenceScenarioText(name), `examples/${name}.yaml`, undefined, {
     overrides: sets.map(parseOverride),
@@ -71,7 +76,7 @@ describe("step model — CloudMatrix384 decode reference", () => {
 
 describe("step model — mechanisms", () => {
   it("decode step time grows with batch and KV length", () => {
-    const ctx = stepContext(scenario(CM_DECODE), scenario(CM_DECODE).deployment.decode!);
+    const ctx = stepContext(scenario(CM_DECODE), must(scenario(CM_DECODE).deployment.decode));
     let previous = 0;
     for (const batch of [3200, 6400, 12800, 15360]) {
       const t = stepTime(ctx, { phase: "decode", sequences: batch, kvTokens: batch * 4096 }).stepS;
@@ -83,9 +88,11 @@ describe("step model — mechanisms", () => {
   });
 
   it("expert imbalance slows the step; balanced routing is fastest", () => {
-    const balanced = estimate(scenario(CM_PREFILL, "deployment.prefill.expertImbalance=balanced")).prefill!;
-    const random = estimate(scenario(CM_PREFILL)).prefill!;
-    const skewed = estimate(scenario(CM_PREFILL, "deployment.prefill.expertImbalance=2")).prefill!;
+    const balanced = must(
+      estimate(scenario(CM_PREFILL, "deployment.prefill.expertImbalance=balanced")).prefill,
+    );
+    const random = must(estimate(scenario(CM_PREFILL)).prefill);
+    const skewed = must(estimate(scenario(CM_PREFILL, "deployment.prefill.expertImbalance=2")).prefill);
     expect(balanced.step.imbalance.factor).toBe(1);
     expect(random.step.imbalance.factor).toBeGreaterThan(1);
     expect(skewed.step.stepS).toBeGreaterThan(random.step.stepS);
@@ -93,7 +100,7 @@ describe("step model — mechanisms", () => {
   });
 
   it("without overlap a layer is the sum of its items", () => {
-    const e = estimate(scenario(CM_DECODE, "deployment.decode.microbatchOverlap=false")).decode!;
+    const e = must(estimate(scenario(CM_DECODE, "deployment.decode.microbatchOverlap=false")).decode);
     for (const l of e.step.layers) {
       const sum = l.timing.items.reduce((a, i) => a + i.timeS, 0);
       expect(l.timing.layerS).toBeCloseTo(sum, 12);
@@ -102,7 +109,7 @@ describe("step model — mechanisms", () => {
   });
 
   it("non-pipelined MTP launches 1 + draft graphs per step", () => {
-    const e = estimate(scenario(CM_DECODE, "deployment.decode.mtp.pipelined=false")).decode!;
+    const e = must(estimate(scenario(CM_DECODE, "deployment.decode.mtp.pipelined=false")).decode);
     expect(e.step.graphLaunches).toBe(2);
   });
 
@@ -119,14 +126,14 @@ describe("step model — mechanisms", () => {
   });
 
   it("prefill TTFT is the iteration time and throughput is tokens per chip over it", () => {
-    const p = estimate(scenario(CM_PREFILL)).prefill!;
+    const p = must(estimate(scenario(CM_PREFILL)).prefill);
     expect(p.ttftS).toBe(p.step.stepS);
     expect(p.tokensPerSPerChip).toBeCloseTo(16384 / p.step.stepS, 6);
   });
 
   it("weights per rank: experts by slot, attention replicated under DP", () => {
     const s = scenario(CM_PREFILL);
-    const plan = s.deployment.prefill!;
+    const plan = must(s.deployment.prefill);
     const m = rankMemory(s.model, s.precision, plan, 64e9);
     // 9 routed/redundant expert slots per die + 1 shared on every die, 61-3 MoE layers (+1 MTP).
     expect(plan.moe?.slotsPerRank).toBe(9);
@@ -138,7 +145,7 @@ describe("step model — mechanisms", () => {
 describe("instancePerformance", () => {
   const s = scenario(CM_DECODE);
   const perf = instancePerformance(s, "decode");
-  const e = estimate(s).decode!;
+  const e = must(estimate(s).decode);
 
   it("agrees with estimate() at the operating point", () => {
     const t = perf.decodeStepS({ sequences: 96 * 160, kvTokens: 96 * 160 * 4096 });
