@@ -1,4 +1,7 @@
 // Temporary: core modules not yet exported from @supernode/core's barrel. Replace with
 // `@supernode/core` imports as the barrel gains them.
+
+export * from "../../../core/src/deploy/scenario.ts";
+export * from "../../../core/src/perf/step-estimate.ts";
 export * from "../../../core/src/topology/build-topology.ts";
 export * from "../../../core/src/topology/graph.ts";

@@ -4,6 +4,7 @@
  */
 import { catalogJob } from "./jobs/catalog-job.ts";
 import { compareJob } from "./jobs/compare-job.ts";
+import { estimateJob } from "./jobs/estimate-job.ts";
 import { topologyJob } from "./jobs/topology-job.ts";
 
 export type OnProgress = (fraction: number, detail?: string) => void;
@@ -11,6 +12,7 @@ export type OnProgress = (fraction: number, detail?: string) => void;
 export const jobHandlers = {
   catalog: (_request: object) => catalogJob(),
   compare: (request: { readonly systemIds: readonly string[] }) => compareJob(request),
+  estimate: (request: { readonly text: string; readonly fileName: string }) => estimateJob(request),
   topology: (request: { readonly systemId: string }) => topologyJob(request),
 };
 

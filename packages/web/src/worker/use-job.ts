@@ -62,14 +62,60 @@ export function useManualJob<K extends JobKind>(): {
   return { state, start, cancel };
 }
 
-/** Runs `request` whenever it changes (by value); `null` runs nothing. */
+/**
+ * Runs `request` whenever it changes (by value); `null` runs nothing. A change while a job runs
+ * does not kill the (warm) worker: the latest request runs as soon as the current job ends, and
+ * intermediate ones are skipped.
+ */
 export function useJob<K extends JobKind>(request: JobRequest<K> | null): JobState<K> {
-  const { state, start } = useManualJob<K>();
-  const key = request === null ? "" : JSON.stringify(request);
+  const [state, setState] = useState<JobState<K>>({ status: "idle" });
+  const running = useRef<JobHandle<K> | undefined>(undefined);
+  const pending = useRef<JobRequest<K> | null>(null);
+  const previous = useRef<JobResult<K> | undefined>(undefined);
   const latest = useRef(request);
   latest.current = request;
+
+  const run = useCallback((next: JobRequest<K>) => {
+    const job = startJob(next);
+    running.current = job;
+    setState({ status: "running", previous: previous.current });
+    const settle = (finalState: () => JobState<K>) => {
+      if (running.current !== job) return;
+      running.current = undefined;
+      const queued = pending.current;
+      pending.current = null;
+      if (queued !== null) run(queued);
+      else setState(finalState());
+    };
+    job.promise.then(
+      (value) => {
+        previous.current = value;
+        settle(() => ({ status: "done", value }));
+      },
+      (error: unknown) =>
+        settle(() =>
+          error instanceof JobCancelled
+            ? { status: "cancelled", previous: previous.current }
+            : { status: "error", error: toShown(error), previous: previous.current },
+        ),
+    );
+  }, []);
+
+  const key = request === null ? "" : JSON.stringify(request);
   useEffect(() => {
-    if (key !== "" && latest.current !== null) start(latest.current);
-  }, [key, start]);
+    const next = latest.current;
+    if (key === "" || next === null) return;
+    if (running.current !== undefined) pending.current = next;
+    else run(next);
+  }, [key, run]);
+  useEffect(
+    () => () => {
+      const job = running.current;
+      running.current = undefined;
+      pending.current = null;
+      job?.cancel();
+    },
+    [],
+  );
   return state;
 }

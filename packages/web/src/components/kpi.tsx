@@ -1,0 +1,42 @@
+/**
+ * A headline figure, with its change against a baseline (the previous result) when there is one.
+ * `better` says which direction is an improvement (colours the delta).
+ */
+export function Kpi({
+  label,
+  value,
+  unit,
+  digits = 1,
+  baseline,
+  better = "up",
+  id,
+}: {
+  label: string;
+  value: number;
+  unit?: string;
+  digits?: number;
+  baseline?: number | undefined;
+  better?: "up" | "down";
+  id?: string;
+}) {
+  const delta =
+    baseline === undefined || baseline === 0 || baseline === value ? undefined : value / baseline - 1;
+  const good = delta !== undefined && (better === "up" ? delta > 0 : delta < 0);
+  return (
+    <div className="kpi" data-kpi={id} data-value={value}>
+      <div className="kpi-label">{label}</div>
+      <div className="kpi-value">
+        <span className="kpi-number">
+          {value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}
+        </span>
+        {unit !== undefined && <span className="kpi-unit">{unit}</span>}
+        {delta !== undefined && Math.abs(delta) >= 0.0005 && (
+          <span className={`delta ${good ? "up" : "down"}`} title="change against the previous result">
+            {delta > 0 ? "+" : ""}
+            {(delta * 100).toFixed(1)}%
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The Estimate view's data: core's `estimate(parseScenario(text))` reduced to what the page
+ * shows — headline figures per phase, the step-time breakdown by operator group, memory per chip
+ * and the bound. Invalid scenarios throw core's `SupernodeError` (the message the CLI prints).
+ */
+import { estimate, type PhaseEstimate, parseScenario } from "../core-pending.ts";
+
+export interface BreakdownPart {
+  readonly id: string;
+  readonly label: string;
+  /** Seconds per step (work on this group summed over layers, microbatches and streams). */
+  readonly seconds: number;
+}
+
+export interface PhaseView {
+  readonly role: "prefill" | "decode" | "colocated";
+  readonly instances: number;
+  readonly chipsPerInstance: number;
+  readonly ranksPerInstance: number;
+  readonly stepS: number;
+  /** TPOT (decode) or TTFT (prefill). */
+  readonly latencyS: number;
+  readonly latencyLabel: "TPOT" | "TTFT";
+  readonly tokensPerSPerChip: number;
+  readonly tokensPerSPerInstance: number;
+  readonly bound: string;
+  readonly breakdown: readonly BreakdownPart[];
+  /** Σ breakdown − step time: what microbatch overlap hides (0 without overlap). */
+  readonly overlapHiddenS: number;
+  readonly memory: readonly { readonly id: string; readonly label: string; readonly bytes: number }[];
+  readonly memoryCapacityBytes: number;
+  readonly imbalance: { readonly factor: number; readonly basis: string };
+  readonly operatingPoint: string;
+}
+
+export interface EstimateView {
+  readonly name: string;
+  readonly system: string;
+  readonly chip: string;
+  readonly model: string;
+  readonly precision: string;
+  readonly source?: { readonly title: string; readonly url: string; readonly section?: string };
+  readonly phases: readonly PhaseView[];
+  readonly defaulted: readonly string[];
+}
+
+const GROUP_LABELS: Readonly<Record<string, string>> = {
+  attention: "attention",
+  "attention-comm": "attention TP comm",
+  norms: "norms",
+  "moe-gate": "MoE gate",
+  dispatch: "dispatch",
+  experts: "expert GEMMs",
+  "shared-experts": "shared experts",
+  combine: "combine",
+  "dense-ffn": "dense FFN",
+  "ffn-comm": "FFN TP comm",
+};
+
+function phaseView(
+  p: PhaseEstimate,
+  extra: {
+    latencyS: number;
+    latencyLabel: "TPOT" | "TTFT";
+    tokensPerSPerChip: number;
+    tokensPerSPerInstance: number;
+    operatingPoint: string;
+  },
+): PhaseView {
+  const step = p.step;
+  const byGroup = new Map<string, number>();
+  for (const layer of step.layers)
+    for (const [group, seconds] of Object.entries(layer.timing.byGroup))
+      byGroup.set(group, (byGroup.get(group) ?? 0) + layer.count * (seconds ?? 0));
+  const breakdown: BreakdownPart[] = [...byGroup.entries()]
+    .filter(([, s]) => s > 0)
+    .map(([id, seconds]) => ({ id, label: GROUP_LABELS[id] ?? id, seconds }));
+  for (const [id, label, seconds] of [
+    ["pipeline-fill", "pipeline fill", step.pipelineFillS],
+    ["head", "embedding + LM head", step.headS],
+    ["mtp", "MTP", step.mtpS],
+    ["sampling", "sampling", step.samplingS],
+    ["graph-launch", "graph launch", step.graphLaunchS],
+  ] as const)
+    if (seconds > 0) breakdown.push({ id, label, seconds });
+  const total = breakdown.reduce((s, b) => s + b.seconds, 0);
+  const m = p.memory;
+  return {
+    role: p.role,
+    instances: p.instances,
+    chipsPerInstance: p.chipsPerInstance,
+    ranksPerInstance: p.ranksPerInstance,
+    stepS: step.stepS,
+    bound: p.bound,
+    breakdown,
+    overlapHiddenS: Math.max(0, total - step.stepS),
+    memory: [
+      { id: "weights", label: "weights", bytes: m.weightsBytes },
+      { id: "kv", label: "KV cache", bytes: m.kvCacheBytes },
+      { id: "comm", label: "communication buffers", bytes: m.communicationBuffersBytes },
+      { id: "activations", label: "activations", bytes: m.activationsBytes },
+      { id: "free", label: "free", bytes: Math.max(0, m.freeBytes) },
+    ],
+    memoryCapacityBytes: m.capacityBytes,
+    imbalance: step.imbalance,
+    ...extra,
+  };
+}
+
+/**
+ * @example estimateJob({ text, fileName: "decode.yaml" }).phases[0].tokensPerSPerChip // ≈ 1,943 on the CM384 decode example
+ */
+export function estimateJob(request: { readonly text: string; readonly fileName: string }): EstimateView {
+  const e = estimate(parseScenario(request.text, request.fileName));
+  const phases: PhaseView[] = [];
+  if (e.prefill !== undefined)
+    phases.push(
+      phaseView(e.prefill, {
+        latencyS: e.prefill.ttftS,
+        latencyLabel: "TTFT",
+        tokensPerSPerChip: e.prefill.tokensPerSPerChip,
+        tokensPerSPerInstance: e.prefill.tokensPerSPerInstance,
+        operatingPoint: `${e.prefill.tokensPerChip.toLocaleString("en-US")} tokens per chip, ${e.prefill.promptLength.toLocaleString("en-US")}-token prompts`,
+      }),
+    );
+  if (e.decode !== undefined)
+    phases.push(
+      phaseView(e.decode, {
+        latencyS: e.decode.tpotS,
+        latencyLabel: "TPOT",
+        tokensPerSPerChip: e.decode.tokensPerSPerChip,
+        tokensPerSPerInstance: e.decode.tokensPerSPerInstance,
+        operatingPoint: `batch ${e.decode.batchPerChip} per chip, KV ${e.decode.kvLength.toLocaleString("en-US")}, ${e.decode.tokensPerStepPerSequence.toFixed(2)} tokens per step`,
+      }),
+    );
+  const pr = e.scenario.precision;
+  return {
+    name: e.scenario.name,
+    system: e.scenario.systemName,
+    chip: e.scenario.chip,
+    model: e.scenario.model,
+    precision: `weights ${pr.weights}, activations ${pr.activations}, KV ${pr.kvCache}`,
+    ...(e.scenario.source === undefined ? {} : { source: e.scenario.source }),
+    phases,
+    defaulted: e.defaulted,
+  };
+}
