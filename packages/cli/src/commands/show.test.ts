@@ -45,6 +45,20 @@ describe("supernode show", () => {
     expect(stdout).toMatch(/^switchRadix,64,count,spec,https:\/\/docs\.nvidia\.com/m);
   });
 
+  it("cluster:<system>x<N>[@fabric] shows the fabric and N × the system totals", () => {
+    const { status, stdout } = runCli(["show", "cluster:hgx-h100x4@roce-400g-fat-tree", "--json"]);
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout) as {
+      kind: string;
+      id: string;
+      fields: Array<{ path: string; value: unknown }>;
+    };
+    expect(json).toMatchObject({ kind: "cluster", id: "hgx-h100x4" });
+    expect(json.fields.find((f) => f.path === "fabric.id")?.value).toBe("roce-400g-fat-tree");
+    expect(json.fields.find((f) => f.path === "totals.chips")?.value).toBe(32);
+    expect(json.fields.find((f) => f.path === "totals.hbmCapacityBytes")?.value).toBe(2560e9);
+  });
+
   it("unknown id: one paragraph with the nearest names, exit 1", () => {
     const { status, stderr } = runCli(["show", "h100"]);
     expect(status).toBe(1);

@@ -1,11 +1,13 @@
 /**
  * `supernode show <id>` — every field of a chip, system or cluster fabric with its value, evidence
  * tag, sources, notes and alternatives (per-die figures for the 910C; derived totals for systems).
- * Prefix `chip:`, `system:` or `fabric:` when an id is ambiguous.
+ * Prefix `chip:`, `system:` or `fabric:` when an id is ambiguous; `cluster:<system>x<N>[@<fabric>]`
+ * shows a cluster of N systems.
  */
 import {
   type Catalog,
   describeChip,
+  describeCluster,
   describeFabric,
   describeSystem,
   didYouMean,
@@ -21,7 +23,7 @@ import { addOutputOptions, outputFormat } from "../output/output-format.ts";
 import { renderCsv, renderJson } from "../output/render.ts";
 import { SourceNotes } from "../output/source-notes.ts";
 
-type Kind = "chip" | "system" | "fabric";
+type Kind = "chip" | "system" | "fabric" | "cluster";
 
 interface Found {
   readonly kind: Kind;
@@ -31,10 +33,29 @@ interface Found {
 }
 
 function find(catalog: Catalog, wanted: string): Found {
+  const cluster = /^cluster:([a-z0-9-]+)x([0-9]+)(?:@([a-z0-9-]+))?$/.exec(wanted);
+  if (cluster) {
+    const [, system = "", count = "", fabric] = cluster;
+    const spec = { system, count: Number(count), ...(fabric === undefined ? {} : { fabric }) };
+    const built = catalog.cluster(spec);
+    return {
+      kind: "cluster",
+      id: built.id,
+      title: `${built.systems} × ${built.system.name} on ${built.fabric.name ?? built.fabric.id} — cluster ${built.id}`,
+      rows: describeCluster(built),
+    };
+  }
+  if (wanted.startsWith("cluster:"))
+    throw new SupernodeError(
+      "usage",
+      `cluster ids look like cluster:<system>x<count>[@<fabric>], e.g. cluster:gb200-nvl72x8@ib-ndr-fat-tree; got "${wanted}"`,
+    );
   const match = /^(chip|system|fabric):(.+)$/.exec(wanted);
-  const kinds: readonly Kind[] = match ? [match[1] as Kind] : ["system", "chip", "fabric"];
+  const kinds: ReadonlyArray<Exclude<Kind, "cluster">> = match
+    ? [match[1] as Exclude<Kind, "cluster">]
+    : ["system", "chip", "fabric"];
   const id = match ? (match[2] ?? "") : wanted;
-  const ids: Record<Kind, string[]> = {
+  const ids: Record<Exclude<Kind, "cluster">, string[]> = {
     chip: catalog.chips().map((c) => c.id),
     system: catalog.systems().map((s) => s.id),
     fabric: catalog.fabrics().flatMap((f) => (f.id === undefined ? [] : [f.id])),
@@ -103,7 +124,10 @@ export function register(program: Command): void {
   const command = program
     .command("show")
     .description("print every field of a chip, system or cluster fabric with its source")
-    .argument("<id>", "a chip, system or fabric id (optionally prefixed chip:, system:, fabric:)");
+    .argument(
+      "<id>",
+      "a chip, system or fabric id (optionally prefixed chip:, system:, fabric:), or cluster:<system>x<N>[@<fabric>]",
+    );
   addHardwareOption(command);
   addOutputOptions(command);
   command.action((wanted: string, options: { json?: boolean; csv?: boolean; hardware?: string[] }) => {

@@ -3,11 +3,11 @@
  * for `supernode show`. A chip whose dies are devices (the 910C) also gets per-die rows; a system
  * gets its derived totals.
  */
-import { ratioOf } from "../catalog/derive.ts";
+import { productOf, ratioOf } from "../catalog/derive.ts";
 import type { Sourced } from "../catalog/sourced.ts";
 import { type QuantityUnit, unitOfPath } from "./quantity.ts";
 import { systemTotals } from "./system-totals.ts";
-import type { Chip, ClusterFabric, System } from "./types.ts";
+import type { Chip, Cluster, ClusterFabric, System } from "./types.ts";
 
 export interface FieldRow {
   /** Dotted path, e.g. `peakFlopsPerS.bf16`, `perDie.memory.capacityBytes`, `totals.powerW`. */
@@ -103,5 +103,44 @@ export function describeFabric(fabric: ClusterFabric): FieldRow[] {
     "",
     out,
   );
+  return out;
+}
+
+/** Totals that add up over the systems of a cluster (per-chip and per-watt figures do not). */
+const ADDITIVE = new Set([
+  "chips",
+  "devices",
+  "cpus",
+  "peakFlopsPerS",
+  "hbmCapacityBytes",
+  "hbmBandwidthBytesPerS",
+  "cpuMemoryBytes",
+  "scaleUpTotalBytesPerS",
+  "scaleOutTotalBytesPerS",
+  "powerW",
+  "nameplatePowerW",
+]);
+
+/**
+ * A cluster of N systems: the system id and count, the fabric's fields (`fabric.…`) and the
+ * totals that add up over systems (`totals.…` = N × the system's).
+ * @example describeCluster(catalog.cluster({ system: "gb200-nvl72", count: 8 }))
+ */
+export function describeCluster(cluster: Cluster): FieldRow[] {
+  const out: FieldRow[] = [
+    { path: "id", value: cluster.id, unit: "text" },
+    { path: "system", value: cluster.system.id, unit: "text" },
+    { path: "systems", value: String(cluster.systems), unit: "text" },
+  ];
+  for (const row of describeFabric(cluster.fabric)) out.push({ ...row, path: `fabric.${row.path}` });
+  for (const row of describeSystem(cluster.system)) {
+    const [head, field] = row.path.split(".");
+    if (head !== "totals" || field === undefined || !ADDITIVE.has(field) || typeof row.value !== "object")
+      continue;
+    out.push({
+      ...row,
+      value: productOf(`${cluster.systems} systems × the system's total`, cluster.systems, row.value),
+    });
+  }
   return out;
 }

@@ -81,3 +81,19 @@ describe("systemTotals against published totals", () => {
     expect(t.scaleUpTotalBytesPerS.value).toBeCloseTo(75.264e12, -9);
   });
 });
+
+describe("describeCluster", () => {
+  it("multiplies additive totals by the number of systems and keeps per-chip figures out", async () => {
+    const { describeCluster } = await import("./describe-hardware.ts");
+    const rows = describeCluster(catalog.cluster({ system: "cloudmatrix384", count: 2 }));
+    const value = (path: string) => {
+      const row = rows.find((r) => r.path === path);
+      return typeof row?.value === "object" ? row.value.value : row?.value;
+    };
+    expect(value("fabric.id")).toBe("roce-400g-fat-tree");
+    expect(value("totals.chips")).toBe(768);
+    expect(value("totals.hbmCapacityBytes")).toBe(2 * 49.152e12);
+    expect(value("totals.powerW")).toBe(2 * 559e3);
+    expect(rows.some((r) => r.path === "totals.scaleUpPerChipBytesPerS")).toBe(false);
+  });
+});
