@@ -6,9 +6,9 @@
  * - `uniform-random`: each token's experts are drawn uniformly (EPLB balanced the expected loads;
  *   what remains is sampling noise). Each rank's load is Binomial(N, 1/R); the expected maximum of
  *   R such loads is about μ + σ·√(2 ln R) (Gaussian extreme-value approximation).
- * - `zipf`: expert popularity ∝ 1/i^s. Redundant copies go to the hottest experts (each copy takes
- *   an equal part of its expert's load); slots are placed on ranks greedily (heaviest slot onto the
- *   least-loaded rank with a free slot), as EPLB does.
+ * - `zipf`: expert popularity ∝ 1/i^s. Each redundant copy goes to the expert with the largest
+ *   load per copy (copies share their expert's load equally); slots are placed on ranks greedily
+ *   (heaviest slot onto the least-loaded rank with a free slot), as EPLB does.
  */
 import type { ExpertImbalanceSpec } from "../spec/scenario-schema.ts";
 
@@ -75,9 +75,14 @@ function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
     weights.push(w);
     total += w;
   }
-  // Copies: the hottest experts get one extra copy each, hottest first (round-robin if more copies than experts).
+  // Copies (EPLB): each redundant copy goes to the expert whose per-copy load is largest.
   const copies = new Array<number>(experts).fill(1);
-  for (let c = 0; c < ctx.redundantExperts; c++) copies[c % experts] = (copies[c % experts] ?? 1) + 1;
+  for (let c = 0; c < ctx.redundantExperts; c++) {
+    let hottest = 0;
+    for (let i = 1; i < experts; i++)
+      if ((weights[i] ?? 0) / (copies[i] ?? 1) > (weights[hottest] ?? 0) / (copies[hottest] ?? 1)) hottest = i;
+    copies[hottest] = (copies[hottest] ?? 1) + 1;
+  }
   const slots: number[] = [];
   for (let i = 0; i < experts; i++) {
     const n = copies[i] ?? 1;
