@@ -34,11 +34,21 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Whether to run the browser suite: always, unless SUPERNODE_SKIP_BROWSER=1. A missing Chromium
+ * fails the suite (CI installs Debian's `chromium`; a silent skip would hide a broken app).
+ */
+export function browserTestsEnabled(): boolean {
+  return process.env.SUPERNODE_SKIP_BROWSER !== "1";
+}
+
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
 export async function startBrowserHarness(): Promise<BrowserHarness> {
+  if (!chromiumAvailable())
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (or set SUPERNODE_CHROMIUM)`);
   const paths = webPaths();
   await ensureWebBuild(paths);
   const server: UiServer = await startUiServer({ distDir: paths.distDir, port: 0 });

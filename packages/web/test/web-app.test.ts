@@ -1,0 +1,152 @@
+/**
+ * End-to-end tests of the web app in Debian's Chromium: each view loads, a changed setting shows
+ * the numbers core computes (checked against the same core functions run here in Node), an
+ * invalid scenario shows the CLI's message, and screenshots go to test-artifacts/screenshots/.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeKnob } from "../src/app/scenario-doc.ts";
+import { compareJob } from "../src/worker/jobs/compare-job.ts";
+import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
+import { topologyJob } from "../src/worker/jobs/topology-job.ts";
+import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+
+const EXAMPLES = join(import.meta.dirname, "../../../examples");
+const DECODE = "cloudmatrix384-deepseek-r1-decode.yaml";
+
+async function jobDone(page: Page, scope = "main"): Promise<void> {
+  await page.locator(`${scope} [data-job-status="done"]`).first().waitFor({ timeout: 60_000 });
+}
+
+function kpiText(value: number, digits: number): string {
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
+  let harness: BrowserHarness;
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  }, 180_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it("serves the app and switches views by keyboard, keeping the view in the URL", async () => {
+    const { page, errors } = await harness.open("compare");
+    expect(await page.title()).toBe("Supernode");
+    await page.getByRole("link", { name: "Validate" }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/#\/validate/);
+    expect(await page.locator("main").getAttribute("data-view")).toBe("validate");
+    await page.goBack();
+    await page.waitForURL(/#\/compare/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Compare: shows core's figures with sources; adding a system adds core's column", async () => {
+    const { page, errors } = await harness.open("compare");
+    await jobDone(page);
+    const expected = compareJob({ systemIds: ["cloudmatrix384", "gb200-nvl72"] });
+    const bf16 = expected.groups.flatMap((g) => g.rows).find((r) => r.id === "peakFlopsPerS.bf16");
+    const row = page.locator('tr[data-row="peakFlopsPerS.bf16"]');
+    expect(await row.locator('td[data-system="cloudmatrix384"] .sourced-value').innerText()).toBe(
+      bf16?.cells[0]?.text,
+    );
+    expect(await row.locator('td[data-system="gb200-nvl72"] .sourced-value').innerText()).toBe(
+      bf16?.cells[1]?.text,
+    );
+    expect(await row.locator("td.ratio").first().innerText()).toBe(bf16?.ratios[0]);
+    // The source of a figure shows on keyboard focus.
+    await row.locator('td[data-system="cloudmatrix384"] .sourced-value').focus();
+    const tip = row.locator('td[data-system="cloudmatrix384"] [role="tooltip"]');
+    await tip.waitFor({ state: "visible" });
+    expect(await tip.locator("a").first().getAttribute("href")).toMatch(/^https?:\/\//);
+    expect(await page.locator(".chart svg").count()).toBe(4);
+    await harness.screenshot(page, "compare");
+
+    await page.locator('input[data-system="hgx-h100"]').check();
+    await page.waitForURL(/hgx-h100/);
+    const cell = row.locator('td[data-system="hgx-h100"] .sourced-value');
+    await cell.waitFor();
+    const withH100 = compareJob({ systemIds: ["cloudmatrix384", "gb200-nvl72", "hgx-h100"] });
+    const h100 = withH100.groups.flatMap((g) => g.rows).find((r) => r.id === "peakFlopsPerS.bf16");
+    expect(await cell.innerText()).toBe(h100?.cells[2]?.text);
+    await harness.screenshot(page, "compare-three-systems");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Topology: draws the layout core computes and redraws for another system", async () => {
+    const { page, errors } = await harness.open("topology");
+    await jobDone(page);
+    const cm = topologyJob({ systemId: "cloudmatrix384" }).layout;
+    const svg = page.locator("svg.topology-svg");
+    expect(await svg.locator(".glyphs rect").count()).toBe(cm.glyphs.length);
+    expect(await svg.locator(".bundles line").count()).toBe(cm.bundles.length);
+    await harness.screenshot(page, "topology-cloudmatrix384");
+    await page.getByLabel("System").selectOption("gb200-nvl72");
+    await page.waitForURL(/system=gb200-nvl72/);
+    const nvl = topologyJob({ systemId: "gb200-nvl72" }).layout;
+    await expect
+      .poll(() => svg.locator(".bundles line").count(), { timeout: 30_000 })
+      .toBe(nvl.bundles.length);
+    expect(await svg.locator(".glyphs rect").count()).toBe(nvl.glyphs.length);
+    await harness.screenshot(page, "topology-gb200-nvl72");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Estimate: shows core's estimate, and a changed knob shows core's new numbers and the delta", async () => {
+    const text = readFileSync(join(EXAMPLES, DECODE), "utf8");
+    const { page, errors } = await harness.open("estimate");
+    await jobDone(page);
+    const before = estimateJob({ text, fileName: DECODE }).phases.find((p) => p.role === "decode");
+    const perChip = page.locator('[data-kpi="decode-tokens-per-chip"] .kpi-number');
+    expect(await perChip.innerText()).toBe(kpiText(before?.tokensPerSPerChip ?? Number.NaN, 0));
+    expect(await page.locator('[data-kpi="decode-latency"] .kpi-number').innerText()).toBe(
+      kpiText((before?.latencyS ?? Number.NaN) * 1e3, 1),
+    );
+    await harness.screenshot(page, "estimate");
+
+    await page.locator('input[data-knob="deployment.decode.batchPerChip"]').fill("64");
+    const after = estimateJob({
+      text: writeKnob(text, ["deployment", "decode", "batchPerChip"], 64),
+      fileName: DECODE,
+    }).phases.find((p) => p.role === "decode");
+    const expectedText = kpiText(after?.tokensPerSPerChip ?? Number.NaN, 0);
+    expect(expectedText).not.toBe(kpiText(before?.tokensPerSPerChip ?? Number.NaN, 0));
+    await expect.poll(() => perChip.innerText(), { timeout: 30_000 }).toBe(expectedText);
+    await jobDone(page);
+    expect(await page.locator('[data-kpi="decode-tokens-per-chip"] .delta').innerText()).toMatch(
+      /^[+-]\d+\.\d%$/,
+    );
+    expect(await page.locator("textarea.scenario-editor").inputValue()).toContain("batchPerChip: 64");
+    await harness.screenshot(page, "estimate-batch-64");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Estimate: an invalid scenario shows the message the CLI gives", async () => {
+    const text = readFileSync(join(EXAMPLES, DECODE), "utf8");
+    const broken = text.replace("batchPerChip: 96", "batchPerChip: -3");
+    let message = "";
+    try {
+      estimateJob({ text: broken, fileName: DECODE });
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(message).toContain(DECODE);
+    const { page, errors } = await harness.open("estimate");
+    await jobDone(page);
+    await page.locator("textarea.scenario-editor").fill(broken);
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.locator(".error-message").innerText()).toBe(message);
+    await harness.screenshot(page, "estimate-invalid");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
