@@ -52,7 +52,9 @@ describe("compare job", () => {
     expect(rows.map((r) => r.id).sort()).toEqual(core.rows.map((r) => r.key).sort());
     for (const row of core.rows) {
       const shown = rows.find((r) => r.id === row.key);
-      row.values.forEach((v, i) => expect(shown?.cells[i]?.value).toBe(v?.value ?? null));
+      row.values.forEach((v, i) => {
+        expect(shown?.cells[i]?.value).toBe(v?.value ?? null);
+      });
       expect(shown?.ratios[0]).toBe(row.ratios[1] === null ? null : `${row.ratios[1]?.toFixed(2)}×`);
     }
     const bf16 = rows.find((r) => r.id === "peakFlopsPerS.bf16");
