@@ -1,0 +1,107 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../test-support/run-cli.ts";
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const example = (name: string) => join(root, "examples", `${name}.yaml`);
+
+describe("supernode estimate", () => {
+  it("prints the CloudMatrix384 decode breakdown with streams, memory and bound", () => {
+    const { status, stdout, stderr } = runCli(["estimate", example("cloudmatrix384-deepseek-r1-decode")]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(stdout).toContain("TPOT");
+    expect(stdout).toContain("tokens/s per chip");
+    expect(stdout).toMatch(/Microbatch streams:\n {2}dense layer/);
+    expect(stdout).toContain("attention");
+    expect(stdout).toContain("expert GEMMs");
+    expect(stdout).toContain("dispatch");
+    expect(stdout).toMatch(
+      /Memory per chip: weights [\d.]+ GB, KV cache [\d.]+ GB, communication buffers [\d.]+ GB/,
+    );
+    expect(stdout).toMatch(/bound: (compute|memory|fabric|overhead)/);
+  });
+
+  it("--json gives SI values; --set changes the operating point", () => {
+    const base = runCli(["estimate", example("cloudmatrix384-deepseek-r1-decode"), "--json"]);
+    expect(base.status).toBe(0);
+    const e = JSON.parse(base.stdout);
+    expect(e.decode.tpotS).toBeGreaterThan(0.02);
+    expect(e.decode.tpotS).toBeLessThan(0.1);
+    const smaller = JSON.parse(
+      runCli([
+        "estimate",
+        example("cloudmatrix384-deepseek-r1-decode"),
+        "--json",
+        "--set",
+        "deployment.decode.batchPerChip=48",
+      ]).stdout,
+    );
+    expect(smaller.decode.batchPerChip).toBe(48);
+    expect(smaller.decode.tpotS).toBeLessThan(e.decode.tpotS);
+  });
+
+  it("flags defaulted efficiencies on chips without microbenchmarks", () => {
+    const { status, stdout } = runCli(["estimate", example("sglang-h100-deepseek-v3-prefill")]);
+    expect(status).toBe(0);
+    expect(stdout).toContain("TTFT");
+    expect(stdout).toContain("Flagged: defaulted");
+  });
+
+  it("fails in one paragraph when the deployment does not fit or does not divide", () => {
+    const fit = runCli([
+      "estimate",
+      example("cloudmatrix384-deepseek-r1-decode"),
+      "--set",
+      "deployment.decode.batchPerChip=640",
+    ]);
+    expect(fit.status).toBe(1);
+    expect(fit.stderr).toMatch(
+      /does not fit: each die needs [\d.]+ GB .*has 64\.0 GB of HBM: [\d.]+ GB short/,
+    );
+    expect(fit.stderr).not.toContain("    at ");
+    const ep = runCli([
+      "estimate",
+      example("cloudmatrix384-deepseek-r1-decode"),
+      "--set",
+      "deployment.decode.moe.ep=256",
+    ]);
+    expect(ep.status).toBe(1);
+    expect(ep.stderr).toMatch(
+      /cloudmatrix384-deepseek-r1-decode\.yaml:\d+:\d+, field deployment\.decode\.moe\.ep: MoE EP256 × TP1 = 256 ranks, but the instance has 320 ranks/,
+    );
+  });
+
+  it("reports YAML errors at file:line:col and unreadable files as usage errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "supernode-estimate-"));
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "system: cloudmatrix384\nmodel: [deepseek-r1\n");
+    const syntax = runCli(["estimate", bad]);
+    expect(syntax.status).toBe(1);
+    expect(syntax.stderr).toMatch(/bad\.yaml:\d+:\d+: YAML\/JSON syntax error/);
+    const missing = runCli(["estimate", join(dir, "nope.yaml")]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("cannot read scenario file (ENOENT)");
+  });
+
+  it("every example runs as it is", () => {
+    for (const name of readdirSync(join(root, "examples")).filter((f) => f.endsWith(".yaml"))) {
+      const { status, stderr } = runCli(["estimate", join(root, "examples", name), "--json"]);
+      expect(stderr, name).toBe("");
+      expect(status, name).toBe(0);
+    }
+  });
+
+  it("the embedded reference scenarios are the examples (no drift)", () => {
+    const dataDir = join(root, "packages/core/data/references/scenarios");
+    const names = readdirSync(dataDir).filter((f) => f.endsWith(".yaml"));
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    for (const name of names)
+      expect(readFileSync(join(dataDir, name), "utf8"), name).toBe(
+        readFileSync(join(root, "examples", name), "utf8"),
+      );
+  });
+});
