@@ -1,34 +1,36 @@
 /**
- * Numbered source footnotes for terminal output: `cite(sources)` returns "[1,3]" and remembers
- * each distinct source (URL + section) once; `footnotes()` lists them.
+ * Numbered source footnotes for terminal output: `cite(sources)` returns "[1,3]", one number per
+ * distinct URL; `footnotes()` lists each source once with every section cited from it.
  */
 import type { SourceRef } from "@supernode/core";
 
 export class SourceNotes {
   private readonly index = new Map<string, number>();
-  private readonly refs: SourceRef[] = [];
+  private readonly entries: Array<{ ref: SourceRef; sections: string[] }> = [];
 
   /** @example notes.cite(value.sources) // "[1,2]" ("" when there are none) */
   cite(sources: readonly SourceRef[]): string {
     const numbers = new Set<number>();
     for (const ref of sources) {
-      const id = `${ref.url}#${ref.section ?? ""}`;
-      let n = this.index.get(id);
+      let n = this.index.get(ref.url);
       if (n === undefined) {
-        this.refs.push(ref);
-        n = this.refs.length;
-        this.index.set(id, n);
+        this.entries.push({ ref, sections: [] });
+        n = this.entries.length;
+        this.index.set(ref.url, n);
       }
+      const entry = this.entries[n - 1];
+      if (ref.section !== undefined && entry !== undefined && !entry.sections.includes(ref.section))
+        entry.sections.push(ref.section);
       numbers.add(n);
     }
     return numbers.size === 0 ? "" : `[${[...numbers].sort((a, b) => a - b).join(",")}]`;
   }
 
-  /** `[n] title, section — url` per cited source. */
+  /** `[n] title (sections cited) — url` per cited source. */
   footnotes(): string[] {
-    return this.refs.map(
-      (ref, i) =>
-        `[${i + 1}] ${ref.title}${ref.section === undefined ? "" : `, ${ref.section}`} — ${ref.url}`,
+    return this.entries.map(
+      ({ ref, sections }, i) =>
+        `[${i + 1}] ${ref.title}${sections.length === 0 ? "" : ` (${sections.join("; ")})`} — ${ref.url}`,
     );
   }
 }

@@ -162,6 +162,23 @@ describe("extendCatalog", () => {
     expect(mine.system("cm-800").node.accelerator).toMatchObject({ count: 8, chip: { id: "npu-800" } });
   });
 
+  it("takes a per-source section written after the key", () => {
+    const text = [
+      "sources:",
+      "  a: { title: A, url: 'https://a', section: 'whole' }",
+      "  b: { title: B, url: 'https://b' }",
+      "chips:",
+      "  - id: q",
+      "    extends: h100-sxm",
+      "    tdpW: { value: 650, source: ['a Table 2', b], section: '§1' }",
+    ].join("\n");
+    const sources = extendCatalog(base, text, "s.yaml").chip("q").tdpW?.sources;
+    expect(sources?.map((s) => [s.key, s.section])).toEqual([
+      ["a", "Table 2"],
+      ["b", "§1"],
+    ]);
+  });
+
   it("can extend a definition from an earlier user file", () => {
     const first = extendCatalog(base, "chips:\n  - id: a\n    extends: h100-sxm\n    tdpW: 600\n", "a.yaml");
     const second = extendCatalog(

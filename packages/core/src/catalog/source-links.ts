@@ -58,8 +58,10 @@ export function linkSourceKeys(
     for (const [key, value] of Object.entries(node)) {
       if (key === "source" && (typeof value === "string" || Array.isArray(value))) {
         const keys = typeof value === "string" ? [value] : value;
-        out[key] = keys.map((k, i) => {
-          if (typeof k !== "string") return k; // the schema reports it
+        out[key] = keys.map((entry, i) => {
+          if (typeof entry !== "string") return entry; // the schema reports it
+          // "p2 §3.3.1": the key, then optionally the section of that source this value comes from.
+          const [k = "", section] = splitSourceEntry(entry);
           if (!(k in sources)) {
             const at = typeof value === "string" ? [...path, key] : [...path, key, i];
             const pos = where.locate(at);
@@ -74,7 +76,7 @@ export function linkSourceKeys(
               },
             );
           }
-          return `${namespace}#${k}`;
+          return section === undefined ? `${namespace}#${k}` : `${namespace}#${k}\t${section}`;
         });
       } else out[key] = visit(value, [...path, key]);
     }
@@ -113,13 +115,23 @@ export function fillMissingSources<T>(
   return visit(validated, []) as T;
 }
 
+/** `"p2 §3.3.1"` → `["p2", "§3.3.1"]`; `"p2"` → `["p2", undefined]`. */
+function splitSourceEntry(entry: string): [string, string | undefined] {
+  const match = /^(\S+)\s+(\S.*)$/.exec(entry.trim());
+  return match ? [match[1] ?? "", match[2]] : [entry.trim(), undefined];
+}
+
+/** Section precedence: the one given with the key, then the field's `section`, then the sources map's. */
 function refs(keys: unknown, section: string | undefined, registry: SourceRegistry): SourceRef[] {
   const list = Array.isArray(keys) ? keys : typeof keys === "string" ? [keys] : [];
   const out: SourceRef[] = [];
-  for (const key of list) {
-    const ref = typeof key === "string" ? registry.get(key) : undefined;
+  for (const entry of list) {
+    if (typeof entry !== "string") continue;
+    const [key = "", keySection] = entry.split("\t");
+    const ref = registry.get(key);
     if (ref === undefined) continue;
-    out.push(section === undefined ? ref : { ...ref, section });
+    const chosen = keySection ?? section;
+    out.push(chosen === undefined ? ref : { ...ref, section: chosen });
   }
   return out;
 }
