@@ -76,7 +76,10 @@ export function register(program: Command): void {
 
 const us = (s: number) => `${(s * 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} µs`;
 const ms = (s: number) => `${(s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 2 })} ms`;
-const gb = (b: number) => `${(b / 1e9).toLocaleString("en-US", { maximumFractionDigits: 1 })} GB`;
+const gb = (b: number) =>
+  b < 1e9
+    ? `${(b / 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} MB`
+    : `${(b / 1e9).toLocaleString("en-US", { maximumFractionDigits: 1 })} GB`;
 const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 

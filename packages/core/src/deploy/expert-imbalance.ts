@@ -80,7 +80,8 @@ function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
   for (let c = 0; c < ctx.redundantExperts; c++) {
     let hottest = 0;
     for (let i = 1; i < experts; i++)
-      if ((weights[i] ?? 0) / (copies[i] ?? 1) > (weights[hottest] ?? 0) / (copies[hottest] ?? 1)) hottest = i;
+      if ((weights[i] ?? 0) / (copies[i] ?? 1) > (weights[hottest] ?? 0) / (copies[hottest] ?? 1))
+        hottest = i;
     copies[hottest] = (copies[hottest] ?? 1) + 1;
   }
   const slots: number[] = [];

@@ -40,10 +40,14 @@ export interface MoePlan {
   readonly dedicatedSharedReplicas: number;
   /** Expert slots per rank (routed + redundant + dedicated shared, divided over EP). */
   readonly slotsPerRank: number;
+  /** Dispatch/combine over the scale-up fabric where possible (`auto`) or all over the NICs. */
+  readonly transport: "auto" | "scale-out";
 }
 
 export interface InstancePlan {
   readonly role: InstanceRole;
+  /** Where the group is written (`deployment.<role>` in the scenario file), for messages. */
+  readonly location?: { readonly line: number; readonly column: number };
   readonly instances: number;
   readonly chipsPerInstance: number;
   /** Ranks (devices) per chip: dies on CloudMatrix384's 910C, 1 for GPUs. */
@@ -176,6 +180,7 @@ export function planInstanceGroup(
       redundantExperts: group.moe.redundantExperts,
       dedicatedSharedReplicas: dedicated,
       slotsPerRank: slots / ep,
+      transport: group.moe.transport,
     };
   }
 

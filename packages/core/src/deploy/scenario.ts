@@ -89,7 +89,15 @@ export function parseScenario(
   const plan = (role: InstanceRole) => {
     const group = spec.deployment[role];
     if (group === undefined) return undefined;
-    return planInstanceGroup(role, group, chip, model, infeasible(fileName, locate, ["deployment", role]));
+    const plan = planInstanceGroup(
+      role,
+      group,
+      chip,
+      model,
+      infeasible(fileName, locate, ["deployment", role]),
+    );
+    const location = locate(["deployment", role]);
+    return location !== undefined ? { ...plan, location } : plan;
   };
   const deployment = { prefill: plan("prefill"), decode: plan("decode"), colocated: plan("colocated") };
 

@@ -41,8 +41,9 @@ function item(name: string, group: OperatorGroup, timeS: number, bytes: number):
  * the same few sizes many times).
  * @example stepComm(scenario, plan).dispatch(320, 48, 9, 7392, 1.05).timeS
  */
-export function stepComm(scenario: Scenario, _plan: InstancePlan): StepComm {
+export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   const target = scenario.fabricTarget;
+  const transport = plan.moe?.transport ?? "auto";
   const memo = new Map<string, StepItem>();
   const cached = (key: string, make: () => StepItem): StepItem => {
     const hit = memo.get(key);
@@ -55,12 +56,28 @@ export function stepComm(scenario: Scenario, _plan: InstancePlan): StepComm {
   return {
     dispatch: (ranks, tokensPerRank, topK, bytesPerToken, imbalance) =>
       cached(`d|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
-        const r = moeDispatchTime({ system: target, ranks, tokensPerRank, topK, bytesPerToken, imbalance });
+        const r = moeDispatchTime({
+          system: target,
+          ranks,
+          tokensPerRank,
+          topK,
+          bytesPerToken,
+          imbalance,
+          transport,
+        });
         return item("moe.dispatch", "dispatch", r.timeS, r.hottestRankBytes);
       }),
     combine: (ranks, tokensPerRank, topK, bytesPerToken, imbalance) =>
       cached(`c|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
-        const r = moeCombineTime({ system: target, ranks, tokensPerRank, topK, bytesPerToken, imbalance });
+        const r = moeCombineTime({
+          system: target,
+          ranks,
+          tokensPerRank,
+          topK,
+          bytesPerToken,
+          imbalance,
+          transport,
+        });
         return item("moe.combine_transfer", "combine", r.timeS, r.hottestRankBytes);
       }),
     collective: (group, name, op, bytes, ranks) =>

@@ -86,7 +86,12 @@ export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPer
     throw new SupernodeError(
       "infeasible",
       `the ${plan.role} deployment does not fit: each ${rank} needs ${gb(perRank.totalBytes)} (weights ${gb(perRank.weightsBytes)}, KV cache ${gb(perRank.kvCacheBytes)}, communication buffers ${gb(perRank.communicationBuffersBytes)}, activations ${gb(perRank.activationsBytes)}), has ${gb(perRank.capacityBytes)} of HBM: ${gb(-perRank.freeBytes)} short. Lower the batch or KV length, or spread the experts over more ranks`,
-      { file: scenario.fileName, fieldPath: ["deployment", plan.role] },
+      {
+        file: scenario.fileName,
+        line: plan.location?.line,
+        column: plan.location?.column,
+        fieldPath: ["deployment", plan.role],
+      },
     );
   }
   const r = plan.ranksPerChip;

@@ -11,7 +11,6 @@ import { dispatchBytesPerToken } from "../deploy/memory.ts";
 import type { InstancePlan } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import { stepOverheads } from "../deploy/step-overheads.ts";
-import type { OperatorGroup } from "../deploy/stream-profiles.ts";
 import { DTYPE_BYTES } from "../hardware/types.ts";
 import { type LayerKind, layerKinds, mtpLayerKind } from "../model/layer-kinds.ts";
 import { layerOperators, modelHeadOperators, mtpOperators } from "../model/layer-operators.ts";

@@ -62,6 +62,11 @@ export const moeParallelSchema = z.strictObject({
   redundantExperts: nonNegativeInt.default(0),
   /** Copies of the shared expert(s), each on its own slot; default: one per rank (fused with the routed experts). */
   sharedExpertReplicas: positiveInt.optional(),
+  /**
+   * How dispatch/combine travel: `auto` (scale-up fabric inside a system, scale-out across) or
+   * `scale-out` (every copy over the NICs, as DeepEP's low-latency kernels did before NVLink support).
+   */
+  transport: z.enum(["auto", "scale-out"]).default("auto"),
 });
 
 export const denseFfnParallelSchema = z.strictObject({
@@ -118,7 +123,7 @@ export const instanceGroupSchema = z
     /** Ranks (devices: dies on CloudMatrix384, GPUs elsewhere) per instance. */
     ranksPerInstance: positiveInt.optional(),
     attention: attentionParallelSchema.default({ tp: 1, sequenceParallel: false }),
-    moe: moeParallelSchema.default({ tp: 1, redundantExperts: 0 }),
+    moe: moeParallelSchema.default({ tp: 1, redundantExperts: 0, transport: "auto" }),
     denseFfn: denseFfnParallelSchema.default({ tp: 1 }),
     expertImbalance: expertImbalanceSchema.default("balanced"),
     microbatchOverlap: microbatchOverlapSchema.default(false),
