@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { endToEndCaseSpecs, endToEndReferenceCases, referenceScenarioNames } from "./validate-end-to-end.ts";
+
+describe("end-to-end reference cases", () => {
+  it("cover the calibration records of the issue, each with a source", () => {
+    const ids = endToEndCaseSpecs().map((c) => c.id);
+    expect(ids).toEqual([
+      "cm384-106",
+      "cm384-107",
+      "cm384-088",
+      "cm384-094",
+      "sgl-h100-decode-2k",
+      "sgl-h100-prefill-1k",
+      "sgl-h100-prefill-2k",
+      "sgl-h100-prefill-4k",
+      "cm384-103",
+      "cm384-104",
+    ]);
+    for (const c of endToEndCaseSpecs()) {
+      expect(c.source).toMatch(/arxiv\.org|lmsys\.org/);
+      expect(referenceScenarioNames()).toContain(c.scenario);
+    }
+  });
+
+  it("every case runs and gives a finite, positive prediction", () => {
+    const cases = endToEndReferenceCases();
+    expect(cases).toHaveLength(10);
+    for (const c of cases) {
+      expect(Number.isFinite(c.predicted), c.id).toBe(true);
+      expect(c.predicted, c.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("the CloudMatrix384 decode headline cases are within ±10 % (regression guard, not a fit)", () => {
+    const byId = new Map(endToEndReferenceCases().map((c) => [c.id, c]));
+    for (const id of ["cm384-106", "cm384-107"]) {
+      const c = byId.get(id);
+      expect(c).toBeDefined();
+      if (c === undefined) continue;
+      expect(Math.abs(c.predicted - c.published) / c.published, id).toBeLessThan(0.1);
+    }
+    // Perfect balance is never slower than the default routing.
+    const balanced = byId.get("cm384-094")?.predicted ?? 0;
+    const routed = byId.get("cm384-088")?.predicted ?? Number.POSITIVE_INFINITY;
+    expect(balanced).toBeGreaterThanOrEqual(routed);
+  });
+});
