@@ -3,5 +3,6 @@
 
 export * from "../../../core/src/deploy/scenario.ts";
 export * from "../../../core/src/perf/step-estimate.ts";
+export * from "../../../core/src/serving/simulation-result.ts";
 export * from "../../../core/src/topology/build-topology.ts";
 export * from "../../../core/src/topology/graph.ts";

@@ -1,0 +1,79 @@
+import type { ChartOption } from "../components/chart.tsx";
+import type { Histogram, SimulationView } from "../worker/jobs/simulation-view.ts";
+
+/** A latency histogram in ms, with the SLO limit (if any) as a vertical line. */
+export function latencyHistogram(h: Histogram, name: string, limitS: number | null): ChartOption {
+  const centres = h.counts.map((_, i) => (((h.edgesS[i] ?? 0) + (h.edgesS[i + 1] ?? 0)) / 2) * 1e3);
+  const maxMs = (h.edgesS[h.edgesS.length - 1] ?? 1) * 1e3;
+  return {
+    tooltip: { trigger: "axis", valueFormatter: (v: number) => `${v} requests` },
+    grid: { left: 50, right: 16, top: 28, bottom: 40 },
+    xAxis: {
+      type: "value",
+      name: `${name} (ms)`,
+      nameLocation: "middle",
+      nameGap: 26,
+      min: 0,
+      max: Math.max(maxMs, limitS === null ? 0 : limitS * 1e3 * 1.05),
+    },
+    yAxis: { type: "value", name: "requests" },
+    series: [
+      {
+        name,
+        type: "bar",
+        barWidth: "90%",
+        data: centres.map((c, i) => [Number(c.toPrecision(4)), h.counts[i] ?? 0]),
+        ...(limitS === null
+          ? {}
+          : {
+              markLine: {
+                symbol: "none",
+                label: { formatter: `SLO ${(limitS * 1e3).toFixed(0)} ms` },
+                lineStyle: { color: "#b3261e", type: "dashed" },
+                data: [{ xAxis: limitS * 1e3 }],
+              },
+            }),
+      },
+    ],
+  };
+}
+
+/** Output tokens/s and queue lengths over simulated time. */
+export function timeSeriesChart(v: SimulationView): ChartOption {
+  const t = v.series.timeS.map((x) => Number(x.toFixed(3)));
+  const pairs = (ys: readonly number[]) => t.map((x, i) => [x, Number((ys[i] ?? 0).toPrecision(5))]);
+  return {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    grid: { left: 64, right: 56, top: 34, bottom: 40 },
+    xAxis: { type: "value", name: "simulated time (s)", nameLocation: "middle", nameGap: 26, min: 0 },
+    yAxis: [
+      { type: "value", name: "tokens/s", position: "left" },
+      { type: "value", name: "requests", position: "right", splitLine: { show: false } },
+    ],
+    series: [
+      {
+        name: "output tokens/s",
+        type: "line",
+        showSymbol: false,
+        data: pairs(v.series.outputTokensPerS),
+        areaStyle: { opacity: 0.12 },
+      },
+      {
+        name: "waiting for prefill",
+        type: "line",
+        yAxisIndex: 1,
+        showSymbol: false,
+        data: pairs(v.series.waitingPrefill),
+      },
+      {
+        name: "waiting for decode",
+        type: "line",
+        yAxisIndex: 1,
+        showSymbol: false,
+        data: pairs(v.series.waitingDecode),
+      },
+      { name: "running", type: "line", yAxisIndex: 1, showSymbol: false, data: pairs(v.series.running) },
+    ],
+  };
+}
