@@ -146,14 +146,18 @@ function addSystem(
         const l1: number[] = [];
         for (let pl = 0; pl < planes; pl++) l1.push(b.addNode("switch", `${p}ub-l1 n${n}.p${pl}`, 1));
         for (const r of rankIds[n] ?? [])
-          l1.forEach((sw, pl) => b.addDuplex(r, sw, rankBw / planes, hop, "scale-up-access", pl));
+          l1.forEach((sw, pl) => {
+            b.addDuplex(r, sw, rankBw / planes, hop, "scale-up-access", pl);
+          });
         for (let pl = 0; pl < planes; pl++)
           for (const sw2 of l2[pl] ?? [])
             b.addDuplex(l1[pl] ?? 0, sw2, upPerL2 * f.linkBandwidthBytesPerS.value, hop, "scale-up-core", pl);
         const cpuBw = f.cpuBandwidthBytesPerS?.value;
         for (let c = 0; c < (cpuChip?.count ?? 0) && cpuBw !== undefined; c++) {
           const cpu = b.addNode("cpu", `${p}n${n}.cpu${c}`);
-          l1.forEach((sw, pl) => b.addDuplex(cpu, sw, cpuBw / planes, hop, "cpu", pl));
+          l1.forEach((sw, pl) => {
+            b.addDuplex(cpu, sw, cpuBw / planes, hop, "cpu", pl);
+          });
           if (c === 0) addVpc(b, system, cpu, vpcSwitch, `${p}n${n}`);
         }
       }
@@ -166,7 +170,9 @@ function addSystem(
       for (let n = 0; n < nodes; n++) {
         const here = rankIds[n] ?? [];
         for (const r of here)
-          switches.forEach((sw, j) => b.addDuplex(r, sw, rankBw / k, hop, "scale-up-access", j));
+          switches.forEach((sw, j) => {
+            b.addDuplex(r, sw, rankBw / k, hop, "scale-up-access", j);
+          });
         const cpus = cpuChip?.count ?? 0;
         const grace = cpuChip !== undefined && /grace/i.test(`${cpuChip.chip.id} ${cpuChip.chip.name}`);
         for (let c = 0; c < cpus; c++) {
@@ -228,11 +234,16 @@ function addScaleOut(
     attached[rail * leavesPerRail + j] = (attached[rail * leavesPerRail + j] ?? 0) + 1;
   }
   if (rails * leavesPerRail <= 1) return;
+  // Each leaf has enough uplinks of the fabric's link rate for its attached bandwidth / oversubscription,
+  // one to each spine (at most the ports left on the leaf).
+  const linkBw = fabric.linkBandwidthBytesPerS.value;
+  const most = Math.max(...attached);
+  const spineCount = Math.max(1, Math.min(up, Math.ceil((most * accessBw) / o / linkBw)));
   const spines: number[] = [];
-  for (let k = 0; k < up; k++) spines.push(b.addNode("switch", `spine ${k}`, 2));
+  for (let k = 0; k < spineCount; k++) spines.push(b.addNode("switch", `spine ${k}`, 2));
   for (let r = 0; r < rails; r++)
     for (let j = 0; j < leavesPerRail; j++) {
-      const upBw = ((attached[r * leavesPerRail + j] ?? 0) * accessBw) / o / up;
+      const upBw = ((attached[r * leavesPerRail + j] ?? 0) * accessBw) / o / spineCount;
       for (const sp of spines) b.addDuplex(leaves[r]?.[j] ?? 0, sp, upBw, hop, "scale-out-core");
     }
 }

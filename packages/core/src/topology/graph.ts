@@ -78,7 +78,10 @@ export class TopologyBuilder {
     return this.kinds.length - 1;
   }
 
-  /** Adds both directions of a link; returns the id of the a→b link (b→a is id + 1). */
+  /**
+   * Adds both directions of a link; returns the id of the a→b link (b→a is id + 1). `latencyS` is
+   * the latency of the switch a direction enters, so it is charged only on directions that end at a switch.
+   */
   addDuplex(a: number, b: number, bytesPerS: number, latencyS: number, tier: LinkTier, plane = -1): number {
     const id = this.from.length;
     const t = LINK_TIERS.indexOf(tier);
@@ -89,7 +92,7 @@ export class TopologyBuilder {
       this.from.push(x);
       this.to.push(y);
       this.capacity.push(bytesPerS);
-      this.latency.push(latencyS);
+      this.latency.push(this.kinds[y] === "switch" ? latencyS : 0);
       this.tier.push(t);
       this.plane.push(plane);
     }

@@ -1,8 +1,11 @@
 /**
  * Routing over a topology: up-down paths through the switch hierarchy, sprayed over the parallel
  * planes an endpoint is attached to (each plane gets a share of the flow proportional to the
- * endpoint's link capacity into it, as UB and NVLink spray packets), and one ECMP choice (a hash
- * of source, destination and plane) among the uplinks of a switch.
+ * endpoint's link capacity into it, as UB and NVLink spray packets), and one uplink of a switch
+ * chosen by destination (D-mod-k: the destination's port index on its access switch modulo the
+ * number of uplinks, as InfiniBand's
+ * fat-tree routing does; how UB picks an L2 switch is not published). D-mod-k keeps uniform
+ * traffic (all-to-all, rings) free of uplink collisions, so a non-blocking fabric stays non-blocking.
  */
 import { LINK_TIERS, type Topology } from "./graph.ts";
 
@@ -27,6 +30,11 @@ export class PathSet {
 
   clear(): void {
     this.count = 0;
+  }
+
+  /** Makes room for at least `n` sub-flows. */
+  reserve(n: number): void {
+    while (this.hops.length < n) this.grow();
   }
 
   push(owner: number, weight: number, a: number, b = -1, c = -1, d = -1): void {
@@ -59,28 +67,54 @@ export class PathSet {
   }
 }
 
-function mix(a: number, b: number, c: number): number {
-  let h =
-    Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^
-    Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^
-    Math.imul(c + 1, 0x27d4eb2f);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h >>> 0;
-}
-
 /** Precomputed lookups for routing on one topology. */
 export class Router {
-  private readonly pair = new Map<number, number>();
+  private readonly pairA: Int32Array;
+  private readonly pairB: Int32Array;
+  private readonly pairLink: Int32Array;
+  private readonly pairMask: number;
+  /** Access switch of each endpoint per scale-up plane ([node * planes + plane]), and on the scale-out fabric. */
+  private readonly accessUp: Int32Array;
+  private readonly accessOut: Int32Array;
+  private readonly planes: number;
   /** Uplinks (to a higher-level switch) per node, CSR. */
   private readonly upOffset: Int32Array;
   private readonly upLinks: Int32Array;
+  /** Port index of each endpoint on its scale-up / scale-out access switch: the D-mod-k key. */
+  private readonly portUp: Int32Array;
+  private readonly portOut: Int32Array;
 
   constructor(private readonly topo: Topology) {
     const n = topo.nodeCount;
-    for (let l = 0; l < topo.linkCount; l++)
-      this.pair.set((topo.linkFrom[l] ?? 0) * n + (topo.linkTo[l] ?? 0), l);
+    let size = 1;
+    while (size < topo.linkCount * 2) size *= 2;
+    this.pairMask = size - 1;
+    this.pairA = new Int32Array(size).fill(-1);
+    this.pairB = new Int32Array(size);
+    this.pairLink = new Int32Array(size);
+    for (let l = 0; l < topo.linkCount; l++) {
+      const a = topo.linkFrom[l] ?? 0;
+      const b = topo.linkTo[l] ?? 0;
+      let h = pairHash(a, b) & this.pairMask;
+      while ((this.pairA[h] ?? -1) >= 0) h = (h + 1) & this.pairMask;
+      this.pairA[h] = a;
+      this.pairB[h] = b;
+      this.pairLink[h] = l;
+    }
+    this.planes = Math.max(1, topo.scaleUpPlanes);
+    this.accessUp = new Int32Array(n * this.planes).fill(-1);
+    this.accessOut = new Int32Array(n).fill(-1);
+    for (let l = 0; l < topo.linkCount; l++) {
+      const from = topo.linkFrom[l] ?? 0;
+      const to = topo.linkTo[l] ?? 0;
+      if ((topo.nodeLevel[from] ?? 0) !== 0 || (topo.nodeLevel[to] ?? 0) === 0) continue;
+      const tier = topo.linkTier[l] ?? -1;
+      if (tier === T_SO_ACCESS) this.accessOut[from] = to;
+      else if (tier === T_SU_ACCESS || tier === T_CPU) {
+        const plane = Math.max(0, topo.linkPlane[l] ?? 0) % this.planes;
+        this.accessUp[from * this.planes + plane] = to;
+      }
+    }
     const ups: number[][] = Array.from({ length: n }, () => []);
     for (let l = 0; l < topo.linkCount; l++) {
       const f = topo.linkFrom[l] ?? 0;
@@ -91,19 +125,47 @@ export class Router {
     this.upOffset = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) this.upOffset[i + 1] = (this.upOffset[i] ?? 0) + (ups[i]?.length ?? 0);
     this.upLinks = Int32Array.from(ups.flat());
+    this.portUp = new Int32Array(n);
+    this.portOut = new Int32Array(n);
+    for (let sw = 0; sw < n; sw++) {
+      if ((topo.nodeLevel[sw] ?? 0) !== 1) continue;
+      let up = 0;
+      let out = 0;
+      for (let k = topo.outOffset[sw] ?? 0; k < (topo.outOffset[sw + 1] ?? 0); k++) {
+        const l = topo.outLinks[k] ?? 0;
+        const to = topo.linkTo[l] ?? 0;
+        if ((topo.nodeLevel[to] ?? 0) !== 0) continue;
+        if (topo.linkTier[l] === T_SO_ACCESS) this.portOut[to] = out++;
+        else this.portUp[to] = up++;
+      }
+    }
   }
 
   /** The direct link from node a to node b, or -1. */
   link(a: number, b: number): number {
-    return this.pair.get(a * this.topo.nodeCount + b) ?? -1;
+    let h = pairHash(a, b) & this.pairMask;
+    for (;;) {
+      const x = this.pairA[h] ?? -1;
+      if (x < 0) return -1;
+      if (x === a && this.pairB[h] === b) return this.pairLink[h] ?? -1;
+      h = (h + 1) & this.pairMask;
+    }
   }
 
   /**
-   * Appends the sub-flow paths from node `src` to node `dst` (weights sum to 1) to `out`.
+   * Appends the sub-flow paths from node `src` to node `dst` (weights sum to 1) to `out`. With
+   * `onlyPlane` ≥ 0, only that plane's sub-flow is appended (weights then sum to 1 / planes).
    * Returns false when no path exists on that network.
    * @example router.routeInto(topo.rankNode[0], topo.rankNode[40], "scale-up", 0, paths)
    */
-  routeInto(src: number, dst: number, network: RouteNetwork, owner: number, out: PathSet): boolean {
+  routeInto(
+    src: number,
+    dst: number,
+    network: RouteNetwork,
+    owner: number,
+    out: PathSet,
+    onlyPlane = -1,
+  ): boolean {
     const t = this.topo;
     const direct = this.link(src, dst);
     if (direct >= 0) {
@@ -113,22 +175,25 @@ export class Router {
         return true;
       }
     }
-    const first = network === "scale-up" ? [T_SU_ACCESS, T_CPU] : [T_SO_ACCESS];
+    const su = network === "scale-up";
     let total = 0;
     const start = t.outOffset[src] ?? 0;
     const end = t.outOffset[src + 1] ?? 0;
     for (let k = start; k < end; k++) {
       const l = t.outLinks[k] ?? 0;
-      if (first.includes(t.linkTier[l] ?? -1) && (t.nodeLevel[t.linkTo[l] ?? 0] ?? 0) > 0)
+      if (isFirstHop(t.linkTier[l] ?? -1, su) && (t.nodeLevel[t.linkTo[l] ?? 0] ?? 0) > 0)
         total += t.linkCapacity[l] ?? 0;
     }
     if (total === 0) return false;
     const before = out.count;
+    const key = (su ? this.portUp[dst] : this.portOut[dst]) ?? 0;
     for (let k = start; k < end; k++) {
       const u = t.outLinks[k] ?? 0;
-      if (!first.includes(t.linkTier[u] ?? -1)) continue;
+      if (!isFirstHop(t.linkTier[u] ?? -1, su)) continue;
       const s1 = t.linkTo[u] ?? 0;
       if ((t.nodeLevel[s1] ?? 0) === 0) continue;
+      const uPlane = t.linkPlane[u] ?? -1;
+      if (onlyPlane >= 0 && uPlane >= 0 && uPlane !== onlyPlane) continue;
       const w = (t.linkCapacity[u] ?? 0) / total;
       const down = this.link(s1, dst);
       if (down >= 0) {
@@ -136,17 +201,14 @@ export class Router {
         continue;
       }
       const plane = t.linkPlane[u] ?? -1;
-      const t1 = this.accessSwitch(dst, network, plane);
+      const t1 = this.accessSwitch(dst, su, plane);
       if (t1 < 0) continue;
       const lastHop = this.link(t1, dst);
       const u0 = this.upOffset[s1] ?? 0;
       const nUp = (this.upOffset[s1 + 1] ?? 0) - u0;
-      if (nUp === 0) continue;
-      const h = mix(src, dst, plane);
       for (let j = 0; j < nUp; j++) {
-        const u2 = this.upLinks[u0 + ((h + j) % nUp)] ?? 0;
-        const s2 = t.linkTo[u2] ?? 0;
-        const across = this.link(s2, t1);
+        const u2 = this.upLinks[u0 + ((key + j) % nUp)] ?? 0;
+        const across = this.link(t.linkTo[u2] ?? 0, t1);
         if (across >= 0) {
           out.push(owner, w, u, u2, across, lastHop);
           break;
@@ -156,16 +218,22 @@ export class Router {
     return out.count > before;
   }
 
-  /** The switch through which `dst` is reached on `network` in `plane` (any plane if -1). */
-  private accessSwitch(dst: number, network: RouteNetwork, plane: number): number {
-    const t = this.topo;
-    const tiers = network === "scale-up" ? [T_SU_ACCESS, T_CPU] : [T_SO_ACCESS];
-    for (let k = t.outOffset[dst] ?? 0; k < (t.outOffset[dst + 1] ?? 0); k++) {
-      const l = t.outLinks[k] ?? 0;
-      const to = t.linkTo[l] ?? 0;
-      if ((t.nodeLevel[to] ?? 0) === 0 || !tiers.includes(t.linkTier[l] ?? -1)) continue;
-      if (plane < 0 || (t.linkPlane[l] ?? -1) === plane) return to;
+  /** The switch through which `dst` is reached on the network in `plane` (any plane if -1). */
+  private accessSwitch(dst: number, su: boolean, plane: number): number {
+    if (!su) return this.accessOut[dst] ?? -1;
+    if (plane >= 0) return this.accessUp[dst * this.planes + (plane % this.planes)] ?? -1;
+    for (let p = 0; p < this.planes; p++) {
+      const sw = this.accessUp[dst * this.planes + p] ?? -1;
+      if (sw >= 0) return sw;
     }
     return -1;
   }
+}
+
+function pairHash(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+}
+
+function isFirstHop(tier: number, scaleUp: boolean): boolean {
+  return scaleUp ? tier === T_SU_ACCESS || tier === T_CPU : tier === T_SO_ACCESS;
 }

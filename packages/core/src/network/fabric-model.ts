@@ -1,0 +1,167 @@
+/**
+ * The per-tier view of a system or cluster that the analytical engine needs: per-rank achievable
+ * bandwidth of each tier (line rate × achievable fraction), one-way latency by distance class,
+ * group sizes and the default library. Derived from the same specification and parameters as the
+ * topology graph (which is built lazily, only for the flow engine). Memoised per target.
+ */
+import type { System } from "../hardware/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import {
+  buildTopology,
+  defaultScaleOutFabric,
+  type FabricTarget,
+  isCluster,
+  ranksPerPackage,
+  ranksPerSystem,
+  scaleUpBytesPerSPerRank,
+  scaleUpHopLatencyS,
+} from "../topology/build-topology.ts";
+import {
+  builtinFabricParams,
+  type FabricParams,
+  type LibraryId,
+  type TechnologyParams,
+  technologyFor,
+} from "../topology/fabric-params.ts";
+import type { LinkTier, Topology } from "../topology/graph.ts";
+import { Router } from "../topology/routing.ts";
+
+/** Distance between two ranks: same package, same server, same system, other system. */
+export type DistanceClass = 0 | 1 | 2 | 3;
+
+export interface FabricModel {
+  readonly target: FabricTarget;
+  readonly system: System;
+  readonly params: FabricParams;
+  readonly scaleUpTech: TechnologyParams;
+  readonly scaleOutTech: TechnologyParams;
+  readonly totalRanks: number;
+  readonly ranksPerPackage: number;
+  readonly ranksPerServer: number;
+  readonly ranksPerSystem: number;
+  /** Achievable bytes/s per rank per direction, by tier (Infinity when the tier has no limit). */
+  readonly d2dBytesPerS: number;
+  readonly accessBytesPerS: number;
+  readonly coreBytesPerS: number;
+  readonly scaleOutBytesPerS: number;
+  readonly scaleOutCoreBytesPerS: number;
+  /** One-way small-message latency by distance class over the scale-up fabric (class 3: scale-out). */
+  readonly latencyS: readonly [number, number, number, number];
+  /** One-way latency when every transfer goes over the NICs. */
+  readonly scaleOutLatencyS: number;
+  readonly inSwitchReduction: boolean;
+  readonly defaultLibrary: LibraryId;
+  readonly defaultMoeLibrary: LibraryId;
+  /** The graph and its router, built on first use. */
+  topology(): Topology;
+  router(): Router;
+}
+
+const cache = new WeakMap<object, FabricModel>();
+
+function requireTech(params: FabricParams, label: string, what: string): TechnologyParams {
+  const tech = technologyFor(params, label);
+  if (tech === undefined)
+    throw new SupernodeError(
+      "unsupported",
+      `no fabric protocol parameters match the ${what} technology "${label}" (known: UB, NVLink, InfiniBand, RoCE; see data/fabric/protocols.yaml)`,
+    );
+  return tech;
+}
+
+/**
+ * The fabric model of a system or cluster (memoised per object).
+ * @example const f = fabricModel(cm384); f.accessBytesPerS // 196e9 × 0.699
+ */
+export function fabricModel(target: FabricTarget, params: FabricParams = builtinFabricParams()): FabricModel {
+  const hit = cache.get(target);
+  if (hit !== undefined && hit.params === params) return hit;
+  const system = isCluster(target) ? target.system : target;
+  const fabric = isCluster(target) ? target.fabric : defaultScaleOutFabric(system);
+  const su = requireTech(params, system.scaleUp.technology, "scale-up");
+  const so = requireTech(
+    params,
+    isCluster(target) ? target.fabric.technology : system.scaleOut.technology,
+    "scale-out",
+  );
+  const rpp = ranksPerPackage(system);
+  const rps = system.node.accelerator.count * rpp;
+  const rpSys = ranksPerSystem(system);
+  const systems = isCluster(target) ? target.systems : 1;
+  const fu = su.writeFraction.value;
+  const fo = so.writeFraction.value;
+  const access = scaleUpBytesPerSPerRank(system);
+  const d2d =
+    rpp > 1 ? system.node.accelerator.chip.dieToDie?.bandwidthBytesPerSPerDirection.value : undefined;
+  const f = system.scaleUp;
+  const core =
+    f.kind === "two-tier-clos" && system.nodes.value > 1
+      ? (f.planes.value * f.l1UplinksPerSwitch.value * f.linkBandwidthBytesPerS.value) / rps
+      : Number.POSITIVE_INFINITY;
+  const nic = Math.min(
+    system.scaleOut.bandwidthBytesPerSPerChip.value / rpp,
+    fabric.linkBandwidthBytesPerS.value,
+  );
+  const hop = scaleUpHopLatencyS(system, params);
+  const end = su.writeEndpointLatencyS.value;
+  const soHop = fabric.hopLatencyS.value > 0 ? fabric.hopLatencyS.value : so.hopLatencyS.value;
+  const soLat = so.writeEndpointLatencyS.value + 3 * soHop;
+  const interServerHops = f.kind === "two-tier-clos" ? 3 : 1;
+  let topo: Topology | undefined;
+  let router: Router | undefined;
+  const model: FabricModel = {
+    target,
+    system,
+    params,
+    scaleUpTech: su,
+    scaleOutTech: so,
+    totalRanks: rpSys * systems,
+    ranksPerPackage: rpp,
+    ranksPerServer: rps,
+    ranksPerSystem: rpSys,
+    d2dBytesPerS: d2d !== undefined ? d2d * fu : access * fu,
+    accessBytesPerS: access * fu,
+    coreBytesPerS: core * fu,
+    scaleOutBytesPerS: nic * fo,
+    scaleOutCoreBytesPerS: (nic * fo) / Math.max(1, fabric.oversubscription),
+    latencyS: [d2d !== undefined ? end : end + hop, end + hop, end + interServerHops * hop, soLat],
+    scaleOutLatencyS: soLat,
+    inSwitchReduction: f.kind === "single-tier-switch" && f.inSwitchReduction,
+    defaultLibrary: su.id === "ub" ? "hccl" : "nccl",
+    defaultMoeLibrary: su.id === "ub" ? "cann-ep" : "deepep",
+    topology() {
+      topo ??= buildTopology(target, params);
+      return topo;
+    },
+    router() {
+      router ??= new Router(model.topology());
+      return router;
+    },
+  };
+  cache.set(target, model);
+  return model;
+}
+
+/** Peers of rank 0 in each distance class, for a packed communicator of n ranks. */
+export function peersByClass(model: FabricModel, n: number): [number, number, number, number] {
+  const a = Math.min(n, model.ranksPerPackage);
+  const b = Math.min(n, model.ranksPerServer);
+  const c = Math.min(n, model.ranksPerSystem);
+  return [a - 1, b - a, c - b, n - c];
+}
+
+/** Distance class between two ranks. */
+export function distanceClass(model: FabricModel, i: number, j: number): DistanceClass {
+  if (Math.floor(i / model.ranksPerPackage) === Math.floor(j / model.ranksPerPackage)) return 0;
+  if (Math.floor(i / model.ranksPerServer) === Math.floor(j / model.ranksPerServer)) return 1;
+  if (Math.floor(i / model.ranksPerSystem) === Math.floor(j / model.ranksPerSystem)) return 2;
+  return 3;
+}
+
+/** The tiers a transfer of a distance class crosses (per rank), for reports. */
+export function tiersOfClass(k: DistanceClass, scaleOut: boolean): readonly LinkTier[] {
+  if (scaleOut || k === 3) return ["scale-out-access", "scale-out-core"];
+  if (k === 0) return ["die-to-die"];
+  if (k === 1) return ["scale-up-access"];
+  return ["scale-up-access", "scale-up-core"];
+}

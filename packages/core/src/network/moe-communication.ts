@@ -1,0 +1,151 @@
+/**
+ * MoE dispatch and combine (expert parallelism): each rank sends tokensPerRank × topK token copies,
+ * each to the rank that hosts the chosen expert, and gets them back after the expert MLP. Costed
+ * analytically from the mechanism: bytes per tier over achievable bandwidth, the hottest rank's
+ * extra load (expert-load imbalance), the one-way latency, the library's fixed cost and, for
+ * kernels with few transfers in flight, Little's law (rate = in flight × message / round time).
+ */
+
+import { SupernodeError } from "../spec/errors.ts";
+import type { FabricTarget } from "../topology/build-topology.ts";
+import type { LibraryId } from "../topology/fabric-params.ts";
+import type { LinkTier } from "../topology/graph.ts";
+import type { LinkLoad, Transport } from "./collective-types.ts";
+import { fabricModel, peersByClass } from "./fabric-model.ts";
+import { addClassBytes, emptyLoads, loadsTime } from "./tier-loads.ts";
+
+export interface MoeCommRequest {
+  /** A system (ranks inside its scale-up domain) or a cluster (ranks may span systems). */
+  readonly system: FabricTarget;
+  /** Expert-parallel ranks (dies on CloudMatrix384, GPUs elsewhere), packed from rank 0. */
+  readonly ranks: number;
+  readonly tokensPerRank: number;
+  readonly topK: number;
+  /** Bytes of one token copy on the wire (e.g. 7,680 for INT8 + scales, 14,336 for BF16 hidden 7,168). */
+  readonly bytesPerToken: number;
+  /** Token copies the hottest rank handles ÷ the mean (≥ 1; 1 = perfectly balanced experts). */
+  readonly imbalance?: number;
+  /** Only "packed" (consecutive ranks) for now. */
+  readonly placement?: "packed";
+  /** Absent: cann-ep on UB, deepep elsewhere. */
+  readonly library?: LibraryId;
+  /** "scale-out": every copy goes over the NICs (DeepEP low-latency kernels before NVLink support). */
+  readonly transport?: Transport;
+}
+
+export interface MoeCommResult {
+  readonly timeS: number;
+  readonly fixedS: number;
+  readonly latencyS: number;
+  readonly transferS: number;
+  readonly bottleneck: LinkTier | "latency" | "rank-injection";
+  /** Bytes an average rank sends to other ranks. */
+  readonly bytesPerRank: number;
+  /** Bytes the hottest rank receives (dispatch) or sends (combine). */
+  readonly hottestRankBytes: number;
+  /** All token copies of a rank (local included) ÷ time: the "bandwidth per rank" papers report. */
+  readonly bandwidthPerRankBytesPerS: number;
+  /** Injection rate bound from transfers in flight, when the library has one. */
+  readonly rateCapBytesPerS?: number;
+  readonly library: LibraryId;
+  readonly loadedLinks: readonly LinkLoad[];
+}
+
+type Direction = "dispatch" | "combine";
+
+function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
+  const model = fabricModel(req.system);
+  const n = req.ranks;
+  if (!Number.isInteger(n) || n < 1 || n > model.totalRanks)
+    throw new SupernodeError(
+      "invalid-value",
+      `ranks must be a whole number from 1 to ${model.totalRanks} (got ${n})`,
+      {
+        fieldPath: ["ranks"],
+      },
+    );
+  for (const key of ["tokensPerRank", "topK", "bytesPerToken"] as const)
+    if (!Number.isFinite(req[key]) || req[key] < 0)
+      throw new SupernodeError("invalid-value", `${key} must be a non-negative number (got ${req[key]})`, {
+        fieldPath: [key],
+      });
+  const imbalance = req.imbalance ?? 1;
+  if (!(imbalance >= 1))
+    throw new SupernodeError(
+      "invalid-value",
+      `imbalance is hottest ÷ mean load and must be ≥ 1 (got ${imbalance})`,
+      {
+        fieldPath: ["imbalance"],
+      },
+    );
+  const library = req.library ?? model.defaultMoeLibrary;
+  const lib = model.params.libraries[library];
+  const scaleOut = req.transport === "scale-out";
+  const copies = req.tokensPerRank * req.topK;
+  const all = copies * req.bytesPerToken;
+  const c = peersByClass(model, n);
+  const loads = emptyLoads();
+  let latencySum = 0;
+  let top = 0;
+  for (let k = 0; k < 4; k++) {
+    const peers = c[k] ?? 0;
+    if (peers === 0) continue;
+    addClassBytes(model, loads, k, (all * peers) / n, scaleOut);
+    const lat = scaleOut ? model.scaleOutLatencyS : (model.latencyS[k as 0] ?? 0);
+    latencySum += peers * lat;
+    top = Math.max(top, lat);
+  }
+  const remote = (all * (n - 1)) / n;
+  // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate
+  loads.d2d *= imbalance;
+  loads.access *= imbalance;
+  loads.scaleOut *= imbalance;
+  const t = loadsTime(model, loads);
+  let transferS = t.seconds;
+  let bottleneck: MoeCommResult["bottleneck"] = t.bottleneck ?? "latency";
+  let rateCap: number | undefined;
+  const inFlight = lib.outstandingTransfers?.value;
+  if (inFlight !== undefined && n > 1 && req.bytesPerToken > 0) {
+    const meanLatency = latencySum / (n - 1);
+    const linkBw = scaleOut ? model.scaleOutBytesPerS : model.accessBytesPerS;
+    rateCap = (inFlight * req.bytesPerToken) / (meanLatency + req.bytesPerToken / linkBw);
+    const injected = direction === "combine" ? remote * imbalance : remote;
+    if (injected / rateCap > transferS) {
+      transferS = injected / rateCap;
+      bottleneck = "rank-injection";
+    }
+  }
+  const fixedS = n > 1 ? lib.fixedCostS.value : 0;
+  const latencyS = n > 1 ? top : 0;
+  const timeS = fixedS + latencyS + transferS;
+  if (fixedS + latencyS > transferS) bottleneck = "latency";
+  return {
+    timeS,
+    fixedS,
+    latencyS,
+    transferS,
+    bottleneck,
+    bytesPerRank: remote,
+    hottestRankBytes: remote * imbalance,
+    bandwidthPerRankBytesPerS: timeS > 0 ? all / timeS : 0,
+    rateCapBytesPerS: rateCap,
+    library,
+    loadedLinks: t.report,
+  };
+}
+
+/**
+ * MoE dispatch time (tokens to their experts).
+ * @example moeDispatchTime({ system: cm384, ranks: 256, tokensPerRank: 128, topK: 8, bytesPerToken: 7680 }).timeS
+ */
+export function moeDispatchTime(req: MoeCommRequest): MoeCommResult {
+  return moeTime(req, "dispatch");
+}
+
+/**
+ * MoE combine time (expert outputs back to their tokens' ranks).
+ * @example moeCombineTime({ system: cm384, ranks: 256, tokensPerRank: 128, topK: 8, bytesPerToken: 14336 }).timeS
+ */
+export function moeCombineTime(req: MoeCommRequest): MoeCommResult {
+  return moeTime(req, "combine");
+}

@@ -1,0 +1,113 @@
+/**
+ * Checks a collective request against the fabric and fills in its defaults (algorithm, library,
+ * transport), once, for both engines.
+ */
+import { SupernodeError } from "../spec/errors.ts";
+import type { LibraryId } from "../topology/fabric-params.ts";
+import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
+import { type FabricModel, peersByClass } from "./fabric-model.ts";
+
+export interface ResolvedRequest {
+  readonly request: CollectiveRequest;
+  readonly algorithm: Algorithm;
+  readonly library: LibraryId;
+  readonly scaleOut: boolean;
+  readonly fixedS: number;
+  /** Bytes the busiest rank sends. */
+  readonly bytesPerRank: number;
+}
+
+const ALLOWED: Readonly<Record<CollectiveOp, readonly Algorithm[]>> = {
+  "all-reduce": ["ring", "tree", "in-switch", "hierarchical"],
+  "all-gather": ["ring"],
+  "reduce-scatter": ["ring"],
+  broadcast: ["ring"],
+  "all-to-all": ["direct"],
+  "all-to-all-v": ["direct"],
+  "send-recv": ["direct"],
+};
+
+function defaultAlgorithm(model: FabricModel, op: CollectiveOp, n: number): Algorithm {
+  switch (op) {
+    case "all-reduce":
+      return model.inSwitchReduction && n <= model.ranksPerSystem && n > 1 ? "in-switch" : "ring";
+    case "all-gather":
+    case "reduce-scatter":
+    case "broadcast":
+      return "ring";
+    case "all-to-all":
+    case "all-to-all-v":
+    case "send-recv":
+      return "direct";
+  }
+}
+
+function sentBytes(req: CollectiveRequest, algorithm: Algorithm): number {
+  const n = req.ranks;
+  const S = req.bytes;
+  if (n <= 1) return 0;
+  switch (req.op) {
+    case "all-reduce":
+      return algorithm === "in-switch" ? S * (1 + 1 / n) : algorithm === "tree" ? S : (2 * (n - 1) * S) / n;
+    case "all-gather":
+    case "reduce-scatter":
+    case "all-to-all":
+      return ((n - 1) * S) / n;
+    case "broadcast":
+    case "send-recv":
+      return S;
+    case "all-to-all-v": {
+      let most = 0;
+      const m = req.matrix;
+      for (let i = 0; i < n && m !== undefined; i++) {
+        let row = 0;
+        for (let j = 0; j < n; j++) if (j !== i) row += m[i * n + j] ?? 0;
+        most = Math.max(most, row);
+      }
+      return most;
+    }
+  }
+}
+
+/** Validates and defaults a request. Throws a SupernodeError naming the bad field. */
+export function resolveRequest(model: FabricModel, request: CollectiveRequest): ResolvedRequest {
+  const n = request.ranks;
+  if (!Number.isInteger(n) || n < 1 || n > model.totalRanks)
+    throw new SupernodeError(
+      "invalid-value",
+      `ranks must be a whole number from 1 to ${model.totalRanks} on ${model.system.id}${model.totalRanks > model.ranksPerSystem ? " (cluster)" : ""} (got ${n})`,
+      { fieldPath: ["ranks"] },
+    );
+  if (!Number.isFinite(request.bytes) || request.bytes < 0)
+    throw new SupernodeError("invalid-value", `bytes must be a non-negative number (got ${request.bytes})`, {
+      fieldPath: ["bytes"],
+    });
+  if (request.op === "all-to-all-v" && (request.matrix === undefined || request.matrix.length !== n * n))
+    throw new SupernodeError("invalid-value", `all-to-all-v needs a ${n}×${n} byte matrix`, {
+      fieldPath: ["matrix"],
+    });
+  const algorithm = request.algorithm ?? defaultAlgorithm(model, request.op, n);
+  if (!ALLOWED[request.op].includes(algorithm))
+    throw new SupernodeError(
+      "unsupported",
+      `${request.op} supports the algorithms ${ALLOWED[request.op].join(", ")} (got ${algorithm})`,
+      { fieldPath: ["algorithm"] },
+    );
+  if (algorithm === "in-switch" && !(model.inSwitchReduction && n <= model.ranksPerSystem))
+    throw new SupernodeError(
+      "unsupported",
+      `in-switch reduction needs a scale-up fabric whose switches reduce (NVLink SHARP) and ranks inside one system; ${model.system.id} ${model.inSwitchReduction ? `has ${model.ranksPerSystem} ranks per system` : "has none"}`,
+      { fieldPath: ["algorithm"] },
+    );
+  const library = request.library ?? model.defaultLibrary;
+  const lib = model.params.libraries[library];
+  const crosses = peersByClass(model, n)[3] > 0;
+  const scaleOut = request.transport === "scale-out";
+  const fixedS =
+    n <= 1
+      ? 0
+      : (crosses || scaleOut) && lib.scaleOutFixedCostS
+        ? lib.scaleOutFixedCostS.value
+        : lib.fixedCostS.value;
+  return { request, algorithm, library, scaleOut, fixedS, bytesPerRank: sentBytes(request, algorithm) };
+}

@@ -1,0 +1,194 @@
+/**
+ * Collectives as schedules of transfers: a list of phases run one after another; in a phase all
+ * transfers run at once. A phase that repeats identically (the steps of a ring) is stored once with
+ * a repeat count. Endpoints are topology node ids, so in-switch reduction can name the switches.
+ */
+import { SupernodeError } from "../spec/errors.ts";
+import { LINK_TIERS } from "../topology/graph.ts";
+import type { FabricModel } from "./fabric-model.ts";
+import type { ResolvedRequest } from "./resolve-request.ts";
+
+export interface SchedulePhase {
+  readonly src: Int32Array;
+  readonly dst: Int32Array;
+  readonly bytes: Float64Array;
+  /** Times this phase runs back to back. */
+  readonly repeat: number;
+  /** Latency of the phase in one-way latencies of its longest path (pipeline depth). */
+  readonly latencyHops: number;
+}
+
+export interface Schedule {
+  readonly phases: readonly SchedulePhase[];
+}
+
+class PhaseBuilder {
+  src: number[] = [];
+  dst: number[] = [];
+  bytes: number[] = [];
+  add(s: number, d: number, b: number): void {
+    if (b <= 0 || s === d) return;
+    this.src.push(s);
+    this.dst.push(d);
+    this.bytes.push(b);
+  }
+  build(repeat: number, latencyHops = 1): SchedulePhase {
+    return {
+      src: Int32Array.from(this.src),
+      dst: Int32Array.from(this.dst),
+      bytes: Float64Array.from(this.bytes),
+      repeat,
+      latencyHops,
+    };
+  }
+}
+
+/** Ring orders: one per channel. Across servers, one channel per rank of a server, rotated so each channel crosses through a different NIC. */
+function ringOrders(model: FabricModel, ranks: readonly number[], spansSystems: boolean): number[][] {
+  const rps = model.ranksPerServer;
+  if (!spansSystems || ranks.length % rps !== 0) return [ranks.slice()];
+  const orders: number[][] = [];
+  for (let r = 0; r < rps; r++) {
+    const order: number[] = [];
+    // server s is entered at local rank (r - s) and left at (r - s - 1): the next server is entered
+    // on the rail it was left on (rail-aligned crossing, as NCCL arranges with PXN)
+    for (let s = 0; s < ranks.length / rps; s++)
+      for (let i = 0; i < rps; i++) order.push(ranks[s * rps + ((((r - s + i) % rps) + rps) % rps)] ?? 0);
+    orders.push(order);
+  }
+  return orders;
+}
+
+function ringPhase(
+  model: FabricModel,
+  ranks: readonly number[],
+  chunk: number,
+  steps: number,
+  latencyHops = 1,
+): SchedulePhase {
+  const node = model.topology().rankNode;
+  const n = ranks.length;
+  const spans =
+    Math.floor((ranks[0] ?? 0) / model.ranksPerSystem) !==
+    Math.floor((ranks[n - 1] ?? 0) / model.ranksPerSystem);
+  const orders = ringOrders(model, ranks, spans);
+  const p = new PhaseBuilder();
+  for (const order of orders)
+    for (let i = 0; i < n; i++)
+      p.add(node[order[i] ?? 0] ?? 0, node[order[(i + 1) % n] ?? 0] ?? 0, chunk / orders.length);
+  return p.build(steps, latencyHops);
+}
+
+const ACCESS_TIER = LINK_TIERS.indexOf("scale-up-access");
+
+const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+/**
+ * The schedule of a resolved request on a fabric.
+ * @example scheduleOf(model, resolveRequest(model, { op: "all-gather", bytes: 1e9, ranks: 8 })).phases[0].repeat // 7
+ */
+export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Schedule {
+  const { request, algorithm } = resolved;
+  const n = request.ranks;
+  const S = request.bytes;
+  const topo = model.topology();
+  const node = topo.rankNode;
+  const all = range(0, n);
+  if (n <= 1) return { phases: [] };
+  switch (request.op) {
+    case "all-reduce":
+      switch (algorithm) {
+        case "ring":
+          return { phases: [ringPhase(model, all, S / n, 2 * (n - 1))] };
+        case "tree": {
+          const depth = Math.ceil(Math.log2(n));
+          const up = new PhaseBuilder();
+          const down = new PhaseBuilder();
+          for (let pos = 1; pos < n; pos++) {
+            const parent = (pos - 1) >> 1;
+            for (const [child, par] of [
+              [pos, parent],
+              [n - 1 - pos, n - 1 - parent],
+            ] as const) {
+              up.add(node[child] ?? 0, node[par] ?? 0, S / 2);
+              down.add(node[par] ?? 0, node[child] ?? 0, S / 2);
+            }
+          }
+          return { phases: [up.build(1, depth), down.build(1, depth)] };
+        }
+        case "in-switch": {
+          const p = new PhaseBuilder();
+          const router = model.router();
+          for (let r = 0; r < n; r++) {
+            const rank = node[r] ?? 0;
+            let total = 0;
+            const links: number[] = [];
+            for (let k = topo.outOffset[rank] ?? 0; k < (topo.outOffset[rank + 1] ?? 0); k++) {
+              const l = topo.outLinks[k] ?? 0;
+              if (topo.nodeKind[topo.linkTo[l] ?? 0] === "switch" && topo.linkTier[l] === ACCESS_TIER) {
+                links.push(l);
+                total += topo.linkCapacity[l] ?? 0;
+              }
+            }
+            for (const l of links) {
+              const sw = topo.linkTo[l] ?? 0;
+              const w = (topo.linkCapacity[l] ?? 0) / total;
+              if (router.link(sw, rank) < 0)
+                throw new SupernodeError("invalid-value", "switch link without its reverse");
+              // reduce-scatter contribution (S) and all-gather shard (S/n) out; reduced shard and gathered result in
+              p.add(rank, sw, S * (1 + 1 / n) * w);
+              p.add(sw, rank, S * (1 + 1 / n) * w);
+            }
+          }
+          return { phases: [p.build(1)] };
+        }
+        case "hierarchical": {
+          const g = n > model.ranksPerSystem ? model.ranksPerSystem : Math.min(n, model.ranksPerServer);
+          const m = Math.ceil(n / g);
+          if (m === 1 || n % g !== 0) return { phases: [ringPhase(model, all, S / n, 2 * (n - 1))] };
+          const inner = new PhaseBuilder();
+          for (let grp = 0; grp < m; grp++)
+            for (let i = 0; i < g; i++)
+              inner.add(node[grp * g + i] ?? 0, node[grp * g + ((i + 1) % g)] ?? 0, S / g);
+          const outer = new PhaseBuilder();
+          for (let i = 0; i < g; i++)
+            for (let grp = 0; grp < m; grp++)
+              outer.add(node[grp * g + i] ?? 0, node[((grp + 1) % m) * g + i] ?? 0, S / g / m);
+          return { phases: [inner.build(g - 1), outer.build(2 * (m - 1)), inner.build(g - 1)] };
+        }
+        case "direct":
+          break;
+      }
+      break;
+    case "all-gather":
+    case "reduce-scatter":
+      return { phases: [ringPhase(model, all, S / n, n - 1)] };
+    case "broadcast":
+      return { phases: [ringPhase(model, all, S, 1, n - 1)] };
+    case "all-to-all": {
+      const p = new PhaseBuilder();
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) p.add(node[i] ?? 0, node[j] ?? 0, S / n);
+      return { phases: [p.build(1)] };
+    }
+    case "all-to-all-v": {
+      const p = new PhaseBuilder();
+      const m = request.matrix;
+      for (let i = 0; i < n && m !== undefined; i++)
+        for (let j = 0; j < n; j++) p.add(node[i] ?? 0, node[j] ?? 0, m[i * n + j] ?? 0);
+      return { phases: [p.build(1)] };
+    }
+    case "send-recv": {
+      const p = new PhaseBuilder();
+      p.add(node[0] ?? 0, node[n - 1] ?? 0, S);
+      return { phases: [p.build(1)] };
+    }
+  }
+  throw new SupernodeError("unsupported", `no schedule for ${request.op} with ${algorithm}`);
+}
+
+/** Total bytes a schedule moves (each transfer counted once, times its phase's repeats). */
+export function scheduleBytes(schedule: Schedule): number {
+  let total = 0;
+  for (const phase of schedule.phases) for (const b of phase.bytes) total += b * phase.repeat;
+  return total;
+}
