@@ -149,7 +149,7 @@ describe("instancePerformance", () => {
 
   it("agrees with estimate() at the operating point", () => {
     const t = perf.decodeStepS({ sequences: 96 * 160, kvTokens: 96 * 160 * 4096 });
-    expect(t).toBeCloseTo(e.step.stepS, 9);
+    expect(Math.abs(t - e.step.stepS) / e.step.stepS).toBeLessThan(0.01);
     expect(perf.chips).toBe(160);
     expect(perf.meanTokensPerDecodeStep).toBeCloseTo(1.7, 10);
   });
@@ -159,11 +159,43 @@ describe("instancePerformance", () => {
     expect(perf.kvBytesPerToken).toBe(62 * 576 * 2);
   });
 
+  it("interpolates within 1 % of the full step model between grid points", () => {
+    const ctx = stepContext(s, must(s.deployment.decode));
+    for (const [seqs, kv] of [
+      [777, 3333],
+      [5000, 1000],
+      [12345, 4100],
+      [30, 700],
+    ] as const) {
+      const exact = stepTime(ctx, { phase: "decode", sequences: seqs, kvTokens: seqs * kv }).stepS;
+      const fast = perf.decodeStepS({ sequences: seqs, kvTokens: seqs * kv });
+      expect(Math.abs(fast - exact) / exact, `${seqs}×${kv}`).toBeLessThan(0.01);
+    }
+  });
+
   it("is memoised: repeated batches are fast", () => {
     perf.decodeStepS({ sequences: 1000, kvTokens: 1000 * 3000 });
     const start = performance.now();
     for (let i = 0; i < 100_000; i++) perf.decodeStepS({ sequences: 1000, kvTokens: 1000 * 3000 + (i % 8) });
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+
+  it("prefill interpolation stays within 1.5 % of the full step model", () => {
+    const sp = scenario(CM_PREFILL);
+    const fast = instancePerformance(sp, "prefill");
+    const ctx = stepContext(sp, must(sp.deployment.prefill));
+    for (const [tokens, prompt] of [
+      [100000, 4096],
+      [50000, 1500],
+    ] as const) {
+      const batch = {
+        sequences: tokens / prompt,
+        newTokens: tokens,
+        attendedTokenPairs: ((tokens / prompt) * prompt * (prompt + 1)) / 2,
+      };
+      const exact = stepTime(ctx, { phase: "prefill", ...batch }).stepS;
+      expect(Math.abs(fast.prefillStepS(batch) - exact) / exact).toBeLessThan(0.015);
+    }
   });
 
   it("prefill step time grows with tokens", () => {
