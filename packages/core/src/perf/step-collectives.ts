@@ -1,0 +1,97 @@
+/**
+ * The communication items of one layer for one microbatch on one rank: attention TP all-reduce or
+ * the sequence-parallel all-gather / all-to-all, dense-FFN and MoE TP all-reduces, and MoE
+ * dispatch/combine (the hottest rank receiving the imbalance factor).
+ */
+import { dispatchBytesPerToken } from "../deploy/memory.ts";
+import { DTYPE_BYTES } from "../hardware/types.ts";
+import type { LayerKind } from "../model/layer-kinds.ts";
+import type { StepContext } from "./step-context.ts";
+import type { StepItem } from "./step-operators.ts";
+import type { MicrobatchWork } from "./step-work.ts";
+
+/**
+ * Collectives of one layer of `kind`; `tokenScale` scales the tokens (MTP draft passes carry
+ * 1 / (1 + draft) of the verified tokens).
+ * @example layerCollectives(ctx, work, "moe", true).map((i) => i.name) // ["moe.dispatch", "moe.combine_transfer"]
+ */
+export function layerCollectives(
+  ctx: StepContext,
+  work: MicrobatchWork,
+  kind: LayerKind,
+  sequenceParallel: boolean,
+  tokenScale = 1,
+): StepItem[] {
+  const { plan, scenario } = ctx;
+  const arch = scenario.model;
+  const hidden = arch.hiddenSize;
+  const tp = plan.attention.tp;
+  const tokensPerRank = work.tokensPerRank * tokenScale;
+  const items: StepItem[] = [];
+  if (tp > 1) {
+    const tokens = work.groupTokens * tokenScale;
+    if (sequenceParallel) {
+      // SP → TP → SP (CloudMatrix-Infer prefill MLA): all-gather the token shards' attention inputs
+      // (MLA: the q and kv latents), run the rank's heads over all tokens, all-to-all the head
+      // outputs back to token shards.
+      const a = arch.attention;
+      const inputWidth = a.kind === "mla" ? (a.qLoraRank ?? hidden) + a.kvLoraRank + a.qkRopeHeadDim : hidden;
+      const outputWidth = a.kind === "mla" ? (a.numHeads / tp) * a.vHeadDim : hidden / tp;
+      items.push(
+        ctx.comm.collective(
+          "attention-comm",
+          "attn.sp_all_gather",
+          "all-gather",
+          tokens * inputWidth * 2,
+          tp,
+        ),
+      );
+      items.push(
+        ctx.comm.collective(
+          "attention-comm",
+          "attn.sp_all_to_all",
+          "all-to-all",
+          tokens * outputWidth * 2,
+          tp,
+        ),
+      );
+    } else {
+      items.push(
+        ctx.comm.collective("attention-comm", "attn.all_reduce", "all-reduce", tokens * hidden * 2, tp),
+      );
+    }
+  }
+  const ffnTp = plan.denseFfn.tp;
+  if (kind === "dense" && ffnTp > 1)
+    items.push(
+      ctx.comm.collective(
+        "ffn-comm",
+        "ffn.all_reduce",
+        "all-reduce",
+        tokensPerRank * ffnTp * hidden * 2,
+        ffnTp,
+      ),
+    );
+  const moe = plan.moe;
+  if (kind === "moe" && moe !== undefined && arch.moe !== undefined) {
+    const k = arch.moe.topK + (moe.dedicatedSharedReplicas > 0 ? arch.moe.numSharedExperts : 0);
+    const f = work.imbalance.factor;
+    items.push(
+      ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytesPerToken(arch, scenario.precision), f),
+    );
+    items.push(
+      ctx.comm.combine(moe.ep, tokensPerRank, k, hidden * DTYPE_BYTES[scenario.precision.combine], f),
+    );
+    if (moe.tp > 1)
+      items.push(
+        ctx.comm.collective(
+          "ffn-comm",
+          "moe.tp_all_reduce",
+          "all-reduce",
+          tokensPerRank * moe.tp * hidden * 2,
+          moe.tp,
+        ),
+      );
+  }
+  return items;
+}

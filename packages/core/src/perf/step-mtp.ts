@@ -1,0 +1,79 @@
+/**
+ * MTP draft passes: each draft token is one pass of the MTP module over the batch, one token per
+ * sequence. Its decoder layer is composed like a main layer (microbatches, streams, EP
+ * dispatch/combine, slowest rank); its embedding, projections and shared head run once per pass on
+ * the whole attention-DP group, like the main model's head.
+ */
+import { mtpLayerKind } from "../model/layer-kinds.ts";
+import { mtpOperators } from "../model/layer-operators.ts";
+import type { Operator } from "../model/types.ts";
+import type { ModelWorkload } from "../model/workload.ts";
+import { layerCollectives } from "./step-collectives.ts";
+import { type StepContext, sharedDevice } from "./step-context.ts";
+import { composeLayer, type LayerTiming } from "./step-layer.ts";
+import { type StepItem, timeOperator } from "./step-operators.ts";
+import { scaleExpertTokens, scaleWorkload } from "./step-shard.ts";
+import type { MicrobatchWork, RankKind } from "./step-work.ts";
+
+export interface MtpTiming {
+  /** All draft passes. */
+  readonly timeS: number;
+  readonly passes: number;
+  /** The MTP decoder layer of one pass (slowest rank). */
+  readonly layer: LayerTiming;
+  readonly slowestRank: RankKind["name"];
+  /** Embedding, projections and head of all passes (whole group, full device). */
+  readonly extras: readonly StepItem[];
+}
+
+const isLayerOp = (op: Operator) => /^mtp\d+\.(attn|ffn|moe)\./.test(op.name);
+
+/**
+ * The MTP part of a decode step, or undefined when the group runs no MTP.
+ * @example mtpTiming(ctx, work)?.timeS
+ */
+export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | undefined {
+  const { plan, scenario } = ctx;
+  const arch = scenario.model;
+  const w = work.groupWorkload;
+  if (w.phase !== "decode" || plan.mtp === undefined || arch.mtpModules === 0) return undefined;
+  const perMicrobatch: ModelWorkload = {
+    phase: "decode",
+    sequences: w.sequences,
+    kvTokens: w.kvTokens,
+    tokensPerSequence: 1,
+  };
+  const draftRatio = 1 / work.tokensPerSequence;
+  const kind = mtpLayerKind(arch);
+  const candidates = kind === "moe" ? work.rankKinds : work.rankKinds.slice(0, 1);
+  let best: { layer: LayerTiming; rank: RankKind["name"] } | undefined;
+  for (const rank of candidates) {
+    const ops = mtpOperators(arch, perMicrobatch, scaleExpertTokens(rank.options, draftRatio)).filter(
+      isLayerOp,
+    );
+    const comm = layerCollectives(ctx, work, kind, false, draftRatio);
+    const layer = composeLayer(
+      (share) => [...ops.map((op) => timeOperator(op, sharedDevice(ctx, share))), ...comm],
+      plan.overlap,
+    );
+    if (best === undefined || layer.layerS > best.layer.layerS) best = { layer, rank: rank.name };
+  }
+  if (best === undefined) return undefined;
+  const passes = plan.mtp.draftTokens;
+  const full = sharedDevice(ctx, 1);
+  const extras = mtpOperators(arch, scaleWorkload(perMicrobatch, work.microbatches), work.base)
+    .filter((op) => !isLayerOp(op))
+    .map((op) => {
+      const item = timeOperator(op, full);
+      return { ...item, timeS: item.timeS * passes, overheadS: item.overheadS * passes };
+    });
+  let extrasS = 0;
+  for (const e of extras) extrasS += e.timeS;
+  return {
+    timeS: passes * (best.layer.layerS + best.layer.fillS) + extrasS,
+    passes,
+    layer: best.layer,
+    slowestRank: best.rank,
+    extras,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * What one rank does in one microbatch of a step: the attention-DP group's workload, the tokens
+ * each rank dispatches, the operator options of its shard, and the kinds of rank whose MoE work
+ * differs (the hottest routed-expert rank; a rank hosting shared-expert replicas).
+ */
+import { expertImbalanceFactor } from "../deploy/expert-imbalance.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
+import type { StepBatch, StepContext } from "./step-context.ts";
+
+export interface RankKind {
+  readonly name: "routed-expert" | "shared-expert" | "all";
+  readonly options: LayerOperatorOptions;
+}
+
+export interface MicrobatchWork {
+  /** Microbatches per step. */
+  readonly microbatches: number;
+  /** Tokens per sequence in the main model (1 + MTP draft tokens in decode). */
+  readonly tokensPerSequence: number;
+  /** One microbatch of one attention-DP group. */
+  readonly groupWorkload: ModelWorkload;
+  /** Tokens of the group's microbatch that pass through attention. */
+  readonly groupTokens: number;
+  /** Tokens of one microbatch on the whole instance, and per rank (what each rank dispatches). */
+  readonly instanceTokens: number;
+  readonly tokensPerRank: number;
+  /** Operator options of the rank's shard (no expert placement). */
+  readonly base: LayerOperatorOptions;
+  readonly rankKinds: readonly RankKind[];
+  readonly imbalance: { readonly factor: number; readonly basis: string };
+}
+
+/**
+ * Splits an instance batch into one rank's microbatch work.
+ * @example microbatchWork(ctx, { phase: "decode", sequences: 15360, kvTokens: 15360 * 4096 }).tokensPerRank // 48
+ */
+export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWork {
+  const { scenario, plan } = ctx;
+  const arch = scenario.model;
+  const precision = scenario.precision;
+  const m = plan.overlap?.microbatches ?? 1;
+  const q = batch.phase === "decode" && plan.mtp !== undefined ? 1 + plan.mtp.draftTokens : 1;
+  const dp = plan.attention.dp;
+  let groupWorkload: ModelWorkload;
+  let instanceTokens: number;
+  let groupTokens: number;
+  if (batch.phase === "decode") {
+    const sequences = batch.sequences / dp / m;
+    groupWorkload = { phase: "decode", sequences, kvTokens: batch.kvTokens / dp / m, tokensPerSequence: q };
+    groupTokens = sequences * q;
+    instanceTokens = (batch.sequences * q) / m;
+  } else {
+    groupWorkload = {
+      phase: "prefill",
+      sequences: batch.sequences / dp / m,
+      newTokens: batch.newTokens / dp / m,
+      attendedTokenPairs: batch.attendedTokenPairs / dp / m,
+    };
+    groupTokens = batch.newTokens / dp / m;
+    instanceTokens = batch.newTokens / m;
+  }
+  const tokensPerRank = instanceTokens / plan.ranksPerInstance;
+  const base: LayerOperatorOptions = {
+    weightDtype: precision.weights,
+    computeDtype: precision.activations,
+    kvDtype: precision.kvCache,
+    attentionTp: plan.attention.tp,
+    ffnTp: plan.denseFfn.tp,
+  };
+
+  const moe = plan.moe;
+  const topK = arch.moe?.topK ?? 0;
+  let imbalance = { factor: 1, basis: "no routed experts" };
+  const rankKinds: RankKind[] = [];
+  if (moe !== undefined && arch.moe !== undefined) {
+    const routedSlots = moe.routedExperts + moe.redundantExperts;
+    imbalance = expertImbalanceFactor(plan.expertImbalance, {
+      routedAssignments: instanceTokens * topK,
+      ranks: Math.max(1, Math.round(routedSlots / moe.slotsPerRank)),
+      routedExperts: moe.routedExperts,
+      redundantExperts: moe.redundantExperts,
+    });
+    const perSlot = (instanceTokens * topK) / routedSlots;
+    rankKinds.push({
+      name: "routed-expert",
+      options: {
+        ...base,
+        localExperts: moe.slotsPerRank,
+        tokensPerLocalExpert: (perSlot * imbalance.factor) / moe.tp,
+        sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
+      },
+    });
+    if (moe.dedicatedSharedReplicas > 0)
+      // A rank hosting shared-expert replicas runs them as its local "experts" (same shape in DeepSeek).
+      rankKinds.push({
+        name: "shared-expert",
+        options: {
+          ...base,
+          localExperts: moe.slotsPerRank,
+          tokensPerLocalExpert: instanceTokens / (moe.dedicatedSharedReplicas * arch.moe.numSharedExperts),
+          sharedExpertTokens: 0,
+        },
+      });
+  } else {
+    rankKinds.push({ name: "all", options: base });
+  }
+  return {
+    microbatches: m,
+    tokensPerSequence: q,
+    groupWorkload,
+    groupTokens,
+    instanceTokens,
+    tokensPerRank,
+    base,
+    rankKinds,
+    imbalance,
+  };
+}
