@@ -19,11 +19,22 @@ export const PLANE_COLOURS = [
 ];
 const HEAT = ["#d9e2ec", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000"];
 
-/** Colour of a utilisation in 0..1 on the heat scale. @example heatColour(0) // "#d9e2ec" */
+function rgb(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/**
+ * Colour of a utilisation in 0..1, interpolated along the heat scale (idle grey → dark red).
+ * @example heatColour(0) // "rgb(217,226,236)"
+ */
 export function heatColour(load: number): string {
-  if (!(load > 0)) return HEAT[0] ?? "#ccc";
-  const i = Math.min(HEAT.length - 1, 1 + Math.floor(Math.min(load, 0.9999) * (HEAT.length - 1)));
-  return HEAT[i] ?? "#000";
+  const x = Math.min(1, Math.max(0, Number.isFinite(load) ? load : 0)) * (HEAT.length - 1);
+  const i = Math.min(HEAT.length - 2, Math.floor(x));
+  const a = rgb(HEAT[i] ?? "#000000");
+  const b = rgb(HEAT[i + 1] ?? "#000000");
+  const t = x - i;
+  return `rgb(${a.map((v, k) => Math.round(v + ((b[k] ?? 0) - v) * t)).join(",")})`;
 }
 
 function maxLoad(links: readonly number[], loads: readonly number[]): number {

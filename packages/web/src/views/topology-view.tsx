@@ -1,33 +1,85 @@
 /**
  * Topology: a system's scale-up fabric drawn from the layout computed in core — racks, nodes or
- * trays, dies/GPUs, CPUs, L1/L2 switches by plane or the NVLink switch chips, and the links
- * between them.
+ * trays, dies/GPUs, CPUs, L1/L2 switches by plane or the NVLink switch chips — and, for a chosen
+ * collective or the MoE dispatch of a decode step, every link's load as a heat map (core's
+ * flow-level engine).
  */
 import type { ViewProps } from "../app/app.tsx";
+import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
+import { readKnob } from "../app/scenario-doc.ts";
 import { useCatalog } from "../app/use-catalog.ts";
 import { JobStatus } from "../components/job-status.tsx";
 import { TopologyDiagram } from "../components/topology-diagram.tsx";
+import type { TopologyRequest } from "../worker/jobs/topology-job.ts";
 import { lastValue, useJob } from "../worker/use-job.ts";
 
 const DEFAULT_SYSTEM = "cloudmatrix384";
+const OPS = ["all-to-all", "all-reduce", "all-gather", "reduce-scatter"] as const;
+type Op = (typeof OPS)[number];
+
+/** Shipped scenarios with a decode group on this system. */
+function decodeExamples(systemId: string) {
+  return EXAMPLE_SCENARIOS.filter(
+    (x) =>
+      readKnob(x.text, ["system"]) === systemId && readKnob(x.text, ["deployment", "decode"]) !== undefined,
+  );
+}
+
+function positive(text: string | null, fallback: number): number {
+  const v = Number(text);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
 
 export function TopologyView({ params, setParams }: ViewProps) {
   const catalog = useCatalog();
   const systemId = params.get("system") ?? DEFAULT_SYSTEM;
-  const state = useJob({ kind: "topology", systemId });
+  const examples = decodeExamples(systemId);
+  const loadKind = params.get("load") ?? "none";
+  const op: Op = OPS.find((o) => o === params.get("op")) ?? "all-to-all";
+  const mib = positive(params.get("mib"), 64);
+  const ranksParam = params.get("ranks");
+  const example = examples.find((x) => x.name === params.get("example")) ?? examples[0];
+  const request: TopologyRequest & { kind: "topology" } =
+    loadKind === "collective"
+      ? {
+          kind: "topology",
+          systemId,
+          load: { op, bytes: mib * 2 ** 20, ranks: Math.floor(positive(ranksParam, Number.NaN)) || 0 },
+        }
+      : loadKind === "decode" && example !== undefined
+        ? { kind: "topology", systemId, decodeStep: { text: example.text, fileName: example.name } }
+        : { kind: "topology", systemId };
+  // Ranks default to every rank of the system, known once the first drawing arrives.
+  const base = lastValue(useJob({ kind: "topology", systemId }));
+  const allRanks = base?.systemId === systemId ? base.ranks : undefined;
+  const effective =
+    request.load !== undefined && request.load.ranks === 0
+      ? allRanks === undefined
+        ? null
+        : { ...request, load: { ...request.load, ranks: allRanks } }
+      : request;
+  const state = useJob(effective);
   const result = lastValue(state);
-  const set = (key: string, value: string) => {
+  const set = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
-    next.set(key, value);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === undefined) next.delete(k);
+      else next.set(k, v);
+    }
     setParams(next);
   };
+  const loads = result?.systemId === systemId ? result.load : undefined;
   return (
     <div className="topology-view">
       <section className="panel" aria-label="Topology settings">
         <div className="controls">
           <label className="field">
             <span>System</span>
-            <select value={systemId} onChange={(e) => set("system", e.target.value)} aria-label="System">
+            <select
+              value={systemId}
+              onChange={(e) => set({ system: e.target.value, ranks: undefined, example: undefined })}
+              aria-label="System"
+            >
               {(catalog?.systems ?? [{ id: systemId, name: systemId }]).map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -35,27 +87,142 @@ export function TopologyView({ params, setParams }: ViewProps) {
               ))}
             </select>
           </label>
-          {result !== undefined &&
-            result.facts.map((f) => (
-              <div className="field fact" key={f.label}>
-                <span>{f.label}</span>
-                <strong>{f.value}</strong>
+          <label className="field">
+            <span>Link load</span>
+            <select value={loadKind} onChange={(e) => set({ load: e.target.value })} aria-label="Link load">
+              <option value="none">none (colour by plane)</option>
+              <option value="collective">a collective</option>
+              <option value="decode" disabled={examples.length === 0}>
+                MoE dispatch of a decode step
+                {examples.length === 0 ? " (no decode scenario for this system)" : ""}
+              </option>
+            </select>
+          </label>
+          {loadKind === "collective" && (
+            <>
+              <label className="field">
+                <span>Collective</span>
+                <select value={op} onChange={(e) => set({ op: e.target.value })} aria-label="Collective">
+                  {OPS.map((o) => (
+                    <option key={o}>{o}</option>
+                  ))}
+                </select>
+              </label>
+              <label className="field">
+                <span>Size (MiB)</span>
+                <input
+                  type="number"
+                  min={1}
+                  value={mib}
+                  onChange={(e) => set({ mib: e.target.value })}
+                  aria-label="Size in MiB"
+                />
+              </label>
+              <label className="field">
+                <span>Ranks</span>
+                <input
+                  type="number"
+                  min={2}
+                  max={allRanks}
+                  value={ranksParam ?? allRanks ?? ""}
+                  onChange={(e) => set({ ranks: e.target.value })}
+                  aria-label="Ranks"
+                />
+              </label>
+            </>
+          )}
+          {loadKind === "decode" && examples.length > 0 && (
+            <label className="field">
+              <span>Scenario</span>
+              <select
+                value={example?.name}
+                onChange={(e) => set({ example: e.target.value })}
+                aria-label="Decode scenario"
+              >
+                {examples.map((x) => (
+                  <option key={x.name}>{x.name}</option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+        {result !== undefined && (
+          <dl className="facts">
+            {result.facts.map((f) => (
+              <div key={f.label}>
+                <dt>{f.label}</dt>
+                <dd>{f.value}</dd>
               </div>
             ))}
-        </div>
-        <JobStatus state={state} runningText="Building the topology…" />
+          </dl>
+        )}
+        <JobStatus
+          state={state}
+          runningText={
+            effective?.load !== undefined || effective?.decodeStep !== undefined
+              ? "Running the flow-level engine…"
+              : "Building the topology…"
+          }
+        />
       </section>
       {result !== undefined && (
         <section
           className={state.status === "running" ? "panel stale" : "panel"}
           aria-label="Topology diagram"
         >
-          <TopologyDiagram layout={result.layout} />
+          {loads !== undefined && (
+            <div className="load-summary" data-load-time={loads.summary.timeS}>
+              <strong>
+                {loads.summary.op} of{" "}
+                {(loads.summary.bytes / 2 ** 20).toFixed(loads.summary.bytes < 2 ** 20 ? 3 : 0)} MiB over{" "}
+                {loads.summary.ranks} ranks
+              </strong>{" "}
+              ({loads.summary.algorithm}, {loads.summary.library}): {(loads.summary.timeS * 1e6).toFixed(1)}{" "}
+              µs, bus bandwidth {(loads.summary.busBandwidthBytesPerS / 1e9).toFixed(0)} GB/s, bottleneck{" "}
+              {loads.summary.bottleneck}
+              {result.loadDescription !== undefined && <div className="hint">{result.loadDescription}</div>}
+              <div className="legend-bar">
+                idle <span className="legend-gradient" /> busy for the whole transfer
+              </div>
+            </div>
+          )}
+          <TopologyDiagram
+            layout={result.layout}
+            {...(loads === undefined ? {} : { loads: loads.utilisation })}
+          />
           <p className="hint">
-            Scale-up fabric only (the RDMA/InfiniBand scale-out and VPC networks are not drawn). Switch
-            colours are planes; lines are bundles of links between a {result.layout.serverNoun}'s switches or
-            devices and the shared switches.
+            Scale-up fabric only (the RDMA/InfiniBand scale-out and VPC networks are not drawn).{" "}
+            {loads === undefined
+              ? `Switch colours are planes; lines are bundles of links between a ${result.layout.serverNoun}'s switches or devices and the shared switches.`
+              : "Colour: the busiest link's utilisation in each bundle, switch or device (bytes carried ÷ achievable capacity × transfer time)."}
           </p>
+          {loads !== undefined && loads.summary.loadedLinks.length > 0 && (
+            <table className="data loaded-links">
+              <caption className="left">Most loaded links</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Link</th>
+                  <th scope="col" className="left">
+                    Tier
+                  </th>
+                  <th scope="col">MB carried</th>
+                  <th scope="col">Utilisation</th>
+                </tr>
+              </thead>
+              <tbody>
+                {loads.summary.loadedLinks.map((l) => (
+                  <tr key={l.label}>
+                    <th scope="row" className="left mono">
+                      {l.label}
+                    </th>
+                    <td className="left">{l.tier}</td>
+                    <td>{(l.bytes / 1e6).toFixed(2)}</td>
+                    <td>{(l.utilization * 100).toFixed(0)}%</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
       )}
     </div>

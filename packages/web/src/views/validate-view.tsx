@@ -147,8 +147,8 @@ export function ValidateView({ params, setParams }: ViewProps) {
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.map((r, i) => (
-                    <tr key={`${r.id}-${i}`} data-case={r.id}>
+                  {rows.map((r) => (
+                    <tr key={`${r.id}:${r.kind}:${r.description}`} data-case={r.id}>
                       <th scope="row" className="left mono">
                         {r.id}
                         <div className="hint">

@@ -6,7 +6,7 @@ import { catalogJob } from "./jobs/catalog-job.ts";
 import { compareJob } from "./jobs/compare-job.ts";
 import { estimateJob } from "./jobs/estimate-job.ts";
 import { type SimulateRequest, simulateJob } from "./jobs/simulate-job.ts";
-import { topologyJob } from "./jobs/topology-job.ts";
+import { type TopologyRequest, topologyJob } from "./jobs/topology-job.ts";
 import { validateJob } from "./jobs/validate-job.ts";
 
 export type OnProgress = (fraction: number, detail?: string) => void;
@@ -16,7 +16,7 @@ export const jobHandlers = {
   compare: (request: { readonly systemIds: readonly string[] }) => compareJob(request),
   estimate: (request: { readonly text: string; readonly fileName: string }) => estimateJob(request),
   simulate: (request: SimulateRequest, onProgress: OnProgress) => simulateJob(request, onProgress),
-  topology: (request: { readonly systemId: string }) => topologyJob(request),
+  topology: (request: TopologyRequest) => topologyJob(request),
   validate: (_request: object) => validateJob(),
 };
 

@@ -1,19 +1,39 @@
 import { builtinCatalog, type TopologyLayout, topologyLayout } from "@supernode/core";
-import { buildTopology, ranksPerSystem, scaleUpBytesPerSPerRank } from "../core-pending.ts";
+import { fabricModel, ranksPerSystem, scaleUpBytesPerSPerRank } from "../core-pending.ts";
+import {
+  type CollectiveLoad,
+  collectiveLinkLoads,
+  decodeDispatch,
+  type LinkLoadResult,
+} from "./link-loads.ts";
+
+export interface TopologyRequest {
+  readonly systemId: string;
+  /** A collective whose link loads colour the drawing (flow-level engine). */
+  readonly load?: CollectiveLoad;
+  /** Or the MoE dispatch of a decode step of this scenario (text and file name). */
+  readonly decodeStep?: { readonly text: string; readonly fileName: string };
+}
 
 export interface TopologyJobResult {
   readonly systemId: string;
+  readonly ranks: number;
   readonly layout: TopologyLayout;
   readonly facts: readonly { readonly label: string; readonly value: string }[];
+  readonly load?: LinkLoadResult;
+  /** What the load is, in words. */
+  readonly loadDescription?: string;
 }
 
 /**
- * The drawing of a built-in system's scale-up fabric, with a few facts about it.
+ * The drawing of a built-in system's scale-up fabric, a few facts about it and, optionally, the
+ * link loads of a collective.
  * @example topologyJob({ systemId: "gb200-nvl72" }).layout.bundles.length // 324
  */
-export function topologyJob(request: { readonly systemId: string }): TopologyJobResult {
+export function topologyJob(request: TopologyRequest): TopologyJobResult {
   const system = builtinCatalog().system(request.systemId);
-  const topology = buildTopology(system);
+  const model = fabricModel(system);
+  const topology = model.topology();
   const layout = topologyLayout(topology, system);
   const count = (kind: string) => layout.glyphs.filter((g) => g.kind === kind).length;
   const fabric = system.scaleUp;
@@ -31,5 +51,14 @@ export function topologyJob(request: { readonly systemId: string }): TopologyJob
     },
     { label: "fabric", value: fabric.technology },
   ];
-  return { systemId: system.id, layout, facts };
+  const result = { systemId: system.id, ranks: ranksPerSystem(system), layout, facts };
+  if (request.decodeStep !== undefined) {
+    const dispatch = decodeDispatch(request.decodeStep.text, request.decodeStep.fileName);
+    return {
+      ...result,
+      load: collectiveLinkLoads(model, dispatch),
+      loadDescription: `MoE dispatch of one layer in a decode step: ${dispatch.description}`,
+    };
+  }
+  return request.load === undefined ? result : { ...result, load: collectiveLinkLoads(model, request.load) };
 }
