@@ -47,9 +47,9 @@ export function unfoldPlanes(topology: Topology, perLink: Float64Array): void {
   for (let l = 0; l < topology.linkCount; l++) {
     const p = topology.linkPlane[l] ?? -1;
     if (p < 0) continue;
-    let list = byPlane.get(p);
-    if (list === undefined) byPlane.set(p, (list = []));
+    const list = byPlane.get(p) ?? [];
     list.push(l);
+    byPlane.set(p, list);
   }
   const base = byPlane.get(0) ?? [];
   for (const [plane, links] of byPlane) {
