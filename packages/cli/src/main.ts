@@ -11,6 +11,7 @@ import * as modelCommand from "./commands/model.ts";
 import * as compareCommand from "./commands/compare.ts";
 import * as catalogCommand from "./commands/catalog.ts";
 import * as showCommand from "./commands/show.ts";
+import * as collectiveCommand from "./commands/collective.ts";
 import { reportFailure } from "./fail.ts";
 
 const program = new Command();
@@ -23,7 +24,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [estimateCommand, uiCommand, rooflineCommand, modelCommand, compareCommand, catalogCommand, showCommand];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [estimateCommand, uiCommand, rooflineCommand, modelCommand, compareCommand, catalogCommand, showCommand, collectiveCommand];
 for (const module of commandModules) module.register(program);
 
 try {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { fabricReferenceCases } from "./reference-cases.ts";
+
+describe("fabricReferenceCases", () => {
+  const cases = fabricReferenceCases();
+
+  it("covers the UB microbenchmarks, Table 7, the DeepEP-Ascend, DeepEP and NCCL records", () => {
+    const ids = new Set(cases.map((c) => c.id.split(":")[0]));
+    for (let i = 1; i <= 64; i++) expect(ids.has(`cm384-${String(i).padStart(3, "0")}`)).toBe(true);
+    for (let i = 155; i <= 176; i++) expect(ids.has(`cm384-${i}`)).toBe(true);
+    for (const id of [
+      "deepep-normal-intranode",
+      "deepep-normal-internode",
+      "deepep-ll-v1-feb",
+      "deepep-ll-v1-latest",
+    ])
+      expect(ids.has(id)).toBe(true);
+    for (const id of ["nccl-h100-nvls-ar", "nccl-h100-ring-scaling", "nccl-h100-small-lat"])
+      expect(ids.has(id)).toBe(true);
+    expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
+  });
+
+  it("every case predicts a positive finite value with a source", () => {
+    for (const c of cases) {
+      expect(Number.isFinite(c.predicted) && c.predicted > 0).toBe(true);
+      expect(c.source.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("calibration records reproduce by construction (within 6 %)", () => {
+    for (const c of cases.filter((x) => x.calibration)) expect(Math.abs(c.relativeError)).toBeLessThan(0.06);
+  });
+
+  it("guards today's accuracy: UB bandwidth within 10 %, CM384 combine at EP ≥ 64 within 15 %, NCCL ring within 2 %", () => {
+    const get = (id: string) => cases.find((c) => c.id === id)?.relativeError ?? Number.NaN;
+    for (const id of ["cm384-001", "cm384-005", "cm384-009", "cm384-011", "cm384-013", "cm384-015"])
+      expect(Math.abs(get(id))).toBeLessThan(0.1);
+    for (const id of ["cm384-053", "cm384-057", "cm384-061"]) expect(Math.abs(get(id))).toBeLessThan(0.15);
+    expect(Math.abs(get("nccl-h100-ring-scaling:ring-8"))).toBeLessThan(0.02);
+    // known misses, reported not tuned: NVLS over-predicted by ~20 %, DeepEP low-latency under-predicted
+    expect(get("nccl-h100-nvls-ar:busbw")).toBeGreaterThan(0.15);
+    expect(get("deepep-ll-v1-feb:EP256:dispatch")).toBeLessThan(-0.15);
+  });
+});

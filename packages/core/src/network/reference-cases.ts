@@ -1,0 +1,185 @@
+/**
+ * Fabric reference cases for `supernode validate`: UB microbenchmarks, MoE dispatch/combine on
+ * CloudMatrix384 and on H800 (DeepEP), and NCCL collectives on 8× H100, each predicted with the
+ * fabric model (never with the published value) and compared with the published measurement
+ * (data/fabric/reference-cases.yaml, ids = calibration record ids).
+ */
+import { z } from "zod";
+import { builtinCatalog } from "../catalog/catalog.ts";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { System } from "../hardware/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { GIGA, MICROSECOND } from "../spec/units.ts";
+import { type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/build-topology.ts";
+import { builtinFabricParams } from "../topology/fabric-params.ts";
+import { collectiveTime } from "./collective-time.ts";
+import { fabricModel } from "./fabric-model.ts";
+import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";
+
+const conditionsSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("ub"),
+    path: z.enum(["npu-npu", "npu-cpu"]),
+    op: z.enum(["read", "write"]),
+    locality: z.enum(["intra", "inter"]),
+    metric: z.enum(["bandwidth", "latency"]),
+    messageBytes: z.number().positive(),
+  }),
+  z.strictObject({
+    kind: z.literal("moe"),
+    system: z.enum(["cloudmatrix384", "hgx-h800"]),
+    direction: z.enum(["dispatch", "combine"]),
+    ranks: z.number().int().positive(),
+    tokensPerRank: z.number().positive(),
+    topK: z.number().int().positive(),
+    bytesPerToken: z.number().positive(),
+    metric: z.enum(["latency", "bandwidth", "bottleneck-bandwidth"]),
+    transport: z.enum(["auto", "scale-out"]).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("nccl"),
+    op: z.literal("all-reduce"),
+    algorithm: z.enum(["ring", "in-switch", "tree"]),
+    ranks: z.number().int().positive(),
+    bytes: z.number().positive(),
+    metric: z.enum(["busbw", "algbw", "time"]),
+  }),
+  z.strictObject({ kind: z.literal("nccl-nic"), metric: z.literal("per-nic") }),
+]);
+
+const fileSchema = z.strictObject({
+  cases: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      description: z.string().min(1),
+      published: z.number().positive(),
+      unit: z.enum(["GB/s", "us"]),
+      source: z.string().min(1),
+      calibration: z.boolean().default(false),
+      conditions: conditionsSchema,
+    }),
+  ),
+});
+
+export type FabricCaseConditions = z.output<typeof conditionsSchema>;
+
+export interface FabricReferenceCase {
+  /** Calibration record id (with `:part` for records that hold several values). */
+  readonly id: string;
+  readonly description: string;
+  readonly predicted: number;
+  readonly published: number;
+  readonly unit: "GB/s" | "us";
+  readonly source: string;
+  /** True when this record set a parameter of the model (it reproduces by construction). */
+  readonly calibration: boolean;
+  /** (predicted − published) / published. */
+  readonly relativeError: number;
+}
+
+const FILE = "fabric/reference-cases.yaml";
+
+function systemFor(id: "cloudmatrix384" | "hgx-h800", ranks: number): FabricTarget {
+  const catalog = builtinCatalog();
+  const system = catalog.system(id);
+  const perSystem = fabricModel(system).ranksPerSystem;
+  if (ranks <= perSystem) return system;
+  return catalog.cluster({ system: id, count: Math.ceil(ranks / perSystem) });
+}
+
+function ubPrediction(c: Extract<FabricCaseConditions, { kind: "ub" }>): number {
+  const system: System = builtinCatalog().system("cloudmatrix384");
+  const ub = builtinFabricParams().technologies.ub;
+  const scaleUp = system.scaleUp;
+  const die = scaleUpBytesPerSPerRank(system);
+  const cpu = scaleUp.kind === "two-tier-clos" ? scaleUp.cpuBandwidthBytesPerS?.value : undefined;
+  const line = c.path === "npu-cpu" && cpu !== undefined ? Math.min(die, cpu) : die;
+  const bandwidth = line * (c.op === "read" ? ub.readFraction.value : ub.writeFraction.value);
+  if (c.metric === "bandwidth") return bandwidth / GIGA;
+  const hops = c.locality === "intra" ? 1 : 3;
+  const endpoint = c.op === "read" ? ub.readEndpointLatencyS.value : ub.writeEndpointLatencyS.value;
+  return (endpoint + hops * ub.hopLatencyS.value + c.messageBytes / bandwidth) / MICROSECOND;
+}
+
+function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): number {
+  const request = {
+    system: systemFor(c.system, c.ranks),
+    ranks: c.ranks,
+    tokensPerRank: c.tokensPerRank,
+    topK: c.topK,
+    bytesPerToken: c.bytesPerToken,
+    transport: c.transport,
+  };
+  const r = c.direction === "dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
+  switch (c.metric) {
+    case "latency":
+      return r.timeS / MICROSECOND;
+    case "bandwidth":
+      return r.bandwidthPerRankBytesPerS / GIGA;
+    case "bottleneck-bandwidth":
+      return (r.loadedLinks[0]?.bytes ?? 0) / r.timeS / GIGA;
+  }
+}
+
+function ncclPrediction(c: Extract<FabricCaseConditions, { kind: "nccl" }>): number {
+  const r = collectiveTime(builtinCatalog().system("hgx-h100"), {
+    op: c.op,
+    bytes: c.bytes,
+    ranks: c.ranks,
+    algorithm: c.algorithm,
+  });
+  switch (c.metric) {
+    case "busbw":
+      return r.busBandwidthBytesPerS / GIGA;
+    case "algbw":
+      return r.algBandwidthBytesPerS / GIGA;
+    case "time":
+      return r.timeS / MICROSECOND;
+  }
+}
+
+function predict(c: FabricCaseConditions): number {
+  switch (c.kind) {
+    case "ub":
+      return ubPrediction(c);
+    case "moe":
+      return moePrediction(c);
+    case "nccl":
+      return ncclPrediction(c);
+    case "nccl-nic": {
+      // all-to-all across two 8× H100 servers: per-NIC payload rate
+      const cluster = builtinCatalog().cluster({ system: "hgx-h100", count: 2 });
+      const r = collectiveTime(cluster, { op: "all-to-all", bytes: 2 ** 32, ranks: 16 });
+      const perNic = (r.bytesPerRank * (8 / 15)) / r.transferS;
+      return perNic / GIGA;
+    }
+  }
+}
+
+/**
+ * Every fabric reference case with its prediction and error.
+ * @example fabricReferenceCases().find((c) => c.id === "cm384-017")?.predicted // µs
+ */
+export function fabricReferenceCases(): FabricReferenceCase[] {
+  const text = embeddedDataFiles[FILE];
+  if (text === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `built-in data file ${FILE} is missing: run node scripts/embed-data.mjs`,
+    );
+  const doc = parseDocument(text, FILE, fileSchema);
+  return doc.cases.map((c) => {
+    const predicted = predict(c.conditions);
+    return {
+      id: c.id,
+      description: c.description,
+      predicted,
+      published: c.published,
+      unit: c.unit,
+      source: c.source,
+      calibration: c.calibration,
+      relativeError: (predicted - c.published) / c.published,
+    };
+  });
+}
