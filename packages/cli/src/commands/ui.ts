@@ -1,8 +1,10 @@
 /**
- * `supernode ui [--port N] [--host ADDR] [--no-build]`: serves the web app on localhost and prints
+ * `supernode ui [--port N] [--host ADDR] [--no-build] [--dir PATH]`: serves the web app on localhost and prints
  * its URL. The app is built first when `packages/web/dist` is missing or older than its sources.
  * The server only serves files; every computation runs in the browser.
  */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { SupernodeError } from "@supernode/core";
 import type { Command } from "commander";
 import { startUiServer } from "../server/ui-server.ts";
@@ -27,26 +29,39 @@ export function register(program: Command): void {
     .option("-p, --port <port>", "port to listen on (0 = any free port)", String(DEFAULT_UI_PORT))
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--no-build", "serve the existing build even if it is stale")
-    .action(async (options: { port: string; host: string; build: boolean }) => {
+    .option(
+      "--dir <path>",
+      "serve this directory (a copy of a build) instead of packages/web/dist; never builds",
+    )
+    .action(async (options: { port: string; host: string; build: boolean; dir?: string }) => {
       const port = parsePort(options.port);
+      if (options.dir !== undefined) {
+        const dir = resolve(options.dir);
+        if (!existsSync(join(dir, "index.html")))
+          throw new SupernodeError(
+            "usage",
+            `--dir ${options.dir}: no index.html there (build with npm run build:web)`,
+          );
+        await serveUntilStopped(dir, port, options.host);
+        return;
+      }
       const paths = webPaths();
       if (options.build) {
         if (isWebBuildStale(paths)) process.stderr.write("Building the web app…\n");
         await ensureWebBuild(paths);
-      } else if (isWebBuildStale(paths) && !(await hasBuild(paths.distDir))) {
+      } else if (!existsSync(join(paths.distDir, "index.html"))) {
         throw new SupernodeError("usage", `no web build in ${paths.distDir}; run without --no-build`);
       }
-      const server = await startUiServer({ distDir: paths.distDir, port, host: options.host });
-      process.stdout.write(`Supernode UI: ${server.url}\n(press Ctrl+C to stop)\n`);
-      const stop = () => {
-        void server.close().then(() => process.exit(0));
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      await serveUntilStopped(paths.distDir, port, options.host);
     });
 }
 
-async function hasBuild(distDir: string): Promise<boolean> {
-  const { existsSync } = await import("node:fs");
-  return existsSync(`${distDir}/index.html`);
+async function serveUntilStopped(distDir: string, port: number, host: string): Promise<void> {
+  const server = await startUiServer({ distDir, port, host });
+  process.stdout.write(`Supernode UI: ${server.url}\n(press Ctrl+C to stop)\n`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
