@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import * as uiCommand from "./commands/ui.ts";
 import * as estimateCommand from "./commands/estimate.ts";
+import * as validateCommand from "./commands/validate.ts";
 import * as rooflineCommand from "./commands/roofline.ts";
 import * as modelCommand from "./commands/model.ts";
 import * as compareCommand from "./commands/compare.ts";
@@ -24,7 +25,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [estimateCommand, uiCommand, rooflineCommand, modelCommand, compareCommand, catalogCommand, showCommand, collectiveCommand];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [estimateCommand, validateCommand, uiCommand, rooflineCommand, modelCommand, compareCommand, catalogCommand, showCommand, collectiveCommand];
 for (const module of commandModules) module.register(program);
 
 try {

@@ -55,4 +55,5 @@ export * from "./network/collective-time.ts";
 export * from "./network/moe-communication.ts";
 export * from "./network/flow-engine.ts";
 export * from "./network/schedules.ts";
+export * from "./report/validate.ts";
 export * from "./network/reference-cases.ts";

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../test-support/run-cli.ts";
+
+describe("supernode validate", () => {
+  it("--json lists every kind of case with prediction, published, error and source", () => {
+    const { status, stdout } = runCli(["validate", "--json"]);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    const kinds = new Set(report.rows.map((r: { kind: string }) => r.kind));
+    expect(kinds).toEqual(new Set(["operator", "fabric", "end-to-end"]));
+    for (const r of report.rows) {
+      expect(r.error).toBeUndefined();
+      expect(typeof r.prediction).toBe("number");
+      expect(r.published).toBeGreaterThan(0);
+      expect(r.relError).toBeCloseTo((r.prediction - r.published) / r.published, 9);
+      expect(r.source.length).toBeGreaterThan(0);
+    }
+    const ids = report.rows.map((r: { id: string }) => r.id);
+    for (const id of ["cm384-106", "cm384-107", "cm384-088", "cm384-094", "sgl-h100-decode-2k", "cm384-103"])
+      expect(ids).toContain(id);
+    expect(report.summary.failed).toBe(0);
+    expect(report.summary.maxAbsRelError).toBeGreaterThanOrEqual(report.summary.medianAbsRelError);
+  });
+
+  it("prints tables with a summary, and fails on --max-error only when asked", () => {
+    const table = runCli(["validate", "--kind", "end-to-end"]);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/end-to-end cases \(10\): median \|error\| [\d.]+ %, max [\d.]+ %/);
+    expect(table.stdout).toContain("cm384-106");
+    const strict = runCli(["validate", "--kind", "end-to-end", "--max-error", "0.0001"]);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/case\(s\) exceed --max-error 0\.0001/);
+    const loose = runCli(["validate", "--kind", "end-to-end", "--max-error", "10"]);
+    expect(loose.status).toBe(0);
+  });
+
+  it("rejects bad flags in one paragraph", () => {
+    const bad = runCli(["validate", "--max-error", "abc"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--max-error expects a positive fraction");
+    const kind = runCli(["validate", "--kind", "nope"]);
+    expect(kind.status).toBe(1);
+    expect(kind.stderr).toContain("--kind must be one of operator, fabric, end-to-end");
+  });
+});

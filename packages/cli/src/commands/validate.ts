@@ -1,0 +1,131 @@
+/**
+ * `supernode validate [--json] [--max-error 0.15] [--kind end-to-end]`: every reference case
+ * (operator and fabric microbenchmarks, end-to-end serving results) with prediction, published
+ * value, relative error and source, then the median and maximum absolute error. Exits non-zero
+ * when a case fails to run, and — only when `--max-error` is given — when an error exceeds it.
+ */
+import {
+  SupernodeError,
+  VALIDATION_KINDS,
+  type ValidationKind,
+  type ValidationReport,
+  type ValidationRow,
+  validate,
+} from "@supernode/core";
+import Table from "cli-table3";
+import type { Command } from "commander";
+import { renderJson } from "../output/render.ts";
+
+interface ValidateFlags {
+  json?: boolean;
+  maxError?: string;
+  kind: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseKinds(values: readonly string[]): ValidationKind[] | undefined {
+  if (values.length === 0) return undefined;
+  for (const v of values)
+    if (!(VALIDATION_KINDS as readonly string[]).includes(v))
+      throw new SupernodeError("usage", `--kind must be one of ${VALIDATION_KINDS.join(", ")}, got "${v}"`);
+  return values as ValidationKind[];
+}
+
+function parseMaxError(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new SupernodeError("usage", `--max-error expects a positive fraction such as 0.15, got "${text}"`);
+  return value;
+}
+
+export function register(program: Command): void {
+  program
+    .command("validate")
+    .description("Run every reference case: prediction vs published value, relative error and source")
+    .option("--json", "print rows and summary as JSON")
+    .option("--max-error <fraction>", "fail when any |relative error| exceeds this (e.g. 0.15)")
+    .option(
+      "--kind <kind>",
+      `only cases of this kind: ${VALIDATION_KINDS.join(", ")} (repeatable)`,
+      collect,
+      [],
+    )
+    .action((flags: ValidateFlags) => {
+      const maxError = parseMaxError(flags.maxError);
+      const kinds = parseKinds(flags.kind);
+      const report = validate(kinds !== undefined ? { kinds } : {});
+      const over =
+        maxError === undefined
+          ? []
+          : report.rows.filter((r) => r.error === undefined && Math.abs(r.relError) > maxError);
+      if (flags.json === true)
+        process.stdout.write(
+          renderJson({
+            ...report,
+            ...(maxError !== undefined ? { maxError, overMaxError: over.map((r) => r.id) } : {}),
+          }),
+        );
+      else process.stdout.write(renderReport(report));
+      const failedRows = report.rows.filter((r) => r.error !== undefined);
+      for (const r of failedRows)
+        process.stderr.write(`supernode: case ${r.id} (${r.kind}) failed to run: ${r.error}\n`);
+      if (over.length > 0)
+        process.stderr.write(
+          `supernode: ${over.length} case(s) exceed --max-error ${maxError}: ${over.map((r) => `${r.id} (${signed(r.relError)})`).join(", ")}\n`,
+        );
+      if (failedRows.length > 0 || over.length > 0) process.exitCode = 1;
+    });
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
+}
+
+function value(x: number): string {
+  if (!Number.isFinite(x)) return "—";
+  if (Math.abs(x) >= 1000) return x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+  return x.toLocaleString("en-US", { maximumSignificantDigits: 4 });
+}
+
+function rowCells(r: ValidationRow): string[] {
+  return [
+    r.id,
+    value(r.prediction),
+    value(r.published),
+    r.unit,
+    r.error !== undefined ? "FAILED" : signed(r.relError),
+    r.error !== undefined ? r.error : r.source,
+  ];
+}
+
+/** The report as terminal text: one table per kind, then the error summary. */
+export function renderReport(report: ValidationReport): string {
+  const out: string[] = [];
+  for (const kind of VALIDATION_KINDS) {
+    const rows = report.rows.filter((r) => r.kind === kind);
+    if (rows.length === 0) continue;
+    const t = new Table({
+      head: ["case", "prediction", "published", "unit", "error", "source"],
+      colWidths: [34, 12, 12, 24, 10, 64],
+      wordWrap: true,
+      style: { head: [], border: [] },
+      chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+    });
+    for (const r of rows) t.push(rowCells(r));
+    const s = report.summary.byKind[kind];
+    out.push(
+      `${kind} cases (${s.cases}): median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}`,
+      t.toString(),
+      "",
+    );
+  }
+  const s = report.summary;
+  out.push(
+    `All ${s.cases} cases: median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max |error| ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}${s.failed > 0 ? `; ${s.failed} failed to run` : ""}`,
+  );
+  return `${out.join("\n")}\n`;
+}
