@@ -131,7 +131,7 @@ function algorithmPart(
         }
         case "in-switch": {
           const loads = emptyLoads();
-          loads.access = S * (1 + 1 / n);
+          loads.access = S * (1 + 1 / n) * model.inSwitchInflation;
           const t = loadsTime(model, loads);
           return {
             latencyS: model.latencyS[1],

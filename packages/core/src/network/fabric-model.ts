@@ -50,6 +50,11 @@ export interface FabricModel {
   /** One-way latency when every transfer goes over the NICs. */
   readonly scaleOutLatencyS: number;
   readonly inSwitchReduction: boolean;
+  /**
+   * Bytes an in-switch reduction moves per byte of payload, relative to ordinary transfers:
+   * writeFraction / inSwitchFraction (≥ 1 when multimem operations reach less of the line rate).
+   */
+  readonly inSwitchInflation: number;
   readonly defaultLibrary: LibraryId;
   readonly defaultMoeLibrary: LibraryId;
   /** The graph and its router, built on first use. */
@@ -127,6 +132,7 @@ export function fabricModel(target: FabricTarget, params: FabricParams = builtin
     latencyS: [d2d !== undefined ? end : end + hop, end + hop, end + interServerHops * hop, soLat],
     scaleOutLatencyS: soLat,
     inSwitchReduction: f.kind === "single-tier-switch" && f.inSwitchReduction,
+    inSwitchInflation: su.inSwitchFraction !== undefined ? fu / su.inSwitchFraction.value : 1,
     defaultLibrary: su.id === "ub" ? "hccl" : "nccl",
     defaultMoeLibrary: su.id === "ub" ? "cann-ep" : "deepep",
     topology() {

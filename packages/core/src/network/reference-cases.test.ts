@@ -37,8 +37,9 @@ describe("fabricReferenceCases", () => {
       expect(Math.abs(get(id))).toBeLessThan(0.1);
     for (const id of ["cm384-053", "cm384-057", "cm384-061"]) expect(Math.abs(get(id))).toBeLessThan(0.15);
     expect(Math.abs(get("nccl-h100-ring-scaling:ring-8"))).toBeLessThan(0.02);
-    // known misses, reported not tuned: NVLS over-predicted by ~20 %, DeepEP low-latency under-predicted
-    expect(get("nccl-h100-nvls-ar:busbw")).toBeGreaterThan(0.15);
+    // NVLS: the efficiency comes from 8 GPUs; the S(1 + 1/n) traffic predicts 5-7 GPUs
+    for (const n of [5, 6, 7]) expect(Math.abs(get(`nccl-h100-ring-scaling:nvls-${n}`))).toBeLessThan(0.03);
+    // a known miss, reported not tuned: DeepEP low-latency kernels reach less of the NIC than NCCL
     expect(get("deepep-ll-v1-feb:EP256:dispatch")).toBeLessThan(-0.15);
   });
 });

@@ -136,8 +136,9 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
               if (router.link(sw, rank) < 0)
                 throw new SupernodeError("invalid-value", "switch link without its reverse");
               // reduce-scatter contribution (S) and all-gather shard (S/n) out; reduced shard and gathered result in
-              p.add(rank, sw, S * (1 + 1 / n) * w);
-              p.add(sw, rank, S * (1 + 1 / n) * w);
+              // inflated by the in-switch protocol's lower achievable fraction
+              p.add(rank, sw, S * (1 + 1 / n) * w * model.inSwitchInflation);
+              p.add(sw, rank, S * (1 + 1 / n) * w * model.inSwitchInflation);
             }
           }
           return { phases: [p.build(1)] };

@@ -21,6 +21,8 @@ export interface TechnologyParams {
   readonly readEndpointLatencyS: Sourced<number>;
   readonly writeEndpointLatencyS: Sourced<number>;
   readonly hopLatencyS: Sourced<number>;
+  /** Achievable fraction of line rate for in-switch reduction (NVLink SHARP), when the fabric has it. */
+  readonly inSwitchFraction?: Sourced<number>;
 }
 
 export interface LibraryParams {
@@ -54,6 +56,7 @@ const techSchema = z
     readEndpointLatencyUs: valueSchema,
     writeEndpointLatencyUs: valueSchema,
     hopLatencyUs: valueSchema,
+    inSwitchFraction: valueSchema.optional(),
   })
   .strict();
 const libSchema = z
@@ -114,6 +117,7 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
       readEndpointLatencyS: s(t.readEndpointLatencyUs, MICROSECOND),
       writeEndpointLatencyS: s(t.writeEndpointLatencyUs, MICROSECOND),
       hopLatencyS: s(t.hopLatencyUs, MICROSECOND),
+      inSwitchFraction: t.inSwitchFraction && s(t.inSwitchFraction),
     };
   };
   const lib = (id: LibraryId): LibraryParams => {
