@@ -19,9 +19,8 @@ describe("supernode estimate", () => {
     expect(stdout).toContain("attention");
     expect(stdout).toContain("expert GEMMs");
     expect(stdout).toContain("dispatch");
-    expect(stdout).toMatch(
-      /Memory per chip: weights [\d.]+ GB, KV cache [\d.]+ GB, communication buffers [\d.]+ GB/,
-    );
+    expect(stdout).toMatch(/Memory \(\d+ % of HBM used\):/);
+    expect(stdout).toMatch(/communication buffers +│ [\d.]+ GB +│ 667 MB/);
     expect(stdout).toMatch(/bound: (compute|memory|fabric|overhead)/);
   });
 

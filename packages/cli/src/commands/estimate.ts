@@ -158,13 +158,22 @@ function operatorTable(layer: LayerStep): string {
 
 function memoryLines(p: PhaseEstimate): string[] {
   const m = p.memory;
-  const per =
-    m.ranksPerChip > 1
-      ? ` (${m.ranksPerChip} ranks per chip; per rank ${gb(m.perRank.totalBytes)} of ${gb(m.perRank.capacityBytes)})`
-      : "";
-  return [
-    `Memory per chip: weights ${gb(m.weightsBytes)}, KV cache ${gb(m.kvCacheBytes)}, communication buffers ${gb(m.communicationBuffersBytes)}, activations ${gb(m.activationsBytes)} → ${gb(m.totalBytes)} of ${gb(m.capacityBytes)} HBM (${pct(m.totalBytes / m.capacityBytes)})${per}`,
+  const r = m.perRank;
+  const perRank = m.ranksPerChip > 1;
+  const t = table(
+    perRank ? ["memory", "per chip", `per rank (${m.ranksPerChip} per chip)`] : ["memory", "per chip"],
+  );
+  const rows: Array<[string, number, number]> = [
+    ["weights", m.weightsBytes, r.weightsBytes],
+    ["KV cache", m.kvCacheBytes, r.kvCacheBytes],
+    ["communication buffers", m.communicationBuffersBytes, r.communicationBuffersBytes],
+    ["activations", m.activationsBytes, r.activationsBytes],
+    ["total", m.totalBytes, r.totalBytes],
+    ["HBM", m.capacityBytes, r.capacityBytes],
+    ["free", m.freeBytes, r.freeBytes],
   ];
+  for (const [name, chip, rank] of rows) t.push(perRank ? [name, gb(chip), gb(rank)] : [name, gb(chip)]);
+  return [`Memory (${pct(m.totalBytes / m.capacityBytes)} of HBM used):`, t.toString()];
 }
 
 function phaseSection(title: string, p: PhaseEstimate, headline: string, operators: boolean): string {
