@@ -113,6 +113,26 @@ describe("flow engine invariants", () => {
     if (op === "all-to-all") expect(scheduleBytes(schedule)).toBeCloseTo(1e9 * (n - 1), -1);
   });
 
+  it("schedules move the bytes their op implies", () => {
+    const S = 1e9;
+    for (const [target, n] of [
+      [cloudmatrix384, 64],
+      [ibCluster(hgxH100, 4), 32],
+      [gb200Nvl72, 72],
+    ] as const) {
+      const model = fabricModel(target);
+      const moved = (op: CollectiveOp, algorithm?: "ring" | "tree" | "hierarchical") =>
+        scheduleBytes(scheduleOf(model, resolveRequest(model, { op, bytes: S, ranks: n, algorithm })));
+      expect(moved("all-reduce", "ring")).toBeCloseTo(2 * (n - 1) * S, -3);
+      expect(moved("all-reduce", "tree")).toBeCloseTo(2 * (n - 1) * S, -3);
+      expect(moved("all-gather")).toBeCloseTo((n - 1) * S, -3);
+      expect(moved("reduce-scatter")).toBeCloseTo((n - 1) * S, -3);
+      expect(moved("broadcast")).toBeCloseTo((n - 1) * S, -3);
+      expect(moved("all-to-all")).toBeCloseTo((n - 1) * S, -3);
+      expect(moved("send-recv")).toBeCloseTo(S, -3);
+    }
+  });
+
   it("symmetric all-to-all on symmetric fabrics: every transfer finishes together", () => {
     for (const [target, n] of [
       [gb200Nvl72, 72],

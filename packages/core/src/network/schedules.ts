@@ -59,12 +59,14 @@ function ringOrders(model: FabricModel, ranks: readonly number[], spansSystems: 
   return orders;
 }
 
+/** One ring step (or, with `chainFromFirst`, a pipelined chain from ranks[0]: the ring without the edge into it). */
 function ringPhase(
   model: FabricModel,
   ranks: readonly number[],
   chunk: number,
   steps: number,
   latencyHops = 1,
+  chainFromFirst = false,
 ): SchedulePhase {
   const node = model.topology().rankNode;
   const n = ranks.length;
@@ -74,8 +76,11 @@ function ringPhase(
   const orders = ringOrders(model, ranks, spans);
   const p = new PhaseBuilder();
   for (const order of orders)
-    for (let i = 0; i < n; i++)
-      p.add(node[order[i] ?? 0] ?? 0, node[order[(i + 1) % n] ?? 0] ?? 0, chunk / orders.length);
+    for (let i = 0; i < n; i++) {
+      const next = order[(i + 1) % n] ?? 0;
+      if (chainFromFirst && next === ranks[0]) continue;
+      p.add(node[order[i] ?? 0] ?? 0, node[next] ?? 0, chunk / orders.length);
+    }
   return p.build(steps, latencyHops);
 }
 
@@ -165,7 +170,7 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
     case "reduce-scatter":
       return { phases: [ringPhase(model, all, S / n, n - 1)] };
     case "broadcast":
-      return { phases: [ringPhase(model, all, S, 1, n - 1)] };
+      return { phases: [ringPhase(model, all, S, 1, n - 1, true)] };
     case "all-to-all": {
       const p = new PhaseBuilder();
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) p.add(node[i] ?? 0, node[j] ?? 0, S / n);
