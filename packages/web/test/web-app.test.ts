@@ -11,6 +11,7 @@ import { writeKnob } from "../src/app/scenario-doc.ts";
 import { compareJob } from "../src/worker/jobs/compare-job.ts";
 import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
 import { topologyJob } from "../src/worker/jobs/topology-job.ts";
+import { validateJob } from "../src/worker/jobs/validate-job.ts";
 import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
 
 const EXAMPLES = join(import.meta.dirname, "../../../examples");
@@ -146,6 +147,62 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     await alert.waitFor({ timeout: 30_000 });
     expect(await alert.locator(".error-message").innerText()).toBe(message);
     await harness.screenshot(page, "estimate-invalid");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Topology: a collective colours the links with core's flow-level loads", async () => {
+    const { page, errors } = await harness.open(
+      "topology?system=gb200-nvl72&load=collective&op=all-reduce&mib=64&ranks=72",
+    );
+    await jobDone(page);
+    const expected = topologyJob({
+      systemId: "gb200-nvl72",
+      load: { op: "all-reduce", bytes: 64 * 2 ** 20, ranks: 72 },
+    });
+    const summary = page.locator(".load-summary");
+    await summary.waitFor();
+    expect(Number(await summary.getAttribute("data-load-time"))).toBeCloseTo(
+      expected.load?.summary.timeS ?? Number.NaN,
+      12,
+    );
+    expect(await summary.innerText()).toContain(
+      `${((expected.load?.summary.timeS ?? 0) * 1e6).toFixed(1)} µs`,
+    );
+    // Heat colours replace plane colours: every loaded bundle is drawn with an rgb() heat colour.
+    const strokes = await page
+      .locator("svg.topology-svg .bundles line")
+      .evaluateAll((lines) => lines.map((l) => l.getAttribute("stroke") ?? ""));
+    expect(strokes.length).toBe(expected.layout.bundles.length);
+    expect(strokes.every((c) => c.startsWith("rgb("))).toBe(true);
+    expect(await page.locator("table.loaded-links tbody tr").count()).toBe(
+      expected.load?.summary.loadedLinks.length,
+    );
+    await harness.screenshot(page, "topology-all-reduce-heat");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Validate: shows core's reference cases with their errors and sources", async () => {
+    const { page, errors } = await harness.open("validate");
+    await jobDone(page);
+    const report = validateJob();
+    expect(await page.locator("table.validate-table tbody tr").count()).toBe(report.rows.length);
+    const first = report.rows[0];
+    const row = page.locator(`table.validate-table tr[data-case="${first?.id}"]`).first();
+    const sign = (first?.relError ?? 0) > 0 ? "+" : "";
+    expect(await row.locator('[data-field="error"]').innerText()).toBe(
+      `${sign}${((first?.relError ?? 0) * 100).toFixed(1)}%`,
+    );
+    expect(await page.locator('[data-kpi="validate-all"]').innerText()).toContain(
+      `${(report.summary.medianAbsRelError * 100).toFixed(1)}%`,
+    );
+    await harness.screenshot(page, "validate");
+    await page.getByLabel("Kind of case").selectOption("end-to-end");
+    await page.waitForURL(/kind=end-to-end/);
+    expect(await page.locator("table.validate-table tbody tr").count()).toBe(
+      report.rows.filter((r) => r.kind === "end-to-end").length,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

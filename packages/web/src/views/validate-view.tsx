@@ -2,17 +2,20 @@
  * Validate: every prediction next to the published measurement it reproduces, with the relative
  * error and the source — the same cases as `supernode validate`. The error is part of the product.
  */
+
+import type { ValidationKind, ValidationRow } from "@supernode/core";
+import { VALIDATION_KINDS } from "@supernode/core";
 import { useMemo } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { Chart, type ChartOption } from "../components/chart.tsx";
 import { JobStatus } from "../components/job-status.tsx";
-import type { CaseKind, ValidateRow } from "../worker/jobs/validate-job.ts";
 import { lastValue, useJob } from "../worker/use-job.ts";
 
 const REQUEST = { kind: "validate" } as const;
-const KINDS: readonly (CaseKind | "all")[] = ["all", "operator", "fabric", "end-to-end"];
+const KINDS: readonly (ValidationKind | "all")[] = ["all", "operator", "fabric", "end-to-end"];
 
 function errorClass(relError: number): string {
+  if (!Number.isFinite(relError)) return "bad";
   const e = Math.abs(relError);
   return e <= 0.1 ? "good" : e <= 0.25 ? "warn" : "bad";
 }
@@ -40,7 +43,7 @@ function SourceText({ text }: { text: string }) {
   );
 }
 
-function errorChart(rows: readonly ValidateRow[]): ChartOption {
+function errorChart(rows: readonly ValidationRow[]): ChartOption {
   return {
     tooltip: {
       trigger: "axis",
@@ -55,7 +58,7 @@ function errorChart(rows: readonly ValidateRow[]): ChartOption {
         type: "bar",
         name: "relative error",
         data: rows.map((r) => ({
-          value: Number((r.relError * 100).toFixed(2)),
+          value: Number.isFinite(r.relError) ? Number((r.relError * 100).toFixed(2)) : null,
           itemStyle: { color: { good: "#2e7d32", warn: "#d08c00", bad: "#b3261e" }[errorClass(r.relError)] },
         })),
         markLine: {
@@ -78,7 +81,15 @@ export function ValidateView({ params, setParams }: ViewProps) {
     () => (result?.rows ?? []).filter((r) => kind === "all" || r.kind === kind),
     [result, kind],
   );
-  const chart = useMemo(() => errorChart(rows), [rows]);
+  const worst = useMemo(
+    () =>
+      [...rows]
+        .sort((a, b) => Math.abs(b.relError) - Math.abs(a.relError) || (a.id < b.id ? -1 : 1))
+        .filter((r) => Number.isFinite(r.relError))
+        .slice(0, 30),
+    [rows],
+  );
+  const chart = useMemo(() => errorChart(worst), [worst]);
   const setKind = (k: string) => {
     const next = new URLSearchParams(params);
     if (k === "all") next.delete("kind");
@@ -91,19 +102,26 @@ export function ValidateView({ params, setParams }: ViewProps) {
       {result !== undefined && (
         <>
           <div className="kpis">
-            {result.summary.map((s) => (
-              <div className="kpi" key={s.kind} data-kpi={`validate-${s.kind}`}>
-                <div className="kpi-label">
-                  {s.kind} cases: {s.cases}
+            {(["all", ...VALIDATION_KINDS] as const).map((k) => {
+              const s = k === "all" ? result.summary : result.summary.byKind[k];
+              return (
+                <div className="kpi" key={k} data-kpi={`validate-${k}`}>
+                  <div className="kpi-label">
+                    {k} cases: {s.cases}
+                    {k === "all" && result.summary.failed > 0 && `, ${result.summary.failed} failed to run`}
+                  </div>
+                  <div className="kpi-value">
+                    <span className={errorClass(s.medianAbsRelError)}>
+                      {(s.medianAbsRelError * 100).toFixed(1)}%
+                    </span>
+                    <span className="kpi-unit">
+                      median |error|; max {(s.maxAbsRelError * 100).toFixed(1)}%
+                      {s.worst === undefined ? "" : ` (${s.worst})`}
+                    </span>
+                  </div>
                 </div>
-                <div className="kpi-value">
-                  <span className={errorClass(s.meanAbsRelError)}>
-                    {(s.meanAbsRelError * 100).toFixed(1)}%
-                  </span>
-                  <span className="kpi-unit">mean |error|, max {(s.maxAbsRelError * 100).toFixed(1)}%</span>
-                </div>
-              </div>
-            ))}
+              );
+            })}
           </div>
           <section className="panel" aria-label="Reference cases">
             <div className="controls">
@@ -122,10 +140,13 @@ export function ValidateView({ params, setParams }: ViewProps) {
                 Published values are only compared with, never fed to the model.
               </p>
             </div>
+            <h2>
+              Largest errors{rows.length > worst.length ? ` (${worst.length} of ${rows.length} cases)` : ""}
+            </h2>
             <Chart
               option={chart}
-              label="Relative error of each reference case"
-              height={Math.max(200, 60 + 18 * rows.length)}
+              label="Relative error of the reference cases with the largest errors"
+              height={Math.max(200, 60 + 18 * worst.length)}
             />
             <div className="table-scroll">
               <table className="data validate-table">
@@ -151,18 +172,19 @@ export function ValidateView({ params, setParams }: ViewProps) {
                     <tr key={`${r.id}:${r.kind}:${r.description}`} data-case={r.id}>
                       <th scope="row" className="left mono">
                         {r.id}
-                        <div className="hint">
-                          {r.kind}
-                          {r.check === undefined ? "" : ` · ${r.check}`}
-                        </div>
+                        <div className="hint">{r.kind}</div>
                       </th>
-                      <td className="left">{r.description}</td>
-                      <td data-field="predicted">{formatNumber(r.predicted)}</td>
+                      <td className="left">
+                        {r.description}
+                        {r.error !== undefined && <div className="bad">{r.error}</div>}
+                      </td>
+                      <td data-field="predicted">{formatNumber(r.prediction)}</td>
                       <td data-field="published">{formatNumber(r.published)}</td>
                       <td className="left unit">{r.unit}</td>
                       <td data-field="error" className={errorClass(r.relError)}>
-                        {r.relError > 0 ? "+" : ""}
-                        {(r.relError * 100).toFixed(1)}%
+                        {Number.isFinite(r.relError)
+                          ? `${r.relError > 0 ? "+" : ""}${(r.relError * 100).toFixed(1)}%`
+                          : "—"}
                       </td>
                       <td className="left source-cell">
                         <SourceText text={r.source} />

@@ -3,7 +3,7 @@
  * shows — headline figures per phase, the step-time breakdown by operator group, memory per chip
  * and the bound. Invalid scenarios throw core's `SupernodeError` (the message the CLI prints).
  */
-import { estimate, type PhaseEstimate, parseScenario } from "../core-pending.ts";
+import { estimate, type PhaseEstimate, parseScenario } from "@supernode/core";
 
 export interface BreakdownPart {
   readonly id: string;

@@ -4,8 +4,6 @@
  * time), so 1 marks the bottleneck. When the engine solved one plane of identical parallel planes
  * (plane folding), the other planes get the same loads link for link.
  */
-import type { Topology } from "@supernode/core";
-import { SupernodeError } from "@supernode/core";
 import {
   type CollectiveOp,
   type CollectiveResult,
@@ -14,9 +12,11 @@ import {
   flowCollective,
   parseScenario,
   rankLoad,
-  resolveRequest,
+  SupernodeError,
   simulateSchedule,
-} from "../core-pending.ts";
+  type Topology,
+} from "@supernode/core";
+import { resolveRequest } from "../core-pending.ts";
 
 export interface CollectiveLoad {
   readonly op: CollectiveOp;

@@ -1,5 +1,11 @@
-import { builtinCatalog, type TopologyLayout, topologyLayout } from "@supernode/core";
-import { fabricModel, ranksPerSystem, scaleUpBytesPerSPerRank } from "../core-pending.ts";
+import {
+  builtinCatalog,
+  fabricModel,
+  ranksPerSystem,
+  scaleUpBytesPerSPerRank,
+  type TopologyLayout,
+  topologyLayout,
+} from "@supernode/core";
 import {
   type CollectiveLoad,
   collectiveLinkLoads,
