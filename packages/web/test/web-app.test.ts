@@ -151,6 +151,43 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     await page.close();
   });
 
+  it("Estimate: imports and exports the CLI's YAML, and a copied URL reproduces the view", async () => {
+    const text = readFileSync(join(EXAMPLES, "cloudmatrix384-deepseek-r1-prefill.yaml"), "utf8");
+    const { page, errors } = await harness.open("estimate");
+    await jobDone(page);
+    await page.getByTestId("scenario-file").setInputFiles({
+      name: "my-prefill.yaml",
+      mimeType: "application/yaml",
+      buffer: Buffer.from(text),
+    });
+    await page.waitForURL(/file=my-prefill\.yaml/);
+    expect(await page.locator("textarea.scenario-editor").inputValue()).toBe(text);
+    const expected = estimateJob({ text, fileName: "my-prefill.yaml" }).phases.find(
+      (p) => p.role === "prefill",
+    );
+    const perChip = page.locator('[data-kpi="prefill-tokens-per-chip"] .kpi-number');
+    await expect
+      .poll(() => perChip.textContent(), { timeout: 30_000 })
+      .toBe(kpiText(expected?.tokensPerSPerChip ?? Number.NaN, 0));
+
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("my-prefill.yaml");
+    const path = await file.path();
+    expect(readFileSync(path, "utf8")).toBe(text);
+
+    const shared = await harness.open(page.url().slice(page.url().indexOf("#/") + 2));
+    await jobDone(shared.page);
+    expect(await shared.page.locator('[data-kpi="prefill-tokens-per-chip"] .kpi-number').textContent()).toBe(
+      kpiText(expected?.tokensPerSPerChip ?? Number.NaN, 0),
+    );
+    expect(errors).toEqual([]);
+    expect(shared.errors).toEqual([]);
+    await shared.page.close();
+    await page.close();
+  });
+
   it("Topology: a collective colours the links with core's flow-level loads", async () => {
     const { page, errors } = await harness.open(
       "topology?system=gb200-nvl72&load=collective&op=all-reduce&mib=64&ranks=72",
