@@ -135,6 +135,11 @@ export function planInstanceGroup(
   );
 
   let moe: MoePlan | undefined;
+  if (
+    arch.moe === undefined &&
+    (group.moe.ep !== undefined || group.moe.redundantExperts > 0 || group.moe.tp > 1)
+  )
+    fail(["moe"], `model ${arch.id} has no MoE layers; remove the moe section (use denseFfn for its FFN)`);
   if (arch.moe !== undefined) {
     const tp = group.moe.tp;
     const ep = group.moe.ep ?? ranksPerInstance / tp;

@@ -92,6 +92,8 @@ describe("parseScenario", () => {
     expect(fp8.message).toContain("no fp8 tensor math");
     const mtp = errorOf(() => parseWith("model=llama-3.1-70b", "deployment.decode.moe={}"));
     expect(mtp.message).toContain("has no MTP module");
+    const moe = errorOf(() => parseWith("model=llama-3.1-70b"));
+    expect(moe.message).toContain("has no MoE layers");
   });
 
   it("needs an operating point for each role", () => {
