@@ -112,17 +112,16 @@ export function rankMemory(
     }
   };
   for (const layer of modelLayerTensors(arch)) for (const t of layer) placeTensor(t, t.component);
+  // MTP modules: their decoder layer is placed like a main layer (attention split by TP, experts by
+  // slot); their projections and norms are replicated.
   for (let m = 0; m < arch.mtpModules; m++)
     for (const t of mtpModuleTensors(arch)) {
-      const inner = t.name.startsWith("mtp.") ? t : t;
-      // MTP layer tensors are tagged `mtp`; place their attention/expert parts like the main layers.
-      if (inner.name.startsWith("moe.experts")) placeTensor({ ...inner, component: "routed-experts" }, "mtp");
-      else if (inner.name.startsWith("moe.shared"))
-        placeTensor({ ...inner, component: "shared-experts" }, "mtp");
-      else if (inner.name.startsWith("attn.")) placeTensor({ ...inner, component: "attention" }, "mtp");
-      else if (inner.name.startsWith("ffn.") && inner.name !== "ffn.post_attention_norm")
-        placeTensor({ ...inner, component: "dense-ffn" }, "mtp");
-      else add("mtp", bytes(inner) * inner.copies);
+      if (t.name.startsWith("moe.experts")) placeTensor({ ...t, component: "routed-experts" }, "mtp");
+      else if (t.name.startsWith("moe.shared")) placeTensor({ ...t, component: "shared-experts" }, "mtp");
+      else if (t.name.startsWith("attn.")) placeTensor({ ...t, component: "attention" }, "mtp");
+      else if (t.name.startsWith("ffn.") && t.name !== "ffn.post_attention_norm")
+        placeTensor({ ...t, component: "dense-ffn" }, "mtp");
+      else add("mtp", bytes(t) * t.copies);
     }
   for (const t of headTensors(arch)) placeTensor(t, t.component);
   let weightsBytes = 0;
