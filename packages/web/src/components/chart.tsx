@@ -40,6 +40,10 @@ export const PALETTE = [
   "#4bacc6",
   "#9bbb59",
   "#7f7f7f",
+  "#d4a017",
+  "#2f9e8f",
+  "#e377c2",
+  "#5a3d2b",
 ];
 
 export function Chart({
@@ -73,7 +77,7 @@ export function Chart({
         color: PALETTE,
         aria: { enabled: true },
         animation: false,
-        textStyle: { fontFamily: "inherit" },
+        textStyle: { fontFamily: "sans-serif" },
         ...option,
       },
       true,

@@ -21,7 +21,7 @@ export function breakdownChart(phases: readonly PhaseView[]): ChartOption {
     },
     legend: { bottom: 0 },
     grid: { left: 70, right: 24, top: 24, bottom: 64 },
-    xAxis: { type: "value", name: "ms per step", position: "top", nameLocation: "end" },
+    xAxis: { type: "value", position: "top" },
     yAxis: { type: "category", data: phases.map((p) => p.role), inverse: true },
     series: [
       ...ids.map((id) => ({
@@ -53,7 +53,7 @@ export function memoryChart(phases: readonly PhaseView[]): ChartOption {
     tooltip: { trigger: "item", valueFormatter: (v: number) => `${v.toFixed(1)} GB` },
     legend: { bottom: 0 },
     grid: { left: 70, right: 24, top: 24, bottom: 40 },
-    xAxis: { type: "value", name: "GB per chip", position: "top", nameLocation: "end" },
+    xAxis: { type: "value", position: "top" },
     yAxis: { type: "category", data: phases.map((p) => p.role), inverse: true },
     series: parts.map((part) => ({
       name: part.label,

@@ -189,7 +189,7 @@ export function EstimateView({ params, setParams }: ViewProps) {
             ))}
             <div>
               <section className="panel" aria-label="Step-time breakdown">
-                <h2>Step-time breakdown</h2>
+                <h2>Step-time breakdown (ms per step)</h2>
                 <Chart
                   option={charts.breakdown}
                   label="Step-time breakdown by operator group"
@@ -198,7 +198,7 @@ export function EstimateView({ params, setParams }: ViewProps) {
                 <p className="hint">Stacked: work per step by part; dashed outline: the step time.</p>
               </section>
               <section className="panel" aria-label="Memory per chip">
-                <h2>Memory per chip</h2>
+                <h2>Memory per chip (GB)</h2>
                 <Chart
                   option={charts.memory}
                   label="Memory per chip"
