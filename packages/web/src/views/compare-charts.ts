@@ -67,7 +67,7 @@ export function compareCharts(result: CompareResult): CompareChart[] {
         valueFormatter: (v: number | null) => (v === null ? "—" : `${v.toLocaleString("en-US")} ${unit}`),
       },
       grid: { left: 50, right: 10, top: 28, bottom: 26 },
-      xAxis: { type: "category", data: present.map((p) => p.label) },
+      xAxis: { type: "category", data: present.map((p) => p.label), axisLabel: { interval: 0 } },
       yAxis: { type: "value", name: unit, nameTextStyle: { align: "left" } },
       series: result.systems.map((system, i) => ({
         name: system.name,
