@@ -21,6 +21,7 @@ import {
   makeTable,
   moeCombineTime,
   moeDispatchTime,
+  moeTrafficMatrix,
   parseByteSize,
   SupernodeError,
 } from "@supernode/core";
@@ -184,8 +185,6 @@ export function register(program: Command): void {
         : systemId;
     const transport = flags.transport as "auto" | "scale-out";
     if (op === "moe-dispatch" || op === "moe-combine") {
-      if (flags.engine === "flow")
-        throw new SupernodeError("unsupported", "MoE dispatch/combine is costed by the analytic engine only");
       const bpt = parseByteSize(flags.bytesPerToken);
       if (bpt === undefined)
         throw new SupernodeError(
@@ -202,6 +201,26 @@ export function register(program: Command): void {
         transport,
       };
       const r = op === "moe-dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
+      if (flags.engine === "flow") {
+        // the same traffic as an all-to-all-v on the graph, with the library's injection bound
+        const matrix = moeTrafficMatrix(request, op === "moe-dispatch" ? "dispatch" : "combine");
+        const f = collectiveTime(where, {
+          op: "all-to-all-v",
+          bytes: request.tokensPerRank * request.topK * bpt,
+          ranks,
+          matrix,
+          library: r.library,
+          transport,
+          rankRateCapBytesPerS: r.rateCapBytesPerS,
+          engine: "flow",
+        });
+        process.stdout.write(
+          flags.json === true
+            ? renderJson({ system: systemId, moe: op, ...f })
+            : printCollective(`${whereLabel} (${op})`, f),
+        );
+        return;
+      }
       process.stdout.write(
         flags.json === true
           ? renderJson({ system: systemId, op, ranks, ...r })

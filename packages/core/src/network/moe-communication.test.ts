@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { cloudmatrix384, hgxH800, ibCluster } from "../topology/test-support/fixtures.ts";
+import { collectiveTime } from "./collective-time.ts";
+import { moeCombineTime, moeDispatchTime, moeTrafficMatrix } from "./moe-communication.ts";
+
+const base = { tokensPerRank: 128, topK: 8 } as const;
+
+describe("moeDispatchTime / moeCombineTime", () => {
+  it("on CloudMatrix384 grows with EP as traffic leaves the node (latency per transfer, 16 in flight)", () => {
+    const t = [8, 32, 256].map(
+      (ranks) => moeDispatchTime({ system: cloudmatrix384, ranks, ...base, bytesPerToken: 7680 }).timeS,
+    );
+    expect(t[0]).toBeLessThan(t[1] ?? 0);
+    expect(t[1]).toBeLessThan(t[2] ?? 0);
+    const r = moeDispatchTime({ system: cloudmatrix384, ranks: 256, ...base, bytesPerToken: 7680 });
+    expect(r.bottleneck).toBe("rank-injection");
+    expect(r.library).toBe("cann-ep");
+    expect(r.bytesPerRank).toBeCloseTo((1024 * 7680 * 255) / 256, 6);
+    // 10 µs fixed + 2.0 µs latency + Little's law: 16 × 7680 B per (2.0 µs + 7680 B / 137 GB/s)
+    expect(r.timeS * 1e6).toBeGreaterThan(130);
+    expect(r.timeS * 1e6).toBeLessThan(150);
+  });
+
+  it("on H800 over InfiniBand (pure RDMA) is NIC-bound; combine moves twice the bytes", () => {
+    const sys = ibCluster(hgxH800, 8);
+    const d = moeDispatchTime({
+      system: sys,
+      ranks: 64,
+      ...base,
+      bytesPerToken: 7168,
+      transport: "scale-out",
+    });
+    const c = moeCombineTime({
+      system: sys,
+      ranks: 64,
+      ...base,
+      bytesPerToken: 14336,
+      transport: "scale-out",
+    });
+    expect(d.bottleneck).toBe("scale-out-access");
+    expect(c.transferS / d.transferS).toBeCloseTo(2, 6);
+    expect(d.transferS).toBeCloseTo((1024 * 7168 * 63) / 64 / (50e9 * 0.97), 9);
+  });
+
+  it("expert-load imbalance slows the hottest rank's links", () => {
+    const even = moeCombineTime({ system: cloudmatrix384, ranks: 64, ...base, bytesPerToken: 14336 });
+    const hot = moeCombineTime({
+      system: cloudmatrix384,
+      ranks: 64,
+      ...base,
+      bytesPerToken: 14336,
+      imbalance: 3,
+    });
+    expect(hot.timeS).toBeGreaterThan(2 * even.transferS);
+    expect(hot.hottestRankBytes).toBeCloseTo(3 * even.bytesPerRank, 3);
+  });
+
+  it("rejects bad input naming the field", () => {
+    expect(() => moeDispatchTime({ system: cloudmatrix384, ranks: 1000, ...base, bytesPerToken: 1 })).toThrow(
+      /ranks/,
+    );
+    expect(() =>
+      moeDispatchTime({ system: cloudmatrix384, ranks: 8, ...base, bytesPerToken: 1, imbalance: 0.5 }),
+    ).toThrow(/imbalance/);
+  });
+});
+
+describe("moeTrafficMatrix", () => {
+  it("conserves each rank's token copies and puts the hot column on the last rank; combine is the transpose", () => {
+    const n = 16;
+    const req = { ranks: n, ...base, bytesPerToken: 100, imbalance: 4 };
+    const d = moeTrafficMatrix(req, "dispatch");
+    const c = moeTrafficMatrix(req, "combine");
+    for (let i = 0; i < n; i++) {
+      let row = 0;
+      for (let j = 0; j < n; j++) {
+        row += d[i * n + j] ?? 0;
+        expect(c[j * n + i]).toBe(d[i * n + j]);
+      }
+      expect(row).toBeCloseTo(1024 * 100, 6);
+    }
+    expect((d[n - 1] ?? 0) / (d[0] ?? 1)).toBeGreaterThan(4);
+  });
+
+  it("through the flow engine, the hot destination's links are the most loaded", () => {
+    const matrix = moeTrafficMatrix({ ranks: 32, ...base, bytesPerToken: 7680, imbalance: 4 }, "dispatch");
+    const r = collectiveTime(cloudmatrix384, {
+      op: "all-to-all-v",
+      bytes: 1024 * 7680,
+      ranks: 32,
+      matrix,
+      engine: "flow",
+    });
+    expect(r.loadedLinks[0]?.label).toMatch(/n1\.chip7\.die1/);
+  });
+});
