@@ -3,18 +3,9 @@
  * evidence tag, note and every source (title, section, link).
  */
 import { type ReactNode, useId } from "react";
+import type { ShownSource } from "../worker/jobs/shown-source.ts";
 
-export interface ShownSourceRef {
-  readonly title: string;
-  readonly url: string;
-  readonly section?: string;
-}
-
-export interface ShownSource {
-  readonly tag?: string;
-  readonly note?: string;
-  readonly sources: readonly ShownSourceRef[];
-}
+export type { ShownSource };
 
 export function SourceTip({ source, children }: { source: ShownSource | undefined; children: ReactNode }) {
   const id = useId();

@@ -4,9 +4,8 @@
  * first system to each other.
  */
 import { builtinCatalog, compareSystems } from "@supernode/core";
-import type { ShownSource } from "../../components/source-tip.tsx";
 import { displayUnit, formatValue } from "./display-unit.ts";
-import { toShownSource } from "./shown-source.ts";
+import { type ShownSource, toShownSource } from "./shown-source.ts";
 
 export interface CompareCell {
   /** SI value; null when the system has no such figure. */

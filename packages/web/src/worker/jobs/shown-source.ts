@@ -1,5 +1,17 @@
 import type { Sourced } from "@supernode/core";
-import type { ShownSource } from "../../components/source-tip.tsx";
+
+export interface ShownSourceRef {
+  readonly title: string;
+  readonly url: string;
+  readonly section?: string;
+}
+
+/** Provenance of a figure as the page shows it. */
+export interface ShownSource {
+  readonly tag?: string;
+  readonly note?: string;
+  readonly sources: readonly ShownSourceRef[];
+}
 
 /**
  * The provenance of a sourced value as the page shows it on hover: tag, note, sources, and the
