@@ -16,6 +16,7 @@ import {
 } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { resolveRequest } from "./resolve-request.ts";
+import { treeDepth } from "./schedules.ts";
 import { addClassBytes, emptyLoads, loadsTime, type TierLoads } from "./tier-loads.ts";
 
 interface Part {
@@ -119,7 +120,7 @@ function algorithmPart(
         case "ring":
           return ringPart(model, n, S, 2 * (n - 1));
         case "tree": {
-          const depth = Math.ceil(Math.log2(n));
+          const depth = treeDepth(model, n);
           const step = loadsTime(model, ringStepLoads(model, n, S));
           const alpha = model.latencyS[highestClass(c) as 0] ?? 0;
           return {
@@ -144,10 +145,12 @@ function algorithmPart(
           const g = n > model.ranksPerSystem ? model.ranksPerSystem : Math.min(n, model.ranksPerServer);
           const m = Math.ceil(n / g);
           const inner = ringPart(model, g, S, g - 1);
-          if (m === 1) return ringPart(model, n, S, 2 * (n - 1));
+          if (m === 1 || n % g !== 0) return ringPart(model, n, S, 2 * (n - 1));
           const outerClass = n > model.ranksPerSystem ? 3 : 2;
           const loads = emptyLoads();
           addClassBytes(model, loads, outerClass, S / g / m, false);
+          // the outer rings join ranks of the same local index: same rail, no leaf uplink
+          loads.scaleOutCore = 0;
           const step = loadsTime(model, loads);
           const steps = 2 * (m - 1);
           const outer = {

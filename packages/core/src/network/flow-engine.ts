@@ -89,9 +89,13 @@ export function simulateSchedule(model: FabricModel, r: ResolvedRequest): Schedu
   if (fold)
     for (let l = 0; l < topo.linkCount; l++)
       if ((topo.linkPlane[l] ?? -1) < 0) cap[l] = (cap[l] ?? 0) / planes;
-  const capacity = new Float64Array(topo.linkCount + (rankCap ? nRanks : 0));
+  // with a per-rank injection cap: one virtual resource per rank, and an unlimited one for switch sources
+  const capacity = new Float64Array(topo.linkCount + (rankCap ? nRanks + 1 : 0));
   capacity.set(cap);
-  if (rankCap) capacity.fill(rankCap, topo.linkCount);
+  if (rankCap) {
+    capacity.fill(rankCap, topo.linkCount);
+    capacity[topo.linkCount + nRanks] = Number.POSITIVE_INFINITY;
+  }
   const carriedTotal = new Float64Array(topo.linkCount);
   const paths = new PathSet();
   let latencyS = 0;
@@ -138,7 +142,10 @@ export function simulateSchedule(model: FabricModel, r: ResolvedRequest): Schedu
       const first = paths.links[f * MAX_HOPS] ?? 0;
       lat += SCALE_OUT_TIERS.has(topo.linkTier[first] ?? 0) ? soEnd : suEnd;
       if (lat > phaseLatency) phaseLatency = lat;
-      if (rankCap) resources[o] = topo.linkCount + Math.max(0, nodeRank[phase.src[owner] ?? 0] ?? 0);
+      if (rankCap) {
+        const srcRank = nodeRank[phase.src[owner] ?? 0] ?? -1;
+        resources[o] = topo.linkCount + (srcRank >= 0 ? srcRank : nRanks);
+      }
     }
     const solution = solveMaxMin({ capacity, flowCount: F, offset, resources, bytes });
     const finishS = new Float64Array(m);

@@ -86,6 +86,13 @@ function ringPhase(
 
 const ACCESS_TIER = LINK_TIERS.indexOf("scale-up-access");
 
+/** Pipeline depth of the tree all-reduce: a heap over ranks, or chains inside servers plus a tree over servers. */
+export function treeDepth(model: FabricModel, n: number): number {
+  const rps = model.ranksPerServer;
+  if (n > rps && rps > 1 && n % rps === 0) return Math.ceil(Math.log2(n / rps)) + rps - 1;
+  return Math.ceil(Math.log2(n));
+}
+
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /**
@@ -106,17 +113,32 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
         case "ring":
           return { phases: [ringPhase(model, all, S / n, 2 * (n - 1))] };
         case "tree": {
-          const depth = Math.ceil(Math.log2(n));
+          const depth = treeDepth(model, n);
           const up = new PhaseBuilder();
           const down = new PhaseBuilder();
-          for (let pos = 1; pos < n; pos++) {
-            const parent = (pos - 1) >> 1;
-            for (const [child, par] of [
-              [pos, parent],
-              [n - 1 - pos, n - 1 - parent],
-            ] as const) {
-              up.add(node[child] ?? 0, node[par] ?? 0, S / 2);
-              down.add(node[par] ?? 0, node[child] ?? 0, S / 2);
+          const edge = (child: number, parent: number, bytes: number) => {
+            up.add(node[child] ?? 0, node[parent] ?? 0, bytes);
+            down.add(node[parent] ?? 0, node[child] ?? 0, bytes);
+          };
+          const rps = model.ranksPerServer;
+          if (n > rps && rps > 1 && n % rps === 0) {
+            // NCCL's shape: one channel per rank of a server; in channel r a chain inside every server
+            // ends at local rank r, and local ranks r of all servers form a double binary tree
+            const m = n / rps;
+            for (let r = 0; r < rps; r++)
+              for (let srv = 0; srv < m; srv++) {
+                for (let k = 1; k < rps; k++)
+                  edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
+                if (srv === 0) continue;
+                const parent = (srv - 1) >> 1;
+                edge(srv * rps + r, parent * rps + r, S / rps / 2);
+                edge((m - 1 - srv) * rps + r, (m - 1 - parent) * rps + r, S / rps / 2);
+              }
+          } else {
+            for (let pos = 1; pos < n; pos++) {
+              const parent = (pos - 1) >> 1;
+              edge(pos, parent, S / 2);
+              edge(n - 1 - pos, n - 1 - parent, S / 2);
             }
           }
           return { phases: [up.build(1, depth), down.build(1, depth)] };
