@@ -80,6 +80,23 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     await page.close();
   });
 
+  it("Compare: an unknown system in a shared link shows core's message, not a blank page", async () => {
+    let message = "";
+    try {
+      compareJob({ systemIds: ["cloudmatrix384", "gb200-nvl27"] });
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(message).toMatch(/unknown system "gb200-nvl27"/);
+    const { page, errors } = await harness.open("compare?systems=cloudmatrix384,gb200-nvl27");
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.locator(".error-message").textContent()).toBe(message);
+    expect(await page.locator('input[data-system="cloudmatrix384"]').isChecked()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("Topology: draws the layout core computes and redraws for another system", async () => {
     const { page, errors } = await harness.open("topology");
     await jobDone(page);
