@@ -72,7 +72,7 @@ export function ScenarioEditor({
         </button>
       </div>
       <label htmlFor={editorId} className="field-label">
-        Scenario document <span className="hint">({fileName}; the same file `supernode estimate` reads)</span>
+        Scenario document <span className="hint">({fileName}: the same document the CLI reads)</span>
       </label>
       <textarea
         id={editorId}
