@@ -74,3 +74,13 @@ describe("buildTopology", () => {
     expect(leafUp).toBeCloseTo((8 * 50e9) / 2, -3);
   });
 });
+
+describe("scale-out transport", () => {
+  it("sends die-sibling traffic through the NICs when asked to (no die-to-die shortcut)", () => {
+    const t = buildTopology(cloudmatrix384);
+    const r = new Router(t);
+    const ps = new PathSet();
+    expect(r.routeInto(t.rankNode[0] ?? 0, t.rankNode[1] ?? 0, "scale-out", 0, ps)).toBe(true);
+    expect(linkTierOf(t, ps.links[0] ?? 0)).toBe("scale-out-access");
+  });
+});

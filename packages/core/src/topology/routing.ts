@@ -15,7 +15,6 @@ export const MAX_HOPS = 4;
 /** Which fabric to route over between two endpoints. */
 export type RouteNetwork = "scale-up" | "scale-out";
 
-const T_D2D = LINK_TIERS.indexOf("die-to-die");
 const T_SU_ACCESS = LINK_TIERS.indexOf("scale-up-access");
 const T_CPU = LINK_TIERS.indexOf("cpu");
 const T_SO_ACCESS = LINK_TIERS.indexOf("scale-out-access");
@@ -167,13 +166,12 @@ export class Router {
     onlyPlane = -1,
   ): boolean {
     const t = this.topo;
-    const direct = this.link(src, dst);
+    // a direct link (die-to-die, NVLink-C2C, endpoint to switch) serves the scale-up network only:
+    // "scale-out" means every byte goes through the NICs
+    const direct = network === "scale-up" ? this.link(src, dst) : -1;
     if (direct >= 0) {
-      const tier = t.linkTier[direct];
-      if (tier === T_D2D || tier === T_CPU || network === "scale-up") {
-        out.push(owner, 1, direct);
-        return true;
-      }
+      out.push(owner, 1, direct);
+      return true;
     }
     const su = network === "scale-up";
     let total = 0;
