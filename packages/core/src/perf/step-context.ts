@@ -5,7 +5,8 @@
 import type { InstancePlan } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import { computeDevice, type Device } from "./device.ts";
-import { type EfficiencyProfile, efficiencyProfile } from "./efficiency-profile.ts";
+import { builtinCatalog } from "../catalog/catalog.ts";
+import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { type StepComm, stepComm } from "./step-comm.ts";
 import { type SharedDevice, shareOf } from "./step-operators.ts";
 
@@ -29,10 +30,20 @@ export function stepContext(scenario: Scenario, plan: InstancePlan): StepContext
     scenario,
     plan,
     device: computeDevice(chip),
-    profile: efficiencyProfile(chip.id),
+    // A SKU or user chip (`extends:`) inherits the efficiency file of the chip it derives from.
+    profile: efficiencyProfileForChip(chip, builtinChipOrigin),
     comm: stepComm(scenario, plan),
     shares: new Map(),
   };
+}
+
+/** The origin of a built-in chip, for following `extends` chains (undefined when not built in). */
+function builtinChipOrigin(id: string): { readonly origin: { readonly extends?: string } } | undefined {
+  try {
+    return builtinCatalog().chip(id);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The device at a share of its resources, memoised per context. */
