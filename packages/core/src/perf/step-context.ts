@@ -2,10 +2,11 @@
  * What the step model precomputes per instance group (device, efficiency profile, fabric costs,
  * devices scaled to stream shares) and the batch it is asked about.
  */
+
+import { builtinCatalog } from "../catalog/catalog.ts";
 import type { InstancePlan } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import { computeDevice, type Device } from "./device.ts";
-import { builtinCatalog } from "../catalog/catalog.ts";
 import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { type StepComm, stepComm } from "./step-comm.ts";
 import { type SharedDevice, shareOf } from "./step-operators.ts";
