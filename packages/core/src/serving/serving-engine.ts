@@ -55,6 +55,8 @@ class ServingEngine {
   readonly seed: number;
   now = 0;
   events = 0;
+  /** KV tokens a newly admitted sequence must have free to take its first decode step (no admit-then-preempt loops). */
+  private readonly growthHeadroom: number;
   private rrPrefill = 0;
   private rrDecode = 0;
   private readonly decodeBatch = { sequences: 0, kvTokens: 0 };
@@ -128,6 +130,7 @@ class ServingEngine {
           }
         : mtpModel(decodePerf?.meanTokensPerDecodeStep ?? 1, serving.mtp.draftTokens, serving.mtp.sampling);
     this.mtpRng = new Rng(this.seed, RNG_STREAM.mtp);
+    this.growthHeadroom = 1 + this.mtp.draftTokens;
     this.poolCache =
       serving.prefixCache.enabled && serving.prefixCache.pooledTier.enabled && model.pooledTier !== undefined
         ? new PrefixCache(model.pooledTier.capacityTokens)
@@ -544,7 +547,7 @@ class ServingEngine {
       const id = waiting.peek();
       const context = pool.prefillTarget[id] as number;
       const needed =
-        instance.kvUsedAt(instance.step + 1) + context + instance.halfBlockTokens + instance.contextRate;
+        instance.kvUsedAt(instance.step + 1) + context + instance.halfBlockTokens + this.growthHeadroom;
       if (needed > instance.kvCapacity && instance.decoding > 0) break;
       waiting.popFront();
       this.joinDecode(instance, id, context);
@@ -558,7 +561,7 @@ class ServingEngine {
       const id = swapped.peek();
       const context = (pool.promptTokens[id] as number) + (pool.generated[id] as number);
       const needed =
-        instance.kvUsedAt(instance.step + 1) + context + instance.halfBlockTokens + instance.contextRate;
+        instance.kvUsedAt(instance.step + 1) + context + instance.halfBlockTokens + this.growthHeadroom;
       if (needed > instance.kvCapacity && instance.decoding > 0) break;
       swapped.popFront();
       instance.pendingOverheadS += this.model.swap?.transferS(context * instance.perf.kvBytesPerToken) ?? 0;
@@ -664,8 +667,17 @@ class ServingEngine {
           continue;
         }
         const need = pool.prefillTarget[id] as number;
+        if (need + instance.halfBlockTokens > instance.kvCapacity) {
+          // A recomputed sequence (prompt + output so far) that this prefill instance can never hold.
+          deque.popFront();
+          instance.waitingCount--;
+          instance.outstanding--;
+          this.drop(id, "exceeds-kv-capacity");
+          continue;
+        }
         const used = instance.kvUsedAt(instance.step + decodeGrowth);
-        if (used + need + instance.halfBlockTokens > instance.kvCapacity) return;
+        const headroom = colocated ? this.growthHeadroom : 0;
+        if (used + need + instance.halfBlockTokens + headroom > instance.kvCapacity) return;
         const remaining = need - (pool.prefillDone[id] as number);
         if (!scheduler.chunkedPrefill && remaining > budget && instance.batchCount > 0) return;
         const chunk = scheduler.chunkedPrefill ? Math.min(remaining, budget) : remaining;

@@ -1,0 +1,287 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { simulateServing } from "./serving-engine.ts";
+import { syntheticModel, syntheticPerformance } from "./test-support/synthetic-performance.ts";
+import { linkTransferModel } from "./transfer-model.ts";
+
+const fixed = (tokens: number) => ({ kind: "fixed", tokens });
+
+describe("serving engine: accounting", () => {
+  it("every request completes or is dropped with a reason, for any configuration", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 0, max: 1000 }),
+          rate: fc.double({ min: 1, max: 400, noNaN: true }),
+          colocated: fc.boolean(),
+          router: fc.constantFrom("round-robin", "least-outstanding", "cache-aware"),
+          chunked: fc.boolean(),
+          preemption: fc.constantFrom("recompute", "swap"),
+          capacity: fc.integer({ min: 3000, max: 60_000 }),
+          maxQueued: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+          maxDelay: fc.option(fc.double({ min: 0.05, max: 2, noNaN: true }), { nil: undefined }),
+          prefix: fc.boolean(),
+          mtp: fc.constantFrom(1, 1.7, 2.5),
+          policy: fc.constantFrom("fcfs", "priority"),
+        }),
+        (c) => {
+          const perf = syntheticPerformance({
+            kvCacheCapacityTokens: c.capacity,
+            meanTokensPerDecodeStep: c.mtp,
+          });
+          const pools = c.colocated
+            ? { colocated: { instances: 2, chipsPerInstance: 4, perf } }
+            : {
+                prefill: { instances: 2, chipsPerInstance: 4, perf },
+                decode: { instances: 1, chipsPerInstance: 8, perf },
+                kvTransfer: linkTransferModel(50e9, 1e-5, "test link"),
+                swap: linkTransferModel(50e9, 1e-5, "swap"),
+              };
+          const model = syntheticModel(
+            {
+              arrival: { kind: "poisson", ratePerS: c.rate },
+              promptTokens: { kind: "uniform", minTokens: 10, maxTokens: 3000 },
+              outputTokens: { kind: "lognormal", meanTokens: 100, sigma: 1, minTokens: 1 },
+              prefixSharing: c.prefix ? { groups: 3, prefixTokens: 200, fraction: 0.7 } : undefined,
+              priorityClasses: [
+                { name: "high", priority: 0, weight: 1 },
+                { name: "low", priority: 1, weight: 3 },
+              ],
+            },
+            {
+              router: c.router,
+              scheduler: {
+                maxBatchSequences: 16,
+                maxBatchTokens: 2048,
+                chunkedPrefill: c.chunked,
+                policy: c.policy,
+                admission: { maxQueuedRequests: c.maxQueued, maxQueueDelayS: c.maxDelay },
+              },
+              kvCache: { preemption: c.preemption, blockTokens: 16 },
+              prefixCache: { enabled: c.prefix, hbmFraction: 0.2 },
+            },
+            pools,
+          );
+          const result = simulateServing(model, { requests: 300, seed: c.seed });
+          const s = result.summary.requests;
+          expect(s.arrived).toBe(300);
+          const reasons = Object.values(s.droppedByReason).reduce((a, b) => a + b, 0);
+          expect(s.completed + reasons).toBe(300);
+          expect(s.dropped).toBe(reasons);
+          const records = result.requests;
+          expect(records).toBeDefined();
+          for (let id = 0; id < 300; id++) {
+            const completed = records?.e2eS[id] !== null;
+            expect(completed).toBe(records?.dropReason[id] === "");
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("drops requests that cannot fit in the KV cache and those over the queue limit, with reasons", () => {
+    const perf = syntheticPerformance({ kvCacheCapacityTokens: 2000 });
+    const model = syntheticModel(
+      {
+        arrival: { kind: "poisson", ratePerS: 1000 },
+        promptTokens: { kind: "uniform", minTokens: 100, maxTokens: 3000 },
+        outputTokens: fixed(10),
+      },
+      { scheduler: { maxBatchSequences: 4, admission: { maxQueuedRequests: 5 } } },
+      { colocated: { instances: 1, chipsPerInstance: 1, perf } },
+    );
+    const result = simulateServing(model, { requests: 500, seed: 2 });
+    expect(result.summary.requests.droppedByReason["exceeds-kv-capacity"]).toBeGreaterThan(100);
+    expect(result.summary.requests.droppedByReason["queue-full"]).toBeGreaterThan(10);
+    expect(result.summary.requests.completed).toBeGreaterThan(0);
+  });
+});
+
+describe("serving engine: determinism and conservation laws", () => {
+  const model = syntheticModel(
+    {
+      arrival: { kind: "gamma", ratePerS: 60, burstiness: 3 },
+      promptTokens: { kind: "lognormal", meanTokens: 800, sigma: 0.7 },
+      outputTokens: { kind: "uniform", minTokens: 1, maxTokens: 300 },
+      prefixSharing: { groups: 5, prefixTokens: 300, fraction: 0.5, popularity: "zipf" },
+    },
+    { router: "cache-aware", prefixCache: { enabled: true } },
+    {
+      prefill: { instances: 3, chipsPerInstance: 8, perf: syntheticPerformance() },
+      decode: {
+        instances: 2,
+        chipsPerInstance: 8,
+        perf: syntheticPerformance({ meanTokensPerDecodeStep: 1.7 }),
+      },
+      kvTransfer: linkTransferModel(50e9, 1e-5, "test link"),
+    },
+  );
+
+  it("the same seed gives byte-identical JSON; another seed differs", () => {
+    const a = JSON.stringify(simulateServing(model, { requests: 2000, seed: 11 }));
+    const b = JSON.stringify(simulateServing(model, { requests: 2000, seed: 11 }));
+    const c = JSON.stringify(simulateServing(model, { requests: 2000, seed: 12 }));
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  it("Little's law holds on the outputs: mean in system = departure rate × mean sojourn", () => {
+    const { littlesLaw, requests } = simulateServing(model, { requests: 3000, seed: 5 }).summary;
+    expect(requests.completed).toBe(3000);
+    const lambdaW = littlesLaw.departuresPerS * littlesLaw.meanSojournS;
+    expect(Math.abs(littlesLaw.meanInSystem - lambdaW) / lambdaW).toBeLessThan(1e-9);
+  });
+
+  it("Little's law also holds against the sampled in-system series", () => {
+    const result = simulateServing(model, { requests: 3000, seed: 6 });
+    const series = result.timeSeries;
+    const sampledMean = series.inSystem.reduce((a, b) => a + b, 0) / series.inSystem.length;
+    const lambdaW = result.summary.littlesLaw.departuresPerS * result.summary.littlesLaw.meanSojournS;
+    expect(Math.abs(sampledMean - lambdaW) / lambdaW).toBeLessThan(0.05);
+  });
+});
+
+describe("serving engine: agreement with the step model", () => {
+  it("at saturation with fixed lengths, decode throughput converges to the step model's estimate (±5 %)", () => {
+    const prompt = 1024;
+    const output = 256;
+    const batch = 64;
+    const decodePerf = syntheticPerformance({ meanTokensPerDecodeStep: 1.7, decodePerKvTokenS: 5e-8 });
+    const model = syntheticModel(
+      {
+        arrival: { kind: "closed-loop", concurrency: 4 * batch },
+        promptTokens: fixed(prompt),
+        outputTokens: fixed(output),
+      },
+      { scheduler: { maxBatchSequences: batch } },
+      {
+        prefill: { instances: 4, chipsPerInstance: 8, perf: syntheticPerformance() },
+        decode: { instances: 1, chipsPerInstance: 8, perf: decodePerf },
+        kvTransfer: linkTransferModel(50e9, 1e-5, "test link"),
+      },
+    );
+    const result = simulateServing(model, { requests: 20_000, seed: 3 });
+    // Step model: a full batch whose sequences are uniformly spread over their output.
+    const step = decodePerf.decodeStepS({ sequences: batch, kvTokens: batch * (prompt + output / 2) });
+    const expected = (batch * decodePerf.meanTokensPerDecodeStep) / step;
+    const simulated = result.summary.throughput.outputTokensPerS;
+    expect(Math.abs(simulated - expected) / expected).toBeLessThan(0.05);
+  });
+
+  it("at low load, TPOT is the step time of a batch of one and TTFT the prefill time", () => {
+    const perf = syntheticPerformance({ decodePerKvTokenS: 0 });
+    const model = syntheticModel(
+      {
+        arrival: { kind: "closed-loop", concurrency: 1 },
+        promptTokens: fixed(1000),
+        outputTokens: fixed(50),
+      },
+      { scheduler: { maxBatchTokens: 4096 } },
+      { colocated: { instances: 1, chipsPerInstance: 8, perf } },
+    );
+    const result = simulateServing(model, { requests: 20, seed: 1 });
+    const tpot = perf.decodeStepS({ sequences: 1, kvTokens: 0 });
+    const ttft = perf.prefillStepS({ sequences: 1, newTokens: 1000, attendedTokenPairs: 1000 * 500.5 });
+    expect(result.summary.tpotS.mean).toBeCloseTo(tpot, 9);
+    expect(result.summary.ttftS.mean).toBeCloseTo(ttft, 9);
+  });
+
+  it("costs one event per batch change, not per token: events do not grow with output length", () => {
+    const run = (output: number) =>
+      simulateServing(
+        syntheticModel(
+          {
+            arrival: { kind: "closed-loop", concurrency: 1 },
+            promptTokens: fixed(100),
+            outputTokens: fixed(output),
+          },
+          { sampleIntervalS: 1e9 },
+          { colocated: { instances: 1, chipsPerInstance: 8, perf: syntheticPerformance() } },
+        ),
+        { requests: 500, seed: 1 },
+      ).summary.engine;
+    const short = run(100);
+    const long = run(2000);
+    // A batch of one: every token is a decode step, yet each request costs the same few events.
+    expect(long.decodeSteps / short.decodeSteps).toBeGreaterThan(19);
+    expect(long.events).toBe(short.events);
+    expect(long.iterations).toBe(short.iterations);
+  });
+});
+
+describe("serving engine: prefix cache and pooled tier", () => {
+  const prompt = 2000;
+  const prefix = 1500;
+  const run = (prefixCache: unknown, groups: number) =>
+    simulateServing(
+      syntheticModel(
+        {
+          arrival: { kind: "poisson", ratePerS: 20 },
+          promptTokens: fixed(prompt),
+          outputTokens: fixed(20),
+          prefixSharing: { groups, prefixTokens: prefix },
+        },
+        { router: "cache-aware", prefixCache },
+        {
+          colocated: {
+            instances: 2,
+            chipsPerInstance: 8,
+            perf: syntheticPerformance({ kvCacheCapacityTokens: 200_000 }),
+          },
+          pooledTier: { transfer: linkTransferModel(100e9, 2e-6, "pool"), capacityTokens: 10_000_000 },
+        },
+      ),
+      { requests: 4000, seed: 9 },
+    ).summary;
+
+  it("with prefix reuse, prefill work falls by the shared fraction of the prompt", () => {
+    const off = run({ enabled: false }, 4);
+    const on = run({ enabled: true, hbmFraction: 0.3 }, 4);
+    expect(off.prefill.computedTokens).toBe(4000 * prompt);
+    // Only each group's first request on each instance misses.
+    const expected = 4000 * (prompt - prefix);
+    expect(on.prefill.computedTokens / expected).toBeGreaterThan(0.99);
+    expect(on.prefill.computedTokens / expected).toBeLessThan(1.02);
+    expect(on.prefixCache.hitRate).toBeGreaterThan(0.99);
+    expect(on.ttftS.mean).toBeLessThan(off.ttftS.mean);
+  });
+
+  it("when HBM holds only a few prefixes, the pooled tier serves the rest", () => {
+    // 200 groups × 1500 tokens do not fit in 5 % of 200k tokens per instance; the pool holds them all.
+    const hbmOnly = run({ enabled: true, hbmFraction: 0.05 }, 200);
+    const pooled = run({ enabled: true, hbmFraction: 0.05, pooledTier: { enabled: true } }, 200);
+    expect(hbmOnly.prefixCache.hitRate).toBeLessThan(0.2);
+    expect(pooled.prefixCache.poolHitTokens).toBeGreaterThan(0);
+    expect(pooled.prefixCache.hitRate).toBeGreaterThan(0.9);
+    const saved = hbmOnly.prefill.computedTokens - pooled.prefill.computedTokens;
+    expect(saved).toBe(
+      pooled.prefixCache.poolHitTokens + pooled.prefixCache.hbmHitTokens - hbmOnly.prefixCache.hbmHitTokens,
+    );
+  });
+});
+
+describe("serving engine: preemption", () => {
+  for (const preemption of ["recompute", "swap"] as const) {
+    it(`${preemption}: sequences are preempted when the KV cache fills and all still complete`, () => {
+      const model = syntheticModel(
+        { arrival: { kind: "poisson", ratePerS: 50 }, promptTokens: fixed(500), outputTokens: fixed(1000) },
+        { kvCache: { preemption, blockTokens: 16 }, scheduler: { maxBatchSequences: 64 } },
+        {
+          colocated: {
+            instances: 1,
+            chipsPerInstance: 8,
+            perf: syntheticPerformance({ kvCacheCapacityTokens: 12_000 }),
+          },
+          swap: linkTransferModel(50e9, 1e-5, "swap"),
+        },
+      );
+      const result = simulateServing(model, { requests: 200, seed: 4 });
+      expect(result.summary.requests.completed).toBe(200);
+      const count =
+        preemption === "swap" ? result.summary.preemptions.swap : result.summary.preemptions.recompute;
+      expect(count).toBeGreaterThan(0);
+      for (const instance of result.instances) expect(instance.peakKvUse).toBeLessThanOrEqual(1 + 1e-9);
+    });
+  }
+});
