@@ -13,6 +13,7 @@ import * as compareCommand from "./commands/compare.ts";
 import * as catalogCommand from "./commands/catalog.ts";
 import * as showCommand from "./commands/show.ts";
 import * as collectiveCommand from "./commands/collective.ts";
+import * as simulateCommand from "./commands/simulate.ts";
 import { reportFailure } from "./fail.ts";
 
 const program = new Command();
@@ -25,7 +26,7 @@ program
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const commandModules: ReadonlyArray<{ register(program: Command): void }> = [estimateCommand, validateCommand, uiCommand, rooflineCommand, modelCommand, compareCommand, catalogCommand, showCommand, collectiveCommand];
+const commandModules: ReadonlyArray<{ register(program: Command): void }> = [estimateCommand, validateCommand, uiCommand, rooflineCommand, modelCommand, compareCommand, catalogCommand, showCommand, collectiveCommand, simulateCommand];
 for (const module of commandModules) module.register(program);
 
 try {

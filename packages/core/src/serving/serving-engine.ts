@@ -289,9 +289,9 @@ class ServingEngine {
       case "round-robin":
         return targets[this.rrPrefill++ % targets.length] as ServingInstance;
       case "least-outstanding":
-        return leastOutstanding(targets);
+        return leastOutstanding(targets, this.rrPrefill++);
       case "cache-aware": {
-        const least = leastOutstanding(targets);
+        const least = leastOutstanding(targets, this.rrPrefill++);
         if (group < 0) return least;
         let holder: ServingInstance | undefined;
         for (const t of targets)
@@ -312,7 +312,7 @@ class ServingEngine {
     const targets = this.decodeStage;
     return this.model.serving.router === "round-robin"
       ? (targets[this.rrDecode++ % targets.length] as ServingInstance)
-      : leastOutstanding(targets);
+      : leastOutstanding(targets, this.rrDecode++);
   }
 
   // ---- iterations ---------------------------------------------------------------------------
@@ -705,10 +705,12 @@ class ServingEngine {
   }
 }
 
-function leastOutstanding(targets: readonly ServingInstance[]): ServingInstance {
-  let best = targets[0] as ServingInstance;
-  for (let i = 1; i < targets.length; i++) {
-    const t = targets[i] as ServingInstance;
+/** The instance with the fewest outstanding requests; ties go to the first at or after `start` (rotating). */
+function leastOutstanding(targets: readonly ServingInstance[], start = 0): ServingInstance {
+  const n = targets.length;
+  let best = targets[start % n] as ServingInstance;
+  for (let k = 1; k < n; k++) {
+    const t = targets[(start + k) % n] as ServingInstance;
     if (t.outstanding < best.outstanding) best = t;
   }
   return best;

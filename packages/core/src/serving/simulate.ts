@@ -1,0 +1,134 @@
+/**
+ * `simulate(scenario, options)`: the serving simulation of a scenario document. It takes the
+ * instance groups of the deployment with their step models (`instancePerformance`), the workload
+ * and serving sections, the KV-transfer path costed on the fabric model, the pooled DRAM tier
+ * sized from the system's node DRAM, and runs the discrete-event engine.
+ */
+
+import type { InstancePlan, InstanceRole } from "../deploy/plan.ts";
+import type { Scenario } from "../deploy/scenario.ts";
+import type { InstancePerformance } from "../perf/instance-performance.ts";
+import { instancePerformance } from "../perf/step-instance-performance.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { GIGA } from "../spec/units.ts";
+import { fabricTransferModel } from "./fabric-transfer.ts";
+import type { WorkloadFiles } from "./length-distribution.ts";
+import { simulateServing } from "./serving-engine.ts";
+import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
+import { servingSchema } from "./serving-schema.ts";
+import type { SimulationResult } from "./simulation-result.ts";
+import { systemTransferModel, type TransferModel } from "./transfer-model.ts";
+
+export interface SimulateScenarioOptions extends SimulateOptions {
+  /** Texts of the files the workload names (trace, histograms), keyed as written in the document. */
+  readonly files?: WorkloadFiles;
+  /** Step models per role (default: the scenario's step model); for tests and what-ifs. */
+  readonly performance?: (role: InstanceRole) => InstancePerformance;
+}
+
+/**
+ * Runs the serving simulation of a scenario with a `workload` section.
+ * @example const result = simulate(parseScenario(text, "s.yaml"), { requests: 10_000, seed: 1 }); result.summary.ttftS.p99
+ */
+export function simulate(scenario: Scenario, options: SimulateScenarioOptions = {}): SimulationResult {
+  return simulateServing(servingModelOf(scenario, options), options);
+}
+
+/** The engine input for a scenario (exposed for inspection and benchmarks). */
+export function servingModelOf(scenario: Scenario, options: SimulateScenarioOptions = {}): ServingModel {
+  const workload = scenario.workload;
+  if (workload === undefined)
+    throw new SupernodeError(
+      "usage",
+      "the scenario has no workload section; add one (arrival, promptTokens, outputTokens) to simulate serving — see docs/serving.md",
+      { file: scenario.fileName, fieldPath: ["workload"] },
+    );
+  const serving = scenario.serving ?? servingSchema.parse({});
+  const perfOf = options.performance ?? ((role: InstanceRole) => instancePerformance(scenario, role));
+  const { prefill, decode, colocated } = scenario.deployment;
+  const pool = (role: InstanceRole, plan: InstancePlan): ServingPool => ({
+    instances: plan.instances,
+    chipsPerInstance: plan.chipsPerInstance,
+    perf: perfOf(role),
+    ...(plan.batchPerChip !== undefined
+      ? { maxBatchSequences: plan.batchPerChip * plan.chipsPerInstance }
+      : {}),
+  });
+  let pools: Pick<ServingModel, "prefill" | "decode" | "colocated">;
+  let front: InstancePlan;
+  let back: InstancePlan;
+  if (colocated !== undefined) {
+    pools = { colocated: pool("colocated", colocated) };
+    front = colocated;
+    back = colocated;
+  } else if (prefill !== undefined && decode !== undefined) {
+    pools = { prefill: pool("prefill", prefill), decode: pool("decode", decode) };
+    front = prefill;
+    back = decode;
+  } else {
+    throw new SupernodeError(
+      "usage",
+      "serving needs colocated instances, or both prefill and decode instance groups",
+      { file: scenario.fileName, fieldPath: ["deployment"] },
+    );
+  }
+  const system = scenario.system;
+  const frontPerf = (pools.colocated ?? pools.prefill)?.perf as InstancePerformance;
+  const pooled = serving.prefixCache.pooledTier;
+  const nodes = system.nodes.value * scenario.systemCount;
+  const dramBytes = (system.node.dramBytes?.value ?? 0) * nodes;
+  const poolBytes = pooled.capacityGB !== undefined ? pooled.capacityGB * GIGA : dramBytes;
+  return {
+    ...pools,
+    workload,
+    serving,
+    ...(options.files !== undefined ? { files: options.files } : {}),
+    ...(colocated === undefined ? { kvTransfer: kvTransferPath(scenario, serving.kvTransfer, front) } : {}),
+    ...(pooled.enabled
+      ? {
+          pooledTier: {
+            transfer: poolPath(scenario, pooled, front),
+            capacityTokens: Math.floor(poolBytes / frontPerf.kvBytesPerToken),
+          },
+        }
+      : {}),
+    swap: systemTransferModel(system, serving.swapPath, back.chipsPerInstance),
+    ...(back.mtp !== undefined
+      ? { mtp: { draftTokens: back.mtp.draftTokens, acceptance: back.mtp.acceptanceRate } }
+      : {}),
+  };
+}
+
+function kvTransferPath(
+  scenario: Scenario,
+  path: { plane: "ub" | "rdma" | "vpc"; bandwidthGBps?: number; latencyS?: number },
+  prefill: InstancePlan,
+): TransferModel {
+  if (path.bandwidthGBps !== undefined || path.plane === "vpc")
+    return systemTransferModel(scenario.system, path, prefill.chipsPerInstance);
+  return fabricTransferModel(scenario.system, path.plane, prefill.ranksPerInstance);
+}
+
+function poolPath(
+  scenario: Scenario,
+  pooled: { via: "ub" | "vpc"; bandwidthGBps?: number; latencyS?: number },
+  front: InstancePlan,
+): TransferModel {
+  const path = {
+    plane: pooled.via,
+    ...(pooled.bandwidthGBps !== undefined ? { bandwidthGBps: pooled.bandwidthGBps } : {}),
+    ...(pooled.latencyS !== undefined ? { latencyS: pooled.latencyS } : {}),
+  };
+  if (pooled.via === "ub" && pooled.bandwidthGBps === undefined) {
+    const fabric = scenario.system.scaleUp;
+    if (fabric.kind !== "two-tier-clos" || fabric.cpuBandwidthBytesPerS === undefined)
+      throw new SupernodeError(
+        "unsupported",
+        `${scenario.system.name}: the CPUs' DRAM is not on the scale-up fabric, so a pooled tier cannot be read "via: ub"; use "via: vpc" or give serving.prefixCache.pooledTier.bandwidthGBps`,
+        { file: scenario.fileName, fieldPath: ["serving", "prefixCache", "pooledTier", "via"] },
+      );
+    // NPU ← CPU-DRAM reads cross the same UB tiers as NPU ← NPU transfers (P2 Table 1: 147 vs 164 GB/s per die).
+    return fabricTransferModel(scenario.system, "ub", front.ranksPerInstance);
+  }
+  return systemTransferModel(scenario.system, path, front.chipsPerInstance);
+}
