@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeKnob } from "../src/app/scenario-doc.ts";
 import { compareJob } from "../src/worker/jobs/compare-job.ts";
 import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
+import { simulateJob } from "../src/worker/jobs/simulate-job.ts";
 import { topologyJob } from "../src/worker/jobs/topology-job.ts";
 import { validateJob } from "../src/worker/jobs/validate-job.ts";
 import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
@@ -257,6 +258,67 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     expect(await page.locator("table.validate-table tbody tr").count()).toBe(
       report.rows.filter((r) => r.kind === "end-to-end").length,
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Simulate: runs core's serving simulator with progress; a new seed shows core's new numbers", async () => {
+    const { page, errors } = await harness.open("simulate?requests=1500&seed=3");
+    const text = await page.locator("textarea.scenario-editor").inputValue();
+    expect(text).toMatch(/^workload:/m);
+    await page.getByRole("button", { name: "Run simulation" }).click();
+    await page.locator('[data-job-status="running"] progress').waitFor();
+    await jobDone(page);
+    const expected = simulateJob(
+      { text, fileName: "cloudmatrix384-deepseek-r1-serving.yaml", requests: 1500, seed: 3 },
+      () => {},
+    );
+    const kpi = (id: string) => page.locator(`[data-kpi="${id}"] .kpi-number`).textContent();
+    expect(await kpi("completed")).toBe(kpiText(expected.requests.completed, 0));
+    expect(await kpi("ttft-p99")).toBe(kpiText(expected.ttftS.p99 * 1e3, 1));
+    expect(await kpi("tpot-p50")).toBe(kpiText(expected.tpotS.p50 * 1e3, 1));
+    expect(await kpi("slo")).toBe(kpiText(expected.slo.attainment * 100, 1));
+    expect(await page.locator(".chart svg").count()).toBe(3);
+    await harness.screenshot(page, "simulate");
+
+    await page.locator('input[data-knob="seed"]').fill("4");
+    await page.waitForURL(/seed=4/);
+    await page.getByRole("button", { name: "Run simulation" }).click();
+    await jobDone(page);
+    const reseeded = simulateJob(
+      { text, fileName: "cloudmatrix384-deepseek-r1-serving.yaml", requests: 1500, seed: 4 },
+      () => {},
+    );
+    expect(await kpi("ttft-p99")).toBe(kpiText(reseeded.ttftS.p99 * 1e3, 1));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Simulate: Cancel stops a long run at once, and a scenario without a workload shows the CLI's message", async () => {
+    const { page, errors } = await harness.open("simulate?requests=5000000");
+    const run = page.getByRole("button", { name: "Run simulation" });
+    await run.click();
+    await page.locator('[data-job-status="running"]').waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.locator('[data-job-status="cancelled"]').waitFor({ timeout: 5_000 });
+    expect(await run.isEnabled()).toBe(true);
+
+    const decode = readFileSync(join(EXAMPLES, DECODE), "utf8");
+    let message = "";
+    try {
+      simulateJob({ text: decode, fileName: DECODE, requests: 10, seed: 1 }, () => {});
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(message).toContain("no workload section");
+    await page.getByLabel("Reference scenario").selectOption(DECODE);
+    await page.waitForURL(/file=cloudmatrix384-deepseek-r1-decode\.yaml/);
+    await page.locator('input[data-knob="requests"]').fill("10");
+    await run.click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.locator(".error-message").textContent()).toBe(message);
+    await harness.screenshot(page, "simulate-no-workload");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@
  * Typing updates the text at once and the URL (hence the computation) after a short pause.
  */
 import { useEffect, useRef, useState } from "react";
+import type { ExampleScenario } from "../components/scenario-editor.tsx";
 import { EXAMPLE_SCENARIOS } from "./examples.ts";
 import { decodeText, encodeText } from "./route.ts";
 
@@ -20,8 +21,9 @@ export function useScenario(
   params: URLSearchParams,
   setParams: (p: URLSearchParams, push?: boolean) => void,
   defaultExample: string,
+  examples: readonly ExampleScenario[] = EXAMPLE_SCENARIOS,
 ): ScenarioState {
-  const fallback = EXAMPLE_SCENARIOS.find((x) => x.name === defaultExample) ?? EXAMPLE_SCENARIOS[0];
+  const fallback = examples.find((x) => x.name === defaultExample) ?? examples[0];
   const encoded = params.get("scenario");
   const fromUrl = encoded === null ? undefined : decodeText(encoded);
   const committedText = fromUrl ?? fallback?.text ?? "";

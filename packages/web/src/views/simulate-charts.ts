@@ -5,16 +5,29 @@ import type { Histogram, SimulationView } from "../worker/jobs/simulation-view.t
 export function latencyHistogram(h: Histogram, name: string, limitS: number | null): ChartOption {
   const centres = h.counts.map((_, i) => (((h.edgesS[i] ?? 0) + (h.edgesS[i + 1] ?? 0)) / 2) * 1e3);
   const maxMs = (h.edgesS[h.edgesS.length - 1] ?? 1) * 1e3;
+  // Draw the SLO limit on the axis only when it is near the data; else name it in the title.
+  const limitMs = limitS === null ? null : limitS * 1e3;
+  const onScale = limitMs !== null && limitMs <= 2 * maxMs;
   return {
     tooltip: { trigger: "axis", valueFormatter: (v: number) => `${v} requests` },
     grid: { left: 50, right: 16, top: 28, bottom: 40 },
+    ...(limitMs !== null && !onScale
+      ? {
+          title: {
+            text: `SLO ${limitMs.toFixed(0)} ms: off scale`,
+            right: 10,
+            top: 0,
+            textStyle: { fontSize: 11, color: "#b3261e", fontWeight: "normal" },
+          },
+        }
+      : {}),
     xAxis: {
       type: "value",
       name: `${name} (ms)`,
       nameLocation: "middle",
       nameGap: 26,
       min: 0,
-      max: Math.max(maxMs, limitS === null ? 0 : limitS * 1e3 * 1.05),
+      max: onScale && limitMs !== null ? Math.max(maxMs, limitMs * 1.05) : maxMs,
     },
     yAxis: { type: "value", name: "requests" },
     series: [
@@ -23,7 +36,7 @@ export function latencyHistogram(h: Histogram, name: string, limitS: number | nu
         type: "bar",
         barWidth: "90%",
         data: centres.map((c, i) => [Number(c.toPrecision(4)), h.counts[i] ?? 0]),
-        ...(limitS === null
+        ...(!onScale || limitS === null
           ? {}
           : {
               markLine: {
@@ -40,8 +53,9 @@ export function latencyHistogram(h: Histogram, name: string, limitS: number | nu
 
 /** Output tokens/s and queue lengths over simulated time. */
 export function timeSeriesChart(v: SimulationView): ChartOption {
-  const t = v.series.timeS.map((x) => Number(x.toFixed(3)));
-  const pairs = (ys: readonly number[]) => t.map((x, i) => [x, Number((ys[i] ?? 0).toPrecision(5))]);
+  const pairsOf = (ts: readonly number[], ys: readonly number[]) =>
+    ts.map((x, i) => [Number(x.toFixed(3)), Number((ys[i] ?? 0).toPrecision(5))]);
+  const pairs = (ys: readonly number[]) => pairsOf(v.series.timeS, ys);
   return {
     tooltip: { trigger: "axis" },
     legend: { top: 0 },
@@ -56,7 +70,7 @@ export function timeSeriesChart(v: SimulationView): ChartOption {
         name: "output tokens/s",
         type: "line",
         showSymbol: false,
-        data: pairs(v.series.outputTokensPerS),
+        data: pairsOf(v.throughputSeries.timeS, v.throughputSeries.outputTokensPerS),
         areaStyle: { opacity: 0.12 },
       },
       {

@@ -7,6 +7,7 @@
 import { useMemo } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
+import { SERVING_SCENARIO_NAME, servingScenarioText } from "../app/serving-scenario.ts";
 import { useScenario } from "../app/use-scenario.ts";
 import { Chart } from "../components/chart.tsx";
 import { ErrorBox } from "../components/error-box.tsx";
@@ -15,9 +16,12 @@ import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { useManualJob } from "../worker/use-job.ts";
 import { latencyHistogram, timeSeriesChart } from "./simulate-charts.ts";
 
-/** The first shipped example with a workload section, else the decode example. */
-export const DEFAULT_SIMULATE_EXAMPLE =
-  EXAMPLE_SCENARIOS.find((x) => /^workload:/m.test(x.text))?.name ?? "cloudmatrix384-deepseek-r1-decode.yaml";
+/** Shipped examples plus the composed serving scenario (the default). */
+const SERVING_TEXT = servingScenarioText();
+const SIMULATE_EXAMPLES =
+  SERVING_TEXT === undefined
+    ? EXAMPLE_SCENARIOS
+    : [{ name: SERVING_SCENARIO_NAME, text: SERVING_TEXT }, ...EXAMPLE_SCENARIOS];
 
 function intParam(params: URLSearchParams, key: string, fallback: number): number {
   const v = Number(params.get(key));
@@ -25,7 +29,7 @@ function intParam(params: URLSearchParams, key: string, fallback: number): numbe
 }
 
 export function SimulateView({ params, setParams }: ViewProps) {
-  const scenario = useScenario(params, setParams, DEFAULT_SIMULATE_EXAMPLE);
+  const scenario = useScenario(params, setParams, SERVING_SCENARIO_NAME, SIMULATE_EXAMPLES);
   const requests = intParam(params, "requests", 2000);
   const seed = intParam(params, "seed", 1);
   const { state, start, cancel } = useManualJob<"simulate">();
@@ -116,7 +120,7 @@ export function SimulateView({ params, setParams }: ViewProps) {
           <ScenarioEditor
             text={scenario.text}
             fileName={scenario.fileName}
-            examples={EXAMPLE_SCENARIOS}
+            examples={SIMULATE_EXAMPLES}
             onChange={(t, name) => scenario.setText(t, name)}
           />
         </section>

@@ -1,4 +1,3 @@
 // Core modules not (yet) exported from @supernode/core's barrel; replace with `@supernode/core`
 // imports as the barrel gains them.
 export * from "../../../core/src/network/resolve-request.ts";
-export * from "../../../core/src/serving/simulation-result.ts";

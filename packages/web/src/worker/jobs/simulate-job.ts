@@ -1,10 +1,10 @@
 /**
- * The Simulate view's job: parse the scenario, run core's serving simulator with progress, and
- * reduce the result for the page (`simulationView`).
+ * The Simulate view's job: parse the scenario, run core's serving simulator (`simulate`) with
+ * progress, and reduce the result for the page (`simulationView`).
  */
-import { SupernodeError } from "@supernode/core";
+import { parseScenario, simulate } from "@supernode/core";
 import type { OnProgress } from "../handlers.ts";
-import type { SimulationView } from "./simulation-view.ts";
+import { type SimulationView, simulationView } from "./simulation-view.ts";
 
 export interface SimulateRequest {
   readonly text: string;
@@ -13,10 +13,20 @@ export interface SimulateRequest {
   readonly seed: number;
 }
 
-export function simulateJob(_request: SimulateRequest, _onProgress: OnProgress): SimulationView {
-  // Pending: core's simulate(scenario, options) is not exported yet (issue 6 in progress).
-  throw new SupernodeError(
-    "unsupported",
-    "the serving simulator is not in this build of @supernode/core yet",
-  );
+/** @example simulateJob({ text, fileName: "s.yaml", requests: 2000, seed: 1 }, () => {}).ttftS.p99 */
+export function simulateJob(request: SimulateRequest, onProgress: OnProgress): SimulationView {
+  onProgress(0, "Building the step models…");
+  const scenario = parseScenario(request.text, request.fileName);
+  const result = simulate(scenario, {
+    requests: request.requests,
+    seed: request.seed,
+    onProgress: (p) => {
+      const total = p.total ?? request.requests;
+      onProgress(
+        total > 0 ? p.finished / total : 0,
+        `${p.finished.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} requests finished, ${p.simTimeS.toFixed(1)} s simulated`,
+      );
+    },
+  });
+  return simulationView(result);
 }

@@ -3,7 +3,7 @@
  * histograms, output throughput and queue lengths over time, SLO attainment. Computed in the
  * worker so that only a few kilobytes cross to the page whatever the number of requests.
  */
-import type { LatencyStats, SimulationResult } from "../core-pending.ts";
+import type { LatencyStats, SimulationResult } from "@supernode/core";
 
 export interface Histogram {
   /** Bin lower edges in seconds, plus the last upper edge. */
@@ -23,10 +23,14 @@ export interface SimulationView {
   readonly prefixHitRate: number;
   readonly ttftHistogram: Histogram;
   readonly tpotHistogram: Histogram;
-  /** Time series: bin start (s), output tokens/s completed in the bin, queue lengths. */
-  readonly series: {
+  /** Output tokens/s of the requests completed in each of 60 equal bins of the run (bin centres). */
+  readonly throughputSeries: {
     readonly timeS: readonly number[];
     readonly outputTokensPerS: readonly number[];
+  };
+  /** Queue lengths sampled by the engine. */
+  readonly series: {
+    readonly timeS: readonly number[];
     readonly waitingPrefill: readonly number[];
     readonly waitingDecode: readonly number[];
     readonly running: readonly number[];
@@ -70,15 +74,17 @@ export function simulationView(result: SimulationResult): SimulationView {
   const r = result.requests;
   const ttfts = r === undefined ? [] : r.ttftS.filter((x): x is number => x !== null);
   const ts = result.timeSeries;
-  const interval = ts.intervalS > 0 ? ts.intervalS : 1;
-  const outputTokens = new Array<number>(ts.timeS.length).fill(0);
+  // Output tokens completed per bin of ~1/60 of the run (smoother than the engine's sample interval).
+  const end = Math.max(s.simulatedS, ts.timeS[ts.timeS.length - 1] ?? 0, 1e-9);
+  const bins = 60;
+  const width = end / bins;
+  const outputTokens = new Array<number>(bins).fill(0);
   if (r !== undefined)
     for (let i = 0; i < r.e2eS.length; i++) {
       const e2e = r.e2eS[i];
       if (e2e == null) continue;
-      const bin = Math.floor(((r.arrivalS[i] ?? 0) + e2e) / interval);
-      if (bin >= 0 && bin < outputTokens.length)
-        outputTokens[bin] = (outputTokens[bin] ?? 0) + (r.outputTokens[i] ?? 0);
+      const bin = Math.min(bins - 1, Math.floor(((r.arrivalS[i] ?? 0) + e2e) / width));
+      if (bin >= 0) outputTokens[bin] = (outputTokens[bin] ?? 0) + (r.outputTokens[i] ?? 0);
     }
   return {
     requests: { arrived: s.requests.arrived, completed: s.requests.completed, dropped: s.requests.dropped },
@@ -94,9 +100,12 @@ export function simulationView(result: SimulationResult): SimulationView {
     prefixHitRate: s.prefixCache.hitRate,
     ttftHistogram: histogram(ttfts),
     tpotHistogram: histogram(requestTpots(result)),
+    throughputSeries: {
+      timeS: outputTokens.map((_, i) => (i + 0.5) * width),
+      outputTokensPerS: outputTokens.map((t) => t / width),
+    },
     series: {
       timeS: ts.timeS,
-      outputTokensPerS: outputTokens.map((t) => t / interval),
       waitingPrefill: ts.waitingPrefill,
       waitingDecode: ts.waitingDecode,
       running: ts.running,
