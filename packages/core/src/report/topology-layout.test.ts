@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../catalog/catalog.ts";
 import { buildTopology } from "../topology/build-topology.ts";
 import { cloudmatrix384, gb200Nvl72, hgxH100 } from "../topology/test-support/fixtures.ts";
 import { maxLinkLoad, topologyLayout } from "./topology-layout.ts";
@@ -64,5 +65,22 @@ describe("topologyLayout", () => {
   it("reports the highest utilisation among a bundle's links", () => {
     expect(maxLinkLoad([0, 2, 3], [0.1, 0.9, 0.4, 0.2])).toBe(0.4);
     expect(maxLinkLoad([], [1])).toBe(0);
+  });
+
+  it("lays out the built-in systems from their catalog data", () => {
+    const catalog = builtinCatalog();
+    const count = (id: string, kind: string) => {
+      const system = catalog.system(id);
+      return topologyLayout(buildTopology(system), system).boxes.filter((b) => b.kind === kind).length;
+    };
+    expect(count("cloudmatrix384", "rack")).toBe(12);
+    expect(count("cloudmatrix384", "server")).toBe(48);
+    expect(count("cloudmatrix384", "switch-group")).toBe(7);
+    expect(count("gb200-nvl72", "server")).toBe(18);
+    for (const system of catalog.systems()) {
+      const layout = topologyLayout(buildTopology(system), system);
+      expect(layout.glyphs.filter((g) => g.kind === "rank").length).toBeGreaterThan(0);
+      expect(layout.width).toBeGreaterThan(0);
+    }
   });
 });
