@@ -4,9 +4,13 @@
  * first rejection ends the run). The step model gives the mean tokens per step; with `d` drafts p
  * solves 1 + p + … + p^d = mean. Outcomes are drawn per sequence and per step, once, when the
  * sequence joins a decode batch: the step at which it finishes is then known, so the simulator
- * never touches a sequence between joining and finishing.
+ * never touches a sequence between joining and finishing. Outputs longer than `EXACT_LIMIT`
+ * tokens draw their step count from the renewal CLT instead (same mean and variance, O(1)).
  */
 import type { Rng } from "./rng.ts";
+
+/** Outputs up to this length are sampled step by step; longer ones by the renewal CLT (O(1)). */
+export const EXACT_LIMIT = 512;
 
 export interface MtpModel {
   readonly draftTokens: number;
@@ -50,6 +54,7 @@ export function decodeStepsFor(mtp: MtpModel, tokens: number, rng: Rng): number 
   if (tokens <= 0) return 0;
   if (mtp.draftTokens === 0) return tokens;
   if (mtp.sampling === "mean") return Math.ceil(tokens / mtp.meanTokensPerStep);
+  if (tokens > EXACT_LIMIT) return renewalSteps(mtp, tokens, rng);
   const p = mtp.acceptance;
   const d = mtp.draftTokens;
   let emitted = 0;
@@ -60,4 +65,26 @@ export function decodeStepsFor(mtp: MtpModel, tokens: number, rng: Rng): number 
     for (let k = 0; k < d && rng.uniform32() < p; k++) emitted++;
   }
   return steps;
+}
+
+/**
+ * Steps to emit `tokens` tokens when each step emits X tokens (X i.i.d., mean m, variance v): by
+ * the renewal central limit theorem, normal with mean tokens/m and variance tokens·v/m³. Used for
+ * long outputs so the cost per request stays O(1); clamped to the possible range.
+ */
+function renewalSteps(mtp: MtpModel, tokens: number, rng: Rng): number {
+  const p = mtp.acceptance;
+  let mean = 0;
+  let square = 0;
+  let reach = 1; // P(the first k drafts are all accepted)
+  for (let k = 0; k <= mtp.draftTokens; k++) {
+    const probability = k < mtp.draftTokens ? reach * (1 - p) : reach;
+    mean += probability * (1 + k);
+    square += probability * (1 + k) ** 2;
+    reach *= p;
+  }
+  const variance = square - mean * mean;
+  const steps = Math.round(tokens / mean + Math.sqrt((tokens * variance) / mean ** 3) * rng.normal());
+  const fewest = Math.ceil(tokens / (1 + mtp.draftTokens));
+  return steps < fewest ? fewest : steps > tokens ? tokens : steps;
 }

@@ -331,10 +331,10 @@ class ServingEngine {
         : instance.decoding < instance.maxSequences;
     if (!room) return;
     // Find the first step boundary at or after now.
-    let t = instance.iterationStartS;
+    let t = instance.iterationStartS + instance.windowOverheadS;
     let steps = 0;
     while (steps < instance.windowSteps && t < this.now) {
-      t += this.decodeStepTime(instance, instance.windowStartStep + steps);
+      t += instance.windowStepS(steps);
       steps++;
     }
     if (steps >= instance.windowSteps) return;
@@ -343,6 +343,33 @@ class ServingEngine {
     instance.iterationEndS = t;
     instance.version++;
     this.queue.push(t, EVENT_STEP, instance.id, instance.version);
+  }
+
+  /**
+   * Step times of a window of `steps` decode steps: the step model at the first, middle and last
+   * step, and the quadratic through them in between (exact when step time is affine or quadratic
+   * in the KV length, as attention makes it), so a window costs three step-model calls.
+   * Returns the window's total time.
+   */
+  private planWindow(instance: ServingInstance, steps: number): number {
+    const s0 = instance.step;
+    const f0 = this.decodeStepTime(instance, s0);
+    let slope = 0;
+    let curve = 0;
+    if (steps === 2) slope = this.decodeStepTime(instance, s0 + 1) - f0;
+    else if (steps >= 3) {
+      const mid = Math.floor((steps - 1) / 2);
+      const last = steps - 1;
+      const fm = this.decodeStepTime(instance, s0 + mid) - f0;
+      const fl = this.decodeStepTime(instance, s0 + last) - f0;
+      curve = (fl / last - fm / mid) / (last - mid);
+      slope = fm / mid - curve * mid;
+    }
+    instance.windowF0 = f0;
+    instance.windowSlope = slope;
+    instance.windowCurve = curve;
+    const k = steps;
+    return k * f0 + (slope * k * (k - 1)) / 2 + (curve * (k - 1) * k * (2 * k - 1)) / 6;
   }
 
   private decodeStepTime(instance: ServingInstance, step: number): number {
@@ -388,9 +415,9 @@ class ServingEngine {
         steps = Math.min(steps, Math.max(1, Math.floor(room / instance.contextRate)));
       }
       steps = Math.max(1, Math.min(steps, MAX_WINDOW_STEPS));
-      let time = instance.pendingOverheadS;
+      instance.windowOverheadS = instance.pendingOverheadS;
       instance.pendingOverheadS = 0;
-      for (let j = 0; j < steps; j++) time += this.decodeStepTime(instance, instance.step + j);
+      const time = instance.windowOverheadS + this.planWindow(instance, steps);
       instance.iterationKind = "decode";
       instance.windowStartStep = instance.step;
       instance.windowSteps = steps;

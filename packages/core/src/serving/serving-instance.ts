@@ -59,6 +59,11 @@ export class ServingInstance {
   windowStartStep = 0;
   windowSteps = 0;
   windowShortened = false;
+  /** Overhead charged before the window's first step, and its step time f(j) = f0 + slope·j + curve·j². */
+  windowOverheadS = 0;
+  windowF0 = 0;
+  windowSlope = 0;
+  windowCurve = 0;
   /** Overhead (swap transfers) charged to the next iteration. */
   pendingOverheadS = 0;
   /** The prefill part of the iteration in flight. */
@@ -89,6 +94,11 @@ export class ServingInstance {
     readonly hbmCache: PrefixCache | undefined,
   ) {
     this.waiting = Array.from({ length: priorityLevels }, () => new RequestDeque());
+  }
+
+  /** Time of step `j` of the decode window in flight. */
+  windowStepS(j: number): number {
+    return this.windowF0 + this.windowSlope * j + this.windowCurve * j * j;
   }
 
   /** Total context (KV tokens) of the decoding sequences at decode step `step`. */
