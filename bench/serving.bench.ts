@@ -114,6 +114,16 @@ console.log(
   `  sequences running (prefill + decode), peak ${fmt(Math.max(...decodeSeries))} of the decode limit ${fmt(decodeLimit)}`,
 );
 
+// The prefill pool caps arrivals at ~155 requests/s, which fills only ~1,000 of the decode
+// batch's 15,360 slots with 256-token outputs. Longer outputs at the same rate keep the decode
+// pool near its batch limit (Little: 139/s × ~2,048/1.7 steps × step time).
+const nearLimit = referenceScenario(rate, 2048);
+const near = run(nearLimit, referenceRequests);
+report("decode near its batch limit (2,048 output tokens)", near, referenceRequests);
+console.log(
+  `  sequences running (prefill + decode), peak ${fmt(Math.max(...near.result.timeSeries.running))} of the decode limit ${fmt(decodeLimit)}`,
+);
+
 console.log("\nscaling with the number of requests (same scenario):");
 for (const n of quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_000]) {
   const r = n === referenceRequests ? ref : run(reference, n);

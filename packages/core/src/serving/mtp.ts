@@ -86,5 +86,5 @@ function renewalSteps(mtp: MtpModel, tokens: number, rng: Rng): number {
   const variance = square - mean * mean;
   const steps = Math.round(tokens / mean + Math.sqrt((tokens * variance) / mean ** 3) * rng.normal());
   const fewest = Math.ceil(tokens / (1 + mtp.draftTokens));
-  return steps < fewest ? fewest : steps > tokens ? tokens : steps;
+  return Math.min(tokens, Math.max(fewest, steps));
 }
