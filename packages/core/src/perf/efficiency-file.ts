@@ -46,6 +46,14 @@ export const classEfficiencySchema = z
     /** GEMM output tile (rows × columns) one core computes at a time. */
     tileM: positiveSchema.optional(),
     tileN: positiveSchema.optional(),
+    /**
+     * Kernels that choose their tile per shape (DeepGEMM): tileN is the largest column tile, tried
+     * from tileNMin in steps of tileNStep; tileMSmall replaces tileM when the rows fit in it. The
+     * choice is the kernel's: fewest waves, then the fullest last wave, then the wider tile.
+     */
+    tileMSmall: positiveSchema.optional(),
+    tileNMin: positiveSchema.optional(),
+    tileNStep: positiveSchema.optional(),
     /** Matrix cores (SMs, AI Cube cores) that tiles are spread over, per device. */
     cores: positiveSchema.optional(),
     /** Per-tile fixed cost expressed as extra reduction length: efficiency × K / (K + kOverhead). */

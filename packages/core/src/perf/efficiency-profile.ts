@@ -45,6 +45,9 @@ export interface ClassProfile {
   /** GEMM shape mechanism; absent parameters are not modelled (factor 1), never defaulted. */
   readonly tileM?: ProfileValue;
   readonly tileN?: ProfileValue;
+  readonly tileMSmall?: ProfileValue;
+  readonly tileNMin?: ProfileValue;
+  readonly tileNStep?: ProfileValue;
   readonly cores?: ProfileValue;
   readonly kOverheadElements?: ProfileValue;
   /** Vector-unit peak per device in FLOP/s, or as a fraction of the BF16 tensor peak. */
@@ -224,7 +227,15 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     computeEfficiency[dtype] = toProfileValue(raw, parameter, layer ?? fallback, 1, layer === undefined);
   }
   const optional: Partial<Record<ScalarKey, ProfileValue>> = {};
-  for (const key of ["tileM", "tileN", "cores", "kOverheadElements"] as const) {
+  for (const key of [
+    "tileM",
+    "tileN",
+    "tileMSmall",
+    "tileNMin",
+    "tileNStep",
+    "cores",
+    "kOverheadElements",
+  ] as const) {
     const value = pick(key, 1, false);
     if (value !== undefined) optional[key] = value;
   }
@@ -236,6 +247,9 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     launchOverheadS: required("launchOverheadUs", MICROSECOND),
     ...(optional.tileM && { tileM: optional.tileM }),
     ...(optional.tileN && { tileN: optional.tileN }),
+    ...(optional.tileMSmall && { tileMSmall: optional.tileMSmall }),
+    ...(optional.tileNMin && { tileNMin: optional.tileNMin }),
+    ...(optional.tileNStep && { tileNStep: optional.tileNStep }),
     ...(optional.cores && { cores: optional.cores }),
     ...(optional.kOverheadElements && { kOverheadElements: optional.kOverheadElements }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),

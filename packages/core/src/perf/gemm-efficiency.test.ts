@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { gemmEfficiency } from "./gemm-efficiency.ts";
@@ -25,9 +26,36 @@ describe("gemmEfficiency", () => {
     expect(long.reductionLength).toBeCloseTo(16384 / (16384 + 355), 12);
   });
 
-  it("leaves unmodelled factors at 1 (H800: ceiling only)", () => {
-    const h800 = efficiencyProfile("h800-sxm").classes.gemm;
-    const f = gemmEfficiency({ m: 3, n: 7, k: 11 }, 0.78, h800);
+  it("leaves unmodelled factors at 1 (default profile: ceiling only)", () => {
+    const generic = efficiencyProfile("gb200").classes.gemm;
+    const f = gemmEfficiency({ m: 3, n: 7, k: 11 }, 0.78, generic);
     expect(f.efficiency).toBe(0.78);
+    expect(f.tile).toBeUndefined();
+  });
+
+  it("picks DeepGEMM's tile on the H800: M256 N7168 takes 128 × 112 (128 tiles on 132 SMs, the README's example)", () => {
+    const h800 = efficiencyProfile("h800-sxm").classes.gemm;
+    const f = gemmEfficiency({ m: 256, n: 7168, k: 7168 }, 1, h800);
+    expect(f.tile).toEqual({ m: 128, n: 112 });
+    expect(f.waveQuantisation).toBeCloseTo(128 / 132, 12);
+    expect(gemmEfficiency({ m: 64, n: 4096, k: 7168 }, 1, h800).tile?.m).toBe(64);
+  });
+
+  it("never does better than the ceiling whatever tile it picks (property)", () => {
+    const h800 = efficiencyProfile("h800-sxm").classes["grouped-gemm"];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20000 }),
+        fc.integer({ min: 1, max: 40000 }),
+        fc.integer({ min: 1, max: 20000 }),
+        fc.integer({ min: 1, max: 16 }),
+        (m, n, k, groups) => {
+          const f = gemmEfficiency({ m, n, k, groups }, 0.7, h800);
+          return (
+            f.efficiency > 0 && f.efficiency <= 0.7 && f.waveQuantisation <= 1 && f.tileQuantisation <= 1
+          );
+        },
+      ),
+    );
   });
 });

@@ -7,6 +7,9 @@
  *   tileQuantisation = m·n / (⌈m/tileM⌉·tileM · ⌈n/tileN⌉·tileN)
  *   waveQuantisation = tiles / (⌈tiles/cores⌉ · cores),  tiles = ⌈m/tileM⌉·⌈n/tileN⌉·groups
  *
+ * Kernels that pick their tile per shape (DeepGEMM on Hopper: `tileNMin`/`tileNStep` give the
+ * column tiles tried, `tileMSmall` the row tile for short GEMMs) are modelled with the kernel's own
+ * rule: fewest waves, then the fullest last wave, then the wider tile.
  * Factors whose parameters the profile does not give are 1 (not modelled for that chip).
  */
 import type { OperatorShape } from "../model/types.ts";
@@ -17,8 +20,56 @@ export interface GemmEfficiencyFactors {
   readonly tileQuantisation: number;
   readonly waveQuantisation: number;
   readonly reductionLength: number;
+  /** The tile used (absent when the profile models no tile). */
+  readonly tile?: { readonly m: number; readonly n: number };
   /** Product of the four factors. */
   readonly efficiency: number;
+}
+
+interface TileChoice {
+  readonly tileM: number;
+  readonly tileN: number;
+  readonly tiles: number;
+  readonly waves: number;
+  readonly lastWave: number;
+}
+
+function tileChoice(
+  m: number,
+  n: number,
+  groups: number,
+  tileM: number,
+  tileN: number,
+  cores: number,
+): TileChoice {
+  const tiles = Math.ceil(m / tileM) * Math.ceil(n / tileN) * groups;
+  const waves = Math.ceil(tiles / cores);
+  return { tileM, tileN, tiles, waves, lastWave: tiles % cores || cores };
+}
+
+/** The tile a shape-choosing kernel picks (DeepGEMM's `get_best_configs` rule). */
+function chooseTile(
+  shape: OperatorShape,
+  groups: number,
+  cls: ClassProfile,
+  cores: number,
+): TileChoice | undefined {
+  const tileM = cls.tileM?.value;
+  const tileN = cls.tileN?.value;
+  if (tileM === undefined || tileN === undefined) return undefined;
+  const small = cls.tileMSmall?.value;
+  const rowTile = small !== undefined && shape.m <= small ? small : tileM;
+  const min = cls.tileNMin?.value;
+  const step = cls.tileNStep?.value;
+  if (min === undefined || step === undefined || step <= 0)
+    return tileChoice(shape.m, shape.n, groups, rowTile, tileN, cores);
+  let best: TileChoice | undefined;
+  for (let bn = min; bn <= tileN; bn += step) {
+    const c = tileChoice(shape.m, shape.n, groups, rowTile, bn, cores);
+    if (best === undefined || c.waves < best.waves || (c.waves === best.waves && c.lastWave >= best.lastWave))
+      best = c;
+  }
+  return best;
 }
 
 /**
@@ -31,18 +82,15 @@ export function gemmEfficiency(
   cls: ClassProfile,
 ): GemmEfficiencyFactors {
   const groups = shape.groups ?? 1;
-  const tileM = cls.tileM?.value;
-  const tileN = cls.tileN?.value;
-  const rowTiles = tileM === undefined ? 1 : Math.ceil(shape.m / tileM);
-  const colTiles = tileN === undefined ? 1 : Math.ceil(shape.n / tileN);
-  const paddedM = tileM === undefined ? shape.m : rowTiles * tileM;
-  const paddedN = tileN === undefined ? shape.n : colTiles * tileN;
-  const tileQuantisation = paddedM > 0 && paddedN > 0 ? (shape.m * shape.n) / (paddedM * paddedN) : 1;
   const cores = cls.cores?.value;
+  const choice = chooseTile(shape, groups, cls, cores ?? Number.POSITIVE_INFINITY);
+  let tileQuantisation = 1;
   let waveQuantisation = 1;
-  if (cores !== undefined && tileM !== undefined && tileN !== undefined) {
-    const tiles = rowTiles * colTiles * groups;
-    waveQuantisation = tiles > 0 ? tiles / (Math.ceil(tiles / cores) * cores) : 1;
+  if (choice !== undefined) {
+    const paddedM = Math.ceil(shape.m / choice.tileM) * choice.tileM;
+    const paddedN = Math.ceil(shape.n / choice.tileN) * choice.tileN;
+    if (paddedM > 0 && paddedN > 0) tileQuantisation = (shape.m * shape.n) / (paddedM * paddedN);
+    if (cores !== undefined && choice.tiles > 0) waveQuantisation = choice.tiles / (choice.waves * cores);
   }
   const kOverhead = cls.kOverheadElements?.value ?? 0;
   const reductionLength = shape.k > 0 ? shape.k / (shape.k + kOverhead) : 1;
@@ -51,6 +99,7 @@ export function gemmEfficiency(
     tileQuantisation,
     waveQuantisation,
     reductionLength,
+    ...(choice !== undefined && { tile: { m: choice.tileM, n: choice.tileN } }),
     efficiency: ceiling * tileQuantisation * waveQuantisation * reductionLength,
   };
 }

@@ -25,19 +25,22 @@ describe("operator reference cases", () => {
     expect(ids.has("deepgemm-h800")).toBe(true);
   });
 
-  it("reproduces every microbenchmark within ±10 %", () => {
-    for (const c of cases) expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
+  it("reproduces every fitted, derived and consistency record within ±10 %", () => {
+    for (const c of cases.filter((x) => x.check !== "held-out"))
+      expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
   });
 
   it("predicts the held-out grouped-GEMM records (not used in any fit) within ±2 %", () => {
-    const heldOut = cases.filter((c) => c.check === "held-out");
+    const heldOut = cases.filter((c) => c.check === "held-out" && c.chipId === "ascend-910c");
     expect(heldOut.map((c) => c.id)).toEqual(["cm384-071", "cm384-075", "cm384-077", "cm384-079"]);
     for (const c of heldOut) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.02);
   });
 
   it("stores GEMM ceiling and K overhead exactly as solved from the two fitting records", () => {
     // u = c · tile(M, N) · K / (K + k0) at K = 4096 and 8192 (same M, N): two equations, two unknowns.
-    const records = operatorBenchmarks().records.filter((r) => r.check === "fitted");
+    const records = operatorBenchmarks().records.filter(
+      (r) => r.check === "fitted" && r.chip === "ascend-910c",
+    );
     expect(records.map((r) => r.id)).toEqual(["cm384-069", "cm384-073"]);
     const [a, b] = records;
     if (a === undefined || b === undefined) throw new Error("fit records missing");
@@ -85,10 +88,11 @@ describe("operator reference cases", () => {
     expect(Math.max(...errors)).toBeLessThan(0.02);
   });
 
-  it("reproduces every microbenchmark within ±10 % with the built-in catalog's chips too", () => {
+  it("reproduces every non-held-out microbenchmark within ±10 % with the built-in catalog's chips too", () => {
     const builtin = operatorReferenceCases();
     expect(builtin.length).toBe(cases.length);
-    for (const c of builtin) expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
+    for (const c of builtin.filter((x) => x.check !== "held-out"))
+      expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
   });
 
   const calibration = new URL("../../../../../shared/references/calibration.json", import.meta.url);
@@ -99,9 +103,52 @@ describe("operator reference cases", () => {
       const byId = new Map(records.map((r) => [r.id, r.value]));
       for (const c of cases) {
         const value = byId.get(c.id);
+        if (value === undefined) continue; // records from sources not in calibration.json (DeepGEMM's table)
         if (typeof value === "number") expect(c.published, c.id).toBe(value);
         else expect(Object.values(value as Record<string, number>), c.id).toContain(c.published);
       }
     },
   );
+
+  describe("H800 FP8 GEMMs (DeepGEMM's February 2025 per-shape table)", () => {
+    const h800 = cases.filter((c) => c.id.startsWith("deepgemm-") && c.id !== "deepgemm-h800");
+    const large = h800.filter((c) => c.check === "held-out" && !/-m(64|128)-/.test(c.id));
+
+    it("fits on two records and holds out the other 26", () => {
+      expect(h800).toHaveLength(28);
+      expect(h800.filter((c) => c.check === "fitted").map((c) => c.id)).toEqual([
+        "deepgemm-dense-m4096-n7168-k16384",
+        "deepgemm-dense-m4096-n7168-k2048",
+      ]);
+    });
+
+    it("stores the ceiling and K overhead as solved from the two fitting records", () => {
+      // same M and N, so the tile and wave factors (128 × 128, 1,792 tiles in 14 waves) cancel
+      const ratio = 1358 / 1025;
+      // ratio = (16384 / (16384 + k)) · ((2048 + k) / 2048)
+      const k = (16384 * 2048 * (ratio - 1)) / (16384 - 2048 * ratio);
+      const gemm = efficiencyProfile("h800-sxm").classes["grouped-gemm"];
+      expect(gemm.kOverheadElements?.value).toBeCloseTo(k, 0);
+      const wave = 1792 / (14 * 132);
+      expect(gemm.computeEfficiency.fp8?.value).toBeCloseTo(
+        1358 / 1978.9 / (wave * (16384 / (16384 + k))),
+        3,
+      );
+    });
+
+    it("predicts the held-out prefill-sized GEMMs (M ≥ 1024 per group, dense and contiguous) within ±13 %", () => {
+      const prefill = large.filter((c) => !c.id.includes("-masked-g2-") && !c.id.includes("-masked-g4-"));
+      expect(prefill.length).toBe(10);
+      for (const c of prefill) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.13);
+      const contiguous = prefill.filter((c) => c.id.includes("contiguous"));
+      for (const c of contiguous) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.05);
+    });
+
+    it("is optimistic for masked groups of 256–512 rows and for 128-row GEMMs (not modelled: per-group and small-tile costs)", () => {
+      const masked = h800.find((c) => c.id === "deepgemm-masked-g4-m256-n4096-k7168");
+      expect(masked && relError(masked)).toBeGreaterThan(0.25);
+      const small = h800.find((c) => c.id === "deepgemm-dense-m128-n2112-k7168");
+      expect(small && relError(small)).toBeGreaterThan(0.4);
+    });
+  });
 });
