@@ -300,7 +300,7 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     await run.click();
     await page.locator('[data-job-status="running"]').waitFor();
     await page.getByRole("button", { name: "Cancel" }).click();
-    await page.locator('[data-job-status="cancelled"]').waitFor({ timeout: 5_000 });
+    await page.locator(`[data-job-status="cancelled"]`).waitFor({ timeout: 15_000 });
     expect(await run.isEnabled()).toBe(true);
 
     const decode = readFileSync(join(EXAMPLES, DECODE), "utf8");

@@ -32,6 +32,18 @@ export function CompareView({ params, setParams }: ViewProps) {
   const others = result?.systems.slice(1) ?? [];
   return (
     <div className="compare-view">
+      {!params.has("systems") && (
+        <section className="panel intro" aria-label="About Supernode">
+          <p>
+            <strong>Supernode</strong> is a digital twin of AI supernodes — Huawei CloudMatrix384, NVIDIA
+            GB200 NVL72 and the 8-GPU servers they are compared with. <strong>Compare</strong> their figures
+            (each with its source), see their fabric in <strong>Topology</strong>, <strong>Estimate</strong>{" "}
+            step time and tokens/s of a deployment, <strong>Simulate</strong> serving under load, and check
+            the model against published measurements in <strong>Validate</strong>. Every number is computed
+            here, in your browser.
+          </p>
+        </section>
+      )}
       <section className="panel" aria-label="Systems to compare">
         <fieldset>
           <legend>Systems (ratios are the first chosen ÷ each other)</legend>
