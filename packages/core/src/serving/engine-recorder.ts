@@ -124,13 +124,13 @@ export class EngineRecorder {
     let kvPrefill = 0;
     for (const i of this.engine.prefillStage) {
       waitingPrefill += i.waitingCount + i.loading;
-      kvPrefill += i.kvCapacity > 0 ? i.kvUsedAt(i.step) / i.kvCapacity : 0;
+      kvPrefill += i.kvCapacity > 0 ? i.kvUsedAt(i.stepAt(nowS)) / i.kvCapacity : 0;
     }
     let waitingDecode = 0;
     let kvDecode = 0;
     for (const i of this.engine.decodeStage) {
       waitingDecode += i.decodeWaiting.length + i.incoming + i.swapped.length;
-      kvDecode += i.kvCapacity > 0 ? i.kvUsedAt(i.step) / i.kvCapacity : 0;
+      kvDecode += i.kvCapacity > 0 ? i.kvUsedAt(i.stepAt(nowS)) / i.kvCapacity : 0;
     }
     for (const i of this.engine.instances) running += i.decoding + i.active.length;
     s.timeS.push(nowS);
@@ -294,6 +294,7 @@ export class EngineRecorder {
       promptTokens: pick((id) => pool.promptTokens[id] as number),
       outputTokens: pick((id) => pool.outputTokens[id] as number),
       cachedTokens: pick((id) => pool.cachedTokens[id] as number),
+      priority: pick((id) => pool.priority[id] as number),
       ttftS: pick((id) => orNull(ttft[id] as number)),
       e2eS: pick((id) => orNull(e2e[id] as number)),
       prefillInstance: pick((id) => pool.prefillInstance[id] as number),

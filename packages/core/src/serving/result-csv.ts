@@ -12,7 +12,7 @@ import type { SimulationResult } from "./simulation-result.ts";
 export function requestsToCsv(result: SimulationResult): string {
   const r = result.requests;
   const header =
-    "id,arrivalS,promptTokens,outputTokens,cachedTokens,ttftS,e2eS,prefillInstance,decodeInstance,preemptions,dropReason";
+    "id,arrivalS,promptTokens,outputTokens,cachedTokens,priority,ttftS,e2eS,prefillInstance,decodeInstance,preemptions,dropReason";
   if (r === undefined) return `${header}\n`;
   const lines = [header];
   for (let id = 0; id < r.arrivalS.length; id++) {
@@ -23,6 +23,7 @@ export function requestsToCsv(result: SimulationResult): string {
         r.promptTokens[id],
         r.outputTokens[id],
         r.cachedTokens[id],
+        r.priority[id],
         r.ttftS[id] ?? "",
         r.e2eS[id] ?? "",
         r.prefillInstance[id],

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { toChromeTrace } from "./chrome-trace.ts";
+import { requestsToCsv, timeSeriesToCsv } from "./result-csv.ts";
 import { simulateServing } from "./serving-engine.ts";
 import { syntheticModel, syntheticPerformance } from "./test-support/synthetic-performance.ts";
 import { linkTransferModel } from "./transfer-model.ts";
@@ -23,6 +25,7 @@ describe("serving engine: accounting", () => {
           prefix: fc.boolean(),
           mtp: fc.constantFrom(1, 1.7, 2.5),
           policy: fc.constantFrom("fcfs", "priority"),
+          arrival: fc.constantFrom("poisson", "gamma", "closed-loop"),
         }),
         (c) => {
           const perf = syntheticPerformance({
@@ -39,7 +42,12 @@ describe("serving engine: accounting", () => {
               };
           const model = syntheticModel(
             {
-              arrival: { kind: "poisson", ratePerS: c.rate },
+              arrival:
+                c.arrival === "closed-loop"
+                  ? { kind: "closed-loop", concurrency: Math.ceil(c.rate / 4), thinkTimeS: 0.1 }
+                  : c.arrival === "gamma"
+                    ? { kind: "gamma", ratePerS: c.rate, burstiness: 4 }
+                    : { kind: "poisson", ratePerS: c.rate },
               promptTokens: { kind: "uniform", minTokens: 10, maxTokens: 3000 },
               outputTokens: { kind: "lognormal", meanTokens: 100, sigma: 1, minTokens: 1 },
               prefixSharing: c.prefix ? { groups: 3, prefixTokens: 200, fraction: 0.7 } : undefined,
@@ -284,4 +292,59 @@ describe("serving engine: preemption", () => {
       for (const instance of result.instances) expect(instance.peakKvUse).toBeLessThanOrEqual(1 + 1e-9);
     });
   }
+});
+
+describe("serving engine: priorities and outputs", () => {
+  it("under the priority policy, the high-priority class waits less than under FCFS", () => {
+    const model = syntheticModel(
+      {
+        arrival: { kind: "poisson", ratePerS: 30 },
+        promptTokens: fixed(2000),
+        outputTokens: fixed(10),
+        priorityClasses: [
+          { name: "interactive", priority: 0, weight: 1 },
+          { name: "batch", priority: 5, weight: 3 },
+        ],
+      },
+      { scheduler: { policy: "priority", maxBatchTokens: 4096 } },
+      {
+        colocated: {
+          instances: 1,
+          chipsPerInstance: 8,
+          perf: syntheticPerformance({ prefillPerTokenS: 6e-6 }),
+        },
+      },
+    );
+    const meanTtft = (policy: "priority" | "fcfs", priority: number) => {
+      const serving = { ...model.serving, scheduler: { ...model.serving.scheduler, policy } };
+      const r = simulateServing({ ...model, serving }, { requests: 3000, seed: 8 }).requests;
+      if (r === undefined) throw new Error("records expected");
+      const values = r.ttftS.filter((t, id) => t !== null && r.priority[id] === priority) as number[];
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    };
+    expect(meanTtft("priority", 0)).toBeLessThan(0.8 * meanTtft("fcfs", 0));
+    expect(meanTtft("priority", 5)).toBeGreaterThan(meanTtft("priority", 0));
+  });
+
+  it("the Chrome trace has a span per iteration and the CSV a row per request", () => {
+    const model = syntheticModel(
+      { arrival: { kind: "poisson", ratePerS: 30 }, promptTokens: fixed(500), outputTokens: fixed(40) },
+      {},
+      {
+        prefill: { instances: 1, chipsPerInstance: 8, perf: syntheticPerformance() },
+        decode: { instances: 1, chipsPerInstance: 8, perf: syntheticPerformance() },
+        kvTransfer: linkTransferModel(50e9, 1e-5, "test link"),
+      },
+    );
+    const result = simulateServing(model, { requests: 200, seed: 1 });
+    const trace = toChromeTrace(result);
+    const spans = trace.traceEvents.filter((e) => e.ph === "X");
+    expect(spans.length).toBe(result.summary.engine.iterations);
+    expect(spans.every((e) => (e.dur ?? -1) >= 0 && (e.ts ?? -1) >= 0)).toBe(true);
+    const csv = requestsToCsv(result).trim().split("\n");
+    expect(csv.length).toBe(201);
+    expect(timeSeriesToCsv(result).split("\n")[0]).toBe(
+      "timeS,waitingPrefill,waitingDecode,running,inSystem,kvUsePrefill,kvUseDecode",
+    );
+  });
 });

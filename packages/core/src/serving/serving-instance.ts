@@ -96,6 +96,17 @@ export class ServingInstance {
     this.waiting = Array.from({ length: priorityLevels }, () => new RequestDeque());
   }
 
+  /** Decode steps completed by `nowS`, counting those of a window in flight (for sampling). */
+  stepAt(nowS: number): number {
+    if (!this.busy || this.iterationKind !== "decode" || this.iterationEndS <= this.iterationStartS)
+      return this.step;
+    const fraction = Math.min(
+      1,
+      Math.max(0, (nowS - this.iterationStartS) / (this.iterationEndS - this.iterationStartS)),
+    );
+    return this.windowStartStep + Math.floor(fraction * this.windowSteps);
+  }
+
   /** Time of step `j` of the decode window in flight. */
   windowStepS(j: number): number {
     return this.windowF0 + this.windowSlope * j + this.windowCurve * j * j;

@@ -102,6 +102,8 @@ export interface RequestRecords {
   readonly promptTokens: number[];
   readonly outputTokens: number[];
   readonly cachedTokens: number[];
+  /** Priority value of the request's class. */
+  readonly priority: number[];
   /** null for dropped requests. */
   readonly ttftS: Array<number | null>;
   readonly e2eS: Array<number | null>;
