@@ -12,6 +12,7 @@ import type { LibraryId } from "../topology/fabric-params.ts";
 import type { LinkTier } from "../topology/graph.ts";
 import type { LinkLoad, Transport } from "./collective-types.ts";
 import { fabricModel, peersByClass } from "./fabric-model.ts";
+import { expectedDestinations, type MoeDestinations, type MoeRouting } from "./moe-routing.ts";
 import { addClassBytes, emptyLoads, loadsTime } from "./tier-loads.ts";
 
 export interface MoeCommRequest {
@@ -31,6 +32,14 @@ export interface MoeCommRequest {
   readonly library?: LibraryId;
   /** "scale-out": every copy goes over the NICs (DeepEP low-latency kernels before NVLink support). */
   readonly transport?: Transport;
+  /**
+   * Which kernels: `normal` (throughput kernels, used for prefill) sends one copy per destination
+   * rank or node where the library deduplicates (`normalModeDeduplication`); `low-latency`
+   * (default, decode) one copy per top-k expert.
+   */
+  readonly kernels?: "normal" | "low-latency";
+  /** Where experts live and how tokens pick them; needed for deduplication (else top-k copies). */
+  readonly routing?: MoeRouting;
 }
 
 export interface MoeCommResult {
@@ -47,6 +56,8 @@ export interface MoeCommResult {
   readonly bandwidthPerRankBytesPerS: number;
   /** Injection rate bound from transfers in flight, when the library has one. */
   readonly rateCapBytesPerS?: number;
+  /** Copies per token actually sent, when the kernels deduplicate (else top-k copies). */
+  readonly deduplication?: { readonly unit: "rank" | "node"; readonly destinations: MoeDestinations };
   readonly library: LibraryId;
   readonly loadedLinks: readonly LinkLoad[];
 }
@@ -91,12 +102,44 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
   for (let k = 0; k < 4; k++) {
     const peers = c[k] ?? 0;
     if (peers === 0) continue;
-    addClassBytes(model, loads, k, (all * peers) / n, scaleOut);
     const lat = scaleOut ? model.scaleOutLatencyS : (model.latencyS[k as 0] ?? 0);
     latencySum += peers * lat;
     top = Math.max(top, lat);
   }
-  const remote = (all * (n - 1)) / n;
+  const dedupUnit =
+    req.kernels === "normal" && req.routing !== undefined ? lib.normalModeDeduplication?.value : undefined;
+  let deduplication: MoeCommResult["deduplication"];
+  let remote = (all * (n - 1)) / n;
+  if (dedupUnit !== undefined && req.routing !== undefined && n > 1) {
+    const domain = model.ranksPerSystem;
+    const d = expectedDestinations(req.routing, req.topK, n, domain);
+    deduplication = { unit: dedupUnit, destinations: d };
+    const perToken = req.tokensPerRank * req.bytesPerToken;
+    if (dedupUnit === "rank" || n <= domain || scaleOut) {
+      remote = perToken * d.remoteRanksPerToken;
+      for (let k = 0; k < 4; k++) addClassBytes(model, loads, k, (remote * (c[k] ?? 0)) / (n - 1), scaleOut);
+    } else {
+      // one RDMA copy per remote domain to the same-index rank (same rail), then NVLink fan-out
+      const rdma = perToken * d.remoteServersPerToken;
+      loads.scaleOut += rdma;
+      const inDomain = (c[0] ?? 0) + (c[1] ?? 0) + (c[2] ?? 0);
+      const fanOut = (perToken * d.ranksPerToken * inDomain) / (inDomain + 1);
+      for (let k = 0; k < 3; k++) addClassBytes(model, loads, k, (fanOut * (c[k] ?? 0)) / inDomain, false);
+      remote = rdma + fanOut;
+    }
+    const kernelFraction = lib.normalModeScaleUpFraction?.value;
+    if (kernelFraction !== undefined && kernelFraction > 0) {
+      // the kernels' copy engines, not the link, set the scale-up rate
+      const slowdown = model.scaleUpTech.writeFraction.value / kernelFraction;
+      loads.access *= slowdown;
+      loads.d2d *= slowdown;
+    }
+  } else {
+    for (let k = 0; k < 4; k++) {
+      const peers = c[k] ?? 0;
+      if (peers > 0) addClassBytes(model, loads, k, (all * peers) / n, scaleOut);
+    }
+  }
   // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate
   loads.d2d *= imbalance;
   loads.access *= imbalance;
@@ -130,6 +173,7 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
     hottestRankBytes: remote * imbalance,
     bandwidthPerRankBytesPerS: timeS > 0 ? all / timeS : 0,
     rateCapBytesPerS: rateCap,
+    ...(deduplication !== undefined && { deduplication }),
     library,
     loadedLinks: t.report,
   };

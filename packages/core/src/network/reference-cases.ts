@@ -36,6 +36,15 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     bytesPerToken: z.number().positive(),
     metric: z.enum(["latency", "bandwidth", "bottleneck-bandwidth"]),
     transport: z.enum(["auto", "scale-out"]).optional(),
+    /** DeepEP kernel family; `normal` with `routing` counts deduplicated copies. */
+    kernels: z.enum(["normal", "low-latency"]).optional(),
+    routing: z
+      .strictObject({
+        experts: z.number().int().positive(),
+        groups: z.number().int().positive(),
+        topKGroups: z.number().int().positive(),
+      })
+      .optional(),
   }),
   z.strictObject({
     kind: z.literal("nccl"),
@@ -110,6 +119,8 @@ function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): numbe
     topK: c.topK,
     bytesPerToken: c.bytesPerToken,
     transport: c.transport,
+    kernels: c.kernels,
+    routing: c.routing,
   };
   const r = c.direction === "dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
   switch (c.metric) {
@@ -117,8 +128,15 @@ function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): numbe
       return r.timeS / MICROSECOND;
     case "bandwidth":
       return r.bandwidthPerRankBytesPerS / GIGA;
-    case "bottleneck-bandwidth":
-      return (r.loadedLinks[0]?.bytes ?? 0) / r.timeS / GIGA;
+    case "bottleneck-bandwidth": {
+      // DeepEP's benchmark counts per-rank received tokens (NVLink) or tokens × distinct nodes,
+      // own node included (RDMA), over the kernel time (tests/test_intranode.py, test_internode.py)
+      const d = r.deduplication?.destinations;
+      if (d === undefined) return (r.loadedLinks[0]?.bytes ?? 0) / r.timeS / GIGA;
+      const perToken =
+        c.ranks > fabricModel(request.system).ranksPerSystem ? d.serversPerToken : d.ranksPerToken;
+      return (c.tokensPerRank * perToken * c.bytesPerToken) / r.timeS / GIGA;
+    }
   }
 }
 

@@ -44,6 +44,17 @@ function item(name: string, group: OperatorGroup, timeS: number, bytes: number):
 export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   const target = scenario.fabricTarget;
   const transport = plan.moe?.transport ?? "auto";
+  // SGLang / DeepSeek serving: normal (throughput) kernels for prefill, low-latency for decode
+  const kernels = plan.role === "prefill" ? "normal" : "low-latency";
+  const moeArch = scenario.model.moe;
+  const routing =
+    moeArch !== undefined
+      ? {
+          experts: moeArch.numRoutedExperts,
+          groups: moeArch.numExpertGroups,
+          topKGroups: moeArch.topKGroups,
+        }
+      : undefined;
   const memo = new Map<string, StepItem>();
   const cached = (key: string, make: () => StepItem): StepItem => {
     const hit = memo.get(key);
@@ -64,6 +75,8 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           bytesPerToken,
           imbalance,
           transport,
+          kernels,
+          routing,
         });
         return item("moe.dispatch", "dispatch", r.timeS, r.hottestRankBytes);
       }),
@@ -77,6 +90,8 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           bytesPerToken,
           imbalance,
           transport,
+          kernels,
+          routing,
         });
         return item("moe.combine_transfer", "combine", r.timeS, r.hottestRankBytes);
       }),

@@ -32,6 +32,14 @@ export interface LibraryParams {
   readonly scaleOutFixedCostS?: Sourced<number>;
   /** Transfers a rank keeps in flight; absent = unbounded (bandwidth-bound). */
   readonly outstandingTransfers?: Sourced<number>;
+  /**
+   * What the library's normal (throughput) MoE kernels send per token: one copy per destination
+   * rank (`rank`), or one per destination scale-up domain over the NICs, fanned out inside it
+   * (`node`, DeepEP). Absent: one copy per top-k expert.
+   */
+  readonly normalModeDeduplication?: Sourced<"rank" | "node">;
+  /** Fraction of the scale-up line rate the normal kernels' copies reach (absent: the technology's). */
+  readonly normalModeScaleUpFraction?: Sourced<number>;
 }
 
 export interface FabricParams {
@@ -59,11 +67,21 @@ const techSchema = z
     inSwitchFraction: valueSchema.optional(),
   })
   .strict();
+const dedupSchema = z
+  .object({
+    value: z.enum(["rank", "node"]),
+    source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+    note: z.string().optional(),
+  })
+  .strict();
 const libSchema = z
   .object({
     fixedCostUs: valueSchema,
     scaleOutFixedCostUs: valueSchema.optional(),
     outstandingTransfers: valueSchema.optional(),
+    normalModeDeduplication: dedupSchema.optional(),
+    normalModeScaleUpFraction: valueSchema.optional(),
   })
   .strict();
 /** Schema of `data/fabric/*.yaml`. */
@@ -87,6 +105,14 @@ type FileValue = z.output<typeof valueSchema>;
 type FileSources = z.output<typeof fabricParamsFileSchema>["sources"];
 
 function toSourced(v: FileValue, scale: number, sources: FileSources, file: string): Sourced<number> {
+  return { ...toSourcedAny(v, sources, file), value: v.value * scale };
+}
+
+function toSourcedAny<T>(
+  v: { value: T; source: string | string[]; tag: Sourced<T>["tag"]; note?: string },
+  sources: FileSources,
+  file: string,
+): Sourced<T> {
   const keys = typeof v.source === "string" ? [v.source] : v.source;
   const refs: SourceRef[] = keys.map((key) => {
     const s = sources[key];
@@ -97,7 +123,7 @@ function toSourced(v: FileValue, scale: number, sources: FileSources, file: stri
       });
     return { key, title: s.title, url: s.url, section: s.section };
   });
-  return { value: v.value * scale, sources: refs, tag: v.tag, note: v.note };
+  return { value: v.value, sources: refs, tag: v.tag, note: v.note };
 }
 
 /**
@@ -127,6 +153,9 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
       fixedCostS: s(l.fixedCostUs, MICROSECOND),
       scaleOutFixedCostS: l.scaleOutFixedCostUs && s(l.scaleOutFixedCostUs, MICROSECOND),
       outstandingTransfers: l.outstandingTransfers && s(l.outstandingTransfers),
+      normalModeDeduplication:
+        l.normalModeDeduplication && toSourcedAny(l.normalModeDeduplication, doc.sources, fileName),
+      normalModeScaleUpFraction: l.normalModeScaleUpFraction && s(l.normalModeScaleUpFraction),
     };
   };
   return {
