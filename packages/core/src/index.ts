@@ -69,3 +69,4 @@ export * from "./serving/transfer-model.ts";
 export * from "./serving/fabric-transfer.ts";
 export * from "./serving/trace-reader.ts";
 export * from "./serving/length-distribution.ts";
+export * from "./network/moe-routing.ts";
