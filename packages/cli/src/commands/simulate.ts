@@ -135,6 +135,8 @@ export function register(program: Command): void {
       ...(requests !== undefined ? { requests } : {}),
       ...(durationS !== undefined ? { durationS } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      // Per-request records are only needed for --csv and --json.
+      ...(flags.csv === undefined && flags.json !== true ? { recordRequests: false } : {}),
       ...(bar !== undefined
         ? {
             onProgress: (p) => {

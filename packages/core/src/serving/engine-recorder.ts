@@ -72,6 +72,7 @@ export class EngineRecorder {
     private readonly requests: number | null,
     private readonly durationS: number | null,
     private readonly maxTraceEvents: number,
+    private readonly recordRequests: boolean,
   ) {
     this.intervalS = engine.model.serving.sampleIntervalS ?? (durationS !== null ? durationS / 500 : 0.05);
   }
@@ -279,7 +280,7 @@ export class EngineRecorder {
       },
       instances,
       timeSeries: { intervalS: this.intervalS, ...this.series } as TimeSeries,
-      ...(model.serving.recordRequests ? { requests: this.records(ttft, e2e) } : {}),
+      ...(this.recordRequests ? { requests: this.records(ttft, e2e) } : {}),
       trace: { ...this.trace, truncated: this.traceTruncated },
     };
   }

@@ -140,6 +140,7 @@ class ServingEngine {
       requests ?? null,
       durationS ?? null,
       options.maxTraceEvents ?? 200_000,
+      options.recordRequests ?? serving.recordRequests,
     );
   }
 

@@ -47,6 +47,8 @@ export interface SimulateOptions {
   readonly seed?: number;
   /** Called every few thousand events. */
   readonly onProgress?: (progress: SimulationProgress) => void;
+  /** Keep per-request records (overrides `serving.recordRequests`; off saves memory on huge runs). */
+  readonly recordRequests?: boolean;
   /** Most iteration records kept for the timeline (default 200,000). */
   readonly maxTraceEvents?: number;
 }
