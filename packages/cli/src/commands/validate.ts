@@ -5,6 +5,8 @@
  * when a case fails to run, and — only when `--max-error` is given — when an error exceeds it.
  */
 import {
+  type ErrorSummary,
+  EVIDENCE_CHECKS,
   SupernodeError,
   VALIDATION_KINDS,
   type ValidationKind,
@@ -81,6 +83,10 @@ export function register(program: Command): void {
     });
 }
 
+function evidenceLine(e: ErrorSummary): string {
+  return `${e.cases} evidence cases, median |error| ${(e.medianAbsRelError * 100).toFixed(1)} %, max ${(e.maxAbsRelError * 100).toFixed(1)} %${e.worst !== undefined ? ` (${e.worst})` : ""}`;
+}
+
 function signed(x: number): string {
   return `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
 }
@@ -97,6 +103,7 @@ function rowCells(r: ValidationRow): string[] {
     value(r.prediction),
     value(r.published),
     r.unit,
+    r.check,
     r.error !== undefined ? "FAILED" : signed(r.relError),
     r.error !== undefined ? r.error : r.source,
   ];
@@ -109,8 +116,8 @@ export function renderReport(report: ValidationReport): string {
     const rows = report.rows.filter((r) => r.kind === kind);
     if (rows.length === 0) continue;
     const t = new Table({
-      head: ["case", "prediction", "published", "unit", "error", "source"],
-      colWidths: [34, 12, 12, 24, 10, 64],
+      head: ["case", "prediction", "published", "unit", "check", "error", "source"],
+      colWidths: [34, 12, 12, 24, 13, 10, 56],
       wordWrap: true,
       style: { head: [], border: [] },
       chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
@@ -118,7 +125,7 @@ export function renderReport(report: ValidationReport): string {
     for (const r of rows) t.push(rowCells(r));
     const s = report.summary.byKind[kind];
     out.push(
-      `${kind} cases (${s.cases}): median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}`,
+      `${kind} cases (${s.cases}): median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}; ${evidenceLine(s.evidence)}`,
       t.toString(),
       "",
     );
@@ -126,6 +133,7 @@ export function renderReport(report: ValidationReport): string {
   const s = report.summary;
   out.push(
     `All ${s.cases} cases: median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max |error| ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}${s.failed > 0 ? `; ${s.failed} failed to run` : ""}`,
+    `Evidence only (${EVIDENCE_CHECKS.join(" and ")} cases; fitted, calibration, consistency and derived cases reproduce by construction): ${evidenceLine(s.evidence)}`,
   );
   return `${out.join("\n")}\n`;
 }

@@ -10,6 +10,7 @@ const row = (id: string, relError: number, error?: string): ValidationRow => ({
   unit: "x",
   relError,
   source: "s",
+  check: "prediction",
   ...(error !== undefined ? { error } : {}),
 });
 
@@ -34,5 +35,21 @@ describe("validation summary", () => {
     expect(report.summary.failed).toBe(0);
     expect(report.summary.byKind["end-to-end"].cases).toBe(10);
     expect(report.summary.byKind.operator.cases).toBe(0);
+  });
+
+  it("marks each row's check and summarises the evidence rows (held-out, prediction) on their own", () => {
+    const report = validate({ kinds: ["operator", "fabric"] });
+    const byId = new Map(report.rows.map((r) => [r.id, r]));
+    expect(byId.get("cm384-069")?.check).toBe("fitted");
+    expect(byId.get("cm384-071")?.check).toBe("held-out");
+    expect(byId.get("cm384-002")?.check).toBe("calibration");
+    expect(byId.get("deepep-normal-intranode:dispatch")?.check).toBe("calibration");
+    expect(byId.get("deepep-normal-internode:EP32:dispatch")?.check).toBe("prediction");
+    const evidence = report.rows.filter((r) => r.check === "held-out" || r.check === "prediction");
+    expect(report.summary.evidence.cases).toBe(evidence.length);
+    expect(report.summary.evidence.cases).toBeLessThan(report.summary.cases);
+    expect(report.summary.byKind.fabric.evidence.cases).toBe(
+      evidence.filter((r) => r.kind === "fabric").length,
+    );
   });
 });

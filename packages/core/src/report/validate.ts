@@ -10,6 +10,23 @@ import { operatorReferenceCases } from "../perf/reference-cases.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 
 export type ValidationKind = "operator" | "fabric" | "end-to-end";
+
+/**
+ * How independent a comparison is. Evidence: `held-out` (a microbenchmark no fit used) and
+ * `prediction` (a fabric or end-to-end case that set no parameter). Consistency checks: `fitted`
+ * (the record fitted a profile value), `calibration` (the fabric record set a parameter),
+ * `consistency` (the profile value is the record itself), `derived` (follows from another record).
+ */
+export type ValidationCheck =
+  | "held-out"
+  | "prediction"
+  | "fitted"
+  | "calibration"
+  | "consistency"
+  | "derived";
+
+/** Checks that are evidence for the model (not reproduced by construction). */
+export const EVIDENCE_CHECKS: readonly ValidationCheck[] = ["held-out", "prediction"];
 export const VALIDATION_KINDS: readonly ValidationKind[] = ["operator", "fabric", "end-to-end"];
 
 export interface ValidationRow {
@@ -24,6 +41,8 @@ export interface ValidationRow {
   /** (prediction − published) / published. */
   readonly relError: number;
   readonly source: string;
+  /** How independent the comparison is (see `ValidationCheck`). */
+  readonly check: ValidationCheck;
   /** Set when the case could not be evaluated. */
   readonly error?: string;
 }
@@ -40,7 +59,9 @@ export interface ValidationReport {
   readonly rows: readonly ValidationRow[];
   readonly summary: ErrorSummary & {
     readonly failed: number;
-    readonly byKind: Readonly<Record<ValidationKind, ErrorSummary>>;
+    readonly byKind: Readonly<Record<ValidationKind, ErrorSummary & { readonly evidence: ErrorSummary }>>;
+    /** The same statistics over evidence rows only (held-out and prediction). */
+    readonly evidence: ErrorSummary;
   };
 }
 
@@ -51,6 +72,15 @@ interface CaseLike {
   readonly published: number;
   readonly unit: string;
   readonly source: string;
+  /** Operator cases: their check. */
+  readonly check?: "fitted" | "held-out" | "consistency" | "derived";
+  /** Fabric cases: true when the record set a parameter. */
+  readonly calibration?: boolean;
+}
+
+function checkOf(c: CaseLike): ValidationCheck {
+  if (c.check !== undefined) return c.check;
+  return c.calibration === true ? "calibration" : "prediction";
 }
 
 function row(kind: ValidationKind, c: CaseLike): ValidationRow {
@@ -63,6 +93,7 @@ function row(kind: ValidationKind, c: CaseLike): ValidationRow {
     unit: c.unit,
     relError: (c.predicted - c.published) / c.published,
     source: c.source,
+    check: checkOf(c),
   };
 }
 
@@ -76,6 +107,7 @@ function failed(kind: ValidationKind, id: string, error: unknown): ValidationRow
     unit: "",
     relError: Number.NaN,
     source: "",
+    check: "prediction",
     error: error instanceof Error ? error.message : String(error),
   };
 }
@@ -135,15 +167,21 @@ export function validate(options: ValidateOptions = {}): ValidationReport {
       }
     }
   }
+  const evidence = (list: readonly ValidationRow[]) =>
+    summarizeValidation(list.filter((r) => EVIDENCE_CHECKS.includes(r.check)));
   const byKind = Object.fromEntries(
-    VALIDATION_KINDS.map((k) => [k, summarizeValidation(rows.filter((r) => r.kind === k))]),
-  ) as Record<ValidationKind, ErrorSummary>;
+    VALIDATION_KINDS.map((k) => {
+      const of = rows.filter((r) => r.kind === k);
+      return [k, { ...summarizeValidation(of), evidence: evidence(of) }];
+    }),
+  ) as Record<ValidationKind, ErrorSummary & { evidence: ErrorSummary }>;
   return {
     rows,
     summary: {
       ...summarizeValidation(rows),
       failed: rows.filter((r) => r.error !== undefined).length,
       byKind,
+      evidence: evidence(rows),
     },
   };
 }
