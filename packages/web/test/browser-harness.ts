@@ -1,6 +1,7 @@
 /**
- * The end-to-end harness of the web app: builds it (unless a fresh build exists), starts the real
- * `supernode ui` server code on a random loopback port, and drives Debian's Chromium
+ * The end-to-end harness of the web app: builds it with Vite's JS API into a private directory
+ * (a build in packages/web/dist can be replaced at any time by another run in the same checkout),
+ * starts the real `supernode ui` server code on a random loopback port, and drives Debian's Chromium
  * (`/usr/bin/chromium`, never a downloaded browser) through playwright-core with a fresh profile.
  * Screenshots go to `test-artifacts/screenshots/`.
  */
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
-import { ensureWebBuild, webPaths } from "../../cli/src/server/web-build.ts";
+import { buildWeb, webPaths } from "../../cli/src/server/web-build.ts";
 
 export const CHROMIUM_PATH = process.env.SUPERNODE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -50,8 +51,9 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   if (!chromiumAvailable())
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (or set SUPERNODE_CHROMIUM)`);
   const paths = webPaths();
-  await ensureWebBuild(paths);
-  const server: UiServer = await startUiServer({ distDir: paths.distDir, port: 0 });
+  const build = mkdtempSync(join(tmpdir(), "supernode-web-build-"));
+  await buildWeb(paths, build);
+  const server: UiServer = await startUiServer({ distDir: build, port: 0 });
   const profile = mkdtempSync(join(tmpdir(), "supernode-chromium-"));
   const screenshotDir = join(paths.repoRoot, "test-artifacts/screenshots");
   mkdirSync(screenshotDir, { recursive: true });
@@ -84,6 +86,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       await context.close();
       await server.close();
       rmSync(profile, { recursive: true, force: true });
+      rmSync(build, { recursive: true, force: true });
     },
   };
 }

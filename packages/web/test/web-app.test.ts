@@ -238,6 +238,24 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     await page.close();
   });
 
+  it("Topology: the MoE dispatch of a reference decode step as a heat map", async () => {
+    const name = "gb200-nvl72-deepseek-r1-decode.yaml";
+    const text = readFileSync(join(EXAMPLES, name), "utf8");
+    const expected = topologyJob({ systemId: "gb200-nvl72", decodeStep: { text, fileName: name } });
+    const { page, errors } = await harness.open(`topology?system=gb200-nvl72&load=decode&example=${name}`);
+    await jobDone(page);
+    const summary = page.locator(".load-summary");
+    await summary.waitFor();
+    expect(await summary.innerText()).toContain(expected.loadDescription ?? "missing");
+    expect(Number(await summary.getAttribute("data-load-time"))).toBeCloseTo(
+      expected.load?.summary.timeS ?? Number.NaN,
+      12,
+    );
+    await harness.screenshot(page, "topology-decode-dispatch");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("Validate: shows core's reference cases with their errors and sources", async () => {
     const { page, errors } = await harness.open("validate");
     await jobDone(page);

@@ -55,14 +55,18 @@ export function isWebBuildStale(paths: WebPaths = webPaths()): boolean {
   return paths.sources.some((source) => newestMtimeMs(source) > built);
 }
 
-/** Embeds the catalog data and builds the app into `dist/` with Vite. */
-export async function buildWeb(paths: WebPaths = webPaths()): Promise<void> {
+/**
+ * Embeds the catalog data and builds the app with Vite into `outDir` (default: `dist/`). Tests
+ * build into a private directory so that a build started elsewhere cannot swap files under them.
+ */
+export async function buildWeb(paths: WebPaths = webPaths(), outDir: string = paths.distDir): Promise<void> {
   execFileSync(process.execPath, [join(paths.repoRoot, "scripts/embed-data.mjs")], { stdio: "inherit" });
   const { build } = await import("vite");
   await build({
     configFile: join(paths.webRoot, "vite.config.ts"),
     root: paths.webRoot,
     logLevel: "warn",
+    build: { outDir, emptyOutDir: true },
   });
 }
 
