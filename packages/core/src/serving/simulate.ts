@@ -106,6 +106,12 @@ function kvTransferPath(
 ): TransferModel {
   if (path.bandwidthGBps !== undefined || path.plane === "vpc")
     return systemTransferModel(scenario.system, path, prefill.chipsPerInstance);
+  if (path.plane === "ub" && scenario.systemCount > 1)
+    throw new SupernodeError(
+      "unsupported",
+      `the deployment spans ${scenario.systemCount} ${scenario.system.name} systems, so prefill→decode KV cannot move over one scale-up fabric; use serving.kvTransfer.plane: rdma`,
+      { file: scenario.fileName, fieldPath: ["serving", "kvTransfer", "plane"] },
+    );
   return fabricTransferModel(scenario.system, path.plane, prefill.ranksPerInstance);
 }
 
