@@ -20,6 +20,20 @@ describe("supernode validate", () => {
       expect(ids).toContain(id);
     expect(report.summary.failed).toBe(0);
     expect(report.summary.maxAbsRelError).toBeGreaterThanOrEqual(report.summary.medianAbsRelError);
+    const checks = new Set(report.rows.map((r: { check: string }) => r.check));
+    for (const c of ["held-out", "prediction", "fitted", "calibration"]) expect(checks).toContain(c);
+    expect(report.summary.evidence.cases).toBe(
+      report.rows.filter((r: { check: string }) => r.check === "held-out" || r.check === "prediction").length,
+    );
+  });
+
+  it("prints the check of every fabric row and an evidence-only summary", () => {
+    const table = runCli(["validate", "--kind", "fabric"]);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/cm384-002 +│ [^│]+│ [^│]+│ [^│]+│ calibration/);
+    expect(table.stdout).toMatch(
+      /Evidence only \(held-out and prediction cases[^)]*\): \d+ evidence cases, median/,
+    );
   });
 
   it("prints tables with a summary, and fails on --max-error only when asked", () => {
