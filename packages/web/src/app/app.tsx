@@ -3,7 +3,7 @@
  * back button work), the current view under an error boundary, and a footer saying where the
  * computation runs. All state is in the URL hash (see `route.ts`).
  */
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { ErrorBoundary } from "../components/error-boundary.tsx";
 import { CompareView } from "../views/compare-view.tsx";
 import { EstimateView } from "../views/estimate-view.tsx";
@@ -33,6 +33,26 @@ function renderView(view: ViewId, props: ViewProps) {
     default:
       return view satisfies never;
   }
+}
+
+/** Copies the current URL (the whole state of the view) to the clipboard. */
+function CopyLink() {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="copy-link"
+      title="Copy a link to this view with all its settings"
+      onClick={() => {
+        void navigator.clipboard?.writeText(window.location.href).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        });
+      }}
+    >
+      {copied ? "Link copied" : "Copy link"}
+    </button>
+  );
 }
 
 export function App() {
@@ -70,6 +90,7 @@ export function App() {
             ))}
           </ul>
         </nav>
+        <CopyLink />
       </header>
       <main id="main" className="app-main" data-view={route.view} tabIndex={-1}>
         <h1 className="view-title">
