@@ -37,7 +37,7 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
 
   it("serves the app and switches views by keyboard, keeping the view in the URL", async () => {
     const { page, errors } = await harness.open("compare");
-    expect(await page.title()).toBe("Supernode");
+    await expect.poll(() => page.title()).toBe("Compare · Supernode");
     await page.getByRole("link", { name: "Validate" }).focus();
     await page.keyboard.press("Enter");
     await page.waitForURL(/#\/validate/);

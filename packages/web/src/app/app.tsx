@@ -3,7 +3,7 @@
  * back button work), the current view under an error boundary, and a footer saying where the
  * computation runs. All state is in the URL hash (see `route.ts`).
  */
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { ErrorBoundary } from "../components/error-boundary.tsx";
 import { CompareView } from "../views/compare-view.tsx";
 import { EstimateView } from "../views/estimate-view.tsx";
@@ -62,6 +62,9 @@ export function App() {
     [navigate, route.view],
   );
   const current = VIEWS.find((v) => v.id === route.view);
+  useEffect(() => {
+    document.title = `${current?.label ?? ""} · Supernode`;
+  }, [current]);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
