@@ -1,19 +1,12 @@
-/**
- * The discrete-event serving engine. Events: request arrivals (open loop) and user sends (closed
- * loop), instance iteration ends, prefill→decode KV transfers, prefix loads from the pooled tier,
- * and time-series samples. An iteration is one step of one instance on its real batch, timed by
- * the step model; a decode-only iteration may cover several steps ("window") while the batch does
- * not change, and is cut short at the next step boundary when new work could join. Per-token work
- * never happens: a sequence is touched when it joins and when it leaves a batch.
- */
-import type { DecodeBatch, PrefillBatch } from "../perf/instance-performance.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import { BatchScheduler } from "./batch-scheduler.ts";
 import { EngineRecorder } from "./engine-recorder.ts";
 import { EventQueue } from "./event-queue.ts";
-import { decodeStepsFor, type MtpModel, mtpModel } from "./mtp.ts";
+import { type MtpModel, mtpModel } from "./mtp.ts";
 import { PrefixCache } from "./prefix-cache.ts";
 import { DROP_REASONS, type DropReason, REQUEST_STATE, RequestPool } from "./request-pool.ts";
 import { RNG_STREAM, Rng } from "./rng.ts";
+import { Router } from "./router.ts";
 import { type InstanceRole, ServingInstance } from "./serving-instance.ts";
 import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
 import type { SimulationResult } from "./simulation-result.ts";
@@ -27,9 +20,6 @@ const EVENT_LOAD = 4;
 const EVENT_SAMPLE = 5;
 const MAX_WINDOW_STEPS = 1 << 20;
 const MAX_SEQUENCES = 2 ** 31 - 1;
-/** Cache-aware routing keeps a request on the instance holding its prefix unless that instance has
- * this many more outstanding requests than the least loaded (SGLang's router default `balance_abs_threshold`). */
-const CACHE_AWARE_BALANCE = 32;
 
 /**
  * Runs the serving simulation.
@@ -55,12 +45,8 @@ class ServingEngine {
   readonly seed: number;
   now = 0;
   events = 0;
-  /** KV tokens a newly admitted sequence must have free to take its first decode step (no admit-then-preempt loops). */
-  private readonly growthHeadroom: number;
-  private rrPrefill = 0;
-  private rrDecode = 0;
-  private readonly decodeBatch = { sequences: 0, kvTokens: 0 };
-  private readonly prefillBatch = { sequences: 0, newTokens: 0, attendedTokenPairs: 0 };
+  readonly router: Router;
+  readonly scheduler: BatchScheduler;
 
   constructor(
     readonly model: ServingModel,
@@ -130,11 +116,12 @@ class ServingEngine {
           }
         : mtpModel(decodePerf?.meanTokensPerDecodeStep ?? 1, serving.mtp.draftTokens, serving.mtp.sampling);
     this.mtpRng = new Rng(this.seed, RNG_STREAM.mtp);
-    this.growthHeadroom = 1 + this.mtp.draftTokens;
     this.poolCache =
       serving.prefixCache.enabled && serving.prefixCache.pooledTier.enabled && model.pooledTier !== undefined
         ? new PrefixCache(model.pooledTier.capacityTokens)
         : undefined;
+    this.router = new Router(serving.router, this.prefillStage, this.decodeStage);
+    this.scheduler = new BatchScheduler(this);
     this.recorder = new EngineRecorder(
       this,
       requests ?? null,
@@ -207,7 +194,7 @@ class ServingEngine {
       return;
     }
     const group = pool.prefixGroup[id] as number;
-    const instance = this.choosePrefillInstance(group);
+    const instance = this.router.prefillFor(group);
     const maxQueued = this.model.serving.scheduler.admission.maxQueuedRequests;
     if (maxQueued !== undefined && instance.waitingCount >= maxQueued) {
       this.drop(id, "queue-full");
@@ -237,7 +224,7 @@ class ServingEngine {
     this.enqueue(instance, id, false);
   }
 
-  private enqueue(instance: ServingInstance, id: number, front: boolean): void {
+  enqueue(instance: ServingInstance, id: number, front: boolean): void {
     const pool = this.pool;
     pool.state[id] = REQUEST_STATE.waiting;
     const level = this.priorityLevel.get(pool.priority[id] as number) ?? 0;
@@ -259,7 +246,7 @@ class ServingEngine {
     this.enqueue(instance, id, false);
   }
 
-  private finish(id: number, instance: ServingInstance): void {
+  finish(id: number, instance: ServingInstance): void {
     const pool = this.pool;
     pool.state[id] = REQUEST_STATE.done;
     pool.finishS[id] = this.now;
@@ -268,7 +255,7 @@ class ServingEngine {
     this.userNext(id);
   }
 
-  private drop(id: number, reason: DropReason): void {
+  drop(id: number, reason: DropReason): void {
     const pool = this.pool;
     pool.state[id] = REQUEST_STATE.dropped;
     pool.dropReason[id] = DROP_REASONS.indexOf(reason) + 1;
@@ -283,38 +270,6 @@ class ServingEngine {
   }
 
   // ---- routing ------------------------------------------------------------------------------
-
-  private choosePrefillInstance(group: number): ServingInstance {
-    const targets = this.prefillStage;
-    switch (this.model.serving.router) {
-      case "round-robin":
-        return targets[this.rrPrefill++ % targets.length] as ServingInstance;
-      case "least-outstanding":
-        return leastOutstanding(targets, this.rrPrefill++);
-      case "cache-aware": {
-        const least = leastOutstanding(targets, this.rrPrefill++);
-        if (group < 0) return least;
-        let holder: ServingInstance | undefined;
-        for (const t of targets)
-          if (t.hbmCache?.has(group) && (holder === undefined || t.outstanding < holder.outstanding))
-            holder = t;
-        return holder !== undefined && holder.outstanding <= least.outstanding + CACHE_AWARE_BALANCE
-          ? holder
-          : least;
-      }
-      default: {
-        const unreachable: never = this.model.serving.router;
-        throw new Error(`unknown router ${String(unreachable)}`);
-      }
-    }
-  }
-
-  private chooseDecodeInstance(): ServingInstance {
-    const targets = this.decodeStage;
-    return this.model.serving.router === "round-robin"
-      ? (targets[this.rrDecode++ % targets.length] as ServingInstance)
-      : leastOutstanding(targets, this.rrDecode++);
-  }
 
   // ---- iterations ---------------------------------------------------------------------------
 
@@ -346,40 +301,6 @@ class ServingEngine {
     this.queue.push(t, EVENT_STEP, instance.id, instance.version);
   }
 
-  /**
-   * Step times of a window of `steps` decode steps: the step model at the first, middle and last
-   * step, and the quadratic through them in between (exact when step time is affine or quadratic
-   * in the KV length, as attention makes it), so a window costs three step-model calls.
-   * Returns the window's total time.
-   */
-  private planWindow(instance: ServingInstance, steps: number): number {
-    const s0 = instance.step;
-    const f0 = this.decodeStepTime(instance, s0);
-    let slope = 0;
-    let curve = 0;
-    if (steps === 2) slope = this.decodeStepTime(instance, s0 + 1) - f0;
-    else if (steps >= 3) {
-      const mid = Math.floor((steps - 1) / 2);
-      const last = steps - 1;
-      const fm = this.decodeStepTime(instance, s0 + mid) - f0;
-      const fl = this.decodeStepTime(instance, s0 + last) - f0;
-      curve = (fl / last - fm / mid) / (last - mid);
-      slope = fm / mid - curve * mid;
-    }
-    instance.windowF0 = f0;
-    instance.windowSlope = slope;
-    instance.windowCurve = curve;
-    const k = steps;
-    return k * f0 + (slope * k * (k - 1)) / 2 + (curve * (k - 1) * k * (2 * k - 1)) / 6;
-  }
-
-  private decodeStepTime(instance: ServingInstance, step: number): number {
-    const batch = this.decodeBatch;
-    batch.sequences = instance.decoding;
-    batch.kvTokens = instance.contextAt(step);
-    return instance.perf.decodeStepS(batch as DecodeBatch);
-  }
-
   private startIteration(instance: ServingInstance): void {
     instance.scheduling = true;
     this.formIteration(instance);
@@ -389,18 +310,18 @@ class ServingEngine {
   private formIteration(instance: ServingInstance): void {
     const serving = this.model.serving;
     if (instance.role !== "prefill") {
-      this.admitSwapped(instance);
-      if (instance.role === "decode") this.admitDecodeWaiting(instance);
-      this.ensureKv(instance);
+      this.scheduler.admitSwapped(instance);
+      if (instance.role === "decode") this.scheduler.admitDecodeWaiting(instance);
+      this.scheduler.ensureKv(instance);
     }
-    if (instance.role !== "decode") this.formPrefillBatch(instance);
+    if (instance.role !== "decode") this.scheduler.formPrefillBatch(instance);
     const decodes = instance.role === "prefill" ? 0 : instance.decoding;
     instance.iterationStartS = this.now;
     instance.windowShortened = false;
     if (instance.batchCount > 0) {
       const mixed = decodes > 0 && serving.scheduler.chunkedPrefill;
-      let time = this.prefillStepTime(instance);
-      if (mixed) time += this.decodeStepTime(instance, instance.step);
+      let time = this.scheduler.prefillStepTime(instance);
+      if (mixed) time += this.scheduler.decodeStepTime(instance, instance.step);
       time += instance.pendingOverheadS;
       instance.pendingOverheadS = 0;
       instance.iterationKind = mixed ? "mixed" : "prefill";
@@ -409,7 +330,7 @@ class ServingEngine {
       return;
     }
     if (decodes > 0) {
-      this.cleanHeapTop(instance);
+      this.scheduler.cleanHeapTop(instance);
       let steps = (instance.finishHeap.peekValue() as number) - instance.step;
       if (instance.contextRate > 0) {
         const room = instance.kvCapacity - instance.kvUsedAt(instance.step);
@@ -418,7 +339,7 @@ class ServingEngine {
       steps = Math.max(1, Math.min(steps, MAX_WINDOW_STEPS));
       instance.windowOverheadS = instance.pendingOverheadS;
       instance.pendingOverheadS = 0;
-      const time = instance.windowOverheadS + this.planWindow(instance, steps);
+      const time = instance.windowOverheadS + this.scheduler.planWindow(instance, steps);
       instance.iterationKind = "decode";
       instance.windowStartStep = instance.step;
       instance.windowSteps = steps;
@@ -433,21 +354,6 @@ class ServingEngine {
     instance.iterationEndS = this.now + durationS;
     instance.version++;
     this.queue.push(instance.iterationEndS, EVENT_STEP, instance.id, instance.version);
-  }
-
-  private prefillStepTime(instance: ServingInstance): number {
-    const pool = this.pool;
-    const batch = this.prefillBatch;
-    batch.sequences = instance.batchCount;
-    batch.newTokens = 0;
-    batch.attendedTokenPairs = 0;
-    for (let i = 0; i < instance.batchCount; i++) {
-      const id = instance.batchIds[i] as number;
-      const chunk = instance.batchChunks[i] as number;
-      batch.newTokens += chunk;
-      batch.attendedTokenPairs += chunk * ((pool.prefillDone[id] as number) + (chunk + 1) / 2);
-    }
-    return instance.perf.prefillStepS(batch as PrefillBatch);
   }
 
   private endIteration(instance: ServingInstance): void {
@@ -484,7 +390,7 @@ class ServingEngine {
       }
       this.completePrefillChunks(instance);
     }
-    this.finishDecodes(instance);
+    this.scheduler.finishDecodes(instance);
     instance.busy = false;
     this.startIteration(instance);
   }
@@ -531,10 +437,10 @@ class ServingEngine {
         return;
       }
       pool.decodeInstance[id] = instance.id;
-      this.joinDecode(instance, id, pool.prefillTarget[id] as number);
+      this.scheduler.joinDecode(instance, id, pool.prefillTarget[id] as number);
       return;
     }
-    const decode = this.chooseDecodeInstance();
+    const decode = this.router.decodeFor();
     instance.outstanding--;
     decode.outstanding++;
     decode.incoming++;
@@ -560,169 +466,6 @@ class ServingEngine {
     this.kick(decode);
   }
 
-  private joinDecode(instance: ServingInstance, id: number, context: number): void {
-    const pool = this.pool;
-    const remaining = (pool.outputTokens[id] as number) - (pool.generated[id] as number);
-    const steps = decodeStepsFor(this.mtp, remaining, this.mtpRng);
-    pool.state[id] = REQUEST_STATE.decoding;
-    instance.joinDecode(pool, id, context, steps, remaining / steps);
-  }
-
-  private admitDecodeWaiting(instance: ServingInstance): void {
-    const pool = this.pool;
-    const waiting = instance.decodeWaiting;
-    while (waiting.length > 0 && instance.decoding < instance.maxSequences) {
-      const id = waiting.peek();
-      const context = pool.prefillTarget[id] as number;
-      const needed =
-        instance.kvUsedAt(instance.step + 1) + context + instance.halfBlockTokens + this.growthHeadroom;
-      if (needed > instance.kvCapacity && instance.decoding > 0) break;
-      waiting.popFront();
-      this.joinDecode(instance, id, context);
-    }
-  }
-
-  private admitSwapped(instance: ServingInstance): void {
-    const pool = this.pool;
-    const swapped = instance.swapped;
-    while (swapped.length > 0 && instance.decoding < instance.maxSequences) {
-      const id = swapped.peek();
-      const context = (pool.promptTokens[id] as number) + (pool.generated[id] as number);
-      const needed =
-        instance.kvUsedAt(instance.step + 1) + context + instance.halfBlockTokens + this.growthHeadroom;
-      if (needed > instance.kvCapacity && instance.decoding > 0) break;
-      swapped.popFront();
-      instance.pendingOverheadS += this.model.swap?.transferS(context * instance.perf.kvBytesPerToken) ?? 0;
-      this.joinDecode(instance, id, context);
-    }
-  }
-
-  /** Preempts the most recently joined sequences until the next step fits in the KV cache. */
-  private ensureKv(instance: ServingInstance): void {
-    while (instance.decoding > 1 && instance.kvUsedAt(instance.step + 1) > instance.kvCapacity)
-      this.preempt(instance, instance.tail);
-  }
-
-  private preempt(instance: ServingInstance, id: number): void {
-    const pool = this.pool;
-    const rate = pool.tokensPerStep[id] as number;
-    const progressed = Math.floor(rate * (instance.step - (pool.joinStep[id] as number)));
-    instance.leaveDecode(pool, id);
-    const output = pool.outputTokens[id] as number;
-    pool.generated[id] = Math.min(output - 1, (pool.generated[id] as number) + progressed);
-    pool.preemptions[id] = (pool.preemptions[id] as number) + 1;
-    const context = (pool.promptTokens[id] as number) + (pool.generated[id] as number);
-    if (this.model.serving.kvCache.preemption === "swap") {
-      this.recorder.swapPreemptions++;
-      instance.pendingOverheadS += this.model.swap?.transferS(context * instance.perf.kvBytesPerToken) ?? 0;
-      pool.state[id] = REQUEST_STATE.swapped;
-      instance.swapped.pushBack(id);
-      return;
-    }
-    this.recorder.recomputePreemptions++;
-    pool.prefillTarget[id] = context;
-    pool.prefillDone[id] = 0;
-    if (instance.role === "colocated") {
-      this.enqueue(instance, id, true);
-      return;
-    }
-    instance.outstanding--;
-    pool.decodeInstance[id] = -1;
-    const prefill = leastOutstanding(this.prefillStage);
-    prefill.outstanding++;
-    pool.prefillInstance[id] = prefill.id;
-    this.enqueue(prefill, id, true);
-  }
-
-  private cleanHeapTop(instance: ServingInstance): void {
-    const heap = instance.finishHeap;
-    const pool = this.pool;
-    while (heap.length > 0) {
-      const id = heap.peek() as number;
-      const key = heap.peekValue() as number;
-      if (
-        pool.state[id] === REQUEST_STATE.decoding &&
-        pool.decodeInstance[id] === instance.id &&
-        pool.finishStep[id] === key
-      )
-        return;
-      heap.pop();
-    }
-  }
-
-  private finishDecodes(instance: ServingInstance): void {
-    if (instance.role === "prefill") return;
-    const heap = instance.finishHeap;
-    const pool = this.pool;
-    for (;;) {
-      this.cleanHeapTop(instance);
-      if (heap.length === 0 || (heap.peekValue() as number) > instance.step) return;
-      const id = heap.pop() as number;
-      instance.leaveDecode(pool, id);
-      pool.generated[id] = pool.outputTokens[id] as number;
-      this.finish(id, instance);
-    }
-  }
-
-  private formPrefillBatch(instance: ServingInstance): void {
-    const pool = this.pool;
-    const scheduler = this.model.serving.scheduler;
-    let budget = scheduler.maxBatchTokens;
-    instance.batchCount = 0;
-    for (const id of instance.active) {
-      if (budget <= 0) break;
-      const remaining = (pool.prefillTarget[id] as number) - (pool.prefillDone[id] as number);
-      const chunk = Math.min(remaining, budget);
-      instance.pushBatch(id, chunk);
-      budget -= chunk;
-    }
-    const colocated = instance.role === "colocated";
-    const maxDelay = scheduler.admission.maxQueueDelayS;
-    const decodeGrowth = colocated && instance.decoding > 0 ? 1 : 0;
-    for (const deque of instance.waiting) {
-      while (deque.length > 0 && budget > 0) {
-        if (colocated && instance.decoding + instance.active.length >= instance.maxSequences) return;
-        const id = deque.peek();
-        if (
-          maxDelay !== undefined &&
-          this.now - (pool.arrivalS[id] as number) > maxDelay &&
-          Number.isNaN(pool.startS[id] as number)
-        ) {
-          deque.popFront();
-          instance.waitingCount--;
-          instance.outstanding--;
-          this.drop(id, "queue-timeout");
-          continue;
-        }
-        const need = pool.prefillTarget[id] as number;
-        if (need + instance.halfBlockTokens > instance.kvCapacity) {
-          // A recomputed sequence (prompt + output so far) that this prefill instance can never hold.
-          deque.popFront();
-          instance.waitingCount--;
-          instance.outstanding--;
-          this.drop(id, "exceeds-kv-capacity");
-          continue;
-        }
-        const used = instance.kvUsedAt(instance.step + decodeGrowth);
-        const headroom = colocated ? this.growthHeadroom : 0;
-        if (used + need + instance.halfBlockTokens + headroom > instance.kvCapacity) return;
-        const remaining = need - (pool.prefillDone[id] as number);
-        if (!scheduler.chunkedPrefill && remaining > budget && instance.batchCount > 0) return;
-        const chunk = scheduler.chunkedPrefill ? Math.min(remaining, budget) : remaining;
-        deque.popFront();
-        instance.waitingCount--;
-        instance.active.push(id);
-        pool.reservedTokens[id] = need;
-        instance.kvHeld += need;
-        pool.state[id] = REQUEST_STATE.prefilling;
-        if (Number.isNaN(pool.startS[id] as number)) pool.startS[id] = this.now;
-        this.recorder.prefillRequested += need;
-        instance.pushBatch(id, chunk);
-        budget -= chunk;
-      }
-    }
-  }
-
   private checkAllAccounted(): void {
     const pool = this.pool;
     for (let id = 0; id < pool.count; id++) {
@@ -731,17 +474,6 @@ class ServingEngine {
         throw new Error(`serving engine bug: request ${id} ended in state ${state}`);
     }
   }
-}
-
-/** The instance with the fewest outstanding requests; ties go to the first at or after `start` (rotating). */
-function leastOutstanding(targets: readonly ServingInstance[], start = 0): ServingInstance {
-  const n = targets.length;
-  let best = targets[start % n] as ServingInstance;
-  for (let k = 1; k < n; k++) {
-    const t = targets[(start + k) % n] as ServingInstance;
-    if (t.outstanding < best.outstanding) best = t;
-  }
-  return best;
 }
 
 function minCapacity(instances: readonly ServingInstance[]): number {
