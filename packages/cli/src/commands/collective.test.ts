@@ -73,4 +73,20 @@ describe("supernode collective", () => {
     expect(alg.status).toBe(1);
     expect(alg.stderr).toMatch(/in-switch reduction needs/);
   });
+
+  it("times DeepEP normal kernels with node deduplication (--kernels normal --routing)", () => {
+    const args = ["collective", "hgx-h800", "moe-dispatch", "--ranks", "32", "--tokens", "4096"];
+    const normal = runCli([...args, "--kernels", "normal", "--routing", "256/8/4", "--json"]);
+    expect(normal.status).toBe(0);
+    const n = JSON.parse(normal.stdout);
+    expect(n.deduplication.unit).toBe("node");
+    expect(n.deduplication.destinations.remoteServersPerToken).toBeGreaterThan(2.1);
+    expect(n.deduplication.destinations.remoteServersPerToken).toBeLessThan(2.3);
+    const ll = JSON.parse(runCli([...args, "--json"]).stdout);
+    expect(ll.deduplication).toBeUndefined();
+    expect(n.timeS).toBeLessThan(ll.timeS);
+    const bad = runCli([...args, "--routing", "256/3/4"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--routing expects experts/);
+  });
 });

@@ -44,8 +44,32 @@ interface Flags {
   bytesPerToken: string;
   imbalance: string;
   transport: string;
+  kernels: string;
+  routing?: string;
   json?: boolean;
   hardware?: string[];
+}
+
+/** `--routing 256/8/4`: experts / expert groups / groups per token. */
+function parseRouting(
+  text: string | undefined,
+): { experts: number; groups: number; topKGroups: number } | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split("/").map(Number);
+  const [experts, groups = 1, topKGroups = groups] = parts;
+  if (
+    parts.length < 1 ||
+    parts.length > 3 ||
+    experts === undefined ||
+    !parts.every((x) => Number.isInteger(x) && x >= 1) ||
+    topKGroups > groups ||
+    experts % groups !== 0
+  )
+    throw new SupernodeError(
+      "usage",
+      `--routing expects experts[/groups[/groups per token]] such as 256/8/4, with groups dividing the experts (got "${text}")`,
+    );
+  return { experts, groups, topKGroups };
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -122,6 +146,11 @@ function printMoe(where: string, op: string, ranks: number, r: MoeCommResult): s
     `  bandwidth/rank ${fmtBw(r.bandwidthPerRankBytesPerS)}  (all token copies ÷ time)`,
     `  bottleneck     ${r.bottleneck}`,
     `  sent per rank  ${fmtBytes(r.bytesPerRank)}; hottest rank ${fmtBytes(r.hottestRankBytes)}`,
+    ...(r.deduplication !== undefined
+      ? [
+          `  per token      ${r.deduplication.destinations.remoteRanksPerToken.toFixed(2)} remote ranks, ${r.deduplication.destinations.remoteServersPerToken.toFixed(2)} remote scale-up domains (one copy per ${r.deduplication.unit})`,
+        ]
+      : []),
     "",
     linksTable(r.loadedLinks),
   ].join("\n");
@@ -154,6 +183,15 @@ export function register(program: Command): void {
       "auto, or scale-out (every byte over the NICs, as DeepEP's pure-RDMA kernels)",
       "auto",
     )
+    .option(
+      "--kernels <k>",
+      "MoE: low-latency (one copy per top-k expert) or normal (DeepEP: one per destination rank / node; needs --routing)",
+      "low-latency",
+    )
+    .option(
+      "--routing <e/g/k>",
+      "MoE: experts[/expert groups[/groups per token]], e.g. 256/8/4 for DeepSeek-V3",
+    )
     .option("--json", "print JSON (SI units)");
   addHardwareOption(command);
   command.action((systemId: string, op: string, flags: Flags) => {
@@ -185,6 +223,9 @@ export function register(program: Command): void {
         : systemId;
     const transport = flags.transport as "auto" | "scale-out";
     if (op === "moe-dispatch" || op === "moe-combine") {
+      if (flags.kernels !== "normal" && flags.kernels !== "low-latency")
+        throw new SupernodeError("usage", `--kernels must be normal or low-latency (got "${flags.kernels}")`);
+      const routing = parseRouting(flags.routing);
       const bpt = parseByteSize(flags.bytesPerToken);
       if (bpt === undefined)
         throw new SupernodeError(
@@ -199,6 +240,8 @@ export function register(program: Command): void {
         bytesPerToken: bpt,
         imbalance: positive(flags.imbalance, "--imbalance"),
         transport,
+        kernels: flags.kernels as "normal" | "low-latency",
+        ...(routing !== undefined && { routing }),
       };
       const r = op === "moe-dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
       if (flags.engine === "flow") {
