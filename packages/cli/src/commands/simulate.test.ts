@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
 
@@ -120,5 +121,26 @@ describe("supernode simulate", () => {
     const schema = runCli(["simulate", bad, "--requests", "10"]);
     expect(schema.status).toBe(1);
     expect(schema.stderr).toMatch(/s\.yaml:\d+:\d+.*workload\.arrival/);
+  });
+
+  it("runs every serving example shipped in examples/ (files with a workload)", () => {
+    const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+    const serving = readdirSync(examples).filter(
+      (f) => f.endsWith(".yaml") && /^workload:/m.test(readFileSync(join(examples, f), "utf8")),
+    );
+    expect(serving.length).toBeGreaterThan(0);
+    for (const name of serving) {
+      const { status, stdout, stderr } = runCli([
+        "simulate",
+        join(examples, name),
+        "--requests",
+        "400",
+        "--json",
+      ]);
+      expect(stderr, name).toBe("");
+      expect(status, name).toBe(0);
+      const result = JSON.parse(stdout);
+      expect(result.summary.requests.completed + result.summary.requests.dropped, name).toBe(400);
+    }
   });
 });
