@@ -39,7 +39,8 @@ describe("moeDispatchTime / moeCombineTime", () => {
     });
     expect(d.bottleneck).toBe("scale-out-access");
     expect(c.transferS / d.transferS).toBeCloseTo(2, 6);
-    expect(d.transferS).toBeCloseTo((1024 * 7168 * 63) / 64 / (50e9 * 0.97), 9);
+    // low-latency kernels: per-token RDMA writes at DeepEP's calibrated NIC fraction
+    expect(d.transferS).toBeCloseTo((1024 * 7168 * 63) / 64 / (50e9 * 0.8144), 9);
   });
 
   it("expert-load imbalance slows the hottest rank's links", () => {

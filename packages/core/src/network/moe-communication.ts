@@ -140,6 +140,10 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
       if (peers > 0) addClassBytes(model, loads, k, (all * peers) / n, scaleOut);
     }
   }
+  const llFraction = lib.lowLatencyScaleOutFraction?.value;
+  if (req.kernels !== "normal" && llFraction !== undefined && llFraction > 0)
+    // per-token writes from GPU threads reach less of the NIC than bulk transfers
+    loads.scaleOut *= model.scaleOutTech.writeFraction.value / llFraction;
   // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate
   loads.d2d *= imbalance;
   loads.access *= imbalance;

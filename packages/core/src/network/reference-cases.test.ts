@@ -39,7 +39,26 @@ describe("fabricReferenceCases", () => {
     expect(Math.abs(get("nccl-h100-ring-scaling:ring-8"))).toBeLessThan(0.02);
     // NVLS: the efficiency comes from 8 GPUs; the S(1 + 1/n) traffic predicts 5-7 GPUs
     for (const n of [5, 6, 7]) expect(Math.abs(get(`nccl-h100-ring-scaling:nvls-${n}`))).toBeLessThan(0.03);
-    // a known miss, reported not tuned: DeepEP low-latency kernels reach less of the NIC than NCCL
-    expect(get("deepep-ll-v1-feb:EP256:dispatch")).toBeLessThan(-0.15);
+    // DeepEP low-latency NIC rate calibrated on EP8 dispatch (Feb 2025) predicts the other EPs within 5 %
+    for (const ep of [16, 32, 64, 128, 256])
+      for (const dir of ["dispatch", "combine"])
+        expect(Math.abs(get(`deepep-ll-v1-feb:EP${ep}:${dir}`)), `EP${ep} ${dir}`).toBeLessThan(0.05);
+    // DeepEP normal kernels with node deduplication: internode within 15 %
+    for (const ep of [16, 32, 64])
+      expect(Math.abs(get(`deepep-normal-internode:EP${ep}:dispatch`)), `EP${ep}`).toBeLessThan(0.15);
+    // a known miss, reported not tuned: the 2025 low-latency kernels over NVLink at EP8
+    expect(get("deepep-ll-v1-latest:EP8:dispatch")).toBeLessThan(-0.4);
+  });
+
+  it("marks the records that set a parameter as calibration", () => {
+    const calibration = cases.filter((c) => c.calibration).map((c) => c.id);
+    for (const id of [
+      "deepep-normal-intranode:dispatch",
+      "deepep-ll-v1-feb:EP8:dispatch",
+      "cm384-019",
+      "cm384-020",
+    ])
+      expect(calibration).toContain(id);
+    expect(calibration).toHaveLength(14);
   });
 });

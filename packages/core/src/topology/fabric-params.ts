@@ -38,6 +38,8 @@ export interface LibraryParams {
    * (`node`, DeepEP). Absent: one copy per top-k expert.
    */
   readonly normalModeDeduplication?: Sourced<"rank" | "node">;
+  /** Fraction of the NIC line rate the low-latency kernels' per-token writes reach (absent: the technology's). */
+  readonly lowLatencyScaleOutFraction?: Sourced<number>;
   /** Fraction of the scale-up line rate the normal kernels' copies reach (absent: the technology's). */
   readonly normalModeScaleUpFraction?: Sourced<number>;
 }
@@ -82,6 +84,7 @@ const libSchema = z
     outstandingTransfers: valueSchema.optional(),
     normalModeDeduplication: dedupSchema.optional(),
     normalModeScaleUpFraction: valueSchema.optional(),
+    lowLatencyScaleOutFraction: valueSchema.optional(),
   })
   .strict();
 /** Schema of `data/fabric/*.yaml`. */
@@ -156,6 +159,7 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
       normalModeDeduplication:
         l.normalModeDeduplication && toSourcedAny(l.normalModeDeduplication, doc.sources, fileName),
       normalModeScaleUpFraction: l.normalModeScaleUpFraction && s(l.normalModeScaleUpFraction),
+      lowLatencyScaleOutFraction: l.lowLatencyScaleOutFraction && s(l.lowLatencyScaleOutFraction),
     };
   };
   return {
