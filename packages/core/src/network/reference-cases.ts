@@ -130,9 +130,11 @@ function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): numbe
       return r.bandwidthPerRankBytesPerS / GIGA;
     case "bottleneck-bandwidth": {
       // DeepEP's benchmark counts per-rank received tokens (NVLink) or tokens × distinct nodes,
-      // own node included (RDMA), over the kernel time (tests/test_intranode.py, test_internode.py)
+      // own node included (RDMA), over the kernel time (tests/test_intranode.py, test_internode.py);
+      // DeepEP-Ascend's counts every received copy (recv_x rows: it sends one per top-k expert,
+      // "duplicate transmission to experts of the same rank", sgl-kernel-npu test_intranode.py)
       const d = r.deduplication?.destinations;
-      if (d === undefined) return (r.loadedLinks[0]?.bytes ?? 0) / r.timeS / GIGA;
+      if (d === undefined) return r.bandwidthPerRankBytesPerS / GIGA;
       const perToken =
         c.ranks > fabricModel(request.system).ranksPerSystem ? d.serversPerToken : d.ranksPerToken;
       return (c.tokensPerRank * perToken * c.bytesPerToken) / r.timeS / GIGA;
