@@ -81,3 +81,16 @@ describe("efficiency profile of a derived chip", () => {
     expect(ctx.profile.classes["grouped-gemm"]).toEqual(own.profile.classes["grouped-gemm"]);
   });
 });
+
+describe("MoE kernels per phase (SGLang DeepEP auto mode: normal for prefill, low-latency for decode)", () => {
+  const s = scenario("sglang-h100-deepseek-v3-prefill");
+  const plan = must(s.deployment.prefill);
+
+  it("prefill dispatch sends one RDMA copy per remote node: cheaper than top-k copies at the same size", () => {
+    const prefill = stepContext(s, plan).comm.dispatch(32, 8192, 8, 7392, 1);
+    const asDecode = stepContext(s, { ...plan, role: "decode" }).comm.dispatch(32, 8192, 8, 7392, 1);
+    // DeepSeek-V3 routing (8 groups, top-4) over 4 servers: 2.2 remote servers per token vs 6 copies
+    expect(prefill.timeS / asDecode.timeS).toBeLessThan(0.45);
+    expect(prefill.timeS / asDecode.timeS).toBeGreaterThan(0.25);
+  });
+});
