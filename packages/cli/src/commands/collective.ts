@@ -244,6 +244,11 @@ export function register(program: Command): void {
         ...(routing !== undefined && { routing }),
       };
       const r = op === "moe-dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
+      if (flags.engine === "flow" && r.deduplication !== undefined)
+        throw new SupernodeError(
+          "unsupported",
+          "--engine flow has no per-node deduplicated traffic matrix yet; use the analytic engine with --kernels normal",
+        );
       if (flags.engine === "flow") {
         // the same traffic as an all-to-all-v on the graph, with the library's injection bound
         const matrix = moeTrafficMatrix(request, op === "moe-dispatch" ? "dispatch" : "combine");
