@@ -103,6 +103,18 @@ export function expectedDestinations(
   ranks: number,
   ranksPerServer: number,
 ): MoeDestinations {
+  const key = `${routing.experts}|${routing.groups}|${routing.topKGroups}|${topK}|${ranks}|${ranksPerServer}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  if (memo.size > 1000) memo.clear();
+  const value = compute(routing, topK, ranks, ranksPerServer);
+  memo.set(key, value);
+  return value;
+}
+
+const memo = new Map<string, MoeDestinations>();
+
+function compute(routing: MoeRouting, topK: number, ranks: number, ranksPerServer: number): MoeDestinations {
   const perRank = routing.experts / ranks;
   const servers = Math.ceil(ranks / ranksPerServer);
   const perServer = routing.experts / servers;
