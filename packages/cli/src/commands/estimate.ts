@@ -50,7 +50,7 @@ export function register(program: Command): void {
   const command = program
     .command("estimate")
     .description(
-      "Step time, TPOT, TTFT, tokens/s per chip, memory and bound of a scenario (per-layer breakdown)",
+      "step time, TPOT, TTFT, tokens/s per chip, memory and bound of a scenario (per-layer breakdown)",
     )
     .argument("<scenario>", "scenario file (YAML or JSON); see docs/scenario.md and examples/")
     .option("--json", "print the estimate as JSON (SI units)")

@@ -34,7 +34,7 @@ const SHOWN_DTYPES: readonly Dtype[] = ["bf16", "fp8", "int8", "fp4"];
 export function register(program: Command): void {
   program
     .command("model")
-    .description("Architecture, parameters, weight bytes per dtype and KV bytes per token of a model")
+    .description("architecture, parameters, weight bytes per dtype and KV bytes per token of a model")
     .argument(
       "<model>",
       "model zoo id (e.g. deepseek-v3, kimi-k2, llama-3.1-405b) or a Hugging Face config.json path",

@@ -39,7 +39,7 @@ export function register(program: Command): void {
   program
     .command("roofline")
     .description(
-      "Per-operator roofline of a model on one device: FLOPs, bytes, time, bound (compute / memory / overhead)",
+      "per-operator roofline of a model on one device: FLOPs, bytes, time, bound (compute / memory / overhead)",
     )
     .argument("<model>", "model zoo id (e.g. deepseek-v3) or a Hugging Face config.json path")
     .option("--chip <id>", "catalog chip id (e.g. ascend-910c, h800-sxm, gb200)")

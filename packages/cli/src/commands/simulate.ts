@@ -92,7 +92,7 @@ function workloadFiles(workload: WorkloadSpec | undefined, scenarioFile: string)
 export function register(program: Command): void {
   const command = program
     .command("simulate")
-    .description("Request-level serving simulation: TTFT, TPOT, latency percentiles, throughput, goodput")
+    .description("request-level serving simulation: TTFT, TPOT, latency percentiles, throughput, goodput")
     .argument("<scenario>", "scenario file with a workload section (see docs/serving.md)")
     .option("--requests <n>", "requests to send (overrides workload.requests)")
     .option("--duration <seconds>", "simulated seconds during which requests arrive (then the run drains)")

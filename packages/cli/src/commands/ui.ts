@@ -25,7 +25,7 @@ function parsePort(text: string): number {
 export function register(program: Command): void {
   program
     .command("ui")
-    .description("Serve the web app (compare, topology, estimate, simulate, validate) on localhost")
+    .description("serve the web app (compare, topology, estimate, simulate, validate) on localhost")
     .option("-p, --port <port>", "port to listen on (0 = any free port)", String(DEFAULT_UI_PORT))
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--no-build", "serve the existing build even if it is stale")

@@ -47,7 +47,7 @@ function parseMaxError(text: string | undefined): number | undefined {
 export function register(program: Command): void {
   program
     .command("validate")
-    .description("Run every reference case: prediction vs published value, relative error and source")
+    .description("run every reference case: prediction vs published value, relative error and source")
     .option("--json", "print rows and summary as JSON")
     .option("--max-error <fraction>", "fail when any |relative error| exceeds this (e.g. 0.15)")
     .option(

@@ -7,7 +7,6 @@
 import { useMemo } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
-import { SERVING_SCENARIO_NAME, servingScenarioText } from "../app/serving-scenario.ts";
 import { useScenario } from "../app/use-scenario.ts";
 import { Chart } from "../components/chart.tsx";
 import { ErrorBox } from "../components/error-box.tsx";
@@ -16,12 +15,8 @@ import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { useManualJob } from "../worker/use-job.ts";
 import { latencyHistogram, timeSeriesChart } from "./simulate-charts.ts";
 
-/** Shipped examples plus the composed serving scenario (the default). */
-const SERVING_TEXT = servingScenarioText();
-const SIMULATE_EXAMPLES =
-  SERVING_TEXT === undefined
-    ? EXAMPLE_SCENARIOS
-    : [{ name: SERVING_SCENARIO_NAME, text: SERVING_TEXT }, ...EXAMPLE_SCENARIOS];
+/** The default: the shipped serving scenario (CloudMatrix-Infer's deployment under Poisson traffic). */
+const DEFAULT_SCENARIO = "cloudmatrix384-deepseek-r1-serving.yaml";
 
 function intParam(params: URLSearchParams, key: string, fallback: number): number {
   const v = Number(params.get(key));
@@ -29,7 +24,7 @@ function intParam(params: URLSearchParams, key: string, fallback: number): numbe
 }
 
 export function SimulateView({ params, setParams }: ViewProps) {
-  const scenario = useScenario(params, setParams, SERVING_SCENARIO_NAME, SIMULATE_EXAMPLES);
+  const scenario = useScenario(params, setParams, DEFAULT_SCENARIO, EXAMPLE_SCENARIOS);
   const requests = intParam(params, "requests", 2000);
   const seed = intParam(params, "seed", 1);
   const { state, start, cancel } = useManualJob<"simulate">();
@@ -120,7 +115,7 @@ export function SimulateView({ params, setParams }: ViewProps) {
           <ScenarioEditor
             text={scenario.text}
             fileName={scenario.fileName}
-            examples={SIMULATE_EXAMPLES}
+            examples={EXAMPLE_SCENARIOS}
             onChange={(t, name) => scenario.setText(t, name)}
           />
         </section>
