@@ -10,7 +10,11 @@ let failed = extraFailed;
 try {
   const report = JSON.parse(readFileSync(reportPath, "utf8"));
   passed = report.numPassedTests ?? 0;
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  // A failed file whose tests did not fail (an import or setup error) counts as one failure.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed"),
+  ).length;
+  failed += (report.numFailedTests ?? 0) + brokenFiles;
   if ((report.numTotalTests ?? 0) === 0) failed += 1; // a run that ran no test is a failure
 } catch (error) {
   console.error(`could not read ${reportPath}: ${error.message}`);
