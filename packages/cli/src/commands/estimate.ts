@@ -5,7 +5,6 @@
  * per chip and per instance, memory per chip and the bound. Values from default efficiency
  * profiles are flagged. A deployment that does not divide or fit fails with a one-paragraph error.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import {
   type DecodeEstimate,
@@ -18,10 +17,10 @@ import {
   type PrefillEstimate,
   parseOverride,
   parseScenario,
-  SupernodeError,
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { collect, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
 
@@ -30,20 +29,6 @@ interface EstimateFlags {
   hardware: string[];
   set: string[];
   operators?: boolean;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** Reads a file the way every command does: a missing file is a usage error, not a crash. */
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    const reason = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
-    throw new SupernodeError("usage", `cannot read ${what} (${reason})`, { file });
-  }
 }
 
 export function register(program: Command): void {

@@ -20,6 +20,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { collect } from "../output/files.ts";
 
 interface RooflineFlags {
   chip?: string;
@@ -62,10 +63,6 @@ export function register(program: Command): void {
         flags.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : formatReport(report),
       );
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function buildReport(model: string, flags: RooflineFlags): RooflineReport {

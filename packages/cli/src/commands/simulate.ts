@@ -5,7 +5,6 @@
  * terminal (never when stdout is piped or with --json); the summary (latency percentiles,
  * throughput per chip, goodput and SLO attainment, KV and prefix-cache use) is printed at the end.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import {
   type LatencyStats,
@@ -22,6 +21,7 @@ import {
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { collect, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
 
@@ -35,28 +35,6 @@ interface SimulateFlags {
   trace?: string;
   set: string[];
   hardware: string[];
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    const reason = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
-    throw new SupernodeError("usage", `cannot read ${what} (${reason})`, { file });
-  }
-}
-
-function writeText(file: string, text: string, what: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (error) {
-    const reason = error instanceof Error && "code" in error ? String(error.code) : "unwritable";
-    throw new SupernodeError("usage", `cannot write ${what} (${reason})`, { file });
-  }
 }
 
 function positiveNumber(text: string | undefined, flag: string, integer: boolean): number | undefined {

@@ -16,16 +16,13 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { collect } from "../output/files.ts";
 import { renderJson } from "../output/render.ts";
 
 interface ValidateFlags {
   json?: boolean;
   maxError?: string;
   kind: string[];
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function parseKinds(values: readonly string[]): ValidationKind[] | undefined {

@@ -4,10 +4,7 @@
 import { readFileSync } from "node:fs";
 import { builtinCatalog, type Catalog, extendCatalog, SupernodeError } from "@supernode/core";
 import type { Command } from "commander";
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+import { collect } from "./files.ts";
 
 /** Adds `--hardware <file>` to a command. */
 export function addHardwareOption(command: Command): Command {
