@@ -33,6 +33,7 @@ export * from "./network/moe-communication.ts";
 export * from "./network/moe-routing.ts";
 export * from "./network/reference-cases.ts";
 export * from "./network/schedules.ts";
+export * from "./perf/attention-efficiency.ts";
 export * from "./perf/device.ts";
 export * from "./perf/efficiency-profile.ts";
 export * from "./perf/gemm-efficiency.ts";

@@ -21,7 +21,7 @@ import {
   VECTOR_FLOPS_PER_ELEMENT,
   vectorOp,
 } from "./operator-builder.ts";
-import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
+import type { AttentionShape, AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { matrixBytes } from "./weight-bytes.ts";
 import type { ResolvedWorkload } from "./workload.ts";
 
@@ -46,6 +46,23 @@ export function attentionOperators(arch: ModelArchitecture, w: ResolvedWorkload,
 
 function coreClass(w: ResolvedWorkload) {
   return w.forwardPhase === "decode" ? ("attention-decode" as const) : ("attention-prefill" as const);
+}
+
+/** What the attention core attends: per-query keys from the pair count; prefill and training are causal. */
+function attentionShape(
+  w: ResolvedWorkload,
+  heads: number,
+  qkHeadDim: number,
+  vHeadDim: number,
+): AttentionShape {
+  return {
+    queries: w.tokens,
+    heads,
+    qkHeadDim,
+    vHeadDim,
+    meanKeysPerQuery: w.tokens > 0 ? w.attendedTokenPairs / w.tokens : 0,
+    causal: w.forwardPhase !== "decode",
+  };
 }
 
 /** KV heads held per rank: split when they divide, replicated when TP exceeds them. */
@@ -120,6 +137,7 @@ function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkload, p: s
       kvCache: w.kvReadTokens * kvPerToken * w.kvBytes,
     },
     bytesWritten: { activations: T * hq * d * w.actBytes, kvCache: 0 },
+    attention: attentionShape(w, hq, d, d),
     kernels: 1,
   });
   ops.push(gemmOp(w, { name: `${p}attn.o_proj`, rows: T, n: h, k: hq * d }));
@@ -213,6 +231,7 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
         kvCache: fromCache * a.qkRopeHeadDim * w.kvBytes,
       },
       bytesWritten: { activations: T * hr * a.vHeadDim * w.actBytes, kvCache: 0 },
+      attention: attentionShape(w, hr, qHead, a.vHeadDim),
       kernels: 1,
     });
   } else {
@@ -237,6 +256,7 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
         kvCache: fromCache * latent * w.kvBytes,
       },
       bytesWritten: { activations: T * hr * a.kvLoraRank * w.actBytes, kvCache: 0 },
+      attention: attentionShape(w, hr, latent, a.kvLoraRank),
       kernels: 1,
     });
     ops.push(

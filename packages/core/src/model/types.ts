@@ -108,6 +108,24 @@ export interface OperatorShape {
   readonly groups?: number;
 }
 
+/**
+ * What an attention-core operator attends, for shape-dependent attention efficiency (per rank).
+ * `meanKeysPerQuery` is attended (query, key) pairs per query token: S for a full S × S block,
+ * (S + 1) / 2 for one causal sequence of S tokens, C + (S + 1) / 2 for a chunk of S after C cached.
+ */
+export interface AttentionShape {
+  /** Query tokens. */
+  readonly queries: number;
+  /** Query heads on this rank. */
+  readonly heads: number;
+  /** Head dim of scores (q·k) and of values (DeepSeek naive MLA: 192 and 128). */
+  readonly qkHeadDim: number;
+  readonly vHeadDim: number;
+  readonly meanKeysPerQuery: number;
+  /** A causal mask over the new tokens (diagonal tiles are computed whole but count half). */
+  readonly causal: boolean;
+}
+
 /** One operator instance in one layer for one phase, for the whole batch on one rank. */
 export interface Operator {
   /** Stable name, e.g. `attn.q_a_proj`, `moe.experts`, `mla.absorbed_attention`. */
@@ -124,6 +142,8 @@ export interface Operator {
     readonly weightGradients?: number;
   };
   readonly shape?: OperatorShape;
+  /** Attention cores: what is attended (absent on other classes and on hand-built operators). */
+  readonly attention?: AttentionShape;
   /** Kernel launches this operator costs (fused operators are 1). */
   readonly kernels: number;
 }

@@ -34,7 +34,7 @@ const dtypeFractions = z
   .object(Object.fromEntries(DTYPES.map((dtype) => [dtype, fractionSchema.optional()])))
   .strict();
 
-/** Efficiencies of one operator class. Shape parameters apply to GEMM classes only. */
+/** Efficiencies of one operator class. Shape parameters apply to GEMM and prefill-attention classes only. */
 export const classEfficiencySchema = z
   .object({
     /** Ceiling fraction of the tensor-engine peak, per format (GEMMs: for full tiles and K → ∞). */
@@ -58,6 +58,19 @@ export const classEfficiencySchema = z
     cores: positiveSchema.optional(),
     /** Per-tile fixed cost expressed as extra reduction length: efficiency × K / (K + kOverhead). */
     kOverheadElements: sourcedValueSchema.optional(),
+    /**
+     * Prefill attention (FlashAttention-style kernels): the fixed cost per query tile (load Q,
+     * write O, pipeline fill) as extra keys per query, efficiency × keys / (keys + keyOverhead).
+     */
+    keyOverheadTokens: sourcedValueSchema.optional(),
+    /** Keys per query computed but masked on the causal diagonal (half the query tile's rows). */
+    causalWastedKeys: sourcedValueSchema.optional(),
+    /**
+     * Ceilings at mean head dim 64 and 256 (computeEfficiency is the ceiling at head dim 128, the
+     * format's); linear in between, flat outside. Mean head dim = (qk + v) / 2.
+     */
+    headDim64Ceiling: fractionSchema.optional(),
+    headDim256Ceiling: fractionSchema.optional(),
     /** Vector-unit peak per device (vector and embedding classes), in TFLOP/s. */
     vectorPeakTflops: positiveSchema.optional(),
     /** Vector-unit peak as a fraction of the device's BF16 tensor peak, when no absolute figure is known. */

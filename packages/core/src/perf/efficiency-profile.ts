@@ -50,6 +50,11 @@ export interface ClassProfile {
   readonly tileNStep?: ProfileValue;
   readonly cores?: ProfileValue;
   readonly kOverheadElements?: ProfileValue;
+  /** Prefill-attention mechanism (see `attention-efficiency.ts`); absent parameters are not modelled. */
+  readonly keyOverheadTokens?: ProfileValue;
+  readonly causalWastedKeys?: ProfileValue;
+  readonly headDim64Ceiling?: ProfileValue;
+  readonly headDim256Ceiling?: ProfileValue;
   /** Vector-unit peak per device in FLOP/s, or as a fraction of the BF16 tensor peak. */
   readonly vectorPeakFlopsPerS?: ProfileValue;
   readonly vectorPeakFractionOfBf16?: ProfileValue;
@@ -235,6 +240,10 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     "tileNStep",
     "cores",
     "kOverheadElements",
+    "keyOverheadTokens",
+    "causalWastedKeys",
+    "headDim64Ceiling",
+    "headDim256Ceiling",
   ] as const) {
     const value = pick(key, 1, false);
     if (value !== undefined) optional[key] = value;
@@ -252,6 +261,10 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     ...(optional.tileNStep && { tileNStep: optional.tileNStep }),
     ...(optional.cores && { cores: optional.cores }),
     ...(optional.kOverheadElements && { kOverheadElements: optional.kOverheadElements }),
+    ...(optional.keyOverheadTokens && { keyOverheadTokens: optional.keyOverheadTokens }),
+    ...(optional.causalWastedKeys && { causalWastedKeys: optional.causalWastedKeys }),
+    ...(optional.headDim64Ceiling && { headDim64Ceiling: optional.headDim64Ceiling }),
+    ...(optional.headDim256Ceiling && { headDim256Ceiling: optional.headDim256Ceiling }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),
   };

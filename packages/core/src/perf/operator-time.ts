@@ -4,13 +4,14 @@
  *   timeS = max(flops / (peak[dtype] × computeEff), bytes / (hbmBandwidth × memoryEff)) + kernels × launchOverheadS
  *
  * Tensor classes (GEMMs, attention) use the tensor-engine peak of the operator's format; vector
- * and embedding operators use the vector-unit peak. GEMM compute efficiency depends on shape (see
- * `gemm-efficiency.ts`). Bytes are what the operator says it reads and writes (the model layer owns
+ * and embedding operators use the vector-unit peak. GEMM and prefill-attention compute efficiency
+ * depend on shape (see `gemm-efficiency.ts`, `attention-efficiency.ts`). Bytes are what the operator says it reads and writes (the model layer owns
  * storage formats); a dtype mapping changes the engine rate only.
  */
 import type { Dtype } from "../hardware/types.ts";
 import type { Operator } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import { attentionPrefillEfficiency } from "./attention-efficiency.ts";
 import { type Device, supportedDtypes } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 import { gemmEfficiency } from "./gemm-efficiency.ts";
@@ -68,10 +69,7 @@ export function operatorTime(
       if (ceiling === undefined)
         throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
       used.push(ceiling);
-      computeEfficiency =
-        (op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined
-          ? gemmEfficiency(op.shape, ceiling.value, cls).efficiency
-          : ceiling.value;
+      computeEfficiency = shapedEfficiency(op, ceiling.value, cls);
       break;
     }
     case "vector":
@@ -106,6 +104,15 @@ export function operatorTime(
     dtype,
     ...(dtype !== op.dtype && { mappedFrom: op.dtype }),
   };
+}
+
+/** The ceiling lowered by the class's shape mechanism: GEMM tiles and waves, prefill-attention key amortisation. */
+function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile): number {
+  if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined)
+    return gemmEfficiency(op.shape, ceiling, cls).efficiency;
+  if (op.class === "attention-prefill" && op.attention !== undefined)
+    return attentionPrefillEfficiency(op.attention, ceiling, cls).efficiency;
+  return ceiling;
 }
 
 /** Bytes an operator moves to and from memory. @example operatorBytes(op) // weights + activations + KV, read and written */

@@ -5,9 +5,13 @@ import type { Chip } from "../hardware/types.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { gemmEfficiency } from "./gemm-efficiency.ts";
 import { operatorBenchmarks, operatorReferenceCases } from "./reference-cases.ts";
-import { fixture910c, fixtureH800 } from "./test-support/fixture-chips.ts";
+import { fixture910c, fixtureH100, fixtureH800 } from "./test-support/fixture-chips.ts";
 
-const chips: Record<string, Chip> = { "ascend-910c": fixture910c, "h800-sxm": fixtureH800 };
+const chips: Record<string, Chip> = {
+  "ascend-910c": fixture910c,
+  "h800-sxm": fixtureH800,
+  "h100-sxm": fixtureH100,
+};
 const resolve = (id: string): Chip => {
   const chip = chips[id];
   if (chip === undefined) throw new Error(`no fixture chip ${id}`);
@@ -149,6 +153,65 @@ describe("operator reference cases", () => {
       expect(masked && relError(masked)).toBeGreaterThan(0.25);
       const small = h800.find((c) => c.id === "deepgemm-dense-m128-n2112-k7168");
       expect(small && relError(small)).toBeGreaterThan(0.4);
+    });
+  });
+
+  describe("prefill attention (FlashAttention-3 BF16 forward on H100 SXM5, paper Figure 5)", () => {
+    const fa3 = cases.filter((c) => c.id.startsWith("fa3-"));
+
+    it("fits on four records and holds out the other 26", () => {
+      expect(fa3).toHaveLength(30);
+      expect(fa3.filter((c) => c.check === "fitted").map((c) => c.id)).toEqual([
+        "fa3-h100-bf16-d64-s16k",
+        "fa3-h100-bf16-d128-s512",
+        "fa3-h100-bf16-d128-s16k",
+        "fa3-h100-bf16-d256-causal-s16k",
+      ]);
+    });
+
+    it("stores the key overhead and head-dim-128 ceiling as solved from the two head-dim-128 records", () => {
+      // 648 / 467 = (16384 / (16384 + k)) / (512 / (512 + k))
+      const ratio = 648 / 467;
+      const k = (16384 * 512 * (ratio - 1)) / (16384 - 512 * ratio);
+      const attention = efficiencyProfile("h800-sxm").classes["attention-prefill"];
+      expect(attention.keyOverheadTokens?.value).toBeCloseTo(k, 0);
+      expect(attention.computeEfficiency.bf16?.value).toBeCloseTo(648 / 989.4 / (16384 / (16384 + k)), 3);
+      expect(attention.causalWastedKeys?.value).toBe(64);
+    });
+
+    it("predicts the held-out head-dim-128 and -256 records (FA3's 128-row tiles) within −6 … +11 %", () => {
+      const tile128 = fa3.filter((c) => c.check === "held-out" && !c.id.includes("-d64-"));
+      expect(tile128).toHaveLength(15);
+      for (const c of tile128) {
+        expect(relError(c), c.id).toBeGreaterThan(-0.06);
+        expect(relError(c), c.id).toBeLessThan(0.11);
+      }
+      // causal head dim 128 from 1K to 16K: within ±3.1 %
+      for (const c of tile128.filter((x) => /-d128-causal-s(1|2|4|8|16)k$/.test(x.id)))
+        expect(Math.abs(relError(c)), c.id).toBeLessThan(0.031);
+    });
+
+    it("is optimistic for short causal head-dim-64 sequences (192-row tiles, not modelled)", () => {
+      const short = fa3.find((c) => c.id === "fa3-h100-bf16-d64-causal-s512");
+      expect(short && relError(short)).toBeGreaterThan(0.2);
+    });
+
+    it("efficiency rises with sequence length and the causal mask costs more at short lengths", () => {
+      const at = (id: string) => fa3.find((c) => c.id === id)?.predicted ?? Number.NaN;
+      expect(at("fa3-h100-bf16-d128-causal-s512")).toBeLessThan(at("fa3-h100-bf16-d128-causal-s4k"));
+      expect(at("fa3-h100-bf16-d128-causal-s4k")).toBeLessThan(at("fa3-h100-bf16-d128-causal-s16k"));
+      expect(at("fa3-h100-bf16-d128-causal-s512") / at("fa3-h100-bf16-d128-s512")).toBeLessThan(
+        at("fa3-h100-bf16-d128-causal-s16k") / at("fa3-h100-bf16-d128-s16k"),
+      );
+    });
+
+    it("is 8–13 % slow against a 2026 FA3 build at 2K–8K causal (the kernel got faster after the paper)", () => {
+      const later = cases.filter((c) => c.id.startsWith("tritonbench-fa3-"));
+      expect(later).toHaveLength(4);
+      for (const c of later.filter((x) => !x.id.endsWith("-s1k"))) {
+        expect(relError(c), c.id).toBeLessThan(-0.07);
+        expect(relError(c), c.id).toBeGreaterThan(-0.14);
+      }
     });
   });
 });

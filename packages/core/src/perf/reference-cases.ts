@@ -1,6 +1,7 @@
 /**
  * Reference cases: the operator microbenchmarks of ../shared/references (records cm384-065..080,
- * flashmla-h800, deepgemm-h800), re-run through `operatorTime` on the catalog's chips, for
+ * flashmla-h800, deepgemm-h800) and the kernel benchmarks added with their sources (DeepGEMM's
+ * table, FlashAttention-3's forward figure), re-run through `operatorTime` on the catalog's chips, for
  * `supernode validate` and the perf tests. The records live in
  * `data/efficiency/microbenchmarks/operators.yaml`, each marked with how independent its check is.
  */
@@ -57,6 +58,18 @@ const mlaDecodeSpec = z
   })
   .strict();
 
+const flashAttentionSpec = z
+  .object({
+    kind: z.literal("flash-attention"),
+    batch: z.number().int().positive(),
+    seqLen: z.number().int().positive(),
+    heads: z.number().int().positive(),
+    headDim: z.number().int().positive(),
+    causal: z.boolean(),
+    dtype: z.enum(DTYPES),
+  })
+  .strict();
+
 const MEASURES = ["compute-utilisation-pct", "achieved-bandwidth-GBps", "achieved-tflops"] as const;
 type Measure = (typeof MEASURES)[number];
 
@@ -72,7 +85,7 @@ const fileSchema = z
           id: z.string(),
           chip: z.string(),
           description: z.string(),
-          operator: z.discriminatedUnion("kind", [gemmSpec, mlaDecodeSpec]),
+          operator: z.discriminatedUnion("kind", [gemmSpec, mlaDecodeSpec, flashAttentionSpec]),
           measure: z.enum(MEASURES),
           published: z.number().positive(),
           check: z.enum(["fitted", "held-out", "consistency", "derived"]),
@@ -182,6 +195,31 @@ export function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
           kvCache: spec.batch * spec.kvLength * qkDim * element,
         },
         bytesWritten: { activations: queries * vDim * element, kvCache: 0 },
+        kernels: 1,
+      };
+    }
+    case "flash-attention": {
+      // Prefill attention as FlashAttention's benchmark counts it: 4·B·H·S²·d FLOPs, half under a
+      // causal mask; Q, K, V read and O written once.
+      const element = DTYPE_BYTES[spec.dtype];
+      const tokens = spec.batch * spec.seqLen;
+      const full = 4 * spec.batch * spec.heads * spec.seqLen * spec.seqLen * spec.headDim;
+      const qkvo = tokens * spec.heads * spec.headDim * element;
+      return {
+        name: record.id,
+        class: "attention-prefill",
+        dtype: spec.dtype,
+        flops: spec.causal ? full / 2 : full,
+        bytesRead: { weights: 0, activations: 3 * qkvo, kvCache: 0 },
+        bytesWritten: { activations: qkvo, kvCache: 0 },
+        attention: {
+          queries: tokens,
+          heads: spec.heads,
+          qkHeadDim: spec.headDim,
+          vHeadDim: spec.headDim,
+          meanKeysPerQuery: spec.causal ? (spec.seqLen + 1) / 2 : spec.seqLen,
+          causal: spec.causal,
+        },
         kernels: 1,
       };
     }

@@ -49,6 +49,15 @@ export const fixtureH800: Chip = chip(
   { bandwidth: 3.35e12, capacity: 80e9 },
 );
 
+/** H100 SXM5 (same GH100 tensor peaks as the H800; its efficiency file extends the H800's). */
+export const fixtureH100: Chip = chip(
+  "h100-sxm",
+  1,
+  false,
+  { bf16: 989e12, fp16: 989e12, fp8: 1979e12, int8: 1979e12 },
+  { bandwidth: 3.35e12, capacity: 80e9 },
+);
+
 /** B200 (two dies acting as one GPU; no efficiency file: default profile). */
 export const fixtureB200: Chip = chip(
   "b200",

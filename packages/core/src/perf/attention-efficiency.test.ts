@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { AttentionShape } from "../model/types.ts";
+import { attentionPrefillEfficiency } from "./attention-efficiency.ts";
+import { efficiencyProfile } from "./efficiency-profile.ts";
+
+const h800 = efficiencyProfile("h800-sxm").classes["attention-prefill"];
+const shape = (over: Partial<AttentionShape>): AttentionShape => ({
+  queries: 4096,
+  heads: 16,
+  qkHeadDim: 128,
+  vHeadDim: 128,
+  meanKeysPerQuery: 4096,
+  causal: false,
+  ...over,
+});
+
+describe("attentionPrefillEfficiency", () => {
+  it("amortises the per-tile cost over the keys: ceiling × keys / (keys + overhead)", () => {
+    const f = attentionPrefillEfficiency(shape({}), 0.6632, h800);
+    expect(f.headDimFactor).toBe(1);
+    expect(f.amortisation).toBeCloseTo(4096 / (4096 + 207.4), 6);
+    expect(f.efficiency).toBeCloseTo(0.6632 * f.amortisation, 9);
+  });
+
+  it("charges half a query tile of masked keys per query under a causal mask", () => {
+    const f = attentionPrefillEfficiency(shape({ causal: true, meanKeysPerQuery: 2048.5 }), 0.6632, h800);
+    expect(f.amortisation).toBeCloseTo(2048.5 / (2048.5 + 207.4 + 64), 6);
+  });
+
+  it("interpolates the ceiling linearly in the mean head dim between the 64, 128 and 256 points", () => {
+    const ceiling = 0.6632;
+    const at = (qk: number, v: number) =>
+      attentionPrefillEfficiency(shape({ qkHeadDim: qk, vHeadDim: v }), ceiling, h800).headDimFactor *
+      ceiling;
+    expect(at(64, 64)).toBeCloseTo(0.5087, 4);
+    expect(at(256, 256)).toBeCloseTo(0.6704, 4);
+    // DeepSeek naive MLA: (192 + 128) / 2 = 160, a quarter of the way from 128 to 256
+    expect(at(192, 128)).toBeCloseTo(0.6632 + (0.6704 - 0.6632) / 4, 4);
+    // flat outside the measured points (absorbed MLA: 576 / 512)
+    expect(at(576, 512)).toBeCloseTo(0.6704, 4);
+    expect(at(32, 32)).toBeCloseTo(0.5087, 4);
+  });
+
+  it("models nothing when the profile gives no parameters (default profile)", () => {
+    const plain = efficiencyProfile("b200").classes["attention-prefill"];
+    const f = attentionPrefillEfficiency(shape({ causal: true, meanKeysPerQuery: 100 }), 0.65, plain);
+    expect(f.efficiency).toBe(0.65);
+  });
+
+  it("never exceeds the ceiling and rises monotonically with the keys attended", () => {
+    let last = 0;
+    for (const keys of [64, 256, 1024, 4096, 16384, 65536]) {
+      const e = attentionPrefillEfficiency(
+        shape({ causal: true, meanKeysPerQuery: keys }),
+        0.6632,
+        h800,
+      ).efficiency;
+      expect(e).toBeGreaterThan(last);
+      expect(e).toBeLessThan(0.6632);
+      last = e;
+    }
+  });
+});

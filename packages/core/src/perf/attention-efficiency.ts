@@ -1,0 +1,65 @@
+/**
+ * Shape-dependent prefill-attention efficiency (FlashAttention-style kernels). A kernel gives each
+ * SM one query tile of one head at a time and streams the keys past it; per tile it pays a fixed
+ * cost (load Q, write O, fill and drain the pipeline) that a longer key stream amortises, and under
+ * a causal mask it computes the diagonal tiles whole although half of them is masked:
+ *
+ *   efficiency = ceiling(headDim) × keys / (keys + keyOverhead + (causal ? causalWastedKeys : 0))
+ *   keys       = mean keys attended per query (pairs / queries)
+ *   ceiling    = the format's ceiling at head dim 128, scaled by the head-dim points (64, 256) the
+ *                profile gives (BF16 ceilings, so relative to the BF16 ceiling at 128): linear in the
+ *                mean head dim (qk + v) / 2, flat outside
+ *
+ * Parameters a profile does not give are not modelled (factor 1).
+ */
+import type { AttentionShape } from "../model/types.ts";
+import type { ClassProfile } from "./efficiency-profile.ts";
+
+export interface AttentionEfficiencyFactors {
+  /** The format's ceiling at head dim 128. */
+  readonly ceiling: number;
+  /** Ceiling at this head dim over the head-dim-128 ceiling (1 when not modelled). */
+  readonly headDimFactor: number;
+  /** keys / (keys + keyOverhead + causal waste) (1 when not modelled). */
+  readonly amortisation: number;
+  /** ceiling × headDimFactor × amortisation. */
+  readonly efficiency: number;
+}
+
+const REFERENCE_HEAD_DIM = 128;
+
+/**
+ * Efficiency of a prefill-attention core of `shape` at ceiling `ceiling` (the format's).
+ * @example attentionPrefillEfficiency({ queries: 4096, heads: 16, qkHeadDim: 128, vHeadDim: 128, meanKeysPerQuery: 2048.5, causal: true }, 0.663, h800Prefill).efficiency // ≈ 0.59
+ */
+export function attentionPrefillEfficiency(
+  shape: AttentionShape,
+  ceiling: number,
+  cls: ClassProfile,
+): AttentionEfficiencyFactors {
+  const bf16Ceiling = cls.computeEfficiency.bf16?.value ?? ceiling;
+  const headDimFactor = headDimCeilingRatio((shape.qkHeadDim + shape.vHeadDim) / 2, bf16Ceiling, cls);
+  const keys = shape.meanKeysPerQuery;
+  const overhead =
+    (cls.keyOverheadTokens?.value ?? 0) + (shape.causal ? (cls.causalWastedKeys?.value ?? 0) : 0);
+  const amortisation = keys > 0 && overhead > 0 ? keys / (keys + overhead) : 1;
+  return { ceiling, headDimFactor, amortisation, efficiency: ceiling * headDimFactor * amortisation };
+}
+
+/** Ceiling at `headDim` relative to the ceiling at 128, from the profile's points at 64 and 256. */
+function headDimCeilingRatio(headDim: number, ceiling128: number, cls: ClassProfile): number {
+  const low = cls.headDim64Ceiling?.value;
+  const high = cls.headDim256Ceiling?.value;
+  if (ceiling128 <= 0) return 1;
+  let at: number;
+  if (headDim <= REFERENCE_HEAD_DIM) {
+    if (low === undefined) return 1;
+    const t = Math.max(0, (headDim - 64) / (REFERENCE_HEAD_DIM - 64));
+    at = low + (ceiling128 - low) * t;
+  } else {
+    if (high === undefined) return 1;
+    const t = Math.min(1, (headDim - REFERENCE_HEAD_DIM) / (256 - REFERENCE_HEAD_DIM));
+    at = ceiling128 + (high - ceiling128) * t;
+  }
+  return at / ceiling128;
+}
