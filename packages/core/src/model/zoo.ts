@@ -53,7 +53,7 @@ export function builtinModel(id: string): ModelArchitecture {
     const near = nearestIds(key, builtinModelIds());
     throw new SupernodeError(
       "unknown-id",
-      `unknown model "${id}"${near.length > 0 ? `; did you mean ${near.join(", ")}?` : ""} Built-in models: ${builtinModelIds().join(", ")}; or pass a path to a Hugging Face config.json.`,
+      `unknown model "${id}".${near.length > 0 ? ` Did you mean ${near.join(", ")}?` : ""} Built-in models: ${builtinModelIds().join(", ")}; or pass a path to a Hugging Face config.json.`,
     );
   }
   const text = embeddedDataFiles[entry.file] ?? "";
