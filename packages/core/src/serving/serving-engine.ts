@@ -1,25 +1,18 @@
-import { SupernodeError } from "../spec/errors.ts";
 import { BatchScheduler } from "./batch-scheduler.ts";
+import { ENGINE_EVENT } from "./engine-events.ts";
 import { EngineRecorder } from "./engine-recorder.ts";
+import { buildFleet, priorityLevels, resolveMtp, stoppingRule } from "./engine-setup.ts";
 import { EventQueue } from "./event-queue.ts";
-import { type MtpModel, mtpModel } from "./mtp.ts";
+import { IterationCycle } from "./iteration-cycle.ts";
+import type { MtpModel } from "./mtp.ts";
 import { PrefixCache } from "./prefix-cache.ts";
 import { DROP_REASONS, type DropReason, REQUEST_STATE, RequestPool } from "./request-pool.ts";
 import { RNG_STREAM, Rng } from "./rng.ts";
 import { Router } from "./router.ts";
-import { type InstanceRole, ServingInstance } from "./serving-instance.ts";
-import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
+import type { ServingInstance } from "./serving-instance.ts";
+import type { ServingModel, SimulateOptions } from "./serving-model.ts";
 import type { SimulationResult } from "./simulation-result.ts";
 import { WorkloadGenerator } from "./workload.ts";
-
-const EVENT_ARRIVAL = 0;
-const EVENT_USER = 1;
-const EVENT_STEP = 2;
-const EVENT_TRANSFER = 3;
-const EVENT_LOAD = 4;
-const EVENT_SAMPLE = 5;
-const MAX_WINDOW_STEPS = 1 << 20;
-const MAX_SEQUENCES = 2 ** 31 - 1;
 
 /**
  * Runs the serving simulation.
@@ -29,24 +22,30 @@ export function simulateServing(model: ServingModel, options: SimulateOptions = 
   return new ServingEngine(model, options).run();
 }
 
+/**
+ * The discrete-event loop: requests arrive, are routed, prefilled, handed to decode (with a KV
+ * transfer when disaggregated) and finish or are dropped. Iterations are the iteration cycle's,
+ * batches the scheduler's, measurements the recorder's.
+ */
 class ServingEngine {
   readonly pool: RequestPool;
   readonly queue = new EventQueue();
-  readonly instances: ServingInstance[] = [];
-  readonly prefillStage: ServingInstance[];
-  readonly decodeStage: ServingInstance[];
+  readonly instances: readonly ServingInstance[];
+  readonly prefillStage: readonly ServingInstance[];
+  readonly decodeStage: readonly ServingInstance[];
   readonly colocated: boolean;
   readonly generator: WorkloadGenerator;
   readonly mtp: MtpModel;
   readonly mtpRng: Rng;
   readonly recorder: EngineRecorder;
   readonly poolCache: PrefixCache | undefined;
-  readonly priorityLevel: Map<number, number>;
+  readonly priorityLevel: ReadonlyMap<number, number>;
   readonly seed: number;
   now = 0;
   events = 0;
   readonly router: Router;
   readonly scheduler: BatchScheduler;
+  readonly cycle: IterationCycle;
 
   constructor(
     readonly model: ServingModel,
@@ -54,67 +53,18 @@ class ServingEngine {
   ) {
     const { workload, serving } = model;
     this.seed = options.seed ?? workload.seed;
-    const requests = options.requests ?? (options.durationS === undefined ? workload.requests : undefined);
-    const durationS = options.durationS ?? (options.requests === undefined ? workload.durationS : undefined);
-    if (requests === undefined && durationS === undefined && workload.arrival.kind !== "trace")
-      throw new SupernodeError(
-        "usage",
-        "the simulation needs a stopping rule: --requests N or --duration S (or workload.requests / workload.durationS)",
-      );
-    const stop = { requests, durationS };
+    const stop = stoppingRule(model, options);
+    const { requests, durationS } = stop;
     this.generator = new WorkloadGenerator(workload, model.files ?? new Map(), this.seed, stop);
     this.pool = new RequestPool(Math.min(requests ?? 4096, 1 << 24));
-    this.colocated = model.colocated !== undefined;
-    if (!this.colocated && (model.prefill === undefined || model.decode === undefined))
-      throw new SupernodeError(
-        "invalid-value",
-        "the serving simulator needs either colocated instances, or both prefill and decode instances",
-        { fieldPath: ["deployment"] },
-      );
-    const classes = workload.priorityClasses ?? [{ name: "default", priority: 0, weight: 1 }];
-    const values = [...new Set(classes.map((c) => c.priority))].sort((a, b) => a - b);
-    this.priorityLevel = new Map(values.map((v, i) => [v, serving.scheduler.policy === "priority" ? i : 0]));
-    const levels = serving.scheduler.policy === "priority" ? values.length : 1;
-    const build = (role: InstanceRole, spec: ServingPool | undefined) => {
-      const built: ServingInstance[] = [];
-      if (spec === undefined) return built;
-      const usable = spec.perf.kvCacheCapacityTokens * serving.kvCache.usableFraction;
-      const prefixOn = serving.prefixCache.enabled && role !== "decode";
-      const hbmShare = prefixOn ? serving.prefixCache.hbmFraction : 0;
-      const maxSeq = serving.scheduler.maxBatchSequences ?? spec.maxBatchSequences ?? MAX_SEQUENCES;
-      for (let i = 0; i < spec.instances; i++) {
-        const instance = new ServingInstance(
-          this.instances.length,
-          role,
-          spec.perf,
-          Math.floor(usable * (1 - hbmShare)),
-          maxSeq,
-          serving.kvCache.blockTokens / 2,
-          levels,
-          prefixOn ? new PrefixCache(Math.floor(usable * hbmShare)) : undefined,
-        );
-        this.instances.push(instance);
-        built.push(instance);
-      }
-      return built;
-    };
-    if (this.colocated) {
-      this.prefillStage = build("colocated", model.colocated);
-      this.decodeStage = this.prefillStage;
-    } else {
-      this.prefillStage = build("prefill", model.prefill);
-      this.decodeStage = build("decode", model.decode);
-    }
-    const decodePerf = (this.colocated ? model.colocated : model.decode)?.perf;
-    this.mtp =
-      model.mtp !== undefined
-        ? {
-            draftTokens: model.mtp.draftTokens,
-            acceptance: model.mtp.acceptance,
-            meanTokensPerStep: decodePerf?.meanTokensPerDecodeStep ?? 1,
-            sampling: serving.mtp.sampling,
-          }
-        : mtpModel(decodePerf?.meanTokensPerDecodeStep ?? 1, serving.mtp.draftTokens, serving.mtp.sampling);
+    const levels = priorityLevels(model);
+    this.priorityLevel = levels.levelOf;
+    const fleet = buildFleet(model, levels.count);
+    this.instances = fleet.instances;
+    this.prefillStage = fleet.prefillStage;
+    this.decodeStage = fleet.decodeStage;
+    this.colocated = fleet.colocated;
+    this.mtp = resolveMtp(model);
     this.mtpRng = new Rng(this.seed, RNG_STREAM.mtp);
     this.poolCache =
       serving.prefixCache.enabled && serving.prefixCache.pooledTier.enabled && model.pooledTier !== undefined
@@ -122,6 +72,7 @@ class ServingEngine {
         : undefined;
     this.router = new Router(serving.router, this.prefillStage, this.decodeStage);
     this.scheduler = new BatchScheduler(this);
+    this.cycle = new IterationCycle(this);
     this.recorder = new EngineRecorder(
       this,
       requests ?? null,
@@ -134,40 +85,40 @@ class ServingEngine {
   run(): SimulationResult {
     const g = this.generator;
     if (g.closedLoopUsers > 0)
-      for (let u = 0; u < g.closedLoopUsers; u++) this.queue.push(0, EVENT_USER, u, 0);
-    else if (g.nextTimeS < Number.POSITIVE_INFINITY) this.queue.push(g.nextTimeS, EVENT_ARRIVAL, 0, 0);
-    this.queue.push(this.recorder.intervalS, EVENT_SAMPLE, 0, 0);
+      for (let u = 0; u < g.closedLoopUsers; u++) this.queue.push(0, ENGINE_EVENT.user, u, 0);
+    else if (g.nextTimeS < Number.POSITIVE_INFINITY) this.queue.push(g.nextTimeS, ENGINE_EVENT.arrival, 0, 0);
+    this.queue.push(this.recorder.intervalS, ENGINE_EVENT.sample, 0, 0);
     const q = this.queue;
     const progress = this.options.onProgress;
     while (q.pop()) {
       this.now = q.timeS;
       this.events++;
       switch (q.kind) {
-        case EVENT_ARRIVAL: {
+        case ENGINE_EVENT.arrival: {
           const id = g.emitOpenLoop(this.pool);
-          if (g.nextTimeS < Number.POSITIVE_INFINITY) q.push(g.nextTimeS, EVENT_ARRIVAL, 0, 0);
+          if (g.nextTimeS < Number.POSITIVE_INFINITY) q.push(g.nextTimeS, ENGINE_EVENT.arrival, 0, 0);
           this.arrive(id);
           break;
         }
-        case EVENT_USER: {
+        case ENGINE_EVENT.user: {
           const id = g.emitClosedLoop(this.pool, q.arg, this.now);
           if (id >= 0) this.arrive(id);
           break;
         }
-        case EVENT_STEP: {
+        case ENGINE_EVENT.step: {
           const instance = this.instances[q.arg] as ServingInstance;
-          if (q.stamp === instance.version) this.endIteration(instance);
+          if (q.stamp === instance.version) this.cycle.end(instance);
           break;
         }
-        case EVENT_TRANSFER:
+        case ENGINE_EVENT.transfer:
           this.transferDone(q.arg);
           break;
-        case EVENT_LOAD:
+        case ENGINE_EVENT.load:
           this.loadDone(q.arg);
           break;
-        case EVENT_SAMPLE:
+        case ENGINE_EVENT.sample:
           this.recorder.sample(this.now);
-          if (q.size > 0) q.push(this.now + this.recorder.intervalS, EVENT_SAMPLE, 0, 0);
+          if (q.size > 0) q.push(this.now + this.recorder.intervalS, ENGINE_EVENT.sample, 0, 0);
           break;
         default:
           throw new Error(`unknown event kind ${q.kind}`);
@@ -217,7 +168,7 @@ class ServingEngine {
         instance.loadFreeS = start + transfer.occupancyS(bytes);
         pool.state[id] = REQUEST_STATE.loading;
         instance.loading++;
-        this.queue.push(start + transfer.transferS(bytes), EVENT_LOAD, id, 0);
+        this.queue.push(start + transfer.transferS(bytes), ENGINE_EVENT.load, id, 0);
         return;
       }
     }
@@ -233,7 +184,7 @@ class ServingEngine {
     if (front) deque.pushFront(id);
     else deque.pushBack(id);
     instance.waitingCount++;
-    this.kick(instance);
+    this.cycle.kick(instance);
   }
 
   private loadDone(id: number): void {
@@ -266,157 +217,12 @@ class ServingEngine {
 
   private userNext(id: number): void {
     const user = this.pool.user[id] as number;
-    if (user >= 0) this.queue.push(this.now + this.generator.thinkTimeS, EVENT_USER, user, 0);
+    if (user >= 0) this.queue.push(this.now + this.generator.thinkTimeS, ENGINE_EVENT.user, user, 0);
   }
 
-  // ---- routing ------------------------------------------------------------------------------
+  // ---- prefill done: decode here, or hand over to a decode instance ------------------------
 
-  // ---- iterations ---------------------------------------------------------------------------
-
-  /** New work reached `instance`: start an iteration if idle, or end a decode window at the next step. */
-  private kick(instance: ServingInstance): void {
-    if (instance.scheduling) return;
-    if (!instance.busy) {
-      this.startIteration(instance);
-      return;
-    }
-    if (instance.iterationKind !== "decode" || instance.windowShortened || instance.windowSteps <= 1) return;
-    const room =
-      instance.role === "colocated"
-        ? instance.decoding + instance.active.length < instance.maxSequences && instance.waitingCount > 0
-        : instance.decoding < instance.maxSequences;
-    if (!room) return;
-    // Find the first step boundary at or after now.
-    let t = instance.iterationStartS + instance.windowOverheadS;
-    let steps = 0;
-    while (steps < instance.windowSteps && t < this.now) {
-      t += instance.windowStepS(steps);
-      steps++;
-    }
-    if (steps >= instance.windowSteps) return;
-    instance.windowShortened = true;
-    instance.windowSteps = Math.max(1, steps);
-    instance.iterationEndS = t;
-    instance.version++;
-    this.queue.push(t, EVENT_STEP, instance.id, instance.version);
-  }
-
-  private startIteration(instance: ServingInstance): void {
-    instance.scheduling = true;
-    this.formIteration(instance);
-    instance.scheduling = false;
-  }
-
-  private formIteration(instance: ServingInstance): void {
-    const serving = this.model.serving;
-    if (instance.role !== "prefill") {
-      this.scheduler.admitSwapped(instance);
-      if (instance.role === "decode") this.scheduler.admitDecodeWaiting(instance);
-      this.scheduler.ensureKv(instance);
-    }
-    if (instance.role !== "decode") this.scheduler.formPrefillBatch(instance);
-    const decodes = instance.role === "prefill" ? 0 : instance.decoding;
-    instance.iterationStartS = this.now;
-    instance.windowShortened = false;
-    if (instance.batchCount > 0) {
-      const mixed = decodes > 0 && serving.scheduler.chunkedPrefill;
-      let time = this.scheduler.prefillStepTime(instance);
-      if (mixed) time += this.scheduler.decodeStepTime(instance, instance.step);
-      time += instance.pendingOverheadS;
-      instance.pendingOverheadS = 0;
-      instance.iterationKind = mixed ? "mixed" : "prefill";
-      instance.batchDecodes = mixed ? decodes : 0;
-      this.schedule(instance, time);
-      return;
-    }
-    if (decodes > 0) {
-      this.scheduler.cleanHeapTop(instance);
-      let steps = (instance.finishHeap.peekValue() as number) - instance.step;
-      if (instance.contextRate > 0) {
-        const room = instance.kvCapacity - instance.kvUsedAt(instance.step);
-        steps = Math.min(steps, Math.max(1, Math.floor(room / instance.contextRate)));
-      }
-      steps = Math.max(1, Math.min(steps, MAX_WINDOW_STEPS));
-      instance.windowOverheadS = instance.pendingOverheadS;
-      instance.pendingOverheadS = 0;
-      const time = instance.windowOverheadS + this.scheduler.planWindow(instance, steps);
-      instance.iterationKind = "decode";
-      instance.windowStartStep = instance.step;
-      instance.windowSteps = steps;
-      this.schedule(instance, time);
-      return;
-    }
-    instance.busy = false;
-  }
-
-  private schedule(instance: ServingInstance, durationS: number): void {
-    instance.busy = true;
-    instance.iterationEndS = this.now + durationS;
-    instance.version++;
-    this.queue.push(instance.iterationEndS, EVENT_STEP, instance.id, instance.version);
-  }
-
-  private endIteration(instance: ServingInstance): void {
-    const duration = this.now - instance.iterationStartS;
-    instance.busyS += duration;
-    instance.iterations++;
-    const kind = instance.iterationKind;
-    if (kind === "decode") {
-      const usedStart = instance.kvUsedAt(instance.windowStartStep);
-      instance.step = instance.windowStartStep + instance.windowSteps;
-      instance.decodeSteps += instance.windowSteps;
-      instance.accountKvWindow(
-        instance.iterationStartS,
-        this.now,
-        usedStart,
-        instance.kvUsedAt(instance.step),
-      );
-      this.recorder.iteration(instance, duration, "decode", instance.decoding, 0, instance.windowSteps);
-    } else {
-      instance.accountKv(this.now, instance.kvUsedAt(instance.step));
-      let newTokens = 0;
-      for (let i = 0; i < instance.batchCount; i++) newTokens += instance.batchChunks[i] as number;
-      this.recorder.iteration(
-        instance,
-        duration,
-        kind,
-        instance.batchCount + instance.batchDecodes,
-        newTokens,
-        1,
-      );
-      if (kind === "mixed") {
-        instance.step += 1;
-        instance.decodeSteps += 1;
-      }
-      this.completePrefillChunks(instance);
-    }
-    this.scheduler.finishDecodes(instance);
-    instance.busy = false;
-    this.startIteration(instance);
-  }
-
-  private completePrefillChunks(instance: ServingInstance): void {
-    const pool = this.pool;
-    for (let i = 0; i < instance.batchCount; i++) {
-      const id = instance.batchIds[i] as number;
-      const chunk = instance.batchChunks[i] as number;
-      pool.prefillDone[id] = (pool.prefillDone[id] as number) + chunk;
-      this.recorder.prefillComputed += chunk;
-    }
-    let kept = 0;
-    const active = instance.active;
-    for (let i = 0; i < active.length; i++) {
-      const id = active[i] as number;
-      if ((pool.prefillDone[id] as number) >= (pool.prefillTarget[id] as number))
-        this.prefillComplete(instance, id);
-      else active[kept++] = id;
-    }
-    active.length = kept;
-    instance.batchCount = 0;
-    instance.batchDecodes = 0;
-  }
-
-  private prefillComplete(instance: ServingInstance, id: number): void {
+  prefillComplete(instance: ServingInstance, id: number): void {
     const pool = this.pool;
     if (Number.isNaN(pool.firstTokenS[id] as number)) {
       pool.firstTokenS[id] = this.now;
@@ -450,7 +256,7 @@ class ServingEngine {
     const bytes = (pool.prefillTarget[id] as number) * instance.perf.kvBytesPerToken;
     const start = Math.max(this.now, instance.transferFreeS);
     instance.transferFreeS = start + (transfer?.occupancyS(bytes) ?? 0);
-    this.queue.push(start + (transfer?.transferS(bytes) ?? 0), EVENT_TRANSFER, id, 0);
+    this.queue.push(start + (transfer?.transferS(bytes) ?? 0), ENGINE_EVENT.transfer, id, 0);
   }
 
   private transferDone(id: number): void {
@@ -462,8 +268,8 @@ class ServingEngine {
     decode.incoming--;
     pool.state[id] = REQUEST_STATE.decodeWaiting;
     decode.decodeWaiting.pushBack(id);
-    if (prefill.waitingCount > 0) this.kick(prefill);
-    this.kick(decode);
+    if (prefill.waitingCount > 0) this.cycle.kick(prefill);
+    this.cycle.kick(decode);
   }
 
   private checkAllAccounted(): void {

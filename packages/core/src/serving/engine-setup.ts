@@ -1,0 +1,123 @@
+/**
+ * What the serving engine fixes before its first event, resolved from the serving model and the run
+ * options: the stopping rule, the priority levels of the waiting queues, the instance fleet
+ * (colocated, or prefill and decode stages) and the multi-token-prediction model.
+ */
+import { SupernodeError } from "../spec/errors.ts";
+import { type MtpModel, mtpModel } from "./mtp.ts";
+import { PrefixCache } from "./prefix-cache.ts";
+import { type InstanceRole, ServingInstance } from "./serving-instance.ts";
+import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
+import type { StopRule } from "./workload.ts";
+
+const MAX_SEQUENCES = 2 ** 31 - 1;
+
+/**
+ * The stopping rule: run options first, then the workload's own; a usage error when neither gives one.
+ * @example stoppingRule(model, { requests: 1000 }) // { requests: 1000, durationS: undefined }
+ */
+export function stoppingRule(model: ServingModel, options: SimulateOptions): StopRule {
+  const { workload } = model;
+  const requests = options.requests ?? (options.durationS === undefined ? workload.requests : undefined);
+  const durationS = options.durationS ?? (options.requests === undefined ? workload.durationS : undefined);
+  if (requests === undefined && durationS === undefined && workload.arrival.kind !== "trace")
+    throw new SupernodeError(
+      "usage",
+      "the simulation needs a stopping rule: --requests N or --duration S (or workload.requests / workload.durationS)",
+    );
+  return { requests, durationS };
+}
+
+/** The waiting-queue level of each priority value (0 is served first) and how many levels there are. */
+export interface PriorityLevels {
+  readonly levelOf: ReadonlyMap<number, number>;
+  readonly count: number;
+}
+
+/**
+ * One level per distinct priority under the `priority` policy, otherwise a single level.
+ * @example priorityLevels(model).levelOf.get(0) // 0
+ */
+export function priorityLevels(model: ServingModel): PriorityLevels {
+  const { workload, serving } = model;
+  const classes = workload.priorityClasses ?? [{ name: "default", priority: 0, weight: 1 }];
+  const values = [...new Set(classes.map((c) => c.priority))].sort((a, b) => a - b);
+  const byPriority = serving.scheduler.policy === "priority";
+  return {
+    levelOf: new Map(values.map((v, i) => [v, byPriority ? i : 0])),
+    count: byPriority ? values.length : 1,
+  };
+}
+
+/** The engine's instances, numbered in order, and the stages they form (the same array when colocated). */
+export interface InstanceFleet {
+  readonly instances: readonly ServingInstance[];
+  readonly prefillStage: readonly ServingInstance[];
+  readonly decodeStage: readonly ServingInstance[];
+  readonly colocated: boolean;
+}
+
+/**
+ * Builds every instance with its KV capacity (less the HBM prefix-cache share) and sequence limit.
+ * @example buildFleet(model, priorityLevels(model).count).instances.length
+ */
+export function buildFleet(model: ServingModel, levels: number): InstanceFleet {
+  const { serving } = model;
+  const colocated = model.colocated !== undefined;
+  if (!colocated && (model.prefill === undefined || model.decode === undefined))
+    throw new SupernodeError(
+      "invalid-value",
+      "the serving simulator needs either colocated instances, or both prefill and decode instances",
+      { fieldPath: ["deployment"] },
+    );
+  const instances: ServingInstance[] = [];
+  const build = (role: InstanceRole, spec: ServingPool | undefined) => {
+    const built: ServingInstance[] = [];
+    if (spec === undefined) return built;
+    const usable = spec.perf.kvCacheCapacityTokens * serving.kvCache.usableFraction;
+    const prefixOn = serving.prefixCache.enabled && role !== "decode";
+    const hbmShare = prefixOn ? serving.prefixCache.hbmFraction : 0;
+    const maxSeq = serving.scheduler.maxBatchSequences ?? spec.maxBatchSequences ?? MAX_SEQUENCES;
+    for (let i = 0; i < spec.instances; i++) {
+      const instance = new ServingInstance(
+        instances.length,
+        role,
+        spec.perf,
+        Math.floor(usable * (1 - hbmShare)),
+        maxSeq,
+        serving.kvCache.blockTokens / 2,
+        levels,
+        prefixOn ? new PrefixCache(Math.floor(usable * hbmShare)) : undefined,
+      );
+      instances.push(instance);
+      built.push(instance);
+    }
+    return built;
+  };
+  if (colocated) {
+    const stage = build("colocated", model.colocated);
+    return { instances, prefillStage: stage, decodeStage: stage, colocated };
+  }
+  const prefillStage = build("prefill", model.prefill);
+  const decodeStage = build("decode", model.decode);
+  return { instances, prefillStage, decodeStage, colocated };
+}
+
+/**
+ * The MTP model: the one the serving model fixes, else one derived from the decode instances' mean
+ * tokens per step and the serving spec's draft tokens.
+ * @example resolveMtp(model).meanTokensPerStep // 1 without MTP
+ */
+export function resolveMtp(model: ServingModel): MtpModel {
+  const { serving } = model;
+  const decodePerf = (model.colocated !== undefined ? model.colocated : model.decode)?.perf;
+  const meanTokensPerStep = decodePerf?.meanTokensPerDecodeStep ?? 1;
+  if (model.mtp === undefined)
+    return mtpModel(meanTokensPerStep, serving.mtp.draftTokens, serving.mtp.sampling);
+  return {
+    draftTokens: model.mtp.draftTokens,
+    acceptance: model.mtp.acceptance,
+    meanTokensPerStep,
+    sampling: serving.mtp.sampling,
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The iteration cycle of an instance: form the next iteration when it falls idle (a prefill or
+ * mixed batch, else a decode-only window of many steps), time it, account for it when it ends, and
+ * cut a decode window short at the next step boundary when new work arrives. The batch scheduler
+ * decides what goes into a batch; the engine owns requests and events.
+ */
+import type { BatchScheduler } from "./batch-scheduler.ts";
+import { ENGINE_EVENT } from "./engine-events.ts";
+import type { EngineRecorder } from "./engine-recorder.ts";
+import type { EventQueue } from "./event-queue.ts";
+import type { RequestPool } from "./request-pool.ts";
+import type { ServingInstance } from "./serving-instance.ts";
+import type { ServingModel } from "./serving-model.ts";
+
+const MAX_WINDOW_STEPS = 1 << 20;
+
+/** What the iteration cycle needs from the engine. */
+export interface IterationContext {
+  readonly pool: RequestPool;
+  readonly model: ServingModel;
+  readonly queue: EventQueue;
+  readonly scheduler: BatchScheduler;
+  readonly recorder: EngineRecorder;
+  /** Simulated time of the event being handled. */
+  readonly now: number;
+  /** A request's prefill has finished on `instance`: hand it to decode, or finish it. */
+  prefillComplete(instance: ServingInstance, id: number): void;
+}
+
+export class IterationCycle {
+  constructor(private readonly ctx: IterationContext) {}
+
+  /** New work reached `instance`: start an iteration if idle, or end a decode window at the next step. */
+  kick(instance: ServingInstance): void {
+    if (instance.scheduling) return;
+    if (!instance.busy) {
+      this.start(instance);
+      return;
+    }
+    if (instance.iterationKind !== "decode" || instance.windowShortened || instance.windowSteps <= 1) return;
+    const room =
+      instance.role === "colocated"
+        ? instance.decoding + instance.active.length < instance.maxSequences && instance.waitingCount > 0
+        : instance.decoding < instance.maxSequences;
+    if (!room) return;
+    const now = this.ctx.now;
+    // Find the first step boundary at or after now.
+    let t = instance.iterationStartS + instance.windowOverheadS;
+    let steps = 0;
+    while (steps < instance.windowSteps && t < now) {
+      t += instance.windowStepS(steps);
+      steps++;
+    }
+    if (steps >= instance.windowSteps) return;
+    instance.windowShortened = true;
+    instance.windowSteps = Math.max(1, steps);
+    instance.iterationEndS = t;
+    instance.version++;
+    this.ctx.queue.push(t, ENGINE_EVENT.step, instance.id, instance.version);
+  }
+
+  /** The iteration (or window) in flight on `instance` has ended: account for it and start the next. */
+  end(instance: ServingInstance): void {
+    const { now, recorder, scheduler } = this.ctx;
+    const duration = now - instance.iterationStartS;
+    instance.busyS += duration;
+    instance.iterations++;
+    const kind = instance.iterationKind;
+    if (kind === "decode") {
+      const usedStart = instance.kvUsedAt(instance.windowStartStep);
+      instance.step = instance.windowStartStep + instance.windowSteps;
+      instance.decodeSteps += instance.windowSteps;
+      instance.accountKvWindow(instance.iterationStartS, now, usedStart, instance.kvUsedAt(instance.step));
+      recorder.iteration(instance, duration, "decode", instance.decoding, 0, instance.windowSteps);
+    } else {
+      instance.accountKv(now, instance.kvUsedAt(instance.step));
+      let newTokens = 0;
+      for (let i = 0; i < instance.batchCount; i++) newTokens += instance.batchChunks[i] as number;
+      recorder.iteration(instance, duration, kind, instance.batchCount + instance.batchDecodes, newTokens, 1);
+      if (kind === "mixed") {
+        instance.step += 1;
+        instance.decodeSteps += 1;
+      }
+      this.completePrefillChunks(instance);
+    }
+    scheduler.finishDecodes(instance);
+    instance.busy = false;
+    this.start(instance);
+  }
+
+  private start(instance: ServingInstance): void {
+    instance.scheduling = true;
+    this.form(instance);
+    instance.scheduling = false;
+  }
+
+  private form(instance: ServingInstance): void {
+    const { now, scheduler } = this.ctx;
+    if (instance.role !== "prefill") {
+      scheduler.admitSwapped(instance);
+      if (instance.role === "decode") scheduler.admitDecodeWaiting(instance);
+      scheduler.ensureKv(instance);
+    }
+    if (instance.role !== "decode") scheduler.formPrefillBatch(instance);
+    const decodes = instance.role === "prefill" ? 0 : instance.decoding;
+    instance.iterationStartS = now;
+    instance.windowShortened = false;
+    if (instance.batchCount > 0) {
+      const mixed = decodes > 0 && this.ctx.model.serving.scheduler.chunkedPrefill;
+      let time = scheduler.prefillStepTime(instance);
+      if (mixed) time += scheduler.decodeStepTime(instance, instance.step);
+      time += instance.pendingOverheadS;
+      instance.pendingOverheadS = 0;
+      instance.iterationKind = mixed ? "mixed" : "prefill";
+      instance.batchDecodes = mixed ? decodes : 0;
+      this.schedule(instance, time);
+      return;
+    }
+    if (decodes > 0) {
+      scheduler.cleanHeapTop(instance);
+      let steps = (instance.finishHeap.peekValue() as number) - instance.step;
+      if (instance.contextRate > 0) {
+        const room = instance.kvCapacity - instance.kvUsedAt(instance.step);
+        steps = Math.min(steps, Math.max(1, Math.floor(room / instance.contextRate)));
+      }
+      steps = Math.max(1, Math.min(steps, MAX_WINDOW_STEPS));
+      instance.windowOverheadS = instance.pendingOverheadS;
+      instance.pendingOverheadS = 0;
+      const time = instance.windowOverheadS + scheduler.planWindow(instance, steps);
+      instance.iterationKind = "decode";
+      instance.windowStartStep = instance.step;
+      instance.windowSteps = steps;
+      this.schedule(instance, time);
+      return;
+    }
+    instance.busy = false;
+  }
+
+  private schedule(instance: ServingInstance, durationS: number): void {
+    instance.busy = true;
+    instance.iterationEndS = this.ctx.now + durationS;
+    instance.version++;
+    this.ctx.queue.push(instance.iterationEndS, ENGINE_EVENT.step, instance.id, instance.version);
+  }
+
+  private completePrefillChunks(instance: ServingInstance): void {
+    const { pool } = this.ctx;
+    for (let i = 0; i < instance.batchCount; i++) {
+      const id = instance.batchIds[i] as number;
+      const chunk = instance.batchChunks[i] as number;
+      pool.prefillDone[id] = (pool.prefillDone[id] as number) + chunk;
+      this.ctx.recorder.prefillComputed += chunk;
+    }
+    let kept = 0;
+    const active = instance.active;
+    for (let i = 0; i < active.length; i++) {
+      const id = active[i] as number;
+      if ((pool.prefillDone[id] as number) >= (pool.prefillTarget[id] as number))
+        this.ctx.prefillComplete(instance, id);
+      else active[kept++] = id;
+    }
+    active.length = kept;
+    instance.batchCount = 0;
+    instance.batchDecodes = 0;
+  }
+}
