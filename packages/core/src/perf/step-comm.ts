@@ -9,25 +9,23 @@ import type { Scenario } from "../deploy/scenario.ts";
 import type { OperatorGroup } from "../deploy/stream-profiles.ts";
 import { collectiveTime } from "../network/collective-time.ts";
 import type { CollectiveOp } from "../network/collective-types.ts";
-import { moeCombineTime, moeDispatchTime } from "../network/moe-communication.ts";
+import { type MoeDirection, moeCombineTime, moeDispatchTime } from "../network/moe-communication.ts";
 import type { StepItem } from "./step-operators.ts";
+
+/** The time of one MoE transfer as a step item. */
+export type MoeCommCost = (
+  ranks: number,
+  tokensPerRank: number,
+  topK: number,
+  bytesPerToken: number,
+  imbalance: number,
+) => StepItem;
 
 export interface StepComm {
   /** Dispatch of `tokensPerRank` tokens × `topK` copies to EP `ranks`; the hottest rank gets `imbalance` × the mean. */
-  dispatch(
-    ranks: number,
-    tokensPerRank: number,
-    topK: number,
-    bytesPerToken: number,
-    imbalance: number,
-  ): StepItem;
-  combine(
-    ranks: number,
-    tokensPerRank: number,
-    topK: number,
-    bytesPerToken: number,
-    imbalance: number,
-  ): StepItem;
+  dispatch: MoeCommCost;
+  /** Combine (the reverse transfer), with the same arguments as `dispatch`. */
+  combine: MoeCommCost;
   /** A collective among `ranks` consecutive ranks; `bytes` per the nccl-tests conventions. */
   collective(group: OperatorGroup, name: string, op: CollectiveOp, bytes: number, ranks: number): StepItem;
 }
@@ -64,37 +62,30 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
     memo.set(key, value);
     return value;
   };
+  const moe = (direction: MoeDirection) => {
+    const [name, group, time] =
+      direction === "dispatch"
+        ? (["moe.dispatch", "dispatch", moeDispatchTime] as const)
+        : (["moe.combine_transfer", "combine", moeCombineTime] as const);
+    return (ranks: number, tokensPerRank: number, topK: number, bytesPerToken: number, imbalance: number) =>
+      cached(`${direction[0]}|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
+        const r = time({
+          system: target,
+          ranks,
+          tokensPerRank,
+          topK,
+          bytesPerToken,
+          imbalance,
+          transport,
+          kernels,
+          routing,
+        });
+        return item(name, group, r.timeS, r.hottestRankBytes);
+      });
+  };
   return {
-    dispatch: (ranks, tokensPerRank, topK, bytesPerToken, imbalance) =>
-      cached(`d|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
-        const r = moeDispatchTime({
-          system: target,
-          ranks,
-          tokensPerRank,
-          topK,
-          bytesPerToken,
-          imbalance,
-          transport,
-          kernels,
-          routing,
-        });
-        return item("moe.dispatch", "dispatch", r.timeS, r.hottestRankBytes);
-      }),
-    combine: (ranks, tokensPerRank, topK, bytesPerToken, imbalance) =>
-      cached(`c|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
-        const r = moeCombineTime({
-          system: target,
-          ranks,
-          tokensPerRank,
-          topK,
-          bytesPerToken,
-          imbalance,
-          transport,
-          kernels,
-          routing,
-        });
-        return item("moe.combine_transfer", "combine", r.timeS, r.hottestRankBytes);
-      }),
+    dispatch: moe("dispatch"),
+    combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
       cached(`x|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
         const r = collectiveTime(target, { op, bytes, ranks });
