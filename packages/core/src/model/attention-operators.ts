@@ -44,8 +44,51 @@ export function attentionOperators(arch: ModelArchitecture, w: ResolvedWorkload,
   }
 }
 
-function coreClass(w: ResolvedWorkload) {
-  return w.forwardPhase === "decode" ? ("attention-decode" as const) : ("attention-prefill" as const);
+/** What the attention core computes and moves, in FLOPs and bytes. */
+interface CoreTraffic {
+  readonly flops: number;
+  readonly activationsReadBytes: number;
+  readonly kvCacheReadBytes: number;
+  readonly activationsWrittenBytes: number;
+  readonly shape: AttentionShape;
+}
+
+/** The attention core (scores, softmax, values) as one fused kernel. */
+function coreOp(w: ResolvedWorkload, p: string, t: CoreTraffic): Operator {
+  return {
+    name: `${p}attn.core`,
+    class: w.forwardPhase === "decode" ? "attention-decode" : "attention-prefill",
+    dtype: w.activationDtype,
+    flops: t.flops,
+    bytesRead: { weights: 0, activations: t.activationsReadBytes, kvCache: t.kvCacheReadBytes },
+    bytesWritten: { activations: t.activationsWrittenBytes, kvCache: 0 },
+    attention: t.shape,
+    kernels: 1,
+  };
+}
+
+/** Rotary embedding over `elements` query/key elements. */
+function rotaryOp(w: ResolvedWorkload, p: string, elements: number): Operator {
+  return vectorOp(w, {
+    name: `${p}attn.rotary`,
+    flops: VECTOR_FLOPS_PER_ELEMENT.rotary * elements,
+    readElements: elements,
+    writeElements: elements,
+  });
+}
+
+/** Writing the new tokens' `elementsPerToken` cache elements; nothing when no token is written. */
+function kvCacheWriteOps(w: ResolvedWorkload, p: string, elementsPerToken: number): Operator[] {
+  if (w.kvWriteTokens <= 0) return [];
+  return [
+    vectorOp(w, {
+      name: `${p}attn.kv_cache_write`,
+      flops: 0,
+      readElements: w.kvWriteTokens * elementsPerToken,
+      writeElements: 0,
+      kvWriteBytes: w.kvWriteTokens * elementsPerToken * w.kvBytes,
+    }),
+  ];
 }
 
 /** What the attention core attends: per-query keys from the pair count; prefill and training are causal. */
@@ -104,42 +147,21 @@ function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkload, p: s
         weightBytes: 2 * d * hp,
       }),
     );
-  ops.push(
-    vectorOp(w, {
-      name: `${p}attn.rotary`,
-      flops: VECTOR_FLOPS_PER_ELEMENT.rotary * qkElements,
-      readElements: qkElements,
-      writeElements: qkElements,
-    }),
-  );
+  ops.push(rotaryOp(w, p, qkElements));
   const kvPerToken = 2 * hkv * d;
-  if (w.kvWriteTokens > 0)
-    ops.push(
-      vectorOp(w, {
-        name: `${p}attn.kv_cache_write`,
-        flops: 0,
-        readElements: w.kvWriteTokens * kvPerToken,
-        writeElements: 0,
-        kvWriteBytes: w.kvWriteTokens * kvPerToken * w.kvBytes,
-      }),
-    );
+  ops.push(...kvCacheWriteOps(w, p, kvPerToken));
   // Decode reads every key/value from the cache (the new ones were just written); prefill and
   // training take the new tokens' K/V from activations and the cached context from the cache.
   const newFromActivations = w.forwardPhase === "decode" ? 0 : T;
-  ops.push({
-    name: `${p}attn.core`,
-    class: coreClass(w),
-    dtype: w.activationDtype,
-    flops: 4 * w.attendedTokenPairs * hq * d,
-    bytesRead: {
-      weights: 0,
-      activations: (T * hq * d + newFromActivations * kvPerToken) * w.actBytes,
-      kvCache: w.kvReadTokens * kvPerToken * w.kvBytes,
-    },
-    bytesWritten: { activations: T * hq * d * w.actBytes, kvCache: 0 },
-    attention: attentionShape(w, hq, d, d),
-    kernels: 1,
-  });
+  ops.push(
+    coreOp(w, p, {
+      flops: 4 * w.attendedTokenPairs * hq * d,
+      activationsReadBytes: (T * hq * d + newFromActivations * kvPerToken) * w.actBytes,
+      kvCacheReadBytes: w.kvReadTokens * kvPerToken * w.kvBytes,
+      activationsWrittenBytes: T * hq * d * w.actBytes,
+      shape: attentionShape(w, hq, d, d),
+    }),
+  );
   ops.push(gemmOp(w, { name: `${p}attn.o_proj`, rows: T, n: h, k: hq * d }));
   return ops;
 }
@@ -181,24 +203,8 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
   if (a.qLoraRank !== null)
     ops.push(gemmOp(w, { name: `${p}attn.q_b_proj`, rows: T, n: hr * qHead, k: a.qLoraRank }));
   const ropeElements = T * (hr + 1) * a.qkRopeHeadDim;
-  ops.push(
-    vectorOp(w, {
-      name: `${p}attn.rotary`,
-      flops: VECTOR_FLOPS_PER_ELEMENT.rotary * ropeElements,
-      readElements: ropeElements,
-      writeElements: ropeElements,
-    }),
-  );
-  if (w.kvWriteTokens > 0)
-    ops.push(
-      vectorOp(w, {
-        name: `${p}attn.kv_cache_write`,
-        flops: 0,
-        readElements: w.kvWriteTokens * latent,
-        writeElements: 0,
-        kvWriteBytes: w.kvWriteTokens * latent * w.kvBytes,
-      }),
-    );
+  ops.push(rotaryOp(w, p, ropeElements));
+  ops.push(...kvCacheWriteOps(w, p, latent));
   const fromActs = w.forwardPhase === "decode" ? 0 : T;
   const fromCache = w.kvReadTokens;
   const attended = fromActs + fromCache;
@@ -218,22 +224,17 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
         kvCache: fromCache * a.kvLoraRank * w.kvBytes,
       },
     });
-    ops.push({
-      name: `${p}attn.core`,
-      class: coreClass(w),
-      dtype: w.activationDtype,
-      flops: 2 * pairs * hr * qHead + 2 * pairs * hr * a.vHeadDim,
-      bytesRead: {
-        weights: 0,
-        activations:
+    ops.push(
+      coreOp(w, p, {
+        flops: 2 * pairs * hr * qHead + 2 * pairs * hr * a.vHeadDim,
+        activationsReadBytes:
           (T * hr * qHead + attended * hr * (a.qkNopeHeadDim + a.vHeadDim) + fromActs * a.qkRopeHeadDim) *
           w.actBytes,
-        kvCache: fromCache * a.qkRopeHeadDim * w.kvBytes,
-      },
-      bytesWritten: { activations: T * hr * a.vHeadDim * w.actBytes, kvCache: 0 },
-      attention: attentionShape(w, hr, qHead, a.vHeadDim),
-      kernels: 1,
-    });
+        kvCacheReadBytes: fromCache * a.qkRopeHeadDim * w.kvBytes,
+        activationsWrittenBytes: T * hr * a.vHeadDim * w.actBytes,
+        shape: attentionShape(w, hr, qHead, a.vHeadDim),
+      }),
+    );
   } else {
     ops.push(
       gemmOp(w, {
@@ -245,20 +246,15 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
         weightBytes: matrixBytes(hr * a.qkNopeHeadDim, a.kvLoraRank, w.weights),
       }),
     );
-    ops.push({
-      name: `${p}attn.core`,
-      class: coreClass(w),
-      dtype: w.activationDtype,
-      flops: 2 * pairs * hr * latent + 2 * pairs * hr * a.kvLoraRank,
-      bytesRead: {
-        weights: 0,
-        activations: (T * hr * latent + fromActs * latent) * w.actBytes,
-        kvCache: fromCache * latent * w.kvBytes,
-      },
-      bytesWritten: { activations: T * hr * a.kvLoraRank * w.actBytes, kvCache: 0 },
-      attention: attentionShape(w, hr, latent, a.kvLoraRank),
-      kernels: 1,
-    });
+    ops.push(
+      coreOp(w, p, {
+        flops: 2 * pairs * hr * latent + 2 * pairs * hr * a.kvLoraRank,
+        activationsReadBytes: (T * hr * latent + fromActs * latent) * w.actBytes,
+        kvCacheReadBytes: fromCache * latent * w.kvBytes,
+        activationsWrittenBytes: T * hr * a.kvLoraRank * w.actBytes,
+        shape: attentionShape(w, hr, latent, a.kvLoraRank),
+      }),
+    );
     ops.push(
       gemmOp(w, {
         name: `${p}attn.v_absorb`,
