@@ -108,12 +108,8 @@ export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPer
   };
 }
 
-function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate {
-  const ctx = stepContext(scenario, plan);
-  const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
-  const step = stepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * (plan.kvLength ?? 0) });
-  const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
-  const perChip = ((plan.batchPerChip ?? 0) * tokensPerStep) / step.stepS;
+/** What the decode and prefill estimates share: the instances, the step and the memory per chip. */
+function phaseEstimate(scenario: Scenario, plan: InstancePlan, step: StepBreakdown): PhaseEstimate {
   return {
     role: plan.role,
     instances: plan.instances,
@@ -122,6 +118,17 @@ function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate 
     step,
     memory: memoryPerChip(scenario, plan),
     bound: step.bound,
+  };
+}
+
+function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate {
+  const ctx = stepContext(scenario, plan);
+  const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
+  const step = stepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * (plan.kvLength ?? 0) });
+  const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
+  const perChip = ((plan.batchPerChip ?? 0) * tokensPerStep) / step.stepS;
+  return {
+    ...phaseEstimate(scenario, plan, step),
     batchPerChip: plan.batchPerChip ?? 0,
     kvLength: plan.kvLength ?? 0,
     tokensPerStepPerSequence: tokensPerStep,
@@ -144,13 +151,7 @@ function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimat
   });
   const perChip = (plan.tokensPerChip ?? 0) / step.stepS;
   return {
-    role: plan.role,
-    instances: plan.instances,
-    chipsPerInstance: plan.chipsPerInstance,
-    ranksPerInstance: plan.ranksPerInstance,
-    step,
-    memory: memoryPerChip(scenario, plan),
-    bound: step.bound,
+    ...phaseEstimate(scenario, plan, step),
     tokensPerChip: plan.tokensPerChip ?? 0,
     promptLength: p,
     ttftS: step.stepS,
