@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SupernodeError } from "../spec/errors.ts";
+import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { builtinCatalog, extendCatalog } from "./catalog.ts";
 import type { Sourced } from "./sourced.ts";
-
-function failure(fn: () => unknown): SupernodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SupernodeError) return error;
-    throw error;
-  }
-  throw new Error("expected a SupernodeError");
-}
 
 function sourcedValues(node: unknown, path: string, out: Array<[string, Sourced<number>]>): void {
   if (node === null || typeof node !== "object") return;
@@ -101,10 +91,10 @@ describe("builtinCatalog", () => {
   });
 
   it("suggests the nearest ids for an unknown id", () => {
-    const error = failure(() => catalog.system("cloudmatrix"));
+    const error = supernodeErrorOf(() => catalog.system("cloudmatrix"));
     expect(error.kind).toBe("unknown-id");
     expect(error.message).toContain("Did you mean cloudmatrix384");
-    expect(failure(() => catalog.chip("h10-sxm")).message).toMatch(/h100-sxm/);
+    expect(supernodeErrorOf(() => catalog.chip("h10-sxm")).message).toMatch(/h100-sxm/);
   });
 
   it("builds clusters on a fabric", () => {
@@ -112,9 +102,11 @@ describe("builtinCatalog", () => {
     expect(cluster.id).toBe("gb200-nvl72x8");
     expect(cluster.fabric.id).toBe("ib-ndr-fat-tree");
     expect(catalog.cluster({ system: "cloudmatrix384", count: 2 }).fabric.technology).toBe("roce");
-    expect(failure(() => catalog.cluster({ system: "gb200-nvl72", count: 0 })).kind).toBe("invalid-value");
+    expect(supernodeErrorOf(() => catalog.cluster({ system: "gb200-nvl72", count: 0 })).kind).toBe(
+      "invalid-value",
+    );
     expect(
-      failure(() => catalog.cluster({ system: "gb200-nvl72", count: 2, fabric: "ib-nd" })).message,
+      supernodeErrorOf(() => catalog.cluster({ system: "gb200-nvl72", count: 2, fabric: "ib-nd" })).message,
     ).toContain("ib-ndr-fat-tree");
   });
 });
@@ -193,18 +185,18 @@ describe("extendCatalog", () => {
 
   it("rejects an extends cycle", () => {
     const text = "chips:\n  - id: x\n    extends: y\n  - id: y\n    extends: x\n";
-    const error = failure(() => extendCatalog(base, text, "cycle.yaml"));
+    const error = supernodeErrorOf(() => extendCatalog(base, text, "cycle.yaml"));
     expect(error.kind).toBe("invalid-value");
     expect(error.message).toMatch(
       /^cycle\.yaml:\d+:\d+, field chips\[\d\]\.extends: extends cycle: x → y → x/,
     );
     expect(
-      failure(() => extendCatalog(base, "chips:\n  - id: z\n    extends: z\n", "self.yaml")).message,
+      supernodeErrorOf(() => extendCatalog(base, "chips:\n  - id: z\n    extends: z\n", "self.yaml")).message,
     ).toContain("extends cycle: z → z");
   });
 
   it("rejects an unknown parent with suggestions, at its line", () => {
-    const error = failure(() =>
+    const error = supernodeErrorOf(() =>
       extendCatalog(base, "systems:\n  - id: q\n    extends: cloudmatrix-384\n", "p.yaml"),
     );
     expect(error.kind).toBe("unknown-id");
@@ -214,7 +206,7 @@ describe("extendCatalog", () => {
   });
 
   it("rejects zero or negative bandwidth with the field path and unit", () => {
-    const zero = failure(() =>
+    const zero = supernodeErrorOf(() =>
       extendCatalog(
         base,
         "systems:\n  - id: q\n    extends: cloudmatrix384\n    scaleUp:\n      linkGBps: 0\n",
@@ -224,7 +216,7 @@ describe("extendCatalog", () => {
     expect(zero.message).toMatch(
       /^z\.yaml:5:17, field systems\[0\]\.scaleUp\.linkGBps(\.value)?: expected a positive number in GB\/s per direction/,
     );
-    const negative = failure(() =>
+    const negative = supernodeErrorOf(() =>
       extendCatalog(
         base,
         "chips:\n  - id: q\n    extends: h100-sxm\n    memory:\n      bandwidthGBps: { value: -1 }\n",
@@ -237,14 +229,14 @@ describe("extendCatalog", () => {
   });
 
   it("reports schema violations: missing fields, wrong types, unknown fields", () => {
-    const missing = failure(() => extendCatalog(base, "chips:\n  - id: q\n    name: Q\n", "m.yaml"));
+    const missing = supernodeErrorOf(() => extendCatalog(base, "chips:\n  - id: q\n    name: Q\n", "m.yaml"));
     expect(missing.kind).toBe("schema");
     expect(missing.message).toMatch(/m\.yaml:2:\d+, field chips\[0\]\.vendor: expected a vendor name/);
-    const typo = failure(() =>
+    const typo = supernodeErrorOf(() =>
       extendCatalog(base, "chips:\n  - id: q\n    extends: h100-sxm\n    memroy: {}\n", "t.yaml"),
     );
     expect(typo.message).toContain('unknown field "memroy" in a chip: did you mean memory?');
-    const badKind = failure(() =>
+    const badKind = supernodeErrorOf(() =>
       extendCatalog(
         base,
         "systems:\n  - id: q\n    extends: gb200-nvl72\n    scaleUp: { kind: ring }\n",
@@ -255,14 +247,14 @@ describe("extendCatalog", () => {
   });
 
   it("reports a YAML syntax error at file:line:col", () => {
-    const error = failure(() => extendCatalog(base, "chips:\n  - id: q\n    memory: [\n", "s.yaml"));
+    const error = supernodeErrorOf(() => extendCatalog(base, "chips:\n  - id: q\n    memory: [\n", "s.yaml"));
     expect(error.kind).toBe("syntax");
     expect(error.message).toMatch(/^s\.yaml:\d+:\d+: YAML\/JSON syntax error/);
   });
 
   it("rejects unknown source keys, duplicate and built-in ids, unknown chips", () => {
     expect(
-      failure(() =>
+      supernodeErrorOf(() =>
         extendCatalog(
           base,
           "sources: { nv: { title: T, url: 'https://x' } }\nchips:\n  - id: q\n    extends: h100-sxm\n    tdpW: { value: 1, source: nvv }\n",
@@ -270,11 +262,11 @@ describe("extendCatalog", () => {
         ),
       ).message,
     ).toMatch(/u\.yaml:5:\d+, field chips\[0\]\.tdpW\.source: unknown source key "nvv".*Did you mean nv\?/);
-    expect(failure(() => extendCatalog(base, "chips:\n  - id: h100-sxm\n", "d.yaml")).message).toContain(
-      'chip id "h100-sxm" already exists in the catalog',
-    );
     expect(
-      failure(() =>
+      supernodeErrorOf(() => extendCatalog(base, "chips:\n  - id: h100-sxm\n", "d.yaml")).message,
+    ).toContain('chip id "h100-sxm" already exists in the catalog');
+    expect(
+      supernodeErrorOf(() =>
         extendCatalog(
           base,
           "systems:\n  - id: q\n    extends: hgx-h100\n    node: { accelerator: { chip: h1000 } }\n",
@@ -283,7 +275,7 @@ describe("extendCatalog", () => {
       ).message,
     ).toMatch(/c\.yaml:4:\d+, field systems\[0\]\.node\.accelerator\.chip: unknown chip "h1000"/);
     expect(
-      failure(() =>
+      supernodeErrorOf(() =>
         extendCatalog(
           base,
           "systems:\n  - id: q\n    extends: hgx-h100\n    node: { accelerator: { chip: grace } }\n",

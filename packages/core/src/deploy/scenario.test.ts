@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { referenceScenarioText } from "../report/validate-end-to-end.ts";
-import { isSupernodeError, type SupernodeError } from "../spec/errors.ts";
 import { parseOverride } from "../spec/scenario-overrides.ts";
+import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { parseScenario } from "./scenario.ts";
 
 const CM_DECODE = referenceScenarioText("cloudmatrix384-deepseek-r1-decode");
@@ -9,16 +9,6 @@ const FILE = "examples/cloudmatrix384-deepseek-r1-decode.yaml";
 
 function parseWith(...sets: string[]) {
   return parseScenario(CM_DECODE, FILE, undefined, { overrides: sets.map(parseOverride) });
-}
-
-function errorOf(fn: () => unknown): SupernodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (isSupernodeError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a SupernodeError");
 }
 
 describe("parseScenario", () => {
@@ -57,7 +47,7 @@ describe("parseScenario", () => {
 
   it("locates schema errors at file:line:col", () => {
     const text = CM_DECODE.replace("batchPerChip: 96", "batchPerChip: -96");
-    const e = errorOf(() => parseScenario(text, FILE));
+    const e = supernodeErrorOf(() => parseScenario(text, FILE));
     expect(e.kind).toBe("schema");
     expect(e.message).toMatch(
       /^examples\/cloudmatrix384-deepseek-r1-decode\.yaml:\d+:\d+, field deployment\.decode\.batchPerChip/,
@@ -65,39 +55,39 @@ describe("parseScenario", () => {
   });
 
   it("suggests the nearest system id", () => {
-    const e = errorOf(() => parseWith("system=cloudmatrix"));
+    const e = supernodeErrorOf(() => parseWith("system=cloudmatrix"));
     expect(e.kind).toBe("unknown-id");
     expect(e.message).toContain("cloudmatrix384");
     expect(e.location.fieldPath).toEqual(["system"]);
   });
 
   it("says which parallel degree does not divide, and by how much", () => {
-    const ep = errorOf(() => parseWith("deployment.decode.moe.ep=300"));
+    const ep = supernodeErrorOf(() => parseWith("deployment.decode.moe.ep=300"));
     expect(ep.kind).toBe("infeasible");
     expect(ep.message).toContain("EP300 × TP1 = 300 ranks, but the instance has 320 ranks");
-    const slots = errorOf(() => parseWith("deployment.decode.moe.redundantExperts=31"));
+    const slots = supernodeErrorOf(() => parseWith("deployment.decode.moe.redundantExperts=31"));
     expect(slots.message).toContain("319 expert slots");
     expect(slots.message).toContain("add 1 redundant experts");
-    const heads = errorOf(() => parseWith("deployment.decode.attention.tp=3"));
+    const heads = supernodeErrorOf(() => parseWith("deployment.decode.attention.tp=3"));
     expect(heads.message).toMatch(/attention TP 3 does not divide the 320 ranks per instance: 2 left over/);
-    const batch = errorOf(() => parseWith("deployment.decode.batchPerChip=95"));
+    const batch = supernodeErrorOf(() => parseWith("deployment.decode.batchPerChip=95"));
     expect(batch.message).toContain(
       "15200 sequences per instance (95 per chip × 160) do not divide over attention DP320: 160 left over",
     );
   });
 
   it("rejects a dtype the chip lacks and MTP on a model without it", () => {
-    const fp8 = errorOf(() => parseWith("precision.weights=fp8"));
+    const fp8 = supernodeErrorOf(() => parseWith("precision.weights=fp8"));
     expect(fp8.kind).toBe("unsupported");
     expect(fp8.message).toContain("no fp8 tensor math");
-    const mtp = errorOf(() => parseWith("model=llama-3.1-70b", "deployment.decode.moe={}"));
+    const mtp = supernodeErrorOf(() => parseWith("model=llama-3.1-70b", "deployment.decode.moe={}"));
     expect(mtp.message).toContain("has no MTP module");
-    const moe = errorOf(() => parseWith("model=llama-3.1-70b"));
+    const moe = supernodeErrorOf(() => parseWith("model=llama-3.1-70b"));
     expect(moe.message).toContain("has no MoE layers");
   });
 
   it("needs an operating point for each role", () => {
-    const e = errorOf(() => parseScenario(CM_DECODE.replace(/\n {4}batchPerChip: 96/, ""), FILE));
+    const e = supernodeErrorOf(() => parseScenario(CM_DECODE.replace(/\n {4}batchPerChip: 96/, ""), FILE));
     expect(e.message).toContain("batchPerChip");
     expect(e.location.fieldPath).toEqual(["deployment", "decode", "batchPerChip"]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SupernodeError } from "../spec/errors.ts";
+import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { parseHfConfig } from "./hf-config.ts";
 import { builtinModel, builtinModelIds } from "./zoo.ts";
 
@@ -12,16 +12,6 @@ const llamaLike = {
   vocab_size: 100,
   intermediate_size: 128,
 };
-
-function errorOf(fn: () => unknown): SupernodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SupernodeError) return error;
-    throw error;
-  }
-  throw new Error("expected a SupernodeError");
-}
 
 describe("parseHfConfig", () => {
   it("parses every zoo model", () => {
@@ -96,7 +86,7 @@ describe("parseHfConfig", () => {
 
   it("names file, line and field of a missing required field", () => {
     const text = JSON.stringify({ ...llamaLike, hidden_size: undefined }, null, 2);
-    const e = errorOf(() => parseHfConfig(text, "cfg.json"));
+    const e = supernodeErrorOf(() => parseHfConfig(text, "cfg.json"));
     expect(e.kind).toBe("schema");
     expect(e.location.file).toBe("cfg.json");
     expect(e.location.fieldPath).toEqual(["hidden_size"]);
@@ -105,14 +95,14 @@ describe("parseHfConfig", () => {
 
   it("rejects a wrong type at its line", () => {
     const text = JSON.stringify({ ...llamaLike, num_attention_heads: "four" }, null, 2);
-    const e = errorOf(() => parseHfConfig(text, "cfg.json"));
+    const e = supernodeErrorOf(() => parseHfConfig(text, "cfg.json"));
     expect(e.location.line).toBe(5);
     expect(e.location.fieldPath).toEqual(["num_attention_heads"]);
   });
 
   it("lists supported types for an unknown model_type", () => {
     const text = JSON.stringify({ ...llamaLike, model_type: "gpt_neox" }, null, 2);
-    const e = errorOf(() => parseHfConfig(text, "cfg.json"));
+    const e = supernodeErrorOf(() => parseHfConfig(text, "cfg.json"));
     expect(e.kind).toBe("unsupported");
     expect(e.location.line).toBe(2);
     expect(e.message).toContain('unknown model_type "gpt_neox"');
@@ -121,7 +111,7 @@ describe("parseHfConfig", () => {
   });
 
   it("requires MLA fields for deepseek_v3", () => {
-    const e = errorOf(() =>
+    const e = supernodeErrorOf(() =>
       parseHfConfig(
         JSON.stringify({
           ...llamaLike,
@@ -136,7 +126,7 @@ describe("parseHfConfig", () => {
   });
 
   it("rejects heads that do not split into KV groups", () => {
-    const e = errorOf(() =>
+    const e = supernodeErrorOf(() =>
       parseHfConfig(JSON.stringify({ ...llamaLike, num_key_value_heads: 3 }), "g.json"),
     );
     expect(e.kind).toBe("invalid-value");
@@ -153,7 +143,7 @@ describe("builtinModel", () => {
   });
 
   it("suggests near ids for unknown ones", () => {
-    const e = errorOf(() => builtinModel("deepseek-v2"));
+    const e = supernodeErrorOf(() => builtinModel("deepseek-v2"));
     expect(e.kind).toBe("unknown-id");
     expect(e.message).toContain("deepseek-v3");
   });

@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { SupernodeError } from "./errors.ts";
 import { parseDocument } from "./parse-document.ts";
+import { supernodeErrorOf } from "./test-support/supernode-error-of.ts";
 
 const schema = z.object({
   name: z.string(),
   memory: z.object({ bandwidthGBps: z.number().positive({ error: "expected a positive number in GB/s" }) }),
   links: z.array(z.object({ gbps: z.number() })).default([]),
 });
-
-function failure(fn: () => unknown): SupernodeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SupernodeError) return error;
-    throw error;
-  }
-  throw new Error("expected a SupernodeError");
-}
 
 describe("parseDocument", () => {
   it("parses YAML and applies defaults", () => {
@@ -31,12 +21,12 @@ describe("parseDocument", () => {
     expect(parseDocument('{"name": "x", "memory": {"bandwidthGBps": 1}}', "a.json", schema).name).toBe("x");
   });
   it("reports a syntax error with line and column", () => {
-    const error = failure(() => parseDocument("name: x\nmemory: [\n", "bad.yaml", schema));
+    const error = supernodeErrorOf(() => parseDocument("name: x\nmemory: [\n", "bad.yaml", schema));
     expect(error.kind).toBe("syntax");
     expect(error.message).toMatch(/^bad\.yaml:\d+:\d+: YAML\/JSON syntax error/);
   });
   it("reports a schema violation at the field, with its unit", () => {
-    const error = failure(() =>
+    const error = supernodeErrorOf(() =>
       parseDocument("name: x\nmemory:\n  bandwidthGBps: -4\n", "chip.yaml", schema),
     );
     expect(error.message).toBe(
@@ -44,7 +34,7 @@ describe("parseDocument", () => {
     );
   });
   it("locates array elements", () => {
-    const error = failure(() =>
+    const error = supernodeErrorOf(() =>
       parseDocument(
         "name: x\nmemory: {bandwidthGBps: 1}\nlinks:\n  - gbps: 1\n  - gbps: fast\n",
         "l.yaml",
