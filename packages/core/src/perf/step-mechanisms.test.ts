@@ -1,26 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/catalog.ts";
-import { parseScenario, type Scenario } from "../deploy/scenario.ts";
-import { referenceScenarioText } from "../report/validate-end-to-end.ts";
-import { parseOverride } from "../spec/scenario-overrides.ts";
+import type { Scenario } from "../deploy/scenario.ts";
 import { estimate } from "./step-estimate.ts";
 import { stepContext } from "./step-model.ts";
-
-function must<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error("expected a value");
-  return value;
-}
-
-function scenario(name: string, ...sets: string[]) {
-  return parseScenario(referenceScenarioText(name), `examples/${name}.yaml`, undefined, {
-    overrides: sets.map(parseOverride),
-  });
-}
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const CM_PREFILL = "cloudmatrix384-deepseek-r1-prefill";
 
 describe("CloudMatrix384 prefill pipeline (arXiv:2506.12708v2 §4.3.2, Fig. 18b)", () => {
-  const p = must(estimate(scenario(CM_PREFILL)).prefill);
+  const p = must(estimate(referenceScenario(CM_PREFILL)).prefill);
   const moe = must(p.step.layers.find((l) => l.kind === "moe"));
 
   it("moves dispatch/combine to the SDMA stream and keeps the MLA SP/TP collectives inside ATTN", () => {
@@ -38,10 +26,12 @@ describe("CloudMatrix384 prefill pipeline (arXiv:2506.12708v2 §4.3.2, Fig. 18b)
   it("the microbatch pipeline gains about what the paper's ablation measured (23–31 %, Fig. 21a)", () => {
     // A consistency check of the mechanism against an ablation, not a fit: the pipeline was not tuned.
     for (const prompt of [1024, 2048, 4096]) {
-      const on = must(estimate(scenario(CM_PREFILL, `deployment.prefill.promptLength=${prompt}`)).prefill);
+      const on = must(
+        estimate(referenceScenario(CM_PREFILL, `deployment.prefill.promptLength=${prompt}`)).prefill,
+      );
       const off = must(
         estimate(
-          scenario(
+          referenceScenario(
             CM_PREFILL,
             `deployment.prefill.promptLength=${prompt}`,
             "deployment.prefill.microbatchOverlap=false",
@@ -56,7 +46,7 @@ describe("CloudMatrix384 prefill pipeline (arXiv:2506.12708v2 §4.3.2, Fig. 18b)
 
   it("throughput falls as prompts grow (attention per token grows with the prompt, §5.4.1)", () => {
     const at = (prompt: number) =>
-      must(estimate(scenario(CM_PREFILL, `deployment.prefill.promptLength=${prompt}`)).prefill)
+      must(estimate(referenceScenario(CM_PREFILL, `deployment.prefill.promptLength=${prompt}`)).prefill)
         .tokensPerSPerChip;
     expect(at(1024)).toBeGreaterThan(at(2048));
     expect(at(2048)).toBeGreaterThan(at(4096));
@@ -65,7 +55,7 @@ describe("CloudMatrix384 prefill pipeline (arXiv:2506.12708v2 §4.3.2, Fig. 18b)
 
 describe("efficiency profile of a derived chip", () => {
   it("a SKU that extends the 910C uses the 910C microbenchmarks, not the default profile", () => {
-    const base = scenario(CM_PREFILL);
+    const base = referenceScenario(CM_PREFILL);
     const sku = builtinCatalog().chip("ascend-910c-752");
     expect(sku.origin.extends).toBe("ascend-910c");
     const accelerator = { ...base.system.node.accelerator, chip: sku };
@@ -83,7 +73,7 @@ describe("efficiency profile of a derived chip", () => {
 });
 
 describe("MoE kernels per phase (SGLang DeepEP auto mode: normal for prefill, low-latency for decode)", () => {
-  const s = scenario("sglang-h100-deepseek-v3-prefill");
+  const s = referenceScenario("sglang-h100-deepseek-v3-prefill");
   const plan = must(s.deployment.prefill);
 
   it("prefill dispatch sends one RDMA copy per remote node: cheaper than top-k copies at the same size", () => {

@@ -1,29 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { rankMemory } from "../deploy/memory.ts";
-import { parseScenario } from "../deploy/scenario.ts";
-import { referenceScenarioText } from "../report/validate-end-to-end.ts";
 import { isSupernodeError } from "../spec/errors.ts";
-import { parseOverride } from "../spec/scenario-overrides.ts";
 import { estimate } from "./step-estimate.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 import { stepContext, stepTime } from "./step-model.ts";
-
-function must<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error("expected a value");
-  return value;
-}
-
-function scenario(name: string, ...sets: string[]) {
-  return parseScenario(referenceScenarioText(name), `examples/${name}.yaml`, undefined, {
-    overrides: sets.map(parseOverride),
-  });
-}
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const CM_DECODE = "cloudmatrix384-deepseek-r1-decode";
 const CM_PREFILL = "cloudmatrix384-deepseek-r1-prefill";
 
 describe("step model — CloudMatrix384 decode reference", () => {
-  const e = estimate(scenario(CM_DECODE));
+  const e = estimate(referenceScenario(CM_DECODE));
   const d = e.decode;
 
   it("reports TPOT and throughput consistent with the step time and MTP", () => {
@@ -76,7 +63,10 @@ describe("step model — CloudMatrix384 decode reference", () => {
 
 describe("step model — mechanisms", () => {
   it("decode step time grows with batch and KV length", () => {
-    const ctx = stepContext(scenario(CM_DECODE), must(scenario(CM_DECODE).deployment.decode));
+    const ctx = stepContext(
+      referenceScenario(CM_DECODE),
+      must(referenceScenario(CM_DECODE).deployment.decode),
+    );
     let previous = 0;
     for (const batch of [3200, 6400, 12800, 15360]) {
       const t = stepTime(ctx, { phase: "decode", sequences: batch, kvTokens: batch * 4096 }).stepS;
@@ -89,10 +79,12 @@ describe("step model — mechanisms", () => {
 
   it("expert imbalance slows the step; balanced routing is fastest", () => {
     const balanced = must(
-      estimate(scenario(CM_PREFILL, "deployment.prefill.expertImbalance=balanced")).prefill,
+      estimate(referenceScenario(CM_PREFILL, "deployment.prefill.expertImbalance=balanced")).prefill,
     );
-    const random = must(estimate(scenario(CM_PREFILL)).prefill);
-    const skewed = must(estimate(scenario(CM_PREFILL, "deployment.prefill.expertImbalance=2")).prefill);
+    const random = must(estimate(referenceScenario(CM_PREFILL)).prefill);
+    const skewed = must(
+      estimate(referenceScenario(CM_PREFILL, "deployment.prefill.expertImbalance=2")).prefill,
+    );
     expect(balanced.step.imbalance.factor).toBe(1);
     expect(random.step.imbalance.factor).toBeGreaterThan(1);
     expect(skewed.step.stepS).toBeGreaterThan(random.step.stepS);
@@ -100,7 +92,9 @@ describe("step model — mechanisms", () => {
   });
 
   it("without overlap a layer is the sum of its items", () => {
-    const e = must(estimate(scenario(CM_DECODE, "deployment.decode.microbatchOverlap=false")).decode);
+    const e = must(
+      estimate(referenceScenario(CM_DECODE, "deployment.decode.microbatchOverlap=false")).decode,
+    );
     for (const l of e.step.layers) {
       const sum = l.timing.items.reduce((a, i) => a + i.timeS, 0);
       expect(l.timing.layerS).toBeCloseTo(sum, 12);
@@ -109,13 +103,13 @@ describe("step model — mechanisms", () => {
   });
 
   it("non-pipelined MTP launches 1 + draft graphs per step", () => {
-    const e = must(estimate(scenario(CM_DECODE, "deployment.decode.mtp.pipelined=false")).decode);
+    const e = must(estimate(referenceScenario(CM_DECODE, "deployment.decode.mtp.pipelined=false")).decode);
     expect(e.step.graphLaunches).toBe(2);
   });
 
   it("a deployment that does not fit says what it needs and what it has", () => {
     try {
-      estimate(scenario(CM_DECODE, "deployment.decode.batchPerChip=640"));
+      estimate(referenceScenario(CM_DECODE, "deployment.decode.batchPerChip=640"));
       expect.unreachable();
     } catch (error) {
       expect(isSupernodeError(error)).toBe(true);
@@ -126,13 +120,13 @@ describe("step model — mechanisms", () => {
   });
 
   it("prefill TTFT is the iteration time and throughput is tokens per chip over it", () => {
-    const p = must(estimate(scenario(CM_PREFILL)).prefill);
+    const p = must(estimate(referenceScenario(CM_PREFILL)).prefill);
     expect(p.ttftS).toBe(p.step.stepS);
     expect(p.tokensPerSPerChip).toBeCloseTo(16384 / p.step.stepS, 6);
   });
 
   it("weights per rank: experts by slot, attention replicated under DP", () => {
-    const s = scenario(CM_PREFILL);
+    const s = referenceScenario(CM_PREFILL);
     const plan = must(s.deployment.prefill);
     const m = rankMemory(s.model, s.precision, plan, 64e9);
     // 9 routed/redundant expert slots per die + 1 shared on every die, 61-3 MoE layers (+1 MTP).
@@ -143,7 +137,7 @@ describe("step model — mechanisms", () => {
 });
 
 describe("instancePerformance", () => {
-  const s = scenario(CM_DECODE);
+  const s = referenceScenario(CM_DECODE);
   const perf = instancePerformance(s, "decode");
   const e = must(estimate(s).decode);
 
@@ -181,7 +175,7 @@ describe("instancePerformance", () => {
   });
 
   it("prefill interpolation stays within 1.5 % of the full step model", () => {
-    const sp = scenario(CM_PREFILL);
+    const sp = referenceScenario(CM_PREFILL);
     const fast = instancePerformance(sp, "prefill");
     const ctx = stepContext(sp, must(sp.deployment.prefill));
     for (const [tokens, prompt] of [
@@ -199,7 +193,7 @@ describe("instancePerformance", () => {
   });
 
   it("prefill step time grows with tokens", () => {
-    const p = instancePerformance(scenario(CM_PREFILL), "prefill");
+    const p = instancePerformance(referenceScenario(CM_PREFILL), "prefill");
     const a = p.prefillStepS({ sequences: 4, newTokens: 16384, attendedTokenPairs: 16384 * 2048 });
     const b = p.prefillStepS({ sequences: 8, newTokens: 32768, attendedTokenPairs: 32768 * 2048 });
     expect(b).toBeGreaterThan(a);
