@@ -2,6 +2,7 @@
 
 export * from "./catalog/catalog.ts";
 export * from "./catalog/derive.ts";
+export * from "./catalog/reference-comparison.ts";
 export * from "./catalog/sourced.ts";
 export * from "./deploy/expert-imbalance.ts";
 export * from "./deploy/memory.ts";

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { builtinCatalog } from "../catalog/catalog.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import type { System } from "../hardware/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
@@ -73,14 +74,8 @@ const fileSchema = z.strictObject({
 
 export type FabricCaseConditions = z.output<typeof conditionsSchema>;
 
-export interface FabricReferenceCase {
-  /** Calibration record id (with `:part` for records that hold several values). */
-  readonly id: string;
-  readonly description: string;
-  readonly predicted: number;
-  readonly published: number;
-  readonly unit: "GB/s" | "us";
-  readonly source: string;
+/** A fabric-level comparison; the id has a `:part` suffix for records that hold several values. */
+export interface FabricReferenceCase extends ReferenceComparison<"GB/s" | "us"> {
   /** True when this record set a parameter of the model (it reproduces by construction). */
   readonly calibration: boolean;
   /** (predicted − published) / published. */

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { builtinCatalog } from "../catalog/catalog.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/types.ts";
 import type { Operator } from "../model/types.ts";
 import { parseDocument } from "../spec/parse-document.ts";
@@ -19,14 +20,8 @@ import { operatorBytes, operatorTime } from "./operator-time.ts";
 /** How independent a comparison is (see the data file's header). */
 export type ReferenceCheck = "fitted" | "held-out" | "consistency" | "derived";
 
-export interface OperatorReferenceCase {
-  /** Calibration record id (several cases may share one record). */
-  readonly id: string;
-  readonly description: string;
-  readonly predicted: number;
-  readonly published: number;
-  readonly unit: string;
-  readonly source: string;
+/** An operator-level comparison; several cases may share one calibration record. */
+export interface OperatorReferenceCase extends ReferenceComparison {
   readonly check: ReferenceCheck;
   /** Chip the case runs on. */
   readonly chipId: string;

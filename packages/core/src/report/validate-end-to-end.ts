@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { parseScenario } from "../deploy/scenario.ts";
 import { type Estimate, estimate } from "../perf/step-estimate.ts";
 import { SupernodeError } from "../spec/errors.ts";
@@ -39,14 +40,7 @@ const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
 
 export type EndToEndCaseSpec = z.output<typeof caseSchema>;
 
-export interface EndToEndReferenceCase {
-  /** Calibration record id. */
-  readonly id: string;
-  readonly description: string;
-  readonly predicted: number;
-  readonly published: number;
-  readonly unit: string;
-  readonly source: string;
+export interface EndToEndReferenceCase extends ReferenceComparison {
   /** Reference scenario name (examples/<scenario>.yaml) and the overrides applied. */
   readonly scenario: string;
   readonly overrides: readonly string[];

@@ -5,8 +5,9 @@
  * maximum absolute error. Case ids are the calibration record ids. A case that fails to run is
  * reported with its error (the CLI then exits non-zero).
  */
+import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { fabricReferenceCases } from "../network/reference-cases.ts";
-import { operatorReferenceCases } from "../perf/reference-cases.ts";
+import { operatorReferenceCases, type ReferenceCheck } from "../perf/reference-cases.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 
 export type ValidationKind = "operator" | "fabric" | "end-to-end";
@@ -65,15 +66,9 @@ export interface ValidationReport {
   };
 }
 
-interface CaseLike {
-  readonly id: string;
-  readonly description: string;
-  readonly predicted: number;
-  readonly published: number;
-  readonly unit: string;
-  readonly source: string;
+interface CaseLike extends ReferenceComparison {
   /** Operator cases: their check. */
-  readonly check?: "fitted" | "held-out" | "consistency" | "derived";
+  readonly check?: ReferenceCheck;
   /** Fabric cases: true when the record set a parameter. */
   readonly calibration?: boolean;
 }
