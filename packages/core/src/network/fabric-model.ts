@@ -23,11 +23,8 @@ import {
   type TechnologyParams,
   technologyFor,
 } from "../topology/fabric-params.ts";
-import type { LinkTier, Topology } from "../topology/graph.ts";
+import type { Topology } from "../topology/graph.ts";
 import { Router } from "../topology/routing.ts";
-
-/** Distance between two ranks: same package, same server, same system, other system. */
-export type DistanceClass = 0 | 1 | 2 | 3;
 
 export interface FabricModel {
   readonly target: FabricTarget;
@@ -154,20 +151,4 @@ export function peersByClass(model: FabricModel, n: number): [number, number, nu
   const b = Math.min(n, model.ranksPerServer);
   const c = Math.min(n, model.ranksPerSystem);
   return [a - 1, b - a, c - b, n - c];
-}
-
-/** Distance class between two ranks. */
-export function distanceClass(model: FabricModel, i: number, j: number): DistanceClass {
-  if (Math.floor(i / model.ranksPerPackage) === Math.floor(j / model.ranksPerPackage)) return 0;
-  if (Math.floor(i / model.ranksPerServer) === Math.floor(j / model.ranksPerServer)) return 1;
-  if (Math.floor(i / model.ranksPerSystem) === Math.floor(j / model.ranksPerSystem)) return 2;
-  return 3;
-}
-
-/** The tiers a transfer of a distance class crosses (per rank), for reports. */
-export function tiersOfClass(k: DistanceClass, scaleOut: boolean): readonly LinkTier[] {
-  if (scaleOut || k === 3) return ["scale-out-access", "scale-out-core"];
-  if (k === 0) return ["die-to-die"];
-  if (k === 1) return ["scale-up-access"];
-  return ["scale-up-access", "scale-up-core"];
 }

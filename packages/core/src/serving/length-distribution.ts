@@ -48,33 +48,6 @@ export function lengthSampler(spec: LengthDistributionSpec, files: WorkloadFiles
   }
 }
 
-/** Mean of a length distribution (exact for fixed/uniform/histogram, before clamping otherwise). */
-export function lengthMean(spec: LengthDistributionSpec, files: WorkloadFiles): number {
-  switch (spec.kind) {
-    case "fixed":
-      return spec.tokens;
-    case "uniform":
-      return (spec.minTokens + spec.maxTokens) / 2;
-    case "normal":
-    case "lognormal":
-      return spec.meanTokens;
-    case "histogram": {
-      const bins = spec.bins ?? readHistogramFile(spec.file ?? "", files);
-      let total = 0;
-      let weighted = 0;
-      for (const bin of bins) {
-        total += bin.weight;
-        weighted += bin.weight * bin.tokens;
-      }
-      return weighted / total;
-    }
-    default: {
-      const unreachable: never = spec;
-      throw new Error(`unknown length distribution ${JSON.stringify(unreachable)}`);
-    }
-  }
-}
-
 function clamp(value: number, min: number, max: number): number {
   return value < min ? min : Math.min(value, max);
 }
