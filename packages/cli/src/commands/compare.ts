@@ -33,7 +33,7 @@ function jsonValue(v: Sourced<number>) {
 }
 
 /** The documented JSON shape (docs/compare-json.md), format `supernode.compare/v1`. */
-export function comparisonJson(comparison: SystemComparison) {
+function comparisonJson(comparison: SystemComparison) {
   const ids = comparison.systems.map((s) => s.id);
   return {
     format: "supernode.compare/v1",

@@ -186,7 +186,7 @@ function phaseSection(title: string, p: PhaseEstimate, headline: string, operato
 }
 
 /** The estimate as terminal text. */
-export function renderEstimate(e: Estimate, operators = false): string {
+function renderEstimate(e: Estimate, operators = false): string {
   const sc = e.scenario;
   const p = sc.precision;
   const out: string[] = [

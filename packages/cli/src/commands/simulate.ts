@@ -143,7 +143,7 @@ function latencyRow(name: string, s: LatencyStats): string[] {
 }
 
 /** The end-of-run summary for the terminal. */
-export function renderSummary(name: string, result: SimulationResult): string {
+function renderSummary(name: string, result: SimulationResult): string {
   const s = result.summary;
   const c = result.config;
   const lines: string[] = [];

@@ -10,7 +10,7 @@ import type { Command } from "commander";
 import { startUiServer } from "../server/ui-server.ts";
 import { ensureWebBuild, isWebBuildStale, webPaths } from "../server/web-build.ts";
 
-export const DEFAULT_UI_PORT = 5178;
+const DEFAULT_UI_PORT = 5178;
 
 function parsePort(text: string): number {
   const port = Number(text);

@@ -107,7 +107,7 @@ function rowCells(r: ValidationRow): string[] {
 }
 
 /** The report as terminal text: one table per kind, then the error summary. */
-export function renderReport(report: ValidationReport): string {
+function renderReport(report: ValidationReport): string {
   const out: string[] = [];
   for (const kind of VALIDATION_KINDS) {
     const rows = report.rows.filter((r) => r.kind === kind);

@@ -28,7 +28,7 @@ export interface UiServer {
 }
 
 /** The Hono app: `/api/health`, then the static files of `distDir` (hashed assets cached for a year). */
-export function createUiApp(distDir: string): Hono {
+function createUiApp(distDir: string): Hono {
   const app = new Hono();
   app.get("/api/health", (c) => c.json({ ok: true, name: "supernode", computation: "in-browser" }));
   app.use("/assets/*", async (c, next) => {

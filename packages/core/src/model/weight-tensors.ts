@@ -66,7 +66,7 @@ function vector(
 }
 
 /** Attention tensors of one layer (with the layer's two RMSNorms). */
-export function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
+function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
   const h = arch.hiddenSize;
   const a = arch.attention;
   const c: WeightComponent = "attention";
@@ -128,7 +128,7 @@ function swiglu(
 }
 
 /** FFN tensors of one layer of the given kind (dense SwiGLU, or router + experts + shared experts). */
-export function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
+function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
   const h = arch.hiddenSize;
   const moe = arch.moe;
   if (kind === "dense" || moe === undefined)
@@ -153,7 +153,7 @@ export function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTens
 }
 
 /** All tensors of one decoder layer. */
-export function layerTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
+function layerTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
   return [...attentionTensors(arch), ...ffnTensors(arch, kind)];
 }
 

@@ -132,7 +132,7 @@ const MEASURE_UNITS: Readonly<Record<Measure, string>> = {
 };
 
 /** The model's value of a record's measure on `chip`. */
-export function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
+function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
   const device = computeDevice(chip);
   const op = benchmarkOperator(record);
   const timing = operatorTime(op, device, efficiencyProfileForChip(chip));
@@ -151,7 +151,7 @@ export function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): numb
 }
 
 /** The operator a benchmark record describes. */
-export function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
+function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
   const spec = record.operator;
   switch (spec.kind) {
     case "gemm": {

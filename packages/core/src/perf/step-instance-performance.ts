@@ -23,7 +23,7 @@ const GROWTH = 1.05;
 const CONTEXT_STEP = 256;
 
 /** Grid neighbours of a batch size: exact integers up to 64, then 64 × 1.05^k. */
-export function batchGrid(x: number): { lo: number; hi: number; w: number } {
+function batchGrid(x: number): { lo: number; hi: number; w: number } {
   if (x <= EXACT_BELOW) {
     const lo = Math.max(1, Math.floor(x));
     const hi = Math.max(1, Math.ceil(x));

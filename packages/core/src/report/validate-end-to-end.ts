@@ -74,7 +74,7 @@ export function referenceScenarioNames(): string[] {
 }
 
 /** The value of a metric in an estimate. */
-export function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, chipsPerNode: number): number {
+function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, chipsPerNode: number): number {
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined)
       throw new SupernodeError(

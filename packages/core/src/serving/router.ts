@@ -63,7 +63,7 @@ export class Router {
 }
 
 /** The instance with the fewest outstanding requests; ties go to the first at or after `start` (rotating). */
-export function leastOutstanding(targets: readonly ServingInstance[], start = 0): ServingInstance {
+function leastOutstanding(targets: readonly ServingInstance[], start = 0): ServingInstance {
   const n = targets.length;
   let best = targets[start % n] as ServingInstance;
   for (let k = 1; k < n; k++) {

@@ -7,7 +7,7 @@
 import type { LayoutBundle, LayoutGlyph, TopologyLayout } from "@supernode/core";
 import { memo, useMemo } from "react";
 
-export const PLANE_COLOURS = [
+const PLANE_COLOURS = [
   "#1f77b4",
   "#ff7f0e",
   "#2ca02c",
@@ -28,7 +28,7 @@ function rgb(hex: string): [number, number, number] {
  * Colour of a utilisation in 0..1, interpolated along the heat scale (idle grey → dark red).
  * @example heatColour(0) // "rgb(217,226,236)"
  */
-export function heatColour(load: number): string {
+function heatColour(load: number): string {
   const x = Math.min(1, Math.max(0, Number.isFinite(load) ? load : 0)) * (HEAT.length - 1);
   const i = Math.min(HEAT.length - 2, Math.floor(x));
   const a = rgb(HEAT[i] ?? "#000000");

@@ -18,7 +18,7 @@ import type { EstimateView as EstimateResult, PhaseView } from "../worker/jobs/e
 import { lastValue, useJob } from "../worker/use-job.ts";
 import { breakdownChart, memoryChart } from "./estimate-charts.ts";
 
-export const DEFAULT_ESTIMATE_EXAMPLE = "cloudmatrix384-deepseek-r1-decode.yaml";
+const DEFAULT_ESTIMATE_EXAMPLE = "cloudmatrix384-deepseek-r1-decode.yaml";
 
 /** The previous distinct result, kept as the baseline of the deltas. */
 function useBaseline(result: EstimateResult | undefined): EstimateResult | undefined {

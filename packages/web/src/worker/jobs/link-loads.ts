@@ -42,7 +42,7 @@ export interface LinkLoadResult {
 }
 
 /** Copies the loads of plane 0's links to the same-position links of every other plane. */
-export function unfoldPlanes(topology: Topology, perLink: Float64Array): void {
+function unfoldPlanes(topology: Topology, perLink: Float64Array): void {
   const byPlane = new Map<number, number[]>();
   for (let l = 0; l < topology.linkCount; l++) {
     const p = topology.linkPlane[l] ?? -1;

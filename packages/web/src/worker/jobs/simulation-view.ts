@@ -55,7 +55,7 @@ export function histogram(values: readonly number[], bins = 30): Histogram {
 }
 
 /** Per completed request: TPOT = (end-to-end − TTFT) / (output tokens − 1), for outputs of ≥ 2 tokens. */
-export function requestTpots(result: SimulationResult): number[] {
+function requestTpots(result: SimulationResult): number[] {
   const r = result.requests;
   if (r === undefined) return [];
   const out: number[] = [];
