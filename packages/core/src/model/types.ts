@@ -100,6 +100,16 @@ export type OperatorClass =
   | "vector" // norms, activations, rotary, softmax of the router, quantization
   | "embedding"; // gather of embedding rows
 
+/** Every operator class, in the order reports and data files list them. */
+export const OPERATOR_CLASSES: readonly OperatorClass[] = [
+  "gemm",
+  "grouped-gemm",
+  "attention-prefill",
+  "attention-decode",
+  "vector",
+  "embedding",
+];
+
 export interface OperatorShape {
   /** Rows (tokens), columns (output features), reduction dim, and groups (experts) for GEMMs. */
   readonly m: number;

@@ -1,10 +1,14 @@
 /**
  * The schema of an efficiency data file (`packages/core/data/efficiency/<chip>.yaml`): per operator
  * class, the fraction of peak an operator reaches, with sources. Units are in the field names
- * (`launchOverheadUs`, `vectorPeakTflops`); the loader converts them to SI once.
+ * (`launchOverheadUs`, `vectorPeakTflops`); the loader converts them to SI once. Also reads one
+ * file, checking that every value cites a key of its `sources:` block.
  */
 import { z } from "zod";
 import { DTYPES } from "../hardware/types.ts";
+import { OPERATOR_CLASSES } from "../model/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
 
 const EVIDENCE_TAGS = ["measured", "spec", "estimate", "derived", "assumption"] as const;
 
@@ -109,3 +113,43 @@ export const efficiencyFileSchema = z
   .strict();
 
 export type EfficiencyFile = z.output<typeof efficiencyFileSchema>;
+
+/**
+ * Reads and validates one efficiency file, checking that every `source` key exists.
+ * @example readEfficiencyFile("efficiency/default.yaml", embeddedDataFiles).chip === "default"
+ */
+export function readEfficiencyFile(path: string, files: Readonly<Record<string, string>>): EfficiencyFile {
+  const text = files[path];
+  if (text === undefined)
+    throw new SupernodeError("unknown-id", `no efficiency data file ${path} in the catalog`, { file: path });
+  const doc = readSourceDocument(text, path);
+  const file = validateDocument(doc, efficiencyFileSchema);
+  checkSourceKeys(doc, file);
+  return file;
+}
+
+function checkSourceKeys(doc: SourceDocument, file: EfficiencyFile): void {
+  for (const cls of OPERATOR_CLASSES) {
+    const entry = file.classes[cls];
+    if (entry === undefined) continue;
+    const values: Array<[Array<string | number>, SourcedValueFile]> = [];
+    for (const [key, value] of Object.entries(entry)) {
+      if (key === "computeEfficiency") {
+        for (const [dtype, v] of Object.entries(value as Record<string, SourcedValueFile | undefined>))
+          if (v !== undefined) values.push([["classes", cls, key, dtype], v]);
+      } else if (value !== undefined) values.push([["classes", cls, key], value as SourcedValueFile]);
+    }
+    for (const [path, value] of values) {
+      const keys = typeof value.source === "string" ? [value.source] : value.source;
+      for (const key of keys) {
+        if (file.sources[key] !== undefined) continue;
+        const pos = doc.locate([...path, "source"]);
+        throw new SupernodeError(
+          "schema",
+          `unknown source "${key}": expected one of the keys of the sources block (${Object.keys(file.sources).join(", ")})`,
+          { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [...path, "source"] },
+        );
+      }
+    }
+  }
+}

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { OPERATOR_CLASSES } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
-import {
-  efficiencyProfile,
-  efficiencyProfileForChip,
-  loadEfficiencyProfile,
-  OPERATOR_CLASSES,
-} from "./efficiency-profile.ts";
+import { efficiencyProfile, efficiencyProfileForChip, loadEfficiencyProfile } from "./efficiency-profile.ts";
 
 describe("efficiencyProfile", () => {
   it("loads the 910C profile with measured MLA values and fitted GEMM values, each sourced", () => {

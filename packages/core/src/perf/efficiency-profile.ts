@@ -7,25 +7,15 @@
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import type { Sourced, SourceRef } from "../catalog/sourced.ts";
 import { DTYPES, type Dtype } from "../hardware/types.ts";
-import type { OperatorClass } from "../model/types.ts";
+import { OPERATOR_CLASSES, type OperatorClass } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
-import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
 import { MICROSECOND, TERA } from "../spec/units.ts";
 import {
   type ClassEfficiencyFile,
   type EfficiencyFile,
-  efficiencyFileSchema,
+  readEfficiencyFile,
   type SourcedValueFile,
 } from "./efficiency-file.ts";
-
-export const OPERATOR_CLASSES: readonly OperatorClass[] = [
-  "gemm",
-  "grouped-gemm",
-  "attention-prefill",
-  "attention-decode",
-  "vector",
-  "embedding",
-];
 
 /** A profile value with its provenance; `defaulted` when it came from the default profile. */
 export interface ProfileValue extends Sourced<number> {
@@ -299,44 +289,4 @@ function toProfileValue(
     parameter,
     defaulted,
   };
-}
-
-/**
- * Reads and validates one efficiency file, checking that every `source` key exists.
- * @example readEfficiencyFile("efficiency/default.yaml", embeddedDataFiles).chip === "default"
- */
-export function readEfficiencyFile(path: string, files: Readonly<Record<string, string>>): EfficiencyFile {
-  const text = files[path];
-  if (text === undefined)
-    throw new SupernodeError("unknown-id", `no efficiency data file ${path} in the catalog`, { file: path });
-  const doc = readSourceDocument(text, path);
-  const file = validateDocument(doc, efficiencyFileSchema);
-  checkSourceKeys(doc, file);
-  return file;
-}
-
-function checkSourceKeys(doc: SourceDocument, file: EfficiencyFile): void {
-  for (const cls of OPERATOR_CLASSES) {
-    const entry = file.classes[cls];
-    if (entry === undefined) continue;
-    const values: Array<[Array<string | number>, SourcedValueFile]> = [];
-    for (const [key, value] of Object.entries(entry)) {
-      if (key === "computeEfficiency") {
-        for (const [dtype, v] of Object.entries(value as Record<string, SourcedValueFile | undefined>))
-          if (v !== undefined) values.push([["classes", cls, key, dtype], v]);
-      } else if (value !== undefined) values.push([["classes", cls, key], value as SourcedValueFile]);
-    }
-    for (const [path, value] of values) {
-      const keys = typeof value.source === "string" ? [value.source] : value.source;
-      for (const key of keys) {
-        if (file.sources[key] !== undefined) continue;
-        const pos = doc.locate([...path, "source"]);
-        throw new SupernodeError(
-          "schema",
-          `unknown source "${key}": expected one of the keys of the sources block (${Object.keys(file.sources).join(", ")})`,
-          { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [...path, "source"] },
-        );
-      }
-    }
-  }
 }
