@@ -7,13 +7,8 @@
 
 import { SupernodeError } from "../spec/errors.ts";
 import type { LinkTier } from "../topology/graph.ts";
-import {
-  type Algorithm,
-  busFactor,
-  type CollectiveRequest,
-  type CollectiveResult,
-  type LinkLoad,
-} from "./collective-types.ts";
+import { collectiveResult } from "./collective-result.ts";
+import type { Algorithm, CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { resolveRequest } from "./resolve-request.ts";
 import { treeDepth } from "./schedules.ts";
@@ -223,24 +218,10 @@ export function analyticCollective(model: FabricModel, request: CollectiveReques
     transferS = r.bytesPerRank / cap;
     bottleneck = "rank-injection";
   }
-  const timeS = r.fixedS + part.latencyS + transferS;
-  if (r.fixedS + part.latencyS > transferS) bottleneck = "latency";
-  const alg = timeS > 0 ? r.request.bytes / timeS : 0;
-  return {
-    op: r.request.op,
-    algorithm: r.algorithm,
-    engine: "analytic",
-    library: r.library,
-    ranks: n,
-    bytes: r.request.bytes,
-    timeS,
-    fixedS: r.fixedS,
+  return collectiveResult(r, "analytic", {
     latencyS: part.latencyS,
     transferS,
-    algBandwidthBytesPerS: alg,
-    busBandwidthBytesPerS: alg * busFactor(r.request.op, n),
     bottleneck,
-    bytesPerRank: r.bytesPerRank,
     loadedLinks: part.report,
-  };
+  });
 }

@@ -11,12 +11,8 @@
 import { SupernodeError } from "../spec/errors.ts";
 import { LINK_TIERS, linkLabel, linkTierOf } from "../topology/graph.ts";
 import { MAX_HOPS, PathSet } from "../topology/routing.ts";
-import {
-  busFactor,
-  type CollectiveRequest,
-  type CollectiveResult,
-  type LinkLoad,
-} from "./collective-types.ts";
+import { collectiveResult } from "./collective-result.ts";
+import type { CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { solveMaxMin } from "./max-min.ts";
 import { type ResolvedRequest, resolveRequest } from "./resolve-request.ts";
@@ -212,27 +208,6 @@ export function flowCollective(model: FabricModel, request: CollectiveRequest): 
     const bytes = (carriedTotal[l] ?? 0) * (fold && !inPlane ? planes : 1);
     loads.push({ label, tier: linkTierOf(topo, l), bytes, utilization: utilization(l) });
   }
-  const n = r.request.ranks;
-  const fixedS = r.fixedS;
-  const timeS = fixedS + latencyS + transferS;
-  let bottleneck: CollectiveResult["bottleneck"] = best >= 0 ? linkTierOf(topo, best) : "latency";
-  if (fixedS + latencyS > transferS) bottleneck = "latency";
-  const alg = timeS > 0 ? r.request.bytes / timeS : 0;
-  return {
-    op: r.request.op,
-    algorithm: r.algorithm,
-    engine: "flow",
-    library: r.library,
-    ranks: n,
-    bytes: r.request.bytes,
-    timeS,
-    fixedS,
-    latencyS,
-    transferS,
-    algBandwidthBytesPerS: alg,
-    busBandwidthBytesPerS: alg * busFactor(r.request.op, n),
-    bottleneck,
-    bytesPerRank: r.bytesPerRank,
-    loadedLinks: loads,
-  };
+  const bottleneck = best >= 0 ? linkTierOf(topo, best) : "latency";
+  return collectiveResult(r, "flow", { latencyS, transferS, bottleneck, loadedLinks: loads });
 }

@@ -1,0 +1,48 @@
+/**
+ * What both collective engines report the same way: the total time (fixed software cost + latency
+ * + transfer), the algorithm and bus bandwidths, and the bottleneck, which is latency whenever
+ * latency and fixed cost outweigh the transfer.
+ */
+import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
+import type { ResolvedRequest } from "./resolve-request.ts";
+
+/** An engine's own findings about one collective. */
+export interface EngineTiming {
+  readonly latencyS: number;
+  readonly transferS: number;
+  /** What limits the transfer (before the latency check). */
+  readonly bottleneck: CollectiveResult["bottleneck"];
+  readonly loadedLinks: readonly LinkLoad[];
+}
+
+/**
+ * Assembles a collective's result from the resolved request and an engine's timing.
+ * @example collectiveResult(resolveRequest(model, req), "analytic", { latencyS: 1e-5, transferS: 1e-3, bottleneck: "scale-up-access", loadedLinks: [] }).timeS
+ */
+export function collectiveResult(
+  r: ResolvedRequest,
+  engine: EngineName,
+  timing: EngineTiming,
+): CollectiveResult {
+  const n = r.request.ranks;
+  const { latencyS, transferS } = timing;
+  const timeS = r.fixedS + latencyS + transferS;
+  const alg = timeS > 0 ? r.request.bytes / timeS : 0;
+  return {
+    op: r.request.op,
+    algorithm: r.algorithm,
+    engine,
+    library: r.library,
+    ranks: n,
+    bytes: r.request.bytes,
+    timeS,
+    fixedS: r.fixedS,
+    latencyS,
+    transferS,
+    algBandwidthBytesPerS: alg,
+    busBandwidthBytesPerS: alg * busFactor(r.request.op, n),
+    bottleneck: r.fixedS + latencyS > transferS ? "latency" : timing.bottleneck,
+    bytesPerRank: r.bytesPerRank,
+    loadedLinks: timing.loadedLinks,
+  };
+}
