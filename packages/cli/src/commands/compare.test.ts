@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
+import { writeTempFile } from "../test-support/temp-file.ts";
 
 interface CompareJson {
   format: string;
@@ -13,13 +11,6 @@ interface CompareJson {
     values: Array<{ system: string; value: number; sources: Array<{ url: string }> } | null>;
     ratios: Array<{ of: string; to: string; value: number | null }>;
   }>;
-}
-
-function file(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "supernode-compare-"));
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
 }
 
 describe("supernode compare", () => {
@@ -72,7 +63,7 @@ describe("supernode compare", () => {
   });
 
   it("compares a user-defined system from --hardware (half the UB bandwidth)", () => {
-    const path = file(
+    const path = writeTempFile(
       "half.yaml",
       "systems:\n  - id: cm384-half-ub\n    extends: cloudmatrix384\n    scaleUp: { linkGBps: 14 }\n",
     );
@@ -106,7 +97,7 @@ describe("bad input gives one paragraph and a non-zero exit, never a stack", () 
   });
 
   it("YAML syntax error: file:line:col", () => {
-    const path = file("broken.yaml", "systems:\n  - id: x\n    scaleUp: { linkGBps: [1, 2\n");
+    const path = writeTempFile("broken.yaml", "systems:\n  - id: x\n    scaleUp: { linkGBps: [1, 2\n");
     const { status, stderr } = runCli(["compare", "--hardware", path]);
     expect(status).toBe(1);
     expectOneParagraph(stderr);
@@ -114,7 +105,7 @@ describe("bad input gives one paragraph and a non-zero exit, never a stack", () 
   });
 
   it("schema violation: the field path, what was expected and the unit", () => {
-    const path = file(
+    const path = writeTempFile(
       "schema.yaml",
       "chips:\n  - id: q\n    extends: h100-sxm\n    memory:\n      bandwidthGBps: fast\n",
     );
@@ -127,7 +118,7 @@ describe("bad input gives one paragraph and a non-zero exit, never a stack", () 
   });
 
   it("impossible values: zero bandwidth and an extends cycle", () => {
-    const zero = file(
+    const zero = writeTempFile(
       "zero.yaml",
       "systems:\n  - id: q\n    extends: gb200-nvl72\n    scaleUp: { linkGBps: 0 }\n",
     );
@@ -137,7 +128,10 @@ describe("bad input gives one paragraph and a non-zero exit, never a stack", () 
     expect(a.stderr).toMatch(
       /zero\.yaml:4:\d+, field systems\[0\]\.scaleUp\.linkGBps.*expected a positive number in GB\/s/,
     );
-    const cycle = file("cycle.yaml", "systems:\n  - id: a\n    extends: b\n  - id: b\n    extends: a\n");
+    const cycle = writeTempFile(
+      "cycle.yaml",
+      "systems:\n  - id: a\n    extends: b\n  - id: b\n    extends: a\n",
+    );
     const b = runCli(["compare", "--hardware", cycle]);
     expect(b.status).toBe(1);
     expectOneParagraph(b.stderr);

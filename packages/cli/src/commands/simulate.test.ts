@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
+import { writeTempFile } from "../test-support/temp-file.ts";
 
 const scenario = (workload: string, serving = "") => `name: Llama 3.1 8B on HGX H100, colocated
 system: hgx-h100
@@ -29,16 +29,9 @@ const poisson = `workload:
   outputTokens: { kind: uniform, minTokens: 10, maxTokens: 300 }
   prefixSharing: { groups: 8, prefixTokens: 512, fraction: 0.6 }`;
 
-function write(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "supernode-simulate-"));
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
 describe("supernode simulate", () => {
   it("prints a summary, and the same seed gives byte-identical JSON", () => {
-    const file = write(
+    const file = writeTempFile(
       "s.yaml",
       scenario(
         poisson,
@@ -64,7 +57,7 @@ describe("supernode simulate", () => {
   });
 
   it("writes per-request CSV, time-series CSV and a Chrome trace; no progress bar when piped", () => {
-    const file = write("s.yaml", scenario(poisson));
+    const file = writeTempFile("s.yaml", scenario(poisson));
     const dir = join(file, "..");
     const { status, stdout } = runCli([
       "simulate",
@@ -89,7 +82,10 @@ describe("supernode simulate", () => {
   });
 
   it("replays a trace file named relative to the scenario", () => {
-    const file = write("s.yaml", scenario("workload:\n  arrival: { kind: trace, file: requests.jsonl }"));
+    const file = writeTempFile(
+      "s.yaml",
+      scenario("workload:\n  arrival: { kind: trace, file: requests.jsonl }"),
+    );
     const lines = Array.from({ length: 30 }, (_, i) =>
       JSON.stringify({
         arrivalS: i * 0.05,
@@ -109,7 +105,7 @@ describe("supernode simulate", () => {
   });
 
   it("fails with one paragraph, no stack, on bad input", () => {
-    const noWorkload = write("s.yaml", scenario(""));
+    const noWorkload = writeTempFile("s.yaml", scenario(""));
     const missing = runCli(["simulate", noWorkload, "--requests", "10"]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("no workload section");
@@ -117,7 +113,7 @@ describe("supernode simulate", () => {
     const both = runCli(["simulate", noWorkload, "--requests", "10", "--duration", "2"]);
     expect(both.status).toBe(1);
     expect(both.stderr).toContain("either --requests or --duration");
-    const bad = write("s.yaml", scenario("workload:\n  arrival: { kind: poisson, ratePerS: -1 }"));
+    const bad = writeTempFile("s.yaml", scenario("workload:\n  arrival: { kind: poisson, ratePerS: -1 }"));
     const schema = runCli(["simulate", bad, "--requests", "10"]);
     expect(schema.status).toBe(1);
     expect(schema.stderr).toMatch(/s\.yaml:\d+:\d+.*workload\.arrival/);
