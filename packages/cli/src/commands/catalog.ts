@@ -9,9 +9,11 @@ import {
   makeTable,
   SupernodeError,
   type System,
+  type SystemTotals,
   systemTotals,
   type Table,
   type TableCell,
+  type TableColumn,
 } from "@supernode/core";
 import type { Command } from "commander";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
@@ -28,109 +30,131 @@ function origin(o: { kind: string; file: string; extends?: string }): string {
   return `${o.kind === "builtin" ? "built-in" : o.file}${o.extends === undefined ? "" : ` (extends ${o.extends})`}`;
 }
 
-function chipsTable(chips: readonly Chip[], human: boolean): Table {
-  const columns = human
-    ? [
-        { key: "id", header: "id" },
-        { key: "name", header: "name" },
-        { key: "bf16", header: "BF16 TFLOPS", align: "right" as const },
-        { key: "memory", header: "memory GB", align: "right" as const },
-        { key: "bandwidth", header: "memory TB/s", align: "right" as const },
-        { key: "scaleUp", header: "scale-up GB/s/dir", align: "right" as const },
-        { key: "origin", header: "origin" },
-      ]
-    : [
-        "id",
-        "name",
-        "vendor",
-        "kind",
-        "bf16FlopsPerS",
-        "memoryBytes",
-        "memoryBytesPerS",
-        "scaleUpBytesPerS",
-        "tdpW",
-        "origin",
-      ].map((key) => ({ key, header: key }));
-  const rows = chips.map(
-    (c): Record<string, TableCell> =>
-      human
-        ? {
-            id: c.id,
-            name: c.name,
-            bf16: round(c.peakFlopsPerS.bf16 && c.peakFlopsPerS.bf16.value / 1e12),
-            memory: round(c.memory.capacityBytes.value / 1e9, 0),
-            bandwidth: round(c.memory.bandwidthBytesPerS.value / 1e12, 2),
-            scaleUp: round(c.scaleUp && c.scaleUp.bandwidthBytesPerSPerDirection.value / 1e9, 0),
-            origin: origin(c.origin),
-          }
-        : {
-            id: c.id,
-            name: c.name,
-            vendor: c.vendor,
-            kind: c.kind,
-            bf16FlopsPerS: c.peakFlopsPerS.bf16?.value ?? null,
-            memoryBytes: c.memory.capacityBytes.value,
-            memoryBytesPerS: c.memory.bandwidthBytesPerS.value,
-            scaleUpBytesPerS: c.scaleUp?.bandwidthBytesPerSPerDirection.value ?? null,
-            tdpW: c.tdpW?.value ?? null,
-            origin: origin(c.origin),
-          },
-  );
-  return makeTable(columns, rows, { title: "Chips" });
+/**
+ * One column of a catalog listing: its row key and cell in the machine view (JSON and CSV, SI
+ * units), and its header and cell in the human view when the terminal table shows it (the cell
+ * defaults to the machine one).
+ */
+interface CatalogColumn<T> {
+  readonly key: string;
+  readonly machine: (item: T) => TableCell;
+  readonly human?: {
+    readonly header: string;
+    readonly align?: "right";
+    readonly cell?: (item: T) => TableCell;
+  };
 }
 
-function systemsTable(systems: readonly System[], human: boolean): Table {
-  const columns = human
-    ? [
-        { key: "id", header: "id" },
-        { key: "name", header: "name" },
-        { key: "chips", header: "accelerators", align: "right" as const },
-        { key: "bf16", header: "BF16 PFLOPS", align: "right" as const },
-        { key: "hbm", header: "HBM TB", align: "right" as const },
-        { key: "power", header: "power kW", align: "right" as const },
-        { key: "origin", header: "origin" },
-      ]
-    : [
-        "id",
-        "name",
-        "vendor",
-        "chip",
-        "chips",
-        "bf16FlopsPerS",
-        "hbmBytes",
-        "hbmBytesPerS",
-        "powerW",
-        "powerBasis",
-        "origin",
-      ].map((key) => ({ key, header: key }));
-  const rows = systems.map((s): Record<string, TableCell> => {
-    const t = systemTotals(s);
-    return human
-      ? {
-          id: s.id,
-          name: s.name,
-          chips: `${t.chips.value} × ${s.node.accelerator.chip.id}`,
-          bf16: round(t.peakFlopsPerS.bf16 && t.peakFlopsPerS.bf16.value / 1e15),
-          hbm: round(t.hbmCapacityBytes.value / 1e12, 2),
-          power: `${round(t.powerW.value / 1e3)} (${s.power.basis})`,
-          origin: origin(s.origin),
-        }
-      : {
-          id: s.id,
-          name: s.name,
-          vendor: s.vendor,
-          chip: s.node.accelerator.chip.id,
-          chips: t.chips.value,
-          bf16FlopsPerS: t.peakFlopsPerS.bf16?.value ?? null,
-          hbmBytes: t.hbmCapacityBytes.value,
-          hbmBytesPerS: t.hbmBandwidthBytesPerS.value,
-          powerW: t.powerW.value,
-          powerBasis: s.power.basis,
-          origin: origin(s.origin),
-        };
+function catalogTable<T>(
+  items: readonly T[],
+  columns: readonly CatalogColumn<T>[],
+  human: boolean,
+  title: string,
+): Table {
+  const shown = columns.flatMap((c): Array<{ column: TableColumn; cell: (item: T) => TableCell }> => {
+    if (!human) return [{ column: { key: c.key, header: c.key }, cell: c.machine }];
+    if (c.human === undefined) return [];
+    const { header, align, cell = c.machine } = c.human;
+    return [{ column: { key: c.key, header, ...(align === undefined ? {} : { align }) }, cell }];
   });
-  return makeTable(columns, rows, { title: "Systems" });
+  const rows = items.map(
+    (item): Record<string, TableCell> =>
+      Object.fromEntries(shown.map(({ column, cell }) => [column.key, cell(item)])),
+  );
+  return makeTable(
+    shown.map((s) => s.column),
+    rows,
+    { title },
+  );
 }
+
+const CHIP_COLUMNS: readonly CatalogColumn<Chip>[] = [
+  { key: "id", machine: (c) => c.id, human: { header: "id" } },
+  { key: "name", machine: (c) => c.name, human: { header: "name" } },
+  { key: "vendor", machine: (c) => c.vendor },
+  { key: "kind", machine: (c) => c.kind },
+  {
+    key: "bf16FlopsPerS",
+    machine: (c) => c.peakFlopsPerS.bf16?.value ?? null,
+    human: {
+      header: "BF16 TFLOPS",
+      align: "right",
+      cell: (c) => round(c.peakFlopsPerS.bf16 && c.peakFlopsPerS.bf16.value / 1e12),
+    },
+  },
+  {
+    key: "memoryBytes",
+    machine: (c) => c.memory.capacityBytes.value,
+    human: { header: "memory GB", align: "right", cell: (c) => round(c.memory.capacityBytes.value / 1e9, 0) },
+  },
+  {
+    key: "memoryBytesPerS",
+    machine: (c) => c.memory.bandwidthBytesPerS.value,
+    human: {
+      header: "memory TB/s",
+      align: "right",
+      cell: (c) => round(c.memory.bandwidthBytesPerS.value / 1e12, 2),
+    },
+  },
+  {
+    key: "scaleUpBytesPerS",
+    machine: (c) => c.scaleUp?.bandwidthBytesPerSPerDirection.value ?? null,
+    human: {
+      header: "scale-up GB/s/dir",
+      align: "right",
+      cell: (c) => round(c.scaleUp && c.scaleUp.bandwidthBytesPerSPerDirection.value / 1e9, 0),
+    },
+  },
+  { key: "tdpW", machine: (c) => c.tdpW?.value ?? null },
+  { key: "origin", machine: (c) => origin(c.origin), human: { header: "origin" } },
+];
+
+interface SystemWithTotals {
+  readonly s: System;
+  readonly t: SystemTotals;
+}
+
+const SYSTEM_COLUMNS: readonly CatalogColumn<SystemWithTotals>[] = [
+  { key: "id", machine: ({ s }) => s.id, human: { header: "id" } },
+  { key: "name", machine: ({ s }) => s.name, human: { header: "name" } },
+  { key: "vendor", machine: ({ s }) => s.vendor },
+  { key: "chip", machine: ({ s }) => s.node.accelerator.chip.id },
+  {
+    key: "chips",
+    machine: ({ t }) => t.chips.value,
+    human: {
+      header: "accelerators",
+      align: "right",
+      cell: ({ s, t }) => `${t.chips.value} × ${s.node.accelerator.chip.id}`,
+    },
+  },
+  {
+    key: "bf16FlopsPerS",
+    machine: ({ t }) => t.peakFlopsPerS.bf16?.value ?? null,
+    human: {
+      header: "BF16 PFLOPS",
+      align: "right",
+      cell: ({ t }) => round(t.peakFlopsPerS.bf16 && t.peakFlopsPerS.bf16.value / 1e15),
+    },
+  },
+  {
+    key: "hbmBytes",
+    machine: ({ t }) => t.hbmCapacityBytes.value,
+    human: { header: "HBM TB", align: "right", cell: ({ t }) => round(t.hbmCapacityBytes.value / 1e12, 2) },
+  },
+  { key: "hbmBytesPerS", machine: ({ t }) => t.hbmBandwidthBytesPerS.value },
+  {
+    key: "powerW",
+    machine: ({ t }) => t.powerW.value,
+    human: {
+      header: "power kW",
+      align: "right",
+      cell: ({ s, t }) => `${round(t.powerW.value / 1e3)} (${s.power.basis})`,
+    },
+  },
+  { key: "powerBasis", machine: ({ s }) => s.power.basis },
+  { key: "origin", machine: ({ s }) => origin(s.origin), human: { header: "origin" } },
+];
 
 function fabricsTable(fabrics: readonly ClusterFabric[], human: boolean): Table {
   const columns = ["id", "name", "technology", "tiers", "switchRadix", "linkBytesPerS", "railOptimized"].map(
@@ -154,9 +178,14 @@ function fabricsTable(fabrics: readonly ClusterFabric[], human: boolean): Table 
 function tableFor(catalog: Catalog, kind: Kind, human: boolean): Table {
   switch (kind) {
     case "chips":
-      return chipsTable(catalog.chips(), human);
+      return catalogTable(catalog.chips(), CHIP_COLUMNS, human, "Chips");
     case "systems":
-      return systemsTable(catalog.systems(), human);
+      return catalogTable(
+        catalog.systems().map((s) => ({ s, t: systemTotals(s) })),
+        SYSTEM_COLUMNS,
+        human,
+        "Systems",
+      );
     case "fabrics":
       return fabricsTable(catalog.fabrics(), human);
     default: {
