@@ -2,8 +2,8 @@
  * The state of one serving instance (a prefill, decode or colocated model replica): its queues,
  * the sequences it is prefilling and decoding, its paged KV cache in tokens, its HBM prefix cache,
  * the iteration in flight and its statistics. The scheduling logic lives in the batch scheduler and
- * the iteration cycle; this file keeps the bookkeeping that must stay consistent (KV use, the decode set as a linear function of
- * the step counter).
+ * the iteration cycle; this file keeps the bookkeeping that must stay consistent (KV use, the
+ * decode set as a linear function of the step counter).
  *
  * The decode set is summarised so that a step costs O(1) regardless of batch size: every decoding
  * sequence's context grows linearly with the instance's step counter, so the total context at step
