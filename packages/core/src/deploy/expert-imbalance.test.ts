@@ -44,4 +44,24 @@ describe("expertImbalanceFactor", () => {
     expect(steep).toBeGreaterThan(mild);
     expect(noCopies).toBeGreaterThan(steep);
   });
+
+  it("measured skew: EPLB absorbs it with many slots per rank, not with one expert per rank", () => {
+    const skew = { distribution: "measured-skew", profile: "xdeepserve-r1-sharegpt" } as const;
+    // Prefill EP32: 288 slots, 9 per rank, 1M assignments per microbatch.
+    const prefill = expertImbalanceFactor(skew, {
+      routedAssignments: 1_048_576,
+      ranks: 32,
+      routedExperts: 256,
+      redundantExperts: 32,
+    });
+    // Decode EP288 (one expert per die): 122,880 assignments per microbatch.
+    const decode = expertImbalanceFactor(skew, ctx);
+    expect(prefill.factor).toBeGreaterThanOrEqual(1);
+    expect(prefill.factor).toBeLessThan(1.05);
+    expect(decode.factor).toBeGreaterThan(2.5);
+    expect(decode.factor).toBeLessThan(3.5);
+    expect(decode.basis).toContain("xdeepserve-r1-sharegpt");
+    const noCopies = expertImbalanceFactor(skew, { ...ctx, ranks: 256, redundantExperts: 0 }).factor;
+    expect(noCopies).toBeGreaterThan(29);
+  });
 });

@@ -9,8 +9,14 @@
  * - `zipf`: expert popularity ∝ 1/i^s. Each redundant copy goes to the expert with the largest
  *   load per copy (copies share their expert's load equally); slots are placed on ranks greedily
  *   (heaviest slot onto the least-loaded rank with a free slot), as EPLB does.
+ * - `measured-skew`: popularity fitted to a published expert-load statistic (expert-popularity.ts),
+ *   EPLB placement (eplb-placement.ts), and the expected hottest rank including the binomial
+ *   sampling noise at the step's assignment count (rank-load-max.ts).
  */
 import type { ExpertImbalanceSpec } from "../spec/scenario-schema.ts";
+import { placeExperts } from "./eplb-placement.ts";
+import { expertLoadSkewProfile, fitExpertPopularity } from "./expert-popularity.ts";
+import { expectedMaxRankLoad } from "./rank-load-max.ts";
 
 export interface ImbalanceContext {
   /** Routed (token, expert) assignments in one microbatch across the instance: tokens × top-k. */
@@ -49,6 +55,8 @@ export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceC
         factor: zipfFactor(spec.exponent, ctx),
         basis: `Zipf(${spec.exponent}) expert popularity, EPLB placement`,
       };
+    case "measured-skew":
+      return measuredSkewResult(spec.profile, ctx);
     default: {
       const never: never = spec;
       return never;
@@ -105,4 +113,25 @@ function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
   }
   const max = Math.max(...load);
   return Math.max(1, max * ranks);
+}
+
+const measuredCache = new Map<string, ImbalanceResult>();
+
+function measuredSkewResult(profileId: string, ctx: ImbalanceContext): ImbalanceResult {
+  const key = `${profileId}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
+  const hit = measuredCache.get(key);
+  if (hit !== undefined) return hit;
+  const profile = expertLoadSkewProfile(profileId);
+  const popularity = fitExpertPopularity(profile, ctx.routedExperts);
+  const placement = placeExperts(popularity.shares, ctx.redundantExperts, ctx.ranks);
+  const factor = expectedMaxRankLoad(placement.rankLoads, ctx.routedAssignments);
+  const result: ImbalanceResult = {
+    factor,
+    basis:
+      `popularity fitted to ${profile.id} (hottest ${profile.hottestOverMean}× mean, ` +
+      `${profile.fractionAboveMean * 100} % of experts above mean), EPLB over ${ctx.ranks} ranks + ` +
+      `${ctx.redundantExperts} redundant (expected loads ×${placement.maxOverMean.toFixed(3)}), sampling noise`,
+  };
+  measuredCache.set(key, result);
+  return result;
 }

@@ -91,4 +91,14 @@ describe("parseScenario", () => {
     expect(e.message).toContain("batchPerChip");
     expect(e.location.fieldPath).toEqual(["deployment", "decode", "batchPerChip"]);
   });
+
+  it("parses the measured-skew expert imbalance, defaulting its profile", () => {
+    const d = parseWith("deployment.decode.expertImbalance={ distribution: measured-skew }").deployment
+      .decode;
+    expect(d?.expertImbalance).toEqual({ distribution: "measured-skew", profile: "xdeepserve-r1-sharegpt" });
+    const e = supernodeErrorOf(() =>
+      parseWith("deployment.decode.expertImbalance={ distribution: measured-skew, hottest: 30 }"),
+    );
+    expect(e?.message).toContain("expertImbalance");
+  });
 });

@@ -85,6 +85,15 @@ export const expertImbalanceSchema = z.union([
   z.strictObject({ distribution: z.literal("uniform-random") }),
   /** Expert popularity Zipf(exponent); redundant copies go to the hottest experts. */
   z.strictObject({ distribution: z.literal("zipf"), exponent: z.number().positive() }),
+  /**
+   * Skewed popularity fitted to a published expert-load statistic (data/deploy/expert-load-skew.yaml),
+   * EPLB placement (DeepSeek's algorithm) over the deployment's ranks and redundant experts, plus
+   * sampling noise at the step's token count.
+   */
+  z.strictObject({
+    distribution: z.literal("measured-skew"),
+    profile: z.string().min(1).default("xdeepserve-r1-sharegpt"),
+  }),
 ]);
 export type ExpertImbalanceSpec = z.output<typeof expertImbalanceSchema>;
 

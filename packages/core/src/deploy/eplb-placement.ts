@@ -1,0 +1,62 @@
+/**
+ * Expert placement as DeepSeek's open-source load balancer does it (github.com/deepseek-ai/EPLB,
+ * `eplb.py`, global policy; our own implementation):
+ * 1. replication: each redundant slot goes, one at a time, to the expert whose load per replica is
+ *    currently the largest (its replicas share its load equally);
+ * 2. packing: replicas are taken heaviest first and each is put on the least-loaded rank that still
+ *    has a free slot (every rank holds the same number of slots).
+ * The hierarchical policy (groups to nodes first) is not modelled: DeepSeek-V3/R1 deployments with
+ * redundant experts use the global one when expert groups do not divide evenly into nodes, and the
+ * hottest-rank load differs little between the two.
+ */
+
+/** Where the experts' expected load ends up. */
+export interface EplbPlacement {
+  /** Replicas of each expert (same order as the loads given). */
+  readonly replicas: readonly number[];
+  /** Expected load share of each rank (sums to the total load given). */
+  readonly rankLoads: readonly number[];
+  /** Hottest rank's expected load ÷ the mean over ranks (≥ 1). */
+  readonly maxOverMean: number;
+}
+
+/**
+ * Replicate experts into `redundantSlots` extra slots and pack all replicas onto `ranks` ranks.
+ * Slots that do not divide evenly leave the last ranks one short.
+ * @example placeExperts([1, 1, 1, 1], 0, 2).maxOverMean === 1
+ * @example placeExperts([3, 1, 1, 1], 2, 4).replicas // [3, 1, 1, 1]
+ */
+export function placeExperts(loads: readonly number[], redundantSlots: number, ranks: number): EplbPlacement {
+  const n = loads.length;
+  const replicas = new Array<number>(n).fill(1);
+  for (let c = 0; c < redundantSlots; c++) {
+    let hottest = 0;
+    for (let i = 1; i < n; i++)
+      if ((loads[i] ?? 0) / (replicas[i] ?? 1) > (loads[hottest] ?? 0) / (replicas[hottest] ?? 1))
+        hottest = i;
+    replicas[hottest] = (replicas[hottest] ?? 1) + 1;
+  }
+  const slots: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = replicas[i] ?? 1;
+    for (let c = 0; c < k; c++) slots.push((loads[i] ?? 0) / k);
+  }
+  slots.sort((a, b) => b - a);
+  const r = Math.max(1, Math.floor(ranks));
+  const perRank = Math.ceil(slots.length / r);
+  const rankLoads = new Array<number>(r).fill(0);
+  const used = new Array<number>(r).fill(0);
+  for (const slot of slots) {
+    let best = -1;
+    for (let k = 0; k < r; k++) {
+      if ((used[k] ?? 0) >= perRank) continue;
+      if (best < 0 || (rankLoads[k] ?? 0) < (rankLoads[best] ?? 0)) best = k;
+    }
+    if (best < 0) break;
+    rankLoads[best] = (rankLoads[best] ?? 0) + slot;
+    used[best] = (used[best] ?? 0) + 1;
+  }
+  const total = rankLoads.reduce((a, b) => a + b, 0);
+  const max = Math.max(...rankLoads);
+  return { replicas, rankLoads, maxOverMean: total > 0 ? Math.max(1, (max * r) / total) : 1 };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
+import { expertLoadSkewProfile, expertLoadSkewProfiles, fitExpertPopularity } from "./expert-popularity.ts";
+
+const XDS = "xdeepserve-r1-sharegpt";
+
+describe("expert-load skew profiles", () => {
+  it("records the xDeepServe statistic with its source", () => {
+    const p = expertLoadSkewProfile(XDS);
+    expect(p.hottestOverMean).toBe(30);
+    expect(p.fractionAboveMean).toBe(0.2);
+    expect(p.source.url).toContain("2508.02520");
+    expect(p.source.section).toContain("Fig. 11");
+    expect(expertLoadSkewProfiles().length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("rejects an unknown profile with the known ids", () => {
+    const e = supernodeErrorOf(() => expertLoadSkewProfile("nope"));
+    expect(e?.message).toContain(XDS);
+  });
+});
+
+describe("fitExpertPopularity", () => {
+  it("reproduces both published statistics for DeepSeek's 256 routed experts", () => {
+    const fit = fitExpertPopularity(expertLoadSkewProfile(XDS), 256);
+    const mean = 1 / 256;
+    expect(fit.shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect((fit.shares[0] ?? 0) / mean).toBeCloseTo(30, 6);
+    const above = fit.shares.filter((s) => s > mean).length / 256;
+    expect(Math.abs(above - 0.2)).toBeLessThanOrEqual(1 / 256);
+    // Loads are ranked hottest first.
+    for (let i = 1; i < fit.shares.length; i++)
+      expect(fit.shares[i] ?? 0).toBeLessThanOrEqual(fit.shares[i - 1] ?? 0);
+    expect(fit.exponent).toBeCloseTo(0.715, 2);
+    expect(fit.offset).toBeCloseTo(-0.561, 2);
+  });
+
+  it("fits larger expert counts, and refuses counts the family cannot fit", () => {
+    const fit = fitExpertPopularity(expertLoadSkewProfile(XDS), 384);
+    expect((fit.shares[0] ?? 0) * 384).toBeCloseTo(30, 4);
+    const above = fit.shares.filter((s) => s > 1 / 384).length / 384;
+    expect(Math.abs(above - 0.2)).toBeLessThanOrEqual(1 / 384);
+    const e = supernodeErrorOf(() => fitExpertPopularity(expertLoadSkewProfile(XDS), 128));
+    expect(e?.message).toContain("cannot be fitted");
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * Skewed expert popularity from a published expert-load statistic
+ * (data/deploy/expert-load-skew.yaml). The load of the i-th most popular of n routed experts is
+ * taken ∝ (i + q)^-s (Zipf–Mandelbrot). Its two parameters are solved so that the hottest expert's
+ * load ÷ the mean and the fraction of experts above the mean equal the published two statistics:
+ * for a fixed s, q is bisected until w₁/mean = hottestOverMean (the ratio falls as q grows); then s
+ * is bisected until the fraction above the mean, (i* − ½)/n with i* = mean^(-1/s) − q the
+ * (continuous) rank at which the load crosses the mean, equals fractionAboveMean (it falls as s
+ * grows along that curve).
+ */
+import { z } from "zod";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { SourceRef } from "../catalog/sourced.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+
+/** A published expert-load skew statistic with its source. */
+export interface ExpertLoadSkewProfile {
+  readonly id: string;
+  readonly description: string;
+  /** Hottest expert's tokens ÷ the mean over experts. */
+  readonly hottestOverMean: number;
+  /** Fraction of experts whose load is above the mean. */
+  readonly fractionAboveMean: number;
+  readonly source: SourceRef;
+  readonly note?: string;
+}
+
+/** Popularity fitted to a profile for n experts. */
+export interface ExpertPopularity {
+  /** Zipf–Mandelbrot exponent s. */
+  readonly exponent: number;
+  /** Zipf–Mandelbrot rank offset q. */
+  readonly offset: number;
+  /** Load share of each expert, hottest first; sums to 1. */
+  readonly shares: readonly number[];
+}
+
+const FILE = "deploy/expert-load-skew.yaml";
+const fileSchema = z.strictObject({
+  sources: z.array(
+    z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
+  ),
+  profiles: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      description: z.string(),
+      source: z.string(),
+      tag: z.literal("measured"),
+      hottestOverMean: z.number().gt(1),
+      fractionAboveMean: z.number().gt(0).lt(0.5),
+      note: z.string().optional(),
+    }),
+  ),
+});
+
+let profiles: readonly ExpertLoadSkewProfile[] | undefined;
+
+/** Every profile in data/deploy/expert-load-skew.yaml. */
+export function expertLoadSkewProfiles(): readonly ExpertLoadSkewProfile[] {
+  if (profiles !== undefined) return profiles;
+  const text = embeddedDataFiles[FILE];
+  if (text === undefined) throw new SupernodeError("invalid-value", `built-in data file ${FILE} is missing`);
+  const file = parseDocument(text, FILE, fileSchema);
+  profiles = file.profiles.map((p) => {
+    const source = file.sources.find((s) => s.key === p.source);
+    if (source === undefined)
+      throw new SupernodeError("invalid-value", `${FILE}: profile ${p.id} cites unknown source ${p.source}`);
+    return {
+      id: p.id,
+      description: p.description,
+      hottestOverMean: p.hottestOverMean,
+      fractionAboveMean: p.fractionAboveMean,
+      source,
+      ...(p.note !== undefined ? { note: p.note } : {}),
+    };
+  });
+  return profiles;
+}
+
+/**
+ * A profile by id.
+ * @example expertLoadSkewProfile("xdeepserve-r1-sharegpt").hottestOverMean // 30
+ */
+export function expertLoadSkewProfile(id: string): ExpertLoadSkewProfile {
+  const all = expertLoadSkewProfiles();
+  const found = all.find((p) => p.id === id);
+  if (found === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `unknown expert-load skew profile "${id}"; expected one of ${all.map((p) => p.id).join(", ")} (${FILE})`,
+    );
+  return found;
+}
+
+interface Moments {
+  readonly hottestOverMean: number;
+  readonly fractionAboveMean: number;
+}
+
+function moments(n: number, s: number, q: number): Moments {
+  let total = 0;
+  for (let i = 1; i <= n; i++) total += (i + q) ** -s;
+  const mean = total / n;
+  const crossing = mean ** (-1 / s) - q;
+  return { hottestOverMean: (1 + q) ** -s / mean, fractionAboveMean: (crossing - 0.5) / n };
+}
+
+function bisect(lo: number, hi: number, tooLow: (x: number) => boolean): number {
+  let a = lo;
+  let b = hi;
+  for (let k = 0; k < 100; k++) {
+    const mid = (a + b) / 2;
+    if (tooLow(mid)) a = mid;
+    else b = mid;
+  }
+  return (a + b) / 2;
+}
+
+const fitCache = new Map<string, ExpertPopularity>();
+
+/**
+ * Fit the Zipf–Mandelbrot popularity of n experts to a profile's two statistics.
+ * @example fitExpertPopularity(expertLoadSkewProfile("xdeepserve-r1-sharegpt"), 256).exponent // ≈ 0.71
+ */
+export function fitExpertPopularity(profile: ExpertLoadSkewProfile, experts: number): ExpertPopularity {
+  const key = `${profile.id}|${experts}`;
+  const hit = fitCache.get(key);
+  if (hit !== undefined) return hit;
+  const n = Math.max(1, Math.round(experts));
+  const target = Math.min(profile.hottestOverMean, n);
+  const offsetFor = (s: number) => bisect(-0.999, 1e5, (q) => moments(n, s, q).hottestOverMean > target);
+  const exponent = bisect(
+    0.01,
+    8,
+    (s) => moments(n, s, offsetFor(s)).fractionAboveMean > profile.fractionAboveMean,
+  );
+  const offset = offsetFor(exponent);
+  const achieved = moments(n, exponent, offset);
+  if (
+    Math.abs(achieved.hottestOverMean - target) > 0.01 * target ||
+    Math.abs(achieved.fractionAboveMean - profile.fractionAboveMean) > 1 / n
+  )
+    throw new SupernodeError(
+      "invalid-value",
+      `expert-load skew profile ${profile.id} (hottest ${profile.hottestOverMean}× mean, ` +
+        `${profile.fractionAboveMean * 100} % above mean) cannot be fitted by (i + q)^-s over ${n} routed experts ` +
+        `(best: hottest ${achieved.hottestOverMean.toFixed(1)}×, ${(achieved.fractionAboveMean * 100).toFixed(1)} % above); ` +
+        `use another expertImbalance distribution for this model`,
+    );
+  const raw: number[] = [];
+  let total = 0;
+  for (let i = 1; i <= n; i++) {
+    const w = (i + offset) ** -exponent;
+    raw.push(w);
+    total += w;
+  }
+  const fit: ExpertPopularity = { exponent, offset, shares: raw.map((w) => w / total) };
+  fitCache.set(key, fit);
+  return fit;
+}
