@@ -3,45 +3,46 @@
  * error and the source — the same cases as `supernode validate`. The error is part of the product.
  */
 
-import type { ValidationKind, ValidationRow } from "@supernode/core";
+import type { ValidationRow } from "@supernode/core";
 import { useMemo } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { Chart, type ChartOption } from "../components/chart.tsx";
 import { JobStatus } from "../components/job-status.tsx";
 import { lastValue, useJob } from "../worker/use-job.ts";
+import {
+  type CheckFilter,
+  filterRows,
+  type KindFilter,
+  readFilter,
+  type SortKey,
+  summarizeShown,
+  writeFilterParam,
+} from "./validate-filter.ts";
+import { CheckLegend, errorClass, ValidateTable } from "./validate-table.tsx";
 
 const REQUEST = { kind: "validate" } as const;
-/** Core's `VALIDATION_KINDS` (the page imports only types from core: core runs in the worker). */
-const VALIDATION_KINDS: readonly ValidationKind[] = ["operator", "fabric", "end-to-end"];
-const KINDS: readonly (ValidationKind | "all")[] = ["all", ...VALIDATION_KINDS];
+const KIND_OPTIONS: readonly { readonly value: KindFilter; readonly label: string }[] = [
+  { value: "all", label: "all kinds" },
+  { value: "end-to-end", label: "end-to-end" },
+  { value: "fabric", label: "fabric" },
+  { value: "operator", label: "operator" },
+];
+const CHECK_OPTIONS: readonly { readonly value: CheckFilter; readonly label: string }[] = [
+  { value: "all", label: "all checks" },
+  { value: "evidence", label: "evidence only" },
+  { value: "construction", label: "by construction only" },
+];
+/** The direction a column sorts in when first chosen. */
+const FIRST_DIR: Record<SortKey, "asc" | "desc"> = {
+  default: "desc",
+  id: "asc",
+  kind: "asc",
+  check: "asc",
+  error: "desc",
+};
 
-function errorClass(relError: number): string {
-  if (!Number.isFinite(relError)) return "bad";
-  const e = Math.abs(relError);
-  return e <= 0.1 ? "good" : e <= 0.25 ? "warn" : "bad";
-}
-
-function formatNumber(v: number): string {
-  const abs = Math.abs(v);
-  const digits = abs >= 1000 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-/** Source text with its first URL as a link. */
-function SourceText({ text }: { text: string }) {
-  const match = /https?:\/\/[^\s),]+/.exec(text);
-  if (match === null) return <>{text}</>;
-  const before = text.slice(0, match.index);
-  const after = text.slice(match.index + match[0].length);
-  return (
-    <>
-      {before}
-      <a href={match[0]} target="_blank" rel="noreferrer">
-        {match[0].replace(/^https?:\/\//, "")}
-      </a>
-      {after}
-    </>
-  );
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
 }
 
 function errorChart(rows: readonly ValidationRow[]): ChartOption {
@@ -76,126 +77,144 @@ function errorChart(rows: readonly ValidationRow[]): ChartOption {
 export function ValidateView({ params, setParams }: ViewProps) {
   const state = useJob(REQUEST);
   const result = lastValue(state);
-  const kindParam = params.get("kind");
-  const kind = KINDS.find((k) => k === kindParam) ?? "all";
-  const rows = useMemo(
-    () => (result?.rows ?? []).filter((r) => kind === "all" || r.kind === kind),
-    [result, kind],
-  );
+  const filter = useMemo(() => readFilter(params), [params]);
+  const rows = useMemo(() => filterRows(result?.rows ?? [], filter), [result, filter]);
+  const shown = useMemo(() => summarizeShown(rows), [rows]);
   const worst = useMemo(
     () =>
       [...rows]
-        .sort((a, b) => Math.abs(b.relError) - Math.abs(a.relError) || (a.id < b.id ? -1 : 1))
         .filter((r) => Number.isFinite(r.relError))
+        .sort((a, b) => Math.abs(b.relError) - Math.abs(a.relError) || (a.id < b.id ? -1 : 1))
         .slice(0, 30),
     [rows],
   );
   const chart = useMemo(() => errorChart(worst), [worst]);
-  const setKind = (k: string) => {
-    const next = new URLSearchParams(params);
-    if (k === "all") next.delete("kind");
-    else next.set("kind", k);
+  const set = (key: string, value: string) => setParams(writeFilterParam(params, key, value));
+  const onSort = (key: SortKey) => {
+    const dir = key === filter.sort ? (filter.dir === "asc" ? "desc" : "asc") : FIRST_DIR[key];
+    const next = writeFilterParam(writeFilterParam(params, "sort", key), "dir", dir);
     setParams(next);
   };
+  const outsideText = params.get("outside") ?? "";
+  const total = result?.rows.length ?? 0;
   return (
     <div className="validate-view">
       <JobStatus state={state} runningText="Running every reference case…" />
       {result !== undefined && (
         <>
-          <div className="kpis">
-            {(["all", ...VALIDATION_KINDS] as const).map((k) => {
-              const s = k === "all" ? result.summary : result.summary.byKind[k];
-              return (
-                <div className="kpi" key={k} data-kpi={`validate-${k}`}>
-                  <div className="kpi-label">
-                    {k} cases: {s.cases}
-                    {k === "all" && result.summary.failed > 0 && `, ${result.summary.failed} failed to run`}
-                  </div>
-                  <div className="kpi-value">
-                    <span className={errorClass(s.medianAbsRelError)}>
-                      {(s.medianAbsRelError * 100).toFixed(1)}%
-                    </span>
-                    <span className="kpi-unit">
-                      median |error|; max {(s.maxAbsRelError * 100).toFixed(1)}%
-                      {s.worst === undefined ? "" : ` (${s.worst})`}
-                    </span>
-                  </div>
-                </div>
-              );
-            })}
-          </div>
-          <section className="panel" aria-label="Reference cases">
+          <section className="panel" aria-label="Filters">
             <div className="controls">
               <label className="field">
-                <span>Cases</span>
-                <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Kind of case">
-                  {KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {k}
+                <span>Kind</span>
+                <select value={filter.kind} onChange={(e) => set("kind", e.target.value)}>
+                  {KIND_OPTIONS.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
                     </option>
                   ))}
                 </select>
               </label>
-              <p className="hint">
-                Error = (prediction − published) ÷ published; green within ±10 %, amber within ±25 %.
-                Published values are only compared with, never fed to the model.
-              </p>
-            </div>
-            <h2>
-              Largest errors{rows.length > worst.length ? ` (${worst.length} of ${rows.length} cases)` : ""}
-            </h2>
-            <Chart
-              option={chart}
-              label="Relative error of the reference cases with the largest errors"
-              height={Math.max(200, 60 + 18 * worst.length)}
-            />
-            <div className="table-scroll">
-              <table className="data validate-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Case</th>
-                    <th scope="col" className="left">
-                      What
-                    </th>
-                    <th scope="col">Prediction</th>
-                    <th scope="col">Published</th>
-                    <th scope="col" className="left">
-                      Unit
-                    </th>
-                    <th scope="col">Error</th>
-                    <th scope="col" className="left">
-                      Source
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={`${r.id}:${r.kind}:${r.description}`} data-case={r.id}>
-                      <th scope="row" className="left mono">
-                        {r.id}
-                        <div className="hint">{r.kind}</div>
-                      </th>
-                      <td className="left">
-                        {r.description}
-                        {r.error !== undefined && <div className="bad">{r.error}</div>}
-                      </td>
-                      <td data-field="predicted">{formatNumber(r.prediction)}</td>
-                      <td data-field="published">{formatNumber(r.published)}</td>
-                      <td className="left unit">{r.unit}</td>
-                      <td data-field="error" className={errorClass(r.relError)}>
-                        {Number.isFinite(r.relError)
-                          ? `${r.relError > 0 ? "+" : ""}${(r.relError * 100).toFixed(1)}%`
-                          : "—"}
-                      </td>
-                      <td className="left source-cell">
-                        <SourceText text={r.source} />
-                      </td>
-                    </tr>
+              <label className="field">
+                <span>Checks</span>
+                <select value={filter.checks} onChange={(e) => set("checks", e.target.value)}>
+                  {CHECK_OPTIONS.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
                   ))}
-                </tbody>
-              </table>
+                </select>
+              </label>
+              <label className="field narrow">
+                <span>Outside ± % (empty: all)</span>
+                <input
+                  type="number"
+                  min={0}
+                  step={1}
+                  value={outsideText}
+                  placeholder="e.g. 10"
+                  onChange={(e) => set("outside", e.target.value)}
+                />
+              </label>
+              <label className="field wide">
+                <span>Search id or description</span>
+                <input
+                  type="search"
+                  value={filter.query}
+                  placeholder="e.g. all-to-all, cm384-1"
+                  onChange={(e) => set("q", e.target.value)}
+                />
+              </label>
+              {params.toString() !== "" && (
+                <button type="button" onClick={() => setParams(new URLSearchParams())}>
+                  Reset filters and order
+                </button>
+              )}
             </div>
           </section>
+          <div className="kpis" aria-live="polite">
+            <div className="kpi" data-kpi="validate-shown" data-value={rows.length}>
+              <div className="kpi-label">Cases shown</div>
+              <div className="kpi-value">
+                <span className="kpi-number">{rows.length}</span>
+                <span className="kpi-unit">
+                  of {total}
+                  {result.summary.failed > 0 && `; ${result.summary.failed} failed to run`}
+                </span>
+              </div>
+            </div>
+            <div className="kpi" data-kpi="validate-median" data-value={shown.medianAbsRelError}>
+              <div className="kpi-label">Median |error| of those shown</div>
+              <div className="kpi-value">
+                <span className={`kpi-number ${errorClass(shown.medianAbsRelError)}`}>
+                  {percent(shown.medianAbsRelError)}
+                </span>
+                <span className="kpi-unit">
+                  {shown.cases === rows.length ? "" : `over ${shown.cases} that ran`}
+                </span>
+              </div>
+            </div>
+            <div className="kpi" data-kpi="validate-max" data-value={shown.maxAbsRelError}>
+              <div className="kpi-label">Max |error| of those shown</div>
+              <div className="kpi-value">
+                <span className={`kpi-number ${errorClass(shown.maxAbsRelError)}`}>
+                  {percent(shown.maxAbsRelError)}
+                </span>
+                <span className="kpi-unit mono">{shown.worst ?? ""}</span>
+              </div>
+            </div>
+            <div className="kpi" data-kpi="validate-evidence">
+              <div className="kpi-label">All evidence cases ({result.summary.evidence.cases})</div>
+              <div className="kpi-value">
+                <span className="kpi-number">{percent(result.summary.evidence.medianAbsRelError)}</span>
+                <span className="kpi-unit">
+                  median; max {percent(result.summary.evidence.maxAbsRelError)}
+                </span>
+              </div>
+            </div>
+          </div>
+          <section className="panel" aria-label="Reference cases">
+            <h2>Reference cases</h2>
+            <p className="hint">
+              Error = (prediction − published) ÷ published; green within ±10 %, amber within ±25 %. Published
+              values are only compared with, never fed to the model. Default order: end-to-end, fabric,
+              operator, each by |error| descending; click a column header to sort by it.
+            </p>
+            <CheckLegend />
+            <ValidateTable rows={rows} sort={filter.sort} dir={filter.dir} onSort={onSort} />
+          </section>
+          {worst.length > 0 && (
+            <section className="panel" aria-label="Largest errors">
+              <h2>
+                Largest errors
+                {rows.length > worst.length ? ` (${worst.length} of ${rows.length} shown cases)` : ""}
+              </h2>
+              <Chart
+                option={chart}
+                label="Relative error of the shown reference cases with the largest errors"
+                height={Math.max(200, 60 + 18 * worst.length)}
+              />
+            </section>
+          )}
         </>
       )}
     </div>

@@ -1,0 +1,183 @@
+/**
+ * The Validate view's table: one compact row per reference case (core's `ValidationRow`), sortable
+ * column headers (buttons with `aria-sort`), long descriptions and sources clipped to one line with
+ * the full text on hover and keyboard focus, and the legend of the `check` column.
+ */
+import type { ValidationCheck, ValidationRow } from "@supernode/core";
+import { isEvidence, type SortDir, type SortKey } from "./validate-filter.ts";
+
+/** What each check means (core's `ValidationCheck` doc). */
+export const CHECK_LEGEND: readonly { readonly check: ValidationCheck; readonly text: string }[] = [
+  { check: "held-out", text: "an operator microbenchmark no fit used" },
+  { check: "prediction", text: "a fabric or end-to-end case that set no model parameter" },
+  { check: "fitted", text: "the record fitted a profile value" },
+  { check: "calibration", text: "the fabric record set a model parameter" },
+  { check: "consistency", text: "the profile value is the record itself" },
+  { check: "derived", text: "follows from another record" },
+];
+
+export function errorClass(relError: number): string {
+  if (!Number.isFinite(relError)) return "bad";
+  const e = Math.abs(relError);
+  return e <= 0.1 ? "good" : e <= 0.25 ? "warn" : "bad";
+}
+
+export function formatNumber(v: number): string {
+  const abs = Math.abs(v);
+  const digits = abs >= 1000 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Signed relative error in percent with one decimal, e.g. "+2.9%". */
+export function formatError(relError: number): string {
+  return Number.isFinite(relError) ? `${relError > 0 ? "+" : ""}${(relError * 100).toFixed(1)}%` : "—";
+}
+
+/** The source as one clipped link: text without its URL, the URL in the link's title. */
+function SourceLink({ text }: { text: string }) {
+  const match = /https?:\/\/[^\s),]+/.exec(text);
+  if (match === null) {
+    return (
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: focus reveals the full clipped text
+      <span className="clip" tabIndex={0} title={text}>
+        {text}
+      </span>
+    );
+  }
+  const label = `${text.slice(0, match.index)}${text.slice(match.index + match[0].length)}`
+    .replace(/\(\s*\)/g, "")
+    .replace(/,\s*,/g, ",")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^,|,$/g, "")
+    .trim();
+  return (
+    <a className="clip" href={match[0]} target="_blank" rel="noreferrer" title={`${text}\n${match[0]}`}>
+      {label === "" ? match[0].replace(/^https?:\/\//, "") : label}
+    </a>
+  );
+}
+
+const COLUMNS: readonly {
+  readonly key: SortKey | undefined;
+  readonly label: string;
+  readonly left: boolean;
+}[] = [
+  { key: "id", label: "Case", left: true },
+  { key: "kind", label: "Kind", left: true },
+  { key: "check", label: "Check", left: true },
+  { key: undefined, label: "What", left: true },
+  { key: undefined, label: "Prediction", left: false },
+  { key: undefined, label: "Published", left: false },
+  { key: undefined, label: "Unit", left: true },
+  { key: "error", label: "Error", left: false },
+  { key: undefined, label: "Source", left: true },
+];
+
+export interface ValidateTableProps {
+  readonly rows: readonly ValidationRow[];
+  readonly sort: SortKey;
+  readonly dir: SortDir;
+  /** Called with the column's key when its header is activated. */
+  readonly onSort: (key: SortKey) => void;
+}
+
+export function ValidateTable({ rows, sort, dir, onSort }: ValidateTableProps) {
+  return (
+    <div className="table-scroll validate-scroll">
+      <table className="data validate-table">
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => {
+              const active = c.key !== undefined && c.key === sort;
+              const ariaSort = active ? (dir === "asc" ? "ascending" : "descending") : undefined;
+              return (
+                <th key={c.label} scope="col" className={c.left ? "left" : undefined} aria-sort={ariaSort}>
+                  {c.key === undefined ? (
+                    c.label
+                  ) : (
+                    <button
+                      type="button"
+                      className="sort-button"
+                      data-sort={c.key}
+                      onClick={() => onSort(c.key ?? "default")}
+                      title={`Sort by ${c.label.toLowerCase()}`}
+                    >
+                      {c.label}
+                      <span aria-hidden="true" className="sort-mark">
+                        {active ? (dir === "asc" ? " ▲" : " ▼") : " ↕"}
+                      </span>
+                    </button>
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.id}:${r.kind}:${r.description}`} data-case={r.id} data-kind={r.kind}>
+              <th scope="row" className="left mono">
+                {r.id}
+              </th>
+              <td className="left kind-cell">{r.kind}</td>
+              <td className="left">
+                <span
+                  className={`check-badge ${isEvidence(r.check) ? "evidence" : "construction"}`}
+                  data-field="check"
+                >
+                  {r.check}
+                </span>
+              </td>
+              <td className="left what-cell">
+                {/* biome-ignore lint/a11y/noNoninteractiveTabindex: focus reveals the full clipped text */}
+                <span className="clip" tabIndex={0} title={r.description}>
+                  {r.description}
+                </span>
+                {r.error !== undefined && <div className="bad">{r.error}</div>}
+              </td>
+              <td data-field="predicted">{formatNumber(r.prediction)}</td>
+              <td data-field="published">{formatNumber(r.published)}</td>
+              <td className="left unit">{r.unit}</td>
+              <td data-field="error" className={errorClass(r.relError)}>
+                {formatError(r.relError)}
+              </td>
+              <td className="left source-cell">
+                <SourceLink text={r.source} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 && <p className="hint empty-rows">No case matches these filters.</p>}
+    </div>
+  );
+}
+
+/** The legend of the check column: evidence vs reproduced by construction. */
+export function CheckLegend() {
+  return (
+    <section className="check-legend" aria-label="What the check column means">
+      <p className="hint">
+        <strong>Evidence</strong> compares the model with a measurement it was not built from;{" "}
+        <strong>by construction</strong> reproduces a record the model was fitted to or set from, so a small
+        error there only shows consistency.
+      </p>
+      <dl>
+        {CHECK_LEGEND.map((c) => (
+          <div key={c.check}>
+            <dt>
+              <span className={`check-badge ${isEvidence(c.check) ? "evidence" : "construction"}`}>
+                {c.check}
+              </span>
+            </dt>
+            <dd>
+              {isEvidence(c.check) ? "evidence: " : "by construction: "}
+              {c.text}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
