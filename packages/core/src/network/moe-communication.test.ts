@@ -21,6 +21,19 @@ describe("moeDispatchTime / moeCombineTime", () => {
     expect(r.timeS * 1e6).toBeLessThan(150);
   });
 
+  it("inside a CloudMatrix384 node the per-copy work, not the link round trip, sets the rate (dispatch ≈ combine)", () => {
+    const d = moeDispatchTime({ system: cloudmatrix384, ranks: 8, ...base, bytesPerToken: 7680 });
+    const c = moeCombineTime({ system: cloudmatrix384, ranks: 8, ...base, bytesPerToken: 14336 });
+    // 1024 × 7/8 remote copies at 117 ns each (moe-kernels.yaml), whatever their size
+    expect(d.rateCapBytesPerS).toBeCloseTo(7680 / 1.169e-7, -6);
+    expect(c.rateCapBytesPerS).toBeCloseTo(14336 / 1.169e-7, -6);
+    expect(d.transferS * 1e6).toBeCloseTo(896 * 0.1169, 1);
+    expect(c.timeS).toBeCloseTo(d.timeS, 9);
+    // across nodes the round trip (2.0 µs / 16 in flight = 125 ns) is the slower of the two
+    const far = moeDispatchTime({ system: cloudmatrix384, ranks: 256, ...base, bytesPerToken: 7680 });
+    expect(far.rateCapBytesPerS ?? 0).toBeLessThan(7680 / 1.169e-7);
+  });
+
   it("on H800 over InfiniBand (pure RDMA) is NIC-bound; combine moves twice the bytes", () => {
     const sys = ibCluster(hgxH800, 8);
     const d = moeDispatchTime({

@@ -3,7 +3,8 @@
  * each to the rank that hosts the chosen expert, and gets them back after the expert MLP. Costed
  * analytically from the mechanism: bytes per tier over achievable bandwidth, the hottest rank's
  * extra load (expert-load imbalance), the one-way latency, the library's fixed cost and, for
- * kernels with few transfers in flight, Little's law (rate = in flight × message / round time).
+ * kernels with few transfers in flight, Little's law (rate = in flight × message / round time),
+ * capped by the kernels' per-copy work where they process copies one by one (moe-kernels.yaml).
  */
 
 import { SupernodeError } from "../spec/errors.ts";
@@ -12,6 +13,7 @@ import type { LibraryId } from "../topology/fabric-params.ts";
 import type { LinkTier } from "../topology/graph.ts";
 import type { LinkLoad, Transport } from "./collective-types.ts";
 import { fabricModel, peersByClass } from "./fabric-model.ts";
+import { builtinMoeKernelParams } from "./moe-kernel-params.ts";
 import { expectedDestinations, type MoeDestinations, type MoeRouting } from "./moe-routing.ts";
 import { addClassBytes, emptyLoads, loadsTime } from "./tier-loads.ts";
 
@@ -153,10 +155,19 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
   let bottleneck: MoeCommResult["bottleneck"] = t.bottleneck ?? "latency";
   let rateCap: number | undefined;
   const inFlight = lib.outstandingTransfers?.value;
-  if (inFlight !== undefined && n > 1 && req.bytesPerToken > 0) {
+  const perCopy = builtinMoeKernelParams()[library].perCopyCostS?.value;
+  if ((inFlight !== undefined || perCopy !== undefined) && n > 1 && req.bytesPerToken > 0) {
     const meanLatency = latencySum / (n - 1);
     const linkBw = scaleOut ? model.scaleOutBytesPerS : model.accessBytesPerS;
-    rateCap = (inFlight * req.bytesPerToken) / (meanLatency + req.bytesPerToken / linkBw);
+    // Little's law over the transfers in flight, and no faster than the kernels' per-copy work
+    const littles =
+      inFlight === undefined
+        ? Number.POSITIVE_INFINITY
+        : (inFlight * req.bytesPerToken) / (meanLatency + req.bytesPerToken / linkBw);
+    rateCap = Math.min(
+      littles,
+      perCopy === undefined ? Number.POSITIVE_INFINITY : req.bytesPerToken / perCopy,
+    );
     const injected = direction === "combine" ? remote * imbalance : remote;
     if (injected / rateCap > transferS) {
       transferS = injected / rateCap;

@@ -55,10 +55,12 @@ describe("fabricReferenceCases", () => {
     for (const id of [
       "deepep-normal-intranode:dispatch",
       "deepep-ll-v1-feb:EP8:dispatch",
+      "cm384-017",
+      "cm384-018",
       "cm384-019",
       "cm384-020",
     ])
       expect(calibration).toContain(id);
-    expect(calibration).toHaveLength(14);
+    expect(calibration).toHaveLength(16);
   });
 });

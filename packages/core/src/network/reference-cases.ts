@@ -35,6 +35,11 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     tokensPerRank: z.number().positive(),
     topK: z.number().int().positive(),
     bytesPerToken: z.number().positive(),
+    /**
+     * Bytes per copy the benchmark divides by the time, when not the wire bytes (DeepEP-Ascend
+     * counts INT8 dispatch as BF16 rows in its normal test, and hidden + scales + 16 in low latency).
+     */
+    countedBytesPerToken: z.number().positive().optional(),
     metric: z.enum(["latency", "bandwidth", "bottleneck-bandwidth"]),
     transport: z.enum(["auto", "scale-out"]).optional(),
     /** DeepEP kernel family; `normal` with `routing` counts deduplicated copies. */
@@ -118,21 +123,22 @@ function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): numbe
     routing: c.routing,
   };
   const r = c.direction === "dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
+  const counted = c.countedBytesPerToken ?? c.bytesPerToken;
   switch (c.metric) {
     case "latency":
       return r.timeS / MICROSECOND;
     case "bandwidth":
-      return r.bandwidthPerRankBytesPerS / GIGA;
+      return (r.bandwidthPerRankBytesPerS * (counted / c.bytesPerToken)) / GIGA;
     case "bottleneck-bandwidth": {
       // DeepEP's benchmark counts per-rank received tokens (NVLink) or tokens × distinct nodes,
       // own node included (RDMA), over the kernel time (tests/test_intranode.py, test_internode.py);
       // DeepEP-Ascend's counts every received copy (recv_x rows: it sends one per top-k expert,
       // "duplicate transmission to experts of the same rank", sgl-kernel-npu test_intranode.py)
       const d = r.deduplication?.destinations;
-      if (d === undefined) return r.bandwidthPerRankBytesPerS / GIGA;
+      if (d === undefined) return (r.bandwidthPerRankBytesPerS * (counted / c.bytesPerToken)) / GIGA;
       const perToken =
         c.ranks > fabricModel(request.system).ranksPerSystem ? d.serversPerToken : d.ranksPerToken;
-      return (c.tokensPerRank * perToken * c.bytesPerToken) / r.timeS / GIGA;
+      return (c.tokensPerRank * perToken * counted) / r.timeS / GIGA;
     }
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * Per-copy costs of MoE dispatch/combine kernels, loaded once from
+ * `packages/core/data/fabric/moe-kernels.yaml` (every value with its source). A kernel that handles
+ * each token copy serially on its vector cores issues copies no faster than 1 / (cost per copy),
+ * whatever the link round trip: its rate is per copy, not per byte.
+ */
+import { z } from "zod";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { Sourced, SourceRef } from "../catalog/sourced.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { MICROSECOND } from "../spec/units.ts";
+import type { LibraryId } from "../topology/fabric-params.ts";
+
+export interface MoeKernelParams {
+  /** Time a rank spends per token copy it sends (seconds), when the kernels process copies one by one. */
+  readonly perCopyCostS?: Sourced<number>;
+}
+
+const valueSchema = z.strictObject({
+  value: z.number().finite().positive(),
+  source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+  note: z.string().optional(),
+});
+const fileSchema = z.strictObject({
+  sources: z.record(
+    z.string(),
+    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
+  ),
+  kernels: z.strictObject({
+    hccl: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
+    "cann-ep": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
+    nccl: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
+    deepep: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
+  }),
+});
+
+/**
+ * Parses a MoE kernel parameter file's text.
+ * @example parseMoeKernelParams(text, "moe-kernels.yaml")["cann-ep"].perCopyCostS?.value // 1.169e-7
+ */
+export function parseMoeKernelParams(
+  text: string,
+  fileName: string,
+): Readonly<Record<LibraryId, MoeKernelParams>> {
+  const doc = parseDocument(text, fileName, fileSchema);
+  const one = (id: LibraryId): MoeKernelParams => {
+    const v = doc.kernels[id]?.perCopyCostUs;
+    if (v === undefined) return {};
+    const keys = typeof v.source === "string" ? [v.source] : v.source;
+    const sources: SourceRef[] = keys.map((key) => {
+      const s = doc.sources[key];
+      if (s === undefined)
+        throw new SupernodeError("invalid-value", `unknown source key "${key}"`, {
+          file: fileName,
+          fieldPath: ["kernels", id, "perCopyCostUs", "source"],
+        });
+      return { key, title: s.title, url: s.url, section: s.section };
+    });
+    return { perCopyCostS: { value: v.value * MICROSECOND, sources, tag: v.tag, note: v.note } };
+  };
+  return { hccl: one("hccl"), "cann-ep": one("cann-ep"), nccl: one("nccl"), deepep: one("deepep") };
+}
+
+let cached: Readonly<Record<LibraryId, MoeKernelParams>> | undefined;
+
+/**
+ * The built-in MoE kernel parameters (memoised).
+ * @example builtinMoeKernelParams()["cann-ep"].perCopyCostS?.value // 1.169e-7 s
+ */
+export function builtinMoeKernelParams(): Readonly<Record<LibraryId, MoeKernelParams>> {
+  if (cached === undefined) {
+    const path = "fabric/moe-kernels.yaml";
+    const text = embeddedDataFiles[path];
+    if (text === undefined)
+      throw new SupernodeError(
+        "invalid-value",
+        `built-in data file ${path} is missing: run node scripts/embed-data.mjs`,
+      );
+    cached = parseMoeKernelParams(text, path);
+  }
+  return cached;
+}
