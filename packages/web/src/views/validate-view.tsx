@@ -104,29 +104,34 @@ export function ValidateView({ params, setParams }: ViewProps) {
         <>
           <section className="panel" aria-label="Filters">
             <div className="controls">
-              <label className="field">
-                <span>Kind</span>
-                <select value={filter.kind} onChange={(e) => set("kind", e.target.value)}>
+              <div className="field">
+                <label htmlFor="validate-kind">Kind</label>
+                <select id="validate-kind" value={filter.kind} onChange={(e) => set("kind", e.target.value)}>
                   {KIND_OPTIONS.map((o) => (
                     <option key={o.value} value={o.value}>
                       {o.label}
                     </option>
                   ))}
                 </select>
-              </label>
-              <label className="field">
-                <span>Checks</span>
-                <select value={filter.checks} onChange={(e) => set("checks", e.target.value)}>
+              </div>
+              <div className="field">
+                <label htmlFor="validate-checks">Checks</label>
+                <select
+                  id="validate-checks"
+                  value={filter.checks}
+                  onChange={(e) => set("checks", e.target.value)}
+                >
                   {CHECK_OPTIONS.map((o) => (
                     <option key={o.value} value={o.value}>
                       {o.label}
                     </option>
                   ))}
                 </select>
-              </label>
-              <label className="field narrow">
-                <span>Outside ± % (empty: all)</span>
+              </div>
+              <div className="field narrow">
+                <label htmlFor="validate-outside">Outside ± % (empty: all)</label>
                 <input
+                  id="validate-outside"
                   type="number"
                   min={0}
                   step={1}
@@ -134,16 +139,17 @@ export function ValidateView({ params, setParams }: ViewProps) {
                   placeholder="e.g. 10"
                   onChange={(e) => set("outside", e.target.value)}
                 />
-              </label>
-              <label className="field wide">
-                <span>Search id or description</span>
+              </div>
+              <div className="field wide">
+                <label htmlFor="validate-search">Search id or description</label>
                 <input
+                  id="validate-search"
                   type="search"
                   value={filter.query}
                   placeholder="e.g. all-to-all, cm384-1"
                   onChange={(e) => set("q", e.target.value)}
                 />
-              </label>
+              </div>
               {params.toString() !== "" && (
                 <button type="button" onClick={() => setParams(new URLSearchParams())}>
                   Reset filters and order

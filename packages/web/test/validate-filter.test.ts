@@ -1,0 +1,88 @@
+/**
+ * The Validate view's filter, order and summary, checked in Node against core's own report and
+ * `summarizeValidation` (the page re-implements the summary so that it imports only types from core).
+ */
+import { EVIDENCE_CHECKS, summarizeValidation, VALIDATION_KINDS, type ValidationRow } from "@supernode/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  EVIDENCE,
+  filterRows,
+  KIND_ORDER,
+  readFilter,
+  summarizeShown,
+  writeFilterParam,
+} from "../src/views/validate-filter.ts";
+import { validateJob } from "../src/worker/jobs/validate-job.ts";
+
+const report = validateJob();
+const filter = (query: string) => readFilter(new URLSearchParams(query));
+
+describe("Validate view filter", () => {
+  it("mirrors core's kinds and evidence checks", () => {
+    expect([...KIND_ORDER].sort()).toEqual([...VALIDATION_KINDS].sort());
+    expect([...EVIDENCE].sort()).toEqual([...EVIDENCE_CHECKS].sort());
+  });
+
+  it("shows every case by default: end-to-end first, then fabric, then operator, each by |error| descending", () => {
+    const rows = filterRows(report.rows, filter(""));
+    expect(rows).toHaveLength(report.rows.length);
+    expect(rows[0]?.kind).toBe("end-to-end");
+    for (let i = 1; i < rows.length; i++) {
+      const a = rows[i - 1] as ValidationRow;
+      const b = rows[i] as ValidationRow;
+      const ka = KIND_ORDER.indexOf(a.kind);
+      const kb = KIND_ORDER.indexOf(b.kind);
+      expect(ka).toBeLessThanOrEqual(kb);
+      if (ka === kb) expect(Math.abs(a.relError)).toBeGreaterThanOrEqual(Math.abs(b.relError));
+    }
+  });
+
+  it("filters by kind, evidence, threshold and text, and summarises the shown set exactly as core does", () => {
+    const f = filter("kind=fabric&checks=evidence&outside=10");
+    const rows = filterRows(report.rows, f);
+    const expected = report.rows.filter(
+      (r) => r.kind === "fabric" && EVIDENCE_CHECKS.includes(r.check) && Math.abs(r.relError) > 0.1,
+    );
+    expect(rows.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
+    expect(summarizeShown(rows)).toEqual(summarizeValidation(expected));
+    // The evidence filter over every kind is core's own evidence summary.
+    expect(summarizeShown(filterRows(report.rows, filter("checks=evidence")))).toEqual(
+      report.summary.evidence,
+    );
+    const { evidence: _evidence, ...operator } = report.summary.byKind.operator;
+    expect(summarizeShown(filterRows(report.rows, filter("kind=operator")))).toEqual(operator);
+    const e2e = report.rows.find((r) => r.kind === "end-to-end");
+    const byText = filterRows(report.rows, filter(`q=${encodeURIComponent(` ${e2e?.id.toUpperCase()} `)}`));
+    expect(byText.map((r) => r.id)).toContain(e2e?.id);
+    expect(byText.every((r) => `${r.id} ${r.description}`.toLowerCase().includes(e2e?.id ?? "?"))).toBe(true);
+    expect(filterRows(report.rows, filter("q=no-such-case-anywhere"))).toHaveLength(0);
+  });
+
+  it("sorts by id and by |error| in both directions", () => {
+    const ids = filterRows(report.rows, filter("sort=id&dir=asc")).map((r) => r.id);
+    expect(ids).toEqual([...ids].sort());
+    const desc = filterRows(report.rows, filter("sort=error&dir=desc")).map((r) => Math.abs(r.relError));
+    expect(desc).toEqual([...desc].sort((a, b) => b - a));
+    const asc = filterRows(report.rows, filter("sort=error&dir=asc")).map((r) => Math.abs(r.relError));
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+  });
+
+  it("reads the URL leniently and drops default values from it", () => {
+    expect(filter("kind=nonsense&checks=x&outside=abc&sort=zzz")).toEqual(filter(""));
+    expect(filter("outside=12.5").outside).toBeCloseTo(0.125, 12);
+    expect(filter("outside=-3").outside).toBeUndefined();
+    const p = writeFilterParam(new URLSearchParams("kind=fabric&q=x"), "kind", "all");
+    expect(p.toString()).toBe("q=x");
+    expect(writeFilterParam(p, "q", "").toString()).toBe("");
+  });
+
+  it("summarises any subset exactly as core's summarizeValidation (property)", () => {
+    fc.assert(
+      fc.property(fc.subarray([...report.rows]), (subset) => {
+        expect(summarizeShown(subset)).toEqual(summarizeValidation(subset));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
