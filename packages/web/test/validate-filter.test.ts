@@ -13,6 +13,7 @@ import {
   summarizeShown,
   writeFilterParam,
 } from "../src/views/validate-filter.ts";
+import { sourceLabel } from "../src/views/validate-table.tsx";
 import { validateJob } from "../src/worker/jobs/validate-job.ts";
 
 const report = validateJob();
@@ -84,5 +85,22 @@ describe("Validate view filter", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("labels a source compactly, keeping its citation and dropping its URLs", () => {
+    const label = (text: string) => {
+      const m = /https?:\/\/[^\s),]+/.exec(text);
+      return sourceLabel(text, m?.[0] ?? "", m?.index ?? -1);
+    };
+    expect(
+      label(
+        "arXiv:2506.12708v2 (https://arxiv.org/abs/2506.12708v2; HTML https://arxiv.org/html/x) Table 1, Sec 3.2",
+      ),
+    ).toBe("arXiv:2506.12708v2 Table 1, Sec 3.2");
+    expect(label("https://github.com/sgl-project/sgl-kernel-npu README 'Perf' (commit 060a3fa)")).toBe(
+      "sgl-kernel-npu README 'Perf' (commit 060a3fa)",
+    );
+    expect(label("https://example.org/")).toBe("example.org");
+    for (const r of report.rows) expect(label(r.source)).not.toMatch(/https?:\/\//);
   });
 });

@@ -33,6 +33,25 @@ export function formatError(relError: number): string {
   return Number.isFinite(relError) ? `${relError > 0 ? "+" : ""}${(relError * 100).toFixed(1)}%` : "—";
 }
 
+/**
+ * A short label for a source: parenthesised provenance with URLs dropped, a leading URL replaced by
+ * its last path segment (e.g. the repository name).
+ * @example sourceLabel("arXiv:2506.12708v2 (https://arxiv.org/abs/2506.12708v2) Table 4", ...) // "arXiv:2506.12708v2 Table 4"
+ */
+export function sourceLabel(text: string, url: string, at: number): string {
+  const lead =
+    at === 0 ? `${url.replace(/\/+$/, "").split("/").pop() ?? ""} ${text.slice(url.length)}` : text;
+  const label = lead
+    .replace(/\s*\([^()]*https?:\/\/[^()]*\)/g, "")
+    .replace(/https?:\/\/[^\s),;]+/g, "")
+    .replace(/\(\s*\)/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^[,;]\s*|[,;]$/g, "")
+    .trim();
+  return label === "" ? url.replace(/^https?:\/\//, "") : label;
+}
+
 /** The source as one clipped link: text without its URL, the URL in the link's title. */
 function SourceLink({ text }: { text: string }) {
   const match = /https?:\/\/[^\s),]+/.exec(text);
@@ -44,16 +63,10 @@ function SourceLink({ text }: { text: string }) {
       </span>
     );
   }
-  const label = `${text.slice(0, match.index)}${text.slice(match.index + match[0].length)}`
-    .replace(/\(\s*\)/g, "")
-    .replace(/,\s*,/g, ",")
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/^,|,$/g, "")
-    .trim();
+  const label = sourceLabel(text, match[0], match.index);
   return (
     <a className="clip" href={match[0]} target="_blank" rel="noreferrer" title={`${text}\n${match[0]}`}>
-      {label === "" ? match[0].replace(/^https?:\/\//, "") : label}
+      {label}
     </a>
   );
 }

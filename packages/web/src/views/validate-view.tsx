@@ -129,14 +129,14 @@ export function ValidateView({ params, setParams }: ViewProps) {
                 </select>
               </div>
               <div className="field narrow">
-                <label htmlFor="validate-outside">Outside ± % (empty: all)</label>
+                <label htmlFor="validate-outside">Outside ± %</label>
                 <input
                   id="validate-outside"
                   type="number"
                   min={0}
                   step={1}
                   value={outsideText}
-                  placeholder="e.g. 10"
+                  placeholder="any"
                   onChange={(e) => set("outside", e.target.value)}
                 />
               </div>
