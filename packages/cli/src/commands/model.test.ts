@@ -69,4 +69,11 @@ describe("supernode model", () => {
     expect(badFlag.status).toBe(1);
     expect(badFlag.stderr).toContain("--kv-dtype must be one of");
   }, 60_000);
+
+  it("reports a path it cannot read (a directory) as a one-paragraph error, not a crash", () => {
+    const { status, stderr } = runCli(["model", dir]);
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${dir}: cannot read the model config (EISDIR)`);
+    expect(stderr).not.toContain("internal error");
+  }, 60_000);
 });

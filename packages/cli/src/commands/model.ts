@@ -4,7 +4,7 @@
  * figures with our relative error, weight bytes per dtype (scales included) split by component,
  * and KV-cache bytes per token.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import {
   builtinModel,
   countParameters,
@@ -22,6 +22,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { readText } from "../output/files.ts";
 
 interface ModelFlags {
   json?: boolean;
@@ -58,7 +59,7 @@ export function register(program: Command): void {
 
 /** A zoo id, or a config file read from disk and parsed by core. */
 export function loadModel(argument: string): ModelArchitecture {
-  if (existsSync(argument)) return parseHfConfig(readFileSync(argument, "utf8"), argument);
+  if (existsSync(argument)) return parseHfConfig(readText(argument, "the model config"), argument);
   if (/[\\/]|\.(json|ya?ml)$/i.test(argument))
     throw new SupernodeError(
       "usage",
