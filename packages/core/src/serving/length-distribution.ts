@@ -96,7 +96,10 @@ export function parseHistogramText(
       });
     }
     (data as unknown[]).forEach((entry, i) => {
-      const bin = entry as { tokens?: unknown; weight?: unknown };
+      const bin = (typeof entry === "object" && entry !== null ? entry : {}) as {
+        tokens?: unknown;
+        weight?: unknown;
+      };
       bins.push(checkBin(Number(bin.tokens), Number(bin.weight), fileName, undefined, [i]));
     });
   } else {

@@ -114,6 +114,11 @@ describe("length distributions", () => {
   it("a malformed histogram names the file and line", () => {
     expect(() => parseHistogramText("tokens,weight\n10,1\nabc,2\n", "h.csv")).toThrow(/h\.csv:3/);
   });
+
+  it("a JSON histogram entry that is not an object is a SupernodeError, not a crash", () => {
+    expect(() => parseHistogramText("[null]", "h.json")).toThrow(SupernodeError);
+    expect(() => parseHistogramText('[{"tokens":10,"weight":1}, 5]', "h.json")).toThrow(SupernodeError);
+  });
 });
 
 describe("trace files", () => {
