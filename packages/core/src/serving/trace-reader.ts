@@ -108,17 +108,19 @@ function csvRows(text: string, file: string): Row[] {
     const line = lines[i] ?? "";
     if (line.trim() === "") continue;
     const cells = line.split(",").map((c) => c.trim());
-    const cell = (index: number) => (index < 0 ? undefined : cells[index]);
-    const prefixId = cell(columns.prefixId);
+    // An empty or missing cell is absent (Number("") would read it as 0).
+    const cell = (index: number) => (index < 0 || cells[index] === "" ? undefined : cells[index]);
+    const numberCell = (index: number) => {
+      const text = cell(index);
+      return text === undefined ? undefined : Number(text);
+    };
     rows.push(
       checkRow(
-        Number(cell(columns.arrivalS)),
-        Number(cell(columns.promptTokens)),
-        Number(cell(columns.outputTokens)),
-        prefixId === "" ? undefined : prefixId,
-        cell(columns.prefixTokens) === undefined || cell(columns.prefixTokens) === ""
-          ? undefined
-          : Number(cell(columns.prefixTokens)),
+        numberCell(columns.arrivalS),
+        numberCell(columns.promptTokens),
+        numberCell(columns.outputTokens),
+        cell(columns.prefixId),
+        numberCell(columns.prefixTokens),
         file,
         i + 1,
       ),

@@ -146,4 +146,10 @@ describe("trace files", () => {
       expect((error as Error).message).toMatch(/t\.jsonl:2.*promptTokens/);
     }
   });
+
+  it("an empty CSV cell is missing, not zero", () => {
+    expect(() => parseTrace("arrivalS,promptTokens,outputTokens\n,10,3\n", "t.csv")).toThrow(
+      /t\.csv:2.*arrivalS/,
+    );
+  });
 });
