@@ -5,6 +5,7 @@
  */
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import { nearestNames } from "../spec/suggest.ts";
 import { parseHfConfig, readSupernodeMeta } from "./hf-config.ts";
 import type { ModelArchitecture } from "./types.ts";
 
@@ -50,7 +51,7 @@ export function builtinModel(id: string): ModelArchitecture {
   if (hit !== undefined) return hit;
   const entry = zooIndex().get(key);
   if (entry === undefined) {
-    const near = nearestIds(key, builtinModelIds());
+    const near = nearestNames(key, builtinModelIds());
     throw new SupernodeError(
       "unknown-id",
       `unknown model "${id}".${near.length > 0 ? ` Did you mean ${near.join(", ")}?` : ""} Built-in models: ${builtinModelIds().join(", ")}; or pass a path to a Hugging Face config.json.`,
@@ -64,25 +65,4 @@ export function builtinModel(id: string): ModelArchitecture {
       : { ...parsed, id: entry.alias.id, name: entry.alias.name, source: entry.alias.config };
   cache.set(key, arch);
   return arch;
-}
-
-function nearestIds(wanted: string, ids: readonly string[]): string[] {
-  const scored = ids
-    .map((id) => ({ id, d: id.includes(wanted) || wanted.includes(id) ? 0 : editDistance(wanted, id) }))
-    .filter((s) => s.d <= Math.max(3, Math.floor(s.id.length / 3)))
-    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
-  return scored.slice(0, 3).map((s) => s.id);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }
