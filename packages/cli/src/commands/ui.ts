@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { SupernodeError } from "@supernode/core";
 import type { Command } from "commander";
 import { startUiServer } from "../server/ui-server.ts";
-import { ensureWebBuild, isWebBuildStale, webPaths } from "../server/web-build.ts";
+import { buildWeb, isWebBuildStale, webPaths } from "../server/web-build.ts";
 
 const DEFAULT_UI_PORT = 5178;
 
@@ -47,8 +47,10 @@ export function register(program: Command): void {
       }
       const paths = webPaths();
       if (options.build) {
-        if (isWebBuildStale(paths)) process.stderr.write("Building the web app…\n");
-        await ensureWebBuild(paths);
+        if (isWebBuildStale(paths)) {
+          process.stderr.write("Building the web app…\n");
+          await buildWeb(paths);
+        }
       } else if (!existsSync(join(paths.distDir, "index.html"))) {
         throw new SupernodeError("usage", `no web build in ${paths.distDir}; run without --no-build`);
       }

@@ -69,10 +69,3 @@ export async function buildWeb(paths: WebPaths = webPaths(), outDir: string = pa
     build: { outDir, emptyOutDir: true },
   });
 }
-
-/** Builds the app unless a fresh build exists; returns whether it built. */
-export async function ensureWebBuild(paths: WebPaths = webPaths()): Promise<boolean> {
-  if (!isWebBuildStale(paths)) return false;
-  await buildWeb(paths);
-  return true;
-}
