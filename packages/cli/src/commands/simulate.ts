@@ -48,7 +48,7 @@ function positiveNumber(text: string | undefined, flag: string, integer: boolean
   )
     throw new SupernodeError(
       "usage",
-      `${flag} expects a ${integer ? "whole" : ""} number${flag === "--seed" ? " ≥ 0" : " > 0"}, got "${text}"`,
+      `${flag} expects a ${integer ? "whole " : ""}number${flag === "--seed" ? " ≥ 0" : " > 0"}, got "${text}"`,
     );
   return value;
 }
