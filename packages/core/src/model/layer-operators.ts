@@ -71,20 +71,15 @@ function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: s
       dtype: w.weights.highPrecision,
     }),
   ];
+  // Softmax over the logits (max, subtract, exp, sum, divide: 5 FLOPs per logit), for the loss
+  // in training and for sampling in inference.
   ops.push(
-    w.forwardPhase === "train-forward"
-      ? vectorOp(w, {
-          name: `${prefix}head.loss`,
-          flops: 5 * m * vocab,
-          readElements: m * vocab,
-          writeElements: m,
-        })
-      : vectorOp(w, {
-          name: `${prefix}head.sampling`,
-          flops: 5 * m * vocab,
-          readElements: m * vocab,
-          writeElements: m,
-        }),
+    vectorOp(w, {
+      name: `${prefix}head.${w.forwardPhase === "train-forward" ? "loss" : "sampling"}`,
+      flops: 5 * m * vocab,
+      readElements: m * vocab,
+      writeElements: m,
+    }),
   );
   return ops;
 }
