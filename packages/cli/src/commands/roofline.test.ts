@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
 
@@ -113,5 +116,15 @@ describe("supernode roofline", () => {
     expect(chip.status).toBe(1);
     expect(chip.stderr).toMatch(/h801/);
     expect(chip.stderr).not.toMatch(/internal error/);
+  });
+
+  it("reports an unreadable config.json path as a usage error naming the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "roofline-"));
+    const config = join(dir, "config.json");
+    mkdirSync(config);
+    const r = runCli(["roofline", config, "--chip", "h800-sxm"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${config}: cannot read model config (EISDIR)`);
+    expect(r.stderr).not.toMatch(/internal error|at loadModel/);
   });
 });

@@ -5,7 +5,7 @@
  * a GPU), with FLOPs, bytes, arithmetic intensity, time, bound and efficiency, then the whole
  * forward pass. Values that fell back to the default efficiency profile are flagged.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import {
   builtinCatalog,
   builtinModel,
@@ -20,7 +20,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
-import { collect } from "../output/files.ts";
+import { collect, readText } from "../output/files.ts";
 
 interface RooflineFlags {
   chip?: string;
@@ -91,7 +91,8 @@ function buildReport(model: string, flags: RooflineFlags): RooflineReport {
 }
 
 function loadModel(model: string): ModelArchitecture {
-  if (model.endsWith(".json") && existsSync(model)) return parseHfConfig(readFileSync(model, "utf8"), model);
+  if (model.endsWith(".json") && existsSync(model))
+    return parseHfConfig(readText(model, "model config"), model);
   return builtinModel(model);
 }
 
