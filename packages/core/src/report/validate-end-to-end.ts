@@ -13,24 +13,20 @@ import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
 import { parseOverride } from "../spec/scenario-overrides.ts";
 
-export type EndToEndMetric =
-  | "decode-tokens-per-s-per-chip"
-  | "decode-tokens-per-s-per-node"
-  | "tpot-ms"
-  | "prefill-tokens-per-s-per-chip"
-  | "prefill-tokens-per-s-per-node";
+const metricSchema = z.enum([
+  "decode-tokens-per-s-per-chip",
+  "decode-tokens-per-s-per-node",
+  "tpot-ms",
+  "prefill-tokens-per-s-per-chip",
+  "prefill-tokens-per-s-per-node",
+]);
+export type EndToEndMetric = z.output<typeof metricSchema>;
 
 const caseSchema = z.strictObject({
   id: z.string().min(1),
   scenario: z.string().min(1),
   overrides: z.array(z.string()).default([]),
-  metric: z.enum([
-    "decode-tokens-per-s-per-chip",
-    "decode-tokens-per-s-per-node",
-    "tpot-ms",
-    "prefill-tokens-per-s-per-chip",
-    "prefill-tokens-per-s-per-node",
-  ]),
+  metric: metricSchema,
   published: z.number().positive(),
   unit: z.string().min(1),
   description: z.string().min(1),
