@@ -127,9 +127,17 @@ describe("parseHfConfig", () => {
 
   it("rejects heads that do not split into KV groups", () => {
     const e = supernodeErrorOf(() =>
-      parseHfConfig(JSON.stringify({ ...llamaLike, num_key_value_heads: 3 }), "g.json"),
+      parseHfConfig(JSON.stringify({ ...llamaLike, num_key_value_heads: 3 }, null, 2), "g.json"),
     );
     expect(e.kind).toBe("invalid-value");
+    expect(e.message).toMatch(/^g\.json:6:\d+, field num_key_value_heads: /);
+  });
+
+  it("locates a hidden size that does not split into heads", () => {
+    const e = supernodeErrorOf(() =>
+      parseHfConfig(JSON.stringify({ ...llamaLike, hidden_size: 66 }, null, 2), "h.json"),
+    );
+    expect(e.message).toMatch(/^h\.json:3:\d+, field hidden_size: hidden_size 66 is not a multiple/);
   });
 });
 

@@ -221,20 +221,26 @@ function base(doc: SourceDocument, family: ModelFamily, c: Common) {
   };
 }
 
+/** File, line, column and path of a top-level field, for errors about its value. */
+function fieldLocation(doc: SourceDocument, field: string) {
+  const pos = doc.locate([field]);
+  return { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [field] };
+}
+
 function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: MoeSpec): ModelArchitecture {
   const headDim = c.head_dim ?? c.hidden_size / c.num_attention_heads;
   if (!Number.isInteger(headDim))
     throw new SupernodeError(
       "invalid-value",
       `hidden_size ${c.hidden_size} is not a multiple of num_attention_heads ${c.num_attention_heads}; set head_dim`,
-      { file: doc.fileName, fieldPath: ["hidden_size"] },
+      fieldLocation(doc, "hidden_size"),
     );
   const numKvHeads = c.num_key_value_heads ?? c.num_attention_heads;
   if (c.num_attention_heads % numKvHeads !== 0)
     throw new SupernodeError(
       "invalid-value",
       `num_attention_heads ${c.num_attention_heads} must be a multiple of num_key_value_heads ${numKvHeads}`,
-      { file: doc.fileName, fieldPath: ["num_key_value_heads"] },
+      fieldLocation(doc, "num_key_value_heads"),
     );
   const attention: AttentionSpec = {
     kind: "gqa",
