@@ -140,10 +140,9 @@ export class ServingInstance {
     this.tail = id;
   }
 
-  /** Removes a sequence from the decode set (its heap entry goes stale). Returns its context now. */
-  leaveDecode(pool: RequestPool, id: number): number {
+  /** Removes a sequence from the decode set (its heap entry goes stale). */
+  leaveDecode(pool: RequestPool, id: number): void {
     const rate = pool.tokensPerStep[id] as number;
-    const context = (pool.joinContext[id] as number) + rate * (this.step - (pool.joinStep[id] as number));
     this.contextBase -= (pool.joinContext[id] as number) - rate * (pool.joinStep[id] as number);
     this.contextRate -= rate;
     this.decoding--;
@@ -159,7 +158,6 @@ export class ServingInstance {
     else this.tail = before;
     pool.prev[id] = -1;
     pool.next[id] = -1;
-    return context;
   }
 
   /** Records KV use up to `nowS` (call before the use changes). */
