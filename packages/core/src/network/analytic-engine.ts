@@ -139,8 +139,8 @@ function algorithmPart(
         case "hierarchical": {
           const g = n > model.ranksPerSystem ? model.ranksPerSystem : Math.min(n, model.ranksPerServer);
           const m = Math.ceil(n / g);
-          const inner = ringPart(model, g, S, g - 1);
           if (m === 1 || n % g !== 0) return ringPart(model, n, S, 2 * (n - 1));
+          const inner = ringPart(model, g, S, g - 1);
           const outerClass = n > model.ranksPerSystem ? 3 : 2;
           const loads = emptyLoads();
           addClassBytes(model, loads, outerClass, S / g / m, false);
