@@ -6,9 +6,9 @@
  * - `uniform-random`: each token's experts are drawn uniformly (EPLB balanced the expected loads;
  *   what remains is sampling noise). Each rank's load is Binomial(N, 1/R); the expected maximum of
  *   R such loads is about μ + σ·√(2 ln R) (Gaussian extreme-value approximation).
- * - `zipf`: expert popularity ∝ 1/i^s. Each redundant copy goes to the expert with the largest
- *   load per copy (copies share their expert's load equally); slots are placed on ranks greedily
- *   (heaviest slot onto the least-loaded rank with a free slot), as EPLB does.
+ * - `zipf`: expert popularity ∝ 1/i^s, EPLB placement (eplb-placement.ts: each redundant copy
+ *   goes to the expert with the largest load per copy; slots heaviest first onto the least-loaded
+ *   rank with a free slot); the expected loads only, no sampling noise.
  * - `measured-skew`: popularity fitted to a published expert-load statistic (expert-popularity.ts),
  *   EPLB placement (eplb-placement.ts), and the expected hottest rank including the binomial
  *   sampling noise at the step's assignment count (rank-load-max.ts).
@@ -73,46 +73,9 @@ function uniformRandomFactor(ctx: ImbalanceContext): number {
 }
 
 function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
-  const experts = ctx.routedExperts;
-  const ranks = ctx.ranks;
-  if (ranks <= 1 || experts <= 0) return 1;
-  const weights: number[] = [];
-  let total = 0;
-  for (let i = 1; i <= experts; i++) {
-    const w = 1 / i ** exponent;
-    weights.push(w);
-    total += w;
-  }
-  // Copies (EPLB): each redundant copy goes to the expert whose per-copy load is largest.
-  const copies = new Array<number>(experts).fill(1);
-  for (let c = 0; c < ctx.redundantExperts; c++) {
-    let hottest = 0;
-    for (let i = 1; i < experts; i++)
-      if ((weights[i] ?? 0) / (copies[i] ?? 1) > (weights[hottest] ?? 0) / (copies[hottest] ?? 1))
-        hottest = i;
-    copies[hottest] = (copies[hottest] ?? 1) + 1;
-  }
-  const slots: number[] = [];
-  for (let i = 0; i < experts; i++) {
-    const n = copies[i] ?? 1;
-    for (let c = 0; c < n; c++) slots.push((weights[i] ?? 0) / total / n);
-  }
-  slots.sort((a, b) => b - a);
-  const slotsPerRank = Math.ceil(slots.length / ranks);
-  const load = new Array<number>(ranks).fill(0);
-  const used = new Array<number>(ranks).fill(0);
-  for (const slot of slots) {
-    let best = -1;
-    for (let r = 0; r < ranks; r++) {
-      if ((used[r] ?? 0) >= slotsPerRank) continue;
-      if (best < 0 || (load[r] ?? 0) < (load[best] ?? 0)) best = r;
-    }
-    if (best < 0) break;
-    load[best] = (load[best] ?? 0) + slot;
-    used[best] = (used[best] ?? 0) + 1;
-  }
-  const max = Math.max(...load);
-  return Math.max(1, max * ranks);
+  if (ctx.ranks <= 1 || ctx.routedExperts <= 0) return 1;
+  const popularity = Array.from({ length: ctx.routedExperts }, (_, i) => 1 / (i + 1) ** exponent);
+  return placeExperts(popularity, ctx.redundantExperts, ctx.ranks).maxOverMean;
 }
 
 const measuredCache = new Map<string, ImbalanceResult>();
