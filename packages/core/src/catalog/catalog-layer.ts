@@ -11,6 +11,7 @@ import {
   fabricDefinitionSchema,
   systemDefinitionSchema,
 } from "../spec/hardware-schema.ts";
+import { schemaError } from "../spec/parse-document.ts";
 import { didYouMean } from "../spec/suggest.ts";
 import { chipFromDefinition } from "./chip-from-definition.ts";
 import { fabricFromDefinition } from "./fabric-from-definition.ts";
@@ -47,21 +48,7 @@ function fail(
 function validate<S extends z.ZodType>(def: PendingDefinition, data: unknown, schema: S): z.output<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = (issue?.path ?? []).filter(
-    (p): p is string | number => typeof p === "string" || typeof p === "number",
-  );
-  const more =
-    result.error.issues.length > 1
-      ? ` (${result.error.issues.length - 1} more problem(s) after this one)`
-      : "";
-  const pos = def.locate(path);
-  throw new SupernodeError("schema", `${issue?.message ?? "does not match the schema"}${more}`, {
-    file: def.fileName,
-    line: pos?.line,
-    column: pos?.column,
-    fieldPath: [...def.prefix, ...path],
-  });
+  throw schemaError(result.error, def.fileName, def.locate, def.prefix);
 }
 
 export class CatalogLayer {

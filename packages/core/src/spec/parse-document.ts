@@ -74,20 +74,32 @@ function positionOf(node: unknown, lineCounter: LineCounter): { line: number; co
 export function validateDocument<S extends z.ZodType>(doc: SourceDocument, schema: S): z.output<S> {
   const result = schema.safeParse(doc.data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (issue === undefined)
-    throw new SupernodeError("schema", "document does not match its schema", { file: doc.fileName });
-  const path = issue.path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
-  const pos = doc.locate(path);
-  const more =
-    result.error.issues.length > 1
-      ? ` (${result.error.issues.length - 1} more problem(s) after this one)`
-      : "";
-  throw new SupernodeError("schema", `${issue.message}${more}`, {
-    file: doc.fileName,
+  throw schemaError(result.error, doc.fileName, doc.locate);
+}
+
+/**
+ * The first issue of a failed validation as a `SupernodeError` at its field (the number of further
+ * issues in the message). `locate` maps the issue's path to a line and column; `prefix` is the path
+ * of the validated value within its file, prepended to the field path shown.
+ * @example throw schemaError(result.error, "my.yaml", (path) => doc.locate(["chips", 0, ...path]), ["chips", 0]);
+ */
+export function schemaError(
+  error: z.ZodError,
+  fileName: string,
+  locate: SourceDocument["locate"],
+  prefix: ReadonlyArray<string | number> = [],
+): SupernodeError {
+  const issue = error.issues[0];
+  const path = (issue?.path ?? []).filter(
+    (p): p is string | number => typeof p === "string" || typeof p === "number",
+  );
+  const more = error.issues.length > 1 ? ` (${error.issues.length - 1} more problem(s) after this one)` : "";
+  const pos = locate(path);
+  return new SupernodeError("schema", `${issue?.message ?? "does not match its schema"}${more}`, {
+    file: fileName,
     line: pos?.line,
     column: pos?.column,
-    fieldPath: path,
+    fieldPath: [...prefix, ...path],
   });
 }
 
