@@ -97,4 +97,25 @@ describe("simulate(scenario)", () => {
     );
     expect(() => simulate(decodeOnly, { requests: 10 })).toThrow(/both prefill and decode/);
   });
+
+  it("a pooled tier on a system without catalog DRAM needs capacityGB (it was silently empty)", () => {
+    const prefill = parse(referenceScenarioText("sglang-h100-deepseek-v3-prefill"));
+    const decode = parse(referenceScenarioText("sglang-h100-deepseek-v3-decode"));
+    const text = (pooledTier: unknown) =>
+      stringify({
+        ...decode,
+        deployment: { prefill: prefill.deployment.prefill, decode: decode.deployment.decode },
+        workload: {
+          arrival: { kind: "poisson", ratePerS: 1 },
+          promptTokens: { kind: "fixed", tokens: 4096 },
+          outputTokens: { kind: "fixed", tokens: 16 },
+        },
+        serving: { prefixCache: { enabled: true, pooledTier } },
+      });
+    const withoutSize = parseScenario(text({ enabled: true, via: "vpc" }), "h100.yaml");
+    expect(() => servingModelOf(withoutSize)).toThrow(/pooledTier\.capacityGB/);
+    const sized = parseScenario(text({ enabled: true, via: "vpc", capacityGB: 1000 }), "h100.yaml");
+    const tokens = Math.floor(1000e9 / (servingModelOf(sized).prefill?.perf.kvBytesPerToken ?? 1));
+    expect(servingModelOf(sized).pooledTier?.capacityTokens).toBe(tokens);
+  });
 });

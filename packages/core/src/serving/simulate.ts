@@ -75,9 +75,6 @@ export function servingModelOf(scenario: Scenario, options: SimulateScenarioOpti
   const system = scenario.system;
   const frontPerf = (pools.colocated ?? pools.prefill)?.perf as InstancePerformance;
   const pooled = serving.prefixCache.pooledTier;
-  const nodes = system.nodes.value * scenario.systemCount;
-  const dramBytes = (system.node.dramBytes?.value ?? 0) * nodes;
-  const poolBytes = pooled.capacityGB !== undefined ? pooled.capacityGB * GIGA : dramBytes;
   return {
     ...pools,
     workload,
@@ -88,7 +85,7 @@ export function servingModelOf(scenario: Scenario, options: SimulateScenarioOpti
       ? {
           pooledTier: {
             transfer: poolPath(scenario, pooled, front),
-            capacityTokens: Math.floor(poolBytes / frontPerf.kvBytesPerToken),
+            capacityTokens: Math.floor(poolCapacityBytes(scenario, pooled) / frontPerf.kvBytesPerToken),
           },
         }
       : {}),
@@ -113,6 +110,20 @@ function kvTransferPath(
       { file: scenario.fileName, fieldPath: ["serving", "kvTransfer", "plane"] },
     );
   return fabricTransferModel(scenario.system, path.plane, prefill.ranksPerInstance);
+}
+
+/** The pooled tier's size: `capacityGB`, else the DRAM of every node the deployment's systems have. */
+function poolCapacityBytes(scenario: Scenario, pooled: { capacityGB?: number }): number {
+  if (pooled.capacityGB !== undefined) return pooled.capacityGB * GIGA;
+  const system = scenario.system;
+  const perNode = system.node.dramBytes?.value;
+  if (perNode === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `${system.name}: the catalog gives no DRAM per node, so the pooled tier's size is unknown; give serving.prefixCache.pooledTier.capacityGB`,
+      { file: scenario.fileName, fieldPath: ["serving", "prefixCache", "pooledTier", "capacityGB"] },
+    );
+  return perNode * system.nodes.value * scenario.systemCount;
 }
 
 function poolPath(
