@@ -41,6 +41,9 @@ export function parseOverride(text: string): ScenarioOverride {
 export function applyOverrides(data: unknown, overrides: readonly ScenarioOverride[]): unknown {
   const root: unknown = deepCopy(data);
   for (const { path, value } of overrides) {
+    // `__proto__` would walk into (and write to) Object.prototype rather than the document.
+    if (path.includes("__proto__"))
+      throw new SupernodeError("usage", `--set ${path.join(".")}: __proto__ is not a scenario field`);
     if (root === null || typeof root !== "object")
       throw new SupernodeError("usage", "--set needs a scenario document that is a mapping");
     let node = root as Record<string, unknown>;
