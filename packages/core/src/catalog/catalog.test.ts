@@ -105,6 +105,10 @@ describe("builtinCatalog", () => {
     expect(supernodeErrorOf(() => catalog.cluster({ system: "gb200-nvl72", count: 0 })).kind).toBe(
       "invalid-value",
     );
+    // 1e20 is an integer to JavaScript, but not a count it can hold exactly.
+    expect(supernodeErrorOf(() => catalog.cluster({ system: "gb200-nvl72", count: 1e20 })).kind).toBe(
+      "invalid-value",
+    );
     expect(
       supernodeErrorOf(() => catalog.cluster({ system: "gb200-nvl72", count: 2, fabric: "ib-nd" })).message,
     ).toContain("ib-ndr-fat-tree");

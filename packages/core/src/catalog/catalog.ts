@@ -49,7 +49,7 @@ function catalogOf(layer: CatalogLayer): Catalog {
     fabric: (id) => layer.fabric(id) ?? unknown("fabric", id),
     cluster({ system: systemId, count, fabric }) {
       const system = catalog.system(systemId);
-      if (!Number.isInteger(count) || count < 1)
+      if (!Number.isSafeInteger(count) || count < 1)
         throw new SupernodeError(
           "invalid-value",
           `a cluster needs a whole number ≥ 1 of ${systemId} systems, got ${count}`,
