@@ -8,7 +8,7 @@ import type { ServingInstance } from "./serving-instance.ts";
 import type { RouterPolicy } from "./serving-schema.ts";
 
 /** Cache-aware routing keeps a request on the instance holding its prefix unless that instance has
- * this many more outstanding requests than the least loaded (SGLang's router default `balance_abs_threshold`). */
+ * more than this many outstanding requests beyond the least loaded (SGLang's router default `balance_abs_threshold`). */
 const CACHE_AWARE_BALANCE = 32;
 
 export class Router {
