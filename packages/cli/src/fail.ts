@@ -9,7 +9,6 @@ export function reportFailure(error: unknown): number {
     process.stderr.write(`supernode: ${error.message}\n`);
     return 1;
   }
-  if (error instanceof Error && error.name === "CommanderError") return 1;
   process.stderr.write(
     `supernode: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
