@@ -10,6 +10,9 @@ import type { StepContext } from "./step-context.ts";
 import type { StepItem } from "./step-operators.ts";
 import type { MicrobatchWork } from "./step-work.ts";
 
+/** TP collectives move activations in BF16, whatever the GEMM input format. */
+const TP_ACTIVATION_BYTES = DTYPE_BYTES.bf16;
+
 /**
  * Collectives of one layer of `kind`; `tokenScale` scales the tokens (MTP draft passes carry
  * 1 / (1 + draft) of the verified tokens).
@@ -42,7 +45,7 @@ export function layerCollectives(
           "attention-comm",
           "attn.sp_all_gather",
           "all-gather",
-          tokens * inputWidth * 2,
+          tokens * inputWidth * TP_ACTIVATION_BYTES,
           tp,
         ),
       );
@@ -51,13 +54,19 @@ export function layerCollectives(
           "attention-comm",
           "attn.sp_all_to_all",
           "all-to-all",
-          tokens * outputWidth * 2,
+          tokens * outputWidth * TP_ACTIVATION_BYTES,
           tp,
         ),
       );
     } else {
       items.push(
-        ctx.comm.collective("attention-comm", "attn.all_reduce", "all-reduce", tokens * hidden * 2, tp),
+        ctx.comm.collective(
+          "attention-comm",
+          "attn.all_reduce",
+          "all-reduce",
+          tokens * hidden * TP_ACTIVATION_BYTES,
+          tp,
+        ),
       );
     }
   }
@@ -68,7 +77,7 @@ export function layerCollectives(
         "ffn-comm",
         "ffn.all_reduce",
         "all-reduce",
-        tokensPerRank * ffnTp * hidden * 2,
+        tokensPerRank * ffnTp * hidden * TP_ACTIVATION_BYTES,
         ffnTp,
       ),
     );
@@ -88,7 +97,7 @@ export function layerCollectives(
           "ffn-comm",
           "moe.tp_all_reduce",
           "all-reduce",
-          tokensPerRank * moe.tp * hidden * 2,
+          tokensPerRank * moe.tp * hidden * TP_ACTIVATION_BYTES,
           moe.tp,
         ),
       );
