@@ -125,6 +125,16 @@ describe("parseHfConfig", () => {
     expect(e.location.fieldPath?.[0]).toMatch(/moe_intermediate_size|kv_lora_rank/);
   });
 
+  it("reads the checkpoint dtype from torch_dtype or, in newer configs, dtype", () => {
+    expect(
+      parseHfConfig(JSON.stringify({ ...llamaLike, torch_dtype: "float16" }), "a.json").nativeDtype,
+    ).toBe("fp16");
+    expect(parseHfConfig(JSON.stringify({ ...llamaLike, dtype: "float32" }), "b.json").nativeDtype).toBe(
+      "fp32",
+    );
+    expect(parseHfConfig(JSON.stringify(llamaLike), "c.json").nativeDtype).toBe("bf16");
+  });
+
   it("rejects heads that do not split into KV groups", () => {
     const e = supernodeErrorOf(() =>
       parseHfConfig(JSON.stringify({ ...llamaLike, num_key_value_heads: 3 }, null, 2), "g.json"),

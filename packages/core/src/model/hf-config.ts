@@ -74,6 +74,8 @@ const common = {
   tie_word_embeddings: z.boolean().default(false),
   max_position_embeddings: count("max_position_embeddings").default(4096),
   torch_dtype: z.string().nullish(),
+  /** The name transformers ≥ 4.56 writes instead of `torch_dtype`. */
+  dtype: z.string().nullish(),
   attention_bias: z.boolean().default(false),
   quantization_config: z.looseObject({ quant_method: z.string().optional() }).nullish(),
   _supernode: supernodeMeta.optional(),
@@ -192,7 +194,7 @@ function familyOf(doc: SourceDocument): ModelFamily {
 
 function nativeDtype(c: Common): Dtype {
   if (c.quantization_config?.quant_method === "fp8") return "fp8";
-  switch (c.torch_dtype) {
+  switch (c.torch_dtype ?? c.dtype) {
     case "float16":
       return "fp16";
     case "float32":
