@@ -94,7 +94,7 @@ const fileSchema = z
 export type OperatorBenchmarkFile = z.output<typeof fileSchema>;
 export type OperatorBenchmarkRecord = OperatorBenchmarkFile["records"][number];
 
-/** The microbenchmark records, parsed once. @example operatorBenchmarks().records.length // 19 */
+/** The microbenchmark records, parsed once. @example operatorBenchmarks().records.length // 81 */
 export function operatorBenchmarks(): OperatorBenchmarkFile {
   cached ??= parseDocument(embeddedDataFiles[FILE] ?? "", FILE, fileSchema);
   return cached;

@@ -40,7 +40,7 @@ export interface LayerTiming {
 /**
  * Composes a layer from its items. `itemsFor(share)` returns the items of one microbatch timed on
  * that share of the device (called once per stream, plus once at share 1 for serial items).
- * @example composeLayer((share) => items, undefined, 1).layerS // Σ item times
+ * @example composeLayer((share) => items, undefined).layerS // Σ item times
  */
 export function composeLayer(
   itemsFor: (share: number) => readonly StepItem[],

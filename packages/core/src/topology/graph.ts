@@ -145,7 +145,7 @@ export function linkTierOf(topology: Topology, link: number): LinkTier {
   return LINK_TIERS[topology.linkTier[link] ?? 0] ?? "die-to-die";
 }
 
-/** "from → to" for reports. @example linkLabel(topo, 3) // "die 0 → ub-l1 n0 p1" */
+/** "from → to" for reports. @example linkLabel(cm384Topo, 0) // "n0.chip0.die0 → n0.chip0.die1" */
 export function linkLabel(topology: Topology, link: number): string {
   return `${topology.nodeName[topology.linkFrom[link] ?? 0]} → ${topology.nodeName[topology.linkTo[link] ?? 0]}`;
 }
