@@ -10,7 +10,7 @@ import type { OperatorGroup } from "../deploy/stream-profiles.ts";
 import type { Operator } from "../model/types.ts";
 import type { Device } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
-import { type OperatorTimeOptions, operatorTime } from "./operator-time.ts";
+import { type OperatorTimeOptions, operatorBytes, operatorTime } from "./operator-time.ts";
 
 /** One timed entry of a layer breakdown (an operator or a collective), per microbatch. */
 export interface StepItem {
@@ -90,19 +90,13 @@ export function shareOf(device: Device, profile: EfficiencyProfile, share: numbe
 /** Times an operator on a (shared) device as a step item. */
 export function timeOperator(op: Operator, on: SharedDevice, options: OperatorTimeOptions = {}): StepItem {
   const t = operatorTime(op, on.device, on.profile, options);
-  const bytes =
-    op.bytesRead.weights +
-    op.bytesRead.activations +
-    op.bytesRead.kvCache +
-    op.bytesWritten.activations +
-    op.bytesWritten.kvCache;
   return {
     name: op.name,
     group: operatorGroup(op),
     timeS: t.timeS,
     bound: t.bound,
     flops: op.flops,
-    bytes,
+    bytes: operatorBytes(op),
     overheadS: t.overheadS,
     defaulted: t.defaultedParameters,
   };
