@@ -347,6 +347,10 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
       () => {},
     );
     expect(await kpi("ttft-p99")).toBe(kpiText(reseeded.ttftS.p99 * 1e3, 1));
+    // Seed 0 is a seed (as on the CLI's --seed), not "unset".
+    await page.locator('input[data-knob="seed"]').fill("0");
+    await page.waitForURL(/seed=0/, { timeout: 5_000 });
+    expect(await page.locator('input[data-knob="seed"]').inputValue()).toBe("0");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -18,15 +18,16 @@ import { latencyHistogram, timeSeriesChart } from "./simulate-charts.ts";
 /** The default: the shipped serving scenario (CloudMatrix-Infer's deployment under Poisson traffic). */
 const DEFAULT_SCENARIO = "cloudmatrix384-deepseek-r1-serving.yaml";
 
-function intParam(params: URLSearchParams, key: string, fallback: number): number {
-  const v = Number(params.get(key));
-  return Number.isInteger(v) && v > 0 ? v : fallback;
+/** An integer URL parameter of at least `min`, else `fallback`. */
+function intParam(params: URLSearchParams, key: string, fallback: number, min = 1): number {
+  const v = Number(params.get(key) ?? Number.NaN);
+  return Number.isInteger(v) && v >= min ? v : fallback;
 }
 
 export function SimulateView({ params, setParams }: ViewProps) {
   const scenario = useScenario(params, setParams, DEFAULT_SCENARIO, EXAMPLE_SCENARIOS);
   const requests = intParam(params, "requests", 2000);
-  const seed = intParam(params, "seed", 1);
+  const seed = intParam(params, "seed", 1, 0); // 0 is a seed, as on the CLI
   const { state, start, cancel } = useManualJob<"simulate">();
   const result = state.status === "done" ? state.value : undefined;
   const charts = useMemo(
@@ -70,12 +71,12 @@ export function SimulateView({ params, setParams }: ViewProps) {
               <span>Seed</span>
               <input
                 type="number"
-                min={1}
+                min={0}
                 step={1}
                 value={seed}
                 data-knob="seed"
                 onChange={(e) =>
-                  e.target.valueAsNumber > 0 && setNumber("seed", Math.floor(e.target.valueAsNumber))
+                  e.target.valueAsNumber >= 0 && setNumber("seed", Math.floor(e.target.valueAsNumber))
                 }
               />
             </label>
