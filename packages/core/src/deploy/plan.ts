@@ -8,7 +8,8 @@ import type { Chip, Dtype } from "../hardware/types.ts";
 import type { ModelArchitecture } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { ExpertImbalanceSpec, InstanceGroupSpec } from "../spec/scenario-schema.ts";
-import { type StreamProfile, type StreamRole, streamProfile } from "./stream-profiles.ts";
+import { didYouMean } from "../spec/suggest.ts";
+import { type StreamProfile, type StreamRole, streamProfile, streamProfileIds } from "./stream-profiles.ts";
 
 export type InstanceRole = StreamRole;
 
@@ -195,6 +196,11 @@ export function planInstanceGroup(
   if (enabled) {
     const microbatches = typeof mo === "boolean" ? 2 : mo.microbatches;
     const profileId = typeof mo === "boolean" ? undefined : mo.streams;
+    if (profileId !== undefined && !streamProfileIds().includes(profileId))
+      fail(
+        ["microbatchOverlap", "streams"],
+        `unknown stream profile "${profileId}". ${didYouMean(profileId, streamProfileIds())}`,
+      );
     overlap = { microbatches, profile: streamProfile(profileId, chip.vendor, role) };
   }
 

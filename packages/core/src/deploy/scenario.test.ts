@@ -86,6 +86,16 @@ describe("parseScenario", () => {
     expect(moe.message).toContain("has no MoE layers");
   });
 
+  it("locates an unknown stream profile at its field, with the nearest ids", () => {
+    const e = supernodeErrorOf(() =>
+      parseWith("deployment.decode.microbatchOverlap.streams=cloudmatrix-aic-aiv-splt"),
+    );
+    expect(e.message).toContain('unknown stream profile "cloudmatrix-aic-aiv-splt"');
+    expect(e.message).toContain("cloudmatrix-aic-aiv-split");
+    expect(e.location.file).toBe(FILE);
+    expect(e.location.fieldPath).toEqual(["deployment", "decode", "microbatchOverlap", "streams"]);
+  });
+
   it("needs an operating point for each role", () => {
     const e = supernodeErrorOf(() => parseScenario(CM_DECODE.replace(/\n {4}batchPerChip: 96/, ""), FILE));
     expect(e.message).toContain("batchPerChip");
