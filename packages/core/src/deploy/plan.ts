@@ -9,6 +9,7 @@ import type { ModelArchitecture } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { ExpertImbalanceSpec, InstanceGroupSpec } from "../spec/scenario-schema.ts";
 import { didYouMean } from "../spec/suggest.ts";
+import { expertLoadSkewProfiles } from "./expert-popularity.ts";
 import { type StreamProfile, type StreamRole, streamProfile, streamProfileIds } from "./stream-profiles.ts";
 
 export type InstanceRole = StreamRole;
@@ -188,6 +189,16 @@ export function planInstanceGroup(
       slotsPerRank: slots / ep,
       transport: group.moe.transport,
     };
+  }
+
+  const imbalance = group.expertImbalance;
+  if (typeof imbalance === "object" && imbalance.distribution === "measured-skew") {
+    const ids = expertLoadSkewProfiles().map((p) => p.id);
+    if (!ids.includes(imbalance.profile))
+      fail(
+        ["expertImbalance", "profile"],
+        `unknown expert-load skew profile "${imbalance.profile}". ${didYouMean(imbalance.profile, ids)}`,
+      );
   }
 
   let overlap: InstancePlan["overlap"];

@@ -96,6 +96,16 @@ describe("parseScenario", () => {
     expect(e.location.fieldPath).toEqual(["deployment", "decode", "microbatchOverlap", "streams"]);
   });
 
+  it("locates an unknown expert-load skew profile at its field", () => {
+    const e = supernodeErrorOf(() =>
+      parseWith("deployment.decode.expertImbalance={distribution: measured-skew, profile: xdeepserve}"),
+    );
+    expect(e.message).toContain('unknown expert-load skew profile "xdeepserve"');
+    expect(e.message).toContain("xdeepserve-r1-sharegpt");
+    expect(e.location.file).toBe(FILE);
+    expect(e.location.fieldPath).toEqual(["deployment", "decode", "expertImbalance", "profile"]);
+  });
+
   it("needs an operating point for each role", () => {
     const e = supernodeErrorOf(() => parseScenario(CM_DECODE.replace(/\n {4}batchPerChip: 96/, ""), FILE));
     expect(e.message).toContain("batchPerChip");
