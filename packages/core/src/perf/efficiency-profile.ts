@@ -191,6 +191,22 @@ interface Layer {
 
 type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency">;
 
+/** Shape-mechanism parameters: copied when a file gives them, never defaulted. */
+const SHAPE_KEYS = [
+  "tileM",
+  "tileN",
+  "tileMSmall",
+  "tileNMin",
+  "tileNStep",
+  "cores",
+  "kOverheadElements",
+  "keyOverheadTokens",
+  "causalWastedKeys",
+  "headDim64Ceiling",
+  "headDim256Ceiling",
+] as const;
+type ShapeKey = (typeof SHAPE_KEYS)[number];
+
 function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: Layer): ClassProfile {
   const pick = (key: ScalarKey, scale: number, useDefault: boolean): ProfileValue | undefined => {
     for (const layer of layers) {
@@ -221,20 +237,8 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
       });
     computeEfficiency[dtype] = toProfileValue(raw, parameter, layer ?? fallback, 1, layer === undefined);
   }
-  const optional: Partial<Record<ScalarKey, ProfileValue>> = {};
-  for (const key of [
-    "tileM",
-    "tileN",
-    "tileMSmall",
-    "tileNMin",
-    "tileNStep",
-    "cores",
-    "kOverheadElements",
-    "keyOverheadTokens",
-    "causalWastedKeys",
-    "headDim64Ceiling",
-    "headDim256Ceiling",
-  ] as const) {
+  const optional: Partial<Record<ShapeKey, ProfileValue>> = {};
+  for (const key of SHAPE_KEYS) {
     const value = pick(key, 1, false);
     if (value !== undefined) optional[key] = value;
   }
@@ -244,17 +248,7 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     computeEfficiency,
     memoryEfficiency: required("memoryEfficiency", 1),
     launchOverheadS: required("launchOverheadUs", MICROSECOND),
-    ...(optional.tileM && { tileM: optional.tileM }),
-    ...(optional.tileN && { tileN: optional.tileN }),
-    ...(optional.tileMSmall && { tileMSmall: optional.tileMSmall }),
-    ...(optional.tileNMin && { tileNMin: optional.tileNMin }),
-    ...(optional.tileNStep && { tileNStep: optional.tileNStep }),
-    ...(optional.cores && { cores: optional.cores }),
-    ...(optional.kOverheadElements && { kOverheadElements: optional.kOverheadElements }),
-    ...(optional.keyOverheadTokens && { keyOverheadTokens: optional.keyOverheadTokens }),
-    ...(optional.causalWastedKeys && { causalWastedKeys: optional.causalWastedKeys }),
-    ...(optional.headDim64Ceiling && { headDim64Ceiling: optional.headDim64Ceiling }),
-    ...(optional.headDim256Ceiling && { headDim256Ceiling: optional.headDim256Ceiling }),
+    ...optional,
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),
   };
