@@ -58,6 +58,8 @@ export function defaultScaleOutFabric(system: System): ClusterFabric {
     tiers: 2,
     railOptimized: true,
     oversubscription: 1,
+    // assumption: a 64-port switch (as data/clusters/roce-400g-fat-tree.yaml); non-blocking, so the
+    // radix sets only how many servers share a leaf, not any bandwidth
     switchRadix: 64,
     linkBandwidthBytesPerS: bw,
     hopLatencyS: {
