@@ -53,6 +53,7 @@ export * from "./report/table.ts";
 export * from "./report/topology-layout.ts";
 export * from "./report/validate.ts";
 export * from "./report/validate-end-to-end.ts";
+export * from "./report/validation-rows.ts";
 export * from "./serving/chrome-trace.ts";
 export * from "./serving/fabric-transfer.ts";
 export * from "./serving/length-distribution.ts";

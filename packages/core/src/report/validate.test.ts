@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { summarizeValidation, type ValidationRow, validate } from "./validate.ts";
+import { validate } from "./validate.ts";
+import { summarizeValidation, type ValidationRow } from "./validation-rows.ts";
 
 const row = (id: string, relError: number, error?: string): ValidationRow => ({
   id,

@@ -1,15 +1,14 @@
 /**
  * The Validate view's table state: which of core's reference cases are shown (kind, evidence or
  * by-construction checks, outside a ±threshold, a text search), in which order, and the summary of
- * the shown set. Pure functions over core's `ValidationRow`s, tested in Node against core's own
- * `summarizeValidation` (the page imports only types from core: core runs in the worker).
+ * the shown set. Pure functions over core's `ValidationRow`s; the summary is core's own
+ * `summarizeValidation`, imported from its dependency-free module (core's models run in the worker).
  */
-import type { ErrorSummary, ValidationCheck, ValidationKind, ValidationRow } from "@supernode/core";
+import type { ValidationCheck, ValidationKind, ValidationRow } from "@supernode/core";
+import { EVIDENCE_CHECKS } from "../../../core/src/report/validation-rows.ts";
 
 /** Core's `VALIDATION_KINDS` in the default display order (end-to-end first). */
 export const KIND_ORDER: readonly ValidationKind[] = ["end-to-end", "fabric", "operator"];
-/** Core's `EVIDENCE_CHECKS`. */
-export const EVIDENCE: readonly ValidationCheck[] = ["held-out", "prediction"];
 
 export type KindFilter = ValidationKind | "all";
 export type CheckFilter = "all" | "evidence" | "construction";
@@ -33,7 +32,7 @@ const SORTS: readonly SortKey[] = ["default", "id", "kind", "check", "error"];
 
 /** Whether a check is evidence for the model (`held-out`, `prediction`) rather than reproduced by construction. */
 export function isEvidence(check: ValidationCheck): boolean {
-  return EVIDENCE.includes(check);
+  return EVIDENCE_CHECKS.includes(check);
 }
 
 /**
@@ -122,24 +121,4 @@ export function filterRows(rows: readonly ValidationRow[], f: ValidateFilter): r
       const primary = f.sort === "error" ? -byError(a, b) : compareBy(f.sort, a, b);
       return sign * primary || byError(a, b) || compareBy("id", a, b);
     });
-}
-
-/**
- * Median and maximum |relative error| of the rows that ran — the same rule as core's `summarizeValidation`.
- * @example summarizeShown(filterRows(rows, filter)).medianAbsRelError
- */
-export function summarizeShown(rows: readonly ValidationRow[]): ErrorSummary {
-  const ok = rows.filter((r) => r.error === undefined && Number.isFinite(r.relError));
-  const abs = ok.map((r) => Math.abs(r.relError)).sort((a, b) => a - b);
-  const n = abs.length;
-  const median =
-    n === 0 ? 0 : n % 2 === 1 ? (abs[(n - 1) / 2] ?? 0) : ((abs[n / 2 - 1] ?? 0) + (abs[n / 2] ?? 0)) / 2;
-  let worst: ValidationRow | undefined;
-  for (const r of ok) if (worst === undefined || Math.abs(r.relError) > Math.abs(worst.relError)) worst = r;
-  return {
-    cases: n,
-    medianAbsRelError: median,
-    maxAbsRelError: abs[n - 1] ?? 0,
-    ...(worst !== undefined ? { worst: worst.id } : {}),
-  };
 }

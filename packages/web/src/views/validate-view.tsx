@@ -5,6 +5,7 @@
 
 import type { ValidationRow } from "@supernode/core";
 import { useMemo } from "react";
+import { summarizeValidation } from "../../../core/src/report/validation-rows.ts";
 import type { ViewProps } from "../app/app.tsx";
 import { Chart, type ChartOption } from "../components/chart.tsx";
 import { JobStatus } from "../components/job-status.tsx";
@@ -15,7 +16,6 @@ import {
   type KindFilter,
   readFilter,
   type SortKey,
-  summarizeShown,
   writeFilterParam,
 } from "./validate-filter.ts";
 import { CheckLegend, errorClass, ValidateTable } from "./validate-table.tsx";
@@ -79,7 +79,7 @@ export function ValidateView({ params, setParams }: ViewProps) {
   const result = lastValue(state);
   const filter = useMemo(() => readFilter(params), [params]);
   const rows = useMemo(() => filterRows(result?.rows ?? [], filter), [result, filter]);
-  const shown = useMemo(() => summarizeShown(rows), [rows]);
+  const shown = useMemo(() => summarizeValidation(rows), [rows]);
   const worst = useMemo(
     () =>
       [...rows]
