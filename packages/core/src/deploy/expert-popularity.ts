@@ -8,11 +8,11 @@
  * (continuous) rank at which the load crosses the mean, equals fractionAboveMean (it falls as s
  * grows along that curve).
  */
+
 import { z } from "zod";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import type { SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
 
 /** A published expert-load skew statistic with its source. */
 export interface ExpertLoadSkewProfile {
@@ -59,9 +59,7 @@ let profiles: readonly ExpertLoadSkewProfile[] | undefined;
 /** Every profile in data/deploy/expert-load-skew.yaml. */
 export function expertLoadSkewProfiles(): readonly ExpertLoadSkewProfile[] {
   if (profiles !== undefined) return profiles;
-  const text = embeddedDataFiles[FILE];
-  if (text === undefined) throw new SupernodeError("invalid-value", `built-in data file ${FILE} is missing`);
-  const file = parseDocument(text, FILE, fileSchema);
+  const file = parseBuiltinData(FILE, fileSchema);
   profiles = file.profiles.map((p) => {
     const source = file.sources.find((s) => s.key === p.source);
     if (source === undefined)

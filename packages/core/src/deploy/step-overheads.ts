@@ -3,11 +3,10 @@
  * step's compute graph(s), per chip vendor, with sources. Chips without data get a documented
  * default flagged `defaulted`.
  */
+
 import { z } from "zod";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
 
 export interface StepOverheads {
   /** Seconds to launch one compute graph. */
@@ -40,12 +39,7 @@ let cache: z.output<typeof fileSchema> | undefined;
  * @example stepOverheads("Huawei").graphLaunchS.value // 0.0007
  */
 export function stepOverheads(chipVendor: string): StepOverheads {
-  if (cache === undefined) {
-    const text = embeddedDataFiles[FILE];
-    if (text === undefined)
-      throw new SupernodeError("invalid-value", `built-in data file ${FILE} is missing`);
-    cache = parseDocument(text, FILE, fileSchema);
-  }
+  cache ??= parseBuiltinData(FILE, fileSchema);
   const file = cache;
   const entry =
     file.overheads.find((o) => o.chipVendor === chipVendor)?.graphLaunchS ?? file.fallback.graphLaunchS;

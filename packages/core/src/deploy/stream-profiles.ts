@@ -3,11 +3,11 @@
  * on which concurrent stream, and which share of the device each stream gets. Loaded once from
  * the embedded data files; every share carries its source.
  */
+
 import { z } from "zod";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
 import { nearestNames } from "../spec/suggest.ts";
 
 /** What an operator (or a collective) of a layer does, for breakdowns and stream assignment. */
@@ -100,9 +100,7 @@ let cache: LoadedProfiles | undefined;
 
 function load(): LoadedProfiles {
   if (cache !== undefined) return cache;
-  const text = embeddedDataFiles[FILE];
-  if (text === undefined) throw new SupernodeError("invalid-value", `built-in data file ${FILE} is missing`);
-  const doc = parseDocument(text, FILE, fileSchema);
+  const doc = parseBuiltinData(FILE, fileSchema);
   const sources = new Map<string, SourceRef>(doc.sources.map((s) => [s.key, s]));
   const profiles = new Map<string, StreamProfile>();
   for (const p of doc.profiles) {

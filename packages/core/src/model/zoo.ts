@@ -3,6 +3,7 @@
  * each with a `_supernode` block (id, name, aliases, source, published totals). They go through
  * the same parser as user files.
  */
+import { builtinDataText } from "../catalog/builtin-data.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { nearestNames } from "../spec/suggest.ts";
@@ -57,7 +58,7 @@ export function builtinModel(id: string): ModelArchitecture {
       `unknown model "${id}".${near.length > 0 ? ` Did you mean ${near.join(", ")}?` : ""} Built-in models: ${builtinModelIds().join(", ")}; or pass a path to a Hugging Face config.json.`,
     );
   }
-  const text = embeddedDataFiles[entry.file] ?? "";
+  const text = builtinDataText(entry.file);
   const parsed = parseHfConfig(text, `packages/core/data/${entry.file}`);
   const arch: ModelArchitecture =
     entry.alias === undefined

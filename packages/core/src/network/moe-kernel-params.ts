@@ -4,8 +4,9 @@
  * each token copy serially on its vector cores issues copies no faster than 1 / (cost per copy),
  * whatever the link round trip: its rate is per copy, not per byte.
  */
+
 import { z } from "zod";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { builtinDataText } from "../catalog/builtin-data.ts";
 import type { Sourced, SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
@@ -70,15 +71,7 @@ let cached: Readonly<Record<LibraryId, MoeKernelParams>> | undefined;
  * @example builtinMoeKernelParams()["cann-ep"].perCopyCostS?.value // 1.169e-7 s
  */
 export function builtinMoeKernelParams(): Readonly<Record<LibraryId, MoeKernelParams>> {
-  if (cached === undefined) {
-    const path = "fabric/moe-kernels.yaml";
-    const text = embeddedDataFiles[path];
-    if (text === undefined)
-      throw new SupernodeError(
-        "invalid-value",
-        `built-in data file ${path} is missing: run node scripts/embed-data.mjs`,
-      );
-    cached = parseMoeKernelParams(text, path);
-  }
+  const path = "fabric/moe-kernels.yaml";
+  cached ??= parseMoeKernelParams(builtinDataText(path), path);
   return cached;
 }

@@ -4,13 +4,12 @@
  * fabric model (never with the published value) and compared with the published measurement
  * (data/fabric/reference-cases.yaml, ids = calibration record ids).
  */
+
 import { z } from "zod";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { builtinCatalog } from "../catalog/catalog.ts";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import type { System } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
 import { GIGA, MICROSECOND } from "../spec/units.ts";
 import { type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/build-topology.ts";
 import { builtinFabricParams } from "../topology/fabric-params.ts";
@@ -183,13 +182,7 @@ function predict(c: FabricCaseConditions): number {
  * @example fabricReferenceCases().find((c) => c.id === "cm384-017")?.predicted // µs
  */
 export function fabricReferenceCases(): FabricReferenceCase[] {
-  const text = embeddedDataFiles[FILE];
-  if (text === undefined)
-    throw new SupernodeError(
-      "invalid-value",
-      `built-in data file ${FILE} is missing: run node scripts/embed-data.mjs`,
-    );
-  const doc = parseDocument(text, FILE, fileSchema);
+  const doc = parseBuiltinData(FILE, fileSchema);
   return doc.cases.map((c) => {
     const predicted = predict(c.conditions);
     return {

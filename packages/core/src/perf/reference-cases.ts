@@ -5,13 +5,13 @@
  * `supernode validate` and the perf tests. The records live in
  * `data/efficiency/microbenchmarks/operators.yaml`, each marked with how independent its check is.
  */
+
 import { z } from "zod";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { builtinCatalog } from "../catalog/catalog.ts";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/types.ts";
 import type { Operator } from "../model/types.ts";
-import { parseDocument } from "../spec/parse-document.ts";
 import { GIGA, TERA } from "../spec/units.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
@@ -96,7 +96,7 @@ export type OperatorBenchmarkRecord = OperatorBenchmarkFile["records"][number];
 
 /** The microbenchmark records, parsed once. @example operatorBenchmarks().records.length // 81 */
 export function operatorBenchmarks(): OperatorBenchmarkFile {
-  cached ??= parseDocument(embeddedDataFiles[FILE] ?? "", FILE, fileSchema);
+  cached ??= parseBuiltinData(FILE, fileSchema);
   return cached;
 }
 let cached: OperatorBenchmarkFile | undefined;

@@ -4,13 +4,14 @@
  * it reproduces (data/references/end-to-end.yaml). The published values are only compared with,
  * never fed to the model.
  */
+
 import { z } from "zod";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { parseScenario } from "../deploy/scenario.ts";
 import { type Estimate, estimate } from "../perf/step-estimate.ts";
 import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
 import { parseOverride } from "../spec/scenario-overrides.ts";
 
 const metricSchema = z.enum([
@@ -47,9 +48,7 @@ const FILE = "references/end-to-end.yaml";
 
 /** The case list (ids, scenarios, metrics, published values). */
 export function endToEndCaseSpecs(): readonly EndToEndCaseSpec[] {
-  const text = embeddedDataFiles[FILE];
-  if (text === undefined) throw new SupernodeError("invalid-value", `built-in data file ${FILE} is missing`);
-  return parseDocument(text, FILE, fileSchema).cases;
+  return parseBuiltinData(FILE, fileSchema).cases;
 }
 
 /** Text of a built-in reference scenario by name. @example referenceScenarioText("cloudmatrix384-deepseek-r1-decode") */

@@ -3,8 +3,9 @@
  * once from `packages/core/data/fabric/protocols.yaml` (every value with its source). The catalog
  * holds line rates and hop latencies; this file holds what turns them into achieved times.
  */
+
 import { z } from "zod";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import { builtinDataText } from "../catalog/builtin-data.ts";
 import type { Sourced, SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
@@ -178,16 +179,8 @@ let cached: FabricParams | undefined;
 
 /** The built-in fabric parameters (memoised). @example builtinFabricParams().libraries.nccl.fixedCostS.value // 6e-6 */
 export function builtinFabricParams(): FabricParams {
-  if (cached === undefined) {
-    const path = "fabric/protocols.yaml";
-    const text = embeddedDataFiles[path];
-    if (text === undefined)
-      throw new SupernodeError(
-        "invalid-value",
-        `built-in data file ${path} is missing: run node scripts/embed-data.mjs`,
-      );
-    cached = parseFabricParams(text, path);
-  }
+  const path = "fabric/protocols.yaml";
+  cached ??= parseFabricParams(builtinDataText(path), path);
   return cached;
 }
 

@@ -1,0 +1,30 @@
+/**
+ * Reading the catalog's built-in data files (embedded at install time by scripts/embed-data.mjs).
+ * One place for the lookup and for the error a missing file gives.
+ */
+import type { z } from "zod";
+import { SupernodeError } from "../spec/errors.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { embeddedDataFiles } from "./embedded-data.generated.ts";
+
+/**
+ * Text of a built-in data file, by path relative to packages/core/data.
+ * @example builtinDataText("fabric/protocols.yaml").startsWith("#")
+ */
+export function builtinDataText(path: string): string {
+  const text = embeddedDataFiles[path];
+  if (text === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `built-in data file ${path} is missing: run node scripts/embed-data.mjs`,
+    );
+  return text;
+}
+
+/**
+ * A built-in data file parsed and validated against its schema.
+ * @example const doc = parseBuiltinData("deploy/step-overheads.yaml", fileSchema);
+ */
+export function parseBuiltinData<S extends z.ZodType>(path: string, schema: S): z.output<S> {
+  return parseDocument(builtinDataText(path), path, schema);
+}
