@@ -114,9 +114,9 @@ console.log(
   `  sequences running (prefill + decode), peak ${fmt(Math.max(...decodeSeries))} of the decode limit ${fmt(decodeLimit)}`,
 );
 
-// The prefill pool caps arrivals at ~155 requests/s, which fills only ~1,000 of the decode
-// batch's 15,360 slots with 256-token outputs. Longer outputs at the same rate keep the decode
-// pool near its batch limit (Little: 139/s × ~2,048/1.7 steps × step time).
+// The prefill pool caps the arrival rate (printed above), which with 256-token outputs fills only a
+// small part of the decode batch (the peak is printed). Longer outputs at the same rate keep the
+// decode pool near its batch limit (Little: rate × output tokens / tokens per step × step time).
 const nearLimit = referenceScenario(rate, 2048);
 const near = run(nearLimit, referenceRequests);
 report("decode near its batch limit (2,048 output tokens)", near, referenceRequests);

@@ -75,7 +75,9 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
   const ops: Operator[] = [
     vectorOp(w, {
       name: `${p}moe.router`,
-      // Router GEMM (tokens × hidden × experts), then scores and top-k selection.
+      // Router GEMM (tokens × hidden × experts), then scores and top-k selection, counted as 4
+      // element operations per (token, expert) — sigmoid/softmax, bias add, compare, normalise;
+      // an order-of-magnitude count (negligible next to the GEMM term), not a measurement.
       flops: 2 * T * h * E + 4 * T * E,
       readElements: T * h,
       writeElements: 2 * T * moe.topK,

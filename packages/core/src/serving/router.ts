@@ -8,7 +8,9 @@ import type { ServingInstance } from "./serving-instance.ts";
 import type { RouterPolicy } from "./serving-schema.ts";
 
 /** Cache-aware routing keeps a request on the instance holding its prefix unless that instance has
- * more than this many outstanding requests beyond the least loaded (SGLang's router default `balance_abs_threshold`). */
+ * more than this many outstanding requests beyond the least loaded (SGLang's router: `balance_abs_threshold: 32` in `impl Default for CacheAwareConfig`,
+ * github.com/sgl-project/sglang sgl-model-gateway/src/policies/mod.rs — the library default; its CLI
+ * sets other defaults). */
 const CACHE_AWARE_BALANCE = 32;
 
 export class Router {
