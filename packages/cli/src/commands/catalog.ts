@@ -16,6 +16,7 @@ import {
   type TableColumn,
 } from "@supernode/core";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { addOutputOptions, outputFormat } from "../output/output-format.ts";
 import { renderCsv, renderJson, renderTable } from "../output/render.ts";
@@ -195,7 +196,7 @@ function tableFor(catalog: Catalog, kind: Kind, human: boolean): Table {
   }
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   const command = program
     .command("catalog")
     .description("list the built-in chips, systems and cluster fabrics (plus --hardware files)")
@@ -214,7 +215,7 @@ export function register(program: Command): void {
       const catalog = loadCatalog(options);
       switch (format) {
         case "json":
-          process.stdout.write(
+          io.stdout.write(
             renderJson(Object.fromEntries(kinds.map((k) => [k, tableFor(catalog, k, false).rows]))),
           );
           return;
@@ -224,10 +225,10 @@ export function register(program: Command): void {
               "usage",
               "--csv lists one kind at a time: add chips, systems or fabrics",
             );
-          process.stdout.write(renderCsv(tableFor(catalog, kinds[0] ?? "systems", false)));
+          io.stdout.write(renderCsv(tableFor(catalog, kinds[0] ?? "systems", false)));
           return;
         case "table":
-          process.stdout.write(kinds.map((k) => renderTable(tableFor(catalog, k, true))).join("\n"));
+          io.stdout.write(kinds.map((k) => renderTable(tableFor(catalog, k, true))).join("\n"));
           return;
         default: {
           const unreachable: never = format;

@@ -26,6 +26,7 @@ import {
   SupernodeError,
 } from "@supernode/core";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson, renderTable } from "../output/render.ts";
 
@@ -156,7 +157,7 @@ function printMoe(where: string, op: string, ranks: number, r: MoeCommResult): s
   ].join("\n");
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   const command = program
     .command("collective")
     .description(
@@ -262,14 +263,14 @@ export function register(program: Command): void {
           rankRateCapBytesPerS: r.rateCapBytesPerS,
           engine: "flow",
         });
-        process.stdout.write(
+        io.stdout.write(
           flags.json === true
             ? renderJson({ system: systemId, moe: op, ...f })
             : printCollective(`${whereLabel} (${op})`, f),
         );
         return;
       }
-      process.stdout.write(
+      io.stdout.write(
         flags.json === true
           ? renderJson({ system: systemId, op, ranks, ...r })
           : printMoe(whereLabel, op, ranks, r),
@@ -284,7 +285,7 @@ export function register(program: Command): void {
       engine: flags.engine as EngineName,
       transport,
     });
-    process.stdout.write(
+    io.stdout.write(
       flags.json === true
         ? renderJson({ system: systemId, systems: model.totalRanks / model.ranksPerSystem, ...r })
         : printCollective(whereLabel, r),

@@ -14,6 +14,7 @@ import {
   type TableCell,
 } from "@supernode/core";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { formatQuantity, formatRatio } from "../output/format-quantity.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { addOutputOptions, outputFormat } from "../output/output-format.ts";
@@ -133,7 +134,7 @@ function humanTable(comparison: SystemComparison) {
   return makeTable(columns, rows, { title: comparison.systems.map((s) => s.name).join(" vs "), footnotes });
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   const command = program
     .command("compare")
     .description(
@@ -151,13 +152,13 @@ export function register(program: Command): void {
     const comparison = compareSystems(ids.map((id) => catalog.system(id)));
     switch (format) {
       case "json":
-        process.stdout.write(renderJson(comparisonJson(comparison)));
+        io.stdout.write(renderJson(comparisonJson(comparison)));
         return;
       case "csv":
-        process.stdout.write(renderCsv(csvTable(comparison)));
+        io.stdout.write(renderCsv(csvTable(comparison)));
         return;
       case "table":
-        process.stdout.write(renderTable(humanTable(comparison)));
+        io.stdout.write(renderTable(humanTable(comparison)));
         return;
       default: {
         const unreachable: never = format;

@@ -20,6 +20,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { collect, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
@@ -31,7 +32,7 @@ interface EstimateFlags {
   operators?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   const command = program
     .command("estimate")
     .description(
@@ -53,7 +54,7 @@ export function register(program: Command): void {
       readFile: (path) => readText(resolve(dirname(file), path), "model config"),
     });
     const result = estimate(scenario);
-    process.stdout.write(
+    io.stdout.write(
       flags.json === true ? renderJson(result) : renderEstimate(result, flags.operators === true),
     );
   });

@@ -22,6 +22,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { readText } from "../output/files.ts";
 
 interface ModelFlags {
@@ -32,7 +33,7 @@ interface ModelFlags {
 
 const SHOWN_DTYPES: readonly Dtype[] = ["bf16", "fp8", "int8", "fp4"];
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   program
     .command("model")
     .description("architecture, parameters, weight bytes per dtype and KV bytes per token of a model")
@@ -53,7 +54,7 @@ export function register(program: Command): void {
         parseDtype(flags.weightsDtype ?? arch.nativeDtype, "--weights-dtype"),
         parseDtype(flags.kvDtype, "--kv-dtype"),
       );
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(arch, report));
+      io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(arch, report));
     });
 }
 

@@ -20,6 +20,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { collect, readText } from "../output/files.ts";
 
 interface RooflineFlags {
@@ -36,7 +37,7 @@ interface RooflineFlags {
   json?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   program
     .command("roofline")
     .description(
@@ -59,9 +60,7 @@ export function register(program: Command): void {
     .option("--json", "print the report as JSON")
     .action((model: string, flags: RooflineFlags) => {
       const report = buildReport(model, flags);
-      process.stdout.write(
-        flags.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : formatReport(report),
-      );
+      io.stdout.write(flags.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : formatReport(report));
     });
 }
 

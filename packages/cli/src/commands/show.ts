@@ -17,6 +17,7 @@ import {
   type TableCell,
 } from "@supernode/core";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { formatQuantity } from "../output/format-quantity.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { addOutputOptions, outputFormat } from "../output/output-format.ts";
@@ -120,7 +121,7 @@ function text(found: Found): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   const command = program
     .command("show")
     .description("print every field of a chip, system or cluster fabric with its source")
@@ -135,7 +136,7 @@ export function register(program: Command): void {
     const found = find(loadCatalog(options), wanted);
     switch (format) {
       case "json":
-        process.stdout.write(
+        io.stdout.write(
           renderJson({
             format: "supernode.show/v1",
             kind: found.kind,
@@ -149,7 +150,7 @@ export function register(program: Command): void {
         );
         return;
       case "csv":
-        process.stdout.write(
+        io.stdout.write(
           renderCsv(
             makeTable(
               ["path", "value", "unit", "tag", "sources", "note"].map((key) => ({ key, header: key })),
@@ -166,7 +167,7 @@ export function register(program: Command): void {
         );
         return;
       case "table":
-        process.stdout.write(text(found));
+        io.stdout.write(text(found));
         return;
       default: {
         const unreachable: never = format;

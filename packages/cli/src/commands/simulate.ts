@@ -21,6 +21,7 @@ import {
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { collect, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
@@ -67,7 +68,7 @@ function workloadFiles(workload: WorkloadSpec | undefined, scenarioFile: string)
   return files;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   const command = program
     .command("simulate")
     .description("request-level serving simulation: TTFT, TPOT, latency percentiles, throughput, goodput")
@@ -97,7 +98,7 @@ export function register(program: Command): void {
     });
     const files = workloadFiles(scenario.workload, file);
     const total = requests ?? scenario.workload?.requests;
-    const showBar = process.stdout.isTTY === true && flags.json !== true;
+    const showBar = io.stdout.isTTY && flags.json !== true;
     const bar = showBar
       ? new cliProgress.SingleBar(
           { format: "simulating [{bar}] {value}/{total} {unit} | simulated {sim} s", hideCursor: true },
@@ -130,7 +131,7 @@ export function register(program: Command): void {
       writeText(flags.timeseries, timeSeriesToCsv(result), "time-series CSV");
     if (flags.trace !== undefined)
       writeText(flags.trace, JSON.stringify(toChromeTrace(result)), "trace file");
-    process.stdout.write(flags.json === true ? renderJson(result) : renderSummary(scenario.name, result));
+    io.stdout.write(flags.json === true ? renderJson(result) : renderSummary(scenario.name, result));
   });
 }
 

@@ -7,8 +7,9 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SupernodeError } from "@supernode/core";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { startUiServer } from "../server/ui-server.ts";
-import { buildWeb, isWebBuildStale, webPaths } from "../server/web-build.ts";
+import { buildWeb, isWebBuildStale, type WebPaths, webPaths } from "../server/web-build.ts";
 
 const DEFAULT_UI_PORT = 5178;
 
@@ -22,7 +23,7 @@ function parsePort(text: string): number {
   return port;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   program
     .command("ui")
     .description("serve the web app (compare, topology, estimate, simulate, validate) on localhost")
@@ -33,7 +34,8 @@ export function register(program: Command): void {
       "--dir <path>",
       "serve this directory (a copy of a build) instead of packages/web/dist; never builds",
     )
-    .action(async (options: { port: string; host: string; build: boolean; dir?: string }) => {
+    .action((options: { port: string; host: string; build: boolean; dir?: string }) => {
+      // Usage errors throw before anything asynchronous starts (one paragraph, exit 1).
       const port = parsePort(options.port);
       if (options.dir !== undefined) {
         const dir = resolve(options.dir);
@@ -42,28 +44,35 @@ export function register(program: Command): void {
             "usage",
             `--dir ${options.dir}: no index.html there (build with npm run build:web)`,
           );
-        await serveUntilStopped(dir, port, options.host);
-        return;
+        return serveUntilStopped(io, dir, port, options.host);
       }
       const paths = webPaths();
-      if (options.build) {
-        if (isWebBuildStale(paths)) {
-          process.stderr.write("Building the web app…\n");
-          await buildWeb(paths);
-        }
-      } else if (!existsSync(join(paths.distDir, "index.html"))) {
+      if (!options.build && !existsSync(join(paths.distDir, "index.html")))
         throw new SupernodeError("usage", `no web build in ${paths.distDir}; run without --no-build`);
-      }
-      await serveUntilStopped(paths.distDir, port, options.host);
+      return buildIfStale(io, paths, options.build).then(() =>
+        serveUntilStopped(io, paths.distDir, port, options.host),
+      );
     });
 }
 
-async function serveUntilStopped(distDir: string, port: number, host: string): Promise<void> {
+async function buildIfStale(io: CliIo, paths: WebPaths, build: boolean): Promise<void> {
+  if (build && isWebBuildStale(paths)) {
+    io.stderr.write("Building the web app…\n");
+    await buildWeb(paths);
+  }
+}
+
+/** Serves until SIGINT/SIGTERM, then closes the server and lets the process end by itself. */
+async function serveUntilStopped(io: CliIo, distDir: string, port: number, host: string): Promise<void> {
   const server = await startUiServer({ distDir, port, host });
-  process.stdout.write(`Supernode UI: ${server.url}\n(press Ctrl+C to stop)\n`);
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  io.stdout.write(`Supernode UI: ${server.url}\n(press Ctrl+C to stop)\n`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      void server.close().then(done);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
 }

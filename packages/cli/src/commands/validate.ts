@@ -16,6 +16,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
 import { collect } from "../output/files.ts";
 import { renderJson } from "../output/render.ts";
 
@@ -41,7 +42,7 @@ function parseMaxError(text: string | undefined): number | undefined {
   return value;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CliIo): void {
   program
     .command("validate")
     .description("run every reference case: prediction vs published value, relative error and source")
@@ -62,21 +63,21 @@ export function register(program: Command): void {
           ? []
           : report.rows.filter((r) => r.error === undefined && Math.abs(r.relError) > maxError);
       if (flags.json === true)
-        process.stdout.write(
+        io.stdout.write(
           renderJson({
             ...report,
             ...(maxError !== undefined ? { maxError, overMaxError: over.map((r) => r.id) } : {}),
           }),
         );
-      else process.stdout.write(renderReport(report));
+      else io.stdout.write(renderReport(report));
       const failedRows = report.rows.filter((r) => r.error !== undefined);
       for (const r of failedRows)
-        process.stderr.write(`supernode: case ${r.id} (${r.kind}) failed to run: ${r.error}\n`);
+        io.stderr.write(`supernode: case ${r.id} (${r.kind}) failed to run: ${r.error}\n`);
       if (over.length > 0)
-        process.stderr.write(
+        io.stderr.write(
           `supernode: ${over.length} case(s) exceed --max-error ${maxError}: ${over.map((r) => `${r.id} (${signed(r.relError)})`).join(", ")}\n`,
         );
-      if (failedRows.length > 0 || over.length > 0) process.exitCode = 1;
+      if (failedRows.length > 0 || over.length > 0) io.exitCode = 1;
     });
 }
 

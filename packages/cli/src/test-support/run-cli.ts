@@ -1,8 +1,16 @@
 /**
- * Runs the real `supernode` command in a child process, the way a user does, for end-to-end tests.
+ * Runs `supernode` for tests. `runCli` runs the command IN PROCESS — the same commander program
+ * and command functions as the real CLI, with stdout/stderr captured and the exit status
+ * returned — so a test pays no process start-up. `runCliProcess` spawns the built CLI
+ * (`packages/cli/bin/supernode.js`) the way a user does; keep those few (end-to-end checks of the
+ * binary itself: exit codes, real streams, signals).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { CommanderError } from "commander";
+import { captureIo } from "../cli-io.ts";
+import { COMMANDS } from "../commands/index.ts";
+import { buildProgram, exitStatusOf } from "../program.ts";
 
 const bin = fileURLToPath(new URL("../../bin/supernode.js", import.meta.url));
 
@@ -12,8 +20,56 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** @example const { status, stdout } = runCli(["compare", "--json"]); */
-export function runCli(args: readonly string[], options: { cwd?: string; input?: string } = {}): CliResult {
+export interface CliOptions {
+  /** Working directory for relative paths (the test process changes into it for the run). */
+  readonly cwd?: string;
+  /** Standard input. */
+  readonly input?: string;
+}
+
+const modules = await Promise.all(COMMANDS.map((c) => c.load()));
+
+/**
+ * Runs the command line in process and returns its exit status and output. Commands run
+ * synchronously; a command whose action is asynchronous (`ui` serving) needs `runCliProcess`.
+ * @example const { status, stdout } = runCli(["compare", "--json"]);
+ */
+export function runCli(args: readonly string[], options: CliOptions = {}): CliResult {
+  const io = captureIo(options.input);
+  const program = buildProgram(io, modules);
+  let pending = false;
+  program.hook("preAction", () => {
+    pending = true;
+  });
+  program.hook("postAction", () => {
+    pending = false;
+  });
+  const previousDir = process.cwd();
+  let status: number;
+  try {
+    if (options.cwd !== undefined) process.chdir(options.cwd);
+    program.parse([...args], { from: "user" });
+    if (pending)
+      throw new CommanderError(
+        2,
+        "runCli.async",
+        `runCli: "${args.join(" ")}" did not finish synchronously; use runCliProcess\n`,
+      );
+    status = io.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError && error.code === "runCli.async") io.stderr.write(error.message);
+    status = exitStatusOf(error, io);
+  } finally {
+    process.chdir(previousDir);
+  }
+  return { status, stdout: io.stdoutText(), stderr: io.stderrText() };
+}
+
+/**
+ * Spawns the built CLI in a child process (≈ 0.1–0.4 s each): for the few end-to-end tests.
+ * @example const { status, stdout } = runCliProcess(["--version"]);
+ */
+export function runCliProcess(args: readonly string[], options: CliOptions = {}): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd,
     input: options.input,
