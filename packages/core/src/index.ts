@@ -1,5 +1,6 @@
 // @supernode/core — the library: everything that computes. No Node, no DOM.
 
+export * from "./catalog/calibrated-on.ts";
 export * from "./catalog/catalog.ts";
 export * from "./catalog/derive.ts";
 export * from "./catalog/reference-comparison.ts";
@@ -49,6 +50,7 @@ export * from "./perf/step-instance-performance.ts";
 export * from "./perf/step-layer.ts";
 export * from "./perf/step-model.ts";
 export * from "./perf/step-operators.ts";
+export * from "./report/calibration-ledger.ts";
 export * from "./report/table.ts";
 export * from "./report/topology-layout.ts";
 export * from "./report/validate.ts";

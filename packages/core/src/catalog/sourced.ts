@@ -35,6 +35,11 @@ export interface Sourced<T> {
   readonly note?: string;
   /** Values from other sources that were not used, with why. */
   readonly alternatives?: readonly Alternative<T>[];
+  /**
+   * Reference case ids this value was set or chosen from (docs/validation.md): those cases are
+   * calibration in `supernode validate`, not evidence.
+   */
+  readonly calibratedOn?: readonly string[];
 }
 
 /** A value computed from other sourced values: its sources are theirs, its tag `derived`. */

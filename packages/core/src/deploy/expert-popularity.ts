@@ -11,6 +11,7 @@
 
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
+import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
 import type { SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
 
@@ -50,6 +51,7 @@ const fileSchema = z.strictObject({
       hottestOverMean: z.number().gt(1),
       fractionAboveMean: z.number().gt(0).lt(0.5),
       note: z.string().optional(),
+      calibratedOn: calibratedOnSchema.optional(),
     }),
   ),
 });

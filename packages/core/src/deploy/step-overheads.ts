@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
+import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
 import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
 
 export interface StepOverheads {
@@ -22,6 +23,7 @@ const valueSchema = z.strictObject({
   source: z.string(),
   tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
   note: z.string().optional(),
+  calibratedOn: calibratedOnSchema.optional(),
 });
 const fileSchema = z.strictObject({
   sources: z.array(

@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
+import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
 import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { nearestNames } from "../spec/suggest.ts";
@@ -71,6 +72,7 @@ const fileSchema = z.strictObject({
                 source: z.string(),
                 tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
                 note: z.string().optional(),
+                calibratedOn: calibratedOnSchema.optional(),
               }),
             }),
           )

@@ -5,6 +5,7 @@
  * file, checking that every value cites a key of its `sources:` block.
  */
 import { z } from "zod";
+import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
 import { DTYPES } from "../hardware/types.ts";
 import { OPERATOR_CLASSES } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
@@ -19,6 +20,7 @@ export const sourcedValueSchema = z
     source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     tag: z.enum(EVIDENCE_TAGS),
     note: z.string().optional(),
+    calibratedOn: calibratedOnSchema.optional(),
   })
   .strict();
 

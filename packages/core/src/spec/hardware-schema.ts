@@ -9,6 +9,7 @@
  * See docs/hardware-files.md.
  */
 import { z } from "zod";
+import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
 import { nearestNames } from "./suggest.ts";
 
 /** Ids: lowercase letters, digits and `-`, starting with a letter or digit. */
@@ -88,8 +89,9 @@ export function sourcedNumber(unit: string, kind: NumberKind = "positive") {
         tag: z.enum(EVIDENCE_TAGS, { error: `expected a tag: ${EVIDENCE_TAGS.join(", ")}` }).optional(),
         note: z.string().optional(),
         alternatives: z.array(alternative).optional(),
+        calibratedOn: calibratedOnSchema.optional(),
       },
-      `a number in ${unit}, or {value, source, section?, tag?, note?, alternatives?}`,
+      `a number in ${unit}, or {value, source, section?, tag?, note?, alternatives?, calibratedOn?}`,
     ),
   );
 }

@@ -21,6 +21,7 @@
  *     microbatchOverlap: { enabled: true, streams: cloudmatrix-aic-aiv-split }
  */
 import { z } from "zod";
+import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
 import { servingSchema } from "../serving/serving-schema.ts";
 import { workloadSchema } from "../serving/workload-schema.ts";
 
@@ -197,6 +198,8 @@ export const scenarioSchema = z.strictObject({
   deployment: deploymentSchema,
   workload: workloadSchema.optional(),
   serving: servingSchema.optional(),
+  /** Values of this scenario chosen by looking at published results (docs/validation.md). */
+  calibration: z.array(scenarioCalibrationSchema).optional(),
 });
 
 /** The scenario document as written, after schema defaults. */

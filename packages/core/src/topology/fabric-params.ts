@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { builtinDataText } from "../catalog/builtin-data.ts";
+import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
 import type { Sourced, SourceRef } from "../catalog/sourced.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
@@ -57,6 +58,7 @@ const valueSchema = z
     source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
     note: z.string().optional(),
+    calibratedOn: calibratedOnSchema.optional(),
   })
   .strict();
 const techSchema = z
@@ -76,6 +78,7 @@ const dedupSchema = z
     source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
     note: z.string().optional(),
+    calibratedOn: calibratedOnSchema.optional(),
   })
   .strict();
 const libSchema = z
