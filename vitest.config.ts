@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "bench/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
+    // Builds packages/cli/dist when a source is newer, for the end-to-end tests of the binary.
+    globalSetup: ["scripts/test-global-setup.mjs"],
   },
 });

@@ -1,4 +1,4 @@
-import { isSupernodeError } from "@supernode/core";
+import { isSupernodeError } from "@supernode/core/errors";
 import type { CliIo } from "./cli-io.ts";
 
 /**

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export interface WebPaths {
@@ -16,9 +16,17 @@ export interface WebPaths {
   readonly sources: readonly string[];
 }
 
+/** The nearest folder above `dir` holding packages/web (this module runs from src/ or from dist/). */
+function findRepoRoot(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, "packages/web/package.json"))) return at;
+    if (dirname(at) === at) return fileURLToPath(new URL("../../../../", import.meta.url));
+  }
+}
+
 /** The paths of the web app in this checkout. */
 export function webPaths(): WebPaths {
-  const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+  const repoRoot = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
   const webRoot = join(repoRoot, "packages/web");
   return {
     repoRoot,

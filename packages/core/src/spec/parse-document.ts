@@ -7,6 +7,7 @@
 import { type Document, isMap, isSeq, LineCounter, parseDocument as parseYaml } from "yaml";
 import type { z } from "zod";
 import { SupernodeError } from "./errors.ts";
+import { preparsedData } from "./preparsed-data.ts";
 
 /** A parsed YAML/JSON document that can map a field path back to its line and column. */
 export interface SourceDocument {
@@ -21,6 +22,20 @@ export interface SourceDocument {
  * @example const doc = readSourceDocument("gpu: h100\n", "scenario.yaml"); doc.data // { gpu: "h100" }
  */
 export function readSourceDocument(text: string, fileName: string): SourceDocument {
+  const data = preparsedData(text);
+  if (data === undefined) return parseSourceDocument(text, fileName);
+  let parsed: SourceDocument | undefined;
+  return {
+    fileName,
+    data,
+    locate: (path) => {
+      parsed ??= parseSourceDocument(text, fileName);
+      return parsed.locate(path);
+    },
+  };
+}
+
+function parseSourceDocument(text: string, fileName: string): SourceDocument {
   const lineCounter = new LineCounter();
   const document: Document = parseYaml(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = document.errors[0];

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Builds the `supernode` CLI (packages/cli/src + @supernode/core + its npm dependencies) into
+// packages/cli/dist as ES modules with esbuild: one small entry (main.js) and one chunk per
+// command plus shared chunks, so a command loads only the code it runs. Run by `npm ci`
+// (postinstall) and `npm run build`; packages/cli/bin/supernode.js rebuilds by itself when a
+// source is newer than the build (see isCliBuildStale below). The catalog data is embedded first.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+export const distDir = join(root, "packages/cli/dist");
+/** Everything the bundle is built from (npm dependencies change only through npm ci, which rebuilds). */
+export const sourceDirs = ["packages/cli/src", "packages/core/src", "packages/core/data"].map((d) =>
+  join(root, d),
+);
+const stampFile = "build-stamp.json";
+
+function newestMtimeMs(path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when the build is missing or a source file changed after it was built. */
+export function isCliBuildStale() {
+  const stamp = statSync(join(distDir, stampFile), { throwIfNoEntry: false });
+  if (stamp === undefined) return true;
+  return sourceDirs.some((dir) => newestMtimeMs(dir) > stamp.mtimeMs);
+}
+
+/** Builds into a fresh folder, then swaps it in (a CLI started meanwhile keeps a whole build). */
+export async function buildCli({ quiet = false } = {}) {
+  const started = Date.now();
+  execFileSync(process.execPath, [join(root, "scripts/embed-data.mjs")], { stdio: "inherit" });
+  const { build } = await import("esbuild");
+  const tmp = `${distDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  await build({
+    entryPoints: { main: join(root, "packages/cli/src/main.ts") },
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    // Vite is loaded only by `supernode ui` when it must build the web app; keep it a package import.
+    external: ["vite"],
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    chunkNames: "chunks/[name]-[hash]",
+    // CommonJS dependencies (commander, cli-table3, …) call require() for Node built-ins.
+    banner: {
+      js: "import{createRequire as __sn_cr}from'node:module';const require=__sn_cr(import.meta.url);",
+    },
+    logLevel: "warning",
+  });
+  writeFileSync(join(tmp, stampFile), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
+  writeFileSync(join(tmp, "package.json"), '{ "type": "module" }\n');
+  const old = `${distDir}.old-${process.pid}`;
+  if (existsSync(distDir)) renameSync(distDir, old);
+  renameSync(tmp, distDir);
+  rmSync(old, { recursive: true, force: true });
+  if (!quiet) process.stderr.write(`built packages/cli/dist in ${Date.now() - started} ms\n`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli();
