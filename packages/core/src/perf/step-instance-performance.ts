@@ -22,31 +22,42 @@ const EXACT_BELOW = 64;
 const GROWTH = 1.05;
 const CONTEXT_STEP = 256;
 
-/** Grid neighbours of a batch size: exact integers up to 64, then 64 × 1.05^k. */
-function batchGrid(x: number): { lo: number; hi: number; w: number } {
+/** Grid neighbours of a batch size: exact integers up to 64, then 64 × 1.05^k; `index` numbers `lo` on the grid. */
+function batchGrid(x: number): { lo: number; hi: number; w: number; index: number } {
   if (x <= EXACT_BELOW) {
     const lo = Math.max(1, Math.floor(x));
     const hi = Math.max(1, Math.ceil(x));
-    return { lo, hi, w: hi === lo ? 0 : (x - lo) / (hi - lo) };
+    return { lo, hi, w: hi === lo ? 0 : (x - lo) / (hi - lo), index: lo };
   }
   const k = Math.floor(Math.log(x / EXACT_BELOW) / Math.log(GROWTH));
   const lo = EXACT_BELOW * GROWTH ** k;
   const hi = EXACT_BELOW * GROWTH ** (k + 1);
-  return { lo, hi, w: (x - lo) / (hi - lo) };
+  return { lo, hi, w: (x - lo) / (hi - lo), index: EXACT_BELOW + 1 + k };
 }
 
-function contextGrid(x: number): { lo: number; hi: number; w: number } {
-  const lo = Math.floor(Math.max(0, x) / CONTEXT_STEP) * CONTEXT_STEP;
-  return { lo, hi: lo + CONTEXT_STEP, w: (Math.max(0, x) - lo) / CONTEXT_STEP };
+function contextGrid(x: number): { lo: number; hi: number; w: number; index: number } {
+  const index = Math.floor(Math.max(0, x) / CONTEXT_STEP);
+  const lo = index * CONTEXT_STEP;
+  return { lo, hi: lo + CONTEXT_STEP, w: (Math.max(0, x) - lo) / CONTEXT_STEP, index };
 }
 
-/** Bilinear interpolation of `f` over the batch × context grid. */
-function interpolate(batch: number, context: number, f: (b: number, c: number) => number): number {
+/** A grid point's memo key: a whole number from the batch and context indices (no string building). */
+const gridKey = (batchIndex: number, contextIndex: number): number => batchIndex * 2 ** 26 + contextIndex;
+
+/** Bilinear interpolation of `f` over the batch × context grid (`key` identifies the grid point). */
+function interpolate(
+  batch: number,
+  context: number,
+  f: (b: number, c: number, key: number) => number,
+): number {
   const b = batchGrid(batch);
   const c = contextGrid(context);
-  const low = f(b.lo, c.lo) * (1 - c.w) + f(b.lo, c.hi) * c.w;
+  const low =
+    f(b.lo, c.lo, gridKey(b.index, c.index)) * (1 - c.w) + f(b.lo, c.hi, gridKey(b.index, c.index + 1)) * c.w;
   if (b.w === 0) return low;
-  const high = f(b.hi, c.lo) * (1 - c.w) + f(b.hi, c.hi) * c.w;
+  const high =
+    f(b.hi, c.lo, gridKey(b.index + 1, c.index)) * (1 - c.w) +
+    f(b.hi, c.hi, gridKey(b.index + 1, c.index + 1)) * c.w;
   return low * (1 - b.w) + high * b.w;
 }
 
@@ -70,10 +81,9 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   const kvCacheCapacityTokens =
     Math.max(0, Math.floor(forKv / memory.kvBytesPerTokenOnRank)) * plan.attention.dp;
 
-  const decodeGrid = new Map<string, number>();
-  const prefillGrid = new Map<string, number>();
-  const decodeAt = (sequences: number, meanKv: number): number => {
-    const key = `${sequences}|${meanKv}`;
+  const decodeGrid = new Map<number, number>();
+  const prefillGrid = new Map<number, number>();
+  const decodeAt = (sequences: number, meanKv: number, key: number): number => {
     let t = decodeGrid.get(key);
     if (t === undefined) {
       t = stepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * meanKv }).stepS;
@@ -81,8 +91,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
     }
     return t;
   };
-  const prefillAt = (newTokens: number, meanContext: number): number => {
-    const key = `${newTokens}|${meanContext}`;
+  const prefillAt = (newTokens: number, meanContext: number, key: number): number => {
     let t = prefillGrid.get(key);
     if (t === undefined) {
       // Sequences only set how many logits are computed: one prompt per 2 × mean context tokens.

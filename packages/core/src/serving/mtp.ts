@@ -2,15 +2,29 @@
  * Multi-token prediction in the serving simulator: each decode step of a sequence emits 1 + X
  * tokens, X the number of leading draft tokens accepted (each accepted with probability p, the
  * first rejection ends the run). The step model gives the mean tokens per step; with `d` drafts p
- * solves 1 + p + … + p^d = mean. Outcomes are drawn per sequence and per step, once, when the
- * sequence joins a decode batch: the step at which it finishes is then known, so the simulator
- * never touches a sequence between joining and finishing. Outputs longer than `EXACT_LIMIT`
- * tokens draw their step count from the renewal CLT instead (same mean and variance, O(1)).
+ * solves 1 + p + … + p^d = mean. A sequence's number of steps is drawn once, when it joins a
+ * decode batch, from its exact distribution (mtp-step-distribution.ts: one uniform number per
+ * request, no per-token work): the step at which it finishes is then known, so the simulator never
+ * touches a sequence between joining and finishing. Outputs longer than `EXACT_LIMIT` tokens draw
+ * their step count from the renewal CLT instead (same mean and variance, O(1)).
  */
+import { StepCountDistribution, stepTokenProbabilities } from "./mtp-step-distribution.ts";
 import type { Rng } from "./rng.ts";
 
-/** Outputs up to this length are sampled step by step; longer ones by the renewal CLT (O(1)). */
+/** Outputs up to this length are drawn from the exact step-count distribution; longer ones by the renewal CLT (O(1)). */
 export const EXACT_LIMIT = 512;
+
+/** The exact step-count table of each MTP model, built on first use. */
+const tables = new WeakMap<MtpModel, StepCountDistribution>();
+
+function tableOf(mtp: MtpModel): StepCountDistribution {
+  let table = tables.get(mtp);
+  if (table === undefined) {
+    table = new StepCountDistribution(stepTokenProbabilities(mtp.acceptance, mtp.draftTokens), EXACT_LIMIT);
+    tables.set(mtp, table);
+  }
+  return table;
+}
 
 export interface MtpModel {
   readonly draftTokens: number;
@@ -55,16 +69,7 @@ export function decodeStepsFor(mtp: MtpModel, tokens: number, rng: Rng): number 
   if (mtp.draftTokens === 0) return tokens;
   if (mtp.sampling === "mean") return Math.ceil(tokens / mtp.meanTokensPerStep);
   if (tokens > EXACT_LIMIT) return renewalSteps(mtp, tokens, rng);
-  const p = mtp.acceptance;
-  const d = mtp.draftTokens;
-  let emitted = 0;
-  let steps = 0;
-  while (emitted < tokens) {
-    steps++;
-    emitted++;
-    for (let k = 0; k < d && rng.uniform32() < p; k++) emitted++;
-  }
-  return steps;
+  return tableOf(mtp).sample(tokens, rng.uniform());
 }
 
 /**
