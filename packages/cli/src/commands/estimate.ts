@@ -9,7 +9,9 @@ import { dirname, resolve } from "node:path";
 import {
   type DecodeEstimate,
   type Estimate,
+  type EstimateEnergy,
   estimate,
+  estimateEnergy,
   type LayerStep,
   OPERATOR_GROUPS,
   type OperatorGroup,
@@ -21,6 +23,7 @@ import {
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
+import { assumptionLines, energyLine } from "../output/energy-text.ts";
 import { collect, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
@@ -54,8 +57,11 @@ export function register(program: Command, io: CliIo): void {
       readFile: (path) => readText(resolve(dirname(file), path), "model config"),
     });
     const result = estimate(scenario);
+    const energy = estimateEnergy(scenario, result);
     io.stdout.write(
-      flags.json === true ? renderJson(result) : renderEstimate(result, flags.operators === true),
+      flags.json === true
+        ? renderJson({ ...result, energy })
+        : renderEstimate(result, flags.operators === true) + renderEnergy(energy),
     );
   });
 }
@@ -225,5 +231,14 @@ function renderEstimate(e: Estimate, operators = false): string {
   }
   if (e.defaulted.length > 0)
     out.push(`Flagged: defaulted (no published microbenchmark for this chip): ${e.defaulted.join(", ")}`);
+  return `${out.join("\n")}\n`;
+}
+
+/** Energy and cost (docs/energy.md) with the assumptions used. */
+function renderEnergy(e: EstimateEnergy): string {
+  const out = ["Energy and cost (docs/energy.md):"];
+  if (e.prefill !== undefined) out.push(energyLine("prefill", e.prefill));
+  if (e.decode !== undefined) out.push(energyLine("decode", e.decode));
+  out.push("  assumptions:", ...assumptionLines(e.assumptions));
   return `${out.join("\n")}\n`;
 }

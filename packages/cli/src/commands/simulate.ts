@@ -7,6 +7,7 @@
  */
 import { dirname, resolve } from "node:path";
 import {
+  estimate,
   type LatencyStats,
   parseOverride,
   parseScenario,
@@ -14,6 +15,7 @@ import {
   type SimulationResult,
   SupernodeError,
   simulate,
+  simulationEnergy,
   timeSeriesToCsv,
   toChromeTrace,
   type WorkloadSpec,
@@ -22,6 +24,7 @@ import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
+import { energyLine } from "../output/energy-text.ts";
 import { collect, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
@@ -131,7 +134,12 @@ export function register(program: Command, io: CliIo): void {
       writeText(flags.timeseries, timeSeriesToCsv(result), "time-series CSV");
     if (flags.trace !== undefined)
       writeText(flags.trace, JSON.stringify(toChromeTrace(result)), "trace file");
-    io.stdout.write(flags.json === true ? renderJson(result) : renderSummary(scenario.name, result));
+    const energy = simulationEnergy(scenario, estimate(scenario), result);
+    io.stdout.write(
+      flags.json === true
+        ? renderJson({ ...result, energy })
+        : `${renderSummary(scenario.name, result)}Energy and cost (all chips, docs/energy.md):\n${energyLine("total", energy.total)}\n`,
+    );
   });
 }
 

@@ -24,6 +24,7 @@ import { z } from "zod";
 import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
 import { servingSchema } from "../serving/serving-schema.ts";
 import { workloadSchema } from "../serving/workload-schema.ts";
+import { costSectionSchema, powerSectionSchema } from "./energy-schema.ts";
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -200,6 +201,10 @@ export const scenarioSchema = z.strictObject({
   serving: servingSchema.optional(),
   /** Values of this scenario chosen by looking at published results (docs/validation.md). */
   calibration: z.array(scenarioCalibrationSchema).optional(),
+  /** Power-model overrides (docs/energy.md). */
+  power: powerSectionSchema.optional(),
+  /** Cost-model overrides (docs/energy.md). */
+  cost: costSectionSchema.optional(),
 });
 
 /** The scenario document as written, after schema defaults. */
