@@ -15,6 +15,10 @@ describe("end-to-end reference cases", () => {
       "sgl-h100-prefill-4k",
       "cm384-103",
       "cm384-104",
+      "cm384-t5-1k1k",
+      "cm384-t5-2k256",
+      "cm384-t5-b24",
+      "cm384-t5-b8",
     ]);
     for (const c of endToEndCaseSpecs()) {
       expect(c.source).toMatch(/arxiv\.org|lmsys\.org/);
@@ -24,7 +28,7 @@ describe("end-to-end reference cases", () => {
 
   it("every case runs and gives a finite, positive prediction", () => {
     const cases = endToEndReferenceCases();
-    expect(cases).toHaveLength(10);
+    expect(cases).toHaveLength(14);
     for (const c of cases) {
       expect(Number.isFinite(c.predicted), c.id).toBe(true);
       expect(c.predicted, c.id).toBeGreaterThan(0);

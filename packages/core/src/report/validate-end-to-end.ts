@@ -32,6 +32,8 @@ const caseSchema = z.strictObject({
   unit: z.string().min(1),
   description: z.string().min(1),
   source: z.string().min(1),
+  /** Free text: how the case was set up, and the model's prediction written down before any change that looked at it. */
+  note: z.string().optional(),
 });
 const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
 

@@ -32,9 +32,9 @@ describe("validation summary", () => {
 
   it("end-to-end cases run through the same report as the microbenchmarks", () => {
     const report = validate({ kinds: ["end-to-end"] });
-    expect(report.rows).toHaveLength(10);
+    expect(report.rows).toHaveLength(14);
     expect(report.summary.failed).toBe(0);
-    expect(report.summary.byKind["end-to-end"].cases).toBe(10);
+    expect(report.summary.byKind["end-to-end"].cases).toBe(14);
     expect(report.summary.byKind.operator.cases).toBe(0);
   });
 
