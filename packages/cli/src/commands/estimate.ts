@@ -126,7 +126,9 @@ function streamLines(layers: readonly LayerStep[]): string[] {
   for (const l of layers) {
     const streams = l.timing.streams;
     if (streams === undefined) continue;
-    const parts = streams.map((s) => `${s.name} ${us(s.timeS)} (compute share ${s.computeShare.toFixed(2)})`);
+    const parts = streams.map(
+      (s) => `${s.name} ${us(s.timeS)} (alone ${us(s.aloneS)}, compute share ${s.computeShare.toFixed(2)})`,
+    );
     out.push(
       `  ${l.kind} layer, per microbatch: ${parts.join(" · ")}; ${l.timing.microbatches} microbatches → ${us(l.timing.layerS)} per layer`,
     );

@@ -48,6 +48,11 @@ export interface StreamProfile {
   readonly id: string;
   readonly description: string;
   readonly streams: readonly StreamSpec[];
+  /**
+   * The engine re-balances the split of the cores between the two streams to the batch (in whole
+   * units of `units` cores); the stream shares are then the split at the reference operating point.
+   */
+  readonly adaptiveSplit?: { readonly units: number; readonly source: SourceRef; readonly note?: string };
 }
 
 export type StreamRole = "prefill" | "decode" | "colocated";
@@ -77,6 +82,9 @@ const fileSchema = z.strictObject({
             }),
           )
           .min(2),
+        adaptiveSplit: z
+          .strictObject({ units: z.number().int().min(2), source: z.string(), note: z.string().optional() })
+          .optional(),
       }),
     )
     .min(1),
@@ -121,7 +129,31 @@ function load(): LoadedProfiles {
       };
       return { name: s.name, groups: s.groups, computeShare: share };
     });
-    profiles.set(p.id, { id: p.id, description: p.description, streams });
+    let adaptiveSplit: StreamProfile["adaptiveSplit"];
+    if (p.adaptiveSplit !== undefined) {
+      const source = sources.get(p.adaptiveSplit.source);
+      if (source === undefined)
+        throw new SupernodeError("invalid-value", `unknown source key ${p.adaptiveSplit.source}`, {
+          file: FILE,
+          fieldPath: ["profiles", p.id, "adaptiveSplit", "source"],
+        });
+      if (p.streams.length !== 2)
+        throw new SupernodeError("invalid-value", "adaptiveSplit needs exactly two streams", {
+          file: FILE,
+          fieldPath: ["profiles", p.id, "adaptiveSplit"],
+        });
+      adaptiveSplit = {
+        units: p.adaptiveSplit.units,
+        source,
+        ...(p.adaptiveSplit.note !== undefined ? { note: p.adaptiveSplit.note } : {}),
+      };
+    }
+    profiles.set(p.id, {
+      id: p.id,
+      description: p.description,
+      streams,
+      ...(adaptiveSplit !== undefined ? { adaptiveSplit } : {}),
+    });
   }
   cache = { profiles, defaults: doc.defaults, fallback: doc.fallbackProfile };
   return cache;

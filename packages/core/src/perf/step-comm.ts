@@ -31,7 +31,19 @@ export interface StepComm {
 }
 
 function item(name: string, group: OperatorGroup, timeS: number, bytes: number): StepItem {
-  return { name, group, timeS, bound: "fabric", flops: 0, bytes, overheadS: 0, defaulted: [] };
+  // Copy / NIC engines move the data: no compute share, no HBM-bandwidth demand in the contention model.
+  return {
+    name,
+    group,
+    timeS,
+    bound: "fabric",
+    flops: 0,
+    bytes,
+    overheadS: 0,
+    computeS: timeS,
+    memoryS: 0,
+    defaulted: [],
+  };
 }
 
 /**

@@ -5,20 +5,24 @@
  * Without overlap the items run one after another: layer = Σ items.
  * With M microbatches on S streams (CloudMatrix-Infer: attention stream vs MoE stream; DeepSeek /
  * SGLang two-batch overlap: compute vs communication), each stream runs its groups for every
- * microbatch while the other streams work on the other microbatch:
- *   layer = M × max_s(Σ items of stream s) + M × Σ items on no stream,
- * and the pipeline fills once per step: fill = Σ_s t_s − max_s t_s. Each stream's items are timed
- * on its share of the device (see `step-operators.ts`).
+ * microbatch while the other streams work on the other microbatch. Each stream computes on its
+ * share of the cores, and all streams draw on the one memory bandwidth, shared by demand over time
+ * (`stream-contention.ts`); t_s is when stream s finishes its microbatch with the others running:
+ *   layer = M × max_s(t_s) + M × Σ items on no stream,
+ * and the pipeline fills once per step with the streams alone: fill = Σ_s a_s − max_s a_s.
  */
 import type { OperatorGroup, StreamProfile } from "../deploy/stream-profiles.ts";
 import type { StepItem } from "./step-operators.ts";
+import { runConcurrentStreams } from "./stream-contention.ts";
 
 export interface StreamTiming {
   readonly name: string;
   readonly computeShare: number;
   readonly groups: readonly OperatorGroup[];
-  /** Per microbatch. */
+  /** Per microbatch, with the other streams running (memory bandwidth shared by demand). */
   readonly timeS: number;
+  /** Per microbatch, the stream alone on the device (all the memory bandwidth available). */
+  readonly aloneS: number;
 }
 
 export interface LayerTiming {
@@ -62,34 +66,77 @@ export function composeLayer(
     for (const g of s.groups) streamOf.set(g, i);
   });
   const full = itemsFor(1);
-  const perShare = overlap.profile.streams.map((s) => itemsFor(s.computeShare.value));
-  const items: StepItem[] = [];
-  const streamTimes = overlap.profile.streams.map(() => 0);
-  let serialS = 0;
+  const fixedShares = overlap.profile.streams.map((s) => s.computeShare.value);
+  const adaptive = overlap.profile.adaptiveSplit;
+  let best = overlapAt(full, fixedShares, streamOf, itemsFor);
+  if (adaptive !== undefined && fixedShares.length === 2) {
+    // The engine re-balances the core split between the two streams (arXiv:2506.12708v2 §4.2.3):
+    // the split, in whole cores, that gives the shortest microbatch. The stream-0 time falls and
+    // the stream-1 time rises with stream 0's cores, so bisect on which stream is longer.
+    const units = adaptive.units;
+    const at = (k: number) => overlapAt(full, [k / units, 1 - k / units], streamOf, itemsFor);
+    let lo = 1;
+    let hi = units - 1;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const r = at(mid);
+      if ((r.finish[0] ?? 0) > (r.finish[1] ?? 0)) lo = mid;
+      else hi = mid;
+    }
+    for (const k of [lo, hi]) {
+      const r = at(k);
+      if (r.makespanS < best.makespanS) best = r;
+    }
+  }
   const byGroup: Partial<Record<OperatorGroup, number>> = {};
+  for (const item of best.items) byGroup[item.group] = (byGroup[item.group] ?? 0) + m * item.timeS;
+  const longestAlone = Math.max(...best.alone);
+  const sumAlone = best.alone.reduce((a, b) => a + b, 0);
+  const streams: StreamTiming[] = overlap.profile.streams.map((s, i) => ({
+    name: s.name,
+    computeShare: best.shares[i] ?? s.computeShare.value,
+    groups: s.groups,
+    timeS: best.finish[i] ?? 0,
+    aloneS: best.alone[i] ?? 0,
+  }));
+  return {
+    items: best.items,
+    microbatches: m,
+    streams,
+    serialS: best.serialS,
+    layerS: m * best.makespanS + m * best.serialS,
+    fillS: sumAlone - longestAlone,
+    byGroup,
+  };
+}
+
+interface OverlapRun {
+  readonly shares: readonly number[];
+  readonly items: readonly StepItem[];
+  readonly serialS: number;
+  readonly finish: readonly number[];
+  readonly alone: readonly number[];
+  readonly makespanS: number;
+}
+
+/** One microbatch of the streams run together at the given core shares. */
+function overlapAt(
+  full: readonly StepItem[],
+  shares: readonly number[],
+  streamOf: ReadonlyMap<OperatorGroup, number>,
+  itemsFor: (share: number) => readonly StepItem[],
+): OverlapRun {
+  const perShare = shares.map((share) => itemsFor(share));
+  const items: StepItem[] = [];
+  const streamItems: StepItem[][] = shares.map(() => []);
+  let serialS = 0;
   full.forEach((item, index) => {
     const streamIndex = streamOf.get(item.group);
     const timed = streamIndex === undefined ? item : (perShare[streamIndex]?.[index] ?? item);
     items.push(timed);
     if (streamIndex === undefined) serialS += timed.timeS;
-    else streamTimes[streamIndex] = (streamTimes[streamIndex] ?? 0) + timed.timeS;
-    byGroup[timed.group] = (byGroup[timed.group] ?? 0) + m * timed.timeS;
+    else streamItems[streamIndex]?.push(timed);
   });
-  const longest = Math.max(...streamTimes);
-  const sum = streamTimes.reduce((a, b) => a + b, 0);
-  const streams: StreamTiming[] = overlap.profile.streams.map((s, i) => ({
-    name: s.name,
-    computeShare: s.computeShare.value,
-    groups: s.groups,
-    timeS: streamTimes[i] ?? 0,
-  }));
-  return {
-    items,
-    microbatches: m,
-    streams,
-    serialS,
-    layerS: m * longest + m * serialS,
-    fillS: sum - longest,
-    byGroup,
-  };
+  const run = runConcurrentStreams(streamItems);
+  return { shares, items, serialS, finish: run.finishS, alone: run.aloneS, makespanS: run.makespanS };
 }

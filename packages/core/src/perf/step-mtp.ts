@@ -65,7 +65,13 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
     .filter((op) => !isLayerOp(op))
     .map((op) => {
       const item = timeOperator(op, full);
-      return { ...item, timeS: item.timeS * passes, overheadS: item.overheadS * passes };
+      return {
+        ...item,
+        timeS: item.timeS * passes,
+        overheadS: item.overheadS * passes,
+        computeS: item.computeS * passes,
+        memoryS: item.memoryS * passes,
+      };
     });
   let extrasS = 0;
   for (const e of extras) extrasS += e.timeS;

@@ -2,8 +2,8 @@
  * The step model's view of operators: which group each operator of a layer belongs to (attention,
  * norms, MoE gate, experts, …), and its time on a rank that runs with a share of the device
  * (microbatch streams split a die's cores: CloudMatrix-Infer gives the attention stream 16 of 24
- * AIC). A share scales the tensor and vector peaks, the memory bandwidth and the core count of
- * the wave model alike.
+ * AIC). A share scales the tensor and vector peaks and the core count of the wave model; it does
+ * not split the memory bandwidth, which concurrent streams share by demand (`stream-contention.ts`).
  */
 
 import type { OperatorGroup } from "../deploy/stream-profiles.ts";
@@ -22,6 +22,10 @@ export interface StepItem {
   readonly bytes: number;
   /** Kernel launch overhead included in timeS. */
   readonly overheadS: number;
+  /** Compute time on the item's share of the cores (fabric items: their transfer time). */
+  readonly computeS: number;
+  /** Memory-traffic time at the device's whole bandwidth (0 for fabric items). */
+  readonly memoryS: number;
   /** Profile parameters that fell back to documented defaults. */
   readonly defaulted: readonly string[];
 }
@@ -52,8 +56,10 @@ export interface SharedDevice {
 }
 
 /**
- * Scales a device and its profile to a share of the device (0 < share ≤ 1).
- * @example shareOf(device, profile, 2 / 3).device.memoryBandwidthBytesPerS.value // 2/3 of the die's
+ * Scales a device's cores (tensor and vector peaks, wave-model core count) to a share of the
+ * device (0 < share ≤ 1). Memory bandwidth is not split: streams contend for it
+ * (`runConcurrentStreams`), and a stream alone may use all of it.
+ * @example shareOf(device, profile, 2 / 3).device.peakFlopsPerS.int8?.value // 2/3 of the die's
  */
 export function shareOf(device: Device, profile: EfficiencyProfile, share: number): SharedDevice {
   if (share >= 1) return { device, profile, share: 1 };
@@ -61,14 +67,7 @@ export function shareOf(device: Device, profile: EfficiencyProfile, share: numbe
   const peaks: Device["peakFlopsPerS"] = Object.fromEntries(
     Object.entries(device.peakFlopsPerS).map(([k, v]) => [k, { ...v, value: v.value * s }]),
   );
-  const scaledDevice: Device = {
-    ...device,
-    peakFlopsPerS: peaks,
-    memoryBandwidthBytesPerS: {
-      ...device.memoryBandwidthBytesPerS,
-      value: device.memoryBandwidthBytesPerS.value * s,
-    },
-  };
+  const scaledDevice: Device = { ...device, peakFlopsPerS: peaks };
   const classes = Object.fromEntries(
     Object.entries(profile.classes).map(([name, cls]) => {
       const c = cls as ClassProfile;
@@ -98,6 +97,8 @@ export function timeOperator(op: Operator, on: SharedDevice, options: OperatorTi
     flops: op.flops,
     bytes: operatorBytes(op),
     overheadS: t.overheadS,
+    computeS: t.computeS,
+    memoryS: t.memoryS,
     defaulted: t.defaultedParameters,
   };
 }

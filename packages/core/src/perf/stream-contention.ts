@@ -1,0 +1,139 @@
+/**
+ * Concurrent streams on one device that share its memory bandwidth (HBM).
+ *
+ * Cores can be partitioned between streams (CloudMatrix-Infer gives the attention stream 16 of 24
+ * AIC), memory bandwidth cannot: both streams draw on the same HBM. Each stream is a sequence of
+ * items; an item first pays its launch overhead (no memory traffic), then does its work: `computeS`
+ * of compute on the stream's cores and `memoryS` of traffic at the device's whole bandwidth. Alone,
+ * an item takes `overheadS + max(computeS, memoryS)` (the roofline). Run together, the bandwidth is
+ * shared max-min fairly by demand: an item asks for the fraction `memoryS / computeS` of the whole
+ * bandwidth that keeps its cores busy (capped at 1, i.e. a memory-bound item asks for all of it);
+ * an item that asks less than an equal split gets all it asks, and the rest goes to the others. An
+ * item given the fraction f progresses at min(1 / computeS, f / memoryS) of itself per second.
+ * Fabric transfers (dispatch, combine, collectives) run on copy/NIC engines: `memoryS = 0`.
+ *
+ * The simulation is event driven (one event per item phase), deterministic and allocation-light.
+ */
+
+/** What the contention model needs of an item. */
+export interface ContendedItem {
+  readonly overheadS: number;
+  readonly computeS: number;
+  readonly memoryS: number;
+}
+
+export interface ContentionResult {
+  /** Finish time of each stream when all start together. */
+  readonly finishS: readonly number[];
+  /** Each stream's time alone on the device (Σ overhead + max(compute, memory)). */
+  readonly aloneS: readonly number[];
+  /** Time until the last stream finishes. */
+  readonly makespanS: number;
+}
+
+/** Time of an item alone on the device. @example itemAloneS({ overheadS: 1, computeS: 2, memoryS: 3 }) === 4 */
+export function itemAloneS(item: ContendedItem): number {
+  return item.overheadS + Math.max(item.computeS, item.memoryS);
+}
+
+/**
+ * Max-min fair shares of a capacity of 1 among demands (each capped at 1).
+ * @example fairShares([0.2, 1, 1]) // [0.2, 0.4, 0.4]
+ */
+export function fairShares(demands: readonly number[]): number[] {
+  const n = demands.length;
+  const out = new Array<number>(n).fill(0);
+  const order = demands.map((_, i) => i).sort((a, b) => (demands[a] ?? 0) - (demands[b] ?? 0));
+  let capacity = 1;
+  let left = n;
+  for (const i of order) {
+    const give = Math.min(Math.min(demands[i] ?? 0, 1), capacity / left);
+    out[i] = give;
+    capacity -= give;
+    left -= 1;
+  }
+  return out;
+}
+
+const EPS = 0;
+const TINY_S = 1e-18;
+
+/**
+ * Runs the streams together from time 0, sharing the memory bandwidth by demand.
+ * @example
+ * runConcurrentStreams([[{ overheadS: 0, computeS: 0, memoryS: 1 }], [{ overheadS: 0, computeS: 0, memoryS: 1 }]]).makespanS // 2
+ */
+export function runConcurrentStreams(streams: readonly (readonly ContendedItem[])[]): ContentionResult {
+  const n = streams.length;
+  const aloneS = streams.map((items) => items.reduce((a, it) => a + itemAloneS(it), 0));
+  const index = new Array<number>(n).fill(0);
+  // Per stream: remaining overhead (seconds) and remaining work (fraction of the current item).
+  const overheadLeft = new Array<number>(n).fill(0);
+  const workLeft = new Array<number>(n).fill(0);
+  const finishS = new Array<number>(n).fill(0);
+  const done = new Array<boolean>(n).fill(false);
+  const load = (s: number) => {
+    const items = streams[s] ?? [];
+    while ((index[s] ?? 0) < items.length) {
+      const it = items[index[s] ?? 0] as ContendedItem;
+      // Items shorter than an attosecond are empty (and would give infinite rates).
+      if (itemAloneS(it) > TINY_S) {
+        overheadLeft[s] = it.overheadS;
+        workLeft[s] = Math.max(it.computeS, it.memoryS) > TINY_S ? 1 : 0;
+        return;
+      }
+      index[s] = (index[s] ?? 0) + 1;
+    }
+    done[s] = true;
+  };
+  for (let s = 0; s < n; s++) load(s);
+  let now = 0;
+  const demands = new Array<number>(n).fill(0);
+  const rates = new Array<number>(n).fill(0);
+  for (let guard = 0; guard < 1_000_000 && done.some((d) => !d); guard++) {
+    // Demands of the streams in their work phase.
+    for (let s = 0; s < n; s++) {
+      demands[s] = 0;
+      if (done[s] || (overheadLeft[s] ?? 0) > EPS) continue;
+      const it = (streams[s] ?? [])[index[s] ?? 0] as ContendedItem;
+      demands[s] = it.memoryS <= 0 ? 0 : it.computeS <= 0 ? 1 : Math.min(1, it.memoryS / it.computeS);
+    }
+    const shares = fairShares(demands);
+    let dt = Number.POSITIVE_INFINITY;
+    for (let s = 0; s < n; s++) {
+      rates[s] = 0;
+      if (done[s]) continue;
+      if ((overheadLeft[s] ?? 0) > EPS) {
+        dt = Math.min(dt, overheadLeft[s] ?? 0);
+        continue;
+      }
+      const it = (streams[s] ?? [])[index[s] ?? 0] as ContendedItem;
+      const computeRate = it.computeS > 0 ? 1 / it.computeS : Number.POSITIVE_INFINITY;
+      const memoryRate = it.memoryS > 0 ? (shares[s] ?? 0) / it.memoryS : Number.POSITIVE_INFINITY;
+      const rate = Math.min(computeRate, memoryRate);
+      rates[s] = rate;
+      if (rate > 0) dt = Math.min(dt, (workLeft[s] ?? 0) / rate);
+    }
+    if (!Number.isFinite(dt)) break; // nothing can progress (cannot happen with capacity 1)
+    now += dt;
+    for (let s = 0; s < n; s++) {
+      if (done[s]) continue;
+      if ((overheadLeft[s] ?? 0) > EPS) {
+        overheadLeft[s] = (overheadLeft[s] ?? 0) - dt;
+        if ((overheadLeft[s] ?? 0) <= EPS) {
+          overheadLeft[s] = 0;
+          if ((workLeft[s] ?? 0) <= 0) advance(s);
+        }
+        continue;
+      }
+      workLeft[s] = (workLeft[s] ?? 0) - (rates[s] ?? 0) * dt;
+      if ((workLeft[s] ?? 0) <= 1e-12) advance(s);
+    }
+  }
+  function advance(s: number): void {
+    index[s] = (index[s] ?? 0) + 1;
+    load(s);
+    if (done[s]) finishS[s] = now;
+  }
+  return { finishS, aloneS, makespanS: Math.max(0, ...finishS) };
+}
