@@ -1,0 +1,152 @@
+/**
+ * The training scenario document (YAML or JSON). It is of the same family as the serving scenario
+ * (`system`, `model`, a precision section) and is told apart by `kind: training`; instead of a
+ * `deployment` it has the job's size (`chips`), its `parallelism`, `batch`, `recompute`, `overlap`,
+ * the token budget to train (`train`) and optional `reliability` inputs. Sizes of parallel groups
+ * count ranks (devices: dies on CloudMatrix384's 910C, GPUs elsewhere). Documented in
+ * docs/training.md; `parseTrainingScenario` resolves it.
+ *
+ * @example
+ * kind: training
+ * system: hgx-h100
+ * chips: 1024
+ * model: llama-3.1-70b
+ * precision: { compute: bf16 }
+ * parallelism: { tp: 8, sequenceParallel: true, pp: 4, schedule: interleaved, virtualStages: 5, zero: 1 }
+ * batch: { globalBatch: 512, microBatch: 1, sequenceLength: 8192 }
+ * recompute: selective
+ * train: { tokens: 15e12 }
+ */
+import { z } from "zod";
+import { scenarioDtypeSchema, scenarioModelSchema, scenarioSourceSchema, scenarioSystemSchema } from "./scenario-schema.ts";
+
+const positiveInt = z.number().int().positive();
+
+/** Formats of the training job's tensors. */
+export const trainingPrecisionSchema = z.strictObject({
+  /** GEMM math (and GEMM weight/activation copies): bf16, or fp8 (Transformer Engine / DeepSeek-V3 style). */
+  compute: scenarioDtypeSchema.default("bf16"),
+  /** Model parameters as held for forward/backward. */
+  params: scenarioDtypeSchema.default("bf16"),
+  /** Gradients as accumulated (Megatron's main_grad: fp32) and reduced across data parallelism. */
+  gradients: scenarioDtypeSchema.default("fp32"),
+  /** Adam's two moments. */
+  optimizerStates: scenarioDtypeSchema.default("fp32"),
+  /** An fp32 master copy of the parameters beside the bf16 ones (mixed-precision training). */
+  masterWeights: z.boolean().default(true),
+  /** MoE dispatch payload; default: the compute format (DeepSeek-V3: fp8). */
+  dispatch: scenarioDtypeSchema.optional(),
+  /** MoE combine payload. */
+  combine: scenarioDtypeSchema.default("bf16"),
+});
+export type TrainingPrecisionSpec = z.output<typeof trainingPrecisionSchema>;
+
+export const PIPELINE_SCHEDULES = ["gpipe", "1f1b", "interleaved", "zero-bubble", "dualpipe"] as const;
+export type PipelineSchedule = (typeof PIPELINE_SCHEDULES)[number];
+
+export const trainingParallelismSchema = z.strictObject({
+  /** Tensor parallelism (Megatron): heads and FFN columns split over tp ranks. */
+  tp: positiveInt.default(1),
+  /** Sequence parallelism with TP: norms and dropout on tokens/tp; all-gather + reduce-scatter instead of all-reduce. */
+  sequenceParallel: z.boolean().default(false),
+  /** Pipeline stages. */
+  pp: positiveInt.default(1),
+  schedule: z.enum(PIPELINE_SCHEDULES).default("1f1b"),
+  /** Model chunks per stage for the interleaved schedule. */
+  virtualStages: positiveInt.default(1),
+  /** Context parallelism: each sequence split over cp ranks. */
+  cp: positiveInt.default(1),
+  /** Ring attention (KV passed around, overlapped with attention) or all-to-all (Ulysses: heads re-split). */
+  cpAlgorithm: z.enum(["ring", "all-to-all"]).default("ring"),
+  /** Expert parallelism for MoE layers, carved out of the data-parallel × context-parallel ranks. */
+  ep: positiveInt.default(1),
+  /** ZeRO stage over data parallelism: 0 (DDP), 1 (optimizer states), 2 (+ gradients), 3 (+ parameters). */
+  zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).default(1),
+  /** FSDP (full sharding): the same as zero: 3. */
+  fsdp: z.boolean().default(false),
+});
+export type TrainingParallelismSpec = z.output<typeof trainingParallelismSchema>;
+
+export const trainingBatchSchema = z.strictObject({
+  /** Sequences per optimizer step (all data-parallel ranks together). */
+  globalBatch: positiveInt,
+  /** Sequences per micro-batch on one pipeline. */
+  microBatch: positiveInt.default(1),
+  /** Tokens per sequence. */
+  sequenceLength: positiveInt,
+});
+
+/** Which communication overlaps computation (true) or waits for it (false). */
+export const trainingOverlapSchema = z.strictObject({
+  /** Data-parallel gradient reduce(-scatter) in buckets during the last micro-batch's backward. */
+  gradReduce: z.boolean().default(true),
+  /** Parameter all-gather (ZeRO-1/2 after the step, ZeRO-3 per layer) prefetched under compute. */
+  paramGather: z.boolean().default(true),
+  /** TP/SP collectives pipelined with the GEMMs that produce or consume them (TE userbuffers). */
+  tp: z.boolean().default(false),
+  /** MoE dispatch/combine hidden under another micro-batch's compute (DualPipe does this by construction). */
+  ep: z.boolean().default(false),
+  /**
+   * Share of each device's compute units given to communication kernels while they overlap compute
+   * (DeepSeek-V3 reserved 20 of 132 SMs); the rest runs the operators. Default 0.
+   */
+  reservedComputeFraction: z.number().min(0).max(0.9).default(0),
+});
+
+export const trainingReliabilitySchema = z.strictObject({
+  /** Unexpected interruptions per chip-hour; default from data/training/reliability.yaml. */
+  failuresPerChipHour: z.number().positive().optional(),
+  /** Sustained checkpoint write bandwidth of the storage tier, bytes/s; default from the data file. */
+  checkpointWriteBytesPerS: z.number().positive().optional(),
+  /** Seconds from a failure to training again (detect, restart, reload, re-warm); default from the data file. */
+  restartS: z.number().nonnegative().optional(),
+  /** Checkpoint interval in seconds; default: Young/Daly optimum. */
+  checkpointIntervalS: z.number().positive().optional(),
+});
+
+export const trainingScenarioSchema = z.strictObject({
+  kind: z.literal("training"),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  source: scenarioSourceSchema.optional(),
+  system: scenarioSystemSchema,
+  /** Accelerator packages the job uses (a multiple of nothing in particular; whole systems are counted). */
+  chips: positiveInt,
+  /** Cluster fabric id (data/clusters) joining the systems; default: the system's own default. */
+  fabric: z.string().min(1).optional(),
+  model: scenarioModelSchema,
+  precision: trainingPrecisionSchema.default({
+    compute: "bf16",
+    params: "bf16",
+    gradients: "fp32",
+    optimizerStates: "fp32",
+    masterWeights: true,
+    combine: "bf16",
+  }),
+  parallelism: trainingParallelismSchema.default({
+    tp: 1,
+    sequenceParallel: false,
+    pp: 1,
+    schedule: "1f1b",
+    virtualStages: 1,
+    cp: 1,
+    cpAlgorithm: "ring",
+    ep: 1,
+    zero: 1,
+    fsdp: false,
+  }),
+  batch: trainingBatchSchema,
+  /** Activation recomputation: none, selective (attention core only, Korthikanti et al.) or full (every layer). */
+  recompute: z.enum(["none", "selective", "full"]).default("selective"),
+  overlap: trainingOverlapSchema.default({
+    gradReduce: true,
+    paramGather: true,
+    tp: false,
+    ep: false,
+    reservedComputeFraction: 0,
+  }),
+  /** Tokens to train, for time-to-train and chip-hours. */
+  train: z.strictObject({ tokens: z.number().positive() }).optional(),
+  reliability: trainingReliabilitySchema.optional(),
+});
+export type TrainingScenarioDocument = z.output<typeof trainingScenarioSchema>;

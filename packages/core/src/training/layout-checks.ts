@@ -1,0 +1,98 @@
+/**
+ * Checks of a training job's parallel layout: every degree divides what it splits (ranks, heads,
+ * layers, sequence, batch, experts), with a located error that says by how much it misses.
+ */
+import type { ModelArchitecture } from "../model/types.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import type { TrainingScenarioDocument } from "../spec/training-schema.ts";
+import type { TrainingLayout } from "./training-scenario.ts";
+
+export type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
+
+/**
+ * The layout of a validated document, or an `infeasible` error at the offending field.
+ * @example checkLayout(spec, arch, 1024, "job.yaml", locate).dp // 1024 / (tp × pp × cp)
+ */
+export function checkLayout(
+  spec: TrainingScenarioDocument,
+  model: ModelArchitecture,
+  ranks: number,
+  file: string,
+  locate: Locate,
+): TrainingLayout {
+  const fail = (path: ReadonlyArray<string | number>, detail: string): never => {
+    const pos = locate(path);
+    throw new SupernodeError("infeasible", detail, {
+      file,
+      line: pos?.line,
+      column: pos?.column,
+      fieldPath: path,
+    });
+  };
+  const p = spec.parallelism;
+  const par = (field: string) => ["parallelism", field];
+  const modelRanks = p.tp * p.pp * p.cp;
+  if (ranks % modelRanks !== 0)
+    fail(
+      par("tp"),
+      `tp × pp × cp = ${p.tp} × ${p.pp} × ${p.cp} = ${modelRanks} does not divide the job's ${ranks} ranks (${ranks % modelRanks} left over); data parallelism is ranks ÷ (tp × pp × cp)`,
+    );
+  const dp = ranks / modelRanks;
+  if (model.attention.numHeads % p.tp !== 0)
+    fail(par("tp"), `tp ${p.tp} does not divide the ${model.attention.numHeads} attention heads of ${model.id}`);
+  if (model.vocabSize % p.tp !== 0)
+    fail(par("tp"), `tp ${p.tp} does not divide the vocabulary (${model.vocabSize}) the LM head splits`);
+  if (p.pp > model.numLayers)
+    fail(par("pp"), `pp ${p.pp} is more stages than ${model.id} has layers (${model.numLayers})`);
+  if (p.virtualStages > 1 && p.schedule !== "interleaved")
+    fail(par("virtualStages"), `virtualStages ${p.virtualStages} needs schedule: interleaved (got ${p.schedule})`);
+  if (p.schedule === "interleaved" && p.pp * p.virtualStages > model.numLayers)
+    fail(
+      par("virtualStages"),
+      `pp × virtualStages = ${p.pp * p.virtualStages} model chunks, more than the ${model.numLayers} layers`,
+    );
+  const seq = spec.batch.sequenceLength;
+  const cpSplit = p.cp > 1 && p.cpAlgorithm === "ring" ? 2 * p.cp : p.cp;
+  if (seq % cpSplit !== 0)
+    fail(
+      ["batch", "sequenceLength"],
+      `sequenceLength ${seq} does not split into ${cpSplit} equal chunks (${p.cpAlgorithm} context parallelism over cp ${p.cp}${p.cpAlgorithm === "ring" ? ", two chunks per rank for causal load balance" : ""})`,
+    );
+  if (p.cp > 1 && p.cpAlgorithm === "all-to-all" && model.attention.numHeads % (p.tp * p.cp) !== 0)
+    fail(par("cp"), `all-to-all context parallelism splits heads over tp × cp = ${p.tp * p.cp}, which does not divide ${model.attention.numHeads} heads`);
+  const { globalBatch, microBatch } = spec.batch;
+  if (globalBatch % (dp * microBatch) !== 0)
+    fail(
+      ["batch", "globalBatch"],
+      `globalBatch ${globalBatch} is not a multiple of dp × microBatch = ${dp} × ${microBatch} = ${dp * microBatch} (dp = ${ranks} ranks ÷ ${modelRanks}); nearest: ${Math.max(1, Math.round(globalBatch / (dp * microBatch))) * dp * microBatch}`,
+    );
+  const microBatches = globalBatch / (dp * microBatch);
+  if (p.schedule === "dualpipe" && (p.pp % 2 !== 0 || microBatches % 2 !== 0))
+    fail(par("schedule"), `DualPipe needs an even pp and an even number of micro-batches (pp ${p.pp}, micro-batches ${microBatches})`);
+  const moe = model.moe;
+  if (p.ep > 1) {
+    if (moe === undefined) fail(par("ep"), `ep ${p.ep} > 1 but ${model.id} has no experts`);
+    else {
+      if (moe.numRoutedExperts % p.ep !== 0)
+        fail(par("ep"), `ep ${p.ep} does not divide the ${moe.numRoutedExperts} routed experts`);
+      if ((dp * p.cp) % p.ep !== 0)
+        fail(par("ep"), `ep ${p.ep} must divide dp × cp = ${dp * p.cp} (expert parallelism is carved out of data and context parallelism)`);
+    }
+  }
+  if (moe !== undefined && p.tp > 1 && !p.sequenceParallel)
+    fail(par("sequenceParallel"), "MoE layers with tp > 1 need sequenceParallel: true (the experts take the sequence-parallel token shard, as in Megatron-Core)");
+  return {
+    ranks,
+    tp: p.tp,
+    sequenceParallel: p.sequenceParallel,
+    pp: p.pp,
+    schedule: p.schedule,
+    virtualStages: p.virtualStages,
+    cp: p.cp,
+    cpAlgorithm: p.cpAlgorithm,
+    ep: p.ep,
+    dp,
+    zero: p.fsdp ? 3 : p.zero,
+    microBatches,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Communication of one micro-batch through one pipeline stage, per parallelism, forward and
+ * backward, with how much of it computation hides:
+ * - TP (Megatron): per dense layer 2 all-reduces forward and 2 backward of the layer's activations
+ *   (tokens × hidden, bf16); with sequence parallelism each becomes an all-gather plus a
+ *   reduce-scatter. MoE layers keep the attention block's pair (the experts take the SP shard).
+ *   Exposed unless `overlap.tp`, then only what exceeds the layer's compute.
+ * - CP ring: each rank passes its K/V block around the ring (cp − 1 sends forward, K/V and their
+ *   gradients backward), overlapped with the attention core; all-to-all (Ulysses): Q, K, V and the
+ *   output re-split by heads, exposed.
+ * - EP: dispatch and combine per MoE layer forward, and their transposes backward. Exposed unless
+ *   `overlap.ep` (DualPipe-style: hidden under the other micro-batch's compute of the layer).
+ * Full recomputation repeats the forward TP/CP collectives in backward.
+ */
+import { DTYPE_BYTES } from "../hardware/types.ts";
+import { moeCombineTime, moeDispatchTime } from "../network/moe-communication.ts";
+import { groupCollectiveS } from "./group-fabric.ts";
+import type { ComputeTimes, PipelineCompute } from "./stage-compute.ts";
+import type { TrainingScenario } from "./training-scenario.ts";
+
+/** Seconds per micro-batch on the bottleneck stage. */
+export interface CommPart {
+  readonly totalS: number;
+  readonly exposedS: number;
+}
+
+export interface MicrobatchComm {
+  readonly tp: CommPart;
+  readonly cp: CommPart;
+  readonly ep: CommPart;
+  /** Exposed seconds added to forward and to backward of one micro-batch. */
+  readonly exposedForwardS: number;
+  readonly exposedBackwardS: number;
+}
+
+const NONE: CommPart = { totalS: 0, exposedS: 0 };
+const BF16 = DTYPE_BYTES.bf16;
+
+function layerCompute(t: ComputeTimes | undefined): number {
+  return t === undefined ? 0 : t.forwardS + t.backwardDataS + t.backwardWeightS;
+}
+
+function tpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: number; total: number } {
+  const { tp, sequenceParallel } = s.layout;
+  if (tp <= 1) return { fwd: 0, bwd: 0, total: 0 };
+  const bytes = c.tokensPerRank * s.model.hiddenSize * BF16;
+  const pair = sequenceParallel
+    ? groupCollectiveS(s.fabricTarget, "all-gather", bytes, tp, 1) +
+      groupCollectiveS(s.fabricTarget, "reduce-scatter", bytes, tp, 1)
+    : 2 * groupCollectiveS(s.fabricTarget, "all-reduce", bytes, tp, 1);
+  const st = c.bottleneck;
+  const densePairs = 2 * (st.layers - st.moeLayers) + st.moeLayers;
+  const fwd = densePairs * pair;
+  const bwd = fwd * (s.recompute === "full" ? 2 : 1);
+  return { fwd, bwd, total: fwd + bwd };
+}
+
+function cpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: number } {
+  const { cp, tp } = s.layout;
+  if (cp <= 1) return { fwd: 0, bwd: 0 };
+  const a = s.model.attention;
+  const heads = a.kind === "gqa" ? Math.max(1, a.numKvHeads / tp) : a.numHeads / tp;
+  const dims = a.kind === "gqa" ? 2 * a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim;
+  const layers = c.bottleneck.layers;
+  if (s.layout.cpAlgorithm === "ring") {
+    const kvBytes = c.tokensPerRank * heads * dims * BF16;
+    const hop = groupCollectiveS(s.fabricTarget, "send-recv", kvBytes, 2, tp);
+    return { fwd: layers * (cp - 1) * hop, bwd: layers * (cp - 1) * 2 * hop };
+  }
+  const qHeads = a.numHeads / tp;
+  const qDims = a.kind === "gqa" ? a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim;
+  const elements = qHeads * qDims + heads * dims + s.model.hiddenSize / tp;
+  const bytes = c.tokensPerRank * elements * BF16;
+  const t = groupCollectiveS(s.fabricTarget, "all-to-all", bytes, cp, tp);
+  return { fwd: layers * t, bwd: layers * t };
+}
+
+function epComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: number } {
+  const moe = s.model.moe;
+  const { ep, tp, cp } = s.layout;
+  if (moe === undefined || ep <= 1 || c.bottleneck.moeLayers === 0) return { fwd: 0, bwd: 0 };
+  const tokens = c.tokensPerRank / tp;
+  const h = s.model.hiddenSize;
+  const stride = tp * cp;
+  let dispatch: number;
+  let combine: number;
+  if (stride === 1) {
+    // Consecutive ranks: DeepEP/CANN-EP normal kernels with node-level deduplication.
+    const req = {
+      system: s.fabricTarget,
+      ranks: ep,
+      tokensPerRank: tokens,
+      topK: moe.topK,
+      kernels: "normal" as const,
+      routing: { experts: moe.numRoutedExperts, groups: moe.numExpertGroups, topKGroups: moe.topKGroups },
+    };
+    dispatch = moeDispatchTime({ ...req, bytesPerToken: h * DTYPE_BYTES[s.precision.dispatch] }).timeS;
+    combine = moeCombineTime({ ...req, bytesPerToken: h * DTYPE_BYTES[s.precision.combine] }).timeS;
+  } else {
+    const copies = tokens * moe.topK * h;
+    dispatch = groupCollectiveS(s.fabricTarget, "all-to-all", copies * DTYPE_BYTES[s.precision.dispatch], ep, stride);
+    combine = groupCollectiveS(s.fabricTarget, "all-to-all", copies * DTYPE_BYTES[s.precision.combine], ep, stride);
+  }
+  const perLayer = dispatch + combine;
+  // Backward sends the combine's gradient as a dispatch and the dispatch's as a combine (bf16).
+  const layers = c.bottleneck.moeLayers;
+  return { fwd: layers * perLayer, bwd: layers * 2 * combine };
+}
+
+/**
+ * Communication of one micro-batch on the bottleneck stage.
+ * @example microbatchComm(scenario, pipelineCompute(scenario)).tp.exposedS
+ */
+export function microbatchComm(s: TrainingScenario, c: PipelineCompute): MicrobatchComm {
+  const st = c.bottleneck;
+  const tp = tpComm(s, c);
+  const tpExposedF = s.overlap.tp ? Math.max(0, tp.fwd - st.forwardS) : tp.fwd;
+  const tpExposedB = s.overlap.tp ? Math.max(0, tp.bwd - st.backwardDataS - st.backwardWeightS) : tp.bwd;
+  const cp = cpComm(s, c);
+  let cpExposedF = cp.fwd;
+  let cpExposedB = cp.bwd;
+  if (s.layout.cpAlgorithm === "ring") {
+    // Each ring step's transfer runs under the attention core of the block already received.
+    cpExposedF = Math.max(0, cp.fwd - st.attentionForwardS);
+    cpExposedB = Math.max(0, cp.bwd - st.attentionBackwardS);
+  }
+  const ep = epComm(s, c);
+  let epExposedF = ep.fwd;
+  let epExposedB = ep.bwd;
+  if (s.overlap.ep) {
+    const moeCompute = layerCompute(c.perLayer.moe) * st.moeLayers;
+    const hidden = Math.min(ep.fwd + ep.bwd, moeCompute);
+    const exposed = ep.fwd + ep.bwd - hidden;
+    const fwdShare = ep.fwd + ep.bwd > 0 ? ep.fwd / (ep.fwd + ep.bwd) : 0;
+    epExposedF = exposed * fwdShare;
+    epExposedB = exposed - epExposedF;
+  }
+  return {
+    tp: { totalS: tp.total, exposedS: tpExposedF + tpExposedB },
+    cp: { totalS: cp.fwd + cp.bwd, exposedS: cpExposedF + cpExposedB },
+    ep: { totalS: ep.fwd + ep.bwd, exposedS: epExposedF + epExposedB },
+    exposedForwardS: tpExposedF + cpExposedF + epExposedF,
+    exposedBackwardS: tpExposedB + cpExposedB + epExposedB,
+  };
+}

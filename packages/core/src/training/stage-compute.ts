@@ -1,0 +1,194 @@
+/**
+ * Compute time of one micro-batch on one rank of each pipeline stage: the model's own training
+ * operator graphs (`model/layer-operators.ts`, phases train-forward and train-backward) timed with
+ * the operator model (`perf/operator-time.ts`) on the rank's device. Backward splits into
+ * data-gradient (B) and weight-gradient (W) operators, which zero-bubble schedules place apart.
+ * Recomputation adds forward operators to backward: `selective` re-runs the norms and activation
+ * functions (whose outputs are then not stored), `full` re-runs the whole layer forward.
+ *
+ * Layers are assigned to stages contiguously; when they do not divide, the first and last stages
+ * (which also hold the embedding, the LM head and loss, and the MTP modules) get the fewer layers,
+ * as Llama 3 did (one layer fewer on each end).
+ */
+import { layerKind } from "../model/layer-kinds.ts";
+import { layerOperators, modelHeadOperators, mtpOperators } from "../model/layer-operators.ts";
+import type { ModelArchitecture, Operator } from "../model/types.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
+import { computeDevice, type Device } from "../perf/device.ts";
+import { type EfficiencyProfile, efficiencyProfile } from "../perf/efficiency-profile.ts";
+import { operatorTime } from "../perf/operator-time.ts";
+import { shareOf } from "../perf/step-operators.ts";
+import type { TrainingScenario } from "./training-scenario.ts";
+
+/** Seconds (and FLOPs) of one micro-batch through some operators on one rank. */
+export interface ComputeTimes {
+  readonly forwardS: number;
+  /** Data-gradient backward (B in zero-bubble notation). */
+  readonly backwardDataS: number;
+  /** Weight-gradient backward (W). */
+  readonly backwardWeightS: number;
+  readonly recomputeS: number;
+  /** Attention-core seconds inside forwardS and backwardDataS (what a CP ring hides under). */
+  readonly attentionForwardS: number;
+  readonly attentionBackwardS: number;
+  /** FLOPs executed (forward + backward + recompute). */
+  readonly flops: number;
+}
+
+export interface StageCompute extends ComputeTimes {
+  readonly stage: number;
+  readonly layers: number;
+  readonly moeLayers: number;
+}
+
+export interface PipelineCompute {
+  readonly stages: readonly StageCompute[];
+  /** The slowest stage (forward + backward + recompute), which sets the pipeline's pace. */
+  readonly bottleneck: StageCompute;
+  /** Tokens one rank processes per micro-batch (after context parallelism). */
+  readonly tokensPerRank: number;
+  /** Per decoder-layer kind: one layer's times per micro-batch. */
+  readonly perLayer: Readonly<Partial<Record<"dense" | "moe", ComputeTimes>>>;
+}
+
+const ZERO: ComputeTimes = {
+  forwardS: 0,
+  backwardDataS: 0,
+  backwardWeightS: 0,
+  recomputeS: 0,
+  attentionForwardS: 0,
+  attentionBackwardS: 0,
+  flops: 0,
+};
+
+function add(a: ComputeTimes, b: ComputeTimes, times = 1): ComputeTimes {
+  return {
+    forwardS: a.forwardS + times * b.forwardS,
+    backwardDataS: a.backwardDataS + times * b.backwardDataS,
+    backwardWeightS: a.backwardWeightS + times * b.backwardWeightS,
+    recomputeS: a.recomputeS + times * b.recomputeS,
+    attentionForwardS: a.attentionForwardS + times * b.attentionForwardS,
+    attentionBackwardS: a.attentionBackwardS + times * b.attentionBackwardS,
+    flops: a.flops + times * b.flops,
+  };
+}
+
+/** Operators whose forward a `selective` recompute re-runs: norms and activation functions. */
+function selectivelyRecomputed(op: Operator): boolean {
+  return op.class === "vector" && (op.name.includes("norm") || op.name.endsWith(".act"));
+}
+
+function timeOps(
+  build: (w: ModelWorkload) => Operator[],
+  workload: (phase: "train-forward" | "train-backward") => ModelWorkload,
+  device: Device,
+  profile: EfficiencyProfile,
+  recompute: TrainingScenario["recompute"],
+): ComputeTimes {
+  let forwardS = 0;
+  let recomputeS = 0;
+  let flops = 0;
+  let attentionForwardS = 0;
+  let attentionBackwardS = 0;
+  for (const op of build(workload("train-forward"))) {
+    const t = operatorTime(op, device, profile).timeS;
+    forwardS += t;
+    if (op.class === "attention-prefill") attentionForwardS += t;
+    flops += op.flops;
+    if (recompute === "full" || (recompute === "selective" && selectivelyRecomputed(op))) {
+      recomputeS += t;
+      flops += op.flops;
+    }
+  }
+  let backwardDataS = 0;
+  let backwardWeightS = 0;
+  for (const op of build(workload("train-backward"))) {
+    const t = operatorTime(op, device, profile).timeS;
+    if (op.name.endsWith(".wgrad")) backwardWeightS += t;
+    else backwardDataS += t;
+    if (op.class === "attention-prefill") attentionBackwardS += t;
+    flops += op.flops;
+  }
+  return { forwardS, backwardDataS, backwardWeightS, recomputeS, attentionForwardS, attentionBackwardS, flops };
+}
+
+/** Layers per stage: contiguous, the ends (with embedding and head) taking the fewer. */
+export function stageLayerCounts(layers: number, pp: number): number[] {
+  const base = Math.floor(layers / pp);
+  let extra = layers - base * pp;
+  const counts = new Array<number>(pp).fill(base);
+  for (let s = 1; s < pp - 1 && extra > 0; s++, extra--) counts[s] = base + 1;
+  for (const s of [pp - 1, 0]) if (extra > 0 && counts[s] === base) (counts[s] = base + 1), extra--;
+  return counts;
+}
+
+/** The operator options of one rank under the job's layout. */
+export function rankOperatorOptions(s: TrainingScenario): LayerOperatorOptions {
+  const { tp, ep, cp } = s.layout;
+  const tokens = (s.batch.microBatch * s.batch.sequenceLength) / cp;
+  const moe = s.model.moe;
+  const base: LayerOperatorOptions = {
+    weightDtype: s.precision.compute,
+    activationDtype: "bf16",
+    computeDtype: s.precision.compute,
+    attentionTp: tp,
+    ffnTp: tp,
+  };
+  if (moe === undefined) return base;
+  // Experts take the sequence-parallel shard (tokens / tp) of each EP rank; balanced routing.
+  const expertTokens = ((tokens / tp) * ep * moe.topK) / moe.numRoutedExperts;
+  return { ...base, localExperts: moe.numRoutedExperts / ep, tokensPerLocalExpert: expertTokens };
+}
+
+/**
+ * Per-stage compute of one micro-batch.
+ * @example pipelineCompute(scenario).bottleneck.forwardS
+ */
+export function pipelineCompute(s: TrainingScenario): PipelineCompute {
+  const arch: ModelArchitecture = s.model;
+  const chip = s.system.node.accelerator.chip;
+  const whole = computeDevice(chip);
+  const shared = shareOf(whole, efficiencyProfile(chip.id), 1 - s.overlap.reservedComputeFraction);
+  const { device, profile } = shared;
+  const seq = s.batch.sequenceLength;
+  const mb = s.batch.microBatch;
+  const cp = s.layout.cp;
+  const tokensPerRank = (mb * seq) / cp;
+  const workload = (phase: "train-forward" | "train-backward"): ModelWorkload => ({
+    phase,
+    sequences: mb,
+    tokens: tokensPerRank,
+    attendedTokenPairs: (mb * seq * (seq + 1)) / 2 / cp,
+  });
+  const options = rankOperatorOptions(s);
+  const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
+  const layerTime = (index: number): ComputeTimes => {
+    const kind = layerKind(arch, index);
+    const hit = perLayer[kind];
+    if (hit !== undefined) return hit;
+    const t = timeOps((w) => layerOperators(arch, index, w, options), workload, device, profile, s.recompute);
+    perLayer[kind] = t;
+    return t;
+  };
+  const embedAndHead = timeOps((w) => modelHeadOperators(arch, w, options), workload, device, profile, "none");
+  const mtp = timeOps((w) => mtpOperators(arch, w, options), workload, device, profile, s.recompute);
+  const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
+  const stages: StageCompute[] = [];
+  let first = 0;
+  for (const [stage, count] of counts.entries()) {
+    let t = ZERO;
+    let moeLayers = 0;
+    for (let i = first; i < first + count; i++) {
+      t = add(t, layerTime(i));
+      if (layerKind(arch, i) === "moe") moeLayers++;
+    }
+    first += count;
+    // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage.
+    if (stage === counts.length - 1) t = add(add(t, embedAndHead), mtp);
+    stages.push({ ...t, stage, layers: count, moeLayers });
+  }
+  let bottleneck = stages[0] as StageCompute;
+  const busy = (x: ComputeTimes) => x.forwardS + x.backwardDataS + x.backwardWeightS + x.recomputeS;
+  for (const st of stages) if (busy(st) > busy(bottleneck)) bottleneck = st;
+  return { stages, bottleneck, tokensPerRank, perLayer };
+}

@@ -1,0 +1,89 @@
+/**
+ * The per-step parts outside the micro-batch loop, on the slowest stage's rank:
+ * - data parallelism: gradients reduced over dp × cp (expert gradients over dp × cp / ep) — an
+ *   all-reduce under DDP, a reduce-scatter plus a parameter all-gather under ZeRO-1/2; ZeRO-3
+ *   gathers parameters per micro-batch in forward and backward and reduce-scatters gradients per
+ *   micro-batch. Overlapped (`overlap.gradReduce`, `overlap.paramGather`) means hidden under the
+ *   last micro-batch's backward and the first one's forward (ZeRO-3: under each micro-batch).
+ * - pipeline send/receive: activations forward and gradients backward cross p − 1 stage
+ *   boundaries during fill and drain; steady-state transfers overlap the next micro-batch.
+ * - the optimizer: Adam over the rank's shard, memory-bound: read gradients, read and write the
+ *   fp32 master weights and both moments, write the bf16 parameters.
+ */
+import { DTYPE_BYTES } from "../hardware/types.ts";
+import { computeDevice } from "../perf/device.ts";
+import { efficiencyProfile } from "../perf/efficiency-profile.ts";
+import { groupCollectiveS } from "./group-fabric.ts";
+import type { CommPart } from "./microbatch-comm.ts";
+import type { StageCompute } from "./stage-compute.ts";
+import type { StageParams } from "./stage-params.ts";
+import type { TrainingScenario } from "./training-scenario.ts";
+
+export interface StepSync {
+  readonly dp: CommPart;
+  /** ZeRO-3 exposure per micro-batch (already in dp.exposedS for the whole step). */
+  readonly dpPerMicrobatchExposedS: number;
+  readonly pp: CommPart;
+  readonly optimizerS: number;
+}
+
+function dpCollectives(s: TrainingScenario, params: StageParams): { reduce: number; gather: number } {
+  const { tp, cp, dp, ep, zero } = s.layout;
+  const g = DTYPE_BYTES[s.precision.gradients];
+  const w = DTYPE_BYTES[s.precision.params];
+  const t = s.fabricTarget;
+  const denseRanks = dp * cp;
+  const expertRanks = denseRanks / ep;
+  const time = (op: "all-reduce" | "reduce-scatter" | "all-gather", bytesPerParam: number) =>
+    groupCollectiveS(t, op, params.densePerRank * bytesPerParam, denseRanks, tp) +
+    groupCollectiveS(t, op, params.expertsPerRank * bytesPerParam, expertRanks, tp * ep);
+  if (zero === 0) return { reduce: time("all-reduce", g), gather: 0 };
+  return { reduce: time("reduce-scatter", g), gather: time("all-gather", w) };
+}
+
+/**
+ * Data-parallel, pipeline and optimizer time of one step.
+ * @example stepSync(scenario, stageParams(scenario)[0], pipelineCompute(scenario).bottleneck)
+ */
+export function stepSync(s: TrainingScenario, params: StageParams, stage: StageCompute): StepSync {
+  const m = s.layout.microBatches;
+  const { reduce, gather } = dpCollectives(s, params);
+  let dp: CommPart;
+  let dpPerMicrobatchExposedS = 0;
+  if (s.layout.zero === 3) {
+    // Gather before forward and again before backward; reduce-scatter after backward, per micro-batch.
+    const perMb = 2 * gather + reduce;
+    const hide = s.overlap.paramGather ? stage.forwardS + stage.backwardDataS + stage.backwardWeightS : 0;
+    dpPerMicrobatchExposedS = Math.max(0, perMb - hide);
+    dp = { totalS: m * perMb, exposedS: m * dpPerMicrobatchExposedS };
+  } else {
+    const reduceExposed = s.overlap.gradReduce ? Math.max(0, reduce - stage.backwardDataS - stage.backwardWeightS) : reduce;
+    const gatherExposed = s.overlap.paramGather ? Math.max(0, gather - stage.forwardS) : gather;
+    dp = { totalS: reduce + gather, exposedS: reduceExposed + gatherExposed };
+  }
+  const { tp, cp, dp: dpSize, pp, sequenceParallel } = s.layout;
+  let ppPart: CommPart = { totalS: 0, exposedS: 0 };
+  if (pp > 1) {
+    const tokens = (s.batch.microBatch * s.batch.sequenceLength) / cp;
+    const bytes = (tokens * s.model.hiddenSize * DTYPE_BYTES.bf16) / (sequenceParallel ? tp : 1);
+    const hop = groupCollectiveS(s.fabricTarget, "send-recv", bytes, 2, tp * cp * dpSize);
+    const chunks = s.layout.schedule === "interleaved" ? s.layout.virtualStages : 1;
+    ppPart = { totalS: 2 * m * chunks * hop, exposedS: 2 * (pp - 1) * hop };
+  }
+  return { dp, dpPerMicrobatchExposedS, pp: ppPart, optimizerS: optimizerTime(s, params) };
+}
+
+function optimizerTime(s: TrainingScenario, params: StageParams): number {
+  const p = s.precision;
+  const { dp, cp, ep, zero } = s.layout;
+  const shard = (n: number, ranks: number) => (zero >= 1 ? n / ranks : n);
+  const local = shard(params.densePerRank, dp * cp) + shard(params.expertsPerRank, (dp * cp) / ep);
+  const master = p.masterWeights ? 2 * 4 : 0;
+  const perParam =
+    DTYPE_BYTES[p.gradients] + master + 4 * DTYPE_BYTES[p.optimizerStates] + DTYPE_BYTES[p.params];
+  const chip = s.system.node.accelerator.chip;
+  const device = computeDevice(chip);
+  const efficiency = efficiencyProfile(chip.id).classes.vector.memoryEfficiency.value;
+  const shareOfDevice = 1 - s.overlap.reservedComputeFraction;
+  return (local * perParam) / (device.memoryBandwidthBytesPerS.value * efficiency * shareOfDevice);
+}

@@ -1,0 +1,172 @@
+/**
+ * A resolved training scenario: system or cluster, model, precision, parallel layout, batch,
+ * recompute and overlap, in SI units, read-only. `parseTrainingScenario` reads the document once
+ * (`spec/training-schema.ts`), resolves ids against the catalog and the model zoo and checks that
+ * every parallel degree divides what it splits; later layers trust the result.
+ */
+import type { SourceRef } from "../catalog/sourced.ts";
+import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "../deploy/scenario-resolve.ts";
+import type { Dtype, System } from "../hardware/types.ts";
+import type { ModelArchitecture } from "../model/types.ts";
+import { computeDevice } from "../perf/device.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { readSourceDocument, validateDocument } from "../spec/parse-document.ts";
+import { applyOverrides, type ScenarioOverride } from "../spec/scenario-overrides.ts";
+import {
+  type PipelineSchedule,
+  type TrainingScenarioDocument,
+  trainingScenarioSchema,
+} from "../spec/training-schema.ts";
+import type { FabricTarget } from "../topology/build-topology.ts";
+import { checkLayout, type Locate } from "./layout-checks.ts";
+
+export interface TrainingPrecision {
+  readonly compute: Dtype;
+  readonly params: Dtype;
+  readonly gradients: Dtype;
+  readonly optimizerStates: Dtype;
+  readonly masterWeights: boolean;
+  readonly dispatch: Dtype;
+  readonly combine: Dtype;
+}
+
+/** Parallel degrees in ranks; dp is derived (ranks ÷ tp ÷ pp ÷ cp). Rank order: tp, cp, dp (ep fastest inside dp), pp. */
+export interface TrainingLayout {
+  readonly ranks: number;
+  readonly tp: number;
+  readonly sequenceParallel: boolean;
+  readonly pp: number;
+  readonly schedule: PipelineSchedule;
+  readonly virtualStages: number;
+  readonly cp: number;
+  readonly cpAlgorithm: "ring" | "all-to-all";
+  readonly ep: number;
+  readonly dp: number;
+  /** 0 (DDP) … 3 (ZeRO-3 / FSDP). */
+  readonly zero: 0 | 1 | 2 | 3;
+  /** Micro-batches per pipeline per step (global batch ÷ dp ÷ micro-batch). */
+  readonly microBatches: number;
+}
+
+export interface TrainingScenario {
+  readonly kind: "training";
+  readonly name: string;
+  readonly description?: string;
+  readonly source?: SourceRef;
+  readonly fileName: string;
+  readonly system: System;
+  /** Accelerator packages the job uses. */
+  readonly chips: number;
+  /** Systems those chips fill (the last one may be partly used). */
+  readonly systems: number;
+  /** The fabric the job communicates over: one system, or a cluster of them. */
+  readonly fabricTarget: FabricTarget;
+  readonly model: ModelArchitecture;
+  readonly precision: TrainingPrecision;
+  readonly layout: TrainingLayout;
+  readonly batch: { readonly globalBatch: number; readonly microBatch: number; readonly sequenceLength: number };
+  readonly recompute: "none" | "selective" | "full";
+  readonly overlap: TrainingScenarioDocument["overlap"];
+  readonly trainTokens?: number;
+  readonly reliability: NonNullable<TrainingScenarioDocument["reliability"]>;
+  readonly document: TrainingScenarioDocument;
+}
+
+export interface ParseTrainingOptions {
+  readonly overrides?: readonly ScenarioOverride[];
+  /** Reads a model config.json named in the document, relative to the scenario file. */
+  readonly readFile?: (path: string) => string;
+}
+
+/** True when a parsed YAML/JSON value declares `kind: training`. */
+export function isTrainingDocument(data: unknown): boolean {
+  return data !== null && typeof data === "object" && (data as { kind?: unknown }).kind === "training";
+}
+
+/**
+ * Parses and resolves a training scenario.
+ * @example parseTrainingScenario(text, "examples/training-llama3-70b-h100.yaml").layout.dp // 32
+ */
+export function parseTrainingScenario(
+  text: string,
+  fileName: string,
+  catalog?: ScenarioCatalog,
+  options: ParseTrainingOptions = {},
+): TrainingScenario {
+  const raw = readSourceDocument(text, fileName);
+  const doc =
+    options.overrides !== undefined && options.overrides.length > 0
+      ? { ...raw, data: applyOverrides(raw.data, options.overrides) }
+      : raw;
+  if (!isTrainingDocument(doc.data))
+    throw new SupernodeError(
+      "schema",
+      "not a training scenario: a training document starts with `kind: training` (serving scenarios go to `estimate` and `simulate`)",
+      { file: fileName, line: 1, column: 1, fieldPath: ["kind"] },
+    );
+  const spec = validateDocument(doc, trainingScenarioSchema);
+  const locate: Locate = (path) => doc.locate(path);
+  const { system, catalog: resolved } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
+  const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
+  const chip = system.node.accelerator.chip;
+  const precision: TrainingPrecision = {
+    compute: spec.precision.compute,
+    params: spec.precision.params,
+    gradients: spec.precision.gradients,
+    optimizerStates: spec.precision.optimizerStates,
+    masterWeights: spec.precision.masterWeights,
+    dispatch: spec.precision.dispatch ?? spec.precision.compute,
+    combine: spec.precision.combine,
+  };
+  if (chip.peakFlopsPerS[precision.compute] === undefined) {
+    const pos = locate(["precision", "compute"]);
+    throw new SupernodeError(
+      "unsupported",
+      `${chip.name} has no ${precision.compute} tensor math (it supports ${Object.keys(chip.peakFlopsPerS).join(", ")}); choose one of those for precision.compute`,
+      { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["precision", "compute"] },
+    );
+  }
+  const chipsPerSystem = system.nodes.value * system.node.accelerator.count;
+  const systems = Math.ceil(spec.chips / chipsPerSystem);
+  const ranks = spec.chips * computeDevice(chip).devicesPerChip;
+  const layout = checkLayout(spec, model, ranks, fileName, locate);
+  let fabricTarget: FabricTarget = system;
+  if (systems > 1 || spec.fabric !== undefined) {
+    try {
+      fabricTarget = resolved.cluster({
+        system: system.id,
+        count: systems,
+        ...(spec.fabric !== undefined ? { fabric: spec.fabric } : {}),
+      });
+    } catch (error) {
+      const pos = locate(["fabric"]);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SupernodeError("invalid-value", message, {
+        file: fileName,
+        line: pos?.line,
+        column: pos?.column,
+        fieldPath: ["fabric"],
+      });
+    }
+  }
+  return {
+    kind: "training",
+    name: spec.name ?? fileName,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    ...(spec.source !== undefined ? { source: { key: "scenario", ...spec.source } } : {}),
+    fileName,
+    system,
+    chips: spec.chips,
+    systems,
+    fabricTarget,
+    model,
+    precision,
+    layout,
+    batch: spec.batch,
+    recompute: spec.recompute,
+    overlap: spec.overlap,
+    ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
+    reliability: spec.reliability ?? {},
+    document: spec,
+  };
+}
