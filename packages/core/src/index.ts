@@ -94,3 +94,7 @@ export * from "./training/step-sync.ts";
 export * from "./training/train-estimate.ts";
 export * from "./training/training-memory.ts";
 export * from "./training/training-scenario.ts";
+export * from "./training/blast-radius.ts";
+export * from "./training/goodput.ts";
+export * from "./training/reference-cases.ts";
+export * from "./training/train-report.ts";

@@ -20,6 +20,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "collective", load: () => import("./collective.ts") },
   { name: "estimate", load: () => import("./estimate.ts") },
   { name: "simulate", load: () => import("./simulate.ts") },
+  { name: "train", load: () => import("./train.ts") },
   { name: "validate", load: () => import("./validate.ts") },
   { name: "ui", load: () => import("./ui.ts") },
 ];

@@ -8,6 +8,7 @@
 import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { fabricReferenceCases } from "../network/reference-cases.ts";
 import { operatorReferenceCases, type ReferenceCheck } from "../perf/reference-cases.ts";
+import { trainingReferenceCases } from "../training/reference-cases.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 import {
   type ErrorSummary,
@@ -108,6 +109,7 @@ export function validate(options: ValidateOptions = {}): ValidationReport {
       }
     }
   }
+  collect("training", () => trainingReferenceCases());
   const evidence = (list: readonly ValidationRow[]) =>
     summarizeValidation(list.filter((r) => EVIDENCE_CHECKS.includes(r.check)));
   const byKind = Object.fromEntries(

@@ -3,7 +3,7 @@
  * dependency on the models, so the web page can summarise a filtered set of rows with exactly
  * core's rule without bundling the reference cases (`validate.ts` builds the rows).
  */
-export type ValidationKind = "operator" | "fabric" | "end-to-end";
+export type ValidationKind = "operator" | "fabric" | "end-to-end" | "training";
 
 /**
  * How independent a comparison is. Evidence: `held-out` (a microbenchmark no fit used) and
@@ -21,7 +21,7 @@ export type ValidationCheck =
 
 /** Checks that are evidence for the model (not reproduced by construction). */
 export const EVIDENCE_CHECKS: readonly ValidationCheck[] = ["held-out", "prediction"];
-export const VALIDATION_KINDS: readonly ValidationKind[] = ["operator", "fabric", "end-to-end"];
+export const VALIDATION_KINDS: readonly ValidationKind[] = ["operator", "fabric", "end-to-end", "training"];
 
 export interface ValidationRow {
   /** Calibration record id (e.g. `cm384-106`). */

@@ -18,7 +18,13 @@
  * train: { tokens: 15e12 }
  */
 import { z } from "zod";
-import { scenarioDtypeSchema, scenarioModelSchema, scenarioSourceSchema, scenarioSystemSchema } from "./scenario-schema.ts";
+import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
+import {
+  scenarioDtypeSchema,
+  scenarioModelSchema,
+  scenarioSourceSchema,
+  scenarioSystemSchema,
+} from "./scenario-schema.ts";
 
 const positiveInt = z.number().int().positive();
 
@@ -148,5 +154,7 @@ export const trainingScenarioSchema = z.strictObject({
   /** Tokens to train, for time-to-train and chip-hours. */
   train: z.strictObject({ tokens: z.number().positive() }).optional(),
   reliability: trainingReliabilitySchema.optional(),
+  /** Values of this scenario chosen by looking at published results (docs/validation.md). */
+  calibration: z.array(scenarioCalibrationSchema).optional(),
 });
 export type TrainingScenarioDocument = z.output<typeof trainingScenarioSchema>;

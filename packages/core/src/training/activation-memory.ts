@@ -25,7 +25,11 @@ export interface ActivationOptions {
  * Bytes one layer keeps per token of a micro-batch on one rank (before context parallelism).
  * @example activationBytesPerToken(llama70b, "dense", { tp: 8, sequenceParallel: true, recompute: "none" })
  */
-export function activationBytesPerToken(arch: ModelArchitecture, kind: LayerKind, o: ActivationOptions): number {
+export function activationBytesPerToken(
+  arch: ModelArchitecture,
+  kind: LayerKind,
+  o: ActivationOptions,
+): number {
   const h = arch.hiddenSize;
   const t = o.tp;
   const normDiv = o.sequenceParallel ? t : 1;

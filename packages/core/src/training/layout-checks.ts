@@ -39,13 +39,19 @@ export function checkLayout(
     );
   const dp = ranks / modelRanks;
   if (model.attention.numHeads % p.tp !== 0)
-    fail(par("tp"), `tp ${p.tp} does not divide the ${model.attention.numHeads} attention heads of ${model.id}`);
+    fail(
+      par("tp"),
+      `tp ${p.tp} does not divide the ${model.attention.numHeads} attention heads of ${model.id}`,
+    );
   if (model.vocabSize % p.tp !== 0)
     fail(par("tp"), `tp ${p.tp} does not divide the vocabulary (${model.vocabSize}) the LM head splits`);
   if (p.pp > model.numLayers)
     fail(par("pp"), `pp ${p.pp} is more stages than ${model.id} has layers (${model.numLayers})`);
   if (p.virtualStages > 1 && p.schedule !== "interleaved")
-    fail(par("virtualStages"), `virtualStages ${p.virtualStages} needs schedule: interleaved (got ${p.schedule})`);
+    fail(
+      par("virtualStages"),
+      `virtualStages ${p.virtualStages} needs schedule: interleaved (got ${p.schedule})`,
+    );
   if (p.schedule === "interleaved" && p.pp * p.virtualStages > model.numLayers)
     fail(
       par("virtualStages"),
@@ -59,7 +65,10 @@ export function checkLayout(
       `sequenceLength ${seq} does not split into ${cpSplit} equal chunks (${p.cpAlgorithm} context parallelism over cp ${p.cp}${p.cpAlgorithm === "ring" ? ", two chunks per rank for causal load balance" : ""})`,
     );
   if (p.cp > 1 && p.cpAlgorithm === "all-to-all" && model.attention.numHeads % (p.tp * p.cp) !== 0)
-    fail(par("cp"), `all-to-all context parallelism splits heads over tp × cp = ${p.tp * p.cp}, which does not divide ${model.attention.numHeads} heads`);
+    fail(
+      par("cp"),
+      `all-to-all context parallelism splits heads over tp × cp = ${p.tp * p.cp}, which does not divide ${model.attention.numHeads} heads`,
+    );
   const { globalBatch, microBatch } = spec.batch;
   if (globalBatch % (dp * microBatch) !== 0)
     fail(
@@ -68,7 +77,10 @@ export function checkLayout(
     );
   const microBatches = globalBatch / (dp * microBatch);
   if (p.schedule === "dualpipe" && (p.pp % 2 !== 0 || microBatches % 2 !== 0))
-    fail(par("schedule"), `DualPipe needs an even pp and an even number of micro-batches (pp ${p.pp}, micro-batches ${microBatches})`);
+    fail(
+      par("schedule"),
+      `DualPipe needs an even pp and an even number of micro-batches (pp ${p.pp}, micro-batches ${microBatches})`,
+    );
   const moe = model.moe;
   if (p.ep > 1) {
     if (moe === undefined) fail(par("ep"), `ep ${p.ep} > 1 but ${model.id} has no experts`);
@@ -76,11 +88,17 @@ export function checkLayout(
       if (moe.numRoutedExperts % p.ep !== 0)
         fail(par("ep"), `ep ${p.ep} does not divide the ${moe.numRoutedExperts} routed experts`);
       if ((dp * p.cp) % p.ep !== 0)
-        fail(par("ep"), `ep ${p.ep} must divide dp × cp = ${dp * p.cp} (expert parallelism is carved out of data and context parallelism)`);
+        fail(
+          par("ep"),
+          `ep ${p.ep} must divide dp × cp = ${dp * p.cp} (expert parallelism is carved out of data and context parallelism)`,
+        );
     }
   }
   if (moe !== undefined && p.tp > 1 && !p.sequenceParallel)
-    fail(par("sequenceParallel"), "MoE layers with tp > 1 need sequenceParallel: true (the experts take the sequence-parallel token shard, as in Megatron-Core)");
+    fail(
+      par("sequenceParallel"),
+      "MoE layers with tp > 1 need sequenceParallel: true (the experts take the sequence-parallel token shard, as in Megatron-Core)",
+    );
   return {
     ranks,
     tp: p.tp,

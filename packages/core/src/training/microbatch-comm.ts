@@ -33,7 +33,6 @@ export interface MicrobatchComm {
   readonly exposedBackwardS: number;
 }
 
-const NONE: CommPart = { totalS: 0, exposedS: 0 };
 const BF16 = DTYPE_BYTES.bf16;
 
 function layerCompute(t: ComputeTimes | undefined): number {
@@ -98,8 +97,20 @@ function epComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: nu
     combine = moeCombineTime({ ...req, bytesPerToken: h * DTYPE_BYTES[s.precision.combine] }).timeS;
   } else {
     const copies = tokens * moe.topK * h;
-    dispatch = groupCollectiveS(s.fabricTarget, "all-to-all", copies * DTYPE_BYTES[s.precision.dispatch], ep, stride);
-    combine = groupCollectiveS(s.fabricTarget, "all-to-all", copies * DTYPE_BYTES[s.precision.combine], ep, stride);
+    dispatch = groupCollectiveS(
+      s.fabricTarget,
+      "all-to-all",
+      copies * DTYPE_BYTES[s.precision.dispatch],
+      ep,
+      stride,
+    );
+    combine = groupCollectiveS(
+      s.fabricTarget,
+      "all-to-all",
+      copies * DTYPE_BYTES[s.precision.combine],
+      ep,
+      stride,
+    );
   }
   const perLayer = dispatch + combine;
   // Backward sends the combine's gradient as a dispatch and the dispatch's as a combine (bf16).

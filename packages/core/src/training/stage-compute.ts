@@ -109,7 +109,15 @@ function timeOps(
     if (op.class === "attention-prefill") attentionBackwardS += t;
     flops += op.flops;
   }
-  return { forwardS, backwardDataS, backwardWeightS, recomputeS, attentionForwardS, attentionBackwardS, flops };
+  return {
+    forwardS,
+    backwardDataS,
+    backwardWeightS,
+    recomputeS,
+    attentionForwardS,
+    attentionBackwardS,
+    flops,
+  };
 }
 
 /** Layers per stage: contiguous, the ends (with embedding and head) taking the fewer. */
@@ -118,7 +126,12 @@ export function stageLayerCounts(layers: number, pp: number): number[] {
   let extra = layers - base * pp;
   const counts = new Array<number>(pp).fill(base);
   for (let s = 1; s < pp - 1 && extra > 0; s++, extra--) counts[s] = base + 1;
-  for (const s of [pp - 1, 0]) if (extra > 0 && counts[s] === base) (counts[s] = base + 1), extra--;
+  for (const s of [pp - 1, 0]) {
+    if (extra > 0 && counts[s] === base) {
+      counts[s] = base + 1;
+      extra--;
+    }
+  }
   return counts;
 }
 
@@ -170,7 +183,13 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     perLayer[kind] = t;
     return t;
   };
-  const embedAndHead = timeOps((w) => modelHeadOperators(arch, w, options), workload, device, profile, "none");
+  const embedAndHead = timeOps(
+    (w) => modelHeadOperators(arch, w, options),
+    workload,
+    device,
+    profile,
+    "none",
+  );
   const mtp = timeOps((w) => mtpOperators(arch, w, options), workload, device, profile, s.recompute);
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
   const stages: StageCompute[] = [];

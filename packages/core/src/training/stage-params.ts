@@ -3,7 +3,13 @@
  * expert weights (over ep) and everything else (over tp). The embedding sits on the first stage,
  * the LM head, final norm and MTP modules on the last, as in Megatron and DeepSeek-V3.
  */
-import { headTensors, modelLayerTensors, mtpModuleTensors, tensorElements, type WeightTensor } from "../model/weight-tensors.ts";
+import {
+  headTensors,
+  modelLayerTensors,
+  mtpModuleTensors,
+  tensorElements,
+  type WeightTensor,
+} from "../model/weight-tensors.ts";
 import { stageLayerCounts } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 

@@ -57,7 +57,9 @@ export function stepSync(s: TrainingScenario, params: StageParams, stage: StageC
     dpPerMicrobatchExposedS = Math.max(0, perMb - hide);
     dp = { totalS: m * perMb, exposedS: m * dpPerMicrobatchExposedS };
   } else {
-    const reduceExposed = s.overlap.gradReduce ? Math.max(0, reduce - stage.backwardDataS - stage.backwardWeightS) : reduce;
+    const reduceExposed = s.overlap.gradReduce
+      ? Math.max(0, reduce - stage.backwardDataS - stage.backwardWeightS)
+      : reduce;
     const gatherExposed = s.overlap.paramGather ? Math.max(0, gather - stage.forwardS) : gather;
     dp = { totalS: reduce + gather, exposedS: reduceExposed + gatherExposed };
   }

@@ -20,7 +20,7 @@ import { stepSync } from "./step-sync.ts";
 import { type TrainingMemory, trainingMemory } from "./training-memory.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
-export interface StepBreakdown {
+export interface TrainStepBreakdown {
   /** Compute on the slowest stage's rank, summed over the step's micro-batches. */
   readonly forwardS: number;
   readonly backwardS: number;
@@ -37,7 +37,7 @@ export interface StepBreakdown {
 export interface TrainEstimate {
   readonly scenario: TrainingScenario;
   readonly stepS: number;
-  readonly breakdown: StepBreakdown;
+  readonly breakdown: TrainStepBreakdown;
   readonly tokensPerStep: number;
   readonly tokensPerS: number;
   readonly tokensPerSPerChip: number;
@@ -92,7 +92,7 @@ export function trainEstimate(s: TrainingScenario): TrainEstimate {
   const peakPerChip = (dtype: "bf16" | typeof s.precision.compute) =>
     (device.peakFlopsPerS[dtype]?.value ?? Number.NaN) * device.devicesPerChip;
   const modelFlopsPerSPerChip = (flopsPerToken * tokensPerS) / s.chips;
-  const breakdown: StepBreakdown = {
+  const breakdown: TrainStepBreakdown = {
     forwardS: m * st.forwardS,
     backwardS: m * (st.backwardDataS + st.backwardWeightS),
     recomputeS: m * st.recomputeS,

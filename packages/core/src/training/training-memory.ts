@@ -99,7 +99,13 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
   for (const [stage, count] of counts.entries()) {
     const sp = params[stage];
     if (sp === undefined) continue;
-    const opts = { zero, params: p.params, gradients: p.gradients, optimizerStates: p.optimizerStates, masterWeights: p.masterWeights };
+    const opts = {
+      zero,
+      params: p.params,
+      gradients: p.gradients,
+      optimizerStates: p.optimizerStates,
+      masterWeights: p.masterWeights,
+    };
     const dense = modelStateBytes(sp.densePerRank, { ...opts, shards: dp * cp });
     const experts = modelStateBytes(sp.expertsPerRank, { ...opts, shards: (dp * cp) / ep });
     // DualPipe holds two pipeline chunks' parameters (DeepSeek-V3 Table 2: 2× parameters).
@@ -111,13 +117,15 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
     const inFlight = inFlightMicrobatches(s, stage);
     // Full recompute rebuilds one layer's activations at a time during backward.
     const working =
-      s.recompute === "full" ? activationBytesPerToken(arch, layerKind(arch, 0), { ...act, recompute: "none" }) * tokens : 0;
+      s.recompute === "full"
+        ? activationBytesPerToken(arch, layerKind(arch, 0), { ...act, recompute: "none" }) * tokens
+        : 0;
     const activations = perMicrobatch * inFlight + working;
     let buffers = 0;
     // fp32 logits and their gradient for the loss (vocabulary split over tp).
     if (stage === counts.length - 1) buffers += (tokens * arch.vocabSize * 4 * 2) / tp;
     // ZeRO-3 gathers a layer's parameters before use (one in use, one prefetched).
-    if (zero === 3 && count > 0) buffers += (2 * (sp.perRank / count) * DTYPE_BYTES[p.params]);
+    if (zero === 3 && count > 0) buffers += 2 * (sp.perRank / count) * DTYPE_BYTES[p.params];
     const paramsBytes = (dense.params + experts.params) * copies;
     const gradients = dense.gradients + experts.gradients;
     const optimizer = dense.optimizer + experts.optimizer;
@@ -135,5 +143,11 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
   let worst = stages[0] as StageMemory;
   for (const st of stages) if (st.total > worst.total) worst = st;
   const capacityBytes = computeDevice(s.system.node.accelerator.chip).memoryCapacityBytes.value;
-  return { stages, worst, capacityBytes, fits: worst.total <= capacityBytes, overBytes: Math.max(0, worst.total - capacityBytes) };
+  return {
+    stages,
+    worst,
+    capacityBytes,
+    fits: worst.total <= capacityBytes,
+    overBytes: Math.max(0, worst.total - capacityBytes),
+  };
 }

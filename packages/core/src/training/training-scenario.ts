@@ -5,7 +5,11 @@
  * every parallel degree divides what it splits; later layers trust the result.
  */
 import type { SourceRef } from "../catalog/sourced.ts";
-import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "../deploy/scenario-resolve.ts";
+import {
+  resolveScenarioModel,
+  resolveScenarioSystem,
+  type ScenarioCatalog,
+} from "../deploy/scenario-resolve.ts";
 import type { Dtype, System } from "../hardware/types.ts";
 import type { ModelArchitecture } from "../model/types.ts";
 import { computeDevice } from "../perf/device.ts";
@@ -64,7 +68,11 @@ export interface TrainingScenario {
   readonly model: ModelArchitecture;
   readonly precision: TrainingPrecision;
   readonly layout: TrainingLayout;
-  readonly batch: { readonly globalBatch: number; readonly microBatch: number; readonly sequenceLength: number };
+  readonly batch: {
+    readonly globalBatch: number;
+    readonly microBatch: number;
+    readonly sequenceLength: number;
+  };
   readonly recompute: "none" | "selective" | "full";
   readonly overlap: TrainingScenarioDocument["overlap"];
   readonly trainTokens?: number;

@@ -1,0 +1,92 @@
+/**
+ * Training reference cases: each training reference scenario
+ * (data/references/training-scenarios/*.yaml) estimated with `trainEstimate` and compared with the
+ * published throughput it reproduces (data/references/training.yaml). The published values are
+ * only compared with, never fed to the model.
+ */
+import { z } from "zod";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
+import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";
+import { parseTrainingScenario } from "./training-scenario.ts";
+
+const metricSchema = z.enum(["mfu-bf16-percent", "gpu-hours-per-trillion-tokens", "tflops-per-chip"]);
+export type TrainingMetric = z.output<typeof metricSchema>;
+
+const caseSchema = z.strictObject({
+  id: z.string().min(1),
+  scenario: z.string().min(1),
+  metric: metricSchema,
+  published: z.number().positive(),
+  unit: z.string().min(1),
+  description: z.string().min(1),
+  source: z.string().min(1),
+  note: z.string().optional(),
+});
+const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
+export type TrainingCaseSpec = z.output<typeof caseSchema>;
+
+export interface TrainingReferenceCase extends ReferenceComparison {
+  readonly scenario: string;
+  readonly metric: TrainingMetric;
+  readonly note?: string;
+}
+
+/** The training case list. */
+export function trainingCaseSpecs(): readonly TrainingCaseSpec[] {
+  return parseBuiltinData("references/training.yaml", fileSchema).cases;
+}
+
+/** Text of a built-in training reference scenario. @example trainingScenarioText("deepseek-v3-h800-2048") */
+export function trainingScenarioText(name: string): string {
+  const path = `references/training-scenarios/${name}.yaml`;
+  const text = embeddedDataFiles[path];
+  if (text === undefined)
+    throw new SupernodeError("unknown-id", `no built-in training reference scenario ${name} (${path})`);
+  return text;
+}
+
+/** The value of a metric in a training estimate. */
+export function trainingMetricValue(e: TrainEstimate, metric: TrainingMetric): number {
+  switch (metric) {
+    case "mfu-bf16-percent":
+      return e.mfu * 100;
+    case "gpu-hours-per-trillion-tokens":
+      return 1e12 / e.tokensPerSPerChip / 3600;
+    case "tflops-per-chip":
+      return e.modelFlopsPerSPerChip / 1e12;
+    default: {
+      const never: never = metric;
+      return never;
+    }
+  }
+}
+
+/**
+ * One training case, predicted.
+ * @example predictTrainingCase(trainingCaseSpecs()[0]!).predicted // % MFU
+ */
+export function predictTrainingCase(spec: TrainingCaseSpec): TrainingReferenceCase {
+  const scenario = parseTrainingScenario(
+    trainingScenarioText(spec.scenario),
+    `references/training-scenarios/${spec.scenario}.yaml`,
+  );
+  return {
+    id: spec.id,
+    description: spec.description,
+    predicted: trainingMetricValue(trainEstimate(scenario), spec.metric),
+    published: spec.published,
+    unit: spec.unit,
+    source: spec.source,
+    scenario: spec.scenario,
+    metric: spec.metric,
+    ...(spec.note !== undefined ? { note: spec.note } : {}),
+  };
+}
+
+/** Every training reference case, predicted. */
+export function trainingReferenceCases(): TrainingReferenceCase[] {
+  return trainingCaseSpecs().map(predictTrainingCase);
+}
