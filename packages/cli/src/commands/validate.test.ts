@@ -7,7 +7,7 @@ describe("supernode validate", () => {
     expect(status).toBe(0);
     const report = JSON.parse(stdout);
     const kinds = new Set(report.rows.map((r: { kind: string }) => r.kind));
-    expect(kinds).toEqual(new Set(["operator", "fabric", "end-to-end"]));
+    expect(kinds).toEqual(new Set(["operator", "fabric", "end-to-end", "training"]));
     for (const r of report.rows) {
       expect(r.error).toBeUndefined();
       expect(typeof r.prediction).toBe("number");
@@ -16,7 +16,15 @@ describe("supernode validate", () => {
       expect(r.source.length).toBeGreaterThan(0);
     }
     const ids = report.rows.map((r: { id: string }) => r.id);
-    for (const id of ["cm384-106", "cm384-107", "cm384-088", "cm384-094", "sgl-h100-decode-2k", "cm384-103"])
+    for (const id of [
+      "cm384-106",
+      "cm384-107",
+      "cm384-088",
+      "cm384-094",
+      "sgl-h100-decode-2k",
+      "cm384-103",
+      "dsv3-train-gpuhours",
+    ])
       expect(ids).toContain(id);
     expect(report.summary.failed).toBe(0);
     expect(report.summary.maxAbsRelError).toBeGreaterThanOrEqual(report.summary.medianAbsRelError);

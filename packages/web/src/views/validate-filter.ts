@@ -8,7 +8,7 @@ import type { ValidationCheck, ValidationKind, ValidationRow } from "@supernode/
 import { EVIDENCE_CHECKS } from "../../../core/src/report/validation-rows.ts";
 
 /** Core's `VALIDATION_KINDS` in the default display order (end-to-end first). */
-export const KIND_ORDER: readonly ValidationKind[] = ["end-to-end", "fabric", "operator"];
+export const KIND_ORDER: readonly ValidationKind[] = ["end-to-end", "training", "fabric", "operator"];
 
 export type KindFilter = ValidationKind | "all";
 export type CheckFilter = "all" | "evidence" | "construction";
@@ -26,7 +26,7 @@ export interface ValidateFilter {
   readonly dir: SortDir;
 }
 
-const KINDS: readonly KindFilter[] = ["all", "operator", "fabric", "end-to-end"];
+const KINDS: readonly KindFilter[] = ["all", "operator", "fabric", "end-to-end", "training"];
 const CHECKS: readonly CheckFilter[] = ["all", "evidence", "construction"];
 const SORTS: readonly SortKey[] = ["default", "id", "kind", "check", "error"];
 

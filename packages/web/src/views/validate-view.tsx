@@ -24,6 +24,7 @@ const REQUEST = { kind: "validate" } as const;
 const KIND_OPTIONS: readonly { readonly value: KindFilter; readonly label: string }[] = [
   { value: "all", label: "all kinds" },
   { value: "end-to-end", label: "end-to-end" },
+  { value: "training", label: "training" },
   { value: "fabric", label: "fabric" },
   { value: "operator", label: "operator" },
 ];
