@@ -100,6 +100,59 @@ function matrixPart(model: FabricModel, n: number, matrix: Float64Array, scaleOu
   return { latencyS, transferS: t.seconds, bottleneck: t.bottleneck, report: t.report };
 }
 
+/** Bytes per rank per direction of an NVLS all-reduce among `n` ranks (reduce-scatter S, all-gather S/n), inflated by its lower achievable fraction. */
+function inSwitchBytes(model: FabricModel, n: number, S: number): number {
+  return S * (1 + 1 / n) * model.inSwitchInflation;
+}
+
+/**
+ * NCCL's Tree (NVLSTree where the switches reduce) across servers of different systems: inside
+ * each server a chain (or an NVLS reduce-scatter / all-gather), and the ranks of one local index
+ * in a double binary tree over the servers, reduce going up while broadcast comes down. Each
+ * server's NIC r carries its channel's share S/ranksPerServer: with two servers the two trees
+ * are one exchange each way (S/2 per tree and phase), with more an inner node takes two children
+ * (S per phase). Tiers are busy at once (pipelined chunks), so the slowest tier sets the time.
+ */
+function treeAcrossSystems(model: FabricModel, n: number, S: number): Part {
+  const rps = model.ranksPerSystem;
+  const servers = n / rps;
+  const loads = emptyLoads();
+  const perPhaseNic = servers === 2 ? S / rps / 2 : S / rps;
+  loads.scaleOut = 2 * perPhaseNic;
+  if (rps > 1)
+    loads.access = model.inSwitchReduction ? inSwitchBytes(model, rps, S) : (2 * S * (rps - 1)) / rps;
+  const t = loadsTime(model, loads);
+  const depth = Math.ceil(Math.log2(servers));
+  const intra = rps > 1 ? (model.inSwitchReduction ? 1 : rps - 1) * model.latencyS[1] : 0;
+  return {
+    latencyS: 2 * (intra + depth * model.latencyS[3]),
+    transferS: t.seconds,
+    bottleneck: t.bottleneck,
+    report: t.report,
+  };
+}
+
+/**
+ * The all-reduce algorithm NCCL's tuner would pick: the fastest of those the fabric offers
+ * (ring; tree; in-switch inside one NVLS domain), timed by this engine.
+ * @example bestAllReduce(fabricModel(dgxB200Cluster), { op: "all-reduce", bytes: 2 ** 33, ranks: 16 }) // "tree"
+ */
+export function bestAllReduce(model: FabricModel, request: CollectiveRequest): Algorithm {
+  const n = request.ranks;
+  const candidates: Algorithm[] = ["ring", "tree"];
+  if (model.inSwitchReduction && n <= model.ranksPerSystem) candidates.push("in-switch");
+  let best: Algorithm = "ring";
+  let bestS = Number.POSITIVE_INFINITY;
+  for (const algorithm of candidates) {
+    const t = analyticCollective(model, { ...request, algorithm }).timeS;
+    if (t < bestS) {
+      bestS = t;
+      best = algorithm;
+    }
+  }
+  return best;
+}
+
 function algorithmPart(
   model: FabricModel,
   req: CollectiveRequest,
@@ -115,6 +168,7 @@ function algorithmPart(
         case "ring":
           return ringPart(model, n, S, 2 * (n - 1));
         case "tree": {
+          if (c[3] > 0 && n % model.ranksPerSystem === 0) return treeAcrossSystems(model, n, S);
           const depth = treeDepth(model, n);
           const step = loadsTime(model, ringStepLoads(model, n, S));
           const alpha = model.latencyS[highestClass(c) as 0] ?? 0;
@@ -127,7 +181,7 @@ function algorithmPart(
         }
         case "in-switch": {
           const loads = emptyLoads();
-          loads.access = S * (1 + 1 / n) * model.inSwitchInflation;
+          loads.access = inSwitchBytes(model, n, S);
           const t = loadsTime(model, loads);
           return {
             latencyS: model.latencyS[1],
@@ -205,10 +259,18 @@ function algorithmPart(
  * @example analyticCollective(fabricModel(hgxH100), { op: "all-reduce", bytes: 2 ** 30, ranks: 8 }).busBandwidthBytesPerS
  */
 export function analyticCollective(model: FabricModel, request: CollectiveRequest): CollectiveResult {
+  if (
+    request.op === "all-reduce" &&
+    request.algorithm === undefined &&
+    request.ranks > 1 &&
+    request.bytes > 0
+  )
+    return analyticCollective(model, { ...request, algorithm: bestAllReduce(model, request) });
   const r = resolveRequest(model, request);
   const n = r.request.ranks;
+  // NCCL returns at once for a zero-element collective: nothing is launched or sent
   const part =
-    n <= 1
+    n <= 1 || r.request.bytes === 0
       ? { latencyS: 0, transferS: 0, bottleneck: undefined, report: [] }
       : algorithmPart(model, r.request, r.algorithm, r.scaleOut);
   let transferS = part.transferS;

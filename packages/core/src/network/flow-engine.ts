@@ -11,6 +11,7 @@
 import { SupernodeError } from "../spec/errors.ts";
 import { LINK_TIERS, linkLabel, linkTierOf } from "../topology/graph.ts";
 import { MAX_HOPS, PathSet } from "../topology/routing.ts";
+import { bestAllReduce } from "./analytic-engine.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
@@ -180,7 +181,16 @@ export function simulateSchedule(model: FabricModel, r: ResolvedRequest): Schedu
  * @example flowCollective(fabricModel(cm384), { op: "all-to-all", bytes: 768e6, ranks: 768 }).timeS
  */
 export function flowCollective(model: FabricModel, request: CollectiveRequest): CollectiveResult {
+  if (
+    request.op === "all-reduce" &&
+    request.algorithm === undefined &&
+    request.ranks > 1 &&
+    request.bytes > 0
+  )
+    return flowCollective(model, { ...request, algorithm: bestAllReduce(model, request) });
   const r = resolveRequest(model, request);
+  if (r.request.bytes === 0)
+    return collectiveResult(r, "flow", { latencyS: 0, transferS: 0, bottleneck: "latency", loadedLinks: [] });
   const topo = model.topology();
   const { transferS, latencyS, carriedTotal, capacity: cap, folded: fold } = simulateSchedule(model, r);
   const planes = Math.max(1, topo.scaleUpPlanes);

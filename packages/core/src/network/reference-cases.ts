@@ -1,6 +1,6 @@
 /**
  * Fabric reference cases for `supernode validate`: UB microbenchmarks, MoE dispatch/combine on
- * CloudMatrix384 and on H800 (DeepEP), and NCCL collectives on 8× H100, each predicted with the
+ * CloudMatrix384 and on H800 (DeepEP), and NCCL collectives on H100, B200 and GB200 NVL72, each predicted with the
  * fabric model (never with the published value) and compared with the published measurement
  * (data/fabric/reference-cases.yaml, ids = calibration record ids).
  */
@@ -54,7 +54,9 @@ const conditionsSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("nccl"),
     op: z.literal("all-reduce"),
-    algorithm: z.enum(["ring", "in-switch", "tree"]),
+    /** Absent: what NCCL's tuner picks (the fastest the model offers). */
+    algorithm: z.enum(["ring", "in-switch", "tree"]).optional(),
+    system: z.enum(["hgx-h100", "dgx-b200", "gb200-nvl72"]).default("hgx-h100"),
     ranks: z.number().int().positive(),
     bytes: z.number().positive(),
     metric: z.enum(["busbw", "algbw", "time"]),
@@ -88,7 +90,7 @@ export interface FabricReferenceCase extends ReferenceComparison<"GB/s" | "us"> 
 
 const FILE = "fabric/reference-cases.yaml";
 
-function systemFor(id: "cloudmatrix384" | "hgx-h800", ranks: number): FabricTarget {
+function systemFor(id: string, ranks: number): FabricTarget {
   const catalog = builtinCatalog();
   const system = catalog.system(id);
   const perSystem = fabricModel(system).ranksPerSystem;
@@ -143,7 +145,7 @@ function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): numbe
 }
 
 function ncclPrediction(c: Extract<FabricCaseConditions, { kind: "nccl" }>): number {
-  const r = collectiveTime(builtinCatalog().system("hgx-h100"), {
+  const r = collectiveTime(systemFor(c.system, c.ranks), {
     op: c.op,
     bytes: c.bytes,
     ranks: c.ranks,

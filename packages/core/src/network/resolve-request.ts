@@ -104,7 +104,7 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
   const crosses = peersByClass(model, n)[3] > 0;
   const scaleOut = request.transport === "scale-out";
   const fixedS =
-    n <= 1
+    n <= 1 || request.bytes === 0
       ? 0
       : (crosses || scaleOut) && lib.scaleOutFixedCostS
         ? lib.scaleOutFixedCostS.value

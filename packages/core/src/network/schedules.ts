@@ -93,6 +93,64 @@ export function treeDepth(model: FabricModel, n: number): number {
   return Math.ceil(Math.log2(n));
 }
 
+/**
+ * NVLS traffic of one rank: `out` bytes to its switches and `back` bytes from them, spread over
+ * its switch links by capacity and inflated by the in-switch protocol's lower achievable fraction.
+ */
+function addInSwitch(model: FabricModel, p: PhaseBuilder, r: number, out: number, back: number): void {
+  const topo = model.topology();
+  const rank = topo.rankNode[r] ?? 0;
+  let total = 0;
+  const links: number[] = [];
+  for (let k = topo.outOffset[rank] ?? 0; k < (topo.outOffset[rank + 1] ?? 0); k++) {
+    const l = topo.outLinks[k] ?? 0;
+    if (topo.nodeKind[topo.linkTo[l] ?? 0] === "switch" && topo.linkTier[l] === ACCESS_TIER) {
+      links.push(l);
+      total += topo.linkCapacity[l] ?? 0;
+    }
+  }
+  for (const l of links) {
+    const sw = topo.linkTo[l] ?? 0;
+    const w = (topo.linkCapacity[l] ?? 0) / total;
+    if (model.router().link(sw, rank) < 0)
+      throw new SupernodeError("invalid-value", "switch link without its reverse");
+    p.add(rank, sw, out * w * model.inSwitchInflation);
+    p.add(sw, rank, back * w * model.inSwitchInflation);
+  }
+}
+
+/**
+ * NCCL's Tree / NVLSTree across systems as one pipelined phase (reduce going up while broadcast
+ * comes down): inside every server a chain per channel (or NVLS: S out and S/rps back for the
+ * reduce-scatter, the reverse for the all-gather), and in channel r the local ranks r of all
+ * servers in a double binary tree, S/rps/2 per tree edge and direction.
+ */
+function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
+  const node = model.topology().rankNode;
+  const rps = model.ranksPerSystem;
+  const m = n / rps;
+  const p = new PhaseBuilder();
+  const edge = (child: number, parent: number, bytes: number) => {
+    p.add(node[child] ?? 0, node[parent] ?? 0, bytes);
+    p.add(node[parent] ?? 0, node[child] ?? 0, bytes);
+  };
+  for (let srv = 0; srv < m; srv++)
+    for (let r = 0; r < rps; r++) {
+      const rank = srv * rps + r;
+      if (rps > 1 && model.inSwitchReduction)
+        addInSwitch(model, p, rank, S * (1 + 1 / rps), S * (1 + 1 / rps));
+      else
+        for (let k = 1; k < rps; k++)
+          edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
+      if (srv === 0) continue;
+      const parent = (srv - 1) >> 1;
+      edge(rank, parent * rps + r, S / rps / 2);
+      edge((m - 1 - srv) * rps + r, (m - 1 - parent) * rps + r, S / rps / 2);
+    }
+  const intra = rps > 1 ? (model.inSwitchReduction ? 1 : rps - 1) : 0;
+  return { phases: [p.build(1, 2 * (intra + Math.ceil(Math.log2(m))))] };
+}
+
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /**
@@ -121,6 +179,8 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
             down.add(node[parent] ?? 0, node[child] ?? 0, bytes);
           };
           const rps = model.ranksPerServer;
+          if (n > model.ranksPerSystem && n % model.ranksPerSystem === 0)
+            return treeAcrossSystems(model, n, S);
           if (n > rps && rps > 1 && n % rps === 0) {
             // NCCL's shape: one channel per rank of a server; in channel r a chain inside every server
             // ends at local rank r, and local ranks r of all servers form a double binary tree
@@ -145,29 +205,7 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
         }
         case "in-switch": {
           const p = new PhaseBuilder();
-          const router = model.router();
-          for (let r = 0; r < n; r++) {
-            const rank = node[r] ?? 0;
-            let total = 0;
-            const links: number[] = [];
-            for (let k = topo.outOffset[rank] ?? 0; k < (topo.outOffset[rank + 1] ?? 0); k++) {
-              const l = topo.outLinks[k] ?? 0;
-              if (topo.nodeKind[topo.linkTo[l] ?? 0] === "switch" && topo.linkTier[l] === ACCESS_TIER) {
-                links.push(l);
-                total += topo.linkCapacity[l] ?? 0;
-              }
-            }
-            for (const l of links) {
-              const sw = topo.linkTo[l] ?? 0;
-              const w = (topo.linkCapacity[l] ?? 0) / total;
-              if (router.link(sw, rank) < 0)
-                throw new SupernodeError("invalid-value", "switch link without its reverse");
-              // reduce-scatter contribution (S) and all-gather shard (S/n) out; reduced shard and gathered result in
-              // inflated by the in-switch protocol's lower achievable fraction
-              p.add(rank, sw, S * (1 + 1 / n) * w * model.inSwitchInflation);
-              p.add(sw, rank, S * (1 + 1 / n) * w * model.inSwitchInflation);
-            }
-          }
+          for (let r = 0; r < n; r++) addInSwitch(model, p, r, S * (1 + 1 / n), S * (1 + 1 / n));
           return { phases: [p.build(1)] };
         }
         case "hierarchical": {

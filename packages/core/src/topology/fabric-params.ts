@@ -25,6 +25,18 @@ export interface TechnologyParams {
   readonly hopLatencyS: Sourced<number>;
   /** Achievable fraction of line rate for in-switch reduction (NVLink SHARP), when the fabric has it. */
   readonly inSwitchFraction?: Sourced<number>;
+  /**
+   * Per-generation values (e.g. NVLink 5 against NVLink 4): the first whose `match` fits the
+   * catalog's technology label replaces the fractions it gives (`technologyFor` applies it).
+   */
+  readonly generations: readonly TechnologyGeneration[];
+}
+
+export interface TechnologyGeneration {
+  readonly match: RegExp;
+  readonly readFraction?: Sourced<number>;
+  readonly writeFraction?: Sourced<number>;
+  readonly inSwitchFraction?: Sourced<number>;
 }
 
 export interface LibraryParams {
@@ -70,6 +82,18 @@ const techSchema = z
     writeEndpointLatencyUs: valueSchema,
     hopLatencyUs: valueSchema,
     inSwitchFraction: valueSchema.optional(),
+    generations: z
+      .array(
+        z
+          .object({
+            match: z.string().min(1),
+            readFraction: valueSchema.optional(),
+            writeFraction: valueSchema.optional(),
+            inSwitchFraction: valueSchema.optional(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 const dedupSchema = z
@@ -151,6 +175,12 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
       writeEndpointLatencyS: s(t.writeEndpointLatencyUs, MICROSECOND),
       hopLatencyS: s(t.hopLatencyUs, MICROSECOND),
       inSwitchFraction: t.inSwitchFraction && s(t.inSwitchFraction),
+      generations: (t.generations ?? []).map((g) => ({
+        match: new RegExp(g.match, "i"),
+        readFraction: g.readFraction && s(g.readFraction),
+        writeFraction: g.writeFraction && s(g.writeFraction),
+        inSwitchFraction: g.inSwitchFraction && s(g.inSwitchFraction),
+      })),
     };
   };
   const lib = (id: LibraryId): LibraryParams => {
@@ -187,14 +217,36 @@ export function builtinFabricParams(): FabricParams {
   return cached;
 }
 
+const resolved = new WeakMap<FabricParams, Map<string, TechnologyParams | undefined>>();
+
 /**
- * The technology entry whose `match` fits a catalog technology label, if any.
- * @example technologyFor(params, "NVLink 5")?.id // "nvlink"
+ * The technology entry whose `match` fits a catalog technology label, if any, with the values of
+ * the first generation that fits the label (memoised per parameter set and label).
+ * @example technologyFor(params, "NVLink 5")?.writeFraction.value // 0.802 (NVLink 5), 0.822 for "NVLink 4"
  */
 export function technologyFor(params: FabricParams, label: string): TechnologyParams | undefined {
+  let memo = resolved.get(params);
+  if (memo === undefined) {
+    memo = new Map();
+    resolved.set(params, memo);
+  }
+  if (memo.has(label)) return memo.get(label);
+  let found: TechnologyParams | undefined;
   for (const id of ["ub", "nvlink", "infiniband", "roce"] as const) {
     const t = params.technologies[id];
-    if (t.match.test(label)) return t;
+    if (!t.match.test(label)) continue;
+    const g = t.generations.find((x) => x.match.test(label));
+    found =
+      g === undefined
+        ? t
+        : {
+            ...t,
+            readFraction: g.readFraction ?? t.readFraction,
+            writeFraction: g.writeFraction ?? t.writeFraction,
+            inSwitchFraction: g.inSwitchFraction ?? t.inSwitchFraction,
+          };
+    break;
   }
-  return undefined;
+  memo.set(label, found);
+  return found;
 }
