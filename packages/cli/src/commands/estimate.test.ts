@@ -70,7 +70,7 @@ describe("supernode estimate", () => {
     ]);
     expect(ep.status).toBe(1);
     expect(ep.stderr).toMatch(
-      /cloudmatrix384-deepseek-r1-decode\.yaml:\d+:\d+, field deployment\.decode\.moe\.ep: MoE EP256 × TP1 = 256 ranks, but the instance has 320 ranks/,
+      /^supernode: --set deployment\.decode\.moe\.ep=256: MoE EP256 × TP1 = 256 ranks, but the instance has 320 ranks/,
     );
   });
 

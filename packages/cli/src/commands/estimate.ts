@@ -1,5 +1,5 @@
 /**
- * `supernode estimate <scenario.yaml> [--json] [--hardware extra.yaml] [--set key=value]
+ * `supernode estimate <scenario.yaml> [--json] [--hardware extra.yaml] [--set key=value] [--map-dtype from=to]
  * [--operators]`: the step model at the scenario's operating point — prefill and decode step time
  * with a per-layer breakdown (per operator group and per microbatch stream), TPOT, TTFT, tokens/s
  * per chip and per instance, memory per chip and the bound. Values from default efficiency
@@ -8,6 +8,7 @@
 import { dirname, resolve } from "node:path";
 import {
   type DecodeEstimate,
+  describePrecision,
   type Estimate,
   type EstimateEnergy,
   estimate,
@@ -23,6 +24,7 @@ import {
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
+import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { assumptionLines, energyLine } from "../output/energy-text.ts";
 import { collect, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
@@ -32,6 +34,7 @@ interface EstimateFlags {
   json?: boolean;
   hardware: string[];
   set: string[];
+  mapDtype: string[];
   operators?: boolean;
 }
 
@@ -49,11 +52,18 @@ export function register(program: Command, io: CliIo): void {
       collect,
       [],
     )
+    .option(
+      "--map-dtype <from=to>",
+      "run one format as another, e.g. fp4=int8 or fp8=int8 on the Ascend 910C (repeatable)",
+      collect,
+      [],
+    )
     .option("--operators", "also print every operator of one MoE layer (per microbatch)");
   addHardwareOption(command).action((file: string, flags: EstimateFlags) => {
     const text = readText(file, "scenario file");
     const scenario = parseScenario(text, file, loadCatalog(flags), {
       overrides: flags.set.map(parseOverride),
+      dtypeMapping: parseDtypeMapping(flags.mapDtype),
       readFile: (path) => readText(resolve(dirname(file), path), "model config"),
     });
     const result = estimate(scenario);
@@ -197,10 +207,9 @@ function phaseSection(title: string, p: PhaseEstimate, headline: string, operato
 /** The estimate as terminal text. */
 function renderEstimate(e: Estimate, operators = false): string {
   const sc = e.scenario;
-  const p = sc.precision;
   const out: string[] = [
     sc.name,
-    `system ${sc.system} (${sc.systemName}) · chip ${sc.chip} · model ${sc.model} · weights ${p.weights}, activations ${p.activations}, KV ${p.kvCache}, attention ${p.attention}, dispatch ${p.dispatch}, combine ${p.combine}`,
+    `system ${sc.system} (${sc.systemName}) · chip ${sc.chip} · model ${sc.model} · ${describePrecision(sc.precision)}`,
   ];
   if (sc.source !== undefined)
     out.push(

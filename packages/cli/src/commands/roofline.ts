@@ -10,7 +10,6 @@ import {
   builtinCatalog,
   builtinModel,
   DTYPES,
-  type Dtype,
   type ModelArchitecture,
   parseHfConfig,
   type RooflineReport,
@@ -21,6 +20,7 @@ import {
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
+import { parseDtype, parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { collect, readText } from "../output/files.ts";
 
 interface RooflineFlags {
@@ -73,13 +73,7 @@ function buildReport(model: string, flags: RooflineFlags): RooflineReport {
   const chip = builtinCatalog().chip(flags.chip);
   const workload = parseWorkload(flags);
   const dtype = flags.dtype === undefined ? undefined : parseDtype(flags.dtype, "--dtype");
-  const dtypeMapping: Partial<Record<Dtype, Dtype>> = {};
-  for (const entry of flags.mapDtype) {
-    const [from, to, extra] = entry.split("=");
-    if (from === undefined || to === undefined || extra !== undefined)
-      throw new SupernodeError("usage", `--map-dtype expects FROM=TO (e.g. fp8=int8), got "${entry}"`);
-    dtypeMapping[parseDtype(from, "--map-dtype")] = parseDtype(to, "--map-dtype");
-  }
+  const dtypeMapping = parseDtypeMapping(flags.mapDtype);
   return rooflineReport(arch, chip, {
     workload,
     ...(dtype !== undefined && { dtype }),
@@ -110,16 +104,6 @@ function parseWorkload(flags: RooflineFlags): RooflineWorkload {
     default:
       throw new SupernodeError("usage", `--phase must be decode or prefill, got "${flags.phase}"`);
   }
-}
-
-function parseDtype(text: string, flag: string): Dtype {
-  const dtype = DTYPES.find((d) => d === text.toLowerCase());
-  if (dtype === undefined)
-    throw new SupernodeError(
-      "usage",
-      `${flag}: unknown format "${text}"; expected one of ${DTYPES.join(", ")}`,
-    );
-  return dtype;
 }
 
 function positiveInt(text: string, flag: string): number {

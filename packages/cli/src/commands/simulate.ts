@@ -1,6 +1,6 @@
 /**
  * `supernode simulate <scenario.yaml> [--requests N | --duration S] [--seed K] [--json]
- * [--csv out.csv] [--timeseries out.csv] [--trace out.json] [--set key=value]`: the request-level
+ * [--csv out.csv] [--timeseries out.csv] [--trace out.json] [--set key=value] [--map-dtype from=to]`: the request-level
  * serving simulation of a scenario with a `workload` section. A progress bar is drawn on a
  * terminal (never when stdout is piped or with --json); the summary (latency percentiles,
  * throughput per chip, goodput and SLO attainment, KV and prefix-cache use) is printed at the end.
@@ -24,6 +24,7 @@ import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
+import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { energyLine } from "../output/energy-text.ts";
 import { collect, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
@@ -38,6 +39,7 @@ interface SimulateFlags {
   timeseries?: string;
   trace?: string;
   set: string[];
+  mapDtype: string[];
   hardware: string[];
 }
 
@@ -88,6 +90,12 @@ export function register(program: Command, io: CliIo): void {
       "override a scenario field, e.g. workload.arrival.ratePerS=80 (repeatable)",
       collect,
       [],
+    )
+    .option(
+      "--map-dtype <from=to>",
+      "run one format as another, e.g. fp4=int8 or fp8=int8 on the Ascend 910C (repeatable)",
+      collect,
+      [],
     );
   addHardwareOption(command).action((file: string, flags: SimulateFlags) => {
     if (flags.requests !== undefined && flags.duration !== undefined)
@@ -97,6 +105,7 @@ export function register(program: Command, io: CliIo): void {
     const seed = positiveNumber(flags.seed, "--seed", true);
     const scenario = parseScenario(readText(file, "scenario file"), file, loadCatalog(flags), {
       overrides: flags.set.map(parseOverride),
+      dtypeMapping: parseDtypeMapping(flags.mapDtype),
       readFile: (path) => readText(resolve(dirname(file), path), "model config"),
     });
     const files = workloadFiles(scenario.workload, file);

@@ -5,7 +5,8 @@
  * - Weights: attention replicated under DP and split under TP; dense FFN split by its TP; routed
  *   experts by slot (routed + redundant + dedicated shared copies over EP, split by MoE TP); a
  *   shared expert on every rank unless it has dedicated replicas; router, embedding, LM head and
- *   MTP projections replicated. Quantization scales as `model/weight-bytes.ts` defines them.
+ *   MTP projections replicated. Each component in its own format (`precision.components`), with
+ *   the quantization scales `model/weight-bytes.ts` defines.
  * - KV cache: sequences per attention-DP group × KV length × bytes per token (MTP layers
  *   included). MLA's latent is not split by heads, so every TP rank holds it; GQA splits KV heads.
  * - Buffers (hardware.md §2.6): dispatch = EP × tokens per rank × dispatch bytes per token;
@@ -16,7 +17,7 @@
 import { DTYPE_BYTES } from "../hardware/types.ts";
 import { kvBytesPerToken } from "../model/kv-cache.ts";
 import type { ModelArchitecture } from "../model/types.ts";
-import { tensorBytes, weightFormat } from "../model/weight-bytes.ts";
+import { tensorBytes } from "../model/weight-bytes.ts";
 import {
   headTensors,
   modelLayerTensors,
@@ -24,6 +25,7 @@ import {
   type WeightTensor,
 } from "../model/weight-tensors.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
+import { precisionWeightFormats } from "./precision.ts";
 
 export interface RankMemory {
   readonly weightsBytes: number;
@@ -74,8 +76,8 @@ export function rankMemory(
   plan: InstancePlan,
   capacityBytes: number,
 ): RankMemory {
-  const format = weightFormat(precision.weights);
-  const bytes = (t: WeightTensor) => tensorBytes(t, format);
+  const { format, overrides } = precisionWeightFormats(precision);
+  const bytes = (t: WeightTensor) => tensorBytes(t, format, overrides);
   const byComponent: Record<string, number> = {};
   const add = (component: string, value: number) => {
     byComponent[component] = (byComponent[component] ?? 0) + value;
@@ -116,11 +118,7 @@ export function rankMemory(
   // slot); their projections and norms are replicated.
   for (let m = 0; m < arch.mtpModules; m++)
     for (const t of mtpModuleTensors(arch)) {
-      if (t.name.startsWith("moe.experts")) placeTensor({ ...t, component: "routed-experts" }, "mtp");
-      else if (t.name.startsWith("moe.shared")) placeTensor({ ...t, component: "shared-experts" }, "mtp");
-      else if (t.name.startsWith("attn.")) placeTensor({ ...t, component: "attention" }, "mtp");
-      else if (t.name.startsWith("ffn.") && t.name !== "ffn.post_attention_norm")
-        placeTensor({ ...t, component: "dense-ffn" }, "mtp");
+      if (t.placeAs !== undefined) placeTensor({ ...t, component: t.placeAs }, "mtp");
       else add("mtp", bytes(t) * t.copies);
     }
   for (const t of headTensors(arch)) placeTensor(t, t.component);

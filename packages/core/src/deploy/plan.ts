@@ -4,7 +4,7 @@
  * parsed; read-only afterwards. A plan that does not divide fails with a `SupernodeError` naming
  * the field, the numbers and by how much they miss.
  */
-import type { Chip, Dtype } from "../hardware/types.ts";
+import type { Chip } from "../hardware/types.ts";
 import type { ModelArchitecture } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { ExpertImbalanceSpec, InstanceGroupSpec } from "../spec/scenario-schema.ts";
@@ -14,14 +14,7 @@ import { type StreamProfile, type StreamRole, streamProfile, streamProfileIds } 
 
 export type InstanceRole = StreamRole;
 
-export interface Precision {
-  readonly weights: Dtype;
-  readonly activations: Dtype;
-  readonly kvCache: Dtype;
-  readonly attention: Dtype;
-  readonly dispatch: Dtype;
-  readonly combine: Dtype;
-}
+export type { Precision } from "./precision.ts";
 
 export interface MtpPlan {
   readonly draftTokens: number;

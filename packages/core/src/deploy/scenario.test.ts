@@ -92,7 +92,7 @@ describe("parseScenario", () => {
     );
     expect(e.message).toContain('unknown stream profile "cloudmatrix-aic-aiv-splt"');
     expect(e.message).toContain("cloudmatrix-aic-aiv-split");
-    expect(e.location.file).toBe(FILE);
+    expect(e.location.override).toBe("deployment.decode.microbatchOverlap.streams=cloudmatrix-aic-aiv-splt");
     expect(e.location.fieldPath).toEqual(["deployment", "decode", "microbatchOverlap", "streams"]);
   });
 
@@ -102,7 +102,7 @@ describe("parseScenario", () => {
     );
     expect(e.message).toContain('unknown expert-load skew profile "xdeepserve"');
     expect(e.message).toContain("xdeepserve-r1-sharegpt");
-    expect(e.location.file).toBe(FILE);
+    expect(e.location.override).toMatch(/^deployment\.decode\.expertImbalance=/);
     expect(e.location.fieldPath).toEqual(["deployment", "decode", "expertImbalance", "profile"]);
   });
 
@@ -120,5 +120,21 @@ describe("parseScenario", () => {
       parseWith("deployment.decode.expertImbalance={ distribution: measured-skew, hottest: 30 }"),
     );
     expect(e?.message).toContain("expertImbalance");
+  });
+
+  it("removes an optional section with --set …=null", () => {
+    expect(parseWith().deployment.decode?.mtp).toBeDefined();
+    expect(parseWith("deployment.decode.mtp=null").deployment.decode?.mtp).toBeUndefined();
+  });
+
+  it("points an error in an overridden value at the override, not at the file", () => {
+    const bad = supernodeErrorOf(() => parseWith("deployment.decode.batchPerChip=abc"));
+    expect(bad.message).toMatch(/^--set deployment\.decode\.batchPerChip=abc: .*expected number/);
+    const unknown = supernodeErrorOf(() => parseWith("deployment.decode.batch=abc"));
+    expect(unknown.message).toMatch(/^--set deployment\.decode\.batch=abc: Unrecognized key/);
+    const infeasible = supernodeErrorOf(() => parseWith("deployment.decode.moe.ep=7"));
+    expect(infeasible.message).toMatch(/^--set deployment\.decode\.moe\.ep=7: /);
+    // An error elsewhere in the file still names the file.
+    expect(supernodeErrorOf(() => parseWith("name=x", "system=nope")).message).toMatch(/^--set system=nope/);
   });
 });

@@ -5,22 +5,16 @@
  * zoo, and checks that the deployment divides; every later layer trusts the result.
  */
 import type { SourceRef } from "../catalog/sourced.ts";
-import type { Dtype, System } from "../hardware/types.ts";
+import type { System } from "../hardware/types.ts";
 import type { ModelArchitecture } from "../model/types.ts";
 import type { ServingSpec } from "../serving/serving-schema.ts";
 import type { WorkloadSpec } from "../serving/workload-schema.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
-import { applyOverrides, type ScenarioOverride } from "../spec/scenario-overrides.ts";
+import { readSourceDocument, type SourceDocument, schemaError } from "../spec/parse-document.ts";
+import { applyOverrides, overrideError, type ScenarioOverride } from "../spec/scenario-overrides.ts";
 import { type ScenarioDocument, scenarioSchema } from "../spec/scenario-schema.ts";
 import type { FabricTarget } from "../topology/build-topology.ts";
-import {
-  type InstancePlan,
-  type InstanceRole,
-  infeasible,
-  type Precision,
-  planInstanceGroup,
-} from "./plan.ts";
+import { type InstancePlan, type InstanceRole, infeasible, planInstanceGroup } from "./plan.ts";
+import { type DtypeMapping, type Precision, resolvePrecision } from "./precision.ts";
 import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
 
 export interface Scenario {
@@ -52,6 +46,8 @@ export interface ParseScenarioOptions {
   readonly overrides?: readonly ScenarioOverride[];
   /** Reads a file named in the document (a model config.json), relative to the scenario file. */
   readonly readFile?: (path: string) => string;
+  /** Run formats as others (`--map-dtype fp8=int8`), e.g. FP8/FP4 checkpoints as INT8 on the Ascend 910C. */
+  readonly dtypeMapping?: DtypeMapping;
 }
 
 /**
@@ -65,26 +61,41 @@ export function parseScenario(
   options: ParseScenarioOptions = {},
 ): Scenario {
   const raw = readSourceDocument(text, fileName);
+  const overrides = options.overrides ?? [];
   const doc: SourceDocument =
-    options.overrides !== undefined && options.overrides.length > 0
-      ? { ...raw, data: applyOverrides(raw.data, options.overrides) }
-      : raw;
-  const spec = validateDocument(doc, scenarioSchema);
+    overrides.length > 0 ? { ...raw, data: applyOverrides(raw.data, overrides) } : raw;
+  const parsed = scenarioSchema.safeParse(doc.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const unknownKey = issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+    throw overrideError(schemaError(parsed.error, fileName, doc.locate), overrides, unknownKey);
+  }
+  try {
+    return resolveScenario(parsed.data, doc, catalog, options);
+  } catch (e) {
+    throw overrideError(e, overrides);
+  }
+}
+
+function resolveScenario(
+  spec: ScenarioDocument,
+  doc: SourceDocument,
+  catalog: ScenarioCatalog | undefined,
+  options: ParseScenarioOptions,
+): Scenario {
+  const fileName = doc.fileName;
   const locate = (path: ReadonlyArray<string | number>) => doc.locate(path);
   const { system, catalog: resolvedCatalog } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
   const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
 
-  const activations = spec.precision.activations ?? spec.precision.weights;
-  const precision: Precision = {
-    weights: spec.precision.weights,
-    activations,
-    kvCache: spec.precision.kvCache,
-    attention: spec.precision.attention,
-    dispatch: spec.precision.dispatch ?? activations,
-    combine: spec.precision.combine,
-  };
-  checkDtype(precision, chip.peakFlopsPerS, chip.name, fileName, locate);
+  const precision = resolvePrecision(spec.precision, {
+    peaks: chip.peakFlopsPerS,
+    chipName: chip.name,
+    file: fileName,
+    locate,
+    ...(options.dtypeMapping !== undefined && { mapping: options.dtypeMapping }),
+  });
 
   const plan = (role: InstanceRole) => {
     const group = spec.deployment[role];
@@ -133,25 +144,4 @@ export function parseScenario(
     ...(spec.serving !== undefined ? { serving: spec.serving } : {}),
     document: spec,
   };
-}
-
-function checkDtype(
-  precision: Precision,
-  peaks: Readonly<Partial<Record<Dtype, unknown>>>,
-  chipName: string,
-  file: string,
-  locate: (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined,
-): void {
-  const supported = Object.keys(peaks).join(", ");
-  for (const field of ["weights", "activations", "attention"] as const) {
-    const dtype = precision[field];
-    if (peaks[dtype] === undefined) {
-      const pos = locate(["precision", field]);
-      throw new SupernodeError(
-        "unsupported",
-        `${chipName} has no ${dtype} tensor math (it supports ${supported}); choose one of those for precision.${field}`,
-        { file, line: pos?.line, column: pos?.column, fieldPath: ["precision", field] },
-      );
-    }
-  }
 }

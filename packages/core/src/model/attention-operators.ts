@@ -58,7 +58,7 @@ function coreOp(w: ResolvedWorkload, p: string, t: CoreTraffic): Operator {
   return {
     name: `${p}attn.core`,
     class: w.forwardPhase === "decode" ? "attention-decode" : "attention-prefill",
-    dtype: w.activationDtype,
+    dtype: w.attentionDtype,
     flops: t.flops,
     bytesRead: { weights: 0, activations: t.activationsReadBytes, kvCache: t.kvCacheReadBytes },
     bytesWritten: { activations: t.activationsWrittenBytes, kvCache: 0 },
@@ -127,13 +127,15 @@ function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkload, p: s
   const hkv = kvHeadsPerRank(a, w.attentionTp);
   const qkvWidth = (hq + 2 * hkv) * d;
   const hp = bytesOfHighPrecision(w.weights);
+  const aw = w.components.attention.weights;
   const ops: Operator[] = [
     gemmOp(w, {
+      component: "attention",
       name: `${p}attn.qkv_proj`,
       rows: T,
       n: qkvWidth,
       k: h,
-      weightBytes: matrixBytes(qkvWidth, h, w.weights) + (a.qkvBias === true ? qkvWidth * hp : 0),
+      weightBytes: matrixBytes(qkvWidth, h, aw) + (a.qkvBias === true ? qkvWidth * hp : 0),
     }),
   ];
   const qkElements = T * (hq + hkv) * d;
@@ -162,7 +164,15 @@ function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkload, p: s
       shape: attentionShape(w, hq, d, d),
     }),
   );
-  ops.push(gemmOp(w, { name: `${p}attn.o_proj`, rows: T, n: h, k: hq * d }));
+  ops.push(
+    gemmOp(w, {
+      component: "attention",
+      name: `${p}attn.o_proj`,
+      rows: T,
+      n: h,
+      k: hq * d,
+    }),
+  );
   return ops;
 }
 
@@ -173,19 +183,37 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
   const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
   const latent = a.kvLoraRank + a.qkRopeHeadDim;
   const hp = bytesOfHighPrecision(w.weights);
+  const aw = w.components.attention.weights;
   const ops: Operator[] = [];
   if (a.qLoraRank === null) {
-    ops.push(gemmOp(w, { name: `${p}attn.q_proj`, rows: T, n: hr * qHead, k: h }));
-    ops.push(gemmOp(w, { name: `${p}attn.kv_a_proj`, rows: T, n: latent, k: h }));
+    ops.push(
+      gemmOp(w, {
+        component: "attention",
+        name: `${p}attn.q_proj`,
+        rows: T,
+        n: hr * qHead,
+        k: h,
+      }),
+    );
+    ops.push(
+      gemmOp(w, {
+        component: "attention",
+        name: `${p}attn.kv_a_proj`,
+        rows: T,
+        n: latent,
+        k: h,
+      }),
+    );
   } else {
     const q = a.qLoraRank;
     ops.push(
       gemmOp(w, {
+        component: "attention",
         name: `${p}attn.qkv_a_proj`,
         rows: T,
         n: q + latent,
         k: h,
-        weightBytes: matrixBytes(q, h, w.weights) + matrixBytes(latent, h, w.weights),
+        weightBytes: matrixBytes(q, h, aw) + matrixBytes(latent, h, aw),
       }),
     );
   }
@@ -201,7 +229,15 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
     }),
   );
   if (a.qLoraRank !== null)
-    ops.push(gemmOp(w, { name: `${p}attn.q_b_proj`, rows: T, n: hr * qHead, k: a.qLoraRank }));
+    ops.push(
+      gemmOp(w, {
+        component: "attention",
+        name: `${p}attn.q_b_proj`,
+        rows: T,
+        n: hr * qHead,
+        k: a.qLoraRank,
+      }),
+    );
   const ropeElements = T * (hr + 1) * a.qkRopeHeadDim;
   ops.push(rotaryOp(w, p, ropeElements));
   ops.push(...kvCacheWriteOps(w, p, latent));
@@ -211,6 +247,7 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
   const pairs = w.attendedTokenPairs;
   if (w.mlaForm === "naive") {
     const expand = gemmOp(w, {
+      component: "attention",
       name: `${p}attn.kv_b_proj`,
       rows: attended,
       n: hr * (a.qkNopeHeadDim + a.vHeadDim),
@@ -238,12 +275,13 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
   } else {
     ops.push(
       gemmOp(w, {
+        component: "attention",
         name: `${p}attn.q_absorb`,
         rows: T * hr,
         n: a.kvLoraRank,
         k: a.qkNopeHeadDim,
         groups: hr,
-        weightBytes: matrixBytes(hr * a.qkNopeHeadDim, a.kvLoraRank, w.weights),
+        weightBytes: matrixBytes(hr * a.qkNopeHeadDim, a.kvLoraRank, aw),
       }),
     );
     ops.push(
@@ -257,15 +295,24 @@ function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: s
     );
     ops.push(
       gemmOp(w, {
+        component: "attention",
         name: `${p}attn.v_absorb`,
         rows: T * hr,
         n: a.vHeadDim,
         k: a.kvLoraRank,
         groups: hr,
-        weightBytes: matrixBytes(hr * a.vHeadDim, a.kvLoraRank, w.weights),
+        weightBytes: matrixBytes(hr * a.vHeadDim, a.kvLoraRank, aw),
       }),
     );
   }
-  ops.push(gemmOp(w, { name: `${p}attn.o_proj`, rows: T, n: h, k: hr * a.vHeadDim }));
+  ops.push(
+    gemmOp(w, {
+      component: "attention",
+      name: `${p}attn.o_proj`,
+      rows: T,
+      n: h,
+      k: hr * a.vHeadDim,
+    }),
+  );
   return ops;
 }

@@ -18,7 +18,7 @@ import {
   vectorOp,
 } from "./operator-builder.ts";
 import type { ModelArchitecture, MoeSpec, Operator } from "./types.ts";
-import { matrixBytes } from "./weight-bytes.ts";
+import { type GemmComponent, matrixBytes } from "./weight-bytes.ts";
 import type { ResolvedWorkload } from "./workload.ts";
 import { checkDivides } from "./workload.ts";
 
@@ -33,7 +33,15 @@ export function ffnOperators(
   if (kind === "dense" || arch.moe === undefined)
     return [
       ...ops,
-      ...swigluOperators(arch, w, `${prefix}ffn`, w.tokens, arch.denseIntermediateSize, "intermediate_size"),
+      ...swigluOperators(
+        arch,
+        w,
+        `${prefix}ffn`,
+        w.tokens,
+        arch.denseIntermediateSize,
+        "intermediate_size",
+        "dense-ffn",
+      ),
     ];
   return [...ops, ...moeOperators(arch, arch.moe, w, prefix)];
 }
@@ -45,6 +53,7 @@ function swigluOperators(
   tokens: number,
   intermediate: number,
   field: string,
+  component: GemmComponent,
 ): Operator[] {
   checkDivides(intermediate, w.ffnTp, field, "ffnTp");
   const h = arch.hiddenSize;
@@ -52,10 +61,11 @@ function swigluOperators(
   return [
     gemmOp(w, {
       name: `${name}.gate_up_proj`,
+      component,
       rows: tokens,
       n: 2 * inter,
       k: h,
-      weightBytes: 2 * matrixBytes(inter, h, w.weights),
+      weightBytes: 2 * matrixBytes(inter, h, w.components[component].weights),
     }),
     vectorOp(w, {
       name: `${name}.act`,
@@ -63,7 +73,7 @@ function swigluOperators(
       readElements: 2 * tokens * inter,
       writeElements: tokens * inter,
     }),
-    gemmOp(w, { name: `${name}.down_proj`, rows: tokens, n: h, k: inter }),
+    gemmOp(w, { name: `${name}.down_proj`, component, rows: tokens, n: h, k: inter }),
   ];
 }
 
@@ -84,6 +94,7 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
       weightBytes: E * h * bytesOfHighPrecision(w.weights),
     }),
   ];
+  const ew = w.components["routed-experts"].weights;
   const routed = w.expertTokens?.reduce((a, b) => a + b, 0) ?? w.meanTokensPerLocalExpert * w.localExperts;
   const touched =
     w.expertTokens?.filter((n) => n > 0).length ??
@@ -93,12 +104,13 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
     ops.push(
       gemmOp(w, {
         name: `${p}moe.experts.gate_up_proj`,
+        component: "routed-experts",
         class: "grouped-gemm",
         rows: routed,
         n: 2 * inter,
         k: h,
         groups,
-        weightBytes: touched * 2 * matrixBytes(inter, h, w.weights),
+        weightBytes: touched * 2 * matrixBytes(inter, h, ew),
       }),
       vectorOp(w, {
         name: `${p}moe.experts.act`,
@@ -108,12 +120,13 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
       }),
       gemmOp(w, {
         name: `${p}moe.experts.down_proj`,
+        component: "routed-experts",
         class: "grouped-gemm",
         rows: routed,
         n: h,
         k: inter,
         groups,
-        weightBytes: touched * matrixBytes(h, inter, w.weights),
+        weightBytes: touched * matrixBytes(h, inter, ew),
       }),
     );
   }
@@ -126,6 +139,7 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
         w.sharedExpertTokens,
         moe.numSharedExperts * moe.sharedExpertIntermediateSize,
         "n_shared_experts × moe_intermediate_size",
+        "shared-experts",
       ),
     );
   // Weighted sum of the top-k expert outputs (plus the shared output) for this rank's tokens.

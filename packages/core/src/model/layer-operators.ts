@@ -57,19 +57,12 @@ export function layerOperators(
 function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: string): Operator[] {
   checkDivides(arch.vocabSize, w.attentionTp, "vocab_size", "attentionTp");
   const vocab = arch.vocabSize / w.attentionTp;
-  const hp = bytesOfHighPrecision(w.weights);
   const m = w.logitTokens;
   const ops = [
     rmsNormOp(w, `${prefix}head.final_norm`, m, arch.hiddenSize),
-    // The LM head stays in high precision (as in the published FP8 checkpoints).
-    gemmOp(w, {
-      name: `${prefix}head.lm_head`,
-      rows: m,
-      n: vocab,
-      k: arch.hiddenSize,
-      weightBytes: vocab * arch.hiddenSize * hp,
-      dtype: w.weights.highPrecision,
-    }),
+    // The LM head stays in high precision (as in the published FP8 checkpoints) unless
+    // `precision.components.lmHead` gives it a format.
+    gemmOp(w, { name: `${prefix}head.lm_head`, component: "lm-head", rows: m, n: vocab, k: arch.hiddenSize }),
   ];
   // Softmax over the logits (max, subtract, exp, sum, divide: 5 FLOPs per logit), for the loss
   // in training and for sampling in inference.

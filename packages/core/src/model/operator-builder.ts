@@ -5,7 +5,7 @@
  */
 import type { Dtype } from "../hardware/types.ts";
 import type { Operator, OperatorClass } from "./types.ts";
-import { matrixBytes, type WeightFormat } from "./weight-bytes.ts";
+import { type ComponentFormat, type GemmComponent, matrixBytes, type WeightFormat } from "./weight-bytes.ts";
 import type { ResolvedWorkload } from "./workload.ts";
 
 /** FLOPs per element of common vector ops (adds and multiplies; exp and rsqrt count as one). */
@@ -30,16 +30,26 @@ export interface GemmSpec {
   readonly weightBytes?: number;
   readonly dtype?: Dtype;
   readonly kernels?: number;
+  /** The component whose weight format and math the GEMM uses; default: the workload's default format. */
+  readonly component?: GemmComponent;
+}
+
+/** Weight format and math of a component (the workload's default format when none is named). */
+export function formatOf(w: ResolvedWorkload, component: GemmComponent | undefined): ComponentFormat {
+  return component !== undefined
+    ? w.components[component]
+    : { weights: w.weights, computeDtype: w.computeDtype };
 }
 
 /** A GEMM: 2 × rows × n × k FLOPs. */
 export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
   const groups = spec.groups ?? 1;
-  const weights = spec.weightBytes ?? groups * matrixBytes(spec.n, spec.k, w.weights);
+  const format = formatOf(w, spec.component);
+  const weights = spec.weightBytes ?? groups * matrixBytes(spec.n, spec.k, format.weights);
   return {
     name: spec.name,
     class: spec.class ?? "gemm",
-    dtype: spec.dtype ?? w.computeDtype,
+    dtype: spec.dtype ?? format.computeDtype,
     flops: 2 * spec.rows * spec.n * spec.k,
     bytesRead: { weights, activations: spec.rows * spec.k * w.actBytes, kvCache: 0 },
     bytesWritten: { activations: spec.rows * spec.n * w.actBytes, kvCache: 0 },

@@ -11,7 +11,9 @@
  * | `mxfp4-g32`     | fp4  | one E8M0 byte per 32 input elements (OCP MX)                   |
  *
  * Only GEMM weights are quantized; norms, biases, routers, the embedding table and the LM head
- * stay in `highPrecision` (bf16 by default), as in the published FP8 checkpoints.
+ * stay in `highPrecision` (bf16 by default), as in the published FP8 checkpoints. A format per
+ * component (`ComponentFormats`: NVFP4 experts beside FP8 attention projections, a quantized LM
+ * head) overrides the default for the matrices of that component; vectors stay high precision.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
@@ -25,6 +27,45 @@ import {
   type WeightTensor,
 } from "./weight-tensors.ts";
 
+/** Components whose GEMM weights can carry their own format (MTP layers follow their parts). */
+export type GemmComponent = "attention" | "dense-ffn" | "routed-experts" | "shared-experts" | "lm-head";
+
+export const GEMM_COMPONENTS: readonly GemmComponent[] = [
+  "attention",
+  "dense-ffn",
+  "routed-experts",
+  "shared-experts",
+  "lm-head",
+];
+
+/** Weight format and GEMM math of one component. */
+export interface ComponentFormat {
+  readonly weights: WeightFormat;
+  readonly computeDtype: Dtype;
+}
+
+/** Every GEMM component's format, defaults filled in. */
+export type ComponentFormats = Readonly<Record<GemmComponent, ComponentFormat>>;
+
+/**
+ * Fills every component's format: the given override, else the default (the LM head defaults to
+ * the high-precision format, unquantized, as in the published checkpoints).
+ * @example resolveComponentFormats({ weights: weightFormat("fp8"), computeDtype: "fp8" }, () => undefined)["lm-head"].computeDtype // "bf16"
+ */
+export function resolveComponentFormats(
+  fallback: ComponentFormat,
+  override: (component: GemmComponent) => ComponentFormat | undefined,
+): ComponentFormats {
+  const hp = fallback.weights.highPrecision;
+  const head: ComponentFormat = {
+    weights: { dtype: hp, scheme: "none", highPrecision: hp },
+    computeDtype: hp,
+  };
+  const out = {} as Record<GemmComponent, ComponentFormat>;
+  for (const c of GEMM_COMPONENTS) out[c] = override(c) ?? (c === "lm-head" ? head : fallback);
+  return out;
+}
+
 export type QuantScheme = "none" | "per-tensor" | "per-channel" | "block-128x128" | "nvfp4-g16" | "mxfp4-g32";
 
 export interface WeightBytesOptions {
@@ -32,6 +73,11 @@ export interface WeightBytesOptions {
   readonly scheme?: QuantScheme;
   /** Format of tensors that are not quantized (default bf16; the weight dtype if it is wider). */
   readonly highPrecision?: Dtype;
+}
+
+export interface ModelWeightBytesOptions extends WeightBytesOptions {
+  /** Formats of components that differ from the default (e.g. NVFP4 routed experts). */
+  readonly components?: WeightFormatOverrides;
 }
 
 /** A resolved weight format: dtype, scheme and the high-precision format of unquantized tensors. */
@@ -114,10 +160,34 @@ export function matrixBytes(rows: number, cols: number, format: WeightFormat): n
   }
 }
 
+/** Per-component weight formats that override the default (absent components use it). */
+export type WeightFormatOverrides = Readonly<Partial<Record<GemmComponent, WeightFormat>>>;
+
+/**
+ * The format a tensor is stored in: its component's override for matrices (not vectors), else the
+ * default format, or its high-precision dtype when the tensor is not quantizable.
+ * @example tensorFormat(lmHead, weightFormat("fp8"), { "lm-head": weightFormat("fp4") }).dtype // "fp4"
+ */
+export function tensorFormat(
+  t: WeightTensor,
+  format: WeightFormat,
+  overrides?: WeightFormatOverrides,
+): WeightFormat {
+  const component = t.placeAs ?? t.component;
+  const own = t.cols > 1 ? overrides?.[component as GemmComponent] : undefined;
+  if (own !== undefined) return own;
+  if (!t.quantizable)
+    return { dtype: format.highPrecision, scheme: "none", highPrecision: format.highPrecision };
+  return format;
+}
+
 /** Bytes of one copy of a tensor in a format (unquantizable tensors use the high-precision dtype). */
-export function tensorBytes(t: WeightTensor, format: WeightFormat): number {
-  if (!t.quantizable) return t.rows * t.cols * DTYPE_BYTES[format.highPrecision];
-  return matrixBytes(t.rows, t.cols, format);
+export function tensorBytes(
+  t: WeightTensor,
+  format: WeightFormat,
+  overrides?: WeightFormatOverrides,
+): number {
+  return matrixBytes(t.rows, t.cols, tensorFormat(t, format, overrides));
 }
 
 export interface WeightBytes {
@@ -140,18 +210,19 @@ export interface WeightBytes {
 export function weightBytes(
   arch: ModelArchitecture,
   dtype: Dtype,
-  options: WeightBytesOptions = {},
+  options: ModelWeightBytesOptions = {},
 ): WeightBytes {
   const format = weightFormat(dtype, options);
+  const overrides = options.components;
   const byComponent = Object.fromEntries(WEIGHT_COMPONENTS.map((c) => [c, 0])) as Record<
     WeightComponent,
     number
   >;
   let values = 0;
   const add = (t: WeightTensor, copies: number): number => {
-    const bytes = tensorBytes(t, format) * copies;
-    const valueBytes =
-      t.rows * t.cols * DTYPE_BYTES[t.quantizable ? format.dtype : format.highPrecision] * copies;
+    const stored = tensorFormat(t, format, overrides);
+    const bytes = matrixBytes(t.rows, t.cols, stored) * copies;
+    const valueBytes = t.rows * t.cols * DTYPE_BYTES[stored.dtype] * copies;
     byComponent[t.component] += bytes;
     values += valueBytes;
     return bytes;

@@ -42,6 +42,8 @@ export interface WeightTensor {
   readonly activeCopies: number;
   /** GEMM weights, which low-precision schemes quantize; vectors, routers, embeddings stay high precision. */
   readonly quantizable: boolean;
+  /** MTP module tensors: the part of a decoder layer they are (placed and formatted like it). */
+  readonly placeAs?: WeightComponent;
 }
 
 function matrix(
@@ -163,7 +165,11 @@ function layerTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] 
  */
 export function mtpModuleTensors(arch: ModelArchitecture): WeightTensor[] {
   const h = arch.hiddenSize;
-  const inner = layerTensors(arch, mtpLayerKind(arch)).map((t) => ({ ...t, component: "mtp" as const }));
+  const inner = layerTensors(arch, mtpLayerKind(arch)).map((t) => ({
+    ...t,
+    component: "mtp" as const,
+    placeAs: t.component,
+  }));
   return [
     vector("mtp.enorm", "mtp", h),
     vector("mtp.hnorm", "mtp", h),

@@ -7,7 +7,14 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { ModelArchitecture, Phase } from "./types.ts";
-import { type QuantScheme, type WeightFormat, weightFormat } from "./weight-bytes.ts";
+import {
+  type ComponentFormats,
+  type GemmComponent,
+  type QuantScheme,
+  resolveComponentFormats,
+  type WeightFormat,
+  weightFormat,
+} from "./weight-bytes.ts";
 
 export type ModelWorkload =
   | {
@@ -45,6 +52,14 @@ export interface LayerOperatorOptions {
   readonly computeDtype?: Dtype;
   /** Default bf16. */
   readonly kvDtype?: Dtype;
+  /** Math of the attention core (scores, softmax·V). Default: the activation dtype. */
+  readonly attentionDtype?: Dtype;
+  /**
+   * Weight format and GEMM math per component (attention projections, routed experts, shared
+   * experts, dense FFN, LM head); components absent use `weightDtype`/`computeDtype` (the LM head:
+   * the high-precision format).
+   */
+  readonly componentPrecision?: Readonly<Partial<Record<GemmComponent, ComponentPrecisionOption>>>;
   /** Default: naive for prefill and training, absorbed for decode. */
   readonly mlaForm?: MlaForm;
   /** Attention heads split over this many ranks (also splits the LM head's vocabulary). Default 1. */
@@ -57,6 +72,15 @@ export interface LayerOperatorOptions {
   readonly tokensPerLocalExpert?: number | readonly number[];
   /** Tokens the shared experts process on this rank. Default all tokens of the step. */
   readonly sharedExpertTokens?: number;
+}
+
+/** One component's weight format and GEMM math. */
+export interface ComponentPrecisionOption {
+  readonly weightDtype: Dtype;
+  /** Default: the dtype's default scheme. */
+  readonly weightScheme?: QuantScheme;
+  /** Default: the weight dtype when quantized (fp8/int8/fp4: WxAx), else the wider of weight and activation. */
+  readonly computeDtype?: Dtype;
 }
 
 /** The numbers operator builders need, resolved once per call. */
@@ -78,6 +102,10 @@ export interface ResolvedWorkload {
   readonly activationDtype: Dtype;
   readonly actBytes: number;
   readonly computeDtype: Dtype;
+  /** Weight format and GEMM math of every component (defaults filled in). */
+  readonly components: ComponentFormats;
+  /** Math of the attention core. */
+  readonly attentionDtype: Dtype;
   readonly kvDtype: Dtype;
   readonly kvBytes: number;
   readonly mlaForm: MlaForm;
@@ -163,6 +191,15 @@ export function resolveWorkload(
   const activationDtype = options.activationDtype ?? "bf16";
   const kvDtype = options.kvDtype ?? "bf16";
   const computeDtype = options.computeDtype ?? defaultComputeDtype(weights.dtype, activationDtype);
+  const components = resolveComponentFormats({ weights, computeDtype }, (component) => {
+    const given = options.componentPrecision?.[component];
+    if (given === undefined) return undefined;
+    const format = weightFormat(given.weightDtype, { scheme: given.weightScheme });
+    return {
+      weights: format,
+      computeDtype: given.computeDtype ?? defaultComputeDtype(format.dtype, activationDtype),
+    };
+  });
   const attentionTp = positiveInt(options.attentionTp ?? 1, "attentionTp");
   const ffnTp = positiveInt(options.ffnTp ?? 1, "ffnTp");
   checkDivides(arch.attention.numHeads, attentionTp, "num_attention_heads", "attentionTp");
@@ -203,6 +240,8 @@ export function resolveWorkload(
     activationDtype,
     actBytes: DTYPE_BYTES[activationDtype],
     computeDtype,
+    components,
+    attentionDtype: options.attentionDtype ?? activationDtype,
     kvDtype,
     kvBytes: DTYPE_BYTES[kvDtype],
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
@@ -215,8 +254,9 @@ export function resolveWorkload(
   };
 }
 
-function defaultComputeDtype(weight: Dtype, activation: Dtype): Dtype {
-  if (weight === "fp8" || weight === "int8") return weight;
+/** GEMM math of a weight format: W8A8/W4A4 for quantized formats, else the wider of weight and activation. */
+export function defaultComputeDtype(weight: Dtype, activation: Dtype): Dtype {
+  if (weight === "fp8" || weight === "int8" || weight === "fp4") return weight;
   return DTYPE_BYTES[weight] >= DTYPE_BYTES[activation] ? weight : activation;
 }
 

@@ -4,6 +4,7 @@
  * differs (the hottest routed-expert rank; a rank hosting shared-expert replicas).
  */
 import { expertImbalanceFactor } from "../deploy/expert-imbalance.ts";
+import { componentPrecisionOptions } from "../deploy/precision.ts";
 import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 
@@ -64,6 +65,9 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     weightDtype: precision.weights,
     computeDtype: precision.activations,
     kvDtype: precision.kvCache,
+    attentionDtype: precision.attention,
+    componentPrecision: componentPrecisionOptions(precision),
+    ...(precision.weightScheme !== undefined && { weightScheme: precision.weightScheme }),
     attentionTp: plan.attention.tp,
     ffnTp: plan.denseFfn.tp,
   };

@@ -19,6 +19,8 @@ export type SupernodeErrorKind =
   | "usage"; // a bad command-line flag or argument
 
 export interface ErrorLocation {
+  /** A `--set key=value` override that wrote the offending value (named instead of the file). */
+  override?: string;
   file?: string;
   line?: number;
   column?: number;
@@ -28,12 +30,15 @@ export interface ErrorLocation {
 export class SupernodeError extends Error {
   readonly kind: SupernodeErrorKind;
   readonly location: ErrorLocation;
+  /** The message without its location prefix. */
+  readonly detail: string;
 
   constructor(kind: SupernodeErrorKind, detail: string, location: ErrorLocation = {}) {
     super(formatMessage(detail, location));
     this.name = "SupernodeError";
     this.kind = kind;
     this.location = location;
+    this.detail = detail;
   }
 }
 
@@ -48,6 +53,11 @@ export function formatFieldPath(path: ReadonlyArray<string | number>): string {
 }
 
 function formatMessage(detail: string, loc: ErrorLocation): string {
+  if (loc.override !== undefined) {
+    const key = loc.override.slice(0, Math.max(0, loc.override.indexOf("=")));
+    const field = loc.fieldPath !== undefined ? formatFieldPath(loc.fieldPath) : key;
+    return `--set ${loc.override}${field !== key ? ` (field ${field})` : ""}: ${detail}`;
+  }
   const where: string[] = [];
   if (loc.file !== undefined) {
     let position = loc.file;

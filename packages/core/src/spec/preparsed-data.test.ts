@@ -1,5 +1,5 @@
-import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
 import { readSourceDocument } from "./parse-document.ts";
 import { preparsedData } from "./preparsed-data.ts";

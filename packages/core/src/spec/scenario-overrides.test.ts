@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyOverrides, parseOverride } from "./scenario-overrides.ts";
+import { applyOverrides, overrideAt, parseOverride } from "./scenario-overrides.ts";
 import { supernodeErrorOf } from "./test-support/supernode-error-of.ts";
 
 describe("scenario overrides", () => {
@@ -27,5 +27,25 @@ describe("scenario overrides", () => {
     const e = supernodeErrorOf(() => applyOverrides({}, [parseOverride("__proto__.polluted=1")]));
     expect(e.kind).toBe("usage");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("removes a field or section with null, and ignores null on a missing path", () => {
+    const data = { deployment: { decode: { mtp: { draftTokens: 1 }, batchPerChip: 8 } } };
+    const out = applyOverrides(data, [
+      parseOverride("deployment.decode.mtp=null"),
+      parseOverride("workload.arrival=null"),
+    ]);
+    expect(out).toEqual({ deployment: { decode: { batchPerChip: 8 } } });
+  });
+
+  it("finds the override that wrote a field, the last one winning", () => {
+    const sets = [parseOverride("deployment.decode={ batchPerChip: 1 }"), parseOverride("a.b=2")];
+    expect(overrideAt(["deployment", "decode", "batchPerChip"], sets)?.text).toBe(
+      "deployment.decode={ batchPerChip: 1 }",
+    );
+    expect(overrideAt(["deployment", "decode"], sets, "batch")?.text).toBe(
+      "deployment.decode={ batchPerChip: 1 }",
+    );
+    expect(overrideAt(["deployment"], sets)).toBeUndefined();
   });
 });

@@ -1,14 +1,19 @@
 /**
  * `--set key=value` overrides of a scenario document, applied to the parsed data before schema
  * validation (so an override is validated like the file itself). Keys are dotted paths; values are
- * YAML scalars or flow collections (`64`, `true`, `int8`, `{ distribution: zipf, exponent: 1 }`).
+ * YAML scalars or flow collections (`64`, `true`, `int8`, `{ distribution: zipf, exponent: 1 }`);
+ * `null` removes the field or section (`deployment.decode.mtp=null`). An error in an overridden
+ * value names the override, not the file (`overrideError`).
  */
 import { parse as parseYaml } from "yaml";
 import { SupernodeError } from "./errors.ts";
 
 export interface ScenarioOverride {
   readonly path: readonly string[];
+  /** `null` removes the field. */
   readonly value: unknown;
+  /** The override as written (`key=value`), for messages. */
+  readonly text?: string;
 }
 
 /**
@@ -31,7 +36,7 @@ export function parseOverride(text: string): ScenarioOverride {
   } catch {
     throw new SupernodeError("usage", `--set value in "${text}" is not a YAML value`);
   }
-  return { path, value };
+  return { path, value, text };
 }
 
 /**
@@ -46,11 +51,13 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
       throw new SupernodeError("usage", `--set ${path.join(".")}: __proto__ is not a scenario field`);
     if (root === null || typeof root !== "object")
       throw new SupernodeError("usage", "--set needs a scenario document that is a mapping");
-    let node = root as Record<string, unknown>;
-    for (let i = 0; i < path.length - 1; i++) {
+    let node = root as Record<string, unknown> | undefined;
+    for (let i = 0; i < path.length - 1 && node !== undefined; i++) {
       const key = path[i] as string;
-      const next = node[key];
-      if (next === undefined || next === null) {
+      const next: unknown = node[key];
+      if ((next === undefined || next === null) && value === null) {
+        node = undefined; // nothing to remove
+      } else if (next === undefined || next === null) {
         const created: Record<string, unknown> = {};
         node[key] = created;
         node = created;
@@ -63,9 +70,50 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
         );
       }
     }
-    node[path[path.length - 1] as string] = value;
+    const last = path[path.length - 1] as string;
+    if (node === undefined) continue;
+    if (value === null) delete node[last];
+    else node[last] = value;
   }
   return root;
+}
+
+/**
+ * The override that wrote the value at `fieldPath` (or, for an unknown key at `fieldPath`, the one
+ * that added `unknownKey`), if any; the last one wins, as when applying.
+ * @example overrideAt(["deployment", "decode", "batchPerChip"], [parseOverride("deployment.decode=null")])?.text // "deployment.decode=null"
+ */
+export function overrideAt(
+  fieldPath: ReadonlyArray<string | number>,
+  overrides: readonly ScenarioOverride[],
+  unknownKey?: string,
+): ScenarioOverride | undefined {
+  const full = unknownKey !== undefined ? [...fieldPath, unknownKey] : fieldPath;
+  for (let i = overrides.length - 1; i >= 0; i--) {
+    const o = overrides[i] as ScenarioOverride;
+    if (o.path.length <= full.length && o.path.every((p, j) => String(full[j]) === p)) return o;
+  }
+  return undefined;
+}
+
+/**
+ * Re-attributes an error in an overridden field to its override: `--set key=value: what was expected`.
+ * Other errors pass through unchanged.
+ */
+export function overrideError(
+  error: unknown,
+  overrides: readonly ScenarioOverride[],
+  unknownKey?: string,
+): unknown {
+  if (!(error instanceof SupernodeError) || error.location.fieldPath === undefined) return error;
+  const o = overrideAt(error.location.fieldPath, overrides, unknownKey);
+  if (o === undefined) return error;
+  const written = o.text ?? `${o.path.join(".")}=${JSON.stringify(o.value)}`;
+  const field = error.location.fieldPath;
+  return new SupernodeError(error.kind, error.detail, {
+    override: written,
+    fieldPath: unknownKey !== undefined ? [...field, unknownKey] : field,
+  });
 }
 
 function deepCopy(value: unknown): unknown {

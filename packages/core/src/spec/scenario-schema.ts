@@ -25,28 +25,10 @@ import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
 import { servingSchema } from "../serving/serving-schema.ts";
 import { workloadSchema } from "../serving/workload-schema.ts";
 import { costSectionSchema, powerSectionSchema } from "./energy-schema.ts";
+import { precisionSchema } from "./precision-schema.ts";
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
-
-export const scenarioDtypeSchema = z.enum(["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"]);
-
-/** Formats of each tensor family. Missing ones default as documented in docs/scenario.md. */
-export const precisionSchema = z.strictObject({
-  /** Linear-layer weights (attention projections, experts, dense FFN). */
-  weights: scenarioDtypeSchema,
-  /** GEMM inputs (activations); default: the weight format. */
-  activations: scenarioDtypeSchema.optional(),
-  /** KV cache as stored; default bf16. */
-  kvCache: scenarioDtypeSchema.default("bf16"),
-  /** Math of the attention core (QK^T, softmax·V); default bf16. */
-  attention: scenarioDtypeSchema.default("bf16"),
-  /** Token payload sent by MoE dispatch; default: the activation format. */
-  dispatch: scenarioDtypeSchema.optional(),
-  /** Token payload returned by MoE combine; default bf16. */
-  combine: scenarioDtypeSchema.default("bf16"),
-});
-export type PrecisionSpec = z.output<typeof precisionSchema>;
 
 export const attentionParallelSchema = z.strictObject({
   /** Heads split over this many ranks; attention data parallelism = ranks / tp. */

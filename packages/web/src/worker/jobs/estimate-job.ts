@@ -3,7 +3,7 @@
  * shows — headline figures per phase, the step-time breakdown by operator group, memory per chip
  * and the bound. Invalid scenarios throw core's `SupernodeError` (the message the CLI prints).
  */
-import { estimate, type PhaseEstimate, parseScenario } from "@supernode/core";
+import { describePrecision, estimate, type PhaseEstimate, parseScenario } from "@supernode/core";
 
 export interface BreakdownPart {
   readonly id: string;
@@ -133,13 +133,12 @@ export function estimateJob(request: { readonly text: string; readonly fileName:
         operatingPoint: `batch ${e.decode.batchPerChip} per chip, KV ${e.decode.kvLength.toLocaleString("en-US")}, ${e.decode.tokensPerStepPerSequence.toFixed(2)} tokens per step`,
       }),
     );
-  const pr = e.scenario.precision;
   return {
     name: e.scenario.name,
     system: e.scenario.systemName,
     chip: e.scenario.chip,
     model: e.scenario.model,
-    precision: `weights ${pr.weights}, activations ${pr.activations}, KV ${pr.kvCache}`,
+    precision: describePrecision(e.scenario.precision),
     ...(e.scenario.source === undefined ? {} : { source: e.scenario.source }),
     phases,
     defaulted: e.defaulted,
