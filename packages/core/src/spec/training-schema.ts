@@ -19,12 +19,8 @@
  */
 import { z } from "zod";
 import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
-import {
-  scenarioDtypeSchema,
-  scenarioModelSchema,
-  scenarioSourceSchema,
-  scenarioSystemSchema,
-} from "./scenario-schema.ts";
+import { scenarioDtypeSchema } from "./precision-schema.ts";
+import { scenarioModelSchema, scenarioSourceSchema, scenarioSystemSchema } from "./scenario-schema.ts";
 
 const positiveInt = z.number().int().positive();
 
