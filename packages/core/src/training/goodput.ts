@@ -35,9 +35,12 @@ const fileSchema = z.strictObject({
 });
 export type ReliabilityData = z.output<typeof fileSchema>;
 
-/** The built-in reliability inputs with their sources. */
+let cached: ReliabilityData | undefined;
+
+/** The built-in reliability inputs with their sources (parsed once). */
 export function reliabilityData(): ReliabilityData {
-  return parseBuiltinData("training/reliability.yaml", fileSchema);
+  cached ??= parseBuiltinData("training/reliability.yaml", fileSchema);
+  return cached;
 }
 
 export interface GoodputInputs {
@@ -117,6 +120,7 @@ export function goodputInputs(s: TrainingScenario, chips = s.chips): GoodputInpu
  */
 export function goodputCurve(s: TrainingScenario, maxChips = 131072): Goodput[] {
   const out: Goodput[] = [];
-  for (let n = 8; n <= maxChips; n *= 2) out.push(goodput(goodputInputs(s, n)));
+  const inputs = goodputInputs(s);
+  for (let n = 8; n <= maxChips; n *= 2) out.push(goodput({ ...inputs, chips: n }));
   return out;
 }

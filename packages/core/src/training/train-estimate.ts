@@ -60,11 +60,18 @@ export interface TrainEstimate {
  * @example modelFlopsPerToken(builtinModel("llama-3.1-405b"), 8192) // ≈ 2.6e12
  */
 export function modelFlopsPerToken(arch: TrainingScenario["model"], sequenceLength: number): number {
+  let activated = activatedCache.get(arch);
+  if (activated === undefined) {
+    activated = countParameters(arch).activatedPerToken;
+    activatedCache.set(arch, activated);
+  }
   const a = arch.attention;
   const dims = a.kind === "gqa" ? 2 * a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim;
   const attention = 6 * sequenceLength * a.numHeads * dims * arch.numLayers;
-  return 6 * countParameters(arch).activatedPerToken + attention;
+  return 6 * activated + attention;
 }
+
+const activatedCache = new WeakMap<object, number>();
 
 /**
  * Estimates one training step and what follows from it.
@@ -74,7 +81,8 @@ export function trainEstimate(s: TrainingScenario): TrainEstimate {
   const compute = pipelineCompute(s);
   const st = compute.bottleneck;
   const comm = microbatchComm(s, compute);
-  const params = stageParams(s)[st.stage] ?? stageParams(s)[0];
+  const all = stageParams(s);
+  const params = all[st.stage] ?? all[0];
   if (params === undefined) throw new Error("no pipeline stages");
   const sync = stepSync(s, params, st);
   const m = s.layout.microBatches;
