@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "simulate", load: () => import("./simulate.ts") },
   { name: "train", load: () => import("./train.ts") },
   { name: "validate", load: () => import("./validate.ts") },
+  { name: "report", load: () => import("./report.ts") },
   { name: "ui", load: () => import("./ui.ts") },
 ];
 
