@@ -21,6 +21,11 @@ export interface PrefillBatch {
    * number of (query, key) pairs under a causal mask.
    */
   readonly attendedTokenPairs: number;
+  /**
+   * KV-cache tokens the chunks read (sum over chunks of the context already cached: a shared prefix
+   * or the sequence's earlier chunks). Absent: estimated from the pairs as if chunks were equal.
+   */
+  readonly contextTokens?: number;
 }
 
 export interface InstancePerformance {
@@ -36,4 +41,10 @@ export interface InstancePerformance {
   decodeStepS(batch: DecodeBatch): number;
   /** Seconds for one prefill iteration. */
   prefillStepS(batch: PrefillBatch): number;
+  /**
+   * Seconds for one mixed iteration (chunked prefill with the decoding sequences' next step): one
+   * pass over the weights for the union of tokens, per-token work summed, and each decoding
+   * sequence's attention over its own KV cache.
+   */
+  mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number;
 }

@@ -65,4 +65,6 @@ export type StepBatch =
       readonly sequences: number;
       readonly newTokens: number;
       readonly attendedTokenPairs: number;
+      /** KV-cache tokens read by the chunks (cached context); absent: estimated from the pairs. */
+      readonly contextTokens?: number;
     };

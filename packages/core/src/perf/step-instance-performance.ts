@@ -2,8 +2,10 @@
  * `instancePerformance(scenario, role)`: the step model behind the serving simulator's contract
  * (`instance-performance.ts`). Everything that does not depend on the batch (device, profile,
  * fabric model, memory, KV capacity) is computed once. Step times are evaluated on a grid and
- * interpolated: batch sizes exactly up to 64, then on a geometric grid (5 % apart); mean KV length
- * (decode) or mean attended context (prefill) every 256 tokens. Each grid point runs the full step
+ * interpolated: batch sizes exactly up to 64, then on a geometric grid (5 % apart; prefill tokens
+ * every 64 up to 8,192 first, so that tile-aligned chunks fall on grid points); mean KV length
+ * (decode) or mean attended context (prefill) every 256 tokens, and (prefill) the cached context
+ * read per new token at 0, 1, 2, 4, … tokens. Each grid point runs the full step
  * model once (about a millisecond) and is memoised, so a simulation of millions of iterations
  * costs a few multiplications per iteration; the interpolation error is under 1 % for decode and
  * 1.5 % for prefill in the tests (step time is nearly linear in KV length, and smooth in batch size
@@ -35,10 +37,39 @@ function batchGrid(x: number): { lo: number; hi: number; w: number; index: numbe
   return { lo, hi, w: (x - lo) / (hi - lo), index: EXACT_BELOW + 1 + k };
 }
 
+const TOKEN_STEP = 64;
+const TOKEN_STEPS_UP_TO = 8192;
+
+/**
+ * Grid of a prefill's new tokens: exact up to 64, then every 64 tokens up to 8,192 (GEMM row
+ * tiles: between grid points 5 % apart a 512-token chunk would be interpolated between 4 and 5
+ * tiles of 128 rows), then the batch grid's points (64 × 1.05^k).
+ */
+function tokenGrid(x: number): { lo: number; hi: number; w: number; index: number } {
+  if (x <= EXACT_BELOW) return batchGrid(x);
+  if (x <= TOKEN_STEPS_UP_TO) {
+    const j = Math.floor(x / TOKEN_STEP);
+    const lo = j * TOKEN_STEP;
+    return { lo, hi: lo + TOKEN_STEP, w: (x - lo) / TOKEN_STEP, index: EXACT_BELOW + j };
+  }
+  const g = batchGrid(x);
+  // a point of the batch grid at or above 8,192 whose lower neighbour is below it: start from 8,192
+  const lo = Math.max(g.lo, TOKEN_STEPS_UP_TO);
+  return { lo, hi: g.hi, w: (x - lo) / (g.hi - lo), index: g.index + TOKEN_STEPS_UP_TO };
+}
+
 function contextGrid(x: number): { lo: number; hi: number; w: number; index: number } {
   const index = Math.floor(Math.max(0, x) / CONTEXT_STEP);
   const lo = index * CONTEXT_STEP;
   return { lo, hi: lo + CONTEXT_STEP, w: (Math.max(0, x) - lo) / CONTEXT_STEP, index };
+}
+
+/** Grid of cached-context tokens read per new token (prefill): 0, then 1, 2, 4, … (step time is convex in it). */
+function cachedGrid(x: number): { lo: number; hi: number; w: number; index: number } {
+  if (x < 1) return { lo: 0, hi: 1, w: Math.max(0, x), index: 0 };
+  const k = Math.floor(Math.log2(x));
+  const lo = 2 ** k;
+  return { lo, hi: 2 * lo, w: (x - lo) / lo, index: k + 1 };
 }
 
 /** A grid point's memo key: a whole number from the batch and context indices (no string building). */
@@ -49,8 +80,9 @@ function interpolate(
   batch: number,
   context: number,
   f: (b: number, c: number, key: number) => number,
+  grid: typeof batchGrid = batchGrid,
 ): number {
-  const b = batchGrid(batch);
+  const b = grid(batch);
   const c = contextGrid(context);
   const low =
     f(b.lo, c.lo, gridKey(b.index, c.index)) * (1 - c.w) + f(b.lo, c.hi, gridKey(b.index, c.index + 1)) * c.w;
@@ -82,7 +114,6 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
     Math.max(0, Math.floor(forKv / memory.kvBytesPerTokenOnRank)) * plan.attention.dp;
 
   const decodeGrid = new Map<number, number>();
-  const prefillGrid = new Map<number, number>();
   const decodeAt = (sequences: number, meanKv: number, key: number): number => {
     let t = decodeGrid.get(key);
     if (t === undefined) {
@@ -91,7 +122,8 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
     }
     return t;
   };
-  const prefillAt = (newTokens: number, meanContext: number, key: number): number => {
+  const prefillGrid = new Map<number, number>();
+  const prefillAt = (newTokens: number, meanContext: number, cachedPerToken: number, key: number): number => {
     let t = prefillGrid.get(key);
     if (t === undefined) {
       // Sequences only set how many logits are computed: one prompt per 2 × mean context tokens.
@@ -101,24 +133,52 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
         sequences,
         newTokens,
         attendedTokenPairs: newTokens * Math.max(1, meanContext),
+        contextTokens: newTokens * Math.min(cachedPerToken, Math.max(0, meanContext - 0.5)),
       }).stepS;
       prefillGrid.set(key, t);
     }
     return t;
   };
+  /** Trilinear over batch × mean context × cached context read per token. */
+  const prefillS = (batch: PrefillBatch): number => {
+    if (batch.newTokens <= 0) return 0;
+    const k = cachedGrid((batch.contextTokens ?? 0) / batch.newTokens);
+    const at = (cached: number, index: number) =>
+      interpolate(
+        batch.newTokens,
+        batch.attendedTokenPairs / batch.newTokens,
+        (b, c, key) => prefillAt(b, c, cached, key * 64 + index),
+        tokenGrid,
+      );
+    const low = at(k.lo, k.index);
+    return k.w === 0 ? low : low * (1 - k.w) + at(k.hi, k.index + 1) * k.w;
+  };
+  const decodeS = (batch: DecodeBatch): number =>
+    batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
+  const decodeTokensPerSequence = 1 + (plan.mtp?.draftTokens ?? 0);
 
   return {
     chips: plan.chipsPerInstance,
     kvCacheCapacityTokens,
     kvBytesPerToken: kvBytesPerToken(scenario.model, scenario.precision.kvCache, { includeMtp: true }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
-    decodeStepS(batch: DecodeBatch): number {
-      if (batch.sequences <= 0) return 0;
-      return interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
-    },
-    prefillStepS(batch: PrefillBatch): number {
-      if (batch.newTokens <= 0) return 0;
-      return interpolate(batch.newTokens, batch.attendedTokenPairs / batch.newTokens, prefillAt);
+    decodeStepS: decodeS,
+    prefillStepS: prefillS,
+    mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number {
+      if (decode.sequences <= 0) return prefillS(prefill);
+      if (prefill.newTokens <= 0) return decodeS(decode);
+      // One pass over the union of tokens (weights once, per-token work summed: each decode token
+      // is a new token attending to itself), plus what the decoding sequences' attention over
+      // their own KV caches adds (the decode step model's KV-dependent part, in its own form).
+      const decodeTokens = decode.sequences * decodeTokensPerSequence;
+      const union = prefillS({
+        sequences: prefill.sequences + decode.sequences,
+        newTokens: prefill.newTokens + decodeTokens,
+        attendedTokenPairs: prefill.attendedTokenPairs + decodeTokens,
+        contextTokens: prefill.contextTokens ?? 0,
+      });
+      const kvPart = decodeS(decode) - decodeS({ sequences: decode.sequences, kvTokens: 0 });
+      return union + Math.max(0, kvPart);
     },
   };
 }

@@ -56,6 +56,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
       sequences: batch.sequences / dp / m,
       newTokens: batch.newTokens / dp / m,
       attendedTokenPairs: batch.attendedTokenPairs / dp / m,
+      ...(batch.contextTokens !== undefined && { contextTokens: batch.contextTokens / dp / m }),
     };
     groupTokens = batch.newTokens / dp / m;
     instanceTokens = batch.newTokens / m;

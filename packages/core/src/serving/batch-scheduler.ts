@@ -33,7 +33,7 @@ export class BatchScheduler {
   /** KV tokens a newly admitted sequence must have free to take its first decode step (no admit-then-preempt loops). */
   private readonly growthHeadroom: number;
   private readonly decodeBatch = { sequences: 0, kvTokens: 0 };
-  private readonly prefillBatch = { sequences: 0, newTokens: 0, attendedTokenPairs: 0 };
+  private readonly prefillBatch = { sequences: 0, newTokens: 0, attendedTokenPairs: 0, contextTokens: 0 };
 
   constructor(private readonly ctx: SchedulerContext) {
     this.growthHeadroom = 1 + ctx.mtp.draftTokens;
@@ -43,6 +43,9 @@ export class BatchScheduler {
     const pool = this.ctx.pool;
     const scheduler = this.ctx.model.serving.scheduler;
     let budget = scheduler.maxBatchTokens;
+    // Sarathi-Serve and vLLM count the decoding sequences' tokens against the same budget
+    if (instance.role === "colocated" && scheduler.chunkedPrefill && scheduler.budgetCountsDecodes)
+      budget -= instance.decoding * this.growthHeadroom;
     instance.batchCount = 0;
     for (const id of instance.active) {
       if (budget <= 0) break;
@@ -204,19 +207,35 @@ export class BatchScheduler {
     }
   }
 
-  prefillStepTime(instance: ServingInstance): number {
+  /** Fills the prefill part of the iteration in flight (chunks, their attention pairs and cached context). */
+  private prefillPart(instance: ServingInstance): PrefillBatch {
     const pool = this.ctx.pool;
     const batch = this.prefillBatch;
     batch.sequences = instance.batchCount;
     batch.newTokens = 0;
     batch.attendedTokenPairs = 0;
+    batch.contextTokens = 0;
     for (let i = 0; i < instance.batchCount; i++) {
       const id = instance.batchIds[i] as number;
       const chunk = instance.batchChunks[i] as number;
+      const cached = pool.prefillDone[id] as number;
       batch.newTokens += chunk;
-      batch.attendedTokenPairs += chunk * ((pool.prefillDone[id] as number) + (chunk + 1) / 2);
+      batch.attendedTokenPairs += chunk * (cached + (chunk + 1) / 2);
+      batch.contextTokens += cached;
     }
-    return instance.perf.prefillStepS(batch as PrefillBatch);
+    return batch;
+  }
+
+  prefillStepTime(instance: ServingInstance): number {
+    return instance.perf.prefillStepS(this.prefillPart(instance));
+  }
+
+  /** A mixed iteration: the prefill chunks and one step of every decoding sequence, in one pass. */
+  mixedStepTime(instance: ServingInstance): number {
+    const decode = this.decodeBatch;
+    decode.sequences = instance.decoding;
+    decode.kvTokens = instance.contextAt(instance.step);
+    return instance.perf.mixedStepS(this.prefillPart(instance), decode as DecodeBatch);
   }
 
   decodeStepTime(instance: ServingInstance, step: number): number {

@@ -107,8 +107,7 @@ export class IterationCycle {
     instance.windowShortened = false;
     if (instance.batchCount > 0) {
       const mixed = decodes > 0 && this.ctx.model.serving.scheduler.chunkedPrefill;
-      let time = scheduler.prefillStepTime(instance);
-      if (mixed) time += scheduler.decodeStepTime(instance, instance.step);
+      let time = mixed ? scheduler.mixedStepTime(instance) : scheduler.prefillStepTime(instance);
       time += instance.pendingOverheadS;
       instance.pendingOverheadS = 0;
       instance.iterationKind = mixed ? "mixed" : "prefill";

@@ -298,7 +298,7 @@ describe("serving engine: priorities and outputs", () => {
   it("under the priority policy, the high-priority class waits less than under FCFS", () => {
     const model = syntheticModel(
       {
-        arrival: { kind: "poisson", ratePerS: 30 },
+        arrival: { kind: "poisson", ratePerS: 50 },
         promptTokens: fixed(2000),
         outputTokens: fixed(10),
         priorityClasses: [

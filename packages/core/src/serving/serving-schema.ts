@@ -29,6 +29,12 @@ export const schedulerSchema = z.strictObject({
   maxBatchTokens: positiveInt.default(16384),
   /** Split long prompts into chunks of at most `maxBatchTokens` (otherwise a prompt runs whole). */
   chunkedPrefill: z.boolean().default(true),
+  /**
+   * With chunked prefill on a colocated instance, the decoding sequences' tokens (1 + MTP drafts
+   * each) count against `maxBatchTokens` too, as in Sarathi-Serve's token budget and vLLM's
+   * `max_num_batched_tokens`; false: the budget counts prompt tokens only.
+   */
+  budgetCountsDecodes: z.boolean().default(true),
   /** Order of waiting requests: arrival order, or priority class first (then arrival). */
   policy: z.enum(["fcfs", "priority"]).default("fcfs"),
   /** Admission control: requests over these limits are dropped with the reason recorded. */
@@ -99,6 +105,7 @@ export const servingSchema = z.strictObject({
   scheduler: schedulerSchema.default({
     maxBatchTokens: 16384,
     chunkedPrefill: true,
+    budgetCountsDecodes: true,
     policy: "fcfs",
     admission: {},
   }),

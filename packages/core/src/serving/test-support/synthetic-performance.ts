@@ -36,6 +36,12 @@ export function syntheticPerformance(options: SyntheticPerformanceOptions = {}):
     decodeStepS: (b) => decodeFixedS + decodePerSequenceS * b.sequences + decodePerKvTokenS * b.kvTokens,
     prefillStepS: (b) =>
       prefillFixedS + prefillPerTokenS * b.newTokens + prefillPerPairS * b.attendedTokenPairs,
+    // one pass: the prefill's fixed cost once, decode tokens as prefill tokens, plus their KV term
+    mixedStepS: (p, d) =>
+      prefillFixedS +
+      prefillPerTokenS * (p.newTokens + d.sequences) +
+      prefillPerPairS * p.attendedTokenPairs +
+      decodePerKvTokenS * d.kvTokens,
   };
 }
 
