@@ -68,6 +68,7 @@ export * from "./serving/chrome-trace.ts";
 export * from "./serving/fabric-transfer.ts";
 export * from "./serving/length-distribution.ts";
 export * from "./serving/result-csv.ts";
+export { Rng } from "./serving/rng.ts";
 export * from "./serving/serving-engine.ts";
 export * from "./serving/serving-model.ts";
 export * from "./serving/serving-schema.ts";

@@ -4,7 +4,7 @@
  * and field path, and says what was expected. Documents are parsed once at the edge; the result is
  * the schema's output type (read-only, defaults applied).
  */
-import { type Document, isMap, isSeq, LineCounter, parseDocument as parseYaml } from "yaml";
+import { type Document, isAlias, isMap, isSeq, LineCounter, parseDocument as parseYaml, visit } from "yaml";
 import type { z } from "zod";
 import { SupernodeError } from "./errors.ts";
 import { preparsedData } from "./preparsed-data.ts";
@@ -48,9 +48,10 @@ function parseSourceDocument(text: string, fileName: string): SourceDocument {
       column: pos.col,
     });
   }
+  const data = toPlainData(document, lineCounter, fileName);
   return {
     fileName,
-    data: document.toJS({ maxAliasCount: 1000 }),
+    data,
     locate(path) {
       let node: unknown = document.contents;
       let best: { line: number; column: number } | undefined = positionOf(node, lineCounter);
@@ -65,6 +66,54 @@ function parseSourceDocument(text: string, fileName: string): SourceDocument {
       return best;
     },
   };
+}
+
+/** Documents nest no deeper than this (the deepest built-in one nests 6 levels). */
+export const MAX_DOCUMENT_DEPTH = 64;
+/** Alias expansions allowed in one document: a few hundred is generous, a bomb needs millions. */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * The document as plain data. An alias with no anchor, an alias bomb (aliases of aliases that expand
+ * to millions of nodes) and absurd nesting are syntax errors at the offending line, not a
+ * ReferenceError or a stack overflow.
+ */
+function toPlainData(document: Document, lineCounter: LineCounter, fileName: string): unknown {
+  const at = (offset: number | undefined, detail: string): SupernodeError => {
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+    return new SupernodeError("syntax", detail, {
+      file: fileName,
+      ...(pos === undefined ? { line: 1, column: 1 } : { line: pos.line, column: pos.col }),
+    });
+  };
+  let unresolved: { name: string; offset: number | undefined } | undefined;
+  let depthOffset: number | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      if (unresolved === undefined && node.resolve(document) === undefined)
+        unresolved = { name: node.source, offset: node.range?.[0] };
+    },
+    Collection(_key, node, path) {
+      if (depthOffset === undefined && path.length > 2 * MAX_DOCUMENT_DEPTH) depthOffset = node.range?.[0] ?? 0;
+    },
+  });
+  if (unresolved !== undefined)
+    throw at(unresolved.offset, `alias *${unresolved.name} names no anchor defined before it (expected &${unresolved.name} earlier in the file)`);
+  if (depthOffset !== undefined)
+    throw at(depthOffset, `the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; no Supernode document is that deep`);
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let first: number | undefined;
+    visit(document, {
+      Alias(_key, node) {
+        first ??= node.range?.[0];
+        return isAlias(node) ? visit.BREAK : undefined;
+      },
+    });
+    throw at(first, `aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out or use fewer aliases`);
+  }
 }
 
 function keyMatches(key: unknown, wanted: PropertyKey): boolean {
