@@ -64,8 +64,22 @@ function overridePaths(host: string): string[] {
 }
 
 const OVERRIDE_VALUES = [
-  "0", "-1", "1e9", "1e300", ".nan", ".inf", "null", "abc", "[]", "{}", "4294967296", "2147483648",
-  "0.5", "true", "{ distribution: zipf, exponent: 1e300 }", "1e-300",
+  "0",
+  "-1",
+  "1e9",
+  "1e300",
+  ".nan",
+  ".inf",
+  "null",
+  "abc",
+  "[]",
+  "{}",
+  "4294967296",
+  "2147483648",
+  "0.5",
+  "true",
+  "{ distribution: zipf, exponent: 1e300 }",
+  "1e-300",
 ];
 
 function overrideCase(corpus: FuzzCorpus, rng: Rng): FuzzCase {

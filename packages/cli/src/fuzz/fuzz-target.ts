@@ -69,7 +69,12 @@ export function findNonFinite(value: unknown, path = "result", depth = 0): strin
   return undefined;
 }
 
-function runScenario(text: string, fileName: string, files: ReadonlyMap<string, string>, overrides: string[]) {
+function runScenario(
+  text: string,
+  fileName: string,
+  files: ReadonlyMap<string, string>,
+  overrides: string[],
+) {
   const readFile = (path: string) => {
     const found = files.get(path);
     if (found === undefined) throw new SupernodeError("usage", `cannot read ${path}`, { file: path });
@@ -104,7 +109,12 @@ function runCase(input: FuzzCase): string | undefined {
         `workload.arrival={"kind":"trace","file":${JSON.stringify(input.fileName)}}`,
       ]);
     case "override":
-      return runScenario(host, "host.yaml", new Map(), input.text.split("\n").filter((l) => l !== ""));
+      return runScenario(
+        host,
+        "host.yaml",
+        new Map(),
+        input.text.split("\n").filter((l) => l !== ""),
+      );
   }
 }
 

@@ -5,7 +5,7 @@
  * alias bombs. Structural mutations edit the parsed tree and print it back as YAML; textual ones
  * edit the text itself (so syntax errors are exercised too). Deterministic for a given `Rng` state.
  */
-import { Rng } from "@supernode/core";
+import type { Rng } from "@supernode/core";
 import { parse, stringify } from "yaml";
 
 export interface Mutant {
@@ -18,8 +18,24 @@ type Path = Array<string | number>;
 type Container = Record<string, unknown> | unknown[];
 
 const HOSTILE_NUMBERS = [
-  0, -1, -0.5, 0.5, 1e-300, 5e-324, 1e300, 1e308, 2 ** 31, 2 ** 32, 2 ** 53 + 2, 4294967296, 1e9, 1e12,
-  -1e9, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+  0,
+  -1,
+  -0.5,
+  0.5,
+  1e-300,
+  5e-324,
+  1e300,
+  1e308,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53 + 2,
+  4294967296,
+  1e9,
+  1e12,
+  -1e9,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
 ] as const;
 const HOSTILE_STRINGS = [
   "",
@@ -68,7 +84,9 @@ function hostileValue(rng: Rng, old: unknown): unknown {
     case 0:
       return pick(rng, HOSTILE_NUMBERS);
     case 1:
-      return typeof old === "number" ? old * pick(rng, [-1, 0, 1e6, 1e-6, 1e300]) : pick(rng, HOSTILE_NUMBERS);
+      return typeof old === "number"
+        ? old * pick(rng, [-1, 0, 1e6, 1e-6, 1e300])
+        : pick(rng, HOSTILE_NUMBERS);
     case 2:
       return pick(rng, HOSTILE_STRINGS);
     case 3:
@@ -146,7 +164,10 @@ function mutateText(text: string, rng: Rng): Mutant {
     case 4: {
       const at = rng.integer(0, text.length);
       const noise = pick(rng, ["\t", "{", "]", ": :", "- ", "\u0000", "'", '"', "&", "!!binary ", "%"]);
-      return { text: text.slice(0, at) + noise + text.slice(at), mutation: `insert ${JSON.stringify(noise)}` };
+      return {
+        text: text.slice(0, at) + noise + text.slice(at),
+        mutation: `insert ${JSON.stringify(noise)}`,
+      };
     }
     default:
       return { text: text.replace(/\d+/, "99999999999999999999"), mutation: "first number huge (text)" };

@@ -7,8 +7,8 @@
  */
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
-import type { FuzzOutcomeKind } from "./fuzz-target.ts";
 import { runFuzz } from "./fuzz-pool.ts";
+import type { FuzzOutcomeKind } from "./fuzz-target.ts";
 import type { FuzzRecord } from "./fuzz-worker.ts";
 
 const { values } = parseArgs({
@@ -35,7 +35,13 @@ const first = whole(values.first, "--first");
 const threads = values.threads === undefined ? undefined : Math.max(1, whole(values.threads, "--threads"));
 
 const counts: Record<FuzzOutcomeKind, number> = {
-  ok: 0, error: 0, unlocated: 0, internal: 0, nonfinite: 0, hang: 0, oom: 0,
+  ok: 0,
+  error: 0,
+  unlocated: 0,
+  internal: 0,
+  nonfinite: 0,
+  hang: 0,
+  oom: 0,
 };
 const defects = new Map<string, FuzzRecord & { times: number }>();
 const out = values.out === undefined ? undefined : createWriteStream(values.out);
@@ -70,6 +76,8 @@ const seconds = (Date.now() - started) / 1000;
 process.stdout.write(`fuzz: ${count} cases (seed ${seed}, first ${first}) in ${seconds.toFixed(1)} s\n`);
 for (const [outcome, n] of Object.entries(counts)) process.stdout.write(`  ${outcome.padEnd(10)} ${n}\n`);
 for (const [key, record] of [...defects].sort((a, b) => b[1].times - a[1].times).slice(0, 40))
-  process.stdout.write(`\n${record.times}× ${key}\n   e.g. case ${record.index} (${record.kind}): ${record.mutation}\n`);
+  process.stdout.write(
+    `\n${record.times}× ${key}\n   e.g. case ${record.index} (${record.kind}): ${record.mutation}\n`,
+  );
 const bad = counts.internal + counts.unlocated + counts.nonfinite + counts.hang + counts.oom;
 process.exit(bad > 0 ? 1 : 0);

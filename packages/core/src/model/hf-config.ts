@@ -23,8 +23,19 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
 
-function count(what: string, min = 1) {
-  const expected = `an integer >= ${min} (${what})`;
+/**
+ * Upper bounds that refuse absurd sizes up front (per-layer and per-expert state is allocated from
+ * these). The largest published models are far inside them: 126 layers (Llama 3.1 405B), 384 routed
+ * experts (Kimi K2), 16,384 hidden (Llama 3.1 405B), 256K vocabulary (Gemma).
+ */
+const MAX_SIZE = 2 ** 24;
+const MAX_LAYERS = 10_000;
+const MAX_EXPERTS = 65_536;
+const MAX_TOP_K = 1_024;
+const MAX_MTP_MODULES = 16;
+
+function count(what: string, min = 1, max = MAX_SIZE) {
+  const expected = `an integer from ${min} to ${max.toLocaleString("en-US")} (${what})`;
   return z
     .number({
       error: (issue) =>
@@ -33,7 +44,8 @@ function count(what: string, min = 1) {
           : `expected ${expected}, got ${JSON.stringify(issue.input)}`,
     })
     .int({ error: `expected ${expected}` })
-    .min(min, { error: `expected ${expected}` });
+    .min(min, { error: `expected ${expected}` })
+    .max(max, { error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}` });
 }
 
 const publishedCount = z.object({
@@ -65,7 +77,7 @@ export type SupernodeModelMeta = z.output<typeof supernodeMeta>;
 const common = {
   model_type: z.string(),
   hidden_size: count("hidden_size: model width"),
-  num_hidden_layers: count("num_hidden_layers: decoder layers"),
+  num_hidden_layers: count("num_hidden_layers: decoder layers", 1, MAX_LAYERS),
   num_attention_heads: count("num_attention_heads: query heads"),
   vocab_size: count("vocab_size: vocabulary entries"),
   intermediate_size: count("intermediate_size: dense FFN width"),
@@ -85,14 +97,14 @@ const gqaSchema = z.looseObject(common);
 
 const mixtralSchema = z.looseObject({
   ...common,
-  num_local_experts: count("num_local_experts: routed experts"),
-  num_experts_per_tok: count("num_experts_per_tok: top-k"),
+  num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
 });
 
 const qwen3MoeSchema = z.looseObject({
   ...common,
-  num_experts: count("num_experts: routed experts"),
-  num_experts_per_tok: count("num_experts_per_tok: top-k"),
+  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
   moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
   decoder_sparse_step: count("decoder_sparse_step").default(1),
   mlp_only_layers: z.array(z.number().int().min(0)).default([]),
@@ -100,11 +112,11 @@ const qwen3MoeSchema = z.looseObject({
 
 const deepseekSchema = z.looseObject({
   ...common,
-  n_routed_experts: count("n_routed_experts: routed experts"),
-  n_shared_experts: count("n_shared_experts", 0).default(0),
-  num_experts_per_tok: count("num_experts_per_tok: top-k"),
+  n_routed_experts: count("n_routed_experts: routed experts", 1, MAX_EXPERTS),
+  n_shared_experts: count("n_shared_experts", 0, MAX_EXPERTS).default(0),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
   moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
-  first_k_dense_replace: count("first_k_dense_replace: leading dense layers", 0).default(0),
+  first_k_dense_replace: count("first_k_dense_replace: leading dense layers", 0, MAX_LAYERS).default(0),
   moe_layer_freq: count("moe_layer_freq").default(1),
   n_group: count("n_group").nullish(),
   topk_group: count("topk_group").nullish(),
@@ -113,7 +125,7 @@ const deepseekSchema = z.looseObject({
   qk_nope_head_dim: count("qk_nope_head_dim"),
   qk_rope_head_dim: count("qk_rope_head_dim"),
   v_head_dim: count("v_head_dim"),
-  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0).default(0),
+  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
 });
 
 type Common = z.output<typeof gqaSchema>;
@@ -182,7 +194,10 @@ function familyOf(doc: SourceDocument): ModelFamily {
       `required field is missing: expected a string model_type, one of: ${supportedList}`,
       where,
     );
-  const family = SUPPORTED_MODEL_TYPES[modelType];
+  // Own keys only: "constructor" or "toString" are not model types.
+  const family = Object.hasOwn(SUPPORTED_MODEL_TYPES, modelType)
+    ? SUPPORTED_MODEL_TYPES[modelType]
+    : undefined;
   if (family === undefined)
     throw new SupernodeError(
       "unsupported",

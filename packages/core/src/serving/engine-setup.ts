@@ -4,6 +4,7 @@
  * (colocated, or prefill and decode stages) and the multi-token-prediction model.
  */
 import { SupernodeError } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 import { type MtpModel, mtpModel } from "./mtp.ts";
 import { PrefixCache } from "./prefix-cache.ts";
 import { type InstanceRole, ServingInstance } from "./serving-instance.ts";
@@ -25,7 +26,38 @@ export function stoppingRule(model: ServingModel, options: SimulateOptions): Sto
       "usage",
       "the simulation needs a stopping rule: --requests N or --duration S (or workload.requests / workload.durationS)",
     );
+  checkRunSize(model, requests, durationS);
   return { requests, durationS };
+}
+
+/** Refuses runs beyond LIMITS up front (the CLI's --requests/--duration bypass the schema's bounds). */
+function checkRunSize(
+  model: ServingModel,
+  requests: number | undefined,
+  durationS: number | undefined,
+): void {
+  const most = LIMITS.requests.toLocaleString("en-US");
+  if (
+    requests !== undefined &&
+    !(Number.isSafeInteger(requests) && requests > 0 && requests <= LIMITS.requests)
+  )
+    throw new SupernodeError(
+      "usage",
+      `--requests (workload.requests) must be a whole number from 1 to ${most}, got ${requests}`,
+    );
+  if (durationS === undefined) return;
+  if (!(durationS > 0 && durationS <= LIMITS.durationS))
+    throw new SupernodeError(
+      "usage",
+      `--duration (workload.durationS) must be from 0 to ${LIMITS.durationS} s (a year), got ${durationS}`,
+    );
+  const arrival = model.workload.arrival;
+  const expected = arrival.kind === "poisson" || arrival.kind === "gamma" ? arrival.ratePerS * durationS : 0;
+  if (requests === undefined && expected > LIMITS.requests)
+    throw new SupernodeError(
+      "usage",
+      `${durationS} s at ${arrival.kind === "poisson" || arrival.kind === "gamma" ? arrival.ratePerS : 0} requests/s would send about ${Math.round(expected).toLocaleString("en-US")} requests, more than the ${most} one simulation may run; shorten --duration`,
+    );
 }
 
 /** The waiting-queue level of each priority value (0 is served first) and how many levels there are. */

@@ -4,6 +4,7 @@
  * (core reads no files): CSV `tokens,weight` lines or a JSON array of `{tokens, weight}`.
  */
 import { SupernodeError } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 import type { Rng } from "./rng.ts";
 import type { LengthDistributionSpec } from "./workload-schema.ts";
 
@@ -61,7 +62,11 @@ function histogramSampler(bins: ReadonlyArray<{ tokens: number; weight: number }
     cumulative[i] = total;
     tokens[i] = bin.tokens;
   });
-  if (!(total > 0)) throw new SupernodeError("invalid-value", "histogram weights must not all be zero");
+  if (!(total > 0) || !Number.isFinite(total))
+    throw new SupernodeError(
+      "invalid-value",
+      "histogram weights must not all be zero, and must sum to a finite number",
+    );
   return (rng) => {
     const target = rng.uniform() * total;
     let lo = 0;
@@ -122,10 +127,16 @@ function checkBin(
   line: number | undefined,
   fieldPath: number[],
 ): { tokens: number; weight: number } {
-  if (!Number.isInteger(tokens) || tokens <= 0 || !Number.isFinite(weight) || weight < 0)
+  if (
+    !Number.isInteger(tokens) ||
+    tokens <= 0 ||
+    tokens > LIMITS.tokens ||
+    !Number.isFinite(weight) ||
+    weight < 0
+  )
     throw new SupernodeError(
       "invalid-value",
-      "expected a histogram bin: a positive integer token count and a non-negative weight",
+      `expected a histogram bin: a whole token count from 1 to ${LIMITS.tokens.toLocaleString("en-US")} and a finite non-negative weight`,
       { file, line, fieldPath },
     );
   return { tokens, weight };

@@ -5,6 +5,7 @@
  * naming those columns (any order), then one request per line. Rows are sorted by arrival time.
  */
 import { SupernodeError } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 
 export interface RequestTrace {
   readonly count: number;
@@ -142,10 +143,11 @@ function checkRow(
     new SupernodeError("invalid-value", `expected ${expected}`, { file, line, fieldPath: [field] });
   if (typeof arrival !== "number" || !Number.isFinite(arrival) || arrival < 0)
     throw fail("arrivalS", "a non-negative arrival time in seconds");
-  if (typeof prompt !== "number" || !Number.isInteger(prompt) || prompt <= 0)
-    throw fail("promptTokens", "a positive integer");
-  if (typeof output !== "number" || !Number.isInteger(output) || output <= 0)
-    throw fail("outputTokens", "a positive integer");
+  const tokens = `a whole number of tokens from 1 to ${LIMITS.tokens.toLocaleString("en-US")}`;
+  if (typeof prompt !== "number" || !Number.isInteger(prompt) || prompt <= 0 || prompt > LIMITS.tokens)
+    throw fail("promptTokens", tokens);
+  if (typeof output !== "number" || !Number.isInteger(output) || output <= 0 || output > LIMITS.tokens)
+    throw fail("outputTokens", tokens);
   if (prefixId === undefined || prefixId === null) {
     return {
       arrivalS: arrival,

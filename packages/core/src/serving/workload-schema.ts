@@ -13,8 +13,8 @@
  *   seed: 7
  */
 import { z } from "zod";
+import { countUpTo, LIMITS, tokenCount } from "../spec/limits.ts";
 
-const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const positive = z.number().positive();
 
@@ -22,33 +22,33 @@ const positive = z.number().positive();
 const filePath = z.string().min(1);
 
 export const lengthDistributionSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("fixed"), tokens: positiveInt }),
+  z.strictObject({ kind: z.literal("fixed"), tokens: tokenCount }),
   z
-    .strictObject({ kind: z.literal("uniform"), minTokens: positiveInt, maxTokens: positiveInt })
+    .strictObject({ kind: z.literal("uniform"), minTokens: tokenCount, maxTokens: tokenCount })
     .refine((d) => d.maxTokens >= d.minTokens, { message: "maxTokens must be >= minTokens" }),
   z.strictObject({
     kind: z.literal("normal"),
-    meanTokens: positive,
+    meanTokens: positive.max(LIMITS.tokens),
     stddevTokens: z.number().nonnegative(),
     /** Samples are clamped to [minTokens, maxTokens]. */
-    minTokens: positiveInt.default(1),
-    maxTokens: positiveInt.optional(),
+    minTokens: tokenCount.default(1),
+    maxTokens: tokenCount.optional(),
   }),
   z.strictObject({
     kind: z.literal("lognormal"),
     /** Mean of the distribution (not of its logarithm). */
-    meanTokens: positive,
+    meanTokens: positive.max(LIMITS.tokens),
     /** Standard deviation of ln(tokens). */
     sigma: z.number().nonnegative(),
-    minTokens: positiveInt.default(1),
-    maxTokens: positiveInt.optional(),
+    minTokens: tokenCount.default(1),
+    maxTokens: tokenCount.optional(),
   }),
   z
     .strictObject({
       kind: z.literal("histogram"),
       /** Inline bins: a sample is `tokens` with probability weight / sum(weights). */
       bins: z
-        .array(z.strictObject({ tokens: positiveInt, weight: z.number().nonnegative() }))
+        .array(z.strictObject({ tokens: tokenCount, weight: z.number().nonnegative() }))
         .min(1)
         .optional(),
       /** Or a file (CSV `tokens,weight` or JSON array of `{tokens, weight}`), relative to the document. */
@@ -62,23 +62,34 @@ export type LengthDistributionSpec = z.output<typeof lengthDistributionSchema>;
 
 export const arrivalSchema = z.discriminatedUnion("kind", [
   /** Open loop, exponential inter-arrival times. */
-  z.strictObject({ kind: z.literal("poisson"), ratePerS: positive }),
+  z.strictObject({ kind: z.literal("poisson"), ratePerS: positive.max(LIMITS.ratePerS) }),
   /**
    * Open loop, Gamma inter-arrival times with mean 1/ratePerS. `burstiness` is the squared
    * coefficient of variation of the gaps: 1 is Poisson, > 1 burstier, < 1 more regular.
    */
-  z.strictObject({ kind: z.literal("gamma"), ratePerS: positive, burstiness: positive }),
+  z.strictObject({
+    kind: z.literal("gamma"),
+    ratePerS: positive.max(LIMITS.ratePerS),
+    burstiness: positive.max(1e6),
+  }),
   /** Open loop, Poisson within each segment, the rate changing from one segment to the next. */
   z.strictObject({
     kind: z.literal("piecewise"),
-    segments: z.array(z.strictObject({ durationS: positive, ratePerS: z.number().nonnegative() })).min(1),
+    segments: z
+      .array(
+        z.strictObject({
+          durationS: positive.max(LIMITS.durationS),
+          ratePerS: z.number().nonnegative().max(LIMITS.ratePerS),
+        }),
+      )
+      .min(1),
     /** Start again from the first segment after the last (default); otherwise keep the last rate. */
     repeat: z.boolean().default(true),
   }),
   /** Closed loop: `concurrency` users, each sends its next request `thinkTimeS` after the last completes. */
   z.strictObject({
     kind: z.literal("closed-loop"),
-    concurrency: positiveInt,
+    concurrency: countUpTo(LIMITS.concurrency, "users"),
     thinkTimeS: z.number().nonnegative().default(0),
   }),
   /**
@@ -97,9 +108,9 @@ export type ArrivalSpec = z.output<typeof arrivalSchema>;
 
 export const prefixSharingSchema = z.strictObject({
   /** Distinct shared prefixes (system prompts, documents, conversation histories). */
-  groups: positiveInt,
+  groups: countUpTo(LIMITS.requests, "prefix groups"),
   /** Length of each shared prefix; it is part of the prompt, not added to it. */
-  prefixTokens: positiveInt,
+  prefixTokens: tokenCount,
   /** Fraction of requests that start with one of the shared prefixes. */
   fraction: z.number().min(0).max(1).default(1),
   /** How requests pick a group: uniformly, or Zipf with exponent `zipfExponent`. */
@@ -125,8 +136,8 @@ export const workloadSchema = z
     prefixSharing: prefixSharingSchema.optional(),
     priorityClasses: z.array(priorityClassSchema).min(1).optional(),
     /** Default stopping rule (the CLI's --requests / --duration override). */
-    requests: positiveInt.optional(),
-    durationS: positive.optional(),
+    requests: countUpTo(LIMITS.requests, "requests").optional(),
+    durationS: positive.max(LIMITS.durationS).optional(),
     /** Default seed (the CLI's --seed overrides). */
     seed: nonNegativeInt.default(1),
   })

@@ -43,19 +43,37 @@ const sourceKeysSchema = z.union([z.string().min(1), z.array(z.string().min(1)).
 
 type NumberKind = "positive" | "nonnegative" | "count";
 
+/**
+ * Every hardware figure lies within 10⁻⁹…10⁹ of its unit (TFLOPS, GB/s, GB, W, ns, counts): wider
+ * than any chip or system, narrow enough that 1e308 GB/s or 5e-324 ns is refused at its line instead
+ * of printing "∞ TB/s" or an infinite time.
+ */
+const HARDWARE_MIN = 1e-9;
+const HARDWARE_MAX = 1e9;
+
 function numberIn(unit: string, kind: NumberKind) {
   switch (kind) {
     case "positive": {
-      const message = `expected a positive number in ${unit}`;
-      return z.number({ error: message }).positive({ error: message });
+      const message = `expected a positive number in ${unit}, from ${HARDWARE_MIN} to ${HARDWARE_MAX}`;
+      return z
+        .number({ error: message })
+        .min(HARDWARE_MIN, { error: message })
+        .max(HARDWARE_MAX, { error: message });
     }
     case "nonnegative": {
-      const message = `expected a number ≥ 0 in ${unit}`;
-      return z.number({ error: message }).nonnegative({ error: message });
+      const message = `expected a number ≥ 0 in ${unit}, at most ${HARDWARE_MAX}`;
+      return z
+        .number({ error: message })
+        .nonnegative({ error: message })
+        .max(HARDWARE_MAX, { error: message });
     }
     case "count": {
-      const message = `expected a positive whole number (${unit})`;
-      return z.number({ error: message }).int({ error: message }).positive({ error: message });
+      const message = `expected a positive whole number (${unit}), at most ${HARDWARE_MAX}`;
+      return z
+        .number({ error: message })
+        .int({ error: message })
+        .positive({ error: message })
+        .max(HARDWARE_MAX, { error: message });
     }
     default: {
       const unreachable: never = kind;

@@ -94,13 +94,20 @@ function toPlainData(document: Document, lineCounter: LineCounter, fileName: str
         unresolved = { name: node.source, offset: node.range?.[0] };
     },
     Collection(_key, node, path) {
-      if (depthOffset === undefined && path.length > 2 * MAX_DOCUMENT_DEPTH) depthOffset = node.range?.[0] ?? 0;
+      if (depthOffset === undefined && path.length > 2 * MAX_DOCUMENT_DEPTH)
+        depthOffset = node.range?.[0] ?? 0;
     },
   });
   if (unresolved !== undefined)
-    throw at(unresolved.offset, `alias *${unresolved.name} names no anchor defined before it (expected &${unresolved.name} earlier in the file)`);
+    throw at(
+      unresolved.offset,
+      `alias *${unresolved.name} names no anchor defined before it (expected &${unresolved.name} earlier in the file)`,
+    );
   if (depthOffset !== undefined)
-    throw at(depthOffset, `the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; no Supernode document is that deep`);
+    throw at(
+      depthOffset,
+      `the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; no Supernode document is that deep`,
+    );
   try {
     return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
@@ -112,7 +119,10 @@ function toPlainData(document: Document, lineCounter: LineCounter, fileName: str
         return isAlias(node) ? visit.BREAK : undefined;
       },
     });
-    throw at(first, `aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out or use fewer aliases`);
+    throw at(
+      first,
+      `aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out or use fewer aliases`,
+    );
   }
 }
 
@@ -153,10 +163,9 @@ export function schemaError(
   locate: SourceDocument["locate"],
   prefix: ReadonlyArray<string | number> = [],
 ): SupernodeError {
-  const issue = error.issues[0];
-  const path = (issue?.path ?? []).filter(
-    (p): p is string | number => typeof p === "string" || typeof p === "number",
-  );
+  const first = error.issues[0];
+  const issue = first === undefined ? undefined : innermostIssue(first);
+  const path = issue?.path ?? [];
   const more = error.issues.length > 1 ? ` (${error.issues.length - 1} more problem(s) after this one)` : "";
   const pos = locate(path);
   return new SupernodeError("schema", `${issue?.message ?? "does not match its schema"}${more}`, {
@@ -165,6 +174,41 @@ export function schemaError(
     column: pos?.column,
     fieldPath: [...prefix, ...path],
   });
+}
+
+type Path = Array<string | number>;
+interface PlainIssue {
+  readonly path: Path;
+  readonly message: string;
+}
+
+const plainPath = (path: ReadonlyArray<PropertyKey>): Path =>
+  path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
+
+/**
+ * A union's bare "Invalid input" made useful: the alternative that got furthest into the document
+ * speaks, preferring one that matched its literal fields (a discriminator such as `distribution`);
+ * when every alternative failed on the same literal, the allowed values are merged.
+ */
+function innermostIssue(issue: z.core.$ZodIssue): PlainIssue {
+  const path = plainPath(issue.path);
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return { path, message: issue.message };
+  const firsts = issue.errors
+    .map((branch) => branch[0])
+    .filter((b): b is z.core.$ZodIssue => b !== undefined)
+    .map((b) => ({ raw: b, inner: innermostIssue(b) }));
+  const deepest = Math.max(...firsts.map((f) => f.inner.path.length));
+  const candidates = firsts.filter((f) => f.inner.path.length === deepest);
+  const matched = candidates.find((f) => f.raw.code !== "invalid_value");
+  if (matched !== undefined)
+    return { path: [...path, ...matched.inner.path], message: matched.inner.message };
+  const at = candidates[0]?.inner.path ?? [];
+  const values = candidates.flatMap((f) => (f.raw.code === "invalid_value" ? f.raw.values : []));
+  if (values.length === 0) return { path, message: issue.message };
+  return {
+    path: [...path, ...at],
+    message: `expected ${String(at[at.length - 1] ?? "the value")} to be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
+  };
 }
 
 /** Parse + validate in one step. */

@@ -26,26 +26,26 @@ import { servingSchema } from "../serving/serving-schema.ts";
 import { workloadSchema } from "../serving/workload-schema.ts";
 import { costSectionSchema, powerSectionSchema } from "./energy-schema.ts";
 import { precisionSchema } from "./precision-schema.ts";
+import { countUpTo, LIMITS, rankCount, tokenCount } from "./limits.ts";
 
-const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
 export const attentionParallelSchema = z.strictObject({
   /** Heads split over this many ranks; attention data parallelism = ranks / tp. */
-  tp: positiveInt.default(1),
+  tp: rankCount.default(1),
   /** Prefill: split tokens over the TP group for the stages before and after the attention core. */
   sequenceParallel: z.boolean().default(false),
 });
 
 export const moeParallelSchema = z.strictObject({
   /** Expert parallelism: ranks the routed experts are spread over (default: all ranks / tp). */
-  ep: positiveInt.optional(),
+  ep: rankCount.optional(),
   /** Tensor parallelism inside each expert (EP × TP = ranks). */
-  tp: positiveInt.default(1),
+  tp: rankCount.default(1),
   /** Extra copies of hot routed experts (EPLB). */
-  redundantExperts: nonNegativeInt.default(0),
+  redundantExperts: nonNegativeInt.max(LIMITS.ranks * 64).default(0),
   /** Copies of the shared expert(s), each on its own slot; default: one per rank (fused with the routed experts). */
-  sharedExpertReplicas: positiveInt.optional(),
+  sharedExpertReplicas: rankCount.optional(),
   /**
    * How dispatch/combine travel: `auto` (scale-up fabric inside a system, scale-out across) or
    * `scale-out` (every copy over the NICs, as DeepEP's low-latency kernels did before NVLink support).
@@ -55,7 +55,7 @@ export const moeParallelSchema = z.strictObject({
 
 export const denseFfnParallelSchema = z.strictObject({
   /** Tensor parallelism of the dense FFN layers; the rest is data parallel. */
-  tp: positiveInt.default(1),
+  tp: rankCount.default(1),
 });
 
 /**
@@ -63,12 +63,16 @@ export const denseFfnParallelSchema = z.strictObject({
  * balanced), `balanced`, or a routing distribution from which the factor is derived.
  */
 export const expertImbalanceSchema = z.union([
-  z.number().min(1),
+  // All of a step's tokens on one rank is a factor of EP, so no factor exceeds the rank bound.
+  z
+    .number()
+    .min(1)
+    .max(LIMITS.ranks, { error: `expected a factor from 1 to ${LIMITS.ranks}` }),
   z.literal("balanced"),
   /** Every token picks experts uniformly at random (after EPLB balanced the expected loads). */
   z.strictObject({ distribution: z.literal("uniform-random") }),
   /** Expert popularity Zipf(exponent); redundant copies go to the hottest experts. */
-  z.strictObject({ distribution: z.literal("zipf"), exponent: z.number().positive() }),
+  z.strictObject({ distribution: z.literal("zipf"), exponent: z.number().positive().max(100) }),
   /**
    * Skewed popularity fitted to a published expert-load statistic (data/deploy/expert-load-skew.yaml),
    * EPLB placement (DeepSeek's algorithm) over the deployment's ranks and redundant experts, plus
@@ -86,7 +90,7 @@ export const microbatchOverlapSchema = z.union([
   z.strictObject({
     enabled: z.boolean().default(true),
     /** Microbatches per step (CloudMatrix-Infer and DeepSeek/SGLang run 2). */
-    microbatches: z.number().int().min(2).default(2),
+    microbatches: z.number().int().min(2).max(LIMITS.microbatches).default(2),
     /**
      * Stream profile id from data/deploy/stream-profiles.yaml (how operators map to streams and
      * how compute is split between them); default: the system's profile.
@@ -97,7 +101,7 @@ export const microbatchOverlapSchema = z.union([
 
 export const mtpSchema = z.strictObject({
   /** Draft tokens proposed per step by the MTP module(s). */
-  draftTokens: positiveInt.default(1),
+  draftTokens: countUpTo(LIMITS.draftTokens, "draft tokens").default(1),
   /** Probability that a draft token is accepted (given the previous one was). */
   acceptanceRate: z.number().min(0).max(1),
   /**
@@ -110,11 +114,11 @@ export const mtpSchema = z.strictObject({
 /** One group of identical instances (prefill, decode or colocated). */
 export const instanceGroupSchema = z
   .strictObject({
-    instances: positiveInt.default(1),
+    instances: countUpTo(LIMITS.instances, "instances").default(1),
     /** Accelerator packages per instance (give this or ranksPerInstance). */
-    chipsPerInstance: positiveInt.optional(),
+    chipsPerInstance: rankCount.optional(),
     /** Ranks (devices: dies on CloudMatrix384, GPUs elsewhere) per instance. */
-    ranksPerInstance: positiveInt.optional(),
+    ranksPerInstance: rankCount.optional(),
     attention: attentionParallelSchema.default({ tp: 1, sequenceParallel: false }),
     moe: moeParallelSchema.default({ tp: 1, redundantExperts: 0, transport: "auto" }),
     denseFfn: denseFfnParallelSchema.default({ tp: 1 }),
@@ -122,13 +126,13 @@ export const instanceGroupSchema = z
     microbatchOverlap: microbatchOverlapSchema.default(false),
     mtp: mtpSchema.optional(),
     /** Decode operating point: concurrent sequences per chip. */
-    batchPerChip: positiveInt.optional(),
+    batchPerChip: countUpTo(LIMITS.batchPerChip, "sequences per chip").optional(),
     /** Decode operating point: KV-cache length of each sequence (tokens). */
-    kvLength: positiveInt.optional(),
+    kvLength: tokenCount.optional(),
     /** Prefill operating point: new tokens per chip in one prefill iteration. */
-    tokensPerChip: positiveInt.optional(),
+    tokensPerChip: tokenCount.optional(),
     /** Prompt length (tokens): prefill chunks and TTFT. */
-    promptLength: positiveInt.optional(),
+    promptLength: tokenCount.optional(),
   })
   .refine((g) => (g.chipsPerInstance === undefined) !== (g.ranksPerInstance === undefined), {
     message: "give exactly one of chipsPerInstance or ranksPerInstance",
