@@ -71,11 +71,28 @@ export class EventQueue {
         grown.set(this.tie);
         this.tie = grown;
       }
-      const slot = this.heap.pop() as number;
-      // Insertion sort by sequence number (tie groups are small).
-      let j = this.tieEnd++;
-      const seq = this.seqs[slot] as number;
-      while (j > 0 && (this.seqs[this.tie[j - 1] as number] as number) > seq) {
+      this.tie[this.tieEnd++] = this.heap.pop() as number;
+    }
+    this.sortTies();
+  }
+
+  /**
+   * Orders the tie group by sequence number: insertion sort for the usual handful, a comparison
+   * sort for large groups (a closed loop of 10⁵ users starts with 10⁵ arrivals at t = 0, which
+   * insertion would sort in quadratic time).
+   */
+  private sortTies(): void {
+    const n = this.tieEnd;
+    const seqs = this.seqs;
+    if (n > 32) {
+      this.tie.subarray(0, n).sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
+      return;
+    }
+    for (let i = 1; i < n; i++) {
+      const slot = this.tie[i] as number;
+      const seq = seqs[slot] as number;
+      let j = i;
+      while (j > 0 && (seqs[this.tie[j - 1] as number] as number) > seq) {
         this.tie[j] = this.tie[j - 1] as number;
         j--;
       }
