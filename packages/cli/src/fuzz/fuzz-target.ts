@@ -129,7 +129,9 @@ export function fuzzOne(input: FuzzCase): FuzzOutcome {
   } catch (error) {
     if (error instanceof SupernodeError) {
       const where = error.location;
-      const located = where.file !== undefined || (where.fieldPath?.length ?? 0) > 0;
+      // A command-line error is located by the flag it names (`--set a.b: ...`).
+      const located =
+        where.file !== undefined || (where.fieldPath?.length ?? 0) > 0 || /^--[a-z]/.test(error.message);
       return { outcome: located ? "error" : "unlocated", detail: error.message.slice(0, 300) };
     }
     const name = error instanceof Error ? error.name : typeof error;

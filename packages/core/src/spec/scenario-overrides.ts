@@ -48,9 +48,7 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
   for (const { path, value } of overrides) {
     // `__proto__` would walk into (and write to) Object.prototype rather than the document.
     if (path.includes("__proto__"))
-      throw new SupernodeError("usage", `--set ${path.join(".")}: __proto__ is not a scenario field`, {
-        fieldPath: path,
-      });
+      throw new SupernodeError("usage", `--set ${path.join(".")}: __proto__ is not a scenario field`);
     if (root === null || typeof root !== "object")
       throw new SupernodeError("usage", "--set needs a scenario document that is a mapping");
     let node = root as Record<string, unknown> | undefined;
@@ -69,7 +67,6 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
         throw new SupernodeError(
           "usage",
           `--set ${path.join(".")}: ${path.slice(0, i + 1).join(".")} is a value, not a section`,
-          { fieldPath: path },
         );
       }
     }
