@@ -25,8 +25,8 @@ import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
 import { servingSchema } from "../serving/serving-schema.ts";
 import { workloadSchema } from "../serving/workload-schema.ts";
 import { costSectionSchema, powerSectionSchema } from "./energy-schema.ts";
-import { precisionSchema } from "./precision-schema.ts";
 import { countUpTo, LIMITS, rankCount, tokenCount } from "./limits.ts";
+import { precisionSchema } from "./precision-schema.ts";
 
 const nonNegativeInt = z.number().int().nonnegative();
 
