@@ -1,6 +1,7 @@
 // @supernode/core — the library: everything that computes. No Node, no DOM.
 
 export * from "./catalog/calibrated-on.ts";
+export * from "./catalog/calibration-ledger.ts";
 export * from "./catalog/catalog.ts";
 export * from "./catalog/derive.ts";
 export * from "./catalog/reference-comparison.ts";
@@ -55,7 +56,8 @@ export * from "./perf/step-instance-performance.ts";
 export * from "./perf/step-layer.ts";
 export * from "./perf/step-model.ts";
 export * from "./perf/step-operators.ts";
-export * from "./report/calibration-ledger.ts";
+export * from "./report/operating-point.ts";
+export * from "./report/reference-labels.ts";
 export * from "./report/report-charts.ts";
 export * from "./report/serving-report.ts";
 export * from "./report/slo-operating-point.ts";
@@ -64,6 +66,7 @@ export * from "./report/topology-layout.ts";
 export * from "./report/validate.ts";
 export * from "./report/validate-end-to-end.ts";
 export * from "./report/validation-rows.ts";
+export * from "./report/validation-summary-table.ts";
 export * from "./serving/chrome-trace.ts";
 export * from "./serving/fabric-transfer.ts";
 export * from "./serving/length-distribution.ts";

@@ -273,7 +273,7 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     expect(await row.locator('[data-field="error"]').innerText()).toBe(
       `${sign}${((first?.relError ?? 0) * 100).toFixed(1)}%`,
     );
-    expect(await row.locator('[data-field="check"]').innerText()).toBe(first?.check);
+    expect(await row.locator('[data-field="check"]').innerText()).toBe(first?.label);
     expect(await row.locator(".source-cell a").getAttribute("title")).toContain("https://");
     const kpi = (id: string) => page.locator(`[data-kpi="${id}"] .kpi-number`).innerText();
     expect(await kpi("validate-median")).toBe(`${(report.summary.medianAbsRelError * 100).toFixed(1)}%`);
@@ -285,10 +285,7 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     await page.getByLabel(/Outside ±/).fill("10");
     await page.waitForURL(/outside=10/);
     const shown = report.rows.filter(
-      (r) =>
-        r.kind === "fabric" &&
-        (r.check === "held-out" || r.check === "prediction") &&
-        Math.abs(r.relError) > 0.1,
+      (r) => r.kind === "fabric" && r.label === "evidence" && Math.abs(r.relError) > 0.1,
     );
     const summary = summarizeValidation(shown);
     expect(shown.length).toBeGreaterThan(0);

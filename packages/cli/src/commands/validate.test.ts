@@ -28,26 +28,37 @@ describe("supernode validate", () => {
       expect(ids).toContain(id);
     expect(report.summary.failed).toBe(0);
     expect(report.summary.maxAbsRelError).toBeGreaterThanOrEqual(report.summary.medianAbsRelError);
-    const checks = new Set(report.rows.map((r: { check: string }) => r.check));
-    for (const c of ["held-out", "prediction", "fitted", "calibration"]) expect(checks).toContain(c);
-    expect(report.summary.evidence.cases).toBe(
-      report.rows.filter((r: { check: string }) => r.check === "held-out" || r.check === "prediction").length,
-    );
+    type Row = { id: string; label: string; group: string; sets: { path: string }[] };
+    const rows = report.rows as Row[];
+    expect(new Set(rows.map((r) => r.label))).toEqual(new Set(["evidence", "calibration", "consistency"]));
+    for (const r of rows.filter((x) => x.label === "calibration"))
+      expect(r.sets.length, r.id).toBeGreaterThan(0);
+    for (const r of rows.filter((x) => x.label === "evidence")) expect(r.sets, r.id).toEqual([]);
+    const evidenceGroups = new Set(rows.filter((r) => r.label === "evidence").map((r) => r.group));
+    expect(report.summary.byLabel.evidence.cases).toBe(evidenceGroups.size);
+    expect(Object.keys(report.summary.byLabel.evidence.byKind)).toEqual([
+      "operator",
+      "fabric",
+      "end-to-end",
+      "training",
+    ]);
   });
 
-  it("prints the check of every fabric row and an evidence-only summary", () => {
+  it("prints each fabric row's label, the values a calibration row set, and the summary per label", () => {
     const table = runCli(["validate", "--kind", "fabric"]);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/cm384-002 +│ [^│]+│ [^│]+│ [^│]+│ calibration/);
-    expect(table.stdout).toMatch(
-      /Evidence only \(held-out and prediction cases[^)]*\): \d+ evidence cases, median/,
-    );
+    expect(table.stdout).toContain("sets: fabric/protocols.yaml");
+    expect(table.stdout).toMatch(/Evidence only \([^)]*\): \d+ evidence cases, median/);
+    expect(table.stdout).toMatch(/\| calibration \| fabric \| \d+ \|/);
   });
 
   it("prints tables with a summary, and fails on --max-error only when asked", () => {
     const table = runCli(["validate", "--kind", "end-to-end"]);
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/end-to-end cases \(10\): median \|error\| [\d.]+ %, max [\d.]+ %/);
+    expect(table.stdout).toMatch(
+      /end-to-end cases \(\d+; \d+ once duplicates are grouped\): median \|error\| [\d.]+ %, max [\d.]+ %/,
+    );
     expect(table.stdout).toContain("cm384-106");
     const strict = runCli(["validate", "--kind", "end-to-end", "--max-error", "0.0001"]);
     expect(strict.status).toBe(1);

@@ -1,13 +1,16 @@
 /**
  * `supernode validate [--json] [--max-error 0.15] [--kind end-to-end]`: every reference case
  * (operator and fabric microbenchmarks, end-to-end serving results) with prediction, published
- * value, relative error and source, then the median and maximum absolute error. Exits non-zero
- * when a case fails to run, and — only when `--max-error` is given — when an error exceeds it.
+ * value, relative error, its derived label (evidence, calibration, consistency; calibration rows
+ * name the values set from them) and source, then the summary per label, kind and vendor with
+ * duplicates counted once (docs/validation.md). Exits non-zero when a case fails to run or the
+ * data's `calibratedOn` names an unknown case, and — only when `--max-error` is given — when an
+ * error exceeds it.
  */
 import {
   type ErrorSummary,
-  EVIDENCE_CHECKS,
   SupernodeError,
+  summaryMarkdown,
   VALIDATION_KINDS,
   type ValidationKind,
   type ValidationReport,
@@ -73,11 +76,16 @@ export function register(program: Command, io: CliIo): void {
       const failedRows = report.rows.filter((r) => r.error !== undefined);
       for (const r of failedRows)
         io.stderr.write(`supernode: case ${r.id} (${r.kind}) failed to run: ${r.error}\n`);
+      const unknown = report.summary.unknownCalibrationIds;
+      if (unknown.length > 0)
+        io.stderr.write(
+          `supernode: calibratedOn in the data names ${unknown.length} id(s) that are no reference case: ${unknown.join(", ")}\n`,
+        );
       if (over.length > 0)
         io.stderr.write(
           `supernode: ${over.length} case(s) exceed --max-error ${maxError}: ${over.map((r) => `${r.id} (${signed(r.relError)})`).join(", ")}\n`,
         );
-      if (failedRows.length > 0 || over.length > 0) io.exitCode = 1;
+      if (failedRows.length > 0 || over.length > 0 || unknown.length > 0) io.exitCode = 1;
     });
 }
 
@@ -95,15 +103,28 @@ function value(x: number): string {
   return x.toLocaleString("en-US", { maximumSignificantDigits: 4 });
 }
 
+/** The label, with the group's first case for a duplicate. */
+function labelCell(r: ValidationRow): string {
+  return r.group === r.id ? r.label : `${r.label} (= ${r.group})`;
+}
+
+/** Source, and for calibration rows the values set from them. */
+function sourceCell(r: ValidationRow): string {
+  if (r.error !== undefined) return r.error;
+  if (r.sets.length === 0) return r.source;
+  const sets = r.sets.map((v) => `${v.file} ${v.path}`).join("; ");
+  return `${r.source}\nsets: ${sets}`;
+}
+
 function rowCells(r: ValidationRow): string[] {
   return [
     r.id,
     value(r.prediction),
     value(r.published),
     r.unit,
-    r.check,
+    labelCell(r),
     r.error !== undefined ? "FAILED" : signed(r.relError),
-    r.error !== undefined ? r.error : r.source,
+    sourceCell(r),
   ];
 }
 
@@ -114,8 +135,8 @@ function renderReport(report: ValidationReport): string {
     const rows = report.rows.filter((r) => r.kind === kind);
     if (rows.length === 0) continue;
     const t = new Table({
-      head: ["case", "prediction", "published", "unit", "check", "error", "source"],
-      colWidths: [34, 12, 12, 24, 13, 10, 56],
+      head: ["case", "prediction", "published", "unit", "label", "error", "source (and values set)"],
+      colWidths: [34, 12, 12, 24, 26, 10, 56],
       wordWrap: true,
       style: { head: [], border: [] },
       chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
@@ -123,15 +144,18 @@ function renderReport(report: ValidationReport): string {
     for (const r of rows) t.push(rowCells(r));
     const s = report.summary.byKind[kind];
     out.push(
-      `${kind} cases (${s.cases}): median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}; ${evidenceLine(s.evidence)}`,
+      `${kind} cases (${rows.length}; ${s.cases} once duplicates are grouped): median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}; ${evidenceLine(s.evidence)}`,
       t.toString(),
       "",
     );
   }
   const s = report.summary;
   out.push(
-    `All ${s.cases} cases: median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max |error| ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}${s.failed > 0 ? `; ${s.failed} failed to run` : ""}`,
-    `Evidence only (${EVIDENCE_CHECKS.join(" and ")} cases; fitted, calibration, consistency and derived cases reproduce by construction): ${evidenceLine(s.evidence)}`,
+    `All ${s.rows} cases, ${s.cases} measurements once duplicates are grouped: median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max |error| ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}${s.failed > 0 ? `; ${s.failed} failed to run` : ""}`,
+    `Evidence only (predictions nothing was set from; calibration and consistency cases reproduce by construction): ${evidenceLine(s.evidence)}`,
+    "",
+    "Summary per label, kind and vendor (duplicates counted once; docs/validation.md):",
+    summaryMarkdown(s.byLabel),
   );
   return `${out.join("\n")}\n`;
 }

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { builtinCatalog } from "../catalog/catalog.ts";
-import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
+import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
 import type { System } from "../hardware/types.ts";
 import { GIGA, MICROSECOND } from "../spec/units.ts";
 import { type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/build-topology.ts";
@@ -72,7 +72,9 @@ const fileSchema = z.strictObject({
       published: z.number().positive(),
       unit: z.enum(["GB/s", "us"]),
       source: z.string().min(1),
-      calibration: z.boolean().default(false),
+      role: referenceRoleSchema,
+      duplicateOf: z.string().min(1).optional(),
+      note: z.string().optional(),
       conditions: conditionsSchema,
     }),
   ),
@@ -82,10 +84,23 @@ export type FabricCaseConditions = z.output<typeof conditionsSchema>;
 
 /** A fabric-level comparison; the id has a `:part` suffix for records that hold several values. */
 export interface FabricReferenceCase extends ReferenceComparison<"GB/s" | "us"> {
-  /** True when this record set a parameter of the model (it reproduces by construction). */
-  readonly calibration: boolean;
   /** (predicted − published) / published. */
   readonly relativeError: number;
+  /** Vendor of the system measured. */
+  readonly vendor: string;
+}
+
+/** The catalog system a case's measurement ran on. */
+function measuredSystem(c: FabricCaseConditions): string {
+  switch (c.kind) {
+    case "ub":
+      return "cloudmatrix384";
+    case "moe":
+    case "nccl":
+      return c.system;
+    case "nccl-nic":
+      return "hgx-h100";
+  }
 }
 
 const FILE = "fabric/reference-cases.yaml";
@@ -194,8 +209,10 @@ export function fabricReferenceCases(): FabricReferenceCase[] {
       published: c.published,
       unit: c.unit,
       source: c.source,
-      calibration: c.calibration,
+      role: c.role,
+      ...(c.duplicateOf !== undefined ? { duplicateOf: c.duplicateOf } : {}),
       relativeError: (predicted - c.published) / c.published,
+      vendor: builtinCatalog().system(measuredSystem(c.conditions)).vendor,
     };
   });
 }

@@ -3,13 +3,14 @@
  * flashmla-h800, deepgemm-h800) and the kernel benchmarks added with their sources (DeepGEMM's
  * table, FlashAttention-3's forward figure), re-run through `operatorTime` on the catalog's chips, for
  * `supernode validate` and the perf tests. The records live in
- * `data/efficiency/microbenchmarks/operators.yaml`, each marked with how independent its check is.
+ * `data/efficiency/microbenchmarks/operators.yaml`, each with its role (prediction or consistency) and
+ * the record it duplicates, if any; how independent it is, `validate` derives (docs/validation.md).
  */
 
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { builtinCatalog } from "../catalog/catalog.ts";
-import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
+import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/types.ts";
 import type { Operator } from "../model/types.ts";
 import { GIGA, TERA } from "../spec/units.ts";
@@ -17,12 +18,8 @@ import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { operatorBytes, operatorTime } from "./operator-time.ts";
 
-/** How independent a comparison is (see the data file's header). */
-export type ReferenceCheck = "fitted" | "held-out" | "consistency" | "derived";
-
 /** An operator-level comparison; several cases may share one calibration record. */
 export interface OperatorReferenceCase extends ReferenceComparison {
-  readonly check: ReferenceCheck;
   /** Chip the case runs on. */
   readonly chipId: string;
 }
@@ -83,7 +80,9 @@ const fileSchema = z
           operator: z.discriminatedUnion("kind", [gemmSpec, mlaDecodeSpec, flashAttentionSpec]),
           measure: z.enum(MEASURES),
           published: z.number().positive(),
-          check: z.enum(["fitted", "held-out", "consistency", "derived"]),
+          role: referenceRoleSchema,
+          duplicateOf: z.string().min(1).optional(),
+          note: z.string().optional(),
           source: z.string(),
         })
         .strict(),
@@ -119,7 +118,8 @@ export function operatorReferenceCases(
       published: record.published,
       unit: MEASURE_UNITS[record.measure],
       source: source === undefined ? record.source : `${source.title}, ${source.url}, ${source.section}`,
-      check: record.check,
+      role: record.role,
+      ...(record.duplicateOf !== undefined ? { duplicateOf: record.duplicateOf } : {}),
       chipId: record.chip,
     };
   });

@@ -8,11 +8,12 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
-import { parseScenario } from "../deploy/scenario.ts";
+import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
+import { parseScenario, type Scenario } from "../deploy/scenario.ts";
 import { type Estimate, estimate } from "../perf/step-estimate.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseOverride } from "../spec/scenario-overrides.ts";
+import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 
 const metricSchema = z.enum([
   "decode-tokens-per-s-per-chip",
@@ -32,6 +33,8 @@ const caseSchema = z.strictObject({
   unit: z.string().min(1),
   description: z.string().min(1),
   source: z.string().min(1),
+  role: referenceRoleSchema,
+  duplicateOf: z.string().min(1).optional(),
   /** Free text: how the case was set up, and the model's prediction written down before any change that looked at it. */
   note: z.string().optional(),
 });
@@ -44,6 +47,8 @@ export interface EndToEndReferenceCase extends ReferenceComparison {
   readonly scenario: string;
   readonly overrides: readonly string[];
   readonly metric: EndToEndMetric;
+  /** Where the measurement sits: system, chip, model, phase and operating point. */
+  readonly point: OperatingPoint;
 }
 
 const FILE = "references/end-to-end.yaml";
@@ -99,7 +104,10 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, chipsPerNode: 
 }
 
 /** Estimates memoised per scenario and overrides, so cases sharing a scenario estimate it once. */
-export type EstimateCache = Map<string, { readonly e: Estimate; readonly chipsPerNode: number }>;
+export type EstimateCache = Map<
+  string,
+  { readonly e: Estimate; readonly chipsPerNode: number; readonly scenario: Scenario }
+>;
 
 /**
  * One end-to-end case, predicted by the step model.
@@ -120,7 +128,7 @@ export function predictEndToEndCase(
         overrides: spec.overrides.map(parseOverride),
       },
     );
-    hit = { e: estimate(scenario), chipsPerNode: scenario.system.node.accelerator.count };
+    hit = { e: estimate(scenario), chipsPerNode: scenario.system.node.accelerator.count, scenario };
     cache.set(key, hit);
   }
   return {
@@ -130,9 +138,12 @@ export function predictEndToEndCase(
     published: spec.published,
     unit: spec.unit,
     source: spec.source,
+    role: spec.role,
+    ...(spec.duplicateOf !== undefined ? { duplicateOf: spec.duplicateOf } : {}),
     scenario: spec.scenario,
     overrides: spec.overrides,
     metric: spec.metric,
+    point: operatingPoint(hit.scenario, hit.e, metricPhase(spec.metric)),
   };
 }
 

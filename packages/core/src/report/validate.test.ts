@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { labelReferenceCases } from "./reference-labels.ts";
 import { validate } from "./validate.ts";
-import { summarizeValidation, type ValidationRow } from "./validation-rows.ts";
+import { summarizeByLabel, summarizeValidation, type ValidationRow } from "./validation-rows.ts";
 
-const row = (id: string, relError: number, error?: string): ValidationRow => ({
+const row = (id: string, relError: number, more: Partial<ValidationRow> = {}): ValidationRow => ({
   id,
   kind: "end-to-end",
   description: id,
@@ -11,8 +12,12 @@ const row = (id: string, relError: number, error?: string): ValidationRow => ({
   unit: "x",
   relError,
   source: "s",
-  check: "prediction",
-  ...(error !== undefined ? { error } : {}),
+  vendor: "V",
+  role: "prediction",
+  label: "evidence",
+  group: id,
+  sets: [],
+  ...more,
 });
 
 describe("validation summary", () => {
@@ -21,7 +26,7 @@ describe("validation summary", () => {
       row("a", 0.1),
       row("b", -0.3),
       row("c", 0.2),
-      row("d", Number.NaN, "boom"),
+      row("d", Number.NaN, { error: "boom" }),
     ]);
     expect(s.cases).toBe(3);
     expect(s.medianAbsRelError).toBeCloseTo(0.2, 12);
@@ -30,27 +35,141 @@ describe("validation summary", () => {
     expect(summarizeValidation([row("a", 0.1), row("b", -0.3)]).medianAbsRelError).toBeCloseTo(0.2, 12);
   });
 
-  it("end-to-end cases run through the same report as the microbenchmarks", () => {
-    const report = validate({ kinds: ["end-to-end"] });
-    expect(report.rows).toHaveLength(14);
-    expect(report.summary.failed).toBe(0);
-    expect(report.summary.byKind["end-to-end"].cases).toBe(14);
-    expect(report.summary.byKind.operator.cases).toBe(0);
+  it("counts a group of duplicates once, with its first case's error", () => {
+    const rows = [row("a", 0.1), row("a2", 0.5, { group: "a" }), row("b", 0.3)];
+    const s = summarizeValidation(rows);
+    expect(s.cases).toBe(2);
+    expect(s.maxAbsRelError).toBeCloseTo(0.3, 12);
+    // the duplicate alone (its first case filtered out) stands for the group
+    expect(summarizeValidation([rows[1] as ValidationRow]).maxAbsRelError).toBeCloseTo(0.5, 12);
   });
 
-  it("marks each row's check and summarises the evidence rows (held-out, prediction) on their own", () => {
-    const report = validate({ kinds: ["operator", "fabric"] });
-    const byId = new Map(report.rows.map((r) => [r.id, r]));
-    expect(byId.get("cm384-069")?.check).toBe("fitted");
-    expect(byId.get("cm384-071")?.check).toBe("held-out");
-    expect(byId.get("cm384-002")?.check).toBe("calibration");
-    expect(byId.get("deepep-normal-intranode:dispatch")?.check).toBe("calibration");
-    expect(byId.get("deepep-normal-internode:EP32:dispatch")?.check).toBe("prediction");
-    const evidence = report.rows.filter((r) => r.check === "held-out" || r.check === "prediction");
-    expect(report.summary.evidence.cases).toBe(evidence.length);
-    expect(report.summary.evidence.cases).toBeLessThan(report.summary.cases);
-    expect(report.summary.byKind.fabric.evidence.cases).toBe(
-      evidence.filter((r) => r.kind === "fabric").length,
+  it("summarises each label per kind and per vendor", () => {
+    const s = summarizeByLabel([
+      row("a", 0.1, { vendor: "Huawei" }),
+      row("b", 0.2, { vendor: "NVIDIA", kind: "fabric" }),
+      row("c", 0.01, { label: "calibration" }),
+    ]);
+    expect(s.evidence.cases).toBe(2);
+    expect(s.evidence.byKind.fabric.cases).toBe(1);
+    expect(Object.keys(s.evidence.byVendor)).toEqual(["Huawei", "NVIDIA"]);
+    expect(s.calibration.cases).toBe(1);
+    expect(s.consistency.cases).toBe(0);
+  });
+});
+
+describe("labels derived from the data", () => {
+  const ledger = [{ file: "f.yaml", path: "x", value: 1, calibratedOn: ["b", "r"] }];
+
+  it("evidence only for a prediction nothing was set from; a group takes its members' label", () => {
+    const l = labelReferenceCases(
+      [
+        { id: "a", role: "prediction" },
+        { id: "b", role: "prediction" },
+        { id: "b2", role: "prediction", duplicateOf: "b" },
+        { id: "c", role: "consistency" },
+        { id: "r:part", role: "prediction" },
+        { id: "z", role: "prediction" },
+        { id: "z2", role: "consistency", duplicateOf: "z" },
+      ],
+      [...ledger, { file: "f.yaml", path: "y", value: 2, calibratedOn: ["nowhere"] }],
     );
+    const label = (id: string) => l.byId.get(id)?.label;
+    expect([label("a"), label("b"), label("b2"), label("c"), label("r:part"), label("z")]).toEqual([
+      "evidence",
+      "calibration",
+      "calibration",
+      "consistency",
+      "calibration",
+      "consistency",
+    ]);
+    expect(l.byId.get("b2")?.group).toBe("b");
+    expect(l.byId.get("b2")?.sets).toEqual([{ file: "f.yaml", path: "x", value: 1 }]);
+    expect(l.unknownIds).toEqual(["nowhere"]);
+  });
+
+  it("rejects a duplicate of a duplicate, a duplicate of nothing, and an id used twice", () => {
+    const p = "prediction" as const;
+    expect(() =>
+      labelReferenceCases(
+        [
+          { id: "a", role: p },
+          { id: "b", role: p, duplicateOf: "a" },
+          { id: "c", role: p, duplicateOf: "b" },
+        ],
+        [],
+      ),
+    ).toThrow(/duplicateOf b, which itself duplicates a/);
+    expect(() => labelReferenceCases([{ id: "a", role: p, duplicateOf: "x" }], [])).toThrow(/names no case/);
+    expect(() =>
+      labelReferenceCases(
+        [
+          { id: "a", role: p },
+          { id: "a", role: p },
+        ],
+        [],
+      ),
+    ).toThrow(/used twice/);
+  });
+});
+
+describe("validate", () => {
+  const report = validate();
+  const byId = new Map(report.rows.map((r) => [r.id, r]));
+
+  it("runs every case, and every calibratedOn in the data names a case", () => {
+    expect(report.summary.failed).toBe(0);
+    expect(report.summary.unknownCalibrationIds).toEqual([]);
+    expect(report.rows.filter((r) => r.kind === "end-to-end")).toHaveLength(14);
+  });
+
+  it("labels the CloudMatrix Table 7 CANN EP rows calibration, with the values they set", () => {
+    const cann = report.rows.filter((r) => r.description.includes("CANN EP"));
+    expect(cann).toHaveLength(24);
+    for (const r of cann) {
+      expect(r.label, r.id).toBe("calibration");
+      expect(r.sets.map((v) => v.path)).toContain("libraries.cann-ep.outstandingTransfers");
+    }
+    expect(byId.get("cm384-017")?.sets.map((v) => v.path)).toContain("kernels.cann-ep.perCopyCostUs");
+    // none of cm384-021..062 is evidence in its own right: the H800 rows count in DeepEP's groups
+    for (const r of report.rows.filter((x) => /^cm384-0(2[1-9]|[3-5]\d|6[0-2])$/.test(x.id)))
+      expect(r.label === "calibration" || r.group !== r.id, r.id).toBe(true);
+  });
+
+  it("labels the decode reference calibration (its imbalance option was chosen on it) and groups its TPOT", () => {
+    expect(byId.get("cm384-106")?.label).toBe("calibration");
+    expect(byId.get("cm384-106")?.sets[0]?.path).toBe("deployment.decode.expertImbalance");
+    expect(byId.get("cm384-107")?.group).toBe("cm384-106");
+    expect(byId.get("cm384-107")?.label).toBe("calibration");
+    expect(byId.get("sgl-h100-decode-2k")?.label).toBe("evidence");
+  });
+
+  it("counts one published range once (NCCL ring 2..8 GPUs) and fitted records as calibration", () => {
+    const ring = report.rows.filter((r) => r.id.startsWith("nccl-h100-ring-scaling:ring-"));
+    expect(ring).toHaveLength(7);
+    expect(new Set(ring.map((r) => r.group)).size).toBe(1);
+    expect(byId.get("cm384-069")?.label).toBe("calibration");
+    expect(byId.get("cm384-071")?.label).toBe("evidence");
+    expect(byId.get("cm384-065")?.label).toBe("consistency");
+    expect(byId.get("deepep-normal-intranode:dispatch")?.label).toBe("calibration");
+    expect(byId.get("deepep-normal-internode:EP32:dispatch")?.label).toBe("evidence");
+  });
+
+  it("summarises each label once per group, per kind and per vendor", () => {
+    const s = report.summary;
+    const groups = (label: string) =>
+      new Set(report.rows.filter((r) => r.label === label).map((r) => r.group)).size;
+    for (const label of ["evidence", "calibration", "consistency"] as const)
+      expect(s.byLabel[label].cases, label).toBe(groups(label));
+    expect(s.evidence).toEqual(s.byLabel.evidence);
+    expect(s.byLabel.evidence.cases).toBeLessThan(s.rows);
+    const e2e = s.byLabel.evidence.byKind["end-to-end"];
+    expect(e2e.cases).toBe(
+      groups("evidence") -
+        new Set(
+          report.rows.filter((r) => r.label === "evidence" && r.kind !== "end-to-end").map((r) => r.group),
+        ).size,
+    );
+    expect(Object.keys(s.byLabel.evidence.byVendor).sort()).toEqual(["Huawei", "NVIDIA"]);
   });
 });

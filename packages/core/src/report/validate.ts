@@ -1,48 +1,56 @@
 /**
  * `supernode validate`: every reference case — operator microbenchmarks (`perf`), fabric
  * microbenchmarks (`network`) and end-to-end serving results (the reference scenarios) — with the
- * model's prediction, the published value, the relative error and the source, plus the median and
- * maximum absolute error. Case ids are the calibration record ids. A case that fails to run is
- * reported with its error (the CLI then exits non-zero).
+ * model's prediction, the published value, the relative error, the source and the case's label,
+ * derived from the data (docs/validation.md): `calibration` when a data value was set from it (the
+ * row lists those values), `consistency` when it reproduces by construction, `evidence` otherwise.
+ * Duplicates are grouped and counted once in every summary. A case that fails to run is reported
+ * with its error (the CLI then exits non-zero).
  */
+
+import { calibrationLedger } from "../catalog/calibration-ledger.ts";
+import { builtinCatalog } from "../catalog/catalog.ts";
 import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { fabricReferenceCases } from "../network/reference-cases.ts";
-import { operatorReferenceCases, type ReferenceCheck } from "../perf/reference-cases.ts";
+import { operatorReferenceCases } from "../perf/reference-cases.ts";
 import { trainingReferenceCases } from "../training/reference-cases.ts";
+import { labelReferenceCases } from "./reference-labels.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 import {
   type ErrorSummary,
-  EVIDENCE_CHECKS,
+  type LabelSummary,
+  summarizeByLabel,
   summarizeValidation,
   VALIDATION_KINDS,
-  type ValidationCheck,
   type ValidationKind,
+  type ValidationLabel,
   type ValidationRow,
 } from "./validation-rows.ts";
 
 export interface ValidationReport {
   readonly rows: readonly ValidationRow[];
   readonly summary: ErrorSummary & {
+    /** Rows (cases), before duplicates are grouped. */
+    readonly rows: number;
     readonly failed: number;
+    /** Per label: evidence, calibration, consistency — each overall, per kind and per vendor. */
+    readonly byLabel: Readonly<Record<ValidationLabel, LabelSummary>>;
+    /** All labels together, per kind, with that kind's evidence alone. */
     readonly byKind: Readonly<Record<ValidationKind, ErrorSummary & { readonly evidence: ErrorSummary }>>;
-    /** The same statistics over evidence rows only (held-out and prediction). */
-    readonly evidence: ErrorSummary;
+    /** The evidence rows' statistics (= byLabel.evidence). */
+    readonly evidence: LabelSummary;
+    /** `calibratedOn` ids in the data that name no reference case (only when every kind ran). */
+    readonly unknownCalibrationIds: readonly string[];
   };
 }
 
 interface CaseLike extends ReferenceComparison {
-  /** Operator cases: their check. */
-  readonly check?: ReferenceCheck;
-  /** Fabric cases: true when the record set a parameter. */
-  readonly calibration?: boolean;
+  readonly vendor: string;
 }
 
-function checkOf(c: CaseLike): ValidationCheck {
-  if (c.check !== undefined) return c.check;
-  return c.calibration === true ? "calibration" : "prediction";
-}
+type Unlabelled = Omit<ValidationRow, "label" | "group" | "sets"> & { readonly duplicateOf?: string };
 
-function row(kind: ValidationKind, c: CaseLike): ValidationRow {
+function row(kind: ValidationKind, c: CaseLike): Unlabelled {
   return {
     id: c.id,
     kind,
@@ -52,11 +60,13 @@ function row(kind: ValidationKind, c: CaseLike): ValidationRow {
     unit: c.unit,
     relError: (c.predicted - c.published) / c.published,
     source: c.source,
-    check: checkOf(c),
+    vendor: c.vendor,
+    role: c.role,
+    ...(c.duplicateOf !== undefined ? { duplicateOf: c.duplicateOf } : {}),
   };
 }
 
-function failed(kind: ValidationKind, id: string, error: unknown): ValidationRow {
+function failed(kind: ValidationKind, id: string, error: unknown): Unlabelled {
   return {
     id,
     kind,
@@ -66,7 +76,8 @@ function failed(kind: ValidationKind, id: string, error: unknown): ValidationRow
     unit: "",
     relError: Number.NaN,
     source: "",
-    check: "prediction",
+    vendor: "",
+    role: "prediction",
     error: error instanceof Error ? error.message : String(error),
   };
 }
@@ -76,13 +87,8 @@ export interface ValidateOptions {
   readonly kinds?: readonly ValidationKind[];
 }
 
-/**
- * Runs every reference case.
- * @example const report = validate(); report.summary.medianAbsRelError; report.rows.filter((r) => r.kind === "end-to-end")
- */
-export function validate(options: ValidateOptions = {}): ValidationReport {
-  const kinds = new Set(options.kinds ?? VALIDATION_KINDS);
-  const rows: ValidationRow[] = [];
+function collectRows(kinds: ReadonlySet<ValidationKind>): Unlabelled[] {
+  const rows: Unlabelled[] = [];
   const collect = (kind: ValidationKind, cases: () => readonly CaseLike[]) => {
     if (!kinds.has(kind)) return;
     try {
@@ -91,7 +97,9 @@ export function validate(options: ValidateOptions = {}): ValidationReport {
       rows.push(failed(kind, `${kind} cases`, error));
     }
   };
-  collect("operator", () => operatorReferenceCases());
+  collect("operator", () =>
+    operatorReferenceCases().map((c) => ({ ...c, vendor: builtinCatalog().chip(c.chipId).vendor })),
+  );
   collect("fabric", () => fabricReferenceCases());
   if (kinds.has("end-to-end")) {
     const cache: EstimateCache = new Map();
@@ -103,28 +111,48 @@ export function validate(options: ValidateOptions = {}): ValidationReport {
     }
     for (const spec of specs) {
       try {
-        rows.push(row("end-to-end", predictEndToEndCase(spec, cache)));
+        const c = predictEndToEndCase(spec, cache);
+        rows.push(row("end-to-end", { ...c, vendor: c.point.vendor }));
       } catch (error) {
-        rows.push(failed("end-to-end", spec.id, error));
+        rows.push({ ...failed("end-to-end", spec.id, error), role: spec.role });
       }
     }
   }
   collect("training", () => trainingReferenceCases());
-  const evidence = (list: readonly ValidationRow[]) =>
-    summarizeValidation(list.filter((r) => EVIDENCE_CHECKS.includes(r.check)));
+  return rows;
+}
+
+/**
+ * Runs every reference case and labels it.
+ * @example const report = validate(); report.summary.byLabel.evidence.medianAbsRelError
+ */
+export function validate(options: ValidateOptions = {}): ValidationReport {
+  const kinds = new Set(options.kinds ?? VALIDATION_KINDS);
+  const unlabelled = collectRows(kinds);
+  const ledger = calibrationLedger();
+  const labelling = labelReferenceCases(unlabelled, ledger);
+  const rows: ValidationRow[] = unlabelled.map(({ duplicateOf: _, ...r }) => {
+    const l = labelling.byId.get(r.id);
+    if (l === undefined) throw new Error(`internal: reference case ${r.id} was not labelled`);
+    return { ...r, label: l.label, group: l.group, sets: l.sets };
+  });
+  const byLabel = summarizeByLabel(rows);
   const byKind = Object.fromEntries(
     VALIDATION_KINDS.map((k) => {
       const of = rows.filter((r) => r.kind === k);
-      return [k, { ...summarizeValidation(of), evidence: evidence(of) }];
+      return [k, { ...summarizeValidation(of), evidence: byLabel.evidence.byKind[k] }];
     }),
   ) as Record<ValidationKind, ErrorSummary & { evidence: ErrorSummary }>;
   return {
     rows,
     summary: {
       ...summarizeValidation(rows),
+      rows: rows.length,
       failed: rows.filter((r) => r.error !== undefined).length,
+      byLabel,
       byKind,
-      evidence: evidence(rows),
+      evidence: byLabel.evidence,
+      unknownCalibrationIds: kinds.size === VALIDATION_KINDS.length ? labelling.unknownIds : [],
     },
   };
 }

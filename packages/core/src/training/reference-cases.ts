@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
+import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
@@ -23,6 +23,8 @@ const caseSchema = z.strictObject({
   unit: z.string().min(1),
   description: z.string().min(1),
   source: z.string().min(1),
+  role: referenceRoleSchema,
+  duplicateOf: z.string().min(1).optional(),
   note: z.string().optional(),
 });
 const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
@@ -32,6 +34,8 @@ export interface TrainingReferenceCase extends ReferenceComparison {
   readonly scenario: string;
   readonly metric: TrainingMetric;
   readonly note?: string;
+  /** Vendor of the system trained on. */
+  readonly vendor: string;
 }
 
 /** The training case list. */
@@ -80,6 +84,9 @@ export function predictTrainingCase(spec: TrainingCaseSpec): TrainingReferenceCa
     published: spec.published,
     unit: spec.unit,
     source: spec.source,
+    role: spec.role,
+    ...(spec.duplicateOf !== undefined ? { duplicateOf: spec.duplicateOf } : {}),
+    vendor: scenario.system.vendor,
     scenario: spec.scenario,
     metric: spec.metric,
     ...(spec.note !== undefined ? { note: spec.note } : {}),

@@ -4,8 +4,7 @@
  * the shown set. Pure functions over core's `ValidationRow`s; the summary is core's own
  * `summarizeValidation`, imported from its dependency-free module (core's models run in the worker).
  */
-import type { ValidationCheck, ValidationKind, ValidationRow } from "@supernode/core";
-import { EVIDENCE_CHECKS } from "../../../core/src/report/validation-rows.ts";
+import type { ValidationKind, ValidationLabel, ValidationRow } from "@supernode/core";
 
 /** Core's `VALIDATION_KINDS` in the default display order (end-to-end first). */
 export const KIND_ORDER: readonly ValidationKind[] = ["end-to-end", "training", "fabric", "operator"];
@@ -30,9 +29,9 @@ const KINDS: readonly KindFilter[] = ["all", "operator", "fabric", "end-to-end",
 const CHECKS: readonly CheckFilter[] = ["all", "evidence", "construction"];
 const SORTS: readonly SortKey[] = ["default", "id", "kind", "check", "error"];
 
-/** Whether a check is evidence for the model (`held-out`, `prediction`) rather than reproduced by construction. */
-export function isEvidence(check: ValidationCheck): boolean {
-  return EVIDENCE_CHECKS.includes(check);
+/** Whether a label is evidence for the model rather than reproduced by construction (calibration, consistency). */
+export function isEvidence(label: ValidationLabel): boolean {
+  return label === "evidence";
 }
 
 /**
@@ -76,8 +75,8 @@ function absError(r: ValidationRow): number {
 /** Whether a row passes the filter (sorting aside). */
 export function matchesFilter(r: ValidationRow, f: ValidateFilter): boolean {
   if (f.kind !== "all" && r.kind !== f.kind) return false;
-  if (f.checks === "evidence" && !isEvidence(r.check)) return false;
-  if (f.checks === "construction" && isEvidence(r.check)) return false;
+  if (f.checks === "evidence" && !isEvidence(r.label)) return false;
+  if (f.checks === "construction" && isEvidence(r.label)) return false;
   if (f.outside !== undefined && !(absError(r) > f.outside)) return false;
   const terms = f.query
     .toLowerCase()
@@ -96,8 +95,8 @@ function compareBy(key: SortKey, a: ValidationRow, b: ValidationRow): number {
       return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     case "check":
       return (
-        Number(isEvidence(b.check)) - Number(isEvidence(a.check)) ||
-        (a.check < b.check ? -1 : a.check > b.check ? 1 : 0)
+        Number(isEvidence(b.label)) - Number(isEvidence(a.label)) ||
+        (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)
       );
     case "error":
       return absError(a) - absError(b) || 0;

@@ -3,17 +3,17 @@
  * column headers (buttons with `aria-sort`), long descriptions and sources clipped to one line with
  * the full text on hover and keyboard focus, and the legend of the `check` column.
  */
-import type { ValidationCheck, ValidationRow } from "@supernode/core";
+import type { ValidationLabel, ValidationRow } from "@supernode/core";
 import { isEvidence, type SortDir, type SortKey } from "./validate-filter.ts";
 
-/** What each check means (core's `ValidationCheck` doc). */
-export const CHECK_LEGEND: readonly { readonly check: ValidationCheck; readonly text: string }[] = [
-  { check: "held-out", text: "an operator microbenchmark no fit used" },
-  { check: "prediction", text: "a fabric or end-to-end case that set no model parameter" },
-  { check: "fitted", text: "the record fitted a profile value" },
-  { check: "calibration", text: "the fabric record set a model parameter" },
-  { check: "consistency", text: "the profile value is the record itself" },
-  { check: "derived", text: "follows from another record" },
+/** What each label means (core's `ValidationLabel`, derived from the data; docs/validation.md). */
+export const CHECK_LEGEND: readonly { readonly check: ValidationLabel; readonly text: string }[] = [
+  { check: "evidence", text: "a prediction that no model value was set from" },
+  {
+    check: "calibration",
+    text: "a model value was set or chosen from this measurement (or a duplicate of it)",
+  },
+  { check: "consistency", text: "the model's value is the measurement itself" },
 ];
 
 export function errorClass(relError: number): string {
@@ -136,10 +136,15 @@ export function ValidateTable({ rows, sort, dir, onSort }: ValidateTableProps) {
               <td className="left kind-cell">{r.kind}</td>
               <td className="left">
                 <span
-                  className={`check-badge ${isEvidence(r.check) ? "evidence" : "construction"}`}
+                  className={`check-badge ${isEvidence(r.label) ? "evidence" : "construction"}`}
                   data-field="check"
+                  title={
+                    r.sets.length > 0
+                      ? `sets ${r.sets.map((v) => `${v.file} ${v.path}`).join("; ")}`
+                      : undefined
+                  }
                 >
-                  {r.check}
+                  {r.label}
                 </span>
               </td>
               <td className="left what-cell">

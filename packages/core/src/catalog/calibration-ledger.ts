@@ -5,8 +5,9 @@
  * listed by hand, so a value that gains `calibratedOn` turns its cases into calibration at once
  * (docs/validation.md).
  */
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
+
 import { readSourceDocument } from "../spec/parse-document.ts";
+import { embeddedDataFiles } from "./embedded-data.generated.ts";
 
 /** One calibrated value. */
 export interface CalibratedValue {
