@@ -29,6 +29,107 @@ function useBaseline(result: EstimateResult | undefined): EstimateResult | undef
   return last.current.baseline;
 }
 
+/** Energy and cost beside the throughput figures (facility power; docs/energy.md). */
+function EnergyKpis({ phase, baseline }: { phase: PhaseView; baseline: PhaseView | undefined }) {
+  const e = phase.energy;
+  const b = baseline?.energy;
+  if (e === undefined) return null;
+  return (
+    <>
+      <Kpi
+        id={`${phase.role}-watts-per-chip`}
+        label={`W per chip (facility; accelerator at ${(e.acceleratorFractionOfTdp * 100).toFixed(0)} % of TDP)`}
+        value={e.wattsPerChip}
+        unit="W"
+        digits={0}
+        baseline={b?.wattsPerChip}
+        better="down"
+      />
+      {e.joulesPerToken !== undefined && (
+        <Kpi
+          id={`${phase.role}-joules-per-token`}
+          label={`J per ${e.tokens} token`}
+          value={e.joulesPerToken}
+          unit="J"
+          digits={3}
+          baseline={b?.joulesPerToken}
+          better="down"
+        />
+      )}
+      <Kpi
+        id={`${phase.role}-tokens-per-kw`}
+        label="Tokens/s per kW"
+        value={e.tokensPerSPerKW}
+        digits={0}
+        baseline={b?.tokensPerSPerKW}
+      />
+      {e.usdPerMillionTokens !== undefined ? (
+        <Kpi
+          id={`${phase.role}-usd-per-mtok`}
+          label={`$ per million ${e.tokens} tokens`}
+          value={e.usdPerMillionTokens}
+          unit="USD"
+          digits={3}
+          baseline={b?.usdPerMillionTokens}
+          better="down"
+        />
+      ) : (
+        <div className="kpi" data-kpi={`${phase.role}-usd-per-mtok`}>
+          <div className="kpi-label">$ per million tokens</div>
+          <div className="kpi-value" title={e.missing.join("; ")}>
+            no system price
+          </div>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The power and cost assumptions, each with its evidence tag and first source. */
+function EnergyAssumptions({ rows }: { rows: EstimateResult["energyAssumptions"] }) {
+  return (
+    <section className="panel" aria-label="Power and cost assumptions">
+      <details>
+        <summary>Power and cost assumptions ({rows.length})</summary>
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">id</th>
+              <th scope="col">what</th>
+              <th scope="col">value</th>
+              <th scope="col">evidence</th>
+              <th scope="col">source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <tr key={a.id} data-assumption={a.id}>
+                <th scope="row" className="left">
+                  {a.id}
+                </th>
+                <td className="left">{a.label}</td>
+                <td>
+                  {a.value.toLocaleString("en-US", { maximumSignificantDigits: 4 })} {a.unit}
+                </td>
+                <td>{a.tag}</td>
+                <td className="left">
+                  {a.url !== undefined && /^https?:/.test(a.url) ? (
+                    <a href={a.url} target="_blank" rel="noreferrer">
+                      {a.source}
+                    </a>
+                  ) : (
+                    a.source
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}
+
 function PhaseResult({ phase, baseline }: { phase: PhaseView; baseline: PhaseView | undefined }) {
   const usedBytes = phase.memory.filter((m) => m.id !== "free").reduce((s, m) => s + m.bytes, 0);
   const baseUsed = baseline?.memory.filter((m) => m.id !== "free").reduce((s, m) => s + m.bytes, 0);
@@ -63,6 +164,7 @@ function PhaseResult({ phase, baseline }: { phase: PhaseView; baseline: PhaseVie
           digits={0}
           baseline={baseline?.tokensPerSPerInstance}
         />
+        {phase.energy !== undefined && <EnergyKpis phase={phase} baseline={baseline} />}
         <Kpi
           id={`${phase.role}-step`}
           label="Step time"
@@ -187,6 +289,7 @@ export function EstimateView({ params, setParams }: ViewProps) {
                 baseline={baseline?.phases.find((b) => b.role === p.role)}
               />
             ))}
+            {shown.energyAssumptions.length > 0 && <EnergyAssumptions rows={shown.energyAssumptions} />}
             <div>
               <section className="panel" aria-label="Step-time breakdown">
                 <h2>Step-time breakdown (ms per step)</h2>

@@ -3,7 +3,14 @@
  * shows — headline figures per phase, the step-time breakdown by operator group, memory per chip
  * and the bound. Invalid scenarios throw core's `SupernodeError` (the message the CLI prints).
  */
-import { describePrecision, estimate, type PhaseEstimate, parseScenario } from "@supernode/core";
+import {
+  describePrecision,
+  estimate,
+  estimateEnergy,
+  type PhaseEstimate,
+  parseScenario,
+} from "@supernode/core";
+import { type AssumptionView, assumptionViews, type EnergyView, energyView } from "./energy-view.ts";
 
 export interface BreakdownPart {
   readonly id: string;
@@ -31,6 +38,8 @@ export interface PhaseView {
   readonly memoryCapacityBytes: number;
   readonly imbalance: { readonly factor: number; readonly basis: string };
   readonly operatingPoint: string;
+  /** Energy and cost at this operating point (docs/energy.md). */
+  readonly energy?: EnergyView;
 }
 
 export interface EstimateView {
@@ -42,6 +51,8 @@ export interface EstimateView {
   readonly source?: { readonly title: string; readonly url: string; readonly section?: string };
   readonly phases: readonly PhaseView[];
   readonly defaulted: readonly string[];
+  /** The power and cost assumptions behind every energy figure. */
+  readonly energyAssumptions: readonly AssumptionView[];
 }
 
 const GROUP_LABELS: Readonly<Record<string, string>> = {
@@ -65,6 +76,7 @@ function phaseView(
     tokensPerSPerChip: number;
     tokensPerSPerInstance: number;
     operatingPoint: string;
+    energy?: EnergyView | undefined;
   },
 ): PhaseView {
   const step = p.step;
@@ -103,7 +115,12 @@ function phaseView(
     ],
     memoryCapacityBytes: m.capacityBytes,
     imbalance: step.imbalance,
-    ...extra,
+    latencyS: extra.latencyS,
+    latencyLabel: extra.latencyLabel,
+    tokensPerSPerChip: extra.tokensPerSPerChip,
+    tokensPerSPerInstance: extra.tokensPerSPerInstance,
+    operatingPoint: extra.operatingPoint,
+    ...(extra.energy !== undefined ? { energy: extra.energy } : {}),
   };
 }
 
@@ -111,7 +128,9 @@ function phaseView(
  * @example estimateJob({ text, fileName: "decode.yaml" }).phases[0].tokensPerSPerChip // ≈ 1,943 on the CM384 decode example
  */
 export function estimateJob(request: { readonly text: string; readonly fileName: string }): EstimateView {
-  const e = estimate(parseScenario(request.text, request.fileName));
+  const scenario = parseScenario(request.text, request.fileName);
+  const e = estimate(scenario);
+  const en = estimateEnergy(scenario, e);
   const phases: PhaseView[] = [];
   if (e.prefill !== undefined)
     phases.push(
@@ -121,6 +140,7 @@ export function estimateJob(request: { readonly text: string; readonly fileName:
         tokensPerSPerChip: e.prefill.tokensPerSPerChip,
         tokensPerSPerInstance: e.prefill.tokensPerSPerInstance,
         operatingPoint: `${e.prefill.tokensPerChip.toLocaleString("en-US")} tokens per chip, ${e.prefill.promptLength.toLocaleString("en-US")}-token prompts`,
+        energy: energyView(en.prefill, "input", e.prefill.tokensPerSPerChip),
       }),
     );
   if (e.decode !== undefined)
@@ -131,6 +151,7 @@ export function estimateJob(request: { readonly text: string; readonly fileName:
         tokensPerSPerChip: e.decode.tokensPerSPerChip,
         tokensPerSPerInstance: e.decode.tokensPerSPerInstance,
         operatingPoint: `batch ${e.decode.batchPerChip} per chip, KV ${e.decode.kvLength.toLocaleString("en-US")}, ${e.decode.tokensPerStepPerSequence.toFixed(2)} tokens per step`,
+        energy: energyView(en.decode, "output", e.decode.tokensPerSPerChip),
       }),
     );
   return {
@@ -142,5 +163,6 @@ export function estimateJob(request: { readonly text: string; readonly fileName:
     ...(e.scenario.source === undefined ? {} : { source: e.scenario.source }),
     phases,
     defaulted: e.defaulted,
+    energyAssumptions: assumptionViews(en.assumptions),
   };
 }
