@@ -84,9 +84,20 @@ export class BatchScheduler {
         const used = instance.kvUsedAt(instance.step + decodeGrowth);
         const headroom = colocated ? this.growthHeadroom : 0;
         if (used + need + instance.halfBlockTokens + headroom > instance.kvCapacity) return;
-        const remaining = need - (pool.prefillDone[id] as number);
-        if (!scheduler.chunkedPrefill && remaining > budget && instance.batchCount > 0) return;
-        const chunk = scheduler.chunkedPrefill ? Math.min(remaining, budget) : remaining;
+        const cached = pool.prefillDone[id] as number;
+        const remaining = need - cached;
+        // engines that batch by prompt length (CloudMatrix-Infer: "16K total tokens per NPU")
+        // charge a request's cached prefix to the budget too
+        const cachedCost = scheduler.budgetCountsCachedTokens ? cached : 0;
+        const left = budget - cachedCost;
+        if (instance.batchCount > 0 && (left <= 0 || (!scheduler.chunkedPrefill && remaining > left))) return;
+        const chunk = scheduler.chunkedPrefill ? Math.min(remaining, left > 0 ? left : budget) : remaining;
+        budget -= cachedCost;
+        const fetch = pool.fetchTokens[id] as number;
+        if (fetch > 0) {
+          instance.fetchBytes += fetch * instance.perf.kvBytesPerToken;
+          pool.fetchTokens[id] = 0;
+        }
         deque.popFront();
         instance.waitingCount--;
         instance.active.push(id);

@@ -8,8 +8,6 @@ export const ENGINE_EVENT = {
   step: 2,
   /** A request's KV cache has reached its decode instance. */
   transfer: 3,
-  /** A request's prefix has loaded from the pooled tier. */
-  load: 4,
   /** Time to record a time-series sample. */
   sample: 5,
 } as const;

@@ -124,7 +124,7 @@ export class EngineRecorder {
     let running = 0;
     let kvPrefill = 0;
     for (const i of this.engine.prefillStage) {
-      waitingPrefill += i.waitingCount + i.loading;
+      waitingPrefill += i.waitingCount;
       kvPrefill += i.kvCapacity > 0 ? i.kvUsedAt(i.stepAt(nowS)) / i.kvCapacity : 0;
     }
     let waitingDecode = 0;

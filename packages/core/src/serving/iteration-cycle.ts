@@ -108,7 +108,7 @@ export class IterationCycle {
     if (instance.batchCount > 0) {
       const mixed = decodes > 0 && this.ctx.model.serving.scheduler.chunkedPrefill;
       let time = mixed ? scheduler.mixedStepTime(instance) : scheduler.prefillStepTime(instance);
-      time += instance.pendingOverheadS;
+      time += instance.pendingOverheadS + this.fetchS(instance);
       instance.pendingOverheadS = 0;
       instance.iterationKind = mixed ? "mixed" : "prefill";
       instance.batchDecodes = mixed ? decodes : 0;
@@ -133,6 +133,19 @@ export class IterationCycle {
       return;
     }
     instance.busy = false;
+  }
+
+  /**
+   * Time to fetch the cached prefixes of the batch's new requests from the pooled tier, over its
+   * path (UB or VPC): one latency, and the bytes spread over the instance's links. On the
+   * iteration's critical path: the chunks cannot attend to KV that has not arrived.
+   */
+  private fetchS(instance: ServingInstance): number {
+    const bytes = instance.fetchBytes;
+    instance.fetchBytes = 0;
+    const path = this.ctx.model.pooledTier?.transfer;
+    if (bytes <= 0 || path === undefined) return 0;
+    return path.transferS(0) + path.occupancyS(bytes);
   }
 
   private schedule(instance: ServingInstance, durationS: number): void {

@@ -11,7 +11,6 @@ export const REQUEST_STATE = {
   decodeWaiting: 3,
   decoding: 4,
   swapped: 5,
-  loading: 6,
   done: 7,
   dropped: 8,
 } as const;
@@ -42,6 +41,8 @@ export class RequestPool {
   prefillDone: Int32Array;
   /** Prompt tokens served from a cache (HBM or pool), summed over (re)prefills. */
   cachedTokens: Int32Array;
+  /** Prefix tokens whose KV must still be fetched from the pooled tier (when the request joins a batch). */
+  fetchTokens: Int32Array;
   /** Tokens emitted so far (the first comes from prefill). */
   generated: Int32Array;
   /** Decode: step index at which the sequence joined and at which it finishes, and its tokens per step. */
@@ -78,6 +79,7 @@ export class RequestPool {
     this.prefillTarget = new Int32Array(n);
     this.prefillDone = new Int32Array(n);
     this.cachedTokens = new Int32Array(n);
+    this.fetchTokens = new Int32Array(n);
     this.generated = new Int32Array(n);
     this.joinStep = new Float64Array(n);
     this.finishStep = new Float64Array(n);
@@ -154,6 +156,7 @@ export class RequestPool {
     this.prefillTarget = i32(this.prefillTarget);
     this.prefillDone = i32(this.prefillDone);
     this.cachedTokens = i32(this.cachedTokens);
+    this.fetchTokens = i32(this.fetchTokens);
     this.generated = i32(this.generated);
     this.joinStep = f64(this.joinStep);
     this.finishStep = f64(this.finishStep);

@@ -113,9 +113,6 @@ class ServingEngine {
         case ENGINE_EVENT.transfer:
           this.transferDone(q.arg);
           break;
-        case ENGINE_EVENT.load:
-          this.loadDone(q.arg);
-          break;
         case ENGINE_EVENT.sample:
           this.recorder.sample(this.now);
           if (q.size > 0) q.push(this.now + this.recorder.intervalS, ENGINE_EVENT.sample, 0, 0);
@@ -161,15 +158,12 @@ class ServingEngine {
         pool.prefillDone[id] = prefix;
         pool.cachedTokens[id] = (pool.cachedTokens[id] as number) + prefix;
       } else if (this.poolCache?.lookup(group) && this.model.pooledTier !== undefined) {
+        // the prefix's KV is fetched from the pool when the request joins a batch (on that
+        // iteration's critical path, see IterationCycle), then only the rest is prefilled
         this.recorder.poolHits += prefix;
-        const bytes = prefix * instance.perf.kvBytesPerToken;
-        const transfer = this.model.pooledTier.transfer;
-        const start = Math.max(this.now, instance.loadFreeS);
-        instance.loadFreeS = start + transfer.occupancyS(bytes);
-        pool.state[id] = REQUEST_STATE.loading;
-        instance.loading++;
-        this.queue.push(start + transfer.transferS(bytes), ENGINE_EVENT.load, id, 0);
-        return;
+        pool.prefillDone[id] = prefix;
+        pool.cachedTokens[id] = (pool.cachedTokens[id] as number) + prefix;
+        pool.fetchTokens[id] = prefix;
       }
     }
     this.enqueue(instance, id, false);
@@ -185,16 +179,6 @@ class ServingEngine {
     else deque.pushBack(id);
     instance.waitingCount++;
     this.cycle.kick(instance);
-  }
-
-  private loadDone(id: number): void {
-    const pool = this.pool;
-    const instance = this.instances[pool.prefillInstance[id] as number] as ServingInstance;
-    instance.loading--;
-    const prefix = pool.prefixTokens[id] as number;
-    pool.prefillDone[id] = prefix;
-    pool.cachedTokens[id] = (pool.cachedTokens[id] as number) + prefix;
-    this.enqueue(instance, id, false);
   }
 
   finish(id: number, instance: ServingInstance): void {

@@ -42,8 +42,8 @@ export class ServingInstance {
   kvHeld = 0;
   /** Requests routed here and not yet finished with this instance. */
   outstanding = 0;
-  /** Requests loading a prefix from the pooled tier. */
-  loading = 0;
+  /** KV bytes the iteration being formed fetches from the pooled tier (its new requests' prefixes). */
+  fetchBytes = 0;
   /** Requests in KV transfer towards this (decode) instance. */
   incoming = 0;
 
@@ -73,7 +73,6 @@ export class ServingInstance {
   batchDecodes = 0;
 
   transferFreeS = 0;
-  loadFreeS = 0;
 
   iterations = 0;
   decodeSteps = 0;

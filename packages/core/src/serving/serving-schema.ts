@@ -35,6 +35,12 @@ export const schedulerSchema = z.strictObject({
    * `max_num_batched_tokens`; false: the budget counts prompt tokens only.
    */
   budgetCountsDecodes: z.boolean().default(true),
+  /**
+   * A request's cached prefix (HBM or pooled-tier hit) counts against `maxBatchTokens` as if it were
+   * prefilled: batches formed by prompt length, as CloudMatrix-Infer's "16K total tokens per NPU"
+   * (arXiv:2506.12708v2 §5.4.3). False (vLLM, SGLang): only the tokens computed count.
+   */
+  budgetCountsCachedTokens: z.boolean().default(false),
   /** Order of waiting requests: arrival order, or priority class first (then arrival). */
   policy: z.enum(["fcfs", "priority"]).default("fcfs"),
   /** Admission control: requests over these limits are dropped with the reason recorded. */
@@ -106,6 +112,7 @@ export const servingSchema = z.strictObject({
     maxBatchTokens: 16384,
     chunkedPrefill: true,
     budgetCountsDecodes: true,
+    budgetCountsCachedTokens: false,
     policy: "fcfs",
     admission: {},
   }),
