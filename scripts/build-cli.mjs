@@ -53,6 +53,8 @@ export async function buildCli({ quiet = false } = {}) {
     target: "node20",
     // Vite is loaded only by `supernode ui` when it must build the web app; keep it a package import.
     external: ["vite"],
+    // Required only by DDSketch's (unused) protobuf serialisation: see packages/core/protobuf-stub.cjs.
+    alias: { "protobufjs/minimal": join(root, "packages/core/protobuf-stub.cjs") },
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "none",

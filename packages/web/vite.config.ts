@@ -9,6 +9,10 @@ export default defineConfig({
   root: import.meta.dirname,
   base: "./",
   plugins: [react()],
+  // DDSketch's unused protobuf serialisation requires protobufjs: see packages/core/protobuf-stub.cjs.
+  resolve: {
+    alias: { "protobufjs/minimal": new URL("../core/protobuf-stub.cjs", import.meta.url).pathname },
+  },
   worker: { format: "es" },
   build: {
     outDir: "dist",

@@ -69,6 +69,7 @@ export * from "./report/validation-rows.ts";
 export * from "./report/validation-summary-table.ts";
 export * from "./serving/chrome-trace.ts";
 export * from "./serving/fabric-transfer.ts";
+export * from "./serving/latency-stats.ts";
 export * from "./serving/length-distribution.ts";
 export * from "./serving/result-csv.ts";
 export { Rng } from "./serving/rng.ts";

@@ -101,7 +101,12 @@ describe("supernode simulate", () => {
     expect(status).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.summary.requests.completed).toBe(30);
-    expect(result.requests.arrivalS[29]).toBeCloseTo(1.45, 9);
+    // Records stream in the order requests finish; `id` is the arrival order.
+    expect(result.requests).toHaveLength(30);
+    const last = result.requests.find((r: { id: number }) => r.id === 29);
+    expect(last.arrivalS).toBeCloseTo(1.45, 9);
+    expect(last.promptTokens).toBe(229);
+    expect(last.ttftS).toBeGreaterThan(0);
   });
 
   it("fails with one paragraph, no stack, on bad input", () => {

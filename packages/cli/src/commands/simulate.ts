@@ -9,9 +9,13 @@ import { dirname, resolve } from "node:path";
 import {
   estimate,
   type LatencyStats,
+  PERCENTILE_RELATIVE_ERROR,
   parseOverride,
   parseScenario,
-  requestsToCsv,
+  REQUEST_CSV_HEADER,
+  type RequestRecord,
+  requestCsvRow,
+  requestJsonLine,
   type SimulationResult,
   SupernodeError,
   simulate,
@@ -24,11 +28,11 @@ import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
+import { ChunkedWriter, fileWriter } from "../output/chunked-writer.ts";
 import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { energyLine } from "../output/energy-text.ts";
 import { collect, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
-import { renderJson } from "../output/render.ts";
 
 interface SimulateFlags {
   requests?: string;
@@ -81,8 +85,11 @@ export function register(program: Command, io: CliIo): void {
     .option("--requests <n>", "requests to send (overrides workload.requests)")
     .option("--duration <seconds>", "simulated seconds during which requests arrive (then the run drains)")
     .option("--seed <k>", "random seed (overrides workload.seed)")
-    .option("--json", "print the whole result as JSON (SI units)")
-    .option("--csv <file>", "write one row per request to this CSV file")
+    .option(
+      "--json",
+      "print the whole result as JSON (SI units); per-request records stream first, one per line, as they finish",
+    )
+    .option("--csv <file>", "write one row per request to this CSV file (in the order requests finish)")
     .option("--timeseries <file>", "write the queue-length / KV-use time series to this CSV file")
     .option("--trace <file>", "write a Chrome-trace / Perfetto timeline of every instance to this JSON file")
     .option(
@@ -121,13 +128,15 @@ export function register(program: Command, io: CliIo): void {
     const unit =
       total !== undefined && durationS === undefined ? "requests finished" : "simulated s of arrivals";
     bar?.start(Math.round(barTotal), 0, { unit, sim: "0" });
+    const records = recordSinks(io, flags);
     const result = simulate(scenario, {
       files,
       ...(requests !== undefined ? { requests } : {}),
       ...(durationS !== undefined ? { durationS } : {}),
       ...(seed !== undefined ? { seed } : {}),
-      // Per-request records are only needed for --csv and --json.
-      ...(flags.csv === undefined && flags.json !== true ? { recordRequests: false } : {}),
+      // Per-request records stream to --csv and --json as requests finish; none are kept in memory.
+      recordRequests: false,
+      ...(records !== undefined ? { onRequest: records.onRequest } : {}),
       ...(bar !== undefined
         ? {
             onProgress: (p) => {
@@ -138,18 +147,46 @@ export function register(program: Command, io: CliIo): void {
         : {}),
     });
     bar?.stop();
-    if (flags.csv !== undefined) writeText(flags.csv, requestsToCsv(result), "request CSV");
+    const energy = simulationEnergy(scenario, estimate(scenario), result);
+    records?.close({ ...result, energy });
     if (flags.timeseries !== undefined)
       writeText(flags.timeseries, timeSeriesToCsv(result), "time-series CSV");
     if (flags.trace !== undefined)
       writeText(flags.trace, JSON.stringify(toChromeTrace(result)), "trace file");
-    const energy = simulationEnergy(scenario, estimate(scenario), result);
-    io.stdout.write(
-      flags.json === true
-        ? renderJson({ ...result, energy })
-        : `${renderSummary(scenario.name, result)}Energy and cost (all chips, docs/energy.md):\n${energyLine("total", energy.total)}\n`,
-    );
+    if (flags.json !== true)
+      io.stdout.write(
+        `${renderSummary(scenario.name, result)}Energy and cost (all chips, docs/energy.md):\n${energyLine("total", energy.total)}\n`,
+      );
   });
+}
+
+/**
+ * Where streamed request records go: `--csv` rows, and with `--json` the opening of the result
+ * document and its `requests` array (one record per line); `close` ends both, printing the rest of
+ * the result (summary, instances, time series, trace) after the array.
+ */
+function recordSinks(
+  io: CliIo,
+  flags: SimulateFlags,
+): { onRequest(record: RequestRecord): void; close(result: object): void } | undefined {
+  const csv = flags.csv !== undefined ? fileWriter(flags.csv, "request CSV") : undefined;
+  const json = flags.json === true ? new ChunkedWriter((text) => io.stdout.write(text)) : undefined;
+  if (csv === undefined && json === undefined) return undefined;
+  csv?.writer.write(`${REQUEST_CSV_HEADER}\n`);
+  let records = 0; // the document opens with the first record, so a failed run prints no JSON
+  return {
+    onRequest(record) {
+      csv?.writer.write(`${requestCsvRow(record)}\n`);
+      json?.write(`${records++ === 0 ? '{\n  "requests": [\n' : ",\n"}    ${requestJsonLine(record)}`);
+    },
+    close(result) {
+      csv?.close();
+      if (json === undefined) return;
+      const rest = JSON.stringify(result, null, 2).slice(1); // without the opening brace
+      json.write(`${records === 0 ? '{\n  "requests": [' : "\n  "}],${rest}\n`);
+      json.flush();
+    },
+  };
 }
 
 const ms = (s: number) => (s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 1 });
@@ -184,7 +221,10 @@ function renderSummary(name: string, result: SimulationResult): string {
     latencyRow("end-to-end", s.e2eS),
     latencyRow("queueing", s.queueDelayS),
   );
-  lines.push(latency.toString());
+  lines.push(
+    latency.toString(),
+    `(percentiles from a DDSketch, within ±${PERCENTILE_RELATIVE_ERROR * 100} % of the exact values; mean and max exact)`,
+  );
   const t = s.throughput;
   lines.push(
     `throughput: ${num(t.requestsPerS, 2)} requests/s; input ${num(t.inputTokensPerS)} tokens/s (${num(t.inputTokensPerSPerChip)} per chip); output ${num(t.outputTokensPerS)} tokens/s (${num(t.outputTokensPerSPerChip)} per chip); ${t.chips} chips`,

@@ -23,6 +23,7 @@ import { stepContext, stepTime } from "./step-model.ts";
 const EXACT_BELOW = 64;
 const GROWTH = 1.05;
 const CONTEXT_STEP = 256;
+const LOG_GROWTH = Math.log(GROWTH);
 
 /** Grid neighbours of a batch size: exact integers up to 64, then 64 × 1.05^k; `index` numbers `lo` on the grid. */
 function batchGrid(x: number): { lo: number; hi: number; w: number; index: number } {
@@ -31,7 +32,7 @@ function batchGrid(x: number): { lo: number; hi: number; w: number; index: numbe
     const hi = Math.max(1, Math.ceil(x));
     return { lo, hi, w: hi === lo ? 0 : (x - lo) / (hi - lo), index: lo };
   }
-  const k = Math.floor(Math.log(x / EXACT_BELOW) / Math.log(GROWTH));
+  const k = Math.floor(Math.log(x / EXACT_BELOW) / LOG_GROWTH);
   const lo = EXACT_BELOW * GROWTH ** k;
   const hi = EXACT_BELOW * GROWTH ** (k + 1);
   return { lo, hi, w: (x - lo) / (hi - lo), index: EXACT_BELOW + 1 + k };

@@ -3,14 +3,13 @@
  * prefix-cache hits, prefill work, preemptions, the time series and the iteration timeline), and
  * the assembly of the plain-data `SimulationResult` at the end.
  */
-import { latencyStats } from "./latency-stats.ts";
 import type { MtpModel } from "./mtp.ts";
-import { DROP_REASONS, type DropReason, REQUEST_STATE, type RequestPool } from "./request-pool.ts";
+import { type RecordMode, RequestOutcomes } from "./request-outcomes.ts";
+import type { RequestPool } from "./request-pool.ts";
 import type { ServingInstance } from "./serving-instance.ts";
 import type { ServingModel } from "./serving-model.ts";
 import type {
   InstanceSummary,
-  RequestRecords,
   SimulationProgress,
   SimulationResult,
   TimeSeries,
@@ -66,14 +65,16 @@ export class EngineRecorder {
     steps: [] as number[],
   };
   private traceTruncated = false;
+  private readonly outcomes: RequestOutcomes;
 
   constructor(
     private readonly engine: RecordedEngine,
     private readonly requests: number | null,
     private readonly durationS: number | null,
     private readonly maxTraceEvents: number,
-    private readonly recordRequests: boolean,
+    records: RecordMode,
   ) {
+    this.outcomes = new RequestOutcomes(engine.model.serving.slo, records);
     this.intervalS = engine.model.serving.sampleIntervalS ?? (durationS !== null ? durationS / 500 : 0.05);
   }
 
@@ -90,6 +91,11 @@ export class EngineRecorder {
     this.inSystem--;
     this.departedCount++;
     this.lastDepartureS = nowS;
+  }
+
+  /** Takes a finished or dropped request's outcome (before its slot is released). */
+  retire(id: number): void {
+    this.outcomes.retire(this.engine.pool, id);
   }
 
   progress(nowS: number): SimulationProgress {
@@ -156,49 +162,15 @@ export class EngineRecorder {
     const engine = this.engine;
     const pool = engine.pool;
     const model = engine.model;
-    const n = pool.count;
+    const o = this.outcomes;
+    const n = pool.arrived;
+    const completed = o.completed;
+    const inputTokens = o.inputTokens;
+    const outputTokens = o.outputTokens;
+    const good = o.good;
+    const goodTokens = o.goodTokens;
     const span = this.lastDepartureS > 0 ? this.lastDepartureS : 1;
-    const ttft = new Float64Array(n).fill(Number.NaN);
-    const tpot = new Float64Array(n).fill(Number.NaN);
-    const e2e = new Float64Array(n).fill(Number.NaN);
-    const queueDelay = new Float64Array(n).fill(Number.NaN);
-    const dropped: Record<DropReason, number> = {
-      "queue-full": 0,
-      "queue-timeout": 0,
-      "exceeds-kv-capacity": 0,
-    };
-    let completed = 0;
-    let inputTokens = 0;
-    let outputTokens = 0;
-    let sojourn = 0;
-    let good = 0;
-    let goodTokens = 0;
     const slo = model.serving.slo;
-    for (let id = 0; id < n; id++) {
-      const arrival = pool.arrivalS[id] as number;
-      sojourn += (pool.finishS[id] as number) - arrival;
-      if (pool.state[id] === REQUEST_STATE.dropped) {
-        const reason = DROP_REASONS[(pool.dropReason[id] as number) - 1];
-        if (reason !== undefined) dropped[reason]++;
-        continue;
-      }
-      completed++;
-      const output = pool.outputTokens[id] as number;
-      inputTokens += pool.promptTokens[id] as number;
-      outputTokens += output;
-      const first = (pool.firstTokenS[id] as number) - arrival;
-      const finish = (pool.finishS[id] as number) - arrival;
-      ttft[id] = first;
-      e2e[id] = finish;
-      queueDelay[id] = (pool.startS[id] as number) - arrival;
-      if (output > 1) tpot[id] = (finish - first) / (output - 1);
-      const okTtft = slo.ttftS === undefined || first <= slo.ttftS;
-      const okTpot = slo.tpotS === undefined || output <= 1 || (tpot[id] as number) <= slo.tpotS;
-      if (okTtft && okTpot) {
-        good++;
-        goodTokens += output;
-      }
-    }
     let chips = 0;
     for (const pool of [model.prefill, model.decode, model.colocated])
       if (pool !== undefined) chips += pool.instances * pool.chipsPerInstance;
@@ -222,6 +194,7 @@ export class EngineRecorder {
       decodeSteps += i.decodeSteps;
     }
     const droppedCount = n - completed;
+    const records = o.records();
     return {
       config: {
         seed: engine.seed,
@@ -242,12 +215,12 @@ export class EngineRecorder {
             : null,
       },
       summary: {
-        requests: { arrived: n, completed, dropped: droppedCount, droppedByReason: dropped },
+        requests: { arrived: n, completed, dropped: droppedCount, droppedByReason: { ...o.dropped } },
         simulatedS: this.lastDepartureS,
-        ttftS: latencyStats(ttft),
-        tpotS: latencyStats(tpot),
-        e2eS: latencyStats(e2e),
-        queueDelayS: latencyStats(queueDelay),
+        ttftS: o.ttft.stats(),
+        tpotS: o.tpot.stats(),
+        e2eS: o.e2e.stats(),
+        queueDelayS: o.queueDelay.stats(),
         throughput: {
           requestsPerS: completed / span,
           inputTokensPerS: inputTokens / span,
@@ -274,34 +247,14 @@ export class EngineRecorder {
         littlesLaw: {
           meanInSystem: this.area / span,
           departuresPerS: this.departedCount / span,
-          meanSojournS: this.departedCount > 0 ? sojourn / this.departedCount : 0,
+          meanSojournS: this.departedCount > 0 ? o.sojournS / this.departedCount : 0,
         },
         engine: { events: engine.events, iterations, decodeSteps },
       },
       instances,
       timeSeries: { intervalS: this.intervalS, ...this.series } as TimeSeries,
-      ...(this.recordRequests ? { requests: this.records(ttft, e2e) } : {}),
+      ...(records !== undefined ? { requests: records } : {}),
       trace: { ...this.trace, truncated: this.traceTruncated },
-    };
-  }
-
-  private records(ttft: Float64Array, e2e: Float64Array): RequestRecords {
-    const pool = this.engine.pool;
-    const n = pool.count;
-    const pick = <T>(f: (id: number) => T): T[] => Array.from({ length: n }, (_, id) => f(id));
-    const orNull = (v: number) => (Number.isNaN(v) ? null : v);
-    return {
-      arrivalS: pick((id) => pool.arrivalS[id] as number),
-      promptTokens: pick((id) => pool.promptTokens[id] as number),
-      outputTokens: pick((id) => pool.outputTokens[id] as number),
-      cachedTokens: pick((id) => pool.cachedTokens[id] as number),
-      priority: pick((id) => pool.priority[id] as number),
-      ttftS: pick((id) => orNull(ttft[id] as number)),
-      e2eS: pick((id) => orNull(e2e[id] as number)),
-      prefillInstance: pick((id) => pool.prefillInstance[id] as number),
-      decodeInstance: pick((id) => pool.decodeInstance[id] as number),
-      preemptions: pick((id) => pool.preemptions[id] as number),
-      dropReason: pick((id) => DROP_REASONS[(pool.dropReason[id] as number) - 1] ?? ""),
     };
   }
 }

@@ -1,38 +1,54 @@
 /**
- * Mean and percentiles of a latency sample (linear interpolation between order statistics, like
- * numpy's default). NaN entries (requests without that metric) are skipped.
+ * Latency statistics of a run, accumulated one request at a time in bounded memory: count, exact
+ * mean and maximum, and percentiles from a DDSketch (Masson, Rim & Lee, "DDSketch: a fast and
+ * fully-mergeable quantile sketch with relative-error guarantees", VLDB 2019; the
+ * `@datadog/sketches-js` implementation). Every percentile it reports is within
+ * ±PERCENTILE_RELATIVE_ERROR (relative) of the sample's exact quantile; the sketch keeps one
+ * counter per (1 + α)/(1 − α) ratio of values, a few thousand at most, whatever the number of
+ * requests, and sketches of separate runs merge exactly.
  */
+import { DDSketch } from "@datadog/sketches-js";
 import type { LatencyStats } from "./simulation-result.ts";
 
-/**
- * @example latencyStats(Float64Array.of(1, 2, 3, 4)).p50 // 2.5
- */
-export function latencyStats(values: Float64Array): LatencyStats {
-  let n = 0;
-  const sorted = new Float64Array(values.length);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (Number.isNaN(v)) continue;
-    sorted[n++] = v;
-    sum += v;
-  }
-  if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-  const used = sorted.subarray(0, n).sort();
-  return {
-    count: n,
-    mean: sum / n,
-    p50: quantile(used, 0.5),
-    p90: quantile(used, 0.9),
-    p99: quantile(used, 0.99),
-    max: used[n - 1] as number,
-  };
-}
+/** α: the relative accuracy of every reported percentile (0.1 %). */
+export const PERCENTILE_RELATIVE_ERROR = 0.001;
 
-function quantile(sorted: Float64Array, q: number): number {
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  const fraction = position - below;
-  return (sorted[below] as number) * (1 - fraction) + (sorted[above] as number) * fraction;
+export class LatencySketch {
+  private readonly sketch = new DDSketch({ relativeAccuracy: PERCENTILE_RELATIVE_ERROR });
+  private count = 0;
+  private sum = 0;
+  private max = 0;
+
+  /** Adds one value (seconds, ≥ 0); NaN (a request without this metric) is skipped. */
+  add(value: number): void {
+    if (Number.isNaN(value)) return;
+    this.count++;
+    this.sum += value;
+    if (value > this.max) this.max = value;
+    this.sketch.accept(value);
+  }
+
+  /** Merges another sketch of the same metric into this one (exact, order-independent counts). */
+  merge(other: LatencySketch): void {
+    this.count += other.count;
+    this.sum += other.sum;
+    this.max = Math.max(this.max, other.max);
+    this.sketch.merge(other.sketch);
+  }
+
+  /** @example const s = new LatencySketch(); for (const v of [1, 2, 3, 4]) s.add(v); s.stats().p50 // 2 (±0.1 %) */
+  stats(): LatencyStats {
+    const base = { percentileRelativeError: PERCENTILE_RELATIVE_ERROR };
+    if (this.count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, ...base };
+    const at = (q: number) => Math.min(this.max, this.sketch.getValueAtQuantile(q));
+    return {
+      count: this.count,
+      mean: this.sum / this.count,
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      max: this.max,
+      ...base,
+    };
+  }
 }

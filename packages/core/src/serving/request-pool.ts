@@ -1,6 +1,9 @@
 /**
- * All requests of a run as a structure of typed arrays (one slot per request, indexed by request
- * id), so a million requests cost a few tens of MB and the simulator allocates nothing per token.
+ * The requests in flight as a structure of typed arrays (one slot per request, indexed by slot id),
+ * so the simulator allocates nothing per token. A request's slot is released when it finishes or
+ * is dropped (after the recorder has taken what it keeps) and reused by a later arrival, so memory
+ * follows the number of requests in flight, not the length of the run; `serial` is the request's
+ * number in arrival order (its id in results).
  */
 
 /** Request life cycle. */
@@ -20,8 +23,18 @@ export type DropReason = "queue-full" | "queue-timeout" | "exceeds-kv-capacity";
 export const DROP_REASONS: readonly DropReason[] = ["queue-full", "queue-timeout", "exceeds-kv-capacity"];
 
 export class RequestPool {
+  /** Slots ever used (the high-water mark); loops over slots run to this. */
   count = 0;
   capacity: number;
+  /** Requests added so far (the next serial number). */
+  arrived = 0;
+  /** Slots in use. */
+  live = 0;
+  /** Released slots, reused before new ones. */
+  private free = new Int32Array(64);
+  private freeCount = 0;
+  /** Arrival-order number of the request in each slot. */
+  serial: Int32Array;
   arrivalS: Float64Array;
   firstTokenS: Float64Array;
   finishS: Float64Array;
@@ -65,6 +78,7 @@ export class RequestPool {
   constructor(initialCapacity: number) {
     this.capacity = Math.max(16, initialCapacity);
     const n = this.capacity;
+    this.serial = new Int32Array(n);
     this.arrivalS = new Float64Array(n);
     this.firstTokenS = new Float64Array(n);
     this.finishS = new Float64Array(n);
@@ -94,7 +108,7 @@ export class RequestPool {
     this.next = new Int32Array(n);
   }
 
-  /** Appends a request and returns its id. */
+  /** Adds a request (in a released slot when there is one) and returns its slot id. */
   add(
     arrivalS: number,
     promptTokens: number,
@@ -104,8 +118,14 @@ export class RequestPool {
     priority: number,
     user: number,
   ): number {
-    if (this.count === this.capacity) this.grow();
-    const id = this.count++;
+    let id: number;
+    if (this.freeCount > 0) id = this.free[--this.freeCount] as number;
+    else {
+      if (this.count === this.capacity) this.grow();
+      id = this.count++;
+    }
+    this.live++;
+    this.serial[id] = this.arrived++;
     this.arrivalS[id] = arrivalS;
     this.firstTokenS[id] = Number.NaN;
     this.finishS[id] = Number.NaN;
@@ -122,7 +142,28 @@ export class RequestPool {
     this.startS[id] = Number.NaN;
     this.prev[id] = -1;
     this.next[id] = -1;
+    this.dropReason[id] = 0;
+    this.prefillDone[id] = 0;
+    this.cachedTokens[id] = 0;
+    this.generated[id] = 0;
+    this.joinStep[id] = 0;
+    this.finishStep[id] = 0;
+    this.tokensPerStep[id] = 0;
+    this.joinContext[id] = 0;
+    this.preemptions[id] = 0;
+    this.reservedTokens[id] = 0;
     return id;
+  }
+
+  /** Frees a finished or dropped request's slot for reuse (its fields stay readable until then). */
+  release(id: number): void {
+    if (this.freeCount === this.free.length) {
+      const bigger = new Int32Array(this.free.length * 2);
+      bigger.set(this.free);
+      this.free = bigger;
+    }
+    this.free[this.freeCount++] = id;
+    this.live--;
   }
 
   private grow(): void {
@@ -142,6 +183,7 @@ export class RequestPool {
       b.set(a);
       return b;
     };
+    this.serial = i32(this.serial);
     this.arrivalS = f64(this.arrivalS);
     this.firstTokenS = f64(this.firstTokenS);
     this.finishS = f64(this.finishS);

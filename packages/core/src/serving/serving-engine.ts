@@ -56,7 +56,8 @@ class ServingEngine {
     const stop = stoppingRule(model, options);
     const { requests, durationS } = stop;
     this.generator = new WorkloadGenerator(workload, model.files ?? new Map(), this.seed, stop);
-    this.pool = new RequestPool(Math.min(requests ?? 4096, 1 << 24));
+    // Slots are reused once a request leaves, so the pool grows with the requests in flight only.
+    this.pool = new RequestPool(Math.min(requests ?? 4096, 1 << 16));
     const levels = priorityLevels(model);
     this.priorityLevel = levels.levelOf;
     const fleet = buildFleet(model, levels.count);
@@ -78,7 +79,11 @@ class ServingEngine {
       requests ?? null,
       durationS ?? null,
       options.maxTraceEvents ?? 200_000,
-      options.recordRequests ?? serving.recordRequests,
+      options.onRequest !== undefined
+        ? { kind: "stream", sink: options.onRequest }
+        : (options.recordRequests ?? serving.recordRequests)
+          ? { kind: "keep" }
+          : { kind: "none" },
     );
   }
 
@@ -188,6 +193,8 @@ class ServingEngine {
     instance.outstanding--;
     this.recorder.departed(this.now);
     this.userNext(id);
+    this.recorder.retire(id);
+    this.pool.release(id);
   }
 
   drop(id: number, reason: DropReason): void {
@@ -197,6 +204,8 @@ class ServingEngine {
     pool.finishS[id] = this.now;
     this.recorder.departed(this.now);
     this.userNext(id);
+    this.recorder.retire(id);
+    pool.release(id);
   }
 
   private userNext(id: number): void {
@@ -258,6 +267,7 @@ class ServingEngine {
 
   private checkAllAccounted(): void {
     const pool = this.pool;
+    if (pool.live !== 0) throw new Error(`serving engine bug: ${pool.live} request(s) never finished`);
     for (let id = 0; id < pool.count; id++) {
       const state = pool.state[id];
       if (state !== REQUEST_STATE.done && state !== REQUEST_STATE.dropped)

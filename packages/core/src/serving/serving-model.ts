@@ -7,7 +7,7 @@
 import type { InstancePerformance } from "../perf/instance-performance.ts";
 import type { WorkloadFiles } from "./length-distribution.ts";
 import type { ServingSpec } from "./serving-schema.ts";
-import type { SimulationProgress } from "./simulation-result.ts";
+import type { RequestRecord, SimulationProgress } from "./simulation-result.ts";
 import type { TransferModel } from "./transfer-model.ts";
 import type { WorkloadSpec } from "./workload-schema.ts";
 
@@ -49,6 +49,12 @@ export interface SimulateOptions {
   readonly onProgress?: (progress: SimulationProgress) => void;
   /** Keep per-request records (overrides `serving.recordRequests`; off saves memory on huge runs). */
   readonly recordRequests?: boolean;
+  /**
+   * Streams each request's record here when it finishes or is dropped (completion order; `id` is
+   * the arrival order) instead of keeping records in the result: memory stays bounded however
+   * many requests run. Takes precedence over `recordRequests`.
+   */
+  readonly onRequest?: (record: RequestRecord) => void;
   /** Most iteration records kept for the timeline (default 200,000). */
   readonly maxTraceEvents?: number;
 }

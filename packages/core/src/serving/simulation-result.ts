@@ -4,6 +4,7 @@
  */
 import type { DropReason } from "./request-pool.ts";
 
+/** Count, exact mean and maximum; percentiles from a DDSketch (latency-stats.ts). */
 export interface LatencyStats {
   readonly count: number;
   readonly mean: number;
@@ -11,6 +12,8 @@ export interface LatencyStats {
   readonly p90: number;
   readonly p99: number;
   readonly max: number;
+  /** Bound on the relative error of p50, p90 and p99 against the exact sample quantiles (0.001 = 0.1 %). */
+  readonly percentileRelativeError: number;
 }
 
 export interface InstanceSummary {
@@ -94,6 +97,25 @@ export interface TimeSeries {
   /** Mean KV use over instances of the role (colocated counts as decode). */
   readonly kvUsePrefill: number[];
   readonly kvUseDecode: number[];
+}
+
+/** One request's outcome, as handed to `SimulateOptions.onRequest` when it finishes or is dropped. */
+export interface RequestRecord {
+  /** Arrival order (0 = first request). */
+  readonly id: number;
+  readonly arrivalS: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly cachedTokens: number;
+  readonly priority: number;
+  /** null for dropped requests. */
+  readonly ttftS: number | null;
+  readonly e2eS: number | null;
+  readonly prefillInstance: number;
+  readonly decodeInstance: number;
+  readonly preemptions: number;
+  /** "" when completed. */
+  readonly dropReason: string;
 }
 
 /** Per-request records, one array per field (index = request id). */
