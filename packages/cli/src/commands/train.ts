@@ -117,7 +117,7 @@ function renderTrain(r: TrainReport): string {
   lines.push(breakdownTable(r), "");
   lines.push(
     `throughput: ${num(r.tokensPerS)} tokens/s (${num(r.tokensPerSPerChip)} per chip); step ${ms(r.stepS)} (slowest stage ${r.bottleneckStage})`,
-    `MFU ${pct(r.mfu)} of dense BF16 peak${r.scenario.precision.compute !== "bf16" ? ` (${pct(r.mfuComputeDtype)} of dense ${r.scenario.precision.compute})` : ""}; model ${(r.modelFlopsPerSPerChip / 1e12).toFixed(0)} TFLOPS per chip (${(r.modelFlopsPerToken / 1e9).toFixed(0)} GFLOP per token, PaLM's definition)`,
+    `MFU ${pct(r.mfu)} of dense BF16 peak${r.scenario.precision.compute !== "bf16" ? ` (${pct(r.mfuComputeDtype)} of dense ${r.scenario.precision.compute})` : ""}; model ${(r.modelFlopsPerSPerChip / 1e12).toFixed(0)} TFLOPS per chip (${(r.modelFlopsPerToken / 1e9).toFixed(0)} GFLOP per token, PaLM's definition; ${pct(r.mfuCausalAttention)} MFU if attention is counted under the causal mask)`,
     "",
     memoryTable(r),
   );

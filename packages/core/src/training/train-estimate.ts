@@ -48,6 +48,8 @@ export interface TrainEstimate {
   readonly mfu: number;
   /** Model FLOP/s ÷ dense peak of the compute format (same as mfu for BF16 training). */
   readonly mfuComputeDtype: number;
+  /** MFU with attention counted under the causal mask ((s + 1) / 2s of PaLM's attention term), vs BF16 peak. */
+  readonly mfuCausalAttention: number;
   readonly memory: TrainingMemory;
   readonly compute: PipelineCompute;
   /** Slowest stage index and its layers. */
@@ -59,7 +61,11 @@ export interface TrainEstimate {
  * Model FLOPs per trained token (PaLM's definition, see the header).
  * @example modelFlopsPerToken(builtinModel("llama-3.1-405b"), 8192) // ≈ 2.6e12
  */
-export function modelFlopsPerToken(arch: TrainingScenario["model"], sequenceLength: number): number {
+export function modelFlopsPerToken(
+  arch: TrainingScenario["model"],
+  sequenceLength: number,
+  attention: "full" | "causal" = "full",
+): number {
   let activated = activatedCache.get(arch);
   if (activated === undefined) {
     activated = countParameters(arch).activatedPerToken;
@@ -67,8 +73,9 @@ export function modelFlopsPerToken(arch: TrainingScenario["model"], sequenceLeng
   }
   const a = arch.attention;
   const dims = a.kind === "gqa" ? 2 * a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim;
-  const attention = 6 * sequenceLength * a.numHeads * dims * arch.numLayers;
-  return 6 * activated + attention;
+  const full = 6 * sequenceLength * a.numHeads * dims * arch.numLayers;
+  const attentionFlops = attention === "full" ? full : (full * (sequenceLength + 1)) / (2 * sequenceLength);
+  return 6 * activated + attentionFlops;
 }
 
 const activatedCache = new WeakMap<object, number>();
@@ -131,6 +138,10 @@ export function trainEstimate(s: TrainingScenario): TrainEstimate {
     modelFlopsPerSPerChip,
     mfu: modelFlopsPerSPerChip / peakPerChip("bf16"),
     mfuComputeDtype: modelFlopsPerSPerChip / peakPerChip(s.precision.compute),
+    mfuCausalAttention:
+      (modelFlopsPerToken(s.model, s.batch.sequenceLength, "causal") * tokensPerS) /
+      s.chips /
+      peakPerChip("bf16"),
     memory: trainingMemory(s),
     compute,
     bottleneckStage: st.stage,

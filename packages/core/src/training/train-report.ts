@@ -32,6 +32,7 @@ export interface TrainReport {
   readonly modelFlopsPerSPerChip: number;
   readonly mfu: number;
   readonly mfuComputeDtype: number;
+  readonly mfuCausalAttention: number;
   readonly memory: TrainEstimate["memory"];
   readonly train?: TrainEstimate["train"] & {
     /** Wall time and chip-hours once goodput (failures, checkpoints, restarts) is counted. */
@@ -97,6 +98,7 @@ export function trainReport(s: TrainingScenario, estimate: TrainEstimate = train
     modelFlopsPerSPerChip: estimate.modelFlopsPerSPerChip,
     mfu: estimate.mfu,
     mfuComputeDtype: estimate.mfuComputeDtype,
+    mfuCausalAttention: estimate.mfuCausalAttention,
     memory: estimate.memory,
     ...(train !== undefined ? { train } : {}),
     goodput: {
