@@ -37,6 +37,8 @@ export interface MoePlan {
   readonly slotsPerRank: number;
   /** Dispatch/combine over the scale-up fabric where possible (`auto`) or all over the NICs. */
   readonly transport: "auto" | "scale-out";
+  /** MoE communication kernels (absent: the fabric's default library). */
+  readonly library?: "cann-ep" | "deepep" | "nvlink-one-sided";
 }
 
 export interface InstancePlan {
@@ -181,6 +183,7 @@ export function planInstanceGroup(
       dedicatedSharedReplicas: dedicated,
       slotsPerRank: slots / ep,
       transport: group.moe.transport,
+      ...(group.moe.library !== undefined ? { library: group.moe.library } : {}),
     };
   }
 

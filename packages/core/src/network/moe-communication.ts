@@ -109,7 +109,11 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
     top = Math.max(top, lat);
   }
   const dedupUnit =
-    req.kernels === "normal" && req.routing !== undefined ? lib.normalModeDeduplication?.value : undefined;
+    req.routing === undefined
+      ? undefined
+      : req.kernels === "normal"
+        ? lib.normalModeDeduplication?.value
+        : lib.lowLatencyDeduplication?.value;
   let deduplication: MoeCommResult["deduplication"];
   let remote = (all * (n - 1)) / n;
   if (dedupUnit !== undefined && req.routing !== undefined && n > 1) {
@@ -174,8 +178,13 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
       bottleneck = "rank-injection";
     }
   }
+  // A kernel's fixed cost (launch, flag barriers between the ranks), paid however few the tokens.
   const fixedS = n > 1 ? lib.fixedCostS.value : 0;
   const latencyS = n > 1 ? top : 0;
+  // A combine that pulls its inputs with remote reads waits a read round trip per token however
+  // few the tokens; with many tokens in flight the reads overlap the transfer.
+  const readS = direction === "combine" && n > 1 ? (lib.combineReadLatencyS?.value ?? 0) : 0;
+  transferS = Math.max(transferS, readS);
   const timeS = fixedS + latencyS + transferS;
   if (fixedS + latencyS > transferS) bottleneck = "latency";
   return {

@@ -36,6 +36,7 @@ const fileSchema = z.strictObject({
     "cann-ep": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
     nccl: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
     deepep: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
+    "nvlink-one-sided": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
   }),
 });
 
@@ -63,7 +64,13 @@ export function parseMoeKernelParams(
     });
     return { perCopyCostS: { value: v.value * MICROSECOND, sources, tag: v.tag, note: v.note } };
   };
-  return { hccl: one("hccl"), "cann-ep": one("cann-ep"), nccl: one("nccl"), deepep: one("deepep") };
+  return {
+    hccl: one("hccl"),
+    "cann-ep": one("cann-ep"),
+    nccl: one("nccl"),
+    deepep: one("deepep"),
+    "nvlink-one-sided": one("nvlink-one-sided"),
+  };
 }
 
 let cached: Readonly<Record<LibraryId, MoeKernelParams>> | undefined;

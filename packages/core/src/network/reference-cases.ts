@@ -28,7 +28,9 @@ const conditionsSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({
     kind: z.literal("moe"),
-    system: z.enum(["cloudmatrix384", "hgx-h800"]),
+    system: z.enum(["cloudmatrix384", "hgx-h800", "gb200-nvl72"]),
+    /** MoE kernels, when not the fabric's default (TensorRT-LLM's `nvlink-one-sided`). */
+    library: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]).optional(),
     direction: z.enum(["dispatch", "combine"]),
     ranks: z.number().int().positive(),
     tokensPerRank: z.number().positive(),
@@ -137,6 +139,7 @@ function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): numbe
     transport: c.transport,
     kernels: c.kernels,
     routing: c.routing,
+    ...(c.library !== undefined ? { library: c.library } : {}),
   };
   const r = c.direction === "dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
   const counted = c.countedBytesPerToken ?? c.bytesPerToken;

@@ -54,6 +54,7 @@ function item(name: string, group: OperatorGroup, timeS: number, bytes: number):
 export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   const target = scenario.fabricTarget;
   const transport = plan.moe?.transport ?? "auto";
+  const library = plan.moe?.library;
   // SGLang / DeepSeek serving: normal (throughput) kernels for prefill, low-latency for decode
   const kernels = plan.role === "prefill" ? "normal" : "low-latency";
   const moeArch = scenario.model.moe;
@@ -90,6 +91,7 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           imbalance,
           transport,
           kernels,
+          ...(library !== undefined ? { library } : {}),
           routing,
         });
         return item(name, group, r.timeS, r.hottestRankBytes);

@@ -51,6 +51,11 @@ export const moeParallelSchema = z.strictObject({
    * `scale-out` (every copy over the NICs, as DeepEP's low-latency kernels did before NVLink support).
    */
   transport: z.enum(["auto", "scale-out"]).default("auto"),
+  /**
+   * The MoE communication kernels: default `cann-ep` on the UB, `deepep` elsewhere;
+   * `nvlink-one-sided` is TensorRT-LLM's NVLinkOneSided AlltoAll (one copy per destination rank).
+   */
+  library: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]).optional(),
 });
 
 export const denseFfnParallelSchema = z.strictObject({

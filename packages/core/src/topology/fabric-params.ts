@@ -13,7 +13,7 @@ import { parseDocument } from "../spec/parse-document.ts";
 import { GIGA, MICROSECOND } from "../spec/units.ts";
 
 export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
-export type LibraryId = "hccl" | "cann-ep" | "nccl" | "deepep";
+export type LibraryId = "hccl" | "cann-ep" | "nccl" | "deepep" | "nvlink-one-sided";
 
 export interface TechnologyParams {
   readonly id: TechnologyId;
@@ -42,6 +42,11 @@ export interface TechnologyGeneration {
 export interface LibraryParams {
   readonly id: LibraryId;
   readonly fixedCostS: Sourced<number>;
+  /**
+   * MoE combine kernels that pull with remote reads: the time a token's reads take, paid however few
+   * the tokens and overlapped with the transfer when there are many (`max(read, transfer)`).
+   */
+  readonly combineReadLatencyS?: Sourced<number>;
   /** Extra fixed cost when a collective crosses the scale-out fabric (NCCL). */
   readonly scaleOutFixedCostS?: Sourced<number>;
   /** Transfers a rank keeps in flight; absent = unbounded (bandwidth-bound). */
@@ -52,6 +57,8 @@ export interface LibraryParams {
    * (`node`, DeepEP). Absent: one copy per top-k expert.
    */
   readonly normalModeDeduplication?: Sourced<"rank" | "node">;
+  /** The same for the low-latency (decode) kernels; absent: one copy per top-k expert. */
+  readonly lowLatencyDeduplication?: Sourced<"rank" | "node">;
   /** Fraction of the NIC line rate the low-latency kernels' per-token writes reach (absent: the technology's). */
   readonly lowLatencyScaleOutFraction?: Sourced<number>;
   /** Fraction of the scale-up line rate the normal kernels' copies reach (absent: the technology's). */
@@ -108,9 +115,11 @@ const dedupSchema = z
 const libSchema = z
   .object({
     fixedCostUs: valueSchema,
+    combineReadLatencyUs: valueSchema.optional(),
     scaleOutFixedCostUs: valueSchema.optional(),
     outstandingTransfers: valueSchema.optional(),
     normalModeDeduplication: dedupSchema.optional(),
+    lowLatencyDeduplication: dedupSchema.optional(),
     normalModeScaleUpFraction: valueSchema.optional(),
     lowLatencyScaleOutFraction: valueSchema.optional(),
   })
@@ -126,7 +135,13 @@ export const fabricParamsFileSchema = z
       .object({ ub: techSchema, nvlink: techSchema, infiniband: techSchema, roce: techSchema })
       .strict(),
     libraries: z
-      .object({ hccl: libSchema, "cann-ep": libSchema, nccl: libSchema, deepep: libSchema })
+      .object({
+        hccl: libSchema,
+        "cann-ep": libSchema,
+        nccl: libSchema,
+        deepep: libSchema,
+        "nvlink-one-sided": libSchema,
+      })
       .strict(),
     cpuLinks: z.object({ nvlinkC2cBidirectionalGBps: valueSchema }).strict(),
   })
@@ -188,10 +203,13 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
     return {
       id,
       fixedCostS: s(l.fixedCostUs, MICROSECOND),
+      combineReadLatencyS: l.combineReadLatencyUs && s(l.combineReadLatencyUs, MICROSECOND),
       scaleOutFixedCostS: l.scaleOutFixedCostUs && s(l.scaleOutFixedCostUs, MICROSECOND),
       outstandingTransfers: l.outstandingTransfers && s(l.outstandingTransfers),
       normalModeDeduplication:
         l.normalModeDeduplication && toSourcedAny(l.normalModeDeduplication, doc.sources, fileName),
+      lowLatencyDeduplication:
+        l.lowLatencyDeduplication && toSourcedAny(l.lowLatencyDeduplication, doc.sources, fileName),
       normalModeScaleUpFraction: l.normalModeScaleUpFraction && s(l.normalModeScaleUpFraction),
       lowLatencyScaleOutFraction: l.lowLatencyScaleOutFraction && s(l.lowLatencyScaleOutFraction),
     };
@@ -203,7 +221,13 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
       infiniband: tech("infiniband"),
       roce: tech("roce"),
     },
-    libraries: { hccl: lib("hccl"), "cann-ep": lib("cann-ep"), nccl: lib("nccl"), deepep: lib("deepep") },
+    libraries: {
+      hccl: lib("hccl"),
+      "cann-ep": lib("cann-ep"),
+      nccl: lib("nccl"),
+      deepep: lib("deepep"),
+      "nvlink-one-sided": lib("nvlink-one-sided"),
+    },
     nvlinkC2cBytesPerSPerDirection: s(doc.cpuLinks.nvlinkC2cBidirectionalGBps, GIGA / 2),
   };
 }
