@@ -26,6 +26,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { assumptionLines, energyLine } from "../output/energy-text.ts";
+import { offlineLines, stepExtraLines } from "../output/estimate-extras.ts";
 import { collect, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
@@ -192,8 +193,9 @@ function phaseSection(title: string, p: PhaseEstimate, headline: string, operato
   ];
   const streams = streamLines(s.layers);
   if (streams.length > 0) lines.push("Microbatch streams:", ...streams);
+  lines.push(...stepExtraLines(s));
   lines.push(
-    `Step: layers ${ms(s.layersS)} + pipeline fill ${ms(s.pipelineFillS)} + head ${ms(s.headS)} + sampling ${ms(s.samplingS)} + MTP ${ms(s.mtpS)} + graph launch ${ms(s.graphLaunchS)} (${s.graphLaunches}) = ${ms(s.stepS)}; kernel launch overhead inside operators ${ms(s.kernelLaunchS)}`,
+    `${s.pipeline !== undefined ? "One microbatch through all stages" : "Step"}: layers ${ms(s.layersS)} + pipeline fill ${ms(s.pipelineFillS)} + head ${ms(s.headS)} + sampling ${ms(s.samplingS)} + MTP ${ms(s.mtpS)} + graph launch ${ms(s.graphLaunchS)} (${s.graphLaunches})${s.draft !== undefined ? ` + draft ${ms(s.draft.timeS)}` : ""}${s.offload !== undefined ? ` + offload transfers not hidden ${ms(s.offload.exposedS)}` : ""}${s.pipeline !== undefined ? `; step (pipeline cycle) ${ms(s.stepS)}` : ` = ${ms(s.stepS)}`}; kernel launch overhead inside operators ${ms(s.kernelLaunchS)}`,
     ...memoryLines(p),
   );
   if (operators) {
@@ -216,6 +218,8 @@ function renderEstimate(e: Estimate, operators = false): string {
       `Source: ${sc.source.title}, ${sc.source.url}${sc.source.section !== undefined ? `, ${sc.source.section}` : ""}`,
     );
   out.push("");
+  if (e.offline !== undefined)
+    out.push(...offlineLines(e.offline, e.decode?.chipsPerInstance ?? e.prefill?.chipsPerInstance ?? 1), "");
   if (e.prefill !== undefined) {
     const f: PrefillEstimate = e.prefill;
     out.push(

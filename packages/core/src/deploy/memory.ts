@@ -41,6 +41,14 @@ export interface RankMemory {
   readonly kvBytesPerTokenOnRank: number;
 }
 
+/** The decoder layers one pipeline stage holds (the first stage also holds the embedding, the last the LM head and MTP modules). */
+export interface StageRange {
+  readonly firstLayer: number;
+  readonly layers: number;
+  readonly first: boolean;
+  readonly last: boolean;
+}
+
 /** Tokens each rank sends through dispatch in one step (all microbatches), and sequences per DP group. */
 export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tokensPerRank: number } {
   const tokensPerStepPerSeq = plan.mtp !== undefined ? 1 + plan.mtp.draftTokens : 1;
@@ -75,6 +83,7 @@ export function rankMemory(
   precision: Precision,
   plan: InstancePlan,
   capacityBytes: number,
+  range?: StageRange,
 ): RankMemory {
   const { format, overrides } = precisionWeightFormats(precision);
   const bytes = (t: WeightTensor) => tensorBytes(t, format, overrides);
@@ -113,21 +122,31 @@ export function rankMemory(
       }
     }
   };
-  for (const layer of modelLayerTensors(arch)) for (const t of layer) placeTensor(t, t.component);
+  const allLayers = modelLayerTensors(arch);
+  const stageLayers =
+    range !== undefined ? allLayers.slice(range.firstLayer, range.firstLayer + range.layers) : allLayers;
+  for (const layer of stageLayers) for (const t of layer) placeTensor(t, t.component);
+  const mtpModules = range === undefined || range.last ? arch.mtpModules : 0;
   // MTP modules: their decoder layer is placed like a main layer (attention split by TP, experts by
   // slot); their projections and norms are replicated.
-  for (let m = 0; m < arch.mtpModules; m++)
+  for (let m = 0; m < mtpModules; m++)
     for (const t of mtpModuleTensors(arch)) {
       if (t.placeAs !== undefined) placeTensor({ ...t, component: t.placeAs }, "mtp");
       else add("mtp", bytes(t) * t.copies);
     }
-  for (const t of headTensors(arch)) placeTensor(t, t.component);
+  for (const t of headTensors(arch))
+    if (range === undefined || (t.component === "embedding" ? range.first : range.last))
+      placeTensor(t, t.component);
   let weightsBytes = 0;
   for (const v of Object.values(byComponent)) weightsBytes += v;
 
   const load = rankLoad(plan);
   const kvSplit = arch.attention.kind === "gqa" ? Math.min(plan.attention.tp, arch.attention.numKvHeads) : 1;
-  const kvBytesPerTokenOnRank = kvBytesPerToken(arch, precision.kvCache, { includeMtp: true }) / kvSplit;
+  // A stage keeps the KV of its own layers (and of the MTP layers when it is the last).
+  const layerShare =
+    range !== undefined ? (range.layers + mtpModules) / (arch.numLayers + arch.mtpModules) : 1;
+  const kvBytesPerTokenOnRank =
+    (kvBytesPerToken(arch, precision.kvCache, { includeMtp: true }) * layerShare) / kvSplit;
   const kvTokens =
     plan.role === "prefill"
       ? load.sequencesPerDpGroup * (plan.promptLength ?? 0)

@@ -10,6 +10,9 @@ import { SupernodeError } from "../spec/errors.ts";
 import type { ExpertImbalanceSpec, InstanceGroupSpec } from "../spec/scenario-schema.ts";
 import { didYouMean } from "../spec/suggest.ts";
 import { expertLoadSkewProfiles } from "./expert-popularity.ts";
+import { type OffloadPlan, planOffload } from "./offload-plan.ts";
+import { type PipelinePlan, planPipelinedGroup } from "./pipeline-plan.ts";
+import { planSpeculative, type SpeculativeDraft } from "./speculative-plan.ts";
 import { type StreamProfile, type StreamRole, streamProfile, streamProfileIds } from "./stream-profiles.ts";
 
 export type InstanceRole = StreamRole;
@@ -22,6 +25,8 @@ export interface MtpPlan {
   readonly pipelined: boolean;
   /** Tokens emitted per step per sequence on average: 1 + a + a² + … + a^draftTokens. */
   readonly tokensPerStep: number;
+  /** A separate draft model (speculative decoding) instead of the model's own MTP modules. */
+  readonly draft?: SpeculativeDraft;
 }
 
 export interface MoePlan {
@@ -61,6 +66,10 @@ export interface InstancePlan {
   readonly kvLength?: number;
   readonly tokensPerChip?: number;
   readonly promptLength?: number;
+  /** Pipeline parallelism (stages of layers), or undefined for one stage. */
+  readonly pipeline?: PipelinePlan;
+  /** Weights / KV cache in host memory, or undefined. */
+  readonly offload?: OffloadPlan;
 }
 
 /** Raises an infeasible-deployment error at a field of the group. */
@@ -78,6 +87,10 @@ export function planInstanceGroup(
   fail: FieldFailure,
 ): InstancePlan {
   const ranksPerChip = chip.diesAreDevices ? chip.dies.value : 1;
+  if (group.pp !== undefined)
+    return planPipelinedGroup(group, arch, ranksPerChip, fail, (stage) =>
+      planInstanceGroup(role, stage, chip, arch, fail),
+    );
   let chipsPerInstance: number;
   let ranksPerInstance: number;
   if (group.chipsPerInstance !== undefined) {
@@ -212,6 +225,12 @@ export function planInstanceGroup(
   }
 
   let mtp: MtpPlan | undefined;
+  if (group.speculative !== undefined) {
+    if (group.mtp !== undefined) fail(["speculative"], "give mtp or speculative, not both");
+    if (role === "prefill")
+      fail(["speculative"], "speculative decoding applies to decode; remove it from the prefill group");
+    mtp = planSpeculative(group.speculative, arch, fail);
+  }
   if (group.mtp !== undefined) {
     if (role === "prefill") fail(["mtp"], "MTP applies to decode; remove it from the prefill group");
     if (arch.mtpModules === 0)
@@ -272,6 +291,7 @@ export function planInstanceGroup(
     ...(group.kvLength !== undefined ? { kvLength: group.kvLength } : {}),
     ...(group.tokensPerChip !== undefined ? { tokensPerChip: group.tokensPerChip } : {}),
     ...(group.promptLength !== undefined ? { promptLength: group.promptLength } : {}),
+    ...(group.offload !== undefined ? { offload: planOffload(group.offload, chip, fail) } : {}),
   };
 }
 

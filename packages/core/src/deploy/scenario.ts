@@ -9,10 +9,13 @@ import type { System } from "../hardware/types.ts";
 import type { ModelArchitecture } from "../model/types.ts";
 import type { ServingSpec } from "../serving/serving-schema.ts";
 import type { WorkloadSpec } from "../serving/workload-schema.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import type { OfflineSpec } from "../spec/offline-schema.ts";
 import { readSourceDocument, type SourceDocument, schemaError } from "../spec/parse-document.ts";
 import { applyOverrides, overrideError, type ScenarioOverride } from "../spec/scenario-overrides.ts";
 import { type ScenarioDocument, scenarioSchema } from "../spec/scenario-schema.ts";
 import type { FabricTarget } from "../topology/build-topology.ts";
+import { offlineGroup } from "./offline-group.ts";
 import { type InstancePlan, type InstanceRole, infeasible, planInstanceGroup } from "./plan.ts";
 import { type DtypeMapping, type Precision, resolvePrecision } from "./precision.ts";
 import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
@@ -35,6 +38,8 @@ export interface Scenario {
     readonly decode?: InstancePlan;
     readonly colocated?: InstancePlan;
   };
+  /** The offline / maximum-throughput operating point (`estimate` searches the batch). */
+  readonly offline?: OfflineSpec;
   readonly workload?: WorkloadSpec;
   readonly serving?: ServingSpec;
   /** The validated document (defaults applied), e.g. to show or re-export it. */
@@ -97,9 +102,21 @@ function resolveScenario(
     ...(options.dtypeMapping !== undefined && { mapping: options.dtypeMapping }),
   });
 
+  if (spec.offline !== undefined && spec.deployment.colocated === undefined) {
+    const pos = locate(["offline"]);
+    throw new SupernodeError(
+      "infeasible",
+      "the offline operating point runs colocated instances (continuous batching of prefill and decode); give deployment.colocated",
+      { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["offline"] },
+    );
+  }
   const plan = (role: InstanceRole) => {
-    const group = spec.deployment[role];
-    if (group === undefined) return undefined;
+    const written = spec.deployment[role];
+    if (written === undefined) return undefined;
+    const group =
+      spec.offline !== undefined && role === "colocated"
+        ? offlineGroup(written, spec.offline, spec.serving?.scheduler.maxBatchTokens, chip)
+        : written;
     const plan = planInstanceGroup(
       role,
       group,
@@ -140,6 +157,7 @@ function resolveScenario(
       ...(deployment.decode !== undefined ? { decode: deployment.decode } : {}),
       ...(deployment.colocated !== undefined ? { colocated: deployment.colocated } : {}),
     },
+    ...(spec.offline !== undefined ? { offline: spec.offline } : {}),
     ...(spec.workload !== undefined ? { workload: spec.workload } : {}),
     ...(spec.serving !== undefined ? { serving: spec.serving } : {}),
     document: spec,

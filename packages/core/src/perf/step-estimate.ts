@@ -3,12 +3,14 @@
  * and decode step breakdowns, TPOT, TTFT, tokens/s per chip and per instance, memory per chip and
  * the bound. A deployment that does not fit in HBM fails with what it needs and what it has.
  */
-import { type RankMemory, rankMemory } from "../deploy/memory.ts";
+import { type InstanceRankMemory, instanceRankMemory } from "../deploy/instance-memory.ts";
 import type { InstancePlan, InstanceRole, Precision } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice } from "./device.ts";
-import { type StepBound, type StepBreakdown, stepContext, stepTime } from "./step-model.ts";
+import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
+import { type StepBound, stepContext } from "./step-model.ts";
+import { type InstanceStep, instanceStepTime } from "./step-pipeline.ts";
 
 export interface MemoryPerChip {
   readonly weightsBytes: number;
@@ -19,7 +21,7 @@ export interface MemoryPerChip {
   readonly capacityBytes: number;
   readonly freeBytes: number;
   /** The per-rank figures (a rank is a die on CloudMatrix384). */
-  readonly perRank: RankMemory;
+  readonly perRank: InstanceRankMemory;
   readonly ranksPerChip: number;
 }
 
@@ -28,7 +30,7 @@ export interface PhaseEstimate {
   readonly instances: number;
   readonly chipsPerInstance: number;
   readonly ranksPerInstance: number;
-  readonly step: StepBreakdown;
+  readonly step: InstanceStep;
   readonly memory: MemoryPerChip;
   readonly bound: StepBound;
 }
@@ -69,6 +71,8 @@ export interface Estimate {
   readonly ttftS?: number;
   readonly decodeTokensPerSPerChip?: number;
   readonly prefillTokensPerSPerChip?: number;
+  /** The offline point (scenarios with an `offline` section): the batch search and its best batch. */
+  readonly offline?: OfflineEstimate;
   /** Efficiency or overhead parameters that fell back to documented defaults (flagged in output). */
   readonly defaulted: readonly string[];
 }
@@ -79,7 +83,12 @@ export interface Estimate {
  */
 export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPerChip {
   const device = computeDevice(scenario.system.node.accelerator.chip);
-  const perRank = rankMemory(scenario.model, scenario.precision, plan, device.memoryCapacityBytes.value);
+  const perRank = instanceRankMemory(
+    scenario.model,
+    scenario.precision,
+    plan,
+    device.memoryCapacityBytes.value,
+  );
   if (perRank.freeBytes < 0) {
     const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
     const rank = plan.ranksPerChip > 1 ? "die" : "chip";
@@ -109,7 +118,7 @@ export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPer
 }
 
 /** What the decode and prefill estimates share: the instances, the step and the memory per chip. */
-function phaseEstimate(scenario: Scenario, plan: InstancePlan, step: StepBreakdown): PhaseEstimate {
+function phaseEstimate(scenario: Scenario, plan: InstancePlan, step: InstanceStep): PhaseEstimate {
   return {
     role: plan.role,
     instances: plan.instances,
@@ -124,7 +133,11 @@ function phaseEstimate(scenario: Scenario, plan: InstancePlan, step: StepBreakdo
 function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate {
   const ctx = stepContext(scenario, plan);
   const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
-  const step = stepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * (plan.kvLength ?? 0) });
+  const step = instanceStepTime(ctx, {
+    phase: "decode",
+    sequences,
+    kvTokens: sequences * (plan.kvLength ?? 0),
+  });
   const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
   const perChip = ((plan.batchPerChip ?? 0) * tokensPerStep) / step.stepS;
   return {
@@ -143,7 +156,7 @@ function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimat
   const p = plan.promptLength ?? 1;
   const newTokens = (plan.tokensPerChip ?? 0) * plan.chipsPerInstance;
   const sequences = newTokens / p;
-  const step = stepTime(ctx, {
+  const step = instanceStepTime(ctx, {
     phase: "prefill",
     sequences,
     newTokens,
@@ -154,7 +167,8 @@ function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimat
     ...phaseEstimate(scenario, plan, step),
     tokensPerChip: plan.tokensPerChip ?? 0,
     promptLength: p,
-    ttftS: step.stepS,
+    // With pipeline stages the first token waits for the batch to cross every stage.
+    ttftS: step.pipeline?.latencyS ?? step.stepS,
     tokensPerSPerChip: perChip,
     tokensPerSPerInstance: perChip * plan.chipsPerInstance,
   };
@@ -164,7 +178,10 @@ function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimat
  * Estimates a scenario at its operating point.
  * @example const e = estimate(parseScenario(text, "decode.yaml")); e.decode?.tpotS; e.decode?.tokensPerSPerChip
  */
-export function estimate(scenario: Scenario): Estimate {
+export function estimate(written: Scenario): Estimate {
+  const offline = written.offline !== undefined ? offlineSearch(written) : undefined;
+  const scenario =
+    offline !== undefined ? atOfflineBatch(written, offline.best.sequencesPerInstance) : written;
   const d = scenario.deployment;
   const decodePlan = d.decode ?? d.colocated;
   const prefillPlan = d.prefill ?? d.colocated;
@@ -199,6 +216,7 @@ export function estimate(scenario: Scenario): Estimate {
     ...(prefill !== undefined
       ? { ttftS: prefill.ttftS, prefillTokensPerSPerChip: prefill.tokensPerSPerChip }
       : {}),
+    ...(offline !== undefined ? { offline } : {}),
     defaulted: [...defaulted].sort(),
   };
 }

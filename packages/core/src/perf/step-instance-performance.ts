@@ -18,7 +18,8 @@ import { kvBytesPerToken } from "../model/kv-cache.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { memoryPerChip } from "./step-estimate.ts";
-import { stepContext, stepTime } from "./step-model.ts";
+import { stepContext } from "./step-model.ts";
+import { instanceStepTime } from "./step-pipeline.ts";
 
 const EXACT_BELOW = 64;
 const GROWTH = 1.05;
@@ -118,7 +119,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   const decodeAt = (sequences: number, meanKv: number, key: number): number => {
     let t = decodeGrid.get(key);
     if (t === undefined) {
-      t = stepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * meanKv }).stepS;
+      t = instanceStepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * meanKv }).stepS;
       decodeGrid.set(key, t);
     }
     return t;
@@ -129,7 +130,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
     if (t === undefined) {
       // Sequences only set how many logits are computed: one prompt per 2 × mean context tokens.
       const sequences = Math.max(1, newTokens / Math.max(1, 2 * meanContext));
-      t = stepTime(ctx, {
+      t = instanceStepTime(ctx, {
         phase: "prefill",
         sequences,
         newTokens,

@@ -8,6 +8,7 @@
 import type { InstancePlan, InstanceRole } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import type { InstancePerformance } from "../perf/instance-performance.ts";
+import { atOfflineBatch, offlineSearch } from "../perf/offline-point.ts";
 import { instancePerformance } from "../perf/step-instance-performance.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { GIGA } from "../spec/units.ts";
@@ -18,6 +19,7 @@ import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model
 import { servingSchema } from "./serving-schema.ts";
 import type { SimulationResult } from "./simulation-result.ts";
 import { systemTransferModel, type TransferModel } from "./transfer-model.ts";
+import { workloadSchema } from "./workload-schema.ts";
 
 export interface SimulateScenarioOptions extends SimulateOptions {
   /** Texts of the files the workload names (trace, histograms), keyed as written in the document. */
@@ -34,8 +36,30 @@ export function simulate(scenario: Scenario, options: SimulateScenarioOptions = 
   return simulateServing(servingModelOf(scenario, options), options);
 }
 
+/**
+ * An offline scenario as the simulator runs it: the colocated group at the batch the offline
+ * search chose, and (without a workload section) a closed loop of that many users sending fixed
+ * prompt and output lengths with no think time — saturation, as MLPerf's Offline scenario.
+ */
+function offlineScenario(scenario: Scenario): Scenario {
+  const offline = scenario.offline;
+  const plan = scenario.deployment.colocated;
+  if (offline === undefined || plan === undefined) return scenario;
+  const best = offlineSearch(scenario).best.sequencesPerInstance;
+  const at = atOfflineBatch(scenario, best);
+  if (scenario.workload !== undefined) return at;
+  const workload = workloadSchema.parse({
+    arrival: { kind: "closed-loop", concurrency: best * plan.instances },
+    promptTokens: { kind: "fixed", tokens: offline.promptTokens },
+    outputTokens: { kind: "fixed", tokens: offline.outputTokens },
+    requests: offline.requests ?? 8 * best * plan.instances,
+  });
+  return { ...at, workload };
+}
+
 /** The engine input for a scenario (exposed for inspection and benchmarks). */
-export function servingModelOf(scenario: Scenario, options: SimulateScenarioOptions = {}): ServingModel {
+export function servingModelOf(written: Scenario, options: SimulateScenarioOptions = {}): ServingModel {
+  const scenario = offlineScenario(written);
   const workload = scenario.workload;
   if (workload === undefined)
     throw new SupernodeError(

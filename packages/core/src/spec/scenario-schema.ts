@@ -26,7 +26,11 @@ import { servingSchema } from "../serving/serving-schema.ts";
 import { workloadSchema } from "../serving/workload-schema.ts";
 import { costSectionSchema, powerSectionSchema } from "./energy-schema.ts";
 import { countUpTo, LIMITS, rankCount, tokenCount } from "./limits.ts";
+import { offlineSchema } from "./offline-schema.ts";
+import { offloadSchema } from "./offload-schema.ts";
+import { pipelineSchema } from "./pipeline-schema.ts";
 import { precisionSchema } from "./precision-schema.ts";
+import { speculativeSchema } from "./speculative-schema.ts";
 
 const nonNegativeInt = z.number().int().nonnegative();
 
@@ -130,6 +134,12 @@ export const instanceGroupSchema = z
     expertImbalance: expertImbalanceSchema.default("balanced"),
     microbatchOverlap: microbatchOverlapSchema.default(false),
     mtp: mtpSchema.optional(),
+    /** Speculative decoding with a separate draft model (EAGLE, EAGLE-3, a draft LLM); spec/speculative-schema.ts. */
+    speculative: speculativeSchema.optional(),
+    /** Pipeline parallelism: stages of consecutive layers (spec/pipeline-schema.ts). */
+    pp: pipelineSchema.optional(),
+    /** Weights / KV cache held in host memory (spec/offload-schema.ts). */
+    offload: offloadSchema.optional(),
     /** Decode operating point: concurrent sequences per chip. */
     batchPerChip: countUpTo(LIMITS.batchPerChip, "sequences per chip").optional(),
     /** Decode operating point: KV-cache length of each sequence (tokens). */
@@ -188,6 +198,8 @@ export const scenarioSchema = z.strictObject({
   model: scenarioModelSchema,
   precision: precisionSchema,
   deployment: deploymentSchema,
+  /** The offline / maximum-throughput operating point (spec/offline-schema.ts). */
+  offline: offlineSchema.optional(),
   workload: workloadSchema.optional(),
   serving: servingSchema.optional(),
   /** Values of this scenario chosen by looking at published results (docs/validation.md). */

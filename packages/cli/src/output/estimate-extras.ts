@@ -1,0 +1,58 @@
+/**
+ * Terminal lines for the parts of an estimate that only some scenarios have: pipeline stages
+ * (stage times, bubble, inter-stage transfers), offload (host-link transfers per layer), a
+ * speculative draft model, and the offline batch search.
+ */
+import type { InstanceStep, OfflineEstimate } from "@supernode/core";
+
+const us = (s: number) => `${(s * 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} µs`;
+const ms = (s: number) => `${(s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 2 })} ms`;
+const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const mb = (b: number) => `${(b / 1e6).toLocaleString("en-US", { maximumFractionDigits: 2 })} MB`;
+
+/** Pipeline, offload and draft-model lines of one phase's step (empty when it has none). */
+export function stepExtraLines(step: InstanceStep): string[] {
+  const out: string[] = [];
+  const p = step.pipeline;
+  if (p !== undefined) {
+    out.push(
+      `Pipeline: ${p.stages} stages (layers ${p.layersPerStage.join(" + ")}), ${p.microbatches} microbatches in flight`,
+      `  stage time per microbatch: ${p.stageTimesS.map(ms).join(" · ")}`,
+    );
+    for (const x of p.transfers)
+      out.push(
+        `  inter-stage transfer ${x.fromStage}→${x.toStage} over ${x.over}: ${mb(x.bytesPerRank)} per rank, send ${us(x.sendS)}${x.allGatherS > 0 ? ` + all-gather ${us(x.allGatherS)}` : ""} per microbatch`,
+      );
+    if (p.returnS > 0) out.push(`  sampled tokens back to stage 0: ${us(p.returnS)}`);
+    out.push(
+      `  one microbatch through all stages ${ms(p.loopS)} · ${p.microbatches} × slowest stage ${ms(p.occupancyS)} → step ${ms(p.cycleS)}${p.latencyS !== p.cycleS ? ` (first token after ${ms(p.latencyS)})` : ""}`,
+      `  pipeline bubble: ${ms(p.bubbleS)} per step = ${(p.bubbleFraction * 100).toFixed(1)} % of each stage's time idle`,
+    );
+  }
+  const o = step.offload;
+  if (o !== undefined) {
+    out.push(`Offload over ${o.link}:`);
+    for (const l of o.perLayer)
+      out.push(
+        `  ${l.kind} layer: compute ${us(l.computeS)} · weights in ${us(l.weightsTransferS)} · KV in ${us(l.kvTransferS)} → ${us(Math.max(l.computeS, l.weightsTransferS + l.kvTransferS))}`,
+      );
+    out.push(`  transfer time not hidden behind compute: ${ms(o.exposedS)} per pass of all layers`);
+  }
+  const d = step.draft;
+  if (d !== undefined)
+    out.push(
+      `Draft model ${d.model}: ${d.passes} passes × ${ms(d.passS)} = ${ms(d.timeS)} per step (per microbatch)`,
+    );
+  return out;
+}
+
+/** The offline search's result. */
+export function offlineLines(o: OfflineEstimate, chips: number): string[] {
+  const b = o.best;
+  return [
+    `Offline (maximum throughput): ${num(o.promptTokens)}-token prompts, ${num(o.outputTokens)}-token outputs, prefill chunks of ${num(o.chunkTokens)} tokens`,
+    `  best batch ${num(b.sequencesPerInstance)} sequences per instance (${num(b.batchPerChip)} per chip; limited by ${o.limit}; KV cache ${num(o.kvCacheCapacityTokens)} tokens; ${o.candidates.length} batches tried)`,
+    `  ${num(b.outputTokensPerSPerChip)} output tokens/s per chip (${num(b.outputTokensPerSPerInstance)} per ${chips}-chip instance) · ${num(b.inputTokensPerSPerChip)} input tokens/s per chip`,
+    `  per generation of the batch: prefill ${ms(b.prefillS)} + decode ${ms(b.decodeS)} (${ms(b.decodeStepS)} per step); mean time between tokens ${ms(b.tpotS)}`,
+  ];
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { parseScenario } from "../deploy/scenario.ts";
+import { simulate } from "../serving/simulate.ts";
+import { offlineSearch } from "./offline-point.ts";
+import { estimate } from "./step-estimate.ts";
+
+const scenario = (offline: string, extra = "") =>
+  parseScenario(
+    `system: hgx-h200
+model: llama-3.1-70b
+precision: { weights: fp8, activations: fp8, kvCache: fp8 }
+deployment:
+  colocated:
+    chipsPerInstance: 8
+    pp: 2
+    attention: { tp: 4 }
+    denseFfn: { tp: 4 }
+offline: ${offline}
+${extra}`,
+    "offline.yaml",
+  );
+
+describe("the offline operating point", () => {
+  it("estimate's batch search and simulate's closed loop at saturation agree within 5 %", () => {
+    const s = scenario("{ promptTokens: 1024, outputTokens: 128, maxSequencesPerInstance: 512 }");
+    const e = estimate(s);
+    const best = e.offline?.best;
+    const batch = best?.sequencesPerInstance ?? 0;
+    expect(batch).toBeGreaterThan(256);
+    expect(batch).toBeLessThanOrEqual(512);
+    // 4 generations of the batch; the closed loop keeps `batch` users busy with no think time.
+    const result = simulate(s, { requests: 4 * batch, seed: 1 });
+    expect(result.summary.requests.completed).toBe(4 * batch);
+    const simulated = result.summary.throughput.outputTokensPerSPerChip;
+    const predicted = best?.outputTokensPerSPerChip ?? 0;
+    expect(predicted).toBeGreaterThan(0);
+    expect(Math.abs(simulated - predicted) / predicted).toBeLessThan(0.05);
+  });
+
+  it("the batch grows until the KV cache is full, and shrinks to meet a TPOT limit", () => {
+    const free = offlineSearch(scenario("{ promptTokens: 2048, outputTokens: 128 }"));
+    const b = free.best.sequencesPerInstance;
+    // The chosen batch's KV (prompt + output + a block per sequence) fits the cache.
+    expect(b * (2048 + 128 + 128)).toBeLessThanOrEqual(free.kvCacheCapacityTokens);
+    expect(
+      free.candidates.every((c) => c.outputTokensPerSPerInstance <= free.best.outputTokensPerSPerInstance),
+    ).toBe(true);
+    const limit = free.candidates[3]?.tpotS ?? 0;
+    const slo = offlineSearch(
+      scenario(`{ promptTokens: 2048, outputTokens: 128, slo: { tpotS: ${limit} } }`),
+    );
+    expect(slo.best.tpotS).toBeLessThanOrEqual(limit);
+    expect(slo.best.sequencesPerInstance).toBeLessThan(b);
+    expect(slo.limit).toBe("slo-tpot");
+  });
+
+  it("needs a colocated group, and says so at the offline field", () => {
+    expect(() =>
+      parseScenario(
+        `system: hgx-h200
+model: llama-3.1-70b
+precision: { weights: fp8 }
+deployment:
+  decode: { chipsPerInstance: 8, attention: { tp: 8 }, denseFfn: { tp: 8 }, batchPerChip: 8, kvLength: 1024 }
+offline: { promptTokens: 1024, outputTokens: 128 }
+`,
+        "bad.yaml",
+      ),
+    ).toThrow(/bad\.yaml:6:\d+.*colocated/);
+  });
+});

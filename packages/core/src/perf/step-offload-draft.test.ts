@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { parseScenario } from "../deploy/scenario.ts";
+import { simulate } from "../serving/simulate.ts";
+import { estimate } from "./step-estimate.ts";
+
+const decode = (
+  system: string,
+  model: string,
+  group: string,
+  precision = "{ weights: fp8, activations: fp8, kvCache: fp8 }",
+) =>
+  parseScenario(
+    `system: ${system}
+model: ${model}
+precision: ${precision}
+deployment:
+  decode: { chipsPerInstance: 1, batchPerChip: 64, kvLength: 2048${group} }
+`,
+    "x.yaml",
+  );
+
+describe("weight and KV offload", () => {
+  it("streams the offloaded weights per layer: layer time = max(compute, transfer), faster over C2C than PCIe", () => {
+    const plain = estimate(decode("gb200-nvl72", "llama-3.1-70b", ""));
+    const c2c = estimate(decode("gb200-nvl72", "llama-3.1-70b", ", offload: { weightsFraction: 0.5 }"));
+    const o = c2c.decode?.step.offload;
+    const layer = o?.perLayer[0];
+    expect(o?.link).toMatch(/C2C/);
+    // Half of a 70B FP8 layer (≈ 0.43 GB) over 225 GB/s per GPU (C2C shared by 2 GPUs): ≈ 1.9 ms.
+    expect(layer?.weightsTransferS).toBeGreaterThan(1.7e-3);
+    expect(layer?.weightsTransferS).toBeLessThan(2.1e-3);
+    expect(c2c.decode?.step.stepS ?? 0).toBeGreaterThan(plain.decode?.step.stepS ?? 0);
+    expect(o?.exposedS).toBeCloseTo(
+      80 * Math.max(0, (layer?.weightsTransferS ?? 0) - (layer?.computeS ?? 0)),
+      9,
+    );
+    // HBM holds half the layer weights (plus a two-layer buffer).
+    const w0 = plain.decode?.memory.weightsBytes ?? 0;
+    const w1 = c2c.decode?.memory.weightsBytes ?? 0;
+    expect(w1 / w0).toBeGreaterThan(0.5);
+    expect(w1 / w0).toBeLessThan(0.56);
+    const pcie = estimate(decode("hgx-h200", "llama-3.1-70b", ", offload: { weightsFraction: 0.5 }"));
+    expect(pcie.decode?.step.offload?.link).toMatch(/PCIe/);
+    expect(pcie.decode?.step.stepS ?? 0).toBeGreaterThan(3 * (c2c.decode?.step.stepS ?? 0));
+  });
+
+  it("KV offload frees HBM and costs the KV read on every step", () => {
+    const plain = estimate(decode("hgx-h200", "llama-3.1-8b", ""));
+    const kv = estimate(decode("hgx-h200", "llama-3.1-8b", ", offload: { kvCacheFraction: 0.5 }"));
+    expect(kv.decode?.memory.kvCacheBytes).toBeCloseTo((plain.decode?.memory.kvCacheBytes ?? 0) / 2, -3);
+    expect(kv.decode?.step.offload?.perLayer[0]?.kvTransferS).toBeGreaterThan(0);
+    expect(kv.decode?.step.stepS ?? 0).toBeGreaterThan(plain.decode?.step.stepS ?? 0);
+    expect(() => decode("hgx-h200", "llama-3.1-8b", ", offload: { link: pcie5 }")).toThrow(
+      /unknown host link "pcie5"/,
+    );
+  });
+});
+
+describe("speculative decoding with a draft model", () => {
+  const bf16 = "{ weights: bf16 }";
+  it("adds the draft passes to the step, its weights to memory, and emits 1 + a + … + a^k tokens", () => {
+    const plain = estimate(decode("hgx-h200", "llama-3.1-8b", "", bf16));
+    const eagle = estimate(
+      decode(
+        "hgx-h200",
+        "llama-3.1-8b",
+        ", speculative: { method: eagle3, draftTokens: 3, acceptanceRate: 0.7, draftVocabSize: 32000 }",
+        bf16,
+      ),
+    );
+    const d = eagle.decode;
+    expect(d?.tokensPerStepPerSequence).toBeCloseTo(1 + 0.7 + 0.49 + 0.343, 12);
+    expect(d?.step.draft?.passes).toBe(3);
+    expect(d?.step.stepS ?? 0).toBeGreaterThan(
+      (plain.decode?.step.stepS ?? 0) + (d?.step.draft?.timeS ?? 0) * 0.99,
+    );
+    expect(d?.memory.perRank.weightsByComponent.draft ?? 0).toBeGreaterThan(0.2e9);
+    // A whole 8B model as the draft costs far more than the one-layer head.
+    const big = estimate(
+      decode(
+        "hgx-h200",
+        "llama-3.1-70b",
+        ", speculative: { method: draft-model, draftModel: llama-3.1-8b, draftTokens: 3, acceptanceRate: 0.7 }",
+        "{ weights: fp8, kvCache: fp8 }",
+      ),
+    );
+    expect(big.decode?.step.draft?.passS ?? 0).toBeGreaterThan(10 * (d?.step.draft?.passS ?? 0));
+    expect(() =>
+      decode(
+        "hgx-h200",
+        "llama-3.1-8b",
+        ", speculative: { method: draft-model, draftTokens: 2, acceptanceRate: 0.5 }",
+        bf16,
+      ),
+    ).toThrow(/needs draftModel/);
+  });
+
+  it("the serving simulator draws acceptances for the draft model's tokens", () => {
+    const s = parseScenario(
+      `system: hgx-h200
+model: llama-3.1-8b
+precision: { weights: bf16 }
+deployment:
+  colocated: { chipsPerInstance: 1, batchPerChip: 16, kvLength: 1024, tokensPerChip: 4096, promptLength: 512,
+    speculative: { method: eagle, draftTokens: 2, acceptanceRate: 0.8 } }
+workload:
+  arrival: { kind: closed-loop, concurrency: 16 }
+  promptTokens: { kind: fixed, tokens: 512 }
+  outputTokens: { kind: fixed, tokens: 256 }
+`,
+      "spec.yaml",
+    );
+    const r = simulate(s, { requests: 64, seed: 3 });
+    expect(r.summary.requests.completed).toBe(64);
+    // Fewer steps than tokens: TPOT below one step's time.
+    const step = estimate(s).decode?.step.stepS ?? 0;
+    expect(r.summary.tpotS.p50).toBeLessThan(step);
+  });
+});

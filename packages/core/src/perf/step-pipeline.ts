@@ -1,0 +1,298 @@
+/**
+ * The step of an instance with pipeline stages, offloaded weights / KV cache, or a separate
+ * speculative draft model, composed around the one-stage step model (`stepTime`):
+ *
+ * - Pipeline parallelism: the batch is split into M microbatches (default M = stages); each stage
+ *   runs its layers on its ranks; a microbatch's hidden state and residual move to the next stage
+ *   (each TP rank sends its 1/TP slice, the receiving stage all-gathers, as vLLM does), over the
+ *   scale-up fabric inside a system and the scale-out fabric across systems. A decode cycle (every
+ *   sequence advances one step) takes max(M × slowest stage, the loop of one microbatch through
+ *   every stage and its transfers, back to the first stage); the bubble is the cycle minus the
+ *   mean stage's busy time. Prefill streams microbatches: throughput M × slowest stage per batch,
+ *   latency Σ stages + transfers + (M − 1) × slowest stage.
+ * - Offload: every layer pass streams its offloaded weights (and reads its offloaded KV) over the
+ *   host link while the previous layer computes: layer time = max(compute, transfer).
+ * - A draft model: draftTokens passes of the draft over the batch, after the target's pass.
+ */
+import { hostLinkFor } from "../deploy/host-links.ts";
+import { rankMemory } from "../deploy/memory.ts";
+import type { PipelinePlan } from "../deploy/pipeline-plan.ts";
+import type { InstancePlan } from "../deploy/plan.ts";
+import { DTYPE_BYTES } from "../hardware/types.ts";
+import { kvBytesPerTokenPerLayer } from "../model/kv-cache.ts";
+import { type LayerKind, layerKinds } from "../model/layer-kinds.ts";
+import { collectiveTime } from "../network/collective-time.ts";
+import { computeDevice } from "./device.ts";
+import { type StepBatch, type StepContext, stepContext } from "./step-context.ts";
+import { type StepBreakdown, stepTime } from "./step-model.ts";
+
+export interface PipelineTransfer {
+  readonly fromStage: number;
+  readonly toStage: number;
+  /** Bytes each sending rank moves per microbatch. */
+  readonly bytesPerRank: number;
+  readonly sendS: number;
+  /** All-gather of the slices on the receiving stage (0 without TP). */
+  readonly allGatherS: number;
+  readonly over: string;
+}
+
+export interface PipelineStep {
+  readonly stages: number;
+  readonly microbatches: number;
+  readonly layersPerStage: readonly number[];
+  /** Busy time of each stage per microbatch. */
+  readonly stageTimesS: readonly number[];
+  readonly transfers: readonly PipelineTransfer[];
+  /** Sampled tokens back from the last stage to the first (decode). */
+  readonly returnS: number;
+  /** One microbatch through every stage and transfer. */
+  readonly loopS: number;
+  /** M × the slowest stage. */
+  readonly occupancyS: number;
+  /** The step: decode max(loop, occupancy); prefill the occupancy (microbatches stream). */
+  readonly cycleS: number;
+  /** Prefill: time to the first token of a batch entering an idle pipeline; decode: the cycle. */
+  readonly latencyS: number;
+  /** Cycle minus the mean stage's busy time, and as a share of the cycle. */
+  readonly bubbleS: number;
+  readonly bubbleFraction: number;
+}
+
+export interface OffloadStep {
+  readonly link: string;
+  readonly perLayer: ReadonlyArray<{
+    readonly kind: LayerKind;
+    readonly computeS: number;
+    readonly weightsTransferS: number;
+    readonly kvTransferS: number;
+  }>;
+  /** Added to one pass of all layers by transfers longer than compute. */
+  readonly exposedS: number;
+}
+
+export interface DraftStep {
+  readonly model: string;
+  readonly passes: number;
+  readonly passS: number;
+  readonly timeS: number;
+}
+
+/** A step breakdown with the pipeline, offload and draft-model parts where the plan has them. */
+export interface InstanceStep extends StepBreakdown {
+  readonly pipeline?: PipelineStep;
+  readonly offload?: OffloadStep;
+  readonly draft?: DraftStep;
+}
+
+interface Extra {
+  readonly stage: StepContext;
+  readonly draft?: StepContext;
+  readonly bytesPerLayer?: Readonly<Record<LayerKind, number>>;
+  readonly linkBytesPerS?: number;
+  readonly linkName?: string;
+}
+const extras = new WeakMap<StepContext, Extra>();
+
+function extraOf(ctx: StepContext): Extra {
+  const hit = extras.get(ctx);
+  if (hit !== undefined) return hit;
+  const { scenario, plan } = ctx;
+  const stagePlan = plan.pipeline?.stage ?? plan;
+  const stage = plan.pipeline !== undefined ? stepContext(scenario, stagePlan) : ctx;
+  let extra: Extra = { stage };
+  const draftArch = plan.mtp?.draft?.arch;
+  if (draftArch !== undefined) {
+    const { mtp: _m, moe: _e, offload: _o, pipeline: _p, overlap: _v, ...rest } = stagePlan;
+    const draftPlan: InstancePlan = rest;
+    extra = { ...extra, draft: stepContext({ ...scenario, model: draftArch }, draftPlan) };
+  }
+  if (plan.offload !== undefined) {
+    const arch = scenario.model;
+    const m = rankMemory(
+      arch,
+      scenario.precision,
+      stagePlan,
+      computeDevice(scenario.system.node.accelerator.chip).memoryCapacityBytes.value,
+    );
+    const kinds = layerKinds(arch);
+    const count = (k: LayerKind) => Math.max(1, kinds.filter((x) => x === k).length);
+    const c = m.weightsByComponent;
+    const attention = (c.attention ?? 0) / arch.numLayers;
+    const link = hostLinkFor(scenario.system, plan.offload.link);
+    extra = {
+      ...extra,
+      bytesPerLayer: {
+        dense: attention + (c["dense-ffn"] ?? 0) / count("dense"),
+        moe:
+          attention +
+          ((c["routed-experts"] ?? 0) + (c["shared-experts"] ?? 0) + (c.router ?? 0)) / count("moe"),
+      },
+      linkBytesPerS: link.bytesPerSPerAccelerator / plan.ranksPerChip,
+      linkName: link.description,
+    };
+  }
+  extras.set(ctx, extra);
+  return extra;
+}
+
+function microbatchOf(batch: StepBatch, m: number): StepBatch {
+  return batch.phase === "decode"
+    ? { phase: "decode", sequences: batch.sequences / m, kvTokens: batch.kvTokens / m }
+    : {
+        phase: "prefill",
+        sequences: batch.sequences / m,
+        newTokens: batch.newTokens / m,
+        attendedTokenPairs: batch.attendedTokenPairs / m,
+      };
+}
+
+/**
+ * The step of an instance (whole batch), including pipeline stages, offload and a draft model.
+ * @example instanceStepTime(stepContext(scenario, plan), { phase: "decode", sequences: 256, kvTokens: 256 * 2048 }).pipeline?.bubbleFraction
+ */
+export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceStep {
+  const plan = ctx.plan;
+  if (plan.pipeline === undefined && plan.offload === undefined && plan.mtp?.draft === undefined)
+    return stepTime(ctx, batch);
+  const extra = extraOf(ctx);
+  const m = plan.pipeline?.microbatches ?? 1;
+  const mb = microbatchOf(batch, m);
+  const base = stepTime(extra.stage, mb);
+  const offload = offloadTiming(ctx, extra, base, mb);
+  const layerS = (kind: LayerKind) => {
+    const l = offload?.perLayer.find((x) => x.kind === kind);
+    return l !== undefined
+      ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
+      : (base.layers.find((x) => x.kind === kind)?.timing.layerS ?? 0);
+  };
+  let draft: DraftStep | undefined;
+  if (extra.draft !== undefined && mb.phase === "decode" && plan.mtp !== undefined) {
+    const passS = stepTime(extra.draft, mb).stepS;
+    const passes = plan.mtp.draftTokens;
+    draft = { model: extra.draft.scenario.model.name, passes, passS, timeS: passes * passS };
+  }
+  const tail = base.headS + base.samplingS + base.mtpS + base.graphLaunchS + (draft?.timeS ?? 0);
+  const kinds = layerKinds(ctx.scenario.model);
+  const stageTime = (first: number, count: number, last: boolean) => {
+    let t = count > 0 ? base.pipelineFillS : 0;
+    for (const k of kinds.slice(first, first + count)) t += layerS(k);
+    return t + (last ? tail : 0);
+  };
+  const parts = {
+    ...(offload !== undefined ? { offload } : {}),
+    ...(draft !== undefined ? { draft } : {}),
+  };
+  const pp = plan.pipeline;
+  if (pp === undefined) return { ...base, ...parts, stepS: stageTime(0, kinds.length, true) };
+  const stageTimesS = pp.layersPerStage.map((n, s) =>
+    stageTime(pp.firstLayer[s] ?? 0, n, s === pp.stages - 1),
+  );
+  const pipeline = pipelineTiming(ctx, pp, extra.stage, stageTimesS, mb);
+  return { ...base, ...parts, stepS: pipeline.cycleS, pipeline };
+}
+
+function offloadTiming(
+  ctx: StepContext,
+  extra: Extra,
+  base: StepBreakdown,
+  mb: StepBatch,
+): OffloadStep | undefined {
+  const offload = ctx.plan.offload;
+  const bytesPerLayer = extra.bytesPerLayer;
+  const linkBytesPerS = extra.linkBytesPerS;
+  if (offload === undefined || bytesPerLayer === undefined || linkBytesPerS === undefined) return undefined;
+  const { scenario } = ctx;
+  const stagePlan = extra.stage.plan;
+  const arch = scenario.model;
+  const kvSplit =
+    arch.attention.kind === "gqa" ? Math.min(stagePlan.attention.tp, arch.attention.numKvHeads) : 1;
+  const kvPerTokenLayer = kvBytesPerTokenPerLayer(arch, scenario.precision.kvCache) / kvSplit;
+  const dp = stagePlan.attention.dp;
+  // Decode reads the offloaded part of every sequence's KV; prefill writes the new tokens' share.
+  const kvTokens = mb.phase === "decode" ? mb.kvTokens / dp : mb.newTokens / dp;
+  const kvTransferS = (offload.kvCacheFraction * kvTokens * kvPerTokenLayer) / linkBytesPerS;
+  const perLayer = base.layers
+    .filter((l) => l.kind !== "mtp")
+    .map((l) => {
+      const kind = l.kind as LayerKind;
+      const weightsTransferS = (offload.weightsFraction * bytesPerLayer[kind]) / linkBytesPerS;
+      return { kind, computeS: l.timing.layerS, weightsTransferS, kvTransferS };
+    });
+  let exposedS = 0;
+  for (const l of base.layers) {
+    const p = perLayer.find((x) => x.kind === l.kind);
+    if (p !== undefined) exposedS += l.count * Math.max(0, p.weightsTransferS + p.kvTransferS - p.computeS);
+  }
+  return { link: extra.linkName ?? "", perLayer, exposedS };
+}
+
+function pipelineTiming(
+  ctx: StepContext,
+  pp: PipelinePlan,
+  stage: StepContext,
+  stageTimesS: readonly number[],
+  mb: StepBatch,
+): PipelineStep {
+  const { scenario, plan } = ctx;
+  const system = scenario.system;
+  const arch = scenario.model;
+  const r = plan.ranksPerChip;
+  const perNode = system.node.accelerator.count;
+  const perSystem = perNode * system.nodes.value;
+  const tp = stage.plan.attention.tp;
+  const dp = stage.plan.attention.dp;
+  const q = mb.phase === "decode" && plan.mtp !== undefined ? 1 + plan.mtp.draftTokens : 1;
+  const tokens = (mb.phase === "decode" ? mb.sequences * q : mb.newTokens) / dp;
+  // Hidden state and residual in BF16 (vLLM / SGLang IntermediateTensors).
+  const groupBytes = tokens * arch.hiddenSize * DTYPE_BYTES.bf16 * 2;
+  const send = (fromChip: number, toChip: number, bytes: number) => {
+    const crossSystem = Math.floor(fromChip / perSystem) !== Math.floor(toChip / perSystem);
+    const crossNode = Math.floor(fromChip / perNode) !== Math.floor(toChip / perNode);
+    const ranks = crossSystem ? perSystem * r + 1 : crossNode ? perNode * r + 1 : 2;
+    const over = crossSystem ? system.scaleOut.technology : system.scaleUp.technology;
+    return { timeS: collectiveTime(scenario.fabricTarget, { op: "send-recv", bytes, ranks }).timeS, over };
+  };
+  const transfers: PipelineTransfer[] = [];
+  for (let s = 0; s + 1 < pp.stages; s++) {
+    const boundary = (s + 1) * pp.chipsPerStage;
+    const bytesPerRank = groupBytes / tp;
+    const x = send(boundary - 1, boundary, bytesPerRank);
+    const allGatherS =
+      tp > 1
+        ? stage.comm.collective("attention-comm", "pp.all_gather", "all-gather", groupBytes, tp).timeS
+        : 0;
+    transfers.push({ fromStage: s, toStage: s + 1, bytesPerRank, sendS: x.timeS, allGatherS, over: x.over });
+  }
+  const returnS =
+    mb.phase === "decode" && pp.stages > 1
+      ? send((pp.stages - 1) * pp.chipsPerStage, 0, mb.sequences * 8).timeS
+      : 0;
+  let sum = 0;
+  let slowest = 0;
+  for (const t of stageTimesS) {
+    sum += t;
+    slowest = Math.max(slowest, t);
+  }
+  let transferS = 0;
+  for (const x of transfers) transferS += x.sendS + x.allGatherS;
+  const loopS = sum + transferS + returnS;
+  const occupancyS = pp.microbatches * slowest;
+  const cycleS = mb.phase === "decode" ? Math.max(loopS, occupancyS) : occupancyS;
+  const latencyS = mb.phase === "decode" ? cycleS : sum + transferS + (pp.microbatches - 1) * slowest;
+  const busy = (pp.microbatches * sum) / pp.stages;
+  return {
+    stages: pp.stages,
+    microbatches: pp.microbatches,
+    layersPerStage: pp.layersPerStage,
+    stageTimesS,
+    transfers,
+    returnS,
+    loopS,
+    occupancyS,
+    cycleS,
+    latencyS,
+    bubbleS: cycleS - busy,
+    bubbleFraction: (cycleS - busy) / cycleS,
+  };
+}
