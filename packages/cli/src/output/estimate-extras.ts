@@ -53,6 +53,6 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
     `Offline (maximum throughput): ${num(o.promptTokens)}-token prompts, ${num(o.outputTokens)}-token outputs, prefill chunks of ${num(o.chunkTokens)} tokens`,
     `  best batch ${num(b.sequencesPerInstance)} sequences per instance (${num(b.batchPerChip)} per chip; limited by ${o.limit}; KV cache ${num(o.kvCacheCapacityTokens)} tokens; ${o.candidates.length} batches tried)`,
     `  ${num(b.outputTokensPerSPerChip)} output tokens/s per chip (${num(b.outputTokensPerSPerInstance)} per ${chips}-chip instance) · ${num(b.inputTokensPerSPerChip)} input tokens/s per chip`,
-    `  per generation of the batch: prefill ${ms(b.prefillS)} + decode ${ms(b.decodeS)} (${ms(b.decodeStepS)} per step); mean time between tokens ${ms(b.tpotS)}`,
+    `  per generation of the batch: mixed prefill + decode iterations ${ms(b.prefillS)} + decode-only steps ${ms(b.decodeS)} (${ms(b.decodeStepS)} per step); mean time between tokens ${ms(b.tpotS)}`,
   ];
 }

@@ -3,10 +3,14 @@
  * with chunked prefill, every request available, fixed mean prompt length I and output length O.
  * For a batch of B sequences per instance, one generation of the batch costs
  *
- *   B·I / C prefill chunks of C tokens (the scheduler's budget) + (O − 1) / τ decode steps of B
- *   sequences at the mean KV length I + O/2   (τ: tokens per step with MTP or a draft model)
+ *   B·I / c mixed iterations (c = C − q·B prefill tokens next to the decoding sequences, C the
+ *   scheduler's token budget, q = 1 + draft tokens charged per decoding sequence)
+ *   + ((O − 1) / τ + 1 − B·I / c) decode-only steps of B sequences at the mean KV length I + O/2
+ *   (τ: tokens per step with MTP or a draft model; each sequence spends about one iteration in
+ *   prefill)
  *
- * and delivers B·O output tokens. The search tries batches from one sequence per chip up to what
+ * and delivers B·O output tokens. Mixed iterations are timed as the simulator times them
+ * (`mixedStepS`: one pass over the prefill chunk and the decode tokens). The search tries batches from one sequence per chip up to what
  * the KV cache holds without preemption (B · (I + O + block) tokens) or `maxSequencesPerInstance`,
  * keeps those meeting `slo.tpotS` (mean time between output tokens), and reports the one with the
  * most output tokens/s. It uses the same `InstancePerformance` the serving simulator runs, so a
@@ -21,7 +25,7 @@ import { instancePerformance } from "./step-instance-performance.ts";
 export interface OfflinePoint {
   readonly sequencesPerInstance: number;
   readonly batchPerChip: number;
-  /** One generation of the whole batch: prefill chunks and decode steps. */
+  /** One generation of the whole batch: its mixed (prefill chunk + decode) iterations and its decode-only steps. */
   readonly prefillS: number;
   readonly decodeS: number;
   readonly decodeStepS: number;
@@ -39,37 +43,46 @@ export interface OfflineEstimate {
   readonly kvCacheCapacityTokens: number;
   readonly best: OfflinePoint;
   /** What stopped the batch from growing: the KV cache, the TPOT SLO or `maxSequencesPerInstance`. */
-  readonly limit: "kv-cache" | "slo-tpot" | "max-sequences" | "throughput";
+  readonly limit: "kv-cache" | "slo-tpot" | "max-sequences" | "token-budget" | "throughput";
   /** The batches tried (a geometric grid), for plots. */
   readonly candidates: readonly OfflinePoint[];
 }
 
-/** Throughput of one batch size at the offline point. */
+/** What one batch size needs besides the step model: lengths, the token budget and decode tokens per step. */
+interface OfflineShape {
+  readonly chips: number;
+  readonly prompt: number;
+  readonly output: number;
+  /** The scheduler's token budget per iteration. */
+  readonly budget: number;
+  /** Decode tokens per sequence per step charged to the budget (1 + draft tokens), 0 when not charged. */
+  readonly decodeTokensCharged: number;
+}
+
+/** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
 function offlinePoint(
   perf: InstancePerformance,
   sequences: number,
-  chips: number,
-  prompt: number,
-  output: number,
-  chunk: number,
-): OfflinePoint {
+  shape: OfflineShape,
+): OfflinePoint | undefined {
+  const { prompt, output, chips } = shape;
   const tau = perf.meanTokensPerDecodeStep;
-  const promptTokens = sequences * prompt;
-  const fullChunks = Math.floor(promptTokens / chunk);
-  const rest = promptTokens - fullChunks * chunk;
-  const pairsPerToken = (prompt + 1) / 2;
-  const chunkS = (tokens: number) =>
-    tokens > 0
-      ? perf.prefillStepS({
-          sequences: Math.max(1, tokens / prompt),
-          newTokens: tokens,
-          attendedTokenPairs: tokens * pairsPerToken,
-        })
-      : 0;
-  const prefillS = fullChunks * chunkS(chunk) + chunkS(rest);
-  const decodeStepS = perf.decodeStepS({ sequences, kvTokens: sequences * (prompt + output / 2) });
+  const kvMean = prompt + output / 2;
+  // Prefill tokens in an iteration that also decodes: the budget less the decode tokens.
+  const chunk = shape.budget - shape.decodeTokensCharged * sequences;
+  if (chunk <= 0) return undefined;
+  const prompts = chunk / prompt;
+  const mixedS = perf.mixedStepS(
+    { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: (chunk * (prompt + 1)) / 2 },
+    { sequences: Math.max(0, sequences - prompts), kvTokens: Math.max(0, sequences - prompts) * kvMean },
+  );
+  const decodeStepS = perf.decodeStepS({ sequences, kvTokens: sequences * kvMean });
+  const mixed = (sequences * prompt) / chunk;
   const steps = Math.max(0, output - 1) / tau;
-  const decodeS = steps * decodeStepS;
+  // Each sequence spends about one iteration in prefill and `steps` decoding.
+  const plain = Math.max(0, steps + 1 - mixed);
+  const prefillS = mixed * mixedS;
+  const decodeS = plain * decodeStepS;
   const total = prefillS + decodeS;
   const perInstance = (sequences * output) / total;
   return {
@@ -136,9 +149,22 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       `the offline point does not fit: the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${prompt + output + block} tokens (prompt + output + a block)`,
       { file: scenario.fileName, fieldPath: ["offline"] },
     );
-  const candidates = batchGrid(unit, max).map((b) =>
-    offlinePoint(perf, b, plan.chipsPerInstance, prompt, output, chunk),
-  );
+  const scheduler = serving?.scheduler;
+  const charged =
+    (scheduler?.chunkedPrefill ?? true) && (scheduler?.budgetCountsDecodes ?? true)
+      ? 1 + (plan.mtp?.draftTokens ?? 0)
+      : 0;
+  const shape = { chips: plan.chipsPerInstance, prompt, output, budget: chunk, decodeTokensCharged: charged };
+  const grid = batchGrid(unit, max);
+  const candidates = grid
+    .map((b) => offlinePoint(perf, b, shape))
+    .filter((c): c is OfflinePoint => c !== undefined);
+  if (candidates.length === 0)
+    throw new SupernodeError(
+      "infeasible",
+      `the scheduler's token budget (${chunk} tokens, serving.scheduler.maxBatchTokens) leaves no room for prefill next to ${unit} decoding sequences; raise it`,
+      { file: scenario.fileName, fieldPath: ["offline"] },
+    );
   const slo = offline.slo?.tpotS;
   const meets = candidates.filter((c) => slo === undefined || c.tpotS <= slo);
   if (meets.length === 0)
@@ -155,9 +181,11 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       ? "throughput"
       : meets.length < candidates.length
         ? "slo-tpot"
-        : max === kvMax
-          ? "kv-cache"
-          : "max-sequences";
+        : candidates.length < grid.length
+          ? "token-budget"
+          : max === kvMax
+            ? "kv-cache"
+            : "max-sequences";
   return {
     promptTokens: prompt,
     outputTokens: output,
