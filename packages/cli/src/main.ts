@@ -8,6 +8,12 @@ import { processIo } from "./cli-io.ts";
 import { commandsFor } from "./commands/index.ts";
 import { buildProgram, runCommandLine } from "./program.ts";
 
+// A reader that stops early (`supernode simulate … --json | head`) ends the run quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 const args = process.argv.slice(2);
 const io = processIo();
 const modules = await Promise.all(commandsFor(args).map((c) => c.load()));
