@@ -12,6 +12,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { collect, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { renderJson } from "../output/render.ts";
 import { renderHtmlReport } from "../report/html-report.ts";
 
 export const DEFAULT_REPORT_FILE = "supernode-report.html";
@@ -22,6 +23,7 @@ interface ReportFlags {
   set: string[];
   hardware: string[];
   title?: string;
+  json?: boolean;
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -34,6 +36,10 @@ export function register(program: Command, io: CliIo): void {
     .option("--out <file>", "where to write the HTML report", DEFAULT_REPORT_FILE)
     .option("--slo-ms <ms>", "TPOT SLO for the decode operating point (ms)", "50")
     .option("--title <text>", "report title")
+    .option(
+      "--json",
+      "also print the report's serving points and assumptions as JSON (SI units) instead of the summary",
+    )
     .option("--set <key=value>", "override a field in every scenario (repeatable)", collect, []);
   addHardwareOption(command).action((files: string[], flags: ReportFlags) => {
     const sloMs = Number(flags.sloMs);
@@ -50,6 +56,18 @@ export function register(program: Command, io: CliIo): void {
     });
     const title = flags.title ?? "Supernode report: DeepSeek-R1 serving, energy and cost";
     writeText(flags.out, renderHtmlReport(report, { title, scenarios: files }), "the HTML report");
+    if (flags.json === true) {
+      io.stdout.write(
+        renderJson({
+          out: resolve(flags.out),
+          sloS: report.sloS,
+          points: report.points,
+          references: report.references,
+          systems: report.systems,
+        }),
+      );
+      return;
+    }
     for (const p of report.points.filter((x) => x.phase === "decode")) {
       const e = p.energy;
       const usd = e.usdPerMillionOutputTokens?.value;
