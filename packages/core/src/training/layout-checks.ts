@@ -7,6 +7,8 @@ import { SupernodeError } from "../spec/errors.ts";
 import type { TrainingScenarioDocument } from "../spec/training-schema.ts";
 import type { TrainingLayout } from "./training-scenario.ts";
 
+type Fail = (path: ReadonlyArray<string | number>, detail: string) => never;
+
 export type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
 
 /**
@@ -20,7 +22,7 @@ export function checkLayout(
   file: string,
   locate: Locate,
 ): TrainingLayout {
-  const fail = (path: ReadonlyArray<string | number>, detail: string): never => {
+  const fail: Fail = (path, detail) => {
     const pos = locate(path);
     throw new SupernodeError("infeasible", detail, {
       file,
@@ -81,6 +83,32 @@ export function checkLayout(
       par("schedule"),
       `DualPipe needs an even pp and an even number of micro-batches (pp ${p.pp}, micro-batches ${microBatches})`,
     );
+  checkExperts(spec, model, dp, fail);
+  return {
+    ranks,
+    tp: p.tp,
+    sequenceParallel: p.sequenceParallel,
+    pp: p.pp,
+    schedule: p.schedule,
+    virtualStages: p.virtualStages,
+    cp: p.cp,
+    cpAlgorithm: p.cpAlgorithm,
+    ep: p.ep,
+    dp,
+    zero: p.fsdp ? 3 : p.zero,
+    microBatches,
+  };
+}
+
+/** Expert parallelism divides the experts and dp × cp; MoE under TP needs sequence parallelism. */
+function checkExperts(
+  spec: TrainingScenarioDocument,
+  model: ModelArchitecture,
+  dp: number,
+  fail: Fail,
+): void {
+  const p = spec.parallelism;
+  const par = (field: string) => ["parallelism", field];
   const moe = model.moe;
   if (p.ep > 1) {
     if (moe === undefined) fail(par("ep"), `ep ${p.ep} > 1 but ${model.id} has no experts`);
@@ -99,18 +127,4 @@ export function checkLayout(
       par("sequenceParallel"),
       "MoE layers with tp > 1 need sequenceParallel: true (the experts take the sequence-parallel token shard, as in Megatron-Core)",
     );
-  return {
-    ranks,
-    tp: p.tp,
-    sequenceParallel: p.sequenceParallel,
-    pp: p.pp,
-    schedule: p.schedule,
-    virtualStages: p.virtualStages,
-    cp: p.cp,
-    cpAlgorithm: p.cpAlgorithm,
-    ep: p.ep,
-    dp,
-    zero: p.fsdp ? 3 : p.zero,
-    microBatches,
-  };
 }
