@@ -32,7 +32,7 @@ export function energyLine(label: string, e: DeploymentEnergy): string {
     );
   }
   const lines = [`  ${label}: ${parts.join(" · ")}`];
-  for (const m of e.missing) lines.push(`    not computed: ${m}`);
+  for (const m of e.missing) lines.push(`    note: ${m}`);
   return lines.join("\n");
 }
 

@@ -90,6 +90,11 @@ function pointRow(p: ServingPoint): string {
   return `<tr><td>${esc(p.systemName)}</td><td>${esc(p.phase)}</td><td>${esc(p.point)}<br><span class="note">${esc(p.operatingPoint)}</span></td><td class="num">${lat}</td><td class="num">${n(p.tokensPerSPerChip)}</td><td class="num">${n(p.tokensPerSPerSystem)}</td><td class="num">${n(p.tokensPerSPerKW)}</td><td class="num">${n(e.wattsPerChip.value)}</td><td class="num">${sig(j)}</td><td class="num">${usd === undefined ? "—" : `$${sig(usd)}`}</td><td>${esc(p.bound)}${p.defaulted.length > 0 ? ` <span class="tag tag-assumption" title="${esc(p.defaulted.join(", "))}">default efficiencies</span>` : ""}</td></tr>`;
 }
 
+function missingNotes(points: readonly ServingPoint[]): string {
+  const notes = [...new Set(points.flatMap((p) => p.energy.missing))];
+  return notes.length > 0 ? `<ul class="note">${notes.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>` : "";
+}
+
 function servingSection(r: ServingReport): string {
   const head =
     "<tr><th>system</th><th>phase</th><th>operating point</th><th class=num>latency</th><th class=num>tokens/s per chip</th><th class=num>tokens/s per system</th><th class=num>tokens/s per kW</th><th class=num>W per chip (facility)</th><th class=num>J per token</th><th class=num>$ per million tokens</th><th>bound</th></tr>";
@@ -98,7 +103,7 @@ function servingSection(r: ServingReport): string {
     .join("");
   return `<h2 id="serving">Serving: throughput, energy and cost</h2>
 <p>Each scenario as written, and its decode at the largest batch whose TPOT meets ${n(r.sloS * 1e3)} ms. Tokens/s per system = per chip × the accelerators of one system; per kW and joules at the facility (PUE included); decode energy and cost per output token, prefill per input token. "default efficiencies" marks chips without operator microbenchmarks.</p>
-<table>${head}${r.points.map(pointRow).join("")}</table><div class="charts">${charts}</div>`;
+<table>${head}${r.points.map(pointRow).join("")}</table>${missingNotes(r.points)}<div class="charts">${charts}</div>`;
 }
 
 function referenceSection(refs: readonly EndToEndReferenceCase[], unreferenced: readonly string[]): string {
