@@ -60,7 +60,12 @@ export interface InstancePlan {
   readonly denseFfn: { readonly tp: number; readonly dp: number };
   readonly expertImbalance: ExpertImbalanceSpec;
   /** Microbatch overlap, or undefined when the step runs as one batch. */
-  readonly overlap?: { readonly microbatches: number; readonly profile: StreamProfile };
+  readonly overlap?: {
+    readonly microbatches: number;
+    readonly profile: StreamProfile;
+    /** `when-faster`: a step runs as one batch when that is quicker. */
+    readonly policy: "always" | "when-faster";
+  };
   readonly mtp?: MtpPlan;
   readonly batchPerChip?: number;
   readonly kvLength?: number;
@@ -221,7 +226,8 @@ export function planInstanceGroup(
         ["microbatchOverlap", "streams"],
         `unknown stream profile "${profileId}". ${didYouMean(profileId, streamProfileIds())}`,
       );
-    overlap = { microbatches, profile: streamProfile(profileId, chip.vendor, role) };
+    const policy = typeof mo === "boolean" ? "always" : mo.policy;
+    overlap = { microbatches, profile: streamProfile(profileId, chip.vendor, role), policy };
   }
 
   let mtp: MtpPlan | undefined;

@@ -4,7 +4,12 @@ import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const CM_DECODE = "cloudmatrix384-deepseek-r1-decode";
 
-const decodeAt = (...sets: string[]) => must(estimate(referenceScenario(CM_DECODE, ...sets)).decode);
+/** The pipeline forced on (policy `always`), unless a later override turns it off. */
+const decodeAt = (...sets: string[]) =>
+  must(
+    estimate(referenceScenario(CM_DECODE, "deployment.decode.microbatchOverlap.policy=always", ...sets))
+      .decode,
+  );
 
 describe("CloudMatrix384 decode microbatch pipeline (arXiv:2506.12708v2 §4.2.3, Fig. 14b)", () => {
   it("gains on the reference decode: pipeline on is faster than off (the paper's ablation measures +9.4 %, Fig. 20a)", () => {
@@ -31,5 +36,14 @@ describe("CloudMatrix384 decode microbatch pipeline (arXiv:2506.12708v2 §4.2.3,
     expect(Math.abs((aic[0] ?? 0) + (aic[1] ?? 0) - 24)).toBeLessThan(1e-9);
     const [a, b] = streams.map((s) => s.timeS);
     expect(Math.abs((a ?? 0) - (b ?? 0)) / Math.max(a ?? 0, b ?? 0)).toBeLessThan(0.25);
+  });
+
+  it("with policy when-faster a tiny batch runs as one batch, a large one as two microbatches", () => {
+    const auto = (...sets: string[]) => must(estimate(referenceScenario(CM_DECODE, ...sets)).decode);
+    expect(auto().step.microbatches).toBe(2);
+    const tiny = auto("deployment.decode.batchPerChip=8");
+    expect(tiny.step.microbatches).toBe(1);
+    const forced = decodeAt("deployment.decode.batchPerChip=8");
+    expect(tiny.step.stepS).toBeLessThan(forced.step.stepS);
   });
 });

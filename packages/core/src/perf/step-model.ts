@@ -64,6 +64,15 @@ export interface StepBreakdown {
  * @example stepTime(ctx, { phase: "decode", sequences: 15360, kvTokens: 15360 * 4096 }).stepS
  */
 export function stepTime(ctx: StepContext, batch: StepBatch): StepBreakdown {
+  const overlapped = stepTimeAsPlanned(ctx, batch);
+  if (ctx.plan.overlap?.policy !== "when-faster") return overlapped;
+  // The engine runs this step as one batch when that is quicker (policy `when-faster`).
+  const { overlap: _, ...single } = ctx.plan;
+  const whole = stepTimeAsPlanned({ ...ctx, plan: single }, batch);
+  return whole.stepS < overlapped.stepS ? whole : overlapped;
+}
+
+function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
   const { scenario, plan } = ctx;
   const arch = scenario.model;
   const work = microbatchWork(ctx, batch);

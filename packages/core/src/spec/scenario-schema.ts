@@ -105,6 +105,12 @@ export const microbatchOverlapSchema = z.union([
      * how compute is split between them); default: the system's profile.
      */
     streams: z.string().min(1).optional(),
+    /**
+     * `always` runs every step as microbatches; `when-faster`: the engine runs a step as one batch
+     * when that is quicker (a tiny batch split in two gains nothing to overlap and pays twice the
+     * per-kernel costs), and as microbatches otherwise.
+     */
+    policy: z.enum(["always", "when-faster"]).default("always"),
   }),
 ]);
 
