@@ -20,12 +20,13 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = `${root}packages/cli/bin/supernode.js`;
 const args = new Set(process.argv.slice(2));
+const loadAtStart = loadavg()[0] ?? 0;
 const hasTime = existsSync("/usr/bin/time");
 
 /** Runs `node bin ...args` once under GNU time (`/usr/bin/time -v`). */
@@ -123,7 +124,8 @@ if (args.has("--npm-test")) {
   ]);
 }
 
-const header = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${new Date().toISOString().slice(0, 10)}`;
+// Wall times depend on what else runs: the 1-minute load average is part of every figure's context.
+const header = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${new Date().toISOString().slice(0, 10)}, 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
 console.log(header);
 for (const [, name, target, measured] of rows) console.log(`${name}: ${measured} (target ${target})`);
 
