@@ -1,0 +1,19 @@
+/**
+ * The README's validation figures are the ones `supernode validate` computes: the generated block
+ * between the `readme-figures:validate` markers must equal what scripts/readme-figures.mjs would
+ * write now. When a model or data change moves a figure, run `npm run readme-figures -- --write`.
+ */
+import { readFileSync } from "node:fs";
+import { readmeBlockOf, validate, validationReadmeBlock } from "@supernode/core";
+import { describe, expect, it } from "vitest";
+
+describe("README validation figures", () => {
+  it("are current (else: npm run readme-figures -- --write)", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const block = readmeBlockOf(readme);
+    expect(block, "README.md has no readme-figures:validate block").toBeDefined();
+    expect(block, "README validation figures are stale: run npm run readme-figures -- --write").toBe(
+      validationReadmeBlock(validate()),
+    );
+  });
+});
