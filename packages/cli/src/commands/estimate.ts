@@ -213,6 +213,10 @@ function renderEstimate(e: Estimate, operators = false): string {
     sc.name,
     `system ${sc.system} (${sc.systemName}) · chip ${sc.chip} · model ${sc.model} · ${describePrecision(sc.precision)}`,
   ];
+  if (sc.engine !== undefined)
+    out.push(
+      `Engine: ${sc.engine.name} (data of release ${sc.engine.release})${sc.engine.policies.map((p) => `; ${p.policy}: ${p.value}${p.modelled ? "" : " (recorded, not modelled)"}`).join("")}`,
+    );
   if (sc.source !== undefined)
     out.push(
       `Source: ${sc.source.title}, ${sc.source.url}${sc.source.section !== undefined ? `, ${sc.source.section}` : ""}`,

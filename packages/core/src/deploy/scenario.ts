@@ -15,9 +15,11 @@ import { readSourceDocument, type SourceDocument, schemaError } from "../spec/pa
 import { applyOverrides, overrideError, type ScenarioOverride } from "../spec/scenario-overrides.ts";
 import { type ScenarioDocument, scenarioSchema } from "../spec/scenario-schema.ts";
 import type { FabricTarget } from "../topology/build-topology.ts";
+import type { EngineProfile } from "./engine-profile.ts";
 import { offlineGroup } from "./offline-group.ts";
 import { type InstancePlan, type InstanceRole, infeasible, planInstanceGroup } from "./plan.ts";
 import { type DtypeMapping, type Precision, resolvePrecision } from "./precision.ts";
+import { scenarioEngine } from "./scenario-engine.ts";
 import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
 
 export interface Scenario {
@@ -38,6 +40,8 @@ export interface Scenario {
     readonly decode?: InstancePlan;
     readonly colocated?: InstancePlan;
   };
+  /** The serving engine's recorded release (scheduler defaults, kernels, recorded policies). */
+  readonly engine?: EngineProfile;
   /** The offline / maximum-throughput operating point (`estimate` searches the batch). */
   readonly offline?: OfflineSpec;
   readonly workload?: WorkloadSpec;
@@ -110,12 +114,15 @@ function resolveScenario(
       { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["offline"] },
     );
   }
+  const engine = scenarioEngine(spec, doc.data, chip, fileName, locate);
+  const serving = engine.serving;
   const plan = (role: InstanceRole) => {
-    const written = spec.deployment[role];
-    if (written === undefined) return undefined;
+    const asWritten = spec.deployment[role];
+    if (asWritten === undefined) return undefined;
+    const written = engine.group(asWritten);
     const group =
       spec.offline !== undefined && role === "colocated"
-        ? offlineGroup(written, spec.offline, spec.serving?.scheduler.maxBatchTokens, chip)
+        ? offlineGroup(written, spec.offline, serving?.scheduler.maxBatchTokens, chip)
         : written;
     const plan = planInstanceGroup(
       role,
@@ -157,9 +164,10 @@ function resolveScenario(
       ...(deployment.decode !== undefined ? { decode: deployment.decode } : {}),
       ...(deployment.colocated !== undefined ? { colocated: deployment.colocated } : {}),
     },
+    ...(engine.engine !== undefined ? { engine: engine.engine } : {}),
     ...(spec.offline !== undefined ? { offline: spec.offline } : {}),
     ...(spec.workload !== undefined ? { workload: spec.workload } : {}),
-    ...(spec.serving !== undefined ? { serving: spec.serving } : {}),
+    ...(serving !== undefined ? { serving } : {}),
     document: spec,
   };
 }

@@ -63,6 +63,12 @@ export interface Estimate {
     readonly model: string;
     readonly precision: Precision;
     readonly source?: { readonly title: string; readonly url: string; readonly section?: string };
+    /** The serving engine's recorded release and its policies (modelled or recorded only). */
+    readonly engine?: {
+      readonly name: string;
+      readonly release: string;
+      readonly policies: ReadonlyArray<{ policy: string; value: string; source: string; modelled: boolean }>;
+    };
   };
   readonly prefill?: PrefillEstimate;
   readonly decode?: DecodeEstimate;
@@ -198,6 +204,15 @@ export function estimate(written: Scenario): Estimate {
       chip: chip.id,
       model: scenario.model.id,
       precision: scenario.precision,
+      ...(scenario.engine !== undefined
+        ? {
+            engine: {
+              name: scenario.engine.displayName,
+              release: scenario.engine.release,
+              policies: scenario.engine.policies,
+            },
+          }
+        : {}),
       ...(scenario.source !== undefined
         ? {
             source: {

@@ -25,6 +25,7 @@ import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
 import { servingSchema } from "../serving/serving-schema.ts";
 import { workloadSchema } from "../serving/workload-schema.ts";
 import { costSectionSchema, powerSectionSchema } from "./energy-schema.ts";
+import { engineSchema } from "./engine-schema.ts";
 import { countUpTo, LIMITS, rankCount, tokenCount } from "./limits.ts";
 import { offlineSchema } from "./offline-schema.ts";
 import { offloadSchema } from "./offload-schema.ts";
@@ -203,6 +204,8 @@ export const scenarioSchema = z.strictObject({
   system: scenarioSystemSchema,
   model: scenarioModelSchema,
   precision: precisionSchema,
+  /** The serving engine (spec/engine-schema.ts): scheduler defaults and kernels per release. */
+  engine: engineSchema.optional(),
   deployment: deploymentSchema,
   /** The offline / maximum-throughput operating point (spec/offline-schema.ts). */
   offline: offlineSchema.optional(),

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { referenceScenarioText } from "../report/validate-end-to-end.ts";
+import { engineProfile } from "./engine-profile.ts";
+import { parseScenario } from "./scenario.ts";
+
+const llama = (system: string, extra: string) =>
+  parseScenario(
+    `system: ${system}
+model: llama-3.1-8b
+precision: { weights: bf16 }
+deployment:
+  colocated: { chipsPerInstance: 1, batchPerChip: 8, kvLength: 1024, tokensPerChip: 4096, promptLength: 1024 }
+${extra}`,
+    "engine.yaml",
+  );
+
+describe("serving engines", () => {
+  it("set the scheduler's token budget from the engine's recorded default for the GPU's HBM, unless the scenario sets it", () => {
+    expect(llama("hgx-h200", "engine: { name: sglang }").serving?.scheduler.maxBatchTokens).toBe(8192);
+    expect(llama("dgx-b200", "engine: { name: sglang }").serving?.scheduler.maxBatchTokens).toBe(16384);
+    expect(
+      llama("hgx-h200", "engine: { name: vllm, version: 0.10.1 }").serving?.scheduler.maxBatchTokens,
+    ).toBe(8192);
+    expect(llama("hgx-h200", "engine: { name: trtllm }").serving?.scheduler.maxBatchTokens).toBe(8192);
+    const kept = llama(
+      "hgx-h200",
+      "engine: { name: sglang }\nserving: { scheduler: { maxBatchTokens: 4096 } }",
+    );
+    expect(kept.serving?.scheduler.maxBatchTokens).toBe(4096);
+    expect(llama("hgx-h200", "").serving).toBeUndefined();
+  });
+
+  it("pick the newest recorded release at or below the version, and refuse older ones at the field", () => {
+    expect(engineProfile({ name: "vllm", version: "0.11.0" }).release).toBe("0.9.0");
+    expect(() => llama("hgx-h200", "engine: { name: vllm, version: 0.5.4 }")).toThrow(
+      /engine\.yaml:6:\d+.*no data is recorded for vLLM before 0\.9\.0/,
+    );
+    expect(() => llama("hgx-h200", "engine: { name: tgi }")).toThrow(/engine\.yaml:6/);
+  });
+
+  it("choose the MoE communication kernels unless the group names them; the reference scenarios say what they ran", () => {
+    const moe = (engine: string, library = "") =>
+      parseScenario(
+        `system: gb200-nvl72
+model: deepseek-r1
+precision: { weights: fp8 }
+engine: { name: ${engine} }
+deployment:
+  decode: { chipsPerInstance: 8, moe: { ep: 8${library} }, batchPerChip: 8, kvLength: 1024 }
+`,
+        "moe.yaml",
+      ).deployment.decode?.moe?.library;
+    expect(moe("trtllm")).toBe("nvlink-one-sided");
+    expect(moe("sglang")).toBe("deepep");
+    expect(moe("trtllm", ", library: deepep")).toBe("deepep");
+    expect(moe("mindie")).toBeUndefined();
+    for (const [name, engine] of [
+      ["cloudmatrix384-deepseek-r1-decode", "cloudmatrix-infer"],
+      ["sglang-h100-deepseek-v3-decode", "sglang"],
+    ] as const)
+      expect(parseScenario(referenceScenarioText(name), `${name}.yaml`).engine?.name).toBe(engine);
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * Serving-engine profiles (data/engines/<name>.yaml): per release, the scheduler's token budget by
+ * HBM size and the MoE communication kernels the engine runs (both applied to a scenario that does
+ * not set them), and other policies recorded with their sources but not yet modelled. A scenario's
+ * `engine: { name, version }` picks the newest recorded release at or below `version`.
+ */
+import { z } from "zod";
+import { parseBuiltinData } from "../catalog/builtin-data.ts";
+import type { EngineSpec } from "../spec/engine-schema.ts";
+import { SupernodeError } from "../spec/errors.ts";
+
+const tag = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);
+const releaseSchema = z.strictObject({
+  from: z.string(),
+  tokenBudget: z
+    .strictObject({
+      tiers: z
+        .array(
+          z.strictObject({
+            hbmBelowGB: z.number().positive().optional(),
+            tokens: z.number().int().positive(),
+          }),
+        )
+        .min(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  moeLibrary: z
+    .strictObject({
+      value: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  recorded: z
+    .array(
+      z.strictObject({
+        policy: z.string(),
+        value: z.string(),
+        source: z.string(),
+        tag,
+        note: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+const fileSchema = z.strictObject({
+  engine: z.string(),
+  name: z.string(),
+  sources: z.array(
+    z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
+  ),
+  releases: z.array(releaseSchema).min(1),
+});
+
+export interface EnginePolicy {
+  readonly policy: string;
+  readonly value: string;
+  /** Title and URL of the source. */
+  readonly source: string;
+  /** Whether the model applies it (else recorded only). */
+  readonly modelled: boolean;
+}
+
+export interface EngineProfile {
+  readonly name: string;
+  readonly displayName: string;
+  /** The release whose data is used (`from` of the recorded entry). */
+  readonly release: string;
+  readonly requestedVersion?: string;
+  /** The scheduler's prompt-token budget per iteration for an accelerator with this much HBM. */
+  tokenBudget(hbmBytes: number): number | undefined;
+  readonly moeLibrary?: "cann-ep" | "deepep" | "nvlink-one-sided";
+  readonly policies: readonly EnginePolicy[];
+}
+
+const compareVersions = (a: string, b: string): number => {
+  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+};
+
+/**
+ * @example engineProfile({ name: "sglang" }).tokenBudget(141e9) // 8192
+ */
+export function engineProfile(spec: EngineSpec): EngineProfile {
+  const file = parseBuiltinData(`engines/${spec.name}.yaml`, fileSchema);
+  const sorted = [...file.releases].sort((a, b) => compareVersions(a.from, b.from));
+  const version = spec.version;
+  const eligible =
+    version === undefined ? sorted : sorted.filter((r) => compareVersions(r.from, version) <= 0);
+  const release = eligible[eligible.length - 1];
+  if (release === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `no data is recorded for ${file.name} before ${sorted[0]?.from} (asked for ${version}); recorded releases: ${sorted.map((r) => r.from).join(", ")}`,
+      { fieldPath: ["engine", "version"] },
+    );
+  const source = (key: string) => {
+    const s = file.sources.find((x) => x.key === key);
+    return s !== undefined ? `${s.title}, ${s.url}${s.section !== undefined ? ` (${s.section})` : ""}` : key;
+  };
+  const policies: EnginePolicy[] = [];
+  const budget = release.tokenBudget;
+  if (budget !== undefined)
+    policies.push({
+      policy: "scheduler token budget",
+      value: budget.tiers
+        .map((t) => (t.hbmBelowGB !== undefined ? `${t.tokens} below ${t.hbmBelowGB} GB` : `${t.tokens}`))
+        .join(", "),
+      source: source(budget.source),
+      modelled: true,
+    });
+  if (release.moeLibrary !== undefined)
+    policies.push({
+      policy: "MoE all-to-all kernels",
+      value: release.moeLibrary.value,
+      source: source(release.moeLibrary.source),
+      modelled: true,
+    });
+  for (const r of release.recorded ?? [])
+    policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
+  return {
+    name: file.engine,
+    displayName: file.name,
+    release: release.from,
+    ...(version !== undefined ? { requestedVersion: version } : {}),
+    tokenBudget: (hbmBytes) => {
+      if (budget === undefined) return undefined;
+      const gb = hbmBytes / 2 ** 30;
+      return (
+        budget.tiers.find((t) => t.hbmBelowGB === undefined || gb < t.hbmBelowGB) ??
+        budget.tiers[budget.tiers.length - 1]
+      )?.tokens;
+    },
+    ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
+    policies,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The serving engine a scenario runs under (`engine: { name, version }`): it selects the engine's
+ * recorded kernel profiles and policies (packages/core/data/engines/<name>.yaml, one entry per
+ * version range, each value with its source), as NVIDIA's AIConfigurator keeps data per framework
+ * version.
+ *
+ * @example engine: { name: sglang, version: 0.4.6 }
+ */
+import { z } from "zod";
+
+export const ENGINE_NAMES = [
+  "sglang",
+  "vllm",
+  "trtllm",
+  "vllm-ascend",
+  "mindie",
+  "cloudmatrix-infer",
+] as const;
+export type ServingEngineName = (typeof ENGINE_NAMES)[number];
+
+export const engineSchema = z.strictObject({
+  name: z.enum(ENGINE_NAMES),
+  /** Release (e.g. 0.4.6); the newest recorded entry at or below it is used. Default: the newest recorded. */
+  version: z.string().min(1).optional(),
+});
+export type EngineSpec = z.output<typeof engineSchema>;
