@@ -24,6 +24,17 @@ describe("supernode estimate", () => {
     expect(stdout).toMatch(/bound: (compute|memory|fabric|overhead)/);
   });
 
+  it("Llama 3.1 70B, TP4 × PP2 on 8 H200, offline: prints the bubble, the inter-stage transfers and tokens/s per GPU", () => {
+    const { status, stdout, stderr } = runCli(["estimate", example("hgx-h200-llama-3.1-70b-offline-pp")]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Offline \(maximum throughput\).*\n {2}best batch [\d,]+ sequences per instance/);
+    expect(stdout).toMatch(/[\d,]+ output tokens\/s per chip \([\d,]+ per 8-chip instance\)/);
+    expect(stdout).toContain("Pipeline: 2 stages (layers 40 + 40), 2 microbatches in flight");
+    expect(stdout).toMatch(/inter-stage transfer 0→1 over NVLink[^:]*: [\d.]+ MB per rank, send \d+ µs \+ all-gather \d+ µs/);
+    expect(stdout).toMatch(/pipeline bubble: [\d.]+ ms per step = [\d.]+ % of each stage's time idle/);
+  });
+
   it("--json gives SI values; --set changes the operating point", () => {
     const base = runCli(["estimate", example("cloudmatrix384-deepseek-r1-decode"), "--json"]);
     expect(base.status).toBe(0);
