@@ -19,6 +19,7 @@ describe("end-to-end reference cases", () => {
       "cm384-t5-2k256",
       "cm384-t5-b24",
       "cm384-t5-b8",
+      "cm384-t4-ds-profile-h800",
     ]);
     for (const c of endToEndCaseSpecs()) {
       expect(c.source).toMatch(/arxiv\.org|lmsys\.org/);
@@ -28,7 +29,7 @@ describe("end-to-end reference cases", () => {
 
   it("every case runs and gives a finite, positive prediction", () => {
     const cases = endToEndReferenceCases();
-    expect(cases).toHaveLength(14);
+    expect(cases).toHaveLength(15);
     for (const c of cases) {
       expect(Number.isFinite(c.predicted), c.id).toBe(true);
       expect(c.predicted, c.id).toBeGreaterThan(0);
