@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Sourced } from "../spec/sourced.ts";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { builtinCatalog, extendCatalog } from "./catalog.ts";
-import type { Sourced } from "./sourced.ts";
 
 function sourcedValues(node: unknown, path: string, out: Array<[string, Sourced<number>]>): void {
   if (node === null || typeof node !== "object") return;

@@ -3,9 +3,9 @@
  */
 import type { Chip, ChipLinkSpec, Dtype, Origin } from "../hardware/types.ts";
 import type { ChipDefinition } from "../spec/hardware-schema.ts";
+import type { Sourced } from "../spec/sourced.ts";
 import { GIGA, TERA } from "../spec/units.ts";
 import { type SourceRegistry, toSourced, toSourcedOptional } from "./source-links.ts";
-import type { Sourced } from "./sourced.ts";
 
 type LinkDefinition = NonNullable<ChipDefinition["scaleUp"]>;
 

@@ -8,8 +8,8 @@
 
 import { SupernodeError } from "../spec/errors.ts";
 import type { SourcedNumberInput } from "../spec/hardware-schema.ts";
+import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
 import { didYouMean } from "../spec/suggest.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "./sourced.ts";
 
 export type SourceRegistry = Map<string, SourceRef>;
 

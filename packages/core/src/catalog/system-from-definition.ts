@@ -12,11 +12,11 @@ import type {
   ScaleUpFabric,
   System,
 } from "../hardware/types.ts";
+import { productOf, sumOf } from "../spec/derive.ts";
 import type { SystemDefinition } from "../spec/hardware-schema.ts";
+import type { Sourced } from "../spec/sourced.ts";
 import { GIGA, NANOSECOND } from "../spec/units.ts";
-import { productOf, sumOf } from "./derive.ts";
 import { type SourceRegistry, toSourced, toSourcedOptional } from "./source-links.ts";
-import type { Sourced } from "./sourced.ts";
 
 type Path = ReadonlyArray<string | number>;
 

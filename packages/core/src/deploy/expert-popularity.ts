@@ -11,9 +11,9 @@
 
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
-import type { SourceRef } from "../catalog/sourced.ts";
+import { calibratedOnSchema } from "../spec/calibrated-on.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import type { SourceRef } from "../spec/sourced.ts";
 
 /** A published expert-load skew statistic with its source. */
 export interface ExpertLoadSkewProfile {

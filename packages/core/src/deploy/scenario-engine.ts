@@ -5,7 +5,7 @@
  * (`deploy/engine-profile.ts`).
  */
 import type { Chip } from "../hardware/types.ts";
-import { type ServingSpec, servingSchema } from "../serving/serving-schema.ts";
+import { type ServingSpec, servingSchema } from "../spec/serving-schema.ts";
 import { isSupernodeError, SupernodeError } from "../spec/errors.ts";
 import type { InstanceGroupSpec, ScenarioDocument } from "../spec/scenario-schema.ts";
 import { type EngineProfile, engineProfile } from "./engine-profile.ts";

@@ -4,16 +4,17 @@
  * JSON), validates it (`spec/scenario-schema.ts`), resolves ids against the catalog and the model
  * zoo, and checks that the deployment divides; every later layer trusts the result.
  */
-import type { SourceRef } from "../catalog/sourced.ts";
+
 import type { System } from "../hardware/types.ts";
 import type { ModelArchitecture } from "../model/types.ts";
-import type { ServingSpec } from "../serving/serving-schema.ts";
-import type { WorkloadSpec } from "../serving/workload-schema.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { OfflineSpec } from "../spec/offline-schema.ts";
 import { readSourceDocument, type SourceDocument, schemaError } from "../spec/parse-document.ts";
 import { applyOverrides, overrideError, type ScenarioOverride } from "../spec/scenario-overrides.ts";
 import { type ScenarioDocument, scenarioSchema } from "../spec/scenario-schema.ts";
+import type { ServingSpec } from "../spec/serving-schema.ts";
+import type { SourceRef } from "../spec/sourced.ts";
+import type { WorkloadSpec } from "../spec/workload-schema.ts";
 import type { FabricTarget } from "../topology/build-topology.ts";
 import type { EngineProfile } from "./engine-profile.ts";
 import { offlineGroup } from "./offline-group.ts";

@@ -6,8 +6,8 @@
 
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
+import { calibratedOnSchema } from "../spec/calibrated-on.ts";
+import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
 
 export interface StepOverheads {
   /** Seconds to launch one compute graph. */

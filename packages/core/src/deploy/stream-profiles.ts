@@ -6,9 +6,9 @@
 
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
+import { calibratedOnSchema } from "../spec/calibrated-on.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
 import { nearestNames } from "../spec/suggest.ts";
 
 /** What an operator (or a collective) of a layer does, for breakdowns and stream assignment. */

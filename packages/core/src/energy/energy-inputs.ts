@@ -3,9 +3,10 @@
  * with its value, unit, evidence tag and sources — the data/power default, or the scenario's
  * `power:` / `cost:` override (tagged `scenario`). Results name the assumptions they used by id.
  */
-import type { EvidenceTag, Sourced } from "../catalog/sourced.ts";
+
 import type { System } from "../hardware/types.ts";
 import type { CostSection, PowerSection } from "../spec/energy-schema.ts";
+import type { EvidenceTag, Sourced } from "../spec/sourced.ts";
 import {
   acceleratorCurve,
   acceleratorTdp,

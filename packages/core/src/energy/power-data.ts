@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "../catalog/sourced.ts";
 import type { Chip, System } from "../hardware/types.ts";
 import { EVIDENCE_TAGS } from "../spec/hardware-schema.ts";
+import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
 
 const sourceKeys = z.union([z.string(), z.array(z.string()).min(1)]);
 const valueSchema = z.strictObject({

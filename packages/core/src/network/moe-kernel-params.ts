@@ -7,10 +7,10 @@
 
 import { z } from "zod";
 import { builtinDataText } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
-import type { Sourced, SourceRef } from "../catalog/sourced.ts";
+import { calibratedOnSchema } from "../spec/calibrated-on.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
+import type { Sourced, SourceRef } from "../spec/sourced.ts";
 import { MICROSECOND } from "../spec/units.ts";
 import type { LibraryId } from "../topology/fabric-params.ts";
 

@@ -3,8 +3,9 @@
  * 910C: `chip.diesAreDevices`), a device is one die and gets the package figures divided by the
  * number of dies; for GPUs (B200 included, whose two dies act as one GPU) it is the package.
  */
-import { derived, type Sourced } from "../catalog/sourced.ts";
+
 import { type Chip, DTYPES, type Dtype } from "../hardware/types.ts";
+import { derived, type Sourced } from "../spec/sourced.ts";
 
 export interface Device {
   /** Catalog id of the chip this device belongs to. */

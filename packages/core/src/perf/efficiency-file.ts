@@ -5,9 +5,9 @@
  * file, checking that every value cites a key of its `sources:` block.
  */
 import { z } from "zod";
-import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
 import { DTYPES } from "../hardware/types.ts";
 import { OPERATOR_CLASSES } from "../model/types.ts";
+import { calibratedOnSchema } from "../spec/calibrated-on.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
 

@@ -5,10 +5,10 @@
  * (documented assumptions); those values are marked `defaulted` and timings that use them say so.
  */
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import type { Sourced, SourceRef } from "../catalog/sourced.ts";
 import { DTYPES, type Dtype } from "../hardware/types.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import type { Sourced, SourceRef } from "../spec/sourced.ts";
 import { MICROSECOND, TERA } from "../spec/units.ts";
 import {
   type ClassEfficiencyFile,

@@ -5,8 +5,8 @@
  */
 import { SupernodeError } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
+import type { LengthDistributionSpec } from "../spec/workload-schema.ts";
 import type { Rng } from "./rng.ts";
-import type { LengthDistributionSpec } from "./workload-schema.ts";
 
 /** Draws a positive integer token count. */
 export type LengthSampler = (rng: Rng) => number;

@@ -4,9 +4,10 @@
  * growable columns for `SimulationResult.requests` or handed to a sink as it happens (streaming,
  * nothing kept). The request's slot in the pool is released right after.
  */
+
+import type { ServingSpec } from "../spec/serving-schema.ts";
 import { LatencySketch } from "./latency-stats.ts";
 import { DROP_REASONS, type DropReason, REQUEST_STATE, type RequestPool } from "./request-pool.ts";
-import type { ServingSpec } from "./serving-schema.ts";
 import type { RequestRecord, RequestRecords } from "./simulation-result.ts";
 
 /** Where per-request records go: kept for the result, streamed to a callback, or nowhere. */

@@ -4,8 +4,8 @@
  * the least loaded one). Decode instances for disaggregated serving are chosen likewise.
  */
 
+import type { RouterPolicy } from "../spec/serving-schema.ts";
 import type { ServingInstance } from "./serving-instance.ts";
-import type { RouterPolicy } from "./serving-schema.ts";
 
 /** Cache-aware routing keeps a request on the instance holding its prefix unless that instance has
  * more than this many outstanding requests beyond the least loaded (SGLang's router: `balance_abs_threshold: 32` in `impl Default for CacheAwareConfig`,

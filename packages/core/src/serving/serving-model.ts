@@ -5,11 +5,11 @@
  * from synthetic step models.
  */
 import type { InstancePerformance } from "../perf/instance-performance.ts";
+import type { ServingSpec } from "../spec/serving-schema.ts";
+import type { WorkloadSpec } from "../spec/workload-schema.ts";
 import type { WorkloadFiles } from "./length-distribution.ts";
-import type { ServingSpec } from "./serving-schema.ts";
 import type { RequestRecord, SimulationProgress } from "./simulation-result.ts";
 import type { TransferModel } from "./transfer-model.ts";
-import type { WorkloadSpec } from "./workload-schema.ts";
 
 export interface ServingPool {
   readonly instances: number;

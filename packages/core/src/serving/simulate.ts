@@ -11,15 +11,15 @@ import type { InstancePerformance } from "../perf/instance-performance.ts";
 import { atOfflineBatch, offlineSearch } from "../perf/offline-point.ts";
 import { instancePerformance } from "../perf/step-instance-performance.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import { servingSchema } from "../spec/serving-schema.ts";
 import { GIGA } from "../spec/units.ts";
+import { workloadSchema } from "../spec/workload-schema.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
 import type { WorkloadFiles } from "./length-distribution.ts";
 import { simulateServing } from "./serving-engine.ts";
 import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
-import { servingSchema } from "./serving-schema.ts";
 import type { SimulationResult } from "./simulation-result.ts";
 import { systemTransferModel, type TransferModel } from "./transfer-model.ts";
-import { workloadSchema } from "./workload-schema.ts";
 
 export interface SimulateScenarioOptions extends SimulateOptions {
   /** Texts of the files the workload names (trace, histograms), keyed as written in the document. */

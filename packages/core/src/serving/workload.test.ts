@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { SupernodeError } from "../spec/errors.ts";
+import { workloadSchema } from "../spec/workload-schema.ts";
 import { lengthSampler, parseHistogramText } from "./length-distribution.ts";
 import { RequestPool } from "./request-pool.ts";
 import { Rng } from "./rng.ts";
 import { parseTrace } from "./trace-reader.ts";
 import { WorkloadGenerator } from "./workload.ts";
-import { workloadSchema } from "./workload-schema.ts";
 
 function gaps(arrival: unknown, n: number): number[] {
   const spec = workloadSchema.parse({

@@ -4,11 +4,11 @@
  * and priority classes. Each random quantity has its own seeded stream.
  */
 import { SupernodeError } from "../spec/errors.ts";
+import type { ArrivalSpec, WorkloadSpec } from "../spec/workload-schema.ts";
 import { type LengthSampler, lengthSampler, type WorkloadFiles } from "./length-distribution.ts";
 import type { RequestPool } from "./request-pool.ts";
 import { RNG_STREAM, Rng } from "./rng.ts";
 import { parseTrace, type RequestTrace } from "./trace-reader.ts";
-import type { ArrivalSpec, WorkloadSpec } from "./workload-schema.ts";
 
 /** When the workload stops sending: after `requests` requests, or at `durationS` of simulated time. */
 export interface StopRule {

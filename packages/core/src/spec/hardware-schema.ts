@@ -9,7 +9,7 @@
  * See docs/hardware-files.md.
  */
 import { z } from "zod";
-import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
+import { calibratedOnSchema } from "./calibrated-on.ts";
 import { nearestNames } from "./suggest.ts";
 
 /** Ids: lowercase letters, digits and `-`, starting with a letter or digit. */

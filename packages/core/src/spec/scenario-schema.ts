@@ -21,9 +21,7 @@
  *     microbatchOverlap: { enabled: true, streams: cloudmatrix-aic-aiv-split }
  */
 import { z } from "zod";
-import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
-import { servingSchema } from "../serving/serving-schema.ts";
-import { workloadSchema } from "../serving/workload-schema.ts";
+import { scenarioCalibrationSchema } from "./calibrated-on.ts";
 import { costSectionSchema, powerSectionSchema } from "./energy-schema.ts";
 import { engineSchema } from "./engine-schema.ts";
 import { countUpTo, LIMITS, rankCount, tokenCount } from "./limits.ts";
@@ -31,7 +29,9 @@ import { offlineSchema } from "./offline-schema.ts";
 import { offloadSchema } from "./offload-schema.ts";
 import { pipelineSchema } from "./pipeline-schema.ts";
 import { precisionSchema } from "./precision-schema.ts";
+import { servingSchema } from "./serving-schema.ts";
 import { speculativeSchema } from "./speculative-schema.ts";
+import { workloadSchema } from "./workload-schema.ts";
 
 const nonNegativeInt = z.number().int().nonnegative();
 

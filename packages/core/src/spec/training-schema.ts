@@ -18,7 +18,7 @@
  * train: { tokens: 15e12 }
  */
 import { z } from "zod";
-import { scenarioCalibrationSchema } from "../catalog/calibrated-on.ts";
+import { scenarioCalibrationSchema } from "./calibrated-on.ts";
 import { scenarioDtypeSchema } from "./precision-schema.ts";
 import { scenarioModelSchema, scenarioSourceSchema, scenarioSystemSchema } from "./scenario-schema.ts";
 

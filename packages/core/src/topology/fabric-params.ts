@@ -6,10 +6,10 @@
 
 import { z } from "zod";
 import { builtinDataText } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../catalog/calibrated-on.ts";
-import type { Sourced, SourceRef } from "../catalog/sourced.ts";
+import { calibratedOnSchema } from "../spec/calibrated-on.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
+import type { Sourced, SourceRef } from "../spec/sourced.ts";
 import { GIGA, MICROSECOND } from "../spec/units.ts";
 
 export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";

@@ -4,7 +4,7 @@
  * (`spec/training-schema.ts`), resolves ids against the catalog and the model zoo and checks that
  * every parallel degree divides what it splits; later layers trust the result.
  */
-import type { SourceRef } from "../catalog/sourced.ts";
+
 import {
   resolveScenarioModel,
   resolveScenarioSystem,
@@ -16,6 +16,7 @@ import { computeDevice } from "../perf/device.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { readSourceDocument, validateDocument } from "../spec/parse-document.ts";
 import { applyOverrides, type ScenarioOverride } from "../spec/scenario-overrides.ts";
+import type { SourceRef } from "../spec/sourced.ts";
 import {
   type PipelineSchedule,
   type TrainingScenarioDocument,

@@ -2,9 +2,10 @@
  * Small fixture chips and operator builders for the perf tests, independent of the hardware
  * catalog. Figures follow ../shared/references/hardware.md (per package, dense).
  */
-import type { Sourced, SourceRef } from "../../catalog/sourced.ts";
+
 import type { Chip, Dtype } from "../../hardware/types.ts";
 import type { Operator, OperatorClass } from "../../model/types.ts";
+import type { Sourced, SourceRef } from "../../spec/sourced.ts";
 
 const fixtureSource: SourceRef = { key: "fixture", title: "test fixture", url: "test://fixture" };
 const s = (value: number): Sourced<number> => ({ value, sources: [fixtureSource], tag: "spec" });

@@ -4,9 +4,9 @@
  * model of any hardware.
  */
 import type { InstancePerformance } from "../../perf/instance-performance.ts";
+import { servingSchema } from "../../spec/serving-schema.ts";
+import { workloadSchema } from "../../spec/workload-schema.ts";
 import type { ServingModel } from "../serving-model.ts";
-import { servingSchema } from "../serving-schema.ts";
-import { workloadSchema } from "../workload-schema.ts";
 
 export interface SyntheticPerformanceOptions {
   chips?: number;

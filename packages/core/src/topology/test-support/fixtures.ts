@@ -2,8 +2,9 @@
  * Fixture systems for fabric tests, built from the figures in ../shared/references/hardware.md
  * (used until, and independently of, the built-in catalog).
  */
-import type { Sourced } from "../../catalog/sourced.ts";
+
 import type { Chip, Cluster, System } from "../../hardware/types.ts";
+import type { Sourced } from "../../spec/sourced.ts";
 
 const src = [
   {

@@ -13,7 +13,7 @@
  *   seed: 7
  */
 import { z } from "zod";
-import { countUpTo, LIMITS, tokenCount } from "../spec/limits.ts";
+import { countUpTo, LIMITS, tokenCount } from "./limits.ts";
 
 const nonNegativeInt = z.number().int().nonnegative();
 const positive = z.number().positive();
