@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { parseTrainingScenario, trainEstimate, trainingScenarioText } from "@supernode/core";
 import { describe, expect, it } from "vitest";
-import { trainingScenarioText } from "./reference-cases.ts";
-import { trainEstimate } from "./train-estimate.ts";
-import { parseTrainingScenario } from "./training-scenario.ts";
 
+// The examples are files, so this test lives in the CLI package (core tests use no Node APIs).
 const root = new URL("../../../../", import.meta.url).pathname;
 const examples = readdirSync(`${root}examples`).filter(
   (f) => f.startsWith("training-") && f.endsWith(".yaml"),
