@@ -24,6 +24,7 @@ export * from "./energy/deployment-energy.ts";
 export * from "./energy/energy-inputs.ts";
 export * from "./energy/estimate-energy.ts";
 export * from "./energy/power-data.ts";
+export * from "./energy/training-energy.ts";
 export * from "./hardware/compare-systems.ts";
 export * from "./hardware/describe-hardware.ts";
 export * from "./hardware/quantity.ts";
