@@ -63,6 +63,7 @@ export * from "./perf/step-layer.ts";
 export * from "./perf/step-model.ts";
 export * from "./perf/step-operators.ts";
 export * from "./perf/step-pipeline.ts";
+export * from "./report/nearest-reference.ts";
 export * from "./report/operating-point.ts";
 export * from "./report/readme-validation.ts";
 export * from "./report/reference-labels.ts";

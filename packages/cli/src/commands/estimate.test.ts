@@ -22,6 +22,11 @@ describe("supernode estimate", () => {
     expect(stdout).toMatch(/Memory \(\d+ % of HBM used\):/);
     expect(stdout).toMatch(/communication buffers +│ [\d.]+ GB +│ 667 MB/);
     expect(stdout).toMatch(/bound: (compute|memory|fabric|overhead)/);
+    // beside the results: the nearest published case, its label and the model's error there
+    expect(stdout).toMatch(
+      /decode tokens\/s: cm384-106 \(calibration\) — model error there [+−][\d.]+ %; distance 0\.0: same system, chip, model and operating point/,
+    );
+    expect(stdout).toMatch(/TPOT: cm384-107 \(calibration, same measurement as cm384-106\)/);
   });
 
   it("Llama 3.1 70B, TP4 × PP2 on 8 H200, offline: prints the bubble, the inter-stage transfers and tokens/s per GPU", () => {
@@ -41,6 +46,10 @@ describe("supernode estimate", () => {
     const e = JSON.parse(base.stdout);
     expect(e.decode.tpotS).toBeGreaterThan(0.02);
     expect(e.decode.tpotS).toBeLessThan(0.1);
+    expect(e.reference.map((r: { result: string; caseId: string }) => `${r.result} ${r.caseId}`)).toEqual([
+      "decode-throughput cm384-106",
+      "tpot cm384-107",
+    ]);
     const smaller = JSON.parse(
       runCli([
         "estimate",

@@ -2,8 +2,9 @@
  * `supernode estimate <scenario.yaml> [--json] [--hardware extra.yaml] [--set key=value] [--map-dtype from=to]
  * [--operators]`: the step model at the scenario's operating point — prefill and decode step time
  * with a per-layer breakdown (per operator group and per microbatch stream), TPOT, TTFT, tokens/s
- * per chip and per instance, memory per chip and the bound. Values from default efficiency
- * profiles are flagged. A deployment that does not divide or fit fails with a one-paragraph error.
+ * per chip and per instance, memory per chip and the bound, and beside each result the nearest
+ * published reference case with the model's error there and its label. Values from default
+ * efficiency profiles are flagged. A deployment that does not divide or fit fails with a one-paragraph error.
  */
 import { dirname, resolve } from "node:path";
 import {
@@ -14,6 +15,8 @@ import {
   estimate,
   estimateEnergy,
   type LayerStep,
+  type NearestReference,
+  nearestReferences,
   OPERATOR_GROUPS,
   type OperatorGroup,
   type PhaseEstimate,
@@ -29,6 +32,7 @@ import { assumptionLines, energyLine } from "../output/energy-text.ts";
 import { offlineLines, stepExtraLines } from "../output/estimate-extras.ts";
 import { collect, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { referenceLines } from "../output/reference-text.ts";
 import { renderJson } from "../output/render.ts";
 
 interface EstimateFlags {
@@ -69,10 +73,22 @@ export function register(program: Command, io: CliIo): void {
     });
     const result = estimate(scenario);
     const energy = estimateEnergy(scenario, result);
+    let reference: NearestReference[] = [];
+    let referenceFailure: string | undefined;
+    try {
+      reference = nearestReferences(scenario, result);
+    } catch (error) {
+      referenceFailure = error instanceof Error ? error.message : String(error);
+    }
     io.stdout.write(
       flags.json === true
-        ? renderJson({ ...result, energy })
-        : renderEstimate(result, flags.operators === true) + renderEnergy(energy),
+        ? renderJson({
+            ...result,
+            energy,
+            reference,
+            ...(referenceFailure !== undefined ? { referenceFailure } : {}),
+          })
+        : `${renderEstimate(result, flags.operators === true)}${referenceLines(reference, referenceFailure).join("\n")}\n\n${renderEnergy(energy)}`,
     );
   });
 }

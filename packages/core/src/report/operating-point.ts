@@ -4,7 +4,6 @@
  * case nearest to it (docs/validation.md, "Nearest reference case").
  */
 import type { Scenario } from "../deploy/scenario.ts";
-import type { Estimate } from "../perf/step-estimate.ts";
 
 export type MetricPhase = "decode" | "prefill";
 
@@ -28,10 +27,11 @@ export function metricPhase(metric: string): MetricPhase {
 }
 
 /**
- * The operating point of one phase of an estimate.
- * @example operatingPoint(scenario, estimate(scenario), "decode").batchPerChip // 96
+ * The operating point of one phase of a scenario (the values its estimate runs at), read from the
+ * deployment plan without estimating.
+ * @example operatingPoint(scenario, "decode").batchPerChip // 96
  */
-export function operatingPoint(scenario: Scenario, e: Estimate, phase: MetricPhase): OperatingPoint {
+export function operatingPoint(scenario: Scenario, phase: MetricPhase): OperatingPoint {
   const base = {
     system: scenario.system.id,
     chip: scenario.system.node.accelerator.chip.id,
@@ -39,12 +39,26 @@ export function operatingPoint(scenario: Scenario, e: Estimate, phase: MetricPha
     model: scenario.model.id,
     phase,
   };
-  if (phase === "decode") {
-    const d = e.decode;
-    return d === undefined ? base : { ...base, batchPerChip: d.batchPerChip, kvLength: d.kvLength };
-  }
-  const p = e.prefill;
-  return p === undefined ? base : { ...base, tokensPerChip: p.tokensPerChip, promptLength: p.promptLength };
+  const d = scenario.deployment;
+  const plan = phase === "decode" ? (d.decode ?? d.colocated) : (d.prefill ?? d.colocated);
+  if (plan === undefined) return base;
+  const defined = (entries: [string, number | undefined][]) =>
+    Object.fromEntries(entries.filter((e): e is [string, number] => e[1] !== undefined));
+  return phase === "decode"
+    ? {
+        ...base,
+        ...defined([
+          ["batchPerChip", plan.batchPerChip],
+          ["kvLength", plan.kvLength],
+        ]),
+      }
+    : {
+        ...base,
+        ...defined([
+          ["tokensPerChip", plan.tokensPerChip],
+          ["promptLength", plan.promptLength],
+        ]),
+      };
 }
 
 /** |log2(a / b)|, 0 when either is unknown. */

@@ -110,6 +110,16 @@ export type EstimateCache = Map<
 >;
 
 /**
+ * The scenario of an end-to-end case, with its overrides, parsed (not estimated).
+ * @example endToEndCaseScenario(endToEndCaseSpecs()[0]!).system.id // "cloudmatrix384"
+ */
+export function endToEndCaseScenario(spec: EndToEndCaseSpec): Scenario {
+  return parseScenario(referenceScenarioText(spec.scenario), `examples/${spec.scenario}.yaml`, undefined, {
+    overrides: spec.overrides.map(parseOverride),
+  });
+}
+
+/**
  * One end-to-end case, predicted by the step model.
  * @example predictEndToEndCase(endToEndCaseSpecs()[0]!, new Map()).predicted
  */
@@ -120,14 +130,7 @@ export function predictEndToEndCase(
   const key = `${spec.scenario}|${spec.overrides.join("|")}`;
   let hit = cache.get(key);
   if (hit === undefined) {
-    const scenario = parseScenario(
-      referenceScenarioText(spec.scenario),
-      `examples/${spec.scenario}.yaml`,
-      undefined,
-      {
-        overrides: spec.overrides.map(parseOverride),
-      },
-    );
+    const scenario = endToEndCaseScenario(spec);
     hit = { e: estimate(scenario), chipsPerNode: scenario.system.node.accelerator.count, scenario };
     cache.set(key, hit);
   }
@@ -143,7 +146,7 @@ export function predictEndToEndCase(
     scenario: spec.scenario,
     overrides: spec.overrides,
     metric: spec.metric,
-    point: operatingPoint(hit.scenario, hit.e, metricPhase(spec.metric)),
+    point: operatingPoint(hit.scenario, metricPhase(spec.metric)),
   };
 }
 

@@ -14,6 +14,7 @@ import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { fabricReferenceCases } from "../network/reference-cases.ts";
 import { operatorReferenceCases } from "../perf/reference-cases.ts";
 import { trainingReferenceCases } from "../training/reference-cases.ts";
+import type { OperatingPoint } from "./operating-point.ts";
 import { labelReferenceCases } from "./reference-labels.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 import {
@@ -46,6 +47,8 @@ export interface ValidationReport {
 
 interface CaseLike extends ReferenceComparison {
   readonly vendor: string;
+  readonly metric?: string;
+  readonly point?: OperatingPoint;
 }
 
 type Unlabelled = Omit<ValidationRow, "label" | "group" | "sets"> & { readonly duplicateOf?: string };
@@ -63,6 +66,8 @@ function row(kind: ValidationKind, c: CaseLike): Unlabelled {
     vendor: c.vendor,
     role: c.role,
     ...(c.duplicateOf !== undefined ? { duplicateOf: c.duplicateOf } : {}),
+    ...(c.point !== undefined ? { point: c.point } : {}),
+    ...(c.metric !== undefined && c.point !== undefined ? { metric: c.metric } : {}),
   };
 }
 

@@ -9,6 +9,8 @@
  * nothing was set from. Duplicates (the same measurement in another unit, or one published range
  * counted per point) form a group, and every statistic counts a group once.
  */
+import type { OperatingPoint } from "./operating-point.ts";
+
 export type ValidationKind = "operator" | "fabric" | "end-to-end" | "training";
 export const VALIDATION_KINDS: readonly ValidationKind[] = ["operator", "fabric", "end-to-end", "training"];
 
@@ -46,6 +48,9 @@ export interface ValidationRow {
   readonly group: string;
   /** Values set from this case or from a case of its group (empty for evidence). */
   readonly sets: readonly SetValue[];
+  /** End-to-end cases: the metric (`tpot-ms`, `decode-tokens-per-s-per-chip`, …) and where it was measured. */
+  readonly metric?: string;
+  readonly point?: OperatingPoint;
   /** Set when the case could not be evaluated. */
   readonly error?: string;
 }
