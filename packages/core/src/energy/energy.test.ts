@@ -125,6 +125,13 @@ describe("estimateEnergy", () => {
     );
   });
 
+  it("names the nearest field for an unknown cost: field", () => {
+    const err = supernodeErrorOf(() => parse("cost.electricityUsdPerKwh=0.1"));
+    expect(err.message).toMatch(
+      /unknown field "electricityUsdPerKwh" in cost: did you mean electricityUsdPerKWh/,
+    );
+  });
+
   it("refuses a PUE below 1 at its field", () => {
     const err = supernodeErrorOf(() => parse("power.pue=0.5"));
     expect(err.message).toMatch(/power\.pue/);
