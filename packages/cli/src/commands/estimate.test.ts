@@ -36,7 +36,9 @@ describe("supernode estimate", () => {
     expect(stdout).toMatch(/Offline \(maximum throughput\).*\n {2}best batch [\d,]+ sequences per instance/);
     expect(stdout).toMatch(/[\d,]+ output tokens\/s per chip \([\d,]+ per 8-chip instance\)/);
     expect(stdout).toContain("Pipeline: 2 stages (layers 40 + 40), 2 microbatches in flight");
-    expect(stdout).toMatch(/inter-stage transfer 0→1 over NVLink[^:]*: [\d.]+ MB per rank, send \d+ µs \+ all-gather \d+ µs/);
+    expect(stdout).toMatch(
+      /inter-stage transfer 0→1 over NVLink[^:]*: [\d.]+ MB per rank, send \d+ µs \+ all-gather \d+ µs/,
+    );
     expect(stdout).toMatch(/pipeline bubble: [\d.]+ ms per step = [\d.]+ % of each stage's time idle/);
   });
 

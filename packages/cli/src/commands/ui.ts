@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { SupernodeError } from "@supernode/core";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
-import { startUiServer } from "../server/ui-server.ts";
+import { isLoopbackHost, startUiServer } from "../server/ui-server.ts";
 import { buildWeb, isWebBuildStale, type WebPaths, webPaths } from "../server/web-build.ts";
 
 const DEFAULT_UI_PORT = 5178;
@@ -28,7 +28,11 @@ export function register(program: Command, io: CliIo): void {
     .command("ui")
     .description("serve the web app (compare, topology, estimate, simulate, validate) on localhost")
     .option("-p, --port <port>", "port to listen on (0 = any free port)", String(DEFAULT_UI_PORT))
-    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option(
+      "--host <address>",
+      "address to listen on (default loopback; another address is reachable from other machines and prints a warning)",
+      "127.0.0.1",
+    )
     .option("--no-build", "serve the existing build even if it is stale")
     .option(
       "--dir <path>",
@@ -65,6 +69,10 @@ async function buildIfStale(io: CliIo, paths: WebPaths, build: boolean): Promise
 /** Serves until SIGINT/SIGTERM, then closes the server and lets the process end by itself. */
 async function serveUntilStopped(io: CliIo, distDir: string, port: number, host: string): Promise<void> {
   const server = await startUiServer({ distDir, port, host });
+  if (!isLoopbackHost(host))
+    io.stderr.write(
+      `warning: listening on ${host}, not loopback: any machine that can reach it can open the app (it serves static files only)\n`,
+    );
   io.stdout.write(`Supernode UI: ${server.url}\n(press Ctrl+C to stop)\n`);
   await new Promise<void>((done) => {
     const stop = () => {

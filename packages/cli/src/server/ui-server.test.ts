@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
-import { startUiServer } from "./ui-server.ts";
+import { createUiApp, startUiServer } from "./ui-server.ts";
 import { isWebBuildStale, type WebPaths } from "./web-build.ts";
 
 const bin = fileURLToPath(new URL("../../bin/supernode.js", import.meta.url));
@@ -51,6 +51,48 @@ describe("ui server", () => {
     } finally {
       await first.close();
     }
+  });
+});
+
+describe("ui server hardening", () => {
+  const app = () => createUiApp(dir, "127.0.0.1");
+  const get = (path: string, init: RequestInit & { host?: string } = {}) =>
+    app().request(`http://127.0.0.1${path}`, {
+      ...init,
+      headers: { host: init.host ?? "127.0.0.1:8080", "accept-encoding": "gzip", ...(init.headers ?? {}) },
+    });
+
+  it("sends security headers on every response, /api/health included", async () => {
+    for (const path of ["/", "/api/health", "/missing.txt"]) {
+      const response = await get(path);
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+
+  it("answers other methods with 405 and an Allow header", async () => {
+    const response = await get("/", { method: "POST", body: "x" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+
+  it("refuses a foreign Host header on a loopback bind (DNS rebinding), accepts loopback names", async () => {
+    expect((await get("/", { host: "evil.example:8080" })).status).toBe(403);
+    for (const host of ["localhost:8080", "127.0.0.1", "[::1]:8080"])
+      expect((await get("/", { host })).status).toBe(200);
+  });
+
+  it("compresses what it sends when the browser accepts gzip", async () => {
+    writeFileSync(join(dir, "assets/big-5678.js"), "console.log('supernode');\n".repeat(400));
+    const response = await get("/assets/big-5678.js");
+    expect(response.headers.get("content-encoding")).toBe("gzip");
+  });
+
+  it("does not serve files outside its folder, encoded or not", async () => {
+    for (const path of ["/../package.json", "/%2e%2e/package.json", "/assets/%2e%2e%2f%2e%2e%2fpackage.json"])
+      expect((await get(path)).status).toBe(404);
   });
 });
 
