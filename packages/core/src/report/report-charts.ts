@@ -21,7 +21,8 @@ export const REPORT_PALETTE = [
   "#e7298a",
 ];
 
-const pointLabel = (p: ServingPoint) => `${p.systemName.replace(/ \(.*\)$/, "")}\n${p.point}`;
+const pointLabel = (p: ServingPoint) =>
+  `${p.systemName.replace(/ \(.*\)$/, "").replace(/^(Huawei|NVIDIA) /, "")}\n${p.point.replace(/^largest batch with /, "")}`;
 
 function bars(
   title: string,
