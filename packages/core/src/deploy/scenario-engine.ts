@@ -5,9 +5,9 @@
  * (`deploy/engine-profile.ts`).
  */
 import type { Chip } from "../hardware/types.ts";
-import { type ServingSpec, servingSchema } from "../spec/serving-schema.ts";
 import { isSupernodeError, SupernodeError } from "../spec/errors.ts";
 import type { InstanceGroupSpec, ScenarioDocument } from "../spec/scenario-schema.ts";
+import { type ServingSpec, servingSchema } from "../spec/serving-schema.ts";
 import { type EngineProfile, engineProfile } from "./engine-profile.ts";
 
 type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
