@@ -44,7 +44,11 @@ export async function buildCli({ quiet = false } = {}) {
   const tmp = `${distDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   await build({
-    entryPoints: { main: join(root, "packages/cli/src/main.ts") },
+    entryPoints: {
+      main: join(root, "packages/cli/src/main.ts"),
+      // Started by the sweep pool as a worker thread (packages/cli/src/sweep/sweep-pool.ts).
+      "sweep-thread": join(root, "packages/cli/src/sweep/sweep-thread.ts"),
+    },
     outdir: tmp,
     bundle: true,
     splitting: true,
@@ -52,7 +56,9 @@ export async function buildCli({ quiet = false } = {}) {
     platform: "node",
     target: "node20",
     // Vite is loaded only by `supernode ui` when it must build the web app; keep it a package import.
-    external: ["vite"],
+    // piscina starts its own worker script beside its module (__dirname), and BullMQ ships Lua
+    // scripts and child-process files the same way: both stay package imports (CLI dependencies).
+    external: ["vite", "piscina", "bullmq", "ioredis"],
     // Required only by DDSketch's (unused) protobuf serialisation: see packages/core/protobuf-stub.cjs.
     alias: { "protobufjs/minimal": join(root, "packages/core/protobuf-stub.cjs") },
     minifyWhitespace: true,

@@ -22,6 +22,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "simulate", load: () => import("./simulate.ts") },
   { name: "train", load: () => import("./train.ts") },
   { name: "validate", load: () => import("./validate.ts") },
+  { name: "sweep", load: () => import("./sweep.ts") },
+  { name: "merge", load: () => import("./merge.ts") },
+  { name: "worker", load: () => import("./worker.ts") },
   { name: "report", load: () => import("./report.ts") },
   { name: "ui", load: () => import("./ui.ts") },
 ];

@@ -64,7 +64,7 @@ function positiveNumber(text: string | undefined, flag: string, integer: boolean
 }
 
 /** Files the workload names (trace, histograms), read relative to the scenario file. */
-function workloadFiles(workload: WorkloadSpec | undefined, scenarioFile: string): Map<string, string> {
+export function workloadFiles(workload: WorkloadSpec | undefined, scenarioFile: string): Map<string, string> {
   const files = new Map<string, string>();
   if (workload === undefined) return files;
   const add = (path: string | undefined, what: string) => {

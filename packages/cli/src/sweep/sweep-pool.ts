@@ -1,0 +1,49 @@
+/**
+ * The worker-thread pool (piscina) that runs sweep points on all cores. From the sources (tsx:
+ * tests, `npm run`) the thread loads sweep-thread.ts through tsx; from the built CLI it loads
+ * dist/sweep-thread.js, built as its own entry point by scripts/build-cli.mjs.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { SweepOutcome, SweepTask } from "./sweep-task.ts";
+
+export type SweepPool = Piscina<readonly SweepTask[], SweepOutcome[]>;
+
+function threadFile(): { filename: string; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith(".ts"))
+    return { filename: new URL("./sweep-thread.ts", here).href, execArgv: ["--import", "tsx"] };
+  // Bundled: this code sits in dist/main.js or in a chunk under dist/chunks/.
+  for (const candidate of ["./sweep-thread.js", "../sweep-thread.js"]) {
+    const url = new URL(candidate, here);
+    if (existsSync(fileURLToPath(url))) return { filename: url.href, execArgv: [] };
+  }
+  throw new Error("the built CLI has no sweep-thread.js: run npm run build");
+}
+
+/** A pool of `threads` threads (default: all cores). */
+export function sweepPool(threads = availableParallelism()): SweepPool {
+  const { filename, execArgv } = threadFile();
+  return new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv });
+}
+
+/** Runs tasks in batches of `batch` on the pool; `onDone` gets each task's outcome as batches finish. */
+export async function runOnPool(
+  pool: SweepPool,
+  tasks: readonly SweepTask[],
+  batch: number,
+  onDone: (index: number, outcome: SweepOutcome) => void,
+): Promise<void> {
+  const runs: Promise<void>[] = [];
+  for (let start = 0; start < tasks.length; start += batch) {
+    const slice = tasks.slice(start, start + batch);
+    runs.push(
+      pool.run(slice).then((outcomes) => {
+        for (const [i, o] of outcomes.entries()) onDone(start + i, o);
+      }),
+    );
+  }
+  await Promise.all(runs);
+}
