@@ -53,6 +53,7 @@ export * from "./network/reference-cases.ts";
 export * from "./network/schedules.ts";
 export * from "./perf/attention-efficiency.ts";
 export * from "./perf/device.ts";
+export * from "./perf/describe-efficiency.ts";
 export * from "./perf/efficiency-profile.ts";
 export * from "./perf/gemm-efficiency.ts";
 export * from "./perf/offline-point.ts";

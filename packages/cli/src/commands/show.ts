@@ -6,11 +6,14 @@
  */
 import {
   type Catalog,
+  DTYPES,
   describeChip,
   describeCluster,
+  describeEfficiency,
   describeFabric,
   describeSystem,
   didYouMean,
+  efficiencyProfileForChip,
   type FieldRow,
   makeTable,
   SupernodeError,
@@ -66,7 +69,14 @@ function find(catalog: Catalog, wanted: string): Found {
     switch (kind) {
       case "chip": {
         const chip = catalog.chip(id);
-        return { kind, id, title: `${chip.name} — chip ${id}`, rows: describeChip(chip) };
+        const rows = describeChip(chip);
+        if (chip.kind === "accelerator") {
+          const dtypes = DTYPES.filter((d) => chip.peakFlopsPerS[d] !== undefined);
+          const lookup = (parent: string) =>
+            catalog.chips().some((c) => c.id === parent) ? catalog.chip(parent) : undefined;
+          rows.push(...describeEfficiency(efficiencyProfileForChip(chip, lookup), dtypes));
+        }
+        return { kind, id, title: `${chip.name} — chip ${id}`, rows };
       }
       case "system": {
         const system = catalog.system(id);

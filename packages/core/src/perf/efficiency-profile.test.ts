@@ -22,7 +22,7 @@ describe("efficiencyProfile", () => {
   });
 
   it("gives every class of every built-in profile all values with at least one source", () => {
-    for (const chip of ["ascend-910c", "h800-sxm", "h100-sxm", "h200-sxm", "gb200"]) {
+    for (const chip of ["ascend-910c", "h800-sxm", "h100-sxm", "h200-sxm", "b200", "gb200", "gb300"]) {
       const p = efficiencyProfile(chip);
       for (const cls of OPERATOR_CLASSES) {
         const c = p.classes[cls];
@@ -48,7 +48,7 @@ describe("efficiencyProfile", () => {
   });
 
   it("falls back to the documented default profile for chips without a file", () => {
-    const p = efficiencyProfile("gb200");
+    const p = efficiencyProfile("grace-blackwell-mystery");
     expect(p.basis).toBe("default");
     expect(p.files).toEqual(["efficiency/default.yaml"]);
     expect(p.classes.gemm.computeEfficiency.fp4?.defaulted).toBe(true);
@@ -65,7 +65,8 @@ describe("efficiencyProfile", () => {
       id === "mid" ? { origin: { extends: "h800-sxm" } } : undefined,
     );
     expect(chain.files[0]).toBe("efficiency/h800-sxm.yaml");
-    expect(efficiencyProfileForChip({ id: "b200", origin: {} }).basis).toBe("default");
+    expect(efficiencyProfileForChip({ id: "my-npu", origin: {} }).basis).toBe("default");
+    expect(efficiencyProfileForChip({ id: "gb200", origin: {} }).basis).toBe("inherited");
   });
 
   it("rejects an unknown source key with file, line and field", () => {
@@ -113,5 +114,21 @@ describe("efficiencyProfile", () => {
     expect(() => loadEfficiencyProfile("p", cycle)).toThrow(/cycle/);
     const missing = { ...embeddedDataFiles, "efficiency/p.yaml": file("p", "nope") };
     expect(() => loadEfficiencyProfile("p", missing)).toThrow(/extends "nope"/);
+  });
+
+  it("gives Blackwell measured attention and no defaulted GEMM/attention efficiency in BF16/FP8/FP4", () => {
+    for (const chip of ["b200", "gb200", "gb300"]) {
+      const p = efficiencyProfile(chip);
+      for (const cls of ["gemm", "grouped-gemm", "attention-prefill", "attention-decode"] as const)
+        for (const dtype of ["bf16", "fp8", "fp4"] as const)
+          expect(p.classes[cls].computeEfficiency[dtype]?.defaulted, `${chip} ${cls} ${dtype}`).toBe(false);
+    }
+    const b200 = efficiencyProfile("b200");
+    expect(b200.classes["attention-prefill"].computeEfficiency.bf16?.tag).toBe("measured");
+    expect(b200.classes["attention-prefill"].computeEfficiency.bf16?.value).toBeCloseTo(1460 / 2250, 3);
+    expect(b200.classes["attention-decode"].computeEfficiency.bf16?.value).toBeCloseTo(1024 / 2250, 3);
+    expect(efficiencyProfile("gb200").classes.gemm.computeEfficiency.fp4?.note).toContain(
+      "inherited from b200",
+    );
   });
 });

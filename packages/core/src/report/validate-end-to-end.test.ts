@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { endToEndCaseSpecs, endToEndReferenceCases, referenceScenarioNames } from "./validate-end-to-end.ts";
+import { parseScenario } from "../deploy/scenario.ts";
+import { estimate } from "../perf/step-estimate.ts";
+import {
+  endToEndCaseSpecs,
+  endToEndReferenceCases,
+  referenceScenarioNames,
+  referenceScenarioText,
+} from "./validate-end-to-end.ts";
 
 describe("end-to-end reference cases", () => {
   it("cover the calibration records of the issue, each with a source", () => {
@@ -20,16 +27,17 @@ describe("end-to-end reference cases", () => {
       "cm384-t5-b24",
       "cm384-t5-b8",
       "cm384-t4-ds-profile-h800",
+      "trtllm-b200-r1-fp4-tput",
     ]);
     for (const c of endToEndCaseSpecs()) {
-      expect(c.source).toMatch(/arxiv\.org|lmsys\.org/);
+      expect(c.source).toMatch(/arxiv\.org|lmsys\.org|NVIDIA\/TensorRT-LLM/);
       expect(referenceScenarioNames()).toContain(c.scenario);
     }
   });
 
   it("every case runs and gives a finite, positive prediction", () => {
     const cases = endToEndReferenceCases();
-    expect(cases).toHaveLength(15);
+    expect(cases).toHaveLength(16);
     for (const c of cases) {
       expect(Number.isFinite(c.predicted), c.id).toBe(true);
       expect(c.predicted, c.id).toBeGreaterThan(0);
@@ -51,5 +59,16 @@ describe("end-to-end reference cases", () => {
     const balanced = byId.get("cm384-094")?.predicted ?? 0;
     const routed = byId.get("cm384-088")?.predicted ?? Number.POSITIVE_INFINITY;
     expect(balanced).toBeGreaterThanOrEqual(routed);
+  });
+
+  it("the Blackwell FP4 offline case time-shares prefill and decode of the workload's lengths", () => {
+    const c = endToEndReferenceCases().find((x) => x.id === "trtllm-b200-r1-fp4-tput");
+    expect(c?.metric).toBe("offline-output-tokens-per-s-per-chip");
+    const s = parseScenario(referenceScenarioText("trtllm-b200-deepseek-r1-fp4-throughput"), "t.yaml");
+    const e = estimate(s);
+    const p = e.prefill?.tokensPerSPerChip ?? 0;
+    const d = e.decode?.tokensPerSPerChip ?? 0;
+    expect(c?.predicted).toBeCloseTo(2048 / (1024 / p + 2048 / d), 6);
+    expect(c?.predicted ?? 0).toBeLessThan(d);
   });
 });

@@ -21,6 +21,12 @@ const metricSchema = z.enum([
   "tpot-ms",
   "prefill-tokens-per-s-per-chip",
   "prefill-tokens-per-s-per-node",
+  /**
+   * Output tokens/s per chip of a colocated instance that time-shares prefill and decode iterations
+   * with no overlap, for the workload's fixed prompt and output lengths P and O:
+   * O / (P / prefill tokens/s + O / decode tokens/s). An MLPerf-style offline operating point.
+   */
+  "offline-output-tokens-per-s-per-chip",
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
@@ -76,7 +82,8 @@ export function referenceScenarioNames(): string[] {
 }
 
 /** The value of a metric in an estimate. */
-function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, chipsPerNode: number): number {
+function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEstimate): number {
+  const chipsPerNode = hit.chipsPerNode;
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined)
       throw new SupernodeError(
@@ -96,6 +103,12 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, chipsPerNode: 
       return need(e.prefill, "prefill").tokensPerSPerChip;
     case "prefill-tokens-per-s-per-node":
       return need(e.prefill, "prefill").tokensPerSPerChip * chipsPerNode;
+    case "offline-output-tokens-per-s-per-chip": {
+      const lengths = need(hit.fixedLengths, "fixed prompt/output length (workload)");
+      const prefill = need(e.prefill, "prefill").tokensPerSPerChip;
+      const decode = need(e.decode, "decode").tokensPerSPerChip;
+      return lengths.output / (lengths.prompt / prefill + lengths.output / decode);
+    }
     default: {
       const never: never = metric;
       return never;
@@ -104,10 +117,14 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, chipsPerNode: 
 }
 
 /** Estimates memoised per scenario and overrides, so cases sharing a scenario estimate it once. */
-export type EstimateCache = Map<
-  string,
-  { readonly e: Estimate; readonly chipsPerNode: number; readonly scenario: Scenario }
->;
+interface CachedEstimate {
+  readonly e: Estimate;
+  readonly chipsPerNode: number;
+  readonly scenario: Scenario;
+  /** The workload's prompt and output lengths when both are fixed. */
+  readonly fixedLengths?: { readonly prompt: number; readonly output: number };
+}
+export type EstimateCache = Map<string, CachedEstimate>;
 
 /**
  * The scenario of an end-to-end case, with its overrides, parsed (not estimated).
@@ -131,13 +148,21 @@ export function predictEndToEndCase(
   let hit = cache.get(key);
   if (hit === undefined) {
     const scenario = endToEndCaseScenario(spec);
-    hit = { e: estimate(scenario), chipsPerNode: scenario.system.node.accelerator.count, scenario };
+    const prompt = scenario.workload?.promptTokens;
+    const output = scenario.workload?.outputTokens;
+    hit = {
+      e: estimate(scenario),
+      chipsPerNode: scenario.system.node.accelerator.count,
+      scenario,
+      ...(prompt?.kind === "fixed" &&
+        output?.kind === "fixed" && { fixedLengths: { prompt: prompt.tokens, output: output.tokens } }),
+    };
     cache.set(key, hit);
   }
   return {
     id: spec.id,
     description: spec.description,
-    predicted: endToEndMetricValue(hit.e, spec.metric, hit.chipsPerNode),
+    predicted: endToEndMetricValue(hit.e, spec.metric, hit),
     published: spec.published,
     unit: spec.unit,
     source: spec.source,

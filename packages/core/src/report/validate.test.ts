@@ -120,7 +120,7 @@ describe("validate", () => {
   it("runs every case, and every calibratedOn in the data names a case", () => {
     expect(report.summary.failed).toBe(0);
     expect(report.summary.unknownCalibrationIds).toEqual([]);
-    expect(report.rows.filter((r) => r.kind === "end-to-end")).toHaveLength(15);
+    expect(report.rows.filter((r) => r.kind === "end-to-end")).toHaveLength(16);
   });
 
   it("labels the CloudMatrix Table 7 CANN EP rows calibration, with the values they set", () => {
