@@ -65,6 +65,11 @@ export const classEfficiencySchema = z
     /** Per-tile fixed cost expressed as extra reduction length: efficiency × K / (K + kOverhead). */
     kOverheadElements: sourcedValueSchema.optional(),
     /**
+     * Imperfect overlap of operand loading and tensor-core work near the ridge point: the
+     * roofline max(compute, memory) becomes (compute^p + memory^p)^(1/p). Absent: perfect overlap.
+     */
+    overlapExponent: sourcedValueSchema.optional(),
+    /**
      * Prefill attention (FlashAttention-style kernels): the fixed cost per query tile (load Q,
      * write O, pipeline fill) as extra keys per query, efficiency × keys / (keys + keyOverhead).
      */

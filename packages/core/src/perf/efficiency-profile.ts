@@ -40,6 +40,8 @@ export interface ClassProfile {
   readonly tileNStep?: ProfileValue;
   readonly cores?: ProfileValue;
   readonly kOverheadElements?: ProfileValue;
+  /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */
+  readonly overlapExponent?: ProfileValue;
   /** Prefill-attention mechanism (see `attention-efficiency.ts`); absent parameters are not modelled. */
   readonly keyOverheadTokens?: ProfileValue;
   readonly causalWastedKeys?: ProfileValue;
@@ -200,6 +202,7 @@ const SHAPE_KEYS = [
   "tileNStep",
   "cores",
   "kOverheadElements",
+  "overlapExponent",
   "keyOverheadTokens",
   "causalWastedKeys",
   "headDim64Ceiling",

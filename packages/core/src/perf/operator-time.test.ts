@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { operatorTime } from "./operator-time.ts";
+import { operatorTime, overlappedRoof } from "./operator-time.ts";
 import {
   fixture910c,
   fixtureB200,
@@ -131,5 +131,15 @@ describe("operatorTime", () => {
         },
       ),
     );
+  });
+});
+
+describe("overlappedRoof", () => {
+  it("is the max without an exponent and the p-norm with one", () => {
+    expect(overlappedRoof(3, 1, undefined)).toBe(3);
+    expect(overlappedRoof(1, 1, 2)).toBeCloseTo(Math.SQRT2, 12);
+    expect(overlappedRoof(0, 2, 2)).toBe(2);
+    // one term dominating: the p-norm approaches the max
+    expect(overlappedRoof(1, 100, 2.15) / 100).toBeLessThan(1.0001);
   });
 });

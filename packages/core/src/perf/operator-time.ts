@@ -88,7 +88,7 @@ export function operatorTime(
   const computeS = op.flops > 0 ? op.flops / (peak * computeEfficiency) : 0;
   const memoryS = bytes > 0 ? bytes / (device.memoryBandwidthBytesPerS.value * memoryEfficiency) : 0;
   const overheadS = op.kernels * cls.launchOverheadS.value;
-  const roofS = Math.max(computeS, memoryS);
+  const roofS = overlappedRoof(computeS, memoryS, cls.overlapExponent?.value);
   const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
   const defaultedParameters = used.filter((v) => v.defaulted).map((v) => v.parameter);
   return {
@@ -104,6 +104,18 @@ export function operatorTime(
     dtype,
     ...(dtype !== op.dtype && { mappedFrom: op.dtype }),
   };
+}
+
+/**
+ * Compute and memory terms combined: max when loads hide fully behind tensor-core work, else the
+ * p-norm (compute^p + memory^p)^(1/p), which is ≥ max and approaches it when one term dominates.
+ * @example overlappedRoof(1, 1, 2) // ≈ 1.414
+ */
+export function overlappedRoof(computeS: number, memoryS: number, exponent: number | undefined): number {
+  const hi = Math.max(computeS, memoryS);
+  if (exponent === undefined || !Number.isFinite(exponent) || hi <= 0) return hi;
+  const lo = Math.min(computeS, memoryS);
+  return hi * (1 + (lo / hi) ** exponent) ** (1 / exponent);
 }
 
 /** The ceiling lowered by the class's shape mechanism: GEMM tiles and waves, prefill-attention key amortisation. */

@@ -108,26 +108,19 @@ describe("operator reference cases", () => {
     const h800 = cases.filter((c) => c.id.startsWith("deepgemm-") && c.id !== "deepgemm-h800");
     const large = h800.filter((c) => heldOut(c) && !/-m(64|128)-/.test(c.id));
 
-    it("fits on two records and holds out the other 26", () => {
+    it("fits on three records and holds out the other 25", () => {
       expect(h800).toHaveLength(28);
       expect(h800.filter(fitted).map((c) => c.id)).toEqual([
         "deepgemm-dense-m4096-n7168-k16384",
         "deepgemm-dense-m4096-n7168-k2048",
+        "deepgemm-masked-g4-m256-n4096-k7168",
       ]);
     });
 
-    it("stores the ceiling and K overhead as solved from the two fitting records", () => {
-      // same M and N, so the tile and wave factors (128 × 128, 1,792 tiles in 14 waves) cancel
-      const ratio = 1358 / 1025;
-      // ratio = (16384 / (16384 + k)) · ((2048 + k) / 2048)
-      const k = (16384 * 2048 * (ratio - 1)) / (16384 - 2048 * ratio);
+    it("reproduces its three fitting records (ceiling, K overhead and overlap exponent solved jointly)", () => {
+      for (const c of h800.filter(fitted)) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.02);
       const gemm = efficiencyProfile("h800-sxm").classes["grouped-gemm"];
-      expect(gemm.kOverheadElements?.value).toBeCloseTo(k, 0);
-      const wave = 1792 / (14 * 132);
-      expect(gemm.computeEfficiency.fp8?.value).toBeCloseTo(
-        1358 / 1978.9 / (wave * (16384 / (16384 + k))),
-        3,
-      );
+      expect(gemm.overlapExponent?.value).toBeGreaterThan(1);
     });
 
     it("predicts the held-out prefill-sized GEMMs (M ≥ 1024 per group, dense and contiguous) within ±13 %", () => {
@@ -138,11 +131,15 @@ describe("operator reference cases", () => {
       for (const c of contiguous) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.05);
     });
 
-    it("is optimistic for masked groups of 256–512 rows and for 128-row GEMMs (not modelled: per-group and small-tile costs)", () => {
-      const masked = h800.find((c) => c.id === "deepgemm-masked-g4-m256-n4096-k7168");
-      expect(masked && relError(masked)).toBeGreaterThan(0.25);
+    it("predicts the held-out masked groups of 256–1,024 rows within ±8 % (weight read overlapping the tensor work)", () => {
+      const masked = large.filter((c) => c.id.includes("-masked-"));
+      expect(masked.length).toBe(5);
+      for (const c of masked) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.08);
+    });
+
+    it("is still optimistic for 128-row GEMMs with narrow N (not modelled: small-tile costs)", () => {
       const small = h800.find((c) => c.id === "deepgemm-dense-m128-n2112-k7168");
-      expect(small && relError(small)).toBeGreaterThan(0.4);
+      expect(small && relError(small)).toBeGreaterThan(0.3);
     });
   });
 
