@@ -52,6 +52,11 @@ export function register(program: Command, io: CliIo): void {
         },
       );
       worker.on("error", (error) => io.stderr.write(`supernode worker: ${error.message}\n`));
+      worker.on("stalled", (jobId) =>
+        io.stderr.write(
+          `supernode worker: job ${jobId} stalled (its worker went silent); back in the queue\n`,
+        ),
+      );
       await whenReady(worker, flags.redis);
       io.stderr.write(`supernode worker: ${threads} thread(s) on queue ${flags.queue} at ${flags.redis}\n`);
       await new Promise<void>((resolve) => {
