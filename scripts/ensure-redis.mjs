@@ -35,7 +35,9 @@ if (!present()) {
     fail("this is not a Debian-like system with apt-get, so it cannot be installed for you");
   const prefix = rootPrefix();
   if (prefix === undefined) fail("installing it needs root (sudo asks for a password)");
-  process.stderr.write("supernode: redis-server is missing; installing Debian's redis-server for the sweep tests\n");
+  process.stderr.write(
+    "supernode: redis-server is missing; installing Debian's redis-server for the sweep tests\n",
+  );
   try {
     run(prefix, ["apt-get", "update", "-qq"]);
     run(prefix, command.split(" "));
