@@ -70,7 +70,20 @@ export function parseScenario(
   catalog?: ScenarioCatalog,
   options: ParseScenarioOptions = {},
 ): Scenario {
-  const raw = readSourceDocument(text, fileName);
+  return parseScenarioSource(readSourceDocument(text, fileName), catalog, options);
+}
+
+/**
+ * `parseScenario` from a document already read (`readSourceDocument`): a search reads the file
+ * once and resolves many variants of it (each with its own overrides).
+ * @example parseScenarioSource(readSourceDocument(text, file), catalog, { overrides })
+ */
+export function parseScenarioSource(
+  raw: SourceDocument,
+  catalog?: ScenarioCatalog,
+  options: ParseScenarioOptions = {},
+): Scenario {
+  const fileName = raw.fileName;
   const overrides = options.overrides ?? [];
   const doc: SourceDocument =
     overrides.length > 0 ? { ...raw, data: applyOverrides(raw.data, overrides) } : raw;

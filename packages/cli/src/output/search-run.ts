@@ -1,0 +1,115 @@
+/**
+ * What `search` and `frontier` share: read a scenario file once, resolve it, and run the
+ * deployment search with a progress line on a terminal and Ctrl-C ending it with the best so far.
+ */
+import { dirname, resolve } from "node:path";
+import {
+  applyOverrides,
+  defaultSearchSpace,
+  parseOverride,
+  parseScenarioSource,
+  readSourceDocument,
+  type Scenario,
+  type SearchResult,
+  type SearchSpace,
+  type Slo,
+  type SourceDocument,
+  SupernodeError,
+  searchDeployments,
+} from "@supernode/core";
+import type { Command } from "commander";
+import type { CliIo } from "../cli-io.ts";
+import { parseDtypeMapping } from "./dtype-mapping.ts";
+import { readText } from "./files.ts";
+import { loadCatalog } from "./hardware-option.ts";
+
+export interface SearchInputFlags {
+  hardware: string[];
+  set: string[];
+  mapDtype: string[];
+  /** Comma-separated lists that replace the default space's values. */
+  chips?: string;
+  batches?: string;
+  attentionTp?: string;
+}
+
+/** `--chips`, `--batches`, `--attention-tp`: lists that narrow (or widen) the default space. */
+export function addSpaceOptions(command: Command): Command {
+  return command
+    .option(
+      "--chips <list>",
+      "chips per instance to try, e.g. 32,64,160 (default: powers of two up to the system)",
+    )
+    .option("--batches <list>", "batches per chip to try, e.g. 32,64,96 (default: 1 … 512)")
+    .option(
+      "--attention-tp <list>",
+      "attention TP degrees to try, e.g. 1,2,4 (default: those dividing the heads)",
+    );
+}
+
+function list(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = text.split(",").map((v) => Number(v.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v <= 0))
+    throw new SupernodeError("usage", `${flag} expects positive integers separated by commas, got "${text}"`);
+  return values;
+}
+
+export interface SearchRun {
+  readonly doc: SourceDocument;
+  readonly base: Scenario;
+  readonly result: SearchResult;
+  /** CPU seconds the search took (user + system). */
+  readonly cpuS: number;
+}
+
+/** `--set` overrides apply to the base document, so every candidate carries them. */
+export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: CliIo): SearchRun {
+  const read = readSourceDocument(readText(file, "scenario file"), file);
+  const catalog = loadCatalog(flags);
+  const overrides = flags.set.map(parseOverride);
+  const options = {
+    overrides,
+    dtypeMapping: parseDtypeMapping(flags.mapDtype),
+    readFile: (path: string) => readText(resolve(dirname(file), path), "model config"),
+  };
+  // Candidates start from the document with the overrides applied.
+  const doc: SourceDocument =
+    overrides.length > 0 ? { ...read, data: applyOverrides(read.data, overrides) } : read;
+  const base = parseScenarioSource(read, catalog, options);
+  const defaults = defaultSearchSpace(base);
+  const space: SearchSpace = {
+    ...defaults,
+    chipsPerInstance: list(flags.chips, "--chips") ?? defaults.chipsPerInstance,
+    batchPerChip: list(flags.batches, "--batches") ?? defaults.batchPerChip,
+    attentionTp: list(flags.attentionTp, "--attention-tp") ?? defaults.attentionTp,
+  };
+  let stop = false;
+  const onSigint = () => {
+    stop = true;
+  };
+  process.once("SIGINT", onSigint);
+  const start = process.cpuUsage();
+  try {
+    const result = searchDeployments(doc, base, {
+      catalog,
+      space,
+      parseOptions: { dtypeMapping: options.dtypeMapping, readFile: options.readFile },
+      slo,
+      shouldStop: () => stop,
+      ...(io.stderr.isTTY
+        ? {
+            onProgress: (done: number, total: number) =>
+              io.stderr.write(
+                `\rsearching ${file}: ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`,
+              ),
+          }
+        : {}),
+    });
+    if (io.stderr.isTTY) io.stderr.write("\r\x1b[K");
+    const cpu = process.cpuUsage(start);
+    return { doc, base, result, cpuS: (cpu.user + cpu.system) / 1e6 };
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * `searchDeployments`: enumerate the deployments of a base scenario's searched group
+ * (`search-space.ts`), resolve each as a real scenario (the base document plus `--set`-style
+ * overrides, validated and resolved like a file), estimate it with the step model, and rank the
+ * ones that meet the latency SLOs by decode tokens/s per chip. What does not divide or fit is
+ * pruned and counted per reason. Work shared across candidates: the document is read once; a
+ * layout that does not divide is pruned once for all its batches; once a batch does not fit in
+ * HBM, the larger batches of that layout are pruned without resolving them (memory grows with
+ * the batch).
+ */
+import { type ParseScenarioOptions, parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
+import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
+import { type Estimate, estimate } from "../perf/step-estimate.ts";
+import { SupernodeError } from "../spec/errors.ts";
+import type { SourceDocument } from "../spec/parse-document.ts";
+import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import {
+  type Candidate,
+  type CandidateContext,
+  candidateLabel,
+  candidateOverrides,
+  defaultSearchSpace,
+  layouts,
+  type SearchSpace,
+  spaceSize,
+} from "./search-space.ts";
+
+/** Latency targets; a point that misses one is evaluated (and on the frontier) but not ranked. */
+export interface Slo {
+  readonly tpotS?: number;
+  readonly ttftS?: number;
+}
+
+export interface SearchPoint {
+  readonly candidate: Candidate;
+  readonly label: string;
+  /** The overrides that make the base document this deployment (`--set` form). */
+  readonly overrides: readonly ScenarioOverride[];
+  readonly tpotS: number;
+  readonly ttftS?: number;
+  readonly tokensPerSPerChip: number;
+  /** 1 / TPOT: output tokens per second each sequence sees. */
+  readonly tokensPerSPerUser: number;
+  readonly memoryPerChipBytes: number;
+  readonly meetsSlo: boolean;
+}
+
+export interface SearchResult {
+  readonly space: SearchSpace;
+  /** Candidates in the space (layouts × batches). */
+  readonly total: number;
+  /** Candidates resolved and estimated by the step model. */
+  readonly evaluated: number;
+  /** Candidates pruned, per reason (does not divide, does not fit, invalid). */
+  readonly pruned: Readonly<Record<string, number>>;
+  /** Evaluated candidates that missed an SLO, per SLO. */
+  readonly sloMisses: { readonly tpot: number; readonly ttft: number };
+  /** Every evaluated point, in enumeration order. */
+  readonly points: readonly SearchPoint[];
+  /** The points that meet the SLOs, best tokens/s per chip first. */
+  readonly ranked: readonly SearchPoint[];
+  /** The base scenario as written, estimated, for comparison. */
+  readonly base: { readonly tpotS: number; readonly tokensPerSPerChip: number; readonly ttftS?: number };
+  /** True when `shouldStop` ended the search early (the result is the best so far). */
+  readonly stopped: boolean;
+}
+
+export interface SearchOptions {
+  readonly catalog?: ScenarioCatalog;
+  /** How the base scenario was read (model config files, dtype mapping); every candidate reads the same. */
+  readonly parseOptions?: Omit<ParseScenarioOptions, "overrides">;
+  readonly space?: SearchSpace;
+  readonly slo?: Slo;
+  /** Called every `progressEvery` candidates with the candidates done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly progressEvery?: number;
+  /** Polled between layouts; true ends the search with what it has (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
+}
+
+/**
+ * Searches the deployments of the base scenario's decode (else colocated) group.
+ * @example const r = searchDeployments(readSourceDocument(text, file), base, { slo: { tpotS: 0.05 } }); r.ranked[0]?.label
+ */
+export function searchDeployments(
+  doc: SourceDocument,
+  base: Scenario,
+  options: SearchOptions = {},
+): SearchResult {
+  if (base.offline !== undefined)
+    throw new SupernodeError(
+      "usage",
+      "search ranks decode deployments under latency SLOs; this scenario has an offline section (estimate searches its batch) — remove it",
+      { file: base.fileName },
+    );
+  const space = options.space ?? defaultSearchSpace(base);
+  const baseEstimate = estimate(base);
+  const ctx = candidateContext(base, space);
+  const total = spaceSize(space);
+  const slo = options.slo ?? {};
+  const pruned: Record<string, number> = {};
+  const prune = (reason: string, n = 1) => {
+    pruned[reason] = (pruned[reason] ?? 0) + n;
+  };
+  const points: SearchPoint[] = [];
+  const sloMisses = { tpot: 0, ttft: 0 };
+  let done = 0;
+  let stopped = false;
+  const every = options.progressEvery ?? 200;
+  let nextReport = every;
+  for (const layout of layouts(space)) {
+    if (options.shouldStop?.() === true) {
+      stopped = true;
+      break;
+    }
+    const batches = space.batchPerChip;
+    const ep = (layout.chipsPerInstance * ctx.ranksPerChip) / layout.moeTp;
+    if (ctx.experts !== undefined && !Number.isInteger(ep)) {
+      prune("does not divide: moe.tp (MoE TP does not divide the ranks)", batches.length);
+      done += batches.length;
+      continue;
+    }
+    for (let i = 0; i < batches.length; i++) {
+      const candidate: Candidate = { ...layout, batchPerChip: batches[i] as number };
+      const outcome = evaluate(doc, options, candidate, ctx, slo);
+      done++;
+      if (outcome.kind === "point") {
+        points.push(outcome.point);
+        if (outcome.missTpot) sloMisses.tpot++;
+        if (outcome.missTtft) sloMisses.ttft++;
+        continue;
+      }
+      const rest = outcome.layoutWide || outcome.reason.startsWith("does not fit") ? batches.length - i : 1;
+      prune(outcome.reason, rest);
+      done += rest - 1;
+      if (rest > 1) break;
+    }
+    if (options.onProgress !== undefined && done >= nextReport) {
+      options.onProgress(done, total);
+      nextReport = done + every;
+    }
+  }
+  const ranked = points.filter((p) => p.meetsSlo).sort((a, b) => b.tokensPerSPerChip - a.tokensPerSPerChip);
+  return {
+    space,
+    total,
+    evaluated: points.length,
+    pruned,
+    sloMisses,
+    points,
+    ranked,
+    base: {
+      tpotS: baseEstimate.tpotS ?? Number.NaN,
+      tokensPerSPerChip: baseEstimate.decodeTokensPerSPerChip ?? 0,
+      ...(baseEstimate.ttftS !== undefined ? { ttftS: baseEstimate.ttftS } : {}),
+    },
+    stopped,
+  };
+}
+
+function candidateContext(base: Scenario, space: SearchSpace): CandidateContext {
+  const chip = base.system.node.accelerator.chip;
+  const moe = base.model.moe;
+  const written = base.document.deployment[space.role]?.microbatchOverlap;
+  return {
+    role: space.role,
+    ranksPerChip: chip.diesAreDevices ? chip.dies.value : 1,
+    ...(moe !== undefined ? { experts: { routed: moe.numRoutedExperts, shared: moe.numSharedExperts } } : {}),
+    ...(space.mtpAcceptanceRate !== undefined ? { mtpAcceptanceRate: space.mtpAcceptanceRate } : {}),
+    overlap: typeof written === "object" && written !== null ? { ...written } : {},
+  };
+}
+
+type Outcome =
+  | { kind: "point"; point: SearchPoint; missTpot: boolean; missTtft: boolean }
+  | { kind: "pruned"; reason: string; layoutWide: boolean };
+
+function evaluate(
+  doc: SourceDocument,
+  options: SearchOptions,
+  candidate: Candidate,
+  ctx: CandidateContext,
+  slo: Slo,
+): Outcome {
+  const overrides = candidateOverrides(candidate, ctx);
+  let scenario: Scenario;
+  try {
+    scenario = parseScenarioSource(doc, options.catalog, { ...options.parseOptions, overrides });
+  } catch (error) {
+    return { kind: "pruned", ...pruneReason(error, "resolve") };
+  }
+  let result: Estimate;
+  try {
+    result = estimate(scenario);
+  } catch (error) {
+    return { kind: "pruned", ...pruneReason(error, "estimate") };
+  }
+  const decode = result.decode;
+  if (decode === undefined) return { kind: "pruned", reason: "no decode estimate", layoutWide: true };
+  const missTpot = slo.tpotS !== undefined && decode.tpotS > slo.tpotS;
+  const missTtft = slo.ttftS !== undefined && result.ttftS !== undefined && result.ttftS > slo.ttftS;
+  const point: SearchPoint = {
+    candidate,
+    label: candidateLabel(candidate, ctx.ranksPerChip),
+    overrides,
+    tpotS: decode.tpotS,
+    ...(result.ttftS !== undefined ? { ttftS: result.ttftS } : {}),
+    tokensPerSPerChip: decode.tokensPerSPerChip,
+    tokensPerSPerUser: 1 / decode.tpotS,
+    memoryPerChipBytes: decode.memory.totalBytes,
+    meetsSlo: !missTpot && !missTtft,
+  };
+  return { kind: "point", point, missTpot, missTtft };
+}
+
+/** A short reason for a candidate the scenario layer or the step model refused. */
+function pruneReason(error: unknown, stage: "resolve" | "estimate"): { reason: string; layoutWide: boolean } {
+  if (!(error instanceof SupernodeError)) throw error;
+  const path = error.location.fieldPath ?? [];
+  const field = path.slice(2).join(".");
+  if (error.kind === "infeasible" && error.detail.includes("does not fit"))
+    return { reason: "does not fit in HBM", layoutWide: false };
+  if (error.kind === "infeasible")
+    return {
+      reason: `does not divide: ${field === "" ? error.detail.split(":")[0] : field}`,
+      layoutWide: stage === "resolve" && field !== "batchPerChip",
+    };
+  return { reason: `invalid: ${field === "" ? error.kind : field}`, layoutWide: field !== "batchPerChip" };
+}
