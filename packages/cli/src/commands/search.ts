@@ -95,16 +95,30 @@ interface SimulateCheck {
   readonly tpotP50S: number | null;
 }
 
-/** The serving simulator on a winner: its decode tokens/s per chip and median TPOT. */
+/**
+ * The serving simulator on a winner: closed-loop users as many as the decode group holds
+ * sequences (batch per chip × chips), two rounds of requests; its output tokens/s per decode chip
+ * (ramp-up and drain included) and median TPOT.
+ */
 function simulateCheck(run: SearchRun, p: SearchPoint, flags: SearchFlags): SimulateCheck {
-  const scenario = parseScenarioSource(run.doc, loadCatalog(flags), { overrides: p.overrides });
-  if (scenario.workload === undefined)
+  if (run.base.workload === undefined)
     throw new SupernodeError(
       "usage",
       `--simulate needs a workload section in ${run.doc.fileName} (docs/serving.md); the step model's figures need none`,
     );
+  const role = run.result.space.role;
+  const instances = run.base.deployment[role]?.instances ?? 1;
+  const sequences = p.candidate.batchPerChip * p.candidate.chipsPerInstance * instances;
+  const scenario = parseScenarioSource(run.doc, loadCatalog(flags), {
+    overrides: [
+      ...p.overrides,
+      { path: ["workload", "arrival"], value: { kind: "closed-loop", concurrency: sequences } },
+      { path: ["workload", "requests"], value: 2 * sequences },
+    ],
+  });
   const s = simulate(scenario).summary;
-  return { tokensPerSPerChip: s.throughput.outputTokensPerSPerChip, tpotP50S: s.tpotS.p50 };
+  const chips = p.candidate.chipsPerInstance * instances;
+  return { tokensPerSPerChip: s.throughput.outputTokensPerS / chips, tpotP50S: s.tpotS.p50 };
 }
 
 function winnersTable(winners: readonly SearchPoint[], checks: readonly SimulateCheck[] | undefined) {
@@ -118,7 +132,7 @@ function winnersTable(winners: readonly SearchPoint[], checks: readonly Simulate
     { key: "memoryGB", header: "mem/chip GB", align: "right" as const },
     ...(checks !== undefined
       ? [
-          { key: "simTokensPerSPerChip", header: "sim tok/s/chip", align: "right" as const },
+          { key: "simTokensPerSPerChip", header: "sim tok/s/chip (decode)", align: "right" as const },
           { key: "simTpotMs", header: "sim TPOT p50 ms", align: "right" as const },
         ]
       : []),
