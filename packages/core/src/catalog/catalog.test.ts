@@ -17,6 +17,7 @@ describe("builtinCatalog", () => {
     for (const id of [
       "ascend-910c",
       "kunpeng-920",
+      "a100-sxm",
       "h100-sxm",
       "h800-sxm",
       "h200-sxm",
@@ -33,6 +34,7 @@ describe("builtinCatalog", () => {
       "dgx-b200",
       "gb200-nvl72",
       "gb300-nvl72",
+      "hgx-a100",
       "hgx-h100",
       "hgx-h200",
       "hgx-h800",
