@@ -75,6 +75,25 @@ describe("searchDeployments", () => {
     expect(r.points.filter((p) => p.meetsSlo).every((p) => p.tokensPerSPerChip <= best)).toBe(true);
   });
 
+  it("keeps the prefill pool as written and its TTFT under the TTFT SLO", () => {
+    const prefill = parseScenarioSource(
+      readSourceDocument(referenceScenarioText("cloudmatrix384-deepseek-r1-prefill"), "prefill.yaml"),
+    ).document.deployment.prefill;
+    const both = readSourceDocument(referenceScenarioText("cloudmatrix384-deepseek-r1-decode"), FILE);
+    const withPrefill = {
+      ...both,
+      data: { ...(both.data as object), deployment: { ...base.document.deployment, prefill } },
+    };
+    const b = parseScenarioSource(withPrefill);
+    const ttft = estimate(b).ttftS ?? 0;
+    const r = searchDeployments(withPrefill, b, { space: space(), slo: { ttftS: ttft * 2 } });
+    expect(r.points.every((p) => p.ttftS === ttft)).toBe(true);
+    expect(r.ranked.length).toBe(r.points.length);
+    const strict = searchDeployments(withPrefill, b, { space: space(), slo: { ttftS: ttft / 2 } });
+    expect(strict.ranked).toEqual([]);
+    expect(strict.sloMisses.ttft).toBe(strict.evaluated);
+  });
+
   it("ranks nothing when no point meets the SLO", () => {
     const r = searchDeployments(doc, base, { space: space(), slo: { tpotS: 1e-4 } });
     expect(r.ranked).toEqual([]);

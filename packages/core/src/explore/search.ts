@@ -6,7 +6,7 @@
  * pruned and counted per reason. Work shared across candidates: the document is read once; a
  * layout that does not divide is pruned once for all its batches; once a batch does not fit in
  * HBM, the larger batches of that layout are pruned without resolving them (memory grows with
- * the batch).
+ * the batch); a decode search estimates the (unchanged) prefill group once, for the TTFT.
  */
 import { type ParseScenarioOptions, parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
 import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
@@ -96,6 +96,8 @@ export function searchDeployments(
   const space = options.space ?? defaultSearchSpace(base);
   const baseEstimate = estimate(base);
   const ctx = candidateContext(base, space);
+  // A decode search leaves the prefill pool as written: its TTFT is the base's, estimated once.
+  const fixedTtftS = space.role === "decode" ? baseEstimate.ttftS : undefined;
   const total = spaceSize(space);
   const slo = options.slo ?? {};
   const pruned: Record<string, number> = {};
@@ -122,7 +124,7 @@ export function searchDeployments(
     }
     for (let i = 0; i < batches.length; i++) {
       const candidate: Candidate = { ...layout, batchPerChip: batches[i] as number };
-      const outcome = evaluate(doc, options, candidate, ctx, slo);
+      const outcome = evaluate(doc, options, candidate, ctx, slo, fixedTtftS);
       done++;
       if (outcome.kind === "point") {
         points.push(outcome.point);
@@ -181,11 +183,15 @@ function evaluate(
   candidate: Candidate,
   ctx: CandidateContext,
   slo: Slo,
+  fixedTtftS: number | undefined,
 ): Outcome {
   const overrides = candidateOverrides(candidate, ctx);
+  // The unchanged prefill group is not re-estimated for every decode candidate.
+  const decodeOnly: ScenarioOverride[] =
+    ctx.role === "decode" ? [...overrides, { path: ["deployment", "prefill"], value: null }] : overrides;
   let scenario: Scenario;
   try {
-    scenario = parseScenarioSource(doc, options.catalog, { ...options.parseOptions, overrides });
+    scenario = parseScenarioSource(doc, options.catalog, { ...options.parseOptions, overrides: decodeOnly });
   } catch (error) {
     return { kind: "pruned", ...pruneReason(error, "resolve") };
   }
@@ -198,13 +204,14 @@ function evaluate(
   const decode = result.decode;
   if (decode === undefined) return { kind: "pruned", reason: "no decode estimate", layoutWide: true };
   const missTpot = slo.tpotS !== undefined && decode.tpotS > slo.tpotS;
-  const missTtft = slo.ttftS !== undefined && result.ttftS !== undefined && result.ttftS > slo.ttftS;
+  const ttftS = fixedTtftS ?? result.ttftS;
+  const missTtft = slo.ttftS !== undefined && ttftS !== undefined && ttftS > slo.ttftS;
   const point: SearchPoint = {
     candidate,
     label: candidateLabel(candidate, ctx.ranksPerChip),
     overrides,
     tpotS: decode.tpotS,
-    ...(result.ttftS !== undefined ? { ttftS: result.ttftS } : {}),
+    ...(ttftS !== undefined ? { ttftS } : {}),
     tokensPerSPerChip: decode.tokensPerSPerChip,
     tokensPerSPerUser: 1 / decode.tpotS,
     memoryPerChipBytes: decode.memory.totalBytes,

@@ -1,0 +1,45 @@
+/**
+ * Benchmark of the deployment search (prints figures; not a test):
+ *   node --import tsx bench/search.bench.ts [--full]
+ * `searchDeployments` on examples/search-deepseek-r1-cloudmatrix384.yaml under TPOT <= 50 ms, in
+ * process, one core: candidates per CPU-second (pruned ones included) and step-model estimates
+ * per CPU-second. Default: a narrowed space (two chip counts); `--full` runs the default space.
+ * Target (issue #12): >= 5,000 configurations per CPU-second.
+ */
+import { readFileSync } from "node:fs";
+import {
+  defaultSearchSpace,
+  parseScenarioSource,
+  readSourceDocument,
+  searchDeployments,
+} from "@supernode/core";
+
+const file = "examples/search-deepseek-r1-cloudmatrix384.yaml";
+const root = new URL("../", import.meta.url).pathname;
+const doc = readSourceDocument(readFileSync(`${root}${file}`, "utf8"), file);
+const base = parseScenarioSource(doc);
+const full = process.argv.includes("--full");
+const defaults = defaultSearchSpace(base);
+const space = full ? defaults : { ...defaults, chipsPerInstance: [128, 160] };
+
+// warm-up: the first estimate parses the built-in data and the efficiency profiles
+searchDeployments(doc, base, { space: { ...space, chipsPerInstance: [160], batchPerChip: [96] } });
+
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const r = searchDeployments(doc, base, { space, slo: { tpotS: 0.05 } });
+const wallS = (performance.now() - t0) / 1e3;
+const cpu = process.cpuUsage(cpu0);
+const cpuS = (cpu.user + cpu.system) / 1e6;
+const pruned = Object.values(r.pruned).reduce((a, b) => a + b, 0);
+const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+process.stdout.write(
+  [
+    `search ${file} (${full ? "default space" : "chips 128 and 160"}), TPOT <= 50 ms`,
+    `  candidates ${fmt(r.total)}: evaluated ${fmt(r.evaluated)}, pruned ${fmt(pruned)}, ${fmt(r.ranked.length)} meet the SLO`,
+    `  ${cpuS.toFixed(2)} CPU-s, ${wallS.toFixed(2)} s wall`,
+    `  ${fmt(r.total / cpuS)} configurations per CPU-second (target >= 5,000); ${fmt(r.evaluated / cpuS)} step-model estimates per CPU-second`,
+    `  best: ${r.ranked[0]?.label ?? "none"} — ${fmt(r.ranked[0]?.tokensPerSPerChip ?? 0)} tokens/s per chip at TPOT ${((r.ranked[0]?.tpotS ?? 0) * 1e3).toFixed(1)} ms`,
+    "",
+  ].join("\n"),
+);
