@@ -30,9 +30,14 @@ function failed(task: FuzzTask, error: unknown, deadlineS: number): FuzzRecord {
   const code = (error as { code?: string } | null)?.code;
   const name = (error as { name?: string } | null)?.name;
   // The worker is gone: re-make the case here (cheap, deterministic) to say what it was.
-  corpus ??= loadFuzzCorpus();
-  const input = fuzzCase(corpus, task.seed, task.index);
-  const base = { index: task.index, kind: input.kind, mutation: input.mutation.slice(0, 200) };
+  let base = { index: task.index, kind: "?", mutation: "(the case itself could not be made)" };
+  try {
+    corpus ??= loadFuzzCorpus();
+    const input = fuzzCase(corpus, task.seed, task.index);
+    base = { index: task.index, kind: input.kind, mutation: input.mutation.slice(0, 200) };
+  } catch {
+    // Reported below as the worker's failure.
+  }
   if (name === "AbortError" || code === "ABORT_ERR")
     return { ...base, outcome: "hang", detail: `still running after ${deadlineS} s` };
   if (code === "ERR_WORKER_OUT_OF_MEMORY")

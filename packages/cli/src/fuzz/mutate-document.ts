@@ -92,7 +92,10 @@ function hostileValue(rng: Rng, old: unknown): unknown {
     case 3:
       return pick(rng, [null, true, false, [], {}, [1, 2, 3], { value: 1 }]);
     case 4:
-      return typeof old === "string" ? `${old}${pick(rng, ["x", "-", " ", "☃"])}` : String(old);
+      // JSON, not String(): a mutated object may carry a "toString" key that is not a function.
+      return typeof old === "string"
+        ? `${old}${pick(rng, ["x", "-", " ", "☃"])}`
+        : (JSON.stringify(old) ?? "null");
     default:
       return deepNest(rng.integer(20, 400));
   }
