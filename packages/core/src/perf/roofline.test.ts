@@ -3,7 +3,7 @@ import { layerKinds } from "../model/layer-kinds.ts";
 import { builtinModel } from "../model/zoo.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { rooflineReport } from "./roofline.ts";
-import { fixture910c, fixtureB200, fixtureH800 } from "./test-support/fixture-chips.ts";
+import { fixture910c, fixtureChipWithoutProfile, fixtureH800 } from "./test-support/fixture-chips.ts";
 
 const deepseek = builtinModel("deepseek-v3");
 const decode = { phase: "decode", batch: 96, kvLength: 4096 } as const;
@@ -54,7 +54,7 @@ describe("rooflineReport", () => {
   });
 
   it("flags every operator on a chip without microbenchmarks", () => {
-    const r = rooflineReport(deepseek, fixtureB200, { workload: decode, ep: 8 });
+    const r = rooflineReport(deepseek, fixtureChipWithoutProfile, { workload: decode, ep: 8 });
     expect(r.profile.basis).toBe("default");
     for (const row of r.sections.flatMap((s) => s.rows)) expect(row.timing.defaulted, row.name).toBe(true);
   });

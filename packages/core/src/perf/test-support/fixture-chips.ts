@@ -59,9 +59,18 @@ export const fixtureH100: Chip = chip(
   { bandwidth: 3.35e12, capacity: 80e9 },
 );
 
-/** B200 (two dies acting as one GPU; no efficiency file: default profile). */
+/** B200 (two dies acting as one GPU; efficiency/b200.yaml). */
 export const fixtureB200: Chip = chip(
   "b200",
+  2,
+  false,
+  { bf16: 2250e12, fp8: 4500e12, fp4: 9000e12, int8: 4500e12 },
+  { bandwidth: 7.7e12, capacity: 180e9 },
+);
+
+/** A chip with B200's figures and no efficiency file of its own: it gets the default profile. */
+export const fixtureChipWithoutProfile: Chip = chip(
+  "test-chip-without-profile",
   2,
   false,
   { bf16: 2250e12, fp8: 4500e12, fp4: 9000e12, int8: 4500e12 },
