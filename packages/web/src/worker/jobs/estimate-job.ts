@@ -4,20 +4,17 @@
  * and the bound. Invalid scenarios throw core's `SupernodeError` (the message the CLI prints).
  */
 import {
+  type BreakdownPart,
   describePrecision,
   estimate,
   estimateEnergy,
   type PhaseEstimate,
   parseScenario,
+  stepBreakdown,
 } from "@supernode/core";
 import { type AssumptionView, assumptionViews, type EnergyView, energyView } from "./energy-view.ts";
 
-export interface BreakdownPart {
-  readonly id: string;
-  readonly label: string;
-  /** Seconds per step (work on this group summed over layers, microbatches and streams). */
-  readonly seconds: number;
-}
+export type { BreakdownPart };
 
 export interface PhaseView {
   readonly role: "prefill" | "decode" | "colocated";
@@ -55,19 +52,6 @@ export interface EstimateView {
   readonly energyAssumptions: readonly AssumptionView[];
 }
 
-const GROUP_LABELS: Readonly<Record<string, string>> = {
-  attention: "attention",
-  "attention-comm": "attention TP comm",
-  norms: "norms",
-  "moe-gate": "MoE gate",
-  dispatch: "dispatch",
-  experts: "expert GEMMs",
-  "shared-experts": "shared experts",
-  combine: "combine",
-  "dense-ffn": "dense FFN",
-  "ffn-comm": "FFN TP comm",
-};
-
 function phaseView(
   p: PhaseEstimate,
   extra: {
@@ -80,21 +64,7 @@ function phaseView(
   },
 ): PhaseView {
   const step = p.step;
-  const byGroup = new Map<string, number>();
-  for (const layer of step.layers)
-    for (const [group, seconds] of Object.entries(layer.timing.byGroup))
-      byGroup.set(group, (byGroup.get(group) ?? 0) + layer.count * (seconds ?? 0));
-  const breakdown: BreakdownPart[] = [...byGroup.entries()]
-    .filter(([, s]) => s > 0)
-    .map(([id, seconds]) => ({ id, label: GROUP_LABELS[id] ?? id, seconds }));
-  for (const [id, label, seconds] of [
-    ["pipeline-fill", "pipeline fill", step.pipelineFillS],
-    ["head", "embedding + LM head", step.headS],
-    ["mtp", "MTP", step.mtpS],
-    ["sampling", "sampling", step.samplingS],
-    ["graph-launch", "graph launch", step.graphLaunchS],
-  ] as const)
-    if (seconds > 0) breakdown.push({ id, label, seconds });
+  const breakdown = stepBreakdown(p);
   const total = breakdown.reduce((s, b) => s + b.seconds, 0);
   const m = p.memory;
   return {
