@@ -1,6 +1,6 @@
 /**
  * A throw-away `redis-server` (Debian package redis-server; `npm test` installs it when missing,
- * scripts/ensure-redis.mjs) on a free loopback port, for the Redis sweep tests.
+ * scripts/ensure-test-packages.mjs) on a free loopback port, for the Redis sweep tests.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createConnection, createServer } from "node:net";
