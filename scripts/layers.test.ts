@@ -4,13 +4,22 @@
  * and checks that the rule refuses it — and that the same import one layer up is accepted.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const coreSrc = join(root, "packages/core/src");
 const biome = fileURLToPath(new URL("../node_modules/@biomejs/biome/bin/biome", import.meta.url));
 
 /** Lints `source` as if it were at `path` in the repository, with the repository's biome.json. */
@@ -43,5 +52,30 @@ describe("layer rule", () => {
   it("accepts the same import from a layer above (report importing serving)", () => {
     const planted = 'export { simulate } from "../serving/simulate.ts";\n';
     expect(lint("packages/core/src/report/planted.ts", planted)).toMatchObject({ status: 0 });
+  });
+});
+
+describe("public surfaces", () => {
+  const layers = readdirSync(coreSrc, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+
+  it("the package index re-exports each layer's index.ts by name, and nothing else", () => {
+    const index = readFileSync(join(coreSrc, "index.ts"), "utf8");
+    const sources = [...index.matchAll(/from "([^"]+)"/g)].map((match) => match[1]);
+    expect(sources).toEqual(layers.map((layer) => `./${layer}/index.ts`));
+    expect(index).not.toMatch(/export \*/);
+    for (const layer of layers) {
+      const surface = readFileSync(join(coreSrc, layer, "index.ts"), "utf8");
+      expect(surface, layer).toMatch(/^export \{/m);
+      expect(surface, layer).not.toMatch(/export \*/);
+    }
+  });
+
+  it("refuses `export *` in the core", () => {
+    const planted = 'export * from "./units.ts";\n';
+    const { status, output } = lint("packages/core/src/spec/index.ts", planted);
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/noReExportAll/);
   });
 });

@@ -1,136 +1,509 @@
 // @supernode/core — the library: everything that computes. No Node, no DOM.
+// The public surface of each layer, by name (each layer's own index.ts; docs/architecture.md).
 
-export * from "./catalog/calibration-ledger.ts";
-export * from "./catalog/catalog.ts";
-export * from "./catalog/reference-comparison.ts";
-export * from "./deploy/engine-profile.ts";
-export * from "./deploy/eplb-placement.ts";
-export * from "./deploy/expert-imbalance.ts";
-export * from "./deploy/expert-popularity.ts";
-export * from "./deploy/host-links.ts";
-export * from "./deploy/instance-memory.ts";
-export * from "./deploy/memory.ts";
-export * from "./deploy/offline-group.ts";
-export * from "./deploy/offload-plan.ts";
-export * from "./deploy/pipeline-plan.ts";
-export * from "./deploy/plan.ts";
-export * from "./deploy/precision.ts";
-export * from "./deploy/rank-load-max.ts";
-export * from "./deploy/scenario.ts";
-export * from "./deploy/speculative-plan.ts";
-export * from "./deploy/step-overheads.ts";
-export * from "./deploy/stream-profiles.ts";
-export * from "./energy/deployment-energy.ts";
-export * from "./energy/energy-inputs.ts";
-export * from "./energy/estimate-energy.ts";
-export * from "./energy/power-data.ts";
-export * from "./energy/training-energy.ts";
-export * from "./explore/candidate-document.ts";
-export * from "./explore/frontier.ts";
-export * from "./explore/search.ts";
-export * from "./explore/search-space.ts";
-export * from "./explore/sweep-points.ts";
-export * from "./explore/sweep-record.ts";
-export * from "./hardware/compare-systems.ts";
-export * from "./hardware/describe-hardware.ts";
-export * from "./hardware/quantity.ts";
-export * from "./hardware/system-totals.ts";
-export * from "./hardware/types.ts";
-export * from "./model/backward-operators.ts";
-export * from "./model/hf-config.ts";
-export * from "./model/kv-cache.ts";
-export * from "./model/layer-kinds.ts";
-export * from "./model/layer-operators.ts";
-export * from "./model/parameters.ts";
-export * from "./model/types.ts";
-export * from "./model/weight-bytes.ts";
-export * from "./model/weight-tensors.ts";
-export * from "./model/workload.ts";
-export * from "./model/zoo.ts";
-export * from "./network/collective-time.ts";
-export * from "./network/collective-types.ts";
-export * from "./network/fabric-model.ts";
-export * from "./network/flow-engine.ts";
-export * from "./network/moe-communication.ts";
-export * from "./network/moe-routing.ts";
-export * from "./network/reference-cases.ts";
-export * from "./network/schedules.ts";
-export * from "./perf/attention-efficiency.ts";
-export * from "./perf/describe-efficiency.ts";
-export * from "./perf/device.ts";
-export * from "./perf/efficiency-profile.ts";
-export * from "./perf/gemm-efficiency.ts";
-export * from "./perf/offline-point.ts";
-export * from "./perf/operator-time.ts";
-export * from "./perf/reference-cases.ts";
-export * from "./perf/roofline.ts";
-export * from "./perf/step-estimate.ts";
-export * from "./perf/step-instance-performance.ts";
-export * from "./perf/step-layer.ts";
-export * from "./perf/step-model.ts";
-export * from "./perf/step-operators.ts";
-export * from "./perf/step-pipeline.ts";
-export * from "./report/nearest-reference.ts";
-export * from "./report/operating-point.ts";
-export * from "./report/readme-validation.ts";
-export * from "./report/reference-labels.ts";
-export * from "./report/report-charts.ts";
-export * from "./report/serving-report.ts";
-export * from "./report/slo-operating-point.ts";
-export * from "./report/table.ts";
-export * from "./report/topology-layout.ts";
-export * from "./report/validate.ts";
-export * from "./report/validate-end-to-end.ts";
-export * from "./report/validation-rows.ts";
-export * from "./report/validation-summary-table.ts";
-export * from "./serving/chrome-trace.ts";
-export * from "./serving/fabric-transfer.ts";
-export * from "./serving/latency-stats.ts";
-export * from "./serving/length-distribution.ts";
-export * from "./serving/result-csv.ts";
-export { Rng } from "./serving/rng.ts";
-export * from "./serving/serving-engine.ts";
-export * from "./serving/serving-model.ts";
-export * from "./serving/simulate.ts";
-export * from "./serving/simulation-result.ts";
-export * from "./serving/trace-reader.ts";
-export * from "./serving/transfer-model.ts";
-export * from "./spec/calibrated-on.ts";
-export * from "./spec/derive.ts";
-export * from "./spec/energy-schema.ts";
-export * from "./spec/engine-schema.ts";
-export * from "./spec/errors.ts";
-export * from "./spec/hardware-schema.ts";
-export * from "./spec/offline-schema.ts";
-export * from "./spec/offload-schema.ts";
-export { readSourceDocument, type SourceDocument } from "./spec/parse-document.ts";
-export * from "./spec/pipeline-schema.ts";
-export * from "./spec/precision-schema.ts";
-export * from "./spec/scenario-overrides.ts";
-export * from "./spec/scenario-schema.ts";
-export * from "./spec/serving-schema.ts";
-export * from "./spec/sourced.ts";
-export * from "./spec/speculative-schema.ts";
-export * from "./spec/suggest.ts";
-export * from "./spec/sweep-schema.ts";
-export * from "./spec/training-schema.ts";
-export * from "./spec/units.ts";
-export * from "./spec/workload-schema.ts";
-export * from "./topology/build-topology.ts";
-export * from "./topology/fabric-params.ts";
-export * from "./topology/graph.ts";
-export * from "./topology/routing.ts";
-export * from "./training/activation-memory.ts";
-export * from "./training/blast-radius.ts";
-export * from "./training/goodput.ts";
-export * from "./training/group-fabric.ts";
-export * from "./training/microbatch-comm.ts";
-export * from "./training/pipeline-schedule.ts";
-export * from "./training/reference-cases.ts";
-export * from "./training/stage-compute.ts";
-export * from "./training/stage-params.ts";
-export * from "./training/step-sync.ts";
-export * from "./training/train-estimate.ts";
-export * from "./training/train-report.ts";
-export * from "./training/training-memory.ts";
-export * from "./training/training-scenario.ts";
+export {
+  builtinCatalog,
+  type CalibratedValue,
+  type Catalog,
+  calibrationLedger,
+  extendCatalog,
+  type ReferenceComparison,
+  type ReferenceRole,
+  recordIdOf,
+  referenceRoleSchema,
+  valuesSetFrom,
+} from "./catalog/index.ts";
+export {
+  type ComponentPrecision,
+  componentPrecisionOptions,
+  type DtypeMapping,
+  describePrecision,
+  dispatchBytesPerToken,
+  type EnginePolicy,
+  type EngineProfile,
+  type EplbPlacement,
+  type ExpertLoadSkewProfile,
+  type ExpertPopularity,
+  expertImbalanceFactor,
+  type FieldFailure,
+  type HostLink,
+  hostLinkFor,
+  type ImbalanceContext,
+  type ImbalanceResult,
+  type InstancePlan,
+  type InstanceRankMemory,
+  type InstanceRole,
+  instanceRankMemory,
+  type MoePlan,
+  type MtpPlan,
+  type OffloadPlan,
+  OPERATOR_GROUPS,
+  type OperatorGroup,
+  type ParseScenarioOptions,
+  type PipelinePlan,
+  type Precision,
+  parseScenario,
+  parseScenarioSource,
+  type RankMemory,
+  type ResolvePrecisionContext,
+  rankLoad,
+  rankMemory,
+  type Scenario,
+  type SpeculativeDraft,
+  type StageRange,
+  type StepOverheads,
+  type StreamProfile,
+  type StreamRole,
+  type StreamSpec,
+  stepOverheads,
+} from "./deploy/index.ts";
+export {
+  type CostDefaults,
+  type CurveRegime,
+  type DeploymentEnergy,
+  type EnergyAssumption,
+  type EnergyFigure,
+  type EnergyInputs,
+  type EstimateEnergy,
+  estimateEnergy,
+  type LoadPoint,
+  type PowerCurve,
+  type SimulationEnergy,
+  type SystemPart,
+  type SystemPowerCheck,
+  type SystemPowerParts,
+  simulationEnergy,
+  type TrainingEnergy,
+} from "./energy/index.ts";
+export {
+  type Candidate,
+  type CandidateContext,
+  candidateYaml,
+  defaultSearchSpace,
+  type EstimatePointResult,
+  type ExpertCounts,
+  expandSweep,
+  type FrontierInput,
+  type Layout,
+  mergeSweepRecords,
+  paretoFrontier,
+  parseShard,
+  parseSweepLines,
+  parseSweepPlan,
+  pointOverrides,
+  type SearchOptions,
+  type SearchPoint,
+  type SearchResult,
+  type SearchSpace,
+  type SimulatePointResult,
+  type Slo,
+  type SweepPoint,
+  type SweepPointResult,
+  type SweepRecord,
+  searchDeployments,
+  shardPoints,
+  summarizeEstimate,
+  summarizeSimulation,
+  sweepHash,
+  sweepLine,
+  sweepRecord,
+} from "./explore/index.ts";
+export {
+  type Chip,
+  type ChipKind,
+  type ChipLinkSpec,
+  type Cluster,
+  type ClusterFabric,
+  type ComparisonRow,
+  compareSystems,
+  DTYPE_BYTES,
+  DTYPES,
+  type Dtype,
+  describeChip,
+  describeCluster,
+  describeFabric,
+  describeSystem,
+  type FieldRow,
+  type MemorySpec,
+  type NodeSpec,
+  type Origin,
+  type PowerSpec,
+  type QuantityUnit,
+  type RackSpec,
+  type ScaleOutSpec,
+  type ScaleUpFabric,
+  type System,
+  type SystemComparison,
+  type SystemTotals,
+  systemTotals,
+} from "./hardware/index.ts";
+export {
+  type AttentionShape,
+  type AttentionSpec,
+  builtinModel,
+  builtinModelIds,
+  type ComponentFormat,
+  type ComponentFormats,
+  type ComponentPrecisionOption,
+  countParameters,
+  defaultComputeDtype,
+  GEMM_COMPONENTS,
+  type GemmComponent,
+  headTensors,
+  kvBytesPerToken,
+  kvBytesPerTokenPerLayer,
+  type LayerKind,
+  type LayerOperatorOptions,
+  layerKind,
+  layerKinds,
+  layerOperators,
+  type MlaForm,
+  type ModelArchitecture,
+  type ModelFamily,
+  type ModelWeightBytesOptions,
+  type ModelWorkload,
+  type MoeSpec,
+  modelHeadOperators,
+  modelLayerTensors,
+  mtpLayerKind,
+  mtpModuleTensors,
+  mtpOperators,
+  OPERATOR_CLASSES,
+  type Operator,
+  type OperatorClass,
+  type OperatorShape,
+  type ParameterCounts,
+  type Phase,
+  type PublishedCount,
+  parseHfConfig,
+  type QuantScheme,
+  type ResolvedWorkload,
+  type SupernodeModelMeta,
+  tensorBytes,
+  tensorElements,
+  WEIGHT_COMPONENTS,
+  type WeightBytes,
+  type WeightBytesOptions,
+  type WeightComponent,
+  type WeightFormat,
+  type WeightFormatOverrides,
+  type WeightTensor,
+  weightBytes,
+  weightFormat,
+} from "./model/index.ts";
+export {
+  ALGORITHMS,
+  type Algorithm,
+  COLLECTIVE_OPS,
+  type CollectiveEngine,
+  type CollectiveOp,
+  type CollectiveRequest,
+  type CollectiveResult,
+  collectiveTime,
+  type EngineName,
+  type FabricCaseConditions,
+  type FabricModel,
+  type FabricReferenceCase,
+  fabricModel,
+  fabricReferenceCases,
+  flowCollective,
+  type LinkLoad,
+  type MoeCommRequest,
+  type MoeCommResult,
+  type MoeDestinations,
+  type MoeDirection,
+  type MoeRouting,
+  moeCombineTime,
+  moeDispatchTime,
+  moeTrafficMatrix,
+  type PhaseOutcome,
+  type ResolvedRequest,
+  resolveRequest,
+  type Schedule,
+  type ScheduleOutcome,
+  type SchedulePhase,
+  simulateSchedule,
+  type Transport,
+} from "./network/index.ts";
+export {
+  type AttentionEfficiencyFactors,
+  atOfflineBatch,
+  type ClassProfile,
+  computeDevice,
+  type DecodeEstimate,
+  type Device,
+  type DraftStep,
+  describeEfficiency,
+  type EfficiencyProfile,
+  type Estimate,
+  efficiencyProfile,
+  efficiencyProfileForChip,
+  estimate,
+  type GemmEfficiencyFactors,
+  type InstanceStep,
+  instancePerformance,
+  type LayerStep,
+  type LayerTiming,
+  type MemoryPerChip,
+  type OfflineEstimate,
+  type OfflinePoint,
+  type OffloadStep,
+  type OperatorBenchmarkFile,
+  type OperatorBenchmarkRecord,
+  type OperatorBound,
+  type OperatorReferenceCase,
+  type OperatorTimeOptions,
+  type OperatorTiming,
+  offlineSearch,
+  operatorReferenceCases,
+  operatorTime,
+  type PhaseEstimate,
+  type PipelineStep,
+  type PipelineTransfer,
+  type PrefillEstimate,
+  type ProfileValue,
+  type RooflineOptions,
+  type RooflineReport,
+  type RooflineRow,
+  type RooflineSection,
+  type RooflineWorkload,
+  rooflineReport,
+  type SharedDevice,
+  type StepBatch,
+  type StepBound,
+  type StepBreakdown,
+  type StepContext,
+  type StepItem,
+  type StepPhase,
+  type StreamTiming,
+  shareOf,
+} from "./perf/index.ts";
+export {
+  type BreakdownPart,
+  breakdownChart,
+  buildServingReport,
+  type CaseLabel,
+  type ChartOption,
+  type EndToEndCaseSpec,
+  type EndToEndMetric,
+  type EndToEndReferenceCase,
+  type ErrorSummary,
+  type EstimateCache,
+  type LabelInput,
+  type Labelling,
+  type LabelSummary,
+  type LayoutBox,
+  type LayoutBoxKind,
+  type LayoutBundle,
+  type LayoutGlyph,
+  type LayoutGlyphKind,
+  type MetricPhase,
+  makeTable,
+  type NearestReference,
+  nearestReferences,
+  type OperatingPoint,
+  type ReferenceMetric,
+  type ReportScenarioInput,
+  readmeBlockOf,
+  referenceScenarioText,
+  replaceReadmeBlock,
+  rowCells,
+  type ServingPoint,
+  type ServingReport,
+  type SetValue,
+  type SloOperatingPoint,
+  type StepBreakdownView,
+  type SummaryTableRow,
+  type SystemAssumptions,
+  servingCharts,
+  stepBreakdown,
+  summarizeValidation,
+  summaryMarkdown,
+  type Table,
+  type TableCell,
+  type TableColumn,
+  type TopologyLayout,
+  topologyLayout,
+  VALIDATION_KINDS,
+  type ValidateOptions,
+  type ValidationKind,
+  type ValidationLabel,
+  type ValidationReport,
+  type ValidationRow,
+  validate,
+  validationReadmeBlock,
+} from "./report/index.ts";
+export {
+  type ChromeTrace,
+  type ChromeTraceEvent,
+  type InstanceSummary,
+  type IterationTrace,
+  type LatencyStats,
+  type LengthSampler,
+  PERCENTILE_RELATIVE_ERROR,
+  REQUEST_CSV_HEADER,
+  type RequestRecord,
+  type RequestRecords,
+  type RequestTrace,
+  Rng,
+  requestCsvRow,
+  requestJsonLine,
+  type ServingModel,
+  type ServingPool,
+  type SimulateOptions,
+  type SimulateScenarioOptions,
+  type SimulationConfigEcho,
+  type SimulationProgress,
+  type SimulationResult,
+  type SimulationSummary,
+  servingModelOf,
+  simulate,
+  type TimeSeries,
+  type TransferModel,
+  type TransferPathSpec,
+  type TransferPlane,
+  timeSeriesToCsv,
+  toChromeTrace,
+  type WorkloadFiles,
+} from "./serving/index.ts";
+export {
+  type Alternative,
+  type ArrivalSpec,
+  applyOverrides,
+  type ChipDefinition,
+  type ComponentPrecisionSpec,
+  type CostSection,
+  calibratedOnSchema,
+  chipDefinitionSchema,
+  type DeploymentSpec,
+  derived,
+  didYouMean,
+  type EngineSpec,
+  type ErrorLocation,
+  EVIDENCE_TAGS,
+  type EvidenceTag,
+  type ExpertImbalanceSpec,
+  type FabricDefinition,
+  fabricDefinitionSchema,
+  GIGA,
+  type HardwareFile,
+  hardwareFileSchema,
+  type InstanceGroupSpec,
+  isSupernodeError,
+  type KvCacheSpec,
+  type LengthDistributionSpec,
+  MAX_SWEEP_POINTS,
+  MEGA,
+  MICROSECOND,
+  NANOSECOND,
+  nearestNames,
+  type OfflineSpec,
+  type OffloadSpec,
+  overrideError,
+  type PipelineSchedule,
+  type PipelineSpec,
+  type PowerSection,
+  type PrecisionComponentsSpec,
+  type PrecisionSpec,
+  type PrefixCacheSpec,
+  type PrefixSharingSpec,
+  parseByteSize,
+  parseOverride,
+  productOf,
+  type RouterPolicy,
+  ratioOf,
+  readSourceDocument,
+  type ScenarioDocument,
+  type ScenarioOverride,
+  type SchedulerSpec,
+  type ServingEngineName,
+  type ServingSpec,
+  type SourceDocument,
+  type Sourced,
+  type SourcedNumberInput,
+  type SourceRef,
+  type SpeculativeSpec,
+  SupernodeError,
+  type SupernodeErrorKind,
+  type SweepCommand,
+  type SweepPlanDocument,
+  type SystemDefinition,
+  scenarioModelSchema,
+  scenarioSchema,
+  scenarioSystemSchema,
+  servingSchema,
+  sumOf,
+  sweepPlanSchema,
+  systemDefinitionSchema,
+  TERA,
+  type TrainingParallelismSpec,
+  type TrainingPrecisionSpec,
+  type TrainingScenarioDocument,
+  trainingScenarioSchema,
+  type WorkloadSpec,
+  workloadSchema,
+} from "./spec/index.ts";
+export {
+  buildTopology,
+  builtinFabricParams,
+  defaultScaleOutFabric,
+  type FabricParams,
+  type FabricTarget,
+  isCluster,
+  LINK_TIERS,
+  type LibraryId,
+  type LibraryParams,
+  type LinkTier,
+  linkLabel,
+  linkTierOf,
+  MAX_HOPS,
+  type Network,
+  type NodeKind,
+  PathSet,
+  type RouteNetwork,
+  Router,
+  ranksPerPackage,
+  ranksPerSystem,
+  scaleUpBytesPerSPerRank,
+  scaleUpHopLatencyS,
+  type TechnologyGeneration,
+  type TechnologyId,
+  type TechnologyParams,
+  type Topology,
+  technologyFor,
+} from "./topology/index.ts";
+export {
+  type ActivationOptions,
+  type BlastRadius,
+  type CommPart,
+  type ComputeTimes,
+  type Goodput,
+  type GoodputInputs,
+  type MicrobatchComm,
+  type ModelStateBytes,
+  type ModelStateOptions,
+  type ParseTrainingOptions,
+  type PipelineCompute,
+  type PipelineTiming,
+  parseTrainingScenario,
+  type ReliabilityData,
+  type StageCompute,
+  type StageMemory,
+  type StageParams,
+  type StepSync,
+  type TrainEstimate,
+  type TrainingCaseSpec,
+  type TrainingLayout,
+  type TrainingMemory,
+  type TrainingMetric,
+  type TrainingPrecision,
+  type TrainingReferenceCase,
+  type TrainingScenario,
+  type TrainReport,
+  type TrainStepBreakdown,
+  trainEstimate,
+  trainingCaseSpecs,
+  trainingReferenceCases,
+  trainingScenarioText,
+  trainReport,
+} from "./training/index.ts";

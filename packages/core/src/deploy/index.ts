@@ -1,0 +1,32 @@
+// Public surface of the `deploy` layer: parallelism plans, placement, memory fit, the resolved scenario.
+// What the layers above it, the CLI and the web app use (docs/architecture.md).
+
+export type { EnginePolicy, EngineProfile } from "./engine-profile.ts";
+export type { EplbPlacement } from "./eplb-placement.ts";
+export { expertImbalanceFactor, type ImbalanceContext, type ImbalanceResult } from "./expert-imbalance.ts";
+export type { ExpertLoadSkewProfile, ExpertPopularity } from "./expert-popularity.ts";
+export { type HostLink, hostLinkFor } from "./host-links.ts";
+export { type InstanceRankMemory, instanceRankMemory } from "./instance-memory.ts";
+export { dispatchBytesPerToken, type RankMemory, rankLoad, rankMemory, type StageRange } from "./memory.ts";
+export type { OffloadPlan } from "./offload-plan.ts";
+export type { PipelinePlan } from "./pipeline-plan.ts";
+export type { FieldFailure, InstancePlan, InstanceRole, MoePlan, MtpPlan } from "./plan.ts";
+export {
+  type ComponentPrecision,
+  componentPrecisionOptions,
+  type DtypeMapping,
+  describePrecision,
+  type Precision,
+  type ResolvePrecisionContext,
+} from "./precision.ts";
+export { type ParseScenarioOptions, parseScenario, parseScenarioSource, type Scenario } from "./scenario.ts";
+export { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
+export type { SpeculativeDraft } from "./speculative-plan.ts";
+export { type StepOverheads, stepOverheads } from "./step-overheads.ts";
+export {
+  OPERATOR_GROUPS,
+  type OperatorGroup,
+  type StreamProfile,
+  type StreamRole,
+  type StreamSpec,
+} from "./stream-profiles.ts";

@@ -1,0 +1,54 @@
+// Public surface of the `model` layer: transformers as operators per phase: FLOPs, bytes, parameters, KV.
+// What the layers above it, the CLI and the web app use (docs/architecture.md).
+
+export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
+export { kvBytesPerToken, kvBytesPerTokenPerLayer } from "./kv-cache.ts";
+export { type LayerKind, layerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
+export { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operators.ts";
+export { countParameters, type ParameterCounts } from "./parameters.ts";
+export {
+  type AttentionShape,
+  type AttentionSpec,
+  type ModelArchitecture,
+  type ModelFamily,
+  type MoeSpec,
+  OPERATOR_CLASSES,
+  type Operator,
+  type OperatorClass,
+  type OperatorShape,
+  type Phase,
+  type PublishedCount,
+} from "./types.ts";
+export {
+  type ComponentFormat,
+  type ComponentFormats,
+  GEMM_COMPONENTS,
+  type GemmComponent,
+  type ModelWeightBytesOptions,
+  type QuantScheme,
+  tensorBytes,
+  type WeightBytes,
+  type WeightBytesOptions,
+  type WeightFormat,
+  type WeightFormatOverrides,
+  weightBytes,
+  weightFormat,
+} from "./weight-bytes.ts";
+export {
+  headTensors,
+  modelLayerTensors,
+  mtpModuleTensors,
+  tensorElements,
+  WEIGHT_COMPONENTS,
+  type WeightComponent,
+  type WeightTensor,
+} from "./weight-tensors.ts";
+export {
+  type ComponentPrecisionOption,
+  defaultComputeDtype,
+  type LayerOperatorOptions,
+  type MlaForm,
+  type ModelWorkload,
+  type ResolvedWorkload,
+} from "./workload.ts";
+export { builtinModel, builtinModelIds } from "./zoo.ts";

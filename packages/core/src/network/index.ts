@@ -1,0 +1,34 @@
+// Public surface of the `network` layer: collectives as transfer schedules and their cost engines.
+// What the layers above it, the CLI and the web app use (docs/architecture.md).
+
+export { analyticCollective } from "./analytic-engine.ts";
+export { type CollectiveEngine, collectiveTime } from "./collective-time.ts";
+export {
+  ALGORITHMS,
+  type Algorithm,
+  COLLECTIVE_OPS,
+  type CollectiveOp,
+  type CollectiveRequest,
+  type CollectiveResult,
+  type EngineName,
+  type LinkLoad,
+  type Transport,
+} from "./collective-types.ts";
+export { type FabricModel, fabricModel } from "./fabric-model.ts";
+export { flowCollective, type PhaseOutcome, type ScheduleOutcome, simulateSchedule } from "./flow-engine.ts";
+export {
+  type MoeCommRequest,
+  type MoeCommResult,
+  type MoeDirection,
+  moeCombineTime,
+  moeDispatchTime,
+  moeTrafficMatrix,
+} from "./moe-communication.ts";
+export type { MoeDestinations, MoeRouting } from "./moe-routing.ts";
+export {
+  type FabricCaseConditions,
+  type FabricReferenceCase,
+  fabricReferenceCases,
+} from "./reference-cases.ts";
+export { type ResolvedRequest, resolveRequest } from "./resolve-request.ts";
+export type { Schedule, SchedulePhase } from "./schedules.ts";

@@ -1,0 +1,56 @@
+// Public surface of the `perf` layer: operator time on a chip and step composition.
+// What the layers above it, the CLI and the web app use (docs/architecture.md).
+
+export type { AttentionEfficiencyFactors } from "./attention-efficiency.ts";
+export { describeEfficiency } from "./describe-efficiency.ts";
+export { computeDevice, type Device } from "./device.ts";
+export {
+  type ClassProfile,
+  type EfficiencyProfile,
+  efficiencyProfile,
+  efficiencyProfileForChip,
+  type ProfileValue,
+} from "./efficiency-profile.ts";
+export type { GemmEfficiencyFactors } from "./gemm-efficiency.ts";
+export type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
+export { atOfflineBatch, type OfflineEstimate, type OfflinePoint, offlineSearch } from "./offline-point.ts";
+export {
+  type OperatorBound,
+  type OperatorTimeOptions,
+  type OperatorTiming,
+  operatorTime,
+} from "./operator-time.ts";
+export {
+  type OperatorBenchmarkFile,
+  type OperatorBenchmarkRecord,
+  type OperatorReferenceCase,
+  operatorReferenceCases,
+} from "./reference-cases.ts";
+export {
+  type RooflineOptions,
+  type RooflineReport,
+  type RooflineRow,
+  type RooflineSection,
+  type RooflineWorkload,
+  rooflineReport,
+} from "./roofline.ts";
+export type { StepBatch, StepContext } from "./step-context.ts";
+export {
+  type DecodeEstimate,
+  type Estimate,
+  estimate,
+  type MemoryPerChip,
+  type PhaseEstimate,
+  type PrefillEstimate,
+} from "./step-estimate.ts";
+export { instancePerformance } from "./step-instance-performance.ts";
+export type { LayerTiming, StreamTiming } from "./step-layer.ts";
+export type { LayerStep, StepBound, StepBreakdown, StepPhase } from "./step-model.ts";
+export { type SharedDevice, type StepItem, shareOf } from "./step-operators.ts";
+export type {
+  DraftStep,
+  InstanceStep,
+  OffloadStep,
+  PipelineStep,
+  PipelineTransfer,
+} from "./step-pipeline.ts";

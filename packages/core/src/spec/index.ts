@@ -1,0 +1,75 @@
+// Public surface of the `spec` layer: units, errors, document parsing, the user-facing schemas, Sourced values, limits.
+// What the layers above it, the CLI and the web app use (docs/architecture.md).
+
+export { calibratedOnSchema } from "./calibrated-on.ts";
+export { productOf, ratioOf, sumOf } from "./derive.ts";
+export type { CostSection, PowerSection } from "./energy-schema.ts";
+export type { EngineSpec, ServingEngineName } from "./engine-schema.ts";
+export { type ErrorLocation, isSupernodeError, SupernodeError, type SupernodeErrorKind } from "./errors.ts";
+export {
+  type ChipDefinition,
+  chipDefinitionSchema,
+  EVIDENCE_TAGS,
+  type FabricDefinition,
+  fabricDefinitionSchema,
+  type HardwareFile,
+  hardwareFileSchema,
+  type SourcedNumberInput,
+  type SystemDefinition,
+  systemDefinitionSchema,
+} from "./hardware-schema.ts";
+export { LIMITS } from "./limits.ts";
+export type { OfflineSpec } from "./offline-schema.ts";
+export type { OffloadSpec } from "./offload-schema.ts";
+export {
+  parseDocument,
+  readSourceDocument,
+  type SourceDocument,
+  schemaError,
+  validateDocument,
+} from "./parse-document.ts";
+export type { PipelineSpec } from "./pipeline-schema.ts";
+export type { ComponentPrecisionSpec, PrecisionComponentsSpec, PrecisionSpec } from "./precision-schema.ts";
+export { registerPreparsed } from "./preparsed-data.ts";
+export { applyOverrides, overrideError, parseOverride, type ScenarioOverride } from "./scenario-overrides.ts";
+export {
+  type DeploymentSpec,
+  type ExpertImbalanceSpec,
+  type InstanceGroupSpec,
+  type ScenarioDocument,
+  scenarioModelSchema,
+  scenarioSchema,
+  scenarioSystemSchema,
+} from "./scenario-schema.ts";
+export {
+  type KvCacheSpec,
+  type PrefixCacheSpec,
+  type RouterPolicy,
+  type SchedulerSpec,
+  type ServingSpec,
+  servingSchema,
+} from "./serving-schema.ts";
+export { type Alternative, derived, type EvidenceTag, type Sourced, type SourceRef } from "./sourced.ts";
+export type { SpeculativeSpec } from "./speculative-schema.ts";
+export { didYouMean, nearestNames } from "./suggest.ts";
+export {
+  MAX_SWEEP_POINTS,
+  type SweepCommand,
+  type SweepPlanDocument,
+  sweepPlanSchema,
+} from "./sweep-schema.ts";
+export {
+  type PipelineSchedule,
+  type TrainingParallelismSpec,
+  type TrainingPrecisionSpec,
+  type TrainingScenarioDocument,
+  trainingScenarioSchema,
+} from "./training-schema.ts";
+export { GIGA, MEGA, MICROSECOND, NANOSECOND, parseByteSize, TERA } from "./units.ts";
+export {
+  type ArrivalSpec,
+  type LengthDistributionSpec,
+  type PrefixSharingSpec,
+  type WorkloadSpec,
+  workloadSchema,
+} from "./workload-schema.ts";
