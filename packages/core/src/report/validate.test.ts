@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { labelReferenceCases } from "./reference-labels.ts";
 import { validate } from "./validate.ts";
+import { endToEndCaseSpecs } from "./validate-end-to-end.ts";
 import { summarizeByLabel, summarizeValidation, type ValidationRow } from "./validation-rows.ts";
 
 const row = (id: string, relError: number, more: Partial<ValidationRow> = {}): ValidationRow => ({
@@ -120,7 +121,7 @@ describe("validate", () => {
   it("runs every case, and every calibratedOn in the data names a case", () => {
     expect(report.summary.failed).toBe(0);
     expect(report.summary.unknownCalibrationIds).toEqual([]);
-    expect(report.rows.filter((r) => r.kind === "end-to-end")).toHaveLength(16);
+    expect(report.rows.filter((r) => r.kind === "end-to-end")).toHaveLength(endToEndCaseSpecs().length);
   });
 
   it("labels the CloudMatrix Table 7 CANN EP rows calibration, with the values they set", () => {

@@ -15,6 +15,7 @@ export const ENGINE_NAMES = [
   "vllm-ascend",
   "mindie",
   "cloudmatrix-infer",
+  "xdeepserve",
 ] as const;
 export type ServingEngineName = (typeof ENGINE_NAMES)[number];
 
