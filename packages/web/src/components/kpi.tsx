@@ -1,6 +1,7 @@
 /**
- * A headline figure, with its change against a baseline (the previous result) when there is one.
- * `better` says which direction is an improvement (colours the delta).
+ * A headline figure, with its change against a baseline when there is one; `baselineLabel` says
+ * which (shown on hover and to screen readers). `better` says which direction is an improvement
+ * (colours the delta).
  */
 export function Kpi({
   label,
@@ -10,6 +11,7 @@ export function Kpi({
   baseline,
   better = "up",
   id,
+  baselineLabel = "the baseline",
 }: {
   label: string;
   value: number;
@@ -18,6 +20,7 @@ export function Kpi({
   baseline?: number | undefined;
   better?: "up" | "down";
   id?: string;
+  baselineLabel?: string;
 }) {
   const delta =
     baseline === undefined || baseline === 0 || baseline === value ? undefined : value / baseline - 1;
@@ -31,10 +34,13 @@ export function Kpi({
         </span>
         {unit !== undefined && <span className="kpi-unit">{unit}</span>}
         {delta !== undefined && Math.abs(delta) >= 0.0005 && (
-          <span className={`delta ${good ? "up" : "down"}`} title="change against the previous result">
-            {delta > 0 ? "+" : ""}
-            {(delta * 100).toFixed(1)}%
-          </span>
+          <>
+            <span className={`delta ${good ? "up" : "down"}`} title={`change against ${baselineLabel}`}>
+              {delta > 0 ? "+" : ""}
+              {(delta * 100).toFixed(1)}%
+            </span>
+            <span className="sr-only"> against {baselineLabel}</span>
+          </>
         )}
       </div>
     </div>

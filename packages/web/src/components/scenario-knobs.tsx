@@ -5,6 +5,7 @@
  */
 import { type Role, readKnob, scenarioRoles, writeKnob } from "../app/scenario-doc.ts";
 import type { CatalogSummary } from "../worker/jobs/catalog-job.ts";
+import { NumberField } from "./number-field.tsx";
 
 const DTYPES = ["bf16", "fp16", "fp8", "int8", "fp4"];
 
@@ -154,22 +155,16 @@ export function ScenarioKnobs({
             }
             case "number":
               return (
-                <label className="field" key={id}>
-                  <span>{k.label}</span>
-                  <input
-                    type="number"
-                    value={typeof value === "number" ? value : ""}
-                    placeholder="default"
-                    min={k.min}
-                    max={k.max}
-                    step={k.step}
-                    data-knob={k.path.join(".")}
-                    onChange={(e) => {
-                      if (e.target.value !== "" && Number.isFinite(e.target.valueAsNumber))
-                        set(k.path, e.target.valueAsNumber);
-                    }}
-                  />
-                </label>
+                <NumberField
+                  key={id}
+                  label={k.label}
+                  value={typeof value === "number" ? value : undefined}
+                  placeholder="default"
+                  rule={{ min: k.min, max: k.max, integer: Number.isInteger(k.step) }}
+                  step={k.step}
+                  knob={k.path.join(".")}
+                  onCommit={(v) => set(k.path, v)}
+                />
               );
             case "toggle":
               return (

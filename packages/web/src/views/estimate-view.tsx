@@ -3,223 +3,25 @@
  * step-time breakdown as stacked bars, TPOT/TTFT, tokens/s per chip, memory per chip and the
  * bound — and, after changing one knob, the delta against the previous result.
  */
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
 import type { Role } from "../app/scenario-doc.ts";
+import { useBaseline } from "../app/use-baseline.ts";
 import { useCatalog } from "../app/use-catalog.ts";
 import { useScenario } from "../app/use-scenario.ts";
+import { BaselineBar, baselineLabel } from "../components/baseline-bar.tsx";
 import { Chart } from "../components/chart.tsx";
 import { JobStatus } from "../components/job-status.tsx";
-import { Kpi } from "../components/kpi.tsx";
 import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { ScenarioKnobs } from "../components/scenario-knobs.tsx";
-import type { EstimateView as EstimateResult, PhaseView } from "../worker/jobs/estimate-job.ts";
+import type { EstimateView as EstimateResult } from "../worker/jobs/estimate-job.ts";
 import { lastValue, useJob } from "../worker/use-job.ts";
+import { EnergyAssumptions } from "./energy-assumptions.tsx";
 import { breakdownChart, memoryChart } from "./estimate-charts.ts";
+import { PhaseResult } from "./phase-result.tsx";
 
 const DEFAULT_ESTIMATE_EXAMPLE = "cloudmatrix384-deepseek-r1-decode.yaml";
-
-/** The previous distinct result, kept as the baseline of the deltas. */
-function useBaseline(result: EstimateResult | undefined): EstimateResult | undefined {
-  const last = useRef<{ current?: EstimateResult; baseline?: EstimateResult }>({});
-  if (result !== last.current.current) {
-    last.current = { current: result, baseline: last.current.current };
-  }
-  return last.current.baseline;
-}
-
-/** Energy and cost beside the throughput figures (facility power; docs/energy.md). */
-function EnergyKpis({ phase, baseline }: { phase: PhaseView; baseline: PhaseView | undefined }) {
-  const e = phase.energy;
-  const b = baseline?.energy;
-  if (e === undefined) return null;
-  return (
-    <>
-      <Kpi
-        id={`${phase.role}-watts-per-chip`}
-        label={`W per chip (facility; accelerator at ${(e.acceleratorFractionOfTdp * 100).toFixed(0)} % of TDP)`}
-        value={e.wattsPerChip}
-        unit="W"
-        digits={0}
-        baseline={b?.wattsPerChip}
-        better="down"
-      />
-      {e.joulesPerToken !== undefined && (
-        <Kpi
-          id={`${phase.role}-joules-per-token`}
-          label={`J per ${e.tokens} token`}
-          value={e.joulesPerToken}
-          unit="J"
-          digits={3}
-          baseline={b?.joulesPerToken}
-          better="down"
-        />
-      )}
-      <Kpi
-        id={`${phase.role}-tokens-per-kw`}
-        label="Tokens/s per kW"
-        value={e.tokensPerSPerKW}
-        digits={0}
-        baseline={b?.tokensPerSPerKW}
-      />
-      {e.usdPerMillionTokens !== undefined ? (
-        <Kpi
-          id={`${phase.role}-usd-per-mtok`}
-          label={`$ per million ${e.tokens} tokens`}
-          value={e.usdPerMillionTokens}
-          unit="USD"
-          digits={3}
-          baseline={b?.usdPerMillionTokens}
-          better="down"
-        />
-      ) : (
-        <div className="kpi" data-kpi={`${phase.role}-usd-per-mtok`}>
-          <div className="kpi-label">$ per million tokens</div>
-          <div className="kpi-value" title={e.missing.join("; ")}>
-            no system price
-          </div>
-        </div>
-      )}
-    </>
-  );
-}
-
-/** The power and cost assumptions, each with its evidence tag and first source. */
-function EnergyAssumptions({ rows }: { rows: EstimateResult["energyAssumptions"] }) {
-  return (
-    <section className="panel" aria-label="Power and cost assumptions">
-      <details>
-        <summary>Power and cost assumptions ({rows.length})</summary>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">id</th>
-              <th scope="col">what</th>
-              <th scope="col">value</th>
-              <th scope="col">evidence</th>
-              <th scope="col">source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((a) => (
-              <tr key={a.id} data-assumption={a.id}>
-                <th scope="row" className="left">
-                  {a.id}
-                </th>
-                <td className="left">{a.label}</td>
-                <td>
-                  {a.value.toLocaleString("en-US", { maximumSignificantDigits: 4 })} {a.unit}
-                </td>
-                <td>{a.tag}</td>
-                <td className="left">
-                  {a.url !== undefined && /^https?:/.test(a.url) ? (
-                    <a href={a.url} target="_blank" rel="noreferrer">
-                      {a.source}
-                    </a>
-                  ) : (
-                    a.source
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
-    </section>
-  );
-}
-
-function PhaseResult({ phase, baseline }: { phase: PhaseView; baseline: PhaseView | undefined }) {
-  const usedBytes = phase.memory.filter((m) => m.id !== "free").reduce((s, m) => s + m.bytes, 0);
-  const baseUsed = baseline?.memory.filter((m) => m.id !== "free").reduce((s, m) => s + m.bytes, 0);
-  return (
-    <section className="panel" aria-label={`${phase.role} results`} data-phase={phase.role}>
-      <h2>
-        {phase.role[0]?.toUpperCase()}
-        {phase.role.slice(1)}: {phase.instances} × {phase.chipsPerInstance} chips ({phase.ranksPerInstance}{" "}
-        ranks)
-        <span className="view-subtitle">{phase.operatingPoint}</span>
-      </h2>
-      <div className="kpis">
-        <Kpi
-          id={`${phase.role}-latency`}
-          label={phase.latencyLabel === "TPOT" ? "TPOT" : "TTFT (full prefill iteration)"}
-          value={phase.latencyS * 1e3}
-          unit="ms"
-          baseline={baseline === undefined ? undefined : baseline.latencyS * 1e3}
-          better="down"
-        />
-        <Kpi
-          id={`${phase.role}-tokens-per-chip`}
-          label={phase.role === "prefill" ? "Prefill tokens/s per chip" : "Output tokens/s per chip"}
-          value={phase.tokensPerSPerChip}
-          digits={0}
-          baseline={baseline?.tokensPerSPerChip}
-        />
-        <Kpi
-          id={`${phase.role}-tokens-per-instance`}
-          label="Tokens/s per instance"
-          value={phase.tokensPerSPerInstance}
-          digits={0}
-          baseline={baseline?.tokensPerSPerInstance}
-        />
-        {phase.energy !== undefined && <EnergyKpis phase={phase} baseline={baseline} />}
-        <Kpi
-          id={`${phase.role}-step`}
-          label="Step time"
-          value={phase.stepS * 1e3}
-          unit="ms"
-          baseline={baseline === undefined ? undefined : baseline.stepS * 1e3}
-          better="down"
-        />
-        <Kpi
-          id={`${phase.role}-memory`}
-          label={`Memory per chip (of ${(phase.memoryCapacityBytes / 1e9).toFixed(0)} GB)`}
-          value={usedBytes / 1e9}
-          unit="GB"
-          baseline={baseUsed === undefined ? undefined : baseUsed / 1e9}
-          better="down"
-        />
-        <div className="kpi" data-kpi={`${phase.role}-bound`}>
-          <div className="kpi-label">Bound</div>
-          <div className="kpi-value">{phase.bound}</div>
-        </div>
-      </div>
-      <p className="hint">
-        Expert imbalance ×{phase.imbalance.factor.toFixed(2)} ({phase.imbalance.basis})
-        {phase.overlapHiddenS > 0 &&
-          `; microbatch overlap hides ${(phase.overlapHiddenS * 1e3).toFixed(1)} ms of the ${(
-            (phase.stepS + phase.overlapHiddenS) * 1e3
-          ).toFixed(1)} ms of work per step`}
-        .
-      </p>
-      <details>
-        <summary>Breakdown table</summary>
-        <table className="data breakdown-table">
-          <thead>
-            <tr>
-              <th scope="col">Part</th>
-              <th scope="col">ms per step</th>
-              <th scope="col">share of work</th>
-            </tr>
-          </thead>
-          <tbody>
-            {phase.breakdown.map((b) => (
-              <tr key={b.id}>
-                <th scope="row" className="left">
-                  {b.label}
-                </th>
-                <td>{(b.seconds * 1e3).toFixed(2)}</td>
-                <td>{((b.seconds / (phase.stepS + phase.overlapHiddenS)) * 100).toFixed(1)}%</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
-    </section>
-  );
-}
 
 export function EstimateView({ params, setParams }: ViewProps) {
   const catalog = useCatalog();
@@ -228,7 +30,13 @@ export function EstimateView({ params, setParams }: ViewProps) {
   const state = useJob({ kind: "estimate", text: scenario.committedText, fileName: scenario.fileName });
   const result = lastValue(state);
   const shown = state.status === "error" ? undefined : result;
-  const baseline = useBaseline(result);
+  const current =
+    state.status === "done" && state.request !== undefined
+      ? { result: state.value, text: state.request.text, fileName: state.request.fileName }
+      : undefined;
+  const pins = useBaseline<EstimateResult>(current);
+  const baseline = pins.baseline?.result;
+  const label = pins.baseline === undefined ? "" : baselineLabel(pins.baseline);
   const charts = useMemo(
     () =>
       shown === undefined
@@ -243,7 +51,7 @@ export function EstimateView({ params, setParams }: ViewProps) {
           <h2>Settings</h2>
           <ScenarioKnobs
             text={scenario.text}
-            onChange={(t) => scenario.setText(t)}
+            onChange={(t) => scenario.setText(t, undefined, true)}
             catalog={catalog}
             role={role}
             onRole={setRole}
@@ -282,11 +90,19 @@ export function EstimateView({ params, setParams }: ViewProps) {
                 </p>
               )}
             </section>
+            <BaselineBar
+              baseline={pins.baseline}
+              text={scenario.committedText}
+              canPin={current !== undefined}
+              onPin={pins.pin}
+              onClear={pins.clear}
+            />
             {shown.phases.map((p) => (
               <PhaseResult
                 key={p.role}
                 phase={p}
                 baseline={baseline?.phases.find((b) => b.role === p.role)}
+                baselineLabel={label}
               />
             ))}
             {shown.energyAssumptions.length > 0 && <EnergyAssumptions rows={shown.energyAssumptions} />}

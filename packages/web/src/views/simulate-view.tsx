@@ -11,6 +11,7 @@ import { useScenario } from "../app/use-scenario.ts";
 import { Chart } from "../components/chart.tsx";
 import { ErrorBox } from "../components/error-box.tsx";
 import { Kpi } from "../components/kpi.tsx";
+import { NumberField } from "../components/number-field.tsx";
 import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { useManualJob } from "../worker/use-job.ts";
 import { latencyHistogram, timeSeriesChart } from "./simulate-charts.ts";
@@ -54,32 +55,22 @@ export function SimulateView({ params, setParams }: ViewProps) {
         <section className="panel" aria-label="Run">
           <h2>Run</h2>
           <div className="controls">
-            <label className="field">
-              <span>Requests</span>
-              <input
-                type="number"
-                min={1}
-                step={500}
-                value={requests}
-                data-knob="requests"
-                onChange={(e) =>
-                  e.target.valueAsNumber > 0 && setNumber("requests", Math.floor(e.target.valueAsNumber))
-                }
-              />
-            </label>
-            <label className="field">
-              <span>Seed</span>
-              <input
-                type="number"
-                min={0}
-                step={1}
-                value={seed}
-                data-knob="seed"
-                onChange={(e) =>
-                  e.target.valueAsNumber >= 0 && setNumber("seed", Math.floor(e.target.valueAsNumber))
-                }
-              />
-            </label>
+            <NumberField
+              label="Requests"
+              value={requests}
+              rule={{ min: 1, integer: true }}
+              step={500}
+              knob="requests"
+              onCommit={(v) => setNumber("requests", v)}
+            />
+            <NumberField
+              label="Seed"
+              value={seed}
+              rule={{ min: 0, integer: true }}
+              step={1}
+              knob="seed"
+              onCommit={(v) => setNumber("seed", v)}
+            />
           </div>
           <div className="button-row run-row">
             <button

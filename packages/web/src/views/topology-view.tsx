@@ -9,6 +9,7 @@ import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
 import { readKnob } from "../app/scenario-doc.ts";
 import { useCatalog } from "../app/use-catalog.ts";
 import { JobStatus } from "../components/job-status.tsx";
+import { NumberField } from "../components/number-field.tsx";
 import { TopologyDiagram } from "../components/topology-diagram.tsx";
 import type { TopologyRequest } from "../worker/jobs/topology-job.ts";
 import { lastValue, useJob } from "../worker/use-job.ts";
@@ -108,27 +109,24 @@ export function TopologyView({ params, setParams }: ViewProps) {
                   ))}
                 </select>
               </label>
-              <label className="field">
-                <span>Size (MiB)</span>
-                <input
-                  type="number"
-                  min={1}
-                  value={mib}
-                  onChange={(e) => set({ mib: e.target.value })}
-                  aria-label="Size in MiB"
-                />
-              </label>
-              <label className="field">
-                <span>Ranks</span>
-                <input
-                  type="number"
-                  min={2}
-                  max={allRanks}
-                  value={ranksParam ?? allRanks ?? ""}
-                  onChange={(e) => set({ ranks: e.target.value })}
-                  aria-label="Ranks"
-                />
-              </label>
+              <NumberField
+                label="Size (MiB)"
+                value={mib}
+                rule={{ min: 1 / 1024 }}
+                step={1}
+                knob="mib"
+                onCommit={(v) => set({ mib: String(v) })}
+              />
+              <NumberField
+                label="Ranks"
+                value={
+                  ranksParam === null ? allRanks : Math.floor(positive(ranksParam, Number.NaN)) || allRanks
+                }
+                rule={{ min: 2, max: allRanks, integer: true }}
+                step={1}
+                knob="ranks"
+                onCommit={(v) => set({ ranks: String(v) })}
+              />
             </>
           )}
           {loadKind === "decode" && examples.length > 0 && (

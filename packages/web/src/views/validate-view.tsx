@@ -9,6 +9,7 @@ import { summarizeValidation } from "../../../core/src/report/validation-rows.ts
 import type { ViewProps } from "../app/app.tsx";
 import { Chart, type ChartOption } from "../components/chart.tsx";
 import { JobStatus } from "../components/job-status.tsx";
+import { NumberField } from "../components/number-field.tsx";
 import { lastValue, useJob } from "../worker/use-job.ts";
 import {
   type CheckFilter,
@@ -129,18 +130,17 @@ export function ValidateView({ params, setParams }: ViewProps) {
                   ))}
                 </select>
               </div>
-              <div className="field narrow">
-                <label htmlFor="validate-outside">Outside ± %</label>
-                <input
-                  id="validate-outside"
-                  type="number"
-                  min={0}
-                  step={1}
-                  value={outsideText}
-                  placeholder="any"
-                  onChange={(e) => set("outside", e.target.value)}
-                />
-              </div>
+              <NumberField
+                label="Outside ± %"
+                className="narrow"
+                value={outsideText === "" ? undefined : Number(outsideText)}
+                placeholder="any"
+                rule={{ min: 0 }}
+                step={1}
+                knob="outside"
+                onCommit={(v) => set("outside", String(v))}
+                onClear={() => set("outside", "")}
+              />
               <div className="field wide">
                 <label htmlFor="validate-search">Search id or description</label>
                 <input

@@ -1,7 +1,9 @@
 /**
  * The page's side of the worker protocol. Each running job owns one Web Worker; cancelling a job
- * terminates its worker, so a long simulation stops at once. A worker whose job finished is kept
- * (one at most) and reused by the next job, so short jobs do not pay the start-up again.
+ * terminates its worker, so a long simulation (or a superseded estimate) stops at once. Workers
+ * whose job finished are kept (two at most) and reused by the next job, and one spare is started
+ * ahead of need — at page load (`prewarmWorker`) and whenever a job takes the last idle one — so
+ * a job that replaces a cancelled one does not wait for a worker to load `@supernode/core`.
  *
  * @example
  * const job = startJob({ kind: "compare", systemIds: ["cloudmatrix384", "gb200-nvl72"] });
@@ -40,11 +42,23 @@ export class JobCancelled extends Error {
   }
 }
 
-let idleWorker: Worker | undefined;
+/** Idle workers, most recently used last (a warm one has core's caches filled). */
+const idleWorkers: Worker[] = [];
+const MAX_IDLE = 2;
 let nextId = 1;
 
 function createWorker(): Worker {
   return new Worker(new URL("./core-worker.ts", import.meta.url), { type: "module", name: "supernode-core" });
+}
+
+/** Starts a worker (loading core) before any job needs it; no-op when one is idle. */
+export function prewarmWorker(): void {
+  if (idleWorkers.length === 0) idleWorkers.push(createWorker());
+}
+
+function release(worker: Worker): void {
+  if (idleWorkers.length < MAX_IDLE) idleWorkers.push(worker);
+  else worker.terminate();
 }
 
 /** Starts a job in its own worker. */
@@ -52,8 +66,9 @@ export function startJob<K extends JobKind>(
   request: JobRequest<K>,
   onProgress?: (progress: Progress) => void,
 ): JobHandle<K> {
-  const worker = idleWorker ?? createWorker();
-  idleWorker = undefined;
+  const worker = idleWorkers.pop() ?? createWorker();
+  // The spare: loads core while this job runs, for the job that may replace it.
+  if (idleWorkers.length === 0) setTimeout(prewarmWorker, 0);
   const id = nextId++;
   let settled = false;
   let rejectJob: (reason: unknown) => void = () => {};
@@ -63,8 +78,7 @@ export function startJob<K extends JobKind>(
       settled = true;
       worker.removeEventListener("message", onMessage);
       worker.removeEventListener("error", onError);
-      if (idleWorker === undefined) idleWorker = worker;
-      else worker.terminate();
+      release(worker);
     };
     const onMessage = (event: MessageEvent<WorkerToPage>) => {
       const message = event.data;

@@ -9,7 +9,7 @@ import type { JobKind, JobRequest, JobResult, Progress, ShownError } from "./pro
 export type JobState<K extends JobKind> =
   | { readonly status: "idle"; readonly previous?: JobResult<K> }
   | { readonly status: "running"; readonly progress?: Progress; readonly previous?: JobResult<K> }
-  | { readonly status: "done"; readonly value: JobResult<K> }
+  | { readonly status: "done"; readonly value: JobResult<K>; readonly request?: JobRequest<K> }
   | { readonly status: "error"; readonly error: ShownError; readonly previous?: JobResult<K> }
   | { readonly status: "cancelled"; readonly previous?: JobResult<K> };
 
@@ -64,13 +64,12 @@ export function useManualJob<K extends JobKind>(): {
 
 /**
  * Runs `request` whenever it changes (by value); `null` runs nothing. A change while a job runs
- * does not kill the (warm) worker: the latest request runs as soon as the current job ends, and
- * intermediate ones are skipped.
+ * supersedes it: the stale job is cancelled (its worker terminated) and the new request starts at
+ * once on a spare worker, so a stale input never delays the current one.
  */
 export function useJob<K extends JobKind>(request: JobRequest<K> | null): JobState<K> {
   const [state, setState] = useState<JobState<K>>({ status: "idle" });
   const running = useRef<JobHandle<K> | undefined>(undefined);
-  const pending = useRef<JobRequest<K> | null>(null);
   const previous = useRef<JobResult<K> | undefined>(undefined);
   const latest = useRef(request);
   latest.current = request;
@@ -82,15 +81,12 @@ export function useJob<K extends JobKind>(request: JobRequest<K> | null): JobSta
     const settle = (finalState: () => JobState<K>) => {
       if (running.current !== job) return;
       running.current = undefined;
-      const queued = pending.current;
-      pending.current = null;
-      if (queued !== null) run(queued);
-      else setState(finalState());
+      setState(finalState());
     };
     job.promise.then(
       (value) => {
-        previous.current = value;
-        settle(() => ({ status: "done", value }));
+        if (running.current === job) previous.current = value;
+        settle(() => ({ status: "done", value, request: next }));
       },
       (error: unknown) =>
         settle(() =>
@@ -105,14 +101,15 @@ export function useJob<K extends JobKind>(request: JobRequest<K> | null): JobSta
   useEffect(() => {
     const next = latest.current;
     if (key === "" || next === null) return;
-    if (running.current !== undefined) pending.current = next;
-    else run(next);
+    const stale = running.current;
+    running.current = undefined;
+    stale?.cancel();
+    run(next);
   }, [key, run]);
   useEffect(
     () => () => {
       const job = running.current;
       running.current = undefined;
-      pending.current = null;
       job?.cancel();
     },
     [],

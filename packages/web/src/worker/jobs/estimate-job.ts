@@ -8,6 +8,8 @@ import {
   describePrecision,
   estimate,
   estimateEnergy,
+  type NearestReference,
+  nearestReferences,
   type PhaseEstimate,
   parseScenario,
   stepBreakdown,
@@ -37,6 +39,8 @@ export interface PhaseView {
   readonly operatingPoint: string;
   /** Energy and cost at this operating point (docs/energy.md). */
   readonly energy?: EnergyView;
+  /** The nearest published end-to-end case of each figure and the model's error there. */
+  readonly references: readonly NearestReference[];
 }
 
 export interface EstimateView {
@@ -61,6 +65,7 @@ function phaseView(
     tokensPerSPerInstance: number;
     operatingPoint: string;
     energy?: EnergyView | undefined;
+    references: readonly NearestReference[];
   },
 ): PhaseView {
   const step = p.step;
@@ -90,6 +95,7 @@ function phaseView(
     tokensPerSPerChip: extra.tokensPerSPerChip,
     tokensPerSPerInstance: extra.tokensPerSPerInstance,
     operatingPoint: extra.operatingPoint,
+    references: extra.references,
     ...(extra.energy !== undefined ? { energy: extra.energy } : {}),
   };
 }
@@ -101,6 +107,7 @@ export function estimateJob(request: { readonly text: string; readonly fileName:
   const scenario = parseScenario(request.text, request.fileName);
   const e = estimate(scenario);
   const en = estimateEnergy(scenario, e);
+  const refs = nearestReferences(scenario, e);
   const phases: PhaseView[] = [];
   if (e.prefill !== undefined)
     phases.push(
@@ -111,6 +118,7 @@ export function estimateJob(request: { readonly text: string; readonly fileName:
         tokensPerSPerInstance: e.prefill.tokensPerSPerInstance,
         operatingPoint: `${e.prefill.tokensPerChip.toLocaleString("en-US")} tokens per chip, ${e.prefill.promptLength.toLocaleString("en-US")}-token prompts`,
         energy: energyView(en.prefill, "input", e.prefill.tokensPerSPerChip),
+        references: refs.filter((r) => r.result === "prefill-throughput"),
       }),
     );
   if (e.decode !== undefined)
@@ -122,6 +130,7 @@ export function estimateJob(request: { readonly text: string; readonly fileName:
         tokensPerSPerInstance: e.decode.tokensPerSPerInstance,
         operatingPoint: `batch ${e.decode.batchPerChip} per chip, KV ${e.decode.kvLength.toLocaleString("en-US")}, ${e.decode.tokensPerStepPerSequence.toFixed(2)} tokens per step`,
         energy: energyView(en.decode, "output", e.decode.tokensPerSPerChip),
+        references: refs.filter((r) => r.result !== "prefill-throughput"),
       }),
     );
   return {
