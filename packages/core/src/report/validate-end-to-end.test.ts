@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { estimate } from "../perf/step-estimate.ts";
 import {
+  endToEndCaseScenario,
   endToEndCaseSpecs,
   endToEndReferenceCases,
   referenceScenarioNames,
@@ -32,6 +33,19 @@ describe("end-to-end reference cases", () => {
         "trtllm-b200-r1-fp4-tput",
         "xds-cm384-decode-2k2k",
         "xds-cm384-decode-2k2k-tpot",
+        "trtllm-po-70b-h100-128-2048",
+        "trtllm-po-70b-h100-2048-128",
+        "trtllm-po-70b-h200-1000-1000",
+        "trtllm-po-70b-h200-5000-500",
+        "trtllm-po-70b-b200-1000-2000",
+        "trtllm-po-70b-b200-20000-2000",
+        "trtllm-po-70b-gb200-2048-2048",
+        "trtllm-po-70b-gb200-2048-128",
+        "trtllm-po-8b-h100-1000-1000",
+        "trtllm-po-8b-h200-20000-2000",
+        "trtllm-po-405b-h200-128-2048",
+        "trtllm-po-405b-h100-2048-2048",
+        "trtllm-po-405b-b200-1000-1000",
       ]),
     );
     expect(new Set(ids).size).toBe(ids.length);
@@ -76,5 +90,18 @@ describe("end-to-end reference cases", () => {
     const d = e.decode?.tokensPerSPerChip ?? 0;
     expect(c?.predicted).toBeCloseTo(2048 / (1024 / p + 2048 / d), 6);
     expect(c?.predicted ?? 0).toBeLessThan(d);
+  });
+
+  it("an offline-search case is the estimate's best offline batch under the case's overrides", () => {
+    const spec = endToEndCaseSpecs().find((x) => x.id === "trtllm-po-70b-h100-2048-128");
+    expect(spec?.metric).toBe("offline-search-output-tokens-per-s-per-instance");
+    if (spec === undefined) return;
+    const c = endToEndReferenceCases().find((x) => x.id === spec.id);
+    const e = estimate(endToEndCaseScenario(spec));
+    expect(e.offline?.promptTokens).toBe(2048);
+    expect(e.offline?.outputTokens).toBe(128);
+    expect(e.offline?.chunkTokens).toBe(4608);
+    expect(e.scenario.system).toBe("hgx-h100");
+    expect(c?.predicted).toBeCloseTo(e.offline?.best.outputTokensPerSPerInstance ?? 0, 6);
   });
 });

@@ -27,6 +27,13 @@ const metricSchema = z.enum([
    * O / (P / prefill tokens/s + O / decode tokens/s). An MLPerf-style offline operating point.
    */
   "offline-output-tokens-per-s-per-chip",
+  /**
+   * Output tokens/s of one instance at the offline operating point the estimate's batch search finds
+   * (a scenario with an `offline` section: the batch that gives the most output tokens/s within the
+   * KV cache, chunked prefill mixed with decode; step-model.md §12). trtllm-bench's `throughput`
+   * (TensorRT-LLM's perf overview) reports this figure for the TP×PP GPUs of one instance.
+   */
+  "offline-search-output-tokens-per-s-per-instance",
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
@@ -109,6 +116,8 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEst
       const decode = need(e.decode, "decode").tokensPerSPerChip;
       return lengths.output / (lengths.prompt / prefill + lengths.output / decode);
     }
+    case "offline-search-output-tokens-per-s-per-instance":
+      return need(e.offline, "offline (offline section)").best.outputTokensPerSPerInstance;
     default: {
       const never: never = metric;
       return never;
