@@ -46,6 +46,13 @@ describe("end-to-end reference cases", () => {
         "trtllm-po-405b-h200-128-2048",
         "trtllm-po-405b-h100-2048-2048",
         "trtllm-po-405b-b200-1000-1000",
+        "trtllm-v017-70b-h100-tp1-128-2048",
+        "trtllm-v017-70b-h100-tp4-1000-1000",
+        "trtllm-v017-70b-h200-tp4-5000-500",
+        "trtllm-v017-70b-h200-tp8-128-2048",
+        "trtllm-v017-70b-h100-tp8-2048-2048",
+        "trtllm-v017-8b-a100-1000-1000",
+        "trtllm-v017-70b-a100-tp4-500-2000",
       ]),
     );
     expect(new Set(ids).size).toBe(ids.length);
