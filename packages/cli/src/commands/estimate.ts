@@ -137,7 +137,7 @@ function layerTable(layers: readonly LayerStep[]): string {
     let launch = 0;
     for (const item of l.timing.items) launch += item.overheadS * l.timing.microbatches;
     t.push([
-      l.kind,
+      l.attentionWindow !== undefined ? `${l.kind} (window ${l.attentionWindow})` : l.kind,
       String(l.count),
       l.slowestRank,
       ...used.map((g) => us(l.timing.byGroup[g] ?? 0)),

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import {
   builtinModel,
+  checkpointWeightFormats,
   countParameters,
   DTYPES,
   type Dtype,
@@ -53,6 +54,7 @@ export function register(program: Command, io: CliIo): void {
         arch,
         parseDtype(flags.weightsDtype ?? arch.nativeDtype, "--weights-dtype"),
         parseDtype(flags.kvDtype, "--kv-dtype"),
+        flags.weightsDtype === undefined,
       );
       io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(arch, report));
     });
@@ -86,7 +88,7 @@ function compare(ours: number, published: PublishedCount | undefined) {
   };
 }
 
-function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtype) {
+function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtype, asCheckpoint = false) {
   const params = countParameters(arch);
   const kinds = layerKinds(arch);
   const published = arch.published;
@@ -99,7 +101,12 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
       ];
     }),
   );
-  const selected = weightBytes(arch, weightsDtype);
+  // Without --weights-dtype: the checkpoint as published, mixed formats included (gpt-oss, FP4 presets).
+  const selected = weightBytes(
+    arch,
+    weightsDtype,
+    asCheckpoint ? { components: checkpointWeightFormats(arch) } : {},
+  );
   return {
     id: arch.id,
     name: arch.name,
@@ -114,16 +121,28 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
     },
     parameters: {
       total: compare(params.total, published?.totalParams),
-      activatedPerToken: compare(params.activatedPerToken, published?.activatedParams),
+      activatedPerToken: compare(
+        published?.activatedParams?.includesEmbedding === true
+          ? params.activatedWithEmbedding
+          : params.activatedPerToken,
+        published?.activatedParams,
+      ),
       mtp: compare(params.mtp, published?.mtpParams),
       counts: params,
     },
-    weightBytes: { byDtype: perDtype, selected: { dtype: weightsDtype, ...selected } },
+    weightBytes: { byDtype: perDtype, asCheckpoint, selected: { dtype: weightsDtype, ...selected } },
     kvCache: {
       dtype: kvDtype,
       bytesPerTokenPerLayer: kvBytesPerTokenPerLayer(arch, kvDtype),
       bytesPerToken: kvBytesPerToken(arch, kvDtype),
       layers: arch.numLayers,
+      ...(arch.slidingWindow !== undefined
+        ? {
+            slidingWindow: arch.slidingWindow.size,
+            windowedLayers: arch.slidingWindow.layers.length,
+            bytesPerTokenAt8k: kvBytesPerToken(arch, kvDtype, { contextTokens: 8192 }),
+          }
+        : {}),
     },
   };
 }
@@ -188,7 +207,14 @@ function formatReport(arch: ModelArchitecture, r: Report): string {
     weights.push(["with MTP", ...SHOWN_DTYPES.map((d) => gigabytes(by[d]?.withMtp ?? 0))]);
   out.push(weights.toString(), "");
   const sel = r.weightBytes.selected;
-  const split = table([`${sel.dtype} (${sel.format.scheme}) by component`, "bytes"]);
+  const mixed = Object.entries(arch.checkpointComponents ?? {}).map(
+    ([c, f]) => `${c} ${f.dtype} (${f.scheme})`,
+  );
+  const title =
+    r.weightBytes.asCheckpoint && mixed.length > 0
+      ? `checkpoint: ${sel.dtype} (${sel.format.scheme}); ${mixed.join(", ")}`
+      : `${sel.dtype} (${sel.format.scheme}) by component`;
+  const split = table([title, "bytes"]);
   for (const component of WEIGHT_COMPONENTS)
     if (sel.byComponent[component] > 0) split.push([component, gigabytes(sel.byComponent[component])]);
   out.push(split.toString(), "");
@@ -196,6 +222,10 @@ function formatReport(arch: ModelArchitecture, r: Report): string {
   out.push(
     `KV cache (${kv.dtype}): ${kv.bytesPerTokenPerLayer.toLocaleString("en-US")} B per token per layer, ${(kv.bytesPerToken / 1e3).toFixed(1)} kB per token (${kv.layers} layers)`,
   );
+  if (kv.slidingWindow !== undefined)
+    out.push(
+      `  ${kv.windowedLayers} layers keep a ${kv.slidingWindow}-token sliding window: ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at an 8,192-token context`,
+    );
   const sources = [
     arch.published?.totalParams,
     arch.published?.activatedParams,

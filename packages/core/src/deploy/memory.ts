@@ -145,8 +145,15 @@ export function rankMemory(
   // A stage keeps the KV of its own layers (and of the MTP layers when it is the last).
   const layerShare =
     range !== undefined ? (range.layers + mtpModules) / (arch.numLayers + arch.mtpModules) : 1;
+  // Sliding-window layers' cache is amortised over the operating point's mean context.
+  const meanContext = plan.role === "prefill" ? plan.promptLength : plan.kvLength;
   const kvBytesPerTokenOnRank =
-    (kvBytesPerToken(arch, precision.kvCache, { includeMtp: true }) * layerShare) / kvSplit;
+    (kvBytesPerToken(arch, precision.kvCache, {
+      includeMtp: true,
+      ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
+    }) *
+      layerShare) /
+    kvSplit;
   const kvTokens =
     plan.role === "prefill"
       ? load.sequencesPerDpGroup * (plan.promptLength ?? 0)

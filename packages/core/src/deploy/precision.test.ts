@@ -105,6 +105,23 @@ describe("per-component precision", () => {
     expect(estimate(s).decode?.tpotS).toBeGreaterThan(0);
   });
 
+  it("runs weight-only FP4 experts (math bf16) on a chip without FP4 math, weights at 4.25 bits", () => {
+    const h200 = [
+      "system=hgx-h200",
+      "deployment.decode.chipsPerInstance=8",
+      "deployment.decode.moe={ ep: 8 }",
+    ];
+    const s = parse(
+      BASE.replace(
+        "experts: { weights: fp4, scheme: nvfp4-g16 }",
+        "experts: { weights: fp4, scheme: mxfp4-g32, math: bf16 }",
+      ),
+      ...h200,
+    );
+    expect(s.precision.components?.["routed-experts"]).toMatchObject({ weights: "fp4", math: "bf16" });
+    expect(estimate(s).decode?.tpotS).toBeGreaterThan(0);
+  });
+
   it("refuses a scheme that does not fit its format at the component's field", () => {
     const e = supernodeErrorOf(() => parse(BASE.replace("scheme: nvfp4-g16", "scheme: per-channel")));
     expect(e.message).toContain("field precision.components.experts.weights");

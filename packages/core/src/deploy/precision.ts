@@ -98,7 +98,10 @@ export function resolvePrecision(spec: PrecisionSpec, ctx: ResolvePrecisionConte
 }
 
 function checkPrecision(precision: Precision, ctx: ResolvePrecisionContext): void {
-  const fields: Array<{ path: string[]; dtype: Dtype; scheme?: QuantScheme }> = [
+  // `storageOnly`: weights a component keeps in a format its GEMMs do not compute in (weight-only
+  // quantization such as gpt-oss's MXFP4 experts with BF16 math on Hopper): dequantised on load,
+  // so the chip needs the math format only.
+  const fields: Array<{ path: string[]; dtype: Dtype; scheme?: QuantScheme; storageOnly?: boolean }> = [
     { path: ["weights"], dtype: precision.weights, scheme: precision.weightScheme },
     { path: ["activations"], dtype: precision.activations },
     { path: ["attention"], dtype: precision.attention },
@@ -111,11 +114,12 @@ function checkPrecision(precision: Precision, ctx: ResolvePrecisionContext): voi
       path: [...base, "weights"],
       dtype: own.weights,
       scheme: own.scheme,
+      storageOnly: own.math !== own.weights,
     });
     fields.push({ path: [...base, "math"], dtype: own.math });
   }
   const supported = Object.keys(ctx.peaks).join(", ");
-  const missing = fields.filter((f) => ctx.peaks[f.dtype] === undefined);
+  const missing = fields.filter((f) => f.storageOnly !== true && ctx.peaks[f.dtype] === undefined);
   const first = missing[0];
   if (first !== undefined) {
     const at = ["precision", ...first.path];

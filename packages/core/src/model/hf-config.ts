@@ -8,7 +8,26 @@ import { z } from "zod";
 import type { Dtype } from "../hardware/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
-import type { AttentionSpec, ModelArchitecture, ModelFamily, MoeSpec } from "./types.ts";
+import {
+  deepseekSchema,
+  gptOssSchema,
+  gqaSchema,
+  mixtralSchema,
+  qwen3MoeSchema,
+  type SupernodeModelMeta,
+  supernodeMeta,
+} from "./hf-config-schemas.ts";
+import type {
+  AttentionSpec,
+  CheckpointComponent,
+  CheckpointFormat,
+  ModelArchitecture,
+  ModelFamily,
+  MoeSpec,
+  SlidingWindowSpec,
+} from "./types.ts";
+
+export type { SupernodeModelMeta };
 
 /** `model_type` values we read, and the family each maps to (Kimi K2 is DeepSeek-V3 shaped). */
 export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
@@ -19,114 +38,10 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   mixtral: "mixtral",
   deepseek_v3: "deepseek_v3",
   kimi_k2: "deepseek_v3",
+  gpt_oss: "gpt_oss",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
-
-/**
- * Upper bounds that refuse absurd sizes up front (per-layer and per-expert state is allocated from
- * these). The largest published models are far inside them: 126 layers (Llama 3.1 405B), 384 routed
- * experts (Kimi K2), 16,384 hidden (Llama 3.1 405B), 256K vocabulary (Gemma).
- */
-const MAX_SIZE = 2 ** 24;
-const MAX_LAYERS = 10_000;
-const MAX_EXPERTS = 65_536;
-const MAX_TOP_K = 1_024;
-const MAX_MTP_MODULES = 16;
-
-function count(what: string, min = 1, max = MAX_SIZE) {
-  const expected = `an integer from ${min} to ${max.toLocaleString("en-US")} (${what})`;
-  return z
-    .number({
-      error: (issue) =>
-        issue.input === undefined
-          ? `required field is missing: expected ${expected}`
-          : `expected ${expected}, got ${JSON.stringify(issue.input)}`,
-    })
-    .int({ error: `expected ${expected}` })
-    .min(min, { error: `expected ${expected}` })
-    .max(max, { error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}` });
-}
-
-const publishedCount = z.object({
-  value: z.number().positive(),
-  source: z.string(),
-  note: z.string().optional(),
-});
-
-const supernodeMeta = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  aliases: z
-    .array(z.object({ id: z.string().min(1), name: z.string().min(1), config: z.string() }))
-    .default([]),
-  source: z.object({ config: z.string(), notes: z.string().optional() }),
-  published: z
-    .object({
-      totalParams: publishedCount.optional(),
-      activatedParams: publishedCount.optional(),
-      mtpParams: publishedCount.optional(),
-    })
-    .default({}),
-  notes: z.array(z.string()).default([]),
-});
-
-/** Zoo metadata carried beside the HF fields. */
-export type SupernodeModelMeta = z.output<typeof supernodeMeta>;
-
-const common = {
-  model_type: z.string(),
-  hidden_size: count("hidden_size: model width"),
-  num_hidden_layers: count("num_hidden_layers: decoder layers", 1, MAX_LAYERS),
-  num_attention_heads: count("num_attention_heads: query heads"),
-  vocab_size: count("vocab_size: vocabulary entries"),
-  intermediate_size: count("intermediate_size: dense FFN width"),
-  num_key_value_heads: count("num_key_value_heads").nullish(),
-  head_dim: count("head_dim").nullish(),
-  tie_word_embeddings: z.boolean().default(false),
-  max_position_embeddings: count("max_position_embeddings").default(4096),
-  torch_dtype: z.string().nullish(),
-  /** The name transformers ≥ 4.56 writes instead of `torch_dtype`. */
-  dtype: z.string().nullish(),
-  attention_bias: z.boolean().default(false),
-  quantization_config: z.looseObject({ quant_method: z.string().optional() }).nullish(),
-  _supernode: supernodeMeta.optional(),
-};
-
-const gqaSchema = z.looseObject(common);
-
-const mixtralSchema = z.looseObject({
-  ...common,
-  num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
-  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
-});
-
-const qwen3MoeSchema = z.looseObject({
-  ...common,
-  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
-  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
-  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
-  decoder_sparse_step: count("decoder_sparse_step").default(1),
-  mlp_only_layers: z.array(z.number().int().min(0)).default([]),
-});
-
-const deepseekSchema = z.looseObject({
-  ...common,
-  n_routed_experts: count("n_routed_experts: routed experts", 1, MAX_EXPERTS),
-  n_shared_experts: count("n_shared_experts", 0, MAX_EXPERTS).default(0),
-  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
-  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
-  first_k_dense_replace: count("first_k_dense_replace: leading dense layers", 0, MAX_LAYERS).default(0),
-  moe_layer_freq: count("moe_layer_freq").default(1),
-  n_group: count("n_group").nullish(),
-  topk_group: count("topk_group").nullish(),
-  kv_lora_rank: count("kv_lora_rank: MLA latent width"),
-  q_lora_rank: count("q_lora_rank").nullable(),
-  qk_nope_head_dim: count("qk_nope_head_dim"),
-  qk_rope_head_dim: count("qk_rope_head_dim"),
-  v_head_dim: count("v_head_dim"),
-  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
-});
 
 type Common = z.output<typeof gqaSchema>;
 
@@ -167,6 +82,18 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
     }
     case "deepseek_v3":
       return deepseekModel(doc, validateDocument(doc, deepseekSchema));
+    case "gpt_oss": {
+      const c = validateDocument(doc, gptOssSchema);
+      return gqaModel(doc, family, c, {
+        ...moeDefaults,
+        numRoutedExperts: c.num_local_experts,
+        topK: c.num_experts_per_tok,
+        expertIntermediateSize: c.intermediate_size,
+        sharedExpertIntermediateSize: c.intermediate_size,
+        routerBias: true,
+        expertBias: true,
+      });
+    }
     default: {
       const unreachable: never = family;
       return unreachable;
@@ -209,6 +136,8 @@ function familyOf(doc: SourceDocument): ModelFamily {
 
 function nativeDtype(c: Common): Dtype {
   if (c.quantization_config?.quant_method === "fp8") return "fp8";
+  // gpt-oss's `mxfp4` covers the experts only (attention, router, embeddings stay BF16).
+  if (c.quantization_config?.quant_method === "mxfp4") return "bf16";
   switch (c.torch_dtype ?? c.dtype) {
     case "float16":
       return "fp16";
@@ -234,8 +163,56 @@ function base(doc: SourceDocument, family: ModelFamily, c: Common) {
     denseIntermediateSize: c.intermediate_size,
     maxPositionEmbeddings: c.max_position_embeddings,
     nativeDtype: nativeDtype(c),
+    ...checkpointOf(c),
+    ...slidingWindowOf(doc, family, c),
     ...(meta === undefined ? {} : { published: meta.published, notes: meta.notes }),
   };
+}
+
+/** Components stored in their own format: the zoo's `_supernode.checkpoint`, or MXFP4 experts. */
+function checkpointOf(c: Common): {
+  checkpointComponents?: Partial<Record<CheckpointComponent, CheckpointFormat>>;
+} {
+  const given = c._supernode?.checkpoint;
+  if (given !== undefined) return { checkpointComponents: given };
+  if (c.quantization_config?.quant_method === "mxfp4")
+    return { checkpointComponents: { "routed-experts": { dtype: "fp4", scheme: "mxfp4-g32" } } };
+  return {};
+}
+
+/**
+ * Windowed layers from `layer_types` + `sliding_window`; gpt-oss without `layer_types` uses its
+ * published pattern (even layers windowed, as transformers' GptOssConfig defaults).
+ */
+function slidingWindowOf(
+  doc: SourceDocument,
+  family: ModelFamily,
+  c: Common,
+): { slidingWindow?: SlidingWindowSpec } {
+  const types =
+    c.layer_types ??
+    (family === "gpt_oss"
+      ? Array.from({ length: c.num_hidden_layers }, (_, i) =>
+          i % 2 === 0 ? "sliding_attention" : "full_attention",
+        )
+      : undefined);
+  if (types === undefined) return {};
+  if (types.length !== c.num_hidden_layers)
+    throw new SupernodeError(
+      "invalid-value",
+      `layer_types has ${types.length} entries but num_hidden_layers is ${c.num_hidden_layers}; expected one per layer`,
+      fieldLocation(doc, "layer_types"),
+    );
+  const layers = types.flatMap((t, i) => (t === "sliding_attention" ? [i] : []));
+  if (layers.length === 0) return {};
+  const size = c.sliding_window;
+  if (size === undefined || size === null)
+    throw new SupernodeError(
+      "schema",
+      "layer_types lists sliding_attention layers but sliding_window is missing: expected the window in tokens",
+      fieldLocation(doc, "sliding_window"),
+    );
+  return { slidingWindow: { size, layers } };
 }
 
 /** File, line, column and path of a top-level field, for errors about its value. */
@@ -266,6 +243,8 @@ function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: Moe
     headDim,
     qkvBias: family === "qwen2" || c.attention_bias,
     qkNorm: family === "qwen3" || family === "qwen3_moe",
+    ...(family !== "qwen2" && c.attention_bias ? { outputBias: true } : {}),
+    ...(family === "gpt_oss" ? { sinks: true } : {}),
   };
   return { ...base(doc, family, c), attention, mtpModules: 0, ...(moe === undefined ? {} : { moe }) };
 }
@@ -291,6 +270,7 @@ function deepseekModel(doc: SourceDocument, c: z.output<typeof deepseekSchema>):
     numExpertGroups: c.n_group ?? 1,
     topKGroups: c.topk_group ?? 1,
     frequencyBase: "index",
+    routerBias: true,
   };
   return { ...base(doc, "deepseek_v3", c), attention, moe, mtpModules: c.num_nextn_predict_layers };
 }

@@ -1,14 +1,25 @@
 // Public surface of the `model` layer: transformers as operators per phase: FLOPs, bytes, parameters, KV.
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
+export { checkpointWeightFormats } from "./checkpoint-formats.ts";
 export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
 export { kvBytesPerToken, kvBytesPerTokenPerLayer } from "./kv-cache.ts";
-export { type LayerKind, layerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
+export {
+  type LayerGroup,
+  type LayerKind,
+  layerGroups,
+  layerKind,
+  layerKinds,
+  mtpLayerKind,
+} from "./layer-kinds.ts";
 export { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operators.ts";
 export { countParameters, type ParameterCounts } from "./parameters.ts";
+export { attentionWindow, fullAttentionLayers, windowedWorkload } from "./sliding-window.ts";
 export {
   type AttentionShape,
   type AttentionSpec,
+  type CheckpointComponent,
+  type CheckpointFormat,
   type ModelArchitecture,
   type ModelFamily,
   type MoeSpec,
@@ -18,6 +29,7 @@ export {
   type OperatorShape,
   type Phase,
   type PublishedCount,
+  type SlidingWindowSpec,
 } from "./types.ts";
 export {
   type ComponentFormat,

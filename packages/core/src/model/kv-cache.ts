@@ -5,6 +5,7 @@
  * per-token scales (FlashMLA's FP8 layout, 656 B) are not modelled here.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
+import { fullAttentionLayers } from "./sliding-window.ts";
 import type { ModelArchitecture } from "./types.ts";
 
 /**
@@ -34,14 +35,24 @@ export function kvBytesPerTokenPerLayer(arch: ModelArchitecture, kvDtype: Dtype)
 }
 
 /**
- * Bytes per token over all decoder layers of the main model (and the MTP modules' layers if asked).
+ * Bytes per token of context over all decoder layers of the main model (and the MTP modules'
+ * layers if asked). Sliding-window layers keep at most `window` tokens per sequence: with
+ * `contextTokens` (the mean KV length per sequence) their share is amortised over it
+ * (× min(1, window / context)); without it they count in full, the bound for contexts up to the
+ * window.
  * @example kvBytesPerToken(builtinModel("deepseek-v3"), "bf16") // 70272 (61 × 576 × 2)
+ * @example kvBytesPerToken(builtinModel("gpt-oss-120b"), "bf16", { contextTokens: 8192 }) // 18 × 2048 × (1 + 128/8192)
  */
 export function kvBytesPerToken(
   arch: ModelArchitecture,
   kvDtype: Dtype,
-  options: { readonly includeMtp?: boolean } = {},
+  options: { readonly includeMtp?: boolean; readonly contextTokens?: number } = {},
 ): number {
-  const layers = arch.numLayers + (options.includeMtp === true ? arch.mtpModules : 0);
-  return layers * kvBytesPerTokenPerLayer(arch, kvDtype);
+  const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype);
+  const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);
+  const windowed = arch.numLayers - fullAttentionLayers(arch);
+  const window = arch.slidingWindow?.size ?? 0;
+  const context = options.contextTokens;
+  const windowShare = context !== undefined && context > 0 ? Math.min(1, window / context) : 1;
+  return (full + windowed * windowShare) * perLayer;
 }

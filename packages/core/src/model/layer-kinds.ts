@@ -32,3 +32,32 @@ export function layerKinds(arch: ModelArchitecture): LayerKind[] {
 export function mtpLayerKind(arch: ModelArchitecture): LayerKind {
   return layerKind(arch, arch.numLayers);
 }
+
+/** Layers that share an FFN kind and an attention window, timed once and counted `count` times. */
+export interface LayerGroup {
+  readonly kind: LayerKind;
+  /** Sliding window of the group's attention; absent for full attention. */
+  readonly window?: number;
+  /** First layer of the group (its representative). */
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * Groups of identical decoder layers: dense then MoE, full attention before windowed.
+ * @example layerGroups(builtinModel("gpt-oss-120b")).map((g) => [g.kind, g.window, g.count]) // [["moe", undefined, 18], ["moe", 128, 18]]
+ */
+export function layerGroups(arch: ModelArchitecture): LayerGroup[] {
+  const kinds = layerKinds(arch);
+  const windowed = new Set(arch.slidingWindow?.layers ?? []);
+  const groups: LayerGroup[] = [];
+  for (const kind of ["dense", "moe"] as const)
+    for (const sliding of [false, true]) {
+      const members = kinds.flatMap((k, i) => (k === kind && windowed.has(i) === sliding ? [i] : []));
+      const first = members[0];
+      if (first === undefined) continue;
+      const window = sliding ? arch.slidingWindow?.size : undefined;
+      groups.push({ kind, ...(window !== undefined ? { window } : {}), index: first, count: members.length });
+    }
+  return groups;
+}

@@ -9,6 +9,7 @@ import { backwardOperators } from "./backward-operators.ts";
 import { ffnOperators } from "./ffn-operators.ts";
 import { type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
 import { bytesOfHighPrecision, gemmOp, rmsNormOp, vectorOp } from "./operator-builder.ts";
+import { attentionWindow, windowedWorkload } from "./sliding-window.ts";
 import type { ModelArchitecture, Operator } from "./types.ts";
 import {
   checkDivides,
@@ -50,7 +51,9 @@ export function layerOperators(
       `layer index ${layerIndex} is out of range: ${arch.id} has layers 0..${arch.numLayers - 1}`,
       { fieldPath: ["layerIndex"] },
     );
-  const w = resolveWorkload(arch, workload, options);
+  const resolved = resolveWorkload(arch, workload, options);
+  const window = attentionWindow(arch, layerIndex);
+  const w = window === undefined ? resolved : windowedWorkload(resolved, window);
   return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, ""));
 }
 

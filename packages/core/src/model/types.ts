@@ -4,7 +4,7 @@
  */
 import type { Dtype } from "../hardware/types.ts";
 
-export type ModelFamily = "llama" | "qwen2" | "qwen3" | "qwen3_moe" | "mixtral" | "deepseek_v3";
+export type ModelFamily = "llama" | "qwen2" | "qwen3" | "qwen3_moe" | "mixtral" | "deepseek_v3" | "gpt_oss";
 
 export type AttentionSpec =
   | {
@@ -17,6 +17,10 @@ export type AttentionSpec =
       readonly qkvBias?: boolean;
       /** Per-head RMSNorm on queries and keys (Qwen3). Absent means false. */
       readonly qkNorm?: boolean;
+      /** Bias on the output projection (`attention_bias` on Llama-style models, gpt-oss). Absent means false. */
+      readonly outputBias?: boolean;
+      /** A learned attention-sink logit per head (gpt-oss). Absent means false. */
+      readonly sinks?: boolean;
     }
   | {
       /** DeepSeek multi-head latent attention. */
@@ -52,6 +56,29 @@ export interface MoeSpec {
   readonly frequencyBase?: "index" | "index+1";
   /** Layers forced dense (Qwen3-MoE `mlp_only_layers`). Absent means none. */
   readonly denseLayerIndices?: readonly number[];
+  /** A per-expert bias on the router logits (DeepSeek-V3's balancing bias, gpt-oss's linear bias). */
+  readonly routerBias?: boolean;
+  /** Biases on the experts' gate/up and down projections (gpt-oss). Absent means false. */
+  readonly expertBias?: boolean;
+}
+
+/**
+ * Sliding-window attention: the listed decoder layers attend only to the last `size` tokens (and
+ * keep only those in their KV cache); the other layers attend to the whole context.
+ */
+export interface SlidingWindowSpec {
+  readonly size: number;
+  /** 0-based indices of the windowed layers, ascending. */
+  readonly layers: readonly number[];
+}
+
+/** Model components whose checkpoint stores GEMM weights in their own format. */
+export type CheckpointComponent = "attention" | "dense-ffn" | "routed-experts" | "shared-experts";
+
+/** The published checkpoint's weight format of one component. */
+export interface CheckpointFormat {
+  readonly dtype: Dtype;
+  readonly scheme: "none" | "per-tensor" | "per-channel" | "block-128x128" | "nvfp4-g16" | "mxfp4-g32";
 }
 
 /** A published parameter count with where it was published. */
@@ -60,6 +87,8 @@ export interface PublishedCount {
   /** URL plus section, e.g. a model card or a paper table. */
   readonly source: string;
   readonly note?: string;
+  /** The published activated count includes the embedding table (compare with activatedWithEmbedding). */
+  readonly includesEmbedding?: boolean;
 }
 
 export interface ModelArchitecture {
@@ -81,6 +110,13 @@ export interface ModelArchitecture {
   readonly maxPositionEmbeddings: number;
   /** Checkpoint dtype as published (e.g. fp8 for DeepSeek-V3, bf16 for Llama). */
   readonly nativeDtype: Dtype;
+  /**
+   * Components the checkpoint stores in another format than `nativeDtype` (gpt-oss: MXFP4 routed
+   * experts beside BF16 attention; NVIDIA's DeepSeek-R1-FP4: NVFP4 experts beside FP8 attention).
+   */
+  readonly checkpointComponents?: Readonly<Partial<Record<CheckpointComponent, CheckpointFormat>>>;
+  /** Sliding-window attention layers (gpt-oss: every other layer, 128 tokens). Absent: none. */
+  readonly slidingWindow?: SlidingWindowSpec;
   /** Published totals, for comparison (zoo models; absent for user configs). */
   readonly published?: {
     readonly totalParams?: PublishedCount;

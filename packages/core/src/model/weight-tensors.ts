@@ -86,6 +86,9 @@ function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
       if (a.qkNorm === true)
         out.push(vector("attn.q_norm", c, a.headDim), vector("attn.k_norm", c, a.headDim));
       out.push(matrix("attn.o_proj", c, h, q));
+      if (a.outputBias === true) out.push(vector("attn.o_bias", c, h));
+      // gpt-oss: one learned sink logit per head joins each softmax.
+      if (a.sinks === true) out.push(vector("attn.sinks", c, a.numHeads));
       return [...norms, ...out];
     }
     case "mla": {
@@ -137,9 +140,15 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
     return swiglu("ffn", "dense-ffn", h, arch.denseIntermediateSize, 1, 1);
   const e = moe.numRoutedExperts;
   const out: WeightTensor[] = [{ ...matrix("moe.router", "router", e, h), quantizable: false }];
-  // DeepSeek-V3's aux-loss-free balancing keeps a per-expert score bias.
-  if (arch.family === "deepseek_v3") out.push(vector("moe.router_bias", "router", e));
+  // DeepSeek-V3's aux-loss-free balancing keeps a per-expert score bias; gpt-oss's router is a
+  // linear layer with a bias.
+  if (moe.routerBias === true) out.push(vector("moe.router_bias", "router", e));
   out.push(...swiglu("moe.experts", "routed-experts", h, moe.expertIntermediateSize, e, moe.topK));
+  if (moe.expertBias === true)
+    out.push(
+      vector("moe.experts.gate_up_bias", "routed-experts", 2 * moe.expertIntermediateSize, e, moe.topK),
+      vector("moe.experts.down_bias", "routed-experts", h, e, moe.topK),
+    );
   if (moe.numSharedExperts > 0)
     out.push(
       ...swiglu(

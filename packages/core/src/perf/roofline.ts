@@ -4,7 +4,7 @@
  * whole forward pass (layers × their count + head). Plain data for the CLI and the web app.
  */
 import type { Chip, Dtype } from "../hardware/types.ts";
-import { type LayerKind, layerKinds } from "../model/layer-kinds.ts";
+import { type LayerKind, layerGroups } from "../model/layer-kinds.ts";
 import { layerOperators, modelHeadOperators } from "../model/layer-operators.ts";
 import type { ModelArchitecture, Operator, OperatorClass } from "../model/types.ts";
 import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
@@ -114,13 +114,10 @@ export function rooflineReport(
         timing: operatorTime(op, device, profile, { dtypeMapping: mapping }),
       };
     });
-  const kinds = layerKinds(arch);
   const sections: RooflineSection[] = [];
-  for (const kind of ["dense", "moe"] as const) {
-    const index = kinds.indexOf(kind);
-    if (index < 0) continue;
+  for (const { kind, index, count } of layerGroups(arch)) {
     const rows = time(layerOperators(arch, index, workload, shard.options));
-    sections.push({ kind, count: kinds.filter((k) => k === kind).length, rows, timeS: sum(rows) });
+    sections.push({ kind, count, rows, timeS: sum(rows) });
   }
   const headRows = time(modelHeadOperators(arch, workload, shard.options));
   sections.push({ kind: "head", count: 1, rows: headRows, timeS: sum(headRows) });

@@ -158,11 +158,15 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   const decodeS = (batch: DecodeBatch): number =>
     batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
   const decodeTokensPerSequence = 1 + (plan.mtp?.draftTokens ?? 0);
+  const meanContext = plan.kvLength ?? plan.promptLength;
 
   return {
     chips: plan.chipsPerInstance,
     kvCacheCapacityTokens,
-    kvBytesPerToken: kvBytesPerToken(scenario.model, scenario.precision.kvCache, { includeMtp: true }),
+    kvBytesPerToken: kvBytesPerToken(scenario.model, scenario.precision.kvCache, {
+      includeMtp: true,
+      ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
+    }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
     decodeStepS: decodeS,
     prefillStepS: prefillS,

@@ -7,7 +7,7 @@
  * See docs/step-model.md.
  */
 import { stepOverheads } from "../deploy/step-overheads.ts";
-import { type LayerKind, layerKinds } from "../model/layer-kinds.ts";
+import { type LayerKind, layerGroups } from "../model/layer-kinds.ts";
 import { layerOperators, modelHeadOperators } from "../model/layer-operators.ts";
 import type { Operator } from "../model/types.ts";
 import { layerCollectives } from "./step-collectives.ts";
@@ -29,6 +29,8 @@ export interface LayerStep {
   readonly count: number;
   /** Which rank sets the time: a routed-expert rank, a shared-expert rank, or every rank (dense). */
   readonly slowestRank: "routed-expert" | "shared-expert" | "all";
+  /** Sliding attention window of these layers (gpt-oss); absent for full attention. */
+  readonly attentionWindow?: number;
   readonly timing: LayerTiming;
 }
 
@@ -92,13 +94,9 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     );
   };
 
-  // Distinct layer kinds of the main model, each on its slowest kind of rank.
-  const kinds = layerKinds(arch);
+  // Distinct layers of the main model (FFN kind × attention window), each on its slowest kind of rank.
   const layers: LayerStep[] = [];
-  for (const kind of ["dense", "moe"] as const) {
-    const count = kinds.filter((k) => k === kind).length;
-    if (count === 0) continue;
-    const index = kinds.indexOf(kind);
+  for (const { kind, window, index, count } of layerGroups(arch)) {
     const candidates = kind === "moe" ? work.rankKinds : work.rankKinds.slice(0, 1);
     let best: { rank: RankKind; timing: LayerTiming } | undefined;
     for (const rank of candidates) {
@@ -106,7 +104,13 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
       if (best === undefined || timing.layerS > best.timing.layerS) best = { rank, timing };
     }
     if (best !== undefined)
-      layers.push({ kind, count, slowestRank: kind === "moe" ? best.rank.name : "all", timing: best.timing });
+      layers.push({
+        kind,
+        count,
+        slowestRank: kind === "moe" ? best.rank.name : "all",
+        ...(window !== undefined ? { attentionWindow: window } : {}),
+        timing: best.timing,
+      });
   }
 
   // Head: embedding, final norm, LM head, sampling — per DP group, whole batch, full device.

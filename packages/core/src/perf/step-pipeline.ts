@@ -21,6 +21,7 @@ import type { InstancePlan } from "../deploy/plan.ts";
 import { DTYPE_BYTES } from "../hardware/types.ts";
 import { kvBytesPerTokenPerLayer } from "../model/kv-cache.ts";
 import { type LayerKind, layerKinds } from "../model/layer-kinds.ts";
+import { attentionWindow } from "../model/sliding-window.ts";
 import { collectiveTime } from "../network/collective-time.ts";
 import { computeDevice } from "./device.ts";
 import { type StepBatch, type StepContext, stepContext } from "./step-context.ts";
@@ -160,11 +161,13 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
   const mb = microbatchOf(batch, m);
   const base = stepTime(extra.stage, mb);
   const offload = offloadTiming(ctx, extra, base, mb);
-  const layerS = (kind: LayerKind) => {
+  const arch = ctx.scenario.model;
+  const layerS = (kind: LayerKind, index: number) => {
     const l = offload?.perLayer.find((x) => x.kind === kind);
+    const window = attentionWindow(arch, index);
     return l !== undefined
       ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
-      : (base.layers.find((x) => x.kind === kind)?.timing.layerS ?? 0);
+      : (base.layers.find((x) => x.kind === kind && x.attentionWindow === window)?.timing.layerS ?? 0);
   };
   let draft: DraftStep | undefined;
   if (extra.draft !== undefined && mb.phase === "decode" && plan.mtp !== undefined) {
@@ -176,7 +179,7 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
   const kinds = layerKinds(ctx.scenario.model);
   const stageTime = (first: number, count: number, last: boolean) => {
     let t = count > 0 ? base.pipelineFillS : 0;
-    for (const k of kinds.slice(first, first + count)) t += layerS(k);
+    for (let i = first; i < first + count; i++) t += layerS(kinds[i] ?? "dense", i);
     return t + (last ? tail : 0);
   };
   const parts = {

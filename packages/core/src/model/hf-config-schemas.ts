@@ -1,0 +1,132 @@
+/**
+ * The zod schemas of the Hugging Face `config.json` families we read (shared keys, then one schema
+ * per family), and the `_supernode` block zoo files carry. Parsing logic is in hf-config.ts.
+ */
+import { z } from "zod";
+
+/**
+ * Upper bounds that refuse absurd sizes up front (per-layer and per-expert state is allocated from
+ * these). The largest published models are far inside them: 126 layers (Llama 3.1 405B), 384 routed
+ * experts (Kimi K2), 16,384 hidden (Llama 3.1 405B), 256K vocabulary (Gemma).
+ */
+const MAX_SIZE = 2 ** 24;
+const MAX_LAYERS = 10_000;
+const MAX_EXPERTS = 65_536;
+const MAX_TOP_K = 1_024;
+const MAX_MTP_MODULES = 16;
+
+function count(what: string, min = 1, max = MAX_SIZE) {
+  const expected = `an integer from ${min} to ${max.toLocaleString("en-US")} (${what})`;
+  return z
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? `required field is missing: expected ${expected}`
+          : `expected ${expected}, got ${JSON.stringify(issue.input)}`,
+    })
+    .int({ error: `expected ${expected}` })
+    .min(min, { error: `expected ${expected}` })
+    .max(max, { error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}` });
+}
+
+const publishedCount = z.object({
+  value: z.number().positive(),
+  source: z.string(),
+  note: z.string().optional(),
+  /** The publisher counts the embedding table among activated parameters (Qwen3-30B-A3B's 3.3B). */
+  includesEmbedding: z.boolean().optional(),
+});
+
+export const supernodeMeta = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  aliases: z
+    .array(z.object({ id: z.string().min(1), name: z.string().min(1), config: z.string() }))
+    .default([]),
+  source: z.object({ config: z.string(), notes: z.string().optional() }),
+  published: z
+    .object({
+      totalParams: publishedCount.optional(),
+      activatedParams: publishedCount.optional(),
+      mtpParams: publishedCount.optional(),
+    })
+    .default({}),
+  notes: z.array(z.string()).default([]),
+  /** Components the published checkpoint stores in their own format (FP4 presets). */
+  checkpoint: z
+    .record(
+      z.enum(["attention", "dense-ffn", "routed-experts", "shared-experts"]),
+      z.strictObject({
+        dtype: z.enum(["bf16", "fp16", "fp8", "int8", "fp4"]),
+        scheme: z.enum(["none", "per-tensor", "per-channel", "block-128x128", "nvfp4-g16", "mxfp4-g32"]),
+      }),
+    )
+    .optional(),
+});
+
+/** Zoo metadata carried beside the HF fields. */
+export type SupernodeModelMeta = z.output<typeof supernodeMeta>;
+
+const common = {
+  model_type: z.string(),
+  hidden_size: count("hidden_size: model width"),
+  num_hidden_layers: count("num_hidden_layers: decoder layers", 1, MAX_LAYERS),
+  num_attention_heads: count("num_attention_heads: query heads"),
+  vocab_size: count("vocab_size: vocabulary entries"),
+  intermediate_size: count("intermediate_size: dense FFN width"),
+  num_key_value_heads: count("num_key_value_heads").nullish(),
+  head_dim: count("head_dim").nullish(),
+  tie_word_embeddings: z.boolean().default(false),
+  max_position_embeddings: count("max_position_embeddings").default(4096),
+  torch_dtype: z.string().nullish(),
+  /** The name transformers ≥ 4.56 writes instead of `torch_dtype`. */
+  dtype: z.string().nullish(),
+  attention_bias: z.boolean().default(false),
+  quantization_config: z.looseObject({ quant_method: z.string().optional() }).nullish(),
+  /** Per-layer attention kind (transformers >= 4.54); `sliding_attention` layers use `sliding_window`. */
+  layer_types: z.array(z.enum(["full_attention", "sliding_attention"])).nullish(),
+  sliding_window: count("sliding_window: attended tokens of a windowed layer").nullish(),
+  _supernode: supernodeMeta.optional(),
+};
+
+export const gqaSchema = z.looseObject(common);
+
+export const mixtralSchema = z.looseObject({
+  ...common,
+  num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+});
+
+export const qwen3MoeSchema = z.looseObject({
+  ...common,
+  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
+  decoder_sparse_step: count("decoder_sparse_step").default(1),
+  mlp_only_layers: z.array(z.number().int().min(0)).default([]),
+});
+
+export const deepseekSchema = z.looseObject({
+  ...common,
+  n_routed_experts: count("n_routed_experts: routed experts", 1, MAX_EXPERTS),
+  n_shared_experts: count("n_shared_experts", 0, MAX_EXPERTS).default(0),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
+  first_k_dense_replace: count("first_k_dense_replace: leading dense layers", 0, MAX_LAYERS).default(0),
+  moe_layer_freq: count("moe_layer_freq").default(1),
+  n_group: count("n_group").nullish(),
+  topk_group: count("topk_group").nullish(),
+  kv_lora_rank: count("kv_lora_rank: MLA latent width"),
+  q_lora_rank: count("q_lora_rank").nullable(),
+  qk_nope_head_dim: count("qk_nope_head_dim"),
+  qk_rope_head_dim: count("qk_rope_head_dim"),
+  v_head_dim: count("v_head_dim"),
+  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
+});
+
+/** gpt-oss: GQA with sinks and biases, alternating sliding/full attention, biased MoE experts. */
+export const gptOssSchema = z.looseObject({
+  ...common,
+  num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+});
