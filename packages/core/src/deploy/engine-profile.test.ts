@@ -60,4 +60,23 @@ deployment:
     ] as const)
       expect(parseScenario(referenceScenarioText(name), `${name}.yaml`).engine?.name).toBe(engine);
   });
+
+  it("pick the engine's kernels for the chip's vendor: SGLang's DeepEP on Ascend is DeepEP-Ascend (CANN EP)", () => {
+    const onSystem = (system: string, engine: string, ep = 16) =>
+      parseScenario(
+        `system: ${system}
+model: deepseek-r1
+precision: { weights: int8 }
+engine: { name: ${engine} }
+deployment:
+  decode: { chipsPerInstance: 8, moe: { ep: ${ep} }, batchPerChip: 8, kvLength: 1024 }
+`,
+        "vendor.yaml",
+      ).deployment.decode?.moe?.library;
+    expect(onSystem("atlas-800t-a3", "sglang")).toBe("cann-ep");
+    expect(onSystem("hgx-h200", "sglang", 8)).toBe("deepep");
+    expect(engineProfile({ name: "sglang" }).moeLibraryFor("Huawei")).toBe("cann-ep");
+    expect(engineProfile({ name: "sglang" }).moeLibraryFor("NVIDIA")).toBe("deepep");
+    expect(engineProfile({ name: "xdeepserve" }).moeLibraryFor("Huawei")).toBe("cann-ep");
+  });
 });

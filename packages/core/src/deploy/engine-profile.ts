@@ -33,6 +33,18 @@ const releaseSchema = z.strictObject({
       source: z.string(),
       tag,
       note: z.string().optional(),
+      /** The engine's kernels on another vendor's chips (SGLang's DeepEP on Ascend is DeepEP-Ascend). */
+      byChipVendor: z
+        .array(
+          z.strictObject({
+            chipVendor: z.string(),
+            value: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]),
+            source: z.string(),
+            tag,
+            note: z.string().optional(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
   recorded: z
@@ -73,9 +85,13 @@ export interface EngineProfile {
   readonly requestedVersion?: string;
   /** The scheduler's prompt-token budget per iteration for an accelerator with this much HBM. */
   tokenBudget(hbmBytes: number): number | undefined;
-  readonly moeLibrary?: "cann-ep" | "deepep" | "nvlink-one-sided";
+  readonly moeLibrary?: MoeLibraryName;
+  /** The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`). */
+  moeLibraryFor(chipVendor: string): MoeLibraryName | undefined;
   readonly policies: readonly EnginePolicy[];
 }
+
+type MoeLibraryName = "cann-ep" | "deepep" | "nvlink-one-sided";
 
 const compareVersions = (a: string, b: string): number => {
   const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
@@ -118,13 +134,21 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       source: source(budget.source),
       modelled: true,
     });
-  if (release.moeLibrary !== undefined)
+  if (release.moeLibrary !== undefined) {
     policies.push({
       policy: "MoE all-to-all kernels",
       value: release.moeLibrary.value,
       source: source(release.moeLibrary.source),
       modelled: true,
     });
+    for (const v of release.moeLibrary.byChipVendor ?? [])
+      policies.push({
+        policy: `MoE all-to-all kernels on ${v.chipVendor} chips`,
+        value: v.value,
+        source: source(v.source),
+        modelled: true,
+      });
+  }
   for (const r of release.recorded ?? [])
     policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
   return {
@@ -141,6 +165,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       )?.tokens;
     },
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
+    moeLibraryFor: (chipVendor) =>
+      release.moeLibrary?.byChipVendor?.find((v) => v.chipVendor === chipVendor)?.value ??
+      release.moeLibrary?.value,
     policies,
   };
 }

@@ -60,7 +60,7 @@ export function scenarioEngine(
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, scheduler: { ...base.scheduler, maxBatchTokens: budget } };
   }
-  const library = engine.moeLibrary;
+  const library = engine.moeLibraryFor(chip.vendor);
   return {
     engine,
     ...(serving !== undefined ? { serving } : {}),

@@ -53,11 +53,12 @@ describe("end-to-end reference cases", () => {
         "trtllm-v017-70b-h100-tp8-2048-2048",
         "trtllm-v017-8b-a100-1000-1000",
         "trtllm-v017-70b-a100-tp4-500-2000",
+        "sgl-a3-r1-decode-3k5-1k5",
       ]),
     );
     expect(new Set(ids).size).toBe(ids.length);
     for (const c of endToEndCaseSpecs()) {
-      expect(c.source).toMatch(/arxiv\.org|lmsys\.org|NVIDIA\/TensorRT-LLM/);
+      expect(c.source).toMatch(/arxiv\.org|lmsys\.org|NVIDIA\/TensorRT-LLM|docs\.sglang\.ai/);
       expect(referenceScenarioNames()).toContain(c.scenario);
     }
   });
