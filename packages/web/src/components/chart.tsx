@@ -2,7 +2,7 @@
  * An ECharts chart rendered as SVG (crisp, printable, no GPU needed). `option` is a plain ECharts
  * option object; the chart re-renders when it changes and resizes with its container.
  */
-import { BarChart, LineChart } from "echarts/charts";
+import { BarChart, LineChart, ScatterChart } from "echarts/charts";
 import {
   AriaComponent,
   DataZoomComponent,
@@ -19,6 +19,7 @@ import { useEffect, useRef } from "react";
 echarts.use([
   BarChart,
   LineChart,
+  ScatterChart,
   AriaComponent,
   DataZoomComponent,
   GridComponent,

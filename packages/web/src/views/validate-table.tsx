@@ -133,8 +133,10 @@ export function ValidateTable({ rows, sort, dir, onSort }: ValidateTableProps) {
               <th scope="row" className="left mono">
                 {r.id}
               </th>
-              <td className="left kind-cell">{r.kind}</td>
-              <td className="left">
+              <td className="left kind-cell" data-label="Kind">
+                {r.kind}
+              </td>
+              <td className="left" data-label="Check">
                 <span
                   className={`check-badge ${isEvidence(r.label) ? "evidence" : "construction"}`}
                   data-field="check"
@@ -147,20 +149,26 @@ export function ValidateTable({ rows, sort, dir, onSort }: ValidateTableProps) {
                   {r.label}
                 </span>
               </td>
-              <td className="left what-cell">
+              <td className="left what-cell" data-label="What">
                 {/* biome-ignore lint/a11y/noNoninteractiveTabindex: focus reveals the full clipped text */}
                 <span className="clip" tabIndex={0} title={r.description}>
                   {r.description}
                 </span>
                 {r.error !== undefined && <div className="bad">{r.error}</div>}
               </td>
-              <td data-field="predicted">{formatNumber(r.prediction)}</td>
-              <td data-field="published">{formatNumber(r.published)}</td>
-              <td className="left unit">{r.unit}</td>
-              <td data-field="error" className={errorClass(r.relError)}>
+              <td data-field="predicted" data-label="Predicted">
+                {formatNumber(r.prediction)}
+              </td>
+              <td data-field="published" data-label="Published">
+                {formatNumber(r.published)}
+              </td>
+              <td className="left unit" data-label="Unit">
+                {r.unit}
+              </td>
+              <td data-field="error" data-label="Error" className={errorClass(r.relError)}>
                 {formatError(r.relError)}
               </td>
-              <td className="left source-cell">
+              <td className="left source-cell" data-label="Source">
                 <SourceLink text={r.source} />
               </td>
             </tr>

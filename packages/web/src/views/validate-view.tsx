@@ -3,14 +3,14 @@
  * error and the source — the same cases as `supernode validate`. The error is part of the product.
  */
 
-import type { ValidationRow } from "@supernode/core";
 import { useMemo } from "react";
 import { summarizeValidation } from "../../../core/src/report/validation-rows.ts";
 import type { ViewProps } from "../app/app.tsx";
-import { Chart, type ChartOption } from "../components/chart.tsx";
+import { Chart } from "../components/chart.tsx";
 import { JobStatus } from "../components/job-status.tsx";
 import { NumberField } from "../components/number-field.tsx";
 import { lastValue, useJob } from "../worker/use-job.ts";
+import { errorChart, scatterChart, scatterRows } from "./validate-charts.ts";
 import {
   type CheckFilter,
   filterRows,
@@ -19,7 +19,8 @@ import {
   type SortKey,
   writeFilterParam,
 } from "./validate-filter.ts";
-import { CheckLegend, errorClass, ValidateTable } from "./validate-table.tsx";
+import { ValidateSummary } from "./validate-summary.tsx";
+import { CheckLegend, ValidateTable } from "./validate-table.tsx";
 
 const REQUEST = { kind: "validate" } as const;
 const KIND_OPTIONS: readonly { readonly value: KindFilter; readonly label: string }[] = [
@@ -43,39 +44,6 @@ const FIRST_DIR: Record<SortKey, "asc" | "desc"> = {
   error: "desc",
 };
 
-function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
-}
-
-function errorChart(rows: readonly ValidationRow[]): ChartOption {
-  return {
-    tooltip: {
-      trigger: "axis",
-      axisPointer: { type: "shadow" },
-      valueFormatter: (v: number) => `${v.toFixed(1)}%`,
-    },
-    grid: { left: 130, right: 24, top: 24, bottom: 24 },
-    xAxis: { type: "value", name: "error %", position: "top" },
-    yAxis: { type: "category", data: rows.map((r) => r.id), inverse: true, axisLabel: { fontSize: 10 } },
-    series: [
-      {
-        type: "bar",
-        name: "relative error",
-        data: rows.map((r) => ({
-          value: Number.isFinite(r.relError) ? Number((r.relError * 100).toFixed(2)) : null,
-          itemStyle: { color: { good: "#2e7d32", warn: "#d08c00", bad: "#b3261e" }[errorClass(r.relError)] },
-        })),
-        markLine: {
-          symbol: "none",
-          silent: true,
-          lineStyle: { color: "#888", type: "dotted" },
-          data: [{ xAxis: -10 }, { xAxis: 10 }],
-        },
-      },
-    ],
-  };
-}
-
 export function ValidateView({ params, setParams }: ViewProps) {
   const state = useJob(REQUEST);
   const result = lastValue(state);
@@ -91,6 +59,8 @@ export function ValidateView({ params, setParams }: ViewProps) {
     [rows],
   );
   const chart = useMemo(() => errorChart(worst), [worst]);
+  const plotted = useMemo(() => scatterRows(rows), [rows]);
+  const scatter = useMemo(() => (plotted.length === 0 ? undefined : scatterChart(plotted)), [plotted]);
   const set = (key: string, value: string) => setParams(writeFilterParam(params, key, value));
   const onSort = (key: SortKey) => {
     const dir = key === filter.sort ? (filter.dir === "asc" ? "desc" : "asc") : FIRST_DIR[key];
@@ -158,47 +128,7 @@ export function ValidateView({ params, setParams }: ViewProps) {
               )}
             </div>
           </section>
-          <div className="kpis" aria-live="polite">
-            <div className="kpi" data-kpi="validate-shown" data-value={rows.length}>
-              <div className="kpi-label">Cases shown</div>
-              <div className="kpi-value">
-                <span className="kpi-number">{rows.length}</span>
-                <span className="kpi-unit">
-                  of {total}
-                  {result.summary.failed > 0 && `; ${result.summary.failed} failed to run`}
-                </span>
-              </div>
-            </div>
-            <div className="kpi" data-kpi="validate-median" data-value={shown.medianAbsRelError}>
-              <div className="kpi-label">Median |error| of those shown</div>
-              <div className="kpi-value">
-                <span className={`kpi-number ${errorClass(shown.medianAbsRelError)}`}>
-                  {percent(shown.medianAbsRelError)}
-                </span>
-                <span className="kpi-unit">
-                  {shown.cases === rows.length ? "" : `over ${shown.cases} that ran`}
-                </span>
-              </div>
-            </div>
-            <div className="kpi" data-kpi="validate-max" data-value={shown.maxAbsRelError}>
-              <div className="kpi-label">Max |error| of those shown</div>
-              <div className="kpi-value">
-                <span className={`kpi-number ${errorClass(shown.maxAbsRelError)}`}>
-                  {percent(shown.maxAbsRelError)}
-                </span>
-                <span className="kpi-unit mono">{shown.worst ?? ""}</span>
-              </div>
-            </div>
-            <div className="kpi" data-kpi="validate-evidence">
-              <div className="kpi-label">All evidence cases ({result.summary.evidence.cases})</div>
-              <div className="kpi-value">
-                <span className="kpi-number">{percent(result.summary.evidence.medianAbsRelError)}</span>
-                <span className="kpi-unit">
-                  median; max {percent(result.summary.evidence.maxAbsRelError)}
-                </span>
-              </div>
-            </div>
-          </div>
+          <ValidateSummary shownRows={rows.length} total={total} shown={shown} report={result.summary} />
           <section className="panel" aria-label="Reference cases">
             <h2>Reference cases</h2>
             <p className="hint">
@@ -209,6 +139,22 @@ export function ValidateView({ params, setParams }: ViewProps) {
             <CheckLegend />
             <ValidateTable rows={rows} sort={filter.sort} dir={filter.dir} onSort={onSort} />
           </section>
+          {scatter !== undefined && (
+            <section className="panel" aria-label="Predicted against published">
+              <h2>Predicted against published ({plotted.length} cases, log-log)</h2>
+              <Chart
+                option={scatter}
+                label={`Prediction against published value for ${plotted.length} shown reference cases, log-log, with the ±10 and ±20 percent bands`}
+                height={420}
+              />
+              <p className="hint">
+                Each point is a case (published value across, prediction up; units differ between cases, so
+                read the distance from the diagonal). Solid: exact; dashed: ±10 %; dotted: ±20 %.
+                {plotted.length < rows.length &&
+                  ` ${rows.length - plotted.length} shown cases without two positive values are not plotted.`}
+              </p>
+            </section>
+          )}
           {worst.length > 0 && (
             <section className="panel" aria-label="Largest errors">
               <h2>

@@ -1,0 +1,104 @@
+/**
+ * Every view at a laptop (1440 × 900) and a phone (390 × 844) viewport in Chromium: no horizontal
+ * overflow of the page at either width, results near the top on the phone, and Validate's table
+ * fitting its panel (the Source column visible, no nested scroll box), its empty filter showing
+ * "—" and its predicted-vs-published scatter. Saves `<view>-1440.png` and `<view>-390.png` to
+ * test-artifacts/screenshots/ (scripts/web-screenshots.mjs copies two into docs/img/).
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+
+const WIDTHS = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+] as const;
+
+/** The view's hash and how to bring it to a state with results. */
+const VIEWS: readonly { id: string; hash: string; ready: (page: Page) => Promise<void> }[] = [
+  { id: "compare", hash: "compare", ready: done },
+  { id: "topology", hash: "topology?system=gb200-nvl72&load=collective&op=all-to-all&mib=64", ready: done },
+  { id: "estimate", hash: "estimate", ready: done },
+  {
+    id: "simulate",
+    hash: "simulate?requests=400&seed=1",
+    ready: async (page) => {
+      await page.getByRole("button", { name: "Run simulation" }).click();
+      await done(page);
+    },
+  },
+  { id: "validate", hash: "validate", ready: done },
+];
+
+async function done(page: Page): Promise<void> {
+  await page.locator('main [data-job-status="done"]').first().waitFor({ timeout: 90_000 });
+}
+
+/** How far the page is wider than the viewport (0: no horizontal overflow). */
+function overflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+describe.runIf(browserTestsEnabled())("layout of every view in Chromium", () => {
+  let harness: BrowserHarness;
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  }, 180_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  for (const size of WIDTHS)
+    for (const view of VIEWS)
+      it(`${view.id} at ${size.width}×${size.height}: no horizontal overflow`, async () => {
+        const { page, errors } = await harness.open(view.hash);
+        await page.setViewportSize(size);
+        await view.ready(page);
+        // Let charts and the diagram re-layout after the resize.
+        await page.waitForTimeout(300);
+        expect(await overflow(page)).toBe(0);
+        if (size.width < 700 && (view.id === "estimate" || view.id === "simulate")) {
+          // Results come before the YAML editor, within the first two screens.
+          const firstKpi = await page.locator(".kpi").first().boundingBox();
+          const editor = await page.locator("textarea.scenario-editor").boundingBox();
+          expect(firstKpi).not.toBeNull();
+          expect(firstKpi?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(editor?.y ?? 0);
+          expect(firstKpi?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(2 * size.height);
+        }
+        await harness.screenshot(page, `${view.id}-${size.width}`);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 150_000);
+
+  it("Validate: the Source column fits its panel; an empty filter shows — ; the scatter is drawn", async () => {
+    const { page, errors } = await harness.open("validate");
+    await done(page);
+    const panel = await page.locator('section[aria-label="Reference cases"]').boundingBox();
+    const source = await page
+      .locator("table.validate-table tbody tr")
+      .first()
+      .locator(".source-cell")
+      .boundingBox();
+    expect(panel).not.toBeNull();
+    expect(source).not.toBeNull();
+    expect((source?.x ?? 0) + (source?.width ?? 0)).toBeLessThanOrEqual(
+      (panel?.x ?? 0) + (panel?.width ?? 0),
+    );
+    expect(
+      await page
+        .locator(".validate-scroll")
+        .evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1),
+    ).toBe(true);
+    expect(await page.locator('section[aria-label="Predicted against published"] .chart svg').count()).toBe(
+      1,
+    );
+    await page.getByLabel(/Search/).fill("no-such-case-anywhere");
+    await expect.poll(() => page.locator("table.validate-table tbody tr").count()).toBe(0);
+    const median = page.locator('[data-kpi="validate-median"] .kpi-number');
+    expect(await median.innerText()).toBe("—");
+    expect(await median.getAttribute("class")).toBe("kpi-number");
+    expect(await page.locator('[data-kpi="validate-max"] .kpi-number').innerText()).toBe("—");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
