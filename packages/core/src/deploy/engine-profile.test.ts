@@ -30,6 +30,36 @@ describe("serving engines", () => {
     expect(llama("hgx-h200", "").serving).toBeUndefined();
   });
 
+  it("TensorRT-LLM stores a quantized checkpoint's KV cache in FP8 and gives it 90 % of free memory, unless the scenario says otherwise", () => {
+    const dense = (precision: string, extra = "") =>
+      parseScenario(
+        `system: hgx-h200
+model: llama-3.1-70b
+precision: ${precision}
+deployment:
+  colocated: { chipsPerInstance: 1, batchPerChip: 8, kvLength: 1024, tokensPerChip: 4096, promptLength: 1024 }
+${extra}`,
+        "kv.yaml",
+      );
+    const trt = "engine: { name: trtllm }";
+    expect(dense("{ weights: fp8 }", trt).precision.kvCache).toBe("fp8");
+    expect(
+      dense("{ weights: bf16, components: { denseFfn: { weights: fp8 } } }", trt).precision.kvCache,
+    ).toBe("fp8");
+    expect(dense("{ weights: bf16 }", trt).precision.kvCache).toBe("bf16");
+    expect(dense("{ weights: fp8, kvCache: bf16 }", trt).precision.kvCache).toBe("bf16");
+    expect(dense("{ weights: fp8 }").precision.kvCache).toBe("bf16");
+    expect(dense("{ weights: fp8 }", "engine: { name: sglang }").precision.kvCache).toBe("bf16");
+    expect(dense("{ weights: fp8 }", trt).serving?.kvCache.usableFraction).toBe(0.9);
+    expect(
+      dense("{ weights: fp8 }", `${trt}\nserving: { kvCache: { usableFraction: 0.95 } }`).serving?.kvCache
+        .usableFraction,
+    ).toBe(0.95);
+    expect(engineProfile({ name: "trtllm" }).policies.map((p) => p.policy)).toEqual(
+      expect.arrayContaining(["KV cache of a quantized checkpoint", "KV cache share of free memory"]),
+    );
+  });
+
   it("pick the newest recorded release at or below the version, and refuse older ones at the field", () => {
     expect(engineProfile({ name: "vllm", version: "0.11.0" }).release).toBe("0.9.0");
     expect(() => llama("hgx-h200", "engine: { name: vllm, version: 0.5.4 }")).toThrow(

@@ -47,6 +47,28 @@ const releaseSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * The KV-cache format the engine stores for a checkpoint whose linear layers are quantized to one
+   * of `weights`, when the scenario does not write `precision.kvCache`.
+   */
+  kvCacheForQuantized: z
+    .strictObject({
+      value: z.enum(["fp8", "bf16"]),
+      weights: z.array(z.enum(["fp8", "fp4", "int8"])).min(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  /** Share of the memory left after weights and activations that the engine gives the KV cache. */
+  kvCacheMemoryFraction: z
+    .strictObject({
+      value: z.number().gt(0).max(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
   recorded: z
     .array(
       z.strictObject({
@@ -88,6 +110,10 @@ export interface EngineProfile {
   readonly moeLibrary?: MoeLibraryName;
   /** The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`). */
   moeLibraryFor(chipVendor: string): MoeLibraryName | undefined;
+  /** The KV-cache format for a checkpoint whose linear weights are in `weights`, if the engine picks one. */
+  kvCacheFor(weights: readonly string[]): "fp8" | "bf16" | undefined;
+  /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
+  readonly kvCacheMemoryFraction?: number;
   readonly policies: readonly EnginePolicy[];
 }
 
@@ -149,6 +175,22 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         modelled: true,
       });
   }
+  const kv = release.kvCacheForQuantized;
+  if (kv !== undefined)
+    policies.push({
+      policy: "KV cache of a quantized checkpoint",
+      value: `${kv.value} when the linear weights are ${kv.weights.join(" or ")}`,
+      source: source(kv.source),
+      modelled: true,
+    });
+  const fraction = release.kvCacheMemoryFraction;
+  if (fraction !== undefined)
+    policies.push({
+      policy: "KV cache share of free memory",
+      value: `${fraction.value}`,
+      source: source(fraction.source),
+      modelled: true,
+    });
   for (const r of release.recorded ?? [])
     policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
   return {
@@ -168,6 +210,11 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     moeLibraryFor: (chipVendor) =>
       release.moeLibrary?.byChipVendor?.find((v) => v.chipVendor === chipVendor)?.value ??
       release.moeLibrary?.value,
+    kvCacheFor: (weights) =>
+      kv !== undefined && weights.some((w) => (kv.weights as readonly string[]).includes(w))
+        ? kv.value
+        : undefined,
+    ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
     policies,
   };
 }

@@ -1,11 +1,13 @@
 /**
  * What a scenario's `engine` changes before planning: the serving scheduler's token budget (unless
- * the scenario sets `serving.scheduler.maxBatchTokens`) and each group's MoE communication kernels
- * (unless the group sets `moe.library`), from the engine's recorded release
- * (`deploy/engine-profile.ts`).
+ * the scenario sets `serving.scheduler.maxBatchTokens`), the KV cache's share of free memory
+ * (unless it sets `serving.kvCache.usableFraction`), the KV-cache format of a quantized checkpoint
+ * (unless it sets `precision.kvCache`) and each group's MoE communication kernels (unless the group
+ * sets `moe.library`), from the engine's recorded release (`deploy/engine-profile.ts`).
  */
 import type { Chip } from "../hardware/types.ts";
 import { isSupernodeError, SupernodeError } from "../spec/errors.ts";
+import type { PrecisionSpec } from "../spec/precision-schema.ts";
 import type { InstanceGroupSpec, ScenarioDocument } from "../spec/scenario-schema.ts";
 import { type ServingSpec, servingSchema } from "../spec/serving-schema.ts";
 import { type EngineProfile, engineProfile } from "./engine-profile.ts";
@@ -17,6 +19,15 @@ export interface ScenarioEngine {
   readonly serving?: ServingSpec;
   /** The group with the engine's defaults for what it leaves out. */
   group(written: InstanceGroupSpec): InstanceGroupSpec;
+  /** The precision with the engine's KV-cache format for a quantized checkpoint, if it was not written. */
+  readonly precision: PrecisionSpec;
+}
+
+/** The linear-layer weight formats a precision section names (the default and every component). */
+function linearWeightFormats(p: PrecisionSpec): string[] {
+  return [p.weights, ...Object.values(p.components ?? {}).map((c) => c?.weights)].filter(
+    (w): w is NonNullable<typeof w> => w !== undefined,
+  );
 }
 
 function given(data: unknown, path: readonly string[]): boolean {
@@ -39,7 +50,11 @@ export function scenarioEngine(
   locate: Locate,
 ): ScenarioEngine {
   if (spec.engine === undefined)
-    return { ...(spec.serving !== undefined ? { serving: spec.serving } : {}), group: (g) => g };
+    return {
+      ...(spec.serving !== undefined ? { serving: spec.serving } : {}),
+      group: (g) => g,
+      precision: spec.precision,
+    };
   let engine: EngineProfile;
   try {
     engine = engineProfile(spec.engine);
@@ -60,10 +75,21 @@ export function scenarioEngine(
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, scheduler: { ...base.scheduler, maxBatchTokens: budget } };
   }
+  const fraction = engine.kvCacheMemoryFraction;
+  if (fraction !== undefined && !given(rawData, ["serving", "kvCache", "usableFraction"])) {
+    const base = serving ?? servingSchema.parse({});
+    serving = { ...base, kvCache: { ...base.kvCache, usableFraction: fraction } };
+  }
+  const kv = engine.kvCacheFor(linearWeightFormats(spec.precision));
+  const precision =
+    kv !== undefined && !given(rawData, ["precision", "kvCache"])
+      ? { ...spec.precision, kvCache: kv }
+      : spec.precision;
   const library = engine.moeLibraryFor(chip.vendor);
   return {
     engine,
     ...(serving !== undefined ? { serving } : {}),
+    precision,
     group: (g) =>
       library !== undefined && g.moe.library === undefined ? { ...g, moe: { ...g.moe, library } } : g,
   };

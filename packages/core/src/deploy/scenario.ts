@@ -112,7 +112,8 @@ function resolveScenario(
   const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
 
-  const precision = resolvePrecision(spec.precision, {
+  const engine = scenarioEngine(spec, doc.data, chip, fileName, locate);
+  const precision = resolvePrecision(engine.precision, {
     peaks: chip.peakFlopsPerS,
     chipName: chip.name,
     file: fileName,
@@ -128,7 +129,6 @@ function resolveScenario(
       { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["offline"] },
     );
   }
-  const engine = scenarioEngine(spec, doc.data, chip, fileName, locate);
   const serving = engine.serving;
   const plan = (role: InstanceRole) => {
     const asWritten = spec.deployment[role];
