@@ -36,6 +36,26 @@ export function isCliBuildStale() {
   return sourceDirs.some((dir) => newestMtimeMs(dir) > stamp.mtimeMs);
 }
 
+/**
+ * Runs the fresh build's reference-table entry and stores its output (every end-to-end case's
+ * operating point and prediction, a pure function of the sources just built) beside the bundle,
+ * where `supernode estimate` reads it. Without it (the entry failed) estimate computes the cases itself.
+ */
+function writeReferenceTable(dir) {
+  try {
+    const json = execFileSync(process.execPath, [join(dir, "reference-table.js")], {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    writeFileSync(join(dir, "reference-table.json"), json);
+  } catch (error) {
+    process.stderr.write(
+      `build: no reference table (estimate computes the reference cases each run): ${error.stderr ?? error.message}\n`,
+    );
+  }
+}
+
 /** Builds into a fresh folder, then swaps it in (a CLI started meanwhile keeps a whole build). */
 export async function buildCli({ quiet = false } = {}) {
   const started = Date.now();
@@ -48,6 +68,8 @@ export async function buildCli({ quiet = false } = {}) {
       main: join(root, "packages/cli/src/main.ts"),
       // Started by the sweep pool as a worker thread (packages/cli/src/sweep/sweep-pool.ts).
       "sweep-thread": join(root, "packages/cli/src/sweep/sweep-thread.ts"),
+      // Run once below to write reference-table.json (packages/cli/src/build-assets.ts).
+      "reference-table": join(root, "packages/cli/src/build/reference-table-entry.ts"),
     },
     outdir: tmp,
     bundle: true,
@@ -71,8 +93,9 @@ export async function buildCli({ quiet = false } = {}) {
     },
     logLevel: "warning",
   });
-  writeFileSync(join(tmp, stampFile), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
   writeFileSync(join(tmp, "package.json"), '{ "type": "module" }\n');
+  writeReferenceTable(tmp);
+  writeFileSync(join(tmp, stampFile), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
   const old = `${distDir}.old-${process.pid}`;
   if (existsSync(distDir)) renameSync(distDir, old);
   renameSync(tmp, distDir);

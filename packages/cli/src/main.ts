@@ -4,6 +4,7 @@
  * (SupernodeError) print as one paragraph with exit code 1; anything else is a bug and prints its
  * stack with exit code 2.
  */
+import { setBuildAssets } from "./build-assets.ts";
 import { processIo } from "./cli-io.ts";
 import { commandsFor } from "./commands/index.ts";
 import { buildProgram, runCommandLine } from "./program.ts";
@@ -14,6 +15,8 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
+// Built, this file is packages/cli/dist/main.js and the build's files lie beside it.
+setBuildAssets(new URL("./", import.meta.url));
 const args = process.argv.slice(2);
 const io = processIo();
 const modules = await Promise.all(commandsFor(args).map((c) => c.load()));

@@ -23,9 +23,11 @@ import {
   type PrefillEstimate,
   parseOverride,
   parseScenario,
+  tableReferenceCandidates,
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { builtReferenceTable } from "../build-assets.ts";
 import type { CliIo } from "../cli-io.ts";
 import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { assumptionLines, energyLine } from "../output/energy-text.ts";
@@ -76,7 +78,12 @@ export function register(program: Command, io: CliIo): void {
     let reference: NearestReference[] = [];
     let referenceFailure: string | undefined;
     try {
-      reference = nearestReferences(scenario, result);
+      const table = builtReferenceTable();
+      reference = nearestReferences(
+        scenario,
+        result,
+        table === undefined ? undefined : tableReferenceCandidates(table),
+      );
     } catch (error) {
       referenceFailure = error instanceof Error ? error.message : String(error);
     }

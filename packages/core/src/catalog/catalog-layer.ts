@@ -85,9 +85,22 @@ export class CatalogLayer {
         );
       this.pending.set(key, def);
     }
-    // Chips and fabrics first: systems refer to chips.
+    // The built-in layer builds each definition on first use (its files are checked by the tests;
+    // an estimate needs one chip and one system of dozens). A user's layer is built now, so that
+    // every problem in the user's file is reported at once. Chips and fabrics first: systems refer to chips.
+    if (builtin) return;
     for (const kind of ["chip", "fabric", "system"] as const)
       for (const def of definitions) if (def.kind === kind) this.build(def);
+  }
+
+  /** The built object of an id defined in this layer (built now if it was not yet), or undefined. */
+  private own<T>(kind: DefinitionKind, id: string, built: ReadonlyMap<string, T>): T | undefined {
+    const done = built.get(id);
+    if (done !== undefined) return done;
+    const def = this.pending.get(`${kind}:${id}`);
+    if (def === undefined) return undefined;
+    this.build(def);
+    return built.get(id);
   }
 
   has(kind: DefinitionKind, id: string): boolean {
@@ -100,15 +113,15 @@ export class CatalogLayer {
   }
 
   chip(id: string): Chip | undefined {
-    return this.chipsById.get(id) ?? this.base?.chip(id);
+    return this.own("chip", id, this.chipsById) ?? this.base?.chip(id);
   }
 
   system(id: string): System | undefined {
-    return this.systemsById.get(id) ?? this.base?.system(id);
+    return this.own("system", id, this.systemsById) ?? this.base?.system(id);
   }
 
   fabric(id: string): ClusterFabric | undefined {
-    return this.fabricsById.get(id) ?? this.base?.fabric(id);
+    return this.own("fabric", id, this.fabricsById) ?? this.base?.fabric(id);
   }
 
   /** The validated definition (file units, sources filled) of an id in this layer or below. */

@@ -46,10 +46,16 @@ export interface MoePlan {
   readonly library?: "cann-ep" | "deepep" | "nvlink-one-sided";
 }
 
+/** A line and column in a scenario file (undefined when the file has no such place). */
+export interface InstanceLocation {
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+}
+
 export interface InstancePlan {
   readonly role: InstanceRole;
   /** Where the group is written (`deployment.<role>` in the scenario file), for messages. */
-  readonly location?: { readonly line: number; readonly column: number };
+  readonly location?: InstanceLocation;
   readonly instances: number;
   readonly chipsPerInstance: number;
   /** Ranks (devices) per chip: dies on CloudMatrix384's 910C, 1 for GPUs. */

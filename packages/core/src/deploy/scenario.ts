@@ -18,7 +18,13 @@ import type { WorkloadSpec } from "../spec/workload-schema.ts";
 import type { FabricTarget } from "../topology/build-topology.ts";
 import type { EngineProfile } from "./engine-profile.ts";
 import { offlineGroup } from "./offline-group.ts";
-import { type InstancePlan, type InstanceRole, infeasible, planInstanceGroup } from "./plan.ts";
+import {
+  type InstanceLocation,
+  type InstancePlan,
+  type InstanceRole,
+  infeasible,
+  planInstanceGroup,
+} from "./plan.ts";
 import { type DtypeMapping, type Precision, resolvePrecision } from "./precision.ts";
 import { scenarioEngine } from "./scenario-engine.ts";
 import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
@@ -145,8 +151,7 @@ function resolveScenario(
       model,
       infeasible(fileName, locate, ["deployment", role]),
     );
-    const location = locate(["deployment", role]);
-    return location !== undefined ? { ...plan, location } : plan;
+    return { ...plan, location: lazyLocation(() => locate(["deployment", role])) };
   };
   const deployment = { prefill: plan("prefill"), decode: plan("decode"), colocated: plan("colocated") };
 
@@ -183,5 +188,27 @@ function resolveScenario(
     ...(spec.workload !== undefined ? { workload: spec.workload } : {}),
     ...(serving !== undefined ? { serving } : {}),
     document: spec,
+  };
+}
+
+/**
+ * Where `deployment.<role>` is written, looked up on first read of `line` or `column`: finding a
+ * line needs the YAML parsed with positions, which a built-in scenario read from its pre-parsed
+ * JSON (spec/preparsed-data.ts) otherwise never pays; only an error message reads it. Copies of
+ * the plan (`{ ...plan }`) share the object without looking it up.
+ */
+function lazyLocation(find: () => { line: number; column: number } | undefined): InstanceLocation {
+  let found: { readonly value: { line: number; column: number } | undefined } | undefined;
+  const get = () => {
+    found ??= { value: find() };
+    return found.value;
+  };
+  return {
+    get line() {
+      return get()?.line;
+    },
+    get column() {
+      return get()?.column;
+    },
   };
 }

@@ -113,13 +113,16 @@ function familyOf(doc: SourceDocument): ModelFamily {
   const data = doc.data;
   const modelType =
     data !== null && typeof data === "object" ? (data as Record<string, unknown>).model_type : undefined;
-  const pos = doc.locate(["model_type"]);
-  const where = { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: ["model_type"] };
+  // Located only for an error: a line needs the text parsed with positions.
+  const where = () => {
+    const pos = doc.locate(["model_type"]);
+    return { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: ["model_type"] };
+  };
   if (typeof modelType !== "string")
     throw new SupernodeError(
       "schema",
       `required field is missing: expected a string model_type, one of: ${supportedList}`,
-      where,
+      where(),
     );
   // Own keys only: "constructor" or "toString" are not model types.
   const family = Object.hasOwn(SUPPORTED_MODEL_TYPES, modelType)
@@ -129,7 +132,7 @@ function familyOf(doc: SourceDocument): ModelFamily {
     throw new SupernodeError(
       "unsupported",
       `unknown model_type "${modelType}": supported model types are ${supportedList}`,
-      where,
+      where(),
     );
   return family;
 }

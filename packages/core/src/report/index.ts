@@ -5,6 +5,13 @@ export { type NearestReference, nearestReferences, type ReferenceMetric } from "
 export type { MetricPhase, OperatingPoint } from "./operating-point.ts";
 export { readmeBlockOf, replaceReadmeBlock, validationReadmeBlock } from "./readme-validation.ts";
 export type { CaseLabel, LabelInput, Labelling } from "./reference-labels.ts";
+export {
+  type ReferenceCandidate,
+  type ReferenceTable,
+  type ReferenceTableRow,
+  referenceTable,
+  tableReferenceCandidates,
+} from "./reference-table.ts";
 export { breakdownChart, type ChartOption, servingCharts } from "./report-charts.ts";
 export {
   type BreakdownPart,

@@ -6,23 +6,10 @@
  * with the model's error there and the case's label, so a user sees how far to trust the number.
  */
 
-import { calibrationLedger } from "../catalog/calibration-ledger.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import type { Estimate } from "../perf/step-estimate.ts";
-import {
-  type MetricPhase,
-  metricPhase,
-  type OperatingPoint,
-  operatingPoint,
-  pointDistance,
-} from "./operating-point.ts";
-import { labelReferenceCases } from "./reference-labels.ts";
-import {
-  type EstimateCache,
-  endToEndCaseScenario,
-  endToEndCaseSpecs,
-  predictEndToEndCase,
-} from "./validate-end-to-end.ts";
+import { type MetricPhase, type OperatingPoint, operatingPoint, pointDistance } from "./operating-point.ts";
+import { liveReferenceCandidates, type ReferenceCandidate } from "./reference-table.ts";
 import type { ValidationLabel, ValidationRow } from "./validation-rows.ts";
 
 /** The kind of an end-to-end result: a phase's throughput, or decode latency. */
@@ -150,42 +137,32 @@ function wantedResults(e: Estimate): [MetricPhase, ReferenceMetric][] {
 /**
  * For each result of an estimate (decode tokens/s and TPOT, prefill tokens/s), the nearest
  * published end-to-end case, its label and the model's error there. Only the chosen cases are
- * predicted (the others are parsed for their operating point).
+ * predicted (the others are parsed for their operating point); `candidates` may come from a table
+ * computed beforehand (reference-table.ts) — the same cases, the same answer.
  * @example nearestReferences(scenario, estimate(scenario)).map((n) => `${n.result}: ${n.caseId} ${n.label}`)
  */
-export function nearestReferences(scenario: Scenario, e: Estimate): NearestReference[] {
-  const specs = endToEndCaseSpecs();
-  const labels = labelReferenceCases(specs, calibrationLedger());
-  const candidates = specs.map((spec) => {
-    const label = labels.byId.get(spec.id);
-    if (label === undefined) throw new Error(`internal: end-to-end case ${spec.id} was not labelled`);
-    return {
-      id: spec.id,
-      metric: spec.metric,
-      point: operatingPoint(endToEndCaseScenario(spec), metricPhase(spec.metric)),
-      label: label.label,
-      group: label.group,
-      spec,
-    };
-  });
-  const cache: EstimateCache = new Map();
+export function nearestReferences(
+  scenario: Scenario,
+  e: Estimate,
+  candidates: readonly ReferenceCandidate[] = liveReferenceCandidates(),
+): NearestReference[] {
   const out: NearestReference[] = [];
   for (const [phase, result] of wantedResults(e)) {
     const point = operatingPoint(scenario, phase);
     const best = nearest(point, result, candidates);
     if (best === undefined) continue;
     const c = best.c;
-    const predicted = predictEndToEndCase(c.spec, cache);
+    const prediction = c.predict();
     out.push({
       result,
       caseId: c.id,
-      description: c.spec.description,
+      description: c.description,
       label: c.label,
       group: c.group,
-      prediction: predicted.predicted,
-      published: c.spec.published,
-      unit: c.spec.unit,
-      relError: (predicted.predicted - c.spec.published) / c.spec.published,
+      prediction,
+      published: c.published,
+      unit: c.unit,
+      relError: (prediction - c.published) / c.published,
       distance: best.distance,
       differences: differences(point, c.point),
     });

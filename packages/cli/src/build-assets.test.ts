@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { referenceTable } from "@supernode/core";
+import { describe, expect, it } from "vitest";
+import { runCli, runCliProcess } from "./test-support/run-cli.ts";
+
+// The test set-up (scripts/test-global-setup.mjs) rebuilt packages/cli/dist if a source changed.
+const dist = new URL("../dist/", import.meta.url);
+const example = fileURLToPath(
+  new URL("../../../examples/cloudmatrix384-deepseek-r1-decode.yaml", import.meta.url),
+);
+
+describe("the build's reference table", () => {
+  it("is fresh: what the sources compute now", () => {
+    const built = JSON.parse(readFileSync(new URL("reference-table.json", dist), "utf8"));
+    expect(built).toEqual(JSON.parse(JSON.stringify(referenceTable())));
+  });
+
+  it("gives the built CLI's estimate the same output as computing the cases in the call", () => {
+    const inProcess = runCli(["estimate", example, "--json"]); // no build assets: live cases
+    const built = runCliProcess(["estimate", example, "--json"]); // reads dist/reference-table.json
+    expect(built.status).toBe(0);
+    expect(built.stdout).toBe(inProcess.stdout);
+    expect(JSON.parse(built.stdout).reference.length).toBe(2);
+  });
+});

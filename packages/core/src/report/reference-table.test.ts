@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { estimate } from "../perf/step-estimate.ts";
+import { nearestReferences } from "./nearest-reference.ts";
+import { liveReferenceCandidates, referenceTable, tableReferenceCandidates } from "./reference-table.ts";
+import { endToEndCaseScenario, endToEndCaseSpecs } from "./validate-end-to-end.ts";
+
+describe("reference table", () => {
+  // The table as the build stores it: through JSON and back.
+  const table = JSON.parse(JSON.stringify(referenceTable())) as ReturnType<typeof referenceTable>;
+
+  it("holds every end-to-end case with the live candidates' point, label and prediction", () => {
+    const live = liveReferenceCandidates();
+    expect(table.rows.map((r) => r.id)).toEqual(endToEndCaseSpecs().map((s) => s.id));
+    const fromTable = tableReferenceCandidates(table);
+    expect(fromTable.length).toBe(live.length);
+    for (const [i, c] of live.entries()) {
+      const t = fromTable[i];
+      expect(t?.id).toBe(c.id);
+      expect(t?.point).toEqual(c.point);
+      expect([t?.label, t?.group, t?.metric, t?.published]).toEqual([
+        c.label,
+        c.group,
+        c.metric,
+        c.published,
+      ]);
+      expect(t?.predict()).toBe(c.predict());
+    }
+  });
+
+  it("gives nearestReferences the same answer as computing the cases at the call", () => {
+    // One scenario per kind of phase: decode (CloudMatrix384), prefill (SGLang H100).
+    for (const id of [
+      "cm384-106",
+      "sgl-h100-decode-2k",
+      endToEndCaseSpecs().find((s) => s.metric.startsWith("prefill"))?.id,
+    ]) {
+      const spec = endToEndCaseSpecs().find((s) => s.id === id);
+      if (spec === undefined) throw new Error(`case ${id} missing`);
+      const scenario = endToEndCaseScenario(spec);
+      const e = estimate(scenario);
+      const live = nearestReferences(scenario, e);
+      expect(live.length).toBeGreaterThan(0);
+      expect(nearestReferences(scenario, e, tableReferenceCandidates(table))).toEqual(live);
+    }
+  });
+
+  it("raises a case's error where the live computation raises it", () => {
+    const [first, ...rest] = table.rows;
+    if (first === undefined) throw new Error("empty table");
+    const { point: _p, ...unparsed } = first;
+    expect(() =>
+      tableReferenceCandidates({ rows: [{ ...unparsed, pointError: "no such system" }, ...rest] }),
+    ).toThrow("no such system");
+    const { prediction: _x, ...unpredicted } = first;
+    const [c] = tableReferenceCandidates({ rows: [{ ...unpredicted, predictionError: "does not fit" }] });
+    expect(() => c?.predict()).toThrow("does not fit");
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * The end-to-end reference cases as `nearestReferences` weighs them: id, metric, label, operating
+ * point and the model's prediction there. Every entry is a pure function of the shipped data and
+ * code, so a build can compute the whole table once, as plain JSON (scripts/build-cli.mjs writes
+ * packages/cli/dist/reference-table.json), and `supernode estimate` reads it instead of parsing
+ * and predicting the cases at every call. A case whose scenario or prediction fails carries the
+ * error's message in place of the value, and raises it where the live computation would.
+ */
+
+import { calibrationLedger } from "../catalog/calibration-ledger.ts";
+import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
+import { labelReferenceCases } from "./reference-labels.ts";
+import {
+  type EndToEndCaseSpec,
+  type EstimateCache,
+  endToEndCaseScenario,
+  endToEndCaseSpecs,
+  predictEndToEndCase,
+} from "./validate-end-to-end.ts";
+import type { ValidationLabel } from "./validation-rows.ts";
+
+/** One reference case as `nearestReferences` weighs it; `predict` gives the model's value there. */
+export interface ReferenceCandidate {
+  readonly id: string;
+  readonly metric: string;
+  readonly description: string;
+  readonly published: number;
+  readonly unit: string;
+  readonly label: ValidationLabel;
+  /** The group's first case (the case itself unless it duplicates another). */
+  readonly group: string;
+  readonly point: OperatingPoint;
+  predict(): number;
+}
+
+/** A row of the table: a candidate with its point and prediction computed, or their errors. */
+export interface ReferenceTableRow {
+  readonly id: string;
+  readonly metric: string;
+  readonly description: string;
+  readonly published: number;
+  readonly unit: string;
+  readonly label: ValidationLabel;
+  readonly group: string;
+  readonly point?: OperatingPoint;
+  /** Why the case's scenario did not parse (then no point). */
+  readonly pointError?: string;
+  readonly prediction?: number;
+  /** Why the step model failed on the case (then no prediction). */
+  readonly predictionError?: string;
+}
+
+export interface ReferenceTable {
+  readonly rows: readonly ReferenceTableRow[];
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The cases with their labels (the part shared by the live candidates and the table). */
+function labelledSpecs(): { spec: EndToEndCaseSpec; label: ValidationLabel; group: string }[] {
+  const specs = endToEndCaseSpecs();
+  const labels = labelReferenceCases(specs, calibrationLedger());
+  return specs.map((spec) => {
+    const label = labels.byId.get(spec.id);
+    if (label === undefined) throw new Error(`internal: end-to-end case ${spec.id} was not labelled`);
+    return { spec, label: label.label, group: label.group };
+  });
+}
+
+const caseFields = (spec: EndToEndCaseSpec) => ({
+  id: spec.id,
+  metric: spec.metric,
+  description: spec.description,
+  published: spec.published,
+  unit: spec.unit,
+});
+
+const casePoint = (spec: EndToEndCaseSpec): OperatingPoint =>
+  operatingPoint(endToEndCaseScenario(spec), metricPhase(spec.metric));
+
+/**
+ * The cases computed now: each scenario parsed for its operating point (the first that fails
+ * throws), a case predicted only when `predict` is called (cases sharing a scenario estimate it once).
+ */
+export function liveReferenceCandidates(): ReferenceCandidate[] {
+  const cache: EstimateCache = new Map();
+  return labelledSpecs().map(({ spec, label, group }) => ({
+    ...caseFields(spec),
+    label,
+    group,
+    point: casePoint(spec),
+    predict: () => predictEndToEndCase(spec, cache).predicted,
+  }));
+}
+
+/**
+ * Every case with its point and prediction, errors kept as messages (JSON-safe).
+ * @example referenceTable().rows.find((r) => r.id === "cm384-106")?.prediction
+ */
+export function referenceTable(): ReferenceTable {
+  const cache: EstimateCache = new Map();
+  const rows = labelledSpecs().map(({ spec, label, group }): ReferenceTableRow => {
+    const base = { ...caseFields(spec), label, group };
+    let point: OperatingPoint;
+    try {
+      point = casePoint(spec);
+    } catch (error) {
+      return { ...base, pointError: messageOf(error) };
+    }
+    try {
+      return { ...base, point, prediction: predictEndToEndCase(spec, cache).predicted };
+    } catch (error) {
+      return { ...base, point, predictionError: messageOf(error) };
+    }
+  });
+  return { rows };
+}
+
+/** The candidates of a table (`referenceTable()`, possibly read back from JSON); a case's error is raised where the live candidates raise it. */
+export function tableReferenceCandidates(table: ReferenceTable): ReferenceCandidate[] {
+  return table.rows.map((row) => {
+    const { point, pointError, prediction, predictionError, ...fields } = row;
+    if (point === undefined) throw new Error(pointError ?? `reference case ${row.id} has no operating point`);
+    return {
+      ...fields,
+      point,
+      predict: () => {
+        if (prediction === undefined)
+          throw new Error(predictionError ?? `reference case ${row.id} has no prediction`);
+        return prediction;
+      },
+    };
+  });
+}
