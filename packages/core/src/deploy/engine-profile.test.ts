@@ -109,4 +109,13 @@ deployment:
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("NVIDIA")).toBe("deepep");
     expect(engineProfile({ name: "xdeepserve" }).moeLibraryFor("Huawei")).toBe("cann-ep");
   });
+
+  it("record an engine's idle time between decode iterations: xDeepServe 2 ms (measured), CloudMatrix-Infer none", () => {
+    expect(engineProfile({ name: "xdeepserve" }).iterationGapS).toBeCloseTo(0.002, 9);
+    expect(engineProfile({ name: "cloudmatrix-infer" }).iterationGapS).toBe(0);
+    expect(engineProfile({ name: "sglang" }).iterationGapS).toBeUndefined();
+    const xds = engineProfile({ name: "xdeepserve" }).policies.find((p) => p.policy.includes("idle"));
+    expect(xds?.modelled).toBe(true);
+    expect(xds?.source).toMatch(/2508\.02520/);
+  });
 });

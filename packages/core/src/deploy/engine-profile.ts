@@ -69,6 +69,10 @@ const releaseSchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
+  /** Host time between two decode iterations that the NPU/GPU sits idle (scheduler, sampling hand-off). */
+  iterationGapMs: z
+    .strictObject({ value: z.number().nonnegative(), source: z.string(), tag, note: z.string().optional() })
+    .optional(),
   recorded: z
     .array(
       z.strictObject({
@@ -108,6 +112,8 @@ export interface EngineProfile {
   /** The scheduler's prompt-token budget per iteration for an accelerator with this much HBM. */
   tokenBudget(hbmBytes: number): number | undefined;
   readonly moeLibrary?: MoeLibraryName;
+  /** Idle time between two decode iterations (seconds), where the engine's release records one. */
+  readonly iterationGapS?: number;
   /** The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`). */
   moeLibraryFor(chipVendor: string): MoeLibraryName | undefined;
   /** The KV-cache format for a checkpoint whose linear weights are in `weights`, if the engine picks one. */
@@ -191,6 +197,13 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       source: source(fraction.source),
       modelled: true,
     });
+  if (release.iterationGapMs !== undefined)
+    policies.push({
+      policy: "idle time between decode iterations",
+      value: `${release.iterationGapMs.value} ms`,
+      source: source(release.iterationGapMs.source),
+      modelled: true,
+    });
   for (const r of release.recorded ?? [])
     policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
   return {
@@ -207,6 +220,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       )?.tokens;
     },
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
+    ...(release.iterationGapMs !== undefined ? { iterationGapS: release.iterationGapMs.value / 1000 } : {}),
     moeLibraryFor: (chipVendor) =>
       release.moeLibrary?.byChipVendor?.find((v) => v.chipVendor === chipVendor)?.value ??
       release.moeLibrary?.value,

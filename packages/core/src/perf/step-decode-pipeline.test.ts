@@ -47,3 +47,23 @@ describe("CloudMatrix384 decode microbatch pipeline (arXiv:2506.12708v2 §4.2.3,
     expect(tiny.step.stepS).toBeLessThan(forced.step.stepS);
   });
 });
+
+describe("engine idle time between decode iterations (data/engines/*.yaml iterationGapMs)", () => {
+  it("adds the engine's measured gap to each decode step and nothing to prefill", () => {
+    const xds = must(estimate(referenceScenario("xdeepserve-cloudmatrix384-deepseek-r1-decode")).decode);
+    expect(xds.step.iterationGapS).toBeCloseTo(0.002, 9);
+    const parts =
+      xds.step.layersS +
+      xds.step.pipelineFillS +
+      xds.step.headS +
+      xds.step.samplingS +
+      xds.step.mtpS +
+      xds.step.graphLaunchS +
+      xds.step.iterationGapS;
+    expect(xds.step.stepS).toBeCloseTo(parts, 12);
+    // CloudMatrix-Infer schedules the next graph while the NPU runs the current one: no gap.
+    expect(must(estimate(referenceScenario(CM_DECODE)).decode).step.iterationGapS).toBe(0);
+    const prefill = must(estimate(referenceScenario("cloudmatrix384-deepseek-r1-prefill")).prefill);
+    expect(prefill.step.iterationGapS).toBe(0);
+  });
+});

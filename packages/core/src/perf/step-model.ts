@@ -49,6 +49,8 @@ export interface StepBreakdown {
   /** Compute-graph launches of the step. */
   readonly graphLaunchS: number;
   readonly graphLaunches: number;
+  /** Idle time between decode iterations recorded for the scenario's engine (host scheduling). */
+  readonly iterationGapS: number;
   readonly stepS: number;
   /** Kernel launch overheads inside the operator times (part of stepS). */
   readonly kernelLaunchS: number;
@@ -146,9 +148,16 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     fillS = Math.max(fillS, l.timing.fillS);
   }
   const mtpS = mtp?.timeS ?? 0;
-  const stepS = layersS + fillS + headS + samplingS + mtpS + graphLaunchS;
+  // The engine's idle time between decode iterations (xDeepServe: ≈ 2 ms, arXiv:2508.02520v6 §7.1).
+  const iterationGapS = batch.phase === "decode" ? (scenario.engine?.iterationGapS ?? 0) : 0;
+  const stepS = layersS + fillS + headS + samplingS + mtpS + graphLaunchS + iterationGapS;
 
-  const timeByBound: Record<StepBound, number> = { compute: 0, memory: 0, fabric: 0, overhead: graphLaunchS };
+  const timeByBound: Record<StepBound, number> = {
+    compute: 0,
+    memory: 0,
+    fabric: 0,
+    overhead: graphLaunchS + iterationGapS,
+  };
   let kernelLaunchS = 0;
   const defaulted = new Set<string>();
   const account = (items: readonly StepItem[], times: number) => {
@@ -177,6 +186,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     mtpS,
     graphLaunchS,
     graphLaunches,
+    iterationGapS,
     stepS,
     kernelLaunchS,
     timeByBound,

@@ -108,6 +108,7 @@ export function stepBreakdown(p: PhaseEstimate): BreakdownPart[] {
     ["mtp", "MTP", step.mtpS],
     ["sampling", "sampling", step.samplingS],
     ["graph-launch", "graph launch", step.graphLaunchS],
+    ["iteration-gap", "idle between iterations", step.iterationGapS],
   ] as const)
     if (seconds > 0) parts.push({ id, label, seconds });
   return parts;
