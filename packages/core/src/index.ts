@@ -125,6 +125,7 @@ export {
   describeSystem,
   type FieldRow,
   type MemorySpec,
+  type NodeMember,
   type NodeSpec,
   type Origin,
   type PowerSpec,

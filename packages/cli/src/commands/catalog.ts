@@ -168,8 +168,8 @@ function fabricsTable(fabrics: readonly ClusterFabric[], human: boolean): Table 
     id: f.id ?? null,
     name: f.name ?? null,
     technology: f.technology,
-    tiers: f.tiers,
-    switchRadix: f.switchRadix,
+    tiers: f.tiers.value,
+    switchRadix: f.switchRadix.value,
     linkBytesPerS: human ? f.linkBandwidthBytesPerS.value / 1e9 : f.linkBandwidthBytesPerS.value,
     railOptimized: String(f.railOptimized),
   }));

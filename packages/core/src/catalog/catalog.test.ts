@@ -157,7 +157,10 @@ describe("extendCatalog", () => {
       section: "§6.5.1",
     });
     expect(chip.peakFlopsPerS.int8?.value).toBe(1500e12); // inherited with its source
-    expect(mine.system("cm-800").node.accelerator).toMatchObject({ count: 8, chip: { id: "npu-800" } });
+    expect(mine.system("cm-800").node.accelerator).toMatchObject({
+      count: { value: 8 },
+      chip: { id: "npu-800" },
+    });
   });
 
   it("takes a per-source section written after the key", () => {

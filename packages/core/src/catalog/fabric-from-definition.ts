@@ -8,21 +8,15 @@ import { type SourceRegistry, toSourced } from "./source-links.ts";
 
 /** @example fabricFromDefinition(def, registry).linkBandwidthBytesPerS.value === 50e9 */
 export function fabricFromDefinition(def: FabricDefinition, registry: SourceRegistry): ClusterFabric {
-  const tiersSourced = toSourced(def.tiers, registry);
-  const oversubscriptionSourced = toSourced(def.oversubscription, registry);
-  const switchRadixSourced = toSourced(def.switchRadix, registry);
   return {
     id: def.id,
     name: def.name,
     kind: def.kind,
     technology: def.technology,
-    tiers: tiersSourced.value,
+    tiers: toSourced(def.tiers, registry),
     railOptimized: def.railOptimized,
-    oversubscription: oversubscriptionSourced.value,
-    switchRadix: switchRadixSourced.value,
-    tiersSourced,
-    oversubscriptionSourced,
-    switchRadixSourced,
+    oversubscription: toSourced(def.oversubscription, registry),
+    switchRadix: toSourced(def.switchRadix, registry),
     linkBandwidthBytesPerS: toSourced(def.linkGBps, registry, GIGA),
     hopLatencyS: toSourced(def.hopLatencyNs, registry, NANOSECOND),
   };

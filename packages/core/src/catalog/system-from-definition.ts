@@ -148,8 +148,7 @@ function member(
   const chip = ctx.chip(entry.chip, ["node", role, "chip"]);
   if (chip.kind !== expected)
     ctx.fail(`chip ${chip.id} is a ${chip.kind}, expected a ${expected} here`, ["node", role, "chip"]);
-  const countSourced = toSourced(entry.count, ctx.registry);
-  return { chip, count: countSourced.value, countSourced };
+  return { chip, count: toSourced(entry.count, ctx.registry) };
 }
 
 /** @example systemFromDefinition(def, { registry, origin, chip: (id) => catalog.chip(id), fail }) */

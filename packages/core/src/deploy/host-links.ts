@@ -58,8 +58,8 @@ export function hostLinkFor(system: System, id?: string): HostLink {
   const link = links().find((l) => l.id === chosen);
   if (link === undefined) throw new Error(`unknown host link ${chosen}`);
   const sharing =
-    link.sharedBy === "cpu" && cpu !== undefined && cpu.count > 0
-      ? system.node.accelerator.count / cpu.count
+    link.sharedBy === "cpu" && cpu !== undefined && cpu.count.value > 0
+      ? system.node.accelerator.count.value / cpu.count.value
       : 1;
   const perAccelerator = (link.bandwidthGBpsPerDirection.value * GIGA) / Math.max(1, sharing);
   return {

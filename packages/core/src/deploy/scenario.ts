@@ -155,7 +155,7 @@ function resolveScenario(
   };
   const deployment = { prefill: plan("prefill"), decode: plan("decode"), colocated: plan("colocated") };
 
-  const chipsPerSystem = system.nodes.value * system.node.accelerator.count;
+  const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
   let chips = 0;
   for (const group of [deployment.prefill, deployment.decode, deployment.colocated])
     if (group !== undefined) chips += group.instances * group.chipsPerInstance;

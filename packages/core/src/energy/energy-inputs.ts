@@ -228,7 +228,7 @@ export function energyInputs(
 
   return {
     system,
-    chipsPerSystem: system.nodes.value * system.node.accelerator.count,
+    chipsPerSystem: system.nodes.value * system.node.accelerator.count.value,
     assumptions: a,
     partIds,
     partsKnown: parts.known || power.otherPartsW !== undefined,

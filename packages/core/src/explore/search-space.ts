@@ -53,7 +53,7 @@ const TPS = [1, 2, 4, 8, 16, 32, 64];
 export function defaultSearchSpace(base: Scenario): SearchSpace {
   const role: InstanceRole = base.deployment.decode !== undefined ? "decode" : "colocated";
   const plan = searchedPlan(base, role);
-  const chipsPerSystem = base.system.nodes.value * base.system.node.accelerator.count;
+  const chipsPerSystem = base.system.nodes.value * base.system.node.accelerator.count.value;
   const chips = new Set<number>();
   for (let c = 1; c <= chipsPerSystem; c *= 2) chips.add(c);
   chips.add(chipsPerSystem);

@@ -52,8 +52,6 @@ function flatten(value: unknown, path: string, out: FieldRow[]): void {
       // A chip inside a system is shown by id only (`supernode show <chip>` has the rest).
       if (key === "chip" && child !== null && typeof child === "object" && "id" in child)
         out.push({ path: path === "" ? key : `${path}.${key}`, value: String(child.id), unit: "text" });
-      else if (key === "count" && path.startsWith("node."))
-        continue; // countSourced carries it
       else flatten(child, path === "" ? key : `${path}.${key}`, out);
     }
   }
@@ -92,17 +90,7 @@ export function describeSystem(system: System): FieldRow[] {
 /** @example describeFabric(catalog.fabric("ib-ndr-fat-tree")) */
 export function describeFabric(fabric: ClusterFabric): FieldRow[] {
   const out: FieldRow[] = [];
-  const { tiersSourced, oversubscriptionSourced, switchRadixSourced, ...rest } = fabric;
-  flatten(
-    {
-      ...rest,
-      ...(tiersSourced === undefined ? {} : { tiers: tiersSourced }),
-      ...(oversubscriptionSourced === undefined ? {} : { oversubscription: oversubscriptionSourced }),
-      ...(switchRadixSourced === undefined ? {} : { switchRadix: switchRadixSourced }),
-    },
-    "",
-    out,
-  );
+  flatten(fabric, "", out);
   return out;
 }
 

@@ -21,6 +21,7 @@ export {
   DTYPES,
   type Dtype,
   type MemorySpec,
+  type NodeMember,
   type NodeSpec,
   type Origin,
   type PowerSpec,

@@ -35,7 +35,7 @@ export interface SystemTotals {
   readonly hbmBytesPerW: Sourced<number>;
 }
 
-function fabricPerChip(system: System, acceleratorsPerNode: Sourced<number> | number): Sourced<number> {
+function fabricPerChip(system: System, acceleratorsPerNode: Sourced<number>): Sourced<number> {
   const fabric = system.scaleUp;
   switch (fabric.kind) {
     case "two-tier-clos":
@@ -89,15 +89,11 @@ function switchCapacity(system: System, chips: Sourced<number>, perChip: Sourced
 export function systemTotals(system: System): SystemTotals {
   const { accelerator, cpu } = system.node;
   const chip = accelerator.chip;
-  const perNode = accelerator.countSourced ?? accelerator.count;
-  const chips = productOf("nodes × accelerators per node", system.nodes, perNode);
+  const chips = productOf("nodes × accelerators per node", system.nodes, accelerator.count);
   const devices = chip.diesAreDevices
     ? productOf("accelerators × dies (each die is a device)", chips, chip.dies)
     : chips;
-  const cpus =
-    cpu === undefined
-      ? undefined
-      : productOf("nodes × CPUs per node", system.nodes, cpu.countSourced ?? cpu.count);
+  const cpus = cpu === undefined ? undefined : productOf("nodes × CPUs per node", system.nodes, cpu.count);
 
   const peakFlopsPerS: Partial<Record<Dtype, Sourced<number>>> = {};
   for (const dtype of DTYPES) {
@@ -121,7 +117,7 @@ export function systemTotals(system: System): SystemTotals {
   else if (cpu !== undefined && cpus !== undefined)
     cpuMemoryBytes = productOf("CPUs × memory per CPU", cpus, cpu.chip.memory.capacityBytes);
 
-  const fabricShare = fabricPerChip(system, perNode);
+  const fabricShare = fabricPerChip(system, accelerator.count);
   const ports = chip.scaleUp?.bandwidthBytesPerSPerDirection;
   const scaleUpPerChipBytesPerS =
     ports === undefined || fabricShare.value < ports.value ? fabricShare : ports;

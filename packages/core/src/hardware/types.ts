@@ -71,15 +71,16 @@ export interface Chip {
   readonly notes?: readonly string[];
 }
 
+/** Chips of one kind on a node, and how many. */
+export interface NodeMember {
+  readonly chip: Chip;
+  readonly count: Sourced<number>;
+}
+
 /** What one node (a server board or tray) holds. */
 export interface NodeSpec {
-  /** `countSourced` carries the source of `count` (same value). */
-  readonly accelerator: {
-    readonly chip: Chip;
-    readonly count: number;
-    readonly countSourced?: Sourced<number>;
-  };
-  readonly cpu?: { readonly chip: Chip; readonly count: number; readonly countSourced?: Sourced<number> };
+  readonly accelerator: NodeMember;
+  readonly cpu?: NodeMember;
   /** CPU-attached DRAM per node (the pool CloudMatrix's EMS uses). */
   readonly dramBytes?: Sourced<number>;
 }
@@ -171,15 +172,11 @@ export interface ClusterFabric {
   readonly name?: string;
   readonly kind: "fat-tree";
   readonly technology: "infiniband" | "roce";
-  readonly tiers: number;
+  readonly tiers: Sourced<number>;
   readonly railOptimized: boolean;
   /** Downlink : uplink bandwidth at the leaves (1 = non-blocking). */
-  readonly oversubscription: number;
-  readonly switchRadix: number;
-  /** The sources of `tiers`, `oversubscription` and `switchRadix` (same values), for `show`. */
-  readonly tiersSourced?: Sourced<number>;
-  readonly oversubscriptionSourced?: Sourced<number>;
-  readonly switchRadixSourced?: Sourced<number>;
+  readonly oversubscription: Sourced<number>;
+  readonly switchRadix: Sourced<number>;
   readonly linkBandwidthBytesPerS: Sourced<number>;
   readonly hopLatencyS: Sourced<number>;
 }

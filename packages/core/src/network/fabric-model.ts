@@ -87,7 +87,7 @@ export function fabricModel(target: FabricTarget, params: FabricParams = builtin
     "scale-out",
   );
   const rpp = ranksPerPackage(system);
-  const rps = system.node.accelerator.count * rpp;
+  const rps = system.node.accelerator.count.value * rpp;
   const rpSys = ranksPerSystem(system);
   const systems = isCluster(target) ? target.systems : 1;
   const fu = su.writeFraction.value;
@@ -125,7 +125,7 @@ export function fabricModel(target: FabricTarget, params: FabricParams = builtin
     accessBytesPerS: access * fu,
     coreBytesPerS: core * fu,
     scaleOutBytesPerS: nic * fo,
-    scaleOutCoreBytesPerS: (nic * fo) / Math.max(1, fabric.oversubscription),
+    scaleOutCoreBytesPerS: (nic * fo) / Math.max(1, fabric.oversubscription.value),
     latencyS: [d2d !== undefined ? end : end + hop, end + hop, end + interServerHops * hop, soLat],
     scaleOutLatencyS: soLat,
     inSwitchReduction: f.kind === "single-tier-switch" && f.inSwitchReduction,

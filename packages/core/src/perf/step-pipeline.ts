@@ -242,7 +242,7 @@ function pipelineTiming(
   const system = scenario.system;
   const arch = scenario.model;
   const r = plan.ranksPerChip;
-  const perNode = system.node.accelerator.count;
+  const perNode = system.node.accelerator.count.value;
   const perSystem = perNode * system.nodes.value;
   const tp = stage.plan.attention.tp;
   const dp = stage.plan.attention.dp;

@@ -116,7 +116,7 @@ export function stepBreakdown(p: PhaseEstimate): BreakdownPart[] {
 
 function points(scenario: Scenario, e: Estimate, point: string): ServingPoint[] {
   const en = estimateEnergy(scenario, e);
-  const chipsPerSystem = scenario.system.nodes.value * scenario.system.node.accelerator.count;
+  const chipsPerSystem = scenario.system.nodes.value * scenario.system.node.accelerator.count.value;
   const out: ServingPoint[] = [];
   const add = (
     phase: "decode" | "prefill",

@@ -143,7 +143,7 @@ export function topologyLayout(topology: Topology, system: System): TopologyLayo
   const perPackage = system.node.accelerator.chip.diesAreDevices
     ? system.node.accelerator.chip.dies.value
     : 1;
-  const packages = system.node.accelerator.count;
+  const packages = system.node.accelerator.count.value;
   const cols = Math.max(packages, members[0]?.switches.length ?? 0, members[0]?.cpus.length ?? 0, 2);
   const rows = (members[0]?.switches.length ? 1 : 0) + perPackage + (members[0]?.cpus.length ? 1 : 0);
   const serverW = cols * STEP + 2 * PAD - (STEP - G);

@@ -161,7 +161,7 @@ export function predictEndToEndCase(
     const output = scenario.workload?.outputTokens;
     hit = {
       e: estimate(scenario),
-      chipsPerNode: scenario.system.node.accelerator.count,
+      chipsPerNode: scenario.system.node.accelerator.count.value,
       scenario,
       ...(prompt?.kind === "fixed" &&
         output?.kind === "fixed" && { fixedLengths: { prompt: prompt.tokens, output: output.tokens } }),

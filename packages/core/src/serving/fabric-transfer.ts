@@ -20,7 +20,7 @@ const LARGE = 1 * GIGA;
 export function fabricTransferModel(system: System, plane: "ub" | "rdma", lanes: number): TransferModel {
   const chip = system.node.accelerator.chip;
   const ranksPerChip = chip.diesAreDevices ? chip.dies.value : 1;
-  const ranksPerNode = system.node.accelerator.count * ranksPerChip;
+  const ranksPerNode = system.node.accelerator.count.value * ranksPerChip;
   const totalRanks = ranksPerNode * system.nodes.value;
   // Rank 0 to the last rank of the next node: an inter-node path (or the farthest pair in one node).
   const ranks = Math.max(2, Math.min(2 * ranksPerNode, totalRanks));

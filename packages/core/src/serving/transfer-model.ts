@@ -55,7 +55,7 @@ export function systemTransferModel(system: System, path: TransferPathSpec, chip
       `${path.plane}, ${path.bandwidthGBps} GB/s (user)`,
     );
   const chip = system.node.accelerator.chip;
-  const perNode = system.node.accelerator.count;
+  const perNode = system.node.accelerator.count.value;
   switch (path.plane) {
     case "ub": {
       const perChip = chip.scaleUp?.bandwidthBytesPerSPerDirection.value;

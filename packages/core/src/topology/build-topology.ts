@@ -7,6 +7,7 @@
  */
 import type { Cluster, ClusterFabric, System } from "../hardware/types.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import type { Sourced } from "../spec/sourced.ts";
 import { builtinFabricParams, type FabricParams, technologyFor } from "./fabric-params.ts";
 import { type Topology, TopologyBuilder } from "./graph.ts";
 
@@ -26,7 +27,7 @@ export function ranksPerPackage(system: System): number {
 
 /** Ranks in one system. @example ranksPerSystem(cm384) // 768 */
 export function ranksPerSystem(system: System): number {
-  return system.nodes.value * system.node.accelerator.count * ranksPerPackage(system);
+  return system.nodes.value * system.node.accelerator.count.value * ranksPerPackage(system);
 }
 
 /** Per-rank scale-up bandwidth per direction (line rate). */
@@ -48,6 +49,13 @@ export function scaleUpHopLatencyS(system: System, params: FabricParams): number
   return measured > 0 ? measured : system.scaleUp.hopLatencyS.value;
 }
 
+const assumed = (value: number, note: string): Sourced<number> => ({
+  value,
+  sources: [],
+  tag: "assumption",
+  note,
+});
+
 /** The fat tree a stand-alone system's NICs attach to: non-blocking, at the NIC line rate. */
 export function defaultScaleOutFabric(system: System): ClusterFabric {
   const bw = system.scaleOut.bandwidthBytesPerSPerChip;
@@ -55,12 +63,14 @@ export function defaultScaleOutFabric(system: System): ClusterFabric {
   return {
     kind: "fat-tree",
     technology,
-    tiers: 2,
+    tiers: assumed(2, "no fabric given for a stand-alone system: two tiers assumed"),
     railOptimized: true,
-    oversubscription: 1,
-    // assumption: a 64-port switch (as data/clusters/roce-400g-fat-tree.yaml); non-blocking, so the
-    // radix sets only how many servers share a leaf, not any bandwidth
-    switchRadix: 64,
+    oversubscription: assumed(1, "no fabric given for a stand-alone system: non-blocking assumed"),
+    switchRadix: assumed(
+      64,
+      "no fabric given for a stand-alone system: a 64-port switch (as data/clusters/roce-400g-fat-tree.yaml); " +
+        "non-blocking, so the radix sets only how many servers share a leaf, not any bandwidth",
+    ),
     linkBandwidthBytesPerS: bw,
     hopLatencyS: {
       value: 0,
@@ -104,7 +114,7 @@ function addSystem(
   const p = prefix ? `s${s}.` : "";
   const chip = system.node.accelerator.chip;
   const perPkg = ranksPerPackage(system);
-  const chipsPerNode = system.node.accelerator.count;
+  const chipsPerNode = system.node.accelerator.count.value;
   const nodes = system.nodes.value;
   const hop = scaleUpHopLatencyS(system, params);
   const rankBw = scaleUpBytesPerSPerRank(system);
@@ -155,7 +165,7 @@ function addSystem(
           for (const sw2 of l2[pl] ?? [])
             b.addDuplex(l1[pl] ?? 0, sw2, upPerL2 * f.linkBandwidthBytesPerS.value, hop, "scale-up-core", pl);
         const cpuBw = f.cpuBandwidthBytesPerS?.value;
-        for (let c = 0; c < (cpuChip?.count ?? 0) && cpuBw !== undefined; c++) {
+        for (let c = 0; c < (cpuChip?.count.value ?? 0) && cpuBw !== undefined; c++) {
           const cpu = b.addNode("cpu", `${p}n${n}.cpu${c}`);
           l1.forEach((sw, pl) => {
             b.addDuplex(cpu, sw, cpuBw / planes, hop, "cpu", pl);
@@ -175,7 +185,7 @@ function addSystem(
           switches.forEach((sw, j) => {
             b.addDuplex(r, sw, rankBw / k, hop, "scale-up-access", j);
           });
-        const cpus = cpuChip?.count ?? 0;
+        const cpus = cpuChip?.count.value ?? 0;
         const grace = cpuChip !== undefined && /grace/i.test(`${cpuChip.chip.id} ${cpuChip.chip.name}`);
         for (let c = 0; c < cpus; c++) {
           const cpu = b.addNode("cpu", `${p}n${n}.cpu${c}`);
@@ -208,13 +218,13 @@ function addScaleOut(
   fabric: ClusterFabric,
   ranks: { node: number[]; server: number[] },
 ): void {
-  const perServer = system.node.accelerator.count * ranksPerPackage(system);
+  const perServer = system.node.accelerator.count.value * ranksPerPackage(system);
   const nicBw = system.scaleOut.bandwidthBytesPerSPerChip.value / ranksPerPackage(system);
   const accessBw = Math.min(nicBw, fabric.linkBandwidthBytesPerS.value);
   const servers = ranks.node.length / perServer;
-  const o = Math.max(1, fabric.oversubscription);
-  const down = Math.max(1, Math.floor((fabric.switchRadix * o) / (1 + o)));
-  const up = Math.max(1, fabric.switchRadix - down);
+  const o = Math.max(1, fabric.oversubscription.value);
+  const down = Math.max(1, Math.floor((fabric.switchRadix.value * o) / (1 + o)));
+  const up = Math.max(1, fabric.switchRadix.value - down);
   const rails = fabric.railOptimized ? perServer : 1;
   const portsPerServerPerLeaf = fabric.railOptimized ? 1 : perServer;
   const serversPerLeaf = Math.max(1, Math.floor(down / portsPerServerPerLeaf));

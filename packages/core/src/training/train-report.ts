@@ -57,7 +57,7 @@ export function trainReport(s: TrainingScenario, estimate: TrainEstimate = train
   const inputs = goodputInputs(s);
   const g = goodput(inputs);
   const system = s.system;
-  const chipsPerSystem = system.nodes.value * system.node.accelerator.count;
+  const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
   // The smallest unit the job can drop and go on: one pipeline of tp × pp ranks per context or
   // expert-parallel rank (EP groups span data-parallel ranks, so an EP group goes whole).
   const { tp, pp, cp, ep } = s.layout;
@@ -109,6 +109,6 @@ export function trainReport(s: TrainingScenario, estimate: TrainEstimate = train
       restartS: inputs.restartS,
     },
     goodputCurve: goodputCurve(s),
-    blastRadius: blastRadius(system.node.accelerator.count, chipsPerSystem, replicaChips),
+    blastRadius: blastRadius(system.node.accelerator.count.value, chipsPerSystem, replicaChips),
   };
 }

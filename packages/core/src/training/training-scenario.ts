@@ -135,7 +135,7 @@ export function parseTrainingScenario(
       { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["precision", "compute"] },
     );
   }
-  const chipsPerSystem = system.nodes.value * system.node.accelerator.count;
+  const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
   const systems = Math.ceil(spec.chips / chipsPerSystem);
   const ranks = spec.chips * computeDevice(chip).devicesPerChip;
   const layout = checkLayout(spec, model, ranks, fileName, locate);

@@ -49,7 +49,7 @@ export const cloudmatrix384: System = {
   vendor: "Huawei",
   origin,
   nodes: v(48),
-  node: { accelerator: { chip: ascend910c, count: 8 }, cpu: { chip: kunpeng, count: 4 } },
+  node: { accelerator: { chip: ascend910c, count: v(8) }, cpu: { chip: kunpeng, count: v(4) } },
   scaleUp: {
     kind: "two-tier-clos",
     technology: "UB",
@@ -80,7 +80,7 @@ function hgx(id: string, perGpuBytesPerS: number): System {
     vendor: "NVIDIA",
     origin,
     nodes: v(1),
-    node: { accelerator: { chip: gpu, count: 8 } },
+    node: { accelerator: { chip: gpu, count: v(8) } },
     scaleUp: {
       kind: "single-tier-switch",
       technology: "NVLink 4 / NVSwitch",
@@ -112,7 +112,7 @@ export const gb200Nvl72: System = {
   vendor: "NVIDIA",
   origin,
   nodes: v(18),
-  node: { accelerator: { chip: b200, count: 4 }, cpu: { chip: grace, count: 2 } },
+  node: { accelerator: { chip: b200, count: v(4) }, cpu: { chip: grace, count: v(2) } },
   scaleUp: {
     kind: "single-tier-switch",
     technology: "NVLink 5",
@@ -135,10 +135,10 @@ export function ibCluster(system: System, systems: number, oversubscription = 1)
     fabric: {
       kind: "fat-tree",
       technology: "infiniband",
-      tiers: 2,
+      tiers: v(2),
       railOptimized: true,
-      oversubscription,
-      switchRadix: 64,
+      oversubscription: v(oversubscription),
+      switchRadix: v(64),
       linkBandwidthBytesPerS: v(50e9),
       hopLatencyS: v(0),
     },
