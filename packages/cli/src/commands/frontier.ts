@@ -2,20 +2,31 @@
  * `supernode frontier <scenario...> [--json] [--csv] [--svg file] [--set key=value]`: the Pareto
  * frontier of tokens/s per chip against tokens/s per user (1 / TPOT) over the deployments
  * `search` enumerates, for one or more scenarios (systems) on one chart.
+ * `supernode frontier --example <id>`: a published comparison run end to end (both serving
+ * modes, the ratio at the stated interactivity and its factors; docs/search.md).
  */
-import { makeTable, paretoFrontier, type SearchPoint } from "@supernode/core";
+import {
+  frontierExample,
+  makeTable,
+  paretoFrontier,
+  runFrontierExample,
+  type SearchPoint,
+  SupernodeError,
+} from "@supernode/core";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { collect, writeText } from "../output/files.ts";
+import { exampleJson, exampleText } from "../output/frontier-example-output.ts";
 import { frontierSvg } from "../output/frontier-svg.ts";
-import { addHardwareOption } from "../output/hardware-option.ts";
+import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderCsv, renderJson, renderTable } from "../output/render.ts";
-import { addSpaceOptions, runSearch, type SearchInputFlags } from "../output/search-run.ts";
+import { addSpaceOptions, rankOption, runSearch, type SearchInputFlags } from "../output/search-run.ts";
 
 interface FrontierFlags extends SearchInputFlags {
   json?: boolean;
   csv?: boolean;
   svg?: string;
+  example?: string;
 }
 
 export interface FrontierSeries {
@@ -29,13 +40,20 @@ export function register(program: Command, io: CliIo): void {
   const command = program
     .command("frontier")
     .description("Pareto frontier of tokens/s per chip vs tokens/s per user for one or more scenarios")
-    .argument("<scenario...>", "scenario files (one frontier each, e.g. one per system)")
+    .argument("[scenario...]", "scenario files (one frontier each, e.g. one per system)")
+    .option("--example <id>", "run a published comparison: gpt-moe-1.8t-nvl72-vs-h100 (docs/search.md)")
     .option("--json", "print the frontier points with their configurations as JSON")
     .option("--csv", "print the frontier points as CSV")
     .option("--svg <file>", "write the chart as SVG")
     .option("--set <key=value>", "override a field of every scenario (repeatable)", collect, [])
     .option("--map-dtype <from=to>", "run one format as another, e.g. fp8=int8 (repeatable)", collect, []);
   addHardwareOption(addSpaceOptions(command)).action((files: string[], flags: FrontierFlags) => {
+    if (flags.example !== undefined) {
+      runExample(flags.example, flags, io);
+      return;
+    }
+    if (files.length === 0)
+      throw new SupernodeError("usage", "frontier needs scenario files or --example <id>");
     const series: FrontierSeries[] = files.map((file) => {
       const run = runSearch(file, flags, {}, io);
       return {
@@ -77,4 +95,45 @@ export function register(program: Command, io: CliIo): void {
     );
     io.stdout.write(flags.csv === true ? renderCsv(table) : renderTable(table));
   });
+}
+
+function runExample(id: string, flags: FrontierFlags, io: CliIo): void {
+  const example = frontierExample(id);
+  let stop = false;
+  const onSigint = () => {
+    stop = true;
+  };
+  process.once("SIGINT", onSigint);
+  const start = process.cpuUsage();
+  try {
+    const result = runFrontierExample(example, {
+      catalog: loadCatalog(flags),
+      rankBy: rankOption(flags.rank),
+      shouldStop: () => stop,
+      ...(io.stderr.isTTY
+        ? {
+            onSeries: (label: string, i: number, n: number) =>
+              io.stderr.write(`\rsearching ${i + 1}/${n}: ${label}\x1b[K`),
+          }
+        : {}),
+    });
+    if (io.stderr.isTTY) io.stderr.write("\r\x1b[K");
+    const cpu = process.cpuUsage(start);
+    const cpuS = (cpu.user + cpu.system) / 1e6;
+    if (flags.svg !== undefined)
+      writeText(
+        flags.svg,
+        frontierSvg(
+          [...result.series, ...result.variants].map((s) => ({
+            system: s.label,
+            scenario: s.id,
+            points: s.result.frontier,
+          })),
+        ),
+        "SVG chart",
+      );
+    io.stdout.write(flags.json === true ? renderJson(exampleJson(result, cpuS)) : exampleText(result, cpuS));
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
 }

@@ -2,7 +2,7 @@
  * `supernode search <scenario> [--tpot-ms 50] [--ttft-ms t] [--top k] [--json] [--csv]
  * [--out-dir dir] [--simulate] [--set key=value]`: enumerate the deployments of the scenario's
  * decode (else colocated) group, prune what does not divide or fit, estimate the rest with the
- * step model and rank them by tokens/s per chip under the SLOs. Prints the top configurations,
+ * step model and rank them by tokens/s per chip (or per kW, per dollar: `--rank`) under the SLOs. Prints the top configurations,
  * the counts evaluated and pruned per reason, and configurations per CPU-second; `--out-dir`
  * writes the winners as scenario files; `--simulate` re-checks them with the serving simulator.
  */
@@ -87,6 +87,12 @@ function positive(text: string, flag: string, integer: boolean): number {
   return n;
 }
 
+const RANK_TEXT = {
+  "tokens-per-chip": "tokens/s per chip",
+  "tokens-per-kw": "tokens/s per kW (facility power, energy layer)",
+  "tokens-per-dollar": "tokens per dollar (TCO, energy layer)",
+} as const;
+
 const rate = (run: SearchRun) => (run.cpuS > 0 ? run.result.total / run.cpuS : 0);
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
 
@@ -130,6 +136,8 @@ function winnersTable(winners: readonly SearchPoint[], checks: readonly Simulate
     { key: "tokensPerSPerChip", header: "tok/s/chip", align: "right" as const },
     { key: "tokensPerSPerUser", header: "tok/s/user", align: "right" as const },
     { key: "memoryGB", header: "mem/chip GB", align: "right" as const },
+    { key: "tokensPerKw", header: "tok/s/kW", align: "right" as const },
+    { key: "tokensPerDollar", header: "tok/$", align: "right" as const },
     ...(checks !== undefined
       ? [
           { key: "simTokensPerSPerChip", header: "sim tok/s/chip (decode)", align: "right" as const },
@@ -145,6 +153,8 @@ function winnersTable(winners: readonly SearchPoint[], checks: readonly Simulate
     tokensPerSPerChip: Math.round(p.tokensPerSPerChip),
     tokensPerSPerUser: Number(p.tokensPerSPerUser.toFixed(1)),
     memoryGB: Number((p.memoryPerChipBytes / 1e9).toFixed(1)),
+    tokensPerKw: Math.round(p.tokensPerKw),
+    tokensPerDollar: p.tokensPerDollar !== undefined ? Math.round(p.tokensPerDollar) : null,
     ...(checks !== undefined
       ? {
           simTokensPerSPerChip: Math.round(checks[i]?.tokensPerSPerChip ?? 0),
@@ -161,7 +171,7 @@ function summaryLines(run: SearchRun, tpotS: number, ttftS: number | undefined):
   const slo = `TPOT ≤ ${fmt(tpotS * 1e3, 1)} ms${ttftS !== undefined ? `, TTFT ≤ ${fmt(ttftS * 1e3, 0)} ms` : ""}`;
   const prunedTotal = Object.values(r.pruned).reduce((a, b) => a + b, 0);
   const lines = [
-    `${r.space.role} deployments of ${run.base.model.id} on ${run.base.system.name}, ranked by tokens/s per chip under ${slo}${r.stopped ? " (stopped early: best so far)" : ""}`,
+    `${r.space.role} deployments of ${run.base.model.id} on ${run.base.system.name}, ranked by ${RANK_TEXT[r.rankBy]} under ${slo}${r.stopped ? " (stopped early: best so far)" : ""}`,
     `as written: ${fmt(r.base.tokensPerSPerChip)} tokens/s per chip at TPOT ${fmt(r.base.tpotS * 1e3, 2)} ms`,
     `candidates: ${fmt(r.total)}; evaluated ${fmt(r.evaluated)} (${fmt(r.ranked.length)} meet the SLO, ${fmt(r.sloMisses.tpot)} miss TPOT, ${fmt(r.sloMisses.ttft)} miss TTFT); pruned ${fmt(prunedTotal)}:`,
     ...Object.entries(r.pruned)

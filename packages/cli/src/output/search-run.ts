@@ -6,8 +6,13 @@ import { dirname, resolve } from "node:path";
 import {
   applyOverrides,
   defaultSearchSpace,
+  isSearchDtype,
+  type PrecisionChoice,
   parseOverride,
   parseScenarioSource,
+  precisionChoice,
+  RANK_KEYS,
+  type RankBy,
   readSourceDocument,
   type Scenario,
   type SearchResult,
@@ -31,6 +36,9 @@ export interface SearchInputFlags {
   chips?: string;
   batches?: string;
   attentionTp?: string;
+  pp?: string;
+  precisions?: string;
+  rank?: string;
 }
 
 /** `--chips`, `--batches`, `--attention-tp`: lists that narrow (or widen) the default space. */
@@ -44,7 +52,37 @@ export function addSpaceOptions(command: Command): Command {
     .option(
       "--attention-tp <list>",
       "attention TP degrees to try, e.g. 1,2,4 (default: those dividing the heads)",
-    );
+    )
+    .option("--pp <list>", "pipeline stages to try, e.g. 1,2,4 (default: the scenario's)")
+    .option(
+      "--precisions <list>",
+      "weight/GEMM formats to try, e.g. fp8,fp4 (W8A8, W4A4; formats the chip lacks are pruned; default: the scenario's)",
+    )
+    .option("--rank <key>", `rank by ${RANK_KEYS.join(" | ")}`, "tokens-per-chip");
+}
+
+/** `--rank`: the ranking key, checked. */
+export function rankOption(text: string | undefined): RankBy {
+  const key = text ?? "tokens-per-chip";
+  if (!(RANK_KEYS as readonly string[]).includes(key))
+    throw new SupernodeError("usage", `--rank expects one of ${RANK_KEYS.join(", ")}, got "${key}"`);
+  return key as RankBy;
+}
+
+function precisionList(
+  text: string | undefined,
+  written: Readonly<Record<string, unknown>>,
+): PrecisionChoice[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(",").map((v) => {
+    const id = v.trim();
+    if (!isSearchDtype(id))
+      throw new SupernodeError(
+        "usage",
+        `--precisions expects formats among bf16, fp8, int8, fp4 separated by commas, got "${id}"`,
+      );
+    return precisionChoice(written, id);
+  });
 }
 
 function list(text: string | undefined, flag: string): number[] | undefined {
@@ -84,6 +122,13 @@ export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: C
     batchPerChip: list(flags.batches, "--batches") ?? defaults.batchPerChip,
     attentionTp: list(flags.attentionTp, "--attention-tp") ?? defaults.attentionTp,
   };
+  const pp = list(flags.pp, "--pp");
+  const precisions = precisionList(flags.precisions, base.document.precision as Record<string, unknown>);
+  const searched: SearchSpace = {
+    ...space,
+    ...(pp !== undefined ? { pp } : {}),
+    ...(precisions !== undefined ? { precisions } : {}),
+  };
   let stop = false;
   const onSigint = () => {
     stop = true;
@@ -93,7 +138,8 @@ export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: C
   try {
     const result = searchDeployments(doc, base, {
       catalog,
-      space,
+      space: searched,
+      rankBy: rankOption(flags.rank),
       parseOptions: { dtypeMapping: options.dtypeMapping, readFile: options.readFile },
       slo,
       shouldStop: () => stop,

@@ -2,7 +2,29 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export { candidateYaml } from "./candidate-document.ts";
-export { type FrontierInput, paretoFrontier } from "./frontier.ts";
+export { type ChunkedPoint, chunkedColocatedPoint, type RequestShape } from "./chunked-step.ts";
+export { type FrontierInput, paretoFrontier, throughputAt } from "./frontier.ts";
+export {
+  type ExampleSeriesResult,
+  FRONTIER_EXAMPLES,
+  type FrontierExample,
+  type FrontierExampleResult,
+  frontierExample,
+  runFrontierExample,
+} from "./frontier-example.ts";
+export { type PointEconomics, RANK_KEYS, type RankBy } from "./point-economics.ts";
+export {
+  isSearchDtype,
+  type PrecisionChoice,
+  precisionChoice,
+  type SearchDtype,
+} from "./precision-choices.ts";
+export {
+  type PrefillPoint,
+  type PrefillSearchResult,
+  type PrefillSpace,
+  searchPrefill,
+} from "./prefill-search.ts";
 export {
   type SearchOptions,
   type SearchPoint,
@@ -18,6 +40,16 @@ export {
   type Layout,
   type SearchSpace,
 } from "./search-space.ts";
+export {
+  defaultPrefillSpace,
+  SERVING_MODES,
+  type ServingMode,
+  type ServingSearchOptions,
+  type ServingSearchPoint,
+  type ServingSearchResult,
+  type ServingSpaces,
+  searchServing,
+} from "./serving-search.ts";
 export {
   expandSweep,
   parseShard,

@@ -10,6 +10,7 @@
 import type { InstancePlan, InstanceRole } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import type { PrecisionChoice } from "./precision-choices.ts";
 
 export interface SearchSpace {
   readonly role: InstanceRole;
@@ -26,6 +27,10 @@ export interface SearchSpace {
   readonly mtpAcceptanceRate?: number;
   /** Shared-expert replicas on dedicated ranks as the base scenario has them (undefined: fused only). */
   readonly dedicatedSharedReplicas?: number;
+  /** Pipeline stages to try (undefined: the base scenario's, i.e. no change). */
+  readonly pp?: readonly number[];
+  /** Precision choices (`precision-choices.ts`); undefined: the base scenario's precision only. */
+  readonly precisions?: readonly PrecisionChoice[];
 }
 
 /** One point of the space, before it is resolved. */
@@ -39,6 +44,10 @@ export interface Candidate {
   readonly batchPerChip: number;
   readonly microbatchOverlap: boolean;
   readonly mtpDraftTokens: number;
+  /** Pipeline stages (undefined: as the base scenario). */
+  readonly pp?: number;
+  /** Precision choice id (undefined: as the base scenario). */
+  readonly precision?: PrecisionChoice["id"];
 }
 
 const BATCHES = [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
@@ -97,22 +106,30 @@ export type Layout = Omit<Candidate, "batchPerChip">;
  * @example [...layouts(space)].length * space.batchPerChip.length // candidates in the space
  */
 export function* layouts(space: SearchSpace): Generator<Layout> {
-  for (const chipsPerInstance of space.chipsPerInstance)
-    for (const attentionTp of space.attentionTp)
-      for (const dense of uniq(space.denseFfnTp.map((d) => (d === "attention" ? attentionTp : d))))
-        for (const moeTp of space.moeTp)
-          for (const sharedReplicas of sharedChoices(space))
-            for (const microbatchOverlap of space.microbatchOverlap)
-              for (const mtpDraftTokens of space.mtpDraftTokens)
-                yield {
-                  chipsPerInstance,
-                  attentionTp,
-                  denseFfnTp: dense,
-                  moeTp,
-                  ...(sharedReplicas !== undefined ? { sharedReplicas } : {}),
-                  microbatchOverlap,
-                  mtpDraftTokens,
-                };
+  const pps: ReadonlyArray<number | undefined> = space.pp ?? [undefined];
+  const precisions: ReadonlyArray<PrecisionChoice["id"] | undefined> = space.precisions?.map((p) => p.id) ?? [
+    undefined,
+  ];
+  for (const precision of precisions)
+    for (const pp of pps)
+      for (const chipsPerInstance of space.chipsPerInstance)
+        for (const attentionTp of space.attentionTp)
+          for (const dense of uniq(space.denseFfnTp.map((d) => (d === "attention" ? attentionTp : d))))
+            for (const moeTp of space.moeTp)
+              for (const sharedReplicas of sharedChoices(space))
+                for (const microbatchOverlap of space.microbatchOverlap)
+                  for (const mtpDraftTokens of space.mtpDraftTokens)
+                    yield {
+                      chipsPerInstance,
+                      attentionTp,
+                      denseFfnTp: dense,
+                      moeTp,
+                      ...(sharedReplicas !== undefined ? { sharedReplicas } : {}),
+                      microbatchOverlap,
+                      mtpDraftTokens,
+                      ...(pp !== undefined ? { pp } : {}),
+                      ...(precision !== undefined ? { precision } : {}),
+                    };
 }
 
 /** The number of candidates (layouts × batches) in a space. */
@@ -147,6 +164,13 @@ export interface CandidateContext {
   readonly mtpAcceptanceRate?: number;
   /** The base group's microbatch-overlap section when it is one (streams, policy), for "on". */
   readonly overlap: Readonly<Record<string, unknown>>;
+  /** The `precision` section of each precision choice (`as-written` has none). */
+  readonly precisionSections?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** Expert-parallel ranks of a candidate: the ranks of one pipeline stage over the MoE TP. */
+export function candidateEp(c: Layout, ranksPerChip: number): number {
+  return (c.chipsPerInstance * ranksPerChip) / ((c.pp ?? 1) * c.moeTp);
 }
 
 /**
@@ -167,7 +191,7 @@ export function candidateOverrides(c: Candidate, ctx: CandidateContext): Scenari
   ];
   const experts = ctx.experts;
   if (experts !== undefined) {
-    const ep = (c.chipsPerInstance * ctx.ranksPerChip) / c.moeTp;
+    const ep = candidateEp(c, ctx.ranksPerChip);
     const sharedSlots = c.sharedReplicas !== undefined ? c.sharedReplicas * experts.shared : 0;
     const used = experts.routed + sharedSlots;
     const whole = Number.isInteger(ep) && ep > 0;
@@ -178,6 +202,9 @@ export function candidateOverrides(c: Candidate, ctx: CandidateContext): Scenari
       { path: at("moe", "sharedExpertReplicas"), value: c.sharedReplicas ?? null },
     );
   }
+  if (c.pp !== undefined) out.push({ path: at("pp"), value: c.pp > 1 ? c.pp : null });
+  const section = c.precision !== undefined ? ctx.precisionSections?.[c.precision] : undefined;
+  if (section !== undefined) out.push({ path: ["precision"], value: section });
   if (c.mtpDraftTokens === 0) out.push({ path: at("mtp"), value: null });
   else
     out.push(
@@ -189,9 +216,11 @@ export function candidateOverrides(c: Candidate, ctx: CandidateContext): Scenari
 
 /** A one-line label of a candidate, e.g. `160 chips · attn TP1 · EP320 · B96 · overlap · MTP1`. */
 export function candidateLabel(c: Candidate, ranksPerChip: number): string {
-  const ep = (c.chipsPerInstance * ranksPerChip) / c.moeTp;
+  const ep = candidateEp(c, ranksPerChip);
   const parts = [
+    c.precision !== undefined && c.precision !== "as-written" ? c.precision.toUpperCase() : undefined,
     `${c.chipsPerInstance} chips`,
+    c.pp !== undefined && c.pp > 1 ? `PP${c.pp}` : undefined,
     `attn TP${c.attentionTp}`,
     c.denseFfnTp !== c.attentionTp ? `FFN TP${c.denseFfnTp}` : undefined,
     `EP${ep}${c.moeTp > 1 ? ` TP${c.moeTp}` : ""}`,

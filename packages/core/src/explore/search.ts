@@ -10,13 +10,27 @@
  */
 import { type ParseScenarioOptions, parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
 import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
+import { type EnergyInputs, energyInputs } from "../energy/energy-inputs.ts";
 import { type Estimate, estimate } from "../perf/step-estimate.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { SourceDocument } from "../spec/parse-document.ts";
 import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import { chunkPerChip, type RequestShape } from "./chunked-step.ts";
+import {
+  type PointEconomics,
+  type RankBy,
+  rankValue,
+  stepEconomics,
+  tokensPerDollar,
+  tokensPerKw,
+} from "./point-economics.ts";
+import { chipSupports, isSearchDtype } from "./precision-choices.ts";
+import { pruneReason } from "./prune-reason.ts";
+import { chunkedFigures, decodeFigures, type Figures } from "./search-figures.ts";
 import {
   type Candidate,
   type CandidateContext,
+  candidateEp,
   candidateLabel,
   candidateOverrides,
   defaultSearchSpace,
@@ -43,6 +57,16 @@ export interface SearchPoint {
   readonly tokensPerSPerUser: number;
   readonly memoryPerChipBytes: number;
   readonly meetsSlo: boolean;
+  /** Seconds of one decode (or chunked colocated) iteration. */
+  readonly stepS: number;
+  /** Facility power and cost per chip at this load (energy layer). */
+  readonly economics: PointEconomics;
+  /** Output tokens/s per kW of facility power. */
+  readonly tokensPerKw: number;
+  /** Output tokens per dollar of TCO (undefined: no system price in the data). */
+  readonly tokensPerDollar?: number;
+  /** Chunked colocated serving: prompt tokens per chip chunked into each iteration. */
+  readonly chunkTokensPerChip?: number;
 }
 
 export interface SearchResult {
@@ -57,8 +81,9 @@ export interface SearchResult {
   readonly sloMisses: { readonly tpot: number; readonly ttft: number };
   /** Every evaluated point, in enumeration order. */
   readonly points: readonly SearchPoint[];
-  /** The points that meet the SLOs, best tokens/s per chip first. */
+  /** The points that meet the SLOs, best first by `rankBy`. */
   readonly ranked: readonly SearchPoint[];
+  readonly rankBy: RankBy;
   /** The base scenario as written, estimated, for comparison. */
   readonly base: { readonly tpotS: number; readonly tokensPerSPerChip: number; readonly ttftS?: number };
   /** True when `shouldStop` ended the search early (the result is the best so far). */
@@ -76,6 +101,13 @@ export interface SearchOptions {
   readonly progressEvery?: number;
   /** Polled between layouts; true ends the search with what it has (Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /** What the ranking maximizes (default tokens/s per chip). */
+  readonly rankBy?: RankBy;
+  /**
+   * Colocated groups only: serve this request shape with chunked prefill in every iteration
+   * (`chunked-step.ts`); TPOT, TTFT and tokens/s per chip are those of the steady state.
+   */
+  readonly chunked?: RequestShape;
 }
 
 /**
@@ -94,10 +126,16 @@ export function searchDeployments(
       { file: base.fileName },
     );
   const space = options.space ?? defaultSearchSpace(base);
-  const baseEstimate = estimate(base);
+  const baseEstimate = estimateAsWritten(base);
   const ctx = candidateContext(base, space);
+  const energy = energyInputs(base.system, base.document.power, base.document.cost, base.fileName);
+  const chip = base.system.node.accelerator.chip;
+  if (options.chunked !== undefined && space.role !== "colocated")
+    throw new SupernodeError("usage", "chunked prefill is searched on a colocated group", {
+      file: base.fileName,
+    });
   // A decode search leaves the prefill pool as written: its TTFT is the base's, estimated once.
-  const fixedTtftS = space.role === "decode" ? baseEstimate.ttftS : undefined;
+  const fixedTtftS = space.role === "decode" ? baseEstimate?.ttftS : undefined;
   const total = spaceSize(space);
   const slo = options.slo ?? {};
   const pruned: Record<string, number> = {};
@@ -116,7 +154,13 @@ export function searchDeployments(
       break;
     }
     const batches = space.batchPerChip;
-    const ep = (layout.chipsPerInstance * ctx.ranksPerChip) / layout.moeTp;
+    const ep = candidateEp(layout, ctx.ranksPerChip);
+    const precision = layout.precision;
+    if (precision !== undefined && isSearchDtype(precision) && !chipSupports(chip, precision)) {
+      prune(`precision not supported by the chip: ${precision}`, batches.length);
+      done += batches.length;
+      continue;
+    }
     if (ctx.experts !== undefined && !Number.isInteger(ep)) {
       prune("does not divide: moe.tp (MoE TP does not divide the ranks)", batches.length);
       done += batches.length;
@@ -124,7 +168,7 @@ export function searchDeployments(
     }
     for (let i = 0; i < batches.length; i++) {
       const candidate: Candidate = { ...layout, batchPerChip: batches[i] as number };
-      const outcome = evaluate(doc, options, candidate, ctx, slo, fixedTtftS);
+      const outcome = evaluate(doc, options, candidate, ctx, slo, fixedTtftS, energy);
       done++;
       if (outcome.kind === "point") {
         points.push(outcome.point);
@@ -142,7 +186,8 @@ export function searchDeployments(
       nextReport = done + every;
     }
   }
-  const ranked = points.filter((p) => p.meetsSlo).sort((a, b) => b.tokensPerSPerChip - a.tokensPerSPerChip);
+  const rankBy = options.rankBy ?? "tokens-per-chip";
+  const ranked = points.filter((p) => p.meetsSlo).sort((a, b) => rankValue(b, rankBy) - rankValue(a, rankBy));
   return {
     space,
     total,
@@ -151,13 +196,24 @@ export function searchDeployments(
     sloMisses,
     points,
     ranked,
+    rankBy,
     base: {
-      tpotS: baseEstimate.tpotS ?? Number.NaN,
-      tokensPerSPerChip: baseEstimate.decodeTokensPerSPerChip ?? 0,
-      ...(baseEstimate.ttftS !== undefined ? { ttftS: baseEstimate.ttftS } : {}),
+      tpotS: baseEstimate?.tpotS ?? Number.NaN,
+      tokensPerSPerChip: baseEstimate?.decodeTokensPerSPerChip ?? 0,
+      ...(baseEstimate?.ttftS !== undefined ? { ttftS: baseEstimate.ttftS } : {}),
     },
     stopped,
   };
+}
+
+/** The base scenario as written, estimated; undefined when it does not fit or divide (the search still runs). */
+function estimateAsWritten(base: Scenario): Estimate | undefined {
+  try {
+    return estimate(base);
+  } catch (error) {
+    if (error instanceof SupernodeError && error.kind === "infeasible") return undefined;
+    throw error;
+  }
 }
 
 function candidateContext(base: Scenario, space: SearchSpace): CandidateContext {
@@ -170,6 +226,9 @@ function candidateContext(base: Scenario, space: SearchSpace): CandidateContext 
     ...(moe !== undefined ? { experts: { routed: moe.numRoutedExperts, shared: moe.numSharedExperts } } : {}),
     ...(space.mtpAcceptanceRate !== undefined ? { mtpAcceptanceRate: space.mtpAcceptanceRate } : {}),
     overlap: typeof written === "object" && written !== null ? { ...written } : {},
+    precisionSections: Object.fromEntries(
+      (space.precisions ?? []).flatMap((p) => (p.section !== undefined ? [[p.id, p.section]] : [])),
+    ),
   };
 }
 
@@ -184,8 +243,15 @@ function evaluate(
   ctx: CandidateContext,
   slo: Slo,
   fixedTtftS: number | undefined,
+  energy: EnergyInputs,
 ): Outcome {
   const overrides = candidateOverrides(candidate, ctx);
+  const shape = options.chunked;
+  if (shape !== undefined) {
+    const tokensPerStep = 1 + (candidate.mtpDraftTokens > 0 ? (ctx.mtpAcceptanceRate ?? 0) : 0);
+    const chunk = chunkPerChip(candidate.batchPerChip, tokensPerStep, shape);
+    overrides.push({ path: ["deployment", ctx.role, "tokensPerChip"], value: Math.max(1, Math.ceil(chunk)) });
+  }
   // The unchanged prefill group is not re-estimated for every decode candidate.
   const decodeOnly: ScenarioOverride[] =
     ctx.role === "decode" ? [...overrides, { path: ["deployment", "prefill"], value: null }] : overrides;
@@ -195,42 +261,33 @@ function evaluate(
   } catch (error) {
     return { kind: "pruned", ...pruneReason(error, "resolve") };
   }
-  let result: Estimate;
+  let figures: Figures;
   try {
-    result = estimate(scenario);
+    figures = shape !== undefined ? chunkedFigures(scenario, shape) : decodeFigures(scenario, fixedTtftS);
   } catch (error) {
     return { kind: "pruned", ...pruneReason(error, "estimate") };
   }
-  const decode = result.decode;
-  if (decode === undefined) return { kind: "pruned", reason: "no decode estimate", layoutWide: true };
-  const missTpot = slo.tpotS !== undefined && decode.tpotS > slo.tpotS;
-  const ttftS = fixedTtftS ?? result.ttftS;
+  if (figures === undefined) return { kind: "pruned", reason: "no decode estimate", layoutWide: true };
+  const missTpot = slo.tpotS !== undefined && figures.tpotS > slo.tpotS;
+  const ttftS = figures.ttftS;
   const missTtft = slo.ttftS !== undefined && ttftS !== undefined && ttftS > slo.ttftS;
+  const economics = stepEconomics(energy, figures.timeByBound, figures.stepS);
+  const perDollar = tokensPerDollar(figures.tokensPerSPerChip, economics);
   const point: SearchPoint = {
     candidate,
     label: candidateLabel(candidate, ctx.ranksPerChip),
     overrides,
-    tpotS: decode.tpotS,
+    tpotS: figures.tpotS,
     ...(ttftS !== undefined ? { ttftS } : {}),
-    tokensPerSPerChip: decode.tokensPerSPerChip,
-    tokensPerSPerUser: 1 / decode.tpotS,
-    memoryPerChipBytes: decode.memory.totalBytes,
+    tokensPerSPerChip: figures.tokensPerSPerChip,
+    tokensPerSPerUser: 1 / figures.tpotS,
+    memoryPerChipBytes: figures.memoryBytes,
     meetsSlo: !missTpot && !missTtft,
+    stepS: figures.stepS,
+    economics,
+    tokensPerKw: tokensPerKw(figures.tokensPerSPerChip, economics),
+    ...(perDollar !== undefined ? { tokensPerDollar: perDollar } : {}),
+    ...(figures.chunkTokensPerChip !== undefined ? { chunkTokensPerChip: figures.chunkTokensPerChip } : {}),
   };
   return { kind: "point", point, missTpot, missTtft };
-}
-
-/** A short reason for a candidate the scenario layer or the step model refused. */
-function pruneReason(error: unknown, stage: "resolve" | "estimate"): { reason: string; layoutWide: boolean } {
-  if (!(error instanceof SupernodeError)) throw error;
-  const path = error.location.fieldPath ?? [];
-  const field = path.slice(2).join(".");
-  if (error.kind === "infeasible" && error.detail.includes("does not fit"))
-    return { reason: "does not fit in HBM", layoutWide: false };
-  if (error.kind === "infeasible")
-    return {
-      reason: `does not divide: ${field === "" ? error.detail.split(":")[0] : field}`,
-      layoutWide: stage === "resolve" && field !== "batchPerChip",
-    };
-  return { reason: `invalid: ${field === "" ? error.kind : field}`, layoutWide: field !== "batchPerChip" };
 }

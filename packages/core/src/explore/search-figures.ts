@@ -1,0 +1,54 @@
+/**
+ * The figures a search point is made of, from a resolved candidate: the step model's decode
+ * estimate (disaggregated decode, or plain colocated), or the steady state of a colocated
+ * instance that chunks prefill into its iterations (`chunked-step.ts`).
+ */
+import type { Scenario } from "../deploy/scenario.ts";
+import { type Estimate, estimate, memoryPerChip } from "../perf/step-estimate.ts";
+import type { StepBound } from "../perf/step-model.ts";
+import { chunkedColocatedPoint, type RequestShape } from "./chunked-step.ts";
+
+export type Figures =
+  | {
+      readonly tpotS: number;
+      readonly ttftS?: number;
+      readonly stepS: number;
+      readonly tokensPerSPerChip: number;
+      readonly memoryBytes: number;
+      readonly timeByBound: Readonly<Record<StepBound, number>>;
+      readonly chunkTokensPerChip?: number;
+    }
+  | undefined;
+
+/** The decode estimate of a candidate (TTFT: the fixed prefill pool's when given). */
+export function decodeFigures(scenario: Scenario, fixedTtftS: number | undefined): Figures {
+  const result: Estimate = estimate(scenario);
+  const decode = result.decode;
+  if (decode === undefined) return undefined;
+  const ttftS = fixedTtftS ?? result.ttftS;
+  return {
+    tpotS: decode.tpotS,
+    ...(ttftS !== undefined ? { ttftS } : {}),
+    stepS: decode.step.stepS,
+    tokensPerSPerChip: decode.tokensPerSPerChip,
+    memoryBytes: decode.memory.totalBytes,
+    timeByBound: decode.step.timeByBound,
+  };
+}
+
+/** The chunked colocated steady state of a candidate; throws when it does not fit. */
+export function chunkedFigures(scenario: Scenario, shape: RequestShape): Figures {
+  const plan = scenario.deployment.colocated;
+  if (plan === undefined) return undefined;
+  const memory = memoryPerChip(scenario, plan); // throws when it does not fit
+  const p = chunkedColocatedPoint(scenario, plan, shape);
+  return {
+    tpotS: p.tpotS,
+    ttftS: p.ttftS,
+    stepS: p.stepS,
+    tokensPerSPerChip: p.tokensPerSPerChip,
+    memoryBytes: memory.totalBytes,
+    timeByBound: p.timeByBound,
+    chunkTokensPerChip: p.chunkTokensPerChip,
+  };
+}
