@@ -6,7 +6,14 @@ import { type FrontierExample, frontierExample, runFrontierExample } from "./fro
 function narrow(e: FrontierExample): FrontierExample {
   const shrink = <T extends FrontierExample["series"][number]>(s: T): T => ({
     ...s,
-    space: { ...s.space, chipsPerInstance: [32], attentionTp: [4, 8], moeTp: [1], batchPerChip: [1, 2, 16], pp: [2] },
+    space: {
+      ...s.space,
+      chipsPerInstance: [32],
+      attentionTp: [4, 8],
+      moeTp: [1],
+      batchPerChip: [1, 2, 16],
+      pp: [2],
+    },
   });
   return { ...e, series: e.series.map(shrink), variants: e.variants.map(shrink) };
 }
