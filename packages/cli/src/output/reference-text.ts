@@ -8,6 +8,7 @@ const RESULT_NAMES: Readonly<Record<ReferenceMetric, string>> = {
   "decode-throughput": "decode tokens/s",
   tpot: "TPOT",
   "prefill-throughput": "prefill tokens/s",
+  "offline-throughput": "offline output tokens/s",
 };
 
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;

@@ -81,4 +81,17 @@ describe("nearest reference case", () => {
     expect(decode?.relError).toBeCloseTo(((decode?.prediction ?? 0) - 22282) / 22282, 12);
     expect(operatingPoint(scenario, "decode").batchPerChip).toBe(256);
   });
+
+  it("an offline scenario gets the nearest offline case beside its offline output tokens/s, not beside decode tokens/s", () => {
+    expect(referenceMetricOf("offline-search-output-tokens-per-s-per-instance")).toBe("offline-throughput");
+    expect(referenceMetricOf("offline-output-tokens-per-s-per-chip")).toBe("offline-throughput");
+    const spec = endToEndCaseSpecs().find((s) => s.id === "trtllm-po-70b-h200-1000-1000");
+    if (spec === undefined) throw new Error("trtllm-po-70b-h200-1000-1000 missing");
+    const scenario = endToEndCaseScenario(spec);
+    const refs = nearestReferences(scenario, estimate(scenario));
+    const offline = refs.find((r) => r.result === "offline-throughput");
+    expect(offline?.caseId).toBe("trtllm-po-70b-h200-1000-1000");
+    expect(offline?.distance).toBe(0);
+    expect(refs.find((r) => r.result === "decode-throughput")?.caseId).not.toMatch(/^trtllm-po-/);
+  });
 });

@@ -12,12 +12,16 @@ import { type MetricPhase, type OperatingPoint, operatingPoint, pointDistance } 
 import { liveReferenceCandidates, type ReferenceCandidate } from "./reference-table.ts";
 import type { ValidationLabel, ValidationRow } from "./validation-rows.ts";
 
-/** The kind of an end-to-end result: a phase's throughput, or decode latency. */
-export type ReferenceMetric = "decode-throughput" | "tpot" | "prefill-throughput";
+/**
+ * The kind of an end-to-end result: a phase's throughput, decode latency, or the output tokens/s of
+ * the offline (maximum-throughput) operating point, which mixes prefill and decode.
+ */
+export type ReferenceMetric = "decode-throughput" | "tpot" | "prefill-throughput" | "offline-throughput";
 
-/** The kind of an end-to-end case's metric (`tpot-ms`, `decode-tokens-per-s-per-chip`, …). */
+/** The kind of an end-to-end case's metric (`tpot-ms`, `decode-tokens-per-s-per-chip`, `offline-…`). */
 export function referenceMetricOf(metric: string): ReferenceMetric {
   if (metric === "tpot-ms") return "tpot";
+  if (metric.startsWith("offline")) return "offline-throughput";
   return metric.startsWith("prefill") ? "prefill-throughput" : "decode-throughput";
 }
 
@@ -131,11 +135,12 @@ function wantedResults(e: Estimate): [MetricPhase, ReferenceMetric][] {
   const wanted: [MetricPhase, ReferenceMetric][] = [];
   if (e.prefill !== undefined) wanted.push(["prefill", "prefill-throughput"]);
   if (e.decode !== undefined) wanted.push(["decode", "decode-throughput"], ["decode", "tpot"]);
+  if (e.offline !== undefined) wanted.push(["decode", "offline-throughput"]);
   return wanted;
 }
 
 /**
- * For each result of an estimate (decode tokens/s and TPOT, prefill tokens/s), the nearest
+ * For each result of an estimate (decode tokens/s and TPOT, prefill tokens/s, offline output tokens/s), the nearest
  * published end-to-end case, its label and the model's error there. Only the chosen cases are
  * predicted (the others are parsed for their operating point); `candidates` may come from a table
  * computed beforehand (reference-table.ts) — the same cases, the same answer.

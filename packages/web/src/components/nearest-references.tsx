@@ -10,6 +10,7 @@ const RESULT_LABEL: Record<NearestReference["result"], string> = {
   "decode-throughput": "Output tokens/s",
   tpot: "TPOT",
   "prefill-throughput": "Prefill tokens/s",
+  "offline-throughput": "Offline output tokens/s",
 };
 
 function errorClass(relError: number): string {
