@@ -19,6 +19,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 2500,
+    // manifest.json: which chunks each view loads (bench/web-bundle.mjs sums them per view).
+    manifest: true,
     reportCompressedSize: false,
   },
 });

@@ -21,8 +21,14 @@ const VIEWS: readonly { id: string; hash: string; ready: (page: Page) => Promise
   { id: "estimate", hash: "estimate", ready: done },
   {
     id: "simulate",
-    hash: "simulate?requests=400&seed=1",
+    hash: "simulate",
     ready: async (page) => {
+      const requests = page.locator('input[data-knob="workload.requests"]');
+      await requests.fill("400");
+      await requests.press("Enter");
+      await expect
+        .poll(() => page.locator("textarea.scenario-editor").inputValue())
+        .toMatch(/requests: 400\b/);
       await page.getByRole("button", { name: "Run simulation" }).click();
       await done(page);
     },

@@ -316,17 +316,25 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     await page.close();
   });
 
-  it("Simulate: runs core's serving simulator with progress; a new seed shows core's new numbers", async () => {
-    const { page, errors } = await harness.open("simulate?requests=1500&seed=3");
-    const text = await page.locator("textarea.scenario-editor").inputValue();
+  it("Simulate: runs core's serving simulator with progress; a new seed (written to the YAML) shows core's new numbers", async () => {
+    const { page, errors } = await harness.open("simulate");
+    const setKnob = async (knob: string, value: string) => {
+      const input = page.locator(`input[data-knob="${knob}"]`);
+      await input.fill(value);
+      await input.press("Enter");
+    };
+    await setKnob("workload.requests", "1500");
+    await setKnob("workload.seed", "3");
+    const editor = page.locator("textarea.scenario-editor");
+    await expect.poll(() => editor.inputValue()).toMatch(/seed: 3/);
+    const text = await editor.inputValue();
     expect(text).toMatch(/^workload:/m);
+    expect(text).toMatch(/requests: 1500/);
     await page.getByRole("button", { name: "Run simulation" }).click();
     await page.locator('[data-job-status="running"] progress').waitFor();
     await jobDone(page);
-    const expected = simulateJob(
-      { text, fileName: "cloudmatrix384-deepseek-r1-serving.yaml", requests: 1500, seed: 3 },
-      () => {},
-    );
+    const fileName = "cloudmatrix384-deepseek-r1-serving.yaml";
+    const expected = simulateJob({ text, fileName }, () => {});
     const kpi = (id: string) => page.locator(`[data-kpi="${id}"] .kpi-number`).textContent();
     expect(await kpi("completed")).toBe(kpiText(expected.requests.completed, 0));
     expect(await kpi("ttft-p99")).toBe(kpiText(expected.ttftS.p99 * 1e3, 1));
@@ -335,25 +343,28 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     expect(await page.locator(".chart svg").count()).toBe(3);
     await harness.screenshot(page, "simulate");
 
-    await page.locator('input[data-knob="seed"]').fill("4");
-    await page.waitForURL(/seed=4/);
+    await setKnob("workload.seed", "4");
+    await expect.poll(() => editor.inputValue()).toMatch(/seed: 4/);
     await page.getByRole("button", { name: "Run simulation" }).click();
     await jobDone(page);
-    const reseeded = simulateJob(
-      { text, fileName: "cloudmatrix384-deepseek-r1-serving.yaml", requests: 1500, seed: 4 },
-      () => {},
-    );
+    const reseeded = simulateJob({ text: await editor.inputValue(), fileName }, () => {});
     expect(await kpi("ttft-p99")).toBe(kpiText(reseeded.ttftS.p99 * 1e3, 1));
     // Seed 0 is a seed (as on the CLI's --seed), not "unset".
-    await page.locator('input[data-knob="seed"]').fill("0");
-    await page.waitForURL(/seed=0/, { timeout: 5_000 });
-    expect(await page.locator('input[data-knob="seed"]').inputValue()).toBe("0");
+    await setKnob("workload.seed", "0");
+    await expect.poll(() => editor.inputValue(), { timeout: 5_000 }).toMatch(/seed: 0/);
+    expect(await page.locator('input[data-knob="workload.seed"]').inputValue()).toBe("0");
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it("Simulate: Cancel stops a long run at once, and a scenario without a workload shows the CLI's message", async () => {
-    const { page, errors } = await harness.open("simulate?requests=5000000");
+    const { page, errors } = await harness.open("simulate");
+    const requests = page.locator('input[data-knob="workload.requests"]');
+    await requests.fill("5000000");
+    await requests.press("Enter");
+    await expect
+      .poll(() => page.locator("textarea.scenario-editor").inputValue())
+      .toMatch(/requests: 5000000/);
     const run = page.getByRole("button", { name: "Run simulation" });
     await run.click();
     await page.locator('[data-job-status="running"]').waitFor();
@@ -364,14 +375,13 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
     const decode = readFileSync(join(EXAMPLES, DECODE), "utf8");
     let message = "";
     try {
-      simulateJob({ text: decode, fileName: DECODE, requests: 10, seed: 1 }, () => {});
+      simulateJob({ text: decode, fileName: DECODE }, () => {});
     } catch (error) {
       message = error instanceof Error ? error.message : String(error);
     }
     expect(message).toContain("no workload section");
     await page.getByLabel("Reference scenario").selectOption(DECODE);
     await page.waitForURL(/file=cloudmatrix384-deepseek-r1-decode\.yaml/);
-    await page.locator('input[data-knob="requests"]').fill("10");
     await run.click();
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 30_000 });

@@ -70,10 +70,20 @@ export function isWebBuildStale(paths: WebPaths = webPaths()): boolean {
 export async function buildWeb(paths: WebPaths = webPaths(), outDir: string = paths.distDir): Promise<void> {
   execFileSync(process.execPath, [join(paths.repoRoot, "scripts/embed-data.mjs")], { stdio: "inherit" });
   const { build } = await import("vite");
-  await build({
-    configFile: join(paths.webRoot, "vite.config.ts"),
-    root: paths.webRoot,
-    logLevel: "warn",
-    build: { outDir, emptyOutDir: true },
-  });
+  // A production build even under a test runner (vitest sets NODE_ENV=test, which would give
+  // React's development build: larger and slower than what `supernode ui` serves).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({
+      configFile: join(paths.webRoot, "vite.config.ts"),
+      root: paths.webRoot,
+      mode: "production",
+      logLevel: "warn",
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }

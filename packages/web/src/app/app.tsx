@@ -3,14 +3,24 @@
  * back button work), the current view under an error boundary, and a footer saying where the
  * computation runs. All state is in the URL hash (see `route.ts`).
  */
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { ErrorBoundary } from "../components/error-boundary.tsx";
-import { CompareView } from "../views/compare-view.tsx";
-import { EstimateView } from "../views/estimate-view.tsx";
-import { SimulateView } from "../views/simulate-view.tsx";
-import { TopologyView } from "../views/topology-view.tsx";
-import { ValidateView } from "../views/validate-view.tsx";
 import { formatHash, useRoute, VIEWS, type ViewId } from "./route.ts";
+
+// One chunk per view, loaded when the view is first shown (the core worker starts meanwhile).
+const CompareView = lazy(() => import("../views/compare-view.tsx").then((m) => ({ default: m.CompareView })));
+const TopologyView = lazy(() =>
+  import("../views/topology-view.tsx").then((m) => ({ default: m.TopologyView })),
+);
+const EstimateView = lazy(() =>
+  import("../views/estimate-view.tsx").then((m) => ({ default: m.EstimateView })),
+);
+const SimulateView = lazy(() =>
+  import("../views/simulate-view.tsx").then((m) => ({ default: m.SimulateView })),
+);
+const ValidateView = lazy(() =>
+  import("../views/validate-view.tsx").then((m) => ({ default: m.ValidateView })),
+);
 
 export interface ViewProps {
   readonly params: URLSearchParams;
@@ -100,7 +110,9 @@ export function App() {
           {current?.label} <span className="view-subtitle">{current?.title}</span>
         </h1>
         <ErrorBoundary resetKey={route.view}>
-          {renderView(route.view, { params: route.params, setParams })}
+          <Suspense fallback={<p className="status-line">Loading the view…</p>}>
+            {renderView(route.view, { params: route.params, setParams })}
+          </Suspense>
         </ErrorBoundary>
       </main>
       <footer className="app-footer">

@@ -1,31 +1,28 @@
 /**
  * An ECharts chart rendered as SVG (crisp, printable, no GPU needed). `option` is a plain ECharts
- * option object; the chart re-renders when it changes and resizes with its container.
+ * option object; the chart re-renders when it changes and resizes with its container. The
+ * accessible name is the caller's `label` on a `role="img"` element (a table beside each chart
+ * holds the numbers); ECharts' generated ARIA text is not used (it read "NaN" for empty data and
+ * sits under role="img", where assistive technology ignores it), nor is DataZoom — both left out
+ * of the bundle.
  */
 import { BarChart, LineChart, ScatterChart } from "echarts/charts";
 import {
-  AriaComponent,
-  DataZoomComponent,
   GridComponent,
-  LegendComponent,
   MarkLineComponent,
-  TitleComponent,
   TooltipComponent,
 } from "echarts/components";
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
+import { ChartLegend, legendItems } from "./chart-legend.tsx";
 
 echarts.use([
   BarChart,
   LineChart,
   ScatterChart,
-  AriaComponent,
-  DataZoomComponent,
   GridComponent,
-  LegendComponent,
   MarkLineComponent,
-  TitleComponent,
   TooltipComponent,
   SVGRenderer,
 ]);
@@ -72,18 +69,27 @@ export function Chart({
     };
   }, []);
 
+  const { legend, drawn } = useMemo(() => {
+    const { legend: wanted, ...rest } = option as ChartOption & { legend?: unknown };
+    return { legend: wanted === undefined ? [] : legendItems(rest, PALETTE), drawn: rest };
+  }, [option]);
+
   useEffect(() => {
     chart.current?.setOption(
       {
         color: PALETTE,
-        aria: { enabled: true },
         animation: false,
         textStyle: { fontFamily: "sans-serif" },
-        ...option,
+        ...drawn,
       },
       true,
     );
-  }, [option]);
+  }, [drawn]);
 
-  return <div className="chart" ref={element} role="img" aria-label={label} style={{ height }} />;
+  return (
+    <>
+      <div className="chart" ref={element} role="img" aria-label={label} style={{ height }} />
+      {legend.length > 0 && <ChartLegend items={legend} />}
+    </>
+  );
 }

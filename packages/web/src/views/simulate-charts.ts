@@ -5,25 +5,18 @@ import type { Histogram, SimulationView } from "../worker/jobs/simulation-view.t
 export function latencyHistogram(h: Histogram, name: string, limitS: number | null): ChartOption {
   const centres = h.counts.map((_, i) => (((h.edgesS[i] ?? 0) + (h.edgesS[i + 1] ?? 0)) / 2) * 1e3);
   const maxMs = (h.edgesS[h.edgesS.length - 1] ?? 1) * 1e3;
-  // Draw the SLO limit on the axis only when it is near the data; else name it in the title.
+  // Draw the SLO limit on the axis only when it is near the data; else name it in the axis title.
   const limitMs = limitS === null ? null : limitS * 1e3;
   const onScale = limitMs !== null && limitMs <= 2 * maxMs;
   return {
     tooltip: { trigger: "axis", valueFormatter: (v: number) => `${v} requests` },
     grid: { left: 50, right: 16, top: 28, bottom: 40 },
-    ...(limitMs !== null && !onScale
-      ? {
-          title: {
-            text: `SLO ${limitMs.toFixed(0)} ms: off scale`,
-            right: 10,
-            top: 0,
-            textStyle: { fontSize: 11, color: "#b3261e", fontWeight: "normal" },
-          },
-        }
-      : {}),
     xAxis: {
       type: "value",
-      name: `${name} (ms)`,
+      name:
+        limitMs !== null && !onScale
+          ? `${name} (ms) — SLO ${limitMs.toFixed(0)} ms: off scale`
+          : `${name} (ms)`,
       nameLocation: "middle",
       nameGap: 26,
       min: 0,

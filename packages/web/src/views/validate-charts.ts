@@ -70,7 +70,6 @@ export function scatterChart(rows: readonly ValidationRow[]): ChartOption {
   const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
   return {
-    aria: { enabled: true, label: { enabled: false } },
     tooltip: {
       trigger: "item",
       confine: true,

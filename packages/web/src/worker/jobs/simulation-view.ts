@@ -37,7 +37,20 @@ export interface SimulationView {
   };
   readonly mode: string;
   readonly events: number;
+  /** Per-request records for the CSV and Chrome-trace exports (the first `MAX_RECORDS`; null: dropped). */
+  readonly records: {
+    readonly arrivalS: readonly number[];
+    readonly ttftS: readonly (number | null)[];
+    readonly e2eS: readonly (number | null)[];
+    readonly promptTokens: readonly number[];
+    readonly outputTokens: readonly number[];
+    /** Requests the run had in all (records beyond MAX_RECORDS are not sent to the page). */
+    readonly total: number;
+  };
 }
+
+/** Per-request records sent to the page at most (exports of larger runs are truncated, and say so). */
+export const MAX_RECORDS = 100_000;
 
 /** Equal-width histogram of `values` over [0, the 99.5th percentile]; the tail goes in the last bin. */
 export function histogram(values: readonly number[], bins = 30): Histogram {
@@ -112,5 +125,13 @@ export function simulationView(result: SimulationResult): SimulationView {
     },
     mode: result.config.mode,
     events: s.engine.events,
+    records: {
+      arrivalS: r?.arrivalS.slice(0, MAX_RECORDS) ?? [],
+      ttftS: r?.ttftS.slice(0, MAX_RECORDS) ?? [],
+      e2eS: r?.e2eS.slice(0, MAX_RECORDS) ?? [],
+      promptTokens: r?.promptTokens.slice(0, MAX_RECORDS) ?? [],
+      outputTokens: r?.outputTokens.slice(0, MAX_RECORDS) ?? [],
+      total: r?.arrivalS.length ?? 0,
+    },
   };
 }

@@ -1,0 +1,49 @@
+/**
+ * The built web app's load: every view's page JS is under 300 KB gzip (printed per view), and the
+ * `supernode ui` server sends scripts compressed. Builds into a private temporary directory.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
+import { buildWeb, webPaths } from "../../cli/src/server/web-build.ts";
+import { bundleSizes, formatBundleSizes } from "./bundle-size.ts";
+
+const LIMIT_GZIP = 300 * 1024;
+
+describe("web bundle", () => {
+  let dir = "";
+  let server: UiServer | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "supernode-web-bundle-"));
+    await buildWeb(webPaths(), dir);
+    server = await startUiServer({ distDir: dir, port: 0 });
+  }, 180_000);
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loads under 300 KB of gzip-compressed page JS per view", () => {
+    const sizes = bundleSizes(dir);
+    console.log(formatBundleSizes(sizes));
+    expect(Object.keys(sizes.views).sort()).toEqual([
+      "compare",
+      "estimate",
+      "simulate",
+      "topology",
+      "validate",
+    ]);
+    for (const [id, v] of Object.entries(sizes.views)) expect([id, v.gzip < LIMIT_GZIP]).toEqual([id, true]);
+  });
+
+  it("serves scripts compressed", async () => {
+    const html = await (await fetch(server?.url ?? "")).text();
+    const script = /src="\.\/(assets\/index-[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const res = await fetch(`${server?.url}${script}`, { headers: { "Accept-Encoding": "gzip" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+  });
+});
