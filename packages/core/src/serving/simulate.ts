@@ -14,6 +14,7 @@ import { SupernodeError } from "../spec/errors.ts";
 import { servingSchema } from "../spec/serving-schema.ts";
 import { GIGA } from "../spec/units.ts";
 import { workloadSchema } from "../spec/workload-schema.ts";
+import { cachedKvCopies, withCopies } from "./cached-kv-copies.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
 import type { WorkloadFiles } from "./length-distribution.ts";
 import { simulateServing } from "./serving-engine.ts";
@@ -160,6 +161,8 @@ function poolPath(
     ...(pooled.bandwidthGBps !== undefined ? { bandwidthGBps: pooled.bandwidthGBps } : {}),
     ...(pooled.latencyS !== undefined ? { latencyS: pooled.latencyS } : {}),
   };
+  const ranksPerNode = scenario.system.node.accelerator.count.value * front.ranksPerChip;
+  const copies = cachedKvCopies(front, scenario.model, ranksPerNode);
   if (pooled.via === "ub" && pooled.bandwidthGBps === undefined) {
     const fabric = scenario.system.scaleUp;
     if (fabric.kind !== "two-tier-clos" || fabric.cpuBandwidthBytesPerS === undefined)
@@ -169,7 +172,11 @@ function poolPath(
         { file: scenario.fileName, fieldPath: ["serving", "prefixCache", "pooledTier", "via"] },
       );
     // NPU ← CPU-DRAM reads cross the same UB tiers as NPU ← NPU transfers (P2 Table 1: 147 vs 164 GB/s per die).
-    return fabricTransferModel(scenario.system, "ub", front.ranksPerInstance);
+    return withCopies(
+      fabricTransferModel(scenario.system, "ub", front.ranksPerInstance),
+      copies.fabricCopies,
+    );
   }
-  return systemTransferModel(scenario.system, path, front.chipsPerInstance);
+  const base = systemTransferModel(scenario.system, path, front.chipsPerInstance);
+  return withCopies(base, pooled.via === "ub" ? copies.fabricCopies : copies.nodeCopies);
 }
