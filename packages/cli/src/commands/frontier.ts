@@ -6,6 +6,7 @@
  * modes, the ratio at the stated interactivity and its factors; docs/search.md).
  */
 import {
+  FRONTIER_EXAMPLES,
   frontierExample,
   makeTable,
   paretoFrontier,
@@ -41,7 +42,10 @@ export function register(program: Command, io: CliIo): void {
     .command("frontier")
     .description("Pareto frontier of tokens/s per chip vs tokens/s per user for one or more scenarios")
     .argument("[scenario...]", "scenario files (one frontier each, e.g. one per system)")
-    .option("--example <id>", "run a published comparison: gpt-moe-1.8t-nvl72-vs-h100 (docs/search.md)")
+    .option(
+      "--example <id>",
+      `run a documented comparison: ${Object.keys(FRONTIER_EXAMPLES).join(" | ")} (docs/search.md)`,
+    )
     .option("--json", "print the frontier points with their configurations as JSON")
     .option("--csv", "print the frontier points as CSV")
     .option("--svg <file>", "write the chart as SVG")

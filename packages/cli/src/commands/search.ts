@@ -13,8 +13,9 @@ import {
   makeTable,
   parseScenarioSource,
   type SearchPoint,
+  type SimulateCheck,
   SupernodeError,
-  simulate,
+  simulateCheck,
 } from "@supernode/core";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
@@ -53,7 +54,7 @@ export function register(program: Command, io: CliIo): void {
     const ttftS = flags.ttftMs !== undefined ? positive(flags.ttftMs, "--ttft-ms", false) / 1e3 : undefined;
     const run = runSearch(file, flags, { tpotS, ...(ttftS !== undefined ? { ttftS } : {}) }, io);
     const winners = run.result.ranked.slice(0, top);
-    const checks = flags.simulate === true ? winners.map((p) => simulateCheck(run, p, flags)) : undefined;
+    const checks = flags.simulate === true ? winners.map((p) => simulateWinner(run, p, flags)) : undefined;
     if (flags.outDir !== undefined) writeWinners(run, winners, flags.outDir, file);
     if (flags.json === true) {
       const { points: _all, ranked, ...rest } = run.result;
@@ -96,17 +97,12 @@ const RANK_TEXT = {
 const rate = (run: SearchRun) => (run.cpuS > 0 ? run.result.total / run.cpuS : 0);
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
 
-interface SimulateCheck {
-  readonly tokensPerSPerChip: number;
-  readonly tpotP50S: number | null;
-}
-
 /**
- * The serving simulator on a winner: closed-loop users as many as the decode group holds
- * sequences (batch per chip × chips), two rounds of requests; its output tokens/s per decode chip
- * (ramp-up and drain included) and median TPOT.
+ * The serving simulator on a winner (core `simulateCheck`): closed-loop users as many as the
+ * searched group holds sequences (batch per chip × chips × instances), two rounds of requests,
+ * read in the steady window (every user in the system), with the whole-run figure beside it.
  */
-function simulateCheck(run: SearchRun, p: SearchPoint, flags: SearchFlags): SimulateCheck {
+function simulateWinner(run: SearchRun, p: SearchPoint, flags: SearchFlags): SimulateCheck {
   if (run.base.workload === undefined)
     throw new SupernodeError(
       "usage",
@@ -122,9 +118,7 @@ function simulateCheck(run: SearchRun, p: SearchPoint, flags: SearchFlags): Simu
       { path: ["workload", "requests"], value: 2 * sequences },
     ],
   });
-  const s = simulate(scenario).summary;
-  const chips = p.candidate.chipsPerInstance * instances;
-  return { tokensPerSPerChip: s.throughput.outputTokensPerS / chips, tpotP50S: s.tpotS.p50 };
+  return simulateCheck(scenario, sequences, p.candidate.chipsPerInstance * instances);
 }
 
 function winnersTable(winners: readonly SearchPoint[], checks: readonly SimulateCheck[] | undefined) {
@@ -140,8 +134,9 @@ function winnersTable(winners: readonly SearchPoint[], checks: readonly Simulate
     { key: "tokensPerDollar", header: "tok/$", align: "right" as const },
     ...(checks !== undefined
       ? [
-          { key: "simTokensPerSPerChip", header: "sim tok/s/chip (decode)", align: "right" as const },
+          { key: "simTokensPerSPerChip", header: "sim tok/s/chip (steady)", align: "right" as const },
           { key: "simTpotMs", header: "sim TPOT p50 ms", align: "right" as const },
+          { key: "simWholeRun", header: "sim tok/s/chip (whole run)", align: "right" as const },
         ]
       : []),
   ];
@@ -160,6 +155,7 @@ function winnersTable(winners: readonly SearchPoint[], checks: readonly Simulate
           simTokensPerSPerChip: Math.round(checks[i]?.tokensPerSPerChip ?? 0),
           simTpotMs:
             checks[i]?.tpotP50S != null ? Number(((checks[i]?.tpotP50S ?? 0) * 1e3).toFixed(2)) : null,
+          simWholeRun: Math.round(checks[i]?.wholeRunTokensPerSPerChip ?? 0),
         }
       : {}),
   }));

@@ -28,6 +28,7 @@ function seriesJson(s: ExampleSeriesResult) {
     id: s.id,
     label: s.label,
     system: s.system,
+    chipsPerSystem: s.chipsPerSystem,
     candidates: s.candidates,
     evaluated: s.evaluated,
     pruned: s.pruned,
@@ -45,7 +46,7 @@ export function exampleJson(r: FrontierExampleResult, cpuS: number) {
     series: r.series.map(seriesJson),
     variants: r.variants.map(seriesJson),
     ...(r.ratio !== undefined ? { ratio: r.ratio } : {}),
-    claimedRatio: r.example.claim.ratio,
+    ...(r.example.claim.ratio !== undefined ? { claimedRatio: r.example.claim.ratio } : {}),
     factors: r.factors,
     ...(r.remainder !== undefined ? { remainder: r.remainder } : {}),
     candidates,
@@ -86,10 +87,12 @@ export function exampleText(r: FrontierExampleResult, cpuS: number): string {
     `at ≥ ${at} tokens/s per user (TPOT ≤ ${fmt(1000 / at, 0)} ms):`,
     ...all.map(
       (s) =>
-        `  ${s.label}: ${s.atPoint !== undefined ? `${fmt(s.atPoint.tokensPerSPerChip, 1)} tokens/s per chip — ${s.atPoint.label}` : "no deployment reaches it"}`,
+        `  ${s.label}: ${s.atPoint !== undefined ? `${fmt(s.atPoint.tokensPerSPerChip, 1)} tokens/s per chip, ${fmt(s.atPoint.tokensPerSPerChip * s.chipsPerSystem)} per system (${s.chipsPerSystem} chips), ${fmt(s.atPoint.tokensPerKw, 1)} per kW — ${s.atPoint.label}` : "no deployment reaches it"}`,
     ),
-    `ratio ${r.series[0]?.label ?? ""} ÷ ${r.series[1]?.label ?? ""}: ${r.ratio !== undefined ? `${fmt(r.ratio, 1)}×` : "undefined"} (claimed: ${e.claim.ratio}× — ${e.claim.sources.map((s) => s.url).join(", ")})`,
-    "factors (target ÷ target without the factor, at the same interactivity):",
+    `ratio ${r.series[0]?.label ?? ""} ÷ ${r.series[1]?.label ?? ""} per chip: ${r.ratio !== undefined ? `${fmt(r.ratio, 2)}×` : "undefined"} (${e.claim.ratio !== undefined ? `claimed: ${e.claim.ratio}×` : e.claim.text} — ${e.claim.sources.map((s) => s.url).join(", ")})`,
+    ...(r.factors.length > 0
+      ? ["factors (target ÷ target without the factor, at the same interactivity):"]
+      : []),
     ...r.factors.map(
       (f) => `  ${f.factor}: ${f.gain !== undefined ? `${fmt(f.gain, 2)}×` : "undefined"} (${f.variant})`,
     ),

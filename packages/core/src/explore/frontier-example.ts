@@ -10,6 +10,7 @@ import { parseScenarioSource } from "../deploy/scenario.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { SourceDocument } from "../spec/parse-document.ts";
 import type { RequestShape } from "./chunked-step.ts";
+import { DEEPSEEK_CM384_NVL72_H800 } from "./example-deepseek.ts";
 import { GPT_MOE_NVL72_VS_H100 } from "./example-gpt-moe.ts";
 import type { RankBy } from "./point-economics.ts";
 import type { Slo } from "./search.ts";
@@ -39,7 +40,8 @@ export interface FrontierExample {
   readonly id: string;
   readonly title: string;
   readonly claim: {
-    readonly ratio: number;
+    /** The published ratio, where the claim is one. */
+    readonly ratio?: number;
     readonly text: string;
     readonly sources: readonly { readonly title: string; readonly url: string }[];
   };
@@ -60,6 +62,8 @@ export interface ExampleSeriesResult {
   readonly id: string;
   readonly label: string;
   readonly system: string;
+  /** Accelerator packages in one system (384, 72, 8): per-system figures are per chip × this. */
+  readonly chipsPerSystem: number;
   readonly result: ServingSearchResult;
   /** The frontier point read at the interactivity: the best one at least that interactive. */
   readonly atPoint?: ServingSearchPoint;
@@ -83,6 +87,7 @@ export interface FrontierExampleResult {
 
 export const FRONTIER_EXAMPLES: Readonly<Record<string, FrontierExample>> = {
   [GPT_MOE_NVL72_VS_H100.id]: GPT_MOE_NVL72_VS_H100,
+  [DEEPSEEK_CM384_NVL72_H800.id]: DEEPSEEK_CM384_NVL72_H800,
 };
 
 /**
@@ -189,6 +194,7 @@ function runSeries(
     id: s.id,
     label: s.label,
     system: base.system.name,
+    chipsPerSystem: base.system.nodes.value * base.system.node.accelerator.count.value,
     result,
     ...(atPoint !== undefined ? { atPoint } : {}),
     candidates: pools.reduce((n, p) => n + (p?.total ?? 0), 0),

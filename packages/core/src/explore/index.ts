@@ -50,6 +50,7 @@ export {
   type ServingSpaces,
   searchServing,
 } from "./serving-search.ts";
+export { type SimulateCheck, simulateCheck } from "./simulate-check.ts";
 export {
   expandSweep,
   parseShard,
