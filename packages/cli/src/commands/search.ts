@@ -10,6 +10,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   candidateYaml,
+  type LaunchConfig,
+  launchConfig,
+  launchEngines,
   makeTable,
   parseScenarioSource,
   type SearchPoint,
@@ -32,6 +35,7 @@ interface SearchFlags extends SearchInputFlags {
   csv?: boolean;
   outDir?: string;
   simulate?: boolean;
+  launch?: boolean;
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -46,6 +50,10 @@ export function register(program: Command, io: CliIo): void {
     .option("--csv", "print the top configurations as CSV")
     .option("--out-dir <dir>", "write the top configurations as scenario files there")
     .option("--simulate", "re-check the top configurations with the serving simulator")
+    .option(
+      "--launch",
+      "print the launch commands of the best configuration (SGLang, vLLM, TensorRT-LLM; vLLM-Ascend on Ascend); with --out-dir, write them for every winner",
+    )
     .option("--set <key=value>", "override a field of the base scenario (repeatable)", collect, [])
     .option("--map-dtype <from=to>", "run one format as another, e.g. fp8=int8 (repeatable)", collect, []);
   addHardwareOption(addSpaceOptions(command)).action((file: string, flags: SearchFlags) => {
@@ -55,7 +63,7 @@ export function register(program: Command, io: CliIo): void {
     const run = runSearch(file, flags, { tpotS, ...(ttftS !== undefined ? { ttftS } : {}) }, io);
     const winners = run.result.ranked.slice(0, top);
     const checks = flags.simulate === true ? winners.map((p) => simulateWinner(run, p, flags)) : undefined;
-    if (flags.outDir !== undefined) writeWinners(run, winners, flags.outDir, file);
+    if (flags.outDir !== undefined) writeWinners(run, winners, flags.outDir, file, flags);
     if (flags.json === true) {
       const { points: _all, ranked, ...rest } = run.result;
       io.stdout.write(
@@ -75,6 +83,9 @@ export function register(program: Command, io: CliIo): void {
       return;
     }
     io.stdout.write(`${renderTable(table)}\n${summaryLines(run, tpotS, ttftS).join("\n")}\n`);
+    const best = winners[0];
+    if (flags.launch === true && best !== undefined)
+      io.stdout.write(`\n${launchText(winnerConfigs(run, best, flags))}`);
   });
 }
 
@@ -179,7 +190,39 @@ function summaryLines(run: SearchRun, tpotS: number, ttftS: number | undefined):
   return lines;
 }
 
-function writeWinners(run: SearchRun, winners: readonly SearchPoint[], dir: string, file: string): void {
+/** Launch configurations of a winner: the searched group, and a prefill pool the scenario keeps. */
+function winnerConfigs(run: SearchRun, p: SearchPoint, flags: SearchFlags): LaunchConfig[] {
+  const scenario = parseScenarioSource(run.doc, loadCatalog(flags), { overrides: p.overrides });
+  const roles = [
+    run.result.space.role,
+    ...(run.result.space.role === "decode" && scenario.deployment.prefill !== undefined
+      ? (["prefill"] as const)
+      : []),
+  ];
+  return launchEngines(scenario).flatMap((engine) =>
+    roles.map((role) => launchConfig(scenario, role, engine)),
+  );
+}
+
+function launchText(configs: readonly LaunchConfig[]): string {
+  const out: string[] = [];
+  for (const c of configs) {
+    out.push(`# ${c.engine}, ${c.role} instance`, c.command);
+    for (const f of c.files) out.push(`# ${f.name}`, f.text.trimEnd());
+    out.push("");
+  }
+  const notes = configs[0]?.assumptions ?? [];
+  out.push("# The step model assumed (the engine must match):", ...notes.map((n) => `#  - ${n}`), "");
+  return `${out.join("\n")}\n`;
+}
+
+function writeWinners(
+  run: SearchRun,
+  winners: readonly SearchPoint[],
+  dir: string,
+  file: string,
+  flags: SearchFlags,
+): void {
   mkdirSync(dir, { recursive: true });
   winners.forEach((p, i) => {
     const note = [
@@ -192,5 +235,11 @@ function writeWinners(run: SearchRun, winners: readonly SearchPoint[], dir: stri
       candidateYaml(run.doc, p.overrides, note),
       "scenario file",
     );
+    if (flags.launch === true)
+      writeText(
+        join(dir, `rank-${String(i + 1).padStart(2, "0")}-launch.sh`),
+        launchText(winnerConfigs(run, p, flags)),
+        "launch commands",
+      );
   });
 }

@@ -41,16 +41,20 @@ function space(chips: number[], precisions: Dtype[]): SearchSpace {
 }
 
 function document(system: string, dtype: Dtype, chips: number, name: string): Record<string, unknown> {
-  const group = (n: number, extra: Record<string, unknown>) => ({
-    instances: 1,
-    chipsPerInstance: n,
-    attention: { tp: 1 },
-    denseFfn: { tp: 1 },
-    moe: { ep: n * (system === "cloudmatrix384" ? 2 : 1), redundantExperts: 32 },
-    expertImbalance: { distribution: "uniform-random" },
-    microbatchOverlap: true,
-    ...extra,
-  });
+  const group = (n: number, extra: Record<string, unknown>) => {
+    const ep = n * (system === "cloudmatrix384" ? 2 : 1);
+    // redundant experts pad the 256 routed experts to a multiple of EP (as the search does)
+    return {
+      instances: 1,
+      chipsPerInstance: n,
+      attention: { tp: 1 },
+      denseFfn: { tp: 1 },
+      moe: { ep, redundantExperts: Math.ceil(256 / ep) * ep - 256 },
+      expertImbalance: { distribution: "uniform-random" },
+      microbatchOverlap: true,
+      ...extra,
+    };
+  };
   return {
     name,
     system,

@@ -155,7 +155,9 @@ export function runFrontierExample(
     variants,
     ...(ratio !== undefined ? { ratio } : {}),
     factors,
-    ...(ratio !== undefined && product !== undefined ? { remainder: ratio / product } : {}),
+    ...(ratio !== undefined && product !== undefined && factors.length > 0
+      ? { remainder: ratio / product }
+      : {}),
   };
 }
 

@@ -12,6 +12,7 @@ export {
   frontierExample,
   runFrontierExample,
 } from "./frontier-example.ts";
+export { type LaunchConfig, type LaunchEngine, launchConfig, launchEngines } from "./launch-config.ts";
 export { type PointEconomics, RANK_KEYS, type RankBy } from "./point-economics.ts";
 export {
   isSearchDtype,

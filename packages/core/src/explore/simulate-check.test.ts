@@ -1,3 +1,4 @@
+// biome-ignore lint/correctness/noNodejsModules: this test reads the example scenario file on disk
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseScenarioSource } from "../deploy/scenario.ts";
