@@ -44,10 +44,38 @@ export interface StreamSpec {
   readonly computeShare: Sourced<number>;
 }
 
+/**
+ * A part of one microbatch's layer in a windowed schedule: an operator group, or the attention and
+ * norm items before (`attention-pre`) or from (`attention-post`) the attention core on.
+ */
+export type ScheduleSegment = OperatorGroup | "attention-pre" | "attention-post";
+
+/** One stage of a windowed schedule: compute of one microbatch while transfers of another run. */
+export interface ScheduleStage {
+  readonly compute: readonly ScheduleSegment[];
+  readonly transfer: readonly ScheduleSegment[];
+}
+
+/**
+ * The order in which an engine interleaves two microbatches (DeepSeek's two-batch overlap): the
+ * stages of one whole layer, each a compute part of one microbatch and the transfers of the other
+ * that run behind it. A stage lasts max(Σ compute, Σ transfer): a transfer hides only behind the
+ * compute of its own stage, and the next stage waits for it.
+ */
+export interface OverlapSchedule {
+  readonly microbatches: number;
+  readonly stages: readonly ScheduleStage[];
+  readonly source: SourceRef;
+  readonly tag: EvidenceTag;
+  readonly note?: string;
+}
+
 export interface StreamProfile {
   readonly id: string;
   readonly description: string;
   readonly streams: readonly StreamSpec[];
+  /** Windowed stage order of the microbatches (when absent, the streams run freely). */
+  readonly schedule?: OverlapSchedule;
   /**
    * The engine re-balances the split of the cores between the two streams to the batch (in whole
    * units of `units` cores); the stream shares are then the split at the reference operating point.
@@ -58,6 +86,17 @@ export interface StreamProfile {
 export type StreamRole = "prefill" | "decode" | "colocated";
 
 const groupSchema = z.enum(OPERATOR_GROUPS as [OperatorGroup, ...OperatorGroup[]]);
+const SEGMENTS: readonly ScheduleSegment[] = [...OPERATOR_GROUPS, "attention-pre", "attention-post"];
+const segmentSchema = z.enum(SEGMENTS as [ScheduleSegment, ...ScheduleSegment[]]);
+const scheduleSchema = z.strictObject({
+  microbatches: z.number().int().min(2),
+  source: z.string(),
+  tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+  note: z.string().optional(),
+  stages: z
+    .array(z.strictObject({ compute: z.array(segmentSchema), transfer: z.array(segmentSchema) }))
+    .min(1),
+});
 const fileSchema = z.strictObject({
   sources: z.array(
     z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
@@ -85,6 +124,7 @@ const fileSchema = z.strictObject({
         adaptiveSplit: z
           .strictObject({ units: z.number().int().min(2), source: z.string(), note: z.string().optional() })
           .optional(),
+        schedule: scheduleSchema.optional(),
       }),
     )
     .min(1),
@@ -148,15 +188,60 @@ function load(): LoadedProfiles {
         ...(p.adaptiveSplit.note !== undefined ? { note: p.adaptiveSplit.note } : {}),
       };
     }
+    const schedule = p.schedule !== undefined ? loadSchedule(p.id, p.schedule, sources) : undefined;
     profiles.set(p.id, {
       id: p.id,
       description: p.description,
       streams,
       ...(adaptiveSplit !== undefined ? { adaptiveSplit } : {}),
+      ...(schedule !== undefined ? { schedule } : {}),
     });
   }
   cache = { profiles, defaults: doc.defaults, fallback: doc.fallbackProfile };
   return cache;
+}
+
+/**
+ * Checks a schedule: its source exists, and every segment appears once per microbatch (the stages
+ * cover one whole layer of every microbatch), never as both compute and transfer.
+ */
+function loadSchedule(
+  profileId: string,
+  raw: z.infer<typeof scheduleSchema>,
+  sources: ReadonlyMap<string, SourceRef>,
+): OverlapSchedule {
+  const fieldPath = ["profiles", profileId, "schedule"];
+  const source = sources.get(raw.source);
+  if (source === undefined)
+    throw new SupernodeError("invalid-value", `unknown source key ${raw.source}`, { file: FILE, fieldPath });
+  const count = new Map<string, { compute: number; transfer: number }>();
+  for (const stage of raw.stages)
+    for (const side of ["compute", "transfer"] as const)
+      for (const seg of stage[side]) {
+        const c = count.get(seg) ?? { compute: 0, transfer: 0 };
+        c[side] += 1;
+        count.set(seg, c);
+      }
+  for (const [seg, c] of count) {
+    if (c.compute > 0 && c.transfer > 0)
+      throw new SupernodeError("invalid-value", `schedule segment ${seg} is both compute and transfer`, {
+        file: FILE,
+        fieldPath,
+      });
+    if (c.compute + c.transfer !== raw.microbatches)
+      throw new SupernodeError(
+        "invalid-value",
+        `schedule segment ${seg} appears ${c.compute + c.transfer} times; expected once per microbatch (${raw.microbatches})`,
+        { file: FILE, fieldPath },
+      );
+  }
+  return {
+    microbatches: raw.microbatches,
+    stages: raw.stages,
+    source,
+    tag: raw.tag as EvidenceTag,
+    ...(raw.note !== undefined ? { note: raw.note } : {}),
+  };
 }
 
 /** Ids of the built-in stream profiles. @example streamProfileIds().includes("cloudmatrix-aic-aiv-split") */

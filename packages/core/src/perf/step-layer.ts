@@ -13,6 +13,7 @@
  */
 import type { OperatorGroup, StreamProfile } from "../deploy/stream-profiles.ts";
 import type { StepItem } from "./step-operators.ts";
+import { composeScheduled } from "./step-schedule.ts";
 import { runConcurrentStreams } from "./stream-contention.ts";
 
 export interface StreamTiming {
@@ -60,6 +61,10 @@ export function composeLayer(
     }
     return { items, microbatches: 1, serialS: total, layerS: total, fillS: 0, byGroup };
   }
+  const schedule = overlap.profile.schedule;
+  // A windowed schedule (DeepSeek's two-batch overlap) when the engine runs that many microbatches.
+  if (schedule !== undefined && schedule.microbatches === overlap.microbatches)
+    return composeScheduled(itemsFor, overlap.profile, schedule);
   const m = overlap.microbatches;
   const streamOf = new Map<OperatorGroup, number>();
   overlap.profile.streams.forEach((s, i) => {
