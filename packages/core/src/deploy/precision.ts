@@ -5,6 +5,7 @@
  * refuses a format the chip has no tensor math for, naming the field (`precision.components.experts.weights`).
  */
 import type { Dtype } from "../hardware/types.ts";
+import { type ComponentPrecisionOption, defaultComputeDtype } from "../model/layer-work.ts";
 import {
   GEMM_COMPONENTS,
   type GemmComponent,
@@ -13,7 +14,6 @@ import {
   type WeightFormatOverrides,
   weightFormat,
 } from "../model/weight-bytes.ts";
-import { type ComponentPrecisionOption, defaultComputeDtype } from "../model/workload.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { PrecisionComponentsSpec, PrecisionSpec } from "../spec/precision-schema.ts";
 

@@ -14,6 +14,7 @@
  * are replicated on each rank (every rank stores and reads the whole latent).
  */
 import { SupernodeError } from "../spec/errors.ts";
+import type { ResolvedWorkload } from "./layer-work.ts";
 import {
   bytesOfHighPrecision,
   gemmOp,
@@ -23,7 +24,6 @@ import {
 } from "./operator-builder.ts";
 import type { AttentionShape, AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { matrixBytes } from "./weight-bytes.ts";
-import type { ResolvedWorkload } from "./workload.ts";
 
 type Gqa = Extract<AttentionSpec, { kind: "gqa" }>;
 type Mla = Extract<AttentionSpec, { kind: "mla" }>;

@@ -10,6 +10,8 @@
  */
 
 import type { LayerKind } from "./layer-kinds.ts";
+import type { ResolvedWorkload } from "./layer-work.ts";
+import { checkDivides } from "./layer-work.ts";
 import {
   bytesOfHighPrecision,
   gemmOp,
@@ -19,8 +21,6 @@ import {
 } from "./operator-builder.ts";
 import type { ModelArchitecture, MoeSpec, Operator } from "./types.ts";
 import { type GemmComponent, matrixBytes } from "./weight-bytes.ts";
-import type { ResolvedWorkload } from "./workload.ts";
-import { checkDivides } from "./workload.ts";
 
 /** The post-attention norm and the FFN block of a layer of the given kind. */
 export function ffnOperators(

@@ -13,6 +13,14 @@ export {
   mtpLayerKind,
 } from "./layer-kinds.ts";
 export { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operators.ts";
+export {
+  type ComponentPrecisionOption,
+  defaultComputeDtype,
+  type LayerOperatorOptions,
+  type MlaForm,
+  type ModelWorkload,
+  type ResolvedWorkload,
+} from "./layer-work.ts";
 export { countParameters, type ParameterCounts } from "./parameters.ts";
 export { attentionWindow, fullAttentionLayers, windowedWorkload } from "./sliding-window.ts";
 export {
@@ -55,12 +63,4 @@ export {
   type WeightComponent,
   type WeightTensor,
 } from "./weight-tensors.ts";
-export {
-  type ComponentPrecisionOption,
-  defaultComputeDtype,
-  type LayerOperatorOptions,
-  type MlaForm,
-  type ModelWorkload,
-  type ResolvedWorkload,
-} from "./workload.ts";
 export { builtinModel, builtinModelIds } from "./zoo.ts";

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { SupernodeError } from "../spec/errors.ts";
 import { layerKinds } from "./layer-kinds.ts";
 import { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operators.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "./layer-work.ts";
 import { countParameters } from "./parameters.ts";
 import type { ModelArchitecture, Operator } from "./types.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "./workload.ts";
 import { builtinModel } from "./zoo.ts";
 
 const sum = (ops: readonly Operator[], pick: (o: Operator) => number = (o) => o.flops) =>

@@ -1,5 +1,5 @@
 /**
- * Operator graphs per layer and phase, for one rank's shard (see workload.ts for the workload and
+ * Operator graphs per layer and phase, for one rank's shard (see layer-work.ts for the workload and
  * shard options): decoder layers, the model head (embedding, final norm, LM head, sampling or
  * loss) and the MTP modules.
  */
@@ -8,16 +8,16 @@ import { attentionOperators } from "./attention-operators.ts";
 import { backwardOperators } from "./backward-operators.ts";
 import { ffnOperators } from "./ffn-operators.ts";
 import { type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
-import { bytesOfHighPrecision, gemmOp, rmsNormOp, vectorOp } from "./operator-builder.ts";
-import { attentionWindow, windowedWorkload } from "./sliding-window.ts";
-import type { ModelArchitecture, Operator } from "./types.ts";
 import {
   checkDivides,
   type LayerOperatorOptions,
   type ModelWorkload,
   type ResolvedWorkload,
   resolveWorkload,
-} from "./workload.ts";
+} from "./layer-work.ts";
+import { bytesOfHighPrecision, gemmOp, rmsNormOp, vectorOp } from "./operator-builder.ts";
+import { attentionWindow, windowedWorkload } from "./sliding-window.ts";
+import type { ModelArchitecture, Operator } from "./types.ts";
 
 function withPhase(w: ResolvedWorkload, build: () => Operator[]): Operator[] {
   const forward = build();

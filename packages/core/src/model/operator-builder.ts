@@ -4,9 +4,9 @@
  * a vector op reads and writes the elements it is given, at the activation width.
  */
 import type { Dtype } from "../hardware/types.ts";
+import type { ResolvedWorkload } from "./layer-work.ts";
 import type { Operator, OperatorClass } from "./types.ts";
 import { type ComponentFormat, type GemmComponent, matrixBytes, type WeightFormat } from "./weight-bytes.ts";
-import type { ResolvedWorkload } from "./workload.ts";
 
 /** FLOPs per element of common vector ops (adds and multiplies; exp and rsqrt count as one). */
 export const VECTOR_FLOPS_PER_ELEMENT = {

@@ -8,8 +8,9 @@
  * - KV read from the cache: at most `size` tokens per sequence (from the mean length, which is
  *   exact when every sequence is longer than the window and an upper bound otherwise).
  */
+
+import type { ResolvedWorkload } from "./layer-work.ts";
 import type { ModelArchitecture } from "./types.ts";
-import type { ResolvedWorkload } from "./workload.ts";
 
 /**
  * The window of decoder layer `layerIndex`, or undefined when it attends to the whole context.

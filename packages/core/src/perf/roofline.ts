@@ -6,8 +6,8 @@
 import type { Chip, Dtype } from "../hardware/types.ts";
 import { type LayerKind, layerGroups } from "../model/layer-kinds.ts";
 import { layerOperators, modelHeadOperators } from "../model/layer-operators.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
 import type { ModelArchitecture, Operator, OperatorClass } from "../model/types.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice, type Device, supportedDtypes } from "./device.ts";
 import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";

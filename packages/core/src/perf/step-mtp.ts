@@ -6,8 +6,8 @@
  */
 import { mtpLayerKind } from "../model/layer-kinds.ts";
 import { mtpOperators } from "../model/layer-operators.ts";
+import type { ModelWorkload } from "../model/layer-work.ts";
 import type { Operator } from "../model/types.ts";
-import type { ModelWorkload } from "../model/workload.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
 import { composeLayer, type LayerTiming } from "./step-layer.ts";

@@ -4,8 +4,8 @@
  * whole-batch and draft-token variants of a microbatch workload.
  */
 import { layerOperators } from "../model/layer-operators.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
 import type { ModelArchitecture, Operator } from "../model/types.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
 
 /**
  * Names of a layer's operators whose work does not shrink with attention TP.

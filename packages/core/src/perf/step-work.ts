@@ -5,7 +5,7 @@
  */
 import { expertImbalanceFactor } from "../deploy/expert-imbalance.ts";
 import { componentPrecisionOptions } from "../deploy/precision.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 
 export interface RankKind {

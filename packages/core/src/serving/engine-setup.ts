@@ -9,7 +9,7 @@ import { type MtpModel, mtpModel } from "./mtp.ts";
 import { PrefixCache } from "./prefix-cache.ts";
 import { type InstanceRole, ServingInstance } from "./serving-instance.ts";
 import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
-import type { StopRule } from "./workload.ts";
+import type { StopRule } from "./workload-generator.ts";
 
 const MAX_SEQUENCES = 2 ** 31 - 1;
 

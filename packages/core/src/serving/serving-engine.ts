@@ -12,7 +12,7 @@ import { Router } from "./router.ts";
 import type { ServingInstance } from "./serving-instance.ts";
 import type { ServingModel, SimulateOptions } from "./serving-model.ts";
 import type { SimulationResult } from "./simulation-result.ts";
-import { WorkloadGenerator } from "./workload.ts";
+import { WorkloadGenerator } from "./workload-generator.ts";
 
 /**
  * Runs the serving simulation.

@@ -12,8 +12,8 @@
  */
 import { layerKind } from "../model/layer-kinds.ts";
 import { layerOperators, modelHeadOperators, mtpOperators } from "../model/layer-operators.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
 import type { ModelArchitecture, Operator } from "../model/types.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/workload.ts";
 import { computeDevice, type Device } from "../perf/device.ts";
 import { type EfficiencyProfile, efficiencyProfile } from "../perf/efficiency-profile.ts";
 import { operatorTime } from "../perf/operator-time.ts";

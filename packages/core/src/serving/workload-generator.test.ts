@@ -5,7 +5,7 @@ import { lengthSampler, parseHistogramText } from "./length-distribution.ts";
 import { RequestPool } from "./request-pool.ts";
 import { Rng } from "./rng.ts";
 import { parseTrace } from "./trace-reader.ts";
-import { WorkloadGenerator } from "./workload.ts";
+import { WorkloadGenerator } from "./workload-generator.ts";
 
 function gaps(arrival: unknown, n: number): number[] {
   const spec = workloadSchema.parse({
