@@ -37,8 +37,12 @@ describe("supernode search and frontier", () => {
     expect(est.status).toBe(0);
     expect(JSON.parse(est.stdout).decodeTokensPerSPerChip).toBeCloseTo(r.ranked[0].tokensPerSPerChip, 6);
 
-    const table = runCli(["search", example, ...narrow, "--top", "1"]);
+    const table = runCli(["search", example, ...narrow, "--top", "1", "--rank", "tokens-per-kw", "--launch"]);
     expect(table.stdout).toMatch(/configurations per CPU-second/);
+    expect(table.stdout).toMatch(/ranked by tokens\/s per kW/);
+    // CloudMatrix384: vLLM-Ascend, with the plan's DP attention and EP, and the assumptions
+    expect(table.stdout).toMatch(/vllm serve deepseek-ai\/DeepSeek-R1[\s\S]*--enable-expert-parallel/);
+    expect(table.stdout).toMatch(/The step model assumed/);
     expect(table.stdout).toMatch(/pruned [\d,]+:\n/);
 
     const svg = join(dir, "frontier.svg");

@@ -26,6 +26,7 @@ import { collect, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderCsv, renderJson, renderTable } from "../output/render.ts";
 import { addSpaceOptions, runSearch, type SearchInputFlags, type SearchRun } from "../output/search-run.ts";
+import { parseShape, runServing } from "../output/serving-run.ts";
 
 interface SearchFlags extends SearchInputFlags {
   tpotMs: string;
@@ -36,6 +37,7 @@ interface SearchFlags extends SearchInputFlags {
   outDir?: string;
   simulate?: boolean;
   launch?: boolean;
+  serving?: string;
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -54,13 +56,22 @@ export function register(program: Command, io: CliIo): void {
       "--launch",
       "print the launch commands of the best configuration (SGLang, vLLM, TensorRT-LLM; vLLM-Ascend on Ascend); with --out-dir, write them for every winner",
     )
+    .option(
+      "--serving <in/out>",
+      "search the whole serving system for this request shape, e.g. 32768/1024: disaggregated prefill + decode (rate-matched) and colocated with chunked prefill (needs prefill and decode groups)",
+    )
     .option("--set <key=value>", "override a field of the base scenario (repeatable)", collect, [])
     .option("--map-dtype <from=to>", "run one format as another, e.g. fp8=int8 (repeatable)", collect, []);
   addHardwareOption(addSpaceOptions(command)).action((file: string, flags: SearchFlags) => {
     const top = positive(flags.top, "--top", true);
     const tpotS = positive(flags.tpotMs, "--tpot-ms", false) / 1e3;
     const ttftS = flags.ttftMs !== undefined ? positive(flags.ttftMs, "--ttft-ms", false) / 1e3 : undefined;
-    const run = runSearch(file, flags, { tpotS, ...(ttftS !== undefined ? { ttftS } : {}) }, io);
+    const slo = { tpotS, ...(ttftS !== undefined ? { ttftS } : {}) };
+    if (flags.serving !== undefined) {
+      runServing(file, flags, parseShape(flags.serving), slo, top, io);
+      return;
+    }
+    const run = runSearch(file, flags, slo, io);
     const winners = run.result.ranked.slice(0, top);
     const checks = flags.simulate === true ? winners.map((p) => simulateWinner(run, p, flags)) : undefined;
     if (flags.outDir !== undefined) writeWinners(run, winners, flags.outDir, file, flags);

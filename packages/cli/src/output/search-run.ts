@@ -102,7 +102,19 @@ export interface SearchRun {
 }
 
 /** `--set` overrides apply to the base document, so every candidate carries them. */
-export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: CliIo): SearchRun {
+export interface PreparedSearch {
+  readonly doc: SourceDocument;
+  readonly base: Scenario;
+  readonly catalog: ReturnType<typeof loadCatalog>;
+  readonly space: SearchSpace;
+  readonly parseOptions: {
+    dtypeMapping: ReturnType<typeof parseDtypeMapping>;
+    readFile: (path: string) => string;
+  };
+}
+
+/** Reads the scenario once and builds the searched space from the flags. */
+export function prepareSearch(file: string, flags: SearchInputFlags): PreparedSearch {
   const read = readSourceDocument(readText(file, "scenario file"), file);
   const catalog = loadCatalog(flags);
   const overrides = flags.set.map(parseOverride);
@@ -116,19 +128,27 @@ export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: C
     overrides.length > 0 ? { ...read, data: applyOverrides(read.data, overrides) } : read;
   const base = parseScenarioSource(read, catalog, options);
   const defaults = defaultSearchSpace(base);
+  const pp = list(flags.pp, "--pp");
+  const precisions = precisionList(flags.precisions, base.document.precision as Record<string, unknown>);
   const space: SearchSpace = {
     ...defaults,
     chipsPerInstance: list(flags.chips, "--chips") ?? defaults.chipsPerInstance,
     batchPerChip: list(flags.batches, "--batches") ?? defaults.batchPerChip,
     attentionTp: list(flags.attentionTp, "--attention-tp") ?? defaults.attentionTp,
-  };
-  const pp = list(flags.pp, "--pp");
-  const precisions = precisionList(flags.precisions, base.document.precision as Record<string, unknown>);
-  const searched: SearchSpace = {
-    ...space,
     ...(pp !== undefined ? { pp } : {}),
     ...(precisions !== undefined ? { precisions } : {}),
   };
+  return {
+    doc,
+    base,
+    catalog,
+    space,
+    parseOptions: { dtypeMapping: options.dtypeMapping, readFile: options.readFile },
+  };
+}
+
+export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: CliIo): SearchRun {
+  const { doc, base, catalog, space: searched, parseOptions } = prepareSearch(file, flags);
   let stop = false;
   const onSigint = () => {
     stop = true;
@@ -140,7 +160,7 @@ export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: C
       catalog,
       space: searched,
       rankBy: rankOption(flags.rank),
-      parseOptions: { dtypeMapping: options.dtypeMapping, readFile: options.readFile },
+      parseOptions,
       slo,
       shouldStop: () => stop,
       ...(io.stderr.isTTY

@@ -1,0 +1,116 @@
+/**
+ * `supernode search <scenario> --serving <input>/<output>`: the whole serving system for a request
+ * shape — disaggregated prefill + decode pools (rate-matched) and colocated with chunked prefill —
+ * through core's `searchServing`, ranked under the TPOT and TTFT SLOs (docs/search.md).
+ */
+import {
+  defaultPrefillSpace,
+  makeTable,
+  type RequestShape,
+  type Slo,
+  SupernodeError,
+  searchServing,
+} from "@supernode/core";
+import type { CliIo } from "../cli-io.ts";
+import { renderJson, renderTable } from "./render.ts";
+import { prepareSearch, rankOption, type SearchInputFlags } from "./search-run.ts";
+
+/** `--serving 32768/1024` → the request shape. */
+export function parseShape(text: string): RequestShape {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (m === null || Number(m[1]) <= 0 || Number(m[2]) <= 0)
+    throw new SupernodeError(
+      "usage",
+      `--serving expects <input tokens>/<output tokens>, e.g. 32768/1024, got "${text}"`,
+    );
+  return { inputTokens: Number(m[1]), outputTokens: Number(m[2]) };
+}
+
+export function runServing(
+  file: string,
+  flags: SearchInputFlags & { json?: boolean },
+  shape: RequestShape,
+  slo: Slo,
+  top: number,
+  io: CliIo,
+): void {
+  const prep = prepareSearch(file, flags);
+  const start = process.cpuUsage();
+  const r = searchServing(prep.doc, prep.base, {
+    catalog: prep.catalog,
+    parseOptions: prep.parseOptions,
+    shape,
+    slo,
+    rankBy: rankOption(flags.rank),
+    spaces: {
+      decode: prep.space,
+      prefill: defaultPrefillSpace(prep.space),
+      colocated: { ...prep.space, role: "colocated" },
+    },
+  });
+  const cpu = process.cpuUsage(start);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const pools = [r.disaggregated?.decode, r.disaggregated?.prefill, r.colocated];
+  const candidates = pools.reduce((n, p) => n + (p?.total ?? 0), 0);
+  const winners = r.ranked.slice(0, top);
+  if (flags.json === true) {
+    const strip = ({ decode: _d, prefill: _p, ...p }: (typeof winners)[number]) => p;
+    io.stdout.write(
+      renderJson({
+        shape,
+        slo,
+        rankBy: r.rankBy,
+        candidates,
+        cpuS,
+        ranked: winners.map(strip),
+        frontier: r.frontier.map(strip),
+      }),
+    );
+    return;
+  }
+  const table = makeTable(
+    [
+      { key: "rank", header: "#", align: "right" },
+      { key: "mode", header: "mode" },
+      { key: "chip", header: "tok/s/chip (all)", align: "right" },
+      { key: "user", header: "tok/s/user", align: "right" },
+      { key: "ttft", header: "TTFT s", align: "right" },
+      { key: "kw", header: "tok/s/kW", align: "right" },
+      { key: "deployment", header: "deployment" },
+    ],
+    winners.map((p, i) => ({
+      rank: i + 1,
+      mode: p.mode === "disaggregated" ? "disagg" : "chunked",
+      chip: Math.round(p.tokensPerSPerChip),
+      user: Number(p.tokensPerSPerUser.toFixed(1)),
+      ttft: Number(p.ttftS.toFixed(2)),
+      kw: Math.round(p.tokensPerKw),
+      deployment: p.label,
+    })),
+  );
+  const counted = (
+    name: string,
+    p: { total: number; evaluated: number; pruned: Readonly<Record<string, number>> } | undefined,
+  ) =>
+    p === undefined
+      ? []
+      : [
+          `${name}: ${p.total.toLocaleString("en-US")} candidates, ${p.evaluated.toLocaleString("en-US")} evaluated; pruned ${
+            Object.entries(p.pruned)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(", ") || "none"
+          }`,
+        ];
+  io.stdout.write(
+    [
+      renderTable(table),
+      `serving ${shape.inputTokens}/${shape.outputTokens} tokens of ${prep.base.model.id} on ${prep.base.system.name}: tokens/s per chip counts every chip (prefill pool included)`,
+      ...counted("decode pool", r.disaggregated?.decode),
+      ...counted("prefill pool", r.disaggregated?.prefill),
+      ...counted("colocated (chunked prefill)", r.colocated),
+      `${candidates.toLocaleString("en-US")} candidates in ${cpuS.toFixed(1)} CPU-s`,
+      ...(winners.length === 0 ? ["no configuration meets the SLOs"] : []),
+      "",
+    ].join("\n"),
+  );
+}
