@@ -4,6 +4,7 @@
  * latency and fixed cost outweigh the transfer.
  */
 import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
+import { builtinNcclProtocols, ncclProtocolTime } from "./nccl-protocols.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
 /** An engine's own findings about one collective. */
@@ -25,7 +26,23 @@ export function collectiveResult(
   timing: EngineTiming,
 ): CollectiveResult {
   const n = r.request.ranks;
-  const { latencyS, transferS } = timing;
+  let { latencyS, transferS } = timing;
+  // NCCL inside one NVLink domain: the protocol its tuner picks sets latency and bandwidth
+  const p =
+    r.ncclTechnology !== undefined
+      ? ncclProtocolTime(
+          builtinNcclProtocols(),
+          r.algorithm,
+          n,
+          transferS,
+          r.request.bytes * busFactor(r.request.op, n),
+          r.ncclTechnology,
+        )
+      : undefined;
+  if (p !== undefined) {
+    latencyS = p.latencyS;
+    transferS = p.transferS;
+  }
   const timeS = r.fixedS + latencyS + transferS;
   const alg = timeS > 0 ? r.request.bytes / timeS : 0;
   return {
@@ -35,6 +52,7 @@ export function collectiveResult(
     library: r.library,
     ranks: n,
     bytes: r.request.bytes,
+    ...(p !== undefined ? { protocol: p.protocol } : {}),
     timeS,
     fixedS: r.fixedS,
     latencyS,

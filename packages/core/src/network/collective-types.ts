@@ -76,6 +76,8 @@ export interface CollectiveResult {
   readonly library: LibraryId;
   readonly ranks: number;
   readonly bytes: number;
+  /** NCCL's protocol (LL, LL128, Simple), where the NCCL protocol model timed it (all-reduce in one NVLink domain). */
+  readonly protocol?: "ll" | "ll128" | "simple";
   /** Total seconds: fixed software cost + latency + transfer. */
   readonly timeS: number;
   readonly fixedS: number;

@@ -15,6 +15,11 @@ export interface ResolvedRequest {
   readonly fixedS: number;
   /** Bytes the busiest rank sends. */
   readonly bytesPerRank: number;
+  /**
+   * The NVLink technology label when NCCL runs this all-reduce inside one NVLink domain: the
+   * engines' result then takes the protocol (LL / LL128 / Simple) NCCL's tuner would pick.
+   */
+  readonly ncclTechnology?: string;
 }
 
 const ALLOWED: Readonly<Record<CollectiveOp, readonly Algorithm[]>> = {
@@ -109,5 +114,21 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
       : (crosses || scaleOut) && lib.scaleOutFixedCostS
         ? lib.scaleOutFixedCostS.value
         : lib.fixedCostS.value;
-  return { request, algorithm, library, scaleOut, fixedS, bytesPerRank: sentBytes(request, algorithm) };
+  const nccl =
+    library === "nccl" &&
+    request.op === "all-reduce" &&
+    model.scaleUpTech.id === "nvlink" &&
+    !crosses &&
+    !scaleOut &&
+    n > 1 &&
+    request.bytes > 0;
+  return {
+    request,
+    algorithm,
+    library,
+    scaleOut,
+    fixedS,
+    bytesPerRank: sentBytes(request, algorithm),
+    ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
+  };
 }

@@ -1,0 +1,80 @@
+/**
+ * NCCL's protocols inside one NVLink domain: LL for small messages, LL128 / Simple / NVLS as the
+ * message grows, chosen as NCCL's tuner does (least modelled time), the same in both engines,
+ * and nothing changed for other libraries or across nodes.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../catalog/catalog.ts";
+import { cloudmatrix384, gb200Nvl72, hgxH100 } from "../topology/test-support/fixtures.ts";
+import { collectiveTime } from "./collective-time.ts";
+import { builtinNcclProtocols, ncclProtocolTime } from "./nccl-protocols.ts";
+
+const MiB = 2 ** 20;
+const ar = (target: Parameters<typeof collectiveTime>[0], bytes: number, ranks: number) =>
+  collectiveTime(target, { op: "all-reduce", bytes, ranks });
+
+describe("NCCL protocols (LL / LL128 / Simple)", () => {
+  it("loads NCCL's tuner constants", () => {
+    const p = builtinNcclProtocols();
+    expect(p.algorithms.ring?.ll?.stepLatencyS).toBeCloseTo(0.6e-6, 12);
+    expect(p.algorithms.ring?.simple?.stepLatencyS).toBeCloseTo(3.4e-6, 12);
+    expect(p.algorithms["in-switch"]?.simple?.stepLatencyS).toBeCloseTo(25e-6, 12);
+    expect(p.algorithms["in-switch"]?.ll).toBeUndefined();
+    expect(p.llMaxBusBandwidth.find((g) => g.match.test("NVLink 4 / NVSwitch 3"))?.bytesPerS).toBe(141e9);
+    expect(p.llMaxBusBandwidth.find((g) => g.match.test("NVLink 5"))?.bytesPerS).toBe(282e9);
+  });
+
+  it("picks LL for small messages and Simple (ring or NVLS) for large ones", () => {
+    expect(ar(hgxH100, 8, 8).protocol).toBe("ll");
+    expect(ar(hgxH100, 64 * 1024, 4).protocol).toBe("ll");
+    const big = ar(hgxH100, 2 ** 30, 8);
+    expect(big.protocol).toBe("simple");
+    expect(big.algorithm).toBe("in-switch");
+  });
+
+  it("LL is capped at the generation's bus-bandwidth ceiling and runs at half the Simple rate at most", () => {
+    const p = builtinNcclProtocols();
+    const t = ncclProtocolTime(p, "ring", 4, 100e-6, 37e6, "NVLink 4");
+    // Simple: 8.4 + 6 x 3.4 - 6.6 = 22.2 us over the fixed cost, at the given transfer
+    expect(t?.protocol).toBe("simple");
+    expect(t?.latencyS).toBeCloseTo(22.2e-6, 9);
+    const small = ncclProtocolTime(p, "ring", 4, 1e-7, 1e4, "NVLink 4");
+    expect(small?.protocol).toBe("ll");
+    expect(small?.transferS).toBeCloseTo(Math.max(2e-7, 1e4 / 141e9), 12);
+  });
+
+  it("mid-size messages pay the protocol latency: bus bandwidth ramps up with size", () => {
+    const bus = (bytes: number) => ar(hgxH100, bytes, 4).busBandwidthBytesPerS;
+    expect(bus(16 * MiB)).toBeLessThan(0.8 * bus(2 ** 33));
+    fc.assert(
+      fc.property(fc.integer({ min: 10, max: 32 }), fc.constantFrom(2, 4, 8), (log2, n) => {
+        const a = ar(hgxH100, 2 ** log2, n);
+        const b = ar(hgxH100, 2 ** (log2 + 1), n);
+        return b.timeS >= a.timeS && b.busBandwidthBytesPerS >= a.busBandwidthBytesPerS * 0.999;
+      }),
+    );
+  });
+
+  it("both engines time the protocol alike; other libraries and scale-out collectives are unchanged", () => {
+    for (const bytes of [8, MiB, 64 * MiB]) {
+      const a = collectiveTime(hgxH100, { op: "all-reduce", bytes, ranks: 8, algorithm: "ring" });
+      const f = collectiveTime(hgxH100, {
+        op: "all-reduce",
+        bytes,
+        ranks: 8,
+        algorithm: "ring",
+        engine: "flow",
+      });
+      expect(f.protocol).toBe(a.protocol);
+      expect(f.timeS).toBeCloseTo(a.timeS, 9);
+    }
+    expect(ar(cloudmatrix384, 16 * MiB, 16).protocol).toBeUndefined();
+    expect(
+      ar(builtinCatalog().cluster({ system: "hgx-h100", count: 2 }), 16 * MiB, 16).protocol,
+    ).toBeUndefined();
+    expect(collectiveTime(hgxH100, { op: "all-gather", bytes: MiB, ranks: 8 }).protocol).toBeUndefined();
+    expect(ar(gb200Nvl72, 2 ** 33, 72).protocol).toBe("simple");
+    expect(ar(builtinCatalog().system("hgx-h100"), MiB, 4).library).toBe("nccl");
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * NCCL's protocols (LL, LL128, Simple) for all-reduce inside one NVLink domain, loaded once from
+ * `packages/core/data/fabric/nccl-protocols.yaml` (NCCL's own tuner constants, each with its
+ * source). A protocol trades latency for bandwidth: LL sends 8-byte lines with a flag (half the
+ * bandwidth, one short hop per step), LL128 128-byte lines (0.92), Simple full buffers behind a
+ * fence (the full bandwidth, the longest per-step latency). NCCL's tuner picks, per size, the
+ * algorithm and protocol of least modelled time; `ncclProtocolTime` does the same.
+ */
+
+import { z } from "zod";
+import { builtinDataText } from "../catalog/builtin-data.ts";
+import { parseDocument } from "../spec/parse-document.ts";
+import { GIGA, MICROSECOND } from "../spec/units.ts";
+import type { Algorithm } from "./collective-types.ts";
+
+export type NcclProtocol = "ll" | "ll128" | "simple";
+
+export interface NcclProtocolCost {
+  readonly baseLatencyS: number;
+  readonly stepLatencyS: number;
+  /** Bandwidth as a fraction of the Simple protocol's. */
+  readonly bandwidthFactor: number;
+}
+
+export interface NcclProtocolParams {
+  /** NCCL's ring/LL base latency, which the measured library fixed cost stands for (s). */
+  readonly referenceLatencyS: number;
+  readonly algorithms: Readonly<Partial<Record<Algorithm, Partial<Record<NcclProtocol, NcclProtocolCost>>>>>;
+  readonly llMaxBusBandwidth: readonly { readonly match: RegExp; readonly bytesPerS: number }[];
+}
+
+const sourced = {
+  source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+  note: z.string().optional(),
+};
+const costSchema = z.strictObject({
+  baseLatencyUs: z.number().finite().nonnegative(),
+  stepLatencyUs: z.number().finite().nonnegative(),
+  bandwidthFactor: z.number().finite().positive().max(1),
+  ...sourced,
+});
+const protocolsSchema = z.strictObject({
+  ll: costSchema.optional(),
+  ll128: costSchema.optional(),
+  simple: costSchema.optional(),
+});
+const fileSchema = z.strictObject({
+  sources: z.record(
+    z.string(),
+    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
+  ),
+  referenceLatency: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
+  algorithms: z.strictObject({
+    ring: protocolsSchema,
+    tree: protocolsSchema,
+    "in-switch": protocolsSchema,
+  }),
+  llMaxBusBandwidth: z.array(
+    z.strictObject({ match: z.string().min(1), value: z.number().finite().positive(), ...sourced }),
+  ),
+});
+
+/**
+ * Parses an NCCL protocol file's text.
+ * @example parseNcclProtocols(text, "nccl-protocols.yaml").algorithms.ring?.simple?.stepLatencyS // 3.4e-6
+ */
+export function parseNcclProtocols(text: string, fileName: string): NcclProtocolParams {
+  const doc = parseDocument(text, fileName, fileSchema);
+  const cost = (c: z.output<typeof costSchema> | undefined): NcclProtocolCost | undefined =>
+    c && {
+      baseLatencyS: c.baseLatencyUs * MICROSECOND,
+      stepLatencyS: c.stepLatencyUs * MICROSECOND,
+      bandwidthFactor: c.bandwidthFactor,
+    };
+  const protocols = (p: z.output<typeof protocolsSchema>) => {
+    const out: Partial<Record<NcclProtocol, NcclProtocolCost>> = {};
+    for (const k of ["ll", "ll128", "simple"] as const) {
+      const c = cost(p[k]);
+      if (c !== undefined) out[k] = c;
+    }
+    return out;
+  };
+  return {
+    referenceLatencyS: doc.referenceLatency.value * MICROSECOND,
+    algorithms: {
+      ring: protocols(doc.algorithms.ring),
+      tree: protocols(doc.algorithms.tree),
+      "in-switch": protocols(doc.algorithms["in-switch"]),
+    },
+    llMaxBusBandwidth: doc.llMaxBusBandwidth.map((g) => ({
+      match: new RegExp(g.match, "i"),
+      bytesPerS: g.value * GIGA,
+    })),
+  };
+}
+
+let cached: NcclProtocolParams | undefined;
+
+/** The built-in NCCL protocol parameters (memoised). */
+export function builtinNcclProtocols(): NcclProtocolParams {
+  const path = "fabric/nccl-protocols.yaml";
+  cached ??= parseNcclProtocols(builtinDataText(path), path);
+  return cached;
+}
+
+/** What one all-reduce costs under the protocol NCCL's tuner would pick. */
+export interface ProtocolTiming {
+  readonly protocol: NcclProtocol;
+  /** Latency NCCL charges beyond the library's fixed cost (s). */
+  readonly latencyS: number;
+  readonly transferS: number;
+}
+
+/**
+ * The fastest protocol for an all-reduce among `ranks` ranks of one NVLink domain, given the
+ * transfer time at the Simple protocol's bandwidth and the bytes on the bus (S × 2(n−1)/n).
+ * Undefined when NCCL has no protocol data for the algorithm.
+ * @example ncclProtocolTime(builtinNcclProtocols(), "ring", 4, 68e-6, 25e6, "NVLink 4")?.protocol // "simple"
+ */
+export function ncclProtocolTime(
+  params: NcclProtocolParams,
+  algorithm: Algorithm,
+  ranks: number,
+  simpleTransferS: number,
+  busBytes: number,
+  technology: string,
+): ProtocolTiming | undefined {
+  const table = params.algorithms[algorithm];
+  if (table === undefined) return undefined;
+  const steps = algorithm === "in-switch" ? 1 : 2 * (ranks - 1);
+  const llCap = params.llMaxBusBandwidth.find((g) => g.match.test(technology))?.bytesPerS;
+  let best: ProtocolTiming | undefined;
+  for (const protocol of ["ll", "ll128", "simple"] as const) {
+    const c = table[protocol];
+    if (c === undefined) continue;
+    let transferS = simpleTransferS / c.bandwidthFactor;
+    if (protocol === "ll" && llCap !== undefined) transferS = Math.max(transferS, busBytes / llCap);
+    const latencyS = Math.max(0, c.baseLatencyS + steps * c.stepLatencyS - params.referenceLatencyS);
+    if (best === undefined || latencyS + transferS < best.latencyS + best.transferS)
+      best = { protocol, latencyS, transferS };
+  }
+  return best;
+}
