@@ -10,6 +10,7 @@ import type {
   PowerSpec,
   RackSpec,
   ScaleUpFabric,
+  SwitchGeneration,
   System,
 } from "../hardware/types.ts";
 import { productOf, sumOf } from "../spec/derive.ts";
@@ -17,6 +18,7 @@ import type { SystemDefinition } from "../spec/hardware-schema.ts";
 import type { Sourced } from "../spec/sourced.ts";
 import { GIGA, NANOSECOND } from "../spec/units.ts";
 import { type SourceRegistry, toSourced, toSourcedOptional } from "./source-links.ts";
+import { switchGenerations } from "./switch-generations.ts";
 
 type Path = ReadonlyArray<string | number>;
 
@@ -29,7 +31,8 @@ export interface SystemContext {
   fail(detail: string, path: Path): never;
 }
 
-function scaleUpFabric(def: SystemDefinition["scaleUp"], registry: SourceRegistry): ScaleUpFabric {
+function scaleUpFabric(def: SystemDefinition["scaleUp"], ctx: SystemContext): ScaleUpFabric {
+  const registry = ctx.registry;
   switch (def.kind) {
     case "two-tier-clos": {
       const cpu = toSourcedOptional(def.cpuBandwidthGBps, registry, GIGA);
@@ -46,16 +49,27 @@ function scaleUpFabric(def: SystemDefinition["scaleUp"], registry: SourceRegistr
         ...(cpu === undefined ? {} : { cpuBandwidthBytesPerS: cpu }),
       };
     }
-    case "single-tier-switch":
+    case "single-tier-switch": {
+      const switchChips = toSourced(def.switchChips, registry);
+      const generation = switchGenerationOf(def.switchGeneration, ctx);
+      const switchTrays = toSourcedOptional(def.switchTrays, registry);
+      if (switchTrays !== undefined && switchChips.value % switchTrays.value !== 0)
+        ctx.fail(
+          `switchChips (${switchChips.value}) must be a multiple of switchTrays (${switchTrays.value}): the same number of chips in every tray`,
+          ["scaleUp", "switchTrays"],
+        );
       return {
         kind: def.kind,
         technology: def.technology,
-        switchChips: toSourced(def.switchChips, registry),
+        switchChips,
         linksPerSwitchPerChip: toSourced(def.linksPerSwitchPerChip, registry),
         linkBandwidthBytesPerS: toSourced(def.linkGBps, registry, GIGA),
         hopLatencyS: toSourced(def.hopLatencyNs, registry, NANOSECOND),
-        inSwitchReduction: def.inSwitchReduction,
+        inSwitchReduction: def.inSwitchReduction ?? generation?.inSwitchReduction.value ?? false,
+        ...(generation !== undefined ? { switchGeneration: generation } : {}),
+        ...(switchTrays !== undefined ? { switchTrays } : {}),
       };
+    }
     default: {
       const unreachable: never = def;
       return unreachable;
@@ -151,6 +165,19 @@ function member(
   return { chip, count: toSourced(entry.count, ctx.registry) };
 }
 
+/** The named switch generation; an unknown id is an error at the field, with the known ids. */
+function switchGenerationOf(id: string | undefined, ctx: SystemContext): SwitchGeneration | undefined {
+  if (id === undefined) return undefined;
+  const all = switchGenerations();
+  const hit = all.find((g) => g.id === id);
+  if (hit === undefined)
+    return ctx.fail(`unknown switch generation "${id}": expected one of ${all.map((g) => g.id).join(", ")}`, [
+      "scaleUp",
+      "switchGeneration",
+    ]);
+  return hit;
+}
+
 /** @example systemFromDefinition(def, { registry, origin, chip: (id) => catalog.chip(id), fail }) */
 export function systemFromDefinition(def: SystemDefinition, ctx: SystemContext): System {
   const accelerator = member(def.node.accelerator, "accelerator", "accelerator", ctx);
@@ -168,8 +195,21 @@ export function systemFromDefinition(def: SystemDefinition, ctx: SystemContext):
       accelerator,
       ...(cpu === undefined ? {} : { cpu }),
       ...(dramBytes === undefined ? {} : { dramBytes }),
+      ...(def.node.hostLink === undefined
+        ? {}
+        : {
+            hostLink: {
+              technology: def.node.hostLink.technology,
+              bandwidthBytesPerSPerDirection: toSourced(
+                def.node.hostLink.bandwidthGBpsPerDirection,
+                ctx.registry,
+                GIGA,
+              ),
+              sharedBy: def.node.hostLink.sharedBy,
+            },
+          }),
     },
-    scaleUp: scaleUpFabric(def.scaleUp, ctx.registry),
+    scaleUp: scaleUpFabric(def.scaleUp, ctx),
     scaleOut: {
       technology: def.scaleOut.technology,
       bandwidthBytesPerSPerChip: toSourced(def.scaleOut.bandwidthGBpsPerChip, ctx.registry, GIGA),

@@ -48,13 +48,28 @@ export interface HostLink {
 }
 
 /**
- * The host link of a system's accelerators: `id`, else C2C where the node's CPU is a Grace, else PCIe.
+ * The host link of a system's accelerators: `id` (a link of data/deploy/host-links.yaml), else the
+ * system's own `node.hostLink` (GB200/GB300: Grace NVLink-C2C), else PCIe.
  * @example hostLinkFor(gb200Nvl72).bytesPerSPerAccelerator // 225e9 (450 GB/s shared by 2 GPUs)
  */
 export function hostLinkFor(system: System, id?: string): HostLink {
   const cpu = system.node.cpu;
-  const isGrace = cpu !== undefined && /grace/i.test(cpu.chip.id);
-  const chosen = id ?? (isGrace ? "nvlink-c2c" : "pcie-gen5-x16");
+  const own = system.node.hostLink;
+  if (id === undefined && own !== undefined) {
+    const bw = own.bandwidthBytesPerSPerDirection;
+    const sharing =
+      own.sharedBy === "cpu" && cpu !== undefined && cpu.count.value > 0
+        ? system.node.accelerator.count.value / cpu.count.value
+        : 1;
+    const where = bw.sources.map((s) => s.title).join("; ");
+    return {
+      id: "system",
+      name: own.technology,
+      bytesPerSPerAccelerator: bw.value / Math.max(1, sharing),
+      description: `${own.technology}: ${bw.value / GIGA} GB/s per direction${sharing > 1 ? ` shared by ${sharing} accelerators` : ""} (${bw.tag}; ${system.id} node.hostLink: ${where})`,
+    };
+  }
+  const chosen = id ?? "pcie-gen5-x16";
   const link = links().find((l) => l.id === chosen);
   if (link === undefined) throw new Error(`unknown host link ${chosen}`);
   const sharing =

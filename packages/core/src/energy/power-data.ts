@@ -43,7 +43,9 @@ const loadPowerSchema = z.strictObject({
         z.strictObject({
           id: z.string(),
           name: z.string(),
-          count: z.number().int().positive(),
+          count: z.number().int().positive().optional(),
+          /** Count taken from the system data instead of `count` (NVL72: 9 switch trays × 2 chips). */
+          countFrom: z.enum(["scale-up-switch-chips"]).optional(),
           perNode: z.boolean().default(false),
           watts: valueSchema,
           loadFactor: valueSchema,
@@ -185,13 +187,29 @@ export function systemPowerParts(system: System): SystemPowerParts {
     parts: entry.parts.map((p) => ({
       id: p.id,
       name: p.name,
-      count: p.perNode ? p.count * nodes : p.count,
+      count: (p.perNode ? nodes : 1) * partCount(system, p),
       watts: sourced(p.watts, f.sources),
       loadFactor: sourced(p.loadFactor, f.sources),
     })),
     conversionEfficiency: sourced(entry.conversionEfficiency, f.sources),
     fansFraction: sourced(entry.fansFraction, f.sources),
   };
+}
+
+/** A part's count: given, or read from the system (its scale-up switch chips, all trays). */
+function partCount(
+  system: System,
+  p: { id: string; count?: number | undefined; countFrom?: string | undefined },
+): number {
+  if (p.countFrom === "scale-up-switch-chips") {
+    const f = system.scaleUp;
+    if (f.kind !== "single-tier-switch")
+      throw new Error(`data/power/load-power.yaml: ${system.id} has no single tier of switch chips to count`);
+    return f.switchChips.value;
+  }
+  if (p.count === undefined)
+    throw new Error(`data/power/load-power.yaml: part ${p.id} of ${system.id} needs count or countFrom`);
+  return p.count;
 }
 
 /** The cost defaults (PUE, electricity, facility, amortization, utilization). */

@@ -83,6 +83,8 @@ export interface NodeSpec {
   readonly cpu?: NodeMember;
   /** CPU-attached DRAM per node (the pool CloudMatrix's EMS uses). */
   readonly dramBytes?: Sourced<number>;
+  /** Accelerator ↔ host-memory link (GB200/GB300: Grace NVLink-C2C); absent: PCIe assumed. */
+  readonly hostLink?: HostLinkSpec;
 }
 
 /**
@@ -114,9 +116,30 @@ export type ScaleUpFabric =
       readonly linksPerSwitchPerChip: Sourced<number>;
       readonly linkBandwidthBytesPerS: Sourced<number>;
       readonly hopLatencyS: Sourced<number>;
-      /** Whether the switches reduce in-network (NVLink SHARP / NVLS). */
+      /** Whether the switches reduce in-network (NVLink SHARP / NVLS): the generation's flag unless the file overrides it. */
       readonly inSwitchReduction: boolean;
+      /** The switch chips' generation (data/fabric/switch-generations.yaml), when the file names one. */
+      readonly switchGeneration?: SwitchGeneration;
+      /** Trays (boards) holding the switch chips (NVL72: 9 trays × 2 chips); absent when not counted. */
+      readonly switchTrays?: Sourced<number>;
     };
+
+/** A scale-up switch generation and its sourced capabilities. */
+export interface SwitchGeneration {
+  readonly id: string;
+  readonly name: string;
+  /** In-switch reduction (NVLink SHARP; NCCL's NVLS algorithm). */
+  readonly inSwitchReduction: Sourced<boolean>;
+}
+
+/** The link between an accelerator and its host CPU's memory (Grace NVLink-C2C), for offload. */
+export interface HostLinkSpec {
+  readonly technology: string;
+  /** Per direction, of one link (one CPU's when `sharedBy` is `cpu`). */
+  readonly bandwidthBytesPerSPerDirection: Sourced<number>;
+  /** `cpu`: one link per CPU shared by the accelerators attached to it; `accelerator`: one each. */
+  readonly sharedBy: "cpu" | "accelerator";
+}
 
 export interface ScaleOutSpec {
   readonly technology: string;

@@ -192,7 +192,12 @@ const singleTierSwitchSchema = strict(
     linksPerSwitchPerChip: sourcedNumber("links"),
     linkGBps: sourcedNumber("GB/s per direction"),
     hopLatencyNs: sourcedNumber("ns"),
-    inSwitchReduction: z.boolean({ error: "expected true or false" }).default(false),
+    /** Overrides the switch generation's flag; without either, false. */
+    inSwitchReduction: z.boolean({ error: "expected true or false" }).optional(),
+    /** A switch generation id of data/fabric/switch-generations.yaml (e.g. nvlink5-switch). */
+    switchGeneration: idSchema.optional(),
+    /** Trays holding the switch chips (NVL72: 9); switchChips must be a multiple of it. */
+    switchTrays: sourcedNumber("switch trays", "count").optional(),
   },
   "a single-tier-switch scale-up fabric",
 );
@@ -215,8 +220,16 @@ export const systemDefinitionSchema = strict(
         accelerator: nodeMemberSchema("accelerator {chip, count}"),
         cpu: nodeMemberSchema("cpu {chip, count}").optional(),
         dramGB: sourcedNumber("GB").optional(),
+        hostLink: strict(
+          {
+            technology: z.string({ error: "expected a technology label" }),
+            bandwidthGBpsPerDirection: sourcedNumber("GB/s per direction"),
+            sharedBy: z.enum(["cpu", "accelerator"], { error: "expected sharedBy: cpu or accelerator" }),
+          },
+          "hostLink {technology, bandwidthGBpsPerDirection, sharedBy}",
+        ).optional(),
       },
-      "node {accelerator, cpu?, dramGB?}",
+      "node {accelerator, cpu?, dramGB?, hostLink?}",
     ),
     scaleUp: z.discriminatedUnion("kind", [twoTierClosSchema, singleTierSwitchSchema], {
       error: "expected scaleUp.kind: two-tier-clos or single-tier-switch",

@@ -54,6 +54,16 @@ describe("buildTopology", () => {
     let c2c = 0;
     for (let l = 0; l < t.linkCount; l++) if (linkTierOf(t, l) === "cpu") c2c++;
     expect(c2c / 2).toBe(72);
+    // Switch chips are counted per tray: 9 trays × 2 chips.
+    const switches = t.nodeName.filter((n) => n.startsWith("switch tray"));
+    expect(switches.length).toBe(18);
+    expect(switches).toContain("switch tray 8 chip 1");
+  });
+
+  it("joins CPUs and accelerators only where the system data has a host link (no CPU-name check)", () => {
+    const { hostLink: _, ...node } = gb200Nvl72.node;
+    const t = buildTopology({ ...gb200Nvl72, node });
+    for (let l = 0; l < t.linkCount; l++) expect(linkTierOf(t, l)).not.toBe("cpu");
   });
 
   it("joins 8-GPU servers on a rail-optimised fat tree with oversubscription", () => {

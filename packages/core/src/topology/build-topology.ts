@@ -178,7 +178,15 @@ function addSystem(
     case "single-tier-switch": {
       const switches: number[] = [];
       const k = f.switchChips.value;
-      for (let j = 0; j < k; j++) switches.push(b.addNode("switch", `${p}nvswitch ${j}`, 1));
+      const trays = f.switchTrays?.value;
+      const perTray = trays !== undefined ? k / trays : undefined;
+      for (let j = 0; j < k; j++) {
+        const label =
+          perTray !== undefined
+            ? `${p}switch tray ${Math.floor(j / perTray)} chip ${j % perTray}`
+            : `${p}nvswitch ${j}`;
+        switches.push(b.addNode("switch", label, 1));
+      }
       for (let n = 0; n < nodes; n++) {
         const here = rankIds[n] ?? [];
         for (const r of here)
@@ -186,12 +194,14 @@ function addSystem(
             b.addDuplex(r, sw, rankBw / k, hop, "scale-up-access", j);
           });
         const cpus = cpuChip?.count.value ?? 0;
-        const grace = cpuChip !== undefined && /grace/i.test(`${cpuChip.chip.id} ${cpuChip.chip.name}`);
+        // The node's host link (GB200/GB300: Grace NVLink-C2C) joins each CPU to its accelerators.
+        const hostLink = system.node.hostLink;
         for (let c = 0; c < cpus; c++) {
           const cpu = b.addNode("cpu", `${p}n${n}.cpu${c}`);
-          if (grace) {
+          if (hostLink !== undefined) {
             const gpusPerCpu = Math.max(1, Math.floor(here.length / cpus));
-            const bw = params.nvlinkC2cBytesPerSPerDirection.value / gpusPerCpu;
+            const link = hostLink.bandwidthBytesPerSPerDirection.value;
+            const bw = hostLink.sharedBy === "cpu" ? link / gpusPerCpu : link;
             for (let g = c * gpusPerCpu; g < (c + 1) * gpusPerCpu && g < here.length; g++)
               b.addDuplex(cpu, here[g] ?? 0, bw, 0, "cpu");
           }

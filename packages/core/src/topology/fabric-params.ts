@@ -68,7 +68,6 @@ export interface LibraryParams {
 export interface FabricParams {
   readonly technologies: Readonly<Record<TechnologyId, TechnologyParams>>;
   readonly libraries: Readonly<Record<LibraryId, LibraryParams>>;
-  readonly nvlinkC2cBytesPerSPerDirection: Sourced<number>;
 }
 
 const valueSchema = z
@@ -143,7 +142,6 @@ export const fabricParamsFileSchema = z
         "nvlink-one-sided": libSchema,
       })
       .strict(),
-    cpuLinks: z.object({ nvlinkC2cBidirectionalGBps: valueSchema }).strict(),
   })
   .strict();
 
@@ -228,7 +226,6 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
       deepep: lib("deepep"),
       "nvlink-one-sided": lib("nvlink-one-sided"),
     },
-    nvlinkC2cBytesPerSPerDirection: s(doc.cpuLinks.nvlinkC2cBidirectionalGBps, GIGA / 2),
   };
 }
 

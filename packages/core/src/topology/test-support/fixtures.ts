@@ -112,11 +112,16 @@ export const gb200Nvl72: System = {
   vendor: "NVIDIA",
   origin,
   nodes: v(18),
-  node: { accelerator: { chip: b200, count: v(4) }, cpu: { chip: grace, count: v(2) } },
+  node: {
+    accelerator: { chip: b200, count: v(4) },
+    cpu: { chip: grace, count: v(2) },
+    hostLink: { technology: "NVLink-C2C", bandwidthBytesPerSPerDirection: v(450e9), sharedBy: "cpu" },
+  },
   scaleUp: {
     kind: "single-tier-switch",
     technology: "NVLink 5",
     switchChips: v(18),
+    switchTrays: v(9),
     linksPerSwitchPerChip: v(1),
     linkBandwidthBytesPerS: v(50e9),
     hopLatencyS: v(0),
