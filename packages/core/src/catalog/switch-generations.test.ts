@@ -29,7 +29,9 @@ describe("switch generations, switch trays and host links in the system data", (
       expect(scaleUp(id).switchTrays?.value).toBe(9);
       expect(scaleUp(id).switchChips.value / (scaleUp(id).switchTrays?.value ?? 1)).toBe(2);
     }
-    const part = systemPowerParts(catalog.system("gb200-nvl72")).parts.find((p) => p.id === "nvlink-switches");
+    const part = systemPowerParts(catalog.system("gb200-nvl72")).parts.find(
+      (p) => p.id === "nvlink-switches",
+    );
     expect(part?.count).toBe(18);
   });
 
@@ -54,7 +56,9 @@ describe("switch generations, switch trays and host links in the system data", (
         "systems:\n  - id: bad-gen\n    extends: gb200-nvl72\n    scaleUp: { switchGeneration: nvswitch-9 }\n",
         "my.yaml",
       ),
-    ).toThrow(/my\.yaml.*switchGeneration.*unknown switch generation "nvswitch-9": expected one of nvswitch-2/);
+    ).toThrow(
+      /my\.yaml.*switchGeneration.*unknown switch generation "nvswitch-9": expected one of nvswitch-2/,
+    );
     expect(() =>
       extendCatalog(
         catalog,
