@@ -31,6 +31,7 @@ describe("web bundle", () => {
     expect(Object.keys(sizes.views).sort()).toEqual([
       "compare",
       "estimate",
+      "frontier",
       "simulate",
       "topology",
       "validate",

@@ -33,6 +33,14 @@ const VIEWS: readonly { id: string; hash: string; ready: (page: Page) => Promise
       await done(page);
     },
   },
+  {
+    id: "frontier",
+    hash: "frontier",
+    ready: async (page) => {
+      await page.getByRole("button", { name: "Search deployments" }).click();
+      await done(page);
+    },
+  },
   { id: "validate", hash: "validate", ready: done },
 ];
 

@@ -18,6 +18,9 @@ const EstimateView = lazy(() =>
 const SimulateView = lazy(() =>
   import("../views/simulate-view.tsx").then((m) => ({ default: m.SimulateView })),
 );
+const FrontierView = lazy(() =>
+  import("../views/frontier-view.tsx").then((m) => ({ default: m.FrontierView })),
+);
 const ValidateView = lazy(() =>
   import("../views/validate-view.tsx").then((m) => ({ default: m.ValidateView })),
 );
@@ -38,6 +41,8 @@ function renderView(view: ViewId, props: ViewProps) {
       return <EstimateView {...props} />;
     case "simulate":
       return <SimulateView {...props} />;
+    case "frontier":
+      return <FrontierView {...props} />;
     case "validate":
       return <ValidateView {...props} />;
     default:

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from "react";
 
-export type ViewId = "compare" | "topology" | "estimate" | "simulate" | "validate";
+export type ViewId = "compare" | "topology" | "estimate" | "simulate" | "frontier" | "validate";
 export const VIEWS: readonly { readonly id: ViewId; readonly label: string; readonly title: string }[] = [
   { id: "compare", label: "Compare", title: "Systems side by side, every figure with its source" },
   {
@@ -22,6 +22,11 @@ export const VIEWS: readonly { readonly id: ViewId; readonly label: string; read
     id: "simulate",
     label: "Simulate",
     title: "Request-level serving simulation: TTFT, TPOT, throughput, SLOs",
+  },
+  {
+    id: "frontier",
+    label: "Frontier",
+    title: "Deployment search: tokens/s per chip against tokens/s per user, best under a TPOT limit",
   },
   { id: "validate", label: "Validate", title: "Predictions against published measurements" },
 ];

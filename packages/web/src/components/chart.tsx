@@ -7,11 +7,7 @@
  * of the bundle.
  */
 import { BarChart, LineChart, ScatterChart } from "echarts/charts";
-import {
-  GridComponent,
-  MarkLineComponent,
-  TooltipComponent,
-} from "echarts/components";
+import { GridComponent, MarkLineComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useMemo, useRef } from "react";
