@@ -7,8 +7,10 @@ import { dirname, resolve } from "node:path";
 import {
   estimate,
   isSupernodeError,
-  parseScenario,
+  parseScenarioSource,
   pointOverrides,
+  readSourceDocument,
+  type SourceDocument,
   type SweepPointResult,
   simulate,
   summarizeEstimate,
@@ -29,11 +31,23 @@ export interface SweepTask {
 
 export type SweepOutcome = { result: SweepPointResult } | { error: string };
 
+/**
+ * The base scenario read once per thread, not once per point: every point of a sweep has the same
+ * text, and the document keeps its positions (parsed on the first error message that needs a line)
+ * for the next point. Each point's overrides apply to a copy of its data.
+ */
+let base: { text: string; file: string; doc: SourceDocument } | undefined;
+function baseDocument(text: string, file: string): SourceDocument {
+  if (base === undefined || base.text !== text || base.file !== file)
+    base = { text, file, doc: readSourceDocument(text, file) };
+  return base.doc;
+}
+
 /** Runs a point; input errors become `{ error }`, anything else (a bug) throws. */
 export function runSweepTask(task: SweepTask): SweepOutcome {
   const file = task.scenarioFile;
   try {
-    const scenario = parseScenario(task.scenarioText, file, undefined, {
+    const scenario = parseScenarioSource(baseDocument(task.scenarioText, file), undefined, {
       overrides: pointOverrides(task.set),
       readFile: (path) => readText(resolve(dirname(file), path), "model config"),
     });

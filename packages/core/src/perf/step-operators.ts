@@ -35,6 +35,23 @@ export interface StepItem {
  * @example operatorGroup({ name: "moe.experts", class: "grouped-gemm", ... }) === "experts"
  */
 export function operatorGroup(op: Pick<Operator, "name" | "class">): OperatorGroup {
+  // Memoised by name and class: the step model asks for every operator of every layer it times.
+  let byClass = groupMemo.get(op.name);
+  if (byClass === undefined) {
+    byClass = new Map();
+    groupMemo.set(op.name, byClass);
+  }
+  let group = byClass.get(op.class);
+  if (group === undefined) {
+    group = groupOf(op);
+    byClass.set(op.class, group);
+  }
+  return group;
+}
+
+const groupMemo = new Map<string, Map<Operator["class"], OperatorGroup>>();
+
+function groupOf(op: Pick<Operator, "name" | "class">): OperatorGroup {
   const name = op.name.replace(/^mtp\d+\./, "");
   if (name.includes("norm")) return "norms";
   if (name.startsWith("moe.shared")) return "shared-experts";

@@ -41,18 +41,36 @@ export function itemAloneS(item: ContendedItem): number {
  * @example fairShares([0.2, 1, 1]) // [0.2, 0.4, 0.4]
  */
 export function fairShares(demands: readonly number[]): number[] {
+  const out = new Array<number>(demands.length).fill(0);
+  fairSharesInto(demands, new Array<number>(demands.length).fill(0), out);
+  return out;
+}
+
+/**
+ * `fairShares` into `out`, with `order` as scratch (both at least as long as `demands`): the
+ * demands in increasing order (ties in index order, as a stable sort), each given the smaller of
+ * its demand and an equal split of what is left.
+ */
+function fairSharesInto(demands: readonly number[], order: number[], out: number[]): void {
   const n = demands.length;
-  const out = new Array<number>(n).fill(0);
-  const order = demands.map((_, i) => i).sort((a, b) => (demands[a] ?? 0) - (demands[b] ?? 0));
+  for (let i = 0; i < n; i++) {
+    const d = demands[i] ?? 0;
+    let j = i;
+    while (j > 0 && (demands[order[j - 1] as number] ?? 0) > d) {
+      order[j] = order[j - 1] as number;
+      j--;
+    }
+    order[j] = i;
+  }
   let capacity = 1;
   let left = n;
-  for (const i of order) {
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
     const give = Math.min(Math.min(demands[i] ?? 0, 1), capacity / left);
     out[i] = give;
     capacity -= give;
     left -= 1;
   }
-  return out;
 }
 
 const EPS = 0;
@@ -72,6 +90,7 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
   const workLeft = new Array<number>(n).fill(0);
   const finishS = new Array<number>(n).fill(0);
   const done = new Array<boolean>(n).fill(false);
+  let running = n; // streams not done
   const load = (s: number) => {
     const items = streams[s] ?? [];
     while ((index[s] ?? 0) < items.length) {
@@ -85,12 +104,15 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
       index[s] = (index[s] ?? 0) + 1;
     }
     done[s] = true;
+    running--;
   };
   for (let s = 0; s < n; s++) load(s);
   let now = 0;
   const demands = new Array<number>(n).fill(0);
   const rates = new Array<number>(n).fill(0);
-  for (let guard = 0; guard < 1_000_000 && done.some((d) => !d); guard++) {
+  const shares = new Array<number>(n).fill(0);
+  const order = new Array<number>(n).fill(0);
+  for (let guard = 0; guard < 1_000_000 && running > 0; guard++) {
     // Demands of the streams in their work phase.
     for (let s = 0; s < n; s++) {
       demands[s] = 0;
@@ -98,7 +120,7 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
       const it = (streams[s] ?? [])[index[s] ?? 0] as ContendedItem;
       demands[s] = it.memoryS <= 0 ? 0 : it.computeS <= 0 ? 1 : Math.min(1, it.memoryS / it.computeS);
     }
-    const shares = fairShares(demands);
+    fairSharesInto(demands, order, shares);
     let dt = Number.POSITIVE_INFINITY;
     for (let s = 0; s < n; s++) {
       rates[s] = 0;
