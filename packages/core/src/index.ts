@@ -118,6 +118,7 @@ export {
   type SearchDtype,
   type SearchOptions,
   type SearchPoint,
+  type SearchPointResult,
   type SearchResult,
   type SearchSpace,
   type ServingMode,
@@ -137,10 +138,13 @@ export {
   shardPoints,
   simulateCheck,
   summarizeEstimate,
+  summarizeSearch,
   summarizeSimulation,
+  summarizeTrain,
   sweepHash,
   sweepLine,
   sweepRecord,
+  type TrainPointResult,
   throughputAt,
 } from "./explore/index.ts";
 export {

@@ -76,4 +76,33 @@ describe("supernode sweep (local pool)", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/holds results of another sweep/);
   });
+
+  it("sweeps training steps on the pool (same bytes on 1 and 2 threads) and ranks them by tokens/s per chip", async () => {
+    const training = fileURLToPath(
+      new URL("../../../../examples/training-llama3-70b-h100.yaml", import.meta.url),
+    );
+    const plan = writeTempFile(
+      "train-plan.yaml",
+      `scenario: ${training}\ncommand: train\ngrid:\n  parallelism.pp: [2, 4, 8]\n  batch.microBatch: [1, 2]\n`,
+    );
+    const [one, two] = ["t1.jsonl", "t2.jsonl"].map((f) => join(dirname(plan), f)) as [string, string];
+    const r1 = await run(["sweep", plan, "--out", one, "--threads", "1"]);
+    expect(r1.status, r1.stderr).toBe(0);
+    expect(r1.stdout).toMatch(/6 points: 6 ran, 0 failed at input/);
+    expect(r1.stdout).toMatch(/tok\/s\/chip.*step ms.*MFU %.*GB\/rank.*fits/);
+    expect((await run(["sweep", plan, "--out", two, "--threads", "2"])).status).toBe(0);
+    expect(readFileSync(two, "utf8")).toBe(readFileSync(one, "utf8"));
+    const first = JSON.parse(readFileSync(one, "utf8").split("\n")[0] as string);
+    expect(first).toMatchObject({
+      id: "p000000",
+      result: { mfu: expect.any(Number), fits: expect.any(Boolean) },
+    });
+  }, 120_000);
+
+  it("refuses search settings in a plan whose command is not search", async () => {
+    const plan = writeTempFile("bad-plan.yaml", `${planText}search: { tpotMs: 40 }\n`);
+    const r = await run(["sweep", plan, "--out", join(dirname(plan), "bad.jsonl")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/bad-plan\.yaml:\d+:\d+.*search applies only to command: search/);
+  });
 });

@@ -12,9 +12,9 @@ import type { SweepOutcome } from "./sweep-task.ts";
 
 export type RecordSink = (record: SweepRecord) => void;
 
-/** Points per pool message: enough to hide the message cost of a ms-scale estimate, few enough to balance. */
+/** Points per pool message: enough to hide the message cost of a ms-scale estimate or training step, few enough to balance. */
 export function batchSize(command: string, points: number, threads: number): number {
-  if (command !== "estimate") return 1;
+  if (command !== "estimate" && command !== "train") return 1;
   return Math.max(1, Math.min(64, Math.ceil(points / (threads * 8))));
 }
 

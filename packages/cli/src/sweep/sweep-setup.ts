@@ -61,6 +61,7 @@ export function sweepTask(setup: SweepSetup, point: SweepPoint): SweepTask {
     set: point.set,
     ...(point.seed !== undefined ? { seed: point.seed } : {}),
     ...(setup.plan.requests !== undefined ? { requests: setup.plan.requests } : {}),
+    ...(setup.plan.search !== undefined ? { search: setup.plan.search } : {}),
   };
 }
 

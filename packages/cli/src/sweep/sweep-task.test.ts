@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../test-support/run-cli.ts";
 import { runSweepTask } from "./sweep-task.ts";
 
 const file = fileURLToPath(
   new URL("../../../../examples/cloudmatrix384-deepseek-r1-serving.yaml", import.meta.url),
 );
 const base = { scenarioText: readFileSync(file, "utf8"), scenarioFile: file } as const;
+const example = (name: string) => fileURLToPath(new URL(`../../../../examples/${name}`, import.meta.url));
+const read = (path: string) => ({ scenarioText: readFileSync(path, "utf8"), scenarioFile: path });
 
 describe("one sweep point", () => {
   it("simulates with the point's seed and overrides, reproducibly", () => {
@@ -30,4 +33,59 @@ describe("one sweep point", () => {
     });
     expect(outcome).toEqual({ error: expect.stringMatching(/deployment\.decode\.batchPerChip=-1/) });
   });
+
+  it("runs a training step with the point's overrides: the figures of supernode train", () => {
+    const training = example("training-llama3-70b-h100.yaml");
+    const outcome = runSweepTask({ ...read(training), command: "train", set: { "parallelism.pp": 8 } });
+    const cli = runCli(["train", training, "--set", "parallelism.pp=8", "--json"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    const report = JSON.parse(cli.stdout);
+    expect(outcome).toEqual({
+      result: {
+        stepS: report.stepS,
+        tokensPerSPerChip: report.tokensPerSPerChip,
+        mfu: report.mfu,
+        memoryBytesPerRank: report.memory.worst.total,
+        capacityBytesPerRank: report.memory.capacityBytes,
+        fits: report.memory.fits,
+        goodput: report.goodput.goodput,
+        trainSecondsWithFailures: report.train.secondsWithFailures,
+      },
+    });
+    expect(runSweepTask({ ...read(training), command: "train", set: { "parallelism.tp": 3 } })).toEqual({
+      error: expect.stringMatching(/tp × pp × cp = 3 × 4 × 1 = 12 does not divide/),
+    });
+  });
+
+  it("searches with the plan's SLO and lists: the best deployment of supernode search", () => {
+    const decode = example("cloudmatrix384-deepseek-r1-decode.yaml");
+    const search = { tpotMs: 45, chips: [160], batches: [32, 96], attentionTp: [1] };
+    const outcome = runSweepTask({ ...read(decode), command: "search", set: {}, search });
+    const cli = runCli(
+      ["search", decode, "--tpot-ms", "45", "--chips", "160", "--batches", "32,96"].concat([
+        "--attention-tp",
+        "1",
+        "--json",
+      ]),
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const r = JSON.parse(cli.stdout);
+    const best = r.ranked[0];
+    expect(outcome).toEqual({
+      result: {
+        total: r.total,
+        evaluated: r.evaluated,
+        meetingSlo: expect.any(Number),
+        best: {
+          label: best.label,
+          tokensPerSPerChip: best.tokensPerSPerChip,
+          tpotS: best.tpotS,
+          ttftS: best.ttftS ?? null,
+          memoryPerChipBytes: best.memoryPerChipBytes,
+        },
+        baseTokensPerSPerChip: r.base.tokensPerSPerChip,
+      },
+    });
+    expect(best.tpotS).toBeLessThanOrEqual(0.045);
+  }, 60_000);
 });

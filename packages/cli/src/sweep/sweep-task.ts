@@ -1,20 +1,32 @@
 /**
- * Runs one sweep point: the base scenario with the point's overrides, through `estimate` or
- * `simulate`, summarised. An input error at the point (does not fit, bad value) is the point's
- * result, not the sweep's failure. Used by the pool's threads and, through them, by Redis workers.
+ * Runs one sweep point: the base scenario with the point's overrides, through `estimate`,
+ * `simulate`, `train` or `search`, summarised. An input error at the point (does not fit, bad
+ * value) is the point's result, not the sweep's failure. Used by the pool's threads and, through
+ * them, by Redis workers.
  */
 import { dirname, resolve } from "node:path";
 import {
+  applyOverrides,
+  defaultSearchSpace,
   estimate,
   isSupernodeError,
   parseScenarioSource,
+  parseTrainingScenario,
   pointOverrides,
   readSourceDocument,
+  type Scenario,
+  type ScenarioOverride,
   type SourceDocument,
+  type SweepCommand,
+  type SweepPlanDocument,
   type SweepPointResult,
+  searchDeployments,
   simulate,
   summarizeEstimate,
+  summarizeSearch,
   summarizeSimulation,
+  summarizeTrain,
+  trainReport,
 } from "@supernode/core";
 import { workloadFiles } from "../commands/simulate.ts";
 import { readText } from "../output/files.ts";
@@ -23,10 +35,12 @@ export interface SweepTask {
   /** The base scenario's text and its path (model configs and workload files are read beside it). */
   readonly scenarioText: string;
   readonly scenarioFile: string;
-  readonly command: "estimate" | "simulate";
+  readonly command: SweepCommand;
   readonly set: Readonly<Record<string, unknown>>;
   readonly seed?: number;
   readonly requests?: number;
+  /** `search` only: the plan's SLOs and space lists. */
+  readonly search?: SweepPlanDocument["search"];
 }
 
 export type SweepOutcome = { result: SweepPointResult } | { error: string };
@@ -45,22 +59,59 @@ function baseDocument(text: string, file: string): SourceDocument {
 
 /** Runs a point; input errors become `{ error }`, anything else (a bug) throws. */
 export function runSweepTask(task: SweepTask): SweepOutcome {
-  const file = task.scenarioFile;
   try {
-    const scenario = parseScenarioSource(baseDocument(task.scenarioText, file), undefined, {
-      overrides: pointOverrides(task.set),
-      readFile: (path) => readText(resolve(dirname(file), path), "model config"),
-    });
-    if (task.command === "estimate") return { result: summarizeEstimate(estimate(scenario)) };
-    const run = simulate(scenario, {
-      files: workloadFiles(scenario.workload, file),
-      recordRequests: false,
-      ...(task.requests !== undefined ? { requests: task.requests } : {}),
-      ...(task.seed !== undefined ? { seed: task.seed } : {}),
-    });
-    return { result: summarizeSimulation(run.summary) };
+    return { result: pointResult(task) };
   } catch (error) {
     if (isSupernodeError(error)) return { error: error.message };
     throw error;
   }
+}
+
+function pointResult(task: SweepTask): SweepPointResult {
+  const file = task.scenarioFile;
+  const overrides = pointOverrides(task.set);
+  const readFile = (path: string) => readText(resolve(dirname(file), path), "model config");
+  if (task.command === "train")
+    return summarizeTrain(
+      trainReport(parseTrainingScenario(task.scenarioText, file, undefined, { overrides, readFile })),
+    );
+  const read = baseDocument(task.scenarioText, file);
+  const scenario = parseScenarioSource(read, undefined, { overrides, readFile });
+  if (task.command === "estimate") return summarizeEstimate(estimate(scenario));
+  if (task.command === "search") return searchResult(read, overrides, scenario, task, readFile);
+  const run = simulate(scenario, {
+    files: workloadFiles(scenario.workload, file),
+    recordRequests: false,
+    ...(task.requests !== undefined ? { requests: task.requests } : {}),
+    ...(task.seed !== undefined ? { seed: task.seed } : {}),
+  });
+  return summarizeSimulation(run.summary);
+}
+
+/** As `supernode search` with the plan's SLOs and lists: candidates start from the document with the point's overrides. */
+function searchResult(
+  read: SourceDocument,
+  overrides: readonly ScenarioOverride[],
+  scenario: Scenario,
+  task: SweepTask,
+  readFile: (path: string) => string,
+): SweepPointResult {
+  const s = task.search;
+  const defaults = defaultSearchSpace(scenario);
+  const doc: SourceDocument =
+    overrides.length > 0 ? { ...read, data: applyOverrides(read.data, overrides) } : read;
+  const result = searchDeployments(doc, scenario, {
+    space: {
+      ...defaults,
+      chipsPerInstance: s?.chips ?? defaults.chipsPerInstance,
+      batchPerChip: s?.batches ?? defaults.batchPerChip,
+      attentionTp: s?.attentionTp ?? defaults.attentionTp,
+    },
+    parseOptions: { readFile },
+    slo: {
+      tpotS: (s?.tpotMs ?? 50) / 1e3,
+      ...(s?.ttftMs !== undefined ? { ttftS: s.ttftMs / 1e3 } : {}),
+    },
+  });
+  return summarizeSearch(result);
 }

@@ -58,13 +58,25 @@ describe("sweep plans", () => {
     expect(shards[1]?.map((p) => p.index)).toEqual([1, 5]);
   });
 
+  it("accepts train and search plans (search with its SLOs and lists)", () => {
+    expect(parseSweepPlan("scenario: t.yaml\ncommand: train\n", "t.yaml").command).toBe("train");
+    const search = parseSweepPlan(
+      "scenario: s.yaml\ncommand: search\nsearch: { batches: [32, 96] }\n",
+      "s.yaml",
+    );
+    expect(search.search).toEqual({ tpotMs: 50, batches: [32, 96] });
+  });
+
   it("rejects bad plans with the file, line and field", () => {
     const bad = "scenario: s.yaml\ncommand: estimate\nseeds: [1]\n";
     expect(() => parseSweepPlan(bad, "bad.yaml")).toThrow(
       /bad\.yaml:3.*seeds apply only to command: simulate/s,
     );
     expect(() => parseSweepPlan("scenario: s.yaml\ngrid:\n  a.b: 3\n", "g.yaml")).toThrow(/g\.yaml:3/);
-    expect(() => parseSweepPlan("scenario: s.yaml\ncommand: train\n", "c.yaml")).toThrow(SupernodeError);
+    expect(() => parseSweepPlan("scenario: s.yaml\ncommand: replay\n", "c.yaml")).toThrow(SupernodeError);
+    expect(() => parseSweepPlan("scenario: s.yaml\nsearch: { tpotMs: 40 }\n", "e.yaml")).toThrow(
+      /e\.yaml:2.*search applies only to command: search/s,
+    );
     expect(() => parseShard("5/4")).toThrow(/--shard expects i\/N/);
   });
 

@@ -27,6 +27,8 @@ export function parseSweepPlan(text: string, fileName: string): SweepPlanDocumen
   const doc = readSourceDocument(text, fileName);
   const plan = validateDocument(doc, sweepPlanSchema);
   const at = (path: string[]) => ({ file: fileName, ...doc.locate(path), fieldPath: path });
+  if (plan.command !== "search" && plan.search !== undefined)
+    throw new SupernodeError("schema", "search applies only to command: search", at(["search"]));
   if (plan.command !== "simulate") {
     if (plan.seeds !== undefined)
       throw new SupernodeError("schema", "seeds apply only to command: simulate", at(["seeds"]));

@@ -7,6 +7,8 @@
 import type { Estimate } from "../perf/step-estimate.ts";
 import type { SimulationSummary } from "../serving/simulation-result.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import type { TrainReport } from "../training/train-report.ts";
+import type { SearchResult } from "./search.ts";
 import type { SweepPoint } from "./sweep-points.ts";
 
 /** Headline figures of `estimate` at one point (SI units). */
@@ -33,7 +35,41 @@ export interface SimulatePointResult {
   readonly sloAttainment: number;
 }
 
-export type SweepPointResult = EstimatePointResult | SimulatePointResult;
+/** Headline figures of `train` at one point (SI units). */
+export interface TrainPointResult {
+  readonly stepS: number;
+  readonly tokensPerSPerChip: number;
+  readonly mfu: number;
+  /** Memory per rank of the worst pipeline stage, the device's capacity, and whether it fits. */
+  readonly memoryBytesPerRank: number;
+  readonly capacityBytesPerRank: number;
+  readonly fits: boolean;
+  readonly goodput: number;
+  /** Wall time to train the scenario's token budget with failures counted (null without a budget). */
+  readonly trainSecondsWithFailures: number | null;
+}
+
+/** Headline figures of `search` at one point: the counts and the best deployment under the SLOs (SI units). */
+export interface SearchPointResult {
+  readonly total: number;
+  readonly evaluated: number;
+  readonly meetingSlo: number;
+  readonly best: {
+    readonly label: string;
+    readonly tokensPerSPerChip: number;
+    readonly tpotS: number;
+    readonly ttftS: number | null;
+    readonly memoryPerChipBytes: number;
+  } | null;
+  /** The base scenario's deployment as written, estimated. */
+  readonly baseTokensPerSPerChip: number;
+}
+
+export type SweepPointResult =
+  | EstimatePointResult
+  | SimulatePointResult
+  | TrainPointResult
+  | SearchPointResult;
 
 export interface SweepRecord {
   readonly id: string;
@@ -71,6 +107,41 @@ export function summarizeSimulation(s: SimulationSummary): SimulatePointResult {
     tpotP50S: s.tpotS.p50,
     tpotP99S: s.tpotS.p99,
     sloAttainment: s.slo.attainment,
+  };
+}
+
+/** The figures a sweep keeps from a training step report. */
+export function summarizeTrain(r: TrainReport): TrainPointResult {
+  return {
+    stepS: r.stepS,
+    tokensPerSPerChip: r.tokensPerSPerChip,
+    mfu: r.mfu,
+    memoryBytesPerRank: r.memory.worst.total,
+    capacityBytesPerRank: r.memory.capacityBytes,
+    fits: r.memory.fits,
+    goodput: r.goodput.goodput,
+    trainSecondsWithFailures: r.train?.secondsWithFailures ?? null,
+  };
+}
+
+/** The figures a sweep keeps from a deployment search. */
+export function summarizeSearch(r: SearchResult): SearchPointResult {
+  const best = r.ranked[0];
+  return {
+    total: r.total,
+    evaluated: r.evaluated,
+    meetingSlo: r.ranked.length,
+    best:
+      best === undefined
+        ? null
+        : {
+            label: best.label,
+            tokensPerSPerChip: best.tokensPerSPerChip,
+            tpotS: best.tpotS,
+            ttftS: best.ttftS ?? null,
+            memoryPerChipBytes: best.memoryPerChipBytes,
+          },
+    baseTokensPerSPerChip: r.base.tokensPerSPerChip,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * A sweep plan (`supernode sweep plan.yaml`): one base scenario file, the command every point runs
- * (`estimate`, or `simulate` with a request count), and the points — the cross product of a `grid`
+ * (`estimate`, `simulate` with a request count, `train` for a training scenario, or `search` with
+ * its SLOs), and the points — the cross product of a `grid`
  * (each `--set` path with its values), a `list` of override sets, and `seeds`. Fixed overrides in
  * `set` apply to every point. Keys are the dotted `--set` paths of docs/scenario.md.
  *
@@ -22,7 +23,7 @@ const overrideValue = z.union([
 ]);
 const overrideSet = z.record(z.string().min(1), overrideValue);
 
-export const SWEEP_COMMANDS = ["estimate", "simulate"] as const;
+export const SWEEP_COMMANDS = ["estimate", "simulate", "train", "search"] as const;
 export type SweepCommand = (typeof SWEEP_COMMANDS)[number];
 
 /** Points a plan may expand to (a plan of more is almost surely a typo in a grid). */
@@ -42,5 +43,15 @@ export const sweepPlanSchema = z.strictObject({
   seeds: z.array(z.number().int().nonnegative()).min(1).optional(),
   /** `simulate` only: requests per run (default: the scenario's workload). */
   requests: z.number().int().positive().optional(),
+  /** `search` only: the SLOs and, optionally, the lists that narrow the space (as `supernode search`). */
+  search: z
+    .strictObject({
+      tpotMs: z.number().positive().default(50),
+      ttftMs: z.number().positive().optional(),
+      chips: z.array(z.number().int().positive()).min(1).optional(),
+      batches: z.array(z.number().int().positive()).min(1).optional(),
+      attentionTp: z.array(z.number().int().positive()).min(1).optional(),
+    })
+    .optional(),
 });
 export type SweepPlanDocument = z.output<typeof sweepPlanSchema>;
