@@ -38,6 +38,21 @@ describe("searchDeployments", () => {
     expect(r.total).toBe(spaceSize(r.space));
   });
 
+  it("gives the same figures when a layout's batches reuse its resolution as when each is resolved alone", () => {
+    const batches = [16, 48, 96, 160];
+    const together = searchDeployments(doc, base, { space: space({ batchPerChip: batches, attentionTp: [1, 2] }) });
+    for (const b of batches) {
+      const alone = searchDeployments(doc, base, { space: space({ batchPerChip: [b], attentionTp: [1, 2] }) });
+      for (const p of alone.points) {
+        const q = together.points.find((x) => x.label === p.label);
+        expect(q?.tokensPerSPerChip).toBe(p.tokensPerSPerChip);
+        expect(q?.tpotS).toBe(p.tpotS);
+        expect(q?.memoryPerChipBytes).toBe(p.memoryPerChipBytes);
+      }
+    }
+    expect(together.points.length).toBeGreaterThan(batches.length);
+  });
+
   it("prunes what does not divide or fit, counted per reason, once per layout", () => {
     const r = searchDeployments(doc, base, {
       space: space({ attentionTp: [1, 3], moeTp: [1, 3], batchPerChip: [96, 4096, 8192] }),

@@ -8,6 +8,7 @@
  * HBM, the larger batches of that layout are pruned without resolving them (memory grows with
  * the batch); a decode search estimates the (unchanged) prefill group once, for the TTFT.
  */
+import type { InstanceRole } from "../deploy/plan.ts";
 import { type ParseScenarioOptions, parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
 import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
 import { type EnergyInputs, energyInputs } from "../energy/energy-inputs.ts";
@@ -166,9 +167,12 @@ export function searchDeployments(
       done += batches.length;
       continue;
     }
+    // The layout is resolved once; its other batches reuse the resolution (`withBatch`).
+    let template: Scenario | undefined;
     for (let i = 0; i < batches.length; i++) {
       const candidate: Candidate = { ...layout, batchPerChip: batches[i] as number };
-      const outcome = evaluate(doc, options, candidate, ctx, slo, fixedTtftS, energy);
+      const outcome = evaluate(doc, options, candidate, ctx, slo, fixedTtftS, energy, template);
+      if (outcome.kind === "point") template ??= outcome.scenario;
       done++;
       if (outcome.kind === "point") {
         points.push(outcome.point);
@@ -233,7 +237,7 @@ function candidateContext(base: Scenario, space: SearchSpace): CandidateContext 
 }
 
 type Outcome =
-  | { kind: "point"; point: SearchPoint; missTpot: boolean; missTtft: boolean }
+  | { kind: "point"; point: SearchPoint; missTpot: boolean; missTtft: boolean; scenario: Scenario }
   | { kind: "pruned"; reason: string; layoutWide: boolean };
 
 function evaluate(
@@ -244,6 +248,7 @@ function evaluate(
   slo: Slo,
   fixedTtftS: number | undefined,
   energy: EnergyInputs,
+  template?: Scenario,
 ): Outcome {
   const overrides = candidateOverrides(candidate, ctx);
   const shape = options.chunked;
@@ -257,7 +262,11 @@ function evaluate(
     ctx.role === "decode" ? [...overrides, { path: ["deployment", "prefill"], value: null }] : overrides;
   let scenario: Scenario;
   try {
-    scenario = parseScenarioSource(doc, options.catalog, { ...options.parseOptions, overrides: decodeOnly });
+    scenario =
+      (shape === undefined && template !== undefined
+        ? withBatch(template, ctx.role, candidate.batchPerChip)
+        : undefined) ??
+      parseScenarioSource(doc, options.catalog, { ...options.parseOptions, overrides: decodeOnly });
   } catch (error) {
     return { kind: "pruned", ...pruneReason(error, "resolve") };
   }
@@ -289,5 +298,27 @@ function evaluate(
     ...(perDollar !== undefined ? { tokensPerDollar: perDollar } : {}),
     ...(figures.chunkTokensPerChip !== undefined ? { chunkTokensPerChip: figures.chunkTokensPerChip } : {}),
   };
-  return { kind: "point", point, missTpot, missTtft };
+  return { kind: "point", point, missTpot, missTtft, scenario };
+}
+
+/**
+ * A resolved candidate at another batch per chip, without resolving the document again: the batch
+ * enters the plan only as its value and the attention-DP divisibility check (deploy/plan.ts), which
+ * is repeated here. Undefined (resolve the document) when the plan has pipeline stages or offload,
+ * whose stage plans derive from the batch.
+ */
+function withBatch(template: Scenario, role: InstanceRole, batchPerChip: number): Scenario | undefined {
+  const plan = template.deployment[role];
+  const group = template.document.deployment[role];
+  if (plan === undefined || group === undefined || plan.pipeline !== undefined || plan.offload !== undefined)
+    return undefined;
+  if ((batchPerChip * plan.chipsPerInstance) % plan.attention.dp !== 0) return undefined;
+  return {
+    ...template,
+    deployment: { ...template.deployment, [role]: { ...plan, batchPerChip } },
+    document: {
+      ...template.document,
+      deployment: { ...template.document.deployment, [role]: { ...group, batchPerChip } },
+    },
+  };
 }
