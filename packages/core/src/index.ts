@@ -390,6 +390,9 @@ export {
 export {
   type ChromeTrace,
   type ChromeTraceEvent,
+  type EngineEvent,
+  type EngineEventKind,
+  type EngineListener,
   type InstanceSummary,
   type IterationTrace,
   type LatencyStats,

@@ -105,7 +105,7 @@ export class BatchScheduler {
         instance.kvHeld += need;
         pool.state[id] = REQUEST_STATE.prefilling;
         if (Number.isNaN(pool.startS[id] as number)) pool.startS[id] = this.ctx.now;
-        this.ctx.recorder.prefillRequested += need;
+        this.ctx.recorder.emit({ kind: "prefill-admitted", id, tokens: need });
         instance.pushBatch(id, chunk);
         budget -= chunk;
       }
@@ -166,14 +166,14 @@ export class BatchScheduler {
     pool.preemptions[id] = (pool.preemptions[id] as number) + 1;
     const context = (pool.promptTokens[id] as number) + (pool.generated[id] as number);
     if (this.ctx.model.serving.kvCache.preemption === "swap") {
-      this.ctx.recorder.swapPreemptions++;
+      this.ctx.recorder.emit({ kind: "preemption", id, mode: "swap" });
       instance.pendingOverheadS +=
         this.ctx.model.swap?.transferS(context * instance.perf.kvBytesPerToken) ?? 0;
       pool.state[id] = REQUEST_STATE.swapped;
       instance.swapped.pushBack(id);
       return;
     }
-    this.ctx.recorder.recomputePreemptions++;
+    this.ctx.recorder.emit({ kind: "preemption", id, mode: "recompute" });
     pool.prefillTarget[id] = context;
     pool.prefillDone[id] = 0;
     if (instance.role === "colocated") {

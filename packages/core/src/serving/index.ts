@@ -2,6 +2,7 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export { type ChromeTrace, type ChromeTraceEvent, toChromeTrace } from "./chrome-trace.ts";
+export type { EngineEvent, EngineEventKind, EngineListener } from "./engine-event.ts";
 export { PERCENTILE_RELATIVE_ERROR } from "./latency-stats.ts";
 export type { LengthSampler, WorkloadFiles } from "./length-distribution.ts";
 export { REQUEST_CSV_HEADER, requestCsvRow, requestJsonLine, timeSeriesToCsv } from "./result-csv.ts";

@@ -71,12 +71,30 @@ export class IterationCycle {
       instance.step = instance.windowStartStep + instance.windowSteps;
       instance.decodeSteps += instance.windowSteps;
       instance.accountKvWindow(instance.iterationStartS, now, usedStart, instance.kvUsedAt(instance.step));
-      recorder.iteration(instance, duration, "decode", instance.decoding, 0, instance.windowSteps);
+      recorder.emit({
+        kind: "iteration",
+        instance: instance.id,
+        startS: instance.iterationStartS,
+        durationS: duration,
+        phase: "decode",
+        sequences: instance.decoding,
+        newTokens: 0,
+        steps: instance.windowSteps,
+      });
     } else {
       instance.accountKv(now, instance.kvUsedAt(instance.step));
       let newTokens = 0;
       for (let i = 0; i < instance.batchCount; i++) newTokens += instance.batchChunks[i] as number;
-      recorder.iteration(instance, duration, kind, instance.batchCount + instance.batchDecodes, newTokens, 1);
+      recorder.emit({
+        kind: "iteration",
+        instance: instance.id,
+        startS: instance.iterationStartS,
+        durationS: duration,
+        phase: kind,
+        sequences: instance.batchCount + instance.batchDecodes,
+        newTokens,
+        steps: 1,
+      });
       if (kind === "mixed") {
         instance.step += 1;
         instance.decodeSteps += 1;
@@ -161,7 +179,6 @@ export class IterationCycle {
       const id = instance.batchIds[i] as number;
       const chunk = instance.batchChunks[i] as number;
       pool.prefillDone[id] = (pool.prefillDone[id] as number) + chunk;
-      this.ctx.recorder.prefillComputed += chunk;
     }
     let kept = 0;
     const active = instance.active;

@@ -74,17 +74,18 @@ class ServingEngine {
     this.router = new Router(serving.router, this.prefillStage, this.decodeStage);
     this.scheduler = new BatchScheduler(this);
     this.cycle = new IterationCycle(this);
-    this.recorder = new EngineRecorder(
-      this,
-      requests ?? null,
-      durationS ?? null,
-      options.maxTraceEvents ?? 200_000,
-      options.onRequest !== undefined
-        ? { kind: "stream", sink: options.onRequest }
-        : (options.recordRequests ?? serving.recordRequests)
-          ? { kind: "keep" }
-          : { kind: "none" },
-    );
+    this.recorder = new EngineRecorder(this, {
+      requests: requests ?? null,
+      durationS: durationS ?? null,
+      maxTraceEvents: options.maxTraceEvents ?? 200_000,
+      records:
+        options.onRequest !== undefined
+          ? { kind: "stream", sink: options.onRequest }
+          : (options.recordRequests ?? serving.recordRequests)
+            ? { kind: "keep" }
+            : { kind: "none" },
+      ...(options.listeners !== undefined ? { listeners: options.listeners } : {}),
+    });
   }
 
   run(): SimulationResult {
@@ -119,7 +120,7 @@ class ServingEngine {
           this.transferDone(q.arg);
           break;
         case ENGINE_EVENT.sample:
-          this.recorder.sample(this.now);
+          this.recorder.emit({ kind: "sample", timeS: this.now });
           if (q.size > 0) q.push(this.now + this.recorder.intervalS, ENGINE_EVENT.sample, 0, 0);
           break;
         default:
@@ -136,7 +137,7 @@ class ServingEngine {
 
   private arrive(id: number): void {
     const pool = this.pool;
-    this.recorder.arrived(this.now);
+    this.recorder.emit({ kind: "arrival", timeS: this.now, id });
     const prompt = pool.promptTokens[id] as number;
     const output = pool.outputTokens[id] as number;
     const half = this.model.serving.kvCache.blockTokens / 2;
@@ -157,19 +158,20 @@ class ServingEngine {
     instance.outstanding++;
     if (group >= 0) {
       const prefix = pool.prefixTokens[id] as number;
-      this.recorder.prefixEligible += prefix;
+      let hit: "hbm" | "pool" | "miss" = "miss";
       if (instance.hbmCache?.lookup(group)) {
-        this.recorder.hbmHits += prefix;
+        hit = "hbm";
         pool.prefillDone[id] = prefix;
         pool.cachedTokens[id] = (pool.cachedTokens[id] as number) + prefix;
       } else if (this.poolCache?.lookup(group) && this.model.pooledTier !== undefined) {
         // the prefix's KV is fetched from the pool when the request joins a batch (on that
         // iteration's critical path, see IterationCycle), then only the rest is prefilled
-        this.recorder.poolHits += prefix;
+        hit = "pool";
         pool.prefillDone[id] = prefix;
         pool.cachedTokens[id] = (pool.cachedTokens[id] as number) + prefix;
         pool.fetchTokens[id] = prefix;
       }
+      this.recorder.emit({ kind: "prefix-lookup", tokens: prefix, hit });
     }
     this.enqueue(instance, id, false);
   }
@@ -191,9 +193,8 @@ class ServingEngine {
     pool.state[id] = REQUEST_STATE.done;
     pool.finishS[id] = this.now;
     instance.outstanding--;
-    this.recorder.departed(this.now);
     this.userNext(id);
-    this.recorder.retire(id);
+    this.recorder.emit({ kind: "departure", timeS: this.now, id });
     this.pool.release(id);
   }
 
@@ -202,9 +203,8 @@ class ServingEngine {
     pool.state[id] = REQUEST_STATE.dropped;
     pool.dropReason[id] = DROP_REASONS.indexOf(reason) + 1;
     pool.finishS[id] = this.now;
-    this.recorder.departed(this.now);
     this.userNext(id);
-    this.recorder.retire(id);
+    this.recorder.emit({ kind: "departure", timeS: this.now, id });
     pool.release(id);
   }
 

@@ -7,6 +7,7 @@
 import type { InstancePerformance } from "../perf/instance-performance.ts";
 import type { ServingSpec } from "../spec/serving-schema.ts";
 import type { WorkloadSpec } from "../spec/workload-schema.ts";
+import type { EngineListener } from "./engine-event.ts";
 import type { WorkloadFiles } from "./length-distribution.ts";
 import type { RequestRecord, SimulationProgress } from "./simulation-result.ts";
 import type { TransferModel } from "./transfer-model.ts";
@@ -57,4 +58,6 @@ export interface SimulateOptions {
   readonly onRequest?: (record: RequestRecord) => void;
   /** Most iteration records kept for the timeline (default 200,000). */
   readonly maxTraceEvents?: number;
+  /** Told every event of the engine as it happens (engine-event.ts), after the recorder. */
+  readonly listeners?: readonly EngineListener[];
 }
