@@ -13,7 +13,7 @@ describe("supernode collective", () => {
       "ring",
     ]);
     expect(status).toBe(0);
-    expect(stdout).toMatch(/all-reduce on hgx-h100: 8 ranks/);
+    expect(stdout).toMatch(/all-reduce on hgx-h100: 8 ranks, .*ring \/ NCCL SIMPLE protocol/);
     expect(stdout).toMatch(/bus bandwidth\s+36\d\.\d GB\/s/);
     expect(stdout).toMatch(/Most loaded links/);
   });

@@ -129,7 +129,7 @@ function linksTable(links: readonly LinkLoad[]): string {
 
 function printCollective(where: string, r: CollectiveResult): string {
   return [
-    `${r.op} on ${where}: ${r.ranks} ranks, ${fmtBytes(r.bytes)}, ${r.algorithm} (${r.library}), ${r.engine} engine`,
+    `${r.op} on ${where}: ${r.ranks} ranks, ${fmtBytes(r.bytes)}, ${r.algorithm}${r.protocol !== undefined ? ` / NCCL ${r.protocol.toUpperCase()} protocol` : ""} (${r.library}), ${r.engine} engine`,
     `  time           ${fmtTime(r.timeS)}  (fixed ${fmtTime(r.fixedS)} + latency ${fmtTime(r.latencyS)} + transfer ${fmtTime(r.transferS)})`,
     `  algorithm bw   ${fmtBw(r.algBandwidthBytesPerS)}`,
     `  bus bandwidth  ${fmtBw(r.busBandwidthBytesPerS)}`,
