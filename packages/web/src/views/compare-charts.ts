@@ -62,6 +62,7 @@ export function compareCharts(result: CompareResult): CompareChart[] {
     const convert = first === undefined ? (x: number) => x : converter(first);
     const option: ChartOption = {
       tooltip: {
+        confine: true,
         trigger: "axis",
         axisPointer: { type: "shadow" },
         valueFormatter: (v: number | null) => (v === null ? "—" : `${v.toLocaleString("en-US")} ${unit}`),

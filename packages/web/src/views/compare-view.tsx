@@ -114,7 +114,11 @@ export function CompareView({ params, setParams }: ViewProps) {
                         <td colSpan={2 + result.systems.length + others.length}>{g.title}</td>
                       </tr>
                       {g.rows.map((row) => (
-                        <tr key={row.id} data-row={row.id}>
+                        <tr
+                          key={row.id}
+                          data-row={row.id}
+                          className={row.mixedBasis === true ? "mixed-basis" : undefined}
+                        >
                           <th scope="row" className="left">
                             {row.label}
                           </th>
@@ -122,11 +126,32 @@ export function CompareView({ params, setParams }: ViewProps) {
                           {row.cells.map((cell, i) => (
                             <td key={result.systems[i]?.id} data-system={result.systems[i]?.id}>
                               <SourceTip source={cell.source}>{cell.text}</SourceTip>
+                              {cell.source?.tag !== undefined && (
+                                <span className={`tag tag-${cell.source.tag} basis-tag`}>
+                                  {cell.source.tag}
+                                </span>
+                              )}
+                              {cell.basis !== undefined && (
+                                <span className="basis" data-basis={cell.basis}>
+                                  {cell.basis}
+                                </span>
+                              )}
                             </td>
                           ))}
                           {row.ratios.map((ratio, i) => (
-                            <td className="ratio" key={others[i]?.id}>
+                            <td
+                              className="ratio"
+                              key={others[i]?.id}
+                              title={
+                                row.mixedBasis === true
+                                  ? "the figures rest on different power bases"
+                                  : undefined
+                              }
+                            >
                               {ratio ?? "—"}
+                              {row.mixedBasis === true && ratio !== null && (
+                                <span className="basis">bases differ</span>
+                              )}
                             </td>
                           ))}
                         </tr>
@@ -137,8 +162,10 @@ export function CompareView({ params, setParams }: ViewProps) {
               </table>
             </div>
             <p className="hint">
-              Hover or Tab to a figure for its sources (evidence tag, note, links). Dense peaks; bandwidths
-              per direction; power is the figure each system's data file marks as used.
+              Every figure shows its evidence tag; hover or Tab to it for the note and sources. Dense peaks;
+              bandwidths per direction. Power and per-watt figures name their basis (all-in estimate,
+              nameplate max, nominal, or the accelerator TDP sum — a lower bound); ratios between figures on
+              different bases are marked "bases differ".
             </p>
           </section>
         </div>

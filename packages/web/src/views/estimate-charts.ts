@@ -1,5 +1,34 @@
-import type { ChartOption } from "../components/chart.tsx";
+import { type ChartOption, PALETTE } from "../components/chart.tsx";
 import type { PhaseView } from "../worker/jobs/estimate-job.ts";
+
+/** One colour per breakdown part (core's stepBreakdown ids), the same in every scenario. */
+const PART_ORDER = [
+  "norms",
+  "attention",
+  "dense-ffn",
+  "moe-gate",
+  "experts",
+  "dispatch",
+  "combine",
+  "head",
+  "mtp",
+  "sampling",
+  "graph-launch",
+  "shared-experts",
+  "attention-comm",
+  "ffn-comm",
+  "pipeline-fill",
+  "iteration-gap",
+];
+const EXTRA = ["#4d6a8a", "#a0522d", "#6b8e23", "#b8860b"];
+
+export function partColor(id: string): string {
+  const i = PART_ORDER.indexOf(id);
+  if (i >= 0) return (i < PALETTE.length ? PALETTE[i] : EXTRA[i - PALETTE.length]) ?? "#888";
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length] ?? "#888";
+}
 
 /**
  * Step-time breakdown as one stacked horizontal bar per phase (ms per step, work per operator
@@ -17,7 +46,9 @@ export function breakdownChart(phases: readonly PhaseView[]): ChartOption {
   return {
     tooltip: {
       trigger: "item",
-      valueFormatter: (v: number) => `${v.toFixed(2)} ms`,
+      confine: true,
+      formatter: (p: { seriesName: string; name: string; value: number }) =>
+        `${p.name}: <b>${p.seriesName}</b> ${Number(p.value).toFixed(2)} ms`,
     },
     legend: { bottom: 0 },
     grid: { left: 70, right: 24, top: 24, bottom: 64 },
@@ -28,6 +59,7 @@ export function breakdownChart(phases: readonly PhaseView[]): ChartOption {
         name: labels.get(id),
         type: "bar",
         stack: "work",
+        itemStyle: { color: partColor(id) },
         barMaxWidth: 34,
         data: phases.map((p) =>
           Number(((p.breakdown.find((b) => b.id === id)?.seconds ?? 0) * 1e3).toFixed(4)),

@@ -14,6 +14,8 @@ export interface CompareCell {
   readonly shown: number | null;
   readonly text: string;
   readonly source?: ShownSource;
+  /** What a power-based figure rests on (shown beside it): all-in estimate, nameplate, GPU TDP sum… */
+  readonly basis?: string;
 }
 
 export interface CompareRow {
@@ -24,6 +26,8 @@ export interface CompareRow {
   readonly cells: readonly CompareCell[];
   /** First system ÷ each other system ("1.66×"); null where undefined. */
   readonly ratios: readonly (string | null)[];
+  /** True when the row's figures rest on different power bases (ratios mix kinds of figure). */
+  readonly mixedBasis?: boolean;
 }
 
 export interface CompareGroup {
@@ -44,6 +48,14 @@ const GROUP_TITLES = [
   "Power and efficiency",
 ];
 
+/** The power basis of a system (core's `system.power.basis`) as shown beside its figures. */
+const BASIS_LABEL: Record<string, string> = {
+  estimate: "all-in estimate",
+  nameplate: "nameplate max",
+  nominal: "nominal",
+  "accelerator-tdp": "accelerator TDP sum (lower bound)",
+};
+
 function groupOf(key: string): number {
   if (/PerW/.test(key) || /^(power|nameplate)/i.test(key)) return 4;
   if (key.startsWith("peakFlopsPerS")) return 1;
@@ -57,7 +69,9 @@ function groupOf(key: string): number {
  */
 export function compareJob(request: { readonly systemIds: readonly string[] }): CompareResult {
   const catalog = builtinCatalog();
-  const comparison = compareSystems(request.systemIds.map((id) => catalog.system(id)));
+  const systems = request.systemIds.map((id) => catalog.system(id));
+  const comparison = compareSystems(systems);
+  const bases = systems.map((s) => BASIS_LABEL[s.power.basis] ?? s.power.basis);
   const groups: CompareRow[][] = GROUP_TITLES.map(() => []);
   for (const row of comparison.rows) {
     const unit = displayUnit(
@@ -66,13 +80,29 @@ export function compareJob(request: { readonly systemIds: readonly string[] }): 
     );
     const format = (x: number) =>
       `${formatValue(x / unit.scale)}${unit.label === "" ? "" : ` ${unit.label}`}`;
-    const cells = row.values.map((v): CompareCell => {
+    const powerBased = groupOf(row.key) === 4 && row.key !== "nameplatePowerW";
+    const cells = row.values.map((v, i): CompareCell => {
       if (v === null) return { value: null, shown: null, text: "—" };
       const shown = v.value / unit.scale;
-      return { value: v.value, shown, text: formatValue(shown), source: toShownSource(v, format) };
+      const basis = powerBased ? bases[i] : undefined;
+      return {
+        value: v.value,
+        shown,
+        text: formatValue(shown),
+        source: toShownSource(v, format),
+        ...(basis === undefined ? {} : { basis }),
+      };
     });
+    const shownBases = new Set(cells.flatMap((c) => (c.basis === undefined ? [] : [c.basis])));
     const ratios = row.ratios.slice(1).map((r) => (r === null ? null : `${r.toFixed(2)}×`));
-    groups[groupOf(row.key)]?.push({ id: row.key, label: row.label, unit: unit.label, cells, ratios });
+    groups[groupOf(row.key)]?.push({
+      id: row.key,
+      label: row.label,
+      unit: unit.label,
+      cells,
+      ratios,
+      ...(shownBases.size > 1 ? { mixedBasis: true } : {}),
+    });
   }
   return {
     systems: comparison.systems.map((s) => ({ id: s.id, name: s.name })),
