@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * Wall time of a 10,000-point `estimate` sweep with the built CLI (prints figures; not a test):
- * 1 worker thread, then every core (os.availableParallelism()), each in a fresh process. The two
- * results files are compared byte for byte. The machine's load is printed beside the figures.
+ * 1 worker thread, then every core (os.availableParallelism()), each in a fresh process (wall
+ * seconds, and CPU seconds of all threads under GNU time). The two results files are compared
+ * byte for byte. The machine's load is printed beside the figures.
  *
  *   node bench/sweep.bench.mjs [--points-per-axis 100]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,16 +30,22 @@ grid:
 );
 spawnSync(process.execPath, [bin, "--version"]); // rebuild first if the sources changed
 
+const hasTime = existsSync("/usr/bin/time");
+
+/** One sweep in a fresh process: wall seconds and, under GNU time, CPU seconds (user + system, all threads). */
 function run(threads) {
   const out = join(dir, `t${threads}.jsonl`);
+  const args = [bin, "sweep", plan, "--out", out, "--threads", String(threads)];
   const started = performance.now();
-  const r = spawnSync(process.execPath, [bin, "sweep", plan, "--out", out, "--threads", String(threads)], {
-    encoding: "utf8",
-  });
+  const r = hasTime
+    ? spawnSync("/usr/bin/time", ["-f", "cpu %U %S", process.execPath, ...args], { encoding: "utf8" })
+    : spawnSync(process.execPath, args, { encoding: "utf8" });
   const wallS = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`sweep failed: ${r.stderr}`);
-  return { wallS, out };
+  const m = /cpu ([0-9.]+) ([0-9.]+)\s*$/.exec(r.stderr);
+  return { wallS, cpuS: m === null ? Number.NaN : Number(m[1]) + Number(m[2]), out };
 }
+const cpu = (r) => (Number.isNaN(r.cpuS) ? "" : `, ${r.cpuS.toFixed(1)} s CPU`);
 
 const all = availableParallelism();
 const points = perAxis * perAxis;
@@ -47,11 +54,11 @@ process.stdout.write(
 );
 const one = run(1);
 process.stdout.write(
-  `  1 thread:   ${one.wallS.toFixed(1)} s wall (${(points / one.wallS).toFixed(0)} points/s)\n`,
+  `  1 thread:   ${one.wallS.toFixed(1)} s wall${cpu(one)} (${(points / one.wallS).toFixed(0)} points/s)\n`,
 );
 const many = run(all);
 process.stdout.write(
-  `  ${all} threads: ${many.wallS.toFixed(1)} s wall (${(points / many.wallS).toFixed(0)} points/s), speed-up ${(one.wallS / many.wallS).toFixed(2)}×\n`,
+  `  ${all} threads: ${many.wallS.toFixed(1)} s wall${cpu(many)} (${(points / many.wallS).toFixed(0)} points/s), speed-up ${(one.wallS / many.wallS).toFixed(2)}×\n`,
 );
 const same = readFileSync(one.out, "utf8") === readFileSync(many.out, "utf8");
 process.stdout.write(
