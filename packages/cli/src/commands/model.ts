@@ -60,6 +60,15 @@ export function register(program: Command, io: CliIo): void {
     });
 }
 
+/**
+ * The model report of a zoo model as `supernode model <id>` prints it (checkpoint formats, BF16 KV),
+ * for `supernode show <model id>`.
+ */
+export function showModel(arch: ModelArchitecture, json: boolean): string {
+  const report = modelReport(arch, arch.nativeDtype, "bf16", true);
+  return json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(arch, report);
+}
+
 /** A zoo id, or a config file read from disk and parsed by core. */
 export function loadModel(argument: string): ModelArchitecture {
   if (existsSync(argument)) return parseHfConfig(readText(argument, "the model config"), argument);
@@ -169,7 +178,7 @@ function architectureLines(arch: ModelArchitecture, r: Report): string[] {
     `layers ${r.layers.total} (${r.layers.dense} dense, ${r.layers.moe} MoE)${arch.mtpModules > 0 ? ` + ${arch.mtpModules} MTP module(s)` : ""}; hidden ${arch.hiddenSize}; vocab ${arch.vocabSize}; ${arch.tiedEmbeddings ? "tied" : "untied"} embeddings`,
     a.kind === "mla"
       ? `attention MLA: ${a.numHeads} heads, q_lora ${a.qLoraRank ?? "none"}, kv_lora ${a.kvLoraRank}, nope ${a.qkNopeHeadDim}, rope ${a.qkRopeHeadDim}, v ${a.vHeadDim}`
-      : `attention ${a.numKvHeads === a.numHeads ? "MHA" : "GQA"}: ${a.numHeads} query / ${a.numKvHeads} KV heads of ${a.headDim}${a.qkNorm === true ? ", q/k norm" : ""}${a.qkvBias === true ? ", qkv bias" : ""}`,
+      : `attention ${a.numKvHeads === a.numHeads ? "MHA" : "GQA"}: ${a.numHeads} query / ${a.numKvHeads} KV heads of ${a.headDim}${a.qkNorm === true ? ", q/k norm" : ""}${a.qkvBias === true ? ", qkv bias" : ""}${a.outputBias === true ? ", o bias" : ""}${a.sinks === true ? ", attention sinks" : ""}${arch.slidingWindow !== undefined ? `; ${arch.slidingWindow.layers.length} of ${arch.numLayers} layers use a ${arch.slidingWindow.size}-token sliding window` : ""}`,
   ];
   if (r.layers.dense > 0) lines.push(`dense FFN (SwiGLU) width ${arch.denseIntermediateSize}`);
   const m = arch.moe;

@@ -2,6 +2,18 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
 
 describe("supernode show", () => {
+  it("shows a zoo model (gpt-oss-120b: sliding window, MXFP4 checkpoint) and the Atlas 800I A3", () => {
+    const model = runCli(["show", "gpt-oss-120b"]);
+    expect(model.status).toBe(0);
+    expect(model.stdout).toContain("18 of 36 layers use a 128-token sliding window");
+    expect(model.stdout).toContain("routed-experts fp4 (mxfp4-g32)");
+    expect(model.stdout).toMatch(/116\.83 B/);
+    const node = runCli(["show", "atlas-800i-a3"]);
+    expect(node.status).toBe(0);
+    expect(node.stdout).toMatch(/origin\.extends\s+atlas-800t-a3/);
+    expect(node.stdout).toContain("hiascend.com");
+  });
+
   it("prints every field of the 910C with sources, alternatives and per-die figures", () => {
     const { status, stdout } = runCli(["show", "ascend-910c"]);
     expect(status).toBe(0);

@@ -5,6 +5,8 @@
  * shows a cluster of N systems.
  */
 import {
+  builtinModel,
+  builtinModelIds,
   type Catalog,
   DTYPES,
   describeChip,
@@ -15,6 +17,7 @@ import {
   didYouMean,
   efficiencyProfileForChip,
   type FieldRow,
+  type ModelArchitecture,
   makeTable,
   SupernodeError,
   type TableCell,
@@ -26,6 +29,7 @@ import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { addOutputOptions, outputFormat } from "../output/output-format.ts";
 import { renderCsv, renderJson } from "../output/render.ts";
 import { SourceNotes } from "../output/source-notes.ts";
+import { showModel } from "./model.ts";
 
 type Kind = "chip" | "system" | "fabric" | "cluster";
 
@@ -131,19 +135,36 @@ function text(found: Found): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A zoo model for `model:<id>`, or for an id no chip, system or fabric has. */
+function zooModelFor(catalog: Catalog, wanted: string): ModelArchitecture | undefined {
+  const explicit = wanted.startsWith("model:");
+  const id = (explicit ? wanted.slice("model:".length) : wanted).trim().toLowerCase();
+  if (explicit) return builtinModel(id);
+  const hardware = [...catalog.chips(), ...catalog.systems(), ...catalog.fabrics()].some((d) => d.id === id);
+  return !hardware && builtinModelIds().includes(id) ? builtinModel(id) : undefined;
+}
+
 export function register(program: Command, io: CliIo): void {
   const command = program
     .command("show")
-    .description("print every field of a chip, system or cluster fabric with its source")
+    .description("print every field of a chip, system, cluster fabric or zoo model with its source")
     .argument(
       "<id>",
-      "a chip, system or fabric id (optionally prefixed chip:, system:, fabric:), or cluster:<system>x<N>[@<fabric>]",
+      "a chip, system or fabric id (optionally prefixed chip:, system:, fabric:), cluster:<system>x<N>[@<fabric>], or a zoo model id (model:<id>)",
     );
   addHardwareOption(command);
   addOutputOptions(command);
   command.action((wanted: string, options: { json?: boolean; csv?: boolean; hardware?: string[] }) => {
     const format = outputFormat(options);
-    const found = find(loadCatalog(options), wanted);
+    const catalog = loadCatalog(options);
+    const model = zooModelFor(catalog, wanted);
+    if (model !== undefined) {
+      if (format === "csv")
+        throw new SupernodeError("usage", `show ${wanted}: a model has no CSV form; use --json or the table`);
+      io.stdout.write(showModel(model, format === "json"));
+      return;
+    }
+    const found = find(catalog, wanted);
     switch (format) {
       case "json":
         io.stdout.write(
