@@ -34,6 +34,7 @@ export {
   type InstanceRankMemory,
   type InstanceRole,
   instanceRankMemory,
+  type MemoryBreakdown,
   type MoePlan,
   type MtpPlan,
   type OffloadPlan,

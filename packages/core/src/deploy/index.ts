@@ -7,7 +7,14 @@ export { expertImbalanceFactor, type ImbalanceContext, type ImbalanceResult } fr
 export type { ExpertLoadSkewProfile, ExpertPopularity } from "./expert-popularity.ts";
 export { type HostLink, hostLinkFor } from "./host-links.ts";
 export { type InstanceRankMemory, instanceRankMemory } from "./instance-memory.ts";
-export { dispatchBytesPerToken, type RankMemory, rankLoad, rankMemory, type StageRange } from "./memory.ts";
+export {
+  dispatchBytesPerToken,
+  type MemoryBreakdown,
+  type RankMemory,
+  rankLoad,
+  rankMemory,
+  type StageRange,
+} from "./memory.ts";
 export type { OffloadPlan } from "./offload-plan.ts";
 export type { PipelinePlan } from "./pipeline-plan.ts";
 export type { FieldFailure, InstancePlan, InstanceRole, MoePlan, MtpPlan } from "./plan.ts";

@@ -27,9 +27,9 @@ import {
 import type { InstancePlan, Precision } from "./plan.ts";
 import { precisionWeightFormats } from "./precision.ts";
 
-export interface RankMemory {
+/** Where the HBM of a rank (or a chip, `perChip`) goes, against its capacity. */
+export interface MemoryBreakdown {
   readonly weightsBytes: number;
-  readonly weightsByComponent: Readonly<Record<string, number>>;
   readonly kvCacheBytes: number;
   readonly communicationBuffersBytes: number;
   readonly activationsBytes: number;
@@ -37,6 +37,23 @@ export interface RankMemory {
   readonly capacityBytes: number;
   /** Bytes left for more KV cache (negative when it does not fit). */
   readonly freeBytes: number;
+}
+
+/** The breakdown of `ranks` ranks alike (a chip of two dies: 2). @example perChip(rank, 2).totalBytes */
+export function perChip(rank: MemoryBreakdown, ranks: number): MemoryBreakdown {
+  return {
+    weightsBytes: rank.weightsBytes * ranks,
+    kvCacheBytes: rank.kvCacheBytes * ranks,
+    communicationBuffersBytes: rank.communicationBuffersBytes * ranks,
+    activationsBytes: rank.activationsBytes * ranks,
+    totalBytes: rank.totalBytes * ranks,
+    capacityBytes: rank.capacityBytes * ranks,
+    freeBytes: rank.freeBytes * ranks,
+  };
+}
+
+export interface RankMemory extends MemoryBreakdown {
+  readonly weightsByComponent: Readonly<Record<string, number>>;
   /** KV-cache bytes per token on this rank (MTP layers included; TP-split for GQA). */
   readonly kvBytesPerTokenOnRank: number;
 }

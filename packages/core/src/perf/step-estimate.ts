@@ -4,6 +4,7 @@
  * the bound. A deployment that does not fit in HBM fails with what it needs and what it has.
  */
 import { type InstanceRankMemory, instanceRankMemory } from "../deploy/instance-memory.ts";
+import { type MemoryBreakdown, perChip } from "../deploy/memory.ts";
 import type { InstancePlan, InstanceRole, Precision } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import { SupernodeError } from "../spec/errors.ts";
@@ -12,14 +13,8 @@ import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-p
 import { type StepBound, stepContext } from "./step-model.ts";
 import { type InstanceStep, instanceStepTime } from "./step-pipeline.ts";
 
-export interface MemoryPerChip {
-  readonly weightsBytes: number;
-  readonly kvCacheBytes: number;
-  readonly communicationBuffersBytes: number;
-  readonly activationsBytes: number;
-  readonly totalBytes: number;
-  readonly capacityBytes: number;
-  readonly freeBytes: number;
+/** The memory breakdown of one chip: its ranks' (all alike) added up. */
+export interface MemoryPerChip extends MemoryBreakdown {
   /** The per-rank figures (a rank is a die on CloudMatrix384). */
   readonly perRank: InstanceRankMemory;
   readonly ranksPerChip: number;
@@ -109,18 +104,7 @@ export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPer
       },
     );
   }
-  const r = plan.ranksPerChip;
-  return {
-    weightsBytes: perRank.weightsBytes * r,
-    kvCacheBytes: perRank.kvCacheBytes * r,
-    communicationBuffersBytes: perRank.communicationBuffersBytes * r,
-    activationsBytes: perRank.activationsBytes * r,
-    totalBytes: perRank.totalBytes * r,
-    capacityBytes: perRank.capacityBytes * r,
-    freeBytes: perRank.freeBytes * r,
-    perRank,
-    ranksPerChip: r,
-  };
+  return { ...perChip(perRank, plan.ranksPerChip), perRank, ranksPerChip: plan.ranksPerChip };
 }
 
 /** What the decode and prefill estimates share: the instances, the step and the memory per chip. */
