@@ -16,7 +16,8 @@
  * layout.bundles.length // 336 on CloudMatrix384: 48 nodes × 7 L1 switches, each to its plane
  */
 import type { System } from "../hardware/types.ts";
-import { LINK_TIERS, type LinkTier, type Topology } from "../topology/graph.ts";
+import type { LinkTier, Topology } from "../topology/graph.ts";
+import { drawnGraph } from "./topology-servers.ts";
 
 export type LayoutBoxKind = "rack" | "server" | "switch-group";
 export type LayoutGlyphKind = "rank" | "cpu" | "switch";
@@ -70,7 +71,6 @@ export interface TopologyLayout {
   readonly serverNoun: string;
 }
 
-const DRAWN_TIERS: ReadonlySet<LinkTier> = new Set(["die-to-die", "scale-up-access", "scale-up-core", "cpu"]);
 const G = 8; // glyph size
 const STEP = 10; // glyph pitch
 const PAD = 6;
@@ -78,67 +78,10 @@ const LABEL = 13;
 
 /** Computes the layout of `topology` (one system, as built by `buildTopology(system)`). */
 export function topologyLayout(topology: Topology, system: System): TopologyLayout {
-  const tierOf = (l: number): LinkTier => LINK_TIERS[topology.linkTier[l] ?? 0] ?? "die-to-die";
-  const drawn = (l: number) => DRAWN_TIERS.has(tierOf(l));
-  const n = topology.nodeCount;
-  const server = new Int32Array(n).fill(-1);
-  const nodeLinks: number[][] = Array.from({ length: n }, () => []);
-  for (let l = 0; l < topology.linkCount; l++) {
-    if (!drawn(l)) continue;
-    nodeLinks[topology.linkFrom[l] ?? 0]?.push(l);
-    nodeLinks[topology.linkTo[l] ?? 0]?.push(l);
-  }
-  topology.rankNode.forEach((node, r) => {
-    server[node] = topology.rankServer[r] ?? 0;
-  });
-  const neighbours = (v: number) =>
-    (nodeLinks[v] ?? []).map((l) =>
-      topology.linkFrom[l] === v ? (topology.linkTo[l] ?? 0) : (topology.linkFrom[l] ?? 0),
-    );
-  // Level-1 switches serving one server belong to it; then CPUs take their neighbours' server.
-  const isDrawnSwitch = (v: number) => topology.nodeKind[v] === "switch" && (nodeLinks[v]?.length ?? 0) > 0;
-  for (let v = 0; v < n; v++) {
-    if (!isDrawnSwitch(v) || topology.nodeLevel[v] !== 1) continue;
-    const servers = new Set(
-      neighbours(v)
-        .filter((u) => topology.nodeKind[u] === "rank")
-        .map((u) => server[u]),
-    );
-    if (servers.size === 1) server[v] = [...servers][0] ?? -1;
-  }
-  for (let v = 0; v < n; v++) {
-    if (topology.nodeKind[v] !== "cpu") continue;
-    const owner = neighbours(v).find((u) => (server[u] ?? -1) >= 0);
-    if (owner !== undefined) server[v] = server[owner] ?? -1;
-  }
-  const planeOf = (v: number) => {
-    const l = nodeLinks[v]?.find((x) => (topology.linkPlane[x] ?? -1) >= 0);
-    return l === undefined ? -1 : (topology.linkPlane[l] ?? -1);
-  };
-
+  const { tierOf, nodeLinks, server, planeOf, members, band } = drawnGraph(topology, system);
   const servers = system.nodes.value;
   const multi = servers > 1;
   const serverNoun = system.scaleUp.kind === "two-tier-clos" ? "node" : multi ? "tray" : "server";
-  const members: { ranks: number[]; cpus: number[]; switches: number[] }[] = Array.from(
-    { length: servers },
-    () => ({
-      ranks: [],
-      cpus: [],
-      switches: [],
-    }),
-  );
-  const band: number[] = [];
-  for (let v = 0; v < n; v++) {
-    const s = server[v] ?? -1;
-    const kind = topology.nodeKind[v];
-    if (s >= 0 && s < servers) {
-      const m = members[s];
-      if (kind === "rank") m?.ranks.push(v);
-      else if (kind === "cpu") m?.cpus.push(v);
-      else if (kind === "switch") m?.switches.push(v);
-    } else if (isDrawnSwitch(v)) band.push(v);
-  }
-
   // Server box geometry: switches on top, ranks in rows (one column per package), CPUs below.
   const perPackage = system.node.accelerator.chip.diesAreDevices
     ? system.node.accelerator.chip.dies.value
@@ -176,27 +119,7 @@ export function topologyLayout(topology: Topology, system: System): TopologyLayo
     });
   };
 
-  // Band of shared switches: plane groups (two rows each) or one row of switch chips spread out.
-  let bx = (width - bandW) / 2 + PAD;
-  for (const group of bandPerGroup) {
-    const spread = !group.anchorIsGroup && bandPerGroup.length === 1;
-    const pitch = spread
-      ? Math.max(STEP, Math.min(4 * STEP, (width - 4 * PAD) / group.switches.length))
-      : STEP;
-    const w = spread
-      ? pitch * group.switches.length - (pitch - G) + 2 * PAD
-      : groupWidth(group.switches.length) + 2 * PAD;
-    if (spread) bx = (width - w) / 2;
-    boxes.push({ kind: "switch-group", label: group.label, x: bx, y: PAD, width: w, height: bandH });
-    const perRow = spread ? group.switches.length : Math.ceil(group.switches.length / 2);
-    group.switches.forEach((v, i) => {
-      const x = bx + PAD + (i % perRow) * pitch;
-      const y = PAD + LABEL + Math.floor(i / perRow) * STEP + (spread ? STEP / 2 : 0);
-      glyph(v, "switch", x, y);
-      centre.set(v, group.anchorIsGroup ? { x: bx + w / 2, y: PAD + bandH } : { x: x + G / 2, y: y + G });
-    });
-    bx += w + PAD;
-  }
+  placeBand(bandPerGroup, { width, bandW, bandH }, boxes, glyph, centre);
 
   // Racks and servers.
   const rackRows = racks > 1 ? perRack : Math.ceil(servers / rackCols);
@@ -246,6 +169,37 @@ export function topologyLayout(topology: Topology, system: System): TopologyLayo
     planes: topology.scaleUpPlanes,
     serverNoun,
   };
+}
+
+/** The band of shared switches: plane groups (two rows each) or one row of switch chips spread out. */
+function placeBand(
+  bandPerGroup: readonly BandGroup[],
+  size: { readonly width: number; readonly bandW: number; readonly bandH: number },
+  boxes: LayoutBox[],
+  glyph: (v: number, kind: LayoutGlyphKind, x: number, y: number) => void,
+  centre: Map<number, { x: number; y: number }>,
+): void {
+  const { width, bandW, bandH } = size;
+  let bx = (width - bandW) / 2 + PAD;
+  for (const group of bandPerGroup) {
+    const spread = !group.anchorIsGroup && bandPerGroup.length === 1;
+    const pitch = spread
+      ? Math.max(STEP, Math.min(4 * STEP, (width - 4 * PAD) / group.switches.length))
+      : STEP;
+    const w = spread
+      ? pitch * group.switches.length - (pitch - G) + 2 * PAD
+      : groupWidth(group.switches.length) + 2 * PAD;
+    if (spread) bx = (width - w) / 2;
+    boxes.push({ kind: "switch-group", label: group.label, x: bx, y: PAD, width: w, height: bandH });
+    const perRow = spread ? group.switches.length : Math.ceil(group.switches.length / 2);
+    group.switches.forEach((v, i) => {
+      const x = bx + PAD + (i % perRow) * pitch;
+      const y = PAD + LABEL + Math.floor(i / perRow) * STEP + (spread ? STEP / 2 : 0);
+      glyph(v, "switch", x, y);
+      centre.set(v, group.anchorIsGroup ? { x: bx + w / 2, y: PAD + bandH } : { x: x + G / 2, y: y + G });
+    });
+    bx += w + PAD;
+  }
 }
 
 interface BandGroup {
