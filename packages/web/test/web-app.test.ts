@@ -231,9 +231,30 @@ describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
       .evaluateAll((lines) => lines.map((l) => l.getAttribute("stroke") ?? ""));
     expect(strokes.length).toBe(expected.layout.bundles.length);
     expect(strokes.every((c) => c.startsWith("rgb("))).toBe(true);
-    expect(await page.locator("table.loaded-links tbody tr").count()).toBe(
-      expected.load?.summary.loadedLinks.length,
+    // Identical rows (the same link in every plane) are merged into one with a count.
+    const distinct = new Set(
+      (expected.load?.summary.loadedLinks ?? []).map(
+        (l) => `${l.label}|${l.tier}|${l.bytes}|${l.utilization}`,
+      ),
     );
+    expect(await page.locator("table.loaded-links tbody tr").count()).toBe(distinct.size);
+    // Load by tier, busiest first, and the heat scale with its numbers.
+    const tiers = expected.load?.byTier ?? [];
+    expect(tiers.length).toBeGreaterThan(0);
+    const tierRows = page.locator("table.tier-loads tbody tr");
+    expect(await tierRows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-tier")))).toEqual(
+      tiers.map((t) => t.tier),
+    );
+    expect(await tierRows.first().locator("td").nth(2).innerText()).toBe(
+      `${((tiers[0]?.maxUtilisation ?? 0) * 100).toFixed(0)} %`,
+    );
+    expect(await page.locator(".heat-legend-ticks span").allInnerTexts()).toEqual([
+      "0 %",
+      "25 %",
+      "50 %",
+      "75 %",
+      "100 %",
+    ]);
     await harness.screenshot(page, "topology-all-reduce-heat");
     expect(errors).toEqual([]);
     await page.close();

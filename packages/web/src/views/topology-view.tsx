@@ -8,7 +8,9 @@ import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
 import { readKnob } from "../app/scenario-doc.ts";
 import { useCatalog } from "../app/use-catalog.ts";
+import { HeatLegend } from "../components/heat-legend.tsx";
 import { JobStatus } from "../components/job-status.tsx";
+import { LinkLoadTables } from "../components/link-load-tables.tsx";
 import { NumberField } from "../components/number-field.tsx";
 import { TopologyDiagram } from "../components/topology-diagram.tsx";
 import type { TopologyRequest } from "../worker/jobs/topology-job.ts";
@@ -179,9 +181,7 @@ export function TopologyView({ params, setParams }: ViewProps) {
               µs, bus bandwidth {(loads.summary.busBandwidthBytesPerS / 1e9).toFixed(0)} GB/s, bottleneck{" "}
               {loads.summary.bottleneck}
               {result.loadDescription !== undefined && <div className="hint">{result.loadDescription}</div>}
-              <div className="legend-bar">
-                idle <span className="legend-gradient" /> busy for the whole transfer
-              </div>
+              <HeatLegend />
             </div>
           )}
           <TopologyDiagram
@@ -194,33 +194,7 @@ export function TopologyView({ params, setParams }: ViewProps) {
               ? `Switch colours are planes; lines are bundles of links between a ${result.layout.serverNoun}'s switches or devices and the shared switches.`
               : "Colour: the busiest link's utilisation in each bundle, switch or device (bytes carried ÷ achievable capacity × transfer time)."}
           </p>
-          {loads !== undefined && loads.summary.loadedLinks.length > 0 && (
-            <table className="data loaded-links">
-              <caption className="left">Most loaded links</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Link</th>
-                  <th scope="col" className="left">
-                    Tier
-                  </th>
-                  <th scope="col">MB carried</th>
-                  <th scope="col">Utilisation</th>
-                </tr>
-              </thead>
-              <tbody>
-                {loads.summary.loadedLinks.map((l) => (
-                  <tr key={l.label}>
-                    <th scope="row" className="left mono">
-                      {l.label}
-                    </th>
-                    <td className="left">{l.tier}</td>
-                    <td>{(l.bytes / 1e6).toFixed(2)}</td>
-                    <td>{(l.utilization * 100).toFixed(0)}%</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {loads !== undefined && <LinkLoadTables loads={loads} />}
         </section>
       )}
     </div>

@@ -10,6 +10,7 @@ import {
   dispatchBytesPerToken,
   type FabricModel,
   flowCollective,
+  LINK_TIERS,
   parseScenario,
   rankLoad,
   SupernodeError,
@@ -24,9 +25,24 @@ export interface CollectiveLoad {
   readonly ranks: number;
 }
 
+/** The load of one tier of links (e.g. die to L1 switch, L1 to L2): how many, how busy. */
+export interface TierLoad {
+  readonly tier: string;
+  /** Directed links of the tier. */
+  readonly links: number;
+  /** Links carrying any traffic. */
+  readonly used: number;
+  readonly maxUtilisation: number;
+  /** Mean over the links that carry traffic. */
+  readonly meanUsedUtilisation: number;
+  readonly bytes: number;
+}
+
 export interface LinkLoadResult {
   /** Utilisation 0..1 per directed link id of the topology. */
   readonly utilisation: number[];
+  /** Per tier, busiest first. */
+  readonly byTier: readonly TierLoad[];
   readonly summary: Pick<
     CollectiveResult,
     | "op"
@@ -74,8 +90,35 @@ export function collectiveLinkLoads(model: FabricModel, load: CollectiveLoad): L
       perLink[l] = cap > 0 ? Math.min(1, (outcome.carriedTotal[l] ?? 0) / cap / outcome.transferS) : 0;
     }
   if (outcome.folded) unfoldPlanes(topology, perLink);
+  const tiers = new Map<string, { links: number; used: number; max: number; sum: number; bytes: number }>();
+  for (let l = 0; l < topology.linkCount; l++) {
+    const tier = LINK_TIERS[topology.linkTier[l] ?? 0] ?? "other";
+    const t = tiers.get(tier) ?? { links: 0, used: 0, max: 0, sum: 0, bytes: 0 };
+    const u = perLink[l] ?? 0;
+    t.links++;
+    if (u > 0) {
+      t.used++;
+      t.sum += u;
+    }
+    t.max = Math.max(t.max, u);
+    // From the (unfolded) utilisation, so folded planes count as the plane they copy.
+    t.bytes += u * (outcome.capacity[l] ?? 0) * outcome.transferS;
+    tiers.set(tier, t);
+  }
+  const byTier = [...tiers]
+    .filter(([, t]) => t.used > 0)
+    .map(([tier, t]) => ({
+      tier,
+      links: t.links,
+      used: t.used,
+      maxUtilisation: t.max,
+      meanUsedUtilisation: t.sum / t.used,
+      bytes: t.bytes,
+    }))
+    .sort((a, b) => b.maxUtilisation - a.maxUtilisation || (a.tier < b.tier ? -1 : 1));
   return {
     utilisation: Array.from(perLink, (u) => Number(u.toFixed(4))),
+    byTier,
     summary: {
       op: result.op,
       algorithm: result.algorithm,
