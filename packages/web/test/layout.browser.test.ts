@@ -84,6 +84,22 @@ describe.runIf(browserTestsEnabled())("layout of every view in Chromium", () => 
         await page.close();
       }, 150_000);
 
+  it("prints the time to first numbers of Compare and Estimate (measured, not asserted)", async () => {
+    const lines: string[] = [];
+    for (const [hash, selector] of [
+      ["compare", "td[data-system] .sourced-value"],
+      ["estimate", ".kpi .kpi-number"],
+    ] as const) {
+      const { page, errors } = await harness.open(hash);
+      await page.locator(selector).first().waitFor({ timeout: 60_000 });
+      const ms = await page.evaluate(() => performance.now());
+      lines.push(`${hash}: first numbers ${ms.toFixed(0)} ms after navigation (local server, warm HTTP cache)`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    console.log(lines.join("\n"));
+  }, 120_000);
+
   it("Validate: the Source column fits its panel; an empty filter shows — ; the scatter is drawn", async () => {
     const { page, errors } = await harness.open("validate");
     await done(page);
