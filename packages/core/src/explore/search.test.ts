@@ -40,9 +40,13 @@ describe("searchDeployments", () => {
 
   it("gives the same figures when a layout's batches reuse its resolution as when each is resolved alone", () => {
     const batches = [16, 48, 96, 160];
-    const together = searchDeployments(doc, base, { space: space({ batchPerChip: batches, attentionTp: [1, 2] }) });
+    const together = searchDeployments(doc, base, {
+      space: space({ batchPerChip: batches, attentionTp: [1, 2] }),
+    });
     for (const b of batches) {
-      const alone = searchDeployments(doc, base, { space: space({ batchPerChip: [b], attentionTp: [1, 2] }) });
+      const alone = searchDeployments(doc, base, {
+        space: space({ batchPerChip: [b], attentionTp: [1, 2] }),
+      });
       for (const p of alone.points) {
         const q = together.points.find((x) => x.label === p.label);
         expect(q?.tokensPerSPerChip).toBe(p.tokensPerSPerChip);
