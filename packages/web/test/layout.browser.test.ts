@@ -93,7 +93,9 @@ describe.runIf(browserTestsEnabled())("layout of every view in Chromium", () => 
       const { page, errors } = await harness.open(hash);
       await page.locator(selector).first().waitFor({ timeout: 60_000 });
       const ms = await page.evaluate(() => performance.now());
-      lines.push(`${hash}: first numbers ${ms.toFixed(0)} ms after navigation (local server, warm HTTP cache)`);
+      lines.push(
+        `${hash}: first numbers ${ms.toFixed(0)} ms after navigation (local server, warm HTTP cache)`,
+      );
       expect(errors).toEqual([]);
       await page.close();
     }

@@ -10,7 +10,7 @@ import { calibratedOnSchema } from "../spec/calibrated-on.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { parseDocument } from "../spec/parse-document.ts";
 import type { Sourced, SourceRef } from "../spec/sourced.ts";
-import { GIGA, MICROSECOND } from "../spec/units.ts";
+import { MICROSECOND } from "../spec/units.ts";
 
 export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
 export type LibraryId = "hccl" | "cann-ep" | "nccl" | "deepep" | "nvlink-one-sided";
