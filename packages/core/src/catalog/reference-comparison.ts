@@ -1,16 +1,10 @@
-import { z } from "zod";
+import type { ReferenceRole } from "../spec/reference-case-schema.ts";
 
-/**
- * What a reference record says it is (docs/validation.md): `prediction`, the model predicts the
- * published figure from the record's conditions; `consistency`, the comparison reproduces by
- * construction (the model's value is the figure itself). Whether a prediction is evidence or
- * calibration is derived from the data's `calibratedOn`, never written on the record.
- */
-export const REFERENCE_ROLES = ["prediction", "consistency"] as const;
-export type ReferenceRole = (typeof REFERENCE_ROLES)[number];
-export const referenceRoleSchema = z.enum(REFERENCE_ROLES, {
-  error: "expected role: prediction or consistency (no default: say what the record is)",
-});
+export {
+  REFERENCE_ROLES,
+  type ReferenceRole,
+  referenceRoleSchema,
+} from "../spec/reference-case-schema.ts";
 
 /**
  * A model prediction set against one published measurement (a record of

@@ -8,10 +8,11 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
+import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { parseScenario, type Scenario } from "../deploy/scenario.ts";
 import { type Estimate, estimate } from "../perf/step-estimate.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import { referenceCaseSchema } from "../spec/reference-case-schema.ts";
 import { parseOverride } from "../spec/scenario-overrides.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 
@@ -37,20 +38,7 @@ const metricSchema = z.enum([
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
-const caseSchema = z.strictObject({
-  id: z.string().min(1),
-  scenario: z.string().min(1),
-  overrides: z.array(z.string()).default([]),
-  metric: metricSchema,
-  published: z.number().positive(),
-  unit: z.string().min(1),
-  description: z.string().min(1),
-  source: z.string().min(1),
-  role: referenceRoleSchema,
-  duplicateOf: z.string().min(1).optional(),
-  /** Free text: how the case was set up, and the model's prediction written down before any change that looked at it. */
-  note: z.string().optional(),
-});
+const caseSchema = referenceCaseSchema(metricSchema, { overrides: z.array(z.string()).default([]) });
 const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
 
 export type EndToEndCaseSpec = z.output<typeof caseSchema>;

@@ -31,6 +31,7 @@ export {
 export type { PipelineSpec } from "./pipeline-schema.ts";
 export type { ComponentPrecisionSpec, PrecisionComponentsSpec, PrecisionSpec } from "./precision-schema.ts";
 export { registerPreparsed } from "./preparsed-data.ts";
+export { referenceCaseSchema } from "./reference-case-schema.ts";
 export { applyOverrides, overrideError, parseOverride, type ScenarioOverride } from "./scenario-overrides.ts";
 export {
   type DeploymentSpec,

@@ -7,26 +7,16 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
+import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import { referenceCaseSchema } from "../spec/reference-case-schema.ts";
 import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
 
 const metricSchema = z.enum(["mfu-bf16-percent", "gpu-hours-per-trillion-tokens", "tflops-per-chip"]);
 export type TrainingMetric = z.output<typeof metricSchema>;
 
-const caseSchema = z.strictObject({
-  id: z.string().min(1),
-  scenario: z.string().min(1),
-  metric: metricSchema,
-  published: z.number().positive(),
-  unit: z.string().min(1),
-  description: z.string().min(1),
-  source: z.string().min(1),
-  role: referenceRoleSchema,
-  duplicateOf: z.string().min(1).optional(),
-  note: z.string().optional(),
-});
+const caseSchema = referenceCaseSchema(metricSchema);
 const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
 export type TrainingCaseSpec = z.output<typeof caseSchema>;
 
