@@ -101,6 +101,22 @@ describe.runIf(browserTestsEnabled())("Estimate editing in Chromium", () => {
     await page.close();
   }, 120_000);
 
+  it("numbers the lines of the scenario editor and scrolls them with the text", async () => {
+    const { page, errors } = await harness.open("estimate");
+    const editor = page.locator("textarea.scenario-editor");
+    const gutter = page.locator(".line-numbers");
+    const lines = (await editor.inputValue()).split("\n").length;
+    expect(await gutter.getAttribute("data-lines")).toBe(String(lines));
+    expect((await gutter.innerText()).split("\n").at(-1)).toBe(String(lines));
+    await editor.evaluate((el) => {
+      el.scrollTop = 200;
+      el.dispatchEvent(new Event("scroll"));
+    });
+    await expect.poll(() => gutter.evaluate((el) => el.scrollTop)).toBe(200);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it("shows the nearest published case and the model's error there, linked to Validate", async () => {
     const expected = decodeAt(96).references;
     expect(expected.length).toBeGreaterThan(0);

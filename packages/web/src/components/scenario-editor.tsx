@@ -1,6 +1,7 @@
 /**
  * The scenario document as text — the same YAML (or JSON) the CLI reads — with import from a
- * file, export (download) and a choice of the reference scenarios shipped in `examples/`.
+ * file, export (download) and a choice of the reference scenarios shipped in `examples/`. Line
+ * numbers beside the text (scrolled with it) match the line:column of core's error messages.
  */
 import { useId, useRef } from "react";
 
@@ -21,6 +22,8 @@ export function ScenarioEditor({
   fileName: string;
 }) {
   const fileInput = useRef<HTMLInputElement>(null);
+  const gutter = useRef<HTMLPreElement>(null);
+  const lineCount = text.split("\n").length;
   const editorId = useId();
   const download = () => {
     const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
@@ -74,14 +77,22 @@ export function ScenarioEditor({
       <label htmlFor={editorId} className="field-label">
         Scenario document <span className="hint">({fileName}: the same document the CLI reads)</span>
       </label>
-      <textarea
-        id={editorId}
-        className="scenario-editor"
-        spellCheck={false}
-        value={text}
-        onChange={(e) => onChange(e.target.value)}
-        aria-label="Scenario document"
-      />
+      <div className="editor-frame">
+        <pre className="line-numbers" ref={gutter} aria-hidden="true" data-lines={lineCount}>
+          {Array.from({ length: lineCount }, (_, i) => i + 1).join("\n")}
+        </pre>
+        <textarea
+          id={editorId}
+          className="scenario-editor"
+          spellCheck={false}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+          onScroll={(e) => {
+            if (gutter.current !== null) gutter.current.scrollTop = e.currentTarget.scrollTop;
+          }}
+          aria-label="Scenario document"
+        />
+      </div>
     </div>
   );
 }
