@@ -14,7 +14,11 @@ export interface LegendItem {
 interface SeriesLike {
   readonly name?: string;
   readonly color?: string;
-  readonly itemStyle?: { readonly color?: unknown; readonly borderColor?: unknown };
+  readonly itemStyle?: {
+    readonly color?: unknown;
+    readonly borderColor?: unknown;
+    readonly borderType?: unknown;
+  };
   readonly lineStyle?: { readonly color?: unknown; readonly type?: unknown };
 }
 
@@ -24,10 +28,14 @@ export function legendItems(option: ChartOption, palette: readonly string[]): Le
   const items: LegendItem[] = [];
   series.forEach((s, i) => {
     if (s.name === undefined || s.name === "" || items.some((x) => x.name === s.name)) return;
-    const set = [s.itemStyle?.color, s.lineStyle?.color, s.color, s.itemStyle?.borderColor].find(
-      (c): c is string => typeof c === "string",
-    );
-    const type = s.lineStyle?.type;
+    // An outline-only series (transparent fill) shows its border colour and style.
+    const outline = s.itemStyle?.color === "transparent" && typeof s.itemStyle.borderColor === "string";
+    const set = outline
+      ? (s.itemStyle?.borderColor as string)
+      : [s.itemStyle?.color, s.lineStyle?.color, s.color, s.itemStyle?.borderColor].find(
+          (c): c is string => typeof c === "string",
+        );
+    const type = outline ? s.itemStyle?.borderType : s.lineStyle?.type;
     items.push({
       name: s.name,
       color: set ?? palette[i % palette.length] ?? "#888",
