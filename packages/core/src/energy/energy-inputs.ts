@@ -79,32 +79,39 @@ function fromScenario(
   };
 }
 
-/**
- * Resolves the energy and cost inputs of a system, with the scenario's overrides.
- * @example energyInputs(catalog.system("gb200-nvl72")).assumptions["accelerator.tdpW"].value // 1200
- */
-export function energyInputs(
-  system: System,
-  power: PowerSection = {},
-  cost: CostSection = {},
-  fileName = "scenario",
-): EnergyInputs {
-  const a: Record<string, EnergyAssumption> = {};
-  const missing: string[] = [];
-  const put = (x: EnergyAssumption) => {
-    a[x.id] = x;
-  };
-  const pick = (
+/** Collects the assumptions of `energyInputs` in order, each from the scenario or its sourced default. */
+interface Collector {
+  readonly a: Record<string, EnergyAssumption>;
+  readonly missing: string[];
+  put(x: EnergyAssumption): void;
+  pick(
     id: string,
     label: string,
     unit: string,
     override: number | undefined,
     field: string,
     dflt: Sourced<number> | undefined,
-  ) => {
-    if (override !== undefined) put(fromScenario(id, label, unit, override, fileName, field));
-    else if (dflt !== undefined) put(fromSourced(id, label, unit, dflt));
+  ): void;
+}
+
+function collector(fileName: string): Collector {
+  const a: Record<string, EnergyAssumption> = {};
+  const put = (x: EnergyAssumption) => {
+    a[x.id] = x;
   };
+  return {
+    a,
+    missing: [],
+    put,
+    pick(id, label, unit, override, field, dflt) {
+      if (override !== undefined) put(fromScenario(id, label, unit, override, fileName, field));
+      else if (dflt !== undefined) put(fromSourced(id, label, unit, dflt));
+    },
+  };
+}
+
+/** The accelerator's TDP and its power curve. */
+function acceleratorAssumptions({ a, missing, pick }: Collector, system: System, power: PowerSection): void {
   const chip = system.node.accelerator.chip;
   pick(
     "accelerator.tdpW",
@@ -126,7 +133,15 @@ export function energyInputs(
       `power.curve.${r}`,
       curve[r],
     );
+}
 
+/** The system's other parts (or the scenario's total for them), power conversion and fans. */
+function partAssumptions(
+  { missing, put }: Collector,
+  system: System,
+  power: PowerSection,
+  fileName: string,
+): { partIds: string[]; known: boolean } {
   const parts = systemPowerParts(system);
   const partIds: string[] = [];
   if (power.otherPartsW !== undefined) {
@@ -172,7 +187,16 @@ export function energyInputs(
       parts.fansFraction,
     ),
   );
+  return { partIds, known: parts.known };
+}
 
+/** Facility overhead and the cost inputs. */
+function costAssumptions(
+  { a, missing, pick }: Collector,
+  system: System,
+  power: PowerSection,
+  cost: CostSection,
+): void {
   const d = costDefaults();
   pick("facility.pue", "facility overhead (PUE)", "×", power.pue, "power.pue", d.pue);
   pick(
@@ -225,7 +249,24 @@ export function energyInputs(
     "cost.utilization",
     d.utilization,
   );
+}
 
+/**
+ * Resolves the energy and cost inputs of a system, with the scenario's overrides.
+ * @example energyInputs(catalog.system("gb200-nvl72")).assumptions["accelerator.tdpW"].value // 1200
+ */
+export function energyInputs(
+  system: System,
+  power: PowerSection = {},
+  cost: CostSection = {},
+  fileName = "scenario",
+): EnergyInputs {
+  const c = collector(fileName);
+  acceleratorAssumptions(c, system, power);
+  const parts = partAssumptions(c, system, power, fileName);
+  costAssumptions(c, system, power, cost);
+  const { a, missing } = c;
+  const partIds = parts.partIds;
   return {
     system,
     chipsPerSystem: system.nodes.value * system.node.accelerator.count.value,
