@@ -6,22 +6,15 @@
  * sits under role="img", where assistive technology ignores it), nor is DataZoom — both left out
  * of the bundle.
  */
-import { BarChart, LineChart, ScatterChart } from "echarts/charts";
-import { GridComponent, MarkLineComponent, TooltipComponent } from "echarts/components";
+import { GridComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useMemo, useRef } from "react";
 import { ChartLegend, legendItems } from "./chart-legend.tsx";
 
-echarts.use([
-  BarChart,
-  LineChart,
-  ScatterChart,
-  GridComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  SVGRenderer,
-]);
+// Only what every chart needs; each view's chart module registers the series types it draws
+// (`echarts.use` from "echarts/core"), so a view's bundle carries only those.
+echarts.use([GridComponent, TooltipComponent, SVGRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 

@@ -1,5 +1,9 @@
+import { BarChart } from "echarts/charts";
+import { use as registerEcharts } from "echarts/core";
 import type { ChartOption } from "../components/chart.tsx";
 import type { CompareResult, CompareRow } from "../worker/jobs/compare-job.ts";
+
+registerEcharts([BarChart]);
 
 export interface CompareChart {
   readonly title: string;

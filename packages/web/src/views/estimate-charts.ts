@@ -1,5 +1,9 @@
+import { BarChart } from "echarts/charts";
+import { use as registerEcharts } from "echarts/core";
 import { type ChartOption, PALETTE } from "../components/chart.tsx";
 import type { PhaseView } from "../worker/jobs/estimate-job.ts";
+
+registerEcharts([BarChart]);
 
 /** One colour per breakdown part (core's stepBreakdown ids), the same in every scenario. */
 const PART_ORDER = [

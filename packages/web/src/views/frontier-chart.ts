@@ -2,8 +2,12 @@
  * The Frontier view's chart: every evaluated deployment (grey; meeting the TPOT limit in blue),
  * the Pareto frontier as a line, the scenario as written and the best point under the limit.
  */
+import { LineChart, ScatterChart } from "echarts/charts";
+import { use as registerEcharts } from "echarts/core";
 import type { ChartOption } from "../components/chart.tsx";
 import type { FrontierView } from "../worker/jobs/frontier-job.ts";
+
+registerEcharts([LineChart, ScatterChart]);
 
 const fmt = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 1 });
 

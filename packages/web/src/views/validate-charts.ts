@@ -4,9 +4,15 @@
  * case on the diagonal is exact; units differ between cases, so only the distance from the
  * diagonal — the ratio — is meaningful across points).
  */
+
 import type { ValidationRow } from "@supernode/core";
+import { BarChart, LineChart, ScatterChart } from "echarts/charts";
+import { MarkLineComponent } from "echarts/components";
+import { use as registerEcharts } from "echarts/core";
 import type { ChartOption } from "../components/chart.tsx";
 import { errorClass, formatError, formatNumber } from "./validate-table.tsx";
+
+registerEcharts([BarChart, LineChart, ScatterChart, MarkLineComponent]);
 
 const CLASS_COLOUR: Record<string, string> = { good: "#2e7d32", warn: "#d08c00", bad: "#b3261e" };
 
