@@ -2,7 +2,9 @@
 // Regenerates the README's energy-per-token table (between the energy-table markers) by running
 // `supernode report --json` on the CloudMatrix384 and GB200 NVL72 DeepSeek-R1 decode examples:
 // the figures in the README are the tool's output, never typed by hand. Run after model changes:
-//   node scripts/readme-energy.mjs
+//   node scripts/readme-energy.mjs           rewrites the table
+//   node scripts/readme-energy.mjs --check   exits 1, naming the command, when the table is stale
+//                                            (scripts/readme-energy.test.ts runs this in npm test)
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -85,5 +87,13 @@ const text = readFileSync(readme, "utf8");
 const start = text.indexOf("<!-- energy-table:start");
 const end = text.indexOf("<!-- energy-table:end -->");
 if (start < 0 || end < 0) throw new Error("README.md has no energy-table markers");
-writeFileSync(readme, text.slice(0, start) + block + text.slice(end + "<!-- energy-table:end -->".length));
-process.stdout.write(`${block}\n`);
+const updated = text.slice(0, start) + block + text.slice(end + "<!-- energy-table:end -->".length);
+if (process.argv.includes("--check")) {
+  if (updated !== text) {
+    process.stderr.write("README.md's energy table is stale: run node scripts/readme-energy.mjs\n");
+    process.exitCode = 1;
+  }
+} else {
+  writeFileSync(readme, updated);
+  process.stdout.write(`${block}\n`);
+}
