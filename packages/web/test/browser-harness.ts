@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe } from "vitest";
 import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
 import { buildWeb, webPaths } from "../../cli/src/server/web-build.ts";
 
@@ -89,4 +90,35 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       rmSync(build, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A describe block run in Chromium (unless SUPERNODE_SKIP_BROWSER=1) with one harness started
+ * before its tests and closed after them; `body` gets the harness (usable inside tests and hooks).
+ */
+export function describeInBrowser(name: string, body: (harness: BrowserHarness) => void): void {
+  describe.runIf(browserTestsEnabled())(name, () => {
+    let started: BrowserHarness | undefined;
+    beforeAll(async () => {
+      started = await startBrowserHarness();
+    }, 180_000);
+    afterAll(async () => {
+      await started?.close();
+    });
+    const live = (): BrowserHarness => {
+      if (started === undefined) throw new Error("the browser harness did not start");
+      return started;
+    };
+    body({
+      get baseUrl() {
+        return live().baseUrl;
+      },
+      get context() {
+        return live().context;
+      },
+      open: (hash) => live().open(hash),
+      screenshot: (page, shot) => live().screenshot(page, shot),
+      close: () => live().close(),
+    });
+  });
 }

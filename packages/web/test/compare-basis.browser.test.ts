@@ -4,22 +4,14 @@
  * all-in estimates), with the ratios of rows that mix bases flagged — as compareJob computes them.
  * The Estimate breakdown keeps each part's colour across scenarios.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { partColor } from "../src/views/estimate-charts.ts";
 import { compareJob } from "../src/worker/jobs/compare-job.ts";
-import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+import { describeInBrowser } from "./browser-harness.ts";
 
 const SYSTEMS = ["cloudmatrix384", "gb200-nvl72", "gb300-nvl72"];
 
-describe.runIf(browserTestsEnabled())("figure bases in Chromium", () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 180_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeInBrowser("figure bases in Chromium", (harness) => {
   it("shows every figure's tag and the power basis, flagging ratios across bases", async () => {
     const expected = compareJob({ systemIds: SYSTEMS });
     const power = expected.groups.flatMap((g) => g.rows).find((r) => r.id === "powerW");

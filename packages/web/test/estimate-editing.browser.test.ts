@@ -7,10 +7,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { writeKnob } from "../src/app/scenario-doc.ts";
 import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
-import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+import { describeInBrowser } from "./browser-harness.ts";
 
 const DECODE = "cloudmatrix384-deepseek-r1-decode.yaml";
 const TEXT = readFileSync(join(import.meta.dirname, "../../../examples", DECODE), "utf8");
@@ -32,15 +32,7 @@ async function settled(page: Page): Promise<void> {
   await page.locator('main [data-job-status="done"]').first().waitFor({ timeout: 60_000 });
 }
 
-describe.runIf(browserTestsEnabled())("Estimate editing in Chromium", () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 180_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeInBrowser("Estimate editing in Chromium", (harness) => {
   it("backspace-and-retype gives the typed value; deltas are against the stated, pinned baseline", async () => {
     const at96 = decodeAt(96);
     const at64 = decodeAt(64);

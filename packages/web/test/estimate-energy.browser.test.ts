@@ -5,24 +5,16 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
-import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+import { describeInBrowser } from "./browser-harness.ts";
 
 const EXAMPLES = join(import.meta.dirname, "../../../examples");
 const DECODE = "cloudmatrix384-deepseek-r1-decode.yaml";
 const fixed = (x: number, d: number) =>
   x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 
-describe.runIf(browserTestsEnabled())("Estimate view energy in Chromium", () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 180_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeInBrowser("Estimate view energy in Chromium", (harness) => {
   it("shows W per chip, J per output token, tokens/s per kW and $ per million tokens, with the assumptions", async () => {
     const text = readFileSync(join(EXAMPLES, DECODE), "utf8");
     const expected = estimateJob({ text, fileName: DECODE }).phases.find((p) => p.role === "decode")?.energy;

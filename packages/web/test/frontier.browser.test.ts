@@ -5,23 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { frontierJob } from "../src/worker/jobs/frontier-job.ts";
-import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+import { describeInBrowser } from "./browser-harness.ts";
 
 const FILE = "cloudmatrix384-deepseek-r1-decode.yaml";
 const TEXT = readFileSync(join(import.meta.dirname, "../../../examples", FILE), "utf8");
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
 
-describe.runIf(browserTestsEnabled())("Frontier view in Chromium", () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 180_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeInBrowser("Frontier view in Chromium", (harness) => {
   it("shows core's frontier and the best deployment under the TPOT limit", async () => {
     const expected = frontierJob({ text: TEXT, fileName: FILE, space: "quick", tpotS: 0.05 }, () => {});
     expect(expected.frontier.length).toBeGreaterThan(1);

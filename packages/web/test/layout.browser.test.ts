@@ -6,8 +6,8 @@
  * test-artifacts/screenshots/ (scripts/web-screenshots.mjs copies two into docs/img/).
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+import { expect, it } from "vitest";
+import { describeInBrowser } from "./browser-harness.ts";
 
 const WIDTHS = [
   { width: 1440, height: 900 },
@@ -53,15 +53,7 @@ function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
-describe.runIf(browserTestsEnabled())("layout of every view in Chromium", () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 180_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeInBrowser("layout of every view in Chromium", (harness) => {
   for (const size of WIDTHS)
     for (const view of VIEWS)
       it(`${view.id} at ${size.width}×${size.height}: no horizontal overflow`, async () => {

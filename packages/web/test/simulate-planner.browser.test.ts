@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runWarnings } from "../src/views/simulate-warnings.ts";
 import { simulateJob } from "../src/worker/jobs/simulate-job.ts";
-import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+import { describeInBrowser } from "./browser-harness.ts";
 
 const FILE = "cloudmatrix384-deepseek-r1-serving.yaml";
 
@@ -34,15 +34,7 @@ async function downloadText(page: Page, button: string): Promise<{ name: string;
   return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
 }
 
-describe.runIf(browserTestsEnabled())("Simulate for capacity planning in Chromium", () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 180_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeInBrowser("Simulate for capacity planning in Chromium", (harness) => {
   it("flags an overload, keeps the previous run for comparison and exports the run", async () => {
     const { page, errors } = await harness.open("simulate");
     await setKnob(page, "workload.requests", "800", /requests: 800\b/);

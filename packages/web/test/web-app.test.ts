@@ -7,14 +7,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { summarizeValidation } from "@supernode/core";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { writeKnob } from "../src/app/scenario-doc.ts";
 import { compareJob } from "../src/worker/jobs/compare-job.ts";
 import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
 import { simulateJob } from "../src/worker/jobs/simulate-job.ts";
 import { topologyJob } from "../src/worker/jobs/topology-job.ts";
 import { validateJob } from "../src/worker/jobs/validate-job.ts";
-import { type BrowserHarness, browserTestsEnabled, startBrowserHarness } from "./browser-harness.ts";
+import { describeInBrowser } from "./browser-harness.ts";
 
 const EXAMPLES = join(import.meta.dirname, "../../../examples");
 const DECODE = "cloudmatrix384-deepseek-r1-decode.yaml";
@@ -27,15 +27,7 @@ function kpiText(value: number, digits: number): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-describe.runIf(browserTestsEnabled())("web app in Chromium", () => {
-  let harness: BrowserHarness;
-  beforeAll(async () => {
-    harness = await startBrowserHarness();
-  }, 180_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeInBrowser("web app in Chromium", (harness) => {
   it("serves the app and switches views by keyboard, keeping the view in the URL", async () => {
     const { page, errors } = await harness.open("compare");
     await expect.poll(() => page.title()).toBe("Compare · Supernode");
