@@ -59,13 +59,7 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       return gqaModel(doc, family, validateDocument(doc, gqaSchema));
     case "mixtral": {
       const c = validateDocument(doc, mixtralSchema);
-      return gqaModel(doc, family, c, {
-        ...moeDefaults,
-        numRoutedExperts: c.num_local_experts,
-        topK: c.num_experts_per_tok,
-        expertIntermediateSize: c.intermediate_size,
-        sharedExpertIntermediateSize: c.intermediate_size,
-      });
+      return gqaModel(doc, family, c, localExpertMoe(c));
     }
     case "qwen3_moe": {
       const c = validateDocument(doc, qwen3MoeSchema);
@@ -84,15 +78,7 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       return deepseekModel(doc, validateDocument(doc, deepseekSchema));
     case "gpt_oss": {
       const c = validateDocument(doc, gptOssSchema);
-      return gqaModel(doc, family, c, {
-        ...moeDefaults,
-        numRoutedExperts: c.num_local_experts,
-        topK: c.num_experts_per_tok,
-        expertIntermediateSize: c.intermediate_size,
-        sharedExpertIntermediateSize: c.intermediate_size,
-        routerBias: true,
-        expertBias: true,
-      });
+      return gqaModel(doc, family, c, { ...localExpertMoe(c), routerBias: true, expertBias: true });
     }
     default: {
       const unreachable: never = family;
@@ -108,6 +94,21 @@ const moeDefaults = {
   numExpertGroups: 1,
   topKGroups: 1,
 } as const;
+
+/** The MoE of a Mixtral-style config (also gpt-oss): `num_local_experts` experts, each `intermediate_size` wide. */
+function localExpertMoe(c: {
+  readonly num_local_experts: number;
+  readonly num_experts_per_tok: number;
+  readonly intermediate_size: number;
+}) {
+  return {
+    ...moeDefaults,
+    numRoutedExperts: c.num_local_experts,
+    topK: c.num_experts_per_tok,
+    expertIntermediateSize: c.intermediate_size,
+    sharedExpertIntermediateSize: c.intermediate_size,
+  };
+}
 
 function familyOf(doc: SourceDocument): ModelFamily {
   const data = doc.data;
