@@ -20,6 +20,7 @@ import { collect, writeText } from "../output/files.ts";
 import { exampleJson, exampleText } from "../output/frontier-example-output.ts";
 import { frontierSvg } from "../output/frontier-svg.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { runInterruptible } from "../output/interruptible.ts";
 import { renderCsv, renderJson, renderTable } from "../output/render.ts";
 import { addSpaceOptions, rankOption, runSearch, type SearchInputFlags } from "../output/search-run.ts";
 
@@ -103,41 +104,30 @@ export function register(program: Command, io: CliIo): void {
 
 function runExample(id: string, flags: FrontierFlags, io: CliIo): void {
   const example = frontierExample(id);
-  let stop = false;
-  const onSigint = () => {
-    stop = true;
-  };
-  process.once("SIGINT", onSigint);
-  const start = process.cpuUsage();
-  try {
-    const result = runFrontierExample(example, {
+  const { value: result, cpuS } = runInterruptible(io, (shouldStop) =>
+    runFrontierExample(example, {
       catalog: loadCatalog(flags),
       rankBy: rankOption(flags.rank),
-      shouldStop: () => stop,
+      shouldStop,
       ...(io.stderr.isTTY
         ? {
             onSeries: (label: string, i: number, n: number) =>
               io.stderr.write(`\rsearching ${i + 1}/${n}: ${label}\x1b[K`),
           }
         : {}),
-    });
-    if (io.stderr.isTTY) io.stderr.write("\r\x1b[K");
-    const cpu = process.cpuUsage(start);
-    const cpuS = (cpu.user + cpu.system) / 1e6;
-    if (flags.svg !== undefined)
-      writeText(
-        flags.svg,
-        frontierSvg(
-          [...result.series, ...result.variants].map((s) => ({
-            system: s.label,
-            scenario: s.id,
-            points: s.result.frontier,
-          })),
-        ),
-        "SVG chart",
-      );
-    io.stdout.write(flags.json === true ? renderJson(exampleJson(result, cpuS)) : exampleText(result, cpuS));
-  } finally {
-    process.removeListener("SIGINT", onSigint);
-  }
+    }),
+  );
+  if (flags.svg !== undefined)
+    writeText(
+      flags.svg,
+      frontierSvg(
+        [...result.series, ...result.variants].map((s) => ({
+          system: s.label,
+          scenario: s.id,
+          points: s.result.frontier,
+        })),
+      ),
+      "SVG chart",
+    );
+  io.stdout.write(flags.json === true ? renderJson(exampleJson(result, cpuS)) : exampleText(result, cpuS));
 }

@@ -27,6 +27,7 @@ import type { CliIo } from "../cli-io.ts";
 import { parseDtypeMapping } from "./dtype-mapping.ts";
 import { readText } from "./files.ts";
 import { loadCatalog } from "./hardware-option.ts";
+import { runInterruptible } from "./interruptible.ts";
 
 export interface SearchInputFlags {
   hardware: string[];
@@ -149,20 +150,14 @@ export function prepareSearch(file: string, flags: SearchInputFlags): PreparedSe
 
 export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: CliIo): SearchRun {
   const { doc, base, catalog, space: searched, parseOptions } = prepareSearch(file, flags);
-  let stop = false;
-  const onSigint = () => {
-    stop = true;
-  };
-  process.once("SIGINT", onSigint);
-  const start = process.cpuUsage();
-  try {
-    const result = searchDeployments(doc, base, {
+  const { value: result, cpuS } = runInterruptible(io, (shouldStop) =>
+    searchDeployments(doc, base, {
       catalog,
       space: searched,
       rankBy: rankOption(flags.rank),
       parseOptions,
       slo,
-      shouldStop: () => stop,
+      shouldStop,
       ...(io.stderr.isTTY
         ? {
             onProgress: (done: number, total: number) =>
@@ -171,11 +166,7 @@ export function runSearch(file: string, flags: SearchInputFlags, slo: Slo, io: C
               ),
           }
         : {}),
-    });
-    if (io.stderr.isTTY) io.stderr.write("\r\x1b[K");
-    const cpu = process.cpuUsage(start);
-    return { doc, base, result, cpuS: (cpu.user + cpu.system) / 1e6 };
-  } finally {
-    process.removeListener("SIGINT", onSigint);
-  }
+    }),
+  );
+  return { doc, base, result, cpuS };
 }
