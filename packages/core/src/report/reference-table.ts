@@ -19,8 +19,8 @@ import {
 } from "./validate-end-to-end.ts";
 import type { ValidationLabel } from "./validation-rows.ts";
 
-/** One reference case as `nearestReferences` weighs it; `predict` gives the model's value there. */
-export interface ReferenceCandidate {
+/** What a reference case is, shared by the live candidates and the table's rows. */
+interface ReferenceCaseFields {
   readonly id: string;
   readonly metric: string;
   readonly description: string;
@@ -29,19 +29,16 @@ export interface ReferenceCandidate {
   readonly label: ValidationLabel;
   /** The group's first case (the case itself unless it duplicates another). */
   readonly group: string;
+}
+
+/** One reference case as `nearestReferences` weighs it; `predict` gives the model's value there. */
+export interface ReferenceCandidate extends ReferenceCaseFields {
   readonly point: OperatingPoint;
   predict(): number;
 }
 
 /** A row of the table: a candidate with its point and prediction computed, or their errors. */
-export interface ReferenceTableRow {
-  readonly id: string;
-  readonly metric: string;
-  readonly description: string;
-  readonly published: number;
-  readonly unit: string;
-  readonly label: ValidationLabel;
-  readonly group: string;
+export interface ReferenceTableRow extends ReferenceCaseFields {
   readonly point?: OperatingPoint;
   /** Why the case's scenario did not parse (then no point). */
   readonly pointError?: string;
