@@ -15,6 +15,15 @@ export interface RunWarning {
 export const SLO_WARN = 0.9;
 export const SLO_BAD = 0.5;
 
+/**
+ * When the TTFT of late arrivals counts as growing (overload): late over early at least this ratio
+ * and this many seconds, with at least this many requests per quarter. A display heuristic chosen
+ * for this view (assumption, no published source); it changes no modelled figure.
+ */
+const OVERLOAD_TTFT_RATIO = 1.5;
+const OVERLOAD_TTFT_EXCESS_S = 0.5;
+const OVERLOAD_MIN_PER_QUARTER = 10;
+
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 function median(xs: number[]): number {
@@ -26,7 +35,7 @@ function median(xs: number[]): number {
 /**
  * TTFT of the requests that arrived in the second quarter of the run against those of the last
  * quarter (by arrival order). In a stable system the wait is stationary; under overload the queue,
- * hence the TTFT, keeps growing: late > 1.5 × early and by more than half a second.
+ * hence the TTFT, keeps growing (the thresholds above).
  */
 export function ttftGrowth(view: SimulationView): { early: number; late: number; growing: boolean } {
   const r = view.records;
@@ -36,7 +45,14 @@ export function ttftGrowth(view: SimulationView): { early: number; late: number;
     r.ttftS.slice(from, to).filter((x): x is number => x !== null && x !== undefined);
   const early = median(ttfts(q, 2 * q));
   const late = median(ttfts(3 * q, n));
-  return { early, late, growing: q >= 10 && late > 1.5 * early && late - early > 0.5 };
+  return {
+    early,
+    late,
+    growing:
+      q >= OVERLOAD_MIN_PER_QUARTER &&
+      late > OVERLOAD_TTFT_RATIO * early &&
+      late - early > OVERLOAD_TTFT_EXCESS_S,
+  };
 }
 
 /** @example runWarnings(view).map((w) => w.text) */
