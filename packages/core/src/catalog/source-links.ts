@@ -7,8 +7,8 @@
  */
 
 import { SupernodeError } from "../spec/errors.ts";
-import type { SourcedNumberInput } from "../spec/hardware-schema.ts";
 import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
+import type { SourcedNumberInput } from "../spec/sourced-number-schema.ts";
 import { didYouMean } from "../spec/suggest.ts";
 
 export type SourceRegistry = Map<string, SourceRef>;

@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import type { Chip, System } from "../hardware/types.ts";
-import { EVIDENCE_TAGS } from "../spec/hardware-schema.ts";
 import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
+import { EVIDENCE_TAGS } from "../spec/sourced-number-schema.ts";
 
 const sourceKeys = z.union([z.string(), z.array(z.string()).min(1)]);
 const valueSchema = z.strictObject({

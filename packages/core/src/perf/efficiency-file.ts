@@ -10,8 +10,7 @@ import { OPERATOR_CLASSES } from "../model/types.ts";
 import { calibratedOnSchema } from "../spec/calibrated-on.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
-
-const EVIDENCE_TAGS = ["measured", "spec", "estimate", "derived", "assumption"] as const;
+import { EVIDENCE_TAGS } from "../spec/sourced-number-schema.ts";
 
 /** `{value, source, tag, note}`: `source` names one or more keys of the file's `sources:` block. */
 export const sourcedValueSchema = z

@@ -9,12 +9,10 @@ export { type ErrorLocation, isSupernodeError, SupernodeError, type SupernodeErr
 export {
   type ChipDefinition,
   chipDefinitionSchema,
-  EVIDENCE_TAGS,
   type FabricDefinition,
   fabricDefinitionSchema,
   type HardwareFile,
   hardwareFileSchema,
-  type SourcedNumberInput,
   type SystemDefinition,
   systemDefinitionSchema,
 } from "./hardware-schema.ts";
@@ -51,6 +49,7 @@ export {
   servingSchema,
 } from "./serving-schema.ts";
 export { type Alternative, derived, type EvidenceTag, type Sourced, type SourceRef } from "./sourced.ts";
+export { EVIDENCE_TAGS, type SourcedNumberInput } from "./sourced-number-schema.ts";
 export type { SpeculativeSpec } from "./speculative-schema.ts";
 export { didYouMean, nearestNames } from "./suggest.ts";
 export {
