@@ -59,6 +59,11 @@ export const classEfficiencySchema = z
     tileMSmall: positiveSchema.optional(),
     tileNMin: positiveSchema.optional(),
     tileNStep: positiveSchema.optional(),
+    /**
+     * 1: the library times its candidate tiles and keeps the fastest (an autotuner), modelled as the
+     * least padded work per core (waves × tile area); absent or 0: DeepGEMM's fewest-waves rule.
+     */
+    tileChoiceByWork: sourcedValueSchema.optional(),
     /** Matrix cores (SMs, AI Cube cores) that tiles are spread over, per device. */
     cores: positiveSchema.optional(),
     /** Per-tile fixed cost expressed as extra reduction length: efficiency × K / (K + kOverhead). */

@@ -38,6 +38,8 @@ export interface ClassProfile {
   readonly tileMSmall?: ProfileValue;
   readonly tileNMin?: ProfileValue;
   readonly tileNStep?: ProfileValue;
+  /** 1: autotuned tile choice (least padded work); absent: DeepGEMM's fewest-waves rule. */
+  readonly tileChoiceByWork?: ProfileValue;
   readonly cores?: ProfileValue;
   readonly kOverheadElements?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */
@@ -200,6 +202,7 @@ const SHAPE_KEYS = [
   "tileMSmall",
   "tileNMin",
   "tileNStep",
+  "tileChoiceByWork",
   "cores",
   "kOverheadElements",
   "overlapExponent",

@@ -27,7 +27,7 @@ describe("gemmEfficiency", () => {
   });
 
   it("leaves unmodelled factors at 1 (default profile: ceiling only)", () => {
-    const generic = efficiencyProfile("gb200").classes.gemm;
+    const generic = efficiencyProfile("a100-sxm").classes.gemm;
     const f = gemmEfficiency({ m: 3, n: 7, k: 11 }, 0.78, generic);
     expect(f.efficiency).toBe(0.78);
     expect(f.tile).toBeUndefined();
@@ -39,6 +39,30 @@ describe("gemmEfficiency", () => {
     expect(f.tile).toEqual({ m: 128, n: 112 });
     expect(f.waveQuantisation).toBeCloseTo(128 / 132, 12);
     expect(gemmEfficiency({ m: 64, n: 4096, k: 7168 }, 1, h800).tile?.m).toBe(64);
+  });
+
+  it("on the B200 an autotuned library keeps the tile with the least padded work", () => {
+    const b200 = efficiencyProfile("b200").classes.gemm;
+    // M256 N6144: 96 tiles of 128 × 128 (one wave, 128 columns per SM) beat 48 of 128 × 256.
+    const small = gemmEfficiency({ m: 256, n: 6144, k: 4096 }, 1, b200);
+    expect(small.tile).toEqual({ m: 128, n: 128 });
+    expect(small.waveQuantisation).toBeCloseTo(96 / 148, 12);
+    // 4096³: 1,024 tiles of 128 × 128 in 7 waves (896 columns per SM) beat 512 of 128 × 256 in 4 (1,024).
+    const cube = gemmEfficiency({ m: 4096, n: 4096, k: 4096 }, 1, b200);
+    expect(cube.tile).toEqual({ m: 128, n: 128 });
+    expect(cube.waveQuantisation).toBeCloseTo(1024 / 1036, 12);
+    // Equal work: the wider tile (M16384 N6144: 21 waves of 128 × 256 = 42 of 128 × 128, rounded up).
+    expect(gemmEfficiency({ m: 16384, n: 6144, k: 4096 }, 1, b200).tile).toEqual({ m: 128, n: 256 });
+  });
+
+  it("GB200 and GB300 inherit the B200's SM100 tiles", () => {
+    for (const chip of ["gb200", "gb300"])
+      expect(
+        gemmEfficiency({ m: 128, n: 2048, k: 7168 }, 1, efficiencyProfile(chip).classes.gemm).tile,
+      ).toEqual({
+        m: 128,
+        n: 128,
+      });
   });
 
   it("never does better than the ceiling whatever tile it picks (property)", () => {

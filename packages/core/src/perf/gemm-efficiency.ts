@@ -9,7 +9,9 @@
  *
  * Kernels that pick their tile per shape (DeepGEMM on Hopper: `tileNMin`/`tileNStep` give the
  * column tiles tried, `tileMSmall` the row tile for short GEMMs) are modelled with the kernel's own
- * rule: fewest waves, then the fullest last wave, then the wider tile.
+ * rule: fewest waves, then the fullest last wave, then the wider tile. Autotuned libraries
+ * (`tileChoiceByWork`: cuBLAS, CUTLASS under TensorRT-LLM's autotuner) keep the candidate with the
+ * least padded work per core (waves × tile area).
  * Factors whose parameters the profile does not give are 1 (not modelled for that chip).
  */
 import type { OperatorShape } from "../model/types.ts";
@@ -63,13 +65,26 @@ function chooseTile(
   const step = cls.tileNStep?.value;
   if (min === undefined || step === undefined || step <= 0)
     return tileChoice(shape.m, shape.n, groups, rowTile, tileN, cores);
+  const byWork = (cls.tileChoiceByWork?.value ?? 0) > 0;
   let best: TileChoice | undefined;
   for (let bn = min; bn <= tileN; bn += step) {
     const c = tileChoice(shape.m, shape.n, groups, rowTile, bn, cores);
-    if (best === undefined || c.waves < best.waves || (c.waves === best.waves && c.lastWave >= best.lastWave))
-      best = c;
+    if (best === undefined || (byWork ? lessWork(c, best) : fewerWaves(c, best))) best = c;
   }
   return best;
+}
+
+/** DeepGEMM's rule: fewest waves, then the fullest last wave, then the wider tile (tried last). */
+function fewerWaves(c: TileChoice, best: TileChoice): boolean {
+  return c.waves < best.waves || (c.waves === best.waves && c.lastWave >= best.lastWave);
+}
+
+/**
+ * An autotuner's choice (it times each candidate and keeps the fastest): the least padded work per
+ * core, waves × tile area, at equal per-core speed; ties go to the wider tile (tried last).
+ */
+function lessWork(c: TileChoice, best: TileChoice): boolean {
+  return c.waves * c.tileM * c.tileN <= best.waves * best.tileM * best.tileN;
 }
 
 /**
