@@ -69,6 +69,24 @@ const releaseSchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
+  /**
+   * Small kernels the engine runs on their own, outside the GEMMs and MoE transfers (on the chips of
+   * `chipVendors`): a per-token-group activation quantisation before each 8-bit GEMM whose input is
+   * produced at higher precision, and with MoE normal (throughput) kernels the permutation of received
+   * tokens into the grouped GEMM's contiguous layout and the weighted gather back.
+   */
+  separateKernels: z
+    .strictObject({
+      chipVendors: z.array(z.string()).min(1),
+      activationQuant: z
+        .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
+        .optional(),
+      expertPermute: z.boolean().optional(),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
   /** Host time between two decode iterations that the NPU/GPU sits idle (scheduler, sampling hand-off). */
   iterationGapMs: z
     .strictObject({ value: z.number().nonnegative(), source: z.string(), tag, note: z.string().optional() })
@@ -114,6 +132,8 @@ export interface EngineProfile {
   readonly moeLibrary?: MoeLibraryName;
   /** Idle time between two decode iterations (seconds), where the engine's release records one. */
   readonly iterationGapS?: number;
+  /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
+  separateKernelsFor(chipVendor: string): SeparateKernels | undefined;
   /** The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`). */
   moeLibraryFor(chipVendor: string): MoeLibraryName | undefined;
   /** The KV-cache format for a checkpoint whose linear weights are in `weights`, if the engine picks one. */
@@ -121,6 +141,14 @@ export interface EngineProfile {
   /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
   readonly kvCacheMemoryFraction?: number;
   readonly policies: readonly EnginePolicy[];
+}
+
+/** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */
+export interface SeparateKernels {
+  /** Per-token-group quantisation before 8-bit GEMMs: elements per scale and bytes per scale. */
+  readonly activationQuant?: { readonly groupSize: number; readonly scaleBytes: number };
+  /** Token permutation into the grouped GEMM's layout and the weighted gather back (normal MoE kernels). */
+  readonly expertPermute: boolean;
 }
 
 type MoeLibraryName = "cann-ep" | "deepep" | "nvlink-one-sided";
@@ -204,6 +232,21 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       source: source(release.iterationGapMs.source),
       modelled: true,
     });
+  const separate = release.separateKernels;
+  if (separate !== undefined)
+    policies.push({
+      policy: `separate small kernels on ${separate.chipVendors.join(", ")} chips`,
+      value: [
+        separate.activationQuant !== undefined
+          ? `activation quantisation per ${separate.activationQuant.groupSize} elements`
+          : undefined,
+        separate.expertPermute === true ? "expert token permute / gather (normal MoE kernels)" : undefined,
+      ]
+        .filter((x) => x !== undefined)
+        .join("; "),
+      source: source(separate.source),
+      modelled: true,
+    });
   for (const r of release.recorded ?? [])
     policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
   return {
@@ -221,6 +264,13 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     },
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
     ...(release.iterationGapMs !== undefined ? { iterationGapS: release.iterationGapMs.value / 1000 } : {}),
+    separateKernelsFor: (chipVendor) =>
+      separate?.chipVendors.includes(chipVendor)
+        ? {
+            ...(separate.activationQuant !== undefined ? { activationQuant: separate.activationQuant } : {}),
+            expertPermute: separate.expertPermute === true,
+          }
+        : undefined,
     moeLibraryFor: (chipVendor) =>
       release.moeLibrary?.byChipVendor?.find((v) => v.chipVendor === chipVendor)?.value ??
       release.moeLibrary?.value,

@@ -15,6 +15,7 @@ import { type StepBatch, type StepContext, sharedDevice } from "./step-context.t
 import { composeLayer, type LayerTiming } from "./step-layer.ts";
 import { mtpTiming } from "./step-mtp.ts";
 import { type StepItem, timeOperator } from "./step-operators.ts";
+import { separateKernelsOf } from "./step-separate-kernels.ts";
 import { scaleOperator, scaleWorkload, unshardedOperators } from "./step-shard.ts";
 import { microbatchWork, type RankKind } from "./step-work.ts";
 
@@ -82,6 +83,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
   const work = microbatchWork(ctx, batch);
   const tp = plan.attention.tp;
   const sequenceParallel = batch.phase === "prefill" && plan.attention.sequenceParallel && tp > 1;
+  const withKernels = separateKernelsOf(ctx, work, batch.phase);
 
   const layerTiming = (index: number, kind: LayerKind, rank: RankKind): LayerTiming => {
     let ops: readonly Operator[] = layerOperators(arch, index, work.groupWorkload, rank.options);
@@ -89,6 +91,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
       const unsharded = unshardedOperators(arch, index, work.groupWorkload, work.base);
       ops = ops.map((op) => (unsharded.has(op.name) ? scaleOperator(op, 1 / tp) : op));
     }
+    ops = withKernels(ops);
     const comm = layerCollectives(ctx, work, kind, sequenceParallel);
     return composeLayer(
       (share) => [...ops.map((op) => timeOperator(op, sharedDevice(ctx, share))), ...comm],

@@ -12,6 +12,7 @@ import { layerCollectives } from "./step-collectives.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
 import { composeLayer, type LayerTiming } from "./step-layer.ts";
 import { type StepItem, timeOperator } from "./step-operators.ts";
+import { separateKernelsOf } from "./step-separate-kernels.ts";
 import { scaleExpertTokens, scaleWorkload } from "./step-shard.ts";
 import type { MicrobatchWork, RankKind } from "./step-work.ts";
 
@@ -46,10 +47,11 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
   const draftRatio = 1 / work.tokensPerSequence;
   const kind = mtpLayerKind(arch);
   const candidates = kind === "moe" ? work.rankKinds : work.rankKinds.slice(0, 1);
+  const withKernels = separateKernelsOf(ctx, work, "decode");
   let best: { layer: LayerTiming; rank: RankKind["name"] } | undefined;
   for (const rank of candidates) {
-    const ops = mtpOperators(arch, perMicrobatch, scaleExpertTokens(rank.options, draftRatio)).filter(
-      isLayerOp,
+    const ops = withKernels(
+      mtpOperators(arch, perMicrobatch, scaleExpertTokens(rank.options, draftRatio)).filter(isLayerOp),
     );
     const comm = layerCollectives(ctx, work, kind, false, draftRatio);
     const layer = composeLayer(

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { layerOperators } from "../model/layer-operators.ts";
+import { estimate } from "./step-estimate.ts";
+import { withSeparateKernels } from "./step-separate-kernels.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+
+const policy = { activationQuant: { groupSize: 128, scaleBytes: 4 }, expertPermute: true } as const;
+
+describe("separate small kernels of an engine (activation quantisation, expert permute / gather)", () => {
+  const scenario = referenceScenario("sglang-h100-deepseek-v3-prefill");
+  const ops = layerOperators(
+    scenario.model,
+    3,
+    { phase: "prefill", sequences: 2, newTokens: 8192, attendedTokenPairs: 2 * 4096 * 4097 * 0.5 },
+    {
+      weightDtype: "fp8",
+      computeDtype: "fp8",
+      localExperts: 9,
+      tokensPerLocalExpert: 7282,
+      sharedExpertTokens: 8192,
+    },
+  );
+  const ctx = { hiddenSize: 7168, dispatchedTokens: 8192, receivedTokens: 6 * 8192 } as const;
+
+  it("quantises each 8-bit GEMM input once: bytes = BF16 in, FP8 out plus one FP32 scale per 128", () => {
+    const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "normal" });
+    const q = must(out.find((o) => o.name === "attn.o_proj.quant"));
+    const oProj = must(ops.find((o) => o.name === "attn.o_proj"));
+    const elements = (oProj.shape?.m ?? 0) * (oProj.shape?.k ?? 0);
+    expect(q.bytesRead.activations).toBe(elements * 2);
+    expect(q.bytesWritten.activations).toBeCloseTo(elements * (1 + 4 / 128), 6);
+    // placed right before its GEMM (the schedule's attention-pre / -post split follows the order)
+    expect(out.findIndex((o) => o.name === "attn.o_proj.quant") + 1).toBe(
+      out.findIndex((o) => o.name === "attn.o_proj"),
+    );
+    // the routed experts' first GEMM gets its tokens quantised before dispatch, not after
+    expect(out.some((o) => o.name === "moe.experts.gate_up_proj.quant")).toBe(false);
+    expect(must(out.find((o) => o.name === "moe.dispatch_quant")).bytesRead.activations).toBe(
+      8192 * 7168 * 2,
+    );
+  });
+
+  it("normal MoE kernels: scatter before the grouped GEMMs, and the weighted gather replaces moe.combine", () => {
+    const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "normal" });
+    expect(out.some((o) => o.name === "moe.combine")).toBe(false);
+    const gather = must(out.find((o) => o.name === "moe.experts.gather"));
+    expect(gather.bytesWritten.activations).toBe(6 * 8192 * 7168 * 2);
+    expect(out.some((o) => o.name === "moe.experts.scatter")).toBe(true);
+    expect(out.some((o) => o.name === "moe.experts.down_proj.quant")).toBe(true);
+  });
+
+  it("low-latency kernels fuse the expert path's quantisation and need no permutation", () => {
+    const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "low-latency" });
+    for (const name of [
+      "moe.experts.scatter",
+      "moe.experts.gather",
+      "moe.experts.down_proj.quant",
+      "moe.dispatch_quant",
+    ])
+      expect(out.some((o) => o.name === name)).toBe(false);
+    expect(out.some((o) => o.name === "moe.combine")).toBe(true);
+    expect(out.some((o) => o.name === "attn.q_b_proj.quant")).toBe(true);
+  });
+
+  it("an engine without the policy (CloudMatrix-Infer) keeps the operator list; SGLang's prefill layer grows", () => {
+    expect(withSeparateKernels(ops, undefined, { ...ctx, moeKernels: "normal" })).toEqual(ops);
+    const moeLayer = must(estimate(scenario).prefill).step.layers.find((l) => l.kind === "moe");
+    const names = must(moeLayer).timing.items.map((i) => i.name);
+    expect(names).toContain("moe.experts.gather");
+    const cm = must(estimate(referenceScenario("cloudmatrix384-deepseek-r1-prefill")).prefill);
+    const cmNames = must(cm.step.layers.find((l) => l.kind === "moe")).timing.items.map((i) => i.name);
+    expect(cmNames.some((n) => n.endsWith(".quant"))).toBe(false);
+  });
+});

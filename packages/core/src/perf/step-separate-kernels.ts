@@ -1,0 +1,175 @@
+/**
+ * The small kernels an engine runs on their own between the operators of a layer (the engine's
+ * `separateKernels`, data/engines/<name>.yaml): format conversion and layout changes that the
+ * operator list leaves out because a fused engine does them inside its GEMMs and MoE transfers.
+ *
+ * - Activation quantisation: before each GEMM that computes in an 8-bit format, a per-token-group
+ *   kernel reads the BF16 input and writes the 8-bit copy and one scale per `groupSize` elements.
+ *   Where the MoE kernels carry the tokens quantised (normal kernels: the engine quantises before
+ *   dispatch), the routed experts' first GEMM needs none and the quantisation runs once on the
+ *   rank's own tokens before the dispatch; the low-latency kernels quantise inside the dispatch and
+ *   their expert path fuses SiLU with the quantisation of the second GEMM's input, so in that mode
+ *   the grouped GEMMs get none.
+ * - Expert permutation (normal kernels only): the received tokens (8-bit, with their scales) are
+ *   scattered into the grouped GEMM's per-expert contiguous rows, and the GEMM's BF16 rows gathered
+ *   back to the received tokens, weighted by the top-k weights; the gather replaces the model's
+ *   weighted sum of expert outputs (`moe.combine`), whose reduction across ranks happens in the
+ *   combine transfer.
+ *
+ * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
+ * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
+ */
+import type { SeparateKernels } from "../deploy/engine-profile.ts";
+import type { Operator } from "../model/types.ts";
+import { expectedDestinations } from "../network/moe-routing.ts";
+import type { StepContext } from "./step-context.ts";
+import type { MicrobatchWork } from "./step-work.ts";
+
+/** Element operations per quantised element (absolute value, group maximum, scale, cast): an order of magnitude. */
+const QUANT_FLOPS_PER_ELEMENT = 4;
+
+export interface SeparateKernelContext {
+  /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
+  readonly moeKernels: "normal" | "low-latency";
+  /** Hidden size of the model (the width of a dispatched token). */
+  readonly hiddenSize: number;
+  /** Tokens of the rank's microbatch that are dispatched (the rank's own tokens). */
+  readonly dispatchedTokens: number;
+  /** Distinct tokens the rank receives for its experts (rows the gather writes). */
+  readonly receivedTokens: number;
+}
+
+const is8Bit = (op: Operator) => op.dtype === "fp8" || op.dtype === "int8";
+const baseName = (op: Operator) => op.name.replace(/^mtp\d+\./, "");
+const prefixOf = (op: Operator) => op.name.slice(0, op.name.length - baseName(op).length);
+
+/** Input elements of a GEMM (rows summed over groups × k). */
+function inputElements(op: Operator): number {
+  const s = op.shape;
+  if (s === undefined) return 0;
+  return s.m * (s.groups ?? 1) * s.k;
+}
+
+function vector(
+  name: string,
+  flops: number,
+  readBytes: number,
+  writeBytes: number,
+  dtype: Operator["dtype"],
+): Operator {
+  return {
+    name,
+    class: "vector",
+    dtype,
+    flops,
+    bytesRead: { weights: 0, activations: readBytes, kvCache: 0 },
+    bytesWritten: { activations: writeBytes, kvCache: 0 },
+    kernels: 1,
+  };
+}
+
+/**
+ * The layer's operators with the engine's separate kernels inserted where they run.
+ * @example withSeparateKernels(ops, { expertPermute: false, activationQuant: { groupSize: 128, scaleBytes: 4 } }, ctx)
+ */
+export function withSeparateKernels(
+  ops: readonly Operator[],
+  policy: SeparateKernels | undefined,
+  ctx: SeparateKernelContext,
+): Operator[] {
+  if (policy === undefined) return [...ops];
+  const quant = policy.activationQuant;
+  const normal = ctx.moeKernels === "normal";
+  const permute = policy.expertPermute && normal;
+  // Bytes per element of the high-precision activations (what the GEMMs read in the operator model).
+  const gemm = ops.find(
+    (op) => (op.class === "gemm" || op.class === "grouped-gemm") && inputElements(op) > 0,
+  );
+  const actBytes = gemm !== undefined ? gemm.bytesRead.activations / inputElements(gemm) : 2;
+  const quantOp = (name: string, elements: number, dtype: Operator["dtype"]): Operator | undefined =>
+    quant === undefined || elements <= 0
+      ? undefined
+      : vector(
+          name,
+          QUANT_FLOPS_PER_ELEMENT * elements,
+          elements * actBytes,
+          elements + (elements / quant.groupSize) * quant.scaleBytes,
+          dtype,
+        );
+  const out: Operator[] = [];
+  const push = (op: Operator | undefined) => {
+    if (op !== undefined) out.push(op);
+  };
+  for (const op of ops) {
+    const name = baseName(op);
+    const p = prefixOf(op);
+    if (op.class === "gemm" && is8Bit(op)) push(quantOp(`${op.name}.quant`, inputElements(op), op.dtype));
+    if (op.class === "grouped-gemm" && is8Bit(op)) {
+      const rows = (op.shape?.m ?? 0) * (op.shape?.groups ?? 1);
+      if (name === "moe.experts.gate_up_proj" && permute && quant !== undefined) {
+        // ep_scatter: received 8-bit tokens and scales into per-expert contiguous rows.
+        const bytes = rows * (op.shape?.k ?? 0) * (1 + quant.scaleBytes / quant.groupSize);
+        push(vector(`${p}moe.experts.scatter`, 0, bytes, bytes, op.dtype));
+      }
+      // The second GEMM's input: quantised on its own with normal kernels, fused with SiLU otherwise.
+      if (name === "moe.experts.down_proj" && normal)
+        push(quantOp(`${op.name}.quant`, inputElements(op), op.dtype));
+    }
+    if (name === "moe.combine" && permute) {
+      // ep_gather: the experts' BF16 rows, weighted, back to the received tokens.
+      const experts = ops.find((o) => baseName(o) === "moe.experts.down_proj");
+      const rows = (experts?.shape?.m ?? 0) * (experts?.shape?.groups ?? 1);
+      const h = ctx.hiddenSize;
+      push(
+        vector(
+          `${p}moe.experts.gather`,
+          2 * rows * h,
+          rows * h * actBytes,
+          ctx.receivedTokens * h * actBytes,
+          op.dtype,
+        ),
+      );
+      continue;
+    }
+    out.push(op);
+    if (name === "moe.router" && normal && quant !== undefined) {
+      const experts = ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
+      if (experts !== undefined && is8Bit(experts))
+        push(quantOp(`${p}moe.dispatch_quant`, ctx.dispatchedTokens * ctx.hiddenSize, experts.dtype));
+    }
+  }
+  return out;
+}
+
+/**
+ * The insertion for one step: the scenario engine's separate kernels on the scenario's chip, with
+ * the MoE kernels of the phase (normal for prefill, low-latency for decode, as `stepComm` times them).
+ * @example separateKernelsOf(ctx, work, "prefill")(layerOps)
+ */
+export function separateKernelsOf(
+  ctx: StepContext,
+  work: MicrobatchWork,
+  phase: "decode" | "prefill",
+): (ops: readonly Operator[]) => readonly Operator[] {
+  const { scenario, plan } = ctx;
+  const policy = scenario.engine?.separateKernelsFor(scenario.system.node.accelerator.chip.vendor);
+  if (policy === undefined) return (ops) => ops;
+  const moe = scenario.model.moe;
+  let received = work.tokensPerRank;
+  if (moe !== undefined && plan.moe !== undefined && plan.moe.ep > 1) {
+    const routing = {
+      experts: moe.numRoutedExperts,
+      groups: moe.numExpertGroups,
+      topKGroups: moe.topKGroups,
+    };
+    const perToken = expectedDestinations(routing, moe.topK, plan.moe.ep, plan.moe.ep).ranksPerToken;
+    received = work.tokensPerRank * perToken * work.imbalance.factor;
+  }
+  const context: SeparateKernelContext = {
+    moeKernels: phase === "prefill" ? "normal" : "low-latency",
+    hiddenSize: scenario.model.hiddenSize,
+    dispatchedTokens: work.tokensPerRank,
+    receivedTokens: received,
+  };
+  return (ops) => withSeparateKernels(ops, policy, context);
+}
