@@ -112,4 +112,15 @@ describe("end-to-end reference cases", () => {
     expect(e.scenario.system).toBe("hgx-h100");
     expect(c?.predicted).toBeCloseTo(e.offline?.best.outputTokensPerSPerInstance ?? 0, 6);
   });
+
+  it("a per-chip offline-search case is the instance's best offline output divided over its chips", () => {
+    const spec = endToEndCaseSpecs().find((x) => x.id === "trtllm-po2-r1-gb200-1024-1024");
+    expect(spec?.metric).toBe("offline-search-output-tokens-per-s-per-chip");
+    if (spec === undefined) return;
+    const c = endToEndReferenceCases().find((x) => x.id === spec.id);
+    const e = estimate(endToEndCaseScenario(spec));
+    const perInstance = e.offline?.best.outputTokensPerSPerInstance ?? 0;
+    expect(perInstance).toBeGreaterThan(0);
+    expect(c?.predicted).toBeCloseTo(perInstance / 4, 6);
+  });
 });

@@ -35,6 +35,8 @@ const metricSchema = z.enum([
    * (TensorRT-LLM's perf overview) reports this figure for the TP×PP GPUs of one instance.
    */
   "offline-search-output-tokens-per-s-per-instance",
+  /** The same offline point per chip of the instance (trtllm-bench's "Per GPU Output Throughput"). */
+  "offline-search-output-tokens-per-s-per-chip",
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
@@ -106,6 +108,8 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEst
     }
     case "offline-search-output-tokens-per-s-per-instance":
       return need(e.offline, "offline (offline section)").best.outputTokensPerSPerInstance;
+    case "offline-search-output-tokens-per-s-per-chip":
+      return need(e.offline, "offline (offline section)").best.outputTokensPerSPerChip;
     default: {
       const never: never = metric;
       return never;
