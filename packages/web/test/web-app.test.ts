@@ -97,13 +97,13 @@ describeInBrowser("web app in Chromium", (harness) => {
     const cm = topologyJob({ systemId: "cloudmatrix384" }).layout;
     const svg = page.locator("svg.topology-svg");
     expect(await svg.locator(".glyphs rect").count()).toBe(cm.glyphs.length);
-    expect(await svg.locator(".bundles line").count()).toBe(cm.bundles.length);
+    expect(await svg.locator(".bundles line:not(.hit)").count()).toBe(cm.bundles.length);
     await harness.screenshot(page, "topology-cloudmatrix384");
     await page.getByLabel("System").selectOption("gb200-nvl72");
     await page.waitForURL(/system=gb200-nvl72/);
     const nvl = topologyJob({ systemId: "gb200-nvl72" }).layout;
     await expect
-      .poll(() => svg.locator(".bundles line").count(), { timeout: 30_000 })
+      .poll(() => svg.locator(".bundles line:not(.hit)").count(), { timeout: 30_000 })
       .toBe(nvl.bundles.length);
     expect(await svg.locator(".glyphs rect").count()).toBe(nvl.glyphs.length);
     await harness.screenshot(page, "topology-gb200-nvl72");
@@ -219,7 +219,7 @@ describeInBrowser("web app in Chromium", (harness) => {
     );
     // Heat colours replace plane colours: every loaded bundle is drawn with an rgb() heat colour.
     const strokes = await page
-      .locator("svg.topology-svg .bundles line")
+      .locator("svg.topology-svg .bundles line:not(.hit)")
       .evaluateAll((lines) => lines.map((l) => l.getAttribute("stroke") ?? ""));
     expect(strokes.length).toBe(expected.layout.bundles.length);
     expect(strokes.every((c) => c.startsWith("rgb("))).toBe(true);

@@ -40,7 +40,31 @@ describe("topologyLayout", () => {
     expect(layout.glyphs.filter((g) => g.kind === "switch")).toHaveLength(18);
     expect(layout.glyphs.filter((g) => g.kind === "rank")).toHaveLength(72);
     expect(layout.bundles).toHaveLength(18 * 18);
-    for (const bundle of layout.bundles) expect(bundle.links).toHaveLength(8); // 4 GPUs × 2 directions
+    for (const bundle of layout.bundles) {
+      expect(bundle.links).toHaveLength(8); // 4 GPUs × 2 directions
+      expect(bundle.capacityBytesPerS).toBe(4 * 50e9); // per direction: 4 links of 50 GB/s
+    }
+  });
+
+  it("draws NVL72's 18 switch chips in its 9 switch trays, 2 side by side in each", () => {
+    const layout = topologyLayout(buildTopology(gb200Nvl72), gb200Nvl72);
+    const trays = layout.boxes.filter((b) => b.kind === "switch-tray");
+    expect(trays.map((t) => t.label)).toEqual(Array.from({ length: 9 }, (_, t) => `switch tray ${t}`));
+    const switches = layout.glyphs.filter((g) => g.kind === "switch");
+    for (const [t, tray] of trays.entries()) {
+      const inside = switches.filter(
+        (g) =>
+          g.x >= tray.x &&
+          g.x + g.size <= tray.x + tray.width &&
+          g.y >= tray.y &&
+          g.y + g.size <= tray.y + tray.height,
+      );
+      expect(inside.map((g) => g.label)).toEqual([`switch tray ${t} chip 0`, `switch tray ${t} chip 1`]);
+      expect(inside[0]?.y).toBe(inside[1]?.y);
+    }
+    // Trays do not overlap.
+    for (let t = 1; t < trays.length; t++)
+      expect(trays[t]?.x ?? 0).toBeGreaterThan((trays[t - 1]?.x ?? 0) + (trays[t - 1]?.width ?? 0));
   });
 
   it("keeps an 8-GPU server's NVSwitches inside its box, with nothing to bundle", () => {

@@ -6,7 +6,8 @@
  *   by compute rack when the system has more than one; ranks (dies or GPUs), CPUs and the switch
  *   chips that serve only that server (UB L1 switches, HGX NVSwitches) are glyphs inside them.
  * - Switches shared by several servers sit in a band above: L2 switches grouped by plane, or the
- *   NVLink switch chips of a rack.
+ *   NVLink switch chips of a rack — in their switch trays when the system counts them (NVL72: 9
+ *   trays of 2 chips, `scaleUp.switchTrays`).
  * - Links between a server and the band are drawn as bundles (all links joining the same two
  *   drawn shapes, both directions); links inside a server are shown through their glyphs' load.
  * The scale-out (RDMA/InfiniBand) and VPC networks are not drawn.
@@ -19,7 +20,7 @@ import type { System } from "../hardware/types.ts";
 import type { LinkTier, Topology } from "../topology/graph.ts";
 import { drawnGraph } from "./topology-servers.ts";
 
-export type LayoutBoxKind = "rack" | "server" | "switch-group";
+export type LayoutBoxKind = "rack" | "server" | "switch-group" | "switch-tray";
 export type LayoutGlyphKind = "rank" | "cpu" | "switch";
 
 export interface LayoutBox {
@@ -171,7 +172,10 @@ export function topologyLayout(topology: Topology, system: System): TopologyLayo
   };
 }
 
-/** The band of shared switches: plane groups (two rows each) or one row of switch chips spread out. */
+/**
+ * The band of shared switches: plane groups (two rows each), switch trays (one row each, spread
+ * over the width) or one row of switch chips spread out.
+ */
 function placeBand(
   bandPerGroup: readonly BandGroup[],
   size: { readonly width: number; readonly bandW: number; readonly bandH: number },
@@ -180,26 +184,41 @@ function placeBand(
   centre: Map<number, { x: number; y: number }>,
 ): void {
   const { width, bandW, bandH } = size;
+  const trays = bandPerGroup.length > 0 && bandPerGroup.every((g) => g.tray);
+  const trayPitch = trays ? (width - 2 * PAD) / bandPerGroup.length : 0;
   let bx = (width - bandW) / 2 + PAD;
-  for (const group of bandPerGroup) {
-    const spread = !group.anchorIsGroup && bandPerGroup.length === 1;
+  bandPerGroup.forEach((group, k) => {
+    const spread = !group.anchorIsGroup && !group.tray && bandPerGroup.length === 1;
     const pitch = spread
       ? Math.max(STEP, Math.min(4 * STEP, (width - 4 * PAD) / group.switches.length))
       : STEP;
-    const w = spread
-      ? pitch * group.switches.length - (pitch - G) + 2 * PAD
-      : groupWidth(group.switches.length) + 2 * PAD;
+    const chipsW = pitch * group.switches.length - (pitch - G);
+    // A tray is wide enough for its label ("switch tray 8") where the band has room.
+    const w = group.tray
+      ? Math.max(chipsW + 2 * PAD, Math.min(trayPitch - PAD, 60))
+      : spread
+        ? chipsW + 2 * PAD
+        : groupWidth(group.switches.length) + 2 * PAD;
     if (spread) bx = (width - w) / 2;
-    boxes.push({ kind: "switch-group", label: group.label, x: bx, y: PAD, width: w, height: bandH });
-    const perRow = spread ? group.switches.length : Math.ceil(group.switches.length / 2);
+    if (trays) bx = PAD + k * trayPitch + (trayPitch - w) / 2;
+    const inset = group.tray ? (w - chipsW) / 2 : PAD;
+    boxes.push({
+      kind: group.tray ? "switch-tray" : "switch-group",
+      label: group.label,
+      x: bx,
+      y: PAD,
+      width: w,
+      height: bandH,
+    });
+    const perRow = spread || group.tray ? group.switches.length : Math.ceil(group.switches.length / 2);
     group.switches.forEach((v, i) => {
-      const x = bx + PAD + (i % perRow) * pitch;
-      const y = PAD + LABEL + Math.floor(i / perRow) * STEP + (spread ? STEP / 2 : 0);
+      const x = bx + inset + (i % perRow) * pitch;
+      const y = PAD + LABEL + Math.floor(i / perRow) * STEP + (spread || group.tray ? STEP / 2 : 0);
       glyph(v, "switch", x, y);
       centre.set(v, group.anchorIsGroup ? { x: bx + w / 2, y: PAD + bandH } : { x: x + G / 2, y: y + G });
     });
     bx += w + PAD;
-  }
+  });
 }
 
 interface BandGroup {
@@ -207,6 +226,8 @@ interface BandGroup {
   readonly switches: number[];
   /** Bundles end at the group box (many switches per plane) rather than at each switch. */
   readonly anchorIsGroup: boolean;
+  /** A switch tray (a board of switch chips, drawn in one row). */
+  readonly tray?: boolean;
 }
 
 function groupBand(band: readonly number[], planeOf: (v: number) => number, system: System): BandGroup[] {
@@ -217,6 +238,16 @@ function groupBand(band: readonly number[], planeOf: (v: number) => number, syst
     return [...byPlane.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([plane, switches]) => ({ label: `L2 plane ${plane}`, switches, anchorIsGroup: true }));
+  }
+  const trays = system.scaleUp.switchTrays?.value;
+  if (trays !== undefined && trays > 1 && band.length % trays === 0) {
+    const perTray = band.length / trays;
+    return Array.from({ length: trays }, (_, t) => ({
+      label: `switch tray ${t}`,
+      switches: band.slice(t * perTray, (t + 1) * perTray),
+      anchorIsGroup: false,
+      tray: true,
+    }));
   }
   return [{ label: `${system.scaleUp.technology} switch chips`, switches: [...band], anchorIsGroup: false }];
 }
@@ -263,7 +294,9 @@ function bundleLinks(
         cap: 0,
       };
       entry.links.push(l);
-      if (topology.linkFrom[l] === entry.a) entry.cap += topology.linkCapacity[l] ?? 0;
+      // One direction: the links leaving the anchor of the bundle's first node (a server's
+      // ranks share one anchor, so a tray's bundle to a switch counts all 4 GPUs' links).
+      if (ka === anchorKey(entry.a)) entry.cap += topology.linkCapacity[l] ?? 0;
       byKey.set(key, entry);
     }
   const bundles: LayoutBundle[] = [];
