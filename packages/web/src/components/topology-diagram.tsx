@@ -5,68 +5,12 @@
  * tier (each tier can be hidden). The drawing zooms and pans (wheel, drag, pinch, buttons, keys);
  * a click or the arrow keys select a switch, die/GPU, CPU or bundle, whose details show beside it.
  */
-import type { LayoutBundle, LayoutGlyph, TopologyLayout } from "@supernode/core";
+import type { LayoutBundle, TopologyLayout } from "@supernode/core";
 import { type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from "react";
+import { bundleStroke, glyphFill, maxLoad } from "./topology-colours.ts";
 import { TopologyDetails } from "./topology-details.tsx";
 import { bundleTiers, type TopologyItem, tierName, topologyItems } from "./topology-items.ts";
 import { useSvgZoom } from "./use-svg-zoom.ts";
-
-const PLANE_COLOURS = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#17becf",
-];
-const HEAT = ["#d9e2ec", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000"];
-
-function rgb(hex: string): [number, number, number] {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-/**
- * Colour of a utilisation in 0..1, interpolated along the heat scale (idle grey → dark red).
- * @example heatColour(0) // "rgb(217,226,236)"
- */
-function heatColour(load: number): string {
-  const x = Math.min(1, Math.max(0, Number.isFinite(load) ? load : 0)) * (HEAT.length - 1);
-  const i = Math.min(HEAT.length - 2, Math.floor(x));
-  const a = rgb(HEAT[i] ?? "#000000");
-  const b = rgb(HEAT[i + 1] ?? "#000000");
-  const t = x - i;
-  return `rgb(${a.map((v, k) => Math.round(v + ((b[k] ?? 0) - v) * t)).join(",")})`;
-}
-
-function maxLoad(links: readonly number[], loads: readonly number[]): number {
-  let max = 0;
-  for (const l of links) max = Math.max(max, loads[l] ?? 0);
-  return max;
-}
-
-function glyphFill(g: LayoutGlyph, loads: readonly number[] | undefined): string {
-  if (loads !== undefined) return heatColour(maxLoad(g.links, loads));
-  switch (g.kind) {
-    case "rank":
-      return "#4a6b8a";
-    case "cpu":
-      return "#9aa7b5";
-    case "switch":
-      return g.plane >= 0 ? (PLANE_COLOURS[g.plane % PLANE_COLOURS.length] ?? "#555") : "#555";
-    default:
-      return g.kind satisfies never;
-  }
-}
-
-function bundleStroke(b: LayoutBundle, loads: readonly number[] | undefined): string {
-  if (loads !== undefined) return heatColour(maxLoad(b.links, loads));
-  return b.plane >= 0 && b.tier === "scale-up-core"
-    ? (PLANE_COLOURS[b.plane % PLANE_COLOURS.length] ?? "#888")
-    : "#8aa0b6";
-}
 
 function itemCentre(item: TopologyItem): { x: number; y: number } {
   if (item.type === "glyph")
