@@ -12,7 +12,8 @@
  * and the pipeline fills once per step with the streams alone: fill = Σ_s a_s − max_s a_s.
  */
 import type { OperatorGroup, StreamProfile } from "../deploy/stream-profiles.ts";
-import type { StepItem } from "./step-operators.ts";
+import type { Operator } from "../model/types.ts";
+import { operatorGroup, type SharedDevice, type StepItem, timeOperator } from "./step-operators.ts";
 import { composeScheduled } from "./step-schedule.ts";
 import { runConcurrentStreams } from "./stream-contention.ts";
 
@@ -43,16 +44,81 @@ export interface LayerTiming {
 }
 
 /**
- * Composes a layer from its items. `itemsFor(share)` returns the items of one microbatch timed on
- * that share of the device (called once per stream, plus once at share 1 for serial items).
+ * One microbatch's items of a layer, each timed on demand on a share of the device: an overlapped
+ * layer needs a stream's items only at that stream's share, and the adaptive split asks for the
+ * same shares again.
+ */
+export interface LayerItems {
+  /** The group of each item, in order. */
+  readonly groups: readonly OperatorGroup[];
+  /** Item `index` timed on `share` of the device (the same object when asked again). */
+  item(index: number, share: number): StepItem;
+}
+
+/**
+ * The items of a layer: its operators timed on `device(share)`, then its fabric items
+ * (collectives, the same at every share). Each operator is timed at most once per share.
+ * @example composeLayer(operatorItems(ops, comm, (share) => sharedDevice(ctx, share)), plan.overlap)
+ */
+export function operatorItems(
+  ops: readonly Operator[],
+  fabric: readonly StepItem[],
+  device: (share: number) => SharedDevice,
+): LayerItems {
+  const byShare = new Map<number, StepItem[]>();
+  return {
+    groups: [...ops.map(operatorGroup), ...fabric.map((item) => item.group)],
+    item(index, share) {
+      if (index >= ops.length) return fabric[index - ops.length] as StepItem;
+      let timed = byShare.get(share);
+      if (timed === undefined) {
+        timed = [];
+        byShare.set(share, timed);
+      }
+      let item = timed[index];
+      if (item === undefined) {
+        item = timeOperator(ops[index] as Operator, device(share));
+        timed[index] = item;
+      }
+      return item;
+    },
+  };
+}
+
+/** `LayerItems` of a function giving every item at a share (called once per share). */
+export function itemsAtShare(itemsFor: (share: number) => readonly StepItem[]): LayerItems {
+  const byShare = new Map<number, readonly StepItem[]>();
+  const at = (share: number) => {
+    let items = byShare.get(share);
+    if (items === undefined) {
+      items = itemsFor(share);
+      byShare.set(share, items);
+    }
+    return items;
+  };
+  return {
+    groups: at(1).map((item) => item.group),
+    item: (index, share) => at(share)[index] as StepItem,
+  };
+}
+
+/** Every item at one share. */
+export function itemsAt(items: LayerItems, share: number): StepItem[] {
+  return items.groups.map((_, index) => items.item(index, share));
+}
+
+/**
+ * Composes a layer from its items: `LayerItems`, or `itemsFor(share)` giving the items of one
+ * microbatch timed on that share of the device.
  * @example composeLayer((share) => items, undefined).layerS // Σ item times
  */
 export function composeLayer(
-  itemsFor: (share: number) => readonly StepItem[],
+  layerItems: LayerItems | ((share: number) => readonly StepItem[]),
   overlap: { readonly microbatches: number; readonly profile: StreamProfile } | undefined,
 ): LayerTiming {
+  const source = typeof layerItems === "function" ? itemsAtShare(layerItems) : layerItems;
   if (overlap === undefined) {
-    const items = itemsFor(1);
+    const items = itemsAt(source, 1);
     let total = 0;
     const byGroup: Partial<Record<OperatorGroup, number>> = {};
     for (const item of items) {
@@ -64,22 +130,29 @@ export function composeLayer(
   const schedule = overlap.profile.schedule;
   // A windowed schedule (DeepSeek's two-batch overlap) when the engine runs that many microbatches.
   if (schedule !== undefined && schedule.microbatches === overlap.microbatches)
-    return composeScheduled(itemsFor, overlap.profile, schedule);
+    return composeScheduled(source, overlap.profile, schedule);
   const m = overlap.microbatches;
   const streamOf = new Map<OperatorGroup, number>();
   overlap.profile.streams.forEach((s, i) => {
     for (const g of s.groups) streamOf.set(g, i);
   });
-  const full = itemsFor(1);
   const fixedShares = overlap.profile.streams.map((s) => s.computeShare.value);
   const adaptive = overlap.profile.adaptiveSplit;
-  let best = overlapAt(full, fixedShares, streamOf, itemsFor);
+  let best = overlapAt(source, fixedShares, streamOf);
   if (adaptive !== undefined && fixedShares.length === 2) {
     // The engine re-balances the core split between the two streams (arXiv:2506.12708v2 §4.2.3):
     // the split, in whole cores, that gives the shortest microbatch. The stream-0 time falls and
     // the stream-1 time rises with stream 0's cores, so bisect on which stream is longer.
     const units = adaptive.units;
-    const at = (k: number) => overlapAt(full, [k / units, 1 - k / units], streamOf, itemsFor);
+    const runs = new Map<number, OverlapRun>(); // the bisection's splits are asked for again below
+    const at = (k: number) => {
+      let run = runs.get(k);
+      if (run === undefined) {
+        run = overlapAt(source, [k / units, 1 - k / units], streamOf);
+        runs.set(k, run);
+      }
+      return run;
+    };
     let lo = 1;
     let hi = units - 1;
     while (hi - lo > 1) {
@@ -126,18 +199,16 @@ interface OverlapRun {
 
 /** One microbatch of the streams run together at the given core shares. */
 function overlapAt(
-  full: readonly StepItem[],
+  source: LayerItems,
   shares: readonly number[],
   streamOf: ReadonlyMap<OperatorGroup, number>,
-  itemsFor: (share: number) => readonly StepItem[],
 ): OverlapRun {
-  const perShare = shares.map((share) => itemsFor(share));
   const items: StepItem[] = [];
   const streamItems: StepItem[][] = shares.map(() => []);
   let serialS = 0;
-  full.forEach((item, index) => {
-    const streamIndex = streamOf.get(item.group);
-    const timed = streamIndex === undefined ? item : (perShare[streamIndex]?.[index] ?? item);
+  source.groups.forEach((group, index) => {
+    const streamIndex = streamOf.get(group);
+    const timed = source.item(index, streamIndex === undefined ? 1 : (shares[streamIndex] ?? 1));
     items.push(timed);
     if (streamIndex === undefined) serialS += timed.timeS;
     else streamItems[streamIndex]?.push(timed);

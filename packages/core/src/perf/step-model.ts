@@ -12,7 +12,7 @@ import { layerOperators, modelHeadOperators } from "../model/layer-operators.ts"
 import type { Operator } from "../model/types.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepBatch, type StepContext, sharedDevice } from "./step-context.ts";
-import { composeLayer, type LayerTiming } from "./step-layer.ts";
+import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
 import { mtpTiming } from "./step-mtp.ts";
 import { type StepItem, timeOperator } from "./step-operators.ts";
 import { separateKernelsOf } from "./step-separate-kernels.ts";
@@ -94,7 +94,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     ops = withKernels(ops);
     const comm = layerCollectives(ctx, work, kind, sequenceParallel);
     return composeLayer(
-      (share) => [...ops.map((op) => timeOperator(op, sharedDevice(ctx, share))), ...comm],
+      operatorItems(ops, comm, (share) => sharedDevice(ctx, share)),
       plan.overlap,
     );
   };

@@ -10,7 +10,7 @@ import type { ModelWorkload } from "../model/layer-work.ts";
 import type { Operator } from "../model/types.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
-import { composeLayer, type LayerTiming } from "./step-layer.ts";
+import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
 import { type StepItem, timeOperator } from "./step-operators.ts";
 import { separateKernelsOf } from "./step-separate-kernels.ts";
 import { scaleExpertTokens, scaleWorkload } from "./step-shard.ts";
@@ -55,7 +55,7 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
     );
     const comm = layerCollectives(ctx, work, kind, false, draftRatio);
     const layer = composeLayer(
-      (share) => [...ops.map((op) => timeOperator(op, sharedDevice(ctx, share))), ...comm],
+      operatorItems(ops, comm, (share) => sharedDevice(ctx, share)),
       plan.overlap,
     );
     if (best === undefined || layer.layerS > best.layer.layerS) best = { layer, rank: rank.name };

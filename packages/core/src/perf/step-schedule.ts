@@ -19,7 +19,7 @@ import type {
   ScheduleSegment,
   StreamProfile,
 } from "../deploy/stream-profiles.ts";
-import type { LayerTiming, StreamTiming } from "./step-layer.ts";
+import type { LayerItems, LayerTiming, StreamTiming } from "./step-layer.ts";
 import type { StepItem } from "./step-operators.ts";
 
 /** True for the attention core item of a layer (main model or MTP module). */
@@ -45,11 +45,11 @@ export function scheduleSegments(items: readonly StepItem[], schedule: OverlapSc
 
 /**
  * Composes a layer of `schedule.microbatches` microbatches under the schedule.
- * `itemsFor(share)` returns one microbatch's items timed on that share of the device.
- * @example composeScheduled(itemsFor, profile, profile.schedule).layerS
+ * `source` gives one microbatch's items timed on a share of the device.
+ * @example composeScheduled(items, profile, profile.schedule).layerS
  */
 export function composeScheduled(
-  itemsFor: (share: number) => readonly StepItem[],
+  source: LayerItems,
   profile: StreamProfile,
   schedule: OverlapSchedule,
 ): LayerTiming {
@@ -59,11 +59,9 @@ export function composeScheduled(
     for (const g of s.groups) streamOf.set(g, i);
   });
   const shares = profile.streams.map((s) => s.computeShare.value);
-  const perShare = shares.map((share) => itemsFor(share));
-  const full = itemsFor(1);
-  const items = full.map((item, index) => {
-    const stream = streamOf.get(item.group);
-    return stream === undefined ? item : (perShare[stream]?.[index] ?? item);
+  const items = source.groups.map((group, index) => {
+    const stream = streamOf.get(group);
+    return source.item(index, stream === undefined ? 1 : (shares[stream] ?? 1));
   });
   const segments = scheduleSegments(items, schedule);
   const listed = new Set<ScheduleSegment>(schedule.stages.flatMap((s) => [...s.compute, ...s.transfer]));
