@@ -146,10 +146,12 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
       if (peers > 0) addClassBytes(model, loads, k, (all * peers) / n, scaleOut);
     }
   }
-  const llFraction = lib.lowLatencyScaleOutFraction?.value;
-  if (req.kernels !== "normal" && llFraction !== undefined && llFraction > 0)
-    // per-token writes from GPU threads reach less of the NIC than bulk transfers
-    loads.scaleOut *= model.scaleOutTech.writeFraction.value / llFraction;
+  // The library's kernels, not the NIC, set the RDMA rate: per-token writes from GPU threads
+  // (low-latency) and the normal kernels' chunked RDMA sends reach less of the NIC than NCCL's bulk.
+  const nicFraction =
+    req.kernels === "normal" ? lib.normalModeScaleOutFraction?.value : lib.lowLatencyScaleOutFraction?.value;
+  if (nicFraction !== undefined && nicFraction > 0)
+    loads.scaleOut *= model.scaleOutTech.writeFraction.value / nicFraction;
   // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate
   loads.d2d *= imbalance;
   loads.access *= imbalance;

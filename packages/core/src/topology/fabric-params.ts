@@ -63,6 +63,8 @@ export interface LibraryParams {
   readonly lowLatencyScaleOutFraction?: Sourced<number>;
   /** Fraction of the scale-up line rate the normal kernels' copies reach (absent: the technology's). */
   readonly normalModeScaleUpFraction?: Sourced<number>;
+  /** Fraction of the NIC line rate the normal kernels' RDMA transfers reach (absent: the technology's). */
+  readonly normalModeScaleOutFraction?: Sourced<number>;
 }
 
 export interface FabricParams {
@@ -121,6 +123,7 @@ const libSchema = z
     lowLatencyDeduplication: dedupSchema.optional(),
     normalModeScaleUpFraction: valueSchema.optional(),
     lowLatencyScaleOutFraction: valueSchema.optional(),
+    normalModeScaleOutFraction: valueSchema.optional(),
   })
   .strict();
 /** Schema of `data/fabric/*.yaml`. */
@@ -210,6 +213,7 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
         l.lowLatencyDeduplication && toSourcedAny(l.lowLatencyDeduplication, doc.sources, fileName),
       normalModeScaleUpFraction: l.normalModeScaleUpFraction && s(l.normalModeScaleUpFraction),
       lowLatencyScaleOutFraction: l.lowLatencyScaleOutFraction && s(l.lowLatencyScaleOutFraction),
+      normalModeScaleOutFraction: l.normalModeScaleOutFraction && s(l.normalModeScaleOutFraction),
     };
   };
   return {
