@@ -153,7 +153,8 @@ describe("validate", () => {
     expect(byId.get("cm384-071")?.label).toBe("evidence");
     expect(byId.get("cm384-065")?.label).toBe("consistency");
     expect(byId.get("deepep-normal-intranode:dispatch")?.label).toBe("calibration");
-    expect(byId.get("deepep-normal-internode:EP32:dispatch")?.label).toBe("evidence");
+    expect(byId.get("deepep-normal-internode:EP64:dispatch")?.label).toBe("evidence");
+    expect(byId.get("deepep-normal-internode:EP32:dispatch")?.label).toBe("calibration");
   });
 
   it("summarises each label once per group, per kind and per vendor", () => {
