@@ -48,6 +48,9 @@ export function chipFromDefinition(def: ChipDefinition, registry: SourceRegistry
     memory: {
       technology: def.memory.technology,
       capacityBytes: toSourced(def.memory.capacityGB, registry, GIGA),
+      ...(def.memory.addressableGB !== undefined
+        ? { addressableBytes: toSourced(def.memory.addressableGB, registry, GIGA) }
+        : {}),
       bandwidthBytesPerS: toSourced(def.memory.bandwidthGBps, registry, GIGA),
     },
     ...(scaleUp === undefined ? {} : { scaleUp }),

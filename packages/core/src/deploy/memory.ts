@@ -52,6 +52,22 @@ export function perChip(rank: MemoryBreakdown, ranks: number): MemoryBreakdown {
   };
 }
 
+/**
+ * Activation working set per token in flight on a rank: a few hidden-sized and one widest
+ * intermediate-sized tensor pair (gate and up) in BF16 (an estimate).
+ * @example activationBytesPerToken(arch, plan) * 2048 // bytes for a 2,048-token iteration
+ */
+export function activationBytesPerToken(arch: ModelArchitecture, plan: InstancePlan): number {
+  const moe = plan.moe;
+  const widest = Math.max(
+    arch.denseIntermediateSize / plan.denseFfn.tp,
+    arch.moe !== undefined
+      ? (2 * arch.moe.expertIntermediateSize * Math.max(1, arch.moe.topK)) / (moe?.tp ?? 1)
+      : 0,
+  );
+  return (4 * arch.hiddenSize + 2 * widest) * 2;
+}
+
 export interface RankMemory extends MemoryBreakdown {
   readonly weightsByComponent: Readonly<Record<string, number>>;
   /** KV-cache bytes per token on this rank (MTP layers included; TP-split for GQA). */
@@ -185,13 +201,7 @@ export function rankMemory(
   }
   const microbatches = plan.overlap?.microbatches ?? 1;
   const tokensInFlight = (load.tokensPerRank / microbatches) * Math.min(microbatches, 2);
-  const widest = Math.max(
-    arch.denseIntermediateSize / plan.denseFfn.tp,
-    arch.moe !== undefined
-      ? (2 * arch.moe.expertIntermediateSize * Math.max(1, arch.moe.topK)) / (moe?.tp ?? 1)
-      : 0,
-  );
-  const activationsBytes = tokensInFlight * (4 * arch.hiddenSize + 2 * widest) * 2;
+  const activationsBytes = tokensInFlight * activationBytesPerToken(arch, plan);
 
   const totalBytes = weightsBytes + kvCacheBytes + communicationBuffersBytes + activationsBytes;
   return {

@@ -34,6 +34,11 @@ export interface MemorySpec {
   /** e.g. "HBM3e", "LPDDR5X", "DDR5". */
   readonly technology: string;
   readonly capacityBytes: Sourced<number>;
+  /**
+   * What a program can allocate (CUDA's total memory; engines size their KV cache from it), when
+   * it differs from the rated capacity (NVIDIA rates 80 GiB of HBM as "80 GB").
+   */
+  readonly addressableBytes?: Sourced<number>;
   readonly bandwidthBytesPerS: Sourced<number>;
 }
 

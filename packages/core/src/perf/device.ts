@@ -16,6 +16,7 @@ export interface Device {
   /** Dense tensor-engine peak per format, per device. Absent: the chip has no such format. */
   readonly peakFlopsPerS: Readonly<Partial<Record<Dtype, Sourced<number>>>>;
   readonly memoryBandwidthBytesPerS: Sourced<number>;
+  /** Memory a program can allocate on the device (the chip's addressable memory, else its capacity). */
   readonly memoryCapacityBytes: Sourced<number>;
 }
 
@@ -40,7 +41,10 @@ export function computeDevice(chip: Chip): Device {
     devicesPerChip: split,
     peakFlopsPerS,
     memoryBandwidthBytesPerS: perDevice(chip.memory.bandwidthBytesPerS, "memory bandwidth"),
-    memoryCapacityBytes: perDevice(chip.memory.capacityBytes, "memory capacity"),
+    memoryCapacityBytes: perDevice(
+      chip.memory.addressableBytes ?? chip.memory.capacityBytes,
+      "memory capacity",
+    ),
   };
 }
 

@@ -54,6 +54,29 @@ describe("the offline operating point", () => {
     expect(slo.limit).toBe("slo-tpot");
   });
 
+  it("sizes the KV cache from the addressable HBM, less activations for the whole token budget", () => {
+    // 8 × H100 at TP8: CUDA addresses 85.05 GB per GPU, not the rated 80 GB.
+    const base = (budget: number) =>
+      offlineSearch(
+        parseScenario(
+          `system: hgx-h100
+model: llama-3.1-70b
+precision: { weights: fp8, activations: fp8, kvCache: fp8 }
+deployment:
+  colocated: { chipsPerInstance: 8, attention: { tp: 8 }, denseFfn: { tp: 8 } }
+offline: { promptTokens: 1024, outputTokens: 1024 }
+serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 1 } }`,
+          "h100.yaml",
+        ),
+      ).kvCacheCapacityTokens;
+    // FP8 KV at TP8: one KV head per GPU, 80 layers × 2 × 128 bytes per token.
+    const perToken = 80 * 2 * 128;
+    expect(base(2048) * perToken).toBeGreaterThan(80e9 - 12e9);
+    expect(base(2048) * perToken).toBeLessThan(85.05e9);
+    // A larger max_num_tokens reserves more activation memory and leaves less for the KV cache.
+    expect(base(16384)).toBeLessThan(base(2048));
+  });
+
   it("needs a colocated group, and says so at the offline field", () => {
     expect(() =>
       parseScenario(

@@ -12,6 +12,7 @@
  * between grid points).
  */
 
+import { activationBytesPerToken } from "../deploy/memory.ts";
 import type { InstanceRole } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
 import { kvBytesPerToken } from "../model/kv-cache.ts";
@@ -110,8 +111,15 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   }
   const memory = memoryPerChip(scenario, plan).perRank; // throws when the operating point does not fit
   const ctx = stepContext(scenario, plan);
+  // The engine sizes its activation buffers for the largest iteration it may run (the scheduler's
+  // token budget: TensorRT-LLM's max_num_tokens), before the KV cache takes what is left.
+  const budget = scenario.serving?.scheduler.maxBatchTokens;
+  const activationReserve = budget !== undefined ? budget * activationBytesPerToken(scenario.model, plan) : 0;
   const forKv =
-    memory.capacityBytes - memory.weightsBytes - memory.communicationBuffersBytes - memory.activationsBytes;
+    memory.capacityBytes -
+    memory.weightsBytes -
+    memory.communicationBuffersBytes -
+    Math.max(memory.activationsBytes, activationReserve);
   const kvCacheCapacityTokens =
     Math.max(0, Math.floor(forKv / memory.kvBytesPerTokenOnRank)) * plan.attention.dp;
 

@@ -49,9 +49,11 @@ export const chipDefinitionSchema = strict(
       {
         technology: z.string({ error: "expected a memory technology (e.g. HBM3e)" }),
         capacityGB: sourcedNumber("GB"),
+        /** What a program can allocate (CUDA's total memory), when it differs from the rated capacity. */
+        addressableGB: sourcedNumber("GB").optional(),
         bandwidthGBps: sourcedNumber("GB/s"),
       },
-      "memory {technology, capacityGB, bandwidthGBps}",
+      "memory {technology, capacityGB, addressableGB?, bandwidthGBps}",
     ),
     scaleUp: linkSchema("scaleUp {technology, bandwidthGBpsPerDirection, links?}").optional(),
     scaleOut: linkSchema("scaleOut {technology, bandwidthGBpsPerDirection, links?}").optional(),
