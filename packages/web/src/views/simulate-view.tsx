@@ -4,7 +4,7 @@
  * terminates the worker); TTFT and TPOT distributions, throughput and queue lengths over time,
  * SLO attainment.
  */
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
 import { useScenario } from "../app/use-scenario.ts";
@@ -14,12 +14,16 @@ import { WorkloadKnobs } from "../components/workload-knobs.tsx";
 import { useManualJob } from "../worker/use-job.ts";
 import { type Run, SimulateResults } from "./simulate-results.tsx";
 
+// The load sweep is its own chunk, fetched when its section is first opened.
+const LoadSweep = lazy(() => import("./load-sweep.tsx").then((m) => ({ default: m.LoadSweep })));
+
 /** The default: the shipped serving scenario (CloudMatrix-Infer's deployment under Poisson traffic). */
 const DEFAULT_SCENARIO = "cloudmatrix384-deepseek-r1-serving.yaml";
 
 export function SimulateView({ params, setParams }: ViewProps) {
   const scenario = useScenario(params, setParams, DEFAULT_SCENARIO, EXAMPLE_SCENARIOS);
   const { state, start, cancel } = useManualJob<"simulate">();
+  const [sweepOpen, setSweepOpen] = useState(false);
   const [runs, setRuns] = useState<{ current?: Run; previous?: Run; pending?: Omit<Run, "view"> }>({});
   // A finished run becomes the current one; the one before it is kept for comparison.
   if (state.status === "done" && runs.pending !== undefined && runs.current?.view !== state.value)
@@ -77,6 +81,24 @@ export function SimulateView({ params, setParams }: ViewProps) {
             <SimulateResults run={runs.current} previous={runs.previous} />
           </div>
         )}
+        <details
+          className="panel load-sweep-panel"
+          aria-label="Load sweep"
+          onToggle={(e) => setSweepOpen(sweepOpen || e.currentTarget.open)}
+        >
+          <summary>
+            <h2>Load sweep: max load under the SLO</h2>
+          </summary>
+          <p className="hint">
+            Runs this scenario at a series of arrival rates (only <code>workload.arrival.ratePerS</code> and
+            the request count change) and plots TTFT/TPOT percentiles and SLO attainment against the load.
+          </p>
+          {sweepOpen && (
+            <Suspense fallback={<p className="status-line">Loading the load sweep…</p>}>
+              <LoadSweep text={scenario.committedText} fileName={scenario.fileName} />
+            </Suspense>
+          )}
+        </details>
       </div>
     </div>
   );

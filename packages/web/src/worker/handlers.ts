@@ -6,6 +6,7 @@ import { catalogJob } from "./jobs/catalog-job.ts";
 import { compareJob } from "./jobs/compare-job.ts";
 import { estimateJob } from "./jobs/estimate-job.ts";
 import { type FrontierRequest, frontierJob } from "./jobs/frontier-job.ts";
+import { type LoadSweepRequest, loadSweepJob } from "./jobs/load-sweep-job.ts";
 import { type SimulateRequest, simulateJob } from "./jobs/simulate-job.ts";
 import { type TopologyRequest, topologyJob } from "./jobs/topology-job.ts";
 import { validateJob } from "./jobs/validate-job.ts";
@@ -17,6 +18,7 @@ export const jobHandlers = {
   compare: (request: { readonly systemIds: readonly string[] }) => compareJob(request),
   estimate: (request: { readonly text: string; readonly fileName: string }) => estimateJob(request),
   frontier: (request: FrontierRequest, onProgress: OnProgress) => frontierJob(request, onProgress),
+  loadSweep: (request: LoadSweepRequest, onProgress: OnProgress) => loadSweepJob(request, onProgress),
   simulate: (request: SimulateRequest, onProgress: OnProgress) => simulateJob(request, onProgress),
   topology: (request: TopologyRequest) => topologyJob(request),
   validate: (_request: object) => validateJob(),
