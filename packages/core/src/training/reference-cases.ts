@@ -13,7 +13,12 @@ import { referenceCaseSchema } from "../spec/reference-case-schema.ts";
 import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
 
-const metricSchema = z.enum(["mfu-bf16-percent", "gpu-hours-per-trillion-tokens", "tflops-per-chip"]);
+const metricSchema = z.enum([
+  "mfu-bf16-percent",
+  "gpu-hours-per-trillion-tokens",
+  "tflops-per-chip",
+  "tokens-per-s-per-chip",
+]);
 export type TrainingMetric = z.output<typeof metricSchema>;
 
 const caseSchema = referenceCaseSchema(metricSchema);
@@ -51,6 +56,8 @@ export function trainingMetricValue(e: TrainEstimate, metric: TrainingMetric): n
       return 1e12 / e.tokensPerSPerChip / 3600;
     case "tflops-per-chip":
       return e.modelFlopsPerSPerChip / 1e12;
+    case "tokens-per-s-per-chip":
+      return e.tokensPerSPerChip;
     default: {
       const never: never = metric;
       return never;
