@@ -82,6 +82,7 @@ const releaseSchema = z.strictObject({
         .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
         .optional(),
       expertPermute: z.boolean().optional(),
+      mlaKeyConcat: z.boolean().optional(),
       source: z.string(),
       tag,
       note: z.string().optional(),
@@ -149,6 +150,8 @@ export interface SeparateKernels {
   readonly activationQuant?: { readonly groupSize: number; readonly scaleBytes: number };
   /** Token permutation into the grouped GEMM's layout and the weighted gather back (normal MoE kernels). */
   readonly expertPermute: boolean;
+  /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
+  readonly mlaKeyConcat: boolean;
 }
 
 type MoeLibraryName = "cann-ep" | "deepep" | "nvlink-one-sided";
@@ -241,6 +244,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
           ? `activation quantisation per ${separate.activationQuant.groupSize} elements`
           : undefined,
         separate.expertPermute === true ? "expert token permute / gather (normal MoE kernels)" : undefined,
+        separate.mlaKeyConcat === true ? "MLA prefill key assembly" : undefined,
       ]
         .filter((x) => x !== undefined)
         .join("; "),
@@ -269,6 +273,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? {
             ...(separate.activationQuant !== undefined ? { activationQuant: separate.activationQuant } : {}),
             expertPermute: separate.expertPermute === true,
+            mlaKeyConcat: separate.mlaKeyConcat === true,
           }
         : undefined,
     moeLibraryFor: (chipVendor) =>

@@ -4,7 +4,11 @@ import { estimate } from "./step-estimate.ts";
 import { withSeparateKernels } from "./step-separate-kernels.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
-const policy = { activationQuant: { groupSize: 128, scaleBytes: 4 }, expertPermute: true } as const;
+const policy = {
+  activationQuant: { groupSize: 128, scaleBytes: 4 },
+  expertPermute: true,
+  mlaKeyConcat: true,
+} as const;
 
 describe("separate small kernels of an engine (activation quantisation, expert permute / gather)", () => {
   const scenario = referenceScenario("sglang-h100-deepseek-v3-prefill");
@@ -20,7 +24,12 @@ describe("separate small kernels of an engine (activation quantisation, expert p
       sharedExpertTokens: 8192,
     },
   );
-  const ctx = { hiddenSize: 7168, dispatchedTokens: 8192, receivedTokens: 6 * 8192 } as const;
+  const ctx = {
+    hiddenSize: 7168,
+    dispatchedTokens: 8192,
+    receivedTokens: 6 * 8192,
+    mla: { nopeDim: 128, ropeDim: 64, vDim: 128 },
+  } as const;
 
   it("quantises each 8-bit GEMM input once: bytes = BF16 in, FP8 out plus one FP32 scale per 128", () => {
     const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "normal" });
@@ -47,6 +56,19 @@ describe("separate small kernels of an engine (activation quantisation, expert p
     expect(gather.bytesWritten.activations).toBe(6 * 8192 * 7168 * 2);
     expect(out.some((o) => o.name === "moe.experts.scatter")).toBe(true);
     expect(out.some((o) => o.name === "moe.experts.down_proj.quant")).toBe(true);
+    // the shared expert's output is added by a kernel of its own: reads both, writes one
+    const add = must(out.find((o) => o.name === "moe.shared_add"));
+    expect(add.bytesRead.activations).toBe(2 * add.bytesWritten.activations);
+  });
+
+  it("assembles the MLA prefill keys: writes tokens × heads × (nope + rope) once", () => {
+    const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "normal" });
+    const k = must(out.find((o) => o.name === "attn.k_concat"));
+    const kvB = must(ops.find((o) => o.name === "attn.kv_b_proj"));
+    const heads = (kvB.shape?.n ?? 0) / 256;
+    expect(heads).toBe(128);
+    expect(k.bytesWritten.activations).toBe((kvB.shape?.m ?? 0) * heads * 192 * 2);
+    expect(k.kernels).toBe(2);
   });
 
   it("low-latency kernels fuse the expert path's quantisation and need no permutation", () => {

@@ -14,7 +14,9 @@
  *   scattered into the grouped GEMM's per-expert contiguous rows, and the GEMM's BF16 rows gathered
  *   back to the received tokens, weighted by the top-k weights; the gather replaces the model's
  *   weighted sum of expert outputs (`moe.combine`), whose reduction across ranks happens in the
- *   combine transfer.
+ *   combine transfer; the shared expert's output is then added to it by one more kernel.
+ * - MLA key assembly (naive prefill form): the expanded keys (no-position part, from kv_b_proj) and
+ *   the one rotary key per token are copied into one per-head key tensor for the attention kernel.
  *
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
@@ -37,6 +39,8 @@ export interface SeparateKernelContext {
   readonly dispatchedTokens: number;
   /** Distinct tokens the rank receives for its experts (rows the gather writes). */
   readonly receivedTokens: number;
+  /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
+  readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
 }
 
 const is8Bit = (op: Operator) => op.dtype === "fp8" || op.dtype === "int8";
@@ -120,6 +124,9 @@ export function withSeparateKernels(
       const experts = ops.find((o) => baseName(o) === "moe.experts.down_proj");
       const rows = (experts?.shape?.m ?? 0) * (experts?.shape?.groups ?? 1);
       const h = ctx.hiddenSize;
+      // The shared expert's output added to the combined routed output (rank's own tokens).
+      const shared = ops.find((o) => baseName(o) === "moe.shared.down_proj");
+      const own = (shared?.shape?.m ?? 0) * h;
       push(
         vector(
           `${p}moe.experts.gather`,
@@ -129,9 +136,20 @@ export function withSeparateKernels(
           op.dtype,
         ),
       );
+      if (own > 0) push(vector(`${p}moe.shared_add`, own, 2 * own * actBytes, own * actBytes, op.dtype));
       continue;
     }
     out.push(op);
+    if (name === "attn.kv_b_proj" && policy.mlaKeyConcat && ctx.mla !== undefined) {
+      // k[..., :nope] = k_nope; k[..., nope:] = k_pe (broadcast over heads): two copy kernels.
+      const { nopeDim, ropeDim, vDim } = ctx.mla;
+      const rows = op.shape?.m ?? 0;
+      const heads = (op.shape?.n ?? 0) / (nopeDim + vDim);
+      const read = rows * (heads * nopeDim + ropeDim) * actBytes;
+      const write = rows * heads * (nopeDim + ropeDim) * actBytes;
+      if (rows > 0 && heads > 0)
+        out.push({ ...vector(`${p}attn.k_concat`, 0, read, write, op.dtype), kernels: 2 });
+    }
     if (name === "moe.router" && normal && quant !== undefined) {
       const experts = ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
       if (experts !== undefined && is8Bit(experts))
@@ -165,7 +183,11 @@ export function separateKernelsOf(
     const perToken = expectedDestinations(routing, moe.topK, plan.moe.ep, plan.moe.ep).ranksPerToken;
     received = work.tokensPerRank * perToken * work.imbalance.factor;
   }
+  const attention = scenario.model.attention;
   const context: SeparateKernelContext = {
+    ...(attention.kind === "mla" && {
+      mla: { nopeDim: attention.qkNopeHeadDim, ropeDim: attention.qkRopeHeadDim, vDim: attention.vHeadDim },
+    }),
     moeKernels: phase === "prefill" ? "normal" : "low-latency",
     hiddenSize: scenario.model.hiddenSize,
     dispatchedTokens: work.tokensPerRank,
