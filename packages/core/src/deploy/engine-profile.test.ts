@@ -107,6 +107,15 @@ deployment:
     expect(onSystem("hgx-h200", "sglang", 8)).toBe("deepep");
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("Huawei")).toBe("cann-ep");
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("NVIDIA")).toBe("deepep");
+    // separate small kernels: recorded for SGLang's CUDA path only
+    const sgl = engineProfile({ name: "sglang" });
+    expect(sgl.separateKernelsFor("NVIDIA")).toEqual({
+      activationQuant: { groupSize: 128, scaleBytes: 4 },
+      expertPermute: true,
+      mlaKeyConcat: true,
+    });
+    expect(sgl.separateKernelsFor("Huawei")).toBeUndefined();
+    expect(engineProfile({ name: "cloudmatrix-infer" }).separateKernelsFor("Huawei")).toBeUndefined();
     expect(engineProfile({ name: "xdeepserve" }).moeLibraryFor("Huawei")).toBe("cann-ep");
   });
 
