@@ -140,7 +140,8 @@ function treeAcrossSystems(model: FabricModel, n: number, S: number): Part {
 export function bestAllReduce(model: FabricModel, request: CollectiveRequest): Algorithm {
   const n = request.ranks;
   const candidates: Algorithm[] = ["ring", "tree"];
-  if (model.inSwitchReduction && n <= model.ranksPerSystem) candidates.push("in-switch");
+  if (model.inSwitchReduction && n <= model.ranksPerSystem && request.inSwitch !== false)
+    candidates.push("in-switch");
   let best: Algorithm = "ring";
   let bestS = Number.POSITIVE_INFINITY;
   for (const algorithm of candidates) {

@@ -50,6 +50,11 @@ export interface CollectiveRequest {
   readonly ranks: number;
   /** Absent: the default for the op and fabric. */
   readonly algorithm?: Algorithm;
+  /**
+   * false: NCCL's in-switch reduction (NVLS) is not used by this communicator, so an all-reduce
+   * runs ring or tree (serving engines' tensor-parallel all-reduces). Absent: allowed.
+   */
+  readonly inSwitch?: boolean;
   /** Absent: hccl on UB, nccl elsewhere. */
   readonly library?: LibraryId;
   /** "scale-out": every byte goes over the NICs, even inside a server (DeepEP low-latency, pure RDMA). */

@@ -93,3 +93,14 @@ describe("NCCL all-reduce algorithms", () => {
     );
   });
 });
+
+describe("tensor-parallel all-reduce inside a serving engine", () => {
+  it("runs ring or tree when NVLS is not used, slower than in-switch at decode sizes", () => {
+    const model = fabricModel(hgxH100);
+    const request = { op: "all-reduce" as const, bytes: 12e6, ranks: 8 };
+    expect(bestAllReduce(model, request)).toBe("in-switch");
+    const engine = { ...request, inSwitch: false };
+    expect(["ring", "tree"]).toContain(bestAllReduce(model, engine));
+    expect(collectiveTime(hgxH100, engine).timeS).toBeGreaterThan(collectiveTime(hgxH100, request).timeS);
+  });
+});

@@ -27,6 +27,8 @@ export interface NcclProtocolParams {
   readonly referenceLatencyS: number;
   readonly algorithms: Readonly<Partial<Record<Algorithm, Partial<Record<NcclProtocol, NcclProtocolCost>>>>>;
   readonly llMaxBusBandwidth: readonly { readonly match: RegExp; readonly bytesPerS: number }[];
+  /** Whether a serving engine's tensor-parallel all-reduce may run in-switch (NVLS). */
+  readonly servingTpInSwitch: boolean;
 }
 
 const sourced = {
@@ -59,6 +61,13 @@ const fileSchema = z.strictObject({
   llMaxBusBandwidth: z.array(
     z.strictObject({ match: z.string().min(1), value: z.number().finite().positive(), ...sourced }),
   ),
+  servingTensorParallel: z.strictObject({
+    inSwitch: z.strictObject({
+      value: z.boolean(),
+      ...sourced,
+      calibratedOn: z.array(z.string().min(1)).optional(),
+    }),
+  }),
 });
 
 /**
@@ -92,6 +101,7 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       match: new RegExp(g.match, "i"),
       bytesPerS: g.value * GIGA,
     })),
+    servingTpInSwitch: doc.servingTensorParallel.inSwitch.value,
   };
 }
 

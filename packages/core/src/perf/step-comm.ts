@@ -10,6 +10,7 @@ import type { OperatorGroup } from "../deploy/stream-profiles.ts";
 import { collectiveTime } from "../network/collective-time.ts";
 import type { CollectiveOp } from "../network/collective-types.ts";
 import { type MoeDirection, moeCombineTime, moeDispatchTime } from "../network/moe-communication.ts";
+import { builtinNcclProtocols } from "../network/nccl-protocols.ts";
 import type { StepItem } from "./step-operators.ts";
 
 /** The time of one MoE transfer as a step item. */
@@ -97,12 +98,14 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
         return item(name, group, r.timeS, r.hottestRankBytes);
       });
   };
+  // Serving engines' TP all-reduces run on unregistered buffers without NVLS (nccl-protocols.yaml).
+  const inSwitch = builtinNcclProtocols().servingTpInSwitch;
   return {
     dispatch: moe("dispatch"),
     combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
       cached(`x|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
-        const r = collectiveTime(target, { op, bytes, ranks });
+        const r = collectiveTime(target, { op, bytes, ranks, ...(inSwitch ? {} : { inSwitch: false }) });
         return item(name, group, r.timeS, r.bytesPerRank);
       }),
   };
