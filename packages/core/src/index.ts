@@ -339,6 +339,7 @@ export {
   type EndToEndReferenceCase,
   type ErrorSummary,
   type EstimateCache,
+  endToEndCaseSpecs,
   type LabelInput,
   type Labelling,
   type LabelSummary,

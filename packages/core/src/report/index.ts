@@ -40,6 +40,7 @@ export {
   type EndToEndMetric,
   type EndToEndReferenceCase,
   type EstimateCache,
+  endToEndCaseSpecs,
   referenceScenarioText,
 } from "./validate-end-to-end.ts";
 export {

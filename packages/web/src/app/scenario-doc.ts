@@ -39,3 +39,15 @@ export function writeKnob(text: string, path: readonly (string | number)[], valu
   doc.setIn(path, value);
   return doc.toString({ lineWidth: 0 });
 }
+
+/**
+ * The document without `path` (as a `--set path=null` override removes it); the text unchanged
+ * when it is not valid YAML or has no such field.
+ * @example removeKnob("a: 1\nb: 2\n", ["a"]) // "b: 2\n"
+ */
+export function removeKnob(text: string, path: readonly (string | number)[]): string {
+  const doc = parse(text);
+  if (doc === undefined || !doc.hasIn(path)) return text;
+  doc.deleteIn(path);
+  return doc.toString({ lineWidth: 0 });
+}

@@ -3,11 +3,12 @@
  * step-time breakdown as stacked bars, TPOT/TTFT, tokens/s per chip, memory per chip and the
  * bound — and, after changing one knob, the delta against the previous result.
  */
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
+import { encodeText, formatHash } from "../app/route.ts";
 import type { Role } from "../app/scenario-doc.ts";
-import { useBaseline } from "../app/use-baseline.ts";
+import { pinnedDocument, useBaseline } from "../app/use-baseline.ts";
 import { useCatalog } from "../app/use-catalog.ts";
 import { useScenario } from "../app/use-scenario.ts";
 import { BaselineBar, baselineLabel } from "../components/baseline-bar.tsx";
@@ -27,14 +28,43 @@ export function EstimateView({ params, setParams }: ViewProps) {
   const catalog = useCatalog();
   const scenario = useScenario(params, setParams, DEFAULT_ESTIMATE_EXAMPLE);
   const [role, setRole] = useState<Role | undefined>(undefined);
-  const state = useJob({ kind: "estimate", text: scenario.committedText, fileName: scenario.fileName });
+  // `#/estimate?case=<id>` (a link from Validate) opens that reference case's scenario.
+  const caseId = params.get("case");
+  const fromCase = params.get("fromCase");
+  const caseRef = caseId ?? fromCase;
+  const caseState = useJob(caseRef === null ? null : { kind: "caseScenario", caseId: caseRef });
+  useEffect(() => {
+    if (caseState.status !== "done" || caseId !== caseState.value.caseId) return;
+    const next = new URLSearchParams(params);
+    next.delete("case");
+    next.set("scenario", encodeText(caseState.value.text));
+    next.set("file", caseState.value.fileName);
+    next.set("fromCase", caseState.value.caseId);
+    setParams(next);
+  }, [caseState, caseId, params, setParams]);
+  const caseEdited =
+    caseState.status === "done" &&
+    caseState.value.caseId === fromCase &&
+    caseState.value.text !== scenario.committedText;
+  const state = useJob(
+    caseId === null ? { kind: "estimate", text: scenario.committedText, fileName: scenario.fileName } : null,
+  );
   const result = lastValue(state);
   const shown = state.status === "error" ? undefined : result;
   const current =
     state.status === "done" && state.request !== undefined
       ? { result: state.value, text: state.request.text, fileName: state.request.fileName }
       : undefined;
-  const pins = useBaseline<EstimateResult>(current);
+  // A baseline pinned in the URL (a shared link) is recomputed here.
+  const pinnedDoc = pinnedDocument(params);
+  const pinnedState = useJob(
+    pinnedDoc === undefined || pinnedDoc === "cleared" ? null : { kind: "estimate", ...pinnedDoc },
+  );
+  const pinnedResult =
+    pinnedState.status === "done" && pinnedState.request !== undefined
+      ? { result: pinnedState.value, text: pinnedState.request.text, fileName: pinnedState.request.fileName }
+      : undefined;
+  const pins = useBaseline<EstimateResult>(current, { params, setParams }, pinnedResult);
   const baseline = pins.baseline?.result;
   const label = pins.baseline === undefined ? "" : baselineLabel(pins.baseline);
   const charts = useMemo(
@@ -67,6 +97,7 @@ export function EstimateView({ params, setParams }: ViewProps) {
         </section>
       </div>
       <div>
+        {caseId !== null && <JobStatus state={caseState} runningText="Opening the reference case…" />}
         <JobStatus state={state} runningText="Estimating…" />
         {shown !== undefined && charts !== undefined && (
           <div className={state.status === "running" ? "stale" : undefined}>
@@ -84,6 +115,15 @@ export function EstimateView({ params, setParams }: ViewProps) {
                   </>
                 )}
               </p>
+              {fromCase !== null && (
+                <p className="hint from-case" data-from-case={fromCase}>
+                  Opened from the reference case <strong className="mono">{fromCase}</strong>
+                  {caseEdited ? " and edited since" : ""} (its scenario with its overrides) —{" "}
+                  <a href={formatHash("validate", new URLSearchParams({ q: fromCase }))}>
+                    see it in Validate
+                  </a>
+                </p>
+              )}
               {shown.defaulted.length > 0 && (
                 <p className="hint warn">
                   Parameters from documented defaults: {shown.defaulted.join(", ")}.

@@ -3,7 +3,9 @@
  * column headers (buttons with `aria-sort`), long descriptions and sources clipped to one line with
  * the full text on hover and keyboard focus, and the legend of the `check` column.
  */
+
 import type { ValidationLabel, ValidationRow } from "@supernode/core";
+import { formatHash } from "../app/route.ts";
 import { isEvidence, type SortDir, type SortKey } from "./validate-filter.ts";
 
 /** What each label means (core's `ValidationLabel`, derived from the data; docs/validation.md). */
@@ -132,6 +134,15 @@ export function ValidateTable({ rows, sort, dir, onSort }: ValidateTableProps) {
             <tr key={`${r.id}:${r.kind}:${r.description}`} data-case={r.id} data-kind={r.kind}>
               <th scope="row" className="left mono">
                 {r.id}
+                {r.kind === "end-to-end" && (
+                  <a
+                    className="open-in-estimate"
+                    href={formatHash("estimate", new URLSearchParams({ case: r.id }))}
+                    title={`Open the scenario of ${r.id} (with its overrides) in Estimate`}
+                  >
+                    open in Estimate
+                  </a>
+                )}
               </th>
               <td className="left kind-cell" data-label="Kind">
                 {r.kind}

@@ -2,6 +2,7 @@
  * The jobs a worker can run: each handler takes a plain-data request, calls `@supernode/core` and
  * returns plain data shaped for the page. Handlers are pure functions, testable in Node.
  */
+import { caseScenarioJob } from "./jobs/case-scenario-job.ts";
 import { catalogJob } from "./jobs/catalog-job.ts";
 import { compareJob } from "./jobs/compare-job.ts";
 import { estimateJob } from "./jobs/estimate-job.ts";
@@ -14,6 +15,7 @@ import { validateJob } from "./jobs/validate-job.ts";
 export type OnProgress = (fraction: number, detail?: string) => void;
 
 export const jobHandlers = {
+  caseScenario: (request: { readonly caseId: string }) => caseScenarioJob(request),
   catalog: (_request: object) => catalogJob(),
   compare: (request: { readonly systemIds: readonly string[] }) => compareJob(request),
   estimate: (request: { readonly text: string; readonly fileName: string }) => estimateJob(request),
