@@ -46,7 +46,11 @@ describe("expertImbalanceFactor", () => {
   });
 
   it("measured skew: EPLB absorbs it with many slots per rank, not with one expert per rank", () => {
-    const skew = { distribution: "measured-skew", profile: "xdeepserve-r1-sharegpt" } as const;
+    const skew = {
+      distribution: "measured-skew",
+      profile: "xdeepserve-r1-sharegpt",
+      placement: "eplb",
+    } as const;
     // Prefill EP32: 288 slots, 9 per rank, 1M assignments per microbatch.
     const prefill = expertImbalanceFactor(skew, {
       routedAssignments: 1_048_576,

@@ -10,12 +10,16 @@
  *   goes to the expert with the largest load per copy; slots heaviest first onto the least-loaded
  *   rank with a free slot); the expected loads only, no sampling noise.
  * - `measured-skew`: popularity fitted to a published expert-load statistic (expert-popularity.ts),
- *   EPLB placement (eplb-placement.ts), and the expected hottest rank including the binomial
- *   sampling noise at the step's assignment count (rank-load-max.ts).
+ *   EPLB placement (eplb-placement.ts) or placement by index where the engine balances nothing
+ *   (index-placement.ts), and the expected hottest rank including the binomial sampling noise at
+ *   the step's assignment count (rank-load-max.ts).
  */
+
+import { SupernodeError } from "../spec/errors.ts";
 import type { ExpertImbalanceSpec } from "../spec/scenario-schema.ts";
 import { placeExperts } from "./eplb-placement.ts";
 import { expertLoadSkewProfile, fitExpertPopularity } from "./expert-popularity.ts";
+import { placeByIndex } from "./index-placement.ts";
 import { expectedMaxRankLoad } from "./rank-load-max.ts";
 
 export interface ImbalanceContext {
@@ -56,7 +60,7 @@ export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceC
         basis: `Zipf(${spec.exponent}) expert popularity, EPLB placement`,
       };
     case "measured-skew":
-      return measuredSkewResult(spec.profile, ctx);
+      return measuredSkewResult(spec.profile, spec.placement, ctx);
     default: {
       const never: never = spec;
       return never;
@@ -80,20 +84,37 @@ function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
 
 const measuredCache = new Map<string, ImbalanceResult>();
 
-function measuredSkewResult(profileId: string, ctx: ImbalanceContext): ImbalanceResult {
-  const key = `${profileId}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
+function measuredSkewResult(
+  profileId: string,
+  placementKind: "eplb" | "by-index",
+  ctx: ImbalanceContext,
+): ImbalanceResult {
+  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
   const hit = measuredCache.get(key);
   if (hit !== undefined) return hit;
   const profile = expertLoadSkewProfile(profileId);
   const popularity = fitExpertPopularity(profile, ctx.routedExperts);
-  const placement = placeExperts(popularity.shares, ctx.redundantExperts, ctx.ranks);
+  if (placementKind === "by-index" && ctx.redundantExperts > 0)
+    throw new SupernodeError(
+      "invalid-value",
+      `placement by-index keeps one copy of each expert; remove the ${ctx.redundantExperts} redundant experts or use placement eplb`,
+      { fieldPath: ["deployment", "expertImbalance", "placement"] },
+    );
+  const placement =
+    placementKind === "by-index"
+      ? placeByIndex(popularity.shares, ctx.ranks)
+      : placeExperts(popularity.shares, ctx.redundantExperts, ctx.ranks);
   const factor = expectedMaxRankLoad(placement.rankLoads, ctx.routedAssignments);
+  const where =
+    placementKind === "by-index"
+      ? `experts placed by index over ${ctx.ranks} ranks (no load balancer)`
+      : `EPLB over ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`;
   const result: ImbalanceResult = {
     factor,
     basis:
       `popularity fitted to ${profile.id} (hottest ${profile.hottestOverMean}× mean, ` +
-      `${profile.fractionAboveMean * 100} % of experts above mean), EPLB over ${ctx.ranks} ranks + ` +
-      `${ctx.redundantExperts} redundant (expected loads ×${placement.maxOverMean.toFixed(3)}), sampling noise`,
+      `${profile.fractionAboveMean * 100} % of experts above mean), ${where} ` +
+      `(expected loads ×${placement.maxOverMean.toFixed(3)}), sampling noise`,
   };
   measuredCache.set(key, result);
   return result;

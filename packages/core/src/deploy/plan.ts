@@ -219,6 +219,11 @@ export function planInstanceGroup(
         ["expertImbalance", "profile"],
         `unknown expert-load skew profile "${imbalance.profile}". ${didYouMean(imbalance.profile, ids)}`,
       );
+    if (imbalance.placement === "by-index" && group.moe.redundantExperts > 0)
+      fail(
+        ["expertImbalance", "placement"],
+        `placement by-index keeps one copy of each expert (no load balancer); got ${group.moe.redundantExperts} redundant experts: remove them or use placement eplb`,
+      );
   }
 
   let overlap: InstancePlan["overlap"];

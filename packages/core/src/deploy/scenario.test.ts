@@ -115,7 +115,11 @@ describe("parseScenario", () => {
   it("parses the measured-skew expert imbalance, defaulting its profile", () => {
     const d = parseWith("deployment.decode.expertImbalance={ distribution: measured-skew }").deployment
       .decode;
-    expect(d?.expertImbalance).toEqual({ distribution: "measured-skew", profile: "xdeepserve-r1-sharegpt" });
+    expect(d?.expertImbalance).toEqual({
+      distribution: "measured-skew",
+      profile: "xdeepserve-r1-sharegpt",
+      placement: "eplb",
+    });
     const e = supernodeErrorOf(() =>
       parseWith("deployment.decode.expertImbalance={ distribution: measured-skew, hottest: 30 }"),
     );

@@ -91,6 +91,11 @@ export const expertImbalanceSchema = z.union([
   z.strictObject({
     distribution: z.literal("measured-skew"),
     profile: z.string().min(1).default("xdeepserve-r1-sharegpt"),
+    /**
+     * `eplb`: DeepSeek's EPLB places the experts and their redundant copies by load; `by-index`: the
+     * engine runs no load balancer and rank k holds the k-th block of experts (no redundant copies).
+     */
+    placement: z.enum(["eplb", "by-index"]).default("eplb"),
   }),
 ]);
 export type ExpertImbalanceSpec = z.output<typeof expertImbalanceSchema>;

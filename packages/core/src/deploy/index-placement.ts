@@ -1,0 +1,74 @@
+/**
+ * Expert placement by index, as engines do when no load balancer runs (SGLang without
+ * `--enable-eplb` / `--init-expert-location`, TensorRT-LLM without its MoE load balancer): rank k
+ * holds experts k·n/R … (k+1)·n/R − 1, whatever their popularity. Which experts are popular is not
+ * tied to their index, so the placement is taken as a random assignment of the popularity to the
+ * experts: the expected rank loads, sorted, are averaged over `trials` permutations drawn from a
+ * fixed-seed generator (the same answer on every run). The average of the sorted loads keeps the
+ * expected hottest rank: its first entry is E[max over ranks] of the expected loads.
+ */
+import { SupernodeError } from "../spec/errors.ts";
+
+/** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
+export interface IndexPlacement {
+  /** Expected load share of the i-th most loaded rank (sums to the total load given). */
+  readonly rankLoads: readonly number[];
+  /** Expected hottest rank's load ÷ the mean over ranks (≥ 1). */
+  readonly maxOverMean: number;
+}
+
+const DEFAULT_TRIALS = 2000;
+
+/** mulberry32: a small deterministic 32-bit generator (public-domain algorithm). */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Place `loads.length` experts on `ranks` ranks by index, averaged over random orders of the loads.
+ * @example placeByIndex([1, 1, 1, 1], 2).maxOverMean === 1
+ */
+export function placeByIndex(
+  loads: readonly number[],
+  ranks: number,
+  trials = DEFAULT_TRIALS,
+): IndexPlacement {
+  const n = loads.length;
+  const r = Math.max(1, Math.floor(ranks));
+  if (n % r !== 0)
+    throw new SupernodeError(
+      "invalid-value",
+      `placement by index needs the ${n} routed experts to divide evenly over the ${r} ranks`,
+      { fieldPath: ["deployment", "moe", "ep"] },
+    );
+  const perRank = n / r;
+  const next = generator(0x5eed);
+  const order = Array.from(loads);
+  const sums = new Array<number>(r).fill(0);
+  const rankLoads = new Array<number>(r).fill(0);
+  for (let t = 0; t < trials; t++) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      const tmp = order[i] ?? 0;
+      order[i] = order[j] ?? 0;
+      order[j] = tmp;
+    }
+    sums.fill(0);
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(i / perRank);
+      sums[k] = (sums[k] ?? 0) + (order[i] ?? 0);
+    }
+    sums.sort((a, b) => b - a);
+    for (let k = 0; k < r; k++) rankLoads[k] = (rankLoads[k] ?? 0) + (sums[k] ?? 0) / trials;
+  }
+  const total = rankLoads.reduce((a, b) => a + b, 0);
+  const max = rankLoads[0] ?? 0;
+  return { rankLoads, maxOverMean: total > 0 ? Math.max(1, (max * r) / total) : 1 };
+}
