@@ -1,6 +1,7 @@
 /**
  * The end-to-end harness of the web app: builds it with Vite's JS API into a private directory
- * (a build in packages/web/dist can be replaced at any time by another run in the same checkout),
+ * shared by the run's test files (`shared-build.ts`; a build in packages/web/dist can be replaced
+ * at any time by another run in the same checkout),
  * starts the real `supernode ui` server code on a random loopback port, and drives Debian's Chromium
  * (`/usr/bin/chromium`, never a downloaded browser) through playwright-core with a fresh profile.
  * Screenshots go to `test-artifacts/screenshots/`.
@@ -11,7 +12,8 @@ import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe } from "vitest";
 import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
-import { buildWeb, webPaths } from "../../cli/src/server/web-build.ts";
+import { webPaths } from "../../cli/src/server/web-build.ts";
+import { sharedWebBuild } from "./shared-build.ts";
 
 export const CHROMIUM_PATH = process.env.SUPERNODE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -52,8 +54,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   if (!chromiumAvailable())
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (or set SUPERNODE_CHROMIUM)`);
   const paths = webPaths();
-  const build = mkdtempSync(join(tmpdir(), "supernode-web-build-"));
-  await buildWeb(paths, build);
+  const build = await sharedWebBuild(paths);
   const server: UiServer = await startUiServer({ distDir: build, port: 0 });
   const profile = mkdtempSync(join(tmpdir(), "supernode-chromium-"));
   const screenshotDir = join(paths.repoRoot, "test-artifacts/screenshots");
@@ -87,7 +88,6 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       await context.close();
       await server.close();
       rmSync(profile, { recursive: true, force: true });
-      rmSync(build, { recursive: true, force: true });
     },
   };
 }

@@ -1,14 +1,11 @@
 /**
  * The built web app's load: every view's page JS is under 300 KB gzip (printed per view), and the
- * `supernode ui` server sends scripts compressed. Builds into a private temporary directory.
+ * `supernode ui` server sends scripts compressed. Uses the run's shared build (`shared-build.ts`).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
-import { buildWeb, webPaths } from "../../cli/src/server/web-build.ts";
 import { bundleSizes, formatBundleSizes } from "./bundle-size.ts";
+import { sharedWebBuild } from "./shared-build.ts";
 
 const LIMIT_GZIP = 300 * 1024;
 
@@ -16,13 +13,11 @@ describe("web bundle", () => {
   let dir = "";
   let server: UiServer | undefined;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "supernode-web-bundle-"));
-    await buildWeb(webPaths(), dir);
+    dir = await sharedWebBuild();
     server = await startUiServer({ distDir: dir, port: 0 });
   }, 180_000);
   afterAll(async () => {
     await server?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("loads under 300 KB of gzip-compressed page JS per view", () => {
