@@ -95,9 +95,11 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 /**
  * A describe block run in Chromium (unless SUPERNODE_SKIP_BROWSER=1) with one harness started
  * before its tests and closed after them; `body` gets the harness (usable inside tests and hooks).
+ * Its tests may take up to 3 minutes: the suite runs one test file per core, and a Chromium test
+ * sharing a small machine with another file's work can take several times its time alone.
  */
 export function describeInBrowser(name: string, body: (harness: BrowserHarness) => void): void {
-  describe.runIf(browserTestsEnabled())(name, () => {
+  describe.runIf(browserTestsEnabled())(name, { timeout: 180_000 }, () => {
     let started: BrowserHarness | undefined;
     beforeAll(async () => {
       started = await startBrowserHarness();
