@@ -19,7 +19,7 @@ import { ScenarioKnobs } from "../components/scenario-knobs.tsx";
 import type { EstimateView as EstimateResult } from "../worker/jobs/estimate-job.ts";
 import { lastValue, useJob } from "../worker/use-job.ts";
 import { EnergyAssumptions } from "./energy-assumptions.tsx";
-import { breakdownChart, memoryChart } from "./estimate-charts.ts";
+import { breakdownChart, breakdownSummary, memoryChart } from "./estimate-charts.ts";
 import { PhaseResult } from "./phase-result.tsx";
 
 const DEFAULT_ESTIMATE_EXAMPLE = "cloudmatrix384-deepseek-r1-decode.yaml";
@@ -71,7 +71,11 @@ export function EstimateView({ params, setParams }: ViewProps) {
     () =>
       shown === undefined
         ? undefined
-        : { breakdown: breakdownChart(shown.phases), memory: memoryChart(shown.phases) },
+        : {
+            breakdown: breakdownChart(shown.phases),
+            breakdownLabel: breakdownSummary(shown.phases),
+            memory: memoryChart(shown.phases),
+          },
     [shown],
   );
   return (
@@ -151,10 +155,14 @@ export function EstimateView({ params, setParams }: ViewProps) {
                 <h2>Step-time breakdown (ms per step)</h2>
                 <Chart
                   option={charts.breakdown}
-                  label="Step-time breakdown by operator group"
+                  label={charts.breakdownLabel}
                   height={130 + 50 * shown.phases.length}
                 />
-                <p className="hint">Stacked: work per step by part; dashed outline: the step time.</p>
+                <p className="hint">
+                  Stacked: work per step by part (named inside wide segments; hover a segment for its name and
+                  time, the legend and the breakdown tables give each part's colour); dashed outline: the step
+                  time.
+                </p>
               </section>
               <section className="panel" aria-label="Memory per chip">
                 <h2>Memory per chip (GB)</h2>

@@ -3,9 +3,11 @@
  * against the baseline, the nearest published reference case and the model's error there, the
  * expert imbalance and overlap, and the breakdown table.
  */
+
 import { Kpi } from "../components/kpi.tsx";
 import { NearestReferences } from "../components/nearest-references.tsx";
 import type { PhaseView } from "../worker/jobs/estimate-job.ts";
+import { partColor } from "./estimate-charts.ts";
 import { EnergyKpis } from "./estimate-energy-kpis.tsx";
 
 export function PhaseResult({
@@ -100,8 +102,9 @@ export function PhaseResult({
           </thead>
           <tbody>
             {phase.breakdown.map((b) => (
-              <tr key={b.id}>
+              <tr key={b.id} data-part={b.id}>
                 <th scope="row" className="left">
+                  <span className="swatch" style={{ background: partColor(b.id) }} aria-hidden="true" />
                   {b.label}
                 </th>
                 <td>{(b.seconds * 1e3).toFixed(2)}</td>
