@@ -4,7 +4,7 @@
  * latency and fixed cost outweigh the transfer.
  */
 import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
-import { builtinNcclProtocols, ncclProtocolTime } from "./nccl-protocols.ts";
+import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
 /** An engine's own findings about one collective. */
@@ -42,6 +42,14 @@ export function collectiveResult(
   if (p !== undefined) {
     latencyS = p.latencyS;
     transferS = p.transferS;
+    // NVLS's scatter → reduce → gather pipeline fills and drains (one NVLink domain)
+    if (r.algorithm === "in-switch" && r.request.op === "all-reduce")
+      transferS *= nvlsPipelineFactor(
+        builtinNcclProtocols().nvlsPipeline,
+        r.request.bytes,
+        n,
+        r.ncclTechnology as string,
+      );
   }
   const timeS = r.fixedS + latencyS + transferS;
   const alg = timeS > 0 ? r.request.bytes / timeS : 0;

@@ -29,6 +29,17 @@ export interface NcclProtocolParams {
   readonly llMaxBusBandwidth: readonly { readonly match: RegExp; readonly bytesPerS: number }[];
   /** Whether a serving engine's tensor-parallel all-reduce may run in-switch (NVLS). */
   readonly servingTpInSwitch: boolean;
+  /** NVLS all-reduce pipeline on one NVLink domain (`nvlsPipeline` in the data file). */
+  readonly nvlsPipeline: NvlsPipelineParams;
+}
+
+export interface NvlsPipelineParams {
+  /** Loops the scatter / reduce / gather pipeline spends beyond the data (fill and drain). */
+  readonly fillLoops: number;
+  readonly maxChunkBytes: number;
+  /** NCCL's chunk shrinking: below `belowOps` × channels × heads × chunk bytes, the chunk becomes `chunkBytes`. */
+  readonly chunkSteps: readonly { readonly belowOps: number; readonly chunkBytes: number }[];
+  readonly channels: readonly { readonly match: RegExp; readonly value: number }[];
 }
 
 const sourced = {
@@ -68,6 +79,20 @@ const fileSchema = z.strictObject({
       calibratedOn: z.array(z.string().min(1)).optional(),
     }),
   }),
+  nvlsPipeline: z.strictObject({
+    fillLoops: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
+    maxChunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    chunkSteps: z.array(
+      z.strictObject({
+        belowOps: z.number().finite().positive(),
+        chunkBytes: z.number().int().positive(),
+        ...sourced,
+      }),
+    ),
+    channels: z.array(
+      z.strictObject({ match: z.string().min(1), value: z.number().int().positive(), ...sourced }),
+    ),
+  }),
 });
 
 /**
@@ -102,6 +127,15 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       bytesPerS: g.value * GIGA,
     })),
     servingTpInSwitch: doc.servingTensorParallel.inSwitch.value,
+    nvlsPipeline: {
+      fillLoops: doc.nvlsPipeline.fillLoops.value,
+      maxChunkBytes: doc.nvlsPipeline.maxChunkBytes.value,
+      chunkSteps: doc.nvlsPipeline.chunkSteps.map((c) => ({
+        belowOps: c.belowOps,
+        chunkBytes: c.chunkBytes,
+      })),
+      channels: doc.nvlsPipeline.channels.map((c) => ({ match: new RegExp(c.match, "i"), value: c.value })),
+    },
   };
 }
 
@@ -151,4 +185,28 @@ export function ncclProtocolTime(
       best = { protocol, latencyS, transferS };
   }
   return best;
+}
+
+/**
+ * How much longer NCCL's NVLS all-reduce takes than its bytes alone on one NVLink domain: each of
+ * the generation's NVLS channels walks its share in loops of `ranks` chunks through a scatter →
+ * reduce/multicast → gather pipeline, which costs `fillLoops` loops beyond the data. The chunk
+ * shrinks with the message as NCCL's enqueue does, so the loop count per channel sets the factor.
+ * 1 when the generation has no NVLS channel count in the data.
+ * @example nvlsPipelineFactor(builtinNcclProtocols().nvlsPipeline, 2 ** 29, 72, "NVLink 5") // 1 + 2 × 56.6 MB / 536.9 MB ≈ 1.21
+ */
+export function nvlsPipelineFactor(
+  p: NvlsPipelineParams,
+  bytes: number,
+  ranks: number,
+  technology: string,
+): number {
+  const channels = p.channels.find((c) => c.match.test(technology))?.value;
+  if (channels === undefined || bytes <= 0 || ranks < 2) return 1;
+  const ops = channels * ranks;
+  let chunk = p.maxChunkBytes;
+  for (const step of p.chunkSteps)
+    if (bytes < step.belowOps * ops * chunk && chunk > step.chunkBytes) chunk = step.chunkBytes;
+  const loopBytes = Math.min(bytes, ops * chunk);
+  return 1 + (p.fillLoops * loopBytes) / bytes;
 }
