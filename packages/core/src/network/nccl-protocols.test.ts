@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/catalog.ts";
 import { cloudmatrix384, gb200Nvl72, hgxH100 } from "../topology/test-support/fixtures.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { builtinNcclProtocols, ncclProtocolTime } from "./nccl-protocols.ts";
+import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
 
 const MiB = 2 ** 20;
 const ar = (target: Parameters<typeof collectiveTime>[0], bytes: number, ranks: number) =>
@@ -76,5 +76,43 @@ describe("NCCL protocols (LL / LL128 / Simple)", () => {
     expect(collectiveTime(hgxH100, { op: "all-gather", bytes: MiB, ranks: 8 }).protocol).toBeUndefined();
     expect(ar(gb200Nvl72, 2 ** 33, 72).protocol).toBe("simple");
     expect(ar(builtinCatalog().system("hgx-h100"), MiB, 4).library).toBe("nccl");
+  });
+
+  it("NVLS pays its scatter/reduce/gather pipeline: two loops of channels x ranks x chunk beyond the bytes", () => {
+    const nvls = builtinNcclProtocols().nvlsPipeline;
+    // 72 GB200 ranks, 512 MiB: 24 channels x 72 heads = 1,728 ops; NCCL's chunk shrinks to 32 KiB
+    expect(nvlsPipelineFactor(nvls, 2 ** 29, 72, "NVLink 5")).toBeCloseTo(
+      1 + (2 * 1728 * 32768) / 2 ** 29,
+      9,
+    );
+    // 8 H100 ranks, 8 GiB: 16 channels x 8 heads x 128 KiB = 16 MiB per loop
+    expect(nvlsPipelineFactor(nvls, 2 ** 33, 8, "NVLink 4 / NVSwitch 3")).toBeCloseTo(
+      1 + 2 ** 25 / 2 ** 33,
+      9,
+    );
+    // a loop never counts more than the message; no NVLS channels known (NVLink 3): no factor
+    expect(nvlsPipelineFactor(nvls, 1024, 8, "NVLink 4")).toBe(3);
+    expect(nvlsPipelineFactor(nvls, 2 ** 30, 8, "NVLink 3 / NVSwitch 2")).toBe(1);
+    // the factor falls with the message (fewer loops' worth of fill per byte)
+    fc.assert(
+      fc.property(fc.integer({ min: 12, max: 33 }), fc.constantFrom(2, 8, 72), (log2, n) => {
+        const a = nvlsPipelineFactor(nvls, 2 ** log2, n, "NVLink 5");
+        return a >= 1 && nvlsPipelineFactor(nvls, 2 ** (log2 + 1), n, "NVLink 5") <= a + 1e-12;
+      }),
+    );
+    // both engines apply it; ring is not affected
+    const inSwitch = (engine: "analytic" | "flow") =>
+      collectiveTime(hgxH100, {
+        op: "all-reduce",
+        bytes: 256 * MiB,
+        ranks: 8,
+        algorithm: "in-switch",
+        engine,
+      });
+    expect(inSwitch("flow").timeS).toBeCloseTo(inSwitch("analytic").timeS, 9);
+    const big = ar(gb200Nvl72, 2 ** 33, 72);
+    const mid = ar(gb200Nvl72, 2 ** 29, 72);
+    expect(mid.algorithm).toBe("in-switch");
+    expect(mid.busBandwidthBytesPerS).toBeLessThan(0.9 * big.busBandwidthBytesPerS);
   });
 });
