@@ -60,6 +60,13 @@ describeInBrowser("Simulate load sweep in Chromium", (harness) => {
     const legend = await page.locator(".load-sweep .chart-legend").first().innerText();
     expect(legend).toContain("max load meeting the SLO");
     await harness.screenshot(page, "simulate-load-sweep");
+    // On a phone the open sweep (fields, charts, table) does not widen the page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth))
+      .toBe(0);
+    await harness.screenshot(page, "simulate-load-sweep-390");
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // A long sweep is cancelled at once: the worker is stopped.
     await setField(page, "sweep.requests", "20000");

@@ -177,38 +177,40 @@ export function LoadSweep({ text, fileName }: { text: string; fileName: string }
 
 function SweepTable({ sweep }: { sweep: LoadSweepResult }) {
   return (
-    <table className="data sweep-table">
-      <caption className="left">Points of the sweep</caption>
-      <thead>
-        <tr>
-          <th scope="col">requests/s</th>
-          <th scope="col">TTFT p50 / p99 (s)</th>
-          <th scope="col">TPOT p50 / p99 (ms)</th>
-          <th scope="col">SLO attainment</th>
-          <th scope="col">goodput (req/s)</th>
-          <th scope="col">output tok/s per chip</th>
-        </tr>
-      </thead>
-      <tbody>
-        {sweep.points.map((p) => (
-          <tr
-            key={p.ratePerS}
-            data-rate={p.ratePerS}
-            className={p.attainment < sweep.target ? "misses" : undefined}
-          >
-            <th scope="row">{fmt(p.ratePerS, 3)}</th>
-            <td>
-              {fmt(p.ttftS.p50, 3)} / {fmt(p.ttftS.p99, 3)}
-            </td>
-            <td>
-              {fmt(p.tpotS.p50 * 1e3, 1)} / {fmt(p.tpotS.p99 * 1e3, 1)}
-            </td>
-            <td data-attainment={p.attainment}>{fmt(p.attainment * 100, 1)} %</td>
-            <td>{fmt(p.goodputRequestsPerS, 1)}</td>
-            <td>{fmt(p.outputTokensPerSPerChip)}</td>
+    <div className="sweep-table-scroll">
+      <table className="data sweep-table">
+        <caption className="left">Points of the sweep</caption>
+        <thead>
+          <tr>
+            <th scope="col">requests/s</th>
+            <th scope="col">TTFT p50 / p99 (s)</th>
+            <th scope="col">TPOT p50 / p99 (ms)</th>
+            <th scope="col">SLO attainment</th>
+            <th scope="col">goodput (req/s)</th>
+            <th scope="col">output tok/s per chip</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {sweep.points.map((p) => (
+            <tr
+              key={p.ratePerS}
+              data-rate={p.ratePerS}
+              className={p.attainment < sweep.target ? "misses" : undefined}
+            >
+              <th scope="row">{fmt(p.ratePerS, 3)}</th>
+              <td>
+                {fmt(p.ttftS.p50, 3)} / {fmt(p.ttftS.p99, 3)}
+              </td>
+              <td>
+                {fmt(p.tpotS.p50 * 1e3, 1)} / {fmt(p.tpotS.p99 * 1e3, 1)}
+              </td>
+              <td data-attainment={p.attainment}>{fmt(p.attainment * 100, 1)} %</td>
+              <td>{fmt(p.goodputRequestsPerS, 1)}</td>
+              <td>{fmt(p.outputTokensPerSPerChip)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
