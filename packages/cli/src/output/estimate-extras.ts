@@ -54,5 +54,10 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
     `  best batch ${num(b.sequencesPerInstance)} sequences per instance (${num(b.batchPerChip)} per chip; limited by ${o.limit}; KV cache ${num(o.kvCacheCapacityTokens)} tokens; ${o.candidates.length} batches tried)`,
     `  ${num(b.outputTokensPerSPerChip)} output tokens/s per chip (${num(b.outputTokensPerSPerInstance)} per ${chips}-chip instance) · ${num(b.inputTokensPerSPerChip)} input tokens/s per chip`,
     `  per generation of the batch: mixed prefill + decode iterations ${ms(b.prefillS)} + decode-only steps ${ms(b.decodeS)} (${ms(b.decodeStepS)} per step); mean time between tokens ${ms(b.tpotS)}`,
+    ...(b.run !== undefined
+      ? [
+          `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(Math.floor(b.run.requests / b.sequencesPerInstance))} generations of the batch, then ${num(b.run.tailSequences)} sequences at the end)`,
+        ]
+      : []),
   ];
 }

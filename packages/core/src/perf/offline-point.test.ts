@@ -77,6 +77,27 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     expect(base(16384)).toBeLessThan(base(2048));
   });
 
+  it("a finite run admits the largest batch and pays for its drain (the last, partial generation)", () => {
+    const base = "promptTokens: 1024, outputTokens: 128, maxSequencesPerInstance: 512";
+    const steady = offlineSearch(scenario(`{ ${base} }`));
+    const whole = offlineSearch(scenario(`{ ${base}, requests: 1024 }`));
+    const ragged = offlineSearch(scenario(`{ ${base}, requests: 1100 }`));
+    // Greedy admission: the run holds as many sequences as the limits allow.
+    expect(whole.best.sequencesPerInstance).toBe(512);
+    const b = whole.best;
+    const generation = b.prefillS + b.decodeS;
+    // Two whole generations of 512: the steady-state throughput of that batch.
+    expect(b.run?.durationS).toBeCloseTo(2 * generation, 9);
+    expect(b.outputTokensPerSPerInstance).toBeCloseTo((512 * 128) / generation, 6);
+    // 76 sequences left over run as a third, small generation: less output per second.
+    expect(ragged.best.run?.tailSequences).toBe(76);
+    expect(ragged.best.run?.durationS ?? 0).toBeGreaterThan(2 * generation);
+    expect(ragged.best.outputTokensPerSPerInstance).toBeLessThan(b.outputTokensPerSPerInstance);
+    expect(ragged.best.outputTokensPerSPerInstance).toBeLessThanOrEqual(
+      steady.best.outputTokensPerSPerInstance,
+    );
+  });
+
   it("needs a colocated group, and says so at the offline field", () => {
     expect(() =>
       parseScenario(

@@ -15,6 +15,12 @@
  * keeps those meeting `slo.tpotS` (mean time between output tokens), and reports the one with the
  * most output tokens/s. It uses the same `InstancePerformance` the serving simulator runs, so a
  * closed loop at the chosen concurrency measures the same operating point.
+ *
+ * With `offline.requests` = N the point is a finite run, as trtllm-bench `throughput` and MLPerf's
+ * Offline scenario measure it: all N requests queued at once, admitted as the batch limits allow
+ * (the largest batch B the search permits, not the best one), and throughput = N·O over the whole
+ * run. With fixed lengths the run is floor(N / B) generations of B followed by one generation of
+ * the remaining N mod B sequences at that smaller batch (the drain), see `finiteRun`.
  */
 import type { InstancePlan } from "../deploy/plan.ts";
 import type { Scenario } from "../deploy/scenario.ts";
@@ -34,6 +40,8 @@ export interface OfflinePoint {
   readonly outputTokensPerSPerInstance: number;
   readonly outputTokensPerSPerChip: number;
   readonly inputTokensPerSPerChip: number;
+  /** With `offline.requests`: the requests of the run and its duration (fill, full generations, drain). */
+  readonly run?: { readonly requests: number; readonly durationS: number; readonly tailSequences: number };
 }
 
 export interface OfflineEstimate {
@@ -98,6 +106,33 @@ function offlinePoint(
   };
 }
 
+/**
+ * The point as a finite run of `requests` requests queued at once: floor(N / B) generations of the
+ * batch, then the N mod B left over as one generation at that batch (identical lengths keep the
+ * waves apart). Throughput is the run's output over its duration, as trtllm-bench reports it.
+ */
+function finiteRun(
+  point: OfflinePoint,
+  requests: number,
+  generationS: (sequences: number) => number | undefined,
+  shape: OfflineShape,
+): OfflinePoint | undefined {
+  const b = point.sequencesPerInstance;
+  const full = Math.floor(requests / b);
+  const tail = requests - full * b;
+  const tailS = tail > 0 ? generationS(tail) : 0;
+  if (tailS === undefined) return undefined;
+  const durationS = full * (point.prefillS + point.decodeS) + tailS;
+  const perInstance = (requests * shape.output) / durationS;
+  return {
+    ...point,
+    outputTokensPerSPerInstance: perInstance,
+    outputTokensPerSPerChip: perInstance / shape.chips,
+    inputTokensPerSPerChip: (requests * shape.prompt) / durationS / shape.chips,
+    run: { requests, durationS, tailSequences: tail },
+  };
+}
+
 /** Batch sizes (multiples of `unit`) on a 5 % geometric grid up to `max`, `max` included. */
 function batchGrid(unit: number, max: number): number[] {
   const out: number[] = [];
@@ -142,7 +177,11 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     offline.maxSequencesPerInstance !== undefined
       ? Math.floor(offline.maxSequencesPerInstance / unit) * unit
       : Number.POSITIVE_INFINITY;
-  const max = Math.min(kvMax, cap);
+  const requests = offline.requests;
+  // A finite run never holds more sequences than it has requests.
+  const runCap =
+    requests !== undefined ? Math.max(unit, Math.floor(requests / unit) * unit) : Number.POSITIVE_INFINITY;
+  const max = Math.min(kvMax, cap, runCap);
   if (max < unit)
     throw new SupernodeError(
       "infeasible",
@@ -156,8 +195,13 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       : 0;
   const shape = { chips: plan.chipsPerInstance, prompt, output, budget: chunk, decodeTokensCharged: charged };
   const grid = batchGrid(unit, max);
+  const generationS = (b: number): number | undefined => {
+    const p = offlinePoint(perf, b, shape);
+    return p === undefined ? undefined : p.prefillS + p.decodeS;
+  };
   const candidates = grid
     .map((b) => offlinePoint(perf, b, shape))
+    .map((c) => (c === undefined || requests === undefined ? c : finiteRun(c, requests, generationS, shape)))
     .filter((c): c is OfflinePoint => c !== undefined);
   if (candidates.length === 0)
     throw new SupernodeError(
@@ -173,9 +217,11 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       `no batch meets offline.slo.tpotS ${(slo ?? 0) * 1e3} ms: the smallest (${unit} sequences) takes ${((candidates[0]?.tpotS ?? 0) * 1e3).toFixed(1)} ms per token`,
       { file: scenario.fileName, fieldPath: ["offline", "slo", "tpotS"] },
     );
-  let best = meets[0] as OfflinePoint;
-  for (const c of meets) if (c.outputTokensPerSPerInstance > best.outputTokensPerSPerInstance) best = c;
   const largest = meets[meets.length - 1] as OfflinePoint;
+  // A finite run admits greedily (the engine fills its batch); otherwise the best batch is kept.
+  let best = requests !== undefined ? largest : (meets[0] as OfflinePoint);
+  if (requests === undefined)
+    for (const c of meets) if (c.outputTokensPerSPerInstance > best.outputTokensPerSPerInstance) best = c;
   const limit =
     best !== largest
       ? "throughput"

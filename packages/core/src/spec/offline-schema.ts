@@ -22,7 +22,11 @@ export const offlineSchema = z.strictObject({
   slo: z
     .strictObject({ tpotS: z.number().positive().optional(), ttftS: z.number().positive().optional() })
     .optional(),
-  /** Requests `simulate` plays when neither --requests nor the workload says (default: 8 × the batch). */
+  /**
+   * Requests of a finite run, all queued at once (trtllm-bench's `$num_requests`): `estimate` then
+   * admits the largest batch and times the whole run, drain included; `simulate` plays them when
+   * neither --requests nor the workload says (default: 8 × the batch, and a steady-state estimate).
+   */
   requests: z.number().int().positive().optional(),
 });
 export type OfflineSpec = z.output<typeof offlineSchema>;
