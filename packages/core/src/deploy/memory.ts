@@ -118,7 +118,100 @@ export function rankMemory(
   capacityBytes: number,
   range?: StageRange,
 ): RankMemory {
-  const { format, overrides } = precisionWeightFormats(precision);
+  const { byComponent, weightsBytes } = rankWeights(arch, precision, plan, range);
+  const mtpModules = range === undefined || range.last ? arch.mtpModules : 0;
+  const moe = plan.moe;
+
+  const load = rankLoad(plan);
+  const kvSplit = arch.attention.kind === "gqa" ? Math.min(plan.attention.tp, arch.attention.numKvHeads) : 1;
+  // A stage keeps the KV of its own layers (and of the MTP layers when it is the last).
+  const layerShare =
+    range !== undefined ? (range.layers + mtpModules) / (arch.numLayers + arch.mtpModules) : 1;
+  // Sliding-window layers' cache is amortised over the operating point's mean context.
+  const meanContext = plan.role === "prefill" ? plan.promptLength : plan.kvLength;
+  const kvBytesPerTokenOnRank =
+    (kvBytesPerToken(arch, precision.kvCache, {
+      includeMtp: true,
+      ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
+    }) *
+      layerShare) /
+    kvSplit;
+  const kvTokens =
+    plan.role === "prefill"
+      ? load.sequencesPerDpGroup * (plan.promptLength ?? 0)
+      : load.sequencesPerDpGroup * (plan.kvLength ?? 0);
+  const kvCacheBytes = kvTokens * kvBytesPerTokenOnRank;
+
+  let communicationBuffersBytes = 0;
+  if (moe !== undefined) {
+    const perToken =
+      dispatchBytesPerToken(arch, precision) + arch.hiddenSize * DTYPE_BYTES[precision.combine];
+    communicationBuffersBytes = moe.ep * load.tokensPerRank * perToken;
+  }
+  const microbatches = plan.overlap?.microbatches ?? 1;
+  const tokensInFlight = (load.tokensPerRank / microbatches) * Math.min(microbatches, 2);
+  const activationsBytes = tokensInFlight * activationBytesPerToken(arch, plan);
+
+  const totalBytes = weightsBytes + kvCacheBytes + communicationBuffersBytes + activationsBytes;
+  return {
+    weightsBytes,
+    weightsByComponent: byComponent,
+    kvCacheBytes,
+    communicationBuffersBytes,
+    activationsBytes,
+    totalBytes,
+    capacityBytes,
+    freeBytes: capacityBytes - totalBytes,
+    kvBytesPerTokenOnRank,
+  };
+}
+
+interface RankWeights {
+  readonly byComponent: Readonly<Record<string, number>>;
+  readonly weightsBytes: number;
+}
+
+/**
+ * The weights one rank holds, per component: a function of the model, the weight formats and the
+ * plan's sharding only (not the batch), so it is memoised per model and sharding (a search asks
+ * for the same sharding at every batch).
+ */
+function rankWeights(
+  arch: ModelArchitecture,
+  precision: Precision,
+  plan: InstancePlan,
+  range: StageRange | undefined,
+): RankWeights {
+  const formats = precisionWeightFormats(precision);
+  const moe = plan.moe;
+  const key = JSON.stringify([
+    formats,
+    plan.attention.tp,
+    plan.denseFfn.tp,
+    moe === undefined ? null : [moe.slotsPerRank, moe.tp, moe.dedicatedSharedReplicas],
+    range ?? null,
+  ]);
+  let byKey = weightsMemo.get(arch);
+  if (byKey === undefined) {
+    byKey = new Map();
+    weightsMemo.set(arch, byKey);
+  }
+  let weights = byKey.get(key);
+  if (weights === undefined) {
+    weights = placeWeights(arch, formats, plan, range);
+    byKey.set(key, weights);
+  }
+  return { byComponent: { ...weights.byComponent }, weightsBytes: weights.weightsBytes };
+}
+
+const weightsMemo = new WeakMap<ModelArchitecture, Map<string, RankWeights>>();
+
+function placeWeights(
+  arch: ModelArchitecture,
+  { format, overrides }: ReturnType<typeof precisionWeightFormats>,
+  plan: InstancePlan,
+  range: StageRange | undefined,
+): RankWeights {
   const bytes = (t: WeightTensor) => tensorBytes(t, format, overrides);
   const byComponent: Record<string, number> = {};
   const add = (component: string, value: number) => {
@@ -172,47 +265,5 @@ export function rankMemory(
       placeTensor(t, t.component);
   let weightsBytes = 0;
   for (const v of Object.values(byComponent)) weightsBytes += v;
-
-  const load = rankLoad(plan);
-  const kvSplit = arch.attention.kind === "gqa" ? Math.min(plan.attention.tp, arch.attention.numKvHeads) : 1;
-  // A stage keeps the KV of its own layers (and of the MTP layers when it is the last).
-  const layerShare =
-    range !== undefined ? (range.layers + mtpModules) / (arch.numLayers + arch.mtpModules) : 1;
-  // Sliding-window layers' cache is amortised over the operating point's mean context.
-  const meanContext = plan.role === "prefill" ? plan.promptLength : plan.kvLength;
-  const kvBytesPerTokenOnRank =
-    (kvBytesPerToken(arch, precision.kvCache, {
-      includeMtp: true,
-      ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
-    }) *
-      layerShare) /
-    kvSplit;
-  const kvTokens =
-    plan.role === "prefill"
-      ? load.sequencesPerDpGroup * (plan.promptLength ?? 0)
-      : load.sequencesPerDpGroup * (plan.kvLength ?? 0);
-  const kvCacheBytes = kvTokens * kvBytesPerTokenOnRank;
-
-  let communicationBuffersBytes = 0;
-  if (moe !== undefined) {
-    const perToken =
-      dispatchBytesPerToken(arch, precision) + arch.hiddenSize * DTYPE_BYTES[precision.combine];
-    communicationBuffersBytes = moe.ep * load.tokensPerRank * perToken;
-  }
-  const microbatches = plan.overlap?.microbatches ?? 1;
-  const tokensInFlight = (load.tokensPerRank / microbatches) * Math.min(microbatches, 2);
-  const activationsBytes = tokensInFlight * activationBytesPerToken(arch, plan);
-
-  const totalBytes = weightsBytes + kvCacheBytes + communicationBuffersBytes + activationsBytes;
-  return {
-    weightsBytes,
-    weightsByComponent: byComponent,
-    kvCacheBytes,
-    communicationBuffersBytes,
-    activationsBytes,
-    totalBytes,
-    capacityBytes,
-    freeBytes: capacityBytes - totalBytes,
-    kvBytesPerTokenOnRank,
-  };
+  return { byComponent, weightsBytes };
 }

@@ -25,17 +25,24 @@ export function expectedMaxRankLoad(shares: readonly number[], assignments: numb
   const r = shares.length;
   if (r === 0 || total <= 0 || assignments <= 0) return 1;
   const mean = assignments / r;
-  const mu = shares.map((s) => (assignments * s) / total);
-  const sigma = shares.map((s) => {
+  const mu = new Float64Array(r);
+  const sigma = new Float64Array(r);
+  // Where rank k's factor Φ((x − μ_k) / σ_k) is exactly 1 in double precision (z ≥ 8.25 already
+  // is): above it the rank is skipped, which leaves the product bit for bit the same.
+  const certain = new Float64Array(r);
+  for (let k = 0; k < r; k++) {
+    const s = shares[k] ?? 0;
     const p = s / total;
-    return Math.sqrt(assignments * p * (1 - p));
-  });
+    mu[k] = (assignments * s) / total;
+    sigma[k] = Math.sqrt(assignments * p * (1 - p));
+    certain[k] = (sigma[k] as number) > 0 ? (mu[k] as number) + CERTAIN_Z * (sigma[k] as number) : Number.NaN;
+  }
   // Below lo the hottest rank is almost surely above x (integrand 1); above hi every rank is below.
   let lo = 0;
   let hi = 0;
   for (let k = 0; k < r; k++) {
-    lo = Math.max(lo, (mu[k] ?? 0) - 9 * (sigma[k] ?? 0));
-    hi = Math.max(hi, (mu[k] ?? 0) + 9 * (sigma[k] ?? 0));
+    lo = Math.max(lo, (mu[k] as number) - 9 * (sigma[k] as number));
+    hi = Math.max(hi, (mu[k] as number) + 9 * (sigma[k] as number));
   }
   const steps = 2000;
   const dx = (hi - lo) / steps;
@@ -44,11 +51,15 @@ export function expectedMaxRankLoad(shares: readonly number[], assignments: numb
     const x = lo + (j + 0.5) * dx;
     let allBelow = 1;
     for (let k = 0; k < r && allBelow > 0; k++) {
-      const s = sigma[k] ?? 0;
-      const m = mu[k] ?? 0;
+      if (x >= (certain[k] as number)) continue;
+      const s = sigma[k] as number;
+      const m = mu[k] as number;
       allBelow *= s > 0 ? normalCdf((x - m) / s) : x >= m ? 1 : 0;
     }
     integral += (1 - allBelow) * dx;
   }
   return Math.max(1, integral / mean);
 }
+
+/** A z-score well above where `normalCdf` rounds to exactly 1 (8.25). */
+const CERTAIN_Z = 9;
