@@ -6,7 +6,7 @@ import type { Chip } from "../hardware/types.ts";
 import type { OffloadSpec } from "../spec/offload-schema.ts";
 import { didYouMean } from "../spec/suggest.ts";
 import { hostLinkIds } from "./host-links.ts";
-import type { FieldFailure } from "./plan.ts";
+import type { FieldFailure } from "./plan-types.ts";
 
 export interface OffloadPlan {
   /** Share of each decoder layer's weights in host memory, streamed whenever the layer runs. */

@@ -6,7 +6,7 @@
  */
 import type { ModelArchitecture } from "../model/types.ts";
 import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
-import type { FieldFailure, InstancePlan } from "./plan.ts";
+import type { FieldFailure, InstancePlan } from "./plan-types.ts";
 
 export interface PipelinePlan {
   readonly stages: number;

@@ -8,7 +8,7 @@ import type { ModelArchitecture } from "../model/types.ts";
 import { builtinModel } from "../model/zoo.ts";
 import { isSupernodeError } from "../spec/errors.ts";
 import type { SpeculativeSpec } from "../spec/speculative-schema.ts";
-import type { FieldFailure, MtpPlan } from "./plan.ts";
+import type { FieldFailure, MtpPlan } from "./plan-types.ts";
 
 export interface SpeculativeDraft {
   readonly method: SpeculativeSpec["method"];
