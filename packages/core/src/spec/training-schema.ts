@@ -28,6 +28,12 @@ const positiveInt = z.number().int().positive();
 export const trainingPrecisionSchema = z.strictObject({
   /** GEMM math (and GEMM weight/activation copies): bf16, or fp8 (Transformer Engine / DeepSeek-V3 style). */
   compute: scenarioDtypeSchema.default("bf16"),
+  /**
+   * How FP8 GEMM operands are scaled (fp8 compute only): `current` = per-tensor current scaling
+   * (Transformer Engine's FP8-CS: an amax pass, then the cast), `blockwise` = 1×128 tiles scaled
+   * online in one fused pass (DeepSeek-V3 §3.3). See training/fp8-quantization.ts.
+   */
+  fp8Scaling: z.enum(["current", "blockwise"]).default("current"),
   /** Model parameters as held for forward/backward. */
   params: scenarioDtypeSchema.default("bf16"),
   /** Gradients as accumulated (Megatron's main_grad: fp32) and reduced across data parallelism. */
@@ -119,6 +125,7 @@ export const trainingScenarioSchema = z.strictObject({
   model: scenarioModelSchema,
   precision: trainingPrecisionSchema.default({
     compute: "bf16",
+    fp8Scaling: "current",
     params: "bf16",
     gradients: "fp32",
     optimizerStates: "fp32",

@@ -18,6 +18,7 @@ import { computeDevice, type Device } from "../perf/device.ts";
 import { type EfficiencyProfile, efficiencyProfile } from "../perf/efficiency-profile.ts";
 import { operatorTime } from "../perf/operator-time.ts";
 import { shareOf } from "../perf/step-operators.ts";
+import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 /** Seconds (and FLOPs) of one micro-batch through some operators on one rank. */
@@ -78,11 +79,25 @@ function selectivelyRecomputed(op: Operator): boolean {
   return op.class === "vector" && (op.name.includes("norm") || op.name.endsWith(".act"));
 }
 
+/** How one rank's operators are timed: device, profile, recompute and FP8 quantization. */
+interface TimingContext {
+  readonly device: Device;
+  readonly profile: EfficiencyProfile;
+  /** The FP8 quantization operator in front of a GEMM (`fp8-quantization.ts`), if any. */
+  readonly quantize: (op: Operator) => Operator | undefined;
+}
+
+/** Seconds of `op` plus the FP8 quantization of its BF16 operand. */
+function opTime(op: Operator, ctx: TimingContext): number {
+  const q = ctx.quantize(op);
+  const t = operatorTime(op, ctx.device, ctx.profile).timeS;
+  return q === undefined ? t : t + operatorTime(q, ctx.device, ctx.profile).timeS;
+}
+
 function timeOps(
   build: (w: ModelWorkload) => Operator[],
   workload: (phase: "train-forward" | "train-backward") => ModelWorkload,
-  device: Device,
-  profile: EfficiencyProfile,
+  ctx: TimingContext,
   recompute: TrainingScenario["recompute"],
 ): ComputeTimes {
   let forwardS = 0;
@@ -91,7 +106,7 @@ function timeOps(
   let attentionForwardS = 0;
   let attentionBackwardS = 0;
   for (const op of build(workload("train-forward"))) {
-    const t = operatorTime(op, device, profile).timeS;
+    const t = opTime(op, ctx);
     forwardS += t;
     if (op.class === "attention-prefill") attentionForwardS += t;
     flops += op.flops;
@@ -103,7 +118,7 @@ function timeOps(
   let backwardDataS = 0;
   let backwardWeightS = 0;
   for (const op of build(workload("train-backward"))) {
-    const t = operatorTime(op, device, profile).timeS;
+    const t = opTime(op, ctx);
     if (op.name.endsWith(".wgrad")) backwardWeightS += t;
     else backwardDataS += t;
     if (op.class === "attention-prefill") attentionBackwardS += t;
@@ -174,23 +189,23 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     attendedTokenPairs: (mb * seq * (seq + 1)) / 2 / cp,
   });
   const options = rankOperatorOptions(s);
+  const tpShard = s.layout.sequenceParallel ? s.layout.tp : 1;
+  const ctx: TimingContext = {
+    device,
+    profile,
+    quantize: (op) => fp8QuantizeOperator(op, arch.hiddenSize, tpShard, s.precision.fp8Scaling),
+  };
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
   const layerTime = (index: number): ComputeTimes => {
     const kind = layerKind(arch, index);
     const hit = perLayer[kind];
     if (hit !== undefined) return hit;
-    const t = timeOps((w) => layerOperators(arch, index, w, options), workload, device, profile, s.recompute);
+    const t = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
     perLayer[kind] = t;
     return t;
   };
-  const embedAndHead = timeOps(
-    (w) => modelHeadOperators(arch, w, options),
-    workload,
-    device,
-    profile,
-    "none",
-  );
-  const mtp = timeOps((w) => mtpOperators(arch, w, options), workload, device, profile, s.recompute);
+  const embedAndHead = timeOps((w) => modelHeadOperators(arch, w, options), workload, ctx, "none");
+  const mtp = timeOps((w) => mtpOperators(arch, w, options), workload, ctx, s.recompute);
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
   const stages: StageCompute[] = [];
   let first = 0;

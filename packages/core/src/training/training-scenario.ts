@@ -27,6 +27,8 @@ import { checkLayout, type Locate } from "./layout-checks.ts";
 
 export interface TrainingPrecision {
   readonly compute: Dtype;
+  /** FP8 operand scaling (`fp8-quantization.ts`); ignored unless compute is fp8. */
+  readonly fp8Scaling: "current" | "blockwise";
   readonly params: Dtype;
   readonly gradients: Dtype;
   readonly optimizerStates: Dtype;
@@ -120,6 +122,7 @@ export function parseTrainingScenario(
   const chip = system.node.accelerator.chip;
   const precision: TrainingPrecision = {
     compute: spec.precision.compute,
+    fp8Scaling: spec.precision.fp8Scaling,
     params: spec.precision.params,
     gradients: spec.precision.gradients,
     optimizerStates: spec.precision.optimizerStates,
