@@ -56,6 +56,38 @@ describe("moeDispatchTime / moeCombineTime", () => {
     expect(d.transferS).toBeCloseTo((1024 * 7168 * 63) / 64 / (50e9 * 0.8144), 9);
   });
 
+  it("DeepEP low-latency kernels pay a per-call cost on NVLink, concurrent with their RDMA part", () => {
+    const one = { topK: 8, bytesPerToken: 7408 };
+    // inside one H800 server: the per-call cost (36.3 µs, protocols.yaml) however few the tokens
+    const small = moeDispatchTime({ system: hgxH800, ranks: 8, tokensPerRank: 2, ...one });
+    const big = moeDispatchTime({ system: hgxH800, ranks: 8, tokensPerRank: 128, ...one });
+    expect(small.transferS * 1e6).toBeGreaterThan(36.3);
+    expect(small.transferS * 1e6).toBeLessThan(38);
+    expect(big.transferS - small.transferS).toBeGreaterThan(30e-6);
+    // pure RDMA and the normal kernels do not pay it
+    const rdma = moeDispatchTime({
+      system: hgxH800,
+      ranks: 8,
+      tokensPerRank: 2,
+      ...one,
+      transport: "scale-out",
+    });
+    expect(rdma.transferS * 1e6).toBeLessThan(5);
+    const normal = moeDispatchTime({
+      system: hgxH800,
+      ranks: 8,
+      tokensPerRank: 2,
+      ...one,
+      kernels: "normal",
+    });
+    expect(normal.transferS * 1e6).toBeLessThan(5);
+    // across two servers at 128 tokens the RDMA half takes longer than NVLink + the per-call cost
+    const sys = ibCluster(hgxH800, 2);
+    const mixed = moeDispatchTime({ system: sys, ranks: 16, tokensPerRank: 128, ...one });
+    expect(mixed.bottleneck).toBe("scale-out-access");
+    expect(mixed.transferS).toBeCloseTo((1024 * 7408 * 8) / 16 / (50e9 * 0.8144), 9);
+  });
+
   it("expert-load imbalance slows the hottest rank's links", () => {
     const even = moeCombineTime({ system: cloudmatrix384, ranks: 64, ...base, bytesPerToken: 14336 });
     const hot = moeCombineTime({

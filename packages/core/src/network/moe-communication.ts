@@ -159,6 +159,15 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
   const t = loadsTime(model, loads);
   let transferS = t.seconds;
   let bottleneck: MoeCommResult["bottleneck"] = t.bottleneck ?? "latency";
+  // Low-latency kernels' per-call cost on the scale-up path, concurrent with their RDMA part.
+  const upFixed = req.kernels === "normal" || scaleOut ? undefined : lib.lowLatencyScaleUpFixedCostS?.value;
+  if (upFixed !== undefined && upFixed > 0 && n > 1 && loads.d2d + loads.access > 0) {
+    const up = loadsTime(model, { ...loads, scaleOut: 0, scaleOutCore: 0 }).seconds + upFixed;
+    if (up > transferS) {
+      transferS = up;
+      bottleneck = "latency";
+    }
+  }
   let rateCap: number | undefined;
   const inFlight = lib.outstandingTransfers?.value;
   const perCopy = builtinMoeKernelParams()[library].perCopyCostS?.value;

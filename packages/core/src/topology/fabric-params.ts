@@ -59,6 +59,12 @@ export interface LibraryParams {
   readonly normalModeDeduplication?: Sourced<"rank" | "node">;
   /** The same for the low-latency (decode) kernels; absent: one copy per top-k expert. */
   readonly lowLatencyDeduplication?: Sourced<"rank" | "node">;
+  /**
+   * Low-latency kernels over the scale-up links (peer-to-peer stores, e.g. DeepEP inside an NVLink
+   * domain): a cost per call added to the scale-up part of the transfer, which runs concurrently
+   * with the RDMA part (`max(fixed + scale-up transfer, transfer)`). Absent: none.
+   */
+  readonly lowLatencyScaleUpFixedCostS?: Sourced<number>;
   /** Fraction of the NIC line rate the low-latency kernels' per-token writes reach (absent: the technology's). */
   readonly lowLatencyScaleOutFraction?: Sourced<number>;
   /** Fraction of the scale-up line rate the normal kernels' copies reach (absent: the technology's). */
@@ -123,6 +129,7 @@ const libSchema = z
     lowLatencyDeduplication: dedupSchema.optional(),
     normalModeScaleUpFraction: valueSchema.optional(),
     lowLatencyScaleOutFraction: valueSchema.optional(),
+    lowLatencyScaleUpFixedCostUs: valueSchema.optional(),
     normalModeScaleOutFraction: valueSchema.optional(),
   })
   .strict();
@@ -213,6 +220,8 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
         l.lowLatencyDeduplication && toSourcedAny(l.lowLatencyDeduplication, doc.sources, fileName),
       normalModeScaleUpFraction: l.normalModeScaleUpFraction && s(l.normalModeScaleUpFraction),
       lowLatencyScaleOutFraction: l.lowLatencyScaleOutFraction && s(l.lowLatencyScaleOutFraction),
+      lowLatencyScaleUpFixedCostS:
+        l.lowLatencyScaleUpFixedCostUs && s(l.lowLatencyScaleUpFixedCostUs, MICROSECOND),
       normalModeScaleOutFraction: l.normalModeScaleOutFraction && s(l.normalModeScaleOutFraction),
     };
   };
