@@ -7,6 +7,7 @@ import { SupernodeError } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
 import { type MtpModel, mtpModel } from "./mtp.ts";
 import { PrefixCache } from "./prefix-cache.ts";
+import { type PriorityLevels, schedulerPolicy } from "./scheduler-policies/index.ts";
 import { type InstanceRole, ServingInstance } from "./serving-instance.ts";
 import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
 import type { StopRule } from "./workload-generator.ts";
@@ -60,25 +61,15 @@ function checkRunSize(
     );
 }
 
-/** The waiting-queue level of each priority value (0 is served first) and how many levels there are. */
-export interface PriorityLevels {
-  readonly levelOf: ReadonlyMap<number, number>;
-  readonly count: number;
-}
-
 /**
- * One level per distinct priority under the `priority` policy, otherwise a single level.
+ * The waiting-queue levels under the scheduler policy the scenario names (scheduler-policies/).
  * @example priorityLevels(model).levelOf.get(0) // 0
  */
 export function priorityLevels(model: ServingModel): PriorityLevels {
   const { workload, serving } = model;
   const classes = workload.priorityClasses ?? [{ name: "default", priority: 0, weight: 1 }];
   const values = [...new Set(classes.map((c) => c.priority))].sort((a, b) => a - b);
-  const byPriority = serving.scheduler.policy === "priority";
-  return {
-    levelOf: new Map(values.map((v, i) => [v, byPriority ? i : 0])),
-    count: byPriority ? values.length : 1,
-  };
+  return schedulerPolicy(serving.scheduler.policy).levels(values);
 }
 
 /** The engine's instances, numbered in order, and the stages they form (the same array when colocated). */

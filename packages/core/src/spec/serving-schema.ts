@@ -19,6 +19,14 @@ const positive = z.number().positive();
 export const routerPolicySchema = z.enum(["round-robin", "least-outstanding", "cache-aware"]);
 export type RouterPolicy = z.output<typeof routerPolicySchema>;
 
+/**
+ * Queueing policies of the batch scheduler, by name (one file each in serving/scheduler-policies/,
+ * whose registry must cover exactly these names).
+ */
+export const SCHEDULER_POLICY_NAMES = ["fcfs", "priority"] as const;
+export const schedulerPolicySchema = z.enum(SCHEDULER_POLICY_NAMES);
+export type SchedulerPolicy = z.output<typeof schedulerPolicySchema>;
+
 export const schedulerSchema = z.strictObject({
   /**
    * Most sequences decoding at once on one instance. Default: the deployment's operating point
@@ -41,8 +49,11 @@ export const schedulerSchema = z.strictObject({
    * (arXiv:2506.12708v2 §5.4.3). False (vLLM, SGLang): only the tokens computed count.
    */
   budgetCountsCachedTokens: z.boolean().default(false),
-  /** Order of waiting requests: arrival order, or priority class first (then arrival). */
-  policy: z.enum(["fcfs", "priority"]).default("fcfs"),
+  /**
+   * Order of waiting requests (serving/scheduler-policies/): `fcfs` arrival order, `priority`
+   * priority class first (then arrival).
+   */
+  policy: schedulerPolicySchema.default("fcfs"),
   /** Admission control: requests over these limits are dropped with the reason recorded. */
   admission: z
     .strictObject({
