@@ -84,78 +84,79 @@ const TINY_S = 1e-18;
 export function runConcurrentStreams(streams: readonly (readonly ContendedItem[])[]): ContentionResult {
   const n = streams.length;
   const aloneS = streams.map((items) => items.reduce((a, it) => a + itemAloneS(it), 0));
-  const index = new Array<number>(n).fill(0);
+  // Typed scratch (this runs for every overlapped layer of every step the model times).
+  const index = new Int32Array(n);
   // Per stream: remaining overhead (seconds) and remaining work (fraction of the current item).
-  const overheadLeft = new Array<number>(n).fill(0);
-  const workLeft = new Array<number>(n).fill(0);
+  const overheadLeft = new Float64Array(n);
+  const workLeft = new Float64Array(n);
   const finishS = new Array<number>(n).fill(0);
-  const done = new Array<boolean>(n).fill(false);
+  const done = new Uint8Array(n);
   let running = n; // streams not done
   const load = (s: number) => {
     const items = streams[s] ?? [];
-    while ((index[s] ?? 0) < items.length) {
-      const it = items[index[s] ?? 0] as ContendedItem;
+    while ((index[s] as number) < items.length) {
+      const it = items[index[s] as number] as ContendedItem;
       // Items shorter than an attosecond are empty (and would give infinite rates).
       if (itemAloneS(it) > TINY_S) {
         overheadLeft[s] = it.overheadS;
         workLeft[s] = Math.max(it.computeS, it.memoryS) > TINY_S ? 1 : 0;
         return;
       }
-      index[s] = (index[s] ?? 0) + 1;
+      index[s] = (index[s] as number) + 1;
     }
-    done[s] = true;
+    done[s] = 1;
     running--;
   };
   for (let s = 0; s < n; s++) load(s);
   let now = 0;
   const demands = new Array<number>(n).fill(0);
-  const rates = new Array<number>(n).fill(0);
+  const rates = new Float64Array(n);
   const shares = new Array<number>(n).fill(0);
   const order = new Array<number>(n).fill(0);
   for (let guard = 0; guard < 1_000_000 && running > 0; guard++) {
     // Demands of the streams in their work phase.
     for (let s = 0; s < n; s++) {
       demands[s] = 0;
-      if (done[s] || (overheadLeft[s] ?? 0) > EPS) continue;
-      const it = (streams[s] ?? [])[index[s] ?? 0] as ContendedItem;
+      if (done[s] === 1 || (overheadLeft[s] as number) > EPS) continue;
+      const it = (streams[s] ?? [])[index[s] as number] as ContendedItem;
       demands[s] = it.memoryS <= 0 ? 0 : it.computeS <= 0 ? 1 : Math.min(1, it.memoryS / it.computeS);
     }
     fairSharesInto(demands, order, shares);
     let dt = Number.POSITIVE_INFINITY;
     for (let s = 0; s < n; s++) {
       rates[s] = 0;
-      if (done[s]) continue;
-      if ((overheadLeft[s] ?? 0) > EPS) {
-        dt = Math.min(dt, overheadLeft[s] ?? 0);
+      if (done[s] === 1) continue;
+      if ((overheadLeft[s] as number) > EPS) {
+        dt = Math.min(dt, overheadLeft[s] as number);
         continue;
       }
-      const it = (streams[s] ?? [])[index[s] ?? 0] as ContendedItem;
+      const it = (streams[s] ?? [])[index[s] as number] as ContendedItem;
       const computeRate = it.computeS > 0 ? 1 / it.computeS : Number.POSITIVE_INFINITY;
       const memoryRate = it.memoryS > 0 ? (shares[s] ?? 0) / it.memoryS : Number.POSITIVE_INFINITY;
       const rate = Math.min(computeRate, memoryRate);
       rates[s] = rate;
-      if (rate > 0) dt = Math.min(dt, (workLeft[s] ?? 0) / rate);
+      if (rate > 0) dt = Math.min(dt, (workLeft[s] as number) / rate);
     }
     if (!Number.isFinite(dt)) break; // nothing can progress (cannot happen with capacity 1)
     now += dt;
     for (let s = 0; s < n; s++) {
-      if (done[s]) continue;
-      if ((overheadLeft[s] ?? 0) > EPS) {
-        overheadLeft[s] = (overheadLeft[s] ?? 0) - dt;
-        if ((overheadLeft[s] ?? 0) <= EPS) {
+      if (done[s] === 1) continue;
+      if ((overheadLeft[s] as number) > EPS) {
+        overheadLeft[s] = (overheadLeft[s] as number) - dt;
+        if ((overheadLeft[s] as number) <= EPS) {
           overheadLeft[s] = 0;
-          if ((workLeft[s] ?? 0) <= 0) advance(s);
+          if ((workLeft[s] as number) <= 0) advance(s);
         }
         continue;
       }
-      workLeft[s] = (workLeft[s] ?? 0) - (rates[s] ?? 0) * dt;
-      if ((workLeft[s] ?? 0) <= 1e-12) advance(s);
+      workLeft[s] = (workLeft[s] as number) - (rates[s] as number) * dt;
+      if ((workLeft[s] as number) <= 1e-12) advance(s);
     }
   }
   function advance(s: number): void {
-    index[s] = (index[s] ?? 0) + 1;
+    index[s] = (index[s] as number) + 1;
     load(s);
-    if (done[s]) finishS[s] = now;
+    if (done[s] === 1) finishS[s] = now;
   }
   return { finishS, aloneS, makespanS: Math.max(0, ...finishS) };
 }
