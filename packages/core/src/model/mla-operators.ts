@@ -1,0 +1,196 @@
+/**
+ * Multi-head latent attention (MLA) operators of one layer on one rank, in its two forms (see
+ * attention-operators.ts): the low-rank projections and latent norms, then either the naive core
+ * (expand the latent with `kv_b_proj`, ordinary MHA) or the absorbed core (`q_absorb`, MQA over
+ * the latent, `v_absorb`), then `o_proj`. Heads split over attention TP; the latent is replicated.
+ */
+import { attentionShape, coreOp, kvCacheWriteOps, rotaryOp } from "./attention-core-ops.ts";
+import type { ResolvedWorkload } from "./layer-work.ts";
+import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
+import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
+import { matrixBytes } from "./weight-bytes.ts";
+
+type Mla = Extract<AttentionSpec, { kind: "mla" }>;
+
+/** Tokens whose latent the core attends: new ones from activations (not in decode), cached ones from the cache. */
+interface LatentSources {
+  readonly fromActs: number;
+  readonly fromCache: number;
+}
+
+/** MLA: projections and norms, rotary, cache write, the naive or absorbed core, `o_proj`. */
+export function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: string): Operator[] {
+  const h = arch.hiddenSize;
+  const T = w.tokens;
+  const hr = a.numHeads / w.attentionTp;
+  const latent = a.kvLoraRank + a.qkRopeHeadDim;
+  const ops = mlaProjectionOps(a, w, p, h, hr);
+  const ropeElements = T * (hr + 1) * a.qkRopeHeadDim;
+  ops.push(rotaryOp(w, p, ropeElements));
+  ops.push(...kvCacheWriteOps(w, p, latent));
+  const sources: LatentSources = {
+    fromActs: w.forwardPhase === "decode" ? 0 : T,
+    fromCache: w.kvReadTokens,
+  };
+  if (w.mlaForm === "naive") ops.push(...mlaNaiveCoreOps(a, w, p, hr, sources));
+  else ops.push(...mlaAbsorbedCoreOps(a, w, p, hr, sources));
+  ops.push(
+    gemmOp(w, {
+      component: "attention",
+      name: `${p}attn.o_proj`,
+      rows: T,
+      n: h,
+      k: hr * a.vHeadDim,
+    }),
+  );
+  return ops;
+}
+
+/** Query and latent projections (fused `qkv_a_proj` with a query LoRA), the latent norms and `q_b_proj`. */
+function mlaProjectionOps(a: Mla, w: ResolvedWorkload, p: string, h: number, hr: number): Operator[] {
+  const T = w.tokens;
+  const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
+  const latent = a.kvLoraRank + a.qkRopeHeadDim;
+  const hp = bytesOfHighPrecision(w.weights);
+  const aw = w.components.attention.weights;
+  const ops: Operator[] = [];
+  if (a.qLoraRank === null) {
+    ops.push(
+      gemmOp(w, {
+        component: "attention",
+        name: `${p}attn.q_proj`,
+        rows: T,
+        n: hr * qHead,
+        k: h,
+      }),
+    );
+    ops.push(
+      gemmOp(w, {
+        component: "attention",
+        name: `${p}attn.kv_a_proj`,
+        rows: T,
+        n: latent,
+        k: h,
+      }),
+    );
+  } else {
+    const q = a.qLoraRank;
+    ops.push(
+      gemmOp(w, {
+        component: "attention",
+        name: `${p}attn.qkv_a_proj`,
+        rows: T,
+        n: q + latent,
+        k: h,
+        weightBytes: matrixBytes(q, h, aw) + matrixBytes(latent, h, aw),
+      }),
+    );
+  }
+  const normWidth = (a.qLoraRank ?? 0) + a.kvLoraRank;
+  ops.push(
+    vectorOp(w, {
+      name: `${p}attn.latent_norms`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * T * normWidth,
+      readElements: T * normWidth,
+      writeElements: T * normWidth,
+      weightBytes: normWidth * hp,
+      kernels: a.qLoraRank === null ? 1 : 2,
+    }),
+  );
+  if (a.qLoraRank !== null)
+    ops.push(
+      gemmOp(w, {
+        component: "attention",
+        name: `${p}attn.q_b_proj`,
+        rows: T,
+        n: hr * qHead,
+        k: a.qLoraRank,
+      }),
+    );
+  return ops;
+}
+
+/** Naive form: expand every attended latent with `kv_b_proj`, then MHA with head dim nope + rope. */
+function mlaNaiveCoreOps(a: Mla, w: ResolvedWorkload, p: string, hr: number, src: LatentSources): Operator[] {
+  const T = w.tokens;
+  const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
+  const { fromActs, fromCache } = src;
+  const attended = fromActs + fromCache;
+  const pairs = w.attendedTokenPairs;
+  const ops: Operator[] = [];
+  const expand = gemmOp(w, {
+    component: "attention",
+    name: `${p}attn.kv_b_proj`,
+    rows: attended,
+    n: hr * (a.qkNopeHeadDim + a.vHeadDim),
+    k: a.kvLoraRank,
+  });
+  ops.push({
+    ...expand,
+    bytesRead: {
+      ...expand.bytesRead,
+      activations: fromActs * a.kvLoraRank * w.actBytes,
+      kvCache: fromCache * a.kvLoraRank * w.kvBytes,
+    },
+  });
+  ops.push(
+    coreOp(w, p, {
+      flops: 2 * pairs * hr * qHead + 2 * pairs * hr * a.vHeadDim,
+      activationsReadBytes:
+        (T * hr * qHead + attended * hr * (a.qkNopeHeadDim + a.vHeadDim) + fromActs * a.qkRopeHeadDim) *
+        w.actBytes,
+      kvCacheReadBytes: fromCache * a.qkRopeHeadDim * w.kvBytes,
+      activationsWrittenBytes: T * hr * a.vHeadDim * w.actBytes,
+      shape: attentionShape(w, hr, qHead, a.vHeadDim),
+    }),
+  );
+  return ops;
+}
+
+/** Absorbed form: `W_UK` folded into the query, MQA over the cached latent, `W_UV` folded into the output. */
+function mlaAbsorbedCoreOps(
+  a: Mla,
+  w: ResolvedWorkload,
+  p: string,
+  hr: number,
+  src: LatentSources,
+): Operator[] {
+  const T = w.tokens;
+  const latent = a.kvLoraRank + a.qkRopeHeadDim;
+  const aw = w.components.attention.weights;
+  const { fromActs, fromCache } = src;
+  const pairs = w.attendedTokenPairs;
+  const ops: Operator[] = [];
+  ops.push(
+    gemmOp(w, {
+      component: "attention",
+      name: `${p}attn.q_absorb`,
+      rows: T * hr,
+      n: a.kvLoraRank,
+      k: a.qkNopeHeadDim,
+      groups: hr,
+      weightBytes: matrixBytes(hr * a.qkNopeHeadDim, a.kvLoraRank, aw),
+    }),
+  );
+  ops.push(
+    coreOp(w, p, {
+      flops: 2 * pairs * hr * latent + 2 * pairs * hr * a.kvLoraRank,
+      activationsReadBytes: (T * hr * latent + fromActs * latent) * w.actBytes,
+      kvCacheReadBytes: fromCache * latent * w.kvBytes,
+      activationsWrittenBytes: T * hr * a.kvLoraRank * w.actBytes,
+      shape: attentionShape(w, hr, latent, a.kvLoraRank),
+    }),
+  );
+  ops.push(
+    gemmOp(w, {
+      component: "attention",
+      name: `${p}attn.v_absorb`,
+      rows: T * hr,
+      n: a.vHeadDim,
+      k: a.kvLoraRank,
+      groups: hr,
+      weightBytes: matrixBytes(hr * a.vHeadDim, a.kvLoraRank, aw),
+    }),
+  );
+  return ops;
+}
