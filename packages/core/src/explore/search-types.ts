@@ -1,0 +1,78 @@
+/** What a deployment search takes (options, SLOs) and returns (points, ranking, prune counts). */
+import type { ParseScenarioOptions } from "../deploy/scenario.ts";
+import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
+import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import type { RequestShape } from "./chunked-step.ts";
+import type { PointEconomics, RankBy } from "./point-economics.ts";
+import type { Candidate, SearchSpace } from "./search-space.ts";
+
+/** Latency targets; a point that misses one is evaluated (and on the frontier) but not ranked. */
+export interface Slo {
+  readonly tpotS?: number;
+  readonly ttftS?: number;
+}
+
+export interface SearchPoint {
+  readonly candidate: Candidate;
+  readonly label: string;
+  /** The overrides that make the base document this deployment (`--set` form). */
+  readonly overrides: readonly ScenarioOverride[];
+  readonly tpotS: number;
+  readonly ttftS?: number;
+  readonly tokensPerSPerChip: number;
+  /** 1 / TPOT: output tokens per second each sequence sees. */
+  readonly tokensPerSPerUser: number;
+  readonly memoryPerChipBytes: number;
+  readonly meetsSlo: boolean;
+  /** Seconds of one decode (or chunked colocated) iteration. */
+  readonly stepS: number;
+  /** Facility power and cost per chip at this load (energy layer). */
+  readonly economics: PointEconomics;
+  /** Output tokens/s per kW of facility power. */
+  readonly tokensPerKw: number;
+  /** Output tokens per dollar of TCO (undefined: no system price in the data). */
+  readonly tokensPerDollar?: number;
+  /** Chunked colocated serving: prompt tokens per chip chunked into each iteration. */
+  readonly chunkTokensPerChip?: number;
+}
+
+export interface SearchResult {
+  readonly space: SearchSpace;
+  /** Candidates in the space (layouts × batches). */
+  readonly total: number;
+  /** Candidates resolved and estimated by the step model. */
+  readonly evaluated: number;
+  /** Candidates pruned, per reason (does not divide, does not fit, invalid). */
+  readonly pruned: Readonly<Record<string, number>>;
+  /** Evaluated candidates that missed an SLO, per SLO. */
+  readonly sloMisses: { readonly tpot: number; readonly ttft: number };
+  /** Every evaluated point, in enumeration order. */
+  readonly points: readonly SearchPoint[];
+  /** The points that meet the SLOs, best first by `rankBy`. */
+  readonly ranked: readonly SearchPoint[];
+  readonly rankBy: RankBy;
+  /** The base scenario as written, estimated, for comparison. */
+  readonly base: { readonly tpotS: number; readonly tokensPerSPerChip: number; readonly ttftS?: number };
+  /** True when `shouldStop` ended the search early (the result is the best so far). */
+  readonly stopped: boolean;
+}
+
+export interface SearchOptions {
+  readonly catalog?: ScenarioCatalog;
+  /** How the base scenario was read (model config files, dtype mapping); every candidate reads the same. */
+  readonly parseOptions?: Omit<ParseScenarioOptions, "overrides">;
+  readonly space?: SearchSpace;
+  readonly slo?: Slo;
+  /** Called every `progressEvery` candidates with the candidates done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly progressEvery?: number;
+  /** Polled between layouts; true ends the search with what it has (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
+  /** What the ranking maximizes (default tokens/s per chip). */
+  readonly rankBy?: RankBy;
+  /**
+   * Colocated groups only: serve this request shape with chunked prefill in every iteration
+   * (`chunked-step.ts`); TPOT, TTFT and tokens/s per chip are those of the steady state.
+   */
+  readonly chunked?: RequestShape;
+}
