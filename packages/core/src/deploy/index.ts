@@ -18,6 +18,7 @@ export {
 export type { OffloadPlan } from "./offload-plan.ts";
 export type { PipelinePlan } from "./pipeline-plan.ts";
 export type { FieldFailure, InstancePlan, InstanceRole, MoePlan, MtpPlan } from "./plan.ts";
+export { infeasible } from "./plan-failure.ts";
 export {
   type ComponentPrecision,
   componentPrecisionOptions,

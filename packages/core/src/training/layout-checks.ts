@@ -2,12 +2,11 @@
  * Checks of a training job's parallel layout: every degree divides what it splits (ranks, heads,
  * layers, sequence, batch, experts), with a located error that says by how much it misses.
  */
+
+import { type FieldFailure, infeasible } from "../deploy/index.ts";
 import type { ModelArchitecture } from "../model/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
 import type { TrainingScenarioDocument } from "../spec/training-schema.ts";
 import type { TrainingLayout } from "./training-scenario.ts";
-
-type Fail = (path: ReadonlyArray<string | number>, detail: string) => never;
 
 export type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
 
@@ -22,15 +21,7 @@ export function checkLayout(
   file: string,
   locate: Locate,
 ): TrainingLayout {
-  const fail: Fail = (path, detail) => {
-    const pos = locate(path);
-    throw new SupernodeError("infeasible", detail, {
-      file,
-      line: pos?.line,
-      column: pos?.column,
-      fieldPath: path,
-    });
-  };
+  const fail = infeasible(file, locate, []);
   const p = spec.parallelism;
   const par = (field: string) => ["parallelism", field];
   const modelRanks = p.tp * p.pp * p.cp;
@@ -105,7 +96,7 @@ function checkExperts(
   spec: TrainingScenarioDocument,
   model: ModelArchitecture,
   dp: number,
-  fail: Fail,
+  fail: FieldFailure,
 ): void {
   const p = spec.parallelism;
   const par = (field: string) => ["parallelism", field];
