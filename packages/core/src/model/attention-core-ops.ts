@@ -4,7 +4,7 @@
  * attention-kernel model reads (queries, heads, head dims, keys per query, causality).
  */
 import type { ResolvedWorkload } from "./layer-work.ts";
-import { VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
+import { gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { AttentionShape, Operator } from "./types.ts";
 
 /** What the attention core computes and moves, in FLOPs and bytes. */
@@ -28,6 +28,22 @@ export function coreOp(w: ResolvedWorkload, p: string, t: CoreTraffic): Operator
     attention: t.shape,
     kernels: 1,
   };
+}
+
+/** The output projection every form ends with: the `inputWidth` head outputs of a token back to `hidden`. */
+export function outputProjectionOp(
+  w: ResolvedWorkload,
+  p: string,
+  hidden: number,
+  inputWidth: number,
+): Operator {
+  return gemmOp(w, {
+    component: "attention",
+    name: `${p}attn.o_proj`,
+    rows: w.tokens,
+    n: hidden,
+    k: inputWidth,
+  });
 }
 
 /** Rotary embedding over `elements` query/key elements. */

@@ -3,7 +3,13 @@
  * over attention TP, KV heads split where they divide and replicated where TP exceeds them.
  */
 import { SupernodeError } from "../spec/errors.ts";
-import { attentionShape, coreOp, kvCacheWriteOps, rotaryOp } from "./attention-core-ops.ts";
+import {
+  attentionShape,
+  coreOp,
+  kvCacheWriteOps,
+  outputProjectionOp,
+  rotaryOp,
+} from "./attention-core-ops.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
@@ -68,14 +74,6 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
       shape: attentionShape(w, hq, d, d),
     }),
   );
-  ops.push(
-    gemmOp(w, {
-      component: "attention",
-      name: `${p}attn.o_proj`,
-      rows: T,
-      n: h,
-      k: hq * d,
-    }),
-  );
+  ops.push(outputProjectionOp(w, p, h, hq * d));
   return ops;
 }

@@ -4,7 +4,13 @@
  * (expand the latent with `kv_b_proj`, ordinary MHA) or the absorbed core (`q_absorb`, MQA over
  * the latent, `v_absorb`), then `o_proj`. Heads split over attention TP; the latent is replicated.
  */
-import { attentionShape, coreOp, kvCacheWriteOps, rotaryOp } from "./attention-core-ops.ts";
+import {
+  attentionShape,
+  coreOp,
+  kvCacheWriteOps,
+  outputProjectionOp,
+  rotaryOp,
+} from "./attention-core-ops.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
@@ -34,15 +40,7 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkloa
   };
   if (w.mlaForm === "naive") ops.push(...mlaNaiveCoreOps(a, w, p, hr, sources));
   else ops.push(...mlaAbsorbedCoreOps(a, w, p, hr, sources));
-  ops.push(
-    gemmOp(w, {
-      component: "attention",
-      name: `${p}attn.o_proj`,
-      rows: T,
-      n: h,
-      k: hr * a.vHeadDim,
-    }),
-  );
+  ops.push(outputProjectionOp(w, p, h, hr * a.vHeadDim));
   return ops;
 }
 
