@@ -17,7 +17,7 @@
 
 import { SupernodeError } from "../spec/errors.ts";
 import type { ExpertImbalanceSpec } from "../spec/scenario-schema.ts";
-import { placeExperts } from "./eplb-placement.ts";
+import { type EplbPlacement, placeExperts } from "./eplb-placement.ts";
 import { expertLoadSkewProfile, fitExpertPopularity } from "./expert-popularity.ts";
 import { placeByIndex } from "./index-placement.ts";
 import { expectedMaxRankLoad } from "./rank-load-max.ts";
@@ -82,18 +82,22 @@ function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
   return placeExperts(popularity, ctx.redundantExperts, ctx.ranks).maxOverMean;
 }
 
+/** What the hottest-rank statistic needs of a placement. */
+type ExpectedRankLoads = Pick<EplbPlacement, "rankLoads" | "maxOverMean">;
+
+/** Placements by profile, placement kind and expert layout: they do not depend on the batch. */
+const placementCache = new Map<string, ExpectedRankLoads>();
 const measuredCache = new Map<string, ImbalanceResult>();
 
-function measuredSkewResult(
+function measuredPlacement(
   profileId: string,
   placementKind: "eplb" | "by-index",
   ctx: ImbalanceContext,
-): ImbalanceResult {
-  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
-  const hit = measuredCache.get(key);
+): ExpectedRankLoads {
+  const key = `${profileId}|${placementKind}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
+  const hit = placementCache.get(key);
   if (hit !== undefined) return hit;
-  const profile = expertLoadSkewProfile(profileId);
-  const popularity = fitExpertPopularity(profile, ctx.routedExperts);
+  const popularity = fitExpertPopularity(expertLoadSkewProfile(profileId), ctx.routedExperts);
   if (placementKind === "by-index" && ctx.redundantExperts > 0)
     throw new SupernodeError(
       "invalid-value",
@@ -104,6 +108,20 @@ function measuredSkewResult(
     placementKind === "by-index"
       ? placeByIndex(popularity.shares, ctx.ranks)
       : placeExperts(popularity.shares, ctx.redundantExperts, ctx.ranks);
+  placementCache.set(key, placement);
+  return placement;
+}
+
+function measuredSkewResult(
+  profileId: string,
+  placementKind: "eplb" | "by-index",
+  ctx: ImbalanceContext,
+): ImbalanceResult {
+  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
+  const hit = measuredCache.get(key);
+  if (hit !== undefined) return hit;
+  const profile = expertLoadSkewProfile(profileId);
+  const placement = measuredPlacement(profileId, placementKind, ctx);
   const factor = expectedMaxRankLoad(placement.rankLoads, ctx.routedAssignments);
   const where =
     placementKind === "by-index"
