@@ -21,6 +21,7 @@ export {
   type ModelWorkload,
   type ResolvedWorkload,
 } from "./layer-work.ts";
+export { VECTOR_FLOPS_PER_ELEMENT } from "./operator-builder.ts";
 export { countParameters, type ParameterCounts } from "./parameters.ts";
 export { attentionWindow, fullAttentionLayers, windowedWorkload } from "./sliding-window.ts";
 export {

@@ -22,13 +22,10 @@
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
 import type { SeparateKernels } from "../deploy/engine-profile.ts";
-import type { Operator } from "../model/types.ts";
+import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 import { expectedDestinations } from "../network/moe-routing.ts";
 import type { StepContext } from "./step-context.ts";
 import type { MicrobatchWork } from "./step-work.ts";
-
-/** Element operations per quantised element (absolute value, group maximum, scale, cast): an order of magnitude. */
-const QUANT_FLOPS_PER_ELEMENT = 4;
 
 export interface SeparateKernelContext {
   /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
@@ -95,7 +92,7 @@ export function withSeparateKernels(
       ? undefined
       : vector(
           name,
-          QUANT_FLOPS_PER_ELEMENT * elements,
+          VECTOR_FLOPS_PER_ELEMENT.quantize * elements,
           elements * actBytes,
           elements + (elements / quant.groupSize) * quant.scaleBytes,
           dtype,

@@ -21,7 +21,7 @@
  * Bytes per element and kernels are derived from these recipes, not measured; the passes run at
  * the chip's memory-bound (vector-class) efficiency.
  */
-import type { Operator } from "../model/types.ts";
+import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 
 export type Fp8Scaling = "current" | "blockwise";
 
@@ -63,7 +63,7 @@ export function fp8QuantizeOperator(
     name: `${op.name}.fp8_quantize`,
     class: "vector",
     dtype: "bf16",
-    flops: 2 * elements,
+    flops: VECTOR_FLOPS_PER_ELEMENT.quantize * elements,
     bytesRead: { weights: 0, activations: pass.read * elements, kvCache: 0 },
     bytesWritten: { activations: pass.write * elements, kvCache: 0 },
     kernels: pass.kernels,
