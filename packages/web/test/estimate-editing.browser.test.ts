@@ -1,36 +1,6 @@
-/**
- * Estimate in Chromium, as a planner edits it: a number field can be emptied and retyped (backspace
- * "96", type "64" → batch 64, not 648); deltas are against a stated, pinnable baseline; each figure
- * shows its nearest published case and the model's error there, linked to Validate. Expected
- * numbers come from the view's own job run here in Node (core's estimate and nearestReferences).
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { writeKnob } from "../src/app/scenario-doc.ts";
-import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
 import { describeInBrowser } from "./browser-harness.ts";
-
-const DECODE = "cloudmatrix384-deepseek-r1-decode.yaml";
-const TEXT = readFileSync(join(import.meta.dirname, "../../../examples", DECODE), "utf8");
-const fixed0 = (x: number) =>
-  x.toLocaleString("en-US", { maximumFractionDigits: 0, minimumFractionDigits: 0 });
-const deltaText = (after: number, before: number) => {
-  const d = after / before - 1;
-  return `${d > 0 ? "+" : ""}${(d * 100).toFixed(1)}%`;
-};
-
-function decodeAt(batch: number) {
-  const text = writeKnob(TEXT, ["deployment", "decode", "batchPerChip"], batch);
-  const phase = estimateJob({ text, fileName: DECODE }).phases.find((p) => p.role === "decode");
-  if (phase === undefined) throw new Error("no decode phase");
-  return phase;
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('main [data-job-status="done"]').first().waitFor({ timeout: 60_000 });
-}
+import { DECODE, decodeAt, deltaText, fixed0, settled } from "./estimate-fixture.ts";
 
 describeInBrowser("Estimate editing in Chromium", (harness) => {
   it("backspace-and-retype gives the typed value; deltas are against the stated, pinned baseline", async () => {

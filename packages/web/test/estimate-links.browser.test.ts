@@ -1,39 +1,11 @@
-/**
- * Estimate's links in Chromium: a pinned baseline travels in the URL (a copied link shows the
- * same deltas against the same pinned scenario, and a cleared baseline stays cleared), and
- * Validate ↔ Estimate: a reference case opens its scenario (with the case's overrides) in
- * Estimate, which shows core's estimate of it and links back to the case in Validate.
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { endToEndCaseSpecs } from "@supernode/core";
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { decodeText, parseHash } from "../src/app/route.ts";
-import { writeKnob } from "../src/app/scenario-doc.ts";
 import { caseScenarioJob } from "../src/worker/jobs/case-scenario-job.ts";
 import { estimateJob } from "../src/worker/jobs/estimate-job.ts";
 import { describeInBrowser } from "./browser-harness.ts";
-
-const DECODE = "cloudmatrix384-deepseek-r1-decode.yaml";
-const TEXT = readFileSync(join(import.meta.dirname, "../../../examples", DECODE), "utf8");
-const fixed0 = (x: number) =>
-  x.toLocaleString("en-US", { maximumFractionDigits: 0, minimumFractionDigits: 0 });
-const deltaText = (after: number, before: number) => {
-  const d = after / before - 1;
-  return `${d > 0 ? "+" : ""}${(d * 100).toFixed(1)}%`;
-};
-
-function decodeAt(batch: number) {
-  const text = writeKnob(TEXT, ["deployment", "decode", "batchPerChip"], batch);
-  const phase = estimateJob({ text, fileName: DECODE }).phases.find((p) => p.role === "decode");
-  if (phase === undefined) throw new Error("no decode phase");
-  return phase;
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('main [data-job-status="done"]').first().waitFor({ timeout: 60_000 });
-}
+import { DECODE, decodeAt, deltaText, fixed0, settled } from "./estimate-fixture.ts";
 
 async function setBatch(page: Page, value: string, expected: number): Promise<void> {
   const batch = page.locator('input[data-knob="deployment.decode.batchPerChip"]');
