@@ -80,6 +80,9 @@ export function exampleText(r: FrontierExampleResult, cpuS: number): string {
     ),
   );
   const at = e.atTokensPerSPerUser;
+  const reach = (s: (typeof all)[number]) =>
+    `no deployment reaches it (at most ${fmt(Math.max(0, ...s.result.frontier.map((p) => p.tokensPerSPerUser)), 1)} tokens/s per user)`;
+  const unreached = r.series.filter((s) => s.atPoint === undefined).map((s) => s.label);
   const lines = [
     e.title,
     `request: ${fmt(e.shape.inputTokens)} input / ${fmt(e.shape.outputTokens)} output tokens; TTFT ≤ ${fmt(e.slo.ttftS ?? 0, 1)} s; frontier of tokens/s per chip (all chips, prefill included) vs tokens/s per user`,
@@ -87,14 +90,15 @@ export function exampleText(r: FrontierExampleResult, cpuS: number): string {
     `at ≥ ${at} tokens/s per user (TPOT ≤ ${fmt(1000 / at, 0)} ms):`,
     ...all.map(
       (s) =>
-        `  ${s.label}: ${s.atPoint !== undefined ? `${fmt(s.atPoint.tokensPerSPerChip, 1)} tokens/s per chip, ${fmt(s.atPoint.tokensPerSPerChip * s.chipsPerSystem)} per system (${s.chipsPerSystem} chips), ${fmt(s.atPoint.tokensPerKw, 1)} per kW — ${s.atPoint.label}` : "no deployment reaches it"}`,
+        `  ${s.label}: ${s.atPoint !== undefined ? `${fmt(s.atPoint.tokensPerSPerChip, 1)} tokens/s per chip, ${fmt(s.atPoint.tokensPerSPerChip * s.chipsPerSystem)} per system (${s.chipsPerSystem} chips), ${fmt(s.atPoint.tokensPerKw, 1)} per kW — ${s.atPoint.label}` : reach(s)}`,
     ),
-    `ratio ${r.series[0]?.label ?? ""} ÷ ${r.series[1]?.label ?? ""} per chip: ${r.ratio !== undefined ? `${fmt(r.ratio, 2)}×` : "undefined"} (${e.claim.ratio !== undefined ? `claimed: ${e.claim.ratio}×` : e.claim.text} — ${e.claim.sources.map((s) => s.url).join(", ")})`,
+    `ratio ${r.series[0]?.label ?? ""} ÷ ${r.series[1]?.label ?? ""} per chip: ${r.ratio !== undefined ? `${fmt(r.ratio, 2)}×` : `none (${unreached.join(" and ")} ${unreached.length > 1 ? "reach" : "reaches"} no deployment at ${at} tokens/s per user)`} (${e.claim.ratio !== undefined ? `claimed: ${e.claim.ratio}×` : e.claim.text} — ${e.claim.sources.map((s) => s.url).join(", ")})`,
     ...(r.factors.length > 0
       ? ["factors (target ÷ target without the factor, at the same interactivity):"]
       : []),
     ...r.factors.map(
-      (f) => `  ${f.factor}: ${f.gain !== undefined ? `${fmt(f.gain, 2)}×` : "undefined"} (${f.variant})`,
+      (f) =>
+        `  ${f.factor}: ${f.gain !== undefined ? `${fmt(f.gain, 2)}×` : "none (a side reaches no deployment)"} (${f.variant})`,
     ),
     ...(r.remainder !== undefined
       ? [`  the rest (chip, software model, everything else): ${fmt(r.remainder, 2)}×`]
