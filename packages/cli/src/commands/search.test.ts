@@ -52,3 +52,57 @@ describe("supernode search and frontier", () => {
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg[\s\S]*<circle[\s\S]*<\/svg>\n$/);
   });
 });
+
+describe("supernode search --serving", () => {
+  const serving = join(root, "examples", "search-deepseek-r1-cloudmatrix384.yaml");
+  const tiny = ["--chips", "64", "--batches", "96", "--attention-tp", "2"];
+
+  it("ranks disaggregated and chunked colocated serving within both SLOs, the KV transfer in the TTFT", () => {
+    const { status, stdout, stderr } = runCli([
+      "search",
+      serving,
+      "--serving",
+      "3072/2048",
+      "--ttft-ms",
+      "5000",
+      ...tiny,
+      "--top",
+      "50",
+      "--json",
+    ]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.shape).toEqual({ inputTokens: 3072, outputTokens: 2048 });
+    expect(r.slo).toEqual({ tpotS: 0.05, ttftS: 5 });
+    // DeepSeek-R1: (61 layers + 1 MTP layer) × 576 latent values × 2 bytes (BF16 KV) per prompt token
+    expect(r.kvTransfer.bytes).toBe(3072 * 62 * 576 * 2);
+    expect(r.kvTransfer.path).toMatch(/RDMA plane/);
+    expect(r.kvTransfer.transferS).toBeGreaterThan(0);
+    // both modes are searched and reach the frontier; here only disaggregated points meet TPOT ≤ 50 ms
+    const modes = (list: { mode: string }[]) => new Set(list.map((p) => p.mode));
+    expect(modes(r.frontier)).toEqual(new Set(["disaggregated", "colocated-chunked"]));
+    expect(modes(r.ranked)).toContain("disaggregated");
+    for (const p of r.ranked) {
+      expect(p.meetsSlo).toBe(true);
+      expect(p.tpotS).toBeLessThanOrEqual(0.05);
+      expect(p.ttftS).toBeLessThanOrEqual(5);
+      if (p.mode === "disaggregated") {
+        expect(p.kvTransferS).toBe(r.kvTransfer.transferS);
+        expect(p.decodeChipShare).toBeLessThan(1);
+      } else expect(p.decodeChipShare).toBe(1);
+    }
+    for (let i = 1; i < r.ranked.length; i++)
+      expect(r.ranked[i - 1].tokensPerSPerChip).toBeGreaterThanOrEqual(r.ranked[i].tokensPerSPerChip);
+    expect(r.frontier.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a malformed shape and a scenario without prefill and decode groups", () => {
+    const shape = runCli(["search", serving, "--serving", "3072", ...tiny]);
+    expect(shape.status).not.toBe(0);
+    expect(shape.stderr).toMatch(/--serving expects <input tokens>\/<output tokens>/);
+    const groups = runCli(["search", example, "--serving", "3072/2048", ...tiny]);
+    expect(groups.status).not.toBe(0);
+    expect(groups.stderr).toMatch(/prefill and decode groups/);
+  });
+});

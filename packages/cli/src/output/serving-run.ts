@@ -53,6 +53,7 @@ export function runServing(
   const pools = [r.disaggregated?.decode, r.disaggregated?.prefill, r.colocated];
   const candidates = pools.reduce((n, p) => n + (p?.total ?? 0), 0);
   const winners = r.ranked.slice(0, top);
+  const kv = r.disaggregated?.kvTransfer;
   if (flags.json === true) {
     const strip = ({ decode: _d, prefill: _p, ...p }: (typeof winners)[number]) => p;
     io.stdout.write(
@@ -61,6 +62,7 @@ export function runServing(
         slo,
         rankBy: r.rankBy,
         candidates,
+        ...(kv !== undefined ? { kvTransfer: kv } : {}),
         cpuS,
         ranked: winners.map(strip),
         frontier: r.frontier.map(strip),
@@ -105,6 +107,11 @@ export function runServing(
     [
       renderTable(table),
       `serving ${shape.inputTokens}/${shape.outputTokens} tokens of ${prep.base.model.id} on ${prep.base.system.name}: tokens/s per chip counts every chip (prefill pool included)`,
+      ...(kv !== undefined
+        ? [
+            `disaggregated TTFT includes the prompt's KV transfer to the decode pool: ${(kv.bytes / 1e6).toFixed(1)} MB in ${(kv.transferS * 1e3).toFixed(2)} ms (${kv.path})`,
+          ]
+        : []),
       ...counted("decode pool", r.disaggregated?.decode),
       ...counted("prefill pool", r.disaggregated?.prefill),
       ...counted("colocated (chunked prefill)", r.colocated),

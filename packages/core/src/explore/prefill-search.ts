@@ -3,8 +3,9 @@
  * base scenario's `prefill` group (chips per instance, attention TP, MoE TP / EP, pipeline stages,
  * precision) and the prompt tokens per chip in one iteration (in place of the decode batch), with
  * the decode group removed; estimates each with the step model (TTFT of a prompt in a full
- * iteration, no queueing; input tokens/s per chip) and prunes what does not divide or fit,
- * counted per reason, as `searchDeployments` does.
+ * iteration, no queueing, plus the prompt's KV transfer to the decode pool when given; input
+ * tokens/s per chip) and prunes what does not divide or fit, counted per reason, as
+ * `searchDeployments` does.
  */
 
 import { parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
@@ -39,7 +40,12 @@ export interface PrefillPoint {
   readonly tokensPerChip: number;
   readonly label: string;
   readonly overrides: readonly ScenarioOverride[];
+  /** Time to the first token: the prefill (`prefillS`) plus the KV transfer (`kvTransferS`). */
   readonly ttftS: number;
+  /** The prompt's prefill in a full iteration (no queueing). */
+  readonly prefillS: number;
+  /** The prompt's KV cache moving to the decode pool (0 unless the search gives it). */
+  readonly kvTransferS: number;
   /** Input (prompt) tokens/s per chip. */
   readonly tokensPerSPerChip: number;
   readonly economics: PointEconomics;
@@ -71,7 +77,10 @@ export function searchPrefill(
   doc: SourceDocument,
   base: Scenario,
   space: PrefillSpace,
-  options: Pick<SearchOptions, "catalog" | "parseOptions" | "slo" | "rankBy"> = {},
+  options: Pick<SearchOptions, "catalog" | "parseOptions" | "slo" | "rankBy"> & {
+    /** Seconds one prompt's KV takes to reach the decode pool, added to every TTFT. */
+    readonly kvTransferS?: number;
+  } = {},
 ): PrefillSearchResult {
   const chip = base.system.node.accelerator.chip;
   const moe = base.model.moe;
@@ -111,7 +120,8 @@ export function searchPrefill(
     }
     for (let i = 0; i < n; i++) {
       const tokens = space.tokensPerChip[i] as number;
-      const out = evaluatePrefill(doc, options, { ...layout, batchPerChip: tokens }, ctx, energy);
+      const c = { ...layout, batchPerChip: tokens };
+      const out = evaluatePrefill(doc, options, c, ctx, energy, options.kvTransferS ?? 0);
       if ("reason" in out) {
         const rest = out.layoutWide || out.reason.startsWith("does not fit") ? n - i : 1;
         prune(out.reason, rest);
@@ -139,6 +149,7 @@ function evaluatePrefill(
   c: Candidate,
   ctx: CandidateContext,
   energy: EnergyInputs,
+  kvTransferS: number,
 ): Omit<PrefillPoint, "meetsSlo"> | { reason: string; layoutWide: boolean } {
   // The candidate's batch is the prompt tokens per chip of an iteration.
   const overrides = candidateOverrides(c, ctx).map((o) =>
@@ -171,7 +182,9 @@ function evaluatePrefill(
     tokensPerChip: c.batchPerChip,
     label: candidateLabel(c, ctx.ranksPerChip).replace(/ · B(\d+)/, " · $1 tok/chip"),
     overrides,
-    ttftS: prefill.ttftS,
+    ttftS: prefill.ttftS + kvTransferS,
+    prefillS: prefill.ttftS,
+    kvTransferS,
     tokensPerSPerChip: prefill.tokensPerSPerChip,
     economics,
     tokensPerKw: tokensPerKw(prefill.tokensPerSPerChip, economics),

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseScenarioSource } from "../deploy/scenario.ts";
 import { estimate } from "../perf/step-estimate.ts";
+import { servingModelOf } from "../serving/simulate.ts";
 import type { SourceDocument } from "../spec/parse-document.ts";
 import { chunkedColocatedPoint, chunkPerChip } from "./chunked-step.ts";
 import { gptMoeDocument, gptMoeSpace } from "./example-gpt-moe.ts";
 import { precisionChoice } from "./precision-choices.ts";
+import { searchPrefill } from "./prefill-search.ts";
 import { searchDeployments } from "./search.ts";
 import type { SearchSpace } from "./search-space.ts";
 import { defaultPrefillSpace, searchServing } from "./serving-search.ts";
@@ -118,6 +120,48 @@ describe("searchServing", () => {
     expect(point.tokensPerSPerChip).toBeCloseTo(D / (1 + (D * 32768) / (1024 * P)), 6);
     expect(point.ttftS).toBe(prefill.ttftS);
     expect(prefill.ttftS).toBeLessThanOrEqual(5);
+  });
+
+  it("counts the prompt's KV transfer to the decode pool in the disaggregated TTFT, as the simulator moves it", () => {
+    const kv = r.disaggregated?.kvTransfer;
+    const prefill = r.disaggregated?.prefill.ranked[0];
+    if (kv === undefined || prefill === undefined) throw new Error("no disaggregated result");
+    // GPT-MoE-1.8T: 120 layers × (K + V) × 8 KV heads × 128 dims × 1 byte (FP8 KV), per prompt token
+    expect(kv.bytes).toBe(32768 * 120 * 2 * 8 * 128);
+    // the same path and cost the serving simulator gives its KV transfers (default: the RDMA plane)
+    const scenario = parseScenarioSource({
+      ...d,
+      data: {
+        ...(d.data as object),
+        workload: {
+          arrival: { kind: "poisson", ratePerS: 1 },
+          promptTokens: { kind: "fixed", tokens: 32768 },
+          outputTokens: { kind: "fixed", tokens: 1024 },
+        },
+      },
+    });
+    const simulated = servingModelOf(scenario).kvTransfer;
+    expect(kv.path).toBe(simulated?.description);
+    expect(kv.transferS).toBeCloseTo(simulated?.transferS(kv.bytes) ?? 0, 12);
+    // 8 GB over one GPU's 400 Gb/s NIC: at least bytes ÷ bandwidth
+    expect(kv.transferS).toBeGreaterThanOrEqual(
+      kv.bytes / base.system.scaleOut.bandwidthBytesPerSPerChip.value,
+    );
+    expect(kv.transferS).toBeLessThan(0.5);
+    expect(prefill.kvTransferS).toBe(kv.transferS);
+    expect(prefill.ttftS).toBeCloseTo(prefill.prefillS + kv.transferS, 12);
+    for (const p of r.points) if (p.mode === "disaggregated") expect(p.kvTransferS).toBe(kv.transferS);
+  });
+
+  it("holds the transfer against the TTFT SLO: a prefill layout within it only without the transfer misses", () => {
+    const prefillSpace = { ...defaultPrefillSpace(space), tokensPerChip: [2048] };
+    const without = searchPrefill(d, base, prefillSpace, {});
+    const fastest = Math.min(...without.points.map((p) => p.ttftS));
+    const slo = { ttftS: fastest * 1.01 };
+    expect(searchPrefill(d, base, prefillSpace, { slo }).ranked.length).toBeGreaterThan(0);
+    const withTransfer = searchPrefill(d, base, prefillSpace, { slo, kvTransferS: fastest * 0.02 });
+    expect(withTransfer.ranked).toHaveLength(0);
+    expect(withTransfer.points.every((p) => p.ttftS === p.prefillS + fastest * 0.02)).toBe(true);
   });
 
   it("has both modes on one frontier within the TTFT SLO", () => {

@@ -7,8 +7,9 @@
  *   decode pool finishes requests, so per decode chip it needs D × (input ÷ output) ÷ P prefill
  *   chips (D decode and P prefill tokens/s per chip). Tokens/s per chip of the pair counts both
  *   pools' chips: D ÷ (1 + D × input ÷ (output × P)). The prefill layout is the best one within
- *   the TTFT SLO (by the ranking key); the TTFT is its full-iteration TTFT (no queueing, no KV
- *   transfer time).
+ *   the TTFT SLO (by the ranking key); the TTFT is its full-iteration TTFT plus the prompt's KV
+ *   transfer to the decode pool over the scenario's `serving.kvTransfer` path, as the serving
+ *   simulator costs it (`promptKvTransfer`); no queueing.
  * - `colocated-chunked`: one pool whose iterations carry the decode batch and a rate-matched chunk
  *   of prompts (`chunked-step.ts`).
  *
@@ -16,6 +17,7 @@
  * (the mean over a request's answer), prompt length = input.
  */
 import { parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
+import { type PromptKvTransfer, promptKvTransfer } from "../serving/kv-transfer-path.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import type { SourceDocument } from "../spec/parse-document.ts";
 import { applyOverrides } from "../spec/scenario-overrides.ts";
@@ -51,6 +53,8 @@ export interface ServingSearchPoint {
   readonly tokensPerKw: number;
   readonly tokensPerDollar?: number;
   readonly meetsSlo: boolean;
+  /** Disaggregated: the part of `ttftS` that moves the prompt's KV cache to the decode pool. */
+  readonly kvTransferS?: number;
   readonly decode: SearchPoint;
   /** Disaggregated: the prefill layout paired with the decode one. */
   readonly prefill?: PrefillPoint;
@@ -83,7 +87,12 @@ export interface ServingSearchResult {
   readonly ranked: readonly ServingSearchPoint[];
   /** Pareto frontier (tokens/s per user, tokens/s per chip) of the points within the TTFT SLO. */
   readonly frontier: readonly ServingSearchPoint[];
-  readonly disaggregated?: { readonly decode: SearchResult; readonly prefill: PrefillSearchResult };
+  readonly disaggregated?: {
+    readonly decode: SearchResult;
+    readonly prefill: PrefillSearchResult;
+    /** One prompt's KV transfer, prefill → decode pool (in every disaggregated TTFT). */
+    readonly kvTransfer: PromptKvTransfer;
+  };
   readonly colocated?: SearchResult;
 }
 
@@ -128,8 +137,13 @@ export function searchServing(
       slo: { ...(slo.tpotS !== undefined ? { tpotS: slo.tpotS } : {}) },
     });
     const prefillSpace = options.spaces?.prefill ?? defaultPrefillSpace(decodeSpace);
-    const prefill = searchPrefill(shaped, shapedBase, prefillSpace, { ...common, slo });
-    disaggregated = { decode, prefill };
+    const kvTransfer = promptKvTransfer(shapedBase, shape.inputTokens);
+    const prefill = searchPrefill(shaped, shapedBase, prefillSpace, {
+      ...common,
+      slo,
+      kvTransferS: kvTransfer.transferS,
+    });
+    disaggregated = { decode, prefill, kvTransfer };
     const best = prefill.ranked[0];
     if (best !== undefined) for (const d of decode.points) points.push(pair(d, best, shape, slo));
   }
@@ -193,6 +207,7 @@ function pair(d: SearchPoint, p: PrefillPoint, shape: RequestShape, slo: Slo): S
     tokensPerKw: tokensPerKw(perChip, economics),
     ...(perDollar !== undefined ? { tokensPerDollar: perDollar } : {}),
     meetsSlo: !missTtft && !missTpot,
+    kvTransferS: p.kvTransferS,
     decode: d,
     prefill: p,
     decodeChipShare: share,

@@ -3,6 +3,7 @@
 
 export { type ChromeTrace, type ChromeTraceEvent, toChromeTrace } from "./chrome-trace.ts";
 export type { EngineEvent, EngineEventKind, EngineListener } from "./engine-event.ts";
+export { kvTransferPath, type PromptKvTransfer, promptKvTransfer } from "./kv-transfer-path.ts";
 export { PERCENTILE_RELATIVE_ERROR } from "./latency-stats.ts";
 export type { LengthSampler, WorkloadFiles } from "./length-distribution.ts";
 export { REQUEST_CSV_HEADER, requestCsvRow, requestJsonLine, timeSeriesToCsv } from "./result-csv.ts";

@@ -16,6 +16,7 @@ import { GIGA } from "../spec/units.ts";
 import { workloadSchema } from "../spec/workload-schema.ts";
 import { cachedKvCopies, withCopies } from "./cached-kv-copies.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
+import { kvTransferPath } from "./kv-transfer-path.ts";
 import type { WorkloadFiles } from "./length-distribution.ts";
 import { simulateServing } from "./serving-engine.ts";
 import type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
@@ -119,22 +120,6 @@ export function servingModelOf(written: Scenario, options: SimulateScenarioOptio
       ? { mtp: { draftTokens: back.mtp.draftTokens, acceptance: back.mtp.acceptanceRate } }
       : {}),
   };
-}
-
-function kvTransferPath(
-  scenario: Scenario,
-  path: { plane: "ub" | "rdma" | "vpc"; bandwidthGBps?: number; latencyS?: number },
-  prefill: InstancePlan,
-): TransferModel {
-  if (path.bandwidthGBps !== undefined || path.plane === "vpc")
-    return systemTransferModel(scenario.system, path, prefill.chipsPerInstance);
-  if (path.plane === "ub" && scenario.systemCount > 1)
-    throw new SupernodeError(
-      "unsupported",
-      `the deployment spans ${scenario.systemCount} ${scenario.system.name} systems, so prefill→decode KV cannot move over one scale-up fabric; use serving.kvTransfer.plane: rdma`,
-      { file: scenario.fileName, fieldPath: ["serving", "kvTransfer", "plane"] },
-    );
-  return fabricTransferModel(scenario.system, path.plane, prefill.ranksPerInstance);
 }
 
 /** The pooled tier's size: `capacityGB`, else the DRAM of every node the deployment's systems have. */
