@@ -10,6 +10,7 @@ import type { LinkTier } from "../topology/graph.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { nvlsBytesPerRank } from "./nvls-limits.ts";
 import { resolveRequest } from "./resolve-request.ts";
 import { treeDepth } from "./schedules.ts";
 import { addClassBytes, emptyLoads, loadsTime, type TierLoads } from "./tier-loads.ts";
@@ -100,9 +101,9 @@ function matrixPart(model: FabricModel, n: number, matrix: Float64Array, scaleOu
   return { latencyS, transferS: t.seconds, bottleneck: t.bottleneck, report: t.report };
 }
 
-/** Bytes per rank per direction of an NVLS all-reduce among `n` ranks (reduce-scatter S, all-gather S/n), inflated by its lower achievable fraction. */
+/** Bytes per rank per direction of an NVLS all-reduce among `n` ranks (S plus a head's slice, `nvlsBytesPerRank`), inflated by its lower achievable fraction. */
 function inSwitchBytes(model: FabricModel, n: number, S: number): number {
-  return S * (1 + 1 / n) * model.inSwitchInflation;
+  return nvlsBytesPerRank(n, S) * model.inSwitchInflation;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
 import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
+import { nvlsHeads, nvlsTreeMinTransferS } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
 /** An engine's own findings about one collective. */
@@ -47,10 +48,17 @@ export function collectiveResult(
       transferS *= nvlsPipelineFactor(
         builtinNcclProtocols().nvlsPipeline,
         r.request.bytes,
-        n,
+        nvlsHeads(n),
         r.ncclTechnology as string,
       );
   }
+  // NVLSTree across NVLink domains: no faster than NCCL's own per-channel cap
+  const t = r.nvlsTree;
+  if (t !== undefined)
+    transferS = Math.max(
+      transferS,
+      nvlsTreeMinTransferS(r.request.bytes, n, t.nodes, t.perNode, t.technology),
+    );
   const timeS = r.fixedS + latencyS + transferS;
   const alg = timeS > 0 ? r.request.bytes / timeS : 0;
   return {

@@ -9,6 +9,7 @@ import { builtinCatalog } from "../catalog/catalog.ts";
 import { cloudmatrix384, gb200Nvl72, hgxH100 } from "../topology/test-support/fixtures.ts";
 import { collectiveTime } from "./collective-time.ts";
 import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
+import { nvlsHeads } from "./nvls-limits.ts";
 
 const MiB = 2 ** 20;
 const ar = (target: Parameters<typeof collectiveTime>[0], bytes: number, ranks: number) =>
@@ -80,9 +81,12 @@ describe("NCCL protocols (LL / LL128 / Simple)", () => {
 
   it("NVLS pays its scatter/reduce/gather pipeline: two loops of channels x ranks x chunk beyond the bytes", () => {
     const nvls = builtinNcclProtocols().nvlsPipeline;
-    // 72 GB200 ranks, 512 MiB: 24 channels x 72 heads = 1,728 ops; NCCL's chunk shrinks to 32 KiB
-    expect(nvlsPipelineFactor(nvls, 2 ** 29, 72, "NVLink 5")).toBeCloseTo(
-      1 + (2 * 1728 * 32768) / 2 ** 29,
+    // 72 GB200 ranks, 512 MiB: 32 heads (NCCL_MAX_NVLS_ARITY), 24 channels x 32 = 768 ops; NCCL's
+    // chunk shrinks to 64 KiB
+    expect(nvlsHeads(72)).toBe(32);
+    expect(nvlsHeads(8)).toBe(8);
+    expect(nvlsPipelineFactor(nvls, 2 ** 29, nvlsHeads(72), "NVLink 5")).toBeCloseTo(
+      1 + (2 * 768 * 65536) / 2 ** 29,
       9,
     );
     // 8 H100 ranks, 8 GiB: 16 channels x 8 heads x 128 KiB = 16 MiB per loop

@@ -31,6 +31,14 @@ export interface NcclProtocolParams {
   readonly servingTpInSwitch: boolean;
   /** NVLS all-reduce pipeline on one NVLink domain (`nvlsPipeline` in the data file). */
   readonly nvlsPipeline: NvlsPipelineParams;
+  /** At most this many GPUs of an NVLS domain are heads (NCCL_MAX_NVLS_ARITY). */
+  readonly nvlsMaxHeads: number;
+  /** NCCL's tuner cap on NVLSTree bus bandwidth per channel, per generation (bytes/s). */
+  readonly nvlsTreeChannelBusBandwidth: readonly {
+    readonly match: RegExp;
+    readonly twoNodesBytesPerS: number;
+    readonly moreNodesBytesPerS: number;
+  }[];
 }
 
 export interface NvlsPipelineParams {
@@ -93,6 +101,15 @@ const fileSchema = z.strictObject({
       z.strictObject({ match: z.string().min(1), value: z.number().int().positive(), ...sourced }),
     ),
   }),
+  nvlsMaxHeads: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+  nvlsTreeChannelBusBandwidth: z.array(
+    z.strictObject({
+      match: z.string().min(1),
+      twoNodes: z.number().finite().positive(),
+      moreNodes: z.number().finite().positive(),
+      ...sourced,
+    }),
+  ),
 });
 
 /**
@@ -136,6 +153,12 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       })),
       channels: doc.nvlsPipeline.channels.map((c) => ({ match: new RegExp(c.match, "i"), value: c.value })),
     },
+    nvlsMaxHeads: doc.nvlsMaxHeads.value,
+    nvlsTreeChannelBusBandwidth: doc.nvlsTreeChannelBusBandwidth.map((g) => ({
+      match: new RegExp(g.match, "i"),
+      twoNodesBytesPerS: g.twoNodes * GIGA,
+      moreNodesBytesPerS: g.moreNodes * GIGA,
+    })),
   };
 }
 
@@ -189,21 +212,21 @@ export function ncclProtocolTime(
 
 /**
  * How much longer NCCL's NVLS all-reduce takes than its bytes alone on one NVLink domain: each of
- * the generation's NVLS channels walks its share in loops of `ranks` chunks through a scatter →
+ * the generation's NVLS channels walks its share in loops of `heads` chunks (`nvlsHeads`) through a scatter →
  * reduce/multicast → gather pipeline, which costs `fillLoops` loops beyond the data. The chunk
  * shrinks with the message as NCCL's enqueue does, so the loop count per channel sets the factor.
  * 1 when the generation has no NVLS channel count in the data.
- * @example nvlsPipelineFactor(builtinNcclProtocols().nvlsPipeline, 2 ** 29, 72, "NVLink 5") // 1 + 2 × 56.6 MB / 536.9 MB ≈ 1.21
+ * @example nvlsPipelineFactor(builtinNcclProtocols().nvlsPipeline, 2 ** 29, 32, "NVLink 5") // 1 + 2 × 25.2 MB / 536.9 MB ≈ 1.094
  */
 export function nvlsPipelineFactor(
   p: NvlsPipelineParams,
   bytes: number,
-  ranks: number,
+  heads: number,
   technology: string,
 ): number {
   const channels = p.channels.find((c) => c.match.test(technology))?.value;
-  if (channels === undefined || bytes <= 0 || ranks < 2) return 1;
-  const ops = channels * ranks;
+  if (channels === undefined || bytes <= 0 || heads < 2) return 1;
+  const ops = channels * heads;
   let chunk = p.maxChunkBytes;
   for (const step of p.chunkSteps)
     if (bytes < step.belowOps * ops * chunk && chunk > step.chunkBytes) chunk = step.chunkBytes;

@@ -6,6 +6,7 @@ import { SupernodeError } from "../spec/errors.ts";
 import type { LibraryId } from "../topology/fabric-params.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { nvlsBytesPerRank } from "./nvls-limits.ts";
 
 export interface ResolvedRequest {
   readonly request: CollectiveRequest;
@@ -20,6 +21,11 @@ export interface ResolvedRequest {
    * engines' result then takes the protocol (LL / LL128 / Simple) NCCL's tuner would pick.
    */
   readonly ncclTechnology?: string;
+  /**
+   * NCCL's NVLSTree across NVLink domains (a tree all-reduce over whole systems whose switches
+   * reduce): the domains and GPUs per domain, for the tuner's per-channel bandwidth cap.
+   */
+  readonly nvlsTree?: { readonly nodes: number; readonly perNode: number; readonly technology: string };
 }
 
 const ALLOWED: Readonly<Record<CollectiveOp, readonly Algorithm[]>> = {
@@ -53,7 +59,11 @@ function sentBytes(req: CollectiveRequest, algorithm: Algorithm): number {
   if (n <= 1) return 0;
   switch (req.op) {
     case "all-reduce":
-      return algorithm === "in-switch" ? S * (1 + 1 / n) : algorithm === "tree" ? S : (2 * (n - 1) * S) / n;
+      return algorithm === "in-switch"
+        ? nvlsBytesPerRank(n, S)
+        : algorithm === "tree"
+          ? S
+          : (2 * (n - 1) * S) / n;
     case "all-gather":
     case "reduce-scatter":
     case "all-to-all":
@@ -122,6 +132,15 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
     !scaleOut &&
     n > 1 &&
     request.bytes > 0;
+  const rps = model.ranksPerSystem;
+  const nvlsTree =
+    library === "nccl" &&
+    request.op === "all-reduce" &&
+    algorithm === "tree" &&
+    model.inSwitchReduction &&
+    model.scaleUpTech.id === "nvlink" &&
+    crosses &&
+    n % rps === 0;
   return {
     request,
     algorithm,
@@ -130,5 +149,8 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
     fixedS,
     bytesPerRank: sentBytes(request, algorithm),
     ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
+    ...(nvlsTree
+      ? { nvlsTree: { nodes: n / rps, perNode: rps, technology: model.system.scaleUp.technology } }
+      : {}),
   };
 }

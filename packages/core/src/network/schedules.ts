@@ -6,6 +6,7 @@
 import { SupernodeError } from "../spec/errors.ts";
 import { LINK_TIERS } from "../topology/graph.ts";
 import type { FabricModel } from "./fabric-model.ts";
+import { nvlsBytesPerRank } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
 export interface SchedulePhase {
@@ -138,7 +139,7 @@ function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
     for (let r = 0; r < rps; r++) {
       const rank = srv * rps + r;
       if (rps > 1 && model.inSwitchReduction)
-        addInSwitch(model, p, rank, S * (1 + 1 / rps), S * (1 + 1 / rps));
+        addInSwitch(model, p, rank, nvlsBytesPerRank(rps, S), nvlsBytesPerRank(rps, S));
       else
         for (let k = 1; k < rps; k++)
           edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
@@ -205,7 +206,8 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
         }
         case "in-switch": {
           const p = new PhaseBuilder();
-          for (let r = 0; r < n; r++) addInSwitch(model, p, r, S * (1 + 1 / n), S * (1 + 1 / n));
+          for (let r = 0; r < n; r++)
+            addInSwitch(model, p, r, nvlsBytesPerRank(n, S), nvlsBytesPerRank(n, S));
           return { phases: [p.build(1)] };
         }
         case "hierarchical": {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../catalog/catalog.ts";
+import { collectiveTime } from "./collective-time.ts";
+import { nvlsBytesPerRank, nvlsHeads, nvlsTreeMinTransferS } from "./nvls-limits.ts";
+
+describe("NCCL's NVLS limits", () => {
+  it("at most 32 GPUs are heads (NCCL_MAX_NVLS_ARITY): a head of a 72-GPU NVLS moves S(1 + 1/32)", () => {
+    expect(nvlsHeads(2)).toBe(2);
+    expect(nvlsHeads(32)).toBe(32);
+    expect(nvlsHeads(72)).toBe(32);
+    expect(nvlsBytesPerRank(8, 8e9)).toBeCloseTo(9e9, 0);
+    expect(nvlsBytesPerRank(72, 32e9)).toBeCloseTo(33e9, 0);
+    // both engines carry the heads' bytes on NVL72
+    const nvl72 = builtinCatalog().system("gb200-nvl72");
+    const req = { op: "all-reduce", bytes: 2 ** 33, ranks: 72, algorithm: "in-switch" } as const;
+    const a = collectiveTime(nvl72, { ...req, engine: "analytic" });
+    const f = collectiveTime(nvl72, { ...req, engine: "flow" });
+    expect(a.bytesPerRank).toBeCloseTo(2 ** 33 * (1 + 1 / 32), 0);
+    expect(f.timeS).toBeCloseTo(a.timeS, 9);
+  });
+
+  it("NVLSTree across nodes is no faster than the tuner's per-channel cap; none on one node or without a cap", () => {
+    // Hopper, two nodes of 8: 8 heads x 57.7 GB/s of bus bandwidth
+    const s = nvlsTreeMinTransferS(2 ** 33, 16, 2, 8, "NVLink 4 / NVSwitch 3");
+    expect((2 ** 33 * (30 / 16)) / s / 1e9).toBeCloseTo(8 * 57.7, 6);
+    // more nodes: the lower cap (45.5)
+    expect(nvlsTreeMinTransferS(2 ** 33, 32, 4, 8, "NVLink 4")).toBeGreaterThan(s);
+    expect(nvlsTreeMinTransferS(2 ** 33, 8, 1, 8, "NVLink 4")).toBe(0);
+    expect(nvlsTreeMinTransferS(2 ** 33, 16, 2, 8, "NVLink 3 / NVSwitch 2")).toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * What NCCL's NVLS algorithms can use of an NVLink domain, from NCCL's own source: how many GPUs
+ * act as NVLS heads (at most NCCL_MAX_NVLS_ARITY = 32), and the tuner's cap on NVLSTree bus
+ * bandwidth per channel across nodes (`data/fabric/nccl-protocols.yaml`).
+ */
+import { busFactor } from "./collective-types.ts";
+import { builtinNcclProtocols, type NcclProtocolParams } from "./nccl-protocols.ts";
+
+/**
+ * GPUs that reduce and multicast one slice each in an NVLS all-reduce among `ranks` GPUs of one
+ * NVLink domain: every GPU up to NCCL's arity limit.
+ * @example nvlsHeads(72) // 32
+ */
+export function nvlsHeads(ranks: number, p: NcclProtocolParams = builtinNcclProtocols()): number {
+  return Math.max(1, Math.min(ranks, p.nvlsMaxHeads));
+}
+
+/**
+ * Bytes the busiest GPU (a head) moves per direction in an NVLS all-reduce of S bytes among
+ * `ranks` GPUs: the reduce-scatter reads all of its buffer (S) and the multicast brings all of the
+ * result (S), plus its own slice, S / heads, each way.
+ * @example nvlsBytesPerRank(8, 1e9) // 1.125e9
+ */
+export function nvlsBytesPerRank(ranks: number, bytes: number): number {
+  return bytes * (1 + 1 / nvlsHeads(ranks));
+}
+
+/**
+ * The shortest transfer time NCCL's tuner allows an NVLSTree all-reduce of `bytes` over `ranks`
+ * GPUs on `nodes` NVLink domains of `perNode` GPUs each: bus bandwidth ≤ heads × the generation's
+ * per-channel cap (two nodes, or more). 0 when the generation has no cap in the data.
+ * @example nvlsTreeMinTransferS(2 ** 33, 16, 2, 8, "NVLink 4 / NVSwitch 3") // 2^33 × 1.875 / 461.6 GB/s ≈ 0.0349 s
+ */
+export function nvlsTreeMinTransferS(
+  bytes: number,
+  ranks: number,
+  nodes: number,
+  perNode: number,
+  technology: string,
+  p: NcclProtocolParams = builtinNcclProtocols(),
+): number {
+  const cap = p.nvlsTreeChannelBusBandwidth.find((g) => g.match.test(technology));
+  if (cap === undefined || nodes < 2) return 0;
+  const perChannel = nodes === 2 ? cap.twoNodesBytesPerS : cap.moreNodesBytesPerS;
+  return (bytes * busFactor("all-reduce", ranks)) / (nvlsHeads(perNode, p) * perChannel);
+}
