@@ -1,11 +1,12 @@
 /**
- * The worker-thread pool (piscina) that runs sweep points on all cores. From the sources (tsx:
- * tests, `npm run`) the thread loads sweep-thread.ts through tsx; from the built CLI it loads
- * dist/sweep-thread.js, built as its own entry point by scripts/build-cli.mjs.
+ * The worker-thread pool (piscina) that runs sweep points on all cores. From the sources (tests,
+ * tsx) the thread loads sweep-thread.ts through tsx, or the built file that SUPERNODE_SWEEP_THREAD
+ * names (the test run); from the built CLI it loads dist/sweep-thread.js, built as its own entry
+ * point by scripts/build-cli.mjs.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import type { SweepOutcome, SweepTask } from "./sweep-task.ts";
 
@@ -13,6 +14,11 @@ export type SweepPool = Piscina<readonly SweepTask[], SweepOutcome[]>;
 
 function threadFile(): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
+  // The test run points here at the built thread (vitest.config.ts; its global set-up rebuilds
+  // dist when a source is newer): a thread compiling core through tsx costs seconds of CPU.
+  const built = process.env.SUPERNODE_SWEEP_THREAD;
+  if (here.endsWith(".ts") && built !== undefined && built !== "")
+    return { filename: pathToFileURL(built).href, execArgv: [] };
   if (here.endsWith(".ts"))
     return { filename: new URL("./sweep-thread.ts", here).href, execArgv: ["--import", "tsx"] };
   // Bundled: this code sits in dist/main.js or in a chunk under dist/chunks/.

@@ -47,7 +47,19 @@ export interface LayerGroup {
  * Groups of identical decoder layers: dense then MoE, full attention before windowed.
  * @example layerGroups(builtinModel("gpt-oss-120b")).map((g) => [g.kind, g.window, g.count]) // [["moe", undefined, 18], ["moe", 128, 18]]
  */
-export function layerGroups(arch: ModelArchitecture): LayerGroup[] {
+export function layerGroups(arch: ModelArchitecture): readonly LayerGroup[] {
+  let groups = groupsByArch.get(arch);
+  if (groups === undefined) {
+    groups = groupLayers(arch);
+    groupsByArch.set(arch, groups);
+  }
+  return groups;
+}
+
+/** The groups of each architecture object (architectures are not mutated once built): a step evaluation asks for them every time. */
+const groupsByArch = new WeakMap<ModelArchitecture, readonly LayerGroup[]>();
+
+function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
   const kinds = layerKinds(arch);
   const windowed = new Set(arch.slidingWindow?.layers ?? []);
   const groups: LayerGroup[] = [];
