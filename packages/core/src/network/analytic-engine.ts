@@ -10,6 +10,7 @@ import type { LinkTier } from "../topology/graph.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { dtreeMaxEdges } from "./nccl-trees.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";
 import { resolveRequest } from "./resolve-request.ts";
 import { treeDepth } from "./schedules.ts";
@@ -109,17 +110,18 @@ function inSwitchBytes(model: FabricModel, n: number, S: number): number {
 /**
  * NCCL's Tree (NVLSTree where the switches reduce) across servers of different systems: inside
  * each server a chain (or an NVLS reduce-scatter / all-gather), and the ranks of one local index
- * in a double binary tree over the servers, reduce going up while broadcast comes down. Each
- * server's NIC r carries its channel's share S/ranksPerServer: with two servers the two trees
- * are one exchange each way (S/2 per tree and phase), with more an inner node takes two children
- * (S per phase). Tiers are busy at once (pipelined chunks), so the slowest tier sets the time.
+ * in NCCL's double binary tree over the servers, reduce going up while broadcast comes down. Each
+ * tree edge carries half of the channel's share S/ranksPerServer each way, and the busiest server
+ * has 2 edges over both trees with two servers, 3 with three (each tree is a chain and every
+ * server is a leaf in one), 4 from four on (an inner node with two children and a parent is a leaf
+ * in the other tree) — `dtreeMaxEdges`. Tiers are busy at once (pipelined chunks), so the slowest
+ * tier sets the time.
  */
 function treeAcrossSystems(model: FabricModel, n: number, S: number): Part {
   const rps = model.ranksPerSystem;
   const servers = n / rps;
   const loads = emptyLoads();
-  const perPhaseNic = servers === 2 ? S / rps / 2 : S / rps;
-  loads.scaleOut = 2 * perPhaseNic;
+  loads.scaleOut = (dtreeMaxEdges(servers) * S) / rps / 2;
   if (rps > 1)
     loads.access = model.inSwitchReduction ? inSwitchBytes(model, rps, S) : (2 * S * (rps - 1)) / rps;
   const t = loadsTime(model, loads);

@@ -6,6 +6,7 @@
 import { SupernodeError } from "../spec/errors.ts";
 import { LINK_TIERS } from "../topology/graph.ts";
 import type { FabricModel } from "./fabric-model.ts";
+import { dtreeParents } from "./nccl-trees.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
@@ -124,7 +125,7 @@ function addInSwitch(model: FabricModel, p: PhaseBuilder, r: number, out: number
  * NCCL's Tree / NVLSTree across systems as one pipelined phase (reduce going up while broadcast
  * comes down): inside every server a chain per channel (or NVLS: S out and S/rps back for the
  * reduce-scatter, the reverse for the all-gather), and in channel r the local ranks r of all
- * servers in a double binary tree, S/rps/2 per tree edge and direction.
+ * servers in NCCL's double binary tree (`nccl-trees.ts`), S/rps/2 per tree edge and direction.
  */
 function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
   const node = model.topology().rankNode;
@@ -143,10 +144,7 @@ function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
       else
         for (let k = 1; k < rps; k++)
           edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
-      if (srv === 0) continue;
-      const parent = (srv - 1) >> 1;
-      edge(rank, parent * rps + r, S / rps / 2);
-      edge((m - 1 - srv) * rps + r, (m - 1 - parent) * rps + r, S / rps / 2);
+      for (const parent of dtreeParents(m, srv)) if (parent >= 0) edge(rank, parent * rps + r, S / rps / 2);
     }
   const intra = rps > 1 ? (model.inSwitchReduction ? 1 : rps - 1) : 0;
   return { phases: [p.build(1, 2 * (intra + Math.ceil(Math.log2(m))))] };
