@@ -91,7 +91,7 @@ deployment:
       expect(parseScenario(referenceScenarioText(name), `${name}.yaml`).engine?.name).toBe(engine);
   });
 
-  it("pick the engine's kernels for the chip's vendor: SGLang's DeepEP on Ascend is DeepEP-Ascend (CANN EP)", () => {
+  it("pick the engine's kernels for the chip's vendor: SGLang's DeepEP on Ascend is DeepEP-Ascend (CANN MC2)", () => {
     const onSystem = (system: string, engine: string, ep = 16) =>
       parseScenario(
         `system: ${system}
@@ -103,9 +103,11 @@ deployment:
 `,
         "vendor.yaml",
       ).deployment.decode?.moe?.library;
-    expect(onSystem("atlas-800t-a3", "sglang")).toBe("cann-ep");
+    expect(onSystem("atlas-800t-a3", "sglang")).toBe("cann-mc2");
+    expect(onSystem("atlas-800t-a3", "vllm-ascend")).toBe("cann-mc2");
+    expect(onSystem("atlas-800t-a3", "cloudmatrix-infer")).toBe("cann-ep");
     expect(onSystem("hgx-h200", "sglang", 8)).toBe("deepep");
-    expect(engineProfile({ name: "sglang" }).moeLibraryFor("Huawei")).toBe("cann-ep");
+    expect(engineProfile({ name: "sglang" }).moeLibraryFor("Huawei")).toBe("cann-mc2");
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("NVIDIA")).toBe("deepep");
     // separate small kernels: recorded for SGLang's CUDA path only
     const sgl = engineProfile({ name: "sglang" });

@@ -29,7 +29,7 @@ const releaseSchema = z.strictObject({
     .optional(),
   moeLibrary: z
     .strictObject({
-      value: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]),
+      value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]),
       source: z.string(),
       tag,
       note: z.string().optional(),
@@ -38,7 +38,7 @@ const releaseSchema = z.strictObject({
         .array(
           z.strictObject({
             chipVendor: z.string(),
-            value: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]),
+            value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]),
             source: z.string(),
             tag,
             note: z.string().optional(),
@@ -154,7 +154,7 @@ export interface SeparateKernels {
   readonly mlaKeyConcat: boolean;
 }
 
-type MoeLibraryName = "cann-ep" | "deepep" | "nvlink-one-sided";
+type MoeLibraryName = "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided";
 
 const compareVersions = (a: string, b: string): number => {
   const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);

@@ -34,6 +34,29 @@ describe("moeDispatchTime / moeCombineTime", () => {
     expect(far.rateCapBytesPerS ?? 0).toBeLessThan(7680 / 1.169e-7);
   });
 
+  it("CANN's MC2 operators as DeepEP-Ascend times them: a call is mostly fixed cost at decode batches", () => {
+    const at = (library: "cann-ep" | "cann-mc2", tokensPerRank: number) =>
+      moeDispatchTime({
+        system: cloudmatrix384,
+        ranks: 16,
+        tokensPerRank,
+        topK: 8,
+        bytesPerToken: 7680,
+        library,
+      });
+    // DeepEP-Ascend's EP16 dispatch: 80 µs at 32 tokens, 139 µs at 128 (the calibration points)
+    expect(at("cann-mc2", 32).timeS * 1e6).toBeGreaterThan(72);
+    expect(at("cann-mc2", 32).timeS * 1e6).toBeLessThan(84);
+    expect(at("cann-mc2", 128).timeS * 1e6).toBeGreaterThan(132);
+    expect(at("cann-mc2", 128).timeS * 1e6).toBeLessThan(150);
+    // at four tokens per rank the 50.9 µs fixed cost is most of the call; CloudMatrix-Infer's
+    // cann-ep keeps msmodeling's 10 µs
+    const few = at("cann-mc2", 4);
+    expect(few.fixedS * 1e6).toBeCloseTo(50.9, 6);
+    expect(few.fixedS / few.timeS).toBeGreaterThan(0.8);
+    expect(few.timeS - at("cann-ep", 4).timeS).toBeGreaterThan(35e-6);
+  });
+
   it("on H800 over InfiniBand (pure RDMA) is NIC-bound; combine moves twice the bytes", () => {
     const sys = ibCluster(hgxH800, 8);
     const d = moeDispatchTime({

@@ -34,6 +34,7 @@ const fileSchema = z.strictObject({
   kernels: z.strictObject({
     hccl: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
     "cann-ep": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
+    "cann-mc2": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
     nccl: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
     deepep: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
     "nvlink-one-sided": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
@@ -67,6 +68,7 @@ export function parseMoeKernelParams(
   return {
     hccl: one("hccl"),
     "cann-ep": one("cann-ep"),
+    "cann-mc2": one("cann-mc2"),
     nccl: one("nccl"),
     deepep: one("deepep"),
     "nvlink-one-sided": one("nvlink-one-sided"),

@@ -30,7 +30,7 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     kind: z.literal("moe"),
     system: z.enum(["cloudmatrix384", "hgx-h800", "hgx-h100", "gb200-nvl72"]),
     /** MoE kernels, when not the fabric's default (TensorRT-LLM's `nvlink-one-sided`). */
-    library: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]).optional(),
+    library: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]).optional(),
     direction: z.enum(["dispatch", "combine"]),
     ranks: z.number().int().positive(),
     tokensPerRank: z.number().positive(),

@@ -58,9 +58,10 @@ export const moeParallelSchema = z.strictObject({
   transport: z.enum(["auto", "scale-out"]).default("auto"),
   /**
    * The MoE communication kernels: default `cann-ep` on the UB, `deepep` elsewhere;
-   * `nvlink-one-sided` is TensorRT-LLM's NVLinkOneSided AlltoAll (one copy per destination rank).
+   * `nvlink-one-sided` is TensorRT-LLM's NVLinkOneSided AlltoAll (one copy per destination rank);
+   * `cann-mc2` is CANN's MC2 dispatch/combine operators as DeepEP-Ascend and vLLM-Ascend call them.
    */
-  library: z.enum(["cann-ep", "deepep", "nvlink-one-sided"]).optional(),
+  library: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]).optional(),
 });
 
 export const denseFfnParallelSchema = z.strictObject({

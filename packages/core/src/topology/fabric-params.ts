@@ -13,7 +13,7 @@ import type { Sourced, SourceRef } from "../spec/sourced.ts";
 import { MICROSECOND } from "../spec/units.ts";
 
 export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
-export type LibraryId = "hccl" | "cann-ep" | "nccl" | "deepep" | "nvlink-one-sided";
+export type LibraryId = "hccl" | "cann-ep" | "cann-mc2" | "nccl" | "deepep" | "nvlink-one-sided";
 
 export interface TechnologyParams {
   readonly id: TechnologyId;
@@ -147,6 +147,7 @@ export const fabricParamsFileSchema = z
       .object({
         hccl: libSchema,
         "cann-ep": libSchema,
+        "cann-mc2": libSchema,
         nccl: libSchema,
         deepep: libSchema,
         "nvlink-one-sided": libSchema,
@@ -235,6 +236,7 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
     libraries: {
       hccl: lib("hccl"),
       "cann-ep": lib("cann-ep"),
+      "cann-mc2": lib("cann-mc2"),
       nccl: lib("nccl"),
       deepep: lib("deepep"),
       "nvlink-one-sided": lib("nvlink-one-sided"),
