@@ -106,13 +106,20 @@ function moments(n: number, s: number, q: number): Moments {
   return { hottestOverMean: (1 + q) ** -s / mean, fractionAboveMean: (crossing - 0.5) / n };
 }
 
+/**
+ * Bisection, 100 halvings at most. It stops early once a halving leaves the bracket unchanged
+ * (its midpoint is an end, to the last bit): every later halving would evaluate the same midpoint
+ * and change nothing, so the answer is the one the 100 halvings give, bit for bit.
+ */
 function bisect(lo: number, hi: number, tooLow: (x: number) => boolean): number {
   let a = lo;
   let b = hi;
   for (let k = 0; k < 100; k++) {
     const mid = (a + b) / 2;
-    if (tooLow(mid)) a = mid;
-    else b = mid;
+    const [nextA, nextB] = tooLow(mid) ? [mid, b] : [a, mid];
+    if (nextA === a && nextB === b) break;
+    a = nextA;
+    b = nextB;
   }
   return (a + b) / 2;
 }
