@@ -30,6 +30,8 @@ describe("topologyLayout", () => {
     for (const bundle of layout.bundles) {
       expect(bundle.links).toHaveLength(32);
       expect(bundle.tier).toBe("scale-up-core");
+      // Named by what it joins: the L1 switch and its plane's 16 L2 switches, not one of them.
+      expect(bundle.label).toMatch(/^ub-l1 n\d+\.p(\d) ↔ L2 plane \1's 16 switches \(16 links\)$/);
     }
   });
 
@@ -43,6 +45,8 @@ describe("topologyLayout", () => {
     for (const bundle of layout.bundles) {
       expect(bundle.links).toHaveLength(8); // 4 GPUs × 2 directions
       expect(bundle.capacityBytesPerS).toBe(4 * 50e9); // per direction: 4 links of 50 GB/s
+      // Named by the tray's 4 GPUs it starts from, not by the first of them.
+      expect(bundle.label).toMatch(/^tray \d+'s 4 GPUs ↔ switch tray \d chip [01] \(4 links\)$/);
     }
   });
 
