@@ -67,6 +67,7 @@ function backwardOf(op: Operator): Operator[] {
           flops: op.flops * ATTENTION_BACKWARD_FLOPS_RATIO,
           bytesRead: { weights: 0, activations: input + 2 * gradOut, kvCache: 0 },
           bytesWritten: { activations: input, kvCache: 0 },
+          ...(op.attention !== undefined && { attention: { ...op.attention, backward: true } }),
         },
       ];
     case "vector":

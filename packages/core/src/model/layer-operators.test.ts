@@ -222,6 +222,9 @@ describe("prefill and training", () => {
       sum(ops.filter((o) => o.class === "gemm" || o.class === "grouped-gemm"));
     expect(gemms(backward)).toBe(2 * gemms(forward));
     expect(byName(backward, "attn.core.backward").flops).toBe(2.5 * byName(forward, "attn.core").flops);
+    // the backward kernel is marked as such (it has its own efficiency), the forward is not
+    expect(byName(backward, "attn.core.backward").attention?.backward).toBe(true);
+    expect(byName(forward, "attn.core").attention?.backward).toBeUndefined();
     expect(byName(backward, "attn.o_proj.wgrad").bytesWritten.weightGradients).toBe(8192 * 8192 * 4);
     expect(forward.every((o) => o.bytesWritten.kvCache === 0 && o.bytesRead.kvCache === 0)).toBe(true);
     expect(backward[0]?.name).toBe("ffn.down_proj.dgrad");

@@ -170,6 +170,8 @@ export interface AttentionShape {
   readonly meanKeysPerQuery: number;
   /** A causal mask over the new tokens (diagonal tiles are computed whole but count half). */
   readonly causal: boolean;
+  /** The training backward kernel (dQ, dK, dV), which has its own efficiency (`attention-efficiency.ts`). */
+  readonly backward?: boolean;
 }
 
 /** One operator instance in one layer for one phase, for the whole batch on one rank. */

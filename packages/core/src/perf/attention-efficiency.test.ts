@@ -27,6 +27,24 @@ describe("attentionPrefillEfficiency", () => {
     expect(f.amortisation).toBeCloseTo(2048.5 / (2048.5 + 207.4 + 64), 6);
   });
 
+  it("times the training backward with its own ceiling and per-tile cost (FlashAttention-3 Figure 6 on H100)", () => {
+    const tflops = (keys: number, backward: boolean) =>
+      attentionPrefillEfficiency(shape({ meanKeysPerQuery: keys, backward }), 0.6632, h800).efficiency *
+      989.4;
+    // the two bars the parameters are solved from, and the forward bar at 16k
+    expect(tflops(16384, true)).toBeCloseTo(561, 0);
+    expect(tflops(512, true)).toBeCloseTo(316, 0);
+    expect(tflops(16384, false)).toBeCloseTo(648, 0);
+    // backward loses more at short keys than forward does
+    expect(tflops(1024, true) / tflops(1024, false)).toBeLessThan(tflops(16384, true) / tflops(16384, false));
+    // Blackwell: NVIDIA's SM100 kernels, 1,000 backward / 1,460 forward, no per-tile cost modelled
+    const b200 = efficiencyProfile("b200").classes["attention-prefill"];
+    const ratio =
+      attentionPrefillEfficiency(shape({ backward: true }), 0.6489, b200).efficiency /
+      attentionPrefillEfficiency(shape({}), 0.6489, b200).efficiency;
+    expect(ratio).toBeCloseTo(1000 / 1460, 3);
+  });
+
   it("interpolates the ceiling linearly in the mean head dim between the 64, 128 and 256 points", () => {
     const ceiling = 0.6632;
     const at = (qk: number, v: number) =>

@@ -10,6 +10,11 @@
  *                profile gives (BF16 ceilings, so relative to the BF16 ceiling at 128): linear in the
  *                mean head dim (qk + v) / 2, flat outside
  *
+ * The training backward kernel (dQ, dK, dV; `shape.backward`) has its own ceiling, the forward's ×
+ * backwardCeilingRatio, and its own per-tile cost, backwardKeyOverheadTokens (it re-reads Q, O, dO
+ * and the softmax statistics and writes dQ, dK and dV per tile): FlashAttention-3's backward peaks at
+ * 561 TFLOPS on H100 against 648 forward (head dim 128, 16K keys) and falls further at short keys.
+ *
  * Parameters a profile does not give are not modelled (factor 1).
  */
 import type { AttentionShape } from "../model/types.ts";
@@ -39,11 +44,20 @@ export function attentionPrefillEfficiency(
 ): AttentionEfficiencyFactors {
   const bf16Ceiling = cls.computeEfficiency.bf16?.value ?? ceiling;
   const headDimFactor = headDimCeilingRatio((shape.qkHeadDim + shape.vHeadDim) / 2, bf16Ceiling, cls);
+  const backward = shape.backward === true;
+  const passCeiling = backward ? ceiling * (cls.backwardCeilingRatio?.value ?? 1) : ceiling;
+  const tileKeys = backward
+    ? (cls.backwardKeyOverheadTokens ?? cls.keyOverheadTokens)?.value
+    : cls.keyOverheadTokens?.value;
   const keys = shape.meanKeysPerQuery;
-  const overhead =
-    (cls.keyOverheadTokens?.value ?? 0) + (shape.causal ? (cls.causalWastedKeys?.value ?? 0) : 0);
+  const overhead = (tileKeys ?? 0) + (shape.causal ? (cls.causalWastedKeys?.value ?? 0) : 0);
   const amortisation = keys > 0 && overhead > 0 ? keys / (keys + overhead) : 1;
-  return { ceiling, headDimFactor, amortisation, efficiency: ceiling * headDimFactor * amortisation };
+  return {
+    ceiling: passCeiling,
+    headDimFactor,
+    amortisation,
+    efficiency: passCeiling * headDimFactor * amortisation,
+  };
 }
 
 /** Ceiling at `headDim` relative to the ceiling at 128, from the profile's points at 64 and 256. */

@@ -86,6 +86,12 @@ export const classEfficiencySchema = z
      */
     headDim64Ceiling: fractionSchema.optional(),
     headDim256Ceiling: fractionSchema.optional(),
+    /**
+     * Training backward of prefill attention (dQ, dK, dV): its ceiling as a fraction of the forward
+     * ceiling at the same head dim, and its own per-tile fixed cost in keys (else keyOverheadTokens).
+     */
+    backwardCeilingRatio: fractionSchema.optional(),
+    backwardKeyOverheadTokens: sourcedValueSchema.optional(),
     /** Vector-unit peak per device (vector and embedding classes), in TFLOP/s. */
     vectorPeakTflops: positiveSchema.optional(),
     /** Vector-unit peak as a fraction of the device's BF16 tensor peak, when no absolute figure is known. */

@@ -49,6 +49,8 @@ export interface ClassProfile {
   readonly causalWastedKeys?: ProfileValue;
   readonly headDim64Ceiling?: ProfileValue;
   readonly headDim256Ceiling?: ProfileValue;
+  readonly backwardCeilingRatio?: ProfileValue;
+  readonly backwardKeyOverheadTokens?: ProfileValue;
   /** Vector-unit peak per device in FLOP/s, or as a fraction of the BF16 tensor peak. */
   readonly vectorPeakFlopsPerS?: ProfileValue;
   readonly vectorPeakFractionOfBf16?: ProfileValue;
@@ -210,6 +212,8 @@ const SHAPE_KEYS = [
   "causalWastedKeys",
   "headDim64Ceiling",
   "headDim256Ceiling",
+  "backwardCeilingRatio",
+  "backwardKeyOverheadTokens",
 ] as const;
 type ShapeKey = (typeof SHAPE_KEYS)[number];
 
