@@ -19,6 +19,7 @@ import { type EfficiencyProfile, efficiencyProfile } from "../perf/efficiency-pr
 import { operatorTime } from "../perf/operator-time.ts";
 import { shareOf } from "../perf/step-operators.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
+import { ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 /** Seconds (and FLOPs) of one micro-batch through some operators on one rank. */
@@ -85,12 +86,18 @@ interface TimingContext {
   readonly profile: EfficiencyProfile;
   /** The FP8 quantization operator in front of a GEMM (`fp8-quantization.ts`), if any. */
   readonly quantize: (op: Operator) => Operator | undefined;
+  /** Tensor-parallel ranks whose communication the GEMMs overlap by ring exchange (1: none). */
+  readonly ringExchangeTp: number;
 }
 
-/** Seconds of `op` plus the FP8 quantization of its BF16 operand. */
+/** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 quantization of its BF16 operand. */
 function opTime(op: Operator, ctx: TimingContext): number {
   const q = ctx.quantize(op);
-  const t = operatorTime(op, ctx.device, ctx.profile).timeS;
+  const split = ringExchangeChunk(op, ctx.ringExchangeTp);
+  const t =
+    split === undefined
+      ? operatorTime(op, ctx.device, ctx.profile).timeS
+      : split.launches * operatorTime(split.chunk, ctx.device, ctx.profile).timeS;
   return q === undefined ? t : t + operatorTime(q, ctx.device, ctx.profile).timeS;
 }
 
@@ -194,6 +201,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     device,
     profile,
     quantize: (op) => fp8QuantizeOperator(op, arch.hiddenSize, tpShard, s.precision.fp8Scaling),
+    ringExchangeTp: s.overlap.tp && s.layout.sequenceParallel ? s.layout.tp : 1,
   };
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
   const layerTime = (index: number): ComputeTimes => {
