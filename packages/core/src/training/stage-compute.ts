@@ -19,6 +19,7 @@ import { type EfficiencyProfile, efficiencyProfile } from "../perf/efficiency-pr
 import { operatorTime } from "../perf/operator-time.ts";
 import { shareOf } from "../perf/step-operators.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
+import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 import { ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -88,10 +89,13 @@ interface TimingContext {
   readonly quantize: (op: Operator) => Operator | undefined;
   /** Tensor-parallel ranks whose communication the GEMMs overlap by ring exchange (1: none). */
   readonly ringExchangeTp: number;
+  /** Ranks the sequence is split over outside the TP GEMMs (tp under sequence parallelism, else 1). */
+  readonly sequenceShard: number;
 }
 
 /** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 quantization of its BF16 operand. */
-function opTime(op: Operator, ctx: TimingContext): number {
+function opTime(whole: Operator, ctx: TimingContext): number {
+  const op = sequenceParallelShard(whole, ctx.sequenceShard);
   const q = ctx.quantize(op);
   const split = ringExchangeChunk(op, ctx.ringExchangeTp);
   const t =
@@ -202,6 +206,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     profile,
     quantize: (op) => fp8QuantizeOperator(op, arch.hiddenSize, tpShard, s.precision.fp8Scaling),
     ringExchangeTp: s.overlap.tp && s.layout.sequenceParallel ? s.layout.tp : 1,
+    sequenceShard: tpShard,
   };
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
   const layerTime = (index: number): ComputeTimes => {
