@@ -130,3 +130,21 @@ export const gptOssSchema = z.looseObject({
   num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
   num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
 });
+
+/**
+ * Llama 4's text model (`llama4_text`, the `text_config` of a Llama 4 checkpoint): GQA, MoE every
+ * `interleave_moe_layer_step`-th layer (or the listed `moe_layers`) with one shared expert, dense
+ * layers `intermediate_size_mlp` wide, chunked local attention on the RoPE layers.
+ */
+export const llama4Schema = z.looseObject({
+  ...common,
+  num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  intermediate_size_mlp: count("intermediate_size_mlp: dense FFN width"),
+  interleave_moe_layer_step: count("interleave_moe_layer_step", 1, MAX_LAYERS).default(1),
+  moe_layers: z.array(z.number().int().min(0)).nullish(),
+  attention_chunk_size: count("attention_chunk_size: tokens per local-attention chunk").nullish(),
+  /** Per layer: 1 = RoPE layer (chunked local attention), 0 = NoPE layer (global attention). */
+  no_rope_layers: z.array(z.number().int().min(0).max(1)).nullish(),
+  no_rope_layer_interval: count("no_rope_layer_interval", 1, MAX_LAYERS).default(4),
+});

@@ -12,11 +12,13 @@ import {
   deepseekSchema,
   gptOssSchema,
   gqaSchema,
+  llama4Schema,
   mixtralSchema,
   qwen3MoeSchema,
   type SupernodeModelMeta,
   supernodeMeta,
 } from "./hf-config-schemas.ts";
+import { llama4ChunkedAttention, llama4Moe } from "./llama4-layers.ts";
 import type {
   AttentionSpec,
   CheckpointComponent,
@@ -39,6 +41,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   deepseek_v3: "deepseek_v3",
   kimi_k2: "deepseek_v3",
   gpt_oss: "gpt_oss",
+  llama4_text: "llama4",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -79,6 +82,18 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
     case "gpt_oss": {
       const c = validateDocument(doc, gptOssSchema);
       return gqaModel(doc, family, c, { ...localExpertMoe(c), routerBias: true, expertBias: true });
+    }
+    case "llama4": {
+      const c = validateDocument(doc, llama4Schema);
+      const rope = c.no_rope_layers;
+      if (rope !== undefined && rope !== null && rope.length > 0 && rope.length !== c.num_hidden_layers)
+        throw new SupernodeError(
+          "invalid-value",
+          `no_rope_layers has ${rope.length} entries but num_hidden_layers is ${c.num_hidden_layers}; expected one per layer`,
+          fieldLocation(doc, "no_rope_layers"),
+        );
+      const arch = gqaModel(doc, family, c, llama4Moe(c));
+      return { ...arch, denseIntermediateSize: c.intermediate_size_mlp, ...llama4ChunkedAttention(c) };
     }
     default: {
       const unreachable: never = family;

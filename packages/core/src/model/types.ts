@@ -4,7 +4,15 @@
  */
 import type { Dtype } from "../hardware/types.ts";
 
-export type ModelFamily = "llama" | "qwen2" | "qwen3" | "qwen3_moe" | "mixtral" | "deepseek_v3" | "gpt_oss";
+export type ModelFamily =
+  | "llama"
+  | "qwen2"
+  | "qwen3"
+  | "qwen3_moe"
+  | "mixtral"
+  | "deepseek_v3"
+  | "gpt_oss"
+  | "llama4";
 
 export type AttentionSpec =
   | {

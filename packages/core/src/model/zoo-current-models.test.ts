@@ -132,3 +132,44 @@ describe("sliding-window attention", () => {
     expect(() => parseHfConfig(noWindow, "my.json")).toThrow(/sliding_window is missing/);
   });
 });
+
+describe("Llama 4 (llama4_text)", () => {
+  it("reads Maverick: 24 dense + 24 MoE layers, one shared expert, chunked attention on 36 layers", () => {
+    const m = builtinModel("llama-4-maverick");
+    expect(m.family).toBe("llama4");
+    expect(m.denseIntermediateSize).toBe(16384);
+    expect(m.moe).toMatchObject({
+      numRoutedExperts: 128,
+      topK: 1,
+      numSharedExperts: 1,
+      expertIntermediateSize: 8192,
+    });
+    expect(layerGroups(m).map((g) => [g.kind, g.window, g.count])).toEqual([
+      ["dense", 8192, 24], // NoPE (global) layers are 3, 7, 11, …: all odd, so all MoE
+      ["moe", undefined, 12],
+      ["moe", 8192, 12],
+    ]);
+    const c = countParameters(m);
+    expect(rel(c.total, 400e9)).toBeLessThan(0.005); // model card: 400B total
+    expect(rel(c.activatedWithEmbedding, 17e9)).toBeLessThan(0.02); // model card: 17B activated
+  });
+
+  it("refuses a no_rope_layers list of the wrong length, naming the field", () => {
+    const text = JSON.stringify({
+      model_type: "llama4_text",
+      hidden_size: 64,
+      num_hidden_layers: 4,
+      num_attention_heads: 4,
+      vocab_size: 100,
+      intermediate_size: 32,
+      intermediate_size_mlp: 64,
+      num_local_experts: 4,
+      num_experts_per_tok: 1,
+      attention_chunk_size: 16,
+      no_rope_layers: [1, 0],
+    });
+    expect(() => parseHfConfig(text, "l4.json")).toThrow(
+      /no_rope_layers has 2 entries but num_hidden_layers is 4/,
+    );
+  });
+});

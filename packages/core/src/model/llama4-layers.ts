@@ -1,0 +1,62 @@
+/**
+ * Llama 4's layer plan from its text config (transformers `Llama4TextConfig`):
+ *
+ * - MoE layers: `moe_layers` when given, else every `interleave_moe_layer_step`-th layer counted
+ *   from 1 (`range(step - 1, layers, step)`: Maverick's odd layers, Scout's every layer). Each MoE
+ *   layer has `num_local_experts` routed experts and one shared expert, all `intermediate_size`
+ *   wide; the other layers are dense, `intermediate_size_mlp` wide.
+ * - Attention: the RoPE layers (`no_rope_layers[i] == 1`; by default all but every
+ *   `no_rope_layer_interval`-th) attend within chunks of `attention_chunk_size` tokens; the NoPE
+ *   layers attend to the whole context. A chunk is modelled as a sliding window of the chunk's size:
+ *   exact below one chunk, and an upper bound on the attended keys beyond it (a query attends to
+ *   the keys of its own chunk only — on average half a chunk over a long sequence).
+ */
+import type { z } from "zod";
+import type { llama4Schema } from "./hf-config-schemas.ts";
+import type { MoeSpec, SlidingWindowSpec } from "./types.ts";
+
+type Llama4Config = z.output<typeof llama4Schema>;
+
+/**
+ * The MoE of a Llama 4 text config.
+ * @example llama4Moe(maverickTextConfig).denseLayerIndices?.length // 24 (the even layers)
+ */
+export function llama4Moe(c: Llama4Config): MoeSpec {
+  const step = c.interleave_moe_layer_step;
+  const moeLayers = new Set(
+    c.moe_layers ??
+      Array.from({ length: c.num_hidden_layers }, (_, i) => i).filter((i) => (i + 1) % step === 0),
+  );
+  const dense = Array.from({ length: c.num_hidden_layers }, (_, i) => i).filter((i) => !moeLayers.has(i));
+  return {
+    numRoutedExperts: c.num_local_experts,
+    numSharedExperts: 1,
+    topK: c.num_experts_per_tok,
+    expertIntermediateSize: c.intermediate_size,
+    sharedExpertIntermediateSize: c.intermediate_size,
+    firstKDenseLayers: 0,
+    layerFrequency: 1,
+    numExpertGroups: 1,
+    topKGroups: 1,
+    frequencyBase: "index",
+    denseLayerIndices: dense,
+  };
+}
+
+/**
+ * The chunked-attention layers of a Llama 4 text config, as a window of the chunk size (absent when
+ * the config sets no chunk size).
+ * @example llama4ChunkedAttention(maverickTextConfig).slidingWindow?.layers.length // 36
+ */
+export function llama4ChunkedAttention(c: Llama4Config): { slidingWindow?: SlidingWindowSpec } {
+  const chunk = c.attention_chunk_size;
+  if (chunk === undefined || chunk === null) return {};
+  const ropeFlags =
+    c.no_rope_layers !== undefined && c.no_rope_layers !== null && c.no_rope_layers.length > 0
+      ? c.no_rope_layers
+      : Array.from({ length: c.num_hidden_layers }, (_, i) =>
+          (i + 1) % c.no_rope_layer_interval !== 0 ? 1 : 0,
+        );
+  const layers = ropeFlags.flatMap((flag, i) => (flag === 1 && i < c.num_hidden_layers ? [i] : []));
+  return layers.length === 0 ? {} : { slidingWindow: { size: chunk, layers } };
+}
