@@ -50,7 +50,9 @@ export function expectedMaxRankLoad(shares: readonly number[], assignments: numb
   for (let j = 0; j < steps; j++) {
     const x = lo + (j + 0.5) * dx;
     let allBelow = 1;
-    for (let k = 0; k < r && allBelow > 0; k++) {
+    // Every factor is in [0, 1], so the product only falls; once it is at most 2⁻⁵⁴, 1 − product
+    // rounds to exactly 1 whatever the remaining factors are, and they need not be computed.
+    for (let k = 0; k < r && allBelow > NEGLIGIBLE; k++) {
       if (x >= (certain[k] as number)) continue;
       const s = sigma[k] as number;
       const m = mu[k] as number;
@@ -60,6 +62,9 @@ export function expectedMaxRankLoad(shares: readonly number[], assignments: numb
   }
   return Math.max(1, integral / mean);
 }
+
+/** Half an ulp of 1 below it (2⁻⁵⁴): 1 − a === 1 for every a in [0, 2⁻⁵⁴] (round to nearest, ties to even). */
+const NEGLIGIBLE = 2 ** -54;
 
 /** A z-score well above where `normalCdf` rounds to exactly 1 (8.25). */
 const CERTAIN_Z = 9;

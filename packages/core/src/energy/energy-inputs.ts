@@ -279,6 +279,18 @@ export function energyInputs(
 
 /** Watts of the system's other parts at load (Σ count × watts × load factor), per system. */
 export function otherPartsWatts(inputs: EnergyInputs): number {
+  // Memoised per inputs object: a search prices thousands of points with one.
+  let watts = otherWattsMemo.get(inputs);
+  if (watts === undefined) {
+    watts = sumOtherPartsWatts(inputs);
+    otherWattsMemo.set(inputs, watts);
+  }
+  return watts;
+}
+
+const otherWattsMemo = new WeakMap<EnergyInputs, number>();
+
+function sumOtherPartsWatts(inputs: EnergyInputs): number {
   const a = inputs.assumptions;
   const other = a["parts.otherW"];
   if (other !== undefined) return other.value;

@@ -25,6 +25,19 @@ export interface Device {
  * @example computeDevice(ascend910c).memoryBandwidthBytesPerS.value === 1.6e12 // 3.2 TB/s ÷ 2 dies
  */
 export function computeDevice(chip: Chip): Device {
+  // Memoised per chip object (catalog chips are shared by every scenario resolved from them): a
+  // search builds a step context for every candidate.
+  let device = deviceMemo.get(chip);
+  if (device === undefined) {
+    device = deviceOf(chip);
+    deviceMemo.set(chip, device);
+  }
+  return device;
+}
+
+const deviceMemo = new WeakMap<Chip, Device>();
+
+function deviceOf(chip: Chip): Device {
   const split = chip.diesAreDevices ? chip.dies.value : 1;
   const perDevice = (value: Sourced<number>, what: string): Sourced<number> =>
     split === 1

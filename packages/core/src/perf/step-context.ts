@@ -47,15 +47,34 @@ function builtinChipOrigin(id: string): { readonly origin: { readonly extends?: 
   }
 }
 
-/** The device at a share of its resources, memoised per context. */
+/**
+ * The device at a share of its resources, memoised per context and across contexts on the same
+ * device and profile objects (a search times thousands of candidates on one chip).
+ */
 export function sharedDevice(ctx: StepContext, share: number): SharedDevice {
   let s = ctx.shares.get(share);
   if (s === undefined) {
-    s = shareOf(ctx.device, ctx.profile, share);
+    let byProfile = shareMemo.get(ctx.device);
+    if (byProfile === undefined) {
+      byProfile = new WeakMap();
+      shareMemo.set(ctx.device, byProfile);
+    }
+    let byShare = byProfile.get(ctx.profile);
+    if (byShare === undefined) {
+      byShare = new Map();
+      byProfile.set(ctx.profile, byShare);
+    }
+    s = byShare.get(share);
+    if (s === undefined) {
+      s = shareOf(ctx.device, ctx.profile, share);
+      byShare.set(share, s);
+    }
     ctx.shares.set(share, s);
   }
   return s;
 }
+
+const shareMemo = new WeakMap<Device, WeakMap<EfficiencyProfile, Map<number, SharedDevice>>>();
 
 /** The batch of one step on the whole instance. */
 export type StepBatch =
