@@ -69,18 +69,23 @@ ${extra}`,
   });
 
   it("choose the MoE communication kernels unless the group names them; the reference scenarios say what they ran", () => {
-    const moe = (engine: string, library = "") =>
+    const moe = (engine: string, library = "", ep = 16, system = "gb200-nvl72") =>
       parseScenario(
-        `system: gb200-nvl72
+        `system: ${system}
 model: deepseek-r1
 precision: { weights: fp8 }
 engine: { name: ${engine} }
 deployment:
-  decode: { chipsPerInstance: 8, moe: { ep: 8${library} }, batchPerChip: 8, kvLength: 1024 }
+  decode: { chipsPerInstance: ${ep}, moe: { ep: ${ep}${library} }, batchPerChip: 8, kvLength: 1024 }
 `,
         "moe.yaml",
       ).deployment.decode?.moe?.library;
     expect(moe("trtllm")).toBe("nvlink-one-sided");
+    // TensorRT-LLM's all-to-all needs EP above the 8 experts per token and a multi-node NVLink domain
+    expect(moe("trtllm", "", 8)).toBe("allgather-reducescatter");
+    expect(moe("trtllm", "", 8, "hgx-h200")).toBe("allgather-reducescatter");
+    expect(moe("trtllm", ", library: nvlink-one-sided", 8, "hgx-h200")).toBe("nvlink-one-sided");
+    expect(engineProfile({ name: "trtllm" }).moeLibraryFor("NVIDIA")).toBe("nvlink-one-sided");
     expect(moe("sglang")).toBe("deepep");
     expect(moe("trtllm", ", library: deepep")).toBe("deepep");
     expect(moe("mindie")).toBeUndefined();

@@ -33,6 +33,18 @@ const releaseSchema = z.strictObject({
       source: z.string(),
       tag,
       note: z.string().optional(),
+      /**
+       * The engine's all-to-all only runs when the expert-parallel degree exceeds the experts per
+       * token and the NVLink domain spans several nodes (multi-node NVLink); otherwise the MoE
+       * inputs are all-gathered over the attention-DP ranks and the outputs reduce-scattered.
+       */
+      allGatherFallback: z
+        .strictObject({
+          source: z.string(),
+          tag,
+          note: z.string().optional(),
+        })
+        .optional(),
       /** The engine's kernels on another vendor's chips (SGLang's DeepEP on Ascend is DeepEP-Ascend). */
       byChipVendor: z
         .array(
@@ -135,8 +147,12 @@ export interface EngineProfile {
   readonly iterationGapS?: number;
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
   separateKernelsFor(chipVendor: string): SeparateKernels | undefined;
-  /** The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`). */
-  moeLibraryFor(chipVendor: string): MoeLibraryName | undefined;
+  /**
+   * The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`), or
+   * the all-gather / reduce-scatter fallback where the release records one and `where` says the
+   * all-to-all does not run (EP at most the experts per token, or no multi-node NVLink domain).
+   */
+  moeLibraryFor(chipVendor: string, where?: MoeLibraryWhere): MoeLibraryName | undefined;
   /** The KV-cache format for a checkpoint whose linear weights are in `weights`, if the engine picks one. */
   kvCacheFor(weights: readonly string[]): "fp8" | "bf16" | undefined;
   /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
@@ -154,7 +170,17 @@ export interface SeparateKernels {
   readonly mlaKeyConcat: boolean;
 }
 
-type MoeLibraryName = "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided";
+type MoeLibraryName = "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided" | "allgather-reducescatter";
+
+/** What the engine's choice of MoE communication depends on. */
+export interface MoeLibraryWhere {
+  /** Expert-parallel degree of the group. */
+  readonly ep: number;
+  /** Routed experts per token. */
+  readonly topK: number;
+  /** Whether the scale-up (NVLink) domain spans several nodes (GB200 NVL72's trays), not one server. */
+  readonly multiNodeScaleUp: boolean;
+}
 
 const compareVersions = (a: string, b: string): number => {
   const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
@@ -204,6 +230,15 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       source: source(release.moeLibrary.source),
       modelled: true,
     });
+    const fallback = release.moeLibrary.allGatherFallback;
+    if (fallback !== undefined)
+      policies.push({
+        policy:
+          "MoE communication without the all-to-all (EP at most the experts per token, or one-node NVLink)",
+        value: "allgather-reducescatter",
+        source: source(fallback.source),
+        modelled: true,
+      });
     for (const v of release.moeLibrary.byChipVendor ?? [])
       policies.push({
         policy: `MoE all-to-all kernels on ${v.chipVendor} chips`,
@@ -276,9 +311,16 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
             mlaKeyConcat: separate.mlaKeyConcat === true,
           }
         : undefined,
-    moeLibraryFor: (chipVendor) =>
-      release.moeLibrary?.byChipVendor?.find((v) => v.chipVendor === chipVendor)?.value ??
-      release.moeLibrary?.value,
+    moeLibraryFor: (chipVendor, where) => {
+      const lib = release.moeLibrary;
+      if (
+        lib?.allGatherFallback !== undefined &&
+        where !== undefined &&
+        (where.ep <= where.topK || !where.multiNodeScaleUp)
+      )
+        return "allgather-reducescatter";
+      return lib?.byChipVendor?.find((v) => v.chipVendor === chipVendor)?.value ?? lib?.value;
+    },
     kvCacheFor: (weights) =>
       kv !== undefined && weights.some((w) => (kv.weights as readonly string[]).includes(w))
         ? kv.value

@@ -35,7 +35,7 @@ export interface MoePlan {
   /** Dispatch/combine over the scale-up fabric where possible (`auto`) or all over the NICs. */
   readonly transport: "auto" | "scale-out";
   /** MoE communication kernels (absent: the fabric's default library). */
-  readonly library?: "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided";
+  readonly library?: "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided" | "allgather-reducescatter";
 }
 
 /** A line and column in a scenario file (undefined when the file has no such place). */

@@ -10,7 +10,7 @@ import { isSupernodeError, SupernodeError } from "../spec/errors.ts";
 import type { PrecisionSpec } from "../spec/precision-schema.ts";
 import type { InstanceGroupSpec, ScenarioDocument } from "../spec/scenario-schema.ts";
 import { type ServingSpec, servingSchema } from "../spec/serving-schema.ts";
-import { type EngineProfile, engineProfile } from "./engine-profile.ts";
+import { type EngineProfile, engineProfile, type MoeLibraryWhere } from "./engine-profile.ts";
 
 type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
 
@@ -48,6 +48,7 @@ export function scenarioEngine(
   chip: Chip,
   fileName: string,
   locate: Locate,
+  moeWhere?: Omit<MoeLibraryWhere, "ep">,
 ): ScenarioEngine {
   if (spec.engine === undefined)
     return {
@@ -85,12 +86,17 @@ export function scenarioEngine(
     kv !== undefined && !given(rawData, ["precision", "kvCache"])
       ? { ...spec.precision, kvCache: kv }
       : spec.precision;
-  const library = engine.moeLibraryFor(chip.vendor);
+  const libraryFor = (ep: number) =>
+    engine.moeLibraryFor(chip.vendor, moeWhere !== undefined ? { ...moeWhere, ep } : undefined);
   return {
     engine,
     ...(serving !== undefined ? { serving } : {}),
     precision,
-    group: (g) =>
-      library !== undefined && g.moe.library === undefined ? { ...g, moe: { ...g.moe, library } } : g,
+    group: (g) => {
+      if (g.moe.library !== undefined) return g;
+      const ranks = g.ranksPerInstance ?? (g.chipsPerInstance ?? 1) * ranksPerChip;
+      const library = libraryFor(g.moe.ep ?? ranks / g.moe.tp);
+      return library !== undefined ? { ...g, moe: { ...g.moe, library } } : g;
+    },
   };
 }

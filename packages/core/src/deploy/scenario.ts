@@ -118,7 +118,10 @@ function resolveScenario(
   const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
 
-  const engine = scenarioEngine(spec, doc.data, chip, fileName, locate);
+  const engine = scenarioEngine(spec, doc.data, chip, fileName, locate, {
+    topK: model.moe?.topK ?? 0,
+    multiNodeScaleUp: system.nodes.value > 1,
+  });
   const precision = resolvePrecision(engine.precision, {
     peaks: chip.peakFlopsPerS,
     chipName: chip.name,

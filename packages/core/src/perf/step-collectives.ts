@@ -83,14 +83,30 @@ export function layerCollectives(
     );
   const moe = plan.moe;
   if (kind === "moe" && moe !== undefined && arch.moe !== undefined) {
-    const k = arch.moe.topK + (moe.dedicatedSharedReplicas > 0 ? arch.moe.numSharedExperts : 0);
-    const f = work.imbalance.factor;
-    items.push(
-      ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytesPerToken(arch, scenario.precision), f),
-    );
-    items.push(
-      ctx.comm.combine(moe.ep, tokensPerRank, k, hidden * DTYPE_BYTES[scenario.precision.combine], f),
-    );
+    const dispatchBytes = dispatchBytesPerToken(arch, scenario.precision);
+    const combineBytes = hidden * DTYPE_BYTES[scenario.precision.combine];
+    if (moe.library === "allgather-reducescatter") {
+      // Every rank receives all EP ranks' tokens (one copy each, whatever the routing), runs its
+      // experts on them and reduce-scatters the partial outputs of all of them back to their ranks.
+      const gathered = tokensPerRank * moe.ep;
+      items.push(
+        ctx.comm.collective("dispatch", "moe.dispatch", "all-gather", gathered * dispatchBytes, moe.ep),
+      );
+      items.push(
+        ctx.comm.collective(
+          "combine",
+          "moe.combine_transfer",
+          "reduce-scatter",
+          gathered * combineBytes,
+          moe.ep,
+        ),
+      );
+    } else {
+      const k = arch.moe.topK + (moe.dedicatedSharedReplicas > 0 ? arch.moe.numSharedExperts : 0);
+      const f = work.imbalance.factor;
+      items.push(ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytes, f));
+      items.push(ctx.comm.combine(moe.ep, tokensPerRank, k, combineBytes, f));
+    }
     if (moe.tp > 1)
       items.push(
         ctx.comm.collective(

@@ -55,7 +55,8 @@ function item(name: string, group: OperatorGroup, timeS: number, bytes: number):
 export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   const target = scenario.fabricTarget;
   const transport = plan.moe?.transport ?? "auto";
-  const library = plan.moe?.library;
+  // All-gather / reduce-scatter MoE communication is costed as collectives (step-collectives.ts).
+  const library = plan.moe?.library === "allgather-reducescatter" ? undefined : plan.moe?.library;
   // SGLang / DeepSeek serving: normal (throughput) kernels for prefill, low-latency for decode
   const kernels = plan.role === "prefill" ? "normal" : "low-latency";
   const moeArch = scenario.model.moe;

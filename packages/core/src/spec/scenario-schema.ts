@@ -59,9 +59,13 @@ export const moeParallelSchema = z.strictObject({
   /**
    * The MoE communication kernels: default `cann-ep` on the UB, `deepep` elsewhere;
    * `nvlink-one-sided` is TensorRT-LLM's NVLinkOneSided AlltoAll (one copy per destination rank);
-   * `cann-mc2` is CANN's MC2 dispatch/combine operators as DeepEP-Ascend and vLLM-Ascend call them.
+   * `cann-mc2` is CANN's MC2 dispatch/combine operators as DeepEP-Ascend and vLLM-Ascend call them;
+   * `allgather-reducescatter` all-gathers every attention-DP rank's tokens before the experts and
+   * reduce-scatters their outputs (NCCL collectives; TensorRT-LLM without an all-to-all).
    */
-  library: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]).optional(),
+  library: z
+    .enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided", "allgather-reducescatter"])
+    .optional(),
 });
 
 export const denseFfnParallelSchema = z.strictObject({
