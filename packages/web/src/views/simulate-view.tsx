@@ -12,10 +12,14 @@ import { ErrorBox } from "../components/error-box.tsx";
 import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { WorkloadKnobs } from "../components/workload-knobs.tsx";
 import { useManualJob } from "../worker/use-job.ts";
-import { type Run, SimulateResults } from "./simulate-results.tsx";
+import type { Run } from "./simulate-results.tsx";
 
 // The load sweep is its own chunk, fetched when its section is first opened.
 const LoadSweep = lazy(() => import("./load-sweep.tsx").then((m) => ({ default: m.LoadSweep })));
+// The results (and the chart library they draw with) are a chunk of their own: nothing shows
+// them before a run, and a run fetches them while it simulates.
+const loadResults = () => import("./simulate-results.tsx");
+const SimulateResults = lazy(() => loadResults().then((m) => ({ default: m.SimulateResults })));
 
 /** The default: the shipped serving scenario (CloudMatrix-Infer's deployment under Poisson traffic). */
 const DEFAULT_SCENARIO = "cloudmatrix384-deepseek-r1-serving.yaml";
@@ -33,6 +37,7 @@ export function SimulateView({ params, setParams }: ViewProps) {
   const run = () => {
     setRuns((r) => ({ ...r, pending: { text: scenario.committedText, fileName: scenario.fileName } }));
     start({ kind: "simulate", text: scenario.committedText, fileName: scenario.fileName });
+    void loadResults();
   };
   return (
     <div className="split simulate-view">
@@ -78,7 +83,9 @@ export function SimulateView({ params, setParams }: ViewProps) {
         )}
         {runs.current !== undefined && (
           <div className={running ? "stale" : undefined}>
-            <SimulateResults run={runs.current} previous={runs.previous} />
+            <Suspense fallback={<p className="status-line">Loading the results view…</p>}>
+              <SimulateResults run={runs.current} previous={runs.previous} />
+            </Suspense>
           </div>
         )}
         <details
