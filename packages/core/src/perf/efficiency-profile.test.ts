@@ -39,7 +39,7 @@ describe("efficiencyProfile", () => {
     expect(h100.basis).toBe("inherited");
     expect(h100.files[0]).toBe("efficiency/h100-sxm.yaml");
     const fp8 = h100.classes.gemm.computeEfficiency.fp8;
-    expect(fp8?.value).toBeCloseTo(0.7432, 4);
+    expect(fp8?.value).toBeCloseTo(0.7425, 4);
     expect(h100.classes["grouped-gemm"].cores?.value).toBe(132);
     expect(h100.classes["grouped-gemm"].tileNStep?.tag).toBe("assumption");
     expect(fp8?.tag).toBe("assumption");

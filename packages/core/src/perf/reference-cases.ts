@@ -13,7 +13,7 @@ import { builtinCatalog } from "../catalog/catalog.ts";
 import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/types.ts";
 import type { Operator } from "../model/types.ts";
-import { GIGA, TERA } from "../spec/units.ts";
+import { GIGA, MICROSECOND, TERA } from "../spec/units.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { operatorBytes, operatorTime } from "./operator-time.ts";
@@ -62,7 +62,18 @@ const flashAttentionSpec = z
   })
   .strict();
 
-const MEASURES = ["compute-utilisation-pct", "achieved-bandwidth-GBps", "achieved-tflops"] as const;
+/**
+ * A kernel that does almost no work, measured by what one more (or one fewer) of it costs a
+ * graph-replayed step: the per-kernel boundary cost (launch, dependency wait, prologue, tail).
+ */
+const emptyKernelSpec = z.object({ kind: z.literal("empty-kernel"), class: z.enum(["vector"]) }).strict();
+
+const MEASURES = [
+  "compute-utilisation-pct",
+  "achieved-bandwidth-GBps",
+  "achieved-tflops",
+  "step-time-per-kernel-us",
+] as const;
 type Measure = (typeof MEASURES)[number];
 
 const fileSchema = z
@@ -77,7 +88,12 @@ const fileSchema = z
           id: z.string(),
           chip: z.string(),
           description: z.string(),
-          operator: z.discriminatedUnion("kind", [gemmSpec, mlaDecodeSpec, flashAttentionSpec]),
+          operator: z.discriminatedUnion("kind", [
+            gemmSpec,
+            mlaDecodeSpec,
+            flashAttentionSpec,
+            emptyKernelSpec,
+          ]),
           measure: z.enum(MEASURES),
           published: z.number().positive(),
           role: referenceRoleSchema,
@@ -129,6 +145,7 @@ const MEASURE_UNITS: Readonly<Record<Measure, string>> = {
   "compute-utilisation-pct": "% of peak",
   "achieved-bandwidth-GBps": "GB/s",
   "achieved-tflops": "TFLOPS",
+  "step-time-per-kernel-us": "µs per kernel",
 };
 
 /** The model's value of a record's measure on `chip`. */
@@ -145,6 +162,8 @@ function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
       return operatorBytes(op) / timing.timeS / GIGA;
     case "achieved-tflops":
       return op.flops / timing.timeS / TERA;
+    case "step-time-per-kernel-us":
+      return timing.timeS / MICROSECOND;
     default:
       return assertNever(record.measure);
   }
@@ -218,6 +237,16 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
         kernels: 1,
       };
     }
+    case "empty-kernel":
+      return {
+        name: record.id,
+        class: spec.class,
+        dtype: "bf16",
+        flops: 0,
+        bytesRead: { weights: 0, activations: 0, kvCache: 0 },
+        bytesWritten: { activations: 0, kvCache: 0 },
+        kernels: 1,
+      };
     default:
       return assertNever(spec);
   }
