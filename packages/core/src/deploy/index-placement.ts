@@ -7,6 +7,7 @@
  * fixed-seed generator (the same answer on every run). The average of the sorted loads keeps the
  * expected hottest rank: its first entry is E[max over ranks] of the expected loads.
  */
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { SupernodeError } from "../spec/errors.ts";
 
 /** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
@@ -19,16 +20,10 @@ export interface IndexPlacement {
 
 const DEFAULT_TRIALS = 2000;
 
-/** mulberry32: a small deterministic 32-bit generator (public-domain algorithm). */
+/** Uniform draws in [0, 1), 32 bits each, from pure-rand's xoroshiro128+ (as the serving simulator's `Rng.uniform32`). */
 function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = xoroshiro128plus(seed);
+  return () => (g.next() >>> 0) * 2 ** -32;
 }
 
 /**
