@@ -238,3 +238,18 @@ describe("operator reference cases", () => {
     });
   });
 });
+
+describe("kernel-time cases with unequal head dims (GB300 FMHA, LMSYS long-context blog)", () => {
+  it("times a 192/128 causal FP8 kernel in ms, at the FLOPs 2·B·H·S²·(d_qk + d_v) / 2 imply", () => {
+    const cases = operatorReferenceCases(resolve).filter((c) => c.id.startsWith("lmsys-gb300-fmha-128k"));
+    expect(cases.map((c) => c.unit)).toEqual(["ms", "ms"]);
+    const s = 131072;
+    const flops = (2 * 128 * s * s * (192 + 128)) / 2;
+    for (const c of cases) {
+      const tflops = flops / (c.predicted / 1e3) / 1e12;
+      // Below the 5 PFLOPS FP8 dense peak of both chips, above half of it.
+      expect(tflops).toBeGreaterThan(2500);
+      expect(tflops).toBeLessThan(5000);
+    }
+  });
+});

@@ -57,6 +57,8 @@ const flashAttentionSpec = z
     seqLen: z.number().int().positive(),
     heads: z.number().int().positive(),
     headDim: z.number().int().positive(),
+    /** Value head dim when it differs from the query/key one (DeepSeek MLA prefill: 192 / 128). */
+    vHeadDim: z.number().int().positive().optional(),
     causal: z.boolean(),
     dtype: z.enum(DTYPES),
   })
@@ -73,6 +75,7 @@ const MEASURES = [
   "achieved-bandwidth-GBps",
   "achieved-tflops",
   "step-time-per-kernel-us",
+  "kernel-time-ms",
 ] as const;
 type Measure = (typeof MEASURES)[number];
 
@@ -146,6 +149,7 @@ const MEASURE_UNITS: Readonly<Record<Measure, string>> = {
   "achieved-bandwidth-GBps": "GB/s",
   "achieved-tflops": "TFLOPS",
   "step-time-per-kernel-us": "µs per kernel",
+  "kernel-time-ms": "ms",
 };
 
 /** The model's value of a record's measure on `chip`. */
@@ -164,6 +168,8 @@ function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
       return op.flops / timing.timeS / TERA;
     case "step-time-per-kernel-us":
       return timing.timeS / MICROSECOND;
+    case "kernel-time-ms":
+      return timing.timeS * 1e3;
     default:
       return assertNever(record.measure);
   }
@@ -213,24 +219,27 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
       };
     }
     case "flash-attention": {
-      // Prefill attention as FlashAttention's benchmark counts it: 4·B·H·S²·d FLOPs, half under a
-      // causal mask; Q, K, V read and O written once.
+      // Prefill attention as FlashAttention's benchmark counts it: 2·B·H·S²·(d_qk + d_v) FLOPs
+      // (4·B·H·S²·d when the head dims are equal), half under a causal mask; Q, K, V read and O
+      // written once.
       const element = DTYPE_BYTES[spec.dtype];
       const tokens = spec.batch * spec.seqLen;
-      const full = 4 * spec.batch * spec.heads * spec.seqLen * spec.seqLen * spec.headDim;
-      const qkvo = tokens * spec.heads * spec.headDim * element;
+      const vDim = spec.vHeadDim ?? spec.headDim;
+      const full = 2 * spec.batch * spec.heads * spec.seqLen * spec.seqLen * (spec.headDim + vDim);
+      const perToken = spec.heads * element;
+      const qkvo = tokens * perToken * (2 * spec.headDim + 2 * vDim);
       return {
         name: record.id,
         class: "attention-prefill",
         dtype: spec.dtype,
         flops: spec.causal ? full / 2 : full,
-        bytesRead: { weights: 0, activations: 3 * qkvo, kvCache: 0 },
-        bytesWritten: { activations: qkvo, kvCache: 0 },
+        bytesRead: { weights: 0, activations: qkvo - tokens * perToken * vDim, kvCache: 0 },
+        bytesWritten: { activations: tokens * perToken * vDim, kvCache: 0 },
         attention: {
           queries: tokens,
           heads: spec.heads,
           qkHeadDim: spec.headDim,
-          vHeadDim: spec.headDim,
+          vHeadDim: vDim,
           meanKeysPerQuery: spec.causal ? (spec.seqLen + 1) / 2 : spec.seqLen,
           causal: spec.causal,
         },
