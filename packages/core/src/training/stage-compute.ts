@@ -19,8 +19,9 @@ import { type EfficiencyProfile, efficiencyProfile } from "../perf/efficiency-pr
 import { operatorTime } from "../perf/operator-time.ts";
 import { shareOf } from "../perf/step-operators.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
+import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
-import { ringExchangeChunk } from "./tp-overlap-split.ts";
+import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 /** Seconds (and FLOPs) of one micro-batch through some operators on one rank. */
@@ -89,6 +90,8 @@ interface TimingContext {
   readonly quantize: (op: Operator) => Operator | undefined;
   /** Tensor-parallel ranks whose communication the GEMMs overlap by ring exchange (1: none). */
   readonly ringExchangeTp: number;
+  /** Seconds of one ring step: one [tokens, hidden] BF16 shard over the TP group's link. */
+  readonly ringStepS: number;
   /** Ranks the sequence is split over outside the TP GEMMs (tp under sequence parallelism, else 1). */
   readonly sequenceShard: number;
 }
@@ -97,12 +100,20 @@ interface TimingContext {
 function opTime(whole: Operator, ctx: TimingContext): number {
   const op = sequenceParallelShard(whole, ctx.sequenceShard);
   const q = ctx.quantize(op);
-  const split = ringExchangeChunk(op, ctx.ringExchangeTp);
-  const t =
-    split === undefined
-      ? operatorTime(op, ctx.device, ctx.profile).timeS
-      : split.launches * operatorTime(split.chunk, ctx.device, ctx.profile).timeS;
+  const t = splitGemmTime(op, ctx) ?? operatorTime(op, ctx.device, ctx.profile).timeS;
   return q === undefined ? t : t + operatorTime(q, ctx.device, ctx.profile).timeS;
+}
+
+/** A ring-exchange-split GEMM: tp/s launches, s the chunks the ring step lets run at once. */
+function splitGemmTime(op: Operator, ctx: TimingContext): number | undefined {
+  const tp = ctx.ringExchangeTp;
+  const single = ringExchangeChunk(op, tp, 1);
+  if (single === undefined) return undefined;
+  const alone = operatorTime(single.chunk, ctx.device, ctx.profile).timeS;
+  const split = ringExchangeChunk(op, tp, chunksInFlight(alone, ctx.ringStepS, tp));
+  return split === undefined
+    ? undefined
+    : split.launches * operatorTime(split.chunk, ctx.device, ctx.profile).timeS;
 }
 
 function timeOps(
@@ -201,11 +212,17 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   });
   const options = rankOperatorOptions(s);
   const tpShard = s.layout.sequenceParallel ? s.layout.tp : 1;
+  const ringTp = s.overlap.tp && s.layout.sequenceParallel ? s.layout.tp : 1;
   const ctx: TimingContext = {
     device,
     profile,
     quantize: (op) => fp8QuantizeOperator(op, arch.hiddenSize, tpShard, s.precision.fp8Scaling),
-    ringExchangeTp: s.overlap.tp && s.layout.sequenceParallel ? s.layout.tp : 1,
+    ringExchangeTp: ringTp,
+    ringStepS:
+      ringTp > 1
+        ? groupCollectiveS(s.fabricTarget, "all-gather", tokensPerRank * arch.hiddenSize * 2, ringTp, 1) /
+          (ringTp - 1)
+        : 0,
     sequenceShard: tpShard,
   };
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};

@@ -5,7 +5,12 @@ import { computeDevice } from "../perf/device.ts";
 import { efficiencyProfile } from "../perf/efficiency-profile.ts";
 import { operatorTime } from "../perf/operator-time.ts";
 import { fixtureH800 } from "../perf/test-support/fixture-chips.ts";
-import { ringExchangeChunk, ringExchangeSplit, TP_OVERLAP_MAX_STREAMS } from "./tp-overlap-split.ts";
+import {
+  chunksInFlight,
+  ringExchangeChunk,
+  ringExchangeSplit,
+  TP_OVERLAP_MAX_STREAMS,
+} from "./tp-overlap-split.ts";
 
 const arch = builtinModel("llama-3.1-405b");
 const work = {
@@ -55,5 +60,15 @@ describe("ring-exchange TP overlap", () => {
       const split = (r?.launches ?? 0) * operatorTime(r?.chunk ?? op, device, profile).timeS;
       expect(split).toBeGreaterThanOrEqual(whole * 0.999);
     }
+  });
+
+  it("runs as many chunks at once as ring steps fit in one chunk GEMM, between 1 and min(3, tp)", () => {
+    expect(chunksInFlight(40e-6, 20e-6, 8)).toBeCloseTo(2, 12);
+    expect(chunksInFlight(10e-6, 20e-6, 8)).toBe(1); // the link is the bottleneck: one at a time
+    expect(chunksInFlight(400e-6, 20e-6, 8)).toBe(3); // TE's stream limit
+    expect(chunksInFlight(400e-6, 20e-6, 2)).toBe(2); // never more chunks than ranks
+    const qkv = named(forward, "attn.qkv_proj");
+    expect(ringExchangeChunk(qkv, 8, 1)?.launches).toBe(8);
+    expect(ringExchangeChunk(qkv, 8, 2)?.chunk.shape?.m).toBeCloseTo(4096 / 4, 9);
   });
 });

@@ -8,10 +8,12 @@
  * `fc2_dgrad` and, in the FP8 configurations, `proj_fprop` and `fc2_fprop`) does not run the
  * sharded GEMM once: it runs tp GEMMs of 1/tp of the token rows each, one per ring step, while the
  * next shard is sent and received. The chunks go to up to `NVTE_COMM_OVERLAP_MAX_STREAMS` (3)
- * compute streams, so up to three run at once. Modelled as tp/s launches of a GEMM with s/tp of
- * the rows (s = min(3, tp)): concurrent chunks fill the SMs together as one GEMM of their rows
- * would (an optimistic bound), and what is lost is the waves and tiles of the narrower GEMMs —
- * large on a 132-SM H100 at TP 8, small on Blackwell at TP 2.
+ * compute streams, and chunk i + 1 can start only when its shard has arrived, one ring step (one
+ * [tokens, hidden] shard over the TP link) after chunk i's; the ring steps run one after another.
+ * So the chunks in flight are s = clamp(chunk GEMM alone / ring step, 1, min(3, tp)), and the GEMM
+ * is timed as tp/s launches of a GEMM with s/tp of the rows (concurrent chunks fill the SMs as one
+ * GEMM of their rows would). What is lost is the waves and tiles of the narrower GEMMs: large on a
+ * 132-SM H100 at TP 8 when the link keeps pace with only one or two chunks, small on Blackwell.
  *
  * Which GEMMs: the forward of every tensor-parallel GEMM of the attention and dense FFN blocks
  * (its input is all-gathered or its output reduce-scattered), and the data gradient of the
@@ -36,15 +38,16 @@ export function ringExchangeSplit(op: Operator): boolean {
 /**
  * The chunk GEMM one launch runs, and how many launches replace the whole GEMM; undefined when the
  * GEMM is not split (tp 1, no overlap, or an operator the ring exchange does not touch).
- * @example ringExchangeChunk(qkv, 8) // { chunk: qkv with 3/8 of the rows, launches: 8 / 3 }
+ * `inFlight` is how many chunks run at once (1 … min(3, tp); default the stream limit).
+ * @example ringExchangeChunk(qkv, 8, 2) // { chunk: qkv with 2/8 of the rows, launches: 4 }
  */
 export function ringExchangeChunk(
   op: Operator,
   tp: number,
+  inFlight: number = TP_OVERLAP_MAX_STREAMS,
 ): { readonly chunk: Operator; readonly launches: number } | undefined {
   if (tp <= 1 || op.shape === undefined || !ringExchangeSplit(op)) return undefined;
-  const inFlight = Math.min(TP_OVERLAP_MAX_STREAMS, tp);
-  const share = inFlight / tp;
+  const share = Math.min(Math.max(1, inFlight), TP_OVERLAP_MAX_STREAMS, tp) / tp;
   const chunk: Operator = {
     ...op,
     flops: op.flops * share,
@@ -56,5 +59,15 @@ export function ringExchangeChunk(
     bytesWritten: { ...op.bytesWritten, activations: op.bytesWritten.activations * share },
     shape: { ...op.shape, m: op.shape.m * share },
   };
-  return { chunk, launches: tp / inFlight };
+  return { chunk, launches: 1 / share };
+}
+
+/**
+ * Chunks in flight: how many ring steps one chunk GEMM alone lasts, between 1 and min(3, tp).
+ * @example chunksInFlight(40e-6, 28e-6, 8) // ≈ 1.43
+ */
+export function chunksInFlight(chunkAloneS: number, ringStepS: number, tp: number): number {
+  const cap = Math.min(TP_OVERLAP_MAX_STREAMS, tp);
+  if (!(ringStepS > 0)) return cap;
+  return Math.min(cap, Math.max(1, chunkAloneS / ringStepS));
 }
