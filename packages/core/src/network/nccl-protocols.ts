@@ -216,7 +216,7 @@ export function ncclProtocolTime(
  * reduce/multicast → gather pipeline, which costs `fillLoops` loops beyond the data. The chunk
  * shrinks with the message as NCCL's enqueue does, so the loop count per channel sets the factor.
  * 1 when the generation has no NVLS channel count in the data.
- * @example nvlsPipelineFactor(builtinNcclProtocols().nvlsPipeline, 2 ** 29, 32, "NVLink 5") // 1 + 2 × 25.2 MB / 536.9 MB ≈ 1.094
+ * @example nvlsPipelineFactor(builtinNcclProtocols().nvlsPipeline, 2 ** 29, 32, "NVLink 5") // 24 channels × 32 heads × 64 KiB = 50.3 MB a loop: 1 + 2 × 50.3 MB / 536.9 MB ≈ 1.19
  */
 export function nvlsPipelineFactor(
   p: NvlsPipelineParams,
