@@ -18,7 +18,7 @@ import {
   type SupernodeModelMeta,
   supernodeMeta,
 } from "./hf-config-schemas.ts";
-import { llama4ChunkedAttention, llama4Moe } from "./llama4-layers.ts";
+import { llama4ChunkedAttention, llama4LayerListProblem, llama4Moe } from "./llama4-layers.ts";
 import type {
   AttentionSpec,
   CheckpointComponent,
@@ -85,13 +85,9 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
     }
     case "llama4": {
       const c = validateDocument(doc, llama4Schema);
-      const rope = c.no_rope_layers;
-      if (rope !== undefined && rope !== null && rope.length > 0 && rope.length !== c.num_hidden_layers)
-        throw new SupernodeError(
-          "invalid-value",
-          `no_rope_layers has ${rope.length} entries but num_hidden_layers is ${c.num_hidden_layers}; expected one per layer`,
-          fieldLocation(doc, "no_rope_layers"),
-        );
+      const problem = llama4LayerListProblem(c);
+      if (problem !== undefined)
+        throw new SupernodeError("invalid-value", problem.message, fieldLocation(doc, problem.field));
       const arch = gqaModel(doc, family, c, llama4Moe(c));
       return { ...arch, denseIntermediateSize: c.intermediate_size_mlp, ...llama4ChunkedAttention(c) };
     }

@@ -18,6 +18,31 @@ import type { MoeSpec, SlidingWindowSpec } from "./types.ts";
 type Llama4Config = z.output<typeof llama4Schema>;
 
 /**
+ * What is wrong with a Llama 4 config's per-layer lists, if anything: `no_rope_layers` needs one
+ * flag per layer, `moe_layers` layer indices below `num_hidden_layers` (either would otherwise be
+ * silently cut to the layers that exist).
+ * @example llama4LayerListProblem({ ...config, moe_layers: [1, 99] })?.field // "moe_layers"
+ */
+export function llama4LayerListProblem(
+  c: Llama4Config,
+): { readonly field: "no_rope_layers" | "moe_layers"; readonly message: string } | undefined {
+  const layers = c.num_hidden_layers;
+  const rope = c.no_rope_layers;
+  if (rope !== undefined && rope !== null && rope.length > 0 && rope.length !== layers)
+    return {
+      field: "no_rope_layers",
+      message: `no_rope_layers has ${rope.length} entries but num_hidden_layers is ${layers}; expected one per layer`,
+    };
+  const outside = (c.moe_layers ?? []).find((i) => i >= layers);
+  if (outside !== undefined)
+    return {
+      field: "moe_layers",
+      message: `moe_layers lists layer ${outside} but num_hidden_layers is ${layers}; expected layer indices 0 to ${layers - 1}`,
+    };
+  return undefined;
+}
+
+/**
  * The MoE of a Llama 4 text config.
  * @example llama4Moe(maverickTextConfig).denseLayerIndices?.length // 24 (the even layers)
  */

@@ -172,4 +172,22 @@ describe("Llama 4 (llama4_text)", () => {
       /no_rope_layers has 2 entries but num_hidden_layers is 4/,
     );
   });
+
+  it("refuses a moe_layers index past the last layer, naming the field", () => {
+    const text = JSON.stringify({
+      model_type: "llama4_text",
+      hidden_size: 64,
+      num_hidden_layers: 4,
+      num_attention_heads: 4,
+      vocab_size: 100,
+      intermediate_size: 32,
+      intermediate_size_mlp: 64,
+      num_local_experts: 4,
+      num_experts_per_tok: 1,
+      moe_layers: [1, 3, 4],
+    });
+    expect(() => parseHfConfig(text, "l4.json")).toThrow(
+      /l4\.json.*moe_layers lists layer 4 but num_hidden_layers is 4; expected layer indices 0 to 3/s,
+    );
+  });
 });
