@@ -12,6 +12,7 @@ import { useScenario } from "../app/use-scenario.ts";
 import { Chart } from "../components/chart.tsx";
 import { ErrorBox } from "../components/error-box.tsx";
 import { NumberField } from "../components/number-field.tsx";
+import { RunControls } from "../components/run-controls.tsx";
 import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { useManualJob } from "../worker/use-job.ts";
 import { frontierChart } from "./frontier-chart.ts";
@@ -37,8 +38,6 @@ export function FrontierView({ params, setParams }: ViewProps) {
     next.set(key, value);
     setParams(next);
   };
-  const running = state.status === "running";
-  const progress = running ? state.progress : undefined;
   return (
     <div className="split frontier-view">
       <div>
@@ -61,35 +60,21 @@ export function FrontierView({ params, setParams }: ViewProps) {
               onCommit={(v) => set("tpot", String(v))}
             />
           </div>
-          <div className="button-row run-row">
-            <button
-              type="button"
-              disabled={running}
-              onClick={() =>
-                start({
-                  kind: "frontier",
-                  text: scenario.committedText,
-                  fileName: scenario.fileName,
-                  space,
-                  tpotS: limitMs / 1e3,
-                })
-              }
-            >
-              Search deployments
-            </button>
-            <button type="button" className="secondary" disabled={!running} onClick={cancel}>
-              Cancel
-            </button>
-          </div>
-          <div className="status-line" aria-live="polite" data-job-status={state.status}>
-            {running && (
-              <>
-                <progress max={1} value={progress?.fraction ?? 0} aria-label="Search progress" />{" "}
-                {progress?.detail ?? "Starting…"}
-              </>
-            )}
-            {state.status === "cancelled" && "Cancelled: the worker was stopped."}
-          </div>
+          <RunControls
+            state={state}
+            runLabel="Search deployments"
+            onRun={() =>
+              start({
+                kind: "frontier",
+                text: scenario.committedText,
+                fileName: scenario.fileName,
+                space,
+                tpotS: limitMs / 1e3,
+              })
+            }
+            onCancel={cancel}
+            progressLabel="Search progress"
+          />
         </section>
         <section className="panel" aria-label="Scenario">
           <ScenarioEditor

@@ -9,6 +9,7 @@ import { readKnob } from "../app/scenario-doc.ts";
 import { Chart } from "../components/chart.tsx";
 import { ErrorBox } from "../components/error-box.tsx";
 import { NumberField } from "../components/number-field.tsx";
+import { RunControls } from "../components/run-controls.tsx";
 import type { LoadSweepResult } from "../worker/jobs/load-sweep-job.ts";
 import { useManualJob } from "../worker/use-job.ts";
 import { sweepAttainmentChart, sweepLatencyChart } from "./load-sweep-charts.ts";
@@ -70,7 +71,6 @@ export function LoadSweep({ text, fileName }: { text: string; fileName: string }
   const lo = from ?? (rate === undefined ? 1 : Number((rate / 4).toPrecision(3)));
   const hi = to ?? (rate === undefined ? 10 : Number((rate * 2).toPrecision(3)));
   const { state, start, cancel } = useManualJob<"loadSweep">();
-  const running = state.status === "running";
   const sweep = state.status === "done" ? state.value : undefined;
   const charts = useMemo(
     () =>
@@ -127,37 +127,26 @@ export function LoadSweep({ text, fileName }: { text: string; fileName: string }
           onCommit={setTargetPct}
         />
       </div>
-      <div className="button-row run-row">
-        <button
-          type="button"
-          disabled={running}
-          onClick={() =>
-            start({
-              kind: "loadSweep",
-              text,
-              fileName,
-              ratesPerS: sweepRates(lo, hi, points),
-              requests,
-              target: targetPct / 100,
-            })
-          }
-        >
-          Run load sweep
-        </button>
-        <button type="button" className="secondary" disabled={!running} onClick={cancel}>
-          Cancel sweep
-        </button>
-      </div>
-      <div className="status-line" aria-live="polite" data-sweep-status={state.status}>
-        {running && (
-          <>
-            <progress max={1} value={state.progress?.fraction ?? 0} aria-label="Load sweep progress" />{" "}
-            {state.progress?.detail ?? "Starting…"}
-          </>
-        )}
-        {state.status === "cancelled" && "Sweep cancelled: the worker was stopped."}
-        {state.status === "idle" && `Rates: ${sweepRates(lo, hi, points).join(", ")} requests/s.`}
-      </div>
+      <RunControls
+        state={state}
+        runLabel="Run load sweep"
+        onRun={() =>
+          start({
+            kind: "loadSweep",
+            text,
+            fileName,
+            ratesPerS: sweepRates(lo, hi, points),
+            requests,
+            target: targetPct / 100,
+          })
+        }
+        onCancel={cancel}
+        cancelLabel="Cancel sweep"
+        progressLabel="Load sweep progress"
+        cancelledText="Sweep cancelled: the worker was stopped."
+        idleText={`Rates: ${sweepRates(lo, hi, points).join(", ")} requests/s.`}
+        statusAttribute="data-sweep-status"
+      />
       {state.status === "error" && <ErrorBox error={state.error} />}
       {sweep !== undefined && charts !== undefined && (
         <>

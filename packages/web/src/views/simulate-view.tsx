@@ -9,6 +9,7 @@ import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
 import { useScenario } from "../app/use-scenario.ts";
 import { ErrorBox } from "../components/error-box.tsx";
+import { RunControls } from "../components/run-controls.tsx";
 import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { WorkloadKnobs } from "../components/workload-knobs.tsx";
 import { useManualJob } from "../worker/use-job.ts";
@@ -33,7 +34,6 @@ export function SimulateView({ params, setParams }: ViewProps) {
   if (state.status === "done" && runs.pending !== undefined && runs.current?.view !== state.value)
     setRuns({ current: { ...runs.pending, view: state.value }, previous: runs.current });
   const running = state.status === "running";
-  const progress = running ? state.progress : undefined;
   const run = () => {
     setRuns((r) => ({ ...r, pending: { text: scenario.committedText, fileName: scenario.fileName } }));
     start({ kind: "simulate", text: scenario.committedText, fileName: scenario.fileName });
@@ -45,24 +45,14 @@ export function SimulateView({ params, setParams }: ViewProps) {
         <section className="panel" aria-label="Run">
           <h2>Workload and SLOs</h2>
           <WorkloadKnobs text={scenario.text} onChange={(t) => scenario.setText(t, undefined, true)} />
-          <div className="button-row run-row">
-            <button type="button" disabled={running} onClick={run}>
-              Run simulation
-            </button>
-            <button type="button" className="secondary" disabled={!running} onClick={cancel}>
-              Cancel
-            </button>
-          </div>
-          <div className="status-line" aria-live="polite" data-job-status={state.status}>
-            {running && (
-              <>
-                <progress max={1} value={progress?.fraction ?? 0} aria-label="Simulation progress" />{" "}
-                {progress?.detail ?? "Starting…"}
-              </>
-            )}
-            {state.status === "cancelled" && "Cancelled: the worker was stopped."}
-            {state.status === "done" && `Done: ${state.value.events.toLocaleString("en-US")} events.`}
-          </div>
+          <RunControls
+            state={state}
+            runLabel="Run simulation"
+            onRun={run}
+            onCancel={cancel}
+            progressLabel="Simulation progress"
+            doneText={(done) => `Done: ${done.value.events.toLocaleString("en-US")} events.`}
+          />
         </section>
         <section className="panel" aria-label="Scenario">
           <ScenarioEditor
