@@ -22,9 +22,9 @@ export {
   type MoeDirection,
   moeCombineTime,
   moeDispatchTime,
-  moeTrafficMatrix,
 } from "./moe-communication.ts";
 export type { MoeDestinations, MoeRouting } from "./moe-routing.ts";
+export { moeTrafficMatrix } from "./moe-traffic-matrix.ts";
 export {
   type FabricCaseConditions,
   type FabricReferenceCase,

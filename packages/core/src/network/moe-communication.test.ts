@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cloudmatrix384, hgxH800, ibCluster } from "../topology/test-support/fixtures.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { moeCombineTime, moeDispatchTime, moeTrafficMatrix } from "./moe-communication.ts";
+import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";
+import { moeTrafficMatrix } from "./moe-traffic-matrix.ts";
 
 const base = { tokensPerRank: 128, topK: 8 } as const;
 

@@ -9,13 +9,13 @@
 
 import { SupernodeError } from "../spec/errors.ts";
 import type { FabricTarget } from "../topology/build-topology.ts";
-import type { LibraryId } from "../topology/fabric-params.ts";
+import type { LibraryId, LibraryParams } from "../topology/fabric-params.ts";
 import type { LinkTier } from "../topology/graph.ts";
 import type { LinkLoad, Transport } from "./collective-types.ts";
-import { fabricModel, peersByClass } from "./fabric-model.ts";
+import { type FabricModel, fabricModel, peersByClass } from "./fabric-model.ts";
 import { builtinMoeKernelParams } from "./moe-kernel-params.ts";
 import { expectedDestinations, type MoeDestinations, type MoeRouting } from "./moe-routing.ts";
-import { addClassBytes, emptyLoads, loadsTime } from "./tier-loads.ts";
+import { addClassBytes, emptyLoads, loadsTime, type TierLoads } from "./tier-loads.ts";
 
 export interface MoeCommRequest {
   /** A system (ranks inside its scale-up domain) or a cluster (ranks may span systems). */
@@ -69,6 +69,72 @@ type Direction = MoeDirection;
 
 function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
   const model = fabricModel(req.system);
+  const imbalance = checkedImbalance(req, model);
+  const n = req.ranks;
+  const library = req.library ?? model.defaultMoeLibrary;
+  const lib = model.params.libraries[library];
+  const scaleOut = req.transport === "scale-out";
+  const all = req.tokensPerRank * req.topK * req.bytesPerToken;
+  const c = peersByClass(model, n);
+  const { latencySum, top } = peerLatencies(model, c, scaleOut);
+  const { loads, remote, deduplication } = tierBytes(req, model, lib, c, all);
+  // The library's kernels, not the NIC, set the RDMA rate: per-token writes from GPU threads
+  // (low-latency) and the normal kernels' chunked RDMA sends reach less of the NIC than NCCL's bulk.
+  const nicFraction =
+    req.kernels === "normal" ? lib.normalModeScaleOutFraction?.value : lib.lowLatencyScaleOutFraction?.value;
+  if (nicFraction !== undefined && nicFraction > 0)
+    loads.scaleOut *= model.scaleOutTech.writeFraction.value / nicFraction;
+  // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate
+  loads.d2d *= imbalance;
+  loads.access *= imbalance;
+  loads.scaleOut *= imbalance;
+  const t = loadsTime(model, loads);
+  let transferS = t.seconds;
+  let bottleneck: MoeCommResult["bottleneck"] = t.bottleneck ?? "latency";
+  // Low-latency kernels' per-call cost on the scale-up path, concurrent with their RDMA part.
+  const upFixed = req.kernels === "normal" || scaleOut ? undefined : lib.lowLatencyScaleUpFixedCostS?.value;
+  if (upFixed !== undefined && upFixed > 0 && n > 1 && loads.d2d + loads.access > 0) {
+    const up = loadsTime(model, { ...loads, scaleOut: 0, scaleOutCore: 0 }).seconds + upFixed;
+    if (up > transferS) {
+      transferS = up;
+      bottleneck = "latency";
+    }
+  }
+  const rateCap = injectionRateCap(req, model, lib, library, latencySum);
+  if (rateCap !== undefined) {
+    const injected = direction === "combine" ? remote * imbalance : remote;
+    if (injected / rateCap > transferS) {
+      transferS = injected / rateCap;
+      bottleneck = "rank-injection";
+    }
+  }
+  // A kernel's fixed cost (launch, flag barriers between the ranks), paid however few the tokens.
+  const fixedS = n > 1 ? lib.fixedCostS.value : 0;
+  const latencyS = n > 1 ? top : 0;
+  // A combine that pulls its inputs with remote reads waits a read round trip per token however
+  // few the tokens; with many tokens in flight the reads overlap the transfer.
+  const readS = direction === "combine" && n > 1 ? (lib.combineReadLatencyS?.value ?? 0) : 0;
+  transferS = Math.max(transferS, readS);
+  const timeS = fixedS + latencyS + transferS;
+  if (fixedS + latencyS > transferS) bottleneck = "latency";
+  return {
+    timeS,
+    fixedS,
+    latencyS,
+    transferS,
+    bottleneck,
+    bytesPerRank: remote,
+    hottestRankBytes: remote * imbalance,
+    bandwidthPerRankBytesPerS: timeS > 0 ? all / timeS : 0,
+    rateCapBytesPerS: rateCap,
+    ...(deduplication !== undefined && { deduplication }),
+    library,
+    loadedLinks: t.report,
+  };
+}
+
+/** The request's imbalance (default 1), after checking the ranks and the sizes. */
+function checkedImbalance(req: MoeCommRequest, model: FabricModel): number {
   const n = req.ranks;
   if (!Number.isInteger(n) || n < 1 || n > model.totalRanks)
     throw new SupernodeError(
@@ -92,13 +158,17 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
         fieldPath: ["imbalance"],
       },
     );
-  const library = req.library ?? model.defaultMoeLibrary;
-  const lib = model.params.libraries[library];
-  const scaleOut = req.transport === "scale-out";
-  const copies = req.tokensPerRank * req.topK;
-  const all = copies * req.bytesPerToken;
-  const c = peersByClass(model, n);
-  const loads = emptyLoads();
+  return imbalance;
+}
+
+type PeerClasses = ReturnType<typeof peersByClass>;
+
+/** Σ peers × one-way latency over the peer classes, and the longest one. */
+function peerLatencies(
+  model: FabricModel,
+  c: PeerClasses,
+  scaleOut: boolean,
+): { latencySum: number; top: number } {
   let latencySum = 0;
   let top = 0;
   for (let k = 0; k < 4; k++) {
@@ -108,6 +178,23 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
     latencySum += peers * lat;
     top = Math.max(top, lat);
   }
+  return { latencySum, top };
+}
+
+/**
+ * Bytes per tier of an average rank's copies (before the NIC and imbalance factors), the bytes it
+ * sends to other ranks, and the deduplication when the kernels send one copy per destination.
+ */
+function tierBytes(
+  req: MoeCommRequest,
+  model: FabricModel,
+  lib: LibraryParams,
+  c: PeerClasses,
+  all: number,
+): { loads: TierLoads; remote: number; deduplication: MoeCommResult["deduplication"] } {
+  const n = req.ranks;
+  const scaleOut = req.transport === "scale-out";
+  const loads = emptyLoads();
   const dedupUnit =
     req.routing === undefined
       ? undefined
@@ -146,72 +233,31 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
       if (peers > 0) addClassBytes(model, loads, k, (all * peers) / n, scaleOut);
     }
   }
-  // The library's kernels, not the NIC, set the RDMA rate: per-token writes from GPU threads
-  // (low-latency) and the normal kernels' chunked RDMA sends reach less of the NIC than NCCL's bulk.
-  const nicFraction =
-    req.kernels === "normal" ? lib.normalModeScaleOutFraction?.value : lib.lowLatencyScaleOutFraction?.value;
-  if (nicFraction !== undefined && nicFraction > 0)
-    loads.scaleOut *= model.scaleOutTech.writeFraction.value / nicFraction;
-  // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate
-  loads.d2d *= imbalance;
-  loads.access *= imbalance;
-  loads.scaleOut *= imbalance;
-  const t = loadsTime(model, loads);
-  let transferS = t.seconds;
-  let bottleneck: MoeCommResult["bottleneck"] = t.bottleneck ?? "latency";
-  // Low-latency kernels' per-call cost on the scale-up path, concurrent with their RDMA part.
-  const upFixed = req.kernels === "normal" || scaleOut ? undefined : lib.lowLatencyScaleUpFixedCostS?.value;
-  if (upFixed !== undefined && upFixed > 0 && n > 1 && loads.d2d + loads.access > 0) {
-    const up = loadsTime(model, { ...loads, scaleOut: 0, scaleOutCore: 0 }).seconds + upFixed;
-    if (up > transferS) {
-      transferS = up;
-      bottleneck = "latency";
-    }
-  }
-  let rateCap: number | undefined;
+  return { loads, remote, deduplication };
+}
+
+/**
+ * A rank's injection rate bound, when the library has one: Little's law over the transfers in
+ * flight, and no faster than the kernels' per-copy work.
+ */
+function injectionRateCap(
+  req: MoeCommRequest,
+  model: FabricModel,
+  lib: LibraryParams,
+  library: LibraryId,
+  latencySum: number,
+): number | undefined {
+  const n = req.ranks;
   const inFlight = lib.outstandingTransfers?.value;
   const perCopy = builtinMoeKernelParams()[library].perCopyCostS?.value;
-  if ((inFlight !== undefined || perCopy !== undefined) && n > 1 && req.bytesPerToken > 0) {
-    const meanLatency = latencySum / (n - 1);
-    const linkBw = scaleOut ? model.scaleOutBytesPerS : model.accessBytesPerS;
-    // Little's law over the transfers in flight, and no faster than the kernels' per-copy work
-    const littles =
-      inFlight === undefined
-        ? Number.POSITIVE_INFINITY
-        : (inFlight * req.bytesPerToken) / (meanLatency + req.bytesPerToken / linkBw);
-    rateCap = Math.min(
-      littles,
-      perCopy === undefined ? Number.POSITIVE_INFINITY : req.bytesPerToken / perCopy,
-    );
-    const injected = direction === "combine" ? remote * imbalance : remote;
-    if (injected / rateCap > transferS) {
-      transferS = injected / rateCap;
-      bottleneck = "rank-injection";
-    }
-  }
-  // A kernel's fixed cost (launch, flag barriers between the ranks), paid however few the tokens.
-  const fixedS = n > 1 ? lib.fixedCostS.value : 0;
-  const latencyS = n > 1 ? top : 0;
-  // A combine that pulls its inputs with remote reads waits a read round trip per token however
-  // few the tokens; with many tokens in flight the reads overlap the transfer.
-  const readS = direction === "combine" && n > 1 ? (lib.combineReadLatencyS?.value ?? 0) : 0;
-  transferS = Math.max(transferS, readS);
-  const timeS = fixedS + latencyS + transferS;
-  if (fixedS + latencyS > transferS) bottleneck = "latency";
-  return {
-    timeS,
-    fixedS,
-    latencyS,
-    transferS,
-    bottleneck,
-    bytesPerRank: remote,
-    hottestRankBytes: remote * imbalance,
-    bandwidthPerRankBytesPerS: timeS > 0 ? all / timeS : 0,
-    rateCapBytesPerS: rateCap,
-    ...(deduplication !== undefined && { deduplication }),
-    library,
-    loadedLinks: t.report,
-  };
+  if ((inFlight === undefined && perCopy === undefined) || n <= 1 || req.bytesPerToken <= 0) return undefined;
+  const meanLatency = latencySum / (n - 1);
+  const linkBw = req.transport === "scale-out" ? model.scaleOutBytesPerS : model.accessBytesPerS;
+  const littles =
+    inFlight === undefined
+      ? Number.POSITIVE_INFINITY
+      : (inFlight * req.bytesPerToken) / (meanLatency + req.bytesPerToken / linkBw);
+  return Math.min(littles, perCopy === undefined ? Number.POSITIVE_INFINITY : req.bytesPerToken / perCopy);
 }
 
 /**
@@ -228,39 +274,4 @@ export function moeDispatchTime(req: MoeCommRequest): MoeCommResult {
  */
 export function moeCombineTime(req: MoeCommRequest): MoeCommResult {
   return moeTime(req, "combine");
-}
-
-/**
- * Per-destination bytes of a dispatch (or, transposed, a combine) as an all-to-all-v matrix
- * (`[source * ranks + destination]`): every rank sends tokens × topK copies; the last rank hosts
- * the hottest experts and receives `imbalance` × the mean, the others share the rest evenly.
- * Feed it to `collectiveTime(target, { op: "all-to-all-v", matrix, ... , engine: "flow" })` to see
- * the hot spot on the links.
- * @example moeTrafficMatrix({ ranks: 4, tokensPerRank: 128, topK: 8, bytesPerToken: 7168 }, "dispatch")[1] // 1024 × 7168 / 4
- */
-export function moeTrafficMatrix(
-  req: Pick<MoeCommRequest, "ranks" | "tokensPerRank" | "topK" | "bytesPerToken" | "imbalance">,
-  direction: Direction,
-): Float64Array {
-  const n = req.ranks;
-  const imbalance = req.imbalance ?? 1;
-  if (!(imbalance >= 1 && imbalance <= n))
-    throw new SupernodeError(
-      "invalid-value",
-      `imbalance must be between 1 and the rank count ${n} (got ${imbalance})`,
-      {
-        fieldPath: ["imbalance"],
-      },
-    );
-  const all = req.tokensPerRank * req.topK * req.bytesPerToken;
-  const hot = (all * imbalance) / n;
-  const other = n > 1 ? (all - hot) / (n - 1) : 0;
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) {
-      const bytes = j === n - 1 ? hot : other;
-      if (direction === "dispatch") m[i * n + j] = bytes;
-      else m[j * n + i] = bytes;
-    }
-  return m;
 }
