@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { dispatchBytesPerToken } from "../deploy/memory.ts";
+import { DTYPE_BYTES } from "../hardware/types.ts";
+import { collectiveTime } from "../network/collective-time.ts";
+import { layerCollectives } from "./step-collectives.ts";
+import { stepContext } from "./step-model.ts";
+import { microbatchWork } from "./step-work.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+
+// DeepSeek-R1 FP4 on one DGX B200, ADP8 EP8 (TensorRT-LLM's max-throughput recipe): EP = top-k on one
+// server, so TensorRT-LLM all-gathers the MoE inputs and reduce-scatters the outputs.
+const NAME = "trtllm-b200-deepseek-r1-fp4-throughput";
+const batch = { phase: "decode", sequences: 8 * 64, kvTokens: 8 * 64 * 2048 } as const;
+
+function moeItems(...sets: string[]) {
+  const s = referenceScenario(NAME, ...sets);
+  const ctx = stepContext(s, must(s.deployment.colocated));
+  const work = microbatchWork(ctx, batch);
+  const items = layerCollectives(ctx, work, "moe", false);
+  const named = (name: string) => must(items.find((i) => i.name === name));
+  return { s, work, dispatch: named("moe.dispatch"), combine: named("moe.combine_transfer") };
+}
+
+describe("MoE communication as all-gather + reduce-scatter (allgather-reducescatter)", () => {
+  it("gathers every EP rank's tokens to every rank and reduce-scatters their outputs, as NCCL collectives", () => {
+    const { s, work, dispatch, combine } = moeItems();
+    expect(s.deployment.colocated?.moe?.library).toBe("allgather-reducescatter");
+    const ep = 8;
+    const gathered = work.tokensPerRank * ep;
+    const inBytes = gathered * dispatchBytesPerToken(s.model, s.precision);
+    const outBytes = gathered * s.model.hiddenSize * DTYPE_BYTES[s.precision.combine];
+    // nccl-tests convention: the whole gathered buffer; each rank sends / receives (n - 1) / n of it
+    expect(dispatch.bytes).toBe((inBytes * (ep - 1)) / ep);
+    expect(combine.bytes).toBe((outBytes * (ep - 1)) / ep);
+    const time = (op: "all-gather" | "reduce-scatter", bytes: number) =>
+      collectiveTime(s.fabricTarget, { op, bytes, ranks: ep, inSwitch: false }).timeS;
+    expect(dispatch.timeS).toBeCloseTo(time("all-gather", inBytes), 12);
+    expect(combine.timeS).toBeCloseTo(time("reduce-scatter", outBytes), 12);
+  });
+
+  it("moves every token whatever the routing: the bytes do not depend on the expert imbalance", () => {
+    const skewed = moeItems();
+    const balanced = moeItems("deployment.colocated.expertImbalance=balanced");
+    expect(skewed.work.imbalance.factor).toBeGreaterThan(balanced.work.imbalance.factor);
+    expect(skewed.dispatch.bytes).toBe(balanced.dispatch.bytes);
+    expect(skewed.combine.timeS).toBeCloseTo(balanced.combine.timeS, 15);
+    // an all-to-all library instead sends top-k copies to the experts' ranks, the hottest rank's share
+    const a2a = moeItems("deployment.colocated.moe.library=deepep");
+    expect(a2a.dispatch.bytes).not.toBe(skewed.dispatch.bytes);
+  });
+});
