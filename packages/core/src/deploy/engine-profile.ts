@@ -4,135 +4,13 @@
  * not set them), and other policies recorded with their sources but not yet modelled. A scenario's
  * `engine: { name, version }` picks the newest recorded release at or below `version`.
  */
-import { z } from "zod";
 import { parseBuiltinData } from "../catalog/builtin-data.ts";
 import type { EngineSpec } from "../spec/engine-schema.ts";
 import { SupernodeError } from "../spec/errors.ts";
+import { engineFileSchema } from "./engine-file.ts";
+import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 
-const tag = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);
-const releaseSchema = z.strictObject({
-  from: z.string(),
-  tokenBudget: z
-    .strictObject({
-      tiers: z
-        .array(
-          z.strictObject({
-            hbmBelowGB: z.number().positive().optional(),
-            tokens: z.number().int().positive(),
-          }),
-        )
-        .min(1),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
-  moeLibrary: z
-    .strictObject({
-      value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-      /**
-       * The engine's all-to-all only runs when the expert-parallel degree exceeds the experts per
-       * token and the NVLink domain spans several nodes (multi-node NVLink); otherwise the MoE
-       * inputs are all-gathered over the attention-DP ranks and the outputs reduce-scattered.
-       */
-      allGatherFallback: z
-        .strictObject({
-          source: z.string(),
-          tag,
-          note: z.string().optional(),
-        })
-        .optional(),
-      /** The engine's kernels on another vendor's chips (SGLang's DeepEP on Ascend is DeepEP-Ascend). */
-      byChipVendor: z
-        .array(
-          z.strictObject({
-            chipVendor: z.string(),
-            value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]),
-            source: z.string(),
-            tag,
-            note: z.string().optional(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
-  /**
-   * The KV-cache format the engine stores for a checkpoint whose linear layers are quantized to one
-   * of `weights`, when the scenario does not write `precision.kvCache`.
-   */
-  kvCacheForQuantized: z
-    .strictObject({
-      value: z.enum(["fp8", "bf16"]),
-      weights: z.array(z.enum(["fp8", "fp4", "int8"])).min(1),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
-  /** Share of the memory left after weights and activations that the engine gives the KV cache. */
-  kvCacheMemoryFraction: z
-    .strictObject({
-      value: z.number().gt(0).max(1),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
-  /**
-   * Small kernels the engine runs on their own, outside the GEMMs and MoE transfers (on the chips of
-   * `chipVendors`): a per-token-group activation quantisation before each 8-bit GEMM whose input is
-   * produced at higher precision, and with MoE normal (throughput) kernels the permutation of received
-   * tokens into the grouped GEMM's contiguous layout and the weighted gather back.
-   */
-  separateKernels: z
-    .strictObject({
-      chipVendors: z.array(z.string()).min(1),
-      activationQuant: z
-        .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
-        .optional(),
-      expertPermute: z.boolean().optional(),
-      mlaKeyConcat: z.boolean().optional(),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
-  /** Host time between two decode iterations that the NPU/GPU sits idle (scheduler, sampling hand-off). */
-  iterationGapMs: z
-    .strictObject({ value: z.number().nonnegative(), source: z.string(), tag, note: z.string().optional() })
-    .optional(),
-  recorded: z
-    .array(
-      z.strictObject({
-        policy: z.string(),
-        value: z.string(),
-        source: z.string(),
-        tag,
-        note: z.string().optional(),
-      }),
-    )
-    .optional(),
-});
-const fileSchema = z.strictObject({
-  engine: z.string(),
-  name: z.string(),
-  sources: z.array(
-    z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
-  ),
-  releases: z.array(releaseSchema).min(1),
-});
-
-export interface EnginePolicy {
-  readonly policy: string;
-  readonly value: string;
-  /** Title and URL of the source. */
-  readonly source: string;
-  /** Whether the model applies it (else recorded only). */
-  readonly modelled: boolean;
-}
+export type { EnginePolicy };
 
 export interface EngineProfile {
   readonly name: string;
@@ -196,7 +74,7 @@ const compareVersions = (a: string, b: string): number => {
  * @example engineProfile({ name: "sglang" }).tokenBudget(141e9) // 8192
  */
 export function engineProfile(spec: EngineSpec): EngineProfile {
-  const file = parseBuiltinData(`engines/${spec.name}.yaml`, fileSchema);
+  const file = parseBuiltinData(`engines/${spec.name}.yaml`, engineFileSchema);
   const sorted = [...file.releases].sort((a, b) => compareVersions(a.from, b.from));
   const version = spec.version;
   const eligible =
@@ -212,82 +90,11 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     const s = file.sources.find((x) => x.key === key);
     return s !== undefined ? `${s.title}, ${s.url}${s.section !== undefined ? ` (${s.section})` : ""}` : key;
   };
-  const policies: EnginePolicy[] = [];
+  const policies = releasePolicies(release, source);
   const budget = release.tokenBudget;
-  if (budget !== undefined)
-    policies.push({
-      policy: "scheduler token budget",
-      value: budget.tiers
-        .map((t) => (t.hbmBelowGB !== undefined ? `${t.tokens} below ${t.hbmBelowGB} GB` : `${t.tokens}`))
-        .join(", "),
-      source: source(budget.source),
-      modelled: true,
-    });
-  if (release.moeLibrary !== undefined) {
-    policies.push({
-      policy: "MoE all-to-all kernels",
-      value: release.moeLibrary.value,
-      source: source(release.moeLibrary.source),
-      modelled: true,
-    });
-    const fallback = release.moeLibrary.allGatherFallback;
-    if (fallback !== undefined)
-      policies.push({
-        policy:
-          "MoE communication without the all-to-all (EP at most the experts per token, or one-node NVLink)",
-        value: "allgather-reducescatter",
-        source: source(fallback.source),
-        modelled: true,
-      });
-    for (const v of release.moeLibrary.byChipVendor ?? [])
-      policies.push({
-        policy: `MoE all-to-all kernels on ${v.chipVendor} chips`,
-        value: v.value,
-        source: source(v.source),
-        modelled: true,
-      });
-  }
   const kv = release.kvCacheForQuantized;
-  if (kv !== undefined)
-    policies.push({
-      policy: "KV cache of a quantized checkpoint",
-      value: `${kv.value} when the linear weights are ${kv.weights.join(" or ")}`,
-      source: source(kv.source),
-      modelled: true,
-    });
   const fraction = release.kvCacheMemoryFraction;
-  if (fraction !== undefined)
-    policies.push({
-      policy: "KV cache share of free memory",
-      value: `${fraction.value}`,
-      source: source(fraction.source),
-      modelled: true,
-    });
-  if (release.iterationGapMs !== undefined)
-    policies.push({
-      policy: "idle time between decode iterations",
-      value: `${release.iterationGapMs.value} ms`,
-      source: source(release.iterationGapMs.source),
-      modelled: true,
-    });
   const separate = release.separateKernels;
-  if (separate !== undefined)
-    policies.push({
-      policy: `separate small kernels on ${separate.chipVendors.join(", ")} chips`,
-      value: [
-        separate.activationQuant !== undefined
-          ? `activation quantisation per ${separate.activationQuant.groupSize} elements`
-          : undefined,
-        separate.expertPermute === true ? "expert token permute / gather (normal MoE kernels)" : undefined,
-        separate.mlaKeyConcat === true ? "MLA prefill key assembly" : undefined,
-      ]
-        .filter((x) => x !== undefined)
-        .join("; "),
-      source: source(separate.source),
-      modelled: true,
-    });
-  for (const r of release.recorded ?? [])
-    policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
   return {
     name: file.engine,
     displayName: file.name,

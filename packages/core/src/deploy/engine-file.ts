@@ -1,0 +1,125 @@
+/**
+ * The schema of a serving-engine data file (data/engines/<name>.yaml): per release, the policies
+ * the model applies (token budget, MoE kernels, KV-cache format and share, separate small kernels,
+ * iteration gap) and those only recorded, each with its source key and evidence tag.
+ */
+import { z } from "zod";
+
+const tag = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);
+const releaseSchema = z.strictObject({
+  from: z.string(),
+  tokenBudget: z
+    .strictObject({
+      tiers: z
+        .array(
+          z.strictObject({
+            hbmBelowGB: z.number().positive().optional(),
+            tokens: z.number().int().positive(),
+          }),
+        )
+        .min(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  moeLibrary: z
+    .strictObject({
+      value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+      /**
+       * The engine's all-to-all only runs when the expert-parallel degree exceeds the experts per
+       * token and the NVLink domain spans several nodes (multi-node NVLink); otherwise the MoE
+       * inputs are all-gathered over the attention-DP ranks and the outputs reduce-scattered.
+       */
+      allGatherFallback: z
+        .strictObject({
+          source: z.string(),
+          tag,
+          note: z.string().optional(),
+        })
+        .optional(),
+      /** The engine's kernels on another vendor's chips (SGLang's DeepEP on Ascend is DeepEP-Ascend). */
+      byChipVendor: z
+        .array(
+          z.strictObject({
+            chipVendor: z.string(),
+            value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]),
+            source: z.string(),
+            tag,
+            note: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+  /**
+   * The KV-cache format the engine stores for a checkpoint whose linear layers are quantized to one
+   * of `weights`, when the scenario does not write `precision.kvCache`.
+   */
+  kvCacheForQuantized: z
+    .strictObject({
+      value: z.enum(["fp8", "bf16"]),
+      weights: z.array(z.enum(["fp8", "fp4", "int8"])).min(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  /** Share of the memory left after weights and activations that the engine gives the KV cache. */
+  kvCacheMemoryFraction: z
+    .strictObject({
+      value: z.number().gt(0).max(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * Small kernels the engine runs on their own, outside the GEMMs and MoE transfers (on the chips of
+   * `chipVendors`): a per-token-group activation quantisation before each 8-bit GEMM whose input is
+   * produced at higher precision, and with MoE normal (throughput) kernels the permutation of received
+   * tokens into the grouped GEMM's contiguous layout and the weighted gather back.
+   */
+  separateKernels: z
+    .strictObject({
+      chipVendors: z.array(z.string()).min(1),
+      activationQuant: z
+        .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
+        .optional(),
+      expertPermute: z.boolean().optional(),
+      mlaKeyConcat: z.boolean().optional(),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  /** Host time between two decode iterations that the NPU/GPU sits idle (scheduler, sampling hand-off). */
+  iterationGapMs: z
+    .strictObject({ value: z.number().nonnegative(), source: z.string(), tag, note: z.string().optional() })
+    .optional(),
+  recorded: z
+    .array(
+      z.strictObject({
+        policy: z.string(),
+        value: z.string(),
+        source: z.string(),
+        tag,
+        note: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+export const engineFileSchema = z.strictObject({
+  engine: z.string(),
+  name: z.string(),
+  sources: z.array(
+    z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
+  ),
+  releases: z.array(releaseSchema).min(1),
+});
+
+/** One release's entry of an engine data file. */
+export type EngineRelease = z.output<typeof releaseSchema>;
