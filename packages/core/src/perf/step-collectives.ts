@@ -81,42 +81,54 @@ export function layerCollectives(
         ffnTp,
       ),
     );
+  if (kind === "moe") items.push(...moeCollectives(ctx, work, tokensPerRank));
+  return items;
+}
+
+/**
+ * MoE dispatch and combine of one layer (an all-to-all library, or TensorRT-LLM's all-gather /
+ * reduce-scatter where its all-to-all does not run), and the MoE TP all-reduce.
+ */
+function moeCollectives(ctx: StepContext, work: MicrobatchWork, tokensPerRank: number): StepItem[] {
+  const { plan, scenario } = ctx;
+  const arch = scenario.model;
   const moe = plan.moe;
-  if (kind === "moe" && moe !== undefined && arch.moe !== undefined) {
-    const dispatchBytes = dispatchBytesPerToken(arch, scenario.precision);
-    const combineBytes = hidden * DTYPE_BYTES[scenario.precision.combine];
-    if (moe.library === "allgather-reducescatter") {
-      // Every rank receives all EP ranks' tokens (one copy each, whatever the routing), runs its
-      // experts on them and reduce-scatters the partial outputs of all of them back to their ranks.
-      const gathered = tokensPerRank * moe.ep;
-      items.push(
-        ctx.comm.collective("dispatch", "moe.dispatch", "all-gather", gathered * dispatchBytes, moe.ep),
-      );
-      items.push(
-        ctx.comm.collective(
-          "combine",
-          "moe.combine_transfer",
-          "reduce-scatter",
-          gathered * combineBytes,
-          moe.ep,
-        ),
-      );
-    } else {
-      const k = arch.moe.topK + (moe.dedicatedSharedReplicas > 0 ? arch.moe.numSharedExperts : 0);
-      const f = work.imbalance.factor;
-      items.push(ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytes, f));
-      items.push(ctx.comm.combine(moe.ep, tokensPerRank, k, combineBytes, f));
-    }
-    if (moe.tp > 1)
-      items.push(
-        ctx.comm.collective(
-          "ffn-comm",
-          "moe.tp_all_reduce",
-          "all-reduce",
-          tokensPerRank * moe.tp * hidden * TP_ACTIVATION_BYTES,
-          moe.tp,
-        ),
-      );
+  if (moe === undefined || arch.moe === undefined) return [];
+  const hidden = arch.hiddenSize;
+  const items: StepItem[] = [];
+  const dispatchBytes = dispatchBytesPerToken(arch, scenario.precision);
+  const combineBytes = hidden * DTYPE_BYTES[scenario.precision.combine];
+  if (moe.library === "allgather-reducescatter") {
+    // Every rank receives all EP ranks' tokens (one copy each, whatever the routing), runs its
+    // experts on them and reduce-scatters the partial outputs of all of them back to their ranks.
+    const gathered = tokensPerRank * moe.ep;
+    items.push(
+      ctx.comm.collective("dispatch", "moe.dispatch", "all-gather", gathered * dispatchBytes, moe.ep),
+    );
+    items.push(
+      ctx.comm.collective(
+        "combine",
+        "moe.combine_transfer",
+        "reduce-scatter",
+        gathered * combineBytes,
+        moe.ep,
+      ),
+    );
+  } else {
+    const k = arch.moe.topK + (moe.dedicatedSharedReplicas > 0 ? arch.moe.numSharedExperts : 0);
+    const f = work.imbalance.factor;
+    items.push(ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytes, f));
+    items.push(ctx.comm.combine(moe.ep, tokensPerRank, k, combineBytes, f));
   }
+  if (moe.tp > 1)
+    items.push(
+      ctx.comm.collective(
+        "ffn-comm",
+        "moe.tp_all_reduce",
+        "all-reduce",
+        tokensPerRank * moe.tp * hidden * TP_ACTIVATION_BYTES,
+        moe.tp,
+      ),
+    );
   return items;
 }
