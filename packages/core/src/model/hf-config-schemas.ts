@@ -148,3 +148,9 @@ export const llama4Schema = z.looseObject({
   no_rope_layers: z.array(z.number().int().min(0).max(1)).nullish(),
   no_rope_layer_interval: count("no_rope_layer_interval", 1, MAX_LAYERS).default(4),
 });
+
+/** A full Llama 4 checkpoint config (`model_type: llama4`): the text model under `text_config`. */
+export const llama4WrapperSchema = z.looseObject({
+  text_config: llama4Schema,
+  _supernode: supernodeMeta.optional(),
+});

@@ -12,13 +12,17 @@ import {
   deepseekSchema,
   gptOssSchema,
   gqaSchema,
-  llama4Schema,
   mixtralSchema,
   qwen3MoeSchema,
   type SupernodeModelMeta,
   supernodeMeta,
 } from "./hf-config-schemas.ts";
-import { llama4ChunkedAttention, llama4LayerListProblem, llama4Moe } from "./llama4-layers.ts";
+import {
+  llama4ChunkedAttention,
+  llama4LayerListProblem,
+  llama4Moe,
+  llama4TextConfig,
+} from "./llama4-layers.ts";
 import type {
   AttentionSpec,
   CheckpointComponent,
@@ -42,6 +46,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   kimi_k2: "deepseek_v3",
   gpt_oss: "gpt_oss",
   llama4_text: "llama4",
+  llama4: "llama4",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -84,7 +89,7 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       return gqaModel(doc, family, c, { ...localExpertMoe(c), routerBias: true, expertBias: true });
     }
     case "llama4": {
-      const c = validateDocument(doc, llama4Schema);
+      const c = llama4TextConfig(doc);
       const problem = llama4LayerListProblem(c);
       if (problem !== undefined)
         throw new SupernodeError("invalid-value", problem.message, fieldLocation(doc, problem.field));

@@ -12,7 +12,8 @@
  *   the keys of its own chunk only — on average half a chunk over a long sequence).
  */
 import type { z } from "zod";
-import type { llama4Schema } from "./hf-config-schemas.ts";
+import { type SourceDocument, validateDocument } from "../spec/parse-document.ts";
+import { llama4Schema, llama4WrapperSchema } from "./hf-config-schemas.ts";
 import type { MoeSpec, SlidingWindowSpec } from "./types.ts";
 
 type Llama4Config = z.output<typeof llama4Schema>;
@@ -84,4 +85,19 @@ export function llama4ChunkedAttention(c: Llama4Config): { slidingWindow?: Slidi
         );
   const layers = ropeFlags.flatMap((flag, i) => (flag === 1 && i < c.num_hidden_layers ? [i] : []));
   return layers.length === 0 ? {} : { slidingWindow: { size: chunk, layers } };
+}
+
+/**
+ * The text model of a Llama 4 config: the document itself (`llama4_text`) or its `text_config`
+ * (`llama4`, the checkpoint's full config; the vision tower is not modelled).
+ * @example llama4TextConfig(readSourceDocument(fullConfigText, "config.json")).num_local_experts // 128
+ */
+export function llama4TextConfig(doc: SourceDocument): z.output<typeof llama4Schema> {
+  const data = doc.data as Record<string, unknown> | null;
+  if (data?.model_type !== "llama4") return validateDocument(doc, llama4Schema);
+  const wrapped = validateDocument(doc, llama4WrapperSchema);
+  return {
+    ...wrapped.text_config,
+    ...(wrapped._supernode !== undefined ? { _supernode: wrapped._supernode } : {}),
+  };
 }

@@ -191,3 +191,38 @@ describe("Llama 4 (llama4_text)", () => {
     );
   });
 });
+
+describe("a full Llama 4 config (model_type llama4, the text model under text_config)", () => {
+  it("reads the text model as the zoo's llama4_text file does", () => {
+    const zoo = builtinModel("llama-4-maverick");
+    const text = JSON.stringify({
+      model_type: "llama4",
+      architectures: ["Llama4ForConditionalGeneration"],
+      text_config: {
+        model_type: "llama4_text",
+        hidden_size: 5120,
+        num_hidden_layers: 48,
+        num_attention_heads: 40,
+        num_key_value_heads: 8,
+        head_dim: 128,
+        vocab_size: 202048,
+        intermediate_size: 8192,
+        intermediate_size_mlp: 16384,
+        num_local_experts: 128,
+        num_experts_per_tok: 1,
+        interleave_moe_layer_step: 2,
+        attention_chunk_size: 8192,
+      },
+      vision_config: { hidden_size: 1408 },
+    });
+    const full = parseHfConfig(text, "config.json");
+    expect(full.family).toBe("llama4");
+    expect(countParameters(full).total).toBe(countParameters(zoo).total);
+    expect(layerGroups(full)).toEqual(layerGroups(zoo));
+  });
+
+  it("names text_config's missing field", () => {
+    const text = JSON.stringify({ model_type: "llama4", text_config: { hidden_size: 64 } });
+    expect(() => parseHfConfig(text, "config.json")).toThrow(/text_config/);
+  });
+});
