@@ -108,19 +108,22 @@ export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPer
 }
 
 /** What the decode and prefill estimates share: the instances, the step and the memory per chip. */
-function phaseEstimate(scenario: Scenario, plan: InstancePlan, step: InstanceStep): PhaseEstimate {
+function phaseEstimate(plan: InstancePlan, step: InstanceStep, memory: MemoryPerChip): PhaseEstimate {
   return {
     role: plan.role,
     instances: plan.instances,
     chipsPerInstance: plan.chipsPerInstance,
     ranksPerInstance: plan.ranksPerInstance,
     step,
-    memory: memoryPerChip(scenario, plan),
+    memory,
     bound: step.bound,
   };
 }
 
 function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate {
+  // Memory first: a deployment that does not fit is refused before its step is timed (a search
+  // meets one such batch per layout).
+  const memory = memoryPerChip(scenario, plan);
   const ctx = stepContext(scenario, plan);
   const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
   const step = instanceStepTime(ctx, {
@@ -131,7 +134,7 @@ function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate 
   const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
   const perChip = ((plan.batchPerChip ?? 0) * tokensPerStep) / step.stepS;
   return {
-    ...phaseEstimate(scenario, plan, step),
+    ...phaseEstimate(plan, step, memory),
     batchPerChip: plan.batchPerChip ?? 0,
     kvLength: plan.kvLength ?? 0,
     tokensPerStepPerSequence: tokensPerStep,
@@ -142,6 +145,7 @@ function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate 
 }
 
 function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimate {
+  const memory = memoryPerChip(scenario, plan);
   const ctx = stepContext(scenario, plan);
   const p = plan.promptLength ?? 1;
   const newTokens = (plan.tokensPerChip ?? 0) * plan.chipsPerInstance;
@@ -154,7 +158,7 @@ function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimat
   });
   const perChip = (plan.tokensPerChip ?? 0) / step.stepS;
   return {
-    ...phaseEstimate(scenario, plan, step),
+    ...phaseEstimate(plan, step, memory),
     tokensPerChip: plan.tokensPerChip ?? 0,
     promptLength: p,
     // With pipeline stages the first token waits for the batch to cross every stage.
