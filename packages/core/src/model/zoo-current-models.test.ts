@@ -154,8 +154,9 @@ describe("Llama 4 (llama4_text)", () => {
     expect(rel(c.activatedWithEmbedding, 17e9)).toBeLessThan(0.02); // model card: 17B activated
   });
 
-  it("refuses a no_rope_layers list of the wrong length, naming the field", () => {
-    const text = JSON.stringify({
+  // A four-layer llama4_text config with the given per-layer lists.
+  const tiny = (lists: object) =>
+    JSON.stringify({
       model_type: "llama4_text",
       hidden_size: 64,
       num_hidden_layers: 4,
@@ -165,28 +166,18 @@ describe("Llama 4 (llama4_text)", () => {
       intermediate_size_mlp: 64,
       num_local_experts: 4,
       num_experts_per_tok: 1,
-      attention_chunk_size: 16,
-      no_rope_layers: [1, 0],
+      ...lists,
     });
+
+  it("refuses a no_rope_layers list of the wrong length, naming the field", () => {
+    const text = tiny({ attention_chunk_size: 16, no_rope_layers: [1, 0] });
     expect(() => parseHfConfig(text, "l4.json")).toThrow(
       /no_rope_layers has 2 entries but num_hidden_layers is 4/,
     );
   });
 
   it("refuses a moe_layers index past the last layer, naming the field", () => {
-    const text = JSON.stringify({
-      model_type: "llama4_text",
-      hidden_size: 64,
-      num_hidden_layers: 4,
-      num_attention_heads: 4,
-      vocab_size: 100,
-      intermediate_size: 32,
-      intermediate_size_mlp: 64,
-      num_local_experts: 4,
-      num_experts_per_tok: 1,
-      moe_layers: [1, 3, 4],
-    });
-    expect(() => parseHfConfig(text, "l4.json")).toThrow(
+    expect(() => parseHfConfig(tiny({ moe_layers: [1, 3, 4] }), "l4.json")).toThrow(
       /l4\.json.*moe_layers lists layer 4 but num_hidden_layers is 4; expected layer indices 0 to 3/s,
     );
   });
