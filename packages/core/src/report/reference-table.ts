@@ -75,19 +75,36 @@ const caseFields = (spec: EndToEndCaseSpec) => ({
 const casePoint = (spec: EndToEndCaseSpec): OperatingPoint =>
   operatingPoint(endToEndCaseScenario(spec), metricPhase(spec.metric));
 
+/** The live candidates, once per process: the built-in cases and the code that predicts them do not change. */
+let live: readonly ReferenceCandidate[] | undefined;
+
 /**
  * The cases computed now: each scenario parsed for its operating point (the first that fails
- * throws), a case predicted only when `predict` is called (cases sharing a scenario estimate it once).
+ * throws), a case predicted only when `predict` is first called (cases sharing a scenario estimate
+ * it once). Built once per process and kept, with the predictions made so far, so the estimates
+ * after the first (a CLI test run, each knob change in the web app's worker) do not predict the
+ * nearest cases again.
  */
-export function liveReferenceCandidates(): ReferenceCandidate[] {
+export function liveReferenceCandidates(): readonly ReferenceCandidate[] {
+  live ??= buildLiveCandidates();
+  return live;
+}
+
+function buildLiveCandidates(): ReferenceCandidate[] {
   const cache: EstimateCache = new Map();
-  return labelledSpecs().map(({ spec, label, group }) => ({
-    ...caseFields(spec),
-    label,
-    group,
-    point: casePoint(spec),
-    predict: () => predictEndToEndCase(spec, cache).predicted,
-  }));
+  return labelledSpecs().map(({ spec, label, group }) => {
+    let predicted: number | undefined;
+    return {
+      ...caseFields(spec),
+      label,
+      group,
+      point: casePoint(spec),
+      predict: () => {
+        predicted ??= predictEndToEndCase(spec, cache).predicted;
+        return predicted;
+      },
+    };
+  });
 }
 
 /**
