@@ -218,34 +218,8 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
         kernels: 1,
       };
     }
-    case "flash-attention": {
-      // Prefill attention as FlashAttention's benchmark counts it: 2·B·H·S²·(d_qk + d_v) FLOPs
-      // (4·B·H·S²·d when the head dims are equal), half under a causal mask; Q, K, V read and O
-      // written once.
-      const element = DTYPE_BYTES[spec.dtype];
-      const tokens = spec.batch * spec.seqLen;
-      const vDim = spec.vHeadDim ?? spec.headDim;
-      const full = 2 * spec.batch * spec.heads * spec.seqLen * spec.seqLen * (spec.headDim + vDim);
-      const perToken = spec.heads * element;
-      const qkvo = tokens * perToken * (2 * spec.headDim + 2 * vDim);
-      return {
-        name: record.id,
-        class: "attention-prefill",
-        dtype: spec.dtype,
-        flops: spec.causal ? full / 2 : full,
-        bytesRead: { weights: 0, activations: qkvo - tokens * perToken * vDim, kvCache: 0 },
-        bytesWritten: { activations: tokens * perToken * vDim, kvCache: 0 },
-        attention: {
-          queries: tokens,
-          heads: spec.heads,
-          qkHeadDim: spec.headDim,
-          vHeadDim: vDim,
-          meanKeysPerQuery: spec.causal ? (spec.seqLen + 1) / 2 : spec.seqLen,
-          causal: spec.causal,
-        },
-        kernels: 1,
-      };
-    }
+    case "flash-attention":
+      return flashAttentionOperator(record.id, spec);
     case "empty-kernel":
       return {
         name: record.id,
@@ -259,6 +233,36 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
     default:
       return assertNever(spec);
   }
+}
+
+/**
+ * Prefill attention as FlashAttention's benchmark counts it: 2·B·H·S²·(d_qk + d_v) FLOPs (4·B·H·S²·d
+ * when the head dims are equal), half under a causal mask; Q, K, V read and O written once.
+ */
+function flashAttentionOperator(id: string, spec: z.output<typeof flashAttentionSpec>): Operator {
+  const element = DTYPE_BYTES[spec.dtype];
+  const tokens = spec.batch * spec.seqLen;
+  const vDim = spec.vHeadDim ?? spec.headDim;
+  const full = 2 * spec.batch * spec.heads * spec.seqLen * spec.seqLen * (spec.headDim + vDim);
+  const perToken = spec.heads * element;
+  const qkvo = tokens * perToken * (2 * spec.headDim + 2 * vDim);
+  return {
+    name: id,
+    class: "attention-prefill",
+    dtype: spec.dtype,
+    flops: spec.causal ? full / 2 : full,
+    bytesRead: { weights: 0, activations: qkvo - tokens * perToken * vDim, kvCache: 0 },
+    bytesWritten: { activations: tokens * perToken * vDim, kvCache: 0 },
+    attention: {
+      queries: tokens,
+      heads: spec.heads,
+      qkHeadDim: spec.headDim,
+      vHeadDim: vDim,
+      meanKeysPerQuery: spec.causal ? (spec.seqLen + 1) / 2 : spec.seqLen,
+      causal: spec.causal,
+    },
+    kernels: 1,
+  };
 }
 
 function assertNever(value: never): never {
