@@ -92,7 +92,26 @@ export interface ValidateOptions {
   readonly kinds?: readonly ValidationKind[];
 }
 
+/**
+ * Each kind's rows, computed once per process: the reference cases are built in and the model
+ * does not change within a process, so a second `validate` (a CLI test run, the CLI's tests of
+ * each flag) labels the rows already computed. Callers get copies of the rows (see `validate`).
+ */
+const rowsByKind = new Map<ValidationKind, readonly Unlabelled[]>();
+
 function collectRows(kinds: ReadonlySet<ValidationKind>): Unlabelled[] {
+  return VALIDATION_KINDS.filter((k) => kinds.has(k)).flatMap((kind) => {
+    let rows = rowsByKind.get(kind);
+    if (rows === undefined) {
+      rows = computeRows(kind);
+      rowsByKind.set(kind, rows);
+    }
+    return rows;
+  });
+}
+
+function computeRows(only: ValidationKind): Unlabelled[] {
+  const kinds = new Set([only]);
   const rows: Unlabelled[] = [];
   const collect = (kind: ValidationKind, cases: () => readonly CaseLike[]) => {
     if (!kinds.has(kind)) return;
