@@ -158,18 +158,11 @@ function resolveScenario(
   };
   const deployment = { prefill: plan("prefill"), decode: plan("decode"), colocated: plan("colocated") };
 
-  const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
-  let chips = 0;
-  for (const group of [deployment.prefill, deployment.decode, deployment.colocated])
-    if (group !== undefined) chips += group.instances * group.chipsPerInstance;
-  const systemCount = Math.max(1, Math.ceil(chips / chipsPerSystem));
-  // The largest instance decides whether the fabric is one system or a cluster of them.
-  let largest = 0;
-  for (const group of [deployment.prefill, deployment.decode, deployment.colocated])
-    if (group !== undefined) largest = Math.max(largest, group.chipsPerInstance);
-  const instanceSystems = Math.ceil(largest / chipsPerSystem);
-  const fabricTarget: FabricTarget =
-    instanceSystems > 1 ? resolvedCatalog.cluster({ system: system.id, count: instanceSystems }) : system;
+  const { systemCount, fabricTarget } = deploymentFabric(
+    [deployment.prefill, deployment.decode, deployment.colocated],
+    system,
+    resolvedCatalog,
+  );
 
   return {
     name: spec.name ?? fileName,
@@ -191,6 +184,31 @@ function resolveScenario(
     ...(spec.workload !== undefined ? { workload: spec.workload } : {}),
     ...(serving !== undefined ? { serving } : {}),
     document: spec,
+  };
+}
+
+/**
+ * The systems a deployment's groups need in all, and the fabric they run on: the largest instance
+ * decides whether that is one system or a cluster of them.
+ */
+function deploymentFabric(
+  groups: ReadonlyArray<{ readonly instances: number; readonly chipsPerInstance: number } | undefined>,
+  system: Scenario["system"],
+  catalog: { cluster(spec: { system: string; count: number }): FabricTarget },
+): { readonly systemCount: number; readonly fabricTarget: FabricTarget } {
+  const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
+  let chips = 0;
+  let largest = 0;
+  for (const group of groups)
+    if (group !== undefined) {
+      chips += group.instances * group.chipsPerInstance;
+      largest = Math.max(largest, group.chipsPerInstance);
+    }
+  const instanceSystems = Math.ceil(largest / chipsPerSystem);
+  return {
+    systemCount: Math.max(1, Math.ceil(chips / chipsPerSystem)),
+    fabricTarget:
+      instanceSystems > 1 ? catalog.cluster({ system: system.id, count: instanceSystems }) : system,
   };
 }
 
