@@ -49,9 +49,16 @@ describe("layer rule", () => {
     expect(lint("packages/core/src/hardware/planted.ts", planted).status).not.toBe(0);
   });
 
-  it("accepts the same import from a layer above (report importing serving)", () => {
-    const planted = 'export { simulate } from "../serving/simulate.ts";\n';
+  it("accepts the same import from a layer above, through the layer's index (report importing serving)", () => {
+    const planted = 'export { simulate } from "../serving/index.ts";\n';
     expect(lint("packages/core/src/report/planted.ts", planted)).toMatchObject({ status: 0 });
+  });
+
+  it("refuses an import of another layer's file rather than its index.ts (report importing serving)", () => {
+    const planted = 'export { simulate } from "../serving/simulate.ts";\n';
+    const { status, output } = lint("packages/core/src/report/planted.ts", planted);
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/import another layer through its index.ts/);
   });
 });
 

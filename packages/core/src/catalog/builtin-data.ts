@@ -3,8 +3,7 @@
  * One place for the lookup and for the error a missing file gives.
  */
 import type { z } from "zod";
-import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
+import { parseDocument, SupernodeError } from "../spec/index.ts";
 import { embeddedDataFiles } from "./embedded-data.generated.ts";
 
 /**

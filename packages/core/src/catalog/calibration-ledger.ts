@@ -6,7 +6,7 @@
  * (docs/validation.md).
  */
 
-import { readSourceDocument } from "../spec/parse-document.ts";
+import { readSourceDocument } from "../spec/index.ts";
 import { embeddedDataFiles } from "./embedded-data.generated.ts";
 
 /** One calibrated value. */

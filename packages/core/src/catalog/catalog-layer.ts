@@ -4,15 +4,15 @@
  * detects cycles, validates every definition in full, and converts it to SI.
  */
 import type { z } from "zod";
-import type { Chip, ClusterFabric, Origin, System } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import type { Chip, ClusterFabric, Origin, System } from "../hardware/index.ts";
 import {
   chipDefinitionSchema,
+  didYouMean,
   fabricDefinitionSchema,
+  SupernodeError,
+  schemaError,
   systemDefinitionSchema,
-} from "../spec/hardware-schema.ts";
-import { schemaError } from "../spec/parse-document.ts";
-import { didYouMean } from "../spec/suggest.ts";
+} from "../spec/index.ts";
 import { chipFromDefinition } from "./chip-from-definition.ts";
 import { fabricFromDefinition } from "./fabric-from-definition.ts";
 import { mergeDefinitions } from "./merge-definitions.ts";

@@ -7,9 +7,8 @@
  * catalog.system("cloudmatrix384").nodes.value; // 48
  * const mine = extendCatalog(catalog, yamlText, "half-ub.yaml");
  */
-import type { Chip, Cluster, ClusterFabric, System } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { didYouMean } from "../spec/suggest.ts";
+import type { Chip, Cluster, ClusterFabric, System } from "../hardware/index.ts";
+import { didYouMean, SupernodeError } from "../spec/index.ts";
 import { CatalogLayer } from "./catalog-layer.ts";
 import { embeddedDataFiles } from "./embedded-data.generated.ts";
 import { type PendingDefinition, readHardwareFile } from "./read-hardware-file.ts";

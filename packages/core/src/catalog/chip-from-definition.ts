@@ -1,10 +1,8 @@
 /**
  * A validated chip definition (file units) → the SI `Chip` of hardware/types.ts.
  */
-import type { Chip, ChipLinkSpec, Dtype, Origin } from "../hardware/types.ts";
-import type { ChipDefinition } from "../spec/hardware-schema.ts";
-import type { Sourced } from "../spec/sourced.ts";
-import { GIGA, TERA } from "../spec/units.ts";
+import type { Chip, ChipLinkSpec, Dtype, Origin } from "../hardware/index.ts";
+import { type ChipDefinition, GIGA, type Sourced, TERA } from "../spec/index.ts";
 import { type SourceRegistry, toSourced, toSourcedOptional } from "./source-links.ts";
 
 type LinkDefinition = NonNullable<ChipDefinition["scaleUp"]>;

@@ -1,9 +1,8 @@
 /**
  * A validated cluster-fabric definition (file units) → the SI `ClusterFabric`.
  */
-import type { ClusterFabric } from "../hardware/types.ts";
-import type { FabricDefinition } from "../spec/hardware-schema.ts";
-import { GIGA, NANOSECOND } from "../spec/units.ts";
+import type { ClusterFabric } from "../hardware/index.ts";
+import { type FabricDefinition, GIGA, NANOSECOND } from "../spec/index.ts";
 import { type SourceRegistry, toSourced } from "./source-links.ts";
 
 /** @example fabricFromDefinition(def, registry).linkBandwidthBytesPerS.value === 50e9 */

@@ -4,4 +4,5 @@
 export { builtinDataText, parseBuiltinData } from "./builtin-data.ts";
 export { type CalibratedValue, calibrationLedger, recordIdOf, valuesSetFrom } from "./calibration-ledger.ts";
 export { builtinCatalog, type Catalog, extendCatalog } from "./catalog.ts";
+export { embeddedDataFiles } from "./embedded-data.generated.ts";
 export { type ReferenceComparison, type ReferenceRole, referenceRoleSchema } from "./reference-comparison.ts";

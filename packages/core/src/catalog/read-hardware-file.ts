@@ -3,8 +3,7 @@
  * validated, source keys namespaced; each definition is validated in full later, once `extends`
  * has been applied (see catalog-layer.ts).
  */
-import { hardwareFileSchema } from "../spec/hardware-schema.ts";
-import { readSourceDocument, validateDocument } from "../spec/parse-document.ts";
+import { hardwareFileSchema, readSourceDocument, validateDocument } from "../spec/index.ts";
 import { linkSourceKeys, type SourceRegistry } from "./source-links.ts";
 
 export type DefinitionKind = "chip" | "system" | "fabric";

@@ -1,10 +1,6 @@
-import type { ReferenceRole } from "../spec/reference-case-schema.ts";
+import type { ReferenceRole } from "../spec/index.ts";
 
-export {
-  REFERENCE_ROLES,
-  type ReferenceRole,
-  referenceRoleSchema,
-} from "../spec/reference-case-schema.ts";
+export { type ReferenceRole, referenceRoleSchema } from "../spec/index.ts";
 
 /**
  * A model prediction set against one published measurement (a record of

@@ -6,10 +6,14 @@
  * `Sourced<number>` in SI units with `toSourced`.
  */
 
-import { SupernodeError } from "../spec/errors.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
-import type { SourcedNumberInput } from "../spec/sourced-number-schema.ts";
-import { didYouMean } from "../spec/suggest.ts";
+import {
+  didYouMean,
+  type EvidenceTag,
+  type Sourced,
+  type SourcedNumberInput,
+  type SourceRef,
+  SupernodeError,
+} from "../spec/index.ts";
 
 export type SourceRegistry = Map<string, SourceRef>;
 

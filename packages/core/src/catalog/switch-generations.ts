@@ -4,8 +4,8 @@
  * collective model through the system's `scaleUp.inSwitchReduction`, resolved from the generation.
  */
 import { z } from "zod";
-import type { SwitchGeneration } from "../hardware/types.ts";
-import type { SourceRef } from "../spec/sourced.ts";
+import type { SwitchGeneration } from "../hardware/index.ts";
+import type { SourceRef } from "../spec/index.ts";
 import { parseBuiltinData } from "./builtin-data.ts";
 
 const tagSchema = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);

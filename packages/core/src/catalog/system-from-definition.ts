@@ -12,11 +12,8 @@ import type {
   ScaleUpFabric,
   SwitchGeneration,
   System,
-} from "../hardware/types.ts";
-import { productOf, sumOf } from "../spec/derive.ts";
-import type { SystemDefinition } from "../spec/hardware-schema.ts";
-import type { Sourced } from "../spec/sourced.ts";
-import { GIGA, NANOSECOND } from "../spec/units.ts";
+} from "../hardware/index.ts";
+import { GIGA, NANOSECOND, productOf, type Sourced, type SystemDefinition, sumOf } from "../spec/index.ts";
 import { type SourceRegistry, toSourced, toSourcedOptional } from "./source-links.ts";
 import { switchGenerations } from "./switch-generations.ts";
 

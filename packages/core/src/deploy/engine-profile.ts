@@ -4,9 +4,8 @@
  * not set them), and other policies recorded with their sources but not yet modelled. A scenario's
  * `engine: { name, version }` picks the newest recorded release at or below `version`.
  */
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import type { EngineSpec } from "../spec/engine-schema.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
+import { type EngineSpec, SupernodeError } from "../spec/index.ts";
 import { engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 

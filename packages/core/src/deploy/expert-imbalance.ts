@@ -15,8 +15,7 @@
  *   the step's assignment count (rank-load-max.ts).
  */
 
-import { SupernodeError } from "../spec/errors.ts";
-import type { ExpertImbalanceSpec } from "../spec/scenario-schema.ts";
+import { type ExpertImbalanceSpec, SupernodeError } from "../spec/index.ts";
 import { type EplbPlacement, placeExperts } from "./eplb-placement.ts";
 import { expertLoadSkewProfile, fitExpertPopularity } from "./expert-popularity.ts";
 import { placeByIndex } from "./index-placement.ts";

@@ -10,10 +10,8 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../spec/calibrated-on.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { SourceRef } from "../spec/sourced.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
+import { calibratedOnSchema, type SourceRef, SupernodeError } from "../spec/index.ts";
 
 /** A published expert-load skew statistic with its source. */
 export interface ExpertLoadSkewProfile {

@@ -4,9 +4,9 @@
  * the bandwidth one accelerator gets when all accelerators stream at once.
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import type { System } from "../hardware/types.ts";
-import { GIGA } from "../spec/units.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
+import type { System } from "../hardware/index.ts";
+import { GIGA } from "../spec/index.ts";
 
 const valueSchema = z.strictObject({
   value: z.number().positive(),

@@ -8,7 +8,7 @@
  * expected hottest rank: its first entry is E[max over ranks] of the expected loads.
  */
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { SupernodeError } from "../spec/errors.ts";
+import { SupernodeError } from "../spec/index.ts";
 
 /** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
 export interface IndexPlacement {

@@ -1,15 +1,17 @@
 // Public surface of the `deploy` layer: parallelism plans, placement, memory fit, the resolved scenario.
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
-export type { EnginePolicy, EngineProfile } from "./engine-profile.ts";
+export type { EnginePolicy, EngineProfile, SeparateKernels } from "./engine-profile.ts";
 export type { EplbPlacement } from "./eplb-placement.ts";
 export { expertImbalanceFactor, type ImbalanceContext, type ImbalanceResult } from "./expert-imbalance.ts";
 export type { ExpertLoadSkewProfile, ExpertPopularity } from "./expert-popularity.ts";
 export { type HostLink, hostLinkFor } from "./host-links.ts";
 export { type InstanceRankMemory, instanceRankMemory } from "./instance-memory.ts";
 export {
+  activationBytesPerToken,
   dispatchBytesPerToken,
   type MemoryBreakdown,
+  perChip,
   type RankMemory,
   rankLoad,
   rankMemory,
@@ -31,6 +33,7 @@ export { type ParseScenarioOptions, parseScenario, parseScenarioSource, type Sce
 export { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
 export type { SpeculativeDraft } from "./speculative-plan.ts";
 export { type StepOverheads, stepOverheads } from "./step-overheads.ts";
+export type { OverlapSchedule, ScheduleSegment } from "./stream-profiles.ts";
 export {
   OPERATOR_GROUPS,
   type OperatorGroup,

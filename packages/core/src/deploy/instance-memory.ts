@@ -4,7 +4,7 @@
  * last the LM head), and the rank that fits worst is reported; offloaded weights and KV leave HBM
  * for host DRAM, and a double buffer of two layers' streamed weights stays in HBM.
  */
-import type { ModelArchitecture } from "../model/types.ts";
+import type { ModelArchitecture } from "../model/index.ts";
 import { type RankMemory, rankMemory } from "./memory.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
 

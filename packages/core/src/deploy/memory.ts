@@ -14,16 +14,16 @@
  * - Activations: a working set of a few hidden-sized and intermediate-sized tensors per token
  *   of one microbatch (an estimate; flash attention keeps no n² scores).
  */
-import { DTYPE_BYTES } from "../hardware/types.ts";
-import { kvBytesPerToken } from "../model/kv-cache.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import { tensorBytes } from "../model/weight-bytes.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
 import {
   headTensors,
+  kvBytesPerToken,
+  type ModelArchitecture,
   modelLayerTensors,
   mtpModuleTensors,
+  tensorBytes,
   type WeightTensor,
-} from "../model/weight-tensors.ts";
+} from "../model/index.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
 import { precisionWeightFormats } from "./precision.ts";
 

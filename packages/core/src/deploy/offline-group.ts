@@ -4,9 +4,8 @@
  * one prefill chunk of the scheduler's token budget, one sequence per rank as a placeholder batch
  * that `estimate` replaces with the best one).
  */
-import type { Chip } from "../hardware/types.ts";
-import type { OfflineSpec } from "../spec/offline-schema.ts";
-import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
+import type { Chip } from "../hardware/index.ts";
+import type { InstanceGroupSpec, OfflineSpec } from "../spec/index.ts";
 
 /** The serving scheduler's default prompt-token budget per iteration (serving-schema.ts). */
 export const DEFAULT_CHUNK_TOKENS = 16384;

@@ -2,9 +2,8 @@
  * Offload of an instance group's weights and KV cache to host memory, as planned: the shares held
  * in host DRAM and the host link they cross (resolved against the system by the step model).
  */
-import type { Chip } from "../hardware/types.ts";
-import type { OffloadSpec } from "../spec/offload-schema.ts";
-import { didYouMean } from "../spec/suggest.ts";
+import type { Chip } from "../hardware/index.ts";
+import { didYouMean, type OffloadSpec } from "../spec/index.ts";
 import { hostLinkIds } from "./host-links.ts";
 import type { FieldFailure } from "./plan-types.ts";
 

@@ -4,8 +4,8 @@
  * themselves. The plan keeps the instance's figures (chips, ranks, batch per chip) and carries the
  * plan of one stage, on which the step model times each stage (perf/step-pipeline.ts).
  */
-import type { ModelArchitecture } from "../model/types.ts";
-import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import type { InstanceGroupSpec } from "../spec/index.ts";
 import type { FieldFailure, InstancePlan } from "./plan-types.ts";
 
 export interface PipelinePlan {

@@ -2,10 +2,9 @@
  * Step-shaping features of one instance group: microbatch overlap (streams profile and policy)
  * and multi-token prediction — the model's own MTP modules or a separate speculative draft.
  */
-import type { Chip } from "../hardware/types.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
-import { didYouMean } from "../spec/suggest.ts";
+import type { Chip } from "../hardware/index.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import { didYouMean, type InstanceGroupSpec } from "../spec/index.ts";
 import type { FieldFailure, InstancePlan, InstanceRole, MtpPlan } from "./plan-types.ts";
 import { planSpeculative } from "./speculative-plan.ts";
 import { streamProfile, streamProfileIds } from "./stream-profiles.ts";

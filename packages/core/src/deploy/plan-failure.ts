@@ -3,7 +3,7 @@
  * instance group into a thrown `SupernodeError` (kind `infeasible`) with file, line and column;
  * `checkDivides` is the divisibility test most planning steps share.
  */
-import { SupernodeError } from "../spec/errors.ts";
+import { SupernodeError } from "../spec/index.ts";
 import type { FieldFailure } from "./plan-types.ts";
 
 /** Fails at `fieldPath` unless `divisor` divides `total`, naming both and the remainder. */

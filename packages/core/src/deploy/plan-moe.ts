@@ -2,9 +2,8 @@
  * Expert placement of one instance group: EP × TP over the ranks, expert slots per rank
  * (routed + redundant + dedicated shared-expert copies), and the expert-load imbalance profile.
  */
-import type { ModelArchitecture } from "../model/types.ts";
-import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
-import { didYouMean } from "../spec/suggest.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import { didYouMean, type InstanceGroupSpec } from "../spec/index.ts";
 import { expertLoadSkewProfiles } from "./expert-popularity.ts";
 import { checkDivides } from "./plan-failure.ts";
 import type { InstanceRanks } from "./plan-parallel.ts";

@@ -2,7 +2,7 @@
  * The operating point of one instance group: decode needs batchPerChip and kvLength, prefill needs
  * tokensPerChip and promptLength, and the sequences of an instance must divide over attention DP.
  */
-import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
+import type { InstanceGroupSpec } from "../spec/index.ts";
 import type { InstanceRanks } from "./plan-parallel.ts";
 import type { FieldFailure, InstanceRole } from "./plan-types.ts";
 

@@ -2,9 +2,9 @@
  * Ranks and dense parallel degrees of one instance group: chips and ranks per instance, and the
  * divisibility of attention TP and dense-FFN TP over the ranks, heads and FFN width.
  */
-import type { Chip } from "../hardware/types.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
+import type { Chip } from "../hardware/index.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import type { InstanceGroupSpec } from "../spec/index.ts";
 import { checkDivides } from "./plan-failure.ts";
 import type { FieldFailure } from "./plan-types.ts";
 

@@ -3,7 +3,7 @@
  * expert placement, microbatch overlap and MTP, plus the located-failure callback every planning
  * step reports through. Built by `planInstanceGroup` (plan.ts); read-only afterwards.
  */
-import type { ExpertImbalanceSpec } from "../spec/scenario-schema.ts";
+import type { ExpertImbalanceSpec } from "../spec/index.ts";
 import type { OffloadPlan } from "./offload-plan.ts";
 import type { PipelinePlan } from "./pipeline-plan.ts";
 import type { SpeculativeDraft } from "./speculative-plan.ts";

@@ -7,9 +7,9 @@
  * (plan-decode-features.ts), the operating point (plan-operating-point.ts); the plan's types are
  * in plan-types.ts and located failures in plan-failure.ts.
  */
-import type { Chip } from "../hardware/types.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import type { InstanceGroupSpec } from "../spec/scenario-schema.ts";
+import type { Chip } from "../hardware/index.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import type { InstanceGroupSpec } from "../spec/index.ts";
 import { planOffload } from "./offload-plan.ts";
 import { planPipelinedGroup } from "./pipeline-plan.ts";
 import { planMtp, planOverlap } from "./plan-decode-features.ts";

@@ -4,18 +4,18 @@
  * `resolvePrecision` applies defaults and an optional format mapping (`--map-dtype fp4=int8`), and
  * refuses a format the chip has no tensor math for, naming the field (`precision.components.experts.weights`).
  */
-import type { Dtype } from "../hardware/types.ts";
-import { type ComponentPrecisionOption, defaultComputeDtype } from "../model/layer-work.ts";
+import type { Dtype } from "../hardware/index.ts";
 import {
+  type ComponentPrecisionOption,
+  defaultComputeDtype,
   GEMM_COMPONENTS,
   type GemmComponent,
   type QuantScheme,
   type WeightFormat,
   type WeightFormatOverrides,
   weightFormat,
-} from "../model/weight-bytes.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { PrecisionComponentsSpec, PrecisionSpec } from "../spec/precision-schema.ts";
+} from "../model/index.ts";
+import { type PrecisionComponentsSpec, type PrecisionSpec, SupernodeError } from "../spec/index.ts";
 
 /** One component's own format. */
 export interface ComponentPrecision {

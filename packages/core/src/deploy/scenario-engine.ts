@@ -5,11 +5,16 @@
  * (unless it sets `precision.kvCache`) and each group's MoE communication kernels (unless the group
  * sets `moe.library`), from the engine's recorded release (`deploy/engine-profile.ts`).
  */
-import type { Chip } from "../hardware/types.ts";
-import { isSupernodeError, SupernodeError } from "../spec/errors.ts";
-import type { PrecisionSpec } from "../spec/precision-schema.ts";
-import type { InstanceGroupSpec, ScenarioDocument } from "../spec/scenario-schema.ts";
-import { type ServingSpec, servingSchema } from "../spec/serving-schema.ts";
+import type { Chip } from "../hardware/index.ts";
+import {
+  type InstanceGroupSpec,
+  isSupernodeError,
+  type PrecisionSpec,
+  type ScenarioDocument,
+  type ServingSpec,
+  SupernodeError,
+  servingSchema,
+} from "../spec/index.ts";
 import { type EngineProfile, engineProfile, type MoeLibraryWhere } from "./engine-profile.ts";
 
 type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;

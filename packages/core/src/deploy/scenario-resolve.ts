@@ -5,13 +5,15 @@
  */
 import { stringify } from "yaml";
 import type { z } from "zod";
-import { builtinCatalog, type Catalog, extendCatalog } from "../catalog/catalog.ts";
-import type { System } from "../hardware/types.ts";
-import { parseHfConfig } from "../model/hf-config.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import { builtinModel } from "../model/zoo.ts";
-import { isSupernodeError, SupernodeError } from "../spec/errors.ts";
-import type { scenarioModelSchema, scenarioSystemSchema } from "../spec/scenario-schema.ts";
+import { builtinCatalog, type Catalog, extendCatalog } from "../catalog/index.ts";
+import type { System } from "../hardware/index.ts";
+import { builtinModel, type ModelArchitecture, parseHfConfig } from "../model/index.ts";
+import {
+  isSupernodeError,
+  SupernodeError,
+  type scenarioModelSchema,
+  type scenarioSystemSchema,
+} from "../spec/index.ts";
 
 /** The catalog a scenario resolves against: the built-in one, or one extended with the user's hardware files. */
 export type ScenarioCatalog = Catalog;

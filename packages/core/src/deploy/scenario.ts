@@ -5,17 +5,24 @@
  * zoo, and checks that the deployment divides; every later layer trusts the result.
  */
 
-import type { System } from "../hardware/types.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { OfflineSpec } from "../spec/offline-schema.ts";
-import { readSourceDocument, type SourceDocument, schemaError } from "../spec/parse-document.ts";
-import { applyOverrides, overrideError, type ScenarioOverride } from "../spec/scenario-overrides.ts";
-import { type ScenarioDocument, scenarioSchema } from "../spec/scenario-schema.ts";
-import type { ServingSpec } from "../spec/serving-schema.ts";
-import type { SourceRef } from "../spec/sourced.ts";
-import type { WorkloadSpec } from "../spec/workload-schema.ts";
-import type { FabricTarget } from "../topology/build-topology.ts";
+import type { System } from "../hardware/index.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import {
+  applyOverrides,
+  type OfflineSpec,
+  overrideError,
+  readSourceDocument,
+  type ScenarioDocument,
+  type ScenarioOverride,
+  type ServingSpec,
+  type SourceDocument,
+  type SourceRef,
+  SupernodeError,
+  scenarioSchema,
+  schemaError,
+  type WorkloadSpec,
+} from "../spec/index.ts";
+import type { FabricTarget } from "../topology/index.ts";
 import type { EngineProfile } from "./engine-profile.ts";
 import { offlineGroup } from "./offline-group.ts";
 import {

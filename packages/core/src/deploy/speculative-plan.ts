@@ -4,10 +4,8 @@
  * MTP-style accounting the step model and the serving simulator share (`MtpPlan`: the target
  * verifies 1 + draftTokens tokens per sequence per step and emits 1 + a + … + a^draftTokens).
  */
-import type { ModelArchitecture } from "../model/types.ts";
-import { builtinModel } from "../model/zoo.ts";
-import { isSupernodeError } from "../spec/errors.ts";
-import type { SpeculativeSpec } from "../spec/speculative-schema.ts";
+import { builtinModel, type ModelArchitecture } from "../model/index.ts";
+import { isSupernodeError, type SpeculativeSpec } from "../spec/index.ts";
 import type { FieldFailure, MtpPlan } from "./plan-types.ts";
 
 export interface SpeculativeDraft {

@@ -5,9 +5,8 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../spec/calibrated-on.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
+import { calibratedOnSchema, type EvidenceTag, type Sourced, type SourceRef } from "../spec/index.ts";
 
 export interface StepOverheads {
   /** Seconds to launch one compute graph. */

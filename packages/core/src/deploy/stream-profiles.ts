@@ -5,11 +5,15 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../spec/calibrated-on.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
-import { nearestNames } from "../spec/suggest.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
+import {
+  calibratedOnSchema,
+  type EvidenceTag,
+  nearestNames,
+  type Sourced,
+  type SourceRef,
+  SupernodeError,
+} from "../spec/index.ts";
 
 /** What an operator (or a collective) of a layer does, for breakdowns and stream assignment. */
 export type OperatorGroup =

@@ -6,7 +6,7 @@
  * given utilization; TCO per year. Any caller with a time-per-bound profile and token rates
  * (estimate, simulate, later train/search) uses `deploymentEnergy`.
  */
-import type { StepBound } from "../perf/step-model.ts";
+import type { StepBound } from "../perf/index.ts";
 import { CURVE_REGIMES, type EnergyInputs, otherPartsWatts } from "./energy-inputs.ts";
 
 /** A figure with its unit and the ids of the assumptions it used. */

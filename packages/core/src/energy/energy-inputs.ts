@@ -4,9 +4,8 @@
  * `power:` / `cost:` override (tagged `scenario`). Results name the assumptions they used by id.
  */
 
-import type { System } from "../hardware/types.ts";
-import type { CostSection, PowerSection } from "../spec/energy-schema.ts";
-import type { EvidenceTag, Sourced } from "../spec/sourced.ts";
+import type { System } from "../hardware/index.ts";
+import type { CostSection, EvidenceTag, PowerSection, Sourced } from "../spec/index.ts";
 import {
   acceleratorCurve,
   acceleratorTdp,

@@ -3,9 +3,9 @@
  * token) and of a serving simulation (all energy per token), plus the system's power at full load
  * from its parts, beside the catalog's published system power.
  */
-import type { Scenario } from "../deploy/scenario.ts";
-import type { Estimate, PhaseEstimate } from "../perf/step-estimate.ts";
-import type { SimulationResult } from "../serving/simulation-result.ts";
+import type { Scenario } from "../deploy/index.ts";
+import type { Estimate, PhaseEstimate } from "../perf/index.ts";
+import type { SimulationResult } from "../serving/index.ts";
 import { type DeploymentEnergy, deploymentEnergy } from "./deployment-energy.ts";
 import { type EnergyAssumption, type EnergyInputs, energyInputs, otherPartsWatts } from "./energy-inputs.ts";
 

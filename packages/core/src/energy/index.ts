@@ -2,7 +2,9 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export type { DeploymentEnergy, EnergyFigure, LoadPoint } from "./deployment-energy.ts";
+export { deploymentEnergy } from "./deployment-energy.ts";
 export type { EnergyAssumption, EnergyInputs } from "./energy-inputs.ts";
+export { energyInputs } from "./energy-inputs.ts";
 export {
   type EstimateEnergy,
   estimateEnergy,

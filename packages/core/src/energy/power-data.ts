@@ -4,10 +4,9 @@
  * and the cost defaults and system prices.
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import type { Chip, System } from "../hardware/types.ts";
-import type { EvidenceTag, Sourced, SourceRef } from "../spec/sourced.ts";
-import { EVIDENCE_TAGS } from "../spec/sourced-number-schema.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
+import type { Chip, System } from "../hardware/index.ts";
+import { EVIDENCE_TAGS, type EvidenceTag, type Sourced, type SourceRef } from "../spec/index.ts";
 
 const sourceKeys = z.union([z.string(), z.array(z.string()).min(1)]);
 const valueSchema = z.strictObject({

@@ -5,8 +5,8 @@
  * power model as serving; joules and dollars per trained token, and for the whole run when the
  * scenario gives its token count.
  */
-import type { CostSection, PowerSection } from "../spec/energy-schema.ts";
-import type { TrainEstimate } from "../training/train-estimate.ts";
+import type { CostSection, PowerSection } from "../spec/index.ts";
+import type { TrainEstimate } from "../training/index.ts";
 import { type DeploymentEnergy, deploymentEnergy, type EnergyFigure } from "./deployment-energy.ts";
 import { type EnergyAssumption, energyInputs } from "./energy-inputs.ts";
 

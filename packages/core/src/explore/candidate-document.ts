@@ -4,8 +4,7 @@
  * in the file the search started from).
  */
 import { stringify } from "yaml";
-import type { SourceDocument } from "../spec/parse-document.ts";
-import { applyOverrides, type ScenarioOverride } from "../spec/scenario-overrides.ts";
+import { applyOverrides, type ScenarioOverride, type SourceDocument } from "../spec/index.ts";
 
 /**
  * @example candidateYaml(doc, point.overrides, "rank 1 of 12 (supernode search)")

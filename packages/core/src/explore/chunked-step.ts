@@ -9,11 +9,8 @@
  * attention over their own KV caches adds); TPOT is that step over the tokens per step; TTFT is
  * the iterations a prompt takes at its attention-DP group's share of the chunk, without queueing.
  */
-import type { InstancePlan } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import type { StepBound } from "../perf/step-model.ts";
-import { stepContext } from "../perf/step-model.ts";
-import { instanceStepTime } from "../perf/step-pipeline.ts";
+import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import { instanceStepTime, type StepBound, stepContext } from "../perf/index.ts";
 
 /** Mean request shape of the workload the search serves. */
 export interface RequestShape {

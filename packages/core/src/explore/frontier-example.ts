@@ -5,10 +5,9 @@
  * one (`runFrontierExample`) searches every series in both serving modes (`searchServing`),
  * reads each frontier at the stated interactivity and reports the ratio and the factors.
  */
-import { builtinCatalog, type Catalog, extendCatalog } from "../catalog/catalog.ts";
-import { parseScenarioSource } from "../deploy/scenario.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { SourceDocument } from "../spec/parse-document.ts";
+import { builtinCatalog, type Catalog, extendCatalog } from "../catalog/index.ts";
+import { parseScenarioSource } from "../deploy/index.ts";
+import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import type { RequestShape } from "./chunked-step.ts";
 import { DEEPSEEK_CM384_NVL72_H800 } from "./example-deepseek.ts";
 import { GPT_MOE_NVL72_VS_H100 } from "./example-gpt-moe.ts";

@@ -8,8 +8,7 @@
  * so check them against the release you run. One command per instance group; multi-node
  * instances add the engines' node-rank/address flags, left as placeholders.
  */
-import type { InstancePlan, InstanceRole } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
+import type { InstancePlan, InstanceRole, Scenario } from "../deploy/index.ts";
 
 export type LaunchEngine = "sglang" | "vllm" | "trtllm" | "vllm-ascend";
 

@@ -5,9 +5,8 @@
  * dollar as well as per chip. A pool of mixed chips (disaggregated prefill + decode) is the
  * chip-weighted mean of its parts (`mixEconomics`).
  */
-import { deploymentEnergy } from "../energy/deployment-energy.ts";
-import type { EnergyInputs } from "../energy/energy-inputs.ts";
-import type { StepBound } from "../perf/step-model.ts";
+import { deploymentEnergy, type EnergyInputs } from "../energy/index.ts";
+import type { StepBound } from "../perf/index.ts";
 
 const YEAR_S = 365.25 * 86400;
 

@@ -5,7 +5,7 @@
  * as the base scenario writes them, so a precision comparison changes one thing. A format the
  * chip has no tensor-core rate for (FP4 on Hopper) is not a choice: the search prunes it, counted.
  */
-import type { Chip } from "../hardware/types.ts";
+import type { Chip } from "../hardware/index.ts";
 
 export type SearchDtype = "bf16" | "fp8" | "int8" | "fp4";
 

@@ -8,11 +8,10 @@
  * `searchDeployments` does.
  */
 
-import { parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
-import { type EnergyInputs, energyInputs } from "../energy/energy-inputs.ts";
-import { estimate } from "../perf/step-estimate.ts";
-import type { SourceDocument } from "../spec/parse-document.ts";
-import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import { parseScenarioSource, type Scenario } from "../deploy/index.ts";
+import { type EnergyInputs, energyInputs } from "../energy/index.ts";
+import { estimate } from "../perf/index.ts";
+import type { ScenarioOverride, SourceDocument } from "../spec/index.ts";
 import {
   type PointEconomics,
   type RankBy,

@@ -1,5 +1,5 @@
 /** Why a search candidate was pruned: the scenario layer's or the step model's refusal, in short. */
-import { SupernodeError } from "../spec/errors.ts";
+import { SupernodeError } from "../spec/index.ts";
 
 /**
  * A short reason for a candidate the scenario layer or the step model refused, and whether it

@@ -3,11 +3,9 @@
  * another batch of an already-resolved layout, the plan reused with the new batch), estimated with
  * the step model, and turned into a search point with its SLO verdict and economics.
  */
-import type { InstanceRole } from "../deploy/plan.ts";
-import { parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
-import type { EnergyInputs } from "../energy/energy-inputs.ts";
-import type { SourceDocument } from "../spec/parse-document.ts";
-import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import { type InstanceRole, parseScenarioSource, type Scenario } from "../deploy/index.ts";
+import type { EnergyInputs } from "../energy/index.ts";
+import type { ScenarioOverride, SourceDocument } from "../spec/index.ts";
 import { chunkPerChip } from "./chunked-step.ts";
 import { stepEconomics, tokensPerDollar, tokensPerKw } from "./point-economics.ts";
 import { pruneReason } from "./prune-reason.ts";

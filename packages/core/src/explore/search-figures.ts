@@ -3,9 +3,8 @@
  * estimate (disaggregated decode, or plain colocated), or the steady state of a colocated
  * instance that chunks prefill into its iterations (`chunked-step.ts`).
  */
-import type { Scenario } from "../deploy/scenario.ts";
-import { type Estimate, estimate, memoryPerChip } from "../perf/step-estimate.ts";
-import type { StepBound } from "../perf/step-model.ts";
+import type { Scenario } from "../deploy/index.ts";
+import { type Estimate, estimate, memoryPerChip, type StepBound } from "../perf/index.ts";
 import { chunkedColocatedPoint, type RequestShape } from "./chunked-step.ts";
 
 export type Figures =

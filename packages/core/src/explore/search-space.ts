@@ -7,9 +7,8 @@
  * Each candidate is a list of `--set`-style overrides of the base scenario document, so it is a
  * real scenario: `parseScenarioSource` validates and resolves it like a file.
  */
-import type { InstancePlan, InstanceRole } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import type { InstancePlan, InstanceRole, Scenario } from "../deploy/index.ts";
+import type { ScenarioOverride } from "../spec/index.ts";
 import type { PrecisionChoice } from "./precision-choices.ts";
 
 export interface SearchSpace {

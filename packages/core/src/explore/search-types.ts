@@ -1,7 +1,6 @@
 /** What a deployment search takes (options, SLOs) and returns (points, ranking, prune counts). */
-import type { ParseScenarioOptions } from "../deploy/scenario.ts";
-import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
-import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import type { ParseScenarioOptions, ScenarioCatalog } from "../deploy/index.ts";
+import type { ScenarioOverride } from "../spec/index.ts";
 import type { RequestShape } from "./chunked-step.ts";
 import type { PointEconomics, RankBy } from "./point-economics.ts";
 import type { Candidate, SearchSpace } from "./search-space.ts";

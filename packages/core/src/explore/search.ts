@@ -8,12 +8,11 @@
  * HBM, the larger batches of that layout are pruned without resolving them (memory grows with
  * the batch); a decode search estimates the (unchanged) prefill group once, for the TTFT.
  */
-import type { Scenario } from "../deploy/scenario.ts";
-import { type EnergyInputs, energyInputs } from "../energy/energy-inputs.ts";
-import type { Chip } from "../hardware/types.ts";
-import { type Estimate, estimate } from "../perf/step-estimate.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { SourceDocument } from "../spec/parse-document.ts";
+import type { Scenario } from "../deploy/index.ts";
+import { type EnergyInputs, energyInputs } from "../energy/index.ts";
+import type { Chip } from "../hardware/index.ts";
+import { type Estimate, estimate } from "../perf/index.ts";
+import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import { rankValue } from "./point-economics.ts";
 import { chipSupports, isSearchDtype } from "./precision-choices.ts";
 import { evaluateCandidate } from "./search-evaluate.ts";

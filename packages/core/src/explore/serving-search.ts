@@ -16,11 +16,9 @@
  * The shape sets the operating point of every candidate: decode KV length = input + output ÷ 2
  * (the mean over a request's answer), prompt length = input.
  */
-import { parseScenarioSource, type Scenario } from "../deploy/scenario.ts";
-import { type PromptKvTransfer, promptKvTransfer } from "../serving/kv-transfer-path.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { SourceDocument } from "../spec/parse-document.ts";
-import { applyOverrides } from "../spec/scenario-overrides.ts";
+import { parseScenarioSource, type Scenario } from "../deploy/index.ts";
+import { type PromptKvTransfer, promptKvTransfer } from "../serving/index.ts";
+import { applyOverrides, type SourceDocument, SupernodeError } from "../spec/index.ts";
 import type { RequestShape } from "./chunked-step.ts";
 import { paretoFrontier } from "./frontier.ts";
 import { mixEconomics, type RankBy, rankValue, tokensPerDollar, tokensPerKw } from "./point-economics.ts";

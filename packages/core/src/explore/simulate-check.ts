@@ -9,9 +9,8 @@
  * in the window pro rata of each request's decode span (first to last token); TPOT is the median
  * of the requests that decoded inside the window. The whole-run figure is kept beside it.
  */
-import type { Scenario } from "../deploy/scenario.ts";
-import { simulate } from "../serving/simulate.ts";
-import type { RequestRecord } from "../serving/simulation-result.ts";
+import type { Scenario } from "../deploy/index.ts";
+import { type RequestRecord, simulate } from "../serving/index.ts";
 
 export interface SimulateCheck {
   /** Output tokens/s per chip of the searched group in the steady window. */

@@ -4,10 +4,15 @@
  * sharding, Redis job ids). Pure: no I/O.
  */
 
-import { SupernodeError } from "../spec/errors.ts";
-import { readSourceDocument, validateDocument } from "../spec/parse-document.ts";
-import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
-import { MAX_SWEEP_POINTS, type SweepPlanDocument, sweepPlanSchema } from "../spec/sweep-schema.ts";
+import {
+  MAX_SWEEP_POINTS,
+  readSourceDocument,
+  type ScenarioOverride,
+  SupernodeError,
+  type SweepPlanDocument,
+  sweepPlanSchema,
+  validateDocument,
+} from "../spec/index.ts";
 
 export interface SweepPoint {
   /** Position in the plan's expansion (0-based). */

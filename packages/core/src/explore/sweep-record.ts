@@ -4,10 +4,10 @@
  * its result (no times, no host), so a sweep run in one process, a thread pool, shards or Redis
  * workers gives the same bytes after sorting by id.
  */
-import type { Estimate } from "../perf/step-estimate.ts";
-import type { SimulationSummary } from "../serving/simulation-result.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { TrainReport } from "../training/train-report.ts";
+import type { Estimate } from "../perf/index.ts";
+import type { SimulationSummary } from "../serving/index.ts";
+import { SupernodeError } from "../spec/index.ts";
+import type { TrainReport } from "../training/index.ts";
 import type { SearchResult } from "./search.ts";
 import type { SweepPoint } from "./sweep-points.ts";
 

@@ -3,7 +3,7 @@
  * HBM, scale-up, scale-out, power, per-watt efficiency), each value with its sources, and the
  * ratio of the first system to each other. Plain data for the CLI (table, JSON, CSV) and the web app.
  */
-import type { Sourced } from "../spec/sourced.ts";
+import type { Sourced } from "../spec/index.ts";
 import type { QuantityUnit } from "./quantity.ts";
 import { type SystemTotals, systemTotals } from "./system-totals.ts";
 import type { Dtype, System } from "./types.ts";

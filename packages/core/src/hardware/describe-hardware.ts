@@ -3,8 +3,7 @@
  * for `supernode show`. A chip whose dies are devices (the 910C) also gets per-die rows; a system
  * gets its derived totals.
  */
-import { productOf, ratioOf } from "../spec/derive.ts";
-import type { Sourced } from "../spec/sourced.ts";
+import { productOf, ratioOf, type Sourced } from "../spec/index.ts";
 import { type QuantityUnit, unitOfPath } from "./quantity.ts";
 import { systemTotals } from "./system-totals.ts";
 import type { Chip, Cluster, ClusterFabric, System } from "./types.ts";

@@ -11,6 +11,7 @@ export {
 } from "./describe-hardware.ts";
 export type { QuantityUnit } from "./quantity.ts";
 export { type SystemTotals, systemTotals } from "./system-totals.ts";
+export type { SwitchGeneration } from "./types.ts";
 export {
   type Chip,
   type ChipKind,

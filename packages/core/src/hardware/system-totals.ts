@@ -4,8 +4,7 @@
  * carries its inputs' sources, and the alternatives of its inputs (e.g. 384 × 752 TFLOPS next to
  * 384 × 780). SI units; bandwidths are per direction.
  */
-import { productOf, ratioOf } from "../spec/derive.ts";
-import type { Sourced } from "../spec/sourced.ts";
+import { productOf, ratioOf, type Sourced } from "../spec/index.ts";
 import { DTYPES, type Dtype, type System } from "./types.ts";
 
 export interface SystemTotals {

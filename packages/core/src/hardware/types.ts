@@ -3,7 +3,7 @@
  * value with its source. Produced by the catalog loader from the YAML data files (file units are
  * converted once there); read-only and fully defaulted, so later layers never re-validate.
  */
-import type { Sourced } from "../spec/sourced.ts";
+import type { Sourced } from "../spec/index.ts";
 
 /** Numeric formats with a tensor-engine peak. `int8` peaks are integer ops/s, counted as FLOP/s. */
 export type Dtype = "fp32" | "tf32" | "bf16" | "fp16" | "fp8" | "int8" | "fp4";

@@ -2,7 +2,7 @@
  * Grouped-query (and multi-head) attention operators of one layer on one rank: query heads split
  * over attention TP, KV heads split where they divide and replicated where TP exceeds them.
  */
-import { SupernodeError } from "../spec/errors.ts";
+import { SupernodeError } from "../spec/index.ts";
 import {
   attentionShape,
   coreOp,

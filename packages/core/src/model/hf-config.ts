@@ -5,9 +5,8 @@
  * naming the file, line and field.
  */
 import { z } from "zod";
-import type { Dtype } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
+import type { Dtype } from "../hardware/index.ts";
+import { readSourceDocument, type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
 import {
   deepseekSchema,
   gptOssSchema,

@@ -4,7 +4,7 @@
  * values per layer, 512 + 64 = 576 for DeepSeek-V3). Values use `kvDtype` widths; formats with
  * per-token scales (FlashMLA's FP8 layout, 656 B) are not modelled here.
  */
-import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
 import type { ModelArchitecture } from "./types.ts";
 

@@ -3,7 +3,7 @@
  * shard options): decoder layers, the model head (embedding, final norm, LM head, sampling or
  * loss) and the MTP modules.
  */
-import { SupernodeError } from "../spec/errors.ts";
+import { SupernodeError } from "../spec/index.ts";
 import { attentionOperators } from "./attention-operators.ts";
 import { backwardOperators } from "./backward-operators.ts";
 import { ffnOperators } from "./ffn-operators.ts";

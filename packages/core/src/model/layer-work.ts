@@ -4,8 +4,8 @@
  * Same meaning as `perf/instance-performance.ts`: `kvTokens` is the sum of KV lengths before the
  * step; `attendedTokenPairs` counts (query, key) pairs under the causal mask.
  */
-import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import type { ModelArchitecture, Phase } from "./types.ts";
 import {
   type ComponentFormats,

@@ -12,7 +12,7 @@
  *   the keys of its own chunk only — on average half a chunk over a long sequence).
  */
 import type { z } from "zod";
-import { type SourceDocument, validateDocument } from "../spec/parse-document.ts";
+import { type SourceDocument, validateDocument } from "../spec/index.ts";
 import { llama4Schema, llama4WrapperSchema } from "./hf-config-schemas.ts";
 import type { MoeSpec, SlidingWindowSpec } from "./types.ts";
 

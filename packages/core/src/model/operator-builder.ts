@@ -3,7 +3,7 @@
  * a GEMM of `rows` input rows (summed over groups) reads rows × k activations and writes rows × n;
  * a vector op reads and writes the elements it is given, at the activation width.
  */
-import type { Dtype } from "../hardware/types.ts";
+import type { Dtype } from "../hardware/index.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import type { Operator, OperatorClass } from "./types.ts";
 import { type ComponentFormat, type GemmComponent, matrixBytes, type WeightFormat } from "./weight-bytes.ts";

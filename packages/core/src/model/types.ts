@@ -2,7 +2,7 @@
  * A transformer as the simulator sees it: its architecture (parsed once from a Hugging Face
  * `config.json`, fully defaulted) and the operators one layer runs per phase.
  */
-import type { Dtype } from "../hardware/types.ts";
+import type { Dtype } from "../hardware/index.ts";
 
 export type ModelFamily =
   | "llama"

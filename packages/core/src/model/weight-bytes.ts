@@ -15,8 +15,8 @@
  * component (`ComponentFormats`: NVFP4 experts beside FP8 attention projections, a quantized LM
  * head) overrides the default for the matrices of that component; vectors stay high precision.
  */
-import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import type { ModelArchitecture } from "./types.ts";
 import {
   headTensors,

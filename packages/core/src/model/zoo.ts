@@ -3,10 +3,8 @@
  * each with a `_supernode` block (id, name, aliases, source, published totals). They go through
  * the same parser as user files.
  */
-import { builtinDataText } from "../catalog/builtin-data.ts";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { nearestNames } from "../spec/suggest.ts";
+import { builtinDataText, embeddedDataFiles } from "../catalog/index.ts";
+import { nearestNames, SupernodeError } from "../spec/index.ts";
 import { parseHfConfig, readSupernodeMeta } from "./hf-config.ts";
 import type { ModelArchitecture } from "./types.ts";
 

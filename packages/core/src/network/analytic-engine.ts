@@ -5,8 +5,8 @@
  * result: a call takes microseconds.
  */
 
-import { SupernodeError } from "../spec/errors.ts";
-import type { LinkTier } from "../topology/graph.ts";
+import { SupernodeError } from "../spec/index.ts";
+import type { LinkTier } from "../topology/index.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";

@@ -1,7 +1,7 @@
 /**
  * The front door: time of one collective on a system or cluster, with either cost engine.
  */
-import type { FabricTarget } from "../topology/build-topology.ts";
+import type { FabricTarget } from "../topology/index.ts";
 import { analyticCollective } from "./analytic-engine.ts";
 import type { CollectiveRequest, CollectiveResult, EngineName } from "./collective-types.ts";
 import { fabricModel } from "./fabric-model.ts";

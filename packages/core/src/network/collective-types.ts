@@ -6,8 +6,7 @@
  * rank in an all-to-all (S/n to each peer) and the message of a send/recv.
  */
 
-import type { LibraryId } from "../topology/fabric-params.ts";
-import type { LinkTier } from "../topology/graph.ts";
+import type { LibraryId, LinkTier } from "../topology/index.ts";
 
 export type CollectiveOp =
   | "all-reduce"

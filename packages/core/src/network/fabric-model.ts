@@ -4,27 +4,25 @@
  * group sizes and the default library. Derived from the same specification and parameters as the
  * topology graph (which is built lazily, only for the flow engine). Memoised per target.
  */
-import type { System } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import type { System } from "../hardware/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import {
   buildTopology,
+  builtinFabricParams,
   defaultScaleOutFabric,
+  type FabricParams,
   type FabricTarget,
   isCluster,
+  type LibraryId,
+  Router,
   ranksPerPackage,
   ranksPerSystem,
   scaleUpBytesPerSPerRank,
   scaleUpHopLatencyS,
-} from "../topology/build-topology.ts";
-import {
-  builtinFabricParams,
-  type FabricParams,
-  type LibraryId,
   type TechnologyParams,
+  type Topology,
   technologyFor,
-} from "../topology/fabric-params.ts";
-import type { Topology } from "../topology/graph.ts";
-import { Router } from "../topology/routing.ts";
+} from "../topology/index.ts";
 
 export interface FabricModel {
   readonly target: FabricTarget;

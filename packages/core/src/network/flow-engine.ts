@@ -8,9 +8,8 @@
  * evenly over them, so the engine solves one plane exactly (every transfer at 1/planes of its bytes,
  * links outside the planes at 1/planes of their capacity) instead of all of them.
  */
-import { SupernodeError } from "../spec/errors.ts";
-import { LINK_TIERS, linkLabel, linkTierOf } from "../topology/graph.ts";
-import { MAX_HOPS, PathSet } from "../topology/routing.ts";
+import { SupernodeError } from "../spec/index.ts";
+import { LINK_TIERS, linkLabel, linkTierOf, MAX_HOPS, PathSet } from "../topology/index.ts";
 import { bestAllReduce } from "./analytic-engine.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";

@@ -24,7 +24,9 @@ export {
   moeDispatchTime,
 } from "./moe-communication.ts";
 export type { MoeDestinations, MoeRouting } from "./moe-routing.ts";
+export { expectedDestinations } from "./moe-routing.ts";
 export { moeTrafficMatrix } from "./moe-traffic-matrix.ts";
+export { builtinNcclProtocols } from "./nccl-protocols.ts";
 export {
   type FabricCaseConditions,
   type FabricReferenceCase,

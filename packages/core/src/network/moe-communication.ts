@@ -7,10 +7,8 @@
  * capped by the kernels' per-copy work where they process copies one by one (moe-kernels.yaml).
  */
 
-import { SupernodeError } from "../spec/errors.ts";
-import type { FabricTarget } from "../topology/build-topology.ts";
-import type { LibraryId, LibraryParams } from "../topology/fabric-params.ts";
-import type { LinkTier } from "../topology/graph.ts";
+import { SupernodeError } from "../spec/index.ts";
+import type { FabricTarget, LibraryId, LibraryParams, LinkTier } from "../topology/index.ts";
 import type { LinkLoad, Transport } from "./collective-types.ts";
 import { type FabricModel, fabricModel, peersByClass } from "./fabric-model.ts";
 import { builtinMoeKernelParams } from "./moe-kernel-params.ts";

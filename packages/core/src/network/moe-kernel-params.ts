@@ -6,13 +6,16 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../spec/calibrated-on.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
-import type { Sourced, SourceRef } from "../spec/sourced.ts";
-import { MICROSECOND } from "../spec/units.ts";
-import type { LibraryId } from "../topology/fabric-params.ts";
+import { builtinDataText } from "../catalog/index.ts";
+import {
+  calibratedOnSchema,
+  MICROSECOND,
+  parseDocument,
+  type Sourced,
+  type SourceRef,
+  SupernodeError,
+} from "../spec/index.ts";
+import type { LibraryId } from "../topology/index.ts";
 
 export interface MoeKernelParams {
   /** Time a rank spends per token copy it sends (seconds), when the kernels process copies one by one. */

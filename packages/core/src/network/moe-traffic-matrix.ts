@@ -2,7 +2,7 @@
  * The all-to-all-v traffic matrix of an MoE dispatch or combine, for the flow engine (the hot spot
  * on the links), beside the analytical times of `moe-communication.ts`.
  */
-import { SupernodeError } from "../spec/errors.ts";
+import { SupernodeError } from "../spec/index.ts";
 import type { MoeCommRequest, MoeDirection } from "./moe-communication.ts";
 
 /**

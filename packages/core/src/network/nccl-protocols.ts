@@ -8,9 +8,8 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/builtin-data.ts";
-import { parseDocument } from "../spec/parse-document.ts";
-import { GIGA, MICROSECOND } from "../spec/units.ts";
+import { builtinDataText } from "../catalog/index.ts";
+import { GIGA, MICROSECOND, parseDocument } from "../spec/index.ts";
 import type { Algorithm } from "./collective-types.ts";
 
 export type NcclProtocol = "ll" | "ll128" | "simple";

@@ -6,13 +6,15 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { builtinCatalog } from "../catalog/catalog.ts";
-import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
-import type { System } from "../hardware/types.ts";
-import { GIGA, MICROSECOND } from "../spec/units.ts";
-import { type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/build-topology.ts";
-import { builtinFabricParams } from "../topology/fabric-params.ts";
+import {
+  builtinCatalog,
+  parseBuiltinData,
+  type ReferenceComparison,
+  referenceRoleSchema,
+} from "../catalog/index.ts";
+import type { System } from "../hardware/index.ts";
+import { GIGA, MICROSECOND } from "../spec/index.ts";
+import { builtinFabricParams, type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/index.ts";
 import { collectiveTime } from "./collective-time.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";

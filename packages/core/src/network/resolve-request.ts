@@ -2,8 +2,8 @@
  * Checks a collective request against the fabric and fills in its defaults (algorithm, library,
  * transport), once, for both engines.
  */
-import { SupernodeError } from "../spec/errors.ts";
-import type { LibraryId } from "../topology/fabric-params.ts";
+import { SupernodeError } from "../spec/index.ts";
+import type { LibraryId } from "../topology/index.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";

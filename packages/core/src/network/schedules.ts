@@ -3,8 +3,8 @@
  * transfers run at once. A phase that repeats identically (the steps of a ring) is stored once with
  * a repeat count. Endpoints are topology node ids, so in-switch reduction can name the switches.
  */
-import { SupernodeError } from "../spec/errors.ts";
-import { LINK_TIERS } from "../topology/graph.ts";
+import { SupernodeError } from "../spec/index.ts";
+import { LINK_TIERS } from "../topology/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { dtreeParents } from "./nccl-trees.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";

@@ -2,7 +2,7 @@
  * Per-rank bytes on each tier and the time they take at the tiers' achievable bandwidth: the core
  * of the analytical engine ("per-tier latency + size / bandwidth, aware of the bottleneck tier").
  */
-import type { LinkTier } from "../topology/graph.ts";
+import type { LinkTier } from "../topology/index.ts";
 import type { LinkLoad } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
 

@@ -17,7 +17,7 @@
  *
  * Parameters a profile does not give are not modelled (factor 1).
  */
-import type { AttentionShape } from "../model/types.ts";
+import type { AttentionShape } from "../model/index.ts";
 import type { ClassProfile } from "./efficiency-profile.ts";
 
 export interface AttentionEfficiencyFactors {

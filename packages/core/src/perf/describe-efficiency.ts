@@ -4,9 +4,8 @@
  * evidence tag; values that fell back to the default profile say so in their note, and
  * `efficiency.defaulted` lists them.
  */
-import type { FieldRow } from "../hardware/describe-hardware.ts";
-import type { Dtype } from "../hardware/types.ts";
-import { OPERATOR_CLASSES } from "../model/types.ts";
+import type { Dtype, FieldRow } from "../hardware/index.ts";
+import { OPERATOR_CLASSES } from "../model/index.ts";
 import type { EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 
 const DEFAULTED_NOTE = "DEFAULT PROFILE (no published microbenchmark for this chip)";

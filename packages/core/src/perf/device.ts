@@ -4,8 +4,8 @@
  * number of dies; for GPUs (B200 included, whose two dies act as one GPU) it is the package.
  */
 
-import { type Chip, DTYPES, type Dtype } from "../hardware/types.ts";
-import { derived, type Sourced } from "../spec/sourced.ts";
+import { type Chip, DTYPES, type Dtype } from "../hardware/index.ts";
+import { derived, type Sourced } from "../spec/index.ts";
 
 export interface Device {
   /** Catalog id of the chip this device belongs to. */

@@ -5,12 +5,16 @@
  * file, checking that every value cites a key of its `sources:` block.
  */
 import { z } from "zod";
-import { DTYPES } from "../hardware/types.ts";
-import { OPERATOR_CLASSES } from "../model/types.ts";
-import { calibratedOnSchema } from "../spec/calibrated-on.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { readSourceDocument, type SourceDocument, validateDocument } from "../spec/parse-document.ts";
-import { EVIDENCE_TAGS } from "../spec/sourced-number-schema.ts";
+import { DTYPES } from "../hardware/index.ts";
+import { OPERATOR_CLASSES } from "../model/index.ts";
+import {
+  calibratedOnSchema,
+  EVIDENCE_TAGS,
+  readSourceDocument,
+  type SourceDocument,
+  SupernodeError,
+  validateDocument,
+} from "../spec/index.ts";
 
 /** `{value, source, tag, note}`: `source` names one or more keys of the file's `sources:` block. */
 export const sourcedValueSchema = z

@@ -4,12 +4,10 @@
  * A chip without a file, and any value a chip file leaves out, falls back to `default.yaml`
  * (documented assumptions); those values are marked `defaulted` and timings that use them say so.
  */
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import { DTYPES, type Dtype } from "../hardware/types.ts";
-import { OPERATOR_CLASSES, type OperatorClass } from "../model/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { Sourced, SourceRef } from "../spec/sourced.ts";
-import { MICROSECOND, TERA } from "../spec/units.ts";
+import { embeddedDataFiles } from "../catalog/index.ts";
+import { DTYPES, type Dtype } from "../hardware/index.ts";
+import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
+import { MICROSECOND, type Sourced, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
 import {
   type ClassEfficiencyFile,
   type EfficiencyFile,

@@ -14,7 +14,7 @@
  * least padded work per core (waves × tile area).
  * Factors whose parameters the profile does not give are 1 (not modelled for that chip).
  */
-import type { OperatorShape } from "../model/types.ts";
+import type { OperatorShape } from "../model/index.ts";
 import type { ClassProfile } from "./efficiency-profile.ts";
 
 export interface GemmEfficiencyFactors {

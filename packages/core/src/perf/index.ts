@@ -40,12 +40,14 @@ export {
   type Estimate,
   estimate,
   type MemoryPerChip,
+  memoryPerChip,
   type PhaseEstimate,
   type PrefillEstimate,
 } from "./step-estimate.ts";
 export { instancePerformance } from "./step-instance-performance.ts";
 export type { LayerTiming, StreamTiming } from "./step-layer.ts";
 export type { LayerStep, StepBound, StepBreakdown, StepPhase } from "./step-model.ts";
+export { stepContext } from "./step-model.ts";
 export { type SharedDevice, type StepItem, shareOf } from "./step-operators.ts";
 export type {
   DraftStep,
@@ -54,3 +56,4 @@ export type {
   PipelineStep,
   PipelineTransfer,
 } from "./step-pipeline.ts";
+export { instanceStepTime } from "./step-pipeline.ts";

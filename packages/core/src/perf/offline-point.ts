@@ -22,9 +22,8 @@
  * run. With fixed lengths the run is floor(N / B) generations of B followed by one generation of
  * the remaining N mod B sequences at that smaller batch (the drain), see `finiteRun`.
  */
-import type { InstancePlan } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import type { InstancePerformance } from "./instance-performance.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 

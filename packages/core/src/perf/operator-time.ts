@@ -8,9 +8,9 @@
  * depend on shape (see `gemm-efficiency.ts`, `attention-efficiency.ts`). Bytes are what the operator says it reads and writes (the model layer owns
  * storage formats); a dtype mapping changes the engine rate only.
  */
-import type { Dtype } from "../hardware/types.ts";
-import type { Operator } from "../model/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import type { Dtype } from "../hardware/index.ts";
+import type { Operator } from "../model/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import { attentionPrefillEfficiency } from "./attention-efficiency.ts";
 import { type Device, supportedDtypes } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";

@@ -8,12 +8,15 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { builtinCatalog } from "../catalog/catalog.ts";
-import { type ReferenceComparison, referenceRoleSchema } from "../catalog/reference-comparison.ts";
-import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/types.ts";
-import type { Operator } from "../model/types.ts";
-import { GIGA, MICROSECOND, TERA } from "../spec/units.ts";
+import {
+  builtinCatalog,
+  parseBuiltinData,
+  type ReferenceComparison,
+  referenceRoleSchema,
+} from "../catalog/index.ts";
+import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/index.ts";
+import type { Operator } from "../model/index.ts";
+import { GIGA, MICROSECOND, TERA } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { operatorBytes, operatorTime } from "./operator-time.ts";

@@ -3,12 +3,19 @@
  * kind (dense, MoE) and of the model head, timed on one device with `operatorTime`, plus the
  * whole forward pass (layers × their count + head). Plain data for the CLI and the web app.
  */
-import type { Chip, Dtype } from "../hardware/types.ts";
-import { type LayerKind, layerGroups } from "../model/layer-kinds.ts";
-import { layerOperators, modelHeadOperators } from "../model/layer-operators.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
-import type { ModelArchitecture, Operator, OperatorClass } from "../model/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import type { Chip, Dtype } from "../hardware/index.ts";
+import {
+  type LayerKind,
+  type LayerOperatorOptions,
+  layerGroups,
+  layerOperators,
+  type ModelArchitecture,
+  type ModelWorkload,
+  modelHeadOperators,
+  type Operator,
+  type OperatorClass,
+} from "../model/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import { computeDevice, type Device, supportedDtypes } from "./device.ts";
 import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { type OperatorTiming, operatorBytes, operatorTime } from "./operator-time.ts";

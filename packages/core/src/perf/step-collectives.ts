@@ -3,9 +3,9 @@
  * the sequence-parallel all-gather / all-to-all, dense-FFN and MoE TP all-reduces, and MoE
  * dispatch/combine (the hottest rank receiving the imbalance factor).
  */
-import { dispatchBytesPerToken } from "../deploy/memory.ts";
-import { DTYPE_BYTES } from "../hardware/types.ts";
-import type { LayerKind } from "../model/layer-kinds.ts";
+import { dispatchBytesPerToken } from "../deploy/index.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
+import type { LayerKind } from "../model/index.ts";
 import type { StepContext } from "./step-context.ts";
 import type { StepItem } from "./step-operators.ts";
 import type { MicrobatchWork } from "./step-work.ts";

@@ -4,13 +4,15 @@
  * (`network/moe-communication.ts`, `network/collective-time.ts`) on the scenario's system, or on
  * the cluster of systems when an instance spans several.
  */
-import type { InstancePlan } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import type { OperatorGroup } from "../deploy/stream-profiles.ts";
-import { collectiveTime } from "../network/collective-time.ts";
-import type { CollectiveOp } from "../network/collective-types.ts";
-import { type MoeDirection, moeCombineTime, moeDispatchTime } from "../network/moe-communication.ts";
-import { builtinNcclProtocols } from "../network/nccl-protocols.ts";
+import type { InstancePlan, OperatorGroup, Scenario } from "../deploy/index.ts";
+import {
+  builtinNcclProtocols,
+  type CollectiveOp,
+  collectiveTime,
+  type MoeDirection,
+  moeCombineTime,
+  moeDispatchTime,
+} from "../network/index.ts";
 import type { StepItem } from "./step-operators.ts";
 
 /** The time of one MoE transfer as a step item. */

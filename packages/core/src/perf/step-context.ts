@@ -3,9 +3,8 @@
  * devices scaled to stream shares) and the batch it is asked about.
  */
 
-import { builtinCatalog } from "../catalog/catalog.ts";
-import type { InstancePlan } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
+import { builtinCatalog } from "../catalog/index.ts";
+import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { computeDevice, type Device } from "./device.ts";
 import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { type StepComm, stepComm } from "./step-comm.ts";

@@ -3,11 +3,17 @@
  * and decode step breakdowns, TPOT, TTFT, tokens/s per chip and per instance, memory per chip and
  * the bound. A deployment that does not fit in HBM fails with what it needs and what it has.
  */
-import { type InstanceRankMemory, instanceRankMemory } from "../deploy/instance-memory.ts";
-import { type MemoryBreakdown, perChip } from "../deploy/memory.ts";
-import type { InstancePlan, InstanceRole, Precision } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import {
+  type InstancePlan,
+  type InstanceRankMemory,
+  type InstanceRole,
+  instanceRankMemory,
+  type MemoryBreakdown,
+  type Precision,
+  perChip,
+  type Scenario,
+} from "../deploy/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
 import { type StepBound, stepContext } from "./step-model.ts";

@@ -12,11 +12,10 @@
  * between grid points).
  */
 
-import { activationBytesPerToken } from "../deploy/memory.ts";
-import type { InstanceRole } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import { kvBytesPerToken } from "../model/kv-cache.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import type { InstanceRole, Scenario } from "../deploy/index.ts";
+import { activationBytesPerToken } from "../deploy/index.ts";
+import { kvBytesPerToken } from "../model/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { memoryPerChip } from "./step-estimate.ts";
 import { stepContext } from "./step-model.ts";

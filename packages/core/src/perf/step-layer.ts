@@ -11,8 +11,8 @@
  *   layer = M × max_s(t_s) + M × Σ items on no stream,
  * and the pipeline fills once per step with the streams alone: fill = Σ_s a_s − max_s a_s.
  */
-import type { OperatorGroup, StreamProfile } from "../deploy/stream-profiles.ts";
-import type { Operator } from "../model/types.ts";
+import type { OperatorGroup, StreamProfile } from "../deploy/index.ts";
+import type { Operator } from "../model/index.ts";
 import { operatorGroup, type SharedDevice, type StepItem, timeOperator } from "./step-operators.ts";
 import { composeScheduled } from "./step-schedule.ts";
 import { runConcurrentStreams } from "./stream-contention.ts";

@@ -6,10 +6,14 @@
  * (imbalance factor × the mean tokens), or a rank that hosts a shared-expert replica.
  * See docs/step-model.md.
  */
-import { stepOverheads } from "../deploy/step-overheads.ts";
-import { type LayerKind, layerGroups } from "../model/layer-kinds.ts";
-import { layerOperators, modelHeadOperators } from "../model/layer-operators.ts";
-import type { Operator } from "../model/types.ts";
+import { stepOverheads } from "../deploy/index.ts";
+import {
+  type LayerKind,
+  layerGroups,
+  layerOperators,
+  modelHeadOperators,
+  type Operator,
+} from "../model/index.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepBatch, type StepContext, sharedDevice } from "./step-context.ts";
 import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";

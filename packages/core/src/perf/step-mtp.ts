@@ -4,10 +4,7 @@
  * dispatch/combine, slowest rank); its embedding, projections and shared head run once per pass on
  * the whole attention-DP group, like the main model's head.
  */
-import { mtpLayerKind } from "../model/layer-kinds.ts";
-import { mtpOperators } from "../model/layer-operators.ts";
-import type { ModelWorkload } from "../model/layer-work.ts";
-import type { Operator } from "../model/types.ts";
+import { type ModelWorkload, mtpLayerKind, mtpOperators, type Operator } from "../model/index.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
 import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";

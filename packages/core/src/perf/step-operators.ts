@@ -6,8 +6,8 @@
  * not split the memory bandwidth, which concurrent streams share by demand (`stream-contention.ts`).
  */
 
-import type { OperatorGroup } from "../deploy/stream-profiles.ts";
-import type { Operator } from "../model/types.ts";
+import type { OperatorGroup } from "../deploy/index.ts";
+import type { Operator } from "../model/index.ts";
 import type { Device } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
 import { type OperatorTimeOptions, operatorBytes, operatorTime } from "./operator-time.ts";

@@ -14,15 +14,10 @@
  *   host link while the previous layer computes: layer time = max(compute, transfer).
  * - A draft model: draftTokens passes of the draft over the batch, after the target's pass.
  */
-import { hostLinkFor } from "../deploy/host-links.ts";
-import { rankMemory } from "../deploy/memory.ts";
-import type { PipelinePlan } from "../deploy/pipeline-plan.ts";
-import type { InstancePlan } from "../deploy/plan.ts";
-import { DTYPE_BYTES } from "../hardware/types.ts";
-import { kvBytesPerTokenPerLayer } from "../model/kv-cache.ts";
-import { type LayerKind, layerKinds } from "../model/layer-kinds.ts";
-import { attentionWindow } from "../model/sliding-window.ts";
-import { collectiveTime } from "../network/collective-time.ts";
+import { hostLinkFor, type InstancePlan, type PipelinePlan, rankMemory } from "../deploy/index.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
+import { attentionWindow, kvBytesPerTokenPerLayer, type LayerKind, layerKinds } from "../model/index.ts";
+import { collectiveTime } from "../network/index.ts";
 import { computeDevice } from "./device.ts";
 import { type StepBatch, type StepContext, stepContext } from "./step-context.ts";
 import { type StepBreakdown, stepTime } from "./step-model.ts";

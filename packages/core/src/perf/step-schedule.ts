@@ -13,12 +13,7 @@
  * a time within a stage (transfers take no memory bandwidth in the model, as in the free-running
  * streams of `stream-contention.ts`).
  */
-import type {
-  OperatorGroup,
-  OverlapSchedule,
-  ScheduleSegment,
-  StreamProfile,
-} from "../deploy/stream-profiles.ts";
+import type { OperatorGroup, OverlapSchedule, ScheduleSegment, StreamProfile } from "../deploy/index.ts";
 import type { LayerItems, LayerTiming, StreamTiming } from "./step-layer.ts";
 import type { StepItem } from "./step-operators.ts";
 

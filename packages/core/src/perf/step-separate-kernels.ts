@@ -21,9 +21,9 @@
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
-import type { SeparateKernels } from "../deploy/engine-profile.ts";
+import type { SeparateKernels } from "../deploy/index.ts";
 import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
-import { expectedDestinations } from "../network/moe-routing.ts";
+import { expectedDestinations } from "../network/index.ts";
 import type { StepContext } from "./step-context.ts";
 import type { MicrobatchWork } from "./step-work.ts";
 

@@ -3,9 +3,13 @@
  * attention TP does not shrink (down-projections, norms, router, dense FFN) over the TP group;
  * whole-batch and draft-token variants of a microbatch workload.
  */
-import { layerOperators } from "../model/layer-operators.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
-import type { ModelArchitecture, Operator } from "../model/types.ts";
+import {
+  type LayerOperatorOptions,
+  layerOperators,
+  type ModelArchitecture,
+  type ModelWorkload,
+  type Operator,
+} from "../model/index.ts";
 
 /**
  * Names of a layer's operators whose work does not shrink with attention TP.

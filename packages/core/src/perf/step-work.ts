@@ -3,9 +3,8 @@
  * each rank dispatches, the operator options of its shard, and the kinds of rank whose MoE work
  * differs (the hottest routed-expert rank; a rank hosting shared-expert replicas).
  */
-import { expertImbalanceFactor } from "../deploy/expert-imbalance.ts";
-import { componentPrecisionOptions } from "../deploy/precision.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
+import { componentPrecisionOptions, expertImbalanceFactor } from "../deploy/index.ts";
+import type { LayerOperatorOptions, ModelWorkload } from "../model/index.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 
 export interface RankKind {

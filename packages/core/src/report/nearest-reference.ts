@@ -6,8 +6,8 @@
  * with the model's error there and the case's label, so a user sees how far to trust the number.
  */
 
-import type { Scenario } from "../deploy/scenario.ts";
-import type { Estimate } from "../perf/step-estimate.ts";
+import type { Scenario } from "../deploy/index.ts";
+import type { Estimate } from "../perf/index.ts";
 import { type MetricPhase, type OperatingPoint, operatingPoint, pointDistance } from "./operating-point.ts";
 import { liveReferenceCandidates, type ReferenceCandidate } from "./reference-table.ts";
 import type { ValidationLabel, ValidationRow } from "./validation-rows.ts";

@@ -3,7 +3,7 @@
  * the distance between two such points, used to show beside an estimate the published reference
  * case nearest to it (docs/validation.md, "Nearest reference case").
  */
-import type { Scenario } from "../deploy/scenario.ts";
+import type { Scenario } from "../deploy/index.ts";
 
 export type MetricPhase = "decode" | "prefill";
 

@@ -3,9 +3,8 @@
  * cases that say they duplicate it), the values the calibration ledger says were set from any case
  * of the group, and the role its records declare. Nothing here is hand-set per case.
  */
-import { type CalibratedValue, recordIdOf } from "../catalog/calibration-ledger.ts";
-import type { ReferenceRole } from "../catalog/reference-comparison.ts";
-import { SupernodeError } from "../spec/errors.ts";
+import { type CalibratedValue, type ReferenceRole, recordIdOf } from "../catalog/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import type { SetValue, ValidationLabel } from "./validation-rows.ts";
 
 export interface LabelInput {

@@ -7,7 +7,7 @@
  * error's message in place of the value, and raises it where the live computation would.
  */
 
-import { calibrationLedger } from "../catalog/calibration-ledger.ts";
+import { calibrationLedger } from "../catalog/index.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 import { labelReferenceCases } from "./reference-labels.ts";
 import {

@@ -5,15 +5,17 @@
  * cost assumptions; plus the comparison of the scenarios' systems. Plain data; the CLI renders it
  * as one self-contained HTML file.
  */
-import { parseScenario, type Scenario } from "../deploy/scenario.ts";
-import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
-import type { DeploymentEnergy } from "../energy/deployment-energy.ts";
-import type { EnergyAssumption } from "../energy/energy-inputs.ts";
-import { type EstimateEnergy, estimateEnergy, type SystemPowerCheck } from "../energy/estimate-energy.ts";
-import { compareSystems, type SystemComparison } from "../hardware/compare-systems.ts";
-import type { System } from "../hardware/types.ts";
-import { type Estimate, estimate, type PhaseEstimate } from "../perf/step-estimate.ts";
-import type { ScenarioOverride } from "../spec/scenario-overrides.ts";
+import { parseScenario, type Scenario, type ScenarioCatalog } from "../deploy/index.ts";
+import {
+  type DeploymentEnergy,
+  type EnergyAssumption,
+  type EstimateEnergy,
+  estimateEnergy,
+  type SystemPowerCheck,
+} from "../energy/index.ts";
+import { compareSystems, type System, type SystemComparison } from "../hardware/index.ts";
+import { type Estimate, estimate, type PhaseEstimate } from "../perf/index.ts";
+import type { ScenarioOverride } from "../spec/index.ts";
 import { decodeAtTpotSlo } from "./slo-operating-point.ts";
 import { type EndToEndReferenceCase, endToEndReferenceCases } from "./validate-end-to-end.ts";
 

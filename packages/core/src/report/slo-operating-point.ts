@@ -3,11 +3,9 @@
  * and whose memory fits, found by bisection over `deployment.decode.batchPerChip` (TPOT and memory
  * grow with the batch). Everything else in the scenario stays as written.
  */
-import { parseScenario, type Scenario } from "../deploy/scenario.ts";
-import type { ScenarioCatalog } from "../deploy/scenario-resolve.ts";
-import { type Estimate, estimate } from "../perf/step-estimate.ts";
-import { isSupernodeError } from "../spec/errors.ts";
-import { parseOverride, type ScenarioOverride } from "../spec/scenario-overrides.ts";
+import { parseScenario, type Scenario, type ScenarioCatalog } from "../deploy/index.ts";
+import { type Estimate, estimate } from "../perf/index.ts";
+import { isSupernodeError, parseOverride, type ScenarioOverride } from "../spec/index.ts";
 
 export interface SloOperatingPoint {
   readonly batchPerChip: number;

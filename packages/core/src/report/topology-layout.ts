@@ -16,8 +16,8 @@
  * const layout = topologyLayout(buildTopology(system), system);
  * layout.bundles.length // 336 on CloudMatrix384: 48 nodes × 7 L1 switches, each to its plane
  */
-import type { System } from "../hardware/types.ts";
-import type { LinkTier, Topology } from "../topology/graph.ts";
+import type { System } from "../hardware/index.ts";
+import type { LinkTier, Topology } from "../topology/index.ts";
 import {
   type Anchor,
   type Drawing,

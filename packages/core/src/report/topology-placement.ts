@@ -3,7 +3,7 @@
  * rack columns, the servers with their glyphs, and the band of shared switches above them; each
  * drawn node gets the anchor where its bundles end.
  */
-import type { System } from "../hardware/types.ts";
+import type { System } from "../hardware/index.ts";
 import type { LayoutBox, LayoutGlyph, LayoutGlyphKind } from "./topology-layout.ts";
 import type { ServerMembers } from "./topology-servers.ts";
 

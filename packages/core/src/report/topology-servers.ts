@@ -3,8 +3,8 @@
  * links of the drawn tiers per node, ranks by their server, level-1 switches serving one server and
  * the CPUs beside them; the other drawn switches form the shared band above the servers.
  */
-import type { System } from "../hardware/types.ts";
-import { LINK_TIERS, type LinkTier, type Topology } from "../topology/graph.ts";
+import type { System } from "../hardware/index.ts";
+import { LINK_TIERS, type LinkTier, type Topology } from "../topology/index.ts";
 
 const DRAWN_TIERS: ReadonlySet<LinkTier> = new Set(["die-to-die", "scale-up-access", "scale-up-core", "cpu"]);
 

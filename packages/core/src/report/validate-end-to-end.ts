@@ -6,14 +6,10 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
-import { parseScenario, type Scenario } from "../deploy/scenario.ts";
-import { type Estimate, estimate } from "../perf/step-estimate.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { referenceCaseSchema } from "../spec/reference-case-schema.ts";
-import { parseOverride } from "../spec/scenario-overrides.ts";
+import { embeddedDataFiles, parseBuiltinData, type ReferenceComparison } from "../catalog/index.ts";
+import { parseScenario, type Scenario } from "../deploy/index.ts";
+import { type Estimate, estimate } from "../perf/index.ts";
+import { parseOverride, referenceCaseSchema, SupernodeError } from "../spec/index.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 
 const metricSchema = z.enum([

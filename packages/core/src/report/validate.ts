@@ -8,12 +8,10 @@
  * with its error (the CLI then exits non-zero).
  */
 
-import { calibrationLedger } from "../catalog/calibration-ledger.ts";
-import { builtinCatalog } from "../catalog/catalog.ts";
-import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
-import { fabricReferenceCases } from "../network/reference-cases.ts";
-import { operatorReferenceCases } from "../perf/reference-cases.ts";
-import { trainingReferenceCases } from "../training/reference-cases.ts";
+import { builtinCatalog, calibrationLedger, type ReferenceComparison } from "../catalog/index.ts";
+import { fabricReferenceCases } from "../network/index.ts";
+import { operatorReferenceCases } from "../perf/index.ts";
+import { trainingReferenceCases } from "../training/index.ts";
 import type { OperatingPoint } from "./operating-point.ts";
 import { labelReferenceCases } from "./reference-labels.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";

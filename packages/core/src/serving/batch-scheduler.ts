@@ -5,7 +5,7 @@
  * decoding sequences are preempted (recompute or swap) when the paged KV cache cannot take the next
  * step. Also times iterations with the step model. The engine owns events; this owns batches.
  */
-import type { DecodeBatch, PrefillBatch } from "../perf/instance-performance.ts";
+import type { DecodeBatch, PrefillBatch } from "../perf/index.ts";
 import type { EngineRecorder } from "./engine-recorder.ts";
 import { decodeStepsFor, type MtpModel } from "./mtp.ts";
 import { type DropReason, REQUEST_STATE, type RequestPool } from "./request-pool.ts";

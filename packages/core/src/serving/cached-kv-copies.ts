@@ -12,8 +12,8 @@
  * each node through the node's own NIC once and is fanned out inside the node: a group spanning k
  * nodes needs `nodeCopies` = k copies through the NICs (at most one per rank that holds a shard).
  */
-import type { InstancePlan } from "../deploy/plan.ts";
-import type { ModelArchitecture } from "../model/types.ts";
+import type { InstancePlan } from "../deploy/index.ts";
+import type { ModelArchitecture } from "../model/index.ts";
 import type { TransferModel } from "./transfer-model.ts";
 
 export interface CachedKvCopies {

@@ -3,8 +3,7 @@
  * options: the stopping rule, the priority levels of the waiting queues, the instance fleet
  * (colocated, or prefill and decode stages) and the multi-token-prediction model.
  */
-import { SupernodeError } from "../spec/errors.ts";
-import { LIMITS } from "../spec/limits.ts";
+import { LIMITS, SupernodeError } from "../spec/index.ts";
 import { type MtpModel, mtpModel } from "./mtp.ts";
 import { PrefixCache } from "./prefix-cache.ts";
 import { type PriorityLevels, schedulerPolicy } from "./scheduler-policies/index.ts";

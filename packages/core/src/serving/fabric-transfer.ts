@@ -6,9 +6,9 @@
  * evaluated twice up front and applied per request without calling the fabric model again.
  * The ranks of an instance send in parallel: a transfer occupies one of `lanes` rank links.
  */
-import type { System } from "../hardware/types.ts";
-import { collectiveTime } from "../network/collective-time.ts";
-import { GIGA, MEGA } from "../spec/units.ts";
+import type { System } from "../hardware/index.ts";
+import { collectiveTime } from "../network/index.ts";
+import { GIGA, MEGA } from "../spec/index.ts";
 import type { TransferModel } from "./transfer-model.ts";
 
 const SMALL = 1 * MEGA;

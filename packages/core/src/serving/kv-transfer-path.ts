@@ -4,11 +4,9 @@
  * request's transfer takes. The serving simulator moves every request's KV over this path; the
  * deployment search adds one idle-path transfer to its TTFT.
  */
-import type { InstancePlan } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import { kvBytesPerToken } from "../model/kv-cache.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { servingSchema } from "../spec/serving-schema.ts";
+import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import { kvBytesPerToken } from "../model/index.ts";
+import { SupernodeError, servingSchema } from "../spec/index.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
 import { systemTransferModel, type TransferModel, type TransferPathSpec } from "./transfer-model.ts";
 

@@ -3,9 +3,7 @@
  * log-normal, empirical histogram). A histogram may come from a file whose text the caller supplies
  * (core reads no files): CSV `tokens,weight` lines or a JSON array of `{tokens, weight}`.
  */
-import { SupernodeError } from "../spec/errors.ts";
-import { LIMITS } from "../spec/limits.ts";
-import type { LengthDistributionSpec } from "../spec/workload-schema.ts";
+import { type LengthDistributionSpec, LIMITS, SupernodeError } from "../spec/index.ts";
 import type { Rng } from "./rng.ts";
 
 /** Draws a positive integer token count. */

@@ -5,7 +5,7 @@
  * nothing kept). The request's slot in the pool is released right after.
  */
 
-import type { ServingSpec } from "../spec/serving-schema.ts";
+import type { ServingSpec } from "../spec/index.ts";
 import { LatencySketch } from "./latency-stats.ts";
 import { DROP_REASONS, type DropReason, REQUEST_STATE, type RequestPool } from "./request-pool.ts";
 import type { RequestRecord, RequestRecords } from "./simulation-result.ts";

@@ -4,7 +4,7 @@
  * Decode instances for disaggregated serving are chosen by the same policy.
  */
 
-import type { RouterPolicy } from "../spec/serving-schema.ts";
+import type { RouterPolicy } from "../spec/index.ts";
 import { leastOutstandingInstance, ROUTER_POLICIES, type RoutingPolicy } from "./router-policies/index.ts";
 import type { ServingInstance } from "./serving-instance.ts";
 

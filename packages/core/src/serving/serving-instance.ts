@@ -11,7 +11,7 @@
  * kept in a min-heap.
  */
 import FlatQueue from "flatqueue";
-import type { InstancePerformance } from "../perf/instance-performance.ts";
+import type { InstancePerformance } from "../perf/index.ts";
 import type { PrefixCache } from "./prefix-cache.ts";
 import { RequestDeque, type RequestPool } from "./request-pool.ts";
 

@@ -4,9 +4,8 @@
  * paths, and the run options. `simulate(scenario, …)` builds one from a scenario; tests build them
  * from synthetic step models.
  */
-import type { InstancePerformance } from "../perf/instance-performance.ts";
-import type { ServingSpec } from "../spec/serving-schema.ts";
-import type { WorkloadSpec } from "../spec/workload-schema.ts";
+import type { InstancePerformance } from "../perf/index.ts";
+import type { ServingSpec, WorkloadSpec } from "../spec/index.ts";
 import type { EngineListener } from "./engine-event.ts";
 import type { WorkloadFiles } from "./length-distribution.ts";
 import type { RequestRecord, SimulationProgress } from "./simulation-result.ts";

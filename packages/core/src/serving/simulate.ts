@@ -5,15 +5,14 @@
  * sized from the system's node DRAM, and runs the discrete-event engine.
  */
 
-import type { InstancePlan, InstanceRole } from "../deploy/plan.ts";
-import type { Scenario } from "../deploy/scenario.ts";
-import type { InstancePerformance } from "../perf/instance-performance.ts";
-import { atOfflineBatch, offlineSearch } from "../perf/offline-point.ts";
-import { instancePerformance } from "../perf/step-instance-performance.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { servingSchema } from "../spec/serving-schema.ts";
-import { GIGA } from "../spec/units.ts";
-import { workloadSchema } from "../spec/workload-schema.ts";
+import type { InstancePlan, InstanceRole, Scenario } from "../deploy/index.ts";
+import {
+  atOfflineBatch,
+  type InstancePerformance,
+  instancePerformance,
+  offlineSearch,
+} from "../perf/index.ts";
+import { GIGA, SupernodeError, servingSchema, workloadSchema } from "../spec/index.ts";
 import { cachedKvCopies, withCopies } from "./cached-kv-copies.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
 import { kvTransferPath } from "./kv-transfer-path.ts";

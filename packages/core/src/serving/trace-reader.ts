@@ -4,8 +4,7 @@
  * `arrivalS`, `promptTokens`, `outputTokens` and optionally `prefixId`, `prefixTokens`. CSV: a header
  * naming those columns (any order), then one request per line. Rows are sorted by arrival time.
  */
-import { SupernodeError } from "../spec/errors.ts";
-import { LIMITS } from "../spec/limits.ts";
+import { LIMITS, SupernodeError } from "../spec/index.ts";
 
 export interface RequestTrace {
   readonly count: number;

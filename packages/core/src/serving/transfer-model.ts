@@ -3,8 +3,8 @@
  * (EMS) → an instance, HBM ↔ host DRAM for swapping. One small interface (bytes → seconds) so the
  * fabric model's send/recv cost can replace the link model below without touching the simulator.
  */
-import type { System } from "../hardware/types.ts";
-import { GIGA } from "../spec/units.ts";
+import type { System } from "../hardware/index.ts";
+import { GIGA } from "../spec/index.ts";
 
 export interface TransferModel {
   /** What the path is and where its figures come from, for reports. */

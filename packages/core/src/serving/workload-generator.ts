@@ -3,8 +3,7 @@
  * rate, trace replay) or closed-loop users, with sampled prompt/output lengths, shared-prefix groups
  * and priority classes. Each random quantity has its own seeded stream.
  */
-import { SupernodeError } from "../spec/errors.ts";
-import type { ArrivalSpec, WorkloadSpec } from "../spec/workload-schema.ts";
+import { type ArrivalSpec, SupernodeError, type WorkloadSpec } from "../spec/index.ts";
 import { type LengthSampler, lengthSampler, type WorkloadFiles } from "./length-distribution.ts";
 import type { RequestPool } from "./request-pool.ts";
 import { RNG_STREAM, Rng } from "./rng.ts";

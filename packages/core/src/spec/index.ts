@@ -29,7 +29,7 @@ export {
 export type { PipelineSpec } from "./pipeline-schema.ts";
 export type { ComponentPrecisionSpec, PrecisionComponentsSpec, PrecisionSpec } from "./precision-schema.ts";
 export { registerPreparsed } from "./preparsed-data.ts";
-export { referenceCaseSchema } from "./reference-case-schema.ts";
+export { type ReferenceRole, referenceCaseSchema, referenceRoleSchema } from "./reference-case-schema.ts";
 export { applyOverrides, overrideError, parseOverride, type ScenarioOverride } from "./scenario-overrides.ts";
 export {
   type DeploymentSpec,
@@ -40,6 +40,7 @@ export {
   scenarioSchema,
   scenarioSystemSchema,
 } from "./scenario-schema.ts";
+export type { SchedulerPolicy } from "./serving-schema.ts";
 export {
   type KvCacheSpec,
   type PrefixCacheSpec,

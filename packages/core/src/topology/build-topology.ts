@@ -5,9 +5,8 @@
  * rail-optimised, optionally oversubscribed two-tier fat tree, CPUs and the VPC plane are attached
  * where the specification has them.
  */
-import type { Cluster, ClusterFabric, System } from "../hardware/types.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import type { Sourced } from "../spec/sourced.ts";
+import type { Cluster, ClusterFabric, System } from "../hardware/index.ts";
+import { type Sourced, SupernodeError } from "../spec/index.ts";
 import { builtinFabricParams, type FabricParams, technologyFor } from "./fabric-params.ts";
 import { type Topology, TopologyBuilder } from "./graph.ts";
 

@@ -5,12 +5,15 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/builtin-data.ts";
-import { calibratedOnSchema } from "../spec/calibrated-on.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { parseDocument } from "../spec/parse-document.ts";
-import type { Sourced, SourceRef } from "../spec/sourced.ts";
-import { MICROSECOND } from "../spec/units.ts";
+import { builtinDataText } from "../catalog/index.ts";
+import {
+  calibratedOnSchema,
+  MICROSECOND,
+  parseDocument,
+  type Sourced,
+  type SourceRef,
+  SupernodeError,
+} from "../spec/index.ts";
 
 export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
 export type LibraryId = "hccl" | "cann-ep" | "cann-mc2" | "nccl" | "deepep" | "nvlink-one-sided";

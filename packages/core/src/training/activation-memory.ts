@@ -10,8 +10,7 @@
  * - `full` keeps only the layer input (2·s·b·h, /tp with sequence parallelism).
  * All tensors bf16 (2 bytes).
  */
-import type { LayerKind } from "../model/layer-kinds.ts";
-import type { ModelArchitecture } from "../model/types.ts";
+import type { LayerKind, ModelArchitecture } from "../model/index.ts";
 
 const BYTES = 2;
 

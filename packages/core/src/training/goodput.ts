@@ -12,9 +12,9 @@
  * (checkpoint overhead, then per failure a restart R and on average half an interval of lost work).
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { DTYPE_BYTES } from "../hardware/types.ts";
-import { countParameters } from "../model/parameters.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
+import { countParameters } from "../model/index.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 const sourceSchema = z.strictObject({ title: z.string(), url: z.string(), section: z.string().optional() });

@@ -6,10 +6,14 @@
  * its own NIC (rail-optimised clusters put equal local ranks on one rail), so per-rank bandwidth
  * is unchanged and only the distance classes of the peers change.
  */
-import { analyticCollective } from "../network/analytic-engine.ts";
-import type { CollectiveOp, CollectiveResult } from "../network/collective-types.ts";
-import { type FabricModel, fabricModel } from "../network/fabric-model.ts";
-import type { FabricTarget } from "../topology/build-topology.ts";
+import {
+  analyticCollective,
+  type CollectiveOp,
+  type CollectiveResult,
+  type FabricModel,
+  fabricModel,
+} from "../network/index.ts";
+import type { FabricTarget } from "../topology/index.ts";
 
 /**
  * The fabric as seen by a communicator whose members are `stride` ranks apart.

@@ -4,8 +4,8 @@
  */
 
 import { type FieldFailure, infeasible } from "../deploy/index.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import type { TrainingScenarioDocument } from "../spec/training-schema.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import type { TrainingScenarioDocument } from "../spec/index.ts";
 import type { TrainingLayout } from "./training-scenario.ts";
 
 export type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;

@@ -12,8 +12,8 @@
  *   `overlap.ep` (DualPipe-style: hidden under the other micro-batch's compute of the layer).
  * Full recomputation repeats the forward TP/CP collectives in backward.
  */
-import { DTYPE_BYTES } from "../hardware/types.ts";
-import { moeCombineTime, moeDispatchTime } from "../network/moe-communication.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
+import { moeCombineTime, moeDispatchTime } from "../network/index.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { ComputeTimes, PipelineCompute } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";

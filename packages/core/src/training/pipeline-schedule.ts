@@ -8,7 +8,7 @@
  * - DualPipe: (p/2 − 1)(F&B + B − 3W), F&B the time of a forward and a backward chunk run as one
  *   overlapped pair, here F + B (DeepSeek-V3 technical report, arXiv:2412.19437 §3.2.1, Table 2).
  */
-import type { PipelineSchedule } from "../spec/training-schema.ts";
+import type { PipelineSchedule } from "../spec/index.ts";
 
 export interface PipelineTiming {
   /** m × (F + B + W): every micro-batch's work on the slowest stage. */

@@ -5,11 +5,8 @@
  * only compared with, never fed to the model.
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/builtin-data.ts";
-import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import type { ReferenceComparison } from "../catalog/reference-comparison.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { referenceCaseSchema } from "../spec/reference-case-schema.ts";
+import { embeddedDataFiles, parseBuiltinData, type ReferenceComparison } from "../catalog/index.ts";
+import { referenceCaseSchema, SupernodeError } from "../spec/index.ts";
 import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
 

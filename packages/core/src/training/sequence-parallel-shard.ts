@@ -5,7 +5,7 @@
  * layer operator graphs time those norms on every token of the micro-batch (right for plain
  * tensor parallelism, where they are replicated); under SP one rank's norm is its 1/tp share.
  */
-import type { Operator } from "../model/types.ts";
+import type { Operator } from "../model/index.ts";
 
 /** The hidden-size norms (and residual adds) of a decoder layer, the model head and MTP, forward and backward. */
 const SEQUENCE_SHARDED = /(?:^|\.)(?:input_norm|post_attention_norm|final_norm|enorm_hnorm)(?:\.backward)?$/;

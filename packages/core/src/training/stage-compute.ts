@@ -10,14 +10,24 @@
  * (which also hold the embedding, the LM head and loss, and the MTP modules) get the fewer layers,
  * as Llama 3 did (one layer fewer on each end).
  */
-import { layerKind } from "../model/layer-kinds.ts";
-import { layerOperators, modelHeadOperators, mtpOperators } from "../model/layer-operators.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/layer-work.ts";
-import type { ModelArchitecture, Operator } from "../model/types.ts";
-import { computeDevice, type Device } from "../perf/device.ts";
-import { type EfficiencyProfile, efficiencyProfile } from "../perf/efficiency-profile.ts";
-import { operatorTime } from "../perf/operator-time.ts";
-import { shareOf } from "../perf/step-operators.ts";
+import {
+  type LayerOperatorOptions,
+  layerKind,
+  layerOperators,
+  type ModelArchitecture,
+  type ModelWorkload,
+  modelHeadOperators,
+  mtpOperators,
+  type Operator,
+} from "../model/index.ts";
+import {
+  computeDevice,
+  type Device,
+  type EfficiencyProfile,
+  efficiencyProfile,
+  operatorTime,
+  shareOf,
+} from "../perf/index.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";

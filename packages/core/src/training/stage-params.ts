@@ -9,7 +9,7 @@ import {
   mtpModuleTensors,
   tensorElements,
   type WeightTensor,
-} from "../model/weight-tensors.ts";
+} from "../model/index.ts";
 import { stageLayerCounts } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 

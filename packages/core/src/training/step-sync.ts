@@ -10,9 +10,8 @@
  * - the optimizer: Adam over the rank's shard, memory-bound: read gradients, read and write the
  *   fp32 master weights and both moments, write the bf16 parameters.
  */
-import { DTYPE_BYTES } from "../hardware/types.ts";
-import { computeDevice } from "../perf/device.ts";
-import { efficiencyProfile } from "../perf/efficiency-profile.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
+import { computeDevice, efficiencyProfile } from "../perf/index.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { CommPart } from "./microbatch-comm.ts";
 import type { StageCompute } from "./stage-compute.ts";

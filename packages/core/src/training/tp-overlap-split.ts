@@ -22,7 +22,7 @@
  * the GEMM (their SM reservation is not modelled). Expert GEMMs are not split (expert tensor
  * parallelism is 1 in every layout here).
  */
-import type { Operator } from "../model/types.ts";
+import type { Operator } from "../model/index.ts";
 
 /** Compute streams TE spreads the ring-exchange GEMM chunks over (NVTE_COMM_OVERLAP_MAX_STREAMS). */
 export const TP_OVERLAP_MAX_STREAMS = 3;

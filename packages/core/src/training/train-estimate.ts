@@ -10,8 +10,8 @@
  * excluded) + 6 × seq × heads × (qk + v head dims) per layer (attention without the causal
  * saving), divided by the dense BF16 peak of the chips. Recomputation is not model FLOPs.
  */
-import { countParameters } from "../model/parameters.ts";
-import { computeDevice } from "../perf/device.ts";
+import { countParameters } from "../model/index.ts";
+import { computeDevice } from "../perf/index.ts";
 import { type CommPart, microbatchComm } from "./microbatch-comm.ts";
 import { pipelineTiming } from "./pipeline-schedule.ts";
 import { type PipelineCompute, pipelineCompute } from "./stage-compute.ts";

@@ -3,7 +3,7 @@
  * brief, the step and its breakdown, throughput and MFU, memory per rank, time to train, goodput
  * at the job's size and versus size, and the blast radius of one failed chip.
  */
-import { computeDevice } from "../perf/device.ts";
+import { computeDevice } from "../perf/index.ts";
 import { type BlastRadius, blastRadius } from "./blast-radius.ts";
 import { type Goodput, goodput, goodputCurve, goodputInputs } from "./goodput.ts";
 import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";

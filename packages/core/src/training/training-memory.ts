@@ -5,9 +5,9 @@
  * the micro-batches in flight under the pipeline schedule, and buffers (fp32 logits of the loss,
  * ZeRO-3's gathered layers). Says whether the worst stage fits the device and by how much not.
  */
-import { DTYPE_BYTES, type Dtype } from "../hardware/types.ts";
-import { layerKind } from "../model/layer-kinds.ts";
-import { computeDevice } from "../perf/device.ts";
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
+import { layerKind } from "../model/index.ts";
+import { computeDevice } from "../perf/index.ts";
 import { activationBytesPerToken } from "./activation-memory.ts";
 import { stageLayerCounts } from "./stage-compute.ts";
 import { stageParams } from "./stage-params.ts";

@@ -5,24 +5,22 @@
  * every parallel degree divides what it splits; later layers trust the result.
  */
 
+import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "../deploy/index.ts";
+import type { Dtype, System } from "../hardware/index.ts";
+import type { ModelArchitecture } from "../model/index.ts";
+import { computeDevice } from "../perf/index.ts";
 import {
-  resolveScenarioModel,
-  resolveScenarioSystem,
-  type ScenarioCatalog,
-} from "../deploy/scenario-resolve.ts";
-import type { Dtype, System } from "../hardware/types.ts";
-import type { ModelArchitecture } from "../model/types.ts";
-import { computeDevice } from "../perf/device.ts";
-import { SupernodeError } from "../spec/errors.ts";
-import { readSourceDocument, validateDocument } from "../spec/parse-document.ts";
-import { applyOverrides, type ScenarioOverride } from "../spec/scenario-overrides.ts";
-import type { SourceRef } from "../spec/sourced.ts";
-import {
+  applyOverrides,
   type PipelineSchedule,
+  readSourceDocument,
+  type ScenarioOverride,
+  type SourceRef,
+  SupernodeError,
   type TrainingScenarioDocument,
   trainingScenarioSchema,
-} from "../spec/training-schema.ts";
-import type { FabricTarget } from "../topology/build-topology.ts";
+  validateDocument,
+} from "../spec/index.ts";
+import type { FabricTarget } from "../topology/index.ts";
 import { checkLayout, type Locate } from "./layout-checks.ts";
 
 export interface TrainingPrecision {

@@ -4,8 +4,9 @@
  * `SCHEDULER_POLICY_NAMES` (the spec layer sits below serving, so the names are kept there; the
  * registry's type, a record over those names, makes the compiler refuse a missing or extra entry).
  */
-import { SupernodeError } from "../../spec/errors.ts";
-import type { SchedulerPolicy } from "../../spec/serving-schema.ts";
+
+import type { SchedulerPolicy } from "../../spec/index.ts";
+import { SupernodeError } from "../../spec/index.ts";
 import { fcfs } from "./fcfs.ts";
 import { priority } from "./priority.ts";
 import type { SchedulerPolicyEntry } from "./queue-policy.ts";
