@@ -5,7 +5,13 @@
  */
 
 import type { System } from "../hardware/index.ts";
-import type { CostSection, EvidenceTag, PowerSection, Sourced } from "../spec/index.ts";
+import {
+  type CostSection,
+  type EvidenceTag,
+  memoByObject,
+  type PowerSection,
+  type Sourced,
+} from "../spec/index.ts";
 import {
   acceleratorCurve,
   acceleratorTdp,
@@ -277,17 +283,8 @@ export function energyInputs(
 }
 
 /** Watts of the system's other parts at load (Σ count × watts × load factor), per system. */
-export function otherPartsWatts(inputs: EnergyInputs): number {
-  // Memoised per inputs object: a search prices thousands of points with one.
-  let watts = otherWattsMemo.get(inputs);
-  if (watts === undefined) {
-    watts = sumOtherPartsWatts(inputs);
-    otherWattsMemo.set(inputs, watts);
-  }
-  return watts;
-}
-
-const otherWattsMemo = new WeakMap<EnergyInputs, number>();
+// Memoised per inputs object: a search prices thousands of points with one.
+export const otherPartsWatts: (inputs: EnergyInputs) => number = memoByObject(sumOtherPartsWatts);
 
 function sumOtherPartsWatts(inputs: EnergyInputs): number {
   const a = inputs.assumptions;

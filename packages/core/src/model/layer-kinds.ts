@@ -3,6 +3,7 @@
  * DeepSeek-V3 `i >= first_k_dense_replace && i % moe_layer_freq == 0`, Qwen3-MoE
  * `i not in mlp_only_layers && (i + 1) % decoder_sparse_step == 0`, Mixtral every layer.
  */
+import { memoByObject } from "../spec/index.ts";
 import type { ModelArchitecture } from "./types.ts";
 
 export type LayerKind = "dense" | "moe";
@@ -47,17 +48,8 @@ export interface LayerGroup {
  * Groups of identical decoder layers: dense then MoE, full attention before windowed.
  * @example layerGroups(builtinModel("gpt-oss-120b")).map((g) => [g.kind, g.window, g.count]) // [["moe", undefined, 18], ["moe", 128, 18]]
  */
-export function layerGroups(arch: ModelArchitecture): readonly LayerGroup[] {
-  let groups = groupsByArch.get(arch);
-  if (groups === undefined) {
-    groups = groupLayers(arch);
-    groupsByArch.set(arch, groups);
-  }
-  return groups;
-}
-
-/** The groups of each architecture object (architectures are not mutated once built): a step evaluation asks for them every time. */
-const groupsByArch = new WeakMap<ModelArchitecture, readonly LayerGroup[]>();
+// Memoised per architecture object (architectures are not mutated once built): a step evaluation asks every time.
+export const layerGroups: (arch: ModelArchitecture) => readonly LayerGroup[] = memoByObject(groupLayers);
 
 function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
   const kinds = layerKinds(arch);

@@ -5,7 +5,7 @@
  */
 
 import { type Chip, DTYPES, type Dtype } from "../hardware/index.ts";
-import { derived, type Sourced } from "../spec/index.ts";
+import { derived, memoByObject, type Sourced } from "../spec/index.ts";
 
 export interface Device {
   /** Catalog id of the chip this device belongs to. */
@@ -24,18 +24,9 @@ export interface Device {
  * The per-rank device of a chip.
  * @example computeDevice(ascend910c).memoryBandwidthBytesPerS.value === 1.6e12 // 3.2 TB/s ÷ 2 dies
  */
-export function computeDevice(chip: Chip): Device {
-  // Memoised per chip object (catalog chips are shared by every scenario resolved from them): a
-  // search builds a step context for every candidate.
-  let device = deviceMemo.get(chip);
-  if (device === undefined) {
-    device = deviceOf(chip);
-    deviceMemo.set(chip, device);
-  }
-  return device;
-}
-
-const deviceMemo = new WeakMap<Chip, Device>();
+// Memoised per chip object (catalog chips are shared by every scenario resolved from them): a
+// search builds a step context for every candidate.
+export const computeDevice: (chip: Chip) => Device = memoByObject(deviceOf);
 
 function deviceOf(chip: Chip): Device {
   const split = chip.diesAreDevices ? chip.dies.value : 1;

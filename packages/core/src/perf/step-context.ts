@@ -5,6 +5,7 @@
 
 import { builtinCatalog } from "../catalog/index.ts";
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import { memoByObject } from "../spec/index.ts";
 import { computeDevice, type Device } from "./device.ts";
 import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { type StepComm, stepComm } from "./step-comm.ts";
@@ -53,16 +54,7 @@ function builtinChipOrigin(id: string): { readonly origin: { readonly extends?: 
 export function sharedDevice(ctx: StepContext, share: number): SharedDevice {
   let s = ctx.shares.get(share);
   if (s === undefined) {
-    let byProfile = shareMemo.get(ctx.device);
-    if (byProfile === undefined) {
-      byProfile = new WeakMap();
-      shareMemo.set(ctx.device, byProfile);
-    }
-    let byShare = byProfile.get(ctx.profile);
-    if (byShare === undefined) {
-      byShare = new Map();
-      byProfile.set(ctx.profile, byShare);
-    }
+    const byShare = sharesOf(ctx.device)(ctx.profile);
     s = byShare.get(share);
     if (s === undefined) {
       s = shareOf(ctx.device, ctx.profile, share);
@@ -73,7 +65,10 @@ export function sharedDevice(ctx: StepContext, share: number): SharedDevice {
   return s;
 }
 
-const shareMemo = new WeakMap<Device, WeakMap<EfficiencyProfile, Map<number, SharedDevice>>>();
+/** Shared devices by device, then profile, then share. */
+const sharesOf = memoByObject((_device: Device) =>
+  memoByObject((_profile: EfficiencyProfile) => new Map<number, SharedDevice>()),
+);
 
 /** The batch of one step on the whole instance. */
 export type StepBatch =

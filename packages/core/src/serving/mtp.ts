@@ -8,6 +8,8 @@
  * touches a sequence between joining and finishing. Outputs longer than `EXACT_LIMIT` tokens draw
  * their step count from the renewal CLT instead (same mean and variance, O(1)).
  */
+
+import { memoByObject } from "../spec/index.ts";
 import { StepCountDistribution, stepTokenProbabilities } from "./mtp-step-distribution.ts";
 import type { Rng } from "./rng.ts";
 
@@ -15,16 +17,10 @@ import type { Rng } from "./rng.ts";
 export const EXACT_LIMIT = 512;
 
 /** The exact step-count table of each MTP model, built on first use. */
-const tables = new WeakMap<MtpModel, StepCountDistribution>();
-
-function tableOf(mtp: MtpModel): StepCountDistribution {
-  let table = tables.get(mtp);
-  if (table === undefined) {
-    table = new StepCountDistribution(stepTokenProbabilities(mtp.acceptance, mtp.draftTokens), EXACT_LIMIT);
-    tables.set(mtp, table);
-  }
-  return table;
-}
+const tableOf = memoByObject(
+  (mtp: MtpModel) =>
+    new StepCountDistribution(stepTokenProbabilities(mtp.acceptance, mtp.draftTokens), EXACT_LIMIT),
+);
 
 export interface MtpModel {
   readonly draftTokens: number;

@@ -17,6 +17,7 @@ export {
   systemDefinitionSchema,
 } from "./hardware-schema.ts";
 export { LIMITS } from "./limits.ts";
+export { memoByObject } from "./memo-by-object.ts";
 export type { OfflineSpec } from "./offline-schema.ts";
 export type { OffloadSpec } from "./offload-schema.ts";
 export {
