@@ -19,68 +19,45 @@ export interface EnginePolicy {
  */
 export function releasePolicies(release: EngineRelease, source: (key: string) => string): EnginePolicy[] {
   const policies: EnginePolicy[] = [];
+  const applied = (policy: string, value: string, sourceKey: string) =>
+    policies.push({ policy, value, source: source(sourceKey), modelled: true });
   const budget = release.tokenBudget;
   if (budget !== undefined)
-    policies.push({
-      policy: "scheduler token budget",
-      value: budget.tiers
+    applied(
+      "scheduler token budget",
+      budget.tiers
         .map((t) => (t.hbmBelowGB !== undefined ? `${t.tokens} below ${t.hbmBelowGB} GB` : `${t.tokens}`))
         .join(", "),
-      source: source(budget.source),
-      modelled: true,
-    });
-  if (release.moeLibrary !== undefined) {
-    policies.push({
-      policy: "MoE all-to-all kernels",
-      value: release.moeLibrary.value,
-      source: source(release.moeLibrary.source),
-      modelled: true,
-    });
-    const fallback = release.moeLibrary.allGatherFallback;
-    if (fallback !== undefined)
-      policies.push({
-        policy:
-          "MoE communication without the all-to-all (EP at most the experts per token, or one-node NVLink)",
-        value: "allgather-reducescatter",
-        source: source(fallback.source),
-        modelled: true,
-      });
-    for (const v of release.moeLibrary.byChipVendor ?? [])
-      policies.push({
-        policy: `MoE all-to-all kernels on ${v.chipVendor} chips`,
-        value: v.value,
-        source: source(v.source),
-        modelled: true,
-      });
+      budget.source,
+    );
+  const moe = release.moeLibrary;
+  if (moe !== undefined) {
+    applied("MoE all-to-all kernels", moe.value, moe.source);
+    if (moe.allGatherFallback !== undefined)
+      applied(
+        "MoE communication without the all-to-all (EP at most the experts per token, or one-node NVLink)",
+        "allgather-reducescatter",
+        moe.allGatherFallback.source,
+      );
+    for (const v of moe.byChipVendor ?? [])
+      applied(`MoE all-to-all kernels on ${v.chipVendor} chips`, v.value, v.source);
   }
   const kv = release.kvCacheForQuantized;
   if (kv !== undefined)
-    policies.push({
-      policy: "KV cache of a quantized checkpoint",
-      value: `${kv.value} when the linear weights are ${kv.weights.join(" or ")}`,
-      source: source(kv.source),
-      modelled: true,
-    });
+    applied(
+      "KV cache of a quantized checkpoint",
+      `${kv.value} when the linear weights are ${kv.weights.join(" or ")}`,
+      kv.source,
+    );
   const fraction = release.kvCacheMemoryFraction;
-  if (fraction !== undefined)
-    policies.push({
-      policy: "KV cache share of free memory",
-      value: `${fraction.value}`,
-      source: source(fraction.source),
-      modelled: true,
-    });
-  if (release.iterationGapMs !== undefined)
-    policies.push({
-      policy: "idle time between decode iterations",
-      value: `${release.iterationGapMs.value} ms`,
-      source: source(release.iterationGapMs.source),
-      modelled: true,
-    });
+  if (fraction !== undefined) applied("KV cache share of free memory", `${fraction.value}`, fraction.source);
+  const gap = release.iterationGapMs;
+  if (gap !== undefined) applied("idle time between decode iterations", `${gap.value} ms`, gap.source);
   const separate = release.separateKernels;
   if (separate !== undefined)
-    policies.push({
-      policy: `separate small kernels on ${separate.chipVendors.join(", ")} chips`,
-      value: [
+    applied(
+      `separate small kernels on ${separate.chipVendors.join(", ")} chips`,
+      [
         separate.activationQuant !== undefined
           ? `activation quantisation per ${separate.activationQuant.groupSize} elements`
           : undefined,
@@ -89,9 +66,8 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
       ]
         .filter((x) => x !== undefined)
         .join("; "),
-      source: source(separate.source),
-      modelled: true,
-    });
+      separate.source,
+    );
   for (const r of release.recorded ?? [])
     policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
   return policies;
