@@ -21,6 +21,8 @@ export default defineConfig({
     isolate: false,
     // Builds packages/cli/dist when a source is newer, for the end-to-end tests of the binary.
     globalSetup: ["scripts/test-global-setup.mjs"],
+    // fast-check properties run from one fixed seed unless SUPERNODE_PROPERTY_SEED says otherwise.
+    setupFiles: ["scripts/test-property-seed.mjs"],
     // The sweep pool's threads run that build's sweep-thread.js (built from the same sources)
     // instead of compiling core through tsx in every thread (≈ 2.5 s of CPU per thread).
     env: { SUPERNODE_SWEEP_THREAD: join(import.meta.dirname, "packages/cli/dist/sweep-thread.js") },

@@ -43,6 +43,11 @@ describe("runConcurrentStreams", () => {
     expect(r.makespanS).toBeCloseTo(5e-6, 15);
   });
 
+  it("a subnormal amount of traffic beside real compute costs nothing (CI counterexample, seed 1114336041)", () => {
+    const r = runConcurrentStreams([[{ computeS: 1.6267030297150759e-7, memoryS: 4e-323, overheadS: 0 }]]);
+    expect(r.makespanS).toBe(1.6267030297150759e-7);
+  });
+
   it("the makespan lies between the longest stream alone and the sum of the streams alone", () => {
     const arbItem = fc.record({
       computeS: fc.double({ min: 0, max: 1e-3, noNaN: true }),

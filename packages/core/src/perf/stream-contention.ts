@@ -77,6 +77,15 @@ const EPS = 0;
 const TINY_S = 1e-18;
 
 /**
+ * A phase shorter than an attosecond is no phase: its ratio to the other phase would be a
+ * subnormal number whose division loses precision (4e-323 s of traffic beside 0.16 µs of compute
+ * came out 3e-9 slower than the compute alone).
+ */
+function significantS(seconds: number): number {
+  return seconds > TINY_S ? seconds : 0;
+}
+
+/**
  * Runs the streams together from time 0, sharing the memory bandwidth by demand.
  * @example
  * runConcurrentStreams([[{ overheadS: 0, computeS: 0, memoryS: 1 }], [{ overheadS: 0, computeS: 0, memoryS: 1 }]]).makespanS // 2
@@ -119,7 +128,9 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
       demands[s] = 0;
       if (done[s] === 1 || (overheadLeft[s] as number) > EPS) continue;
       const it = (streams[s] ?? [])[index[s] as number] as ContendedItem;
-      demands[s] = it.memoryS <= 0 ? 0 : it.computeS <= 0 ? 1 : Math.min(1, it.memoryS / it.computeS);
+      const memoryS = significantS(it.memoryS);
+      const computeS = significantS(it.computeS);
+      demands[s] = memoryS === 0 ? 0 : computeS === 0 ? 1 : Math.min(1, memoryS / computeS);
     }
     fairSharesInto(demands, order, shares);
     let dt = Number.POSITIVE_INFINITY;
@@ -131,8 +142,10 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
         continue;
       }
       const it = (streams[s] ?? [])[index[s] as number] as ContendedItem;
-      const computeRate = it.computeS > 0 ? 1 / it.computeS : Number.POSITIVE_INFINITY;
-      const memoryRate = it.memoryS > 0 ? (shares[s] ?? 0) / it.memoryS : Number.POSITIVE_INFINITY;
+      const computeS = significantS(it.computeS);
+      const memoryS = significantS(it.memoryS);
+      const computeRate = computeS > 0 ? 1 / computeS : Number.POSITIVE_INFINITY;
+      const memoryRate = memoryS > 0 ? (shares[s] ?? 0) / memoryS : Number.POSITIVE_INFINITY;
       const rate = Math.min(computeRate, memoryRate);
       rates[s] = rate;
       if (rate > 0) dt = Math.min(dt, (workLeft[s] as number) / rate);
