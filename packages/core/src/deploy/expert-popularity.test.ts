@@ -43,4 +43,33 @@ describe("fitExpertPopularity", () => {
     const e = supernodeErrorOf(() => fitExpertPopularity(expertLoadSkewProfile(XDS), 128));
     expect(e?.message).toContain("cannot be fitted");
   });
+
+  it("gives the plain nested bisection's answer to the last bit", () => {
+    // The definition the fit's guided bisections must reproduce exactly (same formula, same order).
+    const moments = (n: number, s: number, q: number) => {
+      let total = 0;
+      for (let i = 1; i <= n; i++) total += (i + q) ** -s;
+      const mean = total / n;
+      return { hot: (1 + q) ** -s / mean, above: (mean ** (-1 / s) - q - 0.5) / n };
+    };
+    const bisect = (lo: number, hi: number, tooLow: (x: number) => boolean) => {
+      let [a, b] = [lo, hi];
+      for (let k = 0; k < 100; k++) {
+        const mid = (a + b) / 2;
+        const [nextA, nextB] = tooLow(mid) ? [mid, b] : [a, mid];
+        if (nextA === a && nextB === b) break;
+        [a, b] = [nextA, nextB];
+      }
+      return (a + b) / 2;
+    };
+    const profile = expertLoadSkewProfile(XDS);
+    for (const n of [256, 1024]) {
+      const offsetFor = (s: number) =>
+        bisect(-0.999, 1e5, (q) => moments(n, s, q).hot > profile.hottestOverMean);
+      const exponent = bisect(0.01, 8, (s) => moments(n, s, offsetFor(s)).above > profile.fractionAboveMean);
+      const fit = fitExpertPopularity(profile, n);
+      expect(fit.exponent).toBe(exponent);
+      expect(fit.offset).toBe(offsetFor(exponent));
+    }
+  });
 });
