@@ -1,10 +1,17 @@
 /**
  * The README's validation figures are the ones `supernode validate` computes: the generated block
  * between the `readme-figures:validate` markers must equal what scripts/readme-figures.mjs would
- * write now. When a model or data change moves a figure, run `npm run readme-figures -- --write`.
+ * write now, and so must docs/fabric-model.md's accuracy table (between its `fabric-table` markers).
+ * When a model or data change moves a figure, run `npm run readme-figures -- --write`.
  */
 import { readFileSync } from "node:fs";
-import { readmeBlockOf, validate, validationReadmeBlock } from "@supernode/core";
+import {
+  fabricAccuracyTable,
+  fabricTableOf,
+  readmeBlockOf,
+  validate,
+  validationReadmeBlock,
+} from "@supernode/core";
 import { describe, expect, it } from "vitest";
 
 describe("README validation figures", () => {
@@ -14,6 +21,14 @@ describe("README validation figures", () => {
     expect(block, "README.md has no readme-figures:validate block").toBeDefined();
     expect(block, "README validation figures are stale: run npm run readme-figures -- --write").toBe(
       validationReadmeBlock(validate()),
+    );
+  });
+  it("docs/fabric-model.md's accuracy table is current (else: npm run readme-figures -- --write)", () => {
+    const doc = readFileSync(new URL("../../../docs/fabric-model.md", import.meta.url), "utf8");
+    const table = fabricTableOf(doc);
+    expect(table, "docs/fabric-model.md has no fabric-table block").toBeDefined();
+    expect(table, "the fabric accuracy table is stale: run npm run readme-figures -- --write").toBe(
+      fabricAccuracyTable(validate()),
     );
   });
 });
