@@ -28,6 +28,11 @@ export function checkOperatingPoint(
     );
   if (role !== "decode" && group.promptLength === undefined)
     fail(["promptLength"], `a ${role} group needs promptLength (tokens per prompt)`);
+  if (role === "prefill" && group.requestsInFlight !== undefined)
+    fail(
+      ["requestsInFlight"],
+      "requestsInFlight places decode requests on DP ranks; a prefill group takes tokensPerChip",
+    );
   const dp = ranksPerInstance / group.attention.tp;
   if (group.batchPerChip !== undefined && (group.batchPerChip * chipsPerInstance) % dp !== 0) {
     const total = group.batchPerChip * chipsPerInstance;

@@ -66,6 +66,8 @@ export interface InstancePlan {
   };
   readonly mtp?: MtpPlan;
   readonly batchPerChip?: number;
+  /** Requests in flight per instance and how they are placed on attention-DP ranks (decode). */
+  readonly requestsInFlight?: { readonly count: number; readonly placement: "random" };
   readonly kvLength?: number;
   readonly tokensPerChip?: number;
   readonly promptLength?: number;

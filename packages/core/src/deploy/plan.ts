@@ -73,6 +73,7 @@ export function planInstanceGroup(
     ...(overlap !== undefined ? { overlap } : {}),
     ...(mtp !== undefined ? { mtp } : {}),
     ...(group.batchPerChip !== undefined ? { batchPerChip: group.batchPerChip } : {}),
+    ...(group.requestsInFlight !== undefined ? { requestsInFlight: group.requestsInFlight } : {}),
     ...(group.kvLength !== undefined ? { kvLength: group.kvLength } : {}),
     ...(group.tokensPerChip !== undefined ? { tokensPerChip: group.tokensPerChip } : {}),
     ...(group.promptLength !== undefined ? { promptLength: group.promptLength } : {}),

@@ -11,6 +11,7 @@ import {
   type MemoryBreakdown,
   type Precision,
   perChip,
+  randomPlacementOccupancy,
   type Scenario,
 } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
@@ -38,6 +39,11 @@ export interface PhaseEstimate {
 
 export interface DecodeEstimate extends PhaseEstimate {
   readonly batchPerChip: number;
+  /**
+   * Time-averaged fraction of the batch's slots that hold a request: below 1 when requests in
+   * flight are placed on attention-DP ranks at random (`requestsInFlight`); throughput counts it.
+   */
+  readonly slotOccupancy: number;
   readonly kvLength: number;
   readonly tokensPerStepPerSequence: number;
   readonly tpotS: number;
@@ -138,16 +144,32 @@ function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate 
     kvTokens: sequences * (plan.kvLength ?? 0),
   });
   const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
-  const perChip = ((plan.batchPerChip ?? 0) * tokensPerStep) / step.stepS;
+  const occupancy = slotOccupancy(plan);
+  const perChip = ((plan.batchPerChip ?? 0) * occupancy * tokensPerStep) / step.stepS;
   return {
     ...phaseEstimate(plan, step, memory),
     batchPerChip: plan.batchPerChip ?? 0,
+    slotOccupancy: occupancy,
     kvLength: plan.kvLength ?? 0,
     tokensPerStepPerSequence: tokensPerStep,
     tpotS: step.stepS / tokensPerStep,
     tokensPerSPerChip: perChip,
     tokensPerSPerInstance: perChip * plan.chipsPerInstance,
   };
+}
+
+/**
+ * Fraction of the decode batch's slots that hold a request (1 unless the scenario gives
+ * `requestsInFlight`). The step is timed at the full batch: the fullest rank, which sets it for
+ * every rank of the instance, is almost always at its batch.
+ */
+function slotOccupancy(plan: InstancePlan): number {
+  const inFlight = plan.requestsInFlight;
+  if (inFlight === undefined) return 1;
+  const ranks = plan.attention.dp;
+  const slotsPerRank = ((plan.batchPerChip ?? 0) * plan.chipsPerInstance) / ranks;
+  if (slotsPerRank <= 0) return 1;
+  return randomPlacementOccupancy({ ranks, slotsPerRank, requests: inFlight.count });
 }
 
 function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimate {

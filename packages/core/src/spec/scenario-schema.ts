@@ -159,6 +159,19 @@ export const instanceGroupSchema = z
     offload: offloadSchema.optional(),
     /** Decode operating point: concurrent sequences per chip. */
     batchPerChip: countUpTo(LIMITS.batchPerChip, "sequences per chip").optional(),
+    /**
+     * Decode: requests the benchmark keeps in flight for one instance when it does not keep every
+     * rank's batch full. `placement: random`: each request goes to an attention-DP rank drawn at
+     * random (SGLang under prefill/decode disaggregation), a rank runs at most its batch
+     * (batchPerChip × chips ÷ DP) and queues the rest; throughput counts the slots that are busy
+     * (deploy/dp-rank-occupancy.ts). Absent: every slot is busy.
+     */
+    requestsInFlight: z
+      .strictObject({
+        count: countUpTo(LIMITS.concurrency, "requests in flight"),
+        placement: z.enum(["random"]),
+      })
+      .optional(),
     /** Decode operating point: KV-cache length of each sequence (tokens). */
     kvLength: tokenCount.optional(),
     /** Prefill operating point: new tokens per chip in one prefill iteration. */
