@@ -9,7 +9,9 @@ import {
   chipDefinitionSchema,
   didYouMean,
   fabricDefinitionSchema,
+  parseAdaptive,
   SupernodeError,
+  safeParseAdaptive,
   schemaError,
   systemDefinitionSchema,
 } from "../spec/index.ts";
@@ -46,7 +48,7 @@ function fail(
 
 /** Validates a merged definition; the first problem becomes an error at its line in the user's file. */
 function validate<S extends z.ZodType>(def: PendingDefinition, data: unknown, schema: S): z.output<S> {
-  const result = schema.safeParse(data);
+  const result = safeParseAdaptive(schema, data);
   if (result.success) return result.data;
   throw schemaError(result.error, def.fileName, def.locate, def.prefix);
 }
@@ -165,16 +167,19 @@ export class CatalogLayer {
       case "chip":
         this.chipsById.set(
           def.id,
-          chipFromDefinition(chipDefinitionSchema.parse(raw), this.registry, origin),
+          chipFromDefinition(parseAdaptive(chipDefinitionSchema, raw), this.registry, origin),
         );
         return;
       case "fabric":
-        this.fabricsById.set(def.id, fabricFromDefinition(fabricDefinitionSchema.parse(raw), this.registry));
+        this.fabricsById.set(
+          def.id,
+          fabricFromDefinition(parseAdaptive(fabricDefinitionSchema, raw), this.registry),
+        );
         return;
       case "system":
         this.systemsById.set(
           def.id,
-          systemFromDefinition(systemDefinitionSchema.parse(raw), {
+          systemFromDefinition(parseAdaptive(systemDefinitionSchema, raw), {
             registry: this.registry,
             origin,
             chip: (id, path) =>

@@ -18,6 +18,7 @@ import {
   type SourceDocument,
   type SourceRef,
   SupernodeError,
+  safeParseAdaptive,
   scenarioSchema,
   schemaError,
   type WorkloadSpec,
@@ -100,7 +101,7 @@ export function parseScenarioSource(
   const overrides = options.overrides ?? [];
   const doc: SourceDocument =
     overrides.length > 0 ? { ...raw, data: applyOverrides(raw.data, overrides) } : raw;
-  const parsed = scenarioSchema.safeParse(doc.data);
+  const parsed = safeParseAdaptive(scenarioSchema, doc.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const unknownKey = issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined;

@@ -1,6 +1,7 @@
 // Public surface of the `spec` layer: units, errors, document parsing, the user-facing schemas, Sourced values, limits.
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
+export { parseAdaptive, safeParseAdaptive } from "./adaptive-parse.ts";
 export { calibratedOnSchema } from "./calibrated-on.ts";
 export { productOf, ratioOf, sumOf } from "./derive.ts";
 export type { CostSection, PowerSection } from "./energy-schema.ts";

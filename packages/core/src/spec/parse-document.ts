@@ -6,6 +6,7 @@
  */
 import { type Document, isAlias, isMap, isSeq, LineCounter, parseDocument as parseYaml, visit } from "yaml";
 import type { z } from "zod";
+import { safeParseAdaptive } from "./adaptive-parse.ts";
 import { SupernodeError } from "./errors.ts";
 import { preparsedData } from "./preparsed-data.ts";
 
@@ -146,7 +147,7 @@ function positionOf(node: unknown, lineCounter: LineCounter): { line: number; co
  * @example const chip = validateDocument(readSourceDocument(text, "chip.yaml"), chipFileSchema);
  */
 export function validateDocument<S extends z.ZodType>(doc: SourceDocument, schema: S): z.output<S> {
-  const result = schema.safeParse(doc.data);
+  const result = safeParseAdaptive(schema, doc.data);
   if (result.success) return result.data;
   throw schemaError(result.error, doc.fileName, doc.locate);
 }
