@@ -471,6 +471,7 @@ export {
   type PrefixSharingSpec,
   parseByteSize,
   parseOverride,
+  preparseDocument,
   productOf,
   type RouterPolicy,
   ratioOf,

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Rng } from "@supernode/core";
+import { preparseDocument, Rng } from "@supernode/core";
 import { parse } from "yaml";
 import type { FuzzCase } from "./fuzz-target.ts";
 import { mutateDocument } from "./mutate-document.ts";
@@ -36,6 +36,8 @@ function filesIn(dir: string, extension: string): string[] {
 export function loadFuzzCorpus(): FuzzCorpus {
   const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
   const host = read("examples/cloudmatrix384-deepseek-r1-serving.yaml");
+  // Every config, trace and override case reads the host: parse it once (its data as JSON).
+  preparseDocument(host);
   const seeds: FuzzCase[] = [];
   for (const file of filesIn("examples", ".yaml"))
     seeds.push({ kind: "scenario", fileName: file, text: read(file) });

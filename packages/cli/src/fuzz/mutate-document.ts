@@ -177,6 +177,22 @@ function mutateText(text: string, rng: Rng): Mutant {
   }
 }
 
+/** Seed documents as parsed, by text: a mutant's first step copies one instead of parsing the seed again. */
+const seedTrees = new Map<string, unknown>();
+
+function parseForMutation(text: string, isSeed: boolean): unknown {
+  const cached = isSeed ? seedTrees.get(text) : undefined;
+  if (cached !== undefined) return structuredClone(cached);
+  let tree: unknown;
+  try {
+    tree = parse(text, { maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+  if (isSeed && tree !== undefined) seedTrees.set(text, structuredClone(tree));
+  return tree;
+}
+
 /**
  * One mutant of `text`: one to three structural or textual mutations.
  * @example mutateDocument("a: 1\n", new Rng(7, 0)).mutation // e.g. "value at a"
@@ -187,12 +203,7 @@ export function mutateDocument(text: string, rng: Rng): Mutant {
   const done: string[] = [];
   for (let step = 0; step < steps; step++) {
     if (rng.uniform() < 0.75) {
-      let tree: unknown;
-      try {
-        tree = parse(current, { maxAliasCount: 100 });
-      } catch {
-        tree = undefined;
-      }
+      const tree = parseForMutation(current, step === 0);
       const mutation = tree === undefined ? undefined : mutateTree(tree, rng);
       if (mutation !== undefined) {
         try {

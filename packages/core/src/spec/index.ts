@@ -23,6 +23,7 @@ export type { OfflineSpec } from "./offline-schema.ts";
 export type { OffloadSpec } from "./offload-schema.ts";
 export {
   parseDocument,
+  preparseDocument,
   readSourceDocument,
   type SourceDocument,
   schemaError,

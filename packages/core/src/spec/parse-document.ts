@@ -8,7 +8,7 @@ import { type Document, isAlias, isMap, isSeq, LineCounter, parseDocument as par
 import type { z } from "zod";
 import { safeParseAdaptive } from "./adaptive-parse.ts";
 import { SupernodeError } from "./errors.ts";
-import { preparsedData } from "./preparsed-data.ts";
+import { preparsedData, registerPreparsed } from "./preparsed-data.ts";
 
 /** A parsed YAML/JSON document that can map a field path back to its line and column. */
 export interface SourceDocument {
@@ -34,6 +34,32 @@ export function readSourceDocument(text: string, fileName: string): SourceDocume
       return parsed.locate(path);
     },
   };
+}
+
+/** True when JSON carries `value` unchanged: plain objects, arrays, strings, booleans, null, finite numbers other than -0. */
+function jsonCarries(value: unknown): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(jsonCarries);
+  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.entries(value).every(([key, child]) => key !== "__proto__" && jsonCarries(child));
+}
+
+/**
+ * Parses a document that will be read many times (the fuzz harness's host scenario) once, so that
+ * readSourceDocument reads its data with JSON.parse from then on, as it does built-in files
+ * (preparsed-data.ts). A text with an error, or data JSON cannot carry, is left to parse each time.
+ * @example preparseDocument(hostScenarioText)
+ */
+export function preparseDocument(text: string): void {
+  if (preparsedData(text) !== undefined) return;
+  let data: unknown;
+  try {
+    data = parseSourceDocument(text, "(preparsed)").data;
+  } catch {
+    return;
+  }
+  if (jsonCarries(data)) registerPreparsed(text, JSON.stringify(data));
 }
 
 function parseSourceDocument(text: string, fileName: string): SourceDocument {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { embeddedDataFiles } from "../catalog/embedded-data.generated.ts";
-import { readSourceDocument } from "./parse-document.ts";
+import { preparseDocument, readSourceDocument } from "./parse-document.ts";
 import { preparsedData } from "./preparsed-data.ts";
 
 describe("pre-parsed built-in data", () => {
@@ -34,5 +34,17 @@ describe("pre-parsed built-in data", () => {
     const field = ["systems", 0, "scaleUp"];
     expect(a.locate(field)).toEqual(unregistered.locate(field));
     expect(a.locate(field)?.line).toBeGreaterThan(1);
+  });
+
+  it("preparses a document read many times, unless it has an error or data JSON cannot carry", () => {
+    const text = "name: host\nbatch: [1, 2]\nnested: { a: 0.5 }\n";
+    expect(preparsedData(text)).toBeUndefined();
+    preparseDocument(text);
+    expect(preparsedData(text)).toStrictEqual({ name: "host", batch: [1, 2], nested: { a: 0.5 } });
+    expect(readSourceDocument(text, "h.yaml").locate(["nested", "a"])).toEqual({ line: 3, column: 14 });
+    for (const left of ["a: [1\n", "a: .nan\n", "a: -0\n", "a: &x 1\nb: *nope\n"]) {
+      preparseDocument(left);
+      expect(preparsedData(left), left).toBeUndefined();
+    }
   });
 });
