@@ -11,7 +11,7 @@ import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { dtreeMaxEdges } from "./nccl-trees.ts";
-import { nvlsBytesPerRank } from "./nvls-limits.ts";
+import { nvlsBytesPerRank, treeHeads } from "./nvls-limits.ts";
 import { resolveRequest } from "./resolve-request.ts";
 import { treeDepth } from "./schedules.ts";
 import { addClassBytes, emptyLoads, loadsTime, type TierLoads } from "./tier-loads.ts";
@@ -114,14 +114,15 @@ function inSwitchBytes(model: FabricModel, n: number, S: number): number {
  * tree edge carries half of the channel's share S/ranksPerServer each way, and the busiest server
  * has 2 edges over both trees with two servers, 3 with three (each tree is a chain and every
  * server is a leaf in one), 4 from four on (an inner node with two children and a parent is a leaf
- * in the other tree) — `dtreeMaxEdges`. Tiers are busy at once (pipelined chunks), so the slowest
- * tier sets the time.
+ * in the other tree) — `dtreeMaxEdges`. The channel share is S over the local ranks that send
+ * across (`treeHeads`: all of them, or NVLSTree's at most 32 NVLS heads, each with its NIC). Tiers
+ * are busy at once (pipelined chunks), so the slowest tier sets the time.
  */
 function treeAcrossSystems(model: FabricModel, n: number, S: number): Part {
   const rps = model.ranksPerSystem;
   const servers = n / rps;
   const loads = emptyLoads();
-  loads.scaleOut = (dtreeMaxEdges(servers) * S) / rps / 2;
+  loads.scaleOut = (dtreeMaxEdges(servers) * S) / treeHeads(model) / 2;
   if (rps > 1)
     loads.access = model.inSwitchReduction ? inSwitchBytes(model, rps, S) : (2 * S * (rps - 1)) / rps;
   const t = loadsTime(model, loads);

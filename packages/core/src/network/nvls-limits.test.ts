@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/catalog.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { nvlsBytesPerRank, nvlsHeads, nvlsTreeMinTransferS } from "./nvls-limits.ts";
+import { nvlsBytesPerRank, nvlsHeads, nvlsTreeMinTransferS, treeHeads } from "./nvls-limits.ts";
 
 describe("NCCL's NVLS limits", () => {
   it("at most 32 GPUs are heads (NCCL_MAX_NVLS_ARITY): a head of a 72-GPU NVLS moves S(1 + 1/32)", () => {
@@ -27,5 +27,19 @@ describe("NCCL's NVLS limits", () => {
     expect(nvlsTreeMinTransferS(2 ** 33, 32, 4, 8, "NVLink 4")).toBeGreaterThan(s);
     expect(nvlsTreeMinTransferS(2 ** 33, 8, 1, 8, "NVLink 4")).toBe(0);
     expect(nvlsTreeMinTransferS(2 ** 33, 16, 2, 8, "NVLink 3 / NVSwitch 2")).toBe(0);
+  });
+
+  it("NVLSTree across NVL72 racks sends over the 32 heads' NICs only, in both engines", () => {
+    expect(treeHeads({ ranksPerSystem: 72, inSwitchReduction: true })).toBe(32);
+    expect(treeHeads({ ranksPerSystem: 8, inSwitchReduction: true })).toBe(8);
+    expect(treeHeads({ ranksPerSystem: 8, inSwitchReduction: false })).toBe(8);
+    const racks = builtinCatalog().cluster({ system: "gb200-nvl72", count: 2 });
+    const req = { op: "all-reduce", bytes: 2 ** 32, ranks: 144, algorithm: "tree" } as const;
+    const a = collectiveTime(racks, { ...req, engine: "analytic" });
+    // two racks: each head exchanges its slice S/32 once each way (S/32/2 per tree, both trees)
+    const nic = a.loadedLinks.find((l) => l.tier === "scale-out-access");
+    expect(nic?.bytes).toBeCloseTo(2 ** 32 / 32, 0);
+    const f = collectiveTime(racks, { ...req, engine: "flow" });
+    expect(f.timeS / a.timeS).toBeCloseTo(1, 3); // within 0.1 % (path latencies differ by < 1 µs)
   });
 });

@@ -16,6 +16,23 @@ export function nvlsHeads(ranks: number, p: NcclProtocolParams = builtinNcclProt
 }
 
 /**
+ * Local ranks of each system that send over the network in a Tree / NVLSTree all-reduce across
+ * systems: every rank of the system (one tree channel per local rank and NIC), or, where the
+ * switches reduce (NVLSTree), only the NVLS heads — NCCL's NVLS graph has one head per channel,
+ * at most NCCL_MAX_NVLS_ARITY, each the GPU of one NIC, and every head runs its slice of every
+ * channel over its own NIC (connect.cc connectNvls: a head's tree up/down are the same head
+ * index on the parent and child nodes). The rest of a system's GPUs only scatter and gather over
+ * NVLink.
+ * @example treeHeads({ ranksPerSystem: 72, inSwitchReduction: true }) // 32
+ */
+export function treeHeads(
+  model: { readonly ranksPerSystem: number; readonly inSwitchReduction: boolean },
+  p: NcclProtocolParams = builtinNcclProtocols(),
+): number {
+  return model.inSwitchReduction ? nvlsHeads(model.ranksPerSystem, p) : model.ranksPerSystem;
+}
+
+/**
  * Bytes the busiest GPU (a head) moves per direction in an NVLS all-reduce of S bytes among
  * `ranks` GPUs: the reduce-scatter reads all of its buffer (S) and the multicast brings all of the
  * result (S), plus its own slice, S / heads, each way.

@@ -7,7 +7,7 @@ import { SupernodeError } from "../spec/index.ts";
 import { LINK_TIERS } from "../topology/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { dtreeParents } from "./nccl-trees.ts";
-import { nvlsBytesPerRank } from "./nvls-limits.ts";
+import { nvlsBytesPerRank, treeHeads } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
 export interface SchedulePhase {
@@ -125,12 +125,14 @@ function addInSwitch(model: FabricModel, p: PhaseBuilder, r: number, out: number
  * NCCL's Tree / NVLSTree across systems as one pipelined phase (reduce going up while broadcast
  * comes down): inside every server a chain per channel (or NVLS: S out and S/rps back for the
  * reduce-scatter, the reverse for the all-gather), and in channel r the local ranks r of all
- * servers in NCCL's double binary tree (`nccl-trees.ts`), S/rps/2 per tree edge and direction.
+ * servers in NCCL's double binary tree (`nccl-trees.ts`), S/heads/2 per tree edge and direction,
+ * over the `treeHeads` local ranks that send across (all of them, or NVLSTree's NVLS heads).
  */
 function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
   const node = model.topology().rankNode;
   const rps = model.ranksPerSystem;
   const m = n / rps;
+  const heads = treeHeads(model);
   const p = new PhaseBuilder();
   const edge = (child: number, parent: number, bytes: number) => {
     p.add(node[child] ?? 0, node[parent] ?? 0, bytes);
@@ -144,7 +146,8 @@ function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
       else
         for (let k = 1; k < rps; k++)
           edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
-      for (const parent of dtreeParents(m, srv)) if (parent >= 0) edge(rank, parent * rps + r, S / rps / 2);
+      if (r >= heads) continue;
+      for (const parent of dtreeParents(m, srv)) if (parent >= 0) edge(rank, parent * rps + r, S / heads / 2);
     }
   const intra = rps > 1 ? (model.inSwitchReduction ? 1 : rps - 1) : 0;
   return { phases: [p.build(1, 2 * (intra + Math.ceil(Math.log2(m))))] };
