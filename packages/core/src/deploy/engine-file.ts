@@ -100,6 +100,26 @@ const releaseSchema = z.strictObject({
   iterationGapMs: z
     .strictObject({ value: z.number().nonnegative(), source: z.string(), tag, note: z.string().optional() })
     .optional(),
+  /**
+   * The overlap scheduler (host work of step n+1 done while the device runs step n): when it does
+   * not run, the host time of each decode step lies on the critical path. `offWithMtp`: the engine
+   * turns it off when it decodes with MTP or a speculative draft (on `chipVendors`' devices).
+   */
+  overlapScheduler: z
+    .strictObject({
+      offWithMtp: z.boolean(),
+      chipVendors: z.array(z.string()).min(1),
+      exposedHostMs: z.strictObject({
+        value: z.number().nonnegative(),
+        source: z.string(),
+        tag,
+        note: z.string().optional(),
+      }),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
   recorded: z
     .array(
       z.strictObject({

@@ -53,6 +53,13 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
   if (fraction !== undefined) applied("KV cache share of free memory", `${fraction.value}`, fraction.source);
   const gap = release.iterationGapMs;
   if (gap !== undefined) applied("idle time between decode iterations", `${gap.value} ms`, gap.source);
+  const overlap = release.overlapScheduler;
+  if (overlap !== undefined)
+    applied(
+      `host time per decode step without the overlap scheduler on ${overlap.chipVendors.join(", ")} chips`,
+      `${overlap.exposedHostMs.value} ms${overlap.offWithMtp ? " (overlap scheduler off with MTP / speculative decoding)" : ""}`,
+      overlap.exposedHostMs.source,
+    );
   const separate = release.separateKernels;
   if (separate !== undefined)
     applied(

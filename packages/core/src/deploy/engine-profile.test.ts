@@ -134,4 +134,19 @@ deployment:
     expect(xds?.modelled).toBe(true);
     expect(xds?.source).toMatch(/2508\.02520/);
   });
+
+  it("expose SGLang's host time per decode step only where its overlap scheduler does not run (MTP on NVIDIA, or turned off)", () => {
+    const sgl = engineProfile({ name: "sglang" });
+    expect(sgl.exposedHostS("NVIDIA", true)).toBeCloseTo(0.00196, 9);
+    expect(sgl.exposedHostS("NVIDIA", false)).toBe(0);
+    expect(sgl.exposedHostS("Huawei", true)).toBe(0);
+    expect(engineProfile({ name: "sglang", overlapScheduler: true }).exposedHostS("NVIDIA", true)).toBe(0);
+    expect(
+      engineProfile({ name: "sglang", overlapScheduler: false }).exposedHostS("NVIDIA", false),
+    ).toBeCloseTo(0.00196, 9);
+    expect(engineProfile({ name: "trtllm" }).exposedHostS("NVIDIA", true)).toBe(0);
+    const policy = sgl.policies.find((p) => p.policy.includes("overlap scheduler"));
+    expect(policy?.modelled).toBe(true);
+    expect(policy?.source).toMatch(/12128/);
+  });
 });

@@ -22,6 +22,12 @@ export interface EngineProfile {
   readonly moeLibrary?: MoeLibraryName;
   /** Idle time between two decode iterations (seconds), where the engine's release records one. */
   readonly iterationGapS?: number;
+  /**
+   * Host time per decode step on the critical path (seconds): the engine's host work when its
+   * overlap scheduler does not run (the scenario's `engine.overlapScheduler`, else the engine's
+   * rule for MTP on this chip vendor), 0 when it runs or nothing is recorded.
+   */
+  exposedHostS(chipVendor: string, withMtp: boolean): number;
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
   separateKernelsFor(chipVendor: string): SeparateKernels | undefined;
   /**
@@ -109,6 +115,12 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     },
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
     ...(release.iterationGapMs !== undefined ? { iterationGapS: release.iterationGapMs.value / 1000 } : {}),
+    exposedHostS: (chipVendor, withMtp) => {
+      const o = release.overlapScheduler;
+      if (o === undefined || !o.chipVendors.includes(chipVendor)) return 0;
+      const runs = spec.overlapScheduler ?? !(o.offWithMtp && withMtp);
+      return runs ? 0 : o.exposedHostMs.value / 1000;
+    },
     separateKernelsFor: (chipVendor) =>
       separate?.chipVendors.includes(chipVendor)
         ? {

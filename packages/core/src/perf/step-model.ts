@@ -155,8 +155,13 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     fillS = Math.max(fillS, l.timing.fillS);
   }
   const mtpS = mtp?.timeS ?? 0;
-  // The engine's idle time between decode iterations (xDeepServe: ≈ 2 ms, arXiv:2508.02520v6 §7.1).
-  const iterationGapS = batch.phase === "decode" ? (scenario.engine?.iterationGapS ?? 0) : 0;
+  // The engine's idle time between decode iterations (xDeepServe: ≈ 2 ms, arXiv:2508.02520v6 §7.1),
+  // and its host work when no overlap scheduler hides it (SGLang with MTP, ≈ 2 ms, PR 12128).
+  const iterationGapS =
+    batch.phase === "decode"
+      ? (scenario.engine?.iterationGapS ?? 0) +
+        (scenario.engine?.exposedHostS(vendor, plan.mtp !== undefined) ?? 0)
+      : 0;
   const stepS = layersS + fillS + headS + samplingS + mtpS + graphLaunchS + iterationGapS;
 
   const timeByBound: Record<StepBound, number> = {

@@ -23,5 +23,11 @@ export const engineSchema = z.strictObject({
   name: z.enum(ENGINE_NAMES),
   /** Release (e.g. 0.4.6); the newest recorded entry at or below it is used. Default: the newest recorded. */
   version: z.string().min(1).optional(),
+  /**
+   * Whether the engine's overlap scheduler runs (host work for the next step hidden behind the
+   * current one; SGLang `--disable-overlap-schedule` turns it off). Default: the engine's rule
+   * (`overlapScheduler` in data/engines/<name>.yaml: SGLang turns it off with MTP / EAGLE).
+   */
+  overlapScheduler: z.boolean().optional(),
 });
 export type EngineSpec = z.output<typeof engineSchema>;
