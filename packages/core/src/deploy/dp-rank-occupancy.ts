@@ -28,7 +28,7 @@ export interface RandomPlacement {
 /** Requests finished in the measured window (its length in service times follows from it). */
 const EVENTS = 100_000;
 /** Service times discarded at the start (the clients all start at once). */
-const WARMUP = 5;
+const WARMUP = 4;
 const SEED = 20251204;
 
 const cache = new Map<string, number>();
@@ -54,17 +54,24 @@ function simulate({ ranks, slotsPerRank, requests }: RandomPlacement): number {
   const rank = () => Math.min(ranks - 1, Math.floor((g.next() >>> 0) * 2 ** -32 * ranks));
   const running = new Int32Array(ranks);
   const queued = new Int32Array(ranks);
-  // Finish times of running requests with their ranks; equal service times make it a FIFO queue.
-  const finishAt: number[] = [];
-  const finishRank: number[] = [];
+  // Finish times of the running requests (at most one per slot) with their ranks, in a ring: equal
+  // service times make it a FIFO queue.
+  const finishAt = new Float64Array(slots);
+  const finishRank = new Int32Array(slots);
   let head = 0;
+  let size = 0;
+  const push = (t: number, r: number) => {
+    const at = (head + size) % slots;
+    finishAt[at] = t;
+    finishRank[at] = r;
+    size++;
+  };
   /** Places a request sent at `t`; 1 when it starts at once, 0 when it queues. */
   const place = (t: number): number => {
     const r = rank();
     if ((running[r] as number) < slotsPerRank) {
       running[r] = (running[r] as number) + 1;
-      finishAt.push(t + 1);
-      finishRank.push(r);
+      push(t + 1, r);
       return 1;
     }
     queued[r] = (queued[r] as number) + 1;
@@ -77,20 +84,20 @@ function simulate({ ranks, slotsPerRank, requests }: RandomPlacement): number {
   for (const t of starts) busy += place(t);
   let busyArea = 0;
   let last = 0;
-  const horizon = Math.max(10, EVENTS / requests);
+  const horizon = Math.max(4, EVENTS / requests);
   const end = WARMUP + horizon;
-  while (head < finishAt.length) {
+  while (size > 0) {
     const t = finishAt[head] as number;
     const r = finishRank[head] as number;
-    head++;
+    head = (head + 1) % slots;
+    size--;
     if (t > end) break;
     if (t > WARMUP) busyArea += busy * (t - Math.max(last, WARMUP));
     last = t;
     // The finished request frees its slot; a request queued at this rank takes it.
     if ((queued[r] as number) > 0) {
       queued[r] = (queued[r] as number) - 1;
-      finishAt.push(t + 1);
-      finishRank.push(r);
+      push(t + 1, r);
     } else {
       running[r] = (running[r] as number) - 1;
       busy--;

@@ -21,6 +21,8 @@ export const LIMITS = {
   microbatches: 64,
   /** Requests of one simulation: 10⁸ (about ten minutes on one core). */
   requests: 100_000_000,
+  /** Decode requests in flight for one instance whose placement on DP ranks is simulated (~1 s at the bound). */
+  requestsInFlight: 262_144,
   /** Closed-loop users. */
   concurrency: 1_000_000,
   /** Arrival rate in requests per second. */

@@ -168,7 +168,7 @@ export const instanceGroupSchema = z
      */
     requestsInFlight: z
       .strictObject({
-        count: countUpTo(LIMITS.concurrency, "requests in flight"),
+        count: countUpTo(LIMITS.requestsInFlight, "requests in flight"),
         placement: z.enum(["random"]),
       })
       .optional(),
