@@ -31,6 +31,7 @@ import {
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
+import { atClockFraction, sustainedClock } from "./sustained-clock.ts";
 import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -207,8 +208,11 @@ export function rankOperatorOptions(s: TrainingScenario): LayerOperatorOptions {
 export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   const arch: ModelArchitecture = s.model;
   const chip = s.system.node.accelerator.chip;
-  const whole = computeDevice(chip);
-  const shared = shareOf(whole, efficiencyProfile(chip.id), 1 - s.overlap.reservedComputeFraction);
+  // The rank's device at the SM clock a training load sustains under the power limit (sustained-clock.ts).
+  const fullProfile = efficiencyProfile(chip.id);
+  const clock = sustainedClock(chip, fullProfile);
+  const sustained = atClockFraction(computeDevice(chip), fullProfile, clock?.fraction ?? 1);
+  const shared = shareOf(sustained.device, sustained.profile, 1 - s.overlap.reservedComputeFraction);
   const { device, profile } = shared;
   const seq = s.batch.sequenceLength;
   const mb = s.batch.microBatch;
