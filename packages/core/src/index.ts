@@ -79,6 +79,7 @@ export {
 export {
   type Candidate,
   type CandidateContext,
+  CHECK_ROUNDS,
   type ChunkedPoint,
   candidateYaml,
   chunkedColocatedPoint,
@@ -102,6 +103,7 @@ export {
   mergeSweepRecords,
   type PointEconomics,
   type PrecisionChoice,
+  type PrefillFeed,
   type PrefillPoint,
   type PrefillSearchResult,
   type PrefillSpace,
@@ -111,6 +113,7 @@ export {
   parseSweepPlan,
   pointOverrides,
   precisionChoice,
+  prefillFeed,
   RANK_KEYS,
   type RankBy,
   type RequestShape,
@@ -147,6 +150,7 @@ export {
   sweepRecord,
   type TrainPointResult,
   throughputAt,
+  workloadShape,
 } from "./explore/index.ts";
 export {
   type Chip,

@@ -9,6 +9,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
+  CHECK_ROUNDS,
   candidateYaml,
   type LaunchConfig,
   launchConfig,
@@ -121,8 +122,8 @@ const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFracti
 
 /**
  * The serving simulator on a winner (core `simulateCheck`): closed-loop users as many as the
- * searched group holds sequences (batch per chip × chips × instances), two rounds of requests,
- * read in the steady window (every user in the system), with the whole-run figure beside it.
+ * searched group holds sequences (batch per chip × chips × instances), `CHECK_ROUNDS` requests
+ * each, read in the steady window (every user in the system), with the whole-run figure beside it.
  */
 function simulateWinner(run: SearchRun, p: SearchPoint, flags: SearchFlags): SimulateCheck {
   if (run.base.workload === undefined)
@@ -132,15 +133,16 @@ function simulateWinner(run: SearchRun, p: SearchPoint, flags: SearchFlags): Sim
     );
   const role = run.result.space.role;
   const instances = run.base.deployment[role]?.instances ?? 1;
-  const sequences = p.candidate.batchPerChip * p.candidate.chipsPerInstance * instances;
+  const chips = p.candidate.chipsPerInstance * instances;
+  const slots = p.candidate.batchPerChip * chips;
   const scenario = parseScenarioSource(run.doc, loadCatalog(flags), {
     overrides: [
       ...p.overrides,
-      { path: ["workload", "arrival"], value: { kind: "closed-loop", concurrency: sequences } },
-      { path: ["workload", "requests"], value: 2 * sequences },
+      { path: ["workload", "arrival"], value: { kind: "closed-loop", concurrency: slots } },
+      { path: ["workload", "requests"], value: CHECK_ROUNDS * slots },
     ],
   });
-  return simulateCheck(scenario, sequences, p.candidate.chipsPerInstance * instances);
+  return simulateCheck(scenario, slots, chips);
 }
 
 function winnersTable(winners: readonly SearchPoint[], checks: readonly SimulateCheck[] | undefined) {
@@ -164,7 +166,10 @@ function winnersTable(winners: readonly SearchPoint[], checks: readonly Simulate
   ];
   const rows = winners.map((p, i) => ({
     rank: i + 1,
-    deployment: p.label,
+    deployment:
+      p.prefillLimited !== undefined
+        ? `${p.label} · prefill-limited (decode alone ${fmt(p.prefillLimited.decodeTokensPerSPerChip)})`
+        : p.label,
     tpotMs: Number((p.tpotS * 1e3).toFixed(2)),
     ttftMs: p.ttftS !== undefined ? Number((p.ttftS * 1e3).toFixed(1)) : null,
     tokensPerSPerChip: Math.round(p.tokensPerSPerChip),
@@ -191,6 +196,7 @@ function summaryLines(run: SearchRun, tpotS: number, ttftS: number | undefined):
   const lines = [
     `${r.space.role} deployments of ${run.base.model.id} on ${run.base.system.name}, ranked by ${RANK_TEXT[r.rankBy]} under ${slo}${r.stopped ? " (stopped early: best so far)" : ""}`,
     `as written: ${fmt(r.base.tokensPerSPerChip)} tokens/s per chip at TPOT ${fmt(r.base.tpotS * 1e3, 2)} ms`,
+    ...feedLines(r),
     `candidates: ${fmt(r.total)}; evaluated ${fmt(r.evaluated)} (${fmt(r.ranked.length)} meet the SLO, ${fmt(r.sloMisses.tpot)} miss TPOT, ${fmt(r.sloMisses.ttft)} miss TTFT); pruned ${fmt(prunedTotal)}:`,
     ...Object.entries(r.pruned)
       .sort((a, b) => b[1] - a[1])
@@ -199,6 +205,16 @@ function summaryLines(run: SearchRun, tpotS: number, ttftS: number | undefined):
   ];
   if (r.ranked.length === 0) lines.push("no configuration meets the SLO");
   return lines;
+}
+
+/** The prefill pool a decode search kept, what it feeds, and how many points it limited. */
+function feedLines(r: SearchRun["result"]): string[] {
+  const f = r.prefillFeed;
+  if (f === undefined) return [];
+  const limited = r.points.filter((p) => p.prefillLimited !== undefined).length;
+  return [
+    `prefill pool as written: ${fmt(f.prefillChips)} chips at ${fmt(f.prefillTokensPerSPerChip)} prompt tokens/s per chip (${fmt(f.shape.inputTokens)}-token prompts) feed at most ${fmt(f.outputTokensPerS)} output tokens/s (${fmt(f.shape.outputTokens)}-token answers); ${fmt(limited)} decode points limited to that; TTFT ${fmt(f.ttftS * 1e3, 1)} ms, of which KV transfer ${fmt(f.kvTransferS * 1e3, 1)} ms`,
+  ];
 }
 
 /** Launch configurations of a winner: the searched group, and a prefill pool the scenario keeps. */

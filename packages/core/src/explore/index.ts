@@ -20,6 +20,7 @@ export {
   precisionChoice,
   type SearchDtype,
 } from "./precision-choices.ts";
+export { type PrefillFeed, prefillFeed, workloadShape } from "./prefill-feed.ts";
 export {
   type PrefillPoint,
   type PrefillSearchResult,
@@ -51,7 +52,7 @@ export {
   type ServingSpaces,
   searchServing,
 } from "./serving-search.ts";
-export { type SimulateCheck, simulateCheck } from "./simulate-check.ts";
+export { CHECK_ROUNDS, type SimulateCheck, simulateCheck } from "./simulate-check.ts";
 export {
   expandSweep,
   parseShard,

@@ -3,6 +3,7 @@ import type { ParseScenarioOptions, ScenarioCatalog } from "../deploy/index.ts";
 import type { ScenarioOverride } from "../spec/index.ts";
 import type { RequestShape } from "./chunked-step.ts";
 import type { PointEconomics, RankBy } from "./point-economics.ts";
+import type { PrefillFeed } from "./prefill-feed.ts";
 import type { Candidate, SearchSpace } from "./search-space.ts";
 
 /** Latency targets; a point that misses one is evaluated (and on the frontier) but not ranked. */
@@ -33,6 +34,11 @@ export interface SearchPoint {
   readonly tokensPerDollar?: number;
   /** Chunked colocated serving: prompt tokens per chip chunked into each iteration. */
   readonly chunkTokensPerChip?: number;
+  /**
+   * Decode beside a fixed prefill pool that cannot feed the full batch (`prefill-feed.ts`):
+   * `tokensPerSPerChip` is the feed's limit, this the decode pool's own full-batch rate.
+   */
+  readonly prefillLimited?: { readonly decodeTokensPerSPerChip: number };
 }
 
 export interface SearchResult {
@@ -54,6 +60,8 @@ export interface SearchResult {
   readonly base: { readonly tpotS: number; readonly tokensPerSPerChip: number; readonly ttftS?: number };
   /** True when `shouldStop` ended the search early (the result is the best so far). */
   readonly stopped: boolean;
+  /** Decode search: the prefill pool kept as written and what it feeds (absent: not rate-matched). */
+  readonly prefillFeed?: PrefillFeed;
 }
 
 export interface SearchOptions {
@@ -74,4 +82,11 @@ export interface SearchOptions {
    * (`chunked-step.ts`); TPOT, TTFT and tokens/s per chip are those of the steady state.
    */
   readonly chunked?: RequestShape;
+  /**
+   * Decode groups beside a prefill group kept as written: the request shape at which that pool
+   * feeds the decode pool (`prefill-feed.ts`; default the workload's mean prompt and output
+   * tokens, when the scenario has a workload). False: no rate matching (`searchServing` sizes
+   * both pools itself).
+   */
+  readonly prefillFeed?: RequestShape | false;
 }

@@ -15,6 +15,7 @@ import { type Estimate, estimate } from "../perf/index.ts";
 import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import { rankValue } from "./point-economics.ts";
 import { chipSupports, isSearchDtype } from "./precision-choices.ts";
+import { feedLimited, fixedPrefill, type PrefillFeed } from "./prefill-feed.ts";
 import { evaluateCandidate } from "./search-evaluate.ts";
 import {
   type Candidate,
@@ -54,15 +55,19 @@ export function searchDeployments(
     throw new SupernodeError("usage", "chunked prefill is searched on a colocated group", {
       file: base.fileName,
     });
-  // A decode search leaves the prefill pool as written: its TTFT is the base's, estimated once.
-  const fixedTtftS = space.role === "decode" ? baseEstimate?.ttftS : undefined;
+  // A decode search leaves the prefill pool as written: its TTFT (and, at a known request shape,
+  // the rate at which it feeds the decode pool) are computed once.
+  const fixed = space.role === "decode" ? fixedPrefill(doc, base, baseEstimate?.ttftS, options) : {};
+  const decodeInstances = base.deployment.decode?.instances ?? 1;
   const total = spaceSize(space);
   const run: LayoutRun = {
     doc,
     options,
     ctx,
     slo: options.slo ?? {},
-    fixedTtftS,
+    fixedTtftS: fixed.ttftS,
+    feed: fixed.feed,
+    decodeInstances,
     energy,
     chip,
     batches: space.batchPerChip,
@@ -99,10 +104,11 @@ export function searchDeployments(
     rankBy,
     base: {
       tpotS: baseEstimate?.tpotS ?? Number.NaN,
-      tokensPerSPerChip: baseEstimate?.decodeTokensPerSPerChip ?? 0,
-      ...(baseEstimate?.ttftS !== undefined ? { ttftS: baseEstimate.ttftS } : {}),
+      tokensPerSPerChip: fedRate(baseEstimate?.decodeTokensPerSPerChip ?? 0, fixed.feed, base),
+      ...(baseEstimate?.ttftS !== undefined ? { ttftS: fixed.ttftS ?? baseEstimate.ttftS } : {}),
     },
     stopped,
+    ...(fixed.feed !== undefined ? { prefillFeed: fixed.feed } : {}),
   };
 }
 
@@ -113,6 +119,9 @@ interface LayoutRun {
   readonly ctx: CandidateContext;
   readonly slo: Slo;
   readonly fixedTtftS: number | undefined;
+  /** Decode search beside a fixed prefill pool: what it feeds, and the decode instances (as written). */
+  readonly feed: PrefillFeed | undefined;
+  readonly decodeInstances: number;
   readonly energy: EnergyInputs;
   readonly chip: Chip;
   readonly batches: readonly number[];
@@ -169,7 +178,8 @@ function searchLayout(
     if (outcome.kind === "point") template ??= outcome.scenario;
     done++;
     if (outcome.kind === "point") {
-      tally.points.push(outcome.point);
+      const chips = candidate.chipsPerInstance * run.decodeInstances;
+      tally.points.push(run.feed !== undefined ? feedLimited(outcome.point, run.feed, chips) : outcome.point);
       if (outcome.missTpot) tally.sloMisses.tpot++;
       if (outcome.missTtft) tally.sloMisses.ttft++;
       continue;
@@ -180,6 +190,16 @@ function searchLayout(
     if (rest > 1) break;
   }
   return { candidates: done, resolved: true };
+}
+
+/** The base deployment's decode tokens/s per chip, at most what the prefill pool feeds. */
+function fedRate(decodeTokensPerSPerChip: number, feed: PrefillFeed | undefined, base: Scenario): number {
+  const decode = base.deployment.decode;
+  if (feed === undefined || decode === undefined) return decodeTokensPerSPerChip;
+  return Math.min(
+    decodeTokensPerSPerChip,
+    feed.outputTokensPerS / (decode.instances * decode.chipsPerInstance),
+  );
 }
 
 /** The base scenario as written, estimated; undefined when it does not fit or divide (the search still runs). */

@@ -132,6 +132,7 @@ export function searchServing(
     const decode = searchDeployments(shaped, shapedBase, {
       ...common,
       space: decodeSpace,
+      prefillFeed: false, // the pools are sized together below
       slo: { ...(slo.tpotS !== undefined ? { tpotS: slo.tpotS } : {}) },
     });
     const prefillSpace = options.spaces?.prefill ?? defaultPrefillSpace(decodeSpace);

@@ -195,6 +195,31 @@ describe("serving engine: agreement with the step model", () => {
     expect(result.summary.ttftS.mean).toBeCloseTo(ttft, 9);
   });
 
+  it("disaggregated at low load: the KV transfer is in TTFT (prefill + transfer), not in TPOT", () => {
+    const perf = syntheticPerformance({ decodePerKvTokenS: 0 });
+    const kvTransfer = linkTransferModel(1e9, 1e-3, "slow link"); // 70 MB of KV: ≈ 71 ms
+    const model = syntheticModel(
+      {
+        arrival: { kind: "closed-loop", concurrency: 1 },
+        promptTokens: fixed(1000),
+        outputTokens: fixed(50),
+      },
+      { scheduler: { maxBatchTokens: 4096 } },
+      {
+        prefill: { instances: 1, chipsPerInstance: 8, perf },
+        decode: { instances: 1, chipsPerInstance: 8, perf },
+        kvTransfer,
+      },
+    );
+    const result = simulateServing(model, { requests: 20, seed: 1 });
+    const transfer = kvTransfer.transferS(1000 * perf.kvBytesPerToken);
+    const prefill = perf.prefillStepS({ sequences: 1, newTokens: 1000, attendedTokenPairs: 1000 * 500.5 });
+    const tpot = perf.decodeStepS({ sequences: 1, kvTokens: 0 });
+    expect(transfer).toBeGreaterThan(tpot); // charged to TPOT it would double it
+    expect(result.summary.ttftS.mean).toBeCloseTo(prefill + transfer, 9);
+    expect(result.summary.tpotS.mean).toBeCloseTo(tpot, 9);
+  });
+
   it("costs one event per batch change, not per token: events do not grow with output length", () => {
     const run = (output: number) =>
       simulateServing(

@@ -217,10 +217,10 @@ class ServingEngine {
 
   prefillComplete(instance: ServingInstance, id: number): void {
     const pool = this.pool;
-    if (Number.isNaN(pool.firstTokenS[id] as number)) {
-      pool.firstTokenS[id] = this.now;
-      pool.generated[id] = 1;
-    }
+    // The prefill computes the first token; the user gets it from the instance that decodes (here
+    // when colocated or when it is the whole answer, else after the KV transfer: `transferDone`).
+    const firstPrefill = Number.isNaN(pool.firstTokenS[id] as number);
+    if (firstPrefill) pool.generated[id] = 1;
     const group = pool.prefixGroup[id] as number;
     if (group >= 0) {
       const prefix = pool.prefixTokens[id] as number;
@@ -229,6 +229,7 @@ class ServingEngine {
     }
     const remaining = (pool.outputTokens[id] as number) - (pool.generated[id] as number);
     if (remaining <= 0 || instance.role === "colocated") {
+      if (firstPrefill) pool.firstTokenS[id] = this.now;
       instance.kvHeld -= pool.reservedTokens[id] as number;
       pool.reservedTokens[id] = 0;
       if (remaining <= 0) {
@@ -257,6 +258,9 @@ class ServingEngine {
     const prefill = this.instances[pool.prefillInstance[id] as number] as ServingInstance;
     prefill.kvHeld -= pool.reservedTokens[id] as number;
     pool.reservedTokens[id] = 0;
+    // The first token reaches the user once the decode instance holds the KV (engines' P/D routers
+    // stream the answer from the decode instance): the transfer is part of the TTFT, not of TPOT.
+    if (Number.isNaN(pool.firstTokenS[id] as number)) pool.firstTokenS[id] = this.now;
     const decode = this.instances[pool.decodeInstance[id] as number] as ServingInstance;
     decode.incoming--;
     pool.state[id] = REQUEST_STATE.decodeWaiting;
