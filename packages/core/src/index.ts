@@ -558,6 +558,7 @@ export {
   type StageMemory,
   type StageParams,
   type StepSync,
+  type SustainedClock,
   type TrainEstimate,
   type TrainingCaseSpec,
   type TrainingLayout,

@@ -19,6 +19,7 @@ describe("supernode train", () => {
       "goodput",
       "blast radius",
       "chip-hours",
+      "1575 MHz of the 1830 MHz the listed peaks assume",
     ])
       expect(stdout).toContain(text);
   });
@@ -34,6 +35,7 @@ describe("supernode train", () => {
     expect(r.memory.fits).toBe(false);
     expect(r.memory.overBytes).toBeGreaterThan(0);
     expect(r.goodputCurve.length).toBeGreaterThan(10);
+    expect(r.sustainedClock.fraction).toBeCloseTo(1575 / 1830, 3);
   });
 
   it("a layout that does not divide is one located error, not a stack trace", () => {

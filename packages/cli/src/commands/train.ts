@@ -112,12 +112,20 @@ function memoryTable(r: TrainReport): string {
   return t.toString();
 }
 
+function clockLine(r: TrainReport): string {
+  const c = r.sustainedClock;
+  if (c === undefined) return "compute at the listed peaks' clock (no sustained-clock data for this chip)";
+  const mhz = (hz: number) => `${(hz / 1e6).toFixed(0)} MHz`;
+  return `compute at the clock a training load sustains under the power limit: ${mhz(c.sustainedClockHz)} of the ${mhz(c.peakClockHz)} the listed peaks assume (${pct(c.fraction)}; ${c.family} family, data/training/sustained-clocks.yaml)`;
+}
+
 function renderTrain(r: TrainReport): string {
   const lines = header(r);
   lines.push(breakdownTable(r), "");
   lines.push(
     `throughput: ${num(r.tokensPerS)} tokens/s (${num(r.tokensPerSPerChip)} per chip); step ${ms(r.stepS)} (slowest stage ${r.bottleneckStage})`,
     `MFU ${pct(r.mfu)} of dense BF16 peak${r.scenario.precision.compute !== "bf16" ? ` (${pct(r.mfuComputeDtype)} of dense ${r.scenario.precision.compute})` : ""}; model ${(r.modelFlopsPerSPerChip / 1e12).toFixed(0)} TFLOPS per chip (${(r.modelFlopsPerToken / 1e9).toFixed(0)} GFLOP per token, PaLM's definition; ${pct(r.mfuCausalAttention)} MFU if attention is counted under the causal mask)`,
+    clockLine(r),
     "",
     memoryTable(r),
   );

@@ -31,7 +31,7 @@ import {
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
-import { atClockFraction, sustainedClock } from "./sustained-clock.ts";
+import { atClockFraction, type SustainedClock, sustainedClock } from "./sustained-clock.ts";
 import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -64,6 +64,8 @@ export interface PipelineCompute {
   readonly tokensPerRank: number;
   /** Per decoder-layer kind: one layer's times per micro-batch. */
   readonly perLayer: Readonly<Partial<Record<"dense" | "moe", ComputeTimes>>>;
+  /** The SM clock compute was timed at (`sustained-clock.ts`); absent: the listed peaks' clock. */
+  readonly sustainedClock?: SustainedClock;
 }
 
 const ZERO: ComputeTimes = {
@@ -268,5 +270,11 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   let bottleneck = stages[0] as StageCompute;
   const busy = (x: ComputeTimes) => x.forwardS + x.backwardDataS + x.backwardWeightS + x.recomputeS;
   for (const st of stages) if (busy(st) > busy(bottleneck)) bottleneck = st;
-  return { stages, bottleneck, tokensPerRank, perLayer };
+  return {
+    stages,
+    bottleneck,
+    tokensPerRank,
+    perLayer,
+    ...(clock !== undefined ? { sustainedClock: clock } : {}),
+  };
 }

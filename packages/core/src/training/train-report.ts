@@ -6,6 +6,7 @@
 import { computeDevice } from "../perf/index.ts";
 import { type BlastRadius, blastRadius } from "./blast-radius.ts";
 import { type Goodput, goodput, goodputCurve, goodputInputs } from "./goodput.ts";
+import type { SustainedClock } from "./sustained-clock.ts";
 import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";
 import type { TrainingLayout, TrainingPrecision, TrainingScenario } from "./training-scenario.ts";
 
@@ -34,6 +35,8 @@ export interface TrainReport {
   readonly mfuComputeDtype: number;
   readonly mfuCausalAttention: number;
   readonly memory: TrainEstimate["memory"];
+  /** The SM clock a training load sustains under the power limit (absent: not modelled for the chip). */
+  readonly sustainedClock?: SustainedClock;
   readonly train?: TrainEstimate["train"] & {
     /** Wall time and chip-hours once goodput (failures, checkpoints, restarts) is counted. */
     readonly secondsWithFailures: number;
@@ -100,6 +103,9 @@ export function trainReport(s: TrainingScenario, estimate: TrainEstimate = train
     mfuComputeDtype: estimate.mfuComputeDtype,
     mfuCausalAttention: estimate.mfuCausalAttention,
     memory: estimate.memory,
+    ...(estimate.compute.sustainedClock !== undefined
+      ? { sustainedClock: estimate.compute.sustainedClock }
+      : {}),
     ...(train !== undefined ? { train } : {}),
     goodput: {
       ...g,
