@@ -44,6 +44,8 @@ export function dtreeParents(m: number, i: number): readonly [number, number] {
  * @example dtreeMaxEdges(3) // 3
  */
 export function dtreeMaxEdges(m: number): number {
+  const known = maxEdgesByNodes.get(m);
+  if (known !== undefined) return known;
   const edges = new Array<number>(m).fill(0);
   for (let i = 0; i < m; i++)
     for (const p of dtreeParents(m, i))
@@ -51,5 +53,11 @@ export function dtreeMaxEdges(m: number): number {
         edges[i] = (edges[i] ?? 0) + 1;
         edges[p] = (edges[p] ?? 0) + 1;
       }
-  return Math.max(0, ...edges);
+  let most = 0;
+  for (const e of edges) most = Math.max(most, e);
+  maxEdgesByNodes.set(m, most);
+  return most;
 }
+
+/** dtreeMaxEdges by node count: it walks both trees, and the analytic engine asks for the same few counts again and again. */
+const maxEdgesByNodes = new Map<number, number>();

@@ -5,6 +5,7 @@
  */
 import { SupernodeError } from "../spec/index.ts";
 import { LINK_TIERS } from "../topology/index.ts";
+import type { Algorithm } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { dtreeParents } from "./nccl-trees.ts";
 import { nvlsBytesPerRank, treeHeads } from "./nvls-limits.ts";
@@ -155,6 +156,89 @@ function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
 
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
+/** Tree all-reduce: reduce up a double binary tree, broadcast back down (NCCL's shape across servers). */
+function treeAllReduce(model: FabricModel, n: number, S: number): Schedule {
+  if (n > model.ranksPerSystem && n % model.ranksPerSystem === 0) return treeAcrossSystems(model, n, S);
+  const node = model.topology().rankNode;
+  const depth = treeDepth(model, n);
+  const up = new PhaseBuilder();
+  const down = new PhaseBuilder();
+  const edge = (child: number, parent: number, bytes: number) => {
+    up.add(node[child] ?? 0, node[parent] ?? 0, bytes);
+    down.add(node[parent] ?? 0, node[child] ?? 0, bytes);
+  };
+  const rps = model.ranksPerServer;
+  if (n > rps && rps > 1 && n % rps === 0) {
+    // NCCL's shape: one channel per rank of a server; in channel r a chain inside every server
+    // ends at local rank r, and local ranks r of all servers form a double binary tree
+    const m = n / rps;
+    for (let r = 0; r < rps; r++)
+      for (let srv = 0; srv < m; srv++) {
+        for (let k = 1; k < rps; k++)
+          edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
+        if (srv === 0) continue;
+        const parent = (srv - 1) >> 1;
+        edge(srv * rps + r, parent * rps + r, S / rps / 2);
+        edge((m - 1 - srv) * rps + r, (m - 1 - parent) * rps + r, S / rps / 2);
+      }
+  } else {
+    for (let pos = 1; pos < n; pos++) {
+      const parent = (pos - 1) >> 1;
+      edge(pos, parent, S / 2);
+      edge(n - 1 - pos, n - 1 - parent, S / 2);
+    }
+  }
+  return { phases: [up.build(1, depth), down.build(1, depth)] };
+}
+
+/** Hierarchical all-reduce: a ring inside each group (system or server), a ring across groups, the inner ring again. */
+function hierarchicalAllReduce(model: FabricModel, n: number, S: number): Schedule {
+  const node = model.topology().rankNode;
+  const g = n > model.ranksPerSystem ? model.ranksPerSystem : Math.min(n, model.ranksPerServer);
+  const m = Math.ceil(n / g);
+  if (m === 1 || n % g !== 0) return { phases: [ringPhase(model, range(0, n), S / n, 2 * (n - 1))] };
+  const inner = new PhaseBuilder();
+  for (let grp = 0; grp < m; grp++)
+    for (let i = 0; i < g; i++) inner.add(node[grp * g + i] ?? 0, node[grp * g + ((i + 1) % g)] ?? 0, S / g);
+  const outer = new PhaseBuilder();
+  for (let i = 0; i < g; i++)
+    for (let grp = 0; grp < m; grp++)
+      outer.add(node[grp * g + i] ?? 0, node[((grp + 1) % m) * g + i] ?? 0, S / g / m);
+  return { phases: [inner.build(g - 1), outer.build(2 * (m - 1)), inner.build(g - 1)] };
+}
+
+/** The all-reduce schedule of an algorithm, or undefined for one that has none (direct). */
+function allReduceSchedule(
+  model: FabricModel,
+  algorithm: Algorithm,
+  n: number,
+  S: number,
+): Schedule | undefined {
+  switch (algorithm) {
+    case "ring":
+      return { phases: [ringPhase(model, range(0, n), S / n, 2 * (n - 1))] };
+    case "tree":
+      return treeAllReduce(model, n, S);
+    case "in-switch": {
+      const p = new PhaseBuilder();
+      for (let r = 0; r < n; r++) addInSwitch(model, p, r, nvlsBytesPerRank(n, S), nvlsBytesPerRank(n, S));
+      return { phases: [p.build(1)] };
+    }
+    case "hierarchical":
+      return hierarchicalAllReduce(model, n, S);
+    case "direct":
+      return undefined;
+  }
+}
+
+/** One phase in which rank i sends bytes(i, j) to every rank j. */
+function exchangePhase(model: FabricModel, n: number, bytes: (i: number, j: number) => number): Schedule {
+  const node = model.topology().rankNode;
+  const p = new PhaseBuilder();
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) p.add(node[i] ?? 0, node[j] ?? 0, bytes(i, j));
+  return { phases: [p.build(1)] };
+}
+
 /**
  * The schedule of a resolved request on a fabric.
  * @example scheduleOf(model, resolveRequest(model, { op: "all-gather", bytes: 1e9, ranks: 8 })).phases[0].repeat // 7
@@ -163,90 +247,28 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
   const { request, algorithm } = resolved;
   const n = request.ranks;
   const S = request.bytes;
-  const topo = model.topology();
-  const node = topo.rankNode;
-  const all = range(0, n);
   if (n <= 1) return { phases: [] };
   switch (request.op) {
-    case "all-reduce":
-      switch (algorithm) {
-        case "ring":
-          return { phases: [ringPhase(model, all, S / n, 2 * (n - 1))] };
-        case "tree": {
-          const depth = treeDepth(model, n);
-          const up = new PhaseBuilder();
-          const down = new PhaseBuilder();
-          const edge = (child: number, parent: number, bytes: number) => {
-            up.add(node[child] ?? 0, node[parent] ?? 0, bytes);
-            down.add(node[parent] ?? 0, node[child] ?? 0, bytes);
-          };
-          const rps = model.ranksPerServer;
-          if (n > model.ranksPerSystem && n % model.ranksPerSystem === 0)
-            return treeAcrossSystems(model, n, S);
-          if (n > rps && rps > 1 && n % rps === 0) {
-            // NCCL's shape: one channel per rank of a server; in channel r a chain inside every server
-            // ends at local rank r, and local ranks r of all servers form a double binary tree
-            const m = n / rps;
-            for (let r = 0; r < rps; r++)
-              for (let srv = 0; srv < m; srv++) {
-                for (let k = 1; k < rps; k++)
-                  edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
-                if (srv === 0) continue;
-                const parent = (srv - 1) >> 1;
-                edge(srv * rps + r, parent * rps + r, S / rps / 2);
-                edge((m - 1 - srv) * rps + r, (m - 1 - parent) * rps + r, S / rps / 2);
-              }
-          } else {
-            for (let pos = 1; pos < n; pos++) {
-              const parent = (pos - 1) >> 1;
-              edge(pos, parent, S / 2);
-              edge(n - 1 - pos, n - 1 - parent, S / 2);
-            }
-          }
-          return { phases: [up.build(1, depth), down.build(1, depth)] };
-        }
-        case "in-switch": {
-          const p = new PhaseBuilder();
-          for (let r = 0; r < n; r++)
-            addInSwitch(model, p, r, nvlsBytesPerRank(n, S), nvlsBytesPerRank(n, S));
-          return { phases: [p.build(1)] };
-        }
-        case "hierarchical": {
-          const g = n > model.ranksPerSystem ? model.ranksPerSystem : Math.min(n, model.ranksPerServer);
-          const m = Math.ceil(n / g);
-          if (m === 1 || n % g !== 0) return { phases: [ringPhase(model, all, S / n, 2 * (n - 1))] };
-          const inner = new PhaseBuilder();
-          for (let grp = 0; grp < m; grp++)
-            for (let i = 0; i < g; i++)
-              inner.add(node[grp * g + i] ?? 0, node[grp * g + ((i + 1) % g)] ?? 0, S / g);
-          const outer = new PhaseBuilder();
-          for (let i = 0; i < g; i++)
-            for (let grp = 0; grp < m; grp++)
-              outer.add(node[grp * g + i] ?? 0, node[((grp + 1) % m) * g + i] ?? 0, S / g / m);
-          return { phases: [inner.build(g - 1), outer.build(2 * (m - 1)), inner.build(g - 1)] };
-        }
-        case "direct":
-          break;
-      }
+    case "all-reduce": {
+      const schedule = allReduceSchedule(model, algorithm, n, S);
+      if (schedule !== undefined) return schedule;
       break;
+    }
     case "all-gather":
     case "reduce-scatter":
-      return { phases: [ringPhase(model, all, S / n, n - 1)] };
+      return { phases: [ringPhase(model, range(0, n), S / n, n - 1)] };
     case "broadcast":
-      return { phases: [ringPhase(model, all, S, 1, n - 1, true)] };
-    case "all-to-all": {
-      const p = new PhaseBuilder();
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) p.add(node[i] ?? 0, node[j] ?? 0, S / n);
-      return { phases: [p.build(1)] };
-    }
+      return { phases: [ringPhase(model, range(0, n), S, 1, n - 1, true)] };
+    case "all-to-all":
+      return exchangePhase(model, n, () => S / n);
     case "all-to-all-v": {
-      const p = new PhaseBuilder();
       const m = request.matrix;
-      for (let i = 0; i < n && m !== undefined; i++)
-        for (let j = 0; j < n; j++) p.add(node[i] ?? 0, node[j] ?? 0, m[i * n + j] ?? 0);
-      return { phases: [p.build(1)] };
+      return m === undefined
+        ? { phases: [new PhaseBuilder().build(1)] }
+        : exchangePhase(model, n, (i, j) => m[i * n + j] ?? 0);
     }
     case "send-recv": {
+      const node = model.topology().rankNode;
       const p = new PhaseBuilder();
       p.add(node[0] ?? 0, node[n - 1] ?? 0, S);
       return { phases: [p.build(1)] };
