@@ -26,15 +26,16 @@ export function parseShape(text: string): RequestShape {
   return { inputTokens: Number(m[1]), outputTokens: Number(m[2]) };
 }
 
-export function runServing(
-  file: string,
-  flags: SearchInputFlags & { json?: boolean },
+type ServingSearch = ReturnType<typeof searchServing>;
+type PoolCount = { total: number; evaluated: number; pruned: Readonly<Record<string, number>> } | undefined;
+
+/** Searches the serving system and says how many candidates and CPU seconds it took. */
+function searchTimed(
+  prep: ReturnType<typeof prepareSearch>,
+  flags: SearchInputFlags,
   shape: RequestShape,
   slo: Slo,
-  top: number,
-  io: CliIo,
-): void {
-  const prep = prepareSearch(file, flags);
+): { r: ServingSearch; cpuS: number; candidates: number } {
   const start = process.cpuUsage();
   const r = searchServing(prep.doc, prep.base, {
     catalog: prep.catalog,
@@ -49,27 +50,13 @@ export function runServing(
     },
   });
   const cpu = process.cpuUsage(start);
-  const cpuS = (cpu.user + cpu.system) / 1e6;
   const pools = [r.disaggregated?.decode, r.disaggregated?.prefill, r.colocated];
   const candidates = pools.reduce((n, p) => n + (p?.total ?? 0), 0);
-  const winners = r.ranked.slice(0, top);
-  const kv = r.disaggregated?.kvTransfer;
-  if (flags.json === true) {
-    const strip = ({ decode: _d, prefill: _p, ...p }: (typeof winners)[number]) => p;
-    io.stdout.write(
-      renderJson({
-        shape,
-        slo,
-        rankBy: r.rankBy,
-        candidates,
-        ...(kv !== undefined ? { kvTransfer: kv } : {}),
-        cpuS,
-        ranked: winners.map(strip),
-        frontier: r.frontier.map(strip),
-      }),
-    );
-    return;
-  }
+  return { r, cpuS: (cpu.user + cpu.system) / 1e6, candidates };
+}
+
+/** The winners as a table: rank, mode, tokens/s per chip and per user, TTFT, tokens/s per kW, deployment. */
+function winnersTable(winners: ServingSearch["ranked"]): string {
   const table = makeTable(
     [
       { key: "rank", header: "#", align: "right" },
@@ -90,31 +77,62 @@ export function runServing(
       deployment: p.label,
     })),
   );
-  const counted = (
-    name: string,
-    p: { total: number; evaluated: number; pruned: Readonly<Record<string, number>> } | undefined,
-  ) =>
-    p === undefined
-      ? []
-      : [
-          `${name}: ${p.total.toLocaleString("en-US")} candidates, ${p.evaluated.toLocaleString("en-US")} evaluated; pruned ${
-            Object.entries(p.pruned)
-              .map(([k, n]) => `${n} ${k}`)
-              .join(", ") || "none"
-          }`,
-        ];
+  return renderTable(table);
+}
+
+/** `decode pool: 1,234 candidates, 567 evaluated; pruned …`, or nothing for a pool not searched. */
+function countedLine(name: string, p: PoolCount): string[] {
+  return p === undefined
+    ? []
+    : [
+        `${name}: ${p.total.toLocaleString("en-US")} candidates, ${p.evaluated.toLocaleString("en-US")} evaluated; pruned ${
+          Object.entries(p.pruned)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(", ") || "none"
+        }`,
+      ];
+}
+
+export function runServing(
+  file: string,
+  flags: SearchInputFlags & { json?: boolean },
+  shape: RequestShape,
+  slo: Slo,
+  top: number,
+  io: CliIo,
+): void {
+  const prep = prepareSearch(file, flags);
+  const { r, cpuS, candidates } = searchTimed(prep, flags, shape, slo);
+  const winners = r.ranked.slice(0, top);
+  const kv = r.disaggregated?.kvTransfer;
+  if (flags.json === true) {
+    const strip = ({ decode: _d, prefill: _p, ...p }: (typeof winners)[number]) => p;
+    io.stdout.write(
+      renderJson({
+        shape,
+        slo,
+        rankBy: r.rankBy,
+        candidates,
+        ...(kv !== undefined ? { kvTransfer: kv } : {}),
+        cpuS,
+        ranked: winners.map(strip),
+        frontier: r.frontier.map(strip),
+      }),
+    );
+    return;
+  }
   io.stdout.write(
     [
-      renderTable(table),
+      winnersTable(winners),
       `serving ${shape.inputTokens}/${shape.outputTokens} tokens of ${prep.base.model.id} on ${prep.base.system.name}: tokens/s per chip counts every chip (prefill pool included)`,
       ...(kv !== undefined
         ? [
             `disaggregated TTFT includes the prompt's KV transfer to the decode pool: ${(kv.bytes / 1e6).toFixed(1)} MB in ${(kv.transferS * 1e3).toFixed(2)} ms (${kv.path})`,
           ]
         : []),
-      ...counted("decode pool", r.disaggregated?.decode),
-      ...counted("prefill pool", r.disaggregated?.prefill),
-      ...counted("colocated (chunked prefill)", r.colocated),
+      ...countedLine("decode pool", r.disaggregated?.decode),
+      ...countedLine("prefill pool", r.disaggregated?.prefill),
+      ...countedLine("colocated (chunked prefill)", r.colocated),
       `${candidates.toLocaleString("en-US")} candidates in ${cpuS.toFixed(1)} CPU-s`,
       ...(winners.length === 0 ? ["no configuration meets the SLOs"] : []),
       "",
