@@ -100,4 +100,26 @@ describe("fabricReferenceCases", () => {
     expect(h800).toHaveLength(24);
     for (const c of h800) expect(c.duplicateOf, c.id).toMatch(/^deepep-ll-v1-feb:EP\d+:(dispatch|combine)$/);
   });
+
+  it("adds the receiver's weighted sum to DeepEP-style low-latency combines only", () => {
+    const reads: number[] = [];
+    const withSum = fabricReferenceCases({
+      combineReduction: (_chip, readBytes, writeBytes) => {
+        reads.push(readBytes / writeBytes);
+        return 10e-6;
+      },
+    });
+    const byId = new Map(cases.map((c) => [c.id, c.predicted]));
+    const moved = withSum.filter((c) => c.predicted !== byId.get(c.id)).map((c) => c.id);
+    // a rank reads its tokens' top-8 rows and writes one row per token
+    expect(new Set(reads)).toEqual(new Set([8]));
+    expect(moved).toContain("nccl-ep-ll-h100:EP8:combine");
+    expect(moved).toContain("deepep-ll-v1-feb:EP8:combine");
+    for (const id of moved) expect(id.includes("combine") || /^cm384-0[4-6]\d$/.test(id)).toBe(true);
+    for (const id of ["nccl-ep-ll-h100:EP8:dispatch", "trtllm-a2a-ep8-b64:combine", "cm384-041", "cm384-156"])
+      expect(moved).not.toContain(id);
+    // a latency grows by the reduction's 10 us
+    const latency = withSum.find((c) => c.id === "deepep-ll-v1-feb:EP8:combine");
+    expect((latency?.predicted ?? 0) - (byId.get("deepep-ll-v1-feb:EP8:combine") ?? 0)).toBeCloseTo(10, 6);
+  });
 });

@@ -12,7 +12,7 @@ import {
   type ReferenceComparison,
   referenceRoleSchema,
 } from "../catalog/index.ts";
-import type { System } from "../hardware/index.ts";
+import type { Chip, System } from "../hardware/index.ts";
 import { GIGA, MICROSECOND } from "../spec/index.ts";
 import { builtinFabricParams, type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/index.ts";
 import { collectiveTime } from "./collective-time.ts";
@@ -131,7 +131,53 @@ function ubPrediction(c: Extract<FabricCaseConditions, { kind: "ub" }>): number 
   return (endpoint + hops * ub.hopLatencyS.value + c.messageBytes / bandwidth) / MICROSECOND;
 }
 
-function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): number {
+/**
+ * Time a chip takes to stream `readBytes` in and `writeBytes` out (the weighted sum of a
+ * combine's top-k expert outputs): given by the caller, which owns the chips' memory efficiencies
+ * (`supernode validate` passes the operator model's vector-kernel time).
+ */
+export type StreamTime = (chip: Chip, readBytes: number, writeBytes: number, flops: number) => number;
+
+export interface FabricCaseOptions {
+  /** Prices the receiver's reduction inside DeepEP-style low-latency combine kernels; without it, none. */
+  readonly combineReduction?: StreamTime;
+}
+
+/**
+ * The receive-side weighted sum a low-latency combine kernel runs before it returns (DeepEP
+ * `low_latency.cu` combine: after the expert outputs arrive, each token's top-k rows are read
+ * from the receive buffer, weighted and summed in FP32 and written once; NCCL EP's port does the
+ * same, its `ep_bench` noting "LL: weights applied during combine"). The kernel benchmarks time
+ * it with the transfer, so their prediction adds it; the step model keeps it as its own operator
+ * (`moe.combine`) beside the transfer and does not use this. TensorRT-LLM's one-sided kernels,
+ * the CANN operators and DeepEP's normal kernels have their combine costs in their own
+ * parameters and are left as they are.
+ */
+function combineReductionS(
+  c: Extract<FabricCaseConditions, { kind: "moe" }>,
+  system: System,
+  options: FabricCaseOptions,
+): number {
+  const deepEpLowLatency =
+    (c.library === undefined || c.library === "deepep") &&
+    c.kernels !== "normal" &&
+    system.vendor === "NVIDIA";
+  if (c.direction !== "combine" || !deepEpLowLatency || options.combineReduction === undefined) return 0;
+  const copies = c.tokensPerRank * c.topK;
+  // BF16 rows: one multiply and one add per element of every copy
+  const flops = 2 * copies * (c.bytesPerToken / 2);
+  return options.combineReduction(
+    system.node.accelerator.chip,
+    copies * c.bytesPerToken,
+    c.tokensPerRank * c.bytesPerToken,
+    flops,
+  );
+}
+
+function moePrediction(
+  c: Extract<FabricCaseConditions, { kind: "moe" }>,
+  options: FabricCaseOptions,
+): number {
   const request = {
     system: systemFor(c.system, c.ranks),
     ranks: c.ranks,
@@ -145,21 +191,24 @@ function moePrediction(c: Extract<FabricCaseConditions, { kind: "moe" }>): numbe
   };
   const r = c.direction === "dispatch" ? moeDispatchTime(request) : moeCombineTime(request);
   const counted = c.countedBytesPerToken ?? c.bytesPerToken;
+  const reduceS = combineReductionS(c, builtinCatalog().system(c.system), options);
+  const timeS = r.timeS + reduceS;
   switch (c.metric) {
     case "latency":
-      return r.timeS / MICROSECOND;
+      return timeS / MICROSECOND;
     case "bandwidth":
-      return (r.bandwidthPerRankBytesPerS * (counted / c.bytesPerToken)) / GIGA;
+      return (r.bandwidthPerRankBytesPerS * (r.timeS / timeS) * (counted / c.bytesPerToken)) / GIGA;
     case "bottleneck-bandwidth": {
       // DeepEP's benchmark counts per-rank received tokens (NVLink) or tokens × distinct nodes,
       // own node included (RDMA), over the kernel time (tests/test_intranode.py, test_internode.py);
       // DeepEP-Ascend's counts every received copy (recv_x rows: it sends one per top-k expert,
       // "duplicate transmission to experts of the same rank", sgl-kernel-npu test_intranode.py)
       const d = r.deduplication?.destinations;
-      if (d === undefined) return (r.bandwidthPerRankBytesPerS * (counted / c.bytesPerToken)) / GIGA;
+      if (d === undefined)
+        return (r.bandwidthPerRankBytesPerS * (r.timeS / timeS) * (counted / c.bytesPerToken)) / GIGA;
       const perToken =
         c.ranks > fabricModel(request.system).ranksPerSystem ? d.serversPerToken : d.ranksPerToken;
-      return (c.tokensPerRank * perToken * counted) / r.timeS / GIGA;
+      return (c.tokensPerRank * perToken * counted) / timeS / GIGA;
     }
   }
 }
@@ -181,12 +230,12 @@ function ncclPrediction(c: Extract<FabricCaseConditions, { kind: "nccl" }>): num
   }
 }
 
-function predict(c: FabricCaseConditions): number {
+function predict(c: FabricCaseConditions, options: FabricCaseOptions): number {
   switch (c.kind) {
     case "ub":
       return ubPrediction(c);
     case "moe":
-      return moePrediction(c);
+      return moePrediction(c, options);
     case "nccl":
       return ncclPrediction(c);
     case "nccl-nic": {
@@ -203,10 +252,10 @@ function predict(c: FabricCaseConditions): number {
  * Every fabric reference case with its prediction and error.
  * @example fabricReferenceCases().find((c) => c.id === "cm384-017")?.predicted // µs
  */
-export function fabricReferenceCases(): FabricReferenceCase[] {
+export function fabricReferenceCases(options: FabricCaseOptions = {}): FabricReferenceCase[] {
   const doc = parseBuiltinData(FILE, fileSchema);
   return doc.cases.map((c) => {
-    const predicted = predict(c.conditions);
+    const predicted = predict(c.conditions, options);
     return {
       id: c.id,
       description: c.description,

@@ -11,6 +11,7 @@ export {
   efficiencyProfileForChip,
   type ProfileValue,
 } from "./efficiency-profile.ts";
+export { fusedVectorTime } from "./fused-vector-time.ts";
 export type { GemmEfficiencyFactors } from "./gemm-efficiency.ts";
 export type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 export { atOfflineBatch, type OfflineEstimate, type OfflinePoint, offlineSearch } from "./offline-point.ts";

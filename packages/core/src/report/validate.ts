@@ -10,7 +10,7 @@
 
 import { builtinCatalog, calibrationLedger, type ReferenceComparison } from "../catalog/index.ts";
 import { fabricReferenceCases } from "../network/index.ts";
-import { operatorReferenceCases } from "../perf/index.ts";
+import { fusedVectorTime, operatorReferenceCases } from "../perf/index.ts";
 import { trainingReferenceCases } from "../training/index.ts";
 import type { OperatingPoint } from "./operating-point.ts";
 import { labelReferenceCases } from "./reference-labels.ts";
@@ -122,7 +122,7 @@ function computeRows(only: ValidationKind): Unlabelled[] {
   collect("operator", () =>
     operatorReferenceCases().map((c) => ({ ...c, vendor: builtinCatalog().chip(c.chipId).vendor })),
   );
-  collect("fabric", () => fabricReferenceCases());
+  collect("fabric", () => fabricReferenceCases({ combineReduction: fusedVectorTime }));
   if (kinds.has("end-to-end")) {
     const cache: EstimateCache = new Map();
     let specs: ReturnType<typeof endToEndCaseSpecs> = [];
