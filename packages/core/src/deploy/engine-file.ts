@@ -1,9 +1,10 @@
 /**
  * The schema of a serving-engine data file (data/engines/<name>.yaml): per release, the policies
  * the model applies (token budget, MoE kernels, KV-cache format and share, separate small kernels,
- * iteration gap) and those only recorded, each with its source key and evidence tag.
+ * iteration gap, host time per sequence) and those only recorded, each with its source key and evidence tag.
  */
 import { z } from "zod";
+import { calibratedOnSchema } from "../spec/index.ts";
 
 const tag = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);
 const releaseSchema = z.strictObject({
@@ -118,6 +119,22 @@ const releaseSchema = z.strictObject({
       source: z.string(),
       tag,
       note: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * Host (CPU) time of the engine's executor loop per iteration for each sequence it schedules
+   * (preparing inputs, KV block bookkeeping, sampler updates, responses), per executor process
+   * (one per attention-DP rank). With `overlapsGpu` the host prepares iteration n+1 while the GPU
+   * runs iteration n (an overlap scheduler), so an iteration takes the longer of the two.
+   */
+  hostTimePerSequenceUs: z
+    .strictObject({
+      value: z.number().nonnegative(),
+      overlapsGpu: z.boolean(),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+      calibratedOn: calibratedOnSchema.optional(),
     })
     .optional(),
   recorded: z

@@ -60,6 +60,13 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
       `${overlap.exposedHostMs.value} ms${overlap.offWithMtp ? " (overlap scheduler off with MTP / speculative decoding)" : ""}`,
       overlap.exposedHostMs.source,
     );
+  const host = release.hostTimePerSequenceUs;
+  if (host !== undefined)
+    applied(
+      "host time per scheduled sequence per iteration",
+      `${host.value} µs${host.overlapsGpu ? " (overlapped with the GPU's previous iteration)" : ""}`,
+      host.source,
+    );
   const separate = release.separateKernels;
   if (separate !== undefined)
     applied(

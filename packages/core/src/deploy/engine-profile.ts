@@ -28,6 +28,11 @@ export interface EngineProfile {
    * rule for MTP on this chip vendor), 0 when it runs or nothing is recorded.
    */
   exposedHostS(chipVendor: string, withMtp: boolean): number;
+  /**
+   * Host time of the executor loop per scheduled sequence per iteration (seconds), and whether the
+   * host works on the next iteration while the GPU runs this one (overlap scheduler).
+   */
+  readonly hostTime?: { readonly perSequenceS: number; readonly overlapsGpu: boolean };
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
   separateKernelsFor(chipVendor: string): SeparateKernels | undefined;
   /**
@@ -121,6 +126,14 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       const runs = spec.overlapScheduler ?? !(o.offWithMtp && withMtp);
       return runs ? 0 : o.exposedHostMs.value / 1000;
     },
+    ...(release.hostTimePerSequenceUs !== undefined
+      ? {
+          hostTime: {
+            perSequenceS: release.hostTimePerSequenceUs.value / 1e6,
+            overlapsGpu: release.hostTimePerSequenceUs.overlapsGpu,
+          },
+        }
+      : {}),
     separateKernelsFor: (chipVendor) =>
       separate?.chipVendors.includes(chipVendor)
         ? {

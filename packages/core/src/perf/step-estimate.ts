@@ -16,6 +16,7 @@ import {
 } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
+import { hostTiming } from "./host-time.ts";
 import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
 import { type StepBound, stepContext } from "./step-model.ts";
 import { type InstanceStep, instanceStepTime } from "./step-pipeline.ts";
@@ -119,6 +120,23 @@ export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPer
   return { ...perChip(perRank, plan.ranksPerChip), perRank, ranksPerChip: plan.ranksPerChip };
 }
 
+/** The step with the engine's host time of the iteration (host-time.ts) folded into stepS. */
+function withHostStep(
+  scenario: Scenario,
+  plan: InstancePlan,
+  sequences: number,
+  step: InstanceStep,
+): InstanceStep {
+  const host = hostTiming(scenario, plan, sequences, step.stepS);
+  if (host.hostS === 0) return step;
+  return {
+    ...step,
+    host,
+    stepS: step.stepS + host.waitS,
+    timeByBound: { ...step.timeByBound, overhead: step.timeByBound.overhead + host.waitS },
+  };
+}
+
 /** What the decode and prefill estimates share: the instances, the step and the memory per chip. */
 function phaseEstimate(plan: InstancePlan, step: InstanceStep, memory: MemoryPerChip): PhaseEstimate {
   return {
@@ -138,11 +156,12 @@ function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate 
   const memory = memoryPerChip(scenario, plan);
   const ctx = stepContext(scenario, plan);
   const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
-  const step = instanceStepTime(ctx, {
+  const gpuStep = instanceStepTime(ctx, {
     phase: "decode",
     sequences,
     kvTokens: sequences * (plan.kvLength ?? 0),
   });
+  const step = withHostStep(scenario, plan, sequences, gpuStep);
   const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
   const occupancy = slotOccupancy(plan);
   const perChip = ((plan.batchPerChip ?? 0) * occupancy * tokensPerStep) / step.stepS;
@@ -178,12 +197,13 @@ function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimat
   const p = plan.promptLength ?? 1;
   const newTokens = (plan.tokensPerChip ?? 0) * plan.chipsPerInstance;
   const sequences = newTokens / p;
-  const step = instanceStepTime(ctx, {
+  const gpuStep = instanceStepTime(ctx, {
     phase: "prefill",
     sequences,
     newTokens,
     attendedTokenPairs: (sequences * p * (p + 1)) / 2,
   });
+  const step = withHostStep(scenario, plan, sequences, gpuStep);
   const perChip = (plan.tokensPerChip ?? 0) / step.stepS;
   return {
     ...phaseEstimate(plan, step, memory),

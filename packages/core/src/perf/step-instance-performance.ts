@@ -16,6 +16,7 @@ import type { InstanceRole, Scenario } from "../deploy/index.ts";
 import { activationBytesPerToken } from "../deploy/index.ts";
 import { kvBytesPerToken } from "../model/index.ts";
 import { SupernodeError } from "../spec/index.ts";
+import { iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { memoryPerChip } from "./step-estimate.ts";
 import { stepContext } from "./step-model.ts";
@@ -164,6 +165,9 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   };
   const decodeS = (batch: DecodeBatch): number =>
     batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
+  // The engine's host time per iteration, applied once to the whole iteration (host-time.ts).
+  const withHost = (sequences: number, gpuS: number): number =>
+    iterationWithHostS(scenario, plan, sequences, gpuS);
   const decodeTokensPerSequence = 1 + (plan.mtp?.draftTokens ?? 0);
   const meanContext = plan.kvLength ?? plan.promptLength;
 
@@ -175,11 +179,11 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
       ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
     }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
-    decodeStepS: decodeS,
-    prefillStepS: prefillS,
+    decodeStepS: (batch) => withHost(batch.sequences, decodeS(batch)),
+    prefillStepS: (batch) => withHost(batch.sequences, prefillS(batch)),
     mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number {
-      if (decode.sequences <= 0) return prefillS(prefill);
-      if (prefill.newTokens <= 0) return decodeS(decode);
+      if (decode.sequences <= 0) return withHost(prefill.sequences, prefillS(prefill));
+      if (prefill.newTokens <= 0) return withHost(decode.sequences, decodeS(decode));
       // One pass over the union of tokens (weights once, per-token work summed: each decode token
       // is a new token attending to itself), plus what the decoding sequences' attention over
       // their own KV caches adds (the decode step model's KV-dependent part, in its own form).
@@ -191,7 +195,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
         contextTokens: prefill.contextTokens ?? 0,
       });
       const kvPart = decodeS(decode) - decodeS({ sequences: decode.sequences, kvTokens: 0 });
-      return union + Math.max(0, kvPart);
+      return withHost(prefill.sequences + decode.sequences, union + Math.max(0, kvPart));
     },
   };
 }

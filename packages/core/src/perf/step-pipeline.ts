@@ -19,6 +19,7 @@ import { DTYPE_BYTES } from "../hardware/index.ts";
 import { attentionWindow, kvBytesPerTokenPerLayer, type LayerKind, layerKinds } from "../model/index.ts";
 import { collectiveTime } from "../network/index.ts";
 import { computeDevice } from "./device.ts";
+import type { HostTiming } from "./host-time.ts";
 import { type StepBatch, type StepContext, stepContext } from "./step-context.ts";
 import { type StepBreakdown, stepTime } from "./step-model.ts";
 
@@ -79,6 +80,8 @@ export interface InstanceStep extends StepBreakdown {
   readonly pipeline?: PipelineStep;
   readonly offload?: OffloadStep;
   readonly draft?: DraftStep;
+  /** The engine's host time of the iteration and the GPU's wait for it (host-time.ts), included in stepS. */
+  readonly host?: HostTiming;
 }
 
 interface Extra {

@@ -111,6 +111,7 @@ export function stepBreakdown(p: PhaseEstimate): BreakdownPart[] {
     ["sampling", "sampling", step.samplingS],
     ["graph-launch", "graph launch", step.graphLaunchS],
     ["iteration-gap", "idle between iterations", step.iterationGapS],
+    ["host-wait", "waiting for the host", step.host?.waitS ?? 0],
   ] as const)
     if (seconds > 0) parts.push({ id, label, seconds });
   return parts;

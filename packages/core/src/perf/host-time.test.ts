@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { Scenario } from "../deploy/index.ts";
+import { hostIterationS, hostTiming } from "./host-time.ts";
+import { instancePerformance } from "./step-instance-performance.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+
+const qwen = () => referenceScenario("trtllm-qwen3-30b-a3b-fp4-offline");
+const plan = (s: Scenario) => must(s.deployment.colocated);
+
+describe("engine host time per iteration", () => {
+  it("is the engine's per-sequence time times the sequences of one executor (TensorRT-LLM 1.0)", () => {
+    const s = qwen();
+    const perSeq = must(s.engine?.hostTime).perSequenceS;
+    expect(perSeq).toBeGreaterThan(0);
+    expect(hostIterationS(s, plan(s), 1000)).toBeCloseTo(1000 * perSeq, 12);
+    // Each attention-DP rank runs its own executor loop on its share of the sequences.
+    const dp4 = { ...plan(s), attention: { ...plan(s).attention, dp: 4 } };
+    expect(hostIterationS(s, dp4, 1000)).toBeCloseTo(250 * perSeq, 12);
+  });
+
+  it("overlaps the GPU: the iteration waits only for the host time beyond the GPU's", () => {
+    const s = qwen();
+    const host = hostIterationS(s, plan(s), 1000);
+    expect(hostTiming(s, plan(s), 1000, host * 2).waitS).toBe(0);
+    expect(hostTiming(s, plan(s), 1000, host / 2).waitS).toBeCloseTo(host / 2, 12);
+  });
+
+  it("adds in full without an overlap scheduler, and is absent for engines without a record", () => {
+    const s = qwen();
+    const engine = must(s.engine);
+    const serial: Scenario = {
+      ...s,
+      engine: { ...engine, hostTime: { perSequenceS: 1e-5, overlapsGpu: false } },
+    };
+    expect(hostTiming(serial, plan(serial), 100, 0.02).waitS).toBeCloseTo(1e-3, 12);
+    const { engine: _, ...bare } = s;
+    expect(hostTiming(bare as Scenario, plan(s), 100, 0.02)).toEqual({ hostS: 0, waitS: 0 });
+  });
+
+  it("sets a large small-model decode batch's step and leaves a small one to the GPU", () => {
+    const s = qwen();
+    const perf = instancePerformance(s, "colocated");
+    const perSeq = must(s.engine?.hostTime).perSequenceS;
+    // 1,435 sequences of 1.5K tokens: the GPU needs ≈ 24 ms, the host 1,435 × its per-sequence time.
+    const big = perf.decodeStepS({ sequences: 1435, kvTokens: 1435 * 1536 });
+    expect(big).toBeCloseTo(1435 * perSeq, 9);
+    const small = perf.decodeStepS({ sequences: 16, kvTokens: 16 * 1536 });
+    expect(small).toBeGreaterThan(16 * perSeq);
+    // A mixed iteration pays the host once for all its sequences.
+    const mixed = perf.mixedStepS(
+      { sequences: 2, newTokens: 2048, attendedTokenPairs: 2048 * 512 },
+      { sequences: 1435, kvTokens: 1435 * 1536 },
+    );
+    expect(mixed).toBeGreaterThanOrEqual(1437 * perSeq - 1e-12);
+  });
+});
