@@ -5,7 +5,6 @@
  * naming the file, line and field.
  */
 import { z } from "zod";
-import type { Dtype } from "../hardware/index.ts";
 import { readSourceDocument, type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
 import {
   deepseekSchema,
@@ -16,21 +15,14 @@ import {
   type SupernodeModelMeta,
   supernodeMeta,
 } from "./hf-config-schemas.ts";
+import { checkpointOf, nativeDtype } from "./hf-config-storage.ts";
 import {
   llama4ChunkedAttention,
   llama4LayerListProblem,
   llama4Moe,
   llama4TextConfig,
 } from "./llama4-layers.ts";
-import type {
-  AttentionSpec,
-  CheckpointComponent,
-  CheckpointFormat,
-  ModelArchitecture,
-  ModelFamily,
-  MoeSpec,
-  SlidingWindowSpec,
-} from "./types.ts";
+import type { AttentionSpec, ModelArchitecture, ModelFamily, MoeSpec, SlidingWindowSpec } from "./types.ts";
 
 export type { SupernodeModelMeta };
 
@@ -153,20 +145,6 @@ function familyOf(doc: SourceDocument): ModelFamily {
   return family;
 }
 
-function nativeDtype(c: Common): Dtype {
-  if (c.quantization_config?.quant_method === "fp8") return "fp8";
-  // gpt-oss's `mxfp4` covers the experts only (attention, router, embeddings stay BF16).
-  if (c.quantization_config?.quant_method === "mxfp4") return "bf16";
-  switch (c.torch_dtype ?? c.dtype) {
-    case "float16":
-      return "fp16";
-    case "float32":
-      return "fp32";
-    default:
-      return "bf16";
-  }
-}
-
 function base(doc: SourceDocument, family: ModelFamily, c: Common) {
   const meta = c._supernode;
   const fileStem = doc.fileName.replace(/^.*[\\/]/, "").replace(/\.(json|ya?ml)$/i, "");
@@ -186,17 +164,6 @@ function base(doc: SourceDocument, family: ModelFamily, c: Common) {
     ...slidingWindowOf(doc, family, c),
     ...(meta === undefined ? {} : { published: meta.published, notes: meta.notes }),
   };
-}
-
-/** Components stored in their own format: the zoo's `_supernode.checkpoint`, or MXFP4 experts. */
-function checkpointOf(c: Common): {
-  checkpointComponents?: Partial<Record<CheckpointComponent, CheckpointFormat>>;
-} {
-  const given = c._supernode?.checkpoint;
-  if (given !== undefined) return { checkpointComponents: given };
-  if (c.quantization_config?.quant_method === "mxfp4")
-    return { checkpointComponents: { "routed-experts": { dtype: "fp4", scheme: "mxfp4-g32" } } };
-  return {};
 }
 
 /**
