@@ -4,6 +4,7 @@
  * validate` computes. scripts/readme-figures.mjs writes it between the document's
  * `fabric-table` markers; a test fails when it is stale.
  */
+import { type BlockMarkers, markedBlockOf, replaceMarkedBlock } from "./marked-block.ts";
 import type { ValidationReport } from "./validate.ts";
 import type { ValidationRow } from "./validation-rows.ts";
 
@@ -109,21 +110,17 @@ export function fabricAccuracyTable(report: ValidationReport): string {
   return lines.join("\n");
 }
 
+const MARKERS: BlockMarkers = { start: FABRIC_TABLE_START, end: FABRIC_TABLE_END, documentName: "document" };
+
 /**
  * `doc` with its generated fabric table replaced by `table`; throws when the markers are missing.
  * @example replaceFabricTable(doc, fabricAccuracyTable(validate()))
  */
 export function replaceFabricTable(doc: string, table: string): string {
-  const start = doc.indexOf(FABRIC_TABLE_START);
-  const end = doc.indexOf(FABRIC_TABLE_END);
-  if (start < 0 || end < start)
-    throw new Error(`document has no ${FABRIC_TABLE_START} … ${FABRIC_TABLE_END} block`);
-  return doc.slice(0, start) + table + doc.slice(end + FABRIC_TABLE_END.length);
+  return replaceMarkedBlock(doc, table, MARKERS);
 }
 
 /** The generated fabric table currently in `doc`, or undefined. */
 export function fabricTableOf(doc: string): string | undefined {
-  const start = doc.indexOf(FABRIC_TABLE_START);
-  const end = doc.indexOf(FABRIC_TABLE_END);
-  return start < 0 || end < start ? undefined : doc.slice(start, end + FABRIC_TABLE_END.length);
+  return markedBlockOf(doc, MARKERS);
 }

@@ -3,6 +3,7 @@
  * writes them between the README's `readme-figures:validate` markers; a test fails when they are
  * stale), so the numbers the README quotes are the ones `supernode validate` computes.
  */
+import { type BlockMarkers, markedBlockOf, replaceMarkedBlock } from "./marked-block.ts";
 import type { ValidationReport } from "./validate.ts";
 import type { ErrorSummary, ValidationRow } from "./validation-rows.ts";
 import { summaryMarkdown } from "./validation-summary-table.ts";
@@ -72,21 +73,21 @@ export function validationReadmeBlock(report: ValidationReport): string {
   ].join("\n");
 }
 
+const MARKERS: BlockMarkers = {
+  start: README_VALIDATE_START,
+  end: README_VALIDATE_END,
+  documentName: "README",
+};
+
 /**
  * `readme` with its generated block replaced by `block`; throws when the markers are missing.
  * @example replaceReadmeBlock(readme, validationReadmeBlock(validate()))
  */
 export function replaceReadmeBlock(readme: string, block: string): string {
-  const start = readme.indexOf(README_VALIDATE_START);
-  const end = readme.indexOf(README_VALIDATE_END);
-  if (start < 0 || end < start)
-    throw new Error(`README has no ${README_VALIDATE_START} … ${README_VALIDATE_END} block`);
-  return readme.slice(0, start) + block + readme.slice(end + README_VALIDATE_END.length);
+  return replaceMarkedBlock(readme, block, MARKERS);
 }
 
 /** The generated block currently in `readme`, or undefined. */
 export function readmeBlockOf(readme: string): string | undefined {
-  const start = readme.indexOf(README_VALIDATE_START);
-  const end = readme.indexOf(README_VALIDATE_END);
-  return start < 0 || end < start ? undefined : readme.slice(start, end + README_VALIDATE_END.length);
+  return markedBlockOf(readme, MARKERS);
 }
