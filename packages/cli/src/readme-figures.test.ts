@@ -14,13 +14,20 @@ import {
 } from "@supernode/core";
 import { describe, expect, it } from "vitest";
 
+/** One validation run for both documents (it is the expensive part). */
+let report: ReturnType<typeof validate> | undefined;
+const current = () => {
+  report ??= validate();
+  return report;
+};
+
 describe("README validation figures", () => {
   it("are current (else: npm run readme-figures -- --write)", () => {
     const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
     const block = readmeBlockOf(readme);
     expect(block, "README.md has no readme-figures:validate block").toBeDefined();
     expect(block, "README validation figures are stale: run npm run readme-figures -- --write").toBe(
-      validationReadmeBlock(validate()),
+      validationReadmeBlock(current()),
     );
   });
   it("docs/fabric-model.md's accuracy table is current (else: npm run readme-figures -- --write)", () => {
@@ -28,7 +35,7 @@ describe("README validation figures", () => {
     const table = fabricTableOf(doc);
     expect(table, "docs/fabric-model.md has no fabric-table block").toBeDefined();
     expect(table, "the fabric accuracy table is stale: run npm run readme-figures -- --write").toBe(
-      fabricAccuracyTable(validate()),
+      fabricAccuracyTable(current()),
     );
   });
 });
