@@ -15,17 +15,12 @@ import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { countParameters } from "../model/index.ts";
+import { inlineSourceSchema, trainingValueSchema } from "./training-data-value.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
-const sourceSchema = z.strictObject({ title: z.string(), url: z.string(), section: z.string().optional() });
-const valueSchema = z.strictObject({
-  value: z.number().nonnegative(),
-  tag: z.enum(["measured", "derived", "assumption", "spec", "estimate"]),
-  source: sourceSchema.optional(),
-  note: z.string().optional(),
-  calibratedOn: z.array(z.string()).optional(),
+const valueSchema = trainingValueSchema(z.number().nonnegative()).extend({
   alternatives: z
-    .array(z.strictObject({ value: z.number(), source: sourceSchema, note: z.string().optional() }))
+    .array(z.strictObject({ value: z.number(), source: inlineSourceSchema, note: z.string().optional() }))
     .optional(),
 });
 const fileSchema = z.strictObject({

@@ -16,15 +16,9 @@ import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import type { Chip } from "../hardware/index.ts";
 import type { ClassProfile, Device, EfficiencyProfile } from "../perf/index.ts";
+import { trainingValueSchema } from "./training-data-value.ts";
 
-const sourceSchema = z.strictObject({ title: z.string(), url: z.string(), section: z.string().optional() });
-const valueSchema = z.strictObject({
-  value: z.number().positive(),
-  tag: z.enum(["measured", "derived", "assumption", "spec", "estimate"]),
-  source: sourceSchema.optional(),
-  note: z.string().optional(),
-  calibratedOn: z.array(z.string()).optional(),
-});
+const valueSchema = trainingValueSchema(z.number().positive());
 const familySchema = z.strictObject({
   id: z.string(),
   chips: z.array(z.string()).min(1),

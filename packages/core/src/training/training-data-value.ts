@@ -1,0 +1,28 @@
+/**
+ * The shape of a sourced number in the training data files (data/training/*.yaml): the value, its
+ * evidence tag, the source written out inline (title, URL, section), a note and, when it was set
+ * by looking at a published result, `calibratedOn` (the shared rule of spec/calibrated-on.ts).
+ */
+import { z } from "zod";
+import { calibratedOnSchema } from "../spec/index.ts";
+
+/** A source written out in the data file: title, URL and the section read. */
+export const inlineSourceSchema = z.strictObject({
+  title: z.string(),
+  url: z.string(),
+  section: z.string().optional(),
+});
+
+/**
+ * `{ value, tag, source?, note?, calibratedOn? }` with `value` checked by `number`.
+ * @example trainingValueSchema(z.number().positive()).parse({ value: 3, tag: "assumption" })
+ */
+export function trainingValueSchema<N extends z.ZodType<number>>(number: N) {
+  return z.strictObject({
+    value: number,
+    tag: z.enum(["measured", "derived", "assumption", "spec", "estimate"]),
+    source: inlineSourceSchema.optional(),
+    note: z.string().optional(),
+    calibratedOn: calibratedOnSchema.optional(),
+  });
+}
