@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { randomPlacementOccupancy } from "./dp-rank-occupancy.ts";
 
 describe("slot occupancy under random placement on attention-DP ranks", () => {
@@ -24,9 +24,12 @@ describe("slot occupancy under random placement on attention-DP ranks", () => {
     expect(bigBatch).toBeLessThanOrEqual(1);
   });
 
-  it("is deterministic", () => {
-    const a = randomPlacementOccupancy({ ranks: 8, slotsPerRank: 3, requests: 24 });
-    const b = randomPlacementOccupancy({ ranks: 8, slotsPerRank: 3, requests: 24 });
-    expect(a).toBe(b);
+  it("is deterministic: a fresh module (empty cache) simulates the same value again", async () => {
+    const p = { ranks: 8, slotsPerRank: 3, requests: 24 };
+    const a = randomPlacementOccupancy(p);
+    vi.resetModules();
+    const fresh = await import("./dp-rank-occupancy.ts");
+    expect(fresh.randomPlacementOccupancy).not.toBe(randomPlacementOccupancy);
+    expect(fresh.randomPlacementOccupancy(p)).toBe(a);
   });
 });

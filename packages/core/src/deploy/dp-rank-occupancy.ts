@@ -11,8 +11,8 @@
  *
  * The steady state is simulated: `requests` clients, each sending its next request the moment the
  * previous one finishes (no think time), every request decoded for the same time (equal output
- * lengths), placed on a uniformly random rank; the clients start at random moments. The result is the time-averaged fraction of slots
- * busy. Deterministic: a fixed seed.
+ * lengths), placed on a uniformly random rank; the clients start at random moments. The result is
+ * the time-averaged fraction of slots busy. Deterministic: a fixed seed.
  */
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 
@@ -27,7 +27,7 @@ export interface RandomPlacement {
 
 /** Requests finished in the measured window (its length in service times follows from it). */
 const EVENTS = 100_000;
-/** Service times discarded at the start (the clients all start at once). */
+/** Service times discarded at the start (the clients all start within the first one). */
 const WARMUP = 4;
 const SEED = 20251204;
 
