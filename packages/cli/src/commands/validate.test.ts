@@ -7,7 +7,7 @@ describe("supernode validate", () => {
     expect(status).toBe(0);
     const report = JSON.parse(stdout);
     const kinds = new Set(report.rows.map((r: { kind: string }) => r.kind));
-    expect(kinds).toEqual(new Set(["operator", "fabric", "end-to-end", "training"]));
+    expect(kinds).toEqual(new Set(["operator", "fabric", "end-to-end", "training", "energy"]));
     for (const r of report.rows) {
       expect(r.error).toBeUndefined();
       expect(typeof r.prediction).toBe("number");
@@ -24,6 +24,7 @@ describe("supernode validate", () => {
       "sgl-h100-decode-2k",
       "cm384-103",
       "dsv3-train-gpuhours",
+      "mlenergy-q3-32b-b200-chat-b128",
     ])
       expect(ids).toContain(id);
     expect(report.summary.failed).toBe(0);
@@ -41,6 +42,7 @@ describe("supernode validate", () => {
       "fabric",
       "end-to-end",
       "training",
+      "energy",
     ]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Cross-check of the reference cases' published values against ../shared/references/calibration.json
  * (the project's shared record of published measurements, beside the checkout; in CI it is there,
- * read-only). Every operator, fabric, end-to-end and training case whose record is in that file
+ * read-only). Every operator, fabric, end-to-end, training and energy case whose record is in that file
  * must copy its record's value (cases from sources the file does not hold — DeepGEMM's per-shape
  * table, FlashAttention-3's figure, later additions — carry their own source). Without the
  * file the check fails when CI=true (the CI entry point .ci/run sets it) and is skipped, with a
@@ -17,6 +17,7 @@ import { fabricReferenceCases } from "../network/reference-cases.ts";
 import { operatorReferenceCases } from "../perf/reference-cases.ts";
 import { trainingCaseSpecs } from "../training/reference-cases.ts";
 import { endToEndCaseSpecs } from "./validate-end-to-end.ts";
+import { energyCaseSpecs } from "./validate-energy.ts";
 
 const dir = env.SUPERNODE_REFERENCES_DIR;
 const file =
@@ -78,6 +79,7 @@ describe("published values against ../shared/references/calibration.json", () =>
       ...fabricReferenceCases().map((c) => ({ kind: "fabric", id: c.id, published: c.published })),
       ...endToEndCaseSpecs().map((c) => ({ kind: "end-to-end", id: c.id, published: c.published })),
       ...trainingCaseSpecs().map((c) => ({ kind: "training", id: c.id, published: c.published })),
+      ...energyCaseSpecs().map((c) => ({ kind: "energy", id: c.id, published: c.published })),
     ];
     const problems: string[] = [];
     let checked = 0;

@@ -108,7 +108,7 @@ export function nearestReference(
   rows: readonly ValidationRow[],
 ): NearestReference | undefined {
   const candidates = rows.flatMap((r) =>
-    r.point !== undefined && r.metric !== undefined && r.error === undefined
+    r.kind === "end-to-end" && r.point !== undefined && r.metric !== undefined && r.error === undefined
       ? [{ ...r, point: r.point, metric: r.metric }]
       : [],
   );

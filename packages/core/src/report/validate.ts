@@ -15,6 +15,7 @@ import { trainingReferenceCases } from "../training/index.ts";
 import type { OperatingPoint } from "./operating-point.ts";
 import { labelReferenceCases } from "./reference-labels.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
+import { energyReferenceCases } from "./validate-energy.ts";
 import {
   type ErrorSummary,
   type LabelSummary,
@@ -141,6 +142,7 @@ function computeRows(only: ValidationKind): Unlabelled[] {
     }
   }
   collect("training", () => trainingReferenceCases());
+  collect("energy", () => energyReferenceCases());
   return rows;
 }
 

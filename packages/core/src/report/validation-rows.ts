@@ -11,8 +11,14 @@
  */
 import type { OperatingPoint } from "./operating-point.ts";
 
-export type ValidationKind = "operator" | "fabric" | "end-to-end" | "training";
-export const VALIDATION_KINDS: readonly ValidationKind[] = ["operator", "fabric", "end-to-end", "training"];
+export type ValidationKind = "operator" | "fabric" | "end-to-end" | "training" | "energy";
+export const VALIDATION_KINDS: readonly ValidationKind[] = [
+  "operator",
+  "fabric",
+  "end-to-end",
+  "training",
+  "energy",
+];
 
 export type ValidationLabel = "evidence" | "calibration" | "consistency";
 export const VALIDATION_LABELS: readonly ValidationLabel[] = ["evidence", "calibration", "consistency"];

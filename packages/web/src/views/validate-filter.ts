@@ -7,7 +7,13 @@
 import type { ValidationKind, ValidationLabel, ValidationRow } from "@supernode/core";
 
 /** Core's `VALIDATION_KINDS` in the default display order (end-to-end first). */
-export const KIND_ORDER: readonly ValidationKind[] = ["end-to-end", "training", "fabric", "operator"];
+export const KIND_ORDER: readonly ValidationKind[] = [
+  "end-to-end",
+  "training",
+  "energy",
+  "fabric",
+  "operator",
+];
 
 export type KindFilter = ValidationKind | "all";
 export type CheckFilter = "all" | "evidence" | "construction";
@@ -25,7 +31,7 @@ export interface ValidateFilter {
   readonly dir: SortDir;
 }
 
-const KINDS: readonly KindFilter[] = ["all", "operator", "fabric", "end-to-end", "training"];
+const KINDS: readonly KindFilter[] = ["all", "operator", "fabric", "end-to-end", "training", "energy"];
 const CHECKS: readonly CheckFilter[] = ["all", "evidence", "construction"];
 const SORTS: readonly SortKey[] = ["default", "id", "kind", "check", "error"];
 

@@ -27,6 +27,7 @@ const KIND_OPTIONS: readonly { readonly value: KindFilter; readonly label: strin
   { value: "all", label: "all kinds" },
   { value: "end-to-end", label: "end-to-end" },
   { value: "training", label: "training" },
+  { value: "energy", label: "energy" },
   { value: "fabric", label: "fabric" },
   { value: "operator", label: "operator" },
 ];
