@@ -3,6 +3,7 @@
  * per family), and the `_supernode` block zoo files carry. Parsing logic is in hf-config.ts.
  */
 import { z } from "zod";
+import { groupThousands } from "../spec/index.ts";
 
 /**
  * Upper bounds that refuse absurd sizes up front (per-layer and per-expert state is allocated from
@@ -16,7 +17,7 @@ const MAX_TOP_K = 1_024;
 const MAX_MTP_MODULES = 16;
 
 function count(what: string, min = 1, max = MAX_SIZE) {
-  const expected = `an integer from ${min} to ${max.toLocaleString("en-US")} (${what})`;
+  const expected = `an integer from ${min} to ${groupThousands(max)} (${what})`;
   return z
     .number({
       error: (issue) =>

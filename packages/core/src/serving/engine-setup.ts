@@ -3,7 +3,7 @@
  * options: the stopping rule, the priority levels of the waiting queues, the instance fleet
  * (colocated, or prefill and decode stages) and the multi-token-prediction model.
  */
-import { LIMITS, SupernodeError } from "../spec/index.ts";
+import { groupThousands, LIMITS, SupernodeError } from "../spec/index.ts";
 import { type MtpModel, mtpModel } from "./mtp.ts";
 import { PrefixCache } from "./prefix-cache.ts";
 import { type PriorityLevels, schedulerPolicy } from "./scheduler-policies/index.ts";
@@ -36,7 +36,7 @@ function checkRunSize(
   requests: number | undefined,
   durationS: number | undefined,
 ): void {
-  const most = LIMITS.requests.toLocaleString("en-US");
+  const most = groupThousands(LIMITS.requests);
   if (
     requests !== undefined &&
     !(Number.isSafeInteger(requests) && requests > 0 && requests <= LIMITS.requests)

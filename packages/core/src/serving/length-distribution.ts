@@ -3,7 +3,7 @@
  * log-normal, empirical histogram). A histogram may come from a file whose text the caller supplies
  * (core reads no files): CSV `tokens,weight` lines or a JSON array of `{tokens, weight}`.
  */
-import { type LengthDistributionSpec, LIMITS, SupernodeError } from "../spec/index.ts";
+import { groupThousands, type LengthDistributionSpec, LIMITS, SupernodeError } from "../spec/index.ts";
 import type { Rng } from "./rng.ts";
 
 /** Draws a positive integer token count. */
@@ -134,7 +134,7 @@ function checkBin(
   )
     throw new SupernodeError(
       "invalid-value",
-      `expected a histogram bin: a whole token count from 1 to ${LIMITS.tokens.toLocaleString("en-US")} and a finite non-negative weight`,
+      `expected a histogram bin: a whole token count from 1 to ${groupThousands(LIMITS.tokens)} and a finite non-negative weight`,
       { file, line, fieldPath },
     );
   return { tokens, weight };

@@ -4,7 +4,7 @@
  * `arrivalS`, `promptTokens`, `outputTokens` and optionally `prefixId`, `prefixTokens`. CSV: a header
  * naming those columns (any order), then one request per line. Rows are sorted by arrival time.
  */
-import { LIMITS, SupernodeError } from "../spec/index.ts";
+import { groupThousands, LIMITS, SupernodeError } from "../spec/index.ts";
 
 export interface RequestTrace {
   readonly count: number;
@@ -142,7 +142,7 @@ function checkRow(
     new SupernodeError("invalid-value", `expected ${expected}`, { file, line, fieldPath: [field] });
   if (typeof arrival !== "number" || !Number.isFinite(arrival) || arrival < 0)
     throw fail("arrivalS", "a non-negative arrival time in seconds");
-  const tokens = `a whole number of tokens from 1 to ${LIMITS.tokens.toLocaleString("en-US")}`;
+  const tokens = `a whole number of tokens from 1 to ${groupThousands(LIMITS.tokens)}`;
   if (typeof prompt !== "number" || !Number.isInteger(prompt) || prompt <= 0 || prompt > LIMITS.tokens)
     throw fail("promptTokens", tokens);
   if (typeof output !== "number" || !Number.isInteger(output) || output <= 0 || output > LIMITS.tokens)

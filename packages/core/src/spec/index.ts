@@ -17,7 +17,7 @@ export {
   type SystemDefinition,
   systemDefinitionSchema,
 } from "./hardware-schema.ts";
-export { LIMITS } from "./limits.ts";
+export { groupThousands, LIMITS } from "./limits.ts";
 export { memoByObject } from "./memo-by-object.ts";
 export type { OfflineSpec } from "./offline-schema.ts";
 export type { OffloadSpec } from "./offload-schema.ts";

@@ -31,8 +31,22 @@ export const LIMITS = {
   durationS: 365 * 24 * 3600,
 } as const;
 
+/**
+ * A whole number with thousands separators, as `toLocaleString("en-US")` writes it, without
+ * loading ICU's number formatting (≈ 14 ms the first time): these bounds are formatted when the
+ * schemas are built, in every command.
+ * @example groupThousands(16777216) // "16,777,216"
+ */
+export function groupThousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US");
+  const digits = String(Math.abs(n));
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  return `${n < 0 ? "-" : ""}${groups.join(",")}`;
+}
+
 const bound = (max: number, what: string) => ({
-  error: `expected at most ${max.toLocaleString("en-US")} ${what}`,
+  error: `expected at most ${groupThousands(max)} ${what}`,
 });
 
 /** A whole number from 1 to `max`, with an error that names the bound. */
