@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { referenceScenarioText } from "../report/validate-end-to-end.ts";
+import { SupernodeError } from "../spec/index.ts";
 import { engineProfile } from "./engine-profile.ts";
 import { parseScenario } from "./scenario.ts";
 
@@ -148,5 +149,31 @@ deployment:
     const policy = sgl.policies.find((p) => p.policy.includes("overlap scheduler"));
     expect(policy?.modelled).toBe(true);
     expect(policy?.source).toMatch(/12128/);
+  });
+
+  it("follow the scenario's engine.overlapScheduler for TensorRT-LLM's host time, and refuse it where no host time is recorded", () => {
+    expect(engineProfile({ name: "trtllm" }).hostTime?.overlapsGpu).toBe(true);
+    expect(engineProfile({ name: "trtllm", overlapScheduler: false }).hostTime?.overlapsGpu).toBe(false);
+    expect(() => engineProfile({ name: "vllm", overlapScheduler: true })).toThrow(SupernodeError);
+    const e = (() => {
+      try {
+        parseScenario(
+          `system: hgx-h200
+model: deepseek-r1
+precision: { weights: fp8 }
+engine: { name: xdeepserve, overlapScheduler: false }
+deployment:
+  decode: { chipsPerInstance: 8, moe: { ep: 8 }, batchPerChip: 8, kvLength: 1024 }
+`,
+          "engine.yaml",
+        );
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(e).toBeInstanceOf(SupernodeError);
+    expect(String((e as Error).message)).toMatch(
+      /engine\.yaml:4.*engine\.overlapScheduler.*records no host time/s,
+    );
   });
 });

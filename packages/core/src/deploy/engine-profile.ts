@@ -30,7 +30,8 @@ export interface EngineProfile {
   exposedHostS(chipVendor: string, withMtp: boolean): number;
   /**
    * Host time of the executor loop per scheduled sequence per iteration (seconds), and whether the
-   * host works on the next iteration while the GPU runs this one (overlap scheduler).
+   * host works on the next iteration while the GPU runs this one (overlap scheduler: the scenario's
+   * `engine.overlapScheduler`, else the release's `overlapsGpu`).
    */
   readonly hostTime?: { readonly perSequenceS: number; readonly overlapsGpu: boolean };
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -96,6 +97,16 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       `no data is recorded for ${file.name} before ${sorted[0]?.from} (asked for ${version}); recorded releases: ${sorted.map((r) => r.from).join(", ")}`,
       { fieldPath: ["engine", "version"] },
     );
+  if (
+    spec.overlapScheduler !== undefined &&
+    release.overlapScheduler === undefined &&
+    release.hostTimePerSequenceUs === undefined
+  )
+    throw new SupernodeError(
+      "invalid-value",
+      `${file.name} ${release.from} records no host time for an overlap scheduler to hide or expose (data/engines/${spec.name}.yaml: neither overlapScheduler nor hostTimePerSequenceUs); leave engine.overlapScheduler out`,
+      { fieldPath: ["engine", "overlapScheduler"] },
+    );
   const source = (key: string) => {
     const s = file.sources.find((x) => x.key === key);
     return s !== undefined ? `${s.title}, ${s.url}${s.section !== undefined ? ` (${s.section})` : ""}` : key;
@@ -130,7 +141,8 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       ? {
           hostTime: {
             perSequenceS: release.hostTimePerSequenceUs.value / 1e6,
-            overlapsGpu: release.hostTimePerSequenceUs.overlapsGpu,
+            // The scenario's engine.overlapScheduler (TensorRT-LLM: disable_overlap_scheduler) wins.
+            overlapsGpu: spec.overlapScheduler ?? release.hostTimePerSequenceUs.overlapsGpu,
           },
         }
       : {}),

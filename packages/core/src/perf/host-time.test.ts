@@ -37,6 +37,13 @@ describe("engine host time per iteration", () => {
     expect(hostTiming(bare as Scenario, plan(s), 100, 0.02)).toEqual({ hostS: 0, waitS: 0 });
   });
 
+  it("follows the scenario's engine.overlapScheduler: turned off, the host time adds to the GPU's", () => {
+    const off = referenceScenario("trtllm-qwen3-30b-a3b-fp4-offline", "engine.overlapScheduler=false");
+    const host = hostIterationS(off, plan(off), 1000);
+    expect(host).toBeGreaterThan(0);
+    expect(hostTiming(off, plan(off), 1000, host * 2).waitS).toBe(host);
+  });
+
   it("sets a large small-model decode batch's step and leaves a small one to the GPU", () => {
     const s = qwen();
     const perf = instancePerformance(s, "colocated");

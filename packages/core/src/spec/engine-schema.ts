@@ -25,8 +25,10 @@ export const engineSchema = z.strictObject({
   version: z.string().min(1).optional(),
   /**
    * Whether the engine's overlap scheduler runs (host work for the next step hidden behind the
-   * current one; SGLang `--disable-overlap-schedule` turns it off). Default: the engine's rule
-   * (`overlapScheduler` in data/engines/<name>.yaml: SGLang turns it off with MTP / EAGLE).
+   * current one; SGLang `--disable-overlap-schedule`, TensorRT-LLM `disable_overlap_scheduler`
+   * turn it off). Default: the engine's rule (data/engines/<name>.yaml: SGLang's `overlapScheduler`
+   * turns it off with MTP / EAGLE; TensorRT-LLM's `hostTimePerSequenceUs.overlapsGpu`). An engine
+   * that records neither refuses it.
    */
   overlapScheduler: z.boolean().optional(),
 });
