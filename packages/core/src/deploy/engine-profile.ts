@@ -4,9 +4,11 @@
  * not set them), and other policies recorded with their sources but not yet modelled. A scenario's
  * `engine: { name, version }` picks the newest recorded release at or below `version`.
  */
+
+import type { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import { type EngineSpec, SupernodeError } from "../spec/index.ts";
-import { engineFileSchema } from "./engine-file.ts";
+import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 
 export type { EnginePolicy };
@@ -81,11 +83,14 @@ const compareVersions = (a: string, b: string): number => {
   return 0;
 };
 
+type EngineFile = z.output<typeof engineFileSchema>;
+
 /**
- * @example engineProfile({ name: "sglang" }).tokenBudget(141e9) // 8192
+ * The release a scenario's engine runs: the newest recorded at or below `spec.version` (default:
+ * the newest); refuses a version older than every record, and `overlapScheduler` where the release
+ * records no host time it could hide or expose.
  */
-export function engineProfile(spec: EngineSpec): EngineProfile {
-  const file = parseBuiltinData(`engines/${spec.name}.yaml`, engineFileSchema);
+function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
   const sorted = [...file.releases].sort((a, b) => compareVersions(a.from, b.from));
   const version = spec.version;
   const eligible =
@@ -107,6 +112,16 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       `${file.name} ${release.from} records no host time for an overlap scheduler to hide or expose (data/engines/${spec.name}.yaml: neither overlapScheduler nor hostTimePerSequenceUs); leave engine.overlapScheduler out`,
       { fieldPath: ["engine", "overlapScheduler"] },
     );
+  return release;
+}
+
+/**
+ * @example engineProfile({ name: "sglang" }).tokenBudget(141e9) // 8192
+ */
+export function engineProfile(spec: EngineSpec): EngineProfile {
+  const file = parseBuiltinData(`engines/${spec.name}.yaml`, engineFileSchema);
+  const release = releaseFor(file, spec);
+  const version = spec.version;
   const source = (key: string) => {
     const s = file.sources.find((x) => x.key === key);
     return s !== undefined ? `${s.title}, ${s.url}${s.section !== undefined ? ` (${s.section})` : ""}` : key;
