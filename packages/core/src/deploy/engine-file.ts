@@ -91,6 +91,18 @@ const releaseSchema = z.strictObject({
         .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
         .optional(),
       expertPermute: z.boolean().optional(),
+      /**
+       * The MoE op's own prologue (TensorRT-LLM's CUTLASS MoE): the routed rows sorted by expert
+       * (one kernel while the tokens fit one thread block, else `unfusedKernels`) and the input rows
+       * expanded into the grouped GEMM's per-expert layout, in every phase; the expert path then
+       * quantises inside the op (activation with the second GEMM's input quantisation).
+       */
+      moePrologue: z
+        .strictObject({
+          fusedMaxTokens: z.number().int().positive(),
+          unfusedKernels: z.number().int().positive(),
+        })
+        .optional(),
       mlaKeyConcat: z.boolean().optional(),
       source: z.string(),
       tag,

@@ -76,6 +76,9 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
           ? `activation quantisation per ${separate.activationQuant.groupSize} elements`
           : undefined,
         separate.expertPermute === true ? "expert token permute / gather (normal MoE kernels)" : undefined,
+        separate.moePrologue !== undefined
+          ? `MoE op prologue: expert sort (1 kernel up to ${separate.moePrologue.fusedMaxTokens} tokens, else ${separate.moePrologue.unfusedKernels}) and input expansion`
+          : undefined,
         separate.mlaKeyConcat === true ? "MLA prefill key assembly" : undefined,
       ]
         .filter((x) => x !== undefined)

@@ -57,6 +57,11 @@ export interface SeparateKernels {
   readonly activationQuant?: { readonly groupSize: number; readonly scaleBytes: number };
   /** Token permutation into the grouped GEMM's layout and the weighted gather back (normal MoE kernels). */
   readonly expertPermute: boolean;
+  /**
+   * The MoE op's prologue (TensorRT-LLM CUTLASS MoE): expert sort (one kernel up to
+   * `fusedMaxTokens` routed tokens, else `unfusedKernels`) and the expansion of the input rows.
+   */
+  readonly moePrologue?: { readonly fusedMaxTokens: number; readonly unfusedKernels: number };
   /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
   readonly mlaKeyConcat: boolean;
 }
@@ -166,6 +171,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? {
             ...(separate.activationQuant !== undefined ? { activationQuant: separate.activationQuant } : {}),
             expertPermute: separate.expertPermute === true,
+            ...(separate.moePrologue !== undefined ? { moePrologue: separate.moePrologue } : {}),
             mlaKeyConcat: separate.mlaKeyConcat === true,
           }
         : undefined,

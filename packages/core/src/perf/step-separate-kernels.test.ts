@@ -28,6 +28,8 @@ describe("separate small kernels of an engine (activation quantisation, expert p
     hiddenSize: 7168,
     dispatchedTokens: 8192,
     receivedTokens: 6 * 8192,
+    routedTokens: 6 * 8192,
+    topK: 8,
     mla: { nopeDim: 128, ropeDim: 64, vDim: 128 },
   } as const;
 
@@ -82,6 +84,30 @@ describe("separate small kernels of an engine (activation quantisation, expert p
       expect(out.some((o) => o.name === name)).toBe(false);
     expect(out.some((o) => o.name === "moe.combine")).toBe(true);
     expect(out.some((o) => o.name === "attn.q_b_proj.quant")).toBe(true);
+  });
+
+  it("CUTLASS MoE prologue: sort in 1 kernel up to 256 routed tokens, else 3; expand reads and writes the expert rows", () => {
+    const cutlass = {
+      activationQuant: { groupSize: 128, scaleBytes: 4 },
+      expertPermute: false,
+      mlaKeyConcat: false,
+      moePrologue: { fusedMaxTokens: 256, unfusedKernels: 3 },
+    } as const;
+    const out = withSeparateKernels(ops, cutlass, { ...ctx, moeKernels: "normal" });
+    expect(must(out.find((o) => o.name === "moe.experts.sort")).kernels).toBe(3);
+    const few = withSeparateKernels(ops, cutlass, { ...ctx, routedTokens: 200, moeKernels: "normal" });
+    expect(must(few.find((o) => o.name === "moe.experts.sort")).kernels).toBe(1);
+    const gateUp = must(ops.find((o) => o.name === "moe.experts.gate_up_proj"));
+    const expand = must(out.find((o) => o.name === "moe.experts.expand"));
+    expect(expand.bytesRead.activations).toBe(gateUp.bytesRead.activations);
+    expect(expand.bytesWritten.activations).toBe(gateUp.bytesRead.activations);
+    // the op quantises inside (prefill too): no dispatch or second-GEMM quantisation, moe.combine stays
+    for (const name of ["moe.dispatch_quant", "moe.experts.down_proj.quant", "moe.experts.scatter"])
+      expect(out.some((o) => o.name === name)).toBe(false);
+    expect(out.some((o) => o.name === "moe.combine")).toBe(true);
+    expect(out.findIndex((o) => o.name === "moe.experts.expand") + 1).toBe(
+      out.findIndex((o) => o.name === "moe.experts.gate_up_proj"),
+    );
   });
 
   it("an engine without the policy (CloudMatrix-Infer) keeps the operator list; SGLang's prefill layer grows", () => {

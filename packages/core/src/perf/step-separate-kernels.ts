@@ -15,6 +15,12 @@
  *   back to the received tokens, weighted by the top-k weights; the gather replaces the model's
  *   weighted sum of expert outputs (`moe.combine`), whose reduction across ranks happens in the
  *   combine transfer; the shared expert's output is then added to it by one more kernel.
+ * - MoE op prologue (TensorRT-LLM's CUTLASS MoE, `moePrologue`): before the first grouped GEMM the op
+ *   sorts the routed (token, expert) pairs of every token it is given by expert — one single-block
+ *   kernel while those tokens fit one block, else a three-kernel blocked prefix sum — and expands the
+ *   input rows of the rank's experts into the grouped GEMM's per-expert layout; its activation kernel
+ *   quantises the second GEMM's input and its finalize kernel is the weighted sum (`moe.combine`), so
+ *   in every phase the expert path needs no other quantisation.
  * - MLA key assembly (naive prefill form): the expanded keys (no-position part, from kv_b_proj) and
  *   the one rotary key per token are copied into one per-head key tensor for the attention kernel.
  *
@@ -36,6 +42,10 @@ export interface SeparateKernelContext {
   readonly dispatchedTokens: number;
   /** Distinct tokens the rank receives for its experts (rows the gather writes). */
   readonly receivedTokens: number;
+  /** Tokens the rank's MoE op routes (all EP ranks' tokens after an all-gather). */
+  readonly routedTokens: number;
+  /** Routed experts per token. */
+  readonly topK: number;
   /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
   readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
 }
@@ -70,6 +80,27 @@ function vector(
 }
 
 /**
+ * The MoE op's prologue before its first grouped GEMM (`moePrologue`): the expert sort of the routed
+ * pairs and the expansion of the input rows into the grouped GEMM's layout (read and written once).
+ */
+function moePrologueOps(
+  gateUp: Operator,
+  policy: SeparateKernels,
+  ctx: SeparateKernelContext,
+  prefix: string,
+): Operator[] {
+  const pro = policy.moePrologue;
+  if (pro === undefined || gateUp.shape === undefined) return [];
+  const pairs = ctx.routedTokens * ctx.topK;
+  const kernels = ctx.routedTokens <= pro.fusedMaxTokens ? 1 : pro.unfusedKernels;
+  // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
+  const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
+  const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
+  const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
+  return [sort, vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype)];
+}
+
+/**
  * The layer's operators with the engine's separate kernels inserted where they run.
  * @example withSeparateKernels(ops, { expertPermute: false, activationQuant: { groupSize: 128, scaleBytes: 4 } }, ctx)
  */
@@ -80,7 +111,8 @@ export function withSeparateKernels(
 ): Operator[] {
   if (policy === undefined) return [...ops];
   const quant = policy.activationQuant;
-  const normal = ctx.moeKernels === "normal";
+  // The CUTLASS MoE op quantises inside (expansion, activation): the low-latency path's rules.
+  const normal = ctx.moeKernels === "normal" && policy.moePrologue === undefined;
   const permute = policy.expertPermute && normal;
   // Bytes per element of the high-precision activations (what the GEMMs read in the operator model).
   const gemm = ops.find(
@@ -105,6 +137,7 @@ export function withSeparateKernels(
     const name = baseName(op);
     const p = prefixOf(op);
     if (op.class === "gemm" && is8Bit(op)) push(quantOp(`${op.name}.quant`, inputElements(op), op.dtype));
+    if (name === "moe.experts.gate_up_proj") for (const k of moePrologueOps(op, policy, ctx, p)) out.push(k);
     if (op.class === "grouped-gemm" && is8Bit(op)) {
       const rows = (op.shape?.m ?? 0) * (op.shape?.groups ?? 1);
       if (name === "moe.experts.gate_up_proj" && permute && quant !== undefined) {
@@ -171,6 +204,7 @@ export function separateKernelsOf(
   if (policy === undefined) return (ops) => ops;
   const moe = scenario.model.moe;
   let received = work.tokensPerRank;
+  let routed = work.tokensPerRank;
   if (moe !== undefined && plan.moe !== undefined && plan.moe.ep > 1) {
     const routing = {
       experts: moe.numRoutedExperts,
@@ -179,6 +213,7 @@ export function separateKernelsOf(
     };
     const perToken = expectedDestinations(routing, moe.topK, plan.moe.ep, plan.moe.ep).ranksPerToken;
     received = work.tokensPerRank * perToken * work.imbalance.factor;
+    routed = plan.moe.library === "allgather-reducescatter" ? work.tokensPerRank * plan.moe.ep : received;
   }
   const attention = scenario.model.attention;
   const context: SeparateKernelContext = {
@@ -189,6 +224,8 @@ export function separateKernelsOf(
     hiddenSize: scenario.model.hiddenSize,
     dispatchedTokens: work.tokensPerRank,
     receivedTokens: received,
+    routedTokens: routed,
+    topK: moe?.topK ?? 0,
   };
   return (ops) => withSeparateKernels(ops, policy, context);
 }
