@@ -123,6 +123,10 @@ export const deepseekSchema = z.looseObject({
   qk_rope_head_dim: count("qk_rope_head_dim"),
   v_head_dim: count("v_head_dim"),
   num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
+  /** DeepSeek Sparse Attention (DeepSeek-V3.2, `deepseek_v32`): all three or none. */
+  index_n_heads: count("index_n_heads: lightning-indexer heads").optional(),
+  index_head_dim: count("index_head_dim: lightning-indexer head dim").optional(),
+  index_topk: count("index_topk: keys each query attends").optional(),
 });
 
 /** gpt-oss: GQA with sinks and biases, alternating sliding/full attention, biased MoE experts. */

@@ -22,7 +22,14 @@ import {
   llama4Moe,
   llama4TextConfig,
 } from "./llama4-layers.ts";
-import type { AttentionSpec, ModelArchitecture, ModelFamily, MoeSpec, SlidingWindowSpec } from "./types.ts";
+import type {
+  AttentionSpec,
+  MlaSparseSpec,
+  ModelArchitecture,
+  ModelFamily,
+  MoeSpec,
+  SlidingWindowSpec,
+} from "./types.ts";
 
 export type { SupernodeModelMeta };
 
@@ -34,6 +41,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   qwen3_moe: "qwen3_moe",
   mixtral: "mixtral",
   deepseek_v3: "deepseek_v3",
+  deepseek_v32: "deepseek_v3",
   kimi_k2: "deepseek_v3",
   gpt_oss: "gpt_oss",
   llama4_text: "llama4",
@@ -235,7 +243,23 @@ function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: Moe
   return { ...base(doc, family, c), attention, mtpModules: 0, ...(moe === undefined ? {} : { moe }) };
 }
 
+/** DeepSeek Sparse Attention's indexer, when the config has one (all of its three keys, or none). */
+function deepseekSparse(doc: SourceDocument, c: z.output<typeof deepseekSchema>): MlaSparseSpec | undefined {
+  const keys = ["index_n_heads", "index_head_dim", "index_topk"] as const;
+  const present = keys.filter((k) => c[k] !== undefined);
+  if (present.length === 0) return undefined;
+  const missing = keys.find((k) => c[k] === undefined);
+  if (missing !== undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `${missing} is missing: DeepSeek Sparse Attention needs index_n_heads, index_head_dim and index_topk together (found ${present.join(", ")})`,
+      fieldLocation(doc, present[0] ?? "index_topk"),
+    );
+  return { indexHeads: c.index_n_heads ?? 0, indexHeadDim: c.index_head_dim ?? 0, topK: c.index_topk ?? 0 };
+}
+
 function deepseekModel(doc: SourceDocument, c: z.output<typeof deepseekSchema>): ModelArchitecture {
+  const sparse = deepseekSparse(doc, c);
   const attention: AttentionSpec = {
     kind: "mla",
     numHeads: c.num_attention_heads,
@@ -244,6 +268,7 @@ function deepseekModel(doc: SourceDocument, c: z.output<typeof deepseekSchema>):
     qkNopeHeadDim: c.qk_nope_head_dim,
     qkRopeHeadDim: c.qk_rope_head_dim,
     vHeadDim: c.v_head_dim,
+    ...(sparse === undefined ? {} : { sparse }),
   };
   const moe: MoeSpec = {
     numRoutedExperts: c.n_routed_experts,

@@ -2,9 +2,11 @@
  * KV-cache bytes per token. GQA/MHA stores K and V for each KV head (2 × kvHeads × headDim values
  * per layer); MLA stores the compressed latent and the shared RoPE key (kvLoraRank + qkRopeHeadDim
  * values per layer, 512 + 64 = 576 for DeepSeek-V3). Values use `kvDtype` widths; formats with
- * per-token scales (FlashMLA's FP8 layout, 656 B) are not modelled here.
+ * per-token scales (FlashMLA's FP8 layout, 656 B) are not modelled here. DeepSeek Sparse Attention
+ * adds the indexer's key cache (index_head_dim FP8 values + an FP32 scale: 132 B per token and layer).
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
+import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
 import type { ModelArchitecture } from "./types.ts";
 
@@ -31,7 +33,10 @@ export function kvValuesPerTokenPerLayer(arch: ModelArchitecture): number {
  * @example kvBytesPerTokenPerLayer(builtinModel("deepseek-v3"), "bf16") // 1152
  */
 export function kvBytesPerTokenPerLayer(arch: ModelArchitecture, kvDtype: Dtype): number {
-  return kvValuesPerTokenPerLayer(arch) * DTYPE_BYTES[kvDtype];
+  const a = arch.attention;
+  // DeepSeek Sparse Attention keeps the indexer's FP8 keys (and their scales) beside the latent.
+  const indexer = a.kind === "mla" && a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse) : 0;
+  return kvValuesPerTokenPerLayer(arch) * DTYPE_BYTES[kvDtype] + indexer;
 }
 
 /**

@@ -11,8 +11,10 @@ import {
   outputProjectionOp,
   rotaryOp,
 } from "./attention-core-ops.ts";
+import { indexerOperators } from "./dsa-indexer-operators.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
+import { windowedWorkload } from "./sliding-window.ts";
 import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { matrixBytes } from "./weight-bytes.ts";
 
@@ -24,16 +26,22 @@ interface LatentSources {
   readonly fromCache: number;
 }
 
-/** MLA: projections and norms, rotary, cache write, the naive or absorbed core, `o_proj`. */
-export function mlaOperators(arch: ModelArchitecture, a: Mla, w: ResolvedWorkload, p: string): Operator[] {
+/**
+ * MLA: projections and norms, rotary, cache write, the naive or absorbed core, `o_proj`. With
+ * DeepSeek Sparse Attention the indexer runs over the whole context and the core over its top-k
+ * keys per query (dsa-indexer-operators.ts).
+ */
+export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWorkload, p: string): Operator[] {
   const h = arch.hiddenSize;
-  const T = w.tokens;
-  const hr = a.numHeads / w.attentionTp;
+  const T = full.tokens;
+  const hr = a.numHeads / full.attentionTp;
   const latent = a.kvLoraRank + a.qkRopeHeadDim;
-  const ops = mlaProjectionOps(a, w, p, h, hr);
+  const ops = mlaProjectionOps(a, full, p, h, hr);
   const ropeElements = T * (hr + 1) * a.qkRopeHeadDim;
-  ops.push(rotaryOp(w, p, ropeElements));
-  ops.push(...kvCacheWriteOps(w, p, latent));
+  ops.push(rotaryOp(full, p, ropeElements));
+  ops.push(...kvCacheWriteOps(full, p, latent));
+  if (a.sparse !== undefined) ops.push(...indexerOperators(a.sparse, a.qLoraRank ?? h, h, full, p));
+  const w = a.sparse === undefined ? full : windowedWorkload(full, a.sparse.topK);
   const sources: LatentSources = {
     fromActs: w.forwardPhase === "decode" ? 0 : T,
     fromCache: w.kvReadTokens,

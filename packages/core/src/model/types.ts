@@ -40,7 +40,17 @@ export type AttentionSpec =
       readonly qkNopeHeadDim: number;
       readonly qkRopeHeadDim: number;
       readonly vHeadDim: number;
+      /** DeepSeek Sparse Attention (DeepSeek-V3.2): a lightning indexer picks the keys the core attends. */
+      readonly sparse?: MlaSparseSpec;
     };
+
+/** DeepSeek Sparse Attention's indexer (`index_n_heads`, `index_head_dim`, `index_topk` of config.json). */
+export interface MlaSparseSpec {
+  readonly indexHeads: number;
+  readonly indexHeadDim: number;
+  /** Keys each query attends in the MLA core (2,048 in DeepSeek-V3.2). */
+  readonly topK: number;
+}
 
 export interface MoeSpec {
   readonly numRoutedExperts: number;

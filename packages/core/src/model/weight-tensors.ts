@@ -108,6 +108,15 @@ function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
         vector("attn.kv_a_norm", c, a.kvLoraRank),
         matrix("attn.kv_b_proj", c, a.numHeads * (a.qkNopeHeadDim + a.vHeadDim), a.kvLoraRank),
         matrix("attn.o_proj", c, h, a.numHeads * a.vHeadDim),
+        ...(a.sparse === undefined
+          ? []
+          : [
+              // DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2-Exp inference/model.py).
+              matrix("attn.indexer.wq_b", c, a.sparse.indexHeads * a.sparse.indexHeadDim, a.qLoraRank ?? h),
+              matrix("attn.indexer.wk", c, a.sparse.indexHeadDim, h),
+              vector("attn.indexer.k_norm", c, 2 * a.sparse.indexHeadDim),
+              matrix("attn.indexer.weights_proj", c, a.sparse.indexHeads, h),
+            ]),
       ];
     }
     default: {

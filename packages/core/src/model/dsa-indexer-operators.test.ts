@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { parseHfConfig } from "./hf-config.ts";
+import { kvBytesPerTokenPerLayer } from "./kv-cache.ts";
+import { layerOperators } from "./layer-operators.ts";
+import { countParameters } from "./parameters.ts";
+import { builtinModel } from "./zoo.ts";
+
+describe("DeepSeek Sparse Attention (DeepSeek-V3.2-Exp)", () => {
+  it("reads the indexer from config.json: 64 heads of 128, top-2048", () => {
+    const m = builtinModel("deepseek-v3.2-exp");
+    expect(m.family).toBe("deepseek_v3");
+    expect(m.attention).toMatchObject({
+      kind: "mla",
+      sparse: { indexHeads: 64, indexHeadDim: 128, topK: 2048 },
+    });
+  });
+
+  it("adds the indexer's FP8 keys and scale to the cache (132 B per token and layer)", () => {
+    const v3 = builtinModel("deepseek-v3");
+    const v32 = builtinModel("deepseek-v3.2-exp");
+    expect(kvBytesPerTokenPerLayer(v32, "bf16") - kvBytesPerTokenPerLayer(v3, "bf16")).toBe(132);
+  });
+
+  it("adds the indexer's weights: wq_b, wk, k_norm, weights_proj per layer", () => {
+    const perLayer = 1536 * 64 * 128 + 7168 * 128 + 2 * 128 + 7168 * 64;
+    const extra =
+      countParameters(builtinModel("deepseek-v3.2-exp")).total -
+      countParameters(builtinModel("deepseek-v3")).total;
+    // 61 decoder layers, plus the MTP module's layer when it is counted in the total.
+    expect([61 * perLayer, 62 * perLayer]).toContain(extra);
+  });
+
+  it("decode: the indexer scores the whole context, the core reads only the top-k tokens", () => {
+    const v3 = builtinModel("deepseek-v3");
+    const v32 = builtinModel("deepseek-v3.2-exp");
+    const work = { phase: "decode" as const, sequences: 4, kvTokens: 4 * 65536 };
+    const find = (ops: ReturnType<typeof layerOperators>, name: string) => ops.find((o) => o.name === name);
+    const dense = find(layerOperators(v3, 5, work), "attn.core");
+    const ops = layerOperators(v32, 5, work);
+    const sparse = find(ops, "attn.core");
+    const scores = find(ops, "attn.indexer.scores");
+    expect(sparse?.bytesRead.kvCache).toBe(4 * 2048 * 1152); // top-k latents of 576 BF16 values
+    expect(dense?.bytesRead.kvCache ?? 0).toBeGreaterThan(30 * 4 * 2048 * 1152);
+    // every cached token (and the new one) of each sequence, 132 B each
+    expect((scores?.bytesRead.kvCache ?? 0) / 132).toBe((dense?.bytesRead.kvCache ?? 0) / 1152);
+    expect(scores?.flops).toBe(2 * ((scores?.bytesRead.kvCache ?? 0) / 132) * 64 * 128);
+    // Below the top-k the core is unchanged.
+    const short = { phase: "decode" as const, sequences: 4, kvTokens: 4 * 1000 };
+    expect(find(layerOperators(v32, 5, short), "attn.core")?.flops).toBe(
+      find(layerOperators(v3, 5, short), "attn.core")?.flops,
+    );
+  });
+
+  it("a partial indexer is an error naming the missing key", () => {
+    const text = JSON.stringify({
+      model_type: "deepseek_v32",
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      vocab_size: 100,
+      n_routed_experts: 4,
+      num_experts_per_tok: 2,
+      moe_intermediate_size: 32,
+      kv_lora_rank: 16,
+      q_lora_rank: 32,
+      qk_nope_head_dim: 8,
+      qk_rope_head_dim: 8,
+      v_head_dim: 8,
+      index_topk: 64,
+    });
+    expect(() => parseHfConfig(text, "config.json")).toThrow(/index_n_heads is missing/);
+  });
+});

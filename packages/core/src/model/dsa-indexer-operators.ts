@@ -1,0 +1,84 @@
+/**
+ * DeepSeek Sparse Attention (DSA, DeepSeek-V3.2): a "lightning indexer" scores every cached token
+ * for each query, and the MLA core then attends only the top-k of them (`index_topk`, 2,048).
+ * Read from DeepSeek's reference code (deepseek-ai/DeepSeek-V3.2-Exp, inference/model.py,
+ * `class Indexer`):
+ *
+ * - `wq_b`: the query latent (q_lora_rank) → index_n_heads × index_head_dim (BF16 weights);
+ * - `wk`: the hidden state → one index_head_dim key per token (shared by all index heads), then a
+ *   LayerNorm; `weights_proj`: the hidden state → one weight per index head;
+ * - the key cache: index_head_dim FP8 values plus one FP32 scale per token and layer;
+ * - the scores: FP8 q·k for every (query, cached key) pair and head, ReLU, weighted sum over the
+ *   heads (DeepGEMM's `fp8_mqa_logits` / `fp8_paged_mqa_logits`), then a top-k over each query's
+ *   scores.
+ *
+ * The core then sees the workload of a layer that attends at most top-k keys per query and reads at
+ * most top-k cached tokens per sequence (`windowedWorkload`, as a sliding window caps it). For
+ * prefill that is a lower bound on the cache traffic: each query gathers its own top-k rows.
+ */
+import type { ResolvedWorkload } from "./layer-work.ts";
+import { gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
+import type { MlaSparseSpec, Operator } from "./types.ts";
+
+/** Bytes of the indexer's key cache per token and layer: FP8 values and one FP32 scale. */
+export function indexerKeyBytesPerToken(s: MlaSparseSpec): number {
+  return s.indexHeadDim + 4;
+}
+
+/**
+ * The indexer of one layer on one rank: projections, key norm and cache write, the FP8 scores over
+ * every attended (query, key) pair, and the top-k selection. Index heads are not split over TP
+ * (the reference code replicates the indexer), so each rank scores all heads for its tokens.
+ * @example indexerOperators(s, 1536, 7168, w, "").map((o) => o.name)
+ */
+export function indexerOperators(
+  s: MlaSparseSpec,
+  qLoraRank: number,
+  hidden: number,
+  w: ResolvedWorkload,
+  p: string,
+): Operator[] {
+  const T = w.tokens;
+  const heads = s.indexHeads;
+  const d = s.indexHeadDim;
+  const keyBytes = indexerKeyBytesPerToken(s);
+  const ops: Operator[] = [
+    gemmOp(w, { component: "attention", name: `${p}attn.indexer.wq_b`, rows: T, n: heads * d, k: qLoraRank }),
+    gemmOp(w, {
+      component: "attention",
+      name: `${p}attn.indexer.wk_weights`,
+      rows: T,
+      n: d + heads,
+      k: hidden,
+    }),
+    vectorOp(w, {
+      name: `${p}attn.indexer.k_norm_quant`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * T * d,
+      readElements: T * (d + heads * d),
+      writeElements: T * heads * d,
+      kvWriteBytes: w.kvWriteTokens * keyBytes,
+      kernels: 2,
+    }),
+  ];
+  const pairs = w.attendedTokenPairs;
+  const keysRead = w.kvReadTokens;
+  ops.push({
+    name: `${p}attn.indexer.scores`,
+    class: "gemm",
+    dtype: "fp8",
+    flops: 2 * pairs * heads * d,
+    bytesRead: { weights: 0, activations: T * heads * (d + 4), kvCache: keysRead * keyBytes },
+    bytesWritten: { activations: pairs * 4, kvCache: 0 },
+    shape: { m: T * heads, n: T > 0 ? pairs / T : 0, k: d },
+    kernels: 1,
+  });
+  ops.push(
+    vectorOp(w, {
+      name: `${p}attn.indexer.topk`,
+      flops: pairs,
+      readElements: pairs * 2,
+      writeElements: T * Math.min(s.topK, T > 0 ? pairs / T : 0),
+    }),
+  );
+  return ops;
+}
