@@ -13,6 +13,8 @@ export function pruneReason(
   if (!(error instanceof SupernodeError)) throw error;
   const path = error.location.fieldPath ?? [];
   const field = path.slice(2).join(".");
+  if (error.kind === "infeasible" && error.detail.includes("does not fit at full length"))
+    return { reason: "KV cache overflows at full length", layoutWide: false };
   if (error.kind === "infeasible" && error.detail.includes("does not fit"))
     return { reason: "does not fit in HBM", layoutWide: false };
   if (error.kind === "infeasible")

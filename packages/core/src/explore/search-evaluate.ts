@@ -6,7 +6,7 @@
 import { type InstanceRole, parseScenarioSource, type Scenario } from "../deploy/index.ts";
 import type { EnergyInputs } from "../energy/index.ts";
 import type { ScenarioOverride, SourceDocument } from "../spec/index.ts";
-import { chunkPerChip } from "./chunked-step.ts";
+import { chunkPerChip, type RequestShape } from "./chunked-step.ts";
 import { stepEconomics, tokensPerDollar, tokensPerKw } from "./point-economics.ts";
 import { pruneReason } from "./prune-reason.ts";
 import { chunkedFigures, decodeFigures, type Figures } from "./search-figures.ts";
@@ -31,6 +31,7 @@ export function evaluateCandidate(
   fixedTtftS: number | undefined,
   energy: EnergyInputs,
   template?: Scenario,
+  kvShape?: RequestShape,
 ): Outcome {
   const overrides = candidateOverrides(candidate, ctx);
   const shape = options.chunked;
@@ -54,7 +55,8 @@ export function evaluateCandidate(
   }
   let figures: Figures;
   try {
-    figures = shape !== undefined ? chunkedFigures(scenario, shape) : decodeFigures(scenario, fixedTtftS);
+    figures =
+      shape !== undefined ? chunkedFigures(scenario, shape) : decodeFigures(scenario, fixedTtftS, kvShape);
   } catch (error) {
     return { kind: "pruned", ...pruneReason(error, "estimate") };
   }

@@ -6,6 +6,7 @@
 import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate, memoryPerChip, type StepBound } from "../perf/index.ts";
 import { chunkedColocatedPoint, type RequestShape } from "./chunked-step.ts";
+import { assertKvFits } from "./kv-fit.ts";
 
 export type Figures =
   | {
@@ -20,7 +21,16 @@ export type Figures =
   | undefined;
 
 /** The decode estimate of a candidate (TTFT: the fixed prefill pool's when given). */
-export function decodeFigures(scenario: Scenario, fixedTtftS: number | undefined): Figures {
+export function decodeFigures(
+  scenario: Scenario,
+  fixedTtftS: number | undefined,
+  kvShape?: RequestShape,
+): Figures {
+  const plan = scenario.deployment.decode ?? scenario.deployment.colocated;
+  // The batch must hold its KV at full length in the simulator's cache (kv-fit.ts); refused before
+  // the step is timed, as the memory check refuses.
+  if (kvShape !== undefined && plan !== undefined && plan.batchPerChip !== undefined)
+    assertKvFits(scenario, plan, memoryPerChip(scenario, plan), kvShape);
   const result: Estimate = estimate(scenario);
   const decode = result.decode;
   if (decode === undefined) return undefined;
@@ -40,6 +50,7 @@ export function chunkedFigures(scenario: Scenario, shape: RequestShape): Figures
   const plan = scenario.deployment.colocated;
   if (plan === undefined) return undefined;
   const memory = memoryPerChip(scenario, plan); // throws when it does not fit
+  assertKvFits(scenario, plan, memory, shape);
   const p = chunkedColocatedPoint(scenario, plan, shape);
   return {
     tpotS: p.tpotS,

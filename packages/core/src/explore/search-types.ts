@@ -89,4 +89,10 @@ export interface SearchOptions {
    * both pools itself).
    */
   readonly prefillFeed?: RequestShape | false;
+  /**
+   * The request shape at which a decode (or colocated) batch must hold its KV cache at full length
+   * in the simulator's cache (`kv-fit.ts`); default the chunked shape, the prefill feed's shape, or
+   * the workload's mean prompt and output tokens. Without any, batches fit at the plan's KV length only.
+   */
+  readonly kvFitShape?: RequestShape;
 }

@@ -13,9 +13,10 @@ import { type EnergyInputs, energyInputs } from "../energy/index.ts";
 import type { Chip } from "../hardware/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
 import { type SourceDocument, SupernodeError } from "../spec/index.ts";
+import type { RequestShape } from "./chunked-step.ts";
 import { rankValue } from "./point-economics.ts";
 import { chipSupports, isSearchDtype } from "./precision-choices.ts";
-import { feedLimited, fixedPrefill, type PrefillFeed } from "./prefill-feed.ts";
+import { feedLimited, fixedPrefill, type PrefillFeed, workloadShape } from "./prefill-feed.ts";
 import { evaluateCandidate } from "./search-evaluate.ts";
 import {
   type Candidate,
@@ -71,6 +72,11 @@ export function searchDeployments(
     energy,
     chip,
     batches: space.batchPerChip,
+    kvShape:
+      options.chunked ??
+      options.kvFitShape ??
+      (options.prefillFeed === false ? undefined : options.prefillFeed) ??
+      workloadShape(base),
   };
   const tally: Tally = { points: [], pruned: {}, sloMisses: { tpot: 0, ttft: 0 } };
   let done = 0;
@@ -125,6 +131,8 @@ interface LayoutRun {
   readonly energy: EnergyInputs;
   readonly chip: Chip;
   readonly batches: readonly number[];
+  /** The request shape whose full-length KV a batch must hold (`kv-fit.ts`). */
+  readonly kvShape: RequestShape | undefined;
 }
 
 /** What the search has gathered so far: points in enumeration order, prunes per reason, SLO misses. */
@@ -174,6 +182,7 @@ function searchLayout(
       run.fixedTtftS,
       run.energy,
       template,
+      run.kvShape,
     );
     if (outcome.kind === "point") template ??= outcome.scenario;
     done++;

@@ -133,6 +133,7 @@ export function searchServing(
       ...common,
       space: decodeSpace,
       prefillFeed: false, // the pools are sized together below
+      kvFitShape: shape,
       slo: { ...(slo.tpotS !== undefined ? { tpotS: slo.tpotS } : {}) },
     });
     const prefillSpace = options.spaces?.prefill ?? defaultPrefillSpace(decodeSpace);

@@ -14,6 +14,7 @@ export {
 export { fusedVectorTime } from "./fused-vector-time.ts";
 export type { GemmEfficiencyFactors } from "./gemm-efficiency.ts";
 export type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
+export { instanceKvCapacityTokens } from "./kv-capacity.ts";
 export { atOfflineBatch, type OfflineEstimate, type OfflinePoint, offlineSearch } from "./offline-point.ts";
 export {
   type OperatorBound,

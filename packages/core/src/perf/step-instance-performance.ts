@@ -13,11 +13,11 @@
  */
 
 import type { InstanceRole, Scenario } from "../deploy/index.ts";
-import { activationBytesPerToken } from "../deploy/index.ts";
 import { kvBytesPerToken } from "../model/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
+import { instanceKvCapacityTokens } from "./kv-capacity.ts";
 import { memoryPerChip } from "./step-estimate.ts";
 import { stepContext } from "./step-model.ts";
 import { instanceStepTime } from "./step-pipeline.ts";
@@ -111,17 +111,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   }
   const memory = memoryPerChip(scenario, plan).perRank; // throws when the operating point does not fit
   const ctx = stepContext(scenario, plan);
-  // The engine sizes its activation buffers for the largest iteration it may run (the scheduler's
-  // token budget: TensorRT-LLM's max_num_tokens), before the KV cache takes what is left.
-  const budget = scenario.serving?.scheduler.maxBatchTokens;
-  const activationReserve = budget !== undefined ? budget * activationBytesPerToken(scenario.model, plan) : 0;
-  const forKv =
-    memory.capacityBytes -
-    memory.weightsBytes -
-    memory.communicationBuffersBytes -
-    Math.max(memory.activationsBytes, activationReserve);
-  const kvCacheCapacityTokens =
-    Math.max(0, Math.floor(forKv / memory.kvBytesPerTokenOnRank)) * plan.attention.dp;
+  const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
 
   const decodeGrid = new Map<number, number>();
   const decodeAt = (sequences: number, meanKv: number, key: number): number => {

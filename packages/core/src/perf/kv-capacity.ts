@@ -1,0 +1,28 @@
+/**
+ * The KV-cache capacity of one instance, in tokens, as the serving simulator gives it: the engine
+ * sizes its activation buffers for the largest iteration it may run (the scheduler's token budget:
+ * TensorRT-LLM's max_num_tokens) before the KV cache takes what is left of each rank's HBM; the
+ * attention-DP ranks' caches add up. The simulator then keeps `serving.kvCache.usableFraction` of it.
+ * The deployment search checks its decode batches against the same figure (explore/kv-fit.ts).
+ */
+import type { InstancePlan, InstanceRankMemory, Scenario } from "../deploy/index.ts";
+import { activationBytesPerToken } from "../deploy/index.ts";
+
+/**
+ * KV tokens one instance of `plan` can hold, from its rank memory (before the usable fraction).
+ * @example instanceKvCapacityTokens(scenario, plan, memoryPerChip(scenario, plan).perRank)
+ */
+export function instanceKvCapacityTokens(
+  scenario: Scenario,
+  plan: InstancePlan,
+  memory: InstanceRankMemory,
+): number {
+  const budget = scenario.serving?.scheduler.maxBatchTokens;
+  const activationReserve = budget !== undefined ? budget * activationBytesPerToken(scenario.model, plan) : 0;
+  const forKv =
+    memory.capacityBytes -
+    memory.weightsBytes -
+    memory.communicationBuffersBytes -
+    Math.max(memory.activationsBytes, activationReserve);
+  return Math.max(0, Math.floor(forKv / memory.kvBytesPerTokenOnRank)) * plan.attention.dp;
+}
