@@ -6,11 +6,14 @@
  */
 
 import { z } from "zod";
-import { embeddedDataFiles, parseBuiltinData, type ReferenceComparison } from "../catalog/index.ts";
-import { parseScenario, type Scenario } from "../deploy/index.ts";
+import { parseBuiltinData, type ReferenceComparison } from "../catalog/index.ts";
+import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
-import { parseOverride, referenceCaseSchema, SupernodeError } from "../spec/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
+import { scenarioCaseKey, scenarioCaseResult, scenarioCaseSchemas, scenarioOfCase } from "./scenario-case.ts";
+
+export { referenceScenarioNames, referenceScenarioText } from "./scenario-case.ts";
 
 const metricSchema = z.enum([
   "decode-tokens-per-s-per-chip",
@@ -36,8 +39,7 @@ const metricSchema = z.enum([
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
-const caseSchema = referenceCaseSchema(metricSchema, { overrides: z.array(z.string()).default([]) });
-const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
+const { caseSchema, fileSchema } = scenarioCaseSchemas(metricSchema);
 
 export type EndToEndCaseSpec = z.output<typeof caseSchema>;
 
@@ -55,23 +57,6 @@ const FILE = "references/end-to-end.yaml";
 /** The case list (ids, scenarios, metrics, published values). */
 export function endToEndCaseSpecs(): readonly EndToEndCaseSpec[] {
   return parseBuiltinData(FILE, fileSchema).cases;
-}
-
-/** Text of a built-in reference scenario by name. @example referenceScenarioText("cloudmatrix384-deepseek-r1-decode") */
-export function referenceScenarioText(name: string): string {
-  const path = `references/scenarios/${name}.yaml`;
-  const text = embeddedDataFiles[path];
-  if (text === undefined)
-    throw new SupernodeError("unknown-id", `no built-in reference scenario ${name} (${path})`);
-  return text;
-}
-
-/** Names of the built-in reference scenarios. */
-export function referenceScenarioNames(): string[] {
-  return Object.keys(embeddedDataFiles)
-    .filter((p) => p.startsWith("references/scenarios/") && p.endsWith(".yaml"))
-    .map((p) => p.slice("references/scenarios/".length, -".yaml".length))
-    .sort();
 }
 
 /** The value of a metric in an estimate. */
@@ -128,9 +113,7 @@ export type EstimateCache = Map<string, CachedEstimate>;
  * @example endToEndCaseScenario(endToEndCaseSpecs()[0]!).system.id // "cloudmatrix384"
  */
 export function endToEndCaseScenario(spec: EndToEndCaseSpec): Scenario {
-  return parseScenario(referenceScenarioText(spec.scenario), `examples/${spec.scenario}.yaml`, undefined, {
-    overrides: spec.overrides.map(parseOverride),
-  });
+  return scenarioOfCase(spec);
 }
 
 /**
@@ -141,7 +124,7 @@ export function predictEndToEndCase(
   spec: EndToEndCaseSpec,
   cache: EstimateCache = new Map(),
 ): EndToEndReferenceCase {
-  const key = `${spec.scenario}|${spec.overrides.join("|")}`;
+  const key = scenarioCaseKey(spec);
   let hit = cache.get(key);
   if (hit === undefined) {
     const scenario = endToEndCaseScenario(spec);
@@ -156,20 +139,11 @@ export function predictEndToEndCase(
     };
     cache.set(key, hit);
   }
-  return {
-    id: spec.id,
-    description: spec.description,
-    predicted: endToEndMetricValue(hit.e, spec.metric, hit),
-    published: spec.published,
-    unit: spec.unit,
-    source: spec.source,
-    role: spec.role,
-    ...(spec.duplicateOf !== undefined ? { duplicateOf: spec.duplicateOf } : {}),
-    scenario: spec.scenario,
-    overrides: spec.overrides,
-    metric: spec.metric,
-    point: operatingPoint(hit.scenario, metricPhase(spec.metric)),
-  };
+  return scenarioCaseResult(
+    spec,
+    endToEndMetricValue(hit.e, spec.metric, hit),
+    operatingPoint(hit.scenario, metricPhase(spec.metric)),
+  );
 }
 
 /**

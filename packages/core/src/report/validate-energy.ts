@@ -8,12 +8,12 @@
 
 import { z } from "zod";
 import { parseBuiltinData, type ReferenceComparison } from "../catalog/index.ts";
-import { parseScenario, type Scenario } from "../deploy/index.ts";
+import type { Scenario } from "../deploy/index.ts";
 import { type EstimateEnergy, estimateEnergy } from "../energy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
-import { parseOverride, referenceCaseSchema, SupernodeError } from "../spec/index.ts";
+import { SupernodeError } from "../spec/index.ts";
 import { type OperatingPoint, operatingPoint } from "./operating-point.ts";
-import { referenceScenarioText } from "./validate-end-to-end.ts";
+import { scenarioCaseKey, scenarioCaseResult, scenarioCaseSchemas, scenarioOfCase } from "./scenario-case.ts";
 
 const metricSchema = z.enum([
   /** Mean accelerator (board) power during decode steps, W per chip: what NVML / npu-smi report. */
@@ -34,8 +34,7 @@ const metricSchema = z.enum([
 ]);
 export type EnergyMetric = z.output<typeof metricSchema>;
 
-const caseSchema = referenceCaseSchema(metricSchema, { overrides: z.array(z.string()).default([]) });
-const fileSchema = z.strictObject({ cases: z.array(caseSchema).min(1) });
+const { caseSchema, fileSchema } = scenarioCaseSchemas(metricSchema);
 export type EnergyCaseSpec = z.output<typeof caseSchema>;
 
 export interface EnergyReferenceCase extends ReferenceComparison {
@@ -112,34 +111,18 @@ export function predictEnergyCase(
   spec: EnergyCaseSpec,
   cache: EnergyEstimateCache = new Map(),
 ): EnergyReferenceCase {
-  const key = `${spec.scenario}|${spec.overrides.join("|")}`;
+  const key = scenarioCaseKey(spec);
   let hit = cache.get(key);
   if (hit === undefined) {
-    const scenario = parseScenario(
-      referenceScenarioText(spec.scenario),
-      `examples/${spec.scenario}.yaml`,
-      undefined,
-      { overrides: spec.overrides.map(parseOverride) },
-    );
+    const scenario = scenarioOfCase(spec);
     const e = estimate(scenario);
     hit = { scenario, e, energy: estimateEnergy(scenario, e) };
     cache.set(key, hit);
   }
   const phase = spec.metric.startsWith("prefill") ? "prefill" : "decode";
   return {
-    id: spec.id,
-    description: spec.description,
-    predicted: energyMetricValue(spec, hit),
-    published: spec.published,
-    unit: spec.unit,
-    source: spec.source,
-    role: spec.role,
-    ...(spec.duplicateOf !== undefined ? { duplicateOf: spec.duplicateOf } : {}),
-    scenario: spec.scenario,
-    overrides: spec.overrides,
-    metric: spec.metric,
+    ...scenarioCaseResult(spec, energyMetricValue(spec, hit), operatingPoint(hit.scenario, phase)),
     vendor: hit.scenario.system.vendor,
-    point: operatingPoint(hit.scenario, phase),
   };
 }
 
