@@ -7,6 +7,19 @@ import { z } from "zod";
 import { calibratedOnSchema } from "../spec/index.ts";
 
 const tag = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);
+/**
+ * A sourced non-negative number of a release (`extra` fields after the value), with the reference
+ * records it was set from when it was set by looking at one (`calibratedOn`).
+ */
+const sourcedValue = <Extra extends z.ZodRawShape = Record<never, never>>(extra?: Extra) =>
+  z.strictObject({
+    value: z.number().nonnegative(),
+    ...(extra as Extra),
+    source: z.string(),
+    tag,
+    note: z.string().optional(),
+    calibratedOn: calibratedOnSchema.optional(),
+  });
 const releaseSchema = z.strictObject({
   from: z.string(),
   tokenBudget: z
@@ -110,9 +123,7 @@ const releaseSchema = z.strictObject({
     })
     .optional(),
   /** Host time between two decode iterations that the NPU/GPU sits idle (scheduler, sampling hand-off). */
-  iterationGapMs: z
-    .strictObject({ value: z.number().nonnegative(), source: z.string(), tag, note: z.string().optional() })
-    .optional(),
+  iterationGapMs: sourcedValue().optional(),
   /**
    * The overlap scheduler (host work of step n+1 done while the device runs step n): when it does
    * not run, the host time of each decode step lies on the critical path. `offWithMtp`: the engine
@@ -122,12 +133,7 @@ const releaseSchema = z.strictObject({
     .strictObject({
       offWithMtp: z.boolean(),
       chipVendors: z.array(z.string()).min(1),
-      exposedHostMs: z.strictObject({
-        value: z.number().nonnegative(),
-        source: z.string(),
-        tag,
-        note: z.string().optional(),
-      }),
+      exposedHostMs: sourcedValue(),
       source: z.string(),
       tag,
       note: z.string().optional(),
@@ -139,16 +145,7 @@ const releaseSchema = z.strictObject({
    * (one per attention-DP rank). With `overlapsGpu` the host prepares iteration n+1 while the GPU
    * runs iteration n (an overlap scheduler), so an iteration takes the longer of the two.
    */
-  hostTimePerSequenceUs: z
-    .strictObject({
-      value: z.number().nonnegative(),
-      overlapsGpu: z.boolean(),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-      calibratedOn: calibratedOnSchema.optional(),
-    })
-    .optional(),
+  hostTimePerSequenceUs: sourcedValue({ overlapsGpu: z.boolean() }).optional(),
   recorded: z
     .array(
       z.strictObject({
