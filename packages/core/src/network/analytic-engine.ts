@@ -116,18 +116,20 @@ function inSwitchBytes(model: FabricModel, n: number, S: number): number {
  * server is a leaf in one), 4 from four on (an inner node with two children and a parent is a leaf
  * in the other tree) — `dtreeMaxEdges`. The channel share is S over the local ranks that send
  * across (`treeHeads`: all of them, or NVLSTree's at most 32 NVLS heads, each with its NIC). Tiers
- * are busy at once (pipelined chunks), so the slowest tier sets the time.
+ * are busy at once (pipelined chunks), so the slowest tier sets the time. A communicator with NVLS
+ * off (`inSwitch: false`, NCCL_NVLS_ENABLE=0) runs NCCL's plain Tree: a chain inside each domain.
  */
-function treeAcrossSystems(model: FabricModel, n: number, S: number): Part {
+function treeAcrossSystems(model: FabricModel, n: number, S: number, inSwitch: boolean): Part {
   const rps = model.ranksPerSystem;
   const servers = n / rps;
+  const nvls = model.inSwitchReduction && inSwitch;
   const loads = emptyLoads();
-  loads.scaleOut = (dtreeMaxEdges(servers) * S) / treeHeads(model) / 2;
-  if (rps > 1)
-    loads.access = model.inSwitchReduction ? inSwitchBytes(model, rps, S) : (2 * S * (rps - 1)) / rps;
+  loads.scaleOut =
+    (dtreeMaxEdges(servers) * S) / treeHeads({ ranksPerSystem: rps, inSwitchReduction: nvls }) / 2;
+  if (rps > 1) loads.access = nvls ? inSwitchBytes(model, rps, S) : (2 * S * (rps - 1)) / rps;
   const t = loadsTime(model, loads);
   const depth = Math.ceil(Math.log2(servers));
-  const intra = rps > 1 ? (model.inSwitchReduction ? 1 : rps - 1) * model.latencyS[1] : 0;
+  const intra = rps > 1 ? (nvls ? 1 : rps - 1) * model.latencyS[1] : 0;
   return {
     latencyS: 2 * (intra + depth * model.latencyS[3]),
     transferS: t.seconds,
@@ -173,7 +175,8 @@ function algorithmPart(
         case "ring":
           return ringPart(model, n, S, 2 * (n - 1));
         case "tree": {
-          if (c[3] > 0 && n % model.ranksPerSystem === 0) return treeAcrossSystems(model, n, S);
+          if (c[3] > 0 && n % model.ranksPerSystem === 0)
+            return treeAcrossSystems(model, n, S, req.inSwitch !== false);
           const depth = treeDepth(model, n);
           const step = loadsTime(model, ringStepLoads(model, n, S));
           const alpha = model.latencyS[highestClass(c) as 0] ?? 0;

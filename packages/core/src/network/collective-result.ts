@@ -50,6 +50,7 @@ export function collectiveResult(
         r.request.bytes,
         nvlsHeads(n),
         r.ncclTechnology as string,
+        r.request.ncclVersion,
       );
   }
   // NVLSTree across NVLink domains: no faster than NCCL's own per-channel cap

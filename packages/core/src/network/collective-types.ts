@@ -62,6 +62,8 @@ export interface CollectiveRequest {
   readonly matrix?: Float64Array;
   /** Cap on each rank's injection rate (bytes/s), e.g. from transfers in flight (Little's law). */
   readonly rankRateCapBytesPerS?: number;
+  /** NCCL version of the run ("2.26.2"), where its constants differ by version; absent: the newest. */
+  readonly ncclVersion?: string;
 }
 
 /** Bytes carried by one link (flow engine) or one tier per rank (analytical engine). */

@@ -46,7 +46,12 @@ export interface NvlsPipelineParams {
   readonly maxChunkBytes: number;
   /** NCCL's chunk shrinking: below `belowOps` × channels × heads × chunk bytes, the chunk becomes `chunkBytes`. */
   readonly chunkSteps: readonly { readonly belowOps: number; readonly chunkBytes: number }[];
-  readonly channels: readonly { readonly match: RegExp; readonly value: number }[];
+  /** NVLS channels per generation; `ncclBefore`: only for runs of an older NCCL than that version. */
+  readonly channels: readonly {
+    readonly match: RegExp;
+    readonly value: number;
+    readonly ncclBefore?: string;
+  }[];
 }
 
 const sourced = {
@@ -97,7 +102,15 @@ const fileSchema = z.strictObject({
       }),
     ),
     channels: z.array(
-      z.strictObject({ match: z.string().min(1), value: z.number().int().positive(), ...sourced }),
+      z.strictObject({
+        match: z.string().min(1),
+        ncclBefore: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+$/)
+          .optional(),
+        value: z.number().int().positive(),
+        ...sourced,
+      }),
     ),
   }),
   nvlsMaxHeads: z.strictObject({ value: z.number().int().positive(), ...sourced }),
@@ -150,7 +163,11 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
         belowOps: c.belowOps,
         chunkBytes: c.chunkBytes,
       })),
-      channels: doc.nvlsPipeline.channels.map((c) => ({ match: new RegExp(c.match, "i"), value: c.value })),
+      channels: doc.nvlsPipeline.channels.map((c) => ({
+        match: new RegExp(c.match, "i"),
+        value: c.value,
+        ...(c.ncclBefore !== undefined ? { ncclBefore: c.ncclBefore } : {}),
+      })),
     },
     nvlsMaxHeads: doc.nvlsMaxHeads.value,
     nvlsTreeChannelBusBandwidth: doc.nvlsTreeChannelBusBandwidth.map((g) => ({
@@ -222,8 +239,14 @@ export function nvlsPipelineFactor(
   bytes: number,
   heads: number,
   technology: string,
+  ncclVersion?: string,
 ): number {
-  const channels = p.channels.find((c) => c.match.test(technology))?.value;
+  const channels = p.channels.find(
+    (c) =>
+      c.match.test(technology) &&
+      (c.ncclBefore === undefined ||
+        (ncclVersion !== undefined && compareVersions(ncclVersion, c.ncclBefore) < 0)),
+  )?.value;
   if (channels === undefined || bytes <= 0 || heads < 2) return 1;
   const ops = channels * heads;
   let chunk = p.maxChunkBytes;
@@ -231,4 +254,18 @@ export function nvlsPipelineFactor(
     if (bytes < step.belowOps * ops * chunk && chunk > step.chunkBytes) chunk = step.chunkBytes;
   const loopBytes = Math.min(bytes, ops * chunk);
   return 1 + (p.fillLoops * loopBytes) / bytes;
+}
+
+/**
+ * Orders two dotted NCCL versions ("2.26.2" < "2.27.3"): negative, zero or positive.
+ * @example compareVersions("2.26.2", "2.27.3") // < 0
+ */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

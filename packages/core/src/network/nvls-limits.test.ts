@@ -42,4 +42,16 @@ describe("NCCL's NVLS limits", () => {
     const f = collectiveTime(racks, { ...req, engine: "flow" });
     expect(f.timeS / a.timeS).toBeCloseTo(1, 3); // within 0.1 % (path latencies differ by < 1 µs)
   });
+
+  it("with NVLS off (inSwitch: false) the tree across NVL72 racks is NCCL's plain Tree: a chain in each rack, every GPU's NIC", () => {
+    const racks = builtinCatalog().cluster({ system: "gb200-nvl72", count: 2 });
+    const req = { op: "all-reduce", bytes: 2 ** 32, ranks: 144, algorithm: "tree", inSwitch: false } as const;
+    const a = collectiveTime(racks, { ...req, engine: "analytic" });
+    const nic = a.loadedLinks.find((l) => l.tier === "scale-out-access");
+    expect(nic?.bytes).toBeCloseTo(2 ** 32 / 72, 0);
+    const access = a.loadedLinks.find((l) => l.tier === "scale-up-access");
+    expect(access?.bytes).toBeGreaterThan((2 * 2 ** 32 * 71) / 72 - 1);
+    const f = collectiveTime(racks, { ...req, engine: "flow" });
+    expect(Math.abs(f.timeS / a.timeS - 1)).toBeLessThan(0.01); // the flow engine charges the chain's 71 hops on each path
+  });
 });

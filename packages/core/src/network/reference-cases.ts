@@ -64,6 +64,13 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     ranks: z.number().int().positive(),
     bytes: z.number().positive(),
     metric: z.enum(["busbw", "algbw", "time"]),
+    /** false: the run set NCCL_NVLS_ENABLE=0 (no NVLS, no NVLSTree). */
+    inSwitch: z.boolean().optional(),
+    /** NCCL version the source states, where NCCL's constants differ by version. */
+    ncclVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/)
+      .optional(),
   }),
   z.strictObject({ kind: z.literal("nccl-nic"), metric: z.literal("per-nic") }),
 ]);
@@ -219,6 +226,8 @@ function ncclPrediction(c: Extract<FabricCaseConditions, { kind: "nccl" }>): num
     bytes: c.bytes,
     ranks: c.ranks,
     algorithm: c.algorithm,
+    ...(c.ncclVersion !== undefined ? { ncclVersion: c.ncclVersion } : {}),
+    ...(c.inSwitch !== undefined ? { inSwitch: c.inSwitch } : {}),
   });
   switch (c.metric) {
     case "busbw":

@@ -138,6 +138,7 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
     request.op === "all-reduce" &&
     algorithm === "tree" &&
     model.inSwitchReduction &&
+    request.inSwitch !== false &&
     model.scaleUpTech.id === "nvlink" &&
     crosses &&
     n % rps === 0;

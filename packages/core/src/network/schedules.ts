@@ -129,11 +129,12 @@ function addInSwitch(model: FabricModel, p: PhaseBuilder, r: number, out: number
  * servers in NCCL's double binary tree (`nccl-trees.ts`), S/heads/2 per tree edge and direction,
  * over the `treeHeads` local ranks that send across (all of them, or NVLSTree's NVLS heads).
  */
-function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
+function treeAcrossSystems(model: FabricModel, n: number, S: number, inSwitch: boolean): Schedule {
   const node = model.topology().rankNode;
   const rps = model.ranksPerSystem;
   const m = n / rps;
-  const heads = treeHeads(model);
+  const nvls = model.inSwitchReduction && inSwitch;
+  const heads = treeHeads({ ranksPerSystem: rps, inSwitchReduction: nvls });
   const p = new PhaseBuilder();
   const edge = (child: number, parent: number, bytes: number) => {
     p.add(node[child] ?? 0, node[parent] ?? 0, bytes);
@@ -142,23 +143,23 @@ function treeAcrossSystems(model: FabricModel, n: number, S: number): Schedule {
   for (let srv = 0; srv < m; srv++)
     for (let r = 0; r < rps; r++) {
       const rank = srv * rps + r;
-      if (rps > 1 && model.inSwitchReduction)
-        addInSwitch(model, p, rank, nvlsBytesPerRank(rps, S), nvlsBytesPerRank(rps, S));
+      if (rps > 1 && nvls) addInSwitch(model, p, rank, nvlsBytesPerRank(rps, S), nvlsBytesPerRank(rps, S));
       else
         for (let k = 1; k < rps; k++)
           edge(srv * rps + ((r + k) % rps), srv * rps + ((r + k + 1) % rps), S / rps);
       if (r >= heads) continue;
       for (const parent of dtreeParents(m, srv)) if (parent >= 0) edge(rank, parent * rps + r, S / heads / 2);
     }
-  const intra = rps > 1 ? (model.inSwitchReduction ? 1 : rps - 1) : 0;
+  const intra = rps > 1 ? (nvls ? 1 : rps - 1) : 0;
   return { phases: [p.build(1, 2 * (intra + Math.ceil(Math.log2(m))))] };
 }
 
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /** Tree all-reduce: reduce up a double binary tree, broadcast back down (NCCL's shape across servers). */
-function treeAllReduce(model: FabricModel, n: number, S: number): Schedule {
-  if (n > model.ranksPerSystem && n % model.ranksPerSystem === 0) return treeAcrossSystems(model, n, S);
+function treeAllReduce(model: FabricModel, n: number, S: number, inSwitch: boolean): Schedule {
+  if (n > model.ranksPerSystem && n % model.ranksPerSystem === 0)
+    return treeAcrossSystems(model, n, S, inSwitch);
   const node = model.topology().rankNode;
   const depth = treeDepth(model, n);
   const up = new PhaseBuilder();
@@ -213,12 +214,13 @@ function allReduceSchedule(
   algorithm: Algorithm,
   n: number,
   S: number,
+  inSwitch: boolean,
 ): Schedule | undefined {
   switch (algorithm) {
     case "ring":
       return { phases: [ringPhase(model, range(0, n), S / n, 2 * (n - 1))] };
     case "tree":
-      return treeAllReduce(model, n, S);
+      return treeAllReduce(model, n, S, inSwitch);
     case "in-switch": {
       const p = new PhaseBuilder();
       for (let r = 0; r < n; r++) addInSwitch(model, p, r, nvlsBytesPerRank(n, S), nvlsBytesPerRank(n, S));
@@ -250,7 +252,7 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
   if (n <= 1) return { phases: [] };
   switch (request.op) {
     case "all-reduce": {
-      const schedule = allReduceSchedule(model, algorithm, n, S);
+      const schedule = allReduceSchedule(model, algorithm, n, S, request.inSwitch !== false);
       if (schedule !== undefined) return schedule;
       break;
     }
