@@ -79,23 +79,7 @@ export function searchDeployments(
       workloadShape(base),
   };
   const tally: Tally = { points: [], pruned: {}, sloMisses: { tpot: 0, ttft: 0 } };
-  let done = 0;
-  let stopped = false;
-  const every = options.progressEvery ?? 200;
-  let nextReport = every;
-  for (const layout of layouts(space)) {
-    if (options.shouldStop?.() === true) {
-      stopped = true;
-      break;
-    }
-    const settled = searchLayout(layout, run, tally);
-    done += settled.candidates;
-    // (as before the split: a layout ruled out whole does not trigger a progress report)
-    if (settled.resolved && options.onProgress !== undefined && done >= nextReport) {
-      options.onProgress(done, total);
-      nextReport = done + every;
-    }
-  }
+  const stopped = searchLayouts(space, run, tally, total);
   const { points, pruned, sloMisses } = tally;
   const rankBy = options.rankBy ?? "tokens-per-chip";
   const ranked = points.filter((p) => p.meetsSlo).sort((a, b) => rankValue(b, rankBy) - rankValue(a, rankBy));
@@ -116,6 +100,28 @@ export function searchDeployments(
     stopped,
     ...(fixed.feed !== undefined ? { prefillFeed: fixed.feed } : {}),
   };
+}
+
+/**
+ * Searches every layout of `space` into `tally`, reporting progress; true when `shouldStop` ended
+ * it early.
+ */
+function searchLayouts(space: SearchSpace, run: LayoutRun, tally: Tally, total: number): boolean {
+  const { options } = run;
+  let done = 0;
+  const every = options.progressEvery ?? 200;
+  let nextReport = every;
+  for (const layout of layouts(space)) {
+    if (options.shouldStop?.() === true) return true;
+    const settled = searchLayout(layout, run, tally);
+    done += settled.candidates;
+    // (as before the split: a layout ruled out whole does not trigger a progress report)
+    if (settled.resolved && options.onProgress !== undefined && done >= nextReport) {
+      options.onProgress(done, total);
+      nextReport = done + every;
+    }
+  }
+  return false;
 }
 
 /** What every layout of one search shares. */
