@@ -58,7 +58,9 @@ describe("end-to-end reference cases", () => {
     );
     expect(new Set(ids).size).toBe(ids.length);
     for (const c of endToEndCaseSpecs()) {
-      expect(c.source).toMatch(/arxiv\.org|lmsys\.org|NVIDIA\/TensorRT-LLM|docs\.sglang\.ai/);
+      expect(c.source).toMatch(
+        /arxiv\.org|lmsys\.org|NVIDIA\/TensorRT-LLM|docs\.sglang\.ai|github\.com\/sgl-project\/sglang/,
+      );
       expect(referenceScenarioNames()).toContain(c.scenario);
     }
   });
