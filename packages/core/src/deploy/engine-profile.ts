@@ -7,7 +7,7 @@
 
 import type { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
-import { type EngineSpec, SupernodeError } from "../spec/index.ts";
+import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 
@@ -77,16 +77,6 @@ export interface MoeLibraryWhere {
   /** Whether the scale-up (NVLink) domain spans several nodes (GB200 NVL72's trays), not one server. */
   readonly multiNodeScaleUp: boolean;
 }
-
-const compareVersions = (a: string, b: string): number => {
-  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-};
 
 type EngineFile = z.output<typeof engineFileSchema>;
 

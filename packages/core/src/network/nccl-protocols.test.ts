@@ -6,9 +6,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/catalog.ts";
+import { builtinDataText } from "../catalog/index.ts";
 import { cloudmatrix384, gb200Nvl72, hgxH100 } from "../topology/test-support/fixtures.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
+import {
+  builtinNcclProtocols,
+  ncclProtocolTime,
+  nvlsPipelineFactor,
+  parseNcclProtocols,
+} from "./nccl-protocols.ts";
 import { nvlsHeads } from "./nvls-limits.ts";
 
 const MiB = 2 ** 20;
@@ -118,5 +124,17 @@ describe("NCCL protocols (LL / LL128 / Simple)", () => {
     const mid = ar(gb200Nvl72, 2 ** 29, 72);
     expect(mid.algorithm).toBe("in-switch");
     expect(mid.busBandwidthBytesPerS).toBeLessThan(0.9 * big.busBandwidthBytesPerS);
+  });
+});
+
+describe("NCCL protocol data: versioned NVLS channels", () => {
+  it("a channel entry's ncclBefore must be a major.minor.patch version, named at its line", () => {
+    const text = builtinDataText("fabric/nccl-protocols.yaml");
+    expect(text).toContain('ncclBefore: "2.27.3"');
+    const bad = text.replace('ncclBefore: "2.27.3"', 'ncclBefore: "2.27"');
+    const line = bad.split("\n").findIndex((l) => l.includes('ncclBefore: "2.27"')) + 1;
+    expect(() => parseNcclProtocols(bad, "nccl-protocols.yaml")).toThrow(
+      new RegExp(`nccl-protocols\\.yaml:${line}:.*ncclBefore.*major\\.minor\\.patch`),
+    );
   });
 });

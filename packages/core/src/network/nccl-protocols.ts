@@ -9,7 +9,7 @@
 
 import { z } from "zod";
 import { builtinDataText } from "../catalog/index.ts";
-import { GIGA, MICROSECOND, parseDocument } from "../spec/index.ts";
+import { compareVersions, GIGA, MICROSECOND, parseDocument } from "../spec/index.ts";
 import type { Algorithm } from "./collective-types.ts";
 
 export type NcclProtocol = "ll" | "ll128" | "simple";
@@ -106,7 +106,7 @@ const fileSchema = z.strictObject({
         match: z.string().min(1),
         ncclBefore: z
           .string()
-          .regex(/^\d+\.\d+\.\d+$/)
+          .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2")
           .optional(),
         value: z.number().int().positive(),
         ...sourced,
@@ -254,18 +254,4 @@ export function nvlsPipelineFactor(
     if (bytes < step.belowOps * ops * chunk && chunk > step.chunkBytes) chunk = step.chunkBytes;
   const loopBytes = Math.min(bytes, ops * chunk);
   return 1 + (p.fillLoops * loopBytes) / bytes;
-}
-
-/**
- * Orders two dotted NCCL versions ("2.26.2" < "2.27.3"): negative, zero or positive.
- * @example compareVersions("2.26.2", "2.27.3") // < 0
- */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }

@@ -69,7 +69,7 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     /** NCCL version the source states, where NCCL's constants differ by version. */
     ncclVersion: z
       .string()
-      .regex(/^\d+\.\d+\.\d+$/)
+      .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2")
       .optional(),
   }),
   z.strictObject({ kind: z.literal("nccl-nic"), metric: z.literal("per-nic") }),

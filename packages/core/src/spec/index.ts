@@ -3,6 +3,7 @@
 
 export { parseAdaptive, safeParseAdaptive } from "./adaptive-parse.ts";
 export { calibratedOnSchema } from "./calibrated-on.ts";
+export { compareVersions } from "./compare-versions.ts";
 export { productOf, ratioOf, sumOf } from "./derive.ts";
 export type { CostSection, PowerSection } from "./energy-schema.ts";
 export type { EngineSpec, ServingEngineName } from "./engine-schema.ts";
