@@ -281,6 +281,7 @@ export {
 } from "./network/index.ts";
 export {
   type AttentionEfficiencyFactors,
+  atClockFraction,
   atOfflineBatch,
   type ClassProfile,
   computeDevice,
@@ -330,7 +331,11 @@ export {
   type StepItem,
   type StepPhase,
   type StreamTiming,
+  type SustainedClock,
+  type SustainedClockData,
   shareOf,
+  sustainedClock,
+  sustainedClockData,
 } from "./perf/index.ts";
 export {
   type BreakdownPart,
@@ -455,6 +460,7 @@ export {
   type HardwareFile,
   hardwareFileSchema,
   type InstanceGroupSpec,
+  inlineSourceSchema,
   isSupernodeError,
   type KvCacheSpec,
   type LengthDistributionSpec,
@@ -507,6 +513,7 @@ export {
   type TrainingPrecisionSpec,
   type TrainingScenarioDocument,
   trainingScenarioSchema,
+  trainingValueSchema,
   type WorkloadSpec,
   workloadSchema,
 } from "./spec/index.ts";
@@ -558,7 +565,6 @@ export {
   type StageMemory,
   type StageParams,
   type StepSync,
-  type SustainedClock,
   type TrainEstimate,
   type TrainingCaseSpec,
   type TrainingLayout,

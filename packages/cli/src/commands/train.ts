@@ -116,7 +116,7 @@ function clockLine(r: TrainReport): string {
   const c = r.sustainedClock;
   if (c === undefined) return "compute at the listed peaks' clock (no sustained-clock data for this chip)";
   const mhz = (hz: number) => `${(hz / 1e6).toFixed(0)} MHz`;
-  return `compute at the clock a training load sustains under the power limit: ${mhz(c.sustainedClockHz)} of the ${mhz(c.peakClockHz)} the listed peaks assume (${pct(c.fraction)}; ${c.family} family, data/training/sustained-clocks.yaml)`;
+  return `compute at the clock a training load sustains under the power limit: ${mhz(c.sustainedClockHz)} of the ${mhz(c.peakClockHz)} the listed peaks assume (${pct(c.fraction)}; ${c.family} family, data/power/sustained-clocks.yaml)`;
 }
 
 function renderTrain(r: TrainReport): string {

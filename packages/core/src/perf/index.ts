@@ -59,3 +59,10 @@ export type {
   PipelineTransfer,
 } from "./step-pipeline.ts";
 export { instanceStepTime } from "./step-pipeline.ts";
+export {
+  atClockFraction,
+  type SustainedClock,
+  type SustainedClockData,
+  sustainedClock,
+  sustainedClockData,
+} from "./sustained-clock.ts";

@@ -14,6 +14,7 @@ import {
   modelHeadOperators,
   type Operator,
 } from "../model/index.ts";
+import { clockedContext, powerLimitedFraction } from "./step-clock.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepBatch, type StepContext, sharedDevice } from "./step-context.ts";
 import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
@@ -66,6 +67,8 @@ export interface StepBreakdown {
   readonly imbalance: { readonly factor: number; readonly basis: string };
   /** Efficiency-profile and overhead parameters that fell back to documented defaults. */
   readonly defaulted: readonly string[];
+  /** SM clock / the listed peaks' clock when the power limit lowered it (step-clock.ts); absent: 1. */
+  readonly smClockFraction?: number;
 }
 
 /**
@@ -73,6 +76,14 @@ export interface StepBreakdown {
  * @example stepTime(ctx, { phase: "decode", sequences: 15360, kvTokens: 15360 * 4096 }).stepS
  */
 export function stepTime(ctx: StepContext, batch: StepBatch): StepBreakdown {
+  const atPeak = stepAtClock(ctx, batch);
+  // A step that would draw more than the power limit runs at a lower SM clock (step-clock.ts).
+  const r = powerLimitedFraction(ctx, atPeak);
+  if (r >= 1) return atPeak;
+  return { ...stepAtClock(clockedContext(ctx, r), batch), smClockFraction: r };
+}
+
+function stepAtClock(ctx: StepContext, batch: StepBatch): StepBreakdown {
   const overlapped = stepTimeAsPlanned(ctx, batch);
   if (ctx.plan.overlap?.policy !== "when-faster") return overlapped;
   // The engine runs this step as one batch when that is quicker (policy `when-faster`).

@@ -63,6 +63,7 @@ export {
   type SweepPlanDocument,
   sweepPlanSchema,
 } from "./sweep-schema.ts";
+export { inlineSourceSchema, trainingValueSchema } from "./training-data-value.ts";
 export {
   type PipelineSchedule,
   type TrainingParallelismSpec,

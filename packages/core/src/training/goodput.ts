@@ -15,7 +15,7 @@ import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { countParameters } from "../model/index.ts";
-import { inlineSourceSchema, trainingValueSchema } from "./training-data-value.ts";
+import { inlineSourceSchema, trainingValueSchema } from "../spec/index.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 const valueSchema = trainingValueSchema(z.number().nonnegative()).extend({

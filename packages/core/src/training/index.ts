@@ -17,7 +17,6 @@ export {
 export type { ComputeTimes, PipelineCompute, StageCompute } from "./stage-compute.ts";
 export type { StageParams } from "./stage-params.ts";
 export type { StepSync } from "./step-sync.ts";
-export type { SustainedClock } from "./sustained-clock.ts";
 export { type TrainEstimate, type TrainStepBreakdown, trainEstimate } from "./train-estimate.ts";
 export { type TrainReport, trainReport } from "./train-report.ts";
 export type { ModelStateBytes, ModelStateOptions, StageMemory, TrainingMemory } from "./training-memory.ts";

@@ -21,17 +21,20 @@ import {
   type Operator,
 } from "../model/index.ts";
 import {
+  atClockFraction,
   computeDevice,
   type Device,
   type EfficiencyProfile,
   efficiencyProfile,
   operatorTime,
+  type SustainedClock,
   shareOf,
+  sustainedClock,
 } from "../perf/index.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
-import { atClockFraction, type SustainedClock, sustainedClock } from "./sustained-clock.ts";
+
 import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 

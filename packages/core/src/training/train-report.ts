@@ -3,10 +3,11 @@
  * brief, the step and its breakdown, throughput and MFU, memory per rank, time to train, goodput
  * at the job's size and versus size, and the blast radius of one failed chip.
  */
+
+import type { SustainedClock } from "../perf/index.ts";
 import { computeDevice } from "../perf/index.ts";
 import { type BlastRadius, blastRadius } from "./blast-radius.ts";
 import { type Goodput, goodput, goodputCurve, goodputInputs } from "./goodput.ts";
-import type { SustainedClock } from "./sustained-clock.ts";
 import { type TrainEstimate, trainEstimate } from "./train-estimate.ts";
 import type { TrainingLayout, TrainingPrecision, TrainingScenario } from "./training-scenario.ts";
 

@@ -2,7 +2,7 @@
  * Sustained clocks of a training job. The operator efficiencies are measured in short kernel
  * benchmarks, which run at (or above) the clock the listed tensor peaks assume; a training step
  * keeps the tensor cores busy for seconds and the power limit pulls the SM clock down (HBM clocks
- * do not move). Data: `data/training/sustained-clocks.yaml`, per die family:
+ * do not move). Data: `data/power/sustained-clocks.yaml`, per die family:
  *
  *   peak clock      = dense BF16 peak / (SMs × tensor FLOPs per clock per SM)
  *   sustained clock = min(peak clock, anchor clock × (TDP / anchor power)^(1 / powerExponent))
@@ -15,8 +15,9 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import type { Chip } from "../hardware/index.ts";
-import type { ClassProfile, Device, EfficiencyProfile } from "../perf/index.ts";
-import { trainingValueSchema } from "./training-data-value.ts";
+import { trainingValueSchema } from "../spec/index.ts";
+import type { Device } from "./device.ts";
+import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
 
 const valueSchema = trainingValueSchema(z.number().positive());
 const familySchema = z.strictObject({
@@ -28,7 +29,7 @@ const familySchema = z.strictObject({
 const fileSchema = z.strictObject({ powerExponent: valueSchema, families: z.array(familySchema).min(1) });
 export type SustainedClockData = z.output<typeof fileSchema>;
 
-const PATH = "training/sustained-clocks.yaml";
+const PATH = "power/sustained-clocks.yaml";
 let cached: SustainedClockData | undefined;
 
 /** The built-in sustained-clock data (parsed once). */

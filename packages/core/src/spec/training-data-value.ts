@@ -1,10 +1,10 @@
 /**
- * The shape of a sourced number in the training data files (data/training/*.yaml): the value, its
+ * The shape of a sourced number in the training data files (data/training/*.yaml, data/power/sustained-clocks.yaml): the value, its
  * evidence tag, the source written out inline (title, URL, section), a note and, when it was set
  * by looking at a published result, `calibratedOn` (the shared rule of spec/calibrated-on.ts).
  */
 import { z } from "zod";
-import { calibratedOnSchema } from "../spec/index.ts";
+import { calibratedOnSchema } from "./calibrated-on.ts";
 
 /** A source written out in the data file: title, URL and the section read. */
 export const inlineSourceSchema = z.strictObject({

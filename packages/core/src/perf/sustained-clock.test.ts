@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
 import { builtinModel, layerOperators } from "../model/index.ts";
-import { computeDevice, efficiencyProfile, operatorTime } from "../perf/index.ts";
+import { computeDevice, efficiencyProfile, operatorTime } from "./index.ts";
 import { atClockFraction, sustainedClock, sustainedClockData } from "./sustained-clock.ts";
 
 const clockOf = (id: string) => sustainedClock(builtinCatalog().chip(id), efficiencyProfile(id));
