@@ -68,6 +68,16 @@ export function scenarioCaseKey(spec: Pick<ScenarioCaseSpec, "scenario" | "overr
   return `${spec.scenario}|${spec.overrides.join("|")}`;
 }
 
+/** A predicted case: the comparison with the scenario, overrides, metric and operating point it ran at. */
+export interface ScenarioReferenceCase<Metric extends string = string> extends ReferenceComparison {
+  /** Reference scenario name (examples/<scenario>.yaml) and the overrides applied. */
+  readonly scenario: string;
+  readonly overrides: readonly string[];
+  readonly metric: Metric;
+  /** Where the measurement sits: system, chip, model, phase and operating point. */
+  readonly point: OperatingPoint;
+}
+
 /**
  * A predicted case: the comparison (id, predicted against published, role, …) with the scenario,
  * overrides, metric and operating point it was run at.
@@ -76,12 +86,7 @@ export function scenarioCaseResult<Metric extends string>(
   spec: ScenarioCaseSpec<Metric>,
   predicted: number,
   point: OperatingPoint,
-): ReferenceComparison & {
-  readonly scenario: string;
-  readonly overrides: readonly string[];
-  readonly metric: Metric;
-  readonly point: OperatingPoint;
-} {
+): ScenarioReferenceCase<Metric> {
   return {
     id: spec.id,
     description: spec.description,

@@ -6,12 +6,18 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData, type ReferenceComparison } from "../catalog/index.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
 import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
-import { scenarioCaseKey, scenarioCaseResult, scenarioCaseSchemas, scenarioOfCase } from "./scenario-case.ts";
+import { metricPhase, operatingPoint } from "./operating-point.ts";
+import {
+  type ScenarioReferenceCase,
+  scenarioCaseKey,
+  scenarioCaseResult,
+  scenarioCaseSchemas,
+  scenarioOfCase,
+} from "./scenario-case.ts";
 
 export { referenceScenarioNames, referenceScenarioText } from "./scenario-case.ts";
 
@@ -43,14 +49,7 @@ const { caseSchema, fileSchema } = scenarioCaseSchemas(metricSchema);
 
 export type EndToEndCaseSpec = z.output<typeof caseSchema>;
 
-export interface EndToEndReferenceCase extends ReferenceComparison {
-  /** Reference scenario name (examples/<scenario>.yaml) and the overrides applied. */
-  readonly scenario: string;
-  readonly overrides: readonly string[];
-  readonly metric: EndToEndMetric;
-  /** Where the measurement sits: system, chip, model, phase and operating point. */
-  readonly point: OperatingPoint;
-}
+export type EndToEndReferenceCase = ScenarioReferenceCase<EndToEndMetric>;
 
 const FILE = "references/end-to-end.yaml";
 

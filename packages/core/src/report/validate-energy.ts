@@ -7,13 +7,19 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData, type ReferenceComparison } from "../catalog/index.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
 import type { Scenario } from "../deploy/index.ts";
 import { type EstimateEnergy, estimateEnergy } from "../energy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { type OperatingPoint, operatingPoint } from "./operating-point.ts";
-import { scenarioCaseKey, scenarioCaseResult, scenarioCaseSchemas, scenarioOfCase } from "./scenario-case.ts";
+import { operatingPoint } from "./operating-point.ts";
+import {
+  type ScenarioReferenceCase,
+  scenarioCaseKey,
+  scenarioCaseResult,
+  scenarioCaseSchemas,
+  scenarioOfCase,
+} from "./scenario-case.ts";
 
 const metricSchema = z.enum([
   /** Mean accelerator (board) power during decode steps, W per chip: what NVML / npu-smi report. */
@@ -37,12 +43,8 @@ export type EnergyMetric = z.output<typeof metricSchema>;
 const { caseSchema, fileSchema } = scenarioCaseSchemas(metricSchema);
 export type EnergyCaseSpec = z.output<typeof caseSchema>;
 
-export interface EnergyReferenceCase extends ReferenceComparison {
-  readonly scenario: string;
-  readonly overrides: readonly string[];
-  readonly metric: EnergyMetric;
+export interface EnergyReferenceCase extends ScenarioReferenceCase<EnergyMetric> {
   readonly vendor: string;
-  readonly point: OperatingPoint;
 }
 
 const FILE = "references/energy.yaml";
