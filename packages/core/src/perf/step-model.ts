@@ -114,38 +114,9 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     );
   };
 
-  // Distinct layers of the main model (FFN kind × attention window), each on its slowest kind of rank.
-  const layers: LayerStep[] = [];
-  for (const { kind, window, index, count } of layerGroups(arch)) {
-    const candidates = kind === "moe" ? work.rankKinds : work.rankKinds.slice(0, 1);
-    let best: { rank: RankKind; timing: LayerTiming } | undefined;
-    for (const rank of candidates) {
-      const timing = layerTiming(index, kind, rank);
-      if (best === undefined || timing.layerS > best.timing.layerS) best = { rank, timing };
-    }
-    if (best !== undefined)
-      layers.push({
-        kind,
-        count,
-        slowestRank: kind === "moe" ? best.rank.name : "all",
-        ...(window !== undefined ? { attentionWindow: window } : {}),
-        timing: best.timing,
-      });
-  }
+  const layers = slowestLayers(arch, work.rankKinds, layerTiming);
 
-  // Head: embedding, final norm, LM head, sampling — per DP group, whole batch, full device.
-  const full = sharedDevice(ctx, 1);
-  const headItems = modelHeadOperators(
-    arch,
-    scaleWorkload(work.groupWorkload, work.microbatches),
-    work.base,
-  ).map((op) => timeOperator(op, full));
-  let headS = 0;
-  let samplingS = 0;
-  for (const item of headItems) {
-    if (item.name.includes("sampling")) samplingS += item.timeS;
-    else headS += item.timeS;
-  }
+  const { headItems, headS, samplingS } = headTiming(ctx, work);
 
   const mtp = mtpTiming(ctx, work);
   const mtpLayers: LayerStep[] =
@@ -175,28 +146,12 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
       : 0;
   const stepS = layersS + fillS + headS + samplingS + mtpS + graphLaunchS + iterationGapS;
 
-  const timeByBound: Record<StepBound, number> = {
-    compute: 0,
-    memory: 0,
-    fabric: 0,
-    overhead: graphLaunchS + iterationGapS,
-  };
-  let kernelLaunchS = 0;
-  const defaulted = new Set<string>();
-  const account = (items: readonly StepItem[], times: number) => {
-    for (const item of items) {
-      timeByBound[item.bound] += item.timeS * times;
-      kernelLaunchS += item.overheadS * times;
-      for (const d of item.defaulted) defaulted.add(d);
-    }
-  };
-  for (const l of [...layers, ...mtpLayers]) account(l.timing.items, l.count * l.timing.microbatches);
-  account(headItems, 1);
-  account(mtp?.extras ?? [], 1);
-  if (overheads.defaulted) defaulted.add(`step.graphLaunchS (${vendor})`);
-  let bound: StepBound = "compute";
-  for (const b of ["memory", "fabric", "overhead"] as const)
-    if (timeByBound[b] > timeByBound[bound]) bound = b;
+  const { timeByBound, kernelLaunchS, defaulted, bound } = stepBounds(
+    [...layers, ...mtpLayers],
+    [headItems, mtp?.extras ?? []],
+    graphLaunchS + iterationGapS,
+    overheads.defaulted ? [`step.graphLaunchS (${vendor})`] : [],
+  );
 
   return {
     phase: batch.phase,
@@ -215,6 +170,82 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     timeByBound,
     bound,
     imbalance: work.imbalance,
-    defaulted: [...defaulted].sort(),
+    defaulted,
   };
+}
+
+/** Distinct layers of the main model (FFN kind × attention window), each on its slowest kind of rank. */
+function slowestLayers(
+  arch: StepContext["scenario"]["model"],
+  rankKinds: readonly RankKind[],
+  layerTiming: (index: number, kind: LayerKind, rank: RankKind) => LayerTiming,
+): LayerStep[] {
+  const layers: LayerStep[] = [];
+  for (const { kind, window, index, count } of layerGroups(arch)) {
+    const candidates = kind === "moe" ? rankKinds : rankKinds.slice(0, 1);
+    let best: { rank: RankKind; timing: LayerTiming } | undefined;
+    for (const rank of candidates) {
+      const timing = layerTiming(index, kind, rank);
+      if (best === undefined || timing.layerS > best.timing.layerS) best = { rank, timing };
+    }
+    if (best !== undefined)
+      layers.push({
+        kind,
+        count,
+        slowestRank: kind === "moe" ? best.rank.name : "all",
+        ...(window !== undefined ? { attentionWindow: window } : {}),
+        timing: best.timing,
+      });
+  }
+  return layers;
+}
+
+/** Head of the step: embedding, final norm, LM head, sampling — per DP group, whole batch, full device. */
+function headTiming(
+  ctx: StepContext,
+  work: ReturnType<typeof microbatchWork>,
+): { readonly headItems: readonly StepItem[]; readonly headS: number; readonly samplingS: number } {
+  const full = sharedDevice(ctx, 1);
+  const headItems = modelHeadOperators(
+    ctx.scenario.model,
+    scaleWorkload(work.groupWorkload, work.microbatches),
+    work.base,
+  ).map((op) => timeOperator(op, full));
+  let headS = 0;
+  let samplingS = 0;
+  for (const item of headItems) {
+    if (item.name.includes("sampling")) samplingS += item.timeS;
+    else headS += item.timeS;
+  }
+  return { headItems, headS, samplingS };
+}
+
+/**
+ * Time per bound over the step's items (layers × count × microbatches, then the once-per-step
+ * items), its kernel launches, the defaulted parameters and the dominant bound; `overheadS` (graph
+ * launches, idle time) counts as overhead.
+ */
+function stepBounds(
+  layers: readonly LayerStep[],
+  oncePerStep: readonly (readonly StepItem[])[],
+  overheadS: number,
+  defaultedOverheads: readonly string[],
+): Pick<StepBreakdown, "timeByBound" | "kernelLaunchS" | "defaulted" | "bound"> {
+  const timeByBound: Record<StepBound, number> = { compute: 0, memory: 0, fabric: 0, overhead: overheadS };
+  let kernelLaunchS = 0;
+  const defaulted = new Set<string>();
+  const account = (items: readonly StepItem[], times: number) => {
+    for (const item of items) {
+      timeByBound[item.bound] += item.timeS * times;
+      kernelLaunchS += item.overheadS * times;
+      for (const d of item.defaulted) defaulted.add(d);
+    }
+  };
+  for (const l of layers) account(l.timing.items, l.count * l.timing.microbatches);
+  for (const items of oncePerStep) account(items, 1);
+  for (const d of defaultedOverheads) defaulted.add(d);
+  let bound: StepBound = "compute";
+  for (const b of ["memory", "fabric", "overhead"] as const)
+    if (timeByBound[b] > timeByBound[bound]) bound = b;
+  return { timeByBound, kernelLaunchS, defaulted: [...defaulted].sort(), bound };
 }
