@@ -49,3 +49,34 @@ describe("MoE communication as all-gather + reduce-scatter (allgather-reducescat
     expect(a2a.dispatch.bytes).not.toBe(skewed.dispatch.bytes);
   });
 });
+
+// DeepSeek-V3.2 under SGLang on 8 B200: DP8 attention, dense FFN and MoE TP8 (SGLang issue 15025).
+describe("attention data-parallel under a tensor-parallel FFN / MoE (SGLang DP attention)", () => {
+  const V32 = "sglang-b200-deepseek-v3.2-decode";
+  function items(kind: "dense" | "moe", ...sets: string[]) {
+    const s = referenceScenario(V32, ...sets);
+    const ctx = stepContext(s, must(s.deployment.decode));
+    const work = microbatchWork(ctx, { phase: "decode", sequences: 1, kvTokens: 4352 });
+    return { s, work, items: layerCollectives(ctx, work, kind, false) };
+  }
+
+  it("all-gathers the other attention ranks' tokens over the FFN's TP group before the FFN, then all-reduces", () => {
+    for (const kind of ["dense", "moe"] as const) {
+      const { s, work, items: list } = items(kind);
+      const names = list.map((i) => i.name);
+      const gather = must(list.find((i) => i.name.endsWith(".dp_gather")));
+      expect(names).toContain(kind === "moe" ? "moe.tp_all_reduce" : "ffn.all_reduce");
+      const bytes = work.tokensPerRank * 8 * s.model.hiddenSize * DTYPE_BYTES.bf16;
+      const t = collectiveTime(s.fabricTarget, { op: "all-gather", bytes, ranks: 8, inSwitch: false }).timeS;
+      expect(gather.group).toBe("ffn-comm");
+      expect(gather.timeS).toBeCloseTo(t, 12);
+      expect(gather.timeS).toBeGreaterThan(0);
+    }
+  });
+
+  it("gathers nothing when the attention is as tensor-parallel as the FFN", () => {
+    const sets = ["deployment.decode.attention.tp=8"];
+    for (const kind of ["dense", "moe"] as const)
+      expect(items(kind, ...sets).items.some((i) => i.name.endsWith(".dp_gather"))).toBe(false);
+  });
+});

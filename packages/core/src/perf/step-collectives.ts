@@ -71,6 +71,7 @@ export function layerCollectives(
     }
   }
   const ffnTp = plan.denseFfn.tp;
+  if (kind === "dense") items.push(...dpGather(ctx, "ffn.dp_gather", tokensPerRank, ffnTp));
   if (kind === "dense" && ffnTp > 1)
     items.push(
       ctx.comm.collective(
@@ -81,8 +82,24 @@ export function layerCollectives(
         ffnTp,
       ),
     );
+  if (kind === "moe") items.push(...dpGather(ctx, "moe.dp_gather", tokensPerRank, plan.moe?.tp ?? 1));
   if (kind === "moe") items.push(...moeCollectives(ctx, work, tokensPerRank));
   return items;
+}
+
+/**
+ * An FFN or MoE that is tensor-parallel over more ranks than the attention (attention data-parallel
+ * across the FFN's TP group) needs the other attention ranks' tokens before it runs: SGLang's
+ * DP attention gathers them over the TP group in every layer (layers/dp_attention.py `_dp_gather`:
+ * an all-gather of the padded tokens, or an all-reduce of a zeroed global buffer) before the MLP,
+ * and the MLP's TP all-reduce follows as without DP. The gathered tokens are what the FFN's own
+ * all-reduce already counts (`tokensPerRank * ffnTp`); this is the transfer that brings them.
+ */
+function dpGather(ctx: StepContext, name: string, tokensPerRank: number, ffnTp: number): StepItem[] {
+  if (ffnTp <= ctx.plan.attention.tp) return [];
+  const hidden = ctx.scenario.model.hiddenSize;
+  const bytes = tokensPerRank * ffnTp * hidden * TP_ACTIVATION_BYTES;
+  return [ctx.comm.collective("ffn-comm", name, "all-gather", bytes, ffnTp)];
 }
 
 /**
