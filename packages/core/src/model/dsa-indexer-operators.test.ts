@@ -71,4 +71,14 @@ describe("DeepSeek Sparse Attention (DeepSeek-V3.2-Exp)", () => {
     });
     expect(() => parseHfConfig(text, "config.json")).toThrow(/index_n_heads is missing/);
   });
+
+  it("scores in INT8 under W8A8 INT8 math (Ascend's quant lightning indexer), in FP8 otherwise", () => {
+    const v32 = builtinModel("deepseek-v3.2-exp");
+    const work = { phase: "decode" as const, sequences: 4, kvTokens: 4 * 4096 };
+    const scores = (options: Parameters<typeof layerOperators>[3]) =>
+      layerOperators(v32, 5, work, options).find((o) => o.name === "attn.indexer.scores")?.dtype;
+    expect(scores({ weightDtype: "int8", activationDtype: "int8" })).toBe("int8");
+    expect(scores({ weightDtype: "fp8", activationDtype: "fp8" })).toBe("fp8");
+    expect(scores({ weightDtype: "bf16", activationDtype: "bf16" })).toBe("fp8");
+  });
 });

@@ -12,10 +12,16 @@
  *   heads (DeepGEMM's `fp8_mqa_logits` / `fp8_paged_mqa_logits`), then a top-k over each query's
  *   scores.
  *
+ * The scores run in INT8 where the deployment's GEMM math is INT8 (Ascend's
+ * `npu_quant_lightning_indexer` on Atlas A3: per-token-head INT8 query and key, cann-recipes-infer /
+ * ops-transformer `quant_lightning_indexer` docs), in FP8 otherwise (the reference kernels).
+ *
  * The core then sees the workload of a layer that attends at most top-k keys per query and reads at
  * most top-k cached tokens per sequence (`windowedWorkload`, as a sliding window caps it). For
  * prefill that is a lower bound on the cache traffic: each query gathers its own top-k rows.
  */
+
+import type { Dtype } from "../hardware/index.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { MlaSparseSpec, Operator } from "./types.ts";
@@ -65,7 +71,7 @@ export function indexerOperators(
   ops.push({
     name: `${p}attn.indexer.scores`,
     class: "gemm",
-    dtype: "fp8",
+    dtype: indexerScoresDtype(w),
     flops: 2 * pairs * heads * d,
     bytesRead: { weights: 0, activations: T * heads * (d + 4), kvCache: keysRead * keyBytes },
     bytesWritten: { activations: pairs * 4, kvCache: 0 },
@@ -81,4 +87,9 @@ export function indexerOperators(
     }),
   );
   return ops;
+}
+
+/** INT8 where the deployment computes in INT8 (W8A8 on Ascend), FP8 (the reference) otherwise. */
+export function indexerScoresDtype(w: ResolvedWorkload): Dtype {
+  return w.computeDtype === "int8" ? "int8" : "fp8";
 }
