@@ -146,6 +146,18 @@ const releaseSchema = z.strictObject({
    * runs iteration n (an overlap scheduler), so an iteration takes the longer of the two.
    */
   hostTimePerSequenceUs: sourcedValue({ overlapsGpu: z.boolean() }).optional(),
+  /**
+   * CUDA-graph batch sizes captured with padding on: a generation-only iteration runs the graph of
+   * the smallest size at or above the busiest attention-DP rank's batch (perf/cuda-graph-padding.ts).
+   */
+  cudaGraphBatchSizes: z
+    .strictObject({
+      value: z.array(z.number().int().positive()).min(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
   recorded: z
     .array(
       z.strictObject({

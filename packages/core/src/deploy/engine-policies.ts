@@ -67,6 +67,13 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
       `${host.value} µs${host.overlapsGpu ? " (overlapped with the GPU's previous iteration)" : ""}`,
       host.source,
     );
+  const graphs = release.cudaGraphBatchSizes;
+  if (graphs !== undefined)
+    applied(
+      "CUDA-graph padding of generation-only iterations (per attention-DP rank, to the busiest rank's batch)",
+      `captured batch sizes ${graphs.value.join(", ")}`,
+      graphs.source,
+    );
   const separate = release.separateKernels;
   if (separate !== undefined)
     applied(

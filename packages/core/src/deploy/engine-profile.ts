@@ -36,6 +36,8 @@ export interface EngineProfile {
    * `engine.overlapScheduler`, else the release's `overlapsGpu`).
    */
   readonly hostTime?: { readonly perSequenceS: number; readonly overlapsGpu: boolean };
+  /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
+  readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
   separateKernelsFor(chipVendor: string): SeparateKernels | undefined;
   /**
@@ -155,6 +157,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
             overlapsGpu: spec.overlapScheduler ?? release.hostTimePerSequenceUs.overlapsGpu,
           },
         }
+      : {}),
+    ...(release.cudaGraphBatchSizes !== undefined
+      ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),
     separateKernelsFor: (chipVendor) =>
       separate?.chipVendors.includes(chipVendor)

@@ -15,6 +15,7 @@
 import type { InstanceRole, Scenario } from "../deploy/index.ts";
 import { kvBytesPerToken } from "../model/index.ts";
 import { SupernodeError } from "../spec/index.ts";
+import { paddedDecodeSequences } from "./cuda-graph-padding.ts";
 import { iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { instanceKvCapacityTokens } from "./kv-capacity.ts";
@@ -155,6 +156,10 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   };
   const decodeS = (batch: DecodeBatch): number =>
     batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
+  // A generation-only iteration replays the padded CUDA graph: the dummy rows add GEMM rows and
+  // per-token work but no KV cache (cuda-graph-padding.ts); mixed iterations run unpadded.
+  const graphDecodeS = (batch: DecodeBatch): number =>
+    decodeS({ sequences: paddedDecodeSequences(scenario, plan, batch.sequences), kvTokens: batch.kvTokens });
   // The engine's host time per iteration, applied once to the whole iteration (host-time.ts).
   const withHost = (sequences: number, gpuS: number): number =>
     iterationWithHostS(scenario, plan, sequences, gpuS);
@@ -169,11 +174,11 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
       ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
     }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
-    decodeStepS: (batch) => withHost(batch.sequences, decodeS(batch)),
+    decodeStepS: (batch) => withHost(batch.sequences, graphDecodeS(batch)),
     prefillStepS: (batch) => withHost(batch.sequences, prefillS(batch)),
     mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number {
       if (decode.sequences <= 0) return withHost(prefill.sequences, prefillS(prefill));
-      if (prefill.newTokens <= 0) return withHost(decode.sequences, decodeS(decode));
+      if (prefill.newTokens <= 0) return withHost(decode.sequences, graphDecodeS(decode));
       // One pass over the union of tokens (weights once, per-token work summed: each decode token
       // is a new token attending to itself), plus what the decoding sequences' attention over
       // their own KV caches adds (the decode step model's KV-dependent part, in its own form).
