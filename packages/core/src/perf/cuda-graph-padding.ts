@@ -20,8 +20,9 @@ import type { InstancePlan, Scenario } from "../deploy/index.ts";
 export function capturedBatchSizes(listed: readonly number[], largest: number): number[] {
   const sorted = [...listed].sort((a, b) => a - b);
   const kept = sorted.filter((s) => s <= largest);
-  if (sorted.some((s) => s > largest) && Number.isFinite(largest) && largest >= 1)
-    kept.push(Math.floor(largest));
+  const bound = Math.floor(largest);
+  if (sorted.some((s) => s > largest) && Number.isFinite(largest) && bound >= 1 && kept.at(-1) !== bound)
+    kept.push(bound);
   return kept;
 }
 
