@@ -460,6 +460,7 @@ export {
   type HardwareFile,
   hardwareFileSchema,
   type InstanceGroupSpec,
+  inlineSourcedValueSchema,
   inlineSourceSchema,
   isSupernodeError,
   type KvCacheSpec,
@@ -513,7 +514,6 @@ export {
   type TrainingPrecisionSpec,
   type TrainingScenarioDocument,
   trainingScenarioSchema,
-  trainingValueSchema,
   type WorkloadSpec,
   workloadSchema,
 } from "./spec/index.ts";

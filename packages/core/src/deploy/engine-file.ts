@@ -4,9 +4,9 @@
  * iteration gap, host time per sequence) and those only recorded, each with its source key and evidence tag.
  */
 import { z } from "zod";
-import { calibratedOnSchema } from "../spec/index.ts";
+import { calibratedOnSchema, EVIDENCE_TAGS } from "../spec/index.ts";
 
-const tag = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);
+const tag = z.enum(EVIDENCE_TAGS);
 /**
  * A sourced non-negative number of a release (`extra` fields after the value), with the reference
  * records it was set from when it was set by looking at one (`calibratedOn`).

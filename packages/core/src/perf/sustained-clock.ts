@@ -15,11 +15,11 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import type { Chip } from "../hardware/index.ts";
-import { trainingValueSchema } from "../spec/index.ts";
+import { inlineSourcedValueSchema } from "../spec/index.ts";
 import type { Device } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
 
-const valueSchema = trainingValueSchema(z.number().positive());
+const valueSchema = inlineSourcedValueSchema(z.number().positive());
 const familySchema = z.strictObject({
   id: z.string(),
   chips: z.array(z.string()).min(1),

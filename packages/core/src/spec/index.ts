@@ -18,6 +18,7 @@ export {
   type SystemDefinition,
   systemDefinitionSchema,
 } from "./hardware-schema.ts";
+export { inlineSourcedValueSchema, inlineSourceSchema } from "./inline-sourced-value.ts";
 export { groupThousands, LIMITS } from "./limits.ts";
 export { memoByObject } from "./memo-by-object.ts";
 export type { OfflineSpec } from "./offline-schema.ts";
@@ -63,7 +64,6 @@ export {
   type SweepPlanDocument,
   sweepPlanSchema,
 } from "./sweep-schema.ts";
-export { inlineSourceSchema, trainingValueSchema } from "./training-data-value.ts";
 export {
   type PipelineSchedule,
   type TrainingParallelismSpec,

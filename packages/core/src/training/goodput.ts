@@ -15,10 +15,10 @@ import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { countParameters } from "../model/index.ts";
-import { inlineSourceSchema, trainingValueSchema } from "../spec/index.ts";
+import { inlineSourcedValueSchema, inlineSourceSchema } from "../spec/index.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
-const valueSchema = trainingValueSchema(z.number().nonnegative()).extend({
+const valueSchema = inlineSourcedValueSchema(z.number().nonnegative()).extend({
   alternatives: z
     .array(z.strictObject({ value: z.number(), source: inlineSourceSchema, note: z.string().optional() }))
     .optional(),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { trainingValueSchema } from "./training-data-value.ts";
+import { inlineSourcedValueSchema } from "./inline-sourced-value.ts";
 
-const schema = trainingValueSchema(z.number().positive());
+const schema = inlineSourcedValueSchema(z.number().positive());
 
 describe("a sourced number of the training data files", () => {
   it("takes a value with its tag, inline source and the records it was set from", () => {
