@@ -218,7 +218,7 @@ function phaseSection(title: string, p: PhaseEstimate, headline: string, operato
   if (streams.length > 0) lines.push("Microbatch streams:", ...streams);
   lines.push(...stepExtraLines(s));
   lines.push(
-    `${s.pipeline !== undefined ? "One microbatch through all stages" : "Step"}: layers ${ms(s.layersS)} + pipeline fill ${ms(s.pipelineFillS)} + head ${ms(s.headS)} + sampling ${ms(s.samplingS)} + MTP ${ms(s.mtpS)} + graph launch ${ms(s.graphLaunchS)} (${s.graphLaunches})${s.iterationGapS > 0 ? ` + idle between iterations ${ms(s.iterationGapS)}` : ""}${s.host !== undefined ? ` + waiting for the host ${ms(s.host.waitS)} (host ${ms(s.host.hostS)} per iteration)` : ""}${s.draft !== undefined ? ` + draft ${ms(s.draft.timeS)}` : ""}${s.offload !== undefined ? ` + offload transfers not hidden ${ms(s.offload.exposedS)}` : ""}${s.pipeline !== undefined ? `; step (pipeline cycle) ${ms(s.stepS)}` : ` = ${ms(s.stepS)}`}; kernel launch overhead inside operators ${ms(s.kernelLaunchS)}`,
+    `${s.pipeline !== undefined ? "One microbatch through all stages" : "Step"}: layers ${ms(s.layersS)} + pipeline fill ${ms(s.pipelineFillS)} + head ${ms(s.headS)} + sampling ${ms(s.samplingS)} + MTP ${ms(s.mtpS)} + graph launch ${ms(s.graphLaunchS)} (${s.graphLaunches})${s.host !== undefined ? ` + waiting for the host ${ms(s.host.waitS)} (host ${ms(s.host.hostS)} per iteration)` : ""}${s.draft !== undefined ? ` + draft ${ms(s.draft.timeS)}` : ""}${s.offload !== undefined ? ` + offload transfers not hidden ${ms(s.offload.exposedS)}` : ""}${s.pipeline !== undefined ? `; step (pipeline cycle) ${ms(s.stepS)}` : ` = ${ms(s.stepS)}`}; kernel launch overhead inside operators ${ms(s.kernelLaunchS)}`,
     ...memoryLines(p),
   );
   if (operators) {

@@ -1,7 +1,7 @@
 /**
  * The schema of a serving-engine data file (data/engines/<name>.yaml): per release, the policies
  * the model applies (token budget, MoE kernels, KV-cache format and share, separate small kernels,
- * iteration gap, host time per sequence) and those only recorded, each with its source key and evidence tag.
+ * host time per iteration) and those only recorded, each with its source key and evidence tag.
  */
 import { z } from "zod";
 import { calibratedOnSchema, EVIDENCE_TAGS } from "../spec/index.ts";
@@ -122,30 +122,29 @@ const releaseSchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
-  /** Host time between two decode iterations that the NPU/GPU sits idle (scheduler, sampling hand-off). */
-  iterationGapMs: sourcedValue().optional(),
   /**
-   * The overlap scheduler (host work of step n+1 done while the device runs step n): when it does
-   * not run, the host time of each decode step lies on the critical path. `offWithMtp`: the engine
-   * turns it off when it decodes with MTP or a speculative draft (on `chipVendors`' devices).
+   * The engine's host (CPU) time per iteration — scheduling, input preparation, KV-block
+   * bookkeeping, sampler updates, responses — per executor process (one per attention-DP rank):
+   * `perIterationUs` + `perSequenceUs` × the sequences the process schedules. The overlap scheduler
+   * (host work of iteration n+1 done while the device runs iteration n) hides it behind the device
+   * time (an iteration takes the longer of the two); without one the two add. `chipVendors`: the
+   * devices the values hold on (all when absent). `overlapScheduler.offWithMtp`: the engine turns
+   * it off when it decodes with MTP or a speculative draft. perf/host-time.ts.
    */
-  overlapScheduler: z
+  hostTime: z
     .strictObject({
-      offWithMtp: z.boolean(),
-      chipVendors: z.array(z.string()).min(1),
-      exposedHostMs: sourcedValue(),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
+      chipVendors: z.array(z.string()).min(1).optional(),
+      perIterationUs: sourcedValue().optional(),
+      perSequenceUs: sourcedValue().optional(),
+      overlapScheduler: z.strictObject({
+        value: z.boolean(),
+        offWithMtp: z.boolean().optional(),
+        source: z.string(),
+        tag,
+        note: z.string().optional(),
+      }),
     })
     .optional(),
-  /**
-   * Host (CPU) time of the engine's executor loop per iteration for each sequence it schedules
-   * (preparing inputs, KV block bookkeeping, sampler updates, responses), per executor process
-   * (one per attention-DP rank). With `overlapsGpu` the host prepares iteration n+1 while the GPU
-   * runs iteration n (an overlap scheduler), so an iteration takes the longer of the two.
-   */
-  hostTimePerSequenceUs: sourcedValue({ overlapsGpu: z.boolean() }).optional(),
   /**
    * CUDA-graph batch sizes captured with padding on: a generation-only iteration runs the graph of
    * the smallest size at or above the busiest attention-DP rank's batch (perf/cuda-graph-padding.ts).

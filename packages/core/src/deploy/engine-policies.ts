@@ -51,22 +51,21 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
     );
   const fraction = release.kvCacheMemoryFraction;
   if (fraction !== undefined) applied("KV cache share of free memory", `${fraction.value}`, fraction.source);
-  const gap = release.iterationGapMs;
-  if (gap !== undefined) applied("idle time between decode iterations", `${gap.value} ms`, gap.source);
-  const overlap = release.overlapScheduler;
-  if (overlap !== undefined)
+  const host = release.hostTime;
+  if (host !== undefined) {
+    const on = host.chipVendors !== undefined ? ` on ${host.chipVendors.join(", ")} chips` : "";
+    const fixed = host.perIterationUs;
+    if (fixed !== undefined) applied(`host time per iteration${on}`, `${fixed.value} µs`, fixed.source);
+    const perSeq = host.perSequenceUs;
+    if (perSeq !== undefined)
+      applied(`host time per scheduled sequence per iteration${on}`, `${perSeq.value} µs`, perSeq.source);
+    const o = host.overlapScheduler;
     applied(
-      `host time per decode step without the overlap scheduler on ${overlap.chipVendors.join(", ")} chips`,
-      `${overlap.exposedHostMs.value} ms${overlap.offWithMtp ? " (overlap scheduler off with MTP / speculative decoding)" : ""}`,
-      overlap.exposedHostMs.source,
+      "overlap scheduler (host time hidden behind the device's previous iteration)",
+      `${o.value ? "on" : "off"}${o.value && o.offWithMtp === true ? ", off with MTP / speculative decoding" : ""}`,
+      o.source,
     );
-  const host = release.hostTimePerSequenceUs;
-  if (host !== undefined)
-    applied(
-      "host time per scheduled sequence per iteration",
-      `${host.value} µs${host.overlapsGpu ? " (overlapped with the GPU's previous iteration)" : ""}`,
-      host.source,
-    );
+  }
   const graphs = release.cudaGraphBatchSizes;
   if (graphs !== undefined)
     applied(

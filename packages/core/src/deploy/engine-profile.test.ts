@@ -127,41 +127,55 @@ deployment:
     expect(engineProfile({ name: "xdeepserve" }).moeLibraryFor("Huawei")).toBe("cann-ep");
   });
 
-  it("record an engine's idle time between decode iterations: xDeepServe 2 ms (measured), CloudMatrix-Infer none", () => {
-    expect(engineProfile({ name: "xdeepserve" }).iterationGapS).toBeCloseTo(0.002, 9);
-    expect(engineProfile({ name: "cloudmatrix-infer" }).iterationGapS).toBe(0);
-    expect(engineProfile({ name: "sglang" }).iterationGapS).toBeUndefined();
-    const xds = engineProfile({ name: "xdeepserve" }).policies.find((p) => p.policy.includes("idle"));
+  it("record each engine's host time per iteration in one form: fixed + per sequence, hidden by an overlap scheduler", () => {
+    // xDeepServe: the measured 2 ms gap between iterations, exposed on every iteration.
+    expect(engineProfile({ name: "xdeepserve" }).hostTimeFor("Huawei", false)).toEqual({
+      perIterationS: 0.002,
+      perSequenceS: 0,
+      overlapsGpu: false,
+    });
+    // CloudMatrix-Infer schedules the next graph while the NPU runs the current one.
+    expect(engineProfile({ name: "cloudmatrix-infer" }).hostTimeFor("Huawei", true)?.overlapsGpu).toBe(true);
+    // TensorRT-LLM: per scheduled sequence, overlapped by default.
+    const trt = engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false);
+    expect(trt?.perSequenceS).toBeCloseTo(37e-6, 12);
+    expect(trt?.perIterationS).toBe(0);
+    expect(trt?.overlapsGpu).toBe(true);
+    const xds = engineProfile({ name: "xdeepserve" }).policies.find((p) => p.policy.includes("host time"));
     expect(xds?.modelled).toBe(true);
     expect(xds?.source).toMatch(/2508\.02520/);
   });
 
-  it("expose SGLang's host time per decode step only where its overlap scheduler does not run (MTP on NVIDIA, or turned off)", () => {
+  it("hide SGLang's host time behind the GPU except where its overlap scheduler does not run (MTP on NVIDIA, or turned off)", () => {
     const sgl = engineProfile({ name: "sglang" });
-    expect(sgl.exposedHostS("NVIDIA", true)).toBeCloseTo(0.00196, 9);
-    expect(sgl.exposedHostS("NVIDIA", false)).toBe(0);
-    expect(sgl.exposedHostS("Huawei", true)).toBe(0);
-    expect(engineProfile({ name: "sglang", overlapScheduler: true }).exposedHostS("NVIDIA", true)).toBe(0);
+    expect(sgl.hostTimeFor("NVIDIA", true)?.perIterationS).toBeCloseTo(0.00196, 9);
+    expect(sgl.hostTimeFor("NVIDIA", true)?.overlapsGpu).toBe(false);
+    expect(sgl.hostTimeFor("NVIDIA", false)?.overlapsGpu).toBe(true);
+    expect(sgl.hostTimeFor("Huawei", true)).toBeUndefined();
     expect(
-      engineProfile({ name: "sglang", overlapScheduler: false }).exposedHostS("NVIDIA", false),
-    ).toBeCloseTo(0.00196, 9);
-    expect(engineProfile({ name: "trtllm" }).exposedHostS("NVIDIA", true)).toBe(0);
-    const policy = sgl.policies.find((p) => p.policy.includes("overlap scheduler"));
+      engineProfile({ name: "sglang", overlapScheduler: true }).hostTimeFor("NVIDIA", true)?.overlapsGpu,
+    ).toBe(true);
+    expect(
+      engineProfile({ name: "sglang", overlapScheduler: false }).hostTimeFor("NVIDIA", false)?.overlapsGpu,
+    ).toBe(false);
+    const policy = sgl.policies.find((p) => p.policy.includes("host time per iteration"));
     expect(policy?.modelled).toBe(true);
     expect(policy?.source).toMatch(/12128/);
   });
 
   it("follow the scenario's engine.overlapScheduler for TensorRT-LLM's host time, and refuse it where no host time is recorded", () => {
-    expect(engineProfile({ name: "trtllm" }).hostTime?.overlapsGpu).toBe(true);
-    expect(engineProfile({ name: "trtllm", overlapScheduler: false }).hostTime?.overlapsGpu).toBe(false);
-    expect(() => engineProfile({ name: "vllm", overlapScheduler: true })).toThrow(SupernodeError);
+    expect(engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false)?.overlapsGpu).toBe(true);
+    expect(
+      engineProfile({ name: "trtllm", overlapScheduler: false }).hostTimeFor("NVIDIA", false)?.overlapsGpu,
+    ).toBe(false);
+    expect(() => engineProfile({ name: "mindie", overlapScheduler: true })).toThrow(SupernodeError);
     const e = (() => {
       try {
         parseScenario(
           `system: hgx-h200
 model: deepseek-r1
 precision: { weights: fp8 }
-engine: { name: xdeepserve, overlapScheduler: false }
+engine: { name: mindie, overlapScheduler: false }
 deployment:
   decode: { chipsPerInstance: 8, moe: { ep: 8 }, batchPerChip: 8, kvLength: 1024 }
 `,

@@ -22,20 +22,13 @@ export interface EngineProfile {
   /** The scheduler's prompt-token budget per iteration for an accelerator with this much HBM. */
   tokenBudget(hbmBytes: number): number | undefined;
   readonly moeLibrary?: MoeLibraryName;
-  /** Idle time between two decode iterations (seconds), where the engine's release records one. */
-  readonly iterationGapS?: number;
   /**
-   * Host time per decode step on the critical path (seconds): the engine's host work when its
-   * overlap scheduler does not run (the scenario's `engine.overlapScheduler`, else the engine's
-   * rule for MTP on this chip vendor), 0 when it runs or nothing is recorded.
+   * The engine's host time per iteration on a chip vendor's devices (undefined where none is
+   * recorded): a fixed part and a part per scheduled sequence, per executor process, and whether
+   * the overlap scheduler hides it behind the device time — the scenario's `engine.overlapScheduler`,
+   * else the release's rule (on by default; off with MTP where the engine turns it off).
    */
-  exposedHostS(chipVendor: string, withMtp: boolean): number;
-  /**
-   * Host time of the executor loop per scheduled sequence per iteration (seconds), and whether the
-   * host works on the next iteration while the GPU runs this one (overlap scheduler: the scenario's
-   * `engine.overlapScheduler`, else the release's `overlapsGpu`).
-   */
-  readonly hostTime?: { readonly perSequenceS: number; readonly overlapsGpu: boolean };
+  hostTimeFor(chipVendor: string, withMtp: boolean): HostTime | undefined;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -51,6 +44,16 @@ export interface EngineProfile {
   /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
   readonly kvCacheMemoryFraction?: number;
   readonly policies: readonly EnginePolicy[];
+}
+
+/** Host (CPU) time of one iteration of an executor process (perf/host-time.ts). */
+export interface HostTime {
+  /** Fixed host time per iteration (s). */
+  readonly perIterationS: number;
+  /** Host time per sequence the process schedules in the iteration (s). */
+  readonly perSequenceS: number;
+  /** Whether the host prepares iteration n + 1 while the device runs iteration n. */
+  readonly overlapsGpu: boolean;
 }
 
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */
@@ -99,14 +102,10 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
       `no data is recorded for ${file.name} before ${sorted[0]?.from} (asked for ${version}); recorded releases: ${sorted.map((r) => r.from).join(", ")}`,
       { fieldPath: ["engine", "version"] },
     );
-  if (
-    spec.overlapScheduler !== undefined &&
-    release.overlapScheduler === undefined &&
-    release.hostTimePerSequenceUs === undefined
-  )
+  if (spec.overlapScheduler !== undefined && release.hostTime === undefined)
     throw new SupernodeError(
       "invalid-value",
-      `${file.name} ${release.from} records no host time for an overlap scheduler to hide or expose (data/engines/${spec.name}.yaml: neither overlapScheduler nor hostTimePerSequenceUs); leave engine.overlapScheduler out`,
+      `${file.name} ${release.from} records no host time for an overlap scheduler to hide or expose (data/engines/${spec.name}.yaml: no hostTime); leave engine.overlapScheduler out`,
       { fieldPath: ["engine", "overlapScheduler"] },
     );
   return release;
@@ -142,22 +141,19 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       )?.tokens;
     },
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
-    ...(release.iterationGapMs !== undefined ? { iterationGapS: release.iterationGapMs.value / 1000 } : {}),
-    exposedHostS: (chipVendor, withMtp) => {
-      const o = release.overlapScheduler;
-      if (o === undefined || !o.chipVendors.includes(chipVendor)) return 0;
-      const runs = spec.overlapScheduler ?? !(o.offWithMtp && withMtp);
-      return runs ? 0 : o.exposedHostMs.value / 1000;
+    hostTimeFor: (chipVendor, withMtp) => {
+      const h = release.hostTime;
+      if (h === undefined || (h.chipVendors !== undefined && !h.chipVendors.includes(chipVendor)))
+        return undefined;
+      const o = h.overlapScheduler;
+      return {
+        perIterationS: (h.perIterationUs?.value ?? 0) / 1e6,
+        perSequenceS: (h.perSequenceUs?.value ?? 0) / 1e6,
+        // The scenario's engine.overlapScheduler (SGLang --disable-overlap-schedule, TensorRT-LLM
+        // disable_overlap_scheduler) wins over the release's rule.
+        overlapsGpu: spec.overlapScheduler ?? (o.value && !(o.offWithMtp === true && withMtp)),
+      };
     },
-    ...(release.hostTimePerSequenceUs !== undefined
-      ? {
-          hostTime: {
-            perSequenceS: release.hostTimePerSequenceUs.value / 1e6,
-            // The scenario's engine.overlapScheduler (TensorRT-LLM: disable_overlap_scheduler) wins.
-            overlapsGpu: spec.overlapScheduler ?? release.hostTimePerSequenceUs.overlapsGpu,
-          },
-        }
-      : {}),
     ...(release.cudaGraphBatchSizes !== undefined
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),

@@ -6,11 +6,11 @@
  * (input ÷ output tokens per request), so the chunk per chip is batch × tokens per step ×
  * input / output. The iteration is the step model's mixed step (as `instancePerformance`'s
  * `mixedStepS`: the union of tokens as one prefill pass, plus what the decoding sequences'
- * attention over their own KV caches adds); TPOT is that step over the tokens per step; TTFT is
+ * attention over their own KV caches adds, and the engine's host time, perf/host-time.ts); TPOT is that step over the tokens per step; TTFT is
  * the iterations a prompt takes at its attention-DP group's share of the chunk, without queueing.
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
-import { instanceStepTime, type StepBound, stepContext } from "../perf/index.ts";
+import { hostTiming, instanceStepTime, type StepBound, stepContext } from "../perf/index.ts";
 
 /** Mean request shape of the workload the search serves. */
 export interface RequestShape {
@@ -69,8 +69,14 @@ export function chunkedColocatedPoint(
   const withKv = instanceStepTime(ctx, { phase: "decode", sequences, kvTokens }).stepS;
   const noKv = instanceStepTime(ctx, { phase: "decode", sequences, kvTokens: 0 }).stepS;
   const kvPart = Math.max(0, withKv - noKv);
-  const stepS = union.stepS + kvPart;
-  const timeByBound = { ...union.timeByBound, memory: union.timeByBound.memory + kvPart };
+  // The engine's host time of the iteration (all its sequences and chunks), as mixedStepS does.
+  const host = hostTiming(scenario, plan, sequences + groups, union.stepS + kvPart);
+  const stepS = union.stepS + kvPart + host.waitS;
+  const timeByBound = {
+    ...union.timeByBound,
+    memory: union.timeByBound.memory + kvPart,
+    overhead: union.timeByBound.overhead + host.waitS,
+  };
   return {
     stepS,
     tpotS: stepS / tokensPerStep,

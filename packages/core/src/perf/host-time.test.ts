@@ -6,11 +6,12 @@ import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const qwen = () => referenceScenario("trtllm-qwen3-30b-a3b-fp4-offline");
 const plan = (s: Scenario) => must(s.deployment.colocated);
+const hostOf = (s: Scenario) => must(s.engine?.hostTimeFor("NVIDIA", false));
 
 describe("engine host time per iteration", () => {
   it("is the engine's per-sequence time times the sequences of one executor (TensorRT-LLM 1.0)", () => {
     const s = qwen();
-    const perSeq = must(s.engine?.hostTime).perSequenceS;
+    const perSeq = hostOf(s).perSequenceS;
     expect(perSeq).toBeGreaterThan(0);
     expect(hostIterationS(s, plan(s), 1000)).toBeCloseTo(1000 * perSeq, 12);
     // Each attention-DP rank runs its own executor loop on its share of the sequences.
@@ -30,7 +31,10 @@ describe("engine host time per iteration", () => {
     const engine = must(s.engine);
     const serial: Scenario = {
       ...s,
-      engine: { ...engine, hostTime: { perSequenceS: 1e-5, overlapsGpu: false } },
+      engine: {
+        ...engine,
+        hostTimeFor: () => ({ perIterationS: 0, perSequenceS: 1e-5, overlapsGpu: false }),
+      },
     };
     expect(hostTiming(serial, plan(serial), 100, 0.02).waitS).toBeCloseTo(1e-3, 12);
     const { engine: _, ...bare } = s;
@@ -44,10 +48,30 @@ describe("engine host time per iteration", () => {
     expect(hostTiming(off, plan(off), 1000, host * 2).waitS).toBe(host);
   });
 
+  it("adds a fixed part per iteration to the per-sequence part, once per executor process", () => {
+    const s = qwen();
+    const engine = must(s.engine);
+    const both: Scenario = {
+      ...s,
+      engine: {
+        ...engine,
+        hostTimeFor: () => ({ perIterationS: 1e-3, perSequenceS: 1e-5, overlapsGpu: true }),
+      },
+    };
+    expect(hostIterationS(both, plan(both), 100)).toBeCloseTo(2e-3, 12);
+    const dp4 = { ...plan(both), attention: { ...plan(both).attention, dp: 4 } };
+    expect(hostIterationS(both, dp4, 100)).toBeCloseTo(1.25e-3, 12);
+    // No sequences scheduled: no iteration.
+    expect(hostIterationS(both, plan(both), 0)).toBe(0);
+    // Hidden behind a longer GPU iteration, exposed beyond a shorter one.
+    expect(hostTiming(both, plan(both), 100, 0.01).waitS).toBe(0);
+    expect(hostTiming(both, plan(both), 100, 0.5e-3).waitS).toBeCloseTo(1.5e-3, 12);
+  });
+
   it("sets a large small-model decode batch's step and leaves a small one to the GPU", () => {
     const s = qwen();
     const perf = instancePerformance(s, "colocated");
-    const perSeq = must(s.engine?.hostTime).perSequenceS;
+    const perSeq = hostOf(s).perSequenceS;
     // 1,435 sequences of 1.5K tokens: the GPU needs ≈ 24 ms, the host 1,435 × its per-sequence time.
     const big = perf.decodeStepS({ sequences: 1435, kvTokens: 1435 * 1536 });
     expect(big).toBeCloseTo(1435 * perSeq, 9);

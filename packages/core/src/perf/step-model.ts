@@ -55,8 +55,6 @@ export interface StepBreakdown {
   /** Compute-graph launches of the step. */
   readonly graphLaunchS: number;
   readonly graphLaunches: number;
-  /** Idle time between decode iterations recorded for the scenario's engine (host scheduling). */
-  readonly iterationGapS: number;
   readonly stepS: number;
   /** Kernel launch overheads inside the operator times (part of stepS). */
   readonly kernelLaunchS: number;
@@ -137,19 +135,13 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     fillS = Math.max(fillS, l.timing.fillS);
   }
   const mtpS = mtp?.timeS ?? 0;
-  // The engine's idle time between decode iterations (xDeepServe: ≈ 2 ms, arXiv:2508.02520v6 §7.1),
-  // and its host work when no overlap scheduler hides it (SGLang with MTP, ≈ 2 ms, PR 12128).
-  const iterationGapS =
-    batch.phase === "decode"
-      ? (scenario.engine?.iterationGapS ?? 0) +
-        (scenario.engine?.exposedHostS(vendor, plan.mtp !== undefined) ?? 0)
-      : 0;
-  const stepS = layersS + fillS + headS + samplingS + mtpS + graphLaunchS + iterationGapS;
+  // The engine's host time per iteration is added per instance iteration (host-time.ts).
+  const stepS = layersS + fillS + headS + samplingS + mtpS + graphLaunchS;
 
   const { timeByBound, kernelLaunchS, defaulted, bound } = stepBounds(
     [...layers, ...mtpLayers],
     [headItems, mtp?.extras ?? []],
-    graphLaunchS + iterationGapS,
+    graphLaunchS,
     overheads.defaulted ? [`step.graphLaunchS (${vendor})`] : [],
   );
 
@@ -164,7 +156,6 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     mtpS,
     graphLaunchS,
     graphLaunches,
-    iterationGapS,
     stepS,
     kernelLaunchS,
     timeByBound,

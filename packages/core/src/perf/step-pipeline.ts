@@ -173,8 +173,7 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     const passes = plan.mtp.draftTokens;
     draft = { model: extra.draft.scenario.model.name, passes, passS, timeS: passes * passS };
   }
-  const tail =
-    base.headS + base.samplingS + base.mtpS + base.graphLaunchS + base.iterationGapS + (draft?.timeS ?? 0);
+  const tail = base.headS + base.samplingS + base.mtpS + base.graphLaunchS + (draft?.timeS ?? 0);
   const kinds = layerKinds(ctx.scenario.model);
   const stageTime = (first: number, count: number, last: boolean) => {
     let t = count > 0 ? base.pipelineFillS : 0;

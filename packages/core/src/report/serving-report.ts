@@ -110,7 +110,6 @@ export function stepBreakdown(p: PhaseEstimate): BreakdownPart[] {
     ["mtp", "MTP", step.mtpS],
     ["sampling", "sampling", step.samplingS],
     ["graph-launch", "graph launch", step.graphLaunchS],
-    ["iteration-gap", "idle between iterations", step.iterationGapS],
     ["host-wait", "waiting for the host", step.host?.waitS ?? 0],
   ] as const)
     if (seconds > 0) parts.push({ id, label, seconds });

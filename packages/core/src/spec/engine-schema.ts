@@ -26,9 +26,9 @@ export const engineSchema = z.strictObject({
   /**
    * Whether the engine's overlap scheduler runs (host work for the next step hidden behind the
    * current one; SGLang `--disable-overlap-schedule`, TensorRT-LLM `disable_overlap_scheduler`
-   * turn it off). Default: the engine's rule (data/engines/<name>.yaml: SGLang's `overlapScheduler`
-   * turns it off with MTP / EAGLE; TensorRT-LLM's `hostTimePerSequenceUs.overlapsGpu`). An engine
-   * that records neither refuses it.
+   * turn it off). Default: the engine's rule (data/engines/<name>.yaml `hostTime.overlapScheduler`:
+   * SGLang turns it off with MTP / EAGLE; TensorRT-LLM runs it). An engine that records no host time
+   * refuses it.
    */
   overlapScheduler: z.boolean().optional(),
 });

@@ -22,7 +22,7 @@ const PART_ORDER = [
   "attention-comm",
   "ffn-comm",
   "pipeline-fill",
-  "iteration-gap",
+  "host-wait",
 ];
 const EXTRA = ["#4d6a8a", "#a0522d", "#6b8e23", "#b8860b"];
 
