@@ -114,6 +114,10 @@ const releaseSchema = z.strictObject({
         .strictObject({
           fusedMaxTokens: z.number().int().positive(),
           unfusedKernels: z.number().int().positive(),
+          /** Kernels that fill the grouped GEMMs' per-expert arguments before the first of them. */
+          gemmSetupKernels: z.number().int().nonnegative().optional(),
+          /** The rank's own MoE input quantised in a kernel of its own before an 8-/4-bit all-gather or all-to-all. */
+          quantizeBeforeComm: z.boolean().optional(),
         })
         .optional(),
       mlaKeyConcat: z.boolean().optional(),

@@ -82,9 +82,7 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
           ? `activation quantisation per ${separate.activationQuant.groupSize} elements`
           : undefined,
         separate.expertPermute === true ? "expert token permute / gather (normal MoE kernels)" : undefined,
-        separate.moePrologue !== undefined
-          ? `MoE op prologue: expert sort (1 kernel up to ${separate.moePrologue.fusedMaxTokens} tokens, else ${separate.moePrologue.unfusedKernels}) and input expansion`
-          : undefined,
+        separate.moePrologue !== undefined ? moePrologueLine(separate.moePrologue) : undefined,
         separate.mlaKeyConcat === true ? "MLA prefill key assembly" : undefined,
       ]
         .filter((x) => x !== undefined)
@@ -94,4 +92,18 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
   for (const r of release.recorded ?? [])
     policies.push({ policy: r.policy, value: r.value, source: source(r.source), modelled: false });
   return policies;
+}
+
+function moePrologueLine(pro: {
+  fusedMaxTokens: number;
+  unfusedKernels: number;
+  gemmSetupKernels?: number | undefined;
+  quantizeBeforeComm?: boolean | undefined;
+}): string {
+  const setup = pro.gemmSetupKernels ?? 0;
+  return [
+    `MoE op prologue: expert sort (1 kernel up to ${pro.fusedMaxTokens} tokens, else ${pro.unfusedKernels}) and input expansion`,
+    setup > 0 ? `, grouped-GEMM argument setup (${setup} kernel${setup === 1 ? "" : "s"})` : "",
+    pro.quantizeBeforeComm === true ? ", MoE input quantised before an 8-/4-bit gather or all-to-all" : "",
+  ].join("");
 }

@@ -66,7 +66,14 @@ export interface SeparateKernels {
    * The MoE op's prologue (TensorRT-LLM CUTLASS MoE): expert sort (one kernel up to
    * `fusedMaxTokens` routed tokens, else `unfusedKernels`) and the expansion of the input rows.
    */
-  readonly moePrologue?: { readonly fusedMaxTokens: number; readonly unfusedKernels: number };
+  readonly moePrologue?: {
+    readonly fusedMaxTokens: number;
+    readonly unfusedKernels: number;
+    /** Kernels filling the grouped GEMMs' per-expert arguments (pointers, strides, shapes). */
+    readonly gemmSetupKernels?: number;
+    /** The rank's own MoE input quantised before an all-gather / all-to-all in a narrower format. */
+    readonly quantizeBeforeComm?: boolean;
+  };
   /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
   readonly mlaKeyConcat: boolean;
 }

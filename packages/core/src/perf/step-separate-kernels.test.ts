@@ -110,6 +110,38 @@ describe("separate small kernels of an engine (activation quantisation, expert p
     );
   });
 
+  it("CUTLASS MoE: one grouped-GEMM setup kernel before the first GEMM; the MoE input quantised before an 8-bit gather", () => {
+    const cutlass = {
+      expertPermute: false,
+      mlaKeyConcat: false,
+      moePrologue: { fusedMaxTokens: 256, unfusedKernels: 3, gemmSetupKernels: 1, quantizeBeforeComm: true },
+    } as const;
+    const fp8 = {
+      ...ctx,
+      moeKernels: "low-latency",
+      dispatchBytesPerToken: 7168 + 56 * 4,
+      localExperts: 9,
+    } as const;
+    const out = withSeparateKernels(ops, cutlass, fp8);
+    const setup = must(out.find((o) => o.name === "moe.experts.gemm_setup"));
+    expect(setup.kernels).toBe(1);
+    // per local expert: one 8-byte offset read, two GEMMs x 9 eight-byte arguments written
+    expect(setup.bytesRead.activations).toBe(8 * 9);
+    expect(setup.bytesWritten.activations).toBe(2 * 9 * 8 * 9);
+    expect(out.findIndex((o) => o.name === "moe.experts.gemm_setup") + 1).toBe(
+      out.findIndex((o) => o.name === "moe.experts.gate_up_proj"),
+    );
+    const q = must(out.find((o) => o.name === "moe.dispatch_quant"));
+    expect(q.bytesRead.activations).toBe(8192 * 7168 * 2); // BF16 in (the rank's own tokens)
+    expect(q.bytesWritten.activations).toBe(8192 * (7168 + 56 * 4)); // the dispatch format out
+    expect(out.findIndex((o) => o.name === "moe.router") + 1).toBe(
+      out.findIndex((o) => o.name === "moe.dispatch_quant"),
+    );
+    // BF16 on the wire (DeepSeek FP8 block scales): no quantisation before the gather
+    const { dispatchBytesPerToken: _, ...bf16 } = fp8;
+    expect(withSeparateKernels(ops, cutlass, bf16).some((o) => o.name === "moe.dispatch_quant")).toBe(false);
+  });
+
   it("an engine without the policy (CloudMatrix-Infer) keeps the operator list; SGLang's prefill layer grows", () => {
     expect(withSeparateKernels(ops, undefined, { ...ctx, moeKernels: "normal" })).toEqual(ops);
     const moeLayer = must(estimate(scenario).prefill).step.layers.find((l) => l.kind === "moe");

@@ -17,17 +17,21 @@
  *   combine transfer; the shared expert's output is then added to it by one more kernel.
  * - MoE op prologue (TensorRT-LLM's CUTLASS MoE, `moePrologue`): before the first grouped GEMM the op
  *   sorts the routed (token, expert) pairs of every token it is given by expert — one single-block
- *   kernel while those tokens fit one block, else a three-kernel blocked prefix sum — and expands the
- *   input rows of the rank's experts into the grouped GEMM's per-expert layout; its activation kernel
- *   quantises the second GEMM's input and its finalize kernel is the weighted sum (`moe.combine`), so
- *   in every phase the expert path needs no other quantisation.
+ *   kernel while those tokens fit one block, else a three-kernel blocked prefix sum — expands the
+ *   input rows of the rank's experts into the grouped GEMM's per-expert layout, and fills the
+ *   grouped GEMMs' per-expert arguments (pointers, strides, problem sizes: `gemmSetupKernels`); its
+ *   activation kernel quantises the second GEMM's input and its finalize kernel is the weighted sum
+ *   (`moe.combine`), so the expert path needs no other quantisation. Where the MoE input travels
+ *   in a format narrower than BF16 (`quantizeBeforeComm`, the scenario's dispatch format), the
+ *   rank's own tokens are quantised in one kernel before the all-gather or all-to-all.
  * - MLA key assembly (naive prefill form): the expanded keys (no-position part, from kv_b_proj) and
  *   the one rotary key per token are copied into one per-head key tensor for the attention kernel.
  *
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
-import type { SeparateKernels } from "../deploy/index.ts";
+import { dispatchBytesPerToken, type SeparateKernels } from "../deploy/index.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
 import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
 import type { StepContext } from "./step-context.ts";
@@ -46,6 +50,10 @@ export interface SeparateKernelContext {
   readonly routedTokens: number;
   /** Routed experts per token. */
   readonly topK: number;
+  /** Bytes per token of the MoE input as it travels (dispatch format with its scales); undefined when BF16. */
+  readonly dispatchBytesPerToken?: number;
+  /** Experts on the rank (the grouped GEMMs' problems). */
+  readonly localExperts?: number;
   /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
   readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
 }
@@ -97,7 +105,22 @@ function moePrologueOps(
   const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
   const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
   const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
-  return [sort, vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype)];
+  const out = [sort, vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype)];
+  const setup = pro.gemmSetupKernels ?? 0;
+  if (setup > 0) {
+    // Per local expert: its token offset read; for each of the two GEMMs a pointer triple, a stride
+    // triple and a problem shape written (8-byte words).
+    const experts = ctx.localExperts ?? gateUp.shape.groups ?? 1;
+    const setupOp = vector(
+      `${prefix}moe.experts.gemm_setup`,
+      0,
+      8 * experts,
+      2 * 9 * 8 * experts,
+      gateUp.dtype,
+    );
+    out.push({ ...setupOp, kernels: setup });
+  }
+  return out;
 }
 
 /**
@@ -180,6 +203,21 @@ export function withSeparateKernels(
       if (rows > 0 && heads > 0)
         out.push({ ...vector(`${p}attn.k_concat`, 0, read, write, op.dtype), kernels: 2 });
     }
+    if (name === "moe.router" && policy.moePrologue?.quantizeBeforeComm === true) {
+      // The MoE op's input quantised on the rank's own tokens before the all-gather / all-to-all.
+      const perToken = ctx.dispatchBytesPerToken;
+      const elements = ctx.dispatchedTokens * ctx.hiddenSize;
+      if (perToken !== undefined && elements > 0)
+        push(
+          vector(
+            `${p}moe.dispatch_quant`,
+            VECTOR_FLOPS_PER_ELEMENT.quantize * elements,
+            elements * actBytes,
+            ctx.dispatchedTokens * perToken,
+            op.dtype,
+          ),
+        );
+    }
     if (name === "moe.router" && normal && quant !== undefined) {
       const experts = ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
       if (experts !== undefined && is8Bit(experts))
@@ -226,6 +264,11 @@ export function separateKernelsOf(
     receivedTokens: received,
     routedTokens: routed,
     topK: moe?.topK ?? 0,
+    ...((plan.moe?.ep ?? 1) > 1 &&
+      DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
+        dispatchBytesPerToken: dispatchBytesPerToken(scenario.model, scenario.precision),
+      }),
+    ...(moe !== undefined && plan.moe !== undefined && { localExperts: moe.numRoutedExperts / plan.moe.ep }),
   };
   return (ops) => withSeparateKernels(ops, policy, context);
 }
