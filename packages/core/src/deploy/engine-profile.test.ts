@@ -163,6 +163,20 @@ deployment:
     expect(policy?.source).toMatch(/12128/);
   });
 
+  it("expose vLLM's host time before 0.14.0 (async scheduling opt-in) and hide it from 0.14.0 on", () => {
+    const v011 = engineProfile({ name: "vllm", version: "0.11.1" }).hostTimeFor("NVIDIA", false);
+    expect(v011?.overlapsGpu).toBe(false);
+    expect(v011?.perIterationS).toBeCloseTo(430e-6, 12);
+    expect(v011?.perSequenceS).toBeCloseTo(1.1e-6, 12);
+    expect(engineProfile({ name: "vllm", version: "0.14.0" }).hostTimeFor("NVIDIA", false)?.overlapsGpu).toBe(
+      true,
+    );
+    expect(
+      engineProfile({ name: "vllm", version: "0.11.1", overlapScheduler: true }).hostTimeFor("NVIDIA", false)
+        ?.overlapsGpu,
+    ).toBe(true);
+  });
+
   it("follow the scenario's engine.overlapScheduler for TensorRT-LLM's host time, and refuse it where no host time is recorded", () => {
     expect(engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false)?.overlapsGpu).toBe(true);
     expect(
