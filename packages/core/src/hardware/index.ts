@@ -21,7 +21,6 @@ export {
   DTYPE_BYTES,
   DTYPES,
   type Dtype,
-  MATH_DTYPES,
   type MemorySpec,
   type NodeMember,
   type NodeSpec,
