@@ -27,10 +27,19 @@ describe("gemmEfficiency", () => {
   });
 
   it("leaves unmodelled factors at 1 (default profile: ceiling only)", () => {
-    const generic = efficiencyProfile("a100-sxm").classes.gemm;
+    const generic = efficiencyProfile("default").classes.gemm;
     const f = gemmEfficiency({ m: 3, n: 7, k: 11 }, 0.78, generic);
     expect(f.efficiency).toBe(0.78);
     expect(f.tile).toBeUndefined();
+  });
+
+  it("on the A100 pads rows to 64 up to 64 rows, then to whole 128-row tiles, without wave counts", () => {
+    const a100 = efficiencyProfile("a100-sxm").classes.gemm;
+    // Vidur's A100 table steps at every multiple of 128 tokens (a100-sxm.yaml tileM).
+    expect(gemmEfficiency({ m: 64, n: 14336, k: 8192 }, 1, a100).tileQuantisation).toBe(1);
+    expect(gemmEfficiency({ m: 96, n: 14336, k: 8192 }, 1, a100).tileQuantisation).toBeCloseTo(96 / 128, 12);
+    expect(gemmEfficiency({ m: 200, n: 14336, k: 8192 }, 1, a100).tileQuantisation).toBeCloseTo(200 / 256, 12);
+    expect(gemmEfficiency({ m: 200, n: 4096, k: 14336 }, 1, a100).waveQuantisation).toBe(1);
   });
 
   it("picks DeepGEMM's tile on the H800: M256 N7168 takes 128 × 112 (128 tiles on 132 SMs, the README's example)", () => {
