@@ -38,7 +38,10 @@ describe("gemmEfficiency", () => {
     // Vidur's A100 table steps at every multiple of 128 tokens (a100-sxm.yaml tileM).
     expect(gemmEfficiency({ m: 64, n: 14336, k: 8192 }, 1, a100).tileQuantisation).toBe(1);
     expect(gemmEfficiency({ m: 96, n: 14336, k: 8192 }, 1, a100).tileQuantisation).toBeCloseTo(96 / 128, 12);
-    expect(gemmEfficiency({ m: 200, n: 14336, k: 8192 }, 1, a100).tileQuantisation).toBeCloseTo(200 / 256, 12);
+    expect(gemmEfficiency({ m: 200, n: 14336, k: 8192 }, 1, a100).tileQuantisation).toBeCloseTo(
+      200 / 256,
+      12,
+    );
     expect(gemmEfficiency({ m: 200, n: 4096, k: 14336 }, 1, a100).waveQuantisation).toBe(1);
   });
 
