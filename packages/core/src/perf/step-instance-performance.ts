@@ -20,7 +20,7 @@ import { iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { instanceKvCapacityTokens } from "./kv-capacity.ts";
 import { memoryPerChip } from "./step-estimate.ts";
-import { stepContext } from "./step-model.ts";
+import { type StepContext, stepContext } from "./step-model.ts";
 import { instanceStepTime } from "./step-pipeline.ts";
 
 const EXACT_BELOW = 64;
@@ -98,22 +98,13 @@ function interpolate(
 }
 
 /**
- * The performance model of one instance of a deployment group.
- * @example const perf = instancePerformance(scenario, "decode"); perf.decodeStepS({ sequences: 15360, kvTokens: 15360 * 4096 })
+ * The step model's decode and prefill times on the memoised grids (batch × mean context, and for
+ * prefill × cached context read per token), interpolated between grid points.
  */
-export function instancePerformance(scenario: Scenario, role: InstanceRole): InstancePerformance {
-  const plan = scenario.deployment[role];
-  if (plan === undefined) {
-    const have = Object.keys(scenario.deployment).join(", ");
-    throw new SupernodeError("usage", `scenario ${scenario.name} has no ${role} group (it has: ${have})`, {
-      file: scenario.fileName,
-      fieldPath: ["deployment"],
-    });
-  }
-  const memory = memoryPerChip(scenario, plan).perRank; // throws when the operating point does not fit
-  const ctx = stepContext(scenario, plan);
-  const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
-
+function gridStepTimes(ctx: StepContext): {
+  decodeS: (batch: DecodeBatch) => number;
+  prefillS: (batch: PrefillBatch) => number;
+} {
   const decodeGrid = new Map<number, number>();
   const decodeAt = (sequences: number, meanKv: number, key: number): number => {
     let t = decodeGrid.get(key);
@@ -156,6 +147,27 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   };
   const decodeS = (batch: DecodeBatch): number =>
     batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
+  return { decodeS, prefillS };
+}
+
+/**
+ * The performance model of one instance of a deployment group.
+ * @example const perf = instancePerformance(scenario, "decode"); perf.decodeStepS({ sequences: 15360, kvTokens: 15360 * 4096 })
+ */
+export function instancePerformance(scenario: Scenario, role: InstanceRole): InstancePerformance {
+  const plan = scenario.deployment[role];
+  if (plan === undefined) {
+    const have = Object.keys(scenario.deployment).join(", ");
+    throw new SupernodeError("usage", `scenario ${scenario.name} has no ${role} group (it has: ${have})`, {
+      file: scenario.fileName,
+      fieldPath: ["deployment"],
+    });
+  }
+  const memory = memoryPerChip(scenario, plan).perRank; // throws when the operating point does not fit
+  const ctx = stepContext(scenario, plan);
+  const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
+
+  const { decodeS, prefillS } = gridStepTimes(ctx);
   // A generation-only iteration replays the padded CUDA graph: the dummy rows add GEMM rows and
   // per-token work but no KV cache (cuda-graph-padding.ts); mixed iterations run unpadded.
   const graphDecodeS = (batch: DecodeBatch): number =>
