@@ -1,0 +1,209 @@
+/**
+ * The small kernels of `step-separate-kernels.ts` as vector operators: what each one reads and
+ * writes (activation quantisation, the MoE op prologue, expert scatter / gather, MLA key assembly,
+ * the MoE input's quantisation before dispatch), and which of them run before or after an operator
+ * of the layer.
+ */
+import type { SeparateKernels } from "../deploy/index.ts";
+import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
+
+export interface SeparateKernelContext {
+  /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
+  readonly moeKernels: "normal" | "low-latency";
+  /** Hidden size of the model (the width of a dispatched token). */
+  readonly hiddenSize: number;
+  /** Tokens of the rank's microbatch that are dispatched (the rank's own tokens). */
+  readonly dispatchedTokens: number;
+  /** Distinct tokens the rank receives for its experts (rows the gather writes). */
+  readonly receivedTokens: number;
+  /** Tokens the rank's MoE op routes (all EP ranks' tokens after an all-gather). */
+  readonly routedTokens: number;
+  /** Routed experts per token. */
+  readonly topK: number;
+  /** Bytes per token of the MoE input as it travels (dispatch format with its scales); undefined when BF16. */
+  readonly dispatchBytesPerToken?: number;
+  /** Experts on the rank (the grouped GEMMs' problems). */
+  readonly localExperts?: number;
+  /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
+  readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
+}
+
+const is8Bit = (op: Operator) => op.dtype === "fp8" || op.dtype === "int8";
+export const baseName = (op: Operator) => op.name.replace(/^mtp\d+\./, "");
+const prefixOf = (op: Operator) => op.name.slice(0, op.name.length - baseName(op).length);
+
+/** Input elements of a GEMM (rows summed over groups × k). */
+export function inputElements(op: Operator): number {
+  const s = op.shape;
+  if (s === undefined) return 0;
+  return s.m * (s.groups ?? 1) * s.k;
+}
+
+function vector(
+  name: string,
+  flops: number,
+  readBytes: number,
+  writeBytes: number,
+  dtype: Operator["dtype"],
+): Operator {
+  return {
+    name,
+    class: "vector",
+    dtype,
+    flops,
+    bytesRead: { weights: 0, activations: readBytes, kvCache: 0 },
+    bytesWritten: { activations: writeBytes, kvCache: 0 },
+    kernels: 1,
+  };
+}
+
+/**
+ * The MoE op's prologue before its first grouped GEMM (`moePrologue`): the expert sort of the routed
+ * pairs and the expansion of the input rows into the grouped GEMM's layout (read and written once).
+ */
+function moePrologueOps(
+  gateUp: Operator,
+  policy: SeparateKernels,
+  ctx: SeparateKernelContext,
+  prefix: string,
+): Operator[] {
+  const pro = policy.moePrologue;
+  if (pro === undefined || gateUp.shape === undefined) return [];
+  const pairs = ctx.routedTokens * ctx.topK;
+  const kernels = ctx.routedTokens <= pro.fusedMaxTokens ? 1 : pro.unfusedKernels;
+  // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
+  const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
+  const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
+  const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
+  const out = [sort, vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype)];
+  const setup = pro.gemmSetupKernels ?? 0;
+  if (setup > 0) {
+    // Per local expert: its token offset read; for each of the two GEMMs a pointer triple, a stride
+    // triple and a problem shape written (8-byte words).
+    const experts = ctx.localExperts ?? gateUp.shape.groups ?? 1;
+    const setupOp = vector(
+      `${prefix}moe.experts.gemm_setup`,
+      0,
+      8 * experts,
+      2 * 9 * 8 * experts,
+      gateUp.dtype,
+    );
+    out.push({ ...setupOp, kernels: setup });
+  }
+  return out;
+}
+
+/** What the insertion of one layer's kernels needs besides the operator at hand. */
+export interface Insertion {
+  readonly ops: readonly Operator[];
+  readonly policy: SeparateKernels;
+  readonly ctx: SeparateKernelContext;
+  readonly quant: SeparateKernels["activationQuant"];
+  /** Normal MoE kernels outside the CUTLASS MoE op (which quantises inside: the low-latency rules). */
+  readonly normal: boolean;
+  readonly permute: boolean;
+  /** Bytes per element of the high-precision activations (what the GEMMs read in the operator model). */
+  readonly actBytes: number;
+}
+
+/** A per-token-group activation quantisation of `elements` values (none without the policy). */
+function quantOp(
+  k: Insertion,
+  name: string,
+  elements: number,
+  dtype: Operator["dtype"],
+): Operator | undefined {
+  const quant = k.quant;
+  if (quant === undefined || elements <= 0) return undefined;
+  return vector(
+    name,
+    VECTOR_FLOPS_PER_ELEMENT.quantize * elements,
+    elements * k.actBytes,
+    elements + (elements / quant.groupSize) * quant.scaleBytes,
+    dtype,
+  );
+}
+
+/** The kernels that run before `op`: input quantisation, the MoE prologue, the expert scatter. */
+export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined)[] {
+  const name = baseName(op);
+  const p = prefixOf(op);
+  const out: (Operator | undefined)[] = [];
+  if (op.class === "gemm" && is8Bit(op))
+    out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
+  if (name === "moe.experts.gate_up_proj") out.push(...moePrologueOps(op, k.policy, k.ctx, p));
+  if (op.class === "grouped-gemm" && is8Bit(op)) {
+    const rows = (op.shape?.m ?? 0) * (op.shape?.groups ?? 1);
+    if (name === "moe.experts.gate_up_proj" && k.permute && k.quant !== undefined) {
+      // ep_scatter: received 8-bit tokens and scales into per-expert contiguous rows.
+      const bytes = rows * (op.shape?.k ?? 0) * (1 + k.quant.scaleBytes / k.quant.groupSize);
+      out.push(vector(`${p}moe.experts.scatter`, 0, bytes, bytes, op.dtype));
+    }
+    // The second GEMM's input: quantised on its own with normal kernels, fused with SiLU otherwise.
+    if (name === "moe.experts.down_proj" && k.normal)
+      out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
+  }
+  return out;
+}
+
+/** What replaces the weighted sum `moe.combine` with permuted experts: ep_gather and the shared-expert add. */
+export function permutedCombine(k: Insertion, op: Operator): Operator[] {
+  const p = prefixOf(op);
+  // ep_gather: the experts' BF16 rows, weighted, back to the received tokens.
+  const experts = k.ops.find((o) => baseName(o) === "moe.experts.down_proj");
+  const rows = (experts?.shape?.m ?? 0) * (experts?.shape?.groups ?? 1);
+  const h = k.ctx.hiddenSize;
+  // The shared expert's output added to the combined routed output (rank's own tokens).
+  const shared = k.ops.find((o) => baseName(o) === "moe.shared.down_proj");
+  const own = (shared?.shape?.m ?? 0) * h;
+  const out = [
+    vector(
+      `${p}moe.experts.gather`,
+      2 * rows * h,
+      rows * h * k.actBytes,
+      k.ctx.receivedTokens * h * k.actBytes,
+      op.dtype,
+    ),
+  ];
+  if (own > 0) out.push(vector(`${p}moe.shared_add`, own, 2 * own * k.actBytes, own * k.actBytes, op.dtype));
+  return out;
+}
+
+/** The kernels that run after `op`: MLA key assembly, the MoE input's quantisation before dispatch. */
+export function kernelsAfter(k: Insertion, op: Operator): (Operator | undefined)[] {
+  const name = baseName(op);
+  const p = prefixOf(op);
+  const { ctx, policy } = k;
+  const out: (Operator | undefined)[] = [];
+  if (name === "attn.kv_b_proj" && policy.mlaKeyConcat && ctx.mla !== undefined) {
+    // k[..., :nope] = k_nope; k[..., nope:] = k_pe (broadcast over heads): two copy kernels.
+    const { nopeDim, ropeDim, vDim } = ctx.mla;
+    const rows = op.shape?.m ?? 0;
+    const heads = (op.shape?.n ?? 0) / (nopeDim + vDim);
+    const read = rows * (heads * nopeDim + ropeDim) * k.actBytes;
+    const write = rows * heads * (nopeDim + ropeDim) * k.actBytes;
+    if (rows > 0 && heads > 0)
+      out.push({ ...vector(`${p}attn.k_concat`, 0, read, write, op.dtype), kernels: 2 });
+  }
+  if (name === "moe.router" && policy.moePrologue?.quantizeBeforeComm === true) {
+    // The MoE op's input quantised on the rank's own tokens before the all-gather / all-to-all.
+    const perToken = ctx.dispatchBytesPerToken;
+    const elements = ctx.dispatchedTokens * ctx.hiddenSize;
+    if (perToken !== undefined && elements > 0)
+      out.push(
+        vector(
+          `${p}moe.dispatch_quant`,
+          VECTOR_FLOPS_PER_ELEMENT.quantize * elements,
+          elements * k.actBytes,
+          ctx.dispatchedTokens * perToken,
+          op.dtype,
+        ),
+      );
+  }
+  if (name === "moe.router" && k.normal && k.quant !== undefined) {
+    const experts = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
+    if (experts !== undefined && is8Bit(experts))
+      out.push(quantOp(k, `${p}moe.dispatch_quant`, ctx.dispatchedTokens * ctx.hiddenSize, experts.dtype));
+  }
+  return out;
+}
