@@ -160,6 +160,68 @@ export function bestAllReduce(model: FabricModel, request: CollectiveRequest): A
   return best;
 }
 
+/** One all-reduce with the given algorithm (ring, tree, in-switch, hierarchical). */
+function allReducePart(model: FabricModel, req: CollectiveRequest, algorithm: Algorithm): Part {
+  const n = req.ranks;
+  const S = req.bytes;
+  const c = peersByClass(model, n);
+  switch (algorithm) {
+    case "ring":
+      return ringPart(model, n, S, 2 * (n - 1));
+    case "tree": {
+      if (c[3] > 0 && n % model.ranksPerSystem === 0)
+        return treeAcrossSystems(model, n, S, req.inSwitch !== false);
+      const depth = treeDepth(model, n);
+      const step = loadsTime(model, ringStepLoads(model, n, S));
+      const alpha = model.latencyS[highestClass(c) as 0] ?? 0;
+      return {
+        latencyS: 2 * depth * alpha,
+        transferS: 2 * step.seconds,
+        bottleneck: step.bottleneck,
+        report: step.report,
+      };
+    }
+    case "in-switch": {
+      const loads = emptyLoads();
+      loads.access = inSwitchBytes(model, n, S);
+      const t = loadsTime(model, loads);
+      return {
+        latencyS: model.latencyS[1],
+        transferS: t.seconds,
+        bottleneck: t.bottleneck,
+        report: t.report,
+      };
+    }
+    case "hierarchical": {
+      const g = n > model.ranksPerSystem ? model.ranksPerSystem : Math.min(n, model.ranksPerServer);
+      const m = Math.ceil(n / g);
+      if (m === 1 || n % g !== 0) return ringPart(model, n, S, 2 * (n - 1));
+      const inner = ringPart(model, g, S, g - 1);
+      const outerClass = n > model.ranksPerSystem ? 3 : 2;
+      const loads = emptyLoads();
+      addClassBytes(model, loads, outerClass, S / g / m, false);
+      // the outer rings join ranks of the same local index: same rail, no leaf uplink
+      loads.scaleOutCore = 0;
+      const step = loadsTime(model, loads);
+      const steps = 2 * (m - 1);
+      const outer = { latencyS: steps * (model.latencyS[outerClass] ?? 0), transferS: steps * step.seconds };
+      const worse = outer.transferS > 2 * inner.transferS ? step : inner;
+      return {
+        latencyS: 2 * inner.latencyS + outer.latencyS,
+        transferS: 2 * inner.transferS + outer.transferS,
+        bottleneck: worse.bottleneck,
+        report: worse.report,
+      };
+    }
+    case "direct":
+      throw new SupernodeError(
+        "unsupported",
+        "all-reduce has no direct algorithm (use ring, tree, in-switch or hierarchical)",
+      );
+  }
+  throw new SupernodeError("unsupported", `${algorithm} is not an algorithm for all-reduce`);
+}
+
 function algorithmPart(
   model: FabricModel,
   req: CollectiveRequest,
@@ -171,64 +233,7 @@ function algorithmPart(
   const c = peersByClass(model, n);
   switch (req.op) {
     case "all-reduce":
-      switch (algorithm) {
-        case "ring":
-          return ringPart(model, n, S, 2 * (n - 1));
-        case "tree": {
-          if (c[3] > 0 && n % model.ranksPerSystem === 0)
-            return treeAcrossSystems(model, n, S, req.inSwitch !== false);
-          const depth = treeDepth(model, n);
-          const step = loadsTime(model, ringStepLoads(model, n, S));
-          const alpha = model.latencyS[highestClass(c) as 0] ?? 0;
-          return {
-            latencyS: 2 * depth * alpha,
-            transferS: 2 * step.seconds,
-            bottleneck: step.bottleneck,
-            report: step.report,
-          };
-        }
-        case "in-switch": {
-          const loads = emptyLoads();
-          loads.access = inSwitchBytes(model, n, S);
-          const t = loadsTime(model, loads);
-          return {
-            latencyS: model.latencyS[1],
-            transferS: t.seconds,
-            bottleneck: t.bottleneck,
-            report: t.report,
-          };
-        }
-        case "hierarchical": {
-          const g = n > model.ranksPerSystem ? model.ranksPerSystem : Math.min(n, model.ranksPerServer);
-          const m = Math.ceil(n / g);
-          if (m === 1 || n % g !== 0) return ringPart(model, n, S, 2 * (n - 1));
-          const inner = ringPart(model, g, S, g - 1);
-          const outerClass = n > model.ranksPerSystem ? 3 : 2;
-          const loads = emptyLoads();
-          addClassBytes(model, loads, outerClass, S / g / m, false);
-          // the outer rings join ranks of the same local index: same rail, no leaf uplink
-          loads.scaleOutCore = 0;
-          const step = loadsTime(model, loads);
-          const steps = 2 * (m - 1);
-          const outer = {
-            latencyS: steps * (model.latencyS[outerClass] ?? 0),
-            transferS: steps * step.seconds,
-          };
-          const worse = outer.transferS > 2 * inner.transferS ? step : inner;
-          return {
-            latencyS: 2 * inner.latencyS + outer.latencyS,
-            transferS: 2 * inner.transferS + outer.transferS,
-            bottleneck: worse.bottleneck,
-            report: worse.report,
-          };
-        }
-        case "direct":
-          throw new SupernodeError(
-            "unsupported",
-            "all-reduce has no direct algorithm (use ring, tree, in-switch or hierarchical)",
-          );
-      }
-      break;
+      return allReducePart(model, req, algorithm);
     case "all-gather":
     case "reduce-scatter":
       return ringPart(model, n, S, n - 1);
