@@ -114,7 +114,8 @@ export function parseScenarioSource(
   }
 }
 
-function resolveScenario(
+/** A validated document resolved against the catalog and planned (`doc`: the raw document it was validated from). */
+export function resolveScenario(
   spec: ScenarioDocument,
   doc: SourceDocument,
   catalog: ScenarioCatalog | undefined,

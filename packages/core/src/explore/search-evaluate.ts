@@ -3,9 +3,14 @@
  * another batch of an already-resolved layout, the plan reused with the new batch), estimated with
  * the step model, and turned into a search point with its SLO verdict and economics.
  */
-import { type InstanceRole, parseScenarioSource, type Scenario } from "../deploy/index.ts";
+import {
+  type InstanceRole,
+  parseScenarioVariant,
+  type Scenario,
+  type ScenarioSource,
+} from "../deploy/index.ts";
 import type { EnergyInputs } from "../energy/index.ts";
-import type { ScenarioOverride, SourceDocument } from "../spec/index.ts";
+import type { ScenarioOverride } from "../spec/index.ts";
 import { chunkPerChip, type RequestShape } from "./chunked-step.ts";
 import { stepEconomics, tokensPerDollar, tokensPerKw } from "./point-economics.ts";
 import { pruneReason } from "./prune-reason.ts";
@@ -23,7 +28,7 @@ export type Outcome =
  * it and turns the figures into a search point; what does not resolve or estimate is pruned.
  */
 export function evaluateCandidate(
-  doc: SourceDocument,
+  source: ScenarioSource,
   options: SearchOptions,
   candidate: Candidate,
   ctx: CandidateContext,
@@ -49,7 +54,7 @@ export function evaluateCandidate(
       (shape === undefined && template !== undefined
         ? withBatch(template, ctx.role, candidate.batchPerChip)
         : undefined) ??
-      parseScenarioSource(doc, options.catalog, { ...options.parseOptions, overrides: decodeOnly });
+      parseScenarioVariant(source, options.catalog, { ...options.parseOptions, overrides: decodeOnly });
   } catch (error) {
     return { kind: "pruned", ...pruneReason(error, "resolve") };
   }

@@ -8,7 +8,7 @@
  * HBM, the larger batches of that layout are pruned without resolving them (memory grows with
  * the batch); a decode search estimates the (unchanged) prefill group once, for the TTFT.
  */
-import type { Scenario } from "../deploy/index.ts";
+import { type Scenario, type ScenarioSource, scenarioSource } from "../deploy/index.ts";
 import { type EnergyInputs, energyInputs } from "../energy/index.ts";
 import type { Chip } from "../hardware/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
@@ -62,7 +62,7 @@ export function searchDeployments(
   const decodeInstances = base.deployment.decode?.instances ?? 1;
   const total = spaceSize(space);
   const run: LayoutRun = {
-    doc,
+    source: scenarioSource(doc),
     options,
     ctx,
     slo: options.slo ?? {},
@@ -126,7 +126,8 @@ function searchLayouts(space: SearchSpace, run: LayoutRun, tally: Tally, total: 
 
 /** What every layout of one search shares. */
 interface LayoutRun {
-  readonly doc: SourceDocument;
+  /** The base document, validated once (candidates validate only their deployment). */
+  readonly source: ScenarioSource;
   readonly options: SearchOptions;
   readonly ctx: CandidateContext;
   readonly slo: Slo;
@@ -180,7 +181,7 @@ function searchLayout(
   for (let i = 0; i < batches.length; i++) {
     const candidate: Candidate = { ...layout, batchPerChip: batches[i] as number };
     const outcome = evaluateCandidate(
-      run.doc,
+      run.source,
       run.options,
       candidate,
       ctx,

@@ -5,28 +5,18 @@
  */
 import {
   type InstancePlan,
-  type InstanceRankMemory,
   type InstanceRole,
-  instanceRankMemory,
-  type MemoryBreakdown,
   type Precision,
-  perChip,
   randomPlacementOccupancy,
   type Scenario,
 } from "../deploy/index.ts";
-import { SupernodeError } from "../spec/index.ts";
-import { computeDevice } from "./device.ts";
 import { hostTiming } from "./host-time.ts";
+import { type MemoryPerChip, memoryPerChip } from "./memory-per-chip.ts";
 import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
 import { type StepBound, stepContext } from "./step-model.ts";
 import { type InstanceStep, instanceStepTime } from "./step-pipeline.ts";
 
-/** The memory breakdown of one chip: its ranks' (all alike) added up. */
-export interface MemoryPerChip extends MemoryBreakdown {
-  /** The per-rank figures (a rank is a die on CloudMatrix384). */
-  readonly perRank: InstanceRankMemory;
-  readonly ranksPerChip: number;
-}
+export { type MemoryPerChip, memoryPerChip } from "./memory-per-chip.ts";
 
 export interface PhaseEstimate {
   readonly role: InstanceRole;
@@ -89,35 +79,6 @@ export interface Estimate {
   readonly offline?: OfflineEstimate;
   /** Efficiency or overhead parameters that fell back to documented defaults (flagged in output). */
   readonly defaulted: readonly string[];
-}
-
-/**
- * Memory per chip of an instance group; throws `infeasible` when it does not fit.
- * @example memoryPerChip(scenario, scenario.deployment.decode!).totalBytes
- */
-export function memoryPerChip(scenario: Scenario, plan: InstancePlan): MemoryPerChip {
-  const device = computeDevice(scenario.system.node.accelerator.chip);
-  const perRank = instanceRankMemory(
-    scenario.model,
-    scenario.precision,
-    plan,
-    device.memoryCapacityBytes.value,
-  );
-  if (perRank.freeBytes < 0) {
-    const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
-    const rank = plan.ranksPerChip > 1 ? "die" : "chip";
-    throw new SupernodeError(
-      "infeasible",
-      `the ${plan.role} deployment does not fit: each ${rank} needs ${gb(perRank.totalBytes)} (weights ${gb(perRank.weightsBytes)}, KV cache ${gb(perRank.kvCacheBytes)}, communication buffers ${gb(perRank.communicationBuffersBytes)}, activations ${gb(perRank.activationsBytes)}), has ${gb(perRank.capacityBytes)} of HBM: ${gb(-perRank.freeBytes)} short. Lower the batch or KV length, or spread the experts over more ranks`,
-      {
-        file: scenario.fileName,
-        line: plan.location?.line,
-        column: plan.location?.column,
-        fieldPath: ["deployment", plan.role],
-      },
-    );
-  }
-  return { ...perChip(perRank, plan.ranksPerChip), perRank, ranksPerChip: plan.ranksPerChip };
 }
 
 /** The step with the engine's host time of the iteration (host-time.ts) folded into stepS. */

@@ -14,10 +14,11 @@ import {
   modelHeadOperators,
   type Operator,
 } from "../model/index.ts";
+import { layerTimingOf } from "./layer-memo.ts";
 import { clockedContext, powerLimitedFraction } from "./step-clock.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepBatch, type StepContext, sharedDevice } from "./step-context.ts";
-import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
+import type { LayerTiming } from "./step-layer.ts";
 import { mtpTiming } from "./step-mtp.ts";
 import { type StepItem, timeOperator } from "./step-operators.ts";
 import { separateKernelsOf } from "./step-separate-kernels.ts";
@@ -105,11 +106,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
       ops = ops.map((op) => (unsharded.has(op.name) ? scaleOperator(op, 1 / tp) : op));
     }
     ops = withKernels(ops);
-    const comm = layerCollectives(ctx, work, kind, sequenceParallel);
-    return composeLayer(
-      operatorItems(ops, comm, (share) => sharedDevice(ctx, share)),
-      plan.overlap,
-    );
+    return layerTimingOf(ctx, ops, layerCollectives(ctx, work, kind, sequenceParallel));
   };
 
   const layers = slowestLayers(arch, work.rankKinds, layerTiming);

@@ -5,9 +5,10 @@
  * the whole attention-DP group, like the main model's head.
  */
 import { type ModelWorkload, mtpLayerKind, mtpOperators, type Operator } from "../model/index.ts";
+import { layerTimingOf } from "./layer-memo.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
-import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
+import type { LayerTiming } from "./step-layer.ts";
 import { type StepItem, timeOperator } from "./step-operators.ts";
 import { separateKernelsOf } from "./step-separate-kernels.ts";
 import { scaleExpertTokens, scaleWorkload } from "./step-shard.ts";
@@ -51,10 +52,7 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
       mtpOperators(arch, perMicrobatch, scaleExpertTokens(rank.options, draftRatio)).filter(isLayerOp),
     );
     const comm = layerCollectives(ctx, work, kind, false, draftRatio);
-    const layer = composeLayer(
-      operatorItems(ops, comm, (share) => sharedDevice(ctx, share)),
-      plan.overlap,
-    );
+    const layer = layerTimingOf(ctx, ops, comm);
     if (best === undefined || layer.layerS > best.layer.layerS) best = { layer, rank: rank.name };
   }
   if (best === undefined) return undefined;

@@ -21,6 +21,7 @@ export {
 export { inlineSourcedValueSchema, inlineSourceSchema } from "./inline-sourced-value.ts";
 export { groupThousands, LIMITS } from "./limits.ts";
 export { memoByObject } from "./memo-by-object.ts";
+export { WordKey, WordMemo } from "./word-memo.ts";
 export type { OfflineSpec } from "./offline-schema.ts";
 export type { OffloadSpec } from "./offload-schema.ts";
 export {

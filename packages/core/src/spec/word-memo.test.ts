@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { WordKey, WordMemo } from "./word-memo.ts";
+
+describe("WordMemo", () => {
+  it("computes once per key and tells keys apart by every number and string", () => {
+    const memo = new WordMemo<string>(100);
+    const key = new WordKey();
+    let calls = 0;
+    const get = (...parts: Array<number | string>) => {
+      key.reset();
+      for (const p of parts)
+        if (typeof p === "number") key.number(p);
+        else key.string(p);
+      return memo.get(key, () => {
+        calls += 1;
+        return parts.join(",");
+      });
+    };
+    expect(get(1, "a", 2.5)).toBe("1,a,2.5");
+    expect(get(1, "a", 2.5)).toBe("1,a,2.5");
+    expect(calls).toBe(1);
+    expect(get(1, "b", 2.5)).toBe("1,b,2.5");
+    expect(get(1, "a", 2.5 + 2 ** -50)).toBe(`1,a,${2.5 + 2 ** -50}`);
+    expect(get(1, "a")).toBe("1,a");
+    expect(get(0)).toBe("0");
+    expect(get(-0)).toBe("0"); // -0 has other bits: a key of its own
+    expect(calls).toBe(6);
+  });
+
+  it("keeps optional numbers apart from present ones and grows past its first buffer", () => {
+    const memo = new WordMemo<number>(100);
+    const key = new WordKey();
+    expect(memo.get(key.reset().optional(undefined).number(0), () => 1)).toBe(1);
+    expect(memo.get(key.reset().optional(0), () => 2)).toBe(2);
+    const long = (last: number) => {
+      key.reset();
+      for (let i = 0; i < 5000; i++) key.number(i);
+      return key.number(last);
+    };
+    expect(memo.get(long(1), () => 3)).toBe(3);
+    expect(memo.get(long(2), () => 4)).toBe(4);
+    expect(memo.get(long(1), () => 5)).toBe(3);
+  });
+
+  it("starts again when full", () => {
+    const memo = new WordMemo<number>(2);
+    const key = new WordKey();
+    let calls = 0;
+    const get = (x: number) => memo.get(key.reset().number(x), () => ++calls);
+    get(1);
+    get(2);
+    get(3); // full: forgets 1 and 2
+    get(1);
+    expect(calls).toBe(4);
+  });
+});

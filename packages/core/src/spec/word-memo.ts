@@ -1,0 +1,95 @@
+/**
+ * A memo keyed by a sequence of numbers, exactly: a key is written number by number into a
+ * `WordKey` (strings as their number in an intern table), hashed, and compared bit for bit with
+ * the stored keys of its hash — so no key is ever printed. Writing a few hundred numbers costs
+ * about a microsecond, where printing them (`JSON.stringify`) costs tens; a caller that times
+ * something costlier than that from inputs it can list (perf/layer-memo.ts) memoises it here.
+ */
+
+/** Interned strings (operator names, enum values): their number in this table. */
+const interned = new Map<string, number>();
+
+/** A key being written: numbers, appended in order. */
+export class WordKey {
+  private values = new Float64Array(512);
+  /** The values' bits, two 32-bit words per value (what is hashed and compared). */
+  words = new Int32Array(this.values.buffer);
+  length = 0;
+
+  /** Starts a new key. */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** Appends a number (compared by its bits: -0 and 0 differ). */
+  number(x: number): this {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+      this.words = new Int32Array(grown.buffer);
+    }
+    this.values[this.length++] = x;
+    return this;
+  }
+
+  /** Appends a string (its number in the intern table). */
+  string(s: string): this {
+    let id = interned.get(s);
+    if (id === undefined) {
+      id = interned.size;
+      interned.set(s, id);
+    }
+    return this.number(id);
+  }
+
+  /** Appends an optional number: 0 when absent, else 1 and the number. */
+  optional(x: number | undefined): this {
+    return x === undefined ? this.number(0) : this.number(1).number(x);
+  }
+}
+
+interface Entry<V> {
+  readonly words: Int32Array;
+  readonly value: V;
+}
+
+/**
+ * Values by `WordKey`, at most `maxEntries` of them (the memo starts again when full).
+ * @example memo.get(key.reset().number(w).number(h), () => w * h)
+ */
+export class WordMemo<V> {
+  private readonly buckets = new Map<number, Entry<V>[]>();
+  private size = 0;
+
+  constructor(private readonly maxEntries: number) {}
+
+  /** The value stored under `key`, else `compute()` stored under it (the key is copied first). */
+  get(key: WordKey, compute: () => V): V {
+    const n = key.length * 2;
+    const w = key.words;
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < n; i++) hash = Math.imul(hash ^ (w[i] as number), 16777619);
+    const bucket = this.buckets.get(hash);
+    if (bucket !== undefined) for (const entry of bucket) if (same(entry.words, w, n)) return entry.value;
+    const words = w.slice(0, n);
+    const value = compute();
+    if (this.size >= this.maxEntries) {
+      this.buckets.clear();
+      this.size = 0;
+    }
+    const current = this.buckets.get(hash);
+    const entry: Entry<V> = { words, value };
+    if (current === undefined) this.buckets.set(hash, [entry]);
+    else current.push(entry);
+    this.size++;
+    return value;
+  }
+}
+
+function same(stored: Int32Array, w: Int32Array, n: number): boolean {
+  if (stored.length !== n) return false;
+  for (let i = 0; i < n; i++) if (stored[i] !== w[i]) return false;
+  return true;
+}
