@@ -17,7 +17,16 @@ function link(def: LinkDefinition | undefined, registry: SourceRegistry): ChipLi
   };
 }
 
-const PEAK_DTYPES: readonly Dtype[] = ["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"];
+/** Formats a chip file may list a tensor peak for (int4 is a storage format only; no peak is read). */
+const PEAK_DTYPES = [
+  "fp32",
+  "tf32",
+  "bf16",
+  "fp16",
+  "fp8",
+  "int8",
+  "fp4",
+] as const satisfies readonly Dtype[];
 
 /** @example chipFromDefinition(def, registry, { kind: "builtin", file: "chips/h100-sxm.yaml" }) */
 export function chipFromDefinition(def: ChipDefinition, registry: SourceRegistry, origin: Origin): Chip {

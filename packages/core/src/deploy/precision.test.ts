@@ -122,6 +122,32 @@ describe("per-component precision", () => {
     expect(estimate(s).decode?.tpotS).toBeGreaterThan(0);
   });
 
+  it("runs INT4 weight-only experts (W4A16) in BF16 math at 4.5 bits, and refuses INT4 math", () => {
+    const bf16 = BASE.replace("weights: fp8\n  activations: fp8", "weights: bf16\n  activations: bf16");
+    const int4 = parse(
+      bf16.replace("experts: { weights: fp4, scheme: nvfp4-g16 }", "experts: { weights: int4, math: bf16 }"),
+    );
+    expect(int4.precision.components?.["routed-experts"]).toEqual({ weights: "int4", math: "bf16" });
+    const fp4 = parse(
+      bf16.replace("experts: { weights: fp4, scheme: nvfp4-g16 }", "experts: { weights: fp4, math: bf16 }"),
+    );
+    // 4 bits + a bf16 scale per 32 (4.5 bits) against NVFP4's 4 bits + an fp8 scale per 16 (4.5 bits
+    // plus a per-tensor fp32): the same size to within the per-tensor scales.
+    const bytes = (s: typeof int4) => estimate(s).decode?.memory.weightsBytes ?? Number.NaN;
+    expect(bytes(int4) / bytes(fp4)).toBeCloseTo(1, 3);
+    expect(estimate(int4).decode?.tpotS).toBeGreaterThan(0);
+    const e = supernodeErrorOf(() =>
+      parse(
+        bf16.replace(
+          "experts: { weights: fp4, scheme: nvfp4-g16 }",
+          "experts: { weights: int4, math: int4 }",
+        ),
+      ),
+    );
+    expect(e.message).toContain("has no int4 tensor math");
+    expect(e.message).toContain("precision.components.experts.math");
+  });
+
   it("refuses a scheme that does not fit its format at the component's field", () => {
     const e = supernodeErrorOf(() => parse(BASE.replace("scheme: nvfp4-g16", "scheme: per-channel")));
     expect(e.message).toContain("field precision.components.experts.weights");

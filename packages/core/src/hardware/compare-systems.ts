@@ -32,6 +32,7 @@ const DTYPE_LABEL: Readonly<Record<Dtype, string>> = {
   fp8: "FP8",
   int8: "INT8",
   fp4: "FP4",
+  int4: "INT4",
 };
 
 /** Order of dtypes in a comparison: the headline BF16 first. */

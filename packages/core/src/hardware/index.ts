@@ -21,6 +21,7 @@ export {
   DTYPE_BYTES,
   DTYPES,
   type Dtype,
+  MATH_DTYPES,
   type MemorySpec,
   type NodeMember,
   type NodeSpec,

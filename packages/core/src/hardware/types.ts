@@ -5,11 +5,17 @@
  */
 import type { Sourced } from "../spec/index.ts";
 
-/** Numeric formats with a tensor-engine peak. `int8` peaks are integer ops/s, counted as FLOP/s. */
-export type Dtype = "fp32" | "tf32" | "bf16" | "fp16" | "fp8" | "int8" | "fp4";
-export const DTYPES: readonly Dtype[] = ["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"];
+/**
+ * Numeric formats with a tensor-engine peak. `int8` peaks are integer ops/s, counted as FLOP/s.
+ * `int4` is a storage format of weight-only quantization (W4A16: Kimi K2 Thinking's routed experts);
+ * no built-in chip lists int4 tensor math, so its GEMMs compute in the activation format.
+ */
+export type Dtype = "fp32" | "tf32" | "bf16" | "fp16" | "fp8" | "int8" | "fp4" | "int4";
+export const DTYPES: readonly Dtype[] = ["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"];
+/** Formats GEMMs can compute in (efficiency profiles give each a compute efficiency); int4 is storage only. */
+export const MATH_DTYPES: readonly Dtype[] = ["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"];
 
-/** Bytes per element of each format (fp4 is half a byte; scale overheads are counted by the model layer). */
+/** Bytes per element of each format (fp4 and int4 are half a byte; scale overheads are counted by the model layer). */
 export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = {
   fp32: 4,
   tf32: 4,
@@ -18,6 +24,7 @@ export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = {
   fp8: 1,
   int8: 1,
   fp4: 0.5,
+  int4: 0.5,
 };
 
 export type ChipKind = "accelerator" | "cpu";

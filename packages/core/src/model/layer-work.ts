@@ -254,7 +254,10 @@ export function resolveWorkload(
   };
 }
 
-/** GEMM math of a weight format: W8A8/W4A4 for quantized formats, else the wider of weight and activation. */
+/**
+ * GEMM math of a weight format: W8A8/W4A4 for quantized formats, else the wider of weight and
+ * activation (int4 is weight-only, W4A16: its GEMMs run in the activation format).
+ */
 export function defaultComputeDtype(weight: Dtype, activation: Dtype): Dtype {
   if (weight === "fp8" || weight === "int8" || weight === "fp4") return weight;
   return DTYPE_BYTES[weight] >= DTYPE_BYTES[activation] ? weight : activation;

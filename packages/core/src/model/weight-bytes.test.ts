@@ -16,12 +16,17 @@ describe("matrixBytes", () => {
     expect(matrixBytes(rows, cols, weightFormat("fp8", { scheme: "per-tensor" }))).toBe(n + 4);
     expect(matrixBytes(rows, cols, weightFormat("fp4"))).toBe(n / 2 + n / 16 + 4);
     expect(matrixBytes(rows, cols, weightFormat("fp4", { scheme: "mxfp4-g32" }))).toBe(n / 2 + n / 32);
+    // INT4 weight-only (compressed-tensors, group 32): half a byte plus one bf16 scale per 32.
+    expect(weightFormat("int4").scheme).toBe("int4-g32");
+    expect(matrixBytes(rows, cols, weightFormat("int4"))).toBe(n / 2 + (n / 32) * 2);
   });
   it("rounds partial blocks up", () => {
     expect(matrixBytes(576, 7168, weightFormat("fp8"))).toBe(576 * 7168 + 5 * 56 * 4);
   });
   it("rejects a scheme that does not fit the dtype", () => {
     expect(() => weightFormat("bf16", { scheme: "nvfp4-g16" })).toThrow(SupernodeError);
+    expect(() => weightFormat("int4", { scheme: "nvfp4-g16" })).toThrow(SupernodeError);
+    expect(() => weightFormat("fp4", { scheme: "int4-g32" })).toThrow(SupernodeError);
   });
 });
 

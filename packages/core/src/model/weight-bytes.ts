@@ -9,6 +9,7 @@
  * | `block-128x128` | fp8  | one fp32 scale per 128×128 block (DeepSeek-V3 `weight_block_size`) |
  * | `nvfp4-g16`     | fp4  | one fp8 (E4M3) scale per 16 input elements + one fp32 per tensor (NVFP4) |
  * | `mxfp4-g32`     | fp4  | one E8M0 byte per 32 input elements (OCP MX)                   |
+ * | `int4-g32`      | int4 | one bf16 scale per 32 input elements (compressed-tensors pack-quantized, symmetric) |
  *
  * Only GEMM weights are quantized; norms, biases, routers, the embedding table and the LM head
  * stay in `highPrecision` (bf16 by default), as in the published FP8 checkpoints. A format per
@@ -66,7 +67,14 @@ export function resolveComponentFormats(
   return out;
 }
 
-export type QuantScheme = "none" | "per-tensor" | "per-channel" | "block-128x128" | "nvfp4-g16" | "mxfp4-g32";
+export type QuantScheme =
+  | "none"
+  | "per-tensor"
+  | "per-channel"
+  | "block-128x128"
+  | "nvfp4-g16"
+  | "mxfp4-g32"
+  | "int4-g32";
 
 export interface WeightBytesOptions {
   /** Default per dtype: fp8 → block-128x128, int8 → per-channel, fp4 → nvfp4-g16, else none. */
@@ -96,6 +104,8 @@ export function defaultQuantScheme(dtype: Dtype): QuantScheme {
       return "per-channel";
     case "fp4":
       return "nvfp4-g16";
+    case "int4":
+      return "int4-g32";
     case "fp32":
     case "tf32":
     case "bf16":
@@ -115,6 +125,7 @@ const SCHEME_DTYPES: Readonly<Record<QuantScheme, readonly Dtype[]>> = {
   "block-128x128": ["fp8", "int8"],
   "nvfp4-g16": ["fp4"],
   "mxfp4-g32": ["fp4", "fp8"],
+  "int4-g32": ["int4"],
 };
 
 /**
@@ -153,6 +164,8 @@ export function matrixBytes(rows: number, cols: number, format: WeightFormat): n
       return payload + rows * Math.ceil(cols / 16) + 4;
     case "mxfp4-g32":
       return payload + rows * Math.ceil(cols / 32);
+    case "int4-g32":
+      return payload + rows * Math.ceil(cols / 32) * 2;
     default: {
       const unreachable: never = format.scheme;
       return unreachable;

@@ -5,7 +5,7 @@
  * (documented assumptions); those values are marked `defaulted` and timings that use them say so.
  */
 import { embeddedDataFiles } from "../catalog/index.ts";
-import { DTYPES, type Dtype } from "../hardware/index.ts";
+import { type Dtype, MATH_DTYPES } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
 import { MICROSECOND, type Sourced, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
 import {
@@ -234,7 +234,7 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     return value;
   };
   const computeEfficiency: Partial<Record<Dtype, ProfileValue>> = {};
-  for (const dtype of TENSOR_CLASSES.includes(cls) ? DTYPES : []) {
+  for (const dtype of TENSOR_CLASSES.includes(cls) ? MATH_DTYPES : []) {
     const parameter = `${cls}.computeEfficiency.${dtype}`;
     const layer = layers.find((l) => l.cls?.computeEfficiency?.[dtype] !== undefined);
     const raw = layer?.cls?.computeEfficiency?.[dtype] ?? fallback.cls?.computeEfficiency?.[dtype];

@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 
-export const scenarioDtypeSchema = z.enum(["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"]);
+export const scenarioDtypeSchema = z.enum(["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"]);
 
 /** Weight quantization schemes (scales per `model/weight-bytes.ts`). */
 export const quantSchemeSchema = z.enum([
@@ -23,6 +23,7 @@ export const quantSchemeSchema = z.enum([
   "block-128x128",
   "nvfp4-g16",
   "mxfp4-g32",
+  "int4-g32",
 ]);
 
 /** One component's weights and GEMM math. */
