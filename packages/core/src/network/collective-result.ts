@@ -5,6 +5,7 @@
  */
 import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
 import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
+import { ncclTreePipelineFactor } from "./nccl-tree-pipeline.ts";
 import { nvlsHeads, nvlsTreeMinTransferS } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
@@ -60,6 +61,10 @@ export function collectiveResult(
       transferS,
       nvlsTreeMinTransferS(r.request.bytes, n, t.nodes, t.perNode, t.technology),
     );
+  // NCCL's plain Tree across NVLink domains: a chunk pipeline 2 × depth edges long
+  const pt = r.ncclTree;
+  if (pt !== undefined)
+    transferS *= ncclTreePipelineFactor(r.request.bytes, pt.nodes, pt.perNode, pt.channels);
   const timeS = r.fixedS + latencyS + transferS;
   const alg = timeS > 0 ? r.request.bytes / timeS : 0;
   return {

@@ -32,12 +32,22 @@ export interface NcclProtocolParams {
   readonly nvlsPipeline: NvlsPipelineParams;
   /** At most this many GPUs of an NVLS domain are heads (NCCL_MAX_NVLS_ARITY). */
   readonly nvlsMaxHeads: number;
+  /** NCCL's plain Tree across nodes as a chunk pipeline (`nccl-tree-pipeline.ts`). */
+  readonly treePipeline: TreePipelineParams;
   /** NCCL's tuner cap on NVLSTree bus bandwidth per channel, per generation (bytes/s). */
   readonly nvlsTreeChannelBusBandwidth: readonly {
     readonly match: RegExp;
     readonly twoNodesBytesPerS: number;
     readonly moreNodesBytesPerS: number;
   }[];
+}
+
+export interface TreePipelineParams {
+  readonly chunkBytes: number;
+  /** Per-channel speeds NCCL's graph search tries, bytes/s, fastest first. */
+  readonly interChannelSpeeds: readonly number[];
+  readonly maxSearchChannels: number;
+  readonly maxChannels: number;
 }
 
 export interface NvlsPipelineParams {
@@ -114,6 +124,15 @@ const fileSchema = z.strictObject({
     ),
   }),
   nvlsMaxHeads: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+  treePipeline: z.strictObject({
+    chunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    interChannelSpeeds: z.strictObject({
+      value: z.array(z.number().finite().positive()).min(1),
+      ...sourced,
+    }),
+    maxSearchChannels: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    maxChannels: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+  }),
   nvlsTreeChannelBusBandwidth: z.array(
     z.strictObject({
       match: z.string().min(1),
@@ -170,6 +189,12 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       })),
     },
     nvlsMaxHeads: doc.nvlsMaxHeads.value,
+    treePipeline: {
+      chunkBytes: doc.treePipeline.chunkBytes.value,
+      interChannelSpeeds: doc.treePipeline.interChannelSpeeds.value.map((g) => g * GIGA),
+      maxSearchChannels: doc.treePipeline.maxSearchChannels.value,
+      maxChannels: doc.treePipeline.maxChannels.value,
+    },
     nvlsTreeChannelBusBandwidth: doc.nvlsTreeChannelBusBandwidth.map((g) => ({
       match: new RegExp(g.match, "i"),
       twoNodesBytesPerS: g.twoNodes * GIGA,

@@ -6,6 +6,8 @@ import { SupernodeError } from "../spec/index.ts";
 import type { LibraryId } from "../topology/index.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { builtinNcclProtocols } from "./nccl-protocols.ts";
+import { ncclTreeChannels } from "./nccl-tree-pipeline.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";
 
 export interface ResolvedRequest {
@@ -26,6 +28,11 @@ export interface ResolvedRequest {
    * reduce): the domains and GPUs per domain, for the tuner's per-channel bandwidth cap.
    */
   readonly nvlsTree?: { readonly nodes: number; readonly perNode: number; readonly technology: string };
+  /**
+   * NCCL's plain Tree across NVLink domains (NVLS off or absent): the domains, GPUs per domain and
+   * NCCL's execution channels, for its chunk pipeline (`nccl-tree-pipeline.ts`).
+   */
+  readonly ncclTree?: { readonly nodes: number; readonly perNode: number; readonly channels: number };
 }
 
 const ALLOWED: Readonly<Record<CollectiveOp, readonly Algorithm[]>> = {
@@ -142,6 +149,14 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
     model.scaleUpTech.id === "nvlink" &&
     crosses &&
     n % rps === 0;
+  const plainTree =
+    library === "nccl" &&
+    request.op === "all-reduce" &&
+    algorithm === "tree" &&
+    !nvlsTree &&
+    model.scaleUpTech.id === "nvlink" &&
+    crosses &&
+    n % rps === 0;
   return {
     request,
     algorithm,
@@ -152,6 +167,19 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
     ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
     ...(nvlsTree
       ? { nvlsTree: { nodes: n / rps, perNode: rps, technology: model.system.scaleUp.technology } }
+      : {}),
+    ...(plainTree
+      ? {
+          ncclTree: {
+            nodes: n / rps,
+            perNode: rps,
+            channels: ncclTreeChannels(
+              builtinNcclProtocols().treePipeline,
+              model.accessBytesPerS,
+              model.scaleOutBytesPerS / model.scaleOutTech.writeFraction.value,
+            ),
+          },
+        }
       : {}),
   };
 }
