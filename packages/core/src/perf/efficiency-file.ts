@@ -73,6 +73,11 @@ export const classEfficiencySchema = z
     /** Per-tile fixed cost expressed as extra reduction length: efficiency × K / (K + kOverhead). */
     kOverheadElements: sourcedValueSchema.optional(),
     /**
+     * Grouped GEMMs (MoE experts): fixed time per group with rows (an expert with tokens) per kernel,
+     * in microseconds, beside the weight stream: what a few-token expert costs beyond its bytes.
+     */
+    groupOverheadUs: sourcedValueSchema.optional(),
+    /**
      * Imperfect overlap of operand loading and tensor-core work near the ridge point: the
      * roofline max(compute, memory) becomes (compute^p + memory^p)^(1/p). Absent: perfect overlap.
      */

@@ -40,6 +40,8 @@ export interface ClassProfile {
   readonly tileChoiceByWork?: ProfileValue;
   readonly cores?: ProfileValue;
   readonly kOverheadElements?: ProfileValue;
+  /** Grouped GEMMs: fixed time per group with rows, per kernel, in seconds (absent: not modelled). */
+  readonly groupOverheadS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */
   readonly overlapExponent?: ProfileValue;
   /** Prefill-attention mechanism (see `attention-efficiency.ts`); absent parameters are not modelled. */
@@ -250,6 +252,7 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     const value = pick(key, 1, false);
     if (value !== undefined) optional[key] = value;
   }
+  const groupOverhead = pick("groupOverheadUs", MICROSECOND, false);
   const absolute = pick("vectorPeakTflops", TERA, false);
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
   return {
@@ -257,6 +260,7 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     memoryEfficiency: required("memoryEfficiency", 1),
     launchOverheadS: required("launchOverheadUs", MICROSECOND),
     ...optional,
+    ...(groupOverhead && { groupOverheadS: groupOverhead }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),
   };

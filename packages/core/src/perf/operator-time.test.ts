@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { operatorTime, overlappedRoof } from "./operator-time.ts";
+import { operatorBytes, operatorTime, overlappedRoof } from "./operator-time.ts";
 import {
   fixture910c,
   fixtureB200,
@@ -133,6 +133,35 @@ describe("operatorTime", () => {
         },
       ),
     );
+  });
+});
+
+describe("grouped GEMMs with a per-group cost (Blackwell MoE experts)", () => {
+  const b200 = computeDevice(fixtureB200);
+  const profile = efficiencyProfile("b200");
+  const stream = (op: ReturnType<typeof gemmOperator>, cls: "gemm" | "grouped-gemm") =>
+    operatorBytes(op) / (b200.memoryBandwidthBytesPerS.value * profile.classes[cls].memoryEfficiency.value);
+
+  it("adds the per-group time beside the weight stream of a few-token expert GEMM", () => {
+    const perGroup = profile.classes["grouped-gemm"].groupOverheadS?.value ?? 0;
+    expect(perGroup).toBeCloseTo(0.826e-6, 12);
+    const tenOp = gemmOperator({ m: 1, n: 4096, k: 7168, groups: 16, dtype: "fp8" });
+    const twoOp = gemmOperator({ m: 1, n: 4096, k: 7168, groups: 8, dtype: "fp8" });
+    const ten = operatorTime(tenOp, b200, profile);
+    const two = operatorTime(twoOp, b200, profile);
+    expect(ten.bound).toBe("memory");
+    expect(two.bound).toBe("memory");
+    expect(ten.memoryS).toBeCloseTo(stream(tenOp, "grouped-gemm") + 16 * perGroup, 12);
+    expect(ten.timeS - two.timeS).toBeCloseTo(
+      stream(tenOp, "grouped-gemm") - stream(twoOp, "grouped-gemm") + 8 * perGroup,
+      12,
+    );
+  });
+
+  it("leaves dense GEMMs and chips without a per-group cost unchanged", () => {
+    const dense = gemmOperator({ m: 1, n: 4096, k: 7168, dtype: "fp8" });
+    expect(operatorTime(dense, b200, profile).memoryS).toBeCloseTo(stream(dense, "gemm"), 12);
+    expect(h800Profile.classes["grouped-gemm"].groupOverheadS).toBeUndefined();
   });
 });
 

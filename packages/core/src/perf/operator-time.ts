@@ -86,7 +86,9 @@ export function operatorTime(
   const bytes = operatorBytes(op);
   const memoryEfficiency = cls.memoryEfficiency.value;
   const computeS = op.flops > 0 ? op.flops / (peak * computeEfficiency) : 0;
-  const memoryS = bytes > 0 ? bytes / (device.memoryBandwidthBytesPerS.value * memoryEfficiency) : 0;
+  const streamS = bytes > 0 ? bytes / (device.memoryBandwidthBytesPerS.value * memoryEfficiency) : 0;
+  // A grouped GEMM's per-group cost sits beside its weight stream (hidden when compute-bound).
+  const memoryS = streamS > 0 ? streamS + groupOverheadTime(op, cls) : 0;
   const overheadS = op.kernels * cls.launchOverheadS.value;
   const roofS = overlappedRoof(computeS, memoryS, cls.overlapExponent?.value);
   const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
@@ -104,6 +106,18 @@ export function operatorTime(
     dtype,
     ...(dtype !== op.dtype && { mappedFrom: op.dtype }),
   };
+}
+
+/**
+ * A grouped GEMM's fixed time per group with rows (each expert's tile setup, scheduling and scales
+ * beside its weight stream), per kernel; 0 where the profile gives no per-group cost.
+ * @example groupOverheadTime(expertGemmWith10Groups, blackwellGroupedGemm) // 10 × 0.826 µs
+ */
+export function groupOverheadTime(op: Operator, cls: ClassProfile): number {
+  const perGroup = cls.groupOverheadS;
+  if (perGroup === undefined || op.class !== "grouped-gemm") return 0;
+  const groups = op.shape?.groups ?? 1;
+  return op.shape !== undefined && op.shape.m > 0 ? op.kernels * groups * perGroup.value : 0;
 }
 
 /**
