@@ -13,6 +13,8 @@ import {
   moeCombineTime,
   moeDispatchTime,
 } from "../network/index.ts";
+import { memoByObject } from "../spec/index.ts";
+import type { FabricTarget } from "../topology/index.ts";
 import type { StepItem } from "./step-operators.ts";
 
 /** The time of one MoE transfer as a step item. */
@@ -50,8 +52,10 @@ function item(name: string, group: OperatorGroup, timeS: number, bytes: number):
 }
 
 /**
- * Communication costs for an instance group, memoised per request (a serving simulation asks for
- * the same few sizes many times).
+ * Communication costs for an instance group, memoised per request on the fabric target, with the
+ * group's MoE transport, kernels, library and routing in the key: a serving simulation asks for the
+ * same few sizes many times, and a deployment search's candidates on one system ask for the same
+ * transfers. Every input of a request must be in its key.
  * @example stepComm(scenario, plan).dispatch(320, 48, 9, 7392, 1.05).timeS
  */
 export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
@@ -70,7 +74,8 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           topKGroups: moeArch.topKGroups,
         }
       : undefined;
-  const memo = new Map<string, StepItem>();
+  const memo = itemsOn(target);
+  const setup = `${transport}|${kernels}|${library}|${routing?.experts}|${routing?.groups}|${routing?.topKGroups}`;
   const cached = (key: string, make: () => StepItem): StepItem => {
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
@@ -85,21 +90,24 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
         ? (["moe.dispatch", "dispatch", moeDispatchTime] as const)
         : (["moe.combine_transfer", "combine", moeCombineTime] as const);
     return (ranks: number, tokensPerRank: number, topK: number, bytesPerToken: number, imbalance: number) =>
-      cached(`${direction[0]}|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`, () => {
-        const r = time({
-          system: target,
-          ranks,
-          tokensPerRank,
-          topK,
-          bytesPerToken,
-          imbalance,
-          transport,
-          kernels,
-          ...(library !== undefined ? { library } : {}),
-          routing,
-        });
-        return item(name, group, r.timeS, r.hottestRankBytes);
-      });
+      cached(
+        `${direction[0]}|${setup}|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`,
+        () => {
+          const r = time({
+            system: target,
+            ranks,
+            tokensPerRank,
+            topK,
+            bytesPerToken,
+            imbalance,
+            transport,
+            kernels,
+            ...(library !== undefined ? { library } : {}),
+            routing,
+          });
+          return item(name, group, r.timeS, r.hottestRankBytes);
+        },
+      );
   };
   // Serving engines' TP all-reduces run on unregistered buffers without NVLS (nccl-protocols.yaml).
   const inSwitch = builtinNcclProtocols().servingTpInSwitch;
@@ -107,9 +115,12 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
     dispatch: moe("dispatch"),
     combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
-      cached(`x|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
+      cached(`x|${inSwitch}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
         const r = collectiveTime(target, { op, bytes, ranks, ...(inSwitch ? {} : { inSwitch: false }) });
         return item(name, group, r.timeS, r.bytesPerRank);
       }),
   };
 }
+
+/** Fabric items by fabric target, then request. */
+const itemsOn = memoByObject((_target: FabricTarget) => new Map<string, StepItem>());
