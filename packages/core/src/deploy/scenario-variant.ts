@@ -1,7 +1,9 @@
 /**
  * Variants of one scenario document that differ only in their deployment (a deployment search
  * resolves thousands): the document is validated once, and each variant validates only its
- * overridden `deployment` section before it is resolved and planned like a file.
+ * overridden `deployment` section before it is resolved and planned like a file; what lies outside
+ * the deployment (system, model, engine, precision) is resolved once, for the first variant, and
+ * shared by the others resolved with the same catalog, file reader and dtype mapping.
  *
  * This is exactly `parseScenarioSource` with the variant's overrides: the scenario schema is a
  * strict object of independently validated sections with no check across them, so validating the
@@ -21,7 +23,9 @@ import {
 import {
   type ParseScenarioOptions,
   parseScenarioSource,
+  type ResolvedSections,
   resolveScenario,
+  resolveSections,
   type Scenario,
 } from "./scenario.ts";
 import type { ScenarioCatalog } from "./scenario-resolve.ts";
@@ -30,6 +34,13 @@ import type { ScenarioCatalog } from "./scenario-resolve.ts";
 export interface ScenarioSource {
   readonly raw: SourceDocument;
   readonly validated: ScenarioDocument | undefined;
+  /** The sections outside the deployment, once resolved, with what they were resolved with. */
+  sections?: {
+    readonly catalog: ScenarioCatalog | undefined;
+    readonly readFile: ParseScenarioOptions["readFile"];
+    readonly dtypeMapping: ParseScenarioOptions["dtypeMapping"];
+    readonly resolved: ResolvedSections;
+  };
 }
 
 /**
@@ -69,9 +80,31 @@ export function parseScenarioVariant(
   const parsed = safeParseAdaptive(deploymentSchema, deployment);
   if (!parsed.success) return parseScenarioSource(raw, catalog, options);
   const doc: SourceDocument = { ...raw, data: { ...data, deployment } };
+  const spec = { ...validated, deployment: parsed.data };
   try {
-    return resolveScenario({ ...validated, deployment: parsed.data }, doc, catalog, options);
+    return resolveScenario(spec, doc, catalog, options, sectionsOf(source, spec, doc, catalog, options));
   } catch (e) {
     throw overrideError(e, overrides);
   }
+}
+
+/** The source's sections outside the deployment, resolved once per catalog, file reader and dtype mapping. */
+function sectionsOf(
+  source: ScenarioSource,
+  spec: ScenarioDocument,
+  doc: SourceDocument,
+  catalog: ScenarioCatalog | undefined,
+  options: ParseScenarioOptions,
+): ResolvedSections {
+  const s = source.sections;
+  if (
+    s !== undefined &&
+    s.catalog === catalog &&
+    s.readFile === options.readFile &&
+    s.dtypeMapping === options.dtypeMapping
+  )
+    return s.resolved;
+  const resolved = resolveSections(spec, doc, catalog, options);
+  source.sections = { catalog, readFile: options.readFile, dtypeMapping: options.dtypeMapping, resolved };
+  return resolved;
 }

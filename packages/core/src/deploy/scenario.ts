@@ -34,7 +34,7 @@ import {
   planInstanceGroup,
 } from "./plan.ts";
 import { type DtypeMapping, type Precision, resolvePrecision } from "./precision.ts";
-import { scenarioEngine } from "./scenario-engine.ts";
+import { type ScenarioEngine, scenarioEngine } from "./scenario-engine.ts";
 import { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
 
 export interface Scenario {
@@ -114,19 +114,30 @@ export function parseScenarioSource(
   }
 }
 
-/** A validated document resolved against the catalog and planned (`doc`: the raw document it was validated from). */
-export function resolveScenario(
+/** What a document resolves to outside its deployment: the same for every variant of its deployment. */
+export interface ResolvedSections {
+  readonly system: System;
+  readonly catalog: ReturnType<typeof resolveScenarioSystem>["catalog"];
+  readonly model: ModelArchitecture;
+  readonly engine: ScenarioEngine;
+  readonly precision: Precision;
+}
+
+/**
+ * The system, model, engine and precision of a validated document (`doc`: the raw document it was
+ * validated from; the engine reads which serving and precision fields it writes).
+ */
+export function resolveSections(
   spec: ScenarioDocument,
   doc: SourceDocument,
   catalog: ScenarioCatalog | undefined,
   options: ParseScenarioOptions,
-): Scenario {
+): ResolvedSections {
   const fileName = doc.fileName;
   const locate = (path: ReadonlyArray<string | number>) => doc.locate(path);
   const { system, catalog: resolvedCatalog } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
   const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
-
   const engine = scenarioEngine(spec, doc.data, chip, fileName, locate, {
     topK: model.moe?.topK ?? 0,
     multiNodeScaleUp: system.nodes.value > 1,
@@ -138,6 +149,24 @@ export function resolveScenario(
     locate,
     ...(options.dtypeMapping !== undefined && { mapping: options.dtypeMapping }),
   });
+  return { system, catalog: resolvedCatalog, model, engine, precision };
+}
+
+/**
+ * A validated document resolved against the catalog and planned (`doc`: the raw document it was
+ * validated from; `sections`: its `resolveSections`, when already known).
+ */
+export function resolveScenario(
+  spec: ScenarioDocument,
+  doc: SourceDocument,
+  catalog: ScenarioCatalog | undefined,
+  options: ParseScenarioOptions,
+  sections: ResolvedSections = resolveSections(spec, doc, catalog, options),
+): Scenario {
+  const fileName = doc.fileName;
+  const locate = (path: ReadonlyArray<string | number>) => doc.locate(path);
+  const { system, catalog: resolvedCatalog, model, engine, precision } = sections;
+  const chip = system.node.accelerator.chip;
 
   if (spec.offline !== undefined && spec.deployment.colocated === undefined) {
     const pos = locate(["offline"]);
