@@ -265,7 +265,7 @@ function renderEstimate(e: Estimate, operators = false): string {
       phaseSection(
         "Decode",
         d,
-        `TPOT ${ms(d.tpotS)} · ${num(d.tokensPerSPerChip)} tokens/s per chip · ${num(d.tokensPerSPerInstance)} tokens/s per instance (batch ${num(d.batchPerChip)} per chip, KV ${num(d.kvLength)}, ${d.tokensPerStepPerSequence.toFixed(2)} tokens per step per sequence${d.slotOccupancy < 1 ? `; ${(100 * d.slotOccupancy).toFixed(1)} % of the batch's slots busy: requests placed on DP ranks at random` : ""})`,
+        `TPOT ${ms(d.tpotS)} · ${num(d.tokensPerSPerChip)} tokens/s per chip · ${num(d.tokensPerSPerInstance)} tokens/s per instance (batch ${Number.isInteger(d.batchPerChip) ? num(d.batchPerChip) : d.batchPerChip.toPrecision(3)} per chip, KV ${num(d.kvLength)}, ${d.tokensPerStepPerSequence.toFixed(2)} tokens per step per sequence${d.slotOccupancy < 1 ? `; ${(100 * d.slotOccupancy).toFixed(1)} % of the batch's slots busy: requests placed on DP ranks at random` : ""})`,
         operators,
       ),
       "",

@@ -34,6 +34,12 @@ export function checkOperatingPoint(
       "requestsInFlight places decode requests on DP ranks; a prefill group takes tokensPerChip",
     );
   const dp = ranksPerInstance / group.attention.tp;
+  if (group.batchPerChip !== undefined && !Number.isInteger(group.batchPerChip * chipsPerInstance)) {
+    fail(
+      ["batchPerChip"],
+      `${group.batchPerChip} sequences per chip × ${chipsPerInstance} chips is not a whole number of sequences per instance`,
+    );
+  }
   if (group.batchPerChip !== undefined && (group.batchPerChip * chipsPerInstance) % dp !== 0) {
     const total = group.batchPerChip * chipsPerInstance;
     fail(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { estimate } from "../perf/step-estimate.ts";
 import { referenceScenarioText } from "../report/validate-end-to-end.ts";
 import { parseOverride } from "../spec/scenario-overrides.ts";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
@@ -73,6 +74,25 @@ describe("parseScenario", () => {
     const batch = supernodeErrorOf(() => parseWith("deployment.decode.batchPerChip=95"));
     expect(batch.message).toContain(
       "15200 sequences per instance (95 per chip × 160) do not divide over attention DP320: 160 left over",
+    );
+  });
+
+  it("takes a fraction of a sequence per chip when the instance runs fewer sequences than chips", () => {
+    // One request on a TP16 instance of 8 NPUs (vLLM-Ascend's Kimi-K2-Thinking at concurrency 1).
+    const one = parseScenario(referenceScenarioText("vllm-ascend-atlas-a3-kimi-k2-thinking-c1"), "k2.yaml");
+    expect(one.deployment.decode?.batchPerChip).toBe(0.125);
+    const e = estimate(one).decode;
+    const eight = estimate(
+      parseScenario(referenceScenarioText("vllm-ascend-atlas-a3-kimi-k2-thinking-c1"), "k2.yaml", undefined, {
+        overrides: [parseOverride("deployment.decode.batchPerChip=1")],
+      }),
+    ).decode;
+    expect(e?.tpotS).toBeGreaterThan(0);
+    expect(e?.tpotS).toBeLessThan(eight?.tpotS ?? 0);
+    expect(e?.tokensPerSPerInstance).toBeCloseTo(1 / (e?.tpotS ?? Number.NaN), 6);
+    const partial = supernodeErrorOf(() => parseWith("deployment.decode.batchPerChip=0.33"));
+    expect(partial.message).toContain(
+      "0.33 sequences per chip × 160 chips is not a whole number of sequences",
     );
   });
 

@@ -157,8 +157,16 @@ export const instanceGroupSchema = z
     pp: pipelineSchema.optional(),
     /** Weights / KV cache held in host memory (spec/offload-schema.ts). */
     offload: offloadSchema.optional(),
-    /** Decode operating point: concurrent sequences per chip. */
-    batchPerChip: countUpTo(LIMITS.batchPerChip, "sequences per chip").optional(),
+    /**
+     * Decode operating point: concurrent sequences per chip. A fraction when an instance runs fewer
+     * sequences than it has chips (one request on a TP16 instance of 8 NPUs: 0.125); the sequences
+     * per instance (batchPerChip × chips) must be a whole number.
+     */
+    batchPerChip: z
+      .number()
+      .positive()
+      .max(LIMITS.batchPerChip, { error: `expected at most ${LIMITS.batchPerChip} sequences per chip` })
+      .optional(),
     /**
      * Decode: requests the benchmark keeps in flight for one instance when it does not keep every
      * rank's batch full. `placement: random`: each request goes to an attention-DP rank drawn at
