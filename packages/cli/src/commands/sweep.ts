@@ -57,10 +57,12 @@ export function register(program: Command, io: CliIo): void {
       const records: SweepRecord[] = [...done];
       const writer = openResults(out);
       const progress = sweepProgress(io, setup.points.length, done.length);
-      const onRecord = (record: SweepRecord) => {
-        writer.append(record);
-        records.push(record);
-        progress.tick();
+      const onRecord = (batch: readonly SweepRecord[]) => {
+        writer.append(batch);
+        for (const record of batch) {
+          records.push(record);
+          progress.tick();
+        }
       };
       const started = performance.now();
       try {
@@ -72,7 +74,7 @@ export function register(program: Command, io: CliIo): void {
         progress.stop();
         writer.close();
       }
-      sortResults(out);
+      sortResults(out, records); // the records the file holds: those it had and those appended
       const seconds = (performance.now() - started) / 1000;
       const where = flags.redis !== undefined ? `Redis queue ${flags.queue}` : `${threads} thread(s)`;
       io.stderr.write(

@@ -8,6 +8,7 @@ import { SupernodeError } from "@supernode/core";
 import { Worker } from "bullmq";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
+import { sweepBatch } from "../sweep/sweep-batch.ts";
 import { sweepPool } from "../sweep/sweep-pool.ts";
 import { redisConnection, type SweepJobData, whenReady } from "../sweep/sweep-redis.ts";
 import type { SweepOutcome } from "../sweep/sweep-task.ts";
@@ -42,7 +43,7 @@ export function register(program: Command, io: CliIo): void {
       // Points run on the pool's threads: this thread stays free to renew the jobs' locks.
       const worker = new Worker<SweepJobData, SweepOutcome>(
         flags.queue,
-        async (job) => (await pool.run([job.data.task]))[0] as SweepOutcome,
+        async (job) => (await pool.run(sweepBatch([job.data.task])))[0] as SweepOutcome,
         {
           connection: redisConnection(flags.redis),
           concurrency: threads,

@@ -10,7 +10,8 @@ import type { SweepSetup } from "./sweep-setup.ts";
 import { sweepTask } from "./sweep-setup.ts";
 import type { SweepOutcome } from "./sweep-task.ts";
 
-export type RecordSink = (record: SweepRecord) => void;
+/** Takes finished points' records (a pool batch's, in point order). */
+export type RecordSink = (records: readonly SweepRecord[]) => void;
 
 /** Points per pool message: enough to hide the message cost of a ms-scale estimate or training step, few enough to balance. */
 export function batchSize(command: string, points: number, threads: number): number {
@@ -29,8 +30,8 @@ export async function runLocalSweep(
   const pool = sweepPool(threads);
   try {
     const tasks = todo.map((p) => sweepTask(setup, p));
-    await runOnPool(pool, tasks, batchSize(setup.plan.command, todo.length, threads), (i, outcome) =>
-      onRecord(recordOf(setup, todo[i] as SweepPoint, outcome)),
+    await runOnPool(pool, tasks, batchSize(setup.plan.command, todo.length, threads), (start, outcomes) =>
+      onRecord(outcomes.map((outcome, i) => recordOf(setup, todo[start + i] as SweepPoint, outcome))),
     );
   } finally {
     await pool.destroy();

@@ -8,7 +8,8 @@ import { mergeSweepRecords, parseSweepLines, type SweepRecord, sweepLine } from 
 import { writeText } from "../output/files.ts";
 
 export interface ResultsWriter {
-  append(record: SweepRecord): void;
+  /** Appends records (one write for all of them). */
+  append(records: readonly SweepRecord[]): void;
   close(): void;
 }
 
@@ -21,14 +22,17 @@ export function openResults(file: string): ResultsWriter {
   }
   const fd = openSync(file, "a");
   return {
-    append: (record) => void writeSync(fd, sweepLine(record)),
+    append: (records) => void writeSync(fd, records.map(sweepLine).join("")),
     close: () => closeSync(fd),
   };
 }
 
-/** Rewrites `file` sorted by point id (through a temporary file: never half-written). */
-export function sortResults(file: string): void {
-  const records = parseSweepLines(readFileSync(file, "utf8"), file);
+/**
+ * Rewrites `file` sorted by point id (through a temporary file: never half-written); `records` are
+ * those the file holds (kept by the caller as it wrote them), else the file is read back.
+ */
+export function sortResults(file: string, records?: readonly SweepRecord[]): void {
+  if (records === undefined) records = parseSweepLines(readFileSync(file, "utf8"), file);
   const tmp = `${file}.sorting-${process.pid}`;
   writeText(tmp, mergeSweepRecords([{ name: file, records }]), "sweep results");
   renameSync(tmp, file);

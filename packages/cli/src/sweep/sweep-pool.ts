@@ -8,9 +8,10 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
+import { type SweepBatch, sweepBatch } from "./sweep-batch.ts";
 import type { SweepOutcome, SweepTask } from "./sweep-task.ts";
 
-export type SweepPool = Piscina<readonly SweepTask[], SweepOutcome[]>;
+export type SweepPool = Piscina<SweepBatch, SweepOutcome[]>;
 
 function threadFile(): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
@@ -35,21 +36,20 @@ export function sweepPool(threads = availableParallelism()): SweepPool {
   return new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv });
 }
 
-/** Runs tasks in batches of `batch` on the pool; `onDone` gets each task's outcome as batches finish. */
+/**
+ * Runs one sweep's tasks in batches of `batch` on the pool; `onDone` gets each finished batch's
+ * first task index and outcomes (in task order).
+ */
 export async function runOnPool(
   pool: SweepPool,
   tasks: readonly SweepTask[],
   batch: number,
-  onDone: (index: number, outcome: SweepOutcome) => void,
+  onDone: (start: number, outcomes: readonly SweepOutcome[]) => void,
 ): Promise<void> {
   const runs: Promise<void>[] = [];
-  for (let start = 0; start < tasks.length; start += batch) {
-    const slice = tasks.slice(start, start + batch);
+  for (let start = 0; start < tasks.length; start += batch)
     runs.push(
-      pool.run(slice).then((outcomes) => {
-        for (const [i, o] of outcomes.entries()) onDone(start + i, o);
-      }),
+      pool.run(sweepBatch(tasks.slice(start, start + batch))).then((outcomes) => onDone(start, outcomes)),
     );
-  }
   await Promise.all(runs);
 }

@@ -96,7 +96,7 @@ export async function runRedisSweep(
           const outcome: SweepOutcome = failed
             ? { error: `worker failed: ${job.failedReason}` }
             : (job.returnvalue as SweepOutcome);
-          onRecord(recordOf(setup, point, outcome));
+          onRecord([recordOf(setup, point, outcome)]);
           pending.delete(job.id);
         }
         // Written (now or by an earlier run of this sweep): the job has served.

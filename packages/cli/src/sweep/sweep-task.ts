@@ -30,6 +30,7 @@ import {
 } from "@supernode/core";
 import { workloadFiles } from "../commands/simulate.ts";
 import { readText } from "../output/files.ts";
+import type { SweepBatch } from "./sweep-batch.ts";
 
 export interface SweepTask {
   /** The base scenario's text and its path (model configs and workload files are read beside it). */
@@ -44,6 +45,11 @@ export interface SweepTask {
 }
 
 export type SweepOutcome = { result: SweepPointResult } | { error: string };
+
+/** Runs every point of a batch, in order. */
+export function runSweepBatch(batch: SweepBatch): SweepOutcome[] {
+  return batch.points.map((point) => runSweepTask({ ...batch.base, ...point }));
+}
 
 /**
  * The base scenario read once per thread, not once per point: every point of a sweep has the same
