@@ -22,6 +22,7 @@ export type { OffloadPlan } from "./offload-plan.ts";
 export type { PipelinePlan } from "./pipeline-plan.ts";
 export type { FieldFailure, InstancePlan, InstanceRole, MoePlan, MtpPlan } from "./plan.ts";
 export { infeasible } from "./plan-failure.ts";
+export { decodeSequences } from "./plan-operating-point.ts";
 export {
   type ComponentPrecision,
   componentPrecisionOptions,

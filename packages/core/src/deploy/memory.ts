@@ -25,6 +25,7 @@ import {
   type WeightTensor,
 } from "../model/index.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
+import { decodeSequences } from "./plan-operating-point.ts";
 import { precisionWeightFormats } from "./precision.ts";
 
 /** Where the HBM of a rank (or a chip, `perChip`) goes, against its capacity. */
@@ -90,9 +91,8 @@ export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tok
     const groupTokens = ((plan.tokensPerChip ?? 0) * plan.chipsPerInstance) / plan.attention.dp;
     return { sequencesPerDpGroup: groupTokens / (plan.promptLength ?? 1), tokensPerRank: tokens };
   }
-  const seqs = ((plan.batchPerChip ?? 0) * plan.chipsPerInstance) / plan.attention.dp;
-  const decodeTokens =
-    ((plan.batchPerChip ?? 0) * plan.chipsPerInstance * tokensPerStepPerSeq) / plan.ranksPerInstance;
+  const seqs = decodeSequences(plan) / plan.attention.dp;
+  const decodeTokens = (decodeSequences(plan) * tokensPerStepPerSeq) / plan.ranksPerInstance;
   if (plan.role === "colocated") {
     const prefillTokens = ((plan.tokensPerChip ?? 0) * plan.chipsPerInstance) / plan.ranksPerInstance;
     return { sequencesPerDpGroup: seqs, tokensPerRank: Math.max(decodeTokens, prefillTokens) };

@@ -4,7 +4,26 @@
  */
 import type { InstanceGroupSpec } from "../spec/index.ts";
 import type { InstanceRanks } from "./plan-parallel.ts";
-import type { FieldFailure, InstanceRole } from "./plan-types.ts";
+import type { FieldFailure, InstancePlan, InstanceRole } from "./plan-types.ts";
+
+/** How far a product of a fractional batch and a chip count may sit from its whole number (floating point). */
+const WHOLE_TOLERANCE = 1e-9;
+
+/** The nearest whole number when `x` is one up to rounding, else undefined. */
+function wholeOf(x: number): number | undefined {
+  const whole = Math.round(x);
+  return Math.abs(x - whole) <= WHOLE_TOLERANCE * Math.max(1, whole) ? whole : undefined;
+}
+
+/**
+ * Sequences of one instance at its decode operating point (batchPerChip × chips), as the whole number
+ * it is: a fractional batchPerChip (0.07 × 100 chips) multiplies to 7.000000000000001 in floating point.
+ * @example decodeSequences({ batchPerChip: 0.07, chipsPerInstance: 100 }) // 7
+ */
+export function decodeSequences(plan: Pick<InstancePlan, "batchPerChip" | "chipsPerInstance">): number {
+  const product = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
+  return wholeOf(product) ?? product;
+}
 
 /** Fails when a field the role needs is missing or the batch does not divide over attention DP. */
 export function checkOperatingPoint(
@@ -34,17 +53,16 @@ export function checkOperatingPoint(
       "requestsInFlight places decode requests on DP ranks; a prefill group takes tokensPerChip",
     );
   const dp = ranksPerInstance / group.attention.tp;
-  if (group.batchPerChip !== undefined && !Number.isInteger(group.batchPerChip * chipsPerInstance)) {
+  if (group.batchPerChip === undefined) return;
+  const total = wholeOf(group.batchPerChip * chipsPerInstance);
+  if (total === undefined)
     fail(
       ["batchPerChip"],
       `${group.batchPerChip} sequences per chip × ${chipsPerInstance} chips is not a whole number of sequences per instance`,
     );
-  }
-  if (group.batchPerChip !== undefined && (group.batchPerChip * chipsPerInstance) % dp !== 0) {
-    const total = group.batchPerChip * chipsPerInstance;
+  else if (total % dp !== 0)
     fail(
       ["batchPerChip"],
       `${total} sequences per instance (${group.batchPerChip} per chip × ${chipsPerInstance}) do not divide over attention DP${dp}: ${total % dp} left over`,
     );
-  }
 }

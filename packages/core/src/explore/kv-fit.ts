@@ -10,7 +10,7 @@
  * GUARANTEED_NO_EVICT scheduler makes. A batch fits here when that, plus the simulator's half block
  * of paging per sequence and its growth headroom, is within the simulator's capacity.
  */
-import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import { decodeSequences, type InstancePlan, type Scenario } from "../deploy/index.ts";
 import { instanceKvCapacityTokens, type MemoryPerChip } from "../perf/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import type { RequestShape } from "./chunked-step.ts";
@@ -42,7 +42,7 @@ export function kvFit(
   const halfBlock = (serving?.kvCache.blockTokens ?? 128) / 2;
   const growth = 1 + (plan.mtp?.draftTokens ?? 0);
   const perSequence = shape.inputTokens + shape.outputTokens + halfBlock + growth;
-  const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
+  const sequences = decodeSequences(plan);
   return { neededTokens: sequences * perSequence, capacityTokens };
 }
 

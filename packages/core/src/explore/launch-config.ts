@@ -8,7 +8,7 @@
  * so check them against the release you run. One command per instance group; multi-node
  * instances add the engines' node-rank/address flags, left as placeholders.
  */
-import type { InstancePlan, InstanceRole, Scenario } from "../deploy/index.ts";
+import { decodeSequences, type InstancePlan, type InstanceRole, type Scenario } from "../deploy/index.ts";
 
 export type LaunchEngine = "sglang" | "vllm" | "trtllm" | "vllm-ascend";
 
@@ -93,7 +93,7 @@ function facts(scenario: Scenario, plan: InstancePlan): Facts {
   const pp = plan.pipeline?.stages ?? 1;
   const stageRanks = plan.ranksPerInstance / pp;
   const perNode = scenario.system.node.accelerator.count.value * plan.ranksPerChip;
-  const seqs = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
+  const seqs = decodeSequences(plan);
   const seqsPerDpRank = Math.max(1, Math.ceil(seqs / plan.attention.dp));
   const draft = plan.mtp?.draftTokens ?? 0;
   const maxTokens =

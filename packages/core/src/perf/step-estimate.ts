@@ -4,6 +4,7 @@
  * the bound. A deployment that does not fit in HBM fails with what it needs and what it has.
  */
 import {
+  decodeSequences,
   type InstancePlan,
   type InstanceRole,
   type Precision,
@@ -116,7 +117,7 @@ function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate 
   // meets one such batch per layout).
   const memory = memoryPerChip(scenario, plan);
   const ctx = stepContext(scenario, plan);
-  const sequences = (plan.batchPerChip ?? 0) * plan.chipsPerInstance;
+  const sequences = decodeSequences(plan);
   const gpuStep = instanceStepTime(ctx, {
     phase: "decode",
     sequences,
@@ -147,7 +148,7 @@ function slotOccupancy(plan: InstancePlan): number {
   const inFlight = plan.requestsInFlight;
   if (inFlight === undefined) return 1;
   const ranks = plan.attention.dp;
-  const slotsPerRank = ((plan.batchPerChip ?? 0) * plan.chipsPerInstance) / ranks;
+  const slotsPerRank = decodeSequences(plan) / ranks;
   if (slotsPerRank <= 0) return 1;
   return randomPlacementOccupancy({ ranks, slotsPerRank, requests: inFlight.count });
 }

@@ -5,7 +5,7 @@
  * sized from the system's node DRAM, and runs the discrete-event engine.
  */
 
-import type { InstancePlan, InstanceRole, Scenario } from "../deploy/index.ts";
+import { decodeSequences, type InstancePlan, type InstanceRole, type Scenario } from "../deploy/index.ts";
 import {
   atOfflineBatch,
   type InstancePerformance,
@@ -75,9 +75,7 @@ export function servingModelOf(written: Scenario, options: SimulateScenarioOptio
     instances: plan.instances,
     chipsPerInstance: plan.chipsPerInstance,
     perf: perfOf(role),
-    ...(plan.batchPerChip !== undefined
-      ? { maxBatchSequences: plan.batchPerChip * plan.chipsPerInstance }
-      : {}),
+    ...(plan.batchPerChip !== undefined ? { maxBatchSequences: decodeSequences(plan) } : {}),
   });
   let pools: Pick<ServingModel, "prefill" | "decode" | "colocated">;
   let front: InstancePlan;
