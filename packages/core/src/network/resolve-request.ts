@@ -131,6 +131,30 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
       : (crosses || scaleOut) && lib.scaleOutFixedCostS
         ? lib.scaleOutFixedCostS.value
         : lib.fixedCostS.value;
+  return {
+    request,
+    algorithm,
+    library,
+    scaleOut,
+    fixedS,
+    bytesPerRank: sentBytes(request, algorithm),
+    ...ncclShape(model, request, algorithm, library, crosses, scaleOut),
+  };
+}
+
+/**
+ * What NCCL's own shape adds to a resolved all-reduce over NVLink: its technology inside one system,
+ * the NVLS tree (switches reduce) or its plain Tree (a chunk pipeline) across systems.
+ */
+function ncclShape(
+  model: FabricModel,
+  request: CollectiveRequest,
+  algorithm: Algorithm,
+  library: LibraryId,
+  crosses: boolean,
+  scaleOut: boolean,
+): Pick<ResolvedRequest, "ncclTechnology" | "nvlsTree" | "ncclTree"> {
+  const n = request.ranks;
   const nccl =
     library === "nccl" &&
     request.op === "all-reduce" &&
@@ -158,12 +182,6 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
     crosses &&
     n % rps === 0;
   return {
-    request,
-    algorithm,
-    library,
-    scaleOut,
-    fixedS,
-    bytesPerRank: sentBytes(request, algorithm),
     ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
     ...(nvlsTree
       ? { nvlsTree: { nodes: n / rps, perNode: rps, technology: model.system.scaleUp.technology } }
