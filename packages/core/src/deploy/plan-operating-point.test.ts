@@ -9,12 +9,7 @@ const failWith = (fieldPath: ReadonlyArray<string | number>, detail: string): ne
 /** A decode group of `chips` chips, one rank each, attention DP over all of them. */
 function check(batchPerChip: number, chips: number, tp = 1): void {
   const group = { batchPerChip, kvLength: 1024, attention: { tp } } as unknown as InstanceGroupSpec;
-  checkOperatingPoint(
-    "decode",
-    group,
-    { chipsPerInstance: chips, ranksPerInstance: chips },
-    failWith,
-  );
+  checkOperatingPoint("decode", group, { chipsPerInstance: chips, ranksPerInstance: chips }, failWith);
 }
 
 describe("a fractional decode batch per chip", () => {
