@@ -21,7 +21,6 @@ export {
 export { inlineSourcedValueSchema, inlineSourceSchema } from "./inline-sourced-value.ts";
 export { groupThousands, LIMITS } from "./limits.ts";
 export { memoByObject } from "./memo-by-object.ts";
-export { WordKey, WordMemo } from "./word-memo.ts";
 export type { OfflineSpec } from "./offline-schema.ts";
 export type { OffloadSpec } from "./offload-schema.ts";
 export {
@@ -73,6 +72,7 @@ export {
   trainingScenarioSchema,
 } from "./training-schema.ts";
 export { GIGA, MEGA, MICROSECOND, NANOSECOND, parseByteSize, TERA } from "./units.ts";
+export { WordKey, WordMemo } from "./word-memo.ts";
 export {
   type ArrivalSpec,
   type LengthDistributionSpec,
