@@ -39,7 +39,8 @@ const releaseSchema = z.strictObject({
     .optional(),
   moeLibrary: z
     .strictObject({
-      value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]),
+      /** `allgather-reducescatter`: the engine has no all-to-all by default (NCCL all-gather / reduce-scatter). */
+      value: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided", "allgather-reducescatter"]),
       source: z.string(),
       tag,
       note: z.string().optional(),

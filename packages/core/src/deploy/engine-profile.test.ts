@@ -113,6 +113,11 @@ deployment:
     expect(onSystem("atlas-800t-a3", "vllm-ascend")).toBe("cann-mc2");
     expect(onSystem("atlas-800t-a3", "cloudmatrix-infer")).toBe("cann-ep");
     expect(onSystem("hgx-h200", "sglang", 8)).toBe("deepep");
+    // vLLM's default all2all backend is allgather_reducescatter (NCCL), not DeepEP, in every release
+    expect(onSystem("hgx-h200", "vllm", 8)).toBe("allgather-reducescatter");
+    expect(engineProfile({ name: "vllm", version: "0.9.0" }).moeLibraryFor("NVIDIA")).toBe(
+      "allgather-reducescatter",
+    );
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("Huawei")).toBe("cann-mc2");
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("NVIDIA")).toBe("deepep");
     // separate small kernels: recorded for SGLang's CUDA path only
