@@ -51,6 +51,27 @@ describe("DeepSeek Sparse Attention (DeepSeek-V3.2-Exp)", () => {
     );
   });
 
+  it("rotates query and key (rope, then a Hadamard each) and scales the head gates, one kernel apiece", () => {
+    const v32 = builtinModel("deepseek-v3.2-exp");
+    const ops = layerOperators(v32, 5, { phase: "decode" as const, sequences: 2, kvTokens: 2 * 4096 });
+    const find = (name: string) => ops.find((o) => o.name === name);
+    const names = ops.map((o) => o.name);
+    // between the key norm and the scores, in the reference order
+    const at = (name: string) => names.indexOf(name);
+    expect(at("attn.indexer.k_norm_quant")).toBeLessThan(at("attn.indexer.rotary"));
+    expect(at("attn.indexer.head_gates")).toBeLessThan(at("attn.indexer.scores"));
+    // rope on 64 of 128 values of 64 query heads and one key, for 2 tokens
+    expect(find("attn.indexer.rotary")?.flops).toBe(3 * 2 * 65 * 64);
+    expect(find("attn.indexer.rotary")?.kernels).toBe(1);
+    // Hadamard over all 128 values: 7 butterfly stages per element, query and key separately
+    expect(find("attn.indexer.hadamard")?.flops).toBe(7 * 2 * 65 * 128);
+    expect(find("attn.indexer.hadamard")?.kernels).toBe(2);
+    expect(find("attn.indexer.head_gates")?.kernels).toBe(1);
+    // dense MLA has none of them
+    expect(layerOperators(builtinModel("deepseek-v3"), 5, { phase: "decode" as const, sequences: 2, kvTokens: 8192 })
+      .some((o) => o.name.startsWith("attn.indexer."))).toBe(false);
+  });
+
   it("a partial indexer is an error naming the missing key", () => {
     const text = JSON.stringify({
       model_type: "deepseek_v32",

@@ -8,6 +8,12 @@
  * - `wk`: the hidden state → one index_head_dim key per token (shared by all index heads), then a
  *   LayerNorm; `weights_proj`: the hidden state → one weight per index head;
  * - the key cache: index_head_dim FP8 values plus one FP32 scale per token and layer;
+ * - rotary embedding of the first qk_rope_head_dim values of the query heads and the key, then a
+ *   Walsh–Hadamard rotation (`rotate_activation`) of the query and of the key before both are
+ *   quantised to FP8, and the head gates (`weights_proj` output × the query's scale × the softmax
+ *   scale), each its own kernel (SGLang's CUDA path alike: `Indexer.forward_cuda` /
+ *   `_get_q_k_bf16` in python/sglang/srt/layers/attention/nsa/nsa_indexer.py: one rope kernel for
+ *   query and key, `hadamard_transform` once for each, the gate scaling after the streams join);
  * - the scores: FP8 q·k for every (query, cached key) pair and head, ReLU, weighted sum over the
  *   heads (DeepGEMM's `fp8_mqa_logits` / `fp8_paged_mqa_logits`), then a top-k over each query's
  *   scores.
@@ -32,15 +38,18 @@ export function indexerKeyBytesPerToken(s: MlaSparseSpec): number {
 }
 
 /**
- * The indexer of one layer on one rank: projections, key norm and cache write, the FP8 scores over
- * every attended (query, key) pair, and the top-k selection. Index heads are not split over TP
- * (the reference code replicates the indexer), so each rank scores all heads for its tokens.
- * @example indexerOperators(s, 1536, 7168, w, "").map((o) => o.name)
+ * The indexer of one layer on one rank: projections, key norm and cache write, rotary and Hadamard
+ * rotation of query and key, head gates, the FP8 scores over every attended (query, key) pair, and
+ * the top-k selection. Index heads are not split over TP (the reference code replicates the
+ * indexer), so each rank scores all heads for its tokens. `ropeDim` is the model's
+ * qk_rope_head_dim (the reference indexer's `rope_head_dim`).
+ * @example indexerOperators(s, 1536, 7168, 64, w, "").map((o) => o.name)
  */
 export function indexerOperators(
   s: MlaSparseSpec,
   qLoraRank: number,
   hidden: number,
+  ropeDim: number,
   w: ResolvedWorkload,
   p: string,
 ): Operator[] {
@@ -65,6 +74,7 @@ export function indexerOperators(
       kvWriteBytes: w.kvWriteTokens * keyBytes,
       kernels: 2,
     }),
+    ...queryKeyPrepOps(T, heads, d, ropeDim, w, p),
   ];
   const pairs = w.attendedTokenPairs;
   const keysRead = w.kvReadTokens;
@@ -87,6 +97,44 @@ export function indexerOperators(
     }),
   );
   return ops;
+}
+
+/**
+ * The small kernels between the projections and the scores: one rotary kernel over the rope part
+ * of every query head and of the key, one Hadamard rotation each for the query and the key
+ * (log2(d) butterfly stages of an add or subtract per element), and the head-gate scaling.
+ */
+function queryKeyPrepOps(
+  T: number,
+  heads: number,
+  d: number,
+  ropeDim: number,
+  w: ResolvedWorkload,
+  p: string,
+): Operator[] {
+  const ropeElements = T * (heads + 1) * Math.min(ropeDim, d);
+  const rotated = T * (heads + 1) * d;
+  return [
+    vectorOp(w, {
+      name: `${p}attn.indexer.rotary`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.rotary * ropeElements,
+      readElements: ropeElements,
+      writeElements: ropeElements,
+    }),
+    vectorOp(w, {
+      name: `${p}attn.indexer.hadamard`,
+      flops: Math.log2(Math.max(2, d)) * rotated,
+      readElements: rotated,
+      writeElements: rotated,
+      kernels: 2,
+    }),
+    vectorOp(w, {
+      name: `${p}attn.indexer.head_gates`,
+      flops: 2 * T * heads,
+      readElements: 2 * T * heads,
+      writeElements: T * heads,
+    }),
+  ];
 }
 
 /** INT8 where the deployment computes in INT8 (W8A8 on Ascend), FP8 (the reference) otherwise. */
