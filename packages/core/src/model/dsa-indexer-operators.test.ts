@@ -68,8 +68,13 @@ describe("DeepSeek Sparse Attention (DeepSeek-V3.2-Exp)", () => {
     expect(find("attn.indexer.hadamard")?.kernels).toBe(2);
     expect(find("attn.indexer.head_gates")?.kernels).toBe(1);
     // dense MLA has none of them
-    expect(layerOperators(builtinModel("deepseek-v3"), 5, { phase: "decode" as const, sequences: 2, kvTokens: 8192 })
-      .some((o) => o.name.startsWith("attn.indexer."))).toBe(false);
+    expect(
+      layerOperators(builtinModel("deepseek-v3"), 5, {
+        phase: "decode" as const,
+        sequences: 2,
+        kvTokens: 8192,
+      }).some((o) => o.name.startsWith("attn.indexer.")),
+    ).toBe(false);
   });
 
   it("a partial indexer is an error naming the missing key", () => {

@@ -40,7 +40,8 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
   const ropeElements = T * (hr + 1) * a.qkRopeHeadDim;
   ops.push(rotaryOp(full, p, ropeElements));
   ops.push(...kvCacheWriteOps(full, p, latent));
-  if (a.sparse !== undefined) ops.push(...indexerOperators(a.sparse, a.qLoraRank ?? h, h, a.qkRopeHeadDim, full, p));
+  if (a.sparse !== undefined)
+    ops.push(...indexerOperators(a.sparse, a.qLoraRank ?? h, h, a.qkRopeHeadDim, full, p));
   const w = a.sparse === undefined ? full : windowedWorkload(full, a.sparse.topK);
   const sources: LatentSources = {
     fromActs: w.forwardPhase === "decode" ? 0 : T,
