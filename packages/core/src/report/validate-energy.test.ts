@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { estimateEnergy } from "../energy/index.ts";
 import { estimate } from "../perf/step-estimate.ts";
+import { parseOverride } from "../spec/scenario-overrides.ts";
 import { referenceScenarioNames, referenceScenarioText } from "./validate-end-to-end.ts";
 import { energyCaseSpecs, energyReferenceCases, predictEnergyCase } from "./validate-energy.ts";
 
@@ -32,6 +33,26 @@ describe("energy reference cases", () => {
     expect(c.predicted).toBeGreaterThan(jOut);
     expect(c.vendor).toBe("NVIDIA");
     expect(c.point.batchPerChip).toBe(128);
+  });
+
+  it("the offline power is prefill and decode power weighted by their time per output token", () => {
+    const spec = energyCaseSpecs().find((c) => c.id === "mlenergy-l31-8b-h100-b8-power");
+    expect(spec?.metric).toBe("offline-accelerator-watts-per-chip");
+    if (spec === undefined) return;
+    const joules = predictEnergyCase({ ...spec, metric: "offline-accelerator-joules-per-output-token" });
+    const watts = predictEnergyCase(spec);
+    const s = parseScenario(referenceScenarioText(spec.scenario), `${spec.scenario}.yaml`, undefined, {
+      overrides: spec.overrides.map(parseOverride),
+    });
+    const e = estimate(s);
+    const en = estimateEnergy(s, e);
+    const prefillW = en.prefill?.acceleratorWattsPerChip.value ?? Number.NaN;
+    const decodeW = en.decode?.acceleratorWattsPerChip.value ?? Number.NaN;
+    // Chip-seconds per output token: decode 1/rate, prefill (P/O)/rate; W × s = J.
+    const seconds = 1 / (e.decode?.tokensPerSPerChip ?? 1) + 224 / 389 / (e.prefill?.tokensPerSPerChip ?? 1);
+    expect(watts.predicted).toBeCloseTo(joules.predicted / seconds, 9);
+    expect(watts.predicted).toBeGreaterThan(Math.min(prefillW, decodeW));
+    expect(watts.predicted).toBeLessThan(Math.max(prefillW, decodeW));
   });
 
   it("a larger batch gives less energy per token (the measured trend)", () => {

@@ -35,6 +35,12 @@ const metricSchema = z.enum([
    * steady-state serving window divided by the tokens it generated (ML.ENERGY's energy per token).
    */
   "offline-accelerator-joules-per-output-token",
+  /**
+   * Mean accelerator power per chip of the same time-shared colocated instance: prefill and decode
+   * power weighted by the time each takes per output token (P / O prefill tokens per output token) —
+   * the average GPU power of a steady-state serving window (ML.ENERGY's average power ÷ GPUs).
+   */
+  "offline-accelerator-watts-per-chip",
   /** IT power of the decode deployment per chip (accelerator, its share of the other parts, fans, conversion), W. */
   "decode-it-watts-per-chip",
 ]);
@@ -70,6 +76,18 @@ function need<T>(value: T | undefined, spec: EnergyCaseSpec, what: string): T {
   return value;
 }
 
+/** The fixed prompt and output lengths of a scenario's workload, which the offline metrics need. */
+function fixedLengths(spec: EnergyCaseSpec, scenario: Scenario): { prompt: number; output: number } {
+  const p = scenario.workload?.promptTokens;
+  const o = scenario.workload?.outputTokens;
+  if (p?.kind !== "fixed" || o?.kind !== "fixed")
+    throw new SupernodeError(
+      "invalid-value",
+      `${FILE}: case ${spec.id}: metric ${spec.metric} needs fixed workload.promptTokens and workload.outputTokens in scenario ${spec.scenario}`,
+    );
+  return { prompt: p.tokens, output: o.tokens };
+}
+
 /** The value of an energy metric. */
 function energyMetricValue(spec: EnergyCaseSpec, hit: Evaluated): number {
   const { e, energy, scenario } = hit;
@@ -84,17 +102,14 @@ function energyMetricValue(spec: EnergyCaseSpec, hit: Evaluated): number {
       return prefillAccW();
     case "decode-accelerator-joules-per-output-token":
       return decodeAccW() / decodeRate();
-    case "offline-accelerator-joules-per-output-token": {
-      const p = scenario.workload?.promptTokens;
-      const o = scenario.workload?.outputTokens;
-      if (p?.kind !== "fixed" || o?.kind !== "fixed")
-        throw new SupernodeError(
-          "invalid-value",
-          `${FILE}: case ${spec.id}: metric ${spec.metric} needs fixed workload.promptTokens and workload.outputTokens in scenario ${spec.scenario}`,
-        );
-      const perInput = prefillAccW() / prefillRate();
-      const perOutput = decodeAccW() / decodeRate();
-      return (p.tokens * perInput + o.tokens * perOutput) / o.tokens;
+    case "offline-accelerator-joules-per-output-token":
+    case "offline-accelerator-watts-per-chip": {
+      const { prompt, output } = fixedLengths(spec, scenario);
+      // Chip-seconds per output token in each phase, time-shared without overlap.
+      const prefillS = prompt / output / prefillRate();
+      const decodeS = 1 / decodeRate();
+      const joules = prefillS * prefillAccW() + decodeS * decodeAccW();
+      return spec.metric === "offline-accelerator-watts-per-chip" ? joules / (prefillS + decodeS) : joules;
     }
     case "decode-it-watts-per-chip":
       return need(energy.decode, spec, "decode estimate").itWattsPerChip.value;
