@@ -6,7 +6,13 @@
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import type { Chip, System } from "../hardware/index.ts";
-import { EVIDENCE_TAGS, type EvidenceTag, type Sourced, type SourceRef } from "../spec/index.ts";
+import {
+  calibratedOnSchema,
+  EVIDENCE_TAGS,
+  type EvidenceTag,
+  type Sourced,
+  type SourceRef,
+} from "../spec/index.ts";
 
 const sourceKeys = z.union([z.string(), z.array(z.string()).min(1)]);
 const valueSchema = z.strictObject({
@@ -14,6 +20,8 @@ const valueSchema = z.strictObject({
   source: sourceKeys,
   tag: z.enum(EVIDENCE_TAGS),
   note: z.string().optional(),
+  /** Reference case ids the value was set from (those cases are calibration; docs/validation.md). */
+  calibratedOn: calibratedOnSchema.optional(),
   alternatives: z
     .array(z.strictObject({ value: z.number(), source: sourceKeys.optional(), note: z.string().optional() }))
     .optional(),
@@ -134,7 +142,7 @@ function sourced(input: ValueInput, sources: z.output<typeof sourcesSchema>): So
 
 /**
  * Accelerator power per regime, as fractions of TDP.
- * @example acceleratorCurve().memory.value // 0.43
+ * @example acceleratorCurve().memory.value // 0.75
  */
 export function acceleratorCurve(): PowerCurve {
   const f = loadPowerFile();

@@ -39,9 +39,11 @@ describe("power-limited clock of a serving step", () => {
 
   it("counts overlapped streams by wall time: a transfer hidden under compute does not dilute its power", () => {
     const phi = 0.86;
-    const serial = powerLimitedClockFraction(step(0.8, 0.2, 0, 1), phi);
+    // Memory and fabric at one level, so that only the stream accounting differs.
+    const levels = { ...boundPowerLevels(), fabric: boundPowerLevels().memory };
+    const serial = powerLimitedClockFraction(step(0.8, 0.2, 0, 1), phi, levels);
     // The same compute and memory kernels with 0.6 s of dispatch/combine hidden under them.
-    expect(powerLimitedClockFraction(step(0.8, 0.2, 0.6, 1), phi)).toBeCloseTo(serial, 9);
+    expect(powerLimitedClockFraction(step(0.8, 0.2, 0.6, 1), phi, levels)).toBeCloseTo(serial, 9);
     // The whole step compute-bound on the compute stream: the sustained clock.
     expect(powerLimitedClockFraction(step(1, 0, 0.5, 1), phi)).toBeCloseTo(phi, 9);
   });
