@@ -64,8 +64,12 @@ export const trainingParallelismSchema = z.strictObject({
   virtualStages: positiveInt.default(1),
   /** Context parallelism: each sequence split over cp ranks. */
   cp: positiveInt.default(1),
-  /** Ring attention (KV passed around, overlapped with attention) or all-to-all (Ulysses: heads re-split). */
-  cpAlgorithm: z.enum(["ring", "all-to-all"]).default("ring"),
+  /**
+   * Ring attention (KV passed around, overlapped with attention), all-gather (K/V all-gathered before
+   * attention, their gradients reduce-scattered after it, exposed: Llama 3) or all-to-all (Ulysses:
+   * heads re-split).
+   */
+  cpAlgorithm: z.enum(["ring", "all-gather", "all-to-all"]).default("ring"),
   /** Expert parallelism for MoE layers, carved out of the data-parallel × context-parallel ranks. */
   ep: positiveInt.default(1),
   /** ZeRO stage over data parallelism: 0 (DDP), 1 (optimizer states), 2 (+ gradients), 3 (+ parameters). */

@@ -51,11 +51,13 @@ export function checkLayout(
       `pp × virtualStages = ${p.pp * p.virtualStages} model chunks, more than the ${model.numLayers} layers`,
     );
   const seq = spec.batch.sequenceLength;
-  const cpSplit = p.cp > 1 && p.cpAlgorithm === "ring" ? 2 * p.cp : p.cp;
+  // Ring and all-gather CP give each rank two chunks (i and 2cp − 1 − i) for causal load balance.
+  const balanced = p.cpAlgorithm === "ring" || p.cpAlgorithm === "all-gather";
+  const cpSplit = p.cp > 1 && balanced ? 2 * p.cp : p.cp;
   if (seq % cpSplit !== 0)
     fail(
       ["batch", "sequenceLength"],
-      `sequenceLength ${seq} does not split into ${cpSplit} equal chunks (${p.cpAlgorithm} context parallelism over cp ${p.cp}${p.cpAlgorithm === "ring" ? ", two chunks per rank for causal load balance" : ""})`,
+      `sequenceLength ${seq} does not split into ${cpSplit} equal chunks (${p.cpAlgorithm} context parallelism over cp ${p.cp}${balanced ? ", two chunks per rank for causal load balance" : ""})`,
     );
   if (p.cp > 1 && p.cpAlgorithm === "all-to-all" && model.attention.numHeads % (p.tp * p.cp) !== 0)
     fail(

@@ -6,8 +6,11 @@
  *   reduce-scatter. MoE layers keep the attention block's pair (the experts take the SP shard).
  *   Exposed unless `overlap.tp`, then only what exceeds the layer's compute.
  * - CP ring: each rank passes its K/V block around the ring (cp − 1 sends forward, K/V and their
- *   gradients backward), overlapped with the attention core; all-to-all (Ulysses): Q, K, V and the
- *   output re-split by heads, exposed.
+ *   gradients backward), overlapped with the attention core; all-gather (Llama 3, arXiv:2407.21783
+ *   §3.3.2): K and V of the whole sequence all-gathered before the local attention and their
+ *   gradients reduce-scattered after its backward, on the critical path ("the all-gather
+ *   communication latency is exposed"); all-to-all (Ulysses): Q, K, V and the output re-split by
+ *   heads, exposed.
  * - EP: dispatch and combine per MoE layer forward, and their transposes backward. Exposed unless
  *   `overlap.ep` (DualPipe-style: hidden under the other micro-batch's compute of the layer).
  * Full recomputation repeats the forward TP/CP collectives in backward.
@@ -61,10 +64,17 @@ function cpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: nu
   const heads = a.kind === "gqa" ? Math.max(1, a.numKvHeads / tp) : a.numHeads / tp;
   const dims = a.kind === "gqa" ? 2 * a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim;
   const layers = c.bottleneck.layers;
+  const kvBytes = c.tokensPerRank * heads * dims * BF16;
   if (s.layout.cpAlgorithm === "ring") {
-    const kvBytes = c.tokensPerRank * heads * dims * BF16;
     const hop = groupCollectiveS(s.fabricTarget, "send-recv", kvBytes, 2, tp);
     return { fwd: layers * (cp - 1) * hop, bwd: layers * (cp - 1) * 2 * hop };
+  }
+  if (s.layout.cpAlgorithm === "all-gather") {
+    // The gathered K/V (cp blocks) forward; dK/dV reduce-scattered back to their owners backward.
+    const gather = groupCollectiveS(s.fabricTarget, "all-gather", cp * kvBytes, cp, tp);
+    const scatter = groupCollectiveS(s.fabricTarget, "reduce-scatter", cp * kvBytes, cp, tp);
+    const regather = s.recompute === "full" ? gather : 0;
+    return { fwd: layers * gather, bwd: layers * (scatter + regather) };
   }
   const qHeads = a.numHeads / tp;
   const qDims = a.kind === "gqa" ? a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim;

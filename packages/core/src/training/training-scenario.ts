@@ -44,7 +44,7 @@ export interface TrainingLayout {
   readonly schedule: PipelineSchedule;
   readonly virtualStages: number;
   readonly cp: number;
-  readonly cpAlgorithm: "ring" | "all-to-all";
+  readonly cpAlgorithm: "ring" | "all-gather" | "all-to-all";
   readonly ep: number;
   readonly dp: number;
   /** 0 (DDP) … 3 (ZeRO-3 / FSDP). */
