@@ -142,7 +142,7 @@ function sourced(input: ValueInput, sources: z.output<typeof sourcesSchema>): So
 
 /**
  * Accelerator power per regime, as fractions of TDP.
- * @example acceleratorCurve().memory.value // 0.75
+ * @example acceleratorCurve().memory.value // 0.72
  */
 export function acceleratorCurve(): PowerCurve {
   const f = loadPowerFile();

@@ -2,7 +2,7 @@
  * The SM clock a serving step runs at under the chip's power limit. The operator efficiencies are
  * timed at the clock the listed peaks assume (short kernel benchmarks); a step whose compute-bound
  * part would draw more than the board's limit is slowed until its mean power meets it. Power per
- * bound is the energy model's curve (data/power/load-power.yaml, as fractions of TDP: memory 0.75,
+ * bound is the energy model's curve (data/power/load-power.yaml, as fractions of TDP: memory 0.72,
  * fabric 0.43, launch gaps and uncovered time at the idle 0.115); compute-bound time draws the
  * static (idle) level plus a dynamic part ∝ clock³ (the exponent of data/power/sustained-clocks.yaml),
  * sized so that a load of compute alone is held at TDP exactly at the sustained clock of
@@ -14,7 +14,7 @@
  *
  * P rises with r and P(φ) ≤ 1, so the step runs at r = 1 when P(1) ≤ 1, else at the root of
  * P(r) = 1 in (φ, 1): never below the training clock. Decode steps that mostly stream HBM stay at
- * the listed clock (HBM-streaming decode under vLLM draws ≈ 0.75 of TDP on H100, the ML.ENERGY
+ * the listed clock (HBM-streaming decode under vLLM draws ≈ 0.72 of TDP on H100, the ML.ENERGY
  * v3.0 batch-8 rows, data/power); steps that add compute to it reach the limit sooner.
  */
 import { z } from "zod";
