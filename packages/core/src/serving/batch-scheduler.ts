@@ -105,7 +105,7 @@ export class BatchScheduler {
         instance.kvHeld += need;
         pool.state[id] = REQUEST_STATE.prefilling;
         if (Number.isNaN(pool.startS[id] as number)) pool.startS[id] = this.ctx.now;
-        this.ctx.recorder.emit({ kind: "prefill-admitted", id, tokens: need });
+        this.ctx.recorder.prefillAdmitted(id, need);
         instance.pushBatch(id, chunk);
         budget -= chunk;
       }

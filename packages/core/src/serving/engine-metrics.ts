@@ -25,13 +25,10 @@ export class EngineMetrics implements EngineListener {
   on(event: EngineEvent): void {
     switch (event.kind) {
       case "arrival":
-        this.change(event.timeS, +1);
-        this.arrived++;
+        this.arrival(event.timeS);
         break;
       case "departure":
-        this.change(event.timeS, -1);
-        this.departed++;
-        this.lastDepartureS = event.timeS;
+        this.departure(event.timeS);
         break;
       case "prefix-lookup":
         this.prefixEligible += event.tokens;
@@ -39,7 +36,7 @@ export class EngineMetrics implements EngineListener {
         else if (event.hit === "pool") this.poolHits += event.tokens;
         break;
       case "prefill-admitted":
-        this.prefillRequested += event.tokens;
+        this.prefillAdmitted(event.tokens);
         break;
       case "iteration":
         this.prefillComputed += event.newTokens;
@@ -51,6 +48,22 @@ export class EngineMetrics implements EngineListener {
       case "sample":
         break;
     }
+  }
+
+  /** The three most frequent kinds (one each per request), also called directly by the recorder. */
+  arrival(timeS: number): void {
+    this.change(timeS, +1);
+    this.arrived++;
+  }
+
+  departure(timeS: number): void {
+    this.change(timeS, -1);
+    this.departed++;
+    this.lastDepartureS = timeS;
+  }
+
+  prefillAdmitted(tokens: number): void {
+    this.prefillRequested += tokens;
   }
 
   private change(nowS: number, by: number): void {

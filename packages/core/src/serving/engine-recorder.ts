@@ -78,13 +78,38 @@ export class EngineRecorder {
         this.timeline.on(event);
         break;
       case "departure":
-        this.metrics.on(event);
-        // takes a finished or dropped request's outcome (before its slot is released)
-        this.outcomes.retire(this.engine.pool, event.id);
-        break;
+        this.departure(event.timeS, event.id);
+        return; // departure tells the listeners
       default:
         this.metrics.on(event);
     }
+    this.tell(event);
+  }
+
+  /**
+   * A request entered the system. This and the next two are `emit` for the kinds that occur once
+   * per request (three of the ~3.6 events per request at 10⁶ requests): they reach the recorder's
+   * parts without an event object, built only when the caller added listeners.
+   */
+  arrival(timeS: number, id: number): void {
+    this.metrics.arrival(timeS);
+    if (this.listeners.length > 0) this.tell({ kind: "arrival", timeS, id });
+  }
+
+  /** A request left, finished or dropped (before its slot is released). */
+  departure(timeS: number, id: number): void {
+    this.metrics.departure(timeS);
+    this.outcomes.retire(this.engine.pool, id);
+    if (this.listeners.length > 0) this.tell({ kind: "departure", timeS, id });
+  }
+
+  /** A request joined a prefill batch, reserving `tokens` of KV. */
+  prefillAdmitted(id: number, tokens: number): void {
+    this.metrics.prefillAdmitted(tokens);
+    if (this.listeners.length > 0) this.tell({ kind: "prefill-admitted", id, tokens });
+  }
+
+  private tell(event: EngineEvent): void {
     for (const listener of this.listeners) listener.on(event);
   }
 

@@ -137,7 +137,7 @@ class ServingEngine {
 
   private arrive(id: number): void {
     const pool = this.pool;
-    this.recorder.emit({ kind: "arrival", timeS: this.now, id });
+    this.recorder.arrival(this.now, id);
     const prompt = pool.promptTokens[id] as number;
     const output = pool.outputTokens[id] as number;
     const half = this.model.serving.kvCache.blockTokens / 2;
@@ -194,7 +194,7 @@ class ServingEngine {
     pool.finishS[id] = this.now;
     instance.outstanding--;
     this.userNext(id);
-    this.recorder.emit({ kind: "departure", timeS: this.now, id });
+    this.recorder.departure(this.now, id);
     this.pool.release(id);
   }
 
@@ -204,7 +204,7 @@ class ServingEngine {
     pool.dropReason[id] = DROP_REASONS.indexOf(reason) + 1;
     pool.finishS[id] = this.now;
     this.userNext(id);
-    this.recorder.emit({ kind: "departure", timeS: this.now, id });
+    this.recorder.departure(this.now, id);
     pool.release(id);
   }
 
