@@ -413,6 +413,7 @@ export {
   type LengthSampler,
   PERCENTILE_RELATIVE_ERROR,
   REQUEST_CSV_HEADER,
+  RequestJsonFormatter,
   type RequestRecord,
   type RequestRecords,
   type RequestTrace,

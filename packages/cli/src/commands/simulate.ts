@@ -13,9 +13,9 @@ import {
   parseOverride,
   parseScenario,
   REQUEST_CSV_HEADER,
+  RequestJsonFormatter,
   type RequestRecord,
   requestCsvRow,
-  requestJsonLine,
   type SimulationResult,
   SupernodeError,
   simulate,
@@ -174,10 +174,11 @@ function recordSinks(
   if (csv === undefined && json === undefined) return undefined;
   csv?.writer.write(`${REQUEST_CSV_HEADER}\n`);
   let records = 0; // the document opens with the first record, so a failed run prints no JSON
+  const lines = new RequestJsonFormatter();
   return {
     onRequest(record) {
       csv?.writer.write(`${requestCsvRow(record)}\n`);
-      json?.write(`${records++ === 0 ? '{\n  "requests": [\n' : ",\n"}    ${requestJsonLine(record)}`);
+      json?.write(`${records++ === 0 ? '{\n  "requests": [\n    ' : ",\n    "}${lines.line(record)}`);
     },
     close(result) {
       csv?.close();

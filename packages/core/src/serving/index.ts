@@ -6,6 +6,7 @@ export type { EngineEvent, EngineEventKind, EngineListener } from "./engine-even
 export { kvTransferPath, type PromptKvTransfer, promptKvTransfer } from "./kv-transfer-path.ts";
 export { PERCENTILE_RELATIVE_ERROR } from "./latency-stats.ts";
 export type { LengthSampler, WorkloadFiles } from "./length-distribution.ts";
+export { RequestJsonFormatter } from "./request-json-formatter.ts";
 export { REQUEST_CSV_HEADER, requestCsvRow, requestJsonLine, timeSeriesToCsv } from "./result-csv.ts";
 export { Rng } from "./rng.ts";
 export type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
