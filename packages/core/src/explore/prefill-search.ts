@@ -5,10 +5,12 @@
  * the decode group removed; estimates each with the step model (TTFT of a prompt in a full
  * iteration, no queueing, plus the prompt's KV transfer to the decode pool when given; input
  * tokens/s per chip) and prunes what does not divide or fit, counted per reason, as
- * `searchDeployments` does.
+ * `searchDeployments` does. The document is validated once; each candidate validates only its
+ * deployment and shares the resolved system, model, engine and precision (`parseScenarioVariant`),
+ * and the other prompt-token counts of a layout reuse its first resolved plan (`withPrefillTokens`).
  */
 
-import { parseScenarioSource, type Scenario } from "../deploy/index.ts";
+import { parseScenarioVariant, type Scenario, type ScenarioSource, scenarioSource } from "../deploy/index.ts";
 import { type EnergyInputs, energyInputs } from "../energy/index.ts";
 import { estimate } from "../perf/index.ts";
 import type { ScenarioOverride, SourceDocument } from "../spec/index.ts";
@@ -106,8 +108,10 @@ export function searchPrefill(
   const points: PrefillPoint[] = [];
   let total = 0;
   const n = space.tokensPerChip.length;
+  const source = scenarioSource(doc);
   for (const layout of layouts(full)) {
     total += n;
+    const resolved: LayoutTemplate = {};
     const precision = layout.precision;
     if (precision !== undefined && isSearchDtype(precision) && !chipSupports(chip, precision)) {
       prune(`precision not supported by the chip: ${precision}`, n);
@@ -120,7 +124,7 @@ export function searchPrefill(
     for (let i = 0; i < n; i++) {
       const tokens = space.tokensPerChip[i] as number;
       const c = { ...layout, batchPerChip: tokens };
-      const out = evaluatePrefill(doc, options, c, ctx, energy, options.kvTransferS ?? 0);
+      const out = evaluatePrefill(source, options, c, ctx, energy, options.kvTransferS ?? 0, resolved);
       if ("reason" in out) {
         const rest = out.layoutWide || out.reason.startsWith("does not fit") ? n - i : 1;
         prune(out.reason, rest);
@@ -142,13 +146,19 @@ export function searchPrefill(
   return { total, evaluated: points.length, pruned, points, ranked };
 }
 
+/** The first scenario resolved for a layout, reused at its other prompt-token counts. */
+interface LayoutTemplate {
+  scenario?: Scenario;
+}
+
 function evaluatePrefill(
-  doc: SourceDocument,
+  source: ScenarioSource,
   options: Pick<SearchOptions, "catalog" | "parseOptions">,
   c: Candidate,
   ctx: CandidateContext,
   energy: EnergyInputs,
   kvTransferS: number,
+  resolved: LayoutTemplate,
 ): Omit<PrefillPoint, "meetsSlo"> | { reason: string; layoutWide: boolean } {
   // The candidate's batch is the prompt tokens per chip of an iteration.
   const overrides = candidateOverrides(c, ctx).map((o) =>
@@ -158,13 +168,16 @@ function evaluatePrefill(
   );
   let scenario: Scenario;
   try {
-    scenario = parseScenarioSource(doc, options.catalog, {
-      ...options.parseOptions,
-      overrides: [...overrides, { path: ["deployment", "decode"], value: null }],
-    });
+    scenario =
+      (resolved.scenario !== undefined ? withPrefillTokens(resolved.scenario, c.batchPerChip) : undefined) ??
+      parseScenarioVariant(source, options.catalog, {
+        ...options.parseOptions,
+        overrides: [...overrides, { path: ["deployment", "decode"], value: null }],
+      });
   } catch (error) {
     return pruneReason(error, "resolve");
   }
+  resolved.scenario ??= scenario;
   let prefill: NonNullable<ReturnType<typeof estimate>["prefill"]>;
   try {
     const p = estimate(scenario).prefill;
@@ -188,5 +201,26 @@ function evaluatePrefill(
     economics,
     tokensPerKw: tokensPerKw(prefill.tokensPerSPerChip, economics),
     ...(perDollar !== undefined ? { tokensPerDollar: perDollar } : {}),
+  };
+}
+
+/**
+ * A resolved prefill candidate at another prompt-token count per chip, without resolving the
+ * document again: tokensPerChip enters a prefill plan only as its value (deploy/plan.ts; the
+ * operating-point check asks only that it is there). Undefined (resolve the document) when the
+ * plan has pipeline stages or offload, whose plans derive from it.
+ */
+function withPrefillTokens(template: Scenario, tokensPerChip: number): Scenario | undefined {
+  const plan = template.deployment.prefill;
+  const group = template.document.deployment.prefill;
+  if (plan === undefined || group === undefined || plan.pipeline !== undefined || plan.offload !== undefined)
+    return undefined;
+  return {
+    ...template,
+    deployment: { ...template.deployment, prefill: { ...plan, tokensPerChip } },
+    document: {
+      ...template.document,
+      deployment: { ...template.document.deployment, prefill: { ...group, tokensPerChip } },
+    },
   };
 }
