@@ -8,7 +8,12 @@
  *   norms' inputs and outputs (everything is /tp, Korthikanti's 34/t);
  * - `selective` recompute drops the outputs of norms and activation functions (recomputed);
  * - `full` keeps only the layer input (2·s·b·h, /tp with sequence parallelism).
- * All tensors bf16 (2 bytes).
+ * Tensors are BF16 (2 bytes) except, in FP8 training, what a linear layer keeps for its weight
+ * gradient: Transformer Engine saves the FP8 (1-byte) copy it quantized for the forward GEMM, not
+ * the BF16 input — the normed inputs of the QKV / FC1 / expert FC1 GEMMs and the activation output
+ * feeding FC2. The attention output is kept twice: BF16 by the attention core for its backward and
+ * as an FP8 copy by the output projection (Megatron-Core's DeepSeek-V3 GB200 write-up, §2.2.2:
+ * "SDPA saves a BF16 output tensor, while Projection Linear saves an FP8 tensor", 1.5× the size).
  */
 import type { LayerKind, ModelArchitecture } from "../model/index.ts";
 
@@ -18,6 +23,8 @@ export interface ActivationOptions {
   readonly tp: number;
   readonly sequenceParallel: boolean;
   readonly recompute: "none" | "selective" | "full";
+  /** FP8 training: GEMM inputs kept for the weight gradient as their FP8 copies (default false). */
+  readonly fp8?: boolean;
 }
 
 /**
@@ -34,30 +41,37 @@ export function activationBytesPerToken(
   const normDiv = o.sequenceParallel ? t : 1;
   if (o.recompute === "full") return (h / normDiv) * BYTES;
   const keepNormOut = o.recompute !== "selective";
+  // Bytes per element of a tensor kept only as a GEMM's input (for its weight gradient).
+  const g = o.fp8 === true ? 1 : BYTES;
+  const keptGemmInput = keepNormOut ? g : 0;
   const a = arch.attention;
-  // Norm inputs (always kept) and outputs (the next GEMM's input).
-  let norms = 2 * h * (keepNormOut ? 2 : 1);
+  // Norm inputs (always kept, BF16) and outputs (the next GEMM's input).
+  let norms = 2 * h * (BYTES + keptGemmInput);
+  // The attention output's FP8 copy kept by the output projection (FP8 only).
+  const outCopy = o.fp8 === true ? 1 : 0;
   let heads: number;
   if (a.kind === "gqa") {
     const kv = Math.max(a.numKvHeads / t, 1) * a.headDim * t;
-    heads = a.numHeads * a.headDim * 2 + 2 * kv;
+    heads = (a.numHeads * a.headDim * 2 + 2 * kv) * BYTES + a.numHeads * a.headDim * outCopy;
   } else {
     const qk = a.numHeads * (a.qkNopeHeadDim + a.qkRopeHeadDim);
     const latents = (a.qLoraRank ?? 0) + a.kvLoraRank + a.qkRopeHeadDim;
     // Latent projections' outputs (normed before the up-projections): kept whole on every rank.
-    norms += latents * (keepNormOut ? 2 : 1) * normDiv;
-    heads = 2 * qk + 2 * a.numHeads * a.vHeadDim;
+    norms += latents * (BYTES + keptGemmInput) * normDiv;
+    heads = (2 * qk + 2 * a.numHeads * a.vHeadDim) * BYTES + a.numHeads * a.vHeadDim * outCopy;
   }
   let ffn: number;
-  const act = keepNormOut ? 1 : 0;
+  // SwiGLU's inputs (BF16) and its output, FC2's input.
+  const swiglu = (i: number) => 2 * i * BYTES + i * keptGemmInput;
   if (kind === "moe" && arch.moe !== undefined) {
     const m = arch.moe;
-    const routed = m.topK * (2 * h + (2 + act) * m.expertIntermediateSize);
-    const shared = m.numSharedExperts * (2 + act) * m.sharedExpertIntermediateSize;
+    // Per routed copy: the permuted token (expert FC1's input) and the expert output (BF16).
+    const routed = m.topK * (h * g + h * BYTES + swiglu(m.expertIntermediateSize));
+    const shared = m.numSharedExperts * swiglu(m.sharedExpertIntermediateSize);
     // Expert tensors follow the sequence-parallel token shard; the router's scores are small (E per token).
-    ffn = routed + shared + m.numRoutedExperts;
+    ffn = routed + shared + m.numRoutedExperts * BYTES;
   } else {
-    ffn = (2 + act) * arch.denseIntermediateSize;
+    ffn = swiglu(arch.denseIntermediateSize);
   }
-  return (norms / normDiv + (heads + ffn) / t) * BYTES;
+  return norms / normDiv + (heads + ffn) / t;
 }

@@ -63,4 +63,31 @@ describe("activation memory per layer", () => {
     expect(selective).toBeLessThan(sp);
     expect(selective).toBeGreaterThan(full);
   });
+  it("FP8 training keeps GEMM inputs as their FP8 copies and the attention output twice (BF16 + FP8)", () => {
+    const o = { tp: 1, sequenceParallel: false, recompute: "none" } as const;
+    const bf16 = activationBytesPerToken(llama, "dense", o);
+    const fp8 = activationBytesPerToken(llama, "dense", { ...o, fp8: true });
+    const a = llama.attention;
+    const out = a.kind === "gqa" ? a.numHeads * a.headDim : 0;
+    // Two norm outputs (h each) and SwiGLU's output (I) at 1 byte instead of 2; +1 byte of output copy.
+    expect(bf16 - fp8).toBeCloseTo(2 * h + llama.denseIntermediateSize - out, 6);
+    // Under selective recompute the dropped tensors were the FP8-able ones: only the copy remains.
+    const sel = { ...o, recompute: "selective" } as const;
+    expect(activationBytesPerToken(llama, "dense", { ...sel, fp8: true })).toBeCloseTo(
+      activationBytesPerToken(llama, "dense", sel) + out,
+      6,
+    );
+  });
+  it("an FP8 MoE layer keeps each routed copy's expert input in one byte", () => {
+    const q = builtinModel("qwen3-30b-a3b");
+    const o = { tp: 1, sequenceParallel: false, recompute: "none" } as const;
+    const m = q.moe;
+    const a = q.attention;
+    if (m === undefined || a.kind !== "gqa") throw new Error("qwen3-30b-a3b is a GQA MoE model");
+    const saved =
+      activationBytesPerToken(q, "moe", o) - activationBytesPerToken(q, "moe", { ...o, fp8: true });
+    const expected =
+      2 * q.hiddenSize + m.topK * (q.hiddenSize + m.expertIntermediateSize) - a.numHeads * a.headDim;
+    expect(saved).toBeCloseTo(expected, 6);
+  });
 });

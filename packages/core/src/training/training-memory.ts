@@ -93,7 +93,7 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
   const params = stageParams(s);
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
   const tokens = (s.batch.microBatch * s.batch.sequenceLength) / cp;
-  const act = { tp, sequenceParallel, recompute: s.recompute };
+  const act = { tp, sequenceParallel, recompute: s.recompute, fp8: s.precision.compute === "fp8" };
   const stages: StageMemory[] = [];
   let first = 0;
   for (const [stage, count] of counts.entries()) {
