@@ -56,6 +56,18 @@ const releaseSchema = z.strictObject({
           note: z.string().optional(),
         })
         .optional(),
+      /**
+       * With attention TP > 1 and expert parallelism, each TP rank sends a 1/TP slice of the step's
+       * tokens (padded to a multiple of TP) through dispatch / experts / combine and the MoE outputs
+       * are all-gathered over the TP group afterwards (vLLM-Ascend's MoE prepare / finalize).
+       */
+      tpOutputGather: z
+        .strictObject({
+          source: z.string(),
+          tag,
+          note: z.string().optional(),
+        })
+        .optional(),
       /** The engine's kernels on another vendor's chips (SGLang's DeepEP on Ascend is DeepEP-Ascend). */
       byChipVendor: z
         .array(

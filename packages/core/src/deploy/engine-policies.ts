@@ -39,6 +39,12 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
         "allgather-reducescatter",
         moe.allGatherFallback.source,
       );
+    if (moe.tpOutputGather !== undefined)
+      applied(
+        "MoE under attention TP with expert parallelism",
+        "tokens split over the TP ranks before dispatch, outputs all-gathered over TP after combine",
+        moe.tpOutputGather.source,
+      );
     for (const v of moe.byChipVendor ?? [])
       applied(`MoE all-to-all kernels on ${v.chipVendor} chips`, v.value, v.source);
   }

@@ -182,6 +182,20 @@ deployment:
     ).toBe(true);
   });
 
+  it("give vLLM-Ascend vLLM's host time (the same V1 EngineCore), hidden from its 0.14 releases on", () => {
+    const v092 = engineProfile({ name: "vllm-ascend", version: "0.9.2" });
+    expect(v092.hostTimeFor("Huawei", false)).toEqual({
+      perIterationS: 430e-6,
+      perSequenceS: 1.1e-6,
+      overlapsGpu: false,
+    });
+    expect(
+      engineProfile({ name: "vllm-ascend", version: "0.20.2" }).hostTimeFor("Huawei", true)?.overlapsGpu,
+    ).toBe(true);
+    expect(v092.moeTpOutputGather).toBe(true);
+    expect(engineProfile({ name: "sglang" }).moeTpOutputGather).toBe(false);
+  });
+
   it("follow the scenario's engine.overlapScheduler for TensorRT-LLM's host time, and refuse it where no host time is recorded", () => {
     expect(engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false)?.overlapsGpu).toBe(true);
     expect(

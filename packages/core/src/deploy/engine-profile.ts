@@ -23,6 +23,11 @@ export interface EngineProfile {
   tokenBudget(hbmBytes: number): number | undefined;
   readonly moeLibrary?: MoeLibraryName;
   /**
+   * Whether the MoE under attention TP with expert parallelism runs on a 1/TP slice of the tokens
+   * per TP rank and all-gathers its outputs over the TP group afterwards (`moeLibrary.tpOutputGather`).
+   */
+  readonly moeTpOutputGather: boolean;
+  /**
    * The engine's host time per iteration on a chip vendor's devices (undefined where none is
    * recorded): a fixed part and a part per scheduled sequence, per executor process, and whether
    * the overlap scheduler hides it behind the device time — the scenario's `engine.overlapScheduler`,
@@ -148,6 +153,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       )?.tokens;
     },
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
+    moeTpOutputGather: release.moeLibrary?.tpOutputGather !== undefined,
     hostTimeFor: (chipVendor, withMtp) => {
       const h = release.hostTime;
       if (h === undefined || (h.chipVendors !== undefined && !h.chipVendors.includes(chipVendor)))

@@ -80,3 +80,38 @@ describe("attention data-parallel under a tensor-parallel FFN / MoE (SGLang DP a
       expect(items(kind, ...sets).items.some((i) => i.name.endsWith(".dp_gather"))).toBe(false);
   });
 });
+
+// Kimi-K2-Thinking under vLLM-Ascend on one A3: TP16 attention, EP16 over MC2 (the engine's MoE
+// prepare / finalize split the TP group's tokens and all-gather the MoE outputs over TP).
+describe("MoE outputs all-gathered over attention TP (vLLM-Ascend prepare / finalize)", () => {
+  const K2T = "vllm-ascend-atlas-a3-kimi-k2-thinking-c1";
+  function gather(...sets: string[]) {
+    const s = referenceScenario(K2T, ...sets);
+    const ctx = stepContext(s, must(s.deployment.decode));
+    const work = microbatchWork(ctx, { phase: "decode", sequences: 1, kvTokens: 1536 });
+    return {
+      s,
+      item: layerCollectives(ctx, work, "moe", false).find((i) => i.name === "moe.tp_output_gather"),
+    };
+  }
+
+  it("all-gathers the TP group's tokens, padded to one per TP rank, once per MoE layer", () => {
+    const { s, item } = gather();
+    const tp = 16;
+    const bytes = tp * s.model.hiddenSize * DTYPE_BYTES.bf16; // one sequence padded to 16 tokens
+    expect(must(item).bytes).toBe((bytes * (tp - 1)) / tp);
+    const t = collectiveTime(s.fabricTarget, { op: "all-gather", bytes, ranks: tp, inSwitch: false }).timeS;
+    expect(must(item).timeS).toBeCloseTo(t, 12);
+  });
+
+  it("is absent without attention TP, and for an engine that does not split the MoE's tokens", () => {
+    expect(
+      gather(
+        "deployment.decode.attention.tp=1",
+        "deployment.decode.denseFfn.tp=1",
+        "deployment.decode.batchPerChip=2",
+      ).item,
+    ).toBeUndefined();
+    expect(gather("engine.name=sglang", "engine.version=0.5.0").item).toBeUndefined();
+  });
+});

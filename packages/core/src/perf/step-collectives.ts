@@ -83,7 +83,7 @@ export function layerCollectives(
       ),
     );
   if (kind === "moe") items.push(...dpGather(ctx, "moe.dp_gather", tokensPerRank, plan.moe?.tp ?? 1));
-  if (kind === "moe") items.push(...moeCollectives(ctx, work, tokensPerRank));
+  if (kind === "moe") items.push(...moeCollectives(ctx, work, tokensPerRank, tokenScale));
   return items;
 }
 
@@ -106,7 +106,12 @@ function dpGather(ctx: StepContext, name: string, tokensPerRank: number, ffnTp: 
  * MoE dispatch and combine of one layer (an all-to-all library, or TensorRT-LLM's all-gather /
  * reduce-scatter where its all-to-all does not run), and the MoE TP all-reduce.
  */
-function moeCollectives(ctx: StepContext, work: MicrobatchWork, tokensPerRank: number): StepItem[] {
+function moeCollectives(
+  ctx: StepContext,
+  work: MicrobatchWork,
+  tokensPerRank: number,
+  tokenScale: number,
+): StepItem[] {
   const { plan, scenario } = ctx;
   const arch = scenario.model;
   const moe = plan.moe;
@@ -137,6 +142,7 @@ function moeCollectives(ctx: StepContext, work: MicrobatchWork, tokensPerRank: n
     items.push(ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytes, f));
     items.push(ctx.comm.combine(moe.ep, tokensPerRank, k, combineBytes, f));
   }
+  items.push(...tpOutputGather(ctx, work, tokenScale));
   if (moe.tp > 1)
     items.push(
       ctx.comm.collective(
@@ -148,4 +154,23 @@ function moeCollectives(ctx: StepContext, work: MicrobatchWork, tokensPerRank: n
       ),
     );
   return items;
+}
+
+/**
+ * The MoE outputs all-gathered over the attention TP group after combine, where the engine runs the
+ * MoE on a 1/TP slice of the tokens per TP rank (vLLM-Ascend: `PrepareAndFinalizeWithAll2All` /
+ * `WithMC2` split the TP group's tokens, padded to a multiple of TP, before dispatch and all-gather
+ * the outputs in `finalize`). Only with expert parallelism over an all-to-all library, experts not
+ * tensor-parallel; `tokenScale` as in `layerCollectives`.
+ */
+function tpOutputGather(ctx: StepContext, work: MicrobatchWork, tokenScale = 1): StepItem[] {
+  const { plan, scenario } = ctx;
+  const tp = plan.attention.tp;
+  const moe = plan.moe;
+  if (scenario.engine?.moeTpOutputGather !== true || moe === undefined || tp <= 1) return [];
+  if (moe.ep <= 1 || moe.tp > 1 || moe.library === "allgather-reducescatter") return [];
+  // The TP group's tokens padded to a multiple of TP (at least one per rank).
+  const padded = Math.max(1, Math.ceil((work.groupTokens * tokenScale) / tp)) * tp;
+  const bytes = padded * scenario.model.hiddenSize * TP_ACTIVATION_BYTES;
+  return [ctx.comm.collective("ffn-comm", "moe.tp_output_gather", "all-gather", bytes, tp)];
 }
