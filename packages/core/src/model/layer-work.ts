@@ -6,6 +6,7 @@
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { SupernodeError } from "../spec/index.ts";
+import { expertShard } from "./expert-shard.ts";
 import type { ModelArchitecture, Phase } from "./types.ts";
 import {
   type ComponentFormats,
@@ -15,6 +16,8 @@ import {
   type WeightFormat,
   weightFormat,
 } from "./weight-bytes.ts";
+import { nonNegative, positiveInt } from "./workload-checks.ts";
+import { workloadTokens } from "./workload-tokens.ts";
 
 export type ModelWorkload =
   | {
@@ -118,24 +121,9 @@ export interface ResolvedWorkload {
   readonly sharedExpertTokens: number;
 }
 
-function positiveInt(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new SupernodeError("invalid-value", `${field} must be an integer >= 1, got ${value}`, {
-      fieldPath: [field],
-    });
-  return value;
-}
-
-function nonNegative(value: number, field: string): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new SupernodeError("invalid-value", `${field} must be a finite number >= 0, got ${value}`, {
-      fieldPath: [field],
-    });
-  return value;
-}
-
 /**
- * Resolves a workload and shard options against a model.
+ * Resolves a workload and shard options against a model: the step's token counts (workload-tokens.ts),
+ * the formats, the tensor-parallel split and the routed-expert shard (expert-shard.ts).
  * @example resolveWorkload(arch, { phase: "decode", sequences: 64, kvTokens: 64 * 4096 }).tokens // 64
  */
 export function resolveWorkload(
@@ -143,50 +131,38 @@ export function resolveWorkload(
   workload: ModelWorkload,
   options: LayerOperatorOptions = {},
 ): ResolvedWorkload {
-  const sequences = nonNegative(workload.sequences, "sequences");
-  let tokens: number;
-  let pairs: number;
-  let kvRead: number;
-  let kvWrite: number;
-  let logitTokens: number;
-  let forwardPhase: ResolvedWorkload["forwardPhase"];
-  switch (workload.phase) {
-    case "decode": {
-      const q = positiveInt(workload.tokensPerSequence ?? 1, "tokensPerSequence");
-      const kv = nonNegative(workload.kvTokens, "kvTokens");
-      tokens = sequences * q;
-      pairs = q * kv + (sequences * q * (q + 1)) / 2;
-      kvRead = kv + tokens;
-      kvWrite = tokens;
-      logitTokens = tokens;
-      forwardPhase = "decode";
-      break;
-    }
-    case "prefill": {
-      tokens = nonNegative(workload.newTokens, "newTokens");
-      pairs = nonNegative(workload.attendedTokenPairs, "attendedTokenPairs");
-      const estimated =
-        tokens > 0 && sequences > 0 ? sequences * (pairs / tokens - (tokens / sequences + 1) / 2) : 0;
-      kvRead = nonNegative(workload.contextTokens ?? Math.max(0, estimated), "contextTokens");
-      kvWrite = tokens;
-      logitTokens = Math.min(sequences, tokens);
-      forwardPhase = "prefill";
-      break;
-    }
-    case "train-forward":
-    case "train-backward":
-      tokens = nonNegative(workload.tokens, "tokens");
-      pairs = nonNegative(workload.attendedTokenPairs, "attendedTokenPairs");
-      kvRead = 0;
-      kvWrite = 0;
-      logitTokens = tokens;
-      forwardPhase = "train-forward";
-      break;
-    default: {
-      const unreachable: never = workload;
-      return unreachable;
-    }
-  }
+  const counts = workloadTokens(workload);
+  const { tokens, forwardPhase } = counts;
+  const formats = resolveFormats(arch, options);
+  const attentionTp = positiveInt(options.attentionTp ?? 1, "attentionTp");
+  const ffnTp = positiveInt(options.ffnTp ?? 1, "ffnTp");
+  checkDivides(arch.attention.numHeads, attentionTp, "num_attention_heads", "attentionTp");
+  const experts = expertShard(arch, options, tokens);
+  const { weights, activationDtype, computeDtype, components, kvDtype } = formats;
+  return {
+    phase: workload.phase,
+    ...counts,
+    weights,
+    activationDtype,
+    actBytes: DTYPE_BYTES[activationDtype],
+    computeDtype,
+    components,
+    attentionDtype: options.attentionDtype ?? activationDtype,
+    kvDtype,
+    kvBytes: DTYPE_BYTES[kvDtype],
+    mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
+    attentionTp,
+    ffnTp,
+    ...experts,
+    sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
+  };
+}
+
+/** The weight, activation, KV and GEMM formats of the step, per component where the options give them. */
+function resolveFormats(
+  arch: ModelArchitecture,
+  options: LayerOperatorOptions,
+): Pick<ResolvedWorkload, "weights" | "activationDtype" | "kvDtype" | "computeDtype" | "components"> {
   const weights = weightFormat(options.weightDtype ?? arch.nativeDtype, { scheme: options.weightScheme });
   const activationDtype = options.activationDtype ?? "bf16";
   const kvDtype = options.kvDtype ?? "bf16";
@@ -200,58 +176,7 @@ export function resolveWorkload(
       computeDtype: given.computeDtype ?? defaultComputeDtype(format.dtype, activationDtype),
     };
   });
-  const attentionTp = positiveInt(options.attentionTp ?? 1, "attentionTp");
-  const ffnTp = positiveInt(options.ffnTp ?? 1, "ffnTp");
-  checkDivides(arch.attention.numHeads, attentionTp, "num_attention_heads", "attentionTp");
-  const experts = arch.moe?.numRoutedExperts ?? 0;
-  const topK = arch.moe?.topK ?? 0;
-  const localExperts = options.localExperts ?? experts;
-  if (experts > 0) positiveInt(localExperts, "localExperts");
-  let expertTokens: readonly number[] | undefined;
-  let mean: number;
-  const given = options.tokensPerLocalExpert;
-  if (Array.isArray(given)) {
-    const list = given as readonly number[];
-    if (list.length !== localExperts)
-      throw new SupernodeError(
-        "invalid-value",
-        `tokensPerLocalExpert has ${list.length} entries but this rank holds ${localExperts} experts`,
-        { fieldPath: ["tokensPerLocalExpert"] },
-      );
-    for (const [i, n] of list.entries()) nonNegative(n, `tokensPerLocalExpert[${i}]`);
-    expertTokens = list;
-    mean = localExperts > 0 ? list.reduce((a, b) => a + b, 0) / localExperts : 0;
-  } else {
-    mean = nonNegative(
-      (given as number | undefined) ?? (experts > 0 ? (tokens * topK) / experts : 0),
-      "tokensPerLocalExpert",
-    );
-  }
-  return {
-    phase: workload.phase,
-    forwardPhase,
-    sequences,
-    tokens,
-    attendedTokenPairs: pairs,
-    kvReadTokens: kvRead,
-    kvWriteTokens: kvWrite,
-    logitTokens,
-    weights,
-    activationDtype,
-    actBytes: DTYPE_BYTES[activationDtype],
-    computeDtype,
-    components,
-    attentionDtype: options.attentionDtype ?? activationDtype,
-    kvDtype,
-    kvBytes: DTYPE_BYTES[kvDtype],
-    mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
-    attentionTp,
-    ffnTp,
-    localExperts,
-    expertTokens,
-    meanTokensPerLocalExpert: mean,
-    sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
-  };
+  return { weights, activationDtype, kvDtype, computeDtype, components };
 }
 
 /**
