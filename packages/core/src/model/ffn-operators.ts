@@ -85,13 +85,23 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
   const ops: Operator[] = [
     vectorOp(w, {
       name: `${p}moe.router`,
-      // Router GEMM (tokens × hidden × experts), then scores and top-k selection, counted as 4
-      // element operations per (token, expert) — sigmoid/softmax, bias add, compare, normalise;
-      // an order-of-magnitude count (negligible next to the GEMM term), not a measurement.
-      flops: 2 * T * h * E + 4 * T * E,
+      // Router GEMM (tokens × hidden × experts): one logit per (token, expert).
+      flops: 2 * T * h * E,
       readElements: T * h,
-      writeElements: 2 * T * moe.topK,
+      writeElements: T * E,
       weightBytes: E * h * bytesOfHighPrecision(w.weights),
+    }),
+    vectorOp(w, {
+      name: `${p}moe.topk`,
+      // The selection is its own kernel after the router GEMM in every implementation read
+      // (DeepSeek's reference `Gate`; SGLang's `moe_fused_gate` / `biased_grouped_topk`; the
+      // TensorRT-LLM-gen routing kernels FlashInfer's fused MoE launches before its GEMMs;
+      // TensorRT-LLM's `noaux_tc`; CANN's `npu_moe_gating_top_k`): scores, bias add, (grouped)
+      // top-k and normalisation, counted as 4 element operations per (token, expert) — an
+      // order-of-magnitude count, not a measurement; its cost at decode is the launch.
+      flops: 4 * T * E,
+      readElements: T * E,
+      writeElements: 2 * T * moe.topK,
     }),
   ];
   const ew = w.components["routed-experts"].weights;

@@ -160,6 +160,18 @@ describe("shards and MoE", () => {
     );
   });
 
+  it("selects the experts in a kernel of its own after the router GEMM", () => {
+    const ops = layerOperators(arch, 5, w);
+    const names = ops.map((o) => o.name);
+    expect(names.indexOf("moe.topk")).toBe(names.indexOf("moe.router") + 1);
+    const tokens = byName(ops, "moe.router").bytesRead.activations / (7168 * 2);
+    // the GEMM writes one logit per (token, expert); the selection reads them and writes top-8
+    expect(byName(ops, "moe.router").flops).toBe(2 * tokens * 7168 * 256);
+    expect(byName(ops, "moe.topk").flops).toBe(4 * tokens * 256);
+    expect(byName(ops, "moe.topk").kernels).toBe(1);
+    expect(byName(ops, "moe.topk").bytesRead.weights).toBe(0);
+  });
+
   it("reads fewer expert weights when a small batch touches few experts", () => {
     const experts = (sequences: number) =>
       byName(
