@@ -10,6 +10,8 @@
  *   estimate        `supernode estimate examples/cloudmatrix384-deepseek-r1-decode.yaml`, median of 5
  *   simulate 10⁶    `simulate examples/cloudmatrix384-deepseek-r1-serving.yaml --requests 1000000 --json`
  *                   (output to /dev/null): CPU seconds and peak RSS
+ *   simulate piped  the 10⁶ run with its output piped into `cat > /dev/null` (--full only): peak RSS
+ *                   (standard output on a pipe is written blocking, cli-io.ts: memory stays bounded)
  *   simulate 10⁷    the same with 10,000,000 requests (--full only: minutes of CPU): peak RSS
  *   Vidur-shaped    examples/vidur-llama2-7b-a100.yaml at 100,000 requests: requests per wall second
  *                   (skipped, and said so, while that example is not in the repository)
@@ -29,17 +31,20 @@ const args = new Set(process.argv.slice(2));
 const loadAtStart = loadavg()[0] ?? 0;
 const hasTime = existsSync("/usr/bin/time");
 
-/** Runs `node bin ...args` once under GNU time (`/usr/bin/time -v`). */
-function timed(cliArgs, stdout = "ignore") {
+/**
+ * Runs `node bin ...args` once under GNU time (`/usr/bin/time -v`); with `pipeTo`, its standard
+ * output goes through a shell pipe into that command (e.g. `cat > /dev/null`).
+ */
+function timed(cliArgs, stdout = "ignore", pipeTo = undefined) {
   const command = hasTime ? "/usr/bin/time" : process.execPath;
   const full = hasTime ? ["-v", process.execPath, bin, ...cliArgs] : [bin, ...cliArgs];
+  const quote = (a) => `'${String(a).replaceAll("'", "'\\''")}'`;
   const started = process.hrtime.bigint();
-  const r = spawnSync(command, full, {
-    cwd: root,
-    stdio: ["ignore", stdout, "pipe"],
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
+  const r = spawnSync(
+    pipeTo === undefined ? command : "/bin/sh",
+    pipeTo === undefined ? full : ["-c", `${[command, ...full].map(quote).join(" ")} | ${pipeTo}`],
+    { cwd: root, stdio: ["ignore", stdout, "pipe"], encoding: "utf8", maxBuffer: 1 << 26 },
+  );
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`supernode ${cliArgs.join(" ")} failed:\n${r.stderr}`);
   const field = (name) => Number(new RegExp(`${name}: ([0-9.]+)`).exec(r.stderr)?.[1] ?? Number.NaN);
@@ -89,6 +94,15 @@ const serving = "examples/cloudmatrix384-deepseek-r1-serving.yaml";
     "< 5 s CPU",
     // user + system, to the hundredth: a figure near the 5 s line must not round onto it
     `${f(r.cpuS, 2)} s CPU (user ${f(r.userS, 2)} + system ${f(r.systemS, 2)}), ${f(r.wallS, 1)} s wall, peak RSS ${f(r.rssMB, 0)} MB`,
+  ]);
+}
+if (args.has("--full")) {
+  const r = timed(["simulate", serving, "--requests", "1000000", "--json"], "ignore", "cat > /dev/null");
+  rows.push([
+    "simulate-1e6-pipe",
+    "the same, `--json | cat > /dev/null` (output through a pipe)",
+    "bounded memory",
+    `peak RSS ${f(r.rssMB, 0)} MB; ${f(r.cpuS, 2)} s CPU, ${f(r.wallS, 1)} s wall`,
   ]);
 }
 if (args.has("--full")) {
@@ -149,7 +163,15 @@ if (args.has("--update-readme")) {
   const measured = new Map(
     rows.map(([key, name, target, value]) => [key, `| ${name} | ${target} | ${value} | <!-- ${key} -->`]),
   );
-  const order = ["startup", "estimate", "simulate-1e6", "simulate-1e7", "vidur", "npm-test"];
+  const order = [
+    "startup",
+    "estimate",
+    "simulate-1e6",
+    "simulate-1e6-pipe",
+    "simulate-1e7",
+    "vidur",
+    "npm-test",
+  ];
   const lines = order.map((key) => measured.get(key) ?? previous.get(key)).filter((l) => l !== undefined);
   const table = [
     "",
