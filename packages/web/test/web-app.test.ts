@@ -34,7 +34,8 @@ describeInBrowser("web app in Chromium", (harness) => {
     await page.getByRole("link", { name: "Validate" }).focus();
     await page.keyboard.press("Enter");
     await page.waitForURL(/#\/validate/);
-    expect(await page.locator("main").getAttribute("data-view")).toBe("validate");
+    // The URL changes before React renders the lazily loaded view: poll, as a user would wait.
+    await expect.poll(() => page.locator("main").getAttribute("data-view")).toBe("validate");
     await page.goBack();
     await page.waitForURL(/#\/compare/);
     expect(errors).toEqual([]);
