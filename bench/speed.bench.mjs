@@ -100,7 +100,7 @@ if (args.has("--full")) {
   const r = timed(["simulate", serving, "--requests", "1000000", "--json"], "ignore", "cat > /dev/null");
   rows.push([
     "simulate-1e6-pipe",
-    "the same, `--json | cat > /dev/null` (output through a pipe)",
+    "the same, `--json \\| cat > /dev/null` (output through a pipe)",
     "bounded memory",
     `peak RSS ${f(r.rssMB, 0)} MB; ${f(r.cpuS, 2)} s CPU, ${f(r.wallS, 1)} s wall`,
   ]);
