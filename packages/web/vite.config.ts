@@ -1,5 +1,6 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { exampleFactsPlugin } from "./vite-example-facts.ts";
 
 /**
  * The web app: React 19 in the page, `@supernode/core` (imported from source) in Web Workers.
@@ -8,7 +9,7 @@ import { defineConfig } from "vite";
 export default defineConfig({
   root: import.meta.dirname,
   base: "./",
-  plugins: [react()],
+  plugins: [react(), exampleFactsPlugin()],
   // DDSketch's unused protobuf serialisation requires protobufjs: see packages/core/protobuf-stub.cjs.
   resolve: {
     alias: { "protobufjs/minimal": new URL("../core/protobuf-stub.cjs", import.meta.url).pathname },

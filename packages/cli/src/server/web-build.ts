@@ -36,9 +36,12 @@ export function webPaths(): WebPaths {
       join(webRoot, "src"),
       join(webRoot, "index.html"),
       join(webRoot, "vite.config.ts"),
+      join(webRoot, "vite-example-facts.ts"),
       join(webRoot, "package.json"),
       join(repoRoot, "packages/core/src"),
       join(repoRoot, "packages/core/data"),
+      // The example scenarios the app bundles (app/examples.ts).
+      join(repoRoot, "examples"),
     ],
   };
 }

@@ -1,25 +1,29 @@
 /**
  * The scenario document as text — the same YAML (or JSON) the CLI reads — with import from a
- * file, export (download) and a choice of the reference scenarios shipped in `examples/`. Line
- * numbers beside the text (scrolled with it) match the line:column of core's error messages.
+ * file, export (download) and a choice of the reference scenarios shipped in `examples/` (each
+ * fetched when picked: "Loading…" meanwhile, a failed fetch says so, the last pick wins and an
+ * edit or import cancels a pending one: `useScenario`). Line numbers beside the text (scrolled with it) match the
+ * line:column of core's error messages.
  */
 import { useId, useRef } from "react";
-
-export interface ExampleScenario {
-  readonly name: string;
-  readonly text: string;
-}
+import type { ExampleInfo } from "../app/examples.ts";
+import type { ExampleLoad } from "../app/use-example.ts";
 
 export function ScenarioEditor({
   text,
   onChange,
   examples,
   fileName,
+  exampleLoad,
+  onPickExample,
 }: {
   text: string;
   onChange: (text: string, fileName?: string) => void;
-  examples: readonly ExampleScenario[];
+  examples: readonly ExampleInfo[];
   fileName: string;
+  /** The state of the latest example picked here. */
+  exampleLoad: ExampleLoad;
+  onPickExample: (name: string) => void;
 }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const gutter = useRef<HTMLPreElement>(null);
@@ -42,13 +46,12 @@ export function ScenarioEditor({
             aria-label="Reference scenario"
             value=""
             onChange={(e) => {
-              const example = examples.find((x) => x.name === e.target.value);
-              if (example !== undefined) onChange(example.text, example.name);
+              if (e.target.value !== "") onPickExample(e.target.value);
             }}
           >
             <option value="">Load an example…</option>
             {examples.map((x) => (
-              <option key={x.name} value={x.name}>
+              <option key={x.name} value={x.name} title={x.title}>
                 {x.name}
               </option>
             ))}
@@ -74,6 +77,15 @@ export function ScenarioEditor({
           Export
         </button>
       </div>
+      <p className="status-line" aria-live="polite" data-example-status={exampleLoad.status}>
+        {exampleLoad.status === "loading" && `Loading ${exampleLoad.name}…`}
+      </p>
+      {exampleLoad.status === "error" && (
+        <p className="run-warning bad" role="alert" data-example-error={exampleLoad.name}>
+          {capitalised(exampleLoad.message)}. The document below is unchanged: pick the example again, or
+          reload the page if the app was updated since it was opened.
+        </p>
+      )}
       <label htmlFor={editorId} className="field-label">
         Scenario document <span className="hint">({fileName}: the same document the CLI reads)</span>
       </label>
@@ -96,3 +108,5 @@ export function ScenarioEditor({
     </div>
   );
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -4,8 +4,9 @@
  * bound — and, after changing one knob, the delta against the previous result.
  */
 import { useEffect, useMemo, useState } from "react";
+import DEFAULT_TEXT from "../../../../examples/cloudmatrix384-deepseek-r1-decode.yaml?raw";
 import type { ViewProps } from "../app/app.tsx";
-import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
+import { EXAMPLES } from "../app/examples.ts";
 import { encodeText, formatHash } from "../app/route.ts";
 import type { Role } from "../app/scenario-doc.ts";
 import { pinnedDocument, useBaseline } from "../app/use-baseline.ts";
@@ -22,11 +23,12 @@ import { EnergyAssumptions } from "./energy-assumptions.tsx";
 import { breakdownChart, breakdownSummary, memoryChart } from "./estimate-charts.ts";
 import { PhaseResult } from "./phase-result.tsx";
 
-const DEFAULT_ESTIMATE_EXAMPLE = "cloudmatrix384-deepseek-r1-decode.yaml";
+/** The default, bundled with the view (the other examples are fetched when picked). */
+const DEFAULT_SCENARIO = { name: "cloudmatrix384-deepseek-r1-decode.yaml", text: DEFAULT_TEXT };
 
 export function EstimateView({ params, setParams }: ViewProps) {
   const catalog = useCatalog();
-  const scenario = useScenario(params, setParams, DEFAULT_ESTIMATE_EXAMPLE);
+  const scenario = useScenario(params, setParams, DEFAULT_SCENARIO);
   const [role, setRole] = useState<Role | undefined>(undefined);
   // `#/estimate?case=<id>` (a link from Validate) opens that reference case's scenario.
   const caseId = params.get("case");
@@ -95,8 +97,10 @@ export function EstimateView({ params, setParams }: ViewProps) {
           <ScenarioEditor
             text={scenario.text}
             fileName={scenario.fileName}
-            examples={EXAMPLE_SCENARIOS}
+            examples={EXAMPLES}
             onChange={(t, name) => scenario.setText(t, name)}
+            exampleLoad={scenario.exampleLoad}
+            onPickExample={scenario.pickExample}
           />
         </section>
       </div>

@@ -5,9 +5,9 @@
  * TPOT limit — the web side of `supernode search` / `supernode frontier` (docs/search.md).
  */
 import { useMemo } from "react";
+import DEFAULT_TEXT from "../../../../examples/cloudmatrix384-deepseek-r1-decode.yaml?raw";
 import type { ViewProps } from "../app/app.tsx";
-import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
-import { readKnob } from "../app/scenario-doc.ts";
+import { EXAMPLES } from "../app/examples.ts";
 import { useScenario } from "../app/use-scenario.ts";
 import { Chart } from "../components/chart.tsx";
 import { ErrorBox } from "../components/error-box.tsx";
@@ -17,16 +17,15 @@ import { ScenarioEditor } from "../components/scenario-editor.tsx";
 import { useManualJob } from "../worker/use-job.ts";
 import { frontierChart } from "./frontier-chart.ts";
 
-const DEFAULT_SCENARIO = "cloudmatrix384-deepseek-r1-decode.yaml";
-const DECODE_EXAMPLES = EXAMPLE_SCENARIOS.filter(
-  (x) =>
-    readKnob(x.text, ["deployment", "decode"]) !== undefined && readKnob(x.text, ["offline"]) === undefined,
-);
+/** The default, bundled with the view (the other examples are fetched when picked). */
+const DEFAULT_SCENARIO = { name: "cloudmatrix384-deepseek-r1-decode.yaml", text: DEFAULT_TEXT };
+/** The examples with a decode group that are not offline (max-throughput) scenarios. */
+const DECODE_EXAMPLES = EXAMPLES.filter((x) => x.roles.includes("decode") && !x.offline);
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const n1 = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 export function FrontierView({ params, setParams }: ViewProps) {
-  const scenario = useScenario(params, setParams, DEFAULT_SCENARIO, DECODE_EXAMPLES);
+  const scenario = useScenario(params, setParams, DEFAULT_SCENARIO);
   const space = params.get("space") === "full" ? "full" : "quick";
   const tpotMs = Number(params.get("tpot") ?? "50");
   const limitMs = Number.isFinite(tpotMs) && tpotMs > 0 ? tpotMs : 50;
@@ -82,6 +81,8 @@ export function FrontierView({ params, setParams }: ViewProps) {
             fileName={scenario.fileName}
             examples={DECODE_EXAMPLES}
             onChange={(t, name) => scenario.setText(t, name)}
+            exampleLoad={scenario.exampleLoad}
+            onPickExample={scenario.pickExample}
           />
         </section>
       </div>

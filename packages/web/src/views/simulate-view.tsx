@@ -5,8 +5,9 @@
  * SLO attainment.
  */
 import { lazy, Suspense, useState } from "react";
+import DEFAULT_TEXT from "../../../../examples/cloudmatrix384-deepseek-r1-serving.yaml?raw";
 import type { ViewProps } from "../app/app.tsx";
-import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
+import { EXAMPLES } from "../app/examples.ts";
 import { useScenario } from "../app/use-scenario.ts";
 import { ErrorBox } from "../components/error-box.tsx";
 import { RunControls } from "../components/run-controls.tsx";
@@ -22,11 +23,14 @@ const LoadSweep = lazy(() => import("./load-sweep.tsx").then((m) => ({ default: 
 const loadResults = () => import("./simulate-results.tsx");
 const SimulateResults = lazy(() => loadResults().then((m) => ({ default: m.SimulateResults })));
 
-/** The default: the shipped serving scenario (CloudMatrix-Infer's deployment under Poisson traffic). */
-const DEFAULT_SCENARIO = "cloudmatrix384-deepseek-r1-serving.yaml";
+/**
+ * The default: the shipped serving scenario (CloudMatrix-Infer's deployment under Poisson traffic),
+ * bundled with the view (the other examples are fetched when picked).
+ */
+const DEFAULT_SCENARIO = { name: "cloudmatrix384-deepseek-r1-serving.yaml", text: DEFAULT_TEXT };
 
 export function SimulateView({ params, setParams }: ViewProps) {
-  const scenario = useScenario(params, setParams, DEFAULT_SCENARIO, EXAMPLE_SCENARIOS);
+  const scenario = useScenario(params, setParams, DEFAULT_SCENARIO);
   const { state, start, cancel } = useManualJob<"simulate">();
   const [sweepOpen, setSweepOpen] = useState(false);
   const [runs, setRuns] = useState<{ current?: Run; previous?: Run; pending?: Omit<Run, "view"> }>({});
@@ -58,8 +62,10 @@ export function SimulateView({ params, setParams }: ViewProps) {
           <ScenarioEditor
             text={scenario.text}
             fileName={scenario.fileName}
-            examples={EXAMPLE_SCENARIOS}
+            examples={EXAMPLES}
             onChange={(t, name) => scenario.setText(t, name)}
+            exampleLoad={scenario.exampleLoad}
+            onPickExample={scenario.pickExample}
           />
         </section>
       </div>

@@ -5,9 +5,9 @@
  * flow-level engine).
  */
 import type { ViewProps } from "../app/app.tsx";
-import { EXAMPLE_SCENARIOS } from "../app/examples.ts";
-import { readKnob } from "../app/scenario-doc.ts";
+import { EXAMPLES } from "../app/examples.ts";
 import { useCatalog } from "../app/use-catalog.ts";
+import { useExampleText } from "../app/use-example.ts";
 import { HeatLegend } from "../components/heat-legend.tsx";
 import { JobStatus } from "../components/job-status.tsx";
 import { LinkLoadTables } from "../components/link-load-tables.tsx";
@@ -20,12 +20,9 @@ const DEFAULT_SYSTEM = "cloudmatrix384";
 const OPS = ["all-to-all", "all-reduce", "all-gather", "reduce-scatter"] as const;
 type Op = (typeof OPS)[number];
 
-/** Shipped scenarios with a decode group on this system. */
+/** Shipped scenarios with a decode group on this system (their texts are fetched when used). */
 function decodeExamples(systemId: string) {
-  return EXAMPLE_SCENARIOS.filter(
-    (x) =>
-      readKnob(x.text, ["system"]) === systemId && readKnob(x.text, ["deployment", "decode"]) !== undefined,
-  );
+  return EXAMPLES.filter((x) => x.system === systemId && x.roles.includes("decode"));
 }
 
 function positive(text: string | null, fallback: number): number {
@@ -42,7 +39,11 @@ export function TopologyView({ params, setParams }: ViewProps) {
   const mib = positive(params.get("mib"), 64);
   const ranksParam = params.get("ranks");
   const example = examples.find((x) => x.name === params.get("example")) ?? examples[0];
-  const request: TopologyRequest & { kind: "topology" } =
+  // The decode scenario's text is fetched when first needed; the drawing waits for it.
+  const { state: exampleText, retry: retryExample } = useExampleText(
+    loadKind === "decode" ? example?.name : undefined,
+  );
+  const request: (TopologyRequest & { kind: "topology" }) | null =
     loadKind === "collective"
       ? {
           kind: "topology",
@@ -50,13 +51,15 @@ export function TopologyView({ params, setParams }: ViewProps) {
           load: { op, bytes: mib * 2 ** 20, ranks: Math.floor(positive(ranksParam, Number.NaN)) || 0 },
         }
       : loadKind === "decode" && example !== undefined
-        ? { kind: "topology", systemId, decodeStep: { text: example.text, fileName: example.name } }
+        ? exampleText.status === "done"
+          ? { kind: "topology", systemId, decodeStep: { text: exampleText.text, fileName: example.name } }
+          : null
         : { kind: "topology", systemId };
   // Ranks default to every rank of the system, known once the first drawing arrives.
   const base = lastValue(useJob({ kind: "topology", systemId }));
   const allRanks = base?.systemId === systemId ? base.ranks : undefined;
   const effective =
-    request.load !== undefined && request.load.ranks === 0
+    request?.load !== undefined && request.load.ranks === 0
       ? allRanks === undefined
         ? null
         : { ...request, load: { ...request.load, ranks: allRanks } }
@@ -164,10 +167,25 @@ export function TopologyView({ params, setParams }: ViewProps) {
               : "Building the topology…"
           }
         />
+        {exampleText.status === "loading" && (
+          <p className="status-line" aria-live="polite" data-example-status="loading">
+            Loading the scenario {exampleText.name}…
+          </p>
+        )}
+        {exampleText.status === "error" && (
+          <p className="run-warning bad" role="alert" data-example-error={exampleText.name}>
+            {exampleText.message[0]?.toUpperCase()}
+            {exampleText.message.slice(1)}: the link load needs it. Retry, or reload the page if the app was
+            updated since it was opened.{" "}
+            <button type="button" className="secondary" onClick={retryExample}>
+              Retry
+            </button>
+          </p>
+        )}
       </section>
       {result !== undefined && (
         <section
-          className={state.status === "running" ? "panel stale" : "panel"}
+          className={state.status === "running" || exampleText.status === "loading" ? "panel stale" : "panel"}
           aria-label="Topology diagram"
         >
           {loads !== undefined && (
