@@ -31,6 +31,7 @@ import {
   shareOf,
   sustainedClock,
 } from "../perf/index.ts";
+import { expertHostWait, hostGemmCallS } from "./expert-host-time.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
@@ -49,6 +50,8 @@ export interface ComputeTimes {
   /** Attention-core seconds inside forwardS and backwardDataS (what a CP ring hides under). */
   readonly attentionForwardS: number;
   readonly attentionBackwardS: number;
+  /** Seconds the GPU waits for the host to launch eager routed experts (inside forwardS and backwardDataS; `expert-host-time.ts`). */
+  readonly hostWaitS: number;
   /** FLOPs executed (forward + backward + recompute). */
   readonly flops: number;
 }
@@ -78,6 +81,7 @@ const ZERO: ComputeTimes = {
   recomputeS: 0,
   attentionForwardS: 0,
   attentionBackwardS: 0,
+  hostWaitS: 0,
   flops: 0,
 };
 
@@ -89,6 +93,7 @@ function add(a: ComputeTimes, b: ComputeTimes, times = 1): ComputeTimes {
     recomputeS: a.recomputeS + times * b.recomputeS,
     attentionForwardS: a.attentionForwardS + times * b.attentionForwardS,
     attentionBackwardS: a.attentionBackwardS + times * b.attentionBackwardS,
+    hostWaitS: a.hostWaitS + times * b.hostWaitS,
     flops: a.flops + times * b.flops,
   };
 }
@@ -132,13 +137,19 @@ function splitGemmTime(op: Operator, ctx: TimingContext): number | undefined {
     : split.launches * operatorTime(split.chunk, ctx.device, ctx.profile).timeS;
 }
 
+/** The routed-expert operators of a MoE layer's forward (what runs after the tokens-per-expert sync). */
+function routedExpertOp(op: Operator): boolean {
+  return op.name.includes("moe.experts.") || op.name.endsWith("moe.combine");
+}
+
 function timeOps(
   build: (w: ModelWorkload) => Operator[],
   workload: (phase: "train-forward" | "train-backward") => ModelWorkload,
   ctx: TimingContext,
   recompute: TrainingScenario["recompute"],
-): ComputeTimes {
+): ComputeTimes & { readonly expertForwardS: number } {
   let forwardS = 0;
+  let expertForwardS = 0;
   let recomputeS = 0;
   let flops = 0;
   let attentionForwardS = 0;
@@ -146,6 +157,7 @@ function timeOps(
   for (const op of build(workload("train-forward"))) {
     const t = opTime(op, ctx);
     forwardS += t;
+    if (routedExpertOp(op)) expertForwardS += t;
     if (op.class === "attention-prefill") attentionForwardS += t;
     flops += op.flops;
     if (recompute === "full" || (recompute === "selective" && selectivelyRecomputed(op))) {
@@ -169,7 +181,25 @@ function timeOps(
     recomputeS,
     attentionForwardS,
     attentionBackwardS,
+    hostWaitS: 0,
     flops,
+    expertForwardS,
+  };
+}
+
+/** A MoE layer's times with the GPU's wait for the host's expert launches added (`expert-host-time.ts`). */
+function withExpertHostWait(
+  t: ComputeTimes & { readonly expertForwardS: number },
+  localExperts: number,
+  callS: number,
+): ComputeTimes {
+  const { expertForwardS: _, ...times } = t;
+  const wait = expertHostWait(localExperts, callS, t.expertForwardS, t.backwardDataS + t.backwardWeightS);
+  return {
+    ...times,
+    forwardS: t.forwardS + wait.forwardS,
+    backwardDataS: t.backwardDataS + wait.backwardS,
+    hostWaitS: wait.forwardS + wait.backwardS,
   };
 }
 
@@ -249,7 +279,11 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const kind = layerKind(arch, index);
     const hit = perLayer[kind];
     if (hit !== undefined) return hit;
-    const t = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
+    const timed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
+    const t =
+      kind === "moe" && options.localExperts !== undefined
+        ? withExpertHostWait(timed, options.localExperts, hostGemmCallS(s))
+        : withExpertHostWait(timed, 0, 0);
     perLayer[kind] = t;
     return t;
   };

@@ -25,6 +25,8 @@ export interface TrainStepBreakdown {
   readonly forwardS: number;
   readonly backwardS: number;
   readonly recomputeS: number;
+  /** Part of forwardS and backwardS the GPU waits for the host to launch eager routed experts. */
+  readonly hostWaitS: number;
   readonly tp: CommPart;
   readonly cp: CommPart;
   readonly ep: CommPart;
@@ -111,6 +113,7 @@ export function trainEstimate(s: TrainingScenario): TrainEstimate {
     forwardS: m * st.forwardS,
     backwardS: m * (st.backwardDataS + st.backwardWeightS),
     recomputeS: m * st.recomputeS,
+    hostWaitS: m * st.hostWaitS,
     tp: scale(comm.tp, m),
     cp: scale(comm.cp, m),
     ep: scale(comm.ep, m),
