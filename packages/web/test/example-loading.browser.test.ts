@@ -126,6 +126,12 @@ describeInBrowser("example scenarios loaded on demand", (harness) => {
     expect(await editor(page).inputValue()).toBe(before);
     expect(new URL(page.url()).hash).toBe(hashBefore);
     await harness.screenshot(page, "simulate-example-fetch-failed");
+    // The message (with the chunk's URL) wraps inside the panel on a phone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    expect(await alert.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await harness.screenshot(page, "simulate-example-fetch-failed-390");
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.unroute(chunkOf(A));
     await page.getByLabel("Reference scenario").selectOption(A);
     await page.waitForURL(/file=sglang-h100-deepseek-v3-decode\.yaml/);

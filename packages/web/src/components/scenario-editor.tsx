@@ -81,7 +81,7 @@ export function ScenarioEditor({
         {exampleLoad.status === "loading" && `Loading ${exampleLoad.name}…`}
       </p>
       {exampleLoad.status === "error" && (
-        <p className="run-warning bad" role="alert" data-example-error={exampleLoad.name}>
+        <p className="run-warning bad example-error" role="alert" data-example-error={exampleLoad.name}>
           {capitalised(exampleLoad.message)}. The document below is unchanged: pick the example again, or
           reload the page if the app was updated since it was opened.
         </p>

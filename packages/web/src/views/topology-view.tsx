@@ -173,7 +173,7 @@ export function TopologyView({ params, setParams }: ViewProps) {
           </p>
         )}
         {exampleText.status === "error" && (
-          <p className="run-warning bad" role="alert" data-example-error={exampleText.name}>
+          <p className="run-warning bad example-error" role="alert" data-example-error={exampleText.name}>
             {exampleText.message[0]?.toUpperCase()}
             {exampleText.message.slice(1)}: the link load needs it. Retry, or reload the page if the app was
             updated since it was opened.{" "}
