@@ -5,9 +5,8 @@
  *    currently the largest (its replicas share its load equally);
  * 2. packing: replicas are taken heaviest first and each is put on the least-loaded rank that still
  *    has a free slot (every rank holds the same number of slots).
- * The hierarchical policy (groups to nodes first) is not modelled: DeepSeek-V3/R1 deployments with
- * redundant experts use the global one when expert groups do not divide evenly into nodes, and the
- * hottest-rank load differs little between the two.
+ * DeepSeek's code uses this global policy when the expert groups do not divide evenly into the
+ * nodes; its hierarchical policy (groups packed onto nodes first) is eplb-hierarchical.ts.
  */
 
 /** Where the experts' expected load ends up. */

@@ -68,4 +68,20 @@ describe("expertImbalanceFactor", () => {
     const noCopies = expertImbalanceFactor(skew, { ...ctx, ranks: 256, redundantExperts: 0 }).factor;
     expect(noCopies).toBeGreaterThan(29);
   });
+
+  it("measured skew, hierarchical EPLB: expert groups pinned to 4 nodes keep a hot node (EP32 prefill)", () => {
+    const spec = {
+      distribution: "measured-skew",
+      profile: "xdeepserve-r1-sharegpt",
+      placement: "eplb-hierarchical",
+    } as const;
+    const prefill = { routedAssignments: 1_048_576, ranks: 32, routedExperts: 256, redundantExperts: 32 };
+    const global = expertImbalanceFactor({ ...spec, placement: "eplb" }, prefill).factor;
+    const fourNodes = expertImbalanceFactor(spec, { ...prefill, expertGroups: 8, nodes: 4 });
+    expect(fourNodes.factor).toBeGreaterThan(global + 0.15);
+    expect(fourNodes.basis).toContain("8 expert groups packed onto 4 nodes");
+    expect(() => expertImbalanceFactor(spec, { ...prefill, expertGroups: 1, nodes: 4 })).toThrow(
+      /global policy: placement eplb/,
+    );
+  });
 });

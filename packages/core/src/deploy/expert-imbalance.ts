@@ -10,12 +10,14 @@
  *   goes to the expert with the largest load per copy; slots heaviest first onto the least-loaded
  *   rank with a free slot); the expected loads only, no sampling noise.
  * - `measured-skew`: popularity fitted to a published expert-load statistic (expert-popularity.ts),
- *   EPLB placement (eplb-placement.ts) or placement by index where the engine balances nothing
- *   (index-placement.ts), and the expected hottest rank including the binomial sampling noise at
- *   the step's assignment count (rank-load-max.ts).
+ *   EPLB placement (eplb-placement.ts; its hierarchical policy, eplb-hierarchical.ts, where the
+ *   engine packs expert groups onto nodes first) or placement by index where the engine balances
+ *   nothing (index-placement.ts), and the expected hottest rank including the binomial sampling
+ *   noise at the step's assignment count (rank-load-max.ts).
  */
 
 import { type ExpertImbalanceSpec, SupernodeError } from "../spec/index.ts";
+import { placeExpertsHierarchical } from "./eplb-hierarchical.ts";
 import { type EplbPlacement, placeExperts } from "./eplb-placement.ts";
 import { expertLoadSkewProfile, fitExpertPopularity } from "./expert-popularity.ts";
 import { placeByIndex } from "./index-placement.ts";
@@ -30,7 +32,13 @@ export interface ImbalanceContext {
   readonly routedExperts: number;
   /** Extra copies of hot experts (EPLB). */
   readonly redundantExperts: number;
+  /** Expert groups of the model (group-limited routing; 1 without). Needed by `eplb-hierarchical`. */
+  readonly expertGroups?: number;
+  /** Nodes (hosts) the instance spans. Needed by `eplb-hierarchical`. */
+  readonly nodes?: number;
 }
+
+type PlacementKind = "eplb" | "eplb-hierarchical" | "by-index";
 
 export interface ImbalanceResult {
   /** Hottest rank's routed-expert tokens ÷ the mean over ranks (≥ 1). */
@@ -90,10 +98,10 @@ const measuredCache = new Map<string, ImbalanceResult>();
 
 function measuredPlacement(
   profileId: string,
-  placementKind: "eplb" | "by-index",
+  placementKind: PlacementKind,
   ctx: ImbalanceContext,
 ): ExpectedRankLoads {
-  const key = `${profileId}|${placementKind}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
+  const key = `${profileId}|${placementKind}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}|${ctx.expertGroups}|${ctx.nodes}`;
   const hit = placementCache.get(key);
   if (hit !== undefined) return hit;
   const popularity = fitExpertPopularity(expertLoadSkewProfile(profileId), ctx.routedExperts);
@@ -106,17 +114,24 @@ function measuredPlacement(
   const placement =
     placementKind === "by-index"
       ? placeByIndex(popularity.shares, ctx.ranks)
-      : placeExperts(popularity.shares, ctx.redundantExperts, ctx.ranks);
+      : placementKind === "eplb-hierarchical"
+        ? placeExpertsHierarchical(popularity.shares, {
+            groups: ctx.expertGroups ?? 1,
+            nodes: ctx.nodes ?? 1,
+            redundantSlots: ctx.redundantExperts,
+            ranks: ctx.ranks,
+          })
+        : placeExperts(popularity.shares, ctx.redundantExperts, ctx.ranks);
   placementCache.set(key, placement);
   return placement;
 }
 
 function measuredSkewResult(
   profileId: string,
-  placementKind: "eplb" | "by-index",
+  placementKind: PlacementKind,
   ctx: ImbalanceContext,
 ): ImbalanceResult {
-  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}`;
+  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}|${ctx.expertGroups}|${ctx.nodes}`;
   const hit = measuredCache.get(key);
   if (hit !== undefined) return hit;
   const profile = expertLoadSkewProfile(profileId);
@@ -125,7 +140,9 @@ function measuredSkewResult(
   const where =
     placementKind === "by-index"
       ? `experts placed by index over ${ctx.ranks} ranks (no load balancer)`
-      : `EPLB over ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`;
+      : placementKind === "eplb-hierarchical"
+        ? `hierarchical EPLB: ${ctx.expertGroups} expert groups packed onto ${ctx.nodes} nodes, then ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`
+        : `EPLB over ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`;
   const result: ImbalanceResult = {
     factor,
     basis:

@@ -83,6 +83,8 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
       ranks: Math.max(1, Math.round(routedSlots / moe.slotsPerRank)),
       routedExperts: moe.routedExperts,
       redundantExperts: moe.redundantExperts,
+      expertGroups: arch.moe.numExpertGroups,
+      nodes: Math.ceil(plan.chipsPerInstance / scenario.system.node.accelerator.count.value),
     });
     const perSlot = (instanceTokens * topK) / routedSlots;
     rankKinds.push({

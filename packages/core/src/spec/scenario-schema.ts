@@ -97,10 +97,13 @@ export const expertImbalanceSchema = z.union([
     distribution: z.literal("measured-skew"),
     profile: z.string().min(1).default("xdeepserve-r1-sharegpt"),
     /**
-     * `eplb`: DeepSeek's EPLB places the experts and their redundant copies by load; `by-index`: the
-     * engine runs no load balancer and rank k holds the k-th block of experts (no redundant copies).
+     * `eplb`: DeepSeek's EPLB places the experts and their redundant copies by load (global policy);
+     * `eplb-hierarchical`: its hierarchical policy (expert groups packed onto the instance's nodes
+     * first, copies only inside a node), what SGLang's `auto` picks when the groups divide into the
+     * nodes; `by-index`: the engine runs no load balancer and rank k holds the k-th block of experts
+     * (no redundant copies).
      */
-    placement: z.enum(["eplb", "by-index"]).default("eplb"),
+    placement: z.enum(["eplb", "eplb-hierarchical", "by-index"]).default("eplb"),
   }),
 ]);
 export type ExpertImbalanceSpec = z.output<typeof expertImbalanceSchema>;
