@@ -132,6 +132,7 @@ export function rankMemory(
   const kvBytesPerTokenOnRank =
     (kvBytesPerToken(arch, precision.kvCache, {
       includeMtp: true,
+      ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
       ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
     }) *
       layerShare) /

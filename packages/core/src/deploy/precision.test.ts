@@ -153,4 +153,23 @@ describe("per-component precision", () => {
     expect(e.message).toContain("field precision.components.experts.weights");
     expect(e.message).toContain("per-channel does not apply to fp4");
   });
+
+  it("precision.indexer sets the DSA indexer's format, checked against the chip", () => {
+    const ascend = `
+system: atlas-800t-a3
+model: deepseek-v3.2-exp
+precision: { weights: int8, activations: int8, kvCache: bf16, indexer: bf16 }
+deployment:
+  decode: { chipsPerInstance: 16, moe: { ep: 32 }, attention: { tp: 4 }, batchPerChip: 2, kvLength: 65536 }
+`;
+    const s = parse(ascend);
+    expect(s.precision.indexer).toBe("bf16");
+    // at 64K the BF16 scores (half the INT8 rate, twice the key bytes) lengthen the step
+    const quant = parse(ascend.replace("indexer: bf16", "indexer: int8"));
+    expect(estimate(s).decode?.tpotS ?? 0).toBeGreaterThan(estimate(quant).decode?.tpotS ?? Number.NaN);
+    // without the field: int8 under int8 math, as before
+    expect(parse(ascend.replace(", indexer: bf16", "")).precision.indexer).toBeUndefined();
+    const e = supernodeErrorOf(() => parse(ascend.replace("indexer: bf16", "indexer: fp8")));
+    expect(e.message).toContain("precision.indexer");
+  });
 });

@@ -35,6 +35,8 @@ export interface Precision {
   readonly attention: Dtype;
   readonly dispatch: Dtype;
   readonly combine: Dtype;
+  /** The DSA lightning indexer's format where the scenario gives one (absent: the model's default). */
+  readonly indexer?: Dtype;
   /** Components with their own weights and math (absent ones use `weights` / `activations`). */
   readonly components?: Readonly<Partial<Record<GemmComponent, ComponentPrecision>>>;
 }
@@ -91,6 +93,7 @@ export function resolvePrecision(spec: PrecisionSpec, ctx: ResolvePrecisionConte
     attention: map(spec.attention),
     dispatch: map(spec.dispatch ?? spec.activations ?? spec.weights),
     combine: map(spec.combine),
+    ...(spec.indexer !== undefined && { indexer: map(spec.indexer) }),
     ...(Object.keys(components).length > 0 && { components }),
   };
   checkPrecision(precision, ctx);
@@ -106,6 +109,7 @@ function checkPrecision(precision: Precision, ctx: ResolvePrecisionContext): voi
     { path: ["activations"], dtype: precision.activations },
     { path: ["attention"], dtype: precision.attention },
   ];
+  if (precision.indexer !== undefined) fields.push({ path: ["indexer"], dtype: precision.indexer });
   for (const component of GEMM_COMPONENTS) {
     const own = precision.components?.[component];
     if (own === undefined) continue;

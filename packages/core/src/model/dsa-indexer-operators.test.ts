@@ -107,4 +107,33 @@ describe("DeepSeek Sparse Attention (DeepSeek-V3.2-Exp)", () => {
     expect(scores({ weightDtype: "fp8", activationDtype: "fp8" })).toBe("fp8");
     expect(scores({ weightDtype: "bf16", activationDtype: "bf16" })).toBe("fp8");
   });
+
+  it("a BF16 indexer (vLLM-Ascend without LI C8) keeps 256 B keys and reads twice the bytes", () => {
+    const v32 = builtinModel("deepseek-v3.2-exp");
+    const v3 = builtinModel("deepseek-v3");
+    expect(kvBytesPerTokenPerLayer(v32, "bf16", "bf16") - kvBytesPerTokenPerLayer(v3, "bf16")).toBe(256);
+    const work = { phase: "decode" as const, sequences: 4, kvTokens: 4 * 65536 };
+    const scores = (indexerDtype: "bf16" | "int8") =>
+      layerOperators(v32, 5, work, { weightDtype: "int8", activationDtype: "int8", indexerDtype }).find(
+        (o) => o.name === "attn.indexer.scores",
+      );
+    expect(scores("bf16")?.dtype).toBe("bf16");
+    expect((scores("bf16")?.bytesRead.kvCache ?? 0) / (scores("int8")?.bytesRead.kvCache ?? 1)).toBe(
+      256 / 132,
+    );
+    expect(scores("bf16")?.flops).toBe(scores("int8")?.flops);
+  });
+
+  it("decode with MTP drafts: each query token gathers its own top-k latents", () => {
+    const v32 = builtinModel("deepseek-v3.2-exp");
+    const core = (tokensPerSequence: number, kvTokens: number) =>
+      layerOperators(v32, 5, { phase: "decode" as const, sequences: 4, kvTokens, tokensPerSequence }).find(
+        (o) => o.name === "attn.core",
+      );
+    // 3 query tokens per sequence (two drafts) at 64K: 3 × 2,048 rows of 1,152 B each
+    expect(core(3, 4 * 65536)?.bytesRead.kvCache).toBe(4 * 3 * 2048 * 1152);
+    expect(core(1, 4 * 65536)?.bytesRead.kvCache).toBe(4 * 2048 * 1152);
+    // below the top-k every query token still gathers the whole (short) context
+    expect(core(3, 4 * 1000)?.bytesRead.kvCache).toBeGreaterThan(3 * 4 * 1000 * 1152 - 1);
+  });
 });

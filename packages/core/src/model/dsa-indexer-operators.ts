@@ -18,23 +18,51 @@
  *   heads (DeepGEMM's `fp8_mqa_logits` / `fp8_paged_mqa_logits`), then a top-k over each query's
  *   scores.
  *
- * The scores run in INT8 where the deployment's GEMM math is INT8 (Ascend's
- * `npu_quant_lightning_indexer` on Atlas A3: per-token-head INT8 query and key, cann-recipes-infer /
- * ops-transformer `quant_lightning_indexer` docs), in FP8 otherwise (the reference kernels).
+ * The indexer's format is the workload's `indexerDtype`: FP8 in the reference kernels (DeepGEMM),
+ * INT8 where a deployment quantises it (Ascend's `npu_quant_lightning_indexer`: per-token-head INT8
+ * query and key, cann-recipes-infer W8A8C8), BF16 where the engine runs the unquantised indexer
+ * (vLLM-Ascend's `npu_lightning_indexer` unless `enable_sparse_li_c8` is set). One-byte formats keep
+ * a 4-byte scale per cached key; wider ones store the key as is.
  *
- * The core then sees the workload of a layer that attends at most top-k keys per query and reads at
- * most top-k cached tokens per sequence (`windowedWorkload`, as a sliding window caps it). For
- * prefill that is a lower bound on the cache traffic: each query gathers its own top-k rows.
+ * The core (`sparseCoreWorkload`) attends at most top-k keys per query. Each query token gathers its
+ * own top-k rows of the latent cache: FlashMLA's sparse decode takes indices per (sequence, query
+ * token) and Ascend's SparseFlashAttention per query token, so a decode step verifying MTP drafts
+ * reads up to (1 + drafts) × top-k rows per sequence (Huawei's DeepSeek-V3.2-Exp inference guide:
+ * "MTP1 moves twice the KV cache" of SFA). In prefill the gathered rows overlap heavily between
+ * neighbouring queries and are served from cache, so the read is bounded there by top-k tokens per
+ * sequence, a lower bound.
  */
 
-import type { Dtype } from "../hardware/index.ts";
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { MlaSparseSpec, Operator } from "./types.ts";
 
-/** Bytes of the indexer's key cache per token and layer: FP8 values and one FP32 scale. */
-export function indexerKeyBytesPerToken(s: MlaSparseSpec): number {
-  return s.indexHeadDim + 4;
+/**
+ * Bytes of the indexer's key cache per token and layer: one-byte values (FP8, INT8) with one FP32
+ * scale, or the values alone in a wider format.
+ * @example indexerKeyBytesPerToken({ indexHeads: 64, indexHeadDim: 128, topK: 2048 }, "fp8") // 132
+ * @example indexerKeyBytesPerToken({ indexHeads: 64, indexHeadDim: 128, topK: 2048 }, "bf16") // 256
+ */
+export function indexerKeyBytesPerToken(s: MlaSparseSpec, dtype: Dtype): number {
+  const bytes = DTYPE_BYTES[dtype];
+  return bytes <= 1 ? s.indexHeadDim * bytes + 4 : s.indexHeadDim * bytes;
+}
+
+/**
+ * The workload the sparse MLA core sees: at most top-k attended keys per query token; cache rows
+ * read: in decode each query token gathers min(context, top-k) rows of its own, in prefill at most
+ * top-k per sequence (see the file comment).
+ * @example sparseCoreWorkload(w, 2048).kvReadTokens // decode, 1 sequence × 3 query tokens, 64K context: 6144
+ */
+export function sparseCoreWorkload(w: ResolvedWorkload, topK: number): ResolvedWorkload {
+  const pairs = Math.min(w.attendedTokenPairs, w.tokens * topK);
+  const perQuery = w.forwardPhase === "decode" && w.sequences > 0 ? w.tokens / w.sequences : 1;
+  const kvRead = Math.min(
+    w.kvReadTokens * perQuery,
+    (w.forwardPhase === "decode" ? w.tokens : w.sequences) * topK,
+  );
+  return { ...w, attendedTokenPairs: pairs, kvReadTokens: kvRead };
 }
 
 /**
@@ -56,7 +84,8 @@ export function indexerOperators(
   const T = w.tokens;
   const heads = s.indexHeads;
   const d = s.indexHeadDim;
-  const keyBytes = indexerKeyBytesPerToken(s);
+  // Bytes of one cached key, and of one query head's vector (stored the same way).
+  const keyBytes = indexerKeyBytesPerToken(s, w.indexerDtype);
   const ops: Operator[] = [
     gemmOp(w, { component: "attention", name: `${p}attn.indexer.wq_b`, rows: T, n: heads * d, k: qLoraRank }),
     gemmOp(w, {
@@ -81,9 +110,9 @@ export function indexerOperators(
   ops.push({
     name: `${p}attn.indexer.scores`,
     class: "gemm",
-    dtype: indexerScoresDtype(w),
+    dtype: w.indexerDtype,
     flops: 2 * pairs * heads * d,
-    bytesRead: { weights: 0, activations: T * heads * (d + 4), kvCache: keysRead * keyBytes },
+    bytesRead: { weights: 0, activations: T * heads * keyBytes, kvCache: keysRead * keyBytes },
     bytesWritten: { activations: pairs * 4, kvCache: 0 },
     shape: { m: T * heads, n: T > 0 ? pairs / T : 0, k: d },
     kernels: 1,
@@ -135,9 +164,4 @@ function queryKeyPrepOps(
       writeElements: T * heads,
     }),
   ];
-}
-
-/** INT8 where the deployment computes in INT8 (W8A8 on Ascend), FP8 (the reference) otherwise. */
-export function indexerScoresDtype(w: ResolvedWorkload): Dtype {
-  return w.computeDtype === "int8" ? "int8" : "fp8";
 }

@@ -3,7 +3,8 @@
  * per layer); MLA stores the compressed latent and the shared RoPE key (kvLoraRank + qkRopeHeadDim
  * values per layer, 512 + 64 = 576 for DeepSeek-V3). Values use `kvDtype` widths; formats with
  * per-token scales (FlashMLA's FP8 layout, 656 B) are not modelled here. DeepSeek Sparse Attention
- * adds the indexer's key cache (index_head_dim FP8 values + an FP32 scale: 132 B per token and layer).
+ * adds the indexer's key cache (index_head_dim FP8 values + an FP32 scale: 132 B per token and layer;
+ * 256 B where the indexer runs in BF16).
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
@@ -32,10 +33,15 @@ export function kvValuesPerTokenPerLayer(arch: ModelArchitecture): number {
  * Bytes per token per layer.
  * @example kvBytesPerTokenPerLayer(builtinModel("deepseek-v3"), "bf16") // 1152
  */
-export function kvBytesPerTokenPerLayer(arch: ModelArchitecture, kvDtype: Dtype): number {
+export function kvBytesPerTokenPerLayer(
+  arch: ModelArchitecture,
+  kvDtype: Dtype,
+  indexerDtype: Dtype = "fp8",
+): number {
   const a = arch.attention;
-  // DeepSeek Sparse Attention keeps the indexer's FP8 keys (and their scales) beside the latent.
-  const indexer = a.kind === "mla" && a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse) : 0;
+  // DeepSeek Sparse Attention keeps the indexer's keys (and their scales) beside the latent.
+  const indexer =
+    a.kind === "mla" && a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse, indexerDtype) : 0;
   return kvValuesPerTokenPerLayer(arch) * DTYPE_BYTES[kvDtype] + indexer;
 }
 
@@ -51,9 +57,14 @@ export function kvBytesPerTokenPerLayer(arch: ModelArchitecture, kvDtype: Dtype)
 export function kvBytesPerToken(
   arch: ModelArchitecture,
   kvDtype: Dtype,
-  options: { readonly includeMtp?: boolean; readonly contextTokens?: number } = {},
+  options: {
+    readonly includeMtp?: boolean;
+    readonly contextTokens?: number;
+    /** The DSA indexer's key format (default fp8). */
+    readonly indexerDtype?: Dtype;
+  } = {},
 ): number {
-  const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype);
+  const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
   const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);
   const windowed = arch.numLayers - fullAttentionLayers(arch);
   const window = arch.slidingWindow?.size ?? 0;

@@ -57,6 +57,8 @@ export interface LayerOperatorOptions {
   readonly kvDtype?: Dtype;
   /** Math of the attention core (scores, softmax·V). Default: the activation dtype. */
   readonly attentionDtype?: Dtype;
+  /** DSA lightning indexer's query, key cache and scores. Default: int8 with int8 GEMM math, else fp8. */
+  readonly indexerDtype?: Dtype;
   /**
    * Weight format and GEMM math per component (attention projections, routed experts, shared
    * experts, dense FFN, LM head); components absent use `weightDtype`/`computeDtype` (the LM head:
@@ -109,6 +111,8 @@ export interface ResolvedWorkload {
   readonly components: ComponentFormats;
   /** Math of the attention core. */
   readonly attentionDtype: Dtype;
+  /** Format of the DSA lightning indexer (query, key cache, score math). */
+  readonly indexerDtype: Dtype;
   readonly kvDtype: Dtype;
   readonly kvBytes: number;
   readonly mlaForm: MlaForm;
@@ -148,6 +152,7 @@ export function resolveWorkload(
     computeDtype,
     components,
     attentionDtype: options.attentionDtype ?? activationDtype,
+    indexerDtype: options.indexerDtype ?? defaultIndexerDtype(computeDtype),
     kvDtype,
     kvBytes: DTYPE_BYTES[kvDtype],
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
@@ -156,6 +161,14 @@ export function resolveWorkload(
     ...experts,
     sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
   };
+}
+
+/**
+ * The lightning indexer's format when the scenario does not name one: INT8 where the GEMM math is
+ * INT8 (the quantised indexer of W8A8 deployments), FP8 otherwise (DeepSeek's reference indexer).
+ */
+function defaultIndexerDtype(computeDtype: Dtype): Dtype {
+  return computeDtype === "int8" ? "int8" : "fp8";
 }
 
 /** The weight, activation, KV and GEMM formats of the step, per component where the options give them. */

@@ -11,10 +11,9 @@ import {
   outputProjectionOp,
   rotaryOp,
 } from "./attention-core-ops.ts";
-import { indexerOperators } from "./dsa-indexer-operators.ts";
+import { indexerOperators, sparseCoreWorkload } from "./dsa-indexer-operators.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
-import { windowedWorkload } from "./sliding-window.ts";
 import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { matrixBytes } from "./weight-bytes.ts";
 
@@ -42,7 +41,7 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
   ops.push(...kvCacheWriteOps(full, p, latent));
   if (a.sparse !== undefined)
     ops.push(...indexerOperators(a.sparse, a.qLoraRank ?? h, h, a.qkRopeHeadDim, full, p));
-  const w = a.sparse === undefined ? full : windowedWorkload(full, a.sparse.topK);
+  const w = a.sparse === undefined ? full : sparseCoreWorkload(full, a.sparse.topK);
   const sources: LatentSources = {
     fromActs: w.forwardPhase === "decode" ? 0 : T,
     fromCache: w.kvReadTokens,

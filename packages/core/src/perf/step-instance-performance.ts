@@ -183,6 +183,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
     kvCacheCapacityTokens,
     kvBytesPerToken: kvBytesPerToken(scenario.model, scenario.precision.kvCache, {
       includeMtp: true,
+      ...(scenario.precision.indexer !== undefined && { indexerDtype: scenario.precision.indexer }),
       ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
     }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,

@@ -208,7 +208,8 @@ function offloadTiming(
   const arch = scenario.model;
   const kvSplit =
     arch.attention.kind === "gqa" ? Math.min(stagePlan.attention.tp, arch.attention.numKvHeads) : 1;
-  const kvPerTokenLayer = kvBytesPerTokenPerLayer(arch, scenario.precision.kvCache) / kvSplit;
+  const kvPerTokenLayer =
+    kvBytesPerTokenPerLayer(arch, scenario.precision.kvCache, scenario.precision.indexer) / kvSplit;
   const dp = stagePlan.attention.dp;
   // Decode reads the offloaded part of every sequence's KV; prefill writes the new tokens' share.
   const kvTokens = mb.phase === "decode" ? mb.kvTokens / dp : mb.newTokens / dp;

@@ -66,6 +66,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     computeDtype: precision.activations,
     kvDtype: precision.kvCache,
     attentionDtype: precision.attention,
+    ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
     componentPrecision: componentPrecisionOptions(precision),
     ...(precision.weightScheme !== undefined && { weightScheme: precision.weightScheme }),
     attentionTp: plan.attention.tp,

@@ -57,6 +57,7 @@ export function promptKvTransfer(scenario: Scenario, promptTokens: number): Prom
     promptTokens *
     kvBytesPerToken(scenario.model, scenario.precision.kvCache, {
       includeMtp: true,
+      ...(scenario.precision.indexer !== undefined && { indexerDtype: scenario.precision.indexer }),
       contextTokens: promptTokens,
     });
   return { bytes, transferS: path.transferS(bytes), path: path.description };

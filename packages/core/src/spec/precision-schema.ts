@@ -64,6 +64,12 @@ export const precisionSchema = z.strictObject({
   kvCache: scenarioDtypeSchema.default("bf16"),
   /** Math of the attention core (QK^T, softmax·V); default bf16. */
   attention: scenarioDtypeSchema.default("bf16"),
+  /**
+   * DeepSeek Sparse Attention's lightning indexer: its query, key cache and score math. Default:
+   * int8 where the GEMM math is int8, else fp8 (DeepSeek's reference indexer); bf16 where the engine
+   * runs the unquantised indexer (vLLM-Ascend without `enable_sparse_li_c8`).
+   */
+  indexer: scenarioDtypeSchema.optional(),
   /** Token payload sent by MoE dispatch; default: the activation format. */
   dispatch: scenarioDtypeSchema.optional(),
   /** Token payload returned by MoE combine; default bf16. */
