@@ -153,6 +153,12 @@ const releaseSchema = z.strictObject({
       chipVendors: z.array(z.string()).min(1).optional(),
       perIterationUs: sourcedValue().optional(),
       perSequenceUs: sourcedValue().optional(),
+      /**
+       * Host time to launch one decoder layer of a forward that is not replayed as one full graph
+       * (a piecewise graph whose attention runs eagerly between captured pieces, or an eager
+       * forward): the device cannot run ahead of it, so a forward takes at least layers × this.
+       */
+      perLayerUs: sourcedValue().optional(),
       overlapScheduler: z.strictObject({
         value: z.boolean(),
         offWithMtp: z.boolean().optional(),
@@ -160,6 +166,20 @@ const releaseSchema = z.strictObject({
         tag,
         note: z.string().optional(),
       }),
+    })
+    .optional(),
+  /**
+   * How a decode-only iteration runs by default: replayed as one full graph (`full`: vLLM's
+   * FULL / FULL_DECODE_ONLY, torchair) or as a piecewise graph whose attention runs eagerly
+   * (`piecewise`), paying `hostTime.perLayerUs` per layer. Iterations with a prefill run piecewise
+   * or eagerly in either case. A scenario's `engine.decodeGraph` overrides it.
+   */
+  decodeGraph: z
+    .strictObject({
+      value: z.enum(["full", "piecewise"]),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
     })
     .optional(),
   /**

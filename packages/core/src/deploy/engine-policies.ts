@@ -65,6 +65,13 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
     const perSeq = host.perSequenceUs;
     if (perSeq !== undefined)
       applied(`host time per scheduled sequence per iteration${on}`, `${perSeq.value} µs`, perSeq.source);
+    const perLayer = host.perLayerUs;
+    if (perLayer !== undefined)
+      applied(
+        `host time per layer of a forward not replayed as one full graph${on}`,
+        `${perLayer.value} µs`,
+        perLayer.source,
+      );
     const o = host.overlapScheduler;
     applied(
       "overlap scheduler (host time hidden behind the device's previous iteration)",
@@ -72,6 +79,15 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
       o.source,
     );
   }
+  const decodeGraph = release.decodeGraph;
+  if (decodeGraph !== undefined)
+    applied(
+      "decode-only iterations",
+      decodeGraph.value === "full"
+        ? "one full graph"
+        : "piecewise graph (attention eager between captured pieces)",
+      decodeGraph.source,
+    );
   const graphs = release.cudaGraphBatchSizes;
   if (graphs !== undefined)
     applied(

@@ -138,6 +138,8 @@ deployment:
       perIterationS: 0.002,
       perSequenceS: 0,
       overlapsGpu: false,
+      perLayerS: 0,
+      decodeFullGraph: true,
     });
     // CloudMatrix-Infer schedules the next graph while the NPU runs the current one.
     expect(engineProfile({ name: "cloudmatrix-infer" }).hostTimeFor("Huawei", true)?.overlapsGpu).toBe(true);
@@ -188,7 +190,20 @@ deployment:
       perIterationS: 430e-6,
       perSequenceS: 1.1e-6,
       overlapsGpu: false,
+      perLayerS: 832e-6,
+      decodeFullGraph: false,
     });
+    // Piecewise decode until 0.20 (torchair / FULL_DECODE_ONLY per scenario), full graphs from 0.21.
+    expect(
+      engineProfile({ name: "vllm-ascend", version: "0.9.2", decodeGraph: "full" }).hostTimeFor(
+        "Huawei",
+        false,
+      )?.decodeFullGraph,
+    ).toBe(true);
+    expect(
+      engineProfile({ name: "vllm-ascend", version: "0.21.0" }).hostTimeFor("Huawei", false)?.decodeFullGraph,
+    ).toBe(true);
+    expect(() => engineProfile({ name: "sglang", decodeGraph: "full" })).toThrow(SupernodeError);
     expect(
       engineProfile({ name: "vllm-ascend", version: "0.20.2" }).hostTimeFor("Huawei", true)?.overlapsGpu,
     ).toBe(true);

@@ -59,6 +59,10 @@ export interface HostTime {
   readonly perSequenceS: number;
   /** Whether the host prepares iteration n + 1 while the device runs iteration n. */
   readonly overlapsGpu: boolean;
+  /** Host time to launch one layer of a forward not replayed as one full graph (s; 0: not recorded). */
+  readonly perLayerS: number;
+  /** Whether decode-only iterations replay one full graph (no per-layer launch on the host). */
+  readonly decodeFullGraph: boolean;
 }
 
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */
@@ -120,6 +124,12 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
       `${file.name} ${release.from} records no host time for an overlap scheduler to hide or expose (data/engines/${spec.name}.yaml: no hostTime); leave engine.overlapScheduler out`,
       { fieldPath: ["engine", "overlapScheduler"] },
     );
+  if (spec.decodeGraph !== undefined && release.hostTime?.perLayerUs === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `${file.name} ${release.from} records no per-layer launch time for a graph mode to expose (data/engines/${spec.name}.yaml: no hostTime.perLayerUs); leave engine.decodeGraph out`,
+      { fieldPath: ["engine", "decodeGraph"] },
+    );
   return release;
 }
 
@@ -165,6 +175,8 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         // The scenario's engine.overlapScheduler (SGLang --disable-overlap-schedule, TensorRT-LLM
         // disable_overlap_scheduler) wins over the release's rule.
         overlapsGpu: spec.overlapScheduler ?? (o.value && !(o.offWithMtp === true && withMtp)),
+        perLayerS: (h.perLayerUs?.value ?? 0) / 1e6,
+        decodeFullGraph: (spec.decodeGraph ?? release.decodeGraph?.value ?? "full") === "full",
       };
     },
     ...(release.cudaGraphBatchSizes !== undefined

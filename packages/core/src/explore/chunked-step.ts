@@ -70,7 +70,7 @@ export function chunkedColocatedPoint(
   const noKv = instanceStepTime(ctx, { phase: "decode", sequences, kvTokens: 0 }).stepS;
   const kvPart = Math.max(0, withKv - noKv);
   // The engine's host time of the iteration (all its sequences and chunks), as mixedStepS does.
-  const host = hostTiming(scenario, plan, sequences + groups, union.stepS + kvPart);
+  const host = hostTiming(scenario, plan, sequences + groups, union.stepS + kvPart, "mixed");
   const stepS = union.stepS + kvPart + host.waitS;
   const timeByBound = {
     ...union.timeByBound,

@@ -4,19 +4,27 @@
  * pass, launching the graph, reading back the sampled tokens) plus a time per sequence it
  * schedules (KV-block bookkeeping, input preparation, sampler updates, responses, walked request
  * by request). With an overlap scheduler the host prepares iteration n + 1 while the device runs
- * iteration n, so an iteration takes the longer of the two; without one they add. The values are
- * the engine's (data/engines/<name>.yaml `hostTime`). See docs/step-model.md §5 ("Host time per
- * iteration").
+ * iteration n, so an iteration takes the longer of the two; without one they add.
+ *
+ * A forward that is not replayed as one full graph (a piecewise graph with eager attention, or an
+ * eager forward) is launched layer by layer from the host: the device cannot run ahead of the
+ * launches, so the forward takes at least `perLayer` × layers, whatever the overlap scheduler does
+ * (the launches run while the device works; the scheduling part adds to them or hides behind the
+ * previous iteration as above). The values are the engine's (data/engines/<name>.yaml `hostTime`,
+ * `decodeGraph`). See docs/step-model.md §5 ("Host time per iteration").
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 
 /** What the host adds to one iteration: its own time and how long the device waits for it. */
 export interface HostTiming {
-  /** Host time of the iteration on the busiest executor process. */
+  /** Host time of the iteration on the busiest executor process (scheduling and layer launches). */
   readonly hostS: number;
   /** The part of the iteration the device spends waiting for the host (0 when the device is longer). */
   readonly waitS: number;
 }
+
+/** A decode-only iteration (replayed as the engine's decode graph) or one with a prefill in it. */
+export type IterationKind = "decode" | "mixed";
 
 const NONE: HostTiming = { hostS: 0, waitS: 0 };
 
@@ -36,6 +44,19 @@ export function hostIterationS(scenario: Scenario, plan: InstancePlan, sequences
 }
 
 /**
+ * Host time to launch the iteration's forward layer by layer (seconds): 0 where it replays one
+ * full graph, else the engine's per-layer time over the model's layers and the MTP draft passes.
+ * @example layerLaunchS(scenario, plan, "decode") // 0 under a full decode graph
+ */
+export function layerLaunchS(scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
+  const host = engineHost(scenario, plan);
+  if (host === undefined || host.perLayerS === 0) return 0;
+  if (kind === "decode" && host.decodeFullGraph) return 0;
+  const layers = scenario.model.numLayers + (plan.mtp?.draftTokens ?? 0);
+  return host.perLayerS * layers;
+}
+
+/**
  * The host's share of an iteration whose device time is `gpuS`.
  * @example hostTiming(scenario, plan, 1435, 0.024).waitS
  */
@@ -44,12 +65,16 @@ export function hostTiming(
   plan: InstancePlan,
   sequences: number,
   gpuS: number,
+  kind: IterationKind = "decode",
 ): HostTiming {
   const host = engineHost(scenario, plan);
   if (host === undefined) return NONE;
-  const hostS = hostIterationS(scenario, plan, sequences);
+  const scheduleS = hostIterationS(scenario, plan, sequences);
+  const launchS = sequences > 0 ? layerLaunchS(scenario, plan, kind) : 0;
+  const hostS = scheduleS + launchS;
   if (hostS === 0) return NONE;
-  return { hostS, waitS: host.overlapsGpu ? Math.max(0, hostS - gpuS) : hostS };
+  const waitS = host.overlapsGpu ? Math.max(0, hostS - gpuS) : scheduleS + Math.max(0, launchS - gpuS);
+  return { hostS, waitS };
 }
 
 /**
@@ -61,6 +86,7 @@ export function iterationWithHostS(
   plan: InstancePlan,
   sequences: number,
   gpuS: number,
+  kind: IterationKind = "decode",
 ): number {
-  return gpuS + hostTiming(scenario, plan, sequences, gpuS).waitS;
+  return gpuS + hostTiming(scenario, plan, sequences, gpuS, kind).waitS;
 }

@@ -11,7 +11,7 @@ import {
   randomPlacementOccupancy,
   type Scenario,
 } from "../deploy/index.ts";
-import { hostTiming } from "./host-time.ts";
+import { hostTiming, type IterationKind } from "./host-time.ts";
 import { type MemoryPerChip, memoryPerChip } from "./memory-per-chip.ts";
 import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
 import { type StepBound, stepContext } from "./step-model.ts";
@@ -88,8 +88,9 @@ function withHostStep(
   plan: InstancePlan,
   sequences: number,
   step: InstanceStep,
+  kind: IterationKind,
 ): InstanceStep {
-  const host = hostTiming(scenario, plan, sequences, step.stepS);
+  const host = hostTiming(scenario, plan, sequences, step.stepS, kind);
   if (host.hostS === 0) return step;
   return {
     ...step,
@@ -123,7 +124,7 @@ function decodeEstimate(scenario: Scenario, plan: InstancePlan): DecodeEstimate 
     sequences,
     kvTokens: sequences * (plan.kvLength ?? 0),
   });
-  const step = withHostStep(scenario, plan, sequences, gpuStep);
+  const step = withHostStep(scenario, plan, sequences, gpuStep, "decode");
   const tokensPerStep = plan.mtp?.tokensPerStep ?? 1;
   const occupancy = slotOccupancy(plan);
   const perChip = ((plan.batchPerChip ?? 0) * occupancy * tokensPerStep) / step.stepS;
@@ -165,7 +166,7 @@ function prefillEstimate(scenario: Scenario, plan: InstancePlan): PrefillEstimat
     newTokens,
     attendedTokenPairs: (sequences * p * (p + 1)) / 2,
   });
-  const step = withHostStep(scenario, plan, sequences, gpuStep);
+  const step = withHostStep(scenario, plan, sequences, gpuStep, "mixed");
   const perChip = (plan.tokensPerChip ?? 0) / step.stepS;
   return {
     ...phaseEstimate(plan, step, memory),

@@ -16,7 +16,7 @@ import type { InstanceRole, Scenario } from "../deploy/index.ts";
 import { kvBytesPerToken } from "../model/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { paddedDecodeSequences } from "./cuda-graph-padding.ts";
-import { iterationWithHostS } from "./host-time.ts";
+import { type IterationKind, iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { instanceKvCapacityTokens } from "./kv-capacity.ts";
 import { memoryPerChip } from "./step-estimate.ts";
@@ -173,8 +173,8 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   const graphDecodeS = (batch: DecodeBatch): number =>
     decodeS({ sequences: paddedDecodeSequences(scenario, plan, batch.sequences), kvTokens: batch.kvTokens });
   // The engine's host time per iteration, applied once to the whole iteration (host-time.ts).
-  const withHost = (sequences: number, gpuS: number): number =>
-    iterationWithHostS(scenario, plan, sequences, gpuS);
+  const withHost = (sequences: number, gpuS: number, kind: IterationKind = "mixed"): number =>
+    iterationWithHostS(scenario, plan, sequences, gpuS, kind);
   const decodeTokensPerSequence = 1 + (plan.mtp?.draftTokens ?? 0);
   const meanContext = plan.kvLength ?? plan.promptLength;
 
@@ -187,11 +187,11 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
       ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
     }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
-    decodeStepS: (batch) => withHost(batch.sequences, graphDecodeS(batch)),
+    decodeStepS: (batch) => withHost(batch.sequences, graphDecodeS(batch), "decode"),
     prefillStepS: (batch) => withHost(batch.sequences, prefillS(batch)),
     mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number {
       if (decode.sequences <= 0) return withHost(prefill.sequences, prefillS(prefill));
-      if (prefill.newTokens <= 0) return withHost(decode.sequences, graphDecodeS(decode));
+      if (prefill.newTokens <= 0) return withHost(decode.sequences, graphDecodeS(decode), "decode");
       // One pass over the union of tokens (weights once, per-token work summed: each decode token
       // is a new token attending to itself), plus what the decoding sequences' attention over
       // their own KV caches adds (the decode step model's KV-dependent part, in its own form).

@@ -31,5 +31,12 @@ export const engineSchema = z.strictObject({
    * refuses it.
    */
   overlapScheduler: z.boolean().optional(),
+  /**
+   * How decode-only iterations run (vLLM's `--compilation-config` cudagraph_mode; vLLM-Ascend's
+   * torchair graph): `full` (FULL / FULL_DECODE_ONLY, torchair) or `piecewise` (attention eager
+   * between captured pieces). Default: the engine's rule (data/engines/<name>.yaml `decodeGraph`).
+   * An engine that records no per-layer launch time (`hostTime.perLayerUs`) refuses it.
+   */
+  decodeGraph: z.enum(["full", "piecewise"]).optional(),
 });
 export type EngineSpec = z.output<typeof engineSchema>;
