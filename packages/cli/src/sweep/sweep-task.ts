@@ -10,16 +10,18 @@ import {
   defaultSearchSpace,
   estimate,
   isSupernodeError,
-  parseScenarioSource,
+  parseScenarioVariant,
   parseTrainingScenario,
   pointOverrides,
   readSourceDocument,
   type Scenario,
   type ScenarioOverride,
+  type ScenarioSource,
   type SourceDocument,
   type SweepCommand,
   type SweepPlanDocument,
   type SweepPointResult,
+  scenarioSource,
   searchDeployments,
   simulate,
   summarizeEstimate,
@@ -52,15 +54,29 @@ export function runSweepBatch(batch: SweepBatch): SweepOutcome[] {
 }
 
 /**
- * The base scenario read once per thread, not once per point: every point of a sweep has the same
- * text, and the document keeps its positions (parsed on the first error message that needs a line)
- * for the next point. Each point's overrides apply to a copy of its data.
+ * The base scenario read and validated once per thread, not once per point: every point of a sweep
+ * has the same text. A point whose overrides all lie inside `deployment` validates only that
+ * section and shares the system, model, engine and precision resolved for the first point
+ * (`parseScenarioVariant`, as the deployment search does: the same scenario as `parseScenarioSource`
+ * with the overrides); any other point parses the whole document. The file reader is the base's
+ * own, so the resolved sections are reused (they are kept per reader).
  */
-let base: { text: string; file: string; doc: SourceDocument } | undefined;
-function baseDocument(text: string, file: string): SourceDocument {
+interface Base {
+  readonly text: string;
+  readonly file: string;
+  readonly source: ScenarioSource;
+  readonly readFile: (path: string) => string;
+}
+let base: Base | undefined;
+function baseOf(text: string, file: string): Base {
   if (base === undefined || base.text !== text || base.file !== file)
-    base = { text, file, doc: readSourceDocument(text, file) };
-  return base.doc;
+    base = {
+      text,
+      file,
+      source: scenarioSource(readSourceDocument(text, file)),
+      readFile: (path: string) => readText(resolve(dirname(file), path), "model config"),
+    };
+  return base;
 }
 
 /** Runs a point; input errors become `{ error }`, anything else (a bug) throws. */
@@ -76,15 +92,16 @@ export function runSweepTask(task: SweepTask): SweepOutcome {
 function pointResult(task: SweepTask): SweepPointResult {
   const file = task.scenarioFile;
   const overrides = pointOverrides(task.set);
-  const readFile = (path: string) => readText(resolve(dirname(file), path), "model config");
-  if (task.command === "train")
+  if (task.command === "train") {
+    const readFile = (path: string) => readText(resolve(dirname(file), path), "model config");
     return summarizeTrain(
       trainReport(parseTrainingScenario(task.scenarioText, file, undefined, { overrides, readFile })),
     );
-  const read = baseDocument(task.scenarioText, file);
-  const scenario = parseScenarioSource(read, undefined, { overrides, readFile });
+  }
+  const { source, readFile } = baseOf(task.scenarioText, file);
+  const scenario = parseScenarioVariant(source, undefined, { overrides, readFile });
   if (task.command === "estimate") return summarizeEstimate(estimate(scenario));
-  if (task.command === "search") return searchResult(read, overrides, scenario, task, readFile);
+  if (task.command === "search") return searchResult(source.raw, overrides, scenario, task, readFile);
   const run = simulate(scenario, {
     files: workloadFiles(scenario.workload, file),
     recordRequests: false,
