@@ -11,17 +11,20 @@
  * (gate/up, down), 4 in the backward (data and weight gradient of each). Each costs the host CPU's
  * time of one eager GEMM call (data/training/expert-host-time.yaml: x86 DGX 13.5 µs, Grace 37.1 µs).
  *
- *   forward wait  = max(0, 2 × E_local × call − GPU time of the routed-expert forward operators)
- *   backward wait = max(0, 4 × E_local × call − GPU time of the layer's backward)
+ *   forward wait  = max(0, 2 × E_local × call − GPU time of the EP dispatch and the routed-expert
+ *                   GEMMs, activation and quantisation)
+ *   backward wait = max(0, 4 × E_local × call − GPU time of the layer's backward and its EP transfers)
  *
- * The forward starts from the sync, so only the experts' own GPU work hides the launches; the
- * backward needs no sync (the sizes are known), so the host runs ahead under the whole layer's
- * backward. Launches other than the expert GEMMs (quantisation, permutation, allocations) are not
+ * The forward starts from the sync (Megatron's all-to-all dispatcher syncs before the dispatch), so
+ * only the dispatch and the experts' own GPU work hide the launches (the weighted combine and the
+ * combine all-to-all are launched after the last GEMM); the backward needs no sync (the sizes are
+ * known), so the host runs ahead under the whole layer's backward. Launches other than the expert GEMMs (quantisation, permutation, allocations) are not
  * counted: a floor, not a measurement of Megatron's expert path.
  */
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
 import { inlineSourcedValueSchema } from "../spec/index.ts";
+import type { ComputeTimes } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 const fileSchema = z.strictObject({
@@ -66,5 +69,31 @@ export function expertHostWait(
   return {
     forwardS: Math.max(0, EXPERT_GEMMS.forward * localExperts * callS - expertForwardGpuS),
     backwardS: Math.max(0, EXPERT_GEMMS.backward * localExperts * callS - layerBackwardGpuS),
+  };
+}
+
+/**
+ * A MoE layer's times with the GPU's wait for the host's expert launches added to forward and backward.
+ * @example withExpertHostWait(moeLayerTimes, 16, 13.48e-6, { dispatchS: 6e-5, combineS: 1.3e-4 }).hostWaitS
+ */
+export function withExpertHostWait(
+  t: ComputeTimes & { readonly expertForwardS: number },
+  localExperts: number,
+  callS: number,
+  ep: { readonly dispatchS: number; readonly combineS: number },
+): ComputeTimes {
+  const { expertForwardS: _, ...times } = t;
+  // Forward: the dispatch runs after the sync too; backward: the layer and its EP transfers.
+  const wait = expertHostWait(
+    localExperts,
+    callS,
+    t.expertForwardS + ep.dispatchS,
+    t.backwardDataS + t.backwardWeightS + 2 * ep.combineS,
+  );
+  return {
+    ...times,
+    forwardS: t.forwardS + wait.forwardS,
+    backwardDataS: t.backwardDataS + wait.backwardS,
+    hostWaitS: wait.forwardS + wait.backwardS,
   };
 }

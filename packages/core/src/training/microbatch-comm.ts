@@ -16,7 +16,7 @@
  * Full recomputation repeats the forward TP/CP collectives in backward.
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
-import { moeCombineTime, moeDispatchTime } from "../network/index.ts";
+import { epLayerComm } from "./ep-layer-comm.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { ComputeTimes, PipelineCompute } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -85,47 +85,11 @@ function cpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: nu
 }
 
 function epComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: number } {
-  const moe = s.model.moe;
-  const { ep, tp, cp } = s.layout;
-  if (moe === undefined || ep <= 1 || c.bottleneck.moeLayers === 0) return { fwd: 0, bwd: 0 };
-  const tokens = c.tokensPerRank / tp;
-  const h = s.model.hiddenSize;
-  const stride = tp * cp;
-  let dispatch: number;
-  let combine: number;
-  if (stride === 1) {
-    // Consecutive ranks: DeepEP/CANN-EP normal kernels with node-level deduplication.
-    const req = {
-      system: s.fabricTarget,
-      ranks: ep,
-      tokensPerRank: tokens,
-      topK: moe.topK,
-      kernels: "normal" as const,
-      routing: { experts: moe.numRoutedExperts, groups: moe.numExpertGroups, topKGroups: moe.topKGroups },
-    };
-    dispatch = moeDispatchTime({ ...req, bytesPerToken: h * DTYPE_BYTES[s.precision.dispatch] }).timeS;
-    combine = moeCombineTime({ ...req, bytesPerToken: h * DTYPE_BYTES[s.precision.combine] }).timeS;
-  } else {
-    const copies = tokens * moe.topK * h;
-    dispatch = groupCollectiveS(
-      s.fabricTarget,
-      "all-to-all",
-      copies * DTYPE_BYTES[s.precision.dispatch],
-      ep,
-      stride,
-    );
-    combine = groupCollectiveS(
-      s.fabricTarget,
-      "all-to-all",
-      copies * DTYPE_BYTES[s.precision.combine],
-      ep,
-      stride,
-    );
-  }
-  const perLayer = dispatch + combine;
+  if (c.bottleneck.moeLayers === 0) return { fwd: 0, bwd: 0 };
+  const { dispatchS, combineS } = epLayerComm(s, c.tokensPerRank);
   // Backward sends the combine's gradient as a dispatch and the dispatch's as a combine (bf16).
   const layers = c.bottleneck.moeLayers;
-  return { fwd: layers * perLayer, bwd: layers * 2 * combine };
+  return { fwd: layers * (dispatchS + combineS), bwd: layers * 2 * combineS };
 }
 
 /**

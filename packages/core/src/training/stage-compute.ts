@@ -31,7 +31,8 @@ import {
   shareOf,
   sustainedClock,
 } from "../perf/index.ts";
-import { expertHostWait, hostGemmCallS } from "./expert-host-time.ts";
+import { epLayerComm } from "./ep-layer-comm.ts";
+import { hostGemmCallS, withExpertHostWait } from "./expert-host-time.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
@@ -137,9 +138,9 @@ function splitGemmTime(op: Operator, ctx: TimingContext): number | undefined {
     : split.launches * operatorTime(split.chunk, ctx.device, ctx.profile).timeS;
 }
 
-/** The routed-expert operators of a MoE layer's forward (what runs after the tokens-per-expert sync). */
+/** The routed-expert GEMMs, their activation and quantisation: the GPU work the host launches them among. */
 function routedExpertOp(op: Operator): boolean {
-  return op.name.includes("moe.experts.") || op.name.endsWith("moe.combine");
+  return op.name.includes("moe.experts.");
 }
 
 function timeOps(
@@ -184,22 +185,6 @@ function timeOps(
     hostWaitS: 0,
     flops,
     expertForwardS,
-  };
-}
-
-/** A MoE layer's times with the GPU's wait for the host's expert launches added (`expert-host-time.ts`). */
-function withExpertHostWait(
-  t: ComputeTimes & { readonly expertForwardS: number },
-  localExperts: number,
-  callS: number,
-): ComputeTimes {
-  const { expertForwardS: _, ...times } = t;
-  const wait = expertHostWait(localExperts, callS, t.expertForwardS, t.backwardDataS + t.backwardWeightS);
-  return {
-    ...times,
-    forwardS: t.forwardS + wait.forwardS,
-    backwardDataS: t.backwardDataS + wait.backwardS,
-    hostWaitS: wait.forwardS + wait.backwardS,
   };
 }
 
@@ -282,8 +267,8 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const timed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
     const t =
       kind === "moe" && options.localExperts !== undefined
-        ? withExpertHostWait(timed, options.localExperts, hostGemmCallS(s))
-        : withExpertHostWait(timed, 0, 0);
+        ? withExpertHostWait(timed, options.localExperts, hostGemmCallS(s), epLayerComm(s, tokensPerRank))
+        : withExpertHostWait(timed, 0, 0, { dispatchS: 0, combineS: 0 });
     perLayer[kind] = t;
     return t;
   };
