@@ -17,7 +17,11 @@ export interface EnginePolicy {
  * The release's policies; `source` turns a source key into its title and URL.
  * @example releasePolicies(release, (k) => k)[0]?.policy // "scheduler token budget"
  */
-export function releasePolicies(release: EngineRelease, source: (key: string) => string): EnginePolicy[] {
+export function releasePolicies(
+  release: EngineRelease,
+  source: (key: string) => string,
+  scenario: { readonly decodeGraph?: "full" | "piecewise" } = {},
+): EnginePolicy[] {
   const policies: EnginePolicy[] = [];
   const applied = (policy: string, value: string, sourceKey: string) =>
     policies.push({ policy, value, source: source(sourceKey), modelled: true });
@@ -80,14 +84,16 @@ export function releasePolicies(release: EngineRelease, source: (key: string) =>
     );
   }
   const decodeGraph = release.decodeGraph;
-  if (decodeGraph !== undefined)
+  if (decodeGraph !== undefined) {
+    const mode = scenario.decodeGraph ?? decodeGraph.value;
     applied(
       "decode-only iterations",
-      decodeGraph.value === "full"
-        ? "one full graph"
-        : "piecewise graph (attention eager between captured pieces)",
+      `${mode === "full" ? "one full graph" : "piecewise graph (attention eager between captured pieces)"}${
+        scenario.decodeGraph !== undefined ? " (the scenario's engine.decodeGraph)" : ""
+      }`,
       decodeGraph.source,
     );
+  }
   const graphs = release.cudaGraphBatchSizes;
   if (graphs !== undefined)
     applied(

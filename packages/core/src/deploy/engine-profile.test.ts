@@ -204,6 +204,11 @@ deployment:
       engineProfile({ name: "vllm-ascend", version: "0.21.0" }).hostTimeFor("Huawei", false)?.decodeFullGraph,
     ).toBe(true);
     expect(() => engineProfile({ name: "sglang", decodeGraph: "full" })).toThrow(SupernodeError);
+    // The printed policy follows the scenario's choice.
+    const torchair = engineProfile({ name: "vllm-ascend", version: "0.9.2", decodeGraph: "full" });
+    expect(torchair.policies.find((p) => p.policy === "decode-only iterations")?.value).toMatch(
+      /^one full graph/,
+    );
     expect(
       engineProfile({ name: "vllm-ascend", version: "0.20.2" }).hostTimeFor("Huawei", true)?.overlapsGpu,
     ).toBe(true);

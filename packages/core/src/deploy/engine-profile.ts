@@ -144,7 +144,11 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     const s = file.sources.find((x) => x.key === key);
     return s !== undefined ? `${s.title}, ${s.url}${s.section !== undefined ? ` (${s.section})` : ""}` : key;
   };
-  const policies = releasePolicies(release, source);
+  const policies = releasePolicies(
+    release,
+    source,
+    spec.decodeGraph !== undefined ? { decodeGraph: spec.decodeGraph } : {},
+  );
   const budget = release.tokenBudget;
   const kv = release.kvCacheForQuantized;
   const fraction = release.kvCacheMemoryFraction;
