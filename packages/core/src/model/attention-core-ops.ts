@@ -70,19 +70,21 @@ export function kvCacheWriteOps(w: ResolvedWorkload, p: string, elementsPerToken
   ];
 }
 
-/** What the attention core attends: per-query keys from the pair count; prefill and training are causal. */
+/** What the attention core attends: per-query keys from the pair count; prefill and training are causal; decode says its query tokens per sequence. */
 export function attentionShape(
   w: ResolvedWorkload,
   heads: number,
   qkHeadDim: number,
   vHeadDim: number,
 ): AttentionShape {
+  const decode = w.forwardPhase === "decode";
   return {
     queries: w.tokens,
     heads,
     qkHeadDim,
     vHeadDim,
     meanKeysPerQuery: w.tokens > 0 ? w.attendedTokenPairs / w.tokens : 0,
-    causal: w.forwardPhase !== "decode",
+    causal: !decode,
+    ...(decode && w.sequences > 0 && { queryTokensPerSequence: w.tokens / w.sequences }),
   };
 }

@@ -188,6 +188,8 @@ export interface AttentionShape {
   readonly meanKeysPerQuery: number;
   /** A causal mask over the new tokens (diagonal tiles are computed whole but count half). */
   readonly causal: boolean;
+  /** Decode: query tokens per sequence (1 + MTP drafts under verification); absent means 1. */
+  readonly queryTokensPerSequence?: number;
   /** The training backward kernel (dQ, dK, dV), which has its own efficiency (`attention-efficiency.ts`). */
   readonly backward?: boolean;
 }

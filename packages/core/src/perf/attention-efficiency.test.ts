@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AttentionShape } from "../model/types.ts";
-import { attentionPrefillEfficiency } from "./attention-efficiency.ts";
+import { attentionDecodeEfficiency, attentionPrefillEfficiency } from "./attention-efficiency.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 
 const h800 = efficiencyProfile("h800-sxm").classes["attention-prefill"];
@@ -76,6 +76,41 @@ describe("attentionPrefillEfficiency", () => {
       expect(e).toBeGreaterThan(last);
       expect(e).toBeLessThan(0.6632);
       last = e;
+    }
+  });
+});
+
+describe("attentionDecodeEfficiency", () => {
+  const decode = efficiencyProfile("h200-sxm").classes["attention-decode"];
+  const mla = (keys: number, queries = 128, queryTokensPerSequence?: number): AttentionShape =>
+    shape({
+      queries,
+      heads: 128,
+      qkHeadDim: 576,
+      vHeadDim: 512,
+      meanKeysPerQuery: keys,
+      ...(queryTokensPerSequence !== undefined && { queryTokensPerSequence }),
+    });
+
+  it("amortises a per-sequence cost over the KV length on Hopper: ceiling × KV / (KV + 849)", () => {
+    const f = attentionDecodeEfficiency(mla(2048), 0.6673, decode);
+    expect(f.amortisation).toBeCloseTo(2048 / (2048 + 849), 6);
+    expect(f.efficiency).toBeCloseTo(0.6673 * f.amortisation, 9);
+    // The asymptote is the ceiling: a 64K context loses about 1 %.
+    expect(attentionDecodeEfficiency(mla(65536), 0.6673, decode).amortisation).toBeGreaterThan(0.98);
+  });
+
+  it("does not depend on the batch, and shares the cost among a sequence's query tokens (MTP verification)", () => {
+    const one = attentionDecodeEfficiency(mla(4096, 128), 0.6673, decode).efficiency;
+    expect(attentionDecodeEfficiency(mla(4096, 512), 0.6673, decode).efficiency).toBe(one);
+    const two = attentionDecodeEfficiency(mla(4096, 256, 2), 0.6673, decode);
+    expect(two.amortisation).toBeCloseTo(4096 / (4096 + 849 / 2), 6);
+  });
+
+  it("models nothing where the profile gives no per-sequence cost (Blackwell, Ascend)", () => {
+    for (const chip of ["b200", "ascend-910c"]) {
+      const cls = efficiencyProfile(chip).classes["attention-decode"];
+      expect(attentionDecodeEfficiency(mla(1024), 0.5, cls).efficiency).toBe(0.5);
     }
   });
 });

@@ -15,6 +15,8 @@
  * and the softmax statistics and writes dQ, dK and dV per tile): FlashAttention-3's backward peaks at
  * 561 TFLOPS on H100 against 648 forward (head dim 128, 16K keys) and falls further at short keys.
  *
+ * Decode attention (`attentionDecodeEfficiency`) keeps the ceiling and the per-tile cost only.
+ *
  * Parameters a profile does not give are not modelled (factor 1).
  */
 import type { AttentionShape } from "../model/index.ts";
@@ -58,6 +60,25 @@ export function attentionPrefillEfficiency(
     amortisation,
     efficiency: passCeiling * headDimFactor * amortisation,
   };
+}
+
+/**
+ * Efficiency of a decode-attention core (split-KV kernels: FlashMLA, FA3's MLA path): each sequence
+ * pays a fixed cost (its split scheduling, Q load, partial outputs and their combine) that its KV
+ * stream amortises, as extra keys per sequence shared by the sequence's query tokens (1 + MTP drafts):
+ * ceiling × keys / (keys + keyOverheadTokens / queryTokensPerSequence). Absent `keyOverheadTokens`:
+ * the ceiling.
+ * @example attentionDecodeEfficiency({ queries: 128, heads: 128, qkHeadDim: 576, vHeadDim: 512, meanKeysPerQuery: 2048, causal: false }, 0.667, h800Decode).efficiency // ≈ 0.49
+ */
+export function attentionDecodeEfficiency(
+  shape: AttentionShape,
+  ceiling: number,
+  cls: ClassProfile,
+): AttentionEfficiencyFactors {
+  const keys = shape.meanKeysPerQuery;
+  const overhead = (cls.keyOverheadTokens?.value ?? 0) / (shape.queryTokensPerSequence ?? 1);
+  const amortisation = keys > 0 && overhead > 0 ? keys / (keys + overhead) : 1;
+  return { ceiling, headDimFactor: 1, amortisation, efficiency: ceiling * amortisation };
 }
 
 /** Ceiling at `headDim` relative to the ceiling at 128, from the profile's points at 64 and 256. */

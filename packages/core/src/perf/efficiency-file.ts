@@ -85,6 +85,8 @@ export const classEfficiencySchema = z
     /**
      * Prefill attention (FlashAttention-style kernels): the fixed cost per query tile (load Q,
      * write O, pipeline fill) as extra keys per query, efficiency × keys / (keys + keyOverhead).
+     * Decode attention (split-KV kernels): a fixed cost per sequence (split scheduling, Q load, the
+     * partial outputs and their combine) as extra keys per sequence, shared by its query tokens.
      */
     keyOverheadTokens: sourcedValueSchema.optional(),
     /** Keys per query computed but masked on the causal diagonal (half the query tile's rows). */

@@ -78,7 +78,14 @@ export type LayerKeyFieldsListed = [
   Checked<
     AllListed<
       AttentionShape,
-      "queries" | "heads" | "qkHeadDim" | "vHeadDim" | "meanKeysPerQuery" | "causal" | "backward"
+      | "queries"
+      | "heads"
+      | "qkHeadDim"
+      | "vHeadDim"
+      | "meanKeysPerQuery"
+      | "causal"
+      | "backward"
+      | "queryTokensPerSequence"
     >
   >,
   Checked<
@@ -118,7 +125,8 @@ function operatorKey(op: Operator): void {
       .number(a.vHeadDim)
       .number(a.meanKeysPerQuery)
       .number(a.causal ? 1 : 0)
-      .number(a.backward === undefined ? 2 : a.backward ? 1 : 0);
+      .number(a.backward === undefined ? 2 : a.backward ? 1 : 0)
+      .number(a.queryTokensPerSequence ?? 0);
 }
 
 function itemKey(item: StepItem): void {

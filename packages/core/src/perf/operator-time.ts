@@ -11,7 +11,7 @@
 import type { Dtype } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { attentionPrefillEfficiency } from "./attention-efficiency.ts";
+import { attentionDecodeEfficiency, attentionPrefillEfficiency } from "./attention-efficiency.ts";
 import { type Device, supportedDtypes } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 import { gemmEfficiency } from "./gemm-efficiency.ts";
@@ -138,6 +138,8 @@ function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile): num
     return gemmEfficiency(op.shape, ceiling, cls).efficiency;
   if (op.class === "attention-prefill" && op.attention !== undefined)
     return attentionPrefillEfficiency(op.attention, ceiling, cls).efficiency;
+  if (op.class === "attention-decode" && op.attention !== undefined)
+    return attentionDecodeEfficiency(op.attention, ceiling, cls).efficiency;
   return ceiling;
 }
 

@@ -218,6 +218,15 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
           kvCache: spec.batch * spec.kvLength * qkDim * element,
         },
         bytesWritten: { activations: queries * vDim * element, kvCache: 0 },
+        attention: {
+          queries: spec.batch * spec.queryTokens,
+          heads: spec.queryHeads,
+          qkHeadDim: qkDim,
+          vHeadDim: vDim,
+          meanKeysPerQuery: spec.kvLength,
+          causal: false,
+          queryTokensPerSequence: spec.queryTokens,
+        },
         kernels: 1,
       };
     }
