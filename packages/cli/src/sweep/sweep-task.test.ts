@@ -1,5 +1,13 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  estimate,
+  parseScenarioSource,
+  pointOverrides,
+  readSourceDocument,
+  summarizeEstimate,
+} from "@supernode/core";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
 import { runSweepTask } from "./sweep-task.ts";
@@ -32,6 +40,32 @@ describe("one sweep point", () => {
       set: { "deployment.decode.batchPerChip": -1 },
     });
     expect(outcome).toEqual({ error: expect.stringMatching(/deployment\.decode\.batchPerChip=-1/) });
+  });
+
+  it("estimates every point as the whole document parsed with its overrides, inside the deployment or not", () => {
+    // Points inside `deployment` validate only that section and share the resolved system, model,
+    // engine and precision; the others parse the whole document. Interleaved, so the shared
+    // sections must not carry one point's overrides into the next.
+    const decode = example("cloudmatrix384-deepseek-r1-decode.yaml");
+    const text = readFileSync(decode, "utf8");
+    const readFile = (path: string) => readFileSync(resolve(dirname(decode), path), "utf8");
+    const sets = [
+      { "deployment.decode.batchPerChip": 32 },
+      { "precision.kvCache": "int8" },
+      { "deployment.decode.batchPerChip": 64, "deployment.decode.kvLength": 8192 },
+      { "deployment.decode.kvLength": 2048, "precision.kvCache": "int8" },
+      { "deployment.decode.batchPerChip": 32 },
+      { "deployment.decode.batchPerChip": 32, "precision.kvCache": "int8" },
+    ];
+    const outcomes = sets.map((set) => runSweepTask({ ...read(decode), command: "estimate", set }));
+    sets.forEach((set, i) => {
+      const whole = parseScenarioSource(readSourceDocument(text, decode), undefined, {
+        overrides: pointOverrides(set),
+        readFile,
+      });
+      expect(outcomes[i], JSON.stringify(set)).toEqual({ result: summarizeEstimate(estimate(whole)) });
+    });
+    expect(outcomes[5]).not.toEqual(outcomes[0]); // the override outside the deployment matters
   });
 
   it("runs a training step with the point's overrides: the figures of supernode train", () => {
