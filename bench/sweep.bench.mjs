@@ -162,6 +162,10 @@ function line(label, r) {
 const all = availableParallelism();
 const points = perAxis * perAxis;
 process.stdout.write(`${points}-point estimate sweep, ${all} cores, load average ${f2(loadavg()[0])}\n`);
+if (loadavg()[0] > 1)
+  process.stdout.write(
+    "  (other work is running: wall times and the speed-up measure the load; compare CPU by thread)\n",
+  );
 const speedUps = [];
 let same = true;
 for (let i = 0; i < repeat; i++) {
