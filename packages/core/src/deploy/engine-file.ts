@@ -140,6 +140,31 @@ const releaseSchema = z.strictObject({
     })
     .optional(),
   /**
+   * The sampler the release runs on the device when requests ask for top-p (or top-k with top-p),
+   * timed from a kernel benchmark: `points` give its time for `batch` rows of `vocab` logits on
+   * `measuredOnChip` (perf/sampler-time.ts interpolates in the batch, scales linearly in the vocabulary
+   * and by the HBM bandwidth of the measured chip over the chip's own).
+   */
+  sampler: z
+    .strictObject({
+      kind: z.enum(["torch-sort", "flashinfer"]),
+      measuredOnChip: z.string(),
+      points: z
+        .array(
+          z.strictObject({
+            batch: z.number().int().positive(),
+            vocab: z.number().int().positive(),
+            ms: z.number().positive(),
+          }),
+        )
+        .min(1),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+      calibratedOn: calibratedOnSchema.optional(),
+    })
+    .optional(),
+  /**
    * The engine's host (CPU) time per iteration — scheduling, input preparation, KV-block
    * bookkeeping, sampler updates, responses — per executor process (one per attention-DP rank):
    * `perIterationUs` + `perSequenceUs` × the sequences the process schedules. The overlap scheduler

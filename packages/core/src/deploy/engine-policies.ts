@@ -94,6 +94,13 @@ export function releasePolicies(
       decodeGraph.source,
     );
   }
+  const sampler = release.sampler;
+  if (sampler !== undefined)
+    applied(
+      "sampler with top-p (engine.sampling top-p / top-k-top-p)",
+      `${sampler.kind}, ${sampler.points.map((p) => `${p.ms} ms at ${p.batch} × ${p.vocab}`).join(", ")} on ${sampler.measuredOnChip}`,
+      sampler.source,
+    );
   const graphs = release.cudaGraphBatchSizes;
   if (graphs !== undefined)
     applied(

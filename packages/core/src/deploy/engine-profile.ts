@@ -6,7 +6,7 @@
  */
 
 import type { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinCatalog, parseBuiltinData } from "../catalog/index.ts";
 import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
@@ -44,11 +44,25 @@ export interface EngineProfile {
    * all-to-all does not run (EP at most the experts per token, or no multi-node NVLink domain).
    */
   moeLibraryFor(chipVendor: string, where?: MoeLibraryWhere): MoeLibraryName | undefined;
+  /**
+   * The sampler the release runs for the scenario's `engine.sampling` (undefined: greedy, not
+   * stated, or none recorded): its kernel benchmark points and the measured chip's HBM bandwidth.
+   */
+  readonly sampler?: EngineSampler;
   /** The KV-cache format for a checkpoint whose linear weights are in `weights`, if the engine picks one. */
   kvCacheFor(weights: readonly string[]): "fp8" | "bf16" | undefined;
   /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
   readonly kvCacheMemoryFraction?: number;
   readonly policies: readonly EnginePolicy[];
+}
+
+/** A release's device sampler with top-p (perf/sampler-time.ts times it). */
+export interface EngineSampler {
+  readonly kind: "torch-sort" | "flashinfer";
+  /** Measured time (s) for `batch` rows of `vocab` logits on the measured chip. */
+  readonly points: readonly { readonly batch: number; readonly vocab: number; readonly timeS: number }[];
+  /** HBM bandwidth of the chip the points were measured on (B/s). */
+  readonly measuredBandwidthBytesPerS: number;
 }
 
 /** Host (CPU) time of one iteration of an executor process (perf/host-time.ts). */
@@ -153,6 +167,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
   const kv = release.kvCacheForQuantized;
   const fraction = release.kvCacheMemoryFraction;
   const separate = release.separateKernels;
+  const sampler = samplerOf(release, spec);
   return {
     name: file.engine,
     displayName: file.name,
@@ -210,6 +225,30 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
+    ...(sampler !== undefined ? { sampler } : {}),
     policies,
+  };
+}
+
+/** The release's sampler when the requests ask for top-p, with the measured chip's HBM bandwidth. */
+function samplerOf(release: EngineRelease, spec: EngineSpec): EngineSampler | undefined {
+  const s = release.sampler;
+  if (s === undefined || spec.sampling === undefined || spec.sampling === "greedy") return undefined;
+  let chip: ReturnType<ReturnType<typeof builtinCatalog>["chip"]>;
+  try {
+    chip = builtinCatalog().chip(s.measuredOnChip);
+  } catch {
+    throw new SupernodeError(
+      "invalid-value",
+      `data/engines/${spec.name}.yaml release ${release.from}: sampler.measuredOnChip "${s.measuredOnChip}" is not a built-in chip id`,
+      { fieldPath: ["engine", "sampling"] },
+    );
+  }
+  return {
+    kind: s.kind,
+    points: [...s.points]
+      .sort((a, b) => a.batch - b.batch)
+      .map((p) => ({ batch: p.batch, vocab: p.vocab, timeS: p.ms / 1e3 })),
+    measuredBandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
   };
 }

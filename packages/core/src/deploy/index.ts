@@ -2,7 +2,13 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export { type RandomPlacement, randomPlacementOccupancy } from "./dp-rank-occupancy.ts";
-export type { EnginePolicy, EngineProfile, HostTime, SeparateKernels } from "./engine-profile.ts";
+export type {
+  EnginePolicy,
+  EngineProfile,
+  EngineSampler,
+  HostTime,
+  SeparateKernels,
+} from "./engine-profile.ts";
 export type { EplbPlacement } from "./eplb-placement.ts";
 export { expertImbalanceFactor, type ImbalanceContext, type ImbalanceResult } from "./expert-imbalance.ts";
 export type { ExpertLoadSkewProfile, ExpertPopularity } from "./expert-popularity.ts";

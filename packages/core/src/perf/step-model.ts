@@ -15,6 +15,7 @@ import {
   type Operator,
 } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
+import { samplerTimeS } from "./sampler-time.ts";
 import { clockedContext, powerLimitedFraction } from "./step-clock.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepBatch, type StepContext, sharedDevice } from "./step-context.ts";
@@ -199,13 +200,43 @@ function headTiming(
     scaleWorkload(work.groupWorkload, work.microbatches),
     work.base,
   ).map((op) => timeOperator(op, full));
+  const sampler = engineSamplerItem(ctx, headItems);
+  const items = sampler !== undefined ? [...headItems, sampler] : headItems;
   let headS = 0;
   let samplingS = 0;
-  for (const item of headItems) {
-    if (item.name.includes("sampling")) samplingS += item.timeS;
+  for (const item of items) {
+    if (item.name.includes("sampling") || item.name.includes("sampler")) samplingS += item.timeS;
     else headS += item.timeS;
   }
-  return { headItems, headS, samplingS };
+  return { headItems: items, headS, samplingS };
+}
+
+/**
+ * The engine's sampler with top-p (perf/sampler-time.ts) over the rows the step samples (those the
+ * softmax pass `head.sampling` covers) and the whole vocabulary: vLLM gathers the logits of every
+ * vocabulary shard before sampling. Memory-bound; run after the forward pass on the same stream, so
+ * no overlap scheduler hides it (those hide host work only).
+ */
+function engineSamplerItem(ctx: StepContext, headItems: readonly StepItem[]): StepItem | undefined {
+  const sampler = ctx.scenario.engine?.sampler;
+  const softmax = headItems.find((i) => i.name.endsWith("head.sampling"));
+  if (sampler === undefined || softmax === undefined) return undefined;
+  const vocab = ctx.scenario.model.vocabSize;
+  // The softmax pass does 5 FLOPs per logit of its vocabulary shard (model/layer-operators.ts).
+  const rows = Math.round(softmax.flops / (5 * (vocab / ctx.plan.attention.tp)));
+  const timeS = samplerTimeS(sampler, rows, vocab, ctx.device.memoryBandwidthBytesPerS.value);
+  return {
+    name: `head.sampler.${sampler.kind}`,
+    group: softmax.group,
+    timeS,
+    bound: "memory",
+    flops: 0,
+    bytes: 0,
+    overheadS: 0,
+    computeS: 0,
+    memoryS: timeS,
+    defaulted: [],
+  };
 }
 
 /**

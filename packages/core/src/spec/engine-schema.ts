@@ -38,5 +38,12 @@ export const engineSchema = z.strictObject({
    * An engine that records no per-layer launch time (`hostTime.perLayerUs`) refuses it.
    */
   decodeGraph: z.enum(["full", "piecewise"]).optional(),
+  /**
+   * The sampling the requests ask for: `greedy` (temperature 0: an argmax), `top-p` or
+   * `top-k-top-p` (temperature > 0 with a nucleus and/or a top-k cut). With top-p the engine's
+   * recorded sampler (data/engines/<name>.yaml `sampler`) is timed per step (perf/sampler-time.ts).
+   * Default: not stated — the step counts one softmax pass over the logits, no engine sampler.
+   */
+  sampling: z.enum(["greedy", "top-p", "top-k-top-p"]).optional(),
 });
 export type EngineSpec = z.output<typeof engineSchema>;
