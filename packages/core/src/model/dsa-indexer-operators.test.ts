@@ -133,6 +133,8 @@ describe("DeepSeek Sparse Attention (DeepSeek-V3.2-Exp)", () => {
     // 3 query tokens per sequence (two drafts) at 64K: 3 × 2,048 rows of 1,152 B each
     expect(core(3, 4 * 65536)?.bytesRead.kvCache).toBe(4 * 3 * 2048 * 1152);
     expect(core(1, 4 * 65536)?.bytesRead.kvCache).toBe(4 * 2048 * 1152);
+    // flagged for the sparse kernel's own efficiency (operator-time.ts)
+    expect(core(1, 4 * 65536)?.attention?.sparse).toBe(true);
     // below the top-k every query token still gathers the whole (short) context
     expect(core(3, 4 * 1000)?.bytesRead.kvCache).toBeGreaterThan(3 * 4 * 1000 * 1152 - 1);
   });

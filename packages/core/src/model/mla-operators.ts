@@ -46,8 +46,10 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
     fromActs: w.forwardPhase === "decode" ? 0 : T,
     fromCache: w.kvReadTokens,
   };
-  if (w.mlaForm === "naive") ops.push(...mlaNaiveCoreOps(a, w, p, hr, sources));
-  else ops.push(...mlaAbsorbedCoreOps(a, w, p, hr, sources));
+  const core =
+    w.mlaForm === "naive" ? mlaNaiveCoreOps(a, w, p, hr, sources) : mlaAbsorbedCoreOps(a, w, p, hr, sources);
+  // The DSA core gathers its keys by the indexer's top-k: the sparse kernel's efficiency applies.
+  ops.push(...(a.sparse === undefined ? core : core.map(markSparse)));
   ops.push(outputProjectionOp(w, p, h, hr * a.vHeadDim));
   return ops;
 }
@@ -199,4 +201,9 @@ function mlaAbsorbedCoreOps(
     }),
   );
   return ops;
+}
+
+/** The attention core of a DSA layer, flagged as attending keys gathered by index. */
+function markSparse(op: Operator): Operator {
+  return op.attention === undefined ? op : { ...op, attention: { ...op.attention, sparse: true } };
 }

@@ -190,6 +190,8 @@ export interface AttentionShape {
   readonly causal: boolean;
   /** Decode: query tokens per sequence (1 + MTP drafts under verification); absent means 1. */
   readonly queryTokensPerSequence?: number;
+  /** Keys gathered per query by index (DeepSeek Sparse Attention's top-k), not a contiguous stream. */
+  readonly sparse?: boolean;
   /** The training backward kernel (dQ, dK, dV), which has its own efficiency (`attention-efficiency.ts`). */
   readonly backward?: boolean;
 }

@@ -98,6 +98,12 @@ export const classEfficiencySchema = z
     headDim64Ceiling: fractionSchema.optional(),
     headDim256Ceiling: fractionSchema.optional(),
     /**
+     * Decode attention over keys gathered by index (DeepSeek Sparse Attention's top-k; FlashMLA's
+     * sparse decode kernel with its FP8 cache dequantised to BF16): the kernel's own ceiling,
+     * replacing computeEfficiency for such cores. Absent: the dense ceiling.
+     */
+    sparseDecodeCeiling: fractionSchema.optional(),
+    /**
      * Training backward of prefill attention (dQ, dK, dV): its ceiling as a fraction of the forward
      * ceiling at the same head dim, and its own per-tile fixed cost in keys (else keyOverheadTokens).
      */

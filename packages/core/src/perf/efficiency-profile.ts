@@ -49,6 +49,8 @@ export interface ClassProfile {
   readonly causalWastedKeys?: ProfileValue;
   readonly headDim64Ceiling?: ProfileValue;
   readonly headDim256Ceiling?: ProfileValue;
+  /** Decode attention over index-gathered keys (DSA): its own ceiling; absent = the dense one. */
+  readonly sparseDecodeCeiling?: ProfileValue;
   readonly backwardCeilingRatio?: ProfileValue;
   readonly backwardKeyOverheadTokens?: ProfileValue;
   /** Vector-unit peak per device in FLOP/s, or as a fraction of the BF16 tensor peak. */
@@ -212,6 +214,7 @@ const SHAPE_KEYS = [
   "causalWastedKeys",
   "headDim64Ceiling",
   "headDim256Ceiling",
+  "sparseDecodeCeiling",
   "backwardCeilingRatio",
   "backwardKeyOverheadTokens",
 ] as const;

@@ -86,6 +86,7 @@ export type LayerKeyFieldsListed = [
       | "causal"
       | "backward"
       | "queryTokensPerSequence"
+      | "sparse"
     >
   >,
   Checked<
@@ -126,7 +127,8 @@ function operatorKey(op: Operator): void {
       .number(a.meanKeysPerQuery)
       .number(a.causal ? 1 : 0)
       .number(a.backward === undefined ? 2 : a.backward ? 1 : 0)
-      .number(a.queryTokensPerSequence ?? 0);
+      .number(a.queryTokensPerSequence ?? 0)
+      .number(a.sparse === true ? 1 : 0);
 }
 
 function itemKey(item: StepItem): void {

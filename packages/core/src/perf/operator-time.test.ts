@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Operator } from "../model/index.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
@@ -162,6 +163,48 @@ describe("grouped GEMMs with a per-group cost (Blackwell MoE experts)", () => {
     const dense = gemmOperator({ m: 1, n: 4096, k: 7168, dtype: "fp8" });
     expect(operatorTime(dense, b200, profile).memoryS).toBeCloseTo(stream(dense, "gemm"), 12);
     expect(h800Profile.classes["grouped-gemm"].groupOverheadS).toBeUndefined();
+  });
+});
+
+describe("sparse decode attention (DeepSeek Sparse Attention's gathered top-k keys)", () => {
+  // 128 query heads of 2 tokens for 128 sequences, each attending 2,048 gathered keys (absorbed MLA).
+  const core = (sparse: boolean): Operator => ({
+    name: "attn.core",
+    class: "attention-decode",
+    dtype: "bf16",
+    flops: 2 * 128 * 2 * 128 * 2048 * (576 + 512),
+    bytesRead: { weights: 0, activations: 0, kvCache: 128 * 2 * 2048 * 656 },
+    bytesWritten: { activations: 0, kvCache: 0 },
+    attention: {
+      queries: 256,
+      heads: 128,
+      qkHeadDim: 576,
+      vHeadDim: 512,
+      meanKeysPerQuery: 2048,
+      causal: false,
+      queryTokensPerSequence: 2,
+      sparse,
+    },
+    kernels: 1,
+  });
+
+  it("runs at the sparse kernel's ceiling where the chip's profile has one (FlashMLA on H800: 410 of 989 TFLOPS)", () => {
+    const sparse = operatorTime(core(true), h800, h800Profile);
+    const dense = operatorTime(core(false), h800, h800Profile);
+    expect(sparse.bound).toBe("compute");
+    expect(sparse.computeEfficiency).toBeCloseTo(0.4144, 4);
+    // the dense kernel: its ceiling amortised over 2,048 keys per sequence (two query tokens)
+    expect(dense.computeEfficiency).toBeCloseTo(0.6673 * (2048 / (2048 + 849 / 2)), 3);
+    expect(sparse.timeS).toBeGreaterThan(dense.timeS);
+  });
+
+  it("keeps the dense ceiling on chips without a sparse one", () => {
+    const b200 = computeDevice(fixtureB200);
+    const profile = efficiencyProfile("b200");
+    expect(profile.classes["attention-decode"].sparseDecodeCeiling).toBeUndefined();
+    expect(operatorTime(core(true), b200, profile).timeS).toBe(
+      operatorTime(core(false), b200, profile).timeS,
+    );
   });
 });
 

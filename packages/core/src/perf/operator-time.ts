@@ -132,12 +132,23 @@ export function overlappedRoof(computeS: number, memoryS: number, exponent: numb
   return hi * (1 + (lo / hi) ** exponent) ** (1 / exponent);
 }
 
-/** The ceiling lowered by the class's shape mechanism: GEMM tiles and waves, prefill-attention key amortisation. */
+/**
+ * The ceiling lowered by the class's shape mechanism: GEMM tiles and waves, prefill-attention key
+ * amortisation, the sparse decode kernel's own ceiling.
+ */
 function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile): number {
   if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined)
     return gemmEfficiency(op.shape, ceiling, cls).efficiency;
   if (op.class === "attention-prefill" && op.attention !== undefined)
     return attentionPrefillEfficiency(op.attention, ceiling, cls).efficiency;
+  // Sparse decode (keys gathered by the DSA indexer's top-k): the sparse kernel's efficiency as
+  // measured at the only key count it runs (top-k 2,048), its per-sequence costs included.
+  if (
+    op.class === "attention-decode" &&
+    op.attention?.sparse === true &&
+    cls.sparseDecodeCeiling !== undefined
+  )
+    return cls.sparseDecodeCeiling.value;
   if (op.class === "attention-decode" && op.attention !== undefined)
     return attentionDecodeEfficiency(op.attention, ceiling, cls).efficiency;
   return ceiling;

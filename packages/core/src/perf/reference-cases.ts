@@ -50,6 +50,10 @@ const mlaDecodeSpec = z
     queryHeads: z.number().int().positive(),
     queryTokens: z.number().int().positive(),
     dtype: z.enum(DTYPES),
+    /** Sparse decode: each query token attends the `topK` keys its indices name (gathered rows). */
+    topK: z.number().int().positive().optional(),
+    /** Cache bytes per token when not kvLength × 576 values of `dtype` (FlashMLA's FP8 format: 656). */
+    kvBytesPerToken: z.number().positive().optional(),
   })
   .strict();
 
@@ -205,27 +209,29 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
       // 64-wide RoPE part (576), values the latent (512); one KV head shared by all query heads.
       const qkDim = 576;
       const vDim = 512;
+      // Sparse: every query token gathers its own top-k rows (FlashMLA's indices per query token).
       const element = DTYPE_BYTES[spec.dtype];
       const queries = spec.batch * spec.queryTokens * spec.queryHeads;
+      const keys = spec.topK === undefined ? spec.kvLength : Math.min(spec.topK, spec.kvLength);
+      const rows =
+        spec.topK === undefined ? spec.batch * spec.kvLength : spec.batch * spec.queryTokens * keys;
+      const rowBytes = spec.kvBytesPerToken ?? qkDim * element;
       return {
         name: record.id,
         class: "attention-decode",
         dtype: spec.dtype,
-        flops: 2 * queries * spec.kvLength * (qkDim + vDim),
-        bytesRead: {
-          weights: 0,
-          activations: queries * qkDim * element,
-          kvCache: spec.batch * spec.kvLength * qkDim * element,
-        },
+        flops: 2 * queries * keys * (qkDim + vDim),
+        bytesRead: { weights: 0, activations: queries * qkDim * element, kvCache: rows * rowBytes },
         bytesWritten: { activations: queries * vDim * element, kvCache: 0 },
         attention: {
           queries: spec.batch * spec.queryTokens,
           heads: spec.queryHeads,
           qkHeadDim: qkDim,
           vHeadDim: vDim,
-          meanKeysPerQuery: spec.kvLength,
+          meanKeysPerQuery: keys,
           causal: false,
           queryTokensPerSequence: spec.queryTokens,
+          ...(spec.topK !== undefined && { sparse: true }),
         },
         kernels: 1,
       };
