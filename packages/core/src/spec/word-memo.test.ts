@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WordKey, WordMemo } from "./word-memo.ts";
+import { PROBATION_ENTRIES, WordKey, WordMemo } from "./word-memo.ts";
 
 describe("WordMemo", () => {
   it("computes once per key and tells keys apart by every number and string", () => {
@@ -52,5 +52,28 @@ describe("WordMemo", () => {
     get(3); // full: forgets 1 and 2
     get(1);
     expect(calls).toBe(4);
+  });
+
+  it("keeps only PROBATION_ENTRIES while its lookups do not hit", () => {
+    const memo = new WordMemo<number>(10_000);
+    const key = new WordKey();
+    let calls = 0;
+    const get = (x: number) => memo.get(key.reset().number(x), () => ++calls);
+    for (let x = 0; x < PROBATION_ENTRIES; x++) get(x); // every lookup a miss
+    get(PROBATION_ENTRIES); // full without a hit: starts again
+    get(0);
+    expect(calls).toBe(PROBATION_ENTRIES + 2);
+  });
+
+  it("grows past PROBATION_ENTRIES without forgetting when at least 1 in 100 lookups hit", () => {
+    const memo = new WordMemo<number>(10_000);
+    const key = new WordKey();
+    let calls = 0;
+    const get = (x: number) => memo.get(key.reset().number(x), () => ++calls);
+    for (let x = 0; x < PROBATION_ENTRIES; x++) get(x);
+    for (let x = 0; x < 40; x++) get(x); // 40 hits: ≥ 1 in 100 lookups at both fills below
+    for (let x = PROBATION_ENTRIES; x < 3 * PROBATION_ENTRIES; x++) get(x); // room doubles twice
+    for (let x = 0; x < 3 * PROBATION_ENTRIES; x++) get(x);
+    expect(calls).toBe(3 * PROBATION_ENTRIES);
   });
 });
