@@ -107,10 +107,26 @@ describe("attentionDecodeEfficiency", () => {
     expect(two.amortisation).toBeCloseTo(4096 / (4096 + 849 / 2), 6);
   });
 
-  it("models nothing where the profile gives no per-sequence cost (Blackwell, Ascend)", () => {
-    for (const chip of ["b200", "ascend-910c"]) {
-      const cls = efficiencyProfile(chip).classes["attention-decode"];
-      expect(attentionDecodeEfficiency(mla(1024), 0.5, cls).efficiency).toBe(0.5);
-    }
+  it("models nothing where the profile gives no per-sequence cost (Ascend)", () => {
+    const cls = efficiencyProfile("ascend-910c").classes["attention-decode"];
+    expect(attentionDecodeEfficiency(mla(1024), 0.5, cls).efficiency).toBe(0.5);
+    expect(attentionDecodeEfficiency(mla(1024), 0.5, cls, "fp8").efficiency).toBe(0.5);
+  });
+
+  it("takes the one-byte format's own per-sequence cost where the profile gives one (B200: 594 BF16, 1,798 FP8 keys)", () => {
+    const b200 = efficiencyProfile("b200").classes["attention-decode"];
+    expect(attentionDecodeEfficiency(mla(2048), 0.595, b200, "bf16").amortisation).toBeCloseTo(
+      2048 / (2048 + 594),
+      6,
+    );
+    expect(attentionDecodeEfficiency(mla(2048), 0.599, b200, "fp8").amortisation).toBeCloseTo(
+      2048 / (2048 + 1798),
+      6,
+    );
+    // Hopper gives one cost for every format
+    expect(attentionDecodeEfficiency(mla(2048), 0.6673, decode, "fp8").amortisation).toBeCloseTo(
+      2048 / (2048 + 849),
+      6,
+    );
   });
 });

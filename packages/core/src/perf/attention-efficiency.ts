@@ -19,6 +19,7 @@
  *
  * Parameters a profile does not give are not modelled (factor 1).
  */
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import type { AttentionShape } from "../model/index.ts";
 import type { ClassProfile } from "./efficiency-profile.ts";
 
@@ -66,17 +67,23 @@ export function attentionPrefillEfficiency(
  * Efficiency of a decode-attention core (split-KV kernels: FlashMLA, FA3's MLA path): each sequence
  * pays a fixed cost (its split scheduling, Q load, partial outputs and their combine) that its KV
  * stream amortises, as extra keys per sequence shared by the sequence's query tokens (1 + MTP drafts):
- * ceiling × keys / (keys + keyOverheadTokens / queryTokensPerSequence). Absent `keyOverheadTokens`:
- * the ceiling.
+ * ceiling × keys / (keys + keyOverheadTokens / queryTokensPerSequence). A one-byte format (FP8
+ * queries and cache) streams keys faster against a similar fixed cost, so it takes
+ * `fp8KeyOverheadTokens` where the profile gives one. Absent `keyOverheadTokens`: the ceiling.
  * @example attentionDecodeEfficiency({ queries: 128, heads: 128, qkHeadDim: 576, vHeadDim: 512, meanKeysPerQuery: 2048, causal: false }, 0.667, h800Decode).efficiency // ≈ 0.49
  */
 export function attentionDecodeEfficiency(
   shape: AttentionShape,
   ceiling: number,
   cls: ClassProfile,
+  dtype: Dtype = "bf16",
 ): AttentionEfficiencyFactors {
   const keys = shape.meanKeysPerQuery;
-  const overhead = (cls.keyOverheadTokens?.value ?? 0) / (shape.queryTokensPerSequence ?? 1);
+  const perSequence =
+    DTYPE_BYTES[dtype] <= 1 && cls.fp8KeyOverheadTokens !== undefined
+      ? cls.fp8KeyOverheadTokens
+      : cls.keyOverheadTokens;
+  const overhead = (perSequence?.value ?? 0) / (shape.queryTokensPerSequence ?? 1);
   const amortisation = keys > 0 && overhead > 0 ? keys / (keys + overhead) : 1;
   return { ceiling, headDimFactor: 1, amortisation, efficiency: ceiling * amortisation };
 }

@@ -89,6 +89,11 @@ export const classEfficiencySchema = z
      * partial outputs and their combine) as extra keys per sequence, shared by its query tokens.
      */
     keyOverheadTokens: sourcedValueSchema.optional(),
+    /**
+     * Decode attention in a one-byte format (FP8 queries, cache and math): its own per-sequence cost
+     * in keys, which a faster key stream amortises more slowly. Absent: keyOverheadTokens.
+     */
+    fp8KeyOverheadTokens: sourcedValueSchema.optional(),
     /** Keys per query computed but masked on the causal diagonal (half the query tile's rows). */
     causalWastedKeys: sourcedValueSchema.optional(),
     /**

@@ -126,7 +126,9 @@ describe("efficiencyProfile", () => {
     const b200 = efficiencyProfile("b200");
     expect(b200.classes["attention-prefill"].computeEfficiency.bf16?.tag).toBe("measured");
     expect(b200.classes["attention-prefill"].computeEfficiency.bf16?.value).toBeCloseTo(1460 / 2250, 3);
-    expect(b200.classes["attention-decode"].computeEfficiency.bf16?.value).toBeCloseTo(1024 / 2250, 3);
+    // dense MLA decode: TensorRT-LLM's trtllm-gen kernel (fitted); DSA's sparse decode: FlashMLA's 1,024 TFLOPS
+    expect(b200.classes["attention-decode"].computeEfficiency.bf16?.value).toBeCloseTo(0.595, 3);
+    expect(b200.classes["attention-decode"].sparseDecodeCeiling?.value).toBeCloseTo(1024 / 2250, 3);
     expect(efficiencyProfile("gb200").classes.gemm.computeEfficiency.fp4?.note).toContain(
       "inherited from b200",
     );

@@ -46,6 +46,8 @@ export interface ClassProfile {
   readonly overlapExponent?: ProfileValue;
   /** Prefill-attention mechanism (see `attention-efficiency.ts`); absent parameters are not modelled. */
   readonly keyOverheadTokens?: ProfileValue;
+  /** Decode attention in a one-byte format: its per-sequence cost in keys; absent = keyOverheadTokens. */
+  readonly fp8KeyOverheadTokens?: ProfileValue;
   readonly causalWastedKeys?: ProfileValue;
   readonly headDim64Ceiling?: ProfileValue;
   readonly headDim256Ceiling?: ProfileValue;
@@ -211,6 +213,7 @@ const SHAPE_KEYS = [
   "kOverheadElements",
   "overlapExponent",
   "keyOverheadTokens",
+  "fp8KeyOverheadTokens",
   "causalWastedKeys",
   "headDim64Ceiling",
   "headDim256Ceiling",

@@ -199,11 +199,18 @@ describe("sparse decode attention (DeepSeek Sparse Attention's gathered top-k ke
   });
 
   it("keeps the dense ceiling on chips without a sparse one", () => {
+    const profile = efficiencyProfile("ascend-910c");
+    expect(profile.classes["attention-decode"].sparseDecodeCeiling).toBeUndefined();
+    expect(operatorTime(core(true), die, profile).timeS).toBe(operatorTime(core(false), die, profile).timeS);
+  });
+
+  it("separates Blackwell's dense kernel (trtllm-gen, 0.595 with its per-sequence cost) from FlashMLA's sparse one (0.455)", () => {
     const b200 = computeDevice(fixtureB200);
     const profile = efficiencyProfile("b200");
-    expect(profile.classes["attention-decode"].sparseDecodeCeiling).toBeUndefined();
-    expect(operatorTime(core(true), b200, profile).timeS).toBe(
-      operatorTime(core(false), b200, profile).timeS,
+    expect(operatorTime(core(true), b200, profile).computeEfficiency).toBeCloseTo(0.4551, 4);
+    expect(operatorTime(core(false), b200, profile).computeEfficiency).toBeCloseTo(
+      0.595 * (2048 / (2048 + 594 / 2)),
+      4,
     );
   });
 });

@@ -69,7 +69,7 @@ export function operatorTime(
       if (ceiling === undefined)
         throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
       used.push(ceiling);
-      computeEfficiency = shapedEfficiency(op, ceiling.value, cls);
+      computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype);
       break;
     }
     case "vector":
@@ -136,7 +136,7 @@ export function overlappedRoof(computeS: number, memoryS: number, exponent: numb
  * The ceiling lowered by the class's shape mechanism: GEMM tiles and waves, prefill-attention key
  * amortisation, the sparse decode kernel's own ceiling.
  */
-function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile): number {
+function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile, dtype: Dtype): number {
   if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined)
     return gemmEfficiency(op.shape, ceiling, cls).efficiency;
   if (op.class === "attention-prefill" && op.attention !== undefined)
@@ -150,7 +150,7 @@ function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile): num
   )
     return cls.sparseDecodeCeiling.value;
   if (op.class === "attention-decode" && op.attention !== undefined)
-    return attentionDecodeEfficiency(op.attention, ceiling, cls).efficiency;
+    return attentionDecodeEfficiency(op.attention, ceiling, cls, dtype).efficiency;
   return ceiling;
 }
 
