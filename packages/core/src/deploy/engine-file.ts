@@ -20,6 +20,23 @@ const sourcedValue = <Extra extends z.ZodRawShape = Record<never, never>>(extra?
     note: z.string().optional(),
     calibratedOn: calibratedOnSchema.optional(),
   });
+/** Kernel-benchmark points of a sampler on one chip: milliseconds for `batch` rows of `vocab` logits. */
+const samplerCurveSchema = z.strictObject({
+  chip: z.string(),
+  points: z
+    .array(
+      z.strictObject({
+        batch: z.number().int().positive(),
+        vocab: z.number().int().positive(),
+        ms: z.number().positive(),
+      }),
+    )
+    .min(1),
+  source: z.string(),
+  tag,
+  note: z.string().optional(),
+  calibratedOn: calibratedOnSchema.optional(),
+});
 const releaseSchema = z.strictObject({
   from: z.string(),
   tokenBudget: z
@@ -141,27 +158,16 @@ const releaseSchema = z.strictObject({
     .optional(),
   /**
    * The sampler the release runs on the device when requests ask for top-p (or top-k with top-p),
-   * timed from a kernel benchmark: `points` give its time for `batch` rows of `vocab` logits on
-   * `measuredOnChip` (perf/sampler-time.ts interpolates in the batch, scales linearly in the vocabulary
-   * and by the HBM bandwidth of the measured chip over the chip's own).
+   * timed from kernel benchmarks (perf/sampler-time.ts): `measurements` give the top-p path's time
+   * for `batch` rows of `vocab` logits on each measured `chip` (a chip measured uses its own points;
+   * another chip scales the nearest measured chip's by FP32 vector throughput); `rest`, the
+   * streaming passes of the rest of the sampling call on one chip (scaled by HBM bandwidth).
    */
   sampler: z
     .strictObject({
       kind: z.enum(["torch-sort", "flashinfer"]),
-      measuredOnChip: z.string(),
-      points: z
-        .array(
-          z.strictObject({
-            batch: z.number().int().positive(),
-            vocab: z.number().int().positive(),
-            ms: z.number().positive(),
-          }),
-        )
-        .min(1),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-      calibratedOn: calibratedOnSchema.optional(),
+      measurements: z.array(samplerCurveSchema).min(1),
+      rest: samplerCurveSchema.optional(),
     })
     .optional(),
   /**

@@ -96,11 +96,16 @@ export function releasePolicies(
   }
   const sampler = release.sampler;
   if (sampler !== undefined)
-    applied(
-      "sampler with top-p (engine.sampling top-p / top-k-top-p)",
-      `${sampler.kind}, ${sampler.points.map((p) => `${p.ms} ms at ${p.batch} × ${p.vocab}`).join(", ")} on ${sampler.measuredOnChip}`,
-      sampler.source,
-    );
+    for (const [part, curves] of [
+      ["top-p path", sampler.measurements],
+      ["rest of the sampling call", sampler.rest !== undefined ? [sampler.rest] : []],
+    ] as const)
+      for (const c of curves)
+        applied(
+          `sampler with top-p (engine.sampling top-p / top-k-top-p): ${part}`,
+          `${sampler.kind}, ${c.points.map((p) => `${p.ms} ms at ${p.batch} × ${p.vocab}`).join(", ")} on ${c.chip}`,
+          c.source,
+        );
   const graphs = release.cudaGraphBatchSizes;
   if (graphs !== undefined)
     applied(

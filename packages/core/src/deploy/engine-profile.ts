@@ -56,13 +56,24 @@ export interface EngineProfile {
   readonly policies: readonly EnginePolicy[];
 }
 
+/** Kernel-benchmark points of a sampler on one chip, with the chip's figures the scaling reads. */
+export interface SamplerCurve {
+  readonly chipId: string;
+  /** Measured time (s) for `batch` rows of `vocab` logits, ascending in `batch`. */
+  readonly points: readonly { readonly batch: number; readonly vocab: number; readonly timeS: number }[];
+  /** FP32 vector (non-tensor) peak of the chip (FLOP/s), undefined when its file lists none. */
+  readonly fp32FlopsPerS?: number;
+  /** HBM bandwidth of the chip (B/s). */
+  readonly bandwidthBytesPerS: number;
+}
+
 /** A release's device sampler with top-p (perf/sampler-time.ts times it). */
 export interface EngineSampler {
   readonly kind: "torch-sort" | "flashinfer";
-  /** Measured time (s) for `batch` rows of `vocab` logits on the measured chip. */
-  readonly points: readonly { readonly batch: number; readonly vocab: number; readonly timeS: number }[];
-  /** HBM bandwidth of the chip the points were measured on (B/s). */
-  readonly measuredBandwidthBytesPerS: number;
+  /** The top-p path measured per chip. */
+  readonly measurements: readonly SamplerCurve[];
+  /** The streaming passes of the rest of the sampling call, measured on one chip. */
+  readonly rest?: SamplerCurve;
 }
 
 /** Host (CPU) time of one iteration of an executor process (perf/host-time.ts). */
@@ -230,25 +241,36 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
   };
 }
 
-/** The release's sampler when the requests ask for top-p, with the measured chip's HBM bandwidth. */
+type SamplerCurveData = NonNullable<EngineRelease["sampler"]>["measurements"][number];
+
+/** The release's sampler when the requests ask for top-p, with each measured chip's figures. */
 function samplerOf(release: EngineRelease, spec: EngineSpec): EngineSampler | undefined {
   const s = release.sampler;
   if (s === undefined || spec.sampling === undefined || spec.sampling === "greedy") return undefined;
-  let chip: ReturnType<ReturnType<typeof builtinCatalog>["chip"]>;
-  try {
-    chip = builtinCatalog().chip(s.measuredOnChip);
-  } catch {
-    throw new SupernodeError(
-      "invalid-value",
-      `data/engines/${spec.name}.yaml release ${release.from}: sampler.measuredOnChip "${s.measuredOnChip}" is not a built-in chip id`,
-      { fieldPath: ["engine", "sampling"] },
-    );
-  }
+  const curve = (c: SamplerCurveData, field: string): SamplerCurve => {
+    let chip: ReturnType<ReturnType<typeof builtinCatalog>["chip"]>;
+    try {
+      chip = builtinCatalog().chip(c.chip);
+    } catch {
+      throw new SupernodeError(
+        "invalid-value",
+        `data/engines/${spec.name}.yaml release ${release.from}: sampler.${field}.chip "${c.chip}" is not a built-in chip id`,
+        { fieldPath: ["engine", "sampling"] },
+      );
+    }
+    const fp32 = chip.peakFlopsPerS.fp32?.value;
+    return {
+      chipId: chip.id,
+      points: [...c.points]
+        .sort((a, b) => a.batch - b.batch)
+        .map((p) => ({ batch: p.batch, vocab: p.vocab, timeS: p.ms / 1e3 })),
+      ...(fp32 !== undefined ? { fp32FlopsPerS: fp32 } : {}),
+      bandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
+    };
+  };
   return {
     kind: s.kind,
-    points: [...s.points]
-      .sort((a, b) => a.batch - b.batch)
-      .map((p) => ({ batch: p.batch, vocab: p.vocab, timeS: p.ms / 1e3 })),
-    measuredBandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
+    measurements: s.measurements.map((m, i) => curve(m, `measurements[${i}]`)),
+    ...(s.rest !== undefined ? { rest: curve(s.rest, "rest") } : {}),
   };
 }

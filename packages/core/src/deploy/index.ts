@@ -7,6 +7,7 @@ export type {
   EngineProfile,
   EngineSampler,
   HostTime,
+  SamplerCurve,
   SeparateKernels,
 } from "./engine-profile.ts";
 export type { EplbPlacement } from "./eplb-placement.ts";

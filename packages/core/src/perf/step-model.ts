@@ -201,7 +201,15 @@ function headTiming(
     work.base,
   ).map((op) => timeOperator(op, full));
   const sampler = engineSamplerItem(ctx, headItems);
-  const items = sampler !== undefined ? [...headItems, sampler] : headItems;
+  // A sampler timed with the rest of its call includes the final softmax: the step's softmax pass
+  // is not counted again.
+  const items =
+    sampler === undefined
+      ? headItems
+      : [
+          ...headItems.filter((i) => !(sampler.replacesSoftmax && i.name.endsWith("head.sampling"))),
+          sampler.item,
+        ];
   let headS = 0;
   let samplingS = 0;
   for (const item of items) {
@@ -214,28 +222,42 @@ function headTiming(
 /**
  * The engine's sampler with top-p (perf/sampler-time.ts) over the rows the step samples (those the
  * softmax pass `head.sampling` covers) and the whole vocabulary: vLLM gathers the logits of every
- * vocabulary shard before sampling. Memory-bound; run after the forward pass on the same stream, so
- * no overlap scheduler hides it (those hide host work only).
+ * vocabulary shard before sampling. Run after the forward pass on the same stream, so no overlap
+ * scheduler hides it (those hide host work only). Counted at the memory bound's power level (the
+ * sort keeps the SMs and L2 busy without the tensor cores; no power measurement of it).
  */
-function engineSamplerItem(ctx: StepContext, headItems: readonly StepItem[]): StepItem | undefined {
+function engineSamplerItem(
+  ctx: StepContext,
+  headItems: readonly StepItem[],
+): { readonly item: StepItem; readonly replacesSoftmax: boolean } | undefined {
   const sampler = ctx.scenario.engine?.sampler;
   const softmax = headItems.find((i) => i.name.endsWith("head.sampling"));
   if (sampler === undefined || softmax === undefined) return undefined;
   const vocab = ctx.scenario.model.vocabSize;
   // The softmax pass does 5 FLOPs per logit of its vocabulary shard (model/layer-operators.ts).
   const rows = Math.round(softmax.flops / (5 * (vocab / ctx.plan.attention.tp)));
-  const timeS = samplerTimeS(sampler, rows, vocab, ctx.device.memoryBandwidthBytesPerS.value);
+  const chip = ctx.scenario.system.node.accelerator.chip;
+  const fp32 = chip.peakFlopsPerS.fp32?.value;
+  const t = samplerTimeS(sampler, rows, vocab, {
+    id: chip.id,
+    ...(fp32 !== undefined ? { fp32FlopsPerS: fp32 } : {}),
+    bandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
+  });
+  const timeS = t.topPS + t.restS;
   return {
-    name: `head.sampler.${sampler.kind}`,
-    group: softmax.group,
-    timeS,
-    bound: "memory",
-    flops: 0,
-    bytes: 0,
-    overheadS: 0,
-    computeS: 0,
-    memoryS: timeS,
-    defaulted: [],
+    item: {
+      name: `head.sampler.${sampler.kind}`,
+      group: softmax.group,
+      timeS,
+      bound: "memory",
+      flops: 0,
+      bytes: 0,
+      overheadS: 0,
+      computeS: 0,
+      memoryS: timeS,
+      defaulted: [],
+    },
+    replacesSoftmax: sampler.rest !== undefined,
   };
 }
 
