@@ -43,6 +43,10 @@ const dtypeFractions = z
   .object(Object.fromEntries(DTYPES.map((dtype) => [dtype, fractionSchema.optional()])))
   .strict();
 
+const dtypeValues = z
+  .object(Object.fromEntries(DTYPES.map((dtype) => [dtype, sourcedValueSchema.optional()])))
+  .strict();
+
 /** Efficiencies of one operator class. Shape parameters apply to GEMM and prefill-attention classes only. */
 export const classEfficiencySchema = z
   .object({
@@ -72,6 +76,11 @@ export const classEfficiencySchema = z
     cores: positiveSchema.optional(),
     /** Per-tile fixed cost expressed as extra reduction length: efficiency × K / (K + kOverhead). */
     kOverheadElements: sourcedValueSchema.optional(),
+    /**
+     * Per-format replacement of kOverheadElements, for a format another kernel library runs (BF16 on
+     * Hopper: cuBLAS, where kOverheadElements is DeepGEMM's FP8 cost). Absent formats use kOverheadElements.
+     */
+    kOverheadElementsByDtype: dtypeValues.optional(),
     /**
      * Grouped GEMMs (MoE experts): fixed time per group with rows (an expert with tokens) per kernel,
      * in microseconds, beside the weight stream: what a few-token expert costs beyond its bytes.
@@ -173,7 +182,7 @@ function checkSourceKeys(doc: SourceDocument, file: EfficiencyFile): void {
     if (entry === undefined) continue;
     const values: Array<[Array<string | number>, SourcedValueFile]> = [];
     for (const [key, value] of Object.entries(entry)) {
-      if (key === "computeEfficiency") {
+      if (key === "computeEfficiency" || key === "kOverheadElementsByDtype") {
         for (const [dtype, v] of Object.entries(value as Record<string, SourcedValueFile | undefined>))
           if (v !== undefined) values.push([["classes", cls, key, dtype], v]);
       } else if (value !== undefined) values.push([["classes", cls, key], value as SourcedValueFile]);

@@ -40,6 +40,8 @@ export interface ClassProfile {
   readonly tileChoiceByWork?: ProfileValue;
   readonly cores?: ProfileValue;
   readonly kOverheadElements?: ProfileValue;
+  /** Per-format kOverheadElements (a format run by another kernel library); absent formats use the above. */
+  readonly kOverheadElementsByDtype?: Readonly<Partial<Record<Dtype, ProfileValue>>>;
   /** Grouped GEMMs: fixed time per group with rows, per kernel, in seconds (absent: not modelled). */
   readonly groupOverheadS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */
@@ -199,7 +201,7 @@ interface Layer {
   readonly inherited: { readonly note: string; readonly chip: string } | undefined;
 }
 
-type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency">;
+type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency" | "kOverheadElementsByDtype">;
 
 /** Shape-mechanism parameters: copied when a file gives them, never defaulted. */
 const SHAPE_KEYS = [
@@ -258,6 +260,19 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     const value = pick(key, 1, false);
     if (value !== undefined) optional[key] = value;
   }
+  const kOverheadByDtype: Partial<Record<Dtype, ProfileValue>> = {};
+  for (const dtype of MATH_DTYPES) {
+    const layer = layers.find((l) => l.cls?.kOverheadElementsByDtype?.[dtype] !== undefined);
+    const raw = layer?.cls?.kOverheadElementsByDtype?.[dtype];
+    if (layer !== undefined && raw !== undefined)
+      kOverheadByDtype[dtype] = toProfileValue(
+        raw,
+        `${cls}.kOverheadElementsByDtype.${dtype}`,
+        layer,
+        1,
+        false,
+      );
+  }
   const groupOverhead = pick("groupOverheadUs", MICROSECOND, false);
   const absolute = pick("vectorPeakTflops", TERA, false);
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
@@ -266,6 +281,7 @@ function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: La
     memoryEfficiency: required("memoryEfficiency", 1),
     launchOverheadS: required("launchOverheadUs", MICROSECOND),
     ...optional,
+    ...(Object.keys(kOverheadByDtype).length > 0 && { kOverheadElementsByDtype: kOverheadByDtype }),
     ...(groupOverhead && { groupOverheadS: groupOverhead }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),

@@ -53,6 +53,34 @@ describe("gemmEfficiency", () => {
     expect(gemmEfficiency({ m: 64, n: 4096, k: 7168 }, 1, h800).tile?.m).toBe(64);
   });
 
+  it("Hopper BF16 dense GEMMs (cuBLAS) pay no per-tile K cost; FP8 and grouped GEMMs keep DeepGEMM's", () => {
+    for (const chip of ["h800-sxm", "h100-sxm", "h200-sxm"]) {
+      const profile = efficiencyProfile(chip).classes;
+      const shape = { m: 8192, n: 24576, k: 1536 }; // DeepSeek-V3 q_b, where DeepGEMM's cost gave +50 %
+      expect(gemmEfficiency(shape, 1, profile.gemm, "bf16").reductionLength).toBe(1);
+      expect(gemmEfficiency(shape, 1, profile.gemm, "fp8").reductionLength).toBeCloseTo(
+        1536 / (1536 + 677),
+        12,
+      );
+      expect(gemmEfficiency(shape, 1, profile["grouped-gemm"], "bf16").reductionLength).toBeCloseTo(
+        1536 / (1536 + 677),
+        12,
+      );
+      // Without a format the class's own cost applies.
+      expect(gemmEfficiency(shape, 1, profile.gemm).reductionLength).toBeCloseTo(1536 / (1536 + 677), 12);
+      expect(profile.gemm.computeEfficiency.bf16?.value).toBe(0.7772);
+      expect(profile.gemm.computeEfficiency.bf16?.defaulted).toBe(false);
+      expect(profile.gemm.computeEfficiency.fp8?.value).toBe(0.7425);
+    }
+    // The H800's own file sets it; the H100 and H200 inherit it as an assumption.
+    expect(efficiencyProfile("h800-sxm").classes.gemm.kOverheadElementsByDtype?.bf16?.tag).toBe("derived");
+    expect(efficiencyProfile("h200-sxm").classes.gemm.kOverheadElementsByDtype?.bf16?.tag).toBe("assumption");
+  });
+
+  it("the A100 has no per-format K cost (its own file, not Hopper's)", () => {
+    expect(efficiencyProfile("a100-sxm").classes.gemm.kOverheadElementsByDtype).toBeUndefined();
+  });
+
   it("on the B200 an autotuned library keeps the tile with the least padded work", () => {
     const b200 = efficiencyProfile("b200").classes.gemm;
     // M256 N6144: 96 tiles of 128 × 128 (one wave, 128 columns per SM) beat 48 of 128 × 256.

@@ -14,6 +14,7 @@
  * least padded work per core (waves × tile area).
  * Factors whose parameters the profile does not give are 1 (not modelled for that chip).
  */
+import type { Dtype } from "../hardware/index.ts";
 import type { OperatorShape } from "../model/index.ts";
 import type { ClassProfile } from "./efficiency-profile.ts";
 
@@ -88,13 +89,15 @@ function lessWork(c: TileChoice, best: TileChoice): boolean {
 }
 
 /**
- * Efficiency of a (grouped) GEMM of `shape` (m = rows per group) at ceiling `ceiling`.
+ * Efficiency of a (grouped) GEMM of `shape` (m = rows per group) at ceiling `ceiling`; `dtype`
+ * selects a per-format per-tile cost (`kOverheadElementsByDtype`) where the profile has one.
  * @example gemmEfficiency({ m: 7168, n: 4096, k: 4096, groups: 4 }, 0.865, profile910c).efficiency // ≈ 0.794
  */
 export function gemmEfficiency(
   shape: OperatorShape,
   ceiling: number,
   cls: ClassProfile,
+  dtype?: Dtype,
 ): GemmEfficiencyFactors {
   const groups = shape.groups ?? 1;
   const cores = cls.cores?.value;
@@ -107,7 +110,8 @@ export function gemmEfficiency(
     if (paddedM > 0 && paddedN > 0) tileQuantisation = (shape.m * shape.n) / (paddedM * paddedN);
     if (cores !== undefined && choice.tiles > 0) waveQuantisation = choice.tiles / (choice.waves * cores);
   }
-  const kOverhead = cls.kOverheadElements?.value ?? 0;
+  const perFormat = dtype === undefined ? undefined : cls.kOverheadElementsByDtype?.[dtype];
+  const kOverhead = (perFormat ?? cls.kOverheadElements)?.value ?? 0;
   const reductionLength = shape.k > 0 ? shape.k / (shape.k + kOverhead) : 1;
   return {
     ceiling,

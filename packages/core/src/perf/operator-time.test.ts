@@ -77,9 +77,12 @@ describe("operatorTime", () => {
   });
 
   it("flags values taken from the default profile, and only those", () => {
+    // The H800 has FP8 (DeepGEMM) and BF16 (cuBLAS, measured on the H200) GEMM ceilings; INT8 is defaulted.
     const bf16 = operatorTime(gemmOperator({ m: 4096, n: 4096, k: 4096 }), h800, h800Profile);
-    expect(bf16.defaulted).toBe(true);
-    expect(bf16.defaultedParameters).toContain("gemm.computeEfficiency.bf16");
+    expect(bf16.defaultedParameters).not.toContain("gemm.computeEfficiency.bf16");
+    const int8 = operatorTime(gemmOperator({ m: 4096, n: 4096, k: 4096, dtype: "int8" }), h800, h800Profile);
+    expect(int8.defaulted).toBe(true);
+    expect(int8.defaultedParameters).toContain("gemm.computeEfficiency.int8");
     const b200 = operatorTime(
       gemmOperator({ m: 4096, n: 4096, k: 4096, dtype: "fp4" }),
       computeDevice(fixtureB200),

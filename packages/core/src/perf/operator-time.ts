@@ -138,7 +138,7 @@ export function overlappedRoof(computeS: number, memoryS: number, exponent: numb
  */
 function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile, dtype: Dtype): number {
   if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined)
-    return gemmEfficiency(op.shape, ceiling, cls).efficiency;
+    return gemmEfficiency(op.shape, ceiling, cls, dtype).efficiency;
   if (op.class === "attention-prefill" && op.attention !== undefined)
     return attentionPrefillEfficiency(op.attention, ceiling, cls).efficiency;
   // Sparse decode (keys gathered by the DSA indexer's top-k): the sparse kernel's efficiency as
