@@ -59,6 +59,7 @@ const GROUPS: readonly { readonly name: string; readonly test: (r: ValidationRow
     name: "NCCL across nodes (2 × 8 H100 / B200, per-NIC all-to-all)",
     test: (r) => /^nccl-(.*2node|ib-)/.test(r.id),
   },
+  { name: "NCCL GB200 NVL72 × 2 racks (NVLS on)", test: (r) => r.id.startsWith("nccl-gb200-2rack") },
   { name: "NCCL GB200 NVL72 × 20 racks", test: (r) => r.id.startsWith("nccl-gb200-20rack") },
 ];
 
