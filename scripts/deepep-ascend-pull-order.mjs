@@ -7,7 +7,9 @@
 // expert-major, into equal contiguous ranges and move one row at a time, so at a given moment
 // core c of every die works on the same source (dispatch reads) or destination (combine writes).
 // Each core keeps one row in flight (rate = row / (round trip + row / coreRate)); the cores share
-// each die's UB egress and ingress max-min fairly. It prints the copy-out pass's duration per EP.
+// each die's UB egress and ingress max-min fairly. It prints the copy-out pass's duration per EP, from the
+// first rank's start and per rank from its own start (startSkewUs: ranks start uniformly over that span;
+// a combine rank ends when its own pushes are done and every row pushed to it has landed).
 // Usage: node scripts/deepep-ascend-pull-order.mjs [dispatch|combine] [startSkewUs]
 // Inputs (docs/fabric-model.md §2): 167 GB/s per die each way (P2 Table 1's NPU-to-NPU read),
 // one-way-and-back latencies 1.2 / 1.9 us (read) and 1.3 / 2.0 us (write) inside / across the
@@ -17,7 +19,7 @@
 // experts, uniform), rows of 7,212 B (INT8 + scale + triple) or 14,336 B (BF16).
 
 const direction = process.argv[2] ?? "dispatch";
-const skewS = Number(process.argv[3] ?? 0) * 1e-6;
+const skewS = process.argv[3] === "chain" ? 0 : Number(process.argv[3] ?? 0) * 1e-6;
 const row = direction === "combine" ? 14336 : 7212;
 const [latIn, latX] = direction === "combine" ? [1.3e-6, 2.0e-6] : [1.2e-6, 1.9e-6];
 const cap = 167e9;
@@ -56,7 +58,7 @@ function routing(n, rand) {
   return counts;
 }
 
-function simulate(n) {
+function simulate(n, given) {
   const rand = mulberry32(1204 + n);
   const counts = routing(n, rand);
   const perRank = experts / n;
@@ -64,7 +66,7 @@ function simulate(n) {
   const rem = experts % cores;
   const flows = [];
   for (let r = 0; r < n; r++) {
-    const start = skewS * rand();
+    const start = given ? given[r] : skewS * rand();
     let i0 = 0;
     for (let c = 0; c < cores; c++) {
       const len = base + (c < rem ? 1 : 0);
@@ -79,17 +81,28 @@ function simulate(n) {
     }
   }
   const used = new Float64Array(2 * n);
+  // a rank's own call ends when its own copies are done and (combine) every row pushed to it has landed
+  const done = new Float64Array(n);
+  const starts = new Float64Array(n);
+  for (const f of flows) starts[f.rank] = f.start;
   let t = 0;
   for (;;) {
     const active = [];
     for (const f of flows) {
       while (f.pos < f.seq.length && f.left <= 0) {
+        const peer = f.seq[f.pos][0];
+        done[f.rank] = Math.max(done[f.rank], t);
+        if (direction === "combine") done[peer] = Math.max(done[peer], t);
         f.pos++;
         if (f.pos < f.seq.length) f.left = f.seq[f.pos][1];
       }
       if (f.pos < f.seq.length && f.start <= t) active.push(f);
     }
-    if (flows.every((f) => f.pos >= f.seq.length)) return t;
+    if (flows.every((f) => f.pos >= f.seq.length)) {
+      let sum = 0;
+      for (let r = 0; r < n; r++) sum += done[r] - starts[r];
+      return { span: t, perRank: sum / n, rank0: done[0] - starts[0], done };
+    }
     waterFill(active, n, used);
     for (const f of active) f.left -= f.rate * dt;
     t += dt;
@@ -148,5 +161,22 @@ function waterFill(active, n, used) {
   }
 }
 
-for (const n of [8, 16, 32, 64, 128])
-  console.log(`${direction} EP${n}: copy-out pass ${(simulate(n) * 1e3).toFixed(2)} ms`);
+// Back-to-back calls (the benchmark syncs each rank's host, not the ranks, between calls): with
+// `chain K` in place of a skew, call k+1 of rank r starts when its call k ended (the same host gap on
+// every rank cancels), K calls in a row; the last call's times are printed.
+const chain = process.argv[3] === "chain" ? Number(process.argv[4] ?? 5) : 0;
+for (const n of [8, 16, 32, 64, 128]) {
+  let result = simulate(n);
+  for (let k = 1; k < chain; k++) {
+    const first = Math.min(...result.done);
+    result = simulate(
+      n,
+      Array.from(result.done, (d) => d - first),
+    );
+  }
+  const { span, perRank, rank0 } = result;
+  console.log(
+    `${direction} EP${n}: copy-out pass ${(span * 1e3).toFixed(2)} ms from the first start, ` +
+      `${(perRank * 1e3).toFixed(2)} ms per rank from its own start (mean; rank 0 ${(rank0 * 1e3).toFixed(2)})`,
+  );
+}
