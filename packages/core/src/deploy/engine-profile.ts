@@ -19,6 +19,9 @@ export interface EngineProfile {
   /** The release whose data is used (`from` of the recorded entry). */
   readonly release: string;
   readonly requestedVersion?: string;
+  /** Kernel backends the scenario names (`engine.attentionBackend` / `engine.moeBackend`); absent: the engine's default. */
+  readonly attentionBackend?: string;
+  readonly moeBackend?: string;
   /** The scheduler's prompt-token budget per iteration for an accelerator with this much HBM. */
   tokenBudget(hbmBytes: number): number | undefined;
   readonly moeLibrary?: MoeLibraryName;
@@ -184,6 +187,8 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     displayName: file.name,
     release: release.from,
     ...(version !== undefined ? { requestedVersion: version } : {}),
+    ...(spec.attentionBackend !== undefined ? { attentionBackend: spec.attentionBackend } : {}),
+    ...(spec.moeBackend !== undefined ? { moeBackend: spec.moeBackend } : {}),
     tokenBudget: (hbmBytes) => {
       if (budget === undefined) return undefined;
       const gb = hbmBytes / 2 ** 30;

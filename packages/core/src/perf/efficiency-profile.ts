@@ -70,6 +70,8 @@ export interface EfficiencyProfile {
   /** Data files read, most specific first. */
   readonly files: readonly string[];
   readonly classes: Readonly<Record<OperatorClass, ClassProfile>>;
+  /** Engine overlays applied over the chip's values (`engine-overlay.ts`); absent: none. */
+  readonly engineOverlays?: readonly string[];
 }
 
 /** Classes that run on the tensor (matrix) engine and so have per-format compute efficiencies. */

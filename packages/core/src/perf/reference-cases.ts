@@ -19,6 +19,7 @@ import type { Operator } from "../model/index.ts";
 import { GIGA, MICROSECOND, TERA } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
+import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorBytes, operatorTime } from "./operator-time.ts";
 
 /** An operator-level comparison; several cases may share one calibration record. */
@@ -110,6 +111,14 @@ const fileSchema = z
           duplicateOf: z.string().min(1).optional(),
           note: z.string().optional(),
           source: z.string(),
+          /**
+           * The engine the kernel was timed in, when its efficiency overlay applies
+           * (data/efficiency/engines/<name>.yaml; e.g. SGLang's trtllm_mla on SM100).
+           */
+          engine: z
+            .object({ name: z.string().min(1), version: z.string().min(1).optional() })
+            .strict()
+            .optional(),
         })
         .strict(),
     ),
@@ -163,7 +172,18 @@ const MEASURE_UNITS: Readonly<Record<Measure, string>> = {
 function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
   const device = computeDevice(chip);
   const op = benchmarkOperator(record);
-  const timing = operatorTime(op, device, efficiencyProfileForChip(chip));
+  const base = efficiencyProfileForChip(chip);
+  const engine = record.engine;
+  const spec = record.operator;
+  const profile =
+    engine === undefined
+      ? base
+      : withEngineOverlays(base, {
+          engine: engine.name,
+          ...(engine.version !== undefined && { version: engine.version }),
+          ...(spec.kind === "mla-decode" && { modelAttention: spec.topK ? "mla-sparse" : "mla-dense" }),
+        });
+  const timing = operatorTime(op, device, profile);
   switch (record.measure) {
     case "compute-utilisation-pct": {
       const peak = device.peakFlopsPerS[timing.dtype]?.value ?? Number.NaN;

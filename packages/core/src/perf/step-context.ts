@@ -8,6 +8,7 @@ import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { memoByObject } from "../spec/index.ts";
 import { computeDevice, type Device } from "./device.ts";
 import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
+import { withEngineOverlays } from "./engine-overlay.ts";
 import { type StepComm, stepComm } from "./step-comm.ts";
 import { type SharedDevice, shareOf } from "./step-operators.ts";
 
@@ -27,12 +28,26 @@ export interface StepContext {
  */
 export function stepContext(scenario: Scenario, plan: InstancePlan): StepContext {
   const chip = scenario.system.node.accelerator.chip;
+  const base = efficiencyProfileForChip(chip, builtinChipOrigin);
+  const engine = scenario.engine;
+  const attention = scenario.model.attention;
   return {
     scenario,
     plan,
     device: computeDevice(chip),
     // A SKU or user chip (`extends:`) inherits the efficiency file of the chip it derives from.
-    profile: efficiencyProfileForChip(chip, builtinChipOrigin),
+    // ... and the engine's kernel backends replace the values their overlays name.
+    profile:
+      engine === undefined
+        ? base
+        : withEngineOverlays(base, {
+            engine: engine.name,
+            ...(engine.requestedVersion !== undefined && { version: engine.requestedVersion }),
+            ...(engine.attentionBackend !== undefined && { attentionBackend: engine.attentionBackend }),
+            ...(engine.moeBackend !== undefined && { moeBackend: engine.moeBackend }),
+            modelAttention:
+              attention.kind === "mla" ? (attention.sparse ? "mla-sparse" : "mla-dense") : "gqa",
+          }),
     comm: stepComm(scenario, plan),
     shares: new Map(),
   };

@@ -45,5 +45,14 @@ export const engineSchema = z.strictObject({
    * Default: not stated — the step counts one softmax pass over the logits, no engine sampler.
    */
   sampling: z.enum(["greedy", "top-p", "top-k-top-p"]).optional(),
+  /**
+   * The attention kernels the engine is told to run (SGLang `--attention-backend`, vLLM
+   * `VLLM_ATTENTION_BACKEND`). Default: the engine's own choice for the model on the chip
+   * (data/efficiency/engines/<name>.yaml `defaultFor`). A backend with an efficiency overlay replaces
+   * the chip profile's values it names.
+   */
+  attentionBackend: z.string().min(1).optional(),
+  /** The MoE expert-GEMM kernels (TensorRT-LLM `moe_config.backend`, SGLang `--moe-runner-backend`); as above. */
+  moeBackend: z.string().min(1).optional(),
 });
 export type EngineSpec = z.output<typeof engineSchema>;

@@ -6,7 +6,7 @@ export { calibratedOnSchema } from "./calibrated-on.ts";
 export { compareVersions } from "./compare-versions.ts";
 export { productOf, ratioOf, sumOf } from "./derive.ts";
 export type { CostSection, PowerSection } from "./energy-schema.ts";
-export type { EngineSpec, ServingEngineName } from "./engine-schema.ts";
+export { ENGINE_NAMES, type EngineSpec, type ServingEngineName } from "./engine-schema.ts";
 export { type ErrorLocation, isSupernodeError, SupernodeError, type SupernodeErrorKind } from "./errors.ts";
 export {
   type ChipDefinition,

@@ -1,0 +1,153 @@
+/**
+ * The schema of an engine efficiency overlay file (`packages/core/data/efficiency/engines/<engine>.yaml`):
+ * per serving engine, the kernel backends it can run and, per backend and chip architecture, the
+ * values of the chip's efficiency profile that backend replaces (same fields and units as
+ * `data/efficiency/<chip>.yaml`, each with source and tag, `calibratedOn` where fitted). Also reads
+ * one file, checking that every value cites a key of its `sources:` block.
+ */
+import { z } from "zod";
+import { OPERATOR_CLASSES } from "../model/index.ts";
+import {
+  ENGINE_NAMES,
+  EVIDENCE_TAGS,
+  readSourceDocument,
+  type SourceDocument,
+  SupernodeError,
+  validateDocument,
+} from "../spec/index.ts";
+import { classEfficiencySchema, type SourcedValueFile } from "./efficiency-file.ts";
+
+/** Which kernel choice a backend is: the attention kernels or the MoE expert GEMMs. */
+export const BACKEND_KINDS = ["attention", "moe"] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+/** What a model's attention is, for an engine's default backend (it picks per model family). */
+export const MODEL_ATTENTION_KINDS = ["mla-dense", "mla-sparse", "gqa"] as const;
+export type ModelAttentionKind = (typeof MODEL_ATTENTION_KINDS)[number];
+
+const sourceSchema = z
+  .object({ title: z.string().min(1), url: z.string().min(1), section: z.string().optional() })
+  .strict();
+
+const sourceKeys = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const overlaySchema = z
+  .object({
+    /** Stable id, e.g. `sglang-trtllm-mla-sm100`. */
+    id: z.string().min(1),
+    description: z.string().min(1),
+    /** First engine release the values describe; a scenario asking for an older release gets none. */
+    from: z.string().min(1).optional(),
+    /**
+     * The chip family: a chip belongs when its efficiency profile reads one of these chips' files
+     * (`b200` covers GB200 and GB300, whose files extend it).
+     */
+    architecture: z.object({ name: z.string().min(1), chips: z.array(z.string().min(1)).min(1) }).strict(),
+    backend: z
+      .object({
+        kind: z.enum(BACKEND_KINDS),
+        /** The engine's name for it (SGLang `--attention-backend trtllm_mla`). */
+        name: z.string().min(1),
+        /**
+         * Models whose attention is of these kinds get this backend when the scenario names none
+         * (the engine's own default on this architecture, from its source).
+         */
+        defaultFor: z.array(z.enum(MODEL_ATTENTION_KINDS)),
+        source: sourceKeys,
+        tag: z.enum(EVIDENCE_TAGS),
+        note: z.string().min(1),
+      })
+      .strict(),
+    /** The profile values the backend replaces, per operator class. */
+    classes: z
+      .object(Object.fromEntries(OPERATOR_CLASSES.map((cls) => [cls, classEfficiencySchema.optional()])))
+      .strict(),
+  })
+  .strict();
+
+export const engineOverlayFileSchema = z
+  .object({
+    engine: z.enum(ENGINE_NAMES),
+    description: z.string().min(1),
+    sources: z.record(z.string(), sourceSchema),
+    /** Backend names the engine accepts, per kind (a scenario naming another is refused). */
+    backends: z
+      .object({
+        attention: z.array(z.string().min(1)).optional(),
+        moe: z.array(z.string().min(1)).optional(),
+      })
+      .strict(),
+    overlays: z.array(overlaySchema),
+  })
+  .strict();
+
+export type EngineOverlayFile = z.output<typeof engineOverlayFileSchema>;
+export type EngineOverlayEntry = EngineOverlayFile["overlays"][number];
+
+/**
+ * Reads and validates one overlay file: schema, source keys, unique ids, known backend names.
+ * @example readEngineOverlayFile("efficiency/engines/sglang.yaml", embeddedDataFiles).engine === "sglang"
+ */
+export function readEngineOverlayFile(
+  path: string,
+  files: Readonly<Record<string, string>>,
+): EngineOverlayFile {
+  const text = files[path];
+  if (text === undefined)
+    throw new SupernodeError("unknown-id", `no engine overlay file ${path} in the catalog`, { file: path });
+  const doc = readSourceDocument(text, path);
+  const file = validateDocument(doc, engineOverlayFileSchema);
+  const seen = new Set<string>();
+  file.overlays.forEach((overlay, i) => {
+    if (seen.has(overlay.id)) fail(doc, ["overlays", i, "id"], `overlay id "${overlay.id}" is used twice`);
+    seen.add(overlay.id);
+    const known = file.backends[overlay.backend.kind];
+    if (known !== undefined && !known.includes(overlay.backend.name))
+      fail(
+        doc,
+        ["overlays", i, "backend", "name"],
+        `backend "${overlay.backend.name}" is not among the ${overlay.backend.kind} backends listed in backends.${overlay.backend.kind} (${known.join(", ")})`,
+      );
+    checkSource(doc, file, overlay.backend.source, ["overlays", i, "backend", "source"]);
+    for (const [cls, entry] of Object.entries(overlay.classes)) {
+      if (entry === undefined) continue;
+      for (const [key, value] of Object.entries(entry)) {
+        const byDtype = key === "computeEfficiency" || key === "kOverheadElementsByDtype";
+        const values = byDtype
+          ? Object.entries(value as Record<string, SourcedValueFile | undefined>).map(
+              ([dtype, v]) => [[key, dtype], v] as const,
+            )
+          : [[[key], value as SourcedValueFile | undefined] as const];
+        for (const [path, v] of values)
+          if (v !== undefined)
+            checkSource(doc, file, v.source, ["overlays", i, "classes", cls, ...path, "source"]);
+      }
+    }
+  });
+  return file;
+}
+
+function checkSource(
+  doc: SourceDocument,
+  file: EngineOverlayFile,
+  source: string | readonly string[],
+  path: Array<string | number>,
+): void {
+  for (const key of typeof source === "string" ? [source] : source)
+    if (file.sources[key] === undefined)
+      fail(
+        doc,
+        path,
+        `unknown source "${key}": expected one of the keys of the sources block (${Object.keys(file.sources).join(", ")})`,
+      );
+}
+
+function fail(doc: SourceDocument, path: Array<string | number>, message: string): never {
+  const pos = doc.locate(path);
+  throw new SupernodeError("schema", message, {
+    file: doc.fileName,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath: path,
+  });
+}

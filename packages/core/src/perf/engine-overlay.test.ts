@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { embeddedDataFiles } from "../catalog/index.ts";
+import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
+import { selectOverlays, withEngineOverlays } from "./engine-overlay.ts";
+import { readEngineOverlayFile } from "./engine-overlay-file.ts";
+import { operatorReferenceCases } from "./reference-cases.ts";
+import { stepContext } from "./step-context.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+
+const b200 = () => efficiencyProfile("b200");
+const inherited = (id: string) => efficiencyProfileForChip({ id, origin: {} });
+
+describe("engine efficiency overlays", () => {
+  it("SGLang's default trtllm_mla replaces the B200 decode-attention values for dense MLA, on every chip extending the B200", () => {
+    for (const chip of ["b200", "gb200", "gb300"]) {
+      const base = chip === "b200" ? b200() : inherited(chip);
+      const p = withEngineOverlays(base, { engine: "sglang", modelAttention: "mla-dense" });
+      expect(p.engineOverlays).toEqual(["sglang-trtllm-mla-sm100"]);
+      const decode = p.classes["attention-decode"];
+      expect(decode.computeEfficiency.bf16?.value).toBe(0.498);
+      expect(decode.computeEfficiency.fp8?.value).toBe(0.445);
+      expect(decode.keyOverheadTokens?.value).toBe(543);
+      expect(decode.fp8KeyOverheadTokens?.value).toBe(974);
+      expect(decode.computeEfficiency.bf16?.tag).toBe("derived");
+      expect(decode.computeEfficiency.bf16?.note).toMatch(/^engine overlay sglang-trtllm-mla-sm100/);
+      // What the overlay does not name stays the chip's.
+      expect(decode.sparseDecodeCeiling).toEqual(base.classes["attention-decode"].sparseDecodeCeiling);
+      expect(p.classes["grouped-gemm"]).toBe(base.classes["grouped-gemm"]);
+      expect(p.files[0]).toBe("efficiency/engines/sglang.yaml");
+    }
+  });
+
+  it("applies only where the engine's default or the scenario's named backend is the overlay's", () => {
+    const none = (sel: Parameters<typeof withEngineOverlays>[1]) =>
+      withEngineOverlays(b200(), sel) === b200();
+    expect(none({ engine: "sglang", modelAttention: "mla-sparse" })).toBe(true); // DeepSeek-V3.2: NSA
+    expect(none({ engine: "sglang", modelAttention: "gqa" })).toBe(true);
+    expect(none({ engine: "sglang", modelAttention: "mla-dense", attentionBackend: "flashinfer" })).toBe(
+      true,
+    );
+    expect(none({ engine: "trtllm", modelAttention: "mla-dense" })).toBe(true); // no overlay file
+    expect(none({ engine: "sglang", modelAttention: "mla-dense", version: "0.4.6" })).toBe(false); // no `from`
+    expect(
+      selectOverlays(efficiencyProfile("h200-sxm"), { engine: "sglang", modelAttention: "mla-dense" }),
+    ).toEqual([]);
+    expect(none({ engine: "sglang", modelAttention: "gqa", attentionBackend: "trtllm_mla" })).toBe(false);
+  });
+
+  it("is memoised per profile object, so step memos keyed by profile still hit", () => {
+    const sel = { engine: "sglang", modelAttention: "mla-dense" } as const;
+    expect(withEngineOverlays(b200(), sel)).toBe(withEngineOverlays(b200(), sel));
+  });
+
+  it("refuses a backend the engine does not have, naming the field and the choices", () => {
+    expect(() =>
+      withEngineOverlays(b200(), {
+        engine: "sglang",
+        attentionBackend: "flashmla2",
+        modelAttention: "mla-dense",
+      }),
+    ).toThrow(/sglang has no attention backend "flashmla2": expected one of trtllm_mla, flashinfer/);
+  });
+
+  it("times SGLang's own B200 MLA table with the overlay (kernel cases run under their engine)", () => {
+    const cases = operatorReferenceCases().filter((c) => c.id.startsWith("aic-sglang-b200-mla-"));
+    expect(cases).toHaveLength(12);
+    for (const c of cases) expect(Math.abs(c.predicted / c.published - 1)).toBeLessThan(0.1);
+  });
+});
+
+describe("scenarios run their engine's backend", () => {
+  const GB300 = "sglang-gb300-deepseek-r1-nvfp4-decode-128k";
+  const profileOf = (...sets: string[]) => {
+    const scenario = referenceScenario(GB300, ...sets);
+    return stepContext(scenario, must(scenario.deployment.decode)).profile;
+  };
+
+  it("SGLang on GB300 with DeepSeek-R1 takes trtllm_mla by default; a named backend without overlay keeps the chip's", () => {
+    expect(profileOf().engineOverlays).toEqual(["sglang-trtllm-mla-sm100"]);
+    expect(profileOf("engine.attentionBackend=trtllm_mla").engineOverlays).toEqual([
+      "sglang-trtllm-mla-sm100",
+    ]);
+    expect(profileOf("engine.attentionBackend=flashinfer").engineOverlays).toBeUndefined();
+  });
+
+  it("a DSA model under SGLang on B200 runs no trtllm_mla overlay", () => {
+    const scenario = referenceScenario("sglang-b200-deepseek-v3.2-decode");
+    expect(stepContext(scenario, must(scenario.deployment.decode)).profile.engineOverlays).toBeUndefined();
+  });
+});
+
+describe("engine overlay files", () => {
+  const file = embeddedDataFiles["efficiency/engines/sglang.yaml"] ?? "";
+  const read = (text: string) =>
+    readEngineOverlayFile("efficiency/engines/x.yaml", { "efficiency/engines/x.yaml": text });
+
+  it("reads the built-in SGLang file", () => {
+    expect(read(file).overlays.map((o) => o.id)).toEqual(["sglang-trtllm-mla-sm100"]);
+  });
+
+  it("names file, field and what was expected for an unknown source key", () => {
+    const bad = file.replace(
+      "source: sglang-server-args\n      tag: spec",
+      "source: nowhere\n      tag: spec",
+    );
+    expect(() => read(bad)).toThrow(
+      /unknown source "nowhere": expected one of the keys of the sources block/,
+    );
+  });
+
+  it("refuses an overlay backend the file's backends list lacks", () => {
+    const bad = file.replace("name: trtllm_mla\n", "name: trtllm_mlaa\n");
+    expect(() => read(bad)).toThrow(/backend "trtllm_mlaa" is not among the attention backends/);
+  });
+
+  it("refuses an efficiency outside (0, 1] and unknown fields", () => {
+    expect(() => read(file.replace("value: 0.498", "value: 1.498"))).toThrow(/fraction of peak/);
+    expect(() => read(file.replace("defaultFor: [mla-dense]", "defaultFor: [mla]"))).toThrow(/defaultFor/);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Engine efficiency overlays: a serving engine's kernel backend (its attention or MoE kernels) on a
+ * chip architecture replaces named values of the chip's efficiency profile
+ * (`data/efficiency/engines/<engine>.yaml`, schema in `engine-overlay-file.ts`). Which backend runs
+ * is the scenario's `engine.attentionBackend` / `engine.moeBackend`, else the engine's own default
+ * for the model's attention kind on that architecture (`backend.defaultFor`, from its source) —
+ * never the choice that fits a result.
+ */
+import { embeddedDataFiles } from "../catalog/index.ts";
+import type { Dtype } from "../hardware/index.ts";
+import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
+import { compareVersions, MICROSECOND, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
+import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
+import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
+import {
+  type BackendKind,
+  type EngineOverlayEntry,
+  type EngineOverlayFile,
+  type ModelAttentionKind,
+  readEngineOverlayFile,
+} from "./engine-overlay-file.ts";
+
+/** What decides which overlays apply: the engine, its release, named backends, the model. */
+export interface OverlaySelection {
+  readonly engine: string;
+  /** The release asked for (undefined: the newest, which every overlay covers). */
+  readonly version?: string;
+  readonly attentionBackend?: string;
+  readonly moeBackend?: string;
+  /** The model's attention (undefined: no default backend applies). */
+  readonly modelAttention?: ModelAttentionKind;
+}
+
+const fileCache = new Map<string, EngineOverlayFile | null>();
+
+/** The overlay file of an engine, or undefined when it has none. */
+export function engineOverlayFile(
+  engine: string,
+  files: Readonly<Record<string, string>> = embeddedDataFiles,
+): EngineOverlayFile | undefined {
+  const path = `efficiency/engines/${engine}.yaml`;
+  if (files !== embeddedDataFiles)
+    return files[path] === undefined ? undefined : readEngineOverlayFile(path, files);
+  let file = fileCache.get(engine);
+  if (file === undefined) {
+    file = files[path] === undefined ? null : readEngineOverlayFile(path, files);
+    fileCache.set(engine, file);
+  }
+  return file ?? undefined;
+}
+
+/**
+ * The overlays of `selection` that apply to a chip with `profile`; refuses a backend name the
+ * engine's file does not list.
+ * @example selectOverlays(efficiencyProfile("b200"), { engine: "sglang", modelAttention: "mla-dense" })[0]?.id // "sglang-trtllm-mla-sm100"
+ */
+export function selectOverlays(
+  profile: EfficiencyProfile,
+  selection: OverlaySelection,
+  files: Readonly<Record<string, string>> = embeddedDataFiles,
+): EngineOverlayEntry[] {
+  const file = engineOverlayFile(selection.engine, files);
+  if (file === undefined) return [];
+  const named: Record<BackendKind, string | undefined> = {
+    attention: selection.attentionBackend,
+    moe: selection.moeBackend,
+  };
+  for (const kind of ["attention", "moe"] as const) {
+    const known = file.backends[kind];
+    const name = named[kind];
+    if (name !== undefined && known !== undefined && !known.includes(name))
+      throw new SupernodeError(
+        "invalid-value",
+        `${selection.engine} has no ${kind} backend "${name}": expected one of ${known.join(", ")} (data/efficiency/engines/${selection.engine}.yaml backends.${kind})`,
+        { fieldPath: ["engine", kind === "attention" ? "attentionBackend" : "moeBackend"] },
+      );
+  }
+  return file.overlays.filter((overlay) => {
+    if (
+      overlay.from !== undefined &&
+      selection.version !== undefined &&
+      compareVersions(selection.version, overlay.from) < 0
+    )
+      return false;
+    if (!overlay.architecture.chips.some((chip) => profile.files.includes(`efficiency/${chip}.yaml`)))
+      return false;
+    const name = named[overlay.backend.kind];
+    if (name !== undefined) return name === overlay.backend.name;
+    return (
+      selection.modelAttention !== undefined && overlay.backend.defaultFor.includes(selection.modelAttention)
+    );
+  });
+}
+
+const applied = new WeakMap<EfficiencyProfile, Map<string, EfficiencyProfile>>();
+
+/**
+ * The profile with the selected overlays' values in place of the chip's (the same object when none
+ * applies; memoised per profile object and overlay set, so step memos keyed by profile still hit).
+ * @example withEngineOverlays(efficiencyProfile("b200"), { engine: "sglang", modelAttention: "mla-dense" }).engineOverlays // ["sglang-trtllm-mla-sm100"]
+ */
+export function withEngineOverlays(
+  profile: EfficiencyProfile,
+  selection: OverlaySelection,
+  files: Readonly<Record<string, string>> = embeddedDataFiles,
+): EfficiencyProfile {
+  const overlays = selectOverlays(profile, selection, files);
+  if (overlays.length === 0) return profile;
+  const key = `${selection.engine}:${overlays.map((o) => o.id).join(",")}`;
+  let byKey = applied.get(profile);
+  if (byKey === undefined) {
+    byKey = new Map();
+    applied.set(profile, byKey);
+  }
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit;
+  const file = engineOverlayFile(selection.engine, files);
+  const path = `efficiency/engines/${selection.engine}.yaml`;
+  const classes = { ...profile.classes } as Record<OperatorClass, ClassProfile>;
+  for (const overlay of overlays)
+    for (const cls of OPERATOR_CLASSES) {
+      const entry = overlay.classes[cls];
+      if (entry !== undefined && file !== undefined)
+        classes[cls] = overlayClass(cls, classes[cls], entry, overlay, file.sources);
+    }
+  const result: EfficiencyProfile = {
+    ...profile,
+    description: `${profile.description} Engine overlays: ${overlays.map((o) => `${o.id} (${o.description})`).join("; ")}.`,
+    files: [path, ...profile.files],
+    classes,
+    engineOverlays: overlays.map((o) => o.id),
+  };
+  byKey.set(key, result);
+  return result;
+}
+
+/** File field → profile field and the factor to SI, for the fields whose names carry a unit. */
+const RENAMED: Readonly<Record<string, readonly [string, number]>> = {
+  launchOverheadUs: ["launchOverheadS", MICROSECOND],
+  groupOverheadUs: ["groupOverheadS", MICROSECOND],
+  vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
+};
+
+function overlayClass(
+  cls: OperatorClass,
+  base: ClassProfile,
+  entry: ClassEfficiencyFile,
+  overlay: EngineOverlayEntry,
+  sources: EngineOverlayFile["sources"],
+): ClassProfile {
+  const value = (raw: SourcedValueFile, parameter: string, scale: number): ProfileValue => {
+    const keys = typeof raw.source === "string" ? [raw.source] : raw.source;
+    const refs: SourceRef[] = keys.map((k) => {
+      const s = sources[k];
+      if (s === undefined) throw new SupernodeError("schema", `unknown source key "${k}" for ${parameter}`);
+      return { key: k, title: s.title, url: s.url, ...(s.section && { section: s.section }) };
+    });
+    const note = `engine overlay ${overlay.id}${raw.note ? `: ${raw.note}` : ""}`;
+    return { value: raw.value * scale, sources: refs, tag: raw.tag, note, parameter, defaulted: false };
+  };
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, raw] of Object.entries(entry)) {
+    if (raw === undefined) continue;
+    if (key === "computeEfficiency" || key === "kOverheadElementsByDtype") {
+      const merged: Partial<Record<Dtype, ProfileValue>> = { ...(base[key] ?? {}) };
+      for (const [dtype, v] of Object.entries(raw as Record<Dtype, SourcedValueFile | undefined>))
+        if (v !== undefined) merged[dtype as Dtype] = value(v, `${cls}.${key}.${dtype}`, 1);
+      out[key] = merged;
+      continue;
+    }
+    const [field, scale] = RENAMED[key] ?? [key, 1];
+    out[field] = value(raw as SourcedValueFile, `${cls}.${key}`, scale);
+  }
+  return out as unknown as ClassProfile;
+}
