@@ -238,7 +238,7 @@ function renderEstimate(e: Estimate, operators = false): string {
   ];
   if (sc.engine !== undefined)
     out.push(
-      `Engine: ${sc.engine.name} (data of release ${sc.engine.release})${sc.engine.policies.map((p) => `; ${p.policy}: ${p.value}${p.modelled ? "" : " (recorded, not modelled)"}`).join("")}`,
+      `Engine: ${sc.engine.name} (data of release ${sc.engine.release})${sc.engine.policies.map((p) => `; ${p.policy}: ${p.value}${p.modelled ? "" : " (recorded, not modelled)"}`).join("")}${sc.engine.efficiencyOverlays.length > 0 ? `; efficiency overlays: ${sc.engine.efficiencyOverlays.join(", ")} (data/efficiency/engines/)` : ""}`,
     );
   if (sc.source !== undefined)
     out.push(

@@ -5,6 +5,7 @@ import { selectOverlays, withEngineOverlays } from "./engine-overlay.ts";
 import { readEngineOverlayFile } from "./engine-overlay-file.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
 import { stepContext } from "./step-context.ts";
+import { estimate } from "./step-estimate.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const b200 = () => efficiencyProfile("b200");
@@ -81,6 +82,12 @@ describe("scenarios run their engine's backend", () => {
       "sglang-trtllm-mla-sm100",
     ]);
     expect(profileOf("engine.attentionBackend=flashinfer").engineOverlays).toBeUndefined();
+  });
+
+  it("estimate says which overlays it applied", () => {
+    expect(estimate(referenceScenario(GB300)).scenario.engine?.efficiencyOverlays).toEqual([
+      "sglang-trtllm-mla-sm100",
+    ]);
   });
 
   it("a DSA model under SGLang on B200 runs no trtllm_mla overlay", () => {

@@ -67,6 +67,8 @@ export interface Estimate {
       readonly name: string;
       readonly release: string;
       readonly policies: ReadonlyArray<{ policy: string; value: string; source: string; modelled: boolean }>;
+      /** Efficiency overlays of its kernel backends applied over the chip's profile (perf/engine-overlay.ts). */
+      readonly efficiencyOverlays: readonly string[];
     };
   };
   readonly prefill?: PrefillEstimate;
@@ -194,6 +196,8 @@ export function estimate(written: Scenario): Estimate {
   const prefill = prefillPlan !== undefined ? prefillEstimate(scenario, prefillPlan) : undefined;
   const defaulted = new Set<string>([...(decode?.step.defaulted ?? []), ...(prefill?.step.defaulted ?? [])]);
   const chip = scenario.system.node.accelerator.chip;
+  const anyPlan = decodePlan ?? prefillPlan;
+  const overlays = anyPlan !== undefined ? (stepContext(scenario, anyPlan).profile.engineOverlays ?? []) : [];
   return {
     scenario: {
       name: scenario.name,
@@ -209,6 +213,7 @@ export function estimate(written: Scenario): Estimate {
               name: scenario.engine.displayName,
               release: scenario.engine.release,
               policies: scenario.engine.policies,
+              efficiencyOverlays: overlays,
             },
           }
         : {}),
