@@ -6,7 +6,7 @@
 import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
 import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
 import { ncclTreePipelineFactor } from "./nccl-tree-pipeline.ts";
-import { nvlsHeads, nvlsTreeMinTransferS } from "./nvls-limits.ts";
+import { nvlsHeads, nvlsTreeMinTransferS, nvlsTreePipelineFactor } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
 
 /** An engine's own findings about one collective. */
@@ -55,12 +55,12 @@ export function collectiveResult(
       );
   }
   // NVLSTree across NVLink domains: no faster than NCCL's own per-channel cap
+  // (and its loops of heads × chunk fill and drain a pipeline through the tree)
   const t = r.nvlsTree;
   if (t !== undefined)
-    transferS = Math.max(
-      transferS,
-      nvlsTreeMinTransferS(r.request.bytes, n, t.nodes, t.perNode, t.technology),
-    );
+    transferS =
+      Math.max(transferS, nvlsTreeMinTransferS(r.request.bytes, n, t.nodes, t.perNode, t.technology)) *
+      nvlsTreePipelineFactor(r.request.bytes, t.nodes, t.perNode, t.technology);
   // NCCL's plain Tree across NVLink domains: a chunk pipeline 2 × depth edges long
   const pt = r.ncclTree;
   if (pt !== undefined)

@@ -30,6 +30,8 @@ export interface NcclProtocolParams {
   readonly servingTpInSwitch: boolean;
   /** NVLS all-reduce pipeline on one NVLink domain (`nvlsPipeline` in the data file). */
   readonly nvlsPipeline: NvlsPipelineParams;
+  /** NVLSTree's loop pipeline across NVLink domains (`nvlsTreePipeline` in the data file). */
+  readonly nvlsTreePipeline: NvlsTreePipelineParams;
   /** At most this many GPUs of an NVLS domain are heads (NCCL_MAX_NVLS_ARITY). */
   readonly nvlsMaxHeads: number;
   /** NCCL's plain Tree across nodes as a chunk pipeline (`nccl-tree-pipeline.ts`). */
@@ -62,6 +64,16 @@ export interface NvlsPipelineParams {
     readonly value: number;
     readonly ncclBefore?: string;
   }[];
+}
+
+export interface NvlsTreePipelineParams {
+  /** Loops each tree level adds to the one-domain pipeline's fill (one up, one down stage). */
+  readonly fillLoopsPerTreeLevel: number;
+  readonly maxChunkBytes: number;
+  /** From this many domains on, the chunk is at most `maxChunkBytes` of this entry. */
+  readonly manyNodes: { readonly fromNodes: number; readonly maxChunkBytes: number };
+  readonly chunkSteps: readonly { readonly belowOps: number; readonly chunkBytes: number }[];
+  readonly channels: readonly { readonly match: RegExp; readonly value: number }[];
 }
 
 const sourced = {
@@ -121,6 +133,29 @@ const fileSchema = z.strictObject({
         value: z.number().int().positive(),
         ...sourced,
       }),
+    ),
+  }),
+  nvlsTreePipeline: z.strictObject({
+    fillLoopsPerTreeLevel: z.strictObject({
+      value: z.number().finite().nonnegative(),
+      ...sourced,
+      calibratedOn: z.array(z.string().min(1)).optional(),
+    }),
+    maxChunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    manyNodes: z.strictObject({
+      fromNodes: z.number().int().positive(),
+      maxChunkBytes: z.number().int().positive(),
+      ...sourced,
+    }),
+    chunkSteps: z.array(
+      z.strictObject({
+        belowOps: z.number().finite().positive(),
+        chunkBytes: z.number().int().positive(),
+        ...sourced,
+      }),
+    ),
+    channels: z.array(
+      z.strictObject({ match: z.string().min(1), value: z.number().int().positive(), ...sourced }),
     ),
   }),
   nvlsMaxHeads: z.strictObject({ value: z.number().int().positive(), ...sourced }),
@@ -186,6 +221,22 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
         match: new RegExp(c.match, "i"),
         value: c.value,
         ...(c.ncclBefore !== undefined ? { ncclBefore: c.ncclBefore } : {}),
+      })),
+    },
+    nvlsTreePipeline: {
+      fillLoopsPerTreeLevel: doc.nvlsTreePipeline.fillLoopsPerTreeLevel.value,
+      maxChunkBytes: doc.nvlsTreePipeline.maxChunkBytes.value,
+      manyNodes: {
+        fromNodes: doc.nvlsTreePipeline.manyNodes.fromNodes,
+        maxChunkBytes: doc.nvlsTreePipeline.manyNodes.maxChunkBytes,
+      },
+      chunkSteps: doc.nvlsTreePipeline.chunkSteps.map((c) => ({
+        belowOps: c.belowOps,
+        chunkBytes: c.chunkBytes,
+      })),
+      channels: doc.nvlsTreePipeline.channels.map((c) => ({
+        match: new RegExp(c.match, "i"),
+        value: c.value,
       })),
     },
     nvlsMaxHeads: doc.nvlsMaxHeads.value,

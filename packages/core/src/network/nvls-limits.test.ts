@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/catalog.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { nvlsBytesPerRank, nvlsHeads, nvlsTreeMinTransferS, treeHeads } from "./nvls-limits.ts";
+import {
+  nvlsBytesPerRank,
+  nvlsHeads,
+  nvlsTreeMinTransferS,
+  nvlsTreePipelineFactor,
+  treeHeads,
+} from "./nvls-limits.ts";
 
 describe("NCCL's NVLS limits", () => {
   it("at most 32 GPUs are heads (NCCL_MAX_NVLS_ARITY): a head of a 72-GPU NVLS moves S(1 + 1/32)", () => {
@@ -53,5 +59,27 @@ describe("NCCL's NVLS limits", () => {
     expect(access?.bytes).toBeGreaterThan((2 * 2 ** 32 * 71) / 72 - 1);
     const f = collectiveTime(racks, { ...req, engine: "flow" });
     expect(Math.abs(f.timeS / a.timeS - 1)).toBeLessThan(0.01); // the flow engine charges the chain's 71 hops on each path
+  });
+
+  it("NVLSTree's loops fill a pipeline through the tree: 2 + 2 × depth loops of channels × heads × chunk", () => {
+    const loop = 32 * 32 * 131072; // two NVL72 racks: 32 channels × 32 heads × 128 KiB
+    expect(nvlsTreePipelineFactor(2 ** 31, 2, 72, "NVLink 5")).toBeCloseTo(1 + (4 * loop) / 2 ** 31, 9);
+    // below 4 loops of data the chunk halves (64 KiB), below one loop it is 32 KiB
+    expect(nvlsTreePipelineFactor(2 ** 28, 2, 72, "NVLink 5")).toBeCloseTo(1 + (4 * loop) / 2 / 2 ** 28, 9);
+    // from 4 nodes on the chunk is at most 64 KiB, and the tree is deeper (4 nodes: depth 2, 6 loops)
+    expect(nvlsTreePipelineFactor(2 ** 34, 4, 72, "NVLink 5")).toBeCloseTo(1 + (6 * loop) / 2 / 2 ** 34, 9);
+    // Hopper: 16 channels × 8 heads; no channel count for NVLink 3; one node has no tree
+    expect(nvlsTreePipelineFactor(2 ** 33, 2, 8, "NVLink 4")).toBeCloseTo(
+      1 + (4 * 16 * 8 * 131072) / 2 ** 33,
+      9,
+    );
+    expect(nvlsTreePipelineFactor(2 ** 33, 2, 8, "NVLink 3")).toBe(1);
+    expect(nvlsTreePipelineFactor(2 ** 33, 1, 8, "NVLink 4")).toBe(1);
+    // the collective carries it: two racks at 2 GiB take longer than their bytes at the NVLS rate
+    const racks = builtinCatalog().cluster({ system: "gb200-nvl72", count: 2 });
+    const r = collectiveTime(racks, { op: "all-reduce", bytes: 2 ** 31, ranks: 144 });
+    expect(r.algorithm).toBe("tree");
+    const big = collectiveTime(racks, { op: "all-reduce", bytes: 2 ** 36, ranks: 144 });
+    expect(r.busBandwidthBytesPerS / big.busBandwidthBytesPerS).toBeLessThan(0.85);
   });
 });

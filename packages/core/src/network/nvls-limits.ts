@@ -61,3 +61,31 @@ export function nvlsTreeMinTransferS(
   const perChannel = nodes === 2 ? cap.twoNodesBytesPerS : cap.moreNodesBytesPerS;
   return (bytes * busFactor("all-reduce", ranks)) / (nvlsHeads(perNode, p) * perChannel);
 }
+
+/**
+ * How much longer NCCL's NVLSTree all-reduce across `nodes` NVLink domains of `perNode` GPUs takes
+ * than its bytes alone: each NVLS channel walks its share in loops of heads × chunk through the
+ * one-domain pipeline (scatter, reduce/multicast, gather) plus an up and a down stage per tree
+ * level, so the pipeline costs fillLoops + perTreeLevel × ceil(log2(nodes)) loops beyond the data.
+ * NCCL's NVLSTree chunk rule (enqueue.cc, 2.25–2.29). 1 when the generation has no channel count.
+ * @example nvlsTreePipelineFactor(2 ** 31, 2, 72, "NVLink 5") // 32 channels × 32 heads × 128 KiB = 134 MB a loop, 4 loops: 1 + 4 × 134 MB / 2.15 GB = 1.25
+ */
+export function nvlsTreePipelineFactor(
+  bytes: number,
+  nodes: number,
+  perNode: number,
+  technology: string,
+  p: NcclProtocolParams = builtinNcclProtocols(),
+): number {
+  const t = p.nvlsTreePipeline;
+  const channels = t.channels.find((c) => c.match.test(technology))?.value;
+  if (channels === undefined || bytes <= 0 || nodes < 2) return 1;
+  const ops = channels * nvlsHeads(perNode, p);
+  let chunk =
+    nodes >= t.manyNodes.fromNodes ? Math.min(t.maxChunkBytes, t.manyNodes.maxChunkBytes) : t.maxChunkBytes;
+  for (const step of t.chunkSteps)
+    if (bytes < step.belowOps * ops * chunk && chunk > step.chunkBytes) chunk = step.chunkBytes;
+  const loopBytes = Math.min(bytes, ops * chunk);
+  const fill = p.nvlsPipeline.fillLoops + t.fillLoopsPerTreeLevel * Math.ceil(Math.log2(nodes));
+  return 1 + (fill * loopBytes) / bytes;
+}
