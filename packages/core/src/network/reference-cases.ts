@@ -13,7 +13,7 @@ import {
   referenceRoleSchema,
 } from "../catalog/index.ts";
 import type { Chip, System } from "../hardware/index.ts";
-import { GIGA, MICROSECOND } from "../spec/index.ts";
+import { GIGA, MICROSECOND, SupernodeError } from "../spec/index.ts";
 import { builtinFabricParams, type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/index.ts";
 import { collectiveTime } from "./collective-time.ts";
 import { fabricModel } from "./fabric-model.ts";
@@ -66,6 +66,11 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     metric: z.enum(["busbw", "algbw", "time"]),
     /** false: the run set NCCL_NVLS_ENABLE=0 (no NVLS, no NVLSTree). */
     inSwitch: z.boolean().optional(),
+    /**
+     * GPUs of each NVLink partition, when the run used NVLink partitions of a rack (whole compute
+     * trays) joined over the scale-out network rather than whole systems.
+     */
+    partitionGpus: z.number().int().positive().optional(),
     /** NCCL version the source states, where NCCL's constants differ by version. */
     ncclVersion: z
       .string()
@@ -220,8 +225,31 @@ function moePrediction(
   }
 }
 
+/** A cluster of NVLink partitions of `gpus` GPUs (whole nodes of the system), one per `gpus` ranks. */
+function partitionsFor(id: string, gpus: number, ranks: number): FabricTarget {
+  const catalog = builtinCatalog();
+  const system = catalog.system(id);
+  const perNode = system.node.accelerator.count.value;
+  if (gpus % perNode !== 0 || ranks % gpus !== 0)
+    throw new SupernodeError(
+      "invalid-value",
+      `${FILE}: partitionGpus ${gpus} must be whole ${id} nodes (${perNode} GPUs) and divide ranks ${ranks}`,
+    );
+  const partition: System = {
+    ...system,
+    id: `${id}-nvl${gpus}`,
+    nodes: { ...system.nodes, value: gpus / perNode },
+  };
+  const cluster = catalog.cluster({ system: id, count: ranks / gpus });
+  return { ...cluster, id: `${partition.id}x${ranks / gpus}`, system: partition };
+}
+
 function ncclPrediction(c: Extract<FabricCaseConditions, { kind: "nccl" }>): number {
-  const r = collectiveTime(systemFor(c.system, c.ranks), {
+  const target =
+    c.partitionGpus !== undefined
+      ? partitionsFor(c.system, c.partitionGpus, c.ranks)
+      : systemFor(c.system, c.ranks);
+  const r = collectiveTime(target, {
     op: c.op,
     bytes: c.bytes,
     ranks: c.ranks,

@@ -60,6 +60,10 @@ const GROUPS: readonly { readonly name: string; readonly test: (r: ValidationRow
     test: (r) => /^nccl-(.*2node|ib-)/.test(r.id),
   },
   { name: "NCCL GB200 NVL72 × 2 racks (NVLS on)", test: (r) => r.id.startsWith("nccl-gb200-2rack") },
+  {
+    name: "NCCL GB200 NVLink partitions × 3 racks over IB, NVLS off (nccl #1801)",
+    test: (r) => r.id.startsWith("nccl-gb200-3part"),
+  },
   { name: "NCCL GB200 NVL72 × 20 racks", test: (r) => r.id.startsWith("nccl-gb200-20rack") },
 ];
 
