@@ -4,7 +4,8 @@
  * latency and fixed cost outweigh the transfer.
  */
 import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
-import { builtinNcclProtocols, ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
+import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
+import { ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
 import { ncclTreePipelineFactor } from "./nccl-tree-pipeline.ts";
 import { nvlsHeads, nvlsTreeMinTransferS, nvlsTreePipelineFactor } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";

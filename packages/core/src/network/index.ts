@@ -26,7 +26,7 @@ export {
 export type { MoeDestinations, MoeRouting } from "./moe-routing.ts";
 export { expectedDestinations } from "./moe-routing.ts";
 export { moeTrafficMatrix } from "./moe-traffic-matrix.ts";
-export { builtinNcclProtocols } from "./nccl-protocols.ts";
+export { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 export {
   type FabricCaseConditions,
   type FabricReferenceCase,

@@ -9,12 +9,8 @@ import { builtinCatalog } from "../catalog/catalog.ts";
 import { builtinDataText } from "../catalog/index.ts";
 import { cloudmatrix384, gb200Nvl72, hgxH100 } from "../topology/test-support/fixtures.ts";
 import { collectiveTime } from "./collective-time.ts";
-import {
-  builtinNcclProtocols,
-  ncclProtocolTime,
-  nvlsPipelineFactor,
-  parseNcclProtocols,
-} from "./nccl-protocols.ts";
+import { builtinNcclProtocols, parseNcclProtocols } from "./nccl-protocol-file.ts";
+import { ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
 import { nvlsHeads } from "./nvls-limits.ts";
 
 const MiB = 2 ** 20;

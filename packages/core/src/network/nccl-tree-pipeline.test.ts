@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { builtinNcclProtocols } from "./nccl-protocols.ts";
+import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { ncclTreeChannels, ncclTreePipelineFactor } from "./nccl-tree-pipeline.ts";
 
 const p = builtinNcclProtocols().treePipeline;

@@ -6,7 +6,8 @@
  * 2 × depth edge crossings before the pipeline runs full, so the transfer takes
  * (2 depth − 1) chunk periods beyond its bytes.
  */
-import { builtinNcclProtocols, type TreePipelineParams } from "./nccl-protocols.ts";
+import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
+import type { TreePipelineParams } from "./nccl-protocols.ts";
 
 /**
  * Execution channels NCCL runs across nodes: its graph search starts every channel at the

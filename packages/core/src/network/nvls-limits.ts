@@ -4,7 +4,8 @@
  * bandwidth per channel across nodes (`data/fabric/nccl-protocols.yaml`).
  */
 import { busFactor } from "./collective-types.ts";
-import { builtinNcclProtocols, type NcclProtocolParams } from "./nccl-protocols.ts";
+import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
+import type { NcclProtocolParams } from "./nccl-protocols.ts";
 
 /**
  * GPUs that reduce and multicast one slice each in an NVLS all-reduce among `ranks` GPUs of one

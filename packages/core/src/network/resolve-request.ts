@@ -6,7 +6,7 @@ import { SupernodeError } from "../spec/index.ts";
 import type { LibraryId } from "../topology/index.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
-import { builtinNcclProtocols } from "./nccl-protocols.ts";
+import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { ncclTreeChannels } from "./nccl-tree-pipeline.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";
 

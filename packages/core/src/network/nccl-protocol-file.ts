@@ -1,0 +1,197 @@
+/**
+ * Reads `packages/core/data/fabric/nccl-protocols.yaml` (NCCL's own tuner constants, each with its
+ * source) into the parameters `nccl-protocols.ts` and the NCCL pipeline models use; the built-in
+ * file is parsed once.
+ */
+
+import { z } from "zod";
+import { builtinDataText } from "../catalog/index.ts";
+import { GIGA, MICROSECOND, parseDocument } from "../spec/index.ts";
+import type { NcclProtocol, NcclProtocolCost, NcclProtocolParams } from "./nccl-protocols.ts";
+
+const sourced = {
+  source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+  note: z.string().optional(),
+};
+const costSchema = z.strictObject({
+  baseLatencyUs: z.number().finite().nonnegative(),
+  stepLatencyUs: z.number().finite().nonnegative(),
+  bandwidthFactor: z.number().finite().positive().max(1),
+  ...sourced,
+});
+const protocolsSchema = z.strictObject({
+  ll: costSchema.optional(),
+  ll128: costSchema.optional(),
+  simple: costSchema.optional(),
+});
+const fileSchema = z.strictObject({
+  sources: z.record(
+    z.string(),
+    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
+  ),
+  referenceLatency: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
+  algorithms: z.strictObject({
+    ring: protocolsSchema,
+    tree: protocolsSchema,
+    "in-switch": protocolsSchema,
+  }),
+  llMaxBusBandwidth: z.array(
+    z.strictObject({ match: z.string().min(1), value: z.number().finite().positive(), ...sourced }),
+  ),
+  servingTensorParallel: z.strictObject({
+    inSwitch: z.strictObject({
+      value: z.boolean(),
+      ...sourced,
+      calibratedOn: z.array(z.string().min(1)).optional(),
+    }),
+  }),
+  nvlsPipeline: z.strictObject({
+    fillLoops: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
+    maxChunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    chunkSteps: z.array(
+      z.strictObject({
+        belowOps: z.number().finite().positive(),
+        chunkBytes: z.number().int().positive(),
+        ...sourced,
+      }),
+    ),
+    channels: z.array(
+      z.strictObject({
+        match: z.string().min(1),
+        ncclBefore: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2")
+          .optional(),
+        value: z.number().int().positive(),
+        ...sourced,
+      }),
+    ),
+  }),
+  nvlsTreePipeline: z.strictObject({
+    fillLoopsPerTreeLevel: z.strictObject({
+      value: z.number().finite().nonnegative(),
+      ...sourced,
+      calibratedOn: z.array(z.string().min(1)).optional(),
+    }),
+    maxChunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    manyNodes: z.strictObject({
+      fromNodes: z.number().int().positive(),
+      maxChunkBytes: z.number().int().positive(),
+      ...sourced,
+    }),
+    chunkSteps: z.array(
+      z.strictObject({
+        belowOps: z.number().finite().positive(),
+        chunkBytes: z.number().int().positive(),
+        ...sourced,
+      }),
+    ),
+    channels: z.array(
+      z.strictObject({ match: z.string().min(1), value: z.number().int().positive(), ...sourced }),
+    ),
+  }),
+  nvlsMaxHeads: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+  treePipeline: z.strictObject({
+    chunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    interChannelSpeeds: z.strictObject({
+      value: z.array(z.number().finite().positive()).min(1),
+      ...sourced,
+    }),
+    maxSearchChannels: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    maxChannels: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+  }),
+  nvlsTreeChannelBusBandwidth: z.array(
+    z.strictObject({
+      match: z.string().min(1),
+      twoNodes: z.number().finite().positive(),
+      moreNodes: z.number().finite().positive(),
+      ...sourced,
+    }),
+  ),
+});
+
+/**
+ * Parses an NCCL protocol file's text.
+ * @example parseNcclProtocols(text, "nccl-protocols.yaml").algorithms.ring?.simple?.stepLatencyS // 3.4e-6
+ */
+export function parseNcclProtocols(text: string, fileName: string): NcclProtocolParams {
+  const doc = parseDocument(text, fileName, fileSchema);
+  const cost = (c: z.output<typeof costSchema> | undefined): NcclProtocolCost | undefined =>
+    c && {
+      baseLatencyS: c.baseLatencyUs * MICROSECOND,
+      stepLatencyS: c.stepLatencyUs * MICROSECOND,
+      bandwidthFactor: c.bandwidthFactor,
+    };
+  const protocols = (p: z.output<typeof protocolsSchema>) => {
+    const out: Partial<Record<NcclProtocol, NcclProtocolCost>> = {};
+    for (const k of ["ll", "ll128", "simple"] as const) {
+      const c = cost(p[k]);
+      if (c !== undefined) out[k] = c;
+    }
+    return out;
+  };
+  return {
+    referenceLatencyS: doc.referenceLatency.value * MICROSECOND,
+    algorithms: {
+      ring: protocols(doc.algorithms.ring),
+      tree: protocols(doc.algorithms.tree),
+      "in-switch": protocols(doc.algorithms["in-switch"]),
+    },
+    llMaxBusBandwidth: doc.llMaxBusBandwidth.map((g) => ({
+      match: new RegExp(g.match, "i"),
+      bytesPerS: g.value * GIGA,
+    })),
+    servingTpInSwitch: doc.servingTensorParallel.inSwitch.value,
+    nvlsPipeline: {
+      fillLoops: doc.nvlsPipeline.fillLoops.value,
+      maxChunkBytes: doc.nvlsPipeline.maxChunkBytes.value,
+      chunkSteps: doc.nvlsPipeline.chunkSteps.map((c) => ({
+        belowOps: c.belowOps,
+        chunkBytes: c.chunkBytes,
+      })),
+      channels: doc.nvlsPipeline.channels.map((c) => ({
+        match: new RegExp(c.match, "i"),
+        value: c.value,
+        ...(c.ncclBefore !== undefined ? { ncclBefore: c.ncclBefore } : {}),
+      })),
+    },
+    nvlsTreePipeline: {
+      fillLoopsPerTreeLevel: doc.nvlsTreePipeline.fillLoopsPerTreeLevel.value,
+      maxChunkBytes: doc.nvlsTreePipeline.maxChunkBytes.value,
+      manyNodes: {
+        fromNodes: doc.nvlsTreePipeline.manyNodes.fromNodes,
+        maxChunkBytes: doc.nvlsTreePipeline.manyNodes.maxChunkBytes,
+      },
+      chunkSteps: doc.nvlsTreePipeline.chunkSteps.map((c) => ({
+        belowOps: c.belowOps,
+        chunkBytes: c.chunkBytes,
+      })),
+      channels: doc.nvlsTreePipeline.channels.map((c) => ({
+        match: new RegExp(c.match, "i"),
+        value: c.value,
+      })),
+    },
+    nvlsMaxHeads: doc.nvlsMaxHeads.value,
+    treePipeline: {
+      chunkBytes: doc.treePipeline.chunkBytes.value,
+      interChannelSpeeds: doc.treePipeline.interChannelSpeeds.value.map((g) => g * GIGA),
+      maxSearchChannels: doc.treePipeline.maxSearchChannels.value,
+      maxChannels: doc.treePipeline.maxChannels.value,
+    },
+    nvlsTreeChannelBusBandwidth: doc.nvlsTreeChannelBusBandwidth.map((g) => ({
+      match: new RegExp(g.match, "i"),
+      twoNodesBytesPerS: g.twoNodes * GIGA,
+      moreNodesBytesPerS: g.moreNodes * GIGA,
+    })),
+  };
+}
+
+let cached: NcclProtocolParams | undefined;
+
+/** The built-in NCCL protocol parameters (memoised). */
+export function builtinNcclProtocols(): NcclProtocolParams {
+  const path = "fabric/nccl-protocols.yaml";
+  cached ??= parseNcclProtocols(builtinDataText(path), path);
+  return cached;
+}
