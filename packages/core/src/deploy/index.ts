@@ -2,13 +2,14 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export { type RandomPlacement, randomPlacementOccupancy } from "./dp-rank-occupancy.ts";
-export type {
-  EnginePolicy,
-  EngineProfile,
-  EngineSampler,
-  HostTime,
-  SamplerCurve,
-  SeparateKernels,
+export {
+  type EnginePolicy,
+  type EngineProfile,
+  type EngineSampler,
+  engineProfile,
+  type HostTime,
+  type SamplerCurve,
+  type SeparateKernels,
 } from "./engine-profile.ts";
 export type { EplbPlacement } from "./eplb-placement.ts";
 export { expertImbalanceFactor, type ImbalanceContext, type ImbalanceResult } from "./expert-imbalance.ts";

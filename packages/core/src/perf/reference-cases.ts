@@ -20,6 +20,7 @@ import { GIGA, MICROSECOND, TERA } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
+import { moeOpSpec, moeOpTime } from "./moe-op-case.ts";
 import { operatorBytes, operatorTime } from "./operator-time.ts";
 
 /** An operator-level comparison; several cases may share one calibration record. */
@@ -84,6 +85,7 @@ const MEASURES = [
   "achieved-tflops",
   "step-time-per-kernel-us",
   "kernel-time-ms",
+  "op-time-us",
 ] as const;
 type Measure = (typeof MEASURES)[number];
 
@@ -104,6 +106,7 @@ const fileSchema = z
             mlaDecodeSpec,
             flashAttentionSpec,
             emptyKernelSpec,
+            moeOpSpec,
           ]),
           measure: z.enum(MEASURES),
           published: z.number().positive(),
@@ -166,15 +169,21 @@ const MEASURE_UNITS: Readonly<Record<Measure, string>> = {
   "achieved-tflops": "TFLOPS",
   "step-time-per-kernel-us": "µs per kernel",
   "kernel-time-ms": "ms",
+  "op-time-us": "µs",
 };
 
 /** The model's value of a record's measure on `chip`. */
 function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
+  const spec = record.operator;
+  if (spec.kind === "moe-op") {
+    if (record.measure !== "op-time-us" || record.engine === undefined)
+      throw new Error(`${FILE}: record ${record.id}: a moe-op record needs measure op-time-us and an engine`);
+    return moeOpTime(spec, record.engine, chip) / MICROSECOND;
+  }
   const device = computeDevice(chip);
   const op = benchmarkOperator(record);
   const base = efficiencyProfileForChip(chip);
   const engine = record.engine;
-  const spec = record.operator;
   const profile =
     engine === undefined
       ? base
@@ -197,6 +206,8 @@ function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
       return timing.timeS / MICROSECOND;
     case "kernel-time-ms":
       return timing.timeS * 1e3;
+    case "op-time-us":
+      return timing.timeS / MICROSECOND;
     default:
       return assertNever(record.measure);
   }
@@ -268,6 +279,8 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
         bytesWritten: { activations: 0, kvCache: 0 },
         kernels: 1,
       };
+    case "moe-op":
+      throw new Error(`record ${record.id}: a moe-op record is several operators (moe-op-case.ts)`);
     default:
       return assertNever(spec);
   }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../catalog/index.ts";
+import { balancedExpertTokens, type MoeOpSpec, moeOpOperators, moeOpTime } from "./moe-op-case.ts";
+
+const spec: MoeOpSpec = {
+  kind: "moe-op",
+  model: "deepseek-v3",
+  hidden: 7168,
+  expertIntermediate: 2048,
+  experts: 256,
+  topK: 8,
+  tokens: 64,
+  ep: 8,
+  tp: 1,
+  weights: "fp4",
+  backend: "CUTLASS",
+  routing: "balanced",
+};
+const engine = { name: "trtllm", version: "1.2.0rc5" };
+const b200 = () => builtinCatalog().chip("b200");
+
+describe("moe-op reference kind", () => {
+  it("spreads the rank's pairs one by one over its experts", () => {
+    expect(balancedExpertTokens({ ...spec, tokens: 1 })).toEqual([1, ...Array(31).fill(0)]);
+    expect(balancedExpertTokens({ ...spec, tokens: 64 })).toEqual(Array(32).fill(2));
+    expect(balancedExpertTokens({ ...spec, tokens: 40 }).reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
+  it("builds the step's MoE operators of one layer without the router GEMM or shared experts", () => {
+    const names = moeOpOperators(spec, engine, b200()).map((op) => op.name);
+    expect(names).toContain("moe.topk");
+    expect(names).toContain("moe.experts.sort");
+    expect(names).toContain("moe.experts.gate_up_proj");
+    expect(names).toContain("moe.experts.down_proj");
+    expect(names).not.toContain("moe.router");
+    expect(names.some((n) => n.startsWith("moe.shared"))).toBe(false);
+    const gateUp = moeOpOperators(spec, engine, b200()).find((op) => op.name === "moe.experts.gate_up_proj");
+    expect(gateUp?.shape?.groups).toBe(32);
+    expect(gateUp?.dtype).toBe("fp4");
+  });
+
+  it("grows with the tokens and splits the intermediate under MoE TP", () => {
+    const t = (s: MoeOpSpec) => moeOpTime(s, engine, b200());
+    expect(t({ ...spec, tokens: 4096 })).toBeGreaterThan(t(spec));
+    const down = moeOpOperators({ ...spec, tp: 2 }, engine, b200()).find(
+      (op) => op.name === "moe.experts.down_proj",
+    );
+    expect(down?.shape?.k).toBe(1024);
+  });
+
+  it("names the field when the shape does not match the model", () => {
+    expect(() => moeOpOperators({ ...spec, experts: 384 }, engine, b200())).toThrow(
+      /experts 384 does not match model deepseek-v3 \(256\)/,
+    );
+  });
+});

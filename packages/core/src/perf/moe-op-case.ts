@@ -1,0 +1,140 @@
+/**
+ * The `moe-op` operator reference kind: a whole MoE op as a kernel table times it (aiconfigurator's
+ * `moe_perf`: routing, input quantisation, sort / expand, both grouped GEMMs with their activation,
+ * finalize) on one GPU that holds one EP rank's experts and is given every token. The model builds
+ * the MoE operators of one layer as the step does (`layerOperators`, the engine's separate kernels
+ * with the routed tokens of an all-gather: every token is seen by the rank's op), times each with
+ * `operatorTime` on the chip's profile with the engine's overlays, and sums them. The router GEMM
+ * (the engine's gate linear, outside the fused op) and the shared experts are left out.
+ */
+
+import { z } from "zod";
+import { dispatchBytesPerToken, engineProfile } from "../deploy/index.ts";
+import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/index.ts";
+import { builtinModel, layerKinds, layerOperators, type Operator } from "../model/index.ts";
+import { ENGINE_NAMES, type ServingEngineName, SupernodeError } from "../spec/index.ts";
+import { computeDevice } from "./device.ts";
+import { efficiencyProfileForChip } from "./efficiency-profile.ts";
+import { withEngineOverlays } from "./engine-overlay.ts";
+import { operatorTime } from "./operator-time.ts";
+import { withSeparateKernels } from "./step-separate-kernels.ts";
+
+export const moeOpSpec = z
+  .object({
+    kind: z.literal("moe-op"),
+    /** Built-in model whose MoE layer is built; the shape fields below must match it. */
+    model: z.string().min(1),
+    hidden: z.number().int().positive(),
+    expertIntermediate: z.number().int().positive(),
+    experts: z.number().int().positive(),
+    topK: z.number().int().positive(),
+    /** Tokens given to the op (every token of the step: the rank's op sees them all). */
+    tokens: z.number().int().positive(),
+    /** Expert parallelism: the rank holds experts / ep of them. */
+    ep: z.number().int().positive(),
+    /** MoE tensor parallelism: each expert's intermediate split this many ways. */
+    tp: z.number().int().positive(),
+    /** Expert weight format and GEMM math (fp4: NVFP4, fp8: 128×128 block scales). */
+    weights: z.enum(DTYPES),
+    /** The engine's MoE backend the table names (engine overlay selection; informational where none). */
+    backend: z.string().min(1),
+    /** How the table routes: `balanced` puts the (token, expert) pairs round-robin on the experts. */
+    routing: z.literal("balanced"),
+  })
+  .strict();
+export type MoeOpSpec = z.output<typeof moeOpSpec>;
+
+/** Tokens per local expert under balanced routing: the rank's pairs spread one by one over its experts. */
+export function balancedExpertTokens(spec: MoeOpSpec): number[] {
+  const local = spec.experts / spec.ep;
+  const pairs = Math.round((spec.tokens * spec.topK) / spec.ep);
+  const base = Math.floor(pairs / local);
+  return Array.from({ length: local }, (_, i) => base + (i < pairs - base * local ? 1 : 0));
+}
+
+/** The operators of the op, in the order the step runs them. */
+export function moeOpOperators(
+  spec: MoeOpSpec,
+  engine: { readonly name: string; readonly version?: string },
+  chip: Chip,
+): Operator[] {
+  const model = builtinModel(spec.model);
+  const moe = model.moe;
+  const shape = {
+    hidden: model.hiddenSize,
+    expertIntermediate: moe?.expertIntermediateSize,
+    experts: moe?.numRoutedExperts,
+    topK: moe?.topK,
+  };
+  for (const [field, value] of Object.entries(shape))
+    if (value !== spec[field as keyof typeof shape])
+      throw new SupernodeError(
+        "invalid-value",
+        `moe-op record: ${field} ${spec[field as keyof typeof shape]} does not match model ${spec.model} (${value})`,
+        { fieldPath: ["operator", field] },
+      );
+  if (moe === undefined || spec.experts % spec.ep !== 0 || spec.expertIntermediate % spec.tp !== 0)
+    throw new SupernodeError(
+      "invalid-value",
+      `moe-op record: ep ${spec.ep} must divide experts ${spec.experts} and tp ${spec.tp} the intermediate ${spec.expertIntermediate}`,
+      { fieldPath: ["operator", "ep"] },
+    );
+  const arch = { ...model, moe: { ...moe, expertIntermediateSize: spec.expertIntermediate / spec.tp } };
+  const layer = layerKinds(arch).indexOf("moe");
+  const precision = { weightDtype: spec.weights, computeDtype: spec.weights };
+  const ops = layerOperators(
+    arch,
+    layer,
+    { phase: "decode", sequences: spec.tokens, kvTokens: spec.tokens },
+    {
+      componentPrecision: { "routed-experts": precision },
+      localExperts: spec.experts / spec.ep,
+      tokensPerLocalExpert: balancedExpertTokens(spec),
+      sharedExpertTokens: 0,
+    },
+  );
+  const name = ENGINE_NAMES.find((n): n is ServingEngineName => n === engine.name);
+  if (name === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `moe-op record: unknown engine "${engine.name}": expected one of ${ENGINE_NAMES.join(", ")}`,
+      { fieldPath: ["engine", "name"] },
+    );
+  const release = { name, ...(engine.version !== undefined && { version: engine.version }) };
+  const policy = engineProfile(release).separateKernelsFor(chip.vendor);
+  const dispatch = { dispatch: spec.weights } as Parameters<typeof dispatchBytesPerToken>[1];
+  const all = withSeparateKernels(ops, policy, {
+    moeKernels: "low-latency",
+    hiddenSize: spec.hidden,
+    dispatchedTokens: spec.tokens,
+    receivedTokens: spec.tokens,
+    routedTokens: spec.tokens,
+    topK: spec.topK,
+    ...(DTYPE_BYTES[spec.weights] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(arch, dispatch) }),
+    localExperts: spec.experts / spec.ep,
+  });
+  return all.filter(
+    (op) => op.name.startsWith("moe.") && op.name !== "moe.router" && !op.name.startsWith("moe.shared"),
+  );
+}
+
+/**
+ * The op's time in seconds on `chip`: the sum of its operators' times.
+ * @example moeOpTime(spec, { name: "trtllm", version: "1.2.0rc5" }, builtinCatalog().chip("b200"))
+ */
+export function moeOpTime(
+  spec: MoeOpSpec,
+  engine: { readonly name: string; readonly version?: string },
+  chip: Chip,
+): number {
+  const device = computeDevice(chip);
+  const profile = withEngineOverlays(efficiencyProfileForChip(chip), {
+    engine: engine.name,
+    ...(engine.version !== undefined && { version: engine.version }),
+    moeBackend: spec.backend,
+  });
+  return moeOpOperators(spec, engine, chip).reduce(
+    (sum, op) => sum + operatorTime(op, device, profile).timeS,
+    0,
+  );
+}
