@@ -132,7 +132,8 @@ export const classEfficiencySchema = z
 
 export type ClassEfficiencyFile = z.output<typeof classEfficiencySchema>;
 
-const sourceSchema = z
+/** One entry of a file's `sources:` block. */
+export const sourceEntrySchema = z
   .object({ title: z.string().min(1), url: z.string().min(1), section: z.string().optional() })
   .strict();
 
@@ -146,7 +147,7 @@ export const efficiencyFileSchema = z
       .object({ chip: z.string().min(1), note: z.string().min(1) })
       .strict()
       .optional(),
-    sources: z.record(z.string(), sourceSchema),
+    sources: z.record(z.string(), sourceEntrySchema),
     classes: z
       .object({
         gemm: classEfficiencySchema.optional(),
@@ -179,25 +180,43 @@ export function readEfficiencyFile(path: string, files: Readonly<Record<string, 
 function checkSourceKeys(doc: SourceDocument, file: EfficiencyFile): void {
   for (const cls of OPERATOR_CLASSES) {
     const entry = file.classes[cls];
-    if (entry === undefined) continue;
-    const values: Array<[Array<string | number>, SourcedValueFile]> = [];
-    for (const [key, value] of Object.entries(entry)) {
-      if (key === "computeEfficiency" || key === "kOverheadElementsByDtype") {
-        for (const [dtype, v] of Object.entries(value as Record<string, SourcedValueFile | undefined>))
-          if (v !== undefined) values.push([["classes", cls, key, dtype], v]);
-      } else if (value !== undefined) values.push([["classes", cls, key], value as SourcedValueFile]);
-    }
-    for (const [path, value] of values) {
-      const keys = typeof value.source === "string" ? [value.source] : value.source;
-      for (const key of keys) {
-        if (file.sources[key] !== undefined) continue;
-        const pos = doc.locate([...path, "source"]);
-        throw new SupernodeError(
-          "schema",
-          `unknown source "${key}": expected one of the keys of the sources block (${Object.keys(file.sources).join(", ")})`,
-          { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [...path, "source"] },
-        );
-      }
-    }
+    if (entry !== undefined) checkClassSourceKeys(doc, file.sources, entry, ["classes", cls]);
+  }
+}
+
+/**
+ * Checks that every value of one class entry (at `path` in `doc`) cites keys of `sources`; shared
+ * with the engine overlay files, whose classes have the same fields.
+ */
+export function checkClassSourceKeys(
+  doc: SourceDocument,
+  sources: Readonly<Record<string, unknown>>,
+  entry: ClassEfficiencyFile,
+  path: ReadonlyArray<string | number>,
+): void {
+  for (const [key, value] of Object.entries(entry)) {
+    if (value === undefined) continue;
+    if (key === "computeEfficiency" || key === "kOverheadElementsByDtype") {
+      for (const [dtype, v] of Object.entries(value as Record<string, SourcedValueFile | undefined>))
+        if (v !== undefined) checkSourceKey(doc, sources, v.source, [...path, key, dtype, "source"]);
+    } else checkSourceKey(doc, sources, (value as SourcedValueFile).source, [...path, key, "source"]);
+  }
+}
+
+/** Refuses a `source` (one key or several) naming a key `sources` lacks, pointing at `path`. */
+export function checkSourceKey(
+  doc: SourceDocument,
+  sources: Readonly<Record<string, unknown>>,
+  source: string | readonly string[],
+  path: Array<string | number>,
+): void {
+  for (const key of typeof source === "string" ? [source] : source) {
+    if (sources[key] !== undefined) continue;
+    const pos = doc.locate(path);
+    throw new SupernodeError(
+      "schema",
+      `unknown source "${key}": expected one of the keys of the sources block (${Object.keys(sources).join(", ")})`,
+      { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: path },
+    );
   }
 }

@@ -15,7 +15,12 @@ import {
   SupernodeError,
   validateDocument,
 } from "../spec/index.ts";
-import { classEfficiencySchema, type SourcedValueFile } from "./efficiency-file.ts";
+import {
+  checkClassSourceKeys,
+  checkSourceKey,
+  classEfficiencySchema,
+  sourceEntrySchema,
+} from "./efficiency-file.ts";
 
 /** Which kernel choice a backend is: the attention kernels or the MoE expert GEMMs. */
 export const BACKEND_KINDS = ["attention", "moe"] as const;
@@ -24,10 +29,6 @@ export type BackendKind = (typeof BACKEND_KINDS)[number];
 /** What a model's attention is, for an engine's default backend (it picks per model family). */
 export const MODEL_ATTENTION_KINDS = ["mla-dense", "mla-sparse", "gqa"] as const;
 export type ModelAttentionKind = (typeof MODEL_ATTENTION_KINDS)[number];
-
-const sourceSchema = z
-  .object({ title: z.string().min(1), url: z.string().min(1), section: z.string().optional() })
-  .strict();
 
 const sourceKeys = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -69,7 +70,7 @@ export const engineOverlayFileSchema = z
   .object({
     engine: z.enum(ENGINE_NAMES),
     description: z.string().min(1),
-    sources: z.record(z.string(), sourceSchema),
+    sources: z.record(z.string(), sourceEntrySchema),
     /** Backend names the engine accepts, per kind (a scenario naming another is refused). */
     backends: z
       .object({
@@ -108,38 +109,12 @@ export function readEngineOverlayFile(
         ["overlays", i, "backend", "name"],
         `backend "${overlay.backend.name}" is not among the ${overlay.backend.kind} backends listed in backends.${overlay.backend.kind} (${known.join(", ")})`,
       );
-    checkSource(doc, file, overlay.backend.source, ["overlays", i, "backend", "source"]);
-    for (const [cls, entry] of Object.entries(overlay.classes)) {
-      if (entry === undefined) continue;
-      for (const [key, value] of Object.entries(entry)) {
-        const byDtype = key === "computeEfficiency" || key === "kOverheadElementsByDtype";
-        const values = byDtype
-          ? Object.entries(value as Record<string, SourcedValueFile | undefined>).map(
-              ([dtype, v]) => [[key, dtype], v] as const,
-            )
-          : [[[key], value as SourcedValueFile | undefined] as const];
-        for (const [path, v] of values)
-          if (v !== undefined)
-            checkSource(doc, file, v.source, ["overlays", i, "classes", cls, ...path, "source"]);
-      }
-    }
+    checkSourceKey(doc, file.sources, overlay.backend.source, ["overlays", i, "backend", "source"]);
+    for (const [cls, entry] of Object.entries(overlay.classes))
+      if (entry !== undefined)
+        checkClassSourceKeys(doc, file.sources, entry, ["overlays", i, "classes", cls]);
   });
   return file;
-}
-
-function checkSource(
-  doc: SourceDocument,
-  file: EngineOverlayFile,
-  source: string | readonly string[],
-  path: Array<string | number>,
-): void {
-  for (const key of typeof source === "string" ? [source] : source)
-    if (file.sources[key] === undefined)
-      fail(
-        doc,
-        path,
-        `unknown source "${key}": expected one of the keys of the sources block (${Object.keys(file.sources).join(", ")})`,
-      );
 }
 
 function fail(doc: SourceDocument, path: Array<string | number>, message: string): never {
