@@ -27,30 +27,34 @@ export interface StepContext {
  * @example const ctx = stepContext(scenario, scenario.deployment.decode!)
  */
 export function stepContext(scenario: Scenario, plan: InstancePlan): StepContext {
-  const chip = scenario.system.node.accelerator.chip;
-  const base = efficiencyProfileForChip(chip, builtinChipOrigin);
-  const engine = scenario.engine;
-  const attention = scenario.model.attention;
   return {
     scenario,
     plan,
-    device: computeDevice(chip),
-    // A SKU or user chip (`extends:`) inherits the efficiency file of the chip it derives from.
-    // ... and the engine's kernel backends replace the values their overlays name.
-    profile:
-      engine === undefined
-        ? base
-        : withEngineOverlays(base, {
-            engine: engine.name,
-            ...(engine.requestedVersion !== undefined && { version: engine.requestedVersion }),
-            ...(engine.attentionBackend !== undefined && { attentionBackend: engine.attentionBackend }),
-            ...(engine.moeBackend !== undefined && { moeBackend: engine.moeBackend }),
-            modelAttention:
-              attention.kind === "mla" ? (attention.sparse ? "mla-sparse" : "mla-dense") : "gqa",
-          }),
+    device: computeDevice(scenario.system.node.accelerator.chip),
+    profile: scenarioProfile(scenario),
     comm: stepComm(scenario, plan),
     shares: new Map(),
   };
+}
+
+/**
+ * The efficiency profile a scenario's steps run with: a SKU or user chip (`extends:`) inherits the
+ * efficiency file of the chip it derives from, and the engine's kernel backends replace the values
+ * their overlays name (the same for every instance group of the scenario).
+ * @example scenarioProfile(scenario).engineOverlays // e.g. ["sglang-trtllm-mla-sm100"]
+ */
+export function scenarioProfile(scenario: Scenario): EfficiencyProfile {
+  const base = efficiencyProfileForChip(scenario.system.node.accelerator.chip, builtinChipOrigin);
+  const engine = scenario.engine;
+  if (engine === undefined) return base;
+  const attention = scenario.model.attention;
+  return withEngineOverlays(base, {
+    engine: engine.name,
+    ...(engine.requestedVersion !== undefined && { version: engine.requestedVersion }),
+    ...(engine.attentionBackend !== undefined && { attentionBackend: engine.attentionBackend }),
+    ...(engine.moeBackend !== undefined && { moeBackend: engine.moeBackend }),
+    modelAttention: attention.kind === "mla" ? (attention.sparse ? "mla-sparse" : "mla-dense") : "gqa",
+  });
 }
 
 /** The origin of a built-in chip, for following `extends` chains (undefined when not built in). */

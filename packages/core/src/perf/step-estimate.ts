@@ -14,6 +14,7 @@ import {
 import { hostTiming, type IterationKind } from "./host-time.ts";
 import { type MemoryPerChip, memoryPerChip } from "./memory-per-chip.ts";
 import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
+import { scenarioProfile } from "./step-context.ts";
 import { type StepBound, stepContext } from "./step-model.ts";
 import { type InstanceStep, instanceStepTime } from "./step-pipeline.ts";
 
@@ -197,7 +198,7 @@ export function estimate(written: Scenario): Estimate {
   const defaulted = new Set<string>([...(decode?.step.defaulted ?? []), ...(prefill?.step.defaulted ?? [])]);
   const chip = scenario.system.node.accelerator.chip;
   const anyPlan = decodePlan ?? prefillPlan;
-  const overlays = anyPlan !== undefined ? (stepContext(scenario, anyPlan).profile.engineOverlays ?? []) : [];
+  const overlays = anyPlan !== undefined ? (scenarioProfile(scenario).engineOverlays ?? []) : [];
   return {
     scenario: {
       name: scenario.name,
