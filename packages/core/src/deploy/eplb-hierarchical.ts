@@ -14,9 +14,9 @@
  * and the sorted rank loads are averaged over `trials` permutations from a fixed-seed generator
  * (the same answer on every run); the first entry is the expected hottest rank.
  */
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { SupernodeError } from "../spec/index.ts";
 import { placeExperts } from "./eplb-placement.ts";
+import { forEachShuffle } from "./shuffled-trials.ts";
 
 /** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
 export interface HierarchicalPlacement {
@@ -97,18 +97,9 @@ export function placeExpertsHierarchical(
   }
   const groupSize = n / groups;
   const ranksPerNode = ranks / nodes;
-  const g = xoroshiro128plus(0x5eed);
-  const next = () => (g.next() >>> 0) * 2 ** -32;
-  const order = Array.from(loads);
   const rankLoads = new Array<number>(ranks).fill(0);
   let nodeMax = 0;
-  for (let t = 0; t < trials; t++) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      const tmp = order[i] ?? 0;
-      order[i] = order[j] ?? 0;
-      order[j] = tmp;
-    }
+  forEachShuffle(loads, trials, (order) => {
     const groupLoads = Array.from({ length: groups }, (_, k) =>
       order.slice(k * groupSize, (k + 1) * groupSize).reduce((a, b) => a + b, 0),
     );
@@ -126,7 +117,7 @@ export function placeExpertsHierarchical(
     trialRanks.sort((a, b) => b - a);
     for (let k = 0; k < ranks; k++) rankLoads[k] = (rankLoads[k] ?? 0) + (trialRanks[k] ?? 0) / trials;
     nodeMax += hottestNode / trials;
-  }
+  });
   const total = rankLoads.reduce((a, b) => a + b, 0);
   return {
     rankLoads,

@@ -7,8 +7,8 @@
  * fixed-seed generator (the same answer on every run). The average of the sorted loads keeps the
  * expected hottest rank: its first entry is E[max over ranks] of the expected loads.
  */
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { SupernodeError } from "../spec/index.ts";
+import { forEachShuffle } from "./shuffled-trials.ts";
 
 /** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
 export interface IndexPlacement {
@@ -19,12 +19,6 @@ export interface IndexPlacement {
 }
 
 const DEFAULT_TRIALS = 2000;
-
-/** Uniform draws in [0, 1), 32 bits each, from pure-rand's xoroshiro128+ (as the serving simulator's `Rng.uniform32`). */
-function generator(seed: number): () => number {
-  const g = xoroshiro128plus(seed);
-  return () => (g.next() >>> 0) * 2 ** -32;
-}
 
 /**
  * Place `loads.length` experts on `ranks` ranks by index, averaged over random orders of the loads.
@@ -44,17 +38,9 @@ export function placeByIndex(
       { fieldPath: ["deployment", "moe", "ep"] },
     );
   const perRank = n / r;
-  const next = generator(0x5eed);
-  const order = Array.from(loads);
   const sums = new Array<number>(r).fill(0);
   const rankLoads = new Array<number>(r).fill(0);
-  for (let t = 0; t < trials; t++) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      const tmp = order[i] ?? 0;
-      order[i] = order[j] ?? 0;
-      order[j] = tmp;
-    }
+  forEachShuffle(loads, trials, (order) => {
     sums.fill(0);
     for (let i = 0; i < n; i++) {
       const k = Math.floor(i / perRank);
@@ -62,7 +48,7 @@ export function placeByIndex(
     }
     sums.sort((a, b) => b - a);
     for (let k = 0; k < r; k++) rankLoads[k] = (rankLoads[k] ?? 0) + (sums[k] ?? 0) / trials;
-  }
+  });
   const total = rankLoads.reduce((a, b) => a + b, 0);
   const max = rankLoads[0] ?? 0;
   return { rankLoads, maxOverMean: total > 0 ? Math.max(1, (max * r) / total) : 1 };
