@@ -16,7 +16,6 @@
  * Full recomputation repeats the forward TP/CP collectives in backward.
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
-import { epLayerComm } from "./ep-layer-comm.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { ComputeTimes, PipelineCompute } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -84,9 +83,9 @@ function cpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: nu
   return { fwd: layers * t, bwd: layers * t };
 }
 
-function epComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: number } {
+function epComm(c: PipelineCompute): { fwd: number; bwd: number } {
   if (c.bottleneck.moeLayers === 0) return { fwd: 0, bwd: 0 };
-  const { dispatchS, combineS } = epLayerComm(s, c.tokensPerRank);
+  const { dispatchS, combineS } = c.epLayer;
   // Backward sends the combine's gradient as a dispatch and the dispatch's as a combine (bf16).
   const layers = c.bottleneck.moeLayers;
   return { fwd: layers * (dispatchS + combineS), bwd: layers * 2 * combineS };
@@ -109,7 +108,7 @@ export function microbatchComm(s: TrainingScenario, c: PipelineCompute): Microba
     cpExposedF = Math.max(0, cp.fwd - st.attentionForwardS);
     cpExposedB = Math.max(0, cp.bwd - st.attentionBackwardS);
   }
-  const ep = epComm(s, c);
+  const ep = epComm(c);
   let epExposedF = ep.fwd;
   let epExposedB = ep.bwd;
   if (s.overlap.ep) {

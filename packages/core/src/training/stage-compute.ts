@@ -71,6 +71,8 @@ export interface PipelineCompute {
   readonly tokensPerRank: number;
   /** Per decoder-layer kind: one layer's times per micro-batch. */
   readonly perLayer: Readonly<Partial<Record<"dense" | "moe", ComputeTimes>>>;
+  /** One MoE layer's EP dispatch and combine per micro-batch (`ep-layer-comm.ts`; zeros without MoE layers). */
+  readonly epLayer: { readonly dispatchS: number; readonly combineS: number };
   /** The SM clock compute was timed at (`sustained-clock.ts`); absent: the listed peaks' clock. */
   readonly sustainedClock?: SustainedClock;
 }
@@ -260,14 +262,17 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     sequenceShard: tpShard,
   };
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
+  let epLayer = { dispatchS: 0, combineS: 0 };
   const layerTime = (index: number): ComputeTimes => {
     const kind = layerKind(arch, index);
     const hit = perLayer[kind];
     if (hit !== undefined) return hit;
     const timed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
+    const moeExperts = kind === "moe" ? options.localExperts : undefined;
+    if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
     const t =
-      kind === "moe" && options.localExperts !== undefined
-        ? withExpertHostWait(timed, options.localExperts, hostGemmCallS(s), epLayerComm(s, tokensPerRank))
+      moeExperts !== undefined
+        ? withExpertHostWait(timed, moeExperts, hostGemmCallS(s), epLayer)
         : withExpertHostWait(timed, 0, 0, { dispatchS: 0, combineS: 0 });
     perLayer[kind] = t;
     return t;
@@ -297,6 +302,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     bottleneck,
     tokensPerRank,
     perLayer,
+    epLayer,
     ...(clock !== undefined ? { sustainedClock: clock } : {}),
   };
 }
