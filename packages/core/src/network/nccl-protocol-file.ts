@@ -25,6 +25,14 @@ const protocolsSchema = z.strictObject({
   ll128: costSchema.optional(),
   simple: costSchema.optional(),
 });
+/** NCCL's chunk-size steps: below `belowOps` operations per channel, use `chunkBytes`. */
+const chunkStepsSchema = z.array(
+  z.strictObject({
+    belowOps: z.number().finite().positive(),
+    chunkBytes: z.number().int().positive(),
+    ...sourced,
+  }),
+);
 const fileSchema = z.strictObject({
   sources: z.record(
     z.string(),
@@ -49,13 +57,7 @@ const fileSchema = z.strictObject({
   nvlsPipeline: z.strictObject({
     fillLoops: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
     maxChunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
-    chunkSteps: z.array(
-      z.strictObject({
-        belowOps: z.number().finite().positive(),
-        chunkBytes: z.number().int().positive(),
-        ...sourced,
-      }),
-    ),
+    chunkSteps: chunkStepsSchema,
     channels: z.array(
       z.strictObject({
         match: z.string().min(1),
@@ -80,13 +82,7 @@ const fileSchema = z.strictObject({
       maxChunkBytes: z.number().int().positive(),
       ...sourced,
     }),
-    chunkSteps: z.array(
-      z.strictObject({
-        belowOps: z.number().finite().positive(),
-        chunkBytes: z.number().int().positive(),
-        ...sourced,
-      }),
-    ),
+    chunkSteps: chunkStepsSchema,
     channels: z.array(
       z.strictObject({ match: z.string().min(1), value: z.number().int().positive(), ...sourced }),
     ),
@@ -123,6 +119,8 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       stepLatencyS: c.stepLatencyUs * MICROSECOND,
       bandwidthFactor: c.bandwidthFactor,
     };
+  const chunkSteps = (steps: z.output<typeof chunkStepsSchema>) =>
+    steps.map((c) => ({ belowOps: c.belowOps, chunkBytes: c.chunkBytes }));
   const protocols = (p: z.output<typeof protocolsSchema>) => {
     const out: Partial<Record<NcclProtocol, NcclProtocolCost>> = {};
     for (const k of ["ll", "ll128", "simple"] as const) {
@@ -146,10 +144,7 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
     nvlsPipeline: {
       fillLoops: doc.nvlsPipeline.fillLoops.value,
       maxChunkBytes: doc.nvlsPipeline.maxChunkBytes.value,
-      chunkSteps: doc.nvlsPipeline.chunkSteps.map((c) => ({
-        belowOps: c.belowOps,
-        chunkBytes: c.chunkBytes,
-      })),
+      chunkSteps: chunkSteps(doc.nvlsPipeline.chunkSteps),
       channels: doc.nvlsPipeline.channels.map((c) => ({
         match: new RegExp(c.match, "i"),
         value: c.value,
@@ -163,10 +158,7 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
         fromNodes: doc.nvlsTreePipeline.manyNodes.fromNodes,
         maxChunkBytes: doc.nvlsTreePipeline.manyNodes.maxChunkBytes,
       },
-      chunkSteps: doc.nvlsTreePipeline.chunkSteps.map((c) => ({
-        belowOps: c.belowOps,
-        chunkBytes: c.chunkBytes,
-      })),
+      chunkSteps: chunkSteps(doc.nvlsTreePipeline.chunkSteps),
       channels: doc.nvlsTreePipeline.channels.map((c) => ({
         match: new RegExp(c.match, "i"),
         value: c.value,
