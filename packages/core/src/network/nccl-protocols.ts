@@ -136,10 +136,24 @@ export function nvlsPipelineFactor(
         (ncclVersion !== undefined && compareVersions(ncclVersion, c.ncclBefore) < 0)),
   )?.value;
   if (channels === undefined || bytes <= 0 || heads < 2) return 1;
-  const ops = channels * heads;
-  let chunk = p.maxChunkBytes;
-  for (const step of p.chunkSteps)
+  return nvlsLoopFactor(bytes, channels * heads, p.maxChunkBytes, p.chunkSteps, p.fillLoops);
+}
+
+/**
+ * 1 + `fillLoops` loops of `ops` chunks over `bytes`: the chunk starts at `maxChunkBytes` and steps
+ * down as NCCL's enqueue does while the message is under `belowOps` chunks of `ops` (shared by
+ * NVLS on one domain and NVLSTree across domains).
+ */
+export function nvlsLoopFactor(
+  bytes: number,
+  ops: number,
+  maxChunkBytes: number,
+  chunkSteps: NvlsPipelineParams["chunkSteps"],
+  fillLoops: number,
+): number {
+  let chunk = maxChunkBytes;
+  for (const step of chunkSteps)
     if (bytes < step.belowOps * ops * chunk && chunk > step.chunkBytes) chunk = step.chunkBytes;
   const loopBytes = Math.min(bytes, ops * chunk);
-  return 1 + (p.fillLoops * loopBytes) / bytes;
+  return 1 + (fillLoops * loopBytes) / bytes;
 }

@@ -5,7 +5,7 @@
  */
 import { busFactor } from "./collective-types.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
-import type { NcclProtocolParams } from "./nccl-protocols.ts";
+import { type NcclProtocolParams, nvlsLoopFactor } from "./nccl-protocols.ts";
 
 /**
  * GPUs that reduce and multicast one slice each in an NVLS all-reduce among `ranks` GPUs of one
@@ -81,12 +81,8 @@ export function nvlsTreePipelineFactor(
   const t = p.nvlsTreePipeline;
   const channels = t.channels.find((c) => c.match.test(technology))?.value;
   if (channels === undefined || bytes <= 0 || nodes < 2) return 1;
-  const ops = channels * nvlsHeads(perNode, p);
-  let chunk =
+  const maxChunk =
     nodes >= t.manyNodes.fromNodes ? Math.min(t.maxChunkBytes, t.manyNodes.maxChunkBytes) : t.maxChunkBytes;
-  for (const step of t.chunkSteps)
-    if (bytes < step.belowOps * ops * chunk && chunk > step.chunkBytes) chunk = step.chunkBytes;
-  const loopBytes = Math.min(bytes, ops * chunk);
   const fill = p.nvlsPipeline.fillLoops + t.fillLoopsPerTreeLevel * Math.ceil(Math.log2(nodes));
-  return 1 + (fill * loopBytes) / bytes;
+  return nvlsLoopFactor(bytes, channels * nvlsHeads(perNode, p), maxChunk, t.chunkSteps, fill);
 }
