@@ -10,7 +10,7 @@
 // each die's UB egress and ingress max-min fairly. It prints the copy-out pass's duration per EP, from the
 // first rank's start and per rank from its own start (startSkewUs: ranks start uniformly over that span;
 // a combine rank ends when its own pushes are done and every row pushed to it has landed).
-// Usage: node scripts/deepep-ascend-pull-order.mjs [dispatch|combine] [startSkewUs]
+// Usage: node scripts/deepep-ascend-pull-order.mjs [dispatch|combine] [startSkewUs | chain [K=5]]
 // Inputs (docs/fabric-model.md §2): 167 GB/s per die each way (P2 Table 1's NPU-to-NPU read),
 // one-way-and-back latencies 1.2 / 1.9 us (read) and 1.3 / 2.0 us (write) inside / across the
 // 16-die nodes, 48 AIV cores per die (the op's tiling takes GetCoreNumAiv; the kernel's comments
