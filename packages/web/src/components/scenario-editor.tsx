@@ -8,6 +8,7 @@
 import { useId, useRef } from "react";
 import type { ExampleInfo } from "../app/examples.ts";
 import type { ExampleLoad } from "../app/use-example.ts";
+import { ExampleError } from "./example-error.tsx";
 
 export function ScenarioEditor({
   text,
@@ -81,10 +82,10 @@ export function ScenarioEditor({
         {exampleLoad.status === "loading" && `Loading ${exampleLoad.name}…`}
       </p>
       {exampleLoad.status === "error" && (
-        <p className="run-warning bad example-error" role="alert" data-example-error={exampleLoad.name}>
-          {capitalised(exampleLoad.message)}. The document below is unchanged: pick the example again, or
-          reload the page if the app was updated since it was opened.
-        </p>
+        <ExampleError name={exampleLoad.name} message={exampleLoad.message}>
+          . The document below is unchanged: pick the example again, or reload the page if the app was updated
+          since it was opened.
+        </ExampleError>
       )}
       <label htmlFor={editorId} className="field-label">
         Scenario document <span className="hint">({fileName}: the same document the CLI reads)</span>
@@ -108,5 +109,3 @@ export function ScenarioEditor({
     </div>
   );
 }
-
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -8,6 +8,7 @@ import type { ViewProps } from "../app/app.tsx";
 import { EXAMPLES } from "../app/examples.ts";
 import { useCatalog } from "../app/use-catalog.ts";
 import { useExampleText } from "../app/use-example.ts";
+import { ExampleError } from "../components/example-error.tsx";
 import { HeatLegend } from "../components/heat-legend.tsx";
 import { JobStatus } from "../components/job-status.tsx";
 import { LinkLoadTables } from "../components/link-load-tables.tsx";
@@ -173,14 +174,12 @@ export function TopologyView({ params, setParams }: ViewProps) {
           </p>
         )}
         {exampleText.status === "error" && (
-          <p className="run-warning bad example-error" role="alert" data-example-error={exampleText.name}>
-            {exampleText.message[0]?.toUpperCase()}
-            {exampleText.message.slice(1)}: the link load needs it. Retry, or reload the page if the app was
-            updated since it was opened.{" "}
+          <ExampleError name={exampleText.name} message={exampleText.message}>
+            : the link load needs it. Retry, or reload the page if the app was updated since it was opened.{" "}
             <button type="button" className="secondary" onClick={retryExample}>
               Retry
             </button>
-          </p>
+          </ExampleError>
         )}
       </section>
       {result !== undefined && (
