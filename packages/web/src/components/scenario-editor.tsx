@@ -7,25 +7,19 @@
  */
 import { useId, useRef } from "react";
 import type { ExampleInfo } from "../app/examples.ts";
-import type { ExampleLoad } from "../app/use-example.ts";
+import type { ScenarioState } from "../app/use-scenario.ts";
 import { ExampleError } from "./example-error.tsx";
 
 export function ScenarioEditor({
-  text,
-  onChange,
+  scenario,
   examples,
-  fileName,
-  exampleLoad,
-  onPickExample,
 }: {
-  text: string;
-  onChange: (text: string, fileName?: string) => void;
+  /** The view's document (`useScenario`): its text and file name, edits, and example picks. */
+  scenario: ScenarioState;
   examples: readonly ExampleInfo[];
-  fileName: string;
-  /** The state of the latest example picked here. */
-  exampleLoad: ExampleLoad;
-  onPickExample: (name: string) => void;
 }) {
+  const { text, fileName, exampleLoad } = scenario;
+  const onChange = (next: string, name?: string) => scenario.setText(next, name);
   const fileInput = useRef<HTMLInputElement>(null);
   const gutter = useRef<HTMLPreElement>(null);
   const lineCount = text.split("\n").length;
@@ -47,7 +41,7 @@ export function ScenarioEditor({
             aria-label="Reference scenario"
             value=""
             onChange={(e) => {
-              if (e.target.value !== "") onPickExample(e.target.value);
+              if (e.target.value !== "") scenario.pickExample(e.target.value);
             }}
           >
             <option value="">Load an example…</option>

@@ -94,14 +94,7 @@ export function EstimateView({ params, setParams }: ViewProps) {
           />
         </section>
         <section className="panel" aria-label="Scenario">
-          <ScenarioEditor
-            text={scenario.text}
-            fileName={scenario.fileName}
-            examples={EXAMPLES}
-            onChange={(t, name) => scenario.setText(t, name)}
-            exampleLoad={scenario.exampleLoad}
-            onPickExample={scenario.pickExample}
-          />
+          <ScenarioEditor scenario={scenario} examples={EXAMPLES} />
         </section>
       </div>
       <div>

@@ -76,14 +76,7 @@ export function FrontierView({ params, setParams }: ViewProps) {
           />
         </section>
         <section className="panel" aria-label="Scenario">
-          <ScenarioEditor
-            text={scenario.text}
-            fileName={scenario.fileName}
-            examples={DECODE_EXAMPLES}
-            onChange={(t, name) => scenario.setText(t, name)}
-            exampleLoad={scenario.exampleLoad}
-            onPickExample={scenario.pickExample}
-          />
+          <ScenarioEditor scenario={scenario} examples={DECODE_EXAMPLES} />
         </section>
       </div>
       <div>
