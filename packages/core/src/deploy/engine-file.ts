@@ -151,6 +151,24 @@ const releaseSchema = z.strictObject({
         })
         .optional(),
       mlaKeyConcat: z.boolean().optional(),
+      /**
+       * Operators of the layer whose work the engine does inside another kernel, so they launch
+       * nothing of their own (their bytes stay in the step): `when: attention-tp` where attention is
+       * tensor-parallel without attention DP (an all-reduce precedes them), `always` everywhere.
+       * `into` names the kernel that does the work (documentation).
+       */
+      fusedKernels: z
+        .array(
+          z.strictObject({
+            operators: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1),
+            when: z.enum(["always", "attention-tp"]),
+            into: z.string(),
+            source: z.union([z.string(), z.array(z.string()).min(1)]),
+            tag,
+            note: z.string().optional(),
+          }),
+        )
+        .optional(),
       source: z.string(),
       tag,
       note: z.string().optional(),

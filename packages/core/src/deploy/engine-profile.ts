@@ -113,6 +113,15 @@ export interface SeparateKernels {
   };
   /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
   readonly mlaKeyConcat: boolean;
+  /** Layer operators whose work runs inside another kernel (no launch of their own), and when. */
+  readonly fusedKernels?: readonly FusedKernels[];
+}
+
+/** Operators an engine runs inside another kernel (`separateKernels.fusedKernels`). */
+export interface FusedKernels {
+  readonly operators: readonly string[];
+  /** `attention-tp`: only where attention is tensor-parallel without attention DP. */
+  readonly when: "always" | "attention-tp";
 }
 
 type MoeLibraryName = "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided" | "allgather-reducescatter";
@@ -224,6 +233,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
             expertPermute: separate.expertPermute === true,
             ...(separate.moePrologue !== undefined ? { moePrologue: separate.moePrologue } : {}),
             mlaKeyConcat: separate.mlaKeyConcat === true,
+            ...(separate.fusedKernels !== undefined && {
+              fusedKernels: separate.fusedKernels.map((f) => ({ operators: f.operators, when: f.when })),
+            }),
           }
         : undefined,
     moeLibraryFor: (chipVendor, where) => {

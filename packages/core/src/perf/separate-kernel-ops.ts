@@ -24,6 +24,8 @@ export interface SeparateKernelContext {
   readonly dispatchBytesPerToken?: number;
   /** Experts on the rank (the grouped GEMMs' problems). */
   readonly localExperts?: number;
+  /** Whether attention is tensor-parallel without attention DP (an all-reduce follows it). */
+  readonly attentionTensorParallel?: boolean;
   /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
   readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
 }

@@ -50,6 +50,29 @@ describe("MoE communication as all-gather + reduce-scatter (allgather-reducescat
   });
 });
 
+// Qwen3-235B NVFP4 under TensorRT-LLM on 4 GB200: TP4 attention (no attention DP), EP4 experts.
+describe("MoE under tensor-parallel attention (TensorRT-LLM without attention DP)", () => {
+  const TP4 = "trtllm-gb200-qwen3-235b-fp4-tp4-c1";
+  it("gathers nothing (every rank holds every token) and sums the experts' outputs in one all-reduce", () => {
+    const s = referenceScenario(TP4, "deployment.decode.batchPerChip=2");
+    const plan = must(s.deployment.decode);
+    const ctx = stepContext(s, plan);
+    expect(ctx.plan.moe?.library).toBe("allgather-reducescatter");
+    expect(ctx.plan.attention.dp).toBe(1);
+    const work = microbatchWork(ctx, { phase: "decode", sequences: 8, kvTokens: 8 * 1536 });
+    const items = layerCollectives(ctx, work, "moe", false);
+    expect(items.some((i) => i.name === "moe.dispatch")).toBe(false);
+    const combine = must(items.find((i) => i.name === "moe.combine_transfer"));
+    const bytes = 8 * s.model.hiddenSize * DTYPE_BYTES[s.precision.combine];
+    expect(combine.timeS).toBeCloseTo(
+      collectiveTime(s.fabricTarget, { op: "all-reduce", bytes, ranks: 4, inSwitch: false }).timeS,
+      12,
+    );
+    // the attention's own all-reduce stays: two all-reduces per layer, as in Qwen3MoEDecoderLayer
+    expect(items.some((i) => i.name === "attn.all_reduce")).toBe(true);
+  });
+});
+
 // DeepSeek-V3.2 under SGLang on 8 B200: DP8 attention, dense FFN and MoE TP8 (SGLang issue 15025).
 describe("attention data-parallel under a tensor-parallel FFN / MoE (SGLang DP attention)", () => {
   const V32 = "sglang-b200-deepseek-v3.2-decode";

@@ -120,7 +120,21 @@ function moeCollectives(
   const items: StepItem[] = [];
   const dispatchBytes = dispatchBytesPerToken(arch, scenario.precision);
   const combineBytes = hidden * DTYPE_BYTES[scenario.precision.combine];
-  if (moe.library === "allgather-reducescatter") {
+  if (moe.library === "allgather-reducescatter" && plan.attention.dp === 1) {
+    // Attention tensor-parallel over the whole instance (no attention DP): every rank already holds
+    // every token, so nothing is gathered; each runs its experts on all of them and one all-reduce
+    // sums the partial outputs (TensorRT-LLM Qwen3MoE / fused MoE: the all-gather and reduce-scatter
+    // run only with attention DP, `reducescatter_or_allreduce`).
+    items.push(
+      ctx.comm.collective(
+        "combine",
+        "moe.combine_transfer",
+        "all-reduce",
+        tokensPerRank * plan.attention.tp * combineBytes,
+        moe.ep,
+      ),
+    );
+  } else if (moe.library === "allgather-reducescatter") {
     // Every rank receives all EP ranks' tokens (one copy each, whatever the routing), runs its
     // experts on them and reduce-scatters the partial outputs of all of them back to their ranks.
     const gathered = tokensPerRank * moe.ep;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { engineProfile } from "../deploy/engine-profile.ts";
 import { layerOperators } from "../model/layer-operators.ts";
 import { estimate } from "./step-estimate.ts";
 import { withSeparateKernels } from "./step-separate-kernels.ts";
@@ -150,5 +151,44 @@ describe("separate small kernels of an engine (activation quantisation, expert p
     const cm = must(estimate(referenceScenario("cloudmatrix384-deepseek-r1-prefill")).prefill);
     const cmNames = must(cm.step.layers.find((l) => l.kind === "moe")).timing.items.map((i) => i.name);
     expect(cmNames.some((n) => n.endsWith(".quant"))).toBe(false);
+  });
+});
+
+describe("kernels an engine fuses into others (fusedKernels)", () => {
+  const scenario = referenceScenario("trtllm-gb200-qwen3-235b-fp4-tp4-c1");
+  const ops = layerOperators(
+    scenario.model,
+    3,
+    { phase: "decode", sequences: 1, kvTokens: 1536, tokensPerSequence: 1 },
+    { weightDtype: "fp4", computeDtype: "fp4", localExperts: 32, tokensPerLocalExpert: 0.25, sharedExpertTokens: 1 },
+  );
+  const fusing = {
+    expertPermute: false,
+    mlaKeyConcat: false,
+    fusedKernels: [
+      { operators: ["attn.input_norm", "ffn.post_attention_norm"], when: "attention-tp" },
+      { operators: ["attn.rotary"], when: "always" },
+    ],
+  } as const;
+  const ctx = { hiddenSize: 4096, dispatchedTokens: 1, receivedTokens: 1, routedTokens: 1, topK: 8 } as const;
+  const named = (list: readonly { name: string; kernels: number }[], name: string) =>
+    must(list.find((o) => o.name === name));
+
+  it("keeps a fused operator's work but launches no kernel for it; TP-only fusions need attention TP", () => {
+    const tp = withSeparateKernels(ops, fusing, { ...ctx, moeKernels: "low-latency", attentionTensorParallel: true });
+    const dp = withSeparateKernels(ops, fusing, { ...ctx, moeKernels: "low-latency", attentionTensorParallel: false });
+    expect(named(tp, "attn.input_norm").kernels).toBe(0);
+    expect(named(tp, "ffn.post_attention_norm").kernels).toBe(0);
+    expect(named(dp, "attn.input_norm").kernels).toBe(1);
+    expect(named(tp, "attn.rotary").kernels).toBe(0);
+    expect(named(dp, "attn.rotary").kernels).toBe(0);
+    expect(named(tp, "attn.input_norm").bytesRead).toEqual(named(ops, "attn.input_norm").bytesRead);
+    expect(named(tp, "attn.qk_norm").kernels).toBe(1);
+  });
+
+  it("TensorRT-LLM 1.0 declares its all-reduce + norm and RoPE fusions, read from its data file", () => {
+    const fused = must(engineProfile({ name: "trtllm", version: "1.0.0" }).separateKernelsFor("NVIDIA")).fusedKernels;
+    expect(fused?.find((f) => f.when === "attention-tp")?.operators).toContain("ffn.post_attention_norm");
+    expect(fused?.find((f) => f.when === "always")?.operators).toEqual(["attn.rotary"]);
   });
 });

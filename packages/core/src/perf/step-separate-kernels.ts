@@ -72,9 +72,11 @@ export function withSeparateKernels(
     permute: policy.expertPermute && normal,
     actBytes: gemm !== undefined ? gemm.bytesRead.activations / inputElements(gemm) : 2,
   };
+  const fused = fusedOperatorNames(policy, ctx);
   const out: Operator[] = [];
+  const asRun = (o: Operator): Operator => (fused.has(baseName(o)) ? { ...o, kernels: 0 } : o);
   const push = (list: readonly (Operator | undefined)[]) => {
-    for (const o of list) if (o !== undefined) out.push(o);
+    for (const o of list) if (o !== undefined) out.push(asRun(o));
   };
   for (const op of ops) {
     push(kernelsBefore(k, op));
@@ -82,10 +84,18 @@ export function withSeparateKernels(
       push(permutedCombine(k, op));
       continue;
     }
-    out.push(op);
+    out.push(asRun(op));
     push(kernelsAfter(k, op));
   }
   return out;
+}
+
+/** Operators whose work the engine runs inside another kernel here (`fusedKernels`). */
+function fusedOperatorNames(policy: SeparateKernels, ctx: SeparateKernelContext): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const f of policy.fusedKernels ?? [])
+    if (f.when === "always" || ctx.attentionTensorParallel === true) for (const n of f.operators) names.add(n);
+  return names;
 }
 
 /**
@@ -120,6 +130,7 @@ export function separateKernelsOf(
       mla: { nopeDim: attention.qkNopeHeadDim, ropeDim: attention.qkRopeHeadDim, vDim: attention.vHeadDim },
     }),
     moeKernels: phase === "prefill" ? "normal" : "low-latency",
+    attentionTensorParallel: plan.attention.tp > 1 && plan.attention.dp === 1,
     hiddenSize: scenario.model.hiddenSize,
     dispatchedTokens: work.tokensPerRank,
     receivedTokens: received,
