@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { engineProfile } from "../deploy/engine-profile.ts";
 import { layerOperators } from "../model/layer-operators.ts";
+import type { Operator } from "../model/types.ts";
 import { estimate } from "./step-estimate.ts";
 import { withSeparateKernels } from "./step-separate-kernels.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
@@ -160,7 +161,13 @@ describe("kernels an engine fuses into others (fusedKernels)", () => {
     scenario.model,
     3,
     { phase: "decode", sequences: 1, kvTokens: 1536, tokensPerSequence: 1 },
-    { weightDtype: "fp4", computeDtype: "fp4", localExperts: 32, tokensPerLocalExpert: 0.25, sharedExpertTokens: 1 },
+    {
+      weightDtype: "fp4",
+      computeDtype: "fp4",
+      localExperts: 32,
+      tokensPerLocalExpert: 0.25,
+      sharedExpertTokens: 1,
+    },
   );
   const fusing = {
     expertPermute: false,
@@ -171,12 +178,19 @@ describe("kernels an engine fuses into others (fusedKernels)", () => {
     ],
   } as const;
   const ctx = { hiddenSize: 4096, dispatchedTokens: 1, receivedTokens: 1, routedTokens: 1, topK: 8 } as const;
-  const named = (list: readonly { name: string; kernels: number }[], name: string) =>
-    must(list.find((o) => o.name === name));
+  const named = (list: readonly Operator[], name: string) => must(list.find((o) => o.name === name));
 
   it("keeps a fused operator's work but launches no kernel for it; TP-only fusions need attention TP", () => {
-    const tp = withSeparateKernels(ops, fusing, { ...ctx, moeKernels: "low-latency", attentionTensorParallel: true });
-    const dp = withSeparateKernels(ops, fusing, { ...ctx, moeKernels: "low-latency", attentionTensorParallel: false });
+    const tp = withSeparateKernels(ops, fusing, {
+      ...ctx,
+      moeKernels: "low-latency",
+      attentionTensorParallel: true,
+    });
+    const dp = withSeparateKernels(ops, fusing, {
+      ...ctx,
+      moeKernels: "low-latency",
+      attentionTensorParallel: false,
+    });
     expect(named(tp, "attn.input_norm").kernels).toBe(0);
     expect(named(tp, "ffn.post_attention_norm").kernels).toBe(0);
     expect(named(dp, "attn.input_norm").kernels).toBe(1);
@@ -187,7 +201,9 @@ describe("kernels an engine fuses into others (fusedKernels)", () => {
   });
 
   it("TensorRT-LLM 1.0 declares its all-reduce + norm and RoPE fusions, read from its data file", () => {
-    const fused = must(engineProfile({ name: "trtllm", version: "1.0.0" }).separateKernelsFor("NVIDIA")).fusedKernels;
+    const fused = must(
+      engineProfile({ name: "trtllm", version: "1.0.0" }).separateKernelsFor("NVIDIA"),
+    ).fusedKernels;
     expect(fused?.find((f) => f.when === "attention-tp")?.operators).toContain("ffn.post_attention_norm");
     expect(fused?.find((f) => f.when === "always")?.operators).toEqual(["attn.rotary"]);
   });

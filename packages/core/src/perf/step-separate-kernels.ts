@@ -94,7 +94,8 @@ export function withSeparateKernels(
 function fusedOperatorNames(policy: SeparateKernels, ctx: SeparateKernelContext): ReadonlySet<string> {
   const names = new Set<string>();
   for (const f of policy.fusedKernels ?? [])
-    if (f.when === "always" || ctx.attentionTensorParallel === true) for (const n of f.operators) names.add(n);
+    if (f.when === "always" || ctx.attentionTensorParallel === true)
+      for (const n of f.operators) names.add(n);
   return names;
 }
 
