@@ -5,15 +5,11 @@
  * (documented assumptions); those values are marked `defaulted` and timings that use them say so.
  */
 import { embeddedDataFiles } from "../catalog/index.ts";
-import { type Dtype, MATH_DTYPES } from "../hardware/index.ts";
+import type { Dtype } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
-import { MICROSECOND, type Sourced, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
-import {
-  type ClassEfficiencyFile,
-  type EfficiencyFile,
-  readEfficiencyFile,
-  type SourcedValueFile,
-} from "./efficiency-file.ts";
+import { type Sourced, SupernodeError } from "../spec/index.ts";
+import { resolveClass } from "./efficiency-class.ts";
+import { type EfficiencyFile, readEfficiencyFile } from "./efficiency-file.ts";
 
 /** A profile value with its provenance; `defaulted` when it came from the default profile. */
 export interface ProfileValue extends Sourced<number> {
@@ -74,13 +70,7 @@ export interface EfficiencyProfile {
   readonly engineOverlays?: readonly string[];
 }
 
-/** Classes that run on the tensor (matrix) engine and so have per-format compute efficiencies. */
-export const TENSOR_CLASSES: readonly OperatorClass[] = [
-  "gemm",
-  "grouped-gemm",
-  "attention-prefill",
-  "attention-decode",
-];
+export { TENSOR_CLASSES } from "./efficiency-class.ts";
 
 const DEFAULT_FILE = "efficiency/default.yaml";
 const cache = new Map<string, EfficiencyProfile>();
@@ -192,131 +182,5 @@ export function loadEfficiencyProfile(
     description: head?.file.description ?? defaults.description,
     files: head === undefined ? [DEFAULT_FILE] : [...chain.map((entry) => entry.path), DEFAULT_FILE],
     classes,
-  };
-}
-
-interface Layer {
-  readonly cls: ClassEfficiencyFile | undefined;
-  readonly sources: EfficiencyFile["sources"];
-  readonly path: string;
-  /** Set when this layer is reached through `extends`: its values become assumptions for the chip. */
-  readonly inherited: { readonly note: string; readonly chip: string } | undefined;
-}
-
-type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency" | "kOverheadElementsByDtype">;
-
-/** Shape-mechanism parameters: copied when a file gives them, never defaulted. */
-const SHAPE_KEYS = [
-  "tileM",
-  "tileN",
-  "tileMSmall",
-  "tileNMin",
-  "tileNStep",
-  "tileChoiceByWork",
-  "cores",
-  "kOverheadElements",
-  "overlapExponent",
-  "keyOverheadTokens",
-  "fp8KeyOverheadTokens",
-  "causalWastedKeys",
-  "headDim64Ceiling",
-  "headDim256Ceiling",
-  "sparseDecodeCeiling",
-  "backwardCeilingRatio",
-  "backwardKeyOverheadTokens",
-] as const;
-type ShapeKey = (typeof SHAPE_KEYS)[number];
-
-function resolveClass(cls: OperatorClass, layers: readonly Layer[], fallback: Layer): ClassProfile {
-  const pick = (key: ScalarKey, scale: number, useDefault: boolean): ProfileValue | undefined => {
-    for (const layer of layers) {
-      const raw = layer.cls?.[key];
-      if (raw !== undefined) return toProfileValue(raw, `${cls}.${key}`, layer, scale, false);
-    }
-    const raw = useDefault ? fallback.cls?.[key] : undefined;
-    return raw === undefined ? undefined : toProfileValue(raw, `${cls}.${key}`, fallback, scale, true);
-  };
-  const required = (key: ScalarKey, scale: number): ProfileValue => {
-    const value = pick(key, scale, true);
-    if (value === undefined)
-      throw new SupernodeError("schema", `the default efficiency profile lacks ${cls}.${key}`, {
-        file: fallback.path,
-        fieldPath: ["classes", cls, key],
-      });
-    return value;
-  };
-  const computeEfficiency: Partial<Record<Dtype, ProfileValue>> = {};
-  for (const dtype of TENSOR_CLASSES.includes(cls) ? MATH_DTYPES : []) {
-    const parameter = `${cls}.computeEfficiency.${dtype}`;
-    const layer = layers.find((l) => l.cls?.computeEfficiency?.[dtype] !== undefined);
-    const raw = layer?.cls?.computeEfficiency?.[dtype] ?? fallback.cls?.computeEfficiency?.[dtype];
-    if (raw === undefined)
-      throw new SupernodeError("schema", `the default efficiency profile lacks ${parameter}`, {
-        file: fallback.path,
-        fieldPath: ["classes", cls, "computeEfficiency", dtype],
-      });
-    computeEfficiency[dtype] = toProfileValue(raw, parameter, layer ?? fallback, 1, layer === undefined);
-  }
-  const optional: Partial<Record<ShapeKey, ProfileValue>> = {};
-  for (const key of SHAPE_KEYS) {
-    const value = pick(key, 1, false);
-    if (value !== undefined) optional[key] = value;
-  }
-  const kOverheadByDtype: Partial<Record<Dtype, ProfileValue>> = {};
-  for (const dtype of MATH_DTYPES) {
-    const layer = layers.find((l) => l.cls?.kOverheadElementsByDtype?.[dtype] !== undefined);
-    const raw = layer?.cls?.kOverheadElementsByDtype?.[dtype];
-    if (layer !== undefined && raw !== undefined)
-      kOverheadByDtype[dtype] = toProfileValue(
-        raw,
-        `${cls}.kOverheadElementsByDtype.${dtype}`,
-        layer,
-        1,
-        false,
-      );
-  }
-  const groupOverhead = pick("groupOverheadUs", MICROSECOND, false);
-  const absolute = pick("vectorPeakTflops", TERA, false);
-  const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
-  return {
-    computeEfficiency,
-    memoryEfficiency: required("memoryEfficiency", 1),
-    launchOverheadS: required("launchOverheadUs", MICROSECOND),
-    ...optional,
-    ...(Object.keys(kOverheadByDtype).length > 0 && { kOverheadElementsByDtype: kOverheadByDtype }),
-    ...(groupOverhead && { groupOverheadS: groupOverhead }),
-    ...(absolute && { vectorPeakFlopsPerS: absolute }),
-    ...(fraction && { vectorPeakFractionOfBf16: fraction }),
-  };
-}
-
-function toProfileValue(
-  raw: SourcedValueFile,
-  parameter: string,
-  layer: Layer,
-  scale: number,
-  defaulted: boolean,
-): ProfileValue {
-  const keys = typeof raw.source === "string" ? [raw.source] : raw.source;
-  const sources: SourceRef[] = keys.map((key) => {
-    const source = layer.sources[key];
-    // Keys are checked when the file is read; this guards files built by hand in tests.
-    if (source === undefined)
-      throw new SupernodeError("schema", `unknown source key "${key}" for ${parameter}`, {
-        file: layer.path,
-      });
-    return { key, title: source.title, url: source.url, ...(source.section && { section: source.section }) };
-  });
-  const inherited = layer.inherited;
-  const note = inherited
-    ? `inherited from ${inherited.chip} (${inherited.note})${raw.note ? `: ${raw.note}` : ""}`
-    : raw.note;
-  return {
-    value: raw.value * scale,
-    sources,
-    tag: inherited ? "assumption" : raw.tag,
-    ...(note !== undefined && { note }),
-    parameter,
-    defaulted,
   };
 }
