@@ -61,6 +61,12 @@ from megatron.core.tensor_parallel.random import model_parallel_cuda_manual_seed
 from megatron.core.transformer.spec_utils import build_module  # noqa: E402
 from megatron.core.transformer.transformer_config import TransformerConfig  # noqa: E402
 
+import megatron.core.transformer.moe.moe_utils as moe_utils  # noqa: E402
+
+# Without Transformer Engine, core_v0.15.0's moe_utils never defines te_general_gemm (its import
+# sits in the failed try block) yet the router's gating GEMM tests it: name it None, the torch.mm path.
+if not hasattr(moe_utils, "te_general_gemm"):
+    moe_utils.te_general_gemm = None
 ps.initialize_model_parallel(tensor_model_parallel_size=1, pipeline_model_parallel_size=1)
 model_parallel_cuda_manual_seed(1234)
 emit({"env": True, "torch": torch.__version__, "gpu": torch.cuda.get_device_name(0), "cpu": cpu_name()})
