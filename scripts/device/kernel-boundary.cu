@@ -57,7 +57,7 @@ int main() {
     for (size_t S : sizes) {
       if (g[0] == 1 && S > 1048576) continue;  // one block streams slowly; the tiny-kernel case is S = 0
       int N = S == 0 ? 2000 : (int)std::min<size_t>(std::min<size_t>(4000, pool / S), std::max<size_t>(100, ((size_t)256 << 20) / S));
-      size_t stride = S == 0 ? 0 : pool / N;  // each kernel its own slice
+      size_t stride = S == 0 ? 0 : (pool / N) / 256 * 256;  // each kernel its own aligned slice
       if (stride && stride < S) { fprintf(stderr, "pool too small\n"); exit(1); }
       for (int mode : {0, 1, 3}) {
         auto chain = [&]() {
