@@ -232,6 +232,20 @@ const releaseSchema = z.strictObject({
     })
     .optional(),
   /**
+   * Where HCCL expands the engine's collectives (TP all-reduce / all-gather) on Ascend by default:
+   * `aicpu` (CANN's default on Atlas A3 when the launch leaves `HCCL_OP_EXPANSION_MODE` unset: the
+   * `hccl-aicpu` library's fixed cost per call) or `aiv`. A scenario's `engine.hcclExpansion`
+   * overrides it. Absent: not recorded (the fabric's `hccl` costs).
+   */
+  hcclExpansion: z
+    .strictObject({
+      value: z.enum(["aicpu", "aiv"]),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  /**
    * CUDA-graph batch sizes captured with padding on: a generation-only iteration runs the graph of
    * the smallest size at or above the busiest attention-DP rank's batch (perf/cuda-graph-padding.ts).
    */

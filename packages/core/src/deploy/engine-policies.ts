@@ -20,7 +20,7 @@ export interface EnginePolicy {
 export function releasePolicies(
   release: EngineRelease,
   source: (key: string) => string,
-  scenario: { readonly decodeGraph?: "full" | "piecewise" } = {},
+  scenario: { readonly decodeGraph?: "full" | "piecewise"; readonly hcclExpansion?: "aicpu" | "aiv" } = {},
 ): EnginePolicy[] {
   const policies: EnginePolicy[] = [];
   const applied = (policy: string, value: string, sourceKey: string) =>
@@ -92,6 +92,17 @@ export function releasePolicies(
         scenario.decodeGraph !== undefined ? " (the scenario's engine.decodeGraph)" : ""
       }`,
       decodeGraph.source,
+    );
+  }
+  const hccl = release.hcclExpansion;
+  if (hccl !== undefined) {
+    const mode = scenario.hcclExpansion ?? hccl.value;
+    applied(
+      "HCCL collectives on Ascend expanded on",
+      `${mode === "aicpu" ? "the AI CPU (hccl-aicpu fixed cost per call)" : "the AIV cores"}${
+        scenario.hcclExpansion !== undefined ? " (the scenario's engine.hcclExpansion)" : ""
+      }`,
+      hccl.source,
     );
   }
   const sampler = release.sampler;

@@ -216,6 +216,16 @@ deployment:
     expect(engineProfile({ name: "sglang" }).moeTpOutputGather).toBe(false);
   });
 
+  it("expand HCCL collectives on the AI CPU by default for vLLM-Ascend and SGLang, AIV where the scenario says, and refuse the field where none is recorded", () => {
+    expect(engineProfile({ name: "vllm-ascend", version: "0.9.2" }).hcclExpansion).toBe("aicpu");
+    expect(engineProfile({ name: "sglang" }).hcclExpansion).toBe("aicpu");
+    const aiv = engineProfile({ name: "vllm-ascend", version: "0.20.2", hcclExpansion: "aiv" });
+    expect(aiv.hcclExpansion).toBe("aiv");
+    expect(aiv.policies.find((p) => p.policy.startsWith("HCCL collectives"))?.value).toMatch(/AIV.*scenario/);
+    expect(engineProfile({ name: "cloudmatrix-infer" }).hcclExpansion).toBeUndefined();
+    expect(() => engineProfile({ name: "xdeepserve", hcclExpansion: "aiv" })).toThrow(SupernodeError);
+  });
+
   it("follow the scenario's engine.overlapScheduler for TensorRT-LLM's host time, and refuse it where no host time is recorded", () => {
     expect(engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false)?.overlapsGpu).toBe(true);
     expect(

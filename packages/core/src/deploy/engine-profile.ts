@@ -37,6 +37,11 @@ export interface EngineProfile {
    * else the release's rule (on by default; off with MTP where the engine turns it off).
    */
   hostTimeFor(chipVendor: string, withMtp: boolean): HostTime | undefined;
+  /**
+   * Where HCCL expands the engine's collectives on Ascend fabrics: the scenario's
+   * `engine.hcclExpansion`, else the release's rule; undefined where the engine records none.
+   */
+  readonly hcclExpansion?: "aicpu" | "aiv";
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -161,6 +166,12 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
       `${file.name} ${release.from} records no host time for an overlap scheduler to hide or expose (data/engines/${spec.name}.yaml: no hostTime); leave engine.overlapScheduler out`,
       { fieldPath: ["engine", "overlapScheduler"] },
     );
+  if (spec.hcclExpansion !== undefined && release.hcclExpansion === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `${file.name} ${release.from} records no HCCL expansion mode (data/engines/${spec.name}.yaml: no hcclExpansion); leave engine.hcclExpansion out`,
+      { fieldPath: ["engine", "hcclExpansion"] },
+    );
   if (spec.decodeGraph !== undefined && release.hostTime?.perLayerUs === undefined)
     throw new SupernodeError(
       "invalid-value",
@@ -181,11 +192,10 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     const s = file.sources.find((x) => x.key === key);
     return s !== undefined ? `${s.title}, ${s.url}${s.section !== undefined ? ` (${s.section})` : ""}` : key;
   };
-  const policies = releasePolicies(
-    release,
-    source,
-    spec.decodeGraph !== undefined ? { decodeGraph: spec.decodeGraph } : {},
-  );
+  const policies = releasePolicies(release, source, {
+    ...(spec.decodeGraph !== undefined ? { decodeGraph: spec.decodeGraph } : {}),
+    ...(spec.hcclExpansion !== undefined ? { hcclExpansion: spec.hcclExpansion } : {}),
+  });
   const budget = release.tokenBudget;
   const kv = release.kvCacheForQuantized;
   const fraction = release.kvCacheMemoryFraction;
@@ -223,6 +233,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         decodeFullGraph: (spec.decodeGraph ?? release.decodeGraph?.value ?? "full") === "full",
       };
     },
+    ...(spec.hcclExpansion !== undefined || release.hcclExpansion !== undefined
+      ? { hcclExpansion: spec.hcclExpansion ?? release.hcclExpansion?.value }
+      : {}),
     ...(release.cudaGraphBatchSizes !== undefined
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),

@@ -53,7 +53,7 @@ export function parseMoeKernelParams(
   fileName: string,
 ): Readonly<Record<LibraryId, MoeKernelParams>> {
   const doc = parseDocument(text, fileName, fileSchema);
-  const one = (id: LibraryId): MoeKernelParams => {
+  const one = (id: Exclude<LibraryId, "hccl-aicpu">): MoeKernelParams => {
     const v = doc.kernels[id]?.perCopyCostUs;
     if (v === undefined) return {};
     const keys = typeof v.source === "string" ? [v.source] : v.source;
@@ -70,6 +70,8 @@ export function parseMoeKernelParams(
   };
   return {
     hccl: one("hccl"),
+    // Collectives only: the AI-CPU expansion mode of HCCL runs no MoE kernels.
+    "hccl-aicpu": {},
     "cann-ep": one("cann-ep"),
     "cann-mc2": one("cann-mc2"),
     nccl: one("nccl"),

@@ -26,4 +26,28 @@ describe("stepComm", () => {
       comm(b).collective("attention-comm", "attn.all_reduce", "all-reduce", 1e6, 8),
     );
   });
+
+  it("costs HCCL collectives at the AI-CPU expansion's fixed cost where the engine leaves CANN's A3 default", () => {
+    const name = "vllm-ascend-atlas-a3-deepseek-v3.2-tp16-c1";
+    const at = (...sets: string[]) => {
+      const s = parseScenario(referenceScenarioText(name), `${name}.yaml`, undefined, {
+        overrides: sets.map(parseOverride),
+      });
+      return stepComm(s, s.deployment.decode as NonNullable<typeof s.deployment.decode>);
+    };
+    const aicpu = at().collective("attention-comm", "attn.all_reduce", "all-reduce", 28672, 16);
+    const aiv = at("engine.hcclExpansion=aiv").collective(
+      "attention-comm",
+      "attn.all_reduce",
+      "all-reduce",
+      28672,
+      16,
+    );
+    // protocols.yaml: hccl-aicpu 50.7 us per call (vLLM-Ascend PR 1407), hccl 10 us (msmodeling)
+    expect((aicpu.timeS - aiv.timeS) * 1e6).toBeCloseTo(40.7, 6);
+    // MC2 dispatch is not an HCCL collective: unchanged
+    expect(at().dispatch(16, 1, 8, 7680, 1).timeS).toBe(
+      at("engine.hcclExpansion=aiv").dispatch(16, 1, 8, 7680, 1).timeS,
+    );
+  });
 });

@@ -9,6 +9,7 @@ import {
   builtinNcclProtocols,
   type CollectiveOp,
   collectiveTime,
+  fabricModel,
   type MoeDirection,
   moeCombineTime,
   moeDispatchTime,
@@ -111,12 +112,21 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   };
   // Serving engines' TP all-reduces run on unregistered buffers without NVLS (nccl-protocols.yaml).
   const inSwitch = builtinNcclProtocols().servingTpInSwitch;
+  // HCCL collectives expanded on the AI CPU (the engine leaves CANN's Atlas A3 default): their own
+  // fixed cost per call (protocols.yaml hccl-aicpu). MC2 dispatch / combine are not HCCL collectives.
+  const aicpu = scenario.engine?.hcclExpansion === "aicpu" && fabricModel(target).defaultLibrary === "hccl";
   return {
     dispatch: moe("dispatch"),
     combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
-      cached(`x|${inSwitch}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
-        const r = collectiveTime(target, { op, bytes, ranks, ...(inSwitch ? {} : { inSwitch: false }) });
+      cached(`x|${inSwitch}|${aicpu}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
+        const r = collectiveTime(target, {
+          op,
+          bytes,
+          ranks,
+          ...(inSwitch ? {} : { inSwitch: false }),
+          ...(aicpu ? { library: "hccl-aicpu" as const } : {}),
+        });
         return item(name, group, r.timeS, r.bytesPerRank);
       }),
   };

@@ -39,6 +39,12 @@ export const engineSchema = z.strictObject({
    */
   decodeGraph: z.enum(["full", "piecewise"]).optional(),
   /**
+   * Where HCCL expands the collectives on Ascend: `aiv` when the launch sets
+   * `HCCL_OP_EXPANSION_MODE=AIV`, `aicpu` when it leaves CANN's Atlas A3 default. Default: the
+   * engine's rule (data/engines/<name>.yaml `hcclExpansion`); an engine that records none refuses it.
+   */
+  hcclExpansion: z.enum(["aicpu", "aiv"]).optional(),
+  /**
    * The sampling the requests ask for: `greedy` (temperature 0: an argmax), `top-p` or
    * `top-k-top-p` (temperature > 0 with a nucleus and/or a top-k cut). With top-p the engine's
    * recorded sampler (data/engines/<name>.yaml `sampler`) is timed per step (perf/sampler-time.ts).

@@ -16,7 +16,19 @@ import {
 } from "../spec/index.ts";
 
 export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
-export type LibraryId = "hccl" | "cann-ep" | "cann-mc2" | "nccl" | "deepep" | "nvlink-one-sided";
+/**
+ * Communication libraries. `hccl-aicpu`: HCCL collectives whose algorithm is expanded on the AI CPU
+ * (CANN's default on Atlas A3, `HCCL_OP_EXPANSION_MODE` unset), which the engines that leave it so
+ * run instead of `hccl` (deploy/engine-profile.ts `hcclExpansion`).
+ */
+export type LibraryId =
+  | "hccl"
+  | "hccl-aicpu"
+  | "cann-ep"
+  | "cann-mc2"
+  | "nccl"
+  | "deepep"
+  | "nvlink-one-sided";
 
 export interface TechnologyParams {
   readonly id: TechnologyId;
@@ -149,6 +161,7 @@ export const fabricParamsFileSchema = z
     libraries: z
       .object({
         hccl: libSchema,
+        "hccl-aicpu": libSchema,
         "cann-ep": libSchema,
         "cann-mc2": libSchema,
         nccl: libSchema,
@@ -238,6 +251,7 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
     },
     libraries: {
       hccl: lib("hccl"),
+      "hccl-aicpu": lib("hccl-aicpu"),
       "cann-ep": lib("cann-ep"),
       "cann-mc2": lib("cann-mc2"),
       nccl: lib("nccl"),
