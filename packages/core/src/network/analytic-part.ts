@@ -6,6 +6,7 @@
 import type { LinkTier } from "../topology/index.ts";
 import type { LinkLoad } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { ringCrossing } from "./nccl-ring.ts";
 import { addClassBytes, emptyLoads, loadsTime, type TierLoads } from "./tier-loads.ts";
 
 /** One pattern's cost: latency, transfer time, its bottleneck tier and the loaded links. */
@@ -27,12 +28,15 @@ export function ringStepLoads(model: FabricModel, n: number, chunk: number): Tie
   const c = peersByClass(model, n);
   const loads = emptyLoads();
   if (c[0] > 0) loads.d2d = chunk;
-  // across servers, one of a server's rank per channel sends over its NIC instead of the scale-up fabric
+  // across systems the ranks form groups (a server, or NCCL's whole NVLink domain), each crossing
+  // out through one rank and NIC per channel; that rank sends its channel's share over the NIC
+  // instead of the scale-up fabric, which every rank carries in full once channels < group
+  const x = ringCrossing(model);
   if (c[1] + c[2] > 0)
-    loads.access = c[3] > 0 ? (chunk * (model.ranksPerServer - 1)) / model.ranksPerServer : chunk;
+    loads.access = c[3] > 0 && x.channels >= x.group ? (chunk * (x.group - 1)) / x.group : chunk;
   if (c[2] > 0) loads.core = chunk / model.ranksPerServer;
-  // one ring channel per NIC of a server: a server's crossing traffic is spread over its NICs
-  if (c[3] > 0) loads.scaleOut = chunk / model.ranksPerServer;
+  // one ring channel per NIC: a group's crossing traffic is spread over its channels' NICs
+  if (c[3] > 0) loads.scaleOut = chunk / x.channels;
   return loads;
 }
 

@@ -6,6 +6,7 @@
 import { busFactor, type CollectiveResult, type EngineName, type LinkLoad } from "./collective-types.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
+import { ncclRingLatencyAcrossS } from "./nccl-ring.ts";
 import { ncclTreePipelineFactor } from "./nccl-tree-pipeline.ts";
 import { nvlsHeads, nvlsTreeMinTransferS, nvlsTreePipelineFactor } from "./nvls-limits.ts";
 import type { ResolvedRequest } from "./resolve-request.ts";
@@ -55,6 +56,9 @@ export function collectiveResult(
         r.request.ncclVersion,
       );
   }
+  // NCCL's ring across NVLink domains: the latency its tuner charges (NVLink and network steps)
+  if (r.ncclRing !== undefined)
+    latencyS = ncclRingLatencyAcrossS(n, r.ncclRing.nodes, r.request.bytes, r.ncclRing.channels);
   // NVLSTree across NVLink domains: no faster than NCCL's own per-channel cap
   // (and its loops of heads × chunk fill and drain a pipeline through the tree)
   const t = r.nvlsTree;

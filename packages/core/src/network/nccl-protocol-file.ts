@@ -97,6 +97,15 @@ const fileSchema = z.strictObject({
     maxSearchChannels: z.strictObject({ value: z.number().int().positive(), ...sourced }),
     maxChannels: z.strictObject({ value: z.number().int().positive(), ...sourced }),
   }),
+  ringAcrossNodes: z.strictObject({
+    channels: z.strictObject({
+      value: z.enum(["search", "server"]),
+      ...sourced,
+      calibratedOn: z.array(z.string().min(1)).optional(),
+    }),
+    netStepLatencyUs: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
+    plateau: z.strictObject({ value: z.number().finite().positive(), ...sourced }),
+  }),
   nvlsTreeChannelBusBandwidth: z.array(
     z.strictObject({
       match: z.string().min(1),
@@ -170,6 +179,11 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       interChannelSpeeds: doc.treePipeline.interChannelSpeeds.value.map((g) => g * GIGA),
       maxSearchChannels: doc.treePipeline.maxSearchChannels.value,
       maxChannels: doc.treePipeline.maxChannels.value,
+    },
+    ringAcrossNodes: {
+      channels: doc.ringAcrossNodes.channels.value,
+      netStepLatencyS: doc.ringAcrossNodes.netStepLatencyUs.value * MICROSECOND,
+      plateau: doc.ringAcrossNodes.plateau.value,
     },
     nvlsTreeChannelBusBandwidth: doc.nvlsTreeChannelBusBandwidth.map((g) => ({
       match: new RegExp(g.match, "i"),

@@ -35,6 +35,13 @@ export interface NcclProtocolParams {
   readonly nvlsMaxHeads: number;
   /** NCCL's plain Tree across nodes as a chunk pipeline (`nccl-tree-pipeline.ts`). */
   readonly treePipeline: TreePipelineParams;
+  /** NCCL's tuner latency for a Ring/Simple all-reduce over several nodes (`nccl-ring.ts`). */
+  readonly ringAcrossNodes: {
+    /** NICs a domain's ring crosses through: NCCL's search channels, or one per GPU of a server. */
+    readonly channels: "search" | "server";
+    readonly netStepLatencyS: number;
+    readonly plateau: number;
+  };
   /** NCCL's tuner cap on NVLSTree bus bandwidth per channel, per generation (bytes/s). */
   readonly nvlsTreeChannelBusBandwidth: readonly {
     readonly match: RegExp;

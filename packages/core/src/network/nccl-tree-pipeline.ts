@@ -21,14 +21,33 @@ export function ncclTreeChannels(
   nvlinkBytesPerS: number,
   nicLineBytesPerS: number,
 ): number {
-  const speed =
-    p.interChannelSpeeds.find((s) => s <= nicLineBytesPerS) ??
-    p.interChannelSpeeds.at(-1) ??
-    nicLineBytesPerS;
-  const search = Math.max(1, Math.min(p.maxSearchChannels, Math.floor(nvlinkBytesPerS / speed + 1e-9)));
+  const speed = channelSpeed(p, nicLineBytesPerS);
+  const search = ncclSearchChannels(p, nvlinkBytesPerS, nicLineBytesPerS);
   let channels = Math.min(p.maxChannels, 2 * search);
   if (channels < 16 && speed > 45e9) channels = Math.min(p.maxChannels, 2 * channels);
   return channels;
+}
+
+/** The fastest per-channel speed of NCCL's inter-node list not above the NIC's line rate. */
+function channelSpeed(p: TreePipelineParams, nicLineBytesPerS: number): number {
+  return (
+    p.interChannelSpeeds.find((s) => s <= nicLineBytesPerS) ?? p.interChannelSpeeds.at(-1) ?? nicLineBytesPerS
+  );
+}
+
+/**
+ * Channels NCCL's graph search finds across nodes (before `ncclTopoPostset` doubles them): at the
+ * fastest per-channel speed not above the NIC's line rate, as many as a GPU's NVLink holds, at
+ * most `maxSearchChannels`.
+ * @example ncclSearchChannels(builtinNcclProtocols().treePipeline, 721.8e9, 50e9) // 15
+ */
+export function ncclSearchChannels(
+  p: TreePipelineParams,
+  nvlinkBytesPerS: number,
+  nicLineBytesPerS: number,
+): number {
+  const speed = channelSpeed(p, nicLineBytesPerS);
+  return Math.max(1, Math.min(p.maxSearchChannels, Math.floor(nvlinkBytesPerS / speed + 1e-9)));
 }
 
 /**

@@ -7,6 +7,7 @@ import type { LibraryId } from "../topology/index.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
+import { ringCrossing } from "./nccl-ring.ts";
 import { ncclTreeChannels } from "./nccl-tree-pipeline.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";
 
@@ -33,6 +34,11 @@ export interface ResolvedRequest {
    * NCCL's execution channels, for its chunk pipeline (`nccl-tree-pipeline.ts`).
    */
   readonly ncclTree?: { readonly nodes: number; readonly perNode: number; readonly channels: number };
+  /**
+   * NCCL's ring all-reduce across NVLink domains: the domains and the ring's channels, for the
+   * latency NCCL's tuner charges it (`nccl-ring.ts`).
+   */
+  readonly ncclRing?: { readonly nodes: number; readonly channels: number };
 }
 
 const ALLOWED: Readonly<Record<CollectiveOp, readonly Algorithm[]>> = {
@@ -153,7 +159,7 @@ function ncclShape(
   library: LibraryId,
   crosses: boolean,
   scaleOut: boolean,
-): Pick<ResolvedRequest, "ncclTechnology" | "nvlsTree" | "ncclTree"> {
+): Pick<ResolvedRequest, "ncclTechnology" | "nvlsTree" | "ncclTree" | "ncclRing"> {
   const n = request.ranks;
   const nccl =
     library === "nccl" &&
@@ -181,8 +187,16 @@ function ncclShape(
     model.scaleUpTech.id === "nvlink" &&
     crosses &&
     n % rps === 0;
+  const ring =
+    library === "nccl" &&
+    request.op === "all-reduce" &&
+    algorithm === "ring" &&
+    model.scaleUpTech.id === "nvlink" &&
+    crosses &&
+    !scaleOut;
   return {
     ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
+    ...(ring ? { ncclRing: { nodes: Math.ceil(n / rps), channels: 2 * ringCrossing(model).channels } } : {}),
     ...(nvlsTree
       ? { nvlsTree: { nodes: n / rps, perNode: rps, technology: model.system.scaleUp.technology } }
       : {}),
