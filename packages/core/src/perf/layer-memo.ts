@@ -7,7 +7,9 @@
  * many times: the dense layers of layouts that differ only in MoE TP or shared-expert placement,
  * the MoE layers (and the MTP module's) of layouts that differ only in dense-FFN TP when no rank
  * runs the shared expert fused. The key lists every field of the operators and items (checked at
- * compile time below), so it is exact; the timing is shared read-only.
+ * compile time below), so it is exact; the timing is shared read-only. The memo keeps keys only
+ * (`keysFirst`) until 1 in 100 of its lookups hit: a sweep over distinct operating points (every
+ * layer lookup a miss) then holds no timings, which the collector would copy and promote.
  */
 import type { AttentionShape, Operator, OperatorShape } from "../model/index.ts";
 import { memoByObject, WordKey, WordMemo } from "../spec/index.ts";
@@ -51,7 +53,9 @@ export function layerTimingOf(
 
 /** Layer timings by device, then efficiency profile, then inputs. */
 const timingsOf = memoByObject((_device: Device) =>
-  memoByObject((_profile: EfficiencyProfile) => new WordMemo<LayerTiming>(MAX_ENTRIES)),
+  memoByObject(
+    (_profile: EfficiencyProfile) => new WordMemo<LayerTiming>(MAX_ENTRIES, { keysFirst: true }),
+  ),
 );
 
 /** A stream profile's fields as JSON, once per profile object. */

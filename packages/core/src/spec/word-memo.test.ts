@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROBATION_ENTRIES, WordKey, WordMemo } from "./word-memo.ts";
+import { PROBATION_ENTRIES, PROOF_LOOKUPS, WordKey, WordMemo } from "./word-memo.ts";
 
 describe("WordMemo", () => {
   it("computes once per key and tells keys apart by every number and string", () => {
@@ -75,5 +75,28 @@ describe("WordMemo", () => {
     for (let x = PROBATION_ENTRIES; x < 3 * PROBATION_ENTRIES; x++) get(x); // room doubles twice
     for (let x = 0; x < 3 * PROBATION_ENTRIES; x++) get(x);
     expect(calls).toBe(3 * PROBATION_ENTRIES);
+  });
+
+  it("keysFirst: stores a value when its key comes again until 1 in 100 lookups hit, then every value", () => {
+    const memo = new WordMemo<number>(10_000, { keysFirst: true });
+    const key = new WordKey();
+    let calls = 0;
+    const get = (x: number) => memo.get(key.reset().number(x), () => ++calls);
+    for (let x = 0; x < PROOF_LOOKUPS; x++) get(x); // keys only
+    expect(get(0)).toBe(PROOF_LOOKUPS + 1); // asked again: computed again, now stored
+    expect(get(0)).toBe(PROOF_LOOKUPS + 1);
+    expect(calls).toBe(PROOF_LOOKUPS + 1);
+    // 2 hits in 102 lookups: ≥ 1 in 100, so from here on every missed key's value is stored
+    get(-1);
+    get(-1);
+    expect(calls).toBe(PROOF_LOOKUPS + 2);
+  });
+
+  it("keysFirst: a memo that never hits keeps no values", () => {
+    const memo = new WordMemo<object>(10_000, { keysFirst: true });
+    const key = new WordKey();
+    const values: object[] = [];
+    for (let x = 0; x < 3 * PROBATION_ENTRIES; x++) values.push(memo.get(key.reset().number(x), () => ({ x })));
+    expect(memo.get(key.reset().number(3 * PROBATION_ENTRIES - 1), () => ({ again: true }))).toEqual({ again: true });
   });
 });

@@ -52,8 +52,24 @@ export class WordKey {
 
 interface Entry<V> {
   readonly words: Int32Array;
-  readonly value: V;
+  /** Absent (`stored` false) for a key kept without its value (`keysFirst`). */
+  value: V | undefined;
+  stored: boolean;
 }
+
+export interface WordMemoOptions {
+  /**
+   * Until at least 1 in 100 of (at least PROOF_LOOKUPS) lookups since the memo last started again
+   * were hits, keep each key without its value and store the value when the key is asked for a
+   * second time (computing it again then). For values that are large against their keys (a layer's
+   * timing: its items, streams and groups), where holding values nobody asks for again costs more
+   * than the second computation of those that are.
+   */
+  readonly keysFirst?: boolean;
+}
+
+/** Lookups a `keysFirst` memo counts before its hits can show that it pays. */
+export const PROOF_LOOKUPS = 100;
 
 /** Entries a memo keeps before its lookups have shown that it pays (see `WordMemo`). */
 export const PROBATION_ENTRIES = 1024;
@@ -66,7 +82,9 @@ export const PROBATION_ENTRIES = 1024;
  * garbage the collector has to copy and mark while they are held: a sweep over 10,000 distinct
  * operating points misses every one of its 41,280 layer lookups, and holding 20,000 of those
  * timings cost it about 7 % of its CPU. A memo that hits (a deployment search: about 46 %)
- * grows to `maxEntries` exactly as before.
+ * grows to `maxEntries` exactly as before. Even 1,024 held values cost a sweep more than they
+ * save when they are large (a layer's timing): with `keysFirst` the memo holds only keys until its
+ * hits show that it pays (see `WordMemoOptions`).
  * @example memo.get(key.reset().number(w).number(h), () => w * h)
  */
 export class WordMemo<V> {
@@ -75,9 +93,17 @@ export class WordMemo<V> {
   private room: number;
   private lookups = 0;
   private hits = 0;
+  /** Whether a missed key's value is stored (always, unless `keysFirst` and the memo has not paid yet). */
+  private storesValues: boolean;
+  private readonly keysFirst: boolean;
 
-  constructor(private readonly maxEntries: number) {
+  constructor(
+    private readonly maxEntries: number,
+    options: WordMemoOptions = {},
+  ) {
     this.room = Math.min(maxEntries, PROBATION_ENTRIES);
+    this.keysFirst = options.keysFirst === true;
+    this.storesValues = !this.keysFirst;
   }
 
   /** The value stored under `key`, else `compute()` stored under it (the key is copied first). */
@@ -92,7 +118,13 @@ export class WordMemo<V> {
       for (const entry of bucket)
         if (same(entry.words, w, n)) {
           this.hits++;
-          return entry.value;
+          if (!this.storesValues && this.lookups >= PROOF_LOOKUPS && this.hits * 100 >= this.lookups)
+            this.storesValues = true;
+          if (entry.stored) return entry.value as V;
+          const value = compute();
+          entry.value = value;
+          entry.stored = true;
+          return value;
         }
     const words = w.slice(0, n);
     const value = compute();
@@ -105,10 +137,13 @@ export class WordMemo<V> {
         this.lookups = 0;
         this.hits = 0;
         this.room = Math.min(this.maxEntries, PROBATION_ENTRIES);
+        this.storesValues = !this.keysFirst;
       }
     }
     const current = this.buckets.get(hash);
-    const entry: Entry<V> = { words, value };
+    const entry: Entry<V> = this.storesValues
+      ? { words, value, stored: true }
+      : { words, value: undefined, stored: false };
     if (current === undefined) this.buckets.set(hash, [entry]);
     else current.push(entry);
     this.size++;
