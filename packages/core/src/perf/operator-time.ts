@@ -56,7 +56,8 @@ export function operatorTime(
 ): OperatorTiming {
   const cls = profile.classes[op.class];
   const dtype = options.dtypeMapping?.[op.dtype] ?? op.dtype;
-  const used: ProfileValue[] = [cls.memoryEfficiency, cls.launchOverheadS];
+  // The profile values used beyond memory efficiency and launch overhead (a ceiling or the vector peak).
+  let own: ProfileValue;
   let peak: number;
   let computeEfficiency: number;
   switch (op.class) {
@@ -68,14 +69,14 @@ export function operatorTime(
       const ceiling = cls.computeEfficiency[dtype];
       if (ceiling === undefined)
         throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
-      used.push(ceiling);
+      own = ceiling;
       computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype);
       break;
     }
     case "vector":
     case "embedding": {
       const vectorPeak = vectorPeakFlopsPerS(cls, device);
-      used.push(vectorPeak.source);
+      own = vectorPeak.source;
       peak = vectorPeak.value;
       computeEfficiency = 1;
       break;
@@ -92,8 +93,8 @@ export function operatorTime(
   const overheadS = op.kernels * cls.launchOverheadS.value;
   const roofS = overlappedRoof(computeS, memoryS, cls.overlapExponent?.value);
   const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
-  const defaultedParameters = used.filter((v) => v.defaulted).map((v) => v.parameter);
-  return {
+  const defaultedParameters = defaultedOf(cls.memoryEfficiency, cls.launchOverheadS, own);
+  const timing: OperatorTiming = {
     timeS: roofS + overheadS,
     computeS,
     memoryS,
@@ -104,8 +105,17 @@ export function operatorTime(
     defaulted: defaultedParameters.length > 0,
     defaultedParameters,
     dtype,
-    ...(dtype !== op.dtype && { mappedFrom: op.dtype }),
   };
+  return dtype === op.dtype ? timing : { ...timing, mappedFrom: op.dtype };
+}
+
+/** No defaulted parameter: one shared empty list (operators are timed millions of times in a sweep). */
+const NONE_DEFAULTED: readonly string[] = Object.freeze([]);
+
+/** The parameters of `a`, `b`, `c` (in that order) that fell back to the documented defaults. */
+function defaultedOf(a: ProfileValue, b: ProfileValue, c: ProfileValue): readonly string[] {
+  if (!a.defaulted && !b.defaulted && !c.defaulted) return NONE_DEFAULTED;
+  return [a, b, c].filter((v) => v.defaulted).map((v) => v.parameter);
 }
 
 /**
