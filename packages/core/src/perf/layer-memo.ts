@@ -53,9 +53,7 @@ export function layerTimingOf(
 
 /** Layer timings by device, then efficiency profile, then inputs. */
 const timingsOf = memoByObject((_device: Device) =>
-  memoByObject(
-    (_profile: EfficiencyProfile) => new WordMemo<LayerTiming>(MAX_ENTRIES, { keysFirst: true }),
-  ),
+  memoByObject((_profile: EfficiencyProfile) => new WordMemo<LayerTiming>(MAX_ENTRIES, { keysFirst: true })),
 );
 
 /** A stream profile's fields as JSON, once per profile object. */

@@ -96,7 +96,10 @@ describe("WordMemo", () => {
     const memo = new WordMemo<object>(10_000, { keysFirst: true });
     const key = new WordKey();
     const values: object[] = [];
-    for (let x = 0; x < 3 * PROBATION_ENTRIES; x++) values.push(memo.get(key.reset().number(x), () => ({ x })));
-    expect(memo.get(key.reset().number(3 * PROBATION_ENTRIES - 1), () => ({ again: true }))).toEqual({ again: true });
+    for (let x = 0; x < 3 * PROBATION_ENTRIES; x++)
+      values.push(memo.get(key.reset().number(x), () => ({ x })));
+    expect(memo.get(key.reset().number(3 * PROBATION_ENTRIES - 1), () => ({ again: true }))).toEqual({
+      again: true,
+    });
   });
 });
