@@ -81,7 +81,8 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
   const h = arch.hiddenSize;
   const T = w.tokens;
   const E = moe.numRoutedExperts;
-  const inter = moe.expertIntermediateSize;
+  // A routed expert's intermediate slice on this rank (all of it unless experts are tensor-parallel).
+  const inter = moe.expertIntermediateSize / w.expertTp;
   const ops: Operator[] = [
     vectorOp(w, {
       name: `${p}moe.router`,

@@ -160,6 +160,23 @@ describe("shards and MoE", () => {
     );
   });
 
+  it("runs a 1/expertTp slice of every touched expert for all of its tokens (expert tensor parallelism)", () => {
+    const tokens = [10, 0, 30, 0];
+    const whole = byName(
+      layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: tokens }),
+      "moe.experts.gate_up_proj",
+    );
+    const slice = byName(
+      layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: tokens, expertTp: 8 }),
+      "moe.experts.gate_up_proj",
+    );
+    // the same experts touched (groups) and rows, an eighth of the columns, weights and FLOPs
+    expect(slice.shape).toEqual({ m: 20, n: 512, k: 7168, groups: 2 });
+    expect(slice.flops * 8).toBe(whole.flops);
+    expect(slice.bytesRead.weights * 8).toBe(whole.bytesRead.weights);
+    expect(() => layerOperators(arch, 5, w, { expertTp: 3 })).toThrow(/expertTp/);
+  });
+
   it("selects the experts in a kernel of its own after the router GEMM", () => {
     const ops = layerOperators(arch, 5, w);
     const names = ops.map((o) => o.name);

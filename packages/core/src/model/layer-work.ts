@@ -75,6 +75,12 @@ export interface LayerOperatorOptions {
   readonly localExperts?: number;
   /** Tokens routed to each local expert (array of length `localExperts`) or their mean. Default tokens × topK / experts. */
   readonly tokensPerLocalExpert?: number | readonly number[];
+  /**
+   * Each routed expert's intermediate dimension split over this many ranks (expert tensor
+   * parallelism): the rank holds a 1/expertTp slice of each local expert and runs it for every
+   * token routed to that expert. Default 1 (whole experts).
+   */
+  readonly expertTp?: number;
   /** Tokens the shared experts process on this rank. Default all tokens of the step. */
   readonly sharedExpertTokens?: number;
 }
@@ -122,6 +128,8 @@ export interface ResolvedWorkload {
   /** Tokens per local expert, or undefined when only the mean is known. */
   readonly expertTokens: readonly number[] | undefined;
   readonly meanTokensPerLocalExpert: number;
+  /** Tensor-parallel split of each routed expert's intermediate dimension (1: whole experts). */
+  readonly expertTp: number;
   readonly sharedExpertTokens: number;
 }
 
@@ -159,8 +167,17 @@ export function resolveWorkload(
     attentionTp,
     ffnTp,
     ...experts,
+    expertTp: expertTpOf(arch, options),
     sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
   };
+}
+
+/** The expert tensor-parallel split, checked against the experts' intermediate size. */
+function expertTpOf(arch: ModelArchitecture, options: LayerOperatorOptions): number {
+  const expertTp = positiveInt(options.expertTp ?? 1, "expertTp");
+  if (arch.moe !== undefined)
+    checkDivides(arch.moe.expertIntermediateSize, expertTp, "moe_intermediate_size", "expertTp");
+  return expertTp;
 }
 
 /**

@@ -93,7 +93,11 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
       options: {
         ...base,
         localExperts: moe.slotsPerRank,
-        tokensPerLocalExpert: (perSlot * imbalance.factor) / moe.tp,
+        // Expert tensor parallelism: the rank runs its 1/tp slice of each local expert for every
+        // token routed there (not 1/tp of the tokens on whole experts), so the experts touched, and
+        // their per-expert costs, are those of the full routing.
+        tokensPerLocalExpert: perSlot * imbalance.factor,
+        expertTp: moe.tp,
         sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
       },
     });
