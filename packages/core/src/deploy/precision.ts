@@ -44,6 +44,7 @@ export interface Precision {
 /** Scenario name of each component (`precision.components.<name>`). */
 export const COMPONENT_FIELD: Readonly<Record<GemmComponent, keyof PrecisionComponentsSpec>> = {
   attention: "attentionProjections",
+  "attention-output": "attentionOutput",
   "routed-experts": "experts",
   "shared-experts": "sharedExperts",
   "dense-ffn": "denseFfn",

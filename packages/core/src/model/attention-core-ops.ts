@@ -38,7 +38,7 @@ export function outputProjectionOp(
   inputWidth: number,
 ): Operator {
   return gemmOp(w, {
-    component: "attention",
+    component: "attention-output",
     name: `${p}attn.o_proj`,
     rows: w.tokens,
     n: hidden,

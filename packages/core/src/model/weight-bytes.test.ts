@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { SupernodeError } from "../spec/errors.ts";
 import { kvBytesPerToken, kvBytesPerTokenPerLayer } from "./kv-cache.ts";
 import { countParameters } from "./parameters.ts";
-import { matrixBytes, weightBytes, weightFormat } from "./weight-bytes.ts";
+import {
+  matrixBytes,
+  resolveComponentFormats,
+  tensorFormat,
+  weightBytes,
+  weightFormat,
+} from "./weight-bytes.ts";
+import { modelLayerTensors } from "./weight-tensors.ts";
 import { builtinModel } from "./zoo.ts";
 
 describe("matrixBytes", () => {
@@ -77,5 +84,32 @@ describe("KV cache", () => {
   it("stores K and V per KV head for GQA", () => {
     expect(kvBytesPerTokenPerLayer(builtinModel("llama-3.1-8b"), "bf16")).toBe(2 * 8 * 128 * 2);
     expect(kvBytesPerToken(builtinModel("llama-3.1-70b"), "fp8")).toBe(80 * 2 * 8 * 128);
+  });
+});
+
+describe("the attention output projection's own format", () => {
+  const bf16 = { weights: weightFormat("bf16"), computeDtype: "bf16" as const };
+  const fp4 = { weights: weightFormat("fp4"), computeDtype: "fp4" as const };
+  const fp8 = { weights: weightFormat("fp8"), computeDtype: "fp8" as const };
+  it("follows the attention projections unless it has its own", () => {
+    const follows = resolveComponentFormats(bf16, (c) => (c === "attention" ? fp8 : undefined));
+    expect(follows["attention-output"].computeDtype).toBe("fp8");
+    const own = resolveComponentFormats(bf16, (c) => (c === "attention-output" ? fp4 : undefined));
+    expect(own["attention-output"].computeDtype).toBe("fp4");
+    expect(own.attention.computeDtype).toBe("bf16");
+  });
+  it("stores o_proj alone in that format (DeepSeek-R1 NVFP4 v2: wo quantized)", () => {
+    const arch = builtinModel("deepseek-v3");
+    const oProj = modelLayerTensors(arch)
+      .flat()
+      .find((t) => t.name === "attn.o_proj");
+    const qb = modelLayerTensors(arch)
+      .flat()
+      .find((t) => t.name === "attn.q_b_proj");
+    if (oProj === undefined || qb === undefined) throw new Error("missing tensors");
+    const overrides = { "attention-output": weightFormat("fp4") };
+    expect(tensorFormat(oProj, weightFormat("bf16"), overrides).dtype).toBe("fp4");
+    expect(tensorFormat(qb, weightFormat("bf16"), overrides).dtype).toBe("bf16");
+    expect(tensorFormat(oProj, weightFormat("bf16"), { attention: weightFormat("fp8") }).dtype).toBe("fp8");
   });
 });

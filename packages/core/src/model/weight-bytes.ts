@@ -28,11 +28,22 @@ import {
   type WeightTensor,
 } from "./weight-tensors.ts";
 
-/** Components whose GEMM weights can carry their own format (MTP layers follow their parts). */
-export type GemmComponent = "attention" | "dense-ffn" | "routed-experts" | "shared-experts" | "lm-head";
+/**
+ * Components whose GEMM weights can carry their own format (MTP layers follow their parts).
+ * `attention-output` is the attention output projection (`o_proj`, DeepSeek's `wo`), which some
+ * checkpoints quantize apart from the other projections; without its own format it follows `attention`.
+ */
+export type GemmComponent =
+  | "attention"
+  | "attention-output"
+  | "dense-ffn"
+  | "routed-experts"
+  | "shared-experts"
+  | "lm-head";
 
 export const GEMM_COMPONENTS: readonly GemmComponent[] = [
   "attention",
+  "attention-output",
   "dense-ffn",
   "routed-experts",
   "shared-experts",
@@ -63,7 +74,10 @@ export function resolveComponentFormats(
     computeDtype: hp,
   };
   const out = {} as Record<GemmComponent, ComponentFormat>;
-  for (const c of GEMM_COMPONENTS) out[c] = override(c) ?? (c === "lm-head" ? head : fallback);
+  for (const c of GEMM_COMPONENTS)
+    out[c] =
+      override(c) ??
+      (c === "lm-head" ? head : c === "attention-output" ? (override("attention") ?? fallback) : fallback);
   return out;
 }
 
@@ -187,7 +201,8 @@ export function tensorFormat(
   overrides?: WeightFormatOverrides,
 ): WeightFormat {
   const component = t.placeAs ?? t.component;
-  const own = t.cols > 1 ? overrides?.[component as GemmComponent] : undefined;
+  const formatted = t.formatAs !== undefined ? overrides?.[t.formatAs] : undefined;
+  const own = t.cols > 1 ? (formatted ?? overrides?.[component as GemmComponent]) : undefined;
   if (own !== undefined) return own;
   if (!t.quantizable)
     return { dtype: format.highPrecision, scheme: "none", highPrecision: format.highPrecision };

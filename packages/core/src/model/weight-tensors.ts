@@ -44,6 +44,8 @@ export interface WeightTensor {
   readonly quantizable: boolean;
   /** MTP module tensors: the part of a decoder layer they are (placed and formatted like it). */
   readonly placeAs?: WeightComponent;
+  /** A matrix formatted by a narrower component than the one it is placed with (`o_proj`). */
+  readonly formatAs?: "attention-output";
 }
 
 function matrix(
@@ -85,7 +87,7 @@ function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
       if (a.qkvBias === true) out.push(vector("attn.qkv_bias", c, q + 2 * kv));
       if (a.qkNorm === true)
         out.push(vector("attn.q_norm", c, a.headDim), vector("attn.k_norm", c, a.headDim));
-      out.push(matrix("attn.o_proj", c, h, q));
+      out.push({ ...matrix("attn.o_proj", c, h, q), formatAs: "attention-output" });
       if (a.outputBias === true) out.push(vector("attn.o_bias", c, h));
       // gpt-oss: one learned sink logit per head joins each softmax.
       if (a.sinks === true) out.push(vector("attn.sinks", c, a.numHeads));
@@ -107,7 +109,7 @@ function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
         matrix("attn.kv_a_proj", c, a.kvLoraRank + a.qkRopeHeadDim, h),
         vector("attn.kv_a_norm", c, a.kvLoraRank),
         matrix("attn.kv_b_proj", c, a.numHeads * (a.qkNopeHeadDim + a.vHeadDim), a.kvLoraRank),
-        matrix("attn.o_proj", c, h, a.numHeads * a.vHeadDim),
+        { ...matrix("attn.o_proj", c, h, a.numHeads * a.vHeadDim), formatAs: "attention-output" },
         ...(a.sparse === undefined
           ? []
           : [

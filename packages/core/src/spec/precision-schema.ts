@@ -41,6 +41,11 @@ export type ComponentPrecisionSpec = z.output<typeof componentPrecisionSchema>;
 export const precisionComponentsSchema = z.strictObject({
   /** Attention projections (q/k/v/o; MLA's down/up projections and absorbed per-head GEMMs). */
   attentionProjections: componentPrecisionSchema.optional(),
+  /**
+   * The attention output projection alone (`o_proj`; DeepSeek's `wo`), for checkpoints that quantize
+   * it apart from the other projections; default: `attentionProjections`.
+   */
+  attentionOutput: componentPrecisionSchema.optional(),
   /** Routed MoE experts. */
   experts: componentPrecisionSchema.optional(),
   /** Shared MoE experts. */
