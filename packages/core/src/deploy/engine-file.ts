@@ -112,6 +112,19 @@ const releaseSchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
+  /**
+   * What the KV-cache manager keeps for a sliding-window layer by default: `window` tokens per
+   * sequence, or the `full-context` (one pool whose blocks every layer fills to the sequence length;
+   * the attention kernel still reads only the window).
+   */
+  slidingWindowKvCache: z
+    .strictObject({
+      value: z.enum(["window", "full-context"]),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
   /** Share of the memory left after weights and activations that the engine gives the KV cache. */
   kvCacheMemoryFraction: z
     .strictObject({

@@ -61,6 +61,13 @@ export function releasePolicies(
     );
   const fraction = release.kvCacheMemoryFraction;
   if (fraction !== undefined) applied("KV cache share of free memory", `${fraction.value}`, fraction.source);
+  const windowed = release.slidingWindowKvCache;
+  if (windowed !== undefined)
+    applied(
+      "KV cache of a sliding-window layer",
+      windowed.value === "window" ? "the window's tokens" : "the full context (attention reads the window)",
+      windowed.source,
+    );
   const host = release.hostTime;
   if (host !== undefined) {
     const on = host.chipVendors !== undefined ? ` on ${host.chipVendors.join(", ")} chips` : "";

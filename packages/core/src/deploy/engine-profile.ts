@@ -61,6 +61,8 @@ export interface EngineProfile {
   kvCacheFor(weights: readonly string[]): "fp8" | "bf16" | undefined;
   /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
   readonly kvCacheMemoryFraction?: number;
+  /** What the KV cache keeps for a sliding-window layer by default (`serving.kvCache.slidingWindowLayers`). */
+  readonly slidingWindowKvCache?: "window" | "full-context";
   readonly policies: readonly EnginePolicy[];
 }
 
@@ -266,6 +268,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
+    ...(release.slidingWindowKvCache !== undefined
+      ? { slidingWindowKvCache: release.slidingWindowKvCache.value }
+      : {}),
     ...(sampler !== undefined ? { sampler } : {}),
     policies,
   };

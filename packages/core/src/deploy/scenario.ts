@@ -136,12 +136,13 @@ export function resolveSections(
   const fileName = doc.fileName;
   const locate = (path: ReadonlyArray<string | number>) => doc.locate(path);
   const { system, catalog: resolvedCatalog } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
-  const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
+  const asPublished = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
   const engine = scenarioEngine(spec, doc.data, chip, fileName, locate, {
-    topK: model.moe?.topK ?? 0,
+    topK: asPublished.moe?.topK ?? 0,
     multiNodeScaleUp: system.nodes.value > 1,
   });
+  const model = withWindowedCache(asPublished, engine);
   const precision = resolvePrecision(engine.precision, {
     peaks: chip.peakFlopsPerS,
     chipName: chip.name,
@@ -150,6 +151,19 @@ export function resolveSections(
     ...(options.dtypeMapping !== undefined && { mapping: options.dtypeMapping }),
   });
   return { system, catalog: resolvedCatalog, model, engine, precision };
+}
+
+/**
+ * The model as the engine's KV cache holds it: with `full-context` (the scenario's
+ * `serving.kvCache.slidingWindowLayers`, else the engine's `slidingWindowKvCache`) its windowed
+ * layers keep every token in the cache; their attention still reads only the window.
+ */
+function withWindowedCache(model: ModelArchitecture, engine: ScenarioEngine): ModelArchitecture {
+  const sw = model.slidingWindow;
+  const mode = engine.serving?.kvCache.slidingWindowLayers ?? engine.engine?.slidingWindowKvCache ?? "window";
+  return sw !== undefined && mode === "full-context"
+    ? { ...model, slidingWindow: { ...sw, cacheKeepsFullContext: true } }
+    : model;
 }
 
 /**

@@ -50,7 +50,8 @@ export function kvBytesPerTokenPerLayer(
  * layers if asked). Sliding-window layers keep at most `window` tokens per sequence: with
  * `contextTokens` (the mean KV length per sequence) their share is amortised over it
  * (× min(1, window / context)); without it they count in full, the bound for contexts up to the
- * window.
+ * window. A cache that keeps the full context for windowed layers (`cacheKeepsFullContext`) counts
+ * them in full.
  * @example kvBytesPerToken(builtinModel("deepseek-v3"), "bf16") // 70272 (61 × 576 × 2)
  * @example kvBytesPerToken(builtinModel("gpt-oss-120b"), "bf16", { contextTokens: 8192 }) // 18 × 2048 × (1 + 128/8192)
  */
@@ -69,6 +70,9 @@ export function kvBytesPerToken(
   const windowed = arch.numLayers - fullAttentionLayers(arch);
   const window = arch.slidingWindow?.size ?? 0;
   const context = options.contextTokens;
-  const windowShare = context !== undefined && context > 0 ? Math.min(1, window / context) : 1;
+  const windowShare =
+    arch.slidingWindow?.cacheKeepsFullContext !== true && context !== undefined && context > 0
+      ? Math.min(1, window / context)
+      : 1;
   return (full + windowed * windowShare) * perLayer;
 }

@@ -88,6 +88,12 @@ export interface SlidingWindowSpec {
   readonly size: number;
   /** 0-based indices of the windowed layers, ascending. */
   readonly layers: readonly number[];
+  /**
+   * Whether the serving engine's KV cache keeps every token for the windowed layers too (one pool
+   * sized for the whole sequence; `serving.kvCache.slidingWindowLayers: full-context`). Attention
+   * still reads only the window. Default: the cache keeps the window.
+   */
+  readonly cacheKeepsFullContext?: boolean;
 }
 
 /** Model components whose checkpoint stores GEMM weights in their own format. */

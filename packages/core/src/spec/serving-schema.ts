@@ -73,6 +73,14 @@ export const kvCacheSchema = z.strictObject({
   usableFraction: z.number().gt(0).max(1).default(1),
   /** What happens to a running sequence when the cache is full: recompute its KV later, or swap it to host DRAM. */
   preemption: z.enum(["recompute", "swap"]).default("recompute"),
+  /**
+   * What the cache keeps for a sliding-window layer: `window` (at most the window's tokens per
+   * sequence) or `full-context` (every token, as a KV-cache manager with one window for all layers
+   * allocates it; attention still reads only the window). Default: the engine's rule
+   * (data/engines/<name>.yaml `slidingWindowKvCache`), else `window`. TensorRT-LLM:
+   * `kv_cache_config.max_attention_window` set per layer gives `window`.
+   */
+  slidingWindowLayers: z.enum(["window", "full-context"]).optional(),
 });
 export type KvCacheSpec = z.output<typeof kvCacheSchema>;
 
