@@ -33,6 +33,7 @@ const SHAPE_KEYS = [
   "tileM",
   "tileN",
   "tileMSmall",
+  "tileMPow2Min",
   "tileNMin",
   "tileNStep",
   "tileChoiceByWork",

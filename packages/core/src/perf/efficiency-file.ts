@@ -65,6 +65,12 @@ export const classEfficiencySchema = z
      * choice is the kernel's: fewest waves, then the fullest last wave, then the wider tile.
      */
     tileMSmall: positiveSchema.optional(),
+    /**
+     * Kernels that size the row tile from the rows per group (Triton's matmul_ogs: the next power of
+     * two of the tokens per expert): the row tile is that power of two, at least this value and at
+     * most tileM.
+     */
+    tileMPow2Min: positiveSchema.optional(),
     tileNMin: positiveSchema.optional(),
     tileNStep: positiveSchema.optional(),
     /**

@@ -30,6 +30,8 @@ export interface ClassProfile {
   readonly tileM?: ProfileValue;
   readonly tileN?: ProfileValue;
   readonly tileMSmall?: ProfileValue;
+  /** Row tile = next power of two of the rows, from this up to tileM (Triton's matmul_ogs). */
+  readonly tileMPow2Min?: ProfileValue;
   readonly tileNMin?: ProfileValue;
   readonly tileNStep?: ProfileValue;
   /** 1: autotuned tile choice (least padded work); absent: DeepGEMM's fewest-waves rule. */

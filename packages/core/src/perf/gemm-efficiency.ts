@@ -9,7 +9,9 @@
  *
  * Kernels that pick their tile per shape (DeepGEMM on Hopper: `tileNMin`/`tileNStep` give the
  * column tiles tried, `tileMSmall` the row tile for short GEMMs) are modelled with the kernel's own
- * rule: fewest waves, then the fullest last wave, then the wider tile. Autotuned libraries
+ * rule: fewest waves, then the fullest last wave, then the wider tile. Triton's matmul_ogs
+ * (`tileMPow2Min`) takes the next power of two of the rows per group as its row tile, between
+ * `tileMPow2Min` and `tileM`. Autotuned libraries
  * (`tileChoiceByWork`: cuBLAS, CUTLASS under TensorRT-LLM's autotuner) keep the candidate with the
  * least padded work per core (waves × tile area).
  * Factors whose parameters the profile does not give are 1 (not modelled for that chip).
@@ -61,7 +63,13 @@ function chooseTile(
   const tileN = cls.tileN?.value;
   if (tileM === undefined || tileN === undefined) return undefined;
   const small = cls.tileMSmall?.value;
-  const rowTile = small !== undefined && shape.m <= small ? small : tileM;
+  const pow2Min = cls.tileMPow2Min?.value;
+  const rowTile =
+    pow2Min !== undefined
+      ? Math.min(tileM, Math.max(pow2Min, 2 ** Math.ceil(Math.log2(Math.max(1, shape.m)))))
+      : small !== undefined && shape.m <= small
+        ? small
+        : tileM;
   const min = cls.tileNMin?.value;
   const step = cls.tileNStep?.value;
   if (min === undefined || step === undefined || step <= 0)
