@@ -89,6 +89,13 @@ describe("sliding-window attention", () => {
     expect(kvBytesPerToken(arch, "bf16", { contextTokens: 64 })).toBe(36 * perLayer);
   });
 
+  it("counts the windowed layers in full when the engine's cache keeps the whole context", () => {
+    const sw = arch.slidingWindow;
+    if (sw === undefined) throw new Error("gpt-oss-120b has sliding-window layers");
+    const asRun = { ...arch, slidingWindow: { ...sw, cacheKeepsFullContext: true } };
+    expect(kvBytesPerToken(asRun, "bf16", { contextTokens: 8192 })).toBe(36 * perLayer);
+  });
+
   it("caps a windowed layer's attention pairs and KV reads in decode and prefill", () => {
     const decode = { phase: "decode", sequences: 4, kvTokens: 4 * 8192 } as const;
     const core = (index: number, w: Parameters<typeof layerOperators>[2]) =>

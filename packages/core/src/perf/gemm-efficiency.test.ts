@@ -26,6 +26,18 @@ describe("gemmEfficiency", () => {
     expect(long.reductionLength).toBeCloseTo(16384 / (16384 + 355), 12);
   });
 
+  it("with a power-of-two row tile (Triton's matmul_ogs) pads rows to the next power of two, 16 to 128", () => {
+    const h200 = efficiencyProfile("h200-sxm").classes["grouped-gemm"];
+    const triton = {
+      ...h200,
+      tileMPow2Min: h200.tileM === undefined ? undefined : { ...h200.tileM, value: 16 },
+    };
+    const rows = (m: number) => gemmEfficiency({ m, n: 5760, k: 2880, groups: 128 }, 1, triton).tile?.m;
+    expect([rows(1), rows(5), rows(17), rows(47), rows(100), rows(300)]).toEqual([16, 16, 32, 64, 128, 128]);
+    // DeepGEMM's rule on the same chip: 64 rows up to 64, else 128.
+    expect(gemmEfficiency({ m: 5, n: 5760, k: 2880, groups: 128 }, 1, h200).tile?.m).toBe(64);
+  });
+
   it("leaves unmodelled factors at 1 (default profile: ceiling only)", () => {
     const generic = efficiencyProfile("default").classes.gemm;
     const f = gemmEfficiency({ m: 3, n: 7, k: 11 }, 0.78, generic);
