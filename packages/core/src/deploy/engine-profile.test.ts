@@ -61,6 +61,28 @@ ${extra}`,
     );
   });
 
+  it("keep the whole context in the cache of windowed layers under TensorRT-LLM, unless the scenario says window", () => {
+    const oss = (extra: string) =>
+      parseScenario(
+        `system: hgx-h200
+model: gpt-oss-20b
+precision: { weights: bf16 }
+deployment:
+  colocated: { chipsPerInstance: 1, batchPerChip: 8, kvLength: 1024, tokensPerChip: 4096, promptLength: 1024 }
+${extra}`,
+        "oss.yaml",
+      ).model.slidingWindow?.cacheKeepsFullContext;
+    expect(oss("engine: { name: trtllm }")).toBe(true);
+    expect(
+      oss("engine: { name: trtllm }\nserving: { kvCache: { slidingWindowLayers: window } }"),
+    ).toBeUndefined();
+    expect(oss("engine: { name: sglang }")).toBeUndefined();
+    expect(oss("")).toBeUndefined();
+    expect(engineProfile({ name: "trtllm" }).policies.map((p) => p.policy)).toContain(
+      "KV cache of a sliding-window layer",
+    );
+  });
+
   it("pick the newest recorded release at or below the version, and refuse older ones at the field", () => {
     expect(engineProfile({ name: "vllm", version: "0.11.0" }).release).toBe("0.9.0");
     expect(() => llama("hgx-h200", "engine: { name: vllm, version: 0.5.4 }")).toThrow(
