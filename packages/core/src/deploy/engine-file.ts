@@ -168,7 +168,9 @@ const releaseSchema = z.strictObject({
        * Operators of the layer whose work the engine does inside another kernel, so they launch
        * nothing of their own (their bytes stay in the step): `when: attention-tp` where attention is
        * tensor-parallel without attention DP (an all-reduce precedes them), `always` everywhere.
-       * `into` names the kernel that does the work (documentation).
+       * `into` names the kernel that does the work (documentation). Names are matched exactly (an
+       * `mtpN.` prefix aside) and a name no layer has fuses nothing, so every name must be an
+       * operator of one of the engine's reference scenarios (perf/engine-fused-kernels.test.ts).
        */
       fusedKernels: z
         .array(

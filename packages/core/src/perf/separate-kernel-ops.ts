@@ -31,7 +31,7 @@ export interface SeparateKernelContext {
 }
 
 const is8Bit = (op: Operator) => op.dtype === "fp8" || op.dtype === "int8";
-export const baseName = (op: Operator) => op.name.replace(/^mtp\d+\./, "");
+export const baseName = (op: { readonly name: string }) => op.name.replace(/^mtp\d+\./, "");
 const prefixOf = (op: Operator) => op.name.slice(0, op.name.length - baseName(op).length);
 
 /** Input elements of a GEMM (rows summed over groups × k). */
