@@ -235,8 +235,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         decodeFullGraph: (spec.decodeGraph ?? release.decodeGraph?.value ?? "full") === "full",
       };
     },
-    ...(spec.hcclExpansion !== undefined || release.hcclExpansion !== undefined
-      ? { hcclExpansion: spec.hcclExpansion ?? release.hcclExpansion?.value }
+    // (releaseFor refuses the scenario's field where the release records no mode)
+    ...(release.hcclExpansion !== undefined
+      ? { hcclExpansion: spec.hcclExpansion ?? release.hcclExpansion.value }
       : {}),
     ...(release.cudaGraphBatchSizes !== undefined
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }

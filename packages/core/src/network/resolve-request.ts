@@ -196,6 +196,7 @@ function ncclShape(
     !scaleOut;
   return {
     ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
+    // NCCL runs twice the channels its search finds (connect.cc ncclTopoPostset)
     ...(ring ? { ncclRing: { nodes: Math.ceil(n / rps), channels: 2 * ringCrossing(model).channels } } : {}),
     ...(nvlsTree
       ? { nvlsTree: { nodes: n / rps, perNode: rps, technology: model.system.scaleUp.technology } }

@@ -67,11 +67,12 @@ function ringOrders(model: FabricModel, ranks: readonly number[], spansSystems: 
         for (let i = 0; i < g; i++) order.push(at(r - s + i));
       } else {
         // a domain of several servers is entered at local rank r + rails·s and left at the GPU of
-        // the same rail one server further, so every crossing (the wrap included) stays on its rail
+        // the same rail one server further (every crossing, the wrap included, stays on its rail);
+        // the domain's other ranks are walked in order between the two
         const enter = r + rails * s;
         const leave = enter + rails;
         order.push(at(enter));
-        for (let i = 1; i < g; i++) if ((enter + i - leave) % g !== 0) order.push(at(enter + i));
+        for (let i = 1; i < g; i++) if (i !== rails) order.push(at(enter + i));
         order.push(at(leave));
       }
     }

@@ -93,8 +93,8 @@ function significantS(seconds: number): number {
 export function runConcurrentStreams(streams: readonly (readonly ContendedItem[])[]): ContentionResult {
   const n = streams.length;
   const aloneS = streams.map((items) => items.reduce((a, it) => a + itemAloneS(it), 0));
-  // Scratch kept per stream count and cleared here (this runs for every overlapped layer of every
-  // step the model times; a sweep's 10,000 points allocated ~0.5 GB of it when it was per call).
+  // Scratch kept per stream count and cleared here: this runs for every overlapped layer of every
+  // step the model times, and fresh arrays per call would make a 10,000-point sweep allocate ~0.5 GB.
   const { index, overheadLeft, workLeft, done, demands, rates, shares, order } = scratchFor(n);
   index.fill(0);
   overheadLeft.fill(0);
