@@ -10,7 +10,9 @@ import { builtinCatalog, parseBuiltinData } from "../catalog/index.ts";
 import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
+import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
 
+export type { FusedKernels, SeparateKernels } from "./separate-kernels.ts";
 export type { EnginePolicy };
 
 export interface EngineProfile {
@@ -100,37 +102,6 @@ export interface HostTime {
   readonly decodeFullGraph: boolean;
 }
 
-/** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */
-export interface SeparateKernels {
-  /** Per-token-group quantisation before 8-bit GEMMs: elements per scale and bytes per scale. */
-  readonly activationQuant?: { readonly groupSize: number; readonly scaleBytes: number };
-  /** Token permutation into the grouped GEMM's layout and the weighted gather back (normal MoE kernels). */
-  readonly expertPermute: boolean;
-  /**
-   * The MoE op's prologue (TensorRT-LLM CUTLASS MoE): expert sort (one kernel up to
-   * `fusedMaxTokens` routed tokens, else `unfusedKernels`) and the expansion of the input rows.
-   */
-  readonly moePrologue?: {
-    readonly fusedMaxTokens: number;
-    readonly unfusedKernels: number;
-    /** Kernels filling the grouped GEMMs' per-expert arguments (pointers, strides, shapes). */
-    readonly gemmSetupKernels?: number;
-    /** The rank's own MoE input quantised before an all-gather / all-to-all in a narrower format. */
-    readonly quantizeBeforeComm?: boolean;
-  };
-  /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
-  readonly mlaKeyConcat: boolean;
-  /** Layer operators whose work runs inside another kernel (no launch of their own), and when. */
-  readonly fusedKernels?: readonly FusedKernels[];
-}
-
-/** Operators an engine runs inside another kernel (`separateKernels.fusedKernels`). */
-export interface FusedKernels {
-  readonly operators: readonly string[];
-  /** `attention-tp`: only where attention is tensor-parallel without attention DP. */
-  readonly when: "always" | "attention-tp";
-}
-
 type MoeLibraryName = "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided" | "allgather-reducescatter";
 
 /** What the engine's choice of MoE communication depends on. */
@@ -201,7 +172,6 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
   const budget = release.tokenBudget;
   const kv = release.kvCacheForQuantized;
   const fraction = release.kvCacheMemoryFraction;
-  const separate = release.separateKernels;
   const sampler = samplerOf(release, spec);
   return {
     name: file.engine,
@@ -242,18 +212,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     ...(release.cudaGraphBatchSizes !== undefined
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),
-    separateKernelsFor: (chipVendor) =>
-      separate?.chipVendors.includes(chipVendor)
-        ? {
-            ...(separate.activationQuant !== undefined ? { activationQuant: separate.activationQuant } : {}),
-            expertPermute: separate.expertPermute === true,
-            ...(separate.moePrologue !== undefined ? { moePrologue: separate.moePrologue } : {}),
-            mlaKeyConcat: separate.mlaKeyConcat === true,
-            ...(separate.fusedKernels !== undefined && {
-              fusedKernels: separate.fusedKernels.map((f) => ({ operators: f.operators, when: f.when })),
-            }),
-          }
-        : undefined,
+    separateKernelsFor: (chipVendor) => releaseSeparateKernels(release, chipVendor),
     moeLibraryFor: (chipVendor, where) => {
       const lib = release.moeLibrary;
       if (

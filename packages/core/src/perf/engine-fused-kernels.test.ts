@@ -44,7 +44,9 @@ describe("separateKernels.fusedKernels names operators that exist", () => {
     }
     const unknown = fusing
       .filter((x) => !namesByRelease.get(`${x.engine}@${x.release}`)?.has(x.name))
-      .map((x) => `${x.field}: "${x.name}" is no operator of any ${x.engine} ${x.release} reference scenario`);
+      .map(
+        (x) => `${x.field}: "${x.name}" is no operator of any ${x.engine} ${x.release} reference scenario`,
+      );
     expect(unknown).toEqual([]);
   });
 });
