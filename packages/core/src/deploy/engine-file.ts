@@ -20,6 +20,9 @@ const sourcedValue = <Extra extends z.ZodRawShape = Record<never, never>>(extra?
     note: z.string().optional(),
     calibratedOn: calibratedOnSchema.optional(),
   });
+/** A release's recorded choice among `values` (a default the scenario may override), with its source. */
+const sourcedChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.strictObject({ value: z.enum(values), source: z.string(), tag, note: z.string().optional() });
 /** Kernel-benchmark points of a sampler on one chip: milliseconds for `batch` rows of `vocab` logits. */
 const samplerCurveSchema = z.strictObject({
   chip: z.string(),
@@ -117,14 +120,7 @@ const releaseSchema = z.strictObject({
    * sequence, or the `full-context` (one pool whose blocks every layer fills to the sequence length;
    * the attention kernel still reads only the window).
    */
-  slidingWindowKvCache: z
-    .strictObject({
-      value: z.enum(["window", "full-context"]),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
+  slidingWindowKvCache: sourcedChoice(["window", "full-context"]).optional(),
   /** Share of the memory left after weights and activations that the engine gives the KV cache. */
   kvCacheMemoryFraction: z
     .strictObject({
@@ -238,28 +234,14 @@ const releaseSchema = z.strictObject({
    * (`piecewise`), paying `hostTime.perLayerUs` per layer. Iterations with a prefill run piecewise
    * or eagerly in either case. A scenario's `engine.decodeGraph` overrides it.
    */
-  decodeGraph: z
-    .strictObject({
-      value: z.enum(["full", "piecewise"]),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
+  decodeGraph: sourcedChoice(["full", "piecewise"]).optional(),
   /**
    * Where HCCL expands the engine's collectives (TP all-reduce / all-gather) on Ascend by default:
    * `aicpu` (CANN's default on Atlas A3 when the launch leaves `HCCL_OP_EXPANSION_MODE` unset: the
    * `hccl-aicpu` library's fixed cost per call) or `aiv`. A scenario's `engine.hcclExpansion`
    * overrides it. Absent: not recorded (the fabric's `hccl` costs).
    */
-  hcclExpansion: z
-    .strictObject({
-      value: z.enum(["aicpu", "aiv"]),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
+  hcclExpansion: sourcedChoice(["aicpu", "aiv"]).optional(),
   /**
    * CUDA-graph batch sizes captured with padding on: a generation-only iteration runs the graph of
    * the smallest size at or above the busiest attention-DP rank's batch (perf/cuda-graph-padding.ts).
