@@ -1,6 +1,6 @@
 """Per-kernel cost of real cuBLAS GEMMs at decode batch sizes in a replayed CUDA graph (H200).
 
-A chain of K torch.mm calls, each on its own BF16 weight [n, k] (distinct weights, so the chain
+A chain of K torch.mm calls, each on its own BF16 weight [k, n] (x @ W; distinct weights, so the chain
 streams every weight from HBM as a decode step does), captured once and replayed. Time per GEMM =
 replay time / K (mean of 20 replays after 3 warm-ups, best of 3). For each M the fit
 t = a + bytes / B over the weight sizes gives the per-kernel intercept a (launch, ramp-up, tail,

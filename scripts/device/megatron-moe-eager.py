@@ -93,9 +93,8 @@ def gpu_busy(prof):
             spans.append((e.time_range.start, e.time_range.end))
             if "memcpy" not in e.name.lower() and "memset" not in e.name.lower():
                 kernels += 1
-        elif "Synchronize" in e.name or e.name in ("cudaMemcpy", "cudaStreamWaitEvent"):
-            if "Synchronize" in e.name:
-                sync_us += e.time_range.end - e.time_range.start
+        elif "Synchronize" in e.name:  # cuda{Device,Stream,Event}Synchronize (cudaMemcpy not counted)
+            sync_us += e.time_range.end - e.time_range.start
     spans.sort()
     busy, cur_s, cur_e = 0.0, None, None
     for s, t in spans:
