@@ -71,6 +71,20 @@ describe("MoE under tensor-parallel attention (TensorRT-LLM without attention DP
     // the attention's own all-reduce stays: two all-reduces per layer, as in Qwen3MoEDecoderLayer
     expect(items.some((i) => i.name === "attn.all_reduce")).toBe(true);
   });
+
+  it("with expert TP inside the TP group, the one all-reduce spans the whole group (no MoE TP all-reduce)", () => {
+    const s = referenceScenario(TP4, "deployment.decode.moe.ep=2", "deployment.decode.moe.tp=2");
+    const ctx = stepContext(s, must(s.deployment.decode));
+    const work = microbatchWork(ctx, { phase: "decode", sequences: 8, kvTokens: 8 * 1536 });
+    const items = layerCollectives(ctx, work, "moe", false);
+    expect(items.some((i) => i.name === "moe.tp_all_reduce")).toBe(false);
+    const combine = must(items.find((i) => i.name === "moe.combine_transfer"));
+    const bytes = 8 * s.model.hiddenSize * DTYPE_BYTES[s.precision.combine];
+    expect(combine.timeS).toBeCloseTo(
+      collectiveTime(s.fabricTarget, { op: "all-reduce", bytes, ranks: 4, inSwitch: false }).timeS,
+      12,
+    );
+  });
 });
 
 // DeepSeek-V3.2 under SGLang on 8 B200: DP8 attention, dense FFN and MoE TP8 (SGLang issue 15025).

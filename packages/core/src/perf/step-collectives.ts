@@ -124,16 +124,18 @@ function moeCollectives(
     // Attention tensor-parallel over the whole instance (no attention DP): every rank already holds
     // every token, so nothing is gathered; each runs its experts on all of them and one all-reduce
     // sums the partial outputs (TensorRT-LLM Qwen3MoE / fused MoE: the all-gather and reduce-scatter
-    // run only with attention DP, `reducescatter_or_allreduce`).
-    items.push(
+    // run only with attention DP, `reducescatter_or_allreduce`). The all-reduce spans the attention
+    // TP group (the whole instance), so it also sums the experts' TP partials: no MoE TP all-reduce.
+    const tp = plan.attention.tp;
+    return [
       ctx.comm.collective(
         "combine",
         "moe.combine_transfer",
         "all-reduce",
-        tokensPerRank * plan.attention.tp * combineBytes,
-        moe.ep,
+        tokensPerRank * tp * combineBytes,
+        tp,
       ),
-    );
+    ];
   } else if (moe.library === "allgather-reducescatter") {
     // Every rank receives all EP ranks' tokens (one copy each, whatever the routing), runs its
     // experts on them and reduce-scatters the partial outputs of all of them back to their ranks.

@@ -123,7 +123,10 @@ export function separateKernelsOf(
     };
     const perToken = expectedDestinations(routing, moe.topK, plan.moe.ep, plan.moe.ep).ranksPerToken;
     received = work.tokensPerRank * perToken * work.imbalance.factor;
-    routed = plan.moe.library === "allgather-reducescatter" ? work.tokensPerRank * plan.moe.ep : received;
+    // Without an all-to-all the MoE op routes every token it holds: the gathered EP group's with
+    // attention DP, the whole instance's (replicated over the attention TP group) without.
+    const holders = plan.attention.dp === 1 ? plan.attention.tp : plan.moe.ep;
+    routed = plan.moe.library === "allgather-reducescatter" ? work.tokensPerRank * holders : received;
   }
   const attention = scenario.model.attention;
   const context: SeparateKernelContext = {
