@@ -31,7 +31,7 @@ export function ringStepLoads(model: FabricModel, n: number, chunk: number): Tie
   // across systems the ranks form groups (a server, or NCCL's whole NVLink domain), each crossing
   // out through one rank and NIC per channel; that rank sends its channel's share over the NIC
   // instead of the scale-up fabric, which every rank carries in full once channels < group
-  const x = ringCrossing(model);
+  const x = ringCrossing(model, n);
   if (c[1] + c[2] > 0)
     loads.access = c[3] > 0 && x.channels >= x.group ? (chunk * (x.group - 1)) / x.group : chunk;
   if (c[2] > 0) loads.core = chunk / model.ranksPerServer;

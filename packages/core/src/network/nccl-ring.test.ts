@@ -34,4 +34,16 @@ describe("NCCL's ring across NVLink domains", () => {
     expect(Math.abs(f.transferS / a.transferS - 1)).toBeLessThan(0.01);
     expect(f.latencyS).toBeCloseTo(a.latencyS, 12);
   });
+
+  it("crosses per server when the ranks do not fill whole domains, alike in both engines", () => {
+    const cat = builtinCatalog();
+    const nvl72 = fabricModel(cat.system("gb200-nvl72"));
+    expect(ringCrossing(nvl72, 96)).toEqual({ group: nvl72.ranksPerServer, channels: nvl72.ranksPerServer });
+    expect(ringCrossing(nvl72, 144)).toEqual({ group: 72, channels: 15 });
+    const racks = cat.cluster({ system: "gb200-nvl72", count: 2 });
+    const req = { op: "all-reduce", bytes: 2 ** 30, ranks: 96, algorithm: "ring" } as const;
+    const a = collectiveTime(racks, { ...req, engine: "analytic" });
+    const f = collectiveTime(racks, { ...req, engine: "flow" });
+    expect(Math.abs(f.timeS / a.timeS - 1)).toBeLessThan(0.05);
+  });
 });

@@ -23,11 +23,13 @@ export interface RingCrossing {
  * The ring's crossing shape across systems: per server (one channel per rank) unless NCCL runs on
  * an NVLink domain of several servers, where its search finds min(GPUs of the domain, channels
  * the GPU's NVLink holds at the NIC speed) channels through the whole domain — one NIC each (a
- * GPU per NIC, as on every catalog NVLink system).
+ * GPU per NIC, as on every catalog NVLink system). `ranks`, when given, must fill whole domains for
+ * the domain-wide ring; otherwise the ring crosses per server (both engines read the same rule).
  * @example ringCrossing(fabricModel(gb200Nvl72)) // { group: 72, channels: 15 }: 721.8 GB/s of NVLink / 48 GB/s a channel
  */
 export function ringCrossing(
   model: FabricModel,
+  ranks?: number,
   p: NcclProtocolParams = builtinNcclProtocols(),
 ): RingCrossing {
   const rps = model.ranksPerServer;
@@ -36,6 +38,7 @@ export function ringCrossing(
     model.defaultLibrary !== "nccl" ||
     model.scaleUpTech.id !== "nvlink" ||
     domain <= rps ||
+    (ranks !== undefined && ranks % domain !== 0) ||
     p.ringAcrossNodes.channels === "server"
   )
     return { group: rps, channels: rps };

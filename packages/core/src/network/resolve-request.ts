@@ -197,7 +197,9 @@ function ncclShape(
   return {
     ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
     // NCCL runs twice the channels its search finds (connect.cc ncclTopoPostset)
-    ...(ring ? { ncclRing: { nodes: Math.ceil(n / rps), channels: 2 * ringCrossing(model).channels } } : {}),
+    ...(ring
+      ? { ncclRing: { nodes: Math.ceil(n / rps), channels: 2 * ringCrossing(model, n).channels } }
+      : {}),
     ...(nvlsTree
       ? { nvlsTree: { nodes: n / rps, perNode: rps, technology: model.system.scaleUp.technology } }
       : {}),

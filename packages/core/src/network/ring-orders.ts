@@ -12,7 +12,7 @@ import { ringCrossing } from "./nccl-ring.ts";
  * @example ringOrders(fabricModel(twoHgxH100), [...Array(16).keys()], true).length // 8: a channel per GPU of a server
  */
 export function ringOrders(model: FabricModel, ranks: readonly number[], spansSystems: boolean): number[][] {
-  const { group: g, channels } = ringCrossing(model);
+  const { group: g, channels } = ringCrossing(model, ranks.length);
   if (!spansSystems || ranks.length % g !== 0) return [ranks.slice()];
   const rails = model.ranksPerServer;
   const orders: number[][] = [];
