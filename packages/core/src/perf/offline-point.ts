@@ -24,6 +24,7 @@
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
+import { busiestRankPrefill, promptsPerRankUnchunked } from "./dp-prefill.ts";
 import type { InstancePerformance } from "./instance-performance.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 
@@ -64,6 +65,9 @@ interface OfflineShape {
   readonly budget: number;
   /** Decode tokens per sequence per step charged to the budget (1 + draft tokens), 0 when not charged. */
   readonly decodeTokensCharged: number;
+  /** Attention-DP ranks of the instance (each with budget / dp tokens) and whether prefill is chunked. */
+  readonly dp: number;
+  readonly chunked: boolean;
 }
 
 /** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
@@ -76,8 +80,9 @@ function offlinePoint(
   const tau = perf.meanTokensPerDecodeStep;
   const kvMean = prompt + output / 2;
   // Prefill tokens in an iteration that also decodes: the budget less the decode tokens.
-  const chunk = shape.budget - shape.decodeTokensCharged * sequences;
-  if (chunk <= 0) return undefined;
+  const room = shape.budget - shape.decodeTokensCharged * sequences;
+  if (room <= 0) return undefined;
+  const chunk = prefillTokensPerIteration(room, shape);
   const prompts = chunk / prompt;
   const mixedS = perf.mixedStepS(
     { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: (chunk * (prompt + 1)) / 2 },
@@ -103,6 +108,29 @@ function offlinePoint(
     outputTokensPerSPerChip: perInstance / chips,
     inputTokensPerSPerChip: (sequences * prompt) / total / chips,
   };
+}
+
+/**
+ * Prefill tokens of one mixed iteration on the instance. Chunked: the budget's room, spread evenly
+ * over the attention-DP ranks (each fills its own chunk). Unchunked: each rank admits whole prompts
+ * into its own budget (budget / dp less its decode tokens, at least one prompt) and all ranks do so
+ * in the same iteration (identical lengths keep them in step), so the busiest rank runs those whole
+ * prompts and the experts see dp times as many tokens (dp-prefill.ts).
+ */
+function prefillTokensPerIteration(room: number, shape: OfflineShape): number {
+  if (shape.chunked) return room;
+  const perRank = promptsPerRankUnchunked({
+    rankBudgetTokens: shape.budget / shape.dp,
+    rankDecodeTokens: (shape.budget - room) / shape.dp,
+    promptTokens: shape.prompt,
+  });
+  const busiest = busiestRankPrefill({
+    prompts: perRank * shape.dp,
+    dp: shape.dp,
+    promptTokens: shape.prompt,
+    chunked: false,
+  });
+  return busiest.tokens * shape.dp;
 }
 
 /**
@@ -188,11 +216,18 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       { file: scenario.fileName, fieldPath: ["offline"] },
     );
   const scheduler = serving?.scheduler;
-  const charged =
-    (scheduler?.chunkedPrefill ?? true) && (scheduler?.budgetCountsDecodes ?? true)
-      ? 1 + (plan.mtp?.draftTokens ?? 0)
-      : 0;
-  const shape = { chips: plan.chipsPerInstance, prompt, output, budget: chunk, decodeTokensCharged: charged };
+  // Decode tokens count against the budget with or without chunking (TensorRT-LLM's max_num_tokens
+  // counts context and generation tokens; its chunked prefill is off under trtllm-bench).
+  const charged = (scheduler?.budgetCountsDecodes ?? true) ? 1 + (plan.mtp?.draftTokens ?? 0) : 0;
+  const shape: OfflineShape = {
+    chips: plan.chipsPerInstance,
+    prompt,
+    output,
+    budget: chunk,
+    decodeTokensCharged: charged,
+    dp,
+    chunked: scheduler?.chunkedPrefill ?? true,
+  };
   const grid = batchGrid(unit, max);
   const generationS = (b: number): number | undefined => {
     const p = offlinePoint(perf, b, shape);
