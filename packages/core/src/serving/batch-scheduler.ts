@@ -6,6 +6,7 @@
  * step. Also times iterations with the step model. The engine owns events; this owns batches.
  */
 import type { DecodeBatch, PrefillBatch } from "../perf/index.ts";
+import { mixesPrefillWithDecode } from "../spec/index.ts";
 import type { EngineRecorder } from "./engine-recorder.ts";
 import { decodeStepsFor, type MtpModel } from "./mtp.ts";
 import { type DropReason, REQUEST_STATE, type RequestPool } from "./request-pool.ts";
@@ -43,8 +44,8 @@ export class BatchScheduler {
     const pool = this.ctx.pool;
     const scheduler = this.ctx.model.serving.scheduler;
     let budget = scheduler.maxBatchTokens;
-    // Sarathi-Serve and vLLM count the decoding sequences' tokens against the same budget
-    if (instance.role === "colocated" && scheduler.chunkedPrefill && scheduler.budgetCountsDecodes)
+    // Sarathi-Serve, vLLM and TensorRT-LLM count the decoding sequences' tokens against the same budget
+    if (instance.role === "colocated" && mixesPrefillWithDecode(scheduler) && scheduler.budgetCountsDecodes)
       budget -= instance.decoding * this.growthHeadroom;
     instance.batchCount = 0;
     for (const id of instance.active) {

@@ -4,6 +4,8 @@
  * cut a decode window short at the next step boundary when new work arrives. The batch scheduler
  * decides what goes into a batch; the engine owns requests and events.
  */
+
+import { mixesPrefillWithDecode } from "../spec/index.ts";
 import type { BatchScheduler } from "./batch-scheduler.ts";
 import { ENGINE_EVENT } from "./engine-events.ts";
 import type { EngineRecorder } from "./engine-recorder.ts";
@@ -124,7 +126,7 @@ export class IterationCycle {
     instance.iterationStartS = now;
     instance.windowShortened = false;
     if (instance.batchCount > 0) {
-      const mixed = decodes > 0 && this.ctx.model.serving.scheduler.chunkedPrefill;
+      const mixed = decodes > 0 && mixesPrefillWithDecode(this.ctx.model.serving.scheduler);
       let time = mixed ? scheduler.mixedStepTime(instance) : scheduler.prefillStepTime(instance);
       time += instance.pendingOverheadS + this.fetchS(instance);
       instance.pendingOverheadS = 0;

@@ -22,4 +22,23 @@ describe("mixed iterations under a token budget", () => {
     expect(promptOnly.rows.some((r) => r.newTokens === 512 && r.sequences > 2)).toBe(true);
     for (const run of [counted, promptOnly]) expect(run.result.summary.requests.completed).toBe(64);
   });
+
+  it("without chunked prefill: prefill-only iterations by default, whole prompts beside the decodes with mixWithDecode (TensorRT-LLM)", () => {
+    const kinds = (mixWithDecode?: boolean) => {
+      const scenario = denseColocatedScenario({
+        ratePerS: 2,
+        chunkedPrefill: false,
+        ...(mixWithDecode !== undefined && { mixWithDecode }),
+      });
+      const t = simulate(scenario, { requests: 64 }).trace;
+      const mixed: number[] = [];
+      for (let i = 0; i < t.kind.length; i++) if (t.kind[i] === "mixed") mixed.push(t.newTokens[i] ?? 0);
+      return mixed;
+    };
+    expect(kinds()).toEqual([]);
+    const whole = kinds(true);
+    expect(whole.length).toBeGreaterThan(10);
+    // a prompt is never split: every mixed iteration prefills whole 2,048-token prompts
+    for (const tokens of whole) expect(tokens % 2048).toBe(0);
+  });
 });

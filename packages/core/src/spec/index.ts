@@ -48,6 +48,7 @@ export {
 export type { SchedulerPolicy } from "./serving-schema.ts";
 export {
   type KvCacheSpec,
+  mixesPrefillWithDecode,
   type PrefixCacheSpec,
   type RouterPolicy,
   type SchedulerSpec,

@@ -38,6 +38,14 @@ export const schedulerSchema = z.strictObject({
   /** Split long prompts into chunks of at most `maxBatchTokens` (otherwise a prompt runs whole). */
   chunkedPrefill: z.boolean().default(true),
   /**
+   * Whether an iteration that prefills also advances the decoding sequences (in-flight batching).
+   * Default: as `chunkedPrefill` (chunked engines mix; vLLM's V0 scheduler without chunked prefill
+   * ran prefill-only iterations). TensorRT-LLM mixes whole prompts with the generation tokens
+   * without chunking (batch_manager microBatchScheduler: generation tokens counted first, a context
+   * request admitted only if it fits whole): `chunkedPrefill: false, mixWithDecode: true`.
+   */
+  mixWithDecode: z.boolean().optional(),
+  /**
    * With chunked prefill on a colocated instance, the decoding sequences' tokens (1 + MTP drafts
    * each) count against `maxBatchTokens` too, as in Sarathi-Serve's token budget and vLLM's
    * `max_num_batched_tokens`; false: the budget counts prompt tokens only.
@@ -155,3 +163,14 @@ export const servingSchema = z.strictObject({
 
 /** The parsed, defaulted `serving` section. */
 export type ServingSpec = z.output<typeof servingSchema>;
+
+/**
+ * Whether the scheduler's prefill iterations also advance the decoding sequences.
+ * @example mixesPrefillWithDecode({ chunkedPrefill: false, mixWithDecode: true }) // true
+ */
+export function mixesPrefillWithDecode(scheduler: {
+  readonly chunkedPrefill: boolean;
+  readonly mixWithDecode?: boolean | undefined;
+}): boolean {
+  return scheduler.mixWithDecode ?? scheduler.chunkedPrefill;
+}

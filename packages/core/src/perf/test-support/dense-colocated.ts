@@ -8,7 +8,12 @@ import { parseScenario, type Scenario } from "../../deploy/scenario.ts";
  * @example denseColocatedScenario({ ratePerS: 2 }).workload
  */
 export function denseColocatedScenario(
-  options: { ratePerS?: number; budgetCountsDecodes?: boolean } = {},
+  options: {
+    ratePerS?: number;
+    budgetCountsDecodes?: boolean;
+    chunkedPrefill?: boolean;
+    mixWithDecode?: boolean;
+  } = {},
 ): Scenario {
   const text = `
 name: Llama-2-7B on one H100 (Vidur default workload)
@@ -39,7 +44,7 @@ workload:
   requests: 128
   seed: 42
 serving:
-  scheduler: { maxBatchSequences: 128, maxBatchTokens: 512, chunkedPrefill: true, budgetCountsDecodes: ${options.budgetCountsDecodes ?? true} }
+  scheduler: { maxBatchSequences: 128, maxBatchTokens: 512, chunkedPrefill: ${options.chunkedPrefill ?? true}, budgetCountsDecodes: ${options.budgetCountsDecodes ?? true}${options.mixWithDecode !== undefined ? `, mixWithDecode: ${options.mixWithDecode}` : ""} }
 `;
   return parseScenario(text, "llama2-7b-h100.yaml");
 }
