@@ -10,6 +10,12 @@ import {
 } from "./validate-end-to-end.ts";
 
 describe("end-to-end reference cases", () => {
+  // Every case runs once for the tests that read them all (each run costs seconds).
+  let all: ReturnType<typeof endToEndReferenceCases> | undefined;
+  const allCases = () => {
+    all ??= endToEndReferenceCases();
+    return all;
+  };
   it("cover the calibration records of the issue, each with a source", () => {
     const ids = endToEndCaseSpecs().map((c) => c.id);
     // Cases are added over time (each with its prediction written first): the original set stays.
@@ -66,7 +72,7 @@ describe("end-to-end reference cases", () => {
   });
 
   it("every case runs and gives a finite, positive prediction", () => {
-    const cases = endToEndReferenceCases();
+    const cases = allCases();
     expect(cases).toHaveLength(endToEndCaseSpecs().length);
     for (const c of cases) {
       expect(Number.isFinite(c.predicted), c.id).toBe(true);
@@ -78,7 +84,7 @@ describe("end-to-end reference cases", () => {
     // Within 3 % while HBM bandwidth was split 2/3 : 1/3 like the cores (an unsourced assumption);
     // with the streams sharing one HBM by demand and the core split re-balanced (§4.2.3) the model
     // is +23 % on throughput (docs/step-model.md §8).
-    const byId = new Map(endToEndReferenceCases().map((c) => [c.id, c]));
+    const byId = new Map(allCases().map((c) => [c.id, c]));
     for (const id of ["cm384-106", "cm384-107"]) {
       const c = byId.get(id);
       expect(c).toBeDefined();
@@ -92,7 +98,7 @@ describe("end-to-end reference cases", () => {
   });
 
   it("the Blackwell FP4 offline case time-shares prefill and decode of the workload's lengths", () => {
-    const c = endToEndReferenceCases().find((x) => x.id === "trtllm-b200-r1-fp4-tput");
+    const c = allCases().find((x) => x.id === "trtllm-b200-r1-fp4-tput");
     expect(c?.metric).toBe("offline-output-tokens-per-s-per-chip");
     const s = parseScenario(referenceScenarioText("trtllm-b200-deepseek-r1-fp4-throughput"), "t.yaml");
     const e = estimate(s);
@@ -106,7 +112,7 @@ describe("end-to-end reference cases", () => {
     const spec = endToEndCaseSpecs().find((x) => x.id === "trtllm-po-70b-h100-2048-128");
     expect(spec?.metric).toBe("offline-search-output-tokens-per-s-per-instance");
     if (spec === undefined) return;
-    const c = endToEndReferenceCases().find((x) => x.id === spec.id);
+    const c = allCases().find((x) => x.id === spec.id);
     const e = estimate(endToEndCaseScenario(spec));
     expect(e.offline?.promptTokens).toBe(2048);
     expect(e.offline?.outputTokens).toBe(128);
@@ -119,7 +125,7 @@ describe("end-to-end reference cases", () => {
     const spec = endToEndCaseSpecs().find((x) => x.id === "trtllm-po2-r1-gb200-1024-1024");
     expect(spec?.metric).toBe("offline-search-output-tokens-per-s-per-chip");
     if (spec === undefined) return;
-    const c = endToEndReferenceCases().find((x) => x.id === spec.id);
+    const c = allCases().find((x) => x.id === spec.id);
     const e = estimate(endToEndCaseScenario(spec));
     const perInstance = e.offline?.best.outputTokensPerSPerInstance ?? 0;
     expect(perInstance).toBeGreaterThan(0);
