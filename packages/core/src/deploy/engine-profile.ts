@@ -173,6 +173,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
   const kv = release.kvCacheForQuantized;
   const fraction = release.kvCacheMemoryFraction;
   const sampler = samplerOf(release, spec);
+  const separateByVendor = new Map<string, SeparateKernels | undefined>();
   return {
     name: file.engine,
     displayName: file.name,
@@ -212,7 +213,12 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     ...(release.cudaGraphBatchSizes !== undefined
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),
-    separateKernelsFor: (chipVendor) => releaseSeparateKernels(release, chipVendor),
+    separateKernelsFor: (chipVendor) => {
+      // one policy object per vendor (the step model asks once per step)
+      if (!separateByVendor.has(chipVendor))
+        separateByVendor.set(chipVendor, releaseSeparateKernels(release, chipVendor));
+      return separateByVendor.get(chipVendor);
+    },
     moeLibraryFor: (chipVendor, where) => {
       const lib = release.moeLibrary;
       if (

@@ -31,7 +31,9 @@ export interface SeparateKernelContext {
 }
 
 const is8Bit = (op: Operator) => op.dtype === "fp8" || op.dtype === "int8";
-export const baseName = (op: { readonly name: string }) => op.name.replace(/^mtp\d+\./, "");
+/** The operator's name without an MTP layer's `mtpN.` prefix. */
+export const baseName = (op: { readonly name: string }) =>
+  op.name.startsWith("mtp") ? op.name.replace(/^mtp\d+\./, "") : op.name;
 const prefixOf = (op: Operator) => op.name.slice(0, op.name.length - baseName(op).length);
 
 /** Input elements of a GEMM (rows summed over groups × k). */

@@ -74,7 +74,8 @@ export function withSeparateKernels(
   };
   const fused = fusedOperatorNames(policy, ctx);
   const out: Operator[] = [];
-  const asRun = (o: Operator): Operator => (fused.has(baseName(o)) ? { ...o, kernels: 0 } : o);
+  const asRun = (o: Operator): Operator =>
+    fused.size > 0 && fused.has(baseName(o)) ? { ...o, kernels: 0 } : o;
   const push = (list: readonly (Operator | undefined)[]) => {
     for (const o of list) if (o !== undefined) out.push(asRun(o));
   };
@@ -90,13 +91,26 @@ export function withSeparateKernels(
   return out;
 }
 
-/** Operators whose work the engine runs inside another kernel here (`fusedKernels`). */
+/** Operators whose work the engine runs inside another kernel here (`fusedKernels`), per policy. */
+const fusedNames = new WeakMap<
+  SeparateKernels,
+  { readonly tp: ReadonlySet<string>; readonly any: ReadonlySet<string> }
+>();
+
 function fusedOperatorNames(policy: SeparateKernels, ctx: SeparateKernelContext): ReadonlySet<string> {
-  const names = new Set<string>();
-  for (const f of policy.fusedKernels ?? [])
-    if (f.when === "always" || ctx.attentionTensorParallel === true)
-      for (const n of f.operators) names.add(n);
-  return names;
+  let sets = fusedNames.get(policy);
+  if (sets === undefined) {
+    const tp = new Set<string>();
+    const any = new Set<string>();
+    for (const f of policy.fusedKernels ?? [])
+      for (const n of f.operators) {
+        tp.add(n);
+        if (f.when === "always") any.add(n);
+      }
+    sets = { tp, any };
+    fusedNames.set(policy, sets);
+  }
+  return ctx.attentionTensorParallel === true ? sets.tp : sets.any;
 }
 
 /**
