@@ -4,7 +4,7 @@
  * host time per iteration) and those only recorded, each with its source key and evidence tag.
  */
 import { z } from "zod";
-import { calibratedOnSchema, EVIDENCE_TAGS } from "../spec/index.ts";
+import { calibratedOnSchema, EVIDENCE_TAGS, sourceKeysSchema } from "../spec/index.ts";
 
 const tag = z.enum(EVIDENCE_TAGS);
 /**
@@ -174,7 +174,7 @@ const releaseSchema = z.strictObject({
             operators: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1),
             when: z.enum(["always", "attention-tp"]),
             into: z.string(),
-            source: z.union([z.string(), z.array(z.string()).min(1)]),
+            source: sourceKeysSchema,
             tag,
             note: z.string().optional(),
           }),

@@ -14,6 +14,7 @@ import {
   type Sourced,
   type SourceRef,
   SupernodeError,
+  sourceKeysSchema,
 } from "../spec/index.ts";
 import type { LibraryId } from "../topology/index.ts";
 
@@ -24,7 +25,7 @@ export interface MoeKernelParams {
 
 const valueSchema = z.strictObject({
   value: z.number().finite().positive(),
-  source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  source: sourceKeysSchema,
   tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
   note: z.string().optional(),
   calibratedOn: calibratedOnSchema.optional(),

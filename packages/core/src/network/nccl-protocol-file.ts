@@ -6,11 +6,11 @@
 
 import { z } from "zod";
 import { builtinDataText } from "../catalog/index.ts";
-import { GIGA, MICROSECOND, parseDocument } from "../spec/index.ts";
+import { GIGA, MICROSECOND, parseDocument, sourceKeysSchema } from "../spec/index.ts";
 import type { NcclProtocol, NcclProtocolCost, NcclProtocolParams } from "./nccl-protocols.ts";
 
 const sourced = {
-  source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  source: sourceKeysSchema,
   tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
   note: z.string().optional(),
 };

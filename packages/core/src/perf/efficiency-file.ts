@@ -13,6 +13,7 @@ import {
   readSourceDocument,
   type SourceDocument,
   SupernodeError,
+  sourceKeysSchema,
   validateDocument,
 } from "../spec/index.ts";
 
@@ -20,7 +21,7 @@ import {
 export const sourcedValueSchema = z
   .object({
     value: z.number().finite().nonnegative(),
-    source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    source: sourceKeysSchema,
     tag: z.enum(EVIDENCE_TAGS),
     note: z.string().optional(),
     calibratedOn: calibratedOnSchema.optional(),

@@ -13,6 +13,7 @@ import {
   readSourceDocument,
   type SourceDocument,
   SupernodeError,
+  sourceKeysSchema,
   validateDocument,
 } from "../spec/index.ts";
 import {
@@ -29,8 +30,6 @@ export type BackendKind = (typeof BACKEND_KINDS)[number];
 /** What a model's attention is, for an engine's default backend (it picks per model family). */
 export const MODEL_ATTENTION_KINDS = ["mla-dense", "mla-sparse", "gqa"] as const;
 export type ModelAttentionKind = (typeof MODEL_ATTENTION_KINDS)[number];
-
-const sourceKeys = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 const overlaySchema = z
   .object({
@@ -54,7 +53,7 @@ const overlaySchema = z
          * (the engine's own default on this architecture, from its source).
          */
         defaultFor: z.array(z.enum(MODEL_ATTENTION_KINDS)),
-        source: sourceKeys,
+        source: sourceKeysSchema,
         tag: z.enum(EVIDENCE_TAGS),
         note: z.string().min(1),
       })

@@ -56,7 +56,7 @@ export {
   servingSchema,
 } from "./serving-schema.ts";
 export { type Alternative, derived, type EvidenceTag, type Sourced, type SourceRef } from "./sourced.ts";
-export { EVIDENCE_TAGS, type SourcedNumberInput } from "./sourced-number-schema.ts";
+export { EVIDENCE_TAGS, type SourcedNumberInput, sourceKeysSchema } from "./sourced-number-schema.ts";
 export type { SpeculativeSpec } from "./speculative-schema.ts";
 export { didYouMean, nearestNames } from "./suggest.ts";
 export {

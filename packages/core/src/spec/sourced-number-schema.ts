@@ -32,7 +32,8 @@ export function strict<T extends z.ZodRawShape>(shape: T, what: string) {
 
 export const EVIDENCE_TAGS = ["measured", "spec", "estimate", "derived", "assumption"] as const;
 
-const sourceKeysSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+/** A data file's `source`: one key of its `sources:` block, or several. */
+export const sourceKeysSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
   error: "expected a source key from the file's sources: map, or a list of them",
 });
 

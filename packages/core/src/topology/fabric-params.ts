@@ -13,6 +13,7 @@ import {
   type Sourced,
   type SourceRef,
   SupernodeError,
+  sourceKeysSchema,
 } from "../spec/index.ts";
 
 export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
@@ -96,7 +97,7 @@ export interface FabricParams {
 const valueSchema = z
   .object({
     value: z.number().finite().nonnegative(),
-    source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    source: sourceKeysSchema,
     tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
     note: z.string().optional(),
     calibratedOn: calibratedOnSchema.optional(),
@@ -128,7 +129,7 @@ const techSchema = z
 const dedupSchema = z
   .object({
     value: z.enum(["rank", "node"]),
-    source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    source: sourceKeysSchema,
     tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
     note: z.string().optional(),
     calibratedOn: calibratedOnSchema.optional(),
