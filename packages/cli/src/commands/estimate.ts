@@ -6,7 +6,6 @@
  * published reference case with the model's error there and its label. Values from default
  * efficiency profiles are flagged. A deployment that does not divide or fit fails with a one-paragraph error.
  */
-import { dirname, resolve } from "node:path";
 import {
   type DecodeEstimate,
   describePrecision,
@@ -32,7 +31,7 @@ import type { CliIo } from "../cli-io.ts";
 import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { assumptionLines, energyLine } from "../output/energy-text.ts";
 import { offlineLines, stepExtraLines } from "../output/estimate-extras.ts";
-import { collect, readText } from "../output/files.ts";
+import { collect, modelConfigReader, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { referenceLines } from "../output/reference-text.ts";
 import { renderJson } from "../output/render.ts";
@@ -71,7 +70,7 @@ export function register(program: Command, io: CliIo): void {
     const scenario = parseScenario(text, file, loadCatalog(flags), {
       overrides: flags.set.map(parseOverride),
       dtypeMapping: parseDtypeMapping(flags.mapDtype),
-      readFile: (path) => readText(resolve(dirname(file), path), "model config"),
+      readFile: modelConfigReader(file),
     });
     const result = estimate(scenario);
     const energy = estimateEnergy(scenario, result);

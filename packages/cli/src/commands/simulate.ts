@@ -31,7 +31,7 @@ import type { CliIo } from "../cli-io.ts";
 import { ChunkedWriter, fileWriter } from "../output/chunked-writer.ts";
 import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { energyLine } from "../output/energy-text.ts";
-import { collect, readText, writeText } from "../output/files.ts";
+import { collect, modelConfigReader, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 
 interface SimulateFlags {
@@ -113,7 +113,7 @@ export function register(program: Command, io: CliIo): void {
     const scenario = parseScenario(readText(file, "scenario file"), file, loadCatalog(flags), {
       overrides: flags.set.map(parseOverride),
       dtypeMapping: parseDtypeMapping(flags.mapDtype),
-      readFile: (path) => readText(resolve(dirname(file), path), "model config"),
+      readFile: modelConfigReader(file),
     });
     const files = workloadFiles(scenario.workload, file);
     const total = requests ?? scenario.workload?.requests;

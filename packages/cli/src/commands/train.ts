@@ -6,12 +6,11 @@
  * how much), time and chip-hours to train the token budget, goodput under failures and
  * checkpoints (at this size and versus size), and the blast radius of one failed chip.
  */
-import { dirname, resolve } from "node:path";
 import { parseOverride, parseTrainingScenario, type TrainReport, trainReport } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
-import { collect, readText } from "../output/files.ts";
+import { collect, modelConfigReader, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { renderJson } from "../output/render.ts";
 
@@ -40,7 +39,7 @@ export function register(program: Command, io: CliIo): void {
     const text = readText(file, "scenario file");
     const scenario = parseTrainingScenario(text, file, loadCatalog(flags), {
       overrides: flags.set.map(parseOverride),
-      readFile: (path) => readText(resolve(dirname(file), path), "model config"),
+      readFile: modelConfigReader(file),
     });
     const report = trainReport(scenario);
     io.stdout.write(flags.json === true ? renderJson(report) : renderTrain(report));

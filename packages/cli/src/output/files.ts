@@ -3,6 +3,7 @@
  * usage error naming the file (one paragraph, exit 1), never a stack trace.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { SupernodeError } from "@supernode/core";
 
 function reasonOf(error: unknown, fallback: string): string {
@@ -16,6 +17,15 @@ export function readText(file: string, what: string): string {
   } catch (error) {
     throw new SupernodeError("usage", `cannot read ${what} (${reasonOf(error, "unreadable")})`, { file });
   }
+}
+
+/**
+ * The reader of the model configs a scenario file names (paths relative to the file), for core's
+ * `readFile` parse option. Each call makes a new reader (core keeps resolved sections per reader).
+ * @example parseScenario(text, file, catalog, { readFile: modelConfigReader(file) });
+ */
+export function modelConfigReader(scenarioFile: string): (path: string) => string {
+  return (path) => readText(resolve(dirname(scenarioFile), path), "model config");
 }
 
 /** @example writeText("out.csv", csv, "the request CSV"); */

@@ -2,7 +2,6 @@
  * What `search` and `frontier` share: read a scenario file once, resolve it, and run the
  * deployment search with a progress line on a terminal and Ctrl-C ending it with the best so far.
  */
-import { dirname, resolve } from "node:path";
 import {
   applyOverrides,
   defaultSearchSpace,
@@ -25,7 +24,7 @@ import {
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { parseDtypeMapping } from "./dtype-mapping.ts";
-import { readText } from "./files.ts";
+import { modelConfigReader, readText } from "./files.ts";
 import { loadCatalog } from "./hardware-option.ts";
 import { runInterruptible } from "./interruptible.ts";
 
@@ -122,7 +121,7 @@ export function prepareSearch(file: string, flags: SearchInputFlags): PreparedSe
   const options = {
     overrides,
     dtypeMapping: parseDtypeMapping(flags.mapDtype),
-    readFile: (path: string) => readText(resolve(dirname(file), path), "model config"),
+    readFile: modelConfigReader(file),
   };
   // Candidates start from the document with the overrides applied.
   const doc: SourceDocument =

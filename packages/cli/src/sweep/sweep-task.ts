@@ -4,7 +4,6 @@
  * value) is the point's result, not the sweep's failure. Used by the pool's threads and, through
  * them, by Redis workers.
  */
-import { dirname, resolve } from "node:path";
 import {
   applyOverrides,
   defaultSearchSpace,
@@ -31,7 +30,7 @@ import {
   trainReport,
 } from "@supernode/core";
 import { workloadFiles } from "../commands/simulate.ts";
-import { readText } from "../output/files.ts";
+import { modelConfigReader } from "../output/files.ts";
 import type { SweepBatch } from "./sweep-batch.ts";
 
 export interface SweepTask {
@@ -74,7 +73,7 @@ function baseOf(text: string, file: string): Base {
       text,
       file,
       source: scenarioSource(readSourceDocument(text, file)),
-      readFile: (path: string) => readText(resolve(dirname(file), path), "model config"),
+      readFile: modelConfigReader(file),
     };
   return base;
 }
@@ -93,7 +92,7 @@ function pointResult(task: SweepTask): SweepPointResult {
   const file = task.scenarioFile;
   const overrides = pointOverrides(task.set);
   if (task.command === "train") {
-    const readFile = (path: string) => readText(resolve(dirname(file), path), "model config");
+    const readFile = modelConfigReader(file);
     return summarizeTrain(
       trainReport(parseTrainingScenario(task.scenarioText, file, undefined, { overrides, readFile })),
     );
