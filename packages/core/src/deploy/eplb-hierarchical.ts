@@ -16,14 +16,10 @@
  */
 import { SupernodeError } from "../spec/index.ts";
 import { placeExperts } from "./eplb-placement.ts";
-import { forEachShuffle } from "./shuffled-trials.ts";
+import { meanSortedRankLoads, type SortedRankLoads } from "./shuffled-trials.ts";
 
 /** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
-export interface HierarchicalPlacement {
-  /** Expected load share of the i-th most loaded rank (sums to the total load given). */
-  readonly rankLoads: readonly number[];
-  /** Expected hottest rank's load ÷ the mean over ranks (≥ 1). */
-  readonly maxOverMean: number;
+export interface HierarchicalPlacement extends SortedRankLoads {
   /** Expected hottest node's load ÷ the mean over nodes (≥ 1). */
   readonly nodeMaxOverMean: number;
 }
@@ -97,9 +93,8 @@ export function placeExpertsHierarchical(
   }
   const groupSize = n / groups;
   const ranksPerNode = ranks / nodes;
-  const rankLoads = new Array<number>(ranks).fill(0);
   let nodeMax = 0;
-  forEachShuffle(loads, trials, (order) => {
+  const sorted = meanSortedRankLoads(loads, trials, ranks, (order) => {
     const groupLoads = Array.from({ length: groups }, (_, k) =>
       order.slice(k * groupSize, (k + 1) * groupSize).reduce((a, b) => a + b, 0),
     );
@@ -107,21 +102,18 @@ export function placeExpertsHierarchical(
     let hottestNode = 0;
     for (const members of balancedPacking(groupLoads, nodes)) {
       const experts = members.flatMap((k) => order.slice(k * groupSize, (k + 1) * groupSize));
-      const placed = placeExperts(experts, redundantSlots / nodes, ranksPerNode);
-      trialRanks.push(...placed.rankLoads);
+      trialRanks.push(...placeExperts(experts, redundantSlots / nodes, ranksPerNode).rankLoads);
       hottestNode = Math.max(
         hottestNode,
         experts.reduce((a, b) => a + b, 0),
       );
     }
-    trialRanks.sort((a, b) => b - a);
-    for (let k = 0; k < ranks; k++) rankLoads[k] = (rankLoads[k] ?? 0) + (trialRanks[k] ?? 0) / trials;
     nodeMax += hottestNode / trials;
+    return trialRanks;
   });
-  const total = rankLoads.reduce((a, b) => a + b, 0);
+  const total = sorted.rankLoads.reduce((a, b) => a + b, 0);
   return {
-    rankLoads,
-    maxOverMean: total > 0 ? Math.max(1, ((rankLoads[0] ?? 0) * ranks) / total) : 1,
+    ...sorted,
     nodeMaxOverMean: total > 0 ? Math.max(1, (nodeMax * nodes) / total) : 1,
   };
 }

@@ -8,15 +8,10 @@
  * expected hottest rank: its first entry is E[max over ranks] of the expected loads.
  */
 import { SupernodeError } from "../spec/index.ts";
-import { forEachShuffle } from "./shuffled-trials.ts";
+import { meanSortedRankLoads, type SortedRankLoads } from "./shuffled-trials.ts";
 
 /** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
-export interface IndexPlacement {
-  /** Expected load share of the i-th most loaded rank (sums to the total load given). */
-  readonly rankLoads: readonly number[];
-  /** Expected hottest rank's load ÷ the mean over ranks (≥ 1). */
-  readonly maxOverMean: number;
-}
+export type IndexPlacement = SortedRankLoads;
 
 const DEFAULT_TRIALS = 2000;
 
@@ -39,17 +34,12 @@ export function placeByIndex(
     );
   const perRank = n / r;
   const sums = new Array<number>(r).fill(0);
-  const rankLoads = new Array<number>(r).fill(0);
-  forEachShuffle(loads, trials, (order) => {
+  return meanSortedRankLoads(loads, trials, r, (order) => {
     sums.fill(0);
     for (let i = 0; i < n; i++) {
       const k = Math.floor(i / perRank);
       sums[k] = (sums[k] ?? 0) + (order[i] ?? 0);
     }
-    sums.sort((a, b) => b - a);
-    for (let k = 0; k < r; k++) rankLoads[k] = (rankLoads[k] ?? 0) + (sums[k] ?? 0) / trials;
+    return sums;
   });
-  const total = rankLoads.reduce((a, b) => a + b, 0);
-  const max = rankLoads[0] ?? 0;
-  return { rankLoads, maxOverMean: total > 0 ? Math.max(1, (max * r) / total) : 1 };
 }

@@ -31,3 +31,34 @@ export function forEachShuffle(
     visit(order);
   }
 }
+
+/** Expected loads of the ranks, hottest first, and the hottest ÷ the mean. */
+export interface SortedRankLoads {
+  /** Expected load share of the i-th most loaded rank (sums to the total load given). */
+  readonly rankLoads: readonly number[];
+  /** Expected hottest rank's load ÷ the mean over ranks (≥ 1). */
+  readonly maxOverMean: number;
+}
+
+/**
+ * The `ranks` ranks' loads of each random order (`rankLoadsOf`, sorted here in place), sorted
+ * hottest first and averaged over the trials: the first entry is E[max over ranks].
+ * @example meanSortedRankLoads([1, 1], 3, 2, (o) => [...o]).maxOverMean === 1
+ */
+export function meanSortedRankLoads(
+  loads: readonly number[],
+  trials: number,
+  ranks: number,
+  rankLoadsOf: (order: readonly number[]) => number[],
+): SortedRankLoads {
+  const rankLoads = new Array<number>(ranks).fill(0);
+  forEachShuffle(loads, trials, (order) => {
+    const trial = rankLoadsOf(order).sort((a, b) => b - a);
+    for (let k = 0; k < ranks; k++) rankLoads[k] = (rankLoads[k] ?? 0) + (trial[k] ?? 0) / trials;
+  });
+  const total = rankLoads.reduce((a, b) => a + b, 0);
+  return {
+    rankLoads,
+    maxOverMean: total > 0 ? Math.max(1, ((rankLoads[0] ?? 0) * ranks) / total) : 1,
+  };
+}
