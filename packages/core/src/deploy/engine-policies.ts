@@ -90,28 +90,32 @@ export function releasePolicies(
       o.source,
     );
   }
-  const decodeGraph = release.decodeGraph;
-  if (decodeGraph !== undefined) {
-    const mode = scenario.decodeGraph ?? decodeGraph.value;
-    applied(
-      "decode-only iterations",
-      `${mode === "full" ? "one full graph" : "piecewise graph (attention eager between captured pieces)"}${
-        scenario.decodeGraph !== undefined ? " (the scenario's engine.decodeGraph)" : ""
-      }`,
-      decodeGraph.source,
-    );
-  }
-  const hccl = release.hcclExpansion;
-  if (hccl !== undefined) {
-    const mode = scenario.hcclExpansion ?? hccl.value;
-    applied(
-      "HCCL collectives on Ascend expanded on",
-      `${mode === "aicpu" ? "the AI CPU (hccl-aicpu fixed cost per call)" : "the AIV cores"}${
-        scenario.hcclExpansion !== undefined ? " (the scenario's engine.hcclExpansion)" : ""
-      }`,
-      hccl.source,
-    );
-  }
+  // A choice the scenario's engine block may override: the value in words, and who chose it.
+  const choice = <V extends string>(
+    policy: string,
+    rule: { readonly value: V; readonly source: string } | undefined,
+    field: "decodeGraph" | "hcclExpansion",
+    override: V | undefined,
+    words: Record<V, string>,
+  ) => {
+    if (rule === undefined) return;
+    const by = override !== undefined ? ` (the scenario's engine.${field})` : "";
+    applied(policy, `${words[override ?? rule.value]}${by}`, rule.source);
+  };
+  choice("decode-only iterations", release.decodeGraph, "decodeGraph", scenario.decodeGraph, {
+    full: "one full graph",
+    piecewise: "piecewise graph (attention eager between captured pieces)",
+  });
+  choice(
+    "HCCL collectives on Ascend expanded on",
+    release.hcclExpansion,
+    "hcclExpansion",
+    scenario.hcclExpansion,
+    {
+      aicpu: "the AI CPU (hccl-aicpu fixed cost per call)",
+      aiv: "the AIV cores",
+    },
+  );
   const sampler = release.sampler;
   if (sampler !== undefined)
     for (const [part, curves] of [
