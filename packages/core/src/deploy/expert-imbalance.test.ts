@@ -3,6 +3,10 @@ import { describe, expect, it } from "vitest";
 import { expertImbalanceFactor } from "./expert-imbalance.ts";
 
 const ctx = { routedAssignments: 122880, ranks: 288, routedExperts: 256, redundantExperts: 32 };
+/** The xDeepServe R1 ShareGPT skew under global EPLB. */
+const skew = { distribution: "measured-skew", profile: "xdeepserve-r1-sharegpt", placement: "eplb" } as const;
+/** Prefill EP32: 288 slots, 9 per rank, 1M assignments per microbatch. */
+const prefill = { routedAssignments: 1_048_576, ranks: 32, routedExperts: 256, redundantExperts: 32 };
 
 describe("expertImbalanceFactor", () => {
   it("is 1 when balanced and the given factor otherwise", () => {
@@ -46,22 +50,11 @@ describe("expertImbalanceFactor", () => {
   });
 
   it("measured skew: EPLB absorbs it with many slots per rank, not with one expert per rank", () => {
-    const skew = {
-      distribution: "measured-skew",
-      profile: "xdeepserve-r1-sharegpt",
-      placement: "eplb",
-    } as const;
-    // Prefill EP32: 288 slots, 9 per rank, 1M assignments per microbatch.
-    const prefill = expertImbalanceFactor(skew, {
-      routedAssignments: 1_048_576,
-      ranks: 32,
-      routedExperts: 256,
-      redundantExperts: 32,
-    });
+    const prefillEp32 = expertImbalanceFactor(skew, prefill);
     // Decode EP288 (one expert per die): 122,880 assignments per microbatch.
     const decode = expertImbalanceFactor(skew, ctx);
-    expect(prefill.factor).toBeGreaterThanOrEqual(1);
-    expect(prefill.factor).toBeLessThan(1.05);
+    expect(prefillEp32.factor).toBeGreaterThanOrEqual(1);
+    expect(prefillEp32.factor).toBeLessThan(1.05);
     expect(decode.factor).toBeGreaterThan(2.5);
     expect(decode.factor).toBeLessThan(3.5);
     expect(decode.basis).toContain("xdeepserve-r1-sharegpt");
@@ -70,13 +63,8 @@ describe("expertImbalanceFactor", () => {
   });
 
   it("measured skew, hierarchical EPLB: expert groups pinned to 4 nodes keep a hot node (EP32 prefill)", () => {
-    const spec = {
-      distribution: "measured-skew",
-      profile: "xdeepserve-r1-sharegpt",
-      placement: "eplb-hierarchical",
-    } as const;
-    const prefill = { routedAssignments: 1_048_576, ranks: 32, routedExperts: 256, redundantExperts: 32 };
-    const global = expertImbalanceFactor({ ...spec, placement: "eplb" }, prefill).factor;
+    const spec = { ...skew, placement: "eplb-hierarchical" } as const;
+    const global = expertImbalanceFactor(skew, prefill).factor;
     const fourNodes = expertImbalanceFactor(spec, { ...prefill, expertGroups: 8, nodes: 4 });
     expect(fourNodes.factor).toBeGreaterThan(global + 0.15);
     expect(fourNodes.basis).toContain("8 expert groups packed onto 4 nodes");
