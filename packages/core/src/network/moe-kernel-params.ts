@@ -16,7 +16,7 @@ import {
   SupernodeError,
   sourceKeysSchema,
 } from "../spec/index.ts";
-import type { LibraryId } from "../topology/index.ts";
+import { byLibrary, type LibraryId } from "../topology/index.ts";
 
 export interface MoeKernelParams {
   /** Time a rank spends per token copy it sends (seconds), when the kernels process copies one by one. */
@@ -35,14 +35,11 @@ const fileSchema = z.strictObject({
     z.string(),
     z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
   ),
-  kernels: z.strictObject({
-    hccl: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
-    "cann-ep": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
-    "cann-mc2": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
-    nccl: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
-    deepep: z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
-    "nvlink-one-sided": z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional(),
-  }),
+  // A library without an entry (hccl-aicpu, the AI-CPU expansion of HCCL collectives, runs no MoE
+  // kernels) has no per-copy cost.
+  kernels: z.strictObject(
+    byLibrary(() => z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional()),
+  ),
 });
 
 /**
@@ -54,7 +51,7 @@ export function parseMoeKernelParams(
   fileName: string,
 ): Readonly<Record<LibraryId, MoeKernelParams>> {
   const doc = parseDocument(text, fileName, fileSchema);
-  const one = (id: Exclude<LibraryId, "hccl-aicpu">): MoeKernelParams => {
+  const one = (id: LibraryId): MoeKernelParams => {
     const v = doc.kernels[id]?.perCopyCostUs;
     if (v === undefined) return {};
     const keys = typeof v.source === "string" ? [v.source] : v.source;
@@ -69,16 +66,7 @@ export function parseMoeKernelParams(
     });
     return { perCopyCostS: { value: v.value * MICROSECOND, sources, tag: v.tag, note: v.note } };
   };
-  return {
-    hccl: one("hccl"),
-    // Collectives only: the AI-CPU expansion mode of HCCL runs no MoE kernels.
-    "hccl-aicpu": {},
-    "cann-ep": one("cann-ep"),
-    "cann-mc2": one("cann-mc2"),
-    nccl: one("nccl"),
-    deepep: one("deepep"),
-    "nvlink-one-sided": one("nvlink-one-sided"),
-  };
+  return byLibrary(one);
 }
 
 let cached: Readonly<Record<LibraryId, MoeKernelParams>> | undefined;

@@ -22,14 +22,24 @@ export type TechnologyId = "ub" | "nvlink" | "infiniband" | "roce";
  * (CANN's default on Atlas A3, `HCCL_OP_EXPANSION_MODE` unset), which the engines that leave it so
  * run instead of `hccl` (deploy/engine-profile.ts `hcclExpansion`).
  */
-export type LibraryId =
-  | "hccl"
-  | "hccl-aicpu"
-  | "cann-ep"
-  | "cann-mc2"
-  | "nccl"
-  | "deepep"
-  | "nvlink-one-sided";
+export const LIBRARY_IDS = [
+  "hccl",
+  "hccl-aicpu",
+  "cann-ep",
+  "cann-mc2",
+  "nccl",
+  "deepep",
+  "nvlink-one-sided",
+] as const;
+export type LibraryId = (typeof LIBRARY_IDS)[number];
+
+/**
+ * One value per library, in `LIBRARY_IDS` order (the files' schemas and the parsed records).
+ * @example byLibrary((id) => id).nccl === "nccl"
+ */
+export function byLibrary<T>(value: (id: LibraryId) => T): Record<LibraryId, T> {
+  return Object.fromEntries(LIBRARY_IDS.map((id) => [id, value(id)])) as Record<LibraryId, T>;
+}
 
 export interface TechnologyParams {
   readonly id: TechnologyId;
@@ -159,17 +169,7 @@ export const fabricParamsFileSchema = z
     technologies: z
       .object({ ub: techSchema, nvlink: techSchema, infiniband: techSchema, roce: techSchema })
       .strict(),
-    libraries: z
-      .object({
-        hccl: libSchema,
-        "hccl-aicpu": libSchema,
-        "cann-ep": libSchema,
-        "cann-mc2": libSchema,
-        nccl: libSchema,
-        deepep: libSchema,
-        "nvlink-one-sided": libSchema,
-      })
-      .strict(),
+    libraries: z.object(byLibrary(() => libSchema)).strict(),
   })
   .strict();
 
@@ -250,15 +250,7 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
       infiniband: tech("infiniband"),
       roce: tech("roce"),
     },
-    libraries: {
-      hccl: lib("hccl"),
-      "hccl-aicpu": lib("hccl-aicpu"),
-      "cann-ep": lib("cann-ep"),
-      "cann-mc2": lib("cann-mc2"),
-      nccl: lib("nccl"),
-      deepep: lib("deepep"),
-      "nvlink-one-sided": lib("nvlink-one-sided"),
-    },
+    libraries: byLibrary(lib),
   };
 }
 

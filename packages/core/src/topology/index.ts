@@ -13,7 +13,9 @@ export {
 } from "./build-topology.ts";
 export {
   builtinFabricParams,
+  byLibrary,
   type FabricParams,
+  LIBRARY_IDS,
   type LibraryId,
   type LibraryParams,
   type TechnologyGeneration,
