@@ -160,40 +160,15 @@ function ncclShape(
   crosses: boolean,
   scaleOut: boolean,
 ): Pick<ResolvedRequest, "ncclTechnology" | "nvlsTree" | "ncclTree" | "ncclRing"> {
+  if (library !== "nccl" || request.op !== "all-reduce" || model.scaleUpTech.id !== "nvlink") return {};
   const n = request.ranks;
-  const nccl =
-    library === "nccl" &&
-    request.op === "all-reduce" &&
-    model.scaleUpTech.id === "nvlink" &&
-    !crosses &&
-    !scaleOut &&
-    n > 1 &&
-    request.bytes > 0;
+  const nccl = !crosses && !scaleOut && n > 1 && request.bytes > 0;
   const rps = model.ranksPerSystem;
+  const wholeDomains = crosses && n % rps === 0;
   const nvlsTree =
-    library === "nccl" &&
-    request.op === "all-reduce" &&
-    algorithm === "tree" &&
-    model.inSwitchReduction &&
-    request.inSwitch !== false &&
-    model.scaleUpTech.id === "nvlink" &&
-    crosses &&
-    n % rps === 0;
-  const plainTree =
-    library === "nccl" &&
-    request.op === "all-reduce" &&
-    algorithm === "tree" &&
-    !nvlsTree &&
-    model.scaleUpTech.id === "nvlink" &&
-    crosses &&
-    n % rps === 0;
-  const ring =
-    library === "nccl" &&
-    request.op === "all-reduce" &&
-    algorithm === "ring" &&
-    model.scaleUpTech.id === "nvlink" &&
-    crosses &&
-    !scaleOut;
+    algorithm === "tree" && model.inSwitchReduction && request.inSwitch !== false && wholeDomains;
+  const plainTree = algorithm === "tree" && !nvlsTree && wholeDomains;
+  const ring = algorithm === "ring" && crosses && !scaleOut;
   return {
     ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
     // NCCL runs twice the channels its search finds (connect.cc ncclTopoPostset)
