@@ -118,8 +118,7 @@ export class WordMemo<V> {
       for (const entry of bucket)
         if (same(entry.words, w, n)) {
           this.hits++;
-          if (!this.storesValues && this.lookups >= PROOF_LOOKUPS && this.hits * 100 >= this.lookups)
-            this.storesValues = true;
+          if (!this.storesValues && this.lookups >= PROOF_LOOKUPS && this.pays()) this.storesValues = true;
           if (entry.stored) return entry.value as V;
           const value = compute();
           entry.value = value;
@@ -129,8 +128,7 @@ export class WordMemo<V> {
     const words = w.slice(0, n);
     const value = compute();
     if (this.size >= this.room) {
-      if (this.room < this.maxEntries && this.hits * 100 >= this.lookups)
-        this.room = Math.min(this.maxEntries, this.room * 2);
+      if (this.room < this.maxEntries && this.pays()) this.room = Math.min(this.maxEntries, this.room * 2);
       else {
         this.buckets.clear();
         this.size = 0;
@@ -141,13 +139,17 @@ export class WordMemo<V> {
       }
     }
     const current = this.buckets.get(hash);
-    const entry: Entry<V> = this.storesValues
-      ? { words, value, stored: true }
-      : { words, value: undefined, stored: false };
+    const stored = this.storesValues;
+    const entry: Entry<V> = { words, value: stored ? value : undefined, stored };
     if (current === undefined) this.buckets.set(hash, [entry]);
     else current.push(entry);
     this.size++;
     return value;
+  }
+
+  /** Whether at least 1 in 100 of the lookups since the memo last started again were hits. */
+  private pays(): boolean {
+    return this.hits * 100 >= this.lookups;
   }
 }
 
