@@ -4,7 +4,13 @@
  * host time per iteration) and those only recorded, each with its source key and evidence tag.
  */
 import { z } from "zod";
-import { calibratedOnSchema, EVIDENCE_TAGS, sourceKeysSchema } from "../spec/index.ts";
+import {
+  calibratedOnSchema,
+  DECODE_GRAPH_MODES,
+  EVIDENCE_TAGS,
+  HCCL_EXPANSION_MODES,
+  sourceKeysSchema,
+} from "../spec/index.ts";
 
 const tag = z.enum(EVIDENCE_TAGS);
 /**
@@ -234,14 +240,14 @@ const releaseSchema = z.strictObject({
    * (`piecewise`), paying `hostTime.perLayerUs` per layer. Iterations with a prefill run piecewise
    * or eagerly in either case. A scenario's `engine.decodeGraph` overrides it.
    */
-  decodeGraph: sourcedChoice(["full", "piecewise"]).optional(),
+  decodeGraph: sourcedChoice(DECODE_GRAPH_MODES).optional(),
   /**
    * Where HCCL expands the engine's collectives (TP all-reduce / all-gather) on Ascend by default:
    * `aicpu` (CANN's default on Atlas A3 when the launch leaves `HCCL_OP_EXPANSION_MODE` unset: the
    * `hccl-aicpu` library's fixed cost per call) or `aiv`. A scenario's `engine.hcclExpansion`
    * overrides it. Absent: not recorded (the fabric's `hccl` costs).
    */
-  hcclExpansion: sourcedChoice(["aicpu", "aiv"]).optional(),
+  hcclExpansion: sourcedChoice(HCCL_EXPANSION_MODES).optional(),
   /**
    * CUDA-graph batch sizes captured with padding on: a generation-only iteration runs the graph of
    * the smallest size at or above the busiest attention-DP rank's batch (perf/cuda-graph-padding.ts).

@@ -2,6 +2,7 @@
  * The policy lines of an engine release (what `estimate` and `validate` list under the engine):
  * every value the model applies, then the ones only recorded, each with its source.
  */
+import type { EngineSpec } from "../spec/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
 
 export interface EnginePolicy {
@@ -20,7 +21,7 @@ export interface EnginePolicy {
 export function releasePolicies(
   release: EngineRelease,
   source: (key: string) => string,
-  scenario: { readonly decodeGraph?: "full" | "piecewise"; readonly hcclExpansion?: "aicpu" | "aiv" } = {},
+  scenario: Pick<EngineSpec, "decodeGraph" | "hcclExpansion"> = {},
 ): EnginePolicy[] {
   const policies: EnginePolicy[] = [];
   const applied = (policy: string, value: string, sourceKey: string) =>

@@ -43,7 +43,7 @@ export interface EngineProfile {
    * Where HCCL expands the engine's collectives on Ascend fabrics: the scenario's
    * `engine.hcclExpansion`, else the release's rule; undefined where the engine records none.
    */
-  readonly hcclExpansion?: "aicpu" | "aiv";
+  readonly hcclExpansion?: NonNullable<EngineSpec["hcclExpansion"]>;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -165,10 +165,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     const s = file.sources.find((x) => x.key === key);
     return s !== undefined ? `${s.title}, ${s.url}${s.section !== undefined ? ` (${s.section})` : ""}` : key;
   };
-  const policies = releasePolicies(release, source, {
-    ...(spec.decodeGraph !== undefined ? { decodeGraph: spec.decodeGraph } : {}),
-    ...(spec.hcclExpansion !== undefined ? { hcclExpansion: spec.hcclExpansion } : {}),
-  });
+  const policies = releasePolicies(release, source, spec);
   const budget = release.tokenBudget;
   const kv = release.kvCacheForQuantized;
   const fraction = release.kvCacheMemoryFraction;

@@ -19,6 +19,11 @@ export const ENGINE_NAMES = [
 ] as const;
 export type ServingEngineName = (typeof ENGINE_NAMES)[number];
 
+/** How decode-only iterations run (`engine.decodeGraph`, an engine file's `decodeGraph`). */
+export const DECODE_GRAPH_MODES = ["full", "piecewise"] as const;
+/** Where HCCL expands collectives on Ascend (`engine.hcclExpansion`, an engine file's `hcclExpansion`). */
+export const HCCL_EXPANSION_MODES = ["aicpu", "aiv"] as const;
+
 export const engineSchema = z.strictObject({
   name: z.enum(ENGINE_NAMES),
   /** Release (e.g. 0.4.6); the newest recorded entry at or below it is used. Default: the newest recorded. */
@@ -37,13 +42,13 @@ export const engineSchema = z.strictObject({
    * between captured pieces). Default: the engine's rule (data/engines/<name>.yaml `decodeGraph`).
    * An engine that records no per-layer launch time (`hostTime.perLayerUs`) refuses it.
    */
-  decodeGraph: z.enum(["full", "piecewise"]).optional(),
+  decodeGraph: z.enum(DECODE_GRAPH_MODES).optional(),
   /**
    * Where HCCL expands the collectives on Ascend: `aiv` when the launch sets
    * `HCCL_OP_EXPANSION_MODE=AIV`, `aicpu` when it leaves CANN's Atlas A3 default. Default: the
    * engine's rule (data/engines/<name>.yaml `hcclExpansion`); an engine that records none refuses it.
    */
-  hcclExpansion: z.enum(["aicpu", "aiv"]).optional(),
+  hcclExpansion: z.enum(HCCL_EXPANSION_MODES).optional(),
   /**
    * The sampling the requests ask for: `greedy` (temperature 0: an argmax), `top-p` or
    * `top-k-top-p` (temperature > 0 with a nucleus and/or a top-k cut). With top-p the engine's

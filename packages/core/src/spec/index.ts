@@ -6,7 +6,13 @@ export { calibratedOnSchema } from "./calibrated-on.ts";
 export { compareVersions } from "./compare-versions.ts";
 export { productOf, ratioOf, sumOf } from "./derive.ts";
 export type { CostSection, PowerSection } from "./energy-schema.ts";
-export { ENGINE_NAMES, type EngineSpec, type ServingEngineName } from "./engine-schema.ts";
+export {
+  DECODE_GRAPH_MODES,
+  ENGINE_NAMES,
+  type EngineSpec,
+  HCCL_EXPANSION_MODES,
+  type ServingEngineName,
+} from "./engine-schema.ts";
 export { type ErrorLocation, isSupernodeError, SupernodeError, type SupernodeErrorKind } from "./errors.ts";
 export {
   type ChipDefinition,
