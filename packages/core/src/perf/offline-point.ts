@@ -24,7 +24,7 @@
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { busiestRankPrefill, promptsPerRankUnchunked } from "./dp-prefill.ts";
+import { promptsPerRankUnchunked } from "./dp-prefill.ts";
 import type { InstancePerformance } from "./instance-performance.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 
@@ -124,13 +124,7 @@ function prefillTokensPerIteration(room: number, shape: OfflineShape): number {
     rankDecodeTokens: (shape.budget - room) / shape.dp,
     promptTokens: shape.prompt,
   });
-  const busiest = busiestRankPrefill({
-    prompts: perRank * shape.dp,
-    dp: shape.dp,
-    promptTokens: shape.prompt,
-    chunked: false,
-  });
-  return busiest.tokens * shape.dp;
+  return perRank * shape.prompt * shape.dp;
 }
 
 /**
