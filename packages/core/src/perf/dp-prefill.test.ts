@@ -1,27 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
-import { busiestRankPrefill, promptsPerRankUnchunked } from "./dp-prefill.ts";
+import { promptsPerRankUnchunked } from "./dp-prefill.ts";
 import { offlineSearch } from "./offline-point.ts";
 
-describe("prefill under attention DP: the busiest rank runs whole prompts", () => {
-  it("a prompt is not split across ranks: one 8K prompt over 4 ranks is 8K tokens on one rank", () => {
-    expect(busiestRankPrefill({ prompts: 1, dp: 4, promptTokens: 8192, chunked: false })).toEqual({
-      prompts: 1,
-      tokens: 8192,
-    });
-    // 5 prompts over 4 ranks: one rank holds two.
-    expect(busiestRankPrefill({ prompts: 5, dp: 4, promptTokens: 1024, chunked: false }).tokens).toBe(2048);
-    // 8 over 4: an even split.
-    expect(busiestRankPrefill({ prompts: 8, dp: 4, promptTokens: 1024, chunked: false }).tokens).toBe(2048);
-    expect(busiestRankPrefill({ prompts: 0, dp: 4, promptTokens: 1024, chunked: false }).tokens).toBe(0);
-  });
-
-  it("with chunked prefill the rank's share is capped by its own budget; without, it is not", () => {
-    const args = { prompts: 1, dp: 2, promptTokens: 32768, rankBudgetTokens: 16384 };
-    expect(busiestRankPrefill({ ...args, chunked: true }).tokens).toBe(16384);
-    expect(busiestRankPrefill({ ...args, chunked: false }).tokens).toBe(32768);
-  });
-
+describe("prefill under attention DP: each rank admits whole prompts", () => {
   it("unchunked admission: whole prompts that fit beside the rank's decode tokens, at least one", () => {
     expect(
       promptsPerRankUnchunked({ rankBudgetTokens: 8960, rankDecodeTokens: 394, promptTokens: 8192 }),

@@ -5,39 +5,9 @@
  * prompts it holds, and the experts see the tokens of all ranks.
  *
  * Without chunked prefill (TensorRT-LLM under trtllm-bench: max_num_tokens ≥ ISL + max_batch_size,
- * one budget per rank) a rank runs whole prompts in one iteration; with chunked prefill (SGLang,
- * vLLM: a chunk budget per rank) its share is capped by its budget.
+ * one budget per rank) a rank runs whole prompts in one iteration (offline-point.ts); with chunked
+ * prefill (SGLang, vLLM: a chunk budget per rank) each rank fills its own chunk, the even split.
  */
-
-/** The busiest attention-DP rank's prefill in one iteration. */
-export interface BusiestRankPrefill {
-  /** Prompts (or pieces of one) on the busiest rank. */
-  readonly prompts: number;
-  /** Its new tokens: what its attention and dense layers process. */
-  readonly tokens: number;
-}
-
-/**
- * The busiest rank's share of `prompts` whole prompts of `promptTokens` spread over `dp` ranks:
- * ceil(prompts / dp) prompts (at least one where the iteration carries any), capped at
- * `rankBudgetTokens` when the engine chunks prefill.
- * @example busiestRankPrefill({ prompts: 1, dp: 4, promptTokens: 8192, chunked: false }).tokens // 8192 (not 2048)
- */
-export function busiestRankPrefill(args: {
-  readonly prompts: number;
-  readonly dp: number;
-  readonly promptTokens: number;
-  readonly chunked: boolean;
-  readonly rankBudgetTokens?: number;
-}): BusiestRankPrefill {
-  const { prompts, dp, promptTokens, chunked } = args;
-  if (prompts <= 0 || promptTokens <= 0) return { prompts: 0, tokens: 0 };
-  const whole = Math.max(1, Math.ceil(prompts / Math.max(1, dp) - 1e-9));
-  const tokens = whole * promptTokens;
-  const cap = args.rankBudgetTokens;
-  if (!chunked || cap === undefined || tokens <= cap) return { prompts: whole, tokens };
-  return { prompts: cap / promptTokens, tokens: Math.max(0, cap) };
-}
 
 /**
  * Whole prompts one rank admits in an iteration without chunked prefill: those that fit in its
