@@ -79,17 +79,18 @@ export function moeOpOperators(
       `moe-op record: ep ${spec.ep} must divide experts ${spec.experts} and tp ${spec.tp} the intermediate ${spec.expertIntermediate}`,
       { fieldPath: ["operator", "ep"] },
     );
-  const arch = { ...model, moe: { ...moe, expertIntermediateSize: spec.expertIntermediate / spec.tp } };
-  const layer = layerKinds(arch).indexOf("moe");
+  const layer = layerKinds(model).indexOf("moe");
   const precision = { weightDtype: spec.weights, computeDtype: spec.weights };
   const ops = layerOperators(
-    arch,
+    model,
     layer,
     { phase: "decode", sequences: spec.tokens, kvTokens: spec.tokens },
     {
       componentPrecision: { "routed-experts": precision },
       localExperts: spec.experts / spec.ep,
       tokensPerLocalExpert: balancedExpertTokens(spec),
+      // Each expert's 1/tp intermediate slice, as the step model's expert-TP ranks run it.
+      expertTp: spec.tp,
       sharedExpertTokens: 0,
     },
   );
@@ -110,7 +111,7 @@ export function moeOpOperators(
     receivedTokens: spec.tokens,
     routedTokens: spec.tokens,
     topK: spec.topK,
-    ...(DTYPE_BYTES[spec.weights] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(arch, dispatch) }),
+    ...(DTYPE_BYTES[spec.weights] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
     localExperts: spec.experts / spec.ep,
   });
   return all.filter(
