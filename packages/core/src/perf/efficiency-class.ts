@@ -122,7 +122,8 @@ export function resolveClass(
   };
 }
 
-function toProfileValue(
+/** One file value as a profile value: its sources resolved in `layer`'s block, scaled to SI. */
+export function toProfileValue(
   raw: SourcedValueFile,
   parameter: string,
   layer: ProfileSource,

@@ -9,7 +9,8 @@
 import { embeddedDataFiles } from "../catalog/index.ts";
 import type { Dtype } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
-import { compareVersions, MICROSECOND, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
+import { compareVersions, MICROSECOND, SupernodeError, TERA } from "../spec/index.ts";
+import { toProfileValue } from "./efficiency-class.ts";
 import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 import {
@@ -121,7 +122,7 @@ export function withEngineOverlays(
     for (const cls of OPERATOR_CLASSES) {
       const entry = overlay.classes[cls];
       if (entry !== undefined && file !== undefined)
-        classes[cls] = overlayClass(cls, classes[cls], entry, overlay, file.sources);
+        classes[cls] = overlayClass(cls, classes[cls], entry, overlay, file.sources, path);
     }
   const result: EfficiencyProfile = {
     ...profile,
@@ -147,16 +148,13 @@ function overlayClass(
   entry: ClassEfficiencyFile,
   overlay: EngineOverlayEntry,
   sources: EngineOverlayFile["sources"],
+  path: string,
 ): ClassProfile {
+  const layer = { cls: entry, sources, path, inherited: undefined };
   const value = (raw: SourcedValueFile, parameter: string, scale: number): ProfileValue => {
-    const keys = typeof raw.source === "string" ? [raw.source] : raw.source;
-    const refs: SourceRef[] = keys.map((k) => {
-      const s = sources[k];
-      if (s === undefined) throw new SupernodeError("schema", `unknown source key "${k}" for ${parameter}`);
-      return { key: k, title: s.title, url: s.url, ...(s.section && { section: s.section }) };
-    });
+    const v = toProfileValue(raw, parameter, layer, scale, false);
     const note = `engine overlay ${overlay.id}${raw.note ? `: ${raw.note}` : ""}`;
-    return { value: raw.value * scale, sources: refs, tag: raw.tag, note, parameter, defaulted: false };
+    return { value: v.value, sources: v.sources, tag: v.tag, note, parameter, defaulted: false };
   };
   const out: Record<string, unknown> = { ...base };
   for (const [key, raw] of Object.entries(entry)) {
