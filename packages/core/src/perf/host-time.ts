@@ -13,7 +13,7 @@
  * previous iteration as above). The values are the engine's (data/engines/<name>.yaml `hostTime`,
  * `decodeGraph`). See docs/step-model.md §5 ("Host time per iteration").
  */
-import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import type { HostTime, InstancePlan, Scenario } from "../deploy/index.ts";
 
 /** What the host adds to one iteration: its own time and how long the device waits for it. */
 export interface HostTiming {
@@ -39,8 +39,7 @@ function engineHost(scenario: Scenario, plan: InstancePlan) {
  */
 export function hostIterationS(scenario: Scenario, plan: InstancePlan, sequences: number): number {
   const host = engineHost(scenario, plan);
-  if (host === undefined || !(sequences > 0)) return 0;
-  return host.perIterationS + (host.perSequenceS * sequences) / Math.max(1, plan.attention.dp);
+  return host === undefined ? 0 : scheduleS(host, plan, sequences);
 }
 
 /**
@@ -50,10 +49,7 @@ export function hostIterationS(scenario: Scenario, plan: InstancePlan, sequences
  */
 export function layerLaunchS(scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
   const host = engineHost(scenario, plan);
-  if (host === undefined || host.perLayerS === 0) return 0;
-  if (kind === "decode" && host.decodeFullGraph) return 0;
-  const layers = scenario.model.numLayers + (plan.mtp?.draftTokens ?? 0);
-  return host.perLayerS * layers;
+  return host === undefined ? 0 : launchS(host, scenario, plan, kind);
 }
 
 /**
@@ -67,14 +63,26 @@ export function hostTiming(
   gpuS: number,
   kind: IterationKind = "decode",
 ): HostTiming {
+  // The engine's host figures, resolved once for the iteration (this runs for every step simulated).
   const host = engineHost(scenario, plan);
   if (host === undefined) return NONE;
-  const scheduleS = hostIterationS(scenario, plan, sequences);
-  const launchS = sequences > 0 ? layerLaunchS(scenario, plan, kind) : 0;
-  const hostS = scheduleS + launchS;
+  const schedule = scheduleS(host, plan, sequences);
+  const launch = sequences > 0 ? launchS(host, scenario, plan, kind) : 0;
+  const hostS = schedule + launch;
   if (hostS === 0) return NONE;
-  const waitS = host.overlapsGpu ? Math.max(0, hostS - gpuS) : scheduleS + Math.max(0, launchS - gpuS);
+  const waitS = host.overlapsGpu ? Math.max(0, hostS - gpuS) : schedule + Math.max(0, launch - gpuS);
   return { hostS, waitS };
+}
+
+function scheduleS(host: HostTime, plan: InstancePlan, sequences: number): number {
+  if (!(sequences > 0)) return 0;
+  return host.perIterationS + (host.perSequenceS * sequences) / Math.max(1, plan.attention.dp);
+}
+
+function launchS(host: HostTime, scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
+  if (host.perLayerS === 0 || (kind === "decode" && host.decodeFullGraph)) return 0;
+  const layers = scenario.model.numLayers + (plan.mtp?.draftTokens ?? 0);
+  return host.perLayerS * layers;
 }
 
 /**
