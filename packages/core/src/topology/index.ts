@@ -15,7 +15,6 @@ export {
   builtinFabricParams,
   byLibrary,
   type FabricParams,
-  LIBRARY_IDS,
   type LibraryId,
   type LibraryParams,
   type TechnologyGeneration,
