@@ -96,12 +96,17 @@ type ExpectedRankLoads = Pick<EplbPlacement, "rankLoads" | "maxOverMean">;
 const placementCache = new Map<string, ExpectedRankLoads>();
 const measuredCache = new Map<string, ImbalanceResult>();
 
+/** Expert groups and nodes matter to the hierarchical policy only: the others share one entry across them. */
+function layoutKey(placementKind: PlacementKind, ctx: ImbalanceContext): string {
+  return placementKind === "eplb-hierarchical" ? `|${ctx.expertGroups}|${ctx.nodes}` : "";
+}
+
 function measuredPlacement(
   profileId: string,
   placementKind: PlacementKind,
   ctx: ImbalanceContext,
 ): ExpectedRankLoads {
-  const key = `${profileId}|${placementKind}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}|${ctx.expertGroups}|${ctx.nodes}`;
+  const key = `${profileId}|${placementKind}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}${layoutKey(placementKind, ctx)}`;
   const hit = placementCache.get(key);
   if (hit !== undefined) return hit;
   const popularity = fitExpertPopularity(expertLoadSkewProfile(profileId), ctx.routedExperts);
@@ -131,7 +136,7 @@ function measuredSkewResult(
   placementKind: PlacementKind,
   ctx: ImbalanceContext,
 ): ImbalanceResult {
-  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}|${ctx.expertGroups}|${ctx.nodes}`;
+  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}${layoutKey(placementKind, ctx)}`;
   const hit = measuredCache.get(key);
   if (hit !== undefined) return hit;
   const profile = expertLoadSkewProfile(profileId);
