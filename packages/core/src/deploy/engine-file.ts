@@ -9,6 +9,7 @@ import {
   DECODE_GRAPH_MODES,
   EVIDENCE_TAGS,
   HCCL_EXPANSION_MODES,
+  scenarioDtypeSchema,
   sourceKeysSchema,
 } from "../spec/index.ts";
 
@@ -46,6 +47,43 @@ const samplerCurveSchema = z.strictObject({
   note: z.string().optional(),
   calibratedOn: calibratedOnSchema.optional(),
 });
+/**
+ * A MoE op's own prologue (TensorRT-LLM's MoE backends): the routed rows sorted by expert (one kernel
+ * while the tokens fit one thread block or cluster, else `unfusedKernels`) and the input rows
+ * expanded into the grouped GEMM's per-expert layout, in every phase; the expert path then quantises
+ * inside the op (activation with the second GEMM's input quantisation).
+ */
+const moePrologueSchema = z.strictObject({
+  fusedMaxTokens: z.number().int().positive(),
+  unfusedKernels: z.number().int().positive(),
+  /** Kernels that fill the grouped GEMMs' per-expert arguments before the first of them. */
+  gemmSetupKernels: z.number().int().nonnegative().optional(),
+  /** false: the first grouped GEMM gathers its rows itself (no expansion kernel, no copy). */
+  expandKernel: z.boolean().optional(),
+  /** The rank's own MoE input quantised in a kernel of its own before an 8-/4-bit all-gather or all-to-all. */
+  quantizeBeforeComm: z.boolean().optional(),
+});
+
+/**
+ * Operators of the layer whose work the engine does inside another kernel, so they launch nothing of
+ * their own (their bytes stay in the step): `when: attention-tp` where attention is tensor-parallel
+ * without attention DP (an all-reduce precedes them), `always` everywhere; optionally only up to
+ * `maxTokens` tokens routed per rank and only for the routed experts' weight formats `expertWeights`.
+ * `into` names the kernel that does the work (documentation). Names are matched exactly (an `mtpN.`
+ * prefix aside) and a name no layer has fuses nothing, so every name must be an operator of one of
+ * the engine's reference scenarios (perf/engine-fused-kernels.test.ts).
+ */
+const fusedKernelsSchema = z.strictObject({
+  operators: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1),
+  when: z.enum(["always", "attention-tp"]),
+  maxTokens: z.number().int().positive().optional(),
+  expertWeights: z.array(scenarioDtypeSchema).min(1).optional(),
+  into: z.string(),
+  source: sourceKeysSchema,
+  tag,
+  note: z.string().optional(),
+});
+
 const releaseSchema = z.strictObject({
   from: z.string(),
   tokenBudget: z
@@ -149,37 +187,19 @@ const releaseSchema = z.strictObject({
         .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
         .optional(),
       expertPermute: z.boolean().optional(),
-      /**
-       * The MoE op's own prologue (TensorRT-LLM's CUTLASS MoE): the routed rows sorted by expert
-       * (one kernel while the tokens fit one thread block, else `unfusedKernels`) and the input rows
-       * expanded into the grouped GEMM's per-expert layout, in every phase; the expert path then
-       * quantises inside the op (activation with the second GEMM's input quantisation).
-       */
-      moePrologue: z
-        .strictObject({
-          fusedMaxTokens: z.number().int().positive(),
-          unfusedKernels: z.number().int().positive(),
-          /** Kernels that fill the grouped GEMMs' per-expert arguments before the first of them. */
-          gemmSetupKernels: z.number().int().nonnegative().optional(),
-          /** The rank's own MoE input quantised in a kernel of its own before an 8-/4-bit all-gather or all-to-all. */
-          quantizeBeforeComm: z.boolean().optional(),
-        })
-        .optional(),
+      moePrologue: moePrologueSchema.optional(),
       mlaKeyConcat: z.boolean().optional(),
+      fusedKernels: z.array(fusedKernelsSchema).optional(),
       /**
-       * Operators of the layer whose work the engine does inside another kernel, so they launch
-       * nothing of their own (their bytes stay in the step): `when: attention-tp` where attention is
-       * tensor-parallel without attention DP (an all-reduce precedes them), `always` everywhere.
-       * `into` names the kernel that does the work (documentation). Names are matched exactly (an
-       * `mtpN.` prefix aside) and a name no layer has fuses nothing, so every name must be an
-       * operator of one of the engine's reference scenarios (perf/engine-fused-kernels.test.ts).
+       * What a MoE backend the scenario names (`engine.moeBackend`) runs instead of the default
+       * backend's chain: its own prologue (replacing `moePrologue`) and more operators fused.
        */
-      fusedKernels: z
-        .array(
+      moeBackends: z
+        .record(
+          z.string().min(1),
           z.strictObject({
-            operators: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1),
-            when: z.enum(["always", "attention-tp"]),
-            into: z.string(),
+            moePrologue: moePrologueSchema,
+            fusedKernels: z.array(fusedKernelsSchema).optional(),
             source: sourceKeysSchema,
             tag,
             note: z.string().optional(),

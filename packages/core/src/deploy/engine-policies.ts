@@ -21,7 +21,7 @@ export interface EnginePolicy {
 export function releasePolicies(
   release: EngineRelease,
   source: (key: string) => string,
-  scenario: Pick<EngineSpec, "decodeGraph" | "hcclExpansion"> = {},
+  scenario: Pick<EngineSpec, "decodeGraph" | "hcclExpansion" | "moeBackend"> = {},
 ): EnginePolicy[] {
   const policies: EnginePolicy[] = [];
   const applied = (policy: string, value: string, sourceKey: string) =>
@@ -145,7 +145,7 @@ export function releasePolicies(
           ? `activation quantisation per ${separate.activationQuant.groupSize} elements`
           : undefined,
         separate.expertPermute === true ? "expert token permute / gather (normal MoE kernels)" : undefined,
-        separate.moePrologue !== undefined ? moePrologueLine(separate.moePrologue) : undefined,
+        moePrologueLine(separate, scenario.moeBackend),
         separate.mlaKeyConcat === true ? "MLA prefill key assembly" : undefined,
       ]
         .filter((x) => x !== undefined)
@@ -157,16 +157,22 @@ export function releasePolicies(
   return policies;
 }
 
-function moePrologueLine(pro: {
-  fusedMaxTokens: number;
-  unfusedKernels: number;
-  gemmSetupKernels?: number | undefined;
-  quantizeBeforeComm?: boolean | undefined;
-}): string {
+/** The MoE op's prologue of the scenario's MoE backend (its own chain where the release records one). */
+function moePrologueLine(
+  separate: NonNullable<EngineRelease["separateKernels"]>,
+  moeBackend: string | undefined,
+): string | undefined {
+  const backend = moeBackend !== undefined ? separate.moeBackends?.[moeBackend] : undefined;
+  const pro = backend?.moePrologue ?? separate.moePrologue;
+  if (pro === undefined) return undefined;
   const setup = pro.gemmSetupKernels ?? 0;
+  const fused = (backend?.fusedKernels ?? []).flatMap((f) => f.operators);
   return [
-    `MoE op prologue: expert sort (1 kernel up to ${pro.fusedMaxTokens} tokens, else ${pro.unfusedKernels}) and input expansion`,
+    backend !== undefined ? `MoE backend ${moeBackend}: routing` : "MoE op prologue: expert sort",
+    ` (1 kernel up to ${pro.fusedMaxTokens} tokens, else ${pro.unfusedKernels})`,
+    pro.expandKernel === false ? ", the first grouped GEMM gathers its rows" : " and input expansion",
     setup > 0 ? `, grouped-GEMM argument setup (${setup} kernel${setup === 1 ? "" : "s"})` : "",
+    fused.length > 0 ? `, fused: ${fused.join(", ")}` : "",
     pro.quantizeBeforeComm === true ? ", MoE input quantised before an 8-/4-bit gather or all-to-all" : "",
   ].join("");
 }

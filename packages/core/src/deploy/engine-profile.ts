@@ -213,7 +213,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     separateKernelsFor: (chipVendor) => {
       // one policy object per vendor (the step model asks once per step)
       if (!separateByVendor.has(chipVendor))
-        separateByVendor.set(chipVendor, releaseSeparateKernels(release, chipVendor));
+        separateByVendor.set(chipVendor, releaseSeparateKernels(release, chipVendor, spec.moeBackend));
       return separateByVendor.get(chipVendor);
     },
     moeLibraryFor: (chipVendor, where) => {

@@ -1,8 +1,23 @@
 /**
  * The small kernels a serving engine runs on their own, and those it fuses into others, as a
- * release of data/engines/<name>.yaml records them (`separateKernels`).
+ * release of data/engines/<name>.yaml records them (`separateKernels`), for the MoE backend the
+ * scenario names (`engine.moeBackend`: a backend's own prologue and fusions replace the default's).
  */
+import type { Dtype } from "../hardware/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
+
+/** The MoE op's own prologue before its first grouped GEMM (TensorRT-LLM's MoE backends). */
+export interface MoePrologue {
+  /** One sort / routing kernel up to this many routed tokens, else `unfusedKernels`. */
+  readonly fusedMaxTokens: number;
+  readonly unfusedKernels: number;
+  /** Kernels filling the grouped GEMMs' per-expert arguments (pointers, strides, shapes). */
+  readonly gemmSetupKernels?: number;
+  /** false: the first grouped GEMM gathers its input rows itself (no expansion kernel or copy). */
+  readonly expandKernel?: boolean;
+  /** The rank's own MoE input quantised before an all-gather / all-to-all in a narrower format. */
+  readonly quantizeBeforeComm?: boolean;
+}
 
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */
 export interface SeparateKernels {
@@ -10,18 +25,8 @@ export interface SeparateKernels {
   readonly activationQuant?: { readonly groupSize: number; readonly scaleBytes: number };
   /** Token permutation into the grouped GEMM's layout and the weighted gather back (normal MoE kernels). */
   readonly expertPermute: boolean;
-  /**
-   * The MoE op's prologue (TensorRT-LLM CUTLASS MoE): expert sort (one kernel up to
-   * `fusedMaxTokens` routed tokens, else `unfusedKernels`) and the expansion of the input rows.
-   */
-  readonly moePrologue?: {
-    readonly fusedMaxTokens: number;
-    readonly unfusedKernels: number;
-    /** Kernels filling the grouped GEMMs' per-expert arguments (pointers, strides, shapes). */
-    readonly gemmSetupKernels?: number;
-    /** The rank's own MoE input quantised before an all-gather / all-to-all in a narrower format. */
-    readonly quantizeBeforeComm?: boolean;
-  };
+  /** The MoE op's prologue (expert sort or routing, expansion of the input rows, GEMM arguments). */
+  readonly moePrologue?: MoePrologue;
   /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
   readonly mlaKeyConcat: boolean;
   /** Layer operators whose work runs inside another kernel (no launch of their own), and when. */
@@ -33,25 +38,37 @@ export interface FusedKernels {
   readonly operators: readonly string[];
   /** `attention-tp`: only where attention is tensor-parallel without attention DP. */
   readonly when: "always" | "attention-tp";
+  /** Only while the rank's MoE op routes at most this many tokens. */
+  readonly maxTokens?: number;
+  /** Only for these routed-expert weight formats. */
+  readonly expertWeights?: readonly Dtype[];
 }
 
 /**
- * The release's separate kernels on a chip vendor's devices (undefined where none are recorded).
- * @example releaseSeparateKernels(release, "NVIDIA")?.expertPermute
+ * The release's separate kernels on a chip vendor's devices under a MoE backend (undefined where
+ * none are recorded); a backend the release records no chain for runs the default's.
+ * @example releaseSeparateKernels(release, "NVIDIA", "TRTLLM")?.moePrologue?.expandKernel // false
  */
 export function releaseSeparateKernels(
   release: EngineRelease,
   chipVendor: string,
+  moeBackend?: string,
 ): SeparateKernels | undefined {
   const separate = release.separateKernels;
   if (separate === undefined || !separate.chipVendors.includes(chipVendor)) return undefined;
+  const backend = moeBackend !== undefined ? separate.moeBackends?.[moeBackend] : undefined;
+  const prologue = backend?.moePrologue ?? separate.moePrologue;
+  const fused = [...(separate.fusedKernels ?? []), ...(backend?.fusedKernels ?? [])].map((f) => ({
+    operators: f.operators,
+    when: f.when,
+    ...(f.maxTokens !== undefined && { maxTokens: f.maxTokens }),
+    ...(f.expertWeights !== undefined && { expertWeights: f.expertWeights }),
+  }));
   return {
     ...(separate.activationQuant !== undefined ? { activationQuant: separate.activationQuant } : {}),
     expertPermute: separate.expertPermute === true,
-    ...(separate.moePrologue !== undefined ? { moePrologue: separate.moePrologue } : {}),
+    ...(prologue !== undefined ? { moePrologue: prologue } : {}),
     mlaKeyConcat: separate.mlaKeyConcat === true,
-    ...(separate.fusedKernels !== undefined && {
-      fusedKernels: separate.fusedKernels.map((f) => ({ operators: f.operators, when: f.when })),
-    }),
+    ...(fused.length > 0 && { fusedKernels: fused }),
   };
 }

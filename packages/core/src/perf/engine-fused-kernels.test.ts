@@ -15,16 +15,26 @@ describe("separateKernels.fusedKernels names operators that exist", () => {
   const engineFiles = Object.keys(embeddedDataFiles).filter((p) => /^engines\/[^/]+\.yaml$/.test(p));
   const fusing = engineFiles.flatMap((path) => {
     const file = parseBuiltinData(path, engineFileSchema);
-    return file.releases.flatMap((release, r) =>
-      (release.separateKernels?.fusedKernels ?? []).flatMap((fused, f) =>
-        fused.operators.map((name, o) => ({
-          engine: file.engine,
-          release: release.from,
-          name,
-          field: `data/${path}: releases[${r}].separateKernels.fusedKernels[${f}].operators[${o}]`,
+    return file.releases.flatMap((release, r) => {
+      const separate = release.separateKernels;
+      const lists = [
+        { at: "separateKernels.fusedKernels", list: separate?.fusedKernels ?? [] },
+        ...Object.entries(separate?.moeBackends ?? {}).map(([backend, b]) => ({
+          at: `separateKernels.moeBackends.${backend}.fusedKernels`,
+          list: b.fusedKernels ?? [],
         })),
-      ),
-    );
+      ];
+      return lists.flatMap(({ at, list }) =>
+        list.flatMap((fused, f) =>
+          fused.operators.map((name, o) => ({
+            engine: file.engine,
+            release: release.from,
+            name,
+            field: `data/${path}: releases[${r}].${at}[${f}].operators[${o}]`,
+          })),
+        ),
+      );
+    });
   });
 
   it("every fused operator name is an operator of a reference scenario of that engine release", () => {

@@ -5,6 +5,7 @@
  * of the layer.
  */
 import type { SeparateKernels } from "../deploy/index.ts";
+import type { Dtype } from "../hardware/index.ts";
 import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 
 export interface SeparateKernelContext {
@@ -26,6 +27,8 @@ export interface SeparateKernelContext {
   readonly localExperts?: number;
   /** Whether attention is tensor-parallel without attention DP (an all-reduce follows it). */
   readonly attentionTensorParallel?: boolean;
+  /** Weight format of the routed experts (for fusions only some formats' kernels do). */
+  readonly expertWeights?: Dtype;
   /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
   readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
 }
@@ -62,8 +65,9 @@ function vector(
 }
 
 /**
- * The MoE op's prologue before its first grouped GEMM (`moePrologue`): the expert sort of the routed
- * pairs and the expansion of the input rows into the grouped GEMM's layout (read and written once).
+ * The MoE op's prologue before its first grouped GEMM (`moePrologue`): the expert sort (or routing) of
+ * the routed pairs and, unless the GEMM gathers its rows itself, the expansion of the input rows into
+ * the grouped GEMM's layout (read and written once).
  */
 function moePrologueOps(
   gateUp: Operator,
@@ -77,9 +81,12 @@ function moePrologueOps(
   const kernels = ctx.routedTokens <= pro.fusedMaxTokens ? 1 : pro.unfusedKernels;
   // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
   const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
-  const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
-  const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
-  const out = [sort, vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype)];
+  const out = [sort];
+  if (pro.expandKernel !== false) {
+    const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
+    const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
+    out.push(vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype));
+  }
   const setup = pro.gemmSetupKernels ?? 0;
   if (setup > 0) {
     // Per local expert: its token offset read; for each of the two GEMMs a pointer triple, a stride

@@ -207,4 +207,40 @@ describe("kernels an engine fuses into others (fusedKernels)", () => {
     expect(fused?.find((f) => f.when === "attention-tp")?.operators).toContain("ffn.post_attention_norm");
     expect(fused?.find((f) => f.when === "always")?.operators).toEqual(["attn.rotary"]);
   });
+
+  it("the TRTLLM MoE backend: one routing kernel with top-k, FC1 gathers its rows and fuses the activation, finalize fused into the all-reduce", () => {
+    const backend = must(
+      engineProfile({ name: "trtllm", version: "1.0.0", moeBackend: "TRTLLM" }).separateKernelsFor("NVIDIA"),
+    );
+    const run = (routedTokens: number, expertWeights: "fp4" | "fp8", attentionTensorParallel = true) =>
+      withSeparateKernels(ops, backend, {
+        ...ctx,
+        routedTokens,
+        expertWeights,
+        attentionTensorParallel,
+        moeKernels: "low-latency",
+      });
+    const fp4 = run(1, "fp4");
+    expect(fp4.some((o) => o.name === "moe.experts.expand" || o.name === "moe.experts.gemm_setup")).toBe(
+      false,
+    );
+    expect(named(fp4, "moe.experts.sort").kernels).toBe(1);
+    expect(named(fp4, "moe.topk").kernels).toBe(0);
+    expect(named(fp4, "moe.experts.act").kernels).toBe(0);
+    expect(named(fp4, "moe.combine").kernels).toBe(0);
+    // above 256 tokens three routing kernels; above 128 the finalize runs on its own
+    expect(named(run(300, "fp4"), "moe.experts.sort").kernels).toBe(3);
+    expect(named(run(200, "fp4"), "moe.combine").kernels).toBe(1);
+    // no all-reduce to fuse into with attention DP; FP8 experts keep their activation kernel here
+    expect(named(run(1, "fp4", false), "moe.combine").kernels).toBe(1);
+    expect(named(run(1, "fp8"), "moe.experts.act").kernels).toBe(1);
+    // the default (CUTLASS) chain is unchanged
+    const cutlass = withSeparateKernels(
+      ops,
+      must(engineProfile({ name: "trtllm", version: "1.0.0" }).separateKernelsFor("NVIDIA")),
+      { ...ctx, expertWeights: "fp4", attentionTensorParallel: true, moeKernels: "low-latency" },
+    );
+    expect(named(cutlass, "moe.experts.expand").kernels).toBe(1);
+    expect(named(cutlass, "moe.experts.act").kernels).toBe(1);
+  });
 });

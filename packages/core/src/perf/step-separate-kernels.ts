@@ -91,26 +91,24 @@ export function withSeparateKernels(
   return out;
 }
 
-/** Operators whose work the engine runs inside another kernel here (`fusedKernels`), per policy. */
-const fusedNames = new WeakMap<
-  SeparateKernels,
-  { readonly tp: ReadonlySet<string>; readonly any: ReadonlySet<string> }
->();
-
+/**
+ * Operators whose work the engine runs inside another kernel here (`fusedKernels`): those fused
+ * everywhere, with attention TP those fused into its all-reduces, within each entry's token and
+ * expert-format limits.
+ */
 function fusedOperatorNames(policy: SeparateKernels, ctx: SeparateKernelContext): ReadonlySet<string> {
-  let sets = fusedNames.get(policy);
-  if (sets === undefined) {
-    const tp = new Set<string>();
-    const any = new Set<string>();
-    for (const f of policy.fusedKernels ?? [])
-      for (const n of f.operators) {
-        tp.add(n);
-        if (f.when === "always") any.add(n);
-      }
-    sets = { tp, any };
-    fusedNames.set(policy, sets);
+  const names = new Set<string>();
+  for (const f of policy.fusedKernels ?? []) {
+    if (f.when === "attention-tp" && ctx.attentionTensorParallel !== true) continue;
+    if (f.maxTokens !== undefined && ctx.routedTokens > f.maxTokens) continue;
+    if (
+      f.expertWeights !== undefined &&
+      (ctx.expertWeights === undefined || !f.expertWeights.includes(ctx.expertWeights))
+    )
+      continue;
+    for (const n of f.operators) names.add(n);
   }
-  return ctx.attentionTensorParallel === true ? sets.tp : sets.any;
+  return names;
 }
 
 /**
@@ -154,6 +152,9 @@ export function separateKernelsOf(
     receivedTokens: received,
     routedTokens: routed,
     topK: moe?.topK ?? 0,
+    ...(moe !== undefined && {
+      expertWeights: scenario.precision.components?.["routed-experts"]?.weights ?? scenario.precision.weights,
+    }),
     ...((plan.moe?.ep ?? 1) > 1 &&
       DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
         dispatchBytesPerToken: dispatchBytesPerToken(scenario.model, scenario.precision),

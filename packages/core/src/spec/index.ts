@@ -38,7 +38,12 @@ export {
   validateDocument,
 } from "./parse-document.ts";
 export type { PipelineSpec } from "./pipeline-schema.ts";
-export type { ComponentPrecisionSpec, PrecisionComponentsSpec, PrecisionSpec } from "./precision-schema.ts";
+export {
+  type ComponentPrecisionSpec,
+  type PrecisionComponentsSpec,
+  type PrecisionSpec,
+  scenarioDtypeSchema,
+} from "./precision-schema.ts";
 export { registerPreparsed } from "./preparsed-data.ts";
 export { type ReferenceRole, referenceCaseSchema, referenceRoleSchema } from "./reference-case-schema.ts";
 export { applyOverrides, overrideError, parseOverride, type ScenarioOverride } from "./scenario-overrides.ts";
