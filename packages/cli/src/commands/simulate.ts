@@ -219,6 +219,7 @@ function renderSummary(name: string, result: SimulationResult): string {
   latency.push(
     latencyRow("TTFT", s.ttftS),
     latencyRow("TPOT", s.tpotS),
+    latencyRow("ITL (per token)", s.itlS),
     latencyRow("end-to-end", s.e2eS),
     latencyRow("queueing", s.queueDelayS),
   );

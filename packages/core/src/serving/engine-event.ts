@@ -28,6 +28,11 @@ export type EngineEvent =
       /** Prompt tokens computed in it (prefill chunks). */
       readonly newTokens: number;
       readonly steps: number;
+      /**
+       * Sequences of the instance in their decode phase during it: each gets one token per step of
+       * a decode window or mixed iteration; in a prefill-only iteration they wait (no token).
+       */
+      readonly decodes: number;
     }
   /** Time to take a time-series sample. */
   | { readonly kind: "sample"; readonly timeS: number };

@@ -5,6 +5,7 @@
  */
 import type { EngineEvent, EngineListener } from "./engine-event.ts";
 import { EngineMetrics } from "./engine-metrics.ts";
+import { InterTokenLatency } from "./inter-token-latency.ts";
 import { IterationTimeline } from "./iteration-timeline.ts";
 import type { MtpModel } from "./mtp.ts";
 import { type RecordMode, RequestOutcomes } from "./request-outcomes.ts";
@@ -41,6 +42,7 @@ export interface RecorderOptions {
 export class EngineRecorder {
   readonly metrics = new EngineMetrics();
   private readonly timeline: IterationTimeline;
+  private readonly itl = new InterTokenLatency();
   private readonly sampler: TimeSeriesSampler;
   private readonly outcomes: RequestOutcomes;
   private readonly listeners: readonly EngineListener[];
@@ -76,6 +78,7 @@ export class EngineRecorder {
       case "iteration":
         this.metrics.on(event);
         this.timeline.on(event);
+        this.itl.on(event);
         break;
       case "departure":
         this.departure(event.timeS, event.id);
@@ -172,6 +175,7 @@ export class EngineRecorder {
       simulatedS: m.lastDepartureS,
       ttftS: o.ttft.stats(),
       tpotS: o.tpot.stats(),
+      itlS: this.itl.stats(),
       e2eS: o.e2e.stats(),
       queueDelayS: o.queueDelay.stats(),
       throughput: {

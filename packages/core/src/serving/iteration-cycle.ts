@@ -82,6 +82,7 @@ export class IterationCycle {
         sequences: instance.decoding,
         newTokens: 0,
         steps: instance.windowSteps,
+        decodes: instance.decoding,
       });
     } else {
       instance.accountKv(now, instance.kvUsedAt(instance.step));
@@ -96,6 +97,8 @@ export class IterationCycle {
         sequences: instance.batchCount + instance.batchDecodes,
         newTokens,
         steps: 1,
+        decodes:
+          kind === "mixed" ? instance.batchDecodes : instance.role === "prefill" ? 0 : instance.decoding,
       });
       if (kind === "mixed") {
         instance.step += 1;

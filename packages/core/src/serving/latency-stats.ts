@@ -19,13 +19,16 @@ export class LatencySketch {
   private sum = 0;
   private max = 0;
 
-  /** Adds one value (seconds, ≥ 0); NaN (a request without this metric) is skipped. */
-  add(value: number): void {
-    if (Number.isNaN(value)) return;
-    this.count++;
-    this.sum += value;
+  /**
+   * Adds one value (seconds, ≥ 0), or `weight` equal values at once (a decode step gives every
+   * sequence in it the same interval); NaN (a request without this metric) is skipped.
+   */
+  add(value: number, weight = 1): void {
+    if (Number.isNaN(value) || weight <= 0) return;
+    this.count += weight;
+    this.sum += value * weight;
     if (value > this.max) this.max = value;
-    this.sketch.accept(value);
+    this.sketch.accept(value, weight);
   }
 
   /** Merges another sketch of the same metric into this one (exact, order-independent counts). */

@@ -42,6 +42,12 @@ export interface SimulationSummary {
   readonly simulatedS: number;
   readonly ttftS: LatencyStats;
   readonly tpotS: LatencyStats;
+  /**
+   * Inter-token latency: every decode token's interval since its sequence's previous token, one
+   * value per token (inter-token-latency.ts); `count` is the number of intervals. Benchmarks'
+   * "median ITL" is its p50.
+   */
+  readonly itlS: LatencyStats;
   readonly e2eS: LatencyStats;
   /** Arrival to first prefill iteration. */
   readonly queueDelayS: LatencyStats;
