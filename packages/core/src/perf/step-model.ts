@@ -195,12 +195,15 @@ function headTiming(
   work: ReturnType<typeof microbatchWork>,
 ): { readonly headItems: readonly StepItem[]; readonly headS: number; readonly samplingS: number } {
   const full = sharedDevice(ctx, 1);
-  const headItems = modelHeadOperators(
+  const headOps = modelHeadOperators(
     ctx.scenario.model,
     scaleWorkload(work.groupWorkload, work.microbatches),
     work.base,
-  ).map((op) => timeOperator(op, full));
-  const sampler = engineSamplerItem(ctx, headItems);
+  );
+  const headItems = headOps.map((op) => timeOperator(op, full));
+  // The rows the step samples: the LM head's (one per logit token).
+  const sampledRows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
+  const sampler = engineSamplerItem(ctx, headItems, sampledRows);
   // A sampler timed with the rest of its call includes the final softmax: the step's softmax pass
   // is not counted again.
   const items =
@@ -220,8 +223,8 @@ function headTiming(
 }
 
 /**
- * The engine's sampler with top-p (perf/sampler-time.ts) over the rows the step samples (those the
- * softmax pass `head.sampling` covers) and the whole vocabulary: vLLM gathers the logits of every
+ * The engine's sampler with top-p (perf/sampler-time.ts) over the rows the step samples (`rows`,
+ * the LM head's) and the whole vocabulary: vLLM gathers the logits of every
  * vocabulary shard before sampling. Run after the forward pass on the same stream, so no overlap
  * scheduler hides it (those hide host work only). Counted at the memory bound's power level (the
  * sort keeps the SMs and L2 busy without the tensor cores; no power measurement of it).
@@ -229,13 +232,12 @@ function headTiming(
 function engineSamplerItem(
   ctx: StepContext,
   headItems: readonly StepItem[],
+  rows: number,
 ): { readonly item: StepItem; readonly replacesSoftmax: boolean } | undefined {
   const sampler = ctx.scenario.engine?.sampler;
   const softmax = headItems.find((i) => i.name.endsWith("head.sampling"));
   if (sampler === undefined || softmax === undefined) return undefined;
   const vocab = ctx.scenario.model.vocabSize;
-  // The softmax pass does 5 FLOPs per logit of its vocabulary shard (model/layer-operators.ts).
-  const rows = Math.round(softmax.flops / (5 * (vocab / ctx.plan.attention.tp)));
   const chip = ctx.scenario.system.node.accelerator.chip;
   const fp32 = chip.peakFlopsPerS.fp32?.value;
   const t = samplerTimeS(sampler, rows, vocab, {
