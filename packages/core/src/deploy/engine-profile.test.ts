@@ -165,9 +165,11 @@ deployment:
     });
     // CloudMatrix-Infer schedules the next graph while the NPU runs the current one.
     expect(engineProfile({ name: "cloudmatrix-infer" }).hostTimeFor("Huawei", true)?.overlapsGpu).toBe(true);
-    // TensorRT-LLM: per scheduled sequence, overlapped by default.
+    // TensorRT-LLM: per scheduled sequence, plus per layer of an eager forward; overlapped by default.
     const trt = engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false);
-    expect(trt?.perSequenceS).toBeCloseTo(37e-6, 12);
+    expect(trt?.perSequenceS).toBeCloseTo(12e-6, 12);
+    expect(trt?.perLayerS).toBeCloseTo(720e-6, 12);
+    expect(trt?.decodeFullGraph).toBe(true);
     expect(trt?.perIterationS).toBe(0);
     expect(trt?.overlapsGpu).toBe(true);
     const xds = engineProfile({ name: "xdeepserve" }).policies.find((p) => p.policy.includes("host time"));
