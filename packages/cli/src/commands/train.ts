@@ -87,7 +87,7 @@ function breakdownTable(r: TrainReport): string {
   };
   row("forward compute", b.forwardS);
   row("backward compute", b.backwardS);
-  row("  of which waiting for the host (eager routed experts)", b.hostWaitS);
+  row("  of which waiting for the host (eager MoE layers)", b.hostWaitS);
   row("recompute", b.recomputeS);
   row("TP / SP communication", b.tp.totalS, b.tp.exposedS);
   row("CP communication", b.cp.totalS, b.cp.exposedS);

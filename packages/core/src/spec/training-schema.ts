@@ -158,6 +158,15 @@ export const trainingScenarioSchema = z.strictObject({
     ep: false,
     reservedComputeFraction: 0,
   }),
+  /**
+   * What the framework runs as CUDA graphs (Megatron-Core's `cuda_graph_scope`): a list of the
+   * partially captured modules (`attn`, `moe_router`, `moe_preprocess`), or `full-iteration` (the
+   * whole step as one graph, no per-layer host sync). Default: none, every module eager. Only MoE
+   * layers' host time is modelled (training/eager-moe-host.ts).
+   */
+  cudaGraphScope: z
+    .union([z.literal("full-iteration"), z.array(z.enum(["attn", "moe_router", "moe_preprocess"]))])
+    .default([]),
   /** Tokens to train, for time-to-train and chip-hours. */
   train: z.strictObject({ tokens: z.number().positive() }).optional(),
   reliability: trainingReliabilitySchema.optional(),

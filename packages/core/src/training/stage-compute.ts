@@ -32,7 +32,7 @@ import {
   sustainedClock,
 } from "../perf/index.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
-import { hostGemmCallS, withExpertHostWait } from "./expert-host-time.ts";
+import { withEagerHostWait } from "./eager-moe-host.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
@@ -51,7 +51,7 @@ export interface ComputeTimes {
   /** Attention-core seconds inside forwardS and backwardDataS (what a CP ring hides under). */
   readonly attentionForwardS: number;
   readonly attentionBackwardS: number;
-  /** Seconds the GPU waits for the host to launch eager routed experts (inside forwardS and backwardDataS; `expert-host-time.ts`). */
+  /** Seconds the GPU waits for the host in eager MoE layers (inside forwardS and backwardDataS; `eager-moe-host.ts`). */
   readonly hostWaitS: number;
   /** FLOPs executed (forward + backward + recompute). */
   readonly flops: number;
@@ -140,19 +140,13 @@ function splitGemmTime(op: Operator, ctx: TimingContext): number | undefined {
     : split.launches * operatorTime(split.chunk, ctx.device, ctx.profile).timeS;
 }
 
-/** The routed-expert GEMMs, their activation and quantisation: the GPU work the host launches them among. */
-function routedExpertOp(op: Operator): boolean {
-  return op.name.includes("moe.experts.");
-}
-
 function timeOps(
   build: (w: ModelWorkload) => Operator[],
   workload: (phase: "train-forward" | "train-backward") => ModelWorkload,
   ctx: TimingContext,
   recompute: TrainingScenario["recompute"],
-): ComputeTimes & { readonly expertForwardS: number } {
+): ComputeTimes {
   let forwardS = 0;
-  let expertForwardS = 0;
   let recomputeS = 0;
   let flops = 0;
   let attentionForwardS = 0;
@@ -160,7 +154,6 @@ function timeOps(
   for (const op of build(workload("train-forward"))) {
     const t = opTime(op, ctx);
     forwardS += t;
-    if (routedExpertOp(op)) expertForwardS += t;
     if (op.class === "attention-prefill") attentionForwardS += t;
     flops += op.flops;
     if (recompute === "full" || (recompute === "selective" && selectivelyRecomputed(op))) {
@@ -186,7 +179,6 @@ function timeOps(
     attentionBackwardS,
     hostWaitS: 0,
     flops,
-    expertForwardS,
   };
 }
 
@@ -270,10 +262,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const timed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
-    const t =
-      moeExperts !== undefined
-        ? withExpertHostWait(timed, moeExperts, hostGemmCallS(s), epLayer)
-        : withExpertHostWait(timed, 0, 0, { dispatchS: 0, combineS: 0 });
+    const t = moeExperts !== undefined ? withEagerHostWait(timed, s, moeExperts, epLayer) : timed;
     perLayer[kind] = t;
     return t;
   };

@@ -25,7 +25,7 @@ export interface TrainStepBreakdown {
   readonly forwardS: number;
   readonly backwardS: number;
   readonly recomputeS: number;
-  /** Part of forwardS and backwardS the GPU waits for the host to launch eager routed experts. */
+  /** Part of forwardS and backwardS the GPU waits for the host in eager MoE layers (`eager-moe-host.ts`). */
   readonly hostWaitS: number;
   readonly tp: CommPart;
   readonly cp: CommPart;

@@ -76,6 +76,8 @@ export interface TrainingScenario {
   };
   readonly recompute: "none" | "selective" | "full";
   readonly overlap: TrainingScenarioDocument["overlap"];
+  /** Modules run as CUDA graphs (`eager-moe-host.ts`): a partial scope, or the whole iteration. */
+  readonly cudaGraphScope: TrainingScenarioDocument["cudaGraphScope"];
   readonly trainTokens?: number;
   readonly reliability: NonNullable<TrainingScenarioDocument["reliability"]>;
   readonly document: TrainingScenarioDocument;
@@ -175,6 +177,7 @@ export function parseTrainingScenario(
     batch: spec.batch,
     recompute: spec.recompute,
     overlap: spec.overlap,
+    cudaGraphScope: spec.cudaGraphScope,
     ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
     reliability: spec.reliability ?? {},
     document: spec,

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { eagerHostWait, eagerMoeHostData, moeLayerHostS } from "./eager-moe-host.ts";
+import { trainingScenarioText } from "./reference-cases.ts";
+import { trainEstimate } from "./train-estimate.ts";
+import { parseTrainingScenario } from "./training-scenario.ts";
+
+const scenario = (name: string, graphs?: unknown) =>
+  parseTrainingScenario(trainingScenarioText(name), `${name}.yaml`, undefined, {
+    overrides: graphs === undefined ? [] : [{ path: ["cudaGraphScope"], value: graphs }],
+  });
+
+describe("host time of eager MoE layers in training", () => {
+  it("reads sourced per-kernel and per-expert host times and estimated kernel counts", () => {
+    const d = eagerMoeHostData();
+    expect(d.perKernelS.default?.tag).toBe("measured");
+    expect(d.perKernelS.grace?.value).toBeGreaterThan(
+      d.perKernelS.default?.value ?? Number.POSITIVE_INFINITY,
+    );
+    expect(d.perExpertS.forward.source?.url).toContain("TransformerEngine/issues/2897");
+    expect(d.kernels.tag).toBe("estimate");
+  });
+
+  it("charges a graphed module one launch and a full-iteration graph nothing", () => {
+    const eager = moeLayerHostS(scenario("qwen3-30b-b200-8-fp8mx", []), 16);
+    const partial = moeLayerHostS(scenario("qwen3-30b-b200-8-fp8mx"), 16);
+    const attn = moeLayerHostS(
+      scenario("qwen3-30b-b200-8-fp8mx", ["attn", "moe_router", "moe_preprocess"]),
+      16,
+    );
+    expect(eager.forwardS).toBeGreaterThan(partial.forwardS);
+    expect(partial.forwardS).toBeGreaterThan(attn.forwardS);
+    expect(moeLayerHostS(scenario("qwen3-30b-b200-8-fp8mx", "full-iteration"), 16)).toEqual({
+      forwardS: 0,
+      backwardS: 0,
+    });
+  });
+
+  it("exposes only the host work the GPU's own work does not cover", () => {
+    expect(eagerHostWait({ forwardS: 2e-3, backwardS: 2e-3 }, 1e-3, 3e-3, false)).toEqual({
+      forwardS: 1e-3,
+      backwardS: 0,
+    });
+    // Forward and backward of two micro-batches interleaved (1F1B EP overlap): one shared wait.
+    expect(eagerHostWait({ forwardS: 2e-3, backwardS: 2e-3 }, 1e-3, 2.5e-3, true).backwardS).toBeCloseTo(
+      0.5e-3,
+      12,
+    );
+  });
+
+  it("makes the GPU wait on small experts at one 4K micro-batch, not on DeepSeek-V3 or dense layers", () => {
+    const small = trainEstimate(scenario("qwen3-30b-b200-8-fp8mx"));
+    expect(small.breakdown.hostWaitS).toBeGreaterThan(0);
+    expect(trainEstimate(scenario("deepseek-v3-gb200-256-fp8mx")).breakdown.hostWaitS).toBe(0);
+    expect(trainEstimate(scenario("llama3-8b-b200-8-fp8")).breakdown.hostWaitS).toBe(0);
+    const graphed = trainEstimate(scenario("qwen3-30b-b200-8-fp8mx", "full-iteration"));
+    expect(graphed.breakdown.hostWaitS).toBe(0);
+  });
+});
