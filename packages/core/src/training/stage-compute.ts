@@ -31,8 +31,8 @@ import {
   shareOf,
   sustainedClock,
 } from "../perf/index.ts";
-import { epLayerComm } from "./ep-layer-comm.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
+import { epLayerComm } from "./ep-layer-comm.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
