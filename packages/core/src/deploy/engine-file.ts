@@ -191,6 +191,13 @@ const releaseSchema = z.strictObject({
       mlaKeyConcat: z.boolean().optional(),
       fusedKernels: z.array(fusedKernelsSchema).optional(),
       /**
+       * Weight-only GEMMs (weights narrower than the math, e.g. INT4 weights with BF16 math) run
+       * through a dequantising workspace: inside the GEMM's launch the vector cores convert the
+       * weights they read to the math format in global memory, and the matrix unit reads that copy
+       * (CANN's GroupedMatmul antiquant path on Ascend).
+       */
+      antiquantWorkspace: z.boolean().optional(),
+      /**
        * What a MoE backend the scenario names (`engine.moeBackend`) runs instead of the default
        * backend's chain: its own prologue (replacing `moePrologue`) and more operators fused.
        */

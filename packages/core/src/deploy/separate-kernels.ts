@@ -29,6 +29,8 @@ export interface SeparateKernels {
   readonly moePrologue?: MoePrologue;
   /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
   readonly mlaKeyConcat: boolean;
+  /** Weight-only GEMMs dequantise their weights into a global-memory workspace the matrix unit then reads. */
+  readonly antiquantWorkspace?: boolean;
   /** Layer operators whose work runs inside another kernel (no launch of their own), and when. */
   readonly fusedKernels?: readonly FusedKernels[];
 }
@@ -69,6 +71,7 @@ export function releaseSeparateKernels(
     expertPermute: separate.expertPermute === true,
     ...(prologue !== undefined ? { moePrologue: prologue } : {}),
     mlaKeyConcat: separate.mlaKeyConcat === true,
+    ...(separate.antiquantWorkspace === true && { antiquantWorkspace: true }),
     ...(fused.length > 0 && { fusedKernels: fused }),
   };
 }

@@ -122,6 +122,7 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
         k: h,
         groups,
         weightBytes: touched * 2 * matrixBytes(inter, h, ew),
+        weightElements: touched * 2 * inter * h,
       }),
       vectorOp(w, {
         name: `${p}moe.experts.act`,
@@ -138,6 +139,7 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
         k: inter,
         groups,
         weightBytes: touched * matrixBytes(h, inter, ew),
+        weightElements: touched * h * inter,
       }),
     );
   }

@@ -3,7 +3,7 @@
  * a GEMM of `rows` input rows (summed over groups) reads rows × k activations and writes rows × n;
  * a vector op reads and writes the elements it is given, at the activation width.
  */
-import type { Dtype } from "../hardware/index.ts";
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import type { Operator, OperatorClass } from "./types.ts";
 import { type ComponentFormat, type GemmComponent, matrixBytes, type WeightFormat } from "./weight-bytes.ts";
@@ -30,6 +30,8 @@ export interface GemmSpec {
   readonly groups?: number;
   /** Weight bytes read (default: groups × n × k in the workload's weight format). */
   readonly weightBytes?: number;
+  /** Weight elements those bytes hold (default: groups × n × k). */
+  readonly weightElements?: number;
   readonly dtype?: Dtype;
   readonly kernels?: number;
   /** The component whose weight format and math the GEMM uses; default: the workload's default format. */
@@ -48,10 +50,13 @@ export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
   const groups = spec.groups ?? 1;
   const format = formatOf(w, spec.component);
   const weights = spec.weightBytes ?? groups * matrixBytes(spec.n, spec.k, format.weights);
+  const dtype = spec.dtype ?? format.computeDtype;
+  // Weight-only formats (weights narrower than the math, e.g. INT4 weights with BF16 math).
+  const weightOnly = DTYPE_BYTES[format.weights.dtype] < DTYPE_BYTES[dtype];
   return {
     name: spec.name,
     class: spec.class ?? "gemm",
-    dtype: spec.dtype ?? format.computeDtype,
+    dtype,
     flops: 2 * spec.rows * spec.n * spec.k,
     bytesRead: { weights, activations: spec.rows * spec.k * w.actBytes, kvCache: 0 },
     bytesWritten: { activations: spec.rows * spec.n * w.actBytes, kvCache: 0 },
@@ -61,6 +66,7 @@ export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
       k: spec.k,
       ...(groups !== 1 ? { groups } : {}),
     },
+    ...(weightOnly && { weightOnlyElements: spec.weightElements ?? groups * spec.n * spec.k }),
     kernels: spec.kernels ?? 1,
   };
 }

@@ -220,6 +220,11 @@ export interface Operator {
   readonly shape?: OperatorShape;
   /** Attention cores: what is attended (absent on other classes and on hand-built operators). */
   readonly attention?: AttentionShape;
+  /**
+   * GEMMs whose weights are narrower than their math (weight-only formats, e.g. INT4 weights with
+   * BF16 math): the weight elements read, which a dequantising kernel converts. Absent otherwise.
+   */
+  readonly weightOnlyElements?: number;
   /** Kernel launches this operator costs (fused operators are 1). */
   readonly kernels: number;
 }

@@ -71,7 +71,16 @@ export type LayerKeyFieldsListed = [
   Checked<
     AllListed<
       Operator,
-      "name" | "class" | "dtype" | "flops" | "bytesRead" | "bytesWritten" | "shape" | "attention" | "kernels"
+      | "name"
+      | "class"
+      | "dtype"
+      | "flops"
+      | "bytesRead"
+      | "bytesWritten"
+      | "shape"
+      | "attention"
+      | "weightOnlyElements"
+      | "kernels"
     >
   >,
   Checked<AllListed<Operator["bytesRead"], "weights" | "activations" | "kvCache">>,
@@ -117,6 +126,7 @@ function operatorKey(op: Operator): void {
   const s = op.shape;
   if (s === undefined) key.number(0);
   else key.number(1).number(s.m).number(s.n).number(s.k).optional(s.groups);
+  key.optional(op.weightOnlyElements);
   const a = op.attention;
   if (a === undefined) key.number(0);
   else

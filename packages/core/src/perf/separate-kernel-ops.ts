@@ -5,7 +5,7 @@
  * of the layer.
  */
 import type { SeparateKernels } from "../deploy/index.ts";
-import type { Dtype } from "../hardware/index.ts";
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 
 export interface SeparateKernelContext {
@@ -155,6 +155,33 @@ export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined
       out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
   }
   return out;
+}
+
+/**
+ * A weight-only grouped GEMM as it runs under `antiquantWorkspace` (CANN's GroupedMatmul antiquant
+ * path, ops-transformer `grouped_matmul_antiquant.h`): inside the GEMM's launch (no launch of its
+ * own) the vector cores read the packed weights of every expert that has tokens, with their group
+ * scales, and write the weights in the math format to a global-memory workspace
+ * (`CastWeightProcess`); the matrix unit then reads that copy. The cast is counted as 4 element
+ * operations (cast, offset add, scale multiply, cast back), an order of magnitude; its traffic and
+ * the GEMM's wider weight read are timed at the chip's memory bandwidth like every operator.
+ * Other operators are returned as they are.
+ */
+export function withAntiquantWorkspace(k: Insertion, op: Operator): Operator[] {
+  const elements = op.weightOnlyElements;
+  if (k.policy.antiquantWorkspace !== true || op.class !== "grouped-gemm" || elements === undefined)
+    return [op];
+  const copy = elements * DTYPE_BYTES[op.dtype];
+  const cast: Operator = {
+    name: `${op.name}.antiquant`,
+    class: "vector",
+    dtype: op.dtype,
+    flops: VECTOR_FLOPS_PER_ELEMENT.quantize * elements,
+    bytesRead: { weights: op.bytesRead.weights, activations: 0, kvCache: 0 },
+    bytesWritten: { activations: copy, kvCache: 0 },
+    kernels: 0,
+  };
+  return [cast, { ...op, bytesRead: { ...op.bytesRead, weights: copy } }];
 }
 
 /** What replaces the weighted sum `moe.combine` with permuted experts: ep_gather and the shared-expert add. */

@@ -42,6 +42,7 @@ import {
   kernelsBefore,
   permutedCombine,
   type SeparateKernelContext,
+  withAntiquantWorkspace,
 } from "./separate-kernel-ops.ts";
 import type { StepContext } from "./step-context.ts";
 import type { MicrobatchWork } from "./step-work.ts";
@@ -85,7 +86,7 @@ export function withSeparateKernels(
       push(permutedCombine(k, op));
       continue;
     }
-    out.push(asRun(op));
+    push(withAntiquantWorkspace(k, op));
     push(kernelsAfter(k, op));
   }
   return out;
