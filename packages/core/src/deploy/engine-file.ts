@@ -175,6 +175,25 @@ const releaseSchema = z.strictObject({
     })
     .optional(),
   /**
+   * Tokens per KV-cache block by default (`serving.kvCache.blockTokens`); `flashMla`: the size the
+   * engine switches to for an MLA cache of `mlaCacheDim` values per token on the listed chips.
+   */
+  kvCacheBlockTokens: z
+    .strictObject({
+      value: z.number().int().positive(),
+      flashMla: z
+        .strictObject({
+          value: z.number().int().positive(),
+          mlaCacheDim: z.number().int().positive(),
+          chips: z.array(z.string()).min(1),
+        })
+        .optional(),
+      source: z.string(),
+      tag,
+      note: z.string().optional(),
+    })
+    .optional(),
+  /**
    * Small kernels the engine runs on their own, outside the GEMMs and MoE transfers (on the chips of
    * `chipVendors`): a per-token-group activation quantisation before each 8-bit GEMM whose input is
    * produced at higher precision, and with MoE normal (throughput) kernels the permutation of received

@@ -62,6 +62,13 @@ export function releasePolicies(
     );
   const fraction = release.kvCacheMemoryFraction;
   if (fraction !== undefined) applied("KV cache share of free memory", `${fraction.value}`, fraction.source);
+  const block = release.kvCacheBlockTokens;
+  if (block !== undefined)
+    applied(
+      "tokens per KV-cache block",
+      `${block.value}${block.flashMla !== undefined ? ` (${block.flashMla.value} for an MLA cache of ${block.flashMla.mlaCacheDim} values on ${block.flashMla.chips.join(", ")})` : ""}`,
+      block.source,
+    );
   const windowed = release.slidingWindowKvCache;
   if (windowed !== undefined)
     applied(

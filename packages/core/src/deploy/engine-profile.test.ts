@@ -154,6 +154,15 @@ deployment:
     expect(engineProfile({ name: "xdeepserve" }).moeLibraryFor("Huawei")).toBe("cann-ep");
   });
 
+  it("give TensorRT-LLM's 32-token KV block, and FlashMLA's 64 for a 576-value MLA cache on Hopper only", () => {
+    const trt = engineProfile({ name: "trtllm" });
+    expect(trt.kvCacheBlockTokensFor("b200", undefined)).toBe(32);
+    expect(trt.kvCacheBlockTokensFor("b200", 576)).toBe(32);
+    expect(trt.kvCacheBlockTokensFor("h200-sxm", 576)).toBe(64);
+    expect(trt.kvCacheBlockTokensFor("h200-sxm", undefined)).toBe(32);
+    expect(engineProfile({ name: "sglang" }).kvCacheBlockTokensFor("b200", undefined)).toBeUndefined();
+  });
+
   it("record each engine's host time per iteration in one form: fixed + per sequence, hidden by an overlap scheduler", () => {
     // xDeepServe: the measured 2 ms gap between iterations, exposed on every iteration.
     expect(engineProfile({ name: "xdeepserve" }).hostTimeFor("Huawei", false)).toEqual({
@@ -167,8 +176,8 @@ deployment:
     expect(engineProfile({ name: "cloudmatrix-infer" }).hostTimeFor("Huawei", true)?.overlapsGpu).toBe(true);
     // TensorRT-LLM: per scheduled sequence, plus per layer of an eager forward; overlapped by default.
     const trt = engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false);
-    expect(trt?.perSequenceS).toBeCloseTo(12e-6, 12);
-    expect(trt?.perLayerS).toBeCloseTo(720e-6, 12);
+    expect(trt?.perSequenceS).toBeCloseTo(14e-6, 12);
+    expect(trt?.perLayerS).toBeCloseTo(760e-6, 12);
     expect(trt?.decodeFullGraph).toBe(true);
     expect(trt?.perIterationS).toBe(0);
     expect(trt?.overlapsGpu).toBe(true);

@@ -63,6 +63,11 @@ export interface EngineProfile {
   kvCacheFor(weights: readonly string[]): "fp8" | "bf16" | undefined;
   /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
   readonly kvCacheMemoryFraction?: number;
+  /**
+   * The engine's default tokens per KV-cache block (`serving.kvCache.blockTokens`) on a chip, for a
+   * model whose MLA cache holds `mlaCacheDim` values per token (undefined: not MLA); none recorded: undefined.
+   */
+  kvCacheBlockTokensFor(chipId: string, mlaCacheDim: number | undefined): number | undefined;
   /** What the KV cache keeps for a sliding-window layer by default (`serving.kvCache.slidingWindowLayers`). */
   readonly slidingWindowKvCache?: "window" | "full-context";
   readonly policies: readonly EnginePolicy[];
@@ -231,6 +236,13 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
+    kvCacheBlockTokensFor: (chipId, mlaCacheDim) => {
+      const b = release.kvCacheBlockTokens;
+      const f = b?.flashMla;
+      return f !== undefined && f.mlaCacheDim === mlaCacheDim && f.chips.includes(chipId)
+        ? f.value
+        : b?.value;
+    },
     ...(release.slidingWindowKvCache !== undefined
       ? { slidingWindowKvCache: release.slidingWindowKvCache.value }
       : {}),

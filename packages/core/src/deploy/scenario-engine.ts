@@ -1,7 +1,8 @@
 /**
  * What a scenario's `engine` changes before planning: the serving scheduler's token budget (unless
  * the scenario sets `serving.scheduler.maxBatchTokens`), the KV cache's share of free memory
- * (unless it sets `serving.kvCache.usableFraction`), the KV-cache format of a quantized checkpoint
+ * (unless it sets `serving.kvCache.usableFraction`), the tokens per KV-cache block (unless it sets
+ * `serving.kvCache.blockTokens`), the KV-cache format of a quantized checkpoint
  * (unless it sets `precision.kvCache`) and each group's MoE communication kernels (unless the group
  * sets `moe.library`), from the engine's recorded release (`deploy/engine-profile.ts`).
  */
@@ -54,6 +55,7 @@ export function scenarioEngine(
   fileName: string,
   locate: Locate,
   moeWhere?: Omit<MoeLibraryWhere, "ep">,
+  mlaCacheDim?: number,
 ): ScenarioEngine {
   if (spec.engine === undefined)
     return {
@@ -85,6 +87,11 @@ export function scenarioEngine(
   if (fraction !== undefined && !given(rawData, ["serving", "kvCache", "usableFraction"])) {
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, kvCache: { ...base.kvCache, usableFraction: fraction } };
+  }
+  const block = engine.kvCacheBlockTokensFor(chip.id, mlaCacheDim);
+  if (block !== undefined && !given(rawData, ["serving", "kvCache", "blockTokens"])) {
+    const base = serving ?? servingSchema.parse({});
+    serving = { ...base, kvCache: { ...base.kvCache, blockTokens: block } };
   }
   const kv = engine.kvCacheFor(linearWeightFormats(spec.precision));
   const precision =

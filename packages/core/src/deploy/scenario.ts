@@ -138,10 +138,20 @@ export function resolveSections(
   const { system, catalog: resolvedCatalog } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
   const asPublished = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
-  const engine = scenarioEngine(spec, doc.data, chip, fileName, locate, {
-    topK: asPublished.moe?.topK ?? 0,
-    multiNodeScaleUp: system.nodes.value > 1,
-  });
+  const engine = scenarioEngine(
+    spec,
+    doc.data,
+    chip,
+    fileName,
+    locate,
+    {
+      topK: asPublished.moe?.topK ?? 0,
+      multiNodeScaleUp: system.nodes.value > 1,
+    },
+    asPublished.attention.kind === "mla"
+      ? asPublished.attention.kvLoraRank + asPublished.attention.qkRopeHeadDim
+      : undefined,
+  );
   const model = withWindowedCache(asPublished, engine);
   const precision = resolvePrecision(engine.precision, {
     peaks: chip.peakFlopsPerS,
