@@ -76,11 +76,14 @@ export function planMoe(
 export function checkExpertImbalance(group: InstanceGroupSpec, fail: FieldFailure): void {
   const imbalance = group.expertImbalance;
   if (typeof imbalance === "object" && imbalance.distribution === "measured-skew") {
-    const ids = expertLoadSkewProfiles().map((p) => p.id);
-    if (!ids.includes(imbalance.profile))
+    const known = expertLoadSkewProfiles();
+    if (!known.some((p) => p.id === imbalance.profile))
       fail(
         ["expertImbalance", "profile"],
-        `unknown expert-load skew profile "${imbalance.profile}". ${didYouMean(imbalance.profile, ids)}`,
+        `unknown expert-load skew profile "${imbalance.profile}". ${didYouMean(
+          imbalance.profile,
+          known.map((p) => p.id),
+        )}`,
       );
     if (imbalance.placement === "by-index" && group.moe.redundantExperts > 0)
       fail(

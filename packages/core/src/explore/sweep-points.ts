@@ -125,11 +125,10 @@ export function shardPoints(
 
 /** A point's overrides as `--set` overrides (the text is what messages name). */
 export function pointOverrides(set: Readonly<Record<string, unknown>>): ScenarioOverride[] {
-  return Object.entries(set).map(([key, value]) => ({
-    path: key.split("."),
-    value,
-    text: `${key}=${JSON.stringify(value)}`,
-  }));
+  const overrides: ScenarioOverride[] = [];
+  for (const [key, value] of Object.entries(set))
+    overrides.push({ path: key.split("."), value, text: `${key}=${JSON.stringify(value)}` });
+  return overrides;
 }
 
 /**

@@ -66,8 +66,11 @@ export function operatorItems(
   device: (share: number) => SharedDevice,
 ): LayerItems {
   const byShare = new Map<number, StepItem[]>();
+  const groups: OperatorGroup[] = [];
+  for (const op of ops) groups.push(operatorGroup(op));
+  for (const item of fabric) groups.push(item.group);
   return {
-    groups: [...ops.map(operatorGroup), ...fabric.map((item) => item.group)],
+    groups,
     item(index, share) {
       if (index >= ops.length) return fabric[index - ops.length] as StepItem;
       let timed = byShare.get(share);
@@ -96,15 +99,19 @@ export function itemsAtShare(itemsFor: (share: number) => readonly StepItem[]): 
     }
     return items;
   };
+  const groups: OperatorGroup[] = [];
+  for (const item of at(1)) groups.push(item.group);
   return {
-    groups: at(1).map((item) => item.group),
+    groups,
     item: (index, share) => at(share)[index] as StepItem,
   };
 }
 
 /** Every item at one share. */
 export function itemsAt(items: LayerItems, share: number): StepItem[] {
-  return items.groups.map((_, index) => items.item(index, share));
+  const out: StepItem[] = [];
+  for (let index = 0; index < items.groups.length; index++) out.push(items.item(index, share));
+  return out;
 }
 
 /**
@@ -136,7 +143,8 @@ export function composeLayer(
   overlap.profile.streams.forEach((s, i) => {
     for (const g of s.groups) streamOf.set(g, i);
   });
-  const fixedShares = overlap.profile.streams.map((s) => s.computeShare.value);
+  const fixedShares: number[] = [];
+  for (const s of overlap.profile.streams) fixedShares.push(s.computeShare.value);
   const adaptive = overlap.profile.adaptiveSplit;
   let best = overlapAt(source, fixedShares, streamOf);
   if (adaptive !== undefined && fixedShares.length === 2) {
@@ -204,7 +212,8 @@ function overlapAt(
   streamOf: ReadonlyMap<OperatorGroup, number>,
 ): OverlapRun {
   const items: StepItem[] = [];
-  const streamItems: StepItem[][] = shares.map(() => []);
+  const streamItems: StepItem[][] = [];
+  for (let s = 0; s < shares.length; s++) streamItems.push([]);
   let serialS = 0;
   source.groups.forEach((group, index) => {
     const streamIndex = streamOf.get(group);

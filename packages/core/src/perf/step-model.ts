@@ -200,7 +200,8 @@ function headTiming(
     scaleWorkload(work.groupWorkload, work.microbatches),
     work.base,
   );
-  const headItems = headOps.map((op) => timeOperator(op, full));
+  const headItems: StepItem[] = [];
+  for (const op of headOps) headItems.push(timeOperator(op, full));
   // The rows the step samples: the LM head's (one per logit token).
   const sampledRows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
   const sampler = engineSamplerItem(ctx, headItems, sampledRows);

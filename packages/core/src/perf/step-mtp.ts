@@ -58,18 +58,18 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
   if (best === undefined) return undefined;
   const passes = plan.mtp.draftTokens;
   const full = sharedDevice(ctx, 1);
-  const extras = mtpOperators(arch, scaleWorkload(perMicrobatch, work.microbatches), work.base)
-    .filter((op) => !isLayerOp(op))
-    .map((op) => {
-      const item = timeOperator(op, full);
-      return {
-        ...item,
-        timeS: item.timeS * passes,
-        overheadS: item.overheadS * passes,
-        computeS: item.computeS * passes,
-        memoryS: item.memoryS * passes,
-      };
+  const extras: StepItem[] = [];
+  for (const op of mtpOperators(arch, scaleWorkload(perMicrobatch, work.microbatches), work.base)) {
+    if (isLayerOp(op)) continue;
+    const item = timeOperator(op, full);
+    extras.push({
+      ...item,
+      timeS: item.timeS * passes,
+      overheadS: item.overheadS * passes,
+      computeS: item.computeS * passes,
+      memoryS: item.memoryS * passes,
     });
+  }
   let extrasS = 0;
   for (const e of extras) extrasS += e.timeS;
   return {

@@ -92,7 +92,8 @@ function significantS(seconds: number): number {
  */
 export function runConcurrentStreams(streams: readonly (readonly ContendedItem[])[]): ContentionResult {
   const n = streams.length;
-  const aloneS = streams.map((items) => items.reduce((a, it) => a + itemAloneS(it), 0));
+  const aloneS: number[] = [];
+  for (const items of streams) aloneS.push(items.reduce((a, it) => a + itemAloneS(it), 0));
   // Scratch kept per stream count and cleared here: this runs for every overlapped layer of every
   // step the model times, and fresh arrays per call would make a 10,000-point sweep allocate ~0.5 GB.
   const { index, overheadLeft, workLeft, done, demands, rates, shares, order } = scratchFor(n);
@@ -104,7 +105,8 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
   rates.fill(0);
   shares.fill(0);
   order.fill(0);
-  const finishS = new Array<number>(n).fill(0);
+  const finishS: number[] = [];
+  for (let s = 0; s < n; s++) finishS.push(0);
   let running = n; // streams not done
   const load = (s: number) => {
     const items = streams[s] ?? [];
