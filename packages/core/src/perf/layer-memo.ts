@@ -43,7 +43,9 @@ export function layerTimingOf(
   for (const op of ops) operatorKey(op);
   key.number(fabric.length);
   for (const item of fabric) itemKey(item);
-  return timingsOf(ctx.device)(ctx.profile).get(key, () =>
+  const memo = timingsOf(ctx.device)(ctx.profile);
+  if (memo.lookup(key)) return memo.found as LayerTiming;
+  return memo.store(
     composeLayer(
       operatorItems(ops, fabric, (share) => sharedDevice(ctx, share)),
       overlap,

@@ -96,6 +96,12 @@ export class WordMemo<V> {
   /** Whether a missed key's value is stored (always, unless `keysFirst` and the memo has not paid yet). */
   private storesValues: boolean;
   private readonly keysFirst: boolean;
+  /** The value the last `lookup` found. */
+  found: V | undefined;
+  /** The last `lookup`'s entry that holds its key without a value; else its hash and key words (a new entry). */
+  private pending: Entry<V> | undefined;
+  private pendingHash = 0;
+  private pendingWords = new Int32Array(0);
 
   constructor(
     private readonly maxEntries: number,
@@ -108,6 +114,17 @@ export class WordMemo<V> {
 
   /** The value stored under `key`, else `compute()` stored under it (the key is copied first). */
   get(key: WordKey, compute: () => V): V {
+    return this.lookup(key) ? (this.found as V) : this.store(compute());
+  }
+
+  /**
+   * `get` in two halves, with the computation between them at the caller: true when a value is
+   * stored under `key` (it is then in `found`), else false, and the caller passes the value it
+   * computes to `store` before the next lookup. Optimised code of a `get` holds the inlined
+   * computation, so each deopt of the memo's bookkeeping (a memo filling up for the first time)
+   * recompiled it too.
+   */
+  lookup(key: WordKey): boolean {
     const n = key.length * 2;
     const w = key.words;
     let hash = 0x811c9dc5;
@@ -119,32 +136,50 @@ export class WordMemo<V> {
         if (same(entry.words, w, n)) {
           this.hits++;
           if (!this.storesValues && this.lookups >= PROOF_LOOKUPS && this.pays()) this.storesValues = true;
-          if (entry.stored) return entry.value as V;
-          const value = compute();
-          entry.value = value;
-          entry.stored = true;
-          return value;
+          if (entry.stored) {
+            this.found = entry.value;
+            return true;
+          }
+          this.pending = entry;
+          return false;
         }
-    const words = w.slice(0, n);
-    const value = compute();
-    if (this.size >= this.room) {
-      if (this.room < this.maxEntries && this.pays()) this.room = Math.min(this.maxEntries, this.room * 2);
-      else {
-        this.buckets.clear();
-        this.size = 0;
-        this.lookups = 0;
-        this.hits = 0;
-        this.room = Math.min(this.maxEntries, PROBATION_ENTRIES);
-        this.storesValues = !this.keysFirst;
-      }
+    this.pending = undefined;
+    this.pendingHash = hash;
+    this.pendingWords = w.slice(0, n);
+    return false;
+  }
+
+  /** Stores `value` under the key of the last `lookup` (which found none); returns `value`. */
+  store(value: V): V {
+    const known = this.pending;
+    if (known !== undefined) {
+      this.pending = undefined;
+      known.value = value;
+      known.stored = true;
+      return value;
     }
+    const hash = this.pendingHash;
+    if (this.size >= this.room) this.makeRoom();
     const current = this.buckets.get(hash);
     const stored = this.storesValues;
-    const entry: Entry<V> = { words, value: stored ? value : undefined, stored };
+    const entry: Entry<V> = { words: this.pendingWords, value: stored ? value : undefined, stored };
     if (current === undefined) this.buckets.set(hash, [entry]);
     else current.push(entry);
     this.size++;
     return value;
+  }
+
+  /** On filling: more room if the memo pays, else it starts again. */
+  private makeRoom(): void {
+    if (this.room < this.maxEntries && this.pays()) this.room = Math.min(this.maxEntries, this.room * 2);
+    else {
+      this.buckets.clear();
+      this.size = 0;
+      this.lookups = 0;
+      this.hits = 0;
+      this.room = Math.min(this.maxEntries, PROBATION_ENTRIES);
+      this.storesValues = !this.keysFirst;
+    }
   }
 
   /** Whether at least 1 in 100 of the lookups since the memo last started again were hits. */
