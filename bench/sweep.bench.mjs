@@ -14,6 +14,12 @@
  * run's CPU, its wall time is at least that CPU / N, so the speed-up is at most N · wall / CPU of
  * the 1-thread run (meaningful on an idle machine only: load stretches wall, not CPU).
  *
+ * From CPU seconds alone (so also on a loaded machine) it estimates the speed-up on idle cores:
+ * the 1-thread run's wall is at least its main thread plus its pool thread (V8's platform threads
+ * run beside them on another core), the N-thread run's at least its CPU / N and at least its main
+ * thread plus its busiest pool thread: estimate = (main₁ + pool₁) / max(CPU_N / N, main_N + max pool_N).
+ * It also prints CPU_N / CPU₁: on 2 cores, 1.8× needs CPU₂ ≤ 2 (main₁ + pool₁) / 1.8.
+ *
  *   node bench/sweep.bench.mjs [--points-per-axis 100] [--repeat 1]
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -167,6 +173,14 @@ if (loadavg()[0] > 1)
     "  (other work is running: wall times and the speed-up measure the load; compare CPU by thread)\n",
   );
 const speedUps = [];
+const estimates = [];
+/** Speed-up on idle cores estimated from CPU by thread (see the header), or undefined without /proc. */
+function cpuEstimate(one, many, n) {
+  const a = one.split;
+  const b = many.split;
+  if (a === undefined || b === undefined || Number.isNaN(many.cpuS)) return undefined;
+  return (a.mainS + (a.poolS[0] ?? 0)) / Math.max(many.cpuS / n, b.mainS + Math.max(0, ...b.poolS));
+}
 let same = true;
 for (let i = 0; i < repeat; i++) {
   const one = await run(1);
@@ -179,14 +193,27 @@ for (let i = 0; i < repeat; i++) {
   const many = await run(all);
   process.stdout.write(line(`${all} threads:`, many));
   speedUps.push(one.wallS / many.wallS);
+  const estimate = cpuEstimate(one, many, all);
+  if (estimate !== undefined) {
+    estimates.push(estimate);
+    process.stdout.write(
+      `      CPU ${all} threads / 1 thread ${f2(many.cpuS / one.cpuS)}; from CPU by thread, on ${all} idle cores: ≈ ${f2(estimate)}×\n`,
+    );
+  }
   process.stdout.write(`      speed-up ${f2(one.wallS / many.wallS)}×\n`);
   if (readFileSync(many.out, "utf8") !== oneText) same = false;
 }
-const sorted = [...speedUps].sort((a, b) => a - b);
-if (repeat > 1)
-  process.stdout.write(
-    `  speed-ups ${speedUps.map(f2).join(", ")}; median ${f2(((sorted[(sorted.length - 1) >> 1] ?? 0) + (sorted[sorted.length >> 1] ?? 0)) / 2)}×\n`,
-  );
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return ((sorted[(sorted.length - 1) >> 1] ?? 0) + (sorted[sorted.length >> 1] ?? 0)) / 2;
+};
+if (repeat > 1) {
+  process.stdout.write(`  speed-ups ${speedUps.map(f2).join(", ")}; median ${f2(median(speedUps))}×\n`);
+  if (estimates.length > 0)
+    process.stdout.write(
+      `  estimated from CPU by thread ${estimates.map(f2).join(", ")}; median ${f2(median(estimates))}×\n`,
+    );
+}
 process.stdout.write(`  results identical: ${same ? "yes" : "NO"}; load average now ${f2(loadavg()[0])}\n`);
 rmSync(dir, { recursive: true, force: true });
 if (!same) process.exitCode = 1;
