@@ -167,6 +167,14 @@ export const trainingScenarioSchema = z.strictObject({
   cudaGraphScope: z
     .union([z.literal("full-iteration"), z.array(z.enum(["attn", "moe_router", "moe_preprocess"]))])
     .default([]),
+  /**
+   * How the framework runs a MoE layer's local experts (training/expert-gemm-loop.ts): `grouped`,
+   * one grouped-GEMM kernel over all local experts (DeepGEMM, CUTLASS); `per-expert-streams`,
+   * Transformer Engine's GroupedLinear as TE 2.9 runs it by default (Megatron-Core's TEGroupedMLP):
+   * one cuBLAS GEMM per local expert, round-robin on 4 compute streams, FP8 operands quantised per
+   * expert. Default: grouped.
+   */
+  expertGemm: z.enum(["grouped", "per-expert-streams"]).default("grouped"),
   /** Tokens to train, for time-to-train and chip-hours. */
   train: z.strictObject({ tokens: z.number().positive() }).optional(),
   reliability: trainingReliabilitySchema.optional(),

@@ -33,6 +33,7 @@ import {
 } from "../perf/index.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
+import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
 import { fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
@@ -118,13 +119,20 @@ interface TimingContext {
   readonly ringStepS: number;
   /** Ranks the sequence is split over outside the TP GEMMs (tp under sequence parallelism, else 1). */
   readonly sequenceShard: number;
+  /** Experts as TE's per-expert cuBLAS loop (`expert-gemm-loop.ts`) with this FP8 scaling; absent: one grouped kernel. */
+  readonly expertLoop?: { readonly scaling: "current" | "blockwise" };
 }
 
 /** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 quantization of its BF16 operand. */
 function opTime(whole: Operator, ctx: TimingContext): number {
   const op = sequenceParallelShard(whole, ctx.sequenceShard);
-  const q = ctx.quantize(op);
-  const t = splitGemmTime(op, ctx) ?? operatorTime(op, ctx.device, ctx.profile).timeS;
+  const loop = op.class === "grouped-gemm" ? ctx.expertLoop : undefined;
+  const quantized = ctx.quantize(op);
+  const q = loop && quantized ? perExpertQuantize(quantized, op.shape?.groups ?? 1, loop.scaling) : quantized;
+  const t =
+    (loop && perExpertStreamsTime(op, ctx.device, ctx.profile)) ??
+    splitGemmTime(op, ctx) ??
+    operatorTime(op, ctx.device, ctx.profile).timeS;
   return q === undefined ? t : t + operatorTime(q, ctx.device, ctx.profile).timeS;
 }
 
@@ -252,6 +260,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
           (ringTp - 1)
         : 0,
     sequenceShard: tpShard,
+    ...(s.expertGemm === "per-expert-streams" && { expertLoop: { scaling: s.precision.fp8Scaling } }),
   };
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
   let epLayer = { dispatchS: 0, combineS: 0 };

@@ -78,6 +78,8 @@ export interface TrainingScenario {
   readonly overlap: TrainingScenarioDocument["overlap"];
   /** Modules run as CUDA graphs (`eager-moe-host.ts`): a partial scope, or the whole iteration. */
   readonly cudaGraphScope: TrainingScenarioDocument["cudaGraphScope"];
+  /** How the local experts' GEMMs run (`expert-gemm-loop.ts`). */
+  readonly expertGemm: TrainingScenarioDocument["expertGemm"];
   readonly trainTokens?: number;
   readonly reliability: NonNullable<TrainingScenarioDocument["reliability"]>;
   readonly document: TrainingScenarioDocument;
@@ -178,6 +180,7 @@ export function parseTrainingScenario(
     recompute: spec.recompute,
     overlap: spec.overlap,
     cudaGraphScope: spec.cudaGraphScope,
+    expertGemm: spec.expertGemm,
     ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
     reliability: spec.reliability ?? {},
     document: spec,
