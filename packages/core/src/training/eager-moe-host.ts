@@ -64,7 +64,7 @@ export function eagerMoeHostData(): EagerMoeHostData {
 }
 
 /** A module Megatron can capture in a partial CUDA graph (`cuda_graph_scope`). */
-export type GraphScopeModule = "attn" | "moe_router" | "moe_preprocess";
+export type GraphScopeModule = Exclude<TrainingScenario["cudaGraphScope"], "full-iteration">[number];
 
 /** Host seconds of one MoE layer's forward and backward for one micro-batch. */
 export interface MoeLayerHost {
@@ -114,7 +114,7 @@ export function eagerHostWait(
   gpuForwardS: number,
   gpuBackwardS: number,
   overlapped: boolean,
-): { readonly forwardS: number; readonly backwardS: number } {
+): MoeLayerHost {
   if (overlapped)
     return {
       forwardS: 0,

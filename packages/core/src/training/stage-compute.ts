@@ -34,7 +34,7 @@ import {
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
 import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
-import { fp8QuantizeOperator } from "./fp8-quantization.ts";
+import { type Fp8Scaling, fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 
@@ -120,7 +120,7 @@ interface TimingContext {
   /** Ranks the sequence is split over outside the TP GEMMs (tp under sequence parallelism, else 1). */
   readonly sequenceShard: number;
   /** Experts as TE's per-expert cuBLAS loop (`expert-gemm-loop.ts`) with this FP8 scaling; absent: one grouped kernel. */
-  readonly expertLoop?: { readonly scaling: "current" | "blockwise" };
+  readonly expertLoop?: { readonly scaling: Fp8Scaling };
 }
 
 /** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 quantization of its BF16 operand. */
