@@ -59,6 +59,16 @@ export function withSeparateKernels(
   ctx: SeparateKernelContext,
 ): Operator[] {
   if (policy === undefined) return [...ops];
+  return insertSeparateKernels(ops, policy, ctx, fusedOperatorNames(policy, ctx));
+}
+
+/** `withSeparateKernels` with the step's fused operator names resolved once (not per layer). */
+function insertSeparateKernels(
+  ops: readonly Operator[],
+  policy: SeparateKernels,
+  ctx: SeparateKernelContext,
+  fused: ReadonlySet<string>,
+): Operator[] {
   // The CUTLASS MoE op quantises inside (expansion, activation): the low-latency path's rules.
   const normal = ctx.moeKernels === "normal" && policy.moePrologue === undefined;
   const gemm = ops.find(
@@ -73,7 +83,6 @@ export function withSeparateKernels(
     permute: policy.expertPermute && normal,
     actBytes: gemm !== undefined ? gemm.bytesRead.activations / inputElements(gemm) : 2,
   };
-  const fused = fusedOperatorNames(policy, ctx);
   const out: Operator[] = [];
   const asRun = (o: Operator): Operator =>
     fused.size > 0 && fused.has(baseName(o)) ? { ...o, kernels: 0 } : o;
@@ -162,5 +171,6 @@ export function separateKernelsOf(
       }),
     ...(moe !== undefined && plan.moe !== undefined && { localExperts: moe.numRoutedExperts / plan.moe.ep }),
   };
-  return (ops) => withSeparateKernels(ops, policy, context);
+  const fused = fusedOperatorNames(policy, context);
+  return (ops) => insertSeparateKernels(ops, policy, context, fused);
 }
