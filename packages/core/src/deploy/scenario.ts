@@ -6,7 +6,7 @@
  */
 
 import type { System } from "../hardware/index.ts";
-import type { ModelArchitecture } from "../model/index.ts";
+import { kvValuesPerTokenPerLayer, type ModelArchitecture } from "../model/index.ts";
 import {
   applyOverrides,
   type OfflineSpec,
@@ -148,9 +148,7 @@ export function resolveSections(
       topK: asPublished.moe?.topK ?? 0,
       multiNodeScaleUp: system.nodes.value > 1,
     },
-    asPublished.attention.kind === "mla"
-      ? asPublished.attention.kvLoraRank + asPublished.attention.qkRopeHeadDim
-      : undefined,
+    asPublished.attention.kind === "mla" ? kvValuesPerTokenPerLayer(asPublished) : undefined,
   );
   const model = withWindowedCache(asPublished, engine);
   const precision = resolvePrecision(engine.precision, {

@@ -3,7 +3,7 @@
 
 export { checkpointWeightFormats } from "./checkpoint-formats.ts";
 export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
-export { kvBytesPerToken, kvBytesPerTokenPerLayer } from "./kv-cache.ts";
+export { kvBytesPerToken, kvBytesPerTokenPerLayer, kvValuesPerTokenPerLayer } from "./kv-cache.ts";
 export {
   type LayerGroup,
   type LayerKind,
