@@ -9,9 +9,8 @@ import {
   DECODE_GRAPH_MODES,
   EVIDENCE_TAGS,
   HCCL_EXPANSION_MODES,
-  scenarioDtypeSchema,
-  sourceKeysSchema,
 } from "../spec/index.ts";
+import { separateKernelsSchema } from "./engine-separate-kernels-schema.ts";
 
 const tag = z.enum(EVIDENCE_TAGS);
 /**
@@ -47,43 +46,6 @@ const samplerCurveSchema = z.strictObject({
   note: z.string().optional(),
   calibratedOn: calibratedOnSchema.optional(),
 });
-/**
- * A MoE op's own prologue (TensorRT-LLM's MoE backends): the routed rows sorted by expert (one kernel
- * while the tokens fit one thread block or cluster, else `unfusedKernels`) and the input rows
- * expanded into the grouped GEMM's per-expert layout, in every phase; the expert path then quantises
- * inside the op (activation with the second GEMM's input quantisation).
- */
-const moePrologueSchema = z.strictObject({
-  fusedMaxTokens: z.number().int().positive(),
-  unfusedKernels: z.number().int().positive(),
-  /** Kernels that fill the grouped GEMMs' per-expert arguments before the first of them. */
-  gemmSetupKernels: z.number().int().nonnegative().optional(),
-  /** false: the first grouped GEMM gathers its rows itself (no expansion kernel, no copy). */
-  expandKernel: z.boolean().optional(),
-  /** The rank's own MoE input quantised in a kernel of its own before an 8-/4-bit all-gather or all-to-all. */
-  quantizeBeforeComm: z.boolean().optional(),
-});
-
-/**
- * Operators of the layer whose work the engine does inside another kernel, so they launch nothing of
- * their own (their bytes stay in the step): `when: attention-tp` where attention is tensor-parallel
- * without attention DP (an all-reduce precedes them), `always` everywhere; optionally only up to
- * `maxTokens` tokens routed per rank and only for the routed experts' weight formats `expertWeights`.
- * `into` names the kernel that does the work (documentation). Names are matched exactly (an `mtpN.`
- * prefix aside) and a name no layer has fuses nothing, so every name must be an operator of one of
- * the engine's reference scenarios (perf/engine-fused-kernels.test.ts).
- */
-const fusedKernelsSchema = z.strictObject({
-  operators: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1),
-  when: z.enum(["always", "attention-tp"]),
-  maxTokens: z.number().int().positive().optional(),
-  expertWeights: z.array(scenarioDtypeSchema).min(1).optional(),
-  into: z.string(),
-  source: sourceKeysSchema,
-  tag,
-  note: z.string().optional(),
-});
-
 const releaseSchema = z.strictObject({
   from: z.string(),
   tokenBudget: z
@@ -193,50 +155,8 @@ const releaseSchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
-  /**
-   * Small kernels the engine runs on their own, outside the GEMMs and MoE transfers (on the chips of
-   * `chipVendors`): a per-token-group activation quantisation before each 8-bit GEMM whose input is
-   * produced at higher precision, and with MoE normal (throughput) kernels the permutation of received
-   * tokens into the grouped GEMM's contiguous layout and the weighted gather back.
-   */
-  separateKernels: z
-    .strictObject({
-      chipVendors: z.array(z.string()).min(1),
-      activationQuant: z
-        .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
-        .optional(),
-      expertPermute: z.boolean().optional(),
-      moePrologue: moePrologueSchema.optional(),
-      mlaKeyConcat: z.boolean().optional(),
-      fusedKernels: z.array(fusedKernelsSchema).optional(),
-      /**
-       * Weight-only GEMMs (weights narrower than the math, e.g. INT4 weights with BF16 math) run
-       * through a dequantising workspace: inside the GEMM's launch the vector cores convert the
-       * weights they read to the math format in global memory, and the matrix unit reads that copy
-       * (CANN's GroupedMatmul antiquant path on Ascend).
-       */
-      antiquantWorkspace: z.boolean().optional(),
-      /**
-       * What a MoE backend the scenario names (`engine.moeBackend`) runs instead of the default
-       * backend's chain: its own prologue (replacing `moePrologue`) and more operators fused.
-       */
-      moeBackends: z
-        .record(
-          z.string().min(1),
-          z.strictObject({
-            moePrologue: moePrologueSchema,
-            fusedKernels: z.array(fusedKernelsSchema).optional(),
-            source: sourceKeysSchema,
-            tag,
-            note: z.string().optional(),
-          }),
-        )
-        .optional(),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
+  /** Small kernels the engine runs on their own or fuses into others (engine-separate-kernels-schema.ts). */
+  separateKernels: separateKernelsSchema.optional(),
   /**
    * The sampler the release runs on the device when requests ask for top-p (or top-k with top-p),
    * timed from kernel benchmarks (perf/sampler-time.ts): `measurements` give the top-p path's time
