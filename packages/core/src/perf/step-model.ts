@@ -202,9 +202,7 @@ function headTiming(
   );
   const headItems: StepItem[] = [];
   for (const op of headOps) headItems.push(timeOperator(op, full));
-  // The rows the step samples: the LM head's (one per logit token).
-  const sampledRows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
-  const sampler = engineSamplerItem(ctx, headItems, sampledRows);
+  const sampler = engineSamplerItem(ctx, headOps, headItems);
   // A sampler timed with the rest of its call includes the final softmax: the step's softmax pass
   // is not counted again.
   const items =
@@ -224,20 +222,22 @@ function headTiming(
 }
 
 /**
- * The engine's sampler with top-p (perf/sampler-time.ts) over the rows the step samples (`rows`,
- * the LM head's) and the whole vocabulary: vLLM gathers the logits of every
+ * The engine's sampler with top-p (perf/sampler-time.ts) over the rows the step samples (the LM
+ * head's, one per logit token) and the whole vocabulary: vLLM gathers the logits of every
  * vocabulary shard before sampling. Run after the forward pass on the same stream, so no overlap
  * scheduler hides it (those hide host work only). Counted at the memory bound's power level (the
  * sort keeps the SMs and L2 busy without the tensor cores; no power measurement of it).
  */
 function engineSamplerItem(
   ctx: StepContext,
+  headOps: readonly Operator[],
   headItems: readonly StepItem[],
-  rows: number,
 ): { readonly item: StepItem; readonly replacesSoftmax: boolean } | undefined {
   const sampler = ctx.scenario.engine?.sampler;
+  if (sampler === undefined) return undefined;
   const softmax = headItems.find((i) => i.name.endsWith("head.sampling"));
-  if (sampler === undefined || softmax === undefined) return undefined;
+  if (softmax === undefined) return undefined;
+  const rows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
   const vocab = ctx.scenario.model.vocabSize;
   const chip = ctx.scenario.system.node.accelerator.chip;
   const fp32 = chip.peakFlopsPerS.fp32?.value;
