@@ -83,6 +83,7 @@ function insertSeparateKernels(
     permute: policy.expertPermute && normal,
     actBytes: gemm !== undefined ? gemm.bytesRead.activations / inputElements(gemm) : 2,
   };
+  const antiquant = policy.antiquantWorkspace === true;
   const out: Operator[] = [];
   const asRun = (o: Operator): Operator =>
     fused.size > 0 && fused.has(baseName(o)) ? { ...o, kernels: 0 } : o;
@@ -95,7 +96,8 @@ function insertSeparateKernels(
       push(permutedCombine(k, op));
       continue;
     }
-    push(withAntiquantWorkspace(k, op));
+    if (antiquant) push(withAntiquantWorkspace(k, op));
+    else out.push(asRun(op));
     push(kernelsAfter(k, op));
   }
   return out;
