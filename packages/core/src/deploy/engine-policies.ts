@@ -4,6 +4,7 @@
  */
 import type { EngineSpec } from "../spec/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
+import { moeBackendChain } from "./separate-kernels.ts";
 
 export interface EnginePolicy {
   readonly policy: string;
@@ -169,8 +170,7 @@ function moePrologueLine(
   separate: NonNullable<EngineRelease["separateKernels"]>,
   moeBackend: string | undefined,
 ): string | undefined {
-  const backend = moeBackend !== undefined ? separate.moeBackends?.[moeBackend] : undefined;
-  const pro = backend?.moePrologue ?? separate.moePrologue;
+  const { backend, prologue: pro } = moeBackendChain(separate, moeBackend);
   if (pro === undefined) return undefined;
   const setup = pro.gemmSetupKernels ?? 0;
   const fused = (backend?.fusedKernels ?? []).flatMap((f) => f.operators);

@@ -58,8 +58,7 @@ export function releaseSeparateKernels(
 ): SeparateKernels | undefined {
   const separate = release.separateKernels;
   if (separate === undefined || !separate.chipVendors.includes(chipVendor)) return undefined;
-  const backend = moeBackend !== undefined ? separate.moeBackends?.[moeBackend] : undefined;
-  const prologue = backend?.moePrologue ?? separate.moePrologue;
+  const { backend, prologue } = moeBackendChain(separate, moeBackend);
   const fused = [...(separate.fusedKernels ?? []), ...(backend?.fusedKernels ?? [])].map((f) => ({
     operators: f.operators,
     when: f.when,
@@ -74,4 +73,17 @@ export function releaseSeparateKernels(
     ...(separate.antiquantWorkspace === true && { antiquantWorkspace: true }),
     ...(fused.length > 0 && { fusedKernels: fused }),
   };
+}
+
+/**
+ * The MoE backend's own chain where the release records one for the backend the scenario names
+ * (`backend`), and the prologue that runs: that backend's, else the default backend's.
+ * @example moeBackendChain(separate, "TRTLLM").prologue?.expandKernel // false
+ */
+export function moeBackendChain(
+  separate: NonNullable<EngineRelease["separateKernels"]>,
+  moeBackend: string | undefined,
+) {
+  const backend = moeBackend !== undefined ? separate.moeBackends?.[moeBackend] : undefined;
+  return { backend, prologue: backend?.moePrologue ?? separate.moePrologue };
 }
