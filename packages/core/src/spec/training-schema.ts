@@ -159,6 +159,13 @@ export const trainingScenarioSchema = z.strictObject({
     reservedComputeFraction: 0,
   }),
   /**
+   * The training framework, for what only it does on the host: `megatron-core` (Megatron-Core and
+   * what runs on it — NeMo, Megatron-Bridge, MindSpeed, PAI-Megatron: the eager MoE layer's host
+   * time, training/eager-moe-host.ts) or `hai-llm` (DeepSeek's own framework, whose host behaviour
+   * is not published: none modelled). Default: megatron-core.
+   */
+  framework: z.enum(["megatron-core", "hai-llm"]).default("megatron-core"),
+  /**
    * What the framework runs as CUDA graphs (Megatron-Core's `cuda_graph_scope`): a list of the
    * partially captured modules (`attn`, `moe_router`, `moe_preprocess`), or `full-iteration` (the
    * whole step as one graph, no per-layer host sync). Default: none, every module eager. Only MoE

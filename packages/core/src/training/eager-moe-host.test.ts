@@ -4,9 +4,12 @@ import { trainingScenarioText } from "./reference-cases.ts";
 import { trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
 
-const scenario = (name: string, graphs?: unknown) =>
+const scenario = (name: string, graphs?: unknown, framework?: string) =>
   parseTrainingScenario(trainingScenarioText(name), `${name}.yaml`, undefined, {
-    overrides: graphs === undefined ? [] : [{ path: ["cudaGraphScope"], value: graphs }],
+    overrides: [
+      ...(graphs === undefined ? [] : [{ path: ["cudaGraphScope"], value: graphs }]),
+      ...(framework === undefined ? [] : [{ path: ["framework"], value: framework }]),
+    ],
   });
 
 describe("host time of eager MoE layers in training", () => {
@@ -54,5 +57,11 @@ describe("host time of eager MoE layers in training", () => {
     expect(trainEstimate(scenario("llama3-8b-b200-8-fp8")).breakdown.hostWaitS).toBe(0);
     const graphed = trainEstimate(scenario("qwen3-30b-b200-8-fp8mx", "full-iteration"));
     expect(graphed.breakdown.hostWaitS).toBe(0);
+  });
+
+  it("is Megatron-Core's: another framework's scenario gets no host wait", () => {
+    const other = trainEstimate(scenario("qwen3-30b-b200-8-fp8mx", undefined, "hai-llm"));
+    expect(other.breakdown.hostWaitS).toBe(0);
+    expect(scenario("deepseek-v3-h800-2048").framework).toBe("hai-llm");
   });
 });

@@ -271,7 +271,11 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const timed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
-    const t = moeExperts !== undefined ? withEagerHostWait(timed, s, moeExperts, epLayer) : timed;
+    // The eager MoE layer's host sync is Megatron-Core's; no other framework's host is modelled.
+    const t =
+      moeExperts !== undefined && s.framework === "megatron-core"
+        ? withEagerHostWait(timed, s, moeExperts, epLayer)
+        : timed;
     perLayer[kind] = t;
     return t;
   };

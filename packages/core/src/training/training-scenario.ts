@@ -76,6 +76,8 @@ export interface TrainingScenario {
   };
   readonly recompute: "none" | "selective" | "full";
   readonly overlap: TrainingScenarioDocument["overlap"];
+  /** The framework (`megatron-core` gets the eager MoE host time of `eager-moe-host.ts`). */
+  readonly framework: TrainingScenarioDocument["framework"];
   /** Modules run as CUDA graphs (`eager-moe-host.ts`): a partial scope, or the whole iteration. */
   readonly cudaGraphScope: TrainingScenarioDocument["cudaGraphScope"];
   /** How the local experts' GEMMs run (`expert-gemm-loop.ts`). */
@@ -179,6 +181,7 @@ export function parseTrainingScenario(
     batch: spec.batch,
     recompute: spec.recompute,
     overlap: spec.overlap,
+    framework: spec.framework,
     cudaGraphScope: spec.cudaGraphScope,
     expertGemm: spec.expertGemm,
     ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
