@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Operator } from "../model/index.ts";
 import { computeDevice, efficiencyProfile, operatorTime } from "../perf/index.ts";
-import { fixtureH800 } from "../perf/test-support/fixture-chips.ts";
+import { builtinCatalog } from "../catalog/index.ts";
 import { perExpertQuantize, perExpertStreamsTime, TE_COMPUTE_STREAMS } from "./expert-gemm-loop.ts";
 
-const device = computeDevice(fixtureH800);
-const profile = efficiencyProfile("h800-sxm");
+// The measurements below ran on an H200: the built-in H200 chip and its efficiency profile.
+const h200 = builtinCatalog()
+  .chips()
+  .find((c) => c.id === "h200-sxm");
+if (h200 === undefined) throw new Error("built-in chip h200-sxm missing");
+const device = computeDevice(h200);
+const profile = efficiencyProfile("h200-sxm");
 
 /** One rank's Qwen3-30B expert GEMM in BF16: E experts of m rows, n × k weights. */
 function experts(m: number, n: number, k: number, e: number): Operator {
