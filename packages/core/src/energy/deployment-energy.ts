@@ -6,7 +6,7 @@
  * given utilization; TCO per year. Any caller with a time-per-bound profile and token rates
  * (estimate, simulate, later train/search) uses `deploymentEnergy`.
  */
-import type { StepBound } from "../perf/index.ts";
+import type { StepActivity, StepBound } from "../perf/index.ts";
 import { CURVE_REGIMES, type EnergyInputs, otherPartsWatts } from "./energy-inputs.ts";
 
 /** A figure with its unit and the ids of the assumptions it used. */
@@ -23,6 +23,8 @@ export interface LoadPoint {
   readonly timeByBound: Readonly<Record<StepBound, number>>;
   /** Wall time of one step (s); bounds summing to less leave the rest idle. */
   readonly stepS: number;
+  /** Tensor-core and HBM busy time inside the step's items (the step model's `activity`); absent: each bound at its level. */
+  readonly activity?: StepActivity;
   /** Fraction of the time the chips run steps (1 for a steady estimate; a simulation's busy fraction). */
   readonly busyFraction?: number;
   readonly outputTokensPerS: number;
@@ -60,24 +62,44 @@ export interface DeploymentEnergy {
 }
 
 const YEAR_S = 365.25 * 86400;
+/** The board power limit, as a fraction of TDP: no step draws more on average. */
+const BOARD_LIMIT = 1;
 const CURVE_IDS = CURVE_REGIMES.map((r) => `curve.${r}`);
 const CONVERSION = ["parts.conversionEfficiency", "parts.fansFraction"];
 
 /**
- * Mean accelerator power as a fraction of TDP over a step: the time-weighted mean of the curve's
- * level per bound (concurrent streams count each), idle for the part of the step no bound covers.
+ * Mean accelerator power as a fraction of TDP over a step. Memory- and overhead-bound items
+ * (`activity`) draw from both resources' activity, as activity-based GPU power models do (Hong &
+ * Kim, ISCA 2010; AccelWattch, MICRO 2021): idle + (memory − idle)·u_mem + (compute − idle)·u_cores,
+ * u = the resource's busy time / the items' time (u_cores from flops at peak: a decode GEMM at
+ * batch 128–256 keeps its tensor cores busy for arithmetic intensity / ridge of its time), capped
+ * at the board power limit (1 × TDP; per bound, not per item). The rest of each bound's time
+ * (compute-bound items, graph launches, host waits, fabric, a profile without activity) draws the
+ * bound's level; the part of the step no bound covers, idle.
  * @example acceleratorLoadFraction({ compute: 1, memory: 0.43, fabric: 0.43, overhead: 0.115, idle: 0.115 }, { compute: 0.5, memory: 0.5, fabric: 0, overhead: 0 }, 1) // 0.715
  */
 export function acceleratorLoadFraction(
   levels: Readonly<Record<"idle" | StepBound, number>>,
   timeByBound: Readonly<Record<StepBound, number>>,
   stepS: number,
+  activity?: StepActivity,
 ): number {
   let busy = 0;
   let weighted = 0;
   for (const bound of ["compute", "memory", "fabric", "overhead"] as const) {
-    busy += timeByBound[bound];
-    weighted += timeByBound[bound] * levels[bound];
+    const t = timeByBound[bound];
+    busy += t;
+    const a = bound === "memory" || bound === "overhead" ? activity?.[bound] : undefined;
+    const itemsS = a === undefined ? 0 : Math.min(a.timeS, t);
+    if (a !== undefined && itemsS > 0) {
+      const scale = itemsS / a.timeS;
+      const active =
+        levels.idle * itemsS +
+        (levels.memory - levels.idle) * a.memoryS * scale +
+        (levels.compute - levels.idle) * a.computeS * scale;
+      weighted += Math.min(active, BOARD_LIMIT * itemsS);
+    }
+    weighted += (t - itemsS) * levels[bound];
   }
   const span = Math.max(busy, stepS);
   if (span <= 0) return levels.idle;
@@ -101,7 +123,7 @@ export function deploymentEnergy(inputs: EnergyInputs, point: LoadPoint): Deploy
     overhead: v("curve.overhead"),
   };
   const busyFraction = point.busyFraction ?? 1;
-  const stepFraction = acceleratorLoadFraction(levels, point.timeByBound, point.stepS);
+  const stepFraction = acceleratorLoadFraction(levels, point.timeByBound, point.stepS, point.activity);
   const fraction = levels.idle + busyFraction * (stepFraction - levels.idle);
   const acceleratorW = tdp * fraction;
   const otherW = otherPartsWatts(inputs) / inputs.chipsPerSystem;

@@ -71,6 +71,7 @@ function phaseEnergy(
     chips,
     timeByBound: p.step.timeByBound,
     stepS: p.step.stepS,
+    ...(p.step.activity !== undefined ? { activity: p.step.activity } : {}),
     outputTokensPerS: kind === "output" ? rate : 0,
     inputTokensPerS: kind === "input" ? rate : 0,
   });
@@ -118,6 +119,8 @@ export function simulationEnergy(
   const inputs = scenarioInputs(scenario);
   // Chip-weighted mean busy fraction and a mixed step profile per role.
   const bounds = { compute: 0, memory: 0, fabric: 0, overhead: 0 };
+  const zero = () => ({ timeS: 0, computeS: 0, memoryS: 0 });
+  const activity = { memory: zero(), overhead: zero() };
   let stepWeighted = 0;
   let chips = 0;
   let busyChips = 0;
@@ -127,6 +130,13 @@ export function simulationEnergy(
     const scale = (inst.chips * inst.busyFraction) / phase.step.stepS;
     for (const b of ["compute", "memory", "fabric", "overhead"] as const)
       bounds[b] += phase.step.timeByBound[b] * scale;
+    for (const b of ["memory", "overhead"] as const) {
+      const a = phase.step.activity?.[b];
+      if (a === undefined) continue;
+      activity[b].timeS += a.timeS * scale;
+      activity[b].computeS += a.computeS * scale;
+      activity[b].memoryS += a.memoryS * scale;
+    }
     stepWeighted += inst.chips * inst.busyFraction;
     chips += inst.chips;
     busyChips += inst.chips * inst.busyFraction;
@@ -134,6 +144,7 @@ export function simulationEnergy(
   const total = deploymentEnergy(inputs, {
     chips: Math.max(chips, 1),
     timeByBound: bounds,
+    activity,
     stepS: Math.max(stepWeighted, Number.MIN_VALUE),
     busyFraction: chips > 0 ? busyChips / chips : 0,
     outputTokensPerS: summary.throughput.outputTokensPerS,

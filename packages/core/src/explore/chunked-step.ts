@@ -10,7 +10,7 @@
  * the iterations a prompt takes at its attention-DP group's share of the chunk, without queueing.
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
-import { hostTiming, instanceStepTime, type StepBound, stepContext } from "../perf/index.ts";
+import { hostTiming, instanceStepTime, type StepActivity, type StepBound, stepContext } from "../perf/index.ts";
 
 /** Mean request shape of the workload the search serves. */
 export interface RequestShape {
@@ -26,6 +26,7 @@ export interface ChunkedPoint {
   /** Prompt tokens per chip in each iteration. */
   readonly chunkTokensPerChip: number;
   readonly timeByBound: Readonly<Record<StepBound, number>>;
+  readonly activity?: StepActivity;
 }
 
 /**
@@ -77,6 +78,12 @@ export function chunkedColocatedPoint(
     memory: union.timeByBound.memory + kvPart,
     overhead: union.timeByBound.overhead + host.waitS,
   };
+  // The KV reads of the decode sequences stream HBM (memory-bound time, no tensor-core work).
+  const a = union.activity;
+  const activity =
+    a === undefined
+      ? undefined
+      : { ...a, memory: { ...a.memory, timeS: a.memory.timeS + kvPart, memoryS: a.memory.memoryS + kvPart } };
   return {
     stepS,
     tpotS: stepS / tokensPerStep,
@@ -84,5 +91,6 @@ export function chunkedColocatedPoint(
     tokensPerSPerChip: (batch * tokensPerStep) / stepS,
     chunkTokensPerChip: chunk,
     timeByBound,
+    ...(activity !== undefined ? { activity } : {}),
   };
 }

@@ -6,7 +6,7 @@
  * chip-weighted mean of its parts (`mixEconomics`).
  */
 import { deploymentEnergy, type EnergyInputs } from "../energy/index.ts";
-import type { StepBound } from "../perf/index.ts";
+import type { StepActivity, StepBound } from "../perf/index.ts";
 
 const YEAR_S = 365.25 * 86400;
 
@@ -32,11 +32,13 @@ export function stepEconomics(
   inputs: EnergyInputs,
   timeByBound: Readonly<Record<StepBound, number>>,
   stepS: number,
+  activity?: StepActivity,
 ): PointEconomics {
   const e = deploymentEnergy(inputs, {
     chips: 1,
     timeByBound,
     stepS,
+    ...(activity !== undefined ? { activity } : {}),
     outputTokensPerS: 0,
     inputTokensPerS: 0,
   });

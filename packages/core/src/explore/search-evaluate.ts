@@ -69,7 +69,7 @@ export function evaluateCandidate(
   const missTpot = slo.tpotS !== undefined && figures.tpotS > slo.tpotS;
   const ttftS = figures.ttftS;
   const missTtft = slo.ttftS !== undefined && ttftS !== undefined && ttftS > slo.ttftS;
-  const economics = stepEconomics(energy, figures.timeByBound, figures.stepS);
+  const economics = stepEconomics(energy, figures.timeByBound, figures.stepS, figures.activity);
   const perDollar = tokensPerDollar(figures.tokensPerSPerChip, economics);
   const point: SearchPoint = {
     candidate,

@@ -4,7 +4,7 @@
  * instance that chunks prefill into its iterations (`chunked-step.ts`).
  */
 import type { Scenario } from "../deploy/index.ts";
-import { type Estimate, estimate, memoryPerChip, type StepBound } from "../perf/index.ts";
+import { type Estimate, estimate, memoryPerChip, type StepActivity, type StepBound } from "../perf/index.ts";
 import { chunkedColocatedPoint, type RequestShape } from "./chunked-step.ts";
 import { assertKvFits } from "./kv-fit.ts";
 
@@ -16,6 +16,7 @@ export type Figures =
       readonly tokensPerSPerChip: number;
       readonly memoryBytes: number;
       readonly timeByBound: Readonly<Record<StepBound, number>>;
+      readonly activity?: StepActivity;
       readonly chunkTokensPerChip?: number;
     }
   | undefined;
@@ -42,6 +43,7 @@ export function decodeFigures(
     tokensPerSPerChip: decode.tokensPerSPerChip,
     memoryBytes: decode.memory.totalBytes,
     timeByBound: decode.step.timeByBound,
+    ...(decode.step.activity !== undefined ? { activity: decode.step.activity } : {}),
   };
 }
 
@@ -59,6 +61,7 @@ export function chunkedFigures(scenario: Scenario, shape: RequestShape): Figures
     tokensPerSPerChip: p.tokensPerSPerChip,
     memoryBytes: memory.totalBytes,
     timeByBound: p.timeByBound,
+    ...(p.activity !== undefined ? { activity: p.activity } : {}),
     chunkTokensPerChip: p.chunkTokensPerChip,
   };
 }

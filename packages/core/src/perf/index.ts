@@ -49,7 +49,7 @@ export {
 } from "./step-estimate.ts";
 export { instancePerformance } from "./step-instance-performance.ts";
 export type { LayerTiming, StreamTiming } from "./step-layer.ts";
-export type { LayerStep, StepBound, StepBreakdown, StepPhase } from "./step-model.ts";
+export type { LayerStep, StepActivity, StepBound, StepBreakdown, StepPhase } from "./step-model.ts";
 export { stepContext } from "./step-model.ts";
 export { type SharedDevice, type StepItem, shareOf } from "./step-operators.ts";
 export type {

@@ -114,6 +114,7 @@ export type LayerKeyFieldsListed = [
       | "overheadS"
       | "computeS"
       | "memoryS"
+      | "tensorS"
       | "defaulted"
     >
   >,
@@ -148,7 +149,7 @@ function operatorKey(op: Operator): void {
 function itemKey(item: StepItem): void {
   key.string(item.name).string(item.group).string(item.bound);
   key.number(item.timeS).number(item.flops).number(item.bytes);
-  key.number(item.overheadS).number(item.computeS).number(item.memoryS);
+  key.number(item.overheadS).number(item.computeS).number(item.memoryS).optional(item.tensorS);
   key.number(item.defaulted.length);
   for (const d of item.defaulted) key.string(d);
 }

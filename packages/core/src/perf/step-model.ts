@@ -31,6 +31,15 @@ export { type StepBatch, type StepContext, stepContext } from "./step-context.ts
 export type StepPhase = "decode" | "prefill";
 export type StepBound = "compute" | "memory" | "fabric" | "overhead";
 
+/**
+ * The memory- and overhead-bound items of a step: their time, and how long inside it the cores
+ * (`computeS`: flops at peak) and HBM (`memoryS`) are busy. The energy model draws their power from
+ * both resources' activity (docs/energy.md); compute-bound items and fabric items are not listed.
+ */
+export type StepActivity = Readonly<
+  Record<"memory" | "overhead", { readonly timeS: number; readonly computeS: number; readonly memoryS: number }>
+>;
+
 export interface LayerStep {
   readonly kind: LayerKind | "mtp";
   /** Identical layers of this kind in one step. */
@@ -62,6 +71,8 @@ export interface StepBreakdown {
   readonly kernelLaunchS: number;
   /** Time per bound over all items (critical path approximated by each layer's items). */
   readonly timeByBound: Readonly<Record<StepBound, number>>;
+  /** Tensor-core and HBM busy time inside the items of each bound (absent: not known). */
+  readonly activity?: StepActivity;
   readonly bound: StepBound;
   /** Expert-imbalance factor used and how it was obtained. */
   readonly imbalance: { readonly factor: number; readonly basis: string };
@@ -136,7 +147,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
   // The engine's host time per iteration is added per instance iteration (host-time.ts).
   const stepS = layersS + fillS + headS + samplingS + mtpS + graphLaunchS;
 
-  const { timeByBound, kernelLaunchS, defaulted, bound } = stepBounds(
+  const { timeByBound, activity, kernelLaunchS, defaulted, bound } = stepBounds(
     [...layers, ...mtpLayers],
     [headItems, mtp?.extras ?? []],
     graphLaunchS,
@@ -157,6 +168,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
     stepS,
     kernelLaunchS,
     timeByBound,
+    activity,
     bound,
     imbalance: work.imbalance,
     defaulted,
@@ -274,13 +286,21 @@ function stepBounds(
   oncePerStep: readonly (readonly StepItem[])[],
   overheadS: number,
   defaultedOverheads: readonly string[],
-): Pick<StepBreakdown, "timeByBound" | "kernelLaunchS" | "defaulted" | "bound"> {
+): Pick<StepBreakdown, "timeByBound" | "kernelLaunchS" | "defaulted" | "bound"> & { activity: StepActivity } {
   const timeByBound: Record<StepBound, number> = { compute: 0, memory: 0, fabric: 0, overhead: overheadS };
+  const zero = () => ({ timeS: 0, computeS: 0, memoryS: 0 });
+  const activity = { memory: zero(), overhead: zero() };
   let kernelLaunchS = 0;
   const defaulted = new Set<string>();
   const account = (items: readonly StepItem[], times: number) => {
     for (const item of items) {
       timeByBound[item.bound] += item.timeS * times;
+      if (item.bound === "memory" || item.bound === "overhead") {
+        const a = activity[item.bound];
+        a.timeS += item.timeS * times;
+        a.computeS += (item.tensorS ?? item.computeS) * times;
+        a.memoryS += item.memoryS * times;
+      }
       kernelLaunchS += item.overheadS * times;
       for (const d of item.defaulted) defaulted.add(d);
     }
@@ -291,5 +311,5 @@ function stepBounds(
   let bound: StepBound = "compute";
   for (const b of ["memory", "fabric", "overhead"] as const)
     if (timeByBound[b] > timeByBound[bound]) bound = b;
-  return { timeByBound, kernelLaunchS, defaulted: [...defaulted].sort(), bound };
+  return { timeByBound, activity, kernelLaunchS, defaulted: [...defaulted].sort(), bound };
 }

@@ -68,6 +68,7 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
       overheadS: item.overheadS * passes,
       computeS: item.computeS * passes,
       memoryS: item.memoryS * passes,
+      ...(item.tensorS !== undefined ? { tensorS: item.tensorS * passes } : {}),
     });
   }
   let extrasS = 0;

@@ -26,6 +26,8 @@ export interface StepItem {
   readonly computeS: number;
   /** Memory-traffic time at the device's whole bandwidth (0 for fabric items). */
   readonly memoryS: number;
+  /** The cores' busy time at their peak: flops / peak, before the efficiency derate (absent: computeS). */
+  readonly tensorS?: number;
   /** Profile parameters that fell back to documented defaults. */
   readonly defaulted: readonly string[];
 }
@@ -116,6 +118,7 @@ export function timeOperator(op: Operator, on: SharedDevice, options: OperatorTi
     overheadS: t.overheadS,
     computeS: t.computeS,
     memoryS: t.memoryS,
+    tensorS: t.computeS * t.computeEfficiency,
     defaulted: t.defaultedParameters,
   };
 }
