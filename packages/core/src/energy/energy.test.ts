@@ -26,6 +26,20 @@ describe("acceleratorLoadFraction", () => {
       12,
     );
   });
+
+  it("draws memory-bound items' power from HBM and core activity, capped at the board limit", () => {
+    const t = { compute: 0, memory: 1, fabric: 0, overhead: 0 };
+    const idleItems = { timeS: 0, computeS: 0, memoryS: 0 };
+    // HBM busy 80 % of the item time, cores 30 %: 0.1 + 0.3·0.8 + 0.9·0.3.
+    const busy = { memory: { timeS: 1, computeS: 0.3, memoryS: 0.8 }, overhead: idleItems };
+    expect(acceleratorLoadFraction(LEVELS, t, 1, busy)).toBeCloseTo(0.1 + 0.3 * 0.8 + 0.9 * 0.3, 12);
+    // Both saturated: capped at 1 × TDP.
+    const full = { memory: { timeS: 1, computeS: 1, memoryS: 1 }, overhead: idleItems };
+    expect(acceleratorLoadFraction(LEVELS, t, 1, full)).toBeCloseTo(1, 12);
+    // Memory-bound time not covered by items (e.g. added KV reads without activity) keeps the level.
+    const half = { memory: { timeS: 0.5, computeS: 0, memoryS: 0.5 }, overhead: idleItems };
+    expect(acceleratorLoadFraction(LEVELS, t, 1, half)).toBeCloseTo(0.5 * 0.4 + 0.5 * 0.4, 12);
+  });
 });
 
 describe("deploymentEnergy", () => {

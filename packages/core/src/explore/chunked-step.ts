@@ -10,7 +10,13 @@
  * the iterations a prompt takes at its attention-DP group's share of the chunk, without queueing.
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
-import { hostTiming, instanceStepTime, type StepActivity, type StepBound, stepContext } from "../perf/index.ts";
+import {
+  hostTiming,
+  instanceStepTime,
+  type StepActivity,
+  type StepBound,
+  stepContext,
+} from "../perf/index.ts";
 
 /** Mean request shape of the workload the search serves. */
 export interface RequestShape {

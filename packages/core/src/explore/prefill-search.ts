@@ -186,7 +186,12 @@ function evaluatePrefill(
   } catch (error) {
     return pruneReason(error, "estimate");
   }
-  const economics = stepEconomics(energy, prefill.step.timeByBound, prefill.step.stepS, prefill.step.activity);
+  const economics = stepEconomics(
+    energy,
+    prefill.step.timeByBound,
+    prefill.step.stepS,
+    prefill.step.activity,
+  );
   const perDollar = tokensPerDollar(prefill.tokensPerSPerChip, economics);
   const { batchPerChip: _b, ...layout } = c;
   return {

@@ -37,7 +37,10 @@ export type StepBound = "compute" | "memory" | "fabric" | "overhead";
  * both resources' activity (docs/energy.md); compute-bound items and fabric items are not listed.
  */
 export type StepActivity = Readonly<
-  Record<"memory" | "overhead", { readonly timeS: number; readonly computeS: number; readonly memoryS: number }>
+  Record<
+    "memory" | "overhead",
+    { readonly timeS: number; readonly computeS: number; readonly memoryS: number }
+  >
 >;
 
 export interface LayerStep {
