@@ -1,0 +1,85 @@
+/**
+ * The head of an inference step (step-model.ts): embedding, final norm, LM head and the sampling
+ * pass, or the engine's own sampler where its release records one (perf/sampler-time.ts).
+ */
+import { modelHeadOperators, type Operator } from "../model/index.ts";
+import { samplerTimeS } from "./sampler-time.ts";
+import { type StepContext, sharedDevice } from "./step-context.ts";
+import { type StepItem, timeOperator } from "./step-operators.ts";
+import { scaleWorkload } from "./step-shard.ts";
+import type { MicrobatchWork } from "./step-work.ts";
+
+/** Head of the step: embedding, final norm, LM head, sampling — per DP group, whole batch, full device. */
+export function headTiming(
+  ctx: StepContext,
+  work: MicrobatchWork,
+): { readonly headItems: readonly StepItem[]; readonly headS: number; readonly samplingS: number } {
+  const full = sharedDevice(ctx, 1);
+  const headOps = modelHeadOperators(
+    ctx.scenario.model,
+    scaleWorkload(work.groupWorkload, work.microbatches),
+    work.base,
+  );
+  const headItems: StepItem[] = [];
+  for (const op of headOps) headItems.push(timeOperator(op, full));
+  const sampler = engineSamplerItem(ctx, headOps, headItems);
+  // A sampler timed with the rest of its call includes the final softmax: the step's softmax pass
+  // is not counted again.
+  const items =
+    sampler === undefined
+      ? headItems
+      : [
+          ...headItems.filter((i) => !(sampler.replacesSoftmax && i.name.endsWith("head.sampling"))),
+          sampler.item,
+        ];
+  let headS = 0;
+  let samplingS = 0;
+  for (const item of items) {
+    if (item.name.includes("sampling") || item.name.includes("sampler")) samplingS += item.timeS;
+    else headS += item.timeS;
+  }
+  return { headItems: items, headS, samplingS };
+}
+
+/**
+ * The engine's sampler with top-p (perf/sampler-time.ts) over the rows the step samples (the LM
+ * head's, one per logit token) and the whole vocabulary: vLLM gathers the logits of every
+ * vocabulary shard before sampling. Run after the forward pass on the same stream, so no overlap
+ * scheduler hides it (those hide host work only). Counted at the memory bound's power level (the
+ * sort keeps the SMs and L2 busy without the tensor cores; no power measurement of it).
+ */
+function engineSamplerItem(
+  ctx: StepContext,
+  headOps: readonly Operator[],
+  headItems: readonly StepItem[],
+): { readonly item: StepItem; readonly replacesSoftmax: boolean } | undefined {
+  const sampler = ctx.scenario.engine?.sampler;
+  if (sampler === undefined) return undefined;
+  const softmax = headItems.find((i) => i.name.endsWith("head.sampling"));
+  if (softmax === undefined) return undefined;
+  const rows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
+  const vocab = ctx.scenario.model.vocabSize;
+  const chip = ctx.scenario.system.node.accelerator.chip;
+  const fp32 = chip.peakFlopsPerS.fp32?.value;
+  const t = samplerTimeS(sampler, rows, vocab, {
+    id: chip.id,
+    ...(fp32 !== undefined ? { fp32FlopsPerS: fp32 } : {}),
+    bandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
+  });
+  const timeS = t.topPS + t.restS;
+  return {
+    item: {
+      name: `head.sampler.${sampler.kind}`,
+      group: softmax.group,
+      timeS,
+      bound: "memory",
+      flops: 0,
+      bytes: 0,
+      overheadS: 0,
+      computeS: 0,
+      memoryS: timeS,
+      defaulted: [],
+    },
+    replacesSoftmax: sampler.rest !== undefined,
+  };
+}
