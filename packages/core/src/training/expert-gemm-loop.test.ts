@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../catalog/index.ts";
 import type { Operator } from "../model/index.ts";
 import { computeDevice, efficiencyProfile, operatorTime } from "../perf/index.ts";
-import { builtinCatalog } from "../catalog/index.ts";
 import { perExpertQuantize, perExpertStreamsTime, TE_COMPUTE_STREAMS } from "./expert-gemm-loop.ts";
 
 // The measurements below ran on an H200: the built-in H200 chip and its efficiency profile.
