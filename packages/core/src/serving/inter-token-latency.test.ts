@@ -37,6 +37,15 @@ describe("InterTokenLatency", () => {
     expect(s.mean).toBeCloseTo((2 * 0.06 + 2 * 0.01) / 4, 12);
   });
 
+  it("carries the wait only into the sequences that were decoding, not those the prefill admitted", () => {
+    const itl = new InterTokenLatency();
+    itl.on(iteration("prefill", 0.05, 2)); // 2 decoding sequences wait 50 ms; the prefill admits 3 more
+    itl.on(iteration("decode", 0.01, 5)); // 2 intervals of 10 + 50 ms, 3 of 10 ms
+    const s = itl.stats();
+    expect(s.count).toBe(5);
+    expect(s.mean).toBeCloseTo((2 * 0.06 + 3 * 0.01) / 5, 12);
+  });
+
   it("counts nothing for a prefill instance (no decoding sequences)", () => {
     const itl = new InterTokenLatency();
     itl.on(iteration("prefill", 0.05, 0));

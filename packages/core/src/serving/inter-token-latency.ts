@@ -22,20 +22,27 @@ export class InterTokenLatency {
   private readonly sketch = new LatencySketch();
   /** Per instance: prefill-only time the decoding sequences have waited since their last token. */
   private readonly carryS: number[] = [];
+  /** Per instance: how many sequences were decoding (and so waited) through that time. */
+  private readonly waiting: number[] = [];
 
   on(event: IterationEvent): void {
     const { instance, durationS, decodes, steps } = event;
     if (decodes <= 0) return;
     if (event.phase === "prefill") {
       this.carryS[instance] = (this.carryS[instance] ?? 0) + durationS;
+      this.waiting[instance] = Math.max(this.waiting[instance] ?? 0, decodes);
       return;
     }
     const stepS = durationS / steps;
     const carry = this.carryS[instance] ?? 0;
     if (carry > 0) {
+      // Only the sequences that were decoding waited; one whose prompt that iteration prefilled
+      // got its first token at its end (its TTFT), so its next interval is a plain step.
+      const waited = Math.min(this.waiting[instance] ?? 0, decodes);
       this.carryS[instance] = 0;
-      this.sketch.add(stepS + carry, decodes);
-      this.sketch.add(stepS, decodes * (steps - 1));
+      this.waiting[instance] = 0;
+      this.sketch.add(stepS + carry, waited);
+      this.sketch.add(stepS, decodes - waited + decodes * (steps - 1));
     } else this.sketch.add(stepS, decodes * steps);
   }
 
