@@ -8,7 +8,13 @@ const scenario = (name: string, graphs?: unknown, framework?: string) =>
   parseTrainingScenario(trainingScenarioText(name), `${name}.yaml`, undefined, {
     overrides: [
       ...(graphs === undefined ? [] : [{ path: ["cudaGraphScope"], value: graphs }]),
-      ...(framework === undefined ? [] : [{ path: ["framework"], value: framework }]),
+      // Another framework takes none of Megatron-Core's options.
+      ...(framework === undefined
+        ? []
+        : [
+            { path: ["framework"], value: framework },
+            { path: ["expertGemm"], value: "grouped" },
+          ]),
     ],
   });
 
@@ -60,8 +66,12 @@ describe("host time of eager MoE layers in training", () => {
   });
 
   it("is Megatron-Core's: another framework's scenario gets no host wait", () => {
-    const other = trainEstimate(scenario("qwen3-30b-b200-8-fp8mx", undefined, "hai-llm"));
+    const other = trainEstimate(scenario("qwen3-30b-b200-8-fp8mx", [], "hai-llm"));
     expect(other.breakdown.hostWaitS).toBe(0);
     expect(scenario("deepseek-v3-h800-2048").framework).toBe("hai-llm");
+    // Megatron-Core's options are refused for another framework, naming the field.
+    expect(() => scenario("deepseek-v3-h800-2048", ["attn"])).toThrow(
+      /cudaGraphScope is a Megatron-Core option/,
+    );
   });
 });

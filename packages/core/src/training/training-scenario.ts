@@ -142,6 +142,23 @@ export function parseTrainingScenario(
       { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["precision", "compute"] },
     );
   }
+  if (spec.framework !== "megatron-core") {
+    // CUDA-graph scopes and TE's expert loop are Megatron-Core / Transformer Engine options.
+    const field =
+      spec.cudaGraphScope !== "full-iteration" && spec.cudaGraphScope.length > 0
+        ? "cudaGraphScope"
+        : spec.expertGemm !== "grouped"
+          ? "expertGemm"
+          : undefined;
+    if (field !== undefined) {
+      const pos = locate([field]);
+      throw new SupernodeError(
+        "invalid-value",
+        `${field} is a Megatron-Core option; with framework ${spec.framework} leave it out (or set framework: megatron-core)`,
+        { file: fileName, line: pos?.line, column: pos?.column, fieldPath: [field] },
+      );
+    }
+  }
   const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
   const systems = Math.ceil(spec.chips / chipsPerSystem);
   const ranks = spec.chips * computeDevice(chip).devicesPerChip;
