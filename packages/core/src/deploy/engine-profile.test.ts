@@ -4,6 +4,10 @@ import { SupernodeError } from "../spec/index.ts";
 import { engineProfile } from "./engine-profile.ts";
 import { parseScenario } from "./scenario.ts";
 
+const chipNamed = (id: string, extendsId?: string) => ({
+  id,
+  origin: extendsId === undefined ? {} : { extends: extendsId },
+});
 const llama = (system: string, extra: string) =>
   parseScenario(
     `system: ${system}
@@ -156,11 +160,16 @@ deployment:
 
   it("give TensorRT-LLM's 32-token KV block, and FlashMLA's 64 for a 576-value MLA cache on Hopper only", () => {
     const trt = engineProfile({ name: "trtllm" });
-    expect(trt.kvCacheBlockTokensFor("b200", undefined)).toBe(32);
-    expect(trt.kvCacheBlockTokensFor("b200", 576)).toBe(32);
-    expect(trt.kvCacheBlockTokensFor("h200-sxm", 576)).toBe(64);
-    expect(trt.kvCacheBlockTokensFor("h200-sxm", undefined)).toBe(32);
-    expect(engineProfile({ name: "sglang" }).kvCacheBlockTokensFor("b200", undefined)).toBeUndefined();
+    expect(trt.kvCacheBlockTokensFor(chipNamed("b200"), undefined)).toBe(32);
+    expect(trt.kvCacheBlockTokensFor(chipNamed("b200"), 576)).toBe(32);
+    expect(trt.kvCacheBlockTokensFor(chipNamed("h200-sxm"), 576)).toBe(64);
+    // A user chip extending a listed one is that chip.
+    expect(trt.kvCacheBlockTokensFor(chipNamed("my-h200", "h200-sxm"), 576)).toBe(64);
+    expect(trt.kvCacheBlockTokensFor(chipNamed("my-b200", "b200"), 576)).toBe(32);
+    expect(trt.kvCacheBlockTokensFor(chipNamed("h200-sxm"), undefined)).toBe(32);
+    expect(
+      engineProfile({ name: "sglang" }).kvCacheBlockTokensFor(chipNamed("b200"), undefined),
+    ).toBeUndefined();
   });
 
   it("record each engine's host time per iteration in one form: fixed + per sequence, hidden by an overlap scheduler", () => {

@@ -64,16 +64,23 @@ export interface EngineProfile {
   /** The engine's default share of the free memory given to the KV cache (`serving.kvCache.usableFraction`). */
   readonly kvCacheMemoryFraction?: number;
   /**
-   * The engine's default tokens per KV-cache block (`serving.kvCache.blockTokens`) on a chip, for a
-   * model whose MLA cache holds `mlaCacheDim` values per token (undefined: not MLA); none recorded: undefined.
+   * The engine's default tokens per KV-cache block (`serving.kvCache.blockTokens`) on a chip (or a
+   * chip extending it), for a model whose MLA cache holds `mlaCacheDim` values per token (undefined:
+   * not MLA); none recorded: undefined.
    */
-  kvCacheBlockTokensFor(chipId: string, mlaCacheDim: number | undefined): number | undefined;
+  kvCacheBlockTokensFor(chip: ChipIdentity, mlaCacheDim: number | undefined): number | undefined;
   /** What the KV cache keeps for a sliding-window layer by default (`serving.kvCache.slidingWindowLayers`). */
   readonly slidingWindowKvCache?: "window" | "full-context";
   readonly policies: readonly EnginePolicy[];
 }
 
 /** Kernel-benchmark points of a sampler on one chip, with the chip's figures the scaling reads. */
+/** What identifies a chip to an engine rule: its id and the built-in id it extends, if any. */
+export interface ChipIdentity {
+  readonly id: string;
+  readonly origin: { readonly extends?: string };
+}
+
 export interface SamplerCurve {
   readonly chipId: string;
   /** Measured time (s) for `batch` rows of `vocab` logits, ascending in `batch`. */
@@ -236,10 +243,14 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
-    kvCacheBlockTokensFor: (chipId, mlaCacheDim) => {
+    kvCacheBlockTokensFor: (chip, mlaCacheDim) => {
       const b = release.kvCacheBlockTokens;
       const f = b?.flashMla;
-      return f !== undefined && f.mlaCacheDim === mlaCacheDim && f.chips.includes(chipId)
+      // A chip defined by extending a listed one (--hardware ... extends: h200-sxm) is that chip.
+      const listed = (id: string | undefined) => id !== undefined && f?.chips.includes(id) === true;
+      return f !== undefined &&
+        f.mlaCacheDim === mlaCacheDim &&
+        (listed(chip.id) || listed(chip.origin.extends))
         ? f.value
         : b?.value;
     },

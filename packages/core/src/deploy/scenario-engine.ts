@@ -88,7 +88,7 @@ export function scenarioEngine(
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, kvCache: { ...base.kvCache, usableFraction: fraction } };
   }
-  const block = engine.kvCacheBlockTokensFor(chip.id, mlaCacheDim);
+  const block = engine.kvCacheBlockTokensFor(chip, mlaCacheDim);
   if (block !== undefined && !given(rawData, ["serving", "kvCache", "blockTokens"])) {
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, kvCache: { ...base.kvCache, blockTokens: block } };
