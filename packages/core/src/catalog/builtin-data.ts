@@ -27,3 +27,16 @@ export function builtinDataText(path: string): string {
 export function parseBuiltinData<S extends z.ZodType>(path: string, schema: S): z.output<S> {
   return parseDocument(builtinDataText(path), path, schema);
 }
+
+/**
+ * A getter of a built-in data file that parses and validates it on first use and returns the same
+ * object after (every module reading one of these files keeps it for the process).
+ * @example const reliabilityData = builtinDataOnce("training/reliability.yaml", fileSchema);
+ */
+export function builtinDataOnce<S extends z.ZodType>(path: string, schema: S): () => z.output<S> {
+  let parsed: z.output<S> | undefined;
+  return () => {
+    parsed ??= parseBuiltinData(path, schema);
+    return parsed;
+  };
+}

@@ -4,7 +4,7 @@
  * the bandwidth one accelerator gets when all accelerators stream at once.
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinDataOnce } from "../catalog/index.ts";
 import type { System } from "../hardware/index.ts";
 import { GIGA } from "../spec/index.ts";
 
@@ -28,11 +28,8 @@ const fileSchema = z.strictObject({
   ),
 });
 
-let cache: z.output<typeof fileSchema> | undefined;
-const links = () => {
-  cache ??= parseBuiltinData("deploy/host-links.yaml", fileSchema);
-  return cache.links;
-};
+const hostLinksFile = builtinDataOnce("deploy/host-links.yaml", fileSchema);
+const links = () => hostLinksFile().links;
 
 /** Ids of the recorded host links. */
 export function hostLinkIds(): string[] {

@@ -5,7 +5,7 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinDataOnce } from "../catalog/index.ts";
 import { calibratedOnSchema, type EvidenceTag, type Sourced, type SourceRef } from "../spec/index.ts";
 
 export interface StepOverheads {
@@ -32,16 +32,14 @@ const fileSchema = z.strictObject({
   fallback: z.strictObject({ graphLaunchS: valueSchema }),
 });
 
-const FILE = "deploy/step-overheads.yaml";
-let cache: z.output<typeof fileSchema> | undefined;
+const stepOverheadsFile = builtinDataOnce("deploy/step-overheads.yaml", fileSchema);
 
 /**
  * Overheads for a chip vendor.
  * @example stepOverheads("Huawei").graphLaunchS.value // 0.0007
  */
 export function stepOverheads(chipVendor: string): StepOverheads {
-  cache ??= parseBuiltinData(FILE, fileSchema);
-  const file = cache;
+  const file = stepOverheadsFile();
   const entry =
     file.overheads.find((o) => o.chipVendor === chipVendor)?.graphLaunchS ?? file.fallback.graphLaunchS;
   const source: SourceRef | undefined = file.sources.find((s) => s.key === entry.source);

@@ -4,7 +4,7 @@
  * and the cost defaults and system prices.
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinDataOnce } from "../catalog/index.ts";
 import type { Chip, System } from "../hardware/index.ts";
 import {
   calibratedOnSchema,
@@ -104,16 +104,8 @@ export interface CostDefaults {
   readonly utilization: Sourced<number>;
 }
 
-let loadPower: z.output<typeof loadPowerSchema> | undefined;
-let costs: z.output<typeof costsSchema> | undefined;
-const loadPowerFile = () => {
-  loadPower ??= parseBuiltinData("power/load-power.yaml", loadPowerSchema);
-  return loadPower;
-};
-const costsFile = () => {
-  costs ??= parseBuiltinData("power/costs.yaml", costsSchema);
-  return costs;
-};
+const loadPowerFile = builtinDataOnce("power/load-power.yaml", loadPowerSchema);
+const costsFile = builtinDataOnce("power/costs.yaml", costsSchema);
 
 function sourced(input: ValueInput, sources: z.output<typeof sourcesSchema>): Sourced<number> {
   const refs = (keys: string | readonly string[] | undefined): SourceRef[] =>

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import {
   builtinCatalog,
-  parseBuiltinData,
+  builtinDataOnce,
   type ReferenceComparison,
   referenceRoleSchema,
 } from "../catalog/index.ts";
@@ -132,11 +132,7 @@ export type OperatorBenchmarkFile = z.output<typeof fileSchema>;
 export type OperatorBenchmarkRecord = OperatorBenchmarkFile["records"][number];
 
 /** The microbenchmark records, parsed once. @example operatorBenchmarks().records.length // 81 */
-export function operatorBenchmarks(): OperatorBenchmarkFile {
-  cached ??= parseBuiltinData(FILE, fileSchema);
-  return cached;
-}
-let cached: OperatorBenchmarkFile | undefined;
+export const operatorBenchmarks: () => OperatorBenchmarkFile = builtinDataOnce(FILE, fileSchema);
 
 /**
  * Every operator reference case, predicted with the built-in catalog's chips (or `resolveChip`'s)

@@ -13,7 +13,7 @@
  * without a TDP, an SM count or a BF16 peak, are not modelled (fraction 1).
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinDataOnce } from "../catalog/index.ts";
 import type { Chip } from "../hardware/index.ts";
 import { inlineSourcedValueSchema } from "../spec/index.ts";
 import type { Device } from "./device.ts";
@@ -29,14 +29,11 @@ const familySchema = z.strictObject({
 const fileSchema = z.strictObject({ powerExponent: valueSchema, families: z.array(familySchema).min(1) });
 export type SustainedClockData = z.output<typeof fileSchema>;
 
-const PATH = "power/sustained-clocks.yaml";
-let cached: SustainedClockData | undefined;
-
 /** The built-in sustained-clock data (parsed once). */
-export function sustainedClockData(): SustainedClockData {
-  cached ??= parseBuiltinData(PATH, fileSchema);
-  return cached;
-}
+export const sustainedClockData: () => SustainedClockData = builtinDataOnce(
+  "power/sustained-clocks.yaml",
+  fileSchema,
+);
 
 export interface SustainedClock {
   readonly family: string;

@@ -24,7 +24,7 @@
  * Each direction is a floor: it ignores the order of host and GPU work inside the segment.
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinDataOnce } from "../catalog/index.ts";
 import { inlineSourcedValueSchema, inlineSourceSchema } from "../spec/index.ts";
 import type { ComputeTimes } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -55,13 +55,11 @@ const fileSchema = z.strictObject({
 });
 export type EagerMoeHostData = z.output<typeof fileSchema>;
 
-let cached: EagerMoeHostData | undefined;
-
 /** The built-in host costs and kernel counts with their sources (parsed once). */
-export function eagerMoeHostData(): EagerMoeHostData {
-  cached ??= parseBuiltinData("training/eager-moe-host.yaml", fileSchema);
-  return cached;
-}
+export const eagerMoeHostData: () => EagerMoeHostData = builtinDataOnce(
+  "training/eager-moe-host.yaml",
+  fileSchema,
+);
 
 /** A module Megatron can capture in a partial CUDA graph (`cuda_graph_scope`). */
 export type GraphScopeModule = Exclude<TrainingScenario["cudaGraphScope"], "full-iteration">[number];

@@ -12,7 +12,7 @@
  * (checkpoint overhead, then per failure a restart R and on average half an interval of lost work).
  */
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinDataOnce } from "../catalog/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { countParameters } from "../model/index.ts";
 import { inlineSourcedValueSchema, inlineSourceSchema } from "../spec/index.ts";
@@ -30,13 +30,11 @@ const fileSchema = z.strictObject({
 });
 export type ReliabilityData = z.output<typeof fileSchema>;
 
-let cached: ReliabilityData | undefined;
-
 /** The built-in reliability inputs with their sources (parsed once). */
-export function reliabilityData(): ReliabilityData {
-  cached ??= parseBuiltinData("training/reliability.yaml", fileSchema);
-  return cached;
-}
+export const reliabilityData: () => ReliabilityData = builtinDataOnce(
+  "training/reliability.yaml",
+  fileSchema,
+);
 
 export interface GoodputInputs {
   readonly chips: number;
