@@ -29,7 +29,12 @@ const QUANTIZE_KERNELS_PER_EXPERT: Readonly<Record<Fp8Scaling, number>> = {
   blockwise: 1,
 };
 
-function scaled(op: Operator, f: number): Operator {
+/**
+ * The share `f` of a grouped expert GEMM that some of its experts are: every FLOP and byte, the
+ * weights' and their gradients' included (perf/step-shard.ts `scaleOperator` scales the tokens of
+ * an operator instead: its weights stay whole and its rows shrink).
+ */
+function expertShare(op: Operator, f: number): Operator {
   return {
     ...op,
     flops: op.flops * f,
@@ -64,7 +69,7 @@ export function perExpertStreamsTime(
   const concurrent = Math.min(TE_COMPUTE_STREAMS, experts);
   const rounds = Math.ceil(experts / concurrent);
   const round: Operator = {
-    ...scaled(op, concurrent / experts),
+    ...expertShare(op, concurrent / experts),
     class: "gemm",
     kernels: 1,
     shape: { ...op.shape, groups: concurrent },
