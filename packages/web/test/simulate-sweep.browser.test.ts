@@ -68,8 +68,9 @@ describeInBrowser("Simulate load sweep in Chromium", (harness) => {
     await harness.screenshot(page, "simulate-load-sweep-390");
     await page.setViewportSize({ width: 1440, height: 900 });
 
-    // A long sweep is cancelled at once: the worker is stopped.
-    await setField(page, "sweep.requests", "20000");
+    // A long sweep is cancelled at once: the worker is stopped. A million requests per point keeps
+    // every point seconds long (20,000 could finish between the progress bar and the click).
+    await setField(page, "sweep.requests", "1000000");
     await page.getByRole("button", { name: "Run load sweep" }).click();
     await page.locator('[data-sweep-status="running"] progress').waitFor();
     await page.getByRole("button", { name: "Cancel sweep" }).click();
