@@ -169,6 +169,20 @@ const releaseSchema = z.strictObject({
       kind: z.enum(["torch-sort", "flashinfer"]),
       measurements: z.array(samplerCurveSchema).min(1),
       rest: samplerCurveSchema.optional(),
+      /**
+       * The penalty pass (repetition / frequency / presence) when the requests set one: device
+       * bytes per logit (row × vocabulary entry) its passes stream and its kernel count, timed as a
+       * memory-bound vector operator of the chip (perf/step-head.ts).
+       */
+      penalties: z
+        .strictObject({
+          bytesPerLogit: z.number().positive(),
+          kernels: z.number().int().positive(),
+          source: z.string(),
+          tag,
+          note: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
   /**

@@ -98,6 +98,8 @@ export interface EngineSampler {
   readonly measurements: readonly SamplerCurve[];
   /** The streaming passes of the rest of the sampling call, measured on one chip. */
   readonly rest?: SamplerCurve;
+  /** The penalty pass, when the requests set penalties (engine.penalties) and the release records one. */
+  readonly penalties?: { readonly bytesPerLogit: number; readonly kernels: number };
 }
 
 /** Host (CPU) time of one iteration of an executor process (perf/host-time.ts). */
@@ -293,5 +295,8 @@ function samplerOf(release: EngineRelease, spec: EngineSpec): EngineSampler | un
     kind: s.kind,
     measurements: s.measurements.map((m, i) => curve(m, `measurements[${i}]`)),
     ...(s.rest !== undefined ? { rest: curve(s.rest, "rest") } : {}),
+    ...(spec.penalties === true && s.penalties !== undefined
+      ? { penalties: { bytesPerLogit: s.penalties.bytesPerLogit, kernels: s.penalties.kernels } }
+      : {}),
   };
 }

@@ -23,6 +23,7 @@ export function headTiming(
   const headItems: StepItem[] = [];
   for (const op of headOps) headItems.push(timeOperator(op, full));
   const sampler = engineSamplerItem(ctx, headOps, headItems);
+  const penalties = penaltyItem(ctx, headOps, full);
   // A sampler timed with the rest of its call includes the final softmax: the step's softmax pass
   // is not counted again.
   const items =
@@ -30,6 +31,7 @@ export function headTiming(
       ? headItems
       : [
           ...headItems.filter((i) => !(sampler.replacesSoftmax && i.name.endsWith("head.sampling"))),
+          ...(penalties !== undefined ? [penalties] : []),
           sampler.item,
         ];
   let headS = 0;
@@ -82,4 +84,34 @@ function engineSamplerItem(
     },
     replacesSoftmax: sampler.rest !== undefined,
   };
+}
+
+/**
+ * The engine's penalty pass (engine.penalties, data/engines/<name>.yaml `sampler.penalties`): vLLM's
+ * V1 sampler builds int64 token counts over every row's whole vocabulary for the prompt and the
+ * output, masks them, and applies the repetition, frequency and presence terms to the float32
+ * logits, each step, in eager kernels on the step's stream. Timed as one memory-bound vector
+ * operator of the chip (its bytes per logit and kernel count from the release's source).
+ */
+function penaltyItem(
+  ctx: StepContext,
+  headOps: readonly Operator[],
+  full: ReturnType<typeof sharedDevice>,
+): StepItem | undefined {
+  const p = ctx.scenario.engine?.sampler?.penalties;
+  const softmax = headOps.find((op) => op.name.endsWith("head.sampling"));
+  if (p === undefined || softmax === undefined) return undefined;
+  const rows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
+  const logits = rows * ctx.scenario.model.vocabSize;
+  const bytes = logits * p.bytesPerLogit;
+  const op: Operator = {
+    name: "head.sampler.penalties",
+    class: "vector",
+    dtype: softmax.dtype,
+    flops: 4 * logits,
+    bytesRead: { weights: 0, activations: bytes / 2, kvCache: 0 },
+    bytesWritten: { activations: bytes / 2, kvCache: 0 },
+    kernels: p.kernels,
+  };
+  return timeOperator(op, full);
 }

@@ -57,6 +57,13 @@ export const engineSchema = z.strictObject({
    */
   sampling: z.enum(["greedy", "top-p", "top-k-top-p"]).optional(),
   /**
+   * The requests set a repetition, frequency or presence penalty (e.g. `repetition_penalty: 1.1`):
+   * the engine's recorded penalty pass (data/engines/<name>.yaml `sampler.penalties`) runs each
+   * step over every row's whole vocabulary before the sampler. Needs `sampling` top-p or
+   * top-k-top-p. Default: false.
+   */
+  penalties: z.boolean().optional(),
+  /**
    * The attention kernels the engine is told to run (SGLang `--attention-backend`, vLLM
    * `VLLM_ATTENTION_BACKEND`). Default: the engine's own choice for the model on the chip
    * (data/efficiency/engines/<name>.yaml `defaultFor`). A backend with an efficiency overlay replaces
