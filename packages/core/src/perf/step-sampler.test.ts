@@ -9,7 +9,9 @@ const NO_PENALTIES = "engine.penalties=false";
 describe("the engine's top-p sampler in the decode step (data/engines/vllm.yaml sampler)", () => {
   it("adds vLLM 0.11.1's full-vocabulary sort and the rest of its sampling call, not hidden by async scheduling", () => {
     const topP = must(estimate(referenceScenario(QWEN_B200, NO_PENALTIES)).decode).step;
-    const greedy = must(estimate(referenceScenario(QWEN_B200, "engine.sampling=greedy", NO_PENALTIES)).decode).step;
+    const greedy = must(
+      estimate(referenceScenario(QWEN_B200, "engine.sampling=greedy", NO_PENALTIES)).decode,
+    ).step;
     // B200's own top-p point (2.318 ms at 128 rows) and H200's rest (0.211 ms) at B200's HBM bandwidth;
     // the rest's final softmax replaces the step's softmax pass.
     const samplerS = (2.318e-3 + (0.211e-3 * 4.8) / 7.7) * QWEN_VOCAB;
