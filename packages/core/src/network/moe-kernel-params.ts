@@ -21,6 +21,12 @@ import { byLibrary, type LibraryId } from "../topology/index.ts";
 export interface MoeKernelParams {
   /** Time a rank spends per token copy it sends (seconds), when the kernels process copies one by one. */
   readonly perCopyCostS?: Sourced<number>;
+  /**
+   * Normal (prefill) dispatch kernels that, after a flag barrier, pull the received rows per
+   * (local expert, source rank) entry, expert-major, in equal contiguous ranges over this many
+   * vector cores per rank, one entry after another (network/moe-copy-out.ts).
+   */
+  readonly normalDispatchCopyOutCores?: Sourced<number>;
 }
 
 const valueSchema = z.strictObject({
@@ -38,7 +44,14 @@ const fileSchema = z.strictObject({
   // A library without an entry (hccl-aicpu, the AI-CPU expansion of HCCL collectives, runs no MoE
   // kernels) has no per-copy cost.
   kernels: z.strictObject(
-    byLibrary(() => z.strictObject({ perCopyCostUs: valueSchema.optional() }).optional()),
+    byLibrary(() =>
+      z
+        .strictObject({
+          perCopyCostUs: valueSchema.optional(),
+          normalDispatchCopyOutCores: valueSchema.optional(),
+        })
+        .optional(),
+    ),
   ),
 });
 
@@ -51,20 +64,29 @@ export function parseMoeKernelParams(
   fileName: string,
 ): Readonly<Record<LibraryId, MoeKernelParams>> {
   const doc = parseDocument(text, fileName, fileSchema);
-  const one = (id: LibraryId): MoeKernelParams => {
-    const v = doc.kernels[id]?.perCopyCostUs;
-    if (v === undefined) return {};
+  const sourced = (id: LibraryId, field: string, v: z.output<typeof valueSchema>, scale: number) => {
     const keys = typeof v.source === "string" ? [v.source] : v.source;
     const sources: SourceRef[] = keys.map((key) => {
       const s = doc.sources[key];
       if (s === undefined)
         throw new SupernodeError("invalid-value", `unknown source key "${key}"`, {
           file: fileName,
-          fieldPath: ["kernels", id, "perCopyCostUs", "source"],
+          fieldPath: ["kernels", id, field, "source"],
         });
       return { key, title: s.title, url: s.url, section: s.section };
     });
-    return { perCopyCostS: { value: v.value * MICROSECOND, sources, tag: v.tag, note: v.note } };
+    return { value: v.value * scale, sources, tag: v.tag, note: v.note };
+  };
+  const one = (id: LibraryId): MoeKernelParams => {
+    const k = doc.kernels[id];
+    const perCopy = k?.perCopyCostUs;
+    const cores = k?.normalDispatchCopyOutCores;
+    return {
+      ...(perCopy !== undefined && { perCopyCostS: sourced(id, "perCopyCostUs", perCopy, MICROSECOND) }),
+      ...(cores !== undefined && {
+        normalDispatchCopyOutCores: sourced(id, "normalDispatchCopyOutCores", cores, 1),
+      }),
+    };
   };
   return byLibrary(one);
 }
