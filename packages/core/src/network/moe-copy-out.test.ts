@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
-import { copyOutExcessS, copyOutHotSpot } from "./moe-copy-out.ts";
 import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";
+import { copyOutExcessS, copyOutHotSpot } from "./moe-copy-out.ts";
 
 describe("DeepEP-Ascend normal dispatch copy-out order", () => {
   it("concentrates on few sources once the ranks outnumber the cores (256 entries, 48 cores)", () => {
@@ -20,7 +20,9 @@ describe("DeepEP-Ascend normal dispatch copy-out order", () => {
     expect(
       copyOutExcessS({ entries: 256, cores: 48, ranks: 128, remoteBytes: 1e8, readBytesPerS: 1.67e11 }),
     ).toBeCloseTo(flat * (h - 1), 12);
-    expect(copyOutExcessS({ entries: 256, cores: 48, ranks: 128, remoteBytes: 0, readBytesPerS: 1e11 })).toBe(0);
+    expect(copyOutExcessS({ entries: 256, cores: 48, ranks: 128, remoteBytes: 0, readBytesPerS: 1e11 })).toBe(
+      0,
+    );
   });
 
   it("slows a normal dispatch on CloudMatrix384 at EP128, not its combine or low-latency calls", () => {
