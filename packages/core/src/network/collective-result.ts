@@ -41,6 +41,7 @@ export function collectiveResult(
           transferS,
           r.request.bytes * busFactor(r.request.op, n),
           r.ncclTechnology,
+          r.request.op,
         )
       : undefined;
   if (p !== undefined) {

@@ -9,7 +9,7 @@
  */
 
 import { compareVersions } from "../spec/index.ts";
-import type { Algorithm } from "./collective-types.ts";
+import type { Algorithm, CollectiveOp } from "./collective-types.ts";
 
 export type NcclProtocol = "ll" | "ll128" | "simple";
 
@@ -91,8 +91,9 @@ export interface ProtocolTiming {
 }
 
 /**
- * The fastest protocol for an all-reduce among `ranks` ranks of one NVLink domain, given the
- * transfer time at the Simple protocol's bandwidth and the bytes on the bus (S × 2(n−1)/n).
+ * The fastest protocol for an all-reduce (or a ring all-gather / reduce-scatter, `op`) among `ranks`
+ * ranks of one NVLink domain, given the transfer time at the Simple protocol's bandwidth and the
+ * bytes on the bus (S × 2(n−1)/n for the all-reduce, S × (n−1)/n for the others).
  * Undefined when NCCL has no protocol data for the algorithm.
  * @example ncclProtocolTime(builtinNcclProtocols(), "ring", 4, 68e-6, 25e6, "NVLink 4")?.protocol // "simple"
  */
@@ -103,10 +104,13 @@ export function ncclProtocolTime(
   simpleTransferS: number,
   busBytes: number,
   technology: string,
+  op: CollectiveOp = "all-reduce",
 ): ProtocolTiming | undefined {
   const table = params.algorithms[algorithm];
   if (table === undefined) return undefined;
-  const steps = algorithm === "in-switch" ? 1 : 2 * (ranks - 1);
+  // NCCL's tuner (tuning.cc `nsteps`): 2(n − 1) ring steps for an all-reduce, n − 1 for an
+  // all-gather or reduce-scatter
+  const steps = algorithm === "in-switch" ? 1 : op === "all-reduce" ? 2 * (ranks - 1) : ranks - 1;
   const llCap = params.llMaxBusBandwidth.find((g) => g.match.test(technology))?.bytesPerS;
   let best: ProtocolTiming | undefined;
   for (const protocol of ["ll", "ll128", "simple"] as const) {

@@ -149,8 +149,8 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
 }
 
 /**
- * What NCCL's own shape adds to a resolved all-reduce over NVLink: its technology inside one system,
- * the NVLS tree (switches reduce) or its plain Tree (a chunk pipeline) across systems.
+ * What NCCL's own shape adds to a resolved all-reduce over NVLink (and to a ring all-gather or
+ * reduce-scatter inside one system): its technology inside one system, the NVLS tree (switches reduce) or its plain Tree (a chunk pipeline) across systems.
  */
 function ncclShape(
   model: FabricModel,
@@ -160,9 +160,14 @@ function ncclShape(
   crosses: boolean,
   scaleOut: boolean,
 ): Pick<ResolvedRequest, "ncclTechnology" | "nvlsTree" | "ncclTree" | "ncclRing"> {
-  if (library !== "nccl" || request.op !== "all-reduce" || model.scaleUpTech.id !== "nvlink") return {};
+  if (library !== "nccl" || model.scaleUpTech.id !== "nvlink") return {};
   const n = request.ranks;
   const nccl = !crosses && !scaleOut && n > 1 && request.bytes > 0;
+  // a ring all-gather / reduce-scatter inside one NVLink domain: NCCL's tuner prices its protocols
+  // as it does the all-reduce's, over n − 1 steps (tuning.cc ncclTopoTuneModel `nsteps`)
+  if (request.op === "all-gather" || request.op === "reduce-scatter")
+    return nccl && algorithm === "ring" ? { ncclTechnology: model.system.scaleUp.technology } : {};
+  if (request.op !== "all-reduce") return {};
   const rps = model.ranksPerSystem;
   const wholeDomains = crosses && n % rps === 0;
   const nvlsTree =
