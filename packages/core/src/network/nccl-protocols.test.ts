@@ -47,6 +47,19 @@ describe("NCCL protocols (LL / LL128 / Simple)", () => {
     expect(small?.transferS).toBeCloseTo(Math.max(2e-7, 1e4 / 141e9), 12);
   });
 
+  it("a ring all-gather or reduce-scatter inside one domain pays the protocol latency of n − 1 steps", () => {
+    const p = builtinNcclProtocols();
+    // Simple over 4 ranks: 8.4 + 3 x 3.4 - 6.6 = 12.0 us (an all-reduce: 6 steps, 22.2 us)
+    const t = ncclProtocolTime(p, "ring", 4, 100e-6, 19e6, "NVLink 4", "reduce-scatter");
+    expect(t?.protocol).toBe("simple");
+    expect(t?.latencyS).toBeCloseTo(12.0e-6, 9);
+    for (const op of ["all-gather", "reduce-scatter"] as const) {
+      const c = collectiveTime(hgxH100, { op, bytes: 4 * MiB, ranks: 8 });
+      expect(c.protocol).toBeDefined();
+      expect(c.latencyS).toBeGreaterThan(0);
+    }
+  });
+
   it("mid-size messages pay the protocol latency: bus bandwidth ramps up with size", () => {
     const bus = (bytes: number) => ar(hgxH100, bytes, 4).busBandwidthBytesPerS;
     expect(bus(16 * MiB)).toBeLessThan(0.8 * bus(2 ** 33));
@@ -76,7 +89,13 @@ describe("NCCL protocols (LL / LL128 / Simple)", () => {
     expect(
       ar(builtinCatalog().cluster({ system: "hgx-h100", count: 2 }), 16 * MiB, 16).protocol,
     ).toBeUndefined();
-    expect(collectiveTime(hgxH100, { op: "all-gather", bytes: MiB, ranks: 8 }).protocol).toBeUndefined();
+    expect(
+      collectiveTime(builtinCatalog().cluster({ system: "hgx-h100", count: 2 }), {
+        op: "all-gather",
+        bytes: 16 * MiB,
+        ranks: 16,
+      }).protocol,
+    ).toBeUndefined();
     expect(ar(gb200Nvl72, 2 ** 33, 72).protocol).toBe("simple");
     expect(ar(builtinCatalog().system("hgx-h100"), MiB, 4).library).toBe("nccl");
   });
