@@ -65,6 +65,10 @@ const GROUPS: readonly { readonly name: string; readonly test: (r: ValidationRow
     test: (r) => r.id.startsWith("nccl-gb200-3part"),
   },
   { name: "NCCL GB200 NVL72 × 20 racks", test: (r) => r.id.startsWith("nccl-gb200-20rack") },
+  {
+    name: "NCCL all-gather / reduce-scatter in one H100 / H200 / B200 server, 2–32 MiB (aiconfigurator nccl-tests)",
+    test: (r) => r.id.startsWith("aic-nccl-"),
+  },
 ];
 
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
