@@ -130,3 +130,34 @@ describe("attentionDecodeEfficiency", () => {
     );
   });
 });
+
+describe("softmax exponential roof (Blackwell: 16 exps per clock per SM against 8,192 BF16 FLOPs)", () => {
+  const b200 = efficiencyProfile("b200").classes["attention-prefill"];
+  const gb300 = efficiencyProfile("gb300").classes["attention-prefill"];
+  const long = (d: number) => shape({ qkHeadDim: d, vHeadDim: d, meanKeysPerQuery: 16384 });
+
+  it("caps head dim 64 in BF16 at 2 × 128 / 512 × e of the peak; head 128 keeps the tensor ceiling", () => {
+    const e = b200.softmaxExpEfficiency?.value ?? 0;
+    const hd64 = attentionPrefillEfficiency(long(64), 0.6489, b200, 1);
+    expect(hd64.expCeiling).toBeCloseTo(0.5 * e, 9);
+    expect(hd64.efficiency).toBeCloseTo(0.5 * e * hd64.amortisation, 9);
+    const hd128 = attentionPrefillEfficiency(long(128), 0.6489, b200, 1);
+    expect(hd128.expCeiling).toBeGreaterThan(0.6489);
+    expect(hd128.efficiency).toBeCloseTo(0.6489 * hd128.amortisation, 9);
+  });
+
+  it("halves the roof in FP8 (twice the FLOPs per clock, the same exponentials)", () => {
+    const bf16 = attentionPrefillEfficiency(long(128), 0.6489, b200, 1).expCeiling;
+    const fp8 = attentionPrefillEfficiency(long(128), 0.6489, b200, 0.5).expCeiling;
+    expect(fp8).toBeCloseTo(bf16 / 2, 9);
+  });
+
+  it("is doubled on Blackwell Ultra, not modelled on Hopper or for the backward", () => {
+    const b = attentionPrefillEfficiency(long(64), 0.6489, b200, 1).expCeiling;
+    expect(attentionPrefillEfficiency(long(64), 0.6489, gb300, 1).expCeiling).toBeCloseTo(2 * b, 9);
+    expect(attentionPrefillEfficiency(long(64), 0.6632, h800, 1).expCeiling).toBe(Infinity);
+    expect(attentionPrefillEfficiency({ ...long(64), backward: true }, 0.6489, b200, 1).expCeiling).toBe(
+      Infinity,
+    );
+  });
+});

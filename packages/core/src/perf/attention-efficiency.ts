@@ -15,6 +15,18 @@
  * and the softmax statistics and writes dQ, dK and dV per tile): FlashAttention-3's backward peaks at
  * 561 TFLOPS on H100 against 648 forward (head dim 128, 16K keys) and falls further at short keys.
  *
+ * The forward's softmax takes one exponential per query, key and head on the SMs' exponential units,
+ * whose rate did not grow with the tensor cores (Blackwell: 16 per clock per SM against 8,192 BF16
+ * FLOPs; FlashAttention-4): where the profile gives the rate (`softmaxExpPerBf16Flop`, with the share
+ * a kernel sustains, `softmaxExpEfficiency`) the ceiling is at most
+ *
+ *   expCeiling = rate × e × 2 (d_qk + d_v) × peak(bf16) / peak(format)
+ *
+ * (the core's FLOPs per exponential over the format's FLOPs per exponential at the peak), which binds
+ * for short heads and one-byte formats (head dim 64 in BF16 on Blackwell: 0.41 of the peak; 128: 0.82,
+ * the tensor ceiling binds). The backward's exponentials (P recomputed once per pair) meet 2.5× the
+ * FLOPs and are not modelled.
+ *
  * Decode attention (`attentionDecodeEfficiency`) keeps the ceiling and the per-tile cost only.
  *
  * Parameters a profile does not give are not modelled (factor 1).
@@ -30,20 +42,24 @@ export interface AttentionEfficiencyFactors {
   readonly headDimFactor: number;
   /** keys / (keys + keyOverhead + causal waste) (1 when not modelled). */
   readonly amortisation: number;
-  /** ceiling × headDimFactor × amortisation. */
+  /** The exponential units' cap on the ceiling (Infinity when not modelled). */
+  readonly expCeiling: number;
+  /** min(ceiling × headDimFactor, expCeiling) × amortisation. */
   readonly efficiency: number;
 }
 
 const REFERENCE_HEAD_DIM = 128;
 
 /**
- * Efficiency of a prefill-attention core of `shape` at ceiling `ceiling` (the format's).
+ * Efficiency of a prefill-attention core of `shape` at ceiling `ceiling` (the format's);
+ * `bf16OverFormatPeak` is the chip's BF16 tensor peak over the format's (1 for BF16, 0.5 for FP8).
  * @example attentionPrefillEfficiency({ queries: 4096, heads: 16, qkHeadDim: 128, vHeadDim: 128, meanKeysPerQuery: 2048.5, causal: true }, 0.663, h800Prefill).efficiency // ≈ 0.59
  */
 export function attentionPrefillEfficiency(
   shape: AttentionShape,
   ceiling: number,
   cls: ClassProfile,
+  bf16OverFormatPeak = 1,
 ): AttentionEfficiencyFactors {
   const bf16Ceiling = cls.computeEfficiency.bf16?.value ?? ceiling;
   const headDimFactor = headDimCeilingRatio((shape.qkHeadDim + shape.vHeadDim) / 2, bf16Ceiling, cls);
@@ -55,12 +71,30 @@ export function attentionPrefillEfficiency(
   const keys = shape.meanKeysPerQuery;
   const overhead = (tileKeys ?? 0) + (shape.causal ? (cls.causalWastedKeys?.value ?? 0) : 0);
   const amortisation = keys > 0 && overhead > 0 ? keys / (keys + overhead) : 1;
+  const expCeiling = backward ? Infinity : softmaxExpCeiling(shape, cls, bf16OverFormatPeak);
   return {
     ceiling: passCeiling,
     headDimFactor,
     amortisation,
-    efficiency: passCeiling * headDimFactor * amortisation,
+    expCeiling,
+    efficiency: Math.min(passCeiling * headDimFactor, expCeiling) * amortisation,
   };
+}
+
+/**
+ * The softmax's exponential roof as a fraction of the format's peak (Infinity without the profile's
+ * rate): rate × e × 2 (d_qk + d_v) × peak(bf16) / peak(format).
+ * @example softmaxExpCeiling({ ...shape, qkHeadDim: 64, vHeadDim: 64 }, blackwellPrefill, 1) // ≈ 0.41
+ */
+export function softmaxExpCeiling(
+  shape: AttentionShape,
+  cls: ClassProfile,
+  bf16OverFormatPeak: number,
+): number {
+  const rate = cls.softmaxExpPerBf16Flop?.value;
+  if (rate === undefined || rate <= 0) return Infinity;
+  const sustained = cls.softmaxExpEfficiency?.value ?? 1;
+  return rate * sustained * 2 * (shape.qkHeadDim + shape.vHeadDim) * bf16OverFormatPeak;
 }
 
 /**
@@ -85,7 +119,13 @@ export function attentionDecodeEfficiency(
       : cls.keyOverheadTokens;
   const overhead = (perSequence?.value ?? 0) / (shape.queryTokensPerSequence ?? 1);
   const amortisation = keys > 0 && overhead > 0 ? keys / (keys + overhead) : 1;
-  return { ceiling, headDimFactor: 1, amortisation, efficiency: ceiling * amortisation };
+  return {
+    ceiling,
+    headDimFactor: 1,
+    amortisation,
+    expCeiling: Infinity,
+    efficiency: ceiling * amortisation,
+  };
 }
 
 /** Ceiling at `headDim` relative to the ceiling at 128, from the profile's points at 64 and 256. */

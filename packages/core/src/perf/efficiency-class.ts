@@ -45,6 +45,8 @@ const SHAPE_KEYS = [
   "causalWastedKeys",
   "headDim64Ceiling",
   "headDim256Ceiling",
+  "softmaxExpPerBf16Flop",
+  "softmaxExpEfficiency",
   "sparseDecodeCeiling",
   "backwardCeilingRatio",
   "backwardKeyOverheadTokens",

@@ -119,6 +119,15 @@ export const classEfficiencySchema = z
     headDim64Ceiling: fractionSchema.optional(),
     headDim256Ceiling: fractionSchema.optional(),
     /**
+     * Prefill attention: the softmax's exponentials per dense BF16 tensor FLOP of the chip (its
+     * exponential units' rate per clock per SM over its BF16 tensor FLOPs per clock per SM; one
+     * exponential per query, key and head). With softmaxExpEfficiency it caps the core at
+     * e × rate × 2 (d_qk + d_v) FLOPs per exponential. Absent: not modelled.
+     */
+    softmaxExpPerBf16Flop: sourcedValueSchema.optional(),
+    /** Fraction of the exponential rate a prefill-attention kernel sustains (with softmaxExpPerBf16Flop). */
+    softmaxExpEfficiency: sourcedValueSchema.optional(),
+    /**
      * Decode attention over keys gathered by index (DeepSeek Sparse Attention's top-k; FlashMLA's
      * sparse decode kernel with its FP8 cache dequantised to BF16): the kernel's own ceiling,
      * replacing computeEfficiency for such cores. Absent: the dense ceiling.

@@ -51,6 +51,9 @@ export interface ClassProfile {
   readonly causalWastedKeys?: ProfileValue;
   readonly headDim64Ceiling?: ProfileValue;
   readonly headDim256Ceiling?: ProfileValue;
+  /** Prefill attention's exponential roof: exps per dense BF16 FLOP, and the rate's sustained share. */
+  readonly softmaxExpPerBf16Flop?: ProfileValue;
+  readonly softmaxExpEfficiency?: ProfileValue;
   /** Decode attention over index-gathered keys (DSA): its own ceiling; absent = the dense one. */
   readonly sparseDecodeCeiling?: ProfileValue;
   readonly backwardCeilingRatio?: ProfileValue;

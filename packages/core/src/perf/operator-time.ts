@@ -70,7 +70,7 @@ export function operatorTime(
       if (ceiling === undefined)
         throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
       own = ceiling;
-      computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype);
+      computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype, bf16OverPeak(device, peak));
       break;
     }
     case "vector":
@@ -146,11 +146,17 @@ export function overlappedRoof(computeS: number, memoryS: number, exponent: numb
  * The ceiling lowered by the class's shape mechanism: GEMM tiles and waves, prefill-attention key
  * amortisation, the sparse decode kernel's own ceiling.
  */
-function shapedEfficiency(op: Operator, ceiling: number, cls: ClassProfile, dtype: Dtype): number {
+function shapedEfficiency(
+  op: Operator,
+  ceiling: number,
+  cls: ClassProfile,
+  dtype: Dtype,
+  bf16OverFormatPeak: number,
+): number {
   if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined)
     return gemmEfficiency(op.shape, ceiling, cls, dtype).efficiency;
   if (op.class === "attention-prefill" && op.attention !== undefined)
-    return attentionPrefillEfficiency(op.attention, ceiling, cls).efficiency;
+    return attentionPrefillEfficiency(op.attention, ceiling, cls, bf16OverFormatPeak).efficiency;
   // Sparse decode (keys gathered by the DSA indexer's top-k): the sparse kernel's efficiency as
   // measured at the only key count it runs (top-k 2,048), its per-sequence costs included.
   if (
@@ -173,6 +179,12 @@ export function operatorBytes(op: Operator): number {
     op.bytesWritten.activations +
     op.bytesWritten.kvCache
   );
+}
+
+/** The chip's dense BF16 (else FP16) tensor peak over `peak` (1 when it has neither). */
+function bf16OverPeak(device: Device, peak: number): number {
+  const bf16 = device.peakFlopsPerS.bf16 ?? device.peakFlopsPerS.fp16;
+  return bf16 !== undefined && peak > 0 ? bf16.value / peak : 1;
 }
 
 function tensorPeak(device: Device, dtype: Dtype, op: Operator): number {
