@@ -12,7 +12,7 @@ import { z } from "zod";
 import { dispatchBytesPerToken, engineProfile } from "../deploy/index.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/index.ts";
 import { builtinModel, layerKinds, layerOperators, type Operator } from "../model/index.ts";
-import { ENGINE_NAMES, type ServingEngineName, SupernodeError } from "../spec/index.ts";
+import { ENGINE_NAMES, quantSchemeSchema, type ServingEngineName, SupernodeError } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
@@ -36,6 +36,10 @@ export const moeOpSpec = z
     tp: z.number().int().positive(),
     /** Expert weight format and GEMM math (fp4: NVFP4, fp8: 128×128 block scales). */
     weights: z.enum(DTYPES),
+    /** Weight scale layout where it is not the format's default (GPT-OSS: `mxfp4-g32`). */
+    weightScheme: quantSchemeSchema.optional(),
+    /** GEMM math where it is not the weight format's (W4A16 on Hopper: `bf16`). */
+    math: z.enum(DTYPES).optional(),
     /** The engine's MoE backend the table names (engine overlay selection; informational where none). */
     backend: z.string().min(1),
     /** How the table routes: `balanced` puts the (token, expert) pairs round-robin on the experts. */
@@ -80,7 +84,11 @@ export function moeOpOperators(
       { fieldPath: ["operator", "ep"] },
     );
   const layer = layerKinds(model).indexOf("moe");
-  const precision = { weightDtype: spec.weights, computeDtype: spec.weights };
+  const precision = {
+    weightDtype: spec.weights,
+    computeDtype: spec.math ?? spec.weights,
+    ...(spec.weightScheme !== undefined && { weightScheme: spec.weightScheme }),
+  };
   const ops = layerOperators(
     model,
     layer,

@@ -42,6 +42,7 @@ export {
   type ComponentPrecisionSpec,
   type PrecisionComponentsSpec,
   type PrecisionSpec,
+  quantSchemeSchema,
   scenarioDtypeSchema,
 } from "./precision-schema.ts";
 export { registerPreparsed } from "./preparsed-data.ts";
