@@ -112,6 +112,10 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
     w.localExperts * (1 - Math.exp(-w.meanTokensPerLocalExpert));
   if (routed > 0) {
     const groups = Math.max(1, Math.round(touched));
+    // EP > 1: every routed pair of the op's tokens over the rank's experts (a kernel sizing its row
+    // tile from its whole input sees the pairs of the other ranks' experts too).
+    const sharded = w.localExperts < E;
+    const tileRows = sharded ? { routedRowsPerGroup: (w.meanTokensPerLocalExpert * E) / w.localExperts } : {};
     ops.push(
       gemmOp(w, {
         name: `${p}moe.experts.gate_up_proj`,
@@ -121,6 +125,7 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
         n: 2 * inter,
         k: h,
         groups,
+        ...tileRows,
         weightBytes: touched * 2 * matrixBytes(inter, h, ew),
         weightElements: touched * 2 * inter * h,
       }),
@@ -138,6 +143,7 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
         n: h,
         k: inter,
         groups,
+        ...tileRows,
         weightBytes: touched * matrixBytes(h, inter, ew),
         weightElements: touched * h * inter,
       }),

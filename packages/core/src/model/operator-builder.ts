@@ -28,6 +28,8 @@ export interface GemmSpec {
   readonly n: number;
   readonly k: number;
   readonly groups?: number;
+  /** Routed-expert GEMMs with EP > 1: all routed pairs the op is given per local expert (`OperatorShape`). */
+  readonly routedRowsPerGroup?: number;
   /** Weight bytes read (default: groups × n × k in the workload's weight format). */
   readonly weightBytes?: number;
   /** Weight elements those bytes hold (default: groups × n × k). */
@@ -65,6 +67,7 @@ export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
       n: spec.n,
       k: spec.k,
       ...(groups !== 1 ? { groups } : {}),
+      ...(spec.routedRowsPerGroup !== undefined && { routedRowsPerGroup: spec.routedRowsPerGroup }),
     },
     ...(weightOnly && { weightOnlyElements: spec.weightElements ?? groups * spec.n * spec.k }),
     kernels: spec.kernels ?? 1,

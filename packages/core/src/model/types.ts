@@ -176,6 +176,12 @@ export interface OperatorShape {
   readonly n: number;
   readonly k: number;
   readonly groups?: number;
+  /**
+   * Routed-expert GEMMs on a rank that holds some of the experts (EP > 1): every routed (token,
+   * expert) pair the op is given over the rank's experts, the rows per group a kernel that sizes
+   * its row tile from its whole input assumes (Triton's matmul_ogs); absent: `m`.
+   */
+  readonly routedRowsPerGroup?: number;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { type Dtype, MATH_DTYPES } from "../hardware/index.ts";
 import type { OperatorClass } from "../model/index.ts";
-import { MICROSECOND, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
+import { GIGA, MICROSECOND, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
 import type { ClassEfficiencyFile, EfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, ProfileValue } from "./efficiency-profile.ts";
 
@@ -34,6 +34,7 @@ const SHAPE_KEYS = [
   "tileN",
   "tileMSmall",
   "tileMPow2Min",
+  "tileMFromRoutedRows",
   "tileNMin",
   "tileNStep",
   "tileChoiceByWork",
@@ -110,6 +111,7 @@ export function resolveClass(
       );
   }
   const groupOverhead = pick("groupOverheadUs", MICROSECOND, false);
+  const dequant = pick("dequantGElementsPerS", GIGA, false);
   const absolute = pick("vectorPeakTflops", TERA, false);
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
   return {
@@ -119,6 +121,7 @@ export function resolveClass(
     ...optional,
     ...(Object.keys(kOverheadByDtype).length > 0 && { kOverheadElementsByDtype: kOverheadByDtype }),
     ...(groupOverhead && { groupOverheadS: groupOverhead }),
+    ...(dequant && { dequantElementsPerS: dequant }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),
   };

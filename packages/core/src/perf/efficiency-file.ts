@@ -72,6 +72,11 @@ export const classEfficiencySchema = z
      * most tileM.
      */
     tileMPow2Min: positiveSchema.optional(),
+    /**
+     * 1: a tileMPow2Min kernel sizes its row tile from every routed pair it is given over the rank's
+     * experts (`OperatorShape.routedRowsPerGroup`, EP > 1), not from the rows an expert receives.
+     */
+    tileMFromRoutedRows: sourcedValueSchema.optional(),
     tileNMin: positiveSchema.optional(),
     tileNStep: positiveSchema.optional(),
     /**
@@ -93,6 +98,12 @@ export const classEfficiencySchema = z
      * in microseconds, beside the weight stream: what a few-token expert costs beyond its bytes.
      */
     groupOverheadUs: sourcedValueSchema.optional(),
+    /**
+     * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
+     * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
+     * tensor cores at the slower of this and the HBM stream. Absent: not modelled.
+     */
+    dequantGElementsPerS: sourcedValueSchema.optional(),
     /**
      * Imperfect overlap of operand loading and tensor-core work near the ridge point: the
      * roofline max(compute, memory) becomes (compute^p + memory^p)^(1/p). Absent: perfect overlap.

@@ -32,6 +32,8 @@ export interface ClassProfile {
   readonly tileMSmall?: ProfileValue;
   /** Row tile = next power of two of the rows, from this up to tileM (Triton's matmul_ogs). */
   readonly tileMPow2Min?: ProfileValue;
+  /** 1: that row tile is sized from `routedRowsPerGroup` (all routed pairs over the rank's experts). */
+  readonly tileMFromRoutedRows?: ProfileValue;
   readonly tileNMin?: ProfileValue;
   readonly tileNStep?: ProfileValue;
   /** 1: autotuned tile choice (least padded work); absent: DeepGEMM's fewest-waves rule. */
@@ -42,6 +44,8 @@ export interface ClassProfile {
   readonly kOverheadElementsByDtype?: Readonly<Partial<Record<Dtype, ProfileValue>>>;
   /** Grouped GEMMs: fixed time per group with rows, per kernel, in seconds (absent: not modelled). */
   readonly groupOverheadS?: ProfileValue;
+  /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
+  readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */
   readonly overlapExponent?: ProfileValue;
   /** Prefill-attention mechanism (see `attention-efficiency.ts`); absent parameters are not modelled. */

@@ -9,7 +9,7 @@
 import { embeddedDataFiles } from "../catalog/index.ts";
 import type { Dtype } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
-import { compareVersions, MICROSECOND, SupernodeError, TERA } from "../spec/index.ts";
+import { compareVersions, GIGA, MICROSECOND, SupernodeError, TERA } from "../spec/index.ts";
 import { toProfileValue } from "./efficiency-class.ts";
 import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
@@ -139,6 +139,7 @@ export function withEngineOverlays(
 const RENAMED: Readonly<Record<string, readonly [string, number]>> = {
   launchOverheadUs: ["launchOverheadS", MICROSECOND],
   groupOverheadUs: ["groupOverheadS", MICROSECOND],
+  dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 };
 

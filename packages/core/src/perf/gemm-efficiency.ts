@@ -64,9 +64,11 @@ function chooseTile(
   if (tileM === undefined || tileN === undefined) return undefined;
   const small = cls.tileMSmall?.value;
   const pow2Min = cls.tileMPow2Min?.value;
+  const sizedRows =
+    (cls.tileMFromRoutedRows?.value ?? 0) > 0 ? (shape.routedRowsPerGroup ?? shape.m) : shape.m;
   const rowTile =
     pow2Min !== undefined
-      ? Math.min(tileM, Math.max(pow2Min, 2 ** Math.ceil(Math.log2(Math.max(1, shape.m)))))
+      ? Math.min(tileM, Math.max(pow2Min, 2 ** Math.ceil(Math.log2(Math.max(1, sizedRows)))))
       : small !== undefined && shape.m <= small
         ? small
         : tileM;

@@ -87,7 +87,7 @@ export type LayerKeyFieldsListed = [
   >,
   Checked<AllListed<Operator["bytesRead"], "weights" | "activations" | "kvCache">>,
   Checked<AllListed<Operator["bytesWritten"], "activations" | "kvCache" | "weightGradients">>,
-  Checked<AllListed<OperatorShape, "m" | "n" | "k" | "groups">>,
+  Checked<AllListed<OperatorShape, "m" | "n" | "k" | "groups" | "routedRowsPerGroup">>,
   Checked<
     AllListed<
       AttentionShape,
@@ -128,7 +128,7 @@ function operatorKey(op: Operator): void {
   key.number(w.activations).number(w.kvCache).optional(w.weightGradients);
   const s = op.shape;
   if (s === undefined) key.number(0);
-  else key.number(1).number(s.m).number(s.n).number(s.k).optional(s.groups);
+  else key.number(1).number(s.m).number(s.n).number(s.k).optional(s.groups).optional(s.routedRowsPerGroup);
   key.optional(op.weightOnlyElements);
   const a = op.attention;
   if (a === undefined) key.number(0);

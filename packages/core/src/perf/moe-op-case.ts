@@ -110,8 +110,10 @@ export function moeOpOperators(
       { fieldPath: ["engine", "name"] },
     );
   const release = { name, ...(engine.version !== undefined && { version: engine.version }) };
-  const policy = engineProfile(release).separateKernelsFor(chip.vendor);
-  const dispatch = { dispatch: spec.weights } as Parameters<typeof dispatchBytesPerToken>[1];
+  const policy = engineProfile({ ...release, moeBackend: spec.backend }).separateKernelsFor(chip.vendor);
+  // The op's input travels (and is quantised, if at all) in its GEMM math: BF16 for W4A16.
+  const inputDtype = spec.math ?? spec.weights;
+  const dispatch = { dispatch: inputDtype } as Parameters<typeof dispatchBytesPerToken>[1];
   const all = withSeparateKernels(ops, policy, {
     moeKernels: "low-latency",
     hiddenSize: spec.hidden,
@@ -119,7 +121,7 @@ export function moeOpOperators(
     receivedTokens: spec.tokens,
     routedTokens: spec.tokens,
     topK: spec.topK,
-    ...(DTYPE_BYTES[spec.weights] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
+    ...(DTYPE_BYTES[inputDtype] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
     localExperts: spec.experts / spec.ep,
   });
   return all.filter(

@@ -89,7 +89,8 @@ export function operatorTime(
   const computeS = op.flops > 0 ? op.flops / (peak * computeEfficiency) : 0;
   const streamS = bytes > 0 ? bytes / (device.memoryBandwidthBytesPerS.value * memoryEfficiency) : 0;
   // A grouped GEMM's per-group cost sits beside its weight stream (hidden when compute-bound).
-  const memoryS = streamS > 0 ? streamS + groupOverheadTime(op, cls) : 0;
+  const weightsS = Math.max(streamS, dequantTime(op, cls));
+  const memoryS = weightsS > 0 ? weightsS + groupOverheadTime(op, cls) : 0;
   const overheadS = op.kernels * cls.launchOverheadS.value;
   const roofS = overlappedRoof(computeS, memoryS, cls.overlapExponent?.value);
   const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
@@ -128,6 +129,19 @@ export function groupOverheadTime(op: Operator, cls: ClassProfile): number {
   if (perGroup === undefined || op.class !== "grouped-gemm") return 0;
   const groups = op.shape?.groups ?? 1;
   return op.shape !== undefined && op.shape.m > 0 ? op.kernels * groups * perGroup.value : 0;
+}
+
+/**
+ * A weight-only GEMM whose kernel converts its narrow weights to the math format in registers
+ * (Hopper mixed-input, e.g. MXFP4 → BF16 in triton_kernels' matmul_ogs): the weight elements it
+ * reads at the profile's conversion rate; 0 where the profile gives none or the GEMM is not weight-only.
+ * @example dequantTime(mxfp4ExpertGemm, tritonHopperGroupedGemm) // 3.18e9 elements / 5.4e12 per s
+ */
+export function dequantTime(op: Operator, cls: ClassProfile): number {
+  const rate = cls.dequantElementsPerS?.value;
+  const elements = op.weightOnlyElements;
+  if (rate === undefined || rate <= 0 || elements === undefined) return 0;
+  return elements / rate;
 }
 
 /**
