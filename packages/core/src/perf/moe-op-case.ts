@@ -42,6 +42,11 @@ export const moeOpSpec = z
     math: z.enum(DTYPES).optional(),
     /** The engine's MoE backend the table names (engine overlay selection; informational where none). */
     backend: z.string().min(1),
+    /**
+     * true: the op runs the named backend's own kernel chain as the engine data record it
+     * (`separateKernels.moeBackends`: its prologue and fusions); absent: the engine's default chain.
+     */
+    backendChain: z.boolean().optional(),
     /** How the table routes: `balanced` puts the (token, expert) pairs round-robin on the experts. */
     routing: z.literal("balanced"),
   })
@@ -110,7 +115,8 @@ export function moeOpOperators(
       { fieldPath: ["engine", "name"] },
     );
   const release = { name, ...(engine.version !== undefined && { version: engine.version }) };
-  const policy = engineProfile({ ...release, moeBackend: spec.backend }).separateKernelsFor(chip.vendor);
+  const chain = spec.backendChain === true ? { moeBackend: spec.backend } : {};
+  const policy = engineProfile({ ...release, ...chain }).separateKernelsFor(chip.vendor);
   // The op's input travels (and is quantised, if at all) in its GEMM math: BF16 for W4A16.
   const inputDtype = spec.math ?? spec.weights;
   const dispatch = { dispatch: inputDtype } as Parameters<typeof dispatchBytesPerToken>[1];
