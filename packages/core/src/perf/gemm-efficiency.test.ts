@@ -38,6 +38,18 @@ describe("gemmEfficiency", () => {
     expect(gemmEfficiency({ m: 5, n: 5760, k: 2880, groups: 128 }, 1, h200).tile?.m).toBe(64);
   });
 
+  it("with tileMFromRoutedRows sizes that row tile from every routed pair over the rank's experts (EP > 1)", () => {
+    const h200 = efficiencyProfile("h200-sxm").classes["grouped-gemm"];
+    const pow2 = h200.tileM === undefined ? undefined : { ...h200.tileM, value: 16 };
+    const flag = h200.tileM === undefined ? undefined : { ...h200.tileM, value: 1 };
+    const triton = { ...h200, tileMPow2Min: pow2, tileMFromRoutedRows: flag };
+    // gpt-oss-120b DEP4 decode: 47 rows per local expert, 4 x 47 routed pairs per local expert.
+    const shape = { m: 47, n: 5760, k: 2880, groups: 32, routedRowsPerGroup: 188 };
+    expect(gemmEfficiency(shape, 1, triton).tile?.m).toBe(128);
+    expect(gemmEfficiency(shape, 1, triton).tileQuantisation).toBeCloseTo(47 / 128, 12);
+    expect(gemmEfficiency(shape, 1, { ...triton, tileMFromRoutedRows: undefined }).tile?.m).toBe(64);
+  });
+
   it("leaves unmodelled factors at 1 (default profile: ceiling only)", () => {
     const generic = efficiencyProfile("default").classes.gemm;
     const f = gemmEfficiency({ m: 3, n: 7, k: 11 }, 0.78, generic);

@@ -20,6 +20,36 @@ const engine = { name: "trtllm", version: "1.2.0rc5" };
 const b200 = () => builtinCatalog().chip("b200");
 
 describe("moe-op reference kind", () => {
+  it("runs the TRITON backend's own chain where the record asks for it (gpt-oss W4A16 on H100)", () => {
+    const triton: MoeOpSpec = {
+      ...spec,
+      model: "gpt-oss-20b",
+      hidden: 2880,
+      expertIntermediate: 2880,
+      experts: 32,
+      topK: 4,
+      tokens: 1024,
+      ep: 1,
+      weightScheme: "mxfp4-g32",
+      math: "bf16",
+      backend: "TRITON",
+      backendChain: true,
+    };
+    const h100 = builtinCatalog().chip("h100-sxm");
+    const ops = moeOpOperators(triton, engine, h100);
+    const names = ops.map((op) => op.name);
+    // matmul_ogs gathers its rows (no expansion, no argument setup); BF16 input: no quantisation.
+    expect(names).not.toContain("moe.experts.expand");
+    expect(names).not.toContain("moe.experts.gemm_setup");
+    expect(names).not.toContain("moe.dispatch_quant");
+    expect(ops.find((op) => op.name === "moe.experts.act")?.kernels).toBe(0);
+    expect(ops.find((op) => op.name === "moe.combine")?.kernels).toBe(0);
+    expect(ops.find((op) => op.name === "moe.experts.gate_up_proj")?.dtype).toBe("bf16");
+    // Without backendChain the record keeps the engine's default (CUTLASS) chain.
+    const plain = moeOpOperators({ ...triton, backendChain: undefined }, engine, h100).map((op) => op.name);
+    expect(plain).toContain("moe.experts.expand");
+  });
+
   it("spreads the rank's pairs one by one over its experts", () => {
     expect(balancedExpertTokens({ ...spec, tokens: 1 })).toEqual([1, ...Array(31).fill(0)]);
     expect(balancedExpertTokens({ ...spec, tokens: 64 })).toEqual(Array(32).fill(2));

@@ -169,6 +169,32 @@ describe("grouped GEMMs with a per-group cost (Blackwell MoE experts)", () => {
   });
 });
 
+describe("weight-only grouped GEMMs converting their weights in registers (Hopper W4A16)", () => {
+  const op: Operator = {
+    ...gemmOperator({ m: 5, n: 5760, k: 2880, groups: 128, dtype: "bf16" }),
+    bytesRead: { weights: 1.13e9, activations: 0, kvCache: 0 },
+    weightOnlyElements: 128 * 5760 * 2880,
+  };
+  const base = h800Profile.classes["grouped-gemm"];
+  const rate = { ...base.launchOverheadS, value: 6e12 };
+  const withRate = {
+    ...h800Profile,
+    classes: { ...h800Profile.classes, "grouped-gemm": { ...base, dequantElementsPerS: rate } },
+  };
+
+  it("streams the weights at the slower of HBM and the conversion rate", () => {
+    const plain = operatorTime(op, h800, h800Profile);
+    const converted = operatorTime(op, h800, withRate);
+    expect(converted.memoryS).toBeCloseTo(Math.max(plain.memoryS, (128 * 5760 * 2880) / 6e12), 12);
+    expect(converted.timeS).toBeGreaterThanOrEqual(plain.timeS);
+  });
+
+  it("leaves GEMMs whose weights are as wide as their math unchanged", () => {
+    const { weightOnlyElements: _, ...full } = op;
+    expect(operatorTime(full, h800, withRate).timeS).toBe(operatorTime(full, h800, h800Profile).timeS);
+  });
+});
+
 describe("sparse decode attention (DeepSeek Sparse Attention's gathered top-k keys)", () => {
   // 128 query heads of 2 tokens for 128 sequences, each attending 2,048 gathered keys (absorbed MLA).
   const core = (sparse: boolean): Operator => ({
