@@ -2,6 +2,7 @@
  * The head of an inference step (step-model.ts): embedding, final norm, LM head and the sampling
  * pass, or the engine's own sampler where its release records one (perf/sampler-time.ts).
  */
+import type { EngineSampler } from "../deploy/index.ts";
 import { modelHeadOperators, type Operator } from "../model/index.ts";
 import { samplerTimeS } from "./sampler-time.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
@@ -22,8 +23,7 @@ export function headTiming(
   );
   const headItems: StepItem[] = [];
   for (const op of headOps) headItems.push(timeOperator(op, full));
-  const sampler = engineSamplerItem(ctx, headOps, headItems);
-  const penalties = penaltyItem(ctx, headOps, full);
+  const sampler = engineSamplerItems(ctx, headOps, headItems, full);
   // A sampler timed with the rest of its call includes the final softmax: the step's softmax pass
   // is not counted again.
   const items =
@@ -31,8 +31,7 @@ export function headTiming(
       ? headItems
       : [
           ...headItems.filter((i) => !(sampler.replacesSoftmax && i.name.endsWith("head.sampling"))),
-          ...(penalties !== undefined ? [penalties] : []),
-          sampler.item,
+          ...sampler.items,
         ];
   let headS = 0;
   let samplingS = 0;
@@ -48,17 +47,21 @@ export function headTiming(
  * head's, one per logit token) and the whole vocabulary: vLLM gathers the logits of every
  * vocabulary shard before sampling. Run after the forward pass on the same stream, so no overlap
  * scheduler hides it (those hide host work only). Counted at the memory bound's power level (the
- * sort keeps the SMs and L2 busy without the tensor cores; no power measurement of it).
+ * sort keeps the SMs and L2 busy without the tensor cores; no power measurement of it). Preceded by
+ * the penalty pass where the requests set penalties.
  */
-function engineSamplerItem(
+function engineSamplerItems(
   ctx: StepContext,
   headOps: readonly Operator[],
   headItems: readonly StepItem[],
-): { readonly item: StepItem; readonly replacesSoftmax: boolean } | undefined {
+  full: ReturnType<typeof sharedDevice>,
+): { readonly items: readonly StepItem[]; readonly replacesSoftmax: boolean } | undefined {
   const sampler = ctx.scenario.engine?.sampler;
   if (sampler === undefined) return undefined;
-  const softmax = headItems.find((i) => i.name.endsWith("head.sampling"));
-  if (softmax === undefined) return undefined;
+  const s = headItems.findIndex((i) => i.name.endsWith("head.sampling"));
+  const softmax = headItems[s];
+  const softmaxOp = headOps[s];
+  if (softmax === undefined || softmaxOp === undefined) return undefined;
   const rows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
   const vocab = ctx.scenario.model.vocabSize;
   const chip = ctx.scenario.system.node.accelerator.chip;
@@ -69,19 +72,21 @@ function engineSamplerItem(
     bandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
   });
   const timeS = t.topPS + t.restS;
+  const item: StepItem = {
+    name: `head.sampler.${sampler.kind}`,
+    group: softmax.group,
+    timeS,
+    bound: "memory",
+    flops: 0,
+    bytes: 0,
+    overheadS: 0,
+    computeS: 0,
+    memoryS: timeS,
+    defaulted: [],
+  };
+  const p = sampler.penalties;
   return {
-    item: {
-      name: `head.sampler.${sampler.kind}`,
-      group: softmax.group,
-      timeS,
-      bound: "memory",
-      flops: 0,
-      bytes: 0,
-      overheadS: 0,
-      computeS: 0,
-      memoryS: timeS,
-      defaulted: [],
-    },
+    items: p === undefined ? [item] : [penaltyItem(p, rows * vocab, softmaxOp.dtype, full), item],
     replacesSoftmax: sampler.rest !== undefined,
   };
 }
@@ -94,20 +99,16 @@ function engineSamplerItem(
  * operator of the chip (its bytes per logit and kernel count from the release's source).
  */
 function penaltyItem(
-  ctx: StepContext,
-  headOps: readonly Operator[],
+  p: NonNullable<EngineSampler["penalties"]>,
+  logits: number,
+  dtype: Operator["dtype"],
   full: ReturnType<typeof sharedDevice>,
-): StepItem | undefined {
-  const p = ctx.scenario.engine?.sampler?.penalties;
-  const softmax = headOps.find((op) => op.name.endsWith("head.sampling"));
-  if (p === undefined || softmax === undefined) return undefined;
-  const rows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
-  const logits = rows * ctx.scenario.model.vocabSize;
+): StepItem {
   const bytes = logits * p.bytesPerLogit;
   const op: Operator = {
     name: "head.sampler.penalties",
     class: "vector",
-    dtype: softmax.dtype,
+    dtype,
     flops: 4 * logits,
     bytesRead: { weights: 0, activations: bytes / 2, kvCache: 0 },
     bytesWritten: { activations: bytes / 2, kvCache: 0 },
