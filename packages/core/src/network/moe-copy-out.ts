@@ -12,6 +12,9 @@
  * hot-spot factor. 48 cores and 256 entries: 1.06 from 8 to 32 ranks, 1.71 at 64, 3.17 at 128.
  */
 
+/** copyOutHotSpot's results by (entries, cores, ranks). */
+const hotSpots = new Map<string, number>();
+
 /**
  * Σ over the steps of max(ingress, source egress) ÷ Σ ingress (≥ 1), rows per entry equal
  * (uniform routing), ingress and egress per rank at the same rate, the own source read locally.
@@ -19,6 +22,18 @@
  */
 export function copyOutHotSpot(entries: number, cores: number, ranks: number): number {
   if (!(ranks > 1) || !(entries >= 1) || !(cores >= 1)) return 1;
+  // the same few (experts, cores, ranks) triples recur across a search's requests
+  const key = `${entries}|${cores}|${ranks}`;
+  let h = hotSpots.get(key);
+  if (h === undefined) {
+    if (hotSpots.size > 10_000) hotSpots.clear();
+    h = hotSpotOf(entries, cores, ranks);
+    hotSpots.set(key, h);
+  }
+  return h;
+}
+
+function hotSpotOf(entries: number, cores: number, ranks: number): number {
   const per = Math.floor(entries / cores);
   const rem = entries % cores;
   let ingress = 0;
