@@ -150,7 +150,8 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
 
 /**
  * What NCCL's own shape adds to a resolved all-reduce over NVLink (and to a ring all-gather or
- * reduce-scatter inside one system): its technology inside one system, the NVLS tree (switches reduce) or its plain Tree (a chunk pipeline) across systems.
+ * reduce-scatter inside one system): its technology inside one system, the NVLS tree (switches
+ * reduce) or its plain Tree (a chunk pipeline) across systems.
  */
 function ncclShape(
   model: FabricModel,
