@@ -98,6 +98,22 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     );
   });
 
+  it("a finite run holds no more sequences than whole-prompt admission sustains within a lifetime", () => {
+    // 3,072 tokens per iteration without chunking: up to 1,024 decoding sequences leave room for two
+    // 1,024-token prompts, beyond that for one; 512-token outputs: B sequences take B / 2 (or B)
+    // iterations to admit, so 1,024 is the largest batch that forms before the first ones finish.
+    const search = offlineSearch(
+      scenario(
+        "{ promptTokens: 1024, outputTokens: 512, maxSequencesPerInstance: 4096, requests: 4096 }",
+        "serving: { scheduler: { maxBatchTokens: 3072, chunkedPrefill: false } }",
+      ),
+    );
+    expect(search.best.sequencesPerInstance).toBe(1024);
+    expect(search.best.sustained).toBe(true);
+    expect(search.limit).toBe("token-budget");
+    expect(search.candidates.some((c) => c.sequencesPerInstance > 1024 && !c.sustained)).toBe(true);
+  });
+
   it("needs a colocated group, and says so at the offline field", () => {
     expect(() =>
       parseScenario(

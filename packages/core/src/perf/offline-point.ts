@@ -154,6 +154,32 @@ function finiteRun(
   };
 }
 
+/**
+ * The grid plus, for a finite run, the largest batch (a multiple of `unit`) whose admission still
+ * fits in a lifetime, when that bound falls between two grid points: the run's number of waves
+ * (requests / batch) depends on the exact batch, not the grid's.
+ */
+function withAdmissionBound(
+  grid: readonly number[],
+  unit: number,
+  sustained: (b: number) => boolean | undefined,
+  requests: number | undefined,
+): number[] {
+  if (requests === undefined) return [...grid];
+  const firstOver = grid.findIndex((b) => sustained(b) === false);
+  if (firstOver <= 0) return [...grid];
+  let lo = grid[firstOver - 1] as number;
+  let hi = grid[firstOver] as number;
+  if (sustained(lo) !== true) return [...grid];
+  while (hi - lo > unit) {
+    const mid = Math.floor((lo + hi) / 2 / unit) * unit;
+    if (mid <= lo) break;
+    if (sustained(mid) === true) lo = mid;
+    else hi = mid;
+  }
+  return [...new Set([...grid, lo])].sort((a, b) => a - b);
+}
+
 /** Batch sizes (multiples of `unit`) on a 5 % geometric grid up to `max`, `max` included. */
 function batchGrid(unit: number, max: number): number[] {
   const out: number[] = [];
@@ -227,7 +253,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     const p = offlinePoint(perf, b, shape);
     return p === undefined ? undefined : p.prefillS + p.decodeS;
   };
-  const candidates = grid
+  const candidates = withAdmissionBound(grid, unit, (b) => offlinePoint(perf, b, shape)?.sustained, requests)
     .map((b) => offlinePoint(perf, b, shape))
     .map((c) => (c === undefined || requests === undefined ? c : finiteRun(c, requests, generationS, shape)))
     .filter((c): c is OfflinePoint => c !== undefined);
