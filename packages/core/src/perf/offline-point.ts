@@ -20,7 +20,9 @@
  * Offline scenario measure it: all N requests queued at once, admitted as the batch limits allow
  * (the largest batch B the search permits, not the best one), and throughput = N·O over the whole
  * run. With fixed lengths the run is floor(N / B) generations of B followed by one generation of
- * the remaining N mod B sequences at that smaller batch (the drain), see `finiteRun`.
+ * the remaining N mod B sequences at that smaller batch (the drain), see `finiteRun`. The batch is
+ * also one the engine can hold: admitting it must take no longer than a sequence's lifetime
+ * (`sustained`), else the prompts admitted per iteration, not the KV cache, bound the population.
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
@@ -37,6 +39,12 @@ export interface OfflinePoint {
   readonly decodeStepS: number;
   /** Mean time between output tokens of a sequence (decode steps and the prefill chunks between them). */
   readonly tpotS: number;
+  /**
+   * Whether the engine can hold this many sequences at once: admitting the batch takes its mixed
+   * iterations (B·I / c), and a sequence lives about (O − 1)/τ + 1 iterations, so the first
+   * sequences finish before the last enter when admission takes longer than a lifetime.
+   */
+  readonly sustained: boolean;
   readonly outputTokensPerSPerInstance: number;
   readonly outputTokensPerSPerChip: number;
   readonly inputTokensPerSPerChip: number;
@@ -104,6 +112,7 @@ function offlinePoint(
     decodeS,
     decodeStepS,
     tpotS: steps > 0 ? total / (steps * tau) : decodeStepS,
+    sustained: mixed <= steps + 1 + 1e-9,
     outputTokensPerSPerInstance: perInstance,
     outputTokensPerSPerChip: perInstance / chips,
     inputTokensPerSPerChip: (sequences * prompt) / total / chips,
@@ -271,21 +280,29 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       `no batch meets offline.slo.tpotS ${(slo ?? 0) * 1e3} ms: the smallest (${unit} sequences) takes ${((candidates[0]?.tpotS ?? 0) * 1e3).toFixed(1)} ms per token`,
       { file: scenario.fileName, fieldPath: ["offline", "slo", "tpotS"] },
     );
-  const largest = meets[meets.length - 1] as OfflinePoint;
-  // A finite run admits greedily (the engine fills its batch); otherwise the best batch is kept.
+  // A finite run admits greedily (the engine fills its batch), but never holds more sequences than
+  // its admission rate sustains: with whole prompts per iteration the scheduler's token budget,
+  // less the decode tokens, caps the prompts admitted per iteration (TensorRT-LLM's max_num_tokens),
+  // and a population that takes longer than one lifetime to admit never forms (the first
+  // sequences finish first). Otherwise the best batch is kept.
+  const sustained = meets.filter((c) => c.sustained);
+  const held = requests !== undefined && sustained.length > 0 ? sustained : meets;
+  const largest = held[held.length - 1] as OfflinePoint;
   let best = requests !== undefined ? largest : (meets[0] as OfflinePoint);
   if (requests === undefined)
     for (const c of meets) if (c.outputTokensPerSPerInstance > best.outputTokensPerSPerInstance) best = c;
   const limit =
     best !== largest
       ? "throughput"
-      : meets.length < candidates.length
-        ? "slo-tpot"
-        : candidates.length < grid.length
-          ? "token-budget"
-          : max === kvMax
-            ? "kv-cache"
-            : "max-sequences";
+      : held.length < meets.length
+        ? "token-budget"
+        : meets.length < candidates.length
+          ? "slo-tpot"
+          : candidates.length < grid.length
+            ? "token-budget"
+            : max === kvMax
+              ? "kv-cache"
+              : "max-sequences";
   return {
     promptTokens: prompt,
     outputTokens: output,
