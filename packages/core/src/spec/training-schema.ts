@@ -182,6 +182,15 @@ export const trainingScenarioSchema = z.strictObject({
    * expert. Default: grouped.
    */
   expertGemm: z.enum(["grouped", "per-expert-streams"]).default("grouped"),
+  /**
+   * Megatron-Core's MoE token dispatcher (`moe_token_dispatcher_type`, and `moe_flex_dispatcher_backend`
+   * under `flex`), for the token copies it makes around the EP transfers (training/moe-token-copies.ts):
+   * `alltoall` (NCCL all-to-all: a global permute before it, a sort by local expert after it, their
+   * inverses on the way back), `hybridep` or `deepep` (flex: permutation fused into the communication
+   * kernels, one copy between the kernel's buffer and the expert tensors per dispatch and combine).
+   * Default: alltoall (Megatron-Bridge's Qwen3 and GPT-OSS providers).
+   */
+  tokenDispatcher: z.enum(["alltoall", "hybridep", "deepep"]).default("alltoall"),
   /** Tokens to train, for time-to-train and chip-hours. */
   train: z.strictObject({ tokens: z.number().positive() }).optional(),
   reliability: trainingReliabilitySchema.optional(),

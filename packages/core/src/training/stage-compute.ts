@@ -35,6 +35,7 @@ import { withEagerHostWait } from "./eager-moe-host.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
 import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
 import { type Fp8Scaling, fp8QuantizeOperator } from "./fp8-quantization.ts";
+import { moeTokenCopyOperators } from "./moe-token-copies.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 
@@ -190,6 +191,32 @@ function timeOps(
   };
 }
 
+/** A MoE layer's times with Megatron-Core's token copies (`moe-token-copies.ts`) added; full recompute repeats the forward's. */
+function withTokenCopies(
+  t: ComputeTimes,
+  s: TrainingScenario,
+  tokensPerRank: number,
+  localExperts: number,
+  ctx: TimingContext,
+): ComputeTimes {
+  const moe = s.model.moe;
+  if (moe === undefined) return t;
+  const tokens = tokensPerRank / s.layout.tp;
+  const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
+  const time = (direction: "forward" | "backward") =>
+    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction).reduce(
+      (sum, op) => sum + operatorTime(op, ctx.device, ctx.profile).timeS,
+      0,
+    );
+  const forwardS = time("forward");
+  return {
+    ...t,
+    forwardS: t.forwardS + forwardS,
+    backwardDataS: t.backwardDataS + time("backward"),
+    recomputeS: t.recomputeS + (s.recompute === "full" ? forwardS : 0),
+  };
+}
+
 /** Layers per stage: contiguous, the ends (with embedding and head) taking the fewer. */
 export function stageLayerCounts(layers: number, pp: number): number[] {
   const base = Math.floor(layers / pp);
@@ -268,14 +295,13 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const kind = layerKind(arch, index);
     const hit = perLayer[kind];
     if (hit !== undefined) return hit;
-    const timed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
+    const graphed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
-    // The eager MoE layer's host sync is Megatron-Core's; no other framework's host is modelled.
-    const t =
-      moeExperts !== undefined && s.framework === "megatron-core"
-        ? withEagerHostWait(timed, s, moeExperts, epLayer)
-        : timed;
+    // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are modelled.
+    const megatronMoe = moeExperts !== undefined && s.framework === "megatron-core";
+    const timed = megatronMoe ? withTokenCopies(graphed, s, tokensPerRank, moeExperts, ctx) : graphed;
+    const t = megatronMoe ? withEagerHostWait(timed, s, moeExperts, epLayer) : timed;
     perLayer[kind] = t;
     return t;
   };

@@ -82,6 +82,8 @@ export interface TrainingScenario {
   readonly cudaGraphScope: TrainingScenarioDocument["cudaGraphScope"];
   /** How the local experts' GEMMs run (`expert-gemm-loop.ts`). */
   readonly expertGemm: TrainingScenarioDocument["expertGemm"];
+  /** Megatron-Core's MoE token dispatcher (`moe-token-copies.ts`). */
+  readonly tokenDispatcher: TrainingScenarioDocument["tokenDispatcher"];
   readonly trainTokens?: number;
   readonly reliability: NonNullable<TrainingScenarioDocument["reliability"]>;
   readonly document: TrainingScenarioDocument;
@@ -149,7 +151,9 @@ export function parseTrainingScenario(
         ? "cudaGraphScope"
         : spec.expertGemm !== "grouped"
           ? "expertGemm"
-          : undefined;
+          : spec.tokenDispatcher !== "alltoall"
+            ? "tokenDispatcher"
+            : undefined;
     if (field !== undefined) {
       const pos = locate([field]);
       throw new SupernodeError(
@@ -201,6 +205,7 @@ export function parseTrainingScenario(
     framework: spec.framework,
     cudaGraphScope: spec.cudaGraphScope,
     expertGemm: spec.expertGemm,
+    tokenDispatcher: spec.tokenDispatcher,
     ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
     reliability: spec.reliability ?? {},
     document: spec,

@@ -1,0 +1,99 @@
+/**
+ * Token copies a Megatron-Core MoE layer makes around its EP transfers and experts, which the
+ * model's operator graph (router, top-k, experts, combine) does not hold. Each is a memory-bound
+ * pass over the routed copies (T·k rows of the hidden size on a rank, balanced routing), timed at
+ * the chip's vector-class efficiency. Read from Megatron-LM 92c8482e (the commit NeMo 25.11's
+ * Megatron-Bridge pins), `moe/token_dispatcher.py` and `moe/experts.py`:
+ *
+ * - `alltoall` (MoEAlltoAllTokenDispatcher, `moe_permute_fusion`): forward, the global permute
+ *   before the all-to-all (`permute`: read T·H, write T·k·H) and, with more than one local expert,
+ *   `sort_chunks_by_idxs` after it and again before the combine (read and write T·k·H each); the
+ *   unpermute after the combine is the graph's `moe.combine`. Backward runs each one's transpose
+ *   (the permute's is an unpermute: read T·k·H, write T·H).
+ * - `hybridep` / `deepep` (MoEFlexTokenDispatcher): the permutation is fused into the dispatch and
+ *   combine kernels, which work in a buffer registered for the NVLink domain; one device copy moves
+ *   the dispatched tokens out of it and the expert outputs into it (Megatron-LM's DeepSeek-V3 GB200
+ *   write-up §2.2: "an extra D2D copy … about 10%-20% of the communication time"). Counted as read +
+ *   write of T·k·H per dispatch and per combine, forward and backward (an upper bound: the buffer
+ *   may hold a token once per rank rather than once per expert).
+ * - Expert output biases (gpt-oss, `add_bias_linear`): TEGroupedMLP `_apply_bias` adds each
+ *   expert's fc2 bias times the routing probability in a Python loop over local experts
+ *   (`t + b * p` per expert, then `torch.cat`), unfused: forward a multiply (write 2 B per element),
+ *   an add (read 4, write 2) and the concatenation (read 2, write 2); backward the bias and
+ *   probability gradients (two multiplies, read 4 write 4, and two reductions, read 4) and the
+ *   split's concatenation of the input gradient (read 2, write 2). BF16 probabilities (no
+ *   `moe_router_dtype` in the GPT-OSS recipe).
+ *
+ * Bytes are BF16 (Megatron's dispatchers move the hidden states as given; quantisation happens in
+ * the expert GEMMs). Derived from the source, not measured; nothing here is set from a result.
+ */
+import type { ModelArchitecture, Operator } from "../model/index.ts";
+import type { TrainingScenario } from "./training-scenario.ts";
+
+const BF16 = 2;
+
+/** One memory-bound pass: bytes read and written, kernels launched. */
+function pass(name: string, readBytes: number, writeBytes: number, kernels = 1): Operator {
+  return {
+    name,
+    class: "vector",
+    dtype: "bf16",
+    flops: 0,
+    bytesRead: { weights: 0, activations: readBytes, kvCache: 0 },
+    bytesWritten: { activations: writeBytes, kvCache: 0 },
+    kernels,
+  };
+}
+
+/** What one rank's MoE layer moves per micro-batch. */
+export interface MoeTokenCopyShape {
+  /** Tokens the rank routes (its sequence-parallel shard of the micro-batch). */
+  readonly tokens: number;
+  /** Routed copies that reach the rank's experts (tokens × top-k, balanced). */
+  readonly routedRows: number;
+  readonly localExperts: number;
+}
+
+/**
+ * The token-copy passes of one MoE layer, forward or backward.
+ * @example moeTokenCopyOperators(qwen3_30b, "alltoall", { tokens: 4096, routedRows: 32768, localExperts: 16 }, "forward").length // 3
+ */
+export function moeTokenCopyOperators(
+  arch: ModelArchitecture,
+  dispatcher: TrainingScenario["tokenDispatcher"],
+  shape: MoeTokenCopyShape,
+  direction: "forward" | "backward",
+): Operator[] {
+  const h = arch.hiddenSize;
+  const tokensBytes = shape.tokens * h * BF16;
+  const routedBytes = shape.routedRows * h * BF16;
+  const ops: Operator[] = [];
+  const back = direction === "backward" ? ".backward" : "";
+  if (dispatcher === "alltoall") {
+    ops.push(
+      direction === "forward"
+        ? pass("moe.permute", tokensBytes, routedBytes)
+        : pass("moe.permute.backward", routedBytes, tokensBytes),
+    );
+    if (shape.localExperts > 1)
+      ops.push(
+        pass(`moe.sort_chunks${back}`, routedBytes, routedBytes),
+        pass(`moe.unsort_chunks${back}`, routedBytes, routedBytes),
+      );
+  } else {
+    ops.push(
+      pass(`moe.dispatch_buffer_copy${back}`, routedBytes, routedBytes),
+      pass(`moe.combine_buffer_copy${back}`, routedBytes, routedBytes),
+    );
+  }
+  if (arch.moe?.expertBias === true) {
+    const elements = shape.routedRows * h;
+    const e = shape.localExperts;
+    ops.push(
+      direction === "forward"
+        ? pass("moe.experts.output_bias", 3 * BF16 * elements, 3 * BF16 * elements, 2 * e + 1)
+        : pass("moe.experts.output_bias.backward", 5 * BF16 * elements, 3 * BF16 * elements, 4 * e + 1),
+    );
+  }
+  return ops;
+}
