@@ -38,9 +38,13 @@ describe("moeTokenCopyOperators (Megatron-Core's token copies around the EP tran
     const s = { tokens: 8192, routedRows: 8192 * 4, localExperts: 2 };
     const elements = s.routedRows * gptOss.hiddenSize;
     const bias = (dir: "forward" | "backward") =>
-      moeTokenCopyOperators(gptOss, "alltoall", s, dir).find((o) => o.name.startsWith("moe.experts.output_bias"));
+      moeTokenCopyOperators(gptOss, "alltoall", s, dir).find((o) =>
+        o.name.startsWith("moe.experts.output_bias"),
+      );
     expect(bias("forward") && bytes([bias("forward") as Operator])).toBe(12 * elements);
     expect(bias("backward") && bytes([bias("backward") as Operator])).toBe(16 * elements);
-    expect(moeTokenCopyOperators(qwen, "alltoall", shape, "forward").some((o) => o.name.includes("bias"))).toBe(false);
+    expect(
+      moeTokenCopyOperators(qwen, "alltoall", shape, "forward").some((o) => o.name.includes("bias")),
+    ).toBe(false);
   });
 });

@@ -35,8 +35,8 @@ import { withEagerHostWait } from "./eager-moe-host.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
 import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
 import { type Fp8Scaling, fp8QuantizeOperator } from "./fp8-quantization.ts";
-import { moeTokenCopyOperators } from "./moe-token-copies.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
+import { moeTokenCopyOperators } from "./moe-token-copies.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 
 import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
