@@ -28,6 +28,8 @@
  * the expert GEMMs). Derived from the source, not measured; nothing here is set from a result.
  */
 import type { ModelArchitecture, Operator } from "../model/index.ts";
+import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
+import type { ComputeTimes } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 const BF16 = 2;
@@ -96,4 +98,35 @@ export function moeTokenCopyOperators(
     );
   }
   return ops;
+}
+
+/**
+ * A MoE layer's times with the token copies added (forward; backward as data-gradient work); full
+ * recompute repeats the forward's.
+ * @example withTokenCopies(moeLayerTimes, qwen3Gb200Scenario, 16384, 16, device, profile).forwardS
+ */
+export function withTokenCopies(
+  t: ComputeTimes,
+  s: TrainingScenario,
+  tokensPerRank: number,
+  localExperts: number,
+  device: Device,
+  profile: EfficiencyProfile,
+): ComputeTimes {
+  const moe = s.model.moe;
+  if (moe === undefined) return t;
+  const tokens = tokensPerRank / s.layout.tp;
+  const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
+  const time = (direction: "forward" | "backward") =>
+    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction).reduce(
+      (sum, op) => sum + operatorTime(op, device, profile).timeS,
+      0,
+    );
+  const forwardS = time("forward");
+  return {
+    ...t,
+    forwardS: t.forwardS + forwardS,
+    backwardDataS: t.backwardDataS + time("backward"),
+    recomputeS: t.recomputeS + (s.recompute === "full" ? forwardS : 0),
+  };
 }

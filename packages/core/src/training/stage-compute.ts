@@ -36,7 +36,7 @@ import { epLayerComm } from "./ep-layer-comm.ts";
 import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
 import { type Fp8Scaling, fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
-import { moeTokenCopyOperators } from "./moe-token-copies.ts";
+import { withTokenCopies } from "./moe-token-copies.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 
 import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
@@ -191,32 +191,6 @@ function timeOps(
   };
 }
 
-/** A MoE layer's times with Megatron-Core's token copies (`moe-token-copies.ts`) added; full recompute repeats the forward's. */
-function withTokenCopies(
-  t: ComputeTimes,
-  s: TrainingScenario,
-  tokensPerRank: number,
-  localExperts: number,
-  ctx: TimingContext,
-): ComputeTimes {
-  const moe = s.model.moe;
-  if (moe === undefined) return t;
-  const tokens = tokensPerRank / s.layout.tp;
-  const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
-  const time = (direction: "forward" | "backward") =>
-    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction).reduce(
-      (sum, op) => sum + operatorTime(op, ctx.device, ctx.profile).timeS,
-      0,
-    );
-  const forwardS = time("forward");
-  return {
-    ...t,
-    forwardS: t.forwardS + forwardS,
-    backwardDataS: t.backwardDataS + time("backward"),
-    recomputeS: t.recomputeS + (s.recompute === "full" ? forwardS : 0),
-  };
-}
-
 /** Layers per stage: contiguous, the ends (with embedding and head) taking the fewer. */
 export function stageLayerCounts(layers: number, pp: number): number[] {
   const base = Math.floor(layers / pp);
@@ -300,7 +274,9 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
     // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are modelled.
     const megatronMoe = moeExperts !== undefined && s.framework === "megatron-core";
-    const timed = megatronMoe ? withTokenCopies(graphed, s, tokensPerRank, moeExperts, ctx) : graphed;
+    const timed = megatronMoe
+      ? withTokenCopies(graphed, s, tokensPerRank, moeExperts, ctx.device, ctx.profile)
+      : graphed;
     const t = megatronMoe ? withEagerHostWait(timed, s, moeExperts, epLayer) : timed;
     perLayer[kind] = t;
     return t;
