@@ -47,4 +47,12 @@ describe("moeTokenCopyOperators (Megatron-Core's token copies around the EP tran
       moeTokenCopyOperators(qwen, "alltoall", shape, "forward").some((o) => o.name.includes("bias")),
     ).toBe(false);
   });
+  it("FP8 pads each expert's rows by copy on the all-to-all and DeepEP paths, not under HybridEP", () => {
+    const padded = (d: "alltoall" | "hybridep" | "deepep") =>
+      bytes(moeTokenCopyOperators(qwen, d, shape, "forward", true)) -
+      bytes(moeTokenCopyOperators(qwen, d, shape, "forward", false));
+    expect(padded("alltoall")).toBe(4 * routed);
+    expect(padded("deepep")).toBe(4 * routed);
+    expect(padded("hybridep")).toBe(0);
+  });
 });

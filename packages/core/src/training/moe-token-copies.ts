@@ -16,6 +16,12 @@
  *   write-up §2.2: "an extra D2D copy … about 10%-20% of the communication time"). Counted as read +
  *   write of T·k·H per dispatch and per combine, forward and backward (an upper bound: the buffer
  *   may hold a token once per rank rather than once per expert).
+ * - FP8 expert-input padding (TEGroupedMLP `quantization_padding` / `quantization_unpadding`, TE
+ *   `Fp8Padding`): under FP8 each expert's rows are rounded up to 16 (MXFP8 32) by a copy of the
+ *   permuted tokens before fc1 and of the fc2 output back, unless every count is already aligned,
+ *   which force-balanced random routing does not give and no recipe asks for
+ *   (`moe_router_padding_for_fp8` unset); the backward runs the inverse copies. HybridEP pads inside
+ *   its dispatch (`pad_multiple`), so the copies are the all-to-all and DeepEP paths'.
  * - Expert output biases (gpt-oss, `add_bias_linear`): TEGroupedMLP `_apply_bias` adds each
  *   expert's fc2 bias times the routing probability in a Python loop over local experts
  *   (`t + b * p` per expert, then `torch.cat`), unfused: forward a multiply (write 2 B per element),
@@ -65,6 +71,7 @@ export function moeTokenCopyOperators(
   dispatcher: TrainingScenario["tokenDispatcher"],
   shape: MoeTokenCopyShape,
   direction: "forward" | "backward",
+  fp8 = false,
 ): Operator[] {
   const h = arch.hiddenSize;
   const tokensBytes = shape.tokens * h * BF16;
@@ -88,6 +95,11 @@ export function moeTokenCopyOperators(
       pass(`moe.combine_buffer_copy${back}`, routedBytes, routedBytes),
     );
   }
+  if (fp8 && dispatcher !== "hybridep")
+    ops.push(
+      pass(`moe.experts.fp8_padding${back}`, routedBytes, routedBytes),
+      pass(`moe.experts.fp8_unpadding${back}`, routedBytes, routedBytes),
+    );
   if (arch.moe?.expertBias === true) {
     const elements = shape.routedRows * h;
     const e = shape.localExperts;
@@ -118,7 +130,7 @@ export function withTokenCopies(
   const tokens = tokensPerRank / s.layout.tp;
   const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
   const time = (direction: "forward" | "backward") =>
-    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction).reduce(
+    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, s.precision.compute === "fp8").reduce(
       (sum, op) => sum + operatorTime(op, device, profile).timeS,
       0,
     );
