@@ -15,7 +15,9 @@
  *   the dispatched tokens out of it and the expert outputs into it (Megatron-LM's DeepSeek-V3 GB200
  *   write-up §2.2: "an extra D2D copy … about 10%-20% of the communication time"). Counted as read +
  *   write of T·k·H per dispatch and per combine, forward and backward (an upper bound: the buffer
- *   may hold a token once per rank rather than once per expert).
+ *   may hold a token once per rank rather than once per expert). DeepEP writes its received tokens
+ *   directly but Megatron then permutes them by local expert and unpermutes them before the combine
+ *   (`_DeepepManager.get_permuted_hidden_states_by_experts` / `get_restored_…`): the same count.
  * - FP8 expert-input padding (TEGroupedMLP `quantization_padding` / `quantization_unpadding`, TE
  *   `Fp8Padding`): under FP8 each expert's rows are rounded up to 16 (MXFP8 32) by a copy of the
  *   permuted tokens before fc1 and of the fc2 output back, unless every count is already aligned,
