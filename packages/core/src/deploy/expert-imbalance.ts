@@ -17,6 +17,7 @@
  */
 
 import { type ExpertImbalanceSpec, SupernodeError } from "../spec/index.ts";
+import { domainLoads, railImbalance } from "./domain-imbalance.ts";
 import { placeExpertsHierarchical } from "./eplb-hierarchical.ts";
 import { type EplbPlacement, placeExperts } from "./eplb-placement.ts";
 import { expertLoadSkewProfile, fitExpertPopularity } from "./expert-popularity.ts";
@@ -36,6 +37,10 @@ export interface ImbalanceContext {
   readonly expertGroups?: number;
   /** Nodes (hosts) the instance spans. Needed by `eplb-hierarchical`. */
   readonly nodes?: number;
+  /** Experts a token picks (top-k); with `ranksPerDomain`, gives `ImbalanceResult.railFactor`. */
+  readonly topK?: number;
+  /** Ranks per scale-up (NVLink) domain, packed from rank 0; with `topK`, gives `railFactor`. */
+  readonly ranksPerDomain?: number;
 }
 
 type PlacementKind = "eplb" | "eplb-hierarchical" | "by-index";
@@ -45,6 +50,14 @@ export interface ImbalanceResult {
   readonly factor: number;
   /** How the factor was obtained. */
   readonly basis: string;
+  /**
+   * Tokens the hottest scale-up domain receives (one copy per token that picks any of its experts)
+   * ÷ the same under uniform routing (domain-imbalance.ts): what a NIC receives where kernels send
+   * one copy per destination domain to the same-index rank, which forwards it inside the domain
+   * (DeepEP normal kernels across nodes). Absent where the placement gives no domain loads (then
+   * `factor` stands for it).
+   */
+  readonly railFactor?: number;
 }
 
 /**
@@ -57,15 +70,25 @@ export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceC
   if (typeof spec === "number") return { factor: spec, basis: "factor given in the scenario" };
   switch (spec.distribution) {
     case "uniform-random":
-      return {
-        factor: uniformRandomFactor(ctx),
-        basis: "uniform random routing (expected max of binomial loads)",
-      };
-    case "zipf":
-      return {
-        factor: zipfFactor(spec.exponent, ctx),
-        basis: `Zipf(${spec.exponent}) expert popularity, EPLB placement`,
-      };
+      return withRail(
+        {
+          factor: uniformRandomFactor(ctx),
+          basis: "uniform random routing (expected max of binomial loads)",
+        },
+        ctx,
+        (domains) => uniformRandomFactor({ ...ctx, ranks: domains }),
+      );
+    case "zipf": {
+      const placed = zipfPlacement(spec.exponent, ctx);
+      return withRail(
+        { factor: placed.maxOverMean, basis: `Zipf(${spec.exponent}) expert popularity, EPLB placement` },
+        ctx,
+        (domains) => {
+          const d = domainLoads(placed.rankLoads, domains);
+          return d === undefined ? undefined : (Math.max(...d) * domains) / d.reduce((a, b) => a + b, 0);
+        },
+      );
+    }
     case "measured-skew":
       return measuredSkewResult(spec.profile, spec.placement, ctx);
     default: {
@@ -83,14 +106,44 @@ function uniformRandomFactor(ctx: ImbalanceContext): number {
   return 1 + (sigma * Math.sqrt(2 * Math.log(r))) / mean;
 }
 
-function zipfFactor(exponent: number, ctx: ImbalanceContext): number {
-  if (ctx.ranks <= 1 || ctx.routedExperts <= 0) return 1;
+function zipfPlacement(
+  exponent: number,
+  ctx: ImbalanceContext,
+): Pick<EplbPlacement, "rankLoads" | "maxOverMean"> {
+  if (ctx.ranks <= 1 || ctx.routedExperts <= 0) return { rankLoads: [1], maxOverMean: 1 };
   const popularity = Array.from({ length: ctx.routedExperts }, (_, i) => 1 / (i + 1) ** exponent);
-  return placeExperts(popularity, ctx.redundantExperts, ctx.ranks).maxOverMean;
+  return placeExperts(popularity, ctx.redundantExperts, ctx.ranks);
 }
 
-/** What the hottest-rank statistic needs of a placement. */
-type ExpectedRankLoads = Pick<EplbPlacement, "rankLoads" | "maxOverMean">;
+/**
+ * Add `railFactor` where the instance spans several scale-up domains: `domainMaxOverMean(domains)`
+ * is the hottest domain's expected routed assignments ÷ the mean over domains (undefined: unknown).
+ */
+function withRail(
+  result: ImbalanceResult,
+  ctx: ImbalanceContext,
+  domainMaxOverMean: (domains: number) => number | undefined,
+): ImbalanceResult {
+  const per = ctx.ranksPerDomain;
+  const k = ctx.topK;
+  if (per === undefined || k === undefined || !(per >= 1) || ctx.ranks <= per || ctx.ranks % per !== 0)
+    return result;
+  const domains = ctx.ranks / per;
+  const f = domainMaxOverMean(domains);
+  if (f === undefined || !Number.isFinite(f)) return result;
+  const rail = Math.min(result.factor, railImbalance(f / domains, domains, k));
+  return {
+    ...result,
+    railFactor: rail,
+    basis: `${result.basis}; hottest of ${domains} domains: ×${f.toFixed(3)} of routed copies, ×${rail.toFixed(3)} of tokens received`,
+  };
+}
+
+/** What the hottest-rank statistic needs of a placement (rank loads in rank order for `eplb`). */
+type ExpectedRankLoads = Pick<EplbPlacement, "rankLoads" | "maxOverMean"> & {
+  /** Hottest node's load ÷ the mean over nodes (hierarchical policy). */
+  readonly nodeMaxOverMean?: number;
+};
 
 /** Placements by profile, placement kind and expert layout: they do not depend on the batch. */
 const placementCache = new Map<string, ExpectedRankLoads>();
@@ -99,6 +152,11 @@ const measuredCache = new Map<string, ImbalanceResult>();
 /** Expert groups and nodes matter to the hierarchical policy only: the others share one entry across them. */
 function layoutKey(placementKind: PlacementKind, ctx: ImbalanceContext): string {
   return placementKind === "eplb-hierarchical" ? `|${ctx.expertGroups}|${ctx.nodes}` : "";
+}
+
+/** The rail factor's inputs, in every key of a result that carries it. */
+function railKey(ctx: ImbalanceContext): string {
+  return `|${ctx.topK}|${ctx.ranksPerDomain}`;
 }
 
 function measuredPlacement(
@@ -131,12 +189,31 @@ function measuredPlacement(
   return placement;
 }
 
+/**
+ * The hottest domain's expected routed copies ÷ the mean, with sampling noise: global EPLB's ranks
+ * are in rank order (domains are consecutive blocks); the hierarchical policy's nodes are the
+ * domains when they coincide; placement by index keeps sorted averages only (unknown).
+ */
+function measuredDomainMaxOverMean(
+  placementKind: PlacementKind,
+  placement: ExpectedRankLoads,
+  domains: number,
+  ctx: ImbalanceContext,
+): number | undefined {
+  if (placementKind === "eplb") {
+    const d = domainLoads(placement.rankLoads, domains);
+    return d === undefined ? undefined : expectedMaxRankLoad(d, ctx.routedAssignments);
+  }
+  if (placementKind === "eplb-hierarchical" && ctx.nodes === domains) return placement.nodeMaxOverMean;
+  return undefined;
+}
+
 function measuredSkewResult(
   profileId: string,
   placementKind: PlacementKind,
   ctx: ImbalanceContext,
 ): ImbalanceResult {
-  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}${layoutKey(placementKind, ctx)}`;
+  const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}${layoutKey(placementKind, ctx)}${railKey(ctx)}`;
   const hit = measuredCache.get(key);
   if (hit !== undefined) return hit;
   const profile = expertLoadSkewProfile(profileId);
@@ -148,13 +225,17 @@ function measuredSkewResult(
       : placementKind === "eplb-hierarchical"
         ? `hierarchical EPLB: ${ctx.expertGroups} expert groups packed onto ${ctx.nodes} nodes, then ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`
         : `EPLB over ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`;
-  const result: ImbalanceResult = {
-    factor,
-    basis:
-      `popularity fitted to ${profile.id} (hottest ${profile.hottestOverMean}× mean, ` +
-      `${profile.fractionAboveMean * 100} % of experts above mean), ${where} ` +
-      `(expected loads ×${placement.maxOverMean.toFixed(3)}), sampling noise`,
-  };
+  const result = withRail(
+    {
+      factor,
+      basis:
+        `popularity fitted to ${profile.id} (hottest ${profile.hottestOverMean}× mean, ` +
+        `${profile.fractionAboveMean * 100} % of experts above mean), ${where} ` +
+        `(expected loads ×${placement.maxOverMean.toFixed(3)}), sampling noise`,
+    },
+    ctx,
+    (domains) => measuredDomainMaxOverMean(placementKind, placement, domains, ctx),
+  );
   measuredCache.set(key, result);
   return result;
 }

@@ -125,6 +125,31 @@ describe("moeDispatchTime / moeCombineTime", () => {
     expect(hot.hottestRankBytes).toBeCloseTo(3 * even.bytesPerRank, 3);
   });
 
+  it("normal kernels across nodes: the RDMA leg carries the hottest node's imbalance, the NVLink fan-out the rank's", () => {
+    const sys = ibCluster(hgxH800, 4);
+    const req = {
+      system: sys,
+      ranks: 32,
+      tokensPerRank: 4096,
+      topK: 8,
+      bytesPerToken: 7168,
+      kernels: "normal",
+      routing: { experts: 384, groups: 1, topKGroups: 1 },
+    } as const;
+    const even = moeDispatchTime(req);
+    const rankOnly = moeDispatchTime({ ...req, imbalance: 2.76 });
+    const split = moeDispatchTime({ ...req, imbalance: 2.76, railImbalance: 1.07 });
+    expect(even.bottleneck).toMatch(/^scale-out/);
+    // rail-forwarded: the node's NICs share its tokens whichever GPU holds the hot expert
+    expect(split.transferS).toBeLessThan(rankOnly.transferS * 0.8);
+    expect(split.transferS).toBeGreaterThanOrEqual(even.transferS * 1.07 - 1e-12);
+    // without rail forwarding (low-latency kernels send every copy to its rank) it has no effect
+    const ll = { ...req, kernels: "low-latency" } as const;
+    expect(moeDispatchTime({ ...ll, imbalance: 2.76, railImbalance: 1.07 }).timeS).toBe(
+      moeDispatchTime({ ...ll, imbalance: 2.76 }).timeS,
+    );
+  });
+
   it("rejects bad input naming the field", () => {
     expect(() => moeDispatchTime({ system: cloudmatrix384, ranks: 1000, ...base, bytesPerToken: 1 })).toThrow(
       /ranks/,

@@ -27,6 +27,13 @@ export interface MoeCommRequest {
   readonly bytesPerToken: number;
   /** Token copies the hottest rank handles ÷ the mean (≥ 1; 1 = perfectly balanced experts). */
   readonly imbalance?: number;
+  /**
+   * Where the kernels send one copy per destination domain to the same-index rank, which forwards
+   * it inside the domain (normal kernels with `normalModeDeduplication: node`, ranks beyond one
+   * domain): the hottest domain's received tokens ÷ the mean, which its NICs carry (1 … `imbalance`;
+   * default `imbalance`). The forwarding inside the domain keeps `imbalance`.
+   */
+  readonly railImbalance?: number;
   /** Only "packed" (consecutive ranks) for now. */
   readonly placement?: "packed";
   /** Absent: cann-ep on UB, deepep elsewhere. */
@@ -76,17 +83,20 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
   const all = req.tokensPerRank * req.topK * req.bytesPerToken;
   const c = peersByClass(model, n);
   const { latencySum, top } = peerLatencies(model, c, scaleOut);
-  const { loads, remote, deduplication } = tierBytes(req, model, lib, c, all);
+  const { loads, remote, deduplication, railForwarded } = tierBytes(req, model, lib, c, all);
   // The library's kernels, not the NIC, set the RDMA rate: per-token writes from GPU threads
   // (low-latency) and the normal kernels' chunked RDMA sends reach less of the NIC than NCCL's bulk.
   const nicFraction =
     req.kernels === "normal" ? lib.normalModeScaleOutFraction?.value : lib.lowLatencyScaleOutFraction?.value;
   if (nicFraction !== undefined && nicFraction > 0)
     loads.scaleOut *= model.scaleOutTech.writeFraction.value / nicFraction;
-  // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate
+  // the hottest rank's own links carry `imbalance` × the mean; the core tiers carry the aggregate.
+  // Forwarded through the same-index rank, a domain's RDMA copies spread over all its NICs.
   loads.d2d *= imbalance;
   loads.access *= imbalance;
-  loads.scaleOut *= imbalance;
+  loads.scaleOut *= railForwarded
+    ? Math.min(imbalance, Math.max(1, req.railImbalance ?? imbalance))
+    : imbalance;
   const t = loadsTime(model, loads);
   let transferS = t.seconds;
   let bottleneck: MoeCommResult["bottleneck"] = t.bottleneck ?? "latency";
@@ -214,7 +224,13 @@ function tierBytes(
   lib: LibraryParams,
   c: PeerClasses,
   all: number,
-): { loads: TierLoads; remote: number; deduplication: MoeCommResult["deduplication"] } {
+): {
+  loads: TierLoads;
+  remote: number;
+  deduplication: MoeCommResult["deduplication"];
+  /** RDMA copies go once per destination domain to the same-index rank, which forwards them. */
+  railForwarded: boolean;
+} {
   const n = req.ranks;
   const scaleOut = req.transport === "scale-out";
   const loads = emptyLoads();
@@ -225,6 +241,7 @@ function tierBytes(
         ? lib.normalModeDeduplication?.value
         : lib.lowLatencyDeduplication?.value;
   let deduplication: MoeCommResult["deduplication"];
+  let railForwarded = false;
   let remote = (all * (n - 1)) / n;
   if (dedupUnit !== undefined && req.routing !== undefined && n > 1) {
     const domain = model.ranksPerSystem;
@@ -242,6 +259,7 @@ function tierBytes(
       const fanOut = (perToken * d.ranksPerToken * inDomain) / (inDomain + 1);
       for (let k = 0; k < 3; k++) addClassBytes(model, loads, k, (fanOut * (c[k] ?? 0)) / inDomain, false);
       remote = rdma + fanOut;
+      railForwarded = true;
     }
     const kernelFraction = lib.normalModeScaleUpFraction?.value;
     if (kernelFraction !== undefined && kernelFraction > 0) {
@@ -256,7 +274,7 @@ function tierBytes(
       if (peers > 0) addClassBytes(model, loads, k, (all * peers) / n, scaleOut);
     }
   }
-  return { loads, remote, deduplication };
+  return { loads, remote, deduplication, railForwarded };
 }
 
 /**

@@ -155,8 +155,9 @@ function moeCollectives(
   } else {
     const k = arch.moe.topK + (moe.dedicatedSharedReplicas > 0 ? arch.moe.numSharedExperts : 0);
     const f = work.imbalance.factor;
-    items.push(ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytes, f));
-    items.push(ctx.comm.combine(moe.ep, tokensPerRank, k, combineBytes, f));
+    const rail = work.imbalance.railFactor;
+    items.push(ctx.comm.dispatch(moe.ep, tokensPerRank, k, dispatchBytes, f, rail));
+    items.push(ctx.comm.combine(moe.ep, tokensPerRank, k, combineBytes, f, rail));
   }
   items.push(...tpOutputGather(ctx, work, tokenScale));
   if (moe.tp > 1)

@@ -25,10 +25,15 @@ export type MoeCommCost = (
   topK: number,
   bytesPerToken: number,
   imbalance: number,
+  railImbalance?: number,
 ) => StepItem;
 
 export interface StepComm {
-  /** Dispatch of `tokensPerRank` tokens × `topK` copies to EP `ranks`; the hottest rank gets `imbalance` × the mean. */
+  /**
+   * Dispatch of `tokensPerRank` tokens × `topK` copies to EP `ranks`; the hottest rank gets
+   * `imbalance` × the mean, the hottest domain's NICs `railImbalance` × (where kernels forward
+   * inside the destination domain; default `imbalance`).
+   */
   dispatch: MoeCommCost;
   /** Combine (the reverse transfer), with the same arguments as `dispatch`. */
   combine: MoeCommCost;
@@ -90,9 +95,16 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
       direction === "dispatch"
         ? (["moe.dispatch", "dispatch", moeDispatchTime] as const)
         : (["moe.combine_transfer", "combine", moeCombineTime] as const);
-    return (ranks: number, tokensPerRank: number, topK: number, bytesPerToken: number, imbalance: number) =>
+    return (
+      ranks: number,
+      tokensPerRank: number,
+      topK: number,
+      bytesPerToken: number,
+      imbalance: number,
+      railImbalance?: number,
+    ) =>
       cached(
-        `${direction[0]}|${setup}|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}`,
+        `${direction[0]}|${setup}|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}|${railImbalance}`,
         () => {
           const r = time({
             system: target,
@@ -101,6 +113,7 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
             topK,
             bytesPerToken,
             imbalance,
+            ...(railImbalance !== undefined ? { railImbalance } : {}),
             transport,
             kernels,
             ...(library !== undefined ? { library } : {}),

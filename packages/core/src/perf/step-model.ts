@@ -72,7 +72,7 @@ export interface StepBreakdown {
   readonly activity?: StepActivity;
   readonly bound: StepBound;
   /** Expert-imbalance factor used and how it was obtained. */
-  readonly imbalance: { readonly factor: number; readonly basis: string };
+  readonly imbalance: { readonly factor: number; readonly basis: string; readonly railFactor?: number };
   /** Efficiency-profile and overhead parameters that fell back to documented defaults. */
   readonly defaulted: readonly string[];
   /** SM clock / the listed peaks' clock when the power limit lowered it (step-clock.ts); absent: 1. */

@@ -5,6 +5,7 @@
  */
 import { componentPrecisionOptions, expertImbalanceFactor } from "../deploy/index.ts";
 import type { LayerOperatorOptions, ModelWorkload } from "../model/index.ts";
+import { fabricModel } from "../network/index.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 
 export interface RankKind {
@@ -27,7 +28,7 @@ export interface MicrobatchWork {
   /** Operator options of the rank's shard (no expert placement). */
   readonly base: LayerOperatorOptions;
   readonly rankKinds: readonly RankKind[];
-  readonly imbalance: { readonly factor: number; readonly basis: string };
+  readonly imbalance: { readonly factor: number; readonly basis: string; readonly railFactor?: number };
 }
 
 /**
@@ -86,6 +87,8 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
       redundantExperts: moe.redundantExperts,
       expertGroups: arch.moe.numExpertGroups,
       nodes: Math.ceil(plan.chipsPerInstance / scenario.system.node.accelerator.count.value),
+      topK,
+      ranksPerDomain: fabricModel(scenario.fabricTarget).ranksPerSystem,
     });
     const perSlot = (instanceTokens * topK) / routedSlots;
     rankKinds.push({
