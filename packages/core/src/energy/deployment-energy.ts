@@ -72,7 +72,9 @@ const CONVERSION = ["parts.conversionEfficiency", "parts.fansFraction"];
  * (`activity`) draw from both resources' activity, as activity-based GPU power models do (Hong &
  * Kim, ISCA 2010; AccelWattch, MICRO 2021): idle + (memory − idle)·u_mem + (compute − idle)·u_cores,
  * u = the resource's busy time / the items' time (u_cores from flops at peak: a decode GEMM at
- * batch 128–256 keeps its tensor cores busy for arithmetic intensity / ridge of its time), capped
+ * batch 128–256 keeps its tensor cores busy for arithmetic intensity / ridge of its time; weighted
+ * by (r/φ)³ when the step says at which SM clock it ran, `coreWeightS`: compute = 1 is core activity
+ * at the sustained clock, the power-limited clock's law, docs/step-model.md §5), capped
  * at the board power limit (1 × TDP; per bound, not per item). The rest of each bound's time
  * (compute-bound items, graph launches, host waits, fabric, a profile without activity) draws the
  * bound's level; the part of the step no bound covers, idle.
@@ -96,7 +98,7 @@ export function acceleratorLoadFraction(
       const active =
         levels.idle * itemsS +
         (levels.memory - levels.idle) * a.memoryS * scale +
-        (levels.compute - levels.idle) * a.computeS * scale;
+        (levels.compute - levels.idle) * (a.coreWeightS ?? a.computeS) * scale;
       weighted += Math.min(active, BOARD_LIMIT * itemsS);
     }
     weighted += (t - itemsS) * levels[bound];

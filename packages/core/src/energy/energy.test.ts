@@ -39,6 +39,12 @@ describe("acceleratorLoadFraction", () => {
     // Memory-bound time not covered by items (e.g. added KV reads without activity) keeps the level.
     const half = { memory: { timeS: 0.5, computeS: 0, memoryS: 0.5 }, overhead: idleItems };
     expect(acceleratorLoadFraction(LEVELS, t, 1, half)).toBeCloseTo(0.5 * 0.4 + 0.5 * 0.4, 12);
+    // Core time weighted for the step's SM clock ((r/φ)³ = 1.5): the core term grows by 1.5.
+    const fast = {
+      memory: { timeS: 1, computeS: 0.3, memoryS: 0.8, coreWeightS: 0.45 },
+      overhead: idleItems,
+    };
+    expect(acceleratorLoadFraction(LEVELS, t, 1, fast)).toBeCloseTo(0.1 + 0.3 * 0.8 + 0.9 * 0.45, 12);
   });
 });
 

@@ -119,7 +119,7 @@ export function simulationEnergy(
   const inputs = scenarioInputs(scenario);
   // Chip-weighted mean busy fraction and a mixed step profile per role.
   const bounds = { compute: 0, memory: 0, fabric: 0, overhead: 0 };
-  const zero = () => ({ timeS: 0, computeS: 0, memoryS: 0 });
+  const zero = () => ({ timeS: 0, computeS: 0, memoryS: 0, coreWeightS: 0 });
   const activity = { memory: zero(), overhead: zero() };
   let stepWeighted = 0;
   let chips = 0;
@@ -136,6 +136,7 @@ export function simulationEnergy(
       activity[b].timeS += a.timeS * scale;
       activity[b].computeS += a.computeS * scale;
       activity[b].memoryS += a.memoryS * scale;
+      activity[b].coreWeightS += (a.coreWeightS ?? a.computeS) * scale;
     }
     stepWeighted += inst.chips * inst.busyFraction;
     chips += inst.chips;

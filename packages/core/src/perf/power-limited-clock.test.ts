@@ -48,6 +48,33 @@ describe("power-limited clock of a serving step", () => {
     expect(powerLimitedClockFraction(step(1, 0, 0.5, 1), phi)).toBeCloseTo(phi, 9);
   });
 
+  it("reads memory-bound items by their activity: busy cores at the listed clock can reach the limit", () => {
+    const phi = 0.86;
+    const levels = boundPowerLevels();
+    const s = levels.idle;
+    // HBM-bound GEMMs whose tensor cores are busy 25 % of the time (flops at the listed peak).
+    const busy = {
+      ...step(0, 1, 0, 1),
+      activity: {
+        memory: { timeS: 1, computeS: 0.25, memoryS: 0.95 },
+        overhead: { timeS: 0, computeS: 0, memoryS: 0 },
+      },
+    };
+    const atListed = s + (levels.memory - s) * 0.95 + (1 - s) * (1 / phi) ** 3 * 0.25;
+    expect(atListed).toBeGreaterThan(1);
+    const r = powerLimitedClockFraction(busy, phi, levels);
+    expect(r).toBeGreaterThan(phi);
+    expect(r).toBeLessThan(1);
+    // At r: the core time grows as 1/r and draws (r/φ)³ of the sustained clock's power.
+    expect(s + (levels.memory - s) * 0.95 + (1 - s) * (r / phi) ** 3 * (0.25 / r)).toBeCloseTo(1, 6);
+    // Idle cores: the same HBM time stays at the listed clock.
+    const idle = {
+      ...busy,
+      activity: { ...busy.activity, memory: { timeS: 1, computeS: 0, memoryS: 0.95 } },
+    };
+    expect(powerLimitedClockFraction(idle, phi, levels)).toBe(1);
+  });
+
   it("returns 1 when the chip has no sustained-clock data", () => {
     expect(powerLimitedClockFraction(step(1, 0, 0, 1), 1)).toBe(1);
   });

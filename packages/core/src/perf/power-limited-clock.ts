@@ -48,10 +48,19 @@ export function boundPowerLevels(): BoundPowerLevels {
   return cachedLevels;
 }
 
+/** Core (flops at the listed peak) and HBM busy time inside a bound's items, and their time (s). */
+export interface ItemActivity {
+  readonly timeS: number;
+  readonly computeS: number;
+  readonly memoryS: number;
+}
+
 /** A step's time per bound at the listed peaks' clock (s), and its wall time. */
 export interface StepPowerInput {
   readonly timeByBound: Readonly<Record<"compute" | "memory" | "fabric" | "overhead", number>>;
   readonly stepS: number;
+  /** Core and HBM activity inside the memory- and overhead-bound items (absent: those bounds at their levels). */
+  readonly activity?: Readonly<Record<"memory" | "overhead", ItemActivity>>;
 }
 
 /**
@@ -65,13 +74,13 @@ export function powerLimitedClockFraction(
   powerExponent = 3,
 ): number {
   const phi = sustainedFraction;
-  if (!(phi > 0) || phi >= 1 || !(step.timeByBound.compute > 0)) return 1;
-  const { compute: tc, otherTime, otherEnergy } = wallShares(step, levels);
   const s = levels.idle;
-  // g(r) = P(r)·D(r) − D(r): increasing in r, g(φ) = B − C ≤ 0.
-  const g = (r: number) =>
-    (tc / r) * (s + (1 - s) * (r / phi) ** powerExponent - 1) + otherEnergy - otherTime;
-  if (g(1) <= 0) return 1;
+  const core = (r: number) => (1 - s) * (r / phi) ** powerExponent;
+  const shares = wallShares(step, levels, phi, powerExponent);
+  const tc = shares.compute;
+  // g(r) = P(r)·D(r) − D(r): increasing in r, g(φ) ≤ 0.
+  const g = (r: number) => (tc / r) * (s + core(r) - 1) + shares.otherEnergy(r) - shares.otherTime;
+  if (!(phi > 0) || phi >= 1 || g(1) <= 0) return 1;
   let lo = phi;
   let hi = 1;
   for (let i = 0; i < 40; i++) {
@@ -83,25 +92,53 @@ export function powerLimitedClockFraction(
 }
 
 /**
- * The step's wall time split into compute-bound time and the rest, with the rest's energy (× TDP·s).
- * Serial bounds (their times sum to at most the step): the energy model's time-weighted mean, the
- * uncovered time at the idle level. Overlapped streams (microbatch overlap: the times sum past the
- * step): the compute-bound kernels keep their wall time (up to the whole step) and the rest of the
- * step draws the mean level of the other bounds — a transfer hidden under compute adds no power of
- * its own (its links and the few SMs it uses are small next to the tensor cores: an assumption).
+ * The step's wall time split into compute-bound time and the rest, with the rest's energy (× TDP·s)
+ * at clock ratio r. Memory- and overhead-bound items with activity draw the energy model's activity
+ * rule, idle + (memory − idle)·u_mem + core activity at the clock, (1 − idle)·(r/φ)³ × the core busy
+ * time (which grows as 1/r); other time draws its bound's level. Serial bounds (their times sum to
+ * at most the step): the uncovered time at the idle level. Overlapped streams (microbatch overlap:
+ * the times sum past the step): the compute-bound kernels keep their wall time (up to the whole
+ * step) and the rest of the step draws the mean level of the other bounds — a transfer hidden under
+ * compute adds no power of its own (its links and the few SMs it uses are small next to the tensor
+ * cores: an assumption).
  */
 function wallShares(
   step: StepPowerInput,
   levels: BoundPowerLevels,
-): { readonly compute: number; readonly otherTime: number; readonly otherEnergy: number } {
+  phi: number,
+  powerExponent: number,
+): { readonly compute: number; readonly otherTime: number; readonly otherEnergy: (r: number) => number } {
   const { compute: tc, memory: tm, fabric: tf, overhead: to } = step.timeByBound;
+  const s = levels.idle;
+  const boundEnergy = (bound: "memory" | "overhead", t: number, r: number): number => {
+    const a = step.activity?.[bound];
+    const itemsS = a === undefined || !(a.timeS > 0) ? 0 : Math.min(a.timeS, t);
+    let e = (t - itemsS) * levels[bound];
+    if (a !== undefined && itemsS > 0) {
+      const scale = itemsS / a.timeS;
+      e +=
+        s * itemsS +
+        (levels.memory - s) * a.memoryS * scale +
+        (1 - s) * (r / phi) ** powerExponent * ((a.computeS * scale) / r);
+    }
+    return e;
+  };
   const othersS = tm + tf + to;
-  const othersJ = tm * levels.memory + tf * levels.fabric + to * levels.overhead;
+  const othersJ = (r: number) =>
+    boundEnergy("memory", tm, r) + tf * levels.fabric + boundEnergy("overhead", to, r);
   if (tc + othersS <= step.stepS) {
     const uncovered = step.stepS - tc - othersS;
-    return { compute: tc, otherTime: othersS + uncovered, otherEnergy: othersJ + uncovered * levels.idle };
+    return {
+      compute: tc,
+      otherTime: othersS + uncovered,
+      otherEnergy: (r) => othersJ(r) + uncovered * levels.idle,
+    };
   }
   const compute = Math.min(tc, step.stepS);
   const otherTime = step.stepS - compute;
-  return { compute, otherTime, otherEnergy: othersS > 0 ? (otherTime * othersJ) / othersS : 0 };
+  return {
+    compute,
+    otherTime,
+    otherEnergy: (r) => (othersS > 0 ? (otherTime * othersJ(r)) / othersS : 0),
+  };
 }

@@ -28,6 +28,17 @@ export function powerLimitedFraction(ctx: StepContext, step: StepPowerInput): nu
   return r >= 1 ? 1 : Math.floor(r * QUANTUM) / QUANTUM;
 }
 
+/**
+ * What core activity draws at SM clock ratio r relative to the sustained clock: (r/φ)^exponent, the
+ * dynamic-power law of the power-limited clock (1 for a chip without sustained-clock data).
+ * @example corePowerFactor(h100Ctx, 1) // ≈ 1.57 (1,830 / 1,575 MHz, cubed)
+ */
+export function corePowerFactor(ctx: StepContext, r: number): number {
+  const clock = sustainedClock(ctx.scenario.system.node.accelerator.chip, ctx.profile);
+  if (clock === undefined || !(clock.fraction > 0) || clock.fraction >= 1) return 1;
+  return (r / clock.fraction) ** sustainedClockData().powerExponent.value;
+}
+
 const clocked = new WeakMap<
   Device,
   WeakMap<EfficiencyProfile, Map<number, ReturnType<typeof atClockFraction>>>

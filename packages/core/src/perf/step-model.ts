@@ -9,7 +9,7 @@
 import { stepOverheads } from "../deploy/index.ts";
 import { type LayerKind, layerGroups, layerOperators, type Operator } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
-import { clockedContext, powerLimitedFraction } from "./step-clock.ts";
+import { clockedContext, corePowerFactor, powerLimitedFraction } from "./step-clock.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 import { headTiming } from "./step-head.ts";
@@ -29,11 +29,18 @@ export type StepBound = "compute" | "memory" | "fabric" | "overhead";
  * The memory- and overhead-bound items of a step: their time, and how long inside it the cores
  * (`computeS`: flops at peak) and HBM (`memoryS`) are busy. The energy model draws their power from
  * both resources' activity (docs/energy.md); compute-bound items and fabric items are not listed.
+ * `coreWeightS`: the core time weighted by what core activity draws at the step's SM clock relative
+ * to the sustained clock, (r/φ)³ (step-clock.ts); absent: `computeS` (factor 1).
  */
 export type StepActivity = Readonly<
   Record<
     "memory" | "overhead",
-    { readonly timeS: number; readonly computeS: number; readonly memoryS: number }
+    {
+      readonly timeS: number;
+      readonly computeS: number;
+      readonly memoryS: number;
+      readonly coreWeightS?: number;
+    }
   >
 >;
 
@@ -87,8 +94,17 @@ export function stepTime(ctx: StepContext, batch: StepBatch): StepBreakdown {
   const atPeak = stepAtClock(ctx, batch);
   // A step that would draw more than the power limit runs at a lower SM clock (step-clock.ts).
   const r = powerLimitedFraction(ctx, atPeak);
-  if (r >= 1) return atPeak;
-  return { ...stepAtClock(clockedContext(ctx, r), batch), smClockFraction: r };
+  if (r >= 1) return withCorePower(atPeak, corePowerFactor(ctx, 1));
+  const clocked = stepAtClock(clockedContext(ctx, r), batch);
+  return { ...withCorePower(clocked, corePowerFactor(ctx, r)), smClockFraction: r };
+}
+
+/** The step with its items' core time weighted by the power of core activity at its clock. */
+function withCorePower(step: StepBreakdown, factor: number): StepBreakdown {
+  const a = step.activity;
+  if (a === undefined || factor === 1) return step;
+  const weigh = (e: StepActivity["memory"]) => ({ ...e, coreWeightS: e.computeS * factor });
+  return { ...step, activity: { memory: weigh(a.memory), overhead: weigh(a.overhead) } };
 }
 
 function stepAtClock(ctx: StepContext, batch: StepBatch): StepBreakdown {
