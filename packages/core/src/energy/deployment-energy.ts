@@ -75,9 +75,11 @@ const CONVERSION = ["parts.conversionEfficiency", "parts.fansFraction"];
  * batch 128–256 keeps its tensor cores busy for arithmetic intensity / ridge of its time; weighted
  * by (r/φ)³ when the step says at which SM clock it ran, `coreWeightS`: compute = 1 is core activity
  * at the sustained clock, the power-limited clock's law, docs/step-model.md §5), capped
- * at the board power limit (1 × TDP; per bound, not per item). The rest of each bound's time
- * (compute-bound items, graph launches, host waits, fabric, a profile without activity) draws the
- * bound's level; the part of the step no bound covers, idle.
+ * at the board power limit (1 × TDP; per bound, not per item). Compute-bound items draw idle +
+ * (compute − idle)·(r/φ)³ when the step gives its clock (`activity.compute`), else the compute
+ * level. The rest of each bound's time (graph launches, host waits, fabric, a profile without
+ * activity) draws the bound's level; the part of the step no bound covers, idle. The step's mean is
+ * capped at the board limit (the power-limited clock holds it there).
  * @example acceleratorLoadFraction({ compute: 1, memory: 0.43, fabric: 0.43, overhead: 0.115, idle: 0.115 }, { compute: 0.5, memory: 0.5, fabric: 0, overhead: 0 }, 1) // 0.715
  */
 export function acceleratorLoadFraction(
@@ -103,9 +105,15 @@ export function acceleratorLoadFraction(
     }
     weighted += (t - itemsS) * levels[bound];
   }
+  // Compute-bound items at the step's clock: the dynamic part of the compute level × (r/φ)³.
+  const c = activity?.compute;
+  if (c !== undefined && c.timeS > 0) {
+    const itemsS = Math.min(c.timeS, timeByBound.compute);
+    weighted += (levels.compute - levels.idle) * (c.coreWeightS / c.timeS - 1) * itemsS;
+  }
   const span = Math.max(busy, stepS);
   if (span <= 0) return levels.idle;
-  return (weighted + (span - busy) * levels.idle) / span;
+  return Math.min(BOARD_LIMIT, (weighted + (span - busy) * levels.idle) / span);
 }
 
 /**

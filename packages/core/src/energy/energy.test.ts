@@ -46,6 +46,21 @@ describe("acceleratorLoadFraction", () => {
     };
     expect(acceleratorLoadFraction(LEVELS, t, 1, fast)).toBeCloseTo(0.1 + 0.3 * 0.8 + 0.9 * 0.45, 12);
   });
+
+  it("draws compute-bound items at the step's clock, the step's mean capped at the board limit", () => {
+    const idleItems = { timeS: 0, computeS: 0, memoryS: 0 };
+    const t = { compute: 0.5, memory: 0.5, fabric: 0, overhead: 0 };
+    // (r/φ)³ = 1.2 on the compute-bound half: 0.1 + 0.9·1.2 = 1.18 there, 0.4 on the memory half.
+    const clocked = { memory: idleItems, overhead: idleItems, compute: { timeS: 0.5, coreWeightS: 0.6 } };
+    expect(acceleratorLoadFraction(LEVELS, t, 1, clocked)).toBeCloseTo(0.5 * 1.18 + 0.5 * 0.4, 12);
+    // Without the clock the compute level; above the limit on average, the limit.
+    expect(acceleratorLoadFraction(LEVELS, t, 1, { memory: idleItems, overhead: idleItems })).toBeCloseTo(
+      0.7,
+      12,
+    );
+    const hot = { ...clocked, compute: { timeS: 0.5, coreWeightS: 1 } };
+    expect(acceleratorLoadFraction(LEVELS, { ...t, memory: 0.1 }, 0.6, hot)).toBe(1);
+  });
 });
 
 describe("deploymentEnergy", () => {

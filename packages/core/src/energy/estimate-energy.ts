@@ -120,7 +120,7 @@ export function simulationEnergy(
   // Chip-weighted mean busy fraction and a mixed step profile per role.
   const bounds = { compute: 0, memory: 0, fabric: 0, overhead: 0 };
   const zero = () => ({ timeS: 0, computeS: 0, memoryS: 0, coreWeightS: 0 });
-  const activity = { memory: zero(), overhead: zero() };
+  const activity = { memory: zero(), overhead: zero(), compute: { timeS: 0, coreWeightS: 0 } };
   let stepWeighted = 0;
   let chips = 0;
   let busyChips = 0;
@@ -130,6 +130,12 @@ export function simulationEnergy(
     const scale = (inst.chips * inst.busyFraction) / phase.step.stepS;
     for (const b of ["compute", "memory", "fabric", "overhead"] as const)
       bounds[b] += phase.step.timeByBound[b] * scale;
+    const tc = phase.step.timeByBound.compute * scale;
+    activity.compute.timeS += tc;
+    activity.compute.coreWeightS +=
+      phase.step.activity?.compute !== undefined && phase.step.activity.compute.timeS > 0
+        ? (tc * phase.step.activity.compute.coreWeightS) / phase.step.activity.compute.timeS
+        : tc;
     for (const b of ["memory", "overhead"] as const) {
       const a = phase.step.activity?.[b];
       if (a === undefined) continue;

@@ -30,7 +30,8 @@ export type StepBound = "compute" | "memory" | "fabric" | "overhead";
  * (`computeS`: flops at peak) and HBM (`memoryS`) are busy. The energy model draws their power from
  * both resources' activity (docs/energy.md); compute-bound items and fabric items are not listed.
  * `coreWeightS`: the core time weighted by what core activity draws at the step's SM clock relative
- * to the sustained clock, (r/φ)³ (step-clock.ts); absent: `computeS` (factor 1).
+ * to the sustained clock, (r/φ)³ (step-clock.ts); absent: `computeS` (factor 1). `compute`: the
+ * compute-bound items' time and the same weighting of it (absent: they draw the compute level).
  */
 export type StepActivity = Readonly<
   Record<
@@ -42,7 +43,7 @@ export type StepActivity = Readonly<
       readonly coreWeightS?: number;
     }
   >
->;
+> & { readonly compute?: { readonly timeS: number; readonly coreWeightS: number } };
 
 export interface LayerStep {
   readonly kind: LayerKind | "mtp";
@@ -104,7 +105,12 @@ function withCorePower(step: StepBreakdown, factor: number): StepBreakdown {
   const a = step.activity;
   if (a === undefined || factor === 1) return step;
   const weigh = (e: StepActivity["memory"]) => ({ ...e, coreWeightS: e.computeS * factor });
-  return { ...step, activity: { memory: weigh(a.memory), overhead: weigh(a.overhead) } };
+  const tc = step.timeByBound.compute;
+  const activity = { memory: weigh(a.memory), overhead: weigh(a.overhead) };
+  return {
+    ...step,
+    activity: tc > 0 ? { ...activity, compute: { timeS: tc, coreWeightS: tc * factor } } : activity,
+  };
 }
 
 function stepAtClock(ctx: StepContext, batch: StepBatch): StepBreakdown {
