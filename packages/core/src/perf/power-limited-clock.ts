@@ -2,8 +2,9 @@
  * The SM clock a serving step runs at under the chip's power limit. The operator efficiencies are
  * timed at the clock the listed peaks assume (short kernel benchmarks); a step whose compute-bound
  * part would draw more than the board's limit is slowed until its mean power meets it. Power per
- * bound is the energy model's curve (data/power/load-power.yaml, as fractions of TDP: memory 0.72,
- * fabric 0.43, launch gaps and uncovered time at the idle 0.115); compute-bound time draws the
+ * bound is the energy model's curve (data/power/load-power.yaml, as fractions of TDP: memory 0.75,
+ * fabric 0.43, launch gaps and uncovered time at the idle 0.115; memory- and overhead-bound items
+ * with activity by its activity rule, their core activity at the clock); compute-bound time draws the
  * static (idle) level plus a dynamic part ∝ clock³ (the exponent of data/power/sustained-clocks.yaml),
  * sized so that a load of compute alone is held at TDP exactly at the sustained clock of
  * `sustainedClock` — the training rule, which this one meets at its anchors. With clock ratio r
@@ -14,8 +15,9 @@
  *
  * P rises with r and P(φ) ≤ 1, so the step runs at r = 1 when P(1) ≤ 1, else at the root of
  * P(r) = 1 in (φ, 1): never below the training clock. Decode steps that mostly stream HBM stay at
- * the listed clock (HBM-streaming decode under vLLM draws ≈ 0.72 of TDP on H100, the ML.ENERGY
- * v3.0 batch-8 rows, data/power); steps that add compute to it reach the limit sooner.
+ * the listed clock (HBM-streaming decode under vLLM draws ≈ 0.75 of TDP on H100, the ML.ENERGY
+ * v3.0 batch-8 rows, data/power); steps that add compute to it, or whose HBM-bound GEMMs keep the
+ * tensor cores busy (batch 128+), reach the limit sooner.
  */
 import { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
