@@ -258,12 +258,18 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     chunked: scheduler?.chunkedPrefill ?? true,
   };
   const grid = batchGrid(unit, max);
+  // Each batch's point is computed once: the admission bound, the candidates and the drains share them.
+  const points = new Map<number, OfflinePoint | undefined>();
+  const pointAt = (b: number): OfflinePoint | undefined => {
+    if (!points.has(b)) points.set(b, offlinePoint(perf, b, shape));
+    return points.get(b);
+  };
   const generationS = (b: number): number | undefined => {
-    const p = offlinePoint(perf, b, shape);
+    const p = pointAt(b);
     return p === undefined ? undefined : p.prefillS + p.decodeS;
   };
-  const candidates = withAdmissionBound(grid, unit, (b) => offlinePoint(perf, b, shape)?.sustained, requests)
-    .map((b) => offlinePoint(perf, b, shape))
+  const candidates = withAdmissionBound(grid, unit, (b) => pointAt(b)?.sustained, requests)
+    .map(pointAt)
     .map((c) => (c === undefined || requests === undefined ? c : finiteRun(c, requests, generationS, shape)))
     .filter((c): c is OfflinePoint => c !== undefined);
   if (candidates.length === 0)
