@@ -89,9 +89,11 @@ export function moeOpOperators(
       { fieldPath: ["operator", "ep"] },
     );
   const layer = layerKinds(model).indexOf("moe");
+  // The GEMM math; the op's input also travels (and is quantised, if at all) in it: BF16 for W4A16.
+  const math = spec.math ?? spec.weights;
   const precision = {
     weightDtype: spec.weights,
-    computeDtype: spec.math ?? spec.weights,
+    computeDtype: math,
     ...(spec.weightScheme !== undefined && { weightScheme: spec.weightScheme }),
   };
   const ops = layerOperators(
@@ -117,9 +119,7 @@ export function moeOpOperators(
   const release = { name, ...(engine.version !== undefined && { version: engine.version }) };
   const chain = spec.backendChain === true ? { moeBackend: spec.backend } : {};
   const policy = engineProfile({ ...release, ...chain }).separateKernelsFor(chip.vendor);
-  // The op's input travels (and is quantised, if at all) in its GEMM math: BF16 for W4A16.
-  const inputDtype = spec.math ?? spec.weights;
-  const dispatch = { dispatch: inputDtype } as Parameters<typeof dispatchBytesPerToken>[1];
+  const dispatch = { dispatch: math } as Parameters<typeof dispatchBytesPerToken>[1];
   const all = withSeparateKernels(ops, policy, {
     moeKernels: "low-latency",
     hiddenSize: spec.hidden,
@@ -127,7 +127,7 @@ export function moeOpOperators(
     receivedTokens: spec.tokens,
     routedTokens: spec.tokens,
     topK: spec.topK,
-    ...(DTYPE_BYTES[inputDtype] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
+    ...(DTYPE_BYTES[math] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
     localExperts: spec.experts / spec.ep,
   });
   return all.filter(
