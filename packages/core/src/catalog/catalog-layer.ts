@@ -146,6 +146,7 @@ export class CatalogLayer {
           ["extends"],
         );
       merged = mergeDefinitions(parent, def.raw);
+      if (kind === "chip") merged = withoutInheritedAddressable(merged, def.raw);
       if (def.raw.name === undefined) merged.name = `${String(parent.name)} (${def.id})`;
     }
     const schema = SCHEMAS[kind];
@@ -195,4 +196,16 @@ export class CatalogLayer {
       }
     }
   }
+}
+
+/**
+ * A chip that re-rates its memory (`memory.capacityGB`) without measuring what a program can
+ * allocate of it does not keep its parent's `addressableGB`: that total measured the parent's memory
+ * (an 80 GB what-if of a GB200 would otherwise keep the GB200's 197.9 GB).
+ */
+function withoutInheritedAddressable(merged: Raw, childRaw: Raw): Raw {
+  const childMemory = childRaw.memory as Raw | undefined;
+  if (childMemory?.capacityGB === undefined || childMemory.addressableGB !== undefined) return merged;
+  const { addressableGB: _inherited, ...memory } = merged.memory as Raw;
+  return { ...merged, memory };
 }

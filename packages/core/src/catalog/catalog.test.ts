@@ -193,6 +193,18 @@ describe("extendCatalog", () => {
     expect(second.chip("b").memory.bandwidthBytesPerS.value).toBe(3.35e12);
   });
 
+  it("a chip that re-rates its memory does not inherit its parent's addressable total", () => {
+    const what = extendCatalog(
+      base,
+      "chips:\n  - id: gb200-80g\n    extends: gb200\n    memory: { capacityGB: 80 }\n  - id: gb200-same\n    extends: gb200\n    tdpW: 1000\n",
+      "what-if.yaml",
+    );
+    expect(base.chip("gb200").memory.addressableBytes?.value).toBe(197.9e9);
+    expect(what.chip("gb200-80g").memory.addressableBytes).toBeUndefined();
+    expect(what.chip("gb200-80g").memory.capacityBytes.value).toBe(80e9);
+    expect(what.chip("gb200-same").memory.addressableBytes?.value).toBe(197.9e9);
+  });
+
   it("rejects an extends cycle", () => {
     const text = "chips:\n  - id: x\n    extends: y\n  - id: y\n    extends: x\n";
     const error = supernodeErrorOf(() => extendCatalog(base, text, "cycle.yaml"));
