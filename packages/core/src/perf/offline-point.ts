@@ -58,9 +58,14 @@ export interface OfflineEstimate {
   readonly chunkTokens: number;
   readonly kvCacheCapacityTokens: number;
   readonly best: OfflinePoint;
-  /** What stopped the batch from growing: the KV cache, the TPOT SLO or `maxSequencesPerInstance`. */
+  /**
+   * What stopped the batch from growing: the KV cache, the TPOT SLO, `maxSequencesPerInstance` (or a
+   * finite run's requests), the scheduler's token budget (no room for prefill beside the decodes, or,
+   * in a finite run, admission slower than a lifetime), or "throughput" (an open-ended search keeping
+   * a smaller, faster batch).
+   */
   readonly limit: "kv-cache" | "slo-tpot" | "max-sequences" | "token-budget" | "throughput";
-  /** The batches tried (a geometric grid), for plots. */
+  /** The batches tried (a geometric grid, with a finite run's exact admission bound), for plots. */
   readonly candidates: readonly OfflinePoint[];
 }
 
