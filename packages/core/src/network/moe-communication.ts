@@ -11,7 +11,7 @@ import { SupernodeError } from "../spec/index.ts";
 import type { FabricTarget, LibraryId, LibraryParams, LinkTier } from "../topology/index.ts";
 import type { LinkLoad, Transport } from "./collective-types.ts";
 import { type FabricModel, fabricModel, peersByClass } from "./fabric-model.ts";
-import { copyOutExcessS } from "./moe-copy-out.ts";
+import { normalDispatchCopyOutS } from "./moe-copy-out.ts";
 import { builtinMoeKernelParams } from "./moe-kernel-params.ts";
 import { expectedDestinations, type MoeDestinations, type MoeRouting } from "./moe-routing.ts";
 import { addClassBytes, emptyLoads, loadsTime, type TierLoads } from "./tier-loads.ts";
@@ -118,7 +118,7 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
     }
   }
   // Normal dispatch kernels that pull in (local expert, source) order after a barrier: hot sources.
-  transferS += normalCopyOutS(req, model, library, direction, remote * imbalance);
+  transferS += normalDispatchCopyOutS(req, model, library, direction, remote * imbalance);
   // A kernel's fixed cost (launch, flag barriers between the ranks), paid however few the tokens.
   const fixedS = n > 1 ? lib.fixedCostS.value : 0;
   const latencyS = n > 1 ? top : 0;
@@ -142,28 +142,6 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
     library,
     loadedLinks: t.report,
   };
-}
-
-/** What the normal dispatch's copy-out order adds (moe-copy-out.ts); 0 where it does not apply. */
-function normalCopyOutS(
-  req: MoeCommRequest,
-  model: FabricModel,
-  library: LibraryId,
-  direction: Direction,
-  remoteBytes: number,
-): number {
-  const cores = builtinMoeKernelParams()[library].normalDispatchCopyOutCores?.value;
-  if (direction !== "dispatch" || req.kernels !== "normal" || cores === undefined) return 0;
-  if (req.routing === undefined || req.transport === "scale-out" || req.ranks <= 1) return 0;
-  const tech = model.scaleUpTech;
-  const readBytesPerS = (model.accessBytesPerS / tech.writeFraction.value) * tech.readFraction.value;
-  return copyOutExcessS({
-    entries: req.routing.experts,
-    cores,
-    ranks: req.ranks,
-    remoteBytes,
-    readBytesPerS,
-  });
 }
 
 /** The request's imbalance (default 1), after checking the ranks and the sizes. */

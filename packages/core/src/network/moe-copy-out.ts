@@ -12,6 +12,11 @@
  * hot-spot factor. 48 cores and 256 entries: 1.06 from 8 to 32 ranks, 1.71 at 64, 3.17 at 128.
  */
 
+import type { LibraryId } from "../topology/index.ts";
+import type { FabricModel } from "./fabric-model.ts";
+import type { MoeCommRequest, MoeDirection } from "./moe-communication.ts";
+import { builtinMoeKernelParams } from "./moe-kernel-params.ts";
+
 /** copyOutHotSpot's results by (entries, cores, ranks). */
 const hotSpots = new Map<string, number>();
 
@@ -73,4 +78,32 @@ export function copyOutExcessS(p: {
   if (!(p.readBytesPerS > 0) || !(p.remoteBytes > 0)) return 0;
   const h = copyOutHotSpot(p.entries, p.cores, p.ranks);
   return (p.remoteBytes / p.readBytesPerS) * (h - 1);
+}
+
+/**
+ * What the copy-out order adds to a MoE request's transfer: the library's normal dispatch with
+ * routing over ranks of the scale-up fabric, its remote rows pulled at the scale-up read rate; 0
+ * where it does not apply (combine, low-latency kernels, scale-out transport, one rank, a library
+ * without `normalDispatchCopyOutCores`).
+ * @example normalDispatchCopyOutS(req, fabricModel(cloudmatrix384), "cann-mc2", "dispatch", 2.2e8)
+ */
+export function normalDispatchCopyOutS(
+  req: MoeCommRequest,
+  model: FabricModel,
+  library: LibraryId,
+  direction: MoeDirection,
+  remoteBytes: number,
+): number {
+  const cores = builtinMoeKernelParams()[library].normalDispatchCopyOutCores?.value;
+  if (direction !== "dispatch" || req.kernels !== "normal" || cores === undefined) return 0;
+  if (req.routing === undefined || req.transport === "scale-out" || req.ranks <= 1) return 0;
+  const tech = model.scaleUpTech;
+  const readBytesPerS = (model.accessBytesPerS / tech.writeFraction.value) * tech.readFraction.value;
+  return copyOutExcessS({
+    entries: req.routing.experts,
+    cores,
+    ranks: req.ranks,
+    remoteBytes,
+    readBytesPerS,
+  });
 }
