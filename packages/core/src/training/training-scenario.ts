@@ -145,15 +145,14 @@ export function parseTrainingScenario(
     );
   }
   if (spec.framework !== "megatron-core") {
-    // CUDA-graph scopes and TE's expert loop are Megatron-Core / Transformer Engine options.
-    const field =
-      spec.cudaGraphScope !== "full-iteration" && spec.cudaGraphScope.length > 0
-        ? "cudaGraphScope"
-        : spec.expertGemm !== "grouped"
-          ? "expertGemm"
-          : spec.tokenDispatcher !== "alltoall"
-            ? "tokenDispatcher"
-            : undefined;
+    // CUDA-graph scopes, TE's expert loop and the token dispatcher are Megatron-Core / Transformer
+    // Engine options: the first one set away from its default is refused.
+    const megatronOnly = {
+      cudaGraphScope: spec.cudaGraphScope !== "full-iteration" && spec.cudaGraphScope.length > 0,
+      expertGemm: spec.expertGemm !== "grouped",
+      tokenDispatcher: spec.tokenDispatcher !== "alltoall",
+    };
+    const field = (Object.keys(megatronOnly) as (keyof typeof megatronOnly)[]).find((k) => megatronOnly[k]);
     if (field !== undefined) {
       const pos = locate([field]);
       throw new SupernodeError(
