@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Operator } from "../model/index.ts";
 import { builtinModel } from "../model/zoo.ts";
 import { moeTokenCopyOperators } from "./moe-token-copies.ts";
+import { trainingScenarioText } from "./reference-cases.ts";
+import { parseTrainingScenario } from "./training-scenario.ts";
 
 const qwen = builtinModel("qwen3-30b-a3b");
 const gptOss = builtinModel("gpt-oss-120b");
@@ -54,5 +56,13 @@ describe("moeTokenCopyOperators (Megatron-Core's token copies around the EP tran
     expect(padded("alltoall")).toBe(4 * routed);
     expect(padded("deepep")).toBe(4 * routed);
     expect(padded("hybridep")).toBe(0);
+  });
+  it("is a Megatron-Core option: another framework's scenario refuses a dispatcher, naming the field", () => {
+    const hai = (dispatcher: string) =>
+      parseTrainingScenario(trainingScenarioText("deepseek-v3-h800-2048"), "x.yaml", undefined, {
+        overrides: [{ path: ["tokenDispatcher"], value: dispatcher }],
+      });
+    expect(hai("alltoall").framework).toBe("hai-llm");
+    expect(() => hai("hybridep")).toThrow(/tokenDispatcher is a Megatron-Core option/);
   });
 });
