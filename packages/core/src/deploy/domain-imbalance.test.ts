@@ -58,6 +58,19 @@ describe("expertImbalanceFactor railFactor", () => {
     );
     expect(r.railFactor).toBeUndefined();
   });
+  it("hierarchical EPLB: the nodes are the domains only when they coincide", () => {
+    const spec = {
+      distribution: "measured-skew",
+      profile: "xdeepserve-r1-sharegpt",
+      placement: "eplb-hierarchical",
+    } as const;
+    const r1 = { ...k2, routedExperts: 256, redundantExperts: 32, expertGroups: 8, ranksPerDomain: 8 };
+    const fourNodes = expertImbalanceFactor(spec, r1);
+    expect(fourNodes.railFactor).toBeGreaterThan(1);
+    expect(fourNodes.railFactor).toBeLessThanOrEqual(fourNodes.factor);
+    expect(fourNodes.basis).toContain("hottest of 4 domains");
+    expect(expertImbalanceFactor(spec, { ...r1, nodes: 2 }).railFactor).toBeUndefined();
+  });
   it("uniform random routing: the domains' noise is below the ranks'", () => {
     const r = expertImbalanceFactor({ distribution: "uniform-random" }, { ...k2, ranksPerDomain: 8 });
     expect(r.railFactor).toBeGreaterThanOrEqual(1);
