@@ -106,10 +106,19 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
     }),
   ];
   const ew = w.components["routed-experts"].weights;
-  const routed = w.expertTokens?.reduce((a, b) => a + b, 0) ?? w.meanTokensPerLocalExpert * w.localExperts;
-  const touched =
+  const routedOnly = w.expertTokens?.reduce((a, b) => a + b, 0) ?? w.meanTokensPerLocalExpert * w.localExperts;
+  const touchedByRouting =
     w.expertTokens?.filter((n) => n > 0).length ??
     w.localExperts * (1 - Math.exp(-w.meanTokensPerLocalExpert));
+  // A fixed expert set (padding rows of one repeated token) adds its rows, and its experts where
+  // the routing left them idle (each idle with the routing's probability of an untouched expert).
+  const fixed = w.fixedExpertLoad;
+  const fixedRows = fixed === undefined ? 0 : fixed.experts * fixed.tokens;
+  const routed = routedOnly + fixedRows;
+  const touched =
+    fixedRows > 0 && fixed !== undefined
+      ? touchedByRouting + fixed.experts * (1 - touchedByRouting / Math.max(1, w.localExperts))
+      : touchedByRouting;
   if (routed > 0) {
     const groups = Math.max(1, Math.round(touched));
     // EP > 1: every routed pair of the op's tokens over the rank's experts (a kernel sizing its row

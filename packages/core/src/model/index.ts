@@ -16,6 +16,7 @@ export { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operat
 export {
   type ComponentPrecisionOption,
   defaultComputeDtype,
+  type FixedExpertLoad,
   type LayerOperatorOptions,
   type MlaForm,
   type ModelWorkload,

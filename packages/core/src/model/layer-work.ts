@@ -83,6 +83,18 @@ export interface LayerOperatorOptions {
   readonly expertTp?: number;
   /** Tokens the shared experts process on this rank. Default all tokens of the step. */
   readonly sharedExpertTokens?: number;
+  /**
+   * Rows that do not follow the routing: `tokens` more rows on each of `experts` local experts
+   * (CUDA-graph padding rows, all one repeated dummy token: one expert set), on top of
+   * `tokensPerLocalExpert`. Default none.
+   */
+  readonly fixedExpertLoad?: FixedExpertLoad;
+}
+
+/** `tokens` rows on each of `experts` local experts, whatever the routing of the other tokens. */
+export interface FixedExpertLoad {
+  readonly experts: number;
+  readonly tokens: number;
 }
 
 /** One component's weight format and GEMM math. */
@@ -128,6 +140,8 @@ export interface ResolvedWorkload {
   /** Tokens per local expert, or undefined when only the mean is known. */
   readonly expertTokens: readonly number[] | undefined;
   readonly meanTokensPerLocalExpert: number;
+  /** Rows on a fixed expert set beyond the routed ones (`LayerOperatorOptions.fixedExpertLoad`). */
+  readonly fixedExpertLoad: FixedExpertLoad | undefined;
   /** Tensor-parallel split of each routed expert's intermediate dimension (1: whole experts). */
   readonly expertTp: number;
   readonly sharedExpertTokens: number;
@@ -167,6 +181,7 @@ export function resolveWorkload(
     attentionTp,
     ffnTp,
     ...experts,
+    fixedExpertLoad: options.fixedExpertLoad,
     expertTp: expertTpOf(arch, options),
     sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
   };

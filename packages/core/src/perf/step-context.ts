@@ -91,7 +91,17 @@ const sharesOf = memoByObject((_device: Device) =>
 
 /** The batch of one step on the whole instance. */
 export type StepBatch =
-  | { readonly phase: "decode"; readonly sequences: number; readonly kvTokens: number }
+  | {
+      readonly phase: "decode";
+      /** Sequences the step runs, CUDA-graph padding rows included. */
+      readonly sequences: number;
+      readonly kvTokens: number;
+      /**
+       * Of `sequences`, the padding rows of a padded CUDA graph: one dummy request repeated
+       * (cuda-graph-padding.ts), so one token routed to one expert set. Default 0.
+       */
+      readonly paddingSequences?: number;
+    }
   | {
       readonly phase: "prefill";
       readonly sequences: number;

@@ -104,6 +104,7 @@ function interpolate(
 function gridStepTimes(ctx: StepContext): {
   decodeS: (batch: DecodeBatch) => number;
   prefillS: (batch: PrefillBatch) => number;
+  paddedDecodeS: (batch: DecodeBatch, rows: number) => number;
 } {
   const decodeGrid = new Map<number, number>();
   const decodeAt = (sequences: number, meanKv: number, key: number): number => {
@@ -147,7 +148,35 @@ function gridStepTimes(ctx: StepContext): {
   };
   const decodeS = (batch: DecodeBatch): number =>
     batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
-  return { decodeS, prefillS };
+  // A padded CUDA graph of `rows` rows: the grid runs over the real sequences at that graph size
+  // (one memo per size; the rows above the real ones are the repeated dummy request).
+  const paddedGrids = new Map<number, Map<number, number>>();
+  const paddedDecodeS = (batch: DecodeBatch, rows: number): number => {
+    if (batch.sequences <= 0) return 0;
+    if (!(rows > batch.sequences)) return decodeS(batch);
+    let grid = paddedGrids.get(rows);
+    if (grid === undefined) {
+      grid = new Map();
+      paddedGrids.set(rows, grid);
+    }
+    const memo = grid;
+    const at = (sequences: number, meanKv: number, key: number): number => {
+      let t = memo.get(key);
+      if (t === undefined) {
+        const real = Math.min(sequences, rows);
+        t = instanceStepTime(ctx, {
+          phase: "decode",
+          sequences: rows,
+          kvTokens: real * meanKv,
+          paddingSequences: rows - real,
+        }).stepS;
+        memo.set(key, t);
+      }
+      return t;
+    };
+    return interpolate(batch.sequences, batch.kvTokens / batch.sequences, at);
+  };
+  return { decodeS, prefillS, paddedDecodeS };
 }
 
 /**
@@ -167,11 +196,12 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   const ctx = stepContext(scenario, plan);
   const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
 
-  const { decodeS, prefillS } = gridStepTimes(ctx);
+  const { decodeS, prefillS, paddedDecodeS } = gridStepTimes(ctx);
   // A generation-only iteration replays the padded CUDA graph: the dummy rows add GEMM rows and
-  // per-token work but no KV cache (cuda-graph-padding.ts); mixed iterations run unpadded.
+  // per-token work, one expert set's rows in the MoE, and a KV cache of 1 + draft tokens each
+  // (not counted) (cuda-graph-padding.ts); mixed iterations run unpadded.
   const graphDecodeS = (batch: DecodeBatch): number =>
-    decodeS({ sequences: paddedDecodeSequences(scenario, plan, batch.sequences), kvTokens: batch.kvTokens });
+    paddedDecodeS(batch, paddedDecodeSequences(scenario, plan, batch.sequences));
   // The engine's host time per iteration, applied once to the whole iteration (host-time.ts).
   const withHost = (sequences: number, gpuS: number, kind: IterationKind = "mixed"): number =>
     iterationWithHostS(scenario, plan, sequences, gpuS, kind);

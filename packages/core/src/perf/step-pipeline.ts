@@ -137,7 +137,12 @@ function extraOf(ctx: StepContext): Extra {
 
 function microbatchOf(batch: StepBatch, m: number): StepBatch {
   return batch.phase === "decode"
-    ? { phase: "decode", sequences: batch.sequences / m, kvTokens: batch.kvTokens / m }
+    ? {
+        phase: "decode",
+        sequences: batch.sequences / m,
+        kvTokens: batch.kvTokens / m,
+        ...(batch.paddingSequences !== undefined && { paddingSequences: batch.paddingSequences / m }),
+      }
     : {
         phase: "prefill",
         sequences: batch.sequences / m,

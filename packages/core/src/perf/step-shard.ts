@@ -76,6 +76,9 @@ export function scaleExpertTokens(options: LayerOperatorOptions, f: number): Lay
   return {
     ...options,
     ...(typeof t === "number" ? { tokensPerLocalExpert: t * f } : {}),
+    ...(options.fixedExpertLoad !== undefined && {
+      fixedExpertLoad: { ...options.fixedExpertLoad, tokens: options.fixedExpertLoad.tokens * f },
+    }),
     ...(options.sharedExpertTokens !== undefined
       ? { sharedExpertTokens: options.sharedExpertTokens * f }
       : {}),

@@ -4,7 +4,7 @@
  * differs (the hottest routed-expert rank; a rank hosting shared-expert replicas).
  */
 import { componentPrecisionOptions, expertImbalanceFactor } from "../deploy/index.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "../model/index.ts";
+import type { FixedExpertLoad, LayerOperatorOptions, ModelWorkload } from "../model/index.ts";
 import { fabricModel } from "../network/index.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 
@@ -45,7 +45,10 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
   let groupWorkload: ModelWorkload;
   let instanceTokens: number;
   let groupTokens: number;
+  // CUDA-graph padding rows (decode): one dummy request repeated, so they follow no routing.
+  let paddingTokens = 0;
   if (batch.phase === "decode") {
+    paddingTokens = ((batch.paddingSequences ?? 0) * q) / m;
     const sequences = batch.sequences / dp / m;
     groupWorkload = { phase: "decode", sequences, kvTokens: batch.kvTokens / dp / m, tokensPerSequence: q };
     groupTokens = sequences * q;
@@ -80,8 +83,9 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
   const rankKinds: RankKind[] = [];
   if (moe !== undefined && arch.moe !== undefined) {
     const routedSlots = moe.routedExperts + moe.redundantExperts;
+    const routedTokens = instanceTokens - paddingTokens;
     imbalance = expertImbalanceFactor(plan.expertImbalance, {
-      routedAssignments: instanceTokens * topK,
+      routedAssignments: routedTokens * topK,
       ranks: Math.max(1, Math.round(routedSlots / moe.slotsPerRank)),
       routedExperts: moe.routedExperts,
       redundantExperts: moe.redundantExperts,
@@ -90,7 +94,8 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
       topK,
       ranksPerDomain: fabricModel(scenario.fabricTarget).ranksPerSystem,
     });
-    const perSlot = (instanceTokens * topK) / routedSlots;
+    const perSlot = (routedTokens * topK) / routedSlots;
+    const fixedExpertLoad = paddingLoad(paddingTokens, q, topK, moe.slotsPerRank, routedSlots);
     rankKinds.push({
       name: "routed-expert",
       options: {
@@ -100,6 +105,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         // token routed there (not 1/tp of the tokens on whole experts), so the experts touched, and
         // their per-expert costs, are those of the full routing.
         tokensPerLocalExpert: perSlot * imbalance.factor,
+        ...(fixedExpertLoad !== undefined && { fixedExpertLoad }),
         expertTp: moe.tp,
         sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
       },
@@ -129,4 +135,24 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     rankKinds,
     imbalance,
   };
+}
+
+/**
+ * The padding rows' expert load on the busiest routed-expert rank: the dummy request's tokens (one
+ * per position, `q` with draft tokens) are the same on every row and every rank, so each position's
+ * top-k experts take all `paddingTokens / q` rows; the rank holds its share of those k·q experts,
+ * at least one. Undefined without padding.
+ * @example paddingLoad(116, 1, 1, 32, 128) // { experts: 1, tokens: 116 }
+ */
+function paddingLoad(
+  paddingTokens: number,
+  q: number,
+  topK: number,
+  localSlots: number,
+  routedSlots: number,
+): FixedExpertLoad | undefined {
+  if (!(paddingTokens > 0) || topK <= 0) return undefined;
+  const sets = topK * q;
+  const experts = Math.min(sets, localSlots, Math.ceil((sets * localSlots) / routedSlots - 1e-9));
+  return { experts, tokens: paddingTokens / q };
 }
