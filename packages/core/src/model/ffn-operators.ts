@@ -124,7 +124,7 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
     // EP > 1: every routed pair of the op's tokens over the rank's experts (a kernel sizing its row
     // tile from its whole input sees the pairs of the other ranks' experts too).
     const sharded = w.localExperts < E;
-    const tileRows = sharded ? { routedRowsPerGroup: (w.meanTokensPerLocalExpert * E) / w.localExperts } : {};
+    const tileRows = sharded ? { routedRowsPerGroup: (routed / w.localExperts) * (E / w.localExperts) } : {};
     ops.push(
       gemmOp(w, {
         name: `${p}moe.experts.gate_up_proj`,

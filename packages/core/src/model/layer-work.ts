@@ -26,6 +26,8 @@ export type ModelWorkload =
       readonly kvTokens: number;
       /** New tokens per sequence in this step (1; 2 when verifying one MTP draft token). */
       readonly tokensPerSequence?: number;
+      /** Of `sequences`, CUDA-graph padding rows: a dummy request with no KV of its own. Default 0. */
+      readonly paddingSequences?: number;
     }
   | {
       readonly phase: "prefill";
@@ -121,6 +123,8 @@ export interface ResolvedWorkload {
   readonly kvWriteTokens: number;
   /** Tokens that need logits (last token per sequence in prefill, all otherwise). */
   readonly logitTokens: number;
+  /** Of `sequences`, CUDA-graph padding rows (decode; else 0): no KV, so no window clips them. */
+  readonly paddingSequences: number;
   readonly weights: WeightFormat;
   readonly activationDtype: Dtype;
   readonly actBytes: number;

@@ -31,7 +31,10 @@ export function fullAttentionLayers(arch: ModelArchitecture): number {
  * @example windowedWorkload(w, 128).attendedTokenPairs <= w.tokens * 128 // true
  */
 export function windowedWorkload(w: ResolvedWorkload, window: number): ResolvedWorkload {
-  const pairs = Math.min(w.attendedTokenPairs, w.tokens * window);
-  const kvRead = Math.min(w.kvReadTokens, w.sequences * window);
+  // Padding rows (a dummy request of a token or two) hold no context for the window to clip.
+  const padding = w.paddingSequences;
+  const q = w.sequences > 0 ? w.tokens / w.sequences : 1;
+  const pairs = Math.min(w.attendedTokenPairs, (w.sequences - padding) * q * window + padding * q * q);
+  const kvRead = Math.min(w.kvReadTokens, (w.sequences - padding) * window + padding * q);
   return { ...w, attendedTokenPairs: pairs, kvReadTokens: kvRead };
 }

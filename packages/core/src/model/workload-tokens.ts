@@ -17,6 +17,7 @@ export type WorkloadTokens = Pick<
   | "kvReadTokens"
   | "kvWriteTokens"
   | "logitTokens"
+  | "paddingSequences"
 >;
 
 /**
@@ -38,6 +39,7 @@ export function workloadTokens(workload: ModelWorkload): WorkloadTokens {
         kvReadTokens: kv + tokens,
         kvWriteTokens: tokens,
         logitTokens: tokens,
+        paddingSequences: Math.min(sequences, nonNegative(workload.paddingSequences ?? 0, "paddingSequences")),
       };
     }
     case "prefill": {
@@ -53,6 +55,7 @@ export function workloadTokens(workload: ModelWorkload): WorkloadTokens {
         kvReadTokens: nonNegative(workload.contextTokens ?? Math.max(0, estimated), "contextTokens"),
         kvWriteTokens: tokens,
         logitTokens: Math.min(sequences, tokens),
+        paddingSequences: 0,
       };
     }
     case "train-forward":
@@ -66,6 +69,7 @@ export function workloadTokens(workload: ModelWorkload): WorkloadTokens {
         kvReadTokens: 0,
         kvWriteTokens: 0,
         logitTokens: tokens,
+        paddingSequences: 0,
       };
     }
     default: {

@@ -57,7 +57,12 @@ export function scaleOperator(op: Operator, f: number): Operator {
 export function scaleWorkload(w: ModelWorkload, f: number): ModelWorkload {
   switch (w.phase) {
     case "decode":
-      return { ...w, sequences: w.sequences * f, kvTokens: w.kvTokens * f };
+      return {
+        ...w,
+        sequences: w.sequences * f,
+        kvTokens: w.kvTokens * f,
+        ...(w.paddingSequences !== undefined && { paddingSequences: w.paddingSequences * f }),
+      };
     case "prefill":
       return {
         ...w,

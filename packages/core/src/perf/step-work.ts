@@ -50,7 +50,13 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
   if (batch.phase === "decode") {
     paddingTokens = ((batch.paddingSequences ?? 0) * q) / m;
     const sequences = batch.sequences / dp / m;
-    groupWorkload = { phase: "decode", sequences, kvTokens: batch.kvTokens / dp / m, tokensPerSequence: q };
+    groupWorkload = {
+      phase: "decode",
+      sequences,
+      kvTokens: batch.kvTokens / dp / m,
+      tokensPerSequence: q,
+      ...(paddingTokens > 0 && { paddingSequences: paddingTokens / q / dp }),
+    };
     groupTokens = sequences * q;
     instanceTokens = (batch.sequences * q) / m;
   } else {
