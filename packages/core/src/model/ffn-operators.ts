@@ -106,7 +106,8 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
     }),
   ];
   const ew = w.components["routed-experts"].weights;
-  const routedOnly = w.expertTokens?.reduce((a, b) => a + b, 0) ?? w.meanTokensPerLocalExpert * w.localExperts;
+  const routedOnly =
+    w.expertTokens?.reduce((a, b) => a + b, 0) ?? w.meanTokensPerLocalExpert * w.localExperts;
   const touchedByRouting =
     w.expertTokens?.filter((n) => n > 0).length ??
     w.localExperts * (1 - Math.exp(-w.meanTokensPerLocalExpert));

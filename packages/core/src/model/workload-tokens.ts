@@ -39,7 +39,10 @@ export function workloadTokens(workload: ModelWorkload): WorkloadTokens {
         kvReadTokens: kv + tokens,
         kvWriteTokens: tokens,
         logitTokens: tokens,
-        paddingSequences: Math.min(sequences, nonNegative(workload.paddingSequences ?? 0, "paddingSequences")),
+        paddingSequences: Math.min(
+          sequences,
+          nonNegative(workload.paddingSequences ?? 0, "paddingSequences"),
+        ),
       };
     }
     case "prefill": {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Scenario } from "../deploy/index.ts";
 import { capturedBatchSizes, paddedDecodeSequences, paddedRankBatch } from "./cuda-graph-padding.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
+import { stepContext } from "./step-model.ts";
+import { instanceStepTime } from "./step-pipeline.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 1024, 2048, 4096, 8192];
@@ -56,5 +58,30 @@ describe("CUDA-graph padding (TensorRT-LLM enable_padding)", () => {
       kvTokens: 1024 * 1536,
     });
     expect(padded).toBeLessThan(real);
+  });
+
+  it("routes the padding rows as one dummy token: one expert set, no context for a window to clip", () => {
+    // Llama 4 Maverick (top-1 of 128 experts, chunked-attention layers of 8,192), DEP4 on B200:
+    // 35 sequences per rank replay the 64-row graph.
+    const s = referenceScenario("trtllm-llama-4-maverick-offline");
+    const ctx = stepContext(s, plan(s));
+    const kv = 140 * 17408;
+    const step = (sequences: number, paddingSequences?: number) =>
+      instanceStepTime(ctx, {
+        phase: "decode",
+        sequences,
+        kvTokens: kv,
+        ...(paddingSequences !== undefined && { paddingSequences }),
+      }).stepS;
+    const unpadded = step(140);
+    const routedAsSequences = step(256);
+    const oneDummy = step(256, 116);
+    expect(oneDummy).toBeGreaterThan(unpadded);
+    // the dummy rows no longer wake ~30 more experts per rank, nor read 8,192 tokens each
+    expect(oneDummy).toBeLessThan(unpadded + 0.25 * (routedAsSequences - unpadded));
+    expect(instancePerformance(s, "colocated").decodeStepS({ sequences: 140, kvTokens: kv })).toBeCloseTo(
+      oneDummy,
+      3,
+    );
   });
 });
