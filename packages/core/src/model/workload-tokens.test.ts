@@ -15,6 +15,7 @@ describe("workloadTokens", () => {
       kvReadTokens: 14,
       kvWriteTokens: 4,
       logitTokens: 4,
+      paddingSequences: 0,
     });
   });
 
