@@ -101,7 +101,10 @@ function offlinePoint(
     { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: (chunk * (prompt + 1)) / 2 },
     { sequences: Math.max(0, sequences - prompts), kvTokens: Math.max(0, sequences - prompts) * kvMean },
   );
-  const decodeStepS = perf.decodeStepS({ sequences, kvTokens: sequences * kvMean });
+  // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).
+  const decode = { sequences, kvTokens: sequences * kvMean };
+  const decodeStepS =
+    perf.decodeStepExactS !== undefined ? perf.decodeStepExactS(decode) : perf.decodeStepS(decode);
   const mixed = (sequences * prompt) / chunk;
   const steps = Math.max(0, output - 1) / tau;
   // Each sequence spends about one iteration in prefill and `steps` decoding.

@@ -9,7 +9,9 @@
  * model once (about a millisecond) and is memoised, so a simulation of millions of iterations
  * costs a few multiplications per iteration; the interpolation error is under 1 % for decode and
  * 1.5 % for prefill in the tests (step time is nearly linear in KV length, and smooth in batch size
- * between grid points).
+ * between grid points) except where a GEMM row tile (128 rows) falls between two decode points
+ * (locally up to ≈ 12 %, docs/step-model.md §7): `decodeStepExactS` times a reported point at its
+ * exact batch.
  */
 
 import type { InstanceRole, Scenario } from "../deploy/index.ts";
@@ -105,6 +107,7 @@ function gridStepTimes(ctx: StepContext): {
   decodeS: (batch: DecodeBatch) => number;
   prefillS: (batch: PrefillBatch) => number;
   paddedDecodeS: (batch: DecodeBatch, rows: number) => number;
+  exactDecodeS: (batch: DecodeBatch, rows: number) => number;
 } {
   const decodeGrid = new Map<number, number>();
   const decodeAt = (sequences: number, meanKv: number, key: number): number => {
@@ -176,7 +179,27 @@ function gridStepTimes(ctx: StepContext): {
     };
     return interpolate(batch.sequences, batch.kvTokens / batch.sequences, at);
   };
-  return { decodeS, prefillS, paddedDecodeS };
+  // One step-model call per distinct (graph rows, sequences, KV tokens): the batch grid points are
+  // 5 % apart, and a step whose per-rank rows sit on a tile boundary (128 rows) is interpolated
+  // towards the next point's extra tile (DeepSeek-R1 H200 ADP8 at 1,024 sequences: 55.8 vs 52.9 ms).
+  const exactMemo = new Map<string, number>();
+  const exactDecodeS = (batch: DecodeBatch, rows: number): number => {
+    if (batch.sequences <= 0) return 0;
+    const key = `${rows}:${batch.sequences}:${batch.kvTokens}`;
+    let t = exactMemo.get(key);
+    if (t === undefined) {
+      const padding = rows > batch.sequences ? rows - batch.sequences : 0;
+      t = instanceStepTime(ctx, {
+        phase: "decode",
+        sequences: batch.sequences + padding,
+        kvTokens: batch.kvTokens,
+        ...(padding > 0 && { paddingSequences: padding }),
+      }).stepS;
+      exactMemo.set(key, t);
+    }
+    return t;
+  };
+  return { decodeS, prefillS, paddedDecodeS, exactDecodeS };
 }
 
 /**
@@ -196,7 +219,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
   const ctx = stepContext(scenario, plan);
   const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
 
-  const { decodeS, prefillS, paddedDecodeS } = gridStepTimes(ctx);
+  const { decodeS, prefillS, paddedDecodeS, exactDecodeS } = gridStepTimes(ctx);
   // A generation-only iteration replays the padded CUDA graph: the dummy rows add GEMM rows and
   // per-token work, one expert set's rows in the MoE, and a KV cache of 1 + draft tokens each
   // (not counted) (cuda-graph-padding.ts); mixed iterations run unpadded.
@@ -218,6 +241,12 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ins
     }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
     decodeStepS: (batch) => withHost(batch.sequences, graphDecodeS(batch), "decode"),
+    decodeStepExactS: (batch) =>
+      withHost(
+        batch.sequences,
+        exactDecodeS(batch, paddedDecodeSequences(scenario, plan, batch.sequences)),
+        "decode",
+      ),
     prefillStepS: (batch) => withHost(batch.sequences, prefillS(batch)),
     mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number {
       if (decode.sequences <= 0) return withHost(prefill.sequences, prefillS(prefill));
