@@ -90,19 +90,12 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
     memo.set(key, value);
     return value;
   };
-  const moe = (direction: MoeDirection) => {
+  const moe = (direction: MoeDirection): MoeCommCost => {
     const [name, group, time] =
       direction === "dispatch"
         ? (["moe.dispatch", "dispatch", moeDispatchTime] as const)
         : (["moe.combine_transfer", "combine", moeCombineTime] as const);
-    return (
-      ranks: number,
-      tokensPerRank: number,
-      topK: number,
-      bytesPerToken: number,
-      imbalance: number,
-      railImbalance?: number,
-    ) =>
+    return (ranks, tokensPerRank, topK, bytesPerToken, imbalance, railImbalance) =>
       cached(
         `${direction[0]}|${setup}|${ranks}|${tokensPerRank}|${topK}|${bytesPerToken}|${imbalance}|${railImbalance}`,
         () => {
