@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Operator } from "../model/index.ts";
 import { builtinModel } from "../model/zoo.ts";
-import { moeTokenCopyOperators } from "./moe-token-copies.ts";
+import { moeTokenCopyOperators, tokenCopyBytes } from "./moe-token-copies.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
 
@@ -56,6 +56,22 @@ describe("moeTokenCopyOperators (Megatron-Core's token copies around the EP tran
     expect(padded("alltoall")).toBe(4 * routed);
     expect(padded("deepep")).toBe(4 * routed);
     expect(padded("hybridep")).toBe(0);
+  });
+  it("counts the scenario's dispatch format: 1 B per element dispatched in FP8, the combine side in its own", () => {
+    const scenario = (dispatch?: string) =>
+      parseTrainingScenario(trainingScenarioText("qwen3-30b-gb200-8-fp8mx"), "x.yaml", undefined, {
+        overrides: dispatch === undefined ? [] : [{ path: ["precision", "dispatch"], value: dispatch }],
+      });
+    expect(tokenCopyBytes(scenario())).toEqual({ dispatch: 2, combine: 2 });
+    const fp8 = tokenCopyBytes(scenario("fp8"));
+    expect(fp8).toEqual({ dispatch: 1, combine: 2 });
+    const fwd = moeTokenCopyOperators(qwen, "alltoall", shape, "forward", false, fp8);
+    const rw = (name: string) => bytes(fwd.filter((o) => o.name === name));
+    expect(rw("moe.permute")).toBe((tokens + routed) / 2);
+    expect(rw("moe.sort_chunks")).toBe(routed);
+    expect(rw("moe.unsort_chunks")).toBe(2 * routed);
+    const flex = moeTokenCopyOperators(qwen, "deepep", shape, "forward", false, fp8);
+    expect(bytes(flex)).toBe(routed + 2 * routed);
   });
   it("is a Megatron-Core option: another framework's scenario refuses a dispatcher, naming the field", () => {
     const hai = (dispatcher: string) =>

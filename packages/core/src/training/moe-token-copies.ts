@@ -32,15 +32,19 @@
  *   split's concatenation of the input gradient (read 2, write 2). BF16 probabilities (no
  *   `moe_router_dtype` in the GPT-OSS recipe).
  *
- * Bytes are BF16 (Megatron's dispatchers move the hidden states as given; quantisation happens in
- * the expert GEMMs). Derived from the source, not measured; nothing here is set from a result.
+ * Token bytes per element are the scenario's dispatch format for the copies on the dispatch side
+ * (permute, sort, dispatch buffer, FP8 padding) and its combine format on the combine side (unsort,
+ * combine buffer, FP8 unpadding), as `ep-layer-comm.ts` sizes the transfers; Megatron's recipes
+ * dispatch BF16 (quantisation happens in the expert GEMMs). The expert output bias is BF16
+ * arithmetic. Derived from the source, not measured; nothing here is set from a result.
  */
+import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { ModelArchitecture, Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
 import type { ComputeTimes } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
-const BF16 = 2;
+const BF16 = DTYPE_BYTES.bf16;
 
 /** One memory-bound pass: bytes read and written, kernels launched. */
 function pass(name: string, readBytes: number, writeBytes: number, kernels = 1): Operator {
@@ -64,6 +68,12 @@ export interface MoeTokenCopyShape {
   readonly localExperts: number;
 }
 
+/** Bytes per element of the token copies on the dispatch side and on the combine side. */
+export interface MoeTokenCopyBytes {
+  readonly dispatch: number;
+  readonly combine: number;
+}
+
 /**
  * The token-copy passes of one MoE layer, forward or backward.
  * @example moeTokenCopyOperators(qwen3_30b, "alltoall", { tokens: 4096, routedRows: 32768, localExperts: 16 }, "forward").length // 3
@@ -74,10 +84,12 @@ export function moeTokenCopyOperators(
   shape: MoeTokenCopyShape,
   direction: "forward" | "backward",
   fp8 = false,
+  elementBytes: MoeTokenCopyBytes = { dispatch: BF16, combine: BF16 },
 ): Operator[] {
   const h = arch.hiddenSize;
-  const tokensBytes = shape.tokens * h * BF16;
-  const routedBytes = shape.routedRows * h * BF16;
+  const tokensBytes = shape.tokens * h * elementBytes.dispatch;
+  const routedBytes = shape.routedRows * h * elementBytes.dispatch;
+  const combinedBytes = shape.routedRows * h * elementBytes.combine;
   const ops: Operator[] = [];
   const back = direction === "backward" ? ".backward" : "";
   if (dispatcher === "alltoall") {
@@ -89,18 +101,18 @@ export function moeTokenCopyOperators(
     if (shape.localExperts > 1)
       ops.push(
         pass(`moe.sort_chunks${back}`, routedBytes, routedBytes),
-        pass(`moe.unsort_chunks${back}`, routedBytes, routedBytes),
+        pass(`moe.unsort_chunks${back}`, combinedBytes, combinedBytes),
       );
   } else {
     ops.push(
       pass(`moe.dispatch_buffer_copy${back}`, routedBytes, routedBytes),
-      pass(`moe.combine_buffer_copy${back}`, routedBytes, routedBytes),
+      pass(`moe.combine_buffer_copy${back}`, combinedBytes, combinedBytes),
     );
   }
   if (fp8 && dispatcher !== "hybridep")
     ops.push(
       pass(`moe.experts.fp8_padding${back}`, routedBytes, routedBytes),
-      pass(`moe.experts.fp8_unpadding${back}`, routedBytes, routedBytes),
+      pass(`moe.experts.fp8_unpadding${back}`, combinedBytes, combinedBytes),
     );
   if (arch.moe?.expertBias === true) {
     const elements = shape.routedRows * h;
@@ -112,6 +124,14 @@ export function moeTokenCopyOperators(
     );
   }
   return ops;
+}
+
+/**
+ * A scenario's token-copy bytes per element: its dispatch and combine formats.
+ * @example tokenCopyBytes(qwen3Gb200Scenario) // { dispatch: 2, combine: 2 }
+ */
+export function tokenCopyBytes(s: TrainingScenario): MoeTokenCopyBytes {
+  return { dispatch: DTYPE_BYTES[s.precision.dispatch], combine: DTYPE_BYTES[s.precision.combine] };
 }
 
 /**
@@ -131,8 +151,10 @@ export function withTokenCopies(
   if (moe === undefined) return t;
   const tokens = tokensPerRank / s.layout.tp;
   const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
+  const bytes = tokenCopyBytes(s);
+  const fp8 = s.precision.compute === "fp8";
   const time = (direction: "forward" | "backward") =>
-    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, s.precision.compute === "fp8").reduce(
+    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, fp8, bytes).reduce(
       (sum, op) => sum + operatorTime(op, device, profile).timeS,
       0,
     );
