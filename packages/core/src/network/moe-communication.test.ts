@@ -157,6 +157,17 @@ describe("moeDispatchTime / moeCombineTime", () => {
     expect(() =>
       moeDispatchTime({ system: cloudmatrix384, ranks: 8, ...base, bytesPerToken: 1, imbalance: 0.5 }),
     ).toThrow(/imbalance/);
+    for (const railImbalance of [Number.NaN, 0.5])
+      expect(() =>
+        moeDispatchTime({
+          system: cloudmatrix384,
+          ranks: 8,
+          ...base,
+          bytesPerToken: 1,
+          imbalance: 2,
+          railImbalance,
+        }),
+      ).toThrow(/railImbalance is hottest ÷ mean load and must be ≥ 1/);
   });
 });
 

@@ -94,9 +94,7 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
   // Forwarded through the same-index rank, a domain's RDMA copies spread over all its NICs.
   loads.d2d *= imbalance;
   loads.access *= imbalance;
-  loads.scaleOut *= railForwarded
-    ? Math.min(imbalance, Math.max(1, req.railImbalance ?? imbalance))
-    : imbalance;
+  loads.scaleOut *= railForwarded ? Math.min(imbalance, req.railImbalance ?? imbalance) : imbalance;
   const t = loadsTime(model, loads);
   let transferS = t.seconds;
   let bottleneck: MoeCommResult["bottleneck"] = t.bottleneck ?? "latency";
@@ -144,7 +142,7 @@ function moeTime(req: MoeCommRequest, direction: Direction): MoeCommResult {
   };
 }
 
-/** The request's imbalance (default 1), after checking the ranks and the sizes. */
+/** The request's imbalance (default 1), after checking the ranks, the sizes and both imbalances. */
 function checkedImbalance(req: MoeCommRequest, model: FabricModel): number {
   const n = req.ranks;
   if (!Number.isInteger(n) || n < 1 || n > model.totalRanks)
@@ -160,16 +158,16 @@ function checkedImbalance(req: MoeCommRequest, model: FabricModel): number {
       throw new SupernodeError("invalid-value", `${key} must be a non-negative number (got ${req[key]})`, {
         fieldPath: [key],
       });
-  const imbalance = req.imbalance ?? 1;
-  if (!(imbalance >= 1))
-    throw new SupernodeError(
-      "invalid-value",
-      `imbalance is hottest ÷ mean load and must be ≥ 1 (got ${imbalance})`,
-      {
-        fieldPath: ["imbalance"],
-      },
-    );
-  return imbalance;
+  for (const key of ["imbalance", "railImbalance"] as const) {
+    const value = req[key];
+    if (value !== undefined && !(value >= 1))
+      throw new SupernodeError(
+        "invalid-value",
+        `${key} is hottest ÷ mean load and must be ≥ 1 (got ${value})`,
+        { fieldPath: [key] },
+      );
+  }
+  return req.imbalance ?? 1;
 }
 
 type PeerClasses = ReturnType<typeof peersByClass>;
