@@ -86,11 +86,7 @@ export function attentionPrefillEfficiency(
  * rate): rate × e × 2 (d_qk + d_v) × peak(bf16) / peak(format).
  * @example softmaxExpCeiling({ ...shape, qkHeadDim: 64, vHeadDim: 64 }, blackwellPrefill, 1) // ≈ 0.41
  */
-export function softmaxExpCeiling(
-  shape: AttentionShape,
-  cls: ClassProfile,
-  bf16OverFormatPeak: number,
-): number {
+function softmaxExpCeiling(shape: AttentionShape, cls: ClassProfile, bf16OverFormatPeak: number): number {
   const rate = cls.softmaxExpPerBf16Flop?.value;
   if (rate === undefined || rate <= 0) return Infinity;
   const sustained = cls.softmaxExpEfficiency?.value ?? 1;
