@@ -28,6 +28,14 @@ export interface ProfileSource {
 
 type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency" | "kOverheadElementsByDtype">;
 
+/** File field → profile field and its factor to SI, for the fields whose names carry a unit. */
+export const UNIT_FIELDS = {
+  launchOverheadUs: ["launchOverheadS", MICROSECOND],
+  groupOverheadUs: ["groupOverheadS", MICROSECOND],
+  dequantGElementsPerS: ["dequantElementsPerS", GIGA],
+  vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
+} as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
+
 /** Shape-mechanism parameters: copied when a file gives them, never defaulted. */
 const SHAPE_KEYS = [
   "tileM",
@@ -110,14 +118,16 @@ export function resolveClass(
         false,
       );
   }
-  const groupOverhead = pick("groupOverheadUs", MICROSECOND, false);
-  const dequant = pick("dequantGElementsPerS", GIGA, false);
-  const absolute = pick("vectorPeakTflops", TERA, false);
+  const unit = (key: Exclude<keyof typeof UNIT_FIELDS, "launchOverheadUs">) =>
+    pick(key, UNIT_FIELDS[key][1], false);
+  const groupOverhead = unit("groupOverheadUs");
+  const dequant = unit("dequantGElementsPerS");
+  const absolute = unit("vectorPeakTflops");
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
   return {
     computeEfficiency,
     memoryEfficiency: required("memoryEfficiency", 1),
-    launchOverheadS: required("launchOverheadUs", MICROSECOND),
+    launchOverheadS: required("launchOverheadUs", UNIT_FIELDS.launchOverheadUs[1]),
     ...optional,
     ...(Object.keys(kOverheadByDtype).length > 0 && { kOverheadElementsByDtype: kOverheadByDtype }),
     ...(groupOverhead && { groupOverheadS: groupOverhead }),

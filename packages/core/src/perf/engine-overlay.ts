@@ -9,8 +9,8 @@
 import { embeddedDataFiles } from "../catalog/index.ts";
 import type { Dtype } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
-import { compareVersions, GIGA, MICROSECOND, SupernodeError, TERA } from "../spec/index.ts";
-import { toProfileValue } from "./efficiency-class.ts";
+import { compareVersions, SupernodeError } from "../spec/index.ts";
+import { toProfileValue, UNIT_FIELDS } from "./efficiency-class.ts";
 import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 import {
@@ -135,13 +135,8 @@ export function withEngineOverlays(
   return result;
 }
 
-/** File field → profile field and the factor to SI, for the fields whose names carry a unit. */
-const RENAMED: Readonly<Record<string, readonly [string, number]>> = {
-  launchOverheadUs: ["launchOverheadS", MICROSECOND],
-  groupOverheadUs: ["groupOverheadS", MICROSECOND],
-  dequantGElementsPerS: ["dequantElementsPerS", GIGA],
-  vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
-};
+/** File field → profile field and factor to SI (the profile resolution's table). */
+const renamed: Readonly<Record<string, readonly [string, number]>> = UNIT_FIELDS;
 
 function overlayClass(
   cls: OperatorClass,
@@ -167,7 +162,7 @@ function overlayClass(
       out[key] = merged;
       continue;
     }
-    const [field, scale] = RENAMED[key] ?? [key, 1];
+    const [field, scale] = renamed[key] ?? [key, 1];
     out[field] = value(raw as SourcedValueFile, `${cls}.${key}`, scale);
   }
   return out as unknown as ClassProfile;
