@@ -41,8 +41,8 @@ export interface InstancePerformance {
   decodeStepS(batch: DecodeBatch): number;
   /**
    * Seconds for one decode iteration timed at exactly this batch (no interpolation over the batch
-   * size, which straddles GEMM row tiles), memoised per batch: for the few points a report names
-   * (the offline search's candidates). Absent: `decodeStepS`.
+   * size, which straddles GEMM row tiles): one step-model call each, for the few points a report
+   * names (the offline search's candidates). Absent: `decodeStepS`.
    */
   decodeStepExactS?(batch: DecodeBatch): number;
   /** Seconds for one prefill iteration. */

@@ -99,6 +99,22 @@ function interpolate(
   return low * (1 - b.w) + high * b.w;
 }
 
+/** A step time at one grid point (`key` identifies the point). */
+type GridStep = (sequences: number, meanContext: number, key: number) => number;
+
+/** `step` memoised per grid point. */
+function memoGrid(step: (sequences: number, meanContext: number) => number): GridStep {
+  const memo = new Map<number, number>();
+  return (sequences, meanContext, key) => {
+    let t = memo.get(key);
+    if (t === undefined) {
+      t = step(sequences, meanContext);
+      memo.set(key, t);
+    }
+    return t;
+  };
+}
+
 /**
  * The step model's decode and prefill times on the memoised grids (batch × mean context, and for
  * prefill × cached context read per token), interpolated between grid points.
@@ -109,15 +125,16 @@ function gridStepTimes(ctx: StepContext): {
   paddedDecodeS: (batch: DecodeBatch, rows: number) => number;
   exactDecodeS: (batch: DecodeBatch, rows: number) => number;
 } {
-  const decodeGrid = new Map<number, number>();
-  const decodeAt = (sequences: number, meanKv: number, key: number): number => {
-    let t = decodeGrid.get(key);
-    if (t === undefined) {
-      t = instanceStepTime(ctx, { phase: "decode", sequences, kvTokens: sequences * meanKv }).stepS;
-      decodeGrid.set(key, t);
-    }
-    return t;
-  };
+  // A decode step of `rows` graph rows, `real` of them sequences holding `kvTokens` (the rest the
+  // repeated dummy request of a padded CUDA graph, cuda-graph-padding.ts).
+  const graphStepS = (rows: number, real: number, kvTokens: number): number =>
+    instanceStepTime(ctx, {
+      phase: "decode",
+      sequences: rows,
+      kvTokens,
+      ...(rows > real && { paddingSequences: rows - real }),
+    }).stepS;
+  const decodeAt = memoGrid((sequences, meanKv) => graphStepS(sequences, sequences, sequences * meanKv));
   const prefillGrid = new Map<number, number>();
   const prefillAt = (newTokens: number, meanContext: number, cachedPerToken: number, key: number): number => {
     let t = prefillGrid.get(key);
@@ -153,52 +170,26 @@ function gridStepTimes(ctx: StepContext): {
     batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
   // A padded CUDA graph of `rows` rows: the grid runs over the real sequences at that graph size
   // (one memo per size; the rows above the real ones are the repeated dummy request).
-  const paddedGrids = new Map<number, Map<number, number>>();
+  const paddedGrids = new Map<number, GridStep>();
   const paddedDecodeS = (batch: DecodeBatch, rows: number): number => {
     if (batch.sequences <= 0) return 0;
     if (!(rows > batch.sequences)) return decodeS(batch);
-    let grid = paddedGrids.get(rows);
-    if (grid === undefined) {
-      grid = new Map();
-      paddedGrids.set(rows, grid);
-    }
-    const memo = grid;
-    const at = (sequences: number, meanKv: number, key: number): number => {
-      let t = memo.get(key);
-      if (t === undefined) {
+    let at = paddedGrids.get(rows);
+    if (at === undefined) {
+      at = memoGrid((sequences, meanKv) => {
         const real = Math.min(sequences, rows);
-        t = instanceStepTime(ctx, {
-          phase: "decode",
-          sequences: rows,
-          kvTokens: real * meanKv,
-          paddingSequences: rows - real,
-        }).stepS;
-        memo.set(key, t);
-      }
-      return t;
-    };
+        return graphStepS(rows, real, real * meanKv);
+      });
+      paddedGrids.set(rows, at);
+    }
     return interpolate(batch.sequences, batch.kvTokens / batch.sequences, at);
   };
-  // One step-model call per distinct (graph rows, sequences, KV tokens): the batch grid points are
-  // 5 % apart, and a step whose per-rank rows sit on a tile boundary (128 rows) is interpolated
-  // towards the next point's extra tile (DeepSeek-R1 H200 ADP8 at 1,024 sequences: 55.8 vs 52.9 ms).
-  const exactMemo = new Map<string, number>();
-  const exactDecodeS = (batch: DecodeBatch, rows: number): number => {
-    if (batch.sequences <= 0) return 0;
-    const key = `${rows}:${batch.sequences}:${batch.kvTokens}`;
-    let t = exactMemo.get(key);
-    if (t === undefined) {
-      const padding = rows > batch.sequences ? rows - batch.sequences : 0;
-      t = instanceStepTime(ctx, {
-        phase: "decode",
-        sequences: batch.sequences + padding,
-        kvTokens: batch.kvTokens,
-        ...(padding > 0 && { paddingSequences: padding }),
-      }).stepS;
-      exactMemo.set(key, t);
-    }
-    return t;
-  };
+  // One step-model call at exactly this batch (no memo: the offline search asks once per batch).
+  // The batch grid points are 5 % apart, and a step whose per-rank rows sit on a tile boundary
+  // (128 rows) is interpolated towards the next point's extra tile (DeepSeek-R1 H200 ADP8 at 1,024
+  // sequences: 55.8 vs 52.9 ms).
+  const exactDecodeS = (batch: DecodeBatch, rows: number): number =>
+    batch.sequences <= 0 ? 0 : graphStepS(Math.max(rows, batch.sequences), batch.sequences, batch.kvTokens);
   return { decodeS, prefillS, paddedDecodeS, exactDecodeS };
 }
 
