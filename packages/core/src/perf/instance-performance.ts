@@ -39,12 +39,6 @@ export interface InstancePerformance {
   readonly meanTokensPerDecodeStep: number;
   /** Seconds for one decode iteration. */
   decodeStepS(batch: DecodeBatch): number;
-  /**
-   * Seconds for one decode iteration timed at exactly this batch (no interpolation over the batch
-   * size, which straddles GEMM row tiles): one step-model call each, for the few points a report
-   * names (the offline search's candidates). Absent: `decodeStepS`.
-   */
-  decodeStepExactS?(batch: DecodeBatch): number;
   /** Seconds for one prefill iteration. */
   prefillStepS(batch: PrefillBatch): number;
   /**

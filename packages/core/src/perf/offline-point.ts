@@ -27,8 +27,7 @@
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
-import type { InstancePerformance } from "./instance-performance.ts";
-import { instancePerformance } from "./step-instance-performance.ts";
+import { instancePerformance, type StepInstancePerformance } from "./step-instance-performance.ts";
 
 export interface OfflinePoint {
   readonly sequencesPerInstance: number;
@@ -85,7 +84,7 @@ interface OfflineShape {
 
 /** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
 function offlinePoint(
-  perf: InstancePerformance,
+  perf: StepInstancePerformance,
   sequences: number,
   shape: OfflineShape,
 ): OfflinePoint | undefined {
@@ -102,9 +101,7 @@ function offlinePoint(
     { sequences: Math.max(0, sequences - prompts), kvTokens: Math.max(0, sequences - prompts) * kvMean },
   );
   // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).
-  const decode = { sequences, kvTokens: sequences * kvMean };
-  const decodeStepS =
-    perf.decodeStepExactS !== undefined ? perf.decodeStepExactS(decode) : perf.decodeStepS(decode);
+  const decodeStepS = perf.decodeStepExactS({ sequences, kvTokens: sequences * kvMean });
   const mixed = (sequences * prompt) / chunk;
   const steps = Math.max(0, output - 1) / tau;
   // Each sequence spends about one iteration in prefill and `steps` decoding.

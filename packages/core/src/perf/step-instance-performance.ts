@@ -193,11 +193,21 @@ function gridStepTimes(ctx: StepContext): {
   return { decodeS, prefillS, paddedDecodeS, exactDecodeS };
 }
 
+/** The step model's `InstancePerformance`, plus what only the offline search asks of it. */
+export interface StepInstancePerformance extends InstancePerformance {
+  /**
+   * Seconds for one decode iteration timed at exactly this batch (no interpolation over the batch
+   * size, which straddles GEMM row tiles): one step-model call each, for the few points a report
+   * names (the offline search's candidates).
+   */
+  decodeStepExactS(batch: DecodeBatch): number;
+}
+
 /**
  * The performance model of one instance of a deployment group.
  * @example const perf = instancePerformance(scenario, "decode"); perf.decodeStepS({ sequences: 15360, kvTokens: 15360 * 4096 })
  */
-export function instancePerformance(scenario: Scenario, role: InstanceRole): InstancePerformance {
+export function instancePerformance(scenario: Scenario, role: InstanceRole): StepInstancePerformance {
   const plan = scenario.deployment[role];
   if (plan === undefined) {
     const have = Object.keys(scenario.deployment).join(", ");
