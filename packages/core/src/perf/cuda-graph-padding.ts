@@ -55,10 +55,21 @@ function largestRankBatch(scenario: Scenario, plan: InstancePlan, dp: number): n
  * @example paddedDecodeSequences(scenario, plan, 1512) // 2048 at DEP8 with sizes …, 128, 256, …
  */
 export function paddedDecodeSequences(scenario: Scenario, plan: InstancePlan, sequences: number): number {
+  return decodeGraphRows(scenario, plan)(sequences);
+}
+
+/**
+ * `paddedDecodeSequences` of one instance, the captured sizes worked out once (it runs on every
+ * decode iteration of a simulation).
+ */
+export function decodeGraphRows(scenario: Scenario, plan: InstancePlan): (sequences: number) => number {
   const listed = scenario.engine?.cudaGraphBatchSizes;
-  if (listed === undefined || !(sequences > 0)) return sequences;
+  if (listed === undefined) return (sequences) => sequences;
   const dp = Math.max(1, plan.attention.dp);
-  const busiest = Math.ceil(sequences / dp - 1e-9);
-  const padded = paddedRankBatch(capturedBatchSizes(listed, largestRankBatch(scenario, plan, dp)), busiest);
-  return Math.max(sequences, padded * dp);
+  const captured = capturedBatchSizes(listed, largestRankBatch(scenario, plan, dp));
+  return (sequences) => {
+    if (!(sequences > 0)) return sequences;
+    const busiest = Math.ceil(sequences / dp - 1e-9);
+    return Math.max(sequences, paddedRankBatch(captured, busiest) * dp);
+  };
 }

@@ -17,7 +17,7 @@
 import type { InstanceRole, Scenario } from "../deploy/index.ts";
 import { kvBytesPerToken } from "../model/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { paddedDecodeSequences } from "./cuda-graph-padding.ts";
+import { decodeGraphRows } from "./cuda-graph-padding.ts";
 import { type IterationKind, iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { instanceKvCapacityTokens } from "./kv-capacity.ts";
@@ -221,11 +221,11 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
   const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
 
   const { decodeS, prefillS, paddedDecodeS, exactDecodeS } = gridStepTimes(ctx);
+  const graphRows = decodeGraphRows(scenario, plan);
   // A generation-only iteration replays the padded CUDA graph: the dummy rows add GEMM rows and
   // per-token work, one expert set's rows in the MoE, and a KV cache of 1 + draft tokens each
   // (not counted) (cuda-graph-padding.ts); mixed iterations run unpadded.
-  const graphDecodeS = (batch: DecodeBatch): number =>
-    paddedDecodeS(batch, paddedDecodeSequences(scenario, plan, batch.sequences));
+  const graphDecodeS = (batch: DecodeBatch): number => paddedDecodeS(batch, graphRows(batch.sequences));
   // The engine's host time per iteration, applied once to the whole iteration (host-time.ts).
   const withHost = (sequences: number, gpuS: number, kind: IterationKind = "mixed"): number =>
     iterationWithHostS(scenario, plan, sequences, gpuS, kind);
@@ -243,11 +243,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
     decodeStepS: (batch) => withHost(batch.sequences, graphDecodeS(batch), "decode"),
     decodeStepExactS: (batch) =>
-      withHost(
-        batch.sequences,
-        exactDecodeS(batch, paddedDecodeSequences(scenario, plan, batch.sequences)),
-        "decode",
-      ),
+      withHost(batch.sequences, exactDecodeS(batch, graphRows(batch.sequences)), "decode"),
     prefillStepS: (batch) => withHost(batch.sequences, prefillS(batch)),
     mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number {
       if (decode.sequences <= 0) return withHost(prefill.sequences, prefillS(prefill));
