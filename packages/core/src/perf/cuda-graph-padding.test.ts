@@ -79,9 +79,11 @@ describe("CUDA-graph padding (TensorRT-LLM enable_padding)", () => {
     expect(oneDummy).toBeGreaterThan(unpadded);
     // the dummy rows no longer wake ~30 more experts per rank, nor read 8,192 tokens each
     expect(oneDummy).toBeLessThan(unpadded + 0.25 * (routedAsSequences - unpadded));
+    // the instance's decode step is that padded step (5 digits: 3 would also admit the unpadded
+    // one, 0.29 ms faster)
     expect(instancePerformance(s, "colocated").decodeStepS({ sequences: 140, kvTokens: kv })).toBeCloseTo(
       oneDummy,
-      3,
+      5,
     );
   });
 });
