@@ -20,13 +20,15 @@
  * Offline scenario measure it: all N requests queued at once, admitted as the batch limits allow
  * (the largest batch B the search permits, not the best one), and throughput = N·O over the whole
  * run. With fixed lengths the run is floor(N / B) generations of B followed by one generation of
- * the remaining N mod B sequences at that smaller batch (the drain), see `finiteRun`. The batch is
- * also one the engine can hold: admitting it must take no longer than a sequence's lifetime
- * (`sustained`), else the prompts admitted per iteration, not the KV cache, bound the population.
+ * the remaining N mod B sequences at that smaller batch (the drain), see `finiteRun`
+ * (offline-finite-run.ts). The batch is also one the engine can hold: admitting it must take no
+ * longer than a sequence's lifetime (`sustained`), else the prompts admitted per iteration, not the
+ * KV cache, bound the population.
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
+import { finiteRun, withAdmissionBound } from "./offline-finite-run.ts";
 import { instancePerformance, type StepInstancePerformance } from "./step-instance-performance.ts";
 
 export interface OfflinePoint {
@@ -139,59 +141,6 @@ function prefillTokensPerIteration(room: number, shape: OfflineShape): number {
     promptTokens: shape.prompt,
   });
   return perRank * shape.prompt * shape.dp;
-}
-
-/**
- * The point as a finite run of `requests` requests queued at once: floor(N / B) generations of the
- * batch, then the N mod B left over as one generation at that batch (identical lengths keep the
- * waves apart). Throughput is the run's output over its duration, as trtllm-bench reports it.
- */
-function finiteRun(
-  point: OfflinePoint,
-  requests: number,
-  generationS: (sequences: number) => number | undefined,
-  shape: OfflineShape,
-): OfflinePoint | undefined {
-  const b = point.sequencesPerInstance;
-  const full = Math.floor(requests / b);
-  const tail = requests - full * b;
-  const tailS = tail > 0 ? generationS(tail) : 0;
-  if (tailS === undefined) return undefined;
-  const durationS = full * (point.prefillS + point.decodeS) + tailS;
-  const perInstance = (requests * shape.output) / durationS;
-  return {
-    ...point,
-    outputTokensPerSPerInstance: perInstance,
-    outputTokensPerSPerChip: perInstance / shape.chips,
-    inputTokensPerSPerChip: (requests * shape.prompt) / durationS / shape.chips,
-    run: { requests, durationS, tailSequences: tail },
-  };
-}
-
-/**
- * The grid plus, for a finite run, the largest batch (a multiple of `unit`) whose admission still
- * fits in a lifetime, when that bound falls between two grid points: the run's number of waves
- * (requests / batch) depends on the exact batch, not the grid's.
- */
-function withAdmissionBound(
-  grid: readonly number[],
-  unit: number,
-  sustained: (b: number) => boolean | undefined,
-  requests: number | undefined,
-): number[] {
-  if (requests === undefined) return [...grid];
-  const firstOver = grid.findIndex((b) => sustained(b) === false);
-  if (firstOver <= 0) return [...grid];
-  let lo = grid[firstOver - 1] as number;
-  let hi = grid[firstOver] as number;
-  if (sustained(lo) !== true) return [...grid];
-  while (hi - lo > unit) {
-    const mid = Math.floor((lo + hi) / 2 / unit) * unit;
-    if (mid <= lo) break;
-    if (sustained(mid) === true) lo = mid;
-    else hi = mid;
-  }
-  return [...new Set([...grid, lo])].sort((a, b) => a - b);
 }
 
 /** Batch sizes (multiples of `unit`) on a 5 % geometric grid up to `max`, `max` included. */
