@@ -160,6 +160,19 @@ describe("shards and MoE", () => {
     );
   });
 
+  it("adds a fixed expert load (CUDA-graph padding rows) to the routed rows, waking idle experts", () => {
+    const ops = layerOperators(arch, 5, w, {
+      localExperts: 4,
+      tokensPerLocalExpert: [10, 0, 30, 0],
+      fixedExpertLoad: { experts: 2, tokens: 6 },
+    });
+    const up = byName(ops, "moe.experts.gate_up_proj");
+    // 40 routed + 2 × 6 fixed rows; 2 experts touched + 2 fixed ones, each idle with probability 2/4
+    expect(up.flops).toBe(2 * 52 * 4096 * 7168);
+    expect(up.shape).toEqual({ m: 52 / 3, n: 4096, k: 7168, groups: 3, routedRowsPerGroup: 832 });
+    expect(up.bytesRead.weights).toBe(3 * 2 * (2048 * 7168 + 16 * 56 * 4));
+  });
+
   it("runs a 1/expertTp slice of every touched expert for all of its tokens (expert tensor parallelism)", () => {
     const tokens = [10, 0, 30, 0];
     const whole = byName(

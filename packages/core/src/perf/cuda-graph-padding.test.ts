@@ -4,6 +4,7 @@ import { capturedBatchSizes, paddedDecodeSequences, paddedRankBatch } from "./cu
 import { instancePerformance } from "./step-instance-performance.ts";
 import { stepContext } from "./step-model.ts";
 import { instanceStepTime } from "./step-pipeline.ts";
+import { microbatchWork } from "./step-work.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 1024, 2048, 4096, 8192];
@@ -77,6 +78,15 @@ describe("CUDA-graph padding (TensorRT-LLM enable_padding)", () => {
     const routedAsSequences = step(256);
     const oneDummy = step(256, 116);
     expect(oneDummy).toBeGreaterThan(unpadded);
+    // all 116 dummy rows of the 4 ranks on one expert of the busiest routed-expert rank
+    const work = microbatchWork(ctx, {
+      phase: "decode",
+      sequences: 256,
+      kvTokens: kv,
+      paddingSequences: 116,
+    });
+    const routed = work.rankKinds.find((k) => k.name === "routed-expert");
+    expect(routed?.options.fixedExpertLoad).toEqual({ experts: 1, tokens: 116 });
     // the dummy rows no longer wake ~30 more experts per rank, nor read 8,192 tokens each
     expect(oneDummy).toBeLessThan(unpadded + 0.25 * (routedAsSequences - unpadded));
     // the instance's decode step is that padded step (5 digits: 3 would also admit the unpadded
