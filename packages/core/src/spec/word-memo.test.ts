@@ -42,6 +42,20 @@ describe("WordMemo", () => {
     expect(memo.get(long(1), () => 5)).toBe(3);
   });
 
+  it("stores a value under its own key when its computation looks up the memo", () => {
+    const memo = new WordMemo<number>(100);
+    const key = new WordKey();
+    let calls = 0;
+    const get = (x: number): number =>
+      memo.get(key.reset().number(x), () => {
+        calls += 1;
+        return x > 0 ? get(x - 1) + 10 : 0;
+      });
+    expect(get(2)).toBe(20);
+    expect([get(2), get(1), get(0)]).toEqual([20, 10, 0]);
+    expect(calls).toBe(3);
+  });
+
   it("starts again when full", () => {
     const memo = new WordMemo<number>(2);
     const key = new WordKey();

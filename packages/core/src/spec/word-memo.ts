@@ -114,7 +114,14 @@ export class WordMemo<V> {
 
   /** The value stored under `key`, else `compute()` stored under it (the key is copied first). */
   get(key: WordKey, compute: () => V): V {
-    return this.lookup(key) ? (this.found as V) : this.store(compute());
+    if (this.lookup(key)) return this.found as V;
+    // `compute` may look up this memo itself: keep this lookup's pending entry across it.
+    const { pending, pendingHash, pendingWords } = this;
+    const value = compute();
+    this.pending = pending;
+    this.pendingHash = pendingHash;
+    this.pendingWords = pendingWords;
+    return this.store(value);
   }
 
   /**
