@@ -76,13 +76,16 @@ export function powerLimitedClockFraction(
   powerExponent = 3,
 ): number {
   const phi = sustainedFraction;
+  if (!(phi > 0) || phi >= 1) return 1;
   const s = levels.idle;
-  const core = (r: number) => (1 - s) * (r / phi) ** powerExponent;
-  const shares = wallShares(step, levels, phi, powerExponent);
+  const shares = wallShares(step, levels);
   const tc = shares.compute;
   // g(r) = P(r)·D(r) − D(r): increasing in r, g(φ) ≤ 0.
-  const g = (r: number) => (tc / r) * (s + core(r) - 1) + shares.otherEnergy(r) - shares.otherTime;
-  if (!(phi > 0) || phi >= 1 || g(1) <= 0) return 1;
+  const g = (r: number) => {
+    const core = (1 - s) * (r / phi) ** powerExponent;
+    return (tc / r) * (s + core - 1) + shares.otherEnergy(r, core) - shares.otherTime;
+  };
+  if (g(1) <= 0) return 1;
   let lo = phi;
   let hi = 1;
   for (let i = 0; i < 40; i++) {
@@ -96,7 +99,7 @@ export function powerLimitedClockFraction(
 /**
  * The step's wall time split into compute-bound time and the rest, with the rest's energy (× TDP·s)
  * at clock ratio r. Memory- and overhead-bound items with activity draw the energy model's activity
- * rule, idle + (memory − idle)·u_mem + core activity at the clock, (1 − idle)·(r/φ)³ × the core busy
+ * rule, idle + (memory − idle)·u_mem + core activity at the clock, `core` = (1 − idle)·(r/φ)³ × the core busy
  * time (which grows as 1/r); other time draws its bound's level. Serial bounds (their times sum to
  * at most the step): the uncovered time at the idle level. Overlapped streams (microbatch overlap:
  * the times sum past the step): the compute-bound kernels keep their wall time (up to the whole
@@ -107,33 +110,32 @@ export function powerLimitedClockFraction(
 function wallShares(
   step: StepPowerInput,
   levels: BoundPowerLevels,
-  phi: number,
-  powerExponent: number,
-): { readonly compute: number; readonly otherTime: number; readonly otherEnergy: (r: number) => number } {
+): {
+  readonly compute: number;
+  readonly otherTime: number;
+  readonly otherEnergy: (r: number, core: number) => number;
+} {
   const { compute: tc, memory: tm, fabric: tf, overhead: to } = step.timeByBound;
   const s = levels.idle;
-  const boundEnergy = (bound: "memory" | "overhead", t: number, r: number): number => {
+  const boundEnergy = (bound: "memory" | "overhead", t: number, r: number, core: number): number => {
     const a = step.activity?.[bound];
     const itemsS = a === undefined || !(a.timeS > 0) ? 0 : Math.min(a.timeS, t);
     let e = (t - itemsS) * levels[bound];
     if (a !== undefined && itemsS > 0) {
       const scale = itemsS / a.timeS;
-      e +=
-        s * itemsS +
-        (levels.memory - s) * a.memoryS * scale +
-        (1 - s) * (r / phi) ** powerExponent * ((a.computeS * scale) / r);
+      e += s * itemsS + (levels.memory - s) * a.memoryS * scale + core * ((a.computeS * scale) / r);
     }
     return e;
   };
   const othersS = tm + tf + to;
-  const othersJ = (r: number) =>
-    boundEnergy("memory", tm, r) + tf * levels.fabric + boundEnergy("overhead", to, r);
+  const othersJ = (r: number, core: number) =>
+    boundEnergy("memory", tm, r, core) + tf * levels.fabric + boundEnergy("overhead", to, r, core);
   if (tc + othersS <= step.stepS) {
     const uncovered = step.stepS - tc - othersS;
     return {
       compute: tc,
       otherTime: othersS + uncovered,
-      otherEnergy: (r) => othersJ(r) + uncovered * levels.idle,
+      otherEnergy: (r, core) => othersJ(r, core) + uncovered * levels.idle,
     };
   }
   const compute = Math.min(tc, step.stepS);
@@ -141,6 +143,6 @@ function wallShares(
   return {
     compute,
     otherTime,
-    otherEnergy: (r) => (othersS > 0 ? (otherTime * othersJ(r)) / othersS : 0),
+    otherEnergy: (r, core) => (othersS > 0 ? (otherTime * othersJ(r, core)) / othersS : 0),
   };
 }
