@@ -6,7 +6,7 @@
  * (imbalance factor × the mean tokens), or a rank that hosts a shared-expert replica.
  * See docs/step-model.md.
  */
-import { stepOverheads } from "../deploy/index.ts";
+import { type ImbalanceResult, stepOverheads } from "../deploy/index.ts";
 import { type LayerKind, layerGroups, layerOperators, type Operator } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
 import { clockedContext, corePowerFactor, powerLimitedFraction } from "./step-clock.ts";
@@ -80,7 +80,7 @@ export interface StepBreakdown {
   readonly activity?: StepActivity;
   readonly bound: StepBound;
   /** Expert-imbalance factor used and how it was obtained. */
-  readonly imbalance: { readonly factor: number; readonly basis: string; readonly railFactor?: number };
+  readonly imbalance: ImbalanceResult;
   /** Efficiency-profile and overhead parameters that fell back to documented defaults. */
   readonly defaulted: readonly string[];
   /** SM clock / the listed peaks' clock when the power limit lowered it (step-clock.ts); absent: 1. */

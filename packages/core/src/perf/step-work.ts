@@ -3,7 +3,7 @@
  * each rank dispatches, the operator options of its shard, and the kinds of rank whose MoE work
  * differs (the hottest routed-expert rank; a rank hosting shared-expert replicas).
  */
-import { componentPrecisionOptions, expertImbalanceFactor } from "../deploy/index.ts";
+import { componentPrecisionOptions, expertImbalanceFactor, type ImbalanceResult } from "../deploy/index.ts";
 import type { FixedExpertLoad, LayerOperatorOptions, ModelWorkload } from "../model/index.ts";
 import { fabricModel } from "../network/index.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
@@ -28,7 +28,7 @@ export interface MicrobatchWork {
   /** Operator options of the rank's shard (no expert placement). */
   readonly base: LayerOperatorOptions;
   readonly rankKinds: readonly RankKind[];
-  readonly imbalance: { readonly factor: number; readonly basis: string; readonly railFactor?: number };
+  readonly imbalance: ImbalanceResult;
 }
 
 /**
@@ -85,7 +85,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
 
   const moe = plan.moe;
   const topK = arch.moe?.topK ?? 0;
-  let imbalance = { factor: 1, basis: "no routed experts" };
+  let imbalance: ImbalanceResult = { factor: 1, basis: "no routed experts" };
   const rankKinds: RankKind[] = [];
   if (moe !== undefined && arch.moe !== undefined) {
     const routedSlots = moe.routedExperts + moe.redundantExperts;
