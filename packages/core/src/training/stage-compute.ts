@@ -269,15 +269,14 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const kind = layerKind(arch, index);
     const hit = perLayer[kind];
     if (hit !== undefined) return hit;
-    const graphed = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
+    let t = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
     // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are modelled.
-    const megatronMoe = moeExperts !== undefined && s.framework === "megatron-core";
-    const timed = megatronMoe
-      ? withTokenCopies(graphed, s, tokensPerRank, moeExperts, ctx.device, ctx.profile)
-      : graphed;
-    const t = megatronMoe ? withEagerHostWait(timed, s, moeExperts, epLayer) : timed;
+    if (moeExperts !== undefined && s.framework === "megatron-core") {
+      t = withTokenCopies(t, s, tokensPerRank, moeExperts, ctx.device, ctx.profile);
+      t = withEagerHostWait(t, s, moeExperts, epLayer);
+    }
     perLayer[kind] = t;
     return t;
   };
