@@ -117,19 +117,22 @@ function wallShares(
 } {
   const { compute: tc, memory: tm, fabric: tf, overhead: to } = step.timeByBound;
   const s = levels.idle;
-  const boundEnergy = (bound: "memory" | "overhead", t: number, r: number, core: number): number => {
+  // A memory or overhead bound's energy at clock ratio r: what does not depend on r is summed once.
+  const boundEnergy = (bound: "memory" | "overhead", t: number): ((r: number, core: number) => number) => {
     const a = step.activity?.[bound];
     const itemsS = a === undefined || !(a.timeS > 0) ? 0 : Math.min(a.timeS, t);
-    let e = (t - itemsS) * levels[bound];
-    if (a !== undefined && itemsS > 0) {
-      const scale = itemsS / a.timeS;
-      e += s * itemsS + (levels.memory - s) * a.memoryS * scale + core * ((a.computeS * scale) / r);
-    }
-    return e;
+    const rest = (t - itemsS) * levels[bound];
+    if (a === undefined || !(itemsS > 0)) return () => rest;
+    const scale = itemsS / a.timeS;
+    const fixed = s * itemsS + (levels.memory - s) * a.memoryS * scale;
+    const coreS = a.computeS * scale;
+    return (r, core) => rest + (fixed + core * (coreS / r));
   };
+  const memoryJ = boundEnergy("memory", tm);
+  const overheadJ = boundEnergy("overhead", to);
+  const fabricJ = tf * levels.fabric;
   const othersS = tm + tf + to;
-  const othersJ = (r: number, core: number) =>
-    boundEnergy("memory", tm, r, core) + tf * levels.fabric + boundEnergy("overhead", to, r, core);
+  const othersJ = (r: number, core: number) => memoryJ(r, core) + fabricJ + overheadJ(r, core);
   if (tc + othersS <= step.stepS) {
     const uncovered = step.stepS - tc - othersS;
     return {
