@@ -11,7 +11,9 @@
  * as Llama 3 did (one layer fewer on each end).
  */
 import {
+  attentionWindow,
   type LayerOperatorOptions,
+  layerGroups,
   layerKind,
   layerOperators,
   type ModelArchitecture,
@@ -71,7 +73,7 @@ export interface PipelineCompute {
   readonly bottleneck: StageCompute;
   /** Tokens one rank processes per micro-batch (after context parallelism). */
   readonly tokensPerRank: number;
-  /** Per decoder-layer kind: one layer's times per micro-batch. */
+  /** Per decoder-layer kind: one layer's times per micro-batch (the mean over the kind's layers when their attention windows differ). */
   readonly perLayer: Readonly<Partial<Record<"dense" | "moe", ComputeTimes>>>;
   /** One MoE layer's EP dispatch and combine per micro-batch (`ep-layer-comm.ts`; zeros without MoE layers). */
   readonly epLayer: { readonly dispatchS: number; readonly combineS: number };
@@ -263,11 +265,13 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     sequenceShard: tpShard,
     ...(s.expertGemm === "per-expert-streams" && { expertLoop: { scaling: s.precision.fp8Scaling } }),
   };
-  const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
+  // One timing per layer kind and attention window (gpt-oss alternates 128-token windowed and full layers).
+  const byVariant = new Map<string, ComputeTimes>();
   let epLayer = { dispatchS: 0, combineS: 0 };
   const layerTime = (index: number): ComputeTimes => {
     const kind = layerKind(arch, index);
-    const hit = perLayer[kind];
+    const variant = `${kind}:${attentionWindow(arch, index) ?? "full"}`;
+    const hit = byVariant.get(variant);
     if (hit !== undefined) return hit;
     let t = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
@@ -277,7 +281,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
       t = withTokenCopies(t, s, tokensPerRank, moeExperts, ctx.device, ctx.profile);
       t = withEagerHostWait(t, s, moeExperts, epLayer);
     }
-    perLayer[kind] = t;
+    byVariant.set(variant, t);
     return t;
   };
   const embedAndHead = timeOps((w) => modelHeadOperators(arch, w, options), workload, ctx, "none");
@@ -296,6 +300,12 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage.
     if (stage === counts.length - 1) t = add(add(t, embedAndHead), mtp);
     stages.push({ ...t, stage, layers: count, moeLayers });
+  }
+  const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
+  for (const kind of ["dense", "moe"] as const) {
+    const groups = layerGroups(arch).filter((g) => g.kind === kind);
+    const count = groups.reduce((n, g) => n + g.count, 0);
+    if (count > 0) perLayer[kind] = groups.reduce((m, g) => add(m, layerTime(g.index), g.count / count), ZERO);
   }
   let bottleneck = stages[0] as StageCompute;
   const busy = (x: ComputeTimes) => x.forwardS + x.backwardDataS + x.backwardWeightS + x.recomputeS;
