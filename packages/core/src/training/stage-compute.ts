@@ -305,7 +305,8 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   for (const kind of ["dense", "moe"] as const) {
     const groups = layerGroups(arch).filter((g) => g.kind === kind);
     const count = groups.reduce((n, g) => n + g.count, 0);
-    if (count > 0) perLayer[kind] = groups.reduce((m, g) => add(m, layerTime(g.index), g.count / count), ZERO);
+    if (count > 0)
+      perLayer[kind] = groups.reduce((m, g) => add(m, layerTime(g.index), g.count / count), ZERO);
   }
   let bottleneck = stages[0] as StageCompute;
   const busy = (x: ComputeTimes) => x.forwardS + x.backwardDataS + x.backwardWeightS + x.recomputeS;
