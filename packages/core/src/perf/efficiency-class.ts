@@ -32,6 +32,7 @@ type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency" | "kOver
 export const UNIT_FIELDS = {
   launchOverheadUs: ["launchOverheadS", MICROSECOND],
   groupOverheadUs: ["groupOverheadS", MICROSECOND],
+  tileOverheadUs: ["tileOverheadS", MICROSECOND],
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
@@ -121,6 +122,7 @@ export function resolveClass(
   const unit = (key: Exclude<keyof typeof UNIT_FIELDS, "launchOverheadUs">) =>
     pick(key, UNIT_FIELDS[key][1], false);
   const groupOverhead = unit("groupOverheadUs");
+  const tileOverhead = unit("tileOverheadUs");
   const dequant = unit("dequantGElementsPerS");
   const absolute = unit("vectorPeakTflops");
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
@@ -131,6 +133,7 @@ export function resolveClass(
     ...optional,
     ...(Object.keys(kOverheadByDtype).length > 0 && { kOverheadElementsByDtype: kOverheadByDtype }),
     ...(groupOverhead && { groupOverheadS: groupOverhead }),
+    ...(tileOverhead && { tileOverheadS: tileOverhead }),
     ...(dequant && { dequantElementsPerS: dequant }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),

@@ -99,6 +99,13 @@ export const classEfficiencySchema = z
      */
     groupOverheadUs: sourcedValueSchema.optional(),
     /**
+     * Grouped GEMMs (MoE experts): fixed time per output tile (tileM rows × tileNMin columns of a group
+     * with rows), in microseconds, paid by the core that runs the tile: a persistent kernel spreads the
+     * tiles of every group over `cores`, so a kernel adds tiles × this ÷ cores beside its weight stream.
+     * Replaces groupOverheadUs where both are given.
+     */
+    tileOverheadUs: sourcedValueSchema.optional(),
+    /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
      * tensor cores at the slower of this and the HBM stream. Absent: not modelled.

@@ -44,6 +44,8 @@ export interface ClassProfile {
   readonly kOverheadElementsByDtype?: Readonly<Partial<Record<Dtype, ProfileValue>>>;
   /** Grouped GEMMs: fixed time per group with rows, per kernel, in seconds (absent: not modelled). */
   readonly groupOverheadS?: ProfileValue;
+  /** Grouped GEMMs: fixed time per output tile, spread over `cores` (absent: not modelled; replaces groupOverheadS). */
+  readonly tileOverheadS?: ProfileValue;
   /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
   readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */

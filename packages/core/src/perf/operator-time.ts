@@ -120,15 +120,26 @@ function defaultedOf(a: ProfileValue, b: ProfileValue, c: ProfileValue): readonl
 }
 
 /**
- * A grouped GEMM's fixed time per group with rows (each expert's tile setup, scheduling and scales
- * beside its weight stream), per kernel; 0 where the profile gives no per-group cost.
- * @example groupOverheadTime(expertGemmWith10Groups, blackwellGroupedGemm) // 10 × 0.826 µs
+ * A grouped GEMM's fixed time beside its weight stream, per kernel; 0 where the profile gives none.
+ * With a per-tile cost (`tileOverheadS`, Blackwell): a persistent grouped GEMM walks the (group × output
+ * tile) work items over its cores and pays a tile's prologue and epilogue on each, so the kernel adds
+ * tiles × cost ÷ cores, tiles = groups × ⌈rows per group / tileM⌉ × ⌈n / tileNMin⌉ — an expert with a
+ * narrow slice or few columns costs fewer tiles, not a fixed time. Else a per-group cost (`groupOverheadS`).
+ * @example groupOverheadTime(expertGemm128Groups1536Cols, blackwellGroupedGemm) // 128 × 12 tiles × 2.778 µs ÷ 148 ≈ 28.8 µs
  */
 export function groupOverheadTime(op: Operator, cls: ClassProfile): number {
+  if (op.class !== "grouped-gemm" || op.shape === undefined || op.shape.m <= 0) return 0;
+  const groups = op.shape.groups ?? 1;
+  const perTile = cls.tileOverheadS?.value;
+  const cores = cls.cores?.value;
+  const tileM = cls.tileM?.value;
+  const tileN = cls.tileNMin?.value ?? cls.tileN?.value;
+  if (perTile !== undefined && cores !== undefined && tileM !== undefined && tileN !== undefined) {
+    const tiles = groups * Math.ceil(op.shape.m / tileM) * Math.ceil(op.shape.n / tileN);
+    return (op.kernels * tiles * perTile) / cores;
+  }
   const perGroup = cls.groupOverheadS;
-  if (perGroup === undefined || op.class !== "grouped-gemm") return 0;
-  const groups = op.shape?.groups ?? 1;
-  return op.shape !== undefined && op.shape.m > 0 ? op.kernels * groups * perGroup.value : 0;
+  return perGroup === undefined ? 0 : op.kernels * groups * perGroup.value;
 }
 
 /**
