@@ -4,7 +4,7 @@ import type { Operator } from "../model/index.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { operatorBytes, operatorTime, overlappedRoof } from "./operator-time.ts";
+import { groupOverheadTime, operatorBytes, operatorTime, overlappedRoof } from "./operator-time.ts";
 import {
   fixture910c,
   fixtureB200,
@@ -140,31 +140,43 @@ describe("operatorTime", () => {
   });
 });
 
-describe("grouped GEMMs with a per-group cost (Blackwell MoE experts)", () => {
+describe("grouped GEMMs with a per-tile cost (Blackwell MoE experts)", () => {
   const b200 = computeDevice(fixtureB200);
   const profile = efficiencyProfile("b200");
-  const stream = (op: ReturnType<typeof gemmOperator>, cls: "gemm" | "grouped-gemm") =>
-    operatorBytes(op) / (b200.memoryBandwidthBytesPerS.value * profile.classes[cls].memoryEfficiency.value);
+  const cls = profile.classes["grouped-gemm"];
+  const stream = (op: ReturnType<typeof gemmOperator>, name: "gemm" | "grouped-gemm") =>
+    operatorBytes(op) / (b200.memoryBandwidthBytesPerS.value * profile.classes[name].memoryEfficiency.value);
 
-  it("adds the per-group time beside the weight stream of a few-token expert GEMM", () => {
-    const perGroup = profile.classes["grouped-gemm"].groupOverheadS?.value ?? 0;
-    expect(perGroup).toBeCloseTo(0.826e-6, 12);
-    const tenOp = gemmOperator({ m: 1, n: 4096, k: 7168, groups: 16, dtype: "fp8" });
-    const twoOp = gemmOperator({ m: 1, n: 4096, k: 7168, groups: 8, dtype: "fp8" });
-    const ten = operatorTime(tenOp, b200, profile);
-    const two = operatorTime(twoOp, b200, profile);
-    expect(ten.bound).toBe("memory");
-    expect(two.bound).toBe("memory");
-    expect(ten.memoryS).toBeCloseTo(stream(tenOp, "grouped-gemm") + 16 * perGroup, 12);
-    expect(ten.timeS - two.timeS).toBeCloseTo(
-      stream(tenOp, "grouped-gemm") - stream(twoOp, "grouped-gemm") + 8 * perGroup,
+  it("adds tiles × the per-tile cost ÷ SMs beside the weight stream of a few-token expert GEMM", () => {
+    const perTile = cls.tileOverheadS?.value ?? 0;
+    expect(perTile).toBeCloseTo(2.778e-6, 12);
+    expect(cls.groupOverheadS).toBeUndefined();
+    const sixteen = gemmOperator({ m: 1, n: 4096, k: 7168, groups: 16, dtype: "fp8" });
+    const eight = gemmOperator({ m: 1, n: 4096, k: 7168, groups: 8, dtype: "fp8" });
+    const a = operatorTime(sixteen, b200, profile);
+    const b = operatorTime(eight, b200, profile);
+    expect(a.bound).toBe("memory");
+    expect(b.bound).toBe("memory");
+    // 4,096 columns = 32 tiles of 128 per expert, spread over 148 SMs.
+    expect(a.memoryS).toBeCloseTo(stream(sixteen, "grouped-gemm") + (16 * 32 * perTile) / 148, 12);
+    expect(a.timeS - b.timeS).toBeCloseTo(
+      stream(sixteen, "grouped-gemm") - stream(eight, "grouped-gemm") + (8 * 32 * perTile) / 148,
       12,
     );
   });
 
-  it("leaves dense GEMMs and chips without a per-group cost unchanged", () => {
+  it("charges an expert by its tiles: narrow experts and row tiles beyond the first", () => {
+    const perTile = cls.tileOverheadS?.value ?? 0;
+    const narrow = gemmOperator({ m: 6, n: 1536, k: 2048, groups: 128, dtype: "fp4" });
+    expect(groupOverheadTime(narrow, cls)).toBeCloseTo((128 * 12 * perTile) / 148, 15);
+    const tall = gemmOperator({ m: 200, n: 1536, k: 2048, groups: 128, dtype: "fp4" });
+    expect(groupOverheadTime(tall, cls)).toBeCloseTo((128 * 2 * 12 * perTile) / 148, 15);
+  });
+
+  it("leaves dense GEMMs and chips without a per-tile cost unchanged", () => {
     const dense = gemmOperator({ m: 1, n: 4096, k: 7168, dtype: "fp8" });
     expect(operatorTime(dense, b200, profile).memoryS).toBeCloseTo(stream(dense, "gemm"), 12);
+    expect(h800Profile.classes["grouped-gemm"].tileOverheadS).toBeUndefined();
     expect(h800Profile.classes["grouped-gemm"].groupOverheadS).toBeUndefined();
   });
 });
