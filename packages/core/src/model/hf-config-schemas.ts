@@ -87,6 +87,16 @@ const common = {
   /** Per-layer attention kind (transformers >= 4.54); `sliding_attention` layers use `sliding_window`. */
   layer_types: z.array(z.enum(["full_attention", "sliding_attention"])).nullish(),
   sliding_window: count("sliding_window: attended tokens of a windowed layer").nullish(),
+  /** RoPE scaling (`rope_type` or the older `type`; YaRN's `factor`, `mscale`, `mscale_all_dim`). */
+  rope_scaling: z
+    .looseObject({
+      rope_type: z.string().nullish(),
+      type: z.string().nullish(),
+      factor: z.number().positive().nullish(),
+      mscale: z.number().nullish(),
+      mscale_all_dim: z.number().nullish(),
+    })
+    .nullish(),
   _supernode: supernodeMeta.optional(),
 };
 

@@ -28,6 +28,7 @@ import type {
   ModelArchitecture,
   ModelFamily,
   MoeSpec,
+  RopeYarnSpec,
   SlidingWindowSpec,
 } from "./types.ts";
 
@@ -239,8 +240,22 @@ function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: Moe
     qkNorm: family === "qwen3" || family === "qwen3_moe",
     ...(family !== "qwen2" && c.attention_bias ? { outputBias: true } : {}),
     ...(family === "gpt_oss" ? { sinks: true } : {}),
+    ...ropeYarnOf(c),
   };
   return { ...base(doc, family, c), attention, mtpModules: 0, ...(moe === undefined ? {} : { moe }) };
+}
+
+/** YaRN scaling from `rope_scaling` (`rope_type` or the older `type` equal to "yarn", with a factor). */
+function ropeYarnOf(c: Common): { ropeYarn?: RopeYarnSpec } {
+  const r = c.rope_scaling;
+  if (r === null || r === undefined || (r.rope_type ?? r.type) !== "yarn" || r.factor == null) return {};
+  return {
+    ropeYarn: {
+      factor: r.factor,
+      ...(r.mscale != null ? { mscale: r.mscale } : {}),
+      ...(r.mscale_all_dim != null ? { mscaleAllDim: r.mscale_all_dim } : {}),
+    },
+  };
 }
 
 /** DeepSeek Sparse Attention's indexer, when the config has one (all of its three keys, or none). */

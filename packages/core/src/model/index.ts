@@ -39,6 +39,7 @@ export {
   type OperatorShape,
   type Phase,
   type PublishedCount,
+  type RopeYarnSpec,
   type SlidingWindowSpec,
 } from "./types.ts";
 export {

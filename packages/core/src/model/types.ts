@@ -29,6 +29,8 @@ export type AttentionSpec =
       readonly outputBias?: boolean;
       /** A learned attention-sink logit per head (gpt-oss). Absent means false. */
       readonly sinks?: boolean;
+      /** YaRN RoPE scaling from `rope_scaling` (gpt-oss: factor 32, no mscale keys). Absent: none. */
+      readonly ropeYarn?: RopeYarnSpec;
     }
   | {
       /** DeepSeek multi-head latent attention. */
@@ -84,6 +86,13 @@ export interface MoeSpec {
  * Sliding-window attention: the listed decoder layers attend only to the last `size` tokens (and
  * keep only those in their KV cache); the other layers attend to the whole context.
  */
+/** YaRN rotary scaling as a config states it (`rope_scaling` with `rope_type: yarn`). */
+export interface RopeYarnSpec {
+  readonly factor: number;
+  readonly mscale?: number;
+  readonly mscaleAllDim?: number;
+}
+
 export interface SlidingWindowSpec {
   readonly size: number;
   /** 0-based indices of the windowed layers, ascending. */

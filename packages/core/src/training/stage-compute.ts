@@ -38,6 +38,7 @@ import { epLayerComm } from "./ep-layer-comm.ts";
 import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
 import { type Fp8Scaling, fp8QuantizeOperator } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
+import { megatronRopeOps } from "./megatron-rope.ts";
 import { withTokenCopies } from "./moe-token-copies.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 
@@ -273,7 +274,9 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const variant = `${kind}:${attentionWindow(arch, index) ?? "full"}`;
     const hit = byVariant.get(variant);
     if (hit !== undefined) return hit;
-    let t = timeOps((w) => layerOperators(arch, index, w, options), workload, ctx, s.recompute);
+    const ops = (w: ModelWorkload) =>
+      megatronRopeOps(layerOperators(arch, index, w, options), s, tokensPerRank);
+    let t = timeOps(ops, workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
     // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are modelled.
