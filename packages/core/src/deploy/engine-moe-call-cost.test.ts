@@ -35,6 +35,6 @@ describe("a small MoE dispatch pays its kernels' per-call cost under every engin
     expect(oneTokenDispatchUs("cloudmatrix-infer", "cloudmatrix384", 32, false)).toBeGreaterThan(10);
     expect(oneTokenDispatchUs("xdeepserve", "cloudmatrix384", 32, false)).toBeGreaterThan(10);
     // vLLM: NCCL all-gather (its default all2all backend), NCCL's fixed cost in one NVLink domain
-    expect(oneTokenDispatchUs("vllm", "hgx-h200", 8, false)).toBeGreaterThan(4.8);
+    expect(oneTokenDispatchUs("vllm", "hgx-h200", 8, false)).toBeGreaterThan(4.18);
   });
 });

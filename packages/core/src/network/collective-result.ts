@@ -42,6 +42,7 @@ export function collectiveResult(
           r.request.bytes * busFactor(r.request.op, n),
           r.ncclTechnology,
           r.request.op,
+          r.request.engineKernel !== true,
         )
       : undefined;
   if (p !== undefined) {

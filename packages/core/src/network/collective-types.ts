@@ -54,6 +54,13 @@ export interface CollectiveRequest {
    * runs ring or tree (serving engines' tensor-parallel all-reduces). Absent: allowed.
    */
   readonly inSwitch?: boolean;
+  /**
+   * true: a serving engine's own all-reduce kernel (vLLM / SGLang custom all-reduce, TensorRT-LLM's
+   * one- and two-shot all-reduce at decode sizes: one or two NVLink passes whatever the ranks, NCCL
+   * only for large messages). NCCL's protocol model stands in for it without the measured per-step
+   * NVLink latency of NCCL's own ring steps (nccl-protocols.yaml stepLatencyExcess). Absent: NCCL.
+   */
+  readonly engineKernel?: boolean;
   /** Absent: hccl on UB, nccl elsewhere. */
   readonly library?: LibraryId;
   /** "scale-out": every byte goes over the NICs, even inside a server (DeepEP low-latency, pure RDMA). */

@@ -47,6 +47,14 @@ const fileSchema = z.strictObject({
   llMaxBusBandwidth: z.array(
     z.strictObject({ match: z.string().min(1), value: z.number().finite().positive(), ...sourced }),
   ),
+  stepLatencyExcess: z.array(
+    z.strictObject({
+      match: z.string().min(1),
+      value: z.number().finite().nonnegative(),
+      ...sourced,
+      calibratedOn: z.array(z.string().min(1)).optional(),
+    }),
+  ),
   servingTensorParallel: z.strictObject({
     inSwitch: z.strictObject({
       value: z.boolean(),
@@ -148,6 +156,10 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
     llMaxBusBandwidth: doc.llMaxBusBandwidth.map((g) => ({
       match: new RegExp(g.match, "i"),
       bytesPerS: g.value * GIGA,
+    })),
+    stepLatencyExcess: doc.stepLatencyExcess.map((g) => ({
+      match: new RegExp(g.match, "i"),
+      seconds: g.value * MICROSECOND,
     })),
     servingTpInSwitch: doc.servingTensorParallel.inSwitch.value,
     nvlsPipeline: {

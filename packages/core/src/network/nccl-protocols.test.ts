@@ -10,7 +10,7 @@ import { builtinDataText } from "../catalog/index.ts";
 import { cloudmatrix384, gb200Nvl72, hgxH100 } from "../topology/test-support/fixtures.ts";
 import { collectiveTime } from "./collective-time.ts";
 import { builtinNcclProtocols, parseNcclProtocols } from "./nccl-protocol-file.ts";
-import { ncclProtocolTime, nvlsPipelineFactor } from "./nccl-protocols.ts";
+import { ncclProtocolTime, nvlsPipelineFactor, stepLatencyExcessS } from "./nccl-protocols.ts";
 import { nvlsHeads } from "./nvls-limits.ts";
 
 const MiB = 2 ** 20;
@@ -39,9 +39,10 @@ describe("NCCL protocols (LL / LL128 / Simple)", () => {
   it("LL is capped at the generation's bus-bandwidth ceiling and runs at half the Simple rate at most", () => {
     const p = builtinNcclProtocols();
     const t = ncclProtocolTime(p, "ring", 4, 100e-6, 37e6, "NVLink 4");
-    // Simple: 8.4 + 6 x 3.4 - 6.6 = 22.2 us over the fixed cost, at the given transfer
+    // Simple: 8.4 + 6 x 3.4 - 6.6 = 22.2 us over the fixed cost, at the given transfer, plus
+    // NVLink 4's measured 0.31 us per step beyond NCCL's constant (6 steps)
     expect(t?.protocol).toBe("simple");
-    expect(t?.latencyS).toBeCloseTo(22.2e-6, 9);
+    expect(t?.latencyS).toBeCloseTo(22.2e-6 + 6 * 0.31e-6, 9);
     const small = ncclProtocolTime(p, "ring", 4, 1e-7, 1e4, "NVLink 4");
     expect(small?.protocol).toBe("ll");
     expect(small?.transferS).toBeCloseTo(Math.max(2e-7, 1e4 / 141e9), 12);
@@ -49,15 +50,43 @@ describe("NCCL protocols (LL / LL128 / Simple)", () => {
 
   it("a ring all-gather or reduce-scatter inside one domain pays the protocol latency of n − 1 steps", () => {
     const p = builtinNcclProtocols();
-    // Simple over 4 ranks: 8.4 + 3 x 3.4 - 6.6 = 12.0 us (an all-reduce: 6 steps, 22.2 us)
+    // Simple over 4 ranks: 8.4 + 3 x 3.4 - 6.6 = 12.0 us (an all-reduce: 6 steps, 22.2 us), plus
+    // 3 x 0.31 us measured beyond NCCL's per-step constant on NVLink 4
     const t = ncclProtocolTime(p, "ring", 4, 100e-6, 19e6, "NVLink 4", "reduce-scatter");
     expect(t?.protocol).toBe("simple");
-    expect(t?.latencyS).toBeCloseTo(12.0e-6, 9);
+    expect(t?.latencyS).toBeCloseTo(12.0e-6 + 3 * 0.31e-6, 9);
     for (const op of ["all-gather", "reduce-scatter"] as const) {
       const c = collectiveTime(hgxH100, { op, bytes: 4 * MiB, ranks: 8 });
       expect(c.protocol).toBeDefined();
       expect(c.latencyS).toBeGreaterThan(0);
     }
+  });
+
+  it("NCCL's constants choose the protocol; the chosen one's steps take the generation's measured latency", () => {
+    const p = builtinNcclProtocols();
+    expect(stepLatencyExcessS(p, "NVLink 5")).toBeCloseTo(0.86e-6, 12);
+    expect(stepLatencyExcessS(p, "NVLink 4 / NVSwitch 3")).toBeCloseTo(0.31e-6, 12);
+    expect(stepLatencyExcessS(p, "UB")).toBe(0);
+    // 8 ranks, small message: LL either way (the choice is NCCL's), 14 steps x 0.86 us more on NVLink 5
+    const nccl = ncclProtocolTime(p, "ring", 8, 1e-7, 1e4, "NVLink 5");
+    const engine = ncclProtocolTime(p, "ring", 8, 1e-7, 1e4, "NVLink 5", "all-reduce", false);
+    expect(nccl?.protocol).toBe("ll");
+    expect(engine?.protocol).toBe("ll");
+    expect((nccl?.latencyS ?? 0) - (engine?.latencyS ?? 0)).toBeCloseTo(14 * 0.86e-6, 12);
+    // NVLS keeps its one latency
+    const nvls = ncclProtocolTime(p, "in-switch", 8, 1e-5, 1e7, "NVLink 5");
+    expect(nvls?.latencyS).toBeCloseTo(25e-6 - 6.6e-6, 12);
+    // a serving engine's own all-reduce kernel: no ring-step excess in the collective either
+    const b200 = builtinCatalog().system("dgx-b200");
+    const ringAr = collectiveTime(b200, { op: "all-reduce", bytes: 65536, ranks: 8, inSwitch: false });
+    const engineAr = collectiveTime(b200, {
+      op: "all-reduce",
+      bytes: 65536,
+      ranks: 8,
+      inSwitch: false,
+      engineKernel: true,
+    });
+    expect(ringAr.timeS - engineAr.timeS).toBeCloseTo(14 * 0.86e-6, 10);
   });
 
   it("mid-size messages pay the protocol latency: bus bandwidth ramps up with size", () => {

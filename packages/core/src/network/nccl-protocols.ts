@@ -25,6 +25,11 @@ export interface NcclProtocolParams {
   readonly referenceLatencyS: number;
   readonly algorithms: Readonly<Partial<Record<Algorithm, Partial<Record<NcclProtocol, NcclProtocolCost>>>>>;
   readonly llMaxBusBandwidth: readonly { readonly match: RegExp; readonly bytesPerS: number }[];
+  /**
+   * What one ring / one-node tree step costs on the generation's NVLink beyond NCCL's per-step
+   * constant (measured; NCCL's tuner does not know it, so it chooses without it).
+   */
+  readonly stepLatencyExcess: readonly { readonly match: RegExp; readonly seconds: number }[];
   /** Whether a serving engine's tensor-parallel all-reduce may run in-switch (NVLS). */
   readonly servingTpInSwitch: boolean;
   /** NVLS all-reduce pipeline on one NVLink domain (`nvlsPipeline` in the data file). */
@@ -93,7 +98,9 @@ export interface ProtocolTiming {
 /**
  * The fastest protocol for an all-reduce (or a ring all-gather / reduce-scatter, `op`) among `ranks`
  * ranks of one NVLink domain, given the transfer time at the Simple protocol's bandwidth and the
- * bytes on the bus (S × 2(n−1)/n for the all-reduce, S × (n−1)/n for the others).
+ * bytes on the bus (S × 2(n−1)/n for the all-reduce, S × (n−1)/n for the others). NCCL's
+ * constants choose the protocol; its time adds the generation's measured step latency beyond them
+ * (`measuredSteps`: false for an engine's own all-reduce kernel, which NCCL's model stands in for).
  * Undefined when NCCL has no protocol data for the algorithm.
  * @example ncclProtocolTime(builtinNcclProtocols(), "ring", 4, 68e-6, 25e6, "NVLink 4")?.protocol // "simple"
  */
@@ -105,6 +112,7 @@ export function ncclProtocolTime(
   busBytes: number,
   technology: string,
   op: CollectiveOp = "all-reduce",
+  measuredSteps = true,
 ): ProtocolTiming | undefined {
   const table = params.algorithms[algorithm];
   if (table === undefined) return undefined;
@@ -122,7 +130,17 @@ export function ncclProtocolTime(
     if (best === undefined || latencyS + transferS < best.latencyS + best.transferS)
       best = { protocol, latencyS, transferS };
   }
-  return best;
+  // The chosen protocol's steps take what the hardware takes (NVLS: its one latency, unchanged).
+  const excess = algorithm === "in-switch" || !measuredSteps ? 0 : stepLatencyExcessS(params, technology);
+  return best === undefined || excess === 0 ? best : { ...best, latencyS: best.latencyS + steps * excess };
+}
+
+/**
+ * One NVLink ring step's measured latency beyond NCCL's constant for a scale-up technology (0: none known).
+ * @example stepLatencyExcessS(builtinNcclProtocols(), "NVLink 5") // 8.6e-7
+ */
+export function stepLatencyExcessS(params: NcclProtocolParams, technology: string): number {
+  return params.stepLatencyExcess.find((g) => g.match.test(technology))?.seconds ?? 0;
 }
 
 /**

@@ -131,6 +131,8 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           bytes,
           ranks,
           ...(inSwitch ? {} : { inSwitch: false }),
+          // the engines' TP all-reduces are their own one-/two-shot kernels, not NCCL's ring
+          ...(op === "all-reduce" ? { engineKernel: true } : {}),
           ...(aicpu ? { library: "hccl-aicpu" as const } : {}),
         });
         return item(name, group, r.timeS, r.bytesPerRank);

@@ -6,7 +6,7 @@ describe("fabric parameters", () => {
     const p = builtinFabricParams();
     expect(p.technologies.ub.writeFraction.value).toBeCloseTo(0.699, 6);
     expect(p.technologies.ub.hopLatencyS.value).toBeCloseTo(0.35e-6, 12);
-    expect(p.libraries.nccl.fixedCostS.value).toBeCloseTo(4.8e-6, 12);
+    expect(p.libraries.nccl.fixedCostS.value).toBeCloseTo(4.18e-6, 12);
     expect(p.technologies.ub.writeFraction.sources[0]?.url).toMatch(/arxiv\.org/);
   });
 
