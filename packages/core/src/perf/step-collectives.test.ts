@@ -65,7 +65,13 @@ describe("MoE under tensor-parallel attention (TensorRT-LLM without attention DP
     const combine = must(items.find((i) => i.name === "moe.combine_transfer"));
     const bytes = 8 * s.model.hiddenSize * DTYPE_BYTES[s.precision.combine];
     expect(combine.timeS).toBeCloseTo(
-      collectiveTime(s.fabricTarget, { op: "all-reduce", bytes, ranks: 4, inSwitch: false }).timeS,
+      collectiveTime(s.fabricTarget, {
+        op: "all-reduce",
+        bytes,
+        ranks: 4,
+        inSwitch: false,
+        engineKernel: true,
+      }).timeS,
       12,
     );
     // the attention's own all-reduce stays: two all-reduces per layer, as in Qwen3MoEDecoderLayer
@@ -81,7 +87,13 @@ describe("MoE under tensor-parallel attention (TensorRT-LLM without attention DP
     const combine = must(items.find((i) => i.name === "moe.combine_transfer"));
     const bytes = 8 * s.model.hiddenSize * DTYPE_BYTES[s.precision.combine];
     expect(combine.timeS).toBeCloseTo(
-      collectiveTime(s.fabricTarget, { op: "all-reduce", bytes, ranks: 4, inSwitch: false }).timeS,
+      collectiveTime(s.fabricTarget, {
+        op: "all-reduce",
+        bytes,
+        ranks: 4,
+        inSwitch: false,
+        engineKernel: true,
+      }).timeS,
       12,
     );
   });
