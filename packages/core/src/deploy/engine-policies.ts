@@ -177,9 +177,14 @@ function moePrologueLine(
   return [
     backend !== undefined ? `MoE backend ${moeBackend}: routing` : "MoE op prologue: expert sort",
     ` (1 kernel up to ${pro.fusedMaxTokens} tokens, else ${pro.unfusedKernels})`,
-    pro.expandKernel === false ? ", the first grouped GEMM gathers its rows" : " and input expansion",
+    pro.expandKernel === false
+      ? ", the first grouped GEMM gathers its rows"
+      : pro.expandInRouting === true
+        ? " with the input expansion in the same kernel"
+        : " and input expansion",
     setup > 0 ? `, grouped-GEMM argument setup (${setup} kernel${setup === 1 ? "" : "s"})` : "",
     fused.length > 0 ? `, fused: ${fused.join(", ")}` : "",
     pro.quantizeBeforeComm === true ? ", MoE input quantised before an 8-/4-bit gather or all-to-all" : "",
+    pro.expertInputQuant === true ? ", both grouped GEMMs' inputs quantised by kernels of their own" : "",
   ].join("");
 }

@@ -23,6 +23,14 @@ const moePrologueSchema = z.strictObject({
   expandKernel: z.boolean().optional(),
   /** The rank's own MoE input quantised in a kernel of its own before an 8-/4-bit all-gather or all-to-all. */
   quantizeBeforeComm: z.boolean().optional(),
+  /** true: the routing kernel writes the expanded rows itself (the expansion's bytes, no launch of its own). */
+  expandInRouting: z.boolean().optional(),
+  /**
+   * true: the expert path quantises both 8-bit grouped GEMMs' inputs in kernels of their own — the
+   * expanded rows before the first (unless the dispatch delivered them quantised) and the
+   * activation's output before the second — instead of inside the op.
+   */
+  expertInputQuant: z.boolean().optional(),
 });
 
 /**

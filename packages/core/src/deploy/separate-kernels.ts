@@ -17,6 +17,10 @@ export interface MoePrologue {
   readonly expandKernel?: boolean;
   /** The rank's own MoE input quantised before an all-gather / all-to-all in a narrower format. */
   readonly quantizeBeforeComm?: boolean;
+  /** The routing kernel writes the expanded rows itself (no expansion launch; its bytes counted). */
+  readonly expandInRouting?: boolean;
+  /** Both 8-bit grouped GEMMs' inputs quantised by kernels of their own (not inside the op). */
+  readonly expertInputQuant?: boolean;
 }
 
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */

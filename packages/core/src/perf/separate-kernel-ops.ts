@@ -85,7 +85,9 @@ function moePrologueOps(
   if (pro.expandKernel !== false) {
     const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
     const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
-    out.push(vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype));
+    const expand = vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype);
+    // CANN's npu_moe_init_routing sorts and writes the expanded rows in one launch.
+    out.push(pro.expandInRouting === true ? { ...expand, kernels: 0 } : expand);
   }
   const setup = pro.gemmSetupKernels ?? 0;
   if (setup > 0) {
@@ -151,7 +153,12 @@ export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined
       out.push(vector(`${p}moe.experts.scatter`, 0, bytes, bytes, op.dtype));
     }
     // The second GEMM's input: quantised on its own with normal kernels, fused with SiLU otherwise.
-    if (name === "moe.experts.down_proj" && k.normal)
+    // An expert path that quantises outside the op (`expertInputQuant`) does both inputs on their
+    // own, the first unless the dispatch delivered the tokens quantised.
+    const ownQuant = k.policy.moePrologue?.expertInputQuant === true;
+    if (name === "moe.experts.down_proj" && (k.normal || ownQuant))
+      out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
+    if (name === "moe.experts.gate_up_proj" && ownQuant && k.ctx.dispatchBytesPerToken === undefined)
       out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
   }
   return out;
