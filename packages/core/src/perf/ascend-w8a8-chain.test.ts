@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { layerOperators } from "../model/layer-operators.ts";
+import { estimate } from "./step-estimate.ts";
+import { withSeparateKernels } from "./step-separate-kernels.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+
+/**
+ * vLLM-Ascend 0.9.x's W8A8 expert path outside one op (`fused_experts`): npu_moe_init_routing sorts
+ * and expands in one launch, npu_moe_compute_expert_tokens counts rows, and both grouped GEMMs'
+ * inputs are quantised by kernels of their own (`expandInRouting`, `expertInputQuant`).
+ */
+describe("a MoE chain that routes, expands and quantises outside the grouped GEMMs", () => {
+  const ops = layerOperators(
+    referenceScenario("sglang-h100-deepseek-v3-prefill").model,
+    3,
+    { phase: "decode", sequences: 24, kvTokens: 24 * 4096 },
+    { weightDtype: "int8", computeDtype: "int8", localExperts: 256, tokensPerLocalExpert: 0.75, sharedExpertTokens: 24 },
+  );
+  const chain = {
+    activationQuant: { groupSize: 7168, scaleBytes: 4 },
+    expertPermute: false,
+    mlaKeyConcat: false,
+    moePrologue: {
+      fusedMaxTokens: 1 << 20,
+      unfusedKernels: 1,
+      expandInRouting: true,
+      gemmSetupKernels: 1,
+      expertInputQuant: true,
+    },
+  } as const;
+  const ctx = {
+    moeKernels: "low-latency",
+    hiddenSize: 7168,
+    dispatchedTokens: 24,
+    receivedTokens: 24,
+    routedTokens: 24,
+    topK: 8,
+    localExperts: 256,
+  } as const;
+
+  it("the expansion writes its rows without a launch; both expert GEMM inputs quantised, after the routing", () => {
+    const out = withSeparateKernels(ops, chain, ctx);
+    const gateUp = must(ops.find((o) => o.name === "moe.experts.gate_up_proj"));
+    const expand = must(out.find((o) => o.name === "moe.experts.expand"));
+    expect(expand.kernels).toBe(0);
+    expect(expand.bytesWritten.activations).toBe(gateUp.bytesRead.activations);
+    const names = out.map((o) => o.name);
+    const at = (n: string) => names.indexOf(n);
+    expect(at("moe.experts.sort")).toBeLessThan(at("moe.experts.gemm_setup"));
+    expect(at("moe.experts.gemm_setup") + 1).toBe(at("moe.experts.gate_up_proj.quant"));
+    expect(at("moe.experts.gate_up_proj.quant") + 1).toBe(at("moe.experts.gate_up_proj"));
+    expect(at("moe.experts.down_proj.quant") + 1).toBe(at("moe.experts.down_proj"));
+    const q = must(out.find((o) => o.name === "moe.experts.gate_up_proj.quant"));
+    const rows = (gateUp.shape?.m ?? 0) * (gateUp.shape?.groups ?? 1);
+    expect(q.bytesRead.activations).toBe(rows * 7168 * 2);
+  });
+
+  it("tokens the dispatch delivers quantised need no quantisation before the first GEMM", () => {
+    const out = withSeparateKernels(ops, chain, { ...ctx, dispatchBytesPerToken: 7168 + 4 });
+    expect(out.some((o) => o.name === "moe.experts.gate_up_proj.quant")).toBe(false);
+    expect(out.some((o) => o.name === "moe.experts.down_proj.quant")).toBe(true);
+  });
+
+  it("vLLM-Ascend 0.9.2 (R1 TP16) runs the chain; the MLP's down_proj input comes quantised from its activation", () => {
+    const e = estimate(referenceScenario("vllm-ascend-atlas-a3-deepseek-r1-tp16"));
+    const items = must(must(e.decode).step.layers.find((l) => l.kind === "moe")).timing.items;
+    const names = items.map((i) => i.name);
+    for (const n of ["attn.o_proj.quant", "moe.experts.gate_up_proj.quant", "moe.experts.down_proj.quant"])
+      expect(names).toContain(n);
+    // fused into npu_dequant_swiglu_quant: its bytes stay, no launch of its own
+    expect(must(items.find((i) => i.name === "moe.shared.down_proj.quant")).overheadS).toBe(0);
+    // later releases: the chain was not re-read, nothing is inserted
+    const v32 = must(estimate(referenceScenario("vllm-ascend-atlas-a3-deepseek-v3.2-tp16-c1")).decode);
+    const v32Names = must(v32.step.layers.find((l) => l.kind === "moe")).timing.items.map((i) => i.name);
+    expect(v32Names.some((n) => n.endsWith(".quant"))).toBe(false);
+  });
+});
