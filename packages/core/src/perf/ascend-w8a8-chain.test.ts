@@ -14,7 +14,13 @@ describe("a MoE chain that routes, expands and quantises outside the grouped GEM
     referenceScenario("sglang-h100-deepseek-v3-prefill").model,
     3,
     { phase: "decode", sequences: 24, kvTokens: 24 * 4096 },
-    { weightDtype: "int8", computeDtype: "int8", localExperts: 256, tokensPerLocalExpert: 0.75, sharedExpertTokens: 24 },
+    {
+      weightDtype: "int8",
+      computeDtype: "int8",
+      localExperts: 256,
+      tokensPerLocalExpert: 0.75,
+      sharedExpertTokens: 24,
+    },
   );
   const chain = {
     activationQuant: { groupSize: 7168, scaleBytes: 4 },
