@@ -46,6 +46,10 @@ const fusedKernelsSchema = z.strictObject({
   operators: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1),
   when: z.enum(["always", "attention-tp"]),
   maxTokens: z.number().int().positive().optional(),
+  /** Only in steps of this phase (e.g. a fused decode prologue the prefill path does not take). */
+  phase: z.enum(["decode", "prefill"]).optional(),
+  /** Only while the rank's own (attention) tokens of the microbatch are at most this many. */
+  maxRankTokens: z.number().int().positive().optional(),
   expertWeights: z.array(scenarioDtypeSchema).min(1).optional(),
   into: z.string(),
   source: sourceKeysSchema,
@@ -75,6 +79,15 @@ export const separateKernelsSchema = z.strictObject({
    * (CANN's GroupedMatmul antiquant path on Ascend).
    */
   antiquantWorkspace: z.boolean().optional(),
+  /**
+   * Layer operators the engine runs twice on the same input (e.g. vLLM-Ascend's DSA indexer
+   * projection, called by both halves of its indexer): each runs again, with its launch and bytes,
+   * right after itself. Names as in `fusedKernels`.
+   */
+  repeatedOperators: z
+    .array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/))
+    .min(1)
+    .optional(),
   /**
    * What a MoE backend the scenario names (`engine.moeBackend`) runs instead of the default
    * backend's chain: its own prologue (replacing `moePrologue`) and more operators fused.

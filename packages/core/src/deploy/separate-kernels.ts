@@ -37,6 +37,8 @@ export interface SeparateKernels {
   readonly antiquantWorkspace?: boolean;
   /** Layer operators whose work runs inside another kernel (no launch of their own), and when. */
   readonly fusedKernels?: readonly FusedKernels[];
+  /** Layer operators the engine runs twice on the same input. */
+  readonly repeatedOperators?: readonly string[];
 }
 
 /** Operators an engine runs inside another kernel (`separateKernels.fusedKernels`). */
@@ -46,6 +48,10 @@ export interface FusedKernels {
   readonly when: "always" | "attention-tp";
   /** Only while the rank's MoE op routes at most this many tokens. */
   readonly maxTokens?: number;
+  /** Only in steps of this phase. */
+  readonly phase?: "decode" | "prefill";
+  /** Only while the rank's own tokens of the microbatch are at most this many. */
+  readonly maxRankTokens?: number;
   /** Only for these routed-expert weight formats. */
   readonly expertWeights?: readonly Dtype[];
 }
@@ -67,6 +73,8 @@ export function releaseSeparateKernels(
     operators: f.operators,
     when: f.when,
     ...(f.maxTokens !== undefined && { maxTokens: f.maxTokens }),
+    ...(f.phase !== undefined && { phase: f.phase }),
+    ...(f.maxRankTokens !== undefined && { maxRankTokens: f.maxRankTokens }),
     ...(f.expertWeights !== undefined && { expertWeights: f.expertWeights }),
   }));
   return {
@@ -76,6 +84,7 @@ export function releaseSeparateKernels(
     mlaKeyConcat: separate.mlaKeyConcat === true,
     ...(separate.antiquantWorkspace === true && { antiquantWorkspace: true }),
     ...(fused.length > 0 && { fusedKernels: fused }),
+    ...(separate.repeatedOperators !== undefined && { repeatedOperators: separate.repeatedOperators }),
   };
 }
 

@@ -98,6 +98,8 @@ function insertSeparateKernels(
     }
     if (antiquant) push(withAntiquantWorkspace(k, op));
     else out.push(asRun(op));
+    if (policy.repeatedOperators?.includes(baseName(op)) === true)
+      out.push({ ...op, name: `${op.name}.repeat` });
     push(kernelsAfter(k, op));
   }
   return out;
@@ -113,6 +115,8 @@ function fusedOperatorNames(policy: SeparateKernels, ctx: SeparateKernelContext)
   for (const f of policy.fusedKernels ?? []) {
     if (f.when === "attention-tp" && ctx.attentionTensorParallel !== true) continue;
     if (f.maxTokens !== undefined && ctx.routedTokens > f.maxTokens) continue;
+    if (f.phase !== undefined && f.phase !== (ctx.moeKernels === "normal" ? "prefill" : "decode")) continue;
+    if (f.maxRankTokens !== undefined && ctx.dispatchedTokens > f.maxRankTokens) continue;
     if (
       f.expertWeights !== undefined &&
       (ctx.expertWeights === undefined || !f.expertWeights.includes(ctx.expertWeights))
