@@ -66,7 +66,12 @@ const fusedKernelsSchema = z.strictObject({
 export const separateKernelsSchema = z.strictObject({
   chipVendors: z.array(z.string()).min(1),
   activationQuant: z
-    .strictObject({ groupSize: z.number().int().positive(), scaleBytes: z.number().positive() })
+    .strictObject({
+      groupSize: z.number().int().positive(),
+      scaleBytes: z.number().positive(),
+      /** GEMMs the engine runs on its BF16 input (e.g. MLA's absorbed BMMs): no quantisation kernel. */
+      skip: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1).optional(),
+    })
     .optional(),
   expertPermute: z.boolean().optional(),
   moePrologue: moePrologueSchema.optional(),

@@ -26,7 +26,12 @@ export interface MoePrologue {
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */
 export interface SeparateKernels {
   /** Per-token-group quantisation before 8-bit GEMMs: elements per scale and bytes per scale. */
-  readonly activationQuant?: { readonly groupSize: number; readonly scaleBytes: number };
+  readonly activationQuant?: {
+    readonly groupSize: number;
+    readonly scaleBytes: number;
+    /** GEMMs that read their BF16 input as it is (no quantisation kernel before them). */
+    readonly skip?: readonly string[];
+  };
   /** Token permutation into the grouped GEMM's layout and the weighted gather back (normal MoE kernels). */
   readonly expertPermute: boolean;
   /** The MoE op's prologue (expert sort or routing, expansion of the input rows, GEMM arguments). */

@@ -61,6 +61,18 @@ describe("a MoE chain that routes, expands and quantises outside the grouped GEM
     expect(q.bytesRead.activations).toBe(rows * 7168 * 2);
   });
 
+  it("a decode-only fusion (MLAPO) up to a token limit: prefill steps and larger decode steps launch the operators", () => {
+    const fused = {
+      ...chain,
+      fusedKernels: [{ operators: ["attn.q_b_proj"], when: "always", phase: "decode", maxRankTokens: 1024 }],
+    } as const;
+    const qb = (c: Parameters<typeof withSeparateKernels>[2]) =>
+      must(withSeparateKernels(ops, fused, c).find((o) => o.name === "attn.q_b_proj")).kernels;
+    expect(qb(ctx)).toBe(0);
+    expect(qb({ ...ctx, moeKernels: "normal" })).toBe(1);
+    expect(qb({ ...ctx, dispatchedTokens: 2048 })).toBe(1);
+  });
+
   it("tokens the dispatch delivers quantised need no quantisation before the first GEMM", () => {
     const out = withSeparateKernels(ops, chain, { ...ctx, dispatchBytesPerToken: 7168 + 4 });
     expect(out.some((o) => o.name === "moe.experts.gate_up_proj.quant")).toBe(false);
@@ -75,9 +87,30 @@ describe("a MoE chain that routes, expands and quantises outside the grouped GEM
       expect(names).toContain(n);
     // fused into npu_dequant_swiglu_quant: its bytes stay, no launch of its own
     expect(must(items.find((i) => i.name === "moe.shared.down_proj.quant")).overheadS).toBe(0);
-    // later releases: the chain was not re-read, nothing is inserted
-    const v32 = must(estimate(referenceScenario("vllm-ascend-atlas-a3-deepseek-v3.2-tp16-c1")).decode);
-    const v32Names = must(v32.step.layers.find((l) => l.kind === "moe")).timing.items.map((i) => i.name);
-    expect(v32Names.some((n) => n.endsWith(".quant"))).toBe(false);
+    // MLA's absorbed BMMs read BF16 weights and inputs: no quantisation before them
+    expect(names.some((n) => n.startsWith("attn.q_absorb.") || n.startsWith("attn.v_absorb."))).toBe(false);
+    // 0.14 - 0.20 (the Kimi-K2-Thinking tutorial, 0.20.2): the chain was not re-read, nothing is inserted
+    const k2 = must(estimate(referenceScenario("vllm-ascend-atlas-a3-kimi-k2-thinking-c1")).decode);
+    const k2Names = must(k2.step.layers.find((l) => l.kind === "moe")).timing.items.map((i) => i.name);
+    expect(k2Names.some((n) => n.endsWith(".quant") || n.endsWith(".repeat"))).toBe(false);
+  });
+
+  it("vLLM-Ascend 0.21 (DeepSeek-V3.2 W8A8): MLAPO's prologue, the lightning indexer's own top-k, wk_weights_proj twice", () => {
+    const e = estimate(referenceScenario("vllm-ascend-atlas-a3-deepseek-v3.2-tp16-c1"));
+    const items = must(must(e.decode).step.layers.find((l) => l.kind === "moe")).timing.items;
+    const item = (n: string) => must(items.find((i) => i.name === n));
+    for (const n of [
+      "attn.q_b_proj",
+      "attn.latent_norms",
+      "attn.rotary",
+      "attn.kv_cache_write",
+      "attn.q_absorb",
+    ])
+      expect(item(n).overheadS).toBe(0);
+    expect(item("attn.qkv_a_proj").overheadS).toBeGreaterThan(0); // MLAPO's launch
+    for (const n of ["attn.indexer.topk", "attn.indexer.head_gates", "attn.indexer.hadamard"])
+      expect(item(n).overheadS).toBe(0);
+    expect(item("attn.indexer.wk_weights.repeat").timeS).toBe(item("attn.indexer.wk_weights").timeS);
+    expect(item("attn.o_proj.quant").overheadS).toBeGreaterThan(0);
   });
 });

@@ -142,7 +142,7 @@ export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined
   const name = baseName(op);
   const p = prefixOf(op);
   const out: (Operator | undefined)[] = [];
-  if (op.class === "gemm" && is8Bit(op))
+  if (op.class === "gemm" && is8Bit(op) && k.quant?.skip?.includes(name) !== true)
     out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
   if (name === "moe.experts.gate_up_proj") out.push(...moePrologueOps(op, k.policy, k.ctx, p));
   if (op.class === "grouped-gemm" && is8Bit(op)) {
