@@ -70,7 +70,10 @@ export const separateKernelsSchema = z.strictObject({
       groupSize: z.number().int().positive(),
       scaleBytes: z.number().positive(),
       /** GEMMs the engine runs on its BF16 input (e.g. MLA's absorbed BMMs): no quantisation kernel. */
-      skip: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1).optional(),
+      skip: z
+        .array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/))
+        .min(1)
+        .optional(),
     })
     .optional(),
   expertPermute: z.boolean().optional(),
