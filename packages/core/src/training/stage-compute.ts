@@ -27,7 +27,7 @@ import {
   computeDevice,
   type Device,
   type EfficiencyProfile,
-  efficiencyProfile,
+  efficiencyProfileForChip,
   operatorTime,
   type SustainedClock,
   shareOf,
@@ -235,7 +235,8 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   const arch: ModelArchitecture = s.model;
   const chip = s.system.node.accelerator.chip;
   // The rank's device at the SM clock a training load sustains under the power limit (sustained-clock.ts).
-  const fullProfile = efficiencyProfile(chip.id);
+  // A SKU or derived chip (`extends:`, e.g. ascend-910b → ascend-910c) runs with its parent's profile.
+  const fullProfile = efficiencyProfileForChip(chip);
   const clock = sustainedClock(chip, fullProfile);
   const sustained = atClockFraction(computeDevice(chip), fullProfile, clock?.fraction ?? 1);
   const shared = shareOf(sustained.device, sustained.profile, 1 - s.overlap.reservedComputeFraction);

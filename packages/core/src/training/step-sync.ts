@@ -11,7 +11,7 @@
  *   fp32 master weights and both moments, write the bf16 parameters.
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
-import { computeDevice, efficiencyProfile } from "../perf/index.ts";
+import { computeDevice, efficiencyProfileForChip } from "../perf/index.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { CommPart } from "./microbatch-comm.ts";
 import type { StageCompute } from "./stage-compute.ts";
@@ -84,7 +84,7 @@ function optimizerTime(s: TrainingScenario, params: StageParams): number {
     DTYPE_BYTES[p.gradients] + master + 4 * DTYPE_BYTES[p.optimizerStates] + DTYPE_BYTES[p.params];
   const chip = s.system.node.accelerator.chip;
   const device = computeDevice(chip);
-  const efficiency = efficiencyProfile(chip.id).classes.vector.memoryEfficiency.value;
+  const efficiency = efficiencyProfileForChip(chip).classes.vector.memoryEfficiency.value;
   const shareOfDevice = 1 - s.overlap.reservedComputeFraction;
   return (local * perParam) / (device.memoryBandwidthBytesPerS.value * efficiency * shareOfDevice);
 }
