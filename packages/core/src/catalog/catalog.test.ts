@@ -27,9 +27,12 @@ describe("builtinCatalog", () => {
       "grace",
     ])
       expect(chips).toContain(id);
-    expect(chips).toEqual(expect.arrayContaining(["ascend-910c-626", "ascend-910c-752", "ascend-910c-800"]));
+    expect(chips).toEqual(
+      expect.arrayContaining(["ascend-910b", "ascend-910c-626", "ascend-910c-752", "ascend-910c-800"]),
+    );
     expect(catalog.systems().map((s) => s.id)).toEqual([
       "atlas-800i-a3",
+      "atlas-800t-a2",
       "atlas-800t-a3",
       "cloudmatrix384",
       "dgx-b200",
