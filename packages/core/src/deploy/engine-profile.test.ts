@@ -216,7 +216,7 @@ deployment:
     const v011 = engineProfile({ name: "vllm", version: "0.11.1" }).hostTimeFor("NVIDIA", false);
     expect(v011?.overlapsGpu).toBe(false);
     expect(v011?.perIterationS).toBeCloseTo(430e-6, 12);
-    expect(v011?.perSequenceS).toBeCloseTo(1.1e-6, 12);
+    expect(v011?.perSequenceS).toBeCloseTo(13e-6, 12);
     expect(engineProfile({ name: "vllm", version: "0.14.0" }).hostTimeFor("NVIDIA", false)?.overlapsGpu).toBe(
       true,
     );
