@@ -56,7 +56,8 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
         flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * qkElements,
         readElements: qkElements,
         writeElements: qkElements,
-        weightBytes: 2 * d * hp,
+        // A norm per head shares one head_dim weight; MiniMax-M2's spans this rank's whole projection.
+        weightBytes: (a.qkNormScope === "projection" ? hq + hkv : 2) * d * hp,
       }),
     );
   ops.push(rotaryOp(w, p, qkElements));

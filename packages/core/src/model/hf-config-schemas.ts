@@ -169,3 +169,38 @@ export const llama4WrapperSchema = z.looseObject({
   text_config: llama4Schema,
   _supernode: supernodeMeta.optional(),
 });
+
+/**
+ * GLM-4.5 / 4.6 / 4.7 (`glm4_moe`): GQA with q/k/v biases (`attention_bias`; `o_proj` has none) and
+ * an optional per-head q/k RMSNorm (`use_qk_norm`), then DeepSeek-V3-style MoE: `first_k_dense_replace`
+ * dense layers, routed + shared experts `moe_intermediate_size` wide, a sigmoid router with a
+ * correction bias, `num_nextn_predict_layers` MTP modules.
+ */
+export const glm4MoeSchema = z.looseObject({
+  ...common,
+  n_routed_experts: count("n_routed_experts: routed experts", 1, MAX_EXPERTS),
+  n_shared_experts: count("n_shared_experts", 0, MAX_EXPERTS).default(0),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
+  first_k_dense_replace: count("first_k_dense_replace: leading dense layers", 0, MAX_LAYERS).default(0),
+  n_group: count("n_group").nullish(),
+  topk_group: count("topk_group").nullish(),
+  use_qk_norm: z.boolean().default(false),
+  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
+});
+
+/**
+ * MiniMax-M2 (`minimax_m2`): GQA without biases, q/k RMSNorm over the whole projection
+ * (`qk_norm_type: per_layer`), MoE in every layer with `num_local_experts` experts
+ * `intermediate_size` wide, a sigmoid router with a correction bias (`use_routing_bias`), and no
+ * shared expert (`shared_intermediate_size` 0).
+ */
+export const minimaxM2Schema = z.looseObject({
+  ...common,
+  num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  shared_intermediate_size: count("shared_intermediate_size: shared expert width (0: none)", 0).default(0),
+  use_qk_norm: z.boolean().default(false),
+  qk_norm_type: z.enum(["per_layer", "per_head"]).default("per_layer"),
+  use_routing_bias: z.boolean().default(false),
+});

@@ -7,9 +7,18 @@
 import { z } from "zod";
 import { readSourceDocument, type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
 import {
+  type GqaMoeFamily,
+  glm4MoeFamily,
+  localExpertMoe,
+  minimaxM2Family,
+  moeDefaults,
+} from "./gqa-moe-families.ts";
+import {
   deepseekSchema,
+  glm4MoeSchema,
   gptOssSchema,
   gqaSchema,
+  minimaxM2Schema,
   mixtralSchema,
   qwen3MoeSchema,
   type SupernodeModelMeta,
@@ -47,6 +56,8 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   gpt_oss: "gpt_oss",
   llama4_text: "llama4",
   llama4: "llama4",
+  glm4_moe: "glm4_moe",
+  minimax_m2: "minimax_m2",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -96,34 +107,15 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       const arch = gqaModel(doc, family, c, llama4Moe(c));
       return { ...arch, denseIntermediateSize: c.intermediate_size_mlp, ...llama4ChunkedAttention(c) };
     }
+    case "glm4_moe":
+      return gqaMoeModel(doc, family, validateDocument(doc, glm4MoeSchema), glm4MoeFamily);
+    case "minimax_m2":
+      return gqaMoeModel(doc, family, validateDocument(doc, minimaxM2Schema), minimaxM2Family);
     default: {
       const unreachable: never = family;
       return unreachable;
     }
   }
-}
-
-const moeDefaults = {
-  numSharedExperts: 0,
-  firstKDenseLayers: 0,
-  layerFrequency: 1,
-  numExpertGroups: 1,
-  topKGroups: 1,
-} as const;
-
-/** The MoE of a Mixtral-style config (also gpt-oss): `num_local_experts` experts, each `intermediate_size` wide. */
-function localExpertMoe(c: {
-  readonly num_local_experts: number;
-  readonly num_experts_per_tok: number;
-  readonly intermediate_size: number;
-}) {
-  return {
-    ...moeDefaults,
-    numRoutedExperts: c.num_local_experts,
-    topK: c.num_experts_per_tok,
-    expertIntermediateSize: c.intermediate_size,
-    sharedExpertIntermediateSize: c.intermediate_size,
-  };
 }
 
 function familyOf(doc: SourceDocument): ModelFamily {
@@ -256,6 +248,22 @@ function ropeYarnOf(c: Common): { ropeYarn?: RopeYarnSpec } {
       ...(r.mscale_all_dim != null ? { mscaleAllDim: r.mscale_all_dim } : {}),
     },
   };
+}
+
+/** A GQA + MoE family whose MoE, attention extras and MTP come from its own keys (gqa-moe-families.ts). */
+function gqaMoeModel<C extends Common>(
+  doc: SourceDocument,
+  family: ModelFamily,
+  c: C,
+  read: (c: C) => GqaMoeFamily,
+): ModelArchitecture {
+  const f = read(c);
+  const arch = gqaModel(doc, family, c, f.moe);
+  if (arch.attention.kind !== "gqa") return arch;
+  const { outputBias, ...extras } = f.attention;
+  const { outputBias: _ignored, ...common } = arch.attention;
+  const attention: AttentionSpec = { ...common, ...extras, ...(outputBias === true ? { outputBias } : {}) };
+  return { ...arch, attention, mtpModules: f.mtpModules };
 }
 
 /** DeepSeek Sparse Attention's indexer, when the config has one (all of its three keys, or none). */

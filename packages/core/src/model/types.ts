@@ -12,7 +12,9 @@ export type ModelFamily =
   | "mixtral"
   | "deepseek_v3"
   | "gpt_oss"
-  | "llama4";
+  | "llama4"
+  | "glm4_moe"
+  | "minimax_m2";
 
 export type AttentionSpec =
   | {
@@ -23,8 +25,14 @@ export type AttentionSpec =
       readonly headDim: number;
       /** Bias on the q/k/v projections (Qwen2). Absent means false. */
       readonly qkvBias?: boolean;
-      /** Per-head RMSNorm on queries and keys (Qwen3). Absent means false. */
+      /** RMSNorm on queries and keys (Qwen3, GLM-4.5, MiniMax-M2). Absent means false. */
       readonly qkNorm?: boolean;
+      /**
+       * What one q/k norm spans: each head (`head`, Qwen3 and GLM-4.5: a weight of head_dim) or the
+       * whole projection (`projection`, MiniMax-M2's `qk_norm_type: per_layer`: a weight of
+       * heads × head_dim, the mean square taken over all heads). Absent means `head`.
+       */
+      readonly qkNormScope?: "head" | "projection";
       /** Bias on the output projection (`attention_bias` on Llama-style models, gpt-oss). Absent means false. */
       readonly outputBias?: boolean;
       /** A learned attention-sink logit per head (gpt-oss). Absent means false. */

@@ -85,8 +85,13 @@ function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
         matrix("attn.v_proj", c, kv, h),
       ];
       if (a.qkvBias === true) out.push(vector("attn.qkv_bias", c, q + 2 * kv));
-      if (a.qkNorm === true)
-        out.push(vector("attn.q_norm", c, a.headDim), vector("attn.k_norm", c, a.headDim));
+      if (a.qkNorm === true) {
+        const whole = a.qkNormScope === "projection";
+        out.push(
+          vector("attn.q_norm", c, whole ? q : a.headDim),
+          vector("attn.k_norm", c, whole ? kv : a.headDim),
+        );
+      }
       out.push({ ...matrix("attn.o_proj", c, h, q), formatAs: "attention-output" });
       if (a.outputBias === true) out.push(vector("attn.o_bias", c, h));
       // gpt-oss: one learned sink logit per head joins each softmax.
