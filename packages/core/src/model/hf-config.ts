@@ -53,6 +53,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   deepseek_v3: "deepseek_v3",
   deepseek_v32: "deepseek_v3",
   kimi_k2: "deepseek_v3",
+  glm_moe_dsa: "deepseek_v3",
   gpt_oss: "gpt_oss",
   llama4_text: "llama4",
   llama4: "llama4",

@@ -19,6 +19,7 @@ describe("models people run now", () => {
     ["qwen3-235b-a22b-fp8", 235e9, 22e9, 0.02],
     ["deepseek-r1-fp4", 671e9, 37e9, 0.02],
     ["kimi-k2-fp4", 1.04e12, 32e9, 0.02],
+    ["glm-5", 744e9, 40e9, 0.02], // arXiv:2602.15763 architecture table (glm_moe_dsa read as DeepSeek-V3.2)
   ] as const)("%s matches its published totals", (id, total, activated, tolerance) => {
     const c = countParameters(builtinModel(id));
     expect(rel(c.total, total)).toBeLessThan(tolerance);
