@@ -143,7 +143,11 @@ function layerTable(layers: readonly LayerStep[]): string {
     let launch = 0;
     for (const item of l.timing.items) launch += item.overheadS * l.timing.microbatches;
     t.push([
-      l.attentionWindow !== undefined ? `${l.kind} (window ${l.attentionWindow})` : l.kind,
+      l.attentionWindow !== undefined
+        ? `${l.kind} (window ${l.attentionWindow})`
+        : l.linearAttention === true
+          ? `${l.kind} (linear attn)`
+          : l.kind,
       String(l.count),
       l.slowestRank,
       ...used.map((g) => us(l.timing.byGroup[g] ?? 0)),

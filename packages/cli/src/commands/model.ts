@@ -11,9 +11,11 @@ import {
   countParameters,
   DTYPES,
   type Dtype,
+  fullAttentionLayers,
   kvBytesPerToken,
   kvBytesPerTokenPerLayer,
   layerKinds,
+  linearStateBytesPerSequence,
   type ModelArchitecture,
   type PublishedCount,
   parseHfConfig,
@@ -143,8 +145,18 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
     kvCache: {
       dtype: kvDtype,
       bytesPerTokenPerLayer: kvBytesPerTokenPerLayer(arch, kvDtype),
-      bytesPerToken: kvBytesPerToken(arch, kvDtype),
-      layers: arch.numLayers,
+      // Linear-attention layers keep no per-token cache: their fixed state is reported per sequence.
+      bytesPerToken:
+        arch.linearAttention === undefined
+          ? kvBytesPerToken(arch, kvDtype)
+          : kvBytesPerTokenPerLayer(arch, kvDtype) * fullAttentionLayers(arch),
+      layers: arch.linearAttention === undefined ? arch.numLayers : fullAttentionLayers(arch),
+      ...(arch.linearAttention !== undefined
+        ? {
+            linearLayers: arch.linearAttention.layers.length,
+            linearStateBytesPerSequence: linearStateBytesPerSequence(arch, "bf16"),
+          }
+        : {}),
       ...(arch.slidingWindow !== undefined
         ? {
             slidingWindow: arch.slidingWindow.size,
@@ -231,6 +243,10 @@ function formatReport(arch: ModelArchitecture, r: Report): string {
   out.push(
     `KV cache (${kv.dtype}): ${kv.bytesPerTokenPerLayer.toLocaleString("en-US")} B per token per layer, ${(kv.bytesPerToken / 1e3).toFixed(1)} kB per token (${kv.layers} layers)`,
   );
+  if (kv.linearLayers !== undefined)
+    out.push(
+      `  ${kv.linearLayers} linear-attention layers keep a fixed state instead: ${((kv.linearStateBytesPerSequence ?? 0) / 1e6).toFixed(1)} MB per sequence (FP32 recurrent state, BF16 convolution state)`,
+    );
   if (kv.slidingWindow !== undefined)
     out.push(
       `  ${kv.windowedLayers} layers keep a ${kv.slidingWindow}-token sliding window: ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at an 8,192-token context`,

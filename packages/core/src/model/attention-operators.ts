@@ -16,14 +16,25 @@
 
 import { gqaOperators } from "./gqa-operators.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
+import { linearAttentionOperators } from "./linear-attention.ts";
 import { mlaOperators } from "./mla-operators.ts";
 import { rmsNormOp } from "./operator-builder.ts";
 import type { ModelArchitecture, Operator } from "./types.ts";
 
-/** The input norm and the attention block (up to and including `o_proj`) of one layer. */
-export function attentionOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix = ""): Operator[] {
+/**
+ * The input norm and the attention block (up to and including `o_proj`) of one layer; a
+ * linear-attention layer (`linear`, Qwen3-Next's Gated DeltaNet) has its own block.
+ */
+export function attentionOperators(
+  arch: ModelArchitecture,
+  w: ResolvedWorkload,
+  prefix = "",
+  linear = false,
+): Operator[] {
   const a = arch.attention;
   const ops = [rmsNormOp(w, `${prefix}attn.input_norm`, w.tokens, arch.hiddenSize)];
+  if (linear && arch.linearAttention !== undefined)
+    return [...ops, ...linearAttentionOperators(arch, arch.linearAttention, w, prefix)];
   switch (a.kind) {
     case "gqa":
       return [...ops, ...gqaOperators(arch, a, w, prefix)];

@@ -15,7 +15,7 @@
  */
 import type { z } from "zod";
 import type { glm4MoeSchema, minimaxM2Schema } from "./hf-config-schemas.ts";
-import type { AttentionSpec, MoeSpec } from "./types.ts";
+import type { AttentionSpec, ModelArchitecture, MoeSpec } from "./types.ts";
 
 type Gqa = Extract<AttentionSpec, { kind: "gqa" }>;
 
@@ -95,4 +95,13 @@ export function minimaxM2Family(c: z.output<typeof minimaxM2Schema>): GqaMoeFami
     },
     mtpModules: 0,
   };
+}
+
+/** A GQA architecture with a family's attention extras (an `o_proj` bias only where it has one) and MTP count. */
+export function withFamilyAttention(arch: ModelArchitecture, f: GqaMoeFamily): ModelArchitecture {
+  if (arch.attention.kind !== "gqa") return arch;
+  const { outputBias, ...extras } = f.attention;
+  const { outputBias: _ignored, ...common } = arch.attention;
+  const attention: AttentionSpec = { ...common, ...extras, ...(outputBias === true ? { outputBias } : {}) };
+  return { ...arch, attention, mtpModules: f.mtpModules };
 }

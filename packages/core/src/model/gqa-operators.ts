@@ -35,7 +35,9 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
   const d = a.headDim;
   const hq = a.numHeads / w.attentionTp;
   const hkv = kvHeadsPerRank(a, w.attentionTp);
-  const qkvWidth = (hq + 2 * hkv) * d;
+  // Qwen3-Next's gated attention: q_proj also emits a gate per query element.
+  const gate = a.outputGate === true ? hq * d : 0;
+  const qkvWidth = (hq + 2 * hkv) * d + gate;
   const hp = bytesOfHighPrecision(w.weights);
   const aw = w.components.attention.weights;
   const ops: Operator[] = [
@@ -75,6 +77,15 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
       shape: attentionShape(w, hq, d, d),
     }),
   );
+  if (gate > 0)
+    ops.push(
+      vectorOp(w, {
+        name: `${p}attn.output_gate`,
+        flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * T * gate,
+        readElements: 2 * T * gate,
+        writeElements: T * gate,
+      }),
+    );
   ops.push(outputProjectionOp(w, p, h, hq * d));
   return ops;
 }

@@ -204,3 +204,28 @@ export const minimaxM2Schema = z.looseObject({
   qk_norm_type: z.enum(["per_layer", "per_head"]).default("per_layer"),
   use_routing_bias: z.boolean().default(false),
 });
+
+/**
+ * Qwen3-Next (`qwen3_next`): every `full_attention_interval`-th layer is gated GQA attention (per-head
+ * q/k RMSNorm, a sigmoid output gate), the others Gated DeltaNet linear attention
+ * (`linear_num_key_heads` / `linear_num_value_heads` heads of `linear_key_head_dim` /
+ * `linear_value_head_dim`, a `linear_conv_kernel_dim` convolution); MoE as Qwen3-MoE plus one
+ * gated shared expert `shared_expert_intermediate_size` wide.
+ */
+export const qwen3NextSchema = z.looseObject({
+  ...common,
+  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
+  shared_expert_intermediate_size: count("shared_expert_intermediate_size (0: none)", 0).default(0),
+  decoder_sparse_step: count("decoder_sparse_step").default(1),
+  mlp_only_layers: z.array(z.number().int().min(0)).default([]),
+  full_attention_interval: count("full_attention_interval: one full-attention layer every N", 1, MAX_LAYERS),
+  linear_num_key_heads: count("linear_num_key_heads"),
+  linear_num_value_heads: count("linear_num_value_heads"),
+  linear_key_head_dim: count("linear_key_head_dim"),
+  linear_value_head_dim: count("linear_value_head_dim"),
+  linear_conv_kernel_dim: count("linear_conv_kernel_dim", 1, 64).default(4),
+  /** Per-layer kinds when the config lists them (newer transformers); else the interval rule. */
+  layer_types: z.array(z.enum(["full_attention", "linear_attention"])).nullish(),
+});

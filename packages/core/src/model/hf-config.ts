@@ -12,6 +12,7 @@ import {
   localExpertMoe,
   minimaxM2Family,
   moeDefaults,
+  withFamilyAttention,
 } from "./gqa-moe-families.ts";
 import {
   deepseekSchema,
@@ -21,6 +22,7 @@ import {
   minimaxM2Schema,
   mixtralSchema,
   qwen3MoeSchema,
+  qwen3NextSchema,
   type SupernodeModelMeta,
   supernodeMeta,
 } from "./hf-config-schemas.ts";
@@ -31,6 +33,7 @@ import {
   llama4Moe,
   llama4TextConfig,
 } from "./llama4-layers.ts";
+import { qwen3NextMoe, withQwen3Next } from "./qwen3-next-layers.ts";
 import type {
   AttentionSpec,
   MlaSparseSpec,
@@ -59,6 +62,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   llama4: "llama4",
   glm4_moe: "glm4_moe",
   minimax_m2: "minimax_m2",
+  qwen3_next: "qwen3_next",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -112,6 +116,10 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       return gqaMoeModel(doc, family, validateDocument(doc, glm4MoeSchema), glm4MoeFamily);
     case "minimax_m2":
       return gqaMoeModel(doc, family, validateDocument(doc, minimaxM2Schema), minimaxM2Family);
+    case "qwen3_next": {
+      const c = validateDocument(doc, qwen3NextSchema);
+      return withQwen3Next(gqaModel(doc, family, { ...c, layer_types: undefined }, qwen3NextMoe(c)), c);
+    }
     default: {
       const unreachable: never = family;
       return unreachable;
@@ -259,12 +267,7 @@ function gqaMoeModel<C extends Common>(
   read: (c: C) => GqaMoeFamily,
 ): ModelArchitecture {
   const f = read(c);
-  const arch = gqaModel(doc, family, c, f.moe);
-  if (arch.attention.kind !== "gqa") return arch;
-  const { outputBias, ...extras } = f.attention;
-  const { outputBias: _ignored, ...common } = arch.attention;
-  const attention: AttentionSpec = { ...common, ...extras, ...(outputBias === true ? { outputBias } : {}) };
-  return { ...arch, attention, mtpModules: f.mtpModules };
+  return withFamilyAttention(gqaModel(doc, family, c, f.moe), f);
 }
 
 /** DeepSeek Sparse Attention's indexer, when the config has one (all of its three keys, or none). */

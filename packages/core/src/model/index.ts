@@ -22,6 +22,7 @@ export {
   type ModelWorkload,
   type ResolvedWorkload,
 } from "./layer-work.ts";
+export { isLinearAttentionLayer, linearStateBytesPerSequence } from "./linear-attention.ts";
 export { VECTOR_FLOPS_PER_ELEMENT } from "./operator-builder.ts";
 export { countParameters, type ParameterCounts } from "./parameters.ts";
 export { attentionWindow, fullAttentionLayers, windowedWorkload } from "./sliding-window.ts";
@@ -30,6 +31,7 @@ export {
   type AttentionSpec,
   type CheckpointComponent,
   type CheckpointFormat,
+  type LinearAttentionSpec,
   type ModelArchitecture,
   type ModelFamily,
   type MoeSpec,

@@ -4,10 +4,12 @@
  * values per layer, 512 + 64 = 576 for DeepSeek-V3). Values use `kvDtype` widths; formats with
  * per-token scales (FlashMLA's FP8 layout, 656 B) are not modelled here. DeepSeek Sparse Attention
  * adds the indexer's key cache (index_head_dim FP8 values + an FP32 scale: 132 B per token and layer;
- * 256 B where the indexer runs in BF16).
+ * 256 B where the indexer runs in BF16). Linear-attention layers (Qwen3-Next) keep no KV cache but a
+ * fixed state per sequence (linear-attention.ts), amortised here over the mean context.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
+import { linearStateBytesPerSequence } from "./linear-attention.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
 import type { ModelArchitecture } from "./types.ts";
 
@@ -67,12 +69,16 @@ export function kvBytesPerToken(
 ): number {
   const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
   const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);
-  const windowed = arch.numLayers - fullAttentionLayers(arch);
+  const windowed = arch.slidingWindow?.layers.length ?? 0;
   const window = arch.slidingWindow?.size ?? 0;
   const context = options.contextTokens;
   const windowShare =
     arch.slidingWindow?.cacheKeepsFullContext !== true && context !== undefined && context > 0
       ? Math.min(1, window / context)
       : 1;
-  return (full + windowed * windowShare) * perLayer;
+  // Linear-attention layers keep a fixed state per sequence, amortised over the mean context (over
+  // one token without it: the bound for the shortest context). Conv state in BF16 (the model's format).
+  const state = linearStateBytesPerSequence(arch, "bf16");
+  const statePerToken = state === 0 ? 0 : state / (context !== undefined && context > 0 ? context : 1);
+  return (full + windowed * windowShare) * perLayer + statePerToken;
 }

@@ -39,13 +39,15 @@ export interface LayerGroup {
   readonly kind: LayerKind;
   /** Sliding window of the group's attention; absent for full attention. */
   readonly window?: number;
+  /** Linear-attention layers (Qwen3-Next's Gated DeltaNet); absent for softmax attention. */
+  readonly linear?: true;
   /** First layer of the group (its representative). */
   readonly index: number;
   readonly count: number;
 }
 
 /**
- * Groups of identical decoder layers: dense then MoE, full attention before windowed.
+ * Groups of identical decoder layers: dense then MoE, full attention before windowed before linear.
  * @example layerGroups(builtinModel("gpt-oss-120b")).map((g) => [g.kind, g.window, g.count]) // [["moe", undefined, 18], ["moe", 128, 18]]
  */
 // Memoised per architecture object (architectures are not mutated once built): a step evaluation asks every time.
@@ -54,14 +56,22 @@ export const layerGroups: (arch: ModelArchitecture) => readonly LayerGroup[] = m
 function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
   const kinds = layerKinds(arch);
   const windowed = new Set(arch.slidingWindow?.layers ?? []);
+  const linearLayers = new Set(arch.linearAttention?.layers ?? []);
+  const variant = (i: number) => (linearLayers.has(i) ? "linear" : windowed.has(i) ? "window" : "full");
   const groups: LayerGroup[] = [];
   for (const kind of ["dense", "moe"] as const)
-    for (const sliding of [false, true]) {
-      const members = kinds.flatMap((k, i) => (k === kind && windowed.has(i) === sliding ? [i] : []));
+    for (const attention of ["full", "window", "linear"] as const) {
+      const members = kinds.flatMap((k, i) => (k === kind && variant(i) === attention ? [i] : []));
       const first = members[0];
       if (first === undefined) continue;
-      const window = sliding ? arch.slidingWindow?.size : undefined;
-      groups.push({ kind, ...(window !== undefined ? { window } : {}), index: first, count: members.length });
+      const window = attention === "window" ? arch.slidingWindow?.size : undefined;
+      groups.push({
+        kind,
+        ...(window !== undefined ? { window } : {}),
+        ...(attention === "linear" ? { linear: true as const } : {}),
+        index: first,
+        count: members.length,
+      });
     }
   return groups;
 }

@@ -15,6 +15,7 @@ import {
   type ResolvedWorkload,
   resolveWorkload,
 } from "./layer-work.ts";
+import { isLinearAttentionLayer } from "./linear-attention.ts";
 import { bytesOfHighPrecision, gemmOp, rmsNormOp, vectorOp } from "./operator-builder.ts";
 import { attentionWindow, windowedWorkload } from "./sliding-window.ts";
 import type { ModelArchitecture, Operator } from "./types.ts";
@@ -29,8 +30,9 @@ function decoderLayer(
   kind: LayerKind,
   w: ResolvedWorkload,
   prefix: string,
+  linear = false,
 ): Operator[] {
-  return [...attentionOperators(arch, w, prefix), ...ffnOperators(arch, kind, w, prefix)];
+  return [...attentionOperators(arch, w, prefix, linear), ...ffnOperators(arch, kind, w, prefix)];
 }
 
 /**
@@ -54,7 +56,8 @@ export function layerOperators(
   const resolved = resolveWorkload(arch, workload, options);
   const window = attentionWindow(arch, layerIndex);
   const w = window === undefined ? resolved : windowedWorkload(resolved, window);
-  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, ""));
+  const linear = isLinearAttentionLayer(arch, layerIndex);
+  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear));
 }
 
 function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: string): Operator[] {

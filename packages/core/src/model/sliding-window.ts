@@ -21,9 +21,11 @@ export function attentionWindow(arch: ModelArchitecture, layerIndex: number): nu
   return sw?.layers.includes(layerIndex) === true ? sw.size : undefined;
 }
 
-/** Decoder layers that keep the whole context (all of them without sliding windows). */
+/** Decoder layers that keep the whole context (all but the windowed and the linear-attention ones). */
 export function fullAttentionLayers(arch: ModelArchitecture): number {
-  return arch.numLayers - (arch.slidingWindow?.layers.length ?? 0);
+  return (
+    arch.numLayers - (arch.slidingWindow?.layers.length ?? 0) - (arch.linearAttention?.layers.length ?? 0)
+  );
 }
 
 /**

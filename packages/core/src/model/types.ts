@@ -14,7 +14,8 @@ export type ModelFamily =
   | "gpt_oss"
   | "llama4"
   | "glm4_moe"
-  | "minimax_m2";
+  | "minimax_m2"
+  | "qwen3_next";
 
 export type AttentionSpec =
   | {
@@ -39,6 +40,11 @@ export type AttentionSpec =
       readonly sinks?: boolean;
       /** YaRN RoPE scaling from `rope_scaling` (gpt-oss: factor 32, no mscale keys). Absent: none. */
       readonly ropeYarn?: RopeYarnSpec;
+      /**
+       * A sigmoid output gate per head (Qwen3-Next's gated attention): `q_proj` also emits a gate
+       * of heads × head_dim that multiplies the attention output before `o_proj`. Absent means false.
+       */
+      readonly outputGate?: boolean;
     }
   | {
       /** DeepSeek multi-head latent attention. */
@@ -113,6 +119,22 @@ export interface SlidingWindowSpec {
   readonly cacheKeepsFullContext?: boolean;
 }
 
+/**
+ * Linear-attention layers (Qwen3-Next's Gated DeltaNet): the listed decoder layers replace softmax
+ * attention by a gated delta-rule recurrence whose state per sequence is fixed-size (value heads ×
+ * key head dim × value head dim) instead of a KV cache that grows with the context.
+ */
+export interface LinearAttentionSpec {
+  /** 0-based indices of the linear-attention layers, ascending. */
+  readonly layers: readonly number[];
+  readonly numKeyHeads: number;
+  readonly numValueHeads: number;
+  readonly keyHeadDim: number;
+  readonly valueHeadDim: number;
+  /** Width of the causal depthwise convolution over q, k and v (`linear_conv_kernel_dim`). */
+  readonly convKernel: number;
+}
+
 /** Model components whose checkpoint stores GEMM weights in their own format. */
 export type CheckpointComponent = "attention" | "dense-ffn" | "routed-experts" | "shared-experts";
 
@@ -158,6 +180,8 @@ export interface ModelArchitecture {
   readonly checkpointComponents?: Readonly<Partial<Record<CheckpointComponent, CheckpointFormat>>>;
   /** Sliding-window attention layers (gpt-oss: every other layer, 128 tokens). Absent: none. */
   readonly slidingWindow?: SlidingWindowSpec;
+  /** Linear-attention layers (Qwen3-Next: three of every four). Absent: none. */
+  readonly linearAttention?: LinearAttentionSpec;
   /** Published totals, for comparison (zoo models; absent for user configs). */
   readonly published?: {
     readonly totalParams?: PublishedCount;

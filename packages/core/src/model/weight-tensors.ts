@@ -4,6 +4,7 @@
  * dtype and the operators' weight reads all derive from this one list.
  */
 import { type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
+import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
 
 /** Parts of a model a deployment places separately. Layer norms go with attention. */
@@ -80,7 +81,8 @@ function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
       const q = a.numHeads * a.headDim;
       const kv = a.numKvHeads * a.headDim;
       const out = [
-        matrix("attn.q_proj", c, q, h),
+        // Qwen3-Next's gated attention: q_proj also emits the per-head output gate.
+        matrix("attn.q_proj", c, a.outputGate === true ? 2 * q : q, h),
         matrix("attn.k_proj", c, kv, h),
         matrix("attn.v_proj", c, kv, h),
       ];
@@ -179,9 +181,13 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
   return out;
 }
 
-/** All tensors of one decoder layer. */
-function layerTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
-  return [...attentionTensors(arch), ...ffnTensors(arch, kind)];
+/** All tensors of one decoder layer (a linear-attention layer's own attention block when `linear`). */
+function layerTensors(arch: ModelArchitecture, kind: LayerKind, linear = false): WeightTensor[] {
+  const attention =
+    linear && arch.linearAttention !== undefined
+      ? linearAttentionTensors(arch, arch.linearAttention)
+      : attentionTensors(arch);
+  return [...attention, ...ffnTensors(arch, kind)];
 }
 
 /**
@@ -224,12 +230,14 @@ export function tensorElements(t: WeightTensor): number {
 
 /** Tensors per decoder layer of the main model, index-aligned with `layerKinds`. */
 export function modelLayerTensors(arch: ModelArchitecture): WeightTensor[][] {
-  const byKind = new Map<LayerKind, WeightTensor[]>();
-  return layerKinds(arch).map((kind) => {
-    let tensors = byKind.get(kind);
+  const byKind = new Map<string, WeightTensor[]>();
+  return layerKinds(arch).map((kind, i) => {
+    const linear = isLinearAttentionLayer(arch, i);
+    const key = `${kind}:${linear}`;
+    let tensors = byKind.get(key);
     if (tensors === undefined) {
-      tensors = layerTensors(arch, kind);
-      byKind.set(kind, tensors);
+      tensors = layerTensors(arch, kind, linear);
+      byKind.set(key, tensors);
     }
     return tensors;
   });

@@ -53,6 +53,8 @@ export interface LayerStep {
   readonly slowestRank: "routed-expert" | "shared-expert" | "all";
   /** Sliding attention window of these layers (gpt-oss); absent for full attention. */
   readonly attentionWindow?: number;
+  /** Linear-attention layers (Qwen3-Next's Gated DeltaNet); absent for softmax attention. */
+  readonly linearAttention?: true;
   readonly timing: LayerTiming;
 }
 
@@ -201,7 +203,7 @@ function slowestLayers(
   layerTiming: (index: number, kind: LayerKind, rank: RankKind) => LayerTiming,
 ): LayerStep[] {
   const layers: LayerStep[] = [];
-  for (const { kind, window, index, count } of layerGroups(arch)) {
+  for (const { kind, window, linear, index, count } of layerGroups(arch)) {
     const candidates = kind === "moe" ? rankKinds : rankKinds.slice(0, 1);
     let best: { rank: RankKind; timing: LayerTiming } | undefined;
     for (const rank of candidates) {
@@ -214,6 +216,7 @@ function slowestLayers(
         count,
         slowestRank: kind === "moe" ? best.rank.name : "all",
         ...(window !== undefined ? { attentionWindow: window } : {}),
+        ...(linear === true ? { linearAttention: true as const } : {}),
         timing: best.timing,
       });
   }

@@ -16,7 +16,13 @@
  */
 import { hostLinkFor, type InstancePlan, type PipelinePlan, rankMemory } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
-import { attentionWindow, kvBytesPerTokenPerLayer, type LayerKind, layerKinds } from "../model/index.ts";
+import {
+  attentionWindow,
+  isLinearAttentionLayer,
+  kvBytesPerTokenPerLayer,
+  type LayerKind,
+  layerKinds,
+} from "../model/index.ts";
 import { collectiveTime } from "../network/index.ts";
 import { computeDevice } from "./device.ts";
 import type { HostTiming } from "./host-time.ts";
@@ -168,9 +174,12 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
   const layerS = (kind: LayerKind, index: number) => {
     const l = offload?.perLayer.find((x) => x.kind === kind);
     const window = attentionWindow(arch, index);
+    const linear = isLinearAttentionLayer(arch, index) ? true : undefined;
     return l !== undefined
       ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
-      : (base.layers.find((x) => x.kind === kind && x.attentionWindow === window)?.timing.layerS ?? 0);
+      : (base.layers.find(
+          (x) => x.kind === kind && x.attentionWindow === window && x.linearAttention === linear,
+        )?.timing.layerS ?? 0);
   };
   let draft: DraftStep | undefined;
   if (extra.draft !== undefined && mb.phase === "decode" && plan.mtp !== undefined) {

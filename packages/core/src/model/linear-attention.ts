@@ -1,0 +1,184 @@
+/**
+ * Gated DeltaNet linear attention (Qwen3-Next's `linear_attention` layers; transformers
+ * `Qwen3NextGatedDeltaNet`, vLLM / SGLang `qwen3_next.py` with the flash-linear-attention kernels):
+ *
+ * - `in_proj_qkvz`: hidden → q, k (key heads × key dim each), v and the output gate z (value
+ *   heads × value dim each); `in_proj_ba`: hidden → β and the decay input a (one per value head);
+ * - a causal depthwise convolution (`linear_conv_kernel_dim` taps, SiLU) over q, k, v, which keeps
+ *   the last kernel − 1 inputs per sequence (the conv state);
+ * - the gated delta rule over a per-sequence state S of value heads × key dim × value dim
+ *   (S ← e^g·S + β·k·(v − e^g·Sᵀk)ᵀ, o = Sᵀq): one recurrent step per token in decode, the chunked
+ *   form in prefill (chunks of 64: intra-chunk products, a triangular solve, inter-chunk state
+ *   updates), q and k L2-normalised in the kernel;
+ * - a gated RMSNorm over each value head (× SiLU(z)) and `out_proj`: value heads × value dim → hidden.
+ *
+ * The state replaces a KV cache: its size per sequence does not grow with the context. Under
+ * attention TP the heads split over the ranks. Assumed, not measured: the state is kept in FP32 (the
+ * kernels' accumulator format; SGLang's --mamba-ssm-dtype and vLLM's --mamba-ssm-cache-dtype can
+ * lower it), the conv state in the activation format; the prefill recurrence runs on tensor cores
+ * and is timed as one GEMM of its FLOPs; the decode step is the state's read and write.
+ */
+import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
+import { outputProjectionOp } from "./attention-core-ops.ts";
+import { checkDivides, type ResolvedWorkload } from "./layer-work.ts";
+import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
+import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
+import type { WeightTensor } from "./weight-tensors.ts";
+
+/** Tokens per chunk of the chunked gated delta rule (flash-linear-attention's `chunk_size`). */
+export const DELTA_RULE_CHUNK = 64;
+
+/** The recurrent state's format (assumed: FP32, see the module notes). */
+export const LINEAR_STATE_DTYPE: Dtype = "fp32";
+
+/**
+ * Whether decoder layer `layerIndex` is a linear-attention layer.
+ * @example isLinearAttentionLayer(builtinModel("qwen3-next-80b-a3b"), 3) // false (full attention)
+ */
+export function isLinearAttentionLayer(arch: ModelArchitecture, layerIndex: number): boolean {
+  return arch.linearAttention?.layers.includes(layerIndex) === true;
+}
+
+/** Channels the causal convolution runs over: q, k and v. */
+function convChannels(s: LinearAttentionSpec): number {
+  return 2 * s.numKeyHeads * s.keyHeadDim + s.numValueHeads * s.valueHeadDim;
+}
+
+/**
+ * Bytes of recurrent and convolution state one sequence keeps over all linear-attention layers
+ * (whole model, not split over TP).
+ * @example linearStateBytesPerSequence(builtinModel("qwen3-next-80b-a3b"), "bf16") // 36 × (32×128×128×4 + 3×8192×2)
+ */
+export function linearStateBytesPerSequence(arch: ModelArchitecture, convDtype: Dtype): number {
+  const s = arch.linearAttention;
+  if (s === undefined) return 0;
+  const recurrent = s.numValueHeads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[LINEAR_STATE_DTYPE];
+  const conv = (s.convKernel - 1) * convChannels(s) * DTYPE_BYTES[convDtype];
+  return s.layers.length * (recurrent + conv);
+}
+
+/** Weight tensors of one linear-attention layer (with the layer's two RMSNorms). */
+export function linearAttentionTensors(arch: ModelArchitecture, s: LinearAttentionSpec): WeightTensor[] {
+  const h = arch.hiddenSize;
+  const key = s.numKeyHeads * s.keyHeadDim;
+  const value = s.numValueHeads * s.valueHeadDim;
+  const t = (name: string, rows: number, cols: number, quantizable: boolean): WeightTensor => ({
+    name,
+    component: "attention",
+    rows,
+    cols,
+    copies: 1,
+    activeCopies: 1,
+    quantizable,
+  });
+  return [
+    t("attn.input_norm", h, 1, false),
+    t("ffn.post_attention_norm", h, 1, false),
+    t("lin.in_proj_qkvz", 2 * key + 2 * value, h, true),
+    t("lin.in_proj_ba", 2 * s.numValueHeads, h, true),
+    t("lin.conv1d", convChannels(s), s.convKernel, false),
+    t("lin.dt_bias", s.numValueHeads, 1, false),
+    t("lin.a_log", s.numValueHeads, 1, false),
+    t("lin.norm", s.valueHeadDim, 1, false),
+    { ...t("lin.out_proj", h, value, true), formatAs: "attention-output" },
+  ];
+}
+
+/** FLOPs per token per value head of the chunked gated delta rule (prefill). */
+function chunkedFlopsPerTokenHead(s: LinearAttentionSpec): number {
+  const dk = s.keyHeadDim;
+  const dv = s.valueHeadDim;
+  const c = DELTA_RULE_CHUNK;
+  // Per chunk of c tokens: K·Kᵀ and Q·Kᵀ (2c²dk each), the triangular solve (≈ c³/3), W = A·K and
+  // U = A·V (2c²dk + 2c²dv), the intra-chunk output (2c²dv), W·S, Q·S and the state update Kᵀ·U'
+  // (2c·dk·dv each). Divided by c per token.
+  return 6 * dk * dv + c * (6 * dk + 4 * dv) + (c * c) / 3;
+}
+
+/** Operators of one linear-attention layer after its input norm, on one rank. */
+export function linearAttentionOperators(
+  arch: ModelArchitecture,
+  s: LinearAttentionSpec,
+  w: ResolvedWorkload,
+  p: string,
+): Operator[] {
+  const tp = w.attentionTp;
+  checkDivides(s.numKeyHeads, tp, "linear_num_key_heads", "attentionTp");
+  checkDivides(s.numValueHeads, tp, "linear_num_value_heads", "attentionTp");
+  const h = arch.hiddenSize;
+  const T = w.tokens;
+  const keyHeads = s.numKeyHeads / tp;
+  const valueHeads = s.numValueHeads / tp;
+  const key = keyHeads * s.keyHeadDim;
+  const value = valueHeads * s.valueHeadDim;
+  const channels = 2 * key + value;
+  const hp = bytesOfHighPrecision(w.weights);
+  const actBytes = w.actBytes;
+  const convState = (s.convKernel - 1) * channels * actBytes * w.sequences;
+  const state = valueHeads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[LINEAR_STATE_DTYPE] * w.sequences;
+  const decode = w.forwardPhase === "decode";
+  const ops: Operator[] = [
+    gemmOp(w, {
+      component: "attention",
+      name: `${p}lin.in_proj_qkvz`,
+      rows: T,
+      n: 2 * key + 2 * value,
+      k: h,
+    }),
+    gemmOp(w, { component: "attention", name: `${p}lin.in_proj_ba`, rows: T, n: 2 * valueHeads, k: h }),
+    vectorOp(w, {
+      name: `${p}lin.conv1d`,
+      flops: (2 * s.convKernel + VECTOR_FLOPS_PER_ELEMENT.swiglu) * T * channels,
+      readElements: T * channels,
+      writeElements: T * channels,
+      weightBytes: s.convKernel * channels * hp,
+      kvReadBytes: decode ? convState : 0,
+      kvWriteBytes: convState,
+    }),
+    vectorOp(w, {
+      name: `${p}lin.qk_l2norm_gates`,
+      flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * T * 2 * key + 10 * T * valueHeads,
+      readElements: T * (2 * key + 2 * valueHeads),
+      writeElements: T * (2 * key + 2 * valueHeads),
+      weightBytes: 2 * valueHeads * hp,
+    }),
+  ];
+  const perTokenHead = decode ? 7 * s.keyHeadDim * s.valueHeadDim : chunkedFlopsPerTokenHead(s);
+  const flops = perTokenHead * T * valueHeads;
+  if (decode)
+    // One recurrent step: the state is read and written once per sequence (a step verifying MTP
+    // drafts keeps its per-token states in registers), q, k, v, g, β read, the output written.
+    ops.push(
+      vectorOp(w, {
+        name: `${p}lin.delta_rule`,
+        flops,
+        readElements: T * (2 * key + value + 2 * valueHeads),
+        writeElements: T * value,
+        kvReadBytes: state,
+        kvWriteBytes: state,
+      }),
+    );
+  else
+    ops.push({
+      ...gemmOp(w, {
+        name: `${p}lin.delta_rule`,
+        rows: T,
+        n: value,
+        k: Math.max(1, Math.round(flops / (2 * T * value))),
+        weightBytes: 0,
+        dtype: w.attentionDtype,
+      }),
+      bytesWritten: { activations: T * value * actBytes, kvCache: state },
+    });
+  ops.push(
+    vectorOp(w, {
+      name: `${p}lin.gated_norm`,
+      flops: (VECTOR_FLOPS_PER_ELEMENT.rmsNorm + VECTOR_FLOPS_PER_ELEMENT.swiglu) * T * value,
+      readElements: 2 * T * value,
+      writeElements: T * value,
+      weightBytes: s.valueHeadDim * hp,
+    }),
+    { ...outputProjectionOp(w, p, h, value), name: `${p}lin.out_proj` },
+  );
+  return ops;
+}

@@ -1,0 +1,62 @@
+/**
+ * Qwen3-Next's layer plan from its `config.json` (transformers `Qwen3NextConfig`, vLLM / SGLang
+ * `qwen3_next.py`):
+ *
+ * - layer i is full (gated softmax) attention when `(i + 1) % full_attention_interval == 0`, else
+ *   Gated DeltaNet linear attention (`layer_types` overrides the rule when the config lists it);
+ * - full-attention layers are GQA with per-head q/k RMSNorm and a sigmoid output gate (`q_proj`
+ *   emits query and gate: 2 × heads × head_dim);
+ * - MoE as Qwen3-MoE (`decoder_sparse_step`, `mlp_only_layers`) with one shared expert
+ *   `shared_expert_intermediate_size` wide (its scalar sigmoid gate, hidden → 1, is not counted).
+ */
+import type { z } from "zod";
+import type { qwen3NextSchema } from "./hf-config-schemas.ts";
+import type { AttentionSpec, LinearAttentionSpec, ModelArchitecture, MoeSpec } from "./types.ts";
+
+type Qwen3NextConfig = z.output<typeof qwen3NextSchema>;
+
+/**
+ * The linear-attention layers and their Gated DeltaNet shape.
+ * @example qwen3NextLinearAttention(config).layers.length // 36 of 48 (interval 4)
+ */
+export function qwen3NextLinearAttention(c: Qwen3NextConfig): LinearAttentionSpec {
+  const types = c.layer_types;
+  const layers = Array.from({ length: c.num_hidden_layers }, (_, i) => i).filter((i) =>
+    types !== undefined && types !== null
+      ? types[i] === "linear_attention"
+      : (i + 1) % c.full_attention_interval !== 0,
+  );
+  return {
+    layers,
+    numKeyHeads: c.linear_num_key_heads,
+    numValueHeads: c.linear_num_value_heads,
+    keyHeadDim: c.linear_key_head_dim,
+    valueHeadDim: c.linear_value_head_dim,
+    convKernel: c.linear_conv_kernel_dim,
+  };
+}
+
+/** Qwen3-MoE's layout with Qwen3-Next's shared expert. */
+export function qwen3NextMoe(c: Qwen3NextConfig): MoeSpec {
+  const shared = c.shared_expert_intermediate_size;
+  return {
+    numRoutedExperts: c.num_experts,
+    numSharedExperts: shared > 0 ? 1 : 0,
+    topK: c.num_experts_per_tok,
+    expertIntermediateSize: c.moe_intermediate_size,
+    sharedExpertIntermediateSize: shared > 0 ? shared : c.moe_intermediate_size,
+    firstKDenseLayers: 0,
+    layerFrequency: c.decoder_sparse_step,
+    numExpertGroups: 1,
+    topKGroups: 1,
+    frequencyBase: "index+1",
+    denseLayerIndices: c.mlp_only_layers,
+  };
+}
+
+/** The GQA architecture read from the common keys, with Qwen3-Next's gated attention and linear layers. */
+export function withQwen3Next(arch: ModelArchitecture, c: Qwen3NextConfig): ModelArchitecture {
+  if (arch.attention.kind !== "gqa") return arch;
+  const attention: AttentionSpec = { ...arch.attention, qkNorm: true, outputGate: true };
+  return { ...arch, attention, linearAttention: qwen3NextLinearAttention(c) };
+}
