@@ -133,6 +133,7 @@ export function rankMemory(
     (kvBytesPerToken(arch, precision.kvCache, {
       includeMtp: true,
       ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
+      ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),
       ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
     }) *
       layerShare) /

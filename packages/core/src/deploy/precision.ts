@@ -37,6 +37,8 @@ export interface Precision {
   readonly combine: Dtype;
   /** The DSA lightning indexer's format where the scenario gives one (absent: the model's default). */
   readonly indexer?: Dtype;
+  /** Linear-attention layers' recurrent state where the scenario gives one (absent: fp32). */
+  readonly linearState?: Dtype;
   /** Components with their own weights and math (absent ones use `weights` / `activations`). */
   readonly components?: Readonly<Partial<Record<GemmComponent, ComponentPrecision>>>;
 }
@@ -95,6 +97,7 @@ export function resolvePrecision(spec: PrecisionSpec, ctx: ResolvePrecisionConte
     dispatch: map(spec.dispatch ?? spec.activations ?? spec.weights),
     combine: map(spec.combine),
     ...(spec.indexer !== undefined && { indexer: map(spec.indexer) }),
+    ...(spec.linearState !== undefined && { linearState: map(spec.linearState) }),
     ...(Object.keys(components).length > 0 && { components }),
   };
   checkPrecision(precision, ctx);

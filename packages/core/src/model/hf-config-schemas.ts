@@ -226,6 +226,11 @@ export const qwen3NextSchema = z.looseObject({
   linear_key_head_dim: count("linear_key_head_dim"),
   linear_value_head_dim: count("linear_value_head_dim"),
   linear_conv_kernel_dim: count("linear_conv_kernel_dim", 1, 64).default(4),
+  /**
+   * MTP layers: the checkpoint's `mtp.*` module, which vLLM reads as
+   * `getattr(config, "num_nextn_predict_layers", 1)` (qwen3_next_mtp.py): 1 when absent.
+   */
+  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(1),
   /** Per-layer kinds when the config lists them (newer transformers); else the interval rule. */
   layer_types: z.array(z.enum(["full_attention", "linear_attention"])).nullish(),
 });

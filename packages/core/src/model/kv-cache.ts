@@ -65,6 +65,8 @@ export function kvBytesPerToken(
     readonly contextTokens?: number;
     /** The DSA indexer's key format (default fp8). */
     readonly indexerDtype?: Dtype;
+    /** Linear-attention layers' recurrent state format (default fp32). */
+    readonly linearStateDtype?: Dtype;
   } = {},
 ): number {
   const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
@@ -78,7 +80,7 @@ export function kvBytesPerToken(
       : 1;
   // Linear-attention layers keep a fixed state per sequence, amortised over the mean context (over
   // one token without it: the bound for the shortest context). Conv state in BF16 (the model's format).
-  const state = linearStateBytesPerSequence(arch, "bf16");
+  const state = linearStateBytesPerSequence(arch, "bf16", options.linearStateDtype);
   const statePerToken = state === 0 ? 0 : state / (context !== undefined && context > 0 ? context : 1);
   return (full + windowed * windowShare) * perLayer + statePerToken;
 }

@@ -61,6 +61,8 @@ export interface LayerOperatorOptions {
   readonly attentionDtype?: Dtype;
   /** DSA lightning indexer's query, key cache and scores. Default: int8 with int8 GEMM math, else fp8. */
   readonly indexerDtype?: Dtype;
+  /** Linear-attention layers' recurrent state. Default fp32 (linear-attention.ts). */
+  readonly linearStateDtype?: Dtype;
   /**
    * Weight format and GEMM math per component (attention projections, routed experts, shared
    * experts, dense FFN, LM head); components absent use `weightDtype`/`computeDtype` (the LM head:
@@ -135,6 +137,8 @@ export interface ResolvedWorkload {
   readonly attentionDtype: Dtype;
   /** Format of the DSA lightning indexer (query, key cache, score math). */
   readonly indexerDtype: Dtype;
+  /** Format of a linear-attention layer's recurrent state. */
+  readonly linearStateDtype: Dtype;
   readonly kvDtype: Dtype;
   readonly kvBytes: number;
   readonly mlaForm: MlaForm;
@@ -179,6 +183,7 @@ export function resolveWorkload(
     components,
     attentionDtype: options.attentionDtype ?? activationDtype,
     indexerDtype: options.indexerDtype ?? defaultIndexerDtype(computeDtype),
+    linearStateDtype: options.linearStateDtype ?? "fp32",
     kvDtype,
     kvBytes: DTYPE_BYTES[kvDtype],
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),

@@ -28,7 +28,7 @@ import type { WeightTensor } from "./weight-tensors.ts";
 /** Tokens per chunk of the chunked gated delta rule (flash-linear-attention's `chunk_size`). */
 export const DELTA_RULE_CHUNK = 64;
 
-/** The recurrent state's format (assumed: FP32, see the module notes). */
+/** The recurrent state's default format (assumed: FP32, see the module notes; `precision.linearState`). */
 export const LINEAR_STATE_DTYPE: Dtype = "fp32";
 
 /**
@@ -49,10 +49,14 @@ function convChannels(s: LinearAttentionSpec): number {
  * (whole model, not split over TP).
  * @example linearStateBytesPerSequence(builtinModel("qwen3-next-80b-a3b"), "bf16") // 36 × (32×128×128×4 + 3×8192×2)
  */
-export function linearStateBytesPerSequence(arch: ModelArchitecture, convDtype: Dtype): number {
+export function linearStateBytesPerSequence(
+  arch: ModelArchitecture,
+  convDtype: Dtype,
+  stateDtype: Dtype = LINEAR_STATE_DTYPE,
+): number {
   const s = arch.linearAttention;
   if (s === undefined) return 0;
-  const recurrent = s.numValueHeads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[LINEAR_STATE_DTYPE];
+  const recurrent = s.numValueHeads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[stateDtype];
   const conv = (s.convKernel - 1) * convChannels(s) * DTYPE_BYTES[convDtype];
   return s.layers.length * (recurrent + conv);
 }
@@ -115,7 +119,7 @@ export function linearAttentionOperators(
   const hp = bytesOfHighPrecision(w.weights);
   const actBytes = w.actBytes;
   const convState = (s.convKernel - 1) * channels * actBytes * w.sequences;
-  const state = valueHeads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[LINEAR_STATE_DTYPE] * w.sequences;
+  const state = valueHeads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[w.linearStateDtype] * w.sequences;
   const decode = w.forwardPhase === "decode";
   const ops: Operator[] = [
     gemmOp(w, {

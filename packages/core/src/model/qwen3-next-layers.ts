@@ -7,7 +7,9 @@
  * - full-attention layers are GQA with per-head q/k RMSNorm and a sigmoid output gate (`q_proj`
  *   emits query and gate: 2 × heads × head_dim);
  * - MoE as Qwen3-MoE (`decoder_sparse_step`, `mlp_only_layers`) with one shared expert
- *   `shared_expert_intermediate_size` wide (its scalar sigmoid gate, hidden → 1, is not counted).
+ *   `shared_expert_intermediate_size` wide (its scalar sigmoid gate, hidden → 1, is not counted);
+ * - `num_nextn_predict_layers` MTP modules, 1 when the config omits the key (vLLM's default, as the
+ *   published checkpoints carry one `mtp.*` module): a full-attention MoE layer behind the fc.
  */
 import type { z } from "zod";
 import type { qwen3NextSchema } from "./hf-config-schemas.ts";
@@ -58,5 +60,10 @@ export function qwen3NextMoe(c: Qwen3NextConfig): MoeSpec {
 export function withQwen3Next(arch: ModelArchitecture, c: Qwen3NextConfig): ModelArchitecture {
   if (arch.attention.kind !== "gqa") return arch;
   const attention: AttentionSpec = { ...arch.attention, qkNorm: true, outputGate: true };
-  return { ...arch, attention, linearAttention: qwen3NextLinearAttention(c) };
+  return {
+    ...arch,
+    attention,
+    linearAttention: qwen3NextLinearAttention(c),
+    mtpModules: c.num_nextn_predict_layers,
+  };
 }

@@ -238,6 +238,9 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
     kvBytesPerToken: kvBytesPerToken(scenario.model, scenario.precision.kvCache, {
       includeMtp: true,
       ...(scenario.precision.indexer !== undefined && { indexerDtype: scenario.precision.indexer }),
+      ...(scenario.precision.linearState !== undefined && {
+        linearStateDtype: scenario.precision.linearState,
+      }),
       ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
     }),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,

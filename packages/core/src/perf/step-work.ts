@@ -77,6 +77,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     kvDtype: precision.kvCache,
     attentionDtype: precision.attention,
     ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
+    ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),
     componentPrecision: componentPrecisionOptions(precision),
     ...(precision.weightScheme !== undefined && { weightScheme: precision.weightScheme }),
     attentionTp: plan.attention.tp,

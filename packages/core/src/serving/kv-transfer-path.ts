@@ -58,6 +58,9 @@ export function promptKvTransfer(scenario: Scenario, promptTokens: number): Prom
     kvBytesPerToken(scenario.model, scenario.precision.kvCache, {
       includeMtp: true,
       ...(scenario.precision.indexer !== undefined && { indexerDtype: scenario.precision.indexer }),
+      ...(scenario.precision.linearState !== undefined && {
+        linearStateDtype: scenario.precision.linearState,
+      }),
       contextTokens: promptTokens,
     });
   return { bytes, transferS: path.transferS(bytes), path: path.description };

@@ -75,6 +75,11 @@ export const precisionSchema = z.strictObject({
    * runs the unquantised indexer (vLLM-Ascend without `enable_sparse_li_c8`).
    */
   indexer: scenarioDtypeSchema.optional(),
+  /**
+   * Linear-attention layers' recurrent state (Qwen3-Next's Gated DeltaNet) as stored; default fp32
+   * (SGLang's --mamba-ssm-dtype / vLLM's --mamba-ssm-cache-dtype set it).
+   */
+  linearState: scenarioDtypeSchema.optional(),
   /** Token payload sent by MoE dispatch; default: the activation format. */
   dispatch: scenarioDtypeSchema.optional(),
   /** Token payload returned by MoE combine; default bf16. */
