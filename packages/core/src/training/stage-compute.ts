@@ -12,6 +12,7 @@
  */
 import {
   attentionWindow,
+  isLinearAttentionLayer,
   type LayerOperatorOptions,
   layerGroups,
   layerKind,
@@ -267,12 +268,16 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     sequenceShard: tpShard,
     ...(s.expertGemm === "per-expert-streams" && { expertLoop: { scaling: s.precision.fp8Scaling } }),
   };
-  // One timing per layer kind and attention window (gpt-oss alternates 128-token windowed and full layers).
+  // One timing per layer kind and attention window (gpt-oss alternates 128-token windowed and full
+  // layers; Qwen3-Next's linear-attention layers are their own variant).
   const byVariant = new Map<string, ComputeTimes>();
   let epLayer = { dispatchS: 0, combineS: 0 };
   const layerTime = (index: number): ComputeTimes => {
     const kind = layerKind(arch, index);
-    const variant = `${kind}:${attentionWindow(arch, index) ?? "full"}`;
+    const attention = isLinearAttentionLayer(arch, index)
+      ? "linear"
+      : (attentionWindow(arch, index) ?? "full");
+    const variant = `${kind}:${attention}`;
     const hit = byVariant.get(variant);
     if (hit !== undefined) return hit;
     const ops = (w: ModelWorkload) =>
