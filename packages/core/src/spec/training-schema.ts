@@ -26,8 +26,13 @@ const positiveInt = z.number().int().positive();
 
 /** Formats of the training job's tensors. */
 export const trainingPrecisionSchema = z.strictObject({
-  /** GEMM math (and GEMM weight/activation copies): bf16, or fp8 (Transformer Engine / DeepSeek-V3 style). */
-  compute: scenarioDtypeSchema.default("bf16"),
+  /**
+   * GEMM math (and GEMM weight/activation copies): bf16, fp8 (Transformer Engine / DeepSeek-V3
+   * style) or nvfp4 (Transformer Engine's NVFP4BlockScaling: every linear layer's fprop, dgrad and
+   * wgrad in FP4 E2M1 with 16-element E4M3 block scales; attention and the LM head stay BF16; see
+   * training/nvfp4-quantization.ts). A bare `fp4` is refused: FP4 training means a recipe.
+   */
+  compute: z.enum([...scenarioDtypeSchema.options, "nvfp4"]).default("bf16"),
   /**
    * How FP8 GEMM operands are scaled (fp8 compute only): `current` = per-tensor current scaling
    * (Transformer Engine's FP8-CS: an amax pass, then the cast), `blockwise` = 1×128 tiles scaled

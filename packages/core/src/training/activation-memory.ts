@@ -25,6 +25,8 @@ export interface ActivationOptions {
   readonly recompute: "none" | "selective" | "full";
   /** FP8 training: GEMM inputs kept for the weight gradient as their FP8 copies (default false). */
   readonly fp8?: boolean;
+  /** Bytes per element of those low-precision copies (FP8: 1; NVFP4: 0.5625, `nvfp4-quantization.ts`). */
+  readonly copyBytes?: number;
 }
 
 /**
@@ -42,13 +44,14 @@ export function activationBytesPerToken(
   if (o.recompute === "full") return (h / normDiv) * BYTES;
   const keepNormOut = o.recompute !== "selective";
   // Bytes per element of a tensor kept only as a GEMM's input (for its weight gradient).
-  const g = o.fp8 === true ? 1 : BYTES;
+  const copy = o.copyBytes ?? (o.fp8 === true ? 1 : undefined);
+  const g = copy ?? BYTES;
   const keptGemmInput = keepNormOut ? g : 0;
   const a = arch.attention;
   // Norm inputs (always kept, BF16) and outputs (the next GEMM's input).
   let norms = 2 * h * (BYTES + keptGemmInput);
-  // The attention output's FP8 copy kept by the output projection (FP8 only).
-  const outCopy = o.fp8 === true ? 1 : 0;
+  // The attention output's low-precision copy kept by the output projection (FP8 / NVFP4 only).
+  const outCopy = copy ?? 0;
   let heads: number;
   if (a.kind === "gqa") {
     const kv = Math.max(a.numKvHeads / t, 1) * a.headDim * t;

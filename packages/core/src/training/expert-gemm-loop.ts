@@ -18,15 +18,17 @@
  */
 import type { Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
-import type { Fp8Scaling } from "./fp8-quantization.ts";
+import type { OperandScaling } from "./fp8-quantization.ts";
 
 /** Transformer Engine's compute streams for multi-tensor GEMMs (v2.9 `num_compute_streams`). */
 export const TE_COMPUTE_STREAMS = 4;
 
 /** Quantisation kernels per local expert and operand under TE's per-expert loop. */
-const QUANTIZE_KERNELS_PER_EXPERT: Readonly<Record<Fp8Scaling, number>> = {
+const QUANTIZE_KERNELS_PER_EXPERT: Readonly<Record<OperandScaling, number>> = {
   current: 3,
   blockwise: 1,
+  // NVFP4: the (post-RHT) amax pass and the fused cast per expert, as for a whole tensor (assumption).
+  nvfp4: 2,
 };
 
 /**
@@ -81,6 +83,6 @@ export function perExpertStreamsTime(
  * The FP8 quantisation in front of a grouped expert GEMM with TE's per-expert kernels.
  * @example perExpertQuantize(quantizeOp, 16, "current").kernels // 48
  */
-export function perExpertQuantize(q: Operator, experts: number, scaling: Fp8Scaling): Operator {
+export function perExpertQuantize(q: Operator, experts: number, scaling: OperandScaling): Operator {
   return { ...q, kernels: experts * QUANTIZE_KERNELS_PER_EXPERT[scaling] };
 }

@@ -18,27 +18,34 @@
  * tile's scale is computed online in the one pass that casts it (and DeepSeek fuses the cast with
  * the transposition), so it costs one pass: read 2 B, write 2 B.
  *
+ * NVFP4 (FP4 GEMM operands, Transformer Engine's NVFP4BlockScaling) is the same placement with its
+ * own passes: `nvfp4-quantization.ts`.
+ *
  * Bytes per element and kernels are derived from these recipes, not measured; the passes run at
  * the chip's memory-bound (vector-class) efficiency.
  */
 import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
+import { NVFP4_QUANTIZE_PASS } from "./nvfp4-quantization.ts";
 
 export type Fp8Scaling = "current" | "blockwise";
+/** Operand scaling of a low-precision GEMM: FP8's two, or NVFP4 (FP4 GEMMs; `nvfp4-quantization.ts`). */
+export type OperandScaling = Fp8Scaling | "nvfp4";
 
 /** HBM traffic and kernels per quantized element under each scaling recipe. */
 const PASSES: Record<
-  Fp8Scaling,
+  OperandScaling,
   { readonly read: number; readonly write: number; readonly kernels: number }
 > = {
   // amax read 2 + cast read 2; FP8 row-wise 1 + column-wise 1.
   current: { read: 4, write: 2, kernels: 2 },
   // one fused pass: read 2; FP8 row-wise 1 + column-wise 1.
   blockwise: { read: 2, write: 2, kernels: 1 },
+  nvfp4: NVFP4_QUANTIZE_PASS,
 };
 
 /** Elements of the BF16 operand one rank quantizes before `op` (0 when nothing is). */
 export function quantizedElements(op: Operator, hiddenSize: number, tpShard: number): number {
-  if (op.dtype !== "fp8" || op.shape === undefined) return 0;
+  if ((op.dtype !== "fp8" && op.dtype !== "fp4") || op.shape === undefined) return 0;
   if (op.class !== "gemm" && op.class !== "grouped-gemm") return 0;
   if (op.name.endsWith(".wgrad")) return 0;
   const { m, k, groups } = op.shape;
@@ -54,13 +61,13 @@ export function fp8QuantizeOperator(
   op: Operator,
   hiddenSize: number,
   tpShard: number,
-  scaling: Fp8Scaling = "current",
+  scaling: OperandScaling = "current",
 ): Operator | undefined {
   const elements = quantizedElements(op, hiddenSize, tpShard);
   if (elements <= 0) return undefined;
   const pass = PASSES[scaling];
   return {
-    name: `${op.name}.fp8_quantize`,
+    name: `${op.name}.${scaling === "nvfp4" ? "nvfp4" : "fp8"}_quantize`,
     class: "vector",
     dtype: "bf16",
     flops: VECTOR_FLOPS_PER_ELEMENT.quantize * elements,

@@ -45,10 +45,13 @@ export function checkLayout(
       par("virtualStages"),
       `virtualStages ${p.virtualStages} needs schedule: interleaved (got ${p.schedule})`,
     );
-  if (p.schedule === "interleaved" && p.pp * p.virtualStages > model.numLayers)
+  // Megatron-Core may count the embedding and the loss as one layer each in the pipeline split
+  // (`account_for_embedding_in_pipeline_split`, `account_for_loss_in_pipeline_split`; Megatron-
+  // Bridge's Llama 3.1 405B recipe sets both), so the first and last chunks can hold no layer.
+  if (p.schedule === "interleaved" && p.pp * p.virtualStages > model.numLayers + 2)
     fail(
       par("virtualStages"),
-      `pp × virtualStages = ${p.pp * p.virtualStages} model chunks, more than the ${model.numLayers} layers`,
+      `pp × virtualStages = ${p.pp * p.virtualStages} model chunks, more than the ${model.numLayers} layers plus the embedding and the loss`,
     );
   const seq = spec.batch.sequenceLength;
   // Ring and all-gather CP give each rank two chunks (i and 2cp − 1 − i) for causal load balance.

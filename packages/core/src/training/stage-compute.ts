@@ -37,7 +37,7 @@ import {
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
 import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
-import { type Fp8Scaling, fp8QuantizeOperator } from "./fp8-quantization.ts";
+import { fp8QuantizeOperator, type OperandScaling } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { megatronRopeOps } from "./megatron-rope.ts";
 import { withTokenCopies } from "./moe-token-copies.ts";
@@ -125,7 +125,7 @@ interface TimingContext {
   /** Ranks the sequence is split over outside the TP GEMMs (tp under sequence parallelism, else 1). */
   readonly sequenceShard: number;
   /** Experts as TE's per-expert cuBLAS loop (`expert-gemm-loop.ts`) with this FP8 scaling; absent: one grouped kernel. */
-  readonly expertLoop?: { readonly scaling: Fp8Scaling };
+  readonly expertLoop?: { readonly scaling: OperandScaling };
 }
 
 /** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 quantization of its BF16 operand. */
@@ -253,12 +253,13 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     attendedTokenPairs: (mb * seq * (seq + 1)) / 2 / cp,
   });
   const options = rankOperatorOptions(s);
+  const scaling: OperandScaling = s.precision.recipe === "nvfp4" ? "nvfp4" : s.precision.fp8Scaling;
   const tpShard = s.layout.sequenceParallel ? s.layout.tp : 1;
   const ringTp = s.overlap.tp && s.layout.sequenceParallel ? s.layout.tp : 1;
   const ctx: TimingContext = {
     device,
     profile,
-    quantize: (op) => fp8QuantizeOperator(op, arch.hiddenSize, tpShard, s.precision.fp8Scaling),
+    quantize: (op) => fp8QuantizeOperator(op, arch.hiddenSize, tpShard, scaling),
     ringExchangeTp: ringTp,
     ringStepS:
       ringTp > 1
@@ -266,7 +267,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
           (ringTp - 1)
         : 0,
     sequenceShard: tpShard,
-    ...(s.expertGemm === "per-expert-streams" && { expertLoop: { scaling: s.precision.fp8Scaling } }),
+    ...(s.expertGemm === "per-expert-streams" && { expertLoop: { scaling } }),
   };
   // One timing per layer kind and attention window (gpt-oss alternates 128-token windowed and full
   // layers; Qwen3-Next's linear-attention layers are their own variant).

@@ -9,6 +9,7 @@ import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { layerKind } from "../model/index.ts";
 import { computeDevice } from "../perf/index.ts";
 import { activationBytesPerToken } from "./activation-memory.ts";
+import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
 import { stageLayerCounts } from "./stage-compute.ts";
 import { stageParams } from "./stage-params.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -93,7 +94,13 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
   const params = stageParams(s);
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
   const tokens = (s.batch.microBatch * s.batch.sequenceLength) / cp;
-  const act = { tp, sequenceParallel, recompute: s.recompute, fp8: s.precision.compute === "fp8" };
+  const act = {
+    tp,
+    sequenceParallel,
+    recompute: s.recompute,
+    fp8: s.precision.compute === "fp8",
+    ...(s.precision.recipe === "nvfp4" && { copyBytes: NVFP4_COPY_BYTES }),
+  };
   const stages: StageMemory[] = [];
   let first = 0;
   for (const [stage, count] of counts.entries()) {

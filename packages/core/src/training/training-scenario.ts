@@ -22,11 +22,15 @@ import {
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
 import { checkLayout, type Locate } from "./layout-checks.ts";
+import { type QuantRecipe, trainingPrecision } from "./training-precision.ts";
 
 export interface TrainingPrecision {
+  /** GEMM format of the linear layers: `fp4` only as the scenario's `nvfp4` recipe. */
   readonly compute: Dtype;
   /** FP8 operand scaling (`fp8-quantization.ts`); ignored unless compute is fp8. */
   readonly fp8Scaling: "current" | "blockwise";
+  /** The low-precision recipe whose quantization passes the GEMMs pay (`none` for bf16 / fp16). */
+  readonly recipe: QuantRecipe;
   readonly params: Dtype;
   readonly gradients: Dtype;
   readonly optimizerStates: Dtype;
@@ -126,24 +130,7 @@ export function parseTrainingScenario(
   const { system, catalog: resolved } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
   const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
-  const precision: TrainingPrecision = {
-    compute: spec.precision.compute,
-    fp8Scaling: spec.precision.fp8Scaling,
-    params: spec.precision.params,
-    gradients: spec.precision.gradients,
-    optimizerStates: spec.precision.optimizerStates,
-    masterWeights: spec.precision.masterWeights,
-    dispatch: spec.precision.dispatch ?? spec.precision.compute,
-    combine: spec.precision.combine,
-  };
-  if (chip.peakFlopsPerS[precision.compute] === undefined) {
-    const pos = locate(["precision", "compute"]);
-    throw new SupernodeError(
-      "unsupported",
-      `${chip.name} has no ${precision.compute} tensor math (it supports ${Object.keys(chip.peakFlopsPerS).join(", ")}); choose one of those for precision.compute`,
-      { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["precision", "compute"] },
-    );
-  }
+  const precision = trainingPrecision(spec.precision, chip, fileName, locate);
   if (spec.framework !== "megatron-core") {
     // CUDA-graph scopes, TE's expert loop and the token dispatcher are Megatron-Core / Transformer
     // Engine options: the first one set away from its default is refused.
