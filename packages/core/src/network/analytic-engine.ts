@@ -14,7 +14,8 @@ import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { resolveRequest } from "./resolve-request.ts";
-import { loadsTime } from "./tier-loads.ts";
+import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
+import { emptyLoads, loadsTime } from "./tier-loads.ts";
 
 /**
  * The all-reduce algorithm NCCL's tuner would pick: the fastest of those the fabric offers
@@ -51,8 +52,15 @@ function algorithmPart(
     case "all-reduce":
       return allReducePart(model, req, algorithm);
     case "all-gather":
-    case "reduce-scatter":
-      return ringPart(model, n, S, n - 1);
+    case "reduce-scatter": {
+      if (algorithm !== "in-switch") return ringPart(model, n, S, n - 1);
+      // NVLS: every rank receives the whole output (all-gather) or has its whole input read by
+      // the switches (reduce-scatter), S one way, at the NVLS achievable fraction
+      const loads = emptyLoads();
+      loads.access = S * model.inSwitchInflation;
+      const t = loadsTime(model, loads);
+      return { latencyS: model.latencyS[1], transferS: t.seconds, bottleneck: t.bottleneck, report: t.report };
+    }
     case "broadcast": {
       const step = loadsTime(model, ringStepLoads(model, n, S));
       return {
@@ -87,6 +95,8 @@ export function analyticCollective(model: FabricModel, request: CollectiveReques
     request.bytes > 0
   )
     return analyticCollective(model, { ...request, algorithm: bestAllReduce(model, request) });
+  if ((request.op === "all-gather" || request.op === "reduce-scatter") && request.algorithm === undefined)
+    return analyticCollective(model, { ...request, algorithm: gatherAlgorithm(model, request) });
   const r = resolveRequest(model, request);
   const n = r.request.ranks;
   // NCCL returns at once for a zero-element collective: nothing is launched or sent

@@ -11,6 +11,7 @@
 import { SupernodeError } from "../spec/index.ts";
 import { LINK_TIERS, linkLabel, linkTierOf, MAX_HOPS, PathSet } from "../topology/index.ts";
 import { bestAllReduce } from "./analytic-engine.ts";
+import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
@@ -187,6 +188,8 @@ export function flowCollective(model: FabricModel, request: CollectiveRequest): 
     request.bytes > 0
   )
     return flowCollective(model, { ...request, algorithm: bestAllReduce(model, request) });
+  if ((request.op === "all-gather" || request.op === "reduce-scatter") && request.algorithm === undefined)
+    return flowCollective(model, { ...request, algorithm: gatherAlgorithm(model, request) });
   const r = resolveRequest(model, request);
   if (r.request.bytes === 0)
     return collectiveResult(r, "flow", { latencyS: 0, transferS: 0, bottleneck: "latency", loadedLinks: [] });

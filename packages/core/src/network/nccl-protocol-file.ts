@@ -33,6 +33,9 @@ const chunkStepsSchema = z.array(
     ...sourced,
   }),
 );
+const versionSchema = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2");
 const fileSchema = z.strictObject({
   sources: z.record(
     z.string(),
@@ -69,10 +72,7 @@ const fileSchema = z.strictObject({
     channels: z.array(
       z.strictObject({
         match: z.string().min(1),
-        ncclBefore: z
-          .string()
-          .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2")
-          .optional(),
+        ncclBefore: versionSchema.optional(),
         value: z.number().int().positive(),
         ...sourced,
       }),
@@ -122,6 +122,22 @@ const fileSchema = z.strictObject({
       ...sourced,
     }),
   ),
+  nvlsGather: z.strictObject({
+    minRanks: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    intraChannelSpeeds: z.array(
+      z.strictObject({ match: z.string().min(1), value: z.array(z.number().finite().positive()).min(1), ...sourced }),
+    ),
+    efficiency: z.array(
+      z.strictObject({ match: z.string().min(1), value: z.number().finite().positive().max(1), ...sourced }),
+    ),
+    rules: z.array(
+      z.strictObject({
+        ncclBefore: versionSchema.optional(),
+        value: z.enum(["channels", "capped", "efficiency"]),
+        ...sourced,
+      }),
+    ),
+  }),
 });
 
 /**
@@ -202,6 +218,18 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       twoNodesBytesPerS: g.twoNodes * GIGA,
       moreNodesBytesPerS: g.moreNodes * GIGA,
     })),
+    nvlsGather: {
+      minRanks: doc.nvlsGather.minRanks.value,
+      intraChannelSpeeds: doc.nvlsGather.intraChannelSpeeds.map((g) => ({
+        match: new RegExp(g.match, "i"),
+        bytesPerS: g.value.map((v) => v * GIGA),
+      })),
+      efficiency: doc.nvlsGather.efficiency.map((g) => ({ match: new RegExp(g.match, "i"), value: g.value })),
+      rules: doc.nvlsGather.rules.map((r) => ({
+        rule: r.value,
+        ...(r.ncclBefore !== undefined ? { ncclBefore: r.ncclBefore } : {}),
+      })),
+    },
   };
 }
 

@@ -53,6 +53,21 @@ export interface NcclProtocolParams {
     readonly twoNodesBytesPerS: number;
     readonly moreNodesBytesPerS: number;
   }[];
+  /** NCCL's tuner inputs for NVLS all-gather / reduce-scatter on one domain (`nccl-nvls-gather.ts`). */
+  readonly nvlsGather: NvlsGatherParams;
+}
+
+export interface NvlsGatherParams {
+  /** Fewest GPUs on which NCCL sets NVLS up. */
+  readonly minRanks: number;
+  /** NCCL's intra-node per-channel speeds per generation, fastest first (bytes/s). */
+  readonly intraChannelSpeeds: readonly { readonly match: RegExp; readonly bytesPerS: readonly number[] }[];
+  readonly efficiency: readonly { readonly match: RegExp; readonly value: number }[];
+  /** The tuner's NVLS bus-bandwidth rule by NCCL version (first entry whose `ncclBefore` the run precedes). */
+  readonly rules: readonly {
+    readonly rule: "channels" | "capped" | "efficiency";
+    readonly ncclBefore?: string;
+  }[];
 }
 
 export interface TreePipelineParams {

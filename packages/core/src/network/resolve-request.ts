@@ -8,6 +8,7 @@ import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-ty
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { ringCrossing } from "./nccl-ring.ts";
+import { nvlsGatherOffered } from "./nccl-nvls-gather.ts";
 import { ncclTreeChannels } from "./nccl-tree-pipeline.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";
 
@@ -43,8 +44,8 @@ export interface ResolvedRequest {
 
 const ALLOWED: Readonly<Record<CollectiveOp, readonly Algorithm[]>> = {
   "all-reduce": ["ring", "tree", "in-switch", "hierarchical"],
-  "all-gather": ["ring"],
-  "reduce-scatter": ["ring"],
+  "all-gather": ["ring", "in-switch"],
+  "reduce-scatter": ["ring", "in-switch"],
   broadcast: ["ring"],
   "all-to-all": ["direct"],
   "all-to-all-v": ["direct"],
@@ -79,6 +80,9 @@ function sentBytes(req: CollectiveRequest, algorithm: Algorithm): number {
           : (2 * (n - 1) * S) / n;
     case "all-gather":
     case "reduce-scatter":
+      // NVLS: an all-gather multicasts the rank's slice once; the switches read a reduce-scatter's whole input
+      if (algorithm === "in-switch") return req.op === "all-gather" ? S / n : S;
+      return ((n - 1) * S) / n;
     case "all-to-all":
       return ((n - 1) * S) / n;
     case "broadcast":
@@ -119,6 +123,12 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
     throw new SupernodeError(
       "unsupported",
       `${request.op} supports the algorithms ${ALLOWED[request.op].join(", ")} (got ${algorithm})`,
+      { fieldPath: ["algorithm"] },
+    );
+  if (algorithm === "in-switch" && request.op !== "all-reduce" && !nvlsGatherOffered(model, request))
+    throw new SupernodeError(
+      "unsupported",
+      `NCCL runs ${request.op} in-switch (NVLS) only with NCCL on an NVLink domain whose switches reduce, from ${builtinNcclProtocols().nvlsGather.minRanks} to ${Math.min(model.ranksPerSystem, builtinNcclProtocols().nvlsMaxHeads)} ranks of one system (got ${n} on ${model.system.id})`,
       { fieldPath: ["algorithm"] },
     );
   if (algorithm === "in-switch" && !(model.inSwitchReduction && n <= model.ranksPerSystem))
@@ -167,7 +177,9 @@ function ncclShape(
   // a ring all-gather / reduce-scatter inside one NVLink domain: NCCL's tuner prices its protocols
   // as it does the all-reduce's, over n − 1 steps (tuning.cc ncclTopoTuneModel `nsteps`)
   if (request.op === "all-gather" || request.op === "reduce-scatter")
-    return nccl && algorithm === "ring" ? { ncclTechnology: model.system.scaleUp.technology } : {};
+    return nccl && (algorithm === "ring" || algorithm === "in-switch")
+      ? { ncclTechnology: model.system.scaleUp.technology }
+      : {};
   if (request.op !== "all-reduce") return {};
   const rps = model.ranksPerSystem;
   const wholeDomains = crosses && n % rps === 0;

@@ -242,8 +242,14 @@ export function scheduleOf(model: FabricModel, resolved: ResolvedRequest): Sched
       break;
     }
     case "all-gather":
-    case "reduce-scatter":
-      return { phases: [ringPhase(model, range(0, n), S / n, n - 1)] };
+    case "reduce-scatter": {
+      if (algorithm !== "in-switch") return { phases: [ringPhase(model, range(0, n), S / n, n - 1)] };
+      // NVLS: the slice out and the whole output back (all-gather), or the reverse (reduce-scatter)
+      const gather = request.op === "all-gather";
+      const p = new PhaseBuilder();
+      for (let r = 0; r < n; r++) addInSwitch(model, p, r, gather ? S / n : S, gather ? S : S / n);
+      return { phases: [p.build(1)] };
+    }
     case "broadcast":
       return { phases: [ringPhase(model, range(0, n), S, 1, n - 1, true)] };
     case "all-to-all":
