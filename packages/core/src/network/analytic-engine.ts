@@ -13,8 +13,8 @@ import { directPart, highestClass, type Part, ringPart, ringStepLoads, sendPart 
 import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
-import { resolveRequest } from "./resolve-request.ts";
 import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
+import { resolveRequest } from "./resolve-request.ts";
 import { emptyLoads, loadsTime } from "./tier-loads.ts";
 
 /**
@@ -59,7 +59,12 @@ function algorithmPart(
       const loads = emptyLoads();
       loads.access = S * model.inSwitchInflation;
       const t = loadsTime(model, loads);
-      return { latencyS: model.latencyS[1], transferS: t.seconds, bottleneck: t.bottleneck, report: t.report };
+      return {
+        latencyS: model.latencyS[1],
+        transferS: t.seconds,
+        bottleneck: t.bottleneck,
+        report: t.report,
+      };
     }
     case "broadcast": {
       const step = loadsTime(model, ringStepLoads(model, n, S));

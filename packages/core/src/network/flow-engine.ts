@@ -11,11 +11,11 @@
 import { SupernodeError } from "../spec/index.ts";
 import { LINK_TIERS, linkLabel, linkTierOf, MAX_HOPS, PathSet } from "../topology/index.ts";
 import { bestAllReduce } from "./analytic-engine.ts";
-import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { solveMaxMin } from "./max-min.ts";
+import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
 import { type ResolvedRequest, resolveRequest } from "./resolve-request.ts";
 import { scheduleOf } from "./schedules.ts";
 

@@ -75,7 +75,8 @@ export function ncclGatherEstimate(
   const rule =
     g.rules.find(
       (r) =>
-        r.ncclBefore === undefined || (ncclVersion !== undefined && compareVersions(ncclVersion, r.ncclBefore) < 0),
+        r.ncclBefore === undefined ||
+        (ncclVersion !== undefined && compareVersions(ncclVersion, r.ncclBefore) < 0),
     )?.rule ?? "efficiency";
   const eff = g.efficiency.find((e) => e.match.test(technology))?.value ?? 1;
   const perChannel =

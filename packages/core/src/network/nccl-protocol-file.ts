@@ -125,7 +125,11 @@ const fileSchema = z.strictObject({
   nvlsGather: z.strictObject({
     minRanks: z.strictObject({ value: z.number().int().positive(), ...sourced }),
     intraChannelSpeeds: z.array(
-      z.strictObject({ match: z.string().min(1), value: z.array(z.number().finite().positive()).min(1), ...sourced }),
+      z.strictObject({
+        match: z.string().min(1),
+        value: z.array(z.number().finite().positive()).min(1),
+        ...sourced,
+      }),
     ),
     efficiency: z.array(
       z.strictObject({ match: z.string().min(1), value: z.number().finite().positive().max(1), ...sourced }),

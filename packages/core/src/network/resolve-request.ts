@@ -6,9 +6,9 @@ import { SupernodeError } from "../spec/index.ts";
 import type { LibraryId } from "../topology/index.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { nvlsGatherOffered } from "./nccl-nvls-gather.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { ringCrossing } from "./nccl-ring.ts";
-import { nvlsGatherOffered } from "./nccl-nvls-gather.ts";
 import { ncclTreeChannels } from "./nccl-tree-pipeline.ts";
 import { nvlsBytesPerRank } from "./nvls-limits.ts";
 
