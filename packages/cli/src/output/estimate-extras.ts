@@ -56,7 +56,9 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
     `  per generation of the batch: mixed prefill + decode iterations ${ms(b.prefillS)} + decode-only steps ${ms(b.decodeS)} (${ms(b.decodeStepS)} per step); mean time between tokens ${ms(b.tpotS)}`,
     ...(b.run !== undefined
       ? [
-          `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(Math.floor(b.run.requests / b.sequencesPerInstance))} generations of the batch, then ${num(b.run.tailSequences)} sequences at the end)`,
+          b.run.pipelined !== undefined
+            ? `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(b.run.pipelined.iterations)} iterations, whole prompts admitted as the token budget allows, at most ${num(b.run.pipelined.peakSequences)} sequences at once)`
+            : `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(Math.floor(b.run.requests / b.sequencesPerInstance))} generations of the batch, then ${num(b.run.tailSequences)} sequences at the end)`,
         ]
       : []),
   ];

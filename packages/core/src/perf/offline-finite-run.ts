@@ -3,6 +3,8 @@
  * Offline): the run's throughput at one batch, and the largest batch whose admission the engine
  * sustains, for the offline search (offline-point.ts).
  */
+import type { InstancePerformance } from "./instance-performance.ts";
+import { type PipelinedRunShape, pipelinedRun } from "./offline-pipelined-run.ts";
 import type { OfflinePoint } from "./offline-point.ts";
 
 /** Chips of the instance and the fixed prompt and output lengths. */
@@ -36,6 +38,34 @@ export function finiteRun(
     outputTokensPerSPerChip: perInstance / shape.chips,
     inputTokensPerSPerChip: (requests * shape.prompt) / durationS / shape.chips,
     run: { requests, durationS, tailSequences: tail },
+  };
+}
+
+/**
+ * The point as a finite run with whole prompts (no chunked prefill): staggered admission played
+ * iteration by iteration up to `maxSequences` (max_batch_size × ranks, the KV cache), see
+ * offline-pipelined-run.ts. The point's batch and step stay the search's; the throughput is the run's.
+ */
+export function pipelinedFiniteRun(
+  point: OfflinePoint,
+  requests: number,
+  maxSequences: number,
+  perf: InstancePerformance,
+  shape: RunShape & PipelinedRunShape,
+): OfflinePoint {
+  const run = pipelinedRun(perf, requests, maxSequences, shape);
+  const perInstance = (requests * shape.output) / run.durationS;
+  return {
+    ...point,
+    outputTokensPerSPerInstance: perInstance,
+    outputTokensPerSPerChip: perInstance / shape.chips,
+    inputTokensPerSPerChip: (requests * shape.prompt) / run.durationS / shape.chips,
+    run: {
+      requests,
+      durationS: run.durationS,
+      tailSequences: 0,
+      pipelined: { iterations: run.iterations, peakSequences: run.peakSequences },
+    },
   };
 }
 

@@ -19,16 +19,17 @@
  * With `offline.requests` = N the point is a finite run, as trtllm-bench `throughput` and MLPerf's
  * Offline scenario measure it: all N requests queued at once, admitted as the batch limits allow
  * (the largest batch B the search permits, not the best one), and throughput = N·O over the whole
- * run. With fixed lengths the run is floor(N / B) generations of B followed by one generation of
- * the remaining N mod B sequences at that smaller batch (the drain), see `finiteRun`
- * (offline-finite-run.ts). The batch is also one the engine can hold: admitting it must take no
+ * run. With fixed lengths and chunked prefill the run is floor(N / B) generations of B followed by
+ * one generation of the remaining N mod B sequences at that smaller batch (the drain), see
+ * `finiteRun` (offline-finite-run.ts); with whole prompts (no chunking) admission is staggered and
+ * the run is played iteration by iteration up to the engine's batch limit (offline-pipelined-run.ts). The batch is also one the engine can hold: admitting it must take no
  * longer than a sequence's lifetime (`sustained`), else the prompts admitted per iteration, not the
  * KV cache, bound the population.
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
-import { finiteRun, withAdmissionBound } from "./offline-finite-run.ts";
+import { finiteRun, pipelinedFiniteRun, withAdmissionBound } from "./offline-finite-run.ts";
 import { instancePerformance, type StepInstancePerformance } from "./step-instance-performance.ts";
 
 export interface OfflinePoint {
@@ -50,7 +51,13 @@ export interface OfflinePoint {
   readonly outputTokensPerSPerChip: number;
   readonly inputTokensPerSPerChip: number;
   /** With `offline.requests`: the requests of the run and its duration (fill, full generations, drain). */
-  readonly run?: { readonly requests: number; readonly durationS: number; readonly tailSequences: number };
+  readonly run?: {
+    readonly requests: number;
+    readonly durationS: number;
+    readonly tailSequences: number;
+    /** Whole prompts (no chunking): the run played iteration by iteration (offline-pipelined-run.ts). */
+    readonly pipelined?: { readonly iterations: number; readonly peakSequences: number };
+  };
 }
 
 export interface OfflineEstimate {
@@ -248,11 +255,17 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const sustained = meets.filter((c) => c.sustained);
   const held = requests !== undefined && sustained.length > 0 ? sustained : meets;
   const largest = held[held.length - 1] as OfflinePoint;
-  let best = requests !== undefined ? largest : (meets[0] as OfflinePoint);
+  let best =
+    requests === undefined
+      ? (meets[0] as OfflinePoint)
+      : shape.chunked
+        ? largest
+        : // Whole prompts: the run played iteration by iteration up to the engine's own limits.
+          pipelinedFiniteRun(largest, requests, Math.min(kvMax, cap), perf, shape);
   if (requests === undefined)
     for (const c of meets) if (c.outputTokensPerSPerInstance > best.outputTokensPerSPerInstance) best = c;
   const limit =
-    best !== largest
+    best.sequencesPerInstance !== largest.sequencesPerInstance
       ? "throughput"
       : held.length < meets.length
         ? "token-budget"

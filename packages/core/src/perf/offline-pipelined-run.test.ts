@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { InstancePerformance } from "./instance-performance.ts";
+import { pipelinedRun } from "./offline-pipelined-run.ts";
+
+// A stub instance: a mixed iteration costs 10 s, a decode step 1 s plus 1 ms per 1,000 KV tokens,
+// so iteration counts and the KV each step sees can be read off the duration.
+function stub(kvCostPerToken = 0): InstancePerformance & { mixedCalls: number } {
+  const perf = {
+    chips: 1,
+    kvCacheCapacityTokens: 1e9,
+    kvBytesPerToken: 1,
+    meanTokensPerDecodeStep: 1,
+    mixedCalls: 0,
+    decodeStepS: (b: { sequences: number; kvTokens: number }) => 1 + kvCostPerToken * b.kvTokens,
+    prefillStepS: () => 10,
+    mixedStepS: () => {
+      perf.mixedCalls += 1;
+      return 10;
+    },
+  };
+  return perf;
+}
+
+describe("pipelinedRun", () => {
+  it("admits everything at once when the budget and the batch allow: one mixed iteration, then O − 1 steps", () => {
+    const perf = stub();
+    const run = pipelinedRun(perf, 100, 1000, {
+      prompt: 10,
+      output: 50,
+      budget: 1e6,
+      decodeTokensCharged: 1,
+      dp: 1,
+    });
+    expect(run.iterations).toBe(50);
+    expect(run.durationS).toBeCloseTo(10 + 49, 9);
+    expect(run.peakSequences).toBe(100);
+  });
+
+  it("with one prompt per iteration the requests enter one by one and drain one by one (N + O − 1 iterations)", () => {
+    const perf = stub();
+    // 1,500 tokens: one whole 1,000-token prompt fits beside up to 500 decoding sequences, never two.
+    const run = pipelinedRun(perf, 30, 1000, {
+      prompt: 1000,
+      output: 20,
+      budget: 1500,
+      decodeTokensCharged: 1,
+      dp: 1,
+    });
+    expect(run.iterations).toBe(30 + 20 - 1);
+    expect(perf.mixedCalls).toBe(30);
+    // The last request is admitted at iteration 29 and decodes 19 steps alone after it.
+    expect(run.durationS).toBeCloseTo(30 * 10 + 19, 9);
+    expect(run.peakSequences).toBe(20);
+  });
+
+  it("is the wave formula when admission is instantaneous and the batch limit binds: floor(N / B) + 1 generations", () => {
+    const perf = stub();
+    const run = pipelinedRun(perf, 250, 100, {
+      prompt: 10,
+      output: 40,
+      budget: 1e6,
+      decodeTokensCharged: 1,
+      dp: 1,
+    });
+    expect(run.iterations).toBe(3 * 40);
+    expect(run.durationS).toBeCloseTo(3 * (10 + 39), 9);
+  });
+
+  it("admits whole prompts per attention-DP rank into the rank's own budget", () => {
+    const perf = stub();
+    // Two ranks of 3,000 tokens each, 1,000-token prompts: 3 per rank while nothing decodes.
+    const run = pipelinedRun(perf, 6, 1000, {
+      prompt: 1000,
+      output: 5,
+      budget: 6000,
+      decodeTokensCharged: 1,
+      dp: 2,
+    });
+    expect(perf.mixedCalls).toBe(1);
+    expect(run.iterations).toBe(5);
+  });
+
+  it("times the decode steps at the KV the running cohorts hold (prompt plus the tokens generated)", () => {
+    const perf = stub(1e-3);
+    const run = pipelinedRun(perf, 2, 1000, {
+      prompt: 100,
+      output: 4,
+      budget: 1e6,
+      decodeTokensCharged: 1,
+      dp: 1,
+    });
+    // Steps 1..3 after the mixed iteration hold 2 × (100 + 1), 2 × (100 + 2), 2 × (100 + 3) tokens.
+    expect(run.durationS).toBeCloseTo(10 + 3 + 1e-3 * 2 * (101 + 102 + 103), 9);
+  });
+});

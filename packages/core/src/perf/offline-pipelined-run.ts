@@ -1,0 +1,110 @@
+/**
+ * A finite offline run with whole prompts (chunked prefill off: TensorRT-LLM under trtllm-bench),
+ * played iteration by iteration. All N requests are queued at once; each iteration the scheduler
+ * admits the prompts that fit beside the decoding sequences — per attention-DP rank, whole prompts
+ * into max_num_tokens less the generation tokens (`promptsPerRankUnchunked`), and never more
+ * sequences than max_batch_size or the KV cache hold — and a request then lives one context
+ * iteration plus (O − 1)/τ decode steps. Admission is therefore staggered: the batch ramps up over
+ * B / p iterations, completions follow the same stagger, and the last requests drain one cohort at
+ * a time; the N mod B left over overlaps the previous batch instead of forming a wave of its own.
+ * trtllm-bench reports N·O over the whole run, from the first request's start to the last one's
+ * end (`StatsKeeper.generate_statistics_summary`, tensorrt_llm/bench/dataclasses/reporting.py).
+ *
+ * Event-driven: requests admitted in the same iteration (a cohort) finish together, so the batch
+ * changes only at admissions and departures. An iteration that admits is a mixed iteration
+ * (`mixedStepS`); between events the decode-only steps at a fixed batch are timed at the window's
+ * mean KV length (exact where the step is linear in the KV). docs/step-model.md §12.
+ */
+import { promptsPerRankUnchunked } from "./dp-prefill.ts";
+import type { InstancePerformance } from "./instance-performance.ts";
+
+/** The run's fixed lengths, the scheduler's per-instance token budget and its attention-DP ranks. */
+export interface PipelinedRunShape {
+  readonly prompt: number;
+  readonly output: number;
+  /** Token budget of the instance (ranks × max_num_tokens). */
+  readonly budget: number;
+  /** Decode tokens per sequence charged to the budget (1 + draft tokens). */
+  readonly decodeTokensCharged: number;
+  readonly dp: number;
+}
+
+/** What the run took: its duration, iterations, and the largest batch it held. */
+export interface PipelinedRun {
+  readonly durationS: number;
+  readonly iterations: number;
+  readonly peakSequences: number;
+}
+
+interface Cohort {
+  readonly start: number;
+  readonly sequences: number;
+}
+
+/**
+ * Plays `requests` fixed-length requests through an instance holding at most `maxSequences` at once.
+ * @example pipelinedRun(perf, 3000, 1280, { prompt: 1024, output: 1024, budget: 2560, decodeTokensCharged: 1, dp: 1 }).durationS
+ */
+export function pipelinedRun(
+  perf: InstancePerformance,
+  requests: number,
+  maxSequences: number,
+  shape: PipelinedRunShape,
+): PipelinedRun {
+  const { prompt, dp } = shape;
+  const tau = perf.meanTokensPerDecodeStep;
+  // A request's iterations: its context (which emits the first token), then the decode steps.
+  const lifetime = 1 + Math.ceil(Math.max(0, shape.output - 1) / tau - 1e-9);
+  const cohorts: Cohort[] = [];
+  let head = 0; // first cohort still running
+  let queued = requests;
+  let decoding = 0; // sequences of the running cohorts
+  let startSum = 0; // Σ sequences × start over the running cohorts (their KV length follows from it)
+  let t = 0;
+  let durationS = 0;
+  let peak = 0;
+  // KV tokens of the running cohorts at iteration `at` (prompt plus τ tokens per step taken).
+  const kvAt = (at: number): number => decoding * prompt + tau * Math.max(0, decoding * at - startSum);
+  while (queued > 0 || head < cohorts.length) {
+    // Cohorts whose last iteration is behind leave the batch.
+    while (head < cohorts.length && (cohorts[head] as Cohort).start + lifetime <= t) {
+      const c = cohorts[head] as Cohort;
+      decoding -= c.sequences;
+      startSum -= c.sequences * c.start;
+      head += 1;
+    }
+    const room = Math.max(0, maxSequences - decoding);
+    const perRank =
+      queued > 0 && room > 0
+        ? promptsPerRankUnchunked({
+            rankBudgetTokens: shape.budget / dp,
+            rankDecodeTokens: (shape.decodeTokensCharged * decoding) / dp,
+            promptTokens: prompt,
+          })
+        : 0;
+    const admitted = Math.min(queued, room, perRank * dp);
+    if (admitted > 0) {
+      durationS += perf.mixedStepS(
+        {
+          sequences: admitted,
+          newTokens: admitted * prompt,
+          attendedTokenPairs: (admitted * prompt * (prompt + 1)) / 2,
+        },
+        { sequences: decoding, kvTokens: kvAt(t) },
+      );
+      cohorts.push({ start: t, sequences: admitted });
+      queued -= admitted;
+      decoding += admitted;
+      startSum += admitted * t;
+      peak = Math.max(peak, decoding);
+      t += 1;
+      continue;
+    }
+    if (decoding <= 0) break;
+    // Decode-only steps at this batch until the oldest cohort leaves (nothing can be admitted before).
+    const steps = (cohorts[head] as Cohort).start + lifetime - t;
+    durationS += steps * perf.decodeStepS({ sequences: decoding, kvTokens: kvAt(t + (steps - 1) / 2) });
+    t += steps;
+  }
+  return { durationS, iterations: t, peakSequences: peak };
+}
