@@ -29,7 +29,7 @@ describe("README validation figures", () => {
     expect(block, "README validation figures are stale: run npm run readme-figures -- --write").toBe(
       validationReadmeBlock(current()),
     );
-  });
+  }, 120_000); // the whole validation (see validate.test.ts)
   it("docs/fabric-model.md's accuracy table is current (else: npm run readme-figures -- --write)", () => {
     const doc = readFileSync(new URL("../../../docs/fabric-model.md", import.meta.url), "utf8");
     const table = fabricTableOf(doc);

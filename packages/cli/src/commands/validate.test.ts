@@ -44,7 +44,9 @@ describe("supernode validate", () => {
       "training",
       "energy",
     ]);
-  });
+    // The whole validation in a child process: each finite TensorRT-LLM run is played iteration by
+    // iteration (offline-pipelined-run.ts), ≈ 10–15 s of CPU, well over a minute on a loaded machine.
+  }, 120_000);
 
   it("prints each fabric row's label, the values a calibration row set, and the summary per label", () => {
     const table = runCli(["validate", "--kind", "fabric"]);
