@@ -185,8 +185,8 @@ deployment:
     expect(engineProfile({ name: "cloudmatrix-infer" }).hostTimeFor("Huawei", true)?.overlapsGpu).toBe(true);
     // TensorRT-LLM: per scheduled sequence, plus per layer of an eager forward; overlapped by default.
     const trt = engineProfile({ name: "trtllm" }).hostTimeFor("NVIDIA", false);
-    expect(trt?.perSequenceS).toBeCloseTo(14e-6, 12);
-    expect(trt?.perLayerS).toBeCloseTo(760e-6, 12);
+    expect(trt?.perSequenceS).toBeCloseTo(15e-6, 12);
+    expect(trt?.perLayerS).toBeCloseTo(660e-6, 12);
     expect(trt?.decodeFullGraph).toBe(true);
     expect(trt?.perIterationS).toBe(0);
     expect(trt?.overlapsGpu).toBe(true);
