@@ -22,6 +22,9 @@ const heldOut = (c: { id: string; role: string; duplicateOf?: string }) =>
   c.role === "prediction" && c.duplicateOf === undefined && !fitted(c);
 /** Calibration records of a least-squares fit over many shapes (Hopper BF16 cuBLAS): checked as a set. */
 const leastSquaresSet = (c: { id: string }) => c.id.startsWith("h200-torch-mm-bf16-");
+/** A same-machine FP8 / BF16 pair whose ratio, not its absolute figures, set the B200 FP8 GEMM ceiling. */
+const RATIO_PAIR = ["vllm-fp8-b200-m16384-n6144-k4096", "vllm-bf16-b200-m16384-n6144-k4096"] as const;
+const ratioPair = (c: { id: string }) => (RATIO_PAIR as readonly string[]).includes(c.id);
 
 describe("operator reference cases", () => {
   const cases = operatorReferenceCases(resolve);
@@ -45,8 +48,17 @@ describe("operator reference cases", () => {
   });
 
   it("reproduces every fitted, derived and consistency record within ±10 %", () => {
-    for (const c of cases.filter((x) => !heldOut(x) && !leastSquaresSet(x)))
+    for (const c of cases.filter((x) => !heldOut(x) && !leastSquaresSet(x) && !ratioPair(x)))
       expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
+  });
+
+  it("reproduces vLLM PR 19566's B200 FP8 / BF16 ratio at M16384 (the FP8 ceiling's calibration), each figure within ±20 %", () => {
+    // One machine, one run: its absolute TFLOPS sit 14-16 % below the model in both formats, so only
+    // the ratio set the ceiling (docs/operator-model.md, efficiency/b200.yaml).
+    const [fp8, bf16] = RATIO_PAIR.map((id) => cases.find((c) => c.id === id));
+    if (fp8 === undefined || bf16 === undefined) throw new Error("missing record");
+    expect(fp8.predicted / bf16.predicted / (fp8.published / bf16.published)).toBeCloseTo(1, 2);
+    for (const c of [fp8, bf16]) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.2);
   });
 
   it("reproduces the Hopper BF16 least-squares calibration set (18 H200 cuBLAS cases) at rms < 10 %, each within ±20 %", () => {
@@ -121,7 +133,7 @@ describe("operator reference cases", () => {
   it("reproduces every non-held-out microbenchmark within ±10 % with the built-in catalog's chips too", () => {
     const builtin = operatorReferenceCases();
     expect(builtin.length).toBe(cases.length);
-    for (const c of builtin.filter((x) => !heldOut(x) && !leastSquaresSet(x)))
+    for (const c of builtin.filter((x) => !heldOut(x) && !leastSquaresSet(x) && !ratioPair(x)))
       expect(Math.abs(relError(c)), `${c.id} ${c.description}`).toBeLessThan(0.1);
   });
 
