@@ -50,6 +50,18 @@ describe("NVLS all-gather / reduce-scatter as NCCL's tuner chooses it", () => {
     expect(() =>
       collectiveTime(nvl72, { op: "all-gather", bytes: MiB, ranks: 72, algorithm: "in-switch" }),
     ).toThrow(/in-switch/);
+    // NVLS on 2 GPUs only from NCCL 2.28.7 (nvls.cc), and the tuner never picks it there
+    const two = collectiveTime(b200, { op: "all-gather", bytes: MiB, ranks: 2, algorithm: "in-switch" });
+    expect(two.algorithm).toBe("in-switch");
+    const old = {
+      op: "all-gather",
+      bytes: MiB,
+      ranks: 2,
+      algorithm: "in-switch",
+      ncclVersion: "2.27.3",
+    } as const;
+    expect(() => collectiveTime(b200, old)).toThrow(/from 3 to 8/);
+    expect(gatherAlgorithm(fabricModel(b200), { op: "all-gather", bytes: 16 * MiB, ranks: 2 })).toBe("ring");
   });
 
   it("an NVLS all-gather moves S one way per GPU at the NVLS fraction, the same in both engines", () => {

@@ -13,8 +13,8 @@ import type { NcclProtocolParams } from "./nccl-protocols.ts";
 
 /**
  * Whether NCCL offers NVLS to this all-gather / reduce-scatter: NCCL on an NVLink domain whose
- * switches reduce, NVLS not turned off (`inSwitch`), 3 to 32 ranks (at most the NVLS heads) inside
- * one system.
+ * switches reduce, NVLS not turned off (`inSwitch`), 3 (2 from NCCL 2.28.7) to 32 ranks (at most
+ * the NVLS heads) inside one system.
  */
 export function nvlsGatherOffered(
   model: FabricModel,
@@ -29,8 +29,19 @@ export function nvlsGatherOffered(
     (request.library ?? model.defaultLibrary) === "nccl" &&
     request.inSwitch !== false &&
     request.transport !== "scale-out" &&
-    n >= p.nvlsGather.minRanks &&
+    n >= nvlsMinRanks(p, request.ncclVersion) &&
     n <= Math.min(model.ranksPerSystem, p.nvlsMaxHeads)
+  );
+}
+
+/** Fewest GPUs on which the run's NCCL sets NVLS up (the newest rule for a run without a version). */
+export function nvlsMinRanks(p: NcclProtocolParams, ncclVersion?: string): number {
+  return (
+    p.nvlsGather.minRanks.find(
+      (r) =>
+        r.ncclBefore === undefined ||
+        (ncclVersion !== undefined && compareVersions(ncclVersion, r.ncclBefore) < 0),
+    )?.value ?? 2
   );
 }
 

@@ -123,7 +123,13 @@ const fileSchema = z.strictObject({
     }),
   ),
   nvlsGather: z.strictObject({
-    minRanks: z.strictObject({ value: z.number().int().positive(), ...sourced }),
+    minRanks: z.array(
+      z.strictObject({
+        ncclBefore: versionSchema.optional(),
+        value: z.number().int().positive(),
+        ...sourced,
+      }),
+    ),
     intraChannelSpeeds: z.array(
       z.strictObject({
         match: z.string().min(1),
@@ -223,7 +229,10 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
       moreNodesBytesPerS: g.moreNodes * GIGA,
     })),
     nvlsGather: {
-      minRanks: doc.nvlsGather.minRanks.value,
+      minRanks: doc.nvlsGather.minRanks.map((r) => ({
+        value: r.value,
+        ...(r.ncclBefore !== undefined ? { ncclBefore: r.ncclBefore } : {}),
+      })),
       intraChannelSpeeds: doc.nvlsGather.intraChannelSpeeds.map((g) => ({
         match: new RegExp(g.match, "i"),
         bytesPerS: g.value.map((v) => v * GIGA),

@@ -58,8 +58,8 @@ export interface NcclProtocolParams {
 }
 
 export interface NvlsGatherParams {
-  /** Fewest GPUs on which NCCL sets NVLS up. */
-  readonly minRanks: number;
+  /** Fewest GPUs on which NCCL sets NVLS up, by version (first entry whose `ncclBefore` the run precedes). */
+  readonly minRanks: readonly { readonly value: number; readonly ncclBefore?: string }[];
   /** NCCL's intra-node per-channel speeds per generation, fastest first (bytes/s). */
   readonly intraChannelSpeeds: readonly { readonly match: RegExp; readonly bytesPerS: readonly number[] }[];
   readonly efficiency: readonly { readonly match: RegExp; readonly value: number }[];

@@ -6,7 +6,7 @@ import { SupernodeError } from "../spec/index.ts";
 import type { LibraryId } from "../topology/index.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
-import { nvlsGatherOffered } from "./nccl-nvls-gather.ts";
+import { nvlsGatherOffered, nvlsMinRanks } from "./nccl-nvls-gather.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { ringCrossing } from "./nccl-ring.ts";
 import { ncclTreeChannels } from "./nccl-tree-pipeline.ts";
@@ -128,7 +128,7 @@ export function resolveRequest(model: FabricModel, request: CollectiveRequest): 
   if (algorithm === "in-switch" && request.op !== "all-reduce" && !nvlsGatherOffered(model, request))
     throw new SupernodeError(
       "unsupported",
-      `NCCL runs ${request.op} in-switch (NVLS) only with NCCL on an NVLink domain whose switches reduce, from ${builtinNcclProtocols().nvlsGather.minRanks} to ${Math.min(model.ranksPerSystem, builtinNcclProtocols().nvlsMaxHeads)} ranks of one system (got ${n} on ${model.system.id})`,
+      `NCCL runs ${request.op} in-switch (NVLS) only with NCCL on an NVLink domain whose switches reduce, from ${nvlsMinRanks(builtinNcclProtocols(), request.ncclVersion)} to ${Math.min(model.ranksPerSystem, builtinNcclProtocols().nvlsMaxHeads)} ranks of one system (got ${n} on ${model.system.id})`,
       { fieldPath: ["algorithm"] },
     );
   if (algorithm === "in-switch" && !(model.inSwitchReduction && n <= model.ranksPerSystem))
