@@ -5,11 +5,10 @@
  * (25 µs + S / its NVLS bus bandwidth) beats its estimate for the ring's best protocol. The chosen
  * algorithm is then timed by the fabric model (`nccl-protocols.yaml` `nvlsGather`).
  */
-import { compareVersions } from "../spec/index.ts";
 import type { Algorithm, CollectiveRequest } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
-import type { NcclProtocolParams } from "./nccl-protocols.ts";
+import { appliesToNccl, type NcclProtocolParams } from "./nccl-protocols.ts";
 
 /**
  * Whether NCCL offers NVLS to this all-gather / reduce-scatter: NCCL on an NVLink domain whose
@@ -36,13 +35,7 @@ export function nvlsGatherOffered(
 
 /** Fewest GPUs on which the run's NCCL sets NVLS up (the newest rule for a run without a version). */
 export function nvlsMinRanks(p: NcclProtocolParams, ncclVersion?: string): number {
-  return (
-    p.nvlsGather.minRanks.find(
-      (r) =>
-        r.ncclBefore === undefined ||
-        (ncclVersion !== undefined && compareVersions(ncclVersion, r.ncclBefore) < 0),
-    )?.value ?? 2
-  );
+  return p.nvlsGather.minRanks.find((r) => appliesToNccl(r, ncclVersion))?.value ?? 2;
 }
 
 /** NCCL's tuner estimates (s) for a ring and an NVLS all-gather / reduce-scatter of `bytes` over `ranks` GPUs. */
@@ -83,12 +76,7 @@ export function ncclGatherEstimate(
   }
   const channels = Math.min(n, p.nvlsMaxHeads);
   const speed = speeds.find((s) => (channels + 1) * s <= nvlinkBytesPerS) ?? (speeds.at(-1) as number);
-  const rule =
-    g.rules.find(
-      (r) =>
-        r.ncclBefore === undefined ||
-        (ncclVersion !== undefined && compareVersions(ncclVersion, r.ncclBefore) < 0),
-    )?.rule ?? "efficiency";
+  const rule = g.rules.find((r) => appliesToNccl(r, ncclVersion))?.rule ?? "efficiency";
   const eff = g.efficiency.find((e) => e.match.test(technology))?.value ?? 1;
   const perChannel =
     rule === "channels"

@@ -173,14 +173,21 @@ export function nvlsPipelineFactor(
   technology: string,
   ncclVersion?: string,
 ): number {
-  const channels = p.channels.find(
-    (c) =>
-      c.match.test(technology) &&
-      (c.ncclBefore === undefined ||
-        (ncclVersion !== undefined && compareVersions(ncclVersion, c.ncclBefore) < 0)),
-  )?.value;
+  const channels = p.channels.find((c) => c.match.test(technology) && appliesToNccl(c, ncclVersion))?.value;
   if (channels === undefined || bytes <= 0 || heads < 2) return 1;
   return nvlsLoopFactor(bytes, channels * heads, p.maxChunkBytes, p.chunkSteps, p.fillLoops);
+}
+
+/**
+ * Whether a version-bounded data entry holds for a run of `ncclVersion`: an entry with `ncclBefore`
+ * only for runs of an older NCCL, one without it for every run (a run without a version is the newest).
+ * @example appliesToNccl({ ncclBefore: "2.28.7" }, "2.27.3") // true
+ */
+export function appliesToNccl(entry: { readonly ncclBefore?: string }, ncclVersion?: string): boolean {
+  return (
+    entry.ncclBefore === undefined ||
+    (ncclVersion !== undefined && compareVersions(ncclVersion, entry.ncclBefore) < 0)
+  );
 }
 
 /**
