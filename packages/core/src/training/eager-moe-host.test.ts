@@ -73,5 +73,8 @@ describe("host time of eager MoE layers in training", () => {
     expect(() => scenario("deepseek-v3-h800-2048", ["attn"])).toThrow(
       /cudaGraphScope is a Megatron-Core option/,
     );
+    expect(() => scenario("deepseek-v3-h800-2048", "full-iteration")).toThrow(
+      /cudaGraphScope is a Megatron-Core option; with framework hai-llm leave it out/,
+    );
   });
 });

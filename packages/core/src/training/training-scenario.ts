@@ -132,10 +132,11 @@ export function parseTrainingScenario(
   const chip = system.node.accelerator.chip;
   const precision = trainingPrecision(spec.precision, chip, fileName, locate);
   if (spec.framework !== "megatron-core") {
-    // CUDA-graph scopes, TE's expert loop and the token dispatcher are Megatron-Core / Transformer
-    // Engine options: the first one set away from its default is refused.
+    // CUDA-graph scopes (full-iteration too: NeMo's `cuda_graph_scope`, no option of DeepSeek's
+    // framework), TE's expert loop and the token dispatcher are Megatron-Core / Transformer Engine
+    // options: the first one set away from its default is refused.
     const megatronOnly = {
-      cudaGraphScope: spec.cudaGraphScope !== "full-iteration" && spec.cudaGraphScope.length > 0,
+      cudaGraphScope: spec.cudaGraphScope === "full-iteration" || spec.cudaGraphScope.length > 0,
       expertGemm: spec.expertGemm !== "grouped",
       tokenDispatcher: spec.tokenDispatcher !== "alltoall",
     };
