@@ -26,7 +26,7 @@
 import { z } from "zod";
 import { builtinDataOnce } from "../catalog/index.ts";
 import { inlineSourcedValueSchema, inlineSourceSchema } from "../spec/index.ts";
-import type { ComputeTimes } from "./stage-compute.ts";
+import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 const seconds = inlineSourcedValueSchema(z.number().positive());

@@ -5,6 +5,7 @@ export type { ActivationOptions } from "./activation-memory.ts";
 export type { BlastRadius } from "./blast-radius.ts";
 export type { Goodput, GoodputInputs, ReliabilityData } from "./goodput.ts";
 export type { CommPart, MicrobatchComm } from "./microbatch-comm.ts";
+export type { ComputeTimes } from "./operator-times.ts";
 export type { PipelineTiming } from "./pipeline-schedule.ts";
 export {
   type TrainingCaseSpec,
@@ -14,7 +15,7 @@ export {
   trainingReferenceCases,
   trainingScenarioText,
 } from "./reference-cases.ts";
-export type { ComputeTimes, PipelineCompute, StageCompute } from "./stage-compute.ts";
+export type { PipelineCompute, StageCompute } from "./stage-compute.ts";
 export type { StageParams } from "./stage-params.ts";
 export type { StepSync } from "./step-sync.ts";
 export { type TrainEstimate, type TrainStepBreakdown, trainEstimate } from "./train-estimate.ts";

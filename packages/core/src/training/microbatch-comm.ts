@@ -17,7 +17,8 @@
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
-import type { ComputeTimes, PipelineCompute } from "./stage-compute.ts";
+import type { ComputeTimes } from "./operator-times.ts";
+import type { PipelineCompute } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 /** Seconds per micro-batch on the bottleneck stage. */

@@ -41,7 +41,7 @@
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { ModelArchitecture, Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
-import type { ComputeTimes } from "./stage-compute.ts";
+import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 const BF16 = DTYPE_BYTES.bf16;

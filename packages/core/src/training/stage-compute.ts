@@ -1,8 +1,9 @@
 /**
  * Compute time of one micro-batch on one rank of each pipeline stage: the model's own training
  * operator graphs (`model/layer-operators.ts`, phases train-forward and train-backward) timed with
- * the operator model (`perf/operator-time.ts`) on the rank's device. Backward splits into
- * data-gradient (B) and weight-gradient (W) operators, which zero-bubble schedules place apart.
+ * the operator model (`perf/operator-time.ts`) on the rank's device (`operator-times.ts`). Backward
+ * splits into data-gradient (B) and weight-gradient (W) operators, which zero-bubble schedules place
+ * apart.
  * Recomputation adds forward operators to backward: `selective` re-runs the norms and activation
  * functions (whose outputs are then not stored), `full` re-runs the whole layer forward.
  *
@@ -21,47 +22,23 @@ import {
   type ModelWorkload,
   modelHeadOperators,
   mtpOperators,
-  type Operator,
 } from "../model/index.ts";
 import {
   atClockFraction,
   computeDevice,
-  type Device,
-  type EfficiencyProfile,
   efficiencyProfileForChip,
-  operatorTime,
   type SustainedClock,
   shareOf,
   sustainedClock,
 } from "../perf/index.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
-import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
 import { fp8QuantizeOperator, type OperandScaling } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { megatronRopeOps } from "./megatron-rope.ts";
 import { withTokenCopies } from "./moe-token-copies.ts";
-import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
-
-import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
+import { addTimes, type ComputeTimes, type TimingContext, timeOps, ZERO_TIMES } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
-
-/** Seconds (and FLOPs) of one micro-batch through some operators on one rank. */
-export interface ComputeTimes {
-  readonly forwardS: number;
-  /** Data-gradient backward (B in zero-bubble notation). */
-  readonly backwardDataS: number;
-  /** Weight-gradient backward (W). */
-  readonly backwardWeightS: number;
-  readonly recomputeS: number;
-  /** Attention-core seconds inside forwardS and backwardDataS (what a CP ring hides under). */
-  readonly attentionForwardS: number;
-  readonly attentionBackwardS: number;
-  /** Seconds the GPU waits for the host in eager MoE layers (inside forwardS and backwardDataS; `eager-moe-host.ts`). */
-  readonly hostWaitS: number;
-  /** FLOPs executed (forward + backward + recompute). */
-  readonly flops: number;
-}
 
 export interface StageCompute extends ComputeTimes {
   readonly stage: number;
@@ -81,118 +58,6 @@ export interface PipelineCompute {
   readonly epLayer: { readonly dispatchS: number; readonly combineS: number };
   /** The SM clock compute was timed at (`sustained-clock.ts`); absent: the listed peaks' clock. */
   readonly sustainedClock?: SustainedClock;
-}
-
-const ZERO: ComputeTimes = {
-  forwardS: 0,
-  backwardDataS: 0,
-  backwardWeightS: 0,
-  recomputeS: 0,
-  attentionForwardS: 0,
-  attentionBackwardS: 0,
-  hostWaitS: 0,
-  flops: 0,
-};
-
-function add(a: ComputeTimes, b: ComputeTimes, times = 1): ComputeTimes {
-  return {
-    forwardS: a.forwardS + times * b.forwardS,
-    backwardDataS: a.backwardDataS + times * b.backwardDataS,
-    backwardWeightS: a.backwardWeightS + times * b.backwardWeightS,
-    recomputeS: a.recomputeS + times * b.recomputeS,
-    attentionForwardS: a.attentionForwardS + times * b.attentionForwardS,
-    attentionBackwardS: a.attentionBackwardS + times * b.attentionBackwardS,
-    hostWaitS: a.hostWaitS + times * b.hostWaitS,
-    flops: a.flops + times * b.flops,
-  };
-}
-
-/** Operators whose forward a `selective` recompute re-runs: norms and activation functions. */
-function selectivelyRecomputed(op: Operator): boolean {
-  return op.class === "vector" && (op.name.includes("norm") || op.name.endsWith(".act"));
-}
-
-/** How one rank's operators are timed: device, profile, recompute and FP8 quantization. */
-interface TimingContext {
-  readonly device: Device;
-  readonly profile: EfficiencyProfile;
-  /** The FP8 quantization operator in front of a GEMM (`fp8-quantization.ts`), if any. */
-  readonly quantize: (op: Operator) => Operator | undefined;
-  /** Tensor-parallel ranks whose communication the GEMMs overlap by ring exchange (1: none). */
-  readonly ringExchangeTp: number;
-  /** Seconds of one ring step: one [tokens, hidden] BF16 shard over the TP group's link. */
-  readonly ringStepS: number;
-  /** Ranks the sequence is split over outside the TP GEMMs (tp under sequence parallelism, else 1). */
-  readonly sequenceShard: number;
-  /** Experts as TE's per-expert cuBLAS loop (`expert-gemm-loop.ts`) with this FP8 scaling; absent: one grouped kernel. */
-  readonly expertLoop?: { readonly scaling: OperandScaling };
-}
-
-/** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 quantization of its BF16 operand. */
-function opTime(whole: Operator, ctx: TimingContext): number {
-  const op = sequenceParallelShard(whole, ctx.sequenceShard);
-  const loop = op.class === "grouped-gemm" ? ctx.expertLoop : undefined;
-  const quantized = ctx.quantize(op);
-  const q = loop && quantized ? perExpertQuantize(quantized, op.shape?.groups ?? 1, loop.scaling) : quantized;
-  const t =
-    (loop && perExpertStreamsTime(op, ctx.device, ctx.profile)) ??
-    splitGemmTime(op, ctx) ??
-    operatorTime(op, ctx.device, ctx.profile).timeS;
-  return q === undefined ? t : t + operatorTime(q, ctx.device, ctx.profile).timeS;
-}
-
-/** A ring-exchange-split GEMM: tp/s launches, s the chunks the ring step lets run at once. */
-function splitGemmTime(op: Operator, ctx: TimingContext): number | undefined {
-  const tp = ctx.ringExchangeTp;
-  const single = ringExchangeChunk(op, tp, 1);
-  if (single === undefined) return undefined;
-  const alone = operatorTime(single.chunk, ctx.device, ctx.profile).timeS;
-  const split = ringExchangeChunk(op, tp, chunksInFlight(alone, ctx.ringStepS, tp));
-  return split === undefined
-    ? undefined
-    : split.launches * operatorTime(split.chunk, ctx.device, ctx.profile).timeS;
-}
-
-function timeOps(
-  build: (w: ModelWorkload) => Operator[],
-  workload: (phase: "train-forward" | "train-backward") => ModelWorkload,
-  ctx: TimingContext,
-  recompute: TrainingScenario["recompute"],
-): ComputeTimes {
-  let forwardS = 0;
-  let recomputeS = 0;
-  let flops = 0;
-  let attentionForwardS = 0;
-  let attentionBackwardS = 0;
-  for (const op of build(workload("train-forward"))) {
-    const t = opTime(op, ctx);
-    forwardS += t;
-    if (op.class === "attention-prefill") attentionForwardS += t;
-    flops += op.flops;
-    if (recompute === "full" || (recompute === "selective" && selectivelyRecomputed(op))) {
-      recomputeS += t;
-      flops += op.flops;
-    }
-  }
-  let backwardDataS = 0;
-  let backwardWeightS = 0;
-  for (const op of build(workload("train-backward"))) {
-    const t = opTime(op, ctx);
-    if (op.name.endsWith(".wgrad")) backwardWeightS += t;
-    else backwardDataS += t;
-    if (op.class === "attention-prefill") attentionBackwardS += t;
-    flops += op.flops;
-  }
-  return {
-    forwardS,
-    backwardDataS,
-    backwardWeightS,
-    recomputeS,
-    attentionForwardS,
-    attentionBackwardS,
-    hostWaitS: 0,
-    flops,
-  };
 }
 
 /** Layers per stage: contiguous, the ends (with embedding and head) taking the fewer. */
@@ -300,15 +165,15 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   const stages: StageCompute[] = [];
   let first = 0;
   for (const [stage, count] of counts.entries()) {
-    let t = ZERO;
+    let t = ZERO_TIMES;
     let moeLayers = 0;
     for (let i = first; i < first + count; i++) {
-      t = add(t, layerTime(i));
+      t = addTimes(t, layerTime(i));
       if (layerKind(arch, i) === "moe") moeLayers++;
     }
     first += count;
     // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage.
-    if (stage === counts.length - 1) t = add(add(t, embedAndHead), mtp);
+    if (stage === counts.length - 1) t = addTimes(addTimes(t, embedAndHead), mtp);
     stages.push({ ...t, stage, layers: count, moeLayers });
   }
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
@@ -316,7 +181,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const groups = layerGroups(arch).filter((g) => g.kind === kind);
     const count = groups.reduce((n, g) => n + g.count, 0);
     if (count > 0)
-      perLayer[kind] = groups.reduce((m, g) => add(m, layerTime(g.index), g.count / count), ZERO);
+      perLayer[kind] = groups.reduce((m, g) => addTimes(m, layerTime(g.index), g.count / count), ZERO_TIMES);
   }
   let bottleneck = stages[0] as StageCompute;
   const busy = (x: ComputeTimes) => x.forwardS + x.backwardDataS + x.backwardWeightS + x.recomputeS;
