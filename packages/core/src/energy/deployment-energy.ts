@@ -6,7 +6,7 @@
  * given utilization; TCO per year. Any caller with a time-per-bound profile and token rates
  * (estimate, simulate, later train/search) uses `deploymentEnergy`.
  */
-import type { StepActivity, StepBound } from "../perf/index.ts";
+import { itemsActivityShare, type StepActivity, type StepBound } from "../perf/index.ts";
 import { CURVE_REGIMES, type EnergyInputs, otherPartsWatts } from "./energy-inputs.ts";
 
 /** A figure with its unit and the ids of the assumptions it used. */
@@ -94,16 +94,13 @@ export function acceleratorLoadFraction(
     const t = timeByBound[bound];
     busy += t;
     const a = bound === "memory" || bound === "overhead" ? activity?.[bound] : undefined;
-    const itemsS = a === undefined ? 0 : Math.min(a.timeS, t);
-    if (a !== undefined && itemsS > 0) {
-      const scale = itemsS / a.timeS;
+    const share = itemsActivityShare(levels, a, t);
+    if (a !== undefined && share !== undefined) {
       const active =
-        levels.idle * itemsS +
-        (levels.memory - levels.idle) * a.memoryS * scale +
-        (levels.compute - levels.idle) * (a.coreWeightS ?? a.computeS) * scale;
-      weighted += Math.min(active, BOARD_LIMIT * itemsS);
+        share.fixedJ + (levels.compute - levels.idle) * (a.coreWeightS ?? a.computeS) * share.scale;
+      weighted += Math.min(active, BOARD_LIMIT * share.itemsS);
     }
-    weighted += (t - itemsS) * levels[bound];
+    weighted += (t - (share?.itemsS ?? 0)) * levels[bound];
   }
   // Compute-bound items at the step's clock: the dynamic part of the compute level × (r/φ)³.
   const c = activity?.compute;

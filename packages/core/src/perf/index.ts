@@ -23,6 +23,7 @@ export {
   type OperatorTiming,
   operatorTime,
 } from "./operator-time.ts";
+export { itemsActivityShare } from "./power-limited-clock.ts";
 export {
   type OperatorBenchmarkFile,
   type OperatorBenchmarkRecord,

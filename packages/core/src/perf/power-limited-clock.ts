@@ -57,6 +57,25 @@ export interface ItemActivity {
   readonly memoryS: number;
 }
 
+/**
+ * The activity rule (docs/energy.md) over a memory- or overhead-bound's time `t`: the part its items
+ * with activity cover (`itemsS`), the factor scaling their busy times to it, and their clock-free
+ * energy idle·itemsS + (memory − idle)·HBM busy (× TDP·s). The core term, (compute − idle)·core busy
+ * time at the step's clock, is the caller's (energy model, power-limited clock). Undefined where no
+ * item with activity falls in `t`: the bound draws its level.
+ * @example itemsActivityShare({ idle: 0.1, memory: 0.7 }, { timeS: 2, computeS: 0.5, memoryS: 1 }, 1) // { itemsS: 1, scale: 0.5, fixedJ: 0.1 + 0.3 }
+ */
+export function itemsActivityShare(
+  levels: Pick<BoundPowerLevels, "idle" | "memory">,
+  a: ItemActivity | undefined,
+  t: number,
+): { readonly itemsS: number; readonly scale: number; readonly fixedJ: number } | undefined {
+  const itemsS = a === undefined || !(a.timeS > 0) ? 0 : Math.min(a.timeS, t);
+  if (a === undefined || !(itemsS > 0)) return undefined;
+  const scale = itemsS / a.timeS;
+  return { itemsS, scale, fixedJ: levels.idle * itemsS + (levels.memory - levels.idle) * a.memoryS * scale };
+}
+
 /** A step's time per bound at the listed peaks' clock (s), and its wall time. */
 export interface StepPowerInput {
   readonly timeByBound: Readonly<Record<"compute" | "memory" | "fabric" | "overhead", number>>;
@@ -116,17 +135,14 @@ function wallShares(
   readonly otherEnergy: (r: number, core: number) => number;
 } {
   const { compute: tc, memory: tm, fabric: tf, overhead: to } = step.timeByBound;
-  const s = levels.idle;
   // A memory or overhead bound's energy at clock ratio r: what does not depend on r is summed once.
   const boundEnergy = (bound: "memory" | "overhead", t: number): ((r: number, core: number) => number) => {
     const a = step.activity?.[bound];
-    const itemsS = a === undefined || !(a.timeS > 0) ? 0 : Math.min(a.timeS, t);
-    const rest = (t - itemsS) * levels[bound];
-    if (a === undefined || !(itemsS > 0)) return () => rest;
-    const scale = itemsS / a.timeS;
-    const fixed = s * itemsS + (levels.memory - s) * a.memoryS * scale;
-    const coreS = a.computeS * scale;
-    return (r, core) => rest + (fixed + core * (coreS / r));
+    const share = itemsActivityShare(levels, a, t);
+    if (a === undefined || share === undefined) return () => t * levels[bound];
+    const rest = (t - share.itemsS) * levels[bound];
+    const coreS = a.computeS * share.scale;
+    return (r, core) => rest + (share.fixedJ + core * (coreS / r));
   };
   const memoryJ = boundEnergy("memory", tm);
   const overheadJ = boundEnergy("overhead", to);
