@@ -25,6 +25,7 @@ export {
   rankLoad,
   rankMemory,
   type StageRange,
+  servingKvBytesPerToken,
 } from "./memory.ts";
 export type { OffloadPlan } from "./offload-plan.ts";
 export type { PipelinePlan } from "./pipeline-plan.ts";

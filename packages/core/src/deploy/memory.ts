@@ -108,6 +108,25 @@ export function dispatchBytesPerToken(arch: ModelArchitecture, precision: Precis
 }
 
 /**
+ * KV-cache bytes per token of a served model in the scenario's formats: MTP layers included, the
+ * DSA indexer's keys and linear-attention state in their formats, windowed layers and fixed state
+ * amortised over `meanContext` where it is given (model/kv-cache.ts `kvBytesPerToken`).
+ * @example servingKvBytesPerToken(builtinModel("deepseek-v3"), precision, 4096)
+ */
+export function servingKvBytesPerToken(
+  arch: ModelArchitecture,
+  precision: Precision,
+  meanContext: number | undefined,
+): number {
+  return kvBytesPerToken(arch, precision.kvCache, {
+    includeMtp: true,
+    ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
+    ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),
+    ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
+  });
+}
+
+/**
  * Memory of one rank (the most loaded kind of rank) of an instance group.
  * @example rankMemory(arch, precision, plan, 64e9).totalBytes
  */
@@ -129,15 +148,7 @@ export function rankMemory(
     range !== undefined ? (range.layers + mtpModules) / (arch.numLayers + arch.mtpModules) : 1;
   // Sliding-window layers' cache is amortised over the operating point's mean context.
   const meanContext = plan.role === "prefill" ? plan.promptLength : plan.kvLength;
-  const kvBytesPerTokenOnRank =
-    (kvBytesPerToken(arch, precision.kvCache, {
-      includeMtp: true,
-      ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
-      ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),
-      ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
-    }) *
-      layerShare) /
-    kvSplit;
+  const kvBytesPerTokenOnRank = (servingKvBytesPerToken(arch, precision, meanContext) * layerShare) / kvSplit;
   const kvTokens =
     plan.role === "prefill"
       ? load.sequencesPerDpGroup * (plan.promptLength ?? 0)

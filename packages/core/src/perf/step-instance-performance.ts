@@ -14,8 +14,7 @@
  * exact batch.
  */
 
-import type { InstanceRole, Scenario } from "../deploy/index.ts";
-import { kvBytesPerToken } from "../model/index.ts";
+import { type InstanceRole, type Scenario, servingKvBytesPerToken } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { decodeGraphRows } from "./cuda-graph-padding.ts";
 import { type IterationKind, iterationWithHostS } from "./host-time.ts";
@@ -235,14 +234,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
   return {
     chips: plan.chipsPerInstance,
     kvCacheCapacityTokens,
-    kvBytesPerToken: kvBytesPerToken(scenario.model, scenario.precision.kvCache, {
-      includeMtp: true,
-      ...(scenario.precision.indexer !== undefined && { indexerDtype: scenario.precision.indexer }),
-      ...(scenario.precision.linearState !== undefined && {
-        linearStateDtype: scenario.precision.linearState,
-      }),
-      ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
-    }),
+    kvBytesPerToken: servingKvBytesPerToken(scenario.model, scenario.precision, meanContext),
     meanTokensPerDecodeStep: plan.mtp?.tokensPerStep ?? 1,
     decodeStepS: (batch) => withHost(batch.sequences, graphDecodeS(batch), "decode"),
     decodeStepExactS: (batch) =>

@@ -4,8 +4,7 @@
  * request's transfer takes. The serving simulator moves every request's KV over this path; the
  * deployment search adds one idle-path transfer to its TTFT.
  */
-import type { InstancePlan, Scenario } from "../deploy/index.ts";
-import { kvBytesPerToken } from "../model/index.ts";
+import { type InstancePlan, type Scenario, servingKvBytesPerToken } from "../deploy/index.ts";
 import { SupernodeError, servingSchema } from "../spec/index.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
 import { systemTransferModel, type TransferModel, type TransferPathSpec } from "./transfer-model.ts";
@@ -53,15 +52,6 @@ export function promptKvTransfer(scenario: Scenario, promptTokens: number): Prom
     });
   const serving = scenario.serving ?? servingSchema.parse({});
   const path = kvTransferPath(scenario, serving.kvTransfer, prefill);
-  const bytes =
-    promptTokens *
-    kvBytesPerToken(scenario.model, scenario.precision.kvCache, {
-      includeMtp: true,
-      ...(scenario.precision.indexer !== undefined && { indexerDtype: scenario.precision.indexer }),
-      ...(scenario.precision.linearState !== undefined && {
-        linearStateDtype: scenario.precision.linearState,
-      }),
-      contextTokens: promptTokens,
-    });
+  const bytes = promptTokens * servingKvBytesPerToken(scenario.model, scenario.precision, promptTokens);
   return { bytes, transferS: path.transferS(bytes), path: path.description };
 }
