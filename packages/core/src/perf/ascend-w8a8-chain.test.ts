@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { engineProfile } from "../deploy/engine-profile.ts";
 import { layerOperators } from "../model/layer-operators.ts";
 import { estimate } from "./step-estimate.ts";
 import { withSeparateKernels } from "./step-separate-kernels.ts";
@@ -52,6 +53,7 @@ describe("a MoE chain that routes, expands and quantises outside the grouped GEM
     expect(expand.bytesWritten.activations).toBe(gateUp.bytesRead.activations);
     const names = out.map((o) => o.name);
     const at = (n: string) => names.indexOf(n);
+    expect(at("moe.experts.sort")).toBeGreaterThanOrEqual(0);
     expect(at("moe.experts.sort")).toBeLessThan(at("moe.experts.gemm_setup"));
     expect(at("moe.experts.gemm_setup") + 1).toBe(at("moe.experts.gate_up_proj.quant"));
     expect(at("moe.experts.gate_up_proj.quant") + 1).toBe(at("moe.experts.gate_up_proj"));
@@ -88,8 +90,14 @@ describe("a MoE chain that routes, expands and quantises outside the grouped GEM
     // fused into npu_dequant_swiglu_quant: its bytes stay, no launch of its own
     expect(must(items.find((i) => i.name === "moe.shared.down_proj.quant")).overheadS).toBe(0);
     // MLA's absorbed BMMs read BF16 weights and inputs: no quantisation before them
+    expect(names).toContain("attn.q_absorb");
     expect(names.some((n) => n.startsWith("attn.q_absorb.") || n.startsWith("attn.v_absorb."))).toBe(false);
-    // 0.14 - 0.20 (the Kimi-K2-Thinking tutorial, 0.20.2): the chain was not re-read, nothing is inserted
+    // 0.14 - 0.20 (the Kimi-K2-Thinking tutorial, 0.20.2): the chain was not re-read, nothing is
+    // inserted (the release's policy itself: that BF16 / W4A16 scenario has no 8-bit GEMM to quantise)
+    const release = engineProfile({ name: "vllm-ascend", version: "0.20.2" }).separateKernelsFor("Huawei");
+    expect(release?.activationQuant).toBeUndefined();
+    expect(release?.moePrologue).toBeUndefined();
+    expect(release?.repeatedOperators).toBeUndefined();
     const k2 = must(estimate(referenceScenario("vllm-ascend-atlas-a3-kimi-k2-thinking-c1")).decode);
     const k2Names = must(k2.step.layers.find((l) => l.kind === "moe")).timing.items.map((i) => i.name);
     expect(k2Names.some((n) => n.endsWith(".quant") || n.endsWith(".repeat"))).toBe(false);
