@@ -8,7 +8,7 @@
 import type { z } from "zod";
 import { builtinCatalog, parseBuiltinData } from "../catalog/index.ts";
 import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
-import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
+import { type DsaPrefillForm, type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
 
@@ -44,6 +44,11 @@ export interface EngineProfile {
    * `engine.hcclExpansion`, else the release's rule; undefined where the engine records none.
    */
   readonly hcclExpansion?: NonNullable<EngineSpec["hcclExpansion"]>;
+  /**
+   * How the engine runs a DSA prefill's attention core on a chip vendor's devices (engine-file.ts
+   * `dsaPrefill`); undefined where the release records none for the vendor.
+   */
+  dsaPrefillFor(chipVendor: string): DsaPrefillForm | undefined;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -224,6 +229,12 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     ...(release.cudaGraphBatchSizes !== undefined
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),
+    dsaPrefillFor: (chipVendor) => {
+      const d = release.dsaPrefill;
+      return d === undefined || (d.chipVendors !== undefined && !d.chipVendors.includes(chipVendor))
+        ? undefined
+        : d.value;
+    },
     separateKernelsFor: (chipVendor) => {
       // one policy object per vendor (the step model asks once per step)
       if (!separateByVendor.has(chipVendor))

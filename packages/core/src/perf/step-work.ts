@@ -82,6 +82,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     ...(precision.weightScheme !== undefined && { weightScheme: precision.weightScheme }),
     attentionTp: plan.attention.tp,
     ffnTp: plan.denseFfn.tp,
+    ...dsaPrefillForm(ctx, groupWorkload),
   };
 
   const moe = plan.moe;
@@ -162,4 +163,19 @@ function paddingLoad(
   const sets = topK * q;
   const experts = Math.min(sets, localSlots, Math.ceil((sets * localSlots) / routedSlots - 1e-9));
   return { experts, tokens: paddingTokens / q };
+}
+
+/**
+ * The MLA form of a DSA prefill as the engine runs it (its `dsaPrefill`): the absorbed (MQA)
+ * sparse kernel, or dense MHA (the naive form) while the prompts fit in the indexer's top-k.
+ * Nothing where the model is not DSA, the step is a decode, or the engine records no form.
+ */
+function dsaPrefillForm(ctx: StepContext, w: ModelWorkload): Pick<LayerOperatorOptions, "mlaForm"> {
+  const a = ctx.scenario.model.attention;
+  if (w.phase !== "prefill" || a.kind !== "mla" || a.sparse === undefined) return {};
+  const form = ctx.scenario.engine?.dsaPrefillFor(ctx.scenario.system.node.accelerator.chip.vendor);
+  if (form === undefined) return {};
+  if (form === "absorbed") return { mlaForm: "absorbed" };
+  const meanPrompt = (w.newTokens + (w.contextTokens ?? 0)) / Math.max(w.sequences, 1e-9);
+  return { mlaForm: meanPrompt <= a.sparse.topK ? "naive" : "absorbed" };
 }

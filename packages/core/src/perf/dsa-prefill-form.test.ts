@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { engineProfile } from "../deploy/engine-profile.ts";
+import type { Scenario } from "../deploy/index.ts";
+import { stepContext } from "./step-model.ts";
+import { microbatchWork } from "./step-work.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+
+const V32_PREFILL = "vllm-gb300-deepseek-v3.2-nvfp4-tp2-prefill";
+const prefillForm = (s: Scenario, promptTokens: number, sequences = 10) => {
+  const ctx = stepContext(s, must(s.deployment.prefill));
+  const newTokens = promptTokens * sequences;
+  return microbatchWork(ctx, {
+    phase: "prefill",
+    sequences,
+    newTokens,
+    attendedTokenPairs: (sequences * promptTokens * (promptTokens + 1)) / 2,
+  }).base.mlaForm;
+};
+
+describe("DSA prefill: the MLA form follows the engine (engine-file dsaPrefill)", () => {
+  it("records vLLM's absorbed sparse prefill, SGLang's dense MHA up to the top-k on NVIDIA, nothing for others", () => {
+    expect(engineProfile({ name: "vllm", version: "0.14.1" }).dsaPrefillFor("NVIDIA")).toBe("absorbed");
+    expect(engineProfile({ name: "sglang" }).dsaPrefillFor("NVIDIA")).toBe("mha-up-to-topk");
+    expect(engineProfile({ name: "sglang" }).dsaPrefillFor("Huawei")).toBeUndefined();
+    expect(engineProfile({ name: "trtllm" }).dsaPrefillFor("NVIDIA")).toBeUndefined();
+  });
+
+  it("runs vLLM's V3.2 prefill in the absorbed form at every prompt length", () => {
+    const s = referenceScenario(V32_PREFILL);
+    expect(prefillForm(s, 2048)).toBe("absorbed");
+    expect(prefillForm(s, 512)).toBe("absorbed");
+  });
+
+  it("runs SGLang's V3.2 prefill as dense MHA while the prompts fit in the top-k (2,048), absorbed above", () => {
+    const s = referenceScenario(V32_PREFILL, "engine.name=sglang", "engine.version=0.5.6");
+    expect(prefillForm(s, 2048)).toBe("naive");
+    expect(prefillForm(s, 4096, 5)).toBe("absorbed");
+  });
+
+  it("leaves the naive default where the engine records no form, and dense MLA models untouched", () => {
+    expect(
+      prefillForm(referenceScenario(V32_PREFILL, "engine.name=trtllm", "engine.version=1.2.0"), 2048),
+    ).toBe(undefined);
+    const r1 = referenceScenario("vllm-gb300-deepseek-r1-nvfp4-ep2-prefill");
+    expect(prefillForm(r1, 2048)).toBeUndefined();
+  });
+});
