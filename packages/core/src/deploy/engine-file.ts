@@ -235,6 +235,12 @@ const releaseSchema = z.strictObject({
   dsaPrefill: z
     .strictObject({
       value: z.enum(DSA_PREFILL_FORMS),
+      /**
+       * The engine passes the sparse kernel no per-token top-k length (`topk_length`), so every
+       * query runs the whole top-k width, its -1 padding included (FlashMLA's kernel masks the
+       * padding but still computes it).
+       */
+      padsTopK: z.boolean().optional(),
       chipVendors: z.array(z.string()).min(1).optional(),
       source: z.string(),
       tag,

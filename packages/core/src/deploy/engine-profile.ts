@@ -48,7 +48,7 @@ export interface EngineProfile {
    * How the engine runs a DSA prefill's attention core on a chip vendor's devices (engine-file.ts
    * `dsaPrefill`); undefined where the release records none for the vendor.
    */
-  dsaPrefillFor(chipVendor: string): DsaPrefillForm | undefined;
+  dsaPrefillFor(chipVendor: string): { readonly form: DsaPrefillForm; readonly padsTopK: boolean } | undefined;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -233,7 +233,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       const d = release.dsaPrefill;
       return d === undefined || (d.chipVendors !== undefined && !d.chipVendors.includes(chipVendor))
         ? undefined
-        : d.value;
+        : { form: d.value, padsTopK: d.padsTopK ?? false };
     },
     separateKernelsFor: (chipVendor) => {
       // one policy object per vendor (the step model asks once per step)

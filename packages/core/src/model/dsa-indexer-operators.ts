@@ -50,13 +50,16 @@ export function indexerKeyBytesPerToken(s: MlaSparseSpec, dtype: Dtype): number 
 }
 
 /**
- * The workload the sparse MLA core sees: at most top-k attended keys per query token; cache rows
+ * The workload the sparse MLA core sees: at most top-k attended keys per query token (exactly top-k
+ * in a prefill whose kernel runs the padded width, `dsaFullTopK`); cache rows
  * read: in decode each query token gathers min(context, top-k) rows of its own, in prefill at most
  * top-k per sequence (see the file comment).
  * @example sparseCoreWorkload(w, 2048).kvReadTokens // decode, 1 sequence × 3 query tokens, 64K context: 6144
  */
 export function sparseCoreWorkload(w: ResolvedWorkload, topK: number): ResolvedWorkload {
-  const pairs = Math.min(w.attendedTokenPairs, w.tokens * topK);
+  // A kernel given no per-token top-k length runs every prefill query over the whole top-k width.
+  const fullWidth = w.dsaFullTopK && w.forwardPhase !== "decode";
+  const pairs = fullWidth ? w.tokens * topK : Math.min(w.attendedTokenPairs, w.tokens * topK);
   const perQuery = w.forwardPhase === "decode" && w.sequences > 0 ? w.tokens / w.sequences : 1;
   const kvRead = Math.min(
     w.kvReadTokens * perQuery,

@@ -71,6 +71,12 @@ export interface LayerOperatorOptions {
   readonly componentPrecision?: Readonly<Partial<Record<GemmComponent, ComponentPrecisionOption>>>;
   /** Default: naive for prefill and training, absorbed for decode. */
   readonly mlaForm?: MlaForm;
+  /**
+   * A DSA prefill's sparse core runs the whole top-k width for every query token, its -1 padding
+   * included (the engine passes FlashMLA's sparse prefill kernel no per-token top-k length).
+   * Default false: min(causal keys, top-k) per query.
+   */
+  readonly dsaFullTopK?: boolean;
   /** Attention heads split over this many ranks (also splits the LM head's vocabulary). Default 1. */
   readonly attentionTp?: number;
   /** Dense FFN and shared experts split over this many ranks. Default 1. */
@@ -142,6 +148,7 @@ export interface ResolvedWorkload {
   readonly kvDtype: Dtype;
   readonly kvBytes: number;
   readonly mlaForm: MlaForm;
+  readonly dsaFullTopK: boolean;
   readonly attentionTp: number;
   readonly ffnTp: number;
   readonly localExperts: number;
@@ -187,6 +194,7 @@ export function resolveWorkload(
     kvDtype,
     kvBytes: DTYPE_BYTES[kvDtype],
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
+    dsaFullTopK: options.dsaFullTopK ?? false,
     attentionTp,
     ffnTp,
     ...experts,

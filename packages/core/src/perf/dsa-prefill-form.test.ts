@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { engineProfile } from "../deploy/engine-profile.ts";
 import type { Scenario } from "../deploy/index.ts";
+import { layerOperators } from "../model/layer-operators.ts";
 import { stepContext } from "./step-model.ts";
 import { microbatchWork } from "./step-work.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const V32_PREFILL = "vllm-gb300-deepseek-v3.2-nvfp4-tp2-prefill";
-const prefillForm = (s: Scenario, promptTokens: number, sequences = 10) => {
+const prefillWork = (s: Scenario, promptTokens: number, sequences = 10) => {
   const ctx = stepContext(s, must(s.deployment.prefill));
   const newTokens = promptTokens * sequences;
   return microbatchWork(ctx, {
@@ -14,13 +15,21 @@ const prefillForm = (s: Scenario, promptTokens: number, sequences = 10) => {
     sequences,
     newTokens,
     attendedTokenPairs: (sequences * promptTokens * (promptTokens + 1)) / 2,
-  }).base.mlaForm;
+  });
 };
+const prefillForm = (s: Scenario, promptTokens: number, sequences = 10) =>
+  prefillWork(s, promptTokens, sequences).base.mlaForm;
 
 describe("DSA prefill: the MLA form follows the engine (engine-file dsaPrefill)", () => {
   it("records vLLM's absorbed sparse prefill, SGLang's dense MHA up to the top-k on NVIDIA, nothing for others", () => {
-    expect(engineProfile({ name: "vllm", version: "0.14.1" }).dsaPrefillFor("NVIDIA")).toBe("absorbed");
-    expect(engineProfile({ name: "sglang" }).dsaPrefillFor("NVIDIA")).toBe("mha-up-to-topk");
+    expect(engineProfile({ name: "vllm", version: "0.14.1" }).dsaPrefillFor("NVIDIA")).toEqual({
+      form: "absorbed",
+      padsTopK: true,
+    });
+    expect(engineProfile({ name: "sglang" }).dsaPrefillFor("NVIDIA")).toEqual({
+      form: "mha-up-to-topk",
+      padsTopK: true,
+    });
     expect(engineProfile({ name: "sglang" }).dsaPrefillFor("Huawei")).toBeUndefined();
     expect(engineProfile({ name: "trtllm" }).dsaPrefillFor("NVIDIA")).toBeUndefined();
   });
@@ -43,5 +52,20 @@ describe("DSA prefill: the MLA form follows the engine (engine-file dsaPrefill)"
     ).toBe(undefined);
     const r1 = referenceScenario("vllm-gb300-deepseek-r1-nvfp4-ep2-prefill");
     expect(prefillForm(r1, 2048)).toBeUndefined();
+  });
+
+  it("charges vLLM's sparse core the whole top-k width per query token (no topk_length), 3.4x MHA's work per pair", () => {
+    const s = referenceScenario(V32_PREFILL);
+    const work = prefillWork(s, 2048);
+    expect(work.base.dsaFullTopK).toBe(true);
+    const core = (options: typeof work.base) =>
+      must(layerOperators(s.model, 3, work.groupWorkload, options).find((o) => o.name === "attn.core")).flops;
+    // 20,480 tokens x 2,048 slots x 64 heads (TP2) x (576 + 512) x 2
+    expect(core(work.base)).toBeCloseTo(2 * 20480 * 2048 * 64 * 1088, -6);
+    // causal keys only (a kernel given the per-token length) halve it at 2K prompts
+    const causal = core({ ...work.base, dsaFullTopK: false });
+    expect(causal / core(work.base)).toBeCloseTo(2049 / 4096, 3);
+    // the naive (MHA) form over the same causal pairs: (192 + 128) per pair and head
+    expect(causal / core({ ...work.base, mlaForm: "naive", dsaFullTopK: false })).toBeCloseTo(1088 / 320, 3);
   });
 });

@@ -167,15 +167,19 @@ function paddingLoad(
 
 /**
  * The MLA form of a DSA prefill as the engine runs it (its `dsaPrefill`): the absorbed (MQA)
- * sparse kernel, or dense MHA (the naive form) while the prompts fit in the indexer's top-k.
- * Nothing where the model is not DSA, the step is a decode, or the engine records no form.
+ * sparse kernel — over the whole top-k width where the engine pads it — or dense MHA (the naive
+ * form) while the prompts fit in the indexer's top-k. Nothing where the model is not DSA, the step
+ * is a decode, or the engine records no form.
  */
-function dsaPrefillForm(ctx: StepContext, w: ModelWorkload): Pick<LayerOperatorOptions, "mlaForm"> {
+function dsaPrefillForm(
+  ctx: StepContext,
+  w: ModelWorkload,
+): Pick<LayerOperatorOptions, "mlaForm" | "dsaFullTopK"> {
   const a = ctx.scenario.model.attention;
   if (w.phase !== "prefill" || a.kind !== "mla" || a.sparse === undefined) return {};
-  const form = ctx.scenario.engine?.dsaPrefillFor(ctx.scenario.system.node.accelerator.chip.vendor);
-  if (form === undefined) return {};
-  if (form === "absorbed") return { mlaForm: "absorbed" };
+  const d = ctx.scenario.engine?.dsaPrefillFor(ctx.scenario.system.node.accelerator.chip.vendor);
+  if (d === undefined) return {};
   const meanPrompt = (w.newTokens + (w.contextTokens ?? 0)) / Math.max(w.sequences, 1e-9);
-  return { mlaForm: meanPrompt <= a.sparse.topK ? "naive" : "absorbed" };
+  if (d.form === "mha-up-to-topk" && meanPrompt <= a.sparse.topK) return { mlaForm: "naive" };
+  return { mlaForm: "absorbed", ...(d.padsTopK && { dsaFullTopK: true }) };
 }
