@@ -241,6 +241,14 @@ const releaseSchema = z.strictObject({
        * padding but still computes it).
        */
       padsTopK: z.boolean().optional(),
+      /**
+       * Query heads the sparse prefill kernel is padded to on the listed chips (a chip extending
+       * one is that chip): a rank's heads are rounded up to a multiple of `heads`, and the kernel
+       * computes the padding heads too.
+       */
+      padHeads: z
+        .array(z.strictObject({ heads: z.number().int().positive(), chips: z.array(z.string()).min(1) }))
+        .optional(),
       chipVendors: z.array(z.string()).min(1).optional(),
       source: z.string(),
       tag,

@@ -8,7 +8,8 @@
 import type { z } from "zod";
 import { builtinCatalog, parseBuiltinData } from "../catalog/index.ts";
 import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
-import { type DsaPrefillForm, type EngineRelease, engineFileSchema } from "./engine-file.ts";
+import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
+import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
 
@@ -48,7 +49,7 @@ export interface EngineProfile {
    * How the engine runs a DSA prefill's attention core on a chip vendor's devices (engine-file.ts
    * `dsaPrefill`); undefined where the release records none for the vendor.
    */
-  dsaPrefillFor(chipVendor: string): { readonly form: DsaPrefillForm; readonly padsTopK: boolean } | undefined;
+  dsaPrefillFor(chip: ChipIdentity & { readonly vendor: string }): DsaPrefill | undefined;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -229,12 +230,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     ...(release.cudaGraphBatchSizes !== undefined
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),
-    dsaPrefillFor: (chipVendor) => {
-      const d = release.dsaPrefill;
-      return d === undefined || (d.chipVendors !== undefined && !d.chipVendors.includes(chipVendor))
-        ? undefined
-        : { form: d.value, padsTopK: d.padsTopK ?? false };
-    },
+    dsaPrefillFor: (chip) => dsaPrefillOf(release, chip),
     separateKernelsFor: (chipVendor) => {
       // one policy object per vendor (the step model asks once per step)
       if (!separateByVendor.has(chipVendor))

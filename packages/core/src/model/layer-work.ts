@@ -77,6 +77,11 @@ export interface LayerOperatorOptions {
    * Default false: min(causal keys, top-k) per query.
    */
   readonly dsaFullTopK?: boolean;
+  /**
+   * A DSA prefill's absorbed sparse kernel pads a rank's query heads up to a multiple of this
+   * (FlashMLA's SM100 sparse prefill tiles 128 heads) and computes the padding. Default: none.
+   */
+  readonly dsaHeadPad?: number;
   /** Attention heads split over this many ranks (also splits the LM head's vocabulary). Default 1. */
   readonly attentionTp?: number;
   /** Dense FFN and shared experts split over this many ranks. Default 1. */
@@ -149,6 +154,7 @@ export interface ResolvedWorkload {
   readonly kvBytes: number;
   readonly mlaForm: MlaForm;
   readonly dsaFullTopK: boolean;
+  readonly dsaHeadPad: number | undefined;
   readonly attentionTp: number;
   readonly ffnTp: number;
   readonly localExperts: number;
@@ -195,6 +201,7 @@ export function resolveWorkload(
     kvBytes: DTYPE_BYTES[kvDtype],
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
     dsaFullTopK: options.dsaFullTopK ?? false,
+    dsaHeadPad: options.dsaHeadPad,
     attentionTp,
     ffnTp,
     ...experts,

@@ -46,8 +46,13 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
     fromActs: w.forwardPhase === "decode" ? 0 : T,
     fromCache: w.kvReadTokens,
   };
+  // The sparse prefill kernel computes padding heads where the engine pads them (dsaHeadPad).
+  const pad = a.sparse !== undefined && w.forwardPhase !== "decode" ? w.dsaHeadPad : undefined;
+  const kernelHeads = pad === undefined ? hr : Math.ceil(hr / pad) * pad;
   const core =
-    w.mlaForm === "naive" ? mlaNaiveCoreOps(a, w, p, hr, sources) : mlaAbsorbedCoreOps(a, w, p, hr, sources);
+    w.mlaForm === "naive"
+      ? mlaNaiveCoreOps(a, w, p, hr, sources)
+      : mlaAbsorbedCoreOps(a, w, p, hr, sources, kernelHeads);
   // The DSA core gathers its keys by the indexer's top-k: the sparse kernel's efficiency applies.
   ops.push(...(a.sparse === undefined ? core : core.map(markSparse)));
   ops.push(outputProjectionOp(w, p, h, hr * a.vHeadDim));
@@ -155,13 +160,17 @@ function mlaNaiveCoreOps(a: Mla, w: ResolvedWorkload, p: string, hr: number, src
   return ops;
 }
 
-/** Absorbed form: `W_UK` folded into the query, MQA over the cached latent, `W_UV` folded into the output. */
+/**
+ * Absorbed form: `W_UK` folded into the query, MQA over the cached latent, `W_UV` folded into the
+ * output; the core kernel runs `kernelHeads` query heads (the rank's, or a padded count).
+ */
 function mlaAbsorbedCoreOps(
   a: Mla,
   w: ResolvedWorkload,
   p: string,
   hr: number,
   src: LatentSources,
+  kernelHeads = hr,
 ): Operator[] {
   const T = w.tokens;
   const latent = a.kvLoraRank + a.qkRopeHeadDim;
@@ -182,11 +191,11 @@ function mlaAbsorbedCoreOps(
   );
   ops.push(
     coreOp(w, p, {
-      flops: 2 * pairs * hr * latent + 2 * pairs * hr * a.kvLoraRank,
-      activationsReadBytes: (T * hr * latent + fromActs * latent) * w.actBytes,
+      flops: 2 * pairs * kernelHeads * latent + 2 * pairs * kernelHeads * a.kvLoraRank,
+      activationsReadBytes: (T * kernelHeads * latent + fromActs * latent) * w.actBytes,
       kvCacheReadBytes: fromCache * latent * w.kvBytes,
-      activationsWrittenBytes: T * hr * a.kvLoraRank * w.actBytes,
-      shape: attentionShape(w, hr, latent, a.kvLoraRank),
+      activationsWrittenBytes: T * kernelHeads * a.kvLoraRank * w.actBytes,
+      shape: attentionShape(w, kernelHeads, latent, a.kvLoraRank),
     }),
   );
   ops.push(

@@ -22,16 +22,21 @@ const prefillForm = (s: Scenario, promptTokens: number, sequences = 10) =>
 
 describe("DSA prefill: the MLA form follows the engine (engine-file dsaPrefill)", () => {
   it("records vLLM's absorbed sparse prefill, SGLang's dense MHA up to the top-k on NVIDIA, nothing for others", () => {
-    expect(engineProfile({ name: "vllm", version: "0.14.1" }).dsaPrefillFor("NVIDIA")).toEqual({
-      form: "absorbed",
-      padsTopK: true,
+    const chip = (id: string, vendor = "NVIDIA", extendsId?: string) => ({
+      id,
+      vendor,
+      origin: extendsId === undefined ? {} : { extends: extendsId },
     });
-    expect(engineProfile({ name: "sglang" }).dsaPrefillFor("NVIDIA")).toEqual({
+    const vllm = engineProfile({ name: "vllm", version: "0.14.1" });
+    expect(vllm.dsaPrefillFor(chip("gb300"))).toEqual({ form: "absorbed", padsTopK: true, padHeads: 128 });
+    expect(vllm.dsaPrefillFor(chip("h200-sxm"))?.padHeads).toBe(64);
+    expect(vllm.dsaPrefillFor(chip("my-b200", "NVIDIA", "b200"))?.padHeads).toBe(128);
+    expect(engineProfile({ name: "sglang" }).dsaPrefillFor(chip("b200"))).toEqual({
       form: "mha-up-to-topk",
       padsTopK: true,
     });
-    expect(engineProfile({ name: "sglang" }).dsaPrefillFor("Huawei")).toBeUndefined();
-    expect(engineProfile({ name: "trtllm" }).dsaPrefillFor("NVIDIA")).toBeUndefined();
+    expect(engineProfile({ name: "sglang" }).dsaPrefillFor(chip("ascend-910c", "Huawei"))).toBeUndefined();
+    expect(engineProfile({ name: "trtllm" }).dsaPrefillFor(chip("b200"))).toBeUndefined();
   });
 
   it("runs vLLM's V3.2 prefill in the absorbed form at every prompt length", () => {
@@ -54,18 +59,23 @@ describe("DSA prefill: the MLA form follows the engine (engine-file dsaPrefill)"
     expect(prefillForm(r1, 2048)).toBeUndefined();
   });
 
-  it("charges vLLM's sparse core the whole top-k width per query token (no topk_length), 3.4x MHA's work per pair", () => {
+  it("charges vLLM's sparse core the whole top-k width per query (no topk_length) and 128 heads on GB300, 3.4x MHA's work per pair", () => {
     const s = referenceScenario(V32_PREFILL);
     const work = prefillWork(s, 2048);
     expect(work.base.dsaFullTopK).toBe(true);
     const core = (options: typeof work.base) =>
       must(layerOperators(s.model, 3, work.groupWorkload, options).find((o) => o.name === "attn.core")).flops;
-    // 20,480 tokens x 2,048 slots x 64 heads (TP2) x (576 + 512) x 2
-    expect(core(work.base)).toBeCloseTo(2 * 20480 * 2048 * 64 * 1088, -6);
-    // causal keys only (a kernel given the per-token length) halve it at 2K prompts
-    const causal = core({ ...work.base, dsaFullTopK: false });
-    expect(causal / core(work.base)).toBeCloseTo(2049 / 4096, 3);
+    expect(work.base.dsaHeadPad).toBe(128);
+    // 20,480 tokens x 2,048 slots x 64 heads (TP2) padded to 128 x (576 + 512) x 2
+    expect(core(work.base)).toBeCloseTo(2 * 20480 * 2048 * 128 * 1088, -6);
+    const unpadded = core({ ...work.base, dsaHeadPad: undefined });
+    expect(unpadded / core(work.base)).toBeCloseTo(0.5, 6);
+    // causal keys only (a kernel given the per-token length) halve it again at 2K prompts
+    const causal = core({ ...work.base, dsaHeadPad: undefined, dsaFullTopK: false });
+    expect(causal / unpadded).toBeCloseTo(2049 / 4096, 3);
     // the naive (MHA) form over the same causal pairs: (192 + 128) per pair and head
-    expect(causal / core({ ...work.base, mlaForm: "naive", dsaFullTopK: false })).toBeCloseTo(1088 / 320, 3);
+    expect(
+      causal / core({ ...work.base, mlaForm: "naive", dsaHeadPad: undefined, dsaFullTopK: false }),
+    ).toBeCloseTo(1088 / 320, 3);
   });
 });

@@ -167,19 +167,23 @@ function paddingLoad(
 
 /**
  * The MLA form of a DSA prefill as the engine runs it (its `dsaPrefill`): the absorbed (MQA)
- * sparse kernel — over the whole top-k width where the engine pads it — or dense MHA (the naive
- * form) while the prompts fit in the indexer's top-k. Nothing where the model is not DSA, the step
- * is a decode, or the engine records no form.
+ * sparse kernel — over the whole top-k width and padded query heads where the engine pads them —
+ * or dense MHA (the naive form) while the prompts fit in the indexer's top-k. Nothing where the
+ * model is not DSA, the step is a decode, or the engine records no form.
  */
 function dsaPrefillForm(
   ctx: StepContext,
   w: ModelWorkload,
-): Pick<LayerOperatorOptions, "mlaForm" | "dsaFullTopK"> {
+): Pick<LayerOperatorOptions, "mlaForm" | "dsaFullTopK" | "dsaHeadPad"> {
   const a = ctx.scenario.model.attention;
   if (w.phase !== "prefill" || a.kind !== "mla" || a.sparse === undefined) return {};
-  const d = ctx.scenario.engine?.dsaPrefillFor(ctx.scenario.system.node.accelerator.chip.vendor);
+  const d = ctx.scenario.engine?.dsaPrefillFor(ctx.scenario.system.node.accelerator.chip);
   if (d === undefined) return {};
   const meanPrompt = (w.newTokens + (w.contextTokens ?? 0)) / Math.max(w.sequences, 1e-9);
   if (d.form === "mha-up-to-topk" && meanPrompt <= a.sparse.topK) return { mlaForm: "naive" };
-  return { mlaForm: "absorbed", ...(d.padsTopK && { dsaFullTopK: true }) };
+  return {
+    mlaForm: "absorbed",
+    ...(d.padsTopK && { dsaFullTopK: true }),
+    ...(d.padHeads !== undefined && { dsaHeadPad: d.padHeads }),
+  };
 }
