@@ -31,14 +31,7 @@ export function finiteRun(
   const tailS = tail > 0 ? generationS(tail) : 0;
   if (tailS === undefined) return undefined;
   const durationS = full * (point.prefillS + point.decodeS) + tailS;
-  const perInstance = (requests * shape.output) / durationS;
-  return {
-    ...point,
-    outputTokensPerSPerInstance: perInstance,
-    outputTokensPerSPerChip: perInstance / shape.chips,
-    inputTokensPerSPerChip: (requests * shape.prompt) / durationS / shape.chips,
-    run: { requests, durationS, tailSequences: tail },
-  };
+  return withRun(point, { requests, durationS, tailSequences: tail }, shape);
 }
 
 /**
@@ -54,18 +47,19 @@ export function pipelinedFiniteRun(
   shape: RunShape & PipelinedRunShape,
 ): OfflinePoint {
   const run = pipelinedRun(perf, requests, maxSequences, shape);
-  const perInstance = (requests * shape.output) / run.durationS;
+  const pipelined = { iterations: run.iterations, peakSequences: run.peakSequences };
+  return withRun(point, { requests, durationS: run.durationS, tailSequences: 0, pipelined }, shape);
+}
+
+/** The point with the run's throughput: its output (and input) over its duration, as trtllm-bench reports it. */
+function withRun(point: OfflinePoint, run: NonNullable<OfflinePoint["run"]>, shape: RunShape): OfflinePoint {
+  const perInstance = (run.requests * shape.output) / run.durationS;
   return {
     ...point,
     outputTokensPerSPerInstance: perInstance,
     outputTokensPerSPerChip: perInstance / shape.chips,
-    inputTokensPerSPerChip: (requests * shape.prompt) / run.durationS / shape.chips,
-    run: {
-      requests,
-      durationS: run.durationS,
-      tailSequences: 0,
-      pipelined: { iterations: run.iterations, peakSequences: run.peakSequences },
-    },
+    inputTokensPerSPerChip: (run.requests * shape.prompt) / run.durationS / shape.chips,
+    run,
   };
 }
 
