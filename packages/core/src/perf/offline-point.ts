@@ -22,9 +22,10 @@
  * run. With fixed lengths and chunked prefill the run is floor(N / B) generations of B followed by
  * one generation of the remaining N mod B sequences at that smaller batch (the drain), see
  * `finiteRun` (offline-finite-run.ts); with whole prompts (no chunking) admission is staggered and
- * the run is played iteration by iteration up to the engine's batch limit (offline-pipelined-run.ts). The batch is also one the engine can hold: admitting it must take no
- * longer than a sequence's lifetime (`sustained`), else the prompts admitted per iteration, not the
- * KV cache, bound the population.
+ * the run is played iteration by iteration up to the engine's batch limit (offline-pipelined-run.ts).
+ * The batch is also one the engine can hold: admitting it must take no longer than a sequence's
+ * lifetime (`sustained`), else the prompts admitted per iteration, not the KV cache, bound the
+ * population.
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
@@ -255,15 +256,13 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const sustained = meets.filter((c) => c.sustained);
   const held = requests !== undefined && sustained.length > 0 ? sustained : meets;
   const largest = held[held.length - 1] as OfflinePoint;
-  let best =
+  const best =
     requests === undefined
-      ? (meets[0] as OfflinePoint)
+      ? meets.reduce((b, c) => (c.outputTokensPerSPerInstance > b.outputTokensPerSPerInstance ? c : b))
       : shape.chunked
         ? largest
         : // Whole prompts: the run played iteration by iteration up to the engine's own limits.
           pipelinedFiniteRun(largest, requests, Math.min(kvMax, cap), perf, shape);
-  if (requests === undefined)
-    for (const c of meets) if (c.outputTokensPerSPerInstance > best.outputTokensPerSPerInstance) best = c;
   const limit =
     best.sequencesPerInstance !== largest.sequencesPerInstance
       ? "throughput"
