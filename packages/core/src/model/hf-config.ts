@@ -14,6 +14,7 @@ import {
   moeDefaults,
   withFamilyAttention,
 } from "./gqa-moe-families.ts";
+import { fieldLocation, ropeYarnOf, slidingWindowOf } from "./hf-config-attention.ts";
 import {
   deepseekSchema,
   glm4MoeSchema,
@@ -34,15 +35,7 @@ import {
   llama4TextConfig,
 } from "./llama4-layers.ts";
 import { qwen3NextMoe, withQwen3Next } from "./qwen3-next-layers.ts";
-import type {
-  AttentionSpec,
-  MlaSparseSpec,
-  ModelArchitecture,
-  ModelFamily,
-  MoeSpec,
-  RopeYarnSpec,
-  SlidingWindowSpec,
-} from "./types.ts";
+import type { AttentionSpec, MlaSparseSpec, ModelArchitecture, ModelFamily, MoeSpec } from "./types.ts";
 
 export type { SupernodeModelMeta };
 
@@ -131,16 +124,11 @@ function familyOf(doc: SourceDocument): ModelFamily {
   const data = doc.data;
   const modelType =
     data !== null && typeof data === "object" ? (data as Record<string, unknown>).model_type : undefined;
-  // Located only for an error: a line needs the text parsed with positions.
-  const where = () => {
-    const pos = doc.locate(["model_type"]);
-    return { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: ["model_type"] };
-  };
   if (typeof modelType !== "string")
     throw new SupernodeError(
       "schema",
       `required field is missing: expected a string model_type, one of: ${supportedList}`,
-      where(),
+      fieldLocation(doc, "model_type"),
     );
   // Own keys only: "constructor" or "toString" are not model types.
   const family = Object.hasOwn(SUPPORTED_MODEL_TYPES, modelType)
@@ -150,7 +138,7 @@ function familyOf(doc: SourceDocument): ModelFamily {
     throw new SupernodeError(
       "unsupported",
       `unknown model_type "${modelType}": supported model types are ${supportedList}`,
-      where(),
+      fieldLocation(doc, "model_type"),
     );
   return family;
 }
@@ -174,47 +162,6 @@ function base(doc: SourceDocument, family: ModelFamily, c: Common) {
     ...slidingWindowOf(doc, family, c),
     ...(meta === undefined ? {} : { published: meta.published, notes: meta.notes }),
   };
-}
-
-/**
- * Windowed layers from `layer_types` + `sliding_window`; gpt-oss without `layer_types` uses its
- * published pattern (even layers windowed, as transformers' GptOssConfig defaults).
- */
-function slidingWindowOf(
-  doc: SourceDocument,
-  family: ModelFamily,
-  c: Common,
-): { slidingWindow?: SlidingWindowSpec } {
-  const types =
-    c.layer_types ??
-    (family === "gpt_oss"
-      ? Array.from({ length: c.num_hidden_layers }, (_, i) =>
-          i % 2 === 0 ? "sliding_attention" : "full_attention",
-        )
-      : undefined);
-  if (types === undefined) return {};
-  if (types.length !== c.num_hidden_layers)
-    throw new SupernodeError(
-      "invalid-value",
-      `layer_types has ${types.length} entries but num_hidden_layers is ${c.num_hidden_layers}; expected one per layer`,
-      fieldLocation(doc, "layer_types"),
-    );
-  const layers = types.flatMap((t, i) => (t === "sliding_attention" ? [i] : []));
-  if (layers.length === 0) return {};
-  const size = c.sliding_window;
-  if (size === undefined || size === null)
-    throw new SupernodeError(
-      "schema",
-      "layer_types lists sliding_attention layers but sliding_window is missing: expected the window in tokens",
-      fieldLocation(doc, "sliding_window"),
-    );
-  return { slidingWindow: { size, layers } };
-}
-
-/** File, line, column and path of a top-level field, for errors about its value. */
-function fieldLocation(doc: SourceDocument, field: string) {
-  const pos = doc.locate([field]);
-  return { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [field] };
 }
 
 function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: MoeSpec): ModelArchitecture {
@@ -244,19 +191,6 @@ function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: Moe
     ...ropeYarnOf(c),
   };
   return { ...base(doc, family, c), attention, mtpModules: 0, ...(moe === undefined ? {} : { moe }) };
-}
-
-/** YaRN scaling from `rope_scaling` (`rope_type` or the older `type` equal to "yarn", with a factor). */
-function ropeYarnOf(c: Common): { ropeYarn?: RopeYarnSpec } {
-  const r = c.rope_scaling;
-  if (r === null || r === undefined || (r.rope_type ?? r.type) !== "yarn" || r.factor == null) return {};
-  return {
-    ropeYarn: {
-      factor: r.factor,
-      ...(r.mscale != null ? { mscale: r.mscale } : {}),
-      ...(r.mscale_all_dim != null ? { mscaleAllDim: r.mscale_all_dim } : {}),
-    },
-  };
 }
 
 /** A GQA + MoE family whose MoE, attention extras and MTP come from its own keys (gqa-moe-families.ts). */
