@@ -3,18 +3,13 @@
  * systems NVLSTree or plain Tree), in-switch reduction (NVLS) and hierarchical rings.
  */
 import { SupernodeError } from "../spec/index.ts";
-import { highestClass, type Part, ringPart, ringStepLoads } from "./analytic-part.ts";
+import { highestClass, inSwitchPart, type Part, ringPart, ringStepLoads } from "./analytic-part.ts";
 import type { Algorithm, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { dtreeMaxEdges } from "./nccl-trees.ts";
 import { nvlsBytesPerRank, treeHeads } from "./nvls-limits.ts";
 import { treeDepth } from "./schedules.ts";
 import { addClassBytes, emptyLoads, loadsTime } from "./tier-loads.ts";
-
-/** Bytes per rank per direction of an NVLS all-reduce among `n` ranks (S plus a head's slice, `nvlsBytesPerRank`), inflated by its lower achievable fraction. */
-function inSwitchBytes(model: FabricModel, n: number, S: number): number {
-  return nvlsBytesPerRank(n, S) * model.inSwitchInflation;
-}
 
 /**
  * NCCL's Tree (NVLSTree where the switches reduce) across servers of different systems: inside
@@ -35,7 +30,8 @@ function treeAcrossSystems(model: FabricModel, n: number, S: number, inSwitch: b
   const loads = emptyLoads();
   loads.scaleOut =
     (dtreeMaxEdges(servers) * S) / treeHeads({ ranksPerSystem: rps, inSwitchReduction: nvls }) / 2;
-  if (rps > 1) loads.access = nvls ? inSwitchBytes(model, rps, S) : (2 * S * (rps - 1)) / rps;
+  if (rps > 1)
+    loads.access = nvls ? nvlsBytesPerRank(rps, S) * model.inSwitchInflation : (2 * S * (rps - 1)) / rps;
   const t = loadsTime(model, loads);
   const depth = Math.ceil(Math.log2(servers));
   const intra = rps > 1 ? (nvls ? 1 : rps - 1) * model.latencyS[1] : 0;
@@ -95,17 +91,9 @@ export function allReducePart(model: FabricModel, req: CollectiveRequest, algori
         report: step.report,
       };
     }
-    case "in-switch": {
-      const loads = emptyLoads();
-      loads.access = inSwitchBytes(model, n, S);
-      const t = loadsTime(model, loads);
-      return {
-        latencyS: model.latencyS[1],
-        transferS: t.seconds,
-        bottleneck: t.bottleneck,
-        report: t.report,
-      };
-    }
+    case "in-switch":
+      // S plus a head's slice per rank per direction (`nvlsBytesPerRank`)
+      return inSwitchPart(model, nvlsBytesPerRank(n, S));
     case "hierarchical":
       return hierarchicalPart(model, n, S);
     case "direct":

@@ -9,13 +9,21 @@
 import { SupernodeError } from "../spec/index.ts";
 import { allReducePart } from "./analytic-all-reduce.ts";
 import { matrixPart } from "./analytic-all-to-all-v.ts";
-import { directPart, highestClass, type Part, ringPart, ringStepLoads, sendPart } from "./analytic-part.ts";
+import {
+  directPart,
+  highestClass,
+  inSwitchPart,
+  type Part,
+  ringPart,
+  ringStepLoads,
+  sendPart,
+} from "./analytic-part.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
 import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
 import { resolveRequest } from "./resolve-request.ts";
-import { emptyLoads, loadsTime } from "./tier-loads.ts";
+import { loadsTime } from "./tier-loads.ts";
 
 /**
  * The all-reduce algorithm NCCL's tuner would pick: the fastest of those the fabric offers
@@ -53,18 +61,9 @@ function algorithmPart(
       return allReducePart(model, req, algorithm);
     case "all-gather":
     case "reduce-scatter": {
-      if (algorithm !== "in-switch") return ringPart(model, n, S, n - 1);
       // NVLS: every rank receives the whole output (all-gather) or has its whole input read by
       // the switches (reduce-scatter), S one way, at the NVLS achievable fraction
-      const loads = emptyLoads();
-      loads.access = S * model.inSwitchInflation;
-      const t = loadsTime(model, loads);
-      return {
-        latencyS: model.latencyS[1],
-        transferS: t.seconds,
-        bottleneck: t.bottleneck,
-        report: t.report,
-      };
+      return algorithm === "in-switch" ? inSwitchPart(model, S) : ringPart(model, n, S, n - 1);
     }
     case "broadcast": {
       const step = loadsTime(model, ringStepLoads(model, n, S));

@@ -74,3 +74,14 @@ export function sendPart(model: FabricModel, n: number, bytes: number, scaleOut:
   const latencyS = scaleOut ? model.scaleOutLatencyS : (model.latencyS[k as 0] ?? 0);
   return { latencyS, transferS: t.seconds, bottleneck: t.bottleneck, report: t.report };
 }
+
+/**
+ * One NVLS pass through the domain's switches: `bytes` per rank per direction on its access link,
+ * inflated by NVLS's lower achievable fraction, with one switch-hop latency.
+ */
+export function inSwitchPart(model: FabricModel, bytes: number): Part {
+  const loads = emptyLoads();
+  loads.access = bytes * model.inSwitchInflation;
+  const t = loadsTime(model, loads);
+  return { latencyS: model.latencyS[1], transferS: t.seconds, bottleneck: t.bottleneck, report: t.report };
+}
