@@ -31,12 +31,12 @@
  * Bytes and kernels are derived from that source, not measured.
  */
 
-/** HBM bytes and kernels per quantized BF16 element (RHT amax pass + fused RHT cast). */
+/** Bytes per element of an NVFP4 copy (FP4 data + one E4M3 scale per 16-element block). */
+export const NVFP4_COPY_BYTES = 0.5 + 1 / 16;
+
+/** HBM bytes and kernels per quantized BF16 element (RHT amax pass; fused RHT cast writing two copies). */
 export const NVFP4_QUANTIZE_PASS = {
   read: 4,
-  write: 2 * (0.5 + 1 / 16),
+  write: 2 * NVFP4_COPY_BYTES,
   kernels: 2,
 } as const;
-
-/** Bytes per element of an NVFP4 copy kept for the weight gradient (FP4 data + E4M3 block scale). */
-export const NVFP4_COPY_BYTES = 0.5 + 1 / 16;
