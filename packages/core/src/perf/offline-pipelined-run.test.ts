@@ -92,4 +92,9 @@ describe("pipelinedRun", () => {
     // Steps 1..3 after the mixed iteration hold 2 × (100 + 1), 2 × (100 + 2), 2 × (100 + 3) tokens.
     expect(run.durationS).toBeCloseTo(10 + 3 + 1e-3 * 2 * (101 + 102 + 103), 9);
   });
+
+  it("refuses a run whose instance cannot hold one sequence instead of reporting a run that never started", () => {
+    const shape = { prompt: 16, output: 8, budget: 2048, decodeTokensCharged: 1, dp: 1 };
+    expect(() => pipelinedRun(stub(), 10, 0, shape)).toThrow(/cannot admit any of its 10 queued requests/);
+  });
 });

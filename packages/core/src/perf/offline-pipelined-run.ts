@@ -15,6 +15,7 @@
  * (`mixedStepS`); between events the decode-only steps at a fixed batch are timed at the window's
  * mean KV length (exact where the step is linear in the KV). docs/step-model.md §12.
  */
+import { SupernodeError } from "../spec/index.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
 import type { InstancePerformance } from "./instance-performance.ts";
 
@@ -100,7 +101,16 @@ export function pipelinedRun(
       t += 1;
       continue;
     }
-    if (decoding <= 0) break;
+    if (decoding <= 0) {
+      if (queued === 0) break; // the last cohort has left
+      // Nothing runs and nothing can be admitted (a batch limit below one sequence): the queued
+      // requests would never start.
+      throw new SupernodeError(
+        "infeasible",
+        `an offline run cannot admit any of its ${queued} queued requests: the instance holds at ` +
+          `most ${maxSequences} sequences (max_batch_size or the KV cache leaves no room for one)`,
+      );
+    }
     // Decode-only steps at this batch until the oldest cohort leaves (nothing can be admitted before).
     const steps = (cohorts[head] as Cohort).start + lifetime - t;
     durationS += steps * perf.decodeStepS({ sequences: decoding, kvTokens: kvAt(t + (steps - 1) / 2) });
