@@ -5,10 +5,10 @@
  */
 import { z } from "zod";
 import type { SwitchGeneration } from "../hardware/index.ts";
-import type { SourceRef } from "../spec/index.ts";
+import { EVIDENCE_TAGS, type SourceRef } from "../spec/index.ts";
 import { parseBuiltinData } from "./builtin-data.ts";
 
-const tagSchema = z.enum(["measured", "spec", "estimate", "derived", "assumption"]);
+const tagSchema = z.enum(EVIDENCE_TAGS);
 const fileSchema = z.strictObject({
   sources: z.array(
     z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { builtinDataText } from "../catalog/index.ts";
 import {
   calibratedOnSchema,
+  EVIDENCE_TAGS,
   MICROSECOND,
   parseDocument,
   type Sourced,
@@ -32,7 +33,7 @@ export interface MoeKernelParams {
 const valueSchema = z.strictObject({
   value: z.number().finite().positive(),
   source: sourceKeysSchema,
-  tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+  tag: z.enum(EVIDENCE_TAGS),
   note: z.string().optional(),
   calibratedOn: calibratedOnSchema.optional(),
 });

@@ -6,12 +6,19 @@
 
 import { z } from "zod";
 import { builtinDataText } from "../catalog/index.ts";
-import { GIGA, MICROSECOND, parseDocument, sourceKeysSchema } from "../spec/index.ts";
+import {
+  calibratedOnSchema,
+  EVIDENCE_TAGS,
+  GIGA,
+  MICROSECOND,
+  parseDocument,
+  sourceKeysSchema,
+} from "../spec/index.ts";
 import type { NcclProtocol, NcclProtocolCost, NcclProtocolParams } from "./nccl-protocols.ts";
 
 const sourced = {
   source: sourceKeysSchema,
-  tag: z.enum(["measured", "spec", "estimate", "derived", "assumption"]),
+  tag: z.enum(EVIDENCE_TAGS),
   note: z.string().optional(),
 };
 const costSchema = z.strictObject({
@@ -55,14 +62,14 @@ const fileSchema = z.strictObject({
       match: z.string().min(1),
       value: z.number().finite().nonnegative(),
       ...sourced,
-      calibratedOn: z.array(z.string().min(1)).optional(),
+      calibratedOn: calibratedOnSchema.optional(),
     }),
   ),
   servingTensorParallel: z.strictObject({
     inSwitch: z.strictObject({
       value: z.boolean(),
       ...sourced,
-      calibratedOn: z.array(z.string().min(1)).optional(),
+      calibratedOn: calibratedOnSchema.optional(),
     }),
   }),
   nvlsPipeline: z.strictObject({
@@ -82,7 +89,7 @@ const fileSchema = z.strictObject({
     fillLoopsPerTreeLevel: z.strictObject({
       value: z.number().finite().nonnegative(),
       ...sourced,
-      calibratedOn: z.array(z.string().min(1)).optional(),
+      calibratedOn: calibratedOnSchema.optional(),
     }),
     maxChunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
     manyNodes: z.strictObject({
@@ -109,7 +116,7 @@ const fileSchema = z.strictObject({
     channels: z.strictObject({
       value: z.enum(["search", "server"]),
       ...sourced,
-      calibratedOn: z.array(z.string().min(1)).optional(),
+      calibratedOn: calibratedOnSchema.optional(),
     }),
     netStepLatencyUs: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
     plateau: z.strictObject({ value: z.number().finite().positive(), ...sourced }),
