@@ -47,6 +47,19 @@ export function bestAllReduce(model: FabricModel, request: CollectiveRequest): A
   return best;
 }
 
+/**
+ * The algorithm NCCL picks for a request that names none (both engines run it): the fastest
+ * all-reduce (`bestAllReduce`), NVLS or ring for an all-gather / reduce-scatter (`gatherAlgorithm`);
+ * undefined where the request names one or the op has a single algorithm.
+ */
+export function tunerAlgorithm(model: FabricModel, request: CollectiveRequest): Algorithm | undefined {
+  if (request.algorithm !== undefined) return undefined;
+  if (request.op === "all-reduce")
+    return request.ranks > 1 && request.bytes > 0 ? bestAllReduce(model, request) : undefined;
+  if (request.op === "all-gather" || request.op === "reduce-scatter") return gatherAlgorithm(model, request);
+  return undefined;
+}
+
 function algorithmPart(
   model: FabricModel,
   req: CollectiveRequest,
@@ -92,15 +105,8 @@ function algorithmPart(
  * @example analyticCollective(fabricModel(hgxH100), { op: "all-reduce", bytes: 2 ** 30, ranks: 8 }).busBandwidthBytesPerS
  */
 export function analyticCollective(model: FabricModel, request: CollectiveRequest): CollectiveResult {
-  if (
-    request.op === "all-reduce" &&
-    request.algorithm === undefined &&
-    request.ranks > 1 &&
-    request.bytes > 0
-  )
-    return analyticCollective(model, { ...request, algorithm: bestAllReduce(model, request) });
-  if ((request.op === "all-gather" || request.op === "reduce-scatter") && request.algorithm === undefined)
-    return analyticCollective(model, { ...request, algorithm: gatherAlgorithm(model, request) });
+  const chosen = tunerAlgorithm(model, request);
+  if (chosen !== undefined) return analyticCollective(model, { ...request, algorithm: chosen });
   const r = resolveRequest(model, request);
   const n = r.request.ranks;
   // NCCL returns at once for a zero-element collective: nothing is launched or sent

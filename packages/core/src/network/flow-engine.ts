@@ -10,12 +10,11 @@
  */
 import { SupernodeError } from "../spec/index.ts";
 import { LINK_TIERS, linkLabel, linkTierOf, MAX_HOPS, PathSet } from "../topology/index.ts";
-import { bestAllReduce } from "./analytic-engine.ts";
+import { tunerAlgorithm } from "./analytic-engine.ts";
 import { collectiveResult } from "./collective-result.ts";
 import type { CollectiveRequest, CollectiveResult, LinkLoad } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { solveMaxMin } from "./max-min.ts";
-import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
 import { type ResolvedRequest, resolveRequest } from "./resolve-request.ts";
 import { scheduleOf } from "./schedules.ts";
 
@@ -181,15 +180,8 @@ export function simulateSchedule(model: FabricModel, r: ResolvedRequest): Schedu
  * @example flowCollective(fabricModel(cm384), { op: "all-to-all", bytes: 768e6, ranks: 768 }).timeS
  */
 export function flowCollective(model: FabricModel, request: CollectiveRequest): CollectiveResult {
-  if (
-    request.op === "all-reduce" &&
-    request.algorithm === undefined &&
-    request.ranks > 1 &&
-    request.bytes > 0
-  )
-    return flowCollective(model, { ...request, algorithm: bestAllReduce(model, request) });
-  if ((request.op === "all-gather" || request.op === "reduce-scatter") && request.algorithm === undefined)
-    return flowCollective(model, { ...request, algorithm: gatherAlgorithm(model, request) });
+  const chosen = tunerAlgorithm(model, request);
+  if (chosen !== undefined) return flowCollective(model, { ...request, algorithm: chosen });
   const r = resolveRequest(model, request);
   if (r.request.bytes === 0)
     return collectiveResult(r, "flow", { latencyS: 0, transferS: 0, bottleneck: "latency", loadedLinks: [] });
