@@ -203,6 +203,12 @@ const releaseSchema = z.strictObject({
       perIterationUs: sourcedValue().optional(),
       perSequenceUs: sourcedValue().optional(),
       /**
+       * Host time per scheduled sequence of an executor process that is one of several attention-DP
+       * ranks (attention DP > 1); `perSequenceUs` then holds for one-rank instances only. Absent:
+       * `perSequenceUs` for every instance.
+       */
+      perSequenceUsAttentionDp: sourcedValue().optional(),
+      /**
        * Host time to launch one decoder layer of a forward that is not replayed as one full graph
        * (a piecewise graph whose attention runs eagerly between captured pieces, or an eager
        * forward): the device cannot run ahead of it, so a forward takes at least layers × this.

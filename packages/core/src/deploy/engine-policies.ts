@@ -85,6 +85,13 @@ export function releasePolicies(
     const perSeq = host.perSequenceUs;
     if (perSeq !== undefined)
       applied(`host time per scheduled sequence per iteration${on}`, `${perSeq.value} µs`, perSeq.source);
+    const perSeqDp = host.perSequenceUsAttentionDp;
+    if (perSeqDp !== undefined)
+      applied(
+        `host time per scheduled sequence per iteration of an attention-DP rank (DP > 1)${on}`,
+        `${perSeqDp.value} µs`,
+        perSeqDp.source,
+      );
     const perLayer = host.perLayerUs;
     if (perLayer !== undefined)
       applied(

@@ -177,6 +177,7 @@ deployment:
     expect(engineProfile({ name: "xdeepserve" }).hostTimeFor("Huawei", false)).toEqual({
       perIterationS: 0.002,
       perSequenceS: 0,
+      perSequenceAttentionDpS: 0,
       overlapsGpu: false,
       perLayerS: 0,
       decodeFullGraph: true,
@@ -231,6 +232,7 @@ deployment:
     expect(v092.hostTimeFor("Huawei", false)).toEqual({
       perIterationS: 2420e-6,
       perSequenceS: 1.1e-6,
+      perSequenceAttentionDpS: 1.1e-6,
       overlapsGpu: false,
       perLayerS: 832e-6,
       decodeFullGraph: false,

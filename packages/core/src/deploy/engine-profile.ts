@@ -114,6 +114,8 @@ export interface HostTime {
   readonly perIterationS: number;
   /** Host time per sequence the process schedules in the iteration (s). */
   readonly perSequenceS: number;
+  /** The same for a process that is one of several attention-DP ranks (s; perSequenceS when not recorded). */
+  readonly perSequenceAttentionDpS: number;
   /** Whether the host prepares iteration n + 1 while the device runs iteration n. */
   readonly overlapsGpu: boolean;
   /** Host time to launch one layer of a forward not replayed as one full graph (s; 0: not recorded). */
@@ -216,6 +218,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       return {
         perIterationS: (h.perIterationUs?.value ?? 0) / 1e6,
         perSequenceS: (h.perSequenceUs?.value ?? 0) / 1e6,
+        perSequenceAttentionDpS: (h.perSequenceUsAttentionDp?.value ?? h.perSequenceUs?.value ?? 0) / 1e6,
         // The scenario's engine.overlapScheduler (SGLang --disable-overlap-schedule, TensorRT-LLM
         // disable_overlap_scheduler) wins over the release's rule.
         overlapsGpu: spec.overlapScheduler ?? (o.value && !(o.offWithMtp === true && withMtp)),

@@ -15,9 +15,33 @@ describe("engine host time per iteration", () => {
     const perSeq = hostOf(s).perSequenceS;
     expect(perSeq).toBeGreaterThan(0);
     expect(hostIterationS(s, plan(s), 1000)).toBeCloseTo(1000 * perSeq, 12);
-    // Each attention-DP rank runs its own executor loop on its share of the sequences.
+    // Each attention-DP rank runs its own executor loop on its share of the sequences, at the
+    // engine's attention-DP figure (PR 10273's ADP2 measurement for TensorRT-LLM), not the one-rank one.
+    const perSeqDp = hostOf(s).perSequenceAttentionDpS;
+    expect(perSeqDp).toBeCloseTo(29e-6, 12);
+    expect(perSeqDp).toBeGreaterThan(perSeq);
     const dp4 = { ...plan(s), attention: { ...plan(s).attention, dp: 4 } };
-    expect(hostIterationS(s, dp4, 1000)).toBeCloseTo(250 * perSeq, 12);
+    expect(hostIterationS(s, dp4, 1000)).toBeCloseTo(250 * perSeqDp, 12);
+  });
+
+  it("falls back to the one-rank per-sequence figure where the engine records no attention-DP one", () => {
+    const s = qwen();
+    const engine = must(s.engine);
+    const flat: Scenario = {
+      ...s,
+      engine: {
+        ...engine,
+        hostTimeFor: () => ({
+          ...NO_LAUNCH,
+          perIterationS: 0,
+          perSequenceS: 1e-5,
+          perSequenceAttentionDpS: 1e-5,
+          overlapsGpu: true,
+        }),
+      },
+    };
+    const dp2 = { ...plan(s), attention: { ...plan(s).attention, dp: 2 } };
+    expect(hostIterationS(flat, dp2, 1000)).toBeCloseTo(500 * 1e-5, 12);
   });
 
   it("overlaps the GPU: the iteration waits only for the host time beyond the GPU's", () => {
@@ -34,7 +58,13 @@ describe("engine host time per iteration", () => {
       ...s,
       engine: {
         ...engine,
-        hostTimeFor: () => ({ ...NO_LAUNCH, perIterationS: 0, perSequenceS: 1e-5, overlapsGpu: false }),
+        hostTimeFor: () => ({
+          ...NO_LAUNCH,
+          perIterationS: 0,
+          perSequenceS: 1e-5,
+          perSequenceAttentionDpS: 1e-5,
+          overlapsGpu: false,
+        }),
       },
     };
     expect(hostTiming(serial, plan(serial), 100, 0.02).waitS).toBeCloseTo(1e-3, 12);
@@ -56,7 +86,13 @@ describe("engine host time per iteration", () => {
       ...s,
       engine: {
         ...engine,
-        hostTimeFor: () => ({ ...NO_LAUNCH, perIterationS: 1e-3, perSequenceS: 1e-5, overlapsGpu: true }),
+        hostTimeFor: () => ({
+          ...NO_LAUNCH,
+          perIterationS: 1e-3,
+          perSequenceS: 1e-5,
+          perSequenceAttentionDpS: 1e-5,
+          overlapsGpu: true,
+        }),
       },
     };
     expect(hostIterationS(both, plan(both), 100)).toBeCloseTo(2e-3, 12);

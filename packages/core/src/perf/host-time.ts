@@ -76,7 +76,10 @@ export function hostTiming(
 
 function scheduleS(host: HostTime, plan: InstancePlan, sequences: number): number {
   if (!(sequences > 0)) return 0;
-  return host.perIterationS + (host.perSequenceS * sequences) / Math.max(1, plan.attention.dp);
+  const dp = Math.max(1, plan.attention.dp);
+  // An attention-DP rank (dp > 1) pays the engine's attention-DP figure where it records one.
+  const perSequence = dp > 1 ? host.perSequenceAttentionDpS : host.perSequenceS;
+  return host.perIterationS + (perSequence * sequences) / dp;
 }
 
 function launchS(host: HostTime, scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
