@@ -42,6 +42,16 @@ describe("training scenarios", () => {
     ).toBeDefined();
   });
 
+  it("takes two interleaved chunks beyond the layers (the embedding and the loss) and refuses more", () => {
+    const chunks = (v: number) =>
+      job().replace("pp: 2 }", `pp: 2, schedule: interleaved, virtualStages: ${v} }`);
+    // Llama 3.1 8B: 32 layers; pp 2 × 17 = 34 chunks = 32 layers + embedding + loss.
+    expect(parseTrainingScenario(chunks(17), "j.yaml").layout.virtualStages).toBe(17);
+    const e = supernodeErrorOf(() => parseTrainingScenario(chunks(18), "j.yaml"));
+    expect(e.message).toContain("j.yaml:5");
+    expect(e.message).toContain("36 model chunks, more than the 32 layers plus the embedding and the loss");
+  });
+
   it("estimates a step whose breakdown adds up to the step time", () => {
     const e = trainEstimate(parseTrainingScenario(job(), "job.yaml"));
     const b = e.breakdown;
