@@ -3,12 +3,9 @@
  * rest): windowed layers (`layer_types` + `sliding_window`) and YaRN rope scaling (`rope_scaling`);
  * and where a top-level field sits, for errors about its value.
  */
-import type { z } from "zod";
 import { type SourceDocument, SupernodeError } from "../spec/index.ts";
-import type { gqaSchema } from "./hf-config-schemas.ts";
+import type { GqaConfig } from "./hf-config-schemas.ts";
 import type { ModelFamily, RopeYarnSpec, SlidingWindowSpec } from "./types.ts";
-
-type Common = z.output<typeof gqaSchema>;
 
 /** File, line, column and path of a top-level field, for errors about its value. */
 export function fieldLocation(doc: SourceDocument, field: string) {
@@ -23,7 +20,7 @@ export function fieldLocation(doc: SourceDocument, field: string) {
 export function slidingWindowOf(
   doc: SourceDocument,
   family: ModelFamily,
-  c: Common,
+  c: GqaConfig,
 ): { slidingWindow?: SlidingWindowSpec } {
   const types =
     c.layer_types ??
@@ -52,7 +49,7 @@ export function slidingWindowOf(
 }
 
 /** YaRN scaling from `rope_scaling` (`rope_type` or the older `type` equal to "yarn", with a factor). */
-export function ropeYarnOf(c: Common): { ropeYarn?: RopeYarnSpec } {
+export function ropeYarnOf(c: GqaConfig): { ropeYarn?: RopeYarnSpec } {
   const r = c.rope_scaling;
   if (r === null || r === undefined || (r.rope_type ?? r.type) !== "yarn" || r.factor == null) return {};
   return {

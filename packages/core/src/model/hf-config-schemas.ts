@@ -102,6 +102,9 @@ const common = {
 
 export const gqaSchema = z.looseObject(common);
 
+/** The fields every GQA-family config shares, as read (the other families' schemas extend them). */
+export type GqaConfig = z.output<typeof gqaSchema>;
+
 export const mixtralSchema = z.looseObject({
   ...common,
   num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),

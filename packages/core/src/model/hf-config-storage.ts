@@ -2,15 +2,12 @@
  * How a Hugging Face config's weights are stored: the native dtype (`torch_dtype`, or the
  * quantisation method) and components stored in their own format (hf-config.ts reads the rest).
  */
-import type { z } from "zod";
 import type { Dtype } from "../hardware/index.ts";
-import type { gqaSchema } from "./hf-config-schemas.ts";
+import type { GqaConfig } from "./hf-config-schemas.ts";
 import type { CheckpointComponent, CheckpointFormat } from "./types.ts";
 
-type Common = z.output<typeof gqaSchema>;
-
 /** The dtype the checkpoint's dense weights are stored in. */
-export function nativeDtype(c: Common): Dtype {
+export function nativeDtype(c: GqaConfig): Dtype {
   if (c.quantization_config?.quant_method === "fp8") return "fp8";
   // gpt-oss's `mxfp4` covers the experts only (attention, router, embeddings stay BF16).
   if (c.quantization_config?.quant_method === "mxfp4") return "bf16";
@@ -25,7 +22,7 @@ export function nativeDtype(c: Common): Dtype {
 }
 
 /** Components stored in their own format: the zoo's `_supernode.checkpoint`, or MXFP4 experts. */
-export function checkpointOf(c: Common): {
+export function checkpointOf(c: GqaConfig): {
   checkpointComponents?: Partial<Record<CheckpointComponent, CheckpointFormat>>;
 } {
   const given = c._supernode?.checkpoint;

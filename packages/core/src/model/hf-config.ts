@@ -17,6 +17,7 @@ import {
 import { fieldLocation, ropeYarnOf, slidingWindowOf } from "./hf-config-attention.ts";
 import {
   deepseekSchema,
+  type GqaConfig,
   glm4MoeSchema,
   gptOssSchema,
   gqaSchema,
@@ -59,8 +60,6 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
-
-type Common = z.output<typeof gqaSchema>;
 
 /**
  * Parses a Hugging Face `config.json` (JSON or YAML text) into a fully defaulted architecture.
@@ -143,7 +142,7 @@ function familyOf(doc: SourceDocument): ModelFamily {
   return family;
 }
 
-function base(doc: SourceDocument, family: ModelFamily, c: Common) {
+function base(doc: SourceDocument, family: ModelFamily, c: GqaConfig) {
   const meta = c._supernode;
   const fileStem = doc.fileName.replace(/^.*[\\/]/, "").replace(/\.(json|ya?ml)$/i, "");
   return {
@@ -164,7 +163,7 @@ function base(doc: SourceDocument, family: ModelFamily, c: Common) {
   };
 }
 
-function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: MoeSpec): ModelArchitecture {
+function gqaModel(doc: SourceDocument, family: ModelFamily, c: GqaConfig, moe?: MoeSpec): ModelArchitecture {
   const headDim = c.head_dim ?? c.hidden_size / c.num_attention_heads;
   if (!Number.isInteger(headDim))
     throw new SupernodeError(
@@ -194,7 +193,7 @@ function gqaModel(doc: SourceDocument, family: ModelFamily, c: Common, moe?: Moe
 }
 
 /** A GQA + MoE family whose MoE, attention extras and MTP come from its own keys (gqa-moe-families.ts). */
-function gqaMoeModel<C extends Common>(
+function gqaMoeModel<C extends GqaConfig>(
   doc: SourceDocument,
   family: ModelFamily,
   c: C,
