@@ -73,7 +73,11 @@ const fileSchema = z.strictObject({
     }),
   }),
   nvlsPipeline: z.strictObject({
-    fillLoops: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
+    fillLoops: z.strictObject({
+      value: z.number().finite().nonnegative(),
+      ...sourced,
+      calibratedOn: calibratedOnSchema.optional(),
+    }),
     maxChunkBytes: z.strictObject({ value: z.number().int().positive(), ...sourced }),
     chunkSteps: chunkStepsSchema,
     channels: z.array(
