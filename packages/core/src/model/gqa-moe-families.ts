@@ -14,7 +14,7 @@
  *   `use_routing_bias`). Its `num_mtp_modules` are not read: neither engine loads them.
  */
 import type { z } from "zod";
-import type { glm4MoeSchema, minimaxM2Schema } from "./hf-config-schemas.ts";
+import type { deepseekMoeKeys, glm4MoeSchema, minimaxM2Schema } from "./hf-config-schemas.ts";
 import type { AttentionSpec, ModelArchitecture, MoeSpec } from "./types.ts";
 
 type Gqa = Extract<AttentionSpec, { kind: "gqa" }>;
@@ -50,22 +50,34 @@ export function localExpertMoe(c: {
   };
 }
 
-/** GLM-4.5/4.6/4.7: DeepSeek-V3's MoE layout over GQA with q/k/v biases only. */
+/**
+ * The MoE of a DeepSeek-V3-style config (also GLM-4.5): routed and shared experts
+ * `moe_intermediate_size` wide, dense below `first_k_dense_replace`, a grouped top-k router with a
+ * correction bias; MoE every `layerFrequency`-th layer from there.
+ */
+export function deepseekMoe(
+  c: Pick<z.output<typeof glm4MoeSchema>, keyof typeof deepseekMoeKeys>,
+  layerFrequency: number,
+): MoeSpec {
+  return {
+    numRoutedExperts: c.n_routed_experts,
+    numSharedExperts: c.n_shared_experts,
+    topK: c.num_experts_per_tok,
+    expertIntermediateSize: c.moe_intermediate_size,
+    sharedExpertIntermediateSize: c.moe_intermediate_size,
+    firstKDenseLayers: c.first_k_dense_replace,
+    layerFrequency,
+    numExpertGroups: c.n_group ?? 1,
+    topKGroups: c.topk_group ?? 1,
+    frequencyBase: "index",
+    routerBias: true,
+  };
+}
+
+/** GLM-4.5/4.6/4.7: DeepSeek-V3's MoE layout (in every layer past the dense ones) over GQA with q/k/v biases only. */
 export function glm4MoeFamily(c: z.output<typeof glm4MoeSchema>): GqaMoeFamily {
   return {
-    moe: {
-      numRoutedExperts: c.n_routed_experts,
-      numSharedExperts: c.n_shared_experts,
-      topK: c.num_experts_per_tok,
-      expertIntermediateSize: c.moe_intermediate_size,
-      sharedExpertIntermediateSize: c.moe_intermediate_size,
-      firstKDenseLayers: c.first_k_dense_replace,
-      layerFrequency: 1,
-      numExpertGroups: c.n_group ?? 1,
-      topKGroups: c.topk_group ?? 1,
-      frequencyBase: "index",
-      routerBias: true,
-    },
+    moe: deepseekMoe(c, 1),
     attention: { qkvBias: c.attention_bias, qkNorm: c.use_qk_norm, outputBias: false },
     mtpModules: c.num_nextn_predict_layers,
   };

@@ -120,16 +120,21 @@ export const qwen3MoeSchema = z.looseObject({
   mlp_only_layers: z.array(z.number().int().min(0)).default([]),
 });
 
-export const deepseekSchema = z.looseObject({
-  ...common,
+/** DeepSeek-V3's MoE keys, which GLM-4.5 reads too (gqa-moe-families.ts `deepseekMoe`). */
+export const deepseekMoeKeys = {
   n_routed_experts: count("n_routed_experts: routed experts", 1, MAX_EXPERTS),
   n_shared_experts: count("n_shared_experts", 0, MAX_EXPERTS).default(0),
   num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
   moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
   first_k_dense_replace: count("first_k_dense_replace: leading dense layers", 0, MAX_LAYERS).default(0),
-  moe_layer_freq: count("moe_layer_freq").default(1),
   n_group: count("n_group").nullish(),
   topk_group: count("topk_group").nullish(),
+};
+
+export const deepseekSchema = z.looseObject({
+  ...common,
+  ...deepseekMoeKeys,
+  moe_layer_freq: count("moe_layer_freq").default(1),
   kv_lora_rank: count("kv_lora_rank: MLA latent width"),
   q_lora_rank: count("q_lora_rank").nullable(),
   qk_nope_head_dim: count("qk_nope_head_dim"),
@@ -181,13 +186,7 @@ export const llama4WrapperSchema = z.looseObject({
  */
 export const glm4MoeSchema = z.looseObject({
   ...common,
-  n_routed_experts: count("n_routed_experts: routed experts", 1, MAX_EXPERTS),
-  n_shared_experts: count("n_shared_experts", 0, MAX_EXPERTS).default(0),
-  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
-  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
-  first_k_dense_replace: count("first_k_dense_replace: leading dense layers", 0, MAX_LAYERS).default(0),
-  n_group: count("n_group").nullish(),
-  topk_group: count("topk_group").nullish(),
+  ...deepseekMoeKeys,
   use_qk_norm: z.boolean().default(false),
   num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
 });

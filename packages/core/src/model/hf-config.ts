@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { readSourceDocument, type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
 import {
+  deepseekMoe,
   type GqaMoeFamily,
   glm4MoeFamily,
   localExpertMoe,
@@ -230,19 +231,7 @@ function deepseekModel(doc: SourceDocument, c: z.output<typeof deepseekSchema>):
     vHeadDim: c.v_head_dim,
     ...(sparse === undefined ? {} : { sparse }),
   };
-  const moe: MoeSpec = {
-    numRoutedExperts: c.n_routed_experts,
-    numSharedExperts: c.n_shared_experts,
-    topK: c.num_experts_per_tok,
-    expertIntermediateSize: c.moe_intermediate_size,
-    sharedExpertIntermediateSize: c.moe_intermediate_size,
-    firstKDenseLayers: c.first_k_dense_replace,
-    layerFrequency: c.moe_layer_freq,
-    numExpertGroups: c.n_group ?? 1,
-    topKGroups: c.topk_group ?? 1,
-    frequencyBase: "index",
-    routerBias: true,
-  };
+  const moe = deepseekMoe(c, c.moe_layer_freq);
   return { ...base(doc, "deepseek_v3", c), attention, moe, mtpModules: c.num_nextn_predict_layers };
 }
 
