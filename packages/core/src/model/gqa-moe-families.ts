@@ -1,7 +1,7 @@
 /**
- * The MoE layout and attention extras of the GQA + MoE families read from DeepSeek-style or
- * Mixtral-style keys: GLM-4.5/4.6/4.7 (`glm4_moe`) and MiniMax-M2 (`minimax_m2`). hf-config.ts
- * builds the architecture around them.
+ * The MoE read from Mixtral-, Qwen3-MoE- and DeepSeek-style keys, and the MoE layout and attention
+ * extras of the GQA + MoE families built on them: GLM-4.5/4.6/4.7 (`glm4_moe`) and MiniMax-M2
+ * (`minimax_m2`). hf-config.ts builds the architecture around them.
  *
  * Sources (each value is what the model code reads from `config.json`):
  * - GLM: transformers `models/glm4_moe` (`Glm4MoeAttention`: q/k/v biases from `attention_bias`,
@@ -14,7 +14,7 @@
  *   `use_routing_bias`). Its `num_mtp_modules` are not read: neither engine loads them.
  */
 import type { z } from "zod";
-import type { deepseekMoeKeys, glm4MoeSchema, minimaxM2Schema } from "./hf-config-schemas.ts";
+import type { deepseekMoeKeys, glm4MoeSchema, minimaxM2Schema, qwen3MoeSchema } from "./hf-config-schemas.ts";
 import type { AttentionSpec, ModelArchitecture, MoeSpec } from "./types.ts";
 
 type Gqa = Extract<AttentionSpec, { kind: "gqa" }>;
@@ -47,6 +47,20 @@ export function localExpertMoe(c: {
     topK: c.num_experts_per_tok,
     expertIntermediateSize: c.intermediate_size,
     sharedExpertIntermediateSize: c.intermediate_size,
+  };
+}
+
+/** The MoE of a Qwen3-MoE config: every `decoder_sparse_step`-th layer but `mlp_only_layers`, no shared expert. */
+export function qwen3Moe(c: z.output<typeof qwen3MoeSchema>): MoeSpec {
+  return {
+    ...moeDefaults,
+    numRoutedExperts: c.num_experts,
+    topK: c.num_experts_per_tok,
+    expertIntermediateSize: c.moe_intermediate_size,
+    sharedExpertIntermediateSize: c.moe_intermediate_size,
+    layerFrequency: c.decoder_sparse_step,
+    frequencyBase: "index+1",
+    denseLayerIndices: c.mlp_only_layers,
   };
 }
 

@@ -12,7 +12,7 @@ import {
   glm4MoeFamily,
   localExpertMoe,
   minimaxM2Family,
-  moeDefaults,
+  qwen3Moe,
   withFamilyAttention,
 } from "./gqa-moe-families.ts";
 import { fieldLocation, ropeYarnOf, slidingWindowOf } from "./hf-config-attention.ts";
@@ -80,16 +80,7 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
     }
     case "qwen3_moe": {
       const c = validateDocument(doc, qwen3MoeSchema);
-      return gqaModel(doc, family, c, {
-        ...moeDefaults,
-        numRoutedExperts: c.num_experts,
-        topK: c.num_experts_per_tok,
-        expertIntermediateSize: c.moe_intermediate_size,
-        sharedExpertIntermediateSize: c.moe_intermediate_size,
-        layerFrequency: c.decoder_sparse_step,
-        frequencyBase: "index+1",
-        denseLayerIndices: c.mlp_only_layers,
-      });
+      return gqaModel(doc, family, c, qwen3Moe(c));
     }
     case "deepseek_v3":
       return deepseekModel(doc, validateDocument(doc, deepseekSchema));
