@@ -96,10 +96,6 @@ export interface MoeSpec {
   readonly expertBias?: boolean;
 }
 
-/**
- * Sliding-window attention: the listed decoder layers attend only to the last `size` tokens (and
- * keep only those in their KV cache); the other layers attend to the whole context.
- */
 /** YaRN rotary scaling as a config states it (`rope_scaling` with `rope_type: yarn`). */
 export interface RopeYarnSpec {
   readonly factor: number;
@@ -107,6 +103,10 @@ export interface RopeYarnSpec {
   readonly mscaleAllDim?: number;
 }
 
+/**
+ * Sliding-window attention: the listed decoder layers attend only to the last `size` tokens (and
+ * keep only those in their KV cache); the other layers attend to the whole context.
+ */
 export interface SlidingWindowSpec {
   readonly size: number;
   /** 0-based indices of the windowed layers, ascending. */
