@@ -19,6 +19,12 @@ import {
 import { nonNegative, positiveInt } from "./workload-checks.ts";
 import { workloadTokens } from "./workload-tokens.ts";
 
+/**
+ * A linear-attention layer's recurrent state format when the scenario names none (assumed: FP32,
+ * see linear-attention.ts; `precision.linearState`).
+ */
+export const LINEAR_STATE_DTYPE: Dtype = "fp32";
+
 export type ModelWorkload =
   | {
       readonly phase: "decode";
@@ -61,7 +67,7 @@ export interface LayerOperatorOptions {
   readonly attentionDtype?: Dtype;
   /** DSA lightning indexer's query, key cache and scores. Default: int8 with int8 GEMM math, else fp8. */
   readonly indexerDtype?: Dtype;
-  /** Linear-attention layers' recurrent state. Default fp32 (linear-attention.ts). */
+  /** Linear-attention layers' recurrent state. Default `LINEAR_STATE_DTYPE`. */
   readonly linearStateDtype?: Dtype;
   /**
    * Weight format and GEMM math per component (attention projections, routed experts, shared
@@ -196,7 +202,7 @@ export function resolveWorkload(
     components,
     attentionDtype: options.attentionDtype ?? activationDtype,
     indexerDtype: options.indexerDtype ?? defaultIndexerDtype(computeDtype),
-    linearStateDtype: options.linearStateDtype ?? "fp32",
+    linearStateDtype: options.linearStateDtype ?? LINEAR_STATE_DTYPE,
     kvDtype,
     kvBytes: DTYPE_BYTES[kvDtype],
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),

@@ -20,16 +20,13 @@
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { outputProjectionOp } from "./attention-core-ops.ts";
-import { checkDivides, type ResolvedWorkload } from "./layer-work.ts";
+import { checkDivides, LINEAR_STATE_DTYPE, type ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
 
 /** Tokens per chunk of the chunked gated delta rule (flash-linear-attention's `chunk_size`). */
 export const DELTA_RULE_CHUNK = 64;
-
-/** The recurrent state's default format (assumed: FP32, see the module notes; `precision.linearState`). */
-export const LINEAR_STATE_DTYPE: Dtype = "fp32";
 
 /**
  * Whether decoder layer `layerIndex` is a linear-attention layer.
