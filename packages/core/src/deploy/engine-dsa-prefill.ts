@@ -3,8 +3,9 @@
  * (engine-file.ts `dsaPrefill`): the MLA form, whether the sparse kernel runs the whole padded
  * top-k width, and the query-head multiple it pads to.
  */
+
+import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import type { DsaPrefillForm, EngineRelease } from "./engine-file.ts";
-import type { ChipIdentity } from "./engine-profile.ts";
 
 /** How the engine runs a DSA prefill's sparse core on one chip (engine-file.ts `dsaPrefill`). */
 export interface DsaPrefill {
@@ -26,10 +27,7 @@ export function dsaPrefillOf(
   const d = release.dsaPrefill;
   if (d === undefined || (d.chipVendors !== undefined && !d.chipVendors.includes(chip.vendor)))
     return undefined;
-  // A chip defined by extending a listed one is that chip.
-  const listed = (chips: readonly string[]) =>
-    chips.includes(chip.id) || (chip.origin.extends !== undefined && chips.includes(chip.origin.extends));
-  const pad = d.padHeads?.find((p) => listed(p.chips));
+  const pad = d.padHeads?.find((p) => listsChip(p.chips, chip));
   return {
     form: d.value,
     padsTopK: d.padsTopK ?? false,

@@ -8,6 +8,7 @@
 import type { z } from "zod";
 import { builtinCatalog, parseBuiltinData } from "../catalog/index.ts";
 import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
+import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
@@ -81,12 +82,6 @@ export interface EngineProfile {
 }
 
 /** Kernel-benchmark points of a sampler on one chip, with the chip's figures the scaling reads. */
-/** What identifies a chip to an engine rule: its id and the built-in id it extends, if any. */
-export interface ChipIdentity {
-  readonly id: string;
-  readonly origin: { readonly extends?: string };
-}
-
 export interface SamplerCurve {
   readonly chipId: string;
   /** Measured time (s) for `batch` rows of `vocab` logits, ascending in `batch`. */
@@ -258,11 +253,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     kvCacheBlockTokensFor: (chip, mlaCacheDim) => {
       const b = release.kvCacheBlockTokens;
       const f = b?.flashMla;
-      // A chip defined by extending a listed one (--hardware ... extends: h200-sxm) is that chip.
-      const listed = (id: string | undefined) => id !== undefined && f?.chips.includes(id) === true;
-      return f !== undefined &&
-        f.mlaCacheDim === mlaCacheDim &&
-        (listed(chip.id) || listed(chip.origin.extends))
+      return f !== undefined && f.mlaCacheDim === mlaCacheDim && listsChip(f.chips, chip)
         ? f.value
         : b?.value;
     },
