@@ -102,7 +102,7 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       return gqaMoeModel(doc, family, validateDocument(doc, minimaxM2Schema), minimaxM2Family);
     case "qwen3_next": {
       const c = validateDocument(doc, qwen3NextSchema);
-      return withQwen3Next(gqaModel(doc, family, { ...c, layer_types: undefined }, qwen3NextMoe(c)), c);
+      return withQwen3Next(doc, gqaModel(doc, family, { ...c, layer_types: undefined }, qwen3NextMoe(c)), c);
     }
     default: {
       const unreachable: never = family;

@@ -98,5 +98,12 @@ describe("Qwen3-Next (qwen3_next): Gated DeltaNet linear attention", () => {
       layerOperators(listed, 1, { phase: "decode", sequences: 3, kvTokens: 30 }, { attentionTp: 4 }),
     );
     expect(e.message).toMatch(/linear_num_key_heads/);
+    const short = supernodeErrorOf(() =>
+      parseHfConfig(
+        JSON.stringify({ ...base, layer_types: ["full_attention", "linear_attention"] }),
+        "q3n.json",
+      ),
+    );
+    expect(short.message).toMatch(/q3n\.json.*layer_types has 2 entries but num_hidden_layers is 4/);
   });
 });

@@ -12,6 +12,8 @@
  *   published checkpoints carry one `mtp.*` module): a full-attention MoE layer behind the fc.
  */
 import type { z } from "zod";
+import { type SourceDocument, SupernodeError } from "../spec/index.ts";
+import { fieldLocation } from "./hf-config-attention.ts";
 import type { qwen3NextSchema } from "./hf-config-schemas.ts";
 import type { AttentionSpec, LinearAttentionSpec, ModelArchitecture, MoeSpec } from "./types.ts";
 
@@ -19,10 +21,16 @@ type Qwen3NextConfig = z.output<typeof qwen3NextSchema>;
 
 /**
  * The linear-attention layers and their Gated DeltaNet shape.
- * @example qwen3NextLinearAttention(config).layers.length // 36 of 48 (interval 4)
+ * @example qwen3NextLinearAttention(doc, config).layers.length // 36 of 48 (interval 4)
  */
-export function qwen3NextLinearAttention(c: Qwen3NextConfig): LinearAttentionSpec {
+export function qwen3NextLinearAttention(doc: SourceDocument, c: Qwen3NextConfig): LinearAttentionSpec {
   const types = c.layer_types;
+  if (types !== undefined && types !== null && types.length !== c.num_hidden_layers)
+    throw new SupernodeError(
+      "invalid-value",
+      `layer_types has ${types.length} entries but num_hidden_layers is ${c.num_hidden_layers}; expected one per layer`,
+      fieldLocation(doc, "layer_types"),
+    );
   const layers = Array.from({ length: c.num_hidden_layers }, (_, i) => i).filter((i) =>
     types !== undefined && types !== null
       ? types[i] === "linear_attention"
@@ -57,13 +65,17 @@ export function qwen3NextMoe(c: Qwen3NextConfig): MoeSpec {
 }
 
 /** The GQA architecture read from the common keys, with Qwen3-Next's gated attention and linear layers. */
-export function withQwen3Next(arch: ModelArchitecture, c: Qwen3NextConfig): ModelArchitecture {
+export function withQwen3Next(
+  doc: SourceDocument,
+  arch: ModelArchitecture,
+  c: Qwen3NextConfig,
+): ModelArchitecture {
   if (arch.attention.kind !== "gqa") return arch;
   const attention: AttentionSpec = { ...arch.attention, qkNorm: true, outputGate: true };
   return {
     ...arch,
     attention,
-    linearAttention: qwen3NextLinearAttention(c),
+    linearAttention: qwen3NextLinearAttention(doc, c),
     mtpModules: c.num_nextn_predict_layers,
   };
 }
