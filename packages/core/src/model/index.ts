@@ -23,7 +23,7 @@ export {
   type ResolvedWorkload,
 } from "./layer-work.ts";
 export { isLinearAttentionLayer, linearStateBytesPerSequence } from "./linear-attention.ts";
-export { VECTOR_FLOPS_PER_ELEMENT } from "./operator-builder.ts";
+export { type ActivationPassSpec, activationPass, VECTOR_FLOPS_PER_ELEMENT } from "./operator-builder.ts";
 export { countParameters, type ParameterCounts } from "./parameters.ts";
 export { attentionWindow, fullAttentionLayers, windowedWorkload } from "./sliding-window.ts";
 export {

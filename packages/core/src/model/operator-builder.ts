@@ -87,6 +87,33 @@ export interface VectorSpec {
   readonly kernels?: number;
 }
 
+/** A memory-bound pass over activations given in bytes: what it reads and writes, kernels launched. */
+export interface ActivationPassSpec {
+  readonly name: string;
+  readonly dtype: Operator["dtype"];
+  readonly flops?: number;
+  readonly readBytes: number;
+  readonly writeBytes: number;
+  readonly kernels?: number;
+}
+
+/**
+ * A vector operator that moves activations only (no weights, no KV cache): copies, casts,
+ * unfused elementwise chains that engines or frameworks run as kernels of their own.
+ * @example activationPass({ name: "moe.permute", dtype: "bf16", readBytes: 2e6, writeBytes: 2e6 })
+ */
+export function activationPass(spec: ActivationPassSpec): Operator {
+  return {
+    name: spec.name,
+    class: "vector",
+    dtype: spec.dtype,
+    flops: spec.flops ?? 0,
+    bytesRead: { weights: 0, activations: spec.readBytes, kvCache: 0 },
+    bytesWritten: { activations: spec.writeBytes, kvCache: 0 },
+    kernels: spec.kernels ?? 1,
+  };
+}
+
 /** A memory-bound elementwise or reduction op. */
 export function vectorOp(w: ResolvedWorkload, spec: VectorSpec): Operator {
   return {

@@ -6,7 +6,7 @@
  */
 import type { SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
-import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
+import { activationPass, type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 
 export interface SeparateKernelContext {
   /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
@@ -53,15 +53,7 @@ function vector(
   writeBytes: number,
   dtype: Operator["dtype"],
 ): Operator {
-  return {
-    name,
-    class: "vector",
-    dtype,
-    flops,
-    bytesRead: { weights: 0, activations: readBytes, kvCache: 0 },
-    bytesWritten: { activations: writeBytes, kvCache: 0 },
-    kernels: 1,
-  };
+  return activationPass({ name, dtype, flops, readBytes, writeBytes });
 }
 
 /**

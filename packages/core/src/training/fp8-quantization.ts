@@ -24,7 +24,7 @@
  * Bytes per element and kernels are derived from these recipes, not measured; the passes run at
  * the chip's memory-bound (vector-class) efficiency.
  */
-import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
+import { activationPass, type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 import { NVFP4_QUANTIZE_PASS } from "./nvfp4-quantization.ts";
 
 export type Fp8Scaling = "current" | "blockwise";
@@ -66,13 +66,12 @@ export function fp8QuantizeOperator(
   const elements = quantizedElements(op, hiddenSize, tpShard);
   if (elements <= 0) return undefined;
   const pass = PASSES[scaling];
-  return {
+  return activationPass({
     name: `${op.name}.${scaling === "nvfp4" ? "nvfp4" : "fp8"}_quantize`,
-    class: "vector",
     dtype: "bf16",
     flops: VECTOR_FLOPS_PER_ELEMENT.quantize * elements,
-    bytesRead: { weights: 0, activations: pass.read * elements, kvCache: 0 },
-    bytesWritten: { activations: pass.write * elements, kvCache: 0 },
+    readBytes: pass.read * elements,
+    writeBytes: pass.write * elements,
     kernels: pass.kernels,
-  };
+  });
 }

@@ -20,7 +20,7 @@
  * measured; nothing here is set from a result.
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
-import type { ModelArchitecture, Operator } from "../model/index.ts";
+import { activationPass, type ModelArchitecture, type Operator } from "../model/index.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 const BF16 = DTYPE_BYTES.bf16;
@@ -57,17 +57,8 @@ export function unfusedRopeOperators(
   const elements = tokens * ((a.numHeads + a.numKvHeads) / tp) * a.headDim;
   const bytes = 6.5 * BF16 * elements;
   const name = direction === "forward" ? "attn.rotary_unfused" : "attn.rotary_unfused.backward";
-  return [
-    {
-      name,
-      class: "vector",
-      dtype: "bf16",
-      flops: 0,
-      bytesRead: { weights: 0, activations: bytes, kvCache: 0 },
-      bytesWritten: { activations: bytes, kvCache: 0 },
-      kernels: direction === "forward" ? 12 : 14,
-    },
-  ];
+  const kernels = direction === "forward" ? 12 : 14;
+  return [activationPass({ name, dtype: "bf16", readBytes: bytes, writeBytes: bytes, kernels })];
 }
 
 /**

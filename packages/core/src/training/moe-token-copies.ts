@@ -39,7 +39,7 @@
  * arithmetic. Derived from the source, not measured; nothing here is set from a result.
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
-import type { ModelArchitecture, Operator } from "../model/index.ts";
+import { activationPass, type ModelArchitecture, type Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -48,15 +48,7 @@ const BF16 = DTYPE_BYTES.bf16;
 
 /** One memory-bound pass: bytes read and written, kernels launched. */
 function pass(name: string, readBytes: number, writeBytes: number, kernels = 1): Operator {
-  return {
-    name,
-    class: "vector",
-    dtype: "bf16",
-    flops: 0,
-    bytesRead: { weights: 0, activations: readBytes, kvCache: 0 },
-    bytesWritten: { activations: writeBytes, kvCache: 0 },
-    kernels,
-  };
+  return activationPass({ name, dtype: "bf16", readBytes, writeBytes, kernels });
 }
 
 /** What one rank's MoE layer moves per micro-batch. */
