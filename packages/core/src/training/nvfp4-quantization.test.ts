@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
-import type { Operator } from "../model/types.ts";
 import { computeDevice, efficiencyProfile, operatorTime } from "../perf/index.ts";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { fp8QuantizeOperator, quantizedElements } from "./fp8-quantization.ts";
 import { NVFP4_QUANTIZE_PASS } from "./nvfp4-quantization.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
+import { gemmOperator } from "./test-support/gemm-operator.ts";
 import { trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
-
-const gemm = (name: string, m: number, n: number, k: number, dtype: Operator["dtype"]): Operator => ({
-  name,
-  class: "gemm",
-  dtype,
-  flops: 2 * m * n * k,
-  bytesRead: { weights: n * k, activations: m * k, kvCache: 0 },
-  bytesWritten: { activations: 2 * m * n, kvCache: 0 },
-  shape: { m, n, k },
-  kernels: 1,
-});
 
 const job = (system: string, compute: string) => `kind: training
 system: ${system}
@@ -49,7 +38,7 @@ describe("nvfp4 training precision", () => {
   });
 
   it("quantizes fprop inputs and dgrad output gradients in two passes (RHT amax, fused RHT cast), wgrad none", () => {
-    const op = gemm("ffn.down_proj", 8192, 16384, 13312, "fp4");
+    const op = gemmOperator("ffn.down_proj", 8192, 16384, 13312, "fp4");
     const q = fp8QuantizeOperator(op, 16384, 4, "nvfp4");
     const e = 8192 * 13312;
     expect(q?.name).toBe("ffn.down_proj.nvfp4_quantize");
@@ -57,7 +46,9 @@ describe("nvfp4 training precision", () => {
     // Row-wise and column-wise FP4 copies, each 0.5 B plus one E4M3 scale per 16 elements.
     expect(q?.bytesWritten.activations).toBeCloseTo(1.125 * e, 6);
     expect(q?.kernels).toBe(NVFP4_QUANTIZE_PASS.kernels);
-    expect(quantizedElements(gemm("ffn.down_proj.wgrad", 16384, 13312, 8192, "fp4"), 16384, 4)).toBe(0);
+    expect(quantizedElements(gemmOperator("ffn.down_proj.wgrad", 16384, 13312, 8192, "fp4"), 16384, 4)).toBe(
+      0,
+    );
   });
 
   it("times an FP4 GEMM faster than FP8 on the same GB200 shape, by the catalog's peaks × measured ceilings (not 2x)", () => {
@@ -69,7 +60,7 @@ describe("nvfp4 training precision", () => {
     const profile = efficiencyProfile("gb200");
     // Llama 3.1 405B's gate/up projection on one TP-4 rank, 8,192 tokens.
     const t = (dtype: Operator["dtype"]) =>
-      operatorTime(gemm("ffn.gate_up_proj", 8192, 26624, 16384, dtype), device, profile).timeS;
+      operatorTime(gemmOperator("ffn.gate_up_proj", 8192, 26624, 16384, dtype), device, profile).timeS;
     const ratio = t("fp8") / t("fp4");
     // 10 / 5 PFLOPS dense peaks; B200 ceilings 0.4431 (FP4, vLLM's NVFP4 sweep) and 0.7421 (FP8): ≈ 1.19.
     expect(ratio).toBeGreaterThan(1.1);
