@@ -25,23 +25,13 @@ describe("engine host time per iteration", () => {
   });
 
   it("falls back to the one-rank per-sequence figure where the engine records no attention-DP one", () => {
-    const s = qwen();
-    const engine = must(s.engine);
-    const flat: Scenario = {
-      ...s,
-      engine: {
-        ...engine,
-        hostTimeFor: () => ({
-          ...NO_LAUNCH,
-          perIterationS: 0,
-          perSequenceS: 1e-5,
-          perSequenceAttentionDpS: 1e-5,
-          overlapsGpu: true,
-        }),
-      },
-    };
+    // vLLM's engine file records perSequenceUs only: its attention-DP ranks resolve to the same figure.
+    const s = referenceScenario("mlenergy-llama-3.1-8b-h100-chat");
+    const host = hostOf(s);
+    expect(host.perSequenceS).toBeGreaterThan(0);
+    expect(host.perSequenceAttentionDpS).toBe(host.perSequenceS);
     const dp2 = { ...plan(s), attention: { ...plan(s).attention, dp: 2 } };
-    expect(hostIterationS(flat, dp2, 1000)).toBeCloseTo(500 * 1e-5, 12);
+    expect(hostIterationS(s, dp2, 1000)).toBeCloseTo(500 * host.perSequenceS + host.perIterationS, 12);
   });
 
   it("overlaps the GPU: the iteration waits only for the host time beyond the GPU's", () => {
