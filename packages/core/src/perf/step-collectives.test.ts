@@ -12,6 +12,17 @@ import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 const NAME = "trtllm-b200-deepseek-r1-fp4-throughput";
 const batch = { phase: "decode", sequences: 8 * 64, kvTokens: 8 * 64 * 2048 } as const;
 
+/** The engine's own TP all-reduce kernel (not NCCL's ring) over `ranks` ranks of the scenario's fabric. */
+function engineAllReduceS(s: ReturnType<typeof referenceScenario>, bytes: number, ranks: number): number {
+  return collectiveTime(s.fabricTarget, {
+    op: "all-reduce",
+    bytes,
+    ranks,
+    inSwitch: false,
+    engineKernel: true,
+  }).timeS;
+}
+
 function moeItems(...sets: string[]) {
   const s = referenceScenario(NAME, ...sets);
   const ctx = stepContext(s, must(s.deployment.colocated));
@@ -64,16 +75,7 @@ describe("MoE under tensor-parallel attention (TensorRT-LLM without attention DP
     expect(items.some((i) => i.name === "moe.dispatch")).toBe(false);
     const combine = must(items.find((i) => i.name === "moe.combine_transfer"));
     const bytes = 8 * s.model.hiddenSize * DTYPE_BYTES[s.precision.combine];
-    expect(combine.timeS).toBeCloseTo(
-      collectiveTime(s.fabricTarget, {
-        op: "all-reduce",
-        bytes,
-        ranks: 4,
-        inSwitch: false,
-        engineKernel: true,
-      }).timeS,
-      12,
-    );
+    expect(combine.timeS).toBeCloseTo(engineAllReduceS(s, bytes, 4), 12);
     // the attention's own all-reduce stays: two all-reduces per layer, as in Qwen3MoEDecoderLayer
     expect(items.some((i) => i.name === "attn.all_reduce")).toBe(true);
   });
@@ -86,16 +88,7 @@ describe("MoE under tensor-parallel attention (TensorRT-LLM without attention DP
     expect(items.some((i) => i.name === "moe.tp_all_reduce")).toBe(false);
     const combine = must(items.find((i) => i.name === "moe.combine_transfer"));
     const bytes = 8 * s.model.hiddenSize * DTYPE_BYTES[s.precision.combine];
-    expect(combine.timeS).toBeCloseTo(
-      collectiveTime(s.fabricTarget, {
-        op: "all-reduce",
-        bytes,
-        ranks: 4,
-        inSwitch: false,
-        engineKernel: true,
-      }).timeS,
-      12,
-    );
+    expect(combine.timeS).toBeCloseTo(engineAllReduceS(s, bytes, 4), 12);
   });
 });
 
