@@ -136,6 +136,9 @@ export function linearAttentionOperators(
       kvReadBytes: decode ? convState : 0,
       kvWriteBytes: convState,
     }),
+    // q, k L2-normalised; per token and value head the gates (estimate, one FLOP per add, multiply
+    // or transcendental): a + dt_bias (1), softplus = log(1 + exp) (3), × −exp(A_log) (1, the
+    // exponent a per-head constant), e^g (1), β = sigmoid(b) = 1 / (1 + exp(−b)) (4): 10.
     vectorOp(w, {
       name: `${p}lin.qk_l2norm_gates`,
       flops: VECTOR_FLOPS_PER_ELEMENT.rmsNorm * T * 2 * key + 10 * T * valueHeads,
@@ -144,6 +147,9 @@ export function linearAttentionOperators(
       weightBytes: 2 * valueHeads * hp,
     }),
   ];
+  // Decode, per token and value head, over the dk × dv state: e^g·S (1·dk·dv), Sᵀk (2), the
+  // update S + k·δᵀ with δ = β·(v − Sᵀk) (2: outer product and add), o = Sᵀq (2): 7·dk·dv (the
+  // O(dv) work on δ dropped).
   const perTokenHead = decode ? 7 * s.keyHeadDim * s.valueHeadDim : chunkedFlopsPerTokenHead(s);
   const flops = perTokenHead * T * valueHeads;
   if (decode)
