@@ -40,7 +40,8 @@ const chunkStepsSchema = z.array(
     ...sourced,
   }),
 );
-const versionSchema = z
+/** An NCCL version as a data file or a reference case states it. */
+export const ncclVersionSchema = z
   .string()
   .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2");
 const fileSchema = z.strictObject({
@@ -83,7 +84,7 @@ const fileSchema = z.strictObject({
     channels: z.array(
       z.strictObject({
         match: z.string().min(1),
-        ncclBefore: versionSchema.optional(),
+        ncclBefore: ncclVersionSchema.optional(),
         value: z.number().int().positive(),
         ...sourced,
       }),
@@ -136,7 +137,7 @@ const fileSchema = z.strictObject({
   nvlsGather: z.strictObject({
     minRanks: z.array(
       z.strictObject({
-        ncclBefore: versionSchema.optional(),
+        ncclBefore: ncclVersionSchema.optional(),
         value: z.number().int().positive(),
         ...sourced,
       }),
@@ -153,7 +154,7 @@ const fileSchema = z.strictObject({
     ),
     rules: z.array(
       z.strictObject({
-        ncclBefore: versionSchema.optional(),
+        ncclBefore: ncclVersionSchema.optional(),
         value: z.enum(["channels", "capped", "efficiency"]),
         ...sourced,
       }),

@@ -18,6 +18,7 @@ import { builtinFabricParams, type FabricTarget, scaleUpBytesPerSPerRank } from 
 import { collectiveTime } from "./collective-time.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";
+import { ncclVersionSchema } from "./nccl-protocol-file.ts";
 
 const conditionsSchema = z.discriminatedUnion("kind", [
   z.strictObject({
@@ -72,10 +73,7 @@ const conditionsSchema = z.discriminatedUnion("kind", [
      */
     partitionGpus: z.number().int().positive().optional(),
     /** NCCL version the source states, where NCCL's constants differ by version. */
-    ncclVersion: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2")
-      .optional(),
+    ncclVersion: ncclVersionSchema.optional(),
   }),
   z.strictObject({ kind: z.literal("nccl-nic"), metric: z.literal("per-nic") }),
 ]);
