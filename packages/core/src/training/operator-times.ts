@@ -61,11 +61,11 @@ function selectivelyRecomputed(op: Operator): boolean {
   return op.class === "vector" && (op.name.includes("norm") || op.name.endsWith(".act"));
 }
 
-/** How one rank's operators are timed: device, profile, recompute and FP8 quantization. */
+/** How one rank's operators are timed: device, profile, recompute and FP8 / NVFP4 quantization. */
 export interface TimingContext {
   readonly device: Device;
   readonly profile: EfficiencyProfile;
-  /** The FP8 quantization operator in front of a GEMM (`fp8-quantization.ts`), if any. */
+  /** The FP8 / NVFP4 quantization operator in front of a GEMM (`fp8-quantization.ts`), if any. */
   readonly quantize: (op: Operator) => Operator | undefined;
   /** Tensor-parallel ranks whose communication the GEMMs overlap by ring exchange (1: none). */
   readonly ringExchangeTp: number;
@@ -73,11 +73,11 @@ export interface TimingContext {
   readonly ringStepS: number;
   /** Ranks the sequence is split over outside the TP GEMMs (tp under sequence parallelism, else 1). */
   readonly sequenceShard: number;
-  /** Experts as TE's per-expert cuBLAS loop (`expert-gemm-loop.ts`) with this FP8 scaling; absent: one grouped kernel. */
+  /** Experts as TE's per-expert cuBLAS loop (`expert-gemm-loop.ts`) with this operand scaling; absent: one grouped kernel. */
   readonly expertLoop?: { readonly scaling: OperandScaling };
 }
 
-/** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 quantization of its BF16 operand. */
+/** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 / NVFP4 quantization of its BF16 operand. */
 function opTime(whole: Operator, ctx: TimingContext): number {
   const op = sequenceParallelShard(whole, ctx.sequenceShard);
   const loop = op.class === "grouped-gemm" ? ctx.expertLoop : undefined;
