@@ -2,6 +2,7 @@
  * A step context at a lower SM clock: the power-limited clock of a serving step
  * (power-limited-clock.ts) applied to the instance's device and efficiency profile.
  */
+import type { Chip } from "../hardware/index.ts";
 import type { Device } from "./device.ts";
 import type { EfficiencyProfile } from "./efficiency-profile.ts";
 import { powerLimitedClockFraction, type StepPowerInput } from "./power-limited-clock.ts";
@@ -17,14 +18,9 @@ const QUANTUM = 1e4;
  * @example powerLimitedFraction(ctx, stepAtPeak) // 1 for a memory-bound decode step
  */
 export function powerLimitedFraction(ctx: StepContext, step: StepPowerInput): number {
-  const clock = sustainedClock(ctx.scenario.system.node.accelerator.chip, ctx.profile);
-  if (clock === undefined || clock.fraction >= 1) return 1;
-  const r = powerLimitedClockFraction(
-    step,
-    clock.fraction,
-    undefined,
-    sustainedClockData().powerExponent.value,
-  );
+  const law = clockLaw(ctx);
+  if (law === undefined) return 1;
+  const r = powerLimitedClockFraction(step, law.fraction, undefined, law.exponent);
   return r >= 1 ? 1 : Math.floor(r * QUANTUM) / QUANTUM;
 }
 
@@ -34,9 +30,31 @@ export function powerLimitedFraction(ctx: StepContext, step: StepPowerInput): nu
  * @example corePowerFactor(h100Ctx, 1) // ≈ 1.57 (1,830 / 1,575 MHz, cubed)
  */
 export function corePowerFactor(ctx: StepContext, r: number): number {
-  const clock = sustainedClock(ctx.scenario.system.node.accelerator.chip, ctx.profile);
-  if (clock === undefined || !(clock.fraction > 0) || clock.fraction >= 1) return 1;
-  return (r / clock.fraction) ** sustainedClockData().powerExponent.value;
+  const law = clockLaw(ctx);
+  return law === undefined ? 1 : (r / law.fraction) ** law.exponent;
+}
+
+/** The sustained-clock fraction φ in (0, 1) and the power exponent; undefined: the clock never drops. */
+type ClockLaw = { readonly fraction: number; readonly exponent: number } | undefined;
+
+/** Per efficiency profile and chip: every step of a search asks twice (clock, then core power). */
+const laws = new WeakMap<EfficiencyProfile, WeakMap<Chip, ClockLaw>>();
+
+function clockLaw(ctx: StepContext): ClockLaw {
+  const chip = ctx.scenario.system.node.accelerator.chip;
+  let byChip = laws.get(ctx.profile);
+  if (byChip === undefined) {
+    byChip = new WeakMap();
+    laws.set(ctx.profile, byChip);
+  }
+  if (byChip.has(chip)) return byChip.get(chip);
+  const clock = sustainedClock(chip, ctx.profile);
+  const law =
+    clock === undefined || !(clock.fraction > 0) || clock.fraction >= 1
+      ? undefined
+      : { fraction: clock.fraction, exponent: sustainedClockData().powerExponent.value };
+  byChip.set(chip, law);
+  return law;
 }
 
 const clocked = new WeakMap<
