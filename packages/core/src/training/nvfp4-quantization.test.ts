@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
+import type { Operator } from "../model/types.ts";
 import { computeDevice, efficiencyProfile, operatorTime } from "../perf/index.ts";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { fp8QuantizeOperator, quantizedElements } from "./fp8-quantization.ts";
