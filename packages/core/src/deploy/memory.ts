@@ -23,6 +23,7 @@ import {
   mtpModuleTensors,
   tensorBytes,
   type WeightTensor,
+  weightFormat,
 } from "../model/index.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
 import { decodeSequences } from "./plan-operating-point.ts";
@@ -203,6 +204,7 @@ function rankWeights(
     plan.denseFfn.tp,
     moe === undefined ? null : [moe.slotsPerRank, moe.tp, moe.dedicatedSharedReplicas],
     range ?? null,
+    plan.mtp?.weights ?? null,
   ]);
   let byKey = weightsMemo.get(arch);
   if (byKey === undefined) {
@@ -225,7 +227,11 @@ function placeWeights(
   plan: InstancePlan,
   range: StageRange | undefined,
 ): RankWeights {
-  const bytes = (t: WeightTensor) => tensorBytes(t, format, overrides);
+  const mainBytes = (t: WeightTensor) => tensorBytes(t, format, overrides);
+  // A draft loaded in a format of its own (mtp.weights) stores every MTP matrix in it.
+  const draftFormat = plan.mtp?.weights !== undefined ? weightFormat(plan.mtp.weights) : undefined;
+  const draftBytes = draftFormat !== undefined ? (t: WeightTensor) => tensorBytes(t, draftFormat) : mainBytes;
+  let bytes = mainBytes;
   const byComponent: Record<string, number> = {};
   const add = (component: string, value: number) => {
     byComponent[component] = (byComponent[component] ?? 0) + value;
@@ -268,11 +274,13 @@ function placeWeights(
   const mtpModules = range === undefined || range.last ? arch.mtpModules : 0;
   // MTP modules: their decoder layer is placed like a main layer (attention split by TP, experts by
   // slot); their projections and norms are replicated.
+  bytes = draftBytes;
   for (let m = 0; m < mtpModules; m++)
     for (const t of mtpModuleTensors(arch)) {
       if (t.placeAs !== undefined) placeTensor({ ...t, component: t.placeAs }, "mtp");
       else add("mtp", bytes(t) * t.copies);
     }
+  bytes = mainBytes;
   for (const t of headTensors(arch))
     if (range === undefined || (t.component === "embedding" ? range.first : range.last))
       placeTensor(t, t.component);

@@ -3,6 +3,7 @@
  * expert placement, microbatch overlap and MTP, plus the located-failure callback every planning
  * step reports through. Built by `planInstanceGroup` (plan.ts); read-only afterwards.
  */
+import type { Dtype } from "../hardware/index.ts";
 import type { ExpertImbalanceSpec } from "../spec/index.ts";
 import type { OffloadPlan } from "./offload-plan.ts";
 import type { PipelinePlan } from "./pipeline-plan.ts";
@@ -17,6 +18,8 @@ export interface MtpPlan {
   readonly pipelined: boolean;
   /** Tokens emitted per step per sequence on average: 1 + a + a² + … + a^draftTokens. */
   readonly tokensPerStep: number;
+  /** The MTP module's weight and GEMM format when it differs from the main model's (`mtp.weights`). */
+  readonly weights?: Dtype;
   /** A separate draft model (speculative decoding) instead of the model's own MTP modules. */
   readonly draft?: SpeculativeDraft;
 }

@@ -2,9 +2,18 @@
  * MTP draft passes: each draft token is one pass of the MTP module over the batch, one token per
  * sequence. Its decoder layer is composed like a main layer (microbatches, streams, EP
  * dispatch/combine, slowest rank); its embedding, projections and shared head run once per pass on
- * the whole attention-DP group, like the main model's head.
+ * the whole attention-DP group, like the main model's head. Where the engine loads the draft in a
+ * format of its own (`mtp.weights`: SGLang's `--speculative-draft-model-quantization unquant`), the
+ * module's weights and GEMM math take that format instead of the main model's.
  */
-import { type ModelWorkload, mtpLayerKind, mtpOperators, type Operator } from "../model/index.ts";
+import type { Dtype } from "../hardware/index.ts";
+import {
+  type LayerOperatorOptions,
+  type ModelWorkload,
+  mtpLayerKind,
+  mtpOperators,
+  type Operator,
+} from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
@@ -28,6 +37,20 @@ export interface MtpTiming {
 const isLayerOp = (op: Operator) => /^mtp\d+\.(attn|ffn|moe)\./.test(op.name);
 
 /**
+ * The operator options of the MTP module: the main model's, or every matrix and GEMM in `weights`
+ * when the draft is loaded in a format of its own (component formats and scheme dropped with it).
+ * @example draftOptions({ weightDtype: "int8", computeDtype: "int8" }, "bf16").weightDtype // "bf16"
+ */
+export function draftOptions(
+  options: LayerOperatorOptions,
+  weights: Dtype | undefined,
+): LayerOperatorOptions {
+  if (weights === undefined) return options;
+  const { componentPrecision: _components, weightScheme: _scheme, ...rest } = options;
+  return { ...rest, weightDtype: weights, computeDtype: weights };
+}
+
+/**
  * The MTP part of a decode step, or undefined when the group runs no MTP.
  * @example mtpTiming(ctx, work)?.timeS
  */
@@ -49,7 +72,11 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
   let best: { layer: LayerTiming; rank: RankKind["name"] } | undefined;
   for (const rank of candidates) {
     const ops = withKernels(
-      mtpOperators(arch, perMicrobatch, scaleExpertTokens(rank.options, draftRatio)).filter(isLayerOp),
+      mtpOperators(
+        arch,
+        perMicrobatch,
+        scaleExpertTokens(draftOptions(rank.options, plan.mtp.weights), draftRatio),
+      ).filter(isLayerOp),
     );
     const comm = layerCollectives(ctx, work, kind, false, draftRatio);
     const layer = layerTimingOf(ctx, ops, comm);
@@ -59,7 +86,12 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
   const passes = plan.mtp.draftTokens;
   const full = sharedDevice(ctx, 1);
   const extras: StepItem[] = [];
-  for (const op of mtpOperators(arch, scaleWorkload(perMicrobatch, work.microbatches), work.base)) {
+  const extraOps = mtpOperators(
+    arch,
+    scaleWorkload(perMicrobatch, work.microbatches),
+    draftOptions(work.base, plan.mtp.weights),
+  );
+  for (const op of extraOps) {
     if (isLayerOp(op)) continue;
     const item = timeOperator(op, full);
     extras.push({

@@ -28,7 +28,7 @@ import { countUpTo, LIMITS, rankCount, tokenCount } from "./limits.ts";
 import { offlineSchema } from "./offline-schema.ts";
 import { offloadSchema } from "./offload-schema.ts";
 import { pipelineSchema } from "./pipeline-schema.ts";
-import { precisionSchema } from "./precision-schema.ts";
+import { precisionSchema, scenarioDtypeSchema } from "./precision-schema.ts";
 import { servingSchema } from "./serving-schema.ts";
 import { speculativeSchema } from "./speculative-schema.ts";
 import { workloadSchema } from "./workload-schema.ts";
@@ -138,6 +138,12 @@ export const mtpSchema = z.strictObject({
    * pipelined MTP, §4.2.4). If false, each step launches 1 + draftTokens graphs.
    */
   pipelined: z.boolean().default(true),
+  /**
+   * Format of the MTP module's weights and GEMM math where the engine loads the draft apart from
+   * the main model's format (SGLang `--speculative-draft-model-quantization unquant`: a BF16 draft
+   * beside a W8A8 target); default: the main model's `precision`.
+   */
+  weights: scenarioDtypeSchema.optional(),
 });
 
 /** One group of identical instances (prefill, decode or colocated). */
