@@ -7,10 +7,33 @@ import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import type { GqaConfig } from "./hf-config-schemas.ts";
 import type { ModelFamily, RopeYarnSpec, SlidingWindowSpec } from "./types.ts";
 
-/** File, line, column and path of a top-level field, for errors about its value. */
+/**
+ * A config nested in its file (a checkpoint's `text_config`): `locate` and error paths are
+ * relative to it, `prefix` is its own path in the file.
+ */
+export interface NestedDocument extends SourceDocument {
+  readonly prefix: readonly string[];
+}
+
+/**
+ * The document seen from one of its keys (`text_config`): fields located and named under it.
+ * @example fieldLocation(nestedDocument(doc, "text_config"), "layer_types").fieldPath // ["text_config", "layer_types"]
+ */
+export function nestedDocument(doc: SourceDocument, key: string): NestedDocument {
+  const data = doc.data as Record<string, unknown> | null;
+  return {
+    fileName: doc.fileName,
+    data: data?.[key],
+    locate: (path) => doc.locate([key, ...path]),
+    prefix: [key],
+  };
+}
+
+/** File, line, column and path of a field of the (possibly nested) config, for errors about its value. */
 export function fieldLocation(doc: SourceDocument, field: string) {
   const pos = doc.locate([field]);
-  return { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [field] };
+  const prefix = "prefix" in doc ? (doc as NestedDocument).prefix : [];
+  return { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: [...prefix, field] };
 }
 
 /**

@@ -236,3 +236,57 @@ export const qwen3NextSchema = z.looseObject({
   /** Per-layer kinds when the config lists them (newer transformers); else the interval rule. */
   layer_types: z.array(z.enum(["full_attention", "linear_attention"])).nullish(),
 });
+
+/**
+ * Qwen3.5's Gated DeltaNet keys (transformers `Qwen3_5TextConfig` / `Qwen3_5MoeTextConfig`): the
+ * layout of Qwen3-Next, with the MTP depth as `mtp_num_hidden_layers`.
+ */
+const qwen35LinearKeys = {
+  full_attention_interval: count("full_attention_interval: one full-attention layer every N", 1, MAX_LAYERS),
+  linear_num_key_heads: count("linear_num_key_heads"),
+  linear_num_value_heads: count("linear_num_value_heads"),
+  linear_key_head_dim: count("linear_key_head_dim"),
+  linear_value_head_dim: count("linear_value_head_dim"),
+  linear_conv_kernel_dim: count("linear_conv_kernel_dim", 1, 64).default(4),
+  /** The checkpoint's `mtp.*` layers (Qwen3.5 writes the key; vLLM's qwen3_5_mtp.py reads it). */
+  mtp_num_hidden_layers: count("mtp_num_hidden_layers: MTP modules", 0, MAX_MTP_MODULES).default(1),
+  /** The sigmoid gate on the full-attention output (`q_proj` emits query and gate). */
+  attn_output_gate: z.boolean().default(true),
+  layer_types: z.array(z.enum(["full_attention", "linear_attention"])).nullish(),
+};
+
+/** Qwen3.5 dense (`qwen3_5_text`, e.g. Qwen3.5-27B): hybrid attention over a dense SwiGLU FFN. */
+export const qwen35DenseTextSchema = z.looseObject({ ...common, ...qwen35LinearKeys });
+
+/**
+ * Qwen3.5 MoE (`qwen3_5_moe_text`, e.g. Qwen3.5-397B-A17B): hybrid attention, MoE as Qwen3-Next's.
+ * The MoE checkpoints carry no `intermediate_size` (no dense layer); it is needed only when
+ * `mlp_only_layers` lists one.
+ */
+export const qwen35MoeTextSchema = z.looseObject({
+  ...common,
+  intermediate_size: count("intermediate_size: dense FFN width of mlp_only_layers").nullish(),
+  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
+  shared_expert_intermediate_size: count("shared_expert_intermediate_size (0: none)", 0).default(0),
+  decoder_sparse_step: count("decoder_sparse_step").default(1),
+  mlp_only_layers: z.array(z.number().int().min(0)).default([]),
+  ...qwen35LinearKeys,
+});
+
+/**
+ * A full Qwen3.5 checkpoint config (`qwen3_5`, `qwen3_5_moe`): the language model under
+ * `text_config` (the vision tower is not modelled); `tie_word_embeddings`, the dtype and the
+ * quantisation block sit at the top level.
+ */
+export function qwen35WrapperSchema<S extends z.ZodType>(text: S) {
+  return z.looseObject({
+    text_config: text,
+    tie_word_embeddings: z.boolean().nullish(),
+    torch_dtype: z.string().nullish(),
+    dtype: z.string().nullish(),
+    quantization_config: z.looseObject({ quant_method: z.string().optional() }).nullish(),
+    _supernode: supernodeMeta.optional(),
+  });
+}

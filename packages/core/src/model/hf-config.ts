@@ -36,6 +36,7 @@ import {
   llama4Moe,
   llama4TextConfig,
 } from "./llama4-layers.ts";
+import { QWEN35_MODEL_TYPES, qwen35TextConfig } from "./qwen3-5-config.ts";
 import { qwen3NextMoe, withQwen3Next } from "./qwen3-next-layers.ts";
 import type { AttentionSpec, MlaSparseSpec, ModelArchitecture, ModelFamily, MoeSpec } from "./types.ts";
 
@@ -58,6 +59,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   glm4_moe: "glm4_moe",
   minimax_m2: "minimax_m2",
   qwen3_next: "qwen3_next",
+  ...Object.fromEntries(Object.keys(QWEN35_MODEL_TYPES).map((t) => [t, "qwen3_5" as const])),
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -102,7 +104,18 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       return gqaMoeModel(doc, family, validateDocument(doc, minimaxM2Schema), minimaxM2Family);
     case "qwen3_next": {
       const c = validateDocument(doc, qwen3NextSchema);
-      return withQwen3Next(doc, gqaModel(doc, family, { ...c, layer_types: undefined }, qwen3NextMoe(c)), c);
+      return withQwen3Next(
+        doc,
+        gqaModel(doc, family, { ...c, layer_types: undefined }, qwen3NextMoe(c)),
+        c,
+        c.num_nextn_predict_layers,
+      );
+    }
+    case "qwen3_5": {
+      const r = qwen35TextConfig(doc);
+      const c = { ...r.c, layer_types: undefined };
+      const arch = gqaModel(r.at, family, c, r.moe ? qwen3NextMoe(r.c) : undefined);
+      return withQwen3Next(r.at, arch, r.c, r.c.mtp_num_hidden_layers, r.c.attn_output_gate);
     }
     default: {
       const unreachable: never = family;

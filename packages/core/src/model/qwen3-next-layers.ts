@@ -19,11 +19,24 @@ import type { AttentionSpec, LinearAttentionSpec, ModelArchitecture, MoeSpec } f
 
 type Qwen3NextConfig = z.output<typeof qwen3NextSchema>;
 
+/** The keys the hybrid layer plan reads (Qwen3-Next and Qwen3.5 share them). */
+export type LinearLayerKeys = Pick<
+  Qwen3NextConfig,
+  | "num_hidden_layers"
+  | "full_attention_interval"
+  | "linear_num_key_heads"
+  | "linear_num_value_heads"
+  | "linear_key_head_dim"
+  | "linear_value_head_dim"
+  | "linear_conv_kernel_dim"
+  | "layer_types"
+>;
+
 /**
  * The linear-attention layers and their Gated DeltaNet shape.
  * @example qwen3NextLinearAttention(doc, config).layers.length // 36 of 48 (interval 4)
  */
-export function qwen3NextLinearAttention(doc: SourceDocument, c: Qwen3NextConfig): LinearAttentionSpec {
+export function qwen3NextLinearAttention(doc: SourceDocument, c: LinearLayerKeys): LinearAttentionSpec {
   const types = c.layer_types;
   if (types !== undefined && types !== null && types.length !== c.num_hidden_layers)
     throw new SupernodeError(
@@ -47,7 +60,17 @@ export function qwen3NextLinearAttention(doc: SourceDocument, c: Qwen3NextConfig
 }
 
 /** Qwen3-MoE's layout with Qwen3-Next's shared expert. */
-export function qwen3NextMoe(c: Qwen3NextConfig): MoeSpec {
+export function qwen3NextMoe(
+  c: Pick<
+    Qwen3NextConfig,
+    | "num_experts"
+    | "num_experts_per_tok"
+    | "moe_intermediate_size"
+    | "shared_expert_intermediate_size"
+    | "decoder_sparse_step"
+    | "mlp_only_layers"
+  >,
+): MoeSpec {
   const shared = c.shared_expert_intermediate_size;
   return {
     numRoutedExperts: c.num_experts,
@@ -64,18 +87,19 @@ export function qwen3NextMoe(c: Qwen3NextConfig): MoeSpec {
   };
 }
 
-/** The GQA architecture read from the common keys, with Qwen3-Next's gated attention and linear layers. */
+/**
+ * The GQA architecture read from the common keys, with Qwen3-Next's gated attention and linear
+ * layers, and `mtpModules` MTP modules (Qwen3-Next: `num_nextn_predict_layers`; Qwen3.5:
+ * `mtp_num_hidden_layers`). `outputGate` false drops the sigmoid gate (Qwen3.5's `attn_output_gate`).
+ */
 export function withQwen3Next(
   doc: SourceDocument,
   arch: ModelArchitecture,
-  c: Qwen3NextConfig,
+  c: LinearLayerKeys,
+  mtpModules: number,
+  outputGate = true,
 ): ModelArchitecture {
   if (arch.attention.kind !== "gqa") return arch;
-  const attention: AttentionSpec = { ...arch.attention, qkNorm: true, outputGate: true };
-  return {
-    ...arch,
-    attention,
-    linearAttention: qwen3NextLinearAttention(doc, c),
-    mtpModules: c.num_nextn_predict_layers,
-  };
+  const attention: AttentionSpec = { ...arch.attention, qkNorm: true, ...(outputGate ? { outputGate } : {}) };
+  return { ...arch, attention, linearAttention: qwen3NextLinearAttention(doc, c), mtpModules };
 }

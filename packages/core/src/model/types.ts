@@ -15,7 +15,8 @@ export type ModelFamily =
   | "llama4"
   | "glm4_moe"
   | "minimax_m2"
-  | "qwen3_next";
+  | "qwen3_next"
+  | "qwen3_5";
 
 export type AttentionSpec =
   | {
