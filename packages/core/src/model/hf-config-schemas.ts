@@ -58,8 +58,16 @@ export const supernodeMeta = z.object({
     .record(
       z.enum(["attention", "dense-ffn", "routed-experts", "shared-experts"]),
       z.strictObject({
-        dtype: z.enum(["bf16", "fp16", "fp8", "int8", "fp4"]),
-        scheme: z.enum(["none", "per-tensor", "per-channel", "block-128x128", "nvfp4-g16", "mxfp4-g32"]),
+        dtype: z.enum(["bf16", "fp16", "fp8", "int8", "fp4", "int4"]),
+        scheme: z.enum([
+          "none",
+          "per-tensor",
+          "per-channel",
+          "block-128x128",
+          "nvfp4-g16",
+          "mxfp4-g32",
+          "int4-g32",
+        ]),
       }),
     )
     .optional(),
@@ -274,19 +282,3 @@ export const qwen35MoeTextSchema = z.looseObject({
   mlp_only_layers: z.array(z.number().int().min(0)).default([]),
   ...qwen35LinearKeys,
 });
-
-/**
- * A full Qwen3.5 checkpoint config (`qwen3_5`, `qwen3_5_moe`): the language model under
- * `text_config` (the vision tower is not modelled); `tie_word_embeddings`, the dtype and the
- * quantisation block sit at the top level.
- */
-export function qwen35WrapperSchema<S extends z.ZodType>(text: S) {
-  return z.looseObject({
-    text_config: text,
-    tie_word_embeddings: z.boolean().nullish(),
-    torch_dtype: z.string().nullish(),
-    dtype: z.string().nullish(),
-    quantization_config: z.looseObject({ quant_method: z.string().optional() }).nullish(),
-    _supernode: supernodeMeta.optional(),
-  });
-}

@@ -30,6 +30,7 @@ import {
   supernodeMeta,
 } from "./hf-config-schemas.ts";
 import { checkpointOf, nativeDtype } from "./hf-config-storage.ts";
+import { wrappedTextConfig } from "./hf-config-wrapper.ts";
 import {
   llama4ChunkedAttention,
   llama4LayerListProblem,
@@ -52,6 +53,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   deepseek_v3: "deepseek_v3",
   deepseek_v32: "deepseek_v3",
   kimi_k2: "deepseek_v3",
+  kimi_k25: "deepseek_v3",
   glm_moe_dsa: "deepseek_v3",
   gpt_oss: "gpt_oss",
   llama4_text: "llama4",
@@ -84,8 +86,14 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       const c = validateDocument(doc, qwen3MoeSchema);
       return gqaModel(doc, family, c, qwen3Moe(c));
     }
-    case "deepseek_v3":
-      return deepseekModel(doc, validateDocument(doc, deepseekSchema));
+    case "deepseek_v3": {
+      // Kimi K2.5 / K2.6 (`kimi_k25`) wrap Kimi K2's language model in `text_config`.
+      const { at, c } =
+        modelTypeOf(doc) === "kimi_k25"
+          ? wrappedTextConfig(doc, deepseekSchema)
+          : { at: doc, c: validateDocument(doc, deepseekSchema) };
+      return deepseekModel(at, c);
+    }
     case "gpt_oss": {
       const c = validateDocument(doc, gptOssSchema);
       return gqaModel(doc, family, c, { ...localExpertMoe(c), routerBias: true, expertBias: true });
@@ -124,10 +132,13 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
   }
 }
 
-function familyOf(doc: SourceDocument): ModelFamily {
+function modelTypeOf(doc: SourceDocument): unknown {
   const data = doc.data;
-  const modelType =
-    data !== null && typeof data === "object" ? (data as Record<string, unknown>).model_type : undefined;
+  return data !== null && typeof data === "object" ? (data as Record<string, unknown>).model_type : undefined;
+}
+
+function familyOf(doc: SourceDocument): ModelFamily {
+  const modelType = modelTypeOf(doc);
   if (typeof modelType !== "string")
     throw new SupernodeError(
       "schema",

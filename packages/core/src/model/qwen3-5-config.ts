@@ -4,9 +4,8 @@
  * `full_attention_interval`-th layer gated GQA, the others Gated DeltaNet — over a dense SwiGLU
  * FFN (`qwen3_5`, Qwen3.5-27B) or Qwen3-Next's MoE with one shared expert (`qwen3_5_moe`,
  * Qwen3.5-397B-A17B, 122B-A10B, 35B-A3B; Qwen3.6 reuses the type). The checkpoints are
- * vision-language models: the language model sits under `text_config` (the vision tower is not
- * modelled), while `tie_word_embeddings`, the dtype and the quantisation block sit at the top.
- * A bare text config (`qwen3_5_text`, `qwen3_5_moe_text`) is read directly.
+ * vision-language models: the language model sits under `text_config`, read as
+ * hf-config-wrapper.ts reads it. A bare text config (`qwen3_5_text`, `qwen3_5_moe_text`) is read directly.
  *
  * Differences from Qwen3-Next that change counts: none in the layer shapes (Qwen3.5's linear layer
  * splits `in_proj_qkvz` into `in_proj_qkv` + `in_proj_z` and `in_proj_ba` into `in_proj_b` +
@@ -15,8 +14,9 @@
  */
 import type { z } from "zod";
 import { type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
-import { fieldLocation, nestedDocument } from "./hf-config-attention.ts";
-import { qwen35DenseTextSchema, qwen35MoeTextSchema, qwen35WrapperSchema } from "./hf-config-schemas.ts";
+import { fieldLocation } from "./hf-config-attention.ts";
+import { qwen35DenseTextSchema, qwen35MoeTextSchema } from "./hf-config-schemas.ts";
+import { wrappedTextConfig } from "./hf-config-wrapper.ts";
 
 export type Qwen35DenseConfig = z.output<typeof qwen35DenseTextSchema>;
 export type Qwen35MoeConfig = z.output<typeof qwen35MoeTextSchema> & { intermediate_size: number };
@@ -44,21 +44,9 @@ export function qwen35TextConfig(doc: SourceDocument): Qwen35Read {
   const modelType = (doc.data as Record<string, unknown>).model_type as string;
   const kind = QWEN35_MODEL_TYPES[modelType] ?? { moe: false, wrapped: false };
   const schema = kind.moe ? qwen35MoeTextSchema : qwen35DenseTextSchema;
-  let text: z.output<typeof schema>;
-  let at = doc;
-  if (kind.wrapped) {
-    const w = validateDocument(doc, qwen35WrapperSchema(schema));
-    at = nestedDocument(doc, "text_config");
-    text = {
-      ...w.text_config,
-      // The checkpoint states these once, at the top (the text config may repeat them).
-      ...(w.tie_word_embeddings != null ? { tie_word_embeddings: w.tie_word_embeddings } : {}),
-      ...(w.quantization_config != null ? { quantization_config: w.quantization_config } : {}),
-      torch_dtype: w.text_config.torch_dtype ?? w.torch_dtype,
-      dtype: w.text_config.dtype ?? w.dtype,
-      ...(w._supernode !== undefined ? { _supernode: w._supernode } : {}),
-    };
-  } else text = validateDocument(doc, schema);
+  const { at, c: text } = kind.wrapped
+    ? wrappedTextConfig(doc, schema)
+    : { at: doc, c: validateDocument(doc, schema) };
   if (!kind.moe) return { moe: false, at, c: text as Qwen35DenseConfig };
   const c = text as z.output<typeof qwen35MoeTextSchema>;
   const dense = c.mlp_only_layers;

@@ -142,7 +142,14 @@ export type CheckpointComponent = "attention" | "dense-ffn" | "routed-experts" |
 /** The published checkpoint's weight format of one component. */
 export interface CheckpointFormat {
   readonly dtype: Dtype;
-  readonly scheme: "none" | "per-tensor" | "per-channel" | "block-128x128" | "nvfp4-g16" | "mxfp4-g32";
+  readonly scheme:
+    | "none"
+    | "per-tensor"
+    | "per-channel"
+    | "block-128x128"
+    | "nvfp4-g16"
+    | "mxfp4-g32"
+    | "int4-g32";
 }
 
 /** A published parameter count with where it was published. */

@@ -1,0 +1,57 @@
+/**
+ * Checkpoint configs that wrap their language model in `text_config` (vision-language
+ * checkpoints: Qwen3.5 `qwen3_5` / `qwen3_5_moe`, Kimi K2.5 / K2.6 `kimi_k25`). The language model
+ * is read from `text_config` (the vision tower is not modelled); the keys a checkpoint writes once
+ * at the top — `tie_word_embeddings`, `torch_dtype` / `dtype`, `quantization_config` — and the zoo's
+ * `_supernode` block are carried into it. Fields are located, and named in errors, under
+ * `text_config`.
+ */
+import { z } from "zod";
+import { type SourceDocument, validateDocument } from "../spec/index.ts";
+import { nestedDocument } from "./hf-config-attention.ts";
+import { supernodeMeta } from "./hf-config-schemas.ts";
+
+/** The wrapper around a text-config schema. */
+function wrapperSchema<S extends z.ZodType>(text: S) {
+  return z.looseObject({
+    text_config: text,
+    tie_word_embeddings: z.boolean().nullish(),
+    torch_dtype: z.string().nullish(),
+    dtype: z.string().nullish(),
+    quantization_config: z.looseObject({ quant_method: z.string().optional() }).nullish(),
+    _supernode: supernodeMeta.optional(),
+  });
+}
+
+type TextKeys = {
+  tie_word_embeddings?: boolean;
+  torch_dtype?: string | null;
+  dtype?: string | null;
+  quantization_config?: { quant_method?: string } | null;
+};
+
+/**
+ * The language model of a wrapped checkpoint config, validated by `schema`, and the document its
+ * fields are located in.
+ * @example wrappedTextConfig(doc, deepseekSchema).c.n_routed_experts // 384 (Kimi K2.5)
+ */
+export function wrappedTextConfig<S extends z.ZodType<TextKeys>>(
+  doc: SourceDocument,
+  schema: S,
+): { readonly at: SourceDocument; readonly c: z.output<S> } {
+  const w = validateDocument(doc, wrapperSchema(schema));
+  const text = w.text_config as z.output<S> & TextKeys;
+  return {
+    at: nestedDocument(doc, "text_config"),
+    c: {
+      ...text,
+      ...(w.tie_word_embeddings != null ? { tie_word_embeddings: w.tie_word_embeddings } : {}),
+      ...(text.quantization_config == null && w.quantization_config != null
+        ? { quantization_config: w.quantization_config }
+        : {}),
+      torch_dtype: text.torch_dtype ?? w.torch_dtype,
+      dtype: text.dtype ?? w.dtype,
+      ...(w._supernode !== undefined ? { _supernode: w._supernode } : {}),
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
+import { checkpointWeightFormats } from "./checkpoint-formats.ts";
+import { parseHfConfig } from "./hf-config.ts";
+import { countParameters } from "./parameters.ts";
+import { weightBytes } from "./weight-bytes.ts";
+import { builtinModel } from "./zoo.ts";
+
+const rel = (ours: number, published: number) => Math.abs(ours / published - 1);
+
+describe("models served in 2026 (zoo files and aliases)", () => {
+  it.each([
+    // id, published total, published activated, tolerance (published precision)
+    ["qwen3-coder-480b-a35b", 480e9, 35e9, 0.01], // model card: 480B total, 35B activated
+    ["kimi-k2.5", 1.04e12, 32e9, 0.02], // Kimi K2's backbone (arXiv:2507.20534); card: 32B activated
+  ] as const)("%s matches its published totals", (id, total, activated, tolerance) => {
+    const c = countParameters(builtinModel(id));
+    expect(rel(c.total, total)).toBeLessThan(tolerance);
+    expect(rel(c.activatedPerToken, activated)).toBeLessThan(tolerance * 2);
+  });
+
+  it("reads Kimi K2.5's kimi_k25 wrapper as Kimi K2's language model, INT4 experts as published", () => {
+    const k25 = builtinModel("kimi-k2.5");
+    const k2 = builtinModel("kimi-k2");
+    expect(k25.family).toBe("deepseek_v3");
+    expect(k25.attention).toEqual(k2.attention);
+    expect(k25.moe).toEqual(k2.moe);
+    expect(countParameters(k25).total).toBe(countParameters(k2).total);
+    expect(k25.maxPositionEmbeddings).toBe(262_144);
+    expect(k25.checkpointComponents?.["routed-experts"]).toEqual({ dtype: "int4", scheme: "int4-g32" });
+    // 384 experts × 60 layers × 3 × 7,168 × 2,048 INT4 values with one BF16 scale per 32: 570.8 GB.
+    const experts = weightBytes(k25, "bf16", { components: checkpointWeightFormats(k25) }).byComponent[
+      "routed-experts"
+    ];
+    expect((experts ?? 0) / 1e9).toBeCloseTo(570.8, 0);
+    expect(builtinModel("kimi-k2.6").moe).toEqual(k25.moe);
+  });
+
+  it("names text_config's field when a kimi_k25 config is incomplete", () => {
+    const text = { model_type: "kimi_k2", hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4 };
+    const e = supernodeErrorOf(() =>
+      parseHfConfig(JSON.stringify({ model_type: "kimi_k25", text_config: text }, null, 2), "k25.json"),
+    );
+    expect(e.location?.fieldPath?.[0]).toBe("text_config");
+    expect(e.message).toMatch(/^k25\.json:\d+:\d+, field text_config\.\w+: required field is missing/);
+  });
+
+  it("resolves the releases that keep an earlier architecture to that architecture", () => {
+    for (const [alias, base] of [
+      ["deepseek-v3.1", "deepseek-v3"],
+      ["deepseek-v3.2", "deepseek-v3.2-exp"],
+      ["llama-3.3-70b", "llama-3.1-70b"],
+      ["kimi-k2-thinking", "kimi-k2.5"],
+    ] as const) {
+      const a = builtinModel(alias);
+      const b = builtinModel(base);
+      expect(a.id).toBe(alias);
+      expect({ ...a, id: "", name: "", source: "" }).toEqual({ ...b, id: "", name: "", source: "" });
+    }
+    expect(builtinModel("deepseek-v3.2").attention).toMatchObject({ kind: "mla", sparse: { topK: 2048 } });
+  });
+});
