@@ -24,6 +24,7 @@ describe("builtinCatalog", () => {
       "b200",
       "gb200",
       "gb300",
+      "b300",
       "grace",
     ])
       expect(chips).toContain(id);
@@ -39,6 +40,7 @@ describe("builtinCatalog", () => {
       "gb200-nvl72",
       "gb300-nvl72",
       "hgx-a100",
+      "hgx-b300",
       "hgx-h100",
       "hgx-h200",
       "hgx-h800",
@@ -94,6 +96,23 @@ describe("builtinCatalog", () => {
     expect(power.basis).toBe("accelerator-tdp");
     expect(power.estimateW).toBeUndefined();
     expect(power.usedW.value).toBe(72 * 1400);
+  });
+
+  it("derives HGX B300 from DGX B200's baseboard with B300 GPUs (GB300's silicon at 1,100 W)", () => {
+    const b300 = catalog.chip("b300");
+    expect(b300.origin.extends).toBe("gb300");
+    expect(b300.peakFlopsPerS.bf16?.value).toBe(2250e12);
+    expect(b300.peakFlopsPerS.fp4?.value).toBe(13125e12);
+    expect(b300.memory.bandwidthBytesPerS.value).toBe(7750e9);
+    expect(b300.tdpW?.value).toBe(1100);
+    expect(b300.scaleOut?.bandwidthBytesPerSPerDirection.value).toBe(100e9); // GB300's ConnectX-8
+    const hgx = catalog.system("hgx-b300");
+    expect(hgx.node.accelerator.chip.id).toBe("b300");
+    expect(hgx.node.accelerator.count.value).toBe(8);
+    expect(hgx.scaleUp).toMatchObject({ kind: "single-tier-switch", technology: "NVLink 5" });
+    expect(hgx.scaleOut?.defaultFabric).toBe("ib-xdr-fat-tree");
+    expect(hgx.power.usedW.value).toBe(8 * 1100);
+    expect(hgx.power.nameplateMaxW).toBeUndefined();
   });
 
   it("suggests the nearest ids for an unknown id", () => {
