@@ -51,6 +51,9 @@ describe("models served in 2026 (zoo files and aliases)", () => {
       ["deepseek-v3.2", "deepseek-v3.2-exp"],
       ["llama-3.3-70b", "llama-3.1-70b"],
       ["kimi-k2-thinking", "kimi-k2.5"],
+      ["minimax-m2.5", "minimax-m2"],
+      ["minimax-m2.7", "minimax-m2"],
+      ["glm-5.1", "glm-5"],
     ] as const) {
       const a = builtinModel(alias);
       const b = builtinModel(base);
