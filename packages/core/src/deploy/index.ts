@@ -43,7 +43,7 @@ export {
 export { type ParseScenarioOptions, parseScenario, parseScenarioSource, type Scenario } from "./scenario.ts";
 export { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
 export { parseScenarioVariant, type ScenarioSource, scenarioSource } from "./scenario-variant.ts";
-export type { SpeculativeDraft } from "./speculative-plan.ts";
+export { draftPrecision, type SpeculativeDraft } from "./speculative-plan.ts";
 export { type StepOverheads, stepOverheads } from "./step-overheads.ts";
 export type { OverlapSchedule, ScheduleSegment } from "./stream-profiles.ts";
 export {

@@ -7,6 +7,7 @@
 import type { ModelArchitecture } from "../model/index.ts";
 import { type RankMemory, rankMemory } from "./memory.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
+import { draftPrecision } from "./speculative-plan.ts";
 
 export interface InstanceRankMemory extends RankMemory {
   /** The pipeline stage this rank belongs to (the one with the least free memory). */
@@ -46,7 +47,7 @@ function withDraft(m: InstanceRankMemory, plan: InstancePlan, precision: Precisi
   const draft = plan.mtp?.draft;
   if (draft === undefined) return m;
   const { mtp: _m, moe: _e, pipeline: _p, offload: _o, ...rest } = plan;
-  const d = rankMemory(draft.arch, precision, rest, m.capacityBytes);
+  const d = rankMemory(draft.arch, draftPrecision(precision, draft.weights), rest, m.capacityBytes);
   const weightsBytes = m.weightsBytes + d.weightsBytes;
   const kvCacheBytes = m.kvCacheBytes + d.kvCacheBytes;
   const totalBytes = weightsBytes + kvCacheBytes + m.communicationBuffersBytes + m.activationsBytes;

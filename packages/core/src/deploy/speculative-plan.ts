@@ -4,14 +4,30 @@
  * MTP-style accounting the step model and the serving simulator share (`MtpPlan`: the target
  * verifies 1 + draftTokens tokens per sequence per step and emits 1 + a + … + a^draftTokens).
  */
+
+import type { Dtype } from "../hardware/index.ts";
 import { builtinModel, type ModelArchitecture } from "../model/index.ts";
 import { isSupernodeError, type SpeculativeSpec } from "../spec/index.ts";
 import type { FieldFailure, MtpPlan } from "./plan-types.ts";
+import type { Precision } from "./precision.ts";
 
 export interface SpeculativeDraft {
   readonly method: SpeculativeSpec["method"];
   /** The draft network, run once per draft token on every decoding sequence. */
   readonly arch: ModelArchitecture;
+  /** The draft's weight and GEMM format where it differs from the target's (`speculative.weights`). */
+  readonly weights?: Dtype;
+}
+
+/**
+ * The precision the draft runs and is stored in: the target's, or every matrix and GEMM in
+ * `weights` (component formats and scheme dropped with it; KV cache, attention and payloads kept).
+ * @example draftPrecision(precision, "bf16").weights // "bf16"
+ */
+export function draftPrecision(precision: Precision, weights: Dtype | undefined): Precision {
+  if (weights === undefined) return precision;
+  const { components: _components, weightScheme: _scheme, ...rest } = precision;
+  return { ...rest, weights, activations: weights };
 }
 
 /**
@@ -75,6 +91,6 @@ export function planSpeculative(
     // The draft runs its own graph(s) in SGLang and TensorRT-LLM; counted as one launch per step.
     pipelined: true,
     tokensPerStep: tokens,
-    draft: { method: spec.method, arch },
+    draft: { method: spec.method, arch, ...(spec.weights !== undefined && { weights: spec.weights }) },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { simulate } from "../serving/simulate.ts";
 import { estimate } from "./step-estimate.ts";
+import { must } from "./test-support/reference-scenario.ts";
 
 const decode = (
   system: string,
@@ -93,6 +94,30 @@ describe("speculative decoding with a draft model", () => {
         bf16,
       ),
     ).toThrow(/needs draftModel/);
+  });
+
+  it("runs and stores a draft loaded in a format of its own (speculative.weights) in that format", () => {
+    const fp8 = "{ weights: fp8, activations: fp8, kvCache: fp8 }";
+    const head = (weights: string) =>
+      must(
+        estimate(
+          decode(
+            "hgx-h200",
+            "llama-3.1-70b",
+            `, speculative: { method: eagle3, draftTokens: 3, acceptanceRate: 0.7${weights} }`,
+            fp8,
+          ),
+        ).decode,
+      );
+    const inherited = head("");
+    const bf16 = head(", weights: bf16");
+    expect(bf16.step.draft?.passS ?? 0).toBeGreaterThan(inherited.step.draft?.passS ?? 0);
+    // The target's layers keep FP8; the head's decoder layer (≈ 0.86 B weights) stores two bytes
+    // per weight instead of one (its embedding and LM head are BF16 either way).
+    expect(bf16.step.layersS).toBe(inherited.step.layersS);
+    const draftBytes = (e: typeof bf16) => e.memory.perRank.weightsByComponent.draft ?? 0;
+    expect(draftBytes(bf16) - draftBytes(inherited)).toBeGreaterThan(0.75e9);
+    expect(draftBytes(bf16) - draftBytes(inherited)).toBeLessThan(0.95e9);
   });
 
   it("the serving simulator draws acceptances for the draft model's tokens", () => {

@@ -14,7 +14,13 @@
  *   host link while the previous layer computes: layer time = max(compute, transfer).
  * - A draft model: draftTokens passes of the draft over the batch, after the target's pass.
  */
-import { hostLinkFor, type InstancePlan, type PipelinePlan, rankMemory } from "../deploy/index.ts";
+import {
+  draftPrecision,
+  hostLinkFor,
+  type InstancePlan,
+  type PipelinePlan,
+  rankMemory,
+} from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import {
   attentionWindow,
@@ -110,7 +116,8 @@ function extraOf(ctx: StepContext): Extra {
   if (draftArch !== undefined) {
     const { mtp: _m, moe: _e, offload: _o, pipeline: _p, overlap: _v, ...rest } = stagePlan;
     const draftPlan: InstancePlan = rest;
-    extra = { ...extra, draft: stepContext({ ...scenario, model: draftArch }, draftPlan) };
+    const precision = draftPrecision(scenario.precision, plan.mtp?.draft?.weights);
+    extra = { ...extra, draft: stepContext({ ...scenario, model: draftArch, precision }, draftPlan) };
   }
   if (plan.offload !== undefined) {
     const arch = scenario.model;

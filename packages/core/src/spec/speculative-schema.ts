@@ -9,6 +9,7 @@
  * speculative: { method: draft-model, draftModel: llama-3.1-8b, draftTokens: 4, acceptanceRate: 0.7 }
  */
 import { z } from "zod";
+import { scenarioDtypeSchema } from "./precision-schema.ts";
 
 export const speculativeSchema = z.strictObject({
   /** `eagle` / `eagle3`: a draft head of `draftLayers` decoder layers with the target's width; `draft-model`: a zoo model. */
@@ -23,5 +24,11 @@ export const speculativeSchema = z.strictObject({
   draftTokens: z.number().int().positive(),
   /** Probability that a draft token is accepted given the previous one was (per model and dataset). */
   acceptanceRate: z.number().min(0).max(1),
+  /**
+   * Format of the draft's weights and GEMM math where it differs from the target's (a BF16 EAGLE-3
+   * head beside a W8A8 or FP8 target: SGLang `--speculative-draft-model-quantization unquant`);
+   * default: the target's `precision`.
+   */
+  weights: scenarioDtypeSchema.optional(),
 });
 export type SpeculativeSpec = z.output<typeof speculativeSchema>;
