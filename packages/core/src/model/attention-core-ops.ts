@@ -57,7 +57,12 @@ export function rotaryOp(w: ResolvedWorkload, p: string, elements: number): Oper
 }
 
 /** Writing the new tokens' `elementsPerToken` cache elements; nothing when no token is written. */
-export function kvCacheWriteOps(w: ResolvedWorkload, p: string, elementsPerToken: number): Operator[] {
+export function kvCacheWriteOps(
+  w: ResolvedWorkload,
+  p: string,
+  elementsPerToken: number,
+  bytesPerToken = elementsPerToken * w.kvBytes,
+): Operator[] {
   if (w.kvWriteTokens <= 0) return [];
   return [
     vectorOp(w, {
@@ -65,7 +70,7 @@ export function kvCacheWriteOps(w: ResolvedWorkload, p: string, elementsPerToken
       flops: 0,
       readElements: w.kvWriteTokens * elementsPerToken,
       writeElements: 0,
-      kvWriteBytes: w.kvWriteTokens * elementsPerToken * w.kvBytes,
+      kvWriteBytes: w.kvWriteTokens * bytesPerToken,
     }),
   ];
 }

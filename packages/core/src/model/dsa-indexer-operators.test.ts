@@ -21,6 +21,19 @@ describe("DeepSeek Sparse Attention (DeepSeek-V3.2-Exp)", () => {
     expect(kvBytesPerTokenPerLayer(v32, "bf16") - kvBytesPerTokenPerLayer(v3, "bf16")).toBe(132);
   });
 
+  it("an FP8 latent cache is FlashMLA's sparse layout: 656 B per token and layer, read and written as such", () => {
+    const v3 = builtinModel("deepseek-v3");
+    const v32 = builtinModel("deepseek-v3.2-exp");
+    // 512 FP8 latent values + 4 FP32 scales + 64 BF16 RoPE values, beside the indexer's 132 B.
+    expect(kvBytesPerTokenPerLayer(v32, "fp8")).toBe(656 + 132);
+    // Dense MLA keeps every value at one byte.
+    expect(kvBytesPerTokenPerLayer(v3, "fp8")).toBe(576);
+    const work = { phase: "decode" as const, sequences: 4, kvTokens: 4 * 65536 };
+    const ops = layerOperators(v32, 5, work, { kvDtype: "fp8" });
+    expect(ops.find((o) => o.name === "attn.core")?.bytesRead.kvCache).toBe(4 * 2048 * 656);
+    expect(ops.find((o) => o.name === "attn.kv_cache_write")?.bytesWritten.kvCache).toBe(4 * 656);
+  });
+
   it("adds the indexer's weights: wq_b, wk, k_norm, weights_proj per layer", () => {
     const perLayer = 1536 * 64 * 128 + 7168 * 128 + 2 * 128 + 7168 * 64;
     const extra =

@@ -1,9 +1,9 @@
 /**
  * KV-cache bytes per token. GQA/MHA stores K and V for each KV head (2 × kvHeads × headDim values
  * per layer); MLA stores the compressed latent and the shared RoPE key (kvLoraRank + qkRopeHeadDim
- * values per layer, 512 + 64 = 576 for DeepSeek-V3). Values use `kvDtype` widths; formats with
- * per-token scales (FlashMLA's FP8 layout, 656 B) are not modelled here. DeepSeek Sparse Attention
- * adds the indexer's key cache (index_head_dim FP8 values + an FP32 scale: 132 B per token and layer;
+ * values per layer, 512 + 64 = 576 for DeepSeek-V3). Values use `kvDtype` widths, except a DSA
+ * model's FP8 latent, which the engines store in FlashMLA's sparse layout (656 B for DeepSeek-V3.2,
+ * `mlaLatentCacheBytes`). DeepSeek Sparse Attention adds the indexer's key cache (index_head_dim FP8 values + an FP32 scale: 132 B per token and layer;
  * 256 B where the indexer runs in BF16). Linear-attention layers (Qwen3-Next) keep no KV cache but a
  * fixed state per sequence (linear-attention.ts), amortised here over the mean context.
  */
@@ -11,7 +11,35 @@ import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
 import { linearStateBytesPerSequence } from "./linear-attention.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
-import type { ModelArchitecture } from "./types.ts";
+import type { AttentionSpec, ModelArchitecture } from "./types.ts";
+
+type Mla = Extract<AttentionSpec, { kind: "mla" }>;
+
+/** Bytes of one token's MLA cache entry per layer: the latent (with its scales) and the RoPE key. */
+export interface MlaLatentCacheBytes {
+  readonly latent: number;
+  readonly rope: number;
+}
+
+/** FlashMLA's sparse FP8 layout: one FP32 scale per this many FP8 latent values. */
+const FLASHMLA_FP8_SCALE_GROUP = 128;
+
+/**
+ * An MLA cache entry in `kvDtype`. A DSA model's FP8 cache is FlashMLA's sparse layout, the only FP8
+ * format its sparse kernels read: FP8 latent values, one FP32 scale per 128 of them, the RoPE key in
+ * BF16 — 512 + 16 + 128 = 656 B for DeepSeek-V3.2 (FlashMLA README, "FP8 KV cache"; vLLM
+ * `fp8_ds_mla`, FlashMLASparseBackend.get_kv_cache_shape; SGLang's NSA FP8 store overrides
+ * `kv_cache_dim` the same way). Dense MLA keeps every value at the cache width (576 B in FP8).
+ * @example mlaLatentCacheBytes(builtinModel("deepseek-v3.2-exp").attention, "fp8") // { latent: 528, rope: 128 }
+ * @example mlaLatentCacheBytes(builtinModel("deepseek-v3").attention, "fp8") // { latent: 512, rope: 64 }
+ */
+export function mlaLatentCacheBytes(a: Mla, kvDtype: Dtype): MlaLatentCacheBytes {
+  if (a.sparse !== undefined && kvDtype === "fp8") {
+    const scales = Math.ceil(a.kvLoraRank / FLASHMLA_FP8_SCALE_GROUP) * DTYPE_BYTES.fp32;
+    return { latent: a.kvLoraRank * DTYPE_BYTES.fp8 + scales, rope: a.qkRopeHeadDim * DTYPE_BYTES.bf16 };
+  }
+  return { latent: a.kvLoraRank * DTYPE_BYTES[kvDtype], rope: a.qkRopeHeadDim * DTYPE_BYTES[kvDtype] };
+}
 
 /**
  * Values stored per token per layer.
@@ -42,9 +70,10 @@ export function kvBytesPerTokenPerLayer(
 ): number {
   const a = arch.attention;
   // DeepSeek Sparse Attention keeps the indexer's keys (and their scales) beside the latent.
-  const indexer =
-    a.kind === "mla" && a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse, indexerDtype) : 0;
-  return kvValuesPerTokenPerLayer(arch) * DTYPE_BYTES[kvDtype] + indexer;
+  if (a.kind !== "mla") return kvValuesPerTokenPerLayer(arch) * DTYPE_BYTES[kvDtype];
+  const indexer = a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse, indexerDtype) : 0;
+  const entry = mlaLatentCacheBytes(a, kvDtype);
+  return entry.latent + entry.rope + indexer;
 }
 
 /**

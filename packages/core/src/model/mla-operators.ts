@@ -12,6 +12,7 @@ import {
   rotaryOp,
 } from "./attention-core-ops.ts";
 import { indexerOperators, sparseCoreWorkload } from "./dsa-indexer-operators.ts";
+import { mlaLatentCacheBytes } from "./kv-cache.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
@@ -38,7 +39,8 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
   const ops = mlaProjectionOps(a, full, p, h, hr);
   const ropeElements = T * (hr + 1) * a.qkRopeHeadDim;
   ops.push(rotaryOp(full, p, ropeElements));
-  ops.push(...kvCacheWriteOps(full, p, latent));
+  const entry = mlaLatentCacheBytes(a, full.kvDtype);
+  ops.push(...kvCacheWriteOps(full, p, latent, entry.latent + entry.rope));
   if (a.sparse !== undefined)
     ops.push(...indexerOperators(a.sparse, a.qLoraRank ?? h, h, a.qkRopeHeadDim, full, p));
   const w = a.sparse === undefined ? full : sparseCoreWorkload(full, a.sparse.topK);
@@ -143,7 +145,7 @@ function mlaNaiveCoreOps(a: Mla, w: ResolvedWorkload, p: string, hr: number, src
     bytesRead: {
       ...expand.bytesRead,
       activations: fromActs * a.kvLoraRank * w.actBytes,
-      kvCache: fromCache * a.kvLoraRank * w.kvBytes,
+      kvCache: fromCache * mlaLatentCacheBytes(a, w.kvDtype).latent,
     },
   });
   ops.push(
@@ -152,7 +154,7 @@ function mlaNaiveCoreOps(a: Mla, w: ResolvedWorkload, p: string, hr: number, src
       activationsReadBytes:
         (T * hr * qHead + attended * hr * (a.qkNopeHeadDim + a.vHeadDim) + fromActs * a.qkRopeHeadDim) *
         w.actBytes,
-      kvCacheReadBytes: fromCache * a.qkRopeHeadDim * w.kvBytes,
+      kvCacheReadBytes: fromCache * mlaLatentCacheBytes(a, w.kvDtype).rope,
       activationsWrittenBytes: T * hr * a.vHeadDim * w.actBytes,
       shape: attentionShape(w, hr, qHead, a.vHeadDim),
     }),
@@ -176,6 +178,7 @@ function mlaAbsorbedCoreOps(
   const latent = a.kvLoraRank + a.qkRopeHeadDim;
   const aw = w.components.attention.weights;
   const { fromActs, fromCache } = src;
+  const entry = mlaLatentCacheBytes(a, w.kvDtype);
   const pairs = w.attendedTokenPairs;
   const ops: Operator[] = [];
   ops.push(
@@ -193,7 +196,7 @@ function mlaAbsorbedCoreOps(
     coreOp(w, p, {
       flops: 2 * pairs * kernelHeads * latent + 2 * pairs * kernelHeads * a.kvLoraRank,
       activationsReadBytes: (T * kernelHeads * latent + fromActs * latent) * w.actBytes,
-      kvCacheReadBytes: fromCache * latent * w.kvBytes,
+      kvCacheReadBytes: fromCache * (entry.latent + entry.rope),
       activationsWrittenBytes: T * kernelHeads * a.kvLoraRank * w.actBytes,
       shape: attentionShape(w, kernelHeads, latent, a.kvLoraRank),
     }),
