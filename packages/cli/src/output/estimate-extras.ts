@@ -57,7 +57,7 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
     ...(b.run !== undefined
       ? [
           b.run.pipelined !== undefined
-            ? `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(b.run.pipelined.iterations)} iterations, whole prompts admitted as the token budget allows, at most ${num(b.run.pipelined.peakSequences)} sequences at once)`
+            ? `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(b.run.pipelined.iterations)} iterations, whole prompts admitted as the token budget allows, at most ${num(b.run.pipelined.peakSequences)} sequences at once; ${num(b.run.pipelined.promptIterations)} iterations admitting prompts ${ms(b.run.pipelined.promptIterationsS)}, decode-only ${ms(b.run.durationS - b.run.pipelined.promptIterationsS)})`
             : `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(Math.floor(b.run.requests / b.sequencesPerInstance))} generations of the batch, then ${num(b.run.tailSequences)} sequences at the end)`,
         ]
       : []),

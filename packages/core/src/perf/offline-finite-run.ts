@@ -46,9 +46,8 @@ export function pipelinedFiniteRun(
   perf: InstancePerformance,
   shape: RunShape & PipelinedRunShape,
 ): OfflinePoint {
-  const run = pipelinedRun(perf, requests, maxSequences, shape);
-  const pipelined = { iterations: run.iterations, peakSequences: run.peakSequences };
-  return withRun(point, { requests, durationS: run.durationS, tailSequences: 0, pipelined }, shape);
+  const { durationS, ...pipelined } = pipelinedRun(perf, requests, maxSequences, shape);
+  return withRun(point, { requests, durationS, tailSequences: 0, pipelined }, shape);
 }
 
 /** The point with the run's throughput: its output (and input) over its duration, as trtllm-bench reports it. */

@@ -48,6 +48,9 @@ describe("pipelinedRun", () => {
     });
     expect(run.iterations).toBe(30 + 20 - 1);
     expect(perf.mixedCalls).toBe(30);
+    // The 30 admitting iterations are the mixed ones (10 s each); the other 19 are decode-only.
+    expect(run.promptIterations).toBe(30);
+    expect(run.promptIterationsS).toBeCloseTo(30 * 10, 9);
     // The last request is admitted at iteration 29 and decodes 19 steps alone after it.
     expect(run.durationS).toBeCloseTo(30 * 10 + 19, 9);
     expect(run.peakSequences).toBe(20);

@@ -35,6 +35,9 @@ export interface PipelinedRun {
   readonly durationS: number;
   readonly iterations: number;
   readonly peakSequences: number;
+  /** The iterations that admitted prompts (mixed iterations) and the time they took; the rest are decode-only. */
+  readonly promptIterations: number;
+  readonly promptIterationsS: number;
 }
 
 interface Cohort {
@@ -64,6 +67,8 @@ export function pipelinedRun(
   let t = 0;
   let durationS = 0;
   let peak = 0;
+  let promptIterations = 0;
+  let promptIterationsS = 0;
   // KV tokens of the running cohorts at iteration `at` (prompt plus τ tokens per step taken).
   const kvAt = (at: number): number => decoding * prompt + tau * Math.max(0, decoding * at - startSum);
   while (queued > 0 || head < cohorts.length) {
@@ -85,7 +90,7 @@ export function pipelinedRun(
         : 0;
     const admitted = Math.min(queued, room, perRank * dp);
     if (admitted > 0) {
-      durationS += perf.mixedStepS(
+      const mixedS = perf.mixedStepS(
         {
           sequences: admitted,
           newTokens: admitted * prompt,
@@ -93,6 +98,9 @@ export function pipelinedRun(
         },
         { sequences: decoding, kvTokens: kvAt(t) },
       );
+      durationS += mixedS;
+      promptIterations += 1;
+      promptIterationsS += mixedS;
       cohorts.push({ start: t, sequences: admitted });
       queued -= admitted;
       decoding += admitted;
@@ -116,5 +124,5 @@ export function pipelinedRun(
     durationS += steps * perf.decodeStepS({ sequences: decoding, kvTokens: kvAt(t + (steps - 1) / 2) });
     t += steps;
   }
-  return { durationS, iterations: t, peakSequences: peak };
+  return { durationS, iterations: t, peakSequences: peak, promptIterations, promptIterationsS };
 }

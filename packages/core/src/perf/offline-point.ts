@@ -31,6 +31,7 @@ import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
 import { finiteRun, pipelinedFiniteRun, withAdmissionBound } from "./offline-finite-run.ts";
+import type { PipelinedRun } from "./offline-pipelined-run.ts";
 import { instancePerformance, type StepInstancePerformance } from "./step-instance-performance.ts";
 
 export interface OfflinePoint {
@@ -57,7 +58,7 @@ export interface OfflinePoint {
     readonly durationS: number;
     readonly tailSequences: number;
     /** Whole prompts (no chunking): the run played iteration by iteration (offline-pipelined-run.ts). */
-    readonly pipelined?: { readonly iterations: number; readonly peakSequences: number };
+    readonly pipelined?: Omit<PipelinedRun, "durationS">;
   };
 }
 
