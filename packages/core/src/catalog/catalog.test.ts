@@ -25,6 +25,7 @@ describe("builtinCatalog", () => {
       "gb200",
       "gb300",
       "b300",
+      "h20",
       "grace",
     ])
       expect(chips).toContain(id);
@@ -42,6 +43,7 @@ describe("builtinCatalog", () => {
       "hgx-a100",
       "hgx-b300",
       "hgx-h100",
+      "hgx-h20",
       "hgx-h200",
       "hgx-h800",
     ]);

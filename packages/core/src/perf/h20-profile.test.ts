@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../catalog/index.ts";
+import { efficiencyProfileForChip } from "./efficiency-profile.ts";
+import { sustainedClock } from "./sustained-clock.ts";
+
+describe("H20 (China-market Hopper, 78 SMs at a cut tensor rate)", () => {
+  const catalog = builtinCatalog();
+  const h20 = catalog.chip("h20");
+
+  it("lists its own peaks, memory and power, and sits on HGX H100's baseboard in hgx-h20", () => {
+    expect(h20.peakFlopsPerS.bf16?.value).toBe(148e12);
+    expect(h20.peakFlopsPerS.fp8?.value).toBe(296e12);
+    expect(h20.memory.capacityBytes.value).toBe(96e9);
+    expect(h20.memory.bandwidthBytesPerS.value).toBe(4000e9);
+    expect(h20.tdpW?.value).toBe(400);
+    const hgx = catalog.system("hgx-h20");
+    expect(hgx.node.accelerator.chip.id).toBe("h20");
+    expect(hgx.scaleUp).toEqual(catalog.system("hgx-h100").scaleUp);
+    expect(hgx.power.usedW.value).toBe(8 * 400);
+  });
+
+  it("runs the H800's efficiencies on 78 SMs, and no Hopper sustained-clock law", () => {
+    const profile = efficiencyProfileForChip(h20);
+    const h800 = efficiencyProfileForChip(catalog.chip("h800-sxm"));
+    expect(profile.classes.gemm.cores?.value).toBe(78);
+    expect(profile.classes["grouped-gemm"].cores?.value).toBe(78);
+    expect(profile.classes.gemm.computeEfficiency.fp8?.value).toBe(
+      h800.classes.gemm.computeEfficiency.fp8?.value,
+    );
+    // The law derives a clock from BF16 peak per SM (148 TFLOPS / 78 SMs would read as 463 MHz).
+    expect(sustainedClock(h20, profile)).toBeUndefined();
+  });
+});
