@@ -31,6 +31,15 @@ const moePrologueSchema = z.strictObject({
    * activation's output before the second — instead of inside the op.
    */
   expertInputQuant: z.boolean().optional(),
+  /**
+   * true: with attention DP and the all-gather, the model gathers the BF16 hidden states before its
+   * gate, so the gate GEMM and the top-k run over every EP rank's tokens (not the rank's own).
+   */
+  gateOnGatheredTokens: z.boolean().optional(),
+  /** At EP > 1, kernels that cut the routing of all experts to the rank's own experts. */
+  epRoutingKernels: z.number().int().positive().optional(),
+  /** The op's input copied by a kernel of its own into a width padded to a multiple of this many columns, where the hidden size is not one. */
+  inputPadColumns: z.number().int().positive().optional(),
 });
 
 /**

@@ -21,6 +21,12 @@ export interface MoePrologue {
   readonly expandInRouting?: boolean;
   /** Both 8-bit grouped GEMMs' inputs quantised by kernels of their own (not inside the op). */
   readonly expertInputQuant?: boolean;
+  /** With an attention-DP all-gather, the gate GEMM and the top-k run over every EP rank's tokens. */
+  readonly gateOnGatheredTokens?: boolean;
+  /** At EP > 1, kernels that cut the routing of all experts to the rank's own (none at EP 1). */
+  readonly epRoutingKernels?: number;
+  /** The op's input copied into a width padded to a multiple of this many columns (when not one). */
+  readonly inputPadColumns?: number;
 }
 
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */

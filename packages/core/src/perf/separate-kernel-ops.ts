@@ -25,6 +25,8 @@ export interface SeparateKernelContext {
   readonly dispatchBytesPerToken?: number;
   /** Experts on the rank (the grouped GEMMs' problems). */
   readonly localExperts?: number;
+  /** Expert-parallel size of the MoE (the routing of all experts is cut to the rank's at EP > 1). */
+  readonly moeEp?: number;
   /** Whether attention is tensor-parallel without attention DP (an all-reduce follows it). */
   readonly attentionTensorParallel?: boolean;
   /** Weight format of the routed experts (for fusions only some formats' kernels do). */
@@ -73,7 +75,14 @@ function moePrologueOps(
   const kernels = ctx.routedTokens <= pro.fusedMaxTokens ? 1 : pro.unfusedKernels;
   // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
   const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
-  const out = [sort];
+  const out = [...epRoutingOps(pro, ctx, prefix, gateUp.dtype), sort];
+  const pad = pro.inputPadColumns;
+  if (pad !== undefined && ctx.hiddenSize % pad !== 0) {
+    // torch.nn.functional.pad of the op's BF16 input (every token it routes) to the aligned width.
+    const row = ctx.routedTokens * 2;
+    const padded = Math.ceil(ctx.hiddenSize / pad) * pad;
+    out.push(vector(`${prefix}moe.experts.input_pad`, 0, row * ctx.hiddenSize, row * padded, gateUp.dtype));
+  }
   if (pro.expandKernel !== false) {
     const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
     const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
@@ -96,6 +105,24 @@ function moePrologueOps(
     out.push({ ...setupOp, kernels: setup });
   }
   return out;
+}
+
+/**
+ * The routing of all experts cut to the rank's own at EP > 1 (`epRoutingKernels`; TensorRT-LLM's
+ * TritonEPRouter: bitmatrix shift, clear and compaction over every routed token): one bit per
+ * (token, expert) and the top-k ids and weights (4 + 2 bytes) read and written.
+ */
+function epRoutingOps(
+  pro: NonNullable<SeparateKernels["moePrologue"]>,
+  ctx: SeparateKernelContext,
+  prefix: string,
+  dtype: Operator["dtype"],
+): Operator[] {
+  const ep = ctx.moeEp ?? 1;
+  if (pro.epRoutingKernels === undefined || ep <= 1 || ctx.localExperts === undefined) return [];
+  const bytes = ctx.routedTokens * (Math.ceil((ctx.localExperts * ep) / 32) * 4 + ctx.topK * 6);
+  const op = vector(`${prefix}moe.experts.ep_routing`, 0, bytes, bytes, dtype);
+  return [{ ...op, kernels: pro.epRoutingKernels }];
 }
 
 /** What the insertion of one layer's kernels needs besides the operator at hand. */

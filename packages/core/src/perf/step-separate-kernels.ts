@@ -85,8 +85,11 @@ function insertSeparateKernels(
   };
   const antiquant = policy.antiquantWorkspace === true;
   const out: Operator[] = [];
-  const asRun = (o: Operator): Operator =>
-    fused.size > 0 && fused.has(baseName(o)) ? { ...o, kernels: 0 } : o;
+  const gathered = gateOverGathered(policy, ctx);
+  const asRun = (o: Operator): Operator => {
+    const run = gathered(o);
+    return fused.size > 0 && fused.has(baseName(run)) ? { ...run, kernels: 0 } : run;
+  };
   const push = (list: readonly (Operator | undefined)[]) => {
     for (const o of list) if (o !== undefined) out.push(asRun(o));
   };
@@ -103,6 +106,26 @@ function insertSeparateKernels(
     push(kernelsAfter(k, op));
   }
   return out;
+}
+
+/**
+ * The gate GEMM and the top-k as a backend that gathers before its gate runs them
+ * (`gateOnGatheredTokens`): over every token the MoE op routes (the attention-DP all-gather's), their
+ * FLOPs and activation bytes scaled from the rank's own tokens; the gate's weights are read once.
+ */
+function gateOverGathered(policy: SeparateKernels, ctx: SeparateKernelContext): (o: Operator) => Operator {
+  const f = ctx.dispatchedTokens > 0 ? ctx.routedTokens / ctx.dispatchedTokens : 1;
+  if (policy.moePrologue?.gateOnGatheredTokens !== true || f <= 1) return (o) => o;
+  return (o) => {
+    const n = baseName(o);
+    if (n !== "moe.router" && n !== "moe.topk") return o;
+    return {
+      ...o,
+      flops: o.flops * f,
+      bytesRead: { ...o.bytesRead, activations: o.bytesRead.activations * f },
+      bytesWritten: { ...o.bytesWritten, activations: o.bytesWritten.activations * f },
+    };
+  };
 }
 
 /**
@@ -175,7 +198,8 @@ export function separateKernelsOf(
       DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
         dispatchBytesPerToken: dispatchBytesPerToken(scenario.model, scenario.precision),
       }),
-    ...(moe !== undefined && plan.moe !== undefined && { localExperts: moe.numRoutedExperts / plan.moe.ep }),
+    ...(moe !== undefined &&
+      plan.moe !== undefined && { localExperts: moe.numRoutedExperts / plan.moe.ep, moeEp: plan.moe.ep }),
   };
   const fused = fusedOperatorNames(policy, context);
   return (ops) => insertSeparateKernels(ops, policy, context, fused);
