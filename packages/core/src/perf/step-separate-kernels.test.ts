@@ -243,4 +243,36 @@ describe("kernels an engine fuses into others (fusedKernels)", () => {
     expect(named(cutlass, "moe.experts.expand").kernels).toBe(1);
     expect(named(cutlass, "moe.experts.act").kernels).toBe(1);
   });
+
+  it("the TRITON MoE backend under attention DP: gate and top-k over the gathered tokens, the EP routing cut, the input pad", () => {
+    const triton = must(
+      engineProfile({ name: "trtllm", version: "1.0.0", moeBackend: "TRITON" }).separateKernelsFor("NVIDIA"),
+    );
+    const run = (moeEp: number, routedTokens: number, hiddenSize: number) =>
+      withSeparateKernels(ops, triton, {
+        ...ctx,
+        hiddenSize,
+        dispatchedTokens: 512,
+        routedTokens,
+        moeEp,
+        localExperts: 256 / moeEp,
+        moeKernels: "low-latency",
+      });
+    const dep4 = run(4, 2048, 2880);
+    const router = must(ops.find((o) => o.name === "moe.router"));
+    // four ranks' tokens through the gate: 4x the FLOPs and activations, the gate's weights once
+    expect(named(dep4, "moe.router").flops).toBeCloseTo(4 * router.flops, 6);
+    expect(named(dep4, "moe.router").bytesRead.weights).toBe(router.bytesRead.weights);
+    expect(named(dep4, "moe.topk").flops).toBeCloseTo(4 * must(ops.find((o) => o.name === "moe.topk")).flops, 6);
+    // bitmatrix shift, clear and compaction before the routing kernels
+    expect(named(dep4, "moe.experts.ep_routing").kernels).toBe(3);
+    // 2,880 columns padded to 2,944: every routed token read once and written padded
+    expect(named(dep4, "moe.experts.input_pad").bytesWritten.activations).toBe(2048 * 2944 * 2);
+    // one rank (EP 1, no gather): the gate as the layer has it, no routing cut; 7,168 needs no pad
+    const tp1 = run(1, 512, 7168);
+    expect(named(tp1, "moe.router").flops).toBe(router.flops);
+    expect(tp1.some((o) => o.name === "moe.experts.ep_routing" || o.name === "moe.experts.input_pad")).toBe(
+      false,
+    );
+  });
 });
