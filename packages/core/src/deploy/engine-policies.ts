@@ -196,5 +196,8 @@ function moePrologueLine(
     pro.gateOnGatheredTokens === true ? ", gate and top-k over the attention-DP all-gather's tokens" : "",
     pro.epRoutingKernels !== undefined ? `, routing cut to the rank's experts at EP > 1 (${pro.epRoutingKernels} kernels)` : "",
     pro.inputPadColumns !== undefined ? `, input padded to ${pro.inputPadColumns} columns (one copy)` : "",
+    pro.scaleReswizzleKernels !== undefined
+      ? `, NVFP4 scale factors re-swizzled after an all-gather (${pro.scaleReswizzleKernels} kernels)`
+      : "",
   ].join("");
 }

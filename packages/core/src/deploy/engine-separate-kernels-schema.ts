@@ -40,6 +40,11 @@ const moePrologueSchema = z.strictObject({
   epRoutingKernels: z.number().int().positive().optional(),
   /** The op's input copied by a kernel of its own into a width padded to a multiple of this many columns, where the hidden size is not one. */
   inputPadColumns: z.number().int().positive().optional(),
+  /**
+   * Kernels that re-lay the NVFP4 scale factors after an attention-DP all-gather (each rank's were
+   * swizzled for its own rows: unswizzled, joined and swizzled again for all of them).
+   */
+  scaleReswizzleKernels: z.number().int().positive().optional(),
 });
 
 /**

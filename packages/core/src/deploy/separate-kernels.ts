@@ -27,6 +27,8 @@ export interface MoePrologue {
   readonly epRoutingKernels?: number;
   /** The op's input copied into a width padded to a multiple of this many columns (when not one). */
   readonly inputPadColumns?: number;
+  /** Kernels re-laying the all-gathered NVFP4 scale factors out of per-rank swizzled blocks. */
+  readonly scaleReswizzleKernels?: number;
 }
 
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */

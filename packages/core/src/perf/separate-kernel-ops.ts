@@ -27,6 +27,8 @@ export interface SeparateKernelContext {
   readonly localExperts?: number;
   /** Expert-parallel size of the MoE (the routing of all experts is cut to the rank's at EP > 1). */
   readonly moeEp?: number;
+  /** Whether the MoE input travels in NVFP4 (with its scale factors, one byte per 16 values). */
+  readonly dispatchFp4?: boolean;
   /** Whether attention is tensor-parallel without attention DP (an all-reduce follows it). */
   readonly attentionTensorParallel?: boolean;
   /** Weight format of the routed experts (for fusions only some formats' kernels do). */
@@ -75,7 +77,7 @@ function moePrologueOps(
   const kernels = ctx.routedTokens <= pro.fusedMaxTokens ? 1 : pro.unfusedKernels;
   // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
   const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
-  const out = [...epRoutingOps(pro, ctx, prefix, gateUp.dtype), sort];
+  const out = [...reswizzleOps(pro, ctx, prefix, gateUp.dtype), ...epRoutingOps(pro, ctx, prefix, gateUp.dtype), sort];
   const pad = pro.inputPadColumns;
   if (pad !== undefined && ctx.hiddenSize % pad !== 0) {
     // torch.nn.functional.pad of the op's BF16 input (every token it routes) to the aligned width.
@@ -123,6 +125,23 @@ function epRoutingOps(
   const bytes = ctx.routedTokens * (Math.ceil((ctx.localExperts * ep) / 32) * 4 + ctx.topK * 6);
   const op = vector(`${prefix}moe.experts.ep_routing`, 0, bytes, bytes, dtype);
   return [{ ...op, kernels: pro.epRoutingKernels }];
+}
+
+/**
+ * The NVFP4 scale factors of an attention-DP all-gather re-laid for the gathered rows
+ * (`scaleReswizzleKernels`; TensorRT-LLM's `reswizzle_sf` after the CUTLASS op's all-gather): one
+ * byte per 16 values of every routed token read and written by each kernel.
+ */
+function reswizzleOps(
+  pro: NonNullable<SeparateKernels["moePrologue"]>,
+  ctx: SeparateKernelContext,
+  prefix: string,
+  dtype: Operator["dtype"],
+): Operator[] {
+  const k = pro.scaleReswizzleKernels;
+  if (k === undefined || ctx.dispatchFp4 !== true || ctx.routedTokens <= ctx.dispatchedTokens) return [];
+  const bytes = (k * ctx.routedTokens * ctx.hiddenSize) / 16;
+  return [{ ...vector(`${prefix}moe.experts.sf_reswizzle`, 0, bytes, bytes, dtype), kernels: k }];
 }
 
 /** What the insertion of one layer's kernels needs besides the operator at hand. */

@@ -197,6 +197,7 @@ export function separateKernelsOf(
     ...((plan.moe?.ep ?? 1) > 1 &&
       DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
         dispatchBytesPerToken: dispatchBytesPerToken(scenario.model, scenario.precision),
+        dispatchFp4: scenario.precision.dispatch === "fp4",
       }),
     ...(moe !== undefined &&
       plan.moe !== undefined && { localExperts: moe.numRoutedExperts / plan.moe.ep, moeEp: plan.moe.ep }),
