@@ -194,7 +194,9 @@ function moePrologueLine(
     pro.quantizeBeforeComm === true ? ", MoE input quantised before an 8-/4-bit gather or all-to-all" : "",
     pro.expertInputQuant === true ? ", both grouped GEMMs' inputs quantised by kernels of their own" : "",
     pro.gateOnGatheredTokens === true ? ", gate and top-k over the attention-DP all-gather's tokens" : "",
-    pro.epRoutingKernels !== undefined ? `, routing cut to the rank's experts at EP > 1 (${pro.epRoutingKernels} kernels)` : "",
+    pro.epRoutingKernels !== undefined
+      ? `, routing cut to the rank's experts at EP > 1 (${pro.epRoutingKernels} kernels)`
+      : "",
     pro.inputPadColumns !== undefined ? `, input padded to ${pro.inputPadColumns} columns (one copy)` : "",
     pro.scaleReswizzleKernels !== undefined
       ? `, NVFP4 scale factors re-swizzled after an all-gather (${pro.scaleReswizzleKernels} kernels)`

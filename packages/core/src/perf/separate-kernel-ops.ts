@@ -77,7 +77,11 @@ function moePrologueOps(
   const kernels = ctx.routedTokens <= pro.fusedMaxTokens ? 1 : pro.unfusedKernels;
   // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
   const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
-  const out = [...reswizzleOps(pro, ctx, prefix, gateUp.dtype), ...epRoutingOps(pro, ctx, prefix, gateUp.dtype), sort];
+  const out = [
+    ...reswizzleOps(pro, ctx, prefix, gateUp.dtype),
+    ...epRoutingOps(pro, ctx, prefix, gateUp.dtype),
+    sort,
+  ];
   const pad = pro.inputPadColumns;
   if (pad !== undefined && ctx.hiddenSize % pad !== 0) {
     // torch.nn.functional.pad of the op's BF16 input (every token it routes) to the aligned width.

@@ -263,7 +263,10 @@ describe("kernels an engine fuses into others (fusedKernels)", () => {
     // four ranks' tokens through the gate: 4x the FLOPs and activations, the gate's weights once
     expect(named(dep4, "moe.router").flops).toBeCloseTo(4 * router.flops, 6);
     expect(named(dep4, "moe.router").bytesRead.weights).toBe(router.bytesRead.weights);
-    expect(named(dep4, "moe.topk").flops).toBeCloseTo(4 * must(ops.find((o) => o.name === "moe.topk")).flops, 6);
+    expect(named(dep4, "moe.topk").flops).toBeCloseTo(
+      4 * must(ops.find((o) => o.name === "moe.topk")).flops,
+      6,
+    );
     // bitmatrix shift, clear and compaction before the routing kernels
     expect(named(dep4, "moe.experts.ep_routing").kernels).toBe(3);
     // 2,880 columns padded to 2,944: every routed token read once and written padded
@@ -274,5 +277,22 @@ describe("kernels an engine fuses into others (fusedKernels)", () => {
     expect(tp1.some((o) => o.name === "moe.experts.ep_routing" || o.name === "moe.experts.input_pad")).toBe(
       false,
     );
+  });
+
+  it("CUTLASS MoE: the NVFP4 scale factors re-swizzled after an all-gather (2 kernels), not for FP8 or without a gather", () => {
+    const cutlass = must(engineProfile({ name: "trtllm", version: "1.0.0" }).separateKernelsFor("NVIDIA"));
+    const run = (dispatchFp4: boolean, routedTokens: number) =>
+      withSeparateKernels(ops, cutlass, {
+        ...ctx,
+        dispatchedTokens: 1024,
+        routedTokens,
+        dispatchFp4,
+        moeKernels: "low-latency",
+      });
+    const sf = named(run(true, 4096), "moe.experts.sf_reswizzle");
+    expect(sf.kernels).toBe(2);
+    expect(sf.bytesRead.activations).toBe((2 * 4096 * 4096) / 16); // Qwen3-235B: hidden 4,096
+    expect(run(false, 4096).some((o) => o.name === "moe.experts.sf_reswizzle")).toBe(false);
+    expect(run(true, 1024).some((o) => o.name === "moe.experts.sf_reswizzle")).toBe(false);
   });
 });
