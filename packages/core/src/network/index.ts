@@ -14,6 +14,14 @@ export {
   type LinkLoad,
   type Transport,
 } from "./collective-types.ts";
+export {
+  builtinEngineAllReduce,
+  type EngineAllReduceParams,
+  type OneShotEngine,
+  oneShotAllReduceS,
+  parseEngineAllReduce,
+  runsOneShot,
+} from "./engine-all-reduce.ts";
 export { type FabricModel, fabricModel } from "./fabric-model.ts";
 export { flowCollective, type PhaseOutcome, type ScheduleOutcome, simulateSchedule } from "./flow-engine.ts";
 export {

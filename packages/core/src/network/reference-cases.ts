@@ -1,6 +1,7 @@
 /**
  * Fabric reference cases for `supernode validate`: UB microbenchmarks, MoE dispatch/combine on
- * CloudMatrix384 and on H800 (DeepEP), and NCCL collectives on H100, B200 and GB200 NVL72, each predicted with the
+ * CloudMatrix384 and on H800 (DeepEP), NCCL collectives on H100, B200 and GB200 NVL72, and TensorRT-LLM's own
+ * all-reduce kernel (engine-all-reduce-case.ts), each predicted with the
  * fabric model (never with the published value) and compared with the published measurement
  * (data/fabric/reference-cases.yaml, ids = calibration record ids).
  */
@@ -16,6 +17,7 @@ import type { Chip, System } from "../hardware/index.ts";
 import { GIGA, MICROSECOND, SupernodeError } from "../spec/index.ts";
 import { builtinFabricParams, type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/index.ts";
 import { collectiveTime } from "./collective-time.ts";
+import { engineAllReduceConditionsSchema, engineAllReducePrediction } from "./engine-all-reduce-case.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";
 import { ncclVersionSchema } from "./nccl-protocol-file.ts";
@@ -76,6 +78,7 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     ncclVersion: ncclVersionSchema.optional(),
   }),
   z.strictObject({ kind: z.literal("nccl-nic"), metric: z.literal("per-nic") }),
+  engineAllReduceConditionsSchema,
 ]);
 
 const fileSchema = z.strictObject({
@@ -111,6 +114,7 @@ function measuredSystem(c: FabricCaseConditions): string {
       return "cloudmatrix384";
     case "moe":
     case "nccl":
+    case "engine-all-reduce":
       return c.system;
     case "nccl-nic":
       return "hgx-h100";
@@ -273,6 +277,8 @@ function predict(c: FabricCaseConditions, options: FabricCaseOptions): number {
       return moePrediction(c, options);
     case "nccl":
       return ncclPrediction(c);
+    case "engine-all-reduce":
+      return engineAllReducePrediction(c);
     case "nccl-nic": {
       // all-to-all across two 8× H100 servers: per-NIC payload rate
       const cluster = builtinCatalog().cluster({ system: "hgx-h100", count: 2 });

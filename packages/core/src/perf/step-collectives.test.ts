@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { dispatchBytesPerToken } from "../deploy/memory.ts";
 import { DTYPE_BYTES } from "../hardware/types.ts";
 import { collectiveTime } from "../network/collective-time.ts";
+import { oneShotAllReduceS } from "../network/engine-all-reduce.ts";
+import { fabricModel } from "../network/fabric-model.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { stepContext } from "./step-model.ts";
 import { microbatchWork } from "./step-work.ts";
@@ -12,15 +14,21 @@ import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 const NAME = "trtllm-b200-deepseek-r1-fp4-throughput";
 const batch = { phase: "decode", sequences: 8 * 64, kvTokens: 8 * 64 * 2048 } as const;
 
-/** The engine's own TP all-reduce kernel (not NCCL's ring) over `ranks` ranks of the scenario's fabric. */
+/**
+ * TensorRT-LLM's TP all-reduce over `ranks` ranks of the scenario's fabric: the faster of its one-shot
+ * kernel (engine-all-reduce.yaml) and the NCCL stand-in (no ring-step excess).
+ */
 function engineAllReduceS(s: ReturnType<typeof referenceScenario>, bytes: number, ranks: number): number {
-  return collectiveTime(s.fabricTarget, {
+  const nccl = collectiveTime(s.fabricTarget, {
     op: "all-reduce",
     bytes,
     ranks,
     inSwitch: false,
     engineKernel: true,
   }).timeS;
+  const oneShot = must(oneShotAllReduceS(fabricModel(s.fabricTarget), ranks, bytes));
+  expect(oneShot).toBeLessThan(nccl);
+  return oneShot;
 }
 
 function moeItems(...sets: string[]) {

@@ -5,6 +5,7 @@
  * the cluster of systems when an instance spans several.
  */
 import type { InstancePlan, OperatorGroup, Scenario } from "../deploy/index.ts";
+import { DTYPE_BYTES } from "../hardware/index.ts";
 import {
   builtinNcclProtocols,
   type CollectiveOp,
@@ -13,6 +14,8 @@ import {
   type MoeDirection,
   moeCombineTime,
   moeDispatchTime,
+  oneShotAllReduceS,
+  runsOneShot,
 } from "../network/index.ts";
 import { memoByObject } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
@@ -121,11 +124,19 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   // HCCL collectives expanded on the AI CPU (the engine leaves CANN's Atlas A3 default): their own
   // fixed cost per call (protocols.yaml hccl-aicpu). MC2 dispatch / combine are not HCCL collectives.
   const aicpu = scenario.engine?.hcclExpansion === "aicpu" && fabricModel(target).defaultLibrary === "hccl";
+  // an engine with its own one-shot TP all-reduce kernel runs it where its rule allows and it beats
+  // NCCL (engine-all-reduce.yaml); the TP all-reduces carry BF16 rows of the hidden size
+  const engine = scenario.engine?.name ?? "";
+  const rowBytes = scenario.model.hiddenSize * DTYPE_BYTES.bf16;
   return {
     dispatch: moe("dispatch"),
     combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
-      cached(`x|${inSwitch}|${aicpu}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
+      cached(`x|${inSwitch}|${aicpu}|${engine}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
+        const own =
+          op === "all-reduce" && runsOneShot(engine, ranks, bytes / rowBytes, bytes)
+            ? oneShotAllReduceS(fabricModel(target), ranks, bytes)
+            : undefined;
         const r = collectiveTime(target, {
           op,
           bytes,
@@ -135,7 +146,9 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           ...(op === "all-reduce" ? { engineKernel: true } : {}),
           ...(aicpu ? { library: "hccl-aicpu" as const } : {}),
         });
-        return item(name, group, r.timeS, r.bytesPerRank);
+        return own !== undefined && own < r.timeS
+          ? item(name, group, own, (ranks - 1) * bytes)
+          : item(name, group, r.timeS, r.bytesPerRank);
       }),
   };
 }

@@ -1,0 +1,44 @@
+/**
+ * Fabric reference cases of a serving engine's own TP all-reduce (kind `engine-all-reduce`): the
+ * engine's kernel tables (aiconfigurator's TensorRT-LLM custom all-reduce timings), predicted as the
+ * step model charges that all-reduce — the faster of the engine's one-shot kernel and the NCCL stand-in
+ * (`engine-all-reduce.ts`).
+ */
+
+import { z } from "zod";
+import { builtinCatalog } from "../catalog/index.ts";
+import { MICROSECOND } from "../spec/index.ts";
+import { collectiveTime } from "./collective-time.ts";
+import { oneShotAllReduceS, runsOneShot } from "./engine-all-reduce.ts";
+import { fabricModel } from "./fabric-model.ts";
+import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
+
+export const engineAllReduceConditionsSchema = z.strictObject({
+  kind: z.literal("engine-all-reduce"),
+  engine: z.string().min(1),
+  system: z.enum(["hgx-h100", "hgx-h200", "dgx-b200", "gb200-nvl72", "gb300-nvl72"]),
+  ranks: z.number().int().positive(),
+  /** Bytes of the buffer each rank reduces (BF16: 2 × the benchmark's element count). */
+  bytes: z.number().positive(),
+  metric: z.literal("time"),
+});
+
+/**
+ * Microseconds of the engine's all-reduce as the step model times it.
+ * @example engineAllReducePrediction({ kind: "engine-all-reduce", engine: "trtllm", system: "dgx-b200", ranks: 4, bytes: 8192, metric: "time" }) // ≈ 4.7
+ */
+export function engineAllReducePrediction(c: z.output<typeof engineAllReduceConditionsSchema>): number {
+  const system = builtinCatalog().system(c.system);
+  const nccl = collectiveTime(system, {
+    op: "all-reduce",
+    bytes: c.bytes,
+    ranks: c.ranks,
+    ...(builtinNcclProtocols().servingTpInSwitch ? {} : { inSwitch: false }),
+    engineKernel: true,
+  }).timeS;
+  // the benchmark's rows are 4,096 BF16 elements wide (collect_all_reduce.py token_dim)
+  const own = runsOneShot(c.engine, c.ranks, c.bytes / (4096 * 2), c.bytes)
+    ? oneShotAllReduceS(fabricModel(system), c.ranks, c.bytes)
+    : undefined;
+  return Math.min(nccl, own ?? Number.POSITIVE_INFINITY) / MICROSECOND;
+}

@@ -1,0 +1,150 @@
+/**
+ * A serving engine's own tensor-parallel all-reduce kernel at decode sizes
+ * (`packages/core/data/fabric/engine-all-reduce.yaml`): TensorRT-LLM's one-shot (Lamport) kernel,
+ * one NVLink pass whatever the ranks — every rank writes its buffer into each peer's workspace and
+ * reduces the copies it receives. Time: a fixed cost per call and a cost per peer (per NVLink
+ * generation, from the engine's own kernel tables) plus (n − 1) × S over the rank's NVLink bandwidth
+ * per direction. The engine takes the faster of this and NCCL (its strategy table picks the fastest
+ * kernel); an engine or NVLink generation without an entry runs NCCL.
+ */
+
+import { z } from "zod";
+import { builtinDataText } from "../catalog/index.ts";
+import {
+  calibratedOnSchema,
+  EVIDENCE_TAGS,
+  MICROSECOND,
+  parseDocument,
+  SupernodeError,
+  sourceKeysSchema,
+} from "../spec/index.ts";
+import type { FabricModel } from "./fabric-model.ts";
+
+const sourced = {
+  source: sourceKeysSchema,
+  tag: z.enum(EVIDENCE_TAGS),
+  note: z.string().optional(),
+  calibratedOn: calibratedOnSchema.optional(),
+};
+const microseconds = z.strictObject({ value: z.number().finite().nonnegative(), ...sourced });
+const fileSchema = z.strictObject({
+  sources: z.record(
+    z.string(),
+    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
+  ),
+  engines: z.record(
+    z.string(),
+    z.strictObject({
+      value: z.literal("one-shot"),
+      maxTokensAboveTwoRanks: z.number().int().positive(),
+      workspaceBytes: z.strictObject({ twoRanks: z.number().positive(), moreRanks: z.number().positive() }),
+      ...sourced,
+    }),
+  ),
+  oneShot: z.array(
+    z.strictObject({ match: z.string().min(1), fixedUs: microseconds, perPeerUs: microseconds }),
+  ),
+});
+
+/** Where an engine runs its one-shot kernel rather than NCCL. */
+export interface OneShotEngine {
+  /** Above 2 ranks, the most tokens per all-reduce that run the one-shot kernel. */
+  readonly maxTokensAboveTwoRanks: number;
+  /** The largest message (bytes) the kernel's workspace holds, at ≤ 2 ranks and above. */
+  readonly workspaceBytesTwoRanks: number;
+  readonly workspaceBytesMoreRanks: number;
+}
+
+export interface EngineAllReduceParams {
+  /** Engines (scenario `engine.name`) whose TP all-reduce runs the one-shot kernel, with its limits. */
+  readonly oneShotEngines: ReadonlyMap<string, OneShotEngine>;
+  /** Per NVLink generation (matched against the scale-up technology label): seconds. */
+  readonly oneShot: readonly { readonly match: RegExp; readonly fixedS: number; readonly perPeerS: number }[];
+}
+
+/**
+ * Parses an engine all-reduce file's text; every source key must be defined in the file.
+ * @example parseEngineAllReduce(text, "engine-all-reduce.yaml").oneShotEngines.has("trtllm") // true
+ */
+export function parseEngineAllReduce(text: string, fileName: string): EngineAllReduceParams {
+  const doc = parseDocument(text, fileName, fileSchema);
+  const check = (keys: string | readonly string[], path: (string | number)[]) => {
+    for (const key of typeof keys === "string" ? [keys] : keys)
+      if (doc.sources[key] === undefined)
+        throw new SupernodeError("invalid-value", `unknown source key "${key}"`, {
+          file: fileName,
+          fieldPath: [...path, "source"],
+        });
+  };
+  for (const [name, e] of Object.entries(doc.engines)) check(e.source, ["engines", name]);
+  for (const [i, g] of doc.oneShot.entries()) {
+    check(g.fixedUs.source, ["oneShot", i, "fixedUs"]);
+    check(g.perPeerUs.source, ["oneShot", i, "perPeerUs"]);
+  }
+  return {
+    oneShotEngines: new Map(
+      Object.entries(doc.engines).map(([name, e]) => [
+        name,
+        {
+          maxTokensAboveTwoRanks: e.maxTokensAboveTwoRanks,
+          workspaceBytesTwoRanks: e.workspaceBytes.twoRanks,
+          workspaceBytesMoreRanks: e.workspaceBytes.moreRanks,
+        },
+      ]),
+    ),
+    oneShot: doc.oneShot.map((g) => ({
+      match: new RegExp(g.match, "i"),
+      fixedS: g.fixedUs.value * MICROSECOND,
+      perPeerS: g.perPeerUs.value * MICROSECOND,
+    })),
+  };
+}
+
+let cached: EngineAllReduceParams | undefined;
+
+/**
+ * The built-in engine all-reduce parameters (memoised).
+ * @example builtinEngineAllReduce().oneShotEngines.has("vllm") // false
+ */
+export function builtinEngineAllReduce(): EngineAllReduceParams {
+  const path = "fabric/engine-all-reduce.yaml";
+  cached ??= parseEngineAllReduce(builtinDataText(path), path);
+  return cached;
+}
+
+/**
+ * Whether `engine` runs its one-shot kernel for an all-reduce of `tokens` rows, `bytes` in all, over
+ * `ranks` ranks (its token rule above 2 ranks and its workspace); NCCL otherwise.
+ * @example runsOneShot("trtllm", 4, 256, 2 ** 21) // false: above 128 tokens at TP4
+ */
+export function runsOneShot(
+  engine: string,
+  ranks: number,
+  tokens: number,
+  bytes: number,
+  params: EngineAllReduceParams = builtinEngineAllReduce(),
+): boolean {
+  const e = params.oneShotEngines.get(engine);
+  if (e === undefined) return false;
+  if (bytes > (ranks <= 2 ? e.workspaceBytesTwoRanks : e.workspaceBytesMoreRanks)) return false;
+  return ranks <= 2 || tokens <= e.maxTokensAboveTwoRanks;
+}
+
+/**
+ * Seconds of the one-shot all-reduce of `bytes` over `ranks` ranks of one NVLink domain, or
+ * undefined where the fabric's NVLink generation has no entry, the ranks leave the domain, or there
+ * is nothing to reduce.
+ * @example oneShotAllReduceS(fabricModel(dgxB200), 4, 8192) // ≈ 4.64e-6
+ */
+export function oneShotAllReduceS(
+  model: FabricModel,
+  ranks: number,
+  bytes: number,
+  params: EngineAllReduceParams = builtinEngineAllReduce(),
+): number | undefined {
+  if (ranks <= 1 || bytes <= 0 || ranks > model.ranksPerSystem || model.scaleUpTech.id !== "nvlink")
+    return undefined;
+  const g = params.oneShot.find((x) => x.match.test(model.system.scaleUp.technology));
+  if (g === undefined) return undefined;
+  return g.fixedS + g.perPeerS * (ranks - 1) + ((ranks - 1) * bytes) / model.accessBytesPerS;
+}
