@@ -26,6 +26,7 @@
 import { z } from "zod";
 import { builtinDataOnce } from "../catalog/index.ts";
 import { inlineSourcedValueSchema, inlineSourceSchema } from "../spec/index.ts";
+import type { EpLayerComm } from "./ep-layer-comm.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -126,16 +127,16 @@ export function eagerHostWait(
 
 /**
  * A MoE layer's times with the GPU's wait for the host added to forward and backward.
- * @example withEagerHostWait(moeLayerTimes, scenario, 16, { dispatchS: 6e-5, combineS: 1.3e-4 }).hostWaitS
+ * @example withEagerHostWait(moeLayerTimes, scenario, 16, { dispatchS: 6e-5, combineS: 1.3e-4, probsS: 0 }).hostWaitS
  */
 export function withEagerHostWait(
   t: ComputeTimes,
   s: TrainingScenario,
   localExperts: number,
-  ep: { readonly dispatchS: number; readonly combineS: number },
+  ep: EpLayerComm,
 ): ComputeTimes {
   // EP transfers run on the GPU between the layer's kernels unless overlapped with other work.
-  const epS = s.overlap.ep ? 0 : ep.dispatchS + ep.combineS;
+  const epS = s.overlap.ep ? 0 : ep.dispatchS + ep.combineS + ep.probsS;
   const wait = eagerHostWait(
     moeLayerHostS(s, localExperts),
     t.forwardS + epS,

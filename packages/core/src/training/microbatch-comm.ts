@@ -86,10 +86,11 @@ function cpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: nu
 
 function epComm(c: PipelineCompute): { fwd: number; bwd: number } {
   if (c.bottleneck.moeLayers === 0) return { fwd: 0, bwd: 0 };
-  const { dispatchS, combineS } = c.epLayer;
-  // Backward sends the combine's gradient as a dispatch and the dispatch's as a combine (bf16).
+  const { dispatchS, combineS, probsS } = c.epLayer;
+  // Backward sends the combine's gradient as a dispatch and the dispatch's as a combine (bf16);
+  // Megatron's all-to-all dispatcher also sends the probabilities and their gradient.
   const layers = c.bottleneck.moeLayers;
-  return { fwd: layers * (dispatchS + combineS), bwd: layers * 2 * combineS };
+  return { fwd: layers * (dispatchS + combineS + probsS), bwd: layers * (2 * combineS + probsS) };
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   sustainedClock,
 } from "../perf/index.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
-import { epLayerComm } from "./ep-layer-comm.ts";
+import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
 import { fp8QuantizeOperator, type OperandScaling } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { megatronRopeOps } from "./megatron-rope.ts";
@@ -55,7 +55,7 @@ export interface PipelineCompute {
   /** Per decoder-layer kind: one layer's times per micro-batch (the mean over the kind's layers when their attention windows differ). */
   readonly perLayer: Readonly<Partial<Record<"dense" | "moe", ComputeTimes>>>;
   /** One MoE layer's EP dispatch and combine per micro-batch (`ep-layer-comm.ts`; zeros without MoE layers). */
-  readonly epLayer: { readonly dispatchS: number; readonly combineS: number };
+  readonly epLayer: EpLayerComm;
   /** The SM clock compute was timed at (`sustained-clock.ts`); absent: the listed peaks' clock. */
   readonly sustainedClock?: SustainedClock;
 }
@@ -137,7 +137,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   // One timing per layer kind and attention window (gpt-oss alternates 128-token windowed and full
   // layers; Qwen3-Next's linear-attention layers are their own variant).
   const byVariant = new Map<string, ComputeTimes>();
-  let epLayer = { dispatchS: 0, combineS: 0 };
+  let epLayer: EpLayerComm = { dispatchS: 0, combineS: 0, probsS: 0 };
   const layerTime = (index: number): ComputeTimes => {
     const kind = layerKind(arch, index);
     const attention = isLinearAttentionLayer(arch, index)
