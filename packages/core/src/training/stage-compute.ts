@@ -31,6 +31,7 @@ import {
   shareOf,
   sustainedClock,
 } from "../perf/index.ts";
+import { dualPipeRanks } from "./dualpipe-ranks.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
 import { fp8QuantizeOperator, type OperandScaling } from "./fp8-quantization.ts";
@@ -48,7 +49,10 @@ export interface StageCompute extends ComputeTimes {
 
 export interface PipelineCompute {
   readonly stages: readonly StageCompute[];
-  /** The slowest stage (forward + backward + recompute), which sets the pipeline's pace. */
+  /**
+   * The slowest stage (forward + backward + recompute), which sets the pipeline's pace; under
+   * DualPipe the slowest rank, the mean of its two stages (`dualpipe-ranks.ts`).
+   */
   readonly bottleneck: StageCompute;
   /** Tokens one rank processes per micro-batch (after context parallelism). */
   readonly tokensPerRank: number;
@@ -183,9 +187,11 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     if (count > 0)
       perLayer[kind] = groups.reduce((m, g) => addTimes(m, layerTime(g.index), g.count / count), ZERO_TIMES);
   }
-  let bottleneck = stages[0] as StageCompute;
+  // DualPipe's rank runs half the micro-batches through each of two stages (dualpipe-ranks.ts).
+  const ranks = s.layout.schedule === "dualpipe" ? dualPipeRanks(stages) : stages;
+  let bottleneck = ranks[0] as StageCompute;
   const busy = (x: ComputeTimes) => x.forwardS + x.backwardDataS + x.backwardWeightS + x.recomputeS;
-  for (const st of stages) if (busy(st) > busy(bottleneck)) bottleneck = st;
+  for (const st of ranks) if (busy(st) > busy(bottleneck)) bottleneck = st;
   return {
     stages,
     bottleneck,
