@@ -119,11 +119,18 @@ function clockLine(r: TrainReport): string {
   return `compute at the clock a training load sustains under the power limit: ${mhz(c.sustainedClockHz)} of the ${mhz(c.peakClockHz)} the listed peaks assume (${pct(c.fraction)}; ${c.family} family, data/power/sustained-clocks.yaml)`;
 }
 
+/** The stage (or, under DualPipe, the rank holding stages r and p − 1 − r) that sets the pace. */
+function slowest(r: TrainReport): string {
+  const { schedule, pp } = r.scenario.layout;
+  const s = r.bottleneckStage;
+  return schedule === "dualpipe" ? `slowest rank ${s}: stages ${s} and ${pp - 1 - s}` : `slowest stage ${s}`;
+}
+
 function renderTrain(r: TrainReport): string {
   const lines = header(r);
   lines.push(breakdownTable(r), "");
   lines.push(
-    `throughput: ${num(r.tokensPerS)} tokens/s (${num(r.tokensPerSPerChip)} per chip); step ${ms(r.stepS)} (slowest stage ${r.bottleneckStage})`,
+    `throughput: ${num(r.tokensPerS)} tokens/s (${num(r.tokensPerSPerChip)} per chip); step ${ms(r.stepS)} (${slowest(r)})`,
     `MFU ${pct(r.mfu)} of dense BF16 peak${r.scenario.precision.compute !== "bf16" ? ` (${pct(r.mfuComputeDtype)} of dense ${r.scenario.precision.compute})` : ""}; model ${(r.modelFlopsPerSPerChip / 1e12).toFixed(0)} TFLOPS per chip (${(r.modelFlopsPerToken / 1e9).toFixed(0)} GFLOP per token, PaLM's definition; ${pct(r.mfuCausalAttention)} MFU if attention is counted under the causal mask)`,
     clockLine(r),
     "",
