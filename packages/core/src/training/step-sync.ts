@@ -6,7 +6,10 @@
  *   micro-batch. Overlapped (`overlap.gradReduce`, `overlap.paramGather`) means hidden under the
  *   last micro-batch's backward and the first one's forward (ZeRO-3: under each micro-batch).
  * - pipeline send/receive: activations forward and gradients backward cross p − 1 stage
- *   boundaries during fill and drain; steady-state transfers overlap the next micro-batch.
+ *   boundaries during fill and drain; steady-state transfers overlap the next micro-batch, except
+ *   in Megatron-Core's non-interleaved 1F1B, which blocks on every transfer (Megatron-LM 92c8482e
+ *   `schedules.py` refuses `overlap_p2p_comm` there; `p2p_communication._communicate` waits on its
+ *   requests and `batch_p2p_sync` synchronises the device): both hops of every micro-batch exposed.
  * - the optimizer: Adam over the rank's shard, memory-bound: read gradients, read and write the
  *   fp32 master weights and both moments, write the bf16 parameters.
  */
@@ -69,7 +72,11 @@ export function stepSync(s: TrainingScenario, params: StageParams, stage: StageC
     const bytes = (tokens * s.model.hiddenSize * DTYPE_BYTES.bf16) / (sequenceParallel ? tp : 1);
     const hop = groupCollectiveS(s.fabricTarget, "send-recv", bytes, 2, tp * cp * dpSize);
     const chunks = s.layout.schedule === "interleaved" ? s.layout.virtualStages : 1;
-    ppPart = { totalS: 2 * m * chunks * hop, exposedS: 2 * (pp - 1) * hop };
+    // Megatron-Core's non-interleaved 1F1B waits on every batched send/receive (wait_on_reqs, then
+    // batch_p2p_sync's torch.cuda.synchronize()): each micro-batch's two hops are on the critical path.
+    const blocking = s.framework === "megatron-core" && s.layout.schedule === "1f1b";
+    const exposedHops = blocking ? 2 * (m + pp - 1) : 2 * (pp - 1);
+    ppPart = { totalS: 2 * m * chunks * hop, exposedS: exposedHops * hop };
   }
   return { dp, dpPerMicrobatchExposedS, pp: ppPart, optimizerS: optimizerTime(s, params) };
 }
