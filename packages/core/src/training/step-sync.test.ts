@@ -18,11 +18,14 @@ const ppSync = (name: string, overrides: string[] = []) => {
 
 describe("stepSync pipeline send/receive", () => {
   it("Megatron-Core's non-interleaved 1F1B exposes both hops of every micro-batch", () => {
-    // Qwen3-30B on 16 H800, PP 2, 16 micro-batches: totalS is 2 hops per micro-batch.
+    // Qwen3-30B on 16 H800, PP 2, 16 micro-batches; DeepSeek's framework gives the hop (2 per micro-batch).
     const { s, pp } = ppSync("qwen3-30b-h800-16-pp2-ep8");
-    const hop = pp.totalS / (2 * s.layout.microBatches);
+    const other = ppSync("qwen3-30b-h800-16-pp2-ep8", ["framework=hai-llm", "expertGemm=grouped"]).pp;
+    const hop = other.totalS / (2 * s.layout.microBatches);
     expect(s.layout.schedule).toBe("1f1b");
+    expect(other.exposedS).toBeCloseTo(2 * (2 - 1) * hop, 12);
     expect(pp.exposedS).toBeCloseTo(2 * (16 + 2 - 1) * hop, 12);
+    expect(pp.totalS).toBe(pp.exposedS);
   });
 
   it("interleaved (overlap_p2p_comm) exposes only the hops of fill and drain", () => {

@@ -74,9 +74,11 @@ export function stepSync(s: TrainingScenario, params: StageParams, stage: StageC
     const chunks = s.layout.schedule === "interleaved" ? s.layout.virtualStages : 1;
     // Megatron-Core's non-interleaved 1F1B waits on every batched send/receive (wait_on_reqs, then
     // batch_p2p_sync's torch.cuda.synchronize()): each micro-batch's two hops are on the critical path.
+    // The rank then waits for all of them, its own 2m and the fill's and drain's 2(p − 1).
     const blocking = s.framework === "megatron-core" && s.layout.schedule === "1f1b";
-    const exposedHops = blocking ? 2 * (m + pp - 1) : 2 * (pp - 1);
-    ppPart = { totalS: 2 * m * chunks * hop, exposedS: exposedHops * hop };
+    ppPart = blocking
+      ? { totalS: 2 * (m + pp - 1) * hop, exposedS: 2 * (m + pp - 1) * hop }
+      : { totalS: 2 * m * chunks * hop, exposedS: 2 * (pp - 1) * hop };
   }
   return { dp, dpPerMicrobatchExposedS, pp: ppPart, optimizerS: optimizerTime(s, params) };
 }
