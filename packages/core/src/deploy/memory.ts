@@ -202,6 +202,7 @@ function rankWeights(
     formats,
     plan.attention.tp,
     plan.denseFfn.tp,
+    plan.lmHead?.tp ?? null,
     moe === undefined ? null : [moe.slotsPerRank, moe.tp, moe.dedicatedSharedReplicas],
     range ?? null,
     plan.mtp?.weights ?? null,
@@ -255,9 +256,13 @@ function placeWeights(
         if (moe === undefined || moe.dedicatedSharedReplicas === 0)
           add(component, (bytes(t) * t.copies) / (moe?.tp ?? 1));
         break;
+      case "lm-head":
+        // Vocabulary-parallel: split by the LM head's own group where stated, else by attention
+        // TP — as the head is timed (model/layer-operators.ts).
+        add(component, (bytes(t) * t.copies) / (plan.lmHead?.tp ?? plan.attention.tp));
+        break;
       case "router":
       case "embedding":
-      case "lm-head":
       case "mtp":
         add(component, bytes(t) * t.copies);
         break;

@@ -68,6 +68,14 @@ export function checkDenseParallel(
       fail,
     );
 
+  if (group.lmHead !== undefined) {
+    const lmTp = group.lmHead.tp;
+    checkDivides(lmTp, ranksPerInstance, ["lmHead", "tp"], "LM head TP", "ranks per instance", fail);
+    checkDivides(attentionTp, lmTp, ["lmHead", "tp"], "attention TP", "LM head TP", fail);
+    if (lmTp > arch.vocabSize)
+      fail(["lmHead", "tp"], `LM head TP ${lmTp} exceeds the vocabulary (${arch.vocabSize} tokens)`);
+  }
+
   const denseTp = group.denseFfn.tp;
   checkDivides(denseTp, ranksPerInstance, ["denseFfn", "tp"], "dense FFN TP", "ranks per instance", fail);
   checkDivides(

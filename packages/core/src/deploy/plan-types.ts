@@ -59,6 +59,8 @@ export interface InstancePlan {
   readonly attention: { readonly tp: number; readonly dp: number; readonly sequenceParallel: boolean };
   readonly moe?: MoePlan;
   readonly denseFfn: { readonly tp: number; readonly dp: number };
+  /** The LM head's own vocabulary-parallel group where the deployment states one (else attention TP). */
+  readonly lmHead?: { readonly tp: number };
   readonly expertImbalance: ExpertImbalanceSpec;
   /** Microbatch overlap, or undefined when the step runs as one batch. */
   readonly overlap?: {

@@ -69,6 +69,7 @@ export function planInstanceGroup(
     },
     ...(moe !== undefined ? { moe } : {}),
     denseFfn: { tp: denseTp, dp: ranksPerInstance / denseTp },
+    ...(group.lmHead !== undefined ? { lmHead: { tp: group.lmHead.tp } } : {}),
     expertImbalance: group.expertImbalance,
     ...(overlap !== undefined ? { overlap } : {}),
     ...(mtp !== undefined ? { mtp } : {}),

@@ -61,9 +61,13 @@ export function layerOperators(
 }
 
 function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: string): Operator[] {
-  checkDivides(arch.vocabSize, w.attentionTp, "vocab_size", "attentionTp");
-  const vocab = arch.vocabSize / w.attentionTp;
-  const m = w.logitTokens;
+  // Split by attention TP, the vocabulary must divide; an LM head group of its own pads the
+  // vocabulary to whole shards (vLLM's padded VocabParallelEmbedding) and multiplies the rows
+  // gathered from its lmHeadTp / attentionTp attention groups.
+  const own = w.lmHeadTp !== w.attentionTp;
+  if (!own) checkDivides(arch.vocabSize, w.attentionTp, "vocab_size", "attentionTp");
+  const vocab = own ? Math.ceil(arch.vocabSize / w.lmHeadTp) : arch.vocabSize / w.attentionTp;
+  const m = w.logitTokens * (w.lmHeadTp / w.attentionTp);
   const ops = [
     rmsNormOp(w, `${prefix}head.final_norm`, m, arch.hiddenSize),
     // The LM head stays in high precision (as in the published FP8 checkpoints) unless

@@ -90,6 +90,12 @@ export interface LayerOperatorOptions {
   readonly dsaHeadPad?: number;
   /** Attention heads split over this many ranks (also splits the LM head's vocabulary). Default 1. */
   readonly attentionTp?: number;
+  /**
+   * The LM head's own vocabulary-parallel group (a multiple of `attentionTp`): the head multiplies
+   * the rows of lmHeadTp / attentionTp attention groups, gathered, by a 1 / lmHeadTp vocabulary
+   * shard. Default `attentionTp`.
+   */
+  readonly lmHeadTp?: number;
   /** Dense FFN and shared experts split over this many ranks. Default 1. */
   readonly ffnTp?: number;
   /** Routed experts held by this rank. Default all. */
@@ -162,6 +168,8 @@ export interface ResolvedWorkload {
   readonly dsaFullTopK: boolean;
   readonly dsaHeadPad: number | undefined;
   readonly attentionTp: number;
+  /** The LM head's vocabulary split (options.lmHeadTp, default attentionTp). */
+  readonly lmHeadTp: number;
   readonly ffnTp: number;
   readonly localExperts: number;
   /** Tokens per local expert, or undefined when only the mean is known. */
@@ -190,6 +198,8 @@ export function resolveWorkload(
   const attentionTp = positiveInt(options.attentionTp ?? 1, "attentionTp");
   const ffnTp = positiveInt(options.ffnTp ?? 1, "ffnTp");
   checkDivides(arch.attention.numHeads, attentionTp, "num_attention_heads", "attentionTp");
+  const lmHeadTp = positiveInt(options.lmHeadTp ?? attentionTp, "lmHeadTp");
+  checkDivides(lmHeadTp, attentionTp, "lmHeadTp", "attentionTp");
   const experts = expertShard(arch, options, tokens);
   const { weights, activationDtype, computeDtype, components, kvDtype } = formats;
   return {
@@ -209,6 +219,7 @@ export function resolveWorkload(
     dsaFullTopK: options.dsaFullTopK ?? false,
     dsaHeadPad: options.dsaHeadPad,
     attentionTp,
+    lmHeadTp,
     ffnTp,
     ...experts,
     fixedExpertLoad: options.fixedExpertLoad,

@@ -4,6 +4,7 @@
  */
 import type { EngineSampler } from "../deploy/index.ts";
 import { modelHeadOperators, type Operator } from "../model/index.ts";
+import { lmHeadCollectives, lmHeadRowGroups } from "./lm-head-group.ts";
 import { samplerTimeS } from "./sampler-time.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
 import { type StepItem, timeOperator } from "./step-operators.ts";
@@ -22,7 +23,11 @@ export function headTiming(
     work.base,
   );
   const headItems: StepItem[] = [];
-  for (const op of headOps) headItems.push(timeOperator(op, full));
+  for (const op of headOps) {
+    headItems.push(timeOperator(op, full));
+    // The LM head's own TP group gathers its rows before the GEMM and returns the logits after.
+    if (op.name.endsWith("head.lm_head")) headItems.push(...lmHeadCollectives(ctx, op));
+  }
   const sampler = engineSamplerItems(ctx, headOps, headItems, full);
   // A sampler timed with the rest of its call includes the final softmax: the step's softmax pass
   // is not counted again.
@@ -62,7 +67,9 @@ function engineSamplerItems(
   const softmax = headItems[s];
   const softmaxOp = headOps[s];
   if (softmax === undefined || softmaxOp === undefined) return undefined;
-  const rows = Math.round(headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0);
+  // The rank samples its own rows (an LM head group of its own multiplies the gathered rows).
+  const gathered = headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0;
+  const rows = Math.round(gathered / lmHeadRowGroups(ctx));
   const vocab = ctx.scenario.model.vocabSize;
   const chip = ctx.scenario.system.node.accelerator.chip;
   const fp32 = chip.peakFlopsPerS.fp32?.value;

@@ -15,6 +15,7 @@ import {
   type Operator,
 } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
+import { lmHeadCollectives } from "./lm-head-group.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
 import type { LayerTiming } from "./step-layer.ts";
@@ -93,6 +94,8 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
   );
   for (const op of extraOps) {
     if (isLayerOp(op)) continue;
+    // The shared head's LM head group collectives, once per draft pass (perf/lm-head-group.ts).
+    if (op.name.endsWith("head.lm_head")) extras.push(...lmHeadCollectives(ctx, op, passes));
     const item = timeOperator(op, full);
     extras.push({
       ...item,

@@ -81,6 +81,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     componentPrecision: componentPrecisionOptions(precision),
     ...(precision.weightScheme !== undefined && { weightScheme: precision.weightScheme }),
     attentionTp: plan.attention.tp,
+    ...(plan.lmHead !== undefined && { lmHeadTp: plan.lmHead.tp }),
     ffnTp: plan.denseFfn.tp,
     ...dsaPrefillForm(ctx, groupWorkload),
   };

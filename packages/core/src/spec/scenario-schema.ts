@@ -74,6 +74,18 @@ export const denseFfnParallelSchema = z.strictObject({
 });
 
 /**
+ * The LM head's own vocabulary-parallel group (vLLM-Ascend `finegrained_tp_config.lmhead_tensor_parallel_size`):
+ * the head's vocabulary and weights split over `tp` ranks while attention runs at its own (smaller)
+ * TP. Each step all-gathers the group's final hidden states, multiplies the gathered rows by the
+ * rank's vocabulary shard, and returns each rank its own rows' logits with an all-to-all.
+ * Default: the head split by attention TP (no extra collectives).
+ */
+export const lmHeadParallelSchema = z.strictObject({
+  /** Ranks the LM head's vocabulary is split over: a multiple of attention TP dividing the ranks. */
+  tp: rankCount,
+});
+
+/**
  * Expert-load imbalance: a factor (hottest rank's expert tokens ÷ the mean; 1 = perfectly
  * balanced), `balanced`, or a routing distribution from which the factor is derived.
  */
@@ -157,6 +169,8 @@ export const instanceGroupSchema = z
     attention: attentionParallelSchema.default({ tp: 1, sequenceParallel: false }),
     moe: moeParallelSchema.default({ tp: 1, redundantExperts: 0, transport: "auto" }),
     denseFfn: denseFfnParallelSchema.default({ tp: 1 }),
+    /** The LM head's own TP group (spec above); absent: split by attention TP. */
+    lmHead: lmHeadParallelSchema.optional(),
     expertImbalance: expertImbalanceSchema.default("balanced"),
     microbatchOverlap: microbatchOverlapSchema.default(false),
     mtp: mtpSchema.optional(),

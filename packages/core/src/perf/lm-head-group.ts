@@ -1,0 +1,53 @@
+/**
+ * The LM head's own tensor-parallel group (deployment `lmHead.tp`, vLLM-Ascend
+ * `finegrained_tp_config.lmhead_tensor_parallel_size`): around the head GEMM, the group all-gathers
+ * its ranks' final hidden states (dim 0) and, after the GEMM over the gathered rows and the rank's
+ * vocabulary shard, an all-to-all hands every rank its own rows' logits over the whole vocabulary
+ * (vLLM-Ascend `_get_logits_lmheadtp` and `lmhead_all_to_all`, read at 182b75e). Both move BF16
+ * (the head's output dtype; sampling upcasts afterwards). The items take the attention-comm
+ * group: the head runs after the layers, outside any stream profile.
+ */
+import { DTYPE_BYTES } from "../hardware/index.ts";
+import type { Operator } from "../model/index.ts";
+import type { StepContext } from "./step-context.ts";
+import type { StepItem } from "./step-operators.ts";
+
+const LOGIT_BYTES = DTYPE_BYTES.bf16;
+
+/** Ranks whose rows one LM head GEMM multiplies: lmHead.tp ÷ attention TP (1 without a group of its own). */
+export function lmHeadRowGroups(ctx: StepContext): number {
+  const tp = ctx.plan.lmHead?.tp;
+  return tp === undefined ? 1 : tp / ctx.plan.attention.tp;
+}
+
+/**
+ * The group's two collectives around the head GEMM `lmHead` (its rows already gathered), named
+ * after it (`head.lm_head` → `head.lm_head_gather`, `head.lm_head_all_to_all`); empty without a
+ * group of its own. `times` repeats them (one per MTP draft pass).
+ * @example lmHeadCollectives(ctx, headOps.find((o) => o.name === "head.lm_head")).map((i) => i.name)
+ * // ["head.lm_head_gather", "head.lm_head_all_to_all"] with lmHead.tp 16 over attention TP 1
+ */
+export function lmHeadCollectives(ctx: StepContext, lmHead: Operator | undefined, times = 1): StepItem[] {
+  const ranks = ctx.plan.lmHead?.tp;
+  if (ranks === undefined || lmHeadRowGroups(ctx) === 1 || lmHead?.shape === undefined) return [];
+  const { m, n } = lmHead.shape;
+  const hidden = ctx.scenario.model.hiddenSize;
+  const gather = ctx.comm.collective(
+    "attention-comm",
+    `${lmHead.name}_gather`,
+    "all-gather",
+    m * hidden * DTYPE_BYTES.bf16,
+    ranks,
+  );
+  // Every rank holds the gathered rows × its vocabulary shard and keeps 1 / ranks of it.
+  const toAll = ctx.comm.collective(
+    "attention-comm",
+    `${lmHead.name}_all_to_all`,
+    "all-to-all",
+    m * n * LOGIT_BYTES,
+    ranks,
+  );
+  return [gather, toAll].map((i) =>
+    times === 1 ? i : { ...i, timeS: i.timeS * times, memoryS: i.memoryS * times },
+  );
+}
