@@ -69,6 +69,7 @@ export function planMoe(
     slotsPerRank: slots / ep,
     transport: group.moe.transport,
     ...(group.moe.library !== undefined ? { library: group.moe.library } : {}),
+    ...(group.moe.sharedExpertStream === true ? { sharedExpertStream: true } : {}),
   };
 }
 

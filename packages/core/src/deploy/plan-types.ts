@@ -39,6 +39,8 @@ export interface MoePlan {
   readonly transport: "auto" | "scale-out";
   /** MoE communication kernels (absent: the fabric's default library). */
   readonly library?: "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided" | "allgather-reducescatter";
+  /** The shared expert on a second stream beside the routed path (moe.sharedExpertStream). */
+  readonly sharedExpertStream?: boolean;
 }
 
 /** A line and column in a scenario file (undefined when the file has no such place). */

@@ -51,6 +51,11 @@ export function planInstanceGroup(
   const moe = planMoe(group, arch, ranks, ranksPerChip, fail);
   checkExpertImbalance(group, fail);
   const overlap = planOverlap(role, group, chip, fail);
+  if (group.moe.sharedExpertStream === true && overlap !== undefined)
+    fail(
+      ["moe", "sharedExpertStream"],
+      "a shared-expert stream runs beside the routed path of one batch: with microbatch overlap the stream profile places the shared expert (set microbatchOverlap: false or drop sharedExpertStream)",
+    );
   const mtp = planMtp(role, group, arch, fail);
   checkOperatingPoint(role, group, ranks, fail);
 

@@ -16,6 +16,7 @@ import { memoByObject, WordKey, WordMemo } from "../spec/index.ts";
 import type { Device } from "./device.ts";
 import type { EfficiencyProfile } from "./efficiency-profile.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
+import { composeSharedExpertStream } from "./shared-expert-stream.ts";
 import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
 import type { StepItem } from "./step-operators.ts";
 
@@ -36,8 +37,9 @@ export function layerTimingOf(
   fabric: readonly StepItem[],
 ): LayerTiming {
   const overlap = ctx.plan.overlap;
+  const sharedStream = overlap === undefined && ctx.plan.moe?.sharedExpertStream === true;
   key.reset();
-  if (overlap === undefined) key.number(0);
+  if (overlap === undefined) key.number(sharedStream ? -1 : 0);
   else key.number(overlap.microbatches).string(profileKey(overlap.profile));
   key.number(ops.length);
   for (const op of ops) operatorKey(op);
@@ -45,12 +47,8 @@ export function layerTimingOf(
   for (const item of fabric) itemKey(item);
   const memo = timingsOf(ctx.device)(ctx.profile);
   if (memo.lookup(key)) return memo.found as LayerTiming;
-  return memo.store(
-    composeLayer(
-      operatorItems(ops, fabric, (share) => sharedDevice(ctx, share)),
-      overlap,
-    ),
-  );
+  const items = operatorItems(ops, fabric, (share) => sharedDevice(ctx, share));
+  return memo.store(sharedStream ? composeSharedExpertStream(items) : composeLayer(items, overlap));
 }
 
 /** Layer timings by device, then efficiency profile, then inputs. */

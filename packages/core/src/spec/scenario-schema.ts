@@ -66,6 +66,12 @@ export const moeParallelSchema = z.strictObject({
   library: z
     .enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided", "allgather-reducescatter"])
     .optional(),
+  /**
+   * The shared expert on a second stream, concurrent with the routed path (gate, dispatch, routed
+   * experts, combine) of the same microbatch (vLLM-Ascend `multistream_overlap_shared_expert`).
+   * Only without microbatch overlap (whose stream profiles place the shared expert themselves).
+   */
+  sharedExpertStream: z.boolean().optional(),
 });
 
 export const denseFfnParallelSchema = z.strictObject({

@@ -1,0 +1,42 @@
+/**
+ * The shared expert on a second stream of one batch (deployment `moe.sharedExpertStream`,
+ * vLLM-Ascend `multistream_overlap_shared_expert`): the shared expert's operators run beside the
+ * routed path — router, dispatch, routed experts, combine — of the same tokens, both from the
+ * layer's MoE input, and the layer waits for both before the residual add. The two streams share
+ * the device's memory bandwidth by demand (`stream-contention.ts`); each is timed on the whole
+ * device, so contention for the cores themselves is not modelled (at decode both streams are
+ * weight-streaming or fabric-bound: the shared expert reads its weights, the routed path waits on
+ * MC2 transfers). Everything else stays serial:
+ *   layer = Σ other items + makespan(routed path ‖ shared expert).
+ */
+import type { OperatorGroup } from "../deploy/index.ts";
+import type { LayerItems, LayerTiming } from "./step-layer.ts";
+import type { StepItem } from "./step-operators.ts";
+import { runConcurrentStreams } from "./stream-contention.ts";
+
+/** Groups of the routed path, which the shared expert's stream runs beside. */
+const ROUTED: ReadonlySet<OperatorGroup> = new Set(["moe-gate", "dispatch", "experts", "combine"]);
+
+/**
+ * A layer with its shared expert on a second stream; a layer without a shared expert or without a
+ * routed path composes as the plain sum.
+ * @example composeSharedExpertStream(items).layerS // ≤ Σ item times
+ */
+export function composeSharedExpertStream(source: LayerItems): LayerTiming {
+  const items: StepItem[] = [];
+  const routed: StepItem[] = [];
+  const shared: StepItem[] = [];
+  const byGroup: Partial<Record<OperatorGroup, number>> = {};
+  let serialS = 0;
+  source.groups.forEach((group, index) => {
+    const item = source.item(index, 1);
+    items.push(item);
+    byGroup[group] = (byGroup[group] ?? 0) + item.timeS;
+    if (group === "shared-experts") shared.push(item);
+    else if (ROUTED.has(group)) routed.push(item);
+    else serialS += item.timeS;
+  });
+  const run = runConcurrentStreams([routed, shared]);
+  const layerS = serialS + run.makespanS;
+  return { items, microbatches: 1, serialS: layerS, layerS, fillS: 0, byGroup };
+}
