@@ -15,8 +15,8 @@ import type { AttentionShape, Operator, OperatorShape } from "../model/index.ts"
 import { memoByObject, WordKey, WordMemo } from "../spec/index.ts";
 import type { Device } from "./device.ts";
 import type { EfficiencyProfile } from "./efficiency-profile.ts";
-import { type StepContext, sharedDevice } from "./step-context.ts";
 import { composeSharedExpertStream } from "./shared-expert-stream.ts";
+import { type StepContext, sharedDevice } from "./step-context.ts";
 import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
 import type { StepItem } from "./step-operators.ts";
 

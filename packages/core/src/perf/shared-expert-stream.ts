@@ -14,8 +14,11 @@ import type { LayerItems, LayerTiming } from "./step-layer.ts";
 import type { StepItem } from "./step-operators.ts";
 import { runConcurrentStreams } from "./stream-contention.ts";
 
-/** Groups of the routed path, which the shared expert's stream runs beside. */
-const ROUTED: ReadonlySet<OperatorGroup> = new Set(["moe-gate", "dispatch", "experts", "combine"]);
+/**
+ * Groups of the routed path in the order they run, which the shared expert's stream runs beside
+ * (a layer lists its fabric items after its operators; the routed stream takes them in this order).
+ */
+const ROUTED: readonly OperatorGroup[] = ["moe-gate", "dispatch", "experts", "combine"];
 
 /**
  * A layer with its shared expert on a second stream; a layer without a shared expert or without a
@@ -24,7 +27,7 @@ const ROUTED: ReadonlySet<OperatorGroup> = new Set(["moe-gate", "dispatch", "exp
  */
 export function composeSharedExpertStream(source: LayerItems): LayerTiming {
   const items: StepItem[] = [];
-  const routed: StepItem[] = [];
+  const routed: StepItem[][] = ROUTED.map(() => []);
   const shared: StepItem[] = [];
   const byGroup: Partial<Record<OperatorGroup, number>> = {};
   let serialS = 0;
@@ -33,10 +36,10 @@ export function composeSharedExpertStream(source: LayerItems): LayerTiming {
     items.push(item);
     byGroup[group] = (byGroup[group] ?? 0) + item.timeS;
     if (group === "shared-experts") shared.push(item);
-    else if (ROUTED.has(group)) routed.push(item);
+    else if (ROUTED.includes(group)) routed[ROUTED.indexOf(group)]?.push(item);
     else serialS += item.timeS;
   });
-  const run = runConcurrentStreams([routed, shared]);
+  const run = runConcurrentStreams([routed.flat(), shared]);
   const layerS = serialS + run.makespanS;
   return { items, microbatches: 1, serialS: layerS, layerS, fillS: 0, byGroup };
 }
