@@ -25,7 +25,7 @@ export const engineAllReduceConditionsSchema = z.strictObject({
 
 /**
  * Microseconds of the engine's all-reduce as the step model times it.
- * @example engineAllReducePrediction({ kind: "engine-all-reduce", engine: "trtllm", system: "dgx-b200", ranks: 4, bytes: 8192, metric: "time" }) // ≈ 4.7
+ * @example engineAllReducePrediction({ kind: "engine-all-reduce", engine: "trtllm", system: "dgx-b200", ranks: 4, bytes: 8192, metric: "time" }) // ≈ 4.77
  */
 export function engineAllReducePrediction(c: z.output<typeof engineAllReduceConditionsSchema>): number {
   const system = builtinCatalog().system(c.system);

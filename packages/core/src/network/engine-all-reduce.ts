@@ -134,7 +134,7 @@ export function runsOneShot(
  * Seconds of the one-shot all-reduce of `bytes` over `ranks` ranks of one NVLink domain, or
  * undefined where the fabric's NVLink generation has no entry, the ranks leave the domain, or there
  * is nothing to reduce.
- * @example oneShotAllReduceS(fabricModel(dgxB200), 4, 8192) // ≈ 4.64e-6
+ * @example oneShotAllReduceS(fabricModel(dgxB200), 4, 8192) // ≈ 4.77e-6
  */
 export function oneShotAllReduceS(
   model: FabricModel,
