@@ -76,8 +76,9 @@ export function stepSync(s: TrainingScenario, params: StageParams, stage: StageC
     // batch_p2p_sync's torch.cuda.synchronize()): each micro-batch's two hops are on the critical path.
     // The rank then waits for all of them, its own 2m and the fill's and drain's 2(p − 1).
     const blocking = s.framework === "megatron-core" && s.layout.schedule === "1f1b";
+    const waitedS = 2 * (m + pp - 1) * hop;
     ppPart = blocking
-      ? { totalS: 2 * (m + pp - 1) * hop, exposedS: 2 * (m + pp - 1) * hop }
+      ? { totalS: waitedS, exposedS: waitedS }
       : { totalS: 2 * m * chunks * hop, exposedS: 2 * (pp - 1) * hop };
   }
   return { dp, dpPerMicrobatchExposedS, pp: ppPart, optimizerS: optimizerTime(s, params) };
