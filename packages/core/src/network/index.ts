@@ -14,14 +14,7 @@ export {
   type LinkLoad,
   type Transport,
 } from "./collective-types.ts";
-export {
-  builtinEngineAllReduce,
-  type EngineAllReduceParams,
-  type OneShotEngine,
-  oneShotAllReduceS,
-  parseEngineAllReduce,
-  runsOneShot,
-} from "./engine-all-reduce.ts";
+export { oneShotAllReduceS, runsOneShot } from "./engine-all-reduce.ts";
 export { type FabricModel, fabricModel } from "./fabric-model.ts";
 export { flowCollective, type PhaseOutcome, type ScheduleOutcome, simulateSchedule } from "./flow-engine.ts";
 export {
