@@ -33,7 +33,7 @@ export interface EpLayerComm {
 const PROB_BYTES = 4;
 
 /**
- * Dispatch and combine seconds of one MoE layer (0 without experts or EP).
+ * Dispatch, combine and probabilities seconds of one MoE layer (0 without experts or EP).
  * @example epLayerComm(scenario, 4096).dispatchS
  */
 export function epLayerComm(s: TrainingScenario, tokensPerRank: number): EpLayerComm {

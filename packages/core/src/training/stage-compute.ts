@@ -58,7 +58,7 @@ export interface PipelineCompute {
   readonly tokensPerRank: number;
   /** Per decoder-layer kind: one layer's times per micro-batch (the mean over the kind's layers when their attention windows differ). */
   readonly perLayer: Readonly<Partial<Record<"dense" | "moe", ComputeTimes>>>;
-  /** One MoE layer's EP dispatch and combine per micro-batch (`ep-layer-comm.ts`; zeros without MoE layers). */
+  /** One MoE layer's EP dispatch, combine and (Megatron's all-to-all dispatcher) probabilities per micro-batch (`ep-layer-comm.ts`; zeros without MoE layers). */
   readonly epLayer: EpLayerComm;
   /** The SM clock compute was timed at (`sustained-clock.ts`); absent: the listed peaks' clock. */
   readonly sustainedClock?: SustainedClock;
