@@ -29,6 +29,20 @@ describe("the LM head's own TP group (deployment lmHead.tp, vLLM-Ascend lmhead_t
     expect(decodeOf("deployment.decode.lmHead.tp=1").step.stepS).toBeCloseTo(whole.step.stepS, 12);
   });
 
+  it("keeps the engine's top-p sampler (on the rank's own rows) beside the group's collectives", () => {
+    const vllm = [
+      "engine.name=vllm",
+      "engine.version=0.11.1",
+      "engine.sampling=top-p",
+      "engine.hcclExpansion=null",
+    ];
+    const split = decodeOf(...vllm);
+    const whole = decodeOf(...vllm, "deployment.decode.lmHead=null");
+    // Both sample the same rows with the sorting sampler (the group's gathered rows are not sampled).
+    expect(whole.step.samplingS).toBeGreaterThan(100e-6);
+    expect(split.step.samplingS).toBeCloseTo(whole.step.samplingS, 9);
+  });
+
   it("rejects a group that does not divide the ranks or is not a multiple of attention TP", () => {
     const notDividing = supernodeErrorOf(() =>
       estimate(referenceScenario(V31, "deployment.decode.lmHead.tp=12")),

@@ -63,9 +63,9 @@ function engineSamplerItems(
 ): { readonly items: readonly StepItem[]; readonly replacesSoftmax: boolean } | undefined {
   const sampler = ctx.scenario.engine?.sampler;
   if (sampler === undefined) return undefined;
-  const s = headItems.findIndex((i) => i.name.endsWith("head.sampling"));
-  const softmax = headItems[s];
-  const softmaxOp = headOps[s];
+  // By name: the LM head group's collectives sit among the items, not among the operators.
+  const softmax = headItems.find((i) => i.name.endsWith("head.sampling"));
+  const softmaxOp = headOps.find((op) => op.name.endsWith("head.sampling"));
   if (softmax === undefined || softmaxOp === undefined) return undefined;
   // The rank samples its own rows (an LM head group of its own multiplies the gathered rows).
   const gathered = headOps.find((op) => op.name.endsWith("head.lm_head"))?.shape?.m ?? 0;
