@@ -232,13 +232,12 @@ function placeWeights(
   // A draft loaded in a format of its own (mtp.weights) stores every MTP matrix in it.
   const draftFormat = plan.mtp?.weights !== undefined ? weightFormat(plan.mtp.weights) : undefined;
   const draftBytes = draftFormat !== undefined ? (t: WeightTensor) => tensorBytes(t, draftFormat) : mainBytes;
-  let bytes = mainBytes;
   const byComponent: Record<string, number> = {};
   const add = (component: string, value: number) => {
     byComponent[component] = (byComponent[component] ?? 0) + value;
   };
   const moe = plan.moe;
-  const placeTensor = (t: WeightTensor, component: string) => {
+  const placeTensor = (t: WeightTensor, component: string, bytes = mainBytes) => {
     switch (t.component) {
       case "attention":
         add(component, (bytes(t) * t.copies) / (t.quantizable ? plan.attention.tp : 1));
@@ -279,13 +278,11 @@ function placeWeights(
   const mtpModules = range === undefined || range.last ? arch.mtpModules : 0;
   // MTP modules: their decoder layer is placed like a main layer (attention split by TP, experts by
   // slot); their projections and norms are replicated.
-  bytes = draftBytes;
   for (let m = 0; m < mtpModules; m++)
     for (const t of mtpModuleTensors(arch)) {
-      if (t.placeAs !== undefined) placeTensor({ ...t, component: t.placeAs }, "mtp");
-      else add("mtp", bytes(t) * t.copies);
+      if (t.placeAs !== undefined) placeTensor({ ...t, component: t.placeAs }, "mtp", draftBytes);
+      else add("mtp", draftBytes(t) * t.copies);
     }
-  bytes = mainBytes;
   for (const t of headTensors(arch))
     if (range === undefined || (t.component === "embedding" ? range.first : range.last))
       placeTensor(t, t.component);
