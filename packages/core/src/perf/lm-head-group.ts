@@ -12,8 +12,6 @@ import type { Operator } from "../model/index.ts";
 import type { StepContext } from "./step-context.ts";
 import type { StepItem } from "./step-operators.ts";
 
-const LOGIT_BYTES = DTYPE_BYTES.bf16;
-
 /** Ranks whose rows one LM head GEMM multiplies: lmHead.tp ÷ attention TP (1 without a group of its own). */
 export function lmHeadRowGroups(ctx: StepContext): number {
   const tp = ctx.plan.lmHead?.tp;
@@ -23,13 +21,13 @@ export function lmHeadRowGroups(ctx: StepContext): number {
 /**
  * The group's two collectives around the head GEMM `lmHead` (its rows already gathered), named
  * after it (`head.lm_head` → `head.lm_head_gather`, `head.lm_head_all_to_all`); empty without a
- * group of its own. `times` repeats them (one per MTP draft pass).
- * @example lmHeadCollectives(ctx, headOps.find((o) => o.name === "head.lm_head")).map((i) => i.name)
+ * group of its own.
+ * @example lmHeadCollectives(ctx, lmHeadOp).map((i) => i.name)
  * // ["head.lm_head_gather", "head.lm_head_all_to_all"] with lmHead.tp 16 over attention TP 1
  */
-export function lmHeadCollectives(ctx: StepContext, lmHead: Operator | undefined, times = 1): StepItem[] {
+export function lmHeadCollectives(ctx: StepContext, lmHead: Operator): StepItem[] {
   const ranks = ctx.plan.lmHead?.tp;
-  if (ranks === undefined || lmHeadRowGroups(ctx) === 1 || lmHead?.shape === undefined) return [];
+  if (ranks === undefined || ranks === ctx.plan.attention.tp || lmHead.shape === undefined) return [];
   const { m, n } = lmHead.shape;
   const hidden = ctx.scenario.model.hiddenSize;
   const gather = ctx.comm.collective(
@@ -44,10 +42,8 @@ export function lmHeadCollectives(ctx: StepContext, lmHead: Operator | undefined
     "attention-comm",
     `${lmHead.name}_all_to_all`,
     "all-to-all",
-    m * n * LOGIT_BYTES,
+    m * n * DTYPE_BYTES.bf16,
     ranks,
   );
-  return [gather, toAll].map((i) =>
-    times === 1 ? i : { ...i, timeS: i.timeS * times, memoryS: i.memoryS * times },
-  );
+  return [gather, toAll];
 }

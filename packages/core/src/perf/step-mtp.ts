@@ -86,7 +86,7 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
   if (best === undefined) return undefined;
   const passes = plan.mtp.draftTokens;
   const full = sharedDevice(ctx, 1);
-  const extras: StepItem[] = [];
+  const perPass: StepItem[] = [];
   const extraOps = mtpOperators(
     arch,
     scaleWorkload(perMicrobatch, work.microbatches),
@@ -94,18 +94,21 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
   );
   for (const op of extraOps) {
     if (isLayerOp(op)) continue;
-    // The shared head's LM head group collectives, once per draft pass (perf/lm-head-group.ts).
-    if (op.name.endsWith("head.lm_head")) extras.push(...lmHeadCollectives(ctx, op, passes));
-    const item = timeOperator(op, full);
-    extras.push({
+    // The shared head's LM head group collectives (perf/lm-head-group.ts).
+    if (op.name.endsWith("head.lm_head")) perPass.push(...lmHeadCollectives(ctx, op));
+    perPass.push(timeOperator(op, full));
+  }
+  // Once per draft pass.
+  const extras = perPass.map(
+    (item): StepItem => ({
       ...item,
       timeS: item.timeS * passes,
       overheadS: item.overheadS * passes,
       computeS: item.computeS * passes,
       memoryS: item.memoryS * passes,
       ...(item.tensorS !== undefined ? { tensorS: item.tensorS * passes } : {}),
-    });
-  }
+    }),
+  );
   let extrasS = 0;
   for (const e of extras) extrasS += e.timeS;
   return {
