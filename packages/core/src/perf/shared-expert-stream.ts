@@ -35,8 +35,9 @@ export function composeSharedExpertStream(source: LayerItems): LayerTiming {
     const item = source.item(index, 1);
     items.push(item);
     byGroup[group] = (byGroup[group] ?? 0) + item.timeS;
+    const path = ROUTED.indexOf(group);
     if (group === "shared-experts") shared.push(item);
-    else if (ROUTED.includes(group)) routed[ROUTED.indexOf(group)]?.push(item);
+    else if (path >= 0) routed[path]?.push(item);
     else serialS += item.timeS;
   });
   const run = runConcurrentStreams([routed.flat(), shared]);
