@@ -215,6 +215,28 @@ export const minimaxM2Schema = z.looseObject({
   use_routing_bias: z.boolean().default(false),
 });
 
+/** Qwen3-Next's MoE keys (Qwen3-MoE's plus one shared expert), which Qwen3.5's MoE configs keep. */
+const qwen3NextMoeKeys = {
+  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
+  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
+  shared_expert_intermediate_size: count("shared_expert_intermediate_size (0: none)", 0).default(0),
+  decoder_sparse_step: count("decoder_sparse_step").default(1),
+  mlp_only_layers: z.array(z.number().int().min(0)).default([]),
+};
+
+/** The hybrid layer plan and Gated DeltaNet shape (Qwen3-Next, Qwen3.5). */
+const gatedDeltaNetKeys = {
+  full_attention_interval: count("full_attention_interval: one full-attention layer every N", 1, MAX_LAYERS),
+  linear_num_key_heads: count("linear_num_key_heads"),
+  linear_num_value_heads: count("linear_num_value_heads"),
+  linear_key_head_dim: count("linear_key_head_dim"),
+  linear_value_head_dim: count("linear_value_head_dim"),
+  linear_conv_kernel_dim: count("linear_conv_kernel_dim", 1, 64).default(4),
+};
+
+const linearLayerTypes = z.array(z.enum(["full_attention", "linear_attention"])).nullish();
+
 /**
  * Qwen3-Next (`qwen3_next`): every `full_attention_interval`-th layer is gated GQA attention (per-head
  * q/k RMSNorm, a sigmoid output gate), the others Gated DeltaNet linear attention
@@ -224,25 +246,15 @@ export const minimaxM2Schema = z.looseObject({
  */
 export const qwen3NextSchema = z.looseObject({
   ...common,
-  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
-  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
-  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
-  shared_expert_intermediate_size: count("shared_expert_intermediate_size (0: none)", 0).default(0),
-  decoder_sparse_step: count("decoder_sparse_step").default(1),
-  mlp_only_layers: z.array(z.number().int().min(0)).default([]),
-  full_attention_interval: count("full_attention_interval: one full-attention layer every N", 1, MAX_LAYERS),
-  linear_num_key_heads: count("linear_num_key_heads"),
-  linear_num_value_heads: count("linear_num_value_heads"),
-  linear_key_head_dim: count("linear_key_head_dim"),
-  linear_value_head_dim: count("linear_value_head_dim"),
-  linear_conv_kernel_dim: count("linear_conv_kernel_dim", 1, 64).default(4),
+  ...qwen3NextMoeKeys,
+  ...gatedDeltaNetKeys,
   /**
    * MTP layers: the checkpoint's `mtp.*` module, which vLLM reads as
    * `getattr(config, "num_nextn_predict_layers", 1)` (qwen3_next_mtp.py): 1 when absent.
    */
   num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(1),
   /** Per-layer kinds when the config lists them (newer transformers); else the interval rule. */
-  layer_types: z.array(z.enum(["full_attention", "linear_attention"])).nullish(),
+  layer_types: linearLayerTypes,
 });
 
 /**
@@ -250,17 +262,12 @@ export const qwen3NextSchema = z.looseObject({
  * layout of Qwen3-Next, with the MTP depth as `mtp_num_hidden_layers`.
  */
 const qwen35LinearKeys = {
-  full_attention_interval: count("full_attention_interval: one full-attention layer every N", 1, MAX_LAYERS),
-  linear_num_key_heads: count("linear_num_key_heads"),
-  linear_num_value_heads: count("linear_num_value_heads"),
-  linear_key_head_dim: count("linear_key_head_dim"),
-  linear_value_head_dim: count("linear_value_head_dim"),
-  linear_conv_kernel_dim: count("linear_conv_kernel_dim", 1, 64).default(4),
+  ...gatedDeltaNetKeys,
   /** The checkpoint's `mtp.*` layers (Qwen3.5 writes the key; vLLM's qwen3_5_mtp.py reads it). */
   mtp_num_hidden_layers: count("mtp_num_hidden_layers: MTP modules", 0, MAX_MTP_MODULES).default(1),
   /** The sigmoid gate on the full-attention output (`q_proj` emits query and gate). */
   attn_output_gate: z.boolean().default(true),
-  layer_types: z.array(z.enum(["full_attention", "linear_attention"])).nullish(),
+  layer_types: linearLayerTypes,
 };
 
 /** Qwen3.5 dense (`qwen3_5_text`, e.g. Qwen3.5-27B): hybrid attention over a dense SwiGLU FFN. */
@@ -274,11 +281,6 @@ export const qwen35DenseTextSchema = z.looseObject({ ...common, ...qwen35LinearK
 export const qwen35MoeTextSchema = z.looseObject({
   ...common,
   intermediate_size: count("intermediate_size: dense FFN width of mlp_only_layers").nullish(),
-  num_experts: count("num_experts: routed experts", 1, MAX_EXPERTS),
-  num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
-  moe_intermediate_size: count("moe_intermediate_size: routed expert width"),
-  shared_expert_intermediate_size: count("shared_expert_intermediate_size (0: none)", 0).default(0),
-  decoder_sparse_step: count("decoder_sparse_step").default(1),
-  mlp_only_layers: z.array(z.number().int().min(0)).default([]),
+  ...qwen3NextMoeKeys,
   ...qwen35LinearKeys,
 });
