@@ -12,7 +12,7 @@ import {
   rotaryOp,
 } from "./attention-core-ops.ts";
 import { indexerOperators, sparseCoreWorkload } from "./dsa-indexer-operators.ts";
-import { mlaLatentCacheBytes } from "./kv-cache.ts";
+import { type MlaLatentCacheBytes, mlaLatentCacheBytes } from "./kv-cache.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
@@ -20,10 +20,14 @@ import { matrixBytes } from "./weight-bytes.ts";
 
 type Mla = Extract<AttentionSpec, { kind: "mla" }>;
 
-/** Tokens whose latent the core attends: new ones from activations (not in decode), cached ones from the cache. */
+/**
+ * Tokens whose latent the core attends: new ones from activations (not in decode), cached ones from
+ * the cache, each cached entry `entry` bytes (kv-cache.ts `mlaLatentCacheBytes`).
+ */
 interface LatentSources {
   readonly fromActs: number;
   readonly fromCache: number;
+  readonly entry: MlaLatentCacheBytes;
 }
 
 /**
@@ -47,6 +51,7 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
   const sources: LatentSources = {
     fromActs: w.forwardPhase === "decode" ? 0 : T,
     fromCache: w.kvReadTokens,
+    entry,
   };
   // The sparse prefill kernel computes padding heads where the engine pads them (dsaHeadPad).
   const pad = a.sparse !== undefined && w.forwardPhase !== "decode" ? w.dsaHeadPad : undefined;
@@ -129,7 +134,7 @@ function mlaProjectionOps(a: Mla, w: ResolvedWorkload, p: string, h: number, hr:
 function mlaNaiveCoreOps(a: Mla, w: ResolvedWorkload, p: string, hr: number, src: LatentSources): Operator[] {
   const T = w.tokens;
   const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
-  const { fromActs, fromCache } = src;
+  const { fromActs, fromCache, entry } = src;
   const attended = fromActs + fromCache;
   const pairs = w.attendedTokenPairs;
   const ops: Operator[] = [];
@@ -145,7 +150,7 @@ function mlaNaiveCoreOps(a: Mla, w: ResolvedWorkload, p: string, hr: number, src
     bytesRead: {
       ...expand.bytesRead,
       activations: fromActs * a.kvLoraRank * w.actBytes,
-      kvCache: fromCache * mlaLatentCacheBytes(a, w.kvDtype).latent,
+      kvCache: fromCache * entry.latent,
     },
   });
   ops.push(
@@ -154,7 +159,7 @@ function mlaNaiveCoreOps(a: Mla, w: ResolvedWorkload, p: string, hr: number, src
       activationsReadBytes:
         (T * hr * qHead + attended * hr * (a.qkNopeHeadDim + a.vHeadDim) + fromActs * a.qkRopeHeadDim) *
         w.actBytes,
-      kvCacheReadBytes: fromCache * mlaLatentCacheBytes(a, w.kvDtype).rope,
+      kvCacheReadBytes: fromCache * entry.rope,
       activationsWrittenBytes: T * hr * a.vHeadDim * w.actBytes,
       shape: attentionShape(w, hr, qHead, a.vHeadDim),
     }),
@@ -177,8 +182,7 @@ function mlaAbsorbedCoreOps(
   const T = w.tokens;
   const latent = a.kvLoraRank + a.qkRopeHeadDim;
   const aw = w.components.attention.weights;
-  const { fromActs, fromCache } = src;
-  const entry = mlaLatentCacheBytes(a, w.kvDtype);
+  const { fromActs, fromCache, entry } = src;
   const pairs = w.attendedTokenPairs;
   const ops: Operator[] = [];
   ops.push(
