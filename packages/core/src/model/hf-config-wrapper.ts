@@ -30,12 +30,35 @@ type TextKeys = {
   quantization_config?: { quant_method?: string } | null;
 };
 
+/** The `model_type`s whose checkpoint config wraps the language model (Llama 4's: llama4-layers.ts). */
+const WRAPPER_MODEL_TYPES: ReadonlySet<unknown> = new Set(["kimi_k25", "qwen3_5", "qwen3_5_moe"]);
+
+/** The config's `model_type`, whatever its type (absent: undefined). */
+export function modelTypeOf(doc: SourceDocument): unknown {
+  const data = doc.data;
+  return data !== null && typeof data === "object" ? (data as Record<string, unknown>).model_type : undefined;
+}
+
+/**
+ * The language model of a config, validated by `schema`, and the document its fields are located
+ * in: the `text_config` of a wrapper `model_type`, else the whole config.
+ * @example textConfigOf(doc, deepseekSchema).at // text_config's view for kimi_k25, doc for kimi_k2
+ */
+export function textConfigOf<S extends z.ZodType<TextKeys>>(
+  doc: SourceDocument,
+  schema: S,
+): { readonly at: SourceDocument; readonly c: z.output<S> } {
+  return WRAPPER_MODEL_TYPES.has(modelTypeOf(doc))
+    ? wrappedTextConfig(doc, schema)
+    : { at: doc, c: validateDocument(doc, schema) };
+}
+
 /**
  * The language model of a wrapped checkpoint config, validated by `schema`, and the document its
  * fields are located in.
  * @example wrappedTextConfig(doc, deepseekSchema).c.n_routed_experts // 384 (Kimi K2.5)
  */
-export function wrappedTextConfig<S extends z.ZodType<TextKeys>>(
+function wrappedTextConfig<S extends z.ZodType<TextKeys>>(
   doc: SourceDocument,
   schema: S,
 ): { readonly at: SourceDocument; readonly c: z.output<S> } {

@@ -30,7 +30,7 @@ import {
   supernodeMeta,
 } from "./hf-config-schemas.ts";
 import { checkpointOf, nativeDtype } from "./hf-config-storage.ts";
-import { wrappedTextConfig } from "./hf-config-wrapper.ts";
+import { modelTypeOf, textConfigOf } from "./hf-config-wrapper.ts";
 import {
   llama4ChunkedAttention,
   llama4LayerListProblem,
@@ -88,10 +88,7 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
     }
     case "deepseek_v3": {
       // Kimi K2.5 / K2.6 (`kimi_k25`) wrap Kimi K2's language model in `text_config`.
-      const { at, c } =
-        modelTypeOf(doc) === "kimi_k25"
-          ? wrappedTextConfig(doc, deepseekSchema)
-          : { at: doc, c: validateDocument(doc, deepseekSchema) };
+      const { at, c } = textConfigOf(doc, deepseekSchema);
       return deepseekModel(at, c);
     }
     case "gpt_oss": {
@@ -130,11 +127,6 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       return unreachable;
     }
   }
-}
-
-function modelTypeOf(doc: SourceDocument): unknown {
-  const data = doc.data;
-  return data !== null && typeof data === "object" ? (data as Record<string, unknown>).model_type : undefined;
 }
 
 function familyOf(doc: SourceDocument): ModelFamily {

@@ -13,22 +13,20 @@
  * carry no `intermediate_size` (no dense layer).
  */
 import type { z } from "zod";
-import { type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
+import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import { fieldLocation } from "./hf-config-attention.ts";
 import { qwen35DenseTextSchema, qwen35MoeTextSchema } from "./hf-config-schemas.ts";
-import { wrappedTextConfig } from "./hf-config-wrapper.ts";
+import { modelTypeOf, textConfigOf } from "./hf-config-wrapper.ts";
 
 export type Qwen35DenseConfig = z.output<typeof qwen35DenseTextSchema>;
 export type Qwen35MoeConfig = z.output<typeof qwen35MoeTextSchema> & { intermediate_size: number };
 
-/** The `model_type`s of Qwen3.5 and whether each is the MoE variant. */
-export const QWEN35_MODEL_TYPES: Readonly<
-  Record<string, { readonly moe: boolean; readonly wrapped: boolean }>
-> = {
-  qwen3_5: { moe: false, wrapped: true },
-  qwen3_5_text: { moe: false, wrapped: false },
-  qwen3_5_moe: { moe: true, wrapped: true },
-  qwen3_5_moe_text: { moe: true, wrapped: false },
+/** The `model_type`s of Qwen3.5 and whether each is the MoE variant (which wrap: hf-config-wrapper.ts). */
+export const QWEN35_MODEL_TYPES: Readonly<Record<string, { readonly moe: boolean }>> = {
+  qwen3_5: { moe: false },
+  qwen3_5_text: { moe: false },
+  qwen3_5_moe: { moe: true },
+  qwen3_5_moe_text: { moe: true },
 };
 
 export type Qwen35Read =
@@ -41,13 +39,9 @@ export type Qwen35Read =
  * @example qwen35TextConfig(readSourceDocument(text, "config.json")).c.num_experts // 512 (397B-A17B)
  */
 export function qwen35TextConfig(doc: SourceDocument): Qwen35Read {
-  const modelType = (doc.data as Record<string, unknown>).model_type as string;
-  const kind = QWEN35_MODEL_TYPES[modelType] ?? { moe: false, wrapped: false };
-  const schema = kind.moe ? qwen35MoeTextSchema : qwen35DenseTextSchema;
-  const { at, c: text } = kind.wrapped
-    ? wrappedTextConfig(doc, schema)
-    : { at: doc, c: validateDocument(doc, schema) };
-  if (!kind.moe) return { moe: false, at, c: text as Qwen35DenseConfig };
+  const moe = QWEN35_MODEL_TYPES[modelTypeOf(doc) as string]?.moe === true;
+  const { at, c: text } = textConfigOf(doc, moe ? qwen35MoeTextSchema : qwen35DenseTextSchema);
+  if (!moe) return { moe: false, at, c: text as Qwen35DenseConfig };
   const c = text as z.output<typeof qwen35MoeTextSchema>;
   const dense = c.mlp_only_layers;
   if (c.intermediate_size == null && dense.length > 0)
