@@ -3,9 +3,10 @@
  * per layer); MLA stores the compressed latent and the shared RoPE key (kvLoraRank + qkRopeHeadDim
  * values per layer, 512 + 64 = 576 for DeepSeek-V3). Values use `kvDtype` widths, except a DSA
  * model's FP8 latent, which the engines store in FlashMLA's sparse layout (656 B for DeepSeek-V3.2,
- * `mlaLatentCacheBytes`). DeepSeek Sparse Attention adds the indexer's key cache (index_head_dim FP8 values + an FP32 scale: 132 B per token and layer;
- * 256 B where the indexer runs in BF16). Linear-attention layers (Qwen3-Next) keep no KV cache but a
- * fixed state per sequence (linear-attention.ts), amortised here over the mean context.
+ * `mlaLatentCacheBytes`). DeepSeek Sparse Attention adds the indexer's key cache (index_head_dim
+ * FP8 values + an FP32 scale: 132 B per token and layer; 256 B where the indexer runs in BF16).
+ * Linear-attention layers (Qwen3-Next) keep no KV cache but a fixed state per sequence
+ * (linear-attention.ts), amortised here over the mean context.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
@@ -69,8 +70,8 @@ export function kvBytesPerTokenPerLayer(
   indexerDtype: Dtype = "fp8",
 ): number {
   const a = arch.attention;
-  // DeepSeek Sparse Attention keeps the indexer's keys (and their scales) beside the latent.
   if (a.kind !== "mla") return kvValuesPerTokenPerLayer(arch) * DTYPE_BYTES[kvDtype];
+  // DeepSeek Sparse Attention keeps the indexer's keys (and their scales) beside the latent.
   const indexer = a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse, indexerDtype) : 0;
   const entry = mlaLatentCacheBytes(a, kvDtype);
   return entry.latent + entry.rope + indexer;
