@@ -3,7 +3,7 @@
  * per family), and the `_supernode` block zoo files carry. Parsing logic is in hf-config.ts.
  */
 import { z } from "zod";
-import { groupThousands } from "../spec/index.ts";
+import { groupThousands, quantSchemeSchema } from "../spec/index.ts";
 
 /**
  * Upper bounds that refuse absurd sizes up front (per-layer and per-expert state is allocated from
@@ -59,15 +59,7 @@ export const supernodeMeta = z.object({
       z.enum(["attention", "dense-ffn", "routed-experts", "shared-experts"]),
       z.strictObject({
         dtype: z.enum(["bf16", "fp16", "fp8", "int8", "fp4", "int4"]),
-        scheme: z.enum([
-          "none",
-          "per-tensor",
-          "per-channel",
-          "block-128x128",
-          "nvfp4-g16",
-          "mxfp4-g32",
-          "int4-g32",
-        ]),
+        scheme: quantSchemeSchema,
       }),
     )
     .optional(),

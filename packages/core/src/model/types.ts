@@ -3,6 +3,7 @@
  * `config.json`, fully defaulted) and the operators one layer runs per phase.
  */
 import type { Dtype } from "../hardware/index.ts";
+import type { QuantScheme } from "./weight-bytes.ts";
 
 export type ModelFamily =
   | "llama"
@@ -142,14 +143,7 @@ export type CheckpointComponent = "attention" | "dense-ffn" | "routed-experts" |
 /** The published checkpoint's weight format of one component. */
 export interface CheckpointFormat {
   readonly dtype: Dtype;
-  readonly scheme:
-    | "none"
-    | "per-tensor"
-    | "per-channel"
-    | "block-128x128"
-    | "nvfp4-g16"
-    | "mxfp4-g32"
-    | "int4-g32";
+  readonly scheme: QuantScheme;
 }
 
 /** A published parameter count with where it was published. */
