@@ -1,7 +1,8 @@
 /**
  * How a Hugging Face config lays attention out over layers and positions (hf-config.ts reads the
  * rest): windowed layers (`layer_types` + `sliding_window`) and YaRN rope scaling (`rope_scaling`);
- * and where a top-level field sits, for errors about its value.
+ * and where a field of the config (or of its `text_config`: nestedDocument) sits, for errors
+ * about its value.
  */
 import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import type { GqaConfig } from "./hf-config-schemas.ts";
