@@ -69,6 +69,10 @@ const GROUPS: readonly { readonly name: string; readonly test: (r: ValidationRow
     name: "NCCL all-gather / reduce-scatter in one H100 / H200 / B200 server, 2–32 MiB (aiconfigurator nccl-tests)",
     test: (r) => r.id.startsWith("aic-nccl-"),
   },
+  {
+    name: "TensorRT-LLM custom all-reduce (one-shot) in one B200 / GB200 / GB300 / H100 / H200 server, 256 B – 1 MiB (aiconfigurator)",
+    test: (r) => r.id.startsWith("aic-trtllm-ar-"),
+  },
 ];
 
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
