@@ -85,7 +85,7 @@ function moePrologueOps(
   const pad = pro.inputPadColumns;
   if (pad !== undefined && ctx.hiddenSize % pad !== 0) {
     // torch.nn.functional.pad of the op's BF16 input (every token it routes) to the aligned width.
-    const row = ctx.routedTokens * 2;
+    const row = ctx.routedTokens * DTYPE_BYTES.bf16;
     const padded = Math.ceil(ctx.hiddenSize / pad) * pad;
     out.push(vector(`${prefix}moe.experts.input_pad`, 0, row * ctx.hiddenSize, row * padded, gateUp.dtype));
   }
