@@ -53,14 +53,9 @@ export type { LayerTiming, StreamTiming } from "./step-layer.ts";
 export type { LayerStep, StepActivity, StepBound, StepBreakdown, StepPhase } from "./step-model.ts";
 export { stepContext } from "./step-model.ts";
 export { type SharedDevice, type StepItem, shareOf } from "./step-operators.ts";
-export type {
-  DraftStep,
-  InstanceStep,
-  OffloadStep,
-  PipelineStep,
-  PipelineTransfer,
-} from "./step-pipeline.ts";
+export type { DraftStep, InstanceStep, OffloadStep } from "./step-pipeline.ts";
 export { instanceStepTime } from "./step-pipeline.ts";
+export type { PipelineStep, PipelineTransfer } from "./step-pipeline-stages.ts";
 export {
   atClockFraction,
   type SustainedClock,
