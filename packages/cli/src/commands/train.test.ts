@@ -24,6 +24,18 @@ describe("supernode train", () => {
       expect(stdout).toContain(text);
   });
 
+  it("names the pacing stage, or under DualPipe the pacing rank and its two stages r and p − 1 − r", () => {
+    const plain = runCli(["train", example("training-llama3-70b-h100")]);
+    expect(plain.stdout).toMatch(/\(slowest stage \d+\)/);
+    const dual = runCli(["train", example("training-deepseek-v3-atlas-a3-mindspeed")]);
+    expect(dual.status).toBe(0);
+    const m = /\(slowest rank (\d+): stages (\d+) and (\d+)\)/.exec(dual.stdout);
+    expect(m).not.toBeNull();
+    const [rank, first, second] = [Number(m?.[1]), Number(m?.[2]), Number(m?.[3])];
+    expect(first).toBe(rank);
+    expect(first + second).toBe(7); // pp 8 in the MindSpeed recipe
+  });
+
   it("--json gives SI figures whose breakdown adds up, and says when memory does not fit", () => {
     const { status, stdout } = runCli(["train", example("training-deepseek-v3-h800"), "--json"]);
     expect(status).toBe(0);
