@@ -9,6 +9,29 @@ const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const example = (name: string) => join(root, "examples", `${name}.yaml`);
 
 describe("supernode estimate", () => {
+  it("splits a pipelined finite run into the iterations that admit prompts and the decode-only rest", () => {
+    const { status, stdout } = runCli(["estimate", example("trtllm-gpt-oss-blackwell-offline")]);
+    expect(status).toBe(0);
+    const ms = (x: string | undefined) => Number((x ?? "").replaceAll(",", ""));
+    const m =
+      /finite run of [\d,]+ requests queued at once: ([\d,.]+) ms \(([\d,]+) iterations,.*; ([\d,]+) iterations admitting prompts ([\d,.]+) ms, decode-only ([\d,.]+) ms\)/.exec(
+        stdout,
+      );
+    expect(m).not.toBeNull();
+    const [total, iterations, promptIterations, promptS, decodeS] = [
+      m?.[1],
+      m?.[2],
+      m?.[3],
+      m?.[4],
+      m?.[5],
+    ].map(ms);
+    expect(promptIterations).toBeGreaterThan(0);
+    expect(promptIterations).toBeLessThan(iterations ?? 0);
+    expect(promptS).toBeGreaterThan(0);
+    expect(decodeS).toBeGreaterThan(0);
+    expect((promptS ?? 0) + (decodeS ?? 0)).toBeCloseTo(total ?? 0, 1);
+  });
+
   it("prints the CloudMatrix384 decode breakdown with streams, memory and bound", () => {
     const { status, stdout, stderr } = runCli(["estimate", example("cloudmatrix384-deepseek-r1-decode")]);
     expect(stderr).toBe("");
