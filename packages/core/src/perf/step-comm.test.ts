@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
+import { builtinModel } from "../model/index.ts";
 import { referenceScenarioText } from "../report/validate-end-to-end.ts";
 import { parseOverride } from "../spec/scenario-overrides.ts";
 import { stepComm } from "./step-comm.ts";
@@ -49,5 +50,18 @@ describe("stepComm", () => {
     expect(at().dispatch(16, 1, 8, 7680, 1).timeS).toBe(
       at("engine.hcclExpansion=aiv").dispatch(16, 1, 8, 7680, 1).timeS,
     );
+  });
+
+  it("keys the engine's one-shot all-reduce choice by the model's row width (equal bytes, other rows)", () => {
+    const name = "trtllm-b200-deepseek-r1-fp4-throughput";
+    const wide = parseScenario(referenceScenarioText(name), `${name}.yaml`);
+    const narrow = { ...wide, model: builtinModel("qwen3-235b-a22b") }; // hidden 4,096
+    const plan = wide.deployment.colocated as NonNullable<typeof wide.deployment.colocated>;
+    // 128 rows of 7,168 (one-shot at TP4) are 224 rows of 4,096 (above its 128-token rule: NCCL)
+    const bytes = 128 * 7168 * 2;
+    const allReduce = (s: typeof wide) =>
+      stepComm(s, plan).collective("attention-comm", "attn.all_reduce", "all-reduce", bytes, 4).timeS;
+    const oneShot = allReduce(wide);
+    expect(allReduce(narrow)).toBeGreaterThan(oneShot);
   });
 });

@@ -125,14 +125,15 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   // fixed cost per call (protocols.yaml hccl-aicpu). MC2 dispatch / combine are not HCCL collectives.
   const aicpu = scenario.engine?.hcclExpansion === "aicpu" && fabricModel(target).defaultLibrary === "hccl";
   // an engine with its own one-shot TP all-reduce kernel runs it where its rule allows and it beats
-  // NCCL (engine-all-reduce.yaml); the TP all-reduces carry BF16 rows of the hidden size
+  // NCCL (engine-all-reduce.yaml); the TP all-reduces carry BF16 rows of the hidden size (the rule
+  // counts rows, so the row width is in the key: two models' messages of equal bytes differ in rows)
   const engine = scenario.engine?.name ?? "";
   const rowBytes = scenario.model.hiddenSize * DTYPE_BYTES.bf16;
   return {
     dispatch: moe("dispatch"),
     combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
-      cached(`x|${inSwitch}|${aicpu}|${engine}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
+      cached(`x|${inSwitch}|${aicpu}|${engine}|${rowBytes}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
         const own =
           op === "all-reduce" && runsOneShot(engine, ranks, bytes / rowBytes, bytes)
             ? oneShotAllReduceS(fabricModel(target), ranks, bytes)
