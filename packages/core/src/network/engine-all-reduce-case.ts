@@ -10,7 +10,7 @@ import { builtinCatalog } from "../catalog/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { MICROSECOND } from "../spec/index.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { oneShotAllReduceS, runsOneShot } from "./engine-all-reduce.ts";
+import { oneShotIfFaster } from "./engine-all-reduce.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 
@@ -38,8 +38,6 @@ export function engineAllReducePrediction(c: z.output<typeof engineAllReduceCond
     engineKernel: true,
   }).timeS;
   // the benchmark's rows are 4,096 BF16 elements wide (collect_all_reduce.py token_dim)
-  const own = runsOneShot(c.engine, c.ranks, c.bytes / (4096 * DTYPE_BYTES.bf16), c.bytes)
-    ? oneShotAllReduceS(fabricModel(system), c.ranks, c.bytes)
-    : undefined;
-  return Math.min(nccl, own ?? Number.POSITIVE_INFINITY) / MICROSECOND;
+  const rows = c.bytes / (4096 * DTYPE_BYTES.bf16);
+  return (oneShotIfFaster(c.engine, fabricModel(system), c.ranks, rows, c.bytes, nccl) ?? nccl) / MICROSECOND;
 }

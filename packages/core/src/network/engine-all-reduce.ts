@@ -148,3 +148,22 @@ export function oneShotAllReduceS(
   if (g === undefined) return undefined;
   return g.fixedS + g.perPeerS * (ranks - 1) + ((ranks - 1) * bytes) / model.accessBytesPerS;
 }
+
+/**
+ * Seconds of `engine`'s own TP all-reduce where it runs its one-shot kernel and that beats NCCL's
+ * `ncclS` (its strategy table takes the fastest kernel); undefined where NCCL runs. One rule for the
+ * step model (perf/step-comm.ts) and the engine's reference cases (engine-all-reduce-case.ts).
+ * @example oneShotIfFaster("vllm", fabricModel(dgxB200), 4, 2, 8192, 1e-5) // undefined: vLLM runs NCCL
+ */
+export function oneShotIfFaster(
+  engine: string,
+  model: FabricModel,
+  ranks: number,
+  rows: number,
+  bytes: number,
+  ncclS: number,
+): number | undefined {
+  if (!runsOneShot(engine, ranks, rows, bytes)) return undefined;
+  const own = oneShotAllReduceS(model, ranks, bytes);
+  return own !== undefined && own < ncclS ? own : undefined;
+}

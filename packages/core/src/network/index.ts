@@ -14,7 +14,7 @@ export {
   type LinkLoad,
   type Transport,
 } from "./collective-types.ts";
-export { oneShotAllReduceS, runsOneShot } from "./engine-all-reduce.ts";
+export { oneShotAllReduceS, oneShotIfFaster } from "./engine-all-reduce.ts";
 export { type FabricModel, fabricModel } from "./fabric-model.ts";
 export { flowCollective, type PhaseOutcome, type ScheduleOutcome, simulateSchedule } from "./flow-engine.ts";
 export {

@@ -14,8 +14,7 @@ import {
   type MoeDirection,
   moeCombineTime,
   moeDispatchTime,
-  oneShotAllReduceS,
-  runsOneShot,
+  oneShotIfFaster,
 } from "../network/index.ts";
 import { memoByObject } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
@@ -134,10 +133,6 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
     combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
       cached(`x|${inSwitch}|${aicpu}|${engine}|${rowBytes}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
-        const own =
-          op === "all-reduce" && runsOneShot(engine, ranks, bytes / rowBytes, bytes)
-            ? oneShotAllReduceS(fabricModel(target), ranks, bytes)
-            : undefined;
         const r = collectiveTime(target, {
           op,
           bytes,
@@ -147,7 +142,11 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           ...(op === "all-reduce" ? { engineKernel: true } : {}),
           ...(aicpu ? { library: "hccl-aicpu" as const } : {}),
         });
-        return own !== undefined && own < r.timeS
+        const own =
+          op === "all-reduce"
+            ? oneShotIfFaster(engine, fabricModel(target), ranks, bytes / rowBytes, bytes, r.timeS)
+            : undefined;
+        return own !== undefined
           ? item(name, group, own, (ranks - 1) * bytes)
           : item(name, group, r.timeS, r.bytesPerRank);
       }),
