@@ -12,7 +12,13 @@ import { z } from "zod";
 import { dispatchBytesPerToken, engineProfile } from "../deploy/index.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/index.ts";
 import { builtinModel, layerKinds, layerOperators, type Operator } from "../model/index.ts";
-import { ENGINE_NAMES, quantSchemeSchema, type ServingEngineName, SupernodeError } from "../spec/index.ts";
+import {
+  compareVersions,
+  ENGINE_NAMES,
+  quantSchemeSchema,
+  type ServingEngineName,
+  SupernodeError,
+} from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
@@ -130,9 +136,35 @@ export function moeOpOperators(
     ...(DTYPE_BYTES[math] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
     localExperts: spec.experts / spec.ep,
   });
-  return all.filter(
+  const kept = all.filter(
     (op) => op.name.startsWith("moe.") && op.name !== "moe.router" && !op.name.startsWith("moe.shared"),
   );
+  return [...kept, ...collectorRoutingKernels(spec, engine, kept)];
+}
+
+/**
+ * The routing kernels the table's harness adds beyond the step's one top-k kernel. aiconfigurator's
+ * TensorRT-LLM collector routes every non-min-latency case with `RenormalizeMoeRoutingMethod`;
+ * TensorRT-LLM runs that as one fused kernel only up to 128 experts and top-8 (PR 4955), else in
+ * PyTorch: `torch.topk` (single-block `gatherTopK`, then `sortKeyValueInplace` for the sorted result),
+ * the indices' cast to int32, the values' cast to float32 and `softmax` — 5 kernels for 1. PR 13433
+ * (2026-04-24) raised the limit to 512 / top-16; releases before 1.3 are taken to have the old one
+ * (assumption). The min-latency (`TRTLLM`) backend routes inside its own kernels. Each extra kernel is
+ * timed as the step's top-k op (a launch at a few tokens).
+ */
+function collectorRoutingKernels(
+  spec: MoeOpSpec,
+  engine: { readonly name: string; readonly version?: string },
+  ops: readonly Operator[],
+): Operator[] {
+  const topk = ops.find((op) => op.name === "moe.topk");
+  const pytorch =
+    engine.name === "trtllm" &&
+    spec.backend !== "TRTLLM" &&
+    (spec.experts > 128 || spec.topK > 8) &&
+    (engine.version === undefined || compareVersions(engine.version, "1.3.0") < 0);
+  if (topk === undefined || !pytorch) return [];
+  return ["sort", "indices-cast", "values-cast", "softmax"].map((k) => ({ ...topk, name: `moe.topk.pytorch-${k}` }));
 }
 
 /**
