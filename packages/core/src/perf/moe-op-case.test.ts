@@ -83,4 +83,33 @@ describe("moe-op reference kind", () => {
       /experts 384 does not match model deepseek-v3 \(256\)/,
     );
   });
+
+  it("adds the collector's PyTorch routing kernels above 128 experts on TensorRT-LLM before 1.3 only", () => {
+    const names = (s: MoeOpSpec, e: { name: string; version?: string }) =>
+      moeOpOperators(s, e, b200())
+        .map((op) => op.name)
+        .filter((n) => n.startsWith("moe.topk"));
+    // DeepSeek-V3 (256 experts) through the CUTLASS backend: the fused top-k plus 4 PyTorch kernels.
+    expect(names(spec, engine)).toEqual([
+      "moe.topk",
+      "moe.topk.pytorch-sort",
+      "moe.topk.pytorch-indices-cast",
+      "moe.topk.pytorch-values-cast",
+      "moe.topk.pytorch-softmax",
+    ]);
+    // The min-latency backend routes inside its kernels; 128 experts fit the fused routing kernel;
+    // from 1.3 the fused kernel takes up to 512 experts.
+    expect(names({ ...spec, backend: "TRTLLM" }, engine)).toEqual(["moe.topk"]);
+    const qwen3: MoeOpSpec = {
+      ...spec,
+      model: "qwen3-235b-a22b",
+      hidden: 4096,
+      expertIntermediate: 1536,
+      experts: 128,
+    };
+    expect(names(qwen3, engine)).toEqual(["moe.topk"]);
+    expect(names(spec, { name: "trtllm", version: "1.3.0rc20" })).toEqual(["moe.topk"]);
+    const extra = moeOpTime(spec, engine, b200()) - moeOpTime({ ...spec, backend: "TRTLLM" }, engine, b200());
+    expect(extra * 1e6).toBeCloseTo(8, 0);
+  });
 });

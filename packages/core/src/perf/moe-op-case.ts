@@ -164,7 +164,10 @@ function collectorRoutingKernels(
     (spec.experts > 128 || spec.topK > 8) &&
     (engine.version === undefined || compareVersions(engine.version, "1.3.0") < 0);
   if (topk === undefined || !pytorch) return [];
-  return ["sort", "indices-cast", "values-cast", "softmax"].map((k) => ({ ...topk, name: `moe.topk.pytorch-${k}` }));
+  return ["sort", "indices-cast", "values-cast", "softmax"].map((k) => ({
+    ...topk,
+    name: `moe.topk.pytorch-${k}`,
+  }));
 }
 
 /**
