@@ -101,10 +101,17 @@ export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tok
   return { sequencesPerDpGroup: seqs, tokensPerRank: decodeTokens };
 }
 
-/** Dispatch payload bytes per token: hidden values in the dispatch format, plus 128-block fp32 scales for 8-bit formats. */
+/**
+ * Dispatch payload bytes per token: hidden values in the dispatch format plus their block scales.
+ * 8-bit dispatch: one FP32 scale per 128 values (DeepSeek's FP8 blocks, DeepEP) or one E8M0 per 32
+ * (MXFP8) — 1 byte per 32 values either way; FP4 dispatch is NVFP4: one FP8 (E4M3) scale per 16
+ * values (NVIDIA's NVFP4 format; its per-tensor FP32 scale is not per token).
+ * @example dispatchBytesPerToken(deepseekV3, { ...precision, dispatch: "fp4" }) // 7168 / 2 + 7168 / 16 = 4032
+ */
 export function dispatchBytesPerToken(arch: ModelArchitecture, precision: Precision): number {
   const bytes = DTYPE_BYTES[precision.dispatch];
-  const scales = bytes <= 1 ? Math.ceil(arch.hiddenSize / 128) * 4 : 0;
+  const valuesPerScaleByte = bytes < 1 ? 16 : 32;
+  const scales = bytes <= 1 ? Math.ceil(arch.hiddenSize / valuesPerScaleByte) : 0;
   return arch.hiddenSize * bytes + scales;
 }
 
