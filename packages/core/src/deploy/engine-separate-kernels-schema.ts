@@ -14,7 +14,7 @@ const tag = z.enum(EVIDENCE_TAGS);
  * expanded into the grouped GEMM's per-expert layout, in every phase; the expert path then quantises
  * inside the op (activation with the second GEMM's input quantisation).
  */
-const moePrologueSchema = z.strictObject({
+export const moePrologueSchema = z.strictObject({
   fusedMaxTokens: z.number().int().positive(),
   unfusedKernels: z.number().int().positive(),
   /** Kernels that fill the grouped GEMMs' per-expert arguments before the first of them. */

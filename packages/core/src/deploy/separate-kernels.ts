@@ -3,33 +3,16 @@
  * release of data/engines/<name>.yaml records them (`separateKernels`), for the MoE backend the
  * scenario names (`engine.moeBackend`: a backend's own prologue and fusions replace the default's).
  */
+import type { z } from "zod";
 import type { Dtype } from "../hardware/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
+import type { moePrologueSchema } from "./engine-separate-kernels-schema.ts";
 
-/** The MoE op's own prologue before its first grouped GEMM (TensorRT-LLM's MoE backends). */
-export interface MoePrologue {
-  /** One sort / routing kernel up to this many routed tokens, else `unfusedKernels`. */
-  readonly fusedMaxTokens: number;
-  readonly unfusedKernels: number;
-  /** Kernels filling the grouped GEMMs' per-expert arguments (pointers, strides, shapes). */
-  readonly gemmSetupKernels?: number;
-  /** false: the first grouped GEMM gathers its input rows itself (no expansion kernel or copy). */
-  readonly expandKernel?: boolean;
-  /** The rank's own MoE input quantised before an all-gather / all-to-all in a narrower format. */
-  readonly quantizeBeforeComm?: boolean;
-  /** The routing kernel writes the expanded rows itself (no expansion launch; its bytes counted). */
-  readonly expandInRouting?: boolean;
-  /** Both 8-bit grouped GEMMs' inputs quantised by kernels of their own (not inside the op). */
-  readonly expertInputQuant?: boolean;
-  /** With an attention-DP all-gather, the gate GEMM and the top-k run over every EP rank's tokens. */
-  readonly gateOnGatheredTokens?: boolean;
-  /** At EP > 1, kernels that cut the routing of all experts to the rank's own (none at EP 1). */
-  readonly epRoutingKernels?: number;
-  /** The op's input copied into a width padded to a multiple of this many columns (when not one). */
-  readonly inputPadColumns?: number;
-  /** Kernels re-laying the all-gathered NVFP4 scale factors out of per-rank swizzled blocks. */
-  readonly scaleReswizzleKernels?: number;
-}
+/**
+ * The MoE op's own prologue before its first grouped GEMM (TensorRT-LLM's MoE backends), as its
+ * schema reads it (engine-separate-kernels-schema.ts documents each field).
+ */
+export type MoePrologue = Readonly<z.output<typeof moePrologueSchema>>;
 
 /** Small kernels an engine runs on their own (see `separateKernels` in data/engines/*.yaml). */
 export interface SeparateKernels {
