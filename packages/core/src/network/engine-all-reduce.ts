@@ -12,21 +12,16 @@ import { z } from "zod";
 import { builtinDataText } from "../catalog/index.ts";
 import {
   calibratedOnSchema,
-  EVIDENCE_TAGS,
+  keyedSourcedValueSchema,
+  keyedSourceFields,
   MICROSECOND,
   parseDocument,
   SupernodeError,
-  sourceKeysSchema,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 
-const sourced = {
-  source: sourceKeysSchema,
-  tag: z.enum(EVIDENCE_TAGS),
-  note: z.string().optional(),
-  calibratedOn: calibratedOnSchema.optional(),
-};
-const microseconds = z.strictObject({ value: z.number().finite().nonnegative(), ...sourced });
+const sourced = { ...keyedSourceFields, calibratedOn: calibratedOnSchema.optional() };
+const microseconds = keyedSourcedValueSchema(z.number().finite().nonnegative());
 const fileSchema = z.strictObject({
   sources: z.record(
     z.string(),

@@ -8,14 +8,12 @@
 import { z } from "zod";
 import { builtinDataText } from "../catalog/index.ts";
 import {
-  calibratedOnSchema,
-  EVIDENCE_TAGS,
+  keyedSourcedValueSchema,
   MICROSECOND,
   parseDocument,
   type Sourced,
   type SourceRef,
   SupernodeError,
-  sourceKeysSchema,
 } from "../spec/index.ts";
 import { byLibrary, type LibraryId } from "../topology/index.ts";
 
@@ -30,13 +28,7 @@ export interface MoeKernelParams {
   readonly normalDispatchCopyOutCores?: Sourced<number>;
 }
 
-const valueSchema = z.strictObject({
-  value: z.number().finite().positive(),
-  source: sourceKeysSchema,
-  tag: z.enum(EVIDENCE_TAGS),
-  note: z.string().optional(),
-  calibratedOn: calibratedOnSchema.optional(),
-});
+const valueSchema = keyedSourcedValueSchema(z.number().finite().positive());
 const fileSchema = z.strictObject({
   sources: z.record(
     z.string(),

@@ -6,21 +6,10 @@
 
 import { z } from "zod";
 import { builtinDataText } from "../catalog/index.ts";
-import {
-  calibratedOnSchema,
-  EVIDENCE_TAGS,
-  GIGA,
-  MICROSECOND,
-  parseDocument,
-  sourceKeysSchema,
-} from "../spec/index.ts";
+import { calibratedOnSchema, GIGA, keyedSourceFields, MICROSECOND, parseDocument } from "../spec/index.ts";
 import type { NcclProtocol, NcclProtocolCost, NcclProtocolParams } from "./nccl-protocols.ts";
 
-const sourced = {
-  source: sourceKeysSchema,
-  tag: z.enum(EVIDENCE_TAGS),
-  note: z.string().optional(),
-};
+const sourced = keyedSourceFields;
 const costSchema = z.strictObject({
   baseLatencyUs: z.number().finite().nonnegative(),
   stepLatencyUs: z.number().finite().nonnegative(),

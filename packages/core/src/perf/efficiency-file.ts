@@ -8,25 +8,15 @@ import { z } from "zod";
 import { DTYPES } from "../hardware/index.ts";
 import { OPERATOR_CLASSES } from "../model/index.ts";
 import {
-  calibratedOnSchema,
-  EVIDENCE_TAGS,
+  keyedSourcedValueSchema,
   readSourceDocument,
   type SourceDocument,
   SupernodeError,
-  sourceKeysSchema,
   validateDocument,
 } from "../spec/index.ts";
 
 /** `{value, source, tag, note}`: `source` names one or more keys of the file's `sources:` block. */
-export const sourcedValueSchema = z
-  .object({
-    value: z.number().finite().nonnegative(),
-    source: sourceKeysSchema,
-    tag: z.enum(EVIDENCE_TAGS),
-    note: z.string().optional(),
-    calibratedOn: calibratedOnSchema.optional(),
-  })
-  .strict();
+export const sourcedValueSchema = keyedSourcedValueSchema(z.number().finite().nonnegative());
 
 export type SourcedValueFile = z.output<typeof sourcedValueSchema>;
 

@@ -1,0 +1,23 @@
+/**
+ * The shape of a sourced value whose source is named from the file's `sources:` block (data/fabric,
+ * data/efficiency, …), rather than written out inline (inline-sourced-value.ts): the source key(s),
+ * the evidence tag and a note, and for a value `calibratedOn` (the shared rule of spec/calibrated-on.ts).
+ */
+import { z } from "zod";
+import { calibratedOnSchema } from "./calibrated-on.ts";
+import { EVIDENCE_TAGS, sourceKeysSchema } from "./sourced-number-schema.ts";
+
+/** `{ source, tag, note? }`: spread into a schema whose entry is sourced as a whole. */
+export const keyedSourceFields = {
+  source: sourceKeysSchema,
+  tag: z.enum(EVIDENCE_TAGS),
+  note: z.string().optional(),
+};
+
+/**
+ * `{ value, source, tag, note?, calibratedOn? }` with `value` checked by `number`.
+ * @example keyedSourcedValueSchema(z.number().positive()).parse({ value: 3, source: "a", tag: "measured" })
+ */
+export function keyedSourcedValueSchema<N extends z.ZodType<number>>(number: N) {
+  return z.strictObject({ value: number, ...keyedSourceFields, calibratedOn: calibratedOnSchema.optional() });
+}
