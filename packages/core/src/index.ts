@@ -197,6 +197,8 @@ export {
   type ComponentFormats,
   type ComponentPrecisionOption,
   checkpointWeightFormats,
+  compressedEntryBytes,
+  compressRatio,
   countParameters,
   defaultComputeDtype,
   fullAttentionLayers,

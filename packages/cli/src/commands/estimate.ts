@@ -143,11 +143,13 @@ function layerTable(layers: readonly LayerStep[]): string {
     let launch = 0;
     for (const item of l.timing.items) launch += item.overheadS * l.timing.microbatches;
     t.push([
-      l.attentionWindow !== undefined
-        ? `${l.kind} (window ${l.attentionWindow})`
-        : l.linearAttention === true
-          ? `${l.kind} (linear attn)`
-          : l.kind,
+      l.compressRatio !== undefined
+        ? `${l.kind} (${l.compressRatio === 0 ? "window only" : `compress ${l.compressRatio}`})`
+        : l.attentionWindow !== undefined
+          ? `${l.kind} (window ${l.attentionWindow})`
+          : l.linearAttention === true
+            ? `${l.kind} (linear attn)`
+            : l.kind,
       String(l.count),
       l.slowestRank,
       ...used.map((g) => us(l.timing.byGroup[g] ?? 0)),

@@ -157,6 +157,14 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
             linearStateBytesPerSequence: linearStateBytesPerSequence(arch, "bf16"),
           }
         : {}),
+      ...(arch.attention.kind === "mla" && arch.attention.compressed !== undefined
+        ? {
+            compressedWindow: arch.attention.compressed.window,
+            compressRatios: arch.attention.compressed.ratios,
+            bytesPerTokenAt8k: kvBytesPerToken(arch, kvDtype, { contextTokens: 8192 }),
+            bytesPerTokenAt1m: kvBytesPerToken(arch, kvDtype, { contextTokens: 1_048_576 }),
+          }
+        : {}),
       ...(arch.slidingWindow !== undefined
         ? {
             slidingWindow: arch.slidingWindow.size,
@@ -247,6 +255,12 @@ function formatReport(arch: ModelArchitecture, r: Report): string {
     out.push(
       `  ${kv.linearLayers} linear-attention layers keep a fixed state instead: ${((kv.linearStateBytesPerSequence ?? 0) / 1e6).toFixed(1)} MB per sequence (FP32 recurrent state, BF16 convolution state)`,
     );
+  if (kv.compressRatios !== undefined) {
+    const n = (r: number) => kv.compressRatios?.filter((x) => x === r).length ?? 0;
+    out.push(
+      `  compressed attention: ${n(4)} layers ratio 4 (indexed top-k), ${n(128)} ratio 128, ${n(0)} window only; every layer keeps its last ${kv.compressedWindow} tokens; ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at 8,192 tokens, ${((kv.bytesPerTokenAt1m ?? 0) / 1e3).toFixed(2)} kB at 1,048,576 (FP8 indexer keys; the first line is the bound up to the window)`,
+    );
+  }
   if (kv.slidingWindow !== undefined)
     out.push(
       `  ${kv.windowedLayers} layers keep a ${kv.slidingWindow}-token sliding window: ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at an 8,192-token context`,

@@ -14,6 +14,7 @@
  * are replicated on each rank (every rank stores and reads the whole latent).
  */
 
+import { compressedAttentionOperators } from "./compressed-attention-operators.ts";
 import { gqaOperators } from "./gqa-operators.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { linearAttentionOperators } from "./linear-attention.ts";
@@ -23,13 +24,15 @@ import type { ModelArchitecture, Operator } from "./types.ts";
 
 /**
  * The input norm and the attention block (up to and including `o_proj`) of one layer; a
- * linear-attention layer (`linear`, Qwen3-Next's Gated DeltaNet) has its own block.
+ * linear-attention layer (`linear`, Qwen3-Next's Gated DeltaNet) has its own block, and so does a
+ * layer of DeepSeek-V4's compressed attention (`compressRatio` defined: 0, 4 or 128).
  */
 export function attentionOperators(
   arch: ModelArchitecture,
   w: ResolvedWorkload,
   prefix = "",
   linear = false,
+  compressRatio?: number,
 ): Operator[] {
   const a = arch.attention;
   const ops = [rmsNormOp(w, `${prefix}attn.input_norm`, w.tokens, arch.hiddenSize)];
@@ -39,6 +42,17 @@ export function attentionOperators(
     case "gqa":
       return [...ops, ...gqaOperators(arch, a, w, prefix)];
     case "mla":
+      if (a.compressed !== undefined)
+        return [
+          ...ops,
+          ...compressedAttentionOperators(
+            arch,
+            { ...a, compressed: a.compressed },
+            w,
+            prefix,
+            compressRatio ?? 0,
+          ),
+        ];
       return [...ops, ...mlaOperators(arch, a, w, prefix)];
     default: {
       const unreachable: never = a;

@@ -73,7 +73,8 @@ export function sparseCoreWorkload(w: ResolvedWorkload, topK: number): ResolvedW
  * rotation of query and key, head gates, the FP8 scores over every attended (query, key) pair, and
  * the top-k selection. Index heads are not split over TP (the reference code replicates the
  * indexer), so each rank scores all heads for its tokens. `ropeDim` is the model's
- * qk_rope_head_dim (the reference indexer's `rope_head_dim`).
+ * qk_rope_head_dim (the reference indexer's `rope_head_dim`). Without `ownKeyProjection` the keys
+ * come from elsewhere (DeepSeek-V4's indexer compressor) and only `weights_proj` is projected here.
  * @example indexerOperators(s, 1536, 7168, 64, w, "").map((o) => o.name)
  */
 export function indexerOperators(
@@ -83,6 +84,7 @@ export function indexerOperators(
   ropeDim: number,
   w: ResolvedWorkload,
   p: string,
+  ownKeyProjection = true,
 ): Operator[] {
   const T = w.tokens;
   const heads = s.indexHeads;
@@ -93,9 +95,9 @@ export function indexerOperators(
     gemmOp(w, { component: "attention", name: `${p}attn.indexer.wq_b`, rows: T, n: heads * d, k: qLoraRank }),
     gemmOp(w, {
       component: "attention",
-      name: `${p}attn.indexer.wk_weights`,
+      name: ownKeyProjection ? `${p}attn.indexer.wk_weights` : `${p}attn.indexer.weights_proj`,
       rows: T,
-      n: d + heads,
+      n: (ownKeyProjection ? d : 0) + heads,
       k: hidden,
     }),
     vectorOp(w, {

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { readSourceDocument, type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
+import { deepseekV4BaseConfig, deepseekV4Parts } from "./deepseek-v4-config.ts";
 import {
   deepseekMoe,
   type GqaMoeFamily,
@@ -18,6 +19,7 @@ import {
 import { fieldLocation, ropeYarnOf, slidingWindowOf } from "./hf-config-attention.ts";
 import {
   deepseekSchema,
+  deepseekV4Schema,
   type GqaConfig,
   glm4MoeSchema,
   gptOssSchema,
@@ -61,6 +63,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   glm4_moe: "glm4_moe",
   minimax_m2: "minimax_m2",
   qwen3_next: "qwen3_next",
+  deepseek_v4: "deepseek_v4",
   ...Object.fromEntries(Object.keys(QWEN35_MODEL_TYPES).map((t) => [t, "qwen3_5" as const])),
 };
 
@@ -121,6 +124,11 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       const c = { ...r.c, layer_types: undefined };
       const arch = gqaModel(r.at, family, c, r.moe ? qwen3NextMoe(r.c) : undefined);
       return withQwen3Next(r.at, arch, r.c, r.c.mtp_num_hidden_layers, r.c.attn_output_gate);
+    }
+    case "deepseek_v4": {
+      const c = validateDocument(doc, deepseekV4Schema);
+      const parts = deepseekV4Parts(doc, c);
+      return { ...base(doc, family, deepseekV4BaseConfig(c)), ...parts };
     }
     default: {
       const unreachable: never = family;

@@ -2,6 +2,7 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export { checkpointWeightFormats } from "./checkpoint-formats.ts";
+export { compressedEntryBytes, compressRatio } from "./compressed-attention.ts";
 export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
 export { kvBytesPerToken, kvBytesPerTokenPerLayer, kvValuesPerTokenPerLayer } from "./kv-cache.ts";
 export {

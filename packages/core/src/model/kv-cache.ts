@@ -9,6 +9,7 @@
  * (linear-attention.ts), amortised here over the mean context.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
+import { compressedBytesPerToken, compressedEntryBytes } from "./compressed-attention.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
 import { linearStateBytesPerSequence } from "./linear-attention.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
@@ -71,6 +72,8 @@ export function kvBytesPerTokenPerLayer(
 ): number {
   const a = arch.attention;
   if (a.kind !== "mla") return kvValuesPerTokenPerLayer(arch) * DTYPE_BYTES[kvDtype];
+  // DeepSeek-V4: one uncompressed entry (window or compressed entries keep the same layout).
+  if (a.compressed !== undefined) return compressedEntryBytes(a, kvDtype);
   // DeepSeek Sparse Attention keeps the indexer's keys (and their scales) beside the latent.
   const indexer = a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse, indexerDtype) : 0;
   const entry = mlaLatentCacheBytes(a, kvDtype);
@@ -99,6 +102,16 @@ export function kvBytesPerToken(
     readonly linearStateDtype?: Dtype;
   } = {},
 ): number {
+  const a = arch.attention;
+  if (a.kind === "mla" && a.compressed !== undefined) {
+    // DeepSeek-V4: window + compressed entries + indexer keys + compressor state per layer
+    // (compressed-attention.ts), amortised over the context.
+    const ratios = [...a.compressed.ratios];
+    if (options.includeMtp === true)
+      for (let i = 0; i < arch.mtpModules; i++) ratios.push(a.compressed.mtpRatio);
+    const v4 = { ...a, compressed: a.compressed };
+    return compressedBytesPerToken(v4, ratios, kvDtype, options.indexerDtype ?? "fp8", options.contextTokens);
+  }
   const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
   const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);
   const windowed = arch.slidingWindow?.layers.length ?? 0;

@@ -41,6 +41,8 @@ export interface LayerGroup {
   readonly window?: number;
   /** Linear-attention layers (Qwen3-Next's Gated DeltaNet); absent for softmax attention. */
   readonly linear?: true;
+  /** DeepSeek-V4's compression ratio of the group's attention (0, 4, 128); absent for other models. */
+  readonly compressRatio?: number;
   /** First layer of the group (its representative). */
   readonly index: number;
   readonly count: number;
@@ -59,6 +61,23 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
   const linearLayers = new Set(arch.linearAttention?.layers ?? []);
   const variant = (i: number) => (linearLayers.has(i) ? "linear" : windowed.has(i) ? "window" : "full");
   const groups: LayerGroup[] = [];
+  const ratios = arch.attention.kind === "mla" ? arch.attention.compressed?.ratios : undefined;
+  if (ratios !== undefined) {
+    // DeepSeek-V4: one group per (FFN kind, compression ratio), in order of first appearance.
+    const seen = new Map<string, { kind: LayerKind; ratio: number; index: number; count: number }>();
+    kinds.forEach((kind, i) => {
+      const ratio = ratios[i] ?? 0;
+      const g = seen.get(`${kind}:${ratio}`);
+      if (g === undefined) seen.set(`${kind}:${ratio}`, { kind, ratio, index: i, count: 1 });
+      else g.count++;
+    });
+    return [...seen.values()].map((g) => ({
+      kind: g.kind,
+      compressRatio: g.ratio,
+      index: g.index,
+      count: g.count,
+    }));
+  }
   for (const kind of ["dense", "moe"] as const)
     for (const attention of ["full", "window", "linear"] as const) {
       const members = kinds.flatMap((k, i) => (k === kind && variant(i) === attention ? [i] : []));

@@ -6,7 +6,9 @@
 import { SupernodeError } from "../spec/index.ts";
 import { attentionOperators } from "./attention-operators.ts";
 import { backwardOperators } from "./backward-operators.ts";
+import { compressRatio } from "./compressed-attention.ts";
 import { ffnOperators } from "./ffn-operators.ts";
+import { hyperConnectionOps, hyperHeadOps } from "./hyper-connections.ts";
 import { type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
 import {
   checkDivides,
@@ -31,8 +33,16 @@ function decoderLayer(
   w: ResolvedWorkload,
   prefix: string,
   linear = false,
+  ratio?: number,
 ): Operator[] {
-  return [...attentionOperators(arch, w, prefix, linear), ...ffnOperators(arch, kind, w, prefix)];
+  const attention = attentionOperators(arch, w, prefix, linear, ratio);
+  const ffn = ffnOperators(arch, kind, w, prefix);
+  const hc = arch.hyperConnections;
+  if (hc === undefined) return [...attention, ...ffn];
+  // Hyper-connections: collapse the streams before each sublayer, remix them after it.
+  const a = hyperConnectionOps(arch, hc, w, prefix, "attn");
+  const f = hyperConnectionOps(arch, hc, w, prefix, "ffn");
+  return [a.pre, ...attention, a.post, f.pre, ...ffn, f.post];
 }
 
 /**
@@ -57,7 +67,8 @@ export function layerOperators(
   const window = attentionWindow(arch, layerIndex);
   const w = window === undefined ? resolved : windowedWorkload(resolved, window);
   const linear = isLinearAttentionLayer(arch, layerIndex);
-  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear));
+  const ratio = compressRatio(arch, layerIndex);
+  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear, ratio));
 }
 
 function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: string): Operator[] {
@@ -68,7 +79,9 @@ function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: s
   if (!own) checkDivides(arch.vocabSize, w.attentionTp, "vocab_size", "attentionTp");
   const vocab = own ? Math.ceil(arch.vocabSize / w.lmHeadTp) : arch.vocabSize / w.attentionTp;
   const m = w.logitTokens * (w.lmHeadTp / w.attentionTp);
+  const hc = arch.hyperConnections;
   const ops = [
+    ...(hc === undefined ? [] : [hyperHeadOps(arch, hc, w, prefix).collapse]),
     rmsNormOp(w, `${prefix}head.final_norm`, m, arch.hiddenSize),
     // The LM head stays in high precision (as in the published FP8 checkpoints) unless
     // `precision.components.lmHead` gives it a format.
@@ -112,7 +125,13 @@ export function modelHeadOperators(
   options: LayerOperatorOptions = {},
 ): Operator[] {
   const w = resolveWorkload(arch, workload, options);
-  return withPhase(w, () => [embeddingOperator(arch, w, "embed.lookup"), ...logitsOperators(arch, w, "")]);
+  const hc = arch.hyperConnections;
+  const expand = hc === undefined ? [] : [hyperHeadOps(arch, hc, w, "").expand];
+  return withPhase(w, () => [
+    embeddingOperator(arch, w, "embed.lookup"),
+    ...expand,
+    ...logitsOperators(arch, w, ""),
+  ]);
 }
 
 /**
@@ -137,7 +156,7 @@ export function mtpOperators(
         embeddingOperator(arch, w, `${p}embed.lookup`),
         rmsNormOp(w, `${p}enorm_hnorm`, w.tokens, 2 * h, 2),
         gemmOp(w, { name: `${p}eh_proj`, rows: w.tokens, n: h, k: 2 * h }),
-        ...decoderLayer(arch, mtpLayerKind(arch), w, p),
+        ...decoderLayer(arch, mtpLayerKind(arch), w, p, false, compressRatio(arch, arch.numLayers)),
         ...logitsOperators(arch, w, p),
       );
     }

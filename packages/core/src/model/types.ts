@@ -17,7 +17,8 @@ export type ModelFamily =
   | "glm4_moe"
   | "minimax_m2"
   | "qwen3_next"
-  | "qwen3_5";
+  | "qwen3_5"
+  | "deepseek_v4";
 
 export type AttentionSpec =
   | {
@@ -60,7 +61,43 @@ export type AttentionSpec =
       readonly vHeadDim: number;
       /** DeepSeek Sparse Attention (DeepSeek-V3.2): a lightning indexer picks the keys the core attends. */
       readonly sparse?: MlaSparseSpec;
+      /**
+       * DeepSeek-V4's compressed attention (compressed-attention.ts): the query projects straight to
+       * heads × (kvLoraRank + qkRopeHeadDim) and attends one shared key = value head of that width
+       * (no absorbed up-projections), over a sliding window plus compressed entries; the output
+       * projection is grouped and low-rank. `sparse` then is the indexer of the ratio-4 layers.
+       */
+      readonly compressed?: CompressedAttentionSpec;
     };
+
+/**
+ * DeepSeek-V4's hybrid attention (config.json `compress_ratios`, `sliding_window`, `o_groups`,
+ * `o_lora_rank`): every layer keeps the last `window` tokens uncompressed; a layer with ratio r > 0
+ * also keeps one compressed entry per r tokens (a learned softmax pool over them). Ratio 4 layers
+ * (CSA) attend the indexer's top-k compressed entries, ratio 128 layers (HCA) all of them, ratio 0
+ * layers the window only.
+ */
+export interface CompressedAttentionSpec {
+  /** Uncompressed tokens each layer keeps and attends (`sliding_window`, 128). */
+  readonly window: number;
+  /** Compression ratio of each decoder layer of the main model (0, 4 or 128). */
+  readonly ratios: readonly number[];
+  /** Compression ratio of the MTP modules' layer (the entry after the main layers; 0 if absent). */
+  readonly mtpRatio: number;
+  /** Head groups of the grouped output projection (`o_groups`) and each group's rank (`o_lora_rank`). */
+  readonly outputGroups: number;
+  readonly outputRank: number;
+}
+
+/**
+ * Manifold-constrained hyper-connections (DeepSeek-V4 `hc_mult`, `hc_sinkhorn_iters`): the residual
+ * is `streams` parallel copies of the hidden state; before each sublayer a learned mix collapses
+ * them to one input, after it a doubly-stochastic (Sinkhorn) matrix remixes them with the output.
+ */
+export interface HyperConnectionSpec {
+  readonly streams: number;
+  readonly sinkhornIters: number;
+}
 
 /** DeepSeek Sparse Attention's indexer (`index_n_heads`, `index_head_dim`, `index_topk` of config.json). */
 export interface MlaSparseSpec {
@@ -96,6 +133,11 @@ export interface MoeSpec {
   readonly routerBias?: boolean;
   /** Biases on the experts' gate/up and down projections (gpt-oss). Absent means false. */
   readonly expertBias?: boolean;
+  /**
+   * Leading MoE layers whose experts a fixed token-id → experts table picks (DeepSeek-V4
+   * `num_hash_layers`): no top-k selection and no score bias; the gate still weights the experts.
+   */
+  readonly hashLayers?: number;
 }
 
 /** YaRN rotary scaling as a config states it (`rope_scaling` with `rope_type: yarn`). */
@@ -184,6 +226,8 @@ export interface ModelArchitecture {
   readonly slidingWindow?: SlidingWindowSpec;
   /** Linear-attention layers (Qwen3-Next: three of every four). Absent: none. */
   readonly linearAttention?: LinearAttentionSpec;
+  /** Hyper-connections around every sublayer (DeepSeek-V4: 4 streams). Absent: a plain residual. */
+  readonly hyperConnections?: HyperConnectionSpec;
   /** Published totals, for comparison (zoo models; absent for user configs). */
   readonly published?: {
     readonly totalParams?: PublishedCount;

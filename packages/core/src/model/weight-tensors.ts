@@ -3,6 +3,8 @@
  * belongs to, how many copies exist and how many a token uses. Parameter counts, weight bytes per
  * dtype and the operators' weight reads all derive from this one list.
  */
+import { compressedAttentionTensors, compressRatio } from "./compressed-attention.ts";
+import { hyperConnectionTensors, hyperHeadTensors } from "./hyper-connections.ts";
 import { type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
@@ -70,12 +72,15 @@ function vector(
   return { name, component, rows: size, cols: 1, copies, activeCopies: active, quantizable: false };
 }
 
-/** Attention tensors of one layer (with the layer's two RMSNorms). */
-function attentionTensors(arch: ModelArchitecture): WeightTensor[] {
+/** Attention tensors of one layer (with the layer's two RMSNorms); `ratio`: DeepSeek-V4's compression. */
+function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
   const h = arch.hiddenSize;
   const a = arch.attention;
   const c: WeightComponent = "attention";
   const norms = [vector("attn.input_norm", c, h), vector("ffn.post_attention_norm", c, h)];
+  const hc = arch.hyperConnections === undefined ? [] : hyperConnectionTensors(arch.hyperConnections, h);
+  if (a.kind === "mla" && a.compressed !== undefined)
+    return [...norms, ...hc, ...compressedAttentionTensors({ ...a, compressed: a.compressed }, h, ratio)];
   switch (a.kind) {
     case "gqa": {
       const q = a.numHeads * a.headDim;
@@ -182,11 +187,11 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
 }
 
 /** All tensors of one decoder layer (a linear-attention layer's own attention block when `linear`). */
-function layerTensors(arch: ModelArchitecture, kind: LayerKind, linear = false): WeightTensor[] {
+function layerTensors(arch: ModelArchitecture, kind: LayerKind, linear = false, ratio = 0): WeightTensor[] {
   const attention =
     linear && arch.linearAttention !== undefined
       ? linearAttentionTensors(arch, arch.linearAttention)
-      : attentionTensors(arch);
+      : attentionTensors(arch, ratio);
   return [...attention, ...ffnTensors(arch, kind)];
 }
 
@@ -196,7 +201,8 @@ function layerTensors(arch: ModelArchitecture, kind: LayerKind, linear = false):
  */
 export function mtpModuleTensors(arch: ModelArchitecture): WeightTensor[] {
   const h = arch.hiddenSize;
-  const inner = layerTensors(arch, mtpLayerKind(arch)).map((t) => ({
+  const ratio = compressRatio(arch, arch.numLayers) ?? 0;
+  const inner = layerTensors(arch, mtpLayerKind(arch), false, ratio).map((t) => ({
     ...t,
     component: "mtp" as const,
     placeAs: t.component,
@@ -220,6 +226,7 @@ export function headTensors(arch: ModelArchitecture): WeightTensor[] {
       ...matrix("lm_head", "lm-head", arch.vocabSize, h, arch.tiedEmbeddings ? 0 : 1, 1),
       quantizable: false,
     },
+    ...(arch.hyperConnections === undefined ? [] : hyperHeadTensors(arch.hyperConnections, h)),
   ];
 }
 
@@ -233,10 +240,11 @@ export function modelLayerTensors(arch: ModelArchitecture): WeightTensor[][] {
   const byKind = new Map<string, WeightTensor[]>();
   return layerKinds(arch).map((kind, i) => {
     const linear = isLinearAttentionLayer(arch, i);
-    const key = `${kind}:${linear}`;
+    const ratio = compressRatio(arch, i) ?? 0;
+    const key = `${kind}:${linear}:${ratio}`;
     let tensors = byKind.get(key);
     if (tensors === undefined) {
-      tensors = layerTensors(arch, kind, linear);
+      tensors = layerTensors(arch, kind, linear, ratio);
       byKind.set(key, tensors);
     }
     return tensors;

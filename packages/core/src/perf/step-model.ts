@@ -55,6 +55,8 @@ export interface LayerStep {
   readonly attentionWindow?: number;
   /** Linear-attention layers (Qwen3-Next's Gated DeltaNet); absent for softmax attention. */
   readonly linearAttention?: true;
+  /** DeepSeek-V4's compression ratio of the group's attention layers (0, 4, 128). */
+  readonly compressRatio?: number;
   readonly timing: LayerTiming;
 }
 
@@ -203,7 +205,7 @@ function slowestLayers(
   layerTiming: (index: number, kind: LayerKind, rank: RankKind) => LayerTiming,
 ): LayerStep[] {
   const layers: LayerStep[] = [];
-  for (const { kind, window, linear, index, count } of layerGroups(arch)) {
+  for (const { kind, window, linear, compressRatio, index, count } of layerGroups(arch)) {
     const candidates = kind === "moe" ? rankKinds : rankKinds.slice(0, 1);
     let best: { rank: RankKind; timing: LayerTiming } | undefined;
     for (const rank of candidates) {
@@ -217,6 +219,7 @@ function slowestLayers(
         slowestRank: kind === "moe" ? best.rank.name : "all",
         ...(window !== undefined ? { attentionWindow: window } : {}),
         ...(linear === true ? { linearAttention: true as const } : {}),
+        ...(compressRatio !== undefined ? { compressRatio } : {}),
         timing: best.timing,
       });
   }

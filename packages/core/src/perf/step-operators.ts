@@ -55,7 +55,8 @@ const groupMemo = new Map<string, Map<Operator["class"], OperatorGroup>>();
 
 function groupOf(op: Pick<Operator, "name" | "class">): OperatorGroup {
   const name = op.name.replace(/^mtp\d+\./, "");
-  if (name.includes("norm")) return "norms";
+  // Hyper-connections (DeepSeek-V4) replace the residual add around each norm: they count with the norms.
+  if (name.includes("norm") || name.includes("hc.") || name.includes("hc_")) return "norms";
   if (name.startsWith("moe.shared")) return "shared-experts";
   if (op.class === "grouped-gemm" || name.startsWith("moe.experts") || name.startsWith("moe.expert"))
     return "experts";

@@ -18,6 +18,7 @@
 import { draftPrecision, hostLinkFor, type InstancePlan, rankMemory } from "../deploy/index.ts";
 import {
   attentionWindow,
+  compressRatio,
   isLinearAttentionLayer,
   kvBytesPerTokenPerLayer,
   type LayerKind,
@@ -143,10 +144,15 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     const l = offload?.perLayer.find((x) => x.kind === kind);
     const window = attentionWindow(arch, index);
     const linear = isLinearAttentionLayer(arch, index) ? true : undefined;
+    const ratio = compressRatio(arch, index);
     return l !== undefined
       ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
       : (base.layers.find(
-          (x) => x.kind === kind && x.attentionWindow === window && x.linearAttention === linear,
+          (x) =>
+            x.kind === kind &&
+            x.attentionWindow === window &&
+            x.linearAttention === linear &&
+            x.compressRatio === ratio,
         )?.timing.layerS ?? 0);
   };
   let draft: DraftStep | undefined;
