@@ -9,12 +9,48 @@
  * Source: deepseek-ai/DeepSeek-V4-Pro and -Flash config.json (copies in ai-dynamo/aiconfigurator
  * `model_configs/`), transformers `models/deepseek_v4/modular_deepseek_v4.py`.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import { deepseekMoe } from "./gqa-moe-families.ts";
 import { fieldLocation } from "./hf-config-attention.ts";
-import type { deepseekV4Schema, GqaConfig } from "./hf-config-schemas.ts";
+import {
+  common,
+  count,
+  deepseekMoeKeys,
+  type GqaConfig,
+  MAX_LAYERS,
+  MAX_MTP_MODULES,
+} from "./hf-config-schemas.ts";
 import type { AttentionSpec, CheckpointComponent, CheckpointFormat, ModelArchitecture } from "./types.ts";
+
+/**
+ * DeepSeek-V4 (`deepseek_v4`, V4-Pro and V4-Flash): one shared key = value head `head_dim` wide,
+ * compressed per layer (`compress_ratios`: 0, 4 or 128, one entry per layer and then the MTP
+ * layer's), a `sliding_window` every layer keeps, the DSA indexer on the ratio-4 layers, a grouped
+ * low-rank output projection, hyper-connections, hash-routed first MoE layers; no dense layers.
+ */
+export const deepseekV4Schema = z.looseObject({
+  ...common,
+  ...deepseekMoeKeys,
+  intermediate_size: count("intermediate_size: dense FFN width").optional(),
+  head_dim: count("head_dim: width of the shared key = value head"),
+  q_lora_rank: count("q_lora_rank"),
+  qk_rope_head_dim: count("qk_rope_head_dim"),
+  o_groups: count("o_groups: head groups of the output projection"),
+  o_lora_rank: count("o_lora_rank: rank of each output group"),
+  sliding_window: count("sliding_window: uncompressed tokens every layer attends"),
+  compress_ratios: z.array(z.union([z.literal(0), z.literal(4), z.literal(128)]), {
+    error: "expected an array of compression ratios, each 0, 4 or 128 (one per layer, then the MTP layer's)",
+  }),
+  index_n_heads: count("index_n_heads: lightning-indexer heads"),
+  index_head_dim: count("index_head_dim: lightning-indexer head dim"),
+  index_topk: count("index_topk: compressed entries each query of a ratio-4 layer attends"),
+  hc_mult: count("hc_mult: hyper-connection streams", 1, 64).default(1),
+  hc_sinkhorn_iters: count("hc_sinkhorn_iters", 0, 1_000).default(20),
+  num_hash_layers: count("num_hash_layers: hash-routed leading layers", 0, MAX_LAYERS).default(0),
+  expert_dtype: z.string().nullish(),
+  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
+});
 
 type V4Config = z.output<typeof deepseekV4Schema>;
 

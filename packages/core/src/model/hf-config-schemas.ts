@@ -11,12 +11,12 @@ import { groupThousands, quantSchemeSchema } from "../spec/index.ts";
  * experts (Kimi K2), 16,384 hidden (Llama 3.1 405B), 256K vocabulary (Gemma).
  */
 const MAX_SIZE = 2 ** 24;
-const MAX_LAYERS = 10_000;
+export const MAX_LAYERS = 10_000;
 const MAX_EXPERTS = 65_536;
 const MAX_TOP_K = 1_024;
-const MAX_MTP_MODULES = 16;
+export const MAX_MTP_MODULES = 16;
 
-function count(what: string, min = 1, max = MAX_SIZE) {
+export function count(what: string, min = 1, max = MAX_SIZE) {
   const expected = `an integer from ${min} to ${groupThousands(max)} (${what})`;
   return z
     .number({
@@ -68,7 +68,7 @@ export const supernodeMeta = z.object({
 /** Zoo metadata carried beside the HF fields. */
 export type SupernodeModelMeta = z.output<typeof supernodeMeta>;
 
-const common = {
+export const common = {
   model_type: z.string(),
   hidden_size: count("hidden_size: model width"),
   num_hidden_layers: count("num_hidden_layers: decoder layers", 1, MAX_LAYERS),
@@ -145,35 +145,6 @@ export const deepseekSchema = z.looseObject({
   index_n_heads: count("index_n_heads: lightning-indexer heads").optional(),
   index_head_dim: count("index_head_dim: lightning-indexer head dim").optional(),
   index_topk: count("index_topk: keys each query attends").optional(),
-});
-
-/**
- * DeepSeek-V4 (`deepseek_v4`, V4-Pro and V4-Flash): one shared key = value head `head_dim` wide,
- * compressed per layer (`compress_ratios`: 0, 4 or 128, one entry per layer and then the MTP
- * layer's), a `sliding_window` every layer keeps, the DSA indexer on the ratio-4 layers, a grouped
- * low-rank output projection, hyper-connections, hash-routed first MoE layers; no dense layers.
- */
-export const deepseekV4Schema = z.looseObject({
-  ...common,
-  ...deepseekMoeKeys,
-  intermediate_size: count("intermediate_size: dense FFN width").optional(),
-  head_dim: count("head_dim: width of the shared key = value head"),
-  q_lora_rank: count("q_lora_rank"),
-  qk_rope_head_dim: count("qk_rope_head_dim"),
-  o_groups: count("o_groups: head groups of the output projection"),
-  o_lora_rank: count("o_lora_rank: rank of each output group"),
-  sliding_window: count("sliding_window: uncompressed tokens every layer attends"),
-  compress_ratios: z.array(z.union([z.literal(0), z.literal(4), z.literal(128)]), {
-    error: "expected an array of compression ratios, each 0, 4 or 128 (one per layer, then the MTP layer's)",
-  }),
-  index_n_heads: count("index_n_heads: lightning-indexer heads"),
-  index_head_dim: count("index_head_dim: lightning-indexer head dim"),
-  index_topk: count("index_topk: compressed entries each query of a ratio-4 layer attends"),
-  hc_mult: count("hc_mult: hyper-connection streams", 1, 64).default(1),
-  hc_sinkhorn_iters: count("hc_sinkhorn_iters", 0, 1_000).default(20),
-  num_hash_layers: count("num_hash_layers: hash-routed leading layers", 0, MAX_LAYERS).default(0),
-  expert_dtype: z.string().nullish(),
-  num_nextn_predict_layers: count("num_nextn_predict_layers: MTP modules", 0, MAX_MTP_MODULES).default(0),
 });
 
 /** gpt-oss: GQA with sinks and biases, alternating sliding/full attention, biased MoE experts. */

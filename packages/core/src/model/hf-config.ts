@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { readSourceDocument, type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
-import { deepseekV4BaseConfig, deepseekV4Parts } from "./deepseek-v4-config.ts";
+import { deepseekV4BaseConfig, deepseekV4Parts, deepseekV4Schema } from "./deepseek-v4-config.ts";
 import {
   deepseekMoe,
   type GqaMoeFamily,
@@ -19,7 +19,6 @@ import {
 import { fieldLocation, ropeYarnOf, slidingWindowOf } from "./hf-config-attention.ts";
 import {
   deepseekSchema,
-  deepseekV4Schema,
   type GqaConfig,
   glm4MoeSchema,
   gptOssSchema,
