@@ -146,15 +146,18 @@ export function compressedAttentionOperators(
     shape: { ...attentionShape(core, kh, head, head), sparse: true },
   });
   ops.push(op);
+  // The rank's heads form hr × g / heads output groups; a rank holding part of one group (TP above
+  // o_groups) projects its share of the group's input (a partial sum, reduced with the output).
   const { outputGroups: g, outputRank: rank } = a.compressed;
   const groups = Math.max(1, (hr * g) / a.numHeads);
+  const groupInput = Math.min((a.numHeads * head) / g, hr * head);
   ops.push(
     gemmOp(full, {
       component: "attention-output",
       name: `${p}attn.o_a_proj`,
       rows: T * groups,
       n: rank,
-      k: (a.numHeads * head) / g,
+      k: groupInput,
       groups,
     }),
     gemmOp(full, {

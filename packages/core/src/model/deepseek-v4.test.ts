@@ -122,6 +122,15 @@ describe("DeepSeek-V4 (deepseek_v4)", () => {
     expect(names).not.toContain("attn.q_absorb");
   });
 
+  it("splits the grouped output projection over TP, a share of one group above o_groups", () => {
+    const work = { phase: "decode" as const, sequences: 4, kvTokens: 4 * 4096 };
+    const oa = (tp: number) =>
+      layerOperators(flash, 2, work, { attentionTp: tp }).find((o) => o.name === "attn.o_a_proj");
+    // TP 8: one group of 8 heads × 512 per rank; TP 32: 2 heads × 512 of a group.
+    expect(oa(8)?.flops).toBe(2 * 4 * 1024 * 4096);
+    expect(oa(32)?.flops).toBe(2 * 4 * 1024 * 1024);
+  });
+
   it("runs prefill: keys per query capped by window + compressed entries", () => {
     const work = {
       phase: "prefill" as const,
