@@ -196,6 +196,20 @@ export const trainingScenarioSchema = z.strictObject({
    * Default: alltoall (Megatron-Bridge's Qwen3 and GPT-OSS providers).
    */
   tokenDispatcher: z.enum(["alltoall", "hybridep", "deepep"]).default("alltoall"),
+  /**
+   * Megatron-Core's `gradient_accumulation_fusion` (training/grad-accumulation.ts): true, the weight-
+   * gradient GEMM accumulates into the FP32 `main_grad` itself (TE's `fuse_wgrad_accumulation`, APEX's
+   * `wgrad_gemm_accum_fp32`); false (`--no-gradient-accumulation-fusion`, MindSpeed-LLM's scripts), it
+   * returns a BF16 gradient that the DDP hook adds to `main_grad`: a memory-bound pass over the rank's
+   * parameters every micro-batch. Default: true.
+   */
+  gradientAccumulationFusion: z.boolean().default(true),
+  /**
+   * Whether the framework applies RoPE with a fused kernel (Megatron-Core's `apply_rope_fusion`,
+   * MindSpeed's `--use-fused-rotary-pos-emb`); false: PyTorch ops (training/megatron-rope.ts).
+   * Default: true.
+   */
+  ropeFusion: z.boolean().default(true),
   /** Tokens to train, for time-to-train and chip-hours. */
   train: z.strictObject({ tokens: z.number().positive() }).optional(),
   reliability: trainingReliabilitySchema.optional(),

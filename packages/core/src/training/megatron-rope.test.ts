@@ -40,4 +40,20 @@ describe("Megatron-Core's unfused RoPE under YaRN", () => {
     expect(names(megatronRopeOps(ops, s, 16384))).toEqual(["attn.rotary_unfused"]);
     expect(names(megatronRopeOps(ops, { ...s, framework: "hai-llm" }, 16384))).toEqual(["attn.rotary"]);
   });
+
+  it("runs the unfused path without YaRN when the scenario says RoPE is not fused (MindSpeed)", () => {
+    const s = parseTrainingScenario(trainingScenarioText("llama31-8b-a2-8-mindspeed"), "x.yaml");
+    expect(s.ropeFusion).toBe(false);
+    expect(megatronRopeUnfused(s.model)).toBe(false);
+    const w = {
+      phase: "train-forward" as const,
+      sequences: 2,
+      tokens: 16384,
+      attendedTokenPairs: 16384 * 8192,
+    };
+    const ops = layerOperators(s.model, 0, w, rankOperatorOptions(s));
+    const names = (xs: { name: string }[]) => xs.map((o) => o.name).filter((n) => n.includes("rotary"));
+    expect(names(megatronRopeOps(ops, s, 16384))).toEqual(["attn.rotary_unfused"]);
+    expect(names(megatronRopeOps(ops, { ...s, ropeFusion: true }, 16384))).toEqual(["attn.rotary"]);
+  });
 });

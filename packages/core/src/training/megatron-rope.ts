@@ -18,6 +18,11 @@
  * concatenation, the sum of the two paths and the slice's zero-filled copy: 7 kernels, 6.5E read
  * and 6.5E written. These replace the graph's fused `attn.rotary` pass. Derived from the source, not
  * measured; nothing here is set from a result.
+ *
+ * A scenario with `ropeFusion: false` runs this path whatever the scaling: MindSpeed without
+ * `--use-fused-rotary-pos-emb` (MindSpeed 1.0.RC3_core_r0.7.0
+ * `core/models/common/embeddings/rotary_pos_embedding.py`: `(t * cos_) + (_rotate_half(t) * sin_)`,
+ * then `torch.cat((t, t_pass))`, the same ops; `npu_rotary_position_embedding` only with the flag).
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { activationPass, type ModelArchitecture, type Operator } from "../model/index.ts";
@@ -64,11 +69,11 @@ export function unfusedRopeOperators(
 /**
  * A layer's operators with Megatron-Core's RoPE as it runs: the fused `attn.rotary` pass (and its
  * backward) replaced by the unfused passes when the scenario is Megatron-Core and YaRN's factor is
- * not 1; unchanged otherwise.
+ * not 1 or `ropeFusion` is false; unchanged otherwise.
  * @example megatronRopeOps(ops, gptOssGb300Scenario, 16384).some((o) => o.name === "attn.rotary_unfused") // true
  */
 export function megatronRopeOps(ops: Operator[], s: TrainingScenario, tokensPerRank: number): Operator[] {
-  if (s.framework !== "megatron-core" || !megatronRopeUnfused(s.model)) return ops;
+  if (s.framework !== "megatron-core" || (s.ropeFusion && !megatronRopeUnfused(s.model))) return ops;
   return ops.flatMap((op) =>
     op.name === "attn.rotary" || op.name === "attn.rotary.backward"
       ? unfusedRopeOperators(

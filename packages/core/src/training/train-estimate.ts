@@ -12,6 +12,7 @@
  */
 import { countParameters } from "../model/index.ts";
 import { computeDevice } from "../perf/index.ts";
+import { gradAccumulationS } from "./grad-accumulation.ts";
 import { type CommPart, microbatchComm } from "./microbatch-comm.ts";
 import { pipelineTiming } from "./pipeline-schedule.ts";
 import { type PipelineCompute, pipelineCompute } from "./stage-compute.ts";
@@ -97,7 +98,9 @@ export function trainEstimate(s: TrainingScenario): TrainEstimate {
   const m = s.layout.microBatches;
   const F = st.forwardS + comm.exposedForwardS + sync.dpPerMicrobatchExposedS / 2;
   const B = st.backwardDataS + st.recomputeS + comm.exposedBackwardS + sync.dpPerMicrobatchExposedS / 2;
-  const W = st.backwardWeightS;
+  // Without gradient-accumulation fusion every micro-batch adds its BF16 gradients to main_grad.
+  const accumulationS = gradAccumulationS(s, params);
+  const W = st.backwardWeightS + accumulationS;
   const pipe = pipelineTiming(s.layout.schedule, s.layout.pp, s.layout.virtualStages, m, F, B, W);
   const dpStepExposed = s.layout.zero === 3 ? 0 : sync.dp.exposedS;
   const stepS = pipe.totalS + dpStepExposed + sync.pp.exposedS + sync.optimizerS;
@@ -111,7 +114,7 @@ export function trainEstimate(s: TrainingScenario): TrainEstimate {
   const modelFlopsPerSPerChip = (flopsPerToken * tokensPerS) / s.chips;
   const breakdown: TrainStepBreakdown = {
     forwardS: m * st.forwardS,
-    backwardS: m * (st.backwardDataS + st.backwardWeightS),
+    backwardS: m * (st.backwardDataS + st.backwardWeightS + accumulationS),
     recomputeS: m * st.recomputeS,
     hostWaitS: m * st.hostWaitS,
     tp: scale(comm.tp, m),

@@ -88,6 +88,10 @@ export interface TrainingScenario {
   readonly expertGemm: TrainingScenarioDocument["expertGemm"];
   /** Megatron-Core's MoE token dispatcher (`moe-token-copies.ts`). */
   readonly tokenDispatcher: TrainingScenarioDocument["tokenDispatcher"];
+  /** Megatron-Core's `gradient_accumulation_fusion` (`grad-accumulation.ts`). */
+  readonly gradientAccumulationFusion: boolean;
+  /** RoPE as a fused kernel (false: PyTorch ops, `megatron-rope.ts`). */
+  readonly ropeFusion: boolean;
   readonly trainTokens?: number;
   readonly reliability: NonNullable<TrainingScenarioDocument["reliability"]>;
   readonly document: TrainingScenarioDocument;
@@ -133,12 +137,15 @@ export function parseTrainingScenario(
   const precision = trainingPrecision(spec.precision, chip, fileName, locate);
   if (spec.framework !== "megatron-core") {
     // CUDA-graph scopes (full-iteration too: NeMo's `cuda_graph_scope`, no option of DeepSeek's
-    // framework), TE's expert loop and the token dispatcher are Megatron-Core / Transformer Engine
-    // options: the first one set away from its default is refused.
+    // framework), TE's expert loop, the token dispatcher and the gradient-accumulation and RoPE
+    // fusion switches are Megatron-Core / Transformer Engine options: the first one set away from its
+    // default is refused.
     const megatronOnly = {
       cudaGraphScope: spec.cudaGraphScope === "full-iteration" || spec.cudaGraphScope.length > 0,
       expertGemm: spec.expertGemm !== "grouped",
       tokenDispatcher: spec.tokenDispatcher !== "alltoall",
+      gradientAccumulationFusion: !spec.gradientAccumulationFusion,
+      ropeFusion: !spec.ropeFusion,
     };
     const field = (Object.keys(megatronOnly) as (keyof typeof megatronOnly)[]).find((k) => megatronOnly[k]);
     if (field !== undefined) {
@@ -193,6 +200,8 @@ export function parseTrainingScenario(
     cudaGraphScope: spec.cudaGraphScope,
     expertGemm: spec.expertGemm,
     tokenDispatcher: spec.tokenDispatcher,
+    gradientAccumulationFusion: spec.gradientAccumulationFusion,
+    ropeFusion: spec.ropeFusion,
     ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
     reliability: spec.reliability ?? {},
     document: spec,
