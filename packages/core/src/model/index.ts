@@ -51,6 +51,7 @@ export {
   GEMM_COMPONENTS,
   type GemmComponent,
   type ModelWeightBytesOptions,
+  QUANT_SCHEMES,
   type QuantScheme,
   tensorBytes,
   type WeightBytes,

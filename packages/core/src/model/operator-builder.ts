@@ -70,6 +70,7 @@ export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
       ...(spec.routedRowsPerGroup !== undefined && { routedRowsPerGroup: spec.routedRowsPerGroup }),
     },
     ...(weightOnly && { weightOnlyElements: spec.weightElements ?? groups * spec.n * spec.k }),
+    ...(format.weights.scheme !== "none" && { weightScheme: format.weights.scheme }),
     kernels: spec.kernels ?? 1,
   };
 }

@@ -292,6 +292,8 @@ export interface Operator {
    * BF16 math): the weight elements read, which a dequantising kernel converts. Absent otherwise.
    */
   readonly weightOnlyElements?: number;
+  /** GEMMs with quantized weights: the weights' scheme (block scales, NVFP4 groups); absent: none. */
+  readonly weightScheme?: QuantScheme;
   /** Kernel launches this operator costs (fused operators are 1). */
   readonly kernels: number;
 }

@@ -81,14 +81,17 @@ export function resolveComponentFormats(
   return out;
 }
 
-export type QuantScheme =
-  | "none"
-  | "per-tensor"
-  | "per-channel"
-  | "block-128x128"
-  | "nvfp4-g16"
-  | "mxfp4-g32"
-  | "int4-g32";
+/** Every quantization scheme (the table above). */
+export const QUANT_SCHEMES = [
+  "none",
+  "per-tensor",
+  "per-channel",
+  "block-128x128",
+  "nvfp4-g16",
+  "mxfp4-g32",
+  "int4-g32",
+] as const;
+export type QuantScheme = (typeof QUANT_SCHEMES)[number];
 
 export interface WeightBytesOptions {
   /** Default per dtype: fp8 → block-128x128, int8 → per-channel, fp4 → nvfp4-g16, else none. */

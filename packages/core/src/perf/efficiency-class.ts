@@ -4,8 +4,8 @@
  * default profile (marked `defaulted`); values reached through `extends` become assumptions.
  */
 import { type Dtype, MATH_DTYPES } from "../hardware/index.ts";
-import type { OperatorClass } from "../model/index.ts";
-import { GIGA, MICROSECOND, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
+import { type OperatorClass, QUANT_SCHEMES, type QuantScheme } from "../model/index.ts";
+import { GIGA, MICROSECOND, NANOSECOND, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
 import type { ClassEfficiencyFile, EfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, ProfileValue } from "./efficiency-profile.ts";
 
@@ -26,7 +26,10 @@ export interface ProfileSource {
   readonly inherited: { readonly note: string; readonly chip: string } | undefined;
 }
 
-type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency" | "kOverheadElementsByDtype">;
+type ScalarKey = Exclude<
+  keyof ClassEfficiencyFile,
+  "computeEfficiency" | "kOverheadElementsByDtype" | "kSerialNsByScheme"
+>;
 
 /** File field → profile field and its factor to SI, for the fields whose names carry a unit. */
 export const UNIT_FIELDS = {
@@ -119,6 +122,19 @@ export function resolveClass(
         false,
       );
   }
+  const kSerialByScheme: Partial<Record<QuantScheme, ProfileValue>> = {};
+  for (const scheme of QUANT_SCHEMES) {
+    const layer = layers.find((l) => l.cls?.kSerialNsByScheme?.[scheme] !== undefined);
+    const raw = layer?.cls?.kSerialNsByScheme?.[scheme];
+    if (layer !== undefined && raw !== undefined)
+      kSerialByScheme[scheme] = toProfileValue(
+        raw,
+        `${cls}.kSerialNsByScheme.${scheme}`,
+        layer,
+        NANOSECOND,
+        false,
+      );
+  }
   const unit = (key: Exclude<keyof typeof UNIT_FIELDS, "launchOverheadUs">) =>
     pick(key, UNIT_FIELDS[key][1], false);
   const groupOverhead = unit("groupOverheadUs");
@@ -132,6 +148,7 @@ export function resolveClass(
     launchOverheadS: required("launchOverheadUs", UNIT_FIELDS.launchOverheadUs[1]),
     ...optional,
     ...(Object.keys(kOverheadByDtype).length > 0 && { kOverheadElementsByDtype: kOverheadByDtype }),
+    ...(Object.keys(kSerialByScheme).length > 0 && { kSerialSByScheme: kSerialByScheme }),
     ...(groupOverhead && { groupOverheadS: groupOverhead }),
     ...(tileOverhead && { tileOverheadS: tileOverhead }),
     ...(dequant && { dequantElementsPerS: dequant }),

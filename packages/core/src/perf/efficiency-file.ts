@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { DTYPES } from "../hardware/index.ts";
-import { OPERATOR_CLASSES } from "../model/index.ts";
+import { OPERATOR_CLASSES, QUANT_SCHEMES } from "../model/index.ts";
 import {
   keyedSourcedValueSchema,
   readSourceDocument,
@@ -36,6 +36,10 @@ const dtypeFractions = z
 
 const dtypeValues = z
   .object(Object.fromEntries(DTYPES.map((dtype) => [dtype, sourcedValueSchema.optional()])))
+  .strict();
+
+const schemeValues = z
+  .object(Object.fromEntries(QUANT_SCHEMES.map((scheme) => [scheme, sourcedValueSchema.optional()])))
   .strict();
 
 /** Efficiencies of one operator class. Shape parameters apply to GEMM and prefill-attention classes only. */
@@ -83,6 +87,12 @@ export const classEfficiencySchema = z
      * Hopper: cuBLAS, where kOverheadElements is DeepGEMM's FP8 cost). Absent formats use kOverheadElements.
      */
     kOverheadElementsByDtype: dtypeValues.optional(),
+    /**
+     * Dense GEMMs whose kernel walks the whole reduction in one CTA (no split-K; block-scaled FP8,
+     * NVFP4), per weight scheme: nanoseconds per reduction element of that walk, a floor under the
+     * roofline at few rows (each wave of output tiles takes at least K × this). Absent: not modelled.
+     */
+    kSerialNsByScheme: schemeValues.optional(),
     /**
      * Grouped GEMMs (MoE experts): fixed time per group with rows (an expert with tokens) per kernel,
      * in microseconds, beside the weight stream: what a few-token expert costs beyond its bytes.
@@ -220,7 +230,7 @@ export function checkClassSourceKeys(
 ): void {
   for (const [key, value] of Object.entries(entry)) {
     if (value === undefined) continue;
-    if (key === "computeEfficiency" || key === "kOverheadElementsByDtype") {
+    if (key === "computeEfficiency" || key === "kOverheadElementsByDtype" || key === "kSerialNsByScheme") {
       for (const [dtype, v] of Object.entries(value as Record<string, SourcedValueFile | undefined>))
         if (v !== undefined) checkSourceKey(doc, sources, v.source, [...path, key, dtype, "source"]);
     } else checkSourceKey(doc, sources, (value as SourcedValueFile).source, [...path, key, "source"]);

@@ -6,7 +6,7 @@
  */
 import { embeddedDataFiles } from "../catalog/index.ts";
 import type { Dtype } from "../hardware/index.ts";
-import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
+import { OPERATOR_CLASSES, type OperatorClass, type QuantScheme } from "../model/index.ts";
 import { type Sourced, SupernodeError } from "../spec/index.ts";
 import { resolveClass } from "./efficiency-class.ts";
 import { type EfficiencyFile, readEfficiencyFile } from "./efficiency-file.ts";
@@ -42,6 +42,8 @@ export interface ClassProfile {
   readonly kOverheadElements?: ProfileValue;
   /** Per-format kOverheadElements (a format run by another kernel library); absent formats use the above. */
   readonly kOverheadElementsByDtype?: Readonly<Partial<Record<Dtype, ProfileValue>>>;
+  /** Dense GEMMs walking K in one CTA, per weight scheme: seconds per reduction element (absent: not modelled). */
+  readonly kSerialSByScheme?: Readonly<Partial<Record<QuantScheme, ProfileValue>>>;
   /** Grouped GEMMs: fixed time per group with rows, per kernel, in seconds (absent: not modelled). */
   readonly groupOverheadS?: ProfileValue;
   /** Grouped GEMMs: fixed time per output tile, spread over `cores` (absent: not modelled; replaces groupOverheadS). */

@@ -9,7 +9,7 @@
 import { embeddedDataFiles } from "../catalog/index.ts";
 import type { Dtype } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
-import { compareVersions, SupernodeError } from "../spec/index.ts";
+import { compareVersions, NANOSECOND, SupernodeError } from "../spec/index.ts";
 import { toProfileValue, UNIT_FIELDS } from "./efficiency-class.ts";
 import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
@@ -160,6 +160,13 @@ function overlayClass(
       for (const [dtype, v] of Object.entries(raw as Record<Dtype, SourcedValueFile | undefined>))
         if (v !== undefined) merged[dtype as Dtype] = value(v, `${cls}.${key}.${dtype}`, 1);
       out[key] = merged;
+      continue;
+    }
+    if (key === "kSerialNsByScheme") {
+      const merged: Record<string, ProfileValue> = { ...(base.kSerialSByScheme ?? {}) };
+      for (const [scheme, v] of Object.entries(raw as Record<string, SourcedValueFile | undefined>))
+        if (v !== undefined) merged[scheme] = value(v, `${cls}.${key}.${scheme}`, NANOSECOND);
+      out.kSerialSByScheme = merged;
       continue;
     }
     const [field, scale] = renamed[key] ?? [key, 1];

@@ -27,6 +27,8 @@ export interface GemmEfficiencyFactors {
   readonly reductionLength: number;
   /** The tile used (absent when the profile models no tile). */
   readonly tile?: { readonly m: number; readonly n: number };
+  /** Waves of output tiles over the cores (absent when the profile models no tile or cores). */
+  readonly waves?: number;
   /** Product of the four factors. */
   readonly efficiency: number;
 }
@@ -129,6 +131,7 @@ export function gemmEfficiency(
     waveQuantisation,
     reductionLength,
     ...(choice !== undefined && { tile: { m: choice.tileM, n: choice.tileN } }),
+    ...(choice !== undefined && cores !== undefined && { waves: choice.waves }),
     efficiency: ceiling * tileQuantisation * waveQuantisation * reductionLength,
   };
 }

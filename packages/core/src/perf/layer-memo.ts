@@ -80,6 +80,7 @@ export type LayerKeyFieldsListed = [
       | "shape"
       | "attention"
       | "weightOnlyElements"
+      | "weightScheme"
       | "kernels"
     >
   >,
@@ -128,6 +129,7 @@ function operatorKey(op: Operator): void {
   if (s === undefined) key.number(0);
   else key.number(1).number(s.m).number(s.n).number(s.k).optional(s.groups).optional(s.routedRowsPerGroup);
   key.optional(op.weightOnlyElements);
+  key.string(op.weightScheme ?? "");
   const a = op.attention;
   if (a === undefined) key.number(0);
   else

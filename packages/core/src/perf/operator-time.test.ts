@@ -209,6 +209,34 @@ describe("weight-only grouped GEMMs converting their weights in registers (Hoppe
   });
 });
 
+describe("dense FP8 GEMMs walking K in one CTA at a few rows (Hopper, kSerialNsByScheme)", () => {
+  const fp8 = (m: number, n: number, k: number, scheme?: Operator["weightScheme"]): Operator => ({
+    ...gemmOperator({ m, n, k, dtype: "fp8" }),
+    ...(scheme !== undefined && { weightScheme: scheme }),
+  });
+  const perElement = h800Profile.classes.gemm.kSerialSByScheme?.["block-128x128"]?.value ?? 0;
+
+  it("floors a one-row block-scaled GEMM at K × the scheme's rate (one wave of tiles)", () => {
+    const t = operatorTime(fp8(1, 512, 16384, "block-128x128"), h800, h800Profile);
+    expect(perElement).toBeGreaterThan(0);
+    expect(t.timeS).toBeCloseTo(16384 * perElement + t.overheadS, 12);
+    expect(t.timeS).toBeGreaterThan(operatorTime(fp8(1, 512, 16384), h800, h800Profile).timeS);
+  });
+
+  it("leaves GEMMs without a scheme, and many-row GEMMs whose tiles compute longer, unchanged", () => {
+    const big = fp8(8192, 7168, 4096);
+    expect(operatorTime({ ...big, weightScheme: "block-128x128" }, h800, h800Profile).timeS).toBe(
+      operatorTime(big, h800, h800Profile).timeS,
+    );
+  });
+
+  it("is lower for per-tensor scales than for 128 x 128 blocks", () => {
+    const block = operatorTime(fp8(4, 1024, 7168, "block-128x128"), h800, h800Profile).timeS;
+    const tensor = operatorTime(fp8(4, 1024, 7168, "per-tensor"), h800, h800Profile).timeS;
+    expect(tensor).toBeLessThan(block);
+  });
+});
+
 describe("sparse decode attention (DeepSeek Sparse Attention's gathered top-k keys)", () => {
   // 128 query heads of 2 tokens for 128 sequences, each attending 2,048 gathered keys (absorbed MLA).
   const core = (sparse: boolean): Operator => ({

@@ -60,6 +60,7 @@ export function operatorTime(
   let own: ProfileValue;
   let peak: number;
   let computeEfficiency: number;
+  let serialS = 0;
   switch (op.class) {
     case "gemm":
     case "grouped-gemm":
@@ -70,7 +71,11 @@ export function operatorTime(
       if (ceiling === undefined)
         throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
       own = ceiling;
-      computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype, bf16OverPeak(device, peak));
+      if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined) {
+        const factors = gemmEfficiency(op.shape, ceiling.value, cls, dtype);
+        computeEfficiency = factors.efficiency;
+        serialS = kSerialTime(op, cls, factors.waves);
+      } else computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype, bf16OverPeak(device, peak));
       break;
     }
     case "vector":
@@ -92,7 +97,7 @@ export function operatorTime(
   const weightsS = Math.max(streamS, dequantTime(op, cls));
   const memoryS = weightsS > 0 ? weightsS + groupOverheadTime(op, cls) : 0;
   const overheadS = op.kernels * cls.launchOverheadS.value;
-  const roofS = overlappedRoof(computeS, memoryS, cls.overlapExponent?.value);
+  const roofS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
   const defaultedParameters = defaultedOf(cls.memoryEfficiency, cls.launchOverheadS, own);
   const timing: OperatorTiming = {
@@ -140,6 +145,21 @@ export function groupOverheadTime(op: Operator, cls: ClassProfile): number {
   }
   const perGroup = cls.groupOverheadS;
   return perGroup === undefined ? 0 : op.kernels * groups * perGroup.value;
+}
+
+/**
+ * The K-serial floor of a dense GEMM whose kernel walks the whole reduction in one CTA (no split-K:
+ * block-scaled FP8, NVFP4): each wave of output tiles takes at least K × the scheme's time per
+ * reduction element (the main loop's load-MMA-rescale latency per K block), whatever its bytes and
+ * FLOPs. Binds at a few rows and few output tiles (one wave, K in the thousands); hidden behind the
+ * roofline at many rows. 0 where the profile gives no value for the weights' scheme.
+ * @example kSerialTime(fp8BlockGemm(m4, n1280, k4096), hopperGemm, 1) // 4,096 × 1.10 ns ≈ 4.5 µs
+ */
+export function kSerialTime(op: Operator, cls: ClassProfile, waves: number | undefined): number {
+  if (op.class !== "gemm" || op.shape === undefined || op.weightScheme === undefined) return 0;
+  const perElement = cls.kSerialSByScheme?.[op.weightScheme]?.value;
+  if (perElement === undefined || op.shape.m <= 0) return 0;
+  return (waves ?? 1) * op.shape.k * perElement;
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   referenceRoleSchema,
 } from "../catalog/index.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/index.ts";
-import type { Operator } from "../model/index.ts";
+import { type Operator, QUANT_SCHEMES } from "../model/index.ts";
 import { GIGA, MICROSECOND, TERA } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
@@ -41,6 +41,10 @@ const gemmSpec = z
     k: z.number().int().positive(),
     groups: z.number().int().positive().optional(),
     outputBytesPerElement: z.number().positive(),
+    /** The weights' quantization scheme (block-scaled FP8, NVFP4, …); absent: none named. */
+    scheme: z.enum(QUANT_SCHEMES).optional(),
+    /** Kernels the timed op launches (a Linear's activation quantisation + its GEMM: 2); default 1. */
+    kernels: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -228,7 +232,8 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
         },
         bytesWritten: { activations: groups * spec.m * spec.n * spec.outputBytesPerElement, kvCache: 0 },
         shape: { m: spec.m, n: spec.n, k: spec.k, ...(spec.groups !== undefined && { groups: spec.groups }) },
-        kernels: 1,
+        ...(spec.scheme !== undefined && spec.scheme !== "none" && { weightScheme: spec.scheme }),
+        kernels: spec.kernels ?? 1,
       };
     }
     case "mla-decode": {
