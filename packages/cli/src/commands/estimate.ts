@@ -144,7 +144,7 @@ function layerTable(layers: readonly LayerStep[]): string {
     for (const item of l.timing.items) launch += item.overheadS * l.timing.microbatches;
     t.push([
       l.compressRatio !== undefined
-        ? `${l.kind} (${l.compressRatio === 0 ? "window only" : `compress ${l.compressRatio}`})`
+        ? `${l.kind} (${l.compressRatio === 0 ? "window only" : `compress ${l.compressRatio}`}${l.hashRouted === true ? ", hash-routed" : ""})`
         : l.attentionWindow !== undefined
           ? `${l.kind} (window ${l.attentionWindow})`
           : l.linearAttention === true

@@ -64,7 +64,7 @@ describe("DeepSeek-V4 (deepseek_v4)", () => {
     expect(Math.round(f.activatedPerToken / 1e9)).toBe(13);
   });
 
-  it("counts a Flash ratio-4 layer's attention key by key", () => {
+  it("counts a Flash ratio-4 layer key by key", () => {
     const [h, heads, d, q, g, r, ih, id] = [4096, 64, 512, 1024, 8, 1024, 64, 128];
     const attention =
       q * h + q + heads * d * q + d * h + d + g * r * ((heads * d) / g) + h * g * r + heads + 2 * h;
@@ -72,7 +72,9 @@ describe("DeepSeek-V4 (deepseek_v4)", () => {
     const indexer = 2 * 2 * id * h + 4 * 2 * id + id + ih * id * q + ih * h;
     const hc = 2 * ((2 + 4) * 4 * 4 * h + (2 + 4) * 4 + 3);
     const moe = 256 * h + 256 + 256 * 3 * h * 2048 + 3 * h * 2048;
-    expect(countParameters(flash).perLayer[2]).toBe(attention + compressor + indexer + hc + moe);
+    // Layer 4: ratio 4, past the 3 hash-routed layers (layer 2, hash-routed, has no score bias).
+    expect(countParameters(flash).perLayer[4]).toBe(attention + compressor + indexer + hc + moe);
+    expect(countParameters(flash).perLayer[2]).toBe(attention + compressor + indexer + hc + moe - 256);
   });
 
   it("caches 584 B per entry in FP8 (FlashMLA MODEL1) and 9.6 GiB per 1M-token Pro sequence in BF16", () => {
@@ -88,14 +90,17 @@ describe("DeepSeek-V4 (deepseek_v4)", () => {
   });
 
   it("times one layer per (FFN kind, ratio)", () => {
-    expect(layerGroups(pro).map((g) => [g.compressRatio, g.index, g.count])).toEqual([
-      [128, 0, 31],
-      [4, 2, 30],
+    expect(layerGroups(pro).map((g) => [g.compressRatio, g.hashRouted === true, g.index, g.count])).toEqual([
+      [128, true, 0, 2],
+      [4, true, 2, 1],
+      [128, false, 3, 29],
+      [4, false, 4, 29],
     ]);
-    expect(layerGroups(flash).map((g) => [g.compressRatio, g.count])).toEqual([
-      [0, 2],
-      [4, 21],
-      [128, 20],
+    expect(layerGroups(flash).map((g) => [g.compressRatio, g.hashRouted === true, g.count])).toEqual([
+      [0, true, 2],
+      [4, true, 1],
+      [128, false, 20],
+      [4, false, 20],
     ]);
   });
 
@@ -120,6 +125,19 @@ describe("DeepSeek-V4 (deepseek_v4)", () => {
     ])
       expect(names).toContain(n);
     expect(names).not.toContain("attn.q_absorb");
+  });
+
+  it("hash-routed layers select experts by table, with the balanced load when the step gives one", () => {
+    const work = { phase: "decode" as const, sequences: 64, kvTokens: 64 * 4096 };
+    const skewed = { localExperts: 8, tokensPerLocalExpert: 40, balancedTokensPerLocalExpert: 10 };
+    const names = (i: number) => layerOperators(pro, i, work, skewed).map((o) => o.name);
+    expect(names(0)).toContain("moe.hash_select");
+    expect(names(0)).not.toContain("moe.topk");
+    expect(names(3)).toContain("moe.topk");
+    const rows = (i: number) =>
+      layerOperators(pro, i, work, skewed).find((o) => o.name === "moe.experts.gate_up_proj")?.shape?.m;
+    expect(rows(0)).toBe(10);
+    expect(rows(3)).toBe(40);
   });
 
   it("splits the grouped output projection over TP, a share of one group above o_groups", () => {

@@ -28,6 +28,7 @@ export function ffnOperators(
   kind: LayerKind,
   w: ResolvedWorkload,
   prefix = "",
+  hashRouted = false,
 ): Operator[] {
   const ops = [rmsNormOp(w, `${prefix}ffn.post_attention_norm`, w.tokens, arch.hiddenSize)];
   if (kind === "dense" || arch.moe === undefined)
@@ -43,7 +44,7 @@ export function ffnOperators(
         "dense-ffn",
       ),
     ];
-  return [...ops, ...moeOperators(arch, arch.moe, w, prefix)];
+  return [...ops, ...moeOperators(arch, arch.moe, w, prefix, hashRouted)];
 }
 
 function swigluOperators(
@@ -77,7 +78,13 @@ function swigluOperators(
   ];
 }
 
-function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload, p: string): Operator[] {
+function moeOperators(
+  arch: ModelArchitecture,
+  moe: MoeSpec,
+  w: ResolvedWorkload,
+  p: string,
+  hashRouted: boolean,
+): Operator[] {
   const h = arch.hiddenSize;
   const T = w.tokens;
   const E = moe.numRoutedExperts;
@@ -92,18 +99,27 @@ function moeOperators(arch: ModelArchitecture, moe: MoeSpec, w: ResolvedWorkload
       writeElements: T * E,
       weightBytes: E * h * bytesOfHighPrecision(w.weights),
     }),
-    vectorOp(w, {
-      name: `${p}moe.topk`,
-      // The selection is its own kernel after the router GEMM in every implementation read
-      // (DeepSeek's reference `Gate`; SGLang's `moe_fused_gate` / `biased_grouped_topk`; the
-      // TensorRT-LLM-gen routing kernels FlashInfer's fused MoE launches before its GEMMs;
-      // TensorRT-LLM's `noaux_tc`; CANN's `npu_moe_gating_top_k`): scores, bias add, (grouped)
-      // top-k and normalisation, counted as 4 element operations per (token, expert) — an
-      // order-of-magnitude count, not a measurement; its cost at decode is the launch.
-      flops: 4 * T * E,
-      readElements: T * E,
-      writeElements: 2 * T * moe.topK,
-    }),
+    hashRouted
+      ? // DeepSeek-V4's hash layers: the experts come from a token-id table (`tid2eid`), the gate's
+        // scores of those experts are gathered and normalised — no selection over all experts.
+        vectorOp(w, {
+          name: `${p}moe.hash_select`,
+          flops: 3 * T * moe.topK,
+          readElements: T * (1 + 3 * moe.topK),
+          writeElements: 2 * T * moe.topK,
+        })
+      : vectorOp(w, {
+          name: `${p}moe.topk`,
+          // The selection is its own kernel after the router GEMM in every implementation read
+          // (DeepSeek's reference `Gate`; SGLang's `moe_fused_gate` / `biased_grouped_topk`; the
+          // TensorRT-LLM-gen routing kernels FlashInfer's fused MoE launches before its GEMMs;
+          // TensorRT-LLM's `noaux_tc`; CANN's `npu_moe_gating_top_k`): scores, bias add, (grouped)
+          // top-k and normalisation, counted as 4 element operations per (token, expert) — an
+          // order-of-magnitude count, not a measurement; its cost at decode is the launch.
+          flops: 4 * T * E,
+          readElements: T * E,
+          writeElements: 2 * T * moe.topK,
+        }),
   ];
   const ew = w.components["routed-experts"].weights;
   const routedOnly =

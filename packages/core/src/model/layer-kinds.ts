@@ -29,6 +29,15 @@ export function layerKinds(arch: ModelArchitecture): LayerKind[] {
   return Array.from({ length: arch.numLayers }, (_, i) => layerKind(arch, i));
 }
 
+/**
+ * Whether decoder layer `index` routes by a fixed token-id table (DeepSeek-V4: the first
+ * `num_hash_layers` MoE layers).
+ * @example isHashRoutedLayer(builtinModel("deepseek-v4-pro"), 2) // true
+ */
+export function isHashRoutedLayer(arch: ModelArchitecture, index: number): boolean {
+  return index < (arch.moe?.hashLayers ?? 0) && layerKind(arch, index) === "moe";
+}
+
 /** Kind of the decoder layer inside an MTP module (DeepSeek-V3: the layer after the last, so MoE). */
 export function mtpLayerKind(arch: ModelArchitecture): LayerKind {
   return layerKind(arch, arch.numLayers);
@@ -43,6 +52,8 @@ export interface LayerGroup {
   readonly linear?: true;
   /** DeepSeek-V4's compression ratio of the group's attention (0, 4, 128); absent for other models. */
   readonly compressRatio?: number;
+  /** Hash-routed MoE layers (DeepSeek-V4's first `num_hash_layers`); absent otherwise. */
+  readonly hashRouted?: true;
   /** First layer of the group (its representative). */
   readonly index: number;
   readonly count: number;
@@ -63,17 +74,23 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
   const groups: LayerGroup[] = [];
   const ratios = arch.attention.kind === "mla" ? arch.attention.compressed?.ratios : undefined;
   if (ratios !== undefined) {
-    // DeepSeek-V4: one group per (FFN kind, compression ratio), in order of first appearance.
-    const seen = new Map<string, { kind: LayerKind; ratio: number; index: number; count: number }>();
+    // DeepSeek-V4: one group per (FFN kind, compression ratio, hash routing), in order of first appearance.
+    const seen = new Map<
+      string,
+      { kind: LayerKind; ratio: number; hash: boolean; index: number; count: number }
+    >();
     kinds.forEach((kind, i) => {
       const ratio = ratios[i] ?? 0;
-      const g = seen.get(`${kind}:${ratio}`);
-      if (g === undefined) seen.set(`${kind}:${ratio}`, { kind, ratio, index: i, count: 1 });
+      const hash = isHashRoutedLayer(arch, i);
+      const key = `${kind}:${ratio}:${hash}`;
+      const g = seen.get(key);
+      if (g === undefined) seen.set(key, { kind, ratio, hash, index: i, count: 1 });
       else g.count++;
     });
     return [...seen.values()].map((g) => ({
       kind: g.kind,
       compressRatio: g.ratio,
+      ...(g.hash ? { hashRouted: true as const } : {}),
       index: g.index,
       count: g.count,
     }));

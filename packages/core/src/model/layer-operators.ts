@@ -9,7 +9,7 @@ import { backwardOperators } from "./backward-operators.ts";
 import { compressRatio } from "./compressed-attention.ts";
 import { ffnOperators } from "./ffn-operators.ts";
 import { hyperConnectionOps, hyperHeadOps } from "./hyper-connections.ts";
-import { type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
+import { isHashRoutedLayer, type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
 import {
   checkDivides,
   type LayerOperatorOptions,
@@ -34,9 +34,10 @@ function decoderLayer(
   prefix: string,
   linear = false,
   ratio?: number,
+  hash = false,
 ): Operator[] {
   const attention = attentionOperators(arch, w, prefix, linear, ratio);
-  const ffn = ffnOperators(arch, kind, w, prefix);
+  const ffn = ffnOperators(arch, kind, w, prefix, hash);
   const hc = arch.hyperConnections;
   if (hc === undefined) return [...attention, ...ffn];
   // Hyper-connections: collapse the streams before each sublayer, remix them after it.
@@ -63,12 +64,17 @@ export function layerOperators(
       `layer index ${layerIndex} is out of range: ${arch.id} has layers 0..${arch.numLayers - 1}`,
       { fieldPath: ["layerIndex"] },
     );
-  const resolved = resolveWorkload(arch, workload, options);
+  // A hash-routed layer's table spreads the tokens evenly: no popularity skew on its experts.
+  const hash = isHashRoutedLayer(arch, layerIndex);
+  const balanced = options.balancedTokensPerLocalExpert;
+  const layerOptions =
+    hash && balanced !== undefined ? { ...options, tokensPerLocalExpert: balanced } : options;
+  const resolved = resolveWorkload(arch, workload, layerOptions);
   const window = attentionWindow(arch, layerIndex);
   const w = window === undefined ? resolved : windowedWorkload(resolved, window);
   const linear = isLinearAttentionLayer(arch, layerIndex);
   const ratio = compressRatio(arch, layerIndex);
-  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear, ratio));
+  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear, ratio, hash));
 }
 
 function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: string): Operator[] {

@@ -103,6 +103,12 @@ export interface LayerOperatorOptions {
   /** Tokens routed to each local expert (array of length `localExperts`) or their mean. Default tokens × topK / experts. */
   readonly tokensPerLocalExpert?: number | readonly number[];
   /**
+   * Tokens per local expert without popularity skew (the step's routed pairs over the expert
+   * slots): what a hash-routed layer receives (DeepSeek-V4 `num_hash_layers`, a fixed token-id →
+   * experts table built for balance). Default: `tokensPerLocalExpert`.
+   */
+  readonly balancedTokensPerLocalExpert?: number;
+  /**
    * Each routed expert's intermediate dimension split over this many ranks (expert tensor
    * parallelism): the rank holds a 1/expertTp slice of each local expert and runs it for every
    * token routed to that expert. Default 1 (whole experts).

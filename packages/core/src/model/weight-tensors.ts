@@ -5,7 +5,7 @@
  */
 import { compressedAttentionTensors, compressRatio } from "./compressed-attention.ts";
 import { hyperConnectionTensors, hyperHeadTensors } from "./hyper-connections.ts";
-import { type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
+import { isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
 
@@ -156,7 +156,7 @@ function swiglu(
 }
 
 /** FFN tensors of one layer of the given kind (dense SwiGLU, or router + experts + shared experts). */
-function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
+function ffnTensors(arch: ModelArchitecture, kind: LayerKind, hashRouted = false): WeightTensor[] {
   const h = arch.hiddenSize;
   const moe = arch.moe;
   if (kind === "dense" || moe === undefined)
@@ -165,7 +165,9 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
   const out: WeightTensor[] = [{ ...matrix("moe.router", "router", e, h), quantizable: false }];
   // DeepSeek-V3's aux-loss-free balancing keeps a per-expert score bias; gpt-oss's router is a
   // linear layer with a bias.
-  if (moe.routerBias === true) out.push(vector("moe.router_bias", "router", e));
+  // A hash-routed layer (DeepSeek-V4) keeps no score bias: its token-id table (a buffer of vocab ×
+  // top-k integers, not counted) picks the experts.
+  if (moe.routerBias === true && !hashRouted) out.push(vector("moe.router_bias", "router", e));
   out.push(...swiglu("moe.experts", "routed-experts", h, moe.expertIntermediateSize, e, moe.topK));
   if (moe.expertBias === true)
     out.push(
@@ -187,12 +189,18 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind): WeightTensor[] {
 }
 
 /** All tensors of one decoder layer (a linear-attention layer's own attention block when `linear`). */
-function layerTensors(arch: ModelArchitecture, kind: LayerKind, linear = false, ratio = 0): WeightTensor[] {
+function layerTensors(
+  arch: ModelArchitecture,
+  kind: LayerKind,
+  linear = false,
+  ratio = 0,
+  hashRouted = false,
+): WeightTensor[] {
   const attention =
     linear && arch.linearAttention !== undefined
       ? linearAttentionTensors(arch, arch.linearAttention)
       : attentionTensors(arch, ratio);
-  return [...attention, ...ffnTensors(arch, kind)];
+  return [...attention, ...ffnTensors(arch, kind, hashRouted)];
 }
 
 /**
@@ -241,10 +249,11 @@ export function modelLayerTensors(arch: ModelArchitecture): WeightTensor[][] {
   return layerKinds(arch).map((kind, i) => {
     const linear = isLinearAttentionLayer(arch, i);
     const ratio = compressRatio(arch, i) ?? 0;
-    const key = `${kind}:${linear}:${ratio}`;
+    const hash = isHashRoutedLayer(arch, i);
+    const key = `${kind}:${linear}:${ratio}:${hash}`;
     let tensors = byKind.get(key);
     if (tensors === undefined) {
-      tensors = layerTensors(arch, kind, linear, ratio);
+      tensors = layerTensors(arch, kind, linear, ratio, hash);
       byKind.set(key, tensors);
     }
     return tensors;

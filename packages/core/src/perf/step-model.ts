@@ -57,6 +57,8 @@ export interface LayerStep {
   readonly linearAttention?: true;
   /** DeepSeek-V4's compression ratio of the group's attention layers (0, 4, 128). */
   readonly compressRatio?: number;
+  /** DeepSeek-V4's hash-routed MoE layers (the first `num_hash_layers`). */
+  readonly hashRouted?: true;
   readonly timing: LayerTiming;
 }
 
@@ -205,7 +207,7 @@ function slowestLayers(
   layerTiming: (index: number, kind: LayerKind, rank: RankKind) => LayerTiming,
 ): LayerStep[] {
   const layers: LayerStep[] = [];
-  for (const { kind, window, linear, compressRatio, index, count } of layerGroups(arch)) {
+  for (const { kind, window, linear, compressRatio, hashRouted, index, count } of layerGroups(arch)) {
     const candidates = kind === "moe" ? rankKinds : rankKinds.slice(0, 1);
     let best: { rank: RankKind; timing: LayerTiming } | undefined;
     for (const rank of candidates) {
@@ -220,6 +222,7 @@ function slowestLayers(
         ...(window !== undefined ? { attentionWindow: window } : {}),
         ...(linear === true ? { linearAttention: true as const } : {}),
         ...(compressRatio !== undefined ? { compressRatio } : {}),
+        ...(hashRouted === true ? { hashRouted } : {}),
         timing: best.timing,
       });
   }

@@ -19,6 +19,7 @@ import { draftPrecision, hostLinkFor, type InstancePlan, rankMemory } from "../d
 import {
   attentionWindow,
   compressRatio,
+  isHashRoutedLayer,
   isLinearAttentionLayer,
   kvBytesPerTokenPerLayer,
   type LayerKind,
@@ -145,6 +146,7 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     const window = attentionWindow(arch, index);
     const linear = isLinearAttentionLayer(arch, index) ? true : undefined;
     const ratio = compressRatio(arch, index);
+    const hash = isHashRoutedLayer(arch, index) ? true : undefined;
     return l !== undefined
       ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
       : (base.layers.find(
@@ -152,7 +154,8 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
             x.kind === kind &&
             x.attentionWindow === window &&
             x.linearAttention === linear &&
-            x.compressRatio === ratio,
+            x.compressRatio === ratio &&
+            x.hashRouted === hash,
         )?.timing.layerS ?? 0);
   };
   let draft: DraftStep | undefined;

@@ -114,6 +114,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         // token routed there (not 1/tp of the tokens on whole experts), so the experts touched, and
         // their per-expert costs, are those of the full routing.
         tokensPerLocalExpert: perSlot * imbalance.factor,
+        balancedTokensPerLocalExpert: perSlot,
         ...(fixedExpertLoad !== undefined && { fixedExpertLoad }),
         expertTp: moe.tp,
         sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
