@@ -14,6 +14,8 @@ export interface DsaPrefill {
   readonly padsTopK: boolean;
   /** The kernel's query heads per rank are rounded up to a multiple of this (absent: no padding). */
   readonly padHeads?: number;
+  /** The kernel's operands are staged in copies of their own (engine-dsa-prefill-schema.ts `stagingCopies`). */
+  readonly stagingCopies: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export function dsaPrefillOf(
   return {
     form: d.value,
     padsTopK: d.padsTopK ?? false,
+    stagingCopies: d.stagingCopies ?? false,
     ...(pad !== undefined && { padHeads: pad.heads }),
   };
 }

@@ -10,7 +10,10 @@ import {
   EVIDENCE_TAGS,
   HCCL_EXPANSION_MODES,
 } from "../spec/index.ts";
+import { dsaPrefillSchema } from "./engine-dsa-prefill-schema.ts";
 import { separateKernelsSchema } from "./engine-separate-kernels-schema.ts";
+
+export { DSA_PREFILL_FORMS, type DsaPrefillForm } from "./engine-dsa-prefill-schema.ts";
 
 const tag = z.enum(EVIDENCE_TAGS);
 /**
@@ -27,9 +30,6 @@ const sourcedValue = <Extra extends z.ZodRawShape = Record<never, never>>(extra?
     calibratedOn: calibratedOnSchema.optional(),
   });
 /** A release's recorded choice among `values` (a default the scenario may override), with its source. */
-/** How an engine runs a DSA prefill's attention core (`dsaPrefill`). */
-export const DSA_PREFILL_FORMS = ["absorbed", "mha-up-to-topk"] as const;
-export type DsaPrefillForm = (typeof DSA_PREFILL_FORMS)[number];
 const sourcedChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.strictObject({ value: z.enum(values), source: z.string(), tag, note: z.string().optional() });
 /** Kernel-benchmark points of a sampler on one chip: milliseconds for `batch` rows of `vocab` logits. */
@@ -230,37 +230,8 @@ const releaseSchema = z.strictObject({
    * or eagerly in either case. A scenario's `engine.decodeGraph` overrides it.
    */
   decodeGraph: sourcedChoice(DECODE_GRAPH_MODES).optional(),
-  /**
-   * How a DeepSeek Sparse Attention (DSA) prefill runs its attention core on `chipVendors`' devices
-   * (all when absent): `absorbed` — every prompt token through the sparse MLA kernel in MQA form
-   * (query absorbed into the 512-wide latent, 576-wide keys, 512-wide values: FlashMLA's
-   * `flash_mla_sparse_fwd`), `mha-up-to-topk` — dense MHA over expanded keys (MLA's naive form)
-   * when the batch's prompts are no longer than the indexer's top-k, absorbed above. Absent: not
-   * recorded (the model's default, the naive form). model/layer-work.ts `mlaForm`.
-   */
-  dsaPrefill: z
-    .strictObject({
-      value: z.enum(DSA_PREFILL_FORMS),
-      /**
-       * The engine passes the sparse kernel no per-token top-k length (`topk_length`), so every
-       * query runs the whole top-k width, its -1 padding included (FlashMLA's kernel masks the
-       * padding but still computes it).
-       */
-      padsTopK: z.boolean().optional(),
-      /**
-       * Query heads the sparse prefill kernel is padded to on the listed chips (a chip extending
-       * one is that chip): a rank's heads are rounded up to a multiple of `heads`, and the kernel
-       * computes the padding heads too.
-       */
-      padHeads: z
-        .array(z.strictObject({ heads: z.number().int().positive(), chips: z.array(z.string()).min(1) }))
-        .optional(),
-      chipVendors: z.array(z.string()).min(1).optional(),
-      source: z.string(),
-      tag,
-      note: z.string().optional(),
-    })
-    .optional(),
+  /** How a DSA prefill runs its attention core (engine-dsa-prefill-schema.ts). */
+  dsaPrefill: dsaPrefillSchema.optional(),
   /**
    * Where HCCL expands the engine's collectives (TP all-reduce / all-gather) on Ascend by default:
    * `aicpu` (CANN's default on Atlas A3 when the launch leaves `HCCL_OP_EXPANSION_MODE` unset: the

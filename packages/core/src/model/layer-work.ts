@@ -88,6 +88,11 @@ export interface LayerOperatorOptions {
    * (FlashMLA's SM100 sparse prefill tiles 128 heads) and computes the padding. Default: none.
    */
   readonly dsaHeadPad?: number;
+  /**
+   * A DSA prefill's absorbed sparse kernel has its operands staged in copies of their own (vLLM's
+   * FLASHMLA_SPARSE; model/mla-staging-ops.ts). Default false.
+   */
+  readonly dsaStagingCopies?: boolean;
   /** Attention heads split over this many ranks (also splits the LM head's vocabulary). Default 1. */
   readonly attentionTp?: number;
   /**
@@ -173,6 +178,7 @@ export interface ResolvedWorkload {
   readonly mlaForm: MlaForm;
   readonly dsaFullTopK: boolean;
   readonly dsaHeadPad: number | undefined;
+  readonly dsaStagingCopies: boolean;
   readonly attentionTp: number;
   /** The LM head's vocabulary split (options.lmHeadTp, default attentionTp). */
   readonly lmHeadTp: number;
@@ -224,6 +230,7 @@ export function resolveWorkload(
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
     dsaFullTopK: options.dsaFullTopK ?? false,
     dsaHeadPad: options.dsaHeadPad,
+    dsaStagingCopies: options.dsaStagingCopies ?? false,
     attentionTp,
     lmHeadTp,
     ffnTp,

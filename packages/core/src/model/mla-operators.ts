@@ -14,6 +14,7 @@ import {
 import { indexerOperators, sparseCoreWorkload } from "./dsa-indexer-operators.ts";
 import { type MlaLatentCacheBytes, mlaLatentCacheBytes } from "./kv-cache.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
+import { mlaStagingOps } from "./mla-staging-ops.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { AttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { matrixBytes } from "./weight-bytes.ts";
@@ -61,7 +62,11 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
       ? mlaNaiveCoreOps(a, w, p, hr, sources)
       : mlaAbsorbedCoreOps(a, w, p, hr, sources, kernelHeads);
   // The DSA core gathers its keys by the indexer's top-k: the sparse kernel's efficiency applies.
-  ops.push(...(a.sparse === undefined ? core : core.map(markSparse)));
+  const staging =
+    a.sparse !== undefined && w.mlaForm === "absorbed" && w.dsaStagingCopies && w.forwardPhase !== "decode"
+      ? mlaStagingOps(a, w, p, hr, kernelHeads, T + full.kvReadTokens, entry, a.sparse.topK)
+      : [];
+  ops.push(...staging, ...(a.sparse === undefined ? core : core.map(markSparse)));
   ops.push(outputProjectionOp(w, p, h, hr * a.vHeadDim));
   return ops;
 }

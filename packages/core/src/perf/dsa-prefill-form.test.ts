@@ -28,12 +28,21 @@ describe("DSA prefill: the MLA form follows the engine (engine-file dsaPrefill)"
       origin: extendsId === undefined ? {} : { extends: extendsId },
     });
     const vllm = engineProfile({ name: "vllm", version: "0.14.1" });
-    expect(vllm.dsaPrefillFor(chip("gb300"))).toEqual({ form: "absorbed", padsTopK: true, padHeads: 128 });
+    expect(vllm.dsaPrefillFor(chip("gb300"))).toEqual({
+      form: "absorbed",
+      padsTopK: true,
+      padHeads: 128,
+      stagingCopies: true,
+    });
+    expect(
+      engineProfile({ name: "vllm", version: "0.11.1" }).dsaPrefillFor(chip("gb300"))?.stagingCopies,
+    ).toBe(false);
     expect(vllm.dsaPrefillFor(chip("h200-sxm"))?.padHeads).toBe(64);
     expect(vllm.dsaPrefillFor(chip("my-b200", "NVIDIA", "b200"))?.padHeads).toBe(128);
     expect(engineProfile({ name: "sglang" }).dsaPrefillFor(chip("b200"))).toEqual({
       form: "mha-up-to-topk",
       padsTopK: true,
+      stagingCopies: false,
     });
     expect(engineProfile({ name: "sglang" }).dsaPrefillFor(chip("ascend-910c", "Huawei"))).toBeUndefined();
     expect(engineProfile({ name: "trtllm" }).dsaPrefillFor(chip("b200"))).toBeUndefined();
@@ -77,5 +86,28 @@ describe("DSA prefill: the MLA form follows the engine (engine-file dsaPrefill)"
     expect(
       causal / core({ ...work.base, mlaForm: "naive", dsaHeadPad: undefined, dsaFullTopK: false }),
     ).toBeCloseTo(1088 / 320, 3);
+  });
+
+  it("stages vLLM 0.14's sparse prefill in copies: query concat, index rewrite, 128-head pad copy, FP8 cache up-convert, output copy", () => {
+    const s = referenceScenario(V32_PREFILL);
+    const work = prefillWork(s, 2048);
+    expect(work.base.dsaStagingCopies).toBe(true);
+    const ops = layerOperators(s.model, 3, work.groupWorkload, work.base);
+    const bytes = (name: string) => {
+      const o = must(ops.find((op) => op.name === name));
+      return o.bytesRead.activations + o.bytesRead.kvCache + o.bytesWritten.activations;
+    };
+    // 20,480 tokens x 64 heads (TP2) x 576 BF16 values, read and written
+    expect(bytes("attn.q_concat")).toBe(2 * 20480 * 64 * 576 * 2);
+    expect(bytes("attn.q_pad_copy")).toBe(2 * 20480 * 64 * 576 * 2);
+    expect(bytes("attn.topk_slots")).toBe(2 * 20480 * 2048 * 4);
+    // the FP8 cache (656 B per token) gathered into a BF16 workspace (576 x 2 B)
+    expect(bytes("attn.cache_upconvert")).toBe(20480 * (656 + 1152));
+    expect(bytes("attn.out_copy")).toBe(2 * 20480 * 64 * 512 * 2);
+    // a BF16 cache has neither the up-convert nor the output copy; no flag, no copies
+    const bf16 = layerOperators(s.model, 3, work.groupWorkload, { ...work.base, kvDtype: "bf16" });
+    expect(bf16.some((o) => o.name === "attn.out_copy" || o.name === "attn.cache_upconvert")).toBe(false);
+    const none = layerOperators(s.model, 3, work.groupWorkload, { ...work.base, dsaStagingCopies: false });
+    expect(none.some((o) => o.name === "attn.q_concat")).toBe(false);
   });
 });

@@ -176,7 +176,7 @@ function paddingLoad(
 function dsaPrefillForm(
   ctx: StepContext,
   w: ModelWorkload,
-): Pick<LayerOperatorOptions, "mlaForm" | "dsaFullTopK" | "dsaHeadPad"> {
+): Pick<LayerOperatorOptions, "mlaForm" | "dsaFullTopK" | "dsaHeadPad" | "dsaStagingCopies"> {
   const a = ctx.scenario.model.attention;
   if (w.phase !== "prefill" || a.kind !== "mla" || a.sparse === undefined) return {};
   const d = ctx.scenario.engine?.dsaPrefillFor(ctx.scenario.system.node.accelerator.chip);
@@ -187,5 +187,6 @@ function dsaPrefillForm(
     mlaForm: "absorbed",
     ...(d.padsTopK && { dsaFullTopK: true }),
     ...(d.padHeads !== undefined && { dsaHeadPad: d.padHeads }),
+    ...(d.stagingCopies && { dsaStagingCopies: true }),
   };
 }
