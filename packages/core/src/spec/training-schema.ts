@@ -210,6 +210,13 @@ export const trainingScenarioSchema = z.strictObject({
    * Default: true.
    */
   ropeFusion: z.boolean().default(true),
+  /**
+   * Whether the language-model loss runs as a fused cross-entropy (Megatron-Core's
+   * `cross_entropy_loss_fusion`, Transformer Engine's in the NeMo recipes); false: Megatron's
+   * `vocab_parallel_cross_entropy` on FP32 logits, eight passes (training/megatron-cross-entropy.ts).
+   * Default: true.
+   */
+  crossEntropyFusion: z.boolean().default(true),
   /** Tokens to train, for time-to-train and chip-hours. */
   train: z.strictObject({ tokens: z.number().positive() }).optional(),
   reliability: trainingReliabilitySchema.optional(),

@@ -36,6 +36,7 @@ import { withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
 import { fp8QuantizeOperator, type OperandScaling } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
+import { megatronLossOps } from "./megatron-cross-entropy.ts";
 import { megatronRopeOps } from "./megatron-rope.ts";
 import { withTokenCopies } from "./moe-token-copies.ts";
 import { addTimes, type ComputeTimes, type TimingContext, timeOps, ZERO_TIMES } from "./operator-times.ts";
@@ -163,7 +164,12 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     byVariant.set(variant, t);
     return t;
   };
-  const embedAndHead = timeOps((w) => modelHeadOperators(arch, w, options), workload, ctx, "none");
+  const embedAndHead = timeOps(
+    (w) => megatronLossOps(modelHeadOperators(arch, w, options), s, tokensPerRank),
+    workload,
+    ctx,
+    "none",
+  );
   const mtp = timeOps((w) => mtpOperators(arch, w, options), workload, ctx, s.recompute);
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
   const stages: StageCompute[] = [];

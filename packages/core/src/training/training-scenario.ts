@@ -92,6 +92,8 @@ export interface TrainingScenario {
   readonly gradientAccumulationFusion: boolean;
   /** RoPE as a fused kernel (false: PyTorch ops, `megatron-rope.ts`). */
   readonly ropeFusion: boolean;
+  /** The loss as a fused cross-entropy (false: Megatron's unfused passes, `megatron-cross-entropy.ts`). */
+  readonly crossEntropyFusion: boolean;
   readonly trainTokens?: number;
   readonly reliability: NonNullable<TrainingScenarioDocument["reliability"]>;
   readonly document: TrainingScenarioDocument;
@@ -137,15 +139,16 @@ export function parseTrainingScenario(
   const precision = trainingPrecision(spec.precision, chip, fileName, locate);
   if (spec.framework !== "megatron-core") {
     // CUDA-graph scopes (full-iteration too: NeMo's `cuda_graph_scope`, no option of DeepSeek's
-    // framework), TE's expert loop, the token dispatcher and the gradient-accumulation and RoPE
-    // fusion switches are Megatron-Core / Transformer Engine options: the first one set away from its
-    // default is refused.
+    // framework), TE's expert loop, the token dispatcher and the gradient-accumulation, RoPE and
+    // cross-entropy fusion switches are Megatron-Core / Transformer Engine options: the first one
+    // set away from its default is refused.
     const megatronOnly = {
       cudaGraphScope: spec.cudaGraphScope === "full-iteration" || spec.cudaGraphScope.length > 0,
       expertGemm: spec.expertGemm !== "grouped",
       tokenDispatcher: spec.tokenDispatcher !== "alltoall",
       gradientAccumulationFusion: !spec.gradientAccumulationFusion,
       ropeFusion: !spec.ropeFusion,
+      crossEntropyFusion: !spec.crossEntropyFusion,
     };
     const field = (Object.keys(megatronOnly) as (keyof typeof megatronOnly)[]).find((k) => megatronOnly[k]);
     if (field !== undefined) {
@@ -202,6 +205,7 @@ export function parseTrainingScenario(
     tokenDispatcher: spec.tokenDispatcher,
     gradientAccumulationFusion: spec.gradientAccumulationFusion,
     ropeFusion: spec.ropeFusion,
+    crossEntropyFusion: spec.crossEntropyFusion,
     ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
     reliability: spec.reliability ?? {},
     document: spec,
