@@ -6,7 +6,8 @@
  * `main_grad` itself. Without it (`--no-gradient-accumulation-fusion`, as MindSpeed-LLM's scripts
  * run), `LinearWithGradAccumulationAndAsyncCommunication.backward` returns the gradient in the
  * activations' dtype (BF16) and the DDP backward hook runs `param.main_grad.add_(param.grad)`
- * (Megatron-LM core_v0.8.0 `tensor_parallel/layers.py`, `distributed/distributed_data_parallel.py`
+ * (Megatron-LM core_v0.6.0, which MindSpeed-LLM 1.0.RC3 runs, and core_v0.8.0:
+ * `tensor_parallel/layers.py`, `distributed/distributed_data_parallel.py`
  * `_make_param_hook`), once per parameter per micro-batch: read the gradient (the parameters'
  * dtype), read and write `main_grad` (`precision.gradients`; BF16 training forces it to FP32,
  * `accumulate_allreduce_grads_in_fp32`, `training/arguments.py`). Timed as one memory-bound pass over

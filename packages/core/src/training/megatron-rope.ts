@@ -20,7 +20,7 @@
  * measured; nothing here is set from a result.
  *
  * A scenario with `ropeFusion: false` runs this path whatever the scaling: MindSpeed without
- * `--use-fused-rotary-pos-emb` (MindSpeed 1.0.RC3_core_r0.7.0
+ * `--use-fused-rotary-pos-emb` (MindSpeed 1.0.RC3_core_r0.6.0, as r0.7.0,
  * `core/models/common/embeddings/rotary_pos_embedding.py`: `(t * cos_) + (_rotate_half(t) * sin_)`,
  * then `torch.cat((t, t_pass))`, the same ops; `npu_rotary_position_embedding` only with the flag).
  */
