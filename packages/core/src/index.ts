@@ -204,6 +204,7 @@ export {
   fullAttentionLayers,
   GEMM_COMPONENTS,
   type GemmComponent,
+  hasMixer,
   headTensors,
   isLinearAttentionLayer,
   kvBytesPerToken,

@@ -129,6 +129,16 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
       dense: kinds.filter((k) => k === "dense").length,
       moe: kinds.filter((k) => k === "moe").length,
       mtpModules: arch.mtpModules,
+      ...(arch.hybridBlocks !== undefined
+        ? {
+            blocks: Object.fromEntries(
+              (["mamba", "attention", "moe", "mlp"] as const).map((b) => [
+                b,
+                (arch.hybridBlocks ?? []).filter((x) => x === b).length,
+              ]),
+            ),
+          }
+        : {}),
     },
     parameters: {
       total: compare(params.total, published?.totalParams),
@@ -195,7 +205,7 @@ const percent = (x: number | undefined) =>
 function architectureLines(arch: ModelArchitecture, r: Report): string[] {
   const a = arch.attention;
   const lines = [
-    `layers ${r.layers.total} (${r.layers.dense} dense, ${r.layers.moe} MoE)${arch.mtpModules > 0 ? ` + ${arch.mtpModules} MTP module(s)` : ""}; hidden ${arch.hiddenSize}; vocab ${arch.vocabSize}; ${arch.tiedEmbeddings ? "tied" : "untied"} embeddings`,
+    `layers ${r.layers.total} (${r.layers.blocks !== undefined ? `single-mixer blocks: ${r.layers.blocks.mamba} Mamba-2, ${r.layers.blocks.attention} attention, ${r.layers.blocks.moe} MoE, ${r.layers.blocks.mlp} MLP` : `${r.layers.dense} dense, ${r.layers.moe} MoE`})${arch.mtpModules > 0 ? ` + ${arch.mtpModules} MTP module(s)` : ""}; hidden ${arch.hiddenSize}; vocab ${arch.vocabSize}; ${arch.tiedEmbeddings ? "tied" : "untied"} embeddings`,
     a.kind === "mla"
       ? `attention MLA: ${a.numHeads} heads, q_lora ${a.qLoraRank ?? "none"}, kv_lora ${a.kvLoraRank}, nope ${a.qkNopeHeadDim}, rope ${a.qkRopeHeadDim}, v ${a.vHeadDim}`
       : `attention ${a.numKvHeads === a.numHeads ? "MHA" : "GQA"}: ${a.numHeads} query / ${a.numKvHeads} KV heads of ${a.headDim}${a.qkNorm === true ? ", q/k norm" : ""}${a.qkvBias === true ? ", qkv bias" : ""}${a.outputBias === true ? ", o bias" : ""}${a.sinks === true ? ", attention sinks" : ""}${arch.slidingWindow !== undefined ? `; ${arch.slidingWindow.layers.length} of ${arch.numLayers} layers use a ${arch.slidingWindow.size}-token sliding window` : ""}`,
@@ -253,7 +263,7 @@ function formatReport(arch: ModelArchitecture, r: Report): string {
   );
   if (kv.linearLayers !== undefined)
     out.push(
-      `  ${kv.linearLayers} linear-attention layers keep a fixed state instead: ${((kv.linearStateBytesPerSequence ?? 0) / 1e6).toFixed(1)} MB per sequence (FP32 recurrent state, BF16 convolution state)`,
+      `  ${kv.linearLayers} ${arch.linearAttention?.kind === "mamba2" ? "Mamba-2" : "linear-attention"} layers keep a fixed state instead: ${((kv.linearStateBytesPerSequence ?? 0) / 1e6).toFixed(1)} MB per sequence (FP32 recurrent state, BF16 convolution state)`,
     );
   if (kv.compressRatios !== undefined) {
     const n = (r: number) => kv.compressRatios?.filter((x) => x === r).length ?? 0;

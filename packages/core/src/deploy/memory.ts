@@ -64,7 +64,10 @@ export function activationBytesPerToken(arch: ModelArchitecture, plan: InstanceP
   const widest = Math.max(
     arch.denseIntermediateSize / plan.denseFfn.tp,
     arch.moe !== undefined
-      ? (2 * arch.moe.expertIntermediateSize * Math.max(1, arch.moe.topK)) / (moe?.tp ?? 1)
+      ? ((arch.ffnActivation === "relu2" ? 1 : 2) *
+          arch.moe.expertIntermediateSize *
+          Math.max(1, arch.moe.topK)) /
+          (moe?.tp ?? 1)
       : 0,
   );
   return (4 * arch.hiddenSize + 2 * widest) * 2;
@@ -105,14 +108,17 @@ export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tok
  * Dispatch payload bytes per token: hidden values in the dispatch format plus their block scales.
  * 8-bit dispatch: one FP32 scale per 128 values (DeepSeek's FP8 blocks, DeepEP) or one E8M0 per 32
  * (MXFP8) — 1 byte per 32 values either way; FP4 dispatch is NVFP4: one FP8 (E4M3) scale per 16
- * values (NVIDIA's NVFP4 format; its per-tensor FP32 scale is not per token).
+ * values (NVIDIA's NVFP4 format; its per-tensor FP32 scale is not per token). A latent MoE
+ * (Nemotron 3 Super's `moe_latent_size`) dispatches the latent projection, not the hidden state
+ * (Megatron-LM token_dispatcher.py: "the dispatcher operates on latent-dim tensors").
  * @example dispatchBytesPerToken(deepseekV3, { ...precision, dispatch: "fp4" }) // 7168 / 2 + 7168 / 16 = 4032
  */
 export function dispatchBytesPerToken(arch: ModelArchitecture, precision: Precision): number {
+  const width = arch.moe?.latentSize ?? arch.hiddenSize;
   const bytes = DTYPE_BYTES[precision.dispatch];
   const valuesPerScaleByte = bytes < 1 ? 16 : 32;
-  const scales = bytes <= 1 ? Math.ceil(arch.hiddenSize / valuesPerScaleByte) : 0;
-  return arch.hiddenSize * bytes + scales;
+  const scales = bytes <= 1 ? Math.ceil(width / valuesPerScaleByte) : 0;
+  return width * bytes + scales;
 }
 
 /**
@@ -166,7 +172,8 @@ export function rankMemory(
   let communicationBuffersBytes = 0;
   if (moe !== undefined) {
     const perToken =
-      dispatchBytesPerToken(arch, precision) + arch.hiddenSize * DTYPE_BYTES[precision.combine];
+      dispatchBytesPerToken(arch, precision) +
+      (arch.moe?.latentSize ?? arch.hiddenSize) * DTYPE_BYTES[precision.combine];
     communicationBuffersBytes = moe.ep * load.tokensPerRank * perToken;
   }
   const microbatches = plan.overlap?.microbatches ?? 1;

@@ -22,7 +22,21 @@ import {
 import type { ModelArchitecture, MoeSpec, Operator } from "./types.ts";
 import { type GemmComponent, matrixBytes } from "./weight-bytes.ts";
 
-/** The post-attention norm and the FFN block of a layer of the given kind. */
+/**
+ * The FFN's first GEMM's width factor and its activation: SwiGLU's gate and up (2 × intermediate
+ * columns, 5 FLOPs per output element) or squared ReLU's up alone (Nemotron-H's `relu2`: 1 ×, 2
+ * FLOPs). The first GEMM keeps the name `gate_up_proj` either way (kernel chains key on it).
+ */
+export function ffnShape(arch: ModelArchitecture): { readonly upFactor: 1 | 2; readonly actFlops: number } {
+  return arch.ffnActivation === "relu2"
+    ? { upFactor: 1, actFlops: VECTOR_FLOPS_PER_ELEMENT.relu2 }
+    : { upFactor: 2, actFlops: VECTOR_FLOPS_PER_ELEMENT.swiglu };
+}
+
+/**
+ * The post-attention norm and the FFN block of a layer of the given kind; nothing for a
+ * single-mixer block without FFN (kind `none`, whose norm is the mixer's input norm).
+ */
 export function ffnOperators(
   arch: ModelArchitecture,
   kind: LayerKind,
@@ -30,6 +44,7 @@ export function ffnOperators(
   prefix = "",
   hashRouted = false,
 ): Operator[] {
+  if (kind === "none") return [];
   const ops = [rmsNormOp(w, `${prefix}ffn.post_attention_norm`, w.tokens, arch.hiddenSize)];
   if (kind === "dense" || arch.moe === undefined)
     return [
@@ -59,19 +74,20 @@ function swigluOperators(
   checkDivides(intermediate, w.ffnTp, field, "ffnTp");
   const h = arch.hiddenSize;
   const inter = intermediate / w.ffnTp;
+  const { upFactor, actFlops } = ffnShape(arch);
   return [
     gemmOp(w, {
       name: `${name}.gate_up_proj`,
       component,
       rows: tokens,
-      n: 2 * inter,
+      n: upFactor * inter,
       k: h,
-      weightBytes: 2 * matrixBytes(inter, h, w.components[component].weights),
+      weightBytes: upFactor * matrixBytes(inter, h, w.components[component].weights),
     }),
     vectorOp(w, {
       name: `${name}.act`,
-      flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * tokens * inter,
-      readElements: 2 * tokens * inter,
+      flops: actFlops * tokens * inter,
+      readElements: upFactor * tokens * inter,
       writeElements: tokens * inter,
     }),
     gemmOp(w, { name: `${name}.down_proj`, component, rows: tokens, n: h, k: inter }),
@@ -85,7 +101,10 @@ function moeOperators(
   p: string,
   hashRouted: boolean,
 ): Operator[] {
-  const h = arch.hiddenSize;
+  // The experts' input width: the hidden state, or its latent projection (latent MoE).
+  const h = moe.latentSize ?? arch.hiddenSize;
+  const hidden = arch.hiddenSize;
+  const { upFactor, actFlops } = ffnShape(arch);
   const T = w.tokens;
   const E = moe.numRoutedExperts;
   // A routed expert's intermediate slice on this rank (all of it unless experts are tensor-parallel).
@@ -94,10 +113,10 @@ function moeOperators(
     vectorOp(w, {
       name: `${p}moe.router`,
       // Router GEMM (tokens × hidden × experts): one logit per (token, expert).
-      flops: 2 * T * h * E,
-      readElements: T * h,
+      flops: 2 * T * hidden * E,
+      readElements: T * hidden,
       writeElements: T * E,
-      weightBytes: E * h * bytesOfHighPrecision(w.weights),
+      weightBytes: E * hidden * bytesOfHighPrecision(w.weights),
     }),
     hashRouted
       ? // DeepSeek-V4's hash layers: the experts come from a token-id table (`tid2eid`), the gate's
@@ -136,6 +155,13 @@ function moeOperators(
     fixedRows > 0 && fixed !== undefined
       ? touchedByRouting + fixed.experts * (1 - touchedByRouting / Math.max(1, w.localExperts))
       : touchedByRouting;
+  // Latent MoE: every token of the rank projected to the latent width before dispatch (Megatron-LM
+  // moe_layer.py; the dispatcher's buffers are latent-wide), and the combined output back after.
+  const latent = moe.latentSize !== undefined && T > 0;
+  if (latent)
+    ops.push(
+      gemmOp(w, { name: `${p}moe.fc1_latent_proj`, component: "shared-experts", rows: T, n: h, k: hidden }),
+    );
   if (routed > 0) {
     const groups = Math.max(1, Math.round(touched));
     // EP > 1: every routed pair of the op's tokens over the rank's experts (a kernel sizing its row
@@ -148,17 +174,17 @@ function moeOperators(
         component: "routed-experts",
         class: "grouped-gemm",
         rows: routed,
-        n: 2 * inter,
+        n: upFactor * inter,
         k: h,
         groups,
         ...tileRows,
-        weightBytes: touched * 2 * matrixBytes(inter, h, ew),
-        weightElements: touched * 2 * inter * h,
+        weightBytes: touched * upFactor * matrixBytes(inter, h, ew),
+        weightElements: touched * upFactor * inter * h,
       }),
       vectorOp(w, {
         name: `${p}moe.experts.act`,
-        flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * routed * inter,
-        readElements: 2 * routed * inter,
+        flops: actFlops * routed * inter,
+        readElements: upFactor * routed * inter,
         writeElements: routed * inter,
       }),
       gemmOp(w, {
@@ -187,15 +213,23 @@ function moeOperators(
         "shared-experts",
       ),
     );
-  // Weighted sum of the top-k expert outputs (plus the shared output) for this rank's tokens.
+  // Weighted sum of the top-k expert outputs (plus the shared output) for this rank's tokens; a
+  // latent MoE sums the top-k at the latent width, projects back, then adds the shared output.
   const shared = moe.numSharedExperts > 0 ? 1 : 0;
   ops.push(
     vectorOp(w, {
       name: `${p}moe.combine`,
-      flops: 2 * T * (moe.topK + shared) * h,
-      readElements: T * (moe.topK + shared) * h,
-      writeElements: T * h,
+      flops: 2 * T * (moe.topK * h + shared * hidden),
+      readElements: T * (moe.topK * h + shared * hidden),
+      writeElements: T * hidden,
     }),
   );
+  if (latent) {
+    const combine = ops.pop() as Operator;
+    ops.push(
+      gemmOp(w, { name: `${p}moe.fc2_latent_proj`, component: "shared-experts", rows: T, n: hidden, k: h }),
+      combine,
+    );
+  }
   return ops;
 }

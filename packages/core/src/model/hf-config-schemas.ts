@@ -10,10 +10,10 @@ import { groupThousands, quantSchemeSchema } from "../spec/index.ts";
  * these). The largest published models are far inside them: 126 layers (Llama 3.1 405B), 384 routed
  * experts (Kimi K2), 16,384 hidden (Llama 3.1 405B), 256K vocabulary (Gemma).
  */
-const MAX_SIZE = 2 ** 24;
+export const MAX_SIZE = 2 ** 24;
 export const MAX_LAYERS = 10_000;
-const MAX_EXPERTS = 65_536;
-const MAX_TOP_K = 1_024;
+export const MAX_EXPERTS = 65_536;
+export const MAX_TOP_K = 1_024;
 export const MAX_MTP_MODULES = 16;
 
 export function count(what: string, min = 1, max = MAX_SIZE) {
@@ -68,6 +68,7 @@ export const supernodeMeta = z.object({
 /** Zoo metadata carried beside the HF fields. */
 export type SupernodeModelMeta = z.output<typeof supernodeMeta>;
 
+/** The keys every family shares (nemotron-h-config.ts relaxes two of them). */
 export const common = {
   model_type: z.string(),
   hidden_size: count("hidden_size: model width"),

@@ -38,6 +38,7 @@ import {
   llama4Moe,
   llama4TextConfig,
 } from "./llama4-layers.ts";
+import { readNemotronH } from "./nemotron-h-config.ts";
 import { QWEN35_MODEL_TYPES, qwen35TextConfig } from "./qwen3-5-config.ts";
 import { qwen3NextMoe, withQwen3Next } from "./qwen3-next-layers.ts";
 import type { AttentionSpec, MlaSparseSpec, ModelArchitecture, ModelFamily, MoeSpec } from "./types.ts";
@@ -64,6 +65,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   qwen3_next: "qwen3_next",
   deepseek_v4: "deepseek_v4",
   ...Object.fromEntries(Object.keys(QWEN35_MODEL_TYPES).map((t) => [t, "qwen3_5" as const])),
+  nemotron_h: "nemotron_h",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -128,6 +130,17 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
       const c = validateDocument(doc, deepseekV4Schema);
       const parts = deepseekV4Parts(doc, c);
       return { ...base(doc, family, deepseekV4BaseConfig(c)), ...parts };
+    }
+    case "nemotron_h": {
+      const r = readNemotronH(doc);
+      const arch = gqaModel(doc, family, { ...r.c, layer_types: undefined }, r.moe);
+      return {
+        ...arch,
+        hybridBlocks: r.blocks,
+        linearAttention: r.linear,
+        ffnActivation: "relu2",
+        mtpModules: r.mtpModules,
+      };
     }
     default: {
       const unreachable: never = family;

@@ -6,6 +6,7 @@ export { compressedEntryBytes, compressRatio } from "./compressed-attention.ts";
 export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
 export { kvBytesPerToken, kvBytesPerTokenPerLayer, kvValuesPerTokenPerLayer } from "./kv-cache.ts";
 export {
+  hasMixer,
   isHashRoutedLayer,
   type LayerGroup,
   type LayerKind,

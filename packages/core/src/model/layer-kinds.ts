@@ -6,13 +6,22 @@
 import { memoByObject } from "../spec/index.ts";
 import type { ModelArchitecture } from "./types.ts";
 
-export type LayerKind = "dense" | "moe";
+/** The FFN of a layer: dense, MoE, or none (a single-mixer block holding only attention or Mamba-2). */
+export type LayerKind = "dense" | "moe" | "none";
 
 /**
  * Kind of decoder layer `index` (0-based).
  * @example layerKind(builtinModel("deepseek-v3"), 2) // "dense"
+ * @example layerKind(builtinModel("nemotron-3-nano-30b-a3b"), 0) // "none" (a Mamba-2 block)
  */
 export function layerKind(arch: ModelArchitecture, index: number): LayerKind {
+  const blocks = arch.hybridBlocks;
+  if (blocks !== undefined) {
+    const block = blocks[index];
+    // An MTP module's layer (index past the last) pairs attention with the model's MoE.
+    if (block === undefined) return arch.moe !== undefined ? "moe" : "dense";
+    return block === "moe" ? "moe" : block === "mlp" ? "dense" : "none";
+  }
   const moe = arch.moe;
   if (moe === undefined || moe.numRoutedExperts === 0) return "dense";
   if (index < moe.firstKDenseLayers) return "dense";
@@ -38,6 +47,15 @@ export function isHashRoutedLayer(arch: ModelArchitecture, index: number): boole
   return index < (arch.moe?.hashLayers ?? 0) && layerKind(arch, index) === "moe";
 }
 
+/**
+ * Whether decoder layer `index` has a sequence mixer (attention or linear attention); a
+ * single-mixer MoE or MLP block (Nemotron-H's `E`, `-`) has none.
+ */
+export function hasMixer(arch: ModelArchitecture, index: number): boolean {
+  const block = arch.hybridBlocks?.[index];
+  return block !== "moe" && block !== "mlp";
+}
+
 /** Kind of the decoder layer inside an MTP module (DeepSeek-V3: the layer after the last, so MoE). */
 export function mtpLayerKind(arch: ModelArchitecture): LayerKind {
   return layerKind(arch, arch.numLayers);
@@ -54,6 +72,8 @@ export interface LayerGroup {
   readonly compressRatio?: number;
   /** Hash-routed MoE layers (DeepSeek-V4's first `num_hash_layers`); absent otherwise. */
   readonly hashRouted?: true;
+  /** Blocks without a sequence mixer (Nemotron-H's MoE blocks); absent when the layer has one. */
+  readonly noMixer?: true;
   /** First layer of the group (its representative). */
   readonly index: number;
   readonly count: number;
@@ -70,7 +90,8 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
   const kinds = layerKinds(arch);
   const windowed = new Set(arch.slidingWindow?.layers ?? []);
   const linearLayers = new Set(arch.linearAttention?.layers ?? []);
-  const variant = (i: number) => (linearLayers.has(i) ? "linear" : windowed.has(i) ? "window" : "full");
+  const variant = (i: number) =>
+    !hasMixer(arch, i) ? "none" : linearLayers.has(i) ? "linear" : windowed.has(i) ? "window" : "full";
   const groups: LayerGroup[] = [];
   const ratios = arch.attention.kind === "mla" ? arch.attention.compressed?.ratios : undefined;
   if (ratios !== undefined) {
@@ -95,8 +116,8 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
       count: g.count,
     }));
   }
-  for (const kind of ["dense", "moe"] as const)
-    for (const attention of ["full", "window", "linear"] as const) {
+  for (const kind of ["dense", "moe", "none"] as const)
+    for (const attention of ["full", "window", "linear", "none"] as const) {
       const members = kinds.flatMap((k, i) => (k === kind && variant(i) === attention ? [i] : []));
       const first = members[0];
       if (first === undefined) continue;
@@ -105,6 +126,7 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
         kind,
         ...(window !== undefined ? { window } : {}),
         ...(attention === "linear" ? { linear: true as const } : {}),
+        ...(attention === "none" ? { noMixer: true as const } : {}),
         index: first,
         count: members.length,
       });

@@ -9,7 +9,7 @@ import { backwardOperators } from "./backward-operators.ts";
 import { compressRatio } from "./compressed-attention.ts";
 import { ffnOperators } from "./ffn-operators.ts";
 import { hyperConnectionOps, hyperHeadOps } from "./hyper-connections.ts";
-import { isHashRoutedLayer, type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
+import { hasMixer, isHashRoutedLayer, type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
 import {
   checkDivides,
   type LayerOperatorOptions,
@@ -35,8 +35,10 @@ function decoderLayer(
   linear = false,
   ratio?: number,
   hash = false,
+  mixer = true,
 ): Operator[] {
-  const attention = attentionOperators(arch, w, prefix, linear, ratio);
+  // A single-mixer MoE / MLP block (Nemotron-H) has no attention; its norm is the FFN's.
+  const attention = mixer ? attentionOperators(arch, w, prefix, linear, ratio) : [];
   const ffn = ffnOperators(arch, kind, w, prefix, hash);
   const hc = arch.hyperConnections;
   if (hc === undefined) return [...attention, ...ffn];
@@ -74,7 +76,10 @@ export function layerOperators(
   const w = window === undefined ? resolved : windowedWorkload(resolved, window);
   const linear = isLinearAttentionLayer(arch, layerIndex);
   const ratio = compressRatio(arch, layerIndex);
-  return withPhase(w, () => decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear, ratio, hash));
+  const mixer = hasMixer(arch, layerIndex);
+  return withPhase(w, () =>
+    decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear, ratio, hash, mixer),
+  );
 }
 
 function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: string): Operator[] {

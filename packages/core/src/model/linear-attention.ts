@@ -21,6 +21,7 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { outputProjectionOp } from "./attention-core-ops.ts";
 import { checkDivides, LINEAR_STATE_DTYPE, type ResolvedWorkload } from "./layer-work.ts";
+import { mamba2Operators, mamba2Tensors } from "./mamba2.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
@@ -36,14 +37,14 @@ export function isLinearAttentionLayer(arch: ModelArchitecture, layerIndex: numb
   return arch.linearAttention?.layers.includes(layerIndex) === true;
 }
 
-/** Channels the causal convolution runs over: q, k and v. */
+/** Channels the causal convolution runs over: q, k and v (Mamba-2: C, B and x). */
 function convChannels(s: LinearAttentionSpec): number {
   return 2 * s.numKeyHeads * s.keyHeadDim + s.numValueHeads * s.valueHeadDim;
 }
 
 /**
  * Bytes of recurrent and convolution state one sequence keeps over all linear-attention layers
- * (whole model, not split over TP).
+ * (whole model, not split over TP). Mamba-2 layers have the same shape (mamba2.ts).
  * @example linearStateBytesPerSequence(builtinModel("qwen3-next-80b-a3b"), "bf16") // 36 × (32×128×128×4 + 3×8192×2)
  */
 export function linearStateBytesPerSequence(
@@ -58,8 +59,12 @@ export function linearStateBytesPerSequence(
   return s.layers.length * (recurrent + conv);
 }
 
-/** Weight tensors of one linear-attention layer (with the layer's two RMSNorms). */
+/**
+ * Weight tensors of one linear-attention layer (with the layer's two RMSNorms; a Mamba-2 block has
+ * its one).
+ */
 export function linearAttentionTensors(arch: ModelArchitecture, s: LinearAttentionSpec): WeightTensor[] {
+  if (s.kind === "mamba2") return mamba2Tensors(arch, s);
   const h = arch.hiddenSize;
   const key = s.numKeyHeads * s.keyHeadDim;
   const value = s.numValueHeads * s.valueHeadDim;
@@ -103,6 +108,7 @@ export function linearAttentionOperators(
   w: ResolvedWorkload,
   p: string,
 ): Operator[] {
+  if (s.kind === "mamba2") return mamba2Operators(arch, s, w, p);
   const tp = w.attentionTp;
   checkDivides(s.numKeyHeads, tp, "linear_num_key_heads", "attentionTp");
   checkDivides(s.numValueHeads, tp, "linear_num_value_heads", "attentionTp");

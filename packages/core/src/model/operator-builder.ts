@@ -16,6 +16,8 @@ export const VECTOR_FLOPS_PER_ELEMENT = {
   rotary: 3,
   /** SiLU(gate) × up: exp, add, divide, two multiplies, per output element. */
   swiglu: 5,
+  /** Squared ReLU (Nemotron-H's `relu2`): max and square, per output element. */
+  relu2: 2,
   /** Quantisation to an 8-bit format: absolute value, group maximum, scale, cast (an order of magnitude). */
   quantize: 4,
 } as const;

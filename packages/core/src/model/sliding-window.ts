@@ -21,8 +21,13 @@ export function attentionWindow(arch: ModelArchitecture, layerIndex: number): nu
   return sw?.layers.includes(layerIndex) === true ? sw.size : undefined;
 }
 
-/** Decoder layers that keep the whole context (all but the windowed and the linear-attention ones). */
+/**
+ * Decoder layers that keep the whole context (all but the windowed and the linear-attention ones,
+ * and the single-mixer blocks without attention).
+ */
 export function fullAttentionLayers(arch: ModelArchitecture): number {
+  const blocks = arch.hybridBlocks;
+  if (blocks !== undefined) return blocks.filter((b) => b === "attention").length;
   return (
     arch.numLayers - (arch.slidingWindow?.layers.length ?? 0) - (arch.linearAttention?.layers.length ?? 0)
   );

@@ -21,7 +21,8 @@ export type ModelFamily =
   | "minimax_m2"
   | "qwen3_next"
   | "qwen3_5"
-  | "deepseek_v4";
+  | "deepseek_v4"
+  | "nemotron_h";
 
 export type AttentionSpec =
   | {
@@ -112,6 +113,13 @@ export interface MoeSpec {
    * `num_hash_layers`): no top-k selection and no score bias; the gate still weights the experts.
    */
   readonly hashLayers?: number;
+  /**
+   * Latent MoE (Nemotron 3 Super's `moe_latent_size`): `fc1_latent_proj` projects each token from
+   * hidden to this width before dispatch, the routed experts work at this width, `fc2_latent_proj`
+   * projects the combined output back; the router and the shared expert see the hidden state.
+   * Absent: the experts take the hidden state.
+   */
+  readonly latentSize?: number;
 }
 
 /** YaRN rotary scaling as a config states it (`rope_scaling` with `rope_type: yarn`). */
@@ -143,6 +151,15 @@ export interface SlidingWindowSpec {
  * key head dim × value head dim) instead of a KV cache that grows with the context.
  */
 export interface LinearAttentionSpec {
+  /**
+   * The recurrence: Gated DeltaNet (absent, Qwen3-Next / Qwen3.5) or Mamba-2's SSD (`mamba2`,
+   * Nemotron-H), whose shapes map onto the same fields: x ↔ v (`mamba_num_heads` ×
+   * `mamba_head_dim`), B ↔ k and C ↔ q (`n_groups` × `ssm_state_size`), so the state per head is
+   * `ssm_state_size` × `mamba_head_dim` and the conv runs over x, B and C.
+   */
+  readonly kind?: "mamba2";
+  /** Mamba-2's SSD chunk (`chunk_size`, 128 in Nemotron-H); absent for Gated DeltaNet (64). */
+  readonly chunkSize?: number;
   /** 0-based indices of the linear-attention layers, ascending. */
   readonly layers: readonly number[];
   readonly numKeyHeads: number;
@@ -152,6 +169,9 @@ export interface LinearAttentionSpec {
   /** Width of the causal depthwise convolution over q, k and v (`linear_conv_kernel_dim`). */
   readonly convKernel: number;
 }
+
+/** The mixer of one single-mixer block (Nemotron-H: `M`, `*`, `E`, `-` of its pattern). */
+export type HybridBlock = "mamba" | "attention" | "moe" | "mlp";
 
 /** Model components whose checkpoint stores GEMM weights in their own format. */
 export type CheckpointComponent = "attention" | "dense-ffn" | "routed-experts" | "shared-experts";
@@ -202,6 +222,18 @@ export interface ModelArchitecture {
   readonly linearAttention?: LinearAttentionSpec;
   /** Hyper-connections around every sublayer (DeepSeek-V4: 4 streams). Absent: a plain residual. */
   readonly hyperConnections?: HyperConnectionSpec;
+  /**
+   * Single-mixer blocks (Nemotron-H's `hybrid_override_pattern`), one per decoder layer: each is
+   * one RMSNorm and one mixer — a Mamba-2 layer (its indices are `linearAttention.layers`), an
+   * attention layer, a MoE or a dense MLP — not attention + FFN. Absent: every layer is attention
+   * (or linear attention) followed by its FFN.
+   */
+  readonly hybridBlocks?: readonly HybridBlock[];
+  /**
+   * The FFN activation of the dense FFN and every expert: SwiGLU (absent: gate, up and down
+   * matrices) or squared ReLU (`relu2`, Nemotron-H's `mlp_hidden_act`: up and down only).
+   */
+  readonly ffnActivation?: "relu2";
   /** Published totals, for comparison (zoo models; absent for user configs). */
   readonly published?: {
     readonly totalParams?: PublishedCount;

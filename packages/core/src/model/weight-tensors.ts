@@ -5,7 +5,7 @@
  */
 import { compressedAttentionTensors, compressRatio } from "./compressed-attention.ts";
 import { hyperConnectionTensors, hyperHeadTensors } from "./hyper-connections.ts";
-import { isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
+import { hasMixer, isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
 
@@ -140,7 +140,9 @@ function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
   }
 }
 
-function swiglu(
+/** An FFN's matrices: SwiGLU's gate, up and down, or squared ReLU's up and down (`relu2`). */
+function ffnMatrices(
+  arch: ModelArchitecture,
   prefix: string,
   component: WeightComponent,
   h: number,
@@ -148,19 +150,27 @@ function swiglu(
   copies: number,
   active: number,
 ) {
+  const gate =
+    arch.ffnActivation === "relu2"
+      ? []
+      : [matrix(`${prefix}.gate_proj`, component, inter, h, copies, active)];
   return [
-    matrix(`${prefix}.gate_proj`, component, inter, h, copies, active),
+    ...gate,
     matrix(`${prefix}.up_proj`, component, inter, h, copies, active),
     matrix(`${prefix}.down_proj`, component, h, inter, copies, active),
   ];
 }
 
-/** FFN tensors of one layer of the given kind (dense SwiGLU, or router + experts + shared experts). */
+/**
+ * FFN tensors of one layer of the given kind (dense FFN, or router + experts + shared experts; a
+ * latent MoE's two projections with its shared experts); none for a block without FFN.
+ */
 function ffnTensors(arch: ModelArchitecture, kind: LayerKind, hashRouted = false): WeightTensor[] {
   const h = arch.hiddenSize;
   const moe = arch.moe;
+  if (kind === "none") return [];
   if (kind === "dense" || moe === undefined)
-    return swiglu("ffn", "dense-ffn", h, arch.denseIntermediateSize, 1, 1);
+    return ffnMatrices(arch, "ffn", "dense-ffn", h, arch.denseIntermediateSize, 1, 1);
   const e = moe.numRoutedExperts;
   const out: WeightTensor[] = [{ ...matrix("moe.router", "router", e, h), quantizable: false }];
   // DeepSeek-V3's aux-loss-free balancing keeps a per-expert score bias; gpt-oss's router is a
@@ -168,15 +178,22 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind, hashRouted = false
   // A hash-routed layer (DeepSeek-V4) keeps no score bias: its token-id table (a buffer of vocab ×
   // top-k integers, not counted) picks the experts.
   if (moe.routerBias === true && !hashRouted) out.push(vector("moe.router_bias", "router", e));
-  out.push(...swiglu("moe.experts", "routed-experts", h, moe.expertIntermediateSize, e, moe.topK));
+  const x = moe.latentSize ?? h;
+  out.push(...ffnMatrices(arch, "moe.experts", "routed-experts", x, moe.expertIntermediateSize, e, moe.topK));
+  if (moe.latentSize !== undefined)
+    out.push(
+      matrix("moe.fc1_latent_proj", "shared-experts", x, h),
+      matrix("moe.fc2_latent_proj", "shared-experts", h, x),
+    );
   if (moe.expertBias === true)
     out.push(
       vector("moe.experts.gate_up_bias", "routed-experts", 2 * moe.expertIntermediateSize, e, moe.topK),
-      vector("moe.experts.down_bias", "routed-experts", h, e, moe.topK),
+      vector("moe.experts.down_bias", "routed-experts", x, e, moe.topK),
     );
   if (moe.numSharedExperts > 0)
     out.push(
-      ...swiglu(
+      ...ffnMatrices(
+        arch,
         "moe.shared",
         "shared-experts",
         h,
@@ -188,19 +205,29 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind, hashRouted = false
   return out;
 }
 
-/** All tensors of one decoder layer (a linear-attention layer's own attention block when `linear`). */
+/**
+ * All tensors of one decoder layer (a linear-attention layer's own attention block when `linear`).
+ * A single-mixer block (Nemotron-H) has one RMSNorm: the mixer's input norm, or the FFN's norm
+ * when it has no mixer (`mixer` false).
+ */
 function layerTensors(
   arch: ModelArchitecture,
   kind: LayerKind,
   linear = false,
   ratio = 0,
   hashRouted = false,
+  mixer = true,
 ): WeightTensor[] {
-  const attention =
-    linear && arch.linearAttention !== undefined
+  let attention = !mixer
+    ? []
+    : linear && arch.linearAttention !== undefined
       ? linearAttentionTensors(arch, arch.linearAttention)
       : attentionTensors(arch, ratio);
-  return [...attention, ...ffnTensors(arch, kind, hashRouted)];
+  const ffn = ffnTensors(arch, kind, hashRouted);
+  if (arch.hybridBlocks === undefined) return [...attention, ...ffn];
+  attention = attention.filter((t) => t.name !== "ffn.post_attention_norm");
+  const norm = kind === "none" ? [] : [vector("ffn.post_attention_norm", "attention", arch.hiddenSize)];
+  return [...attention, ...norm, ...ffn];
 }
 
 /**
@@ -250,10 +277,11 @@ export function modelLayerTensors(arch: ModelArchitecture): WeightTensor[][] {
     const linear = isLinearAttentionLayer(arch, i);
     const ratio = compressRatio(arch, i) ?? 0;
     const hash = isHashRoutedLayer(arch, i);
-    const key = `${kind}:${linear}:${ratio}:${hash}`;
+    const mixer = hasMixer(arch, i);
+    const key = `${kind}:${linear}:${ratio}:${hash}:${mixer}`;
     let tensors = byKind.get(key);
     if (tensors === undefined) {
-      tensors = layerTensors(arch, kind, linear, ratio, hash);
+      tensors = layerTensors(arch, kind, linear, ratio, hash, mixer);
       byKind.set(key, tensors);
     }
     return tensors;

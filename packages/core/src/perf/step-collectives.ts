@@ -15,7 +15,8 @@ const TP_ACTIVATION_BYTES = DTYPE_BYTES.bf16;
 
 /**
  * Collectives of one layer of `kind`; `tokenScale` scales the tokens (MTP draft passes carry
- * 1 / (1 + draft) of the verified tokens).
+ * 1 / (1 + draft) of the verified tokens); `mixer` false: a single-mixer FFN block (Nemotron-H),
+ * which has no attention and so no attention collective.
  * @example layerCollectives(ctx, work, "moe", true).map((i) => i.name) // ["moe.dispatch", "moe.combine_transfer"]
  */
 export function layerCollectives(
@@ -24,6 +25,7 @@ export function layerCollectives(
   kind: LayerKind,
   sequenceParallel: boolean,
   tokenScale = 1,
+  mixer = true,
 ): StepItem[] {
   const { plan, scenario } = ctx;
   const arch = scenario.model;
@@ -31,7 +33,7 @@ export function layerCollectives(
   const tp = plan.attention.tp;
   const tokensPerRank = work.tokensPerRank * tokenScale;
   const items: StepItem[] = [];
-  if (tp > 1) {
+  if (tp > 1 && mixer) {
     const tokens = work.groupTokens * tokenScale;
     if (sequenceParallel) {
       // SP → TP → SP (CloudMatrix-Infer prefill MLA): all-gather the token shards' attention inputs
@@ -119,7 +121,8 @@ function moeCollectives(
   const hidden = arch.hiddenSize;
   const items: StepItem[] = [];
   const dispatchBytes = dispatchBytesPerToken(arch, scenario.precision);
-  const combineBytes = hidden * DTYPE_BYTES[scenario.precision.combine];
+  // A latent MoE combines the experts' latent-wide outputs (fc2_latent_proj runs after combine).
+  const combineBytes = (arch.moe.latentSize ?? hidden) * DTYPE_BYTES[scenario.precision.combine];
   if (moe.library === "allgather-reducescatter" && plan.attention.dp === 1) {
     // Attention tensor-parallel over the whole instance (no attention DP): every rank already holds
     // every token, so nothing is gathered; each runs its experts on all of them and one all-reduce

@@ -7,7 +7,7 @@
  * See docs/step-model.md.
  */
 import { type ImbalanceResult, stepOverheads } from "../deploy/index.ts";
-import { type LayerKind, layerGroups, layerOperators, type Operator } from "../model/index.ts";
+import { hasMixer, type LayerKind, layerGroups, layerOperators, type Operator } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
 import { clockedContext, corePowerFactor, powerLimitedFraction } from "./step-clock.ts";
 import { layerCollectives } from "./step-collectives.ts";
@@ -59,6 +59,8 @@ export interface LayerStep {
   readonly compressRatio?: number;
   /** DeepSeek-V4's hash-routed MoE layers (the first `num_hash_layers`). */
   readonly hashRouted?: true;
+  /** Single-mixer blocks without attention (Nemotron-H's MoE blocks); absent otherwise. */
+  readonly noMixer?: true;
   readonly timing: LayerTiming;
 }
 
@@ -143,7 +145,8 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
       ops = ops.map((op) => (unsharded.has(op.name) ? scaleOperator(op, 1 / tp) : op));
     }
     ops = withKernels(ops);
-    return layerTimingOf(ctx, ops, layerCollectives(ctx, work, kind, sequenceParallel));
+    const collectives = layerCollectives(ctx, work, kind, sequenceParallel, 1, hasMixer(arch, index));
+    return layerTimingOf(ctx, ops, collectives);
   };
 
   const layers = slowestLayers(arch, work.rankKinds, layerTiming);
@@ -207,7 +210,9 @@ function slowestLayers(
   layerTiming: (index: number, kind: LayerKind, rank: RankKind) => LayerTiming,
 ): LayerStep[] {
   const layers: LayerStep[] = [];
-  for (const { kind, window, linear, compressRatio, hashRouted, index, count } of layerGroups(arch)) {
+  for (const { kind, window, linear, compressRatio, hashRouted, noMixer, index, count } of layerGroups(
+    arch,
+  )) {
     const candidates = kind === "moe" ? rankKinds : rankKinds.slice(0, 1);
     let best: { rank: RankKind; timing: LayerTiming } | undefined;
     for (const rank of candidates) {
@@ -223,6 +228,7 @@ function slowestLayers(
         ...(linear === true ? { linearAttention: true as const } : {}),
         ...(compressRatio !== undefined ? { compressRatio } : {}),
         ...(hashRouted === true ? { hashRouted } : {}),
+        ...(noMixer === true ? { noMixer: true as const } : {}),
         timing: best.timing,
       });
   }

@@ -19,6 +19,7 @@ import { draftPrecision, hostLinkFor, type InstancePlan, rankMemory } from "../d
 import {
   attentionWindow,
   compressRatio,
+  hasMixer,
   isHashRoutedLayer,
   isLinearAttentionLayer,
   kvBytesPerTokenPerLayer,
@@ -98,6 +99,7 @@ function extraOf(ctx: StepContext): Extra {
     extra = {
       ...extra,
       bytesPerLayer: {
+        none: attention,
         dense: attention + (c["dense-ffn"] ?? 0) / count("dense"),
         moe:
           attention +
@@ -147,6 +149,7 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     const linear = isLinearAttentionLayer(arch, index) ? true : undefined;
     const ratio = compressRatio(arch, index);
     const hash = isHashRoutedLayer(arch, index) ? true : undefined;
+    const noMixer = hasMixer(arch, index) ? undefined : true;
     return l !== undefined
       ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
       : (base.layers.find(
@@ -155,7 +158,8 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
             x.attentionWindow === window &&
             x.linearAttention === linear &&
             x.compressRatio === ratio &&
-            x.hashRouted === hash,
+            x.hashRouted === hash &&
+            x.noMixer === noMixer,
         )?.timing.layerS ?? 0);
   };
   let draft: DraftStep | undefined;

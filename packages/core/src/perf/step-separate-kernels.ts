@@ -186,7 +186,8 @@ export function separateKernelsOf(
     }),
     moeKernels: phase === "prefill" ? "normal" : "low-latency",
     attentionTensorParallel: plan.attention.tp > 1 && plan.attention.dp === 1,
-    hiddenSize: scenario.model.hiddenSize,
+    // The width of a dispatched token: a latent MoE's latent projection (Nemotron 3 Super).
+    hiddenSize: moe?.latentSize ?? scenario.model.hiddenSize,
     dispatchedTokens: work.tokensPerRank,
     receivedTokens: received,
     routedTokens: routed,

@@ -37,6 +37,7 @@ export function activationBytesPerToken(
   arch: ModelArchitecture,
   kind: LayerKind,
   o: ActivationOptions,
+  index?: number,
 ): number {
   const h = arch.hiddenSize;
   const t = o.tp;
@@ -64,12 +65,28 @@ export function activationBytesPerToken(
     heads = (2 * qk + 2 * a.numHeads * a.vHeadDim) * BYTES + a.numHeads * a.vHeadDim * outCopy;
   }
   let ffn: number;
-  // SwiGLU's inputs (BF16) and its output, FC2's input.
-  const swiglu = (i: number) => 2 * i * BYTES + i * keptGemmInput;
-  if (kind === "moe" && arch.moe !== undefined) {
+  // SwiGLU's inputs (BF16) and its output, FC2's input (squared ReLU: one input).
+  const inputs = arch.ffnActivation === "relu2" ? 1 : 2;
+  const swiglu = (i: number) => inputs * i * BYTES + i * keptGemmInput;
+  if (arch.hybridBlocks !== undefined && index !== undefined) {
+    // A single-mixer block (Nemotron-H): one norm, and either the mixer or the FFN.
+    norms /= 2;
+    const lin = arch.linearAttention;
+    if (kind !== "none") heads = 0;
+    else if (lin?.layers.includes(index) === true) {
+      // Mamba-2: in_proj's output, the conv output, the SSD output and the gated norm's output.
+      const inner = lin.numValueHeads * lin.valueHeadDim;
+      const bc = 2 * lin.numKeyHeads * lin.keyHeadDim;
+      heads =
+        (2 * inner + bc + lin.numValueHeads + inner + bc + inner) * BYTES + inner * (keptGemmInput + outCopy);
+    }
+  }
+  const x = arch.moe?.latentSize ?? h;
+  if (kind === "none") ffn = 0;
+  else if (kind === "moe" && arch.moe !== undefined) {
     const m = arch.moe;
     // Per routed copy: the permuted token (expert FC1's input) and the expert output (BF16).
-    const routed = m.topK * (h * g + h * BYTES + swiglu(m.expertIntermediateSize));
+    const routed = m.topK * (x * g + x * BYTES + swiglu(m.expertIntermediateSize));
     const shared = m.numSharedExperts * swiglu(m.sharedExpertIntermediateSize);
     // Expert tensors follow the sequence-parallel token shard; the router's scores are small (E per token).
     ffn = routed + shared + m.numRoutedExperts * BYTES;

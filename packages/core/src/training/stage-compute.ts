@@ -13,6 +13,7 @@
  */
 import {
   attentionWindow,
+  hasMixer,
   isLinearAttentionLayer,
   type LayerOperatorOptions,
   layerGroups,
@@ -145,9 +146,11 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   let epLayer: EpLayerComm = { dispatchS: 0, combineS: 0, probsS: 0 };
   const layerTime = (index: number): ComputeTimes => {
     const kind = layerKind(arch, index);
-    const attention = isLinearAttentionLayer(arch, index)
-      ? "linear"
-      : (attentionWindow(arch, index) ?? "full");
+    const attention = !hasMixer(arch, index)
+      ? "none"
+      : isLinearAttentionLayer(arch, index)
+        ? "linear"
+        : (attentionWindow(arch, index) ?? "full");
     const variant = `${kind}:${attention}`;
     const hit = byVariant.get(variant);
     if (hit !== undefined) return hit;

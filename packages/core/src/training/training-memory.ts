@@ -119,7 +119,7 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
     const copies = s.layout.schedule === "dualpipe" ? 2 : 1;
     let perMicrobatch = 0;
     for (let i = first; i < first + count; i++)
-      perMicrobatch += activationBytesPerToken(arch, layerKind(arch, i), act) * tokens;
+      perMicrobatch += activationBytesPerToken(arch, layerKind(arch, i), act, i) * tokens;
     first += count;
     const inFlight = inFlightMicrobatches(s, stage);
     // Full recompute rebuilds one layer's activations at a time during backward.
