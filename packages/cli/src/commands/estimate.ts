@@ -143,13 +143,7 @@ function layerTable(layers: readonly LayerStep[]): string {
     let launch = 0;
     for (const item of l.timing.items) launch += item.overheadS * l.timing.microbatches;
     t.push([
-      l.compressRatio !== undefined
-        ? `${l.kind} (${l.compressRatio === 0 ? "window only" : `compress ${l.compressRatio}`}${l.hashRouted === true ? ", hash-routed" : ""})`
-        : l.attentionWindow !== undefined
-          ? `${l.kind} (window ${l.attentionWindow})`
-          : l.linearAttention === true
-            ? `${l.kind} (linear attn)`
-            : l.kind,
+      layerLabel(l),
       String(l.count),
       l.slowestRank,
       ...used.map((g) => us(l.timing.byGroup[g] ?? 0)),
@@ -288,4 +282,14 @@ function renderEnergy(e: EstimateEnergy): string {
   if (e.decode !== undefined) out.push(energyLine("decode", e.decode));
   out.push("  assumptions:", ...assumptionLines(e.assumptions));
   return `${out.join("\n")}\n`;
+}
+
+/** A layer group's row label: its FFN kind, and its attention variant (a single-mixer block: its mixer). */
+function layerLabel(l: LayerStep): string {
+  if (l.kind === "none") return l.linearAttention === true ? "mixer (linear attn)" : "mixer (attention)";
+  if (l.compressRatio !== undefined)
+    return `${l.kind} (${l.compressRatio === 0 ? "window only" : `compress ${l.compressRatio}`}${l.hashRouted === true ? ", hash-routed" : ""})`;
+  const suffix = l.noMixer === true ? " (no attention)" : "";
+  if (l.attentionWindow !== undefined) return `${l.kind} (window ${l.attentionWindow})`;
+  return l.linearAttention === true ? `${l.kind} (linear attn)` : `${l.kind}${suffix}`;
 }

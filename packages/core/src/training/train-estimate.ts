@@ -7,8 +7,8 @@
  *
  * MFU follows PaLM's definition (Chowdhery et al. 2022, arXiv:2204.02311, App. B): model FLOPs
  * per token = 6 × activated matrix parameters (embedding gather excluded, LM head included, MTP
- * excluded) + 6 × seq × heads × (qk + v head dims) per layer (attention without the causal
- * saving), divided by the dense BF16 peak of the chips. Recomputation is not model FLOPs.
+ * excluded) + 6 × seq × heads × (qk + v head dims) per softmax-attention layer (attention without
+ * the causal saving), divided by the dense BF16 peak of the chips. Recomputation is not model FLOPs.
  */
 import { countParameters } from "../model/index.ts";
 import { computeDevice } from "../perf/index.ts";
@@ -76,7 +76,12 @@ export function modelFlopsPerToken(
   }
   const a = arch.attention;
   const dims = a.kind === "gqa" ? 2 * a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim;
-  const full = 6 * sequenceLength * a.numHeads * dims * arch.numLayers;
+  // Softmax-attention layers only: linear-attention (Gated DeltaNet, Mamba-2) layers and a hybrid
+  // model's MoE / MLP blocks attend nothing (their recurrences are not counted, as PaLM has none).
+  const attentionLayers = arch.hybridBlocks
+    ? arch.hybridBlocks.filter((b) => b === "attention").length
+    : arch.numLayers - (arch.linearAttention?.layers.length ?? 0);
+  const full = 6 * sequenceLength * a.numHeads * dims * attentionLayers;
   const attentionFlops = attention === "full" ? full : (full * (sequenceLength + 1)) / (2 * sequenceLength);
   return 6 * activated + attentionFlops;
 }
