@@ -38,6 +38,10 @@ describe("Nemotron-H (nemotron_h): single-mixer blocks", () => {
     expect(countParameters(sup).total - 120_668_687_360).toBe(40 * 512);
     expect(countParameters(sup).mtp - 2_942_324_736).toBe(512);
     expect(Math.abs(countParameters(nano).total / 31.6e9 - 1)).toBeLessThan(0.002);
+    // Ultra (layers_block_type, num_hidden_layers null): 550B-A55B by its name.
+    const ultra = countParameters(builtinModel("nemotron-3-ultra-550b-a55b"));
+    expect(Math.abs(ultra.total / 550e9 - 1)).toBeLessThan(0.005);
+    expect(Math.abs(ultra.activatedPerToken / 55e9 - 1)).toBeLessThan(0.005);
     // relu2 experts: up and down only (a SwiGLU expert would have 1.5× the expert parameters).
     expect(countParameters(nano).byComponent["routed-experts"]).toBe(23 * 128 * 2 * 1856 * 2688);
   });
