@@ -14,6 +14,7 @@
  * are replicated on each rank (every rank stores and reads the whole latent).
  */
 
+import { isCompressed } from "./compressed-attention.ts";
 import { compressedAttentionOperators } from "./compressed-attention-operators.ts";
 import { gqaOperators } from "./gqa-operators.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
@@ -42,17 +43,8 @@ export function attentionOperators(
     case "gqa":
       return [...ops, ...gqaOperators(arch, a, w, prefix)];
     case "mla":
-      if (a.compressed !== undefined)
-        return [
-          ...ops,
-          ...compressedAttentionOperators(
-            arch,
-            { ...a, compressed: a.compressed },
-            w,
-            prefix,
-            compressRatio ?? 0,
-          ),
-        ];
+      if (isCompressed(a))
+        return [...ops, ...compressedAttentionOperators(arch, a, w, prefix, compressRatio ?? 0)];
       return [...ops, ...mlaOperators(arch, a, w, prefix)];
     default: {
       const unreachable: never = a;

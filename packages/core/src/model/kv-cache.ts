@@ -9,7 +9,7 @@
  * (linear-attention.ts), amortised here over the mean context.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
-import { compressedBytesPerToken, compressedEntryBytes } from "./compressed-attention.ts";
+import { compressedBytesPerToken, compressedEntryBytes, isCompressed } from "./compressed-attention.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
 import { linearStateBytesPerSequence } from "./linear-attention.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
@@ -103,14 +103,13 @@ export function kvBytesPerToken(
   } = {},
 ): number {
   const a = arch.attention;
-  if (a.kind === "mla" && a.compressed !== undefined) {
+  if (isCompressed(a)) {
     // DeepSeek-V4: window + compressed entries + indexer keys + compressor state per layer
     // (compressed-attention.ts), amortised over the context.
     const ratios = [...a.compressed.ratios];
     if (options.includeMtp === true)
       for (let i = 0; i < arch.mtpModules; i++) ratios.push(a.compressed.mtpRatio);
-    const v4 = { ...a, compressed: a.compressed };
-    return compressedBytesPerToken(v4, ratios, kvDtype, options.indexerDtype ?? "fp8", options.contextTokens);
+    return compressedBytesPerToken(a, ratios, kvDtype, options.indexerDtype ?? "fp8", options.contextTokens);
   }
   const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
   const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);

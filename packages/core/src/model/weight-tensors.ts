@@ -3,7 +3,7 @@
  * belongs to, how many copies exist and how many a token uses. Parameter counts, weight bytes per
  * dtype and the operators' weight reads all derive from this one list.
  */
-import { compressedAttentionTensors, compressRatio } from "./compressed-attention.ts";
+import { compressedAttentionTensors, compressRatio, isCompressed } from "./compressed-attention.ts";
 import { hyperConnectionTensors, hyperHeadTensors } from "./hyper-connections.ts";
 import { hasMixer, isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
@@ -79,8 +79,7 @@ function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
   const c: WeightComponent = "attention";
   const norms = [vector("attn.input_norm", c, h), vector("ffn.post_attention_norm", c, h)];
   const hc = arch.hyperConnections === undefined ? [] : hyperConnectionTensors(arch.hyperConnections, h);
-  if (a.kind === "mla" && a.compressed !== undefined)
-    return [...norms, ...hc, ...compressedAttentionTensors({ ...a, compressed: a.compressed }, h, ratio)];
+  if (isCompressed(a)) return [...norms, ...hc, ...compressedAttentionTensors(a, h, ratio)];
   switch (a.kind) {
     case "gqa": {
       const q = a.numHeads * a.headDim;
