@@ -188,8 +188,9 @@ export function overlappedRoof(computeS: number, memoryS: number, exponent: numb
 }
 
 /**
- * The ceiling lowered by the class's shape mechanism: GEMM tiles and waves, prefill-attention key
- * amortisation, the sparse decode kernel's own ceiling.
+ * The ceiling lowered by the class's shape mechanism for the attention classes: prefill-attention
+ * key amortisation, the sparse decode kernel's own ceiling (GEMM tiles and waves are `operatorTime`'s,
+ * which also takes the K-serial floor from them).
  */
 function shapedEfficiency(
   op: Operator,
@@ -198,8 +199,6 @@ function shapedEfficiency(
   dtype: Dtype,
   bf16OverFormatPeak: number,
 ): number {
-  if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined)
-    return gemmEfficiency(op.shape, ceiling, cls, dtype).efficiency;
   if (op.class === "attention-prefill" && op.attention !== undefined)
     return attentionPrefillEfficiency(op.attention, ceiling, cls, bf16OverFormatPeak).efficiency;
   // Sparse decode (keys gathered by the DSA indexer's top-k): the sparse kernel's efficiency as
