@@ -15,8 +15,8 @@
  * per-tensor launches are not counted. Derived from the source; nothing set from a result.
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
-import { computeDevice, efficiencyProfileForChip } from "../perf/index.ts";
 import type { StageParams } from "./stage-params.ts";
+import { memoryPassS } from "./step-sync.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 /**
@@ -28,11 +28,5 @@ export function gradAccumulationS(s: TrainingScenario, params: StageParams): num
   if (s.gradientAccumulationFusion || s.framework !== "megatron-core") return 0;
   const p = s.precision;
   const bytesPerParam = DTYPE_BYTES[p.params] + 2 * DTYPE_BYTES[p.gradients];
-  const chip = s.system.node.accelerator.chip;
-  const device = computeDevice(chip);
-  const efficiency = efficiencyProfileForChip(chip).classes.vector.memoryEfficiency.value;
-  const shareOfDevice = 1 - s.overlap.reservedComputeFraction;
-  return (
-    (params.perRank * bytesPerParam) / (device.memoryBandwidthBytesPerS.value * efficiency * shareOfDevice)
-  );
+  return memoryPassS(s, params.perRank * bytesPerParam);
 }

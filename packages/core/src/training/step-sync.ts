@@ -92,9 +92,19 @@ function optimizerTime(s: TrainingScenario, params: StageParams): number {
   const master = p.masterWeights ? 2 * 4 : 0;
   const perParam =
     DTYPE_BYTES[p.gradients] + master + 4 * DTYPE_BYTES[p.optimizerStates] + DTYPE_BYTES[p.params];
+  return memoryPassS(s, local * perParam);
+}
+
+/**
+ * Seconds one rank takes to move `bytes` through HBM in a memory-bound pass (the optimizer, the
+ * unfused gradient accumulation): the chip's bandwidth at its vector-class memory efficiency, on the
+ * share of the device the overlapped communication leaves.
+ * @example memoryPassS(scenario, 1e9) // ≈ 0.00074 on a 910B (1.346 TB/s vector-class)
+ */
+export function memoryPassS(s: TrainingScenario, bytes: number): number {
   const chip = s.system.node.accelerator.chip;
   const device = computeDevice(chip);
   const efficiency = efficiencyProfileForChip(chip).classes.vector.memoryEfficiency.value;
   const shareOfDevice = 1 - s.overlap.reservedComputeFraction;
-  return (local * perParam) / (device.memoryBandwidthBytesPerS.value * efficiency * shareOfDevice);
+  return bytes / (device.memoryBandwidthBytesPerS.value * efficiency * shareOfDevice);
 }
