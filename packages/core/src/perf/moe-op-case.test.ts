@@ -56,6 +56,14 @@ describe("moe-op reference kind", () => {
     expect(balancedExpertTokens({ ...spec, tokens: 40 }).reduce((a, b) => a + b, 0)).toBe(40);
   });
 
+  it("counts the timed rank's own pairs, also where it holds fewer pairs than the EP average", () => {
+    // balanced_logits: one token picks experts 0, 32, …, 224; rank 0 of EP32 holds experts 0-7.
+    expect(balancedExpertTokens({ ...spec, tokens: 1, ep: 32 })).toEqual([1, ...Array(7).fill(0)]);
+    expect(balancedExpertTokens({ ...spec, tokens: 1, ep: 16 })).toEqual([1, ...Array(15).fill(0)]);
+    // Two tokens at stride 32: token 1 starts at expert 16, outside EP16 rank 0's experts 0-15.
+    expect(balancedExpertTokens({ ...spec, tokens: 2, ep: 16 })).toEqual([1, ...Array(15).fill(0)]);
+  });
+
   it("builds the step's MoE operators of one layer without the router GEMM or shared experts", () => {
     const names = moeOpOperators(spec, engine, b200()).map((op) => op.name);
     expect(names).toContain("moe.topk");

@@ -59,12 +59,24 @@ export const moeOpSpec = z
   .strict();
 export type MoeOpSpec = z.output<typeof moeOpSpec>;
 
-/** Tokens per local expert under balanced routing: the rank's pairs spread one by one over its experts. */
+/**
+ * Tokens per local expert of the rank the table times (rank 0: experts 0 … experts/ep − 1) under
+ * aiconfigurator's `balanced_logits` (collector/helper.py): with stride s = ⌈experts / topK⌉, token i
+ * picks experts ⌊i·s/n + k·s⌋ mod experts (k < topK) when n < s, else (i + k·s) mod experts. Exact where
+ * the rank holds fewer pairs than experts (at one token and EP 16 its one expert, not a rounded 0.5).
+ */
 export function balancedExpertTokens(spec: MoeOpSpec): number[] {
   const local = spec.experts / spec.ep;
-  const pairs = Math.round((spec.tokens * spec.topK) / spec.ep);
-  const base = Math.floor(pairs / local);
-  return Array.from({ length: local }, (_, i) => base + (i < pairs - base * local ? 1 : 0));
+  const stride = Math.ceil(spec.experts / spec.topK);
+  const n = spec.tokens;
+  const counts = new Array<number>(local).fill(0);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < spec.topK; k++) {
+      const pick = n >= stride ? i + k * stride : Math.floor((i * stride) / n + k * stride);
+      const expert = pick % spec.experts;
+      if (expert < local) counts[expert] = (counts[expert] ?? 0) + 1;
+    }
+  return counts;
 }
 
 /** The operators of the op, in the order the step runs them. */
