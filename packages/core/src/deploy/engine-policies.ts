@@ -201,5 +201,8 @@ function moePrologueLine(
     pro.scaleReswizzleKernels !== undefined
       ? `, NVFP4 scale factors re-swizzled after an all-gather (${pro.scaleReswizzleKernels} kernels)`
       : "",
+    pro.scalePadding !== undefined
+      ? `, NVFP4 scale-factor padding zeroed for ${pro.scalePadding.rowsPerExpert} rows per local expert (expansion and activation)`
+      : "",
   ].join("");
 }

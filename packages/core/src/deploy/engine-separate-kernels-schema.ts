@@ -45,6 +45,18 @@ export const moePrologueSchema = z.strictObject({
    * swizzled for its own rows: unswizzled, joined and swizzled again for all of them).
    */
   scaleReswizzleKernels: z.number().int().positive().optional(),
+  /**
+   * With NVFP4 expert activations: the expansion and activation kernels each zero the scale factors
+   * of the rows that pad every local expert to `rowsPerExpert` — a grid-stride loop over rowsPerExpert ×
+   * local experts items (the padding any expert might need; an expert's tokens are not known when the
+   * grid is sized) on at most `blocksPerCore` blocks per SM.
+   */
+  scalePadding: z
+    .strictObject({
+      rowsPerExpert: z.number().int().positive(),
+      blocksPerCore: z.number().int().positive(),
+    })
+    .optional(),
 });
 
 /**

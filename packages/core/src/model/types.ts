@@ -328,6 +328,17 @@ export interface Operator {
   readonly weightScheme?: QuantScheme;
   /** Kernel launches this operator costs (fused operators are 1). */
   readonly kernels: number;
+  /**
+   * A vector kernel that walks `items` work items in a grid-stride loop on min(blocksPerCore × cores,
+   * max(launchedItems, items)) blocks (TensorRT-LLM's scale-factor padding in the CUTLASS MoE op): each
+   * block passes ⌈items ÷ blocks⌉ times through its loop, each pass timed at the class's
+   * gridStrideStepS, beside the launch. Absent: no such loop.
+   */
+  readonly gridStrideWalk?: {
+    readonly items: number;
+    readonly launchedItems: number;
+    readonly blocksPerCore: number;
+  };
 }
 
 export type Phase = "prefill" | "decode" | "train-forward" | "train-backward";

@@ -36,6 +36,7 @@ export const UNIT_FIELDS = {
   launchOverheadUs: ["launchOverheadS", MICROSECOND],
   groupOverheadUs: ["groupOverheadS", MICROSECOND],
   tileOverheadUs: ["tileOverheadS", MICROSECOND],
+  gridStrideStepUs: ["gridStrideStepS", MICROSECOND],
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
@@ -139,6 +140,7 @@ export function resolveClass(
     pick(key, UNIT_FIELDS[key][1], false);
   const groupOverhead = unit("groupOverheadUs");
   const tileOverhead = unit("tileOverheadUs");
+  const gridStrideStep = unit("gridStrideStepUs");
   const dequant = unit("dequantGElementsPerS");
   const absolute = unit("vectorPeakTflops");
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
@@ -151,6 +153,7 @@ export function resolveClass(
     ...(Object.keys(kSerialByScheme).length > 0 && { kSerialSByScheme: kSerialByScheme }),
     ...(groupOverhead && { groupOverheadS: groupOverhead }),
     ...(tileOverhead && { tileOverheadS: tileOverhead }),
+    ...(gridStrideStep && { gridStrideStepS: gridStrideStep }),
     ...(dequant && { dequantElementsPerS: dequant }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),

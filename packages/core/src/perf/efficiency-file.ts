@@ -106,6 +106,12 @@ export const classEfficiencySchema = z
      */
     tileOverheadUs: sourcedValueSchema.optional(),
     /**
+     * Vector kernels with a grid-stride loop over more work items than they launch blocks for
+     * (`Operator.gridStrideWalk`): the time of one pass of a block through its loop, in microseconds
+     * (each pass waits on its global-memory reads). Absent: not modelled.
+     */
+    gridStrideStepUs: sourcedValueSchema.optional(),
+    /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
      * tensor cores at the slower of this and the HBM stream. Absent: not modelled.

@@ -48,6 +48,8 @@ export interface ClassProfile {
   readonly groupOverheadS?: ProfileValue;
   /** Grouped GEMMs: fixed time per output tile, spread over `cores` (absent: not modelled; replaces groupOverheadS). */
   readonly tileOverheadS?: ProfileValue;
+  /** Vector kernels: one pass of a block through a grid-stride loop, in seconds (absent: not modelled). */
+  readonly gridStrideStepS?: ProfileValue;
   /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
   readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */

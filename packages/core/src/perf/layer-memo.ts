@@ -82,6 +82,7 @@ export type LayerKeyFieldsListed = [
       | "weightOnlyElements"
       | "weightScheme"
       | "kernels"
+      | "gridStrideWalk"
     >
   >,
   Checked<AllListed<Operator["bytesRead"], "weights" | "activations" | "kvCache">>,
@@ -130,6 +131,9 @@ function operatorKey(op: Operator): void {
   else key.number(1).number(s.m).number(s.n).number(s.k).optional(s.groups).optional(s.routedRowsPerGroup);
   key.optional(op.weightOnlyElements);
   key.string(op.weightScheme ?? "");
+  const g = op.gridStrideWalk;
+  if (g === undefined) key.number(0);
+  else key.number(1).number(g.items).number(g.launchedItems).number(g.blocksPerCore);
   const a = op.attention;
   if (a === undefined) key.number(0);
   else

@@ -96,7 +96,7 @@ export function operatorTime(
   // A grouped GEMM's per-group cost sits beside its weight stream (hidden when compute-bound).
   const weightsS = Math.max(streamS, dequantTime(op, cls));
   const memoryS = weightsS > 0 ? weightsS + groupOverheadTime(op, cls) : 0;
-  const overheadS = op.kernels * cls.launchOverheadS.value;
+  const overheadS = op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile);
   const roofS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
   const defaultedParameters = defaultedOf(cls.memoryEfficiency, cls.launchOverheadS, own);
@@ -160,6 +160,24 @@ export function kSerialTime(op: Operator, cls: ClassProfile, waves: number | und
   const perElement = cls.kSerialSByScheme?.[op.weightScheme]?.value;
   if (perElement === undefined || op.shape.m <= 0) return 0;
   return (waves ?? 1) * op.shape.k * perElement;
+}
+
+/**
+ * A grid-stride loop's passes beside the kernel's launch (`Operator.gridStrideWalk`): the kernel
+ * launches min(blocksPerCore × cores, max(launchedItems, items)) blocks and each walks ⌈items ÷
+ * blocks⌉ items one after another, a pass costing the class's gridStrideStepS. Cores are the chip's
+ * SMs as its GEMM classes count them; 0 where the profile gives no step time or no core count, and
+ * for a fused kernel (no launch of its own: the loop runs in the kernel it is fused into, not timed).
+ * @example gridStrideTime({ ...act, gridStrideWalk: { items: 128 * 64, launchedItems: 8, blocksPerCore: 8 } }, b200) // 7 × 0.42 µs
+ */
+export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number {
+  const walk = op.gridStrideWalk;
+  const step = profile.classes[op.class].gridStrideStepS?.value;
+  const cores = profile.classes["grouped-gemm"].cores?.value ?? profile.classes.gemm.cores?.value;
+  if (walk === undefined || step === undefined || cores === undefined || op.kernels <= 0 || walk.items <= 0)
+    return 0;
+  const blocks = Math.min(walk.blocksPerCore * cores, Math.max(walk.launchedItems, walk.items));
+  return Math.ceil(walk.items / blocks) * step;
 }
 
 /**

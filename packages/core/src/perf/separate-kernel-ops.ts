@@ -92,7 +92,10 @@ function moePrologueOps(
   if (pro.expandKernel !== false) {
     const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
     const bytes = rows * gateUp.shape.k * (gateUp.bytesRead.activations / inputElements(gateUp));
-    const expand = vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype);
+    const expand = {
+      ...vector(`${prefix}moe.experts.expand`, 0, bytes, bytes, gateUp.dtype),
+      ...scalePaddingOf(gateUp, pro, ctx),
+    };
     // CANN's npu_moe_init_routing sorts and writes the expanded rows in one launch.
     out.push(pro.expandInRouting === true ? { ...expand, kernels: 0 } : expand);
   }
@@ -111,6 +114,30 @@ function moePrologueOps(
     out.push({ ...setupOp, kernels: setup });
   }
   return out;
+}
+
+/**
+ * The scale-factor padding walk of a kernel of the CUTLASS MoE op with NVFP4 expert activations
+ * (`scalePadding`; TensorRT-LLM moe_kernels.cu, expandInputRowsKernel and doActivationKernel: "Pad
+ * zeros in the extra SFs along the N dimension"): rowsPerExpert × local experts padding rows walked
+ * by min(blocksPerCore × SMs, max(expanded rows, padding rows)) blocks, expanded rows being every
+ * routed token's top-k copies. Empty where the prologue records none or the activations are not NVFP4.
+ */
+export function scalePaddingOf(
+  gateUp: Operator,
+  pro: NonNullable<SeparateKernels["moePrologue"]>,
+  ctx: SeparateKernelContext,
+): Pick<Operator, "gridStrideWalk"> {
+  const pad = pro.scalePadding;
+  const experts = ctx.localExperts ?? gateUp.shape?.groups;
+  if (pad === undefined || gateUp.dtype !== "fp4" || experts === undefined) return {};
+  return {
+    gridStrideWalk: {
+      items: pad.rowsPerExpert * experts,
+      launchedItems: ctx.routedTokens * ctx.topK,
+      blocksPerCore: pad.blocksPerCore,
+    },
+  };
 }
 
 /**

@@ -42,6 +42,7 @@ import {
   kernelsBefore,
   permutedCombine,
   type SeparateKernelContext,
+  scalePaddingOf,
   withAntiquantWorkspace,
 } from "./separate-kernel-ops.ts";
 import type { StepContext } from "./step-context.ts";
@@ -100,12 +101,20 @@ function insertSeparateKernels(
       continue;
     }
     if (antiquant) push(withAntiquantWorkspace(k, op));
-    else out.push(asRun(op));
+    else out.push(asRun(withActivationPadding(k, op)));
     if (policy.repeatedOperators?.includes(baseName(op)) === true)
       out.push({ ...op, name: `${op.name}.repeat` });
     push(kernelsAfter(k, op));
   }
   return out;
+}
+
+/** The activation kernel of the CUTLASS MoE op with its scale-factor padding walk (`scalePadding`). */
+function withActivationPadding(k: Insertion, op: Operator): Operator {
+  const pro = k.policy.moePrologue;
+  if (pro?.scalePadding === undefined || baseName(op) !== "moe.experts.act") return op;
+  const gateUp = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
+  return gateUp === undefined ? op : { ...op, ...scalePaddingOf(gateUp, pro, k.ctx) };
 }
 
 /**
