@@ -201,6 +201,9 @@ function moePrologueLine(
     pro.scaleReswizzleKernels !== undefined
       ? `, NVFP4 scale factors re-swizzled after an all-gather (${pro.scaleReswizzleKernels} kernels)`
       : "",
+    pro.blockScaleGroupWalk === true
+      ? ", FP8 block-scale grouped GEMMs walk every local expert's offsets (DeepGEMM GroupedWithOffset)"
+      : "",
     pro.scalePadding !== undefined
       ? `, NVFP4 scale-factor padding zeroed for ${pro.scalePadding.rowsPerExpert} rows per local expert (expansion and activation)`
       : "",

@@ -51,6 +51,12 @@ export const moePrologueSchema = z.strictObject({
    * local experts items (the padding any expert might need; an expert's tokens are not known when the
    * grid is sized) on at most `blocksPerCore` blocks per SM.
    */
+  /**
+   * true: with FP8 block-scale experts the grouped GEMMs are DeepGEMM's GroupedWithOffset kernels
+   * (TensorRT-LLM's CutlassFp8BlockScaleGemmRunner on Hopper), whose scheduler walks every local
+   * expert's row offsets in turn, empty experts included.
+   */
+  blockScaleGroupWalk: z.boolean().optional(),
   scalePadding: z
     .strictObject({
       rowsPerExpert: z.number().int().positive(),

@@ -38,6 +38,7 @@ export {
   type DtypeMapping,
   describePrecision,
   type Precision,
+  precisionWeightFormats,
   type ResolvePrecisionContext,
 } from "./precision.ts";
 export { type ParseScenarioOptions, parseScenario, parseScenarioSource, type Scenario } from "./scenario.ts";

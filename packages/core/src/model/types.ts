@@ -334,6 +334,13 @@ export interface Operator {
    * block passes ⌈items ÷ blocks⌉ times through its loop, each pass timed at the class's
    * gridStrideStepS, beside the launch. Absent: no such loop.
    */
+  /**
+   * Grouped GEMMs whose persistent scheduler walks the groups one after another, reading each one's
+   * row offsets, empty groups included (DeepGEMM's GroupedWithOffset and GroupedMasked schedulers):
+   * the groups each kernel walks (every local expert), timed at the class's groupWalkStepS each.
+   * Absent: no such walk.
+   */
+  readonly groupWalk?: number;
   readonly gridStrideWalk?: {
     readonly items: number;
     readonly launchedItems: number;

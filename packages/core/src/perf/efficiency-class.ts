@@ -37,6 +37,7 @@ export const UNIT_FIELDS = {
   groupOverheadUs: ["groupOverheadS", MICROSECOND],
   tileOverheadUs: ["tileOverheadS", MICROSECOND],
   gridStrideStepUs: ["gridStrideStepS", MICROSECOND],
+  groupWalkStepUs: ["groupWalkStepS", MICROSECOND],
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
@@ -141,6 +142,7 @@ export function resolveClass(
   const groupOverhead = unit("groupOverheadUs");
   const tileOverhead = unit("tileOverheadUs");
   const gridStrideStep = unit("gridStrideStepUs");
+  const groupWalkStep = unit("groupWalkStepUs");
   const dequant = unit("dequantGElementsPerS");
   const absolute = unit("vectorPeakTflops");
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
@@ -154,6 +156,7 @@ export function resolveClass(
     ...(groupOverhead && { groupOverheadS: groupOverhead }),
     ...(tileOverhead && { tileOverheadS: tileOverhead }),
     ...(gridStrideStep && { gridStrideStepS: gridStrideStep }),
+    ...(groupWalkStep && { groupWalkStepS: groupWalkStep }),
     ...(dequant && { dequantElementsPerS: dequant }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),

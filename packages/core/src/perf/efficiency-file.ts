@@ -112,6 +112,11 @@ export const classEfficiencySchema = z
      */
     gridStrideStepUs: sourcedValueSchema.optional(),
     /**
+     * Grouped GEMMs whose scheduler walks every group's offsets in turn (`Operator.groupWalk`): the
+     * time per group walked, per kernel, in microseconds. Absent: not modelled.
+     */
+    groupWalkStepUs: sourcedValueSchema.optional(),
+    /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
      * tensor cores at the slower of this and the HBM stream. Absent: not modelled.

@@ -50,6 +50,8 @@ export interface ClassProfile {
   readonly tileOverheadS?: ProfileValue;
   /** Vector kernels: one pass of a block through a grid-stride loop, in seconds (absent: not modelled). */
   readonly gridStrideStepS?: ProfileValue;
+  /** Grouped GEMMs: time per group a walking scheduler visits, per kernel, in seconds (absent: not modelled). */
+  readonly groupWalkStepS?: ProfileValue;
   /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
   readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */

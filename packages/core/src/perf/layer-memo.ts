@@ -83,6 +83,7 @@ export type LayerKeyFieldsListed = [
       | "weightScheme"
       | "kernels"
       | "gridStrideWalk"
+      | "groupWalk"
     >
   >,
   Checked<AllListed<Operator["bytesRead"], "weights" | "activations" | "kvCache">>,
@@ -131,6 +132,7 @@ function operatorKey(op: Operator): void {
   else key.number(1).number(s.m).number(s.n).number(s.k).optional(s.groups).optional(s.routedRowsPerGroup);
   key.optional(op.weightOnlyElements);
   key.string(op.weightScheme ?? "");
+  key.optional(op.groupWalk);
   const g = op.gridStrideWalk;
   if (g === undefined) key.number(0);
   else key.number(1).number(g.items).number(g.launchedItems).number(g.blocksPerCore);

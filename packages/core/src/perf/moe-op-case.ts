@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { dispatchBytesPerToken, engineProfile } from "../deploy/index.ts";
 import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/index.ts";
-import { builtinModel, layerKinds, layerOperators, type Operator } from "../model/index.ts";
+import { builtinModel, layerKinds, layerOperators, type Operator, weightFormat } from "../model/index.ts";
 import {
   compareVersions,
   ENGINE_NAMES,
@@ -147,6 +147,7 @@ export function moeOpOperators(
     topK: spec.topK,
     ...(DTYPE_BYTES[math] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
     localExperts: spec.experts / spec.ep,
+    expertScheme: weightFormat(spec.weights, { scheme: spec.weightScheme }).scheme,
   });
   const kept = all.filter(
     (op) => op.name.startsWith("moe.") && op.name !== "moe.router" && !op.name.startsWith("moe.shared"),

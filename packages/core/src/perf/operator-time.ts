@@ -96,7 +96,8 @@ export function operatorTime(
   // A grouped GEMM's per-group cost sits beside its weight stream (hidden when compute-bound).
   const weightsS = Math.max(streamS, dequantTime(op, cls));
   const memoryS = weightsS > 0 ? weightsS + groupOverheadTime(op, cls) : 0;
-  const overheadS = op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile);
+  const walkS = op.kernels * (op.groupWalk ?? 0) * (cls.groupWalkStepS?.value ?? 0);
+  const overheadS = op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile) + walkS;
   const roofS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
   const defaultedParameters = defaultedOf(cls.memoryEfficiency, cls.launchOverheadS, own);

@@ -6,7 +6,7 @@
  */
 import type { SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
-import { activationPass, type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
+import { activationPass, type Operator, type QuantScheme, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 
 export interface SeparateKernelContext {
   /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
@@ -33,6 +33,8 @@ export interface SeparateKernelContext {
   readonly attentionTensorParallel?: boolean;
   /** Weight format of the routed experts (for fusions only some formats' kernels do). */
   readonly expertWeights?: Dtype;
+  /** Quantization scheme of the routed experts' weights (defaults resolved). */
+  readonly expertScheme?: QuantScheme;
   /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
   readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
 }

@@ -30,7 +30,7 @@
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
-import { dispatchBytesPerToken, type SeparateKernels } from "../deploy/index.ts";
+import { dispatchBytesPerToken, precisionWeightFormats, type SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
@@ -101,7 +101,7 @@ function insertSeparateKernels(
       continue;
     }
     if (antiquant) push(withAntiquantWorkspace(k, op));
-    else out.push(asRun(withActivationPadding(k, op)));
+    else out.push(asRun(withMoeKernelWalks(k, op)));
     if (policy.repeatedOperators?.includes(baseName(op)) === true)
       out.push({ ...op, name: `${op.name}.repeat` });
     push(kernelsAfter(k, op));
@@ -109,12 +109,27 @@ function insertSeparateKernels(
   return out;
 }
 
-/** The activation kernel of the CUTLASS MoE op with its scale-factor padding walk (`scalePadding`). */
-function withActivationPadding(k: Insertion, op: Operator): Operator {
+/**
+ * The MoE op's kernels with the walks their loops make: the activation kernel's scale-factor padding
+ * (`scalePadding`, NVFP4) and, with FP8 block-scale experts under `blockScaleGroupWalk`, each grouped
+ * GEMM's scheduler walk over every local expert.
+ */
+function withMoeKernelWalks(k: Insertion, op: Operator): Operator {
   const pro = k.policy.moePrologue;
-  if (pro?.scalePadding === undefined || baseName(op) !== "moe.experts.act") return op;
-  const gateUp = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
-  return gateUp === undefined ? op : { ...op, ...scalePaddingOf(gateUp, pro, k.ctx) };
+  if (pro === undefined) return op;
+  const name = baseName(op);
+  if (name === "moe.experts.act" && pro.scalePadding !== undefined) {
+    const gateUp = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
+    return gateUp === undefined ? op : { ...op, ...scalePaddingOf(gateUp, pro, k.ctx) };
+  }
+  const walks =
+    pro.blockScaleGroupWalk === true &&
+    op.class === "grouped-gemm" &&
+    (name === "moe.experts.gate_up_proj" || name === "moe.experts.down_proj") &&
+    op.dtype === "fp8" &&
+    k.ctx.expertScheme === "block-128x128" &&
+    k.ctx.localExperts !== undefined;
+  return walks ? { ...op, groupWalk: k.ctx.localExperts } : op;
 }
 
 /**
@@ -203,6 +218,7 @@ export function separateKernelsOf(
     topK: moe?.topK ?? 0,
     ...(moe !== undefined && {
       expertWeights: scenario.precision.components?.["routed-experts"]?.weights ?? scenario.precision.weights,
+      expertScheme: expertFormat(scenario.precision).scheme,
     }),
     ...((plan.moe?.ep ?? 1) > 1 &&
       DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
@@ -214,4 +230,10 @@ export function separateKernelsOf(
   };
   const fused = fusedOperatorNames(policy, context);
   return (ops) => insertSeparateKernels(ops, policy, context, fused);
+}
+
+/** The routed experts' weight format of a scenario precision (its override, else the default). */
+function expertFormat(precision: Parameters<typeof precisionWeightFormats>[0]) {
+  const formats = precisionWeightFormats(precision);
+  return formats.overrides["routed-experts"] ?? formats.format;
 }
