@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
+import { computeDevice } from "./device.ts";
+import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { balancedExpertTokens, type MoeOpSpec, moeOpOperators, moeOpTime } from "./moe-op-case.ts";
+import { gridStrideTime, operatorTime } from "./operator-time.ts";
 
 const spec: MoeOpSpec = {
   kind: "moe-op",
@@ -119,5 +122,41 @@ describe("moe-op reference kind", () => {
     expect(names(spec, { name: "trtllm", version: "1.3.0rc20" })).toEqual(["moe.topk"]);
     const extra = moeOpTime(spec, engine, b200()) - moeOpTime({ ...spec, backend: "TRTLLM" }, engine, b200());
     expect(extra * 1e6).toBeCloseTo(8, 0);
+  });
+
+  it("walks the NVFP4 scale-factor padding of every local expert in the expansion and activation kernels", () => {
+    const ops = moeOpOperators(spec, engine, b200());
+    const walk = { items: 128 * 32, launchedItems: 64 * 8, blocksPerCore: 8 };
+    for (const name of ["moe.experts.expand", "moe.experts.act"])
+      expect(ops.find((op) => op.name === name)?.gridStrideWalk).toEqual(walk);
+    // 4,096 padding rows on min(8 x 148, 4,096) = 1,184 blocks: 4 passes of 0.417 us.
+    const expand = ops.find((op) => op.name === "moe.experts.expand");
+    const profile = efficiencyProfileForChip(b200());
+    expect(expand && gridStrideTime(expand, profile) * 1e6).toBeCloseTo(4 * 0.417, 6);
+    // BF16 experts have no scale factors; the TRTLLM backend's own chain runs other kernels.
+    const bf16 = moeOpOperators({ ...spec, weights: "bf16" }, engine, b200());
+    expect(bf16.some((op) => op.gridStrideWalk !== undefined)).toBe(false);
+    const gen = moeOpOperators({ ...spec, backend: "TRTLLM", backendChain: true }, engine, b200());
+    expect(gen.some((op) => op.gridStrideWalk !== undefined)).toBe(false);
+  });
+
+  it("walks every local expert in DeepGEMM's grouped scheduler with FP8 block-scale experts on Hopper", () => {
+    const h200 = builtinCatalog().chip("h200-sxm");
+    const fp8: MoeOpSpec = { ...spec, tokens: 1, weights: "fp8" };
+    const ops = moeOpOperators(fp8, engine, h200);
+    const gemms = ops.filter((op) => op.class === "grouped-gemm");
+    expect(gemms.map((op) => op.groupWalk)).toEqual([32, 32]);
+    // Each GEMM pays its launch and 32 experts x 0.130 us.
+    const profile = efficiencyProfileForChip(h200);
+    const gateUp = gemms[0];
+    const t = gateUp && operatorTime(gateUp, computeDevice(h200), profile);
+    expect(t && (t.overheadS - profile.classes["grouped-gemm"].launchOverheadS.value) * 1e6).toBeCloseTo(
+      32 * 0.13,
+      6,
+    );
+    // FP8 per-tensor experts run CUTLASS's grouped GEMM, not DeepGEMM; NVFP4 has no walk either.
+    const perTensor = moeOpOperators({ ...fp8, weightScheme: "per-tensor" }, engine, h200);
+    expect(perTensor.some((op) => op.groupWalk !== undefined)).toBe(false);
+    expect(moeOpOperators(spec, engine, b200()).some((op) => op.groupWalk !== undefined)).toBe(false);
   });
 });
