@@ -24,7 +24,8 @@ const heldOut = (c: { id: string; role: string; duplicateOf?: string }) =>
 const leastSquaresSet = (c: { id: string }) => c.id.startsWith("h200-torch-mm-bf16-");
 /** A same-machine FP8 / BF16 pair whose ratio, not its absolute figures, set the B200 FP8 GEMM ceiling. */
 const RATIO_PAIR = ["vllm-fp8-b200-m16384-n6144-k4096", "vllm-bf16-b200-m16384-n6144-k4096"] as const;
-const ratioPair = (c: { id: string }) => (RATIO_PAIR as readonly string[]).includes(c.id);
+const ratioPair = (c: { id: string }) =>
+  (RATIO_PAIR as readonly string[]).includes(c.id) || DIFFERENCE_PAIRS.flat().includes(c.id);
 /**
  * Pairs (short K, long K) whose difference, not their absolute figures, set a K-walk rate per weight
  * scheme (`kSerialNsByScheme`): the model reproduces the difference; each op's fixed part is the
@@ -36,6 +37,18 @@ const SLOPE_PAIRS = [
 ] as const;
 const slopePair = (c: { id: string }) =>
   SLOPE_PAIRS.some((pair) => (pair as readonly string[]).includes(c.id));
+/**
+ * Same-table MoE-op pairs with the same active experts on many or few local experts, whose
+ * difference, not their absolute figures, set a per-local-expert walk (B200 NVFP4 scale-factor
+ * padding, Hopper DeepGEMM scheduler): the rest of the op cancels in it (docs/step-model.md §8).
+ */
+const DIFFERENCE_PAIRS: readonly (readonly [string, string])[] = [
+  ["aic-trtllm-b200-moe-nvfp4-cutlass-kimi-ep1-t1", "aic-trtllm-b200-moe-nvfp4-cutlass-kimi-ep8-t8"],
+  [
+    "aic-trtllm-h200-moe-fp8block-cutlass-ds-ep1-tp8-t8",
+    "aic-trtllm-h200-moe-fp8block-cutlass-ds-ep8-tp8-t8",
+  ],
+];
 
 describe("operator reference cases", () => {
   const cases = operatorReferenceCases(resolve);
@@ -70,6 +83,14 @@ describe("operator reference cases", () => {
       if (short === undefined || long === undefined) throw new Error(`missing ${shortId} / ${longId}`);
       const predicted = long.predicted - short.predicted;
       expect(predicted / (long.published - short.published), shortId).toBeCloseTo(1, 3);
+    }
+  });
+
+  it("reproduces the local-expert walks' calibration pairs by their difference (many minus few local experts)", () => {
+    for (const [many, few] of DIFFERENCE_PAIRS) {
+      const [a, b] = [many, few].map((id) => cases.find((c) => c.id === id));
+      if (a === undefined || b === undefined) throw new Error(`missing record ${many} / ${few}`);
+      expect((a.predicted - b.predicted) / (a.published - b.published), many).toBeCloseTo(1, 2);
     }
   });
 
