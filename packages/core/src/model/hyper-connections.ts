@@ -85,32 +85,37 @@ export function hyperConnectionOps(
   return { pre, post };
 }
 
-/**
- * The head's collapse of the streams for the tokens that get logits, and the embedding's expansion
- * to n streams for every token.
- */
-export function hyperHeadOps(
+/** The embedding's expansion of every token to n streams. */
+export function hyperExpandOp(
   arch: ModelArchitecture,
   hc: HyperConnectionSpec,
   w: ResolvedWorkload,
   p: string,
-): { expand: Operator; collapse: Operator } {
+): Operator {
+  const h = arch.hiddenSize;
+  return vectorOp(w, {
+    name: `${p}hc.expand`,
+    flops: 0,
+    readElements: w.tokens * h,
+    writeElements: w.tokens * hc.streams * h,
+  });
+}
+
+/** The head's collapse of the streams for the tokens that get logits. */
+export function hyperCollapseOp(
+  arch: ModelArchitecture,
+  hc: HyperConnectionSpec,
+  w: ResolvedWorkload,
+  p: string,
+): Operator {
   const h = arch.hiddenSize;
   const n = hc.streams;
   const m = w.logitTokens * (w.lmHeadTp / w.attentionTp);
-  return {
-    expand: vectorOp(w, {
-      name: `${p}hc.expand`,
-      flops: 0,
-      readElements: w.tokens * h,
-      writeElements: w.tokens * n * h,
-    }),
-    collapse: vectorOp(w, {
-      name: `${p}hc_head.collapse`,
-      flops: 3 * m * n * h + 2 * m * n * n * h + 2 * m * n * h,
-      readElements: m * n * h,
-      writeElements: m * h,
-      weightBytes: (n * n * h + n + 1) * DTYPE_BYTES.fp32,
-    }),
-  };
+  return vectorOp(w, {
+    name: `${p}hc_head.collapse`,
+    flops: 3 * m * n * h + 2 * m * n * n * h + 2 * m * n * h,
+    readElements: m * n * h,
+    writeElements: m * h,
+    weightBytes: (n * n * h + n + 1) * DTYPE_BYTES.fp32,
+  });
 }

@@ -8,7 +8,7 @@ import { attentionOperators } from "./attention-operators.ts";
 import { backwardOperators } from "./backward-operators.ts";
 import { compressRatio } from "./compressed-attention.ts";
 import { ffnOperators } from "./ffn-operators.ts";
-import { hyperConnectionOps, hyperHeadOps } from "./hyper-connections.ts";
+import { hyperCollapseOp, hyperConnectionOps, hyperExpandOp } from "./hyper-connections.ts";
 import { hasMixer, isHashRoutedLayer, type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
 import {
   checkDivides,
@@ -92,7 +92,7 @@ function logitsOperators(arch: ModelArchitecture, w: ResolvedWorkload, prefix: s
   const m = w.logitTokens * (w.lmHeadTp / w.attentionTp);
   const hc = arch.hyperConnections;
   const ops = [
-    ...(hc === undefined ? [] : [hyperHeadOps(arch, hc, w, prefix).collapse]),
+    ...(hc === undefined ? [] : [hyperCollapseOp(arch, hc, w, prefix)]),
     rmsNormOp(w, `${prefix}head.final_norm`, m, arch.hiddenSize),
     // The LM head stays in high precision (as in the published FP8 checkpoints) unless
     // `precision.components.lmHead` gives it a format.
@@ -137,7 +137,7 @@ export function modelHeadOperators(
 ): Operator[] {
   const w = resolveWorkload(arch, workload, options);
   const hc = arch.hyperConnections;
-  const expand = hc === undefined ? [] : [hyperHeadOps(arch, hc, w, "").expand];
+  const expand = hc === undefined ? [] : [hyperExpandOp(arch, hc, w, "")];
   return withPhase(w, () => [
     embeddingOperator(arch, w, "embed.lookup"),
     ...expand,
