@@ -131,9 +131,11 @@ export function servingKvBytesPerToken(
   arch: ModelArchitecture,
   precision: Precision,
   meanContext: number | undefined,
+  attentionTp?: number,
 ): number {
   return kvBytesPerToken(arch, precision.kvCache, {
     includeMtp: true,
+    ...(attentionTp !== undefined && { attentionTp }),
     ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
     ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),
     ...(meanContext !== undefined && meanContext > 0 ? { contextTokens: meanContext } : {}),
@@ -156,13 +158,14 @@ export function rankMemory(
   const moe = plan.moe;
 
   const load = rankLoad(plan);
-  const kvSplit = arch.attention.kind === "gqa" ? Math.min(plan.attention.tp, arch.attention.numKvHeads) : 1;
   // A stage keeps the KV of its own layers (and of the MTP layers when it is the last).
   const layerShare =
     range !== undefined ? (range.layers + mtpModules) / (arch.numLayers + arch.mtpModules) : 1;
   // Sliding-window layers' cache is amortised over the operating point's mean context.
   const meanContext = plan.role === "prefill" ? plan.promptLength : plan.kvLength;
-  const kvBytesPerTokenOnRank = (servingKvBytesPerToken(arch, precision, meanContext) * layerShare) / kvSplit;
+  // Each layer's KV splits over its own KV heads under attention TP (layer-attention.ts kvHeadSplit).
+  const kvBytesPerTokenOnRank =
+    servingKvBytesPerToken(arch, precision, meanContext, plan.attention.tp) * layerShare;
   const kvTokens =
     plan.role === "prefill"
       ? load.sequencesPerDpGroup * (plan.promptLength ?? 0)

@@ -3,7 +3,7 @@
  * divisibility of attention TP and dense-FFN TP over the ranks, heads and FFN width.
  */
 import type { Chip } from "../hardware/index.ts";
-import type { ModelArchitecture } from "../model/index.ts";
+import { attentionSpecs, type ModelArchitecture } from "../model/index.ts";
 import type { InstanceGroupSpec } from "../spec/index.ts";
 import { checkDivides } from "./plan-failure.ts";
 import type { FieldFailure } from "./plan-types.ts";
@@ -50,23 +50,20 @@ export function checkDenseParallel(
     "ranks per instance",
     fail,
   );
-  checkDivides(
-    attentionTp,
-    arch.attention.numHeads,
-    ["attention", "tp"],
-    "attention TP",
-    "attention heads",
-    fail,
-  );
-  if (arch.attention.kind === "gqa" && attentionTp > arch.attention.numKvHeads)
+  // Every layer kind's heads (a model's windowed layers may have their own counts).
+  for (const [i, a] of attentionSpecs(arch).entries()) {
+    const which = i === 0 ? "" : "sliding-window layers' ";
     checkDivides(
-      arch.attention.numKvHeads,
       attentionTp,
+      a.numHeads,
       ["attention", "tp"],
-      "KV heads",
       "attention TP",
+      `${which}attention heads`,
       fail,
     );
+    if (a.kind === "gqa" && attentionTp > a.numKvHeads)
+      checkDivides(a.numKvHeads, attentionTp, ["attention", "tp"], `${which}KV heads`, "attention TP", fail);
+  }
 
   if (group.lmHead !== undefined) {
     const lmTp = group.lmHead.tp;

@@ -33,11 +33,14 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
   const h = arch.hiddenSize;
   const T = w.tokens;
   const d = a.headDim;
+  // Values may be narrower than keys (MiMo-V2-Flash: 192 / 128) or projected by k_proj (Gemma 4).
+  const dv = a.vHeadDim ?? d;
   const hq = a.numHeads / w.attentionTp;
   const hkv = kvHeadsPerRank(a, w.attentionTp);
   // Qwen3-Next's gated attention: q_proj also emits a gate per query element.
   const gate = a.outputGate === true ? hq * d : 0;
-  const qkvWidth = (hq + 2 * hkv) * d + gate;
+  const vWidth = a.valueFromKey === true ? 0 : hkv * dv;
+  const qkvWidth = (hq + hkv) * d + vWidth + gate;
   const hp = bytesOfHighPrecision(w.weights);
   const aw = w.components.attention.weights;
   const ops: Operator[] = [
@@ -50,6 +53,9 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
       weightBytes: matrixBytes(qkvWidth, h, aw) + (a.qkvBias === true ? qkvWidth * hp : 0),
     }),
   ];
+  // Step-3.7-Flash's head-wise gate: a sigmoid per head from its own projection of the hidden state.
+  if (a.headGate === true)
+    ops.push(gemmOp(w, { component: "attention", name: `${p}attn.g_proj`, rows: T, n: hq, k: h }));
   const qkElements = T * (hq + hkv) * d;
   if (a.qkNorm === true)
     ops.push(
@@ -63,29 +69,30 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
       }),
     );
   ops.push(rotaryOp(w, p, qkElements));
-  const kvPerToken = 2 * hkv * d;
+  const kvPerToken = hkv * (d + dv);
   ops.push(...kvCacheWriteOps(w, p, kvPerToken));
   // Decode reads every key/value from the cache (the new ones were just written); prefill and
   // training take the new tokens' K/V from activations and the cached context from the cache.
   const newFromActivations = w.forwardPhase === "decode" ? 0 : T;
   ops.push(
     coreOp(w, p, {
-      flops: 4 * w.attendedTokenPairs * hq * d,
+      flops: 2 * w.attendedTokenPairs * hq * (d + dv),
       activationsReadBytes: (T * hq * d + newFromActivations * kvPerToken) * w.actBytes,
       kvCacheReadBytes: w.kvReadTokens * kvPerToken * w.kvBytes,
-      activationsWrittenBytes: T * hq * d * w.actBytes,
-      shape: attentionShape(w, hq, d, d),
+      activationsWrittenBytes: T * hq * dv * w.actBytes,
+      shape: attentionShape(w, hq, d, dv),
     }),
   );
-  if (gate > 0)
+  const gated = gate > 0 ? T * gate : a.headGate === true ? T * hq * dv : 0;
+  if (gated > 0)
     ops.push(
       vectorOp(w, {
         name: `${p}attn.output_gate`,
-        flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * T * gate,
-        readElements: 2 * T * gate,
-        writeElements: T * gate,
+        flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * gated,
+        readElements: gate > 0 ? 2 * gated : gated + T * hq,
+        writeElements: gated,
       }),
     );
-  ops.push(outputProjectionOp(w, p, h, hq * d));
+  ops.push(outputProjectionOp(w, p, h, hq * dv));
   return ops;
 }

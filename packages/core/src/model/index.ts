@@ -6,6 +6,13 @@ export { compressedEntryBytes, compressRatio } from "./compressed-attention.ts";
 export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
 export { kvBytesPerToken, kvBytesPerTokenPerLayer, kvValuesPerTokenPerLayer } from "./kv-cache.ts";
 export {
+  attentionSpecs,
+  hasPerLayerAttention,
+  kvHeadSplit,
+  layerArchitecture,
+  layerAttention,
+} from "./layer-attention.ts";
+export {
   hasMixer,
   isHashRoutedLayer,
   type LayerGroup,

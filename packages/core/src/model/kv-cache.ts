@@ -11,6 +11,7 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { compressedBytesPerToken, compressedEntryBytes, isCompressed } from "./compressed-attention.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
+import { kvHeadSplit, layerArchitecture } from "./layer-attention.ts";
 import { linearStateBytesPerSequence } from "./linear-attention.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
 import type { AttentionSpec, ModelArchitecture } from "./types.ts";
@@ -51,7 +52,7 @@ export function kvValuesPerTokenPerLayer(arch: ModelArchitecture): number {
   const a = arch.attention;
   switch (a.kind) {
     case "gqa":
-      return 2 * a.numKvHeads * a.headDim;
+      return a.numKvHeads * (a.headDim + (a.vHeadDim ?? a.headDim));
     case "mla":
       return a.kvLoraRank + a.qkRopeHeadDim;
     default: {
@@ -100,6 +101,11 @@ export function kvBytesPerToken(
     readonly indexerDtype?: Dtype;
     /** Linear-attention layers' recurrent state format (default fp32). */
     readonly linearStateDtype?: Dtype;
+    /**
+     * Bytes on one rank of this attention TP instead of the whole model's: each layer's KV split
+     * over its own KV heads (`kvHeadSplit`), the linear state like the full layers' KV.
+     */
+    readonly attentionTp?: number;
   } = {},
 ): number {
   const a = arch.attention;
@@ -111,6 +117,8 @@ export function kvBytesPerToken(
       for (let i = 0; i < arch.mtpModules; i++) ratios.push(a.compressed.mtpRatio);
     return compressedBytesPerToken(a, ratios, kvDtype, options.indexerDtype ?? "fp8", options.contextTokens);
   }
+  const tp = options.attentionTp ?? 1;
+  const fullSplit = kvHeadSplit(arch.attention, tp);
   const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
   const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);
   const windowed = arch.slidingWindow?.layers.length ?? 0;
@@ -124,5 +132,12 @@ export function kvBytesPerToken(
   // one token without it: the bound for the shortest context). Conv state in BF16 (the model's format).
   const state = linearStateBytesPerSequence(arch, "bf16", options.linearStateDtype);
   const statePerToken = state === 0 ? 0 : state / (context !== undefined && context > 0 ? context : 1);
-  return (full + windowed * windowShare) * perLayer + statePerToken;
+  const windowLayer = arch.slidingWindow?.layers[0];
+  const windowArch = windowLayer === undefined ? arch : layerArchitecture(arch, windowLayer);
+  if (windowArch === arch) return ((full + windowed * windowShare) * perLayer + statePerToken) / fullSplit;
+  // Windowed layers with their own shape (Gemma 4, MiMo-V2-Flash): their own bytes and TP split.
+  const windowPerLayer =
+    kvBytesPerTokenPerLayer(windowArch, kvDtype, options.indexerDtype) /
+    kvHeadSplit(windowArch.attention, tp);
+  return (full * perLayer + statePerToken) / fullSplit + windowed * windowShare * windowPerLayer;
 }

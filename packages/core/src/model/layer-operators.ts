@@ -9,6 +9,7 @@ import { backwardOperators } from "./backward-operators.ts";
 import { compressRatio } from "./compressed-attention.ts";
 import { ffnOperators } from "./ffn-operators.ts";
 import { hyperCollapseOp, hyperConnectionOps, hyperExpandOp } from "./hyper-connections.ts";
+import { layerArchitecture } from "./layer-attention.ts";
 import { hasMixer, isHashRoutedLayer, type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
 import {
   checkDivides,
@@ -77,8 +78,10 @@ export function layerOperators(
   const linear = isLinearAttentionLayer(arch, layerIndex);
   const ratio = compressRatio(arch, layerIndex);
   const mixer = hasMixer(arch, layerIndex);
+  // The layer's own attention shape (a windowed layer's may differ from the full layers').
+  const layerArch = layerArchitecture(arch, layerIndex);
   return withPhase(w, () =>
-    decoderLayer(arch, layerKind(arch, layerIndex), w, "", linear, ratio, hash, mixer),
+    decoderLayer(layerArch, layerKind(arch, layerIndex), w, "", linear, ratio, hash, mixer),
   );
 }
 

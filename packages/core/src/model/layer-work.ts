@@ -7,6 +7,7 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { expertShard } from "./expert-shard.ts";
+import { attentionSpecs } from "./layer-attention.ts";
 import type { ModelArchitecture, Phase } from "./types.ts";
 import {
   type ComponentFormats,
@@ -209,7 +210,14 @@ export function resolveWorkload(
   const formats = resolveFormats(arch, options);
   const attentionTp = positiveInt(options.attentionTp ?? 1, "attentionTp");
   const ffnTp = positiveInt(options.ffnTp ?? 1, "ffnTp");
-  checkDivides(arch.attention.numHeads, attentionTp, "num_attention_heads", "attentionTp");
+  // Every layer kind's query heads (the sliding-window layers may have their own count).
+  for (const [i, a] of attentionSpecs(arch).entries())
+    checkDivides(
+      a.numHeads,
+      attentionTp,
+      i === 0 ? "num_attention_heads" : "sliding-window layers' num_attention_heads",
+      "attentionTp",
+    );
   const lmHeadTp = positiveInt(options.lmHeadTp ?? attentionTp, "lmHeadTp");
   checkDivides(lmHeadTp, attentionTp, "lmHeadTp", "attentionTp");
   const experts = expertShard(arch, options, tokens);

@@ -30,7 +30,16 @@ export type AttentionSpec =
       readonly kind: "gqa";
       readonly numHeads: number;
       readonly numKvHeads: number;
+      /** Head dim of queries and keys (and of values unless `vHeadDim` says otherwise). */
       readonly headDim: number;
+      /** Head dim of values when it differs from `headDim` (MiMo-V2-Flash: 192 for q/k, 128 for v). */
+      readonly vHeadDim?: number;
+      /**
+       * Values projected by the key projection (Gemma 4's `attention_k_eq_v` on its global layers):
+       * no `v_proj` weights or FLOPs; the cache still keeps keys and values (they are normed and
+       * rotated differently). Absent means false.
+       */
+      readonly valueFromKey?: boolean;
       /** Bias on the q/k/v projections (Qwen2). Absent means false. */
       readonly qkvBias?: boolean;
       /** RMSNorm on queries and keys (Qwen3, GLM-4.5, MiniMax-M2). Absent means false. */
@@ -52,6 +61,12 @@ export type AttentionSpec =
        * of heads × head_dim that multiplies the attention output before `o_proj`. Absent means false.
        */
       readonly outputGate?: boolean;
+      /**
+       * A sigmoid gate per head from its own projection of the hidden state (Step-3.5/3.7's
+       * head-wise `g_proj`: hidden → heads), multiplying each head's output before `o_proj`.
+       * Absent means false.
+       */
+      readonly headGate?: boolean;
     }
   | {
       /** DeepSeek multi-head latent attention. */
@@ -143,6 +158,14 @@ export interface SlidingWindowSpec {
    * still reads only the window. Default: the cache keeps the window.
    */
   readonly cacheKeepsFullContext?: boolean;
+  /**
+   * The windowed layers' own attention shape where it differs from the full-attention layers'
+   * (`ModelArchitecture.attention`): Gemma 4 (256-wide heads, more KV heads on its sliding layers,
+   * 512-wide on its global ones), MiMo-V2-Flash (8 KV heads against 4), Step-3.7-Flash (96 query
+   * heads against 64). Operators, KV bytes, parameters and FLOPs of a windowed layer use it
+   * (layer-attention.ts). Absent: the windowed layers share `ModelArchitecture.attention`.
+   */
+  readonly attention?: AttentionSpec;
 }
 
 /**
@@ -202,6 +225,10 @@ export interface ModelArchitecture {
   readonly numLayers: number;
   readonly vocabSize: number;
   readonly tiedEmbeddings: boolean;
+  /**
+   * Attention of the full-attention layers (and of the MTP modules' layers); windowed layers with
+   * a shape of their own carry it in `slidingWindow.attention` (`layerAttention` picks per layer).
+   */
   readonly attention: AttentionSpec;
   /** Intermediate size of the dense FFN (SwiGLU: gate, up, down). */
   readonly denseIntermediateSize: number;

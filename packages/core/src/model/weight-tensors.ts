@@ -5,6 +5,7 @@
  */
 import { compressedAttentionTensors, compressRatio, isCompressed } from "./compressed-attention.ts";
 import { hyperConnectionTensors, hyperHeadTensors } from "./hyper-connections.ts";
+import { layerArchitecture } from "./layer-attention.ts";
 import { hasMixer, isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
@@ -84,13 +85,17 @@ function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
     case "gqa": {
       const q = a.numHeads * a.headDim;
       const kv = a.numKvHeads * a.headDim;
+      // Values may be narrower than keys (MiMo-V2-Flash) or come from the key projection (Gemma 4).
+      const v = a.valueFromKey === true ? 0 : a.numKvHeads * (a.vHeadDim ?? a.headDim);
       const out = [
         // Qwen3-Next's gated attention: q_proj also emits the per-head output gate.
         matrix("attn.q_proj", c, a.outputGate === true ? 2 * q : q, h),
         matrix("attn.k_proj", c, kv, h),
-        matrix("attn.v_proj", c, kv, h),
+        ...(v > 0 ? [matrix("attn.v_proj", c, v, h)] : []),
       ];
-      if (a.qkvBias === true) out.push(vector("attn.qkv_bias", c, q + 2 * kv));
+      // Step-3.7-Flash's head-wise gate: one sigmoid per head from the hidden state.
+      if (a.headGate === true) out.push(matrix("attn.g_proj", c, a.numHeads, h));
+      if (a.qkvBias === true) out.push(vector("attn.qkv_bias", c, q + kv + v));
       if (a.qkNorm === true) {
         const whole = a.qkNormScope === "projection";
         out.push(
@@ -98,7 +103,8 @@ function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
           vector("attn.k_norm", c, whole ? kv : a.headDim),
         );
       }
-      out.push({ ...matrix("attn.o_proj", c, h, q), formatAs: "attention-output" });
+      const attnOut = a.numHeads * (a.vHeadDim ?? a.headDim);
+      out.push({ ...matrix("attn.o_proj", c, h, attnOut), formatAs: "attention-output" });
       if (a.outputBias === true) out.push(vector("attn.o_bias", c, h));
       // gpt-oss: one learned sink logit per head joins each softmax.
       if (a.sinks === true) out.push(vector("attn.sinks", c, a.numHeads));
@@ -277,10 +283,12 @@ export function modelLayerTensors(arch: ModelArchitecture): WeightTensor[][] {
     const ratio = compressRatio(arch, i) ?? 0;
     const hash = isHashRoutedLayer(arch, i);
     const mixer = hasMixer(arch, i);
-    const key = `${kind}:${linear}:${ratio}:${hash}:${mixer}`;
+    // A windowed layer with its own attention shape (Gemma 4, MiMo-V2-Flash) has its own tensors.
+    const layerArch = layerArchitecture(arch, i);
+    const key = `${kind}:${linear}:${ratio}:${hash}:${mixer}:${layerArch === arch ? "" : "own-window-shape"}`;
     let tensors = byKind.get(key);
     if (tensors === undefined) {
-      tensors = layerTensors(arch, kind, linear, ratio, hash, mixer);
+      tensors = layerTensors(layerArch, kind, linear, ratio, hash, mixer);
       byKind.set(key, tensors);
     }
     return tensors;

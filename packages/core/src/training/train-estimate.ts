@@ -10,7 +10,7 @@
  * excluded) + 6 × seq × heads × (qk + v head dims) per softmax-attention layer (attention without
  * the causal saving), divided by the dense BF16 peak of the chips. Recomputation is not model FLOPs.
  */
-import { countParameters } from "../model/index.ts";
+import { countParameters, isLinearAttentionLayer, layerAttention } from "../model/index.ts";
 import { computeDevice } from "../perf/index.ts";
 import { gradAccumulationS } from "./grad-accumulation.ts";
 import { type CommPart, microbatchComm } from "./microbatch-comm.ts";
@@ -74,14 +74,24 @@ export function modelFlopsPerToken(
     activated = countParameters(arch).activatedPerToken;
     activatedCache.set(arch, activated);
   }
-  const a = arch.attention;
-  const dims = a.kind === "gqa" ? 2 * a.headDim : a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim;
-  // Softmax-attention layers only: linear-attention (Gated DeltaNet, Mamba-2) layers and a hybrid
-  // model's MoE / MLP blocks attend nothing (their recurrences are not counted, as PaLM has none).
-  const attentionLayers = arch.hybridBlocks
-    ? arch.hybridBlocks.filter((b) => b === "attention").length
-    : arch.numLayers - (arch.linearAttention?.layers.length ?? 0);
-  const full = 6 * sequenceLength * a.numHeads * dims * attentionLayers;
+  // Softmax-attention layers only, each with its own shape (Gemma 4's sliding and global layers
+  // differ; every layer counted over the whole sequence, windowed or not): linear-attention (Gated
+  // DeltaNet, Mamba-2) layers and a hybrid model's MoE / MLP blocks attend nothing (their
+  // recurrences are not counted, as PaLM has none).
+  let headDims = 0;
+  for (let i = 0; i < arch.numLayers; i++) {
+    const attends = arch.hybridBlocks
+      ? arch.hybridBlocks[i] === "attention"
+      : !isLinearAttentionLayer(arch, i);
+    if (!attends) continue;
+    const a = layerAttention(arch, i);
+    const dims =
+      a.kind === "gqa"
+        ? a.headDim + (a.vHeadDim ?? a.headDim)
+        : a.qkNopeHeadDim + a.qkRopeHeadDim + a.vHeadDim;
+    headDims += a.numHeads * dims;
+  }
+  const full = 6 * sequenceLength * headDims;
   const attentionFlops = attention === "full" ? full : (full * (sequenceLength + 1)) / (2 * sequenceLength);
   return 6 * activated + attentionFlops;
 }

@@ -6,7 +6,7 @@
  * ZeRO-3's gathered layers). Says whether the worst stage fits the device and by how much not.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
-import { layerKind } from "../model/index.ts";
+import { layerArchitecture, layerKind } from "../model/index.ts";
 import { computeDevice } from "../perf/index.ts";
 import { activationBytesPerToken } from "./activation-memory.ts";
 import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
@@ -119,7 +119,8 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
     const copies = s.layout.schedule === "dualpipe" ? 2 : 1;
     let perMicrobatch = 0;
     for (let i = first; i < first + count; i++)
-      perMicrobatch += activationBytesPerToken(arch, layerKind(arch, i), act, i) * tokens;
+      perMicrobatch +=
+        activationBytesPerToken(layerArchitecture(arch, i), layerKind(arch, i), act, i) * tokens;
     first += count;
     const inFlight = inFlightMicrobatches(s, stage);
     // Full recompute rebuilds one layer's activations at a time during backward.
