@@ -213,6 +213,8 @@ export {
   type LayerKind,
   type LayerOperatorOptions,
   type LinearAttentionSpec,
+  layerArchitecture,
+  layerAttention,
   layerGroups,
   layerKind,
   layerKinds,

@@ -14,6 +14,7 @@ import {
   fullAttentionLayers,
   kvBytesPerToken,
   kvBytesPerTokenPerLayer,
+  layerArchitecture,
   layerKinds,
   linearStateBytesPerSequence,
   type ModelArchitecture,
@@ -180,6 +181,14 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
             slidingWindow: arch.slidingWindow.size,
             windowedLayers: arch.slidingWindow.layers.length,
             bytesPerTokenAt8k: kvBytesPerToken(arch, kvDtype, { contextTokens: 8192 }),
+            ...(arch.slidingWindow.attention !== undefined && arch.slidingWindow.layers[0] !== undefined
+              ? {
+                  windowedBytesPerTokenPerLayer: kvBytesPerTokenPerLayer(
+                    layerArchitecture(arch, arch.slidingWindow.layers[0]),
+                    kvDtype,
+                  ),
+                }
+              : {}),
           }
         : {}),
     },
@@ -202,14 +211,22 @@ const gigabytes = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
 const percent = (x: number | undefined) =>
   x === undefined ? "" : `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
 
+function gqaText(a: Extract<ModelArchitecture["attention"], { kind: "gqa" }>): string {
+  const dims = a.vHeadDim !== undefined ? `${a.headDim} (values ${a.vHeadDim})` : `${a.headDim}`;
+  return `${a.numKvHeads === a.numHeads ? "MHA" : "GQA"}: ${a.numHeads} query / ${a.numKvHeads} KV heads of ${dims}${a.valueFromKey === true ? ", values from k_proj" : ""}${a.qkNorm === true ? ", q/k norm" : ""}${a.qkvBias === true ? ", qkv bias" : ""}${a.outputBias === true ? ", o bias" : ""}${a.sinks === true ? ", attention sinks" : ""}`;
+}
+
 function architectureLines(arch: ModelArchitecture, r: Report): string[] {
   const a = arch.attention;
   const lines = [
     `layers ${r.layers.total} (${r.layers.blocks !== undefined ? `single-mixer blocks: ${r.layers.blocks.mamba} Mamba-2, ${r.layers.blocks.attention} attention, ${r.layers.blocks.moe} MoE, ${r.layers.blocks.mlp} MLP` : `${r.layers.dense} dense, ${r.layers.moe} MoE`})${arch.mtpModules > 0 ? ` + ${arch.mtpModules} MTP module(s)` : ""}; hidden ${arch.hiddenSize}; vocab ${arch.vocabSize}; ${arch.tiedEmbeddings ? "tied" : "untied"} embeddings`,
     a.kind === "mla"
       ? `attention MLA: ${a.numHeads} heads, q_lora ${a.qLoraRank ?? "none"}, kv_lora ${a.kvLoraRank}, nope ${a.qkNopeHeadDim}, rope ${a.qkRopeHeadDim}, v ${a.vHeadDim}`
-      : `attention ${a.numKvHeads === a.numHeads ? "MHA" : "GQA"}: ${a.numHeads} query / ${a.numKvHeads} KV heads of ${a.headDim}${a.qkNorm === true ? ", q/k norm" : ""}${a.qkvBias === true ? ", qkv bias" : ""}${a.outputBias === true ? ", o bias" : ""}${a.sinks === true ? ", attention sinks" : ""}${arch.slidingWindow !== undefined ? `; ${arch.slidingWindow.layers.length} of ${arch.numLayers} layers use a ${arch.slidingWindow.size}-token sliding window` : ""}`,
+      : `attention ${gqaText(a)}${arch.slidingWindow !== undefined ? `; ${arch.slidingWindow.layers.length} of ${arch.numLayers} layers use a ${arch.slidingWindow.size}-token sliding window` : ""}`,
   ];
+  // Windowed layers with their own shape (Gemma 4, MiMo-V2-Flash): the line above is the full layers'.
+  const own = arch.slidingWindow?.attention;
+  if (own !== undefined && own.kind === "gqa") lines.push(`  the sliding-window layers: ${gqaText(own)}`);
   if (r.layers.dense > 0) lines.push(`dense FFN (SwiGLU) width ${arch.denseIntermediateSize}`);
   const m = arch.moe;
   if (m !== undefined && r.layers.moe > 0)
@@ -273,7 +290,7 @@ function formatReport(arch: ModelArchitecture, r: Report): string {
   }
   if (kv.slidingWindow !== undefined)
     out.push(
-      `  ${kv.windowedLayers} layers keep a ${kv.slidingWindow}-token sliding window: ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at an 8,192-token context`,
+      `  ${kv.windowedLayers} layers keep a ${kv.slidingWindow}-token sliding window${kv.windowedBytesPerTokenPerLayer !== undefined ? ` (${kv.windowedBytesPerTokenPerLayer.toLocaleString("en-US")} B per token per layer; the figure above is the full layers')` : ""}: ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at an 8,192-token context`,
     );
   const sources = [
     arch.published?.totalParams,

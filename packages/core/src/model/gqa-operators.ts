@@ -53,9 +53,6 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
       weightBytes: matrixBytes(qkvWidth, h, aw) + (a.qkvBias === true ? qkvWidth * hp : 0),
     }),
   ];
-  // Step-3.7-Flash's head-wise gate: a sigmoid per head from its own projection of the hidden state.
-  if (a.headGate === true)
-    ops.push(gemmOp(w, { component: "attention", name: `${p}attn.g_proj`, rows: T, n: hq, k: h }));
   const qkElements = T * (hq + hkv) * d;
   if (a.qkNorm === true)
     ops.push(
@@ -83,14 +80,13 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
       shape: attentionShape(w, hq, d, dv),
     }),
   );
-  const gated = gate > 0 ? T * gate : a.headGate === true ? T * hq * dv : 0;
-  if (gated > 0)
+  if (gate > 0)
     ops.push(
       vectorOp(w, {
         name: `${p}attn.output_gate`,
-        flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * gated,
-        readElements: gate > 0 ? 2 * gated : gated + T * hq,
-        writeElements: gated,
+        flops: VECTOR_FLOPS_PER_ELEMENT.swiglu * T * gate,
+        readElements: 2 * T * gate,
+        writeElements: T * gate,
       }),
     );
   ops.push(outputProjectionOp(w, p, h, hq * dv));

@@ -101,6 +101,9 @@ export const common = {
   _supernode: supernodeMeta.optional(),
 };
 
+/** The keys every GQA-family config shares (other files' schemas extend them: gemma4-config.ts). */
+export const gqaCommonKeys = common;
+
 export const gqaSchema = z.looseObject(common);
 
 /** The fields every GQA-family config shares, as read (the other families' schemas extend them). */

@@ -31,7 +31,7 @@ type TextKeys = {
 };
 
 /** The `model_type`s whose checkpoint config wraps the language model (Llama 4's: llama4-layers.ts). */
-const WRAPPER_MODEL_TYPES: ReadonlySet<unknown> = new Set(["kimi_k25", "qwen3_5", "qwen3_5_moe"]);
+const WRAPPER_MODEL_TYPES: ReadonlySet<unknown> = new Set(["kimi_k25", "qwen3_5", "qwen3_5_moe", "gemma4"]);
 
 /** The config's `model_type`, whatever its type (absent: undefined). */
 export function modelTypeOf(doc: SourceDocument): unknown {

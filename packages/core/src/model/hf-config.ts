@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { readSourceDocument, type SourceDocument, SupernodeError, validateDocument } from "../spec/index.ts";
 import { deepseekV4BaseConfig, deepseekV4Parts, deepseekV4Schema } from "./deepseek-v4-config.ts";
+import { gemma4Config } from "./gemma4-config.ts";
 import {
   deepseekMoe,
   type GqaMoeFamily,
@@ -38,6 +39,7 @@ import {
   llama4Moe,
   llama4TextConfig,
 } from "./llama4-layers.ts";
+import { mimoV2FlashConfig } from "./mimo-v2-flash-config.ts";
 import { readNemotronH } from "./nemotron-h-config.ts";
 import { QWEN35_MODEL_TYPES, qwen35TextConfig } from "./qwen3-5-config.ts";
 import { qwen3NextMoe, withQwen3Next } from "./qwen3-next-layers.ts";
@@ -66,6 +68,9 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   deepseek_v4: "deepseek_v4",
   ...Object.fromEntries(Object.keys(QWEN35_MODEL_TYPES).map((t) => [t, "qwen3_5" as const])),
   nemotron_h: "nemotron_h",
+  mimo_v2_flash: "mimo_v2_flash",
+  gemma4: "gemma4",
+  gemma4_text: "gemma4",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -141,6 +146,15 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
         ffnActivation: "relu2",
         mtpModules: r.mtpModules,
       };
+    }
+    // Per-layer attention shapes: the windowed layers carry their own (layer-attention.ts).
+    case "mimo_v2_flash": {
+      const r = mimoV2FlashConfig(doc);
+      return r.finish(gqaModel(doc, family, r.c, r.moe));
+    }
+    case "gemma4": {
+      const r = gemma4Config(doc);
+      return r.finish(gqaModel(r.at, family, r.c, r.moe));
     }
     default: {
       const unreachable: never = family;

@@ -22,7 +22,9 @@ export type ModelFamily =
   | "qwen3_next"
   | "qwen3_5"
   | "deepseek_v4"
-  | "nemotron_h";
+  | "nemotron_h"
+  | "mimo_v2_flash"
+  | "gemma4";
 
 export type AttentionSpec =
   | {
@@ -61,12 +63,6 @@ export type AttentionSpec =
        * of heads × head_dim that multiplies the attention output before `o_proj`. Absent means false.
        */
       readonly outputGate?: boolean;
-      /**
-       * A sigmoid gate per head from its own projection of the hidden state (Step-3.5/3.7's
-       * head-wise `g_proj`: hidden → heads), multiplying each head's output before `o_proj`.
-       * Absent means false.
-       */
-      readonly headGate?: boolean;
     }
   | {
       /** DeepSeek multi-head latent attention. */

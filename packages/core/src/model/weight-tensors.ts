@@ -93,8 +93,6 @@ function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
         matrix("attn.k_proj", c, kv, h),
         ...(v > 0 ? [matrix("attn.v_proj", c, v, h)] : []),
       ];
-      // Step-3.7-Flash's head-wise gate: one sigmoid per head from the hidden state.
-      if (a.headGate === true) out.push(matrix("attn.g_proj", c, a.numHeads, h));
       if (a.qkvBias === true) out.push(vector("attn.qkv_bias", c, q + kv + v));
       if (a.qkNorm === true) {
         const whole = a.qkNormScope === "projection";
