@@ -53,8 +53,19 @@ const mimoLike = {
 describe("per-layer attention shapes", () => {
   it("reads MiMo-V2-Flash's global and windowed layers with their own KV heads", () => {
     const arch = builtinModel("mimo-v2-flash");
-    expect(layerAttention(arch, 0)).toMatchObject({ numHeads: 64, numKvHeads: 4, headDim: 192, vHeadDim: 128 });
-    expect(layerAttention(arch, 1)).toMatchObject({ numHeads: 64, numKvHeads: 8, headDim: 192, vHeadDim: 128, sinks: true });
+    expect(layerAttention(arch, 0)).toMatchObject({
+      numHeads: 64,
+      numKvHeads: 4,
+      headDim: 192,
+      vHeadDim: 128,
+    });
+    expect(layerAttention(arch, 1)).toMatchObject({
+      numHeads: 64,
+      numKvHeads: 8,
+      headDim: 192,
+      vHeadDim: 128,
+      sinks: true,
+    });
     expect(layerArchitecture(arch, 0)).toBe(arch);
     expect(layerArchitecture(arch, 1)).toBe(layerArchitecture(arch, 2));
     // 1 dense global, 8 MoE global, 39 MoE windowed: timed as three groups.
@@ -99,12 +110,16 @@ describe("per-layer attention shapes", () => {
       const arch = builtinModel(id);
       const activated = countParameters(arch).activatedPerToken;
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 256 }), fc.integer({ min: 1, max: 32768 }), (sequences, meanKv) => {
-          const ops = modelOps(arch, { phase: "decode", sequences, kvTokens: sequences * meanKv });
-          const attention = sum(ops.filter((o) => o.class === "attention-decode"));
-          const expected = 2 * activated * sequences;
-          expect(Math.abs(sum(ops) - attention - expected) / expected).toBeLessThan(0.01);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 256 }),
+          fc.integer({ min: 1, max: 32768 }),
+          (sequences, meanKv) => {
+            const ops = modelOps(arch, { phase: "decode", sequences, kvTokens: sequences * meanKv });
+            const attention = sum(ops.filter((o) => o.class === "attention-decode"));
+            const expected = 2 * activated * sequences;
+            expect(Math.abs(sum(ops) - attention - expected) / expected).toBeLessThan(0.01);
+          },
+        ),
         { numRuns: 8 },
       );
     },
@@ -184,15 +199,24 @@ describe("per-layer attention config errors", () => {
 
   it("reads a Gemma 4 text config nested in text_config", () => {
     const arch = parseHfConfig(gemmaText({}), "gemma.json");
-    expect(layerAttention(arch, 1)).toMatchObject({ numKvHeads: 1, headDim: 32, valueFromKey: true, qkNorm: true });
+    expect(layerAttention(arch, 1)).toMatchObject({
+      numKvHeads: 1,
+      headDim: 32,
+      valueFromKey: true,
+      qkNorm: true,
+    });
     expect(layerAttention(arch, 0)).toMatchObject({ numKvHeads: 2, headDim: 16, qkNorm: true });
   });
 
   it("refuses Gemma 4's per-layer embeddings and an MoE block without its keys", () => {
-    const ple = supernodeErrorOf(() => parseHfConfig(gemmaText({ hidden_size_per_layer_input: 256 }), "g.json"));
+    const ple = supernodeErrorOf(() =>
+      parseHfConfig(gemmaText({ hidden_size_per_layer_input: 256 }), "g.json"),
+    );
     expect(ple.kind).toBe("unsupported");
     expect(ple.location.fieldPath).toEqual(["text_config", "hidden_size_per_layer_input"]);
-    const moe = supernodeErrorOf(() => parseHfConfig(gemmaText({ enable_moe_block: true, num_experts: 8 }), "g.json"));
+    const moe = supernodeErrorOf(() =>
+      parseHfConfig(gemmaText({ enable_moe_block: true, num_experts: 8 }), "g.json"),
+    );
     expect(moe.message).toMatch(/enable_moe_block is true but top_k_experts is missing/);
     expect(moe.location.fieldPath).toEqual(["text_config", "top_k_experts"]);
   });
