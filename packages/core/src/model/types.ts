@@ -4,9 +4,10 @@
  */
 import type { Dtype } from "../hardware/index.ts";
 import type { CompressedAttentionSpec, HyperConnectionSpec } from "./deepseek-v4-types.ts";
+import type { SlidingWindowSpec } from "./sliding-window-types.ts";
 import type { QuantScheme } from "./weight-bytes.ts";
 
-export type { CompressedAttentionSpec, HyperConnectionSpec };
+export type { CompressedAttentionSpec, HyperConnectionSpec, SlidingWindowSpec };
 
 export type ModelFamily =
   | "llama"
@@ -32,15 +33,10 @@ export type AttentionSpec =
       readonly kind: "gqa";
       readonly numHeads: number;
       readonly numKvHeads: number;
-      /** Head dim of queries and keys (and of values unless `vHeadDim` says otherwise). */
+      /** Head dim of queries and keys (and values unless `vHeadDim`: MiMo-V2-Flash 192 / 128). */
       readonly headDim: number;
-      /** Head dim of values when it differs from `headDim` (MiMo-V2-Flash: 192 for q/k, 128 for v). */
       readonly vHeadDim?: number;
-      /**
-       * Values projected by the key projection (Gemma 4's `attention_k_eq_v` on its global layers):
-       * no `v_proj` weights or FLOPs; the cache still keeps keys and values (they are normed and
-       * rotated differently). Absent means false.
-       */
+      /** Values from `k_proj` (Gemma 4 `attention_k_eq_v`): no `v_proj`; the cache keeps both. */
       readonly valueFromKey?: boolean;
       /** Bias on the q/k/v projections (Qwen2). Absent means false. */
       readonly qkvBias?: boolean;
@@ -141,30 +137,6 @@ export interface RopeYarnSpec {
 }
 
 /**
- * Sliding-window attention: the listed decoder layers attend only to the last `size` tokens (and
- * keep only those in their KV cache); the other layers attend to the whole context.
- */
-export interface SlidingWindowSpec {
-  readonly size: number;
-  /** 0-based indices of the windowed layers, ascending. */
-  readonly layers: readonly number[];
-  /**
-   * Whether the serving engine's KV cache keeps every token for the windowed layers too (one pool
-   * sized for the whole sequence; `serving.kvCache.slidingWindowLayers: full-context`). Attention
-   * still reads only the window. Default: the cache keeps the window.
-   */
-  readonly cacheKeepsFullContext?: boolean;
-  /**
-   * The windowed layers' own attention shape where it differs from the full-attention layers'
-   * (`ModelArchitecture.attention`): Gemma 4 (256-wide heads, more KV heads on its sliding layers,
-   * 512-wide on its global ones), MiMo-V2-Flash (8 KV heads against 4), Step-3.7-Flash (96 query
-   * heads against 64). Operators, KV bytes, parameters and FLOPs of a windowed layer use it
-   * (layer-attention.ts). Absent: the windowed layers share `ModelArchitecture.attention`.
-   */
-  readonly attention?: AttentionSpec;
-}
-
-/**
  * Linear-attention layers (Qwen3-Next's Gated DeltaNet): the listed decoder layers replace softmax
  * attention by a gated delta-rule recurrence whose state per sequence is fixed-size (value heads ×
  * key head dim × value head dim) instead of a KV cache that grows with the context.
@@ -221,10 +193,7 @@ export interface ModelArchitecture {
   readonly numLayers: number;
   readonly vocabSize: number;
   readonly tiedEmbeddings: boolean;
-  /**
-   * Attention of the full-attention layers (and of the MTP modules' layers); windowed layers with
-   * a shape of their own carry it in `slidingWindow.attention` (`layerAttention` picks per layer).
-   */
+  /** The full-attention (and MTP) layers' attention; see `slidingWindow.attention`. */
   readonly attention: AttentionSpec;
   /** Intermediate size of the dense FFN (SwiGLU: gate, up, down). */
   readonly denseIntermediateSize: number;
