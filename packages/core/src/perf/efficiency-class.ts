@@ -4,7 +4,7 @@
  * default profile (marked `defaulted`); values reached through `extends` become assumptions.
  */
 import { type Dtype, MATH_DTYPES } from "../hardware/index.ts";
-import { type OperatorClass, QUANT_SCHEMES, type QuantScheme } from "../model/index.ts";
+import { type OperatorClass, QUANT_SCHEMES } from "../model/index.ts";
 import { GIGA, MICROSECOND, NANOSECOND, type SourceRef, SupernodeError, TERA } from "../spec/index.ts";
 import type { ClassEfficiencyFile, EfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, ProfileValue } from "./efficiency-profile.ts";
@@ -26,10 +26,9 @@ export interface ProfileSource {
   readonly inherited: { readonly note: string; readonly chip: string } | undefined;
 }
 
-type ScalarKey = Exclude<
-  keyof ClassEfficiencyFile,
-  "computeEfficiency" | "kOverheadElementsByDtype" | "kSerialNsByScheme"
->;
+/** Fields keyed by format or weight scheme (the other fields hold one value). */
+type KeyedField = "kOverheadElementsByDtype" | "kSerialNsByScheme";
+type ScalarKey = Exclude<keyof ClassEfficiencyFile, "computeEfficiency" | KeyedField>;
 
 /** File field → profile field and its factor to SI, for the fields whose names carry a unit. */
 export const UNIT_FIELDS = {
@@ -111,32 +110,20 @@ export function resolveClass(
     const value = pick(key, 1, false);
     if (value !== undefined) optional[key] = value;
   }
-  const kOverheadByDtype: Partial<Record<Dtype, ProfileValue>> = {};
-  for (const dtype of MATH_DTYPES) {
-    const layer = layers.find((l) => l.cls?.kOverheadElementsByDtype?.[dtype] !== undefined);
-    const raw = layer?.cls?.kOverheadElementsByDtype?.[dtype];
-    if (layer !== undefined && raw !== undefined)
-      kOverheadByDtype[dtype] = toProfileValue(
-        raw,
-        `${cls}.kOverheadElementsByDtype.${dtype}`,
-        layer,
-        1,
-        false,
-      );
-  }
-  const kSerialByScheme: Partial<Record<QuantScheme, ProfileValue>> = {};
-  for (const scheme of QUANT_SCHEMES) {
-    const layer = layers.find((l) => l.cls?.kSerialNsByScheme?.[scheme] !== undefined);
-    const raw = layer?.cls?.kSerialNsByScheme?.[scheme];
-    if (layer !== undefined && raw !== undefined)
-      kSerialByScheme[scheme] = toProfileValue(
-        raw,
-        `${cls}.kSerialNsByScheme.${scheme}`,
-        layer,
-        NANOSECOND,
-        false,
-      );
-  }
+  // Per-format / per-scheme values: each key from the most specific file that gives it, never defaulted.
+  const keyed = <K extends string>(field: KeyedField, keys: readonly K[], scale: number) => {
+    const out: Partial<Record<K, ProfileValue>> = {};
+    const of = (l: ProfileSource) => l.cls?.[field] as Partial<Record<K, SourcedValueFile>> | undefined;
+    for (const key of keys) {
+      const layer = layers.find((l) => of(l)?.[key] !== undefined);
+      const raw = layer === undefined ? undefined : of(layer)?.[key];
+      if (layer !== undefined && raw !== undefined)
+        out[key] = toProfileValue(raw, `${cls}.${field}.${key}`, layer, scale, false);
+    }
+    return out;
+  };
+  const kOverheadByDtype = keyed("kOverheadElementsByDtype", MATH_DTYPES, 1);
+  const kSerialByScheme = keyed("kSerialNsByScheme", QUANT_SCHEMES, NANOSECOND);
   const unit = (key: Exclude<keyof typeof UNIT_FIELDS, "launchOverheadUs">) =>
     pick(key, UNIT_FIELDS[key][1], false);
   const groupOverhead = unit("groupOverheadUs");

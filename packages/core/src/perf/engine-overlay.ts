@@ -7,7 +7,6 @@
  * never the choice that fits a result.
  */
 import { embeddedDataFiles } from "../catalog/index.ts";
-import type { Dtype } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
 import { compareVersions, NANOSECOND, SupernodeError } from "../spec/index.ts";
 import { toProfileValue, UNIT_FIELDS } from "./efficiency-class.ts";
@@ -137,6 +136,14 @@ export function withEngineOverlays(
 
 /** File field → profile field and factor to SI (the profile resolution's table). */
 const renamed: Readonly<Record<string, readonly [string, number]>> = UNIT_FIELDS;
+/** File fields keyed by format or weight scheme → profile field and factor to SI (merged key by key). */
+const keyed: Readonly<
+  Record<string, readonly ["computeEfficiency" | "kOverheadElementsByDtype" | "kSerialSByScheme", number]>
+> = {
+  computeEfficiency: ["computeEfficiency", 1],
+  kOverheadElementsByDtype: ["kOverheadElementsByDtype", 1],
+  kSerialNsByScheme: ["kSerialSByScheme", NANOSECOND],
+};
 
 function overlayClass(
   cls: OperatorClass,
@@ -155,18 +162,13 @@ function overlayClass(
   const out: Record<string, unknown> = { ...base };
   for (const [key, raw] of Object.entries(entry)) {
     if (raw === undefined) continue;
-    if (key === "computeEfficiency" || key === "kOverheadElementsByDtype") {
-      const merged: Partial<Record<Dtype, ProfileValue>> = { ...(base[key] ?? {}) };
-      for (const [dtype, v] of Object.entries(raw as Record<Dtype, SourcedValueFile | undefined>))
-        if (v !== undefined) merged[dtype as Dtype] = value(v, `${cls}.${key}.${dtype}`, 1);
-      out[key] = merged;
-      continue;
-    }
-    if (key === "kSerialNsByScheme") {
-      const merged: Record<string, ProfileValue> = { ...(base.kSerialSByScheme ?? {}) };
-      for (const [scheme, v] of Object.entries(raw as Record<string, SourcedValueFile | undefined>))
-        if (v !== undefined) merged[scheme] = value(v, `${cls}.${key}.${scheme}`, NANOSECOND);
-      out.kSerialSByScheme = merged;
+    const keyedAs = keyed[key];
+    if (keyedAs !== undefined) {
+      const [field, scale] = keyedAs;
+      const merged: Record<string, ProfileValue> = { ...(base[field] ?? {}) };
+      for (const [k, v] of Object.entries(raw as Record<string, SourcedValueFile | undefined>))
+        if (v !== undefined) merged[k] = value(v, `${cls}.${key}.${k}`, scale);
+      out[field] = merged;
       continue;
     }
     const [field, scale] = renamed[key] ?? [key, 1];
