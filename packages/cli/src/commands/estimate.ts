@@ -289,7 +289,7 @@ function layerLabel(l: LayerStep): string {
   if (l.kind === "none") return l.linearAttention === true ? "mixer (linear attn)" : "mixer (attention)";
   if (l.compressRatio !== undefined)
     return `${l.kind} (${l.compressRatio === 0 ? "window only" : `compress ${l.compressRatio}`}${l.hashRouted === true ? ", hash-routed" : ""})`;
-  const suffix = l.noMixer === true ? " (no attention)" : "";
+  if (l.noMixer === true) return `${l.kind} (no attention)`;
   if (l.attentionWindow !== undefined) return `${l.kind} (window ${l.attentionWindow})`;
-  return l.linearAttention === true ? `${l.kind} (linear attn)` : `${l.kind}${suffix}`;
+  return l.linearAttention === true ? `${l.kind} (linear attn)` : l.kind;
 }

@@ -103,6 +103,7 @@ function compare(ours: number, published: PublishedCount | undefined) {
 function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtype, asCheckpoint = false) {
   const params = countParameters(arch);
   const kinds = layerKinds(arch);
+  const hybrid = arch.hybridBlocks;
   const published = arch.published;
   const perDtype = Object.fromEntries(
     SHOWN_DTYPES.map((d) => {
@@ -130,16 +131,14 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
       dense: kinds.filter((k) => k === "dense").length,
       moe: kinds.filter((k) => k === "moe").length,
       mtpModules: arch.mtpModules,
-      ...(arch.hybridBlocks !== undefined
-        ? {
-            blocks: Object.fromEntries(
-              (["mamba", "attention", "moe", "mlp"] as const).map((b) => [
-                b,
-                (arch.hybridBlocks ?? []).filter((x) => x === b).length,
-              ]),
-            ),
-          }
-        : {}),
+      ...(hybrid !== undefined && {
+        blocks: Object.fromEntries(
+          (["mamba", "attention", "moe", "mlp"] as const).map((b) => [
+            b,
+            hybrid.filter((x) => x === b).length,
+          ]),
+        ),
+      }),
     },
     parameters: {
       total: compare(params.total, published?.totalParams),
