@@ -18,7 +18,6 @@ export { type HostLink, hostLinkFor } from "./host-links.ts";
 export { type InstanceRankMemory, instanceRankMemory } from "./instance-memory.ts";
 export {
   activationBytesPerToken,
-  dispatchBytesPerToken,
   type MemoryBreakdown,
   perChip,
   type RankMemory,
@@ -27,6 +26,7 @@ export {
   type StageRange,
   servingKvBytesPerToken,
 } from "./memory.ts";
+export { combineBytesPerToken, dispatchBytesPerToken, moeTokenWidth } from "./moe-payload.ts";
 export type { OffloadPlan } from "./offload-plan.ts";
 export type { PipelinePlan } from "./pipeline-plan.ts";
 export type { FieldFailure, InstancePlan, InstanceRole, MoePlan, MtpPlan } from "./plan.ts";

@@ -10,11 +10,10 @@
  * - KV cache: sequences per attention-DP group × KV length × bytes per token (MTP layers
  *   included). MLA's latent is not split by heads, so every TP rank holds it; GQA splits KV heads.
  * - Buffers (hardware.md §2.6): dispatch = EP × tokens per rank × dispatch bytes per token;
- *   combine = EP × tokens per rank × hidden × combine bytes.
+ *   combine = EP × tokens per rank × combine bytes per token (both in moe-payload.ts).
  * - Activations: a working set of a few hidden-sized and intermediate-sized tensors per token
  *   of one microbatch (an estimate; flash attention keeps no n² scores).
  */
-import { DTYPE_BYTES } from "../hardware/index.ts";
 import {
   headTensors,
   kvBytesPerToken,
@@ -25,6 +24,7 @@ import {
   type WeightTensor,
   weightFormat,
 } from "../model/index.ts";
+import { combineBytesPerToken, dispatchBytesPerToken } from "./moe-payload.ts";
 import type { InstancePlan, Precision } from "./plan.ts";
 import { decodeSequences } from "./plan-operating-point.ts";
 import { precisionWeightFormats } from "./precision.ts";
@@ -105,23 +105,6 @@ export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tok
 }
 
 /**
- * Dispatch payload bytes per token: hidden values in the dispatch format plus their block scales.
- * 8-bit dispatch: one FP32 scale per 128 values (DeepSeek's FP8 blocks, DeepEP) or one E8M0 per 32
- * (MXFP8) — 1 byte per 32 values either way; FP4 dispatch is NVFP4: one FP8 (E4M3) scale per 16
- * values (NVIDIA's NVFP4 format; its per-tensor FP32 scale is not per token). A latent MoE
- * (Nemotron 3 Super's `moe_latent_size`) dispatches the latent projection, not the hidden state
- * (Megatron-LM token_dispatcher.py: "the dispatcher operates on latent-dim tensors").
- * @example dispatchBytesPerToken(deepseekV3, { ...precision, dispatch: "fp4" }) // 7168 / 2 + 7168 / 16 = 4032
- */
-export function dispatchBytesPerToken(arch: ModelArchitecture, precision: Precision): number {
-  const width = arch.moe?.latentSize ?? arch.hiddenSize;
-  const bytes = DTYPE_BYTES[precision.dispatch];
-  const valuesPerScaleByte = bytes < 1 ? 16 : 32;
-  const scales = bytes <= 1 ? Math.ceil(width / valuesPerScaleByte) : 0;
-  return width * bytes + scales;
-}
-
-/**
  * KV-cache bytes per token of a served model in the scenario's formats: MTP layers included, the
  * DSA indexer's keys and linear-attention state in their formats, windowed layers and fixed state
  * amortised over `meanContext` where it is given (model/kv-cache.ts `kvBytesPerToken`).
@@ -174,9 +157,7 @@ export function rankMemory(
 
   let communicationBuffersBytes = 0;
   if (moe !== undefined) {
-    const perToken =
-      dispatchBytesPerToken(arch, precision) +
-      (arch.moe?.latentSize ?? arch.hiddenSize) * DTYPE_BYTES[precision.combine];
+    const perToken = dispatchBytesPerToken(arch, precision) + combineBytesPerToken(arch, precision);
     communicationBuffersBytes = moe.ep * load.tokensPerRank * perToken;
   }
   const microbatches = plan.overlap?.microbatches ?? 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dispatchBytesPerToken } from "../deploy/memory.ts";
+import { dispatchBytesPerToken } from "../deploy/moe-payload.ts";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { parseHfConfig } from "./hf-config.ts";
 import { kvBytesPerToken } from "./kv-cache.ts";

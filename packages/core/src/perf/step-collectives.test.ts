@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dispatchBytesPerToken } from "../deploy/memory.ts";
+import { dispatchBytesPerToken } from "../deploy/moe-payload.ts";
 import { DTYPE_BYTES } from "../hardware/types.ts";
 import { collectiveTime } from "../network/collective-time.ts";
 import { oneShotAllReduceS } from "../network/engine-all-reduce.ts";

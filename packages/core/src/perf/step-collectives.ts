@@ -3,7 +3,7 @@
  * the sequence-parallel all-gather / all-to-all, dense-FFN and MoE TP all-reduces, and MoE
  * dispatch/combine (the hottest rank receiving the imbalance factor).
  */
-import { dispatchBytesPerToken } from "../deploy/index.ts";
+import { combineBytesPerToken, dispatchBytesPerToken } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { LayerKind } from "../model/index.ts";
 import type { StepContext } from "./step-context.ts";
@@ -121,8 +121,7 @@ function moeCollectives(
   const hidden = arch.hiddenSize;
   const items: StepItem[] = [];
   const dispatchBytes = dispatchBytesPerToken(arch, scenario.precision);
-  // A latent MoE combines the experts' latent-wide outputs (fc2_latent_proj runs after combine).
-  const combineBytes = (arch.moe.latentSize ?? hidden) * DTYPE_BYTES[scenario.precision.combine];
+  const combineBytes = combineBytesPerToken(arch, scenario.precision);
   if (moe.library === "allgather-reducescatter" && plan.attention.dp === 1) {
     // Attention tensor-parallel over the whole instance (no attention DP): every rank already holds
     // every token, so nothing is gathered; each runs its experts on all of them and one all-reduce

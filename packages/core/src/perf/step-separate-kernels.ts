@@ -30,7 +30,12 @@
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
-import { dispatchBytesPerToken, precisionWeightFormats, type SeparateKernels } from "../deploy/index.ts";
+import {
+  dispatchBytesPerToken,
+  moeTokenWidth,
+  precisionWeightFormats,
+  type SeparateKernels,
+} from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
@@ -211,7 +216,7 @@ export function separateKernelsOf(
     moeKernels: phase === "prefill" ? "normal" : "low-latency",
     attentionTensorParallel: plan.attention.tp > 1 && plan.attention.dp === 1,
     // The width of a dispatched token: a latent MoE's latent projection (Nemotron 3 Super).
-    hiddenSize: moe?.latentSize ?? scenario.model.hiddenSize,
+    hiddenSize: moeTokenWidth(scenario.model),
     dispatchedTokens: work.tokensPerRank,
     receivedTokens: received,
     routedTokens: routed,
