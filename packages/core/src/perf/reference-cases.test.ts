@@ -4,7 +4,7 @@ import { builtinCatalog } from "../catalog/catalog.ts";
 import type { Chip } from "../hardware/types.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { gemmEfficiency } from "./gemm-efficiency.ts";
-import { operatorBenchmarks, operatorReferenceCases } from "./reference-cases.ts";
+import { type OperatorReferenceCase, operatorBenchmarks, operatorReferenceCases } from "./reference-cases.ts";
 import { fixture910c, fixtureH100, fixtureH800 } from "./test-support/fixture-chips.ts";
 
 const chips: Record<string, Chip> = {
@@ -24,19 +24,15 @@ const heldOut = (c: { id: string; role: string; duplicateOf?: string }) =>
 const leastSquaresSet = (c: { id: string }) => c.id.startsWith("h200-torch-mm-bf16-");
 /** A same-machine FP8 / BF16 pair whose ratio, not its absolute figures, set the B200 FP8 GEMM ceiling. */
 const RATIO_PAIR = ["vllm-fp8-b200-m16384-n6144-k4096", "vllm-bf16-b200-m16384-n6144-k4096"] as const;
-const ratioPair = (c: { id: string }) =>
-  (RATIO_PAIR as readonly string[]).includes(c.id) || DIFFERENCE_PAIRS.flat().includes(c.id);
 /**
  * Pairs (short K, long K) whose difference, not their absolute figures, set a K-walk rate per weight
  * scheme (`kSerialNsByScheme`): the model reproduces the difference; each op's fixed part is the
  * per-kernel cost, which these tables do not set.
  */
-const SLOPE_PAIRS = [
+const SLOPE_PAIRS: readonly (readonly [string, string])[] = [
   ["aic-trtllm-h200-gemm-fp8block-m1-n512-k4096", "aic-trtllm-h200-gemm-fp8block-m1-n512-k16384"],
   ["aic-vllm-h200-gemm-fp8-m1-n512-k4096", "aic-vllm-h200-gemm-fp8-m1-n512-k16384"],
-] as const;
-const slopePair = (c: { id: string }) =>
-  SLOPE_PAIRS.some((pair) => (pair as readonly string[]).includes(c.id));
+];
 /**
  * Same-table MoE-op pairs with the same active experts on many or few local experts, whose
  * difference, not their absolute figures, set a per-local-expert walk (B200 NVFP4 scale-factor
@@ -49,9 +45,18 @@ const DIFFERENCE_PAIRS: readonly (readonly [string, string])[] = [
     "aic-trtllm-h200-moe-fp8block-cutlass-ds-ep8-tp8-t8",
   ],
 ];
-/** Records held to ±10 % one by one: not held out, and not in a set only whose fit or ratio is checked. */
+/** Records checked only through their pair (the ratio, or a difference), not one by one. */
+const PAIRED = new Set<string>([...RATIO_PAIR, ...SLOPE_PAIRS.flat(), ...DIFFERENCE_PAIRS.flat()]);
+/** Records held to ±10 % one by one: not held out, and not in a set only whose fit, ratio or difference is checked. */
 const individuallyChecked = (c: { id: string; role: string; duplicateOf?: string }) =>
-  !heldOut(c) && !leastSquaresSet(c) && !ratioPair(c) && !slopePair(c);
+  !heldOut(c) && !leastSquaresSet(c) && !PAIRED.has(c.id);
+/** The model's difference over the published one, for each pair of `cases` (a missing record throws). */
+const differenceRatios = (cases: readonly OperatorReferenceCase[], pairs: typeof SLOPE_PAIRS) =>
+  pairs.map(([first, second]) => {
+    const [a, b] = [first, second].map((id) => cases.find((c) => c.id === id));
+    if (a === undefined || b === undefined) throw new Error(`missing record ${first} / ${second}`);
+    return { id: first, ratio: (a.predicted - b.predicted) / (a.published - b.published) };
+  });
 
 describe("operator reference cases", () => {
   const cases = operatorReferenceCases(resolve);
@@ -80,21 +85,12 @@ describe("operator reference cases", () => {
   });
 
   it("reproduces the K-walk pairs' differences exactly (Hopper FP8 GEMMs at one row: block-scaled and per-tensor)", () => {
-    for (const [shortId, longId] of SLOPE_PAIRS) {
-      const short = cases.find((c) => c.id === shortId);
-      const long = cases.find((c) => c.id === longId);
-      if (short === undefined || long === undefined) throw new Error(`missing ${shortId} / ${longId}`);
-      const predicted = long.predicted - short.predicted;
-      expect(predicted / (long.published - short.published), shortId).toBeCloseTo(1, 3);
-    }
+    for (const { id, ratio } of differenceRatios(cases, SLOPE_PAIRS)) expect(ratio, id).toBeCloseTo(1, 3);
   });
 
   it("reproduces the local-expert walks' calibration pairs by their difference (many minus few local experts)", () => {
-    for (const [many, few] of DIFFERENCE_PAIRS) {
-      const [a, b] = [many, few].map((id) => cases.find((c) => c.id === id));
-      if (a === undefined || b === undefined) throw new Error(`missing record ${many} / ${few}`);
-      expect((a.predicted - b.predicted) / (a.published - b.published), many).toBeCloseTo(1, 2);
-    }
+    for (const { id, ratio } of differenceRatios(cases, DIFFERENCE_PAIRS))
+      expect(ratio, id).toBeCloseTo(1, 2);
   });
 
   it("reproduces vLLM PR 19566's B200 FP8 / BF16 ratio at M16384 (the FP8 ceiling's calibration), each figure within ±20 %", () => {
