@@ -6,137 +6,34 @@
  * `data/efficiency/microbenchmarks/operators.yaml`, each with its role (prediction or consistency) and
  * the record it duplicates, if any; how independent it is, `validate` derives (docs/validation.md).
  */
-
-import { z } from "zod";
-import {
-  builtinCatalog,
-  builtinDataOnce,
-  type ReferenceComparison,
-  referenceRoleSchema,
-} from "../catalog/index.ts";
-import { type Chip, DTYPE_BYTES, DTYPES } from "../hardware/index.ts";
-import { type Operator, QUANT_SCHEMES } from "../model/index.ts";
+import { builtinCatalog, type ReferenceComparison } from "../catalog/index.ts";
+import { type Chip, DTYPE_BYTES } from "../hardware/index.ts";
+import type { Operator } from "../model/index.ts";
 import { GIGA, MICROSECOND, TERA } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
-import { moeOpSpec, moeOpTime } from "./moe-op-case.ts";
+import { moeOpTime } from "./moe-op-case.ts";
+import {
+  type FlashAttentionSpec,
+  type Measure,
+  OPERATOR_BENCHMARK_FILE,
+  type OperatorBenchmarkRecord,
+  operatorBenchmarks,
+} from "./operator-benchmark-file.ts";
 import { operatorBytes, operatorTime } from "./operator-time.ts";
+
+export {
+  type OperatorBenchmarkFile,
+  type OperatorBenchmarkRecord,
+  operatorBenchmarks,
+} from "./operator-benchmark-file.ts";
 
 /** An operator-level comparison; several cases may share one calibration record. */
 export interface OperatorReferenceCase extends ReferenceComparison {
   /** Chip the case runs on. */
   readonly chipId: string;
 }
-
-const FILE = "efficiency/microbenchmarks/operators.yaml";
-
-const gemmSpec = z
-  .object({
-    kind: z.literal("gemm"),
-    class: z.enum(["gemm", "grouped-gemm"]),
-    dtype: z.enum(DTYPES),
-    m: z.number().int().positive(),
-    n: z.number().int().positive(),
-    k: z.number().int().positive(),
-    groups: z.number().int().positive().optional(),
-    outputBytesPerElement: z.number().positive(),
-    /** The weights' quantization scheme (block-scaled FP8, NVFP4, …); absent: none named. */
-    scheme: z.enum(QUANT_SCHEMES).optional(),
-    /** Kernels the timed op launches (a Linear's activation quantisation + its GEMM: 2); default 1. */
-    kernels: z.number().int().positive().optional(),
-  })
-  .strict();
-
-const mlaDecodeSpec = z
-  .object({
-    kind: z.literal("mla-decode"),
-    batch: z.number().int().positive(),
-    kvLength: z.number().int().positive(),
-    queryHeads: z.number().int().positive(),
-    queryTokens: z.number().int().positive(),
-    dtype: z.enum(DTYPES),
-    /** Sparse decode: each query token attends the `topK` keys its indices name (gathered rows). */
-    topK: z.number().int().positive().optional(),
-    /** Cache bytes per token when not kvLength × 576 values of `dtype` (FlashMLA's FP8 format: 656). */
-    kvBytesPerToken: z.number().positive().optional(),
-  })
-  .strict();
-
-const flashAttentionSpec = z
-  .object({
-    kind: z.literal("flash-attention"),
-    batch: z.number().int().positive(),
-    seqLen: z.number().int().positive(),
-    heads: z.number().int().positive(),
-    headDim: z.number().int().positive(),
-    /** Value head dim when it differs from the query/key one (DeepSeek MLA prefill: 192 / 128). */
-    vHeadDim: z.number().int().positive().optional(),
-    causal: z.boolean(),
-    dtype: z.enum(DTYPES),
-  })
-  .strict();
-
-/**
- * A kernel that does almost no work, measured by what one more (or one fewer) of it costs a
- * graph-replayed step: the per-kernel boundary cost (launch, dependency wait, prologue, tail).
- */
-const emptyKernelSpec = z.object({ kind: z.literal("empty-kernel"), class: z.enum(["vector"]) }).strict();
-
-const MEASURES = [
-  "compute-utilisation-pct",
-  "achieved-bandwidth-GBps",
-  "achieved-tflops",
-  "step-time-per-kernel-us",
-  "kernel-time-ms",
-  "op-time-us",
-] as const;
-type Measure = (typeof MEASURES)[number];
-
-const fileSchema = z
-  .object({
-    sources: z.record(
-      z.string(),
-      z.object({ title: z.string(), url: z.string(), section: z.string() }).strict(),
-    ),
-    records: z.array(
-      z
-        .object({
-          id: z.string(),
-          chip: z.string(),
-          description: z.string(),
-          operator: z.discriminatedUnion("kind", [
-            gemmSpec,
-            mlaDecodeSpec,
-            flashAttentionSpec,
-            emptyKernelSpec,
-            moeOpSpec,
-          ]),
-          measure: z.enum(MEASURES),
-          published: z.number().positive(),
-          role: referenceRoleSchema,
-          duplicateOf: z.string().min(1).optional(),
-          note: z.string().optional(),
-          source: z.string(),
-          /**
-           * The engine the kernel was timed in, when its efficiency overlay applies
-           * (data/efficiency/engines/<name>.yaml; e.g. SGLang's trtllm_mla on SM100).
-           */
-          engine: z
-            .object({ name: z.string().min(1), version: z.string().min(1).optional() })
-            .strict()
-            .optional(),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
-
-export type OperatorBenchmarkFile = z.output<typeof fileSchema>;
-export type OperatorBenchmarkRecord = OperatorBenchmarkFile["records"][number];
-
-/** The microbenchmark records, parsed once. @example operatorBenchmarks().records.length // 81 */
-export const operatorBenchmarks: () => OperatorBenchmarkFile = builtinDataOnce(FILE, fileSchema);
 
 /**
  * Every operator reference case, predicted with the built-in catalog's chips (or `resolveChip`'s)
@@ -177,7 +74,9 @@ function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
   const spec = record.operator;
   if (spec.kind === "moe-op") {
     if (record.measure !== "op-time-us" || record.engine === undefined)
-      throw new Error(`${FILE}: record ${record.id}: a moe-op record needs measure op-time-us and an engine`);
+      throw new Error(
+        `${OPERATOR_BENCHMARK_FILE}: record ${record.id}: a moe-op record needs measure op-time-us and an engine`,
+      );
     return moeOpTime(spec, record.engine, chip) / MICROSECOND;
   }
   const device = computeDevice(chip);
@@ -291,7 +190,7 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
  * Prefill attention as FlashAttention's benchmark counts it: 2·B·H·S²·(d_qk + d_v) FLOPs (4·B·H·S²·d
  * when the head dims are equal), half under a causal mask; Q, K, V read and O written once.
  */
-function flashAttentionOperator(id: string, spec: z.output<typeof flashAttentionSpec>): Operator {
+function flashAttentionOperator(id: string, spec: FlashAttentionSpec): Operator {
   const element = DTYPE_BYTES[spec.dtype];
   const tokens = spec.batch * spec.seqLen;
   const vDim = spec.vHeadDim ?? spec.headDim;
