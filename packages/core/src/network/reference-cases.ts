@@ -5,99 +5,17 @@
  * fabric model (never with the published value) and compared with the published measurement
  * (data/fabric/reference-cases.yaml, ids = calibration record ids).
  */
-
-import { z } from "zod";
-import {
-  builtinCatalog,
-  parseBuiltinData,
-  type ReferenceComparison,
-  referenceRoleSchema,
-} from "../catalog/index.ts";
+import { builtinCatalog, type ReferenceComparison } from "../catalog/index.ts";
 import type { Chip, System } from "../hardware/index.ts";
 import { GIGA, MICROSECOND, SupernodeError } from "../spec/index.ts";
 import { builtinFabricParams, type FabricTarget, scaleUpBytesPerSPerRank } from "../topology/index.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { engineAllReduceConditionsSchema, engineAllReducePrediction } from "./engine-all-reduce-case.ts";
+import { engineAllReducePrediction } from "./engine-all-reduce-case.ts";
+import { FABRIC_CASE_FILE, type FabricCaseConditions, parseFabricCaseFile } from "./fabric-case-file.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";
-import { ncclVersionSchema } from "./nccl-protocol-file.ts";
 
-const conditionsSchema = z.discriminatedUnion("kind", [
-  z.strictObject({
-    kind: z.literal("ub"),
-    path: z.enum(["npu-npu", "npu-cpu"]),
-    op: z.enum(["read", "write"]),
-    locality: z.enum(["intra", "inter"]),
-    metric: z.enum(["bandwidth", "latency"]),
-    messageBytes: z.number().positive(),
-  }),
-  z.strictObject({
-    kind: z.literal("moe"),
-    system: z.enum(["cloudmatrix384", "hgx-h800", "hgx-h100", "gb200-nvl72"]),
-    /** MoE kernels, when not the fabric's default (TensorRT-LLM's `nvlink-one-sided`). */
-    library: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]).optional(),
-    direction: z.enum(["dispatch", "combine"]),
-    ranks: z.number().int().positive(),
-    tokensPerRank: z.number().positive(),
-    topK: z.number().int().positive(),
-    bytesPerToken: z.number().positive(),
-    /**
-     * Bytes per copy the benchmark divides by the time, when not the wire bytes (DeepEP-Ascend
-     * counts INT8 dispatch as BF16 rows in its normal test, and hidden + scales + 16 in low latency).
-     */
-    countedBytesPerToken: z.number().positive().optional(),
-    metric: z.enum(["latency", "bandwidth", "bottleneck-bandwidth"]),
-    transport: z.enum(["auto", "scale-out"]).optional(),
-    /** DeepEP kernel family; `normal` with `routing` counts deduplicated copies. */
-    kernels: z.enum(["normal", "low-latency"]).optional(),
-    routing: z
-      .strictObject({
-        experts: z.number().int().positive(),
-        groups: z.number().int().positive(),
-        topKGroups: z.number().int().positive(),
-      })
-      .optional(),
-  }),
-  z.strictObject({
-    kind: z.literal("nccl"),
-    op: z.enum(["all-reduce", "all-gather", "reduce-scatter"]),
-    /** Absent: what NCCL's tuner picks (the fastest the model offers). */
-    algorithm: z.enum(["ring", "in-switch", "tree"]).optional(),
-    system: z.enum(["hgx-h100", "hgx-h200", "dgx-b200", "gb200-nvl72"]).default("hgx-h100"),
-    ranks: z.number().int().positive(),
-    bytes: z.number().positive(),
-    metric: z.enum(["busbw", "algbw", "time"]),
-    /** false: the run set NCCL_NVLS_ENABLE=0 (no NVLS, no NVLSTree). */
-    inSwitch: z.boolean().optional(),
-    /**
-     * GPUs of each NVLink partition, when the run used NVLink partitions of a rack (whole compute
-     * trays) joined over the scale-out network rather than whole systems.
-     */
-    partitionGpus: z.number().int().positive().optional(),
-    /** NCCL version the source states, where NCCL's constants differ by version. */
-    ncclVersion: ncclVersionSchema.optional(),
-  }),
-  z.strictObject({ kind: z.literal("nccl-nic"), metric: z.literal("per-nic") }),
-  engineAllReduceConditionsSchema,
-]);
-
-const fileSchema = z.strictObject({
-  cases: z.array(
-    z.strictObject({
-      id: z.string().min(1),
-      description: z.string().min(1),
-      published: z.number().positive(),
-      unit: z.enum(["GB/s", "us"]),
-      source: z.string().min(1),
-      role: referenceRoleSchema,
-      duplicateOf: z.string().min(1).optional(),
-      note: z.string().optional(),
-      conditions: conditionsSchema,
-    }),
-  ),
-});
-
-export type FabricCaseConditions = z.output<typeof conditionsSchema>;
+export type { FabricCaseConditions } from "./fabric-case-file.ts";
 
 /** A fabric-level comparison; the id has a `:part` suffix for records that hold several values. */
 export interface FabricReferenceCase extends ReferenceComparison<"GB/s" | "us"> {
@@ -120,8 +38,6 @@ function measuredSystem(c: FabricCaseConditions): string {
       return "hgx-h100";
   }
 }
-
-const FILE = "fabric/reference-cases.yaml";
 
 function systemFor(id: string, ranks: number): FabricTarget {
   const catalog = builtinCatalog();
@@ -235,7 +151,7 @@ function partitionsFor(id: string, gpus: number, ranks: number): FabricTarget {
   if (gpus % perNode !== 0 || ranks % gpus !== 0)
     throw new SupernodeError(
       "invalid-value",
-      `${FILE}: partitionGpus ${gpus} must be whole ${id} nodes (${perNode} GPUs) and divide ranks ${ranks}`,
+      `${FABRIC_CASE_FILE}: partitionGpus ${gpus} must be whole ${id} nodes (${perNode} GPUs) and divide ranks ${ranks}`,
     );
   const partition: System = {
     ...system,
@@ -294,7 +210,7 @@ function predict(c: FabricCaseConditions, options: FabricCaseOptions): number {
  * @example fabricReferenceCases().find((c) => c.id === "cm384-017")?.predicted // µs
  */
 export function fabricReferenceCases(options: FabricCaseOptions = {}): FabricReferenceCase[] {
-  const doc = parseBuiltinData(FILE, fileSchema);
+  const doc = parseFabricCaseFile();
   return doc.cases.map((c) => {
     const predicted = predict(c.conditions, options);
     return {
