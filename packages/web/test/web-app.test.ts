@@ -20,7 +20,7 @@ const EXAMPLES = join(import.meta.dirname, "../../../examples");
 const DECODE = "cloudmatrix384-deepseek-r1-decode.yaml";
 
 async function jobDone(page: Page, scope = "main"): Promise<void> {
-  await page.locator(`${scope} [data-job-status="done"]`).first().waitFor({ timeout: 60_000 });
+  await page.locator(`${scope} [data-job-status="done"]`).first().waitFor({ timeout: 120_000 });
 }
 
 function kpiText(value: number, digits: number): string {
