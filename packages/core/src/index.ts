@@ -204,6 +204,7 @@ export {
   fullAttentionLayers,
   GEMM_COMPONENTS,
   type GemmComponent,
+  HYBRID_BLOCKS,
   hasMixer,
   headTensors,
   isLinearAttentionLayer,

@@ -12,6 +12,7 @@ import {
   DTYPES,
   type Dtype,
   fullAttentionLayers,
+  HYBRID_BLOCKS,
   kvBytesPerToken,
   kvBytesPerTokenPerLayer,
   layerArchitecture,
@@ -132,12 +133,7 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
       moe: kinds.filter((k) => k === "moe").length,
       mtpModules: arch.mtpModules,
       ...(hybrid !== undefined && {
-        blocks: Object.fromEntries(
-          (["mamba", "attention", "moe", "mlp"] as const).map((b) => [
-            b,
-            hybrid.filter((x) => x === b).length,
-          ]),
-        ),
+        blocks: Object.fromEntries(HYBRID_BLOCKS.map((b) => [b, hybrid.filter((x) => x === b).length])),
       }),
     },
     parameters: {

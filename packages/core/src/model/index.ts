@@ -41,6 +41,7 @@ export {
   type AttentionSpec,
   type CheckpointComponent,
   type CheckpointFormat,
+  HYBRID_BLOCKS,
   type LinearAttentionSpec,
   type ModelArchitecture,
   type ModelFamily,

@@ -21,7 +21,7 @@ import { type SourceDocument, SupernodeError, validateDocument } from "../spec/i
 import { fieldLocation } from "./hf-config-attention.ts";
 import { common, count, MAX_EXPERTS, MAX_MTP_MODULES, MAX_TOP_K } from "./hf-config-schemas.ts";
 import { SSD_CHUNK } from "./mamba2.ts";
-import type { HybridBlock, LinearAttentionSpec, MoeSpec } from "./types.ts";
+import { HYBRID_BLOCKS, type HybridBlock, type LinearAttentionSpec, type MoeSpec } from "./types.ts";
 
 const BLOCK_OF_CHAR: Readonly<Record<string, HybridBlock>> = {
   M: "mamba",
@@ -40,7 +40,7 @@ export const nemotronHSchema = z.looseObject({
       error: "expected a string of M (Mamba-2), * (attention), E (MoE) and - (MLP) blocks",
     })
     .nullish(),
-  layers_block_type: z.array(z.enum(["mamba", "attention", "moe", "mlp"])).nullish(),
+  layers_block_type: z.array(z.enum(HYBRID_BLOCKS)).nullish(),
   mamba_num_heads: count("mamba_num_heads: Mamba-2 heads"),
   mamba_head_dim: count("mamba_head_dim: Mamba-2 head dim"),
   ssm_state_size: count("ssm_state_size: Mamba-2 state per head dim"),

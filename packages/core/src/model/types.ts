@@ -162,7 +162,8 @@ export interface LinearAttentionSpec {
 }
 
 /** The mixer of one single-mixer block (Nemotron-H: `M`, `*`, `E`, `-` of its pattern). */
-export type HybridBlock = "mamba" | "attention" | "moe" | "mlp";
+export const HYBRID_BLOCKS = ["mamba", "attention", "moe", "mlp"] as const;
+export type HybridBlock = (typeof HYBRID_BLOCKS)[number];
 
 /** Model components whose checkpoint stores GEMM weights in their own format. */
 export type CheckpointComponent = "attention" | "dense-ffn" | "routed-experts" | "shared-experts";
