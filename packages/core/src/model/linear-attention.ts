@@ -19,10 +19,15 @@
  * and is timed as one GEMM of its FLOPs; the decode step is the state's read and write.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
-import { outputProjectionOp } from "./attention-core-ops.ts";
 import { checkDivides, LINEAR_STATE_DTYPE, type ResolvedWorkload } from "./layer-work.ts";
 import { mamba2Operators, mamba2Tensors } from "./mamba2.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
+import {
+  chunkedRecurrenceOp,
+  convStateBytes,
+  gatedNormOutputOps,
+  recurrentStateBytes,
+} from "./recurrent-mixer-ops.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
 
@@ -120,9 +125,8 @@ export function linearAttentionOperators(
   const value = valueHeads * s.valueHeadDim;
   const channels = 2 * key + value;
   const hp = bytesOfHighPrecision(w.weights);
-  const actBytes = w.actBytes;
-  const convState = (s.convKernel - 1) * channels * actBytes * w.sequences;
-  const state = valueHeads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[w.linearStateDtype] * w.sequences;
+  const convState = convStateBytes(s, w, channels);
+  const state = recurrentStateBytes(s, w, valueHeads);
   const decode = w.forwardPhase === "decode";
   const ops: Operator[] = [
     gemmOp(w, {
@@ -171,27 +175,7 @@ export function linearAttentionOperators(
         kvWriteBytes: state,
       }),
     );
-  else
-    ops.push({
-      ...gemmOp(w, {
-        name: `${p}lin.delta_rule`,
-        rows: T,
-        n: value,
-        k: Math.max(1, Math.round(flops / (2 * T * value))),
-        weightBytes: 0,
-        dtype: w.attentionDtype,
-      }),
-      bytesWritten: { activations: T * value * actBytes, kvCache: state },
-    });
-  ops.push(
-    vectorOp(w, {
-      name: `${p}lin.gated_norm`,
-      flops: (VECTOR_FLOPS_PER_ELEMENT.rmsNorm + VECTOR_FLOPS_PER_ELEMENT.swiglu) * T * value,
-      readElements: 2 * T * value,
-      writeElements: T * value,
-      weightBytes: s.valueHeadDim * hp,
-    }),
-    { ...outputProjectionOp(w, p, h, value), name: `${p}lin.out_proj` },
-  );
+  else ops.push(chunkedRecurrenceOp(w, `${p}lin.delta_rule`, flops, value, state));
+  ops.push(...gatedNormOutputOps(w, p, h, value, s.valueHeadDim));
   return ops;
 }

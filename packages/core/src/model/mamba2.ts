@@ -19,10 +19,14 @@
  * activation format, the prefill recurrence timed as one GEMM of its FLOPs, the decode step as the
  * state's read and write.
  */
-import { DTYPE_BYTES } from "../hardware/index.ts";
-import { outputProjectionOp } from "./attention-core-ops.ts";
 import { checkDivides, type ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
+import {
+  chunkedRecurrenceOp,
+  convStateBytes,
+  gatedNormOutputOps,
+  recurrentStateBytes,
+} from "./recurrent-mixer-ops.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
 
@@ -87,8 +91,8 @@ export function mamba2Operators(
   const inner = heads * s.valueHeadDim;
   const channels = inner + 2 * groups;
   const hp = bytesOfHighPrecision(w.weights);
-  const convState = (s.convKernel - 1) * channels * w.actBytes * w.sequences;
-  const state = heads * s.keyHeadDim * s.valueHeadDim * DTYPE_BYTES[w.linearStateDtype] * w.sequences;
+  const convState = convStateBytes(s, w, channels);
+  const state = recurrentStateBytes(s, w, heads);
   const decode = w.forwardPhase === "decode";
   const ops: Operator[] = [
     gemmOp(w, {
@@ -127,27 +131,7 @@ export function mamba2Operators(
         kvWriteBytes: state,
       }),
     );
-  else
-    ops.push({
-      ...gemmOp(w, {
-        name: `${p}lin.ssd`,
-        rows: T,
-        n: inner,
-        k: Math.max(1, Math.round(flops / (2 * T * inner))),
-        weightBytes: 0,
-        dtype: w.attentionDtype,
-      }),
-      bytesWritten: { activations: T * inner * w.actBytes, kvCache: state },
-    });
-  ops.push(
-    vectorOp(w, {
-      name: `${p}lin.gated_norm`,
-      flops: (VECTOR_FLOPS_PER_ELEMENT.rmsNorm + VECTOR_FLOPS_PER_ELEMENT.swiglu) * T * inner,
-      readElements: 2 * T * inner,
-      writeElements: T * inner,
-      weightBytes: inner * hp,
-    }),
-    { ...outputProjectionOp(w, p, h, inner), name: `${p}lin.out_proj` },
-  );
+  else ops.push(chunkedRecurrenceOp(w, `${p}lin.ssd`, flops, inner, state));
+  ops.push(...gatedNormOutputOps(w, p, h, inner, inner));
   return ops;
 }
