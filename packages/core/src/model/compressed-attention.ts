@@ -29,6 +29,7 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
 import type { AttentionSpec, CompressedAttentionSpec, ModelArchitecture } from "./types.ts";
+import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
 
 type Mla = Extract<AttentionSpec, { kind: "mla" }>;
@@ -125,22 +126,6 @@ export function compressedBytesPerToken(
   return bytes / ctx;
 }
 
-function matrix(name: string, rows: number, cols: number): WeightTensor {
-  return { name, component: "attention", rows, cols, copies: 1, activeCopies: 1, quantizable: true };
-}
-
-function vector(name: string, size: number): WeightTensor {
-  return {
-    name,
-    component: "attention",
-    rows: size,
-    cols: 1,
-    copies: 1,
-    activeCopies: 1,
-    quantizable: false,
-  };
-}
-
 /**
  * Attention tensors of a V4 layer with compression ratio `ratio` (the layer norms are the caller's).
  * @example compressedAttentionTensors(builtinModel("deepseek-v4-flash").attention, 4096, 0).length // 10
@@ -150,29 +135,37 @@ export function compressedAttentionTensors(a: CompressedMla, hidden: number, rat
   const q = a.qLoraRank ?? hidden;
   const { outputGroups: g, outputRank: rank } = a.compressed;
   const out: WeightTensor[] = [
-    ...(a.qLoraRank === null ? [] : [matrix("attn.q_a_proj", q, hidden), vector("attn.q_a_norm", q)]),
-    matrix("attn.q_b_proj", a.numHeads * head, q),
-    matrix("attn.kv_proj", head, hidden),
-    vector("attn.kv_norm", head),
-    { ...matrix("attn.o_a_proj", g * rank, (a.numHeads * head) / g), formatAs: "attention-output" },
-    { ...matrix("attn.o_b_proj", hidden, g * rank), formatAs: "attention-output" },
-    vector("attn.sinks", a.numHeads),
+    ...(a.qLoraRank === null
+      ? []
+      : [
+          weightMatrix("attn.q_a_proj", "attention", q, hidden),
+          highPrecisionTensor("attn.q_a_norm", "attention", q),
+        ]),
+    weightMatrix("attn.q_b_proj", "attention", a.numHeads * head, q),
+    weightMatrix("attn.kv_proj", "attention", head, hidden),
+    highPrecisionTensor("attn.kv_norm", "attention", head),
+    {
+      ...weightMatrix("attn.o_a_proj", "attention", g * rank, (a.numHeads * head) / g),
+      formatAs: "attention-output",
+    },
+    { ...weightMatrix("attn.o_b_proj", "attention", hidden, g * rank), formatAs: "attention-output" },
+    highPrecisionTensor("attn.sinks", "attention", a.numHeads),
   ];
   if (ratio === 0) return out;
   const coff = compressorOverlap(ratio);
   out.push(
-    matrix("attn.compressor.kv_gate_proj", 2 * coff * head, hidden),
-    vector("attn.compressor.position_bias", ratio * coff * head),
-    vector("attn.compressor.norm", head),
+    weightMatrix("attn.compressor.kv_gate_proj", "attention", 2 * coff * head, hidden),
+    highPrecisionTensor("attn.compressor.position_bias", "attention", ratio * coff * head),
+    highPrecisionTensor("attn.compressor.norm", "attention", head),
   );
   if (ratio === INDEXED_RATIO && a.sparse !== undefined) {
     const s = a.sparse;
     out.push(
-      matrix("attn.indexer.kv_gate_proj", 2 * 2 * s.indexHeadDim, hidden),
-      vector("attn.indexer.position_bias", ratio * 2 * s.indexHeadDim),
-      vector("attn.indexer.norm", s.indexHeadDim),
-      matrix("attn.indexer.wq_b", s.indexHeads * s.indexHeadDim, q),
-      matrix("attn.indexer.weights_proj", s.indexHeads, hidden),
+      weightMatrix("attn.indexer.kv_gate_proj", "attention", 2 * 2 * s.indexHeadDim, hidden),
+      highPrecisionTensor("attn.indexer.position_bias", "attention", ratio * 2 * s.indexHeadDim),
+      highPrecisionTensor("attn.indexer.norm", "attention", s.indexHeadDim),
+      weightMatrix("attn.indexer.wq_b", "attention", s.indexHeads * s.indexHeadDim, q),
+      weightMatrix("attn.indexer.weights_proj", "attention", s.indexHeads, hidden),
     );
   }
   return out;

@@ -18,11 +18,8 @@ import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { vectorOp } from "./operator-builder.ts";
 import type { HyperConnectionSpec, ModelArchitecture, Operator } from "./types.ts";
+import { highPrecisionTensor } from "./weight-tensor-builders.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
-
-function hcTensor(name: string, rows: number, cols: number): WeightTensor {
-  return { name, component: "attention", rows, cols, copies: 1, activeCopies: 1, quantizable: false };
-}
 
 /** Mixing logits per token of one connection: pre (n), post (n) and the n × n stream mix. */
 function mixWidth(n: number): number {
@@ -36,9 +33,9 @@ function mixWidth(n: number): number {
 export function hyperConnectionTensors(hc: HyperConnectionSpec, hidden: number): WeightTensor[] {
   const n = hc.streams;
   return ["attn_hc", "ffn_hc"].flatMap((site) => [
-    hcTensor(`${site}.fn`, mixWidth(n), n * hidden),
-    hcTensor(`${site}.base`, mixWidth(n), 1),
-    hcTensor(`${site}.scale`, 3, 1),
+    highPrecisionTensor(`${site}.fn`, "attention", mixWidth(n), n * hidden),
+    highPrecisionTensor(`${site}.base`, "attention", mixWidth(n), 1),
+    highPrecisionTensor(`${site}.scale`, "attention", 3, 1),
   ]);
 }
 
@@ -46,9 +43,9 @@ export function hyperConnectionTensors(hc: HyperConnectionSpec, hidden: number):
 export function hyperHeadTensors(hc: HyperConnectionSpec, hidden: number): WeightTensor[] {
   const n = hc.streams;
   return [
-    { ...hcTensor("hc_head.fn", n, n * hidden), component: "lm-head" },
-    { ...hcTensor("hc_head.base", n, 1), component: "lm-head" },
-    { ...hcTensor("hc_head.scale", 1, 1), component: "lm-head" },
+    highPrecisionTensor("hc_head.fn", "lm-head", n, n * hidden),
+    highPrecisionTensor("hc_head.base", "lm-head", n, 1),
+    highPrecisionTensor("hc_head.scale", "lm-head", 1, 1),
   ];
 }
 

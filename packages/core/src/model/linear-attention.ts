@@ -29,6 +29,7 @@ import {
   recurrentStateBytes,
 } from "./recurrent-mixer-ops.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
+import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
 
 /** Tokens per chunk of the chunked gated delta rule (flash-linear-attention's `chunk_size`). */
@@ -73,25 +74,16 @@ export function linearAttentionTensors(arch: ModelArchitecture, s: LinearAttenti
   const h = arch.hiddenSize;
   const key = s.numKeyHeads * s.keyHeadDim;
   const value = s.numValueHeads * s.valueHeadDim;
-  const t = (name: string, rows: number, cols: number, quantizable: boolean): WeightTensor => ({
-    name,
-    component: "attention",
-    rows,
-    cols,
-    copies: 1,
-    activeCopies: 1,
-    quantizable,
-  });
   return [
-    t("attn.input_norm", h, 1, false),
-    t("ffn.post_attention_norm", h, 1, false),
-    t("lin.in_proj_qkvz", 2 * key + 2 * value, h, true),
-    t("lin.in_proj_ba", 2 * s.numValueHeads, h, true),
-    t("lin.conv1d", convChannels(s), s.convKernel, false),
-    t("lin.dt_bias", s.numValueHeads, 1, false),
-    t("lin.a_log", s.numValueHeads, 1, false),
-    t("lin.norm", s.valueHeadDim, 1, false),
-    { ...t("lin.out_proj", h, value, true), formatAs: "attention-output" },
+    highPrecisionTensor("attn.input_norm", "attention", h),
+    highPrecisionTensor("ffn.post_attention_norm", "attention", h),
+    weightMatrix("lin.in_proj_qkvz", "attention", 2 * key + 2 * value, h),
+    weightMatrix("lin.in_proj_ba", "attention", 2 * s.numValueHeads, h),
+    highPrecisionTensor("lin.conv1d", "attention", convChannels(s), s.convKernel),
+    highPrecisionTensor("lin.dt_bias", "attention", s.numValueHeads),
+    highPrecisionTensor("lin.a_log", "attention", s.numValueHeads),
+    highPrecisionTensor("lin.norm", "attention", s.valueHeadDim),
+    { ...weightMatrix("lin.out_proj", "attention", h, value), formatAs: "attention-output" },
   ];
 }
 

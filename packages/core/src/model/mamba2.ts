@@ -28,6 +28,7 @@ import {
   recurrentStateBytes,
 } from "./recurrent-mixer-ops.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
+import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
 
 /** Mamba-2's default SSD chunk (mamba_ssm; Nemotron-H's `chunk_size` 128). */
@@ -39,25 +40,16 @@ export function mamba2Tensors(arch: ModelArchitecture, s: LinearAttentionSpec): 
   const groups = s.numKeyHeads * s.keyHeadDim;
   const inner = s.numValueHeads * s.valueHeadDim;
   const conv = inner + 2 * groups;
-  const t = (name: string, rows: number, cols: number, quantizable: boolean): WeightTensor => ({
-    name,
-    component: "attention",
-    rows,
-    cols,
-    copies: 1,
-    activeCopies: 1,
-    quantizable,
-  });
   return [
-    t("attn.input_norm", h, 1, false),
-    t("lin.in_proj", 2 * inner + 2 * groups + s.numValueHeads, h, true),
-    t("lin.conv1d", conv, s.convKernel, false),
-    t("lin.conv1d_bias", conv, 1, false),
-    t("lin.dt_bias", s.numValueHeads, 1, false),
-    t("lin.a_log", s.numValueHeads, 1, false),
-    t("lin.d", s.numValueHeads, 1, false),
-    t("lin.norm", inner, 1, false),
-    { ...t("lin.out_proj", h, inner, true), formatAs: "attention-output" },
+    highPrecisionTensor("attn.input_norm", "attention", h),
+    weightMatrix("lin.in_proj", "attention", 2 * inner + 2 * groups + s.numValueHeads, h),
+    highPrecisionTensor("lin.conv1d", "attention", conv, s.convKernel),
+    highPrecisionTensor("lin.conv1d_bias", "attention", conv),
+    highPrecisionTensor("lin.dt_bias", "attention", s.numValueHeads),
+    highPrecisionTensor("lin.a_log", "attention", s.numValueHeads),
+    highPrecisionTensor("lin.d", "attention", s.numValueHeads),
+    highPrecisionTensor("lin.norm", "attention", inner),
+    { ...weightMatrix("lin.out_proj", "attention", h, inner), formatAs: "attention-output" },
   ];
 }
 

@@ -9,6 +9,7 @@ import { layerArchitecture } from "./layer-attention.ts";
 import { hasMixer, isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
+import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
 
 /** Parts of a model a deployment places separately. Layer norms go with attention. */
 export type WeightComponent =
@@ -52,33 +53,15 @@ export interface WeightTensor {
   readonly formatAs?: "attention-output";
 }
 
-function matrix(
-  name: string,
-  component: WeightComponent,
-  rows: number,
-  cols: number,
-  copies = 1,
-  active = copies,
-): WeightTensor {
-  return { name, component, rows, cols, copies, activeCopies: active, quantizable: true };
-}
-
-function vector(
-  name: string,
-  component: WeightComponent,
-  size: number,
-  copies = 1,
-  active = copies,
-): WeightTensor {
-  return { name, component, rows: size, cols: 1, copies, activeCopies: active, quantizable: false };
-}
-
 /** Attention tensors of one layer (with the layer's two RMSNorms); `ratio`: DeepSeek-V4's compression. */
 function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
   const h = arch.hiddenSize;
   const a = arch.attention;
   const c: WeightComponent = "attention";
-  const norms = [vector("attn.input_norm", c, h), vector("ffn.post_attention_norm", c, h)];
+  const norms = [
+    highPrecisionTensor("attn.input_norm", c, h),
+    highPrecisionTensor("ffn.post_attention_norm", c, h),
+  ];
   const hc = arch.hyperConnections === undefined ? [] : hyperConnectionTensors(arch.hyperConnections, h);
   if (isCompressed(a)) return [...norms, ...hc, ...compressedAttentionTensors(a, h, ratio)];
   switch (a.kind) {
@@ -89,50 +72,55 @@ function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
       const v = a.valueFromKey === true ? 0 : a.numKvHeads * (a.vHeadDim ?? a.headDim);
       const out = [
         // Qwen3-Next's gated attention: q_proj also emits the per-head output gate.
-        matrix("attn.q_proj", c, a.outputGate === true ? 2 * q : q, h),
-        matrix("attn.k_proj", c, kv, h),
-        ...(v > 0 ? [matrix("attn.v_proj", c, v, h)] : []),
+        weightMatrix("attn.q_proj", c, a.outputGate === true ? 2 * q : q, h),
+        weightMatrix("attn.k_proj", c, kv, h),
+        ...(v > 0 ? [weightMatrix("attn.v_proj", c, v, h)] : []),
       ];
-      if (a.qkvBias === true) out.push(vector("attn.qkv_bias", c, q + kv + v));
+      if (a.qkvBias === true) out.push(highPrecisionTensor("attn.qkv_bias", c, q + kv + v));
       if (a.qkNorm === true) {
         const whole = a.qkNormScope === "projection";
         out.push(
-          vector("attn.q_norm", c, whole ? q : a.headDim),
-          vector("attn.k_norm", c, whole ? kv : a.headDim),
+          highPrecisionTensor("attn.q_norm", c, whole ? q : a.headDim),
+          highPrecisionTensor("attn.k_norm", c, whole ? kv : a.headDim),
         );
       }
       const attnOut = a.numHeads * (a.vHeadDim ?? a.headDim);
-      out.push({ ...matrix("attn.o_proj", c, h, attnOut), formatAs: "attention-output" });
-      if (a.outputBias === true) out.push(vector("attn.o_bias", c, h));
+      out.push({ ...weightMatrix("attn.o_proj", c, h, attnOut), formatAs: "attention-output" });
+      if (a.outputBias === true) out.push(highPrecisionTensor("attn.o_bias", c, h));
       // gpt-oss: one learned sink logit per head joins each softmax.
-      if (a.sinks === true) out.push(vector("attn.sinks", c, a.numHeads));
+      if (a.sinks === true) out.push(highPrecisionTensor("attn.sinks", c, a.numHeads));
       return [...norms, ...out];
     }
     case "mla": {
       const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
       const q =
         a.qLoraRank === null
-          ? [matrix("attn.q_proj", c, a.numHeads * qHead, h)]
+          ? [weightMatrix("attn.q_proj", c, a.numHeads * qHead, h)]
           : [
-              matrix("attn.q_a_proj", c, a.qLoraRank, h),
-              vector("attn.q_a_norm", c, a.qLoraRank),
-              matrix("attn.q_b_proj", c, a.numHeads * qHead, a.qLoraRank),
+              weightMatrix("attn.q_a_proj", c, a.qLoraRank, h),
+              highPrecisionTensor("attn.q_a_norm", c, a.qLoraRank),
+              weightMatrix("attn.q_b_proj", c, a.numHeads * qHead, a.qLoraRank),
             ];
       return [
         ...norms,
         ...q,
-        matrix("attn.kv_a_proj", c, a.kvLoraRank + a.qkRopeHeadDim, h),
-        vector("attn.kv_a_norm", c, a.kvLoraRank),
-        matrix("attn.kv_b_proj", c, a.numHeads * (a.qkNopeHeadDim + a.vHeadDim), a.kvLoraRank),
-        { ...matrix("attn.o_proj", c, h, a.numHeads * a.vHeadDim), formatAs: "attention-output" },
+        weightMatrix("attn.kv_a_proj", c, a.kvLoraRank + a.qkRopeHeadDim, h),
+        highPrecisionTensor("attn.kv_a_norm", c, a.kvLoraRank),
+        weightMatrix("attn.kv_b_proj", c, a.numHeads * (a.qkNopeHeadDim + a.vHeadDim), a.kvLoraRank),
+        { ...weightMatrix("attn.o_proj", c, h, a.numHeads * a.vHeadDim), formatAs: "attention-output" },
         ...(a.sparse === undefined
           ? []
           : [
               // DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2-Exp inference/model.py).
-              matrix("attn.indexer.wq_b", c, a.sparse.indexHeads * a.sparse.indexHeadDim, a.qLoraRank ?? h),
-              matrix("attn.indexer.wk", c, a.sparse.indexHeadDim, h),
-              vector("attn.indexer.k_norm", c, 2 * a.sparse.indexHeadDim),
-              matrix("attn.indexer.weights_proj", c, a.sparse.indexHeads, h),
+              weightMatrix(
+                "attn.indexer.wq_b",
+                c,
+                a.sparse.indexHeads * a.sparse.indexHeadDim,
+                a.qLoraRank ?? h,
+              ),
+              weightMatrix("attn.indexer.wk", c, a.sparse.indexHeadDim, h),
+              highPrecisionTensor("attn.indexer.k_norm", c, 2 * a.sparse.indexHeadDim),
+              weightMatrix("attn.indexer.weights_proj", c, a.sparse.indexHeads, h),
             ]),
       ];
     }
@@ -156,11 +144,11 @@ function ffnMatrices(
   const gate =
     arch.ffnActivation === "relu2"
       ? []
-      : [matrix(`${prefix}.gate_proj`, component, inter, h, copies, active)];
+      : [weightMatrix(`${prefix}.gate_proj`, component, inter, h, copies, active)];
   return [
     ...gate,
-    matrix(`${prefix}.up_proj`, component, inter, h, copies, active),
-    matrix(`${prefix}.down_proj`, component, h, inter, copies, active),
+    weightMatrix(`${prefix}.up_proj`, component, inter, h, copies, active),
+    weightMatrix(`${prefix}.down_proj`, component, h, inter, copies, active),
   ];
 }
 
@@ -175,23 +163,30 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind, hashRouted = false
   if (kind === "dense" || moe === undefined)
     return ffnMatrices(arch, "ffn", "dense-ffn", h, arch.denseIntermediateSize, 1, 1);
   const e = moe.numRoutedExperts;
-  const out: WeightTensor[] = [{ ...matrix("moe.router", "router", e, h), quantizable: false }];
+  const out: WeightTensor[] = [{ ...weightMatrix("moe.router", "router", e, h), quantizable: false }];
   // DeepSeek-V3's aux-loss-free balancing keeps a per-expert score bias; gpt-oss's router is a
   // linear layer with a bias.
   // A hash-routed layer (DeepSeek-V4) keeps no score bias: its token-id table (a buffer of vocab ×
   // top-k integers, not counted) picks the experts.
-  if (moe.routerBias === true && !hashRouted) out.push(vector("moe.router_bias", "router", e));
+  if (moe.routerBias === true && !hashRouted) out.push(highPrecisionTensor("moe.router_bias", "router", e));
   const x = moe.latentSize ?? h;
   out.push(...ffnMatrices(arch, "moe.experts", "routed-experts", x, moe.expertIntermediateSize, e, moe.topK));
   if (moe.latentSize !== undefined)
     out.push(
-      matrix("moe.fc1_latent_proj", "shared-experts", x, h),
-      matrix("moe.fc2_latent_proj", "shared-experts", h, x),
+      weightMatrix("moe.fc1_latent_proj", "shared-experts", x, h),
+      weightMatrix("moe.fc2_latent_proj", "shared-experts", h, x),
     );
   if (moe.expertBias === true)
     out.push(
-      vector("moe.experts.gate_up_bias", "routed-experts", 2 * moe.expertIntermediateSize, e, moe.topK),
-      vector("moe.experts.down_bias", "routed-experts", x, e, moe.topK),
+      highPrecisionTensor(
+        "moe.experts.gate_up_bias",
+        "routed-experts",
+        2 * moe.expertIntermediateSize,
+        1,
+        e,
+        moe.topK,
+      ),
+      highPrecisionTensor("moe.experts.down_bias", "routed-experts", x, 1, e, moe.topK),
     );
   if (moe.numSharedExperts > 0)
     out.push(
@@ -229,7 +224,8 @@ function layerTensors(
   const ffn = ffnTensors(arch, kind, hashRouted);
   if (arch.hybridBlocks === undefined) return [...attention, ...ffn];
   attention = attention.filter((t) => t.name !== "ffn.post_attention_norm");
-  const norm = kind === "none" ? [] : [vector("ffn.post_attention_norm", "attention", arch.hiddenSize)];
+  const norm =
+    kind === "none" ? [] : [highPrecisionTensor("ffn.post_attention_norm", "attention", arch.hiddenSize)];
   return [...attention, ...norm, ...ffn];
 }
 
@@ -246,11 +242,11 @@ export function mtpModuleTensors(arch: ModelArchitecture): WeightTensor[] {
     placeAs: t.component,
   }));
   return [
-    vector("mtp.enorm", "mtp", h),
-    vector("mtp.hnorm", "mtp", h),
-    matrix("mtp.eh_proj", "mtp", h, 2 * h),
+    highPrecisionTensor("mtp.enorm", "mtp", h),
+    highPrecisionTensor("mtp.hnorm", "mtp", h),
+    weightMatrix("mtp.eh_proj", "mtp", h, 2 * h),
     ...inner,
-    vector("mtp.head_norm", "mtp", h),
+    highPrecisionTensor("mtp.head_norm", "mtp", h),
   ];
 }
 
@@ -258,10 +254,10 @@ export function mtpModuleTensors(arch: ModelArchitecture): WeightTensor[] {
 export function headTensors(arch: ModelArchitecture): WeightTensor[] {
   const h = arch.hiddenSize;
   return [
-    { ...matrix("embedding", "embedding", arch.vocabSize, h, 1, 0), quantizable: false },
-    vector("final_norm", "lm-head", h),
+    { ...weightMatrix("embedding", "embedding", arch.vocabSize, h, 1, 0), quantizable: false },
+    highPrecisionTensor("final_norm", "lm-head", h),
     {
-      ...matrix("lm_head", "lm-head", arch.vocabSize, h, arch.tiedEmbeddings ? 0 : 1, 1),
+      ...weightMatrix("lm_head", "lm-head", arch.vocabSize, h, arch.tiedEmbeddings ? 0 : 1, 1),
       quantizable: false,
     },
     ...(arch.hyperConnections === undefined ? [] : hyperHeadTensors(arch.hyperConnections, h)),
