@@ -60,7 +60,8 @@ function compressorOps(
     }),
     vectorOp(w, {
       name: `${name}.pool`,
-      // bias add, softmax (≈ 4), weighted sum; then norm and rotary of each pooled entry.
+      // Estimate, one FLOP per add, multiply or transcendental: bias add (1), softmax (≈ 4), weighted
+      // sum (1) per projected element; then norm and rotary of each pooled entry.
       flops: 6 * projected + (VECTOR_FLOPS_PER_ELEMENT.rmsNorm + 1) * (T / ratio) * width,
       readElements: projected,
       writeElements: 0,
@@ -108,6 +109,7 @@ export function compressedAttentionOperators(
     gemmOp(full, { component: "attention", name: `${p}attn.q_b_proj`, rows: T, n: hr * head, k: q }),
     vectorOp(full, {
       name: `${p}attn.q_head_norm`,
+      // Estimate: an unweighted RMSNorm per head (square, sum, scale, multiply: 4 per element).
       flops: 4 * T * hr * head,
       readElements: T * hr * head,
       writeElements: T * hr * head,

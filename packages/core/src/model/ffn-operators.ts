@@ -123,6 +123,8 @@ function moeOperators(
         // scores of those experts are gathered and normalised — no selection over all experts.
         vectorOp(w, {
           name: `${p}moe.hash_select`,
+          // Estimate: 3 FLOPs per chosen expert (gather its score, sum, divide); reads the token id
+          // and 3 elements per chosen expert.
           flops: 3 * T * moe.topK,
           readElements: T * (1 + 3 * moe.topK),
           writeElements: 2 * T * moe.topK,

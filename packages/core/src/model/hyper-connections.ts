@@ -67,7 +67,8 @@ export function hyperConnectionOps(
   const mix = mixWidth(n);
   const pre = vectorOp(w, {
     name: `${p}${site}_hc.pre`,
-    // norm (≈ 3 per element), the mixing matmul, Sinkhorn over n × n, the weighted collapse.
+    // Estimate: norm (≈ 3 per element: square, sum, scale), the mixing matmul, Sinkhorn over
+    // n × n, the weighted collapse.
     flops: 3 * streams + 2 * streams * mix + 2 * T * hc.sinkhornIters * n * n + 2 * streams,
     readElements: streams,
     writeElements: T * (h + mix),
