@@ -101,7 +101,7 @@ describe("fabricReferenceCases", () => {
     for (const c of h800) expect(c.duplicateOf, c.id).toMatch(/^deepep-ll-v1-feb:EP\d+:(dispatch|combine)$/);
   });
 
-  it("adds the receiver's weighted sum to DeepEP-style low-latency combines only", () => {
+  it("adds the receiver's weighted sum to DeepEP-style low-latency combines and DeepEP-Ascend's normal combine", () => {
     const reads: number[] = [];
     const withSum = fabricReferenceCases({
       combineReduction: (_chip, readBytes, writeBytes) => {
@@ -115,8 +115,20 @@ describe("fabricReferenceCases", () => {
     expect(new Set(reads)).toEqual(new Set([8]));
     expect(moved).toContain("nccl-ep-ll-h100:EP8:combine");
     expect(moved).toContain("deepep-ll-v1-feb:EP8:combine");
-    for (const id of moved) expect(id.includes("combine") || /^cm384-0[4-6]\d$/.test(id)).toBe(true);
-    for (const id of ["nccl-ep-ll-h100:EP8:dispatch", "trtllm-a2a-ep8-b64:combine", "cm384-041", "cm384-156"])
+    // DeepEP-Ascend's normal combines (cm384-156 … 164, even ids) sum in a second phase; their
+    // dispatches (odd ids), CANN's low-latency operators (cm384-167: a combine) and TensorRT-LLM's one-sided kernels do not
+    for (const id of ["cm384-156", "cm384-158", "cm384-160", "cm384-162", "cm384-164"])
+      expect(moved).toContain(id);
+    for (const id of moved)
+      expect(id.includes("combine") || /^cm384-(0[4-6]\d|1[56]\d)$/.test(id)).toBe(true);
+    for (const id of [
+      "nccl-ep-ll-h100:EP8:dispatch",
+      "trtllm-a2a-ep8-b64:combine",
+      "cm384-041",
+      "cm384-155",
+      "cm384-163",
+      "cm384-167",
+    ])
       expect(moved).not.toContain(id);
     // a latency grows by the reduction's 10 us
     const latency = withSum.find((c) => c.id === "deepep-ll-v1-feb:EP8:combine");

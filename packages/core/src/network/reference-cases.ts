@@ -69,7 +69,7 @@ function ubPrediction(c: Extract<FabricCaseConditions, { kind: "ub" }>): number 
 export type StreamTime = (chip: Chip, readBytes: number, writeBytes: number, flops: number) => number;
 
 export interface FabricCaseOptions {
-  /** Prices the receiver's reduction inside DeepEP-style low-latency combine kernels; without it, none. */
+  /** Prices the receiver's reduction inside DeepEP-style low-latency combines and DeepEP-Ascend's normal combine; without it, none. */
   readonly combineReduction?: StreamTime;
 }
 
@@ -79,9 +79,12 @@ export interface FabricCaseOptions {
  * from the receive buffer, weighted and summed in FP32 and written once; NCCL EP's port does the
  * same, its `ep_bench` noting "LL: weights applied during combine"). The kernel benchmarks time
  * it with the transfer, so their prediction adds it; the step model keeps it as its own operator
- * (`moe.combine`) beside the transfer and does not use this. TensorRT-LLM's one-sided kernels,
- * the CANN operators and DeepEP's normal kernels have their combine costs in their own
- * parameters and are left as they are.
+ * (`moe.combine`) beside the transfer and does not use this. DeepEP-Ascend's normal combine
+ * (sgl-kernel-npu `cam_moe_combine_normal.h`, `Process`) runs the same sum as a second phase on
+ * the same AIV cores once its pushes are done (per token: wait for the top-k flags, load each row
+ * from the local window, cast to FP32, scale, add, write), so it is added too, on one die.
+ * TensorRT-LLM's one-sided kernels, the CANN MC2 / EP operators and DeepEP's (NVIDIA) normal
+ * kernels have their combine costs in their own parameters and are left as they are.
  */
 function combineReductionS(
   c: Extract<FabricCaseConditions, { kind: "moe" }>,
@@ -92,7 +95,12 @@ function combineReductionS(
     (c.library === undefined || c.library === "deepep") &&
     c.kernels !== "normal" &&
     system.vendor === "NVIDIA";
-  if (c.direction !== "combine" || !deepEpLowLatency || options.combineReduction === undefined) return 0;
+  const deepEpAscendNormal =
+    (c.library === undefined || c.library === "cann-ep" || c.library === "cann-mc2") &&
+    c.kernels === "normal" &&
+    system.vendor === "Huawei";
+  const summed = deepEpLowLatency || deepEpAscendNormal;
+  if (c.direction !== "combine" || !summed || options.combineReduction === undefined) return 0;
   const copies = c.tokensPerRank * c.topK;
   // BF16 rows: one multiply and one add per element of every copy
   const flops = 2 * copies * (c.bytesPerToken / 2);
