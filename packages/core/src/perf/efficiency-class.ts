@@ -37,6 +37,7 @@ export const UNIT_FIELDS = {
   tileOverheadUs: ["tileOverheadS", MICROSECOND],
   gridStrideStepUs: ["gridStrideStepS", MICROSECOND],
   groupWalkStepUs: ["groupWalkStepS", MICROSECOND],
+  minKernelUs: ["minKernelS", MICROSECOND],
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
@@ -130,6 +131,7 @@ export function resolveClass(
   const tileOverhead = unit("tileOverheadUs");
   const gridStrideStep = unit("gridStrideStepUs");
   const groupWalkStep = unit("groupWalkStepUs");
+  const minKernel = unit("minKernelUs");
   const dequant = unit("dequantGElementsPerS");
   const absolute = unit("vectorPeakTflops");
   const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
@@ -144,6 +146,7 @@ export function resolveClass(
     ...(tileOverhead && { tileOverheadS: tileOverhead }),
     ...(gridStrideStep && { gridStrideStepS: gridStrideStep }),
     ...(groupWalkStep && { groupWalkStepS: groupWalkStep }),
+    ...(minKernel && { minKernelS: minKernel }),
     ...(dequant && { dequantElementsPerS: dequant }),
     ...(absolute && { vectorPeakFlopsPerS: absolute }),
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),

@@ -117,6 +117,12 @@ export const classEfficiencySchema = z
      */
     groupWalkStepUs: sourcedValueSchema.optional(),
     /**
+     * A kernel's own minimum duration, in microseconds, whatever its bytes and FLOPs (decode attention:
+     * a split-KV kernel's dependent chain of Q load, one KV tile, softmax, partial output and combine
+     * at a few keys): the roofline is floored at it; the launch is charged beside it. Absent: no floor.
+     */
+    minKernelUs: sourcedValueSchema.optional(),
+    /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
      * tensor cores at the slower of this and the HBM stream. Absent: not modelled.

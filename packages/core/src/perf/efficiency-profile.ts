@@ -52,6 +52,8 @@ export interface ClassProfile {
   readonly gridStrideStepS?: ProfileValue;
   /** Grouped GEMMs: time per group a walking scheduler visits, per kernel, in seconds (absent: not modelled). */
   readonly groupWalkStepS?: ProfileValue;
+  /** The op's main kernel's minimum duration in seconds, flooring its roofline (absent: no floor). */
+  readonly minKernelS?: ProfileValue;
   /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
   readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */

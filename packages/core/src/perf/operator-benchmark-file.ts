@@ -41,6 +41,11 @@ const mlaDecodeSpec = z
     topK: z.number().int().positive().optional(),
     /** Cache bytes per token when not kvLength × 576 values of `dtype` (FlashMLA's FP8 format: 656). */
     kvBytesPerToken: z.number().positive().optional(),
+    /**
+     * Kernels the timed op launches (each pays the class's launch; the op's floor once), where the
+     * table times more than the attention kernel (aiconfigurator 1.3: the RoPE / KV-write kernel too). Default 1.
+     */
+    kernels: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -3,6 +3,8 @@
  *
  *   timeS = max(flops / (peak[dtype] × computeEff), bytes / (hbmBandwidth × memoryEff)) + kernels × launchOverheadS
  *
+ * (the roofline floored by the class's minKernelS where the profile gives one: decode attention).
+ *
  * Tensor classes (GEMMs, attention) use the tensor-engine peak of the operator's format; vector
  * and embedding operators use the vector-unit peak. GEMM and prefill-attention compute efficiency
  * depend on shape (see `gemm-efficiency.ts`, `attention-efficiency.ts`). Bytes are what the operator says it reads and writes (the model layer owns
@@ -98,8 +100,12 @@ export function operatorTime(
   const memoryS = weightsS > 0 ? weightsS + groupOverheadTime(op, cls) : 0;
   const walkS = op.kernels * (op.groupWalk ?? 0) * (cls.groupWalkStepS?.value ?? 0);
   const overheadS = op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile) + walkS;
-  const roofS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
-  const bound: OperatorBound = overheadS > roofS ? "overhead" : computeS >= memoryS ? "compute" : "memory";
+  // A kernel's own minimum duration (decode attention at a few keys) floors the roofline, once per op.
+  const floorS = op.kernels > 0 ? (cls.minKernelS?.value ?? 0) : 0;
+  const workS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
+  const roofS = Math.max(workS, floorS);
+  const latencyBound = overheadS > roofS || floorS > workS;
+  const bound: OperatorBound = latencyBound ? "overhead" : computeS >= memoryS ? "compute" : "memory";
   const defaultedParameters = defaultedOf(cls.memoryEfficiency, cls.launchOverheadS, own);
   const timing: OperatorTiming = {
     timeS: roofS + overheadS,

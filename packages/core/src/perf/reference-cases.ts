@@ -164,7 +164,7 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
           queryTokensPerSequence: spec.queryTokens,
           ...(spec.topK !== undefined && { sparse: true }),
         },
-        kernels: 1,
+        kernels: spec.kernels ?? 1,
       };
     }
     case "flash-attention":
