@@ -26,6 +26,7 @@ describe("builtinCatalog", () => {
       "gb300",
       "b300",
       "h20",
+      "h20-3e",
       "grace",
     ])
       expect(chips).toContain(id);
@@ -44,6 +45,7 @@ describe("builtinCatalog", () => {
       "hgx-b300",
       "hgx-h100",
       "hgx-h20",
+      "hgx-h20-3e",
       "hgx-h200",
       "hgx-h800",
     ]);

@@ -30,4 +30,19 @@ describe("H20 (China-market Hopper, 78 SMs at a cut tensor rate)", () => {
     // The law derives a clock from BF16 peak per SM (148 TFLOPS / 78 SMs would read as 463 MHz).
     expect(sustainedClock(h20, profile)).toBeUndefined();
   });
+
+  it("H20-3e: the 141 GB HBM3e part, the same SMs and peaks, its own memory and power", () => {
+    const h20e = catalog.chip("h20-3e");
+    expect(h20e.origin.extends).toBe("h20");
+    expect(h20e.peakFlopsPerS.fp8?.value).toBe(296e12);
+    expect(h20e.memory.capacityBytes.value).toBe(141e9);
+    expect(h20e.memory.bandwidthBytesPerS.value).toBe(4917e9);
+    expect(h20e.tdpW?.value).toBe(500);
+    const profile = efficiencyProfileForChip(h20e);
+    expect(profile.basis).toBe("inherited");
+    expect(profile.classes.gemm.cores?.value).toBe(78);
+    const hgx = catalog.system("hgx-h20-3e");
+    expect(hgx.node.accelerator.chip.id).toBe("h20-3e");
+    expect(hgx.scaleUp).toEqual(catalog.system("hgx-h20").scaleUp);
+  });
 });
