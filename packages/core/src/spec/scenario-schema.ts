@@ -30,6 +30,7 @@ import { offloadSchema } from "./offload-schema.ts";
 import { pipelineSchema } from "./pipeline-schema.ts";
 import { precisionSchema, scenarioDtypeSchema } from "./precision-schema.ts";
 import { servingSchema } from "./serving-schema.ts";
+import { withSglangParallel } from "./sglang-parallel-schema.ts";
 import { speculativeSchema } from "./speculative-schema.ts";
 import { workloadSchema } from "./workload-schema.ts";
 
@@ -222,11 +223,14 @@ export const instanceGroupSchema = z
   });
 export type InstanceGroupSpec = z.output<typeof instanceGroupSchema>;
 
+/** A group as written: its fields, or SGLang's launch flags in `sglang` for the layout (spec/sglang-parallel-schema.ts). */
+const writtenGroupSchema = withSglangParallel(instanceGroupSchema);
+
 export const deploymentSchema = z
   .strictObject({
-    prefill: instanceGroupSchema.optional(),
-    decode: instanceGroupSchema.optional(),
-    colocated: instanceGroupSchema.optional(),
+    prefill: writtenGroupSchema.optional(),
+    decode: writtenGroupSchema.optional(),
+    colocated: writtenGroupSchema.optional(),
   })
   .refine((d) => d.prefill !== undefined || d.decode !== undefined || d.colocated !== undefined, {
     message: "a deployment needs at least one of prefill, decode or colocated",
