@@ -244,6 +244,7 @@ export {
   type ResolvedWorkload,
   type SlidingWindowSpec,
   type SupernodeModelMeta,
+  sharesTopK,
   tensorBytes,
   tensorElements,
   WEIGHT_COMPONENTS,

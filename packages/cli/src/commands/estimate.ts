@@ -291,5 +291,6 @@ function layerLabel(l: LayerStep): string {
     return `${l.kind} (${l.compressRatio === 0 ? "window only" : `compress ${l.compressRatio}`}${l.hashRouted === true ? ", hash-routed" : ""})`;
   if (l.noMixer === true) return `${l.kind} (no attention)`;
   if (l.attentionWindow !== undefined) return `${l.kind} (window ${l.attentionWindow})`;
+  if (l.sharedTopK === true) return `${l.kind} (shared top-k)`;
   return l.linearAttention === true ? `${l.kind} (linear attn)` : l.kind;
 }

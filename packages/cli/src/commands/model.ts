@@ -22,6 +22,7 @@ import {
   type PublishedCount,
   parseHfConfig,
   SupernodeError,
+  sharesTopK,
   WEIGHT_COMPONENTS,
   weightBytes,
 } from "@supernode/core";
@@ -171,6 +172,7 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
             bytesPerTokenAt1m: kvBytesPerToken(arch, kvDtype, { contextTokens: 1_048_576 }),
           }
         : {}),
+      ...sharedTopKKv(arch, kvDtype),
       ...(arch.slidingWindow !== undefined
         ? {
             slidingWindow: arch.slidingWindow.size,
@@ -191,6 +193,15 @@ function modelReport(arch: ModelArchitecture, weightsDtype: Dtype, kvDtype: Dtyp
 }
 
 type Report = ReturnType<typeof modelReport>;
+
+/** GLM-5.2's shared-indexer layers: how many, and their cache entry (no indexer keys). */
+function sharedTopKKv(arch: ModelArchitecture, kvDtype: Dtype) {
+  const layers = Array.from({ length: arch.numLayers }, (_, i) => i).filter((i) => sharesTopK(arch, i));
+  const first = layers[0];
+  if (first === undefined) return {};
+  const perLayer = kvBytesPerTokenPerLayer(layerArchitecture(arch, first), kvDtype);
+  return { sharedTopKLayers: layers.length, sharedTopKBytesPerTokenPerLayer: perLayer };
+}
 
 function table(head: string[]): Table.Table {
   return new Table({
@@ -283,6 +294,10 @@ function formatReport(arch: ModelArchitecture, r: Report): string {
       `  compressed attention: ${n(4)} layers ratio 4 (indexed top-k), ${n(128)} ratio 128, ${n(0)} window only; every layer keeps its last ${kv.compressedWindow} tokens; ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at 8,192 tokens, ${((kv.bytesPerTokenAt1m ?? 0) / 1e3).toFixed(2)} kB at 1,048,576 (FP8 indexer keys; the first line is the bound up to the window)`,
     );
   }
+  if (kv.sharedTopKLayers !== undefined)
+    out.push(
+      `  ${kv.sharedTopKLayers} layers reuse an earlier layer's indexer top-k and keep no indexer keys (${kv.sharedTopKBytesPerTokenPerLayer?.toLocaleString("en-US")} B per token per layer; the figure above is the indexer layers')`,
+    );
   if (kv.slidingWindow !== undefined)
     out.push(
       `  ${kv.windowedLayers} layers keep a ${kv.slidingWindow}-token sliding window${kv.windowedBytesPerTokenPerLayer !== undefined ? ` (${kv.windowedBytesPerTokenPerLayer.toLocaleString("en-US")} B per token per layer; the figure above is the full layers')` : ""}: ${((kv.bytesPerTokenAt8k ?? 0) / 1e3).toFixed(1)} kB per token at an 8,192-token context`,

@@ -149,6 +149,8 @@ export const deepseekSchema = z.looseObject({
   index_n_heads: count("index_n_heads: lightning-indexer heads").optional(),
   index_head_dim: count("index_head_dim: lightning-indexer head dim").optional(),
   index_topk: count("index_topk: keys each query attends").optional(),
+  /** GLM-5.2: per layer, `full` runs its own indexer, `shared` reuses the previous indexer's top-k. */
+  indexer_types: z.array(z.enum(["full", "shared"])).nullish(),
 });
 
 /** gpt-oss: GQA with sinks and biases, alternating sliding/full attention, biased MoE experts. */

@@ -257,7 +257,20 @@ function deepseekSparse(doc: SourceDocument, c: z.output<typeof deepseekSchema>)
       `${missing} is missing: DeepSeek Sparse Attention needs index_n_heads, index_head_dim and index_topk together (found ${present.join(", ")})`,
       fieldLocation(doc, present[0] ?? "index_topk"),
     );
-  return { indexHeads: c.index_n_heads ?? 0, indexHeadDim: c.index_head_dim ?? 0, topK: c.index_topk ?? 0 };
+  const spec = {
+    indexHeads: c.index_n_heads ?? 0,
+    indexHeadDim: c.index_head_dim ?? 0,
+    topK: c.index_topk ?? 0,
+  };
+  const types = c.indexer_types;
+  if (types === undefined || types === null || types.every((t) => t === "full")) return spec;
+  if (types.length !== c.num_hidden_layers || types[0] !== "full")
+    throw new SupernodeError(
+      "invalid-value",
+      `indexer_types lists ${types.length} layers starting with "${types[0]}": it needs one entry per decoder layer (num_hidden_layers ${c.num_hidden_layers}), the first "full" (a shared layer reuses an earlier layer's top-k)`,
+      fieldLocation(doc, "indexer_types"),
+    );
+  return { ...spec, indexerLayers: types.flatMap((t, i) => (t === "full" ? [i] : [])) };
 }
 
 function deepseekModel(doc: SourceDocument, c: z.output<typeof deepseekSchema>): ModelArchitecture {

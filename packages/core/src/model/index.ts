@@ -11,6 +11,7 @@ export {
   kvHeadSplit,
   layerArchitecture,
   layerAttention,
+  sharesTopK,
 } from "./layer-attention.ts";
 export {
   hasMixer,

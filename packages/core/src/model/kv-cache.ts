@@ -11,7 +11,7 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { compressedBytesPerToken, compressedEntryBytes, isCompressed } from "./compressed-attention.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
-import { kvHeadSplit, layerArchitecture } from "./layer-attention.ts";
+import { kvHeadSplit, layerArchitecture, sharesTopK } from "./layer-attention.ts";
 import { linearStateBytesPerSequence } from "./linear-attention.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
 import type { AttentionSpec, ModelArchitecture } from "./types.ts";
@@ -76,7 +76,10 @@ export function kvBytesPerTokenPerLayer(
   // DeepSeek-V4: one uncompressed entry (window or compressed entries keep the same layout).
   if (a.compressed !== undefined) return compressedEntryBytes(a, kvDtype);
   // DeepSeek Sparse Attention keeps the indexer's keys (and their scales) beside the latent.
-  const indexer = a.sparse !== undefined ? indexerKeyBytesPerToken(a.sparse, indexerDtype) : 0;
+  const indexer =
+    a.sparse !== undefined && a.sparse.sharedTopK !== true
+      ? indexerKeyBytesPerToken(a.sparse, indexerDtype)
+      : 0;
   const entry = mlaLatentCacheBytes(a, kvDtype);
   return entry.latent + entry.rope + indexer;
 }
@@ -119,6 +122,18 @@ export function kvBytesPerToken(
   }
   const tp = options.attentionTp ?? 1;
   const fullSplit = kvHeadSplit(arch.attention, tp);
+  // GLM-5.2's shared-indexer layers keep no indexer keys: counted at their own (smaller) entry.
+  const shared = sharedTopKLayers(arch);
+  const sharedSaving =
+    shared === 0
+      ? 0
+      : shared *
+        (kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype) -
+          kvBytesPerTokenPerLayer(
+            layerArchitecture(arch, sharedTopKIndex(arch)),
+            kvDtype,
+            options.indexerDtype,
+          ));
   const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
   const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);
   const windowed = arch.slidingWindow?.layers.length ?? 0;
@@ -134,10 +149,25 @@ export function kvBytesPerToken(
   const statePerToken = state === 0 ? 0 : state / (context !== undefined && context > 0 ? context : 1);
   const windowLayer = arch.slidingWindow?.layers[0];
   const windowArch = windowLayer === undefined ? arch : layerArchitecture(arch, windowLayer);
-  if (windowArch === arch) return ((full + windowed * windowShare) * perLayer + statePerToken) / fullSplit;
+  if (windowArch === arch)
+    return ((full + windowed * windowShare) * perLayer - sharedSaving + statePerToken) / fullSplit;
   // Windowed layers with their own shape (Gemma 4, MiMo-V2-Flash): their own bytes and TP split.
   const windowPerLayer =
     kvBytesPerTokenPerLayer(windowArch, kvDtype, options.indexerDtype) /
     kvHeadSplit(windowArch.attention, tp);
-  return (full * perLayer + statePerToken) / fullSplit + windowed * windowShare * windowPerLayer;
+  return (
+    (full * perLayer - sharedSaving + statePerToken) / fullSplit + windowed * windowShare * windowPerLayer
+  );
+}
+
+/** Decoder layers that reuse an earlier layer's DSA top-k (GLM-5.2), and the first of them. */
+function sharedTopKLayers(arch: ModelArchitecture): number {
+  const a = arch.attention;
+  const owners = a.kind === "mla" ? a.sparse?.indexerLayers : undefined;
+  return owners === undefined ? 0 : arch.numLayers - owners.length;
+}
+
+function sharedTopKIndex(arch: ModelArchitecture): number {
+  for (let i = 0; i < arch.numLayers; i++) if (sharesTopK(arch, i)) return i;
+  return 0;
 }

@@ -6,6 +6,8 @@
  * against 64). Everything that reads one layer's attention — its operators, weights, KV bytes,
  * training FLOPs — reads it through `layerAttention`, and the layer groups the step model times
  * already separate windowed from full layers, so a windowed group is timed with its own shape.
+ * GLM-5.2's shared-indexer layers are read the same way: their view of the MLA attention carries
+ * `sparse.sharedTopK` (no indexer of their own; the sparse core still attends the top-k keys).
  */
 import type { AttentionSpec, ModelArchitecture } from "./types.ts";
 
@@ -15,9 +17,36 @@ import type { AttentionSpec, ModelArchitecture } from "./types.ts";
  * @example layerAttention(builtinModel("mimo-v2-flash"), 1).kind === "gqa" && layerAttention(builtinModel("mimo-v2-flash"), 1).numKvHeads // 8
  */
 export function layerAttention(arch: ModelArchitecture, layerIndex: number): AttentionSpec {
+  if (sharesTopK(arch, layerIndex)) return sharedTopKArch(arch).attention;
   const sw = arch.slidingWindow;
   if (sw?.attention === undefined) return arch.attention;
   return sw.layers.includes(layerIndex) ? sw.attention : arch.attention;
+}
+
+/**
+ * Whether decoder layer `layerIndex` reuses an earlier layer's DSA top-k instead of running an
+ * indexer (GLM-5.2's `shared` layers; the MTP modules' layers run their own).
+ * @example sharesTopK(builtinModel("glm-5.2"), 3) // true
+ */
+export function sharesTopK(arch: ModelArchitecture, layerIndex: number): boolean {
+  const a = arch.attention;
+  const owners = a.kind === "mla" ? a.sparse?.indexerLayers : undefined;
+  return owners !== undefined && layerIndex < arch.numLayers && !owners.includes(layerIndex);
+}
+
+const sharedTopKView = new WeakMap<ModelArchitecture, ModelArchitecture>();
+
+/** The architecture as a shared-indexer layer sees it (memoised per architecture). */
+function sharedTopKArch(arch: ModelArchitecture): ModelArchitecture {
+  let view = sharedTopKView.get(arch);
+  if (view === undefined) {
+    const a = arch.attention;
+    if (a.kind !== "mla" || a.sparse === undefined) return arch;
+    const { indexerLayers: _, ...sparse } = a.sparse;
+    view = { ...arch, attention: { ...a, sparse: { ...sparse, sharedTopK: true } } };
+    sharedTopKView.set(arch, view);
+  }
+  return view;
 }
 
 /** Whether the windowed layers carry an attention shape other than the full-attention layers'. */
@@ -34,6 +63,7 @@ const windowedArch = new WeakMap<ModelArchitecture, ModelArchitecture>();
  * @example layerArchitecture(arch, 0) === arch // true when layer 0 is a full-attention layer
  */
 export function layerArchitecture(arch: ModelArchitecture, layerIndex: number): ModelArchitecture {
+  if (sharesTopK(arch, layerIndex)) return sharedTopKArch(arch);
   const own = arch.slidingWindow?.attention;
   if (own === undefined || layerAttention(arch, layerIndex) !== own) return arch;
   let windowed = windowedArch.get(arch);

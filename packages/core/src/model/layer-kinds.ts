@@ -4,6 +4,7 @@
  * `i not in mlp_only_layers && (i + 1) % decoder_sparse_step == 0`, Mixtral every layer.
  */
 import { memoByObject } from "../spec/index.ts";
+import { sharesTopK } from "./layer-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
 
 /** The FFN of a layer: dense, MoE, or none (a single-mixer block holding only attention or Mamba-2). */
@@ -74,6 +75,8 @@ export interface LayerGroup {
   readonly hashRouted?: true;
   /** Blocks without a sequence mixer (Nemotron-H's MoE blocks); absent when the layer has one. */
   readonly noMixer?: true;
+  /** Layers that reuse an earlier layer's DSA top-k (GLM-5.2's shared indexer); absent otherwise. */
+  readonly sharedTopK?: true;
   /** First layer of the group (its representative). */
   readonly index: number;
   readonly count: number;
@@ -91,7 +94,15 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
   const windowed = new Set(arch.slidingWindow?.layers ?? []);
   const linearLayers = new Set(arch.linearAttention?.layers ?? []);
   const variant = (i: number) =>
-    !hasMixer(arch, i) ? "none" : linearLayers.has(i) ? "linear" : windowed.has(i) ? "window" : "full";
+    !hasMixer(arch, i)
+      ? "none"
+      : linearLayers.has(i)
+        ? "linear"
+        : windowed.has(i)
+          ? "window"
+          : sharesTopK(arch, i)
+            ? "shared"
+            : "full";
   const groups: LayerGroup[] = [];
   const ratios = arch.attention.kind === "mla" ? arch.attention.compressed?.ratios : undefined;
   if (ratios !== undefined) {
@@ -117,7 +128,7 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
     }));
   }
   for (const kind of ["dense", "moe", "none"] as const)
-    for (const attention of ["full", "window", "linear", "none"] as const) {
+    for (const attention of ["full", "shared", "window", "linear", "none"] as const) {
       const members = kinds.flatMap((k, i) => (k === kind && variant(i) === attention ? [i] : []));
       const first = members[0];
       if (first === undefined) continue;
@@ -127,6 +138,7 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
         ...(window !== undefined ? { window } : {}),
         ...(attention === "linear" ? { linear: true as const } : {}),
         ...(attention === "none" ? { noMixer: true as const } : {}),
+        ...(attention === "shared" ? { sharedTopK: true as const } : {}),
         index: first,
         count: members.length,
       });

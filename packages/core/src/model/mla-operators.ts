@@ -46,7 +46,8 @@ export function mlaOperators(arch: ModelArchitecture, a: Mla, full: ResolvedWork
   ops.push(rotaryOp(full, p, ropeElements));
   const entry = mlaLatentCacheBytes(a, full.kvDtype);
   ops.push(...kvCacheWriteOps(full, p, latent, entry.latent + entry.rope));
-  if (a.sparse !== undefined)
+  // A shared-indexer layer (GLM-5.2) reuses an earlier layer's top-k: no indexer of its own.
+  if (a.sparse !== undefined && a.sparse.sharedTopK !== true)
     ops.push(...indexerOperators(a.sparse, a.qLoraRank ?? h, h, a.qkRopeHeadDim, full, p));
   const w = a.sparse === undefined ? full : sparseCoreWorkload(full, a.sparse.topK);
   const sources: LatentSources = {

@@ -87,6 +87,14 @@ export interface MlaSparseSpec {
   readonly indexHeadDim: number;
   /** Keys each query attends in the MLA core (2,048 in DeepSeek-V3.2). */
   readonly topK: number;
+  /**
+   * Decoder layers that run their own indexer (GLM-5.2's `indexer_types` "full": 21 of 78); every
+   * other layer reuses the top-k of the last one that did ("shared": no indexer weights, keys or
+   * work). Absent: every layer runs one.
+   */
+  readonly indexerLayers?: readonly number[];
+  /** Set on a shared layer's view (`layerAttention`): this layer reuses an earlier layer's top-k. */
+  readonly sharedTopK?: true;
 }
 
 export interface MoeSpec {

@@ -5,7 +5,7 @@
  */
 import { compressedAttentionTensors, compressRatio, isCompressed } from "./compressed-attention.ts";
 import { hyperConnectionTensors, hyperHeadTensors } from "./hyper-connections.ts";
-import { layerArchitecture } from "./layer-attention.ts";
+import { layerArchitecture, sharesTopK } from "./layer-attention.ts";
 import { hasMixer, isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind } from "./layer-kinds.ts";
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
@@ -108,7 +108,7 @@ function attentionTensors(arch: ModelArchitecture, ratio = 0): WeightTensor[] {
         highPrecisionTensor("attn.kv_a_norm", c, a.kvLoraRank),
         weightMatrix("attn.kv_b_proj", c, a.numHeads * (a.qkNopeHeadDim + a.vHeadDim), a.kvLoraRank),
         { ...weightMatrix("attn.o_proj", c, h, a.numHeads * a.vHeadDim), formatAs: "attention-output" },
-        ...(a.sparse === undefined
+        ...(a.sparse === undefined || a.sparse.sharedTopK === true
           ? []
           : [
               // DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2-Exp inference/model.py).
@@ -279,7 +279,8 @@ export function modelLayerTensors(arch: ModelArchitecture): WeightTensor[][] {
     const mixer = hasMixer(arch, i);
     // A windowed layer with its own attention shape (Gemma 4, MiMo-V2-Flash) has its own tensors.
     const layerArch = layerArchitecture(arch, i);
-    const key = `${kind}:${linear}:${ratio}:${hash}:${mixer}:${layerArch === arch ? "" : "own-window-shape"}`;
+    const shape = layerArch === arch ? "" : sharesTopK(arch, i) ? "shared-top-k" : "own-window-shape";
+    const key = `${kind}:${linear}:${ratio}:${hash}:${mixer}:${shape}`;
     let tensors = byKind.get(key);
     if (tensors === undefined) {
       tensors = layerTensors(layerArch, kind, linear, ratio, hash, mixer);

@@ -61,6 +61,8 @@ export interface LayerStep {
   readonly hashRouted?: true;
   /** Single-mixer blocks without attention (Nemotron-H's MoE blocks); absent otherwise. */
   readonly noMixer?: true;
+  /** Layers reusing an earlier layer's DSA top-k (GLM-5.2's shared indexer); absent otherwise. */
+  readonly sharedTopK?: true;
   readonly timing: LayerTiming;
 }
 
@@ -210,9 +212,17 @@ function slowestLayers(
   layerTiming: (index: number, kind: LayerKind, rank: RankKind) => LayerTiming,
 ): LayerStep[] {
   const layers: LayerStep[] = [];
-  for (const { kind, window, linear, compressRatio, hashRouted, noMixer, index, count } of layerGroups(
-    arch,
-  )) {
+  for (const {
+    kind,
+    window,
+    linear,
+    compressRatio,
+    hashRouted,
+    noMixer,
+    sharedTopK,
+    index,
+    count,
+  } of layerGroups(arch)) {
     const candidates = kind === "moe" ? rankKinds : rankKinds.slice(0, 1);
     let best: { rank: RankKind; timing: LayerTiming } | undefined;
     for (const rank of candidates) {
@@ -229,6 +239,7 @@ function slowestLayers(
         ...(compressRatio !== undefined ? { compressRatio } : {}),
         ...(hashRouted === true ? { hashRouted } : {}),
         ...(noMixer === true ? { noMixer: true as const } : {}),
+        ...(sharedTopK === true ? { sharedTopK } : {}),
         timing: best.timing,
       });
   }

@@ -25,6 +25,7 @@ import {
   kvBytesPerTokenPerLayer,
   type LayerKind,
   layerKinds,
+  sharesTopK,
 } from "../model/index.ts";
 import { computeDevice } from "./device.ts";
 import type { HostTiming } from "./host-time.ts";
@@ -150,6 +151,7 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     const ratio = compressRatio(arch, index);
     const hash = isHashRoutedLayer(arch, index) ? true : undefined;
     const noMixer = hasMixer(arch, index) ? undefined : true;
+    const shared = sharesTopK(arch, index) ? true : undefined;
     return l !== undefined
       ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
       : (base.layers.find(
@@ -159,7 +161,8 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
             x.linearAttention === linear &&
             x.compressRatio === ratio &&
             x.hashRouted === hash &&
-            x.noMixer === noMixer,
+            x.noMixer === noMixer &&
+            x.sharedTopK === shared,
         )?.timing.layerS ?? 0);
   };
   let draft: DraftStep | undefined;
