@@ -77,6 +77,14 @@ export const trainingParallelismSchema = z.strictObject({
   cpAlgorithm: z.enum(["ring", "all-gather", "all-to-all"]).default("ring"),
   /** Expert parallelism for MoE layers, carved out of the data-parallel × context-parallel ranks. */
   ep: positiveInt.default(1),
+  /**
+   * Megatron-Core's `expert_tensor_parallel_size` when it is 1 (MoE parallel folding): the experts get
+   * their own rank grid (order tp-ep-dp-pp with expert tp 1), so ep may span tp × cp × dp, an EP group
+   * is ep consecutive ranks and the expert data parallelism is tp × cp × dp ÷ ep (Nemotron 3's TP2 ×
+   * EP64). Absent: ep is carved out of dp × cp (EP ranks tp × cp apart). The experts run whole on the
+   * sequence-parallel token shard either way (training/stage-compute.ts).
+   */
+  etp: z.literal(1).optional(),
   /** ZeRO stage over data parallelism: 0 (DDP), 1 (optimizer states), 2 (+ gradients), 3 (+ parameters). */
   zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).default(1),
   /** FSDP (full sharding): the same as zero: 3. */

@@ -9,7 +9,7 @@
  * calls over the EP group — the hidden states, then the permuted routing probabilities — whose
  * gradients autograd sends back the same way; the combine returns the tokens × top-k expert outputs
  * before `unpermute` sums them. Costed as the fabric model's all-to-all of those copies.
- * Otherwise consecutive EP ranks (tp = cp = 1) use DeepEP/CANN-EP normal kernels with node-level
+ * Otherwise consecutive EP ranks (tp = cp = 1, or the folded grid of `etp: 1`) use DeepEP/CANN-EP normal kernels with node-level
  * deduplication (Megatron's HybridEP / DeepEP dispatchers, DeepSeek's framework); strided groups an
  * all-to-all of the copies.
  */
@@ -38,11 +38,11 @@ const PROB_BYTES = 4;
  */
 export function epLayerComm(s: TrainingScenario, tokensPerRank: number): EpLayerComm {
   const moe = s.model.moe;
-  const { ep, tp, cp } = s.layout;
+  const { ep, tp } = s.layout;
   if (moe === undefined || ep <= 1) return { dispatchS: 0, combineS: 0, probsS: 0 };
   const tokens = tokensPerRank / tp;
   const h = s.model.hiddenSize;
-  const stride = tp * cp;
+  const stride = s.layout.epStride;
   const megatronAllToAll = s.framework === "megatron-core" && s.tokenDispatcher === "alltoall";
   if (stride === 1 && !megatronAllToAll) {
     const req = {

@@ -90,13 +90,32 @@ export function checkLayout(
     cp: p.cp,
     cpAlgorithm: p.cpAlgorithm,
     ep: p.ep,
+    ...expertGrid(p.tp, p.cp, dp, p.ep, p.etp === 1),
     dp,
     zero: p.fsdp ? 3 : p.zero,
     microBatches,
   };
 }
 
-/** Expert parallelism divides the experts and dp × cp; MoE under TP needs sequence parallelism. */
+/**
+ * Where the EP group and the expert data-parallel group sit among the ranks of a stage: carved out of
+ * dp × cp (ranks ordered tp, cp, dp with ep fastest inside dp) or, folded (Megatron-Core's
+ * expert_tensor_parallel_size 1: the expert grid ordered tp-ep-dp-pp with expert tp 1), ep
+ * consecutive ranks spanning tp × cp × dp.
+ * @example expertGrid(2, 1, 32, 64, true) // { epStride: 1, expertDp: 1, expertDpStride: 64 }
+ */
+export function expertGrid(
+  tp: number,
+  cp: number,
+  dp: number,
+  ep: number,
+  folded: boolean,
+): { epStride: number; expertDp: number; expertDpStride: number } {
+  if (folded) return { epStride: 1, expertDp: (tp * cp * dp) / ep, expertDpStride: ep };
+  return { epStride: tp * cp, expertDp: (dp * cp) / ep, expertDpStride: tp * ep };
+}
+
+/** Expert parallelism divides the experts and dp × cp (tp × cp × dp folded); MoE under TP needs sequence parallelism. */
 function checkExperts(
   spec: TrainingScenarioDocument,
   model: ModelArchitecture,
@@ -111,10 +130,15 @@ function checkExperts(
     else {
       if (moe.numRoutedExperts % p.ep !== 0)
         fail(par("ep"), `ep ${p.ep} does not divide the ${moe.numRoutedExperts} routed experts`);
-      if ((dp * p.cp) % p.ep !== 0)
+      if (p.etp === 1 && (p.tp * p.cp * dp) % p.ep !== 0)
         fail(
           par("ep"),
-          `ep ${p.ep} must divide dp × cp = ${dp * p.cp} (expert parallelism is carved out of data and context parallelism)`,
+          `ep ${p.ep} must divide tp × cp × dp = ${p.tp * p.cp * dp} (with etp: 1 the expert grid folds over tensor, context and data parallelism)`,
+        );
+      if (p.etp === undefined && (dp * p.cp) % p.ep !== 0)
+        fail(
+          par("ep"),
+          `ep ${p.ep} must divide dp × cp = ${dp * p.cp} (expert parallelism is carved out of data and context parallelism; etp: 1 folds it over tp too, as Megatron-Core's expert_tensor_parallel_size 1)`,
         );
     }
   }

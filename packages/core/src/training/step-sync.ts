@@ -30,15 +30,14 @@ export interface StepSync {
 }
 
 function dpCollectives(s: TrainingScenario, params: StageParams): { reduce: number; gather: number } {
-  const { tp, cp, dp, ep, zero } = s.layout;
+  const { tp, cp, dp, expertDp, expertDpStride, zero } = s.layout;
   const g = DTYPE_BYTES[s.precision.gradients];
   const w = DTYPE_BYTES[s.precision.params];
   const t = s.fabricTarget;
   const denseRanks = dp * cp;
-  const expertRanks = denseRanks / ep;
   const time = (op: "all-reduce" | "reduce-scatter" | "all-gather", bytesPerParam: number) =>
     groupCollectiveS(t, op, params.densePerRank * bytesPerParam, denseRanks, tp) +
-    groupCollectiveS(t, op, params.expertsPerRank * bytesPerParam, expertRanks, tp * ep);
+    groupCollectiveS(t, op, params.expertsPerRank * bytesPerParam, expertDp, expertDpStride);
   if (zero === 0) return { reduce: time("all-reduce", g), gather: 0 };
   return { reduce: time("reduce-scatter", g), gather: time("all-gather", w) };
 }

@@ -89,7 +89,7 @@ export function inFlightMicrobatches(s: TrainingScenario, stage: number): number
  */
 export function trainingMemory(s: TrainingScenario): TrainingMemory {
   const arch = s.model;
-  const { tp, cp, dp, ep, zero, sequenceParallel } = s.layout;
+  const { tp, cp, dp, zero, sequenceParallel } = s.layout;
   const p = s.precision;
   const params = stageParams(s);
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
@@ -114,7 +114,7 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
       masterWeights: p.masterWeights,
     };
     const dense = modelStateBytes(sp.densePerRank, { ...opts, shards: dp * cp });
-    const experts = modelStateBytes(sp.expertsPerRank, { ...opts, shards: (dp * cp) / ep });
+    const experts = modelStateBytes(sp.expertsPerRank, { ...opts, shards: s.layout.expertDp });
     // DualPipe holds two pipeline chunks' parameters (DeepSeek-V3 Table 2: 2× parameters).
     const copies = s.layout.schedule === "dualpipe" ? 2 : 1;
     let perMicrobatch = 0;

@@ -50,6 +50,12 @@ export interface TrainingLayout {
   readonly cp: number;
   readonly cpAlgorithm: "ring" | "all-gather" | "all-to-all";
   readonly ep: number;
+  /** Ranks between consecutive members of an EP group: tp × cp (carved out of dp × cp), 1 (folded, `etp: 1`). */
+  readonly epStride: number;
+  /** Ranks holding the same experts (their gradients are reduced over them): dp × cp ÷ ep, or tp × cp × dp ÷ ep folded. */
+  readonly expertDp: number;
+  /** Ranks between consecutive members of an expert data-parallel group: tp × ep, or ep folded. */
+  readonly expertDpStride: number;
   readonly dp: number;
   /** 0 (DDP) … 3 (ZeRO-3 / FSDP). */
   readonly zero: 0 | 1 | 2 | 3;
