@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { epLayerComm } from "./ep-layer-comm.ts";
 import { expertGrid } from "./layout-checks.ts";
-import { parseTrainingScenario } from "./training-scenario.ts";
 import { trainingMemory } from "./training-memory.ts";
+import { parseTrainingScenario } from "./training-scenario.ts";
 
 // Nemotron 3 Super on 64 GB200 as Megatron-Bridge 26.08 runs it: TP2 with SP, EP64, ETP1.
 const job = (parallelism: string) => `kind: training
