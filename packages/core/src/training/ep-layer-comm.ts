@@ -13,6 +13,7 @@
  * deduplication (Megatron's HybridEP / DeepEP dispatchers, DeepSeek's framework); strided groups an
  * all-to-all of the copies.
  */
+import { moeTokenWidth } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { moeCombineTime, moeDispatchTime } from "../network/index.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
@@ -41,7 +42,9 @@ export function epLayerComm(s: TrainingScenario, tokensPerRank: number): EpLayer
   const { ep, tp } = s.layout;
   if (moe === undefined || ep <= 1) return { dispatchS: 0, combineS: 0, probsS: 0 };
   const tokens = tokensPerRank / tp;
-  const h = s.model.hiddenSize;
+  // A latent MoE dispatches its latent projection (Megatron-LM moe_layer.py: fc1_latent_proj runs in
+  // `preprocess`, before `dispatch_preprocess`; fc2_latent_proj after the combine).
+  const h = moeTokenWidth(s.model);
   const stride = s.layout.epStride;
   const megatronAllToAll = s.framework === "megatron-core" && s.tokenDispatcher === "alltoall";
   if (stride === 1 && !megatronAllToAll) {

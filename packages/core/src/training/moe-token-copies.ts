@@ -38,6 +38,7 @@
  * dispatch BF16 (quantisation happens in the expert GEMMs). The expert output bias is BF16
  * arithmetic. Derived from the source, not measured; nothing here is set from a result.
  */
+import { moeTokenWidth } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { activationPass, type ModelArchitecture, type Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
@@ -78,7 +79,8 @@ export function moeTokenCopyOperators(
   fp8 = false,
   elementBytes: MoeTokenCopyBytes = { dispatch: BF16, combine: BF16 },
 ): Operator[] {
-  const h = arch.hiddenSize;
+  // The copies are of what the dispatcher carries: a latent MoE's latent-wide tokens.
+  const h = moeTokenWidth(arch);
   const tokensBytes = shape.tokens * h * elementBytes.dispatch;
   const routedBytes = shape.routedRows * h * elementBytes.dispatch;
   const combinedBytes = shape.routedRows * h * elementBytes.combine;
