@@ -1,6 +1,7 @@
 /**
  * The per-step parts outside the micro-batch loop, on the slowest stage's rank:
- * - data parallelism: gradients reduced over dp × cp (expert gradients over dp × cp / ep) — an
+ * - data parallelism: gradients reduced over dp × cp (expert gradients over the expert data-parallel
+ *   ranks: dp × cp / ep, or tp × cp × dp / ep with the folded expert grid of `etp: 1`) — an
  *   all-reduce under DDP, a reduce-scatter plus a parameter all-gather under ZeRO-1/2; ZeRO-3
  *   gathers parameters per micro-batch in forward and backward and reduce-scatters gradients per
  *   micro-batch. Overlapped (`overlap.gradReduce`, `overlap.paramGather`) means hidden under the
@@ -85,9 +86,9 @@ export function stepSync(s: TrainingScenario, params: StageParams, stage: StageC
 
 function optimizerTime(s: TrainingScenario, params: StageParams): number {
   const p = s.precision;
-  const { dp, cp, ep, zero } = s.layout;
+  const { dp, cp, expertDp, zero } = s.layout;
   const shard = (n: number, ranks: number) => (zero >= 1 ? n / ranks : n);
-  const local = shard(params.densePerRank, dp * cp) + shard(params.expertsPerRank, (dp * cp) / ep);
+  const local = shard(params.densePerRank, dp * cp) + shard(params.expertsPerRank, expertDp);
   const master = p.masterWeights ? 2 * 4 : 0;
   const perParam =
     DTYPE_BYTES[p.gradients] + master + 4 * DTYPE_BYTES[p.optimizerStates] + DTYPE_BYTES[p.params];
