@@ -89,6 +89,14 @@ export const trainingParallelismSchema = z.strictObject({
   zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).default(1),
   /** FSDP (full sharding): the same as zero: 3. */
   fsdp: z.boolean().default(false),
+  /**
+   * Hybrid sharding (HSDP) under zero: 3, Megatron-FSDP's `num_distributed_optimizer_instances` with
+   * `outer_dp_sharding_strategy: optim`: the data-parallel ranks split into this many instances;
+   * parameters and gradients are sharded (and gathered / reduce-scattered per micro-batch) inside an
+   * instance, the optimizer states over all data-parallel ranks, and each step the instances reduce
+   * their gradient shards and gather the updated parameters across each other. Default 1 (plain FSDP).
+   */
+  optimizerInstances: positiveInt.default(1),
 });
 export type TrainingParallelismSpec = z.output<typeof trainingParallelismSchema>;
 
@@ -160,6 +168,7 @@ export const trainingScenarioSchema = z.strictObject({
     ep: 1,
     zero: 1,
     fsdp: false,
+    optimizerInstances: 1,
   }),
   batch: trainingBatchSchema,
   /** Activation recomputation: none, selective (attention core only, Korthikanti et al.) or full (every layer). */

@@ -80,6 +80,7 @@ export function checkLayout(
       `DualPipe needs an even pp and an even number of micro-batches (pp ${p.pp}, micro-batches ${microBatches})`,
     );
   checkExperts(spec, model, dp, fail);
+  checkOptimizerInstances(spec, dp, fail);
   return {
     ranks,
     tp: p.tp,
@@ -93,6 +94,7 @@ export function checkLayout(
     ...expertGrid(p.tp, p.cp, dp, p.ep, p.etp === 1),
     dp,
     zero: p.fsdp ? 3 : p.zero,
+    optimizerInstances: p.optimizerInstances,
     microBatches,
   };
 }
@@ -113,6 +115,25 @@ export function expertGrid(
 ): { epStride: number; expertDp: number; expertDpStride: number } {
   if (folded) return { epStride: 1, expertDp: (tp * cp * dp) / ep, expertDpStride: ep };
   return { epStride: tp * cp, expertDp: (dp * cp) / ep, expertDpStride: tp * ep };
+}
+
+/** HSDP instances need full sharding and must divide the data-parallel (and expert data-parallel) ranks. */
+function checkOptimizerInstances(spec: TrainingScenarioDocument, dp: number, fail: FieldFailure): void {
+  const p = spec.parallelism;
+  const n = p.optimizerInstances;
+  if (n === 1) return;
+  const field = ["parallelism", "optimizerInstances"];
+  if (!(p.fsdp || p.zero === 3))
+    fail(
+      field,
+      `optimizerInstances ${n} is Megatron-FSDP's hybrid sharding: it needs zero: 3 (or fsdp: true)`,
+    );
+  const expertDp = expertGrid(p.tp, p.cp, dp, p.ep, p.etp === 1).expertDp;
+  if ((dp * p.cp) % n !== 0 || expertDp % n !== 0)
+    fail(
+      field,
+      `optimizerInstances ${n} must divide dp × cp = ${dp * p.cp} and the expert data-parallel ranks (${expertDp})`,
+    );
 }
 
 /** Expert parallelism divides the experts and dp × cp (tp × cp × dp folded); MoE under TP needs sequence parallelism. */

@@ -24,23 +24,49 @@ import type { TrainingScenario } from "./training-scenario.ts";
 
 export interface StepSync {
   readonly dp: CommPart;
+  /** The part of dp.exposedS outside the micro-batch loop (all of it below ZeRO-3; HSDP's cross-instance step under ZeRO-3). */
+  readonly dpStepExposedS: number;
   /** ZeRO-3 exposure per micro-batch (already in dp.exposedS for the whole step). */
   readonly dpPerMicrobatchExposedS: number;
   readonly pp: CommPart;
   readonly optimizerS: number;
 }
 
-function dpCollectives(s: TrainingScenario, params: StageParams): { reduce: number; gather: number } {
-  const { tp, cp, dp, expertDp, expertDpStride, zero } = s.layout;
+interface DpCollectives {
+  readonly reduce: number;
+  readonly gather: number;
+  /** HSDP, once per step across the instances: the gradient shards' reduce-scatter and the updated parameters' all-gather. */
+  readonly outerReduce: number;
+  readonly outerGather: number;
+}
+
+function dpCollectives(s: TrainingScenario, params: StageParams): DpCollectives {
+  const { tp, cp, dp, expertDp, expertDpStride, zero, optimizerInstances: n } = s.layout;
   const g = DTYPE_BYTES[s.precision.gradients];
   const w = DTYPE_BYTES[s.precision.params];
   const t = s.fabricTarget;
-  const denseRanks = dp * cp;
-  const time = (op: "all-reduce" | "reduce-scatter" | "all-gather", bytesPerParam: number) =>
-    groupCollectiveS(t, op, params.densePerRank * bytesPerParam, denseRanks, tp) +
-    groupCollectiveS(t, op, params.expertsPerRank * bytesPerParam, expertDp, expertDpStride);
-  if (zero === 0) return { reduce: time("all-reduce", g), gather: 0 };
-  return { reduce: time("reduce-scatter", g), gather: time("all-gather", w) };
+  // Under HSDP the per-micro-batch collectives stay inside an instance (dp × cp ÷ n ranks).
+  const denseInner = (dp * cp) / n;
+  const expertInner = expertDp / n;
+  type Op = "all-reduce" | "reduce-scatter" | "all-gather";
+  const time = (op: Op, bytesPerParam: number) =>
+    groupCollectiveS(t, op, params.densePerRank * bytesPerParam, denseInner, tp) +
+    groupCollectiveS(t, op, params.expertsPerRank * bytesPerParam, expertInner, expertDpStride);
+  // Across the instances each rank holds a 1/inner shard; the instances sit inner × stride apart.
+  const outer = (op: Op, bytesPerParam: number) =>
+    n <= 1
+      ? 0
+      : groupCollectiveS(t, op, (params.densePerRank * bytesPerParam) / denseInner, n, tp * denseInner) +
+        groupCollectiveS(
+          t,
+          op,
+          (params.expertsPerRank * bytesPerParam) / expertInner,
+          n,
+          expertDpStride * expertInner,
+        );
+  const across = { outerReduce: outer("reduce-scatter", g), outerGather: outer("all-gather", w) };
+  if (zero === 0) return { reduce: time("all-reduce", g), gather: 0, ...across };
+  return { reduce: time("reduce-scatter", g), gather: time("all-gather", w), ...across };
 }
 
 /**
@@ -49,21 +75,31 @@ function dpCollectives(s: TrainingScenario, params: StageParams): { reduce: numb
  */
 export function stepSync(s: TrainingScenario, params: StageParams, stage: StageCompute): StepSync {
   const m = s.layout.microBatches;
-  const { reduce, gather } = dpCollectives(s, params);
+  const { reduce, gather, outerReduce, outerGather } = dpCollectives(s, params);
   let dp: CommPart;
   let dpPerMicrobatchExposedS = 0;
+  let dpStepExposedS: number;
   if (s.layout.zero === 3) {
     // Gather before forward and again before backward; reduce-scatter after backward, per micro-batch.
     const perMb = 2 * gather + reduce;
     const hide = s.overlap.paramGather ? stage.forwardS + stage.backwardDataS + stage.backwardWeightS : 0;
     dpPerMicrobatchExposedS = Math.max(0, perMb - hide);
-    dp = { totalS: m * perMb, exposedS: m * dpPerMicrobatchExposedS };
+    // HSDP's step across instances: under the last backward and the first forward when overlapped.
+    dpStepExposedS =
+      (s.overlap.gradReduce
+        ? Math.max(0, outerReduce - stage.backwardDataS - stage.backwardWeightS)
+        : outerReduce) + (s.overlap.paramGather ? Math.max(0, outerGather - stage.forwardS) : outerGather);
+    dp = {
+      totalS: m * perMb + outerReduce + outerGather,
+      exposedS: m * dpPerMicrobatchExposedS + dpStepExposedS,
+    };
   } else {
     const reduceExposed = s.overlap.gradReduce
       ? Math.max(0, reduce - stage.backwardDataS - stage.backwardWeightS)
       : reduce;
     const gatherExposed = s.overlap.paramGather ? Math.max(0, gather - stage.forwardS) : gather;
     dp = { totalS: reduce + gather, exposedS: reduceExposed + gatherExposed };
+    dpStepExposedS = dp.exposedS;
   }
   const { tp, cp, dp: dpSize, pp, sequenceParallel } = s.layout;
   let ppPart: CommPart = { totalS: 0, exposedS: 0 };
@@ -81,7 +117,7 @@ export function stepSync(s: TrainingScenario, params: StageParams, stage: StageC
       ? { totalS: waitedS, exposedS: waitedS }
       : { totalS: 2 * m * chunks * hop, exposedS: 2 * (pp - 1) * hop };
   }
-  return { dp, dpPerMicrobatchExposedS, pp: ppPart, optimizerS: optimizerTime(s, params) };
+  return { dp, dpStepExposedS, dpPerMicrobatchExposedS, pp: ppPart, optimizerS: optimizerTime(s, params) };
 }
 
 function optimizerTime(s: TrainingScenario, params: StageParams): number {

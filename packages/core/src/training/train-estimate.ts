@@ -117,8 +117,7 @@ export function trainEstimate(s: TrainingScenario): TrainEstimate {
   const accumulationS = gradAccumulationS(s, params);
   const W = st.backwardWeightS + accumulationS;
   const pipe = pipelineTiming(s.layout.schedule, s.layout.pp, s.layout.virtualStages, m, F, B, W);
-  const dpStepExposed = s.layout.zero === 3 ? 0 : sync.dp.exposedS;
-  const stepS = pipe.totalS + dpStepExposed + sync.pp.exposedS + sync.optimizerS;
+  const stepS = pipe.totalS + sync.dpStepExposedS + sync.pp.exposedS + sync.optimizerS;
   const tokensPerStep = s.batch.globalBatch * s.batch.sequenceLength;
   const tokensPerS = tokensPerStep / stepS;
   const flopsPerToken = modelFlopsPerToken(s.model, s.batch.sequenceLength);

@@ -15,6 +15,8 @@ import { stageParams } from "./stage-params.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 export interface ModelStateOptions {
+  /** HSDP instances: parameters and gradients sharded over shards ÷ this (default 1). */
+  readonly instances?: number;
   readonly zero: 0 | 1 | 2 | 3;
   /** Ranks the states are sharded over. */
   readonly shards: number;
@@ -37,9 +39,10 @@ export interface ModelStateBytes {
 export function modelStateBytes(psi: number, o: ModelStateOptions): ModelStateBytes {
   const k = 2 * DTYPE_BYTES[o.optimizerStates] + (o.masterWeights ? 4 : 0);
   const n = Math.max(1, o.shards);
+  const inner = Math.max(1, n / (o.instances ?? 1));
   return {
-    params: (psi * DTYPE_BYTES[o.params]) / (o.zero >= 3 ? n : 1),
-    gradients: (psi * DTYPE_BYTES[o.gradients]) / (o.zero >= 2 ? n : 1),
+    params: (psi * DTYPE_BYTES[o.params]) / (o.zero >= 3 ? inner : 1),
+    gradients: (psi * DTYPE_BYTES[o.gradients]) / (o.zero >= 2 ? inner : 1),
     optimizer: (psi * k) / (o.zero >= 1 ? n : 1),
   };
 }
@@ -112,6 +115,7 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
       gradients: p.gradients,
       optimizerStates: p.optimizerStates,
       masterWeights: p.masterWeights,
+      instances: s.layout.optimizerInstances,
     };
     const dense = modelStateBytes(sp.densePerRank, { ...opts, shards: dp * cp });
     const experts = modelStateBytes(sp.expertsPerRank, { ...opts, shards: s.layout.expertDp });

@@ -59,6 +59,8 @@ export interface TrainingLayout {
   readonly dp: number;
   /** 0 (DDP) … 3 (ZeRO-3 / FSDP). */
   readonly zero: 0 | 1 | 2 | 3;
+  /** HSDP instances (zero 3): parameters and gradients sharded over dp × cp ÷ this, optimizer states over dp × cp. */
+  readonly optimizerInstances: number;
   /** Micro-batches per pipeline per step (global batch ÷ dp ÷ micro-batch). */
   readonly microBatches: number;
 }
