@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { builtinCatalog } from "../catalog/index.ts";
+import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
+import { withEngineOverlays } from "./engine-overlay.ts";
+import { type MoeOpSpec, moeOpTime } from "./moe-op-case.ts";
+import { operatorReferenceCases } from "./reference-cases.ts";
+import { stepContext } from "./step-context.ts";
+import { estimate } from "./step-estimate.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+
+/** vLLM's FP8 MoE on Hopper is its Triton fused_moe kernel (data/efficiency/engines/vllm.yaml). */
+const OVERLAY = "vllm-triton-moe-fp8-sm90";
+const inherited = (id: string) => efficiencyProfileForChip({ id, origin: {} });
+
+describe("vLLM's Triton fused_moe on Hopper", () => {
+  it("is vLLM's default MoE on every H800-family chip, for FP8 math only", () => {
+    for (const chip of ["h800-sxm", "h100-sxm", "h200-sxm"]) {
+      const base = chip === "h800-sxm" ? efficiencyProfile(chip) : inherited(chip);
+      const p = withEngineOverlays(base, { engine: "vllm", modelAttention: "mla-dense" });
+      expect(p.engineOverlays).toEqual([OVERLAY]);
+      const g = p.classes["grouped-gemm"];
+      expect(g.computeEfficiency.fp8?.value).toBe(0.359);
+      expect(g.computeEfficiency.fp8?.tag).toBe("derived");
+      expect(g.computeEfficiency.bf16).toEqual(base.classes["grouped-gemm"].computeEfficiency.bf16);
+      expect([g.tileM?.value, g.tileMSmall?.value]).toEqual([64, 16]);
+      // Dense GEMMs keep the chip's (DeepGEMM / cuBLAS) values.
+      expect(p.classes.gemm).toBe(base.classes.gemm);
+    }
+  });
+
+  it("does not apply to a named DeepGEMM backend, to Blackwell, or to other engines", () => {
+    const h200 = inherited("h200-sxm");
+    expect(withEngineOverlays(h200, { engine: "vllm", modelAttention: "gqa", moeBackend: "deep_gemm" })).toBe(
+      h200,
+    );
+    const b200 = efficiencyProfile("b200");
+    expect(withEngineOverlays(b200, { engine: "vllm", modelAttention: "mla-dense" })).toBe(b200);
+    expect(
+      withEngineOverlays(h200, { engine: "trtllm", modelAttention: "mla-dense" }).engineOverlays,
+    ).toBeUndefined();
+  });
+
+  it("slows the compute-bound op and leaves the weight stream: DeepSeek-V3 at MoE TP8 on H200", () => {
+    const spec: MoeOpSpec = {
+      kind: "moe-op",
+      model: "deepseek-v3",
+      hidden: 7168,
+      expertIntermediate: 2048,
+      experts: 256,
+      topK: 8,
+      tokens: 8192,
+      ep: 1,
+      tp: 8,
+      weights: "fp8",
+      backend: "triton",
+      routing: "balanced",
+    };
+    const h200 = builtinCatalog().chip("h200-sxm");
+    const engine = { name: "vllm", version: "0.14.0" };
+    const t = (tokens: number, backend: string) => moeOpTime({ ...spec, tokens, backend }, engine, h200);
+    // 8,192 tokens (≈ 256 rows per expert): the Triton ceiling, ≈ 1.5× DeepGEMM's.
+    expect(t(8192, "triton") / t(8192, "deep_gemm")).toBeGreaterThan(1.4);
+    // 64 tokens (2 rows per expert): every expert's weights streamed once either way.
+    expect(Math.abs(t(64, "triton") / t(64, "deep_gemm") - 1)).toBeLessThan(0.2);
+  });
+
+  it("times aiconfigurator's vLLM H200 table within its held-out spread", () => {
+    const cases = operatorReferenceCases().filter((c) =>
+      c.id.startsWith("aic-vllm-h200-moe-fp8block-triton-"),
+    );
+    expect(cases).toHaveLength(15);
+    for (const c of cases) expect(Math.abs(c.predicted / c.published - 1)).toBeLessThan(0.2);
+  });
+
+  it("the vLLM R1 TP8 burst scenario takes it and its prefill iteration gets longer", () => {
+    const name = "vllm-h200-deepseek-r1-tp8-burst";
+    const scenario = referenceScenario(name);
+    expect(stepContext(scenario, must(scenario.deployment.colocated)).profile.engineOverlays).toEqual([
+      OVERLAY,
+    ]);
+    const ttft = (...sets: string[]) => must(estimate(referenceScenario(name, ...sets)).prefill).ttftS;
+    expect(ttft() / ttft("engine.moeBackend=deep_gemm")).toBeGreaterThan(1.15);
+  });
+});
