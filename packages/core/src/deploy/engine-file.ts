@@ -11,6 +11,7 @@ import {
   HCCL_EXPANSION_MODES,
 } from "../spec/index.ts";
 import { dsaPrefillSchema } from "./engine-dsa-prefill-schema.ts";
+import { hybridStatePoolSchema } from "./engine-hybrid-state-schema.ts";
 import { separateKernelsSchema } from "./engine-separate-kernels-schema.ts";
 
 export { DSA_PREFILL_FORMS, type DsaPrefillForm } from "./engine-dsa-prefill-schema.ts";
@@ -232,6 +233,8 @@ const releaseSchema = z.strictObject({
   decodeGraph: sourcedChoice(DECODE_GRAPH_MODES).optional(),
   /** How a DSA prefill runs its attention core (engine-dsa-prefill-schema.ts). */
   dsaPrefill: dsaPrefillSchema.optional(),
+  /** The recurrent-state pool of a hybrid model and the running requests it allows (engine-hybrid-state-schema.ts). */
+  hybridStatePool: hybridStatePoolSchema.optional(),
   /**
    * Where HCCL expands the engine's collectives (TP all-reduce / all-gather) on Ascend by default:
    * `aicpu` (CANN's default on Atlas A3 when the launch leaves `HCCL_OP_EXPANSION_MODE` unset: the

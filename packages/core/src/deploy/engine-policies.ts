@@ -63,6 +63,13 @@ export function releasePolicies(
     );
   const fraction = release.kvCacheMemoryFraction;
   if (fraction !== undefined) applied("KV cache share of free memory", `${fraction.value}`, fraction.source);
+  const hybrid = release.hybridStatePool;
+  if (hybrid !== undefined)
+    applied(
+      "hybrid (linear-attention / Mamba) model: state pool and running requests",
+      `state : KV memory ${hybrid.stateToKvMemoryRatio}, ${hybrid.slotsPerRunningRequest} state slots per running request`,
+      hybrid.source,
+    );
   const block = release.kvCacheBlockTokens;
   if (block !== undefined)
     applied(

@@ -11,6 +11,7 @@ import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.
 import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
+import type { HybridStatePool } from "./engine-hybrid-state-schema.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
 
@@ -78,6 +79,8 @@ export interface EngineProfile {
   kvCacheBlockTokensFor(chip: ChipIdentity, mlaCacheDim: number | undefined): number | undefined;
   /** What the KV cache keeps for a sliding-window layer by default (`serving.kvCache.slidingWindowLayers`). */
   readonly slidingWindowKvCache?: "window" | "full-context";
+  /** How the engine splits its cache memory for a hybrid (linear-attention / Mamba) model and caps its running requests. */
+  readonly hybridStatePool?: HybridStatePool;
   readonly policies: readonly EnginePolicy[];
 }
 
@@ -250,6 +253,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
+    ...(release.hybridStatePool !== undefined ? { hybridStatePool: release.hybridStatePool } : {}),
     kvCacheBlockTokensFor: (chip, mlaCacheDim) => {
       const b = release.kvCacheBlockTokens;
       const f = b?.flashMla;

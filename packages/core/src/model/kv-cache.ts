@@ -109,6 +109,8 @@ export function kvBytesPerToken(
      * over its own KV heads (`kvHeadSplit`), the linear state like the full layers' KV.
      */
     readonly attentionTp?: number;
+    /** Leave the linear-attention state out (an engine that keeps it in a pool of its own). */
+    readonly withoutLinearState?: boolean;
   } = {},
 ): number {
   const a = arch.attention;
@@ -145,7 +147,10 @@ export function kvBytesPerToken(
       : 1;
   // Linear-attention layers keep a fixed state per sequence, amortised over the mean context (over
   // one token without it: the bound for the shortest context). Conv state in BF16 (the model's format).
-  const state = linearStateBytesPerSequence(arch, "bf16", options.linearStateDtype);
+  const state =
+    options.withoutLinearState === true
+      ? 0
+      : linearStateBytesPerSequence(arch, "bf16", options.linearStateDtype);
   const statePerToken = state === 0 ? 0 : state / (context !== undefined && context > 0 ? context : 1);
   const windowLayer = arch.slidingWindow?.layers[0];
   const windowArch = windowLayer === undefined ? arch : layerArchitecture(arch, windowLayer);

@@ -114,6 +114,22 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     expect(search.candidates.some((c) => c.sequencesPerInstance > 1024 && !c.sustained)).toBe(true);
   });
 
+  it("with mixWithDecode false, prefill iterations run alone and every later token is a decode step", () => {
+    const offline = "{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 64 }";
+    const mixed = offlineSearch(scenario(offline, "serving: { scheduler: { maxBatchTokens: 8192 } }"));
+    const alone = offlineSearch(
+      scenario(offline, "serving: { scheduler: { maxBatchTokens: 8192, mixWithDecode: false } }"),
+    );
+    const a = alone.best;
+    expect(a.sequencesPerInstance).toBe(64);
+    // All 255 later tokens are decode-only steps of the whole batch ...
+    expect(a.decodeS).toBeCloseTo(255 * a.decodeStepS, 9);
+    // ... after 64 × 2048 / 8192 = 16 prefill iterations of a whole budget each.
+    const m = mixed.best;
+    expect(m.decodeS).toBeLessThan(a.decodeS);
+    expect(a.outputTokensPerSPerInstance).toBeLessThan(m.outputTokensPerSPerInstance);
+  });
+
   it("needs a colocated group, and says so at the offline field", () => {
     expect(() =>
       parseScenario(

@@ -9,7 +9,12 @@
  *   (τ: tokens per step with MTP or a draft model; each sequence spends about one iteration in
  *   prefill)
  *
- * and delivers B·O output tokens. Mixed iterations are timed as the simulator times them
+ * and delivers B·O output tokens. With `serving.scheduler.mixWithDecode: false` (SGLang's default:
+ * no --enable-mixed-chunk) each prefill iteration runs alone on c = C prompt tokens and the batch
+ * pays all (O − 1) / τ decode-only steps (offline-generation.ts). A hybrid model under an engine
+ * that keeps its recurrent state in a pool of its own (SGLang) has the KV share of the memory for
+ * its KV cache and the engine's running-request cap as a bound (hybrid-state-pool.ts).
+ * Mixed iterations are timed as the simulator times them
  * (`mixedStepS`: one pass over the prefill chunk and the decode tokens). The search tries batches from one sequence per chip up to what
  * the KV cache holds without preemption (B · (I + O + block) tokens) or `maxSequencesPerInstance`,
  * keeps those meeting `slo.tpotS` (mean time between output tokens), and reports the one with the
@@ -29,10 +34,11 @@
  */
 import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { promptsPerRankUnchunked } from "./dp-prefill.ts";
+import { hybridStateLimits } from "./hybrid-state-pool.ts";
 import { finiteRun, pipelinedFiniteRun, withAdmissionBound } from "./offline-finite-run.ts";
+import { batchGrid, type OfflineShape, offlinePoint } from "./offline-generation.ts";
 import type { PipelinedRun } from "./offline-pipelined-run.ts";
-import { instancePerformance, type StepInstancePerformance } from "./step-instance-performance.ts";
+import { instancePerformance } from "./step-instance-performance.ts";
 
 export interface OfflinePoint {
   readonly sequencesPerInstance: number;
@@ -69,99 +75,15 @@ export interface OfflineEstimate {
   readonly kvCacheCapacityTokens: number;
   readonly best: OfflinePoint;
   /**
-   * What stopped the batch from growing: the KV cache, the TPOT SLO, `maxSequencesPerInstance` (or a
+   * What stopped the batch from growing: the KV cache, a hybrid model's state pool (the engine's
+   * running-request cap, hybrid-state-pool.ts), the TPOT SLO, `maxSequencesPerInstance` (or a
    * finite run's requests), the scheduler's token budget (no room for prefill beside the decodes, or,
    * in a finite run, admission slower than a lifetime), or "throughput" (an open-ended search keeping
    * a smaller, faster batch).
    */
-  readonly limit: "kv-cache" | "slo-tpot" | "max-sequences" | "token-budget" | "throughput";
+  readonly limit: "kv-cache" | "state-pool" | "slo-tpot" | "max-sequences" | "token-budget" | "throughput";
   /** The batches tried (a geometric grid, with a finite run's exact admission bound), for plots. */
   readonly candidates: readonly OfflinePoint[];
-}
-
-/** What one batch size needs besides the step model: lengths, the token budget and decode tokens per step. */
-interface OfflineShape {
-  readonly chips: number;
-  readonly prompt: number;
-  readonly output: number;
-  /** The scheduler's token budget per iteration. */
-  readonly budget: number;
-  /** Decode tokens per sequence per step charged to the budget (1 + draft tokens), 0 when not charged. */
-  readonly decodeTokensCharged: number;
-  /** Attention-DP ranks of the instance (each with budget / dp tokens) and whether prefill is chunked. */
-  readonly dp: number;
-  readonly chunked: boolean;
-}
-
-/** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
-function offlinePoint(
-  perf: StepInstancePerformance,
-  sequences: number,
-  shape: OfflineShape,
-): OfflinePoint | undefined {
-  const { prompt, output, chips } = shape;
-  const tau = perf.meanTokensPerDecodeStep;
-  const kvMean = prompt + output / 2;
-  // Prefill tokens in an iteration that also decodes: the budget less the decode tokens.
-  const room = shape.budget - shape.decodeTokensCharged * sequences;
-  if (room <= 0) return undefined;
-  const chunk = prefillTokensPerIteration(room, shape);
-  const prompts = chunk / prompt;
-  const mixedS = perf.mixedStepS(
-    { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: (chunk * (prompt + 1)) / 2 },
-    { sequences: Math.max(0, sequences - prompts), kvTokens: Math.max(0, sequences - prompts) * kvMean },
-  );
-  // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).
-  const decodeStepS = perf.decodeStepExactS({ sequences, kvTokens: sequences * kvMean });
-  const mixed = (sequences * prompt) / chunk;
-  const steps = Math.max(0, output - 1) / tau;
-  // Each sequence spends about one iteration in prefill and `steps` decoding.
-  const plain = Math.max(0, steps + 1 - mixed);
-  const prefillS = mixed * mixedS;
-  const decodeS = plain * decodeStepS;
-  const total = prefillS + decodeS;
-  const perInstance = (sequences * output) / total;
-  return {
-    sequencesPerInstance: sequences,
-    batchPerChip: sequences / chips,
-    prefillS,
-    decodeS,
-    decodeStepS,
-    tpotS: steps > 0 ? total / (steps * tau) : decodeStepS,
-    sustained: mixed <= steps + 1 + 1e-9,
-    outputTokensPerSPerInstance: perInstance,
-    outputTokensPerSPerChip: perInstance / chips,
-    inputTokensPerSPerChip: (sequences * prompt) / total / chips,
-  };
-}
-
-/**
- * Prefill tokens of one mixed iteration on the instance. Chunked: the budget's room, spread evenly
- * over the attention-DP ranks (each fills its own chunk). Unchunked: each rank admits whole prompts
- * into its own budget (budget / dp less its decode tokens, at least one prompt) and all ranks do so
- * in the same iteration (identical lengths keep them in step), so the busiest rank runs those whole
- * prompts and the experts see dp times as many tokens (dp-prefill.ts).
- */
-function prefillTokensPerIteration(room: number, shape: OfflineShape): number {
-  if (shape.chunked) return room;
-  const perRank = promptsPerRankUnchunked({
-    rankBudgetTokens: shape.budget / shape.dp,
-    rankDecodeTokens: (shape.budget - room) / shape.dp,
-    promptTokens: shape.prompt,
-  });
-  return perRank * shape.prompt * shape.dp;
-}
-
-/** Batch sizes (multiples of `unit`) on a 5 % geometric grid up to `max`, `max` included. */
-function batchGrid(unit: number, max: number): number[] {
-  const out: number[] = [];
-  let b = unit;
-  while (b < max) {
-    out.push(b);
-    b = Math.max(b + unit, Math.ceil((b * 1.05) / unit) * unit);
-  }
-  out.push(max);
-  return out;
 }
 
 /**
@@ -185,13 +107,19 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const block = serving?.kvCache.blockTokens ?? 128;
   const usable = serving?.kvCache.usableFraction ?? 1;
   const perf = instancePerformance(scenario, "colocated");
-  const capacity = Math.floor(perf.kvCacheCapacityTokens * usable);
+  const pool = Math.floor(perf.kvCacheCapacityTokens * usable);
+  // A hybrid model under an engine with a state pool of its own: the KV pool is the memory's KV
+  // share, and the engine's running-request cap bounds the batch (hybrid-state-pool.ts).
+  const hybrid = hybridStateLimits(scenario, plan, pool);
+  const capacity = hybrid?.kvTokens ?? pool;
   const prompt = offline.promptTokens;
   const output = offline.outputTokens;
   // Batches whose sequences divide over every attention-DP group and whole chips.
   const dp = (plan.pipeline?.stage ?? plan).attention.dp;
   const unit = lcm(plan.chipsPerInstance, dp);
   const kvMax = Math.floor(capacity / (prompt + output + block) / unit) * unit;
+  const stateMax =
+    hybrid !== undefined ? Math.floor(hybrid.maxRunningSequences / unit) * unit : Number.POSITIVE_INFINITY;
   const cap =
     offline.maxSequencesPerInstance !== undefined
       ? Math.floor(offline.maxSequencesPerInstance / unit) * unit
@@ -200,7 +128,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   // A finite run never holds more sequences than it has requests.
   const runCap =
     requests !== undefined ? Math.max(unit, Math.floor(requests / unit) * unit) : Number.POSITIVE_INFINITY;
-  const max = Math.min(kvMax, cap, runCap);
+  const max = Math.min(kvMax, stateMax, cap, runCap);
   if (max < unit)
     throw new SupernodeError(
       "infeasible",
@@ -219,6 +147,9 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     decodeTokensCharged: charged,
     dp,
     chunked: scheduler?.chunkedPrefill ?? true,
+    // As stated (`mixWithDecode`), else mixed: the whole-prompt path models TensorRT-LLM's mixed
+    // admission (offline-pipelined-run.ts), which a stated `false` does not change.
+    mixes: scheduler?.mixWithDecode ?? true,
   };
   const grid = batchGrid(unit, max);
   // Each batch's point is computed once: the admission bound, the candidates and the drains share them.
@@ -263,7 +194,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       : shape.chunked
         ? largest
         : // Whole prompts: the run played iteration by iteration up to the engine's own limits.
-          pipelinedFiniteRun(largest, requests, Math.min(kvMax, cap), perf, shape);
+          pipelinedFiniteRun(largest, requests, Math.min(kvMax, stateMax, cap), perf, shape);
   const limit =
     best.sequencesPerInstance !== largest.sequencesPerInstance
       ? "throughput"
@@ -275,7 +206,9 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
             ? "token-budget"
             : max === kvMax
               ? "kv-cache"
-              : "max-sequences";
+              : max === stateMax
+                ? "state-pool"
+                : "max-sequences";
   return {
     promptTokens: prompt,
     outputTokens: output,

@@ -1,0 +1,102 @@
+/**
+ * One generation of the offline point's batch (offline-point.ts): its prefill iterations (mixed
+ * with the decoding sequences' steps, or alone when the scheduler does not mix them) and its
+ * decode-only steps, and the batch sizes the search tries.
+ */
+import { promptsPerRankUnchunked } from "./dp-prefill.ts";
+import type { OfflinePoint } from "./offline-point.ts";
+import type { StepInstancePerformance } from "./step-instance-performance.ts";
+
+/** What one batch size needs besides the step model: lengths, the token budget and decode tokens per step. */
+export interface OfflineShape {
+  readonly chips: number;
+  readonly prompt: number;
+  readonly output: number;
+  /** The scheduler's token budget per iteration. */
+  readonly budget: number;
+  /** Decode tokens per sequence per step charged to the budget (1 + draft tokens), 0 when not charged. */
+  readonly decodeTokensCharged: number;
+  /** Attention-DP ranks of the instance (each with budget / dp tokens) and whether prefill is chunked. */
+  readonly dp: number;
+  readonly chunked: boolean;
+  /**
+   * Whether prefill iterations also advance the decoding sequences (the scheduler's
+   * `mixWithDecode`); when not, each prefill iteration runs alone on a whole budget of prompt
+   * tokens and every output token after the first costs a decode-only step.
+   */
+  readonly mixes: boolean;
+}
+
+/** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
+export function offlinePoint(
+  perf: StepInstancePerformance,
+  sequences: number,
+  shape: OfflineShape,
+): OfflinePoint | undefined {
+  const { prompt, output, chips } = shape;
+  const tau = perf.meanTokensPerDecodeStep;
+  const kvMean = prompt + output / 2;
+  // Prefill tokens in an iteration that also decodes: the budget less the decode tokens; in one
+  // that runs alone, the whole budget.
+  const room = shape.budget - (shape.mixes ? shape.decodeTokensCharged * sequences : 0);
+  if (room <= 0) return undefined;
+  const chunk = prefillTokensPerIteration(room, shape);
+  const prompts = chunk / prompt;
+  const decoding = shape.mixes ? Math.max(0, sequences - prompts) : 0;
+  const mixedS = perf.mixedStepS(
+    { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: (chunk * (prompt + 1)) / 2 },
+    { sequences: decoding, kvTokens: decoding * kvMean },
+  );
+  // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).
+  const decodeStepS = perf.decodeStepExactS({ sequences, kvTokens: sequences * kvMean });
+  const mixed = (sequences * prompt) / chunk;
+  const steps = Math.max(0, output - 1) / tau;
+  // Each sequence spends about one iteration in prefill and `steps` decoding; mixed iterations
+  // advance the decoding sequences too, prefill iterations that run alone do not.
+  const plain = shape.mixes ? Math.max(0, steps + 1 - mixed) : steps;
+  const prefillS = mixed * mixedS;
+  const decodeS = plain * decodeStepS;
+  const total = prefillS + decodeS;
+  const perInstance = (sequences * output) / total;
+  return {
+    sequencesPerInstance: sequences,
+    batchPerChip: sequences / chips,
+    prefillS,
+    decodeS,
+    decodeStepS,
+    tpotS: steps > 0 ? total / (steps * tau) : decodeStepS,
+    sustained: mixed <= steps + 1 + 1e-9,
+    outputTokensPerSPerInstance: perInstance,
+    outputTokensPerSPerChip: perInstance / chips,
+    inputTokensPerSPerChip: (sequences * prompt) / total / chips,
+  };
+}
+
+/**
+ * Prefill tokens of one mixed iteration on the instance. Chunked: the budget's room, spread evenly
+ * over the attention-DP ranks (each fills its own chunk). Unchunked: each rank admits whole prompts
+ * into its own budget (budget / dp less its decode tokens, at least one prompt) and all ranks do so
+ * in the same iteration (identical lengths keep them in step), so the busiest rank runs those whole
+ * prompts and the experts see dp times as many tokens (dp-prefill.ts).
+ */
+function prefillTokensPerIteration(room: number, shape: OfflineShape): number {
+  if (shape.chunked) return room;
+  const perRank = promptsPerRankUnchunked({
+    rankBudgetTokens: shape.budget / shape.dp,
+    rankDecodeTokens: (shape.budget - room) / shape.dp,
+    promptTokens: shape.prompt,
+  });
+  return perRank * shape.prompt * shape.dp;
+}
+
+/** Batch sizes (multiples of `unit`) on a 5 % geometric grid up to `max`, `max` included. */
+export function batchGrid(unit: number, max: number): number[] {
+  const out: number[] = [];
+  let b = unit;
+  while (b < max) {
+    out.push(b);
+    b = Math.max(b + unit, Math.ceil((b * 1.05) / unit) * unit);
+  }
+  out.push(max);
+  return out;
+}
