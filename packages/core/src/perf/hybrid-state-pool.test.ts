@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { linearStateBytesPerSequence } from "../model/index.ts";
+import { servingModelOf } from "../serving/simulate.ts";
 import { hybridStateLimits } from "./hybrid-state-pool.ts";
 import { offlineSearch } from "./offline-point.ts";
 
-const qwen = (engine: string) =>
+const qwen = (engine: string, extra = "") =>
   parseScenario(
     `system: dgx-b200
 ${engine}
+${extra}
 model: qwen3.6-27b
 precision: { weights: bf16, kvCache: bf16, attention: bf16, linearState: fp32 }
 deployment:
@@ -45,5 +47,26 @@ describe("SGLang's state pool for a hybrid model", () => {
     const none = offlineSearch(qwen(""));
     expect(none.limit).not.toBe("state-pool");
     expect(none.best.sequencesPerInstance).toBeGreaterThan(sglang.best.sequencesPerInstance);
+  });
+
+  it("caps the serving simulator's running requests and KV pool the same way", () => {
+    const s = qwen(
+      'engine: { name: sglang, version: "0.5.15" }',
+      "workload: { arrival: { kind: poisson, ratePerS: 1 }, promptTokens: { kind: fixed, tokens: 1024 }, outputTokens: { kind: fixed, tokens: 128 } }",
+    );
+    const plan = s.deployment.colocated;
+    if (plan === undefined) throw new Error("no colocated group");
+    // The deployment's batch (100 per chip) is above the cap: the cap wins.
+    const model = servingModelOf({
+      ...s,
+      offline: undefined,
+      deployment: { colocated: { ...plan, batchPerChip: 100 } },
+    });
+    const pool = model.colocated;
+    const perf = pool?.perf;
+    if (pool === undefined || perf === undefined) throw new Error("no colocated pool");
+    const limits = hybridStateLimits(s, plan, Math.floor(perf.kvCacheCapacityTokens * 0.73));
+    expect(pool.maxBatchSequences).toBe(limits?.maxRunningSequences);
+    expect(pool.kvTokens).toBe(limits?.kvTokens);
   });
 });

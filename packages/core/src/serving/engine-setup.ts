@@ -96,7 +96,7 @@ export function buildFleet(model: ServingModel, levels: number): InstanceFleet {
   const build = (role: InstanceRole, spec: ServingPool | undefined) => {
     const built: ServingInstance[] = [];
     if (spec === undefined) return built;
-    const usable = spec.perf.kvCacheCapacityTokens * serving.kvCache.usableFraction;
+    const usable = spec.kvTokens ?? spec.perf.kvCacheCapacityTokens * serving.kvCache.usableFraction;
     const prefixOn = serving.prefixCache.enabled && role !== "decode";
     const hbmShare = prefixOn ? serving.prefixCache.hbmFraction : 0;
     const maxSeq = serving.scheduler.maxBatchSequences ?? spec.maxBatchSequences ?? MAX_SEQUENCES;

@@ -17,6 +17,11 @@ export interface ServingPool {
   readonly perf: InstancePerformance;
   /** The deployment's operating point (batch per chip × chips), used when the scheduler sets none. */
   readonly maxBatchSequences?: number;
+  /**
+   * KV tokens an instance holds (after the usable fraction) when the engine keeps a hybrid model's
+   * recurrent state in a pool of its own (perf/hybrid-state-pool.ts); else capacity × usable.
+   */
+  readonly kvTokens?: number;
 }
 
 export interface ServingModel {

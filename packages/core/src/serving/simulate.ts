@@ -8,6 +8,7 @@
 import { decodeSequences, type InstancePlan, type InstanceRole, type Scenario } from "../deploy/index.ts";
 import {
   atOfflineBatch,
+  hybridStateLimits,
   type InstancePerformance,
   instancePerformance,
   offlineSearch,
@@ -71,12 +72,22 @@ export function servingModelOf(written: Scenario, options: SimulateScenarioOptio
   const serving = scenario.serving ?? servingSchema.parse({});
   const perfOf = options.performance ?? ((role: InstanceRole) => instancePerformance(scenario, role));
   const { prefill, decode, colocated } = scenario.deployment;
-  const pool = (role: InstanceRole, plan: InstancePlan): ServingPool => ({
-    instances: plan.instances,
-    chipsPerInstance: plan.chipsPerInstance,
-    perf: perfOf(role),
-    ...(plan.batchPerChip !== undefined ? { maxBatchSequences: decodeSequences(plan) } : {}),
-  });
+  const pool = (role: InstanceRole, plan: InstancePlan): ServingPool => {
+    const perf = perfOf(role);
+    const batch = plan.batchPerChip !== undefined ? decodeSequences(plan) : undefined;
+    // A hybrid model under an engine with a state pool of its own: the KV pool and the engine's
+    // running-request cap (perf/hybrid-state-pool.ts), as the offline point applies them.
+    const usable = Math.floor(perf.kvCacheCapacityTokens * serving.kvCache.usableFraction);
+    const hybrid = role === "prefill" ? undefined : hybridStateLimits(scenario, plan, usable);
+    const cap = hybrid === undefined ? batch : Math.min(batch ?? Infinity, hybrid.maxRunningSequences);
+    return {
+      instances: plan.instances,
+      chipsPerInstance: plan.chipsPerInstance,
+      perf,
+      ...(cap !== undefined ? { maxBatchSequences: cap } : {}),
+      ...(hybrid !== undefined ? { kvTokens: hybrid.kvTokens } : {}),
+    };
+  };
   let pools: Pick<ServingModel, "prefill" | "decode" | "colocated">;
   let front: InstancePlan;
   let back: InstancePlan;
