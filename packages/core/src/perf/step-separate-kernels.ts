@@ -209,6 +209,7 @@ export function separateKernelsOf(
     routed = plan.moe.library === "allgather-reducescatter" ? work.tokensPerRank * holders : received;
   }
   const attention = scenario.model.attention;
+  const experts = moe !== undefined ? expertFormat(scenario.precision) : undefined;
   const context: SeparateKernelContext = {
     ...(attention.kind === "mla" && {
       mla: { nopeDim: attention.qkNopeHeadDim, ropeDim: attention.qkRopeHeadDim, vDim: attention.vHeadDim },
@@ -221,10 +222,7 @@ export function separateKernelsOf(
     receivedTokens: received,
     routedTokens: routed,
     topK: moe?.topK ?? 0,
-    ...(moe !== undefined && {
-      expertWeights: scenario.precision.components?.["routed-experts"]?.weights ?? scenario.precision.weights,
-      expertScheme: expertFormat(scenario.precision).scheme,
-    }),
+    ...(experts !== undefined && { expertWeights: experts.dtype, expertScheme: experts.scheme }),
     ...((plan.moe?.ep ?? 1) > 1 &&
       DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
         dispatchBytesPerToken: dispatchBytesPerToken(scenario.model, scenario.precision),
