@@ -6,13 +6,14 @@
  */
 
 import type { z } from "zod";
-import { builtinCatalog, parseBuiltinData } from "../catalog/index.ts";
+import { parseBuiltinData } from "../catalog/index.ts";
 import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
 import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import type { HybridStatePool } from "./engine-hybrid-state-schema.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
+import { type EngineSampler, samplerOf } from "./engine-sampler.ts";
 import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
 
 export type { FusedKernels, SeparateKernels } from "./separate-kernels.ts";
@@ -82,28 +83,6 @@ export interface EngineProfile {
   /** How the engine splits its cache memory for a hybrid (linear-attention / Mamba) model and caps its running requests. */
   readonly hybridStatePool?: HybridStatePool;
   readonly policies: readonly EnginePolicy[];
-}
-
-/** Kernel-benchmark points of a sampler on one chip, with the chip's figures the scaling reads. */
-export interface SamplerCurve {
-  readonly chipId: string;
-  /** Measured time (s) for `batch` rows of `vocab` logits, ascending in `batch`. */
-  readonly points: readonly { readonly batch: number; readonly vocab: number; readonly timeS: number }[];
-  /** FP32 vector (non-tensor) peak of the chip (FLOP/s), undefined when its file lists none. */
-  readonly fp32FlopsPerS?: number;
-  /** HBM bandwidth of the chip (B/s). */
-  readonly bandwidthBytesPerS: number;
-}
-
-/** A release's device sampler with top-p (perf/sampler-time.ts times it). */
-export interface EngineSampler {
-  readonly kind: "torch-sort" | "flashinfer";
-  /** The top-p path measured per chip. */
-  readonly measurements: readonly SamplerCurve[];
-  /** The streaming passes of the rest of the sampling call, measured on one chip. */
-  readonly rest?: SamplerCurve;
-  /** The penalty pass, when the requests set penalties (engine.penalties) and the release records one. */
-  readonly penalties?: { readonly bytesPerLogit: number; readonly kernels: number };
 }
 
 /** Host (CPU) time of one iteration of an executor process (perf/host-time.ts). */
@@ -266,42 +245,5 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       : {}),
     ...(sampler !== undefined ? { sampler } : {}),
     policies,
-  };
-}
-
-type SamplerCurveData = NonNullable<EngineRelease["sampler"]>["measurements"][number];
-
-/** The release's sampler when the requests ask for top-p, with each measured chip's figures. */
-function samplerOf(release: EngineRelease, spec: EngineSpec): EngineSampler | undefined {
-  const s = release.sampler;
-  if (s === undefined || spec.sampling === undefined || spec.sampling === "greedy") return undefined;
-  const curve = (c: SamplerCurveData, field: string): SamplerCurve => {
-    let chip: ReturnType<ReturnType<typeof builtinCatalog>["chip"]>;
-    try {
-      chip = builtinCatalog().chip(c.chip);
-    } catch {
-      throw new SupernodeError(
-        "invalid-value",
-        `data/engines/${spec.name}.yaml release ${release.from}: sampler.${field}.chip "${c.chip}" is not a built-in chip id`,
-        { fieldPath: ["engine", "sampling"] },
-      );
-    }
-    const fp32 = chip.peakFlopsPerS.fp32?.value;
-    return {
-      chipId: chip.id,
-      points: [...c.points]
-        .sort((a, b) => a.batch - b.batch)
-        .map((p) => ({ batch: p.batch, vocab: p.vocab, timeS: p.ms / 1e3 })),
-      ...(fp32 !== undefined ? { fp32FlopsPerS: fp32 } : {}),
-      bandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
-    };
-  };
-  return {
-    kind: s.kind,
-    measurements: s.measurements.map((m, i) => curve(m, `measurements[${i}]`)),
-    ...(s.rest !== undefined ? { rest: curve(s.rest, "rest") } : {}),
-    ...(spec.penalties === true && s.penalties !== undefined
-      ? { penalties: { bytesPerLogit: s.penalties.bytesPerLogit, kernels: s.penalties.kernels } }
-      : {}),
   };
 }

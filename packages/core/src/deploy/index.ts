@@ -5,12 +5,11 @@ export { type RandomPlacement, randomPlacementOccupancy } from "./dp-rank-occupa
 export {
   type EnginePolicy,
   type EngineProfile,
-  type EngineSampler,
   engineProfile,
   type HostTime,
-  type SamplerCurve,
   type SeparateKernels,
 } from "./engine-profile.ts";
+export type { EngineSampler, SamplerCurve } from "./engine-sampler.ts";
 export type { EplbPlacement } from "./eplb-placement.ts";
 export { expertImbalanceFactor, type ImbalanceContext, type ImbalanceResult } from "./expert-imbalance.ts";
 export type { ExpertLoadSkewProfile, ExpertPopularity } from "./expert-popularity.ts";
