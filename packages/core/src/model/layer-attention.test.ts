@@ -1,24 +1,16 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { parseHfConfig } from "./hf-config.ts";
 import { kvBytesPerToken } from "./kv-cache.ts";
 import { attentionSpecs, layerArchitecture, layerAttention } from "./layer-attention.ts";
 import { layerGroups } from "./layer-kinds.ts";
-import { layerOperators, modelHeadOperators } from "./layer-operators.ts";
+import { layerOperators } from "./layer-operators.ts";
 import type { ModelWorkload } from "./layer-work.ts";
 import { countParameters } from "./parameters.ts";
-import type { ModelArchitecture, Operator } from "./types.ts";
+import { expectDecodeFlops } from "./test-support/decode-flops.ts";
+import type { Operator } from "./types.ts";
 import { modelLayerTensors } from "./weight-tensors.ts";
 import { builtinModel } from "./zoo.ts";
-
-const sum = (ops: readonly Operator[]) => ops.reduce((s, o) => s + o.flops, 0);
-
-function modelOps(arch: ModelArchitecture, w: ModelWorkload, attentionTp = 1): Operator[] {
-  const ops = modelHeadOperators(arch, w, { attentionTp });
-  for (let i = 0; i < arch.numLayers; i++) ops.push(...layerOperators(arch, i, w, { attentionTp }));
-  return ops;
-}
 
 function op(ops: readonly Operator[], name: string): Operator {
   const found = ops.find((o) => o.name === name);
@@ -106,23 +98,7 @@ describe("per-layer attention shapes", () => {
 
   it.each(["mimo-v2-flash", "gemma-4-26b-a4b", "gemma-4-31b"])(
     "%s: a decode step costs 2 × activated parameters per token + attention (±1%%)",
-    (id) => {
-      const arch = builtinModel(id);
-      const activated = countParameters(arch).activatedPerToken;
-      fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 256 }),
-          fc.integer({ min: 1, max: 32768 }),
-          (sequences, meanKv) => {
-            const ops = modelOps(arch, { phase: "decode", sequences, kvTokens: sequences * meanKv });
-            const attention = sum(ops.filter((o) => o.class === "attention-decode"));
-            const expected = 2 * activated * sequences;
-            expect(Math.abs(sum(ops) - attention - expected) / expected).toBeLessThan(0.01);
-          },
-        ),
-        { numRuns: 8 },
-      );
-    },
+    (id) => expectDecodeFlops(builtinModel(id), { maxSequences: 256, numRuns: 8 }),
   );
 
   it("splits each layer kind's KV over its own KV heads under attention TP", () => {

@@ -1,21 +1,11 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SupernodeError } from "../spec/errors.ts";
 import { layerKinds } from "./layer-kinds.ts";
 import { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operators.ts";
-import type { LayerOperatorOptions, ModelWorkload } from "./layer-work.ts";
-import { countParameters } from "./parameters.ts";
-import type { ModelArchitecture, Operator } from "./types.ts";
+import type { ModelWorkload } from "./layer-work.ts";
+import { expectDecodeFlops, sum } from "./test-support/decode-flops.ts";
+import type { Operator } from "./types.ts";
 import { builtinModel } from "./zoo.ts";
-
-const sum = (ops: readonly Operator[], pick: (o: Operator) => number = (o) => o.flops) =>
-  ops.reduce((s, o) => s + pick(o), 0);
-
-function modelOps(arch: ModelArchitecture, w: ModelWorkload, options: LayerOperatorOptions = {}): Operator[] {
-  const ops = modelHeadOperators(arch, w, options);
-  for (let i = 0; i < arch.numLayers; i++) ops.push(...layerOperators(arch, i, w, options));
-  return ops;
-}
 
 function byName(ops: readonly Operator[], name: string): Operator {
   const op = ops.find((o) => o.name === name);
@@ -26,24 +16,7 @@ function byName(ops: readonly Operator[], name: string): Operator {
 describe("decode FLOPs", () => {
   it.each(["deepseek-v3", "kimi-k2", "qwen3-235b-a22b", "mixtral-8x7b", "llama-3.1-8b", "qwen3-32b"])(
     "%s: a decode step costs 2 × activated parameters per token + attention (±1%%)",
-    (id) => {
-      const arch = builtinModel(id);
-      const activated = countParameters(arch).activatedPerToken;
-      fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 1024 }),
-          fc.integer({ min: 1, max: 32768 }),
-          (sequences, meanKv) => {
-            const ops = modelOps(arch, { phase: "decode", sequences, kvTokens: sequences * meanKv });
-            const attention = sum(ops.filter((o) => o.class === "attention-decode"));
-            const expected = 2 * activated * sequences;
-            expect(Math.abs(sum(ops) - attention - expected) / expected).toBeLessThan(0.01);
-            expect(attention).toBeGreaterThan(0);
-          },
-        ),
-        { numRuns: 12 },
-      );
-    },
+    (id) => expectDecodeFlops(builtinModel(id), { maxSequences: 1024, numRuns: 12, attentionPositive: true }),
   );
 
   it("has GQA attention cost 4 × pairs × heads × head_dim", () => {
