@@ -9,16 +9,12 @@ import { SupernodeError } from "../spec/index.ts";
 import { expertShard } from "./expert-shard.ts";
 import { attentionSpecs } from "./layer-attention.ts";
 import type { ModelArchitecture, Phase } from "./types.ts";
-import {
-  type ComponentFormats,
-  type GemmComponent,
-  type QuantScheme,
-  resolveComponentFormats,
-  type WeightFormat,
-  weightFormat,
-} from "./weight-bytes.ts";
+import type { ComponentFormats, GemmComponent, QuantScheme, WeightFormat } from "./weight-bytes.ts";
 import { nonNegative, positiveInt } from "./workload-checks.ts";
+import { defaultComputeDtype, defaultIndexerDtype, resolveFormats } from "./workload-formats.ts";
 import { workloadTokens } from "./workload-tokens.ts";
+
+export { defaultComputeDtype };
 
 /**
  * A linear-attention layer's recurrent state format when the scenario names none (assumed: FP32,
@@ -211,9 +207,10 @@ export function resolveWorkload(
   const attentionTp = positiveInt(options.attentionTp ?? 1, "attentionTp");
   const ffnTp = positiveInt(options.ffnTp ?? 1, "ffnTp");
   // Every layer kind's query heads (the sliding-window layers may have their own count).
-  for (const [i, a] of attentionSpecs(arch).entries())
+  const specs = attentionSpecs(arch);
+  for (let i = 0; i < specs.length; i++)
     checkDivides(
-      a.numHeads,
+      (specs[i] as (typeof specs)[number]).numHeads,
       attentionTp,
       i === 0 ? "num_attention_heads" : "sliding-window layers' num_attention_heads",
       "attentionTp",
@@ -222,9 +219,18 @@ export function resolveWorkload(
   checkDivides(lmHeadTp, attentionTp, "lmHeadTp", "attentionTp");
   const experts = expertShard(arch, options, tokens);
   const { weights, activationDtype, computeDtype, components, kvDtype } = formats;
+  // Written out field by field (no spreads): every resolved workload gets one object shape, which
+  // the operator builders read millions of times in a search or a validate run.
   return {
     phase: workload.phase,
-    ...counts,
+    forwardPhase,
+    sequences: counts.sequences,
+    tokens,
+    attendedTokenPairs: counts.attendedTokenPairs,
+    kvReadTokens: counts.kvReadTokens,
+    kvWriteTokens: counts.kvWriteTokens,
+    logitTokens: counts.logitTokens,
+    paddingSequences: counts.paddingSequences,
     weights,
     activationDtype,
     actBytes: DTYPE_BYTES[activationDtype],
@@ -242,7 +248,9 @@ export function resolveWorkload(
     attentionTp,
     lmHeadTp,
     ffnTp,
-    ...experts,
+    localExperts: experts.localExperts,
+    expertTokens: experts.expertTokens,
+    meanTokensPerLocalExpert: experts.meanTokensPerLocalExpert,
     fixedExpertLoad: options.fixedExpertLoad,
     expertTp: expertTpOf(arch, options),
     sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
@@ -255,44 +263,6 @@ function expertTpOf(arch: ModelArchitecture, options: LayerOperatorOptions): num
   if (arch.moe !== undefined)
     checkDivides(arch.moe.expertIntermediateSize, expertTp, "moe_intermediate_size", "expertTp");
   return expertTp;
-}
-
-/**
- * The lightning indexer's format when the scenario does not name one: INT8 where the GEMM math is
- * INT8 (the quantised indexer of W8A8 deployments), FP8 otherwise (DeepSeek's reference indexer).
- */
-function defaultIndexerDtype(computeDtype: Dtype): Dtype {
-  return computeDtype === "int8" ? "int8" : "fp8";
-}
-
-/** The weight, activation, KV and GEMM formats of the step, per component where the options give them. */
-function resolveFormats(
-  arch: ModelArchitecture,
-  options: LayerOperatorOptions,
-): Pick<ResolvedWorkload, "weights" | "activationDtype" | "kvDtype" | "computeDtype" | "components"> {
-  const weights = weightFormat(options.weightDtype ?? arch.nativeDtype, { scheme: options.weightScheme });
-  const activationDtype = options.activationDtype ?? "bf16";
-  const kvDtype = options.kvDtype ?? "bf16";
-  const computeDtype = options.computeDtype ?? defaultComputeDtype(weights.dtype, activationDtype);
-  const components = resolveComponentFormats({ weights, computeDtype }, (component) => {
-    const given = options.componentPrecision?.[component];
-    if (given === undefined) return undefined;
-    const format = weightFormat(given.weightDtype, { scheme: given.weightScheme });
-    return {
-      weights: format,
-      computeDtype: given.computeDtype ?? defaultComputeDtype(format.dtype, activationDtype),
-    };
-  });
-  return { weights, activationDtype, kvDtype, computeDtype, components };
-}
-
-/**
- * GEMM math of a weight format: W8A8/W4A4 for quantized formats, else the wider of weight and
- * activation (int4 is weight-only, W4A16: its GEMMs run in the activation format).
- */
-export function defaultComputeDtype(weight: Dtype, activation: Dtype): Dtype {
-  if (weight === "fp8" || weight === "int8" || weight === "fp4") return weight;
-  return DTYPE_BYTES[weight] >= DTYPE_BYTES[activation] ? weight : activation;
 }
 
 /** Throws `infeasible` unless `size` splits evenly over `parts` ranks. */

@@ -33,37 +33,29 @@ export interface GemmEfficiencyFactors {
   readonly efficiency: number;
 }
 
+/**
+ * The tile a kernel picks for a shape, written in place (`chooseTile`): a deployment search or a
+ * validate run times millions of GEMMs, and DeepGEMM's rule tries up to 31 column tiles each.
+ */
 interface TileChoice {
-  readonly tileM: number;
-  readonly tileN: number;
-  readonly tiles: number;
-  readonly waves: number;
-  readonly lastWave: number;
+  tileM: number;
+  tileN: number;
+  tiles: number;
+  waves: number;
+  lastWave: number;
 }
 
-function tileChoice(
-  m: number,
-  n: number,
-  groups: number,
-  tileM: number,
-  tileN: number,
-  cores: number,
-): TileChoice {
-  const tiles = Math.ceil(m / tileM) * Math.ceil(n / tileN) * groups;
-  const waves = Math.ceil(tiles / cores);
-  return { tileM, tileN, tiles, waves, lastWave: tiles % cores || cores };
-}
+/** The one `TileChoice` that `chooseTile` writes (read at once by its caller, never kept). */
+const chosen: TileChoice = { tileM: 0, tileN: 0, tiles: 0, waves: 0, lastWave: 0 };
 
-/** The tile a shape-choosing kernel picks (DeepGEMM's `get_best_configs` rule). */
-function chooseTile(
-  shape: OperatorShape,
-  groups: number,
-  cls: ClassProfile,
-  cores: number,
-): TileChoice | undefined {
+/**
+ * The tile a shape-choosing kernel picks (DeepGEMM's `get_best_configs` rule), written into
+ * `chosen`; false when the profile models no tile.
+ */
+function chooseTile(shape: OperatorShape, groups: number, cls: ClassProfile, cores: number): boolean {
   const tileM = cls.tileM?.value;
   const tileN = cls.tileN?.value;
-  if (tileM === undefined || tileN === undefined) return undefined;
+  if (tileM === undefined || tileN === undefined) return false;
   const small = cls.tileMSmall?.value;
   const pow2Min = cls.tileMPow2Min?.value;
   const sizedRows =
@@ -74,30 +66,61 @@ function chooseTile(
       : small !== undefined && shape.m <= small
         ? small
         : tileM;
+  const rowTiles = Math.ceil(shape.m / rowTile);
   const min = cls.tileNMin?.value;
   const step = cls.tileNStep?.value;
-  if (min === undefined || step === undefined || step <= 0)
-    return tileChoice(shape.m, shape.n, groups, rowTile, tileN, cores);
-  const byWork = (cls.tileChoiceByWork?.value ?? 0) > 0;
-  let best: TileChoice | undefined;
-  for (let bn = min; bn <= tileN; bn += step) {
-    const c = tileChoice(shape.m, shape.n, groups, rowTile, bn, cores);
-    if (best === undefined || (byWork ? lessWork(c, best) : fewerWaves(c, best))) best = c;
+  chosen.tileM = rowTile;
+  if (min === undefined || step === undefined || step <= 0) {
+    setChoice(rowTiles * Math.ceil(shape.n / tileN) * groups, tileN, cores);
+    return true;
   }
-  return best;
+  const byWork = (cls.tileChoiceByWork?.value ?? 0) > 0;
+  let found = false;
+  for (let bn = min; bn <= tileN; bn += step) {
+    const tiles = rowTiles * Math.ceil(shape.n / bn) * groups;
+    const waves = Math.ceil(tiles / cores);
+    const lastWave = tiles % cores || cores;
+    if (
+      !found ||
+      (byWork
+        ? lessWork(waves, bn, chosen.waves, chosen.tileN, rowTile)
+        : fewerWaves(waves, lastWave, chosen.waves, chosen.lastWave))
+    ) {
+      chosen.tileN = bn;
+      chosen.tiles = tiles;
+      chosen.waves = waves;
+      chosen.lastWave = lastWave;
+      found = true;
+    }
+  }
+  return found;
+}
+
+/** `chosen` for `tiles` tiles of `tileN` columns (its row tile already set). */
+function setChoice(tiles: number, tileN: number, cores: number): void {
+  chosen.tileN = tileN;
+  chosen.tiles = tiles;
+  chosen.waves = Math.ceil(tiles / cores);
+  chosen.lastWave = tiles % cores || cores;
 }
 
 /** DeepGEMM's rule: fewest waves, then the fullest last wave, then the wider tile (tried last). */
-function fewerWaves(c: TileChoice, best: TileChoice): boolean {
-  return c.waves < best.waves || (c.waves === best.waves && c.lastWave >= best.lastWave);
+function fewerWaves(waves: number, lastWave: number, bestWaves: number, bestLastWave: number): boolean {
+  return waves < bestWaves || (waves === bestWaves && lastWave >= bestLastWave);
 }
 
 /**
  * An autotuner's choice (it times each candidate and keeps the fastest): the least padded work per
  * core, waves × tile area, at equal per-core speed; ties go to the wider tile (tried last).
  */
-function lessWork(c: TileChoice, best: TileChoice): boolean {
-  return c.waves * c.tileM * c.tileN <= best.waves * best.tileM * best.tileN;
+function lessWork(
+  waves: number,
+  tileN: number,
+  bestWaves: number,
+  bestTileN: number,
+  tileM: number,
+): boolean {
+  return waves * tileM * tileN <= bestWaves * tileM * bestTileN;
 }
 
 /**
@@ -111,27 +134,75 @@ export function gemmEfficiency(
   cls: ClassProfile,
   dtype?: Dtype,
 ): GemmEfficiencyFactors {
+  const f = gemmFactors(shape, ceiling, cls, dtype);
+  return {
+    ceiling,
+    tileQuantisation: f.tileQuantisation,
+    waveQuantisation: f.waveQuantisation,
+    reductionLength: f.reductionLength,
+    ...(f.tiled && { tile: { m: f.tileM, n: f.tileN } }),
+    ...(f.waves !== undefined && { waves: f.waves }),
+    efficiency: f.efficiency,
+  };
+}
+
+/** `gemmEfficiency`'s numbers, written in place (`gemmFactors`). */
+export interface GemmFactors {
+  tileQuantisation: number;
+  waveQuantisation: number;
+  reductionLength: number;
+  efficiency: number;
+  /** Whether the profile models a tile (then `tileM` × `tileN` is the one used). */
+  tiled: boolean;
+  tileM: number;
+  tileN: number;
+  waves: number | undefined;
+}
+
+const factors: GemmFactors = {
+  tileQuantisation: 1,
+  waveQuantisation: 1,
+  reductionLength: 1,
+  efficiency: 0,
+  tiled: false,
+  tileM: 0,
+  tileN: 0,
+  waves: undefined,
+};
+
+/**
+ * `gemmEfficiency` without allocating: the factors are written into one shared object, which the
+ * next call overwrites — read what you need at once (`operatorTime` times every GEMM of every
+ * layer of every step this way).
+ * @example gemmFactors({ m: 7168, n: 4096, k: 4096, groups: 4 }, 0.865, profile910c).efficiency // ≈ 0.794
+ */
+export function gemmFactors(
+  shape: OperatorShape,
+  ceiling: number,
+  cls: ClassProfile,
+  dtype?: Dtype,
+): Readonly<GemmFactors> {
   const groups = shape.groups ?? 1;
   const cores = cls.cores?.value;
-  const choice = chooseTile(shape, groups, cls, cores ?? Number.POSITIVE_INFINITY);
+  const tiled = chooseTile(shape, groups, cls, cores ?? Number.POSITIVE_INFINITY);
   let tileQuantisation = 1;
   let waveQuantisation = 1;
-  if (choice !== undefined) {
-    const paddedM = Math.ceil(shape.m / choice.tileM) * choice.tileM;
-    const paddedN = Math.ceil(shape.n / choice.tileN) * choice.tileN;
+  if (tiled) {
+    const paddedM = Math.ceil(shape.m / chosen.tileM) * chosen.tileM;
+    const paddedN = Math.ceil(shape.n / chosen.tileN) * chosen.tileN;
     if (paddedM > 0 && paddedN > 0) tileQuantisation = (shape.m * shape.n) / (paddedM * paddedN);
-    if (cores !== undefined && choice.tiles > 0) waveQuantisation = choice.tiles / (choice.waves * cores);
+    if (cores !== undefined && chosen.tiles > 0) waveQuantisation = chosen.tiles / (chosen.waves * cores);
   }
   const perFormat = dtype === undefined ? undefined : cls.kOverheadElementsByDtype?.[dtype];
   const kOverhead = (perFormat ?? cls.kOverheadElements)?.value ?? 0;
   const reductionLength = shape.k > 0 ? shape.k / (shape.k + kOverhead) : 1;
-  return {
-    ceiling,
-    tileQuantisation,
-    waveQuantisation,
-    reductionLength,
-    ...(choice !== undefined && { tile: { m: choice.tileM, n: choice.tileN } }),
-    ...(choice !== undefined && cores !== undefined && { waves: choice.waves }),
-    efficiency: ceiling * tileQuantisation * waveQuantisation * reductionLength,
-  };
+  factors.tileQuantisation = tileQuantisation;
+  factors.waveQuantisation = waveQuantisation;
+  factors.reductionLength = reductionLength;
+  factors.efficiency = ceiling * tileQuantisation * waveQuantisation * reductionLength;
+  factors.tiled = tiled;
+  factors.tileM = chosen.tileM;
+  factors.tileN = chosen.tileN;
+  factors.waves = tiled && cores !== undefined ? chosen.waves : undefined;
+  return factors;
 }

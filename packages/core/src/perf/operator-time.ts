@@ -16,7 +16,16 @@ import { SupernodeError } from "../spec/index.ts";
 import { attentionDecodeEfficiency, attentionPrefillEfficiency } from "./attention-efficiency.ts";
 import { type Device, supportedDtypes } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
-import { gemmEfficiency } from "./gemm-efficiency.ts";
+import { gemmFactors } from "./gemm-efficiency.ts";
+import {
+  dequantTime,
+  gridStrideTime,
+  groupOverheadTime,
+  kSerialTime,
+  overlappedRoof,
+} from "./operator-time-terms.ts";
+
+export { dequantTime, gridStrideTime, groupOverheadTime, kSerialTime, overlappedRoof };
 
 export type OperatorBound = "compute" | "memory" | "overhead";
 
@@ -56,6 +65,59 @@ export function operatorTime(
   profile: EfficiencyProfile,
   options: OperatorTimeOptions = {},
 ): OperatorTiming {
+  const t = timeInPlace(op, device, profile, options);
+  const timing: OperatorTiming = {
+    timeS: t.timeS,
+    computeS: t.computeS,
+    memoryS: t.memoryS,
+    overheadS: t.overheadS,
+    bound: t.bound,
+    computeEfficiency: t.computeEfficiency,
+    memoryEfficiency: t.memoryEfficiency,
+    defaulted: t.defaultedParameters.length > 0,
+    defaultedParameters: t.defaultedParameters,
+    dtype: t.dtype,
+  };
+  return t.dtype === op.dtype ? timing : { ...timing, mappedFrom: op.dtype };
+}
+
+/** What `operatorTime` computes, written in place (`timeInPlace`). */
+export interface OperatorTimeFields {
+  timeS: number;
+  computeS: number;
+  memoryS: number;
+  overheadS: number;
+  bound: OperatorBound;
+  computeEfficiency: number;
+  memoryEfficiency: number;
+  defaultedParameters: readonly string[];
+  dtype: Dtype;
+}
+
+const fields: OperatorTimeFields = {
+  timeS: 0,
+  computeS: 0,
+  memoryS: 0,
+  overheadS: 0,
+  bound: "compute",
+  computeEfficiency: 0,
+  memoryEfficiency: 0,
+  defaultedParameters: [],
+  dtype: "bf16",
+};
+
+/**
+ * `operatorTime` without allocating: its fields are written into one shared object, which the
+ * next call overwrites — read what you need at once (the step model times every operator of every
+ * layer of every step it evaluates; `timeOperator` makes its step item from these).
+ * @example timeInPlace(op, computeDevice(chip), efficiencyProfile(chip.id)).timeS
+ */
+export function timeInPlace(
+  op: Operator,
+  device: Device,
+  profile: EfficiencyProfile,
+  options: OperatorTimeOptions = {},
+): Readonly<OperatorTimeFields> {
   const cls = profile.classes[op.class];
   const dtype = options.dtypeMapping?.[op.dtype] ?? op.dtype;
   // The profile values used beyond memory efficiency and launch overhead (a ceiling or the vector peak).
@@ -74,7 +136,7 @@ export function operatorTime(
         throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
       own = ceiling;
       if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined) {
-        const factors = gemmEfficiency(op.shape, ceiling.value, cls, dtype);
+        const factors = gemmFactors(op.shape, ceiling.value, cls, dtype);
         computeEfficiency = factors.efficiency;
         serialS = kSerialTime(op, cls, factors.waves);
       } else computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype, bf16OverPeak(device, peak));
@@ -82,9 +144,15 @@ export function operatorTime(
     }
     case "vector":
     case "embedding": {
-      const vectorPeak = vectorPeakFlopsPerS(cls, device);
-      own = vectorPeak.source;
-      peak = vectorPeak.value;
+      const absolute = cls.vectorPeakFlopsPerS;
+      if (absolute !== undefined) {
+        own = absolute;
+        peak = absolute.value;
+      } else {
+        const vectorPeak = vectorPeakFlopsPerS(cls, device);
+        own = vectorPeak.source;
+        peak = vectorPeak.value;
+      }
       computeEfficiency = 1;
       break;
     }
@@ -105,21 +173,16 @@ export function operatorTime(
   const workS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const roofS = Math.max(workS, floorS);
   const latencyBound = overheadS > roofS || floorS > workS;
-  const bound: OperatorBound = latencyBound ? "overhead" : computeS >= memoryS ? "compute" : "memory";
-  const defaultedParameters = defaultedOf(cls.memoryEfficiency, cls.launchOverheadS, own);
-  const timing: OperatorTiming = {
-    timeS: roofS + overheadS,
-    computeS,
-    memoryS,
-    overheadS,
-    bound,
-    computeEfficiency,
-    memoryEfficiency,
-    defaulted: defaultedParameters.length > 0,
-    defaultedParameters,
-    dtype,
-  };
-  return dtype === op.dtype ? timing : { ...timing, mappedFrom: op.dtype };
+  fields.timeS = roofS + overheadS;
+  fields.computeS = computeS;
+  fields.memoryS = memoryS;
+  fields.overheadS = overheadS;
+  fields.bound = latencyBound ? "overhead" : computeS >= memoryS ? "compute" : "memory";
+  fields.computeEfficiency = computeEfficiency;
+  fields.memoryEfficiency = memoryEfficiency;
+  fields.defaultedParameters = defaultedOf(cls.memoryEfficiency, cls.launchOverheadS, own);
+  fields.dtype = dtype;
+  return fields;
 }
 
 /** No defaulted parameter: one shared empty list (operators are timed millions of times in a sweep). */
@@ -128,89 +191,30 @@ const NONE_DEFAULTED: readonly string[] = Object.freeze([]);
 /** The parameters of `a`, `b`, `c` (in that order) that fell back to the documented defaults. */
 function defaultedOf(a: ProfileValue, b: ProfileValue, c: ProfileValue): readonly string[] {
   if (!a.defaulted && !b.defaulted && !c.defaulted) return NONE_DEFAULTED;
-  return [a, b, c].filter((v) => v.defaulted).map((v) => v.parameter);
-}
-
-/**
- * A grouped GEMM's fixed time beside its weight stream, per kernel; 0 where the profile gives none.
- * With a per-tile cost (`tileOverheadS`, Blackwell): a persistent grouped GEMM walks the (group × output
- * tile) work items over its cores and pays a tile's prologue and epilogue on each, so the kernel adds
- * tiles × cost ÷ cores, tiles = groups × ⌈rows per group / tileM⌉ × ⌈n / tileNMin⌉ — an expert with a
- * narrow slice or few columns costs fewer tiles, not a fixed time. Else a per-group cost (`groupOverheadS`).
- * @example groupOverheadTime(expertGemm128Groups1536Cols, blackwellGroupedGemm) // 128 × 12 tiles × 2.778 µs ÷ 148 ≈ 28.8 µs
- */
-export function groupOverheadTime(op: Operator, cls: ClassProfile): number {
-  if (op.class !== "grouped-gemm" || op.shape === undefined || op.shape.m <= 0) return 0;
-  const groups = op.shape.groups ?? 1;
-  const perTile = cls.tileOverheadS?.value;
-  const cores = cls.cores?.value;
-  const tileM = cls.tileM?.value;
-  const tileN = cls.tileNMin?.value ?? cls.tileN?.value;
-  if (perTile !== undefined && cores !== undefined && tileM !== undefined && tileN !== undefined) {
-    const tiles = groups * Math.ceil(op.shape.m / tileM) * Math.ceil(op.shape.n / tileN);
-    return (op.kernels * tiles * perTile) / cores;
+  // One list per (a, b, c): the step model accounts a step's defaulted parameters list by list.
+  let byB = defaultedLists.get(a);
+  if (byB === undefined) {
+    byB = new WeakMap();
+    defaultedLists.set(a, byB);
   }
-  const perGroup = cls.groupOverheadS;
-  return perGroup === undefined ? 0 : op.kernels * groups * perGroup.value;
+  let byC = byB.get(b);
+  if (byC === undefined) {
+    byC = new WeakMap();
+    byB.set(b, byC);
+  }
+  let list = byC.get(c);
+  if (list === undefined) {
+    list = Object.freeze([a, b, c].filter((v) => v.defaulted).map((v) => v.parameter));
+    byC.set(c, list);
+  }
+  return list;
 }
 
-/**
- * The K-serial floor of a dense GEMM whose kernel walks the whole reduction in one CTA (no split-K:
- * block-scaled FP8, NVFP4): each wave of output tiles takes at least K × the scheme's time per
- * reduction element (the main loop's load-MMA-rescale latency per K block), whatever its bytes and
- * FLOPs. Binds at a few rows and few output tiles (one wave, K in the thousands); hidden behind the
- * roofline at many rows. 0 where the profile gives no value for the weights' scheme.
- * @example kSerialTime(fp8BlockGemm(m4, n1280, k4096), hopperGemm, 1) // 4,096 × 1.10 ns ≈ 4.5 µs
- */
-export function kSerialTime(op: Operator, cls: ClassProfile, waves: number | undefined): number {
-  if (op.class !== "gemm" || op.shape === undefined || op.weightScheme === undefined) return 0;
-  const perElement = cls.kSerialSByScheme?.[op.weightScheme]?.value;
-  if (perElement === undefined || op.shape.m <= 0) return 0;
-  return (waves ?? 1) * op.shape.k * perElement;
-}
-
-/**
- * A grid-stride loop's passes beside the kernel's launch (`Operator.gridStrideWalk`): the kernel
- * launches min(blocksPerCore × cores, max(launchedItems, items)) blocks and each walks ⌈items ÷
- * blocks⌉ items one after another, a pass costing the class's gridStrideStepS. Cores are the chip's
- * SMs as its GEMM classes count them; 0 where the profile gives no step time or no core count, and
- * for a fused kernel (no launch of its own: the loop runs in the kernel it is fused into, not timed).
- * @example gridStrideTime({ ...act, gridStrideWalk: { items: 128 * 64, launchedItems: 8, blocksPerCore: 8 } }, b200) // 7 × 0.42 µs
- */
-export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number {
-  const walk = op.gridStrideWalk;
-  const step = profile.classes[op.class].gridStrideStepS?.value;
-  const cores = profile.classes["grouped-gemm"].cores?.value ?? profile.classes.gemm.cores?.value;
-  if (walk === undefined || step === undefined || cores === undefined || op.kernels <= 0 || walk.items <= 0)
-    return 0;
-  const blocks = Math.min(walk.blocksPerCore * cores, Math.max(walk.launchedItems, walk.items));
-  return Math.ceil(walk.items / blocks) * step;
-}
-
-/**
- * A weight-only GEMM whose kernel converts its narrow weights to the math format in registers
- * (Hopper mixed-input, e.g. MXFP4 → BF16 in triton_kernels' matmul_ogs): the weight elements it
- * reads at the profile's conversion rate; 0 where the profile gives none or the GEMM is not weight-only.
- * @example dequantTime(mxfp4ExpertGemm, tritonHopperGroupedGemm) // 3.18e9 elements / 6.0e12 per s ≈ 530 µs
- */
-export function dequantTime(op: Operator, cls: ClassProfile): number {
-  const rate = cls.dequantElementsPerS?.value;
-  const elements = op.weightOnlyElements;
-  if (rate === undefined || rate <= 0 || elements === undefined) return 0;
-  return elements / rate;
-}
-
-/**
- * Compute and memory terms combined: max when loads hide fully behind tensor-core work, else the
- * p-norm (compute^p + memory^p)^(1/p), which is ≥ max and approaches it when one term dominates.
- * @example overlappedRoof(1, 1, 2) // ≈ 1.414
- */
-export function overlappedRoof(computeS: number, memoryS: number, exponent: number | undefined): number {
-  const hi = Math.max(computeS, memoryS);
-  if (exponent === undefined || !Number.isFinite(exponent) || hi <= 0) return hi;
-  const lo = Math.min(computeS, memoryS);
-  return hi * (1 + (lo / hi) ** exponent) ** (1 / exponent);
-}
+/** `defaultedOf`'s lists by the profile values they were made of. */
+const defaultedLists = new WeakMap<
+  ProfileValue,
+  WeakMap<ProfileValue, WeakMap<ProfileValue, readonly string[]>>
+>();
 
 /**
  * The ceiling lowered by the class's shape mechanism for the attention classes: prefill-attention

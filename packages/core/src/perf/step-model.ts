@@ -9,13 +9,13 @@
 import { type ImbalanceResult, stepOverheads } from "../deploy/index.ts";
 import { hasMixer, type LayerKind, layerGroups, layerOperators, type Operator } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
+import { stepBounds } from "./step-bounds.ts";
 import { clockedContext, corePowerFactor, powerLimitedFraction } from "./step-clock.ts";
 import { layerCollectives } from "./step-collectives.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 import { headTiming } from "./step-head.ts";
 import type { LayerTiming } from "./step-layer.ts";
 import { mtpTiming } from "./step-mtp.ts";
-import type { StepItem } from "./step-operators.ts";
 import { separateKernelsOf } from "./step-separate-kernels.ts";
 import { scaleOperator, unshardedOperators } from "./step-shard.ts";
 import { microbatchWork, type RankKind } from "./step-work.ts";
@@ -244,42 +244,4 @@ function slowestLayers(
       });
   }
   return layers;
-}
-
-/**
- * Time per bound over the step's items (layers × count × microbatches, then the once-per-step
- * items), its kernel launches, the defaulted parameters and the dominant bound; `overheadS` (graph
- * launches, idle time) counts as overhead.
- */
-function stepBounds(
-  layers: readonly LayerStep[],
-  oncePerStep: readonly (readonly StepItem[])[],
-  overheadS: number,
-  defaultedOverheads: readonly string[],
-): Pick<StepBreakdown, "timeByBound" | "kernelLaunchS" | "defaulted" | "bound"> & { activity: StepActivity } {
-  const timeByBound: Record<StepBound, number> = { compute: 0, memory: 0, fabric: 0, overhead: overheadS };
-  const zero = () => ({ timeS: 0, computeS: 0, memoryS: 0 });
-  const activity = { memory: zero(), overhead: zero() };
-  let kernelLaunchS = 0;
-  const defaulted = new Set<string>();
-  const account = (items: readonly StepItem[], times: number) => {
-    for (const item of items) {
-      timeByBound[item.bound] += item.timeS * times;
-      if (item.bound === "memory" || item.bound === "overhead") {
-        const a = activity[item.bound];
-        a.timeS += item.timeS * times;
-        a.computeS += (item.tensorS ?? item.computeS) * times;
-        a.memoryS += item.memoryS * times;
-      }
-      kernelLaunchS += item.overheadS * times;
-      for (const d of item.defaulted) defaulted.add(d);
-    }
-  };
-  for (const l of layers) account(l.timing.items, l.count * l.timing.microbatches);
-  for (const items of oncePerStep) account(items, 1);
-  for (const d of defaultedOverheads) defaulted.add(d);
-  let bound: StepBound = "compute";
-  for (const b of ["memory", "fabric", "overhead"] as const)
-    if (timeByBound[b] > timeByBound[bound]) bound = b;
-  return { timeByBound, activity, kernelLaunchS, defaulted: [...defaulted].sort(), bound };
 }

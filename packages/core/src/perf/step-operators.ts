@@ -10,7 +10,7 @@ import type { OperatorGroup } from "../deploy/index.ts";
 import type { Operator } from "../model/index.ts";
 import type { Device } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
-import { type OperatorTimeOptions, operatorBytes, operatorTime } from "./operator-time.ts";
+import { type OperatorTimeOptions, operatorBytes, timeInPlace } from "./operator-time.ts";
 
 /** One timed entry of a layer breakdown (an operator or a collective), per microbatch. */
 export interface StepItem {
@@ -108,7 +108,7 @@ export function shareOf(device: Device, profile: EfficiencyProfile, share: numbe
 
 /** Times an operator on a (shared) device as a step item. */
 export function timeOperator(op: Operator, on: SharedDevice, options: OperatorTimeOptions = {}): StepItem {
-  const t = operatorTime(op, on.device, on.profile, options);
+  const t = timeInPlace(op, on.device, on.profile, options);
   return {
     name: op.name,
     group: operatorGroup(op),

@@ -56,6 +56,29 @@ describe("WordMemo", () => {
     expect(calls).toBe(3);
   });
 
+  it("keeps each key's words when keys fill several chunks and the memo starts again mid-computation", () => {
+    const key = new WordKey();
+    const keyOf = (x: number, numbers: number) => {
+      key.reset();
+      for (let i = 0; i < numbers; i++) key.number(x * 1000 + i);
+      return key;
+    };
+    // An outer computation whose inner lookups fill the memo (3 entries) and start it again.
+    const memo = new WordMemo<number>(3);
+    let calls = 0;
+    const outer = memo.get(keyOf(1, 3000), () => {
+      for (let y = 2; y < 6; y++) memo.get(keyOf(y, 3000), () => ++calls);
+      return 100;
+    });
+    expect(outer).toBe(100);
+    expect(memo.get(keyOf(1, 3000), () => -1)).toBe(100);
+    expect(memo.get(keyOf(5, 3000), () => -1)).toBe(4);
+    // Long keys over many chunks: every value found again under its own key.
+    const big = new WordMemo<number>(1000);
+    for (let x = 0; x < 100; x++) big.get(keyOf(x, 2000), () => x);
+    for (let x = 0; x < 100; x++) expect(big.get(keyOf(x, 2000), () => -1)).toBe(x);
+  });
+
   it("starts again when full", () => {
     const memo = new WordMemo<number>(2);
     const key = new WordKey();

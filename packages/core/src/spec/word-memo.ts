@@ -51,11 +51,18 @@ export class WordKey {
 }
 
 interface Entry<V> {
-  readonly words: Int32Array;
+  /** The key's words: `length` of them from `start` in `chunk` (one of the memo's key chunks). */
+  readonly chunk: Int32Array;
+  readonly start: number;
+  readonly length: number;
   /** Absent (`stored` false) for a key kept without its value (`keysFirst`). */
   value: V | undefined;
   stored: boolean;
 }
+
+/** Words of a memo's first key chunk, and the most a later chunk grows to (a longer key gets its own). */
+const FIRST_CHUNK_WORDS = 1024;
+const MAX_CHUNK_WORDS = 1 << 14;
 
 export interface WordMemoOptions {
   /**
@@ -98,10 +105,22 @@ export class WordMemo<V> {
   private readonly keysFirst: boolean;
   /** The value the last `lookup` found. */
   found: V | undefined;
-  /** The last `lookup`'s entry that holds its key without a value; else its hash and key words (a new entry). */
+  /**
+   * The last `lookup`'s entry that holds its key without a value; else its hash and where its key
+   * words were copied (a new entry).
+   */
   private pending: Entry<V> | undefined;
   private pendingHash = 0;
-  private pendingWords = new Int32Array(0);
+  private pendingChunk = new Int32Array(0);
+  private pendingStart = 0;
+  private pendingLength = 0;
+  /**
+   * Stored keys are copied one after another into chunks (a key is never changed once copied), not
+   * each into an array of its own: a lookup that misses allocates nothing. A memo that starts
+   * again takes a new chunk; the old ones go with the entries that point into them.
+   */
+  private chunk = new Int32Array(0);
+  private chunkUsed = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -116,11 +135,13 @@ export class WordMemo<V> {
   get(key: WordKey, compute: () => V): V {
     if (this.lookup(key)) return this.found as V;
     // `compute` may look up this memo itself: keep this lookup's pending entry across it.
-    const { pending, pendingHash, pendingWords } = this;
+    const { pending, pendingHash, pendingChunk, pendingStart, pendingLength } = this;
     const value = compute();
     this.pending = pending;
     this.pendingHash = pendingHash;
-    this.pendingWords = pendingWords;
+    this.pendingChunk = pendingChunk;
+    this.pendingStart = pendingStart;
+    this.pendingLength = pendingLength;
     return this.store(value);
   }
 
@@ -140,7 +161,7 @@ export class WordMemo<V> {
     const bucket = this.buckets.get(hash);
     if (bucket !== undefined)
       for (const entry of bucket)
-        if (same(entry.words, w, n)) {
+        if (same(entry, w, n)) {
           this.hits++;
           if (!this.storesValues && this.lookups >= PROOF_LOOKUPS && this.pays()) this.storesValues = true;
           if (entry.stored) {
@@ -152,8 +173,27 @@ export class WordMemo<V> {
         }
     this.pending = undefined;
     this.pendingHash = hash;
-    this.pendingWords = w.slice(0, n);
+    this.copyPending(w, n);
     return false;
+  }
+
+  /** Copies a missed key's words to the end of the current chunk (a new chunk when it is full). */
+  private copyPending(w: Int32Array, n: number): void {
+    if (this.chunkUsed + n > this.chunk.length) this.newChunk(n);
+    const chunk = this.chunk;
+    const start = this.chunkUsed;
+    for (let i = 0; i < n; i++) chunk[start + i] = w[i] as number;
+    this.chunkUsed = start + n;
+    this.pendingChunk = chunk;
+    this.pendingStart = start;
+    this.pendingLength = n;
+  }
+
+  /** A new, empty chunk with room for at least `n` words. */
+  private newChunk(n: number): void {
+    const grown = Math.min(MAX_CHUNK_WORDS, Math.max(FIRST_CHUNK_WORDS, this.chunk.length * 2));
+    this.chunk = new Int32Array(Math.max(n, grown));
+    this.chunkUsed = 0;
   }
 
   /** Stores `value` under the key of the last `lookup` (which found none); returns `value`. */
@@ -166,27 +206,41 @@ export class WordMemo<V> {
       return value;
     }
     const hash = this.pendingHash;
-    if (this.size >= this.room) this.makeRoom();
+    if (this.size >= this.room && !this.makeRoom()) {
+      // Started again: the key moves to the new chunk, so that the old one can go.
+      const n = this.pendingLength;
+      this.copyPending(this.pendingChunk.subarray(this.pendingStart, this.pendingStart + n), n);
+    }
     const current = this.buckets.get(hash);
     const stored = this.storesValues;
-    const entry: Entry<V> = { words: this.pendingWords, value: stored ? value : undefined, stored };
+    const entry: Entry<V> = {
+      chunk: this.pendingChunk,
+      start: this.pendingStart,
+      length: this.pendingLength,
+      value: stored ? value : undefined,
+      stored,
+    };
     if (current === undefined) this.buckets.set(hash, [entry]);
     else current.push(entry);
     this.size++;
     return value;
   }
 
-  /** On filling: more room if the memo pays, else it starts again. */
-  private makeRoom(): void {
-    if (this.room < this.maxEntries && this.pays()) this.room = Math.min(this.maxEntries, this.room * 2);
-    else {
-      this.buckets.clear();
-      this.size = 0;
-      this.lookups = 0;
-      this.hits = 0;
-      this.room = Math.min(this.maxEntries, PROBATION_ENTRIES);
-      this.storesValues = !this.keysFirst;
+  /** On filling: more room if the memo pays (true), else it starts again (false). */
+  private makeRoom(): boolean {
+    if (this.room < this.maxEntries && this.pays()) {
+      this.room = Math.min(this.maxEntries, this.room * 2);
+      return true;
     }
+    this.buckets.clear();
+    this.size = 0;
+    this.lookups = 0;
+    this.hits = 0;
+    this.room = Math.min(this.maxEntries, PROBATION_ENTRIES);
+    this.storesValues = !this.keysFirst;
+    this.chunk = new Int32Array(0);
+    this.chunkUsed = 0;
+    return false;
   }
 
   /** Whether at least 1 in 100 of the lookups since the memo last started again were hits. */
@@ -195,8 +249,10 @@ export class WordMemo<V> {
   }
 }
 
-function same(stored: Int32Array, w: Int32Array, n: number): boolean {
-  if (stored.length !== n) return false;
-  for (let i = 0; i < n; i++) if (stored[i] !== w[i]) return false;
+function same(entry: Entry<unknown>, w: Int32Array, n: number): boolean {
+  if (entry.length !== n) return false;
+  const chunk = entry.chunk;
+  const start = entry.start;
+  for (let i = 0; i < n; i++) if (chunk[start + i] !== w[i]) return false;
   return true;
 }

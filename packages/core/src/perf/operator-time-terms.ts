@@ -1,0 +1,88 @@
+/**
+ * The terms of an operator's time beside its roofline (operator-time.ts): a grouped GEMM's
+ * per-group or per-tile cost, the K-serial floor of a GEMM that walks its reduction in one CTA, a
+ * grid-stride loop's passes, a weight-only GEMM's dequantisation, and the compute / memory overlap.
+ */
+import type { Operator } from "../model/index.ts";
+import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
+
+/**
+ * A grouped GEMM's fixed time beside its weight stream, per kernel; 0 where the profile gives none.
+ * With a per-tile cost (`tileOverheadS`, Blackwell): a persistent grouped GEMM walks the (group × output
+ * tile) work items over its cores and pays a tile's prologue and epilogue on each, so the kernel adds
+ * tiles × cost ÷ cores, tiles = groups × ⌈rows per group / tileM⌉ × ⌈n / tileNMin⌉ — an expert with a
+ * narrow slice or few columns costs fewer tiles, not a fixed time. Else a per-group cost (`groupOverheadS`).
+ * @example groupOverheadTime(expertGemm128Groups1536Cols, blackwellGroupedGemm) // 128 × 12 tiles × 2.778 µs ÷ 148 ≈ 28.8 µs
+ */
+export function groupOverheadTime(op: Operator, cls: ClassProfile): number {
+  if (op.class !== "grouped-gemm" || op.shape === undefined || op.shape.m <= 0) return 0;
+  const groups = op.shape.groups ?? 1;
+  const perTile = cls.tileOverheadS?.value;
+  const cores = cls.cores?.value;
+  const tileM = cls.tileM?.value;
+  const tileN = cls.tileNMin?.value ?? cls.tileN?.value;
+  if (perTile !== undefined && cores !== undefined && tileM !== undefined && tileN !== undefined) {
+    const tiles = groups * Math.ceil(op.shape.m / tileM) * Math.ceil(op.shape.n / tileN);
+    return (op.kernels * tiles * perTile) / cores;
+  }
+  const perGroup = cls.groupOverheadS;
+  return perGroup === undefined ? 0 : op.kernels * groups * perGroup.value;
+}
+
+/**
+ * The K-serial floor of a dense GEMM whose kernel walks the whole reduction in one CTA (no split-K:
+ * block-scaled FP8, NVFP4): each wave of output tiles takes at least K × the scheme's time per
+ * reduction element (the main loop's load-MMA-rescale latency per K block), whatever its bytes and
+ * FLOPs. Binds at a few rows and few output tiles (one wave, K in the thousands); hidden behind the
+ * roofline at many rows. 0 where the profile gives no value for the weights' scheme.
+ * @example kSerialTime(fp8BlockGemm(m4, n1280, k4096), hopperGemm, 1) // 4,096 × 1.10 ns ≈ 4.5 µs
+ */
+export function kSerialTime(op: Operator, cls: ClassProfile, waves: number | undefined): number {
+  if (op.class !== "gemm" || op.shape === undefined || op.weightScheme === undefined) return 0;
+  const perElement = cls.kSerialSByScheme?.[op.weightScheme]?.value;
+  if (perElement === undefined || op.shape.m <= 0) return 0;
+  return (waves ?? 1) * op.shape.k * perElement;
+}
+
+/**
+ * A grid-stride loop's passes beside the kernel's launch (`Operator.gridStrideWalk`): the kernel
+ * launches min(blocksPerCore × cores, max(launchedItems, items)) blocks and each walks ⌈items ÷
+ * blocks⌉ items one after another, a pass costing the class's gridStrideStepS. Cores are the chip's
+ * SMs as its GEMM classes count them; 0 where the profile gives no step time or no core count, and
+ * for a fused kernel (no launch of its own: the loop runs in the kernel it is fused into, not timed).
+ * @example gridStrideTime({ ...act, gridStrideWalk: { items: 128 * 64, launchedItems: 8, blocksPerCore: 8 } }, b200) // 7 × 0.42 µs
+ */
+export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number {
+  const walk = op.gridStrideWalk;
+  const step = profile.classes[op.class].gridStrideStepS?.value;
+  const cores = profile.classes["grouped-gemm"].cores?.value ?? profile.classes.gemm.cores?.value;
+  if (walk === undefined || step === undefined || cores === undefined || op.kernels <= 0 || walk.items <= 0)
+    return 0;
+  const blocks = Math.min(walk.blocksPerCore * cores, Math.max(walk.launchedItems, walk.items));
+  return Math.ceil(walk.items / blocks) * step;
+}
+
+/**
+ * A weight-only GEMM whose kernel converts its narrow weights to the math format in registers
+ * (Hopper mixed-input, e.g. MXFP4 → BF16 in triton_kernels' matmul_ogs): the weight elements it
+ * reads at the profile's conversion rate; 0 where the profile gives none or the GEMM is not weight-only.
+ * @example dequantTime(mxfp4ExpertGemm, tritonHopperGroupedGemm) // 3.18e9 elements / 6.0e12 per s ≈ 530 µs
+ */
+export function dequantTime(op: Operator, cls: ClassProfile): number {
+  const rate = cls.dequantElementsPerS?.value;
+  const elements = op.weightOnlyElements;
+  if (rate === undefined || rate <= 0 || elements === undefined) return 0;
+  return elements / rate;
+}
+
+/**
+ * Compute and memory terms combined: max when loads hide fully behind tensor-core work, else the
+ * p-norm (compute^p + memory^p)^(1/p), which is ≥ max and approaches it when one term dominates.
+ * @example overlappedRoof(1, 1, 2) // ≈ 1.414
+ */
+export function overlappedRoof(computeS: number, memoryS: number, exponent: number | undefined): number {
+  const hi = Math.max(computeS, memoryS);
+  if (exponent === undefined || !Number.isFinite(exponent) || hi <= 0) return hi;
+  const lo = Math.min(computeS, memoryS);
+  return hi * (1 + (lo / hi) ** exponent) ** (1 / exponent);
+}
