@@ -71,25 +71,19 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     instanceTokens = batch.newTokens / m;
   }
   const tokensPerRank = instanceTokens / plan.ranksPerInstance;
-  // Options are written out field by field, absent ones undefined (what an absent option means):
-  // every step's options then share one object shape, which the operator builders read per layer.
-  const dsa = dsaPrefillForm(ctx, groupWorkload);
   const base: LayerOperatorOptions = {
     weightDtype: precision.weights,
     computeDtype: precision.activations,
     kvDtype: precision.kvCache,
     attentionDtype: precision.attention,
-    indexerDtype: precision.indexer,
-    linearStateDtype: precision.linearState,
+    ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
+    ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),
     componentPrecision: componentPrecisionOptions(precision),
-    weightScheme: precision.weightScheme,
+    ...(precision.weightScheme !== undefined && { weightScheme: precision.weightScheme }),
     attentionTp: plan.attention.tp,
-    lmHeadTp: plan.lmHead?.tp,
+    ...(plan.lmHead !== undefined && { lmHeadTp: plan.lmHead.tp }),
     ffnTp: plan.denseFfn.tp,
-    mlaForm: dsa?.mlaForm,
-    dsaFullTopK: dsa?.dsaFullTopK,
-    dsaHeadPad: dsa?.dsaHeadPad,
-    dsaStagingCopies: dsa?.dsaStagingCopies,
+    ...dsaPrefillForm(ctx, groupWorkload),
   };
 
   const moe = plan.moe;
@@ -121,7 +115,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         // their per-expert costs, are those of the full routing.
         tokensPerLocalExpert: perSlot * imbalance.factor,
         balancedTokensPerLocalExpert: perSlot,
-        fixedExpertLoad,
+        ...(fixedExpertLoad !== undefined && { fixedExpertLoad }),
         expertTp: moe.tp,
         sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
       },
@@ -182,11 +176,11 @@ function paddingLoad(
 function dsaPrefillForm(
   ctx: StepContext,
   w: ModelWorkload,
-): Pick<LayerOperatorOptions, "mlaForm" | "dsaFullTopK" | "dsaHeadPad" | "dsaStagingCopies"> | undefined {
+): Pick<LayerOperatorOptions, "mlaForm" | "dsaFullTopK" | "dsaHeadPad" | "dsaStagingCopies"> {
   const a = ctx.scenario.model.attention;
-  if (w.phase !== "prefill" || a.kind !== "mla" || a.sparse === undefined) return undefined;
+  if (w.phase !== "prefill" || a.kind !== "mla" || a.sparse === undefined) return {};
   const d = ctx.scenario.engine?.dsaPrefillFor(ctx.scenario.system.node.accelerator.chip);
-  if (d === undefined) return undefined;
+  if (d === undefined) return {};
   const meanPrompt = (w.newTokens + (w.contextTokens ?? 0)) / Math.max(w.sequences, 1e-9);
   if (d.form === "mha-up-to-topk" && meanPrompt <= a.sparse.topK) return { mlaForm: "naive" };
   return {
