@@ -21,6 +21,7 @@ import {
   safeParseAdaptive,
   scenarioSchema,
   schemaError,
+  sglangBlockEngineIssue,
   type WorkloadSpec,
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
@@ -202,6 +203,7 @@ export function resolveScenario(
   const plan = (role: InstanceRole) => {
     const asWritten = spec.deployment[role];
     if (asWritten === undefined) return undefined;
+    refuseForeignSglangBlock(spec, doc, role);
     const written = engine.group(asWritten);
     const group =
       spec.offline !== undefined && role === "colocated"
@@ -245,6 +247,21 @@ export function resolveScenario(
     ...(serving !== undefined ? { serving } : {}),
     document: spec,
   };
+}
+
+/** A group's `sglang` block under an engine other than SGLang (or none) is refused where it is written. */
+function refuseForeignSglangBlock(spec: ScenarioDocument, doc: SourceDocument, role: InstanceRole): void {
+  const written = (doc.data as { deployment?: Record<string, unknown> } | null)?.deployment?.[role];
+  const path = ["deployment", role, "sglang"];
+  const issue = sglangBlockEngineIssue(written, spec.engine?.name);
+  if (issue === undefined) return;
+  const pos = doc.locate(path);
+  throw new SupernodeError("invalid-value", issue, {
+    file: doc.fileName,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath: path,
+  });
 }
 
 /**

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { supernodeErrorOf } from "./test-support/supernode-error-of.ts";
 
-const scenario = (sglang: string, extra = "") =>
+const scenario = (sglang: string, extra = "", engine = "engine: { name: sglang }") =>
   [
     "system: hgx-h200",
-    "engine: { name: sglang }",
+    engine,
     "model: deepseek-r1",
     "precision: { weights: fp8, activations: fp8 }",
     "deployment:",
@@ -54,5 +54,17 @@ describe("deployment.<group>.sglang (SGLang's launch flags, resolved as ServerAr
     expect(
       supernodeErrorOf(() => parseScenario(scenario("{ tp: 8 }", "attention: { tp: 2 }"), "s.yaml")).message,
     ).toMatch(/attention\.tp is set by the sglang block/);
+  });
+
+  it("refuses the block under another engine, or none, naming the field and the engine", () => {
+    const vllm = supernodeErrorOf(() =>
+      parseScenario(scenario("{ tp: 8 }", "", "engine: { name: vllm }"), "s.yaml"),
+    );
+    expect(vllm.kind).toBe("invalid-value");
+    expect(vllm.location.fieldPath).toEqual(["deployment", "decode", "sglang"]);
+    expect(vllm.message).toMatch(/field deployment\.decode\.sglang: SGLang's launch flags .* engine is vllm/);
+    expect(supernodeErrorOf(() => parseScenario(scenario("{ tp: 8 }", "", ""), "s.yaml")).message).toMatch(
+      /field deployment\.decode\.sglang: .* no engine is set/,
+    );
   });
 });

@@ -93,6 +93,18 @@ export function expandSglangParallel(group: unknown): { value: unknown; issues: 
   };
 }
 
+/**
+ * Why a group's `sglang` block (as written) does not apply, or undefined: the block is SGLang's
+ * launch flags, so a scenario whose engine is another one, or none, refuses it.
+ * @example sglangBlockEngineIssue({ sglang: { tp: 8 } }, "vllm") // "SGLang's launch flags need …"
+ */
+export function sglangBlockEngineIssue(group: unknown, engine: string | undefined): string | undefined {
+  if (engine === "sglang" || typeof group !== "object" || group === null || !("sglang" in group))
+    return undefined;
+  const running = engine === undefined ? "no engine is set" : `the scenario's engine is ${engine}`;
+  return `SGLang's launch flags need engine: { name: sglang }, but ${running}; set it, or write the group's own fields (ranksPerInstance, attention.tp, moe.ep …)`;
+}
+
 /** Wraps an instance-group schema so that it accepts the `sglang` block (validated, then expanded). */
 export function withSglangParallel<S extends z.ZodType>(schema: S) {
   return z.preprocess((value, ctx) => {
