@@ -70,6 +70,18 @@ function dpCollectives(s: TrainingScenario, params: StageParams): DpCollectives 
 }
 
 /**
+ * The exposed part of a once-per-step gradient reduction and parameter gather: overlapped, the
+ * reduction hides under the last backward and the gather under the first forward.
+ */
+function onceAStepExposedS(s: TrainingScenario, stage: StageCompute, reduce: number, gather: number): number {
+  const reduceExposed = s.overlap.gradReduce
+    ? Math.max(0, reduce - stage.backwardDataS - stage.backwardWeightS)
+    : reduce;
+  const gatherExposed = s.overlap.paramGather ? Math.max(0, gather - stage.forwardS) : gather;
+  return reduceExposed + gatherExposed;
+}
+
+/**
  * Data-parallel, pipeline and optimizer time of one step.
  * @example stepSync(scenario, stageParams(scenario)[0], pipelineCompute(scenario).bottleneck)
  */
@@ -84,22 +96,15 @@ export function stepSync(s: TrainingScenario, params: StageParams, stage: StageC
     const perMb = 2 * gather + reduce;
     const hide = s.overlap.paramGather ? stage.forwardS + stage.backwardDataS + stage.backwardWeightS : 0;
     dpPerMicrobatchExposedS = Math.max(0, perMb - hide);
-    // HSDP's step across instances: under the last backward and the first forward when overlapped.
-    dpStepExposedS =
-      (s.overlap.gradReduce
-        ? Math.max(0, outerReduce - stage.backwardDataS - stage.backwardWeightS)
-        : outerReduce) + (s.overlap.paramGather ? Math.max(0, outerGather - stage.forwardS) : outerGather);
+    // HSDP's step across instances, overlapped as the step's collectives below ZeRO-3.
+    dpStepExposedS = onceAStepExposedS(s, stage, outerReduce, outerGather);
     dp = {
       totalS: m * perMb + outerReduce + outerGather,
       exposedS: m * dpPerMicrobatchExposedS + dpStepExposedS,
     };
   } else {
-    const reduceExposed = s.overlap.gradReduce
-      ? Math.max(0, reduce - stage.backwardDataS - stage.backwardWeightS)
-      : reduce;
-    const gatherExposed = s.overlap.paramGather ? Math.max(0, gather - stage.forwardS) : gather;
-    dp = { totalS: reduce + gather, exposedS: reduceExposed + gatherExposed };
-    dpStepExposedS = dp.exposedS;
+    dpStepExposedS = onceAStepExposedS(s, stage, reduce, gather);
+    dp = { totalS: reduce + gather, exposedS: dpStepExposedS };
   }
   const { tp, cp, dp: dpSize, pp, sequenceParallel } = s.layout;
   let ppPart: CommPart = { totalS: 0, exposedS: 0 };
