@@ -3,6 +3,7 @@ import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { pipelineCompute } from "./stage-compute.ts";
 import { stageParams } from "./stage-params.ts";
 import { stepSync } from "./step-sync.ts";
+import { breakdownSumS } from "./test-support/breakdown-sum.ts";
 import { trainEstimate } from "./train-estimate.ts";
 import { trainingMemory } from "./training-memory.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
@@ -31,9 +32,15 @@ describe("hybrid sharding (parallelism.optimizerInstances)", () => {
     // Inside a rack (NVLink) instead of across four racks (InfiniBand): per micro-batch far less.
     expect(b.dp.totalS).toBeLessThan(a.dp.totalS);
     expect(a.dpStepExposedS).toBe(0);
-    // The step is the loop plus the exposed cross-instance part (the breakdown still adds up).
-    const e = trainEstimate(hsdp);
-    expect(e.stepS).toBeGreaterThan(0);
+    // The step is the loop plus the exposed cross-instance part (the breakdown still adds up). The
+    // overlapped job hides that part under the last backward and the first forward; without overlap it shows.
+    const waited = parseTrainingScenario(
+      `${job(", optimizerInstances: 4")}overlap: { gradReduce: false, paramGather: false }\n`,
+      "waited.yaml",
+    );
+    expect(sync(waited).dpStepExposedS).toBeGreaterThan(0);
+    const e = trainEstimate(waited);
+    expect(breakdownSumS(e)).toBeCloseTo(e.stepS, 9);
     // Parameters and gradients sharded over 16 ranks instead of 64; optimizer states over all 64.
     const m0 = trainingMemory(fsdp).worst;
     const m1 = trainingMemory(hsdp).worst;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { breakdownSumS } from "./test-support/breakdown-sum.ts";
 import { trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
 
@@ -31,18 +32,7 @@ describe("train estimate invariants (random layouts of a small model)", () => {
           );
           const e = trainEstimate(s);
           const b = e.breakdown;
-          const sum =
-            b.forwardS +
-            b.backwardS +
-            b.recomputeS +
-            b.bubbleS +
-            b.optimizerS +
-            b.tp.exposedS +
-            b.cp.exposedS +
-            b.ep.exposedS +
-            b.dp.exposedS +
-            b.pp.exposedS;
-          expect(sum).toBeCloseTo(e.stepS, 9);
+          expect(breakdownSumS(e)).toBeCloseTo(e.stepS, 9);
           for (const part of [b.tp, b.cp, b.ep, b.dp, b.pp])
             expect(part.exposedS).toBeLessThanOrEqual(part.totalS + 1e-12);
           expect(e.mfu).toBeGreaterThan(0);

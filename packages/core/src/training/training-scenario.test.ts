@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
+import { breakdownSumS } from "./test-support/breakdown-sum.ts";
 import { trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
 
@@ -54,19 +55,7 @@ describe("training scenarios", () => {
 
   it("estimates a step whose breakdown adds up to the step time", () => {
     const e = trainEstimate(parseTrainingScenario(job(), "job.yaml"));
-    const b = e.breakdown;
-    const sum =
-      b.forwardS +
-      b.backwardS +
-      b.recomputeS +
-      b.tp.exposedS +
-      b.cp.exposedS +
-      b.ep.exposedS +
-      b.dp.exposedS +
-      b.pp.exposedS +
-      b.bubbleS +
-      b.optimizerS;
-    expect(sum).toBeCloseTo(e.stepS, 9);
+    expect(breakdownSumS(e)).toBeCloseTo(e.stepS, 9);
     expect(e.mfu).toBeGreaterThan(0.1);
     expect(e.mfu).toBeLessThan(0.8);
     expect(e.memory.fits).toBe(true);
