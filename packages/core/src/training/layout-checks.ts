@@ -80,7 +80,8 @@ export function checkLayout(
       `DualPipe needs an even pp and an even number of micro-batches (pp ${p.pp}, micro-batches ${microBatches})`,
     );
   checkExperts(spec, model, dp, fail);
-  checkOptimizerInstances(spec, dp, fail);
+  const grid = expertGrid(p.tp, p.cp, dp, p.ep, p.etp === 1);
+  checkOptimizerInstances(spec, dp, grid.expertDp, fail);
   return {
     ranks,
     tp: p.tp,
@@ -91,7 +92,7 @@ export function checkLayout(
     cp: p.cp,
     cpAlgorithm: p.cpAlgorithm,
     ep: p.ep,
-    ...expertGrid(p.tp, p.cp, dp, p.ep, p.etp === 1),
+    ...grid,
     dp,
     zero: p.fsdp ? 3 : p.zero,
     optimizerInstances: p.optimizerInstances,
@@ -118,7 +119,12 @@ export function expertGrid(
 }
 
 /** HSDP instances need full sharding and must divide the data-parallel (and expert data-parallel) ranks. */
-function checkOptimizerInstances(spec: TrainingScenarioDocument, dp: number, fail: FieldFailure): void {
+function checkOptimizerInstances(
+  spec: TrainingScenarioDocument,
+  dp: number,
+  expertDp: number,
+  fail: FieldFailure,
+): void {
   const p = spec.parallelism;
   const n = p.optimizerInstances;
   if (n === 1) return;
@@ -128,7 +134,6 @@ function checkOptimizerInstances(spec: TrainingScenarioDocument, dp: number, fai
       field,
       `optimizerInstances ${n} is Megatron-FSDP's hybrid sharding: it needs zero: 3 (or fsdp: true)`,
     );
-  const expertDp = expertGrid(p.tp, p.cp, dp, p.ep, p.etp === 1).expertDp;
   if ((dp * p.cp) % n !== 0 || expertDp % n !== 0)
     fail(
       field,
