@@ -10,7 +10,7 @@
  * `--tp 8 --dp-size 8 --enable-dp-attention` is attention TP1 × DP8 over the same 8 ranks.
  * `--dp-size N` without DP attention launches N servers of `tp` ranks each (N instances).
  *
- * @example expandSglangParallel({ sglang: { tp: 8, enableDpAttention: true } }).attention // { tp: 8 }
+ * @example deployment: { decode: { sglang: { tp: 8, enableDpAttention: true } } } // attention.tp 8, moe ep 1 × tp 8
  */
 import { z } from "zod";
 import { rankCount } from "./limits.ts";
@@ -36,17 +36,15 @@ const DERIVED_NESTED = { attention: ["tp"], moe: ["ep", "tp"], denseFfn: ["tp"] 
 type Issue = { readonly message: string; readonly path: (string | number)[] };
 
 /**
- * The group with its `sglang` block replaced by the fields it means (ranks per instance, attention
- * TP, MoE EP × TP, dense FFN TP, instances), or the issues that make it invalid. Groups without the
- * block, and blocks the schema rejects, pass through unchanged (the schema reports those).
+ * The group (`rest`: its fields beside the block) with its parsed `sglang` block `s` replaced by the
+ * fields it means (ranks per instance, attention TP, MoE EP × TP, dense FFN TP, instances), or the
+ * issues that make it invalid (the group as written passes through then).
  */
-export function expandSglangParallel(group: unknown): { value: unknown; issues: Issue[] } {
-  if (typeof group !== "object" || group === null || !("sglang" in group))
-    return { value: group, issues: [] };
-  const { sglang: raw, ...rest } = group as Record<string, unknown>;
-  const parsed = sglangParallelSchema.safeParse(raw);
-  if (!parsed.success) return { value: group, issues: [] };
-  const s = parsed.data;
+function expandSglangParallel(
+  group: object,
+  rest: Record<string, unknown>,
+  s: SglangParallelSpec,
+): { value: unknown; issues: Issue[] } {
   const issues: Issue[] = [];
   for (const key of DERIVED)
     if (rest[key] !== undefined)
@@ -108,20 +106,15 @@ export function sglangBlockEngineIssue(group: unknown, engine: string | undefine
 /** Wraps an instance-group schema so that it accepts the `sglang` block (validated, then expanded). */
 export function withSglangParallel<S extends z.ZodType>(schema: S) {
   return z.preprocess((value, ctx) => {
-    if (typeof value === "object" && value !== null && "sglang" in value) {
-      const parsed = sglangParallelSchema.safeParse((value as Record<string, unknown>).sglang);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-          ctx.addIssue({
-            code: "custom",
-            message: issue.message,
-            path: ["sglang", ...issue.path.map(String)],
-          });
-        const { sglang: _, ...rest } = value as Record<string, unknown>;
-        return rest;
-      }
+    if (typeof value !== "object" || value === null || !("sglang" in value)) return value;
+    const { sglang: raw, ...rest } = value as Record<string, unknown>;
+    const parsed = sglangParallelSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: "custom", message: issue.message, path: ["sglang", ...issue.path.map(String)] });
+      return rest;
     }
-    const { value: expanded, issues } = expandSglangParallel(value);
+    const { value: expanded, issues } = expandSglangParallel(value, rest, parsed.data);
     for (const issue of issues)
       ctx.addIssue({ code: "custom", message: issue.message, path: issue.path.map(String) });
     return expanded;
