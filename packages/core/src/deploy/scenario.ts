@@ -12,6 +12,7 @@ import {
   type OfflineSpec,
   overrideError,
   readSourceDocument,
+  refuseForeignSglangBlock,
   type ScenarioDocument,
   type ScenarioOverride,
   type ServingSpec,
@@ -21,7 +22,6 @@ import {
   safeParseAdaptive,
   scenarioSchema,
   schemaError,
-  sglangBlockEngineIssue,
   type WorkloadSpec,
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
@@ -203,7 +203,7 @@ export function resolveScenario(
   const plan = (role: InstanceRole) => {
     const asWritten = spec.deployment[role];
     if (asWritten === undefined) return undefined;
-    refuseForeignSglangBlock(spec, doc, role);
+    refuseForeignSglangBlock(doc, role, spec.engine?.name);
     const written = engine.group(asWritten);
     const group =
       spec.offline !== undefined && role === "colocated"
@@ -247,21 +247,6 @@ export function resolveScenario(
     ...(serving !== undefined ? { serving } : {}),
     document: spec,
   };
-}
-
-/** A group's `sglang` block under an engine other than SGLang (or none) is refused where it is written. */
-function refuseForeignSglangBlock(spec: ScenarioDocument, doc: SourceDocument, role: InstanceRole): void {
-  const written = (doc.data as { deployment?: Record<string, unknown> } | null)?.deployment?.[role];
-  const path = ["deployment", role, "sglang"];
-  const issue = sglangBlockEngineIssue(written, spec.engine?.name);
-  if (issue === undefined) return;
-  const pos = doc.locate(path);
-  throw new SupernodeError("invalid-value", issue, {
-    file: doc.fileName,
-    line: pos?.line,
-    column: pos?.column,
-    fieldPath: path,
-  });
 }
 
 /**

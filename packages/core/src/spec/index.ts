@@ -68,7 +68,7 @@ export {
   type ServingSpec,
   servingSchema,
 } from "./serving-schema.ts";
-export { sglangBlockEngineIssue } from "./sglang-parallel-schema.ts";
+export { refuseForeignSglangBlock } from "./sglang-parallel-schema.ts";
 export { type Alternative, derived, type EvidenceTag, type Sourced, type SourceRef } from "./sourced.ts";
 export { EVIDENCE_TAGS, type SourcedNumberInput, sourceKeysSchema } from "./sourced-number-schema.ts";
 export type { SpeculativeSpec } from "./speculative-schema.ts";

@@ -13,7 +13,9 @@
  * @example deployment: { decode: { sglang: { tp: 8, enableDpAttention: true } } } // attention.tp 8, moe ep 1 × tp 8
  */
 import { z } from "zod";
+import { SupernodeError } from "./errors.ts";
 import { rankCount } from "./limits.ts";
+import type { SourceDocument } from "./parse-document.ts";
 
 export const sglangParallelSchema = z.strictObject({
   /** `--tp-size` / `--tp`: ranks of one SGLang server. */
@@ -92,15 +94,25 @@ function expandSglangParallel(
 }
 
 /**
- * Why a group's `sglang` block (as written) does not apply, or undefined: the block is SGLang's
- * launch flags, so a scenario whose engine is another one, or none, refuses it.
- * @example sglangBlockEngineIssue({ sglang: { tp: 8 } }, "vllm") // "SGLang's launch flags need …"
+ * Refuses a `sglang` block written in `deployment.<role>` of `doc` under an engine other than SGLang,
+ * or none, where it is written: the block is SGLang's launch flags.
+ * @example refuseForeignSglangBlock(doc, "decode", "vllm") // throws: "… SGLang's launch flags need engine: { name: sglang } …"
  */
-export function sglangBlockEngineIssue(group: unknown, engine: string | undefined): string | undefined {
-  if (engine === "sglang" || typeof group !== "object" || group === null || !("sglang" in group))
-    return undefined;
+export function refuseForeignSglangBlock(
+  doc: SourceDocument,
+  role: string,
+  engine: string | undefined,
+): void {
+  const group = (doc.data as { deployment?: Record<string, unknown> } | null)?.deployment?.[role];
+  if (engine === "sglang" || typeof group !== "object" || group === null || !("sglang" in group)) return;
   const running = engine === undefined ? "no engine is set" : `the scenario's engine is ${engine}`;
-  return `SGLang's launch flags need engine: { name: sglang }, but ${running}; set it, or write the group's own fields (ranksPerInstance, attention.tp, moe.ep …)`;
+  const path = ["deployment", role, "sglang"];
+  const pos = doc.locate(path);
+  throw new SupernodeError(
+    "invalid-value",
+    `SGLang's launch flags need engine: { name: sglang }, but ${running}; set it, or write the group's own fields (ranksPerInstance, attention.tp, moe.ep …)`,
+    { file: doc.fileName, line: pos?.line, column: pos?.column, fieldPath: path },
+  );
 }
 
 /** Wraps an instance-group schema so that it accepts the `sglang` block (validated, then expanded). */
