@@ -11,7 +11,7 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { compressedBytesPerToken, compressedEntryBytes, isCompressed } from "./compressed-attention.ts";
 import { indexerKeyBytesPerToken } from "./dsa-indexer-operators.ts";
-import { kvHeadSplit, layerArchitecture, sharesTopK } from "./layer-attention.ts";
+import { kvHeadSplit, layerArchitecture } from "./layer-attention.ts";
 import { linearStateBytesPerSequence } from "./linear-attention.ts";
 import { fullAttentionLayers } from "./sliding-window.ts";
 import type { AttentionSpec, ModelArchitecture } from "./types.ts";
@@ -124,18 +124,8 @@ export function kvBytesPerToken(
   }
   const tp = options.attentionTp ?? 1;
   const fullSplit = kvHeadSplit(arch.attention, tp);
-  // GLM-5.2's shared-indexer layers keep no indexer keys: counted at their own (smaller) entry.
-  const shared = sharedTopKLayers(arch);
-  const sharedSaving =
-    shared === 0
-      ? 0
-      : shared *
-        (kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype) -
-          kvBytesPerTokenPerLayer(
-            layerArchitecture(arch, sharedTopKIndex(arch)),
-            kvDtype,
-            options.indexerDtype,
-          ));
+  // GLM-5.2's shared-indexer layers keep no indexer keys.
+  const sharedSaving = sharedTopKIndexerBytes(arch, options.indexerDtype);
   const perLayer = kvBytesPerTokenPerLayer(arch, kvDtype, options.indexerDtype);
   const full = fullAttentionLayers(arch) + (options.includeMtp === true ? arch.mtpModules : 0);
   const windowed = arch.slidingWindow?.layers.length ?? 0;
@@ -165,14 +155,9 @@ export function kvBytesPerToken(
   );
 }
 
-/** Decoder layers that reuse an earlier layer's DSA top-k (GLM-5.2), and the first of them. */
-function sharedTopKLayers(arch: ModelArchitecture): number {
+/** Indexer-key bytes per token the layers reusing an earlier layer's DSA top-k (GLM-5.2) do not keep. */
+function sharedTopKIndexerBytes(arch: ModelArchitecture, indexerDtype: Dtype = "fp8"): number {
   const a = arch.attention;
-  const owners = a.kind === "mla" ? a.sparse?.indexerLayers : undefined;
-  return owners === undefined ? 0 : arch.numLayers - owners.length;
-}
-
-function sharedTopKIndex(arch: ModelArchitecture): number {
-  for (let i = 0; i < arch.numLayers; i++) if (sharesTopK(arch, i)) return i;
-  return 0;
+  if (a.kind !== "mla" || a.compressed !== undefined || a.sparse?.indexerLayers === undefined) return 0;
+  return (arch.numLayers - a.sparse.indexerLayers.length) * indexerKeyBytesPerToken(a.sparse, indexerDtype);
 }
