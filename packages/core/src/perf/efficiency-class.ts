@@ -41,6 +41,9 @@ export const UNIT_FIELDS = {
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
+type UnitFileKey = keyof typeof UNIT_FIELDS;
+type UnitField = (typeof UNIT_FIELDS)[UnitFileKey];
+type UnitProfileKey = Exclude<UnitField[0], "launchOverheadS">;
 
 /** Shape-mechanism parameters: copied when a file gives them, never defaulted. */
 const SHAPE_KEYS = [
@@ -125,16 +128,15 @@ export function resolveClass(
   };
   const kOverheadByDtype = keyed("kOverheadElementsByDtype", MATH_DTYPES, 1);
   const kSerialByScheme = keyed("kSerialNsByScheme", QUANT_SCHEMES, NANOSECOND);
-  const unit = (key: Exclude<keyof typeof UNIT_FIELDS, "launchOverheadUs">) =>
-    pick(key, UNIT_FIELDS[key][1], false);
-  const groupOverhead = unit("groupOverheadUs");
-  const tileOverhead = unit("tileOverheadUs");
-  const gridStrideStep = unit("gridStrideStepUs");
-  const groupWalkStep = unit("groupWalkStepUs");
-  const minKernel = unit("minKernelUs");
-  const dequant = unit("dequantGElementsPerS");
-  const absolute = unit("vectorPeakTflops");
-  const fraction = absolute === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
+  // The optional fields whose names carry a unit (launchOverheadUs is required): copied in SI when given.
+  const units: Partial<Record<UnitProfileKey, ProfileValue>> = {};
+  for (const [key, [field, scale]] of Object.entries(UNIT_FIELDS) as [UnitFileKey, UnitField][]) {
+    if (field === "launchOverheadS") continue;
+    const value = pick(key, scale, false);
+    if (value !== undefined) units[field] = value;
+  }
+  const fraction =
+    units.vectorPeakFlopsPerS === undefined ? pick("vectorPeakFractionOfBf16", 1, true) : undefined;
   return {
     computeEfficiency,
     memoryEfficiency: required("memoryEfficiency", 1),
@@ -142,13 +144,7 @@ export function resolveClass(
     ...optional,
     ...(Object.keys(kOverheadByDtype).length > 0 && { kOverheadElementsByDtype: kOverheadByDtype }),
     ...(Object.keys(kSerialByScheme).length > 0 && { kSerialSByScheme: kSerialByScheme }),
-    ...(groupOverhead && { groupOverheadS: groupOverhead }),
-    ...(tileOverhead && { tileOverheadS: tileOverhead }),
-    ...(gridStrideStep && { gridStrideStepS: gridStrideStep }),
-    ...(groupWalkStep && { groupWalkStepS: groupWalkStep }),
-    ...(minKernel && { minKernelS: minKernel }),
-    ...(dequant && { dequantElementsPerS: dequant }),
-    ...(absolute && { vectorPeakFlopsPerS: absolute }),
+    ...units,
     ...(fraction && { vectorPeakFractionOfBf16: fraction }),
   };
 }
