@@ -107,7 +107,9 @@ export function rankLoad(plan: InstancePlan): { sequencesPerDpGroup: number; tok
 /**
  * KV-cache bytes per token of a served model in the scenario's formats: MTP layers included, the
  * DSA indexer's keys and linear-attention state in their formats, windowed layers and fixed state
- * amortised over `meanContext` where it is given (model/kv-cache.ts `kvBytesPerToken`).
+ * amortised over `meanContext` where it is given (model/kv-cache.ts `kvBytesPerToken`);
+ * `withoutLinearState` leaves the recurrent state out (the KV pool of an engine that keeps the state
+ * in a pool of its own, perf/hybrid-state-pool.ts).
  * @example servingKvBytesPerToken(builtinModel("deepseek-v3"), precision, 4096)
  */
 export function servingKvBytesPerToken(
@@ -115,9 +117,11 @@ export function servingKvBytesPerToken(
   precision: Precision,
   meanContext: number | undefined,
   attentionTp?: number,
+  withoutLinearState = false,
 ): number {
   return kvBytesPerToken(arch, precision.kvCache, {
     includeMtp: true,
+    ...(withoutLinearState && { withoutLinearState }),
     ...(attentionTp !== undefined && { attentionTp }),
     ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
     ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),

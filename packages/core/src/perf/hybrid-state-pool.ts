@@ -9,8 +9,7 @@
  * request's ping-pong buffers). Without the rule the model amortises the state over the mean
  * context in one shared pool (model/kv-cache.ts).
  */
-import type { InstancePlan, Scenario } from "../deploy/index.ts";
-import { kvBytesPerToken } from "../model/index.ts";
+import { type InstancePlan, type Scenario, servingKvBytesPerToken } from "../deploy/index.ts";
 import { memoryPerChip } from "./memory-per-chip.ts";
 
 export interface HybridStateLimits {
@@ -39,15 +38,8 @@ export function hybridStateLimits(
   // The same per-token form as the rank's memory (deploy/memory.ts): state amortised over the context.
   const context = plan.role === "prefill" ? plan.promptLength : plan.kvLength;
   const perContext = context !== undefined && context > 0 ? context : 1;
-  const options = {
-    includeMtp: true,
-    attentionTp: plan.attention.tp,
-    contextTokens: perContext,
-    ...(precision.indexer !== undefined && { indexerDtype: precision.indexer }),
-    ...(precision.linearState !== undefined && { linearStateDtype: precision.linearState }),
-  };
-  const shared = kvBytesPerToken(model, precision.kvCache, options);
-  const fullOnly = kvBytesPerToken(model, precision.kvCache, { ...options, withoutLinearState: true });
+  const shared = servingKvBytesPerToken(model, precision, perContext, plan.attention.tp);
+  const fullOnly = servingKvBytesPerToken(model, precision, perContext, plan.attention.tp, true);
   const perRank = memoryPerChip(scenario, plan).perRank.kvBytesPerTokenOnRank;
   const fullOnRank = perRank * (fullOnly / shared);
   const stateOnRank = (perRank - fullOnRank) * perContext;
