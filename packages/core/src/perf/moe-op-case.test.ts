@@ -3,7 +3,8 @@ import { builtinCatalog } from "../catalog/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { balancedExpertTokens, type MoeOpSpec, moeOpOperators, moeOpTime } from "./moe-op-case.ts";
-import { gridStrideTime, operatorTime } from "./operator-time.ts";
+import { operatorTime } from "./operator-time.ts";
+import { gridStrideTime } from "./operator-time-terms.ts";
 
 const spec: MoeOpSpec = {
   kind: "moe-op",

@@ -4,7 +4,8 @@ import type { Operator } from "../model/index.ts";
 import { SupernodeError } from "../spec/errors.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { groupOverheadTime, operatorBytes, operatorTime, overlappedRoof } from "./operator-time.ts";
+import { operatorBytes, operatorTime } from "./operator-time.ts";
+import { groupOverheadTime, overlappedRoof } from "./operator-time-terms.ts";
 import {
   fixture910c,
   fixtureB200,

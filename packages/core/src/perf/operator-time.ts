@@ -25,7 +25,6 @@ import {
   overlappedRoof,
 } from "./operator-time-terms.ts";
 
-export { dequantTime, gridStrideTime, groupOverheadTime, kSerialTime, overlappedRoof };
 
 export type OperatorBound = "compute" | "memory" | "overhead";
 
