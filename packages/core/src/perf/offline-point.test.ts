@@ -124,7 +124,16 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     expect(a.sequencesPerInstance).toBe(64);
     // All 255 later tokens are decode-only steps of the whole batch ...
     expect(a.decodeS).toBeCloseTo(255 * a.decodeStepS, 9);
-    // ... after 64 × 2048 / 8192 = 16 prefill iterations of a whole budget each.
+    // ... after 64 × 2048 / 8192 = 16 prefill iterations of a whole budget each: 8 times the two
+    // that prefill a batch of 8 (the smallest the instance's 8 chips take).
+    const one = offlineSearch(
+      scenario(
+        "{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 8 }",
+        "serving: { scheduler: { maxBatchTokens: 8192, mixWithDecode: false } }",
+      ),
+    ).best;
+    expect(one.sequencesPerInstance).toBe(8);
+    expect(a.prefillS).toBeCloseTo(8 * one.prefillS, 9);
     const m = mixed.best;
     expect(m.decodeS).toBeLessThan(a.decodeS);
     expect(a.outputTokensPerSPerInstance).toBeLessThan(m.outputTokensPerSPerInstance);
