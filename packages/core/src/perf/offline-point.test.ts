@@ -139,6 +139,13 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     expect(a.outputTokensPerSPerInstance).toBeLessThan(m.outputTokensPerSPerInstance);
   });
 
+  it("names the sequence cap when it is below one sequence per chip, not the KV cache", () => {
+    const offline = "{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 4 }";
+    expect(() => offlineSearch(scenario(offline, ""))).toThrow(
+      /offline point does not fit: maxSequencesPerInstance 4 is below the smallest batch the instance runs, 8 sequences/,
+    );
+  });
+
   it("needs a colocated group, and says so at the offline field", () => {
     expect(() =>
       parseScenario(

@@ -129,12 +129,19 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const runCap =
     requests !== undefined ? Math.max(unit, Math.floor(requests / unit) * unit) : Number.POSITIVE_INFINITY;
   const max = Math.min(kvMax, stateMax, cap, runCap);
-  if (max < unit)
-    throw new SupernodeError(
-      "infeasible",
-      `the offline point does not fit: the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${prompt + output + block} tokens (prompt + output + a block)`,
-      { file: scenario.fileName, fieldPath: ["offline"] },
-    );
+  if (max < unit) {
+    // Name the limit that leaves less than one batch unit (whole chips × attention-DP groups).
+    const why =
+      cap < unit
+        ? `maxSequencesPerInstance ${offline.maxSequencesPerInstance} is below the smallest batch the instance runs, ${unit} sequences (one per chip and attention-DP group)`
+        : stateMax < unit
+          ? `the engine's state pool runs at most ${hybrid?.maxRunningSequences} sequences, less than ${unit} (one per chip and attention-DP group)`
+          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${prompt + output + block} tokens (prompt + output + a block)`;
+    throw new SupernodeError("infeasible", `the offline point does not fit: ${why}`, {
+      file: scenario.fileName,
+      fieldPath: cap < unit ? ["offline", "maxSequencesPerInstance"] : ["offline"],
+    });
+  }
   const scheduler = serving?.scheduler;
   // Decode tokens count against the budget with or without chunking (TensorRT-LLM's max_num_tokens
   // counts context and generation tokens; its chunked prefill is off under trtllm-bench).
