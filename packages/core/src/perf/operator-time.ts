@@ -25,7 +25,6 @@ import {
   overlappedRoof,
 } from "./operator-time-terms.ts";
 
-
 export type OperatorBound = "compute" | "memory" | "overhead";
 
 export interface OperatorTiming {
