@@ -220,7 +220,7 @@ export function buildServingReport(
         );
     }
   }
-  const references = endToEndReferenceCases().filter((c) => names.has(c.scenario));
+  const references = endToEndReferenceCases(names);
   const referenced = new Set(references.map((c) => c.scenario));
   const systemList = [...systems.values()];
   return {

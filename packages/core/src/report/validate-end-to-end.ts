@@ -146,10 +146,14 @@ export function predictEndToEndCase(
 }
 
 /**
- * Every end-to-end reference case, predicted by the step model.
+ * Every end-to-end reference case, predicted by the step model; with `scenarios`, only the cases
+ * that run one of those reference scenarios (the others are not predicted).
  * @example endToEndReferenceCases().find((c) => c.id === "cm384-106")?.predicted // ≈ 2,000 tokens/s per NPU
  */
-export function endToEndReferenceCases(): EndToEndReferenceCase[] {
+export function endToEndReferenceCases(scenarios?: ReadonlySet<string>): EndToEndReferenceCase[] {
   const cache: EstimateCache = new Map();
-  return endToEndCaseSpecs().map((spec) => predictEndToEndCase(spec, cache));
+  const specs = endToEndCaseSpecs();
+  return (scenarios === undefined ? specs : specs.filter((s) => scenarios.has(s.scenario))).map((spec) =>
+    predictEndToEndCase(spec, cache),
+  );
 }
