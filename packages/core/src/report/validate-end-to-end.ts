@@ -6,7 +6,7 @@
  */
 
 import { z } from "zod";
-import { parseBuiltinData } from "../catalog/index.ts";
+import { builtinDataOnce } from "../catalog/index.ts";
 import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
 import { SupernodeError } from "../spec/index.ts";
@@ -53,9 +53,11 @@ export type EndToEndReferenceCase = ScenarioReferenceCase<EndToEndMetric>;
 
 const FILE = "references/end-to-end.yaml";
 
-/** The case list (ids, scenarios, metrics, published values). */
+const caseFile = builtinDataOnce(FILE, fileSchema);
+
+/** The case list (ids, scenarios, metrics, published values): the same objects on every call. */
 export function endToEndCaseSpecs(): readonly EndToEndCaseSpec[] {
-  return parseBuiltinData(FILE, fileSchema).cases;
+  return caseFile().cases;
 }
 
 /** The value of a metric in an estimate. */
@@ -123,6 +125,23 @@ export function predictEndToEndCase(
   spec: EndToEndCaseSpec,
   cache: EstimateCache = new Map(),
 ): EndToEndReferenceCase {
+  const done = predictions.get(spec);
+  if (done !== undefined) return done;
+  const predicted = predictCase(spec, cache);
+  predictions.set(spec, predicted);
+  return predicted;
+}
+
+/**
+ * Each case's prediction, once per process and spec object: the built-in cases (the same objects
+ * from every `endToEndCaseSpecs()` call) and the code that predicts them do not change, so
+ * `validate`, `referenceTable`, the live reference candidates and a serving report share one
+ * prediction per case instead of each estimating every case again (a test worker or the web app's
+ * worker runs several of them). A failed prediction is not kept: it throws again.
+ */
+const predictions = new WeakMap<EndToEndCaseSpec, EndToEndReferenceCase>();
+
+function predictCase(spec: EndToEndCaseSpec, cache: EstimateCache): EndToEndReferenceCase {
   const key = scenarioCaseKey(spec);
   let hit = cache.get(key);
   if (hit === undefined) {
