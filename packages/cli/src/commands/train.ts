@@ -108,6 +108,7 @@ function memoryTable(r: TrainReport): string {
     [`activations (${w.inFlight.toFixed(1)} micro-batches in flight)`, gb(w.activations)],
     ["buffers", gb(w.buffers)],
   );
+  if (w.offloaded > 0) t.push(["activations offloaded to host memory (not in total)", gb(w.offloaded)]);
   t.push([`total (stage ${w.stage}) / capacity`, `${gb(w.total)} / ${gb(r.memory.capacityBytes)}`]);
   return t.toString();
 }

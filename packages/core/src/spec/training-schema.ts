@@ -214,6 +214,28 @@ export const trainingScenarioSchema = z.strictObject({
    */
   tokenDispatcher: z.enum(["alltoall", "hybridep", "deepep"]).default("alltoall"),
   /**
+   * Megatron-Core's fine-grained activation offloading of the MoE expert modules
+   * (`fine_grained_activation_offloading`, `offload_modules`, `min_offloaded_tensor_size`;
+   * training/activation-offload.ts): the listed modules' saved inputs of at least
+   * `minTensorElements` elements go to host memory after each forward and come back before the
+   * backward. `fused_group_mlp` (TE's op fuser) cannot be combined with the other two. Default: none.
+   */
+  activationOffload: z
+    .strictObject({
+      modules: z.array(z.enum(["expert_fc1", "moe_act", "fused_group_mlp"])).min(1),
+      minTensorElements: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024),
+    })
+    .refine((o) => !o.modules.includes("fused_group_mlp") || o.modules.length === 1, {
+      message:
+        "fused_group_mlp offloads the whole fused grouped MLP: it cannot be combined with expert_fc1 or moe_act",
+      path: ["modules"],
+    })
+    .optional(),
+  /**
    * Megatron-Core's `gradient_accumulation_fusion` (training/grad-accumulation.ts): true, the weight-
    * gradient GEMM accumulates into the FP32 `main_grad` itself (TE's `fuse_wgrad_accumulation`, APEX's
    * `wgrad_gemm_accum_fp32`); false (`--no-gradient-accumulation-fusion`, MindSpeed-LLM's scripts), it

@@ -32,6 +32,7 @@ import {
   shareOf,
   sustainedClock,
 } from "../perf/index.ts";
+import { withOffloadWait } from "./activation-offload.ts";
 import { dualPipeRanks } from "./dualpipe-ranks.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
@@ -187,6 +188,8 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     first += count;
     // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage.
     if (stage === counts.length - 1) t = addTimes(addTimes(t, embedAndHead), mtp);
+    // Offloaded expert activations: the GPU waits where a copy outlasts the work until the next one.
+    t = withOffloadWait(t, s, tokensPerRank, moeLayers);
     stages.push({ ...t, stage, layers: count, moeLayers });
   }
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};

@@ -9,6 +9,7 @@ import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { layerArchitecture, layerKind } from "../model/index.ts";
 import { computeDevice } from "../perf/index.ts";
 import { activationBytesPerToken } from "./activation-memory.ts";
+import { offloadedActivationBytes } from "./activation-offload.ts";
 import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
 import { stageLayerCounts } from "./stage-compute.ts";
 import { stageParams } from "./stage-params.ts";
@@ -50,6 +51,8 @@ export function modelStateBytes(psi: number, o: ModelStateOptions): ModelStateBy
 export interface StageMemory extends ModelStateBytes {
   readonly stage: number;
   readonly activations: number;
+  /** Activation bytes kept in host memory instead (`activation-offload.ts`; not in activations or total). */
+  readonly offloaded: number;
   readonly buffers: number;
   readonly total: number;
   /** Micro-batches whose activations the stage holds at its peak. */
@@ -125,14 +128,15 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
     for (let i = first; i < first + count; i++)
       perMicrobatch +=
         activationBytesPerToken(layerArchitecture(arch, i), layerKind(arch, i), act, i) * tokens;
-    first += count;
     const inFlight = inFlightMicrobatches(s, stage);
+    const offloaded = offloadedActivationBytes(s, tokens, first, count, inFlight);
+    first += count;
     // Full recompute rebuilds one layer's activations at a time during backward.
     const working =
       s.recompute === "full"
         ? activationBytesPerToken(arch, layerKind(arch, 0), { ...act, recompute: "none" }) * tokens
         : 0;
-    const activations = perMicrobatch * inFlight + working;
+    const activations = perMicrobatch * inFlight + working - offloaded;
     let buffers = 0;
     // fp32 logits and their gradient for the loss (vocabulary split over tp).
     if (stage === counts.length - 1) buffers += (tokens * arch.vocabSize * 4 * 2) / tp;
@@ -147,6 +151,7 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
       gradients,
       optimizer,
       activations,
+      offloaded,
       buffers,
       inFlight,
       total: paramsBytes + gradients + optimizer + activations + buffers,

@@ -96,6 +96,8 @@ export interface TrainingScenario {
   readonly expertGemm: TrainingScenarioDocument["expertGemm"];
   /** Megatron-Core's MoE token dispatcher (`moe-token-copies.ts`). */
   readonly tokenDispatcher: TrainingScenarioDocument["tokenDispatcher"];
+  /** Megatron-Core's fine-grained activation offload of the expert modules (`activation-offload.ts`). */
+  readonly activationOffload?: NonNullable<TrainingScenarioDocument["activationOffload"]>;
   /** Megatron-Core's `gradient_accumulation_fusion` (`grad-accumulation.ts`). */
   readonly gradientAccumulationFusion: boolean;
   /** RoPE as a fused kernel (false: PyTorch ops, `megatron-rope.ts`). */
@@ -154,6 +156,7 @@ export function parseTrainingScenario(
       cudaGraphScope: spec.cudaGraphScope === "full-iteration" || spec.cudaGraphScope.length > 0,
       expertGemm: spec.expertGemm !== "grouped",
       tokenDispatcher: spec.tokenDispatcher !== "alltoall",
+      activationOffload: spec.activationOffload !== undefined,
       gradientAccumulationFusion: !spec.gradientAccumulationFusion,
       ropeFusion: !spec.ropeFusion,
       crossEntropyFusion: !spec.crossEntropyFusion,
@@ -211,6 +214,7 @@ export function parseTrainingScenario(
     cudaGraphScope: spec.cudaGraphScope,
     expertGemm: spec.expertGemm,
     tokenDispatcher: spec.tokenDispatcher,
+    ...(spec.activationOffload !== undefined ? { activationOffload: spec.activationOffload } : {}),
     gradientAccumulationFusion: spec.gradientAccumulationFusion,
     ropeFusion: spec.ropeFusion,
     crossEntropyFusion: spec.crossEntropyFusion,
