@@ -214,6 +214,15 @@ export const trainingScenarioSchema = z.strictObject({
    */
   tokenDispatcher: z.enum(["alltoall", "hybridep", "deepep"]).default("alltoall"),
   /**
+   * Megatron-Core's token drop (`moe_expert_capacity_factor`, `moe_pad_expert_input_to_capacity`;
+   * Megatron-Bridge's `apply_moe_token_drop`): with `pad`, every expert runs exactly its capacity
+   * and the all-to-all dispatcher takes the counts from the host, so the MoE layer makes no
+   * device-to-host sync (training/eager-moe-host.ts); without `pad` it syncs as a dropless layer
+   * does. Only the factor 1.0 (the balanced routing's own token count) is modelled. Default: none
+   * (dropless).
+   */
+  moeCapacity: z.strictObject({ factor: z.number().positive(), pad: z.boolean().default(true) }).optional(),
+  /**
    * Megatron-Core's fine-grained activation offloading of the MoE expert modules
    * (`fine_grained_activation_offloading`, `offload_modules`, `min_offloaded_tensor_size`;
    * training/activation-offload.ts): the listed modules' saved inputs of at least

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { eagerHostWait, eagerMoeHostData, moeLayerHostS } from "./eager-moe-host.ts";
+import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
+import { eagerHostWait, eagerMoeHostData, moeLayerHostS, withEagerHostWait } from "./eager-moe-host.ts";
+import { ZERO_TIMES } from "./operator-times.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
 import { trainEstimate } from "./train-estimate.ts";
 import { parseTrainingScenario } from "./training-scenario.ts";
@@ -76,5 +78,44 @@ describe("host time of eager MoE layers in training", () => {
     expect(() => scenario("deepseek-v3-h800-2048", "full-iteration")).toThrow(
       /cudaGraphScope is a Megatron-Core option; with framework hai-llm leave it out/,
     );
+  });
+});
+
+describe("token drop padded to capacity (moeCapacity)", () => {
+  const base = "qwen3-30b-b200-8-fp8mx";
+  const capped = (moeCapacity: unknown, dispatcher?: string) =>
+    parseTrainingScenario(trainingScenarioText(base), `${base}.yaml`, undefined, {
+      overrides: [
+        { path: ["moeCapacity"], value: moeCapacity },
+        ...(dispatcher === undefined ? [] : [{ path: ["tokenDispatcher"], value: dispatcher }]),
+      ],
+    });
+
+  it("lifts the per-layer sync: forward and backward share one wait", () => {
+    const dropless = scenario(base);
+    const padded = capped({ factor: 1 });
+    const host = moeLayerHostS(dropless, 16);
+    // A layer whose forward is host-bound and whose backward is not: fenced, the forward waits;
+    // unfenced, the backward's slack absorbs it.
+    const t = { ...ZERO_TIMES, forwardS: host.forwardS / 2, backwardDataS: host.backwardS * 2 };
+    const ep = { dispatchS: 0, combineS: 0, probsS: 0 };
+    expect(withEagerHostWait(t, dropless, 16, ep).hostWaitS).toBeCloseTo(host.forwardS / 2, 12);
+    expect(withEagerHostWait(t, padded, 16, ep).hostWaitS).toBe(0);
+    // Without padding the dispatcher still syncs (before_permutation_1).
+    expect(withEagerHostWait(t, capped({ factor: 1, pad: false }), 16, ep).hostWaitS).toBeCloseTo(
+      host.forwardS / 2,
+      12,
+    );
+    // The B200 row is host-bound both ways: the same wait with or without the sync.
+    expect(trainEstimate(padded).breakdown.hostWaitS).toBeCloseTo(
+      trainEstimate(dropless).breakdown.hostWaitS,
+      9,
+    );
+    expect(trainEstimate(padded).breakdown.hostWaitS).toBeGreaterThan(0);
+  });
+
+  it("refuses a factor other than 1 and a dispatcher Megatron does not drop with", () => {
+    expect(supernodeErrorOf(() => capped({ factor: 1.25 })).message).toContain("capacity factor 1.0");
+    expect(supernodeErrorOf(() => capped({ factor: 1 }, "hybridep")).message).toContain("alltoall");
   });
 });

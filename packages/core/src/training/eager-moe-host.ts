@@ -137,11 +137,14 @@ export function withEagerHostWait(
 ): ComputeTimes {
   // EP transfers run on the GPU between the layer's kernels unless overlapped with other work.
   const epS = s.overlap.ep ? 0 : ep.dispatchS + ep.combineS + ep.probsS;
+  // Padded token drop makes no sync (token_dispatcher.py: cuda_sync_point stays no_sync): the host
+  // is not fenced per layer, so forward and backward share one wait, as under the EP overlap.
+  const unfenced = s.moeCapacity?.pad === true;
   const wait = eagerHostWait(
     moeLayerHostS(s, localExperts),
     t.forwardS + epS,
     t.backwardDataS + t.backwardWeightS + t.recomputeS + epS,
-    s.overlap.ep,
+    s.overlap.ep || unfenced,
   );
   return {
     ...t,

@@ -96,6 +96,8 @@ export interface TrainingScenario {
   readonly expertGemm: TrainingScenarioDocument["expertGemm"];
   /** Megatron-Core's MoE token dispatcher (`moe-token-copies.ts`). */
   readonly tokenDispatcher: TrainingScenarioDocument["tokenDispatcher"];
+  /** Megatron-Core's token drop (`moe_expert_capacity_factor`, padded to capacity: no per-layer sync). */
+  readonly moeCapacity?: NonNullable<TrainingScenarioDocument["moeCapacity"]>;
   /** Megatron-Core's fine-grained activation offload of the expert modules (`activation-offload.ts`). */
   readonly activationOffload?: NonNullable<TrainingScenarioDocument["activationOffload"]>;
   /** Megatron-Core's `gradient_accumulation_fusion` (`grad-accumulation.ts`). */
@@ -157,6 +159,7 @@ export function parseTrainingScenario(
       expertGemm: spec.expertGemm !== "grouped",
       tokenDispatcher: spec.tokenDispatcher !== "alltoall",
       activationOffload: spec.activationOffload !== undefined,
+      moeCapacity: spec.moeCapacity !== undefined,
       gradientAccumulationFusion: !spec.gradientAccumulationFusion,
       ropeFusion: !spec.ropeFusion,
       crossEntropyFusion: !spec.crossEntropyFusion,
@@ -169,6 +172,31 @@ export function parseTrainingScenario(
         `${field} is a Megatron-Core option; with framework ${spec.framework} leave it out (or set framework: megatron-core)`,
         { file: fileName, line: pos?.line, column: pos?.column, fieldPath: [field] },
       );
+    }
+  }
+  if (spec.moeCapacity !== undefined) {
+    // Megatron-Bridge's apply_moe_token_drop asserts the all-to-all dispatcher; other factors change
+    // the experts' token counts, which the model does not follow.
+    const bad =
+      spec.moeCapacity.factor !== 1
+        ? {
+            field: "factor",
+            why: "only the capacity factor 1.0 (the balanced routing's own token count) is modelled",
+          }
+        : spec.tokenDispatcher !== "alltoall"
+          ? {
+              field: "factor",
+              why: "Megatron-Core drops tokens only with the alltoall dispatcher (tokenDispatcher: alltoall)",
+            }
+          : undefined;
+    if (bad !== undefined) {
+      const pos = locate(["moeCapacity", bad.field]);
+      throw new SupernodeError("invalid-value", `moeCapacity: ${bad.why}`, {
+        file: fileName,
+        line: pos?.line,
+        column: pos?.column,
+        fieldPath: ["moeCapacity", bad.field],
+      });
     }
   }
   const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
@@ -215,6 +243,7 @@ export function parseTrainingScenario(
     expertGemm: spec.expertGemm,
     tokenDispatcher: spec.tokenDispatcher,
     ...(spec.activationOffload !== undefined ? { activationOffload: spec.activationOffload } : {}),
+    ...(spec.moeCapacity !== undefined ? { moeCapacity: spec.moeCapacity } : {}),
     gradientAccumulationFusion: spec.gradientAccumulationFusion,
     ropeFusion: spec.ropeFusion,
     crossEntropyFusion: spec.crossEntropyFusion,
