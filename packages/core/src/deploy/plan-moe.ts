@@ -70,6 +70,7 @@ export function planMoe(
     transport: group.moe.transport,
     ...(group.moe.library !== undefined ? { library: group.moe.library } : {}),
     ...(group.moe.sharedExpertStream === true ? { sharedExpertStream: true } : {}),
+    ...(group.moe.fusedDispatchCombine === true ? { fusedDispatchCombine: true } : {}),
   };
 }
 

@@ -41,6 +41,8 @@ export interface MoePlan {
   readonly library?: "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided" | "allgather-reducescatter";
   /** The shared expert on a second stream beside the routed path (moe.sharedExpertStream). */
   readonly sharedExpertStream?: boolean;
+  /** Dispatch and combine overlapped with the routed experts in one kernel (moe.fusedDispatchCombine). */
+  readonly fusedDispatchCombine?: boolean;
 }
 
 /** A line and column in a scenario file (undefined when the file has no such place). */

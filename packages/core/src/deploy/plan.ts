@@ -56,6 +56,14 @@ export function planInstanceGroup(
       ["moe", "sharedExpertStream"],
       "a shared-expert stream runs beside the routed path of one batch: with microbatch overlap the stream profile places the shared expert (set microbatchOverlap: false or drop sharedExpertStream)",
     );
+  if (
+    group.moe.fusedDispatchCombine === true &&
+    (overlap !== undefined || group.moe.sharedExpertStream === true)
+  )
+    fail(
+      ["moe", "fusedDispatchCombine"],
+      "a fused dispatch-experts-combine kernel overlaps its own transfers: not with microbatch overlap or a shared-expert stream (set microbatchOverlap: false and drop sharedExpertStream, or drop fusedDispatchCombine)",
+    );
   const mtp = planMtp(role, group, arch, fail);
   checkOperatingPoint(role, group, ranks, fail);
 

@@ -15,6 +15,7 @@ import type { AttentionShape, Operator, OperatorShape } from "../model/index.ts"
 import { memoByObject, WordKey, WordMemo } from "../spec/index.ts";
 import type { Device } from "./device.ts";
 import type { EfficiencyProfile } from "./efficiency-profile.ts";
+import { composeFusedDispatchCombine } from "./fused-dispatch-combine.ts";
 import { composeSharedExpertStream } from "./shared-expert-stream.ts";
 import { type StepContext, sharedDevice } from "./step-context.ts";
 import { composeLayer, type LayerTiming, operatorItems } from "./step-layer.ts";
@@ -38,8 +39,9 @@ export function layerTimingOf(
 ): LayerTiming {
   const overlap = ctx.plan.overlap;
   const sharedStream = overlap === undefined && ctx.plan.moe?.sharedExpertStream === true;
+  const fused = overlap === undefined && ctx.plan.moe?.fusedDispatchCombine === true;
   key.reset();
-  if (overlap === undefined) key.number(sharedStream ? -1 : 0);
+  if (overlap === undefined) key.number(sharedStream ? -1 : fused ? -2 : 0);
   else key.number(overlap.microbatches).string(profileKey(overlap.profile));
   key.number(ops.length);
   for (const op of ops) operatorKey(op);
@@ -48,7 +50,8 @@ export function layerTimingOf(
   const memo = timingsOf(ctx.device)(ctx.profile);
   if (memo.lookup(key)) return memo.found as LayerTiming;
   const items = operatorItems(ops, fabric, (share) => sharedDevice(ctx, share));
-  return memo.store(sharedStream ? composeSharedExpertStream(items) : composeLayer(items, overlap));
+  if (sharedStream) return memo.store(composeSharedExpertStream(items));
+  return memo.store(fused ? composeFusedDispatchCombine(items) : composeLayer(items, overlap));
 }
 
 /** Layer timings by device, then efficiency profile, then inputs. */

@@ -73,6 +73,12 @@ export const moeParallelSchema = z.strictObject({
    * Only without microbatch overlap (whose stream profiles place the shared expert themselves).
    */
   sharedExpertStream: z.boolean().optional(),
+  /**
+   * Dispatch, routed experts and combine as one fused kernel whose transfers overlap the expert
+   * GEMMs (DeepGEMM's Mega MoE, SGLang `--moe-a2a-backend megamoe`): the layer waits for the longer
+   * of the two, not their sum. Only without microbatch overlap or a shared-expert stream.
+   */
+  fusedDispatchCombine: z.boolean().optional(),
 });
 
 export const denseFfnParallelSchema = z.strictObject({
