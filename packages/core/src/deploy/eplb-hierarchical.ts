@@ -94,19 +94,27 @@ export function placeExpertsHierarchical(
   const groupSize = n / groups;
   const ranksPerNode = ranks / nodes;
   let nodeMax = 0;
+  // Scratch reused by every trial (loops, not slices: the trials run thousands of times per placement).
+  const groupLoads = new Array<number>(groups).fill(0);
+  const experts: number[] = [];
+  const trialRanks: number[] = [];
   const sorted = meanSortedRankLoads(loads, trials, ranks, (order) => {
-    const groupLoads = Array.from({ length: groups }, (_, k) =>
-      order.slice(k * groupSize, (k + 1) * groupSize).reduce((a, b) => a + b, 0),
-    );
-    const trialRanks: number[] = [];
+    for (let k = 0; k < groups; k++) {
+      let sum = 0;
+      for (let i = k * groupSize; i < (k + 1) * groupSize; i++) sum += order[i] ?? 0;
+      groupLoads[k] = sum;
+    }
+    trialRanks.length = 0;
     let hottestNode = 0;
     for (const members of balancedPacking(groupLoads, nodes)) {
-      const experts = members.flatMap((k) => order.slice(k * groupSize, (k + 1) * groupSize));
-      trialRanks.push(...placeExperts(experts, redundantSlots / nodes, ranksPerNode).rankLoads);
-      hottestNode = Math.max(
-        hottestNode,
-        experts.reduce((a, b) => a + b, 0),
-      );
+      experts.length = 0;
+      for (const k of members)
+        for (let i = k * groupSize; i < (k + 1) * groupSize; i++) experts.push(order[i] ?? 0);
+      for (const load of placeExperts(experts, redundantSlots / nodes, ranksPerNode).rankLoads)
+        trialRanks.push(load);
+      let nodeLoad = 0;
+      for (const load of experts) nodeLoad += load;
+      hottestNode = Math.max(hottestNode, nodeLoad);
     }
     nodeMax += hottestNode / trials;
     return trialRanks;

@@ -28,34 +28,44 @@ export interface EplbPlacement {
 export function placeExperts(loads: readonly number[], redundantSlots: number, ranks: number): EplbPlacement {
   const n = loads.length;
   const replicas = new Array<number>(n).fill(1);
+  // Each expert's load per replica, kept up to date (the division the scan would repeat).
+  const perReplica = new Float64Array(n);
+  for (let i = 0; i < n; i++) perReplica[i] = loads[i] ?? 0;
   for (let c = 0; c < redundantSlots; c++) {
     let hottest = 0;
-    for (let i = 1; i < n; i++)
-      if ((loads[i] ?? 0) / (replicas[i] ?? 1) > (loads[hottest] ?? 0) / (replicas[hottest] ?? 1))
-        hottest = i;
+    for (let i = 1; i < n; i++) if ((perReplica[i] ?? 0) > (perReplica[hottest] ?? 0)) hottest = i;
     replicas[hottest] = (replicas[hottest] ?? 1) + 1;
+    perReplica[hottest] = (loads[hottest] ?? 0) / (replicas[hottest] ?? 1);
   }
-  const slots: number[] = [];
+  let slotCount = 0;
+  for (let i = 0; i < n; i++) slotCount += replicas[i] ?? 1;
+  // Every replica's load, ascending (a numeric sort of a typed array), taken heaviest first below.
+  const slots = new Float64Array(slotCount);
+  let at = 0;
   for (let i = 0; i < n; i++) {
     const k = replicas[i] ?? 1;
-    for (let c = 0; c < k; c++) slots.push((loads[i] ?? 0) / k);
+    for (let c = 0; c < k; c++) slots[at++] = (loads[i] ?? 0) / k;
   }
-  slots.sort((a, b) => b - a);
+  slots.sort();
   const r = Math.max(1, Math.floor(ranks));
-  const perRank = Math.ceil(slots.length / r);
+  const perRank = Math.ceil(slotCount / r);
   const rankLoads = new Array<number>(r).fill(0);
   const used = new Array<number>(r).fill(0);
-  for (const slot of slots) {
+  for (let s = slotCount - 1; s >= 0; s--) {
     let best = -1;
     for (let k = 0; k < r; k++) {
       if ((used[k] ?? 0) >= perRank) continue;
       if (best < 0 || (rankLoads[k] ?? 0) < (rankLoads[best] ?? 0)) best = k;
     }
     if (best < 0) break;
-    rankLoads[best] = (rankLoads[best] ?? 0) + slot;
+    rankLoads[best] = (rankLoads[best] ?? 0) + (slots[s] ?? 0);
     used[best] = (used[best] ?? 0) + 1;
   }
-  const total = rankLoads.reduce((a, b) => a + b, 0);
-  const max = Math.max(...rankLoads);
+  let total = 0;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const load of rankLoads) {
+    total += load;
+    max = Math.max(max, load);
+  }
   return { replicas, rankLoads, maxOverMean: total > 0 ? Math.max(1, (max * r) / total) : 1 };
 }
