@@ -77,7 +77,7 @@ export function gqaOperators(arch: ModelArchitecture, a: Gqa, w: ResolvedWorkloa
       activationsReadBytes: (T * hq * d + newFromActivations * kvPerToken) * w.actBytes,
       kvCacheReadBytes: w.kvReadTokens * kvPerToken * w.kvBytes,
       activationsWrittenBytes: T * hq * dv * w.actBytes,
-      shape: attentionShape(w, hq, d, dv),
+      shape: { ...attentionShape(w, hq, d, dv), kvHeads: hkv, kvElementBytes: w.kvBytes },
     }),
   );
   if (gate > 0)

@@ -298,6 +298,13 @@ export interface AttentionShape {
   readonly queryTokensPerSequence?: number;
   /** Keys gathered per query by index (DeepSeek Sparse Attention's top-k), not a contiguous stream. */
   readonly sparse?: boolean;
+  /**
+   * GQA/MHA: KV heads the rank's kernel reads (its query heads share them in groups of heads ÷
+   * kvHeads) and the cache's bytes per element; absent on MLA and hand-built cores. A decode kernel
+   * that runs one thread block per (sequence × KV head) pays a fixed cost per pair (`operator-time-terms.ts`).
+   */
+  readonly kvHeads?: number;
+  readonly kvElementBytes?: number;
   /** The training backward kernel (dQ, dK, dV), which has its own efficiency (`attention-efficiency.ts`). */
   readonly backward?: boolean;
 }

@@ -38,6 +38,8 @@ export const UNIT_FIELDS = {
   gridStrideStepUs: ["gridStrideStepS", MICROSECOND],
   groupWalkStepUs: ["groupWalkStepS", MICROSECOND],
   minKernelUs: ["minKernelS", MICROSECOND],
+  headSequenceSmUs: ["headSequenceSmS", MICROSECOND],
+  fp8HeadSequenceSmUs: ["fp8HeadSequenceSmS", MICROSECOND],
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;

@@ -123,6 +123,16 @@ export const classEfficiencySchema = z
      */
     minKernelUs: sourcedValueSchema.optional(),
     /**
+     * GQA decode attention whose kernel runs one thread block per (sequence × KV head) (TensorRT-LLM's
+     * XQA on Hopper, its trtllm-gen kernels on Blackwell): the SM time each pair costs whatever its
+     * keys, in microseconds of one SM, for a 16-bit cache; the core takes at least
+     * sequences × KV heads × this ÷ cores (a floor beside the KV stream, not added to it).
+     * Absent: not modelled.
+     */
+    headSequenceSmUs: sourcedValueSchema.optional(),
+    /** The same for a one-byte (FP8) cache, which runs another kernel; absent: headSequenceSmUs. */
+    fp8HeadSequenceSmUs: sourcedValueSchema.optional(),
+    /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
      * tensor cores at the slower of this and the HBM stream. Absent: not modelled.

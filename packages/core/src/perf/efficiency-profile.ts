@@ -54,6 +54,9 @@ export interface ClassProfile {
   readonly groupWalkStepS?: ProfileValue;
   /** The op's main kernel's minimum duration in seconds, flooring its roofline (absent: no floor). */
   readonly minKernelS?: ProfileValue;
+  /** GQA decode: SM-seconds per (sequence × KV head), 16-bit / one-byte cache (absent: not modelled). */
+  readonly headSequenceSmS?: ProfileValue;
+  readonly fp8HeadSequenceSmS?: ProfileValue;
   /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
   readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */

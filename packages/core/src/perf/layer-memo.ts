@@ -104,6 +104,8 @@ export type LayerKeyFieldsListed = [
       | "backward"
       | "queryTokensPerSequence"
       | "sparse"
+      | "kvHeads"
+      | "kvElementBytes"
     >
   >,
   Checked<
@@ -152,7 +154,9 @@ function operatorKey(op: Operator): void {
       .number(a.causal ? 1 : 0)
       .number(a.backward === undefined ? 2 : a.backward ? 1 : 0)
       .number(a.queryTokensPerSequence ?? 0)
-      .number(a.sparse === true ? 1 : 0);
+      .number(a.sparse === true ? 1 : 0)
+      .optional(a.kvHeads)
+      .optional(a.kvElementBytes);
 }
 
 function itemKey(item: StepItem): void {

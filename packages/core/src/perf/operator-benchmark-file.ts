@@ -49,6 +49,27 @@ const mlaDecodeSpec = z
   })
   .strict();
 
+/**
+ * GQA decode attention as an engine's generation op times it (one query token per sequence):
+ * `queryHeads` sharing `kvHeads` KV heads of `headDim`, every sequence at `kvLength` cached keys
+ * (at most `window` read on a sliding-window layer), math in `dtype`, cache in `kvDtype`.
+ */
+const gqaDecodeSpec = z
+  .object({
+    kind: z.literal("gqa-decode"),
+    batch: z.number().int().positive(),
+    kvLength: z.number().int().positive(),
+    queryHeads: z.number().int().positive(),
+    kvHeads: z.number().int().positive(),
+    headDim: z.number().int().positive(),
+    dtype: z.enum(DTYPES),
+    kvDtype: z.enum(DTYPES),
+    window: z.number().int().positive().optional(),
+    /** Kernels the timed op launches (aiconfigurator 1.3: the QKV preprocessing kernel and the attention kernel). Default 1. */
+    kernels: z.number().int().positive().optional(),
+  })
+  .strict();
+
 const flashAttentionSpec = z
   .object({
     kind: z.literal("flash-attention"),
@@ -94,6 +115,7 @@ const fileSchema = z
           operator: z.discriminatedUnion("kind", [
             gemmSpec,
             mlaDecodeSpec,
+            gqaDecodeSpec,
             flashAttentionSpec,
             emptyKernelSpec,
             moeOpSpec,
@@ -129,3 +151,6 @@ export const operatorBenchmarks: () => OperatorBenchmarkFile = builtinDataOnce(
 
 /** A FlashAttention benchmark's operator description. */
 export type FlashAttentionSpec = z.output<typeof flashAttentionSpec>;
+
+/** A GQA decode benchmark's operator description. */
+export type GqaDecodeSpec = z.output<typeof gqaDecodeSpec>;

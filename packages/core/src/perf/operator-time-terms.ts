@@ -63,6 +63,31 @@ export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number
 }
 
 /**
+ * The floor of a GQA decode-attention core whose kernel runs one thread block per (sequence × KV
+ * head) — TensorRT-LLM's XQA on Hopper, its trtllm-gen generation kernels on Blackwell: each pair
+ * costs the profile's SM time whatever its keys (Q load, one KV page walk, softmax and output), so
+ * the core takes at least sequences × KV heads × that ÷ cores; the KV stream hides it at long
+ * contexts, a 128-token window or a short context does not. Groups of 2 … 32 query heads per KV
+ * head only (XQA's range; MHA and wider groups run other kernels); 0 where the profile gives no value.
+ * @example headSequenceFloor(gptOssWindowedCore1024Seqs, hopperTrtllmDecode, 132) // 1,024 × 8 × 4.38 µs ÷ 132 ≈ 272 µs
+ */
+export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number | undefined): number {
+  const a = op.attention;
+  if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return 0;
+  const kvHeads = a.kvHeads;
+  if (kvHeads === undefined || kvHeads <= 0 || cores === undefined || cores <= 0) return 0;
+  const group = a.heads / kvHeads;
+  if (group < 2 || group > 32) return 0;
+  const perPair =
+    (a.kvElementBytes ?? 2) <= 1 && cls.fp8HeadSequenceSmS !== undefined
+      ? cls.fp8HeadSequenceSmS.value
+      : cls.headSequenceSmS?.value;
+  if (perPair === undefined) return 0;
+  const sequences = a.queries / (a.queryTokensPerSequence ?? 1);
+  return (sequences * kvHeads * perPair) / cores;
+}
+
+/**
  * A weight-only GEMM whose kernel converts its narrow weights to the math format in registers
  * (Hopper mixed-input, e.g. MXFP4 → BF16 in triton_kernels' matmul_ogs): the weight elements it
  * reads at the profile's conversion rate; 0 where the profile gives none or the GEMM is not weight-only.

@@ -21,6 +21,7 @@ import {
   dequantTime,
   gridStrideTime,
   groupOverheadTime,
+  headSequenceFloor,
   kSerialTime,
   overlappedRoof,
 } from "./operator-time-terms.ts";
@@ -166,8 +167,15 @@ export function timeInPlace(
   const memoryS = weightsS > 0 ? weightsS + groupOverheadTime(op, cls) : 0;
   const walkS = op.kernels * (op.groupWalk ?? 0) * (cls.groupWalkStepS?.value ?? 0);
   const overheadS = op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile) + walkS;
-  // A kernel's own minimum duration (decode attention at a few keys) floors the roofline, once per op.
-  const floorS = op.kernels > 0 ? (cls.minKernelS?.value ?? 0) : 0;
+  // A kernel's own minimum duration (decode attention at a few keys) floors the roofline, once per
+  // op, as does a GQA decode kernel's fixed cost per (sequence × KV head) block.
+  const floorS =
+    op.kernels > 0
+      ? Math.max(
+          cls.minKernelS?.value ?? 0,
+          headSequenceFloor(op, cls, profile.classes.gemm.cores?.value),
+        )
+      : 0;
   const workS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const roofS = Math.max(workS, floorS);
   const latencyBound = overheadS > roofS || floorS > workS;

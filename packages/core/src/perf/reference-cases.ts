@@ -16,6 +16,7 @@ import { withEngineOverlays } from "./engine-overlay.ts";
 import { moeOpTime } from "./moe-op-case.ts";
 import {
   type FlashAttentionSpec,
+  type GqaDecodeSpec,
   type Measure,
   OPERATOR_BENCHMARK_FILE,
   type OperatorBenchmarkRecord,
@@ -90,6 +91,7 @@ function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
           engine: engine.name,
           ...(engine.version !== undefined && { version: engine.version }),
           ...(spec.kind === "mla-decode" && { modelAttention: spec.topK ? "mla-sparse" : "mla-dense" }),
+          ...(spec.kind === "gqa-decode" && { modelAttention: "gqa" }),
         });
   const timing = operatorTime(op, device, profile);
   switch (record.measure) {
@@ -167,6 +169,8 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
         kernels: spec.kernels ?? 1,
       };
     }
+    case "gqa-decode":
+      return gqaDecodeOperator(record.id, spec);
     case "flash-attention":
       return flashAttentionOperator(record.id, spec);
     case "empty-kernel":
@@ -184,6 +188,40 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
     default:
       return assertNever(spec);
   }
+}
+
+/**
+ * A GQA decode core as the step model builds it (gqa-operators.ts): each sequence's query heads
+ * read its `min(kvLength, window)` cached keys and values of every KV head once.
+ */
+function gqaDecodeOperator(id: string, spec: GqaDecodeSpec): Operator {
+  const element = DTYPE_BYTES[spec.dtype];
+  const keys = Math.min(spec.kvLength, spec.window ?? spec.kvLength);
+  const queryElements = spec.batch * spec.queryHeads * spec.headDim;
+  return {
+    name: id,
+    class: "attention-decode",
+    dtype: spec.dtype,
+    flops: 2 * spec.batch * keys * spec.queryHeads * 2 * spec.headDim,
+    bytesRead: {
+      weights: 0,
+      activations: queryElements * element,
+      kvCache: spec.batch * keys * spec.kvHeads * 2 * spec.headDim * DTYPE_BYTES[spec.kvDtype],
+    },
+    bytesWritten: { activations: queryElements * element, kvCache: 0 },
+    attention: {
+      queries: spec.batch,
+      heads: spec.queryHeads,
+      qkHeadDim: spec.headDim,
+      vHeadDim: spec.headDim,
+      meanKeysPerQuery: keys,
+      causal: false,
+      queryTokensPerSequence: 1,
+      kvHeads: spec.kvHeads,
+      kvElementBytes: DTYPE_BYTES[spec.kvDtype],
+    },
+    kernels: spec.kernels ?? 1,
+  };
 }
 
 /**
