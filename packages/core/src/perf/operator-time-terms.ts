@@ -73,7 +73,11 @@ export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number
  */
 export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number | undefined): number {
   const a = op.attention;
+  // Sequences with no cached context (only their own new tokens) run no generation kernel: a mixed
+  // iteration's KV-dependent part is the decode step less the same step at zero cache, which must
+  // not carry the floor.
   if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return 0;
+  if (!(a.meanKeysPerQuery > (a.queryTokensPerSequence ?? 1))) return 0;
   const kvHeads = a.kvHeads;
   if (kvHeads === undefined || kvHeads <= 0 || cores === undefined || cores <= 0) return 0;
   const group = a.heads / kvHeads;

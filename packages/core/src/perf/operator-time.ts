@@ -171,10 +171,7 @@ export function timeInPlace(
   // op, as does a GQA decode kernel's fixed cost per (sequence × KV head) block.
   const floorS =
     op.kernels > 0
-      ? Math.max(
-          cls.minKernelS?.value ?? 0,
-          headSequenceFloor(op, cls, profile.classes.gemm.cores?.value),
-        )
+      ? Math.max(cls.minKernelS?.value ?? 0, headSequenceFloor(op, cls, profile.classes.gemm.cores?.value))
       : 0;
   const workS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const roofS = Math.max(workS, floorS);
