@@ -31,6 +31,25 @@ describe("H20 (China-market Hopper, 78 SMs at a cut tensor rate)", () => {
     expect(sustainedClock(h20, profile)).toBeUndefined();
   });
 
+  it("runs DeepGEMM's grouped GEMM at its own measured FP8 ceiling, with the H800's per-tile time at its own tensor rate per SM", () => {
+    const profile = efficiencyProfileForChip(h20);
+    const h800chip = catalog.chip("h800-sxm");
+    const h800 = efficiencyProfileForChip(h800chip);
+    const grouped = profile.classes["grouped-gemm"];
+    expect(grouped.computeEfficiency.fp8?.value).toBe(0.92);
+    // The other formats stay the H800's (no H20 measurement of them).
+    expect(grouped.computeEfficiency.bf16?.value).toBe(
+      h800.classes["grouped-gemm"].computeEfficiency.bf16?.value,
+    );
+    // 677 K elements of per-tile cost on the H800, scaled by the per-SM FP8 rate ratio.
+    const perSm = (chip: typeof h20, sms: number) => (chip.peakFlopsPerS.fp8?.value ?? 0) / sms;
+    const ratio = perSm(h20, 78) / perSm(h800chip, 132);
+    const h800Overhead = h800.classes["grouped-gemm"].kOverheadElements?.value ?? 0;
+    expect(grouped.kOverheadElements?.value).toBeCloseTo(h800Overhead * ratio, 0);
+    // Dense GEMMs keep the H800's values.
+    expect(profile.classes.gemm.kOverheadElements?.value).toBe(h800Overhead);
+  });
+
   it("H20-3e: the 141 GB HBM3e part, the same SMs and peaks, its own memory and power", () => {
     const h20e = catalog.chip("h20-3e");
     expect(h20e.origin.extends).toBe("h20");
