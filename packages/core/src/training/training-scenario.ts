@@ -177,25 +177,19 @@ export function parseTrainingScenario(
   if (spec.moeCapacity !== undefined) {
     // Megatron-Bridge's apply_moe_token_drop asserts the all-to-all dispatcher; other factors change
     // the experts' token counts, which the model does not follow.
-    const bad =
+    const why =
       spec.moeCapacity.factor !== 1
-        ? {
-            field: "factor",
-            why: "only the capacity factor 1.0 (the balanced routing's own token count) is modelled",
-          }
+        ? "only the capacity factor 1.0 (the balanced routing's own token count) is modelled"
         : spec.tokenDispatcher !== "alltoall"
-          ? {
-              field: "factor",
-              why: "Megatron-Core drops tokens only with the alltoall dispatcher (tokenDispatcher: alltoall)",
-            }
+          ? "Megatron-Core drops tokens only with the alltoall dispatcher (tokenDispatcher: alltoall)"
           : undefined;
-    if (bad !== undefined) {
-      const pos = locate(["moeCapacity", bad.field]);
-      throw new SupernodeError("invalid-value", `moeCapacity: ${bad.why}`, {
+    if (why !== undefined) {
+      const pos = locate(["moeCapacity", "factor"]);
+      throw new SupernodeError("invalid-value", `moeCapacity: ${why}`, {
         file: fileName,
         line: pos?.line,
         column: pos?.column,
-        fieldPath: ["moeCapacity", bad.field],
+        fieldPath: ["moeCapacity", "factor"],
       });
     }
   }
