@@ -22,7 +22,6 @@
  * group's commit.
  */
 import { hostLinkFor, moeTokenWidth } from "../deploy/index.ts";
-import { layerKind } from "../model/index.ts";
 import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -87,18 +86,18 @@ export function activationOffload(s: TrainingScenario, tokensPerRank: number): A
   };
 }
 
-/** Activation bytes a stage keeps on the host: every offloaded group in flight but the margin. */
+/**
+ * Activation bytes a stage of `moeLayers` MoE layers keeps on the host: every offloaded group in
+ * flight but the margin.
+ */
 export function offloadedActivationBytes(
   s: TrainingScenario,
   tokensPerRank: number,
-  firstLayer: number,
-  layers: number,
+  moeLayers: number,
   inFlight: number,
 ): number {
   const o = activationOffload(s, tokensPerRank);
   if (o === undefined) return 0;
-  let moeLayers = 0;
-  for (let i = firstLayer; i < firstLayer + layers; i++) if (layerKind(s.model, i) === "moe") moeLayers++;
   return Math.max(0, moeLayers * inFlight - o.margin) * o.bytesPerLayer;
 }
 

@@ -125,12 +125,15 @@ export function trainingMemory(s: TrainingScenario): TrainingMemory {
     // DualPipe holds two pipeline chunks' parameters (DeepSeek-V3 Table 2: 2× parameters).
     const copies = s.layout.schedule === "dualpipe" ? 2 : 1;
     let perMicrobatch = 0;
-    for (let i = first; i < first + count; i++)
-      perMicrobatch +=
-        activationBytesPerToken(layerArchitecture(arch, i), layerKind(arch, i), act, i) * tokens;
-    const inFlight = inFlightMicrobatches(s, stage);
-    const offloaded = offloadedActivationBytes(s, tokens, first, count, inFlight);
+    let moeLayers = 0;
+    for (let i = first; i < first + count; i++) {
+      const kind = layerKind(arch, i);
+      perMicrobatch += activationBytesPerToken(layerArchitecture(arch, i), kind, act, i) * tokens;
+      if (kind === "moe") moeLayers++;
+    }
     first += count;
+    const inFlight = inFlightMicrobatches(s, stage);
+    const offloaded = offloadedActivationBytes(s, tokens, moeLayers, inFlight);
     // Full recompute rebuilds one layer's activations at a time during backward.
     const working =
       s.recompute === "full"
