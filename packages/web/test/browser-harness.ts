@@ -20,6 +20,13 @@ import { sharedWebBuild } from "./shared-build.ts";
 /** The tallest screenshot taken whole; a taller page is captured down to this height. */
 const MAX_SCREENSHOT_PX = 4_000;
 
+/** Waits for two animation frames: what a resize schedules has rendered. */
+export function nextFrames(page: Page): Promise<void> {
+  return page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
+}
+
 export const CHROMIUM_PATH = process.env.SUPERNODE_CHROMIUM ?? "/usr/bin/chromium";
 
 const CHROMIUM_ARGS = [
@@ -97,10 +104,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       await page.setViewportSize({ width: viewport.width, height: MAX_SCREENSHOT_PX });
       await page.screenshot({ path: file });
       await page.setViewportSize(viewport);
-      await page.evaluate(
-        () =>
-          new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-      );
+      await nextFrames(page);
       return file;
     },
     async close() {

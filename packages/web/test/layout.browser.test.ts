@@ -7,7 +7,7 @@
  */
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { describeInBrowser } from "./browser-harness.ts";
+import { describeInBrowser, nextFrames } from "./browser-harness.ts";
 
 const WIDTHS = [
   { width: 1440, height: 900 },
@@ -46,13 +46,6 @@ const VIEWS: readonly { id: string; hash: string; ready: (page: Page) => Promise
 
 async function done(page: Page): Promise<void> {
   await page.locator('main [data-job-status="done"]').first().waitFor({ timeout: 90_000 });
-}
-
-/** Waits for two animation frames: what a resize schedules has rendered. */
-function nextFrames(page: Page): Promise<void> {
-  return page.evaluate(
-    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-  );
 }
 
 /** How far the page is wider than the viewport (0: no horizontal overflow). */
