@@ -92,19 +92,14 @@ export function liveReferenceCandidates(): readonly ReferenceCandidate[] {
 
 function buildLiveCandidates(): ReferenceCandidate[] {
   const cache: EstimateCache = new Map();
-  return labelledSpecs().map(({ spec, label, group }) => {
-    let predicted: number | undefined;
-    return {
-      ...caseFields(spec),
-      label,
-      group,
-      point: casePoint(spec),
-      predict: () => {
-        predicted ??= predictEndToEndCase(spec, cache).predicted;
-        return predicted;
-      },
-    };
-  });
+  // predictEndToEndCase keeps each case's prediction (once per process), so `predict` needs no memo.
+  return labelledSpecs().map(({ spec, label, group }) => ({
+    ...caseFields(spec),
+    label,
+    group,
+    point: casePoint(spec),
+    predict: () => predictEndToEndCase(spec, cache).predicted,
+  }));
 }
 
 /**
