@@ -15,25 +15,19 @@
  * The state replaces a KV cache: its size per sequence does not grow with the context. Under
  * attention TP the heads split over the ranks. Assumed, not measured: the state is kept in FP32 (the
  * kernels' accumulator format; SGLang's --mamba-ssm-dtype and vLLM's --mamba-ssm-cache-dtype can
- * lower it), the conv state in the activation format; the prefill recurrence runs on tensor cores
- * and is timed as one GEMM of its FLOPs; the decode step is the state's read and write.
+ * lower it), the conv state in the activation format. The prefill recurrence is FLA's chunked kernel
+ * chain (gated-delta-prefill.ts: its intermediates' bytes and the state kernel's chunk walk); the
+ * decode step is the state's read and write.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
+import { gatedDeltaPrefillOperator } from "./gated-delta-prefill.ts";
 import { checkDivides, LINEAR_STATE_DTYPE, type ResolvedWorkload } from "./layer-work.ts";
 import { mamba2Operators, mamba2Tensors } from "./mamba2.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
-import {
-  chunkedRecurrenceOp,
-  convStateBytes,
-  gatedNormOutputOps,
-  recurrentStateBytes,
-} from "./recurrent-mixer-ops.ts";
+import { convStateBytes, gatedNormOutputOps, recurrentStateBytes } from "./recurrent-mixer-ops.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
-
-/** Tokens per chunk of the chunked gated delta rule (flash-linear-attention's `chunk_size`). */
-export const DELTA_RULE_CHUNK = 64;
 
 /**
  * Whether decoder layer `layerIndex` is a linear-attention layer.
@@ -87,17 +81,6 @@ export function linearAttentionTensors(arch: ModelArchitecture, s: LinearAttenti
   ];
 }
 
-/** FLOPs per token per value head of the chunked gated delta rule (prefill). */
-function chunkedFlopsPerTokenHead(s: LinearAttentionSpec): number {
-  const dk = s.keyHeadDim;
-  const dv = s.valueHeadDim;
-  const c = DELTA_RULE_CHUNK;
-  // Per chunk of c tokens: K·Kᵀ and Q·Kᵀ (2c²dk each), the triangular solve (≈ c³/3), W = A·K and
-  // U = A·V (2c²dk + 2c²dv), the intra-chunk output (2c²dv), W·S, Q·S and the state update Kᵀ·U'
-  // (2c·dk·dv each). Divided by c per token.
-  return 6 * dk * dv + c * (6 * dk + 4 * dv) + (c * c) / 3;
-}
-
 /** Operators of one linear-attention layer after its input norm, on one rank. */
 export function linearAttentionOperators(
   arch: ModelArchitecture,
@@ -149,25 +132,34 @@ export function linearAttentionOperators(
       weightBytes: 2 * valueHeads * hp,
     }),
   ];
-  // Decode, per token and value head, over the dk × dv state: e^g·S (1·dk·dv), Sᵀk (2), the
-  // update S + k·δᵀ with δ = β·(v − Sᵀk) (2: outer product and add), o = Sᵀq (2): 7·dk·dv (the
-  // O(dv) work on δ dropped).
-  const perTokenHead = decode ? 7 * s.keyHeadDim * s.valueHeadDim : chunkedFlopsPerTokenHead(s);
-  const flops = perTokenHead * T * valueHeads;
-  if (decode)
-    // One recurrent step: the state is read and written once per sequence (a step verifying MTP
-    // drafts keeps its per-token states in registers), q, k, v, g, β read, the output written.
+  if (decode) {
+    // Decode, per token and value head, over the dk × dv state: e^g·S (1·dk·dv), Sᵀk (2), the
+    // update S + k·δᵀ with δ = β·(v − Sᵀk) (2: outer product and add), o = Sᵀq (2): 7·dk·dv (the
+    // O(dv) work on δ dropped). One recurrent step: the state is read and written once per sequence
+    // (a step verifying MTP drafts keeps its per-token states in registers), q, k, v, g, β read, the
+    // output written.
     ops.push(
       vectorOp(w, {
         name: `${p}lin.delta_rule`,
-        flops,
+        flops: 7 * s.keyHeadDim * s.valueHeadDim * T * valueHeads,
         readElements: T * (2 * key + value + 2 * valueHeads),
         writeElements: T * value,
         kvReadBytes: state,
         kvWriteBytes: state,
       }),
     );
-  else ops.push(chunkedRecurrenceOp(w, `${p}lin.delta_rule`, flops, value, state));
+  } else {
+    const shape = {
+      tokens: T,
+      sequences: w.sequences,
+      keyHeads,
+      valueHeads,
+      keyHeadDim: s.keyHeadDim,
+      valueHeadDim: s.valueHeadDim,
+      dtype: w.attentionDtype,
+    };
+    ops.push(gatedDeltaPrefillOperator(`${p}lin.delta_rule`, shape, state));
+  }
   ops.push(...gatedNormOutputOps(w, p, h, value, s.valueHeadDim));
   return ops;
 }

@@ -354,6 +354,11 @@ export interface Operator {
     readonly launchedItems: number;
     readonly blocksPerCore: number;
   };
+  /**
+   * A kernel whose programs each walk their sequence's chunks in turn (FLA's gated-delta-rule state
+   * kernel): ⌈programs ÷ cores⌉ × steps × the class's chunkStepS beside the roofline. Absent: none.
+   */
+  readonly chunkWalk?: { readonly programs: number; readonly steps: number };
 }
 
 export type Phase = "prefill" | "decode" | "train-forward" | "train-backward";

@@ -37,6 +37,7 @@ export const UNIT_FIELDS = {
   tileOverheadUs: ["tileOverheadS", MICROSECOND],
   gridStrideStepUs: ["gridStrideStepS", MICROSECOND],
   groupWalkStepUs: ["groupWalkStepS", MICROSECOND],
+  chunkStepUs: ["chunkStepS", MICROSECOND],
   minKernelUs: ["minKernelS", MICROSECOND],
   headSequenceSmUs: ["headSequenceSmS", MICROSECOND],
   fp8HeadSequenceSmUs: ["fp8HeadSequenceSmS", MICROSECOND],

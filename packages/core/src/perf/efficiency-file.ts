@@ -117,6 +117,12 @@ export const classEfficiencySchema = z
      */
     groupWalkStepUs: sourcedValueSchema.optional(),
     /**
+     * Kernels whose programs walk a sequence's chunks one after another (`Operator.chunkWalk`, FLA's
+     * chunked gated-delta-rule state kernel): the time per chunk step of one program, in
+     * microseconds. Absent: not modelled.
+     */
+    chunkStepUs: sourcedValueSchema.optional(),
+    /**
      * A kernel's own minimum duration, in microseconds, whatever its bytes and FLOPs (decode attention:
      * a split-KV kernel's dependent chain of Q load, one KV tile, softmax, partial output and combine
      * at a few keys): the roofline is floored at it; the launch is charged beside it. Absent: no floor.

@@ -52,6 +52,8 @@ export interface ClassProfile {
   readonly gridStrideStepS?: ProfileValue;
   /** Grouped GEMMs: time per group a walking scheduler visits, per kernel, in seconds (absent: not modelled). */
   readonly groupWalkStepS?: ProfileValue;
+  /** A program's time per chunk of a chunk-walking kernel, in seconds (absent: not modelled). */
+  readonly chunkStepS?: ProfileValue;
   /** The op's main kernel's minimum duration in seconds, flooring its roofline (absent: no floor). */
   readonly minKernelS?: ProfileValue;
   /** GQA decode: SM-seconds per (sequence × KV head), 16-bit / one-byte cache (absent: not modelled). */

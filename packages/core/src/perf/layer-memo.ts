@@ -87,6 +87,7 @@ export type LayerKeyFieldsListed = [
       | "kernels"
       | "gridStrideWalk"
       | "groupWalk"
+      | "chunkWalk"
     >
   >,
   Checked<AllListed<Operator["bytesRead"], "weights" | "activations" | "kvCache">>,
@@ -141,6 +142,9 @@ function operatorKey(op: Operator): void {
   const g = op.gridStrideWalk;
   if (g === undefined) key.number(0);
   else key.number(1).number(g.items).number(g.launchedItems).number(g.blocksPerCore);
+  const c = op.chunkWalk;
+  if (c === undefined) key.number(0);
+  else key.number(1).number(c.programs).number(c.steps);
   const a = op.attention;
   if (a === undefined) key.number(0);
   else

@@ -1,6 +1,6 @@
 /**
  * The operator microbenchmark file (`data/efficiency/microbenchmarks/operators.yaml`): its schema —
- * each record's operator (GEMM, MLA decode, FlashAttention, empty kernel, MoE op), measure, published
+ * each record's operator (GEMM, MLA decode, FlashAttention, empty kernel, gated-delta prefill, MoE op), measure, published
  * value, role and source — parsed once. perf/reference-cases.ts predicts the records.
  */
 import { z } from "zod";
@@ -85,6 +85,22 @@ const flashAttentionSpec = z
   .strict();
 
 /**
+ * FLA's chunked gated-delta-rule prefill chain (`chunk_gated_delta_rule_fwd`, model/gated-delta-prefill.ts)
+ * over sequences of the lengths given (the benchmark tables' "1x8192", "4096+4096").
+ */
+const gatedDeltaPrefillSpec = z
+  .object({
+    kind: z.literal("gated-delta-prefill"),
+    keyHeads: z.number().int().positive(),
+    valueHeads: z.number().int().positive(),
+    headDim: z.number().int().positive(),
+    seqLens: z.array(z.number().int().positive()).min(1),
+    dtype: z.enum(DTYPES),
+  })
+  .strict();
+export type GatedDeltaPrefillSpec = z.output<typeof gatedDeltaPrefillSpec>;
+
+/**
  * A kernel that does almost no work, measured by what one more (or one fewer) of it costs a
  * graph-replayed step: the per-kernel boundary cost (launch, dependency wait, prologue, tail).
  */
@@ -118,6 +134,7 @@ const fileSchema = z
             gqaDecodeSpec,
             flashAttentionSpec,
             emptyKernelSpec,
+            gatedDeltaPrefillSpec,
             moeOpSpec,
           ]),
           measure: z.enum(MEASURES),

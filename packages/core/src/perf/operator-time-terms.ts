@@ -92,6 +92,20 @@ export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number
 }
 
 /**
+ * A chunk-walking kernel's serial part beside its roofline (`Operator.chunkWalk`): its programs run one
+ * per core at a time, each walking its chunks in turn at the class's chunkStepS, so ⌈programs ÷ cores⌉
+ * waves × steps × the step. Cores as gridStrideTime counts them; 0 where the profile gives no step time.
+ * @example chunkWalkTime({ ...op, chunkWalk: { programs: 32, steps: 1024 } }, h100) // 1 × 1,024 × 1.181 µs
+ */
+export function chunkWalkTime(op: Operator, profile: EfficiencyProfile): number {
+  const walk = op.chunkWalk;
+  const step = profile.classes[op.class].chunkStepS?.value;
+  const cores = profile.classes["grouped-gemm"].cores?.value ?? profile.classes.gemm.cores?.value;
+  if (walk === undefined || step === undefined || cores === undefined || walk.programs <= 0) return 0;
+  return Math.ceil(walk.programs / cores) * walk.steps * step;
+}
+
+/**
  * A weight-only GEMM whose kernel converts its narrow weights to the math format in registers
  * (Hopper mixed-input, e.g. MXFP4 → BF16 in triton_kernels' matmul_ogs): the weight elements it
  * reads at the profile's conversion rate; 0 where the profile gives none or the GEMM is not weight-only.

@@ -18,6 +18,7 @@ import { type Device, supportedDtypes } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 import { gemmFactors } from "./gemm-efficiency.ts";
 import {
+  chunkWalkTime,
   dequantTime,
   gridStrideTime,
   groupOverheadTime,
@@ -166,7 +167,8 @@ export function timeInPlace(
   const weightsS = Math.max(streamS, dequantTime(op, cls));
   const memoryS = weightsS > 0 ? weightsS + groupOverheadTime(op, cls) : 0;
   const walkS = op.kernels * (op.groupWalk ?? 0) * (cls.groupWalkStepS?.value ?? 0);
-  const overheadS = op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile) + walkS;
+  const overheadS =
+    op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile) + walkS + chunkWalkTime(op, profile);
   // A kernel's own minimum duration (decode attention at a few keys) floors the roofline, once per
   // op, as does a GQA decode kernel's fixed cost per (sequence × KV head) block.
   const floorS =

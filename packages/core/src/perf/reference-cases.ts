@@ -8,7 +8,7 @@
  */
 import { builtinCatalog, type ReferenceComparison } from "../catalog/index.ts";
 import { type Chip, DTYPE_BYTES } from "../hardware/index.ts";
-import type { Operator } from "../model/index.ts";
+import { DELTA_RULE_CHUNK, gatedDeltaPrefillOperator, type Operator } from "../model/index.ts";
 import { GIGA, MICROSECOND, TERA } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
@@ -16,6 +16,7 @@ import { withEngineOverlays } from "./engine-overlay.ts";
 import { moeOpTime } from "./moe-op-case.ts";
 import {
   type FlashAttentionSpec,
+  type GatedDeltaPrefillSpec,
   type GqaDecodeSpec,
   type Measure,
   OPERATOR_BENCHMARK_FILE,
@@ -183,6 +184,8 @@ function benchmarkOperator(record: OperatorBenchmarkRecord): Operator {
         bytesWritten: { activations: 0, kvCache: 0 },
         kernels: 1,
       };
+    case "gated-delta-prefill":
+      return gatedDeltaBenchmarkOperator(record.id, spec);
     case "moe-op":
       throw new Error(`record ${record.id}: a moe-op record is several operators (moe-op-case.ts)`);
     default:
@@ -222,6 +225,29 @@ function gqaDecodeOperator(id: string, spec: GqaDecodeSpec): Operator {
     },
     kernels: spec.kernels ?? 1,
   };
+}
+
+/**
+ * FLA's chunked gated-delta-rule chain over the record's sequences: the longest sets the state
+ * kernel's walk (the tables' mixed lengths: 6144+2048 walks 96 chunks), the chain's bytes over all tokens.
+ */
+function gatedDeltaBenchmarkOperator(id: string, spec: GatedDeltaPrefillSpec): Operator {
+  const tokens = spec.seqLens.reduce((a, b) => a + b, 0);
+  const longest = Math.max(...spec.seqLens);
+  const shape = {
+    tokens,
+    sequences: spec.seqLens.length,
+    keyHeads: spec.keyHeads,
+    valueHeads: spec.valueHeads,
+    keyHeadDim: spec.headDim,
+    valueHeadDim: spec.headDim,
+    dtype: spec.dtype,
+  };
+  const op = gatedDeltaPrefillOperator(id, shape, 0);
+  const walk = op.chunkWalk;
+  return walk === undefined
+    ? op
+    : { ...op, chunkWalk: { ...walk, steps: Math.ceil(longest / DELTA_RULE_CHUNK) } };
 }
 
 /**
