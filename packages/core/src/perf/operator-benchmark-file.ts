@@ -96,6 +96,8 @@ const gatedDeltaPrefillSpec = z
     headDim: z.number().int().positive(),
     seqLens: z.array(z.number().int().positive()).min(1),
     dtype: z.enum(DTYPES),
+    /** The call L2-normalises q and k itself (use_qk_l2norm_in_kernel): two more kernels reading and writing them. */
+    qkL2Norm: z.boolean().optional(),
   })
   .strict();
 export type GatedDeltaPrefillSpec = z.output<typeof gatedDeltaPrefillSpec>;

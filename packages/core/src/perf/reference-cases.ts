@@ -243,7 +243,18 @@ function gatedDeltaBenchmarkOperator(id: string, spec: GatedDeltaPrefillSpec): O
     valueHeadDim: spec.headDim,
     dtype: spec.dtype,
   };
-  const op = gatedDeltaPrefillOperator(id, shape, 0);
+  const chain = gatedDeltaPrefillOperator(id, shape, 0);
+  // In-kernel q / k L2 norm (SGLang's call): q and k read and written once more, two more launches.
+  const qk = spec.qkL2Norm === true ? 2 * tokens * spec.keyHeads * spec.headDim * DTYPE_BYTES[spec.dtype] : 0;
+  const op =
+    qk === 0
+      ? chain
+      : {
+          ...chain,
+          bytesRead: { ...chain.bytesRead, activations: chain.bytesRead.activations + qk },
+          bytesWritten: { ...chain.bytesWritten, activations: chain.bytesWritten.activations + qk },
+          kernels: chain.kernels + 2,
+        };
   const walk = op.chunkWalk;
   return walk === undefined
     ? op
