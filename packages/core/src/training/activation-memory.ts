@@ -16,6 +16,8 @@
  * "SDPA saves a BF16 output tensor, while Projection Linear saves an FP8 tensor", 1.5× the size).
  */
 import type { LayerKind, ModelArchitecture } from "../model/index.ts";
+import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
+import type { TrainingScenario } from "./training-scenario.ts";
 
 const BYTES = 2;
 
@@ -27,6 +29,25 @@ export interface ActivationOptions {
   readonly fp8?: boolean;
   /** Bytes per element of those low-precision copies (FP8: 1; NVFP4: 0.5625, `nvfp4-quantization.ts`). */
   readonly copyBytes?: number;
+}
+
+/** The activation options of a training scenario (its layout, recompute and precision). */
+export function trainingActivationOptions(s: TrainingScenario): ActivationOptions {
+  return {
+    tp: s.layout.tp,
+    sequenceParallel: s.layout.sequenceParallel,
+    recompute: s.recompute,
+    fp8: s.precision.compute === "fp8",
+    ...(s.precision.recipe === "nvfp4" && { copyBytes: NVFP4_COPY_BYTES }),
+  };
+}
+
+/**
+ * Bytes per element of a tensor kept only as a GEMM's input (for its weight gradient): the FP8 /
+ * NVFP4 copy, else BF16.
+ */
+export function gemmInputCopyBytes(o: ActivationOptions): number {
+  return o.copyBytes ?? (o.fp8 === true ? 1 : BYTES);
 }
 
 /**
@@ -44,9 +65,8 @@ export function activationBytesPerToken(
   const normDiv = o.sequenceParallel ? t : 1;
   if (o.recompute === "full") return (h / normDiv) * BYTES;
   const keepNormOut = o.recompute !== "selective";
-  // Bytes per element of a tensor kept only as a GEMM's input (for its weight gradient).
   const copy = o.copyBytes ?? (o.fp8 === true ? 1 : undefined);
-  const g = copy ?? BYTES;
+  const g = gemmInputCopyBytes(o);
   const keptGemmInput = keepNormOut ? g : 0;
   const a = arch.attention;
   // Norm inputs (always kept, BF16) and outputs (the next GEMM's input).

@@ -22,7 +22,7 @@
  * group's commit.
  */
 import { hostLinkFor, moeTokenWidth } from "../deploy/index.ts";
-import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
+import { gemmInputCopyBytes, trainingActivationOptions } from "./activation-memory.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -41,7 +41,7 @@ export function offloadCandidates(s: TrainingScenario, tokensPerRank: number): S
   const moe = s.model.moe;
   if (o === undefined || moe === undefined || s.recompute === "full") return [];
   const routed = (tokensPerRank * moe.topK) / s.layout.tp;
-  const copy = s.precision.recipe === "nvfp4" ? NVFP4_COPY_BYTES : s.precision.compute === "fp8" ? 1 : BF16;
+  const copy = gemmInputCopyBytes(trainingActivationOptions(s));
   const gated = s.model.ffnActivation === "relu2" ? 1 : 2;
   const ffn = moe.expertIntermediateSize;
   const fused = o.modules.includes("fused_group_mlp");

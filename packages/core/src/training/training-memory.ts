@@ -8,9 +8,8 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { layerArchitecture, layerKind } from "../model/index.ts";
 import { computeDevice } from "../perf/index.ts";
-import { activationBytesPerToken } from "./activation-memory.ts";
+import { activationBytesPerToken, trainingActivationOptions } from "./activation-memory.ts";
 import { offloadedActivationBytes } from "./activation-offload.ts";
-import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
 import { stageLayerCounts } from "./stage-compute.ts";
 import { stageParams } from "./stage-params.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -95,18 +94,12 @@ export function inFlightMicrobatches(s: TrainingScenario, stage: number): number
  */
 export function trainingMemory(s: TrainingScenario): TrainingMemory {
   const arch = s.model;
-  const { tp, cp, dp, zero, sequenceParallel } = s.layout;
+  const { tp, cp, dp, zero } = s.layout;
   const p = s.precision;
   const params = stageParams(s);
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
   const tokens = (s.batch.microBatch * s.batch.sequenceLength) / cp;
-  const act = {
-    tp,
-    sequenceParallel,
-    recompute: s.recompute,
-    fp8: s.precision.compute === "fp8",
-    ...(s.precision.recipe === "nvfp4" && { copyBytes: NVFP4_COPY_BYTES }),
-  };
+  const act = trainingActivationOptions(s);
   const stages: StageMemory[] = [];
   let first = 0;
   for (const [stage, count] of counts.entries()) {
