@@ -19,6 +19,7 @@ export {
   isHashRoutedLayer,
   type LayerGroup,
   type LayerKind,
+  layerGroupIndex,
   layerGroups,
   layerKind,
   layerKinds,

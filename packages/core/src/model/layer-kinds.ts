@@ -82,15 +82,35 @@ export interface LayerGroup {
   readonly count: number;
 }
 
+/** A model's layer groups and, for each main-model layer, the position of its group. */
+interface LayerGrouping {
+  readonly groups: readonly LayerGroup[];
+  readonly groupOf: readonly number[];
+}
+
+// Memoised per architecture object (architectures are not mutated once built): a step evaluation asks every time.
+const grouping: (arch: ModelArchitecture) => LayerGrouping = memoByObject(groupLayers);
+
 /**
  * Groups of identical decoder layers: dense then MoE, full attention before windowed before linear.
  * @example layerGroups(builtinModel("gpt-oss-120b")).map((g) => [g.kind, g.window, g.count]) // [["moe", undefined, 18], ["moe", 128, 18]]
  */
-// Memoised per architecture object (architectures are not mutated once built): a step evaluation asks every time.
-export const layerGroups: (arch: ModelArchitecture) => readonly LayerGroup[] = memoByObject(groupLayers);
+export function layerGroups(arch: ModelArchitecture): readonly LayerGroup[] {
+  return grouping(arch).groups;
+}
 
-function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
+/**
+ * The group (position in `layerGroups`) of each decoder layer of the main model, so code that
+ * times groups once finds a layer's time without comparing the group's fields.
+ * @example layerGroupIndex(builtinModel("gpt-oss-120b")).slice(0, 4) // [1, 0, 1, 0]
+ */
+export function layerGroupIndex(arch: ModelArchitecture): readonly number[] {
+  return grouping(arch).groupOf;
+}
+
+function groupLayers(arch: ModelArchitecture): LayerGrouping {
   const kinds = layerKinds(arch);
+  const groupOf: number[] = new Array<number>(kinds.length);
   const windowed = new Set(arch.slidingWindow?.layers ?? []);
   const linearLayers = new Set(arch.linearAttention?.layers ?? []);
   const variant = (i: number) =>
@@ -109,29 +129,35 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
     // DeepSeek-V4: one group per (FFN kind, compression ratio, hash routing), in order of first appearance.
     const seen = new Map<
       string,
-      { kind: LayerKind; ratio: number; hash: boolean; index: number; count: number }
+      { kind: LayerKind; ratio: number; hash: boolean; index: number; count: number; at: number }
     >();
     kinds.forEach((kind, i) => {
       const ratio = ratios[i] ?? 0;
       const hash = isHashRoutedLayer(arch, i);
       const key = `${kind}:${ratio}:${hash}`;
-      const g = seen.get(key);
-      if (g === undefined) seen.set(key, { kind, ratio, hash, index: i, count: 1 });
-      else g.count++;
+      let g = seen.get(key);
+      if (g === undefined) {
+        g = { kind, ratio, hash, index: i, count: 0, at: seen.size };
+        seen.set(key, g);
+      }
+      g.count++;
+      groupOf[i] = g.at;
     });
-    return [...seen.values()].map((g) => ({
+    const v4Groups = [...seen.values()].map((g) => ({
       kind: g.kind,
       compressRatio: g.ratio,
       ...(g.hash ? { hashRouted: true as const } : {}),
       index: g.index,
       count: g.count,
     }));
+    return { groups: v4Groups, groupOf };
   }
   for (const kind of ["dense", "moe", "none"] as const)
     for (const attention of ["full", "shared", "window", "linear", "none"] as const) {
       const members = kinds.flatMap((k, i) => (k === kind && variant(i) === attention ? [i] : []));
       const first = members[0];
       if (first === undefined) continue;
+      for (const i of members) groupOf[i] = groups.length;
       const window = attention === "window" ? arch.slidingWindow?.size : undefined;
       groups.push({
         kind,
@@ -143,5 +169,5 @@ function groupLayers(arch: ModelArchitecture): readonly LayerGroup[] {
         count: members.length,
       });
     }
-  return groups;
+  return { groups, groupOf };
 }

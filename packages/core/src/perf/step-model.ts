@@ -205,7 +205,11 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
   };
 }
 
-/** Distinct layers of the main model (FFN kind × attention window), each on its slowest kind of rank. */
+/**
+ * Distinct layers of the main model (FFN kind × attention variant), each on its slowest kind of
+ * rank: one entry per layer group, in `layerGroups` order (`instanceStepTime` finds a layer's
+ * entry by `layerGroupIndex`).
+ */
 function slowestLayers(
   arch: StepContext["scenario"]["model"],
   rankKinds: readonly RankKind[],

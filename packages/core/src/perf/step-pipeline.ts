@@ -16,17 +16,7 @@
  * The pipeline's transfers and cycle are timed in step-pipeline-stages.ts.
  */
 import { draftPrecision, hostLinkFor, type InstancePlan, rankMemory } from "../deploy/index.ts";
-import {
-  attentionWindow,
-  compressRatio,
-  hasMixer,
-  isHashRoutedLayer,
-  isLinearAttentionLayer,
-  kvBytesPerTokenPerLayer,
-  type LayerKind,
-  layerKinds,
-  sharesTopK,
-} from "../model/index.ts";
+import { kvBytesPerTokenPerLayer, type LayerKind, layerGroupIndex, layerKinds } from "../model/index.ts";
 import { computeDevice } from "./device.ts";
 import type { HostTiming } from "./host-time.ts";
 import { type StepBatch, type StepContext, stepContext } from "./step-context.ts";
@@ -143,27 +133,13 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
   const mb = microbatchOf(batch, m);
   const base = stepTime(extra.stage, mb);
   const offload = offloadTiming(ctx, extra, base, mb);
-  const arch = ctx.scenario.model;
+  // `base.layers` starts with one entry per layer group, in `layerGroups` order (step-model.ts).
+  const groupOf = layerGroupIndex(ctx.scenario.model);
   const layerS = (kind: LayerKind, index: number) => {
     const l = offload?.perLayer.find((x) => x.kind === kind);
-    const window = attentionWindow(arch, index);
-    const linear = isLinearAttentionLayer(arch, index) ? true : undefined;
-    const ratio = compressRatio(arch, index);
-    const hash = isHashRoutedLayer(arch, index) ? true : undefined;
-    const noMixer = hasMixer(arch, index) ? undefined : true;
-    const shared = sharesTopK(arch, index) ? true : undefined;
-    return l !== undefined
-      ? Math.max(l.computeS, l.weightsTransferS + l.kvTransferS)
-      : (base.layers.find(
-          (x) =>
-            x.kind === kind &&
-            x.attentionWindow === window &&
-            x.linearAttention === linear &&
-            x.compressRatio === ratio &&
-            x.hashRouted === hash &&
-            x.noMixer === noMixer &&
-            x.sharedTopK === shared,
-        )?.timing.layerS ?? 0);
+    if (l !== undefined) return Math.max(l.computeS, l.weightsTransferS + l.kvTransferS);
+    const group = groupOf[index];
+    return group === undefined ? 0 : (base.layers[group]?.timing.layerS ?? 0);
   };
   let draft: DraftStep | undefined;
   if (extra.draft !== undefined && mb.phase === "decode" && plan.mtp !== undefined) {
