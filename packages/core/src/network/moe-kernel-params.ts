@@ -95,3 +95,36 @@ export function builtinMoeKernelParams(): Readonly<Record<LibraryId, MoeKernelPa
   cached ??= parseMoeKernelParams(builtinDataText(path), path);
   return cached;
 }
+
+/** The kernel family an exchange names: DeepEP-style `normal` (throughput, prefill) or `low-latency`. */
+type KernelFamily = "normal" | "low-latency" | undefined;
+
+/**
+ * Whether an exchange runs DeepEP's low-latency kernels: the `deepep` library (or a case that
+ * names none) on an NVIDIA system, kernels other than `normal`.
+ */
+export function isDeepEpLowLatency(
+  library: LibraryId | undefined,
+  kernels: KernelFamily,
+  vendor: string,
+): boolean {
+  return (library === undefined || library === "deepep") && kernels !== "normal" && vendor === "NVIDIA";
+}
+
+/**
+ * Whether an exchange runs DeepEP-Ascend's normal kernels (sgl-kernel-npu `cam_moe_dispatch_normal.h`
+ * / `cam_moe_combine_normal.h`, SGLang's prefill on Ascend): `normal` kernels under a CANN library
+ * (cann-mc2; cann-ep, whose per-copy costs stand in for them; or a case that names none) on a
+ * Huawei system. The library catalogue has no entry of their own: their per-copy cost is not published.
+ */
+export function isDeepEpAscendNormal(
+  library: LibraryId | undefined,
+  kernels: KernelFamily,
+  vendor: string,
+): boolean {
+  return (
+    (library === undefined || library === "cann-ep" || library === "cann-mc2") &&
+    kernels === "normal" &&
+    vendor === "Huawei"
+  );
+}

@@ -14,6 +14,7 @@ import { engineAllReducePrediction } from "./engine-all-reduce-case.ts";
 import { FABRIC_CASE_FILE, type FabricCaseConditions, parseFabricCaseFile } from "./fabric-case-file.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { moeCombineTime, moeDispatchTime } from "./moe-communication.ts";
+import { isDeepEpAscendNormal, isDeepEpLowLatency } from "./moe-kernel-params.ts";
 
 export type { FabricCaseConditions } from "./fabric-case-file.ts";
 
@@ -91,15 +92,9 @@ function combineReductionS(
   system: System,
   options: FabricCaseOptions,
 ): number {
-  const deepEpLowLatency =
-    (c.library === undefined || c.library === "deepep") &&
-    c.kernels !== "normal" &&
-    system.vendor === "NVIDIA";
-  const deepEpAscendNormal =
-    (c.library === undefined || c.library === "cann-ep" || c.library === "cann-mc2") &&
-    c.kernels === "normal" &&
-    system.vendor === "Huawei";
-  const summed = deepEpLowLatency || deepEpAscendNormal;
+  const summed =
+    isDeepEpLowLatency(c.library, c.kernels, system.vendor) ||
+    isDeepEpAscendNormal(c.library, c.kernels, system.vendor);
   if (c.direction !== "combine" || !summed || options.combineReduction === undefined) return 0;
   const copies = c.tokensPerRank * c.topK;
   // BF16 rows: one multiply and one add per element of every copy
