@@ -21,6 +21,8 @@ describe("the expert grid (carved out of dp × cp, or folded with etp: 1)", () =
     expect(expertGrid(2, 1, 32, 64, true)).toEqual({ epStride: 1, expertDp: 1, expertDpStride: 64 });
     expect(expertGrid(2, 1, 32, 8, true)).toEqual({ epStride: 1, expertDp: 8, expertDpStride: 8 });
     expect(expertGrid(2, 1, 32, 8, false)).toEqual({ epStride: 2, expertDp: 4, expertDpStride: 16 });
+    // With context parallelism the expert grid has no cp axis: EP still steps over whole TP groups.
+    expect(expertGrid(2, 2, 16, 8, false)).toEqual({ epStride: 2, expertDp: 4, expertDpStride: 16 });
   });
 
   it("folds EP over tp × dp with etp: 1 and refuses the same layout without it", () => {

@@ -101,10 +101,12 @@ export function checkLayout(
 }
 
 /**
- * Where the EP group and the expert data-parallel group sit among the ranks of a stage: carved out of
- * dp × cp (ranks ordered tp, cp, dp with ep fastest inside dp) or, folded (Megatron-Core's
- * expert_tensor_parallel_size 1: the expert grid ordered tp-ep-dp-pp with expert tp 1), ep
- * consecutive ranks spanning tp × cp × dp.
+ * Where the EP group and the expert data-parallel group sit among the ranks of a stage, as
+ * Megatron-Core's expert grid places them (parallel_state.initialize_model_parallel: a RankGenerator
+ * of its own with tp = expert tp, cp = 1, dp = ranks ÷ (expert tp × ep × pp), order tp-ep-dp-pp once
+ * cp is 1): EP ranks at a stride of the expert tp, expert data parallelism at expert tp × ep. Carved
+ * (expert tp = tp, the default): ep over dp × cp at stride tp; folded (expert_tensor_parallel_size 1):
+ * ep consecutive ranks spanning tp × cp × dp.
  * @example expertGrid(2, 1, 32, 64, true) // { epStride: 1, expertDp: 1, expertDpStride: 64 }
  */
 export function expertGrid(
@@ -115,7 +117,7 @@ export function expertGrid(
   folded: boolean,
 ): { epStride: number; expertDp: number; expertDpStride: number } {
   if (folded) return { epStride: 1, expertDp: (tp * cp * dp) / ep, expertDpStride: ep };
-  return { epStride: tp * cp, expertDp: (dp * cp) / ep, expertDpStride: tp * ep };
+  return { epStride: tp, expertDp: (dp * cp) / ep, expertDpStride: tp * ep };
 }
 
 /** HSDP instances need full sharding and must divide the data-parallel (and expert data-parallel) ranks. */
