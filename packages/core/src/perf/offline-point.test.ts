@@ -125,7 +125,7 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     // All 255 later tokens are decode-only steps of the whole batch ...
     expect(a.decodeS).toBeCloseTo(255 * a.decodeStepS, 9);
     // ... after 64 × 2048 / 8192 = 16 prefill iterations of a whole budget each: 8 times the two
-    // that prefill a batch of 8 (the smallest the instance's 8 chips take).
+    // that prefill a batch of 8.
     const one = offlineSearch(
       scenario(
         "{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 8 }",
@@ -139,11 +139,32 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     expect(a.outputTokensPerSPerInstance).toBeLessThan(m.outputTokensPerSPerInstance);
   });
 
-  it("names the sequence cap when it is below one sequence per chip, not the KV cache", () => {
-    const offline = "{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 4 }";
-    expect(() => offlineSearch(scenario(offline, ""))).toThrow(
-      /offline point does not fit: maxSequencesPerInstance 4 is below the smallest batch the instance runs, 8 sequences/,
+  it("names the sequence cap when it is below one sequence per attention-DP group, not the KV cache", () => {
+    const dp8 = parseScenario(
+      `system: hgx-h200
+model: llama-3.1-70b
+precision: { weights: fp8, activations: fp8, kvCache: fp8 }
+deployment:
+  colocated: { chipsPerInstance: 8, attention: { tp: 1 }, denseFfn: { tp: 8 } }
+offline: { promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 4 }
+`,
+      "dp8.yaml",
     );
+    expect(() => offlineSearch(dp8)).toThrow(
+      /offline point does not fit: maxSequencesPerInstance 4 is below the smallest batch the instance runs, 8 sequences \(one per attention-DP group\)/,
+    );
+  });
+
+  it("runs fewer sequences than chips on a tensor-parallel instance (whole sequences, not whole chips)", () => {
+    // vLLM-Ascend's Kimi-K2-Thinking at concurrency 2 on an 8-NPU TP16 instance is this shape: the
+    // engine admits any number of requests, one attention group holds them all.
+    const two = offlineSearch(scenario("{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 2 }"));
+    expect(two.best.sequencesPerInstance).toBe(2);
+    expect(two.best.batchPerChip).toBeCloseTo(0.25, 12);
+    expect(two.limit).toBe("max-sequences");
+    const three = offlineSearch(scenario("{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 3 }"));
+    expect(three.best.sequencesPerInstance).toBe(3);
+    expect(three.best.outputTokensPerSPerInstance).toBeGreaterThan(two.best.outputTokensPerSPerInstance);
   });
 
   it("needs a colocated group, and says so at the offline field", () => {

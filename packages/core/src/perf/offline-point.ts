@@ -15,7 +15,7 @@
  * that keeps its recurrent state in a pool of its own (SGLang) has the KV share of the memory for
  * its KV cache and the engine's running-request cap as a bound (hybrid-state-pool.ts).
  * Mixed iterations are timed as the simulator times them
- * (`mixedStepS`: one pass over the prefill chunk and the decode tokens). The search tries batches from one sequence per chip up to what
+ * (`mixedStepS`: one pass over the prefill chunk and the decode tokens). The search tries batches from one sequence per attention-DP group up to what
  * the KV cache holds without preemption (B · (I + O + block) tokens) or `maxSequencesPerInstance`,
  * keeps those meeting `slo.tpotS` (mean time between output tokens), and reports the one with the
  * most output tokens/s. It uses the same `InstancePerformance` the serving simulator runs, so a
@@ -114,9 +114,11 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const capacity = hybrid?.kvTokens ?? pool;
   const prompt = offline.promptTokens;
   const output = offline.outputTokens;
-  // Batches whose sequences divide over every attention-DP group and whole chips.
+  // Batches whose sequences divide over every attention-DP group. Not whole chips: an engine admits
+  // any number of requests, and a tensor-parallel instance runs fewer sequences than it has chips
+  // (batchPerChip may be a fraction; vLLM-Ascend's TP16 at concurrency 2 on 8 NPUs).
   const dp = (plan.pipeline?.stage ?? plan).attention.dp;
-  const unit = lcm(plan.chipsPerInstance, dp);
+  const unit = dp;
   const kvMax = Math.floor(capacity / (prompt + output + block) / unit) * unit;
   const stateMax =
     hybrid !== undefined ? Math.floor(hybrid.maxRunningSequences / unit) * unit : Number.POSITIVE_INFINITY;
@@ -130,12 +132,12 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     requests !== undefined ? Math.max(unit, Math.floor(requests / unit) * unit) : Number.POSITIVE_INFINITY;
   const max = Math.min(kvMax, stateMax, cap, runCap);
   if (max < unit) {
-    // Name the limit that leaves less than one batch unit (whole chips × attention-DP groups).
+    // Name the limit that leaves less than one batch unit (one sequence per attention-DP group).
     const why =
       cap < unit
-        ? `maxSequencesPerInstance ${offline.maxSequencesPerInstance} is below the smallest batch the instance runs, ${unit} sequences (one per chip and attention-DP group)`
+        ? `maxSequencesPerInstance ${offline.maxSequencesPerInstance} is below the smallest batch the instance runs, ${unit} sequences (one per attention-DP group)`
         : stateMax < unit
-          ? `the engine's state pool runs at most ${hybrid?.maxRunningSequences} sequences, less than ${unit} (one per chip and attention-DP group)`
+          ? `the engine's state pool runs at most ${hybrid?.maxRunningSequences} sequences, less than ${unit} (one per attention-DP group)`
           : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${prompt + output + block} tokens (prompt + output + a block)`;
     throw new SupernodeError("infeasible", `the offline point does not fit: ${why}`, {
       file: scenario.fileName,
@@ -225,11 +227,6 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     limit,
     candidates,
   };
-}
-
-function lcm(a: number, b: number): number {
-  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
-  return (a / gcd(a, b)) * b;
 }
 
 /**
