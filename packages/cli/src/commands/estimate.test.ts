@@ -32,6 +32,15 @@ describe("supernode estimate", () => {
     expect((promptS ?? 0) + (decodeS ?? 0)).toBeCloseTo(total ?? 0, 1);
   });
 
+  it("prints a disaggregated deployment's output tokens/s per chip of both pools", () => {
+    const { status, stdout } = runCli(["estimate", example("cloudmatrix384-deepseek-r1-serving")]);
+    expect(status).toBe(0);
+    // 6 × 16 prefill NPUs at 4K prompts feed fewer requests than the 160-NPU decode pool finishes.
+    expect(stdout).toMatch(
+      /Disaggregated, both pools \(96 prefill \+ 160 decode chips; 4,096-token prompts, 256-token outputs\):\n {2}[\d,]+ output tokens\/s per chip of both pools \([\d,]+ in all\) · bound by prefill/,
+    );
+  });
+
   it("prints the CloudMatrix384 decode breakdown with streams, memory and bound", () => {
     const { status, stdout, stderr } = runCli(["estimate", example("cloudmatrix384-deepseek-r1-decode")]);
     expect(stderr).toBe("");

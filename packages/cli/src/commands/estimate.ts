@@ -30,7 +30,7 @@ import { builtReferenceTable } from "../build-assets.ts";
 import type { CliIo } from "../cli-io.ts";
 import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { assumptionLines, energyLine } from "../output/energy-text.ts";
-import { offlineLines, stepExtraLines } from "../output/estimate-extras.ts";
+import { disaggregatedLines, offlineLines, stepExtraLines } from "../output/estimate-extras.ts";
 import { collect, modelConfigReader, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
 import { referenceLines } from "../output/reference-text.ts";
@@ -270,6 +270,7 @@ function renderEstimate(e: Estimate, operators = false): string {
       "",
     );
   }
+  if (e.disaggregated !== undefined) out.push(...disaggregatedLines(e.disaggregated), "");
   if (e.defaulted.length > 0)
     out.push(`Flagged: defaulted (no published microbenchmark for this chip): ${e.defaulted.join(", ")}`);
   return `${out.join("\n")}\n`;

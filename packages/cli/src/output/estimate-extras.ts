@@ -1,9 +1,9 @@
 /**
  * Terminal lines for the parts of an estimate that only some scenarios have: pipeline stages
  * (stage times, bubble, inter-stage transfers), offload (host-link transfers per layer), a
- * speculative draft model, and the offline batch search.
+ * speculative draft model, the offline batch search, and a disaggregated deployment's rate-matched pools.
  */
-import type { InstanceStep, OfflineEstimate } from "@supernode/core";
+import type { DisaggregatedThroughput, InstanceStep, OfflineEstimate } from "@supernode/core";
 
 const us = (s: number) => `${(s * 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} µs`;
 const ms = (s: number) => `${(s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 2 })} ms`;
@@ -61,5 +61,15 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
             : `  finite run of ${num(b.run.requests)} requests queued at once: ${ms(b.run.durationS)} (${num(Math.floor(b.run.requests / b.sequencesPerInstance))} generations of the batch, then ${num(b.run.tailSequences)} sequences at the end)`,
         ]
       : []),
+  ];
+}
+
+/** Both pools of a disaggregated deployment, rate-matched: output tokens/s per chip of both. */
+export function disaggregatedLines(d: DisaggregatedThroughput): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+  const perS = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 1 });
+  return [
+    `Disaggregated, both pools (${num(d.prefillChips)} prefill + ${num(d.decodeChips)} decode chips; ${num(d.promptTokens)}-token prompts, ${num(d.outputTokens)}-token outputs):`,
+    `  ${num(d.outputTokensPerSPerChip)} output tokens/s per chip of both pools (${num(d.outputTokensPerS)} in all) · bound by ${d.bound}: prefill takes ${perS(d.prefillRequestsPerS)} requests/s, decode finishes ${perS(d.decodeRequestsPerS)} (prefill busy ${pct(d.prefillUtilization)}, decode busy ${pct(d.decodeUtilization)}; no queueing, KV transfer overlapped)`,
   ];
 }

@@ -13,16 +13,14 @@ import type { InstancePlan, Scenario } from "../deploy/index.ts";
 import {
   hostTiming,
   instanceStepTime,
+  type RequestShape,
   type StepActivity,
   type StepBound,
   stepContext,
 } from "../perf/index.ts";
 
-/** Mean request shape of the workload the search serves. */
-export interface RequestShape {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-}
+/** Mean request shape of the workload the search serves (perf/workload-shape.ts). */
+export type { RequestShape };
 
 export interface ChunkedPoint {
   readonly stepS: number;

@@ -15,11 +15,12 @@
  * reaches the user from the decode instance, after the transfer). No queueing.
  */
 import { parseScenarioSource, type Scenario } from "../deploy/index.ts";
-import { estimate } from "../perf/index.ts";
+import { estimate, type RequestShape, workloadShape } from "../perf/index.ts";
 import { promptKvTransfer } from "../serving/index.ts";
-import { type LengthDistributionSpec, type SourceDocument, SupernodeError } from "../spec/index.ts";
-import type { RequestShape } from "./chunked-step.ts";
+import { type SourceDocument, SupernodeError } from "../spec/index.ts";
 import type { SearchOptions, SearchPoint } from "./search-types.ts";
+
+export { workloadShape };
 
 export interface PrefillFeed {
   readonly shape: RequestShape;
@@ -32,45 +33,6 @@ export interface PrefillFeed {
   /** One prompt's full prefill iteration plus its KV transfer (no queueing). */
   readonly ttftS: number;
   readonly kvTransferS: number;
-}
-
-/**
- * The mean prompt and output tokens of the scenario's workload; undefined without one, for a trace
- * or a histogram read from a file (its lengths are not in the document).
- * @example workloadShape(scenario) // { inputTokens: 3072, outputTokens: 2048 }
- */
-export function workloadShape(scenario: Scenario): RequestShape | undefined {
-  const w = scenario.workload;
-  if (w === undefined || w.promptTokens === undefined || w.outputTokens === undefined) return undefined;
-  const inputTokens = meanTokens(w.promptTokens);
-  const outputTokens = meanTokens(w.outputTokens);
-  return inputTokens !== undefined && outputTokens !== undefined ? { inputTokens, outputTokens } : undefined;
-}
-
-function meanTokens(spec: LengthDistributionSpec): number | undefined {
-  switch (spec.kind) {
-    case "fixed":
-      return spec.tokens;
-    case "uniform":
-      return (spec.minTokens + spec.maxTokens) / 2;
-    case "normal":
-    case "lognormal":
-      return spec.meanTokens; // before clamping to [min, max]
-    case "histogram": {
-      if (spec.bins === undefined) return undefined;
-      let weight = 0;
-      let sum = 0;
-      for (const b of spec.bins) {
-        weight += b.weight;
-        sum += b.weight * b.tokens;
-      }
-      return weight > 0 ? sum / weight : undefined;
-    }
-    default: {
-      const unreachable: never = spec;
-      throw new Error(`unknown length distribution ${JSON.stringify(unreachable)}`);
-    }
-  }
 }
 
 /**

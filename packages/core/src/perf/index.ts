@@ -4,6 +4,7 @@
 export type { AttentionEfficiencyFactors } from "./attention-efficiency.ts";
 export { describeEfficiency } from "./describe-efficiency.ts";
 export { computeDevice, type Device } from "./device.ts";
+export { type DisaggregatedThroughput, disaggregatedThroughput } from "./disaggregated-throughput.ts";
 export {
   type ClassProfile,
   type EfficiencyProfile,
@@ -64,3 +65,4 @@ export {
   sustainedClock,
   sustainedClockData,
 } from "./sustained-clock.ts";
+export { type RequestShape, workloadShape } from "./workload-shape.ts";

@@ -158,11 +158,15 @@ offline: { promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 4 }
   it("runs fewer sequences than chips on a tensor-parallel instance (whole sequences, not whole chips)", () => {
     // vLLM-Ascend's Kimi-K2-Thinking at concurrency 2 on an 8-NPU TP16 instance is this shape: the
     // engine admits any number of requests, one attention group holds them all.
-    const two = offlineSearch(scenario("{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 2 }"));
+    const two = offlineSearch(
+      scenario("{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 2 }"),
+    );
     expect(two.best.sequencesPerInstance).toBe(2);
     expect(two.best.batchPerChip).toBeCloseTo(0.25, 12);
     expect(two.limit).toBe("max-sequences");
-    const three = offlineSearch(scenario("{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 3 }"));
+    const three = offlineSearch(
+      scenario("{ promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 3 }"),
+    );
     expect(three.best.sequencesPerInstance).toBe(3);
     expect(three.best.outputTokensPerSPerInstance).toBeGreaterThan(two.best.outputTokensPerSPerInstance);
   });

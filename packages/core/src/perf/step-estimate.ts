@@ -11,12 +11,14 @@ import {
   randomPlacementOccupancy,
   type Scenario,
 } from "../deploy/index.ts";
+import { type DisaggregatedThroughput, disaggregatedThroughput } from "./disaggregated-throughput.ts";
 import { hostTiming, type IterationKind } from "./host-time.ts";
 import { type MemoryPerChip, memoryPerChip } from "./memory-per-chip.ts";
 import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
 import { scenarioProfile } from "./step-context.ts";
 import { type StepBound, stepContext } from "./step-model.ts";
 import { type InstanceStep, instanceStepTime } from "./step-pipeline.ts";
+import { workloadShape } from "./workload-shape.ts";
 
 export { type MemoryPerChip, memoryPerChip } from "./memory-per-chip.ts";
 
@@ -81,6 +83,11 @@ export interface Estimate {
   readonly prefillTokensPerSPerChip?: number;
   /** The offline point (scenarios with an `offline` section): the batch search and its best batch. */
   readonly offline?: OfflineEstimate;
+  /**
+   * A prefill and a decode group with a workload (its mean output length): both pools rate-matched,
+   * output tokens/s per chip of both (disaggregated-throughput.ts).
+   */
+  readonly disaggregated?: DisaggregatedThroughput;
   /** Efficiency or overhead parameters that fell back to documented defaults (flagged in output). */
   readonly defaulted: readonly string[];
 }
@@ -195,6 +202,11 @@ export function estimate(written: Scenario): Estimate {
   const prefillPlan = d.prefill ?? d.colocated;
   const decode = decodePlan !== undefined ? decodeEstimate(scenario, decodePlan) : undefined;
   const prefill = prefillPlan !== undefined ? prefillEstimate(scenario, prefillPlan) : undefined;
+  const output = workloadShape(scenario)?.outputTokens;
+  const disaggregated =
+    d.prefill !== undefined && d.decode !== undefined && prefill !== undefined && decode !== undefined
+      ? disaggregatedThroughput(prefill, decode, output ?? 0)
+      : undefined;
   const defaulted = new Set<string>([...(decode?.step.defaulted ?? []), ...(prefill?.step.defaulted ?? [])]);
   const chip = scenario.system.node.accelerator.chip;
   const anyPlan = decodePlan ?? prefillPlan;
@@ -237,6 +249,7 @@ export function estimate(written: Scenario): Estimate {
       ? { ttftS: prefill.ttftS, prefillTokensPerSPerChip: prefill.tokensPerSPerChip }
       : {}),
     ...(offline !== undefined ? { offline } : {}),
+    ...(disaggregated !== undefined ? { disaggregated } : {}),
     defaulted: [...defaulted].sort(),
   };
 }

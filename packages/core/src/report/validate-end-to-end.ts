@@ -42,6 +42,12 @@ const metricSchema = z.enum([
   "offline-search-output-tokens-per-s-per-instance",
   /** The same offline point per chip of the instance (trtllm-bench's "Per GPU Output Throughput"). */
   "offline-search-output-tokens-per-s-per-chip",
+  /**
+   * A prefill / decode disaggregated deployment's output tokens/s per chip of both pools, rate-matched
+   * at the prefill group's prompt length and the workload's mean output (perf/disaggregated-throughput.ts):
+   * the "output tokens/s per card" of published PD results, which divide by prefill and decode cards.
+   */
+  "disaggregated-output-tokens-per-s-per-chip",
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
@@ -92,6 +98,9 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEst
       return need(e.offline, "offline (offline section)").best.outputTokensPerSPerInstance;
     case "offline-search-output-tokens-per-s-per-chip":
       return need(e.offline, "offline (offline section)").best.outputTokensPerSPerChip;
+    case "disaggregated-output-tokens-per-s-per-chip":
+      return need(e.disaggregated, "disaggregated (prefill and decode groups and a workload)")
+        .outputTokensPerSPerChip;
     default: {
       const never: never = metric;
       return never;
