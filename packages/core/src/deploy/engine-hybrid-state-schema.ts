@@ -16,13 +16,56 @@ import { EVIDENCE_TAGS } from "../spec/index.ts";
 export const hybridStatePoolSchema = z.strictObject({
   stateToKvMemoryRatio: z.number().positive(),
   slotsPerRunningRequest: z.number().int().positive(),
+  /**
+   * The slot counts of the strategies a scenario may state (`engine.mambaSchedulerStrategy`,
+   * `engine.disableRadixCache`): the prefix cache's states per running request, the extra
+   * buffers with and without the overlap scheduler, and the count with the prefix cache off.
+   */
+  strategies: z
+    .strictObject({
+      prefixCacheSlots: z.number().int().positive(),
+      extraBufferSlots: z.strictObject({
+        overlap: z.number().int().nonnegative(),
+        noOverlap: z.number().int().nonnegative(),
+      }),
+      radixCacheOffSlots: z.number().int().positive(),
+    })
+    .optional(),
   source: z.string(),
   tag: z.enum(EVIDENCE_TAGS),
   note: z.string().optional(),
 });
 
+type Strategies = NonNullable<z.output<typeof hybridStatePoolSchema>["strategies"]>;
+
 /** The rule the model applies (engine-profile.ts `hybridStatePool`). */
 export interface HybridStatePool {
   readonly stateToKvMemoryRatio: number;
+  /** The release's default: what its `auto` strategy resolves to. */
   readonly slotsPerRunningRequest: number;
+  /** The scenario's `engine.mambaSchedulerStrategy` / `engine.disableRadixCache`, with the release's slot counts. */
+  readonly stated?: {
+    readonly strategy?: "no_buffer" | "extra_buffer";
+    readonly radixCacheOff: boolean;
+    readonly slots: Strategies;
+  };
+}
+
+/**
+ * State slots per running request: the release's default, or, for a stated strategy, SGLang's
+ * calculate_mamba_ratio — 1 with the radix cache off, else the prefix cache's 3 plus, for
+ * extra_buffer, 2 ping-pong buffers with the overlap scheduler or 1 without.
+ * @example runningRequestSlots({ stateToKvMemoryRatio: 0.9, slotsPerRunningRequest: 5 }, true) // 5
+ */
+export function runningRequestSlots(pool: HybridStatePool, overlapScheduler: boolean): number {
+  const s = pool.stated;
+  if (s === undefined) return pool.slotsPerRunningRequest;
+  if (s.radixCacheOff) return s.slots.radixCacheOffSlots;
+  if (s.strategy === "no_buffer") return s.slots.prefixCacheSlots;
+  if (s.strategy === "extra_buffer")
+    return (
+      s.slots.prefixCacheSlots +
+      (overlapScheduler ? s.slots.extraBufferSlots.overlap : s.slots.extraBufferSlots.noOverlap)
+    );
+  return pool.slotsPerRunningRequest;
 }

@@ -22,7 +22,10 @@ export interface EnginePolicy {
 export function releasePolicies(
   release: EngineRelease,
   source: (key: string) => string,
-  scenario: Pick<EngineSpec, "decodeGraph" | "hcclExpansion" | "moeBackend"> = {},
+  scenario: Pick<
+    EngineSpec,
+    "decodeGraph" | "hcclExpansion" | "moeBackend" | "mambaSchedulerStrategy" | "disableRadixCache"
+  > = {},
 ): EnginePolicy[] {
   const policies: EnginePolicy[] = [];
   const applied = (policy: string, value: string, sourceKey: string) =>
@@ -67,7 +70,7 @@ export function releasePolicies(
   if (hybrid !== undefined)
     applied(
       "hybrid (linear-attention / Mamba) model: state pool and running requests",
-      `state : KV memory ${hybrid.stateToKvMemoryRatio}, ${hybrid.slotsPerRunningRequest} state slots per running request`,
+      `state : KV memory ${hybrid.stateToKvMemoryRatio}, ${hybridSlotsText(hybrid, scenario)}`,
       hybrid.source,
     );
   const block = release.kvCacheBlockTokens;
@@ -215,4 +218,24 @@ function moePrologueLine(
       ? `, NVFP4 scale-factor padding zeroed for ${pro.scalePadding.rowsPerExpert} rows per local expert (expansion and activation)`
       : "",
   ].join("");
+}
+
+/** The state slots per running request the release and the scenario's stated strategy give. */
+function hybridSlotsText(
+  hybrid: NonNullable<EngineRelease["hybridStatePool"]>,
+  scenario: Pick<EngineSpec, "mambaSchedulerStrategy" | "disableRadixCache">,
+): string {
+  const s = hybrid.strategies;
+  if (
+    s === undefined ||
+    (scenario.mambaSchedulerStrategy === undefined && scenario.disableRadixCache === undefined)
+  )
+    return `${hybrid.slotsPerRunningRequest} state slots per running request`;
+  if (scenario.disableRadixCache === true)
+    return `radix cache off: ${s.radixCacheOffSlots} state slot per running request`;
+  if (scenario.mambaSchedulerStrategy === "no_buffer")
+    return `no_buffer: ${s.prefixCacheSlots} state slots per running request`;
+  if (scenario.mambaSchedulerStrategy === "extra_buffer")
+    return `extra_buffer: ${s.prefixCacheSlots + s.extraBufferSlots.overlap} state slots per running request with the overlap scheduler, ${s.prefixCacheSlots + s.extraBufferSlots.noOverlap} without`;
+  return `${hybrid.slotsPerRunningRequest} state slots per running request`;
 }

@@ -144,6 +144,13 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
       `${file.name} ${release.from} records no HCCL expansion mode (data/engines/${spec.name}.yaml: no hcclExpansion); leave engine.hcclExpansion out`,
       { fieldPath: ["engine", "hcclExpansion"] },
     );
+  for (const field of ["mambaSchedulerStrategy", "disableRadixCache"] as const)
+    if (spec[field] !== undefined && release.hybridStatePool?.strategies === undefined)
+      throw new SupernodeError(
+        "invalid-value",
+        `${file.name} ${release.from} records no hybrid-model state-pool strategies (data/engines/${spec.name}.yaml: no hybridStatePool.strategies); leave engine.${field} out`,
+        { fieldPath: ["engine", field] },
+      );
   if (spec.decodeGraph !== undefined && release.hostTime?.perLayerUs === undefined)
     throw new SupernodeError(
       "invalid-value",
@@ -151,6 +158,30 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
       { fieldPath: ["engine", "decodeGraph"] },
     );
   return release;
+}
+
+/** The release's hybrid-model state pool, with the strategy the scenario states (releaseFor checked it is recorded). */
+function hybridPoolOf(release: EngineRelease, spec: EngineSpec): HybridStatePool | undefined {
+  const pool = release.hybridStatePool;
+  if (pool === undefined) return undefined;
+  const rule = {
+    stateToKvMemoryRatio: pool.stateToKvMemoryRatio,
+    slotsPerRunningRequest: pool.slotsPerRunningRequest,
+  };
+  const slots = pool.strategies;
+  if (
+    slots === undefined ||
+    (spec.mambaSchedulerStrategy === undefined && spec.disableRadixCache === undefined)
+  )
+    return rule;
+  return {
+    ...rule,
+    stated: {
+      ...(spec.mambaSchedulerStrategy !== undefined ? { strategy: spec.mambaSchedulerStrategy } : {}),
+      radixCacheOff: spec.disableRadixCache === true,
+      slots,
+    },
+  };
 }
 
 /**
@@ -232,7 +263,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
-    ...(release.hybridStatePool !== undefined ? { hybridStatePool: release.hybridStatePool } : {}),
+    ...(release.hybridStatePool !== undefined ? { hybridStatePool: hybridPoolOf(release, spec) } : {}),
     kvCacheBlockTokensFor: (chip, mlaCacheDim) => {
       const b = release.kvCacheBlockTokens;
       const f = b?.flashMla;

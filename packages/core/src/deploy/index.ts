@@ -2,6 +2,7 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export { type RandomPlacement, randomPlacementOccupancy } from "./dp-rank-occupancy.ts";
+export { type HybridStatePool, runningRequestSlots } from "./engine-hybrid-state-schema.ts";
 export {
   type EnginePolicy,
   type EngineProfile,

@@ -39,6 +39,34 @@ describe("SGLang's state pool for a hybrid model", () => {
     expect(limits.maxRunningSequences).toBe(Math.floor(limits.stateSlots / 5));
   });
 
+  it("runs slots ÷ 3 with no_buffer, ÷ 4 with extra_buffer and no overlap scheduler, all slots without the radix cache", () => {
+    const at = (flags: string) => {
+      const s = qwen(`engine: { name: sglang, version: "0.5.15"${flags} }`);
+      const plan = s.deployment.colocated;
+      if (plan === undefined) throw new Error("no colocated group");
+      const limits = hybridStateLimits(s, plan, 1_000_000);
+      if (limits === undefined) throw new Error("no limits");
+      return limits;
+    };
+    const auto = at("");
+    expect(at(", mambaSchedulerStrategy: no_buffer").maxRunningSequences).toBe(
+      Math.floor(auto.stateSlots / 3),
+    );
+    expect(at(", mambaSchedulerStrategy: extra_buffer").maxRunningSequences).toBe(auto.maxRunningSequences);
+    expect(at(", mambaSchedulerStrategy: extra_buffer, overlapScheduler: false").maxRunningSequences).toBe(
+      Math.floor(auto.stateSlots / 4),
+    );
+    expect(at(", disableRadixCache: true").maxRunningSequences).toBe(auto.stateSlots);
+    // The split of the memory does not depend on the strategy.
+    expect(at(", mambaSchedulerStrategy: no_buffer").kvTokens).toBe(auto.kvTokens);
+  });
+
+  it("refuses a state-pool strategy under an engine that records none", () => {
+    expect(() => qwen("engine: { name: vllm, mambaSchedulerStrategy: no_buffer }")).toThrow(
+      /no hybrid-model state-pool strategies.*leave engine\.mambaSchedulerStrategy out/,
+    );
+  });
+
   it("bounds the offline batch by the running-request cap, not the KV cache", () => {
     const sglang = offlineSearch(qwen('engine: { name: sglang, version: "0.5.15" }'));
     expect(sglang.limit).toBe("state-pool");

@@ -9,7 +9,12 @@
  * request's ping-pong buffers). Without the rule the model amortises the state over the mean
  * context in one shared pool (model/kv-cache.ts).
  */
-import { type InstancePlan, type Scenario, servingKvBytesPerToken } from "../deploy/index.ts";
+import {
+  type InstancePlan,
+  runningRequestSlots,
+  type Scenario,
+  servingKvBytesPerToken,
+} from "../deploy/index.ts";
 import { memoryPerChip } from "./memory-per-chip.ts";
 
 export interface HybridStateLimits {
@@ -51,6 +56,21 @@ export function hybridStateLimits(
   return {
     kvTokens: Math.floor(poolBytes / (1 + r) / fullOnRank) * dp,
     stateSlots: slots * dp,
-    maxRunningSequences: Math.floor(slots / rule.slotsPerRunningRequest) * dp,
+    maxRunningSequences: Math.floor(slots / slotsPerRequest(scenario, plan)) * dp,
   };
+}
+
+/**
+ * State slots per running request: the engine's default, or what the scenario's stated strategy
+ * (`engine.mambaSchedulerStrategy`, `engine.disableRadixCache`) gives with the overlap scheduler
+ * as the engine runs it for this group (extra_buffer keeps one buffer fewer without it).
+ */
+function slotsPerRequest(scenario: Scenario, plan: InstancePlan): number {
+  const rule = scenario.engine?.hybridStatePool;
+  if (rule === undefined) return 1;
+  const host = scenario.engine?.hostTimeFor(
+    scenario.system.node.accelerator.chip.vendor,
+    plan.mtp !== undefined,
+  );
+  return runningRequestSlots(rule, host?.overlapsGpu ?? true);
 }

@@ -72,5 +72,17 @@ export const engineSchema = z.strictObject({
   attentionBackend: z.string().min(1).optional(),
   /** The MoE expert-GEMM kernels (TensorRT-LLM `moe_config.backend`, SGLang `--moe-runner-backend`); as above. */
   moeBackend: z.string().min(1).optional(),
+  /**
+   * How the engine keeps a hybrid model's recurrent states for its prefix cache (SGLang
+   * `--mamba-scheduler-strategy`): `no_buffer` (the cached states only) or `extra_buffer` (plus
+   * ping-pong buffers per running request). Default: what the release's `auto` resolves to
+   * (data/engines/<name>.yaml `hybridStatePool`). An engine that records no strategies refuses it.
+   */
+  mambaSchedulerStrategy: z.enum(["no_buffer", "extra_buffer"]).optional(),
+  /**
+   * The prefix (radix) cache is off (SGLang `--disable-radix-cache`): a hybrid model's state pool
+   * then keeps one state per running request. Default: on. Refused as above.
+   */
+  disableRadixCache: z.boolean().optional(),
 });
 export type EngineSpec = z.output<typeof engineSchema>;
