@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { checkpointWeightFormats } from "./checkpoint-formats.ts";
 import { parseHfConfig } from "./hf-config.ts";
+import { kvBytesPerToken } from "./kv-cache.ts";
 import { countParameters } from "./parameters.ts";
 import { weightBytes } from "./weight-bytes.ts";
 import { builtinModel } from "./zoo.ts";
@@ -18,6 +19,23 @@ describe("models served in 2026 (zoo files and aliases)", () => {
     expect(rel(c.total, total)).toBeLessThan(tolerance);
     expect(rel(c.activatedPerToken, activated)).toBeLessThan(tolerance * 2);
   });
+
+  it.each([
+    // id, published total, activated (with the embedding table), tolerance, KV bytes per token (BF16)
+    ["qwen3.5-122b-a10b", 122e9, 10e9, 0.025, 12 * 2 * 256 * 2 * 2], // card: 122B, A10B (rounded)
+    ["llama-4-scout", 109e9, 17e9, 0.015, 48 * 8 * 128 * 2 * 2], // card: 109B total, 17B activated
+    ["mixtral-8x22b", 141e9, 39e9, 0.005, 56 * 8 * 128 * 2 * 2], // mistral.ai: 141B, 39B active
+  ] as const)(
+    "%s (added 2026-12-05) matches its published totals and KV bytes",
+    (id, total, active, tol, kv) => {
+      const m = builtinModel(id);
+      const c = countParameters(m);
+      expect(rel(c.total, total)).toBeLessThan(tol);
+      expect(rel(c.activatedWithEmbedding, active)).toBeLessThan(tol);
+      // Full-attention layers only (Qwen3.5's 36 Gated DeltaNet layers keep a fixed state instead).
+      expect(kvBytesPerToken(m, "bf16", { withoutLinearState: true })).toBe(kv);
+    },
+  );
 
   it("reads Kimi K2.5's kimi_k25 wrapper as Kimi K2's language model, INT4 experts as published", () => {
     const k25 = builtinModel("kimi-k2.5");
