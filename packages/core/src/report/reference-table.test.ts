@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { estimate } from "../perf/step-estimate.ts";
 import { nearestReferences } from "./nearest-reference.ts";
 import { liveReferenceCandidates, referenceTable, tableReferenceCandidates } from "./reference-table.ts";
-import { endToEndCaseScenario, endToEndCaseSpecs } from "./validate-end-to-end.ts";
+import { endToEndCaseScenario, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 
 describe("reference table", () => {
   // The table as the build stores it: through JSON and back.
@@ -24,6 +24,14 @@ describe("reference table", () => {
         c.published,
       ]);
       expect(t?.predict()).toBe(c.predict());
+    }
+    // Both sides above read predictEndToEndCase's per-process memo (keyed by spec object): a copy of
+    // a spec is predicted afresh, so the memo is checked against the step model itself.
+    for (const id of ["cm384-106", "sgl-h100-decode-2k"]) {
+      const spec = endToEndCaseSpecs().find((s) => s.id === id);
+      if (spec === undefined) throw new Error(`case ${id} missing`);
+      const fresh = predictEndToEndCase({ ...spec }, new Map()).predicted;
+      expect(table.rows.find((r) => r.id === id)?.prediction).toBe(fresh);
     }
   });
 
