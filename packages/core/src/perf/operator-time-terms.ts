@@ -69,7 +69,7 @@ export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number
  * the core takes at least sequences × KV heads × that ÷ cores; the KV stream hides it at long
  * contexts, a 128-token window or a short context does not. Groups of 2 … 32 query heads per KV
  * head only (XQA's range; MHA and wider groups run other kernels); 0 where the profile gives no value.
- * @example headSequenceFloor(gptOssWindowedCore1024Seqs, hopperTrtllmDecode, 132) // 1,024 × 8 × 4.38 µs ÷ 132 ≈ 272 µs
+ * @example headSequenceFloor(gptOssWindowedCore1024Seqs, hopperTrtllmDecode, 132) // 1,024 × 8 × 4.32 µs ÷ 132 ≈ 268 µs
  */
 export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number | undefined): number {
   const a = op.attention;
@@ -95,7 +95,7 @@ export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number
  * A chunk-walking kernel's serial part beside its roofline (`Operator.chunkWalk`): its programs run one
  * per core at a time, each walking its chunks in turn at the class's chunkStepS, so ⌈programs ÷ cores⌉
  * waves × steps × the step. Cores as gridStrideTime counts them; 0 where the profile gives no step time.
- * @example chunkWalkTime({ ...op, chunkWalk: { programs: 32, steps: 1024 } }, h100) // 1 × 1,024 × 1.181 µs
+ * @example chunkWalkTime({ ...op, chunkWalk: { programs: 32, steps: 1024 } }, h100) // 1 × 1,024 × 1.174 µs
  */
 export function chunkWalkTime(op: Operator, profile: EfficiencyProfile): number {
   const walk = op.chunkWalk;
