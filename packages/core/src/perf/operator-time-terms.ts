@@ -45,17 +45,25 @@ export function kSerialTime(op: Operator, cls: ClassProfile, waves: number | und
 }
 
 /**
+ * The chip's cores as its GEMM classes count them (the grouped class's, else the dense one's), for
+ * the terms that spread blocks or programs over every core; undefined where the profile gives none.
+ */
+export function profileCores(profile: EfficiencyProfile): number | undefined {
+  return profile.classes["grouped-gemm"].cores?.value ?? profile.classes.gemm.cores?.value;
+}
+
+/**
  * A grid-stride loop's passes beside the kernel's launch (`Operator.gridStrideWalk`): the kernel
  * launches min(blocksPerCore × cores, max(launchedItems, items)) blocks and each walks ⌈items ÷
- * blocks⌉ items one after another, a pass costing the class's gridStrideStepS. Cores are the chip's
- * SMs as its GEMM classes count them; 0 where the profile gives no step time or no core count, and
- * for a fused kernel (no launch of its own: the loop runs in the kernel it is fused into, not timed).
+ * blocks⌉ items one after another, a pass costing the class's gridStrideStepS. Cores: profileCores;
+ * 0 where the profile gives no step time or no core count, and for a fused kernel (no launch of its
+ * own: the loop runs in the kernel it is fused into, not timed).
  * @example gridStrideTime({ ...act, gridStrideWalk: { items: 128 * 64, launchedItems: 8, blocksPerCore: 8 } }, b200) // 7 × 0.42 µs
  */
 export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number {
   const walk = op.gridStrideWalk;
   const step = profile.classes[op.class].gridStrideStepS?.value;
-  const cores = profile.classes["grouped-gemm"].cores?.value ?? profile.classes.gemm.cores?.value;
+  const cores = profileCores(profile);
   if (walk === undefined || step === undefined || cores === undefined || op.kernels <= 0 || walk.items <= 0)
     return 0;
   const blocks = Math.min(walk.blocksPerCore * cores, Math.max(walk.launchedItems, walk.items));
@@ -94,14 +102,15 @@ export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number
 /**
  * A chunk-walking kernel's serial part beside its roofline (`Operator.chunkWalk`): its programs run one
  * per core at a time, each walking its chunks in turn at the class's chunkStepS, so ⌈programs ÷ cores⌉
- * waves × steps × the step. Cores as gridStrideTime counts them; 0 where the profile gives no step time.
+ * waves × steps × the step. Cores: profileCores; 0 where the profile gives no step time.
  * @example chunkWalkTime({ ...op, chunkWalk: { programs: 32, steps: 1024 } }, h100) // 1 × 1,024 × 1.174 µs
  */
 export function chunkWalkTime(op: Operator, profile: EfficiencyProfile): number {
   const walk = op.chunkWalk;
+  if (walk === undefined || walk.programs <= 0) return 0;
   const step = profile.classes[op.class].chunkStepS?.value;
-  const cores = profile.classes["grouped-gemm"].cores?.value ?? profile.classes.gemm.cores?.value;
-  if (walk === undefined || step === undefined || cores === undefined || walk.programs <= 0) return 0;
+  const cores = profileCores(profile);
+  if (step === undefined || cores === undefined) return 0;
   return Math.ceil(walk.programs / cores) * walk.steps * step;
 }
 

@@ -25,6 +25,7 @@ import {
   headSequenceFloor,
   kSerialTime,
   overlappedRoof,
+  profileCores,
 } from "./operator-time-terms.ts";
 
 export type OperatorBound = "compute" | "memory" | "overhead";
@@ -173,7 +174,7 @@ export function timeInPlace(
   // op, as does a GQA decode kernel's fixed cost per (sequence × KV head) block.
   const floorS =
     op.kernels > 0
-      ? Math.max(cls.minKernelS?.value ?? 0, headSequenceFloor(op, cls, profile.classes.gemm.cores?.value))
+      ? Math.max(cls.minKernelS?.value ?? 0, headSequenceFloor(op, cls, profileCores(profile)))
       : 0;
   const workS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const roofS = Math.max(workS, floorS);
