@@ -32,6 +32,8 @@ export interface GatedDeltaPrefillShape {
   readonly tokens: number;
   /** Sequences in the call; their tokens are taken as equal (chunks per sequence = ⌈tokens ÷ sequences ÷ 64⌉). */
   readonly sequences: number;
+  /** Tokens of the longest sequence where their lengths differ: its chunks set the walk. Absent: tokens ÷ sequences. */
+  readonly longestSequence?: number;
   readonly keyHeads: number;
   readonly valueHeads: number;
   readonly keyHeadDim: number;
@@ -80,7 +82,7 @@ export function gatedDeltaChunkWalk(s: GatedDeltaPrefillShape): { programs: numb
   const sequences = Math.max(1, s.sequences);
   return {
     programs: sequences * s.valueHeads * Math.ceil(s.valueHeadDim / DELTA_RULE_STATE_BLOCK),
-    steps: Math.ceil(s.tokens / sequences / DELTA_RULE_CHUNK),
+    steps: Math.ceil((s.longestSequence ?? s.tokens / sequences) / DELTA_RULE_CHUNK),
   };
 }
 

@@ -3,7 +3,7 @@
 
 export { checkpointWeightFormats } from "./checkpoint-formats.ts";
 export { compressedEntryBytes, compressRatio } from "./compressed-attention.ts";
-export { DELTA_RULE_CHUNK, gatedDeltaPrefillOperator } from "./gated-delta-prefill.ts";
+export { gatedDeltaPrefillOperator } from "./gated-delta-prefill.ts";
 export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
 export { kvBytesPerToken, kvBytesPerTokenPerLayer, kvValuesPerTokenPerLayer } from "./kv-cache.ts";
 export {

@@ -8,7 +8,7 @@
  */
 import { builtinCatalog, type ReferenceComparison } from "../catalog/index.ts";
 import { type Chip, DTYPE_BYTES } from "../hardware/index.ts";
-import { DELTA_RULE_CHUNK, gatedDeltaPrefillOperator, type Operator } from "../model/index.ts";
+import { gatedDeltaPrefillOperator, type Operator } from "../model/index.ts";
 import { GIGA, MICROSECOND, TERA } from "../spec/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
@@ -233,10 +233,10 @@ function gqaDecodeOperator(id: string, spec: GqaDecodeSpec): Operator {
  */
 function gatedDeltaBenchmarkOperator(id: string, spec: GatedDeltaPrefillSpec): Operator {
   const tokens = spec.seqLens.reduce((a, b) => a + b, 0);
-  const longest = Math.max(...spec.seqLens);
   const shape = {
     tokens,
     sequences: spec.seqLens.length,
+    longestSequence: Math.max(...spec.seqLens),
     keyHeads: spec.keyHeads,
     valueHeads: spec.valueHeads,
     keyHeadDim: spec.headDim,
@@ -244,21 +244,15 @@ function gatedDeltaBenchmarkOperator(id: string, spec: GatedDeltaPrefillSpec): O
     dtype: spec.dtype,
   };
   const chain = gatedDeltaPrefillOperator(id, shape, 0);
+  if (spec.qkL2Norm !== true) return chain;
   // In-kernel q / k L2 norm (SGLang's call): q and k read and written once more, two more launches.
-  const qk = spec.qkL2Norm === true ? 2 * tokens * spec.keyHeads * spec.headDim * DTYPE_BYTES[spec.dtype] : 0;
-  const op =
-    qk === 0
-      ? chain
-      : {
-          ...chain,
-          bytesRead: { ...chain.bytesRead, activations: chain.bytesRead.activations + qk },
-          bytesWritten: { ...chain.bytesWritten, activations: chain.bytesWritten.activations + qk },
-          kernels: chain.kernels + 2,
-        };
-  const walk = op.chunkWalk;
-  return walk === undefined
-    ? op
-    : { ...op, chunkWalk: { ...walk, steps: Math.ceil(longest / DELTA_RULE_CHUNK) } };
+  const qk = 2 * tokens * spec.keyHeads * spec.headDim * DTYPE_BYTES[spec.dtype];
+  return {
+    ...chain,
+    bytesRead: { ...chain.bytesRead, activations: chain.bytesRead.activations + qk },
+    bytesWritten: { ...chain.bytesWritten, activations: chain.bytesWritten.activations + qk },
+    kernels: chain.kernels + 2,
+  };
 }
 
 /**
