@@ -89,8 +89,12 @@ ${extra}`,
 
   it("pick the newest recorded release at or below the version, and refuse older ones at the field", () => {
     expect(engineProfile({ name: "vllm", version: "0.11.0" }).release).toBe("0.9.0");
+    // At the refused field itself (its column, named once), not at the engine block.
     expect(() => llama("hgx-h200", "engine: { name: vllm, version: 0.5.4 }")).toThrow(
-      /engine\.yaml:6:\d+.*no data is recorded for vLLM before 0\.9\.0/,
+      /engine\.yaml:6:32, field engine\.version: no data is recorded for vLLM before 0\.9\.0/,
+    );
+    expect(() => llama("hgx-h200", "engine: { name: vllm, mambaSchedulerStrategy: no_buffer }")).toThrow(
+      /engine\.yaml:6:47, field engine\.mambaSchedulerStrategy: vLLM [\d.]+ records no hybrid-model/,
     );
     expect(() => llama("hgx-h200", "engine: { name: tgi }")).toThrow(/engine\.yaml:6/);
   });

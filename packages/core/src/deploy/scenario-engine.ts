@@ -68,12 +68,14 @@ export function scenarioEngine(
     engine = engineProfile(spec.engine);
   } catch (error) {
     if (!isSupernodeError(error)) throw error;
-    const pos = locate(["engine"]);
-    throw new SupernodeError(error.kind, error.message, {
+    // The profile names the engine field it refuses (engine.version, engine.hcclExpansion, …).
+    const fieldPath = error.location.fieldPath ?? ["engine"];
+    const pos = locate(fieldPath) ?? locate(["engine"]);
+    throw new SupernodeError(error.kind, error.detail, {
       file: fileName,
       line: pos?.line,
       column: pos?.column,
-      fieldPath: ["engine"],
+      fieldPath,
     });
   }
   const ranksPerChip = chip.diesAreDevices ? chip.dies.value : 1;
