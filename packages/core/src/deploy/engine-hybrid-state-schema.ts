@@ -4,7 +4,7 @@
  * full attention) and what that pool allows to run (perf/hybrid-state-pool.ts).
  */
 import { z } from "zod";
-import { EVIDENCE_TAGS } from "../spec/index.ts";
+import { type EngineSpec, EVIDENCE_TAGS } from "../spec/index.ts";
 
 /**
  * The memory the engine keeps for its caches (after weights) is split between the recurrent-state
@@ -37,6 +37,35 @@ export const hybridStatePoolSchema = z.strictObject({
 });
 
 type Strategies = NonNullable<z.output<typeof hybridStatePoolSchema>["strategies"]>;
+
+/**
+ * The release's state pool with the strategy the scenario states (`engine.mambaSchedulerStrategy`,
+ * `engine.disableRadixCache`; engine-profile.ts refuses them where the release records no strategies).
+ * @example statedHybridPool({ stateToKvMemoryRatio: 0.9, slotsPerRunningRequest: 5, source: "", tag: "spec" }, {}).stated // undefined
+ */
+export function statedHybridPool(
+  pool: z.output<typeof hybridStatePoolSchema>,
+  spec: Pick<EngineSpec, "mambaSchedulerStrategy" | "disableRadixCache">,
+): HybridStatePool {
+  const rule = {
+    stateToKvMemoryRatio: pool.stateToKvMemoryRatio,
+    slotsPerRunningRequest: pool.slotsPerRunningRequest,
+  };
+  const slots = pool.strategies;
+  if (
+    slots === undefined ||
+    (spec.mambaSchedulerStrategy === undefined && spec.disableRadixCache === undefined)
+  )
+    return rule;
+  return {
+    ...rule,
+    stated: {
+      ...(spec.mambaSchedulerStrategy !== undefined ? { strategy: spec.mambaSchedulerStrategy } : {}),
+      radixCacheOff: spec.disableRadixCache === true,
+      slots,
+    },
+  };
+}
 
 /** The rule the model applies (engine-profile.ts `hybridStatePool`). */
 export interface HybridStatePool {

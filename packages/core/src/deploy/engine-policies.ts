@@ -4,6 +4,7 @@
  */
 import type { EngineSpec } from "../spec/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
+import { type HybridStatePool, runningRequestSlots, statedHybridPool } from "./engine-hybrid-state-schema.ts";
 import { moeBackendChain } from "./separate-kernels.ts";
 
 export interface EnginePolicy {
@@ -70,7 +71,7 @@ export function releasePolicies(
   if (hybrid !== undefined)
     applied(
       "hybrid (linear-attention / Mamba) model: state pool and running requests",
-      `state : KV memory ${hybrid.stateToKvMemoryRatio}, ${hybridSlotsText(hybrid, scenario)}`,
+      `state : KV memory ${hybrid.stateToKvMemoryRatio}, ${hybridSlotsText(statedHybridPool(hybrid, scenario))}`,
       hybrid.source,
     );
   const block = release.kvCacheBlockTokens;
@@ -220,22 +221,13 @@ function moePrologueLine(
   ].join("");
 }
 
-/** The state slots per running request the release and the scenario's stated strategy give. */
-function hybridSlotsText(
-  hybrid: NonNullable<EngineRelease["hybridStatePool"]>,
-  scenario: Pick<EngineSpec, "mambaSchedulerStrategy" | "disableRadixCache">,
-): string {
-  const s = hybrid.strategies;
-  if (
-    s === undefined ||
-    (scenario.mambaSchedulerStrategy === undefined && scenario.disableRadixCache === undefined)
-  )
-    return `${hybrid.slotsPerRunningRequest} state slots per running request`;
-  if (scenario.disableRadixCache === true)
-    return `radix cache off: ${s.radixCacheOffSlots} state slot per running request`;
-  if (scenario.mambaSchedulerStrategy === "no_buffer")
-    return `no_buffer: ${s.prefixCacheSlots} state slots per running request`;
-  if (scenario.mambaSchedulerStrategy === "extra_buffer")
-    return `extra_buffer: ${s.prefixCacheSlots + s.extraBufferSlots.overlap} state slots per running request with the overlap scheduler, ${s.prefixCacheSlots + s.extraBufferSlots.noOverlap} without`;
-  return `${hybrid.slotsPerRunningRequest} state slots per running request`;
+/** The state slots per running request the release and the scenario's stated strategy give (runningRequestSlots). */
+function hybridSlotsText(pool: HybridStatePool): string {
+  const slots = (overlapScheduler: boolean) => runningRequestSlots(pool, overlapScheduler);
+  const s = pool.stated;
+  if (s?.radixCacheOff === true) return `radix cache off: ${slots(true)} state slot per running request`;
+  if (s?.strategy === "no_buffer") return `no_buffer: ${slots(true)} state slots per running request`;
+  if (s?.strategy === "extra_buffer")
+    return `extra_buffer: ${slots(true)} state slots per running request with the overlap scheduler, ${slots(false)} without`;
+  return `${slots(true)} state slots per running request`;
 }

@@ -11,7 +11,7 @@ import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.
 import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
-import type { HybridStatePool } from "./engine-hybrid-state-schema.ts";
+import { type HybridStatePool, statedHybridPool } from "./engine-hybrid-state-schema.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 import { type EngineSampler, samplerOf } from "./engine-sampler.ts";
 import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
@@ -160,30 +160,6 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
   return release;
 }
 
-/** The release's hybrid-model state pool, with the strategy the scenario states (releaseFor checked it is recorded). */
-function hybridPoolOf(release: EngineRelease, spec: EngineSpec): HybridStatePool | undefined {
-  const pool = release.hybridStatePool;
-  if (pool === undefined) return undefined;
-  const rule = {
-    stateToKvMemoryRatio: pool.stateToKvMemoryRatio,
-    slotsPerRunningRequest: pool.slotsPerRunningRequest,
-  };
-  const slots = pool.strategies;
-  if (
-    slots === undefined ||
-    (spec.mambaSchedulerStrategy === undefined && spec.disableRadixCache === undefined)
-  )
-    return rule;
-  return {
-    ...rule,
-    stated: {
-      ...(spec.mambaSchedulerStrategy !== undefined ? { strategy: spec.mambaSchedulerStrategy } : {}),
-      radixCacheOff: spec.disableRadixCache === true,
-      slots,
-    },
-  };
-}
-
 /**
  * @example engineProfile({ name: "sglang" }).tokenBudget(141e9) // 8192
  */
@@ -263,7 +239,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
-    ...(release.hybridStatePool !== undefined ? { hybridStatePool: hybridPoolOf(release, spec) } : {}),
+    ...(release.hybridStatePool !== undefined
+      ? { hybridStatePool: statedHybridPool(release.hybridStatePool, spec) }
+      : {}),
     kvCacheBlockTokensFor: (chip, mlaCacheDim) => {
       const b = release.kvCacheBlockTokens;
       const f = b?.flashMla;
