@@ -53,24 +53,17 @@ export function hybridStateLimits(
   const poolBytes = (poolTokens / dp) * perRank;
   const r = rule.stateToKvMemoryRatio;
   const slots = Math.floor((poolBytes * r) / (1 + r) / stateOnRank);
-  return {
-    kvTokens: Math.floor(poolBytes / (1 + r) / fullOnRank) * dp,
-    stateSlots: slots * dp,
-    maxRunningSequences: Math.floor(slots / slotsPerRequest(scenario, plan)) * dp,
-  };
-}
-
-/**
- * State slots per running request: the engine's default, or what the scenario's stated strategy
- * (`engine.mambaSchedulerStrategy`, `engine.disableRadixCache`) gives with the overlap scheduler
- * as the engine runs it for this group (extra_buffer keeps one buffer fewer without it).
- */
-function slotsPerRequest(scenario: Scenario, plan: InstancePlan): number {
-  const rule = scenario.engine?.hybridStatePool;
-  if (rule === undefined) return 1;
+  // State slots per running request: the engine's default, or what the scenario's stated strategy
+  // (`engine.mambaSchedulerStrategy`, `engine.disableRadixCache`) gives with the overlap scheduler
+  // as the engine runs it for this group (extra_buffer keeps one buffer fewer without it).
   const host = scenario.engine?.hostTimeFor(
     scenario.system.node.accelerator.chip.vendor,
     plan.mtp !== undefined,
   );
-  return runningRequestSlots(rule, host?.overlapsGpu ?? true);
+  const perRequest = runningRequestSlots(rule, host?.overlapsGpu ?? true);
+  return {
+    kvTokens: Math.floor(poolBytes / (1 + r) / fullOnRank) * dp,
+    stateSlots: slots * dp,
+    maxRunningSequences: Math.floor(slots / perRequest) * dp,
+  };
 }
