@@ -19,13 +19,21 @@ export function planMoe(
 ): MoePlan | undefined {
   if (
     arch.moe === undefined &&
-    (group.moe.ep !== undefined || group.moe.redundantExperts > 0 || group.moe.tp > 1)
+    (group.moe.ep !== undefined ||
+      group.moe.redundantExperts > 0 ||
+      group.moe.tp > 1 ||
+      group.moe.fusedDispatchCombine === true)
   )
     fail(["moe"], `model ${arch.id} has no MoE layers; remove the moe section (use denseFfn for its FFN)`);
   if (arch.moe === undefined) return undefined;
   const { chipsPerInstance, ranksPerInstance } = ranks;
   const tp = group.moe.tp;
   const ep = group.moe.ep ?? ranksPerInstance / tp;
+  if (group.moe.fusedDispatchCombine === true && ep === 1)
+    fail(
+      ["moe", "fusedDispatchCombine"],
+      `a fused dispatch-experts-combine kernel (DeepGEMM's Mega MoE) fuses the expert-parallel all-to-all with the expert GEMMs, but MoE EP1 × TP${tp} has none to fuse (its all-gather and reduce-scatter run apart); set moe.ep above 1 or drop fusedDispatchCombine`,
+    );
   if (ep * tp !== ranksPerInstance)
     fail(
       ["moe", "ep"],

@@ -18,7 +18,13 @@ const PUBLISHED = {
 } as const;
 
 /** DeepSeek-V4 at DP8 attention + EP8 on 8 B200, decode at `tokensPerRank`; `moe` adds MoE fields. */
-function ep8Scenario(model: keyof typeof PUBLISHED, tokensPerRank: number, moe = "", overlap = false) {
+function ep8Scenario(
+  model: keyof typeof PUBLISHED,
+  tokensPerRank: number,
+  moe = "",
+  overlap = false,
+  moeLayout = "ep: 8",
+) {
   return parseScenario(
     `system: dgx-b200
 engine: { name: sglang }
@@ -40,7 +46,7 @@ deployment:
     chipsPerInstance: 8
     attention: { tp: 1 }
     denseFfn: { tp: 1 }
-    moe: { ep: 8${moe} }
+    moe: { ${moeLayout}${moe} }
     expertImbalance: { distribution: uniform-random }
     microbatchOverlap: ${overlap}
     batchPerChip: ${tokensPerRank}
@@ -113,5 +119,13 @@ describe("moe.fusedDispatchCombine: dispatch and combine overlap the routed expe
       estimate(ep8Scenario("deepseek-v4-pro", 64, ", fusedDispatchCombine: true", true)),
     );
     expect(e.message).toMatch(/fused dispatch-experts-combine kernel overlaps its own transfers/);
+  });
+
+  it("is refused without expert parallelism (nothing to fuse), naming the field", () => {
+    const e = supernodeErrorOf(() =>
+      estimate(ep8Scenario("deepseek-v4-pro", 64, ", fusedDispatchCombine: true", false, "ep: 1, tp: 8")),
+    );
+    expect(e.message).toMatch(/fusedDispatchCombine/);
+    expect(e.message).toMatch(/EP1 × TP8 has none to fuse/);
   });
 });
