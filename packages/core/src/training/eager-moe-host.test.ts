@@ -116,6 +116,14 @@ describe("token drop padded to capacity (moeCapacity)", () => {
 
   it("refuses a factor other than 1 and a dispatcher Megatron does not drop with", () => {
     expect(supernodeErrorOf(() => capped({ factor: 1.25 })).message).toContain("capacity factor 1.0");
-    expect(supernodeErrorOf(() => capped({ factor: 1 }, "hybridep")).message).toContain("alltoall");
+    const dispatcher = supernodeErrorOf(() => capped({ factor: 1 }, "hybridep"));
+    expect(dispatcher.message).toContain("alltoall");
+    expect(dispatcher.message).toContain("not hybridep");
+    // The refusal names the field to change: the dispatcher, not the factor.
+    expect(dispatcher.location.fieldPath).toEqual(["tokenDispatcher"]);
+    expect(supernodeErrorOf(() => capped({ factor: 1.25 })).location.fieldPath).toEqual([
+      "moeCapacity",
+      "factor",
+    ]);
   });
 });

@@ -177,19 +177,27 @@ export function parseTrainingScenario(
   if (spec.moeCapacity !== undefined) {
     // Megatron-Bridge's apply_moe_token_drop asserts the all-to-all dispatcher; other factors change
     // the experts' token counts, which the model does not follow.
-    const why =
+    // Each refusal points at the field to change: the factor, or the dispatcher.
+    const refusal: { fieldPath: string[]; why: string } | undefined =
       spec.moeCapacity.factor !== 1
-        ? "only the capacity factor 1.0 (the balanced routing's own token count) is modelled"
+        ? {
+            fieldPath: ["moeCapacity", "factor"],
+            why: "moeCapacity: only the capacity factor 1.0 (the balanced routing's own token count) is modelled",
+          }
         : spec.tokenDispatcher !== "alltoall"
-          ? "Megatron-Core drops tokens only with the alltoall dispatcher (tokenDispatcher: alltoall)"
+          ? {
+              fieldPath: ["tokenDispatcher"],
+              why: `moeCapacity: Megatron-Core drops tokens only with the alltoall dispatcher (tokenDispatcher: alltoall, not ${spec.tokenDispatcher})`,
+            }
           : undefined;
-    if (why !== undefined) {
-      const pos = locate(["moeCapacity", "factor"]);
-      throw new SupernodeError("invalid-value", `moeCapacity: ${why}`, {
+    if (refusal !== undefined) {
+      // A dispatcher left at its default has no line of its own: point at moeCapacity then.
+      const pos = locate(refusal.fieldPath) ?? locate(["moeCapacity"]);
+      throw new SupernodeError("invalid-value", refusal.why, {
         file: fileName,
         line: pos?.line,
         column: pos?.column,
-        fieldPath: ["moeCapacity", "factor"],
+        fieldPath: refusal.fieldPath,
       });
     }
   }
