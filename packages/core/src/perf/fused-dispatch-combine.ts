@@ -13,9 +13,8 @@
  * rank, where neither side hides the other, the result is off either way (docs/step-model.md §8,
  * "DeepSeek-V4's MoE at EP8 on Blackwell against DeepGEMM's Mega MoE table").
  */
-import type { OperatorGroup } from "../deploy/index.ts";
+import { composeOneBatchLayer } from "./one-batch-layer.ts";
 import type { LayerItems, LayerTiming } from "./step-layer.ts";
-import type { StepItem } from "./step-operators.ts";
 
 /**
  * A layer whose dispatch and combine transfers overlap its routed experts; a layer without
@@ -23,19 +22,16 @@ import type { StepItem } from "./step-operators.ts";
  * @example composeFusedDispatchCombine(items).layerS // ≤ Σ item times
  */
 export function composeFusedDispatchCombine(source: LayerItems): LayerTiming {
-  const items: StepItem[] = [];
   let transfersS = 0;
   let expertsS = 0;
-  const byGroup: Partial<Record<OperatorGroup, number>> = {};
-  let serialS = 0;
-  source.groups.forEach((group, index) => {
-    const item = source.item(index, 1);
-    items.push(item);
-    byGroup[group] = (byGroup[group] ?? 0) + item.timeS;
-    if (group === "dispatch" || group === "combine") transfersS += item.timeS;
-    else if (group === "experts") expertsS += item.timeS;
-    else serialS += item.timeS;
-  });
-  const layerS = serialS + Math.max(transfersS, expertsS);
-  return { items, microbatches: 1, serialS: layerS, layerS, fillS: 0, byGroup };
+  return composeOneBatchLayer(
+    source,
+    (group, item) => {
+      if (group === "dispatch" || group === "combine") transfersS += item.timeS;
+      else if (group === "experts") expertsS += item.timeS;
+      else return false;
+      return true;
+    },
+    () => Math.max(transfersS, expertsS),
+  );
 }

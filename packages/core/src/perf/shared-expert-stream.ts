@@ -10,6 +10,7 @@
  *   layer = Σ other items + makespan(routed path ‖ shared expert).
  */
 import type { OperatorGroup } from "../deploy/index.ts";
+import { composeOneBatchLayer } from "./one-batch-layer.ts";
 import type { LayerItems, LayerTiming } from "./step-layer.ts";
 import type { StepItem } from "./step-operators.ts";
 import { runConcurrentStreams } from "./stream-contention.ts";
@@ -26,21 +27,17 @@ const ROUTED: readonly OperatorGroup[] = ["moe-gate", "dispatch", "experts", "co
  * @example composeSharedExpertStream(items).layerS // ≤ Σ item times
  */
 export function composeSharedExpertStream(source: LayerItems): LayerTiming {
-  const items: StepItem[] = [];
   const routed: StepItem[][] = ROUTED.map(() => []);
   const shared: StepItem[] = [];
-  const byGroup: Partial<Record<OperatorGroup, number>> = {};
-  let serialS = 0;
-  source.groups.forEach((group, index) => {
-    const item = source.item(index, 1);
-    items.push(item);
-    byGroup[group] = (byGroup[group] ?? 0) + item.timeS;
-    const path = ROUTED.indexOf(group);
-    if (group === "shared-experts") shared.push(item);
-    else if (path >= 0) routed[path]?.push(item);
-    else serialS += item.timeS;
-  });
-  const run = runConcurrentStreams([routed.flat(), shared]);
-  const layerS = serialS + run.makespanS;
-  return { items, microbatches: 1, serialS: layerS, layerS, fillS: 0, byGroup };
+  return composeOneBatchLayer(
+    source,
+    (group, item) => {
+      const path = ROUTED.indexOf(group);
+      if (group === "shared-experts") shared.push(item);
+      else if (path >= 0) routed[path]?.push(item);
+      else return false;
+      return true;
+    },
+    () => runConcurrentStreams([routed.flat(), shared]).makespanS,
+  );
 }
