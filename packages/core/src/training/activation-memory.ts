@@ -50,6 +50,11 @@ export function gemmInputCopyBytes(o: ActivationOptions): number {
   return o.copyBytes ?? (o.fp8 === true ? 1 : BYTES);
 }
 
+/** Inputs of the FFN activation a layer keeps: SwiGLU's gate and up (2), squared ReLU's one (1). */
+export function ffnActivationInputs(arch: ModelArchitecture): number {
+  return arch.ffnActivation === "relu2" ? 1 : 2;
+}
+
 /**
  * Bytes one layer keeps per token of a micro-batch on one rank (before context parallelism).
  * @example activationBytesPerToken(llama70b, "dense", { tp: 8, sequenceParallel: true, recompute: "none" })
@@ -86,7 +91,7 @@ export function activationBytesPerToken(
   }
   let ffn: number;
   // SwiGLU's inputs (BF16) and its output, FC2's input (squared ReLU: one input).
-  const inputs = arch.ffnActivation === "relu2" ? 1 : 2;
+  const inputs = ffnActivationInputs(arch);
   const swiglu = (i: number) => inputs * i * BYTES + i * keptGemmInput;
   if (arch.hybridBlocks !== undefined && index !== undefined) {
     // A single-mixer block (Nemotron-H): one norm, and either the mixer or the FFN.

@@ -22,7 +22,7 @@
  * group's commit.
  */
 import { hostLinkFor, moeTokenWidth } from "../deploy/index.ts";
-import { gemmInputCopyBytes, trainingActivationOptions } from "./activation-memory.ts";
+import { ffnActivationInputs, gemmInputCopyBytes, trainingActivationOptions } from "./activation-memory.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -42,7 +42,7 @@ export function offloadCandidates(s: TrainingScenario, tokensPerRank: number): S
   if (o === undefined || moe === undefined || s.recompute === "full") return [];
   const routed = (tokensPerRank * moe.topK) / s.layout.tp;
   const copy = gemmInputCopyBytes(trainingActivationOptions(s));
-  const gated = s.model.ffnActivation === "relu2" ? 1 : 2;
+  const gated = ffnActivationInputs(s.model);
   const ffn = moe.expertIntermediateSize;
   const fused = o.modules.includes("fused_group_mlp");
   const out: SavedTensor[] = [];
