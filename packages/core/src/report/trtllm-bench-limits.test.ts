@@ -13,8 +13,8 @@
  * the GB200 long-output rows", lane trtoss): the rows run at the limits the published runs had.
  */
 import { describe, expect, it } from "vitest";
-import { modelLayerTensors, tensorElements } from "../model/weight-tensors.ts";
 import type { ModelArchitecture } from "../model/index.ts";
+import { modelLayerTensors, tensorElements } from "../model/weight-tensors.ts";
 import { endToEndCaseScenario, endToEndCaseSpecs } from "./validate-end-to-end.ts";
 
 const GIB = 1024 ** 3;
