@@ -239,6 +239,11 @@ function architectureLines(arch: ModelArchitecture, r: Report): string[] {
     lines.push(
       `MoE ${m.numRoutedExperts} routed experts (top-${m.topK})${m.numSharedExperts > 0 ? ` + ${m.numSharedExperts} shared` : ""}, expert width ${m.expertIntermediateSize}${m.numExpertGroups > 1 ? `, ${m.numExpertGroups} groups (top-${m.topKGroups})` : ""}`,
     );
+  const z = m?.zeroExperts;
+  if (z !== undefined)
+    lines.push(
+      `  + ${z.count} zero-computation experts: ${z.slots} picks per token, ${m?.topK} of them routed on average`,
+    );
   lines.push(`checkpoint ${arch.nativeDtype}; max positions ${arch.maxPositionEmbeddings}`);
   return lines;
 }

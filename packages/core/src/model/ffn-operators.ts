@@ -21,6 +21,7 @@ import {
 } from "./operator-builder.ts";
 import type { ModelArchitecture, MoeSpec, Operator } from "./types.ts";
 import { type GemmComponent, matrixBytes } from "./weight-bytes.ts";
+import { routerColumns, routerPicks } from "./zero-experts.ts";
 
 /**
  * The FFN's first GEMM's width factor and its activation: SwiGLU's gate and up (2 × intermediate
@@ -107,16 +108,19 @@ function moeOperators(
   const { upFactor, actFlops } = ffnShape(arch);
   const T = w.tokens;
   const E = moe.numRoutedExperts;
+  // Scores per token (routed + zero-computation experts) and picks per token (zero-experts.ts).
+  const scored = routerColumns(moe);
+  const picks = routerPicks(moe);
   // A routed expert's intermediate slice on this rank (all of it unless experts are tensor-parallel).
   const inter = moe.expertIntermediateSize / w.expertTp;
   const ops: Operator[] = [
     vectorOp(w, {
       name: `${p}moe.router`,
       // Router GEMM (tokens × hidden × experts): one logit per (token, expert).
-      flops: 2 * T * hidden * E,
+      flops: 2 * T * hidden * scored,
       readElements: T * hidden,
-      writeElements: T * E,
-      weightBytes: E * hidden * bytesOfHighPrecision(w.weights),
+      writeElements: T * scored,
+      weightBytes: scored * hidden * bytesOfHighPrecision(w.weights),
     }),
     hashRouted
       ? // DeepSeek-V4's hash layers: the experts come from a token-id table (`tid2eid`), the gate's
@@ -137,9 +141,9 @@ function moeOperators(
           // TensorRT-LLM's `noaux_tc`; CANN's `npu_moe_gating_top_k`): scores, bias add, (grouped)
           // top-k and normalisation, counted as 4 element operations per (token, expert) — an
           // order-of-magnitude count, not a measurement; its cost at decode is the launch.
-          flops: 4 * T * E,
-          readElements: T * E,
-          writeElements: 2 * T * moe.topK,
+          flops: 4 * T * scored,
+          readElements: T * scored,
+          writeElements: 2 * T * picks,
         }),
   ];
   const ew = w.components["routed-experts"].weights;
@@ -217,12 +221,13 @@ function moeOperators(
     );
   // Weighted sum of the top-k expert outputs (plus the shared output) for this rank's tokens; a
   // latent MoE sums the top-k at the latent width, projects back, then adds the shared output.
+  // Zero-computation experts' picks are summed here too (the token scaled by its gate).
   const shared = moe.numSharedExperts > 0 ? 1 : 0;
   ops.push(
     vectorOp(w, {
       name: `${p}moe.combine`,
-      flops: 2 * T * (moe.topK * h + shared * hidden),
-      readElements: T * (moe.topK * h + shared * hidden),
+      flops: 2 * T * (picks * h + shared * hidden),
+      readElements: T * (picks * h + shared * hidden),
       writeElements: T * hidden,
     }),
   );

@@ -39,6 +39,7 @@ import {
   llama4Moe,
   llama4TextConfig,
 } from "./llama4-layers.ts";
+import { longcatFlashConfig } from "./longcat-flash-config.ts";
 import { mimoV2FlashConfig } from "./mimo-v2-flash-config.ts";
 import { readNemotronH } from "./nemotron-h-config.ts";
 import { QWEN35_MODEL_TYPES, qwen35TextConfig } from "./qwen3-5-config.ts";
@@ -71,6 +72,7 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   mimo_v2_flash: "mimo_v2_flash",
   gemma4: "gemma4",
   gemma4_text: "gemma4",
+  longcat_flash: "longcat_flash",
 };
 
 const supportedList = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -155,6 +157,10 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
     case "gemma4": {
       const r = gemma4Config(doc);
       return r.finish(gqaModel(r.at, family, r.c, r.moe));
+    }
+    case "longcat_flash": {
+      const r = longcatFlashConfig(doc);
+      return r.finish(deepseekModel(doc, r.c));
     }
     default: {
       const unreachable: never = family;

@@ -6,8 +6,9 @@ import type { Dtype } from "../hardware/index.ts";
 import type { CompressedAttentionSpec, HyperConnectionSpec } from "./deepseek-v4-types.ts";
 import type { SlidingWindowSpec } from "./sliding-window-types.ts";
 import type { QuantScheme } from "./weight-bytes.ts";
+import type { ZeroExpertSpec } from "./zero-experts.ts";
 
-export type { CompressedAttentionSpec, HyperConnectionSpec, SlidingWindowSpec };
+export type { CompressedAttentionSpec, HyperConnectionSpec, SlidingWindowSpec, ZeroExpertSpec };
 
 export type ModelFamily =
   | "llama"
@@ -25,7 +26,8 @@ export type ModelFamily =
   | "deepseek_v4"
   | "nemotron_h"
   | "mimo_v2_flash"
-  | "gemma4";
+  | "gemma4"
+  | "longcat_flash";
 
 export type AttentionSpec =
   | {
@@ -135,6 +137,8 @@ export interface MoeSpec {
    * Absent: the experts take the hidden state.
    */
   readonly latentSize?: number;
+  /** Identity experts the router may pick (LongCat-Flash); `topK` is then the expected routed picks (zero-experts.ts). */
+  readonly zeroExperts?: ZeroExpertSpec;
 }
 
 /** YaRN rotary scaling as a config states it (`rope_scaling` with `rope_type: yarn`). */

@@ -10,6 +10,7 @@ import { hasMixer, isHashRoutedLayer, type LayerKind, layerKinds, mtpLayerKind }
 import { isLinearAttentionLayer, linearAttentionTensors } from "./linear-attention.ts";
 import type { ModelArchitecture } from "./types.ts";
 import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
+import { routerColumns } from "./zero-experts.ts";
 
 /** Parts of a model a deployment places separately. Layer norms go with attention. */
 export type WeightComponent =
@@ -163,12 +164,15 @@ function ffnTensors(arch: ModelArchitecture, kind: LayerKind, hashRouted = false
   if (kind === "dense" || moe === undefined)
     return ffnMatrices(arch, "ffn", "dense-ffn", h, arch.denseIntermediateSize, 1, 1);
   const e = moe.numRoutedExperts;
-  const out: WeightTensor[] = [{ ...weightMatrix("moe.router", "router", e, h), quantizable: false }];
+  // The router scores zero-computation experts too (LongCat-Flash: 512 + 256 columns).
+  const scored = routerColumns(moe);
+  const out: WeightTensor[] = [{ ...weightMatrix("moe.router", "router", scored, h), quantizable: false }];
   // DeepSeek-V3's aux-loss-free balancing keeps a per-expert score bias; gpt-oss's router is a
   // linear layer with a bias.
   // A hash-routed layer (DeepSeek-V4) keeps no score bias: its token-id table (a buffer of vocab ×
   // top-k integers, not counted) picks the experts.
-  if (moe.routerBias === true && !hashRouted) out.push(highPrecisionTensor("moe.router_bias", "router", e));
+  if (moe.routerBias === true && !hashRouted)
+    out.push(highPrecisionTensor("moe.router_bias", "router", scored));
   const x = moe.latentSize ?? h;
   out.push(...ffnMatrices(arch, "moe.experts", "routed-experts", x, moe.expertIntermediateSize, e, moe.topK));
   if (moe.latentSize !== undefined)
