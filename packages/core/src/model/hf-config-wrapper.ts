@@ -1,6 +1,7 @@
 /**
  * Checkpoint configs that wrap their language model in `text_config` (vision-language
- * checkpoints: Qwen3.5 `qwen3_5` / `qwen3_5_moe`, Kimi K2.5 / K2.6 `kimi_k25`). The language model
+ * checkpoints: Qwen3.5 `qwen3_5` / `qwen3_5_moe`, Kimi K2.5 / K2.6 `kimi_k25`, Qwen3-VL `qwen3_vl` /
+ * `qwen3_vl_moe`). The language model
  * is read from `text_config` (the vision tower is not modelled); the keys a checkpoint writes once
  * at the top — `tie_word_embeddings`, `torch_dtype` / `dtype`, `quantization_config` — and the zoo's
  * `_supernode` block are carried into it. Fields are located, and named in errors, under
@@ -31,7 +32,14 @@ type TextKeys = {
 };
 
 /** The `model_type`s whose checkpoint config wraps the language model (Llama 4's: llama4-layers.ts). */
-const WRAPPER_MODEL_TYPES: ReadonlySet<unknown> = new Set(["kimi_k25", "qwen3_5", "qwen3_5_moe", "gemma4"]);
+const WRAPPER_MODEL_TYPES: ReadonlySet<unknown> = new Set([
+  "kimi_k25",
+  "qwen3_5",
+  "qwen3_5_moe",
+  "gemma4",
+  "qwen3_vl",
+  "qwen3_vl_moe",
+]);
 
 /** The config's `model_type`, whatever its type (absent: undefined). */
 export function modelTypeOf(doc: SourceDocument): unknown {

@@ -54,6 +54,11 @@ export const SUPPORTED_MODEL_TYPES: Readonly<Record<string, ModelFamily>> = {
   qwen2: "qwen2",
   qwen3: "qwen3",
   qwen3_moe: "qwen3_moe",
+  // Qwen3-VL: the language model under text_config (`qwen3_vl*`), or bare (`qwen3_vl*_text`).
+  qwen3_vl: "qwen3",
+  qwen3_vl_text: "qwen3",
+  qwen3_vl_moe: "qwen3_moe",
+  qwen3_vl_moe_text: "qwen3_moe",
   mixtral: "mixtral",
   deepseek_v3: "deepseek_v3",
   deepseek_v32: "deepseek_v3",
@@ -87,15 +92,18 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
   switch (family) {
     case "llama":
     case "qwen2":
-    case "qwen3":
-      return gqaModel(doc, family, validateDocument(doc, gqaSchema));
+    case "qwen3": {
+      // Qwen3-VL (`qwen3_vl`) wraps its Qwen3 language model in `text_config`.
+      const { at, c } = textConfigOf(doc, gqaSchema);
+      return gqaModel(at, family, c);
+    }
     case "mixtral": {
       const c = validateDocument(doc, mixtralSchema);
       return gqaModel(doc, family, c, localExpertMoe(c));
     }
     case "qwen3_moe": {
-      const c = validateDocument(doc, qwen3MoeSchema);
-      return gqaModel(doc, family, c, qwen3Moe(c));
+      const { at, c } = textConfigOf(doc, qwen3MoeSchema);
+      return gqaModel(at, family, c, qwen3Moe(c));
     }
     case "deepseek_v3": {
       // Kimi K2.5 / K2.6 (`kimi_k25`) wrap Kimi K2's language model in `text_config`.
