@@ -64,7 +64,7 @@ export interface InstancePlan {
   readonly moe?: MoePlan;
   readonly denseFfn: { readonly tp: number; readonly dp: number };
   /** The LM head's own vocabulary-parallel group where the deployment states one (else attention TP). */
-  readonly lmHead?: { readonly tp: number };
+  readonly lmHead?: { readonly tp: number; readonly logits: "all-to-all" | "all-gather" };
   readonly expertImbalance: ExpertImbalanceSpec;
   /** Microbatch overlap, or undefined when the step runs as one batch. */
   readonly overlap?: {

@@ -29,6 +29,17 @@ describe("the LM head's own TP group (deployment lmHead.tp, vLLM-Ascend lmhead_t
     expect(decodeOf("deployment.decode.lmHead.tp=1").step.stepS).toBeCloseTo(whole.step.stepS, 12);
   });
 
+  it("all-gathers every row's logits over the whole vocabulary with logits: all-gather (SGLang without --enable-dp-lm-head)", () => {
+    const toAll = decodeOf();
+    const gather = decodeOf("deployment.decode.lmHead.logits=all-gather");
+    // Same head GEMM and weights; the logits collective moves ranks × the all-to-all's bytes.
+    expect(gather.memory.perRank.weightsByComponent["lm-head"]).toBe(
+      toAll.memory.perRank.weightsByComponent["lm-head"],
+    );
+    expect(gather.step.timeByBound.fabric).toBeGreaterThan(toAll.step.timeByBound.fabric);
+    expect(gather.step.headS).toBeGreaterThan(toAll.step.headS);
+  });
+
   it("keeps the engine's top-p sampler (on the rank's own rows) beside the group's collectives", () => {
     const vllm = [
       "engine.name=vllm",

@@ -3,7 +3,10 @@
  * `finegrained_tp_config.lmhead_tensor_parallel_size`): around the head GEMM, the group all-gathers
  * its ranks' final hidden states (dim 0) and, after the GEMM over the gathered rows and the rank's
  * vocabulary shard, an all-to-all hands every rank its own rows' logits over the whole vocabulary
- * (vLLM-Ascend `_get_logits_lmheadtp` and `lmhead_all_to_all`, read at 182b75e). Both move BF16
+ * (vLLM-Ascend `_get_logits_lmheadtp` and `lmhead_all_to_all`, read at 182b75e); with `logits:
+ * all-gather` (SGLang under DP attention without `--enable-dp-lm-head`: `_gather_dp_attn_hidden_states`,
+ * the head over the vocabulary shard, `tensor_model_parallel_all_gather`, `_scatter_dp_attn_logits`)
+ * every rank gathers all the rows' logits over the whole vocabulary instead. Both move BF16
  * (the head's output dtype; sampling upcasts afterwards). The items take the attention-comm
  * group: the head runs after the layers, outside any stream profile.
  */
@@ -37,13 +40,23 @@ export function lmHeadCollectives(ctx: StepContext, lmHead: Operator): StepItem[
     m * hidden * DTYPE_BYTES.bf16,
     ranks,
   );
-  // Every rank holds the gathered rows × its vocabulary shard and keeps 1 / ranks of it.
-  const toAll = ctx.comm.collective(
-    "attention-comm",
-    `${lmHead.name}_all_to_all`,
-    "all-to-all",
-    m * n * DTYPE_BYTES.bf16,
-    ranks,
-  );
+  // Every rank holds the gathered rows × its vocabulary shard and keeps 1 / ranks of it; SGLang
+  // without --enable-dp-lm-head gathers every row over the whole vocabulary (ranks × its shard).
+  const toAll =
+    ctx.plan.lmHead?.logits === "all-gather"
+      ? ctx.comm.collective(
+          "attention-comm",
+          `${lmHead.name}_logits_gather`,
+          "all-gather",
+          m * n * ranks * DTYPE_BYTES.bf16,
+          ranks,
+        )
+      : ctx.comm.collective(
+          "attention-comm",
+          `${lmHead.name}_all_to_all`,
+          "all-to-all",
+          m * n * DTYPE_BYTES.bf16,
+          ranks,
+        );
   return [gather, toAll];
 }

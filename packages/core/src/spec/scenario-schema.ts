@@ -96,6 +96,13 @@ export const denseFfnParallelSchema = z.strictObject({
 export const lmHeadParallelSchema = z.strictObject({
   /** Ranks the LM head's vocabulary is split over: a multiple of attention TP dividing the ranks. */
   tp: rankCount,
+  /**
+   * How each rank gets its rows' logits back: `all-to-all` (vLLM-Ascend's lmhead TP: its own rows
+   * over the whole vocabulary) or `all-gather` (SGLang under DP attention without
+   * `--enable-dp-lm-head`: every rank gathers all the group's rows over the whole vocabulary, then
+   * keeps its own; logits_processor.py `tensor_model_parallel_all_gather`).
+   */
+  logits: z.enum(["all-to-all", "all-gather"]).default("all-to-all"),
 });
 
 /**

@@ -32,6 +32,17 @@ describe("deployment.<group>.sglang (SGLang's launch flags, resolved as ServerAr
     expect(g?.instances).toBe(1);
   });
 
+  it("under DP attention the LM head spans the TP group unless --enable-dp-lm-head keeps it in the attention group", () => {
+    const dp = "{ tp: 8, dpSize: 8, enableDpAttention: true, epSize: 8";
+    expect(group(`${dp} }`)?.lmHead).toEqual({ tp: 8, logits: "all-gather" });
+    expect(group(`${dp}, enableDpLmHead: true }`)?.lmHead).toBeUndefined();
+    // Without DP attention the head is split by the attention TP already.
+    expect(group("{ tp: 8 }")?.lmHead).toBeUndefined();
+    expect(
+      supernodeErrorOf(() => parseScenario(scenario(`${dp} }`, "lmHead: { tp: 4 }"), "s.yaml")).message,
+    ).toMatch(/lmHead is set by the sglang block/);
+  });
+
   it("--dp-size without DP attention launches dp servers of tp ranks each", () => {
     const g = group("{ tp: 4, dpSize: 2 }");
     expect(g?.instances).toBe(2);

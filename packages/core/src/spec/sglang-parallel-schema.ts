@@ -4,7 +4,8 @@
  * server_args.py: `dp_size` defaults to 1; `_handle_data_parallelism` turns DP attention off when
  * `dp_size == 1` and asserts `tp_size % dp_size == 0` when it is on; the MoE runs `tp_size // ep_size`
  * ways tensor-parallel inside `ep_size`-way expert parallelism, `ep_size` default 1;
- * `moe_dense_tp_size` accepts 1 or None, None keeping the dense FFN at the full TP).
+ * `moe_dense_tp_size` accepts 1 or None, None keeping the dense FFN at the full TP; the LM head
+ * follows the attention group only with `enable_dp_lm_head`, LogitsProcessor's `use_attn_tp_group`).
  *
  * So `--tp 8 --enable-dp-attention` without `--dp-size` is plain TP8 attention, and
  * `--tp 8 --dp-size 8 --enable-dp-attention` is attention TP1 × DP8 over the same 8 ranks.
@@ -28,6 +29,13 @@ export const sglangParallelSchema = z.strictObject({
   epSize: rankCount.default(1),
   /** `--moe-dense-tp-size`: 1 runs the dense FFN layers data-parallel; absent keeps them at the full TP. */
   moeDenseTpSize: z.literal(1).optional(),
+  /**
+   * `--enable-dp-lm-head` (default false): under DP attention the LM head runs in each attention
+   * group on its own rows; without it the head's vocabulary is split over the whole TP group, which
+   * gathers every rank's rows before it and all-gathers the logits after (`lmHead: { tp, logits:
+   * all-gather }`; logits_processor.py).
+   */
+  enableDpLmHead: z.boolean().default(false),
 });
 export type SglangParallelSpec = z.output<typeof sglangParallelSchema>;
 
@@ -78,6 +86,14 @@ function expandSglangParallel(
       path: ["sglang", "moeDenseTpSize"],
     });
   if (issues.length > 0) return { value: group, issues };
+  // Without --enable-dp-lm-head, SGLang's head under DP attention spans the whole TP group.
+  const tpLmHead = dpAttention && !s.enableDpLmHead;
+  if (tpLmHead && rest.lmHead !== undefined)
+    issues.push({
+      message: "lmHead is set by the sglang block (DP attention without enableDpLmHead); remove one of them",
+      path: ["lmHead"],
+    });
+  if (issues.length > 0) return { value: group, issues };
   const instances = typeof rest.instances === "number" ? rest.instances : 1;
   const nested = (key: string) => (typeof rest[key] === "object" && rest[key] !== null ? rest[key] : {});
   return {
@@ -88,6 +104,7 @@ function expandSglangParallel(
       attention: { ...nested("attention"), tp: dpAttention ? s.tp / s.dpSize : s.tp },
       moe: { ...nested("moe"), ep: s.epSize, tp: s.tp / s.epSize },
       denseFfn: { ...nested("denseFfn"), tp: s.moeDenseTpSize ?? s.tp },
+      ...(tpLmHead ? { lmHead: { tp: s.tp, logits: "all-gather" } } : {}),
     },
     issues: [],
   };
