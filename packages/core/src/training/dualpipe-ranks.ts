@@ -11,7 +11,7 @@ import type { StageCompute } from "./stage-compute.ts";
 
 /**
  * The p/2 ranks of a DualPipe pipeline, each as the mean per micro-batch of its two stages; `stage`
- * is the rank (= its first stage), `layers` and `moeLayers` the mean of the two.
+ * is the rank (= its first stage), `layers`, `moeLayers` and `tpBlocks` the mean of the two.
  * @example dualPipeRanks(stages).length // stages.length / 2
  */
 export function dualPipeRanks(stages: readonly StageCompute[]): StageCompute[] {
@@ -25,6 +25,11 @@ export function dualPipeRanks(stages: readonly StageCompute[]): StageCompute[] {
       stage: r,
       layers: (a.layers + b.layers) / 2,
       moeLayers: (a.moeLayers + b.moeLayers) / 2,
+      tpBlocks: {
+        mixer: (a.tpBlocks.mixer + b.tpBlocks.mixer) / 2,
+        ffn: (a.tpBlocks.ffn + b.tpBlocks.ffn) / 2,
+        sharedExperts: (a.tpBlocks.sharedExperts + b.tpBlocks.sharedExperts) / 2,
+      },
     });
   }
   return ranks;

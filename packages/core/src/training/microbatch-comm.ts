@@ -1,10 +1,10 @@
 /**
  * Communication of one micro-batch through one pipeline stage, per parallelism, forward and
  * backward, with how much of it computation hides:
- * - TP (Megatron): per dense layer 2 all-reduces forward and 2 backward of the layer's activations
- *   (tokens × hidden, bf16); with sequence parallelism each becomes an all-gather plus a
- *   reduce-scatter. MoE layers keep the attention block's pair (the experts take the SP shard).
- *   Exposed unless `overlap.tp`, then only what exceeds the layer's compute.
+ * - TP (Megatron-Core, Transformer Engine): per TP block (a layer's mixer, its dense FFN) an
+ *   all-gather and a reduce-scatter of the block's activations (tokens × hidden, bf16) with sequence
+ *   parallelism, an all-reduce without; backward as `tp-comm.ts` says (what runs beside its own
+ *   GEMMs, or under the stage's compute with `overlap.tp`).
  * - CP ring: each rank passes its K/V block around the ring (cp − 1 sends forward, K/V and their
  *   gradients backward), overlapped with the attention core; all-gather (Llama 3, arXiv:2407.21783
  *   §3.3.2): K and V of the whole sequence all-gathered before the local attention and their
@@ -19,6 +19,7 @@ import { DTYPE_BYTES } from "../hardware/index.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { PipelineCompute } from "./stage-compute.ts";
+import { tpComm } from "./tp-comm.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 /** Seconds per micro-batch on the bottleneck stage. */
@@ -40,21 +41,6 @@ const BF16 = DTYPE_BYTES.bf16;
 
 function layerCompute(t: ComputeTimes | undefined): number {
   return t === undefined ? 0 : t.forwardS + t.backwardDataS + t.backwardWeightS;
-}
-
-function tpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: number; total: number } {
-  const { tp, sequenceParallel } = s.layout;
-  if (tp <= 1) return { fwd: 0, bwd: 0, total: 0 };
-  const bytes = c.tokensPerRank * s.model.hiddenSize * BF16;
-  const pair = sequenceParallel
-    ? groupCollectiveS(s.fabricTarget, "all-gather", bytes, tp, 1) +
-      groupCollectiveS(s.fabricTarget, "reduce-scatter", bytes, tp, 1)
-    : 2 * groupCollectiveS(s.fabricTarget, "all-reduce", bytes, tp, 1);
-  const st = c.bottleneck;
-  const densePairs = 2 * (st.layers - st.moeLayers) + st.moeLayers;
-  const fwd = densePairs * pair;
-  const bwd = fwd * (s.recompute === "full" ? 2 : 1);
-  return { fwd, bwd, total: fwd + bwd };
 }
 
 function cpComm(s: TrainingScenario, c: PipelineCompute): { fwd: number; bwd: number } {
@@ -100,8 +86,8 @@ function epComm(c: PipelineCompute): { fwd: number; bwd: number } {
 export function microbatchComm(s: TrainingScenario, c: PipelineCompute): MicrobatchComm {
   const st = c.bottleneck;
   const tp = tpComm(s, c);
-  const tpExposedF = s.overlap.tp ? Math.max(0, tp.fwd - st.forwardS) : tp.fwd;
-  const tpExposedB = s.overlap.tp ? Math.max(0, tp.bwd - st.backwardDataS - st.backwardWeightS) : tp.bwd;
+  const tpExposedF = tp.exposedForwardS;
+  const tpExposedB = tp.exposedBackwardS;
   const cp = cpComm(s, c);
   let cpExposedF = cp.fwd;
   let cpExposedB = cp.bwd;
@@ -122,7 +108,7 @@ export function microbatchComm(s: TrainingScenario, c: PipelineCompute): Microba
     epExposedB = exposed - epExposedF;
   }
   return {
-    tp: { totalS: tp.total, exposedS: tpExposedF + tpExposedB },
+    tp: { totalS: tp.totalS, exposedS: tpExposedF + tpExposedB },
     cp: { totalS: cp.fwd + cp.bwd, exposedS: cpExposedF + cpExposedB },
     ep: { totalS: ep.fwd + ep.bwd, exposedS: epExposedF + epExposedB },
     exposedForwardS: tpExposedF + cpExposedF + epExposedF,

@@ -14,6 +14,28 @@ import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
+/**
+ * Backward seconds of the column-parallel GEMMs that read a TP block's gathered input (the mixer's
+ * QKV / in-projection, the dense FFN's gate-up): the GEMMs beside which Megatron-Core and Transformer
+ * Engine run that block's asynchronous backward collectives without TP overlap (`tp-comm.ts`).
+ */
+export interface ColumnGemmTimes {
+  readonly mixerDgradS: number;
+  readonly mixerWgradS: number;
+  readonly ffnDgradS: number;
+  readonly ffnWgradS: number;
+}
+
+const ZERO_COLUMN: ColumnGemmTimes = { mixerDgradS: 0, mixerWgradS: 0, ffnDgradS: 0, ffnWgradS: 0 };
+
+/** The TP block whose gathered input a GEMM reads first (its column-parallel projection), if any. */
+function columnBlock(name: string): "mixer" | "ffn" | undefined {
+  const base = name.replace(/\.(dgrad|wgrad)$/, "");
+  if (/(^|\.)(attn\.qkv_proj|lin\.in_proj)$/.test(base)) return "mixer";
+  if (/(^|\.)ffn\.gate_up_proj$/.test(base)) return "ffn";
+  return undefined;
+}
+
 /** Seconds (and FLOPs) of one micro-batch through some operators on one rank. */
 export interface ComputeTimes {
   readonly forwardS: number;
@@ -29,6 +51,8 @@ export interface ComputeTimes {
   readonly hostWaitS: number;
   /** FLOPs executed (forward + backward + recompute). */
   readonly flops: number;
+  /** Backward of the column-parallel GEMMs per TP block (inside backwardDataS / backwardWeightS). */
+  readonly columnGemms: ColumnGemmTimes;
 }
 
 export const ZERO_TIMES: ComputeTimes = {
@@ -40,6 +64,7 @@ export const ZERO_TIMES: ComputeTimes = {
   attentionBackwardS: 0,
   hostWaitS: 0,
   flops: 0,
+  columnGemms: ZERO_COLUMN,
 };
 
 /** a + times × b, field by field. */
@@ -53,6 +78,12 @@ export function addTimes(a: ComputeTimes, b: ComputeTimes, times = 1): ComputeTi
     attentionBackwardS: a.attentionBackwardS + times * b.attentionBackwardS,
     hostWaitS: a.hostWaitS + times * b.hostWaitS,
     flops: a.flops + times * b.flops,
+    columnGemms: {
+      mixerDgradS: a.columnGemms.mixerDgradS + times * b.columnGemms.mixerDgradS,
+      mixerWgradS: a.columnGemms.mixerWgradS + times * b.columnGemms.mixerWgradS,
+      ffnDgradS: a.columnGemms.ffnDgradS + times * b.columnGemms.ffnDgradS,
+      ffnWgradS: a.columnGemms.ffnWgradS + times * b.columnGemms.ffnWgradS,
+    },
   };
 }
 
@@ -126,10 +157,14 @@ export function timeOps(
   }
   let backwardDataS = 0;
   let backwardWeightS = 0;
+  const column = { ...ZERO_COLUMN };
   for (const op of build(workload("train-backward"))) {
     const t = opTime(op, ctx);
-    if (op.name.endsWith(".wgrad")) backwardWeightS += t;
+    const wgrad = op.name.endsWith(".wgrad");
+    if (wgrad) backwardWeightS += t;
     else backwardDataS += t;
+    const block = op.class === "gemm" ? columnBlock(op.name) : undefined;
+    if (block !== undefined) column[`${block}${wgrad ? "WgradS" : "DgradS"}`] += t;
     if (op.class === "attention-prefill") attentionBackwardS += t;
     flops += op.flops;
   }
@@ -142,5 +177,6 @@ export function timeOps(
     attentionBackwardS,
     hostWaitS: 0,
     flops,
+    columnGemms: column,
   };
 }

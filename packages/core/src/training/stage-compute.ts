@@ -48,6 +48,19 @@ export interface StageCompute extends ComputeTimes {
   readonly stage: number;
   readonly layers: number;
   readonly moeLayers: number;
+  /** The stage's tensor-parallel blocks (`tp-comm.ts`). */
+  readonly tpBlocks: TpBlocks;
+}
+
+/**
+ * Tensor-parallel blocks, each gathering its input and reduce-scattering its output under TP:
+ * layers with a mixer (attention, Mamba), layers with a dense FFN, MoE layers with shared experts
+ * (Megatron's `SharedExpertMLP` runs over the TP group; the routed experts take the SP shard).
+ */
+export interface TpBlocks {
+  readonly mixer: number;
+  readonly ffn: number;
+  readonly sharedExperts: number;
 }
 
 export interface PipelineCompute {
@@ -181,16 +194,26 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   for (const [stage, count] of counts.entries()) {
     let t = ZERO_TIMES;
     let moeLayers = 0;
+    const tpBlocks = { mixer: 0, ffn: 0, sharedExperts: 0 };
     for (let i = first; i < first + count; i++) {
       t = addTimes(t, layerTime(i));
-      if (layerKind(arch, i) === "moe") moeLayers++;
+      const kind = layerKind(arch, i);
+      if (kind === "moe") moeLayers++;
+      if (hasMixer(arch, i)) tpBlocks.mixer++;
+      if (kind === "dense") tpBlocks.ffn++;
+      if (kind === "moe" && (arch.moe?.numSharedExperts ?? 0) > 0) tpBlocks.sharedExperts++;
     }
     first += count;
-    // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage.
-    if (stage === counts.length - 1) t = addTimes(addTimes(t, embedAndHead), mtp);
+    // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage;
+    // their GEMMs are not the decoder blocks' column-parallel ones (tpBlocks counts decoder layers only).
+    if (stage === counts.length - 1)
+      t = addTimes(addTimes(t, { ...embedAndHead, columnGemms: ZERO_TIMES.columnGemms }), {
+        ...mtp,
+        columnGemms: ZERO_TIMES.columnGemms,
+      });
     // Offloaded expert activations: the GPU waits where a copy outlasts the work until the next one.
     t = withOffloadWait(t, s, tokensPerRank, moeLayers);
-    stages.push({ ...t, stage, layers: count, moeLayers });
+    stages.push({ ...t, stage, layers: count, moeLayers, tpBlocks });
   }
   const perLayer: Partial<Record<"dense" | "moe", ComputeTimes>> = {};
   for (const kind of ["dense", "moe"] as const) {
