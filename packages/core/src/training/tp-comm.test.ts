@@ -25,7 +25,10 @@ describe("tpComm: TP collectives per TP block, backward beside the column-parall
     expect(g.mixerDgradS).toBeGreaterThan(0);
     expect(g.ffnWgradS).toBeGreaterThan(g.mixerWgradS);
     const block = (d: number, w: number) => 32 * (ag + Math.max(0, ag - d / 32) + Math.max(0, rs - w / 32));
-    expect(t.exposedBackwardS).toBeCloseTo(block(g.mixerDgradS, g.mixerWgradS) + block(g.ffnDgradS, g.ffnWgradS), 12);
+    expect(t.exposedBackwardS).toBeCloseTo(
+      block(g.mixerDgradS, g.mixerWgradS) + block(g.ffnDgradS, g.ffnWgradS),
+      12,
+    );
     expect(t.exposedBackwardS).toBeGreaterThanOrEqual(64 * ag);
     expect(t.exposedBackwardS).toBeLessThan(64 * (ag + rs));
     expect(t.totalS).toBeCloseTo(64 * (ag + rs) + 64 * (2 * ag + rs), 12);

@@ -62,9 +62,7 @@ export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
   const block = (n: number, dgradS: number, wgradS: number): number => {
     if (n === 0) return 0;
     const [d, w] = [dgradS / n, wgradS / n];
-    return sequenceParallel
-      ? n * (ag + Math.max(0, ag - d) + Math.max(0, rs - w))
-      : n * Math.max(0, ar - w);
+    return sequenceParallel ? n * (ag + Math.max(0, ag - d) + Math.max(0, rs - w)) : n * Math.max(0, ar - w);
   };
   const g = st.columnGemms;
   const shared = st.tpBlocks.sharedExperts;
