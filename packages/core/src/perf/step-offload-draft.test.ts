@@ -45,6 +45,35 @@ describe("weight and KV offload", () => {
     expect(pcie.decode?.step.stepS ?? 0).toBeGreaterThan(3 * (c2c.decode?.step.stepS ?? 0));
   });
 
+  it("times each layer group on its own compute when two groups share an FFN kind (Qwen3-Next full + linear MoE)", () => {
+    const at = (fraction: number) =>
+      estimate(decode("gb200-nvl72", "qwen3-next-80b-a3b", `, offload: { weightsFraction: ${fraction} }`));
+    const plain = estimate(decode("gb200-nvl72", "qwen3-next-80b-a3b", "")).decode?.step;
+    for (const fraction of [0.02, 0.1]) {
+      const step = at(fraction).decode?.step;
+      const groups = step?.layers.filter((l) => l.kind !== "mtp") ?? [];
+      expect(groups.map((l) => [l.kind, l.linearAttention === true])).toEqual([
+        ["moe", false],
+        ["moe", true],
+      ]);
+      const perLayer = step?.offload?.perLayer ?? [];
+      let layersS = 0;
+      let exposedS = 0;
+      groups.forEach((l, g) => {
+        const p = perLayer[g];
+        expect(p?.computeS).toBe(l.timing.layerS);
+        const transferS = (p?.weightsTransferS ?? 0) + (p?.kvTransferS ?? 0);
+        layersS += l.count * Math.max(l.timing.layerS, transferS);
+        exposedS += l.count * Math.max(0, transferS - l.timing.layerS);
+      });
+      expect(step?.offload?.exposedS).toBeCloseTo(exposedS, 12);
+      expect(step?.stepS ?? 0).toBeCloseTo((plain?.stepS ?? 0) - (plain?.layersS ?? 0) + layersS, 9);
+    }
+    // 2 % of the weights stream well inside either group's compute: the offload hides entirely.
+    expect(at(0.02).decode?.step.offload?.exposedS).toBe(0);
+    expect(at(0.02).decode?.step.stepS ?? 0).toBeCloseTo(plain?.stepS ?? 0, 12);
+  });
+
   it("KV offload frees HBM and costs the KV read on every step", () => {
     const plain = estimate(decode("hgx-h200", "llama-3.1-8b", ""));
     const kv = estimate(decode("hgx-h200", "llama-3.1-8b", ", offload: { kvCacheFraction: 0.5 }"));

@@ -133,13 +133,14 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
   const mb = microbatchOf(batch, m);
   const base = stepTime(extra.stage, mb);
   const offload = offloadTiming(ctx, extra, base, mb);
-  // `base.layers` starts with one entry per layer group, in `layerGroups` order (step-model.ts).
+  // `base.layers` and `offload.perLayer` start with one entry per layer group, in `layerGroups` order.
   const groupOf = layerGroupIndex(ctx.scenario.model);
-  const layerS = (kind: LayerKind, index: number) => {
-    const l = offload?.perLayer.find((x) => x.kind === kind);
-    if (l !== undefined) return Math.max(l.computeS, l.weightsTransferS + l.kvTransferS);
+  const layerS = (index: number) => {
     const group = groupOf[index];
-    return group === undefined ? 0 : (base.layers[group]?.timing.layerS ?? 0);
+    if (group === undefined) return 0;
+    const l = offload?.perLayer[group];
+    if (l !== undefined) return Math.max(l.computeS, l.weightsTransferS + l.kvTransferS);
+    return base.layers[group]?.timing.layerS ?? 0;
   };
   let draft: DraftStep | undefined;
   if (extra.draft !== undefined && mb.phase === "decode" && plan.mtp !== undefined) {
@@ -148,10 +149,10 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     draft = { model: extra.draft.scenario.model.name, passes, passS, timeS: passes * passS };
   }
   const tail = base.headS + base.samplingS + base.mtpS + base.graphLaunchS + (draft?.timeS ?? 0);
-  const kinds = layerKinds(ctx.scenario.model);
+  const layerCount = groupOf.length;
   const stageTime = (first: number, count: number, last: boolean) => {
     let t = count > 0 ? base.pipelineFillS : 0;
-    for (let i = first; i < first + count; i++) t += layerS(kinds[i] ?? "dense", i);
+    for (let i = first; i < first + count; i++) t += layerS(i);
     return t + (last ? tail : 0);
   };
   const parts = {
@@ -159,7 +160,7 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     ...(draft !== undefined ? { draft } : {}),
   };
   const pp = plan.pipeline;
-  if (pp === undefined) return { ...base, ...parts, stepS: stageTime(0, kinds.length, true) };
+  if (pp === undefined) return { ...base, ...parts, stepS: stageTime(0, layerCount, true) };
   const stageTimesS = pp.layersPerStage.map((n, s) =>
     stageTime(pp.firstLayer[s] ?? 0, n, s === pp.stages - 1),
   );
@@ -196,9 +197,9 @@ function offloadTiming(
       return { kind, computeS: l.timing.layerS, weightsTransferS, kvTransferS };
     });
   let exposedS = 0;
-  for (const l of base.layers) {
-    const p = perLayer.find((x) => x.kind === l.kind);
-    if (p !== undefined) exposedS += l.count * Math.max(0, p.weightsTransferS + p.kvTransferS - p.computeS);
-  }
+  perLayer.forEach((p, group) => {
+    const count = base.layers[group]?.count ?? 0;
+    exposedS += count * Math.max(0, p.weightsTransferS + p.kvTransferS - p.computeS);
+  });
   return { link: extra.linkName ?? "", perLayer, exposedS };
 }
