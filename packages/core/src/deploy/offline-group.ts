@@ -5,7 +5,8 @@
  * that `estimate` replaces with the best one).
  */
 import type { Chip } from "../hardware/index.ts";
-import type { InstanceGroupSpec, OfflineSpec } from "../spec/index.ts";
+import { type InstanceGroupSpec, type OfflineSpec, SupernodeError } from "../spec/index.ts";
+import type { InstancePlan } from "./plan-types.ts";
 
 /** The serving scheduler's default prompt-token budget per iteration (serving-schema.ts). */
 export const DEFAULT_CHUNK_TOKENS = 16384;
@@ -29,4 +30,29 @@ export function offlineGroup(
       group.tokensPerChip ?? Math.max(1, Math.ceil((chunkTokens ?? DEFAULT_CHUNK_TOKENS) / chips)),
     promptLength: group.promptLength ?? offline.promptTokens,
   };
+}
+
+/**
+ * Refuses an `offline.maxSequencesPerInstance` that does not divide over the colocated instance's
+ * attention-DP groups: the batch search runs the same number of sequences on every group, so such a
+ * cap would otherwise be rounded down without a word (6 on 4 groups runs 4).
+ */
+export function refuseUnevenSequenceCap(
+  offline: OfflineSpec,
+  plan: InstancePlan,
+  fileName: string,
+  locate: (path: readonly string[]) => { line: number; column: number } | undefined,
+): void {
+  const cap = offline.maxSequencesPerInstance;
+  const groups = (plan.pipeline?.stage ?? plan).attention.dp;
+  if (cap === undefined || cap % groups === 0) return;
+  const below = Math.floor(cap / groups) * groups;
+  const choices = below > 0 ? `${below} or ${below + groups}` : `${groups}, ${2 * groups}, …`;
+  const path = ["offline", "maxSequencesPerInstance"];
+  const pos = locate(path);
+  throw new SupernodeError(
+    "infeasible",
+    `${cap} sequences do not divide over the instance's ${groups} attention-DP groups (every group runs the same number of sequences): give a multiple of ${groups} (${choices})`,
+    { file: fileName, line: pos?.line, column: pos?.column, fieldPath: path },
+  );
 }

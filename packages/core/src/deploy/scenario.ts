@@ -26,7 +26,7 @@ import {
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
 import type { EngineProfile } from "./engine-profile.ts";
-import { offlineGroup } from "./offline-group.ts";
+import { offlineGroup, refuseUnevenSequenceCap } from "./offline-group.ts";
 import {
   type InstanceLocation,
   type InstancePlan,
@@ -219,6 +219,8 @@ export function resolveScenario(
     return { ...plan, location: lazyLocation(() => locate(["deployment", role])) };
   };
   const deployment = { prefill: plan("prefill"), decode: plan("decode"), colocated: plan("colocated") };
+  if (spec.offline !== undefined && deployment.colocated !== undefined)
+    refuseUnevenSequenceCap(spec.offline, deployment.colocated, fileName, locate);
 
   const { systemCount, fabricTarget } = deploymentFabric(
     [deployment.prefill, deployment.decode, deployment.colocated],

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../deploy/scenario.ts";
+import { parseScenario, type Scenario } from "../deploy/scenario.ts";
 import { simulate } from "../serving/simulate.ts";
+import { parseOverride } from "../spec/index.ts";
 import { offlineSearch } from "./offline-point.ts";
 import { estimate } from "./step-estimate.ts";
+import { must } from "./test-support/reference-scenario.ts";
 
 const scenario = (offline: string, extra = "") =>
   parseScenario(
@@ -139,18 +141,30 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     expect(a.outputTokensPerSPerInstance).toBeLessThan(m.outputTokensPerSPerInstance);
   });
 
-  it("names the sequence cap when it is below one sequence per attention-DP group, not the KV cache", () => {
-    const dp8 = parseScenario(
-      `system: hgx-h200
+  it("refuses a sequence cap that does not divide over the attention-DP groups, at the file or the --set", () => {
+    const dp8 = (cap: number, overrides: readonly string[] = []) =>
+      parseScenario(
+        `system: hgx-h200
 model: llama-3.1-70b
 precision: { weights: fp8, activations: fp8, kvCache: fp8 }
 deployment:
   colocated: { chipsPerInstance: 8, attention: { tp: 1 }, denseFfn: { tp: 8 } }
-offline: { promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: 4 }
+offline: { promptTokens: 2048, outputTokens: 256, maxSequencesPerInstance: ${cap} }
 `,
-      "dp8.yaml",
+        "dp8.yaml",
+        undefined,
+        { overrides: overrides.map(parseOverride) },
+      );
+    expect(() => dp8(4)).toThrow(
+      /^dp8\.yaml:6:\d+, field offline\.maxSequencesPerInstance: 4 sequences do not divide over the instance's 8 attention-DP groups .*: give a multiple of 8 \(8, 16, …\)$/,
     );
-    expect(() => offlineSearch(dp8)).toThrow(
+    expect(() => dp8(16, ["offline.maxSequencesPerInstance=12"])).toThrow(
+      /^--set offline\.maxSequencesPerInstance=12: 12 sequences do not divide over the instance's 8 attention-DP groups .*: give a multiple of 8 \(8 or 16\)$/,
+    );
+    // A scenario built in code skips the parse: the search still names the cap below one batch unit.
+    const s = dp8(16);
+    const below: Scenario = { ...s, offline: { ...must(s.offline), maxSequencesPerInstance: 4 } };
+    expect(() => offlineSearch(below)).toThrow(
       /offline point does not fit: maxSequencesPerInstance 4 is below the smallest batch the instance runs, 8 sequences \(one per attention-DP group\)/,
     );
   });
