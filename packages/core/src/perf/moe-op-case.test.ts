@@ -160,4 +160,34 @@ describe("moe-op reference kind", () => {
     expect(perTensor.some((op) => op.groupWalk !== undefined)).toBe(false);
     expect(moeOpOperators(spec, engine, b200()).some((op) => op.groupWalk !== undefined)).toBe(false);
   });
+
+  it("runs SGLang's normal-mode chain from the dispatch's output where the record asks for it", () => {
+    const deepep: MoeOpSpec = {
+      ...spec,
+      tokens: 65536,
+      ep: 32,
+      weights: "fp8",
+      backend: "deep_gemm",
+      kernels: "normal",
+    };
+    const sglang = { name: "sglang", version: "0.5.6" };
+    const h100 = builtinCatalog().chip("h100-sxm");
+    const names = moeOpOperators(deepep, sglang, h100).map((op) => op.name);
+    // ep_scatter, the grouped GEMMs with the second input quantised, ep_gather in place of the weighted sum.
+    expect(names).toEqual([
+      "moe.experts.scatter",
+      "moe.experts.gate_up_proj",
+      "moe.experts.act",
+      "moe.experts.down_proj.quant",
+      "moe.experts.down_proj",
+      "moe.experts.gather",
+    ]);
+    // Routing and the input's quantisation run before the dispatch: not in the op.
+    const plain = moeOpOperators({ ...deepep, kernels: undefined }, sglang, h100).map((op) => op.name);
+    expect(plain).toContain("moe.topk");
+    expect(plain).toContain("moe.combine");
+    expect(moeOpTime(deepep, sglang, h100)).toBeLessThan(
+      moeOpTime({ ...deepep, kernels: undefined }, sglang, h100),
+    );
+  });
 });

@@ -5,7 +5,10 @@
  * the MoE operators of one layer as the step does (`layerOperators`, the engine's separate kernels
  * with the routed tokens of an all-gather: every token is seen by the rank's op), times each with
  * `operatorTime` on the chip's profile with the engine's overlays, and sums them. The router GEMM
- * (the engine's gate linear, outside the fused op) and the shared experts are left out.
+ * (the engine's gate linear, outside the fused op) and the shared experts are left out. With
+ * `kernels: normal` (SGLang's wide-EP `moe_context` table: `DeepEPMoE.run_moe_core` on a DeepEP
+ * normal-mode dispatch output) the op is the engine's prefill chain instead: ep_scatter, the grouped
+ * GEMMs with the second one's input quantised, ep_gather; routing and quantisation happen before it.
  */
 
 import { z } from "zod";
@@ -53,6 +56,13 @@ export const moeOpSpec = z
      * (`separateKernels.moeBackends`: its prologue and fusions); absent: the engine's default chain.
      */
     backendChain: z.boolean().optional(),
+    /**
+     * `normal`: the rank's op is given the tokens of a DeepEP normal-mode dispatch, already 8-bit,
+     * `tokens` rows of them (SGLang's wide-EP harness sizes its receive buffer to every token of the
+     * EP group), and runs the engine's prefill chain (scatter into per-expert rows, grouped GEMMs,
+     * gather back to the rows); absent: the all-gather chain (`low-latency` rules).
+     */
+    kernels: z.literal("normal").optional(),
     /** How the table routes: `balanced` puts the (token, expert) pairs round-robin on the experts. */
     routing: z.literal("balanced"),
   })
@@ -138,8 +148,9 @@ export function moeOpOperators(
   const chain = spec.backendChain === true ? { moeBackend: spec.backend } : {};
   const policy = engineProfile({ ...release, ...chain }).separateKernelsFor(chip.vendor);
   const dispatch = { dispatch: math } as Parameters<typeof dispatchBytesPerToken>[1];
+  const normal = spec.kernels === "normal";
   const all = withSeparateKernels(ops, policy, {
-    moeKernels: "low-latency",
+    moeKernels: normal ? "normal" : "low-latency",
     hiddenSize: spec.hidden,
     dispatchedTokens: spec.tokens,
     receivedTokens: spec.tokens,
@@ -149,8 +160,13 @@ export function moeOpOperators(
     localExperts: spec.experts / spec.ep,
     expertScheme: weightFormat(spec.weights, { scheme: spec.weightScheme }).scheme,
   });
+  // The normal chain starts from the dispatch's output: routed and quantised before the op.
   const kept = all.filter(
-    (op) => op.name.startsWith("moe.") && op.name !== "moe.router" && !op.name.startsWith("moe.shared"),
+    (op) =>
+      op.name.startsWith("moe.") &&
+      op.name !== "moe.router" &&
+      !op.name.startsWith("moe.shared") &&
+      !(normal && (op.name === "moe.dispatch_quant" || op.name === "moe.topk")),
   );
   return [...kept, ...collectorRoutingKernels(spec, engine, kept)];
 }
