@@ -173,6 +173,7 @@ export function releasePolicies(
         separate.expertPermute === true ? "expert token permute / gather (normal MoE kernels)" : undefined,
         moePrologueLine(separate, scenario.moeBackend),
         separate.mlaKeyConcat === true ? "MLA prefill key assembly" : undefined,
+        separate.mlaOutputCopy === true ? "MLA prefill output copy" : undefined,
       ]
         .filter((x) => x !== undefined)
         .join("; "),

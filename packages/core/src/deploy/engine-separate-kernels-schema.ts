@@ -111,6 +111,10 @@ export const separateKernelsSchema = z.strictObject({
   expertPermute: z.boolean().optional(),
   moePrologue: moePrologueSchema.optional(),
   mlaKeyConcat: z.boolean().optional(),
+  /** Kernels the key assembly takes (absent: 2, two slice copies; a torch.cat is 1). */
+  mlaKeyConcatKernels: z.number().int().positive().optional(),
+  /** MLA prefill (naive form): the attention output copied into the layer's output buffer. */
+  mlaOutputCopy: z.boolean().optional(),
   fusedKernels: z.array(fusedKernelsSchema).optional(),
   /**
    * Weight-only GEMMs (weights narrower than the math, e.g. INT4 weights with BF16 math) run

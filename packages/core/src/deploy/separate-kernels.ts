@@ -29,6 +29,10 @@ export interface SeparateKernels {
   readonly moePrologue?: MoePrologue;
   /** MLA prefill (naive form): the per-head keys assembled by copy kernels before the attention kernel. */
   readonly mlaKeyConcat: boolean;
+  /** Kernels of that key assembly (absent: 2, SGLang's two slice copies; vLLM's torch.cat is 1). */
+  readonly mlaKeyConcatKernels?: number;
+  /** MLA prefill (naive form): the attention output copied into the layer's output buffer. */
+  readonly mlaOutputCopy?: boolean;
   /** Weight-only GEMMs dequantise their weights into a global-memory workspace the matrix unit then reads. */
   readonly antiquantWorkspace?: boolean;
   /** Layer operators whose work runs inside another kernel (no launch of their own), and when. */
@@ -78,6 +82,8 @@ export function releaseSeparateKernels(
     expertPermute: separate.expertPermute === true,
     ...(prologue !== undefined ? { moePrologue: prologue } : {}),
     mlaKeyConcat: separate.mlaKeyConcat === true,
+    ...(separate.mlaKeyConcatKernels !== undefined && { mlaKeyConcatKernels: separate.mlaKeyConcatKernels }),
+    ...(separate.mlaOutputCopy === true && { mlaOutputCopy: true }),
     ...(separate.antiquantWorkspace === true && { antiquantWorkspace: true }),
     ...(fused.length > 0 && { fusedKernels: fused }),
     ...(separate.repeatedOperators !== undefined && { repeatedOperators: separate.repeatedOperators }),

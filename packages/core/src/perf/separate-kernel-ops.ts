@@ -285,21 +285,32 @@ export function permutedCombine(k: Insertion, op: Operator): Operator[] {
   return out;
 }
 
-/** The kernels that run after `op`: MLA key assembly, the MoE input's quantisation before dispatch. */
+/** The kernels that run after `op`: MLA key assembly and output copy, the MoE input's quantisation before dispatch. */
 export function kernelsAfter(k: Insertion, op: Operator): (Operator | undefined)[] {
   const name = baseName(op);
   const p = prefixOf(op);
   const { ctx, policy } = k;
   const out: (Operator | undefined)[] = [];
   if (name === "attn.kv_b_proj" && policy.mlaKeyConcat && ctx.mla !== undefined) {
-    // k[..., :nope] = k_nope; k[..., nope:] = k_pe (broadcast over heads): two copy kernels.
+    // k[..., :nope] = k_nope; k[..., nope:] = k_pe (broadcast over heads): two copy kernels (one cat in vLLM).
     const { nopeDim, ropeDim, vDim } = ctx.mla;
     const rows = op.shape?.m ?? 0;
     const heads = (op.shape?.n ?? 0) / (nopeDim + vDim);
     const read = rows * (heads * nopeDim + ropeDim) * k.actBytes;
     const write = rows * heads * (nopeDim + ropeDim) * k.actBytes;
     if (rows > 0 && heads > 0)
-      out.push({ ...vector(`${p}attn.k_concat`, 0, read, write, op.dtype), kernels: 2 });
+      out.push({
+        ...vector(`${p}attn.k_concat`, 0, read, write, op.dtype),
+        kernels: policy.mlaKeyConcatKernels ?? 2,
+      });
+  }
+  if (name === "attn.core" && policy.mlaOutputCopy === true && ctx.mla !== undefined) {
+    // The naive-form core's output [tokens, heads, v] copied into the layer's output buffer.
+    const kvB = k.ops.find((o) => baseName(o) === "attn.kv_b_proj");
+    const rows = kvB?.shape?.m ?? 0;
+    const heads = (kvB?.shape?.n ?? 0) / (ctx.mla.nopeDim + ctx.mla.vDim);
+    const bytes = rows * heads * ctx.mla.vDim * DTYPE_BYTES[op.dtype];
+    if (bytes > 0) out.push(vector(`${p}attn.out_copy`, 0, bytes, bytes, op.dtype));
   }
   if (name === "moe.router" && policy.moePrologue?.quantizeBeforeComm === true) {
     // The MoE op's input quantised on the rank's own tokens before the all-gather / all-to-all.
