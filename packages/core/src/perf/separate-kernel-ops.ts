@@ -7,6 +7,7 @@
 import type { SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { activationPass, type Operator, type QuantScheme, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
+import { mlaPrefillCopies } from "./mla-prefill-copies.ts";
 
 export interface SeparateKernelContext {
   /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
@@ -291,27 +292,14 @@ export function kernelsAfter(k: Insertion, op: Operator): (Operator | undefined)
   const p = prefixOf(op);
   const { ctx, policy } = k;
   const out: (Operator | undefined)[] = [];
-  if (name === "attn.kv_b_proj" && policy.mlaKeyConcat && ctx.mla !== undefined) {
-    // k[..., :nope] = k_nope; k[..., nope:] = k_pe (broadcast over heads): two copy kernels (one cat in vLLM).
-    const { nopeDim, ropeDim, vDim } = ctx.mla;
-    const rows = op.shape?.m ?? 0;
-    const heads = (op.shape?.n ?? 0) / (nopeDim + vDim);
-    const read = rows * (heads * nopeDim + ropeDim) * k.actBytes;
-    const write = rows * heads * (nopeDim + ropeDim) * k.actBytes;
-    if (rows > 0 && heads > 0)
-      out.push({
-        ...vector(`${p}attn.k_concat`, 0, read, write, op.dtype),
-        kernels: policy.mlaKeyConcatKernels ?? 2,
-      });
-  }
-  if (name === "attn.core" && policy.mlaOutputCopy === true && ctx.mla !== undefined) {
-    // The naive-form core's output [tokens, heads, v] copied into the layer's output buffer.
-    const kvB = k.ops.find((o) => baseName(o) === "attn.kv_b_proj");
-    const rows = kvB?.shape?.m ?? 0;
-    const heads = (kvB?.shape?.n ?? 0) / (ctx.mla.nopeDim + ctx.mla.vDim);
-    const bytes = rows * heads * ctx.mla.vDim * DTYPE_BYTES[op.dtype];
-    if (bytes > 0) out.push(vector(`${p}attn.out_copy`, 0, bytes, bytes, op.dtype));
-  }
+  // Only the MLA copies' ops look for the layer's kv_b_proj (not every operator of the hot path).
+  const kvB =
+    name === "attn.kv_b_proj"
+      ? op
+      : name === "attn.core" && policy.mlaOutputCopy === true
+        ? k.ops.find((o) => baseName(o) === "attn.kv_b_proj")
+        : undefined;
+  out.push(...mlaPrefillCopies(policy, ctx.mla, op, name, p, kvB, k.actBytes));
   if (name === "moe.router" && policy.moePrologue?.quantizeBeforeComm === true) {
     // The MoE op's input quantised on the rank's own tokens before the all-gather / all-to-all.
     const perToken = ctx.dispatchBytesPerToken;

@@ -75,6 +75,26 @@ describe("separate small kernels of an engine (activation quantisation, expert p
     expect(k.kernels).toBe(2);
   });
 
+  it("vLLM's MLA prefill: one cat for the keys, the core's output copied into the layer's buffer", () => {
+    const vllm = { expertPermute: false, mlaKeyConcat: true, mlaKeyConcatKernels: 1, mlaOutputCopy: true };
+    const out = withSeparateKernels(ops, vllm, { ...ctx, moeKernels: "normal" });
+    expect(must(out.find((o) => o.name === "attn.k_concat")).kernels).toBe(1);
+    const copy = must(out.find((o) => o.name === "attn.out_copy"));
+    const kvB = must(ops.find((o) => o.name === "attn.kv_b_proj"));
+    // [tokens, 128 heads, v 128] in BF16, read once and written once, right after the core
+    expect(copy.bytesRead.activations).toBe((kvB.shape?.m ?? 0) * 128 * 128 * 2);
+    expect(copy.bytesWritten.activations).toBe(copy.bytesRead.activations);
+    expect(out.findIndex((o) => o.name === "attn.out_copy")).toBe(
+      out.findIndex((o) => o.name === "attn.core") + 1,
+    );
+    // SGLang's policy copies no output
+    expect(
+      withSeparateKernels(ops, policy, { ...ctx, moeKernels: "normal" }).some(
+        (o) => o.name === "attn.out_copy",
+      ),
+    ).toBe(false);
+  });
+
   it("low-latency kernels fuse the expert path's quantisation and need no permutation", () => {
     const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "low-latency" });
     for (const name of [
