@@ -51,7 +51,7 @@ export function fairShares(demands: readonly number[]): number[] {
  * demands in increasing order (ties in index order, as a stable sort), each given the smaller of
  * its demand and an equal split of what is left.
  */
-function fairSharesInto(demands: readonly number[], order: number[], out: number[]): void {
+function fairSharesInto(demands: ArrayLike<number>, order: number[], out: number[] | Float64Array): void {
   const n = demands.length;
   for (let i = 0; i < n; i++) {
     const d = demands[i] ?? 0;
@@ -92,11 +92,37 @@ function significantS(seconds: number): number {
  */
 export function runConcurrentStreams(streams: readonly (readonly ContendedItem[])[]): ContentionResult {
   const n = streams.length;
-  const aloneS: number[] = [];
-  for (const items of streams) aloneS.push(items.reduce((a, it) => a + itemAloneS(it), 0));
   // Scratch kept per stream count and cleared here: this runs for every overlapped layer of every
   // step the model times, and fresh arrays per call would make a 10,000-point sweep allocate ~0.5 GB.
-  const { index, overheadLeft, workLeft, done, demands, rates, shares, order } = scratchFor(n);
+  // Demands and shares are Float64Arrays: as plain arrays their fractions were stored boxed, a heap
+  // number per write (≈ 1.8 kB per call of two streams of nine items).
+  const sc = scratchFor(n);
+  const { index, overheadLeft, workLeft, done, demands, rates, shares, order, first } = sc;
+  // Each item's overhead, compute and memory seconds, copied once into a typed array: the items
+  // come in several shapes (operators, collectives, with or without tensorS), so reading a field
+  // of one is a megamorphic load that boxes a new heap number, and the loop below reads each item
+  // once per event (≈ 2 kB of garbage per call before the copy).
+  let count = 0;
+  for (const items of streams) count += items.length;
+  const times = itemTimes(sc, 3 * count);
+  const aloneS: number[] = [];
+  let j = 0;
+  for (let s = 0; s < n; s++) {
+    first[s] = j;
+    let sum = 0;
+    for (const it of streams[s] ?? []) {
+      const overheadS = it.overheadS;
+      const computeS = it.computeS;
+      const memoryS = it.memoryS;
+      times[3 * j] = overheadS;
+      times[3 * j + 1] = computeS;
+      times[3 * j + 2] = memoryS;
+      sum += overheadS + Math.max(computeS, memoryS);
+      j++;
+    }
+    aloneS.push(sum);
+  }
+  first[n] = j;
   index.fill(0);
   overheadLeft.fill(0);
   workLeft.fill(0);
@@ -107,32 +133,19 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
   order.fill(0);
   const finishS: number[] = [];
   for (let s = 0; s < n; s++) finishS.push(0);
+  // The clock and the count of running streams are locals (a number captured by a closure lives in
+  // a heap context, and each new value of the clock was a new heap number).
   let running = n; // streams not done
-  const load = (s: number) => {
-    const items = streams[s] ?? [];
-    while ((index[s] as number) < items.length) {
-      const it = items[index[s] as number] as ContendedItem;
-      // Items shorter than an attosecond are empty (and would give infinite rates).
-      if (itemAloneS(it) > TINY_S) {
-        overheadLeft[s] = it.overheadS;
-        workLeft[s] = Math.max(it.computeS, it.memoryS) > TINY_S ? 1 : 0;
-        return;
-      }
-      index[s] = (index[s] as number) + 1;
-    }
-    done[s] = 1;
-    running--;
-  };
-  for (let s = 0; s < n; s++) load(s);
+  for (let s = 0; s < n; s++) if (!loadItem(times, s, sc)) running--;
   let now = 0;
   for (let guard = 0; guard < 1_000_000 && running > 0; guard++) {
     // Demands of the streams in their work phase.
     for (let s = 0; s < n; s++) {
       demands[s] = 0;
       if (done[s] === 1 || (overheadLeft[s] as number) > EPS) continue;
-      const it = (streams[s] ?? [])[index[s] as number] as ContendedItem;
-      const memoryS = significantS(it.memoryS);
-      const computeS = significantS(it.computeS);
+      const at = 3 * ((first[s] as number) + (index[s] as number));
+      const memoryS = significantS(times[at + 2] as number);
+      const computeS = significantS(times[at + 1] as number);
       demands[s] = memoryS === 0 ? 0 : computeS === 0 ? 1 : Math.min(1, memoryS / computeS);
     }
     fairSharesInto(demands, order, shares);
@@ -144,9 +157,9 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
         dt = Math.min(dt, overheadLeft[s] as number);
         continue;
       }
-      const it = (streams[s] ?? [])[index[s] as number] as ContendedItem;
-      const computeS = significantS(it.computeS);
-      const memoryS = significantS(it.memoryS);
+      const at = 3 * ((first[s] as number) + (index[s] as number));
+      const computeS = significantS(times[at + 1] as number);
+      const memoryS = significantS(times[at + 2] as number);
       const computeRate = computeS > 0 ? 1 / computeS : Number.POSITIVE_INFINITY;
       const memoryRate = memoryS > 0 ? (shares[s] ?? 0) / memoryS : Number.POSITIVE_INFINITY;
       const rate = Math.min(computeRate, memoryRate);
@@ -157,24 +170,60 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
     now += dt;
     for (let s = 0; s < n; s++) {
       if (done[s] === 1) continue;
+      let finished = false;
       if ((overheadLeft[s] as number) > EPS) {
         overheadLeft[s] = (overheadLeft[s] as number) - dt;
         if ((overheadLeft[s] as number) <= EPS) {
           overheadLeft[s] = 0;
-          if ((workLeft[s] as number) <= 0) advance(s);
+          finished = (workLeft[s] as number) <= 0;
         }
-        continue;
+      } else {
+        workLeft[s] = (workLeft[s] as number) - (rates[s] as number) * dt;
+        finished = (workLeft[s] as number) <= 1e-12;
       }
-      workLeft[s] = (workLeft[s] as number) - (rates[s] as number) * dt;
-      if ((workLeft[s] as number) <= 1e-12) advance(s);
+      // The stream's item is done: on to its next one; the stream is done when none is left.
+      if (finished) {
+        index[s] = (index[s] as number) + 1;
+        if (!loadItem(times, s, sc)) {
+          running--;
+          finishS[s] = now;
+        }
+      }
     }
   }
-  function advance(s: number): void {
+  let makespanS = 0;
+  for (const f of finishS) makespanS = Math.max(makespanS, f);
+  return { finishS, aloneS, makespanS };
+}
+
+/**
+ * Loads stream `s`'s item at its position (skipping items shorter than an attosecond, which are
+ * empty and would give infinite rates); false when none is left (the stream is marked done).
+ */
+function loadItem(times: Float64Array, s: number, sc: Scratch): boolean {
+  const { index, first } = sc;
+  const start = first[s] as number;
+  const length = (first[s + 1] as number) - start;
+  while ((index[s] as number) < length) {
+    const at = 3 * (start + (index[s] as number));
+    const overheadS = times[at] as number;
+    const computeS = times[at + 1] as number;
+    const memoryS = times[at + 2] as number;
+    if (overheadS + Math.max(computeS, memoryS) > TINY_S) {
+      sc.overheadLeft[s] = overheadS;
+      sc.workLeft[s] = Math.max(computeS, memoryS) > TINY_S ? 1 : 0;
+      return true;
+    }
     index[s] = (index[s] as number) + 1;
-    load(s);
-    if (done[s] === 1) finishS[s] = now;
   }
-  return { finishS, aloneS, makespanS: Math.max(0, ...finishS) };
+  sc.done[s] = 1;
+  return false;
+}
+
+/** The scratch's item times, grown (doubled) when a call has more items than it holds. */
+function itemTimes(sc: Scratch, length: number): Float64Array {
+  if (sc.times.length < length) sc.times = new Float64Array(Math.max(length, 2 * sc.times.length));
+  return sc.times;
 }
 
 /** Per stream: position, remaining overhead (seconds) and work (fraction of the current item), … */
@@ -183,10 +232,14 @@ interface Scratch {
   readonly overheadLeft: Float64Array;
   readonly workLeft: Float64Array;
   readonly done: Uint8Array;
-  readonly demands: number[];
+  readonly demands: Float64Array;
   readonly rates: Float64Array;
-  readonly shares: number[];
+  readonly shares: Float64Array;
   readonly order: number[];
+  /** Where each stream's items start in `times` (n + 1 entries: the last is the item count). */
+  readonly first: Int32Array;
+  /** Overhead, compute and memory seconds of every item, stream after stream. */
+  times: Float64Array;
 }
 
 /** Scratch of `runConcurrentStreams` by stream count (not re-entered: it calls nothing that runs streams). */
@@ -200,10 +253,12 @@ function scratchFor(n: number): Scratch {
       overheadLeft: new Float64Array(n),
       workLeft: new Float64Array(n),
       done: new Uint8Array(n),
-      demands: new Array<number>(n).fill(0),
+      demands: new Float64Array(n),
       rates: new Float64Array(n),
-      shares: new Array<number>(n).fill(0),
+      shares: new Float64Array(n),
       order: new Array<number>(n).fill(0),
+      first: new Int32Array(n + 1),
+      times: new Float64Array(192),
     };
     scratch[n] = s;
   }
