@@ -11,6 +11,7 @@ import {
   ENGINE_NAMES,
   EVIDENCE_TAGS,
   readSourceDocument,
+  scenarioDtypeSchema,
   type SourceDocument,
   SupernodeError,
   sourceKeysSchema,
@@ -53,6 +54,12 @@ const overlaySchema = z
          * (the engine's own default on this architecture, from its source).
          */
         defaultFor: z.array(z.enum(MODEL_ATTENTION_KINDS)),
+        /**
+         * The engine's default only for routed experts in these weight formats (its MoE oracle picks
+         * per format: vLLM's FlashInfer TRT-LLM kernels for NVFP4 on Blackwell, not for INT4); absent:
+         * every format. A scenario that names the backend gets it whatever the format.
+         */
+        defaultForExpertWeights: z.array(scenarioDtypeSchema).min(1).optional(),
         source: sourceKeysSchema,
         tag: z.enum(EVIDENCE_TAGS),
         note: z.string().min(1),

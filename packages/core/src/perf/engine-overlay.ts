@@ -29,6 +29,8 @@ export interface OverlaySelection {
   readonly moeBackend?: string;
   /** The model's attention (undefined: no default backend applies). */
   readonly modelAttention?: ModelAttentionKind;
+  /** The routed experts' weight format (undefined: a dense model, or not known). */
+  readonly expertWeights?: string;
 }
 
 const fileCache = new Map<string, EngineOverlayFile | null>();
@@ -86,8 +88,12 @@ export function selectOverlays(
       return false;
     const name = named[overlay.backend.kind];
     if (name !== undefined) return name === overlay.backend.name;
+    const formats = overlay.backend.defaultForExpertWeights;
     return (
-      selection.modelAttention !== undefined && overlay.backend.defaultFor.includes(selection.modelAttention)
+      selection.modelAttention !== undefined &&
+      overlay.backend.defaultFor.includes(selection.modelAttention) &&
+      (formats === undefined ||
+        (selection.expertWeights !== undefined && formats.some((f) => f === selection.expertWeights)))
     );
   });
 }

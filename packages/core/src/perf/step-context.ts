@@ -4,7 +4,7 @@
  */
 
 import { builtinCatalog } from "../catalog/index.ts";
-import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import { type InstancePlan, precisionWeightFormats, type Scenario } from "../deploy/index.ts";
 import { memoByObject } from "../spec/index.ts";
 import { computeDevice, type Device } from "./device.ts";
 import { type EfficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
@@ -54,7 +54,14 @@ export function scenarioProfile(scenario: Scenario): EfficiencyProfile {
     ...(engine.attentionBackend !== undefined && { attentionBackend: engine.attentionBackend }),
     ...(engine.moeBackend !== undefined && { moeBackend: engine.moeBackend }),
     modelAttention: attention.kind === "mla" ? (attention.sparse ? "mla-sparse" : "mla-dense") : "gqa",
+    ...(scenario.model.moe !== undefined && { expertWeights: routedExpertFormat(scenario.precision).dtype }),
   });
+}
+
+/** The routed experts' weight format of a scenario precision (its override, else the default). */
+export function routedExpertFormat(precision: Scenario["precision"]) {
+  const formats = precisionWeightFormats(precision);
+  return formats.overrides["routed-experts"] ?? formats.format;
 }
 
 /** The origin of a built-in chip, for following `extends` chains (undefined when not built in). */

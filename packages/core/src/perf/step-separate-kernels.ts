@@ -50,7 +50,7 @@ import {
   scalePaddingOf,
   withAntiquantWorkspace,
 } from "./separate-kernel-ops.ts";
-import type { StepContext } from "./step-context.ts";
+import { routedExpertFormat, type StepContext } from "./step-context.ts";
 import type { MicrobatchWork } from "./step-work.ts";
 
 export type { SeparateKernelContext } from "./separate-kernel-ops.ts";
@@ -209,7 +209,7 @@ export function separateKernelsOf(
     routed = plan.moe.library === "allgather-reducescatter" ? work.tokensPerRank * holders : received;
   }
   const attention = scenario.model.attention;
-  const experts = moe !== undefined ? expertFormat(scenario.precision) : undefined;
+  const experts = moe !== undefined ? routedExpertFormat(scenario.precision) : undefined;
   const context: SeparateKernelContext = {
     ...(attention.kind === "mla" && {
       mla: { nopeDim: attention.qkNopeHeadDim, ropeDim: attention.qkRopeHeadDim, vDim: attention.vHeadDim },
@@ -233,10 +233,4 @@ export function separateKernelsOf(
   };
   const fused = fusedOperatorNames(policy, context);
   return (ops) => insertSeparateKernels(ops, policy, context, fused);
-}
-
-/** The routed experts' weight format of a scenario precision (its override, else the default). */
-function expertFormat(precision: Parameters<typeof precisionWeightFormats>[0]) {
-  const formats = precisionWeightFormats(precision);
-  return formats.overrides["routed-experts"] ?? formats.format;
 }
