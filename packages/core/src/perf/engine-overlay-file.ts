@@ -11,9 +11,9 @@ import {
   ENGINE_NAMES,
   EVIDENCE_TAGS,
   readSourceDocument,
-  scenarioDtypeSchema,
   type SourceDocument,
   SupernodeError,
+  scenarioDtypeSchema,
   sourceKeysSchema,
   validateDocument,
 } from "../spec/index.ts";

@@ -33,7 +33,6 @@
 import {
   dispatchBytesPerToken,
   moeTokenWidth,
-  precisionWeightFormats,
   type SeparateKernels,
 } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
