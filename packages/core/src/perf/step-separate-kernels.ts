@@ -30,11 +30,7 @@
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
-import {
-  dispatchBytesPerToken,
-  moeTokenWidth,
-  type SeparateKernels,
-} from "../deploy/index.ts";
+import { dispatchBytesPerToken, moeTokenWidth, type SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
