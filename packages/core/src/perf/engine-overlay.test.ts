@@ -47,6 +47,23 @@ describe("engine efficiency overlays", () => {
     expect(none({ engine: "sglang", modelAttention: "gqa", attentionBackend: "trtllm_mla" })).toBe(false);
   });
 
+  it("a default for some expert formats only: vLLM's FlashInfer TRT-LLM MoE on Blackwell for FP4 experts, INT4 when named", () => {
+    const ids = (sel: Parameters<typeof selectOverlays>[1]) => selectOverlays(b200(), sel).map((o) => o.id);
+    const vllm = { engine: "vllm", modelAttention: "mla-dense" } as const;
+    expect(ids({ ...vllm, expertWeights: "fp4" })).toContain("vllm-flashinfer-trtllm-moe-sm100");
+    expect(ids({ ...vllm, expertWeights: "int4" })).not.toContain("vllm-flashinfer-trtllm-moe-sm100");
+    expect(ids(vllm)).not.toContain("vllm-flashinfer-trtllm-moe-sm100"); // a dense model
+    expect(ids({ ...vllm, expertWeights: "int4", moeBackend: "flashinfer_trtllm" })).toContain(
+      "vllm-flashinfer-trtllm-moe-sm100",
+    );
+    const grouped = withEngineOverlays(b200(), { ...vllm, expertWeights: "fp4" }).classes["grouped-gemm"];
+    expect(grouped.tileOverheadS?.value).toBeCloseTo(0.117e-6, 12);
+    expect(grouped.tileMPow2Min?.value).toBe(8);
+    expect(
+      selectOverlays(efficiencyProfile("h200-sxm"), { ...vllm, expertWeights: "fp4" }).map((o) => o.id),
+    ).not.toContain("vllm-flashinfer-trtllm-moe-sm100");
+  });
+
   it("is memoised per profile object, so step memos keyed by profile still hit", () => {
     const sel = { engine: "sglang", modelAttention: "mla-dense" } as const;
     expect(withEngineOverlays(b200(), sel)).toBe(withEngineOverlays(b200(), sel));
