@@ -23,6 +23,7 @@
  * With `overlap.tp` (TE userbuffers, MindSpeed MC2) the block's collectives are hidden under the
  * stage's compute, exposed only where they exceed it. Full recomputation repeats the forward's.
  */
+import { DTYPE_BYTES } from "../hardware/index.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { PipelineCompute } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -42,7 +43,7 @@ const NONE: TpComm = { totalS: 0, exposedForwardS: 0, exposedBackwardS: 0 };
 export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
   const { tp, sequenceParallel } = s.layout;
   if (tp <= 1) return NONE;
-  const bytes = c.tokensPerRank * s.model.hiddenSize * 2;
+  const bytes = c.tokensPerRank * s.model.hiddenSize * DTYPE_BYTES.bf16;
   const ag = sequenceParallel ? groupCollectiveS(s.fabricTarget, "all-gather", bytes, tp, 1) : 0;
   const rs = sequenceParallel ? groupCollectiveS(s.fabricTarget, "reduce-scatter", bytes, tp, 1) : 0;
   const ar = sequenceParallel ? 0 : groupCollectiveS(s.fabricTarget, "all-reduce", bytes, tp, 1);
