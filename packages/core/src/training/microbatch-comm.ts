@@ -86,8 +86,6 @@ function epComm(c: PipelineCompute): { fwd: number; bwd: number } {
 export function microbatchComm(s: TrainingScenario, c: PipelineCompute): MicrobatchComm {
   const st = c.bottleneck;
   const tp = tpComm(s, c);
-  const tpExposedF = tp.exposedForwardS;
-  const tpExposedB = tp.exposedBackwardS;
   const cp = cpComm(s, c);
   let cpExposedF = cp.fwd;
   let cpExposedB = cp.bwd;
@@ -108,10 +106,10 @@ export function microbatchComm(s: TrainingScenario, c: PipelineCompute): Microba
     epExposedB = exposed - epExposedF;
   }
   return {
-    tp: { totalS: tp.totalS, exposedS: tpExposedF + tpExposedB },
+    tp: { totalS: tp.totalS, exposedS: tp.exposedForwardS + tp.exposedBackwardS },
     cp: { totalS: cp.fwd + cp.bwd, exposedS: cpExposedF + cpExposedB },
     ep: { totalS: ep.fwd + ep.bwd, exposedS: epExposedF + epExposedB },
-    exposedForwardS: tpExposedF + cpExposedF + epExposedF,
-    exposedBackwardS: tpExposedB + cpExposedB + epExposedB,
+    exposedForwardS: tp.exposedForwardS + cpExposedF + epExposedF,
+    exposedBackwardS: tp.exposedBackwardS + cpExposedB + epExposedB,
   };
 }
