@@ -60,7 +60,7 @@ function trtllmBenchLimits(o: {
   isl: number;
   osl: number;
   kvFraction: number;
-}): { maxBatchSize: number; maxNumTokens: number; kvRequests: number } {
+}): { maxBatchSize: number; maxNumTokens: number } {
   const bytesPerToken = (2 * o.layers * Math.max(o.tp, o.kvHeads) * o.headDim * o.kvBytes) / GIB;
   const engine = (o.paramCount * 2) / GIB;
   const available = o.gpuGiB * o.tp - engine;
@@ -79,7 +79,7 @@ function trtllmBenchLimits(o: {
       : rawTokens < 8192
         ? 512 * Math.ceil(rawTokens / 512)
         : 1024 * Math.ceil(rawTokens / 1024);
-  return { maxBatchSize, maxNumTokens: Math.max(tokens, o.isl + maxBatchSize), kvRequests };
+  return { maxBatchSize, maxNumTokens: Math.max(tokens, o.isl + maxBatchSize) };
 }
 
 describe("trtllm-bench's heuristic limits of the perf-overview gpt-oss rows", () => {
