@@ -15,6 +15,7 @@
 import { describe, expect, it } from "vitest";
 import type { ModelArchitecture } from "../model/index.ts";
 import { modelLayerTensors, tensorElements } from "../model/weight-tensors.ts";
+import { must } from "../perf/test-support/reference-scenario.ts";
 import { endToEndCaseScenario, endToEndCaseSpecs } from "./validate-end-to-end.ts";
 
 const GIB = 1024 ** 3;
@@ -90,8 +91,8 @@ describe("trtllm-bench's heuristic limits of the perf-overview gpt-oss rows", ()
   });
 
   it("packs gpt-oss-120b / -20b to the counts the scenario headers state (63.0 B, 11.96 B)", () => {
-    const big = endToEndCaseScenario(cases.find((c) => c.id === "trtllm-po2-oss120-gb200-1024-1024")!);
-    const small = endToEndCaseScenario(cases.find((c) => c.id === "trtllm-po2-oss20-gb200-1024-1024")!);
+    const big = endToEndCaseScenario(must(cases.find((c) => c.id === "trtllm-po2-oss120-gb200-1024-1024")));
+    const small = endToEndCaseScenario(must(cases.find((c) => c.id === "trtllm-po2-oss20-gb200-1024-1024")));
     expect(packedElementCount(big.model) / 1e9).toBeCloseTo(63.08, 1);
     expect(packedElementCount(small.model) / 1e9).toBeCloseTo(11.96, 1);
   });
@@ -99,7 +100,9 @@ describe("trtllm-bench's heuristic limits of the perf-overview gpt-oss rows", ()
   it.each(cases.map((c) => [c.id, c] as const))("%s runs at the heuristic's limits", (_id, spec) => {
     const s = endToEndCaseScenario(spec);
     const doc = s.document;
-    const plan = s.deployment.colocated!;
+    const offline = must(s.offline);
+    const serving = must(s.serving);
+    const plan = must(s.deployment.colocated);
     const tp = plan.chipsPerInstance; // attention DP: one rank per GPU (DEP2 / DEP4), else TP1
     const attention = s.model.attention;
     if (attention.kind !== "gqa") throw new Error("gpt-oss attention is GQA");
@@ -112,12 +115,12 @@ describe("trtllm-bench's heuristic limits of the perf-overview gpt-oss rows", ()
       headDim: attention.headDim,
       kvBytes: doc.precision.kvCache === "fp8" ? 1 : 2,
       tp,
-      gpuGiB: gpuGiB!,
-      isl: s.offline!.promptTokens,
-      osl: s.offline!.outputTokens,
-      kvFraction: s.serving!.kvCache!.usableFraction!,
+      gpuGiB: must(gpuGiB),
+      isl: offline.promptTokens,
+      osl: offline.outputTokens,
+      kvFraction: must(must(serving.kvCache).usableFraction),
     });
-    expect(s.offline!.maxSequencesPerInstance).toBe(tp * limits.maxBatchSize);
-    expect(s.serving!.scheduler!.maxBatchTokens).toBe(tp * limits.maxNumTokens);
+    expect(offline.maxSequencesPerInstance).toBe(tp * limits.maxBatchSize);
+    expect(must(serving.scheduler).maxBatchTokens).toBe(tp * limits.maxNumTokens);
   });
 });
