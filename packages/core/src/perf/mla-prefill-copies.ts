@@ -17,47 +17,51 @@ interface MlaDims {
   readonly vDim: number;
 }
 
-/**
- * The copies that run after `op`, named `name` without its `prefix` (after `attn.kv_b_proj`: the keys;
- * after `attn.core`: the output); `kvB` is the layer's `attn.kv_b_proj` (absent: not the naive form).
- */
-export function mlaPrefillCopies(
+/** Rows and heads of the layer's `attn.kv_b_proj` (absent: not the naive form). */
+function expanded(mla: MlaDims, kvB: Operator | undefined): { rows: number; heads: number } {
+  return { rows: kvB?.shape?.m ?? 0, heads: (kvB?.shape?.n ?? 0) / (mla.nopeDim + mla.vDim) };
+}
+
+/** The key assembly after `kvB` (the layer's `attn.kv_b_proj`); `prefix` is an MTP layer's. */
+export function mlaKeyConcat(
   policy: SeparateKernels,
   mla: MlaDims | undefined,
-  op: Operator,
-  name: string,
+  kvB: Operator,
   prefix: string,
-  kvB: Operator | undefined,
   actBytes: number,
-): Operator[] {
-  if (mla === undefined || (name !== "attn.kv_b_proj" && name !== "attn.core")) return [];
-  const rows = kvB?.shape?.m ?? 0;
-  const heads = (kvB?.shape?.n ?? 0) / (mla.nopeDim + mla.vDim);
-  if (rows <= 0 || heads <= 0) return [];
-  if (name === "attn.kv_b_proj" && policy.mlaKeyConcat) {
-    // k[..., :nope] = k_nope; k[..., nope:] = k_pe (broadcast over heads).
-    const read = rows * (heads * mla.nopeDim + mla.ropeDim) * actBytes;
-    const write = rows * heads * (mla.nopeDim + mla.ropeDim) * actBytes;
-    const pass = activationPass({
-      name: `${prefix}attn.k_concat`,
-      dtype: op.dtype,
-      flops: 0,
-      readBytes: read,
-      writeBytes: write,
-    });
-    return [{ ...pass, kernels: policy.mlaKeyConcatKernels ?? 2 }];
-  }
-  if (name === "attn.core" && policy.mlaOutputCopy === true) {
-    const bytes = rows * heads * mla.vDim * DTYPE_BYTES[op.dtype];
-    return [
-      activationPass({
-        name: `${prefix}attn.out_copy`,
-        dtype: op.dtype,
-        flops: 0,
-        readBytes: bytes,
-        writeBytes: bytes,
-      }),
-    ];
-  }
-  return [];
+): Operator | undefined {
+  if (!policy.mlaKeyConcat || mla === undefined) return undefined;
+  const { rows, heads } = expanded(mla, kvB);
+  if (rows <= 0 || heads <= 0) return undefined;
+  // k[..., :nope] = k_nope; k[..., nope:] = k_pe (broadcast over heads).
+  const read = rows * (heads * mla.nopeDim + mla.ropeDim) * actBytes;
+  const write = rows * heads * (mla.nopeDim + mla.ropeDim) * actBytes;
+  const pass = activationPass({
+    name: `${prefix}attn.k_concat`,
+    dtype: kvB.dtype,
+    flops: 0,
+    readBytes: read,
+    writeBytes: write,
+  });
+  return { ...pass, kernels: policy.mlaKeyConcatKernels ?? 2 };
+}
+
+/** The output copy after `core` (the layer's `attn.core`, `mlaOutputCopy` set), sized by the layer's `kvB`. */
+export function mlaOutputCopy(
+  mla: MlaDims | undefined,
+  core: Operator,
+  kvB: Operator | undefined,
+  prefix: string,
+): Operator | undefined {
+  if (mla === undefined) return undefined;
+  const { rows, heads } = expanded(mla, kvB);
+  if (rows <= 0 || heads <= 0) return undefined;
+  const bytes = rows * heads * mla.vDim * DTYPE_BYTES[core.dtype];
+  return activationPass({
+    name: `${prefix}attn.out_copy`,
+    dtype: core.dtype,
+    flops: 0,
+    readBytes: bytes,
+    writeBytes: bytes,
+  });
 }

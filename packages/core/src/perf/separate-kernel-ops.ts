@@ -7,7 +7,7 @@
 import type { SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { activationPass, type Operator, type QuantScheme, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
-import { mlaPrefillCopies } from "./mla-prefill-copies.ts";
+import { mlaKeyConcat, mlaOutputCopy } from "./mla-prefill-copies.ts";
 
 export interface SeparateKernelContext {
   /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
@@ -292,14 +292,12 @@ export function kernelsAfter(k: Insertion, op: Operator): (Operator | undefined)
   const p = prefixOf(op);
   const { ctx, policy } = k;
   const out: (Operator | undefined)[] = [];
-  // Only the MLA copies' ops look for the layer's kv_b_proj (not every operator of the hot path).
-  const kvB =
-    name === "attn.kv_b_proj"
-      ? op
-      : name === "attn.core" && policy.mlaOutputCopy === true
-        ? k.ops.find((o) => baseName(o) === "attn.kv_b_proj")
-        : undefined;
-  out.push(...mlaPrefillCopies(policy, ctx.mla, op, name, p, kvB, k.actBytes));
+  if (name === "attn.kv_b_proj") out.push(mlaKeyConcat(policy, ctx.mla, op, p, k.actBytes));
+  // Only the output copy looks for the layer's kv_b_proj (not every operator of the hot path).
+  if (name === "attn.core" && policy.mlaOutputCopy === true) {
+    const kvB = k.ops.find((o) => baseName(o) === "attn.kv_b_proj");
+    out.push(mlaOutputCopy(ctx.mla, op, kvB, p));
+  }
   if (name === "moe.router" && policy.moePrologue?.quantizeBeforeComm === true) {
     // The MoE op's input quantised on the rank's own tokens before the all-gather / all-to-all.
     const perToken = ctx.dispatchBytesPerToken;
