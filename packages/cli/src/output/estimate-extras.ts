@@ -51,6 +51,11 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
   const b = o.best;
   return [
     `Offline (maximum throughput): ${num(o.promptTokens)}-token prompts, ${num(o.outputTokens)}-token outputs, prefill chunks of ${num(o.chunkTokens)} tokens`,
+    ...(o.lengths !== undefined
+      ? [
+          `  length distribution: decode context ${num(o.lengths.decodeContext)} tokens per sequence (over generated tokens), KV reserved ${num(o.lengths.reservation)} tokens per sequence in flight`,
+        ]
+      : []),
     `  best batch ${num(b.sequencesPerInstance)} sequences per instance (${b.batchPerChip.toLocaleString("en-US", { maximumFractionDigits: 3 })} per chip; limited by ${o.limit}; KV cache ${num(o.kvCacheCapacityTokens)} tokens; ${o.candidates.length} batches tried)`,
     `  ${num(b.outputTokensPerSPerChip)} output tokens/s per chip (${num(b.outputTokensPerSPerInstance)} per ${chips}-chip instance) · ${num(b.inputTokensPerSPerChip)} input tokens/s per chip`,
     `  per generation of the batch: mixed prefill + decode iterations ${ms(b.prefillS)} + decode-only steps ${ms(b.decodeS)} (${ms(b.decodeStepS)} per step); mean time between tokens ${ms(b.tpotS)}`,

@@ -41,7 +41,20 @@ export {
   precisionWeightFormats,
   type ResolvePrecisionContext,
 } from "./precision.ts";
-export { type ParseScenarioOptions, parseScenario, parseScenarioSource, type Scenario } from "./scenario.ts";
+export {
+  fixedOfflineLengths,
+  type LengthMoments,
+  lengthMoments,
+  type OfflineLengths,
+  offlineLengths,
+} from "./offline-lengths.ts";
+export {
+  type OfflinePlan,
+  type ParseScenarioOptions,
+  parseScenario,
+  parseScenarioSource,
+  type Scenario,
+} from "./scenario.ts";
 export { resolveScenarioModel, resolveScenarioSystem, type ScenarioCatalog } from "./scenario-resolve.ts";
 export { parseScenarioVariant, type ScenarioSource, scenarioSource } from "./scenario-variant.ts";
 export { draftPrecision, type SpeculativeDraft } from "./speculative-plan.ts";

@@ -6,6 +6,7 @@
  */
 import type { Chip } from "../hardware/index.ts";
 import { type InstanceGroupSpec, type OfflineSpec, SupernodeError } from "../spec/index.ts";
+import type { OfflineLengths } from "./offline-lengths.ts";
 import type { InstancePlan } from "./plan-types.ts";
 
 /** The serving scheduler's default prompt-token budget per iteration (serving-schema.ts). */
@@ -16,7 +17,11 @@ export const DEFAULT_CHUNK_TOKENS = 16384;
  */
 export function offlineGroup(
   group: InstanceGroupSpec,
-  offline: OfflineSpec,
+  offline: {
+    readonly promptTokens: number;
+    readonly outputTokens: number;
+    readonly lengths?: OfflineLengths;
+  },
   chunkTokens: number | undefined,
   chip: Chip,
 ): InstanceGroupSpec {
@@ -25,10 +30,13 @@ export function offlineGroup(
   return {
     ...group,
     batchPerChip: group.batchPerChip ?? ranksPerChip,
-    kvLength: group.kvLength ?? Math.round(offline.promptTokens + offline.outputTokens / 2),
+    // The decode context: prompt + half the answer, or what a length distribution implies.
+    kvLength:
+      group.kvLength ??
+      Math.round(offline.lengths?.decodeContext ?? offline.promptTokens + offline.outputTokens / 2),
     tokensPerChip:
       group.tokensPerChip ?? Math.max(1, Math.ceil((chunkTokens ?? DEFAULT_CHUNK_TOKENS) / chips)),
-    promptLength: group.promptLength ?? offline.promptTokens,
+    promptLength: group.promptLength ?? Math.round(offline.promptTokens),
   };
 }
 

@@ -27,6 +27,7 @@ import {
 import type { FabricTarget } from "../topology/index.ts";
 import type { EngineProfile } from "./engine-profile.ts";
 import { offlineGroup, refuseUnevenSequenceCap } from "./offline-group.ts";
+import { checkOfflineLengths, type OfflineLengths, offlineLengths } from "./offline-lengths.ts";
 import {
   type InstanceLocation,
   type InstancePlan,
@@ -59,12 +60,27 @@ export interface Scenario {
   /** The serving engine's recorded release (scheduler defaults, kernels, recorded policies). */
   readonly engine?: EngineProfile;
   /** The offline / maximum-throughput operating point (`estimate` searches the batch). */
-  readonly offline?: OfflineSpec;
+  readonly offline?: OfflinePlan;
   readonly workload?: WorkloadSpec;
   readonly serving?: ServingSpec;
   /** The validated document (defaults applied), e.g. to show or re-export it. */
   readonly document: ScenarioDocument;
 }
+
+/**
+ * The `offline` section resolved: `promptTokens` / `outputTokens` are the mean lengths, `lengths`
+ * what their distributions imply (deploy/offline-lengths.ts; absent means fixed lengths), and the
+ * distributions as written (`simulate` draws from them).
+ */
+export type OfflinePlan = Omit<OfflineSpec, "promptTokens" | "outputTokens"> & {
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly lengths?: OfflineLengths;
+  readonly distributions?: {
+    readonly promptTokens: OfflineSpec["promptTokens"];
+    readonly outputTokens: OfflineSpec["outputTokens"];
+  };
+};
 
 export interface ParseScenarioOptions {
   /** `--set key=value` overrides, applied before validation. */
@@ -199,6 +215,7 @@ export function resolveScenario(
       { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["offline"] },
     );
   }
+  const offline = spec.offline !== undefined ? resolveOffline(spec.offline, model, fileName) : undefined;
   const serving = engine.serving;
   const plan = (role: InstanceRole) => {
     const asWritten = spec.deployment[role];
@@ -206,8 +223,8 @@ export function resolveScenario(
     refuseForeignSglangBlock(doc, role, spec.engine?.name);
     const written = engine.group(asWritten);
     const group =
-      spec.offline !== undefined && role === "colocated"
-        ? offlineGroup(written, spec.offline, serving?.scheduler.maxBatchTokens, chip)
+      offline !== undefined && role === "colocated"
+        ? offlineGroup(written, offline, serving?.scheduler.maxBatchTokens, chip)
         : written;
     const plan = planInstanceGroup(
       role,
@@ -244,7 +261,7 @@ export function resolveScenario(
       ...(deployment.colocated !== undefined ? { colocated: deployment.colocated } : {}),
     },
     ...(engine.engine !== undefined ? { engine: engine.engine } : {}),
-    ...(spec.offline !== undefined ? { offline: spec.offline } : {}),
+    ...(offline !== undefined ? { offline } : {}),
     ...(spec.workload !== undefined ? { workload: spec.workload } : {}),
     ...(serving !== undefined ? { serving } : {}),
     document: spec,
@@ -295,5 +312,23 @@ function lazyLocation(find: () => { line: number; column: number } | undefined):
     get column() {
       return get()?.column;
     },
+  };
+}
+
+/** The offline section with mean lengths; fixed lengths pass through unchanged. */
+function resolveOffline(spec: OfflineSpec, model: ModelArchitecture, fileName: string): OfflinePlan {
+  const { promptTokens, outputTokens } = spec;
+  if (typeof promptTokens === "number" && typeof outputTokens === "number") {
+    checkOfflineLengths(offlineLengths(promptTokens, outputTokens), model, fileName);
+    return { ...spec, promptTokens, outputTokens };
+  }
+  const lengths = offlineLengths(promptTokens, outputTokens, fileName);
+  checkOfflineLengths(lengths, model, fileName);
+  return {
+    ...spec,
+    promptTokens: lengths.prompt,
+    outputTokens: lengths.output,
+    lengths,
+    distributions: { promptTokens, outputTokens },
   };
 }

@@ -10,8 +10,13 @@ import type { StepInstancePerformance } from "./step-instance-performance.ts";
 /** What one batch size needs besides the step model: lengths, the token budget and decode tokens per step. */
 export interface OfflineShape {
   readonly chips: number;
+  /** Mean prompt and output lengths. */
   readonly prompt: number;
   readonly output: number;
+  /** KV per decoding sequence, averaged over the generated tokens (prompt + output / 2 for fixed lengths). */
+  readonly decodeContext: number;
+  /** Token pairs a prefill attends per prompt token ((prompt + 1) / 2 for a fixed prompt). */
+  readonly promptPairsPerToken: number;
   /** The scheduler's token budget per iteration. */
   readonly budget: number;
   /** Decode tokens per sequence per step charged to the budget (1 + draft tokens), 0 when not charged. */
@@ -35,7 +40,7 @@ export function offlinePoint(
 ): OfflinePoint | undefined {
   const { prompt, output, chips } = shape;
   const tau = perf.meanTokensPerDecodeStep;
-  const kvMean = prompt + output / 2;
+  const kvMean = shape.decodeContext;
   // Prefill tokens in an iteration that also decodes: the budget less the decode tokens; in one
   // that runs alone, the whole budget.
   const room = shape.budget - (shape.mixes ? shape.decodeTokensCharged * sequences : 0);
@@ -44,7 +49,7 @@ export function offlinePoint(
   const prompts = chunk / prompt;
   const decoding = shape.mixes ? Math.max(0, sequences - prompts) : 0;
   const mixedS = perf.mixedStepS(
-    { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: (chunk * (prompt + 1)) / 2 },
+    { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: chunk * shape.promptPairsPerToken },
     { sequences: decoding, kvTokens: decoding * kvMean },
   );
   // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).

@@ -28,6 +28,13 @@ export interface PipelinedRunShape {
   /** Decode tokens per sequence charged to the budget (1 + draft tokens). */
   readonly decodeTokensCharged: number;
   readonly dp: number;
+  /**
+   * With a length distribution (offline-lengths.ts): the decode context per sequence and the
+   * prompt token pairs per prompt token. The run plays the mean lengths and shifts every decoding
+   * sequence's KV by decodeContext − (prompt + output / 2); absent, fixed lengths (no shift).
+   */
+  readonly decodeContext?: number;
+  readonly promptPairsPerToken?: number;
 }
 
 /** What the run took: its duration, iterations, and the largest batch it held. */
@@ -69,8 +76,12 @@ export function pipelinedRun(
   let peak = 0;
   let promptIterations = 0;
   let promptIterationsS = 0;
-  // KV tokens of the running cohorts at iteration `at` (prompt plus τ tokens per step taken).
-  const kvAt = (at: number): number => decoding * prompt + tau * Math.max(0, decoding * at - startSum);
+  // KV tokens of the running cohorts at iteration `at` (prompt plus τ tokens per step taken), plus
+  // a length distribution's extra decode context (0 for fixed lengths).
+  const extra = shape.decodeContext === undefined ? 0 : shape.decodeContext - (prompt + shape.output / 2);
+  const pairs = shape.promptPairsPerToken ?? (prompt + 1) / 2;
+  const kvAt = (at: number): number =>
+    decoding * (prompt + extra) + tau * Math.max(0, decoding * at - startSum);
   while (queued > 0 || head < cohorts.length) {
     // Cohorts whose last iteration is behind leave the batch.
     while (head < cohorts.length && (cohorts[head] as Cohort).start + lifetime <= t) {
@@ -94,7 +105,7 @@ export function pipelinedRun(
         {
           sequences: admitted,
           newTokens: admitted * prompt,
-          attendedTokenPairs: (admitted * prompt * (prompt + 1)) / 2,
+          attendedTokenPairs: admitted * prompt * pairs,
         },
         { sequences: decoding, kvTokens: kvAt(t) },
       );

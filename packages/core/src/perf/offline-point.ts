@@ -32,7 +32,12 @@
  * lifetime (`sustained`), else the prompts admitted per iteration, not the KV cache, bound the
  * population.
  */
-import type { InstancePlan, Scenario } from "../deploy/index.ts";
+import {
+  fixedOfflineLengths,
+  type InstancePlan,
+  type OfflineLengths,
+  type Scenario,
+} from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { hybridStateLimits } from "./hybrid-state-pool.ts";
 import { finiteRun, pipelinedFiniteRun, withAdmissionBound } from "./offline-finite-run.ts";
@@ -72,6 +77,8 @@ export interface OfflineEstimate {
   readonly promptTokens: number;
   readonly outputTokens: number;
   readonly chunkTokens: number;
+  /** With a length distribution: what it implies (means, decode context, KV reserved per sequence). */
+  readonly lengths?: OfflineLengths;
   readonly kvCacheCapacityTokens: number;
   readonly best: OfflinePoint;
   /**
@@ -114,12 +121,14 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const capacity = hybrid?.kvTokens ?? pool;
   const prompt = offline.promptTokens;
   const output = offline.outputTokens;
+  // What the lengths imply (deploy/offline-lengths.ts): fixed lengths, or a distribution's moments.
+  const lengths = offline.lengths ?? fixedOfflineLengths(prompt, output);
   // Batches whose sequences divide over every attention-DP group. Not whole chips: an engine admits
   // any number of requests, and a tensor-parallel instance runs fewer sequences than it has chips
   // (batchPerChip may be a fraction; vLLM-Ascend's TP16 at concurrency 2 on 8 NPUs).
   const dp = (plan.pipeline?.stage ?? plan).attention.dp;
   const unit = dp;
-  const kvMax = Math.floor(capacity / (prompt + output + block) / unit) * unit;
+  const kvMax = Math.floor(capacity / (lengths.reservation + block) / unit) * unit;
   const stateMax =
     hybrid !== undefined ? Math.floor(hybrid.maxRunningSequences / unit) * unit : Number.POSITIVE_INFINITY;
   const cap =
@@ -138,7 +147,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
         ? `maxSequencesPerInstance ${offline.maxSequencesPerInstance} is below the smallest batch the instance runs, ${unit} sequences (one per attention-DP group)`
         : stateMax < unit
           ? `the engine's state pool runs at most ${hybrid?.maxRunningSequences} sequences, less than ${unit} (one per attention-DP group)`
-          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${prompt + output + block} tokens (prompt + output + a block)`;
+          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${Math.round(lengths.reservation + block)} tokens (prompt + output + a block)`;
     throw new SupernodeError("infeasible", `the offline point does not fit: ${why}`, {
       file: scenario.fileName,
       fieldPath: cap < unit ? ["offline", "maxSequencesPerInstance"] : ["offline"],
@@ -152,6 +161,8 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     chips: plan.chipsPerInstance,
     prompt,
     output,
+    decodeContext: lengths.decodeContext,
+    promptPairsPerToken: lengths.promptPairsPerToken,
     budget: chunk,
     decodeTokensCharged: charged,
     dp,
@@ -222,6 +233,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     promptTokens: prompt,
     outputTokens: output,
     chunkTokens: chunk,
+    ...(offline.lengths !== undefined ? { lengths: offline.lengths } : {}),
     kvCacheCapacityTokens: capacity,
     best,
     limit,

@@ -13,7 +13,7 @@ import {
   instancePerformance,
   offlineSearch,
 } from "../perf/index.ts";
-import { GIGA, SupernodeError, servingSchema, workloadSchema } from "../spec/index.ts";
+import { GIGA, type LengthDistributionSpec, SupernodeError, servingSchema, workloadSchema } from "../spec/index.ts";
 import { cachedKvCopies, withCopies } from "./cached-kv-copies.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
 import { kvTransferPath } from "./kv-transfer-path.ts";
@@ -52,11 +52,16 @@ function offlineScenario(scenario: Scenario): Scenario {
   if (scenario.workload !== undefined) return at;
   const workload = workloadSchema.parse({
     arrival: { kind: "closed-loop", concurrency: best * plan.instances },
-    promptTokens: { kind: "fixed", tokens: offline.promptTokens },
-    outputTokens: { kind: "fixed", tokens: offline.outputTokens },
+    promptTokens: lengthSpec(offline.distributions?.promptTokens ?? offline.promptTokens),
+    outputTokens: lengthSpec(offline.distributions?.outputTokens ?? offline.outputTokens),
     requests: offline.requests ?? 8 * best * plan.instances,
   });
   return { ...at, workload };
+}
+
+/** A fixed length as a distribution; a distribution as written. */
+function lengthSpec(length: number | LengthDistributionSpec): LengthDistributionSpec {
+  return typeof length === "number" ? { kind: "fixed", tokens: length } : length;
 }
 
 /** The engine input for a scenario (exposed for inspection and benchmarks). */

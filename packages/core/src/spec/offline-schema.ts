@@ -8,14 +8,26 @@
  * @example
  * offline: { promptTokens: 2048, outputTokens: 128 }
  * offline: { promptTokens: 1024, outputTokens: 1024, slo: { tpotS: 0.05 } }
+ * offline: { promptTokens: 804, outputTokens: { kind: lognormal, meanTokens: 3886, sigma: 1, maxTokens: 20000 } }
  */
 import { z } from "zod";
+import { lengthDistributionSchema } from "./workload-schema.ts";
+
+/**
+ * A length: one fixed token count, or a distribution (as `workload` states them); the search uses
+ * what the distribution implies (its means, the token-weighted decode context and the KV reserved
+ * per sequence, deploy/offline-lengths.ts).
+ */
+const offlineLength = z.union([z.number().int().positive(), lengthDistributionSchema]);
 
 export const offlineSchema = z.strictObject({
-  /** Mean prompt length (tokens). A `workload` section's length distributions, when given, drive `simulate`. */
-  promptTokens: z.number().int().positive(),
-  /** Mean output length (tokens, the first one included). */
-  outputTokens: z.number().int().positive(),
+  /**
+   * Prompt length (tokens): a number, or a length distribution. A `workload` section's length
+   * distributions, when given, drive `simulate`; else `simulate` draws from these.
+   */
+  promptTokens: offlineLength,
+  /** Output length (tokens, the first one included): a number, or a length distribution. */
+  outputTokens: offlineLength,
   /** Largest batch the search tries, in sequences per instance (default: until HBM is full). */
   maxSequencesPerInstance: z.number().int().positive().optional(),
   /** Optional limits: the search keeps only batches that meet them. */

@@ -1,0 +1,164 @@
+/**
+ * What a distribution of prompt (I) and answer (O) lengths implies for the offline steady state
+ * (offline-point.ts), the lengths taken as independent:
+ *
+ *  - the mean prompt E[I] and answer E[O] (the prefill share per output token is E[I] / E[O]);
+ *  - the decode context: the KV a decode step attends per sequence, averaged over every generated
+ *    token, E over tokens of (I + position) = E[I] + E[O²] / (2·E[O]) (a long answer is decoding
+ *    for more steps, so it weighs by its length);
+ *  - the KV reserved per sequence in flight: the model's rule, each sequence holds room for its
+ *    whole prompt and answer (no preemption), averaged over the sequences in flight (each is in
+ *    flight for a time proportional to its answer): E[O·(I + O)] / E[O] = E[I] + E[O²] / E[O];
+ *  - prompt token pairs a prefill attends per prompt token, E[I·(I + 1) / 2] / E[I].
+ *
+ * A fixed length gives exactly the fixed-length expressions (I + O/2, I + O, (I + 1)/2).
+ */
+import type { ModelArchitecture } from "../model/index.ts";
+import { groupThousands, type LengthDistributionSpec, SupernodeError } from "../spec/index.ts";
+
+/** A length's mean and mean square (tokens, tokens²). */
+export interface LengthMoments {
+  readonly mean: number;
+  readonly meanSquare: number;
+}
+
+/** The offline point's lengths (tokens), see the module comment. */
+export interface OfflineLengths {
+  readonly prompt: number;
+  readonly output: number;
+  readonly decodeContext: number;
+  readonly reservation: number;
+  readonly promptPairsPerToken: number;
+}
+
+/**
+ * The lengths of one fixed prompt and answer: today's fixed-length expressions.
+ * @example fixedOfflineLengths(804, 3886).decodeContext // 2747
+ */
+export function fixedOfflineLengths(prompt: number, output: number): OfflineLengths {
+  return {
+    prompt,
+    output,
+    decodeContext: prompt + output / 2,
+    reservation: prompt + output,
+    promptPairsPerToken: (prompt + 1) / 2,
+  };
+}
+
+/**
+ * The lengths implied by a prompt and an answer distribution (independent); a number is a fixed length.
+ * @example offlineLengths(804, { kind: "uniform", minTokens: 1, maxTokens: 3 }).decodeContext // 804 + 14/3 / 4
+ */
+export function offlineLengths(
+  prompt: number | LengthDistributionSpec,
+  output: number | LengthDistributionSpec,
+  file?: string,
+): OfflineLengths {
+  if (typeof prompt === "number" && typeof output === "number") return fixedOfflineLengths(prompt, output);
+  const i = lengthMoments(prompt, "promptTokens", file);
+  const o = lengthMoments(output, "outputTokens", file);
+  return {
+    prompt: i.mean,
+    output: o.mean,
+    decodeContext: i.mean + o.meanSquare / (2 * o.mean),
+    reservation: i.mean + o.meanSquare / o.mean,
+    promptPairsPerToken: (i.meanSquare / i.mean + 1) / 2,
+  };
+}
+
+/**
+ * Refuses lengths whose mean prompt plus mean answer exceeds the model's context.
+ */
+export function checkOfflineLengths(lengths: OfflineLengths, model: ModelArchitecture, file: string): void {
+  const limit = model.maxPositionEmbeddings;
+  const sum = lengths.prompt + lengths.output;
+  if (sum > limit)
+    throw new SupernodeError(
+      "invalid-value",
+      `offline: mean prompt + mean answer is ${groupThousands(Math.round(sum))} tokens, above the model's context of ${groupThousands(limit)} (max_position_embeddings); expected at most ${groupThousands(limit)}`,
+      { file, fieldPath: ["offline"] },
+    );
+}
+
+/** Quadrature nodes over a standard normal variable: z from −8 to 8 in steps of 1/256. */
+const NODES = (() => {
+  const z: number[] = [];
+  const w: number[] = [];
+  for (let k = -2048; k <= 2048; k += 1) {
+    const x = k / 256;
+    z.push(x);
+    w.push(Math.exp((-x * x) / 2));
+  }
+  const total = w.reduce((a, b) => a + b, 0);
+  return { z, w: w.map((x) => x / total) };
+})();
+
+/**
+ * Mean and mean square of the token counts a distribution draws (as the simulator's samplers
+ * draw them: rounded, clamped to [minTokens, maxTokens]); a number is a fixed length.
+ * @example lengthMoments({ kind: "histogram", bins: [{ tokens: 1, weight: 1 }, { tokens: 3, weight: 1 }] }, "outputTokens") // { mean: 2, meanSquare: 5 }
+ */
+export function lengthMoments(
+  spec: number | LengthDistributionSpec,
+  field: string,
+  file?: string,
+): LengthMoments {
+  if (typeof spec === "number") return { mean: spec, meanSquare: spec * spec };
+  switch (spec.kind) {
+    case "fixed":
+      return { mean: spec.tokens, meanSquare: spec.tokens * spec.tokens };
+    case "uniform": {
+      const { minTokens: a, maxTokens: b } = spec;
+      const n = b - a + 1;
+      const squares = (m: number) => (m * (m + 1) * (2 * m + 1)) / 6;
+      return { mean: (a + b) / 2, meanSquare: (squares(b) - squares(a - 1)) / n };
+    }
+    case "normal":
+    case "lognormal": {
+      const max = spec.maxTokens ?? Number.MAX_SAFE_INTEGER;
+      const draw =
+        spec.kind === "normal"
+          ? ((m, s) => (z: number) => Math.round(m + s * z))(spec.meanTokens, spec.stddevTokens)
+          : ((mu, s) => (z: number) => Math.round(Math.exp(mu + s * z)))(
+              Math.log(spec.meanTokens) - (spec.sigma * spec.sigma) / 2,
+              spec.sigma,
+            );
+      let mean = 0;
+      let meanSquare = 0;
+      NODES.z.forEach((z, k) => {
+        const x = Math.min(Math.max(draw(z), spec.minTokens), max);
+        const w = NODES.w[k] ?? 0;
+        mean += w * x;
+        meanSquare += w * x * x;
+      });
+      return { mean, meanSquare };
+    }
+    case "histogram": {
+      if (spec.bins === undefined)
+        throw new SupernodeError(
+          "invalid-value",
+          `offline.${field}: a histogram read from a file (${spec.file}) cannot size the offline point; expected inline bins ({ tokens, weight } pairs)`,
+          { file, fieldPath: ["offline", field, "file"] },
+        );
+      let weight = 0;
+      let sum = 0;
+      let squares = 0;
+      for (const b of spec.bins) {
+        weight += b.weight;
+        sum += b.weight * b.tokens;
+        squares += b.weight * b.tokens * b.tokens;
+      }
+      if (!(weight > 0) || !Number.isFinite(weight))
+        throw new SupernodeError(
+          "invalid-value",
+          `offline.${field}: the histogram's weights sum to ${weight}; expected a positive, finite sum`,
+          { file, fieldPath: ["offline", field, "bins"] },
+        );
+      return { mean: sum / weight, meanSquare: squares / weight };
+    }
+    default: {
+      const unreachable: never = spec;
+      throw new Error(`unknown length distribution ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
