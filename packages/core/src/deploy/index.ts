@@ -27,6 +27,13 @@ export {
   servingKvBytesPerToken,
 } from "./memory.ts";
 export { combineBytesPerToken, dispatchBytesPerToken, moeTokenWidth } from "./moe-payload.ts";
+export {
+  fixedOfflineLengths,
+  type LengthMoments,
+  lengthMoments,
+  type OfflineLengths,
+  offlineLengths,
+} from "./offline-lengths.ts";
 export type { OffloadPlan } from "./offload-plan.ts";
 export type { PipelinePlan } from "./pipeline-plan.ts";
 export type { FieldFailure, InstancePlan, InstanceRole, MoePlan, MtpPlan } from "./plan.ts";
@@ -41,13 +48,6 @@ export {
   precisionWeightFormats,
   type ResolvePrecisionContext,
 } from "./precision.ts";
-export {
-  fixedOfflineLengths,
-  type LengthMoments,
-  lengthMoments,
-  type OfflineLengths,
-  offlineLengths,
-} from "./offline-lengths.ts";
 export {
   type OfflinePlan,
   type ParseScenarioOptions,

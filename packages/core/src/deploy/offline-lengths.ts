@@ -118,11 +118,14 @@ export function lengthMoments(
       const max = spec.maxTokens ?? Number.MAX_SAFE_INTEGER;
       const draw =
         spec.kind === "normal"
-          ? ((m, s) => (z: number) => Math.round(m + s * z))(spec.meanTokens, spec.stddevTokens)
-          : ((mu, s) => (z: number) => Math.round(Math.exp(mu + s * z)))(
-              Math.log(spec.meanTokens) - (spec.sigma * spec.sigma) / 2,
-              spec.sigma,
-            );
+          ? (
+              (m, s) => (z: number) =>
+                Math.round(m + s * z)
+            )(spec.meanTokens, spec.stddevTokens)
+          : (
+              (mu, s) => (z: number) =>
+                Math.round(Math.exp(mu + s * z))
+            )(Math.log(spec.meanTokens) - (spec.sigma * spec.sigma) / 2, spec.sigma);
       let mean = 0;
       let meanSquare = 0;
       NODES.z.forEach((z, k) => {

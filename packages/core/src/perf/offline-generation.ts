@@ -49,7 +49,11 @@ export function offlinePoint(
   const prompts = chunk / prompt;
   const decoding = shape.mixes ? Math.max(0, sequences - prompts) : 0;
   const mixedS = perf.mixedStepS(
-    { sequences: Math.max(1, prompts), newTokens: chunk, attendedTokenPairs: chunk * shape.promptPairsPerToken },
+    {
+      sequences: Math.max(1, prompts),
+      newTokens: chunk,
+      attendedTokenPairs: chunk * shape.promptPairsPerToken,
+    },
     { sequences: decoding, kvTokens: decoding * kvMean },
   );
   // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).

@@ -13,7 +13,13 @@ import {
   instancePerformance,
   offlineSearch,
 } from "../perf/index.ts";
-import { GIGA, type LengthDistributionSpec, SupernodeError, servingSchema, workloadSchema } from "../spec/index.ts";
+import {
+  GIGA,
+  type LengthDistributionSpec,
+  SupernodeError,
+  servingSchema,
+  workloadSchema,
+} from "../spec/index.ts";
 import { cachedKvCopies, withCopies } from "./cached-kv-copies.ts";
 import { fabricTransferModel } from "./fabric-transfer.ts";
 import { kvTransferPath } from "./kv-transfer-path.ts";

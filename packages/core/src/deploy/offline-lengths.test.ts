@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { offlineSearch } from "../perf/offline-point.ts";
+import { SupernodeError } from "../spec/index.ts";
+import { fixedOfflineLengths, lengthMoments, offlineLengths } from "./offline-lengths.ts";
+import { parseScenario } from "./scenario.ts";
+
+const scenario = (offline: string) =>
+  parseScenario(
+    `system: hgx-h200
+model: llama-3.1-70b
+precision: { weights: fp8, activations: fp8, kvCache: fp8 }
+deployment:
+  colocated: { chipsPerInstance: 8, attention: { tp: 8 }, denseFfn: { tp: 8 } }
+offline: ${offline}`,
+    "lengths.yaml",
+  );
+
+const error = (f: () => unknown): SupernodeError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof SupernodeError) return e;
+    throw e;
+  }
+  throw new Error("expected a SupernodeError");
+};
+
+describe("offline length distributions", () => {
+  it("a fixed length gives the fixed-length expressions exactly", () => {
+    expect(offlineLengths(804, 3886)).toEqual({
+      prompt: 804,
+      output: 3886,
+      decodeContext: 804 + 3886 / 2,
+      reservation: 804 + 3886,
+      promptPairsPerToken: 805 / 2,
+    });
+    expect(offlineLengths({ kind: "fixed", tokens: 804 }, { kind: "fixed", tokens: 3886 })).toEqual(
+      fixedOfflineLengths(804, 3886),
+    );
+  });
+
+  it("weighs the decode context and the reservation by each answer's length", () => {
+    // Answers of 1,000 or 3,000 tokens, equally likely: E[O] 2,000, E[O²] 5e6.
+    const l = offlineLengths(500, {
+      kind: "histogram",
+      bins: [
+        { tokens: 1000, weight: 1 },
+        { tokens: 3000, weight: 1 },
+      ],
+    });
+    expect(l.output).toBe(2000);
+    expect(l.decodeContext).toBe(500 + 5e6 / 4000); // 1,750, not 500 + 2,000 / 2
+    expect(l.reservation).toBe(500 + 5e6 / 2000); // 3,000, not 2,500
+  });
+
+  it("draws the moments as the samplers do (uniform integers, clamped normal and log-normal)", () => {
+    expect(lengthMoments({ kind: "uniform", minTokens: 1, maxTokens: 3 }, "outputTokens")).toEqual({
+      mean: 2,
+      meanSquare: 14 / 3,
+    });
+    const normal = lengthMoments(
+      { kind: "normal", meanTokens: 1000, stddevTokens: 100, minTokens: 1 },
+      "promptTokens",
+    );
+    expect(normal.mean).toBeCloseTo(1000, 1);
+    expect(normal.meanSquare - normal.mean ** 2).toBeCloseTo(100 ** 2 + 1 / 12, -1);
+    const logn = lengthMoments(
+      { kind: "lognormal", meanTokens: 2000, sigma: 0.5, minTokens: 1 },
+      "outputTokens",
+    );
+    expect(logn.mean / 2000).toBeCloseTo(1, 3);
+    expect(logn.meanSquare / 2000 ** 2).toBeCloseTo(Math.exp(0.25), 3);
+    const capped = lengthMoments(
+      { kind: "lognormal", meanTokens: 2000, sigma: 1, minTokens: 1, maxTokens: 4000 },
+      "outputTokens",
+    );
+    expect(capped.mean).toBeLessThan(2000);
+  });
+
+  it("a distribution sizes the offline search; a fixed one at its mean keeps more sequences", () => {
+    const fixed = offlineSearch(scenario("{ promptTokens: 1024, outputTokens: 1024 }"));
+    const spread = offlineSearch(
+      scenario(
+        "{ promptTokens: 1024, outputTokens: { kind: histogram, bins: [{ tokens: 512, weight: 1 }, { tokens: 1536, weight: 1 }] } }",
+      ),
+    );
+    expect(spread.outputTokens).toBe(1024);
+    expect(spread.lengths?.decodeContext).toBe(1024 + (512 ** 2 + 1536 ** 2) / 2 / 2048);
+    expect(spread.best.sequencesPerInstance).toBeLessThanOrEqual(fixed.best.sequencesPerInstance);
+    expect(spread.best.outputTokensPerSPerChip).toBeLessThan(fixed.best.outputTokensPerSPerChip);
+    expect(fixed.lengths).toBeUndefined();
+  });
+
+  it("refuses bad lengths, naming the field and what it expects", () => {
+    expect(() => scenario("{ promptTokens: -5, outputTokens: 100 }")).toThrow(/promptTokens/);
+    expect(() => scenario("{ promptTokens: 100, outputTokens: { kind: histogram, bins: [] } }")).toThrow(
+      /outputTokens/,
+    );
+    const zero = error(() =>
+      scenario("{ promptTokens: 100, outputTokens: { kind: histogram, bins: [{ tokens: 5, weight: 0 }] } }"),
+    );
+    expect(zero.message).toMatch(/offline\.outputTokens: .*expected a positive, finite sum/);
+    const file = error(() =>
+      scenario("{ promptTokens: 100, outputTokens: { kind: histogram, file: lengths.csv } }"),
+    );
+    expect(file.message).toMatch(/expected inline bins/);
+    // Llama 3.1 70B: 131,072 positions.
+    const long = error(() =>
+      scenario(
+        "{ promptTokens: { kind: fixed, tokens: 100000 }, outputTokens: { kind: uniform, minTokens: 40000, maxTokens: 60000 } }",
+      ),
+    );
+    expect(long.message).toMatch(/above the model's context of 131,072 .*expected at most 131,072/);
+  });
+});
