@@ -1,6 +1,8 @@
 /**
  * The offline (maximum-throughput) operating point of a colocated deployment: continuous batching
- * with chunked prefill, every request available, fixed mean prompt length I and output length O.
+ * with chunked prefill, every request available, mean prompt length I and output length O (fixed,
+ * or the means of length distributions, whose decode context and KV reservation replace I + O/2 and
+ * I + O below: deploy/offline-lengths.ts).
  * For a batch of B sequences per instance, one generation of the batch costs
  *
  *   B·I / c mixed iterations (c = C − q·B prefill tokens next to the decoding sequences, C the
