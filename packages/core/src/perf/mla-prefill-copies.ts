@@ -11,7 +11,8 @@ import type { SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { activationPass, type Operator } from "../model/index.ts";
 
-interface MlaDims {
+/** MLA head dimensions: the no-position and rotary parts of a key, and a value. */
+export interface MlaDims {
   readonly nopeDim: number;
   readonly ropeDim: number;
   readonly vDim: number;

@@ -7,7 +7,7 @@
 import type { SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { activationPass, type Operator, type QuantScheme, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
-import { mlaKeyConcat, mlaOutputCopy } from "./mla-prefill-copies.ts";
+import { type MlaDims, mlaKeyConcat, mlaOutputCopy } from "./mla-prefill-copies.ts";
 
 export interface SeparateKernelContext {
   /** Which MoE kernels move the tokens (prefill: normal; decode: low-latency). */
@@ -37,7 +37,7 @@ export interface SeparateKernelContext {
   /** Quantization scheme of the routed experts' weights (defaults resolved). */
   readonly expertScheme?: QuantScheme;
   /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
-  readonly mla?: { readonly nopeDim: number; readonly ropeDim: number; readonly vDim: number };
+  readonly mla?: MlaDims;
 }
 
 const is8Bit = (op: Operator) => op.dtype === "fp8" || op.dtype === "int8";
