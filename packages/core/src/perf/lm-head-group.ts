@@ -23,8 +23,8 @@ export function lmHeadRowGroups(ctx: StepContext): number {
 
 /**
  * The group's two collectives around the head GEMM `lmHead` (its rows already gathered), named
- * after it (`head.lm_head` → `head.lm_head_gather`, `head.lm_head_all_to_all`); empty without a
- * group of its own.
+ * after it (`head.lm_head` → `head.lm_head_gather`, `head.lm_head_all_to_all` or, with `logits:
+ * all-gather`, `head.lm_head_logits_gather`); empty without a group of its own.
  * @example lmHeadCollectives(ctx, lmHeadOp).map((i) => i.name)
  * // ["head.lm_head_gather", "head.lm_head_all_to_all"] with lmHead.tp 16 over attention TP 1
  */
@@ -40,23 +40,16 @@ export function lmHeadCollectives(ctx: StepContext, lmHead: Operator): StepItem[
     m * hidden * DTYPE_BYTES.bf16,
     ranks,
   );
-  // Every rank holds the gathered rows × its vocabulary shard and keeps 1 / ranks of it; SGLang
-  // without --enable-dp-lm-head gathers every row over the whole vocabulary (ranks × its shard).
-  const toAll =
-    ctx.plan.lmHead?.logits === "all-gather"
-      ? ctx.comm.collective(
-          "attention-comm",
-          `${lmHead.name}_logits_gather`,
-          "all-gather",
-          m * n * ranks * DTYPE_BYTES.bf16,
-          ranks,
-        )
-      : ctx.comm.collective(
-          "attention-comm",
-          `${lmHead.name}_all_to_all`,
-          "all-to-all",
-          m * n * DTYPE_BYTES.bf16,
-          ranks,
-        );
-  return [gather, toAll];
+  // Every rank holds the gathered rows × its vocabulary shard: the all-to-all hands each its own
+  // rows (1 / ranks of it); SGLang without --enable-dp-lm-head all-gathers every row over the whole
+  // vocabulary (ranks × its shard).
+  const allGather = ctx.plan.lmHead?.logits === "all-gather";
+  const logits = ctx.comm.collective(
+    "attention-comm",
+    `${lmHead.name}_${allGather ? "logits_gather" : "all_to_all"}`,
+    allGather ? "all-gather" : "all-to-all",
+    m * n * (allGather ? ranks : 1) * DTYPE_BYTES.bf16,
+    ranks,
+  );
+  return [gather, logits];
 }
