@@ -4,7 +4,7 @@
  * step reports through. Built by `planInstanceGroup` (plan.ts); read-only afterwards.
  */
 import type { Dtype } from "../hardware/index.ts";
-import type { ExpertImbalanceSpec } from "../spec/index.ts";
+import type { ExpertImbalanceSpec, LmHeadParallelSpec } from "../spec/index.ts";
 import type { OffloadPlan } from "./offload-plan.ts";
 import type { PipelinePlan } from "./pipeline-plan.ts";
 import type { SpeculativeDraft } from "./speculative-plan.ts";
@@ -64,7 +64,7 @@ export interface InstancePlan {
   readonly moe?: MoePlan;
   readonly denseFfn: { readonly tp: number; readonly dp: number };
   /** The LM head's own vocabulary-parallel group where the deployment states one (else attention TP). */
-  readonly lmHead?: { readonly tp: number; readonly logits: "all-to-all" | "all-gather" };
+  readonly lmHead?: Readonly<LmHeadParallelSpec>;
   readonly expertImbalance: ExpertImbalanceSpec;
   /** Microbatch overlap, or undefined when the step runs as one batch. */
   readonly overlap?: {

@@ -82,7 +82,7 @@ export function planInstanceGroup(
     },
     ...(moe !== undefined ? { moe } : {}),
     denseFfn: { tp: denseTp, dp: ranksPerInstance / denseTp },
-    ...(group.lmHead !== undefined ? { lmHead: { tp: group.lmHead.tp, logits: group.lmHead.logits } } : {}),
+    ...(group.lmHead !== undefined ? { lmHead: group.lmHead } : {}),
     expertImbalance: group.expertImbalance,
     ...(overlap !== undefined ? { overlap } : {}),
     ...(mtp !== undefined ? { mtp } : {}),

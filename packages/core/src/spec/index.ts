@@ -53,6 +53,7 @@ export {
   type DeploymentSpec,
   type ExpertImbalanceSpec,
   type InstanceGroupSpec,
+  type LmHeadParallelSpec,
   type ScenarioDocument,
   scenarioModelSchema,
   scenarioSchema,

@@ -90,7 +90,7 @@ export const denseFfnParallelSchema = z.strictObject({
  * The LM head's own vocabulary-parallel group (vLLM-Ascend `finegrained_tp_config.lmhead_tensor_parallel_size`):
  * the head's vocabulary and weights split over `tp` ranks while attention runs at its own (smaller)
  * TP. Each step all-gathers the group's final hidden states, multiplies the gathered rows by the
- * rank's vocabulary shard, and returns each rank its own rows' logits with an all-to-all.
+ * rank's vocabulary shard, and returns each rank its own rows' logits (`logits` below).
  * Default: the head split by attention TP (no extra collectives).
  */
 export const lmHeadParallelSchema = z.strictObject({
@@ -104,6 +104,7 @@ export const lmHeadParallelSchema = z.strictObject({
    */
   logits: z.enum(["all-to-all", "all-gather"]).default("all-to-all"),
 });
+export type LmHeadParallelSpec = z.output<typeof lmHeadParallelSchema>;
 
 /**
  * Expert-load imbalance: a factor (hottest rank's expert tokens ÷ the mean; 1 = perfectly
