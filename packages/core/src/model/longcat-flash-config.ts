@@ -73,7 +73,6 @@ export function longcatFlashConfig(doc: SourceDocument): {
     ...c,
     num_hidden_layers: layers,
     intermediate_size: c.ffn_hidden_size,
-    n_routed_experts: c.n_routed_experts,
     n_shared_experts: 1,
     num_experts_per_tok: c.moe_topk,
     moe_intermediate_size: c.expert_ffn_hidden_size,
@@ -89,7 +88,8 @@ export function longcatFlashConfig(doc: SourceDocument): {
       family: "longcat_flash",
       moe: {
         ...moe,
-        topK: c.zero_expert_num > 0 ? expectedRoutedPicks(c.n_routed_experts, zero) : c.moe_topk,
+        // moe_topk itself without zero experts (slots × routed ÷ routed).
+        topK: expectedRoutedPicks(c.n_routed_experts, zero),
         // The sublayer's dense MLP, read as a shared expert beside the routed ones.
         sharedExpertIntermediateSize: c.ffn_hidden_size,
         numExpertGroups: 1,
