@@ -37,15 +37,16 @@ function architectureLines(arch: ModelArchitecture, r: ModelReport): string[] {
   if (own !== undefined && own.kind === "gqa") lines.push(`  the sliding-window layers: ${gqaText(own)}`);
   if (r.layers.dense > 0) lines.push(`dense FFN (SwiGLU) width ${arch.denseIntermediateSize}`);
   const m = arch.moe;
-  if (m !== undefined && r.layers.moe > 0)
+  if (m !== undefined && r.layers.moe > 0) {
     lines.push(
       `MoE ${m.numRoutedExperts} routed experts (top-${m.topK})${m.numSharedExperts > 0 ? ` + ${m.numSharedExperts} shared` : ""}, expert width ${m.expertIntermediateSize}${m.numExpertGroups > 1 ? `, ${m.numExpertGroups} groups (top-${m.topKGroups})` : ""}`,
     );
-  const z = m?.zeroExperts;
-  if (z !== undefined)
-    lines.push(
-      `  + ${z.count} zero-computation experts: ${z.slots} picks per token, ${m?.topK} of them routed on average`,
-    );
+    const z = m.zeroExperts;
+    if (z !== undefined)
+      lines.push(
+        `  + ${z.count} zero-computation experts: ${z.slots} picks per token, ${m.topK} of them routed on average`,
+      );
+  }
   lines.push(`checkpoint ${arch.nativeDtype}; max positions ${arch.maxPositionEmbeddings}`);
   return lines;
 }
