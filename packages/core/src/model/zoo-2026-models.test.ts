@@ -72,6 +72,7 @@ describe("models served in 2026 (zoo files and aliases)", () => {
       ["minimax-m2.5", "minimax-m2"],
       ["minimax-m2.7", "minimax-m2"],
       ["glm-5.1", "glm-5"],
+      ["qwen3-vl-235b-a22b", "qwen3-235b-a22b"],
     ] as const) {
       const a = builtinModel(alias);
       const b = builtinModel(base);
