@@ -52,7 +52,9 @@ describe("LongCat-Flash (longcat_flash: two sublayers per block, zero-computatio
     const ops = layerOperators(m, 0, { phase: "decode", sequences: 64, kvTokens: 64 * 1024 });
     const op = (name: string) => ops.find((o) => o.name === name);
     expect(op("moe.router")?.flops).toBe(2 * 64 * 6_144 * 768);
-    expect(op("moe.topk")?.bytesWritten.activations).toBeGreaterThan(0);
+    // The top-k reads all 768 scores and writes 12 picks (id and weight) per token, BF16 here.
+    expect(op("moe.topk")?.flops).toBe(4 * 64 * 768);
+    expect(op("moe.topk")?.bytesWritten.activations).toBe(2 * 64 * 12 * 2);
     // 64 tokens × 8 routed picks through gate and up (2 × 2,048 columns of 6,144).
     expect(op("moe.experts.gate_up_proj")?.flops).toBe(2 * 64 * 8 * 4_096 * 6_144);
     // The combine sums all 12 picks (zero experts return the scaled token) and the dense MLP.
