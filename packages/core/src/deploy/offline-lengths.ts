@@ -116,16 +116,10 @@ export function lengthMoments(
     case "normal":
     case "lognormal": {
       const max = spec.maxTokens ?? Number.MAX_SAFE_INTEGER;
-      const draw =
-        spec.kind === "normal"
-          ? (
-              (m, s) => (z: number) =>
-                Math.round(m + s * z)
-            )(spec.meanTokens, spec.stddevTokens)
-          : (
-              (mu, s) => (z: number) =>
-                Math.round(Math.exp(mu + s * z))
-            )(Math.log(spec.meanTokens) - (spec.sigma * spec.sigma) / 2, spec.sigma);
+      // The samplers' draws (serving/length-distribution.ts) at the standard normal deviate z.
+      const s = spec.kind === "normal" ? spec.stddevTokens : spec.sigma;
+      const mu = spec.kind === "normal" ? spec.meanTokens : Math.log(spec.meanTokens) - (s * s) / 2;
+      const draw = (z: number) => Math.round(spec.kind === "normal" ? mu + s * z : Math.exp(mu + s * z));
       let mean = 0;
       let meanSquare = 0;
       NODES.z.forEach((z, k) => {
