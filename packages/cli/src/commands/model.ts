@@ -23,10 +23,8 @@ import {
   parseHfConfig,
   SupernodeError,
   sharesTopK,
-  WEIGHT_COMPONENTS,
   weightBytes,
 } from "@supernode/core";
-import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { readText } from "../output/files.ts";
