@@ -34,6 +34,7 @@ export {
   type OfflineLengths,
   offlineLengths,
 } from "./offline-lengths.ts";
+export type { OfflinePlan } from "./offline-plan.ts";
 export type { OffloadPlan } from "./offload-plan.ts";
 export type { PipelinePlan } from "./pipeline-plan.ts";
 export type { FieldFailure, InstancePlan, InstanceRole, MoePlan, MtpPlan } from "./plan.ts";
@@ -49,7 +50,6 @@ export {
   type ResolvePrecisionContext,
 } from "./precision.ts";
 export {
-  type OfflinePlan,
   type ParseScenarioOptions,
   parseScenario,
   parseScenarioSource,

@@ -9,7 +9,6 @@ import type { System } from "../hardware/index.ts";
 import { kvValuesPerTokenPerLayer, type ModelArchitecture } from "../model/index.ts";
 import {
   applyOverrides,
-  type OfflineSpec,
   overrideError,
   readSourceDocument,
   refuseForeignSglangBlock,
@@ -27,7 +26,7 @@ import {
 import type { FabricTarget } from "../topology/index.ts";
 import type { EngineProfile } from "./engine-profile.ts";
 import { offlineGroup, refuseUnevenSequenceCap } from "./offline-group.ts";
-import { checkOfflineLengths, type OfflineLengths, offlineLengths } from "./offline-lengths.ts";
+import { type OfflinePlan, resolveOffline } from "./offline-plan.ts";
 import {
   type InstanceLocation,
   type InstancePlan,
@@ -66,21 +65,6 @@ export interface Scenario {
   /** The validated document (defaults applied), e.g. to show or re-export it. */
   readonly document: ScenarioDocument;
 }
-
-/**
- * The `offline` section resolved: `promptTokens` / `outputTokens` are the mean lengths, `lengths`
- * what their distributions imply (deploy/offline-lengths.ts; absent means fixed lengths), and the
- * distributions as written (`simulate` draws from them).
- */
-export type OfflinePlan = Omit<OfflineSpec, "promptTokens" | "outputTokens"> & {
-  readonly promptTokens: number;
-  readonly outputTokens: number;
-  readonly lengths?: OfflineLengths;
-  readonly distributions?: {
-    readonly promptTokens: OfflineSpec["promptTokens"];
-    readonly outputTokens: OfflineSpec["outputTokens"];
-  };
-};
 
 export interface ParseScenarioOptions {
   /** `--set key=value` overrides, applied before validation. */
@@ -312,23 +296,5 @@ function lazyLocation(find: () => { line: number; column: number } | undefined):
     get column() {
       return get()?.column;
     },
-  };
-}
-
-/** The offline section with mean lengths; fixed lengths pass through unchanged. */
-function resolveOffline(spec: OfflineSpec, model: ModelArchitecture, fileName: string): OfflinePlan {
-  const { promptTokens, outputTokens } = spec;
-  if (typeof promptTokens === "number" && typeof outputTokens === "number") {
-    checkOfflineLengths(offlineLengths(promptTokens, outputTokens), model, fileName);
-    return { ...spec, promptTokens, outputTokens };
-  }
-  const lengths = offlineLengths(promptTokens, outputTokens, fileName);
-  checkOfflineLengths(lengths, model, fileName);
-  return {
-    ...spec,
-    promptTokens: lengths.prompt,
-    outputTokens: lengths.output,
-    lengths,
-    distributions: { promptTokens, outputTokens },
   };
 }
