@@ -33,7 +33,12 @@ export interface ContentionResult {
 
 /** Time of an item alone on the device. @example itemAloneS({ overheadS: 1, computeS: 2, memoryS: 3 }) === 4 */
 export function itemAloneS(item: ContendedItem): number {
-  return item.overheadS + Math.max(item.computeS, item.memoryS);
+  return aloneTimeS(item.overheadS, item.computeS, item.memoryS);
+}
+
+/** An item's time alone from its three times: its overhead, then the longer of compute and memory. */
+function aloneTimeS(overheadS: number, computeS: number, memoryS: number): number {
+  return overheadS + Math.max(computeS, memoryS);
 }
 
 /**
@@ -117,7 +122,7 @@ export function runConcurrentStreams(streams: readonly (readonly ContendedItem[]
       times[3 * j] = overheadS;
       times[3 * j + 1] = computeS;
       times[3 * j + 2] = memoryS;
-      sum += overheadS + Math.max(computeS, memoryS);
+      sum += aloneTimeS(overheadS, computeS, memoryS);
       j++;
     }
     aloneS.push(sum);
@@ -209,7 +214,7 @@ function loadItem(times: Float64Array, s: number, sc: Scratch): boolean {
     const overheadS = times[at] as number;
     const computeS = times[at + 1] as number;
     const memoryS = times[at + 2] as number;
-    if (overheadS + Math.max(computeS, memoryS) > TINY_S) {
+    if (aloneTimeS(overheadS, computeS, memoryS) > TINY_S) {
       sc.overheadLeft[s] = overheadS;
       sc.workLeft[s] = Math.max(computeS, memoryS) > TINY_S ? 1 : 0;
       return true;
