@@ -265,6 +265,13 @@ export const trainingScenarioSchema = z.strictObject({
    * Default: true.
    */
   crossEntropyFusion: z.boolean().default(true),
+  /**
+   * Megatron-Core's repeated MTP layer (`mtp_num_layers` with `mtp_use_repeated_layer`,
+   * training/mtp-depth.ts): the model's one MTP block, its output head and loss run this many times
+   * per micro-batch, with one block's parameters. Needs a model with exactly one MTP module.
+   * Default: absent (each MTP module runs once).
+   */
+  mtpDepth: z.number().int().min(1).max(16).optional(),
   /** Tokens to train, for time-to-train and chip-hours. */
   train: z.strictObject({ tokens: z.number().positive() }).optional(),
   reliability: trainingReliabilitySchema.optional(),

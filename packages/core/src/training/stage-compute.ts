@@ -206,11 +206,13 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     first += count;
     // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage;
     // their GEMMs are not the decoder blocks' column-parallel ones (tpBlocks counts decoder layers only).
+    // A repeated MTP layer runs its block, head and loss once per depth (mtp-depth.ts).
     if (stage === counts.length - 1)
-      t = addTimes(addTimes(t, { ...embedAndHead, columnGemms: ZERO_TIMES.columnGemms }), {
-        ...mtp,
-        columnGemms: ZERO_TIMES.columnGemms,
-      });
+      t = addTimes(
+        addTimes(t, { ...embedAndHead, columnGemms: ZERO_TIMES.columnGemms }),
+        { ...mtp, columnGemms: ZERO_TIMES.columnGemms },
+        s.mtpRuns,
+      );
     // Offloaded expert activations: the GPU waits where a copy outlasts the work until the next one.
     t = withOffloadWait(t, s, tokensPerRank, moeLayers);
     stages.push({ ...t, stage, layers: count, moeLayers, tpBlocks });

@@ -22,6 +22,7 @@ import {
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
 import { checkLayout, type Locate } from "./layout-checks.ts";
+import { mtpRuns } from "./mtp-depth.ts";
 import { type QuantRecipe, trainingPrecision } from "./training-precision.ts";
 
 export interface TrainingPrecision {
@@ -106,6 +107,8 @@ export interface TrainingScenario {
   readonly ropeFusion: boolean;
   /** The loss as a fused cross-entropy (false: Megatron's unfused passes, `megatron-cross-entropy.ts`). */
   readonly crossEntropyFusion: boolean;
+  /** Runs of the MTP modules per micro-batch (`mtp-depth.ts`): the scenario's `mtpDepth`, else 1. */
+  readonly mtpRuns: number;
   readonly trainTokens?: number;
   readonly reliability: NonNullable<TrainingScenarioDocument["reliability"]>;
   readonly document: TrainingScenarioDocument;
@@ -163,6 +166,7 @@ export function parseTrainingScenario(
       gradientAccumulationFusion: !spec.gradientAccumulationFusion,
       ropeFusion: !spec.ropeFusion,
       crossEntropyFusion: !spec.crossEntropyFusion,
+      mtpDepth: spec.mtpDepth !== undefined,
     };
     const field = (Object.keys(megatronOnly) as (keyof typeof megatronOnly)[]).find((k) => megatronOnly[k]);
     if (field !== undefined) {
@@ -249,6 +253,7 @@ export function parseTrainingScenario(
     gradientAccumulationFusion: spec.gradientAccumulationFusion,
     ropeFusion: spec.ropeFusion,
     crossEntropyFusion: spec.crossEntropyFusion,
+    mtpRuns: mtpRuns(spec, model, fileName, locate),
     ...(spec.train !== undefined ? { trainTokens: spec.train.tokens } : {}),
     reliability: spec.reliability ?? {},
     document: spec,
