@@ -31,8 +31,10 @@ export {
   fixedOfflineLengths,
   type LengthMoments,
   lengthMoments,
+  longestLength,
   type OfflineLengths,
   offlineLengths,
+  reservedToMaxTokens,
 } from "./offline-lengths.ts";
 export type { OfflinePlan } from "./offline-plan.ts";
 export type { OffloadPlan } from "./offload-plan.ts";

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { offlineSearch } from "../perf/offline-point.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { fixedOfflineLengths, lengthMoments, offlineLengths } from "./offline-lengths.ts";
+import {
+  fixedOfflineLengths,
+  lengthMoments,
+  longestLength,
+  offlineLengths,
+  reservedToMaxTokens,
+} from "./offline-lengths.ts";
 import { parseScenario } from "./scenario.ts";
 
 const scenario = (offline: string) =>
@@ -111,5 +117,64 @@ describe("offline length distributions", () => {
       ),
     );
     expect(long.message).toMatch(/above the model's context of 131,072 .*expected at most 131,072/);
+  });
+});
+
+describe("the requests' max_tokens (offline.maxTokens)", () => {
+  it("reserves the prompt plus the cap per sequence, and nothing else changes", () => {
+    const fixed = fixedOfflineLengths(804, 3886);
+    expect(reservedToMaxTokens(fixed, 20000)).toEqual({ ...fixed, reservation: 804 + 20000 });
+    expect(reservedToMaxTokens(fixed, undefined)).toBe(fixed);
+  });
+
+  it("bounds the answers from the length as written", () => {
+    expect(longestLength(3886)).toBe(3886);
+    expect(longestLength({ kind: "fixed", tokens: 700 })).toBe(700);
+    expect(longestLength({ kind: "uniform", minTokens: 1, maxTokens: 3 })).toBe(3);
+    const bins = [
+      { tokens: 512, weight: 1 },
+      { tokens: 1536, weight: 1 },
+    ];
+    expect(longestLength({ kind: "histogram", bins })).toBe(1536);
+    expect(
+      longestLength({ kind: "lognormal", meanTokens: 2000, sigma: 1, minTokens: 1, maxTokens: 20000 }),
+    ).toBe(20000);
+    expect(longestLength({ kind: "lognormal", meanTokens: 2000, sigma: 1, minTokens: 1 })).toBeUndefined();
+  });
+
+  it("a cap far above the answers makes the KV cache bind the batch at capacity ÷ (prompt + cap)", () => {
+    const own = offlineSearch(scenario("{ promptTokens: 1024, outputTokens: 1024 }"));
+    const capped = offlineSearch(scenario("{ promptTokens: 1024, outputTokens: 1024, maxTokens: 32768 }"));
+    expect(own.limit).toBe("throughput");
+    expect(capped.limit).toBe("kv-cache");
+    expect(capped.lengths?.reservation).toBe(1024 + 32768);
+    expect(capped.lengths?.decodeContext).toBe(1024 + 512); // what a step attends does not change
+    // The KV-bound batch: capacity ÷ (reservation + a 128-token block), one attention-DP group.
+    expect(capped.best.sequencesPerInstance).toBe(
+      Math.floor(capped.kvCacheCapacityTokens / (1024 + 32768 + 128)),
+    );
+    expect(capped.best.sequencesPerInstance).toBeLessThan(own.best.sequencesPerInstance);
+    expect(capped.best.outputTokensPerSPerChip).toBeLessThan(own.best.outputTokensPerSPerChip);
+  });
+
+  it("refuses a cap below the longest answer, at offline.maxTokens", () => {
+    const fixed = error(() => scenario("{ promptTokens: 1024, outputTokens: 1024, maxTokens: 512 }"));
+    expect(fixed.message).toMatch(
+      /offline\.maxTokens 512 is below the longest answer .*expected at least 1,024/,
+    );
+    expect(fixed.location.fieldPath).toEqual(["offline", "maxTokens"]);
+    const histogram = error(() =>
+      scenario(
+        "{ promptTokens: 1024, outputTokens: { kind: histogram, bins: [{ tokens: 512, weight: 1 }, { tokens: 1536, weight: 1 }] }, maxTokens: 1024 }",
+      ),
+    );
+    expect(histogram.message).toMatch(/longest answer of outputTokens \(1,536 tokens\)/);
+    const uncapped = error(() =>
+      scenario(
+        "{ promptTokens: 1024, outputTokens: { kind: lognormal, meanTokens: 2000, sigma: 1, minTokens: 1 }, maxTokens: 1000 }",
+      ),
+    );
+    expect(uncapped.message).toMatch(/below the mean answer of outputTokens \(2,00\d tokens\)/);
+    expect(() => scenario("{ promptTokens: 1024, outputTokens: 1024, maxTokens: 0 }")).toThrow(/maxTokens/);
   });
 });

@@ -11,6 +11,12 @@
  *    flight for a time proportional to its answer): E[O·(I + O)] / E[O] = E[I] + E[O²] / E[O];
  *  - prompt token pairs a prefill attends per prompt token, E[I·(I + 1) / 2] / E[I].
  *
+ * With the requests' max_tokens given (`offline.maxTokens`), a sequence reserves its prompt and that
+ * cap instead of its own answer, E[I] + max_tokens: TensorRT-LLM's default capacity policy,
+ * GUARANTEED_NO_EVICT, admits a request only while the free blocks cover its blocks to completion,
+ * min(prompt + max_new_tokens, attention window) (cpp/tensorrt_llm/batch_manager/kvCacheManager.cpp
+ * getRemainingBlocksToCompletion, scheduledBlocksManager.h, capacityScheduler.cpp).
+ *
  * A fixed length gives exactly the fixed-length expressions (I + O/2, I + O, (I + 1)/2).
  */
 import type { ModelArchitecture } from "../model/index.ts";
@@ -64,6 +70,35 @@ export function offlineLengths(
     reservation: i.mean + o.meanSquare / o.mean,
     promptPairsPerToken: (i.meanSquare / i.mean + 1) / 2,
   };
+}
+
+/**
+ * The lengths with each sequence reserving its prompt plus the requests' max_tokens (see the module
+ * comment); `maxTokens` absent leaves them as they are.
+ * @example reservedToMaxTokens(fixedOfflineLengths(804, 3886), 20000).reservation // 20804
+ */
+export function reservedToMaxTokens(lengths: OfflineLengths, maxTokens: number | undefined): OfflineLengths {
+  return maxTokens === undefined ? lengths : { ...lengths, reservation: lengths.prompt + maxTokens };
+}
+
+/**
+ * The longest answer a length draws (tokens): the number, a distribution's cap or largest bin;
+ * undefined for a normal or log-normal length without a cap (then its mean bounds it from below).
+ * @example longestLength({ kind: "uniform", minTokens: 1, maxTokens: 3 }) // 3
+ */
+export function longestLength(spec: number | LengthDistributionSpec): number | undefined {
+  if (typeof spec === "number") return spec;
+  switch (spec.kind) {
+    case "fixed":
+      return spec.tokens;
+    case "uniform":
+      return spec.maxTokens;
+    case "normal":
+    case "lognormal":
+      return spec.maxTokens;
+    case "histogram":
+      return spec.bins === undefined ? undefined : Math.max(...spec.bins.map((b) => b.tokens));
+  }
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   fixedOfflineLengths,
   type InstancePlan,
   type OfflineLengths,
+  reservedToMaxTokens,
   type Scenario,
 } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
@@ -79,7 +80,10 @@ export interface OfflineEstimate {
   readonly promptTokens: number;
   readonly outputTokens: number;
   readonly chunkTokens: number;
-  /** With a length distribution: what it implies (means, decode context, KV reserved per sequence). */
+  /**
+   * With a length distribution or the requests' max_tokens: what they imply (means, decode context,
+   * KV reserved per sequence).
+   */
   readonly lengths?: OfflineLengths;
   readonly kvCacheCapacityTokens: number;
   readonly best: OfflinePoint;
@@ -123,8 +127,12 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const capacity = hybrid?.kvTokens ?? pool;
   const prompt = offline.promptTokens;
   const output = offline.outputTokens;
-  // What the lengths imply (deploy/offline-lengths.ts): fixed lengths, or a distribution's moments.
-  const lengths = offline.lengths ?? fixedOfflineLengths(prompt, output);
+  // What the lengths imply (deploy/offline-lengths.ts): fixed lengths, or a distribution's moments;
+  // with the requests' max_tokens each sequence reserves its prompt and that cap.
+  const lengths = reservedToMaxTokens(
+    offline.lengths ?? fixedOfflineLengths(prompt, output),
+    offline.maxTokens,
+  );
   // Batches whose sequences divide over every attention-DP group. Not whole chips: an engine admits
   // any number of requests, and a tensor-parallel instance runs fewer sequences than it has chips
   // (batchPerChip may be a fraction; vLLM-Ascend's TP16 at concurrency 2 on 8 NPUs).
@@ -149,7 +157,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
         ? `maxSequencesPerInstance ${offline.maxSequencesPerInstance} is below the smallest batch the instance runs, ${unit} sequences (one per attention-DP group)`
         : stateMax < unit
           ? `the engine's state pool runs at most ${hybrid?.maxRunningSequences} sequences, less than ${unit} (one per attention-DP group)`
-          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${Math.round(lengths.reservation + block)} tokens (prompt + output + a block)`;
+          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${Math.round(lengths.reservation + block)} tokens (prompt + ${offline.maxTokens === undefined ? "output" : "max_tokens"} + a block)`;
     throw new SupernodeError("infeasible", `the offline point does not fit: ${why}`, {
       file: scenario.fileName,
       fieldPath: cap < unit ? ["offline", "maxSequencesPerInstance"] : ["offline"],
@@ -235,7 +243,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     promptTokens: prompt,
     outputTokens: output,
     chunkTokens: chunk,
-    ...(offline.lengths !== undefined ? { lengths: offline.lengths } : {}),
+    ...(offline.lengths !== undefined || offline.maxTokens !== undefined ? { lengths } : {}),
     kvCacheCapacityTokens: capacity,
     best,
     limit,

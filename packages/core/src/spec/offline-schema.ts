@@ -28,6 +28,13 @@ export const offlineSchema = z.strictObject({
   promptTokens: offlineLength,
   /** Output length (tokens, the first one included): a number, or a length distribution. */
   outputTokens: offlineLength,
+  /**
+   * The requests' max_tokens (output cap, tokens). Absent, each sequence reserves KV for its own
+   * prompt and answer; given, for its prompt and this cap, as TensorRT-LLM's default capacity policy
+   * (GUARANTEED_NO_EVICT) reserves a request's blocks to completion (deploy/offline-lengths.ts).
+   * At least the longest answer.
+   */
+  maxTokens: z.number().int().positive().optional(),
   /** Largest batch the search tries, in sequences per instance (default: until HBM is full). */
   maxSequencesPerInstance: z.number().int().positive().optional(),
   /** Optional limits: the search keeps only batches that meet them. */
