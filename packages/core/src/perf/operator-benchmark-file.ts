@@ -7,6 +7,7 @@ import { z } from "zod";
 import { builtinDataOnce, referenceRoleSchema } from "../catalog/index.ts";
 import { DTYPES } from "../hardware/index.ts";
 import { QUANT_SCHEMES } from "../model/index.ts";
+import { MODEL_ATTENTION_KINDS } from "./engine-overlay-file.ts";
 import { moeOpSpec } from "./moe-op-case.ts";
 
 /** The file, relative to the data directory. */
@@ -81,6 +82,11 @@ const flashAttentionSpec = z
     vHeadDim: z.number().int().positive().optional(),
     causal: z.boolean(),
     dtype: z.enum(DTYPES),
+    /**
+     * The model attention the kernel serves (an engine picks its prefill kernel per kind: TensorRT-LLM's
+     * context MLA or GQA FMHA); with the record's `engine`, it selects that engine's default overlay.
+     */
+    modelAttention: z.enum(MODEL_ATTENTION_KINDS).optional(),
   })
   .strict();
 

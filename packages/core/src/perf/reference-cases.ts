@@ -93,6 +93,8 @@ function predictRecord(record: OperatorBenchmarkRecord, chip: Chip): number {
           ...(engine.version !== undefined && { version: engine.version }),
           ...(spec.kind === "mla-decode" && { modelAttention: spec.topK ? "mla-sparse" : "mla-dense" }),
           ...(spec.kind === "gqa-decode" && { modelAttention: "gqa" }),
+          ...(spec.kind === "flash-attention" &&
+            spec.modelAttention !== undefined && { modelAttention: spec.modelAttention }),
         });
   const timing = operatorTime(op, device, profile);
   switch (record.measure) {
