@@ -16,7 +16,9 @@ describe("TensorRT-LLM's trtllm-gen context attention on Blackwell (engine overl
     for (const [chip, want] of Object.entries(expected)) {
       const mla = withEngineOverlays(profileOf(chip), { engine: "trtllm", modelAttention: "mla-dense" });
       const mlaPrefill = mla.classes["attention-prefill"];
-      expect([mlaPrefill.computeEfficiency.bf16?.value, mlaPrefill.keyOverheadTokens?.value]).toEqual(want.mla);
+      expect([mlaPrefill.computeEfficiency.bf16?.value, mlaPrefill.keyOverheadTokens?.value]).toEqual(
+        want.mla,
+      );
       const gqa = withEngineOverlays(profileOf(chip), { engine: "trtllm", modelAttention: "gqa" });
       const gqaPrefill = gqa.classes["attention-prefill"];
       expect([
