@@ -39,7 +39,8 @@ describe("engine efficiency overlays", () => {
     expect(none({ engine: "sglang", modelAttention: "mla-dense", attentionBackend: "flashinfer" })).toBe(
       true,
     );
-    expect(none({ engine: "trtllm", modelAttention: "mla-dense" })).toBe(true); // no overlay file
+    expect(none({ engine: "mindie", modelAttention: "mla-dense" })).toBe(true); // no overlay file
+    expect(none({ engine: "trtllm", modelAttention: "mla-sparse" })).toBe(true); // no sparse context overlay
     expect(none({ engine: "sglang", modelAttention: "mla-dense", version: "0.4.6" })).toBe(false); // no `from`
     expect(
       selectOverlays(efficiencyProfile("h200-sxm"), { engine: "sglang", modelAttention: "mla-dense" }),
