@@ -12,7 +12,7 @@ import {
 } from "../spec/index.ts";
 import { dsaPrefillSchema } from "./engine-dsa-prefill-schema.ts";
 import { hybridStatePoolSchema } from "./engine-hybrid-state-schema.ts";
-import { separateKernelsSchema } from "./engine-separate-kernels-schema.ts";
+import { separateKernelsListSchema } from "./engine-separate-kernels-schema.ts";
 
 export { DSA_PREFILL_FORMS, type DsaPrefillForm } from "./engine-dsa-prefill-schema.ts";
 
@@ -159,8 +159,11 @@ const releaseSchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
-  /** Small kernels the engine runs on their own or fuses into others (engine-separate-kernels-schema.ts). */
-  separateKernels: separateKernelsSchema.optional(),
+  /**
+   * Small kernels the engine runs on their own or fuses into others (engine-separate-kernels-schema.ts):
+   * one entry, or a list with one entry per group of chip vendors.
+   */
+  separateKernels: separateKernelsListSchema.optional(),
   /**
    * The sampler the release runs on the device when requests ask for top-p (or top-k with top-p),
    * timed from kernel benchmarks (perf/sampler-time.ts): `measurements` give the top-p path's time

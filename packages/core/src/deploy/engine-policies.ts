@@ -5,7 +5,7 @@
 import type { EngineSpec } from "../spec/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
 import { type HybridStatePool, runningRequestSlots, statedHybridPool } from "./engine-hybrid-state-schema.ts";
-import { moeBackendChain } from "./separate-kernels.ts";
+import { moeBackendChain, type SeparateKernelsEntry, separateKernelsEntries } from "./separate-kernels.ts";
 
 export interface EnginePolicy {
   readonly policy: string;
@@ -162,8 +162,7 @@ export function releasePolicies(
       `captured batch sizes ${graphs.value.join(", ")}`,
       graphs.source,
     );
-  const separate = release.separateKernels;
-  if (separate !== undefined)
+  for (const separate of separateKernelsEntries(release))
     applied(
       `separate small kernels on ${separate.chipVendors.join(", ")} chips`,
       [
@@ -185,10 +184,7 @@ export function releasePolicies(
 }
 
 /** The MoE op's prologue of the scenario's MoE backend (its own chain where the release records one). */
-function moePrologueLine(
-  separate: NonNullable<EngineRelease["separateKernels"]>,
-  moeBackend: string | undefined,
-): string | undefined {
+function moePrologueLine(separate: SeparateKernelsEntry, moeBackend: string | undefined): string | undefined {
   const { backend, prologue: pro } = moeBackendChain(separate, moeBackend);
   if (pro === undefined) return undefined;
   const setup = pro.gemmSetupKernels ?? 0;
@@ -206,6 +202,9 @@ function moePrologueLine(
     pro.quantizeBeforeComm === true ? ", MoE input quantised before an 8-/4-bit gather or all-to-all" : "",
     pro.expertInputQuant === true ? ", both grouped GEMMs' inputs quantised by kernels of their own" : "",
     pro.gateOnGatheredTokens === true ? ", gate and top-k over the attention-DP all-gather's tokens" : "",
+    pro.onlyWithoutExpertParallel === true
+      ? ", prologue and expert input quantisation only without expert parallelism (EP 1)"
+      : "",
     pro.epRoutingKernels !== undefined
       ? `, routing cut to the rank's experts at EP > 1 (${pro.epRoutingKernels} kernels)`
       : "",

@@ -150,14 +150,19 @@ deployment:
     );
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("Huawei")).toBe("cann-mc2");
     expect(engineProfile({ name: "sglang" }).moeLibraryFor("NVIDIA")).toBe("deepep");
-    // separate small kernels: recorded for SGLang's CUDA path only
+    // separate small kernels: SGLang's CUDA chain and its NPU backend's, one entry each
     const sgl = engineProfile({ name: "sglang" });
     expect(sgl.separateKernelsFor("NVIDIA")).toEqual({
       activationQuant: { groupSize: 128, scaleBytes: 4 },
       expertPermute: true,
       mlaKeyConcat: true,
     });
-    expect(sgl.separateKernelsFor("Huawei")).toBeUndefined();
+    const npu = sgl.separateKernelsFor("Huawei");
+    expect(npu?.expertPermute).toBe(false);
+    expect(npu?.activationQuant?.skip).toContain("attn.qkv_a_proj");
+    expect(npu?.moePrologue?.onlyWithoutExpertParallel).toBe(true);
+    expect(npu?.fusedKernels?.map((f) => f.phase ?? "always")).toEqual(["always", "decode"]);
+    expect(sgl.separateKernelsFor("AMD")).toBeUndefined();
     expect(engineProfile({ name: "cloudmatrix-infer" }).separateKernelsFor("Huawei")).toBeUndefined();
     expect(engineProfile({ name: "xdeepserve" }).moeLibraryFor("Huawei")).toBe("cann-ep");
   });

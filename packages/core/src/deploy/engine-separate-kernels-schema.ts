@@ -36,6 +36,12 @@ export const moePrologueSchema = z.strictObject({
    * gate, so the gate GEMM and the top-k run over every EP rank's tokens (not the rank's own).
    */
   gateOnGatheredTokens: z.boolean().optional(),
+  /**
+   * true: the prologue and the expert path's own input quantisations run only where the MoE has no
+   * expert parallelism (EP 1, the op routes the tokens it holds); at EP > 1 the dispatch delivers the
+   * rows laid out per expert and quantised, so none of them runs.
+   */
+  onlyWithoutExpertParallel: z.boolean().optional(),
   /** At EP > 1, kernels that cut the routing of all experts to the rank's own experts. */
   epRoutingKernels: z.number().int().positive().optional(),
   /** The op's input copied by a kernel of its own into a width padded to a multiple of this many columns, where the hidden size is not one. */
@@ -152,3 +158,26 @@ export const separateKernelsSchema = z.strictObject({
   tag,
   note: z.string().optional(),
 });
+
+/**
+ * A release's `separateKernels`: one chain, or one per group of chip vendors (each vendor in at most
+ * one entry), e.g. an engine's CUDA kernels and its NPU backend's.
+ */
+export const separateKernelsListSchema = z
+  .union([separateKernelsSchema, z.array(separateKernelsSchema).min(1)])
+  .superRefine((value, ctx) => {
+    if (!Array.isArray(value)) return;
+    const seen = new Map<string, number>();
+    value.forEach((entry, i) => {
+      for (const vendor of entry.chipVendors) {
+        const first = seen.get(vendor);
+        if (first !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "chipVendors"],
+            message: `chip vendor ${vendor} is already in entry ${first}: each vendor may have one separateKernels entry`,
+          });
+        else seen.set(vendor, i);
+      }
+    });
+  });

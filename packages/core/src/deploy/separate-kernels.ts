@@ -6,7 +6,20 @@
 import type { z } from "zod";
 import type { Dtype } from "../hardware/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
-import type { moePrologueSchema } from "./engine-separate-kernels-schema.ts";
+import type { moePrologueSchema, separateKernelsSchema } from "./engine-separate-kernels-schema.ts";
+
+/** One `separateKernels` entry of a release (the chain on the chips of its `chipVendors`). */
+export type SeparateKernelsEntry = z.output<typeof separateKernelsSchema>;
+
+/**
+ * The release's `separateKernels` entries (one written as an object is a list of one).
+ * @example separateKernelsEntries(release).flatMap((e) => e.chipVendors) // ["NVIDIA", "Huawei"]
+ */
+export function separateKernelsEntries(release: EngineRelease): readonly SeparateKernelsEntry[] {
+  const s = release.separateKernels;
+  if (s === undefined) return [];
+  return Array.isArray(s) ? s : [s];
+}
 
 /**
  * The MoE op's own prologue before its first grouped GEMM (TensorRT-LLM's MoE backends), as its
@@ -66,8 +79,8 @@ export function releaseSeparateKernels(
   chipVendor: string,
   moeBackend?: string,
 ): SeparateKernels | undefined {
-  const separate = release.separateKernels;
-  if (separate === undefined || !separate.chipVendors.includes(chipVendor)) return undefined;
+  const separate = separateKernelsEntries(release).find((e) => e.chipVendors.includes(chipVendor));
+  if (separate === undefined) return undefined;
   const { backend, prologue } = moeBackendChain(separate, moeBackend);
   const fused = [...(separate.fusedKernels ?? []), ...(backend?.fusedKernels ?? [])].map((f) => ({
     operators: f.operators,
@@ -95,10 +108,7 @@ export function releaseSeparateKernels(
  * (`backend`), and the prologue that runs: that backend's, else the default backend's.
  * @example moeBackendChain(separate, "TRTLLM").prologue?.expandKernel // false
  */
-export function moeBackendChain(
-  separate: NonNullable<EngineRelease["separateKernels"]>,
-  moeBackend: string | undefined,
-) {
+export function moeBackendChain(separate: SeparateKernelsEntry, moeBackend: string | undefined) {
   const backend = moeBackend !== undefined ? separate.moeBackends?.[moeBackend] : undefined;
   return { backend, prologue: backend?.moePrologue ?? separate.moePrologue };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { embeddedDataFiles, parseBuiltinData } from "../catalog/index.ts";
 import { engineFileSchema } from "../deploy/engine-file.ts";
+import { separateKernelsEntries } from "../deploy/separate-kernels.ts";
 import { engineOverlayFile } from "./engine-overlay.ts";
 
 /**
@@ -17,7 +18,8 @@ describe("separateKernels.moeBackends names backends the engine lists", () => {
       const file = parseBuiltinData(path, engineFileSchema);
       const listed = engineOverlayFile(file.engine)?.backends.moe ?? [];
       file.releases.forEach((release, r) => {
-        for (const name of Object.keys(release.separateKernels?.moeBackends ?? {})) {
+        const backends = separateKernelsEntries(release).flatMap((e) => Object.keys(e.moeBackends ?? {}));
+        for (const name of backends) {
           checked++;
           if (!listed.includes(name))
             unknown.push(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { embeddedDataFiles, parseBuiltinData } from "../catalog/index.ts";
 import { engineFileSchema } from "../deploy/engine-file.ts";
+import { separateKernelsEntries } from "../deploy/separate-kernels.ts";
 import { referenceScenarioNames } from "../report/validate-end-to-end.ts";
 import { baseName } from "./separate-kernel-ops.ts";
 import { estimate } from "./step-estimate.ts";
@@ -16,14 +17,13 @@ describe("separateKernels.fusedKernels names operators that exist", () => {
   const fusing = engineFiles.flatMap((path) => {
     const file = parseBuiltinData(path, engineFileSchema);
     return file.releases.flatMap((release, r) => {
-      const separate = release.separateKernels;
-      const lists = [
-        { at: "separateKernels.fusedKernels", list: separate?.fusedKernels ?? [] },
-        ...Object.entries(separate?.moeBackends ?? {}).map(([backend, b]) => ({
+      const lists = separateKernelsEntries(release).flatMap((separate) => [
+        { at: "separateKernels.fusedKernels", list: separate.fusedKernels ?? [] },
+        ...Object.entries(separate.moeBackends ?? {}).map(([backend, b]) => ({
           at: `separateKernels.moeBackends.${backend}.fusedKernels`,
           list: b.fusedKernels ?? [],
         })),
-      ];
+      ]);
       return lists.flatMap(({ at, list }) =>
         list.flatMap((fused, f) =>
           fused.operators.map((name, o) => ({
