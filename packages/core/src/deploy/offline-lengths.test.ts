@@ -39,6 +39,7 @@ describe("offline length distributions", () => {
       decodeContext: 804 + 3886 / 2,
       reservation: 804 + 3886,
       promptPairsPerToken: 805 / 2,
+      lengthsVary: false,
     });
     expect(offlineLengths({ kind: "fixed", tokens: 804 }, { kind: "fixed", tokens: 3886 })).toEqual(
       fixedOfflineLengths(804, 3886),
@@ -57,6 +58,9 @@ describe("offline length distributions", () => {
     expect(l.output).toBe(2000);
     expect(l.decodeContext).toBe(500 + 5e6 / 4000); // 1,750, not 500 + 2,000 / 2
     expect(l.reservation).toBe(500 + 5e6 / 2000); // 3,000, not 2,500
+    expect(l.lengthsVary).toBe(true);
+    // A distribution without a spread (one bin) is a fixed length.
+    expect(offlineLengths({ kind: "histogram", bins: [{ tokens: 804, weight: 2 }] }, 3886).lengthsVary).toBe(false);
   });
 
   it("draws the moments as the samplers do (uniform integers, clamped normal and log-normal)", () => {

@@ -9,7 +9,10 @@
  *  - the KV reserved per sequence in flight: the model's rule, each sequence holds room for its
  *    whole prompt and answer (no preemption), averaged over the sequences in flight (each is in
  *    flight for a time proportional to its answer): E[O·(I + O)] / E[O] = E[I] + E[O²] / E[O];
- *  - prompt token pairs a prefill attends per prompt token, E[I·(I + 1) / 2] / E[I].
+ *  - prompt token pairs a prefill attends per prompt token, E[I·(I + 1) / 2] / E[I];
+ *  - whether the lengths vary at all: sequences then finish, and prompts arrive, at different
+ *    steps, so attention-DP ranks no longer admit their prompts in the same iteration
+ *    (offline-generation.ts).
  *
  * With the requests' max_tokens given (`offline.maxTokens`), a sequence reserves its prompt and that
  * cap instead of its own answer, E[I] + max_tokens: TensorRT-LLM's default capacity policy,
@@ -35,6 +38,8 @@ export interface OfflineLengths {
   readonly decodeContext: number;
   readonly reservation: number;
   readonly promptPairsPerToken: number;
+  /** Whether prompt or answer lengths differ between requests (a distribution with a spread). */
+  readonly lengthsVary: boolean;
 }
 
 /**
@@ -48,6 +53,7 @@ export function fixedOfflineLengths(prompt: number, output: number): OfflineLeng
     decodeContext: prompt + output / 2,
     reservation: prompt + output,
     promptPairsPerToken: (prompt + 1) / 2,
+    lengthsVary: false,
   };
 }
 
@@ -69,7 +75,13 @@ export function offlineLengths(
     decodeContext: i.mean + o.meanSquare / (2 * o.mean),
     reservation: i.mean + o.meanSquare / o.mean,
     promptPairsPerToken: (i.meanSquare / i.mean + 1) / 2,
+    lengthsVary: spread(i) || spread(o),
   };
+}
+
+/** Whether a length has a variance (E[L²] above E[L]², beyond rounding). */
+function spread(m: LengthMoments): boolean {
+  return m.meanSquare > m.mean * m.mean * (1 + 1e-9);
 }
 
 /**

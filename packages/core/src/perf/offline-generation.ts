@@ -30,6 +30,13 @@ export interface OfflineShape {
    * tokens and every output token after the first costs a decode-only step.
    */
   readonly mixes: boolean;
+  /**
+   * Whether the attention-DP ranks prefill in the same iterations. Not when prompts run alone
+   * (`mixes` false) on several ranks and lengths vary: each rank admits a prompt when one of its own
+   * sequences finishes, so every rank's prefill iteration is an iteration of the whole instance (the
+   * MoE layers synchronise all ranks) while the other ranks only decode.
+   */
+  readonly ranksPrefillTogether: boolean;
 }
 
 /** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
@@ -60,10 +67,16 @@ export function offlinePoint(
   const decodeStepS = perf.decodeStepExactS({ sequences, kvTokens: sequences * kvMean });
   const mixed = (sequences * prompt) / chunk;
   const steps = Math.max(0, output - 1) / tau;
+  // Ranks out of step: each rank's share of the prefill is an iteration of its own, dp times as
+  // many, each charged as the in-step iteration (an upper bound: the experts see one rank's
+  // tokens, not all ranks'); a rank's sequences decode one step in each other rank's iteration.
+  const apart = !shape.ranksPrefillTogether && shape.dp > 1;
+  const prefillIterations = apart ? mixed * shape.dp : mixed;
+  const stepsInOthersPrefill = apart ? mixed * (shape.dp - 1) : 0;
   // Each sequence spends about one iteration in prefill and `steps` decoding; mixed iterations
   // advance the decoding sequences too, prefill iterations that run alone do not.
-  const plain = shape.mixes ? Math.max(0, steps + 1 - mixed) : steps;
-  const prefillS = mixed * mixedS;
+  const plain = shape.mixes ? Math.max(0, steps + 1 - mixed) : Math.max(0, steps - stepsInOthersPrefill);
+  const prefillS = prefillIterations * mixedS;
   const decodeS = plain * decodeStepS;
   const total = prefillS + decodeS;
   const perInstance = (sequences * output) / total;

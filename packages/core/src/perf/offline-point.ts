@@ -180,6 +180,9 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     // As stated (`mixWithDecode`), else mixed: the whole-prompt path models TensorRT-LLM's mixed
     // admission (offline-pipelined-run.ts), which a stated `false` does not change.
     mixes: scheduler?.mixWithDecode ?? true,
+    // SGLang's PrefillDelayer (--enable-prefill-delayer, off by default) holds prefills back to
+    // bring the ranks together; it is not modelled.
+    ranksPrefillTogether: (scheduler?.mixWithDecode ?? true) || !lengths.lengthsVary,
   };
   const grid = batchGrid(unit, max);
   // Each batch's point is computed once: the admission bound, the candidates and the drains share them.
