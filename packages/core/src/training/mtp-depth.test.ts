@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { builtinDataText } from "../catalog/index.ts";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
 import { pipelineCompute } from "./stage-compute.ts";
@@ -37,6 +38,28 @@ describe("Megatron's repeated MTP layer (mtpDepth)", () => {
     expect(e.detail).toMatch(/^mtpDepth: qwen3-30b-a3b has no MTP module to repeat/);
     expect(e.location.fieldPath).toEqual(["mtpDepth"]);
     expect(e.message).toMatch(/^q30\.yaml:\d+:\d+, field mtpDepth: /);
+  });
+
+  it("refuses a model with several MTP modules, naming how many", () => {
+    const v3 = JSON.parse(builtinDataText("models/deepseek-v3.json")) as Record<string, unknown>;
+    const twoModules = { ...v3, num_nextn_predict_layers: 2 };
+    const e = supernodeErrorOf(() =>
+      scenario("deepseek-v3-gb200-256-fp8mx", [
+        { path: ["model"], value: { hfConfig: twoModules } },
+        { path: ["mtpDepth"], value: 2 },
+      ]),
+    );
+    expect(e.detail).toMatch(
+      /^mtpDepth: .* has 2 MTP modules; a repeated MTP layer .* needs a model with exactly one/,
+    );
+    expect(e.location.fieldPath).toEqual(["mtpDepth"]);
+  });
+
+  it("applies to any one-MTP-module model under Megatron-Core, not only Nemotron 3", () => {
+    const v3 = (value: number | null) =>
+      scenario("deepseek-v3-gb200-256-fp8mx", [{ path: ["mtpDepth"], value }]);
+    expect(v3(2).mtpRuns).toBe(2);
+    expect(lastStageBusyS(v3(2))).toBeGreaterThan(lastStageBusyS(v3(null)));
   });
 
   it("is a Megatron-Core option: refused with another framework", () => {
