@@ -141,6 +141,8 @@ describe("the requests' max_tokens (offline.maxTokens)", () => {
       { tokens: 1536, weight: 1 },
     ];
     expect(longestLength({ kind: "histogram", bins })).toBe(1536);
+    // A bin of weight 0 is never drawn: it bounds no answer.
+    expect(longestLength({ kind: "histogram", bins: [...bins, { tokens: 4096, weight: 0 }] })).toBe(1536);
     expect(
       longestLength({ kind: "lognormal", meanTokens: 2000, sigma: 1, minTokens: 1, maxTokens: 20000 }),
     ).toBe(20000);

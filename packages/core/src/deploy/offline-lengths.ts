@@ -94,7 +94,7 @@ export function reservedToMaxTokens(lengths: OfflineLengths, maxTokens: number |
 }
 
 /**
- * The longest answer a length draws (tokens): the number, a distribution's cap or largest bin;
+ * The longest answer a length draws (tokens): the number, a distribution's cap or largest drawn bin;
  * undefined for a normal or log-normal length without a cap (then its mean bounds it from below).
  * @example longestLength({ kind: "uniform", minTokens: 1, maxTokens: 3 }) // 3
  */
@@ -109,8 +109,16 @@ export function longestLength(spec: number | LengthDistributionSpec): number | u
     case "lognormal":
       return spec.maxTokens;
     case "histogram":
-      return spec.bins === undefined ? undefined : Math.max(...spec.bins.map((b) => b.tokens));
+      return largestDrawnBin(spec.bins);
   }
+}
+
+/** The largest bin a histogram draws (weight > 0); undefined for a file or no weighted bin. */
+function largestDrawnBin(
+  bins: readonly { tokens: number; weight: number }[] | undefined,
+): number | undefined {
+  const drawn = (bins ?? []).filter((b) => b.weight > 0).map((b) => b.tokens);
+  return drawn.length === 0 ? undefined : Math.max(...drawn);
 }
 
 /**
