@@ -9,6 +9,7 @@ import { z } from "zod";
 import { builtinDataOnce } from "../catalog/index.ts";
 import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
+import { serverRate } from "../serving/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { metricPhase, operatingPoint } from "./operating-point.ts";
 import {
@@ -48,6 +49,13 @@ const metricSchema = z.enum([
    * the "output tokens/s per card" of published PD results, which divide by prefill and decode cards.
    */
   "disaggregated-output-tokens-per-s-per-chip",
+  /**
+   * MLPerf Inference's Server figure: output tokens/s per chip at the highest Poisson arrival rate
+   * whose simulated p99 TTFT and p99 TPOT meet `serving.slo` (serving/server-rate.ts: the serving
+   * simulator on the scenario's lengths, runs of `offline.requests` / `workload.requests` queries
+   * and at least 600 s, the offline section's `maxSequencesPerInstance` as the running-sequence cap).
+   */
+  "server-output-tokens-per-s-per-chip",
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
@@ -101,11 +109,35 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEst
     case "disaggregated-output-tokens-per-s-per-chip":
       return need(e.disaggregated, "disaggregated (prefill and decode groups and a workload)")
         .outputTokensPerSPerChip;
+    case "server-output-tokens-per-s-per-chip":
+      return serverMetric(e, hit.scenario);
     default: {
       const never: never = metric;
       return never;
     }
   }
+}
+
+/** The Server figure at MLPerf's p99 of the scenario's `serving.slo`, searched from the offline point's rate. */
+function serverMetric(e: Estimate, scenario: Scenario): number {
+  const { ttftS, tpotS } = scenario.serving?.slo ?? {};
+  if (ttftS === undefined || tpotS === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `scenario ${scenario.name}: metric server-output-tokens-per-s-per-chip needs serving.slo.ttftS and serving.slo.tpotS (the p99 limits)`,
+      { file: scenario.fileName, fieldPath: ["serving", "slo"] },
+    );
+  const instances = scenario.deployment.colocated?.instances ?? 1;
+  const offline = e.offline;
+  const initialRatePerS =
+    offline === undefined
+      ? undefined
+      : (offline.best.outputTokensPerSPerInstance * instances) / offline.outputTokens;
+  return serverRate(
+    scenario,
+    { percentile: 0.99, ttftS, tpotS },
+    initialRatePerS === undefined ? {} : { initialRatePerS },
+  ).best.outputTokensPerSPerChip;
 }
 
 /** Estimates memoised per scenario and overrides, so cases sharing a scenario estimate it once. */

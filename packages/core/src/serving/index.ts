@@ -9,6 +9,14 @@ export type { LengthSampler, WorkloadFiles } from "./length-distribution.ts";
 export { RequestJsonFormatter } from "./request-json-formatter.ts";
 export { REQUEST_CSV_HEADER, requestCsvRow, requestJsonLine, timeSeriesToCsv } from "./result-csv.ts";
 export { Rng } from "./rng.ts";
+export {
+  percentileOf,
+  type ServerLimits,
+  type ServerRate,
+  type ServerRateOptions,
+  type ServerRun,
+  serverRate,
+} from "./server-rate.ts";
 export type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
 export { type SimulateScenarioOptions, servingModelOf, simulate } from "./simulate.ts";
 export type {

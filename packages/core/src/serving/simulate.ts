@@ -34,6 +34,11 @@ export interface SimulateScenarioOptions extends SimulateOptions {
   readonly files?: WorkloadFiles;
   /** Step models per role (default: the scenario's step model); for tests and what-ifs. */
   readonly performance?: (role: InstanceRole) => InstancePerformance;
+  /**
+   * Sequences per instance an offline scenario's colocated group runs at (its running-sequence cap),
+   * instead of the offline search's choice (server-rate.ts passes the engine's own cap).
+   */
+  readonly offlineBatch?: number;
 }
 
 /**
@@ -49,11 +54,11 @@ export function simulate(scenario: Scenario, options: SimulateScenarioOptions = 
  * search chose, and (without a workload section) a closed loop of that many users sending fixed
  * prompt and output lengths with no think time — saturation, as MLPerf's Offline scenario.
  */
-function offlineScenario(scenario: Scenario): Scenario {
+function offlineScenario(scenario: Scenario, batch: number | undefined): Scenario {
   const offline = scenario.offline;
   const plan = scenario.deployment.colocated;
   if (offline === undefined || plan === undefined) return scenario;
-  const best = offlineSearch(scenario).best.sequencesPerInstance;
+  const best = batch ?? offlineSearch(scenario).best.sequencesPerInstance;
   const at = atOfflineBatch(scenario, best);
   if (scenario.workload !== undefined) return at;
   const workload = workloadSchema.parse({
@@ -72,7 +77,7 @@ function lengthSpec(length: number | LengthDistributionSpec): LengthDistribution
 
 /** The engine input for a scenario (exposed for inspection and benchmarks). */
 export function servingModelOf(written: Scenario, options: SimulateScenarioOptions = {}): ServingModel {
-  const scenario = offlineScenario(written);
+  const scenario = offlineScenario(written, options.offlineBatch);
   const workload = scenario.workload;
   if (workload === undefined)
     throw new SupernodeError(
