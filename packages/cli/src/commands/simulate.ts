@@ -1,6 +1,7 @@
 /**
  * `supernode simulate <scenario.yaml> [--requests N | --duration S] [--seed K] [--json]
- * [--csv out.csv] [--timeseries out.csv] [--trace out.json] [--set key=value] [--map-dtype from=to]`: the request-level
+ * [--csv out.csv] [--timeseries out.csv] [--trace out.json] [--set key=value] [--map-dtype from=to]
+ * [--max-rate [--percentile P]]`: the request-level
  * serving simulation of a scenario with a `workload` section. A progress bar is drawn on a
  * terminal (never when stdout is piped or with --json); the summary (latency percentiles,
  * throughput per chip, goodput and SLO attainment, KV and prefix-cache use) is printed at the end.
@@ -33,6 +34,7 @@ import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { energyLine } from "../output/energy-text.ts";
 import { collect, modelConfigReader, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { printMaxRate } from "./simulate-rate.ts";
 
 interface SimulateFlags {
   requests?: string;
@@ -45,6 +47,8 @@ interface SimulateFlags {
   set: string[];
   mapDtype: string[];
   hardware: string[];
+  maxRate?: boolean;
+  percentile?: string;
 }
 
 function positiveNumber(text: string | undefined, flag: string, integer: boolean): number | undefined {
@@ -103,7 +107,12 @@ export function register(program: Command, io: CliIo): void {
       "run one format as another, e.g. fp4=int8 or fp8=int8 on the Ascend 910C (repeatable)",
       collect,
       [],
-    );
+    )
+    .option(
+      "--max-rate",
+      "search the highest Poisson rate whose p99 TTFT and TPOT meet serving.slo (MLPerf Server; docs/serving.md)",
+    )
+    .option("--percentile <p>", "with --max-rate: the percentile the limits apply to (default 99)");
   addHardwareOption(command).action((file: string, flags: SimulateFlags) => {
     if (flags.requests !== undefined && flags.duration !== undefined)
       throw new SupernodeError("usage", "give either --requests or --duration, not both");
@@ -116,6 +125,13 @@ export function register(program: Command, io: CliIo): void {
       readFile: modelConfigReader(file),
     });
     const files = workloadFiles(scenario.workload, file);
+    if (flags.maxRate === true)
+      return printMaxRate(io, scenario, files, flags, {
+        ...(requests !== undefined ? { requests } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+      });
+    if (flags.percentile !== undefined)
+      throw new SupernodeError("usage", "--percentile goes with --max-rate");
     const total = requests ?? scenario.workload?.requests;
     const showBar = io.stdout.isTTY && flags.json !== true;
     const bar = showBar

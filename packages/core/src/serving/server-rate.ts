@@ -54,7 +54,12 @@ export interface ServerRun {
   /** The percentile of per-query TPOT. */
   readonly tpotS: number;
   readonly meetsLimits: boolean;
-  /** The rate × the run's mean output tokens per query. */
+  /**
+   * The run stopped once more queries than the percentile allows were over a limit; `ttftS` and
+   * `tpotS` are then lower bounds (the percentile over the queries finished so far).
+   */
+  readonly stoppedEarly: boolean;
+  /** The rate × the mean output tokens per query of the queries finished. */
   readonly outputTokensPerS: number;
   readonly outputTokensPerSPerChip: number;
 }
@@ -132,8 +137,8 @@ function runRequests(scenario: Scenario, options: ServerRateOptions, ratePerS: n
 }
 
 /**
- * The next rate inside the bracket: the geometric midpoint, or — when the failing run is near its
- * limit (the latencies still grow smoothly there) — where the log of the worse limit ratio crosses
+ * The next rate inside the bracket: the geometric midpoint, or — when the failing run played to the
+ * end and is near its limit (the latencies still grow smoothly there) — where the log of the worse limit ratio crosses
  * zero, interpolated in log rate and kept within the middle 70 % of the bracket. A TTFT that jumps
  * once the queue grows would pin every interpolated guess to the passing end.
  */
@@ -141,11 +146,19 @@ function nextRate(lo: ServerRun, hi: ServerRun, limits: ServerLimits): number {
   const excess = (run: ServerRun) => Math.log(Math.max(run.ttftS / limits.ttftS, run.tpotS / limits.tpotS));
   const a = excess(lo);
   const b = excess(hi);
-  const t = b < Math.LN2 && b > a ? Math.min(0.85, Math.max(0.15, -a / (b - a))) : 0.5;
+  const smooth = !hi.stoppedEarly && b < Math.LN2 && b > a;
+  const t = smooth ? Math.min(0.85, Math.max(0.15, -a / (b - a))) : 0.5;
   return Math.exp(Math.log(lo.ratePerS) + t * (Math.log(hi.ratePerS) - Math.log(lo.ratePerS)));
 }
 
-/** One run at `ratePerS`: the base model with Poisson arrivals, its queries' percentiles. */
+/** Thrown from a run's request hook once its limits are certainly missed (caught in `serverRun`). */
+class LimitsMissed extends Error {}
+
+/**
+ * One run at `ratePerS`: the base model with Poisson arrivals, its queries' percentiles. A run stops
+ * as soon as more queries than the percentile allows (n − ⌊n·p⌋) are over a limit — the rest cannot
+ * bring it back — and then reports each percentile as the lower bound the queries so far give.
+ */
 export function serverRun(
   base: ServingModel,
   ratePerS: number,
@@ -159,34 +172,64 @@ export function serverRun(
   };
   const ttft: number[] = [];
   const tpot: number[] = [];
+  const allowedOver = requests - Math.floor(requests * limits.percentile);
+  let over = { ttft: 0, tpot: 0 };
   let output = 0;
-  let finished = 0;
-  const result = simulateServing(model, {
-    requests,
-    ...(seed !== undefined ? { seed } : {}),
-    recordRequests: false,
-    onRequest: (r) => {
-      finished++;
-      output += r.outputTokens;
-      // A dropped query counts as over every limit.
-      const first = r.ttftS ?? Number.POSITIVE_INFINITY;
-      ttft.push(first);
-      if (r.outputTokens > 1)
-        tpot.push(r.e2eS === null ? Number.POSITIVE_INFINITY : (r.e2eS - first) / (r.outputTokens - 1));
-    },
-  });
-  const ttftS = percentileOf(ttft, limits.percentile);
-  const tpotS = percentileOf(tpot, limits.percentile);
-  const outputTokensPerS = finished > 0 ? (ratePerS * output) / finished : 0;
+  let stoppedEarly = false;
+  try {
+    simulateServing(model, {
+      requests,
+      ...(seed !== undefined ? { seed } : {}),
+      recordRequests: false,
+      onRequest: (r) => {
+        output += r.outputTokens;
+        // A dropped query counts as over every limit.
+        const first = r.ttftS ?? Number.POSITIVE_INFINITY;
+        ttft.push(first);
+        if (first > limits.ttftS) over = { ...over, ttft: over.ttft + 1 };
+        if (r.outputTokens > 1) {
+          const perToken =
+            r.e2eS === null ? Number.POSITIVE_INFINITY : (r.e2eS - first) / (r.outputTokens - 1);
+          tpot.push(perToken);
+          if (perToken > limits.tpotS) over = { ...over, tpot: over.tpot + 1 };
+        }
+        if (over.ttft >= allowedOver || over.tpot >= allowedOver) throw new LimitsMissed();
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof LimitsMissed)) throw error;
+    stoppedEarly = true;
+  }
+  const quantile = (values: number[]) =>
+    stoppedEarly ? largest(values, allowedOver) : percentileOf(values, limits.percentile);
+  const ttftS = quantile(ttft);
+  const tpotS = quantile(tpot);
+  const outputTokensPerS = ttft.length > 0 ? (ratePerS * output) / ttft.length : 0;
   return {
     ratePerS,
     requests,
     ttftS,
     tpotS,
-    meetsLimits: ttftS <= limits.ttftS && tpotS <= limits.tpotS,
+    meetsLimits: !stoppedEarly && ttftS <= limits.ttftS && tpotS <= limits.tpotS,
+    stoppedEarly,
     outputTokensPerS,
-    outputTokensPerSPerChip: outputTokensPerS / result.summary.throughput.chips,
+    outputTokensPerSPerChip: outputTokensPerS / chipsOf(base),
   };
+}
+
+/** The k-th largest value (0 when there are fewer than k). */
+function largest(values: number[], k: number): number {
+  if (values.length < k) return 0;
+  return Float64Array.from(values).sort()[values.length - k] as number;
+}
+
+/** Chips of every instance the model runs. */
+function chipsOf(model: ServingModel): number {
+  const pools = [model.prefill, model.decode, model.colocated];
+  return pools.reduce(
+    (sum, pool) => sum + (pool === undefined ? 0 : pool.instances * pool.chipsPerInstance),
+    0,
+  );
 }
 
 /**
