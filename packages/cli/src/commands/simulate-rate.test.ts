@@ -66,5 +66,8 @@ describe("supernode simulate --max-rate", () => {
     expect(alone.stderr).toContain("--percentile goes with --max-rate");
     const withDuration = runCli(["simulate", file, "--max-rate", "--duration", "10"]);
     expect(withDuration.stderr).toContain("give --requests, not --duration");
+    const withCsv = runCli(["simulate", file, "--max-rate", "--csv", "out.csv", "--trace", "t.json"]);
+    expect(withCsv.status).not.toBe(0);
+    expect(withCsv.stderr).toContain("drop --csv, --trace");
   });
 });

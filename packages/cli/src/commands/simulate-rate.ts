@@ -18,9 +18,12 @@ export interface MaxRateFlags {
   readonly percentile?: string;
   readonly json?: boolean;
   readonly duration?: string;
+  readonly csv?: string;
+  readonly timeseries?: string;
+  readonly trace?: string;
 }
 
-/** The percentile flag (1 … 99.99, default 99) as a quantile. */
+/** The percentile flag (strictly between 0 and 100, default 99) as a quantile. */
 export function percentileFlag(text: string | undefined): number {
   if (text === undefined) return 0.99;
   const value = Number(text);
@@ -44,6 +47,12 @@ export function printMaxRate(
     throw new SupernodeError(
       "usage",
       "--max-rate sets each run's length itself; give --requests, not --duration",
+    );
+  const perRun = (["csv", "timeseries", "trace"] as const).filter((f) => flags[f] !== undefined);
+  if (perRun.length > 0)
+    throw new SupernodeError(
+      "usage",
+      `--max-rate plays many runs and writes none of them; drop --${perRun.join(", --")} (or run simulate at one rate: workload.arrival.ratePerS)`,
     );
   const percentile = percentileFlag(flags.percentile);
   const { ttftS, tpotS } = scenario.serving?.slo ?? {};
