@@ -11,7 +11,7 @@ import type { MtpModel } from "./mtp.ts";
 import { type RecordMode, RequestOutcomes } from "./request-outcomes.ts";
 import type { RequestPool } from "./request-pool.ts";
 import type { ServingInstance } from "./serving-instance.ts";
-import type { ServingModel } from "./serving-model.ts";
+import { type ServingModel, totalChips } from "./serving-model.ts";
 import type {
   InstanceSummary,
   SimulationConfigEcho,
@@ -226,11 +226,4 @@ export class EngineRecorder {
       maxBatchSequences: i.maxSequences,
     }));
   }
-}
-
-function totalChips(model: ServingModel): number {
-  let chips = 0;
-  for (const pool of [model.prefill, model.decode, model.colocated])
-    if (pool !== undefined) chips += pool.instances * pool.chipsPerInstance;
-  return chips;
 }

@@ -20,7 +20,7 @@
 import type { Scenario } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { simulateServing } from "./serving-engine.ts";
-import type { ServingModel } from "./serving-model.ts";
+import { type ServingModel, totalChips } from "./serving-model.ts";
 import { type SimulateScenarioOptions, servingModelOf } from "./simulate.ts";
 
 export interface ServerLimits {
@@ -173,7 +173,8 @@ export function serverRun(
   const ttft: number[] = [];
   const tpot: number[] = [];
   const allowedOver = requests - Math.floor(requests * limits.percentile);
-  let over = { ttft: 0, tpot: 0 };
+  let overTtft = 0;
+  let overTpot = 0;
   let output = 0;
   let stoppedEarly = false;
   try {
@@ -186,14 +187,14 @@ export function serverRun(
         // A dropped query counts as over every limit.
         const first = r.ttftS ?? Number.POSITIVE_INFINITY;
         ttft.push(first);
-        if (first > limits.ttftS) over = { ...over, ttft: over.ttft + 1 };
+        if (first > limits.ttftS) overTtft++;
         if (r.outputTokens > 1) {
           const perToken =
             r.e2eS === null ? Number.POSITIVE_INFINITY : (r.e2eS - first) / (r.outputTokens - 1);
           tpot.push(perToken);
-          if (perToken > limits.tpotS) over = { ...over, tpot: over.tpot + 1 };
+          if (perToken > limits.tpotS) overTpot++;
         }
-        if (over.ttft >= allowedOver || over.tpot >= allowedOver) throw new LimitsMissed();
+        if (overTtft >= allowedOver || overTpot >= allowedOver) throw new LimitsMissed();
       },
     });
   } catch (error) {
@@ -213,7 +214,7 @@ export function serverRun(
     meetsLimits: !stoppedEarly && ttftS <= limits.ttftS && tpotS <= limits.tpotS,
     stoppedEarly,
     outputTokensPerS,
-    outputTokensPerSPerChip: outputTokensPerS / chipsOf(base),
+    outputTokensPerSPerChip: outputTokensPerS / totalChips(base),
   };
 }
 
@@ -221,15 +222,6 @@ export function serverRun(
 function largest(values: number[], k: number): number {
   if (values.length < k) return 0;
   return Float64Array.from(values).sort()[values.length - k] as number;
-}
-
-/** Chips of every instance the model runs. */
-function chipsOf(model: ServingModel): number {
-  const pools = [model.prefill, model.decode, model.colocated];
-  return pools.reduce(
-    (sum, pool) => sum + (pool === undefined ? 0 : pool.instances * pool.chipsPerInstance),
-    0,
-  );
 }
 
 /**

@@ -65,3 +65,11 @@ export interface SimulateOptions {
   /** Told every event of the engine as it happens (engine-event.ts), after the recorder. */
   readonly listeners?: readonly EngineListener[];
 }
+
+/** Chips of every instance the model runs (prefill, decode and colocated pools). */
+export function totalChips(model: ServingModel): number {
+  let chips = 0;
+  for (const pool of [model.prefill, model.decode, model.colocated])
+    if (pool !== undefined) chips += pool.instances * pool.chipsPerInstance;
+  return chips;
+}
