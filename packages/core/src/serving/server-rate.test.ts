@@ -75,8 +75,11 @@ describe("serverRate", () => {
     expect(impossible).toThrow(
       /no arrival rate meets p99 TTFT ≤ 0.0001 s and p99 TPOT ≤ 50 ms: at .* requests\/s p99 TTFT is/,
     );
-    expect(() => serverRate(scenario, { ...LIMITS, percentile: 99 }, OPTIONS)).toThrow(
-      /percentile must be between 0 and 1/,
+    const percentAsQuantile = () => serverRate(scenario, { ...LIMITS, percentile: 99 }, OPTIONS);
+    expect(percentAsQuantile).toThrow(/limits\.percentile.*--percentile.* must be between 0 and 1 .*got 99/);
+    expect(percentAsQuantile).not.toThrow(/serving\.slo/);
+    expect(() => percentAsQuantile()).toThrow(
+      expect.objectContaining({ location: {} }), // no scenario field holds it
     );
     expect(() => serverRate(scenario, { ...LIMITS, tpotS: 0 }, OPTIONS)).toThrow(/tpotS must be a positive/);
   });

@@ -240,8 +240,13 @@ function checkLimits(scenario: Scenario, limits: ServerLimits): void {
       file: scenario.fileName,
       fieldPath: ["serving", "slo", field],
     });
+  // The percentile is no scenario field: it is the caller's (the CLI's --percentile, as a
+  // quantile; validate's MLPerf p99), so the message names the argument, not serving.slo.
   if (!(limits.percentile > 0 && limits.percentile < 1))
-    throw bad("percentile", "between 0 and 1 (0.99 for p99)");
+    throw new SupernodeError(
+      "invalid-value",
+      `server rate: the percentile (serverRate's limits.percentile, a quantile; the CLI's --percentile takes 0–100) must be between 0 and 1 (0.99 for p99), got ${limits.percentile}`,
+    );
   if (!(limits.ttftS > 0 && Number.isFinite(limits.ttftS)))
     throw bad("ttftS", "a positive number of seconds");
   if (!(limits.tpotS > 0 && Number.isFinite(limits.tpotS)))
