@@ -48,6 +48,9 @@ describe("supernode estimate", () => {
     expect(stdout).toContain("TPOT");
     expect(stdout).toContain("tokens/s per chip");
     expect(stdout).toMatch(/Microbatch streams:\n {2}dense layer/);
+    // the per-layer table leaves out the LM head, and says where it is: the step line's head term
+    expect(stdout).toContain("the embedding and LM head are no layer: see head in the Step line");
+    expect(stdout).toMatch(/Step: layers [\d.]+ ms \+ pipeline fill [\d.]+ ms \+ head [\d.]+ ms/);
     expect(stdout).toContain("attention");
     expect(stdout).toContain("expert GEMMs");
     expect(stdout).toContain("dispatch");

@@ -210,7 +210,7 @@ function phaseSection(title: string, p: PhaseEstimate, headline: string, operato
     `  ${headline}`,
     `  step ${ms(s.stepS)} · bound: ${s.bound} · expert imbalance ×${s.imbalance.factor.toFixed(3)} (${s.imbalance.basis})`,
     "",
-    "Per-layer breakdown (one layer, all microbatches, slowest rank; with overlap the groups run concurrently):",
+    "Per-layer breakdown (one layer, all microbatches, slowest rank; with overlap the groups run concurrently; the embedding and LM head are no layer: see head in the Step line):",
     layerTable(s.layers),
   ];
   const streams = streamLines(s.layers);
