@@ -132,6 +132,48 @@ describe("the requests' max_tokens (offline.maxTokens)", () => {
     expect(reservedToMaxTokens(fixed, undefined)).toBe(fixed);
   });
 
+  it("reserves at most the window in sliding-window layers (TensorRT-LLM's min with the attention window)", () => {
+    // One full and one 128-token windowed layer of equal size; the cache counts tokens at 1,536.
+    const bytesPerTokenAt = (c: number) => 1 + Math.min(1, 128 / c);
+    const lengths = fixedOfflineLengths(1024, 1024);
+    const held = 1024 + 32768;
+    const windowed = reservedToMaxTokens(lengths, 32768, { context: 1536, bytesPerTokenAt });
+    // the sequence's bytes, held + 128, in tokens of 1 + 128/1536 bytes
+    expect(windowed.reservation).toBeCloseTo((held + 128) / (1 + 128 / 1536), 9);
+    expect(windowed.reservation).toBeLessThan(held);
+    // no windowed layers (or windowed layers keeping the whole context): the cap itself
+    expect(reservedToMaxTokens(lengths, 32768, { context: 1536, bytesPerTokenAt: () => 2 }).reservation).toBe(
+      held,
+    );
+  });
+
+  it("gives gpt-oss's windowed layers their window under TensorRT-LLM only where the scenario says window", () => {
+    const oss = (extra: string) =>
+      offlineSearch(
+        parseScenario(
+          `system: hgx-h200
+model: gpt-oss-20b
+precision: { weights: bf16, kvCache: fp8 }
+engine: { name: trtllm }
+deployment:
+  colocated: { chipsPerInstance: 1 }
+offline: { promptTokens: 1024, outputTokens: 1024, maxTokens: 32768 }
+${extra}`,
+          "oss.yaml",
+        ),
+      );
+    const held = 1024 + 32768;
+    // TensorRT-LLM's default: one window (max_seq_len) for every layer, so the whole cap is held
+    const single = oss("");
+    expect(single.lengths?.reservation).toBe(held);
+    // per-layer windows: 12 of 24 layers hold 128 tokens, the cache counts tokens at 1,536
+    const window = oss("serving: { kvCache: { slidingWindowLayers: window } }");
+    expect(window.lengths?.reservation).toBeCloseTo((held + 128) / (1 + 128 / 1536), 6);
+    expect(window.best.sequencesPerInstance).toBe(
+      Math.floor(window.kvCacheCapacityTokens / ((window.lengths?.reservation ?? 0) + 32)),
+    );
+  });
+
   it("bounds the answers from the length as written", () => {
     expect(longestLength(3886)).toBe(3886);
     expect(longestLength({ kind: "fixed", tokens: 700 })).toBe(700);

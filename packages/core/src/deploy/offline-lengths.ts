@@ -17,8 +17,9 @@
  * With the requests' max_tokens given (`offline.maxTokens`), a sequence reserves its prompt and that
  * cap instead of its own answer, E[I] + max_tokens: TensorRT-LLM's default capacity policy,
  * GUARANTEED_NO_EVICT, admits a request only while the free blocks cover its blocks to completion,
- * min(prompt + max_new_tokens, attention window) (cpp/tensorrt_llm/batch_manager/kvCacheManager.cpp
- * getRemainingBlocksToCompletion, scheduledBlocksManager.h, capacityScheduler.cpp).
+ * min(prompt + max_new_tokens, attention window) for each window size
+ * (cpp/tensorrt_llm/batch_manager/kvCacheManager.cpp getRemainingBlocksToCompletion,
+ * scheduledBlocksManager.h, capacityScheduler.cpp).
  *
  * A fixed length gives exactly the fixed-length expressions (I + O/2, I + O, (I + 1)/2).
  */
@@ -85,12 +86,35 @@ function spread(m: LengthMoments): boolean {
 }
 
 /**
+ * The KV cache's unit of capacity: its tokens are counted at the bytes per token of `context` (the
+ * group's kvLength, over which sliding-window layers and fixed per-sequence state are amortised,
+ * deploy/memory.ts); `bytesPerTokenAt(c) × c` is what one sequence of c tokens holds, each windowed
+ * layer at most its window.
+ */
+export interface KvCapacityUnit {
+  readonly context: number;
+  readonly bytesPerTokenAt: (contextTokens: number) => number;
+}
+
+/**
  * The lengths with each sequence reserving its prompt plus the requests' max_tokens (see the module
- * comment); `maxTokens` absent leaves them as they are.
+ * comment); `maxTokens` absent leaves them as they are. TensorRT-LLM reserves per window size
+ * min(prompt + max_tokens, window) (kvCacheManager.cpp getRemainingBlocksToCompletion(req,
+ * windowSize)): with the cache's `unit` the reservation is that sequence's bytes in the cache's
+ * tokens, so windowed layers reserve their window and not the cap (no change without windowed
+ * layers, or where they keep the whole context: TensorRT-LLM's single window by default).
  * @example reservedToMaxTokens(fixedOfflineLengths(804, 3886), 20000).reservation // 20804
  */
-export function reservedToMaxTokens(lengths: OfflineLengths, maxTokens: number | undefined): OfflineLengths {
-  return maxTokens === undefined ? lengths : { ...lengths, reservation: lengths.prompt + maxTokens };
+export function reservedToMaxTokens(
+  lengths: OfflineLengths,
+  maxTokens: number | undefined,
+  unit?: KvCapacityUnit,
+): OfflineLengths {
+  if (maxTokens === undefined) return lengths;
+  const held = lengths.prompt + maxTokens;
+  const inCacheTokens =
+    unit === undefined ? 1 : unit.bytesPerTokenAt(held) / unit.bytesPerTokenAt(unit.context);
+  return { ...lengths, reservation: held * inCacheTokens };
 }
 
 /**

@@ -40,6 +40,7 @@ import {
   type OfflineLengths,
   reservedToMaxTokens,
   type Scenario,
+  servingKvBytesPerToken,
 } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { hybridStateLimits } from "./hybrid-state-pool.ts";
@@ -128,15 +129,22 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   const prompt = offline.promptTokens;
   const output = offline.outputTokens;
   // What the lengths imply (deploy/offline-lengths.ts): fixed lengths, or a distribution's moments;
-  // with the requests' max_tokens each sequence reserves its prompt and that cap.
+  // with the requests' max_tokens each sequence reserves its prompt and that cap, windowed layers
+  // their window, in the tokens the capacity counts (a hybrid engine's pool: full layers only).
+  const { attention } = plan.pipeline?.stage ?? plan;
   const lengths = reservedToMaxTokens(
     offline.lengths ?? fixedOfflineLengths(prompt, output),
     offline.maxTokens,
+    {
+      context: plan.kvLength ?? prompt + output / 2,
+      bytesPerTokenAt: (c) =>
+        servingKvBytesPerToken(scenario.model, scenario.precision, c, attention.tp, hybrid !== undefined),
+    },
   );
   // Batches whose sequences divide over every attention-DP group. Not whole chips: an engine admits
   // any number of requests, and a tensor-parallel instance runs fewer sequences than it has chips
   // (batchPerChip may be a fraction; vLLM-Ascend's TP16 at concurrency 2 on 8 NPUs).
-  const dp = (plan.pipeline?.stage ?? plan).attention.dp;
+  const dp = attention.dp;
   const unit = dp;
   const kvMax = Math.floor(capacity / (lengths.reservation + block) / unit) * unit;
   const stateMax =
@@ -157,7 +165,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
         ? `maxSequencesPerInstance ${offline.maxSequencesPerInstance} is below the smallest batch the instance runs, ${unit} sequences (one per attention-DP group)`
         : stateMax < unit
           ? `the engine's state pool runs at most ${hybrid?.maxRunningSequences} sequences, less than ${unit} (one per attention-DP group)`
-          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${Math.round(lengths.reservation + block)} tokens (prompt + ${offline.maxTokens === undefined ? "output" : "max_tokens"} + a block)`;
+          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${Math.round(lengths.reservation + block)} tokens (prompt + ${offline.maxTokens === undefined ? "output" : lengths.reservation < lengths.prompt + offline.maxTokens ? "max_tokens, windowed layers at most their window," : "max_tokens"} + a block)`;
     throw new SupernodeError("infeasible", `the offline point does not fit: ${why}`, {
       file: scenario.fileName,
       fieldPath: cap < unit ? ["offline", "maxSequencesPerInstance"] : ["offline"],
