@@ -39,12 +39,20 @@ export interface InstancePerformance {
   readonly meanTokensPerDecodeStep: number;
   /** Seconds for one decode iteration. */
   decodeStepS(batch: DecodeBatch): number;
-  /** Seconds for one prefill iteration. */
-  prefillStepS(batch: PrefillBatch): number;
+  /**
+   * Attention data-parallel ranks of the instance, each with its own requests (absent or 1: none).
+   * The simulator places an iteration's prompts on them and passes the busiest rank's share.
+   */
+  readonly attentionDpRanks?: number;
+  /**
+   * Seconds for one prefill iteration. `busiestRank`: the prefill work of the attention-DP rank
+   * holding the most (rank-local-work.ts); absent, the work is taken as evenly split.
+   */
+  prefillStepS(batch: PrefillBatch, busiestRank?: PrefillBatch): number;
   /**
    * Seconds for one mixed iteration (chunked prefill with the decoding sequences' next step): one
    * pass over the weights for the union of tokens, per-token work summed, and each decoding
-   * sequence's attention over its own KV cache.
+   * sequence's attention over its own KV cache; `busiestRank` as for `prefillStepS`.
    */
-  mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number;
+  mixedStepS(prefill: PrefillBatch, decode: DecodeBatch, busiestRank?: PrefillBatch): number;
 }

@@ -20,6 +20,7 @@ import { decodeGraphRows } from "./cuda-graph-padding.ts";
 import { type IterationKind, iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 import { instanceKvCapacityTokens } from "./kv-capacity.ts";
+import { rankLocalS } from "./rank-local-work.ts";
 import { memoryPerChip } from "./step-estimate.ts";
 import { type StepContext, stepContext } from "./step-model.ts";
 import { instanceStepTime } from "./step-pipeline.ts";
@@ -121,6 +122,8 @@ function memoGrid(step: (sequences: number, meanContext: number) => number): Gri
 function gridStepTimes(ctx: StepContext): {
   decodeS: (batch: DecodeBatch) => number;
   prefillS: (batch: PrefillBatch) => number;
+  /** The rank-local part of `prefillS` (attention, norms, dense FFN, router, shared expert; rank-local-work.ts). */
+  prefillLocalS: (batch: PrefillBatch) => number;
   paddedDecodeS: (batch: DecodeBatch, rows: number) => number;
   exactDecodeS: (batch: DecodeBatch, rows: number) => number;
 } {
@@ -134,37 +137,55 @@ function gridStepTimes(ctx: StepContext): {
       ...(rows > real && { paddingSequences: rows - real }),
     }).stepS;
   const decodeAt = memoGrid((sequences, meanKv) => graphStepS(sequences, sequences, sequences * meanKv));
+  // Each prefill grid point keeps its step time and its rank-local part (rank-local-work.ts).
   const prefillGrid = new Map<number, number>();
-  const prefillAt = (newTokens: number, meanContext: number, cachedPerToken: number, key: number): number => {
-    let t = prefillGrid.get(key);
-    if (t === undefined) {
-      // Sequences only set how many logits are computed: one prompt per 2 × mean context tokens.
-      const sequences = Math.max(1, newTokens / Math.max(1, 2 * meanContext));
-      t = instanceStepTime(ctx, {
-        phase: "prefill",
-        sequences,
-        newTokens,
-        attendedTokenPairs: newTokens * Math.max(1, meanContext),
-        contextTokens: newTokens * Math.min(cachedPerToken, Math.max(0, meanContext - 0.5)),
-      }).stepS;
-      prefillGrid.set(key, t);
-    }
-    return t;
+  const prefillLocalGrid = new Map<number, number>();
+  const prefillPoint = (
+    newTokens: number,
+    meanContext: number,
+    cachedPerToken: number,
+    key: number,
+  ): void => {
+    // Sequences only set how many logits are computed: one prompt per 2 × mean context tokens.
+    const sequences = Math.max(1, newTokens / Math.max(1, 2 * meanContext));
+    const step = instanceStepTime(ctx, {
+      phase: "prefill",
+      sequences,
+      newTokens,
+      attendedTokenPairs: newTokens * Math.max(1, meanContext),
+      contextTokens: newTokens * Math.min(cachedPerToken, Math.max(0, meanContext - 0.5)),
+    });
+    prefillGrid.set(key, step.stepS);
+    prefillLocalGrid.set(key, rankLocalS(step));
   };
+  const gridValue =
+    (grid: Map<number, number>) =>
+    (newTokens: number, meanContext: number, cachedPerToken: number, key: number): number => {
+      let t = grid.get(key);
+      if (t === undefined) {
+        prefillPoint(newTokens, meanContext, cachedPerToken, key);
+        t = grid.get(key) as number;
+      }
+      return t;
+    };
   /** Trilinear over batch × mean context × cached context read per token. */
-  const prefillS = (batch: PrefillBatch): number => {
-    if (batch.newTokens <= 0) return 0;
-    const k = cachedGrid((batch.contextTokens ?? 0) / batch.newTokens);
-    const at = (cached: number, index: number) =>
-      interpolate(
-        batch.newTokens,
-        batch.attendedTokenPairs / batch.newTokens,
-        (b, c, key) => prefillAt(b, c, cached, key * 64 + index),
-        tokenGrid,
-      );
-    const low = at(k.lo, k.index);
-    return k.w === 0 ? low : low * (1 - k.w) + at(k.hi, k.index + 1) * k.w;
-  };
+  const prefillInterpolated =
+    (value: ReturnType<typeof gridValue>) =>
+    (batch: PrefillBatch): number => {
+      if (batch.newTokens <= 0) return 0;
+      const k = cachedGrid((batch.contextTokens ?? 0) / batch.newTokens);
+      const at = (cached: number, index: number) =>
+        interpolate(
+          batch.newTokens,
+          batch.attendedTokenPairs / batch.newTokens,
+          (b, c, key) => value(b, c, cached, key * 64 + index),
+          tokenGrid,
+        );
+      const low = at(k.lo, k.index);
+      return k.w === 0 ? low : low * (1 - k.w) + at(k.hi, k.index + 1) * k.w;
+    };
+  const prefillS = prefillInterpolated(gridValue(prefillGrid));
+  const prefillLocalS = prefillInterpolated(gridValue(prefillLocalGrid));
   const decodeS = (batch: DecodeBatch): number =>
     batch.sequences <= 0 ? 0 : interpolate(batch.sequences, batch.kvTokens / batch.sequences, decodeAt);
   // A padded CUDA graph of `rows` rows: the grid runs over the real sequences at that graph size
@@ -190,7 +211,7 @@ function gridStepTimes(ctx: StepContext): {
   // `rows` is `decodeGraphRows`' (never below the sequences).
   const exactDecodeS = (batch: DecodeBatch, rows: number): number =>
     batch.sequences <= 0 ? 0 : graphStepS(rows, batch.sequences, batch.kvTokens);
-  return { decodeS, prefillS, paddedDecodeS, exactDecodeS };
+  return { decodeS, prefillS, prefillLocalS, paddedDecodeS, exactDecodeS };
 }
 
 /** The step model's `InstancePerformance`, plus what only the offline search asks of it. */
@@ -220,7 +241,24 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
   const ctx = stepContext(scenario, plan);
   const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
 
-  const { decodeS, prefillS, paddedDecodeS, exactDecodeS } = gridStepTimes(ctx);
+  const { decodeS, prefillS, prefillLocalS, paddedDecodeS, exactDecodeS } = gridStepTimes(ctx);
+  // Attention-DP ranks of one instance (one pipeline stage's ranks: none under pipeline parallelism,
+  // whose stages the step model times on their own).
+  const attentionDpRanks = plan.pipeline === undefined ? Math.max(1, plan.attention.dp) : 1;
+  // What the busiest attention-DP rank's own prefill adds to an iteration: its rank-local work
+  // (rank-local-work.ts) as if every rank held as much, less that work at the even split the step
+  // model assumes. The experts, dispatch and combine keep the instance's tokens.
+  const busiestRankExtraS = (prefill: PrefillBatch, busiest: PrefillBatch | undefined): number => {
+    if (busiest === undefined || attentionDpRanks <= 1 || busiest.newTokens <= 0) return 0;
+    const r = attentionDpRanks;
+    const everyRank = {
+      sequences: busiest.sequences * r,
+      newTokens: busiest.newTokens * r,
+      attendedTokenPairs: busiest.attendedTokenPairs * r,
+      contextTokens: (busiest.contextTokens ?? 0) * r,
+    };
+    return Math.max(0, prefillLocalS(everyRank) - prefillLocalS(prefill));
+  };
   const graphRows = decodeGraphRows(scenario, plan);
   // A generation-only iteration replays the padded CUDA graph: the dummy rows add GEMM rows and
   // per-token work, one expert set's rows in the MoE, and a KV cache of 1 + draft tokens each
@@ -240,9 +278,12 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
     decodeStepS: (batch) => withHost(batch.sequences, graphDecodeS(batch), "decode"),
     decodeStepExactS: (batch) =>
       withHost(batch.sequences, exactDecodeS(batch, graphRows(batch.sequences)), "decode"),
-    prefillStepS: (batch) => withHost(batch.sequences, prefillS(batch)),
-    mixedStepS(prefill: PrefillBatch, decode: DecodeBatch): number {
-      if (decode.sequences <= 0) return withHost(prefill.sequences, prefillS(prefill));
+    attentionDpRanks,
+    prefillStepS: (batch, busiest) =>
+      withHost(batch.sequences, prefillS(batch) + busiestRankExtraS(batch, busiest)),
+    mixedStepS(prefill: PrefillBatch, decode: DecodeBatch, busiest?: PrefillBatch): number {
+      const extra = busiestRankExtraS(prefill, busiest);
+      if (decode.sequences <= 0) return withHost(prefill.sequences, prefillS(prefill) + extra);
       if (prefill.newTokens <= 0) return withHost(decode.sequences, graphDecodeS(decode), "decode");
       // One pass over the union of tokens (weights once, per-token work summed: each decode token
       // is a new token attending to itself), plus what the decoding sequences' attention over
@@ -255,7 +296,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
         contextTokens: prefill.contextTokens ?? 0,
       });
       const kvPart = decodeS(decode) - decodeS({ sequences: decode.sequences, kvTokens: 0 });
-      return withHost(prefill.sequences + decode.sequences, union + Math.max(0, kvPart));
+      return withHost(prefill.sequences + decode.sequences, union + Math.max(0, kvPart) + extra);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 
 import { mixesPrefillWithDecode } from "../spec/index.ts";
+import { AttentionDpBalance } from "./attention-dp-balance.ts";
 import type { BatchScheduler } from "./batch-scheduler.ts";
 import { ENGINE_EVENT } from "./engine-events.ts";
 import type { EngineRecorder } from "./engine-recorder.ts";
@@ -30,7 +31,13 @@ export interface IterationContext {
 }
 
 export class IterationCycle {
-  constructor(private readonly ctx: IterationContext) {}
+  /** The attention-DP context balancing rule, where the scheduler sets one. */
+  private readonly balance: AttentionDpBalance | undefined;
+
+  constructor(private readonly ctx: IterationContext) {
+    const spec = ctx.model.serving.scheduler.attentionDpBalance;
+    this.balance = spec === undefined ? undefined : new AttentionDpBalance(spec);
+  }
 
   /** New work reached `instance`: start an iteration if idle, or end a decode window at the next step. */
   kick(instance: ServingInstance): void {
@@ -69,6 +76,7 @@ export class IterationCycle {
     instance.iterations++;
     const kind = instance.iterationKind;
     if (kind === "decode") {
+      this.balance?.advance(instance.adpBalance, instance.windowSteps);
       const usedStart = instance.kvUsedAt(instance.windowStartStep);
       instance.step = instance.windowStartStep + instance.windowSteps;
       instance.decodeSteps += instance.windowSteps;
@@ -124,7 +132,9 @@ export class IterationCycle {
       if (instance.role === "decode") scheduler.admitDecodeWaiting(instance);
       scheduler.ensureKv(instance);
     }
-    if (instance.role !== "decode") scheduler.formPrefillBatch(instance);
+    // Iterations the attention-DP balancing rule holds new prompts back (0: admit them now).
+    const holdSteps = instance.role === "decode" ? 0 : this.promptHold(instance);
+    if (instance.role !== "decode" && holdSteps === 0) scheduler.formPrefillBatch(instance);
     const decodes = instance.role === "prefill" ? 0 : instance.decoding;
     instance.iterationStartS = now;
     instance.windowShortened = false;
@@ -145,6 +155,7 @@ export class IterationCycle {
         const room = instance.kvCapacity - instance.kvUsedAt(instance.step);
         steps = Math.min(steps, Math.max(1, Math.floor(room / instance.contextRate)));
       }
+      if (holdSteps > 0) steps = Math.min(steps, holdSteps);
       steps = Math.max(1, Math.min(steps, MAX_WINDOW_STEPS));
       instance.windowOverheadS = instance.pendingOverheadS;
       instance.pendingOverheadS = 0;
@@ -156,6 +167,13 @@ export class IterationCycle {
       return;
     }
     instance.busy = false;
+  }
+
+  /** The balancing rule's hold for the iteration being formed (attention-dp-balance.ts); 0 without one. */
+  private promptHold(instance: ServingInstance): number {
+    const ranks = instance.perf.attentionDpRanks ?? 1;
+    if (this.balance === undefined || ranks <= 1 || instance.role !== "colocated") return 0;
+    return this.balance.decide(instance, instance.adpBalance, ranks);
   }
 
   /**

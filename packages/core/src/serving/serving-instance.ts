@@ -12,6 +12,7 @@
  */
 import FlatQueue from "flatqueue";
 import type { InstancePerformance } from "../perf/index.ts";
+import type { AttentionDpBalanceState } from "./attention-dp-balance.ts";
 import type { PrefixCache } from "./prefix-cache.ts";
 import { RequestDeque, type RequestPool } from "./request-pool.ts";
 
@@ -73,6 +74,13 @@ export class ServingInstance {
   batchDecodes = 0;
 
   transferFreeS = 0;
+
+  /** Counters of the attention-DP context balancing rule (attention-dp-balance.ts). */
+  readonly adpBalance: AttentionDpBalanceState = {
+    waitingIterations: 0,
+    batchingIterations: 0,
+    batchingHold: false,
+  };
 
   iterations = 0;
   decodeSteps = 0;

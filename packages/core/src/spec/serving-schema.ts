@@ -58,6 +58,20 @@ export const schedulerSchema = z.strictObject({
    */
   budgetCountsCachedTokens: z.boolean().default(false),
   /**
+   * Attention-DP context balancing (TensorRT-LLM `attention_dp_config: { enable_balance: true,
+   * timeout_iters, batching_wait_iters }`, PyExecutor `_balance_adp_requests`): an instance with
+   * attention DP holds new prompts back until every rank has one, then `batchingWaitIterations`
+   * more iterations, or until `timeoutIterations` iterations have passed (an iteration counter that
+   * runs whether or not prompts wait); absent, prompts are admitted as they come
+   * (serving/attention-dp-balance.ts).
+   */
+  attentionDpBalance: z
+    .strictObject({
+      timeoutIterations: positiveInt,
+      batchingWaitIterations: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /**
    * Order of waiting requests (serving/scheduler-policies/): `fcfs` arrival order, `priority`
    * priority class first (then arrival).
    */

@@ -1,0 +1,75 @@
+/**
+ * Where an iteration's prompts run under attention data parallelism: each rank schedules its own
+ * requests and a prompt (or chunk) is never split across ranks (TensorRT-LLM
+ * `_fetch_new_requests_attention_dp` hands each new request to one rank, the one with the fewest
+ * active requests; SGLang's DP controller and vLLM's DP engine cores likewise give a request to one
+ * rank). The chunks are placed longest first on the rank with the fewest prefill tokens so far (the
+ * balance the engines aim at), and the busiest rank's share is what the step model charges
+ * beyond the even split (perf/rank-local-work.ts). Reused buffers: no allocation per iteration.
+ */
+import type { PrefillBatch } from "../perf/index.ts";
+
+interface MutablePrefillBatch {
+  sequences: number;
+  newTokens: number;
+  attendedTokenPairs: number;
+  contextTokens: number;
+}
+
+export class AttentionDpPlacement {
+  private readonly tokens: Float64Array;
+  private readonly pairs: Float64Array;
+  private readonly context: Float64Array;
+  private readonly sequences: Float64Array;
+  private order: Int32Array = new Int32Array(256);
+  private readonly busiest: MutablePrefillBatch = {
+    sequences: 0,
+    newTokens: 0,
+    attendedTokenPairs: 0,
+    contextTokens: 0,
+  };
+
+  constructor(readonly ranks: number) {
+    this.tokens = new Float64Array(ranks);
+    this.pairs = new Float64Array(ranks);
+    this.context = new Float64Array(ranks);
+    this.sequences = new Float64Array(ranks);
+  }
+
+  /**
+   * The prefill work of the busiest rank once `count` chunks (`chunks[i]` new tokens after
+   * `cached[i]` tokens already in the cache) are placed longest first on the least-loaded rank.
+   * The returned object is reused by the next call.
+   * @example new AttentionDpPlacement(8).busiestRank(Int32Array.of(800, 300), Int32Array.of(0, 0), 2).newTokens // 800
+   */
+  busiestRank(chunks: ArrayLike<number>, cached: ArrayLike<number>, count: number): PrefillBatch {
+    const r = this.ranks;
+    this.tokens.fill(0);
+    this.pairs.fill(0);
+    this.context.fill(0);
+    this.sequences.fill(0);
+    if (this.order.length < count) this.order = new Int32Array(Math.max(count, 2 * this.order.length));
+    const order = this.order.subarray(0, count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    order.sort((a, b) => (chunks[b] as number) - (chunks[a] as number) || a - b);
+    for (let k = 0; k < count; k++) {
+      const i = order[k] as number;
+      let rank = 0;
+      for (let j = 1; j < r; j++) if ((this.tokens[j] as number) < (this.tokens[rank] as number)) rank = j;
+      const chunk = chunks[i] as number;
+      const before = cached[i] as number;
+      this.tokens[rank] = (this.tokens[rank] as number) + chunk;
+      this.pairs[rank] = (this.pairs[rank] as number) + chunk * (before + (chunk + 1) / 2);
+      this.context[rank] = (this.context[rank] as number) + before;
+      this.sequences[rank] = (this.sequences[rank] as number) + 1;
+    }
+    let top = 0;
+    for (let j = 1; j < r; j++) if ((this.tokens[j] as number) > (this.tokens[top] as number)) top = j;
+    const b = this.busiest;
+    b.sequences = this.sequences[top] as number;
+    b.newTokens = this.tokens[top] as number;
+    b.attendedTokenPairs = this.pairs[top] as number;
+    b.contextTokens = this.context[top] as number;
+    return b;
+  }
+}
