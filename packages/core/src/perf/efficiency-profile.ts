@@ -92,6 +92,11 @@ export interface EfficiencyProfile {
   readonly classes: Readonly<Record<OperatorClass, ClassProfile>>;
   /** Engine overlays applied over the chip's values (`engine-overlay.ts`); absent: none. */
   readonly engineOverlays?: readonly string[];
+  /**
+   * Layer operators an overlay's kernel runs inside the op its values were fitted to, per step phase
+   * (`includesOperators`): the step does not charge them beside it. Absent: none.
+   */
+  readonly includedOperators?: Readonly<Partial<Record<"prefill" | "decode", readonly string[]>>>;
 }
 
 export { TENSOR_CLASSES } from "./efficiency-class.ts";

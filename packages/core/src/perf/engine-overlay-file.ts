@@ -65,6 +65,21 @@ const overlaySchema = z
         note: z.string().min(1),
       })
       .strict(),
+    /**
+     * Layer operators the backend's kernel runs inside the op its values were measured on (TensorRT-LLM's
+     * context attention op: RoPE and the KV-cache write before the FMHA kernel): in steps of `phase`
+     * they are not charged beside it, their time being in the values fitted to that op.
+     */
+    includesOperators: z
+      .object({
+        phase: z.enum(["prefill", "decode"]),
+        operators: z.array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/)).min(1),
+        source: sourceKeysSchema,
+        tag: z.enum(EVIDENCE_TAGS),
+        note: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     /** The profile values the backend replaces, per operator class. */
     classes: z
       .object(Object.fromEntries(OPERATOR_CLASSES.map((cls) => [cls, classEfficiencySchema.optional()])))
@@ -116,6 +131,13 @@ export function readEngineOverlayFile(
         `backend "${overlay.backend.name}" is not among the ${overlay.backend.kind} backends listed in backends.${overlay.backend.kind} (${known.join(", ")})`,
       );
     checkSourceKey(doc, file.sources, overlay.backend.source, ["overlays", i, "backend", "source"]);
+    if (overlay.includesOperators !== undefined)
+      checkSourceKey(doc, file.sources, overlay.includesOperators.source, [
+        "overlays",
+        i,
+        "includesOperators",
+        "source",
+      ]);
     for (const [cls, entry] of Object.entries(overlay.classes))
       if (entry !== undefined)
         checkClassSourceKeys(doc, file.sources, entry, ["overlays", i, "classes", cls]);

@@ -138,6 +138,24 @@ describe("engine overlay files", () => {
     expect(() => read(bad)).toThrow(/backend "trtllm_mlaa" is not among the attention backends/);
   });
 
+  it("carries the operators an overlay's kernel runs inside its op into the profile, per phase, with a checked source", () => {
+    const included = (tag: string, source = "sglang-server-args") =>
+      file.replace(
+        "\n    classes:",
+        `\n    includesOperators: { phase: prefill, operators: [attn.rotary, attn.kv_cache_write], source: ${source}, tag: ${tag}, note: test }\n    classes:`,
+      );
+    const files = { ...embeddedDataFiles, "efficiency/engines/sglang.yaml": included("spec") };
+    // a profile object of its own: the overlay memo is keyed by profile object and overlay ids
+    const p = withEngineOverlays({ ...b200() }, { engine: "sglang", modelAttention: "mla-dense" }, files);
+    expect(p.includedOperators).toEqual({ prefill: ["attn.rotary", "attn.kv_cache_write"] });
+    // the built-in file names none
+    expect(
+      withEngineOverlays(b200(), { engine: "sglang", modelAttention: "mla-dense" }).includedOperators,
+    ).toBeUndefined();
+    expect(() => read(included("spec", "nowhere"))).toThrow(/unknown source "nowhere"/);
+    expect(() => read(included("guess"))).toThrow(/includesOperators/);
+  });
+
   it("refuses an efficiency outside (0, 1] and unknown fields", () => {
     expect(() => read(file.replace("value: 0.498", "value: 1.498"))).toThrow(/fraction of peak/);
     expect(() => read(file.replace("defaultFor: [mla-dense]", "defaultFor: [mla]"))).toThrow(/defaultFor/);

@@ -129,12 +129,16 @@ export function withEngineOverlays(
       if (entry !== undefined && file !== undefined)
         classes[cls] = overlayClass(cls, classes[cls], entry, overlay, file.sources, path);
     }
+  const included: Partial<Record<"prefill" | "decode", string[]>> = {};
+  for (const { includesOperators: inc } of overlays)
+    if (inc !== undefined) included[inc.phase] = [...(included[inc.phase] ?? []), ...inc.operators];
   const result: EfficiencyProfile = {
     ...profile,
     description: `${profile.description} Engine overlays: ${overlays.map((o) => `${o.id} (${o.description})`).join("; ")}.`,
     files: [path, ...profile.files],
     classes,
     engineOverlays: overlays.map((o) => o.id),
+    ...(Object.keys(included).length > 0 && { includedOperators: included }),
   };
   byKey.set(key, result);
   return result;

@@ -9,6 +9,7 @@
 import { type ImbalanceResult, stepOverheads } from "../deploy/index.ts";
 import { hasMixer, type LayerKind, layerGroups, layerOperators, type Operator } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
+import { baseName } from "./separate-kernel-ops.ts";
 import { stepBounds } from "./step-bounds.ts";
 import { clockedContext, corePowerFactor, powerLimitedFraction } from "./step-clock.ts";
 import { layerCollectives } from "./step-collectives.ts";
@@ -139,6 +140,8 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
   const tp = plan.attention.tp;
   const sequenceParallel = batch.phase === "prefill" && plan.attention.sequenceParallel && tp > 1;
   const withKernels = separateKernelsOf(ctx, work, batch.phase);
+  // Operators an engine overlay's kernel runs inside the op its values were fitted to (engine-overlay.ts).
+  const included = ctx.profile.includedOperators?.[batch.phase];
 
   const layerTiming = (index: number, kind: LayerKind, rank: RankKind): LayerTiming => {
     let ops: readonly Operator[] = layerOperators(arch, index, work.groupWorkload, rank.options);
@@ -147,6 +150,7 @@ function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
       ops = ops.map((op) => (unsharded.has(op.name) ? scaleOperator(op, 1 / tp) : op));
     }
     ops = withKernels(ops);
+    if (included !== undefined) ops = ops.filter((op) => !included.includes(baseName(op)));
     const collectives = layerCollectives(ctx, work, kind, sequenceParallel, 1, hasMixer(arch, index));
     return layerTimingOf(ctx, ops, collectives);
   };
