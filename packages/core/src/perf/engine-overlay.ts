@@ -131,7 +131,8 @@ export function withEngineOverlays(
     }
   const included: Partial<Record<"prefill" | "decode", string[]>> = {};
   for (const { includesOperators: inc } of overlays)
-    if (inc !== undefined) included[inc.phase] = [...(included[inc.phase] ?? []), ...inc.operators];
+    if (inc !== undefined)
+      included[inc.phase] = [...new Set([...(included[inc.phase] ?? []), ...inc.operators])];
   const result: EfficiencyProfile = {
     ...profile,
     description: `${profile.description} Engine overlays: ${overlays.map((o) => `${o.id} (${o.description})`).join("; ")}.`,
