@@ -46,7 +46,8 @@ describe("vLLM's W4A16 MoE on Blackwell", () => {
     const cases = operatorReferenceCases().filter((c) =>
       c.id.startsWith("aic-vllm-b200-moe-w4a16-mxfp4-fitrtllm-"),
     );
-    expect(cases).toHaveLength(15);
+    // 15 of stop 34 and the 18 shapes at 64 tokens its rule left out (mends, stop 35)
+    expect(cases).toHaveLength(33);
     const err = (id: string) => {
       const c = must(cases.find((x) => x.id.endsWith(id)));
       return c.predicted / c.published - 1;
@@ -57,6 +58,10 @@ describe("vLLM's W4A16 MoE on Blackwell", () => {
       expect(Math.abs(err(id))).toBeLessThan(0.05);
     // Every point is still too fast or close: narrow slices and 16 … 32 rows per expert are not modelled.
     for (const c of cases) expect(c.predicted / c.published - 1).toBeLessThan(0.05);
+    // The narrow slices (≤ 8 experts, or ≤ 1/16 of every expert) miss 15 … 42 µs a call that the
+    // model does not have (step-model.md §8, int4moe entry): 35 … 64 % too fast.
+    for (const id of ["oss120b-ep32-t64", "oss120b-tp16-t64", "oss20b-ep16-t64", "oss20b-tp32-t64"])
+      expect(err(id)).toBeLessThan(-0.35);
   });
 
   it("the INT4 B200 rows' scenario takes the conversion rate; the H200 one does not", () => {
