@@ -20,9 +20,20 @@ describe("rank-local work under attention DP", () => {
     const ctx = stepContext(scenario, plan);
     const small = instanceStepTime(ctx, { phase: "prefill", ...prompt(800) });
     const large = instanceStepTime(ctx, { phase: "prefill", ...prompt(800, 8) });
-    expect(rankLocalS(small)).toBeGreaterThan(0);
-    expect(rankLocalS(small)).toBeLessThan(small.layersS);
-    expect(rankLocalS(large)).toBeGreaterThan(rankLocalS(small));
+    expect(rankLocalS(small, plan)).toBeGreaterThan(0);
+    expect(rankLocalS(small, plan)).toBeLessThan(small.layersS);
+    expect(rankLocalS(large, plan)).toBeGreaterThan(rankLocalS(small, plan));
+  });
+
+  it("leaves out a dense FFN that gathers the attention ranks' tokens (FFN TP above attention TP)", () => {
+    const step = instanceStepTime(stepContext(scenario, plan), { phase: "prefill", ...prompt(800) });
+    const dense = step.layers.find((l) => l.kind === "dense");
+    const ffnS =
+      must(dense).count *
+      ((dense?.timing.byGroup["dense-ffn"] ?? 0) + (dense?.timing.byGroup["ffn-comm"] ?? 0));
+    expect(ffnS).toBeGreaterThan(0);
+    const gathered = { ...plan, denseFfn: { tp: 8, dp: 1 } };
+    expect(rankLocalS(step, gathered)).toBeCloseTo(rankLocalS(step, plan) - ffnS, 12);
   });
 
   it("charges the busiest rank's own prompt beyond the even split, but less than every rank holding as much", () => {

@@ -8,7 +8,7 @@
  * cores run each rank's batch in one synchronised forward). This file names the rank-local part
  * of a step; `step-instance-performance.ts` charges the busiest rank's excess over the even share.
  */
-import type { OperatorGroup } from "../deploy/index.ts";
+import type { InstancePlan, OperatorGroup } from "../deploy/index.ts";
 import type { StepBreakdown } from "./step-model.ts";
 
 /** The operator groups an attention-DP rank runs on its own tokens only. */
@@ -23,16 +23,27 @@ export const RANK_LOCAL_GROUPS: readonly OperatorGroup[] = [
 ];
 
 /**
+ * A dense FFN tensor-parallel over more ranks than the attention first gathers the other attention
+ * ranks' tokens (SGLang's `_dp_gather`; `ffn.dp_gather` in step-collectives.ts), so every rank of
+ * its group runs all of them: no rank holds more than another there.
+ */
+const GATHERED_FFN_GROUPS: readonly OperatorGroup[] = ["dense-ffn", "ffn-comm"];
+
+/**
  * Seconds of a step spent in rank-local groups (Σ layers × their groups' time per layer). Where a
  * layer overlaps microbatches the groups' times are summed as if serial (an upper bound).
- * @example rankLocalS(instanceStepTime(ctx, { phase: "prefill", sequences: 1, newTokens: 800, attendedTokenPairs: 320400 }))
+ * @example rankLocalS(instanceStepTime(ctx, { phase: "prefill", sequences: 1, newTokens: 800, attendedTokenPairs: 320400 }), ctx.plan)
  */
-export function rankLocalS(step: StepBreakdown): number {
+export function rankLocalS(step: StepBreakdown, plan: Pick<InstancePlan, "attention" | "denseFfn">): number {
+  const gatheredFfn = plan.denseFfn.tp > plan.attention.tp;
+  const groups = gatheredFfn
+    ? RANK_LOCAL_GROUPS.filter((g) => !GATHERED_FFN_GROUPS.includes(g))
+    : RANK_LOCAL_GROUPS;
   let total = 0;
   for (const layer of step.layers) {
     const byGroup = layer.timing.byGroup;
     let local = 0;
-    for (const group of RANK_LOCAL_GROUPS) local += byGroup[group] ?? 0;
+    for (const group of groups) local += byGroup[group] ?? 0;
     total += layer.count * local;
   }
   return total;

@@ -156,7 +156,7 @@ function gridStepTimes(ctx: StepContext): {
       contextTokens: newTokens * Math.min(cachedPerToken, Math.max(0, meanContext - 0.5)),
     });
     prefillGrid.set(key, step.stepS);
-    prefillLocalGrid.set(key, rankLocalS(step));
+    prefillLocalGrid.set(key, rankLocalS(step, ctx.plan));
   };
   const gridValue =
     (grid: Map<number, number>) =>
