@@ -1,10 +1,14 @@
 /**
  * Where an iteration's prompts run under attention data parallelism: each rank schedules its own
  * requests and a prompt (or chunk) is never split across ranks (TensorRT-LLM
- * `_fetch_new_requests_attention_dp` hands each new request to one rank, the one with the fewest
- * active requests; SGLang's DP controller and vLLM's DP engine cores likewise give a request to one
- * rank). The chunks are placed longest first on the rank with the fewest prefill tokens so far (the
- * balance the engines aim at), and the busiest rank's share is what the step model charges
+ * `_fetch_new_requests_attention_dp` → `_balance_requests_across_ranks`, pyexecutor's request queue:
+ * as requests arrive, longest prompt first, each goes to the rank with the fewest active prompt
+ * tokens — `py_orig_prompt_len` summed over its active requests — among the ranks below the even
+ * request count `expected_num_active_requests`; SGLang's DP controller and vLLM's DP engine cores
+ * likewise give a request to one rank). Here the iteration's chunks are placed longest first on
+ * the rank with the fewest of this iteration's prefill tokens: the ranks' running requests and the
+ * count cap are left out (optimistic: the engine, balancing each rank's whole load, can put two of
+ * one iteration's prompts on one rank). The busiest rank's share is what the step model charges
  * beyond the even split (perf/rank-local-work.ts). Reused buffers: no allocation per iteration.
  */
 import type { PrefillBatch } from "../perf/index.ts";
