@@ -49,6 +49,10 @@ describe("AttentionDpBalance (TensorRT-LLM _balance_adp_requests)", () => {
   it("admits at once when some rank has nothing to generate", () => {
     expect(balance.decide(instanceWith(1, 3), fresh(), 8)).toBe(0);
     expect(balance.decide(instanceWith(8, 0), fresh(), 8)).toBe(0);
+    // every rank has a prompt but not every rank generates: admitted, the batching counter kept
+    const state = { ...fresh(), batchingIterations: 2 };
+    expect(balance.decide(instanceWith(8, 3), state, 8)).toBe(0);
+    expect(state.batchingIterations).toBe(2);
   });
 
   it("does not count a rank without a free slot as ready: the timeout applies", () => {

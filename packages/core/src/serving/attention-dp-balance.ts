@@ -51,7 +51,8 @@ export class AttentionDpBalance {
         state.batchingHold = true;
         return batchingWaitIterations - state.batchingIterations + 1;
       }
-      state.batchingIterations = 0;
+      // the engine resets its batching counter only after a wait ran out (all ranks generating)
+      if (everyRankGenerates) state.batchingIterations = 0;
       return 0;
     }
     state.waitingIterations += 1;
