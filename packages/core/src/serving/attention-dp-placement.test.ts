@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AttentionDpPlacement } from "./attention-dp-placement.ts";
+import { AttentionDpPlacement, AttentionDpPlacements } from "./attention-dp-placement.ts";
+import type { ServingInstance } from "./serving-instance.ts";
 
 describe("AttentionDpPlacement", () => {
   it("puts a lone prompt on one rank: the busiest rank holds all of it", () => {
@@ -33,5 +34,22 @@ describe("AttentionDpPlacement", () => {
     const b = placement.busiestRank(chunks, new Int32Array(600), 600);
     expect(b.newTokens).toBe(2000);
     expect(placement.busiestRank(Int32Array.of(5), Int32Array.of(0), 1).newTokens).toBe(5);
+  });
+
+  it("reads an instance's batch and its requests' prefilled tokens; nothing without attention DP or prompts", () => {
+    const instance = (ranks: number, chunks: number[]) =>
+      ({
+        perf: { attentionDpRanks: ranks },
+        batchIds: Int32Array.of(0, 1, 2),
+        batchChunks: Int32Array.from(chunks),
+        batchCount: chunks.length,
+      }) as unknown as ServingInstance;
+    const placements = new AttentionDpPlacements();
+    const prefillDone = Int32Array.of(0, 0, 2048);
+    const b = placements.busiestRank(instance(2, [300, 200, 600]), prefillDone);
+    expect(b?.newTokens).toBe(600);
+    expect(b?.contextTokens).toBe(2048);
+    expect(placements.busiestRank(instance(1, [300]), prefillDone)).toBeUndefined();
+    expect(placements.busiestRank(instance(8, []), prefillDone)).toBeUndefined();
   });
 });

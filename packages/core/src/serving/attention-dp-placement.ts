@@ -12,6 +12,7 @@
  * beyond the even split (perf/rank-local-work.ts). Reused buffers: no allocation per iteration.
  */
 import type { PrefillBatch } from "../perf/index.ts";
+import type { ServingInstance } from "./serving-instance.ts";
 
 interface MutablePrefillBatch {
   sequences: number;
@@ -75,5 +76,31 @@ export class AttentionDpPlacement {
     b.attendedTokenPairs = this.pairs[top] as number;
     b.contextTokens = this.context[top] as number;
     return b;
+  }
+}
+
+/** An engine's placements, one per attention-DP size, and the batch's cached-context buffer. */
+export class AttentionDpPlacements {
+  private readonly bySize = new Map<number, AttentionDpPlacement>();
+  private cachedOfBatch = new Int32Array(256);
+
+  /**
+   * The prefill work of the busiest attention-DP rank once `instance`'s iteration chunks are placed
+   * on its ranks (`prefillDone[id]`: tokens of request `id` already prefilled); undefined without
+   * attention DP or without prompts.
+   */
+  busiestRank(instance: ServingInstance, prefillDone: ArrayLike<number>): PrefillBatch | undefined {
+    const ranks = instance.perf.attentionDpRanks ?? 1;
+    if (ranks <= 1 || instance.batchCount === 0) return undefined;
+    let placement = this.bySize.get(ranks);
+    if (placement === undefined) {
+      placement = new AttentionDpPlacement(ranks);
+      this.bySize.set(ranks, placement);
+    }
+    if (this.cachedOfBatch.length < instance.batchCount)
+      this.cachedOfBatch = new Int32Array(Math.max(instance.batchCount, 2 * this.cachedOfBatch.length));
+    for (let i = 0; i < instance.batchCount; i++)
+      this.cachedOfBatch[i] = prefillDone[instance.batchIds[i] as number] as number;
+    return placement.busiestRank(instance.batchChunks, this.cachedOfBatch, instance.batchCount);
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { DecodeBatch, PrefillBatch } from "../perf/index.ts";
 import { mixesPrefillWithDecode } from "../spec/index.ts";
-import { AttentionDpPlacement } from "./attention-dp-placement.ts";
+import { AttentionDpPlacements } from "./attention-dp-placement.ts";
 import type { EngineRecorder } from "./engine-recorder.ts";
 import { decodeStepsFor, type MtpModel } from "./mtp.ts";
 import { type DropReason, REQUEST_STATE, type RequestPool } from "./request-pool.ts";
@@ -36,9 +36,8 @@ export class BatchScheduler {
   private readonly growthHeadroom: number;
   private readonly decodeBatch = { sequences: 0, kvTokens: 0 };
   private readonly prefillBatch = { sequences: 0, newTokens: 0, attendedTokenPairs: 0, contextTokens: 0 };
-  /** Per attention-DP size: where the iteration's chunks run (attention-dp-placement.ts). */
-  private readonly placements = new Map<number, AttentionDpPlacement>();
-  private cachedOfBatch = new Int32Array(256);
+  /** Where the iteration's chunks run under attention DP (attention-dp-placement.ts). */
+  private readonly placements = new AttentionDpPlacements();
 
   constructor(private readonly ctx: SchedulerContext) {
     this.growthHeadroom = 1 + ctx.mtp.draftTokens;
@@ -242,28 +241,11 @@ export class BatchScheduler {
     return batch;
   }
 
-  /**
-   * The prefill work of the busiest attention-DP rank once the iteration's chunks are placed on the
-   * ranks (attention-dp-placement.ts); undefined without attention DP.
-   */
-  private busiestRank(instance: ServingInstance): PrefillBatch | undefined {
-    const ranks = instance.perf.attentionDpRanks ?? 1;
-    if (ranks <= 1 || instance.batchCount === 0) return undefined;
-    let placement = this.placements.get(ranks);
-    if (placement === undefined) {
-      placement = new AttentionDpPlacement(ranks);
-      this.placements.set(ranks, placement);
-    }
-    if (this.cachedOfBatch.length < instance.batchCount)
-      this.cachedOfBatch = new Int32Array(Math.max(instance.batchCount, 2 * this.cachedOfBatch.length));
-    const pool = this.ctx.pool;
-    for (let i = 0; i < instance.batchCount; i++)
-      this.cachedOfBatch[i] = pool.prefillDone[instance.batchIds[i] as number] as number;
-    return placement.busiestRank(instance.batchChunks, this.cachedOfBatch, instance.batchCount);
-  }
-
   prefillStepTime(instance: ServingInstance): number {
-    return instance.perf.prefillStepS(this.prefillPart(instance), this.busiestRank(instance));
+    return instance.perf.prefillStepS(
+      this.prefillPart(instance),
+      this.placements.busiestRank(instance, this.ctx.pool.prefillDone),
+    );
   }
 
   /** A mixed iteration: the prefill chunks and one step of every decoding sequence, in one pass. */
@@ -274,7 +256,7 @@ export class BatchScheduler {
     return instance.perf.mixedStepS(
       this.prefillPart(instance),
       decode as DecodeBatch,
-      this.busiestRank(instance),
+      this.placements.busiestRank(instance, this.ctx.pool.prefillDone),
     );
   }
 
