@@ -1,8 +1,8 @@
 /**
  * Fabric reference cases of a serving engine's own TP all-reduce (kind `engine-all-reduce`): the
  * engine's kernel tables (aiconfigurator's TensorRT-LLM custom all-reduce timings), predicted as the
- * step model charges that all-reduce — the faster of the engine's one-shot kernel and the NCCL stand-in
- * (`engine-all-reduce.ts`).
+ * step model charges that all-reduce — TensorRT-LLM's one-shot kernel where it beats the NCCL stand-in,
+ * vLLM's custom kernel below its limits (`engine-all-reduce.ts`, `vllm-custom-all-reduce.ts`).
  */
 
 import { z } from "zod";
@@ -10,13 +10,15 @@ import { builtinCatalog } from "../catalog/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { MICROSECOND } from "../spec/index.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { oneShotIfFaster } from "./engine-all-reduce.ts";
+import { engineOwnAllReduceS } from "./engine-all-reduce.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 
 export const engineAllReduceConditionsSchema = z.strictObject({
   kind: z.literal("engine-all-reduce"),
   engine: z.string().min(1),
+  /** The engine's version where it decides the path (vLLM: symmetric memory by default or not). */
+  version: z.string().min(1).optional(),
   system: z.enum(["hgx-h100", "hgx-h200", "dgx-b200", "gb200-nvl72", "gb300-nvl72"]),
   ranks: z.number().int().positive(),
   /** Bytes of the buffer each rank reduces (BF16: 2 × the benchmark's element count). */
@@ -39,5 +41,8 @@ export function engineAllReducePrediction(c: z.output<typeof engineAllReduceCond
   }).timeS;
   // the benchmark's rows are 4,096 BF16 elements wide (collect_all_reduce.py token_dim)
   const rows = c.bytes / (4096 * DTYPE_BYTES.bf16);
-  return (oneShotIfFaster(c.engine, fabricModel(system), c.ranks, rows, c.bytes, nccl) ?? nccl) / MICROSECOND;
+  return (
+    (engineOwnAllReduceS(c.engine, c.version, fabricModel(system), c.ranks, rows, c.bytes, nccl) ?? nccl) /
+    MICROSECOND
+  );
 }

@@ -19,6 +19,7 @@ import {
   SupernodeError,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
+import { vllmCustomAllReduceS } from "./vllm-custom-all-reduce.ts";
 
 const sourced = { ...keyedSourceFields, calibratedOn: calibratedOnSchema.optional() };
 const microseconds = keyedSourcedValueSchema(z.number().finite().nonnegative());
@@ -161,4 +162,25 @@ export function oneShotIfFaster(
   if (!runsOneShot(engine, ranks, rows, bytes)) return undefined;
   const own = oneShotAllReduceS(model, ranks, bytes);
   return own !== undefined && own < ncclS ? own : undefined;
+}
+
+/**
+ * Seconds of `engine`'s own TP all-reduce kernel where it runs one — TensorRT-LLM's one-shot where it
+ * beats NCCL's `ncclS`, vLLM's custom kernel below its limits (vllm-custom-all-reduce.ts) — or
+ * undefined where NCCL runs. One rule for the step model and the engine's reference cases.
+ * @example engineOwnAllReduceS("sglang", undefined, fabricModel(dgxB200), 4, 2, 8192, 1e-5) // undefined: NCCL
+ */
+export function engineOwnAllReduceS(
+  engine: string,
+  version: string | undefined,
+  model: FabricModel,
+  ranks: number,
+  rows: number,
+  bytes: number,
+  ncclS: number,
+): number | undefined {
+  return (
+    oneShotIfFaster(engine, model, ranks, rows, bytes, ncclS) ??
+    vllmCustomAllReduceS(engine, version, model, ranks, bytes)
+  );
 }

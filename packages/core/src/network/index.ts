@@ -14,7 +14,7 @@ export {
   type LinkLoad,
   type Transport,
 } from "./collective-types.ts";
-export { oneShotAllReduceS, oneShotIfFaster } from "./engine-all-reduce.ts";
+export { engineOwnAllReduceS, oneShotAllReduceS, oneShotIfFaster } from "./engine-all-reduce.ts";
 export { type FabricModel, fabricModel } from "./fabric-model.ts";
 export { flowCollective, type PhaseOutcome, type ScheduleOutcome, simulateSchedule } from "./flow-engine.ts";
 export {
@@ -35,3 +35,4 @@ export {
 } from "./reference-cases.ts";
 export { type ResolvedRequest, resolveRequest } from "./resolve-request.ts";
 export type { Schedule, SchedulePhase } from "./schedules.ts";
+export { vllmCustomAllReduceS } from "./vllm-custom-all-reduce.ts";

@@ -10,11 +10,11 @@ import {
   builtinNcclProtocols,
   type CollectiveOp,
   collectiveTime,
+  engineOwnAllReduceS,
   fabricModel,
   type MoeDirection,
   moeCombineTime,
   moeDispatchTime,
-  oneShotIfFaster,
 } from "../network/index.ts";
 import { memoByObject } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
@@ -123,33 +123,45 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   // HCCL collectives expanded on the AI CPU (the engine leaves CANN's Atlas A3 default): their own
   // fixed cost per call (protocols.yaml hccl-aicpu). MC2 dispatch / combine are not HCCL collectives.
   const aicpu = scenario.engine?.hcclExpansion === "aicpu" && fabricModel(target).defaultLibrary === "hccl";
-  // an engine with its own one-shot TP all-reduce kernel runs it where its rule allows and it beats
-  // NCCL (engine-all-reduce.yaml); the TP all-reduces carry BF16 rows of the hidden size (the rule
+  // an engine with its own TP all-reduce kernel runs it where its rule allows (TensorRT-LLM's one-shot
+  // where it beats NCCL, engine-all-reduce.yaml; vLLM's custom kernel, vllm-custom-all-reduce.yaml); the TP all-reduces carry BF16 rows of the hidden size (the rule
   // counts rows, so the row width is in the key: two models' messages of equal bytes differ in rows)
   const engine = scenario.engine?.name ?? "";
+  const version = scenario.engine?.requestedVersion;
   const rowBytes = scenario.model.hiddenSize * DTYPE_BYTES.bf16;
   return {
     dispatch: moe("dispatch"),
     combine: moe("combine"),
     collective: (group, name, op, bytes, ranks) =>
-      cached(`x|${inSwitch}|${aicpu}|${engine}|${rowBytes}|${group}|${name}|${op}|${bytes}|${ranks}`, () => {
-        const r = collectiveTime(target, {
-          op,
-          bytes,
-          ranks,
-          ...(inSwitch ? {} : { inSwitch: false }),
-          // the engines' TP all-reduces are their own one-/two-shot kernels, not NCCL's ring
-          ...(op === "all-reduce" ? { engineKernel: true } : {}),
-          ...(aicpu ? { library: "hccl-aicpu" as const } : {}),
-        });
-        const own =
-          op === "all-reduce"
-            ? oneShotIfFaster(engine, fabricModel(target), ranks, bytes / rowBytes, bytes, r.timeS)
-            : undefined;
-        return own !== undefined
-          ? item(name, group, own, (ranks - 1) * bytes)
-          : item(name, group, r.timeS, r.bytesPerRank);
-      }),
+      cached(
+        `x|${inSwitch}|${aicpu}|${engine}|${version}|${rowBytes}|${group}|${name}|${op}|${bytes}|${ranks}`,
+        () => {
+          const r = collectiveTime(target, {
+            op,
+            bytes,
+            ranks,
+            ...(inSwitch ? {} : { inSwitch: false }),
+            // the engines' TP all-reduces are their own one-/two-shot kernels, not NCCL's ring
+            ...(op === "all-reduce" ? { engineKernel: true } : {}),
+            ...(aicpu ? { library: "hccl-aicpu" as const } : {}),
+          });
+          const own =
+            op === "all-reduce"
+              ? engineOwnAllReduceS(
+                  engine,
+                  version,
+                  fabricModel(target),
+                  ranks,
+                  bytes / rowBytes,
+                  bytes,
+                  r.timeS,
+                )
+              : undefined;
+          return own !== undefined
+            ? item(name, group, own, (ranks - 1) * bytes)
+            : item(name, group, r.timeS, r.bytesPerRank);
+        },
+      ),
   };
 }
 
