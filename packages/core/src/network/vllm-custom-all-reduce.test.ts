@@ -39,7 +39,7 @@ describe("vLLM's custom TP all-reduce (vllm-custom-all-reduce.yaml)", () => {
     // 4 MiB at 4 ranks on H100: two-stage, 2 x 3/4 x S loaded
     expect(
       (vllmCustomAllReduceS("vllm", "0.11.1", model("hgx-h100"), 4, 2 ** 22) ?? 0) / MICROSECOND,
-    ).toBeCloseTo(4.208 + 3 * 0.0586 + (1.5 * 2 ** 22) / 217.1e3, 6);
+    ).toBeCloseTo(4.208 + 3 * 0.0586 + (1.5 * 2 ** 22) / 264.0e3, 6);
   });
 
   it("falls back to NCCL at and above its max size, at other world sizes, engines and fabrics", () => {
