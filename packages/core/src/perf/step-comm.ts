@@ -124,7 +124,8 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
   // fixed cost per call (protocols.yaml hccl-aicpu). MC2 dispatch / combine are not HCCL collectives.
   const aicpu = scenario.engine?.hcclExpansion === "aicpu" && fabricModel(target).defaultLibrary === "hccl";
   // an engine with its own TP all-reduce kernel runs it where its rule allows (TensorRT-LLM's one-shot
-  // where it beats NCCL, engine-all-reduce.yaml; vLLM's custom kernel, vllm-custom-all-reduce.yaml); the TP all-reduces carry BF16 rows of the hidden size (the rule
+  // where it beats NCCL, engine-all-reduce.yaml; vLLM's custom kernel below its version's cap,
+  // vllm-custom-all-reduce.yaml); the TP all-reduces carry BF16 rows of the hidden size (the rule
   // counts rows, so the row width is in the key: two models' messages of equal bytes differ in rows)
   const engine = scenario.engine?.name ?? "";
   const version = scenario.engine?.requestedVersion;
