@@ -90,4 +90,29 @@ generations: []
 `;
     expect(() => parseVllmCustomAllReduce(text, "x.yaml")).toThrow(/unknown source key "nowhere"/);
   });
+
+  it("refuses an undefined source key on a generation's symmetric-memory caps", () => {
+    const text = `sources: { s: { title: t, url: "https://example.com" } }
+engine:
+  name: vllm
+  maxBytes: { value: 1, source: s, tag: spec }
+  symmetricMemoryIn: { value: [{ from: "1" }], source: s, tag: spec }
+  worldSizes: { value: [2], source: s, tag: spec }
+  oneStageBelowBytes: { fourRanks: { value: 1, source: s, tag: spec }, eightRanks: { value: 1, source: s, tag: spec } }
+generations:
+  - match: x
+    fixedUs: { value: 1, source: s, tag: derived }
+    perPeerUs: { value: 1, source: s, tag: derived }
+    capsWithSymmetricMemory: { value: { 2: 1 }, source: nowhere, tag: spec }
+    peerLoadGBps: { value: 1, source: s, tag: derived }
+`;
+    let error: unknown;
+    try {
+      parseVllmCustomAllReduce(text, "x.yaml");
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).toMatch(/unknown source key "nowhere"/);
+    expect(JSON.stringify(error)).toContain("capsWithSymmetricMemory");
+  });
 });

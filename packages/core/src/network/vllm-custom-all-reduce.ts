@@ -95,7 +95,7 @@ export function parseVllmCustomAllReduce(text: string, fileName: string): VllmCu
   check(e.oneStageBelowBytes.fourRanks.source, ["engine", "oneStageBelowBytes", "fourRanks"]);
   check(e.oneStageBelowBytes.eightRanks.source, ["engine", "oneStageBelowBytes", "eightRanks"]);
   for (const [i, g] of doc.generations.entries())
-    for (const field of ["fixedUs", "perPeerUs", "peerLoadGBps"] as const)
+    for (const field of ["fixedUs", "perPeerUs", "capsWithSymmetricMemory", "peerLoadGBps"] as const)
       check(g[field].source, ["generations", i, field]);
   return {
     engine: e.name,
