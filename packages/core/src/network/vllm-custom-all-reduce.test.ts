@@ -52,6 +52,11 @@ describe("vLLM's custom TP all-reduce (vllm-custom-all-reduce.yaml)", () => {
     expect(vllmCustomAllReduceS("sglang", "0.11.1", b200, 2, 8192)).toBeUndefined();
     expect(vllmCustomAllReduceS("vllm", "0.11.1", model("cloudmatrix384"), 2, 8192)).toBeUndefined();
     expect(vllmCustomAllReduceS("vllm", "0.11.1", model("hgx-a100"), 2, 8192)).toBeUndefined(); // no NVLink 3 entry
+    // vLLM disables the kernel for a group spanning hosts: an NVL72 rack's 4-GPU trays are hosts
+    const gb200 = model("gb200-nvl72");
+    expect(gb200.ranksPerServer).toBe(4);
+    expect(vllmCustomAllReduceS("vllm", "0.11.1", gb200, 4, 8192)).toBeDefined();
+    expect(vllmCustomAllReduceS("vllm", "0.11.1", gb200, 8, 8192)).toBeUndefined();
     // the reference case charges the kernel below the limit, the NCCL stand-in (SGLang's) at it
     const below = (vllmCustomAllReduceS("vllm", "0.11.1", b200, 2, 2 ** 21) ?? 0) / MICROSECOND;
     expect(caseUs("vllm", "dgx-b200", 2, 2 ** 21)).toBeCloseTo(below, 9);

@@ -2,7 +2,9 @@
  * vLLM's own tensor-parallel all-reduce on NVLink (`packages/core/data/fabric/vllm-custom-all-reduce.yaml`):
  * the custom kernel of csrc/custom_all_reduce.cuh, one-stage (every rank loads all n − 1 peer buffers)
  * at 2 ranks and below a size, two-stage (reduce-scatter + all-gather, 2 × (n − 1) / n × S loaded)
- * above. It runs at its world sizes, on one NVLink domain, below its max size; NCCL runs otherwise.
+ * above. It runs at its world sizes, on one host's NVLink-connected GPUs (vLLM disables it for a group
+ * that spans nodes, even within one NVLink domain such as an NVL72 rack), below its max size; NCCL
+ * runs otherwise.
  * vLLM does not time the two: below the limit the custom kernel runs even where NCCL is faster.
  */
 
@@ -160,7 +162,7 @@ export function runsSymmetricMemory(
 /**
  * Seconds of `engine`'s TP all-reduce of `bytes` over `ranks` ranks where it is vLLM's custom kernel
  * at `version`; undefined where another path runs (another engine, a world size or message the kernel
- * refuses, ranks beyond one NVLink domain, a generation without an entry).
+ * refuses, ranks beyond one server (host), a generation without an entry).
  * @example vllmCustomAllReduceS("vllm", "0.11.1", fabricModel(dgxB200), 2, 2 ** 21) // ≈ 2.11e-5
  */
 export function vllmCustomAllReduceS(
@@ -172,7 +174,7 @@ export function vllmCustomAllReduceS(
   params: VllmCustomAllReduceParams = builtinVllmCustomAllReduce(),
 ): number | undefined {
   if (engine !== params.engine || bytes <= 0 || bytes >= params.maxBytes) return undefined;
-  if (!params.worldSizes.includes(ranks) || ranks > model.ranksPerSystem || model.scaleUpTech.id !== "nvlink")
+  if (!params.worldSizes.includes(ranks) || ranks > model.ranksPerServer || model.scaleUpTech.id !== "nvlink")
     return undefined;
   const g = params.generations.find((x) => x.match.test(model.system.scaleUp.technology));
   if (g === undefined) return undefined;
