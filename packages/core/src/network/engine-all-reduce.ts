@@ -149,7 +149,7 @@ export function oneShotAllReduceS(
  * Seconds of `engine`'s own TP all-reduce where it runs its one-shot kernel and that beats NCCL's
  * `ncclS` (its strategy table takes the fastest kernel); undefined where NCCL runs. One rule for the
  * step model (perf/step-comm.ts) and the engine's reference cases (engine-all-reduce-case.ts).
- * @example oneShotIfFaster("vllm", fabricModel(dgxB200), 4, 2, 8192, 1e-5) // undefined: vLLM runs NCCL
+ * @example oneShotIfFaster("vllm", fabricModel(dgxB200), 4, 2, 8192, 1e-5) // undefined: vLLM has no one-shot entry (its own kernel: vllm-custom-all-reduce.ts)
  */
 export function oneShotIfFaster(
   engine: string,
