@@ -19,7 +19,11 @@ import {
   SupernodeError,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
-import { vllmCustomAllReduceS } from "./vllm-custom-all-reduce.ts";
+import {
+  builtinVllmCustomAllReduce,
+  vllmCustomAllReduceS,
+  vllmCustomLoadedBytes,
+} from "./vllm-custom-all-reduce.ts";
 
 const sourced = { ...keyedSourceFields, calibratedOn: calibratedOnSchema.optional() };
 const microseconds = keyedSourcedValueSchema(z.number().finite().nonnegative());
@@ -183,4 +187,16 @@ export function engineOwnAllReduceS(
     oneShotIfFaster(engine, model, ranks, rows, bytes, ncclS) ??
     vllmCustomAllReduceS(engine, version, model, ranks, bytes)
   );
+}
+
+/**
+ * Bytes each rank loads from its peers when `engine`'s own all-reduce kernel runs
+ * (`engineOwnAllReduceS` defined): vLLM's custom kernel by its path, TensorRT-LLM's one-shot
+ * (n − 1) × S.
+ * @example engineOwnAllReduceLoadedBytes("vllm", 8, 2 ** 22) // 7340032
+ */
+export function engineOwnAllReduceLoadedBytes(engine: string, ranks: number, bytes: number): number {
+  return engine === builtinVllmCustomAllReduce().engine
+    ? vllmCustomLoadedBytes(ranks, bytes)
+    : (ranks - 1) * bytes;
 }

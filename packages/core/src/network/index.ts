@@ -14,7 +14,12 @@ export {
   type LinkLoad,
   type Transport,
 } from "./collective-types.ts";
-export { engineOwnAllReduceS, oneShotAllReduceS, oneShotIfFaster } from "./engine-all-reduce.ts";
+export {
+  engineOwnAllReduceLoadedBytes,
+  engineOwnAllReduceS,
+  oneShotAllReduceS,
+  oneShotIfFaster,
+} from "./engine-all-reduce.ts";
 export { type FabricModel, fabricModel } from "./fabric-model.ts";
 export { flowCollective, type PhaseOutcome, type ScheduleOutcome, simulateSchedule } from "./flow-engine.ts";
 export {

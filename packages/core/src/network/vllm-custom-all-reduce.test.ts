@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
 import { MICROSECOND } from "../spec/index.ts";
+import { engineOwnAllReduceLoadedBytes } from "./engine-all-reduce.ts";
 import { engineAllReducePrediction } from "./engine-all-reduce-case.ts";
 import { fabricModel } from "./fabric-model.ts";
 import {
@@ -9,6 +10,7 @@ import {
   parseVllmCustomAllReduce,
   runsSymmetricMemory,
   vllmCustomAllReduceS,
+  vllmCustomLoadedBytes,
 } from "./vllm-custom-all-reduce.ts";
 
 const model = (id: string) => fabricModel(builtinCatalog().system(id));
@@ -22,6 +24,14 @@ describe("vLLM's custom TP all-reduce (vllm-custom-all-reduce.yaml)", () => {
     expect(oneStage(4, 512 << 10)).toBe(false);
     expect(oneStage(8, (256 << 10) - 2)).toBe(true);
     expect(oneStage(8, 256 << 10)).toBe(false);
+  });
+
+  it("loads (n − 1) × S one-stage and 2 × (n − 1) / n × S two-stage; other engines' own kernels (n − 1) × S", () => {
+    expect(vllmCustomLoadedBytes(2, 4 << 20)).toBe(4 << 20);
+    expect(vllmCustomLoadedBytes(8, 128 << 10)).toBe(7 * (128 << 10));
+    expect(vllmCustomLoadedBytes(8, 4 << 20)).toBe((2 * 7 * (4 << 20)) / 8);
+    expect(engineOwnAllReduceLoadedBytes("vllm", 4, 1 << 20)).toBe((2 * 3 * (1 << 20)) / 4);
+    expect(engineOwnAllReduceLoadedBytes("trtllm", 4, 1 << 20)).toBe(3 * (1 << 20));
   });
 
   it("costs fixed + per peer and the loaded bytes at the kernel's load rate, small and large", () => {

@@ -180,6 +180,20 @@ export function vllmCustomAllReduceS(
   if (g === undefined) return undefined;
   if (runsSymmetricMemory(version, params) && bytes >= (g.capsWithSymmetricMemory.get(ranks) ?? 0))
     return undefined;
-  const loaded = oneStage(ranks, bytes, params) ? (ranks - 1) * bytes : (2 * (ranks - 1) * bytes) / ranks;
-  return g.fixedS + g.perPeerS * (ranks - 1) + loaded / g.peerLoadBytesPerS;
+  return (
+    g.fixedS + g.perPeerS * (ranks - 1) + vllmCustomLoadedBytes(ranks, bytes, params) / g.peerLoadBytesPerS
+  );
+}
+
+/**
+ * Bytes each rank loads from its peers in vLLM's custom all-reduce of `bytes` over `ranks` ranks:
+ * (n − 1) × S on the one-stage path, 2 × (n − 1) / n × S on the two-stage path.
+ * @example vllmCustomLoadedBytes(8, 2 ** 22) // 7340032 (two-stage: 2 × 7 / 8 × 4 MiB)
+ */
+export function vllmCustomLoadedBytes(
+  ranks: number,
+  bytes: number,
+  params: VllmCustomAllReduceParams = builtinVllmCustomAllReduce(),
+): number {
+  return oneStage(ranks, bytes, params) ? (ranks - 1) * bytes : (2 * (ranks - 1) * bytes) / ranks;
 }

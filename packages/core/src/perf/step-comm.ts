@@ -10,6 +10,7 @@ import {
   builtinNcclProtocols,
   type CollectiveOp,
   collectiveTime,
+  engineOwnAllReduceLoadedBytes,
   engineOwnAllReduceS,
   fabricModel,
   type MoeDirection,
@@ -159,7 +160,7 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
                 )
               : undefined;
           return own !== undefined
-            ? item(name, group, own, (ranks - 1) * bytes)
+            ? item(name, group, own, engineOwnAllReduceLoadedBytes(engine, ranks, bytes))
             : item(name, group, r.timeS, r.bytesPerRank);
         },
       ),
