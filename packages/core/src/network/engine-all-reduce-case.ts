@@ -10,7 +10,7 @@ import { builtinCatalog } from "../catalog/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { MICROSECOND } from "../spec/index.ts";
 import { collectiveTime } from "./collective-time.ts";
-import { engineOwnAllReduceS } from "./engine-all-reduce.ts";
+import { engineOwnAllReduce } from "./engine-all-reduce.ts";
 import { fabricModel } from "./fabric-model.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 
@@ -42,7 +42,7 @@ export function engineAllReducePrediction(c: z.output<typeof engineAllReduceCond
   // the benchmark's rows are 4,096 BF16 elements wide (collect_all_reduce.py token_dim)
   const rows = c.bytes / (4096 * DTYPE_BYTES.bf16);
   return (
-    (engineOwnAllReduceS(c.engine, c.version, fabricModel(system), c.ranks, rows, c.bytes, nccl) ?? nccl) /
-    MICROSECOND
+    (engineOwnAllReduce(c.engine, c.version, fabricModel(system), c.ranks, rows, c.bytes, nccl)?.timeS ??
+      nccl) / MICROSECOND
   );
 }

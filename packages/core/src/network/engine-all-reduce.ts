@@ -19,11 +19,7 @@ import {
   SupernodeError,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
-import {
-  builtinVllmCustomAllReduce,
-  vllmCustomAllReduceS,
-  vllmCustomLoadedBytes,
-} from "./vllm-custom-all-reduce.ts";
+import { vllmCustomAllReduceS, vllmCustomLoadedBytes } from "./vllm-custom-all-reduce.ts";
 
 const sourced = { ...keyedSourceFields, calibratedOn: calibratedOnSchema.optional() };
 const microseconds = keyedSourcedValueSchema(z.number().finite().nonnegative());
@@ -168,13 +164,20 @@ export function oneShotIfFaster(
   return own !== undefined && own < ncclS ? own : undefined;
 }
 
+/** `engine`'s own TP all-reduce kernel where it runs one: its seconds and the bytes each rank loads. */
+export interface EngineOwnAllReduce {
+  readonly timeS: number;
+  readonly loadedBytes: number;
+}
+
 /**
- * Seconds of `engine`'s own TP all-reduce kernel where it runs one — TensorRT-LLM's one-shot where it
- * beats NCCL's `ncclS`, vLLM's custom kernel below its limits (vllm-custom-all-reduce.ts) — or
- * undefined where NCCL runs. One rule for the step model and the engine's reference cases.
- * @example engineOwnAllReduceS("sglang", undefined, fabricModel(dgxB200), 4, 2, 8192, 1e-5) // undefined: NCCL
+ * `engine`'s own TP all-reduce kernel where it runs one — TensorRT-LLM's one-shot where it beats NCCL's
+ * `ncclS` ((n − 1) × S loaded), vLLM's custom kernel below its limits (vllm-custom-all-reduce.ts, loaded
+ * bytes by its path) — or undefined where NCCL runs. One rule for the step model and the engine's
+ * reference cases.
+ * @example engineOwnAllReduce("sglang", undefined, fabricModel(dgxB200), 4, 2, 8192, 1e-5) // undefined: NCCL
  */
-export function engineOwnAllReduceS(
+export function engineOwnAllReduce(
   engine: string,
   version: string | undefined,
   model: FabricModel,
@@ -182,21 +185,11 @@ export function engineOwnAllReduceS(
   rows: number,
   bytes: number,
   ncclS: number,
-): number | undefined {
-  return (
-    oneShotIfFaster(engine, model, ranks, rows, bytes, ncclS) ??
-    vllmCustomAllReduceS(engine, version, model, ranks, bytes)
-  );
-}
-
-/**
- * Bytes each rank loads from its peers when `engine`'s own all-reduce kernel runs
- * (`engineOwnAllReduceS` defined): vLLM's custom kernel by its path, TensorRT-LLM's one-shot
- * (n − 1) × S.
- * @example engineOwnAllReduceLoadedBytes("vllm", 8, 2 ** 22) // 7340032
- */
-export function engineOwnAllReduceLoadedBytes(engine: string, ranks: number, bytes: number): number {
-  return engine === builtinVllmCustomAllReduce().engine
-    ? vllmCustomLoadedBytes(ranks, bytes)
-    : (ranks - 1) * bytes;
+): EngineOwnAllReduce | undefined {
+  const oneShot = oneShotIfFaster(engine, model, ranks, rows, bytes, ncclS);
+  if (oneShot !== undefined) return { timeS: oneShot, loadedBytes: (ranks - 1) * bytes };
+  const custom = vllmCustomAllReduceS(engine, version, model, ranks, bytes);
+  return custom === undefined
+    ? undefined
+    : { timeS: custom, loadedBytes: vllmCustomLoadedBytes(ranks, bytes) };
 }

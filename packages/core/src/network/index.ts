@@ -15,8 +15,8 @@ export {
   type Transport,
 } from "./collective-types.ts";
 export {
-  engineOwnAllReduceLoadedBytes,
-  engineOwnAllReduceS,
+  type EngineOwnAllReduce,
+  engineOwnAllReduce,
   oneShotAllReduceS,
   oneShotIfFaster,
 } from "./engine-all-reduce.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
 import { MICROSECOND } from "../spec/index.ts";
-import { engineOwnAllReduceLoadedBytes } from "./engine-all-reduce.ts";
+import { engineOwnAllReduce } from "./engine-all-reduce.ts";
 import { engineAllReducePrediction } from "./engine-all-reduce-case.ts";
 import { fabricModel } from "./fabric-model.ts";
 import {
@@ -30,8 +30,10 @@ describe("vLLM's custom TP all-reduce (vllm-custom-all-reduce.yaml)", () => {
     expect(vllmCustomLoadedBytes(2, 4 << 20)).toBe(4 << 20);
     expect(vllmCustomLoadedBytes(8, 128 << 10)).toBe(7 * (128 << 10));
     expect(vllmCustomLoadedBytes(8, 4 << 20)).toBe((2 * 7 * (4 << 20)) / 8);
-    expect(engineOwnAllReduceLoadedBytes("vllm", 4, 1 << 20)).toBe((2 * 3 * (1 << 20)) / 4);
-    expect(engineOwnAllReduceLoadedBytes("trtllm", 4, 1 << 20)).toBe(3 * (1 << 20));
+    // the kernel that runs decides: vLLM's custom two-stage at TP4 / 1 MiB, TensorRT-LLM's one-shot (2 rows, NCCL slower)
+    const own = (engine: string) => engineOwnAllReduce(engine, "0.11.1", model("dgx-b200"), 4, 2, 1 << 20, 1);
+    expect(own("vllm")?.loadedBytes).toBe((2 * 3 * (1 << 20)) / 4);
+    expect(own("trtllm")?.loadedBytes).toBe(3 * (1 << 20));
   });
 
   it("costs fixed + per peer and the loaded bytes at the kernel's load rate, small and large", () => {

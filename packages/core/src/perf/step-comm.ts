@@ -10,8 +10,7 @@ import {
   builtinNcclProtocols,
   type CollectiveOp,
   collectiveTime,
-  engineOwnAllReduceLoadedBytes,
-  engineOwnAllReduceS,
+  engineOwnAllReduce,
   fabricModel,
   type MoeDirection,
   moeCombineTime,
@@ -149,7 +148,7 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
           });
           const own =
             op === "all-reduce"
-              ? engineOwnAllReduceS(
+              ? engineOwnAllReduce(
                   engine,
                   version,
                   fabricModel(target),
@@ -160,7 +159,7 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
                 )
               : undefined;
           return own !== undefined
-            ? item(name, group, own, engineOwnAllReduceLoadedBytes(engine, ranks, bytes))
+            ? item(name, group, own.timeS, own.loadedBytes)
             : item(name, group, r.timeS, r.bytesPerRank);
         },
       ),
