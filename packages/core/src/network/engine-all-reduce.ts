@@ -16,7 +16,7 @@ import {
   keyedSourceFields,
   MICROSECOND,
   parseDocument,
-  SupernodeError,
+  sourceKeyCheck,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { vllmCustomAllReduceS, vllmCustomLoadedBytes } from "./vllm-custom-all-reduce.ts";
@@ -64,14 +64,7 @@ export interface EngineAllReduceParams {
  */
 export function parseEngineAllReduce(text: string, fileName: string): EngineAllReduceParams {
   const doc = parseDocument(text, fileName, fileSchema);
-  const check = (keys: string | readonly string[], path: (string | number)[]) => {
-    for (const key of typeof keys === "string" ? [keys] : keys)
-      if (doc.sources[key] === undefined)
-        throw new SupernodeError("invalid-value", `unknown source key "${key}"`, {
-          file: fileName,
-          fieldPath: [...path, "source"],
-        });
-  };
+  const check = sourceKeyCheck(doc.sources, fileName);
   for (const [name, e] of Object.entries(doc.engines)) check(e.source, ["engines", name]);
   for (const [i, g] of doc.oneShot.entries()) {
     check(g.fixedUs.source, ["oneShot", i, "fixedUs"]);

@@ -18,7 +18,7 @@ import {
   keyedSourceFields,
   MICROSECOND,
   parseDocument,
-  SupernodeError,
+  sourceKeyCheck,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 
@@ -82,14 +82,7 @@ export interface VllmCustomAllReduceParams {
  */
 export function parseVllmCustomAllReduce(text: string, fileName: string): VllmCustomAllReduceParams {
   const doc = parseDocument(text, fileName, fileSchema);
-  const check = (keys: string | readonly string[], path: (string | number)[]) => {
-    for (const key of typeof keys === "string" ? [keys] : keys)
-      if (doc.sources[key] === undefined)
-        throw new SupernodeError("invalid-value", `unknown source key "${key}"`, {
-          file: fileName,
-          fieldPath: [...path, "source"],
-        });
-  };
+  const check = sourceKeyCheck(doc.sources, fileName);
   const e = doc.engine;
   check(e.maxBytes.source, ["engine", "maxBytes"]);
   check(e.worldSizes.source, ["engine", "worldSizes"]);

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { calibratedOnSchema } from "./calibrated-on.ts";
+import { SupernodeError } from "./errors.ts";
 import { EVIDENCE_TAGS, sourceKeysSchema } from "./sourced-number-schema.ts";
 
 /** `{ source, tag, note? }`: spread into a schema whose entry is sourced as a whole. */
@@ -20,4 +21,23 @@ export const keyedSourceFields = {
  */
 export function keyedSourcedValueSchema<N extends z.ZodType<number>>(number: N) {
   return z.strictObject({ value: number, ...keyedSourceFields, calibratedOn: calibratedOnSchema.optional() });
+}
+
+/**
+ * A check that every source key a value names is defined in the file's `sources:` block, throwing a
+ * clear error at the value's field path otherwise.
+ * @example sourceKeyCheck({ a: {} }, "f.yaml")("b", ["x"]) // throws: unknown source key "b" at x.source
+ */
+export function sourceKeyCheck(
+  sources: Readonly<Record<string, unknown>>,
+  fileName: string,
+): (keys: string | readonly string[], path: (string | number)[]) => void {
+  return (keys, path) => {
+    for (const key of typeof keys === "string" ? [keys] : keys)
+      if (sources[key] === undefined)
+        throw new SupernodeError("invalid-value", `unknown source key "${key}"`, {
+          file: fileName,
+          fieldPath: [...path, "source"],
+        });
+  };
 }
