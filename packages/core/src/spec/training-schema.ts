@@ -189,12 +189,18 @@ export const trainingScenarioSchema = z.strictObject({
   framework: z.enum(["megatron-core", "hai-llm"]).default("megatron-core"),
   /**
    * What the framework runs as CUDA graphs (Megatron-Core's `cuda_graph_scope`): a list of the
-   * partially captured modules (`attn`, `moe_router`, `moe_preprocess`), or `full-iteration` (the
-   * whole step as one graph, no per-layer host sync). Default: none, every module eager. Only MoE
-   * layers' host time is modelled (training/eager-moe-host.ts).
+   * partially captured modules (`attn`, `moe_router`, `moe_preprocess`), `transformer-layer` (every
+   * whole layer, attention and MoE, one graph per layer and direction: Megatron-Core's
+   * `enable_cuda_graph` with scope `full`, which captures a MoE layer only when it is padded to
+   * capacity), or `full-iteration` (the whole step as one graph, no per-layer host sync). Default:
+   * none, every module eager. Only MoE layers' host time is modelled (training/eager-moe-host.ts).
    */
   cudaGraphScope: z
-    .union([z.literal("full-iteration"), z.array(z.enum(["attn", "moe_router", "moe_preprocess"]))])
+    .union([
+      z.literal("full-iteration"),
+      z.literal("transformer-layer"),
+      z.array(z.enum(["attn", "moe_router", "moe_preprocess"])),
+    ])
     .default([]),
   /**
    * How the framework runs a MoE layer's local experts (training/expert-gemm-loop.ts): `grouped`,

@@ -13,7 +13,9 @@
  * x86 host, Grace by PyTorch's Python-level call ratio), plus per local expert Transformer Engine's
  * grouped-MLP host time. A module in the recipe's `cudaGraphScope` (attn, moe_router,
  * moe_preprocess) costs one graph launch; `full-iteration` graphs (no sync: NeMo 26.06+ paged
- * stash) cost nothing. The routed experts and everything after the sync are never graphed.
+ * stash) cost nothing. The routed experts and everything after the sync are never graphed in a
+ * dropless layer; `transformer-layer` (Megatron-Core 0.14's `enable_cuda_graph`, scope `full`, on a
+ * layer padded to capacity: static shapes, no sync) replays the whole layer, one launch each way.
  *
  *   forward wait  = max(0, H_forward  − GPU forward of the layer and its EP transfers)
  *   backward wait = max(0, H_backward − GPU backward of the layer, recompute and EP transfers)
@@ -63,7 +65,10 @@ export const eagerMoeHostData: () => EagerMoeHostData = builtinDataOnce(
 );
 
 /** A module Megatron can capture in a partial CUDA graph (`cuda_graph_scope`). */
-export type GraphScopeModule = Exclude<TrainingScenario["cudaGraphScope"], "full-iteration">[number];
+export type GraphScopeModule = Exclude<
+  TrainingScenario["cudaGraphScope"],
+  "full-iteration" | "transformer-layer"
+>[number];
 
 /** Host seconds of one MoE layer's forward and backward for one micro-batch. */
 export interface MoeLayerHost {
@@ -83,6 +88,8 @@ export function moeLayerHostS(s: TrainingScenario, localExperts: number): MoeLay
   const cpu = s.system.node.cpu?.chip.id;
   const perKernel = d.perKernelS[cpu ?? ""] ?? d.perKernelS.default;
   const kernelS = perKernel?.value ?? 0;
+  // Megatron-Core's CudaGraphManager replays the whole layer: one graph launch each way.
+  if (scope === "transformer-layer") return { forwardS: k.graphLaunch * kernelS, backwardS: k.graphLaunch * kernelS };
   // Per-expert host time is measured on Grace; other hosts scale by the per-kernel ratio.
   const expertScale = kernelS / (d.perKernelS.grace?.value ?? kernelS);
   const format = s.precision.compute === "fp8" ? "fp8" : "bf16";

@@ -21,6 +21,7 @@ import {
   validateDocument,
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
+import { checkLayerGraphCapture } from "./layer-graph-capture.ts";
 import { checkLayout, type Locate } from "./layout-checks.ts";
 import { mtpRuns } from "./mtp-depth.ts";
 import { type QuantRecipe, trainingPrecision } from "./training-precision.ts";
@@ -91,7 +92,7 @@ export interface TrainingScenario {
   readonly overlap: TrainingScenarioDocument["overlap"];
   /** The framework (`megatron-core` gets the eager MoE host time of `eager-moe-host.ts`). */
   readonly framework: TrainingScenarioDocument["framework"];
-  /** Modules run as CUDA graphs (`eager-moe-host.ts`): a partial scope, or the whole iteration. */
+  /** Modules run as CUDA graphs (`eager-moe-host.ts`): a partial scope, whole layers, or the whole iteration. */
   readonly cudaGraphScope: TrainingScenarioDocument["cudaGraphScope"];
   /** How the local experts' GEMMs run (`expert-gemm-loop.ts`). */
   readonly expertGemm: TrainingScenarioDocument["expertGemm"];
@@ -158,7 +159,7 @@ export function parseTrainingScenario(
     // cross-entropy fusion switches are Megatron-Core / Transformer Engine options: the first one
     // set away from its default is refused.
     const megatronOnly = {
-      cudaGraphScope: spec.cudaGraphScope === "full-iteration" || spec.cudaGraphScope.length > 0,
+      cudaGraphScope: typeof spec.cudaGraphScope === "string" || spec.cudaGraphScope.length > 0,
       expertGemm: spec.expertGemm !== "grouped",
       tokenDispatcher: spec.tokenDispatcher !== "alltoall",
       activationOffload: spec.activationOffload !== undefined,
@@ -205,6 +206,7 @@ export function parseTrainingScenario(
       });
     }
   }
+  checkLayerGraphCapture(spec, model, fileName, locate);
   const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
   const systems = Math.ceil(spec.chips / chipsPerSystem);
   const ranks = spec.chips * computeDevice(chip).devicesPerChip;
