@@ -89,7 +89,8 @@ export function moeLayerHostS(s: TrainingScenario, localExperts: number): MoeLay
   const perKernel = d.perKernelS[cpu ?? ""] ?? d.perKernelS.default;
   const kernelS = perKernel?.value ?? 0;
   // Megatron-Core's CudaGraphManager replays the whole layer: one graph launch each way.
-  if (scope === "transformer-layer") return { forwardS: k.graphLaunch * kernelS, backwardS: k.graphLaunch * kernelS };
+  if (scope === "transformer-layer")
+    return { forwardS: k.graphLaunch * kernelS, backwardS: k.graphLaunch * kernelS };
   // Per-expert host time is measured on Grace; other hosts scale by the per-kernel ratio.
   const expertScale = kernelS / (d.perKernelS.grace?.value ?? kernelS);
   const format = s.precision.compute === "fp8" ? "fp8" : "bf16";

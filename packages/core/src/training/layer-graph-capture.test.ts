@@ -35,14 +35,14 @@ describe("whole-layer CUDA graphs (cudaGraphScope: transformer-layer)", () => {
   });
 
   it("refuses activation recomputation, as Megatron-Core 0.14's config check does", () => {
-    const e = supernodeErrorOf(() => scenario([LAYER, ...PADDED, { path: ["recompute"], value: "selective" }]));
+    const e = supernodeErrorOf(() =>
+      scenario([LAYER, ...PADDED, { path: ["recompute"], value: "selective" }]),
+    );
     expect(e.detail).toMatch(/refuse activation recomputation \(recompute: none, not selective\)/);
   });
 
   it("is a Megatron-Core option", () => {
-    const e = supernodeErrorOf(() =>
-      scenario([LAYER, ...PADDED, { path: ["framework"], value: "hai-llm" }]),
-    );
+    const e = supernodeErrorOf(() => scenario([LAYER, ...PADDED, { path: ["framework"], value: "hai-llm" }]));
     expect(e.detail).toMatch(/^cudaGraphScope is a Megatron-Core option/);
   });
 });
