@@ -41,6 +41,8 @@ export const UNIT_FIELDS = {
   minKernelUs: ["minKernelS", MICROSECOND],
   headSequenceSmUs: ["headSequenceSmS", MICROSECOND],
   fp8HeadSequenceSmUs: ["fp8HeadSequenceSmS", MICROSECOND],
+  paddedGroupSmGflops: ["paddedGroupSmFlopsPerS", GIGA],
+  fp8PaddedGroupSmGflops: ["fp8PaddedGroupSmFlopsPerS", GIGA],
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
@@ -59,6 +61,8 @@ const SHAPE_KEYS = [
   "tileNStep",
   "tileChoiceByWork",
   "cores",
+  "queryGroupTileHeads",
+  "fp8QueryGroupTileHeads",
   "kOverheadElements",
   "overlapExponent",
   "keyOverheadTokens",

@@ -139,6 +139,22 @@ export const classEfficiencySchema = z
     /** The same for a one-byte (FP8) cache, which runs another kernel; absent: headSequenceSmUs. */
     fp8HeadSequenceSmUs: sourcedValueSchema.optional(),
     /**
+     * GQA decode kernels that put one KV head's query heads into the MMA's narrow dimension padded to
+     * a tile (XQA: 16 rows for a 16-bit cache, 8 for FP8): the tile, in query heads. With
+     * paddedGroupSmGflops the kernel's compute term is the padded MMA work. Absent: not modelled.
+     */
+    queryGroupTileHeads: sourcedValueSchema.optional(),
+    /** The same for a one-byte (FP8) cache, which runs another kernel; absent: queryGroupTileHeads. */
+    fp8QueryGroupTileHeads: sourcedValueSchema.optional(),
+    /**
+     * The rate of that padded MMA work (4 × sequences × keys × KV heads × padded group × head dim
+     * FLOPs) on one SM, in GFLOPS, for a 16-bit cache; the core's compute term is at least that work
+     * ÷ (this × cores). Absent: not modelled.
+     */
+    paddedGroupSmGflops: sourcedValueSchema.optional(),
+    /** The same for a one-byte (FP8) cache; absent: paddedGroupSmGflops. */
+    fp8PaddedGroupSmGflops: sourcedValueSchema.optional(),
+    /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
      * tensor cores at the slower of this and the HBM stream. Absent: not modelled.

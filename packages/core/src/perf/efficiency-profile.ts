@@ -59,6 +59,12 @@ export interface ClassProfile {
   /** GQA decode: SM-seconds per (sequence × KV head), 16-bit / one-byte cache (absent: not modelled). */
   readonly headSequenceSmS?: ProfileValue;
   readonly fp8HeadSequenceSmS?: ProfileValue;
+  /** GQA decode: the MMA tile the query group is padded to, in query heads, 16-bit / one-byte cache (absent: not modelled). */
+  readonly queryGroupTileHeads?: ProfileValue;
+  readonly fp8QueryGroupTileHeads?: ProfileValue;
+  /** GQA decode: the padded group's MMA rate per SM in FLOP/s, 16-bit / one-byte cache (absent: not modelled). */
+  readonly paddedGroupSmFlopsPerS?: ProfileValue;
+  readonly fp8PaddedGroupSmFlopsPerS?: ProfileValue;
   /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
   readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */

@@ -4,7 +4,7 @@
  * grid-stride loop's passes, a weight-only GEMM's dequantisation, and the compute / memory overlap.
  */
 import type { Operator } from "../model/index.ts";
-import type { ClassProfile, EfficiencyProfile } from "./efficiency-profile.ts";
+import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 
 /**
  * A grouped GEMM's fixed time beside its weight stream, per kernel; 0 where the profile gives none.
@@ -71,32 +71,68 @@ export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number
 }
 
 /**
+ * A GQA decode-attention core run by a kernel with one thread block per (sequence × KV head) and a query
+ * group of 2 … 32 heads (XQA's range; MHA and wider groups run other kernels): its sequences, KV heads
+ * and group; undefined for any other core. Sequences with no cached context (only their own new tokens)
+ * run no generation kernel: a mixed iteration's KV-dependent part is the decode step less the same step
+ * at zero cache, which must carry neither term below.
+ */
+function gqaGenerationGrid(op: Operator): { sequences: number; kvHeads: number; group: number } | undefined {
+  const a = op.attention;
+  if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return undefined;
+  if (!(a.meanKeysPerQuery > (a.queryTokensPerSequence ?? 1))) return undefined;
+  const kvHeads = a.kvHeads;
+  if (kvHeads === undefined || kvHeads <= 0) return undefined;
+  const group = a.heads / kvHeads;
+  if (group < 2 || group > 32) return undefined;
+  return { sequences: a.queries / (a.queryTokensPerSequence ?? 1), kvHeads, group };
+}
+
+/** A one-byte (FP8) cache's value where the profile gives one, else the 16-bit cache's. */
+function byCacheFormat(
+  op: Operator,
+  sixteenBit: ProfileValue | undefined,
+  oneByte: ProfileValue | undefined,
+): number | undefined {
+  return (op.attention?.kvElementBytes ?? 2) <= 1 && oneByte !== undefined
+    ? oneByte.value
+    : sixteenBit?.value;
+}
+
+/**
  * The floor of a GQA decode-attention core whose kernel runs one thread block per (sequence × KV
  * head) — TensorRT-LLM's XQA on Hopper, its trtllm-gen generation kernels on Blackwell: each pair
  * costs the profile's SM time whatever its keys (Q load, one KV page walk, softmax and output), so
  * the core takes at least sequences × KV heads × that ÷ cores; the KV stream hides it at long
- * contexts, a 128-token window or a short context does not. Groups of 2 … 32 query heads per KV
- * head only (XQA's range; MHA and wider groups run other kernels); 0 where the profile gives no value.
+ * contexts, a 128-token window or a short context does not. 0 where the profile gives no value.
  * @example headSequenceFloor(gptOssWindowedCore1024Seqs, hopperTrtllmDecode, 132) // 1,024 × 8 × 4.32 µs ÷ 132 ≈ 268 µs
  */
 export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number | undefined): number {
-  const a = op.attention;
-  // Sequences with no cached context (only their own new tokens) run no generation kernel: a mixed
-  // iteration's KV-dependent part is the decode step less the same step at zero cache, which must
-  // not carry the floor.
-  if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return 0;
-  if (!(a.meanKeysPerQuery > (a.queryTokensPerSequence ?? 1))) return 0;
-  const kvHeads = a.kvHeads;
-  if (kvHeads === undefined || kvHeads <= 0 || cores === undefined || cores <= 0) return 0;
-  const group = a.heads / kvHeads;
-  if (group < 2 || group > 32) return 0;
-  const perPair =
-    (a.kvElementBytes ?? 2) <= 1 && cls.fp8HeadSequenceSmS !== undefined
-      ? cls.fp8HeadSequenceSmS.value
-      : cls.headSequenceSmS?.value;
+  const grid = gqaGenerationGrid(op);
+  if (grid === undefined || cores === undefined || cores <= 0) return 0;
+  const perPair = byCacheFormat(op, cls.headSequenceSmS, cls.fp8HeadSequenceSmS);
   if (perPair === undefined) return 0;
-  const sequences = a.queries / (a.queryTokensPerSequence ?? 1);
-  return (sequences * kvHeads * perPair) / cores;
+  return (grid.sequences * grid.kvHeads * perPair) / cores;
+}
+
+/**
+ * The compute term of a GQA decode core whose kernel puts one KV head's query heads into the MMA's
+ * narrow dimension padded to a tile (XQA: `ctaNbQHeads = roundUp(group, 8)` in the FP8 GMMA kernel,
+ * `warpTile.y = roundUp(group, 16)` in the 16-bit HMMA one): every key costs the MMA of the padded
+ * group, 4 × sequences × keys × KV heads × roundUp(group, tile) × head dim FLOPs, at the profile's
+ * rate per SM × cores. 0 where the profile gives no tile or rate.
+ * @example paddedGroupMmaTime(qwen3RankCore, hopperTrtllmDecode, 132) // group 16 of an 8-head tile: 16 heads' MMA
+ */
+export function paddedGroupMmaTime(op: Operator, cls: ClassProfile, cores: number | undefined): number {
+  const grid = gqaGenerationGrid(op);
+  const a = op.attention;
+  if (grid === undefined || a === undefined || cores === undefined || cores <= 0) return 0;
+  const tile = byCacheFormat(op, cls.queryGroupTileHeads, cls.fp8QueryGroupTileHeads);
+  const rate = byCacheFormat(op, cls.paddedGroupSmFlopsPerS, cls.fp8PaddedGroupSmFlopsPerS);
+  if (tile === undefined || tile <= 0 || rate === undefined || rate <= 0) return 0;
+  const paddedHeads = grid.kvHeads * Math.ceil(grid.group / tile) * tile;
+  const flops = 2 * grid.sequences * a.meanKeysPerQuery * paddedHeads * (a.qkHeadDim + a.vHeadDim);
+  return flops / (rate * cores);
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   headSequenceFloor,
   kSerialTime,
   overlappedRoof,
+  paddedGroupMmaTime,
   profileCores,
 } from "./operator-time-terms.ts";
 
@@ -162,7 +163,11 @@ export function timeInPlace(
   }
   const bytes = operatorBytes(op);
   const memoryEfficiency = cls.memoryEfficiency.value;
-  const computeS = op.flops > 0 ? op.flops / (peak * computeEfficiency) : 0;
+  // A GQA generation kernel's MMA over the query group padded to its tile, when that exceeds the FLOPs'.
+  const computeS = Math.max(
+    op.flops > 0 ? op.flops / (peak * computeEfficiency) : 0,
+    paddedGroupMmaTime(op, cls, profileCores(profile)),
+  );
   const streamS = bytes > 0 ? bytes / (device.memoryBandwidthBytesPerS.value * memoryEfficiency) : 0;
   // A grouped GEMM's per-group cost sits beside its weight stream (hidden when compute-bound).
   const weightsS = Math.max(streamS, dequantTime(op, cls));

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { Operator } from "../model/index.ts";
+import { computeDevice } from "./device.ts";
+import { efficiencyProfile } from "./efficiency-profile.ts";
+import { withEngineOverlays } from "./engine-overlay.ts";
+import { operatorTime } from "./operator-time.ts";
+import { overlappedRoof, paddedGroupMmaTime } from "./operator-time-terms.ts";
+import { fixtureH100 } from "./test-support/fixture-chips.ts";
+
+/** A GQA decode core: `batch` sequences of `heads` query heads over `kvHeads` KV heads of `dim`, `keys` keys each. */
+function gqaCore(
+  batch: number,
+  keys: number,
+  heads: number,
+  kvHeads: number,
+  dim: number,
+  kvBytes: number,
+): Operator {
+  return {
+    name: "attn.core",
+    class: "attention-decode",
+    dtype: "bf16",
+    flops: 2 * batch * keys * heads * 2 * dim,
+    bytesRead: {
+      weights: 0,
+      activations: batch * heads * dim * 2,
+      kvCache: batch * keys * kvHeads * 2 * dim * kvBytes,
+    },
+    bytesWritten: { activations: batch * heads * dim * 2, kvCache: 0 },
+    attention: {
+      queries: batch,
+      heads,
+      qkHeadDim: dim,
+      vHeadDim: dim,
+      meanKeysPerQuery: keys,
+      causal: false,
+      queryTokensPerSequence: 1,
+      kvHeads,
+      kvElementBytes: kvBytes,
+    },
+    kernels: 2,
+  };
+}
+
+const trtllmGqa = { engine: "trtllm", modelAttention: "gqa" } as const;
+
+describe("TensorRT-LLM's GQA generation kernels pad the query group to the MMA tile", () => {
+  const hopper = withEngineOverlays(efficiencyProfile("h100-sxm"), trtllmGqa);
+  const cls = hopper.classes["attention-decode"];
+  const h100 = computeDevice(fixtureH100);
+
+  it("is set by the trtllm attention overlays (tile 16 for a 16-bit cache, 8 for FP8), and by nothing else", () => {
+    expect(cls.queryGroupTileHeads?.value).toBe(16);
+    expect(cls.fp8QueryGroupTileHeads?.value).toBe(8);
+    expect(cls.fp8PaddedGroupSmFlopsPerS?.value).toBeCloseTo(1174e9, 0);
+    const blackwell = withEngineOverlays(efficiencyProfile("b200"), trtllmGqa).classes["attention-decode"];
+    expect(blackwell.paddedGroupSmFlopsPerS?.value).toBeCloseTo(1804e9, 0);
+    expect(efficiencyProfile("h100-sxm").classes["attention-decode"].paddedGroupSmFlopsPerS).toBeUndefined();
+    const sglang = withEngineOverlays(efficiencyProfile("h100-sxm"), {
+      engine: "sglang",
+      modelAttention: "gqa",
+    });
+    expect(sglang.classes["attention-decode"].queryGroupTileHeads).toBeUndefined();
+  });
+
+  it("charges Qwen3-235B's rank (64 / 4 heads of 128, FP8) the MMA of 16 padded heads per KV head", () => {
+    const core = gqaCore(128, 2048, 64, 4, 128, 1);
+    const flops = 4 * 128 * 2048 * 4 * 16 * 128;
+    expect(paddedGroupMmaTime(core, cls, 132)).toBeCloseTo(flops / (1174e9 * 132), 12);
+  });
+
+  it("costs a group inside one tile as a full tile, and a group past it as the next", () => {
+    const fp8 = (heads: number) => paddedGroupMmaTime(gqaCore(64, 2048, heads, 8, 128, 1), cls, 132);
+    expect(fp8(16)).toBeCloseTo(fp8(64), 15); // groups 2 and 8: one 8-head tile
+    expect(fp8(96)).toBeCloseTo(2 * fp8(64), 15); // group 12: two tiles
+    const bf16 = (heads: number) => paddedGroupMmaTime(gqaCore(64, 2048, heads, 8, 128, 2), cls, 132);
+    expect(bf16(64)).toBeCloseTo(bf16(128), 15); // groups 8 and 16: one 16-row tile
+    expect(bf16(256)).toBeCloseTo(2 * bf16(128), 15); // group 32: two tiles
+  });
+
+  it("meets the KV stream through the overlay's overlap exponent", () => {
+    const t = operatorTime(gqaCore(64, 2048, 128, 8, 128, 1), h100, hopper);
+    expect(t.computeS).toBeCloseTo(paddedGroupMmaTime(gqaCore(64, 2048, 128, 8, 128, 1), cls, 132), 12);
+    expect(t.timeS).toBeCloseTo(t.overheadS + overlappedRoof(t.computeS, t.memoryS, 2.274), 12);
+    expect(t.timeS).toBeGreaterThan(t.overheadS + Math.max(t.computeS, t.memoryS));
+  });
+
+  it("is absent outside XQA's groups, with no cached context and without the overlay", () => {
+    expect(paddedGroupMmaTime(gqaCore(64, 2048, 8, 8, 128, 1), cls, 132)).toBe(0); // MHA
+    expect(paddedGroupMmaTime(gqaCore(64, 2048, 64, 1, 128, 1), cls, 132)).toBe(0); // group 64
+    expect(paddedGroupMmaTime(gqaCore(64, 1, 64, 4, 128, 1), cls, 132)).toBe(0); // own token only
+    const plain = efficiencyProfile("h100-sxm").classes["attention-decode"];
+    expect(paddedGroupMmaTime(gqaCore(64, 2048, 64, 4, 128, 1), plain, 132)).toBe(0);
+  });
+});
