@@ -16,7 +16,11 @@ describe("vLLM's Triton fused_moe on Hopper", () => {
   it("is vLLM's default MoE on every H800-family chip, for FP8 math only", () => {
     for (const chip of ["h800-sxm", "h100-sxm", "h200-sxm"]) {
       const base = chip === "h800-sxm" ? efficiencyProfile(chip) : inherited(chip);
-      const p = withEngineOverlays(base, { engine: "vllm", modelAttention: "mla-dense" });
+      const p = withEngineOverlays(base, {
+        engine: "vllm",
+        modelAttention: "mla-dense",
+        expertWeights: "fp8",
+      });
       expect(p.engineOverlays).toEqual([OVERLAY]);
       const g = p.classes["grouped-gemm"];
       expect(g.computeEfficiency.fp8?.value).toBe(0.359);
