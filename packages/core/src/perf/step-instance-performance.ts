@@ -5,9 +5,9 @@
  * interpolated: batch sizes exactly up to 64, then on a geometric grid (5 % apart; prefill tokens
  * every 64 up to 8,192 first, so that tile-aligned chunks fall on grid points); mean KV length
  * (decode) or mean attended context (prefill) every 256 tokens, and (prefill) the cached context
- * read per new token at 0, 1, 2, 4, … tokens. Each grid point runs the full step
- * model once (about a millisecond) and is memoised, so a simulation of millions of iterations
- * costs a few multiplications per iteration; the interpolation error is under 1 % for decode and
+ * read per new token at 0, 1, 2, 4, … tokens (the grid: `step-time-grid.ts`). Each grid point runs
+ * the full step model once (about a millisecond) and is memoised, so a simulation of millions of
+ * iterations costs a few multiplications per iteration; the interpolation error is under 1 % for decode and
  * 1.5 % for prefill in the tests (step time is nearly linear in KV length, and smooth in batch size
  * between grid points) except where a GEMM row tile (128 rows) falls between two decode points
  * (locally up to ≈ 12 %, docs/step-model.md §7): `decodeStepExactS` times a reported point at its
@@ -24,96 +24,7 @@ import { rankLocalS } from "./rank-local-work.ts";
 import { memoryPerChip } from "./step-estimate.ts";
 import { type StepContext, stepContext } from "./step-model.ts";
 import { instanceStepTime } from "./step-pipeline.ts";
-
-const EXACT_BELOW = 64;
-const GROWTH = 1.05;
-const CONTEXT_STEP = 256;
-const LOG_GROWTH = Math.log(GROWTH);
-
-/** Grid neighbours of a batch size: exact integers up to 64, then 64 × 1.05^k; `index` numbers `lo` on the grid. */
-function batchGrid(x: number): { lo: number; hi: number; w: number; index: number } {
-  if (x <= EXACT_BELOW) {
-    const lo = Math.max(1, Math.floor(x));
-    const hi = Math.max(1, Math.ceil(x));
-    return { lo, hi, w: hi === lo ? 0 : (x - lo) / (hi - lo), index: lo };
-  }
-  const k = Math.floor(Math.log(x / EXACT_BELOW) / LOG_GROWTH);
-  const lo = EXACT_BELOW * GROWTH ** k;
-  const hi = EXACT_BELOW * GROWTH ** (k + 1);
-  return { lo, hi, w: (x - lo) / (hi - lo), index: EXACT_BELOW + 1 + k };
-}
-
-const TOKEN_STEP = 64;
-const TOKEN_STEPS_UP_TO = 8192;
-
-/**
- * Grid of a prefill's new tokens: exact up to 64, then every 64 tokens up to 8,192 (GEMM row
- * tiles: between grid points 5 % apart a 512-token chunk would be interpolated between 4 and 5
- * tiles of 128 rows), then the batch grid's points (64 × 1.05^k).
- */
-function tokenGrid(x: number): { lo: number; hi: number; w: number; index: number } {
-  if (x <= EXACT_BELOW) return batchGrid(x);
-  if (x <= TOKEN_STEPS_UP_TO) {
-    const j = Math.floor(x / TOKEN_STEP);
-    const lo = j * TOKEN_STEP;
-    return { lo, hi: lo + TOKEN_STEP, w: (x - lo) / TOKEN_STEP, index: EXACT_BELOW + j };
-  }
-  const g = batchGrid(x);
-  // a point of the batch grid at or above 8,192 whose lower neighbour is below it: start from 8,192
-  const lo = Math.max(g.lo, TOKEN_STEPS_UP_TO);
-  return { lo, hi: g.hi, w: (x - lo) / (g.hi - lo), index: g.index + TOKEN_STEPS_UP_TO };
-}
-
-function contextGrid(x: number): { lo: number; hi: number; w: number; index: number } {
-  const index = Math.floor(Math.max(0, x) / CONTEXT_STEP);
-  const lo = index * CONTEXT_STEP;
-  return { lo, hi: lo + CONTEXT_STEP, w: (Math.max(0, x) - lo) / CONTEXT_STEP, index };
-}
-
-/** Grid of cached-context tokens read per new token (prefill): 0, then 1, 2, 4, … (step time is convex in it). */
-function cachedGrid(x: number): { lo: number; hi: number; w: number; index: number } {
-  if (x < 1) return { lo: 0, hi: 1, w: Math.max(0, x), index: 0 };
-  const k = Math.floor(Math.log2(x));
-  const lo = 2 ** k;
-  return { lo, hi: 2 * lo, w: (x - lo) / lo, index: k + 1 };
-}
-
-/** A grid point's memo key: a whole number from the batch and context indices (no string building). */
-const gridKey = (batchIndex: number, contextIndex: number): number => batchIndex * 2 ** 26 + contextIndex;
-
-/** Bilinear interpolation of `f` over the batch × context grid (`key` identifies the grid point). */
-function interpolate(
-  batch: number,
-  context: number,
-  f: (b: number, c: number, key: number) => number,
-  grid: typeof batchGrid = batchGrid,
-): number {
-  const b = grid(batch);
-  const c = contextGrid(context);
-  const low =
-    f(b.lo, c.lo, gridKey(b.index, c.index)) * (1 - c.w) + f(b.lo, c.hi, gridKey(b.index, c.index + 1)) * c.w;
-  if (b.w === 0) return low;
-  const high =
-    f(b.hi, c.lo, gridKey(b.index + 1, c.index)) * (1 - c.w) +
-    f(b.hi, c.hi, gridKey(b.index + 1, c.index + 1)) * c.w;
-  return low * (1 - b.w) + high * b.w;
-}
-
-/** A step time at one grid point (`key` identifies the point). */
-type GridStep = (sequences: number, meanContext: number, key: number) => number;
-
-/** `step` memoised per grid point. */
-function memoGrid(step: (sequences: number, meanContext: number) => number): GridStep {
-  const memo = new Map<number, number>();
-  return (sequences, meanContext, key) => {
-    let t = memo.get(key);
-    if (t === undefined) {
-      t = step(sequences, meanContext);
-      memo.set(key, t);
-    }
-    return t;
-  };
-}
+import { cachedGrid, type GridStep, interpolate, memoGrid, tokenGrid } from "./step-time-grid.ts";
 
 /**
  * The step model's decode and prefill times on the memoised grids (batch × mean context, and for
