@@ -44,4 +44,20 @@ describe("parseDocument", () => {
     expect(error.location.line).toBe(5);
     expect(error.location.fieldPath).toEqual(["links", 1, "gbps"]);
   });
+  it("names a union's allowed words, and its other types, when a word matches none", () => {
+    const scope = z.object({
+      scope: z.union([z.literal("whole"), z.literal("layer"), z.array(z.enum(["attn", "router"]))]),
+    });
+    const word = supernodeErrorOf(() => parseDocument("scope: layers\n", "s.yaml", scope));
+    expect(word.message).toBe(
+      's.yaml:1:8, field scope: expected scope to be one of "whole", "layer", or an array',
+    );
+    const item = supernodeErrorOf(() => parseDocument("scope: [attn, layer]\n", "s.yaml", scope));
+    expect(item.message).toBe('s.yaml:1:15, field scope[1]: expected scope[1] to be one of "attn", "router"');
+    // A value of the right type that fails inside its alternative still speaks for itself.
+    const count = z.object({ n: z.union([z.literal("auto"), z.number().int().min(1)]) });
+    expect(supernodeErrorOf(() => parseDocument("n: 0\n", "n.yaml", count)).message).toMatch(
+      /^n\.yaml:1:4, field n: Too small/,
+    );
+  });
 });

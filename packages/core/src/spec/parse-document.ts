@@ -215,7 +215,9 @@ const plainPath = (path: ReadonlyArray<PropertyKey>): Path =>
 /**
  * A union's bare "Invalid input" made useful: the alternative that got furthest into the document
  * speaks, preferring one that matched its literal fields (a discriminator such as `distribution`);
- * when every alternative failed on the same literal, the allowed values are merged.
+ * when every alternative failed on the same literal, the allowed values are merged. An alternative
+ * of another type (a list where a word was given) matched nothing: beside literals it does not
+ * speak for the union, it is named after the allowed values.
  */
 function innermostIssue(issue: z.core.$ZodIssue): PlainIssue {
   const path = plainPath(issue.path);
@@ -226,16 +228,37 @@ function innermostIssue(issue: z.core.$ZodIssue): PlainIssue {
     .map((b) => ({ raw: b, inner: innermostIssue(b) }));
   const deepest = Math.max(...firsts.map((f) => f.inner.path.length));
   const candidates = firsts.filter((f) => f.inner.path.length === deepest);
-  const matched = candidates.find((f) => f.raw.code !== "invalid_value");
+  const literals = candidates.some((f) => f.raw.code === "invalid_value");
+  const otherType = (f: (typeof candidates)[number]) =>
+    literals && deepest === 0 && f.raw.code === "invalid_type";
+  const matched = candidates.find((f) => f.raw.code !== "invalid_value" && !otherType(f));
   if (matched !== undefined)
     return { path: [...path, ...matched.inner.path], message: matched.inner.message };
   const at = candidates[0]?.inner.path ?? [];
   const values = candidates.flatMap((f) => (f.raw.code === "invalid_value" ? f.raw.values : []));
   if (values.length === 0) return { path, message: issue.message };
+  const types = new Set(
+    candidates.flatMap((f) => (otherType(f) && f.raw.code === "invalid_type" ? [f.raw.expected] : [])),
+  );
+  const alternatives =
+    types.size === 0
+      ? ""
+      : `, or ${[...types].map((t) => `a${/^[aeiou]/.test(t) ? "n" : ""} ${t}`).join(" or ")}`;
   return {
     path: [...path, ...at],
-    message: `expected ${String(at[at.length - 1] ?? "the value")} to be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
+    message: `expected ${fieldName([...path, ...at])} to be one of ${values.map((v) => JSON.stringify(v)).join(", ")}${alternatives}`,
   };
+}
+
+/** A field path as a message names it: `cudaGraphScope`, `modules[0]`; "the value" at the root. */
+function fieldName(path: Path): string {
+  let key = path.length - 1;
+  while (key >= 0 && typeof path[key] === "number") key -= 1;
+  const indices = path
+    .slice(key + 1)
+    .map((i) => `[${String(i)}]`)
+    .join("");
+  return `${key < 0 ? "the value" : String(path[key])}${indices}`;
 }
 
 /** Parse + validate in one step. */

@@ -45,4 +45,12 @@ describe("whole-layer CUDA graphs (cudaGraphScope: transformer-layer)", () => {
     const e = supernodeErrorOf(() => scenario([LAYER, ...PADDED, { path: ["framework"], value: "hai-llm" }]));
     expect(e.detail).toMatch(/^cudaGraphScope is a Megatron-Core option/);
   });
+
+  it("names the allowed scopes when the word is mistyped", () => {
+    const e = supernodeErrorOf(() => scenario([{ path: ["cudaGraphScope"], value: "transformer-layers" }]));
+    expect(e.detail).toBe(
+      'expected cudaGraphScope to be one of "full-iteration", "transformer-layer", or an array',
+    );
+    expect(e.location.fieldPath).toEqual(["cudaGraphScope"]);
+  });
 });
