@@ -143,17 +143,17 @@ export const classEfficiencySchema = z
      * a tile (XQA: 16 rows for a 16-bit cache, 8 for FP8): the tile, in query heads. With
      * paddedGroupSmGflops the kernel's compute term is the padded MMA work. Absent: not modelled.
      */
-    queryGroupTileHeads: sourcedValueSchema.optional(),
+    queryGroupTileHeads: positiveSchema.optional(),
     /** The same for a one-byte (FP8) cache, which runs another kernel; absent: queryGroupTileHeads. */
-    fp8QueryGroupTileHeads: sourcedValueSchema.optional(),
+    fp8QueryGroupTileHeads: positiveSchema.optional(),
     /**
      * The rate of that padded MMA work (4 × sequences × keys × KV heads × padded group × head dim
      * FLOPs) on one SM, in GFLOPS, for a 16-bit cache; the core's compute term is at least that work
      * ÷ (this × cores). Absent: not modelled.
      */
-    paddedGroupSmGflops: sourcedValueSchema.optional(),
+    paddedGroupSmGflops: positiveSchema.optional(),
     /** The same for a one-byte (FP8) cache; absent: paddedGroupSmGflops. */
-    fp8PaddedGroupSmGflops: sourcedValueSchema.optional(),
+    fp8PaddedGroupSmGflops: positiveSchema.optional(),
     /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Operator } from "../model/index.ts";
 import { computeDevice } from "./device.ts";
+import { classEfficiencySchema } from "./efficiency-file.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorTime } from "./operator-time.ts";
@@ -91,5 +92,21 @@ describe("TensorRT-LLM's GQA generation kernels pad the query group to the MMA t
     expect(paddedGroupMmaTime(gqaCore(64, 1, 64, 4, 128, 1), cls, 132)).toBe(0); // own token only
     const plain = efficiencyProfile("h100-sxm").classes["attention-decode"];
     expect(paddedGroupMmaTime(gqaCore(64, 2048, 64, 4, 128, 1), plain, 132)).toBe(0);
+  });
+
+  it("refuses a zero tile or rate in a data file (a zero would switch the term off without a word)", () => {
+    const value = (v: number) => ({ value: v, source: "s", tag: "spec" });
+    for (const key of [
+      "queryGroupTileHeads",
+      "fp8QueryGroupTileHeads",
+      "paddedGroupSmGflops",
+      "fp8PaddedGroupSmGflops",
+    ]) {
+      const zero = classEfficiencySchema.safeParse({ [key]: value(0) });
+      expect(zero.success).toBe(false);
+      expect(zero.error?.issues[0]?.message).toBe("expected a positive number");
+      expect(zero.error?.issues[0]?.path).toEqual([key, "value"]);
+      expect(classEfficiencySchema.safeParse({ [key]: value(8) }).success).toBe(true);
+    }
   });
 });
