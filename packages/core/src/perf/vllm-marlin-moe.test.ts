@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
+import { scenarioDtypeSchema } from "../spec/precision-schema.ts";
 import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { selectOverlays, withEngineOverlays } from "./engine-overlay.ts";
 import { type MoeOpSpec, moeOpTime } from "./moe-op-case.ts";
@@ -36,6 +37,9 @@ describe("vLLM's Marlin fused MoE on Hopper", () => {
       );
     expect(ids("fp8")).toEqual(["vllm-triton-moe-fp8-sm90"]);
     expect(ids("bf16")).toEqual(["vllm-triton-moe-fp8-sm90"]);
+    // Every routed-expert format a scenario can name gets exactly one of the two MoE overlays by default.
+    for (const format of scenarioDtypeSchema.options)
+      expect(ids(format)).toEqual([format === "int4" ? OVERLAY : "vllm-triton-moe-fp8-sm90"]);
     // Blackwell runs FlashInfer's MxInt4 kernel only where named; Marlin is an sm90 overlay here.
     expect(
       selectOverlays(efficiencyProfile("b200"), {
