@@ -9,7 +9,8 @@ import type { Dtype } from "../hardware/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass, type QuantScheme } from "../model/index.ts";
 import { type Sourced, SupernodeError } from "../spec/index.ts";
 import { resolveClass } from "./efficiency-class.ts";
-import { type EfficiencyFile, readEfficiencyFile } from "./efficiency-file.ts";
+import type { EfficiencyFile } from "./efficiency-file.ts";
+import { readEfficiencyFile } from "./efficiency-file-read.ts";
 
 /** A profile value with its provenance; `defaulted` when it came from the default profile. */
 export interface ProfileValue extends Sourced<number> {

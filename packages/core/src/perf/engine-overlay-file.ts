@@ -17,12 +17,8 @@ import {
   sourceKeysSchema,
   validateDocument,
 } from "../spec/index.ts";
-import {
-  checkClassSourceKeys,
-  checkSourceKey,
-  classEfficiencySchema,
-  sourceEntrySchema,
-} from "./efficiency-file.ts";
+import { classEfficiencySchema, sourceEntrySchema } from "./efficiency-file.ts";
+import { checkClassSourceKeys, checkSourceKey } from "./efficiency-file-read.ts";
 
 /** Which kernel choice a backend is: the attention kernels or the MoE expert GEMMs. */
 export const BACKEND_KINDS = ["attention", "moe"] as const;
