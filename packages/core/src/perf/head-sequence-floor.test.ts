@@ -6,31 +6,11 @@ import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorTime } from "./operator-time.ts";
 import { headSequenceFloor } from "./operator-time-terms.ts";
 import { fixtureB200, fixtureH100 } from "./test-support/fixture-chips.ts";
+import { gqaDecodeCore } from "./test-support/gqa-decode-core.ts";
 
-/** A GQA decode core: `batch` sequences of `heads` query heads over `kvHeads` KV heads of 64, `keys` keys each. */
-function gqaCore(batch: number, keys: number, heads = 64, kvHeads = 8, kvBytes = 2): Operator {
-  const kv = batch * keys * kvHeads * 2 * 64 * kvBytes;
-  return {
-    name: "attn.core",
-    class: "attention-decode",
-    dtype: "bf16",
-    flops: 2 * batch * keys * heads * 2 * 64,
-    bytesRead: { weights: 0, activations: batch * heads * 64 * 2, kvCache: kv },
-    bytesWritten: { activations: batch * heads * 64 * 2, kvCache: 0 },
-    attention: {
-      queries: batch,
-      heads,
-      qkHeadDim: 64,
-      vHeadDim: 64,
-      meanKeysPerQuery: keys,
-      causal: false,
-      queryTokensPerSequence: 1,
-      kvHeads,
-      kvElementBytes: kvBytes,
-    },
-    kernels: 1,
-  };
-}
+/** A GQA decode core of `heads` query heads over `kvHeads` KV heads of 64 (one launch). */
+const gqaCore = (batch: number, keys: number, heads = 64, kvHeads = 8, kvBytes = 2) =>
+  gqaDecodeCore(batch, keys, { heads, kvHeads, kvBytes });
 
 const trtllmGqa = { engine: "trtllm", modelAttention: "gqa" } as const;
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { Operator } from "../model/index.ts";
 import { computeDevice } from "./device.ts";
 import { classEfficiencySchema } from "./efficiency-file.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
@@ -7,41 +6,11 @@ import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorTime } from "./operator-time.ts";
 import { overlappedRoof, paddedGroupMmaTime } from "./operator-time-terms.ts";
 import { fixtureH100 } from "./test-support/fixture-chips.ts";
+import { gqaDecodeCore } from "./test-support/gqa-decode-core.ts";
 
-/** A GQA decode core: `batch` sequences of `heads` query heads over `kvHeads` KV heads of `dim`, `keys` keys each. */
-function gqaCore(
-  batch: number,
-  keys: number,
-  heads: number,
-  kvHeads: number,
-  dim: number,
-  kvBytes: number,
-): Operator {
-  return {
-    name: "attn.core",
-    class: "attention-decode",
-    dtype: "bf16",
-    flops: 2 * batch * keys * heads * 2 * dim,
-    bytesRead: {
-      weights: 0,
-      activations: batch * heads * dim * 2,
-      kvCache: batch * keys * kvHeads * 2 * dim * kvBytes,
-    },
-    bytesWritten: { activations: batch * heads * dim * 2, kvCache: 0 },
-    attention: {
-      queries: batch,
-      heads,
-      qkHeadDim: dim,
-      vHeadDim: dim,
-      meanKeysPerQuery: keys,
-      causal: false,
-      queryTokensPerSequence: 1,
-      kvHeads,
-      kvElementBytes: kvBytes,
-    },
-    kernels: 2,
-  };
-}
+/** A GQA decode core of `heads` query heads over `kvHeads` KV heads of `dim` (two launches). */
+const gqaCore = (batch: number, keys: number, heads: number, kvHeads: number, dim: number, kvBytes: number) =>
+  gqaDecodeCore(batch, keys, { heads, kvHeads, dim, kvBytes, kernels: 2 });
 
 const trtllmGqa = { engine: "trtllm", modelAttention: "gqa" } as const;
 
