@@ -29,14 +29,24 @@ export function parseBuiltinData<S extends z.ZodType>(path: string, schema: S): 
 }
 
 /**
+ * A getter of a built-in data file that reads it with `parse` (text, file name) on first use and
+ * returns the same object after: for files whose reader does more than a schema (source-key checks,
+ * unit conversion), as the fabric and all-reduce parameter files do.
+ * @example const builtinFabricParams = builtinParsedOnce("fabric/protocols.yaml", parseFabricParams);
+ */
+export function builtinParsedOnce<T>(path: string, parse: (text: string, fileName: string) => T): () => T {
+  let parsed: T | undefined;
+  return () => {
+    parsed ??= parse(builtinDataText(path), path);
+    return parsed;
+  };
+}
+
+/**
  * A getter of a built-in data file that parses and validates it on first use and returns the same
  * object after (every module reading one of these files keeps it for the process).
  * @example const reliabilityData = builtinDataOnce("training/reliability.yaml", fileSchema);
  */
 export function builtinDataOnce<S extends z.ZodType>(path: string, schema: S): () => z.output<S> {
-  let parsed: z.output<S> | undefined;
-  return () => {
-    parsed ??= parseBuiltinData(path, schema);
-    return parsed;
-  };
+  return builtinParsedOnce(path, (text, fileName) => parseDocument(text, fileName, schema));
 }

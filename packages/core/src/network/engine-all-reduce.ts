@@ -9,7 +9,7 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/index.ts";
+import { builtinParsedOnce } from "../catalog/index.ts";
 import {
   calibratedOnSchema,
   keyedSourcedValueSchema,
@@ -89,17 +89,14 @@ export function parseEngineAllReduce(text: string, fileName: string): EngineAllR
   };
 }
 
-let cached: EngineAllReduceParams | undefined;
-
 /**
  * The built-in engine all-reduce parameters (memoised).
  * @example builtinEngineAllReduce().oneShotEngines.has("vllm") // false
  */
-export function builtinEngineAllReduce(): EngineAllReduceParams {
-  const path = "fabric/engine-all-reduce.yaml";
-  cached ??= parseEngineAllReduce(builtinDataText(path), path);
-  return cached;
-}
+export const builtinEngineAllReduce: () => EngineAllReduceParams = builtinParsedOnce(
+  "fabric/engine-all-reduce.yaml",
+  parseEngineAllReduce,
+);
 
 /**
  * Whether `engine` runs its one-shot kernel for an all-reduce of `tokens` rows, `bytes` in all, over

@@ -6,7 +6,7 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/index.ts";
+import { builtinParsedOnce } from "../catalog/index.ts";
 import {
   keyedSourcedValueSchema,
   MICROSECOND,
@@ -84,17 +84,14 @@ export function parseMoeKernelParams(
   return byLibrary(one);
 }
 
-let cached: Readonly<Record<LibraryId, MoeKernelParams>> | undefined;
-
 /**
  * The built-in MoE kernel parameters (memoised).
  * @example builtinMoeKernelParams()["cann-ep"].perCopyCostS?.value // 1.169e-7 s
  */
-export function builtinMoeKernelParams(): Readonly<Record<LibraryId, MoeKernelParams>> {
-  const path = "fabric/moe-kernels.yaml";
-  cached ??= parseMoeKernelParams(builtinDataText(path), path);
-  return cached;
-}
+export const builtinMoeKernelParams: () => Readonly<Record<LibraryId, MoeKernelParams>> = builtinParsedOnce(
+  "fabric/moe-kernels.yaml",
+  parseMoeKernelParams,
+);
 
 /** The kernel family an exchange names: DeepEP-style `normal` (throughput, prefill) or `low-latency`. */
 type KernelFamily = "normal" | "low-latency" | undefined;

@@ -5,7 +5,7 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/index.ts";
+import { builtinParsedOnce } from "../catalog/index.ts";
 import { calibratedOnSchema, GIGA, keyedSourceFields, MICROSECOND, parseDocument } from "../spec/index.ts";
 import type { NcclProtocol, NcclProtocolCost, NcclProtocolParams } from "./nccl-protocols.ts";
 
@@ -247,11 +247,8 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
   };
 }
 
-let cached: NcclProtocolParams | undefined;
-
 /** The built-in NCCL protocol parameters (memoised). */
-export function builtinNcclProtocols(): NcclProtocolParams {
-  const path = "fabric/nccl-protocols.yaml";
-  cached ??= parseNcclProtocols(builtinDataText(path), path);
-  return cached;
-}
+export const builtinNcclProtocols: () => NcclProtocolParams = builtinParsedOnce(
+  "fabric/nccl-protocols.yaml",
+  parseNcclProtocols,
+);

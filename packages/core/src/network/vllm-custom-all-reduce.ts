@@ -9,7 +9,7 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/index.ts";
+import { builtinParsedOnce } from "../catalog/index.ts";
 import {
   calibratedOnSchema,
   compareVersions,
@@ -114,17 +114,14 @@ export function parseVllmCustomAllReduce(text: string, fileName: string): VllmCu
   };
 }
 
-let cached: VllmCustomAllReduceParams | undefined;
-
 /**
  * The built-in vLLM custom all-reduce parameters (memoised).
  * @example builtinVllmCustomAllReduce().maxBytes // 8388608
  */
-export function builtinVllmCustomAllReduce(): VllmCustomAllReduceParams {
-  const path = "fabric/vllm-custom-all-reduce.yaml";
-  cached ??= parseVllmCustomAllReduce(builtinDataText(path), path);
-  return cached;
-}
+export const builtinVllmCustomAllReduce: () => VllmCustomAllReduceParams = builtinParsedOnce(
+  "fabric/vllm-custom-all-reduce.yaml",
+  parseVllmCustomAllReduce,
+);
 
 /**
  * Whether the kernel takes its one-stage path for `bytes` over `ranks` ranks (custom_all_reduce.cuh).

@@ -5,7 +5,7 @@
  */
 
 import { z } from "zod";
-import { builtinDataText } from "../catalog/index.ts";
+import { builtinParsedOnce } from "../catalog/index.ts";
 import {
   calibratedOnSchema,
   MICROSECOND,
@@ -254,14 +254,11 @@ export function parseFabricParams(text: string, fileName: string): FabricParams 
   };
 }
 
-let cached: FabricParams | undefined;
-
 /** The built-in fabric parameters (memoised). @example builtinFabricParams().libraries.nccl.fixedCostS.value // 6e-6 */
-export function builtinFabricParams(): FabricParams {
-  const path = "fabric/protocols.yaml";
-  cached ??= parseFabricParams(builtinDataText(path), path);
-  return cached;
-}
+export const builtinFabricParams: () => FabricParams = builtinParsedOnce(
+  "fabric/protocols.yaml",
+  parseFabricParams,
+);
 
 const resolved = new WeakMap<FabricParams, Map<string, TechnologyParams | undefined>>();
 
