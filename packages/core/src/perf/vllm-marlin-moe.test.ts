@@ -1,27 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
 import { scenarioDtypeSchema } from "../spec/precision-schema.ts";
-import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
-import { selectOverlays, withEngineOverlays } from "./engine-overlay.ts";
+import { efficiencyProfile } from "./efficiency-profile.ts";
+import { selectOverlays } from "./engine-overlay.ts";
 import { type MoeOpSpec, moeOpTime } from "./moe-op-case.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
 import { stepContext } from "./step-context.ts";
 import { estimate } from "./step-estimate.ts";
+import { inheritedProfile, vllmHopperMoeProfiles } from "./test-support/hopper-profiles.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 /** vLLM's INT4 (W4A16) MoE on Hopper is its Marlin fused MoE (data/efficiency/engines/vllm.yaml). */
 const OVERLAY = "vllm-marlin-moe-int4-sm90";
-const inherited = (id: string) => efficiencyProfileForChip({ id, origin: {} });
+const inherited = inheritedProfile;
 
 describe("vLLM's Marlin fused MoE on Hopper", () => {
   it("is vLLM's default for INT4 experts on every H800-family chip, and the Triton overlay is not", () => {
     for (const chip of ["h800-sxm", "h100-sxm", "h200-sxm", "h20"]) {
-      const base = chip === "h800-sxm" ? efficiencyProfile(chip) : inherited(chip);
-      const p = withEngineOverlays(base, {
-        engine: "vllm",
-        modelAttention: "mla-dense",
-        expertWeights: "int4",
-      });
+      const { base, profile: p } = vllmHopperMoeProfiles(chip, "int4");
       expect(p.engineOverlays).toEqual([OVERLAY]);
       const g = p.classes["grouped-gemm"];
       expect(g.computeEfficiency.bf16?.value).toBe(0.3143);

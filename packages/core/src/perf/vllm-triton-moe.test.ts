@@ -1,26 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
-import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
+import { efficiencyProfile } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
 import { type MoeOpSpec, moeOpTime } from "./moe-op-case.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
 import { stepContext } from "./step-context.ts";
 import { estimate } from "./step-estimate.ts";
+import { inheritedProfile, vllmHopperMoeProfiles } from "./test-support/hopper-profiles.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 /** vLLM's FP8 MoE on Hopper is its Triton fused_moe kernel (data/efficiency/engines/vllm.yaml). */
 const OVERLAY = "vllm-triton-moe-fp8-sm90";
-const inherited = (id: string) => efficiencyProfileForChip({ id, origin: {} });
+const inherited = inheritedProfile;
 
 describe("vLLM's Triton fused_moe on Hopper", () => {
   it("is vLLM's default MoE on every H800-family chip, for FP8 math only", () => {
     for (const chip of ["h800-sxm", "h100-sxm", "h200-sxm"]) {
-      const base = chip === "h800-sxm" ? efficiencyProfile(chip) : inherited(chip);
-      const p = withEngineOverlays(base, {
-        engine: "vllm",
-        modelAttention: "mla-dense",
-        expertWeights: "fp8",
-      });
+      const { base, profile: p } = vllmHopperMoeProfiles(chip, "fp8");
       expect(p.engineOverlays).toEqual([OVERLAY]);
       const g = p.classes["grouped-gemm"];
       expect(g.computeEfficiency.fp8?.value).toBe(0.359);
