@@ -17,6 +17,7 @@ import {
   MICROSECOND,
   parseDocument,
   sourceKeyCheck,
+  sourcesBlockSchema,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import { vllmCustomAllReduceS, vllmCustomLoadedBytes } from "./vllm-custom-all-reduce.ts";
@@ -24,10 +25,7 @@ import { vllmCustomAllReduceS, vllmCustomLoadedBytes } from "./vllm-custom-all-r
 const sourced = { ...keyedSourceFields, calibratedOn: calibratedOnSchema.optional() };
 const microseconds = keyedSourcedValueSchema(z.number().finite().nonnegative());
 const fileSchema = z.strictObject({
-  sources: z.record(
-    z.string(),
-    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
-  ),
+  sources: sourcesBlockSchema,
   engines: z.record(
     z.string(),
     z.strictObject({

@@ -14,6 +14,7 @@ import {
   type Sourced,
   type SourceRef,
   SupernodeError,
+  sourcesBlockSchema,
 } from "../spec/index.ts";
 import { byLibrary, type LibraryId } from "../topology/index.ts";
 
@@ -30,10 +31,7 @@ export interface MoeKernelParams {
 
 const valueSchema = keyedSourcedValueSchema(z.number().finite().positive());
 const fileSchema = z.strictObject({
-  sources: z.record(
-    z.string(),
-    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
-  ),
+  sources: sourcesBlockSchema,
   // A library without an entry (hccl-aicpu, the AI-CPU expansion of HCCL collectives, runs no MoE
   // kernels) has no per-copy cost.
   kernels: z.strictObject(

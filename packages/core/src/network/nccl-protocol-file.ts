@@ -6,7 +6,14 @@
 
 import { z } from "zod";
 import { builtinParsedOnce } from "../catalog/index.ts";
-import { calibratedOnSchema, GIGA, keyedSourceFields, MICROSECOND, parseDocument } from "../spec/index.ts";
+import {
+  calibratedOnSchema,
+  GIGA,
+  keyedSourceFields,
+  MICROSECOND,
+  parseDocument,
+  sourcesBlockSchema,
+} from "../spec/index.ts";
 import type { NcclProtocol, NcclProtocolCost, NcclProtocolParams } from "./nccl-protocols.ts";
 
 const sourced = keyedSourceFields;
@@ -34,10 +41,7 @@ export const ncclVersionSchema = z
   .string()
   .regex(/^\d+\.\d+\.\d+$/, "expected an NCCL version as major.minor.patch, e.g. 2.26.2");
 const fileSchema = z.strictObject({
-  sources: z.record(
-    z.string(),
-    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
-  ),
+  sources: sourcesBlockSchema,
   referenceLatency: z.strictObject({ value: z.number().finite().nonnegative(), ...sourced }),
   algorithms: z.strictObject({
     ring: protocolsSchema,

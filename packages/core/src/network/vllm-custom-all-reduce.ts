@@ -19,6 +19,7 @@ import {
   MICROSECOND,
   parseDocument,
   sourceKeyCheck,
+  sourcesBlockSchema,
 } from "../spec/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 
@@ -26,10 +27,7 @@ const sourced = { ...keyedSourceFields, calibratedOn: calibratedOnSchema.optiona
 const positive = keyedSourcedValueSchema(z.number().finite().positive());
 const nonNegative = keyedSourcedValueSchema(z.number().finite().nonnegative());
 const fileSchema = z.strictObject({
-  sources: z.record(
-    z.string(),
-    z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
-  ),
+  sources: sourcesBlockSchema,
   engine: z.strictObject({
     name: z.string().min(1),
     maxBytes: positive,

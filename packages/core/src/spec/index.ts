@@ -25,7 +25,12 @@ export {
   systemDefinitionSchema,
 } from "./hardware-schema.ts";
 export { inlineSourcedValueSchema, inlineSourceSchema } from "./inline-sourced-value.ts";
-export { keyedSourcedValueSchema, keyedSourceFields, sourceKeyCheck } from "./keyed-sourced-value.ts";
+export {
+  keyedSourcedValueSchema,
+  keyedSourceFields,
+  sourceKeyCheck,
+  sourcesBlockSchema,
+} from "./keyed-sourced-value.ts";
 export { groupThousands, LIMITS } from "./limits.ts";
 export { memoByObject } from "./memo-by-object.ts";
 export type { OfflineSpec } from "./offline-schema.ts";

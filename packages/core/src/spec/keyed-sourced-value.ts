@@ -15,6 +15,12 @@ export const keyedSourceFields = {
   note: z.string().optional(),
 };
 
+/** A file's `sources:` block: each key a `{ title, url, section? }` its values name. */
+export const sourcesBlockSchema = z.record(
+  z.string(),
+  z.strictObject({ title: z.string(), url: z.string().url(), section: z.string().optional() }),
+);
+
 /**
  * `{ value, source, tag, note?, calibratedOn? }` with `value` checked by `number`.
  * @example keyedSourcedValueSchema(z.number().positive()).parse({ value: 3, source: "a", tag: "measured" })
