@@ -37,6 +37,13 @@ export interface OfflineShape {
    * MoE layers synchronise all ranks) while the other ranks only decode.
    */
   readonly ranksPrefillTogether: boolean;
+  /**
+   * Whether, when the ranks prefill apart, the ranks without a prompt run an idle batch in another
+   * rank's prefill iteration instead of a decode step: SGLang with MTP or a speculative draft under
+   * attention DP syncs the new prefill batch over the ranks before choosing and never mixes prefill
+   * and decode (`get_next_batch_to_run` → `maybe_prepare_mlp_sync_batch`).
+   */
+  readonly othersIdleInRankPrefill: boolean;
 }
 
 /** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
@@ -69,10 +76,11 @@ export function offlinePoint(
   const steps = Math.max(0, output - 1) / tau;
   // Ranks out of step: each rank's share of the prefill is an iteration of its own, dp times as
   // many, each charged as the in-step iteration (an upper bound: the experts see one rank's
-  // tokens, not all ranks'); a rank's sequences decode one step in each other rank's iteration.
+  // tokens, not all ranks'); a rank's sequences decode one step in each other rank's iteration,
+  // unless speculative decoding makes them idle there.
   const apart = !shape.ranksPrefillTogether && shape.dp > 1;
   const prefillIterations = apart ? mixed * shape.dp : mixed;
-  const stepsInOthersPrefill = apart ? mixed * (shape.dp - 1) : 0;
+  const stepsInOthersPrefill = apart && !shape.othersIdleInRankPrefill ? mixed * (shape.dp - 1) : 0;
   // Each sequence spends about one iteration in prefill and `steps` decoding; mixed iterations
   // advance the decoding sequences too, prefill iterations that run alone do not.
   const plain = shape.mixes ? Math.max(0, steps + 1 - mixed) : Math.max(0, steps - stepsInOthersPrefill);
