@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { offlineSearch } from "./offline-point.ts";
+import { instancePerformance } from "./step-instance-performance.ts";
 
 // DeepSeek-V3 on 8 H200, attention DP8 + EP8, prefill iterations alone (SGLang's default).
-const point = (prompt: string, mixWithDecode: boolean, dp = 8, mtp = "") =>
-  offlineSearch(
-    parseScenario(
-      `system: hgx-h200
+const scenario = (prompt: string, mixWithDecode: boolean, dp = 8, mtp = "") =>
+  parseScenario(
+    `system: hgx-h200
 model: deepseek-v3
 precision: { weights: fp8, activations: fp8, kvCache: fp8 }
 deployment:
@@ -17,12 +17,14 @@ deployment:
     moe: { ep: 8 }${mtp}
 offline: { promptTokens: ${prompt}, outputTokens: 512, maxSequencesPerInstance: 128 }
 serving: { scheduler: { maxBatchTokens: 16384, mixWithDecode: ${mixWithDecode} } }`,
-      "offline.yaml",
-    ),
-  ).best;
+    "offline.yaml",
+  );
+const point = (prompt: string, mixWithDecode: boolean, dp = 8, mtp = "") =>
+  offlineSearch(scenario(prompt, mixWithDecode, dp, mtp)).best;
 
 // Prompts of 2,047 to 2,049 tokens: the mean and moments of a fixed 2,048, but lengths that vary.
 const varying = "{ kind: uniform, minTokens: 2047, maxTokens: 2049 }";
+const mtp = "\n    mtp: { draftTokens: 1, acceptanceRate: 0.8 }";
 
 describe("attention-DP ranks that prefill apart", () => {
   it("with varying lengths and prefill alone, each rank's share is its own iteration; the others decode", () => {
@@ -30,25 +32,35 @@ describe("attention-DP ranks that prefill apart", () => {
     const apart = point(varying, false);
     expect(apart.sequencesPerInstance).toBe(128);
     expect(together.sequencesPerInstance).toBe(128);
-    // 128 × 2,048 / 16,384 = 16 in-step iterations become 8 × 16, each at the in-step iteration's time ...
-    expect(apart.prefillS).toBeCloseTo(8 * together.prefillS, 2);
-    // ... and each rank decodes one step in the other 7 ranks' 7 × 16 = 112 of them.
+    // 128 × 2,048 / 16,384 = 16 in-step iterations become 8 × 16 iterations of one rank's 2,048
+    // tokens: more time than the 16 (each rank's attention is as long, and every iteration reads
+    // the weights), less than 8 × 16 in-step ones (the experts see one rank's tokens).
+    expect(apart.prefillS).toBeGreaterThan(together.prefillS);
+    expect(apart.prefillS).toBeLessThan(8 * together.prefillS);
+    // Each rank decodes one step in the other 7 ranks' 7 × 16 = 112 of them.
     expect(apart.decodeS).toBeCloseTo(together.decodeS - 112 * together.decodeStepS, 2);
     expect(apart.outputTokensPerSPerChip).toBeLessThan(together.outputTokensPerSPerChip);
   });
 
-  it("with MTP the ranks without a prompt idle in another rank's prefill: no decode step there", () => {
+  it("with MTP the ranks without a prompt idle in another rank's prefill: one rank's chunk alone", () => {
     // SGLang never mixes prefill and decode under attention DP with speculative decoding
     // (scheduler.py get_next_batch_to_run → maybe_prepare_mlp_sync_batch): idle batches instead.
-    const mtp = "\n    mtp: { draftTokens: 1, acceptanceRate: 0.8 }";
     const together = point("2048", false, 8, mtp);
-    const apart = point(varying, false, 8, mtp);
+    const search = offlineSearch(scenario(varying, false, 8, mtp));
+    const apart = search.best;
     expect(apart.sequencesPerInstance).toBe(128);
     expect(together.sequencesPerInstance).toBe(128);
-    expect(apart.prefillS).toBeCloseTo(8 * together.prefillS, 2);
     // Every one of the (O − 1) / τ steps is still a decode-only step.
     expect(apart.decodeS).toBeCloseTo(together.decodeS, 6);
     expect(apart.decodeS).toBeCloseTo((511 / 1.8) * together.decodeStepS, 6);
+    // 8 × 16 iterations, each one prompt of 2,048 tokens on one rank (its rank-local work on all
+    // of them, as the serving simulator charges a lone chunk), no decode tokens.
+    const perf = instancePerformance(scenario(varying, false, 8, mtp), "colocated");
+    const pairs = search.lengths?.promptPairsPerToken ?? Number.NaN;
+    const share = { sequences: 1, newTokens: 2048, attendedTokenPairs: 2048 * pairs };
+    expect(apart.prefillS).toBeCloseTo(128 * perf.prefillStepS(share, share), 6);
+    // The busiest rank's own work makes it longer than the same tokens spread over the ranks.
+    expect(perf.prefillStepS(share, share)).toBeGreaterThan(perf.prefillStepS(share));
   });
 
   it("changes nothing when prefill mixes with decode, or with one attention rank", () => {

@@ -75,16 +75,19 @@ export function offlinePoint(
   const mixed = (sequences * prompt) / chunk;
   const steps = Math.max(0, output - 1) / tau;
   // Ranks out of step: each rank's share of the prefill is an iteration of its own, dp times as
-  // many, each charged as the in-step iteration (an upper bound: the experts see one rank's
-  // tokens, not all ranks'); a rank's sequences decode one step in each other rank's iteration,
-  // unless speculative decoding makes them idle there.
+  // many (rankAloneIterationS); a rank's sequences decode one step in each other rank's
+  // iteration, unless speculative decoding makes them idle there.
   const apart = !shape.ranksPrefillTogether && shape.dp > 1;
+  const othersDecode = apart && !shape.othersIdleInRankPrefill;
+  const iterationS = apart
+    ? rankAloneIterationS(perf, { chunk, prompts, sequences, kvMean, othersDecode }, shape)
+    : mixedS;
   const prefillIterations = apart ? mixed * shape.dp : mixed;
-  const stepsInOthersPrefill = apart && !shape.othersIdleInRankPrefill ? mixed * (shape.dp - 1) : 0;
+  const stepsInOthersPrefill = othersDecode ? mixed * (shape.dp - 1) : 0;
   // Each sequence spends about one iteration in prefill and `steps` decoding; mixed iterations
   // advance the decoding sequences too, prefill iterations that run alone do not.
   const plain = shape.mixes ? Math.max(0, steps + 1 - mixed) : Math.max(0, steps - stepsInOthersPrefill);
-  const prefillS = prefillIterations * mixedS;
+  const prefillS = prefillIterations * iterationS;
   const decodeS = plain * decodeStepS;
   const total = prefillS + decodeS;
   const perInstance = (sequences * output) / total;
@@ -100,6 +103,28 @@ export function offlinePoint(
     outputTokensPerSPerChip: perInstance / chips,
     inputTokensPerSPerChip: (sequences * prompt) / total / chips,
   };
+}
+
+/**
+ * One rank's share of the in-step iteration (chunk / dp tokens) run as an iteration of the whole
+ * instance: that rank's attention, norms and dense work on all of its tokens (the busiest-rank
+ * excess, rank-local-work.ts, as the serving simulator charges a lone chunk), the experts,
+ * dispatch and combine on its tokens only; the other ranks decode their sequences in the same
+ * forward, or run idle batches (`othersDecode` false).
+ */
+function rankAloneIterationS(
+  perf: StepInstancePerformance,
+  at: { chunk: number; prompts: number; sequences: number; kvMean: number; othersDecode: boolean },
+  shape: OfflineShape,
+): number {
+  const newTokens = at.chunk / shape.dp;
+  const share = {
+    sequences: Math.max(1, at.prompts / shape.dp),
+    newTokens,
+    attendedTokenPairs: newTokens * shape.promptPairsPerToken,
+  };
+  const others = at.othersDecode ? (at.sequences * (shape.dp - 1)) / shape.dp : 0;
+  return perf.mixedStepS(share, { sequences: others, kvTokens: others * at.kvMean }, share);
 }
 
 /**
