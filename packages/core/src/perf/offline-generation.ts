@@ -34,7 +34,8 @@ export interface OfflineShape {
    * Whether the attention-DP ranks prefill in the same iterations. Not when prompts run alone
    * (`mixes` false) on several ranks and lengths vary: each rank admits a prompt when one of its own
    * sequences finishes, so every rank's prefill iteration is an iteration of the whole instance (the
-   * MoE layers synchronise all ranks) while the other ranks only decode.
+   * MoE layers synchronise all ranks) while the other ranks only decode, or idle
+   * (`othersIdleInRankPrefill`).
    */
   readonly ranksPrefillTogether: boolean;
   /**
