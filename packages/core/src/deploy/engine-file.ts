@@ -228,6 +228,12 @@ const releaseSchema = z.strictObject({
     })
     .optional(),
   /**
+   * The engine's other runtime, TensorRT engines under its C++ executor (a scenario's
+   * `engine.runtime: tensorrt`): what the note says it does not share with the recorded (PyTorch)
+   * runtime — `hostTime` and `cudaGraphBatchSizes` are dropped for it (deploy/engine-runtime.ts).
+   */
+  tensorrtRuntime: z.strictObject({ source: z.string(), tag, note: z.string().optional() }).optional(),
+  /**
    * How a decode-only iteration runs by default: replayed as one full graph (`full`: vLLM's
    * FULL / FULL_DECODE_ONLY, torchair) or as a piecewise graph whose attention runs eagerly
    * (`piecewise`), paying `hostTime.perLayerUs` per layer. Iterations with a prefill run piecewise

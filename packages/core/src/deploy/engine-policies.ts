@@ -25,12 +25,26 @@ export function releasePolicies(
   source: (key: string) => string,
   scenario: Pick<
     EngineSpec,
-    "decodeGraph" | "hcclExpansion" | "moeBackend" | "mambaSchedulerStrategy" | "disableRadixCache"
+    | "decodeGraph"
+    | "hcclExpansion"
+    | "moeBackend"
+    | "mambaSchedulerStrategy"
+    | "disableRadixCache"
+    | "runtime"
   > = {},
 ): EnginePolicy[] {
   const policies: EnginePolicy[] = [];
   const applied = (policy: string, value: string, sourceKey: string) =>
     policies.push({ policy, value, source: source(sourceKey), modelled: true });
+  const trt = release.tensorrtRuntime;
+  if (trt !== undefined)
+    applied(
+      "runtime",
+      scenario.runtime === "tensorrt"
+        ? "TensorRT engines under the C++ executor (the scenario's engine.runtime): no PyTorch-executor host time, no CUDA-graph padding"
+        : "PyTorch backend (engine.runtime tensorrt: TensorRT engines under the C++ executor)",
+      trt.source,
+    );
   const budget = release.tokenBudget;
   if (budget !== undefined)
     applied(

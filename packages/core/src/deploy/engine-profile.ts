@@ -13,6 +13,7 @@ import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type HybridStatePool, statedHybridPool } from "./engine-hybrid-state-schema.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
+import { runtimeRelease } from "./engine-runtime.ts";
 import { type EngineSampler, samplerOf } from "./engine-sampler.ts";
 import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
 
@@ -165,7 +166,7 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
  */
 export function engineProfile(spec: EngineSpec): EngineProfile {
   const file = parseBuiltinData(`engines/${spec.name}.yaml`, engineFileSchema);
-  const release = releaseFor(file, spec);
+  const release = runtimeRelease(releaseFor(file, spec), file.name, spec);
   const version = spec.version;
   const source = (key: string) => {
     const s = file.sources.find((x) => x.key === key);

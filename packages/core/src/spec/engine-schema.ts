@@ -21,6 +21,8 @@ export type ServingEngineName = (typeof ENGINE_NAMES)[number];
 
 /** How decode-only iterations run (`engine.decodeGraph`, an engine file's `decodeGraph`). */
 export const DECODE_GRAPH_MODES = ["full", "piecewise"] as const;
+/** Which of the engine's runtimes runs the model (`engine.runtime`; TensorRT-LLM's `backend`). */
+export const ENGINE_RUNTIMES = ["pytorch", "tensorrt"] as const;
 /** Where HCCL expands collectives on Ascend (`engine.hcclExpansion`, an engine file's `hcclExpansion`). */
 export const HCCL_EXPANSION_MODES = ["aicpu", "aiv"] as const;
 
@@ -28,6 +30,15 @@ export const engineSchema = z.strictObject({
   name: z.enum(ENGINE_NAMES),
   /** Release (e.g. 0.4.6); the newest recorded entry at or below it is used. Default: the newest recorded. */
   version: z.string().min(1).optional(),
+  /**
+   * Which runtime runs the model, for an engine that has two (TensorRT-LLM: `pytorch`, the PyTorch
+   * backend and its Python executor, which the engine's recorded data describe; `tensorrt`, TensorRT
+   * engines built by trtllm-build and run by the C++ executor, as MLPerf's NVIDIA harness runs
+   * Llama and Mixtral). `tensorrt` drops what the release records for the PyTorch runtime only
+   * (data/engines/<name>.yaml `tensorrtRuntime`). Default: `pytorch`. An engine that records no
+   * TensorRT runtime refuses the field.
+   */
+  runtime: z.enum(ENGINE_RUNTIMES).optional(),
   /**
    * Whether the engine's overlap scheduler runs (host work for the next step hidden behind the
    * current one; SGLang `--disable-overlap-schedule`, TensorRT-LLM `disable_overlap_scheduler`
