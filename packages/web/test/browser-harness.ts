@@ -3,15 +3,18 @@
  * shared by the run's test files (`shared-build.ts`; a build in packages/web/dist can be replaced
  * at any time by another run in the same checkout),
  * starts the real `supernode ui` server code on a random loopback port, and drives Debian's Chromium
- * (`/usr/bin/chromium`, never a downloaded browser) through playwright-core with a fresh profile.
+ * (`/usr/bin/chromium`, never a downloaded browser) through playwright-core. One Chromium and one
+ * server serve all the browser test files a test worker runs one after another (the suite runs
+ * with `isolate: false`: a worker keeps its modules between files); each file gets a fresh browser
+ * context of its own (no cookies, storage or pages of another file), and the browser is closed once
+ * no file has used it for a few seconds (or with the worker: playwright closes what it launched).
  * Screenshots go to `test-artifacts/screenshots/`: the whole page, or its top 4,000 px when it is
  * taller (only Validate's table of every case is: 58,760 px at 1440 px wide, 290,785 px at 390 —
  * a full-page capture of those took 23–32 s of the page's time under load, the top 4,000 px 1–4 s).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe } from "vitest";
 import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
 import { webPaths } from "../../cli/src/server/web-build.ts";
@@ -62,22 +65,78 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
-export async function startBrowserHarness(): Promise<BrowserHarness> {
-  if (!chromiumAvailable())
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (or set SUPERNODE_CHROMIUM)`);
+/** What the files of one test worker share: the browser, the server and the screenshot folder. */
+interface SharedBrowser {
+  readonly browser: Browser;
+  readonly server: UiServer;
+  readonly screenshotDir: string;
+}
+
+/** How long the shared browser stays up with no harness open (the gap between two files is less). */
+const IDLE_CLOSE_MS = 5_000;
+
+let shared: Promise<SharedBrowser> | undefined;
+let openHarnesses = 0;
+let idleClose: ReturnType<typeof setTimeout> | undefined;
+
+async function launchShared(): Promise<SharedBrowser> {
   const paths = webPaths();
   const build = await sharedWebBuild(paths);
   const server: UiServer = await startUiServer({ distDir: build, port: 0 });
-  const profile = mkdtempSync(join(tmpdir(), "supernode-chromium-"));
   const screenshotDir = join(paths.repoRoot, "test-artifacts/screenshots");
   mkdirSync(screenshotDir, { recursive: true });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    deviceScaleFactor: 1,
-  });
+  try {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    return { browser, server, screenshotDir };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
+/** The worker's browser and server, launched on first use (again after a close or a crash). */
+async function sharedBrowser(): Promise<SharedBrowser> {
+  if (shared !== undefined) {
+    const current = await shared.catch(() => undefined);
+    if (current?.browser.isConnected()) return current;
+    if (current !== undefined) await current.server.close();
+    shared = undefined;
+  }
+  shared ??= launchShared();
+  return shared;
+}
+
+async function closeShared(): Promise<void> {
+  const current = shared;
+  shared = undefined;
+  if (current === undefined) return;
+  const { browser, server } = await current;
+  await browser.close();
+  await server.close();
+}
+
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  if (!chromiumAvailable())
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (or set SUPERNODE_CHROMIUM)`);
+  clearTimeout(idleClose);
+  openHarnesses += 1;
+  let started: SharedBrowser;
+  let context: BrowserContext;
+  try {
+    started = await sharedBrowser();
+    context = await started.browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      deviceScaleFactor: 1,
+    });
+  } catch (error) {
+    openHarnesses -= 1;
+    throw error;
+  }
+  const { server, screenshotDir } = started;
   return {
     baseUrl: server.url,
     context,
@@ -109,8 +168,9 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     },
     async close() {
       await context.close();
-      await server.close();
-      rmSync(profile, { recursive: true, force: true });
+      openHarnesses -= 1;
+      if (openHarnesses === 0)
+        idleClose = setTimeout(() => closeShared().catch(console.error), IDLE_CLOSE_MS).unref();
     },
   };
 }
