@@ -45,8 +45,24 @@ const DIFFERENCE_PAIRS: readonly (readonly [string, string])[] = [
     "aic-trtllm-h200-moe-fp8block-cutlass-ds-ep8-tp8-t8",
   ],
 ];
-/** Records checked only through their pair (the ratio, or a difference), not one by one. */
-const PAIRED = new Set<string>([...RATIO_PAIR, ...SLOPE_PAIRS.flat(), ...DIFFERENCE_PAIRS.flat()]);
+/**
+ * Two-point least-squares fits of one value with the other held (TensorRT-LLM's Hopper context FP8
+ * ceiling, per-tile cost held at the BF16 fit's): the two residuals cancel in log time, each is checked
+ * within ±15 % (engines/trtllm.yaml, trtllm-fmha-v2-context-gqa-sm90).
+ */
+const LEAST_SQUARES_PAIRS: readonly (readonly [string, string])[] = [
+  [
+    "aic-trtllm-h100-context-gqa-fp8-q64kv8d128-b16-s1024",
+    "aic-trtllm-h100-context-gqa-fp8-q64kv8d128-b2-s8192",
+  ],
+];
+/** Records checked only through their pair (the ratio, a difference or a two-point fit), not one by one. */
+const PAIRED = new Set<string>([
+  ...RATIO_PAIR,
+  ...SLOPE_PAIRS.flat(),
+  ...DIFFERENCE_PAIRS.flat(),
+  ...LEAST_SQUARES_PAIRS.flat(),
+]);
 /** Records held to ±10 % one by one: not held out, and not in a set only whose fit, ratio or difference is checked. */
 const individuallyChecked = (c: { id: string; role: string; duplicateOf?: string }) =>
   !heldOut(c) && !leastSquaresSet(c) && !PAIRED.has(c.id);
@@ -111,6 +127,15 @@ describe("operator reference cases", () => {
     const errs = set.map((c) => Math.log1p(relError(c)));
     expect(Math.sqrt(errs.reduce((s, e) => s + e * e, 0) / errs.length)).toBeLessThan(0.1);
     for (const c of set) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.2);
+  });
+
+  it("reproduces the two-point least-squares fits: log residuals that cancel, each within ±15 %", () => {
+    for (const pair of LEAST_SQUARES_PAIRS) {
+      const [a, b] = pair.map((id) => cases.find((c) => c.id === id));
+      if (a === undefined || b === undefined) throw new Error(`missing record ${pair.join(" / ")}`);
+      expect(Math.log1p(relError(a)) + Math.log1p(relError(b)), a.id).toBeCloseTo(0, 2);
+      for (const c of [a, b]) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.15);
+    }
   });
 
   it("predicts the held-out grouped-GEMM records (not used in any fit) within ±2 %", () => {
