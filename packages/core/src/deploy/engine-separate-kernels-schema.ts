@@ -4,7 +4,7 @@
  * backends a scenario can name (resolved for a scenario by deploy/separate-kernels.ts).
  */
 import { z } from "zod";
-import { EVIDENCE_TAGS, scenarioDtypeSchema, sourceKeysSchema } from "../spec/index.ts";
+import { EVIDENCE_TAGS, quantSchemeSchema, scenarioDtypeSchema, sourceKeysSchema } from "../spec/index.ts";
 
 const tag = z.enum(EVIDENCE_TAGS);
 
@@ -75,7 +75,9 @@ export const moePrologueSchema = z.strictObject({
  * Operators of the layer whose work the engine does inside another kernel, so they launch nothing of
  * their own (their bytes stay in the step): `when: attention-tp` where attention is tensor-parallel
  * without attention DP (an all-reduce precedes them), `always` everywhere; optionally only up to
- * `maxTokens` tokens routed per rank and only for the routed experts' weight formats `expertWeights`.
+ * `maxTokens` tokens routed per rank, only for the routed experts' weight formats `expertWeights`,
+ * only with a KV cache in `kvCache` and only where the attention output projection's weights use a
+ * scheme of `attentionOutputSchemes`.
  * `into` names the kernel that does the work (documentation). Names are matched exactly (an `mtpN.`
  * prefix aside) and a name no layer has fuses nothing, so every name must be an operator of one of
  * the engine's reference scenarios (perf/engine-fused-kernels.test.ts).
@@ -89,6 +91,10 @@ const fusedKernelsSchema = z.strictObject({
   /** Only while the rank's own (attention) tokens of the microbatch are at most this many. */
   maxRankTokens: z.number().int().positive().optional(),
   expertWeights: z.array(scenarioDtypeSchema).min(1).optional(),
+  /** Only when the scenario's KV cache is in one of these formats. */
+  kvCache: z.array(scenarioDtypeSchema).min(1).optional(),
+  /** Only when the attention output projection's (o_proj's) weights use one of these schemes. */
+  attentionOutputSchemes: z.array(quantSchemeSchema).min(1).optional(),
   into: z.string(),
   source: sourceKeysSchema,
   tag,
@@ -121,6 +127,11 @@ export const separateKernelsSchema = z.strictObject({
   mlaKeyConcatKernels: z.number().int().positive().optional(),
   /** MLA prefill (naive form): the attention output copied into the layer's output buffer. */
   mlaOutputCopy: z.boolean().optional(),
+  /**
+   * true: a model with shared experts adds the shared expert's output to the routed experts' output
+   * in one elementwise kernel of its own after the MoE (`moe.shared_add`, the rank's own tokens).
+   */
+  sharedExpertAdd: z.boolean().optional(),
   fusedKernels: z.array(fusedKernelsSchema).optional(),
   /**
    * Weight-only GEMMs (weights narrower than the math, e.g. INT4 weights with BF16 math) run

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { Dtype } from "../hardware/index.ts";
+import type { QuantScheme } from "../model/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
 import type { moePrologueSchema, separateKernelsSchema } from "./engine-separate-kernels-schema.ts";
 
@@ -46,6 +47,8 @@ export interface SeparateKernels {
   readonly mlaKeyConcatKernels?: number;
   /** MLA prefill (naive form): the attention output copied into the layer's output buffer. */
   readonly mlaOutputCopy?: boolean;
+  /** The shared expert's output added to the routed output by a kernel of its own after the MoE. */
+  readonly sharedExpertAdd?: boolean;
   /** Weight-only GEMMs dequantise their weights into a global-memory workspace the matrix unit then reads. */
   readonly antiquantWorkspace?: boolean;
   /** Layer operators whose work runs inside another kernel (no launch of their own), and when. */
@@ -67,6 +70,10 @@ export interface FusedKernels {
   readonly maxRankTokens?: number;
   /** Only for these routed-expert weight formats. */
   readonly expertWeights?: readonly Dtype[];
+  /** Only with the KV cache in one of these formats. */
+  readonly kvCache?: readonly Dtype[];
+  /** Only where the attention output projection's weights use one of these schemes. */
+  readonly attentionOutputSchemes?: readonly QuantScheme[];
 }
 
 /**
@@ -89,6 +96,8 @@ export function releaseSeparateKernels(
     ...(f.phase !== undefined && { phase: f.phase }),
     ...(f.maxRankTokens !== undefined && { maxRankTokens: f.maxRankTokens }),
     ...(f.expertWeights !== undefined && { expertWeights: f.expertWeights }),
+    ...(f.kvCache !== undefined && { kvCache: f.kvCache }),
+    ...(f.attentionOutputSchemes !== undefined && { attentionOutputSchemes: f.attentionOutputSchemes }),
   }));
   return {
     ...(separate.activationQuant !== undefined ? { activationQuant: separate.activationQuant } : {}),
@@ -97,6 +106,7 @@ export function releaseSeparateKernels(
     mlaKeyConcat: separate.mlaKeyConcat === true,
     ...(separate.mlaKeyConcatKernels !== undefined && { mlaKeyConcatKernels: separate.mlaKeyConcatKernels }),
     ...(separate.mlaOutputCopy === true && { mlaOutputCopy: true }),
+    ...(separate.sharedExpertAdd === true && { sharedExpertAdd: true }),
     ...(separate.antiquantWorkspace === true && { antiquantWorkspace: true }),
     ...(fused.length > 0 && { fusedKernels: fused }),
     ...(separate.repeatedOperators !== undefined && { repeatedOperators: separate.repeatedOperators }),

@@ -35,6 +35,10 @@ export interface SeparateKernelContext {
   readonly expertWeights?: Dtype;
   /** Quantization scheme of the routed experts' weights (defaults resolved). */
   readonly expertScheme?: QuantScheme;
+  /** Format of the KV cache (for fusions that depend on it). */
+  readonly kvCache?: Dtype;
+  /** Quantization scheme of the attention output projection's weights (defaults resolved). */
+  readonly attentionOutputScheme?: QuantScheme;
   /** MLA head dimensions, for the key assembly of the naive (prefill) form. */
   readonly mla?: MlaDims;
 }

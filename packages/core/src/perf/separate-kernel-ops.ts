@@ -118,23 +118,32 @@ export function permutedCombine(k: Insertion, op: Operator): Operator[] {
   const experts = k.ops.find((o) => baseName(o) === "moe.experts.down_proj");
   const rows = (experts?.shape?.m ?? 0) * (experts?.shape?.groups ?? 1);
   const h = k.ctx.hiddenSize;
-  // The shared expert's output added to the combined routed output (rank's own tokens).
-  const shared = k.ops.find((o) => baseName(o) === "moe.shared.down_proj");
-  const own = (shared?.shape?.m ?? 0) * h;
-  const out = [
-    vector(
-      `${p}moe.experts.gather`,
-      2 * rows * h,
-      rows * h * k.actBytes,
-      k.ctx.receivedTokens * h * k.actBytes,
-      op.dtype,
-    ),
-  ];
-  if (own > 0) out.push(vector(`${p}moe.shared_add`, own, 2 * own * k.actBytes, own * k.actBytes, op.dtype));
-  return out;
+  const gather = vector(
+    `${p}moe.experts.gather`,
+    2 * rows * h,
+    rows * h * k.actBytes,
+    k.ctx.receivedTokens * h * k.actBytes,
+    op.dtype,
+  );
+  const add = sharedExpertAdd(k, op);
+  return add === undefined ? [gather] : [gather, add];
 }
 
-/** The kernels that run after `op`: MLA key assembly and output copy, the MoE input's quantisation before dispatch. */
+/**
+ * The shared expert's output added to the combined routed output on the rank's own tokens, one
+ * elementwise kernel (undefined without a shared expert).
+ */
+function sharedExpertAdd(k: Insertion, op: Operator): Operator | undefined {
+  const shared = k.ops.find((o) => baseName(o) === "moe.shared.down_proj");
+  const own = (shared?.shape?.m ?? 0) * k.ctx.hiddenSize;
+  if (own <= 0) return undefined;
+  return vector(`${prefixOf(op)}moe.shared_add`, own, 2 * own * k.actBytes, own * k.actBytes, op.dtype);
+}
+
+/**
+ * The kernels that run after `op`: MLA key assembly and output copy, the shared-expert add, the MoE
+ * input's quantisation before dispatch.
+ */
 export function kernelsAfter(k: Insertion, op: Operator): (Operator | undefined)[] {
   const name = baseName(op);
   const p = prefixOf(op);
@@ -161,6 +170,8 @@ export function kernelsAfter(k: Insertion, op: Operator): (Operator | undefined)
         ),
       );
   }
+  // An engine that adds the shared expert after the MoE op's finalize (the permuted path adds it in permutedCombine).
+  if (name === "moe.combine" && policy.sharedExpertAdd === true) out.push(sharedExpertAdd(k, op));
   if (name === "moe.router" && k.normal && k.quant !== undefined) {
     const experts = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
     if (experts !== undefined && is8Bit(experts))

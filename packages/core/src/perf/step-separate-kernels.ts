@@ -30,7 +30,12 @@
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
-import { dispatchBytesPerToken, moeTokenWidth, type SeparateKernels } from "../deploy/index.ts";
+import {
+  dispatchBytesPerToken,
+  moeTokenWidth,
+  precisionWeightFormats,
+  type SeparateKernels,
+} from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
@@ -164,14 +169,16 @@ function fusedOperatorNames(policy: SeparateKernels, ctx: SeparateKernelContext)
     if (f.maxTokens !== undefined && ctx.routedTokens > f.maxTokens) continue;
     if (f.phase !== undefined && f.phase !== (ctx.moeKernels === "normal" ? "prefill" : "decode")) continue;
     if (f.maxRankTokens !== undefined && ctx.dispatchedTokens > f.maxRankTokens) continue;
-    if (
-      f.expertWeights !== undefined &&
-      (ctx.expertWeights === undefined || !f.expertWeights.includes(ctx.expertWeights))
-    )
-      continue;
+    if (!admits(f.expertWeights, ctx.expertWeights) || !admits(f.kvCache, ctx.kvCache)) continue;
+    if (!admits(f.attentionOutputSchemes, ctx.attentionOutputScheme)) continue;
     for (const n of f.operators) names.add(n);
   }
   return names;
+}
+
+/** Whether an entry's list of allowed values admits the step's value (no list: every value). */
+function admits<T>(allowed: readonly T[] | undefined, value: T | undefined): boolean {
+  return allowed === undefined || (value !== undefined && allowed.includes(value));
 }
 
 /**
@@ -205,6 +212,8 @@ export function separateKernelsOf(
   }
   const attention = scenario.model.attention;
   const experts = moe !== undefined ? routedExpertFormat(scenario.precision) : undefined;
+  const formats = precisionWeightFormats(scenario.precision);
+  const oProj = formats.overrides["attention-output"] ?? formats.overrides.attention ?? formats.format;
   const context: SeparateKernelContext = {
     ...(attention.kind === "mla" && {
       mla: { nopeDim: attention.qkNopeHeadDim, ropeDim: attention.qkRopeHeadDim, vDim: attention.vHeadDim },
@@ -218,6 +227,8 @@ export function separateKernelsOf(
     routedTokens: routed,
     topK: moe?.topK ?? 0,
     ...(experts !== undefined && { expertWeights: experts.dtype, expertScheme: experts.scheme }),
+    kvCache: scenario.precision.kvCache,
+    attentionOutputScheme: oProj.scheme,
     ...((plan.moe?.ep ?? 1) > 1 &&
       DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
         dispatchBytesPerToken: dispatchBytesPerToken(scenario.model, scenario.precision),
