@@ -53,7 +53,9 @@ const conditionsSchema = z.discriminatedUnion("kind", [
     op: z.enum(["all-reduce", "all-gather", "reduce-scatter", "all-to-all"]),
     /** Absent: what NCCL's tuner picks (the fastest the model offers). */
     algorithm: z.enum(["ring", "in-switch", "tree"]).optional(),
-    system: z.enum(["hgx-h100", "hgx-h200", "dgx-b200", "hgx-b300", "gb200-nvl72", "gb300-nvl72"]).default("hgx-h100"),
+    system: z
+      .enum(["hgx-h100", "hgx-h200", "dgx-b200", "hgx-b300", "gb200-nvl72", "gb300-nvl72"])
+      .default("hgx-h100"),
     ranks: z.number().int().positive(),
     bytes: z.number().positive(),
     metric: z.enum(["busbw", "algbw", "time"]),

@@ -52,6 +52,10 @@ const GROUPS: readonly { readonly name: string; readonly test: (r: ValidationRow
     test: (r) => r.id.startsWith("nccl-h100-") && !r.id.includes("2node"),
   },
   {
+    name: "NCCL all-to-all over NVLink 5 (GB200 / GB300 tray and 2 trays, HGX B300; OCI nccl-tests)",
+    test: (r) => /^nccl-.*-a2a:/.test(r.id),
+  },
+  {
     name: "NCCL NVLink 5 in one NVLink domain (B200, GB200 tray / 2 trays / NVL72)",
     test: (r) => /^nccl-(b200-ar|gb200-(tray|2tray|nvl72))/.test(r.id),
   },
