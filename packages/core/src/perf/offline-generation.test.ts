@@ -29,7 +29,8 @@ const mtp = "\n    mtp: { draftTokens: 1, acceptanceRate: 0.8 }";
 describe("attention-DP ranks that prefill apart", () => {
   it("with varying lengths and prefill alone, each rank's share is its own iteration; the others decode", () => {
     const together = point("2048", false);
-    const apart = point(varying, false);
+    const search = offlineSearch(scenario(varying, false));
+    const apart = search.best;
     expect(apart.sequencesPerInstance).toBe(128);
     expect(together.sequencesPerInstance).toBe(128);
     // 128 × 2,048 / 16,384 = 16 in-step iterations become 8 × 16 iterations of one rank's 2,048
@@ -37,6 +38,14 @@ describe("attention-DP ranks that prefill apart", () => {
     // the weights), less than 8 × 16 in-step ones (the experts see one rank's tokens).
     expect(apart.prefillS).toBeGreaterThan(together.prefillS);
     expect(apart.prefillS).toBeLessThan(8 * together.prefillS);
+    // Each of them: that prompt on its rank (rank-local work on all of it) beside the other 7
+    // ranks' 7 × 16 = 112 sequences decoding at the mean decode context.
+    const perf = instancePerformance(scenario(varying, false), "colocated");
+    const pairs = search.lengths?.promptPairsPerToken ?? Number.NaN;
+    const context = search.lengths?.decodeContext ?? Number.NaN;
+    const share = { sequences: 1, newTokens: 2048, attendedTokenPairs: 2048 * pairs };
+    const others = { sequences: 112, kvTokens: 112 * context };
+    expect(apart.prefillS).toBeCloseTo(128 * perf.mixedStepS(share, others, share), 6);
     // Each rank decodes one step in the other 7 ranks' 7 × 16 = 112 of them.
     expect(apart.decodeS).toBeCloseTo(together.decodeS - 112 * together.decodeStepS, 2);
     expect(apart.outputTokensPerSPerChip).toBeLessThan(together.outputTokensPerSPerChip);
