@@ -2,10 +2,7 @@ import { describe, expect, it } from "vitest";
 import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
-import { baseName } from "./separate-kernel-ops.ts";
-import { stepContext } from "./step-context.ts";
-import { stepTime } from "./step-model.ts";
-import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+import { attentionOpNames } from "./test-support/attention-op-names.ts";
 
 const profileOf = (chip: string) =>
   chip === "b200" ? efficiencyProfile("b200") : efficiencyProfileForChip({ id: chip, origin: {} });
@@ -64,16 +61,8 @@ describe("TensorRT-LLM's trtllm-gen context attention on Blackwell (engine overl
   });
 
   it("does not charge the op's RoPE and KV-cache write beside it in prefill (the fitted op holds them); decode and other engines keep them", () => {
-    const attentionOps = (sets: string[], phase: "prefill" | "decode") => {
-      const scenario = referenceScenario("trtllm-gpt-oss-blackwell-offline", ...sets);
-      const ctx = stepContext(scenario, must(scenario.deployment.colocated));
-      const batch =
-        phase === "prefill"
-          ? ({ phase, sequences: 4, newTokens: 4096, attendedTokenPairs: 4 * 1024 * 512 } as const)
-          : ({ phase, sequences: 64, kvTokens: 64 * 2048 } as const);
-      const names = stepTime(ctx, batch).layers.flatMap((l) => l.timing.items.map(baseName));
-      return names.filter((n) => n === "attn.rotary" || n === "attn.kv_cache_write" || n === "attn.core");
-    };
+    const attentionOps = (sets: string[], phase: "prefill" | "decode") =>
+      attentionOpNames("trtllm-gpt-oss-blackwell-offline", sets, phase);
     expect(new Set(attentionOps([], "prefill"))).toEqual(new Set(["attn.core"]));
     expect(new Set(attentionOps([], "decode"))).toEqual(
       new Set(["attn.core", "attn.rotary", "attn.kv_cache_write"]),

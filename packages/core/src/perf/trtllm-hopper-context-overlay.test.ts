@@ -2,10 +2,7 @@ import { describe, expect, it } from "vitest";
 import { efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
-import { baseName } from "./separate-kernel-ops.ts";
-import { stepContext } from "./step-context.ts";
-import { stepTime } from "./step-model.ts";
-import { must, referenceScenario } from "./test-support/reference-scenario.ts";
+import { attentionOpNames } from "./test-support/attention-op-names.ts";
 
 const hopper = (chip: string) => efficiencyProfileForChip({ id: chip, origin: {} });
 
@@ -49,16 +46,8 @@ describe("TensorRT-LLM's fmha_v2 context attention on Hopper (engine overlay trt
   });
 
   it("does not charge the op's RoPE and KV-cache write beside it in Hopper prefill; decode keeps them", () => {
-    const attentionOps = (phase: "prefill" | "decode") => {
-      const scenario = referenceScenario("trtllm-gpt-oss-hopper-offline");
-      const ctx = stepContext(scenario, must(scenario.deployment.colocated));
-      const batch =
-        phase === "prefill"
-          ? ({ phase, sequences: 4, newTokens: 4096, attendedTokenPairs: 4 * 1024 * 512 } as const)
-          : ({ phase, sequences: 64, kvTokens: 64 * 2048 } as const);
-      const names = stepTime(ctx, batch).layers.flatMap((l) => l.timing.items.map(baseName));
-      return names.filter((n) => n === "attn.rotary" || n === "attn.kv_cache_write" || n === "attn.core");
-    };
+    const attentionOps = (phase: "prefill" | "decode") =>
+      attentionOpNames("trtllm-gpt-oss-hopper-offline", [], phase);
     expect(new Set(attentionOps("prefill"))).toEqual(new Set(["attn.core"]));
     expect(new Set(attentionOps("decode"))).toEqual(
       new Set(["attn.core", "attn.rotary", "attn.kv_cache_write"]),
