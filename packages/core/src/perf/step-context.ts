@@ -64,6 +64,16 @@ export function routedExpertFormat(precision: Scenario["precision"]) {
   return formats.overrides["routed-experts"] ?? formats.format;
 }
 
+/**
+ * The attention output projection's (o_proj's) weight format: its own override, else the attention
+ * override, else the default — the fallback `resolveComponentFormats` (model/weight-bytes.ts) gives
+ * the `attention-output` component.
+ */
+export function attentionOutputFormat(precision: Scenario["precision"]) {
+  const formats = precisionWeightFormats(precision);
+  return formats.overrides["attention-output"] ?? formats.overrides.attention ?? formats.format;
+}
+
 /** The origin of a built-in chip, for following `extends` chains (undefined when not built in). */
 function builtinChipOrigin(id: string): { readonly origin: { readonly extends?: string } } | undefined {
   try {

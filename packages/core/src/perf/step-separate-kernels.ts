@@ -30,12 +30,7 @@
  * Each kernel is a vector operator: its time is the operator model's (bytes over the memory
  * bandwidth and efficiency of the chip's vector class, plus a launch), for every chip alike.
  */
-import {
-  dispatchBytesPerToken,
-  moeTokenWidth,
-  precisionWeightFormats,
-  type SeparateKernels,
-} from "../deploy/index.ts";
+import { dispatchBytesPerToken, moeTokenWidth, type SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
@@ -50,7 +45,7 @@ import {
   scalePaddingOf,
   withAntiquantWorkspace,
 } from "./separate-kernel-ops.ts";
-import { routedExpertFormat, type StepContext } from "./step-context.ts";
+import { attentionOutputFormat, routedExpertFormat, type StepContext } from "./step-context.ts";
 import type { MicrobatchWork } from "./step-work.ts";
 
 export type { SeparateKernelContext } from "./separate-kernel-ops.ts";
@@ -212,8 +207,6 @@ export function separateKernelsOf(
   }
   const attention = scenario.model.attention;
   const experts = moe !== undefined ? routedExpertFormat(scenario.precision) : undefined;
-  const formats = precisionWeightFormats(scenario.precision);
-  const oProj = formats.overrides["attention-output"] ?? formats.overrides.attention ?? formats.format;
   const context: SeparateKernelContext = {
     ...(attention.kind === "mla" && {
       mla: { nopeDim: attention.qkNopeHeadDim, ropeDim: attention.qkRopeHeadDim, vDim: attention.vHeadDim },
@@ -228,7 +221,7 @@ export function separateKernelsOf(
     topK: moe?.topK ?? 0,
     ...(experts !== undefined && { expertWeights: experts.dtype, expertScheme: experts.scheme }),
     kvCache: scenario.precision.kvCache,
-    attentionOutputScheme: oProj.scheme,
+    attentionOutputScheme: attentionOutputFormat(scenario.precision).scheme,
     ...((plan.moe?.ep ?? 1) > 1 &&
       DTYPE_BYTES[scenario.precision.dispatch] < 2 && {
         dispatchBytesPerToken: dispatchBytesPerToken(scenario.model, scenario.precision),
