@@ -1,10 +1,45 @@
 import { describe, expect, it } from "vitest";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
-import { fitted, heldOut, relError, resolveFixtureChip } from "./test-support/operator-case-checks.ts";
+import {
+  fitted,
+  heldOut,
+  relError,
+  resolveFixtureChip,
+  WAVE_RATE_PAIR,
+} from "./test-support/operator-case-checks.ts";
 
 describe("operator reference cases: attention kernels", () => {
   const cases = operatorReferenceCases(resolveFixtureChip);
+
+  describe("prefill attention on Ascend (pto-isa's torch_npu baseline, one head, on a 910B2)", () => {
+    const rows = cases.filter((c) => c.id.startsWith("torchnpu-fa-910b2-"));
+    /** Kernel time of a one-head L x L record from its published TFLOPS (4 L² 128 FLOP). */
+    const timeUs = (id: string) => {
+      const c = rows.find((r) => r.id === id);
+      if (c === undefined) throw new Error(`missing record ${id}`);
+      const seq = Number(/-s(\d+)k$/.exec(id)?.[1]) * 1024;
+      return { seq, us: (4 * seq * seq * 128) / (c.published * 1e6) };
+    };
+    /** 128-row query tiles in waves on the die's 24 cube cores. */
+    const waves = (seq: number) => Math.ceil(seq / 128 / 24);
+
+    it("fits the ceiling on the 16K / 32K pair and holds out the 8K row", () => {
+      expect(rows.filter(fitted).map((c) => c.id)).toEqual(["torchnpu-fa-910b2-s16k", "torchnpu-fa-910b2-s32k"]);
+      expect(rows.filter(heldOut).map((c) => c.id)).toEqual(["torchnpu-fa-910b2-s8k"]);
+    });
+
+    it("stores the ceiling as the pair's wave-counted marginal rate over the 910B's BF16 peak", () => {
+      const [short, long] = [timeUs(WAVE_RATE_PAIR[0]), timeUs(WAVE_RATE_PAIR[1])];
+      const nsPerKey = (1000 * (long.us / waves(long.seq) - short.us / waves(short.seq))) / (long.seq - short.seq);
+      expect(nsPerKey).toBeCloseTo(8.854, 2);
+      const tflops = (24 * 4 * 128 * 128) / nsPerKey / 1000;
+      const attention = efficiencyProfile("ascend-910c").classes["attention-prefill"];
+      expect(attention.computeEfficiency.bf16?.value).toBeCloseTo(tflops / 376, 3);
+      // the same solve's per-tile cost (about 4,670 keys) is not taken: the kernel's ceiling only
+      expect(attention.keyOverheadTokens).toBeUndefined();
+    });
+  });
 
   describe("prefill attention (FlashAttention-3 BF16 forward on H100 SXM5, paper Figure 5)", () => {
     const fa3 = cases.filter((c) => c.id.startsWith("fa3-"));

@@ -3,7 +3,13 @@ import { valuesSetFrom } from "../catalog/calibration-ledger.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { gemmEfficiency } from "./gemm-efficiency.ts";
 import { type OperatorReferenceCase, operatorBenchmarks, operatorReferenceCases } from "./reference-cases.ts";
-import { fitted, heldOut, relError, resolveFixtureChip } from "./test-support/operator-case-checks.ts";
+import {
+  fitted,
+  heldOut,
+  relError,
+  resolveFixtureChip,
+  WAVE_RATE_PAIR,
+} from "./test-support/operator-case-checks.ts";
 
 /** Calibration records of a least-squares fit over many shapes (Hopper BF16 cuBLAS): checked as a set. */
 const leastSquaresSet = (c: { id: string }) => c.id.startsWith("h200-torch-mm-bf16-");
@@ -44,6 +50,7 @@ const LEAST_SQUARES_PAIRS: readonly (readonly [string, string])[] = [
 /** Records checked only through their pair (the ratio, a difference or a two-point fit), not one by one. */
 const PAIRED = new Set<string>([
   ...RATIO_PAIR,
+  ...WAVE_RATE_PAIR,
   ...SLOPE_PAIRS.flat(),
   ...DIFFERENCE_PAIRS.flat(),
   ...LEAST_SQUARES_PAIRS.flat(),

@@ -20,3 +20,10 @@ export const fitted = (c: { id: string }) => valuesSetFrom(c.id).length > 0;
 /** A prediction nothing was set from, and no duplicate of another record: held out of every fit. */
 export const heldOut = (c: { id: string; role: string; duplicateOf?: string }) =>
   c.role === "prediction" && c.duplicateOf === undefined && !fitted(c);
+
+/**
+ * One-head flash-attention rows on an Ascend 910B2 whose marginal rate between them (128-row tiles
+ * counted in waves on 24 cube cores), not their absolute figures, set the 910C prefill-attention
+ * ceiling (reference-cases-attention.test.ts checks it; reference-cases.test.ts skips them one by one).
+ */
+export const WAVE_RATE_PAIR = ["torchnpu-fa-910b2-s16k", "torchnpu-fa-910b2-s32k"] as const;
