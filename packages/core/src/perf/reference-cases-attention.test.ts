@@ -25,13 +25,17 @@ describe("operator reference cases: attention kernels", () => {
     const waves = (seq: number) => Math.ceil(seq / 128 / 24);
 
     it("fits the ceiling on the 16K / 32K pair and holds out the 8K row", () => {
-      expect(rows.filter(fitted).map((c) => c.id)).toEqual(["torchnpu-fa-910b2-s16k", "torchnpu-fa-910b2-s32k"]);
+      expect(rows.filter(fitted).map((c) => c.id)).toEqual([
+        "torchnpu-fa-910b2-s16k",
+        "torchnpu-fa-910b2-s32k",
+      ]);
       expect(rows.filter(heldOut).map((c) => c.id)).toEqual(["torchnpu-fa-910b2-s8k"]);
     });
 
     it("stores the ceiling as the pair's wave-counted marginal rate over the 910B's BF16 peak", () => {
       const [short, long] = [timeUs(WAVE_RATE_PAIR[0]), timeUs(WAVE_RATE_PAIR[1])];
-      const nsPerKey = (1000 * (long.us / waves(long.seq) - short.us / waves(short.seq))) / (long.seq - short.seq);
+      const nsPerKey =
+        (1000 * (long.us / waves(long.seq) - short.us / waves(short.seq))) / (long.seq - short.seq);
       expect(nsPerKey).toBeCloseTo(8.854, 2);
       const tflops = (24 * 4 * 128 * 128) / nsPerKey / 1000;
       const attention = efficiencyProfile("ascend-910c").classes["attention-prefill"];
