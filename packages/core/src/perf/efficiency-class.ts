@@ -43,6 +43,8 @@ export const UNIT_FIELDS = {
   fp8HeadSequenceSmUs: ["fp8HeadSequenceSmS", MICROSECOND],
   paddedGroupSmGflops: ["paddedGroupSmFlopsPerS", GIGA],
   fp8PaddedGroupSmGflops: ["fp8PaddedGroupSmFlopsPerS", GIGA],
+  splitKvBlockUs: ["splitKvBlockS", MICROSECOND],
+  fp8SplitKvBlockUs: ["fp8SplitKvBlockS", MICROSECOND],
   dequantGElementsPerS: ["dequantElementsPerS", GIGA],
   vectorPeakTflops: ["vectorPeakFlopsPerS", TERA],
 } as const satisfies Partial<Record<ScalarKey, readonly [keyof ClassProfile, number]>>;
@@ -63,6 +65,8 @@ const SHAPE_KEYS = [
   "cores",
   "queryGroupTileHeads",
   "fp8QueryGroupTileHeads",
+  "splitKvKeyBlockTokens",
+  "fp8SplitKvKeyBlockTokens",
   "kOverheadElements",
   "overlapExponent",
   "keyOverheadTokens",

@@ -149,6 +149,19 @@ export const classEfficiencySchema = z
     /** The same for a one-byte (FP8) cache; absent: paddedGroupSmGflops. */
     fp8PaddedGroupSmGflops: positiveSchema.optional(),
     /**
+     * Split-KV GQA decode kernels that choose their split count with FlashAttention's heuristic
+     * (FlashAttention-3 under vLLM on Hopper; split-kv-walk.ts): the keys one CTA step covers (the
+     * kernel's kBlockN), for a 16-bit cache. With splitKvBlockUs the core takes at least its
+     * minimum duration plus waves × ⌈key blocks ÷ splits⌉ × that time. Absent: not modelled.
+     */
+    splitKvKeyBlockTokens: positiveSchema.optional(),
+    /** The same for a one-byte (FP8) cache; absent: splitKvKeyBlockTokens. */
+    fp8SplitKvKeyBlockTokens: positiveSchema.optional(),
+    /** The time of one CTA's step over one key block of that kernel, in microseconds (16-bit cache). */
+    splitKvBlockUs: sourcedValueSchema.optional(),
+    /** The same for a one-byte (FP8) cache; absent: splitKvBlockUs. */
+    fp8SplitKvBlockUs: sourcedValueSchema.optional(),
+    /**
      * Weight-only GEMMs whose kernel converts the narrow weights to the math format in registers
      * (Hopper mixed-input): weight elements converted per second, in billions; the weights reach the
      * tensor cores at the slower of this and the HBM stream. Absent: not modelled.

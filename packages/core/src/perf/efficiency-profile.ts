@@ -66,6 +66,12 @@ export interface ClassProfile {
   /** GQA decode: the padded group's MMA rate per SM in FLOP/s, 16-bit / one-byte cache (absent: not modelled). */
   readonly paddedGroupSmFlopsPerS?: ProfileValue;
   readonly fp8PaddedGroupSmFlopsPerS?: ProfileValue;
+  /** Split-KV GQA decode (FlashAttention's heuristic): keys per CTA step, 16-bit / one-byte cache (absent: not modelled). */
+  readonly splitKvKeyBlockTokens?: ProfileValue;
+  readonly fp8SplitKvKeyBlockTokens?: ProfileValue;
+  /** Split-KV GQA decode: seconds of one CTA step over a key block, 16-bit / one-byte cache (absent: not modelled). */
+  readonly splitKvBlockS?: ProfileValue;
+  readonly fp8SplitKvBlockS?: ProfileValue;
   /** Weight-only GEMMs converting weights in registers: weight elements per second (absent: not modelled). */
   readonly dequantElementsPerS?: ProfileValue;
   /** Roofline overlap exponent p: time = (compute^p + memory^p)^(1/p); absent = max (perfect overlap). */

@@ -77,7 +77,9 @@ export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number
  * run no generation kernel: a mixed iteration's KV-dependent part is the decode step less the same step
  * at zero cache, which must carry neither term below.
  */
-function gqaGenerationGrid(op: Operator): { sequences: number; kvHeads: number; group: number } | undefined {
+export function gqaGenerationGrid(
+  op: Operator,
+): { sequences: number; kvHeads: number; group: number } | undefined {
   const a = op.attention;
   if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return undefined;
   if (!(a.meanKeysPerQuery > (a.queryTokensPerSequence ?? 1))) return undefined;
@@ -89,7 +91,7 @@ function gqaGenerationGrid(op: Operator): { sequences: number; kvHeads: number; 
 }
 
 /** A one-byte (FP8) cache's value where the profile gives one, else the 16-bit cache's. */
-function byCacheFormat(
+export function byCacheFormat(
   op: Operator,
   sixteenBit: ProfileValue | undefined,
   oneByte: ProfileValue | undefined,

@@ -28,6 +28,7 @@ import {
   paddedGroupMmaTime,
   profileCores,
 } from "./operator-time-terms.ts";
+import { splitKvWalkTime } from "./split-kv-walk.ts";
 
 export type OperatorBound = "compute" | "memory" | "overhead";
 
@@ -176,10 +177,15 @@ export function timeInPlace(
   const overheadS =
     op.kernels * cls.launchOverheadS.value + gridStrideTime(op, profile) + walkS + chunkWalkTime(op, profile);
   // A kernel's own minimum duration (decode attention at a few keys) floors the roofline, once per
-  // op, as does a GQA decode kernel's fixed cost per (sequence × KV head) block.
+  // op, plus a split-KV kernel's serial key walk where its profile gives one, as does a GQA decode
+  // kernel's fixed cost per (sequence × KV head) block.
+  const cores = profileCores(profile);
   const floorS =
     op.kernels > 0
-      ? Math.max(cls.minKernelS?.value ?? 0, headSequenceFloor(op, cls, profileCores(profile)))
+      ? Math.max(
+          (cls.minKernelS?.value ?? 0) + splitKvWalkTime(op, cls, cores),
+          headSequenceFloor(op, cls, cores),
+        )
       : 0;
   const workS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
   const roofS = Math.max(workS, floorS);
