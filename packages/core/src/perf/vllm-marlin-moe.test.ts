@@ -27,10 +27,11 @@ describe("vLLM's Marlin fused MoE on Hopper", () => {
       // Dense GEMMs (the BF16 attention and shared expert) keep the chip's values.
       expect(p.classes.gemm).toBe(base.classes.gemm);
     }
+    // The MoE overlays only (a GQA model on Hopper also gets vLLM's FA3 attention overlay).
     const ids = (expertWeights: string) =>
-      selectOverlays(inherited("h200-sxm"), { engine: "vllm", modelAttention: "gqa", expertWeights }).map(
-        (o) => o.id,
-      );
+      selectOverlays(inherited("h200-sxm"), { engine: "vllm", modelAttention: "gqa", expertWeights })
+        .filter((o) => o.backend.kind === "moe")
+        .map((o) => o.id);
     expect(ids("fp8")).toEqual(["vllm-triton-moe-fp8-sm90"]);
     expect(ids("bf16")).toEqual(["vllm-triton-moe-fp8-sm90"]);
     // Every routed-expert format a scenario can name gets exactly one of the two MoE overlays by default.

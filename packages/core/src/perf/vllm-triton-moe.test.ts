@@ -30,9 +30,10 @@ describe("vLLM's Triton fused_moe on Hopper", () => {
 
   it("does not apply to a named DeepGEMM backend, to Blackwell, or to other engines", () => {
     const h200 = inherited("h200-sxm");
-    expect(withEngineOverlays(h200, { engine: "vllm", modelAttention: "gqa", moeBackend: "deep_gemm" })).toBe(
-      h200,
-    );
+    // An MLA model: a GQA one would get vLLM's FA3 attention overlay (vllm-fa3-gqa-sm90) beside it.
+    expect(
+      withEngineOverlays(h200, { engine: "vllm", modelAttention: "mla-dense", moeBackend: "deep_gemm" }),
+    ).toBe(h200);
     const b200 = efficiencyProfile("b200");
     expect(withEngineOverlays(b200, { engine: "vllm", modelAttention: "mla-dense" })).toBe(b200);
     expect(
