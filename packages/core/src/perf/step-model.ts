@@ -7,19 +7,16 @@
  * See docs/step-model.md.
  */
 import { type ImbalanceResult, stepOverheads } from "../deploy/index.ts";
-import { hasMixer, type LayerKind, layerGroups, layerOperators, type Operator } from "../model/index.ts";
+import { type LayerKind, layerGroups } from "../model/index.ts";
 import { layerTimingOf } from "./layer-memo.ts";
-import { baseName } from "./separate-kernel-ops.ts";
 import { stepBounds } from "./step-bounds.ts";
 import { clockedContext, corePowerFactor, powerLimitedFraction } from "./step-clock.ts";
-import { layerCollectives } from "./step-collectives.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 import { headTiming } from "./step-head.ts";
 import type { LayerTiming } from "./step-layer.ts";
+import { type StepLayerInputs, stepLayerInputs } from "./step-layer-inputs.ts";
 import { mtpTiming } from "./step-mtp.ts";
-import { separateKernelsOf } from "./step-separate-kernels.ts";
-import { scaleOperator, unshardedOperators } from "./step-shard.ts";
-import { microbatchWork, type RankKind } from "./step-work.ts";
+import type { RankKind } from "./step-work.ts";
 
 export { type StepBatch, type StepContext, stepContext } from "./step-context.ts";
 
@@ -103,11 +100,13 @@ export interface StepBreakdown {
  * @example stepTime(ctx, { phase: "decode", sequences: 15360, kvTokens: 15360 * 4096 }).stepS
  */
 export function stepTime(ctx: StepContext, batch: StepBatch): StepBreakdown {
-  const atPeak = stepAtClock(ctx, batch);
+  // The layers' operators and fabric items do not depend on the clock: both passes share them.
+  const inputs = stepLayerInputs(ctx, batch);
+  const atPeak = stepAtClock(ctx, batch, inputs);
   // A step that would draw more than the power limit runs at a lower SM clock (step-clock.ts).
   const r = powerLimitedFraction(ctx, atPeak);
   if (r >= 1) return withCorePower(atPeak, corePowerFactor(ctx, 1));
-  const clocked = stepAtClock(clockedContext(ctx, r), batch);
+  const clocked = stepAtClock(clockedContext(ctx, r), batch, inputs);
   return { ...withCorePower(clocked, corePowerFactor(ctx, r)), smClockFraction: r };
 }
 
@@ -124,34 +123,24 @@ function withCorePower(step: StepBreakdown, factor: number): StepBreakdown {
   };
 }
 
-function stepAtClock(ctx: StepContext, batch: StepBatch): StepBreakdown {
-  const overlapped = stepTimeAsPlanned(ctx, batch);
+function stepAtClock(ctx: StepContext, batch: StepBatch, inputs: StepLayerInputs): StepBreakdown {
+  const overlapped = stepTimeAsPlanned(ctx, batch, inputs);
   if (ctx.plan.overlap?.policy !== "when-faster") return overlapped;
   // The engine runs this step as one batch when that is quicker (policy `when-faster`).
   const { overlap: _, ...single } = ctx.plan;
-  const whole = stepTimeAsPlanned({ ...ctx, plan: single }, batch);
+  const wholeCtx = { ...ctx, plan: single };
+  const whole = stepTimeAsPlanned(wholeCtx, batch, stepLayerInputs(wholeCtx, batch));
   return whole.stepS < overlapped.stepS ? whole : overlapped;
 }
 
-function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch): StepBreakdown {
+function stepTimeAsPlanned(ctx: StepContext, batch: StepBatch, given: StepLayerInputs): StepBreakdown {
   const { scenario, plan } = ctx;
   const arch = scenario.model;
-  const work = microbatchWork(ctx, batch);
-  const tp = plan.attention.tp;
-  const sequenceParallel = batch.phase === "prefill" && plan.attention.sequenceParallel && tp > 1;
-  const withKernels = separateKernelsOf(ctx, work, batch.phase);
-  // Operators an engine overlay's kernel runs inside the op its values were fitted to (engine-overlay.ts).
-  const included = ctx.profile.includedOperators?.[batch.phase];
+  const inputs = given.fits(ctx) ? given : stepLayerInputs(ctx, batch);
+  const work = inputs.work;
 
   const layerTiming = (index: number, kind: LayerKind, rank: RankKind): LayerTiming => {
-    let ops: readonly Operator[] = layerOperators(arch, index, work.groupWorkload, rank.options);
-    if (sequenceParallel) {
-      const unsharded = unshardedOperators(arch, index, work.groupWorkload, work.base);
-      ops = ops.map((op) => (unsharded.has(op.name) ? scaleOperator(op, 1 / tp) : op));
-    }
-    ops = withKernels(ops);
-    if (included !== undefined) ops = ops.filter((op) => !included.includes(baseName(op)));
-    const collectives = layerCollectives(ctx, work, kind, sequenceParallel, 1, hasMixer(arch, index));
+    const { ops, collectives } = inputs.layer(index, kind, rank);
     return layerTimingOf(ctx, ops, collectives);
   };
 
