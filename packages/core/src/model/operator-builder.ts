@@ -32,6 +32,8 @@ export interface GemmSpec {
   readonly groups?: number;
   /** Routed-expert GEMMs with EP > 1: all routed pairs the op is given per local expert (`OperatorShape`). */
   readonly routedRowsPerGroup?: number;
+  /** Routed-expert GEMMs: the experts this rank holds (`OperatorShape.localGroups`). */
+  readonly localGroups?: number;
   /** Weight bytes read (default: groups × n × k in the workload's weight format). */
   readonly weightBytes?: number;
   /** Weight elements those bytes hold (default: groups × n × k). */
@@ -70,6 +72,7 @@ export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
       k: spec.k,
       ...(groups !== 1 ? { groups } : {}),
       ...(spec.routedRowsPerGroup !== undefined && { routedRowsPerGroup: spec.routedRowsPerGroup }),
+      ...(spec.localGroups !== undefined && { localGroups: spec.localGroups }),
     },
     ...(weightOnly && { weightOnlyElements: spec.weightElements ?? groups * spec.n * spec.k }),
     ...(format.weights.scheme !== "none" && { weightScheme: format.weights.scheme }),

@@ -280,6 +280,12 @@ export interface OperatorShape {
    * its row tile from its whole input assumes (Triton's matmul_ogs); absent: `m`.
    */
   readonly routedRowsPerGroup?: number;
+  /**
+   * Routed-expert GEMMs: the experts this rank holds (all of them without EP). A kernel that lays the
+   * pairs out contiguously with every local expert's rows aligned to a block sizes its buffer from it
+   * (vLLM's `compute_aligned_M`; `contiguousAlignRows` in the efficiency profile).
+   */
+  readonly localGroups?: number;
 }
 
 /**

@@ -59,6 +59,7 @@ const SHAPE_KEYS = [
   "tileMSmall",
   "tileMPow2Min",
   "tileMFromRoutedRows",
+  "contiguousAlignRows",
   "tileNMin",
   "tileNStep",
   "tileChoiceByWork",

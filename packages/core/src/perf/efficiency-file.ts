@@ -65,6 +65,12 @@ export const classEfficiencySchema = z
      * experts (`OperatorShape.routedRowsPerGroup`, EP > 1), not from the rows an expert receives.
      */
     tileMFromRoutedRows: sourcedValueSchema.optional(),
+    /**
+     * Grouped GEMMs over a contiguous layout sized for the worst case (vLLM's DeepGEMM MoE,
+     * `compute_aligned_M`): the kernel computes round_up(pairs + localGroups × (A − 1), A) rows in
+     * blocks of A, padding included (perf/contiguous-layout.ts).
+     */
+    contiguousAlignRows: positiveSchema.optional(),
     tileNMin: positiveSchema.optional(),
     tileNStep: positiveSchema.optional(),
     /**

@@ -35,6 +35,8 @@ export interface ClassProfile {
   readonly tileMPow2Min?: ProfileValue;
   /** 1: that row tile is sized from `routedRowsPerGroup` (all routed pairs over the rank's experts). */
   readonly tileMFromRoutedRows?: ProfileValue;
+  /** Rows per block of a worst-case contiguous layout the kernel computes whole (perf/contiguous-layout.ts). */
+  readonly contiguousAlignRows?: ProfileValue;
   readonly tileNMin?: ProfileValue;
   readonly tileNStep?: ProfileValue;
   /** 1: autotuned tile choice (least padded work); absent: DeepGEMM's fewest-waves rule. */

@@ -92,7 +92,7 @@ export type LayerKeyFieldsListed = [
   >,
   Checked<AllListed<Operator["bytesRead"], "weights" | "activations" | "kvCache">>,
   Checked<AllListed<Operator["bytesWritten"], "activations" | "kvCache" | "weightGradients">>,
-  Checked<AllListed<OperatorShape, "m" | "n" | "k" | "groups" | "routedRowsPerGroup">>,
+  Checked<AllListed<OperatorShape, "m" | "n" | "k" | "groups" | "routedRowsPerGroup" | "localGroups">>,
   Checked<
     AllListed<
       AttentionShape,
@@ -135,7 +135,15 @@ function operatorKey(op: Operator): void {
   key.number(w.activations).number(w.kvCache).optional(w.weightGradients);
   const s = op.shape;
   if (s === undefined) key.number(0);
-  else key.number(1).number(s.m).number(s.n).number(s.k).optional(s.groups).optional(s.routedRowsPerGroup);
+  else
+    key
+      .number(1)
+      .number(s.m)
+      .number(s.n)
+      .number(s.k)
+      .optional(s.groups)
+      .optional(s.routedRowsPerGroup)
+      .optional(s.localGroups);
   key.optional(op.weightOnlyElements);
   key.string(op.weightScheme ?? "");
   key.optional(op.groupWalk);

@@ -13,6 +13,7 @@
 import type { Dtype } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { attentionDecodeEfficiency, attentionPrefillEfficiency } from "./attention-efficiency.ts";
+import { contiguousLayoutOperator } from "./contiguous-layout.ts";
 import type { Device } from "./device.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 import { gemmFactors } from "./gemm-efficiency.ts";
@@ -122,6 +123,9 @@ export function timeInPlace(
   options: OperatorTimeOptions = {},
 ): Readonly<OperatorTimeFields> {
   const cls = profile.classes[op.class];
+  // A kernel that computes a worst-case contiguous buffer whole is timed as the buffer's GEMM.
+  const asRun = contiguousLayoutOperator(op, cls);
+  if (asRun !== op) return timeInPlace(asRun, device, profile, options);
   const dtype = options.dtypeMapping?.[op.dtype] ?? op.dtype;
   // The profile values used beyond memory efficiency and launch overhead (a ceiling or the vector peak).
   let own: ProfileValue;
