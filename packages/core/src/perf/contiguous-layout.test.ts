@@ -36,17 +36,23 @@ describe("a worst-case contiguous layout computed whole (vLLM 0.11's DeepGEMM Mo
 
   it("is a named backend on Blackwell only, and carries no fitted value", () => {
     const b200 = efficiencyProfile("b200");
-    const named = withEngineOverlays(b200, { engine: "vllm", modelAttention: "gqa", moeBackend: "deep_gemm" });
+    const named = withEngineOverlays(b200, {
+      engine: "vllm",
+      modelAttention: "gqa",
+      moeBackend: "deep_gemm",
+    });
     expect(named.engineOverlays).toEqual([OVERLAY]);
     const g = named.classes["grouped-gemm"];
     expect(g.contiguousAlignRows?.value).toBe(128);
     expect(g.contiguousAlignRows?.tag).toBe("spec");
     expect(g.computeEfficiency).toEqual(b200.classes["grouped-gemm"].computeEfficiency);
-    expect(withEngineOverlays(b200, { engine: "vllm", modelAttention: "gqa", expertWeights: "fp8" })).toBe(b200);
+    expect(withEngineOverlays(b200, { engine: "vllm", modelAttention: "gqa", expertWeights: "fp8" })).toBe(
+      b200,
+    );
     const h100 = efficiencyProfile("h100-sxm");
     expect(
-      withEngineOverlays(h100, { engine: "vllm", modelAttention: "gqa", moeBackend: "deep_gemm" }).engineOverlays ??
-        [],
+      withEngineOverlays(h100, { engine: "vllm", modelAttention: "gqa", moeBackend: "deep_gemm" })
+        .engineOverlays ?? [],
     ).not.toContain(OVERLAY);
   });
 
@@ -64,13 +70,17 @@ describe("a worst-case contiguous layout computed whole (vLLM 0.11's DeepGEMM Mo
     expect(run.bytesRead.weights).toBe(op.bytesRead.weights);
     // Without the field, or for another class, the operator is left as it is.
     expect(contiguousLayoutOperator(op, efficiencyProfile("b200").classes["grouped-gemm"])).toBe(op);
-    expect(contiguousLayoutOperator({ ...op, class: "gemm" }, named.classes["grouped-gemm"]).flops).toBe(op.flops);
+    expect(contiguousLayoutOperator({ ...op, class: "gemm" }, named.classes["grouped-gemm"]).flops).toBe(
+      op.flops,
+    );
   });
 
   it("makes the Qwen3-235B FP8 batch-8 decode step on two B200 longer; its H100 rows keep Triton", () => {
     const b8 = ["deployment.colocated.batchPerChip=4", "deployment.colocated.kvLength=1163"];
     const scenario = referenceScenario(SCENARIO, ...b8);
-    expect(stepContext(scenario, must(scenario.deployment.colocated)).profile.engineOverlays).toEqual([OVERLAY]);
+    expect(stepContext(scenario, must(scenario.deployment.colocated)).profile.engineOverlays).toEqual([
+      OVERLAY,
+    ]);
     const withIt = must(estimate(scenario).decode);
     const without = must(estimate(referenceScenario(SCENARIO, ...b8, "engine.moeBackend=triton")).decode);
     // 29 TFLOP of padded MoE tensor work per step at batch 8 (run: 36.7 ms median ITL).

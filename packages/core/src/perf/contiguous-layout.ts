@@ -32,8 +32,7 @@ export function contiguousLayoutOperator(op: Operator, cls: ClassProfile): Opera
   if (align === undefined || op.class !== "grouped-gemm" || shape?.localGroups === undefined) return op;
   const rows = shape.m * (shape.groups ?? 1);
   if (rows <= 0) return op;
-  const pairs =
-    shape.routedRowsPerGroup !== undefined ? shape.routedRowsPerGroup * shape.localGroups : rows;
+  const pairs = shape.routedRowsPerGroup !== undefined ? shape.routedRowsPerGroup * shape.localGroups : rows;
   const computed = contiguousLayoutRows(pairs, shape.localGroups, align);
   const scale = computed / rows;
   return {
