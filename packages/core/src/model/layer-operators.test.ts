@@ -125,7 +125,7 @@ describe("shards and MoE", () => {
     const ops = layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: [10, 0, 30, 0] });
     const up = byName(ops, "moe.experts.gate_up_proj");
     expect(up.class).toBe("grouped-gemm");
-    expect(up.shape).toEqual({ m: 20, n: 4096, k: 7168, groups: 2, routedRowsPerGroup: 640 });
+    expect(up.shape).toEqual({ m: 20, n: 4096, k: 7168, groups: 2, routedRowsPerGroup: 640, localGroups: 4 });
     expect(up.flops).toBe(2 * 40 * 4096 * 7168);
     expect(up.bytesRead.weights).toBe(2 * 2 * (2048 * 7168 + 16 * 56 * 4));
     expect(() => layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: [1, 2] })).toThrow(
@@ -142,7 +142,14 @@ describe("shards and MoE", () => {
     const up = byName(ops, "moe.experts.gate_up_proj");
     // 40 routed + 2 × 6 fixed rows; 2 experts touched + 2 fixed ones, each idle with probability 2/4
     expect(up.flops).toBe(2 * 52 * 4096 * 7168);
-    expect(up.shape).toEqual({ m: 52 / 3, n: 4096, k: 7168, groups: 3, routedRowsPerGroup: 832 });
+    expect(up.shape).toEqual({
+      m: 52 / 3,
+      n: 4096,
+      k: 7168,
+      groups: 3,
+      routedRowsPerGroup: 832,
+      localGroups: 4,
+    });
     expect(up.bytesRead.weights).toBe(3 * 2 * (2048 * 7168 + 16 * 56 * 4));
   });
 
@@ -157,7 +164,14 @@ describe("shards and MoE", () => {
       "moe.experts.gate_up_proj",
     );
     // the same experts touched (groups) and rows, an eighth of the columns, weights and FLOPs
-    expect(slice.shape).toEqual({ m: 20, n: 512, k: 7168, groups: 2, routedRowsPerGroup: 640 });
+    expect(slice.shape).toEqual({
+      m: 20,
+      n: 512,
+      k: 7168,
+      groups: 2,
+      routedRowsPerGroup: 640,
+      localGroups: 4,
+    });
     expect(slice.flops * 8).toBe(whole.flops);
     expect(slice.bytesRead.weights * 8).toBe(whole.bytesRead.weights);
     expect(() => layerOperators(arch, 5, w, { expertTp: 3 })).toThrow(/expertTp/);
