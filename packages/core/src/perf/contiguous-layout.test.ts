@@ -86,8 +86,8 @@ describe("a worst-case contiguous layout computed whole (vLLM 0.11's DeepGEMM Mo
     // 29 TFLOP of padded MoE tensor work per step at batch 8 (run: 36.7 ms median ITL).
     expect(withIt.tpotS / without.tpotS).toBeGreaterThan(1.3);
     const h100 = referenceScenario(SCENARIO, "system=hgx-h100", "engine.moeBackend=triton");
-    expect(stepContext(h100, must(h100.deployment.colocated)).profile.engineOverlays).toEqual([
+    expect(stepContext(h100, must(h100.deployment.colocated)).profile.engineOverlays).toContain(
       "vllm-triton-moe-fp8-sm90",
-    ]);
+    );
   });
 });

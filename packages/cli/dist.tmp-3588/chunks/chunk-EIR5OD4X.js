@@ -1,2 +1,0 @@
-import{createRequire as __sn_cr}from'node:module';const require=__sn_cr(import.meta.url);
-import{readFileSync}from"node:fs";var referenceTableUrl;function setBuildAssets(dir){referenceTableUrl=new URL("reference-table.json",dir)}function builtReferenceTable(){if(referenceTableUrl===void 0)return;let text;try{text=readFileSync(referenceTableUrl,"utf8")}catch{return}return JSON.parse(text)}export{setBuildAssets,builtReferenceTable};

@@ -1,2 +1,0 @@
-import{createRequire as __sn_cr}from'node:module';const require=__sn_cr(import.meta.url);
-import{register,workloadFiles}from"./chunk-G2RV7WUM.js";import"./chunk-RTA4HVPT.js";import"./chunk-47OERWHO.js";import"./chunk-WK2ODLDG.js";import"./chunk-VSYBE2ZA.js";import"./chunk-GNPQBCL5.js";import"./chunk-YE6AXQ3N.js";import"./chunk-XM7MFLVW.js";import"./chunk-RHJQKAJL.js";export{register,workloadFiles};
