@@ -55,9 +55,15 @@ const PAIRED = new Set<string>([
   ...DIFFERENCE_PAIRS.flat(),
   ...LEAST_SQUARES_PAIRS.flat(),
 ]);
+/**
+ * Records read before the rule that chose a value's form, and so calibration for it, but not in its
+ * fit: vLLM's FA3 split-KV walk on H100 at batch 4 / 8 and 4,096 / 8,192 keys (engines/vllm.yaml,
+ * vllm-fa3-gqa-sm90; the block cost is fitted on the H200 cells). Checked as a set, not one by one.
+ */
+const formSeen = (c: { id: string }) => /^aic-vllm-h100-gqa-fp8-q\d+kv\d+d128-b[48]-kv(4096|8192)$/.test(c.id);
 /** Records held to ±10 % one by one: not held out, and not in a set only whose fit, ratio or difference is checked. */
 const individuallyChecked = (c: { id: string; role: string; duplicateOf?: string }) =>
-  !heldOut(c) && !leastSquaresSet(c) && !PAIRED.has(c.id);
+  !heldOut(c) && !leastSquaresSet(c) && !PAIRED.has(c.id) && !formSeen(c);
 /** The model's difference over the published one, for each pair of `cases` (a missing record throws). */
 const differenceRatios = (cases: readonly OperatorReferenceCase[], pairs: typeof SLOPE_PAIRS) =>
   pairs.map(([first, second]) => {
@@ -119,6 +125,15 @@ describe("operator reference cases", () => {
     const errs = set.map((c) => Math.log1p(relError(c)));
     expect(Math.sqrt(errs.reduce((s, e) => s + e * e, 0) / errs.length)).toBeLessThan(0.1);
     for (const c of set) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.2);
+  });
+
+  it("reproduces the 16 H100 FA3 cells read before the split-KV walk's rule: median |error| < 10 %, each within ±15 %", () => {
+    const set = cases.filter(formSeen);
+    expect(set.length).toBe(16);
+    for (const c of set) expect(heldOut(c), c.id).toBe(false);
+    const abs = set.map((c) => Math.abs(relError(c))).sort((a, b) => a - b);
+    expect((abs[7] + abs[8]) / 2).toBeLessThan(0.1);
+    for (const c of set) expect(Math.abs(relError(c)), c.id).toBeLessThan(0.15);
   });
 
   it("reproduces the two-point least-squares fits: log residuals that cancel, each within ±15 %", () => {
