@@ -58,10 +58,10 @@ const PAIRED = new Set<string>([
 /**
  * Records read before the rule that chose a value's form, and so calibration for it, but not in its
  * fit: vLLM's FA3 split-KV walk on H100 at batch 4 / 8 and 4,096 / 8,192 keys (engines/vllm.yaml,
- * vllm-fa3-gqa-sm90; the block cost is fitted on the H200 cells). Checked as a set, not one by one.
+ * vllm-fa3-gqa-sm90; the block cost is fitted on the H200 cells): the H100 cells its calibratedOn
+ * lists. Checked as a set, not one by one.
  */
-const formSeen = (c: { id: string }) =>
-  /^aic-vllm-h100-gqa-fp8-q\d+kv\d+d128-b[48]-kv(4096|8192)$/.test(c.id);
+const formSeen = (c: { id: string }) => c.id.startsWith("aic-vllm-h100-gqa-fp8-") && fitted(c);
 /** Records held to ±10 % one by one: not held out, and not in a set only whose fit, ratio or difference is checked. */
 const individuallyChecked = (c: { id: string; role: string; duplicateOf?: string }) =>
   !heldOut(c) && !leastSquaresSet(c) && !PAIRED.has(c.id) && !formSeen(c);
