@@ -7,7 +7,7 @@ import { stepContext } from "./step-context.ts";
 import { estimate } from "./step-estimate.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
-/** vLLM 0.11's DeepGEMM MoE on Blackwell (data/efficiency/engines/vllm.yaml). */
+/** vLLM 0.11's DeepGEMM MoE on Blackwell (data/efficiency/engines/vllm/moe-blackwell.yaml). */
 const OVERLAY = "vllm-deepgemm-moe-fp8-sm100";
 const SCENARIO = "mlenergy-qwen3-235b-fp8-b200-chat";
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { embeddedDataFiles, parseBuiltinData } from "../catalog/index.ts";
 import { engineFileSchema } from "../deploy/engine-file.ts";
 import { separateKernelsEntries } from "../deploy/separate-kernels.ts";
-import { engineOverlayFile } from "./engine-overlay.ts";
+import { engineOverlaySet } from "./engine-overlay-set.ts";
 
 /**
  * A scenario's `engine.moeBackend` is checked against the backends the engine's overlay file lists
- * (data/efficiency/engines/<engine>.yaml `backends.moe`); an engine file's kernel chain for a backend
+ * (data/efficiency/engines/<engine>/*.yaml `backends.moe`); an engine file's kernel chain for a backend
  * (`separateKernels.moeBackends.<name>`) is looked up by the same name, so a name the overlay file
  * does not list could never be selected and would silently leave the default chain in place.
  */
@@ -16,14 +16,14 @@ describe("separateKernels.moeBackends names backends the engine lists", () => {
     let checked = 0;
     for (const path of Object.keys(embeddedDataFiles).filter((p) => /^engines\/[^/]+\.yaml$/.test(p))) {
       const file = parseBuiltinData(path, engineFileSchema);
-      const listed = engineOverlayFile(file.engine)?.backends.moe ?? [];
+      const listed = engineOverlaySet(file.engine)?.backends.moe ?? [];
       file.releases.forEach((release, r) => {
         const backends = separateKernelsEntries(release).flatMap((e) => Object.keys(e.moeBackends ?? {}));
         for (const name of backends) {
           checked++;
           if (!listed.includes(name))
             unknown.push(
-              `data/${path}: releases[${r}].separateKernels.moeBackends.${name} is not in data/efficiency/engines/${file.engine}.yaml backends.moe (${listed.join(", ") || "none"})`,
+              `data/${path}: releases[${r}].separateKernels.moeBackends.${name} is not in data/efficiency/engines/${file.engine}/*.yaml backends.moe (${listed.join(", ") || "none"})`,
             );
         }
       });

@@ -1,5 +1,6 @@
 /**
- * The schema of an engine efficiency overlay file (`packages/core/data/efficiency/engines/<engine>.yaml`):
+ * The schema of an engine efficiency overlay file (`packages/core/data/efficiency/engines/<engine>/<family>.yaml`; an
+ * engine's files are merged by `engine-overlay-set.ts`):
  * per serving engine, the kernel backends it can run and, per backend and chip architecture, the
  * values of the chip's efficiency profile that backend replaces (same fields and units as
  * `data/efficiency/<chip>.yaml`, each with source and tag, `calibratedOn` where fitted). Also reads
@@ -104,7 +105,7 @@ export type EngineOverlayEntry = EngineOverlayFile["overlays"][number];
 
 /**
  * Reads and validates one overlay file: schema, source keys, unique ids, known backend names.
- * @example readEngineOverlayFile("efficiency/engines/sglang.yaml", embeddedDataFiles).engine === "sglang"
+ * @example readEngineOverlayFile("efficiency/engines/sglang/attention-decode.yaml", embeddedDataFiles).engine === "sglang"
  */
 export function readEngineOverlayFile(
   path: string,

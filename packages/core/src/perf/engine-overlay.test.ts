@@ -27,7 +27,7 @@ describe("engine efficiency overlays", () => {
       // What the overlay does not name stays the chip's.
       expect(decode.sparseDecodeCeiling).toEqual(base.classes["attention-decode"].sparseDecodeCeiling);
       expect(p.classes["grouped-gemm"]).toBe(base.classes["grouped-gemm"]);
-      expect(p.files[0]).toBe("efficiency/engines/sglang.yaml");
+      expect(p.files[0]).toBe("efficiency/engines/sglang/attention-decode.yaml");
     }
   });
 
@@ -115,7 +115,7 @@ describe("scenarios run their engine's backend", () => {
 });
 
 describe("engine overlay files", () => {
-  const file = embeddedDataFiles["efficiency/engines/sglang.yaml"] ?? "";
+  const file = embeddedDataFiles["efficiency/engines/sglang/attention-decode.yaml"] ?? "";
   const read = (text: string) =>
     readEngineOverlayFile("efficiency/engines/x.yaml", { "efficiency/engines/x.yaml": text });
 
@@ -144,7 +144,10 @@ describe("engine overlay files", () => {
         "\n    classes:",
         `\n    includesOperators: { phase: prefill, operators: [attn.rotary, attn.kv_cache_write], source: ${source}, tag: ${tag}, note: test }\n    classes:`,
       );
-    const files = { ...embeddedDataFiles, "efficiency/engines/sglang.yaml": included("spec") };
+    const files = {
+      ...embeddedDataFiles,
+      "efficiency/engines/sglang/attention-decode.yaml": included("spec"),
+    };
     // a profile object of its own: the overlay memo is keyed by profile object and overlay ids
     const p = withEngineOverlays({ ...b200() }, { engine: "sglang", modelAttention: "mla-dense" }, files);
     expect(p.includedOperators).toEqual({ prefill: ["attn.rotary", "attn.kv_cache_write"] });

@@ -1,7 +1,8 @@
 /**
  * Engine efficiency overlays: a serving engine's kernel backend (its attention or MoE kernels) on a
  * chip architecture replaces named values of the chip's efficiency profile
- * (`data/efficiency/engines/<engine>.yaml`, schema in `engine-overlay-file.ts`). Which backend runs
+ * (`data/efficiency/engines/<engine>/*.yaml`, read by `engine-overlay-set.ts`, schema in
+ * `engine-overlay-file.ts`). Which backend runs
  * is the scenario's `engine.attentionBackend` / `engine.moeBackend`, else the engine's own default
  * for the model's attention kind on that architecture (`backend.defaultFor`, from its source) —
  * never the choice that fits a result.
@@ -12,13 +13,8 @@ import { compareVersions, NANOSECOND, SupernodeError } from "../spec/index.ts";
 import { toProfileValue, UNIT_FIELDS } from "./efficiency-class.ts";
 import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
-import {
-  type BackendKind,
-  type EngineOverlayEntry,
-  type EngineOverlayFile,
-  type ModelAttentionKind,
-  readEngineOverlayFile,
-} from "./engine-overlay-file.ts";
+import type { BackendKind, EngineOverlayFile, ModelAttentionKind } from "./engine-overlay-file.ts";
+import { engineOverlayFolder, engineOverlaySet, type FiledOverlay } from "./engine-overlay-set.ts";
 
 /** What decides which overlays apply: the engine, its release, named backends, the model. */
 export interface OverlaySelection {
@@ -33,24 +29,6 @@ export interface OverlaySelection {
   readonly expertWeights?: string;
 }
 
-const fileCache = new Map<string, EngineOverlayFile | null>();
-
-/** The overlay file of an engine, or undefined when it has none. */
-export function engineOverlayFile(
-  engine: string,
-  files: Readonly<Record<string, string>> = embeddedDataFiles,
-): EngineOverlayFile | undefined {
-  const path = `efficiency/engines/${engine}.yaml`;
-  if (files !== embeddedDataFiles)
-    return files[path] === undefined ? undefined : readEngineOverlayFile(path, files);
-  let file = fileCache.get(engine);
-  if (file === undefined) {
-    file = files[path] === undefined ? null : readEngineOverlayFile(path, files);
-    fileCache.set(engine, file);
-  }
-  return file ?? undefined;
-}
-
 /**
  * The overlays of `selection` that apply to a chip with `profile`; refuses a backend name the
  * engine's file does not list.
@@ -60,24 +38,24 @@ export function selectOverlays(
   profile: EfficiencyProfile,
   selection: OverlaySelection,
   files: Readonly<Record<string, string>> = embeddedDataFiles,
-): EngineOverlayEntry[] {
-  const file = engineOverlayFile(selection.engine, files);
-  if (file === undefined) return [];
+): FiledOverlay[] {
+  const set = engineOverlaySet(selection.engine, files);
+  if (set === undefined) return [];
   const named: Record<BackendKind, string | undefined> = {
     attention: selection.attentionBackend,
     moe: selection.moeBackend,
   };
   for (const kind of ["attention", "moe"] as const) {
-    const known = file.backends[kind];
+    const known = set.backends[kind];
     const name = named[kind];
     if (name !== undefined && known !== undefined && !known.includes(name))
       throw new SupernodeError(
         "invalid-value",
-        `${selection.engine} has no ${kind} backend "${name}": expected one of ${known.join(", ")} (data/efficiency/engines/${selection.engine}.yaml backends.${kind})`,
+        `${selection.engine} has no ${kind} backend "${name}": expected one of ${known.join(", ")} (data/${engineOverlayFolder(selection.engine)}*.yaml backends.${kind})`,
         { fieldPath: ["engine", kind === "attention" ? "attentionBackend" : "moeBackend"] },
       );
   }
-  return file.overlays.filter((overlay) => {
+  return set.overlays.filter((overlay) => {
     if (
       overlay.from !== undefined &&
       selection.version !== undefined &&
@@ -120,14 +98,14 @@ export function withEngineOverlays(
   }
   const hit = byKey.get(key);
   if (hit !== undefined) return hit;
-  const file = engineOverlayFile(selection.engine, files);
-  const path = `efficiency/engines/${selection.engine}.yaml`;
+  const sources = engineOverlaySet(selection.engine, files)?.sources;
   const classes = { ...profile.classes } as Record<OperatorClass, ClassProfile>;
   for (const overlay of overlays)
     for (const cls of OPERATOR_CLASSES) {
       const entry = overlay.classes[cls];
-      if (entry !== undefined && file !== undefined)
-        classes[cls] = overlayClass(cls, classes[cls], entry, overlay, file.sources, path);
+      const fileSources = sources?.get(overlay.file);
+      if (entry !== undefined && fileSources !== undefined)
+        classes[cls] = overlayClass(cls, classes[cls], entry, overlay, fileSources);
     }
   const included: Partial<Record<"prefill" | "decode", string[]>> = {};
   for (const { includesOperators: inc } of overlays)
@@ -136,7 +114,7 @@ export function withEngineOverlays(
   const result: EfficiencyProfile = {
     ...profile,
     description: `${profile.description} Engine overlays: ${overlays.map((o) => `${o.id} (${o.description})`).join("; ")}.`,
-    files: [path, ...profile.files],
+    files: [...new Set(overlays.map((o) => o.file)), ...profile.files],
     classes,
     engineOverlays: overlays.map((o) => o.id),
     ...(Object.keys(included).length > 0 && { includedOperators: included }),
@@ -160,11 +138,10 @@ function overlayClass(
   cls: OperatorClass,
   base: ClassProfile,
   entry: ClassEfficiencyFile,
-  overlay: EngineOverlayEntry,
+  overlay: FiledOverlay,
   sources: EngineOverlayFile["sources"],
-  path: string,
 ): ClassProfile {
-  const layer = { cls: entry, sources, path, inherited: undefined };
+  const layer = { cls: entry, sources, path: overlay.file, inherited: undefined };
   const value = (raw: SourcedValueFile, parameter: string, scale: number): ProfileValue => {
     const v = toProfileValue(raw, parameter, layer, scale, false);
     const note = `engine overlay ${overlay.id}${raw.note ? `: ${raw.note}` : ""}`;

@@ -153,7 +153,7 @@ const fileSchema = z
           source: z.string(),
           /**
            * The engine the kernel was timed in, when its efficiency overlay applies
-           * (data/efficiency/engines/<name>.yaml; e.g. SGLang's trtllm_mla on SM100).
+           * (data/efficiency/engines/<name>/*.yaml; e.g. SGLang's trtllm_mla on SM100).
            */
           engine: z
             .object({ name: z.string().min(1), version: z.string().min(1).optional() })

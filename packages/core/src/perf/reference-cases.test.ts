@@ -39,7 +39,7 @@ const DIFFERENCE_PAIRS: readonly (readonly [string, string])[] = [
 /**
  * Two-point least-squares fits of one value with the other held (TensorRT-LLM's Hopper context FP8
  * ceiling, per-tile cost held at the BF16 fit's): the two residuals cancel in log time, each is checked
- * within ±15 % (engines/trtllm.yaml, trtllm-fmha-v2-context-gqa-sm90).
+ * within ±15 % (engines/trtllm/attention-prefill-hopper.yaml, trtllm-fmha-v2-context-gqa-sm90).
  */
 const LEAST_SQUARES_PAIRS: readonly (readonly [string, string])[] = [
   [
@@ -57,7 +57,7 @@ const PAIRED = new Set<string>([
 ]);
 /**
  * Records read before the rule that chose a value's form, and so calibration for it, but not in its
- * fit: vLLM's FA3 split-KV walk on H100 at batch 4 / 8 and 4,096 / 8,192 keys (engines/vllm.yaml,
+ * fit: vLLM's FA3 split-KV walk on H100 at batch 4 / 8 and 4,096 / 8,192 keys (engines/vllm/attention-decode.yaml,
  * vllm-fa3-gqa-sm90; the block cost is fitted on the H200 cells): the H100 cells its calibratedOn
  * lists. Checked as a set, not one by one.
  */

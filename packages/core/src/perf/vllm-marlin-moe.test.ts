@@ -10,7 +10,7 @@ import { estimate } from "./step-estimate.ts";
 import { inheritedProfile, vllmHopperMoeProfiles } from "./test-support/hopper-profiles.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
-/** vLLM's INT4 (W4A16) MoE on Hopper is its Marlin fused MoE (data/efficiency/engines/vllm.yaml). */
+/** vLLM's INT4 (W4A16) MoE on Hopper is its Marlin fused MoE (data/efficiency/engines/vllm/moe-hopper.yaml). */
 const OVERLAY = "vllm-marlin-moe-int4-sm90";
 const inherited = inheritedProfile;
 

@@ -7,7 +7,7 @@ import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 /**
  * vLLM's W4A16 MoE on Blackwell (FlashInfer's TensorRT-LLM-gen kernel with 4-bit weights converted to
- * BF16 in the kernel): data/efficiency/engines/vllm.yaml, overlay vllm-flashinfer-trtllm-moe-sm100.
+ * BF16 in the kernel): data/efficiency/engines/vllm/moe-blackwell.yaml, overlay vllm-flashinfer-trtllm-moe-sm100.
  */
 const kimiTp8 = (tokens: number, weights: "int4" | "fp4"): MoeOpSpec => ({
   kind: "moe-op",

@@ -77,7 +77,7 @@ export const engineSchema = z.strictObject({
   /**
    * The attention kernels the engine is told to run (SGLang `--attention-backend`, vLLM
    * `VLLM_ATTENTION_BACKEND`). Default: the engine's own choice for the model on the chip
-   * (data/efficiency/engines/<name>.yaml `defaultFor`). A backend with an efficiency overlay replaces
+   * (data/efficiency/engines/<name>/*.yaml `defaultFor`). A backend with an efficiency overlay replaces
    * the chip profile's values it names.
    */
   attentionBackend: z.string().min(1).optional(),
