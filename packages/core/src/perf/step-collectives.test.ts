@@ -165,3 +165,44 @@ describe("MoE outputs all-gathered over attention TP (vLLM-Ascend prepare / fina
     expect(gather("engine.name=sglang", "engine.version=0.5.0").item).toBeUndefined();
   });
 });
+
+// MiniMax-M2.5 under vLLM on one HGX H100 at TP8: its q/k RMSNorm spans the whole projection
+// (qk_norm_type per_layer), so each rank all-reduces the tokens' q and k mean squares.
+describe("a projection-wide q/k norm under attention TP (MiniMax-M2's MiniMaxText01RMSNormTP)", () => {
+  function attentionItems(name: string, ...sets: string[]) {
+    const s = referenceScenario(name, ...sets);
+    const ctx = stepContext(s, must(s.deployment.colocated ?? s.deployment.decode));
+    const work = microbatchWork(ctx, { phase: "decode", sequences: 32, kvTokens: 32 * 8192 });
+    return { ctx, work, items: layerCollectives(ctx, work, "moe", false) };
+  }
+
+  it("all-reduces two FP32 values per token over the TP group, as the engine all-reduces any tensor", () => {
+    const { ctx, work, items } = attentionItems("vllm-h100-minimax-m2.5-fp8-tp8");
+    const qk = must(items.find((i) => i.name === "attn.qk_norm_all_reduce"));
+    const bytes = work.groupTokens * 2 * DTYPE_BYTES.fp32;
+    const same = ctx.comm.collective("attention-comm", "same", "all-reduce", bytes, 8);
+    expect(qk.group).toBe("attention-comm");
+    expect(qk.timeS).toBeCloseTo(same.timeS, 15);
+    expect(qk.timeS).toBeGreaterThan(0);
+    // the attention output's all-reduce stays beside it
+    expect(items.some((i) => i.name === "attn.all_reduce")).toBe(true);
+  });
+
+  it("needs none without a TP group, nor for a per-head norm (Qwen3)", () => {
+    const tp1 = attentionItems(
+      "vllm-h100-minimax-m2.5-fp8-tp8",
+      "deployment.colocated.chipsPerInstance=1",
+      "deployment.colocated.attention.tp=1",
+      "deployment.colocated.denseFfn.tp=1",
+      "deployment.colocated.moe.ep=1",
+    );
+    expect(tp1.items.some((i) => i.name === "attn.qk_norm_all_reduce")).toBe(false);
+    const s = referenceScenario("trtllm-gb200-qwen3-235b-fp4-tp4-c1", "deployment.decode.batchPerChip=2");
+    expect(s.model.attention.kind === "gqa" && s.model.attention.qkNorm).toBe(true);
+    const ctx = stepContext(s, must(s.deployment.decode));
+    const work = microbatchWork(ctx, { phase: "decode", sequences: 8, kvTokens: 8 * 1536 });
+    const names = layerCollectives(ctx, work, "moe", false).map((i) => i.name);
+    expect(names).toContain("attn.all_reduce");
+    expect(names).not.toContain("attn.qk_norm_all_reduce");
+  });
+});

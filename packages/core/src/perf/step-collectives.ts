@@ -61,6 +61,7 @@ export function layerCollectives(
         ),
       );
     } else {
+      items.push(...qkNormAllReduce(ctx, tokens, tp));
       items.push(
         ctx.comm.collective(
           "attention-comm",
@@ -87,6 +88,30 @@ export function layerCollectives(
   if (kind === "moe") items.push(...dpGather(ctx, "moe.dp_gather", tokensPerRank, plan.moe?.tp ?? 1));
   if (kind === "moe") items.push(...moeCollectives(ctx, work, tokensPerRank, tokenScale));
   return items;
+}
+
+/** Per token, the q and k mean squares a projection-wide q/k norm all-reduces: two FP32 values. */
+const QK_NORM_STAT_BYTES = 2 * DTYPE_BYTES.fp32;
+
+/**
+ * A q/k RMSNorm over the whole projection (MiniMax-M2's `qk_norm_type: per_layer`) needs the mean
+ * square over all heads, and a tensor-parallel rank holds only its own: the engines all-reduce the
+ * per-token q and k mean squares over the attention TP group between `qkv_proj` and the norm (vLLM
+ * `MiniMaxText01RMSNormTP`: `tensor_model_parallel_all_reduce` of the FP32 variance, q and k in one
+ * call in `minimax_qk_norm_fusion`; SGLang and TensorRT-LLM the same). A per-head norm needs none.
+ */
+function qkNormAllReduce(ctx: StepContext, tokens: number, tp: number): StepItem[] {
+  const a = ctx.scenario.model.attention;
+  if (a.kind !== "gqa" || a.qkNorm !== true || a.qkNormScope !== "projection") return [];
+  return [
+    ctx.comm.collective(
+      "attention-comm",
+      "attn.qk_norm_all_reduce",
+      "all-reduce",
+      tokens * QK_NORM_STAT_BYTES,
+      tp,
+    ),
+  ];
 }
 
 /**
