@@ -66,8 +66,10 @@ describe("vLLM's Triton fused_moe on Hopper", () => {
   });
 
   it("times aiconfigurator's vLLM H200 table within its held-out spread", () => {
-    const cases = operatorReferenceCases().filter((c) =>
-      c.id.startsWith("aic-vllm-h200-moe-fp8block-triton-"),
+    // The 15 MoE-TP records of the overlay's rule; the EP8 MiniMax-M2.5 records (`-mm25-`, lane mm25,
+    // stop 39) are evidence outside this spread (docs/accuracy/vllms-triton-fused-moe-at-decode-on-hopper-minimax-m2-5.md).
+    const cases = operatorReferenceCases().filter(
+      (c) => c.id.startsWith("aic-vllm-h200-moe-fp8block-triton-") && !c.id.includes("-mm25-"),
     );
     expect(cases).toHaveLength(15);
     for (const c of cases) expect(Math.abs(c.predicted / c.published - 1)).toBeLessThan(0.2);
