@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { OPERATOR_CLASSES } from "../model/index.ts";
 import {
+  compareVersions,
   ENGINE_NAMES,
   EVIDENCE_TAGS,
   readSourceDocument,
@@ -29,13 +30,36 @@ export type BackendKind = (typeof BACKEND_KINDS)[number];
 export const MODEL_ATTENTION_KINDS = ["mla-dense", "mla-sparse", "gqa"] as const;
 export type ModelAttentionKind = (typeof MODEL_ATTENTION_KINDS)[number];
 
+/** A release string as the engines' data files key them: "0.11.1", "1.3.0rc20", "2025.06". */
+const releaseSchema = z.string().regex(/^\d+(\.\d+)*([.-]?[a-z]+\d*)*(\.post\d+)?$/, {
+  error: 'expected a release such as "0.11.1" or "1.3.0rc20"',
+});
+
+/**
+ * The engine releases an overlay applies to: from `from` (inclusive) up to `until` (exclusive; absent:
+ * every later release), and the releases its values were read at (kernel tables, source files), which
+ * must lie in that range. A scenario naming a release outside it does not get the overlay; one naming no
+ * release runs the newest, which only an overlay without `until` covers.
+ */
+const releaseBoundsSchema = z
+  .object({
+    from: releaseSchema,
+    /** The first release known (from `source`) to run another kernel or cost: the overlay stops before it. */
+    until: releaseSchema.optional(),
+    readAt: z.array(releaseSchema).min(1),
+    source: sourceKeysSchema,
+    tag: z.enum(EVIDENCE_TAGS),
+    note: z.string().min(1),
+  })
+  .strict();
+
 const overlaySchema = z
   .object({
     /** Stable id, e.g. `sglang-trtllm-mla-sm100`. */
     id: z.string().min(1),
     description: z.string().min(1),
-    /** First engine release the values describe; a scenario asking for an older release gets none. */
-    from: z.string().min(1).optional(),
+    /** The engine releases the overlay describes (see `releaseBoundsSchema`). */
+    releases: releaseBoundsSchema,
     /**
      * The chip family: a chip belongs when its efficiency profile reads one of these chips' files
      * (`b200` covers GB200 and GB300, whose files extend it).
@@ -127,6 +151,8 @@ export function readEngineOverlayFile(
         ["overlays", i, "backend", "name"],
         `backend "${overlay.backend.name}" is not among the ${overlay.backend.kind} backends listed in backends.${overlay.backend.kind} (${known.join(", ")})`,
       );
+    checkReleaseBounds(doc, overlay, i);
+    checkSourceKey(doc, file.sources, overlay.releases.source, ["overlays", i, "releases", "source"]);
     checkSourceKey(doc, file.sources, overlay.backend.source, ["overlays", i, "backend", "source"]);
     if (overlay.includesOperators !== undefined)
       checkSourceKey(doc, file.sources, overlay.includesOperators.source, [
@@ -140,6 +166,25 @@ export function readEngineOverlayFile(
         checkClassSourceKeys(doc, file.sources, entry, ["overlays", i, "classes", cls]);
   });
   return file;
+}
+
+/** `until` after `from`, and every release the values were read at inside [from, until). */
+function checkReleaseBounds(doc: SourceDocument, overlay: EngineOverlayEntry, i: number): void {
+  const { from, until, readAt } = overlay.releases;
+  if (until !== undefined && compareVersions(until, from) <= 0)
+    fail(
+      doc,
+      ["overlays", i, "releases", "until"],
+      `overlay "${overlay.id}": releases.until "${until}" is not after releases.from "${from}"; expected a later release (until is exclusive)`,
+    );
+  readAt.forEach((release, j) => {
+    if (compareVersions(release, from) < 0 || (until !== undefined && compareVersions(release, until) >= 0))
+      fail(
+        doc,
+        ["overlays", i, "releases", "readAt", j],
+        `overlay "${overlay.id}": its values were read at release "${release}", outside its releases (from "${from}"${until !== undefined ? ` until "${until}"` : ""}); expected from <= readAt < until`,
+      );
+  });
 }
 
 function fail(doc: SourceDocument, path: Array<string | number>, message: string): never {

@@ -41,7 +41,7 @@ describe("engine efficiency overlays", () => {
     );
     expect(none({ engine: "mindie", modelAttention: "mla-dense" })).toBe(true); // no overlay file
     expect(none({ engine: "trtllm", modelAttention: "mla-sparse" })).toBe(true); // no sparse context overlay
-    expect(none({ engine: "sglang", modelAttention: "mla-dense", version: "0.4.6" })).toBe(false); // no `from`
+    expect(none({ engine: "sglang", modelAttention: "mla-dense", version: "0.4.6" })).toBe(false); // from 0.4.6, inclusive
     expect(
       selectOverlays(efficiencyProfile("h200-sxm"), { engine: "sglang", modelAttention: "mla-dense" }),
     ).toEqual([]);

@@ -19,7 +19,7 @@ import { engineOverlayFolder, engineOverlaySet, type FiledOverlay } from "./engi
 /** What decides which overlays apply: the engine, its release, named backends, the model. */
 export interface OverlaySelection {
   readonly engine: string;
-  /** The release asked for (undefined: the newest, which every overlay covers). */
+  /** The release asked for (undefined: the newest, which an overlay with `until` does not cover). */
   readonly version?: string;
   readonly attentionBackend?: string;
   readonly moeBackend?: string;
@@ -55,15 +55,21 @@ export function selectOverlays(
         { fieldPath: ["engine", kind === "attention" ? "attentionBackend" : "moeBackend"] },
       );
   }
-  return set.overlays.filter((overlay) => {
-    if (
-      overlay.from !== undefined &&
-      selection.version !== undefined &&
-      compareVersions(selection.version, overlay.from) < 0
-    )
-      return false;
-    if (!overlay.architecture.chips.some((chip) => profile.files.includes(`efficiency/${chip}.yaml`)))
-      return false;
+  const onChip = set.overlays.filter((overlay) =>
+    overlay.architecture.chips.some((chip) => profile.files.includes(`efficiency/${chip}.yaml`)),
+  );
+  for (const kind of ["attention", "moe"] as const) {
+    const name = named[kind];
+    const ofNamed = onChip.filter((o) => o.backend.kind === kind && o.backend.name === name);
+    if (ofNamed.length > 0 && !ofNamed.some((o) => coversRelease(o, selection.version)))
+      throw new SupernodeError(
+        "invalid-value",
+        `${selection.engine}'s ${kind} backend "${name}" on this chip has kernel data for ${ofNamed.map((o) => `${o.id} (${releaseRange(o)})`).join(", ")} only, not for ${selection.version === undefined ? "the newest release (the scenario names none)" : `release ${selection.version}`}: name a covered release in engine.version, or another backend (data/${engineOverlayFolder(selection.engine)}*.yaml releases)`,
+        { fieldPath: ["engine", "version"] },
+      );
+  }
+  return onChip.filter((overlay) => {
+    if (!coversRelease(overlay, selection.version)) return false;
     const name = named[overlay.backend.kind];
     if (name !== undefined) return name === overlay.backend.name;
     const formats = overlay.backend.defaultForExpertWeights;
@@ -74,6 +80,25 @@ export function selectOverlays(
         (selection.expertWeights !== undefined && formats.some((f) => f === selection.expertWeights)))
     );
   });
+}
+
+/**
+ * Whether an overlay describes `version`: from <= version < until; no version is the newest release,
+ * which only an overlay without `until` covers.
+ * @example coversRelease({ releases: { from: "0.11.0", until: "0.12.0" } }, undefined) // false
+ */
+export function coversRelease(
+  overlay: { readonly releases: { readonly from: string; readonly until?: string } },
+  version: string | undefined,
+): boolean {
+  const { from, until } = overlay.releases;
+  if (version === undefined) return until === undefined;
+  return compareVersions(version, from) >= 0 && (until === undefined || compareVersions(version, until) < 0);
+}
+
+function releaseRange(overlay: FiledOverlay): string {
+  const { from, until } = overlay.releases;
+  return until === undefined ? `from ${from}` : `${from} <= release < ${until}`;
 }
 
 const applied = new WeakMap<EfficiencyProfile, Map<string, EfficiencyProfile>>();
