@@ -12,6 +12,7 @@ import {
   compareVersions,
   ENGINE_NAMES,
   EVIDENCE_TAGS,
+  engineReleaseSchema,
   readSourceDocument,
   type SourceDocument,
   SupernodeError,
@@ -30,11 +31,6 @@ export type BackendKind = (typeof BACKEND_KINDS)[number];
 export const MODEL_ATTENTION_KINDS = ["mla-dense", "mla-sparse", "gqa"] as const;
 export type ModelAttentionKind = (typeof MODEL_ATTENTION_KINDS)[number];
 
-/** A release string as the engines' data files key them: "0.11.1", "1.3.0rc20", "2025.06". */
-const releaseSchema = z.string().regex(/^\d+(\.\d+)*([.-]?[a-z]+\d*)*(\.post\d+)?$/, {
-  error: 'expected a release such as "0.11.1" or "1.3.0rc20"',
-});
-
 /**
  * The engine releases an overlay applies to: from `from` (inclusive) up to `until` (exclusive; absent:
  * every later release), and the releases its values were read at (kernel tables, source files), which
@@ -43,10 +39,10 @@ const releaseSchema = z.string().regex(/^\d+(\.\d+)*([.-]?[a-z]+\d*)*(\.post\d+)
  */
 const releaseBoundsSchema = z
   .object({
-    from: releaseSchema,
+    from: engineReleaseSchema,
     /** The first release known (from `source`) to run another kernel or cost: the overlay stops before it. */
-    until: releaseSchema.optional(),
-    readAt: z.array(releaseSchema).min(1),
+    until: engineReleaseSchema.optional(),
+    readAt: z.array(engineReleaseSchema).min(1),
     source: sourceKeysSchema,
     tag: z.enum(EVIDENCE_TAGS),
     note: z.string().min(1),

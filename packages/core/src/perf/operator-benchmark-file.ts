@@ -7,6 +7,7 @@ import { z } from "zod";
 import { builtinDataOnce, referenceRoleSchema } from "../catalog/index.ts";
 import { DTYPES } from "../hardware/index.ts";
 import { QUANT_SCHEMES } from "../model/index.ts";
+import { engineReleaseSchema } from "../spec/index.ts";
 import { MODEL_ATTENTION_KINDS } from "./engine-overlay-file.ts";
 import { moeOpSpec } from "./moe-op-case.ts";
 
@@ -156,7 +157,7 @@ const fileSchema = z
            * (data/efficiency/engines/<name>/*.yaml; e.g. SGLang's trtllm_mla on SM100).
            */
           engine: z
-            .object({ name: z.string().min(1), version: z.string().min(1).optional() })
+            .object({ name: z.string().min(1), version: engineReleaseSchema.optional() })
             .strict()
             .optional(),
         })

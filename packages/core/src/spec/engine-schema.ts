@@ -7,6 +7,7 @@
  * @example engine: { name: sglang, version: 0.4.6 }
  */
 import { z } from "zod";
+import { engineReleaseSchema } from "./release-schema.ts";
 
 export const ENGINE_NAMES = [
   "sglang",
@@ -29,7 +30,7 @@ export const HCCL_EXPANSION_MODES = ["aicpu", "aiv"] as const;
 export const engineSchema = z.strictObject({
   name: z.enum(ENGINE_NAMES),
   /** Release (e.g. 0.4.6); the newest recorded entry at or below it is used. Default: the newest recorded. */
-  version: z.string().min(1).optional(),
+  version: engineReleaseSchema.optional(),
   /**
    * Which runtime runs the model, for an engine that has two (TensorRT-LLM: `pytorch`, the PyTorch
    * backend and its Python executor, which the engine's recorded data describe; `tensorrt`, TensorRT

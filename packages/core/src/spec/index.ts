@@ -53,6 +53,7 @@ export {
 } from "./precision-schema.ts";
 export { registerPreparsed } from "./preparsed-data.ts";
 export { type ReferenceRole, referenceCaseSchema, referenceRoleSchema } from "./reference-case-schema.ts";
+export { engineReleaseSchema } from "./release-schema.ts";
 export { applyOverrides, overrideError, parseOverride, type ScenarioOverride } from "./scenario-overrides.ts";
 export {
   type DeploymentSpec,
