@@ -76,8 +76,8 @@ export const moePrologueSchema = z.strictObject({
  * their own (their bytes stay in the step): `when: attention-tp` where attention is tensor-parallel
  * without attention DP (an all-reduce precedes them), `always` everywhere; optionally only up to
  * `maxTokens` tokens routed per rank, only for the routed experts' weight formats `expertWeights`,
- * only with a KV cache in `kvCache` and only where the attention output projection's weights use a
- * scheme of `attentionOutputSchemes`.
+ * only with a KV cache in `kvCache`, only where the attention output projection's weights use a
+ * scheme of `attentionOutputSchemes` and only for models whose attention is of a kind in `attentionKinds`.
  * `into` names the kernel that does the work (documentation). Names are matched exactly (an `mtpN.`
  * prefix aside) and a name no layer has fuses nothing, so every name must be an operator of one of
  * the engine's reference scenarios (perf/engine-fused-kernels.test.ts).
@@ -95,6 +95,11 @@ const fusedKernelsSchema = z.strictObject({
   kvCache: z.array(scenarioDtypeSchema).min(1).optional(),
   /** Only when the attention output projection's (o_proj's) weights use one of these schemes. */
   attentionOutputSchemes: z.array(quantSchemeSchema).min(1).optional(),
+  /** Only for models whose attention is of these kinds (`mla`: DeepSeek's latent attention; `gqa`: the rest). */
+  attentionKinds: z
+    .array(z.enum(["gqa", "mla"]))
+    .min(1)
+    .optional(),
   into: z.string(),
   source: sourceKeysSchema,
   tag,

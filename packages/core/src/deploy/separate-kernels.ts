@@ -74,6 +74,8 @@ export interface FusedKernels {
   readonly kvCache?: readonly Dtype[];
   /** Only where the attention output projection's weights use one of these schemes. */
   readonly attentionOutputSchemes?: readonly QuantScheme[];
+  /** Only for models whose attention is of one of these kinds. */
+  readonly attentionKinds?: readonly ("gqa" | "mla")[];
 }
 
 /**
@@ -98,6 +100,7 @@ export function releaseSeparateKernels(
     ...(f.expertWeights !== undefined && { expertWeights: f.expertWeights }),
     ...(f.kvCache !== undefined && { kvCache: f.kvCache }),
     ...(f.attentionOutputSchemes !== undefined && { attentionOutputSchemes: f.attentionOutputSchemes }),
+    ...(f.attentionKinds !== undefined && { attentionKinds: f.attentionKinds }),
   }));
   return {
     ...(separate.activationQuant !== undefined ? { activationQuant: separate.activationQuant } : {}),

@@ -53,6 +53,33 @@ describe("separate small kernels of an engine (activation quantisation, expert p
     );
   });
 
+  it("fuses o_proj's input quantisation into attention only for the attention kinds an entry names (MLA writes BF16)", () => {
+    const fused = {
+      ...policy,
+      fusedKernels: [
+        {
+          operators: ["attn.o_proj.quant"],
+          when: "always",
+          kvCache: ["fp8"],
+          attentionOutputSchemes: ["per-tensor"],
+          attentionKinds: ["gqa"],
+        },
+      ],
+    } as const;
+    const fp8 = {
+      ...ctx,
+      moeKernels: "normal",
+      kvCache: "fp8",
+      attentionOutputScheme: "per-tensor",
+    } as const;
+    const launches = (c: Parameters<typeof withSeparateKernels>[2]) =>
+      must(withSeparateKernels(ops, fused, c).find((o) => o.name === "attn.o_proj.quant")).kernels;
+    expect(launches(fp8)).toBe(1); // this layer's attention is MLA: the quantisation kernel runs
+    const { mla: _, ...gqa } = fp8;
+    expect(launches(gqa)).toBe(0);
+    expect(launches({ ...gqa, kvCache: "bf16" })).toBe(1);
+  });
+
   it("normal MoE kernels: scatter before the grouped GEMMs, and the weighted gather replaces moe.combine", () => {
     const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "normal" });
     expect(out.some((o) => o.name === "moe.combine")).toBe(false);

@@ -166,6 +166,7 @@ function fusedOperatorNames(policy: SeparateKernels, ctx: SeparateKernelContext)
     if (f.maxRankTokens !== undefined && ctx.dispatchedTokens > f.maxRankTokens) continue;
     if (!admits(f.expertWeights, ctx.expertWeights) || !admits(f.kvCache, ctx.kvCache)) continue;
     if (!admits(f.attentionOutputSchemes, ctx.attentionOutputScheme)) continue;
+    if (!admits(f.attentionKinds, ctx.mla !== undefined ? "mla" : "gqa")) continue;
     for (const n of f.operators) names.add(n);
   }
   return names;
