@@ -131,6 +131,12 @@ const releaseSchema = z.strictObject({
    * the attention kernel still reads only the window).
    */
   slidingWindowKvCache: sourcedChoice(["window", "full-context"]).optional(),
+  /**
+   * What the attention-DP ranks without a prompt do in another rank's prefill iteration when prefill
+   * runs apart from decode and the engine decodes with MTP or a speculative draft: `others-idle`
+   * (they run an idle batch), `others-decode` (they decode; also what an engine without the field gets).
+   */
+  speculativeApartPrefill: sourcedChoice(["others-idle", "others-decode"]).optional(),
   /** Share of the memory left after weights and activations that the engine gives the KV cache. */
   kvCacheMemoryFraction: z
     .strictObject({

@@ -81,6 +81,8 @@ export interface EngineProfile {
   kvCacheBlockTokensFor(chip: ChipIdentity, mlaCacheDim: number | undefined): number | undefined;
   /** What the KV cache keeps for a sliding-window layer by default (`serving.kvCache.slidingWindowLayers`). */
   readonly slidingWindowKvCache?: "window" | "full-context";
+  /** What the other attention-DP ranks do in one rank's prefill under speculative decoding (engine-file.ts). */
+  readonly speculativeApartPrefill?: "others-idle" | "others-decode";
   /** How the engine splits its cache memory for a hybrid (linear-attention / Mamba) model and caps its running requests. */
   readonly hybridStatePool?: HybridStatePool;
   readonly policies: readonly EnginePolicy[];
@@ -252,6 +254,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     },
     ...(release.slidingWindowKvCache !== undefined
       ? { slidingWindowKvCache: release.slidingWindowKvCache.value }
+      : {}),
+    ...(release.speculativeApartPrefill !== undefined
+      ? { speculativeApartPrefill: release.speculativeApartPrefill.value }
       : {}),
     ...(sampler !== undefined ? { sampler } : {}),
     policies,

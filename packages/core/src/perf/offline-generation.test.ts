@@ -4,9 +4,10 @@ import { offlineSearch } from "./offline-point.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 
 // DeepSeek-V3 on 8 H200, attention DP8 + EP8, prefill iterations alone (SGLang's default).
-const scenario = (prompt: string, mixWithDecode: boolean, dp = 8, mtp = "") =>
+const scenario = (prompt: string, mixWithDecode: boolean, dp = 8, mtp = "", engine = "sglang") =>
   parseScenario(
     `system: hgx-h200
+engine: { name: ${engine} }
 model: deepseek-v3
 precision: { weights: fp8, activations: fp8, kvCache: fp8 }
 deployment:
@@ -70,6 +71,15 @@ describe("attention-DP ranks that prefill apart", () => {
     expect(apart.prefillS).toBeCloseTo(128 * perf.prefillStepS(share, share), 6);
     // The busiest rank's own work makes it longer than the same tokens spread over the ranks.
     expect(perf.prefillStepS(share, share)).toBeGreaterThan(perf.prefillStepS(share));
+  });
+
+  it("under an engine whose data do not idle them (TensorRT-LLM), the others decode in a rank's prefill with MTP too", () => {
+    const idle = offlineSearch(scenario(varying, false, 8, mtp)).best;
+    const decode = offlineSearch(scenario(varying, false, 8, mtp, "trtllm")).best;
+    const decodeTogether = offlineSearch(scenario("2048", false, 8, mtp, "trtllm")).best;
+    // the others' decode steps inside the prefill iterations: fewer decode-only steps
+    expect(decode.decodeS).toBeLessThan(decodeTogether.decodeS);
+    expect(idle.decodeS).toBeCloseTo(offlineSearch(scenario("2048", false, 8, mtp)).best.decodeS, 6);
   });
 
   it("changes nothing when prefill mixes with decode, or with one attention rank", () => {

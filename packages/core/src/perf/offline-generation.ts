@@ -42,7 +42,8 @@ export interface OfflineShape {
    * Whether, when the ranks prefill apart, the ranks without a prompt run an idle batch in another
    * rank's prefill iteration instead of a decode step: SGLang with MTP or a speculative draft under
    * attention DP syncs the new prefill batch over the ranks before choosing and never mixes prefill
-   * and decode (`get_next_batch_to_run` → `maybe_prepare_mlp_sync_batch`).
+   * and decode (`get_next_batch_to_run` → `maybe_prepare_mlp_sync_batch`); from the engine's data
+   * (`speculativeApartPrefill`), so another engine's ranks decode there.
    */
   readonly othersIdleInRankPrefill: boolean;
 }

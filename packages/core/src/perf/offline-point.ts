@@ -191,8 +191,10 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     // SGLang's PrefillDelayer (--enable-prefill-delayer, off by default) holds prefills back to
     // bring the ranks together; it is not modelled.
     ranksPrefillTogether: (scheduler?.mixWithDecode ?? true) || !lengths.lengthsVary,
-    // With MTP or a speculative draft the ranks without a prompt idle in another rank's prefill.
-    othersIdleInRankPrefill: plan.mtp !== undefined,
+    // With MTP or a speculative draft the ranks without a prompt idle in another rank's prefill
+    // where the engine's data say so (SGLang); elsewhere they decode.
+    othersIdleInRankPrefill:
+      plan.mtp !== undefined && scenario.engine?.speculativeApartPrefill === "others-idle",
   };
   const grid = batchGrid(unit, max);
   // Each batch's point is computed once: the admission bound, the candidates and the drains share them.
