@@ -39,6 +39,18 @@ describe("engine overlay sets", () => {
     expect(long).toEqual([]);
   });
 
+  it("reads every built-in file under efficiency/engines/ (none left where no engine's set looks)", () => {
+    // The loader reads efficiency/engines/<engine>/*.yaml only: a flat <engine>.yaml (the layout
+    // before the split) or a nested folder would be ignored without a word.
+    const paths = Object.keys(embeddedDataFiles).filter((p) => p.startsWith("efficiency/engines/"));
+    expect(paths.length).toBeGreaterThan(0);
+    const unread = paths.filter((path) => {
+      const engine = /^efficiency\/engines\/([^/]+)\/[^/]+\.ya?ml$/.exec(path)?.[1];
+      return engine === undefined || !(engineOverlaySet(engine)?.paths ?? []).includes(path);
+    });
+    expect(unread).toEqual([]);
+  });
+
   const sglang = embeddedDataFiles["efficiency/engines/sglang/attention-decode.yaml"] ?? "";
 
   it("refuses a file whose engine is not its folder's, naming the file and field", () => {
