@@ -164,6 +164,20 @@ export function readEngineOverlayFile(
   return file;
 }
 
+/**
+ * Whether an overlay describes `version`: from <= version < until; no version is the newest release,
+ * which only an overlay without `until` covers.
+ * @example coversRelease({ releases: { from: "0.11.0", until: "0.12.0" } }, undefined) // false
+ */
+export function coversRelease(
+  overlay: { readonly releases: { readonly from: string; readonly until?: string } },
+  version: string | undefined,
+): boolean {
+  const { from, until } = overlay.releases;
+  if (version === undefined) return until === undefined;
+  return compareVersions(version, from) >= 0 && (until === undefined || compareVersions(version, until) < 0);
+}
+
 /** `until` after `from`, and every release the values were read at inside [from, until). */
 function checkReleaseBounds(doc: SourceDocument, overlay: EngineOverlayEntry, i: number): void {
   const { from, until, readAt } = overlay.releases;
@@ -174,7 +188,7 @@ function checkReleaseBounds(doc: SourceDocument, overlay: EngineOverlayEntry, i:
       `overlay "${overlay.id}": releases.until "${until}" is not after releases.from "${from}"; expected a later release (until is exclusive)`,
     );
   readAt.forEach((release, j) => {
-    if (compareVersions(release, from) < 0 || (until !== undefined && compareVersions(release, until) >= 0))
+    if (!coversRelease(overlay, release))
       fail(
         doc,
         ["overlays", i, "releases", "readAt", j],

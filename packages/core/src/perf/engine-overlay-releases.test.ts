@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { embeddedDataFiles } from "../catalog/index.ts";
 import { compareVersions } from "../spec/index.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { coversRelease, selectOverlays } from "./engine-overlay.ts";
-import { readEngineOverlayFile } from "./engine-overlay-file.ts";
+import { selectOverlays } from "./engine-overlay.ts";
+import { coversRelease, readEngineOverlayFile } from "./engine-overlay-file.ts";
 import { engineOverlaySet } from "./engine-overlay-set.ts";
 
 /** Engine overlays apply to the releases they state: from (inclusive) until (exclusive). */

@@ -9,11 +9,16 @@
  */
 import { embeddedDataFiles } from "../catalog/index.ts";
 import { OPERATOR_CLASSES, type OperatorClass } from "../model/index.ts";
-import { compareVersions, NANOSECOND, SupernodeError } from "../spec/index.ts";
+import { NANOSECOND, SupernodeError } from "../spec/index.ts";
 import { toProfileValue, UNIT_FIELDS } from "./efficiency-class.ts";
 import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
-import type { BackendKind, EngineOverlayFile, ModelAttentionKind } from "./engine-overlay-file.ts";
+import {
+  type BackendKind,
+  coversRelease,
+  type EngineOverlayFile,
+  type ModelAttentionKind,
+} from "./engine-overlay-file.ts";
 import { engineOverlayFolder, engineOverlaySet, type FiledOverlay } from "./engine-overlay-set.ts";
 
 /** What decides which overlays apply: the engine, its release, named backends, the model. */
@@ -80,20 +85,6 @@ export function selectOverlays(
         (selection.expertWeights !== undefined && formats.some((f) => f === selection.expertWeights)))
     );
   });
-}
-
-/**
- * Whether an overlay describes `version`: from <= version < until; no version is the newest release,
- * which only an overlay without `until` covers.
- * @example coversRelease({ releases: { from: "0.11.0", until: "0.12.0" } }, undefined) // false
- */
-export function coversRelease(
-  overlay: { readonly releases: { readonly from: string; readonly until?: string } },
-  version: string | undefined,
-): boolean {
-  const { from, until } = overlay.releases;
-  if (version === undefined) return until === undefined;
-  return compareVersions(version, from) >= 0 && (until === undefined || compareVersions(version, until) < 0);
 }
 
 function releaseRange(overlay: FiledOverlay): string {
