@@ -181,6 +181,9 @@ export function moeOpOperators(
  * (assumption). The min-latency (`TRTLLM`) backend routes inside its own kernels. Each extra kernel is
  * timed as the step's top-k op (a launch at a few tokens).
  */
+/** Every 1.3.0 pre-release counts as 1.3 (which rc first shipped the PR is not read: assumption). */
+const FIRST_RELEASE_ROUTING_512 = "1.3.0rc0";
+
 function collectorRoutingKernels(
   spec: MoeOpSpec,
   engine: { readonly name: string; readonly version?: string },
@@ -191,7 +194,7 @@ function collectorRoutingKernels(
     engine.name === "trtllm" &&
     spec.backend !== "TRTLLM" &&
     (spec.experts > 128 || spec.topK > 8) &&
-    (engine.version === undefined || compareVersions(engine.version, "1.3.0") < 0);
+    (engine.version === undefined || compareVersions(engine.version, FIRST_RELEASE_ROUTING_512) < 0);
   if (topk === undefined || !pytorch) return [];
   return ["sort", "indices-cast", "values-cast", "softmax"].map((k) => ({
     ...topk,

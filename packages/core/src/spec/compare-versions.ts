@@ -1,19 +1,20 @@
 /**
- * The order of dotted release versions ("0.4.6" < "0.11.1", "2.26.2" < "2.27.3"), as the data files
- * key engine releases and NCCL constants by them. Each part compares as a whole number; a missing
- * or non-numeric part counts 0, and `-` separates parts like `.` ("1.0.0-rc1" orders as 1.0.0.0).
+ * The order of engine and library releases as the data files key them ("0.4.6" < "0.11.1",
+ * "2.26.2" < "2.27.3", "1.3.0rc5" < "1.3.0rc20" < "1.3.0" < "1.3.0.post1"): PEP 440's, which
+ * vLLM, SGLang, TensorRT-LLM and vLLM-Ascend publish their Python packages under (pre-releases
+ * before the release, post-releases after it; "2025.06" equals "2025.6"). NCCL's dotted versions
+ * order the same way under it. Implemented by @renovatebot/pep440.
  */
+import { compare, valid } from "@renovatebot/pep440";
 
 /**
- * Negative when `a` is older than `b`, zero when equal, positive when newer.
- * @example compareVersions("2.26.2", "2.27.3") // < 0
+ * Negative when `a` is older than `b`, zero when equal, positive when newer. A string PEP 440
+ * cannot read is refused (the schemas refuse it earlier, naming the file and field).
+ * @example compareVersions("1.3.0rc5", "1.3.0rc20") // < 0
  */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  for (const version of [a, b])
+    if (valid(version) === null)
+      throw new Error(`"${version}" is not a release version (expected e.g. "0.11.1" or "1.3.0rc20")`);
+  return compare(a, b);
 }
