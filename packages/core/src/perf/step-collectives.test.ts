@@ -188,6 +188,26 @@ describe("a projection-wide q/k norm under attention TP (MiniMax-M2's MiniMaxTex
     expect(items.some((i) => i.name === "attn.all_reduce")).toBe(true);
   });
 
+  it("is charged under sequence parallelism too: after the all-gather a rank holds its heads of every token", () => {
+    const { ctx, work } = attentionItems("vllm-h100-minimax-m2.5-fp8-tp8");
+    const items = layerCollectives(ctx, work, "moe", true);
+    const names = items.map((i) => i.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["attn.sp_all_gather", "attn.sp_all_to_all", "attn.qk_norm_all_reduce"]),
+    );
+    expect(names).not.toContain("attn.all_reduce");
+    const qk = must(items.find((i) => i.name === "attn.qk_norm_all_reduce"));
+    const same = ctx.comm.collective(
+      "attention-comm",
+      "same",
+      "all-reduce",
+      work.groupTokens * 2 * DTYPE_BYTES.fp32,
+      8,
+    );
+    expect(qk.bytes).toBe(same.bytes);
+    expect(qk.timeS).toBeCloseTo(same.timeS, 15);
+  });
+
   it("needs none without a TP group, nor for a per-head norm (Qwen3)", () => {
     const tp1 = attentionItems(
       "vllm-h100-minimax-m2.5-fp8-tp8",

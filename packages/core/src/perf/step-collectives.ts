@@ -35,6 +35,8 @@ export function layerCollectives(
   const items: StepItem[] = [];
   if (tp > 1 && mixer) {
     const tokens = work.groupTokens * tokenScale;
+    // SP or not, a rank holds only its own heads of every token it attends
+    items.push(...qkNormAllReduce(ctx, tokens, tp));
     if (sequenceParallel) {
       // SP → TP → SP (CloudMatrix-Infer prefill MLA): all-gather the token shards' attention inputs
       // (MLA: the q and kv latents), run the rank's heads over all tokens, all-to-all the head
@@ -61,7 +63,6 @@ export function layerCollectives(
         ),
       );
     } else {
-      items.push(...qkNormAllReduce(ctx, tokens, tp));
       items.push(
         ctx.comm.collective(
           "attention-comm",
