@@ -17,7 +17,8 @@ interface RunShape {
 /**
  * The point as a finite run of `requests` requests queued at once: floor(N / B) generations of the
  * batch, then the N mod B left over as one generation at that batch (identical lengths keep the
- * waves apart). Throughput is the run's output over its duration, as trtllm-bench reports it.
+ * waves apart; under attention DP `generationS` times it at its busiest group, busiest-group.ts).
+ * Throughput is the run's output over its duration, as trtllm-bench reports it.
  */
 export function finiteRun(
   point: OfflinePoint,

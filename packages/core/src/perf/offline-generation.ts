@@ -3,6 +3,7 @@
  * with the decoding sequences' steps, or alone when the scheduler does not mix them) and its
  * decode-only steps, and the batch sizes the search tries.
  */
+import { busiestGroupSlots, unevenPrefill } from "./busiest-group.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
 import type { OfflinePoint } from "./offline-point.ts";
 import type { StepInstancePerformance } from "./step-instance-performance.ts";
@@ -48,7 +49,12 @@ export interface OfflineShape {
   readonly othersIdleInRankPrefill: boolean;
 }
 
-/** Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill. */
+/**
+ * Throughput of one batch size at the offline point, or undefined when the budget leaves no room for prefill.
+ * A batch that does not divide over the attention-DP groups (a finite run's requests or its tail)
+ * runs ⌈n / D⌉ sequences on its busiest group (busiest-group.ts): the iterations are timed at that
+ * group's batch on every group, and only the n real sequences' tokens are counted.
+ */
 export function offlinePoint(
   perf: StepInstancePerformance,
   sequences: number,
@@ -57,24 +63,33 @@ export function offlinePoint(
   const { prompt, output, chips } = shape;
   const tau = perf.meanTokensPerDecodeStep;
   const kvMean = shape.decodeContext;
+  // The batch as the busiest attention-DP group runs it on every group (`slots`), and the share of
+  // those slots the real sequences fill (1 when they divide evenly).
+  const { slots, fill } = busiestGroupSlots(sequences, shape.dp);
   // Prefill tokens in an iteration that also decodes: the budget less the decode tokens; in one
   // that runs alone, the whole budget.
-  const room = shape.budget - (shape.mixes ? shape.decodeTokensCharged * sequences : 0);
+  const room = shape.budget - (shape.mixes ? shape.decodeTokensCharged * slots : 0);
   if (room <= 0) return undefined;
   const chunk = prefillTokensPerIteration(room, shape);
   const prompts = chunk / prompt;
-  const decoding = shape.mixes ? Math.max(0, sequences - prompts) : 0;
-  const mixedS = perf.mixedStepS(
+  const decoding = shape.mixes ? Math.max(0, slots - prompts) : 0;
+  const prefill = unevenPrefill(
     {
       sequences: Math.max(1, prompts),
       newTokens: chunk,
       attendedTokenPairs: chunk * shape.promptPairsPerToken,
     },
+    fill,
+    shape.dp,
+  );
+  const mixedS = perf.mixedStepS(
+    prefill.instance,
     { sequences: decoding, kvTokens: decoding * kvMean },
+    prefill.busiestRank,
   );
   // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).
-  const decodeStepS = perf.decodeStepExactS({ sequences, kvTokens: sequences * kvMean });
-  const mixed = (sequences * prompt) / chunk;
+  const decodeStepS = perf.decodeStepExactS({ sequences: slots, kvTokens: slots * kvMean });
+  const mixed = (slots * prompt) / chunk;
   const steps = Math.max(0, output - 1) / tau;
   // Ranks out of step: each rank's share of the prefill is an iteration of its own, dp times as
   // many (rankAloneIterationS); a rank's sequences decode one step in each other rank's
@@ -82,7 +97,7 @@ export function offlinePoint(
   const apart = !shape.ranksPrefillTogether && shape.dp > 1;
   const othersDecode = apart && !shape.othersIdleInRankPrefill;
   const iterationS = apart
-    ? rankAloneIterationS(perf, { chunk, prompts, sequences, kvMean, othersDecode }, shape)
+    ? rankAloneIterationS(perf, { chunk, prompts, sequences: slots, kvMean, othersDecode }, shape)
     : mixedS;
   const prefillIterations = apart ? mixed * shape.dp : mixed;
   const stepsInOthersPrefill = othersDecode ? mixed * (shape.dp - 1) : 0;

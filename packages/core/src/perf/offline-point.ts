@@ -28,7 +28,9 @@
  * (the largest batch B the search permits, not the best one), and throughput = N·O over the whole
  * run. With fixed lengths and chunked prefill the run is floor(N / B) generations of B followed by
  * one generation of the remaining N mod B sequences at that smaller batch (the drain), see
- * `finiteRun` (offline-finite-run.ts); with whole prompts (no chunking) admission is staggered and
+ * `finiteRun` (offline-finite-run.ts). Under attention DP the per-group limits are multiples of the
+ * groups, but the run's batch (N when it fits) and its tail need not be: they are placed evenly and
+ * timed at the busiest group's batch (busiest-group.ts); with whole prompts (no chunking) admission is staggered and
  * the run is played iteration by iteration up to the engine's batch limit (offline-pipelined-run.ts).
  * The batch is also one the engine can hold: admitting it must take no longer than a sequence's
  * lifetime (`sustained`), else the prompts admitted per iteration, not the KV cache, bound the
@@ -141,7 +143,8 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
         servingKvBytesPerToken(scenario.model, scenario.precision, c, attention.tp, hybrid !== undefined),
     },
   );
-  // Batches whose sequences divide over every attention-DP group. Not whole chips: an engine admits
+  // Batches whose sequences divide over every attention-DP group (a finite run's may not: below).
+  // Not whole chips: an engine admits
   // any number of requests, and a tensor-parallel instance runs fewer sequences than it has chips
   // (batchPerChip may be a fraction; vLLM-Ascend's TP16 at concurrency 2 on 8 NPUs).
   const dp = attention.dp;
@@ -154,11 +157,12 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       ? Math.floor(offline.maxSequencesPerInstance / unit) * unit
       : Number.POSITIVE_INFINITY;
   const requests = offline.requests;
-  // A finite run never holds more sequences than it has requests.
-  const runCap =
-    requests !== undefined ? Math.max(unit, Math.floor(requests / unit) * unit) : Number.POSITIVE_INFINITY;
-  const max = Math.min(kvMax, stateMax, cap, runCap);
-  if (max < unit) {
+  // The per-group limits (the KV cache, the state pool, the running-sequence cap) in multiples of
+  // the groups; a finite run holds at most its requests, placed evenly over the groups (⌈N / D⌉ on
+  // the busiest, busiest-group.ts), so its largest batch need not be a multiple.
+  const groupMax = Math.min(kvMax, stateMax, cap);
+  const max = Math.min(groupMax, requests ?? Number.POSITIVE_INFINITY);
+  if (groupMax < unit) {
     // Name the limit that leaves less than one batch unit (one sequence per attention-DP group).
     const why =
       cap < unit
@@ -222,7 +226,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   if (meets.length === 0)
     throw new SupernodeError(
       "infeasible",
-      `no batch meets offline.slo.tpotS ${(slo ?? 0) * 1e3} ms: the smallest (${unit} sequences) takes ${((candidates[0]?.tpotS ?? 0) * 1e3).toFixed(1)} ms per token`,
+      `no batch meets offline.slo.tpotS ${(slo ?? 0) * 1e3} ms: the smallest (${candidates[0]?.sequencesPerInstance ?? unit} sequences) takes ${((candidates[0]?.tpotS ?? 0) * 1e3).toFixed(1)} ms per token`,
       { file: scenario.fileName, fieldPath: ["offline", "slo", "tpotS"] },
     );
   // A finite run admits greedily (the engine fills its batch), but never holds more sequences than
