@@ -30,8 +30,9 @@
  * one generation of the remaining N mod B sequences at that smaller batch (the drain), see
  * `finiteRun` (offline-finite-run.ts). Under attention DP the per-group limits are multiples of the
  * groups, but the run's batch (N when it fits) and its tail need not be: they are placed evenly and
- * timed at the busiest group's batch (busiest-group.ts); with whole prompts (no chunking) admission is staggered and
- * the run is played iteration by iteration up to the engine's batch limit (offline-pipelined-run.ts).
+ * timed at the busiest group's batch (busiest-group.ts). With whole prompts (no chunking) admission
+ * is staggered and the run is played iteration by iteration up to the engine's batch limit
+ * (offline-pipelined-run.ts).
  * The batch is also one the engine can hold: admitting it must take no longer than a sequence's
  * lifetime (`sustained`), else the prompts admitted per iteration, not the KV cache, bound the
  * population.
@@ -144,9 +145,9 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     },
   );
   // Batches whose sequences divide over every attention-DP group (a finite run's may not: below).
-  // Not whole chips: an engine admits
-  // any number of requests, and a tensor-parallel instance runs fewer sequences than it has chips
-  // (batchPerChip may be a fraction; vLLM-Ascend's TP16 at concurrency 2 on 8 NPUs).
+  // Not whole chips: an engine admits any number of requests, and a tensor-parallel instance runs
+  // fewer sequences than it has chips (batchPerChip may be a fraction; vLLM-Ascend's TP16 at
+  // concurrency 2 on 8 NPUs).
   const dp = attention.dp;
   const unit = dp;
   const kvMax = Math.floor(capacity / (lengths.reservation + block) / unit) * unit;
