@@ -174,6 +174,8 @@ function moeOperators(
     // tile from its whole input sees the pairs of the other ranks' experts too).
     const sharded = w.localExperts < E;
     const tileRows = sharded ? { routedRowsPerGroup: (routed / w.localExperts) * (E / w.localExperts) } : {};
+    // What a fused-MoE kernel looks its tile config up by: the op's tokens and the expert slice.
+    const configKey = { opTokens: T, expertIntermediate: inter };
     ops.push(
       gemmOp(w, {
         name: `${p}moe.experts.gate_up_proj`,
@@ -185,6 +187,7 @@ function moeOperators(
         groups,
         localGroups: w.localExperts,
         ...tileRows,
+        ...configKey,
         weightBytes: touched * upFactor * matrixBytes(inter, h, ew),
         weightElements: touched * upFactor * inter * h,
       }),
@@ -204,6 +207,7 @@ function moeOperators(
         groups,
         localGroups: w.localExperts,
         ...tileRows,
+        ...configKey,
         weightBytes: touched * matrixBytes(h, inter, ew),
         weightElements: touched * h * inter,
       }),

@@ -34,6 +34,9 @@ export interface GemmSpec {
   readonly routedRowsPerGroup?: number;
   /** Routed-expert GEMMs: the experts this rank holds (`OperatorShape.localGroups`). */
   readonly localGroups?: number;
+  /** Routed-expert GEMMs: the op's tokens and an expert's intermediate slice (`OperatorShape`). */
+  readonly opTokens?: number;
+  readonly expertIntermediate?: number;
   /** Weight bytes read (default: groups × n × k in the workload's weight format). */
   readonly weightBytes?: number;
   /** Weight elements those bytes hold (default: groups × n × k). */
@@ -73,6 +76,8 @@ export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
       ...(groups !== 1 ? { groups } : {}),
       ...(spec.routedRowsPerGroup !== undefined && { routedRowsPerGroup: spec.routedRowsPerGroup }),
       ...(spec.localGroups !== undefined && { localGroups: spec.localGroups }),
+      ...(spec.opTokens !== undefined && { opTokens: spec.opTokens }),
+      ...(spec.expertIntermediate !== undefined && { expertIntermediate: spec.expertIntermediate }),
     },
     ...(weightOnly && { weightOnlyElements: spec.weightElements ?? groups * spec.n * spec.k }),
     ...(format.weights.scheme !== "none" && { weightScheme: format.weights.scheme }),

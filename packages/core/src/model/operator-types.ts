@@ -42,6 +42,13 @@ export interface OperatorShape {
    * (vLLM's `compute_aligned_M`; `contiguousAlignRows` in the efficiency profile).
    */
   readonly localGroups?: number;
+  /**
+   * Routed-expert GEMMs: the tokens the op's kernel is given and an expert's intermediate slice on
+   * this rank — what a fused-MoE kernel looks its tile config up by (vLLM's `M` and `N`; with
+   * `localGroups` its `E`: perf/fused-moe-row-tile.ts).
+   */
+  readonly opTokens?: number;
+  readonly expertIntermediate?: number;
 }
 
 /**

@@ -60,6 +60,7 @@ const SHAPE_KEYS = [
   "tileMPow2Min",
   "tileMFromRoutedRows",
   "contiguousAlignRows",
+  "tileMFromKernelConfigs",
   "tileNMin",
   "tileNStep",
   "tileChoiceByWork",

@@ -69,3 +69,14 @@ export function checkSourceKey(
     );
   }
 }
+
+/** Throws a schema error at `path` of `doc`, with its file, line and column. */
+export function failAt(doc: SourceDocument, path: Array<string | number>, message: string): never {
+  const pos = doc.locate(path);
+  throw new SupernodeError("schema", message, {
+    file: doc.fileName,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath: path,
+  });
+}

@@ -71,6 +71,13 @@ export const classEfficiencySchema = z
      * blocks of A, padding included (perf/contiguous-layout.ts).
      */
     contiguousAlignRows: positiveSchema.optional(),
+    /**
+     * 1: the kernel takes its row tile (BLOCK_SIZE_M) from the engine's fused-MoE kernel configs — the
+     * tuned file it ships for the op's shape at the scenario's release, else its default rule
+     * (perf/fused-moe-row-tile.ts; data/efficiency/kernel-configs/<engine>-fused-moe.yaml). Engine
+     * overlays only; tileM stays the row tile of ops that carry no fused-MoE key.
+     */
+    tileMFromKernelConfigs: sourcedValueSchema.optional(),
     tileNMin: positiveSchema.optional(),
     tileNStep: positiveSchema.optional(),
     /**

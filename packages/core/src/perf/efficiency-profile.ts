@@ -11,6 +11,7 @@ import { type Sourced, SupernodeError } from "../spec/index.ts";
 import { resolveClass } from "./efficiency-class.ts";
 import type { EfficiencyFile } from "./efficiency-file.ts";
 import { readEfficiencyFile } from "./efficiency-file-read.ts";
+import type { FusedMoeRowTiles } from "./fused-moe-row-tile.ts";
 
 /** A profile value with its provenance; `defaulted` when it came from the default profile. */
 export interface ProfileValue extends Sourced<number> {
@@ -37,6 +38,10 @@ export interface ClassProfile {
   readonly tileMFromRoutedRows?: ProfileValue;
   /** Rows per block of a worst-case contiguous layout the kernel computes whole (perf/contiguous-layout.ts). */
   readonly contiguousAlignRows?: ProfileValue;
+  /** 1: the row tile comes from the engine's fused-MoE kernel configs (`rowTileConfigs`, attached by the overlay). */
+  readonly tileMFromKernelConfigs?: ProfileValue;
+  /** The engine's fused-MoE row tiles on this chip at the scenario's release (`fused-moe-row-tile.ts`). */
+  readonly rowTileConfigs?: FusedMoeRowTiles;
   readonly tileNMin?: ProfileValue;
   readonly tileNStep?: ProfileValue;
   /** 1: autotuned tile choice (least padded work); absent: DeepGEMM's fewest-waves rule. */

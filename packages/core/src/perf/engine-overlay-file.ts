@@ -21,7 +21,7 @@ import {
   validateDocument,
 } from "../spec/index.ts";
 import { classEfficiencySchema, sourceEntrySchema } from "./efficiency-file.ts";
-import { checkClassSourceKeys, checkSourceKey } from "./efficiency-file-read.ts";
+import { checkClassSourceKeys, checkSourceKey, failAt } from "./efficiency-file-read.ts";
 
 /** Which kernel choice a backend is: the attention kernels or the MoE expert GEMMs. */
 export const BACKEND_KINDS = ["attention", "moe"] as const;
@@ -138,11 +138,11 @@ export function readEngineOverlayFile(
   const file = validateDocument(doc, engineOverlayFileSchema);
   const seen = new Set<string>();
   file.overlays.forEach((overlay, i) => {
-    if (seen.has(overlay.id)) fail(doc, ["overlays", i, "id"], `overlay id "${overlay.id}" is used twice`);
+    if (seen.has(overlay.id)) failAt(doc, ["overlays", i, "id"], `overlay id "${overlay.id}" is used twice`);
     seen.add(overlay.id);
     const known = file.backends[overlay.backend.kind];
     if (known !== undefined && !known.includes(overlay.backend.name))
-      fail(
+      failAt(
         doc,
         ["overlays", i, "backend", "name"],
         `backend "${overlay.backend.name}" is not among the ${overlay.backend.kind} backends listed in backends.${overlay.backend.kind} (${known.join(", ")})`,
@@ -182,27 +182,17 @@ export function coversRelease(
 function checkReleaseBounds(doc: SourceDocument, overlay: EngineOverlayEntry, i: number): void {
   const { from, until, readAt } = overlay.releases;
   if (until !== undefined && compareVersions(until, from) <= 0)
-    fail(
+    failAt(
       doc,
       ["overlays", i, "releases", "until"],
       `overlay "${overlay.id}": releases.until "${until}" is not after releases.from "${from}"; expected a later release (until is exclusive)`,
     );
   readAt.forEach((release, j) => {
     if (!coversRelease(overlay, release))
-      fail(
+      failAt(
         doc,
         ["overlays", i, "releases", "readAt", j],
         `overlay "${overlay.id}": its values were read at release "${release}", outside its releases (from "${from}"${until !== undefined ? ` until "${until}"` : ""}); expected from <= readAt < until`,
       );
-  });
-}
-
-function fail(doc: SourceDocument, path: Array<string | number>, message: string): never {
-  const pos = doc.locate(path);
-  throw new SupernodeError("schema", message, {
-    file: doc.fileName,
-    line: pos?.line,
-    column: pos?.column,
-    fieldPath: path,
   });
 }

@@ -3,6 +3,7 @@ import { embeddedDataFiles } from "../catalog/index.ts";
 import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { selectOverlays, withEngineOverlays } from "./engine-overlay.ts";
 import { readEngineOverlayFile } from "./engine-overlay-file.ts";
+import { gemmEfficiency } from "./gemm-efficiency.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
 import { stepContext } from "./step-context.ts";
 import { estimate } from "./step-estimate.ts";
@@ -157,6 +158,25 @@ describe("engine overlay files", () => {
     ).toBeUndefined();
     expect(() => read(included("spec", "nowhere"))).toThrow(/unknown source "nowhere"/);
     expect(() => read(included("guess"))).toThrow(/includesOperators/);
+  });
+
+  it("vLLM's Triton MoE on Hopper takes its row tile from the release's shipped configs (fused-moe-row-tile.ts)", () => {
+    const h200 = inherited("h200-sxm");
+    const at = (version: string) =>
+      withEngineOverlays(h200, { engine: "vllm", version, moeBackend: "triton" }).classes["grouped-gemm"];
+    const old = at("0.14.0");
+    const recent = at("0.18.0");
+    expect(old).not.toBe(recent); // memoised per release: the default rule differs
+    expect(recent.rowTileConfigs?.device).toBe("NVIDIA_H200");
+    // MiniMax-M2.5's EP8 expert GEMM (no tuned file): 16-row tiles up to 64 tokens at 0.18.0, 64 at 0.14.0.
+    const shape = { m: 1, n: 3072, k: 3072, groups: 32, localGroups: 32, expertIntermediate: 1536 };
+    const rows = (cls: typeof old, opTokens: number) =>
+      gemmEfficiency({ ...shape, opTokens }, 0.359, cls, "fp8", "block-128x128").tile?.m;
+    expect(rows(recent, 32)).toBe(16);
+    expect(rows(recent, 128)).toBe(64);
+    expect(rows(old, 32)).toBe(64);
+    // A shape without the call's key keeps the class's own rule (tileMSmall at a few rows).
+    expect(gemmEfficiency(shape, 0.359, recent, "fp8", "block-128x128").tile?.m).toBe(16);
   });
 
   it("refuses an efficiency outside (0, 1] and unknown fields", () => {

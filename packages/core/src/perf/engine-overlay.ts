@@ -20,6 +20,7 @@ import {
   type ModelAttentionKind,
 } from "./engine-overlay-file.ts";
 import { engineOverlayFolder, engineOverlaySet, type FiledOverlay } from "./engine-overlay-set.ts";
+import { fusedMoeRowTiles } from "./fused-moe-row-tile.ts";
 
 /** What decides which overlays apply: the engine, its release, named backends, the model. */
 export interface OverlaySelection {
@@ -106,7 +107,7 @@ export function withEngineOverlays(
 ): EfficiencyProfile {
   const overlays = selectOverlays(profile, selection, files);
   if (overlays.length === 0) return profile;
-  const key = `${selection.engine}:${overlays.map((o) => o.id).join(",")}`;
+  const key = `${selection.engine}:${selection.version ?? ""}:${overlays.map((o) => o.id).join(",")}`;
   let byKey = applied.get(profile);
   if (byKey === undefined) {
     byKey = new Map();
@@ -123,6 +124,13 @@ export function withEngineOverlays(
       if (entry !== undefined && fileSources !== undefined)
         classes[cls] = overlayClass(cls, classes[cls], entry, overlay, fileSources);
     }
+  // A kernel that picks its row tile from the engine's shipped configs gets them for this chip and release.
+  for (const cls of OPERATOR_CLASSES)
+    if ((classes[cls].tileMFromKernelConfigs?.value ?? 0) > 0)
+      classes[cls] = {
+        ...classes[cls],
+        rowTileConfigs: fusedMoeRowTiles(selection.engine, profile.chipId, selection.version, files),
+      };
   const included: Partial<Record<"prefill" | "decode", string[]>> = {};
   for (const { includesOperators: inc } of overlays)
     if (inc !== undefined)

@@ -17,8 +17,9 @@
  * Factors whose parameters the profile does not give are 1 (not modelled for that chip).
  */
 import type { Dtype } from "../hardware/index.ts";
-import type { OperatorShape } from "../model/index.ts";
+import type { OperatorShape, QuantScheme } from "../model/index.ts";
 import type { ClassProfile } from "./efficiency-profile.ts";
+import { fusedMoeRowTile } from "./fused-moe-row-tile.ts";
 
 export interface GemmEfficiencyFactors {
   readonly ceiling: number;
@@ -52,7 +53,14 @@ const chosen: TileChoice = { tileM: 0, tileN: 0, tiles: 0, waves: 0, lastWave: 0
  * The tile a shape-choosing kernel picks (DeepGEMM's `get_best_configs` rule), written into
  * `chosen`; false when the profile models no tile.
  */
-function chooseTile(shape: OperatorShape, groups: number, cls: ClassProfile, cores: number): boolean {
+function chooseTile(
+  shape: OperatorShape,
+  groups: number,
+  cls: ClassProfile,
+  cores: number,
+  dtype: Dtype | undefined,
+  scheme: QuantScheme | undefined,
+): boolean {
   const tileM = cls.tileM?.value;
   const tileN = cls.tileN?.value;
   if (tileM === undefined || tileN === undefined) return false;
@@ -60,12 +68,15 @@ function chooseTile(shape: OperatorShape, groups: number, cls: ClassProfile, cor
   const pow2Min = cls.tileMPow2Min?.value;
   const sizedRows =
     (cls.tileMFromRoutedRows?.value ?? 0) > 0 ? (shape.routedRowsPerGroup ?? shape.m) : shape.m;
+  const configured = configuredRowTile(shape, cls, dtype, scheme);
   const rowTile =
-    pow2Min !== undefined
-      ? Math.min(tileM, Math.max(pow2Min, 2 ** Math.ceil(Math.log2(Math.max(1, sizedRows)))))
-      : small !== undefined && shape.m <= small
-        ? small
-        : tileM;
+    configured !== undefined
+      ? configured
+      : pow2Min !== undefined
+        ? Math.min(tileM, Math.max(pow2Min, 2 ** Math.ceil(Math.log2(Math.max(1, sizedRows)))))
+        : small !== undefined && shape.m <= small
+          ? small
+          : tileM;
   const rowTiles = Math.ceil(shape.m / rowTile);
   const min = cls.tileNMin?.value;
   const step = cls.tileNStep?.value;
@@ -94,6 +105,30 @@ function chooseTile(shape: OperatorShape, groups: number, cls: ClassProfile, cor
     }
   }
   return found;
+}
+
+/**
+ * The row tile an engine's fused-MoE kernel picks from its shipped configs (`fused-moe-row-tile.ts`),
+ * where the class carries them and the op says which call it is; undefined otherwise.
+ */
+function configuredRowTile(
+  shape: OperatorShape,
+  cls: ClassProfile,
+  dtype: Dtype | undefined,
+  scheme: QuantScheme | undefined,
+): number | undefined {
+  const tiles = cls.rowTileConfigs;
+  const { opTokens, expertIntermediate, localGroups } = shape;
+  if (tiles === undefined || dtype === undefined) return undefined;
+  if (opTokens === undefined || expertIntermediate === undefined || localGroups === undefined)
+    return undefined;
+  return fusedMoeRowTile(tiles, {
+    tokens: opTokens,
+    localExperts: localGroups,
+    intermediate: expertIntermediate,
+    dtype,
+    ...(scheme !== undefined && { scheme }),
+  });
 }
 
 /** `chosen` for `tiles` tiles of `tileN` columns (its row tile already set). */
@@ -133,8 +168,9 @@ export function gemmEfficiency(
   ceiling: number,
   cls: ClassProfile,
   dtype?: Dtype,
+  scheme?: QuantScheme,
 ): GemmEfficiencyFactors {
-  const f = gemmFactors(shape, ceiling, cls, dtype);
+  const f = gemmFactors(shape, ceiling, cls, dtype, scheme);
   return {
     ceiling,
     tileQuantisation: f.tileQuantisation,
@@ -181,10 +217,11 @@ export function gemmFactors(
   ceiling: number,
   cls: ClassProfile,
   dtype?: Dtype,
+  scheme?: QuantScheme,
 ): Readonly<GemmFactors> {
   const groups = shape.groups ?? 1;
   const cores = cls.cores?.value;
-  const tiled = chooseTile(shape, groups, cls, cores ?? Number.POSITIVE_INFINITY);
+  const tiled = chooseTile(shape, groups, cls, cores ?? Number.POSITIVE_INFINITY, dtype, scheme);
   let tileQuantisation = 1;
   let waveQuantisation = 1;
   if (tiled) {

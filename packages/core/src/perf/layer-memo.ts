@@ -92,7 +92,12 @@ export type LayerKeyFieldsListed = [
   >,
   Checked<AllListed<Operator["bytesRead"], "weights" | "activations" | "kvCache">>,
   Checked<AllListed<Operator["bytesWritten"], "activations" | "kvCache" | "weightGradients">>,
-  Checked<AllListed<OperatorShape, "m" | "n" | "k" | "groups" | "routedRowsPerGroup" | "localGroups">>,
+  Checked<
+    AllListed<
+      OperatorShape,
+      "m" | "n" | "k" | "groups" | "routedRowsPerGroup" | "localGroups" | "opTokens" | "expertIntermediate"
+    >
+  >,
   Checked<
     AllListed<
       AttentionShape,
@@ -143,7 +148,9 @@ function operatorKey(op: Operator): void {
       .number(s.k)
       .optional(s.groups)
       .optional(s.routedRowsPerGroup)
-      .optional(s.localGroups);
+      .optional(s.localGroups)
+      .optional(s.opTokens)
+      .optional(s.expertIntermediate);
   key.optional(op.weightOnlyElements);
   key.string(op.weightScheme ?? "");
   key.optional(op.groupWalk);

@@ -143,7 +143,7 @@ export function timeInPlace(
         throw new Error(`profile ${profile.chipId} lacks ${op.class}.computeEfficiency.${dtype}`);
       own = ceiling;
       if ((op.class === "gemm" || op.class === "grouped-gemm") && op.shape !== undefined) {
-        const factors = gemmFactors(op.shape, ceiling.value, cls, dtype);
+        const factors = gemmFactors(op.shape, ceiling.value, cls, dtype, op.weightScheme);
         computeEfficiency = factors.efficiency;
         serialS = kSerialTime(op, cls, factors.waves);
       } else computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype, bf16OverPeak(device, peak));
