@@ -125,7 +125,17 @@ describe("shards and MoE", () => {
     const ops = layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: [10, 0, 30, 0] });
     const up = byName(ops, "moe.experts.gate_up_proj");
     expect(up.class).toBe("grouped-gemm");
-    expect(up.shape).toEqual({ m: 20, n: 4096, k: 7168, groups: 2, routedRowsPerGroup: 640, localGroups: 4 });
+    // The call's key for a fused-MoE kernel's tile config: the op's tokens and an expert's slice.
+    expect(up.shape).toEqual({
+      m: 20,
+      n: 4096,
+      k: 7168,
+      groups: 2,
+      routedRowsPerGroup: 640,
+      localGroups: 4,
+      opTokens: 128,
+      expertIntermediate: 2048,
+    });
     expect(up.flops).toBe(2 * 40 * 4096 * 7168);
     expect(up.bytesRead.weights).toBe(2 * 2 * (2048 * 7168 + 16 * 56 * 4));
     expect(() => layerOperators(arch, 5, w, { localExperts: 4, tokensPerLocalExpert: [1, 2] })).toThrow(
@@ -149,6 +159,8 @@ describe("shards and MoE", () => {
       groups: 3,
       routedRowsPerGroup: 832,
       localGroups: 4,
+      opTokens: 128,
+      expertIntermediate: 2048,
     });
     expect(up.bytesRead.weights).toBe(3 * 2 * (2048 * 7168 + 16 * 56 * 4));
   });
@@ -171,6 +183,8 @@ describe("shards and MoE", () => {
       groups: 2,
       routedRowsPerGroup: 640,
       localGroups: 4,
+      opTokens: 128,
+      expertIntermediate: 256,
     });
     expect(slice.flops * 8).toBe(whole.flops);
     expect(slice.bytesRead.weights * 8).toBe(whole.bytesRead.weights);
