@@ -12,6 +12,7 @@ import {
 } from "../spec/index.ts";
 import { dsaPrefillSchema } from "./engine-dsa-prefill-schema.ts";
 import { hybridStatePoolSchema } from "./engine-hybrid-state-schema.ts";
+import { nonMlaSchedulerSchema } from "./engine-non-mla-scheduler.ts";
 import { separateKernelsListSchema } from "./engine-separate-kernels-schema.ts";
 
 export { DSA_PREFILL_FORMS, type DsaPrefillForm } from "./engine-dsa-prefill-schema.ts";
@@ -67,6 +68,8 @@ const releaseSchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
+  /** A scheduler the engine forces on models without MLA attention (engine-non-mla-scheduler.ts). */
+  nonMlaScheduler: nonMlaSchedulerSchema.optional(),
   moeLibrary: z
     .strictObject({
       /** `allgather-reducescatter`: the engine has no all-to-all by default (NCCL all-gather / reduce-scatter). */

@@ -54,6 +54,13 @@ export function releasePolicies(
         .join(", "),
       budget.source,
     );
+  const nonMla = release.nonMlaScheduler;
+  if (nonMla !== undefined)
+    applied(
+      "scheduler forced on models without MLA",
+      "whole prompts in prefill iterations of their own (no chunked prefill), token budget raised to the model's context",
+      nonMla.source,
+    );
   const moe = release.moeLibrary;
   if (moe !== undefined) {
     applied("MoE all-to-all kernels", moe.value, moe.source);

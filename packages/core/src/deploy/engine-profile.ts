@@ -12,6 +12,7 @@ import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type HybridStatePool, statedHybridPool } from "./engine-hybrid-state-schema.ts";
+import type { NonMlaScheduler } from "./engine-non-mla-scheduler.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 import { runtimeRelease } from "./engine-runtime.ts";
 import { type EngineSampler, samplerOf } from "./engine-sampler.ts";
@@ -31,6 +32,8 @@ export interface EngineProfile {
   readonly moeBackend?: string;
   /** The scheduler's prompt-token budget per iteration for an accelerator with this much HBM. */
   tokenBudget(hbmBytes: number): number | undefined;
+  /** The scheduler the release forces on models without MLA attention (none recorded: undefined). */
+  readonly nonMlaScheduler?: NonMlaScheduler;
   readonly moeLibrary?: MoeLibraryName;
   /**
    * Whether the MoE under attention TP with expert parallelism runs on a 1/TP slice of the tokens
@@ -195,6 +198,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         budget.tiers[budget.tiers.length - 1]
       )?.tokens;
     },
+    ...(release.nonMlaScheduler !== undefined ? { nonMlaScheduler: release.nonMlaScheduler } : {}),
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
     moeTpOutputGather: release.moeLibrary?.tpOutputGather !== undefined,
     hostTimeFor: (chipVendor, withMtp) => {

@@ -4,7 +4,9 @@
  * (unless it sets `serving.kvCache.usableFraction`), the tokens per KV-cache block (unless it sets
  * `serving.kvCache.blockTokens`), the KV-cache format of a quantized checkpoint
  * (unless it sets `precision.kvCache`) and each group's MoE communication kernels (unless the group
- * sets `moe.library`), from the engine's recorded release (`deploy/engine-profile.ts`).
+ * sets `moe.library`), from the engine's recorded release (`deploy/engine-profile.ts`); for a model
+ * without MLA, the scheduler the release forces on such models (`nonMlaScheduler`: chunked prefill,
+ * mixing and the budget, each unless the scenario writes it).
  */
 import type { Chip } from "../hardware/index.ts";
 import {
@@ -16,6 +18,7 @@ import {
   SupernodeError,
   servingSchema,
 } from "../spec/index.ts";
+import { nonMlaSchedulerFor } from "./engine-non-mla-scheduler.ts";
 import { type EngineProfile, engineProfile, type MoeLibraryWhere } from "./engine-profile.ts";
 
 type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
@@ -56,6 +59,8 @@ export function scenarioEngine(
   locate: Locate,
   moeWhere?: Omit<MoeLibraryWhere, "ep">,
   mlaCacheDim?: number,
+  /** The model's `max_position_embeddings` (the engines' `max_model_len` default). */
+  contextTokens?: number,
 ): ScenarioEngine {
   if (spec.engine === undefined)
     return {
@@ -84,6 +89,18 @@ export function scenarioEngine(
   if (budget !== undefined && !given(rawData, ["serving", "scheduler", "maxBatchTokens"])) {
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, scheduler: { ...base.scheduler, maxBatchTokens: budget } };
+  }
+  if (engine.nonMlaScheduler !== undefined && mlaCacheDim === undefined && contextTokens !== undefined) {
+    const base = serving ?? servingSchema.parse({});
+    const written = (field: string) => given(rawData, ["serving", "scheduler", field]);
+    serving = {
+      ...base,
+      scheduler: nonMlaSchedulerFor(base.scheduler, contextTokens, {
+        maxBatchTokens: written("maxBatchTokens"),
+        chunkedPrefill: written("chunkedPrefill"),
+        mixWithDecode: written("mixWithDecode"),
+      }),
+    };
   }
   const fraction = engine.kvCacheMemoryFraction;
   if (fraction !== undefined && !given(rawData, ["serving", "kvCache", "usableFraction"])) {

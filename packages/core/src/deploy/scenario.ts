@@ -150,6 +150,7 @@ export function resolveSections(
       multiNodeScaleUp: system.nodes.value > 1,
     },
     asPublished.attention.kind === "mla" ? kvValuesPerTokenPerLayer(asPublished) : undefined,
+    asPublished.maxPositionEmbeddings,
   );
   const model = withWindowedCache(asPublished, engine);
   const precision = resolvePrecision(engine.precision, {
