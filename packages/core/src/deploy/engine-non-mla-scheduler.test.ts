@@ -30,12 +30,11 @@ describe("the scheduler an engine forces on models without MLA", () => {
     });
   });
 
-  it("is recorded for v0.9.1 and v0.10.2 only", () => {
+  it("is recorded for the final v0.9.1 and v0.10.2rc1 – v0.11.0rc0 only", () => {
     const forced = (version: string) =>
       engineProfile({ name: "vllm-ascend", version }).nonMlaScheduler?.value;
-    expect(forced("0.9.1")).toBe("whole-prompts-apart");
-    expect(forced("0.10.2")).toBe("whole-prompts-apart");
-    for (const v of ["0.9.0", "0.9.2", "0.10.0", "0.11.0", "0.13.0", "0.21.0"])
+    for (const v of ["0.9.1", "0.10.2rc1", "0.11.0rc0"]) expect(forced(v)).toBe("whole-prompts-apart");
+    for (const v of ["0.9.0", "0.9.1rc3", "0.9.2rc1", "0.10.1rc1", "0.11.0rc1", "0.11.0", "0.13.0", "0.21.0"])
       expect(forced(v)).toBeUndefined();
     expect(engineProfile({ name: "vllm", version: "0.11.0" }).nonMlaScheduler).toBeUndefined();
   });
