@@ -8,6 +8,7 @@ import {
   calibratedOnSchema,
   DECODE_GRAPH_MODES,
   EVIDENCE_TAGS,
+  engineReleaseSchema,
   HCCL_EXPANSION_MODES,
 } from "../spec/index.ts";
 import { dsaPrefillSchema } from "./engine-dsa-prefill-schema.ts";
@@ -52,7 +53,7 @@ const samplerCurveSchema = z.strictObject({
   calibratedOn: calibratedOnSchema.optional(),
 });
 const releaseSchema = z.strictObject({
-  from: z.string(),
+  from: engineReleaseSchema,
   tokenBudget: z
     .strictObject({
       tiers: z

@@ -108,6 +108,24 @@ generations: []
     expect(() => parseVllmCustomAllReduce(text, "x.yaml")).toThrow(/unknown source key "nowhere"/);
   });
 
+  it("refuses a symmetric-memory bound compareVersions cannot order, naming the field", () => {
+    const text = (below: string) => `sources: { s: { title: t, url: "https://example.com" } }
+engine:
+  name: vllm
+  maxBytes: { value: 1, source: s, tag: spec }
+  symmetricMemoryIn: { value: [{ from: "0.10.2rc1", below: "${below}" }], source: s, tag: spec }
+  worldSizes: { value: [2], source: s, tag: spec }
+  oneStageBelowBytes: { fourRanks: { value: 1, source: s, tag: spec }, eightRanks: { value: 1, source: s, tag: spec } }
+generations: []
+`;
+    expect(parseVllmCustomAllReduce(text("0.11.0"), "x.yaml").symmetricMemoryIn).toEqual([
+      { from: "0.10.2rc1", below: "0.11.0" },
+    ]);
+    expect(() => parseVllmCustomAllReduce(text("v0.11"), "x.yaml")).toThrow(
+      /x\.yaml:5:\d+, field engine\.symmetricMemoryIn\.value\[0\]\.below: expected a release/,
+    );
+  });
+
   it("refuses an undefined source key on a generation's symmetric-memory caps", () => {
     const text = `sources: { s: { title: t, url: "https://example.com" } }
 engine:

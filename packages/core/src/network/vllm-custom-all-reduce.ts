@@ -13,6 +13,7 @@ import { builtinParsedOnce } from "../catalog/index.ts";
 import {
   calibratedOnSchema,
   compareVersions,
+  engineReleaseSchema,
   GIGA,
   keyedSourcedValueSchema,
   keyedSourceFields,
@@ -32,7 +33,9 @@ const fileSchema = z.strictObject({
     name: z.string().min(1),
     maxBytes: positive,
     symmetricMemoryIn: z.strictObject({
-      value: z.array(z.strictObject({ from: z.string().min(1), below: z.string().min(1).optional() })).min(1),
+      value: z
+        .array(z.strictObject({ from: engineReleaseSchema, below: engineReleaseSchema.optional() }))
+        .min(1),
       ...sourced,
     }),
     worldSizes: z.strictObject({ value: z.array(z.number().int().min(2)).min(1), ...sourced }),
