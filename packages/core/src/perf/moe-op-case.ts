@@ -171,6 +171,9 @@ export function moeOpOperators(
   return [...kept, ...collectorRoutingKernels(spec, engine, kept)];
 }
 
+/** Every 1.3.0 pre-release counts as 1.3 (which rc first shipped the PR is not read: assumption). */
+const FIRST_RELEASE_ROUTING_512 = "1.3.0rc0";
+
 /**
  * The routing kernels the table's harness adds beyond the step's one top-k kernel. aiconfigurator's
  * TensorRT-LLM collector routes every non-min-latency case with `RenormalizeMoeRoutingMethod`;
@@ -181,9 +184,6 @@ export function moeOpOperators(
  * (assumption). The min-latency (`TRTLLM`) backend routes inside its own kernels. Each extra kernel is
  * timed as the step's top-k op (a launch at a few tokens).
  */
-/** Every 1.3.0 pre-release counts as 1.3 (which rc first shipped the PR is not read: assumption). */
-const FIRST_RELEASE_ROUTING_512 = "1.3.0rc0";
-
 function collectorRoutingKernels(
   spec: MoeOpSpec,
   engine: { readonly name: string; readonly version?: string },
