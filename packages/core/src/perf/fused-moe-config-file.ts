@@ -101,7 +101,6 @@ export const fusedMoeConfigFileSchema = z
 
 export type FusedMoeConfigFile = z.output<typeof fusedMoeConfigFileSchema>;
 export type FusedMoeDefaults = FusedMoeConfigFile["defaults"][number];
-export type FusedMoeTuned = FusedMoeConfigFile["tuned"][number];
 export type FusedMoeRuleStep = FusedMoeDefaults["other"][number];
 
 /** The path of an engine's fused-MoE config file. */
