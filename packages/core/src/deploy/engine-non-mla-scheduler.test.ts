@@ -39,6 +39,15 @@ describe("the scheduler an engine forces on models without MLA", () => {
     expect(engineProfile({ name: "vllm", version: "0.11.0" }).nonMlaScheduler).toBeUndefined();
   });
 
+  it("says beside the release's token budget that it holds for models with MLA only", () => {
+    const budget = (version: string) =>
+      engineProfile({ name: "vllm-ascend", version }).policies.find(
+        (p) => p.policy === "scheduler token budget",
+      )?.value;
+    expect(budget("0.9.1")).toMatch(/\(models with MLA; raised for the others, below\)$/);
+    expect(budget("0.13.0")).not.toMatch(/models with MLA/);
+  });
+
   it("applies to a GQA model under v0.9.1 and not to an MLA model", () => {
     const qwen = parseScenario(
       referenceScenarioText("vllm-ascend-atlas-a2-qwen3-30b-a3b-tp2-burst"),

@@ -51,7 +51,8 @@ export function releasePolicies(
       "scheduler token budget",
       budget.tiers
         .map((t) => (t.hbmBelowGB !== undefined ? `${t.tokens} below ${t.hbmBelowGB} GB` : `${t.tokens}`))
-        .join(", "),
+        .join(", ")
+        .concat(release.nonMlaScheduler !== undefined ? " (models with MLA; raised for the others, below)" : ""),
       budget.source,
     );
   const nonMla = release.nonMlaScheduler;

@@ -35,8 +35,9 @@ export function layerCollectives(
   const items: StepItem[] = [];
   if (tp > 1 && mixer) {
     const tokens = work.groupTokens * tokenScale;
-    // SP or not, a rank holds only its own heads of every token it attends
-    items.push(...qkNormAllReduce(ctx, tokens, tp));
+    // SP or not, a rank holds only its own heads of every token it attends: the q/k norm's
+    // all-reduce follows the SP all-gather (and the qkv projection), before the attention
+    const qkNorm = qkNormAllReduce(ctx, tokens, tp);
     if (sequenceParallel) {
       // SP → TP → SP (CloudMatrix-Infer prefill MLA): all-gather the token shards' attention inputs
       // (MLA: the q and kv latents), run the rank's heads over all tokens, all-to-all the head
@@ -53,6 +54,7 @@ export function layerCollectives(
           tp,
         ),
       );
+      items.push(...qkNorm);
       items.push(
         ctx.comm.collective(
           "attention-comm",
@@ -63,6 +65,7 @@ export function layerCollectives(
         ),
       );
     } else {
+      items.push(...qkNorm);
       items.push(
         ctx.comm.collective(
           "attention-comm",
