@@ -1,5 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomPlacementOccupancy } from "./dp-rank-occupancy.ts";
+
+/** The module under a query: vite loads it as a separate module, with its own cache. */
+const FRESH_INSTANCE = "./dp-rank-occupancy.ts?fresh-instance";
+type OccupancyModule = typeof import("./dp-rank-occupancy.ts");
 
 describe("slot occupancy under random placement on attention-DP ranks", () => {
   it("is full with one rank and as many requests as slots", () => {
@@ -27,8 +31,10 @@ describe("slot occupancy under random placement on attention-DP ranks", () => {
   it("is deterministic: a fresh module (empty cache) simulates the same value again", async () => {
     const p = { ranks: 8, slotsPerRank: 3, requests: 24 };
     const a = randomPlacementOccupancy(p);
-    vi.resetModules();
-    const fresh = await import("./dp-rank-occupancy.ts");
+    // A second instance of this module alone (its own empty cache), not vi.resetModules(): that
+    // would empty the whole worker's module graph, and every later file of the worker would load
+    // core again and recompute what it keeps once per process (the validation ledger among them).
+    const fresh = (await import(/* @vite-ignore */ FRESH_INSTANCE)) as OccupancyModule;
     expect(fresh.randomPlacementOccupancy).not.toBe(randomPlacementOccupancy);
     expect(fresh.randomPlacementOccupancy(p)).toBe(a);
   });
