@@ -1,7 +1,42 @@
 // Vitest global set-up: the few end-to-end tests spawn the built CLI (runCliProcess), so the build
 // is brought up to date with the sources once, before any test runs (no-op when it is current).
+// Then core's validation report (every reference case, tens of seconds of CPU) starts computing in
+// a background process, once for the run: the tests that only read the report (the README figures,
+// the Validate view's filter, the web app's pages that display it) wait for its file
+// (packages/cli/src/test-support/shared-validation-report.ts) instead of each test worker and each
+// browser page computing the whole ledger again. validate.test.ts and the CLI's validate tests
+// still compute it in process, and one browser page computes it in its own worker.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildCli, isCliBuildStale } from "./build-cli.mjs";
 
-export default async function setup() {
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export default async function setup(project) {
   if (isCliBuildStale()) await buildCli({ quiet: true });
+  const dir = mkdtempSync(join(tmpdir(), "supernode-test-ledger-"));
+  const file = join(dir, "validation-report.v8");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(root, "scripts/write-validation-report.mjs"), file],
+    { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  // A failure leaves its message where the readers look, so they fail with it instead of waiting.
+  child.on("exit", (code, signal) => {
+    if (code !== 0)
+      writeFileSync(`${file}.failed`, `write-validation-report exited (${code ?? signal}):\n${stderr}`);
+  });
+  project.provide("validationReportFile", file);
+  return () => {
+    child.removeAllListeners("exit");
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
 }

@@ -8,9 +8,10 @@
  * with `isolate: false`: a worker keeps its modules between files); each file gets a fresh browser
  * context of its own (no cookies, storage or pages of another file), and the browser is closed once
  * no file has used it for a few seconds (or with the worker: playwright closes what it launched).
- * Screenshots go to `test-artifacts/screenshots/`: the whole page, or its top 4,000 px when it is
- * taller (only Validate's table of every case is: 58,760 px at 1440 px wide, 290,785 px at 390 —
- * a full-page capture of those took 23–32 s of the page's time under load, the top 4,000 px 1–4 s).
+ * A page's Validate view shows the ledger computed once in Node (precomputed-validation.ts) unless
+ * the test asks for the page to compute it. Screenshots go to `test-artifacts/screenshots/`: the
+ * whole page, or its top 4,000 px when it is taller (only Validate's table of every case is:
+ * 58,760 px at 1440 px wide, 290,785 px at 390 — a full-page capture of those took 23–32 s of the page's time under load, the top 4,000 px 1–4 s).
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe } from "vitest";
 import { startUiServer, type UiServer } from "../../cli/src/server/ui-server.ts";
 import { webPaths } from "../../cli/src/server/web-build.ts";
+import { answerValidateInNode, type ValidationSource, validationSource } from "./precomputed-validation.ts";
 import { sharedWebBuild } from "./shared-build.ts";
 
 /** The tallest screenshot taken whole; a taller page is captured down to this height. */
@@ -46,8 +48,11 @@ const CHROMIUM_ARGS = [
 export interface BrowserHarness {
   readonly baseUrl: string;
   readonly context: BrowserContext;
-  /** A new page at `#/<hash>`, with page errors collected in `errors`. */
-  open(hash: string): Promise<{ page: Page; errors: string[] }>;
+  /**
+   * A new page at `#/<hash>`, with page errors collected in `errors`. Its validate jobs get the
+   * report computed in Node unless `validation` is "in-page" (precomputed-validation.ts).
+   */
+  open(hash: string, options?: { validation?: ValidationSource }): Promise<{ page: Page; errors: string[] }>;
   /** Saves a full-page screenshot (at most 4,000 px tall) to `test-artifacts/screenshots/<name>.png`; returns its path. */
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
@@ -132,6 +137,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
       viewport: { width: 1440, height: 900 },
       deviceScaleFactor: 1,
     });
+    await answerValidateInNode(context);
   } catch (error) {
     openHarnesses -= 1;
     throw error;
@@ -140,8 +146,9 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   return {
     baseUrl: server.url,
     context,
-    async open(hash) {
+    async open(hash, options) {
       const page = await context.newPage();
+      if (options?.validation !== undefined) await validationSource(page, options.validation);
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
       page.on("console", (message) => {
@@ -201,7 +208,7 @@ export function describeInBrowser(name: string, body: (harness: BrowserHarness) 
       get context() {
         return live().context;
       },
-      open: (hash) => live().open(hash),
+      open: (hash, options) => live().open(hash, options),
       screenshot: (page, shot) => live().screenshot(page, shot),
       close: () => live().close(),
     });

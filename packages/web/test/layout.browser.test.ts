@@ -102,8 +102,8 @@ describeInBrowser("layout of every view in Chromium", (harness) => {
         await page.close();
       }, 150_000);
 
-  // Validate at both widths on one page: its page computes every reference case (seconds of CPU
-  // per page), and each view above is also checked on a page resized after it opened. The phone
+  // Validate at both widths on one page: its table shows every reference case (tens of thousands of
+  // pixels tall), and each view above is also checked on a page resized after it opened. The phone
   // width first, so that the laptop width's panel checks (which type a filter) come last.
   it("validate at 390×844 and then 1440×900: no horizontal overflow; the Source column fits its panel, an empty filter shows —, the scatter is drawn", async () => {
     const validate = VIEWS.find((v) => v.id === "validate");

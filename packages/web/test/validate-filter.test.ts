@@ -4,11 +4,11 @@
  */
 import { summarizeValidation, VALIDATION_KINDS, type ValidationRow } from "@supernode/core";
 import { describe, expect, it } from "vitest";
+import { sharedValidationReport } from "../../cli/src/test-support/shared-validation-report.ts";
 import { filterRows, KIND_ORDER, readFilter, writeFilterParam } from "../src/views/validate-filter.ts";
 import { sourceLabel } from "../src/views/validate-table.tsx";
-import { validateJob } from "../src/worker/jobs/validate-job.ts";
 
-const report = validateJob();
+const report = await sharedValidationReport();
 const filter = (query: string) => readFilter(new URLSearchParams(query));
 
 describe("Validate view filter", () => {

@@ -3,25 +3,40 @@
  * web-app.test.ts), the Validate view: core's reference cases, and filters, sorting, a reload and
  * the text search giving the rows and the summary core computes (the whole ledger, in the page and
  * here in Node). A number the page shows is checked against the same core function run here in
- * Node; screenshots go to test-artifacts/screenshots/.
+ * Node; screenshots go to test-artifacts/screenshots/. This is the one browser test whose page
+ * computes the ledger in its own worker; the other views' tests get Node's (precomputed-validation.ts).
  */
 import { summarizeValidation } from "@supernode/core";
 import { expect, it } from "vitest";
-import { validateJob } from "../src/worker/jobs/validate-job.ts";
+import { sharedValidationReport } from "../../cli/src/test-support/shared-validation-report.ts";
+import { filterRows, readFilter } from "../src/views/validate-filter.ts";
+import { formatError, formatNumber } from "../src/views/validate-table.tsx";
 import { describeInBrowser } from "./browser-harness.ts";
+import { validationSource } from "./precomputed-validation.ts";
 import { jobDone } from "./web-app-fixture.ts";
 
 describeInBrowser("web app in Chromium", (harness) => {
   it("Validate: shows core's reference cases; filters change the rows and the summary to core's figures", async () => {
-    const { page, errors } = await harness.open("validate");
-    // Core's report here in Node while the page computes its own (the whole ledger, tens of seconds
-    // of CPU each), so the two run at once: once the page's job has started, it has what it loads
-    // from the server (which runs in this process, and answers nothing while Node computes).
-    await page.locator('main [data-job-status="running"], main [data-job-status="done"]').first().waitFor();
-    const report = validateJob();
+    const { page, errors } = await harness.open("validate", { validation: "in-page" });
+    // Core's report as Node computed it for the test run (shared-validation-report.ts), while the
+    // page computes its own in its worker (the whole ledger, tens of seconds of CPU).
+    const report = await sharedValidationReport();
     await jobDone(page);
     const bodyRows = page.locator("table.validate-table tbody tr");
     expect(await bodyRows.count()).toBe(report.rows.length);
+    // Every row the page computed is Node's, in the view's default order, with the same prediction,
+    // error and label (the other browser tests show Node's report in place of the page's own).
+    const cells = await bodyRows.evaluateAll((trs) =>
+      trs.map((tr) =>
+        ["predicted", "error", "check"].map((f) => tr.querySelector(`[data-field="${f}"]`)?.textContent),
+      ),
+    );
+    const cases = await bodyRows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-case")));
+    const expected = filterRows(report.rows, readFilter(new URLSearchParams()));
+    expect(cases).toEqual(expected.map((r) => r.id));
+    expect(cells).toEqual(
+      expected.map((r) => [formatNumber(r.prediction), formatError(r.relError), r.label]),
+    );
     // Default order: end-to-end first, the largest |error| at the top.
     const e2e = report.rows.filter((r) => r.kind === "end-to-end");
     const top = [...e2e].sort((a, b) => Math.abs(b.relError) - Math.abs(a.relError))[0];
@@ -63,6 +78,9 @@ describeInBrowser("web app in Chromium", (harness) => {
     await harness.screenshot(page, "validate-filtered");
 
     // The state is in the URL: a reload shows the same filtered set; the text search narrows it.
+    // The reloaded page shows Node's report (the page's own was checked equal to it row by row
+    // above) instead of computing the whole ledger a second time.
+    await validationSource(page, "node");
     await page.reload();
     await jobDone(page);
     await expect.poll(() => bodyRows.count(), { timeout: 30_000 }).toBe(shown.length);
@@ -73,5 +91,5 @@ describeInBrowser("web app in Chromium", (harness) => {
       .toBe(shown.filter((r) => `${r.id} ${r.description}`.toLowerCase().includes(target?.id ?? "")).length);
     expect(errors).toEqual([]);
     await page.close();
-  }, 300_000); // three validations of the whole ledger (two in the page, one here): minutes on a loaded machine
+  }, 300_000); // the whole ledger computed in the page: minutes on a loaded machine
 });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run-cli.ts";
+import { sharedValidationReport } from "../test-support/shared-validation-report.ts";
 
 describe("supernode validate", () => {
-  it("--json lists every kind of case with prediction, published, error and source", () => {
+  it("--json lists every kind of case with prediction, published, error and source", async () => {
     const { status, stdout } = runCli(["validate", "--json"]);
     expect(status).toBe(0);
     const report = JSON.parse(stdout);
+    // The report the read-only tests share (computed once for the run in another process) is this one.
+    expect(JSON.parse(JSON.stringify(await sharedValidationReport()))).toEqual(report);
     const kinds = new Set(report.rows.map((r: { kind: string }) => r.kind));
     expect(kinds).toEqual(new Set(["operator", "fabric", "end-to-end", "training", "energy"]));
     for (const r of report.rows) {
