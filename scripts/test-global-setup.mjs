@@ -5,7 +5,8 @@
 // the Validate view's filter, the web app's pages that display it) wait for its file
 // (packages/cli/src/test-support/shared-validation-report.ts) instead of each test worker and each
 // browser page computing the whole ledger again. validate.test.ts and the CLI's validate tests
-// still compute it in process, and one browser page computes it in its own worker.
+// still compute it in process, and one browser page computes it in its own worker. Not in watch
+// mode (a report of the sources at start would go stale as they are edited).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +18,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 export default async function setup(project) {
   if (isCliBuildStale()) await buildCli({ quiet: true });
+  // In watch mode sources change between reruns: the readers compute the report themselves.
+  if (project.globalConfig.watch) return undefined;
   const dir = mkdtempSync(join(tmpdir(), "supernode-test-ledger-"));
   const file = join(dir, "validation-report.v8");
   const child = spawn(
