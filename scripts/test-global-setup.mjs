@@ -6,7 +6,10 @@
 // (packages/cli/src/test-support/shared-validation-report.ts) instead of each test worker and each
 // browser page computing the whole ledger again. validate.test.ts and the CLI's validate tests
 // still compute it in process, and one browser page computes it in its own worker. Not in watch
-// mode (a report of the sources at start would go stale as they are edited).
+// mode (a report of the sources at start would go stale as they are edited), and only for the whole
+// suite as `npm test` runs it (SUPERNODE_SHARED_LEDGER=1 in package.json's script): a run of a few
+// files (`npx vitest run <file>`) would pay for the whole ledger in the background without needing
+// it, so there the readers compute it themselves.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +23,7 @@ export default async function setup(project) {
   if (isCliBuildStale()) await buildCli({ quiet: true });
   // In watch mode sources change between reruns: the readers compute the report themselves.
   if (project.globalConfig.watch) return undefined;
+  if (process.env.SUPERNODE_SHARED_LEDGER !== "1") return undefined;
   const dir = mkdtempSync(join(tmpdir(), "supernode-test-ledger-"));
   const file = join(dir, "validation-report.v8");
   const child = spawn(
