@@ -52,7 +52,9 @@ export function releasePolicies(
       budget.tiers
         .map((t) => (t.hbmBelowGB !== undefined ? `${t.tokens} below ${t.hbmBelowGB} GB` : `${t.tokens}`))
         .join(", ")
-        .concat(release.nonMlaScheduler !== undefined ? " (models with MLA; raised for the others, below)" : ""),
+        .concat(
+          release.nonMlaScheduler !== undefined ? " (models with MLA; raised for the others, below)" : "",
+        ),
       budget.source,
     );
   const nonMla = release.nonMlaScheduler;
