@@ -9,7 +9,6 @@
 import { z } from "zod";
 import { OPERATOR_CLASSES } from "../model/index.ts";
 import {
-  compareVersions,
   ENGINE_NAMES,
   EVIDENCE_TAGS,
   engineReleaseSchema,
@@ -22,6 +21,7 @@ import {
 } from "../spec/index.ts";
 import { classEfficiencySchema, sourceEntrySchema } from "./efficiency-file.ts";
 import { checkClassSourceKeys, checkSourceKey, failAt } from "./efficiency-file-read.ts";
+import { checkUntilAfterFrom, coversRelease, releaseRangeSchema } from "./release-range.ts";
 
 /** Which kernel choice a backend is: the attention kernels or the MoE expert GEMMs. */
 export const BACKEND_KINDS = ["attention", "moe"] as const;
@@ -37,11 +37,8 @@ export type ModelAttentionKind = (typeof MODEL_ATTENTION_KINDS)[number];
  * must lie in that range. A scenario naming a release outside it does not get the overlay; one naming no
  * release runs the newest, which only an overlay without `until` covers.
  */
-const releaseBoundsSchema = z
-  .object({
-    from: engineReleaseSchema,
-    /** The first release known (from `source`) to run another kernel or cost: the overlay stops before it. */
-    until: engineReleaseSchema.optional(),
+const releaseBoundsSchema = releaseRangeSchema
+  .extend({
     readAt: z.array(engineReleaseSchema).min(1),
     source: sourceKeysSchema,
     tag: z.enum(EVIDENCE_TAGS),
@@ -164,29 +161,10 @@ export function readEngineOverlayFile(
   return file;
 }
 
-/**
- * Whether an overlay describes `version`: from <= version < until; no version is the newest release,
- * which only an overlay without `until` covers.
- * @example coversRelease({ releases: { from: "0.11.0", until: "0.12.0" } }, undefined) // false
- */
-export function coversRelease(
-  overlay: { readonly releases: { readonly from: string; readonly until?: string } },
-  version: string | undefined,
-): boolean {
-  const { from, until } = overlay.releases;
-  if (version === undefined) return until === undefined;
-  return compareVersions(version, from) >= 0 && (until === undefined || compareVersions(version, until) < 0);
-}
-
 /** `until` after `from`, and every release the values were read at inside [from, until). */
 function checkReleaseBounds(doc: SourceDocument, overlay: EngineOverlayEntry, i: number): void {
   const { from, until, readAt } = overlay.releases;
-  if (until !== undefined && compareVersions(until, from) <= 0)
-    failAt(
-      doc,
-      ["overlays", i, "releases", "until"],
-      `overlay "${overlay.id}": releases.until "${until}" is not after releases.from "${from}"; expected a later release (until is exclusive)`,
-    );
+  checkUntilAfterFrom(doc, overlay.releases, ["overlays", i, "releases"], `overlay "${overlay.id}": `);
   readAt.forEach((release, j) => {
     if (!coversRelease(overlay, release))
       failAt(

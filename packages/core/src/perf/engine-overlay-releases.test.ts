@@ -3,8 +3,9 @@ import { embeddedDataFiles } from "../catalog/index.ts";
 import { compareVersions } from "../spec/index.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { selectOverlays } from "./engine-overlay.ts";
-import { coversRelease, readEngineOverlayFile } from "./engine-overlay-file.ts";
+import { readEngineOverlayFile } from "./engine-overlay-file.ts";
 import { engineOverlaySet } from "./engine-overlay-set.ts";
+import { coversRelease } from "./release-range.ts";
 
 /** Engine overlays apply to the releases they state: from (inclusive) until (exclusive). */
 describe("engine overlay release bounds", () => {

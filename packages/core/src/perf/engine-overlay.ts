@@ -13,14 +13,10 @@ import { NANOSECOND, SupernodeError } from "../spec/index.ts";
 import { toProfileValue, UNIT_FIELDS } from "./efficiency-class.ts";
 import type { ClassEfficiencyFile, SourcedValueFile } from "./efficiency-file.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
-import {
-  type BackendKind,
-  coversRelease,
-  type EngineOverlayFile,
-  type ModelAttentionKind,
-} from "./engine-overlay-file.ts";
+import type { BackendKind, EngineOverlayFile, ModelAttentionKind } from "./engine-overlay-file.ts";
 import { engineOverlayFolder, engineOverlaySet, type FiledOverlay } from "./engine-overlay-set.ts";
 import { fusedMoeRowTiles } from "./fused-moe-row-tile.ts";
+import { coversRelease } from "./release-range.ts";
 
 /** What decides which overlays apply: the engine, its release, named backends, the model. */
 export interface OverlaySelection {

@@ -8,26 +8,16 @@
  */
 import { z } from "zod";
 import {
-  compareVersions,
   ENGINE_NAMES,
   EVIDENCE_TAGS,
-  engineReleaseSchema,
   readSourceDocument,
-  type SourceDocument,
   SupernodeError,
   sourceKeysSchema,
   validateDocument,
 } from "../spec/index.ts";
 import { sourceEntrySchema } from "./efficiency-file.ts";
 import { checkSourceKey, failAt } from "./efficiency-file-read.ts";
-
-const releasesSchema = z
-  .object({
-    from: engineReleaseSchema,
-    /** The first release that runs something else (exclusive); absent: every later release. */
-    until: engineReleaseSchema.optional(),
-  })
-  .strict();
+import { checkUntilAfterFrom, rangesOverlap, releaseRangeSchema } from "./release-range.ts";
 
 const positiveInt = z.number().int().positive();
 
@@ -49,7 +39,7 @@ const ruleSchema = z.array(ruleStepSchema).min(1);
 
 const defaultsSchema = z
   .object({
-    releases: releasesSchema,
+    releases: releaseRangeSchema,
     source: sourceKeysSchema,
     tag: z.enum(EVIDENCE_TAGS),
     note: z.string().min(1),
@@ -72,7 +62,7 @@ const shapeFields = {
 const tunedSchema = z
   .object({
     ...shapeFields,
-    releases: releasesSchema,
+    releases: releaseRangeSchema,
     source: sourceKeysSchema,
     tag: z.enum(EVIDENCE_TAGS),
     note: z.string().min(1),
@@ -126,7 +116,7 @@ export function readFusedMoeConfigFile(
   const file = validateDocument(doc, fusedMoeConfigFileSchema);
   file.defaults.forEach((d, i) => {
     checkSourceKey(doc, file.sources, d.source, ["defaults", i, "source"]);
-    checkRange(doc, d.releases, ["defaults", i, "releases"]);
+    checkUntilAfterFrom(doc, d.releases, ["defaults", i, "releases"]);
     for (const rule of ["blockQuantFp8", "other"] as const) {
       const steps = d[rule];
       const last = steps[steps.length - 1];
@@ -138,7 +128,7 @@ export function readFusedMoeConfigFile(
         );
     }
     file.defaults.slice(0, i).forEach((e, j) => {
-      if (overlaps(d.releases, e.releases))
+      if (rangesOverlap(d.releases, e.releases))
         failAt(
           doc,
           ["defaults", i, "releases"],
@@ -148,9 +138,9 @@ export function readFusedMoeConfigFile(
   });
   file.tuned.forEach((t, i) => {
     checkSourceKey(doc, file.sources, t.source, ["tuned", i, "source"]);
-    checkRange(doc, t.releases, ["tuned", i, "releases"]);
+    checkUntilAfterFrom(doc, t.releases, ["tuned", i, "releases"]);
     file.tuned.slice(0, i).forEach((u, j) => {
-      if (shapeKey(t) === shapeKey(u) && overlaps(t.releases, u.releases))
+      if (shapeKey(t) === shapeKey(u) && rangesOverlap(t.releases, u.releases))
         failAt(
           doc,
           ["tuned", i],
@@ -176,23 +166,4 @@ export function shapeKey(s: {
   const dtype = s.dtype === undefined ? "" : `,dtype=${s.dtype}`;
   const block = s.blockShape === undefined ? "" : `,block_shape=[${s.blockShape.join(",")}]`;
   return `E=${s.experts},N=${s.intermediate},device_name=${s.device}${dtype}${block}`;
-}
-
-function overlaps(a: FusedMoeDefaults["releases"], b: FusedMoeDefaults["releases"]): boolean {
-  const aBeforeB = a.until !== undefined && compareVersions(a.until, b.from) <= 0;
-  const bBeforeA = b.until !== undefined && compareVersions(b.until, a.from) <= 0;
-  return !aBeforeB && !bBeforeA;
-}
-
-function checkRange(
-  doc: SourceDocument,
-  r: FusedMoeDefaults["releases"],
-  path: Array<string | number>,
-): void {
-  if (r.until !== undefined && compareVersions(r.until, r.from) <= 0)
-    failAt(
-      doc,
-      [...path, "until"],
-      `releases.until "${r.until}" is not after releases.from "${r.from}"; expected a later release (until is exclusive)`,
-    );
 }

@@ -12,7 +12,6 @@ import { embeddedDataFiles } from "../catalog/index.ts";
 import type { Dtype } from "../hardware/index.ts";
 import type { QuantScheme } from "../model/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { coversRelease } from "./engine-overlay-file.ts";
 import {
   type FusedMoeDefaults,
   type FusedMoeRuleStep,
@@ -20,6 +19,7 @@ import {
   readFusedMoeConfigFile,
   shapeKey,
 } from "./fused-moe-config-file.ts";
+import { coversRelease } from "./release-range.ts";
 
 /** An engine's fused-MoE row tiles on one chip at one release, resolved from its config file. */
 export interface FusedMoeRowTiles {
