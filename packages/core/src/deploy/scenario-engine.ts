@@ -9,19 +9,19 @@
  * mixing and the budget, each unless the scenario writes it).
  */
 import type { Chip } from "../hardware/index.ts";
+import { kvValuesPerTokenPerLayer, type ModelArchitecture } from "../model/index.ts";
 import {
   type InstanceGroupSpec,
   isSupernodeError,
   type PrecisionSpec,
   type ScenarioDocument,
   type ServingSpec,
+  type SourceDocument,
   SupernodeError,
   servingSchema,
 } from "../spec/index.ts";
 import { nonMlaSchedulerFor } from "./engine-non-mla-scheduler.ts";
-import { type EngineProfile, engineProfile, type MoeLibraryWhere } from "./engine-profile.ts";
-
-type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
+import { type EngineProfile, engineProfile } from "./engine-profile.ts";
 
 export interface ScenarioEngine {
   readonly engine?: EngineProfile;
@@ -49,18 +49,18 @@ function given(data: unknown, path: readonly string[]): boolean {
 }
 
 /**
- * @example scenarioEngine(spec, rawData, chip, "s.yaml", locate).serving?.scheduler.maxBatchTokens
+ * `doc`: the raw document the scenario was validated from (which fields it writes, and where, for
+ * messages); `model`: the model as published (MoE top-k, MLA, `max_position_embeddings` — the
+ * engines' `max_model_len` default); `multiNodeScaleUp`: the system spans several nodes.
+ *
+ * @example scenarioEngine(spec, doc, chip, model, false).serving?.scheduler.maxBatchTokens
  */
 export function scenarioEngine(
   spec: ScenarioDocument,
-  rawData: unknown,
+  doc: SourceDocument,
   chip: Chip,
-  fileName: string,
-  locate: Locate,
-  moeWhere?: Omit<MoeLibraryWhere, "ep">,
-  mlaCacheDim?: number,
-  /** The model's `max_position_embeddings` (the engines' `max_model_len` default). */
-  contextTokens?: number,
+  model: ModelArchitecture,
+  multiNodeScaleUp: boolean,
 ): ScenarioEngine {
   if (spec.engine === undefined)
     return {
@@ -75,9 +75,9 @@ export function scenarioEngine(
     if (!isSupernodeError(error)) throw error;
     // The profile names the engine field it refuses (engine.version, engine.hcclExpansion, …).
     const fieldPath = error.location.fieldPath ?? ["engine"];
-    const pos = locate(fieldPath) ?? locate(["engine"]);
+    const pos = doc.locate(fieldPath) ?? doc.locate(["engine"]);
     throw new SupernodeError(error.kind, error.detail, {
-      file: fileName,
+      file: doc.fileName,
       line: pos?.line,
       column: pos?.column,
       fieldPath,
@@ -86,13 +86,16 @@ export function scenarioEngine(
   const ranksPerChip = chip.diesAreDevices ? chip.dies.value : 1;
   const budget = engine.tokenBudget(chip.memory.capacityBytes.value / ranksPerChip);
   let serving = spec.serving;
-  if (budget !== undefined && !given(rawData, ["serving", "scheduler", "maxBatchTokens"])) {
+  if (budget !== undefined && !given(doc.data, ["serving", "scheduler", "maxBatchTokens"])) {
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, scheduler: { ...base.scheduler, maxBatchTokens: budget } };
   }
-  if (engine.nonMlaScheduler !== undefined && mlaCacheDim === undefined && contextTokens !== undefined) {
+  const mla = model.attention.kind === "mla";
+  // The engines' `max_model_len` default.
+  const contextTokens = model.maxPositionEmbeddings;
+  if (engine.nonMlaScheduler !== undefined && !mla && contextTokens !== undefined) {
     const base = serving ?? servingSchema.parse({});
-    const written = (field: string) => given(rawData, ["serving", "scheduler", field]);
+    const written = (field: string) => given(doc.data, ["serving", "scheduler", field]);
     serving = {
       ...base,
       scheduler: nonMlaSchedulerFor(base.scheduler, contextTokens, {
@@ -103,22 +106,22 @@ export function scenarioEngine(
     };
   }
   const fraction = engine.kvCacheMemoryFraction;
-  if (fraction !== undefined && !given(rawData, ["serving", "kvCache", "usableFraction"])) {
+  if (fraction !== undefined && !given(doc.data, ["serving", "kvCache", "usableFraction"])) {
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, kvCache: { ...base.kvCache, usableFraction: fraction } };
   }
-  const block = engine.kvCacheBlockTokensFor(chip, mlaCacheDim);
-  if (block !== undefined && !given(rawData, ["serving", "kvCache", "blockTokens"])) {
+  const block = engine.kvCacheBlockTokensFor(chip, mla ? kvValuesPerTokenPerLayer(model) : undefined);
+  if (block !== undefined && !given(doc.data, ["serving", "kvCache", "blockTokens"])) {
     const base = serving ?? servingSchema.parse({});
     serving = { ...base, kvCache: { ...base.kvCache, blockTokens: block } };
   }
   const kv = engine.kvCacheFor(linearWeightFormats(spec.precision));
   const precision =
-    kv !== undefined && !given(rawData, ["precision", "kvCache"])
+    kv !== undefined && !given(doc.data, ["precision", "kvCache"])
       ? { ...spec.precision, kvCache: kv }
       : spec.precision;
   const libraryFor = (ep: number) =>
-    engine.moeLibraryFor(chip.vendor, moeWhere !== undefined ? { ...moeWhere, ep } : undefined);
+    engine.moeLibraryFor(chip.vendor, { topK: model.moe?.topK ?? 0, multiNodeScaleUp, ep });
   return {
     engine,
     ...(serving !== undefined ? { serving } : {}),

@@ -6,7 +6,7 @@
  */
 
 import type { System } from "../hardware/index.ts";
-import { kvValuesPerTokenPerLayer, type ModelArchitecture } from "../model/index.ts";
+import type { ModelArchitecture } from "../model/index.ts";
 import {
   applyOverrides,
   overrideError,
@@ -139,19 +139,7 @@ export function resolveSections(
   const { system, catalog: resolvedCatalog } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
   const asPublished = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
-  const engine = scenarioEngine(
-    spec,
-    doc.data,
-    chip,
-    fileName,
-    locate,
-    {
-      topK: asPublished.moe?.topK ?? 0,
-      multiNodeScaleUp: system.nodes.value > 1,
-    },
-    asPublished.attention.kind === "mla" ? kvValuesPerTokenPerLayer(asPublished) : undefined,
-    asPublished.maxPositionEmbeddings,
-  );
+  const engine = scenarioEngine(spec, doc, chip, asPublished, system.nodes.value > 1);
   const model = withWindowedCache(asPublished, engine);
   const precision = resolvePrecision(engine.precision, {
     peaks: chip.peakFlopsPerS,
