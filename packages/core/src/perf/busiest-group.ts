@@ -6,7 +6,10 @@
  * engine core — so n sequences on D groups run ⌈n / D⌉ on the busiest and ⌊n / D⌋ on the others.
  * The MoE layers synchronise the groups every iteration, so an iteration lasts as long as the
  * busiest group; SGLang pads every rank's decode batch to the largest rank's (`cuda_graph_runner.py`:
- * the captured size from `max(global_num_tokens_cpu)`). The batch is therefore timed as ⌈n / D⌉ · D
+ * the captured size from `max(global_num_tokens_cpu)`), and so does TensorRT-LLM's PyTorch backend
+ * (`model_engine.py` / `cuda_graph_runner.py`: under attention DP the ranks all-gather
+ * `[can_run_cuda_graph, can_pad, batch_size]` and replay the graph sized for the largest rank's batch,
+ * padding with dummy requests; its PR 6064 removed only the MoE's own padding). The batch is therefore timed as ⌈n / D⌉ · D
  * sequences (`slots`), of which the real ones fill n / slots. docs/accuracy/uneven-attention-dp-groups-in-a-finite-run.md.
  */
 import type { PrefillBatch } from "./instance-performance.ts";
