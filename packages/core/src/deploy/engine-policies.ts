@@ -134,13 +134,6 @@ export function releasePolicies(
         `${perLayer.value} µs`,
         perLayer.source,
       );
-    const perKernel = host.perKernelUs;
-    if (perKernel !== undefined)
-      applied(
-        `host time per kernel a layer launches in a forward not replayed as one full graph${on}`,
-        `${perKernel.value} µs`,
-        perKernel.source,
-      );
     const o = host.overlapScheduler;
     applied(
       "overlap scheduler (host time hidden behind the device's previous iteration)",

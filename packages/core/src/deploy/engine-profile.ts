@@ -103,11 +103,6 @@ export interface HostTime {
   readonly overlapsGpu: boolean;
   /** Host time to launch one layer of a forward not replayed as one full graph (s; 0: not recorded). */
   readonly perLayerS: number;
-  /**
-   * The same per kernel the layer launches (s; 0: not recorded): where set, a layer costs this ×
-   * its kernels (perf/forward-kernel-count.ts) instead of `perLayerS`.
-   */
-  readonly perKernelS: number;
   /** Whether decode-only iterations replay one full graph (no per-layer launch on the host). */
   readonly decodeFullGraph: boolean;
 }
@@ -162,14 +157,10 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
         `${file.name} ${release.from} records no hybrid-model state-pool strategies (data/engines/${spec.name}.yaml: no hybridStatePool.strategies); leave engine.${field} out`,
         { fieldPath: ["engine", field] },
       );
-  if (
-    spec.decodeGraph !== undefined &&
-    release.hostTime?.perLayerUs === undefined &&
-    release.hostTime?.perKernelUs === undefined
-  )
+  if (spec.decodeGraph !== undefined && release.hostTime?.perLayerUs === undefined)
     throw new SupernodeError(
       "invalid-value",
-      `${file.name} ${release.from} records no per-layer launch time for a graph mode to expose (data/engines/${spec.name}.yaml: no hostTime.perLayerUs or perKernelUs); leave engine.decodeGraph out`,
+      `${file.name} ${release.from} records no per-layer launch time for a graph mode to expose (data/engines/${spec.name}.yaml: no hostTime.perLayerUs); leave engine.decodeGraph out`,
       { fieldPath: ["engine", "decodeGraph"] },
     );
   return release;
@@ -223,7 +214,6 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         // disable_overlap_scheduler) wins over the release's rule.
         overlapsGpu: spec.overlapScheduler ?? (o.value && !(o.offWithMtp === true && withMtp)),
         perLayerS: (h.perLayerUs?.value ?? 0) / 1e6,
-        perKernelS: (h.perKernelUs?.value ?? 0) / 1e6,
         decodeFullGraph: (spec.decodeGraph ?? release.decodeGraph?.value ?? "full") === "full",
       };
     },

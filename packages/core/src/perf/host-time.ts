@@ -10,13 +10,10 @@
  * eager forward) is launched layer by layer from the host: the device cannot run ahead of the
  * launches, so the forward takes at least `perLayer` × layers, whatever the overlap scheduler does
  * (the launches run while the device works; the scheduling part adds to them or hides behind the
- * previous iteration as above). An engine may record that time per kernel instead (`perKernel`):
- * a layer then costs it × the kernels the model's own operators of the layer launch
- * (forward-kernel-count.ts). The values are the engine's (data/engines/<name>.yaml `hostTime`,
+ * previous iteration as above). The values are the engine's (data/engines/<name>.yaml `hostTime`,
  * `decodeGraph`). See docs/step-model.md §5 ("Host time per iteration").
  */
 import type { HostTime, InstancePlan, Scenario } from "../deploy/index.ts";
-import { forwardKernels } from "./forward-kernel-count.ts";
 
 /** What the host adds to one iteration: its own time and how long the device waits for it. */
 export interface HostTiming {
@@ -86,11 +83,9 @@ function scheduleS(host: HostTime, plan: InstancePlan, sequences: number): numbe
 }
 
 function launchS(host: HostTime, scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
-  if (kind === "decode" && host.decodeFullGraph) return 0;
+  if (host.perLayerS === 0 || (kind === "decode" && host.decodeFullGraph)) return 0;
   const layers = scenario.model.numLayers + (plan.mtp?.draftTokens ?? 0);
-  if (host.perKernelS === 0) return host.perLayerS * layers;
-  // Per kernel: the model's mean kernels per decoder layer (an MTP pass counted as a layer).
-  return host.perKernelS * (forwardKernels(scenario, plan) / scenario.model.numLayers) * layers;
+  return host.perLayerS * layers;
 }
 
 /**
