@@ -23,8 +23,12 @@ import { classEfficiencySchema, sourceEntrySchema } from "./efficiency-file.ts";
 import { checkClassSourceKeys, checkSourceKey, failAt } from "./efficiency-file-read.ts";
 import { checkUntilAfterFrom, coversRelease, releaseRangeSchema } from "./release-range.ts";
 
-/** Which kernel choice a backend is: the attention kernels or the MoE expert GEMMs. */
-export const BACKEND_KINDS = ["attention", "moe"] as const;
+/**
+ * Which kernel choice a backend is: the attention kernels, the MoE expert GEMMs, or the dense linears
+ * (the engine's own linear method, e.g. vLLM's block-FP8 `Fp8LinearMethod`; no scenario field names
+ * it: only the engine's default applies).
+ */
+export const BACKEND_KINDS = ["attention", "moe", "linear"] as const;
 export type BackendKind = (typeof BACKEND_KINDS)[number];
 
 /** What a model's attention is, for an engine's default backend (it picks per model family). */
@@ -65,7 +69,8 @@ const overlaySchema = z
         name: z.string().min(1),
         /**
          * Models whose attention is of these kinds get this backend when the scenario names none
-         * (the engine's own default on this architecture, from its source).
+         * (the engine's own default on this architecture, from its source). A `linear` backend is the
+         * engine's one linear method for its checkpoint formats: it applies to every model (list none).
          */
         defaultFor: z.array(z.enum(MODEL_ATTENTION_KINDS)),
         /**
@@ -111,6 +116,7 @@ export const engineOverlayFileSchema = z
       .object({
         attention: z.array(z.string().min(1)).optional(),
         moe: z.array(z.string().min(1)).optional(),
+        linear: z.array(z.string().min(1)).optional(),
       })
       .strict(),
     overlays: z.array(overlaySchema),

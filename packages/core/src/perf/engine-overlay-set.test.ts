@@ -8,6 +8,7 @@ describe("engine overlay sets", () => {
     const set = engineOverlaySet("vllm");
     expect(set?.paths).toEqual([
       "efficiency/engines/vllm/attention-decode.yaml",
+      "efficiency/engines/vllm/linear-hopper.yaml",
       "efficiency/engines/vllm/moe-blackwell.yaml",
       "efficiency/engines/vllm/moe-hopper.yaml",
     ]);
@@ -15,6 +16,7 @@ describe("engine overlay sets", () => {
       "efficiency/engines/vllm/moe-hopper.yaml",
     );
     expect(set?.overlays.map((o) => o.id).sort()).toEqual([
+      "vllm-block-fp8-linear-sm90",
       "vllm-deepgemm-moe-fp8-sm100",
       "vllm-fa3-gqa-sm90",
       "vllm-flashinfer-trtllm-moe-sm100",

@@ -7,8 +7,13 @@
  */
 import { embeddedDataFiles } from "../catalog/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import type { BackendKind, EngineOverlayEntry, EngineOverlayFile } from "./engine-overlay-file.ts";
-import { readEngineOverlayFile } from "./engine-overlay-file.ts";
+import {
+  BACKEND_KINDS,
+  type BackendKind,
+  type EngineOverlayEntry,
+  type EngineOverlayFile,
+  readEngineOverlayFile,
+} from "./engine-overlay-file.ts";
 
 /** An overlay with the file it was read from. */
 export type FiledOverlay = EngineOverlayEntry & { readonly file: string };
@@ -67,7 +72,7 @@ function readSet(engine: string, files: Readonly<Record<string, string>>): Engin
         { file: path, fieldPath: ["engine"] },
       );
     sources.set(path, file.sources);
-    for (const kind of ["attention", "moe"] as const)
+    for (const kind of BACKEND_KINDS)
       for (const name of file.backends[kind] ?? []) {
         const list = backends[kind] ?? [];
         backends[kind] = list;

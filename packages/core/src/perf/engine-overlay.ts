@@ -1,5 +1,5 @@
 /**
- * Engine efficiency overlays: a serving engine's kernel backend (its attention or MoE kernels) on a
+ * Engine efficiency overlays: a serving engine's kernel backend (its attention, MoE or linear kernels) on a
  * chip architecture replaces named values of the chip's efficiency profile
  * (`data/efficiency/engines/<engine>/*.yaml`, read by `engine-overlay-set.ts`, schema in
  * `engine-overlay-file.ts`). Which backend runs
@@ -46,6 +46,7 @@ export function selectOverlays(
   const named: Record<BackendKind, string | undefined> = {
     attention: selection.attentionBackend,
     moe: selection.moeBackend,
+    linear: undefined,
   };
   for (const kind of ["attention", "moe"] as const) {
     const known = set.backends[kind];
@@ -74,6 +75,8 @@ export function selectOverlays(
     if (!coversRelease(overlay, selection.version)) return false;
     const name = named[overlay.backend.kind];
     if (name !== undefined) return name === overlay.backend.name;
+    // An engine's linear method follows the checkpoint's format, whatever the model's attention.
+    if (overlay.backend.kind === "linear") return true;
     const formats = overlay.backend.defaultForExpertWeights;
     return (
       selection.modelAttention !== undefined &&
