@@ -11,6 +11,8 @@ import { inheritedProfile, vllmHopperMoeProfiles } from "./test-support/hopper-p
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 /** vLLM's INT4 (W4A16) MoE on Hopper is its Marlin fused MoE (data/efficiency/engines/vllm/moe-hopper.yaml). */
+/** vLLM's block-FP8 linear overlay, which every vLLM model on Hopper gets beside its MoE overlay. */
+const LINEAR = "vllm-block-fp8-linear-sm90";
 const OVERLAY = "vllm-marlin-moe-int4-sm90";
 const inherited = inheritedProfile;
 
@@ -18,14 +20,15 @@ describe("vLLM's Marlin fused MoE on Hopper", () => {
   it("is vLLM's default for INT4 experts on every H800-family chip, and the Triton overlay is not", () => {
     for (const chip of ["h800-sxm", "h100-sxm", "h200-sxm", "h20"]) {
       const { base, profile: p } = vllmHopperMoeProfiles(chip, "int4");
-      expect(p.engineOverlays).toEqual([OVERLAY]);
+      expect(p.engineOverlays).toEqual([LINEAR, OVERLAY]);
       const g = p.classes["grouped-gemm"];
       expect(g.computeEfficiency.bf16?.value).toBe(0.3143);
       expect(g.memoryEfficiency.value).toBe(0.7818);
       expect(g.groupOverheadS?.value).toBeCloseTo(0.1448e-6, 12);
       expect([g.tileM?.value, g.tileMPow2Min?.value]).toEqual([64, 8]);
-      // Dense GEMMs (the BF16 attention and shared expert) keep the chip's values.
-      expect(p.classes.gemm).toBe(base.classes.gemm);
+      // Dense GEMMs (the BF16 attention and shared expert) keep the chip's values (vLLM's block-FP8
+      // linear overlay changes only the block-128x128 K walk).
+      expect(p.classes.gemm.computeEfficiency).toEqual(base.classes.gemm.computeEfficiency);
     }
     // The MoE overlays only (a GQA model on Hopper also gets vLLM's FA3 attention overlay).
     const ids = (expertWeights: string) =>
@@ -92,6 +95,7 @@ describe("vLLM's Marlin fused MoE on Hopper", () => {
     const name = "vllm-h200-kimi-k2.5-int4-tp8";
     const scenario = referenceScenario(name);
     expect(stepContext(scenario, must(scenario.deployment.colocated)).profile.engineOverlays).toEqual([
+      LINEAR,
       OVERLAY,
     ]);
     const step = (...sets: string[]) => must(estimate(referenceScenario(name, ...sets)).decode).tpotS;

@@ -10,6 +10,8 @@ import { inheritedProfile, vllmHopperMoeProfiles } from "./test-support/hopper-p
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 /** vLLM's FP8 MoE on Hopper is its Triton fused_moe kernel (data/efficiency/engines/vllm/moe-hopper.yaml). */
+/** vLLM's block-FP8 linear overlay, which every vLLM model on Hopper gets beside its MoE overlay. */
+const LINEAR = "vllm-block-fp8-linear-sm90";
 const OVERLAY = "vllm-triton-moe-fp8-sm90";
 const inherited = inheritedProfile;
 
@@ -17,14 +19,14 @@ describe("vLLM's Triton fused_moe on Hopper", () => {
   it("is vLLM's default MoE on every H800-family chip, for FP8 math only", () => {
     for (const chip of ["h800-sxm", "h100-sxm", "h200-sxm"]) {
       const { base, profile: p } = vllmHopperMoeProfiles(chip, "fp8");
-      expect(p.engineOverlays).toEqual([OVERLAY]);
+      expect(p.engineOverlays).toEqual([LINEAR, OVERLAY]);
       const g = p.classes["grouped-gemm"];
       expect(g.computeEfficiency.fp8?.value).toBe(0.359);
       expect(g.computeEfficiency.fp8?.tag).toBe("derived");
       expect(g.computeEfficiency.bf16).toEqual(base.classes["grouped-gemm"].computeEfficiency.bf16);
       expect([g.tileM?.value, g.tileMSmall?.value]).toEqual([64, 16]);
-      // Dense GEMMs keep the chip's (DeepGEMM / cuBLAS) values.
-      expect(p.classes.gemm).toBe(base.classes.gemm);
+      // Dense GEMMs keep the chip's (DeepGEMM / cuBLAS) values but vLLM's block-FP8 linear's K walk.
+      expect(p.classes.gemm.computeEfficiency).toEqual(base.classes.gemm.computeEfficiency);
     }
   });
 
@@ -32,8 +34,9 @@ describe("vLLM's Triton fused_moe on Hopper", () => {
     const h200 = inherited("h200-sxm");
     // An MLA model: a GQA one would get vLLM's FA3 attention overlay (vllm-fa3-gqa-sm90) beside it.
     expect(
-      withEngineOverlays(h200, { engine: "vllm", modelAttention: "mla-dense", moeBackend: "deep_gemm" }),
-    ).toBe(h200);
+      withEngineOverlays(h200, { engine: "vllm", modelAttention: "mla-dense", moeBackend: "deep_gemm" })
+        .engineOverlays,
+    ).toEqual([LINEAR]);
     const b200 = efficiencyProfile("b200");
     expect(withEngineOverlays(b200, { engine: "vllm", modelAttention: "mla-dense" })).toBe(b200);
     expect(
@@ -79,6 +82,7 @@ describe("vLLM's Triton fused_moe on Hopper", () => {
     const name = "vllm-h200-deepseek-r1-tp8-burst";
     const scenario = referenceScenario(name);
     expect(stepContext(scenario, must(scenario.deployment.colocated)).profile.engineOverlays).toEqual([
+      LINEAR,
       OVERLAY,
     ]);
     const ttft = (...sets: string[]) => must(estimate(referenceScenario(name, ...sets)).prefill).ttftS;
