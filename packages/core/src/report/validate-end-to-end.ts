@@ -110,7 +110,10 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEst
       return need(e.disaggregated, "disaggregated (prefill and decode groups and a workload)")
         .outputTokensPerSPerChip;
     case "server-output-tokens-per-s-per-chip":
-      return serverMetric(e, hit.scenario);
+      // The Server search plays the simulator at rate after rate: cases with the same scenario and
+      // overrides (the same deployment published twice) share one search.
+      hit.serverPerChip ??= serverMetric(e, hit.scenario);
+      return hit.serverPerChip;
     default: {
       const never: never = metric;
       return never;
@@ -147,6 +150,8 @@ interface CachedEstimate {
   readonly scenario: Scenario;
   /** The workload's prompt and output lengths when both are fixed. */
   readonly fixedLengths?: { readonly prompt: number; readonly output: number };
+  /** The Server metric's output tokens/s per chip, once searched for this scenario and overrides. */
+  serverPerChip?: number;
 }
 export type EstimateCache = Map<string, CachedEstimate>;
 
