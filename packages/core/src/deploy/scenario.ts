@@ -24,6 +24,7 @@ import {
   type WorkloadSpec,
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
+import { withChunkMask } from "./chunk-mask.ts";
 import type { EngineProfile } from "./engine-profile.ts";
 import { offlineGroup, refuseUnevenSequenceCap } from "./offline-group.ts";
 import { type OfflinePlan, resolveOffline } from "./offline-plan.ts";
@@ -140,7 +141,7 @@ export function resolveSections(
   const asPublished = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
   const engine = scenarioEngine(spec, doc, chip, asPublished, system.nodes.value > 1);
-  const model = withWindowedCache(asPublished, engine);
+  const model = withChunkMask(withWindowedCache(asPublished, engine), spec.offline);
   const precision = resolvePrecision(engine.precision, {
     peaks: chip.peakFlopsPerS,
     chipName: chip.name,

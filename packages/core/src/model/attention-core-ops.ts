@@ -91,5 +91,6 @@ export function attentionShape(
     meanKeysPerQuery: w.tokens > 0 ? w.attendedTokenPairs / w.tokens : 0,
     causal: !decode,
     ...(decode && w.sequences > 0 && { queryTokensPerSequence: w.tokens / w.sequences }),
+    ...(decode && w.chunkMasked === true && { chunkMasked: true }),
   };
 }

@@ -20,7 +20,7 @@ import {
 } from "./layer-work.ts";
 import { isLinearAttentionLayer } from "./linear-attention.ts";
 import { bytesOfHighPrecision, gemmOp, rmsNormOp, vectorOp } from "./operator-builder.ts";
-import { attentionWindow, windowedWorkload } from "./sliding-window.ts";
+import { attentionWindow, attentionWindowForm, windowedWorkload } from "./sliding-window.ts";
 import type { ModelArchitecture, Operator } from "./types.ts";
 
 function withPhase(w: ResolvedWorkload, build: () => Operator[]): Operator[] {
@@ -74,7 +74,10 @@ export function layerOperators(
     hash && balanced !== undefined ? { ...options, tokensPerLocalExpert: balanced } : options;
   const resolved = resolveWorkload(arch, workload, layerOptions);
   const window = attentionWindow(arch, layerIndex);
-  const w = window === undefined ? resolved : windowedWorkload(resolved, window);
+  const w =
+    window === undefined
+      ? resolved
+      : windowedWorkload(resolved, window, attentionWindowForm(arch, layerIndex));
   const linear = isLinearAttentionLayer(arch, layerIndex);
   const ratio = compressRatio(arch, layerIndex);
   const mixer = hasMixer(arch, layerIndex);

@@ -158,6 +158,11 @@ export interface ResolvedWorkload {
   readonly logitTokens: number;
   /** Of `sequences`, CUDA-graph padding rows (decode; else 0): no KV, so no window clips them. */
   readonly paddingSequences: number;
+  /**
+   * A chunked-attention layer whose sequences grow past one chunk: its attention kernel must apply
+   * the chunk mask (sliding-window.ts). Absent: no chunk mask.
+   */
+  readonly chunkMasked?: boolean;
   readonly weights: WeightFormat;
   readonly activationDtype: Dtype;
   readonly actBytes: number;

@@ -7,9 +7,9 @@
  *   wide; the other layers are dense, `intermediate_size_mlp` wide.
  * - Attention: the RoPE layers (`no_rope_layers[i] == 1`; by default all but every
  *   `no_rope_layer_interval`-th) attend within chunks of `attention_chunk_size` tokens; the NoPE
- *   layers attend to the whole context. A chunk is modelled as a sliding window of the chunk's size:
- *   exact below one chunk, and an upper bound on the attended keys beyond it (a query attends to
- *   the keys of its own chunk only — on average half a chunk over a long sequence).
+ *   layers attend to the whole context. A chunk is a window of the chunk's size marked `chunked`:
+ *   a decoding query attends to the keys of its own chunk only (sliding-window.ts); prefill is
+ *   charged as a sliding window (exact below one chunk, an upper bound beyond it).
  */
 import type { z } from "zod";
 import { type SourceDocument, validateDocument } from "../spec/index.ts";
@@ -70,8 +70,8 @@ export function llama4Moe(c: Llama4Config): MoeSpec {
 }
 
 /**
- * The chunked-attention layers of a Llama 4 text config, as a window of the chunk size (absent when
- * the config sets no chunk size).
+ * The chunked-attention layers of a Llama 4 text config, as a window of the chunk size marked
+ * `chunked` (absent when the config sets no chunk size).
  * @example llama4ChunkedAttention(maverickTextConfig).slidingWindow?.layers.length // 36
  */
 export function llama4ChunkedAttention(c: Llama4Config): { slidingWindow?: SlidingWindowSpec } {
@@ -84,7 +84,7 @@ export function llama4ChunkedAttention(c: Llama4Config): { slidingWindow?: Slidi
           (i + 1) % c.no_rope_layer_interval !== 0 ? 1 : 0,
         );
   const layers = ropeFlags.flatMap((flag, i) => (flag === 1 && i < c.num_hidden_layers ? [i] : []));
-  return layers.length === 0 ? {} : { slidingWindow: { size: chunk, layers } };
+  return layers.length === 0 ? {} : { slidingWindow: { size: chunk, layers, chunked: true } };
 }
 
 /**

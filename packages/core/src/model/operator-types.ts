@@ -78,6 +78,11 @@ export interface AttentionShape {
    */
   readonly kvHeads?: number;
   readonly kvElementBytes?: number;
+  /**
+   * Decode: the core attends within chunks and the run's sequences pass one chunk, so its kernel
+   * applies a chunk mask (TensorRT-LLM's XQA cannot; MMHA runs: operator-time-terms.ts).
+   */
+  readonly chunkMasked?: boolean;
   /** The training backward kernel (dQ, dK, dV), which has its own efficiency (`attention-efficiency.ts`). */
   readonly backward?: boolean;
 }

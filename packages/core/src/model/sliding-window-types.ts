@@ -18,6 +18,17 @@ export interface SlidingWindowSpec {
    * still reads only the window. Default: the cache keeps the window.
    */
   readonly cacheKeepsFullContext?: boolean;
+  /**
+   * Chunked attention (Llama 4's RoPE layers, `attention_chunk_size`): a query at position p attends
+   * to the keys of its own chunk only, from ⌊p / size⌋ · size to p, not to the last `size` keys.
+   * Default: a sliding window.
+   */
+  readonly chunked?: boolean;
+  /**
+   * Chunked layers: whether the run's sequences can grow past one chunk, so the kernels must apply
+   * the chunk mask (set by the scenario from its longest sequence; deploy/scenario.ts). Default: no.
+   */
+  readonly sequencesPassOneChunk?: boolean;
   /** The windowed layers' own attention shape (Gemma 4, MiMo-V2-Flash; layer-attention.ts). */
   readonly attention?: AttentionSpec;
 }

@@ -7,6 +7,10 @@
  * - attended (query, key) pairs: at most `size` per query token;
  * - KV read from the cache: at most `size` tokens per sequence (from the mean length, which is
  *   exact when every sequence is longer than the window and an upper bound otherwise).
+ *
+ * A chunked layer (Llama 4) attends within fixed chunks instead: a decoding sequence at context m
+ * reads the ((m − 1) mod size) + 1 keys of its own chunk (from the mean length, exact when the
+ * batch's sequences sit in the same chunk); its prefill is charged as the window (an upper bound).
  */
 
 import type { ResolvedWorkload } from "./layer-work.ts";
@@ -19,6 +23,23 @@ import type { ModelArchitecture } from "./types.ts";
 export function attentionWindow(arch: ModelArchitecture, layerIndex: number): number | undefined {
   const sw = arch.slidingWindow;
   return sw?.layers.includes(layerIndex) === true ? sw.size : undefined;
+}
+
+/** How a windowed layer bounds its keys: the last `size` (sliding) or its own chunk of `size`. */
+export interface WindowForm {
+  readonly chunked: boolean;
+  /** Chunked: the run's sequences grow past one chunk, so the kernel applies the chunk mask. */
+  readonly masked: boolean;
+}
+
+/**
+ * The window form of decoder layer `layerIndex` (sliding unless the model marks its windows chunked).
+ * @example attentionWindowForm(builtinModel("llama-4-maverick"), 0).chunked // true
+ */
+export function attentionWindowForm(arch: ModelArchitecture, layerIndex: number): WindowForm {
+  const sw = arch.slidingWindow;
+  const chunked = sw?.chunked === true && sw.layers.includes(layerIndex);
+  return { chunked, masked: chunked && sw?.sequencesPassOneChunk === true };
 }
 
 /**
@@ -37,11 +58,28 @@ export function fullAttentionLayers(arch: ModelArchitecture): number {
  * The workload as a layer with a `window`-token sliding window sees it.
  * @example windowedWorkload(w, 128).attendedTokenPairs <= w.tokens * 128 // true
  */
-export function windowedWorkload(w: ResolvedWorkload, window: number): ResolvedWorkload {
+export function windowedWorkload(
+  w: ResolvedWorkload,
+  window: number,
+  form: WindowForm = { chunked: false, masked: false },
+): ResolvedWorkload {
   // Padding rows (a dummy request of a token or two) hold no context for the window to clip.
   const padding = w.paddingSequences;
   const q = w.sequences > 0 ? w.tokens / w.sequences : 1;
-  const pairs = Math.min(w.attendedTokenPairs, (w.sequences - padding) * q * window + padding * q * q);
-  const kvRead = Math.min(w.kvReadTokens, (w.sequences - padding) * window + padding * q);
-  return { ...w, attendedTokenPairs: pairs, kvReadTokens: kvRead };
+  const real = w.sequences - padding;
+  // A decoding sequence of a chunked layer reads its own chunk's keys: ((m − 1) mod window) + 1 at
+  // mean context m; a sliding window reads min(m, window) (the min below).
+  const meanContext = real > 0 ? (w.kvReadTokens - padding * q) / real : 0;
+  const keys =
+    form.chunked && w.forwardPhase === "decode" && meanContext > window
+      ? ((meanContext - 1) % window) + 1
+      : window;
+  const pairs = Math.min(w.attendedTokenPairs, real * q * keys + padding * q * q);
+  const kvRead = Math.min(w.kvReadTokens, real * keys + padding * q);
+  return {
+    ...w,
+    attendedTokenPairs: pairs,
+    kvReadTokens: kvRead,
+    ...(form.masked && { chunkMasked: true }),
+  };
 }

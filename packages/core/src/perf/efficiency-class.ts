@@ -41,6 +41,7 @@ export const UNIT_FIELDS = {
   minKernelUs: ["minKernelS", MICROSECOND],
   headSequenceSmUs: ["headSequenceSmS", MICROSECOND],
   fp8HeadSequenceSmUs: ["fp8HeadSequenceSmS", MICROSECOND],
+  fp8QueryHeadKeySmNs: ["fp8QueryHeadKeySmS", NANOSECOND],
   paddedGroupSmGflops: ["paddedGroupSmFlopsPerS", GIGA],
   fp8PaddedGroupSmGflops: ["fp8PaddedGroupSmFlopsPerS", GIGA],
   splitKvBlockUs: ["splitKvBlockS", MICROSECOND],

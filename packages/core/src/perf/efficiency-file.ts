@@ -146,6 +146,14 @@ export const classEfficiencySchema = z
     /** The same for a one-byte (FP8) cache, which runs another kernel; absent: headSequenceSmUs. */
     fp8HeadSequenceSmUs: sourcedValueSchema.optional(),
     /**
+     * Decode attention a GQA kernel of one block per (sequence × KV head) cannot run — MHA, a query
+     * group above 32, or a chunk mask (TensorRT-LLM on Hopper then runs MMHA, one block per query head
+     * and sequence, dot products on CUDA cores): the SM time of one (query head × key) pair with a
+     * one-byte (FP8) cache, in nanoseconds; the core takes at least sequences × query heads × keys ×
+     * this ÷ cores (a floor beside the KV stream). Absent: not modelled.
+     */
+    fp8QueryHeadKeySmNs: sourcedValueSchema.optional(),
+    /**
      * GQA decode kernels that put one KV head's query heads into the MMA's narrow dimension padded to
      * a tile (XQA: 16 rows for a 16-bit cache, 8 for FP8): the tile, in query heads. With
      * paddedGroupSmGflops the kernel's compute term is the padded MMA work. Absent: not modelled.

@@ -67,6 +67,8 @@ export interface ClassProfile {
   /** GQA decode: SM-seconds per (sequence × KV head), 16-bit / one-byte cache (absent: not modelled). */
   readonly headSequenceSmS?: ProfileValue;
   readonly fp8HeadSequenceSmS?: ProfileValue;
+  /** MMHA decode (no per-KV-head kernel for the shape or mask): SM-seconds per (query head × key), one-byte cache (absent: not modelled). */
+  readonly fp8QueryHeadKeySmS?: ProfileValue;
   /** GQA decode: the MMA tile the query group is padded to, in query heads, 16-bit / one-byte cache (absent: not modelled). */
   readonly queryGroupTileHeads?: ProfileValue;
   readonly fp8QueryGroupTileHeads?: ProfileValue;

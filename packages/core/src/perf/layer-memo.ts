@@ -112,6 +112,7 @@ export type LayerKeyFieldsListed = [
       | "sparse"
       | "kvHeads"
       | "kvElementBytes"
+      | "chunkMasked"
     >
   >,
   Checked<
@@ -175,7 +176,8 @@ function operatorKey(op: Operator): void {
       .number(a.queryTokensPerSequence ?? 0)
       .number(a.sparse === true ? 1 : 0)
       .optional(a.kvHeads)
-      .optional(a.kvElementBytes);
+      .optional(a.kvElementBytes)
+      .number(a.chunkMasked === true ? 1 : 0);
 }
 
 function itemKey(item: StepItem): void {

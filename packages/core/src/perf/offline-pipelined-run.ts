@@ -35,6 +35,13 @@ export interface PipelinedRunShape {
    */
   readonly decodeContext?: number;
   readonly promptPairsPerToken?: number;
+  /**
+   * A model with chunked attention layers (Llama 4): their chunk in tokens. A decode window is then
+   * timed piecewise between the steps where the mean context crosses a chunk boundary, each piece at
+   * its own mean (a chunked layer's keys restart at each boundary, so the step is not linear in the KV
+   * across one); absent, one mean per window.
+   */
+  readonly attentionChunk?: number;
 }
 
 /** What the run took: its duration, iterations, and the largest batch it held. */
@@ -132,8 +139,35 @@ export function pipelinedRun(
     }
     // Decode-only steps at this batch until the oldest cohort leaves (nothing can be admitted before).
     const steps = (cohorts[head] as Cohort).start + lifetime - t;
-    durationS += steps * perf.decodeStepS({ sequences: decoding, kvTokens: kvAt(t + (steps - 1) / 2) });
+    for (const [from, count] of windowPieces(t, steps, (at) => kvAt(at) / decoding, tau, shape.attentionChunk))
+      durationS += count * perf.decodeStepS({ sequences: decoding, kvTokens: kvAt(from + (count - 1) / 2) });
     t += steps;
   }
   return { durationS, iterations: t, peakSequences: peak, promptIterations, promptIterationsS };
+}
+
+/**
+ * A decode window of `steps` iterations from `start` as pieces [first iteration, iterations]: one piece,
+ * or with a chunk, cut where the mean context (`context(at)`, growing by τ a step) passes a multiple of it.
+ * @example windowPieces(0, 10, (at) => 6 + at, 1, 8) // [[0, 3], [3, 7]] (contexts 6–8, then 9–15)
+ */
+export function windowPieces(
+  start: number,
+  steps: number,
+  context: (at: number) => number,
+  tau: number,
+  chunk: number | undefined,
+): [number, number][] {
+  if (chunk === undefined || chunk <= 0 || steps <= 1 || tau <= 0) return [[start, steps]];
+  const pieces: [number, number][] = [];
+  let from = start;
+  const end = start + steps;
+  while (from < end) {
+    // The first iteration whose context passes the current chunk's end (contexts (k − 1)·C + 1 … k·C share a chunk).
+    const boundary = (Math.floor((context(from) - 1) / chunk) + 1) * chunk + 1;
+    const next = Math.min(end, Math.max(from + 1, from + Math.ceil((boundary - context(from)) / tau)));
+    pieces.push([from, next - from]);
+    from = next;
+  }
+  return pieces;
 }

@@ -75,13 +75,15 @@ export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number
  * group of 2 … 32 heads (XQA's range; MHA and wider groups run other kernels): its sequences, KV heads
  * and group; undefined for any other core. Sequences with no cached context (only their own new tokens)
  * run no generation kernel: a mixed iteration's KV-dependent part is the decode step less the same step
- * at zero cache, which must carry neither term below.
+ * at zero cache, which must carry neither term below. A core under a chunk mask is not one (XQA refuses
+ * chunked attention: `queryHeadKeyFloor`).
  */
 export function gqaGenerationGrid(
   op: Operator,
 ): { sequences: number; kvHeads: number; group: number } | undefined {
   const a = op.attention;
   if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return undefined;
+  if (a.chunkMasked === true) return undefined;
   if (!(a.meanKeysPerQuery > (a.queryTokensPerSequence ?? 1))) return undefined;
   const kvHeads = a.kvHeads;
   if (kvHeads === undefined || kvHeads <= 0) return undefined;
@@ -115,6 +117,30 @@ export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number
   const perPair = byCacheFormat(op, cls.headSequenceSmS, cls.fp8HeadSequenceSmS);
   if (perPair === undefined) return 0;
   return (grid.sequences * grid.kvHeads * perPair) / cores;
+}
+
+/**
+ * The floor of a decode core no per-(sequence × KV head) GQA kernel runs — MHA (one query head per KV
+ * head), a query group above 32, or a chunk mask — which TensorRT-LLM on Hopper gives to its masked
+ * multi-head attention kernel (MMHA: `enqueueGeneration` falls back to `fusedQKV_masked_attention_dispatch`
+ * when `supportConfigQGMMA` / `supportConfigHMMA` refuse the shape or `chunked_attention_size`). MMHA's
+ * grid is one block per query head and sequence, its dot products on CUDA cores, so every (query head ×
+ * key) pair costs the profile's SM time: sequences × query heads × keys × that ÷ cores. The group's
+ * blocks are adjacent in the grid and share their KV head through L2, so the KV stream is the model's.
+ * 0 where the profile gives no value (only a one-byte cache is measured) or the core has no KV heads.
+ * @example queryHeadKeyFloor(maverickChunkedCore, hopperTrtllmDecode, 132) // 87 × 40 × 5,120 × pair ÷ 132
+ */
+export function queryHeadKeyFloor(op: Operator, cls: ClassProfile, cores: number | undefined): number {
+  const a = op.attention;
+  if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return 0;
+  if (a.kvHeads === undefined || a.kvHeads <= 0 || cores === undefined || cores <= 0) return 0;
+  const perTokenQueries = a.queryTokensPerSequence ?? 1;
+  if (!(a.meanKeysPerQuery > perTokenQueries)) return 0;
+  const group = a.heads / a.kvHeads;
+  if (a.chunkMasked !== true && group > 1 && group <= 32) return 0;
+  const perPair = byCacheFormat(op, undefined, cls.fp8QueryHeadKeySmS);
+  if (perPair === undefined) return 0;
+  return (a.queries * a.heads * a.meanKeysPerQuery * perPair) / cores;
 }
 
 /**

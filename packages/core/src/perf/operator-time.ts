@@ -24,6 +24,7 @@ import {
   gridStrideTime,
   groupOverheadTime,
   headSequenceFloor,
+  queryHeadKeyFloor,
   kSerialTime,
   overlappedRoof,
   paddedGroupMmaTime,
@@ -189,6 +190,7 @@ export function timeInPlace(
       ? Math.max(
           (cls.minKernelS?.value ?? 0) + splitKvWalkTime(op, cls, cores),
           headSequenceFloor(op, cls, cores),
+          queryHeadKeyFloor(op, cls, cores),
         )
       : 0;
   const workS = Math.max(overlappedRoof(computeS, memoryS, cls.overlapExponent?.value), serialS);
