@@ -19,7 +19,8 @@ export function withChunkMask(model: ModelArchitecture, offline: OfflineSpec | u
   const sw = model.slidingWindow;
   if (sw === undefined || sw.chunked !== true) return model;
   const prompt = offline === undefined ? undefined : longestLength(offline.promptTokens);
-  const answer = offline === undefined ? undefined : (offline.maxTokens ?? longestLength(offline.outputTokens));
+  const answer =
+    offline === undefined ? undefined : (offline.maxTokens ?? longestLength(offline.outputTokens));
   const passes = prompt === undefined || answer === undefined || prompt + answer > sw.size;
   return passes ? { ...model, slidingWindow: { ...sw, sequencesPassOneChunk: true } } : model;
 }

@@ -38,7 +38,12 @@ export {
 export { isLinearAttentionLayer, linearStateBytesPerSequence } from "./linear-attention.ts";
 export { type ActivationPassSpec, activationPass, VECTOR_FLOPS_PER_ELEMENT } from "./operator-builder.ts";
 export { countParameters, type ParameterCounts } from "./parameters.ts";
-export { attentionWindow, fullAttentionLayers, windowedWorkload } from "./sliding-window.ts";
+export {
+  attentionWindow,
+  attentionWindowForm,
+  fullAttentionLayers,
+  windowedWorkload,
+} from "./sliding-window.ts";
 export {
   type AttentionShape,
   type AttentionSpec,

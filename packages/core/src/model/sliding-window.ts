@@ -8,9 +8,10 @@
  * - KV read from the cache: at most `size` tokens per sequence (from the mean length, which is
  *   exact when every sequence is longer than the window and an upper bound otherwise).
  *
- * A chunked layer (Llama 4) attends within fixed chunks instead: a decoding sequence at context m
- * reads the ((m − 1) mod size) + 1 keys of its own chunk (from the mean length, exact when the
- * batch's sequences sit in the same chunk); its prefill is charged as the window (an upper bound).
+ * A chunked layer (Llama 4) attends within fixed chunks instead: a decoding token that is the m-th
+ * of its sequence reads the ((m − 1) mod size) + 1 keys of its own chunk (from the mean length, exact
+ * when the batch's sequences sit in the same chunk); its prefill is charged as the window (an upper
+ * bound).
  */
 
 import type { ResolvedWorkload } from "./layer-work.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InstancePerformance } from "./instance-performance.ts";
-import { pipelinedRun } from "./offline-pipelined-run.ts";
+import { pipelinedRun, windowPieces } from "./offline-pipelined-run.ts";
 
 // A stub instance: a mixed iteration costs 10 s, a decode step 1 s plus 1 ms per 1,000 KV tokens,
 // so iteration counts and the KV each step sees can be read off the duration.
@@ -99,5 +99,21 @@ describe("pipelinedRun", () => {
   it("refuses a run whose instance cannot hold one sequence instead of reporting a run that never started", () => {
     const shape = { prompt: 16, output: 8, budget: 2048, decodeTokensCharged: 1, dp: 1 };
     expect(() => pipelinedRun(stub(), 10, 0, shape)).toThrow(/cannot admit any of its 10 queued requests/);
+  });
+});
+
+describe("windowPieces", () => {
+  it("is one piece without a chunk", () => {
+    expect(windowPieces(5, 100, (at) => at, 1, undefined)).toEqual([[5, 100]]);
+  });
+
+  it("cuts a decode window where the mean context passes a chunk's end", () => {
+    expect(windowPieces(0, 10, (at) => 6 + at, 1, 8)).toEqual([
+      [0, 2],
+      [2, 8],
+    ]);
+    const pieces = windowPieces(0, 32768, (at) => 1024 + at, 1, 8192);
+    expect(pieces.map(([, n]) => n)).toEqual([7168, 8192, 8192, 8192, 1024]);
+    expect(pieces.reduce((s, [, n]) => s + n, 0)).toBe(32768);
   });
 });

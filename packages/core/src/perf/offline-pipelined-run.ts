@@ -139,7 +139,13 @@ export function pipelinedRun(
     }
     // Decode-only steps at this batch until the oldest cohort leaves (nothing can be admitted before).
     const steps = (cohorts[head] as Cohort).start + lifetime - t;
-    for (const [from, count] of windowPieces(t, steps, (at) => kvAt(at) / decoding, tau, shape.attentionChunk))
+    for (const [from, count] of windowPieces(
+      t,
+      steps,
+      (at) => kvAt(at) / decoding,
+      tau,
+      shape.attentionChunk,
+    ))
       durationS += count * perf.decodeStepS({ sequences: decoding, kvTokens: kvAt(from + (count - 1) / 2) });
     t += steps;
   }
@@ -148,8 +154,8 @@ export function pipelinedRun(
 
 /**
  * A decode window of `steps` iterations from `start` as pieces [first iteration, iterations]: one piece,
- * or with a chunk, cut where the mean context (`context(at)`, growing by τ a step) passes a multiple of it.
- * @example windowPieces(0, 10, (at) => 6 + at, 1, 8) // [[0, 3], [3, 7]] (contexts 6–8, then 9–15)
+ * or with a chunk, cut where the mean cached context (`context(at)`, growing by τ a step) reaches a multiple of it.
+ * @example windowPieces(0, 10, (at) => 6 + at, 1, 8) // [[0, 2], [2, 8]] (cached contexts 6–7, then 8–15)
  */
 export function windowPieces(
   start: number,
@@ -163,8 +169,9 @@ export function windowPieces(
   let from = start;
   const end = start + steps;
   while (from < end) {
-    // The first iteration whose context passes the current chunk's end (contexts (k − 1)·C + 1 … k·C share a chunk).
-    const boundary = (Math.floor((context(from) - 1) / chunk) + 1) * chunk + 1;
+    // The first iteration whose cached context reaches the next multiple of the chunk: the step's new
+    // token at cached context c is the (c + 1)-th, in chunk ⌊c / C⌋ (model/sliding-window.ts).
+    const boundary = (Math.floor(context(from) / chunk) + 1) * chunk;
     const next = Math.min(end, Math.max(from + 1, from + Math.ceil((boundary - context(from)) / tau)));
     pieces.push([from, next - from]);
     from = next;

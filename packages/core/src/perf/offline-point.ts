@@ -186,7 +186,9 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     output,
     decodeContext: lengths.decodeContext,
     promptPairsPerToken: lengths.promptPairsPerToken,
-    ...(scenario.model.slidingWindow?.chunked === true && { attentionChunk: scenario.model.slidingWindow.size }),
+    ...(scenario.model.slidingWindow?.chunked === true && {
+      attentionChunk: scenario.model.slidingWindow.size,
+    }),
     budget: chunk,
     decodeTokensCharged: charged,
     dp,

@@ -24,11 +24,11 @@ import {
   gridStrideTime,
   groupOverheadTime,
   headSequenceFloor,
-  queryHeadKeyFloor,
   kSerialTime,
   overlappedRoof,
   paddedGroupMmaTime,
   profileCores,
+  queryHeadKeyFloor,
 } from "./operator-time-terms.ts";
 import { splitKvWalkTime } from "./split-kv-walk.ts";
 
