@@ -57,6 +57,18 @@ describe("TensorRT-LLM's MMHA decode floor on Hopper (one block per query head a
     expect(t.bound).toBe("overhead");
   });
 
+  it("keeps the GQA kernel's terms for a chunk-masked core where no MMHA runs (Blackwell's trtllm-gen)", () => {
+    const blackwell = withEngineOverlays(efficiencyProfile("b200"), {
+      engine: "trtllm",
+      modelAttention: "gqa",
+    });
+    const bw = blackwell.classes["attention-decode"];
+    const op = masked(87, 5120, 40, 8);
+    expect(headSequenceFloor(op, bw, 148)).toBeGreaterThan(0);
+    expect(headSequenceFloor(op, bw, 148)).toBe(headSequenceFloor(core(87, 5120, 40, 8), bw, 148));
+    expect(queryHeadKeyFloor(op, bw, 148)).toBe(0);
+  });
+
   it("leaves a 16-bit cache unmodelled (only the FP8 kernel was measured)", () => {
     expect(queryHeadKeyFloor(core(64, 4096, 64, 1, 2), cls, 132)).toBe(0);
   });

@@ -75,15 +75,18 @@ export function gridStrideTime(op: Operator, profile: EfficiencyProfile): number
  * group of 2 … 32 heads (XQA's range; MHA and wider groups run other kernels): its sequences, KV heads
  * and group; undefined for any other core. Sequences with no cached context (only their own new tokens)
  * run no generation kernel: a mixed iteration's KV-dependent part is the decode step less the same step
- * at zero cache, which must carry neither term below. A core under a chunk mask is not one (XQA refuses
- * chunked attention: `queryHeadKeyFloor`).
+ * at zero cache, which must carry neither term below. A core under a chunk mask is not one where the
+ * class runs MMHA for the shapes its GQA kernel refuses (`fp8QueryHeadKeySmS` set: TensorRT-LLM on
+ * Hopper, whose XQA refuses chunked attention: `queryHeadKeyFloor`); elsewhere (trtllm-gen on Blackwell,
+ * FlashAttention) the GQA kernel applies the mask itself and keeps its terms.
  */
 export function gqaGenerationGrid(
   op: Operator,
+  cls: ClassProfile,
 ): { sequences: number; kvHeads: number; group: number } | undefined {
   const a = op.attention;
   if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return undefined;
-  if (a.chunkMasked === true) return undefined;
+  if (a.chunkMasked === true && cls.fp8QueryHeadKeySmS !== undefined) return undefined;
   if (!(a.meanKeysPerQuery > (a.queryTokensPerSequence ?? 1))) return undefined;
   const kvHeads = a.kvHeads;
   if (kvHeads === undefined || kvHeads <= 0) return undefined;
@@ -112,7 +115,7 @@ export function byCacheFormat(
  * @example headSequenceFloor(gptOssWindowedCore1024Seqs, hopperTrtllmDecode, 132) // 1,024 × 8 × 4.32 µs ÷ 132 ≈ 268 µs
  */
 export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number | undefined): number {
-  const grid = gqaGenerationGrid(op);
+  const grid = gqaGenerationGrid(op, cls);
   if (grid === undefined || cores === undefined || cores <= 0) return 0;
   const perPair = byCacheFormat(op, cls.headSequenceSmS, cls.fp8HeadSequenceSmS);
   if (perPair === undefined) return 0;
@@ -152,7 +155,7 @@ export function queryHeadKeyFloor(op: Operator, cls: ClassProfile, cores: number
  * @example paddedGroupMmaTime(qwen3RankCore, hopperTrtllmDecode, 132) // group 16 of an 8-head tile: 16 heads' MMA
  */
 export function paddedGroupMmaTime(op: Operator, cls: ClassProfile, cores: number | undefined): number {
-  const grid = gqaGenerationGrid(op);
+  const grid = gqaGenerationGrid(op, cls);
   const a = op.attention;
   if (grid === undefined || a === undefined || cores === undefined || cores <= 0) return 0;
   const tile = byCacheFormat(op, cls.queryGroupTileHeads, cls.fp8QueryGroupTileHeads);

@@ -47,7 +47,7 @@ export function flashSplitCount(mBlocks: number, sms: number, keyBlocks: number)
  */
 export function splitKvWalkTime(op: Operator, cls: ClassProfile, cores: number | undefined): number {
   if (cls.splitKvBlockS === undefined && cls.fp8SplitKvBlockS === undefined) return 0;
-  const grid = gqaGenerationGrid(op);
+  const grid = gqaGenerationGrid(op, cls);
   const a = op.attention;
   if (grid === undefined || a === undefined || cores === undefined || cores <= 0) return 0;
   const blockTokens = byCacheFormat(op, cls.splitKvKeyBlockTokens, cls.fp8SplitKvKeyBlockTokens);
