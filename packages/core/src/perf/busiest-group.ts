@@ -7,9 +7,9 @@
  * The MoE layers synchronise the groups every iteration, so an iteration lasts as long as the
  * busiest group; SGLang pads every rank's decode batch to the largest rank's (`cuda_graph_runner.py`:
  * the captured size from `max(global_num_tokens_cpu)`), and so does TensorRT-LLM's PyTorch backend
- * (`model_engine.py` / `cuda_graph_runner.py`: under attention DP the ranks all-gather
- * `[can_run_cuda_graph, can_pad, batch_size]` and replay the graph sized for the largest rank's batch,
- * padding with dummy requests; its PR 6064 removed only the MoE's own padding). The batch is therefore timed as ⌈n / D⌉ · D
+ * (`_get_padded_batch`, in `model_engine.py`, later `cuda_graph_runner.py`: under attention DP the
+ * ranks all-gather `[can_run_cuda_graph, batch_size]` and pad with dummy requests to the graph sized
+ * for the largest rank's batch; its PR 6064 removed only the MoE's own padding). The batch is therefore timed as ⌈n / D⌉ · D
  * sequences (`slots`), of which the real ones fill n / slots. docs/accuracy/uneven-attention-dp-groups-in-a-finite-run.md.
  */
 import type { PrefillBatch } from "./instance-performance.ts";
