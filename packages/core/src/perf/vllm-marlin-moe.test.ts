@@ -10,9 +10,9 @@ import { estimate } from "./step-estimate.ts";
 import { inheritedProfile, vllmHopperMoeProfiles } from "./test-support/hopper-profiles.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
-/** vLLM's INT4 (W4A16) MoE on Hopper is its Marlin fused MoE (data/efficiency/engines/vllm/moe-hopper.yaml). */
 /** vLLM's block-FP8 linear overlay, which every vLLM model on Hopper gets beside its MoE overlay. */
 const LINEAR = "vllm-block-fp8-linear-sm90";
+/** vLLM's INT4 (W4A16) MoE on Hopper is its Marlin fused MoE (data/efficiency/engines/vllm/moe-hopper.yaml). */
 const OVERLAY = "vllm-marlin-moe-int4-sm90";
 const inherited = inheritedProfile;
 
