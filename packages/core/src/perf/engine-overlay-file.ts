@@ -150,6 +150,7 @@ export function readEngineOverlayFile(
         ["overlays", i, "backend", "name"],
         `backend "${overlay.backend.name}" is not among the ${overlay.backend.kind} backends listed in backends.${overlay.backend.kind} (${known.join(", ")})`,
       );
+    if (overlay.backend.kind === "linear") checkLinearAppliesToEveryModel(doc, overlay, i);
     checkReleaseBounds(doc, overlay, i);
     checkSourceKey(doc, file.sources, overlay.releases.source, ["overlays", i, "releases", "source"]);
     checkSourceKey(doc, file.sources, overlay.backend.source, ["overlays", i, "backend", "source"]);
@@ -165,6 +166,25 @@ export function readEngineOverlayFile(
         checkClassSourceKeys(doc, file.sources, entry, ["overlays", i, "classes", cls]);
   });
   return file;
+}
+
+/**
+ * A linear backend is the engine's one linear method, applied to every model it runs on the chips:
+ * a model filter (`defaultFor`, `defaultForExpertWeights`) would be ignored, so it is refused.
+ */
+function checkLinearAppliesToEveryModel(doc: SourceDocument, overlay: EngineOverlayEntry, i: number): void {
+  if (overlay.backend.defaultFor.length > 0)
+    failAt(
+      doc,
+      ["overlays", i, "backend", "defaultFor"],
+      `overlay "${overlay.id}": a linear backend applies to every model of the engine on its chips; expected defaultFor: [] (got ${overlay.backend.defaultFor.join(", ")})`,
+    );
+  if (overlay.backend.defaultForExpertWeights !== undefined)
+    failAt(
+      doc,
+      ["overlays", i, "backend", "defaultForExpertWeights"],
+      `overlay "${overlay.id}": a linear backend applies to every model of the engine on its chips; expected no defaultForExpertWeights`,
+    );
 }
 
 /** `until` after `from`, and every release the values were read at inside [from, until). */

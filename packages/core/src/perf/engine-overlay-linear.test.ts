@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { embeddedDataFiles } from "../catalog/index.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
 import { selectOverlays, withEngineOverlays } from "./engine-overlay.ts";
+import { readEngineOverlayFile } from "./engine-overlay-file.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
 
 const h100 = () => efficiencyProfile("h100-sxm");
@@ -46,5 +48,24 @@ describe("an engine's linear method (backend kind linear)", () => {
     expect(err("aic-vllm-h100-gemm-fp8block-m8-n4096-k1024")).toBeLessThan(-0.2); // linear in K: short K under
     expect(err("aic-vllm-h100-gemm-fp8block-m8-n2560-k4096")).toBeGreaterThan(0.4); // and long K over
     expect(Math.abs(err("aic-vllm-h100-gemm-bf16-m8-n4096-k2048"))).toBeLessThan(0.05);
+  });
+
+  it("refuses a model filter on a linear backend (it would be ignored), naming file, field and what was expected", () => {
+    const path = "efficiency/engines/vllm/linear-hopper.yaml";
+    const text = embeddedDataFiles[path] ?? "";
+    expect(text).toContain("      defaultFor: []\n");
+    const read = (t: string) => readEngineOverlayFile(path, { [path]: t });
+    expect(read(text).overlays[0]?.backend.kind).toBe("linear");
+    expect(() => read(text.replace("      defaultFor: []\n", "      defaultFor: [gqa]\n"))).toThrow(
+      /linear-hopper\.yaml.*defaultFor.*a linear backend applies to every model.*expected defaultFor: \[\] \(got gqa\)/s,
+    );
+    expect(() =>
+      read(
+        text.replace(
+          "      defaultFor: []\n",
+          "      defaultFor: []\n      defaultForExpertWeights: [fp8]\n",
+        ),
+      ),
+    ).toThrow(/defaultForExpertWeights.*expected no defaultForExpertWeights/s);
   });
 });
