@@ -3,7 +3,7 @@
  * per-group or per-tile cost, the K-serial floor of a GEMM that walks its reduction in one CTA, a
  * grid-stride loop's passes, a weight-only GEMM's dequantisation, and the compute / memory overlap.
  */
-import type { Operator } from "../model/index.ts";
+import type { AttentionShape, Operator } from "../model/index.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
 
 /**
@@ -84,15 +84,26 @@ export function gqaGenerationGrid(
   op: Operator,
   cls: ClassProfile,
 ): { sequences: number; kvHeads: number; group: number } | undefined {
+  const core = cachedDecodeCore(op);
+  if (core === undefined) return undefined;
+  const { a, kvHeads, group } = core;
+  if (a.chunkMasked === true && cls.fp8QueryHeadKeySmS !== undefined) return undefined;
+  if (group < 2 || group > 32) return undefined;
+  return { sequences: a.queries / (a.queryTokensPerSequence ?? 1), kvHeads, group };
+}
+
+/**
+ * A dense decode-attention core with cached keys to read (more keys per query than its own new tokens)
+ * and KV heads: its attention shape, KV heads and query group; undefined for any other operator. What
+ * every per-kernel decode term below (GQA kernels and MMHA alike) first asks of a core.
+ */
+function cachedDecodeCore(op: Operator): { a: AttentionShape; kvHeads: number; group: number } | undefined {
   const a = op.attention;
   if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return undefined;
-  if (a.chunkMasked === true && cls.fp8QueryHeadKeySmS !== undefined) return undefined;
   if (!(a.meanKeysPerQuery > (a.queryTokensPerSequence ?? 1))) return undefined;
   const kvHeads = a.kvHeads;
   if (kvHeads === undefined || kvHeads <= 0) return undefined;
-  const group = a.heads / kvHeads;
-  if (group < 2 || group > 32) return undefined;
-  return { sequences: a.queries / (a.queryTokensPerSequence ?? 1), kvHeads, group };
+  return { a, kvHeads, group: a.heads / kvHeads };
 }
 
 /** A one-byte (FP8) cache's value where the profile gives one, else the 16-bit cache's. */
@@ -134,12 +145,9 @@ export function headSequenceFloor(op: Operator, cls: ClassProfile, cores: number
  * @example queryHeadKeyFloor(maverickChunkedCore, hopperTrtllmDecode, 132) // 87 × 40 × 5,120 × pair ÷ 132
  */
 export function queryHeadKeyFloor(op: Operator, cls: ClassProfile, cores: number | undefined): number {
-  const a = op.attention;
-  if (op.class !== "attention-decode" || a === undefined || a.sparse === true) return 0;
-  if (a.kvHeads === undefined || a.kvHeads <= 0 || cores === undefined || cores <= 0) return 0;
-  const perTokenQueries = a.queryTokensPerSequence ?? 1;
-  if (!(a.meanKeysPerQuery > perTokenQueries)) return 0;
-  const group = a.heads / a.kvHeads;
+  const core = cachedDecodeCore(op);
+  if (core === undefined || cores === undefined || cores <= 0) return 0;
+  const { a, group } = core;
   if (a.chunkMasked !== true && group > 1 && group <= 32) return 0;
   const perPair = byCacheFormat(op, undefined, cls.fp8QueryHeadKeySmS);
   if (perPair === undefined) return 0;
