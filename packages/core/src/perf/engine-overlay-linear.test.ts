@@ -27,7 +27,7 @@ describe("an engine's linear method (backend kind linear)", () => {
     const base = h100();
     const p = withEngineOverlays(base, { engine: "vllm" });
     const walk = p.classes.gemm.kSerialSByScheme?.["block-128x128"];
-    expect(walk?.value).toBeCloseTo(11.392e-9, 15);
+    expect(walk?.value).toBeCloseTo(4.2964e-9, 15);
     expect(walk?.note).toMatch(/^engine overlay vllm-block-fp8-linear-sm90/);
     expect(p.classes.gemm.computeEfficiency).toEqual(base.classes.gemm.computeEfficiency);
     expect(p.classes["grouped-gemm"]).toEqual(base.classes["grouped-gemm"]);
@@ -43,10 +43,12 @@ describe("an engine's linear method (backend kind linear)", () => {
       if (c === undefined) throw new Error(`no reference case ${id}`);
       return c.predicted / c.published - 1;
     };
-    expect(Math.abs(err("aic-vllm-h100-gemm-fp8block-m8-n4096-k2048"))).toBeLessThan(0.001); // its calibration
-    expect(Math.abs(err("aic-vllm-h200-gemm-fp8block-m32-n4096-k2048"))).toBeLessThan(0.1); // held out, another chip
-    expect(err("aic-vllm-h100-gemm-fp8block-m8-n4096-k1024")).toBeLessThan(-0.2); // linear in K: short K under
-    expect(err("aic-vllm-h100-gemm-fp8block-m8-n2560-k4096")).toBeGreaterThan(0.4); // and long K over
+    expect(Math.abs(err("aic-vllm0190-h100-gemm-fp8block-m8-n4096-k2048"))).toBeLessThan(0.001); // its calibration
+    expect(Math.abs(err("aic-vllm0190-h200-gemm-fp8block-m32-n4096-k2048"))).toBeLessThan(0.1); // held out, another chip
+    expect(err("aic-vllm0190-h100-gemm-fp8block-m8-n4096-k1024")).toBeLessThan(-0.02); // linear in K from two launches:
+    expect(err("aic-vllm0190-h100-gemm-fp8block-m8-n2560-k4096")).toBeGreaterThan(0.1); // short K under, long K over
+    // the 0.14 table's Linear ran the activation quantisation as native kernels serving does not run: far under
+    expect(err("aic-vllm-h100-gemm-fp8block-m8-n4096-k2048")).toBeLessThan(-0.4);
     expect(Math.abs(err("aic-vllm-h100-gemm-bf16-m8-n4096-k2048"))).toBeLessThan(0.05);
   });
 
