@@ -14,7 +14,7 @@ export const sourcedValueSchema = keyedSourcedValueSchema(z.number().finite().no
 
 export type SourcedValueFile = z.output<typeof sourcedValueSchema>;
 
-const fractionSchema = sourcedValueSchema.refine((v) => v.value > 0 && v.value <= 1, {
+export const fractionSchema = sourcedValueSchema.refine((v) => v.value > 0 && v.value <= 1, {
   message: "an efficiency is a fraction of peak in (0, 1]",
   path: ["value"],
 });

@@ -15,7 +15,7 @@ import {
   sourceKeysSchema,
   validateDocument,
 } from "../spec/index.ts";
-import { sourceEntrySchema } from "./efficiency-file.ts";
+import { fractionSchema, sourceEntrySchema } from "./efficiency-file.ts";
 import { checkSourceKey, failAt } from "./efficiency-file-read.ts";
 import { checkUntilAfterFrom, rangesOverlap, releaseRangeSchema } from "./release-range.ts";
 
@@ -29,6 +29,12 @@ const ruleStepSchema = z
     /** The step applies while M is at most this many times the rank's experts (`M <= E`: 1). */
     upToTokensPerExpert: z.number().positive().optional(),
     blockM: positiveInt,
+    /**
+     * The weight stream of the step's config for 16-bit weights, as a fraction of HBM bandwidth, where
+     * it was measured to differ from the grouped-GEMM class's (the kernel's tile sets how fast it
+     * streams); absent: the class's. Not applied to FP8 weights on the same step.
+     */
+    memoryEfficiency16Bit: fractionSchema.optional(),
   })
   .strict()
   .refine((s) => s.upToTokens === undefined || s.upToTokensPerExpert === undefined, {
@@ -120,6 +126,17 @@ export function readFusedMoeConfigFile(
     for (const rule of ["blockQuantFp8", "other"] as const) {
       const steps = d[rule];
       const last = steps[steps.length - 1];
+      steps.forEach((step, k) => {
+        if (step.memoryEfficiency16Bit !== undefined)
+          checkSourceKey(doc, file.sources, step.memoryEfficiency16Bit.source, [
+            "defaults",
+            i,
+            rule,
+            k,
+            "memoryEfficiency16Bit",
+            "source",
+          ]);
+      });
       if (last?.upToTokens !== undefined || last?.upToTokensPerExpert !== undefined)
         failAt(
           doc,

@@ -99,26 +99,51 @@ export function fusedMoeRowTiles(
 export function fusedMoeRowTile(tiles: FusedMoeRowTiles, call: FusedMoeCall): number | undefined {
   const weights = configWeights(call.dtype, call.scheme);
   if (weights === undefined) return undefined;
-  if (tiles.device !== undefined) {
-    const entries = tiles.tuned.get(
-      shapeKey({
-        device: tiles.device,
-        experts: call.localExperts,
-        intermediate: call.intermediate,
-        ...weights,
-      }),
-    );
-    if (entries !== undefined) return nearestKey(entries, call.tokens);
-  }
+  const entries = tunedEntries(tiles, call, weights);
+  if (entries !== undefined) return nearestKey(entries, call.tokens);
+  return defaultStep(tiles, call, weights).blockM;
+}
+
+/**
+ * The weight stream (fraction of HBM bandwidth) of the call's kernel config where the engine's data
+ * measured one: 16-bit weights on a default-rule step that carries `memoryEfficiency16Bit`; undefined
+ * for a shipped tuned config, any other format or a step without it (the class's stream stands).
+ * @example fusedMoeStreamEfficiency(fusedMoeRowTiles("vllm", "h100-sxm", "0.11.1"), { tokens: 64, localExperts: 16, intermediate: 1536, dtype: "bf16" }) // the 64-row default's
+ */
+export function fusedMoeStreamEfficiency(tiles: FusedMoeRowTiles, call: FusedMoeCall): number | undefined {
+  if (call.dtype !== "bf16" && call.dtype !== "fp16") return undefined;
+  const weights = configWeights(call.dtype, call.scheme);
+  if (weights === undefined || tunedEntries(tiles, call, weights) !== undefined) return undefined;
+  return defaultStep(tiles, call, weights).memoryEfficiency16Bit?.value;
+}
+
+type ConfigWeights = { dtype?: "fp8_w8a8"; blockShape?: readonly [number, number] };
+
+/** The shipped tuned file's [token key, BLOCK_SIZE_M] entries for the call's shape; undefined: none ships. */
+function tunedEntries(
+  tiles: FusedMoeRowTiles,
+  call: FusedMoeCall,
+  weights: ConfigWeights,
+): ReadonlyArray<readonly [number, number]> | undefined {
+  if (tiles.device === undefined) return undefined;
+  return tiles.tuned.get(
+    shapeKey({
+      device: tiles.device,
+      experts: call.localExperts,
+      intermediate: call.intermediate,
+      ...weights,
+    }),
+  );
+}
+
+/** The release's default-rule step for the call (block-FP8 rule or the other formats'). */
+function defaultStep(tiles: FusedMoeRowTiles, call: FusedMoeCall, weights: ConfigWeights): FusedMoeRuleStep {
   const steps = weights.blockShape !== undefined ? tiles.defaults.blockQuantFp8 : tiles.defaults.other;
-  return ruleTile(steps, call.tokens, call.localExperts);
+  return ruleStep(steps, call.tokens, call.localExperts);
 }
 
 /** vLLM's config-name fields for a format: `dtype=fp8_w8a8` for FP8 math, a block shape for block scales, none for 16-bit. */
-function configWeights(
-  dtype: Dtype,
-  scheme: QuantScheme | undefined,
-): { dtype?: "fp8_w8a8"; blockShape?: readonly [number, number] } | undefined {
+function configWeights(dtype: Dtype, scheme: QuantScheme | undefined): ConfigWeights | undefined {
   if (dtype === "fp8") {
     if (scheme === "block-128x128") return { dtype: "fp8_w8a8", blockShape: [128, 128] };
     if (scheme === undefined || scheme === "none" || scheme === "per-tensor" || scheme === "per-channel")
@@ -135,11 +160,11 @@ function nearestKey(entries: ReadonlyArray<readonly [number, number]>, tokens: n
   return best[1];
 }
 
-function ruleTile(steps: readonly FusedMoeRuleStep[], tokens: number, experts: number): number {
+function ruleStep(steps: readonly FusedMoeRuleStep[], tokens: number, experts: number): FusedMoeRuleStep {
   for (const step of steps) {
     const byTokens = step.upToTokens === undefined || tokens <= step.upToTokens;
     const byExperts = step.upToTokensPerExpert === undefined || tokens <= step.upToTokensPerExpert * experts;
-    if (byTokens && byExperts) return step.blockM;
+    if (byTokens && byExperts) return step;
   }
-  return (steps[steps.length - 1] as FusedMoeRuleStep).blockM;
+  return steps[steps.length - 1] as FusedMoeRuleStep;
 }

@@ -19,7 +19,7 @@
 import type { Dtype } from "../hardware/index.ts";
 import type { OperatorShape, QuantScheme } from "../model/index.ts";
 import type { ClassProfile } from "./efficiency-profile.ts";
-import { fusedMoeRowTile } from "./fused-moe-row-tile.ts";
+import { type FusedMoeCall, fusedMoeRowTile, fusedMoeStreamEfficiency } from "./fused-moe-row-tile.ts";
 
 export interface GemmEfficiencyFactors {
   readonly ceiling: number;
@@ -118,17 +118,43 @@ function configuredRowTile(
   scheme: QuantScheme | undefined,
 ): number | undefined {
   const tiles = cls.rowTileConfigs;
+  const call = fusedMoeCall(shape, cls, dtype, scheme);
+  return tiles === undefined || call === undefined ? undefined : fusedMoeRowTile(tiles, call);
+}
+
+/**
+ * The weight stream of the engine's fused-MoE kernel config for this call where its data measured one
+ * (`fusedMoeStreamEfficiency`); undefined otherwise (the class's `memoryEfficiency` stands).
+ */
+function configuredStreamEfficiency(
+  shape: OperatorShape,
+  cls: ClassProfile,
+  dtype: Dtype | undefined,
+  scheme: QuantScheme | undefined,
+): number | undefined {
+  const tiles = cls.rowTileConfigs;
+  const call = fusedMoeCall(shape, cls, dtype, scheme);
+  return tiles === undefined || call === undefined ? undefined : fusedMoeStreamEfficiency(tiles, call);
+}
+
+/** The fused-MoE call an op is, where the class carries kernel configs and the op says which call; else undefined. */
+function fusedMoeCall(
+  shape: OperatorShape,
+  cls: ClassProfile,
+  dtype: Dtype | undefined,
+  scheme: QuantScheme | undefined,
+): FusedMoeCall | undefined {
   const { opTokens, expertIntermediate, localGroups } = shape;
-  if (tiles === undefined || dtype === undefined) return undefined;
+  if (cls.rowTileConfigs === undefined || dtype === undefined) return undefined;
   if (opTokens === undefined || expertIntermediate === undefined || localGroups === undefined)
     return undefined;
-  return fusedMoeRowTile(tiles, {
+  return {
     tokens: opTokens,
     localExperts: localGroups,
     intermediate: expertIntermediate,
     dtype,
     ...(scheme !== undefined && { scheme }),
-  });
+  };
 }
 
 /** `chosen` for `tiles` tiles of `tileN` columns (its row tile already set). */
@@ -193,6 +219,8 @@ export interface GemmFactors {
   tileM: number;
   tileN: number;
   waves: number | undefined;
+  /** The kernel config's own weight stream (fraction of HBM bandwidth) where its data give one; else undefined. */
+  streamEfficiency: number | undefined;
 }
 
 const factors: GemmFactors = {
@@ -204,6 +232,7 @@ const factors: GemmFactors = {
   tileM: 0,
   tileN: 0,
   waves: undefined,
+  streamEfficiency: undefined,
 };
 
 /**
@@ -241,5 +270,6 @@ export function gemmFactors(
   factors.tileM = chosen.tileM;
   factors.tileN = chosen.tileN;
   factors.waves = tiled && cores !== undefined ? chosen.waves : undefined;
+  factors.streamEfficiency = configuredStreamEfficiency(shape, cls, dtype, scheme);
   return factors;
 }

@@ -133,6 +133,8 @@ export function timeInPlace(
   let peak: number;
   let computeEfficiency: number;
   let serialS = 0;
+  // A fused-MoE kernel config's own weight stream, where the engine's data measured one.
+  let configStream: number | undefined;
   switch (op.class) {
     case "gemm":
     case "grouped-gemm":
@@ -147,6 +149,7 @@ export function timeInPlace(
         const factors = gemmFactors(op.shape, ceiling.value, cls, dtype, op.weightScheme);
         computeEfficiency = factors.efficiency;
         serialS = kSerialTime(op, cls, factors.waves);
+        configStream = factors.streamEfficiency;
       } else computeEfficiency = shapedEfficiency(op, ceiling.value, cls, dtype, bf16OverPeak(device, peak));
       break;
     }
@@ -168,7 +171,7 @@ export function timeInPlace(
       return assertNever(op.class);
   }
   const bytes = operatorBytes(op);
-  const memoryEfficiency = cls.memoryEfficiency.value;
+  const memoryEfficiency = configStream ?? cls.memoryEfficiency.value;
   // A GQA generation kernel's MMA over the query group padded to its tile, when that exceeds the FLOPs'.
   const computeS = Math.max(
     op.flops > 0 ? op.flops / (peak * computeEfficiency) : 0,
