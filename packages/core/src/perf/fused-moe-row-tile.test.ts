@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { embeddedDataFiles } from "../catalog/index.ts";
 import { fusedMoeConfigPath, readFusedMoeConfigFile } from "./fused-moe-config-file.ts";
-import { type FusedMoeCall, fusedMoeRowTile, fusedMoeRowTiles } from "./fused-moe-row-tile.ts";
+import {
+  type FusedMoeCall,
+  fusedMoeRowTile,
+  fusedMoeRowTiles,
+  fusedMoeStreamEfficiency,
+} from "./fused-moe-row-tile.ts";
 
 /** vLLM's Triton fused-MoE row tile: the shipped tuned config for the call's shape, else the release's default rule. */
 describe("vLLM fused-MoE row tile", () => {
@@ -87,5 +92,34 @@ describe("vLLM fused-MoE row tile", () => {
     expect(() => read(file.replace("blockM: 64 }\n    other", "blockM: -64 }\n    other"))).toThrow(
       /vllm-fused-moe\.yaml/,
     );
+  });
+});
+
+/** The untuned 16-bit config's weight stream: only where the default rule's 64-row step runs. */
+describe("vLLM fused-MoE config stream efficiency", () => {
+  const stream = (chip: string, version: string, call: FusedMoeCall) =>
+    fusedMoeStreamEfficiency(fusedMoeRowTiles("vllm", chip, version), call);
+  const step = readFusedMoeConfigFile(fusedMoeConfigPath("vllm"), embeddedDataFiles).defaults[0]?.other[1];
+  // Qwen3-235B-A22B at EP8 on H100: 16 local experts, N 1,536; no tuned file ships for the BF16 shape.
+  const q3 = { localExperts: 16, intermediate: 1536 } as const;
+
+  it("gives the 64-row default step's stream for 16-bit weights once M > E, before PR 34846", () => {
+    const measured = step?.memoryEfficiency16Bit?.value;
+    expect(measured).toBeGreaterThan(0);
+    expect(measured).toBeLessThan(1);
+    expect(stream("h100-sxm", "0.11.1", { ...q3, dtype: "bf16", tokens: 17 })).toBe(measured);
+    expect(stream("h200-sxm", "0.14.0", { ...q3, dtype: "fp16", tokens: 128 })).toBe(measured);
+  });
+
+  it("leaves the class's stream for the 16-row step, FP8, a shipped tuned file and the 0.17+ rule", () => {
+    expect(stream("h100-sxm", "0.11.1", { ...q3, dtype: "bf16", tokens: 16 })).toBeUndefined();
+    expect(
+      stream("h100-sxm", "0.11.1", { ...q3, dtype: "fp8", scheme: "block-128x128", tokens: 64 }),
+    ).toBeUndefined();
+    // E=128, N=192 BF16 ships a tuned H100 file (Qwen3-235B at TP8).
+    expect(
+      stream("h100-sxm", "0.11.1", { localExperts: 128, intermediate: 192, dtype: "bf16", tokens: 512 }),
+    ).toBeUndefined();
+    expect(stream("h100-sxm", "0.18.0", { ...q3, dtype: "bf16", tokens: 128 })).toBeUndefined();
   });
 });
