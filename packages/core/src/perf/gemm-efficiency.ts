@@ -19,7 +19,12 @@
 import type { Dtype } from "../hardware/index.ts";
 import type { OperatorShape, QuantScheme } from "../model/index.ts";
 import type { ClassProfile } from "./efficiency-profile.ts";
-import { type FusedMoeCall, fusedMoeRowTile, fusedMoeStreamEfficiency } from "./fused-moe-row-tile.ts";
+import {
+  type FusedMoeCall,
+  type FusedMoeRowTiles,
+  fusedMoeRowTile,
+  fusedMoeStreamEfficiency,
+} from "./fused-moe-row-tile.ts";
 
 export interface GemmEfficiencyFactors {
   readonly ceiling: number;
@@ -68,7 +73,7 @@ function chooseTile(
   const pow2Min = cls.tileMPow2Min?.value;
   const sizedRows =
     (cls.tileMFromRoutedRows?.value ?? 0) > 0 ? (shape.routedRowsPerGroup ?? shape.m) : shape.m;
-  const configured = configuredRowTile(shape, cls, dtype, scheme);
+  const configured = fromKernelConfigs(fusedMoeRowTile, shape, cls, dtype, scheme);
   const rowTile =
     configured !== undefined
       ? configured
@@ -108,53 +113,29 @@ function chooseTile(
 }
 
 /**
- * The row tile an engine's fused-MoE kernel picks from its shipped configs (`fused-moe-row-tile.ts`),
- * where the class carries them and the op says which call it is; undefined otherwise.
+ * What `read` gives for the engine's fused-MoE kernel configs (`fused-moe-row-tile.ts`: the row tile
+ * the kernel picks, the config's own weight stream) and the call this op is, where the class carries
+ * the configs and the op says which call it is; undefined otherwise.
  */
-function configuredRowTile(
+function fromKernelConfigs<T>(
+  read: (tiles: FusedMoeRowTiles, call: FusedMoeCall) => T | undefined,
   shape: OperatorShape,
   cls: ClassProfile,
   dtype: Dtype | undefined,
   scheme: QuantScheme | undefined,
-): number | undefined {
+): T | undefined {
   const tiles = cls.rowTileConfigs;
-  const call = fusedMoeCall(shape, cls, dtype, scheme);
-  return tiles === undefined || call === undefined ? undefined : fusedMoeRowTile(tiles, call);
-}
-
-/**
- * The weight stream of the engine's fused-MoE kernel config for this call where its data measured one
- * (`fusedMoeStreamEfficiency`); undefined otherwise (the class's `memoryEfficiency` stands).
- */
-function configuredStreamEfficiency(
-  shape: OperatorShape,
-  cls: ClassProfile,
-  dtype: Dtype | undefined,
-  scheme: QuantScheme | undefined,
-): number | undefined {
-  const tiles = cls.rowTileConfigs;
-  const call = fusedMoeCall(shape, cls, dtype, scheme);
-  return tiles === undefined || call === undefined ? undefined : fusedMoeStreamEfficiency(tiles, call);
-}
-
-/** The fused-MoE call an op is, where the class carries kernel configs and the op says which call; else undefined. */
-function fusedMoeCall(
-  shape: OperatorShape,
-  cls: ClassProfile,
-  dtype: Dtype | undefined,
-  scheme: QuantScheme | undefined,
-): FusedMoeCall | undefined {
   const { opTokens, expertIntermediate, localGroups } = shape;
-  if (cls.rowTileConfigs === undefined || dtype === undefined) return undefined;
+  if (tiles === undefined || dtype === undefined) return undefined;
   if (opTokens === undefined || expertIntermediate === undefined || localGroups === undefined)
     return undefined;
-  return {
+  return read(tiles, {
     tokens: opTokens,
     localExperts: localGroups,
     intermediate: expertIntermediate,
     dtype,
     ...(scheme !== undefined && { scheme }),
-  };
+  });
 }
 
 /** `chosen` for `tiles` tiles of `tileN` columns (its row tile already set). */
@@ -270,6 +251,6 @@ export function gemmFactors(
   factors.tileM = chosen.tileM;
   factors.tileN = chosen.tileN;
   factors.waves = tiled && cores !== undefined ? chosen.waves : undefined;
-  factors.streamEfficiency = configuredStreamEfficiency(shape, cls, dtype, scheme);
+  factors.streamEfficiency = fromKernelConfigs(fusedMoeStreamEfficiency, shape, cls, dtype, scheme);
   return factors;
 }
