@@ -92,6 +92,13 @@ describe("vLLM fused-MoE row tile", () => {
     expect(() => read(file.replace("blockM: 64 }\n    other", "blockM: -64 }\n    other"))).toThrow(
       /vllm-fused-moe\.yaml/,
     );
+    // A step's own 16-bit weight stream: its source must be a key of the sources block, its value a fraction.
+    expect(() => read(file.replace("source: aic-vllm-h100-moe-0140\n", "source: no-such-source\n"))).toThrow(
+      /vllm-fused-moe\.yaml:\d+:\d+, field defaults\[0\]\.other\[1\]\.memoryEfficiency16Bit\.source: unknown source "no-such-source"/,
+    );
+    expect(() => read(file.replace("value: 0.6675", "value: 1.5"))).toThrow(
+      /field defaults\[0\]\.other\[1\]\.memoryEfficiency16Bit\.value: an efficiency is a fraction of peak in \(0, 1\]/,
+    );
   });
 });
 
