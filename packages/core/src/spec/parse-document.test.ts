@@ -60,4 +60,27 @@ describe("parseDocument", () => {
       /^n\.yaml:1:4, field n: Too small/,
     );
   });
+  it("names the field of the branch whose tag matched, not the tags of the others", () => {
+    const skew = z.object({
+      skew: z.union([
+        z.strictObject({ distribution: z.literal("uniform-random") }),
+        z.strictObject({ distribution: z.literal("zipf"), exponent: z.number() }),
+        z.strictObject({
+          distribution: z.literal("measured-skew"),
+          placement: z.enum(["eplb", "by-index"]).default("eplb"),
+        }),
+      ]),
+    });
+    const error = supernodeErrorOf(() =>
+      parseDocument("skew: { distribution: measured-skew, placement: by-idx }\n", "k.yaml", skew),
+    );
+    expect(error.location.fieldPath).toEqual(["skew", "placement"]);
+    expect(error.message).toMatch(
+      /field skew\.placement: expected placement to be one of "eplb", "by-index"$/,
+    );
+    const tag = supernodeErrorOf(() => parseDocument("skew: { distribution: zipff }\n", "k.yaml", skew));
+    expect(tag.message).toMatch(
+      /field skew\.distribution: expected distribution to be one of "uniform-random", "zipf", "measured-skew"$/,
+    );
+  });
 });

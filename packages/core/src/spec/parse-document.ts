@@ -234,8 +234,10 @@ function innermostIssue(issue: z.core.$ZodIssue): PlainIssue {
   const matched = candidates.find((f) => f.raw.code !== "invalid_value" && !otherType(f));
   if (matched !== undefined)
     return { path: [...path, ...matched.inner.path], message: matched.inner.message };
-  const at = candidates[0]?.inner.path ?? [];
-  const values = candidates.flatMap((f) => (f.raw.code === "invalid_value" ? f.raw.values : []));
+  const field = fieldOfFewest(candidates.map((f) => f.inner.path));
+  const atField = candidates.filter((f) => pathKey(f.inner.path) === pathKey(field));
+  const at = atField[0]?.inner.path ?? [];
+  const values = atField.flatMap((f) => (f.raw.code === "invalid_value" ? f.raw.values : []));
   if (values.length === 0) return { path, message: issue.message };
   const types = new Set(
     candidates.flatMap((f) => (otherType(f) && f.raw.code === "invalid_type" ? [f.raw.expected] : [])),
@@ -248,6 +250,26 @@ function innermostIssue(issue: z.core.$ZodIssue): PlainIssue {
     path: [...path, ...at],
     message: `expected ${fieldName([...path, ...at])} to be one of ${values.map((v) => JSON.stringify(v)).join(", ")}${alternatives}`,
   };
+}
+
+/**
+ * Where the union's branches fail at different fields, the field the fewest branches fail at: the
+ * others all fail at the tag they share (`distribution`), the one whose tag matched fails further on
+ * (`placement`), and its allowed words are the ones to name. One field: that field.
+ */
+function fieldOfFewest(paths: readonly Path[]): Path {
+  const counts = new Map<string, { path: Path; n: number }>();
+  for (const path of paths) {
+    const entry = counts.get(pathKey(path)) ?? { path, n: 0 };
+    counts.set(pathKey(path), { path: entry.path, n: entry.n + 1 });
+  }
+  let best: { path: Path; n: number } | undefined;
+  for (const entry of counts.values()) if (best === undefined || entry.n < best.n) best = entry;
+  return best?.path ?? [];
+}
+
+function pathKey(path: Path): string {
+  return JSON.stringify(path);
 }
 
 /** A field path as a message names it: `cudaGraphScope`, `modules[0]`; "the value" at the root. */
