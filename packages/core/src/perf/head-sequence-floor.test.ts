@@ -2,21 +2,19 @@ import { describe, expect, it } from "vitest";
 import type { Operator } from "../model/index.ts";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorTime } from "./operator-time.ts";
 import { headSequenceFloor } from "./operator-time-terms.ts";
 import { fixtureB200, fixtureH100 } from "./test-support/fixture-chips.ts";
 import { gqaDecodeCore } from "./test-support/gqa-decode-core.ts";
+import { gqaEngineProfile } from "./test-support/gqa-engine-profile.ts";
 
 /** A GQA decode core of `heads` query heads over `kvHeads` KV heads of 64 (one launch). */
 const gqaCore = (batch: number, keys: number, heads = 64, kvHeads = 8, kvBytes = 2) =>
   gqaDecodeCore(batch, keys, { heads, kvHeads, kvBytes });
 
-const trtllmGqa = { engine: "trtllm", modelAttention: "gqa" } as const;
-
 describe("TensorRT-LLM's GQA decode floor per (sequence × KV head)", () => {
-  const hopper = withEngineOverlays(efficiencyProfile("h100-sxm"), trtllmGqa);
-  const blackwell = withEngineOverlays(efficiencyProfile("b200"), trtllmGqa);
+  const hopper = gqaEngineProfile("h100-sxm", "trtllm");
+  const blackwell = gqaEngineProfile("b200", "trtllm");
   const h100 = computeDevice(fixtureH100);
 
   it("is set by the trtllm attention overlays on Hopper and Blackwell, and by nothing else", () => {
@@ -25,10 +23,7 @@ describe("TensorRT-LLM's GQA decode floor per (sequence × KV head)", () => {
     expect(hopper.classes["attention-decode"].headSequenceSmS?.value).toBeCloseTo(4.32e-6, 12);
     expect(blackwell.classes["attention-decode"].fp8HeadSequenceSmS?.value).toBeCloseTo(1.36e-6, 12);
     expect(efficiencyProfile("h100-sxm").classes["attention-decode"].headSequenceSmS).toBeUndefined();
-    const sglang = withEngineOverlays(efficiencyProfile("h100-sxm"), {
-      engine: "sglang",
-      modelAttention: "gqa",
-    });
+    const sglang = gqaEngineProfile("h100-sxm", "sglang");
     expect(sglang.classes["attention-decode"].headSequenceSmS).toBeUndefined();
   });
 

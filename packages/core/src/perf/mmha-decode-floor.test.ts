@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { computeDevice } from "./device.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorTime } from "./operator-time.ts";
 import { headSequenceFloor, paddedGroupMmaTime, queryHeadKeyFloor } from "./operator-time-terms.ts";
 import { fixtureH100 } from "./test-support/fixture-chips.ts";
 import { gqaDecodeCore } from "./test-support/gqa-decode-core.ts";
+import { gqaEngineProfile } from "./test-support/gqa-engine-profile.ts";
 
 /** A decode core of `heads` query heads over `kvHeads` KV heads of 128 with an FP8 cache. */
 const core = (batch: number, keys: number, heads: number, kvHeads: number, kvBytes = 1) =>
@@ -17,20 +17,14 @@ const masked = (batch: number, keys: number, heads: number, kvHeads: number) => 
 };
 
 describe("TensorRT-LLM's MMHA decode floor on Hopper (one block per query head and sequence)", () => {
-  const trtllm = withEngineOverlays(efficiencyProfile("h100-sxm"), {
-    engine: "trtllm",
-    modelAttention: "gqa",
-  });
+  const trtllm = gqaEngineProfile("h100-sxm", "trtllm");
   const cls = trtllm.classes["attention-decode"];
   const pairNs = 9.978;
 
   it("is set by the Hopper trtllm overlay only", () => {
     expect(cls.fp8QueryHeadKeySmS?.value).toBeCloseTo(pairNs * 1e-9, 15);
     expect(efficiencyProfile("h100-sxm").classes["attention-decode"].fp8QueryHeadKeySmS).toBeUndefined();
-    const blackwell = withEngineOverlays(efficiencyProfile("b200"), {
-      engine: "trtllm",
-      modelAttention: "gqa",
-    });
+    const blackwell = gqaEngineProfile("b200", "trtllm");
     expect(blackwell.classes["attention-decode"].fp8QueryHeadKeySmS).toBeUndefined();
   });
 
@@ -58,10 +52,7 @@ describe("TensorRT-LLM's MMHA decode floor on Hopper (one block per query head a
   });
 
   it("keeps the GQA kernel's terms for a chunk-masked core where no MMHA runs (Blackwell's trtllm-gen)", () => {
-    const blackwell = withEngineOverlays(efficiencyProfile("b200"), {
-      engine: "trtllm",
-      modelAttention: "gqa",
-    });
+    const blackwell = gqaEngineProfile("b200", "trtllm");
     const bw = blackwell.classes["attention-decode"];
     const op = masked(87, 5120, 40, 8);
     expect(headSequenceFloor(op, bw, 148)).toBeGreaterThan(0);

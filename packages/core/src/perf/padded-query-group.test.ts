@@ -2,20 +2,18 @@ import { describe, expect, it } from "vitest";
 import { computeDevice } from "./device.ts";
 import { classEfficiencySchema } from "./efficiency-file.ts";
 import { efficiencyProfile } from "./efficiency-profile.ts";
-import { withEngineOverlays } from "./engine-overlay.ts";
 import { operatorTime } from "./operator-time.ts";
 import { overlappedRoof, paddedGroupMmaTime } from "./operator-time-terms.ts";
 import { fixtureH100 } from "./test-support/fixture-chips.ts";
 import { gqaDecodeCore } from "./test-support/gqa-decode-core.ts";
+import { gqaEngineProfile } from "./test-support/gqa-engine-profile.ts";
 
 /** A GQA decode core of `heads` query heads over `kvHeads` KV heads of `dim` (two launches). */
 const gqaCore = (batch: number, keys: number, heads: number, kvHeads: number, dim: number, kvBytes: number) =>
   gqaDecodeCore(batch, keys, { heads, kvHeads, dim, kvBytes, kernels: 2 });
 
-const trtllmGqa = { engine: "trtllm", modelAttention: "gqa" } as const;
-
 describe("TensorRT-LLM's GQA generation kernels pad the query group to the MMA tile", () => {
-  const hopper = withEngineOverlays(efficiencyProfile("h100-sxm"), trtllmGqa);
+  const hopper = gqaEngineProfile("h100-sxm", "trtllm");
   const cls = hopper.classes["attention-decode"];
   const h100 = computeDevice(fixtureH100);
 
@@ -23,13 +21,10 @@ describe("TensorRT-LLM's GQA generation kernels pad the query group to the MMA t
     expect(cls.queryGroupTileHeads?.value).toBe(16);
     expect(cls.fp8QueryGroupTileHeads?.value).toBe(8);
     expect(cls.fp8PaddedGroupSmFlopsPerS?.value).toBeCloseTo(1174e9, 0);
-    const blackwell = withEngineOverlays(efficiencyProfile("b200"), trtllmGqa).classes["attention-decode"];
+    const blackwell = gqaEngineProfile("b200", "trtllm").classes["attention-decode"];
     expect(blackwell.paddedGroupSmFlopsPerS?.value).toBeCloseTo(1804e9, 0);
     expect(efficiencyProfile("h100-sxm").classes["attention-decode"].paddedGroupSmFlopsPerS).toBeUndefined();
-    const sglang = withEngineOverlays(efficiencyProfile("h100-sxm"), {
-      engine: "sglang",
-      modelAttention: "gqa",
-    });
+    const sglang = gqaEngineProfile("h100-sxm", "sglang");
     expect(sglang.classes["attention-decode"].queryGroupTileHeads).toBeUndefined();
   });
 
