@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expertImbalanceFactor } from "./expert-imbalance.ts";
+import { maxNormalMoments } from "./expert-imbalance-max.ts";
 
 const ctx = { routedAssignments: 122880, ranks: 288, routedExperts: 256, redundantExperts: 32 };
 /** The xDeepServe R1 ShareGPT skew under global EPLB. */
@@ -14,11 +15,22 @@ describe("expertImbalanceFactor", () => {
     expect(expertImbalanceFactor(1.3, ctx).factor).toBe(1.3);
   });
 
-  it("uniform random routing: μ + σ√(2 ln R) over the mean", () => {
+  it("uniform random routing, many picks: μ + √(φμ)·E[Z_max] + (E[Z²_max] − 1)/6 over the mean", () => {
     const mean = ctx.routedAssignments / ctx.ranks;
-    const sigma = Math.sqrt(mean * (1 - 1 / ctx.ranks));
-    const expected = 1 + (sigma * Math.sqrt(2 * Math.log(ctx.ranks))) / mean;
-    expect(expertImbalanceFactor({ distribution: "uniform-random" }, ctx).factor).toBeCloseTo(expected, 12);
+    const [e1, e2] = maxNormalMoments(ctx.ranks);
+    const phi = (256 - 8) / 255; // top-8 distinct of 256
+    const expected = 1 + (Math.sqrt(phi * mean) * e1 + (e2 - 1) / 6) / mean;
+    const got = expertImbalanceFactor({ distribution: "uniform-random" }, { ...ctx, topK: 8 }).factor;
+    expect(got).toBeCloseTo(expected, 12);
+    // The Gaussian bound 1 + σ√(2 ln R)/μ it replaced is above it.
+    expect(got).toBeLessThan(1 + Math.sqrt((1 - 1 / ctx.ranks) / mean) * Math.sqrt(2 * Math.log(ctx.ranks)));
+  });
+
+  it("uniform random routing, one token of Qwen3-235B over EP4: the exact maximum, not the bound ×2.020", () => {
+    const one = { routedAssignments: 8, ranks: 4, routedExperts: 128, redundantExperts: 0, topK: 8 };
+    const f = expertImbalanceFactor({ distribution: "uniform-random" }, one).factor;
+    expect(f).toBeGreaterThan(1.73); // a 40,000-trial routing simulation (stop 42): ×1.744
+    expect(f).toBeLessThan(1.76);
   });
 
   it("uniform random imbalance shrinks as batches grow (property)", () => {

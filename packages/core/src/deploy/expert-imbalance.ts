@@ -4,8 +4,9 @@
  * dispatch) scale with this factor. It is an input (a factor, or `balanced`), or derived from a
  * routing distribution:
  * - `uniform-random`: each token's experts are drawn uniformly (EPLB balanced the expected loads;
- *   what remains is sampling noise). Each rank's load is Binomial(N, 1/R); the expected maximum of
- *   R such loads is about μ + σ·√(2 ln R) (Gaussian extreme-value approximation).
+ *   what remains is sampling noise): the expected maximum of R equal-share loads that add up to the
+ *   step's N assignments, k distinct experts a token (expert-imbalance-max.ts: exact multinomial at
+ *   small N, the Gaussian with E[max of R normals] beyond).
  * - `zipf`: expert popularity ∝ 1/i^s, EPLB placement (eplb-placement.ts: each redundant copy
  *   goes to the expert with the largest load per copy; slots heaviest first onto the least-loaded
  *   rank with a free slot); the expected loads only, no sampling noise.
@@ -13,16 +14,16 @@
  *   EPLB placement (eplb-placement.ts; its hierarchical policy, eplb-hierarchical.ts, where the
  *   engine packs expert groups onto nodes first) or placement by index where the engine balances
  *   nothing (index-placement.ts), and the expected hottest rank including the binomial sampling
- *   noise at the step's assignment count (rank-load-max.ts).
+ *   noise at the step's assignment count (expert-imbalance-max.ts).
  */
 
 import { type ExpertImbalanceSpec, SupernodeError } from "../spec/index.ts";
 import { domainLoads, railImbalance } from "./domain-imbalance.ts";
 import { placeExpertsHierarchical } from "./eplb-hierarchical.ts";
 import { type EplbPlacement, placeExperts } from "./eplb-placement.ts";
+import { type DistinctPicks, expectedMaxLoadFactor } from "./expert-imbalance-max.ts";
 import { expertLoadSkewProfile, fitExpertPopularity } from "./expert-popularity.ts";
 import { placeByIndex } from "./index-placement.ts";
-import { expectedMaxRankLoad } from "./rank-load-max.ts";
 
 export interface ImbalanceContext {
   /** Routed (token, expert) assignments in one microbatch across the instance: tokens × top-k. */
@@ -98,12 +99,28 @@ export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceC
   }
 }
 
+const uniformCache = new Map<string, number>();
+
 function uniformRandomFactor(ctx: ImbalanceContext): number {
   const r = ctx.ranks;
   if (r <= 1 || ctx.routedAssignments <= 0) return 1;
-  const mean = ctx.routedAssignments / r;
-  const sigma = Math.sqrt(mean * (1 - 1 / r));
-  return 1 + (sigma * Math.sqrt(2 * Math.log(r))) / mean;
+  const key = `${r}|${ctx.routedAssignments}|${ctx.topK}|${ctx.routedExperts}`;
+  const hit = uniformCache.get(key);
+  if (hit !== undefined) return hit;
+  const factor = expectedMaxLoadFactor(
+    new Array<number>(r).fill(1),
+    ctx.routedAssignments,
+    distinctPicks(ctx),
+  );
+  uniformCache.set(key, factor);
+  return factor;
+}
+
+/** A token's k experts are distinct (top-k of the router), where the context says how many of how many. */
+function distinctPicks(ctx: ImbalanceContext): DistinctPicks | undefined {
+  const k = ctx.topK;
+  const e = ctx.routedExperts;
+  return k !== undefined && k >= 1 && e >= k ? { topK: k, experts: e } : undefined;
 }
 
 function zipfPlacement(
@@ -202,7 +219,7 @@ function measuredDomainMaxOverMean(
 ): number | undefined {
   if (placementKind === "eplb") {
     const d = domainLoads(placement.rankLoads, domains);
-    return d === undefined ? undefined : expectedMaxRankLoad(d, ctx.routedAssignments);
+    return d === undefined ? undefined : expectedMaxLoadFactor(d, ctx.routedAssignments, distinctPicks(ctx));
   }
   if (placementKind === "eplb-hierarchical" && ctx.nodes === domains) return placement.nodeMaxOverMean;
   return undefined;
@@ -218,7 +235,7 @@ function measuredSkewResult(
   if (hit !== undefined) return hit;
   const profile = expertLoadSkewProfile(profileId);
   const placement = measuredPlacement(profileId, placementKind, ctx);
-  const factor = expectedMaxRankLoad(placement.rankLoads, ctx.routedAssignments);
+  const factor = expectedMaxLoadFactor(placement.rankLoads, ctx.routedAssignments, distinctPicks(ctx));
   const where =
     placementKind === "by-index"
       ? `experts placed by index over ${ctx.ranks} ranks (no load balancer)`

@@ -8,11 +8,11 @@ describe("expectedMaxRankLoad", () => {
     expect(expectedMaxRankLoad([2, 1, 1], 1e14)).toBeCloseTo(1.5, 5);
   });
 
-  it("two equal ranks: E[max] = μ + σ/√π", () => {
+  it("two equal ranks: E[max] = μ + σ√(2/π), the fixed-total value (max = μ + |S₁ − μ|)", () => {
     const n = 10_000;
     const mu = n / 2;
-    const sigma = Math.sqrt(n * 0.25);
-    expect(expectedMaxRankLoad([1, 1], n)).toBeCloseTo((mu + sigma / Math.sqrt(Math.PI)) / mu, 4);
+    const sigma = Math.sqrt(n * 0.25); // Binomial(n, ½)
+    expect(expectedMaxRankLoad([1, 1], n)).toBeCloseTo((mu + sigma * Math.sqrt(2 / Math.PI)) / mu, 4);
   });
 
   it("shrinks towards the expected-load ratio as the step grows (property)", () => {
@@ -33,7 +33,7 @@ function referenceMaxRankLoad(shares: readonly number[], assignments: number): n
   const r = shares.length;
   if (r === 0 || total <= 0 || assignments <= 0) return 1;
   const mu = shares.map((s) => (assignments * s) / total);
-  const sigma = shares.map((s) => Math.sqrt(assignments * (s / total) * (1 - s / total)));
+  const sigma = shares.map((s) => Math.sqrt(assignments * (s / total)));
   let lo = 0;
   let hi = 0;
   for (let k = 0; k < r; k++) {

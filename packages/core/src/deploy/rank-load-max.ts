@@ -1,8 +1,13 @@
 /**
- * Expected hottest-rank load of one step, including sampling noise. Rank k expects a share p_k of
- * the step's N routed (token, expert) assignments; its actual count is taken as Binomial(N, p_k),
- * approximated by a Gaussian. The ranks are treated as independent, and the expected maximum is
- * E[max] = ∫₀^∞ (1 − Π_k Φ((x − N p_k) / σ_k)) dx, integrated numerically.
+ * Expected hottest-rank load of one step, including sampling noise, in the Gaussian limit. Rank k
+ * expects a share p_k of the step's N routed (token, expert) assignments. The counts add up to N:
+ * they are taken as independent Gaussians of variance σ_k² = φ N p_k (Poisson-type) conditioned on
+ * their sum, which for equal shares has exactly the maximum of the unconditioned draws (max X =
+ * max Y − (ΣY − N)/R), and so E[max] = ∫₀^∞ (1 − Π_k Φ((x − N p_k) / σ_k)) dx, integrated
+ * numerically. (Independent Binomial(N, p_k) variances N p_k (1 − p_k), used before 2026-12-07, drop
+ * the negative correlation of the ranks and give too small a maximum: two equal ranks μ + σ/√π
+ * instead of the exact μ + σ√(2/π).) φ is 1 for independent picks; expert-imbalance-max.ts passes
+ * (E − k)/(E − 1) for k distinct experts of E a token.
  */
 
 /** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7). */
@@ -17,10 +22,14 @@ export function normalCdf(z: number): number {
 
 /**
  * Expected maximum over ranks of the step's per-rank load, ÷ the mean load (≥ 1).
- * `shares` are the ranks' expected load shares (any scale); `assignments` is N.
+ * `shares` are the ranks' expected load shares (any scale); `assignments` is N; `varianceScale` is φ.
  * @example expectedMaxRankLoad([1, 1], 1e12) // ≈ 1 (no noise at huge N)
  */
-export function expectedMaxRankLoad(shares: readonly number[], assignments: number): number {
+export function expectedMaxRankLoad(
+  shares: readonly number[],
+  assignments: number,
+  varianceScale = 1,
+): number {
   const total = shares.reduce((a, b) => a + b, 0);
   const r = shares.length;
   if (r === 0 || total <= 0 || assignments <= 0) return 1;
@@ -31,7 +40,7 @@ export function expectedMaxRankLoad(shares: readonly number[], assignments: numb
     const s = shares[k] ?? 0;
     const p = s / total;
     mu[k] = (assignments * s) / total;
-    sigma[k] = Math.sqrt(assignments * p * (1 - p));
+    sigma[k] = Math.sqrt(assignments * p * varianceScale);
   }
   // Below lo the hottest rank is almost surely above x (integrand 1); above hi every rank is below.
   let lo = 0;
