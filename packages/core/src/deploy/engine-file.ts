@@ -7,34 +7,18 @@ import { z } from "zod";
 import {
   calibratedOnSchema,
   DECODE_GRAPH_MODES,
-  EVIDENCE_TAGS,
   engineReleaseSchema,
   HCCL_EXPANSION_MODES,
 } from "../spec/index.ts";
 import { dsaPrefillSchema } from "./engine-dsa-prefill-schema.ts";
+import { hostTimeSchema } from "./engine-host-time-schema.ts";
 import { hybridStatePoolSchema } from "./engine-hybrid-state-schema.ts";
 import { nonMlaSchedulerSchema } from "./engine-non-mla-scheduler.ts";
 import { separateKernelsListSchema } from "./engine-separate-kernels-schema.ts";
+import { sourcedChoice, tag } from "./engine-sourced-schema.ts";
 
 export { DSA_PREFILL_FORMS, type DsaPrefillForm } from "./engine-dsa-prefill-schema.ts";
 
-const tag = z.enum(EVIDENCE_TAGS);
-/**
- * A sourced non-negative number of a release (`extra` fields after the value), with the reference
- * records it was set from when it was set by looking at one (`calibratedOn`).
- */
-const sourcedValue = <Extra extends z.ZodRawShape = Record<never, never>>(extra?: Extra) =>
-  z.strictObject({
-    value: z.number().nonnegative(),
-    ...(extra as Extra),
-    source: z.string(),
-    tag,
-    note: z.string().optional(),
-    calibratedOn: calibratedOnSchema.optional(),
-  });
-/** A release's recorded choice among `values` (a default the scenario may override), with its source. */
-const sourcedChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.strictObject({ value: z.enum(values), source: z.string(), tag, note: z.string().optional() });
 /** Kernel-benchmark points of a sampler on one chip: milliseconds for `batch` rows of `vocab` logits. */
 const samplerCurveSchema = z.strictObject({
   chip: z.string(),
@@ -202,41 +186,8 @@ const releaseSchema = z.strictObject({
         .optional(),
     })
     .optional(),
-  /**
-   * The engine's host (CPU) time per iteration — scheduling, input preparation, KV-block
-   * bookkeeping, sampler updates, responses — per executor process (one per attention-DP rank):
-   * `perIterationUs` + `perSequenceUs` × the sequences the process schedules. The overlap scheduler
-   * (host work of iteration n+1 done while the device runs iteration n) hides it behind the device
-   * time (an iteration takes the longer of the two); without one the two add. `chipVendors`: the
-   * devices the values hold on (all when absent). `overlapScheduler.offWithMtp`: the engine turns
-   * it off when it decodes with MTP or a speculative draft. perf/host-time.ts.
-   */
-  hostTime: z
-    .strictObject({
-      chipVendors: z.array(z.string()).min(1).optional(),
-      perIterationUs: sourcedValue().optional(),
-      perSequenceUs: sourcedValue().optional(),
-      /**
-       * Host time per scheduled sequence of an executor process that is one of several attention-DP
-       * ranks (attention DP > 1); `perSequenceUs` then holds for one-rank instances only. Absent:
-       * `perSequenceUs` for every instance.
-       */
-      perSequenceUsAttentionDp: sourcedValue().optional(),
-      /**
-       * Host time to launch one decoder layer of a forward that is not replayed as one full graph
-       * (a piecewise graph whose attention runs eagerly between captured pieces, or an eager
-       * forward): the device cannot run ahead of it, so a forward takes at least layers × this.
-       */
-      perLayerUs: sourcedValue().optional(),
-      overlapScheduler: z.strictObject({
-        value: z.boolean(),
-        offWithMtp: z.boolean().optional(),
-        source: z.string(),
-        tag,
-        note: z.string().optional(),
-      }),
-    })
-    .optional(),
+  /** The engine's host (CPU) time per iteration and per layer launch (engine-host-time-schema.ts). */
+  hostTime: hostTimeSchema.optional(),
   /**
    * The engine's other runtime, TensorRT engines under its C++ executor (a scenario's
    * `engine.runtime: tensorrt`): what the note says it does not share with the recorded (PyTorch)
@@ -250,6 +201,13 @@ const releaseSchema = z.strictObject({
    * or eagerly in either case. A scenario's `engine.decodeGraph` overrides it.
    */
   decodeGraph: sourcedChoice(DECODE_GRAPH_MODES).optional(),
+  /**
+   * How a decode-only iteration of a model with chunked local attention layers (Llama 4) runs, where
+   * that attention backend allows less than `decodeGraph` (vLLM's chunked-local builder reports no
+   * CUDA-graph support, so its FULL decode mode falls back to PIECEWISE). Absent: `decodeGraph`. A
+   * scenario's `engine.decodeGraph` overrides it too.
+   */
+  chunkedAttentionDecodeGraph: sourcedChoice(DECODE_GRAPH_MODES).optional(),
   /** How a DSA prefill runs its attention core (engine-dsa-prefill-schema.ts). */
   dsaPrefill: dsaPrefillSchema.optional(),
   /** The recurrent-state pool of a hybrid model and the running requests it allows (engine-hybrid-state-schema.ts). */

@@ -12,7 +12,9 @@ describe("serving engines: host time per iteration", () => {
       perSequenceAttentionDpS: 0,
       overlapsGpu: false,
       perLayerS: 0,
+      perLayerDeviceS: 0,
       decodeFullGraph: true,
+      chunkedAttentionDecodeFullGraph: true,
     });
     // CloudMatrix-Infer schedules the next graph while the NPU runs the current one.
     expect(engineProfile({ name: "cloudmatrix-infer" }).hostTimeFor("Huawei", true)?.overlapsGpu).toBe(true);
@@ -67,7 +69,9 @@ describe("serving engines: host time per iteration", () => {
       perSequenceAttentionDpS: 13e-6,
       overlapsGpu: false,
       perLayerS: 832e-6,
+      perLayerDeviceS: 0,
       decodeFullGraph: false,
+      chunkedAttentionDecodeFullGraph: false,
     });
     // Piecewise decode until 0.20 (torchair / FULL_DECODE_ONLY per scenario), full graphs from 0.21.
     expect(

@@ -134,6 +134,13 @@ export function releasePolicies(
         `${perLayer.value} µs`,
         perLayer.source,
       );
+    const perLayerDevice = host.perLayerDeviceUs;
+    if (perLayerDevice !== undefined)
+      applied(
+        `device time lost per layer of a piecewise forward${on}`,
+        `${perLayerDevice.value} µs`,
+        perLayerDevice.source,
+      );
     const o = host.overlapScheduler;
     applied(
       "overlap scheduler (host time hidden behind the device's previous iteration)",
@@ -153,10 +160,18 @@ export function releasePolicies(
     const by = override !== undefined ? ` (the scenario's engine.${field})` : "";
     applied(policy, `${words[override ?? rule.value]}${by}`, rule.source);
   };
-  choice("decode-only iterations", release.decodeGraph, "decodeGraph", scenario.decodeGraph, {
+  const graphWords = {
     full: "one full graph",
     piecewise: "piecewise graph (attention eager between captured pieces)",
-  });
+  };
+  choice("decode-only iterations", release.decodeGraph, "decodeGraph", scenario.decodeGraph, graphWords);
+  choice(
+    "decode-only iterations of a model with chunked local attention",
+    release.chunkedAttentionDecodeGraph,
+    "decodeGraph",
+    scenario.decodeGraph,
+    graphWords,
+  );
   choice(
     "HCCL collectives on Ascend expanded on",
     release.hcclExpansion,

@@ -103,8 +103,12 @@ export interface HostTime {
   readonly overlapsGpu: boolean;
   /** Host time to launch one layer of a forward not replayed as one full graph (s; 0: not recorded). */
   readonly perLayerS: number;
+  /** Device time lost per layer of a forward not replayed as one full graph (s; 0: not recorded). */
+  readonly perLayerDeviceS: number;
   /** Whether decode-only iterations replay one full graph (no per-layer launch on the host). */
   readonly decodeFullGraph: boolean;
+  /** The same for a model with chunked local attention layers (Llama 4). */
+  readonly chunkedAttentionDecodeFullGraph: boolean;
 }
 
 type MoeLibraryName = "cann-ep" | "cann-mc2" | "deepep" | "nvlink-one-sided" | "allgather-reducescatter";
@@ -206,6 +210,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       if (h === undefined || (h.chipVendors !== undefined && !h.chipVendors.includes(chipVendor)))
         return undefined;
       const o = h.overlapScheduler;
+      const decodeGraph = spec.decodeGraph ?? release.decodeGraph?.value ?? "full";
       return {
         perIterationS: (h.perIterationUs?.value ?? 0) / 1e6,
         perSequenceS: (h.perSequenceUs?.value ?? 0) / 1e6,
@@ -214,7 +219,10 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         // disable_overlap_scheduler) wins over the release's rule.
         overlapsGpu: spec.overlapScheduler ?? (o.value && !(o.offWithMtp === true && withMtp)),
         perLayerS: (h.perLayerUs?.value ?? 0) / 1e6,
-        decodeFullGraph: (spec.decodeGraph ?? release.decodeGraph?.value ?? "full") === "full",
+        perLayerDeviceS: (h.perLayerDeviceUs?.value ?? 0) / 1e6,
+        decodeFullGraph: decodeGraph === "full",
+        chunkedAttentionDecodeFullGraph:
+          (spec.decodeGraph ?? release.chunkedAttentionDecodeGraph?.value ?? decodeGraph) === "full",
       };
     },
     // (releaseFor refuses the scenario's field where the release records no mode)

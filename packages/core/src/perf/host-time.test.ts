@@ -6,7 +6,12 @@ import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const qwen = () => referenceScenario("trtllm-qwen3-30b-a3b-fp4-offline");
 const plan = (s: Scenario) => must(s.deployment.colocated);
-const NO_LAUNCH = { perLayerS: 0, decodeFullGraph: true } as const;
+const NO_LAUNCH = {
+  perLayerS: 0,
+  perLayerDeviceS: 0,
+  decodeFullGraph: true,
+  chunkedAttentionDecodeFullGraph: true,
+} as const;
 const hostOf = (s: Scenario) => must(s.engine?.hostTimeFor("NVIDIA", false));
 
 describe("engine host time per iteration", () => {

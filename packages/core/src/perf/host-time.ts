@@ -10,8 +10,10 @@
  * eager forward) is launched layer by layer from the host: the device cannot run ahead of the
  * launches, so the forward takes at least `perLayer` × layers, whatever the overlap scheduler does
  * (the launches run while the device works; the scheduling part adds to them or hides behind the
- * previous iteration as above). The values are the engine's (data/engines/<name>.yaml `hostTime`,
- * `decodeGraph`). See docs/step-model.md §5 ("Host time per iteration").
+ * previous iteration as above). Each piecewise layer also costs the device `perLayerDevice` (a graph
+ * launch per piece, the eager attention outside a graph), added whatever the host does. The values
+ * are the engine's (data/engines/<name>.yaml `hostTime`, `decodeGraph`,
+ * `chunkedAttentionDecodeGraph`). See docs/step-model.md §5 ("Host time per iteration").
  */
 import type { HostTime, InstancePlan, Scenario } from "../deploy/index.ts";
 
@@ -19,7 +21,10 @@ import type { HostTime, InstancePlan, Scenario } from "../deploy/index.ts";
 export interface HostTiming {
   /** Host time of the iteration on the busiest executor process (scheduling and layer launches). */
   readonly hostS: number;
-  /** The part of the iteration the device spends waiting for the host (0 when the device is longer). */
+  /**
+   * What the iteration adds to its device time: the part the device spends waiting for the host (0
+   * when the device is longer) plus the piecewise forward's device loss per layer.
+   */
   readonly waitS: number;
 }
 
@@ -67,11 +72,14 @@ export function hostTiming(
   const host = engineHost(scenario, plan);
   if (host === undefined) return NONE;
   const schedule = scheduleS(host, plan, sequences);
-  const launch = sequences > 0 ? launchS(host, scenario, plan, kind) : 0;
+  const layers = sequences > 0 ? piecewiseLayers(host, scenario, plan, kind) : 0;
+  const launch = host.perLayerS * layers;
   const hostS = schedule + launch;
-  if (hostS === 0) return NONE;
+  // The device's own loss per piecewise layer adds whatever the host does.
+  const gapS = host.perLayerDeviceS * layers;
+  if (hostS === 0 && gapS === 0) return NONE;
   const waitS = host.overlapsGpu ? Math.max(0, hostS - gpuS) : schedule + Math.max(0, launch - gpuS);
-  return { hostS, waitS };
+  return { hostS, waitS: waitS + gapS };
 }
 
 function scheduleS(host: HostTime, plan: InstancePlan, sequences: number): number {
@@ -82,10 +90,27 @@ function scheduleS(host: HostTime, plan: InstancePlan, sequences: number): numbe
   return host.perIterationS + (perSequence * sequences) / dp;
 }
 
+/**
+ * The layers the iteration runs piecewise (0 where it replays one full graph): every layer and MTP
+ * draft pass of an iteration with a prefill, and of a decode-only one under a piecewise decode graph
+ * (the engine's rule, or its rule for chunked local attention where the model has such layers).
+ */
+function piecewiseLayers(
+  host: HostTime,
+  scenario: Scenario,
+  plan: InstancePlan,
+  kind: IterationKind,
+): number {
+  const fullGraph =
+    scenario.model.slidingWindow?.chunked === true
+      ? host.chunkedAttentionDecodeFullGraph
+      : host.decodeFullGraph;
+  if (kind === "decode" && fullGraph) return 0;
+  return scenario.model.numLayers + (plan.mtp?.draftTokens ?? 0);
+}
+
 function launchS(host: HostTime, scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
-  if (host.perLayerS === 0 || (kind === "decode" && host.decodeFullGraph)) return 0;
-  const layers = scenario.model.numLayers + (plan.mtp?.draftTokens ?? 0);
-  return host.perLayerS * layers;
+  return host.perLayerS * piecewiseLayers(host, scenario, plan, kind);
 }
 
 /**

@@ -101,7 +101,7 @@ function withHostStep(
   kind: IterationKind,
 ): InstanceStep {
   const host = hostTiming(scenario, plan, sequences, step.stepS, kind);
-  if (host.hostS === 0) return step;
+  if (host.hostS === 0 && host.waitS === 0) return step;
   return {
     ...step,
     host,
