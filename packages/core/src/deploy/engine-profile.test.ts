@@ -86,7 +86,8 @@ ${extra}`,
   });
 
   it("pick the newest recorded release at or below the version, and refuse older ones at the field", () => {
-    expect(engineProfile({ name: "vllm", version: "0.11.0" }).release).toBe("0.9.0");
+    expect(engineProfile({ name: "vllm", version: "0.10.2" }).release).toBe("0.9.0");
+    expect(engineProfile({ name: "vllm", version: "0.13.0" }).release).toBe("0.11.0");
     // At the refused field itself (its column, named once), not at the engine block.
     expect(() => llama("hgx-h200", "engine: { name: vllm, version: 0.5.4 }")).toThrow(
       /engine\.yaml:6:32, field engine\.version: no data is recorded for vLLM before 0\.9\.0/,
