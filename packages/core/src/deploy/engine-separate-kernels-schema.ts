@@ -123,6 +123,10 @@ export const separateKernelsSchema = z.strictObject({
         .array(z.string().regex(/^[a-z_]+\.[a-z_.]+$/))
         .min(1)
         .optional(),
+      /** Only dense GEMMs whose weights are in these schemes (e.g. block-128x128) get the kernel. */
+      schemes: z.array(quantSchemeSchema).min(1).optional(),
+      /** true: the MoE op quantises inside its own time (no dispatch or expert quantisation kernels). */
+      denseOnly: z.boolean().optional(),
     })
     .optional(),
   expertPermute: z.boolean().optional(),

@@ -36,6 +36,10 @@ export interface SeparateKernels {
     readonly scaleBytes: number;
     /** GEMMs that read their BF16 input as it is (no quantisation kernel before them). */
     readonly skip?: readonly string[];
+    /** Only dense GEMMs whose weights are in one of these schemes get the kernel (absent: every 8-bit GEMM). */
+    readonly schemes?: readonly QuantScheme[];
+    /** true: the MoE op quantises inside its own (measured) time: no dispatch or expert quantisation kernels. */
+    readonly denseOnly?: boolean;
   };
   /** Token permutation into the grouped GEMM's layout and the weighted gather back (normal MoE kernels). */
   readonly expertPermute: boolean;

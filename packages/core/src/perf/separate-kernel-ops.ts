@@ -31,6 +31,8 @@ export interface Insertion {
   readonly policy: SeparateKernels;
   readonly ctx: SeparateKernelContext;
   readonly quant: SeparateKernels["activationQuant"];
+  /** The quantisation the MoE path's kernels take: none where the engine's MoE op quantises inside (`denseOnly`). */
+  readonly moeQuant: SeparateKernels["activationQuant"];
   /** Normal MoE kernels outside the CUTLASS MoE op (which quantises inside: the low-latency rules). */
   readonly normal: boolean;
   readonly permute: boolean;
@@ -41,11 +43,11 @@ export interface Insertion {
 /** A per-token-group activation quantisation of `elements` values (none without the policy). */
 function quantOp(
   k: Insertion,
+  quant: SeparateKernels["activationQuant"],
   name: string,
   elements: number,
   dtype: Operator["dtype"],
 ): Operator | undefined {
-  const quant = k.quant;
   if (quant === undefined || elements <= 0) return undefined;
   return vector(
     name,
@@ -56,19 +58,30 @@ function quantOp(
   );
 }
 
+/**
+ * Whether a dense 8-bit GEMM gets its own input quantisation kernel: not where the policy skips it by
+ * name, nor where the policy names weight schemes and the GEMM's weights are in none of them.
+ */
+function quantizesInput(quant: SeparateKernels["activationQuant"], name: string, op: Operator): boolean {
+  if (quant === undefined || quant.skip?.includes(name) === true) return false;
+  return (
+    quant.schemes === undefined || (op.weightScheme !== undefined && quant.schemes.includes(op.weightScheme))
+  );
+}
+
 /** The kernels that run before `op`: input quantisation, the MoE prologue, the expert scatter. */
 export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined)[] {
   const name = baseName(op);
   const p = prefixOf(op);
   const out: (Operator | undefined)[] = [];
-  if (op.class === "gemm" && is8Bit(op) && k.quant?.skip?.includes(name) !== true)
-    out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
+  if (op.class === "gemm" && is8Bit(op) && quantizesInput(k.quant, name, op))
+    out.push(quantOp(k, k.quant, `${op.name}.quant`, inputElements(op), op.dtype));
   if (name === "moe.experts.gate_up_proj") out.push(...moePrologueOps(op, k.policy, k.ctx, p));
   if (op.class === "grouped-gemm" && is8Bit(op)) {
     const rows = (op.shape?.m ?? 0) * (op.shape?.groups ?? 1);
-    if (name === "moe.experts.gate_up_proj" && k.permute && k.quant !== undefined) {
+    if (name === "moe.experts.gate_up_proj" && k.permute && k.moeQuant !== undefined) {
       // ep_scatter: received 8-bit tokens and scales into per-expert contiguous rows.
-      const bytes = rows * (op.shape?.k ?? 0) * (1 + k.quant.scaleBytes / k.quant.groupSize);
+      const bytes = rows * (op.shape?.k ?? 0) * (1 + k.moeQuant.scaleBytes / k.moeQuant.groupSize);
       out.push(vector(`${p}moe.experts.scatter`, 0, bytes, bytes, op.dtype));
     }
     // The second GEMM's input: quantised on its own with normal kernels, fused with SiLU otherwise.
@@ -77,9 +90,9 @@ export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined
     const pro = k.policy.moePrologue;
     const ownQuant = pro?.expertInputQuant === true && expertPathRuns(pro, k.ctx);
     if (name === "moe.experts.down_proj" && (k.normal || ownQuant))
-      out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
+      out.push(quantOp(k, k.moeQuant, `${op.name}.quant`, inputElements(op), op.dtype));
     if (name === "moe.experts.gate_up_proj" && ownQuant && k.ctx.dispatchBytesPerToken === undefined)
-      out.push(quantOp(k, `${op.name}.quant`, inputElements(op), op.dtype));
+      out.push(quantOp(k, k.moeQuant, `${op.name}.quant`, inputElements(op), op.dtype));
   }
   return out;
 }
@@ -172,10 +185,18 @@ export function kernelsAfter(k: Insertion, op: Operator): (Operator | undefined)
   }
   // An engine that adds the shared expert after the MoE op's finalize (the permuted path adds it in permutedCombine).
   if (name === "moe.combine" && policy.sharedExpertAdd === true) out.push(sharedExpertAdd(k, op));
-  if (name === "moe.router" && k.normal && k.quant !== undefined) {
+  if (name === "moe.router" && k.normal && k.moeQuant !== undefined) {
     const experts = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
     if (experts !== undefined && is8Bit(experts))
-      out.push(quantOp(k, `${p}moe.dispatch_quant`, ctx.dispatchedTokens * ctx.hiddenSize, experts.dtype));
+      out.push(
+        quantOp(
+          k,
+          k.moeQuant,
+          `${p}moe.dispatch_quant`,
+          ctx.dispatchedTokens * ctx.hiddenSize,
+          experts.dtype,
+        ),
+      );
   }
   return out;
 }

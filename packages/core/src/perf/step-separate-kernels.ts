@@ -80,6 +80,7 @@ function insertSeparateKernels(
     policy,
     ctx,
     quant: policy.activationQuant,
+    moeQuant: policy.activationQuant?.denseOnly === true ? undefined : policy.activationQuant,
     normal,
     permute: policy.expertPermute && normal,
     actBytes: gemm !== undefined ? gemm.bytesRead.activations / inputElements(gemm) : 2,
