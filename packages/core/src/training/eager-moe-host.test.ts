@@ -46,6 +46,41 @@ describe("host time of eager MoE layers in training", () => {
     });
   });
 
+  it("prices an eager TE-spec kernel at the calibrated factor, a graph launch and an expert not", () => {
+    const d = eagerMoeHostData();
+    const factor = d.teSpecHostFactor.value;
+    expect(d.teSpecHostFactor.calibratedOn).toEqual(["nemo-q30-b200-8-fp8mx"]);
+    // Inside the sources' TE / plain-PyTorch host-time ratios per Linear forward (1.55–2.73).
+    expect(factor).toBeGreaterThanOrEqual(1.5);
+    expect(factor).toBeLessThanOrEqual(2.8);
+    const kernelS = d.perKernelS.default?.value ?? 0;
+    const k = d.kernels;
+    // BF16 eager: every module's kernels at the TE-spec host time, plus the per-expert TE time.
+    const bf16 = parseTrainingScenario(trainingScenarioText("qwen3-30b-h800-16-pp2-ep8"), "pai.yaml");
+    const eagerForward =
+      k.attentionForward.bf16 + k.routerForward + k.preprocessForward + k.afterSyncForward.bf16;
+    const perExpert = d.perExpertS.forward.value / ((d.perKernelS.grace?.value ?? kernelS) / kernelS);
+    expect(moeLayerHostS(bf16, 16).forwardS).toBeCloseTo(
+      eagerForward * kernelS * factor + 16 * perExpert,
+      12,
+    );
+    // A captured module is one graph launch, not multiplied; a whole-layer graph likewise.
+    const graphed = moeLayerHostS(
+      scenario("qwen3-30b-b200-8-fp8mx", ["attn", "moe_router", "moe_preprocess"]),
+      16,
+    );
+    expect(graphed.forwardS).toBeCloseTo(
+      3 * k.graphLaunch * kernelS + k.afterSyncForward.fp8 * kernelS * factor + 16 * perExpert,
+      12,
+    );
+    const wholeLayer = parseTrainingScenario(
+      trainingScenarioText("qwen3-30b-b200-8-fp8-tokendrop"),
+      "q30-2509.yaml",
+    );
+    expect(wholeLayer.cudaGraphScope).toBe("transformer-layer");
+    expect(moeLayerHostS(wholeLayer, 16).forwardS).toBe(k.graphLaunch * kernelS);
+  });
+
   it("exposes only the host work the GPU's own work does not cover", () => {
     expect(eagerHostWait({ forwardS: 2e-3, backwardS: 2e-3 }, 1e-3, 3e-3, false)).toEqual({
       forwardS: 1e-3,

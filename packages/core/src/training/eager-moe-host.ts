@@ -10,8 +10,10 @@
  *
  * Host work per MoE layer per micro-batch (data/training/eager-moe-host.yaml): kernels of the
  * layer's eager modules × the host time per launched kernel of Megatron's eager code (measured on an
- * x86 host, Grace by PyTorch's Python-level call ratio), plus per local expert Transformer Engine's
- * grouped-MLP host time. A module in the recipe's `cudaGraphScope` (attn, moe_router,
+ * x86 host on the local spec, Grace by PyTorch's Python-level call ratio) × the TE-spec host factor
+ * (a Transformer Engine module's host time over the plain-PyTorch module's; calibrated on one row,
+ * docs/accuracy/te-spec-moe-host-factor.md), plus per local expert Transformer Engine's grouped-MLP
+ * host time. A module in the recipe's `cudaGraphScope` (attn, moe_router,
  * moe_preprocess) costs one graph launch; `full-iteration` graphs (no sync: NeMo 26.06+ paged
  * stash) cost nothing. The routed experts and everything after the sync are never graphed in a
  * dropless layer; `transformer-layer` (Megatron-Core 0.14's `enable_cuda_graph`, scope `full`, on a
@@ -41,6 +43,7 @@ const fileSchema = z.strictObject({
     .record(z.string(), seconds)
     .refine((r) => r.default !== undefined, { message: "perKernelS needs a `default` entry" }),
   perExpertS: z.strictObject({ forward: seconds, backward: seconds }),
+  teSpecHostFactor: inlineSourcedValueSchema(z.number().positive()),
   kernels: z.strictObject({
     tag: z.literal("estimate"),
     source: inlineSourceSchema,
@@ -91,23 +94,26 @@ export function moeLayerHostS(s: TrainingScenario, localExperts: number): MoeLay
   // Megatron-Core's CudaGraphManager replays the whole layer: one graph launch each way.
   if (scope === "transformer-layer")
     return { forwardS: k.graphLaunch * kernelS, backwardS: k.graphLaunch * kernelS };
+  // An eager kernel of the TE-spec layer costs its TE module's host time, not the local spec's.
+  const eagerS = kernelS * d.teSpecHostFactor.value;
   // Per-expert host time is measured on Grace; other hosts scale by the per-kernel ratio.
   const expertScale = kernelS / (d.perKernelS.grace?.value ?? kernelS);
   const format = s.precision.compute === "fp8" ? "fp8" : "bf16";
-  const eager = (m: GraphScopeModule, kernels: number) => (scope.includes(m) ? k.graphLaunch : kernels);
-  const forwardKernels =
-    eager("attn", k.attentionForward[format]) +
-    eager("moe_router", k.routerForward) +
-    eager("moe_preprocess", k.preprocessForward) +
-    k.afterSyncForward[format];
-  const backwardKernels =
-    eager("attn", k.attentionBackward[format]) +
-    eager("moe_router", k.routerBackward) +
-    eager("moe_preprocess", k.preprocessBackward) +
-    k.afterSyncBackward[format] +
-    (s.recompute === "selective" ? k.selectiveRecompute : 0);
-  const forwardS = forwardKernels * kernelS + localExperts * d.perExpertS.forward.value * expertScale;
-  const backwardS = backwardKernels * kernelS + localExperts * d.perExpertS.backward.value * expertScale;
+  // A captured module costs one graph launch; an eager one its kernels at the TE-spec host time.
+  const module = (m: GraphScopeModule, kernels: number) =>
+    scope.includes(m) ? k.graphLaunch * kernelS : kernels * eagerS;
+  const forwardS =
+    module("attn", k.attentionForward[format]) +
+    module("moe_router", k.routerForward) +
+    module("moe_preprocess", k.preprocessForward) +
+    k.afterSyncForward[format] * eagerS +
+    localExperts * d.perExpertS.forward.value * expertScale;
+  const backwardS =
+    module("attn", k.attentionBackward[format]) +
+    module("moe_router", k.routerBackward) +
+    module("moe_preprocess", k.preprocessBackward) +
+    (k.afterSyncBackward[format] + (s.recompute === "selective" ? k.selectiveRecompute : 0)) * eagerS +
+    localExperts * d.perExpertS.backward.value * expertScale;
   // Full recompute re-runs the layer's forward, sync included, inside the backward.
   return { forwardS, backwardS: s.recompute === "full" ? backwardS + forwardS : backwardS };
 }
