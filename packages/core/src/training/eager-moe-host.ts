@@ -81,7 +81,7 @@ export interface MoeLayerHost {
 
 /**
  * Host work of one eager MoE layer per micro-batch on the scenario's host CPU.
- * @example moeLayerHostS(qwen3B200Scenario, 16) // { forwardS: ≈1.7e-3, backwardS: ≈2.5e-3 }
+ * @example moeLayerHostS(qwen3B200Scenario, 16) // { forwardS: ≈3.7e-3, backwardS: ≈5.3e-3 }
  */
 export function moeLayerHostS(s: TrainingScenario, localExperts: number): MoeLayerHost {
   const scope = s.cudaGraphScope;
