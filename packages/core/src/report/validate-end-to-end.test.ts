@@ -65,7 +65,7 @@ describe("end-to-end reference cases", () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const c of endToEndCaseSpecs()) {
       expect(c.source).toMatch(
-        /arxiv\.org|lmsys\.org|NVIDIA\/TensorRT-LLM|docs\.sglang\.ai|github\.com\/sgl-project\/sglang|github\.com\/vllm-project\/vllm-ascend|github\.com\/xLLM-AI\/xllm|github\.com\/ml-energy\/leaderboard|github\.com\/ai-dynamo\/aiconfigurator|github\.com\/gpustack\/gpustack|github\.com\/SemiAnalysisAI\/InferenceX|github\.com\/mlcommons\/inference_results|blog\.vllm\.ai/,
+        /arxiv\.org|lmsys\.org|NVIDIA\/TensorRT-LLM|docs\.sglang\.ai|github\.com\/sgl-project\/(sglang|sgl-cookbook)|github\.com\/vllm-project\/vllm-ascend|github\.com\/xLLM-AI\/xllm|github\.com\/ml-energy\/leaderboard|github\.com\/ai-dynamo\/aiconfigurator|github\.com\/gpustack\/gpustack|github\.com\/SemiAnalysisAI\/InferenceX|github\.com\/mlcommons\/inference_results|blog\.vllm\.ai/,
       );
       expect(referenceScenarioNames()).toContain(c.scenario);
     }
