@@ -76,11 +76,11 @@ export function chunkedColocatedPoint(
   const kvPart = Math.max(0, withKv - noKv);
   // The engine's host time of the iteration (all its sequences and chunks), as mixedStepS does.
   const host = hostTiming(scenario, plan, sequences + groups, union.stepS + kvPart, "mixed");
-  const stepS = union.stepS + kvPart + host.waitS;
+  const stepS = union.stepS + kvPart + host.addedS;
   const timeByBound = {
     ...union.timeByBound,
     memory: union.timeByBound.memory + kvPart,
-    overhead: union.timeByBound.overhead + host.waitS,
+    overhead: union.timeByBound.overhead + host.addedS,
   };
   // The KV reads of the decode sequences stream HBM (memory-bound time, no tensor-core work).
   const a = union.activity;

@@ -64,7 +64,12 @@ describe("engine host time per iteration", () => {
     };
     expect(hostTiming(serial, plan(serial), 100, 0.02).waitS).toBeCloseTo(1e-3, 12);
     const { engine: _, ...bare } = s;
-    expect(hostTiming(bare as Scenario, plan(s), 100, 0.02)).toEqual({ hostS: 0, waitS: 0 });
+    expect(hostTiming(bare as Scenario, plan(s), 100, 0.02)).toEqual({
+      hostS: 0,
+      waitS: 0,
+      piecewiseDeviceS: 0,
+      addedS: 0,
+    });
   });
 
   it("follows the scenario's engine.overlapScheduler: turned off, the host time adds to the GPU's", () => {

@@ -21,17 +21,18 @@ import type { HostTime, InstancePlan, Scenario } from "../deploy/index.ts";
 export interface HostTiming {
   /** Host time of the iteration on the busiest executor process (scheduling and layer launches). */
   readonly hostS: number;
-  /**
-   * What the iteration adds to its device time: the part the device spends waiting for the host (0
-   * when the device is longer) plus the piecewise forward's device loss per layer.
-   */
+  /** The part of the iteration the device spends waiting for the host (0 when the device is longer). */
   readonly waitS: number;
+  /** Device time a piecewise forward loses per layer (graph launch per piece, eager attention), whatever the host does. */
+  readonly piecewiseDeviceS: number;
+  /** What the iteration adds to its device time: `waitS` + `piecewiseDeviceS`. */
+  readonly addedS: number;
 }
 
 /** A decode-only iteration (replayed as the engine's decode graph) or one with a prefill in it. */
 export type IterationKind = "decode" | "mixed";
 
-const NONE: HostTiming = { hostS: 0, waitS: 0 };
+const NONE: HostTiming = { hostS: 0, waitS: 0, piecewiseDeviceS: 0, addedS: 0 };
 
 function engineHost(scenario: Scenario, plan: InstancePlan) {
   return scenario.engine?.hostTimeFor(scenario.system.node.accelerator.chip.vendor, plan.mtp !== undefined);
@@ -54,7 +55,7 @@ export function hostIterationS(scenario: Scenario, plan: InstancePlan, sequences
  */
 export function layerLaunchS(scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
   const host = engineHost(scenario, plan);
-  return host === undefined ? 0 : launchS(host, scenario, plan, kind);
+  return host === undefined ? 0 : host.perLayerS * piecewiseLayers(host, scenario, plan, kind);
 }
 
 /**
@@ -76,10 +77,10 @@ export function hostTiming(
   const launch = host.perLayerS * layers;
   const hostS = schedule + launch;
   // The device's own loss per piecewise layer adds whatever the host does.
-  const gapS = host.perLayerDeviceS * layers;
-  if (hostS === 0 && gapS === 0) return NONE;
+  const piecewiseDeviceS = host.perLayerDeviceS * layers;
+  if (hostS === 0 && piecewiseDeviceS === 0) return NONE;
   const waitS = host.overlapsGpu ? Math.max(0, hostS - gpuS) : schedule + Math.max(0, launch - gpuS);
-  return { hostS, waitS: waitS + gapS };
+  return { hostS, waitS, piecewiseDeviceS, addedS: waitS + piecewiseDeviceS };
 }
 
 function scheduleS(host: HostTime, plan: InstancePlan, sequences: number): number {
@@ -109,10 +110,6 @@ function piecewiseLayers(
   return scenario.model.numLayers + (plan.mtp?.draftTokens ?? 0);
 }
 
-function launchS(host: HostTime, scenario: Scenario, plan: InstancePlan, kind: IterationKind): number {
-  return host.perLayerS * piecewiseLayers(host, scenario, plan, kind);
-}
-
 /**
  * Wall time of an iteration: its device time plus what the device waits for the host.
  * @example iterationWithHostS(scenario, plan, 1435, 0.024) // ≥ 0.024
@@ -124,5 +121,5 @@ export function iterationWithHostS(
   gpuS: number,
   kind: IterationKind = "decode",
 ): number {
-  return gpuS + hostTiming(scenario, plan, sequences, gpuS, kind).waitS;
+  return gpuS + hostTiming(scenario, plan, sequences, gpuS, kind).addedS;
 }

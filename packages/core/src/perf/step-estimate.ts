@@ -101,12 +101,12 @@ function withHostStep(
   kind: IterationKind,
 ): InstanceStep {
   const host = hostTiming(scenario, plan, sequences, step.stepS, kind);
-  if (host.hostS === 0 && host.waitS === 0) return step;
+  if (host.hostS === 0 && host.addedS === 0) return step;
   return {
     ...step,
     host,
-    stepS: step.stepS + host.waitS,
-    timeByBound: { ...step.timeByBound, overhead: step.timeByBound.overhead + host.waitS },
+    stepS: step.stepS + host.addedS,
+    timeByBound: { ...step.timeByBound, overhead: step.timeByBound.overhead + host.addedS },
   };
 }
 

@@ -111,6 +111,7 @@ export function stepBreakdown(p: PhaseEstimate): BreakdownPart[] {
     ["sampling", "sampling", step.samplingS],
     ["graph-launch", "graph launch", step.graphLaunchS],
     ["host-wait", "waiting for the host", step.host?.waitS ?? 0],
+    ["piecewise-forward", "piecewise forward (device)", step.host?.piecewiseDeviceS ?? 0],
   ] as const)
     if (seconds > 0) parts.push({ id, label, seconds });
   return parts;

@@ -23,8 +23,9 @@ const PART_ORDER = [
   "ffn-comm",
   "pipeline-fill",
   "host-wait",
+  "piecewise-forward",
 ];
-const EXTRA = ["#4d6a8a", "#a0522d", "#6b8e23", "#b8860b"];
+const EXTRA = ["#4d6a8a", "#a0522d", "#6b8e23", "#b8860b", "#8b3a62"];
 
 export function partColor(id: string): string {
   const i = PART_ORDER.indexOf(id);
