@@ -49,6 +49,24 @@ function given(data: unknown, path: readonly string[]): boolean {
 }
 
 /**
+ * An error of the scenario's engine profile, placed: a data file's own error (data/engines/<name>.yaml:
+ * line, field, expectation) keeps its location; a refused engine field (engine.version,
+ * engine.hcclExpansion, …) is placed at that field of the scenario.
+ * @example engineErrorInScenario(new SupernodeError("unsupported", "…", { fieldPath: ["engine", "version"] }), doc)
+ */
+export function engineErrorInScenario(error: unknown, doc: SourceDocument): unknown {
+  if (!isSupernodeError(error) || error.location.file !== undefined) return error;
+  const fieldPath = error.location.fieldPath ?? ["engine"];
+  const pos = doc.locate(fieldPath) ?? doc.locate(["engine"]);
+  return new SupernodeError(error.kind, error.detail, {
+    file: doc.fileName,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath,
+  });
+}
+
+/**
  * `doc`: the raw document the scenario was validated from (which fields it writes, and where, for
  * messages); `model`: the model as published (MoE top-k, MLA, `max_position_embeddings` — the
  * engines' `max_model_len` default); `multiNodeScaleUp`: the system spans several nodes.
@@ -72,16 +90,7 @@ export function scenarioEngine(
   try {
     engine = engineProfile(spec.engine);
   } catch (error) {
-    if (!isSupernodeError(error)) throw error;
-    // The profile names the engine field it refuses (engine.version, engine.hcclExpansion, …).
-    const fieldPath = error.location.fieldPath ?? ["engine"];
-    const pos = doc.locate(fieldPath) ?? doc.locate(["engine"]);
-    throw new SupernodeError(error.kind, error.detail, {
-      file: doc.fileName,
-      line: pos?.line,
-      column: pos?.column,
-      fieldPath,
-    });
+    throw engineErrorInScenario(error, doc);
   }
   const ranksPerChip = chip.diesAreDevices ? chip.dies.value : 1;
   const budget = engine.tokenBudget(chip.memory.capacityBytes.value / ranksPerChip);
