@@ -144,6 +144,14 @@ describe("expectedMaxLoadFactor against routing simulated token by token", () =>
     // 8 picks over 4 ranks: bound ×2.020, independent binomials ×1.630, exact ×1.769.
     const f = expectedMaxLoadFactor([1, 1, 1, 1], 8);
     expect(f).toBeCloseTo(1.769, 3);
+    const mean = 8 / 4;
+    const bound = 1 + (Math.sqrt(mean * (1 - 1 / 4)) * Math.sqrt(2 * Math.log(4))) / mean;
+    // Independent Binomial(8, ¼) ranks: the Gaussian integral at variance N p (1 − p).
+    const binomials = expectedMaxRankLoad([1, 1, 1, 1], 8, 1 - 1 / 4);
+    expect(bound).toBeCloseTo(2.02, 2);
+    expect(binomials).toBeCloseTo(1.63, 2);
+    expect(f).toBeGreaterThan(binomials);
+    expect(f).toBeLessThan(bound);
   });
 });
 
