@@ -4,6 +4,7 @@ import { layerOperators } from "../model/layer-operators.ts";
 import type { Operator } from "../model/types.ts";
 import { estimate } from "./step-estimate.ts";
 import { withSeparateKernels } from "./step-separate-kernels.ts";
+import { deepseekPrefillMoeLayer } from "./test-support/deepseek-prefill-moe-layer.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 const policy = {
@@ -13,27 +14,7 @@ const policy = {
 } as const;
 
 describe("separate small kernels of an engine (activation quantisation, expert permute / gather)", () => {
-  const scenario = referenceScenario("sglang-h100-deepseek-v3-prefill");
-  const ops = layerOperators(
-    scenario.model,
-    3,
-    { phase: "prefill", sequences: 2, newTokens: 8192, attendedTokenPairs: 2 * 4096 * 4097 * 0.5 },
-    {
-      weightDtype: "fp8",
-      computeDtype: "fp8",
-      localExperts: 9,
-      tokensPerLocalExpert: 7282,
-      sharedExpertTokens: 8192,
-    },
-  );
-  const ctx = {
-    hiddenSize: 7168,
-    dispatchedTokens: 8192,
-    receivedTokens: 6 * 8192,
-    routedTokens: 6 * 8192,
-    topK: 8,
-    mla: { nopeDim: 128, ropeDim: 64, vDim: 128 },
-  } as const;
+  const { scenario, ops, ctx } = deepseekPrefillMoeLayer();
 
   it("quantises each 8-bit GEMM input once: bytes = BF16 in, FP8 out plus one FP32 scale per 128", () => {
     const out = withSeparateKernels(ops, policy, { ...ctx, moeKernels: "normal" });
