@@ -64,7 +64,7 @@ export interface ImbalanceResult {
 /**
  * The imbalance factor for a spec.
  * @example expertImbalanceFactor("balanced", ctx).factor === 1
- * @example expertImbalanceFactor({ distribution: "uniform-random" }, { routedAssignments: 1e6, ranks: 32, routedExperts: 256, redundantExperts: 0 }).factor // ≈ 1.015
+ * @example expertImbalanceFactor({ distribution: "uniform-random" }, { routedAssignments: 1e6, ranks: 32, routedExperts: 256, redundantExperts: 0 }).factor // ≈ 1.012
  */
 export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceContext): ImbalanceResult {
   if (spec === "balanced") return { factor: 1, basis: "perfectly balanced routing" };
@@ -74,7 +74,8 @@ export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceC
       return withRail(
         {
           factor: uniformRandomFactor(ctx),
-          basis: "uniform random routing (expected max of binomial loads)",
+          basis:
+            "uniform random routing (expected maximum of the ranks' loads, which add up to the step's assignments)",
         },
         ctx,
         (domains) => uniformRandomFactor({ ...ctx, ranks: domains }),
