@@ -71,7 +71,7 @@ function routedMoeUs(model: keyof typeof PUBLISHED, tokensPerRank: 1 | 512): num
 describe("DeepSeek-V4's MoE at EP8 on B200 against DeepGEMM's published Mega MoE table (PR 316)", () => {
   for (const model of ["deepseek-v4-flash", "deepseek-v4-pro"] as const) {
     for (const tokens of [1, 512] as const) {
-      it(`${model}, ${tokens} tokens per rank: the DeepEP + grouped-GEMM path is the published legacy time (±15 %), above Mega MoE`, () => {
+      it(`${model}, ${tokens} tokens per rank: the DeepEP + grouped-GEMM path is the published legacy time (+15 % / ${model === "deepseek-v4-pro" && tokens === 1 ? "−20" : "−15"} %), above Mega MoE`, () => {
         const us = routedMoeUs(model, tokens);
         const { mega, legacy } = PUBLISHED[model][tokens];
         // V4-Pro at one token a rank (48 picks over 8 ranks): the slowest rank is ×1.612 of the mean

@@ -11,8 +11,8 @@
  * Host work per MoE layer per micro-batch (data/training/eager-moe-host.yaml): kernels of the
  * layer's eager modules × the host time per launched kernel of Megatron's eager code (measured on an
  * x86 host on the local spec, Grace by PyTorch's Python-level call ratio) × the TE-spec host factor
- * (a Transformer Engine module's host time over the plain-PyTorch module's; calibrated on one row,
- * docs/accuracy/te-spec-moe-host-factor.md), plus per local expert Transformer Engine's grouped-MLP
+ * (an empirical scale sized on one row, docs/accuracy/te-spec-moe-host-factor.md: on x86 it exceeds
+ * the sourced TE-over-plain-PyTorch host ratio, so it also carries host work not counted), plus per local expert Transformer Engine's grouped-MLP
  * host time. A module in the recipe's `cudaGraphScope` (attn, moe_router,
  * moe_preprocess) costs one graph launch; `full-iteration` graphs (no sync: NeMo 26.06+ paged
  * stash) cost nothing. The routed experts and everything after the sync are never graphed in a
@@ -94,7 +94,7 @@ export function moeLayerHostS(s: TrainingScenario, localExperts: number): MoeLay
   // Megatron-Core's CudaGraphManager replays the whole layer: one graph launch each way.
   if (scope === "transformer-layer")
     return { forwardS: k.graphLaunch * kernelS, backwardS: k.graphLaunch * kernelS };
-  // An eager kernel of the TE-spec layer costs its TE module's host time, not the local spec's.
+  // The TE-spec layer's eager kernels cost more host time than the local spec's (empirical scale).
   const eagerS = kernelS * d.teSpecHostFactor.value;
   // Per-expert host time is measured on Grace; other hosts scale by the per-kernel ratio.
   const expertScale = kernelS / (d.perKernelS.grace?.value ?? kernelS);
