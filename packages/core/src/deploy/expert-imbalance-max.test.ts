@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../serving/index.ts";
 import {
   EXACT_BUDGET,
   exactCost,
@@ -9,21 +10,10 @@ import {
 } from "./expert-imbalance-max.ts";
 import { expectedMaxRankLoad } from "./rank-load-max.ts";
 
-/** A fixed-seed generator (mulberry32): the brute-force simulations give the same figures every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** E[max count] by brute force: n independent picks of a rank with probabilities p. */
 function simulateWithReplacement(p: readonly number[], n: number, trials: number): number {
-  const next = rng(12345);
+  const rng = new Rng(12345, 0);
+  const next = () => rng.uniform();
   let acc = 0;
   const cum = p.map((x) => {
     acc += x;
@@ -55,7 +45,8 @@ function simulateRouting(
   ranks: number,
   trials: number,
 ): number {
-  const next = rng(777);
+  const rng = new Rng(777, 0);
+  const next = () => rng.uniform();
   const ids = Array.from({ length: experts }, (_, i) => i);
   const perRank = experts / ranks;
   const counts = new Array<number>(ranks);

@@ -12,8 +12,8 @@
  * layer's eager modules × the host time per launched kernel of Megatron's eager code (measured on an
  * x86 host on the local spec, Grace by PyTorch's Python-level call ratio) × the TE-spec host factor
  * (an empirical scale sized on one row, docs/accuracy/te-spec-moe-host-factor.md: on x86 it exceeds
- * the sourced TE-over-plain-PyTorch host ratio, so it also carries host work not counted), plus per local expert Transformer Engine's grouped-MLP
- * host time. A module in the recipe's `cudaGraphScope` (attn, moe_router,
+ * the sourced TE-over-plain-PyTorch host ratio, so it also carries host work not counted), plus per
+ * local expert Transformer Engine's grouped-MLP host time. A module in the recipe's `cudaGraphScope` (attn, moe_router,
  * moe_preprocess) costs one graph launch; `full-iteration` graphs (no sync: NeMo 26.06+ paged
  * stash) cost nothing. The routed experts and everything after the sync are never graphed in a
  * dropless layer; `transformer-layer` (Megatron-Core 0.14's `enable_cuda_graph`, scope `full`, on a
