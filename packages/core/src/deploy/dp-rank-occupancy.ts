@@ -43,6 +43,7 @@ export function randomPlacementOccupancy(p: RandomPlacement): number {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const value = simulate(p);
+  if (cache.size > 10_000) cache.clear(); // keyed by the request count: bounded for long sweeps
   cache.set(key, value);
   return value;
 }

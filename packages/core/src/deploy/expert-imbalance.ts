@@ -108,6 +108,8 @@ function uniformRandomFactor(ctx: ImbalanceContext): number {
   const key = `${r}|${ctx.routedAssignments}|${ctx.topK}|${ctx.routedExperts}`;
   const hit = uniformCache.get(key);
   if (hit !== undefined) return hit;
+  // keyed by the batch's routed assignments: a long sweep or web session would grow it without end
+  if (uniformCache.size > 10_000) uniformCache.clear();
   const factor = expectedMaxLoadFactor(
     new Array<number>(r).fill(1),
     ctx.routedAssignments,
@@ -254,6 +256,7 @@ function measuredSkewResult(
     ctx,
     (domains) => measuredDomainMaxOverMean(placementKind, placement, domains, ctx),
   );
+  if (measuredCache.size > 10_000) measuredCache.clear(); // batch-keyed, as uniformCache
   measuredCache.set(key, result);
   return result;
 }
