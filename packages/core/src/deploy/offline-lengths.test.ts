@@ -40,6 +40,7 @@ describe("offline length distributions", () => {
       reservation: 804 + 3886,
       promptPairsPerToken: 805 / 2,
       lengthsVary: false,
+      outputsVary: false,
     });
     expect(offlineLengths({ kind: "fixed", tokens: 804 }, { kind: "fixed", tokens: 3886 })).toEqual(
       fixedOfflineLengths(804, 3886),
@@ -59,9 +60,14 @@ describe("offline length distributions", () => {
     expect(l.decodeContext).toBe(500 + 5e6 / 4000); // 1,750, not 500 + 2,000 / 2
     expect(l.reservation).toBe(500 + 5e6 / 2000); // 3,000, not 2,500
     expect(l.lengthsVary).toBe(true);
+    expect(l.outputsVary).toBe(true);
     // A distribution without a spread (one bin) is a fixed length.
     const oneBin = offlineLengths({ kind: "histogram", bins: [{ tokens: 804, weight: 2 }] }, 3886);
     expect(oneBin.lengthsVary).toBe(false);
+    // Prompts that vary under a fixed answer: sequences admitted together still finish together.
+    const prompts = offlineLengths({ kind: "uniform", minTokens: 1, maxTokens: 1024 }, 1024);
+    expect(prompts.lengthsVary).toBe(true);
+    expect(prompts.outputsVary).toBe(false);
   });
 
   it("draws the moments as the samplers do (uniform integers, clamped normal and log-normal)", () => {

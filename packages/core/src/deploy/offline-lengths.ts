@@ -41,6 +41,12 @@ export interface OfflineLengths {
   readonly promptPairsPerToken: number;
   /** Whether prompt or answer lengths differ between requests (a distribution with a spread). */
   readonly lengthsVary: boolean;
+  /**
+   * Whether answer lengths differ between requests: sequences admitted together then finish in
+   * different iterations, so a loop that refills freed slots admits them one at a time
+   * (perf/staggered-admission.ts).
+   */
+  readonly outputsVary: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ export function fixedOfflineLengths(prompt: number, output: number): OfflineLeng
     reservation: prompt + output,
     promptPairsPerToken: (prompt + 1) / 2,
     lengthsVary: false,
+    outputsVary: false,
   };
 }
 
@@ -77,6 +84,7 @@ export function offlineLengths(
     reservation: i.mean + o.meanSquare / o.mean,
     promptPairsPerToken: (i.meanSquare / i.mean + 1) / 2,
     lengthsVary: spread(i) || spread(o),
+    outputsVary: spread(o),
   };
 }
 

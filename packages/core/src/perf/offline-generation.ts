@@ -6,6 +6,7 @@
 import { busiestGroupSlots, unevenPrefill } from "./busiest-group.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
 import type { OfflinePoint } from "./offline-point.ts";
+import { admissionIterations } from "./staggered-admission.ts";
 import type { StepInstancePerformance } from "./step-instance-performance.ts";
 
 /** What one batch size needs besides the step model: lengths, the token budget and decode tokens per step. */
@@ -47,6 +48,12 @@ export interface OfflineShape {
    * (`speculativeApartPrefill`), so another engine's ranks decode there.
    */
   readonly othersIdleInRankPrefill: boolean;
+  /**
+   * Whether answer lengths vary, so that a loop refilling freed slots admits prompts as sequences
+   * finish, one iteration at a time, not in synchronised generations (staggered-admission.ts).
+   * Applied with chunked prefill; the whole-prompt finite run plays admissions itself.
+   */
+  readonly staggered?: boolean;
 }
 
 /**
@@ -70,7 +77,18 @@ export function offlinePoint(
   // that runs alone, the whole budget.
   const room = shape.budget - (shape.mixes ? shape.decodeTokensCharged * slots : 0);
   if (room <= 0) return undefined;
-  const chunk = prefillTokensPerIteration(room, shape);
+  const steps = Math.max(0, output - 1) / tau;
+  // Ranks out of step: each rank's share of the prefill is an iteration of its own, dp times as
+  // many (rankAloneIterationS); a rank's sequences decode one step in each other rank's
+  // iteration, unless speculative decoding makes them idle there.
+  const apart = !shape.ranksPrefillTogether && shape.dp > 1;
+  // Prefill iterations per generation as the budget packs the prompts (full chunks), or, when
+  // answers vary and freed slots are refilled one by one, at least the iterations that admit
+  // (staggered-admission.ts; counted for the instance, so per rank when the ranks prefill apart).
+  const budgetMixed = (slots * prompt) / prefillTokensPerIteration(room, shape);
+  const admitting = shape.staggered === true && shape.chunked ? admissionIterations(sequences, steps + 1) : 0;
+  const mixed = Math.max(budgetMixed, apart ? admitting / shape.dp : admitting);
+  const chunk = (slots * prompt) / mixed;
   const prompts = chunk / prompt;
   const decoding = shape.mixes ? Math.max(0, slots - prompts) : 0;
   const prefill = unevenPrefill(
@@ -89,12 +107,6 @@ export function offlinePoint(
   );
   // The decode-only step at exactly this batch (the grid interpolates across GEMM row tiles).
   const decodeStepS = perf.decodeStepExactS({ sequences: slots, kvTokens: slots * kvMean });
-  const mixed = (slots * prompt) / chunk;
-  const steps = Math.max(0, output - 1) / tau;
-  // Ranks out of step: each rank's share of the prefill is an iteration of its own, dp times as
-  // many (rankAloneIterationS); a rank's sequences decode one step in each other rank's
-  // iteration, unless speculative decoding makes them idle there.
-  const apart = !shape.ranksPrefillTogether && shape.dp > 1;
   const othersDecode = apart && !shape.othersIdleInRankPrefill;
   const iterationS = apart
     ? rankAloneIterationS(perf, { chunk, prompts, sequences: slots, kvMean, othersDecode }, shape)
@@ -115,7 +127,7 @@ export function offlinePoint(
     decodeS,
     decodeStepS,
     tpotS: steps > 0 ? total / (steps * tau) : decodeStepS,
-    sustained: mixed <= steps + 1 + 1e-9,
+    sustained: budgetMixed <= steps + 1 + 1e-9,
     outputTokensPerSPerInstance: perInstance,
     outputTokensPerSPerChip: perInstance / chips,
     inputTokensPerSPerChip: (sequences * prompt) / total / chips,

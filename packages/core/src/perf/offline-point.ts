@@ -203,6 +203,8 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     // where the engine's data say so (SGLang); elsewhere they decode.
     othersIdleInRankPrefill:
       plan.mtp !== undefined && scenario.engine?.speculativeApartPrefill === "others-idle",
+    // Answers of varying length finish one by one, and each freed slot is refilled on its own.
+    staggered: lengths.outputsVary,
   };
   const grid = batchGrid(unit, max);
   // Each batch's point is computed once: the admission bound, the candidates and the drains share them.
