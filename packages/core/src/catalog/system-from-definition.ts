@@ -65,6 +65,7 @@ function scaleUpFabric(def: SystemDefinition["scaleUp"], ctx: SystemContext): Sc
         inSwitchReduction: def.inSwitchReduction ?? generation?.inSwitchReduction.value ?? false,
         ...(generation !== undefined ? { switchGeneration: generation } : {}),
         ...(switchTrays !== undefined ? { switchTrays } : {}),
+        ...(def.fullMesh === true ? { fullMesh: true } : {}),
       };
     }
     default: {

@@ -134,6 +134,11 @@ export type ScaleUpFabric =
       readonly switchGeneration?: SwitchGeneration;
       /** Trays (boards) holding the switch chips (NVL72: 9 trays × 2 chips); absent when not counted. */
       readonly switchTrays?: Sourced<number>;
+      /**
+       * True for a full mesh without a switch (Atlas 800T A2's HCCS): each of the `switchChips`
+       * "planes" is the link to one peer, so n ranks of one server use n − 1 of them (network/full-mesh.ts).
+       */
+      readonly fullMesh?: boolean;
     };
 
 /** A scale-up switch generation and its sourced capabilities. */

@@ -21,6 +21,7 @@ import {
 import { collectiveResult } from "./collective-result.ts";
 import type { Algorithm, CollectiveRequest, CollectiveResult } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { communicatorView } from "./full-mesh.ts";
 import { gatherAlgorithm } from "./nccl-nvls-gather.ts";
 import { resolveRequest } from "./resolve-request.ts";
 import { loadsTime } from "./tier-loads.ts";
@@ -113,7 +114,7 @@ export function analyticCollective(model: FabricModel, request: CollectiveReques
   const part =
     n <= 1 || r.request.bytes === 0
       ? { latencyS: 0, transferS: 0, bottleneck: undefined, report: [] }
-      : algorithmPart(model, r.request, r.algorithm, r.scaleOut);
+      : algorithmPart(communicatorView(model, n), r.request, r.algorithm, r.scaleOut);
   let transferS = part.transferS;
   let bottleneck: CollectiveResult["bottleneck"] = part.bottleneck ?? "latency";
   const cap = r.request.rankRateCapBytesPerS;

@@ -96,6 +96,11 @@ const singleTierSwitchSchema = strict(
     switchGeneration: idSchema.optional(),
     /** Trays holding the switch chips (NVL72: 9); switchChips must be a multiple of it. */
     switchTrays: sourcedNumber("switch trays", "count").optional(),
+    /**
+     * No switch: the "switch chips" are point-to-point links, one to each peer of the server (a
+     * full mesh), so a communicator reaches its members over only the links to them.
+     */
+    fullMesh: z.boolean({ error: "expected true or false" }).optional(),
   },
   "a single-tier-switch scale-up fabric",
 );
