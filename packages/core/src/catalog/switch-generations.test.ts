@@ -67,4 +67,17 @@ describe("switch generations, switch trays and host links in the system data", (
       ),
     ).toThrow(/switchChips \(18\) must be a multiple of switchTrays \(4\)/);
   });
+
+  it("takes fullMesh only as one link to each peer of the node, without in-switch reduction", () => {
+    expect(scaleUp("atlas-800t-a2").fullMesh).toBe(true); // 7 links, 8 NPUs
+    const bad = (parentAndFields: string) =>
+      extendCatalog(catalog, `systems:\n  - id: bad-mesh\n    extends: ${parentAndFields}\n`, "my.yaml");
+    // NVSwitch planes are not links to peers: 4 × 5 links on an 8-GPU HGX H100
+    expect(() => bad("hgx-h100\n    scaleUp: { fullMesh: true, switchGeneration: nvswitch-2 }")).toThrow(
+      /my\.yaml:4:.*scaleUp\.fullMesh.*switchChips × linksPerSwitchPerChip \(\d+\) must be the accelerators per node − 1 \(7\)/,
+    );
+    expect(() => bad("atlas-800t-a2\n    scaleUp: { inSwitchReduction: true }")).toThrow(
+      /scaleUp\.fullMesh.*fullMesh has no switch: inSwitchReduction .* must be false/,
+    );
+  });
 });

@@ -28,7 +28,28 @@ export interface SystemContext {
   fail(detail: string, path: Path): never;
 }
 
-function scaleUpFabric(def: SystemDefinition["scaleUp"], ctx: SystemContext): ScaleUpFabric {
+/**
+ * A full mesh's "planes" are its links, one to each peer of the server (network/full-mesh.ts gives a
+ * communicator of n ranks n − 1 of them), and it has no switch to reduce in.
+ */
+function checkFullMesh(links: number, accelerators: number, inSwitchReduction: boolean, ctx: SystemContext) {
+  if (links !== accelerators - 1)
+    ctx.fail(
+      `fullMesh needs one link to each peer: switchChips × linksPerSwitchPerChip (${links}) must be the accelerators per node − 1 (${accelerators - 1})`,
+      ["scaleUp", "fullMesh"],
+    );
+  if (inSwitchReduction)
+    ctx.fail("fullMesh has no switch: inSwitchReduction (set, or from switchGeneration) must be false", [
+      "scaleUp",
+      "fullMesh",
+    ]);
+}
+
+function scaleUpFabric(
+  def: SystemDefinition["scaleUp"],
+  acceleratorsPerNode: number,
+  ctx: SystemContext,
+): ScaleUpFabric {
   const registry = ctx.registry;
   switch (def.kind) {
     case "two-tier-clos": {
@@ -55,14 +76,23 @@ function scaleUpFabric(def: SystemDefinition["scaleUp"], ctx: SystemContext): Sc
           `switchChips (${switchChips.value}) must be a multiple of switchTrays (${switchTrays.value}): the same number of chips in every tray`,
           ["scaleUp", "switchTrays"],
         );
+      const linksPerSwitchPerChip = toSourced(def.linksPerSwitchPerChip, registry);
+      const inSwitchReduction = def.inSwitchReduction ?? generation?.inSwitchReduction.value ?? false;
+      if (def.fullMesh === true)
+        checkFullMesh(
+          switchChips.value * linksPerSwitchPerChip.value,
+          acceleratorsPerNode,
+          inSwitchReduction,
+          ctx,
+        );
       return {
         kind: def.kind,
         technology: def.technology,
         switchChips,
-        linksPerSwitchPerChip: toSourced(def.linksPerSwitchPerChip, registry),
+        linksPerSwitchPerChip,
         linkBandwidthBytesPerS: toSourced(def.linkGBps, registry, GIGA),
         hopLatencyS: toSourced(def.hopLatencyNs, registry, NANOSECOND),
-        inSwitchReduction: def.inSwitchReduction ?? generation?.inSwitchReduction.value ?? false,
+        inSwitchReduction,
         ...(generation !== undefined ? { switchGeneration: generation } : {}),
         ...(switchTrays !== undefined ? { switchTrays } : {}),
         ...(def.fullMesh === true ? { fullMesh: true } : {}),
@@ -207,7 +237,7 @@ export function systemFromDefinition(def: SystemDefinition, ctx: SystemContext):
             },
           }),
     },
-    scaleUp: scaleUpFabric(def.scaleUp, ctx),
+    scaleUp: scaleUpFabric(def.scaleUp, accelerator.count.value, ctx),
     scaleOut: {
       technology: def.scaleOut.technology,
       bandwidthBytesPerSPerChip: toSourced(def.scaleOut.bandwidthGBpsPerChip, ctx.registry, GIGA),
