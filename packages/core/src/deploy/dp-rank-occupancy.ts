@@ -15,6 +15,7 @@
  * the time-averaged fraction of slots busy. Deterministic: a fixed seed.
  */
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { BoundedMemo } from "../spec/index.ts";
 
 export interface RandomPlacement {
   /** Attention-DP ranks of the instance. */
@@ -31,7 +32,8 @@ const EVENTS = 100_000;
 const WARMUP = 4;
 const SEED = 20251204;
 
-const cache = new Map<string, number>();
+/** Keyed by the request count: bounded for long sweeps. */
+const cache = new BoundedMemo<number>(10_000);
 
 /**
  * Time-averaged fraction of the instance's slots that hold a running request (0–1].
@@ -40,12 +42,7 @@ const cache = new Map<string, number>();
  */
 export function randomPlacementOccupancy(p: RandomPlacement): number {
   const key = `${p.ranks}|${p.slotsPerRank}|${p.requests}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const value = simulate(p);
-  if (cache.size > 10_000) cache.clear(); // keyed by the request count: bounded for long sweeps
-  cache.set(key, value);
-  return value;
+  return cache.get(key, () => simulate(p));
 }
 
 function simulate({ ranks, slotsPerRank, requests }: RandomPlacement): number {

@@ -17,7 +17,7 @@
  *   noise at the step's assignment count (expert-imbalance-max.ts).
  */
 
-import { type ExpertImbalanceSpec, SupernodeError } from "../spec/index.ts";
+import { BoundedMemo, type ExpertImbalanceSpec, SupernodeError } from "../spec/index.ts";
 import { domainLoads, railImbalance } from "./domain-imbalance.ts";
 import { placeExpertsHierarchical } from "./eplb-hierarchical.ts";
 import { type EplbPlacement, placeExperts } from "./eplb-placement.ts";
@@ -100,23 +100,16 @@ export function expertImbalanceFactor(spec: ExpertImbalanceSpec, ctx: ImbalanceC
   }
 }
 
-const uniformCache = new Map<string, number>();
+/** Keyed by the batch's routed assignments: bounded for long sweeps and web sessions. */
+const uniformCache = new BoundedMemo<number>(10_000);
 
 function uniformRandomFactor(ctx: ImbalanceContext): number {
   const r = ctx.ranks;
   if (r <= 1 || ctx.routedAssignments <= 0) return 1;
   const key = `${r}|${ctx.routedAssignments}|${ctx.topK}|${ctx.routedExperts}`;
-  const hit = uniformCache.get(key);
-  if (hit !== undefined) return hit;
-  // keyed by the batch's routed assignments: a long sweep or web session would grow it without end
-  if (uniformCache.size > 10_000) uniformCache.clear();
-  const factor = expectedMaxLoadFactor(
-    new Array<number>(r).fill(1),
-    ctx.routedAssignments,
-    distinctPicks(ctx),
+  return uniformCache.get(key, () =>
+    expectedMaxLoadFactor(new Array<number>(r).fill(1), ctx.routedAssignments, distinctPicks(ctx)),
   );
-  uniformCache.set(key, factor);
-  return factor;
 }
 
 /** A token's k experts are distinct (top-k of the router), where the context says how many of how many. */
@@ -167,7 +160,7 @@ type ExpectedRankLoads = Pick<EplbPlacement, "rankLoads" | "maxOverMean"> & {
 
 /** Placements by profile, placement kind and expert layout: they do not depend on the batch. */
 const placementCache = new Map<string, ExpectedRankLoads>();
-const measuredCache = new Map<string, ImbalanceResult>();
+const measuredCache = new BoundedMemo<ImbalanceResult>(10_000);
 
 /** Expert groups and nodes matter to the hierarchical policy only: the others share one entry across them. */
 function layoutKey(placementKind: PlacementKind, ctx: ImbalanceContext): string {
@@ -234,8 +227,14 @@ function measuredSkewResult(
   ctx: ImbalanceContext,
 ): ImbalanceResult {
   const key = `${profileId}|${placementKind}|${ctx.routedAssignments}|${ctx.ranks}|${ctx.routedExperts}|${ctx.redundantExperts}${layoutKey(placementKind, ctx)}${railKey(ctx)}`;
-  const hit = measuredCache.get(key);
-  if (hit !== undefined) return hit;
+  return measuredCache.get(key, () => measuredSkewUncached(profileId, placementKind, ctx));
+}
+
+function measuredSkewUncached(
+  profileId: string,
+  placementKind: PlacementKind,
+  ctx: ImbalanceContext,
+): ImbalanceResult {
   const profile = expertLoadSkewProfile(profileId);
   const placement = measuredPlacement(profileId, placementKind, ctx);
   const factor = expectedMaxLoadFactor(placement.rankLoads, ctx.routedAssignments, distinctPicks(ctx));
@@ -245,7 +244,7 @@ function measuredSkewResult(
       : placementKind === "eplb-hierarchical"
         ? `hierarchical EPLB: ${ctx.expertGroups} expert groups packed onto ${ctx.nodes} nodes, then ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`
         : `EPLB over ${ctx.ranks} ranks + ${ctx.redundantExperts} redundant`;
-  const result = withRail(
+  return withRail(
     {
       factor,
       basis:
@@ -256,7 +255,4 @@ function measuredSkewResult(
     ctx,
     (domains) => measuredDomainMaxOverMean(placementKind, placement, domains, ctx),
   );
-  if (measuredCache.size > 10_000) measuredCache.clear(); // batch-keyed, as uniformCache
-  measuredCache.set(key, result);
-  return result;
 }

@@ -12,13 +12,14 @@
  * hot-spot factor. 48 cores and 256 entries: 1.06 from 8 to 32 ranks, 1.71 at 64, 3.17 at 128.
  */
 
+import { BoundedMemo } from "../spec/index.ts";
 import type { LibraryId } from "../topology/index.ts";
 import type { FabricModel } from "./fabric-model.ts";
 import type { MoeCommRequest, MoeDirection } from "./moe-communication.ts";
 import { builtinMoeKernelParams } from "./moe-kernel-params.ts";
 
 /** copyOutHotSpot's results by (entries, cores, ranks). */
-const hotSpots = new Map<string, number>();
+const hotSpots = new BoundedMemo<number>(10_000);
 
 /**
  * Σ over the steps of max(ingress, source egress) ÷ Σ ingress (≥ 1), rows per entry equal
@@ -29,13 +30,7 @@ export function copyOutHotSpot(entries: number, cores: number, ranks: number): n
   if (!(ranks > 1) || !(entries >= 1) || !(cores >= 1)) return 1;
   // the same few (experts, cores, ranks) triples recur across a search's requests
   const key = `${entries}|${cores}|${ranks}`;
-  let h = hotSpots.get(key);
-  if (h === undefined) {
-    if (hotSpots.size > 10_000) hotSpots.clear();
-    h = hotSpotOf(entries, cores, ranks);
-    hotSpots.set(key, h);
-  }
-  return h;
+  return hotSpots.get(key, () => hotSpotOf(entries, cores, ranks));
 }
 
 function hotSpotOf(entries: number, cores: number, ranks: number): number {

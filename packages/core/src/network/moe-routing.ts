@@ -13,6 +13,7 @@
  * servers) = Σ_units P(unit hit), P(unit hit | groups S) = 1 − C(A − e, k) / C(A, k), with A the
  * experts of S and e those of S on the unit; averaged over the C(groups, topKGroups) choices of S.
  */
+import { BoundedMemo } from "../spec/index.ts";
 
 export interface MoeRouting {
   /** Routed experts spread over the EP ranks (redundant copies do not change where a token goes). */
@@ -104,15 +105,10 @@ export function expectedDestinations(
   ranksPerServer: number,
 ): MoeDestinations {
   const key = `${routing.experts}|${routing.groups}|${routing.topKGroups}|${topK}|${ranks}|${ranksPerServer}`;
-  const hit = memo.get(key);
-  if (hit !== undefined) return hit;
-  if (memo.size > 1000) memo.clear();
-  const value = compute(routing, topK, ranks, ranksPerServer);
-  memo.set(key, value);
-  return value;
+  return memo.get(key, () => compute(routing, topK, ranks, ranksPerServer));
 }
 
-const memo = new Map<string, MoeDestinations>();
+const memo = new BoundedMemo<MoeDestinations>(1_000);
 
 function compute(routing: MoeRouting, topK: number, ranks: number, ranksPerServer: number): MoeDestinations {
   const perRank = routing.experts / ranks;

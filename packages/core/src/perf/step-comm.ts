@@ -16,7 +16,7 @@ import {
   moeCombineTime,
   moeDispatchTime,
 } from "../network/index.ts";
-import { memoByObject } from "../spec/index.ts";
+import { BoundedMemo, memoByObject } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
 import type { StepItem } from "./step-operators.ts";
 
@@ -84,14 +84,7 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
       : undefined;
   const memo = itemsOn(target);
   const setup = `${transport}|${kernels}|${library}|${routing?.experts}|${routing?.groups}|${routing?.topKGroups}`;
-  const cached = (key: string, make: () => StepItem): StepItem => {
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
-    if (memo.size > 100_000) memo.clear();
-    const value = make();
-    memo.set(key, value);
-    return value;
-  };
+  const cached = (key: string, make: () => StepItem): StepItem => memo.get(key, make);
   const moe = (direction: MoeDirection): MoeCommCost => {
     const [name, group, time] =
       direction === "dispatch"
@@ -167,4 +160,4 @@ export function stepComm(scenario: Scenario, plan: InstancePlan): StepComm {
 }
 
 /** Fabric items by fabric target, then request. */
-const itemsOn = memoByObject((_target: FabricTarget) => new Map<string, StepItem>());
+const itemsOn = memoByObject((_target: FabricTarget) => new BoundedMemo<StepItem>(100_000));

@@ -2,6 +2,7 @@
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
 export { parseAdaptive, safeParseAdaptive } from "./adaptive-parse.ts";
+export { BoundedMemo } from "./bounded-memo.ts";
 export { calibratedOnSchema } from "./calibrated-on.ts";
 export { compareVersions } from "./compare-versions.ts";
 export { productOf, ratioOf, sumOf } from "./derive.ts";
