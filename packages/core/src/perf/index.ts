@@ -18,7 +18,8 @@ export { type HostTiming, hostTiming, type IterationKind } from "./host-time.ts"
 export { type HybridStateLimits, hybridStateLimits } from "./hybrid-state-pool.ts";
 export type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
 export { instanceKvCapacityTokens } from "./kv-capacity.ts";
-export { atOfflineBatch, type OfflineEstimate, type OfflinePoint, offlineSearch } from "./offline-point.ts";
+export { atOfflineBatch } from "./offline-batch.ts";
+export { type OfflineEstimate, type OfflinePoint, offlineSearch } from "./offline-point.ts";
 export {
   type OperatorBound,
   type OperatorTimeOptions,

@@ -39,7 +39,6 @@
  */
 import {
   fixedOfflineLengths,
-  type InstancePlan,
   type OfflineLengths,
   reservedToMaxTokens,
   type Scenario,
@@ -274,28 +273,4 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     limit,
     candidates,
   };
-}
-
-/**
- * The scenario with its colocated group at `sequencesPerInstance` (the offline search's choice).
- * @example atOfflineBatch(scenario, offlineSearch(scenario).best.sequencesPerInstance).deployment.colocated?.batchPerChip
- */
-export function atOfflineBatch(scenario: Scenario, sequencesPerInstance: number): Scenario {
-  const plan = scenario.deployment.colocated;
-  if (plan === undefined) return scenario;
-  const batchPerChip = sequencesPerInstance / plan.chipsPerInstance;
-  const pipeline = plan.pipeline;
-  const next: InstancePlan = {
-    ...plan,
-    batchPerChip,
-    ...(pipeline !== undefined
-      ? {
-          pipeline: {
-            ...pipeline,
-            stage: { ...pipeline.stage, batchPerChip: batchPerChip * pipeline.stages },
-          },
-        }
-      : {}),
-  };
-  return { ...scenario, deployment: { ...scenario.deployment, colocated: next } };
 }

@@ -14,7 +14,8 @@ import {
 import { type DisaggregatedThroughput, disaggregatedThroughput } from "./disaggregated-throughput.ts";
 import { hostTiming, type IterationKind } from "./host-time.ts";
 import { type MemoryPerChip, memoryPerChip } from "./memory-per-chip.ts";
-import { atOfflineBatch, type OfflineEstimate, offlineSearch } from "./offline-point.ts";
+import { atOfflineBatch } from "./offline-batch.ts";
+import { type OfflineEstimate, offlineSearch } from "./offline-point.ts";
 import { scenarioProfile } from "./step-context.ts";
 import { type StepBound, stepContext } from "./step-model.ts";
 import { type InstanceStep, instanceStepTime } from "./step-pipeline.ts";
