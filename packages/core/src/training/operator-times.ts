@@ -10,6 +10,7 @@ import type { ModelWorkload, Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
 import { perExpertQuantize, perExpertStreamsTime } from "./expert-gemm-loop.ts";
 import type { OperandScaling } from "./fp8-quantization.ts";
+import { mambaSsdScanS } from "./mamba-ssd-scan.ts";
 import { sequenceParallelShard } from "./sequence-parallel-shard.ts";
 import { chunksInFlight, ringExchangeChunk } from "./tp-overlap-split.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -106,10 +107,14 @@ export interface TimingContext {
   readonly sequenceShard: number;
   /** Experts as TE's per-expert cuBLAS loop (`expert-gemm-loop.ts`) with this operand scaling; absent: one grouped kernel. */
   readonly expertLoop?: { readonly scaling: OperandScaling };
+  /** Mamba-2's SSD scan at mamba_ssm's Triton kernels' speed (`mamba-ssd-scan.ts`); absent: a GEMM of its FLOPs. */
+  readonly mambaScan?: boolean;
 }
 
 /** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 / NVFP4 quantization of its BF16 operand. */
 function opTime(whole: Operator, ctx: TimingContext): number {
+  const scan = ctx.mambaScan === true ? mambaSsdScanS(whole, ctx.device) : undefined;
+  if (scan !== undefined) return scan;
   const op = sequenceParallelShard(whole, ctx.sequenceShard);
   const loop = op.class === "grouped-gemm" ? ctx.expertLoop : undefined;
   const quantized = ctx.quantize(op);

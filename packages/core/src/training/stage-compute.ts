@@ -38,6 +38,7 @@ import { withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
 import { fp8QuantizeOperator, type OperandScaling } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
+import { megatronSsdOps } from "./mamba-ssd-scan.ts";
 import { megatronLossOps } from "./megatron-cross-entropy.ts";
 import { megatronRopeOps } from "./megatron-rope.ts";
 import { withTokenCopies } from "./moe-token-copies.ts";
@@ -141,6 +142,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   const scaling: OperandScaling = s.precision.recipe === "nvfp4" ? "nvfp4" : s.precision.fp8Scaling;
   const tpShard = s.layout.sequenceParallel ? s.layout.tp : 1;
   const ringTp = s.overlap.tp && s.layout.sequenceParallel ? s.layout.tp : 1;
+  const megatron = s.framework === "megatron-core";
   const ctx: TimingContext = {
     device,
     profile,
@@ -153,6 +155,8 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
         : 0,
     sequenceShard: tpShard,
     ...(s.expertGemm === "per-expert-streams" && { expertLoop: { scaling } }),
+    // Megatron-Core trains Mamba-2 layers with mamba_ssm's Triton scan (mamba-ssd-scan.ts).
+    ...(megatron && { mambaScan: true }),
   };
   // One timing per layer kind and attention window (gpt-oss alternates 128-token windowed and full
   // layers; Qwen3-Next's linear-attention layers are their own variant).
@@ -168,13 +172,15 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     const variant = `${kind}:${attention}`;
     const hit = byVariant.get(variant);
     if (hit !== undefined) return hit;
-    const ops = (w: ModelWorkload) =>
-      megatronRopeOps(layerOperators(arch, index, w, options), s, tokensPerRank);
+    const ops = (w: ModelWorkload) => {
+      const graph = megatronRopeOps(layerOperators(arch, index, w, options), s, tokensPerRank);
+      return megatron ? megatronSsdOps(graph, arch) : graph;
+    };
     let t = timeOps(ops, workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
     // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are modelled.
-    if (moeExperts !== undefined && s.framework === "megatron-core") {
+    if (moeExperts !== undefined && megatron) {
       t = withTokenCopies(t, s, tokensPerRank, moeExperts, ctx.device, ctx.profile);
       t = withEagerHostWait(t, s, moeExperts, epLayer);
     }
