@@ -33,6 +33,7 @@ import { assumptionLines, energyLine } from "../output/energy-text.ts";
 import { disaggregatedLines, offlineLines, stepExtraLines } from "../output/estimate-extras.ts";
 import { collect, modelConfigReader, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { enUs } from "../output/locale-number.ts";
 import { referenceLines } from "../output/reference-text.ts";
 import { renderJson } from "../output/render.ts";
 
@@ -99,13 +100,10 @@ export function register(program: Command, io: CliIo): void {
   });
 }
 
-const us = (s: number) => `${(s * 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} µs`;
-const ms = (s: number) => `${(s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 2 })} ms`;
-const gb = (b: number) =>
-  b < 1e9
-    ? `${(b / 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} MB`
-    : `${(b / 1e9).toLocaleString("en-US", { maximumFractionDigits: 1 })} GB`;
-const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const us = (s: number) => `${enUs(s * 1e6, 0)} µs`;
+const ms = (s: number) => `${enUs(s * 1e3, 2)} ms`;
+const gb = (b: number) => (b < 1e9 ? `${enUs(b / 1e6, 0)} MB` : `${enUs(b / 1e9, 1)} GB`);
+const num = (x: number) => enUs(x, 0);
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
 const GROUP_LABELS: Readonly<Record<OperatorGroup, string>> = {

@@ -4,8 +4,9 @@
  * each used with its value and evidence tag.
  */
 import type { DeploymentEnergy, EnergyAssumption } from "@supernode/core";
+import { enUs } from "./locale-number.ts";
 
-const n = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
+const n = (x: number, digits = 0) => enUs(x, digits);
 const sig = (x: number) => x.toLocaleString("en-US", { maximumSignificantDigits: 3 });
 
 /** One line of figures for a deployment's energy. */

@@ -4,11 +4,12 @@
  * speculative draft model, the offline batch search, and a disaggregated deployment's rate-matched pools.
  */
 import type { DisaggregatedThroughput, InstanceStep, OfflineEstimate } from "@supernode/core";
+import { enUs } from "./locale-number.ts";
 
-const us = (s: number) => `${(s * 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 })} µs`;
-const ms = (s: number) => `${(s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 2 })} ms`;
-const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
-const mb = (b: number) => `${(b / 1e6).toLocaleString("en-US", { maximumFractionDigits: 2 })} MB`;
+const us = (s: number) => `${enUs(s * 1e6, 0)} µs`;
+const ms = (s: number) => `${enUs(s * 1e3, 2)} ms`;
+const num = (x: number) => enUs(x, 0);
+const mb = (b: number) => `${enUs(b / 1e6, 2)} MB`;
 
 /** Pipeline, offload and draft-model lines of one phase's step (empty when it has none). */
 export function stepExtraLines(step: InstanceStep): string[] {
