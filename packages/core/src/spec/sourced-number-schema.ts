@@ -79,10 +79,25 @@ function numberIn(unit: string, kind: NumberKind) {
 }
 
 /**
- * A sourced number in `unit`. Accepts a bare number as shorthand for `{value}`.
+ * A sourced number in `unit`. Accepts a bare number as shorthand for `{value}`. One schema per unit
+ * and kind, built at its first use: the hardware schemas ask for the same ~25 of them 49 times at
+ * module load, and a zod schema is immutable (every method returns a new one), so sharing is safe.
  * @example sourcedNumber("GB/s").parse({ value: 392, source: "p2", section: "§3.3.2" })
  */
-export function sourcedNumber(unit: string, kind: NumberKind = "positive") {
+export function sourcedNumber(unit: string, kind: NumberKind = "positive"): SourcedNumberSchema {
+  const key = `${kind}|${unit}`;
+  let schema = sourcedNumberSchemas.get(key);
+  if (schema === undefined) {
+    schema = buildSourcedNumber(unit, kind);
+    sourcedNumberSchemas.set(key, schema);
+  }
+  return schema;
+}
+
+type SourcedNumberSchema = ReturnType<typeof buildSourcedNumber>;
+const sourcedNumberSchemas = new Map<string, SourcedNumberSchema>();
+
+function buildSourcedNumber(unit: string, kind: NumberKind) {
   const value = numberIn(unit, kind);
   const alternative = strict(
     {
@@ -109,4 +124,4 @@ export function sourcedNumber(unit: string, kind: NumberKind = "positive") {
     ),
   );
 }
-export type SourcedNumberInput = z.output<ReturnType<typeof sourcedNumber>>;
+export type SourcedNumberInput = z.output<SourcedNumberSchema>;
