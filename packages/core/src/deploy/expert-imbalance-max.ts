@@ -81,8 +81,13 @@ export function expectedMaxLoadFactor(
  */
 export function skewCorrection(p: readonly number[], n: number, phi: number): number {
   const r = p.length;
-  const mu = p.map((pk) => pk * n);
-  const sigma = p.map((pk) => Math.sqrt(pk * n * phi));
+  const mu = new Float64Array(r);
+  const sigma = new Float64Array(r);
+  for (let k = 0; k < r; k++) {
+    const pk = p[k] as number;
+    mu[k] = pk * n;
+    sigma[k] = Math.sqrt(pk * n * phi);
+  }
   // Below lo some rank is almost surely above x (every other rank's product term is 0); above hi
   // every density term is 0.
   let lo = 0;
@@ -95,13 +100,19 @@ export function skewCorrection(p: readonly number[], n: number, phi: number): nu
   const steps = 500; // a correction of a fraction of a count: 500 midpoints keep it to < 1e-4 counts
   const dx = (hi - lo) / steps;
   const cdf = new Float64Array(r);
+  const z = new Float64Array(r); // each rank's standardized x, computed once per midpoint
   const suffix = new Float64Array(r + 1);
   let sum = 0;
   for (let i = 0; i < steps; i++) {
     const x = lo + (i + 0.5) * dx;
     for (let k = 0; k < r; k++) {
       const s = sigma[k] as number;
-      cdf[k] = s > 0 ? normalCdf((x - (mu[k] as number)) / s) : x >= (mu[k] as number) ? 1 : 0;
+      const m = mu[k] as number;
+      if (s > 0) {
+        const w = (x - m) / s;
+        z[k] = w;
+        cdf[k] = normalCdf(w);
+      } else cdf[k] = x >= m ? 1 : 0;
     }
     suffix[r] = 1;
     for (let k = r - 1; k >= 0; k--) suffix[k] = (suffix[k + 1] as number) * (cdf[k] as number);
@@ -109,8 +120,8 @@ export function skewCorrection(p: readonly number[], n: number, phi: number): nu
     for (let k = 0; k < r; k++) {
       const s = sigma[k] as number;
       if (s > 0) {
-        const w = (x - (mu[k] as number)) / s;
-        const density = Math.exp(-0.5 * w * w) / Math.sqrt(2 * Math.PI);
+        const w = z[k] as number;
+        const density = Math.exp(-0.5 * w * w) / SQRT_2PI;
         sum += ((density * (w * w - 1)) / (6 * s)) * prefix * (suffix[k + 1] as number);
       }
       prefix *= cdf[k] as number;
@@ -118,6 +129,9 @@ export function skewCorrection(p: readonly number[], n: number, phi: number): nu
   }
   return sum * dx;
 }
+
+/** √(2π), the standard normal density's denominator. */
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
 
 /**
  * Equal shares: μ + σ·E[Z_max] + (E[Z²_max] − 1)/6 over μ, σ² = φμ, with the moments of the maximum of
