@@ -5,8 +5,8 @@
 // (postinstall) and `npm run build`; packages/cli/bin/supernode.js rebuilds by itself when a
 // source is newer than the build (see isCliBuildStale below). The catalog data is embedded first.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -56,14 +56,35 @@ function writeReferenceTable(dir) {
   }
 }
 
+/** The metafile's name of the stand-in for core's generated embedded-data module. */
+const embeddedDataReader = "scripts/embedded-data-file.mjs";
+
+/** Resolves core's generated embedded-data module to the stand-in that reads embedded-data.json. */
+const embeddedDataAsFile = {
+  name: "embedded-data-as-file",
+  setup(b) {
+    b.onResolve({ filter: /\/embedded-data\.generated\.ts$/ }, () => ({
+      path: join(root, embeddedDataReader),
+    }));
+  },
+};
+
 /** Builds into a fresh folder, then swaps it in (a CLI started meanwhile keeps a whole build). */
 export async function buildCli({ quiet = false } = {}) {
   const started = Date.now();
-  execFileSync(process.execPath, [join(root, "scripts/embed-data.mjs")], { stdio: "inherit" });
-  const { build } = await import("esbuild");
   const tmp = `${distDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  await build({
+  mkdirSync(tmp, { recursive: true });
+  const dataJson = join(tmp, "embedded-data.json");
+  execFileSync(process.execPath, [join(root, "scripts/embed-data.mjs"), "--json", dataJson], {
+    stdio: "inherit",
+  });
+  const { build } = await import("esbuild");
+  const result = await build({
+    // The catalog's data is read from embedded-data.json at start-up (scripts/embedded-data-file.mjs).
+    plugins: [embeddedDataAsFile],
+    absWorkingDir: root,
+    metafile: true,
     entryPoints: {
       main: join(root, "packages/cli/src/main.ts"),
       // Started by the sweep pool as a worker thread (packages/cli/src/sweep/sweep-pool.ts).
@@ -93,6 +114,10 @@ export async function buildCli({ quiet = false } = {}) {
     },
     logLevel: "warning",
   });
+  // Beside the output file that holds the stand-in module (its import.meta.url names the folder).
+  const holder = Object.entries(result.metafile.outputs).find(([, o]) => embeddedDataReader in o.inputs);
+  if (holder === undefined) throw new Error("build: no output holds scripts/embedded-data-file.mjs");
+  renameSync(dataJson, join(root, dirname(holder[0]), "embedded-data.json"));
   writeFileSync(join(tmp, "package.json"), '{ "type": "module" }\n');
   writeReferenceTable(tmp);
   writeFileSync(join(tmp, stampFile), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
