@@ -1,5 +1,7 @@
 // Vitest global set-up: the few end-to-end tests spawn the built CLI (runCliProcess), so the build
-// is brought up to date with the sources once, before any test runs (no-op when it is current).
+// is brought up to date with the sources once, before any test runs (no-op when it is current);
+// the in-process CLI of the tests (runCli) then reads that build's reference table for `estimate`'s
+// nearest reference cases, as the binary does, instead of predicting the cases in each test worker.
 // Then core's validation report (every reference case, tens of seconds of CPU) starts computing in
 // a background process, once for the run: the tests that only read the report (the README figures,
 // the Validate view's filter, the web app's pages that display it) wait for its file
@@ -14,15 +16,18 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { buildCli, isCliBuildStale } from "./build-cli.mjs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildCli, distDir, isCliBuildStale } from "./build-cli.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 export default async function setup(project) {
   if (isCliBuildStale()) await buildCli({ quiet: true });
-  // In watch mode sources change between reruns: the readers compute the report themselves.
+  // In watch mode sources change between reruns: the readers compute the report themselves, and
+  // the in-process CLI (test-support/run-cli.ts) computes the reference cases instead of reading
+  // the build's table.
   if (project.globalConfig.watch) return undefined;
+  project.provide("cliBuildDir", pathToFileURL(`${distDir}/`).href);
   if (process.env.SUPERNODE_SHARED_LEDGER !== "1") return undefined;
   const dir = mkdtempSync(join(tmpdir(), "supernode-test-ledger-"));
   const file = join(dir, "validation-report.v8");

@@ -17,7 +17,7 @@ describe("the build's reference table", () => {
   });
 
   it("gives the built CLI's estimate the same output as computing the cases in the call", () => {
-    const inProcess = runCli(["estimate", example, "--json"]); // no build assets: live cases
+    const inProcess = runCli(["estimate", example, "--json"], { references: "live" });
     const built = runCliProcess(["estimate", example, "--json"]); // reads dist/reference-table.json
     expect(built.status).toBe(0);
     expect(built.stdout).toBe(inProcess.stdout);

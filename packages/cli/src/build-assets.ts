@@ -8,9 +8,9 @@ import type { ReferenceTable } from "@supernode/core";
 
 let referenceTableUrl: URL | undefined;
 
-/** Called by main.ts: where the build's reference table would be. */
-export function setBuildAssets(dir: URL): void {
-  referenceTableUrl = new URL("reference-table.json", dir);
+/** Called by main.ts: where the build's reference table would be (undefined: none, compute the cases). */
+export function setBuildAssets(dir: URL | undefined): void {
+  referenceTableUrl = dir === undefined ? undefined : new URL("reference-table.json", dir);
 }
 
 /** The build's reference table (core's `referenceTable()`), or undefined when there is none. */

@@ -143,8 +143,9 @@ describe("supernode estimate", () => {
     expect(missing.stderr).toContain("cannot read scenario file (ENOENT)");
   });
 
-  // One estimate per example (118 at stop 40, growing): about 33 s on an idle 2-core machine, 54 s
-  // under load — beyond the suite's 60 s default for a single test, so it gets its own limit.
+  // One estimate per example (117 at stop 45, growing), the nearest reference cases read from the
+  // build's table (runCli): 12.6 s of CPU at stop 45 (21.8 s predicting the cases in the worker);
+  // minutes under load — beyond the suite's 60 s default for a single test, so it gets its own limit.
   it("every example runs as it is", { timeout: 180_000 }, () => {
     const scenarios = readdirSync(join(root, "examples"))
       .filter((f) => f.endsWith(".yaml"))

@@ -8,6 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
+import { inject } from "vitest";
+import { setBuildAssets } from "../build-assets.ts";
 import { captureIo } from "../cli-io.ts";
 import { COMMANDS } from "../commands/index.ts";
 import { buildProgram, exitStatusOf } from "../program.ts";
@@ -25,6 +27,20 @@ export interface CliOptions {
   readonly cwd?: string;
   /** Standard input. */
   readonly input?: string;
+  /**
+   * Where `estimate` finds the nearest reference cases' predictions: "built" (the default) reads
+   * the build's reference table as the binary does, when the run's global set-up brought the build
+   * up to date with the sources (not in watch mode; build-assets.test.ts checks that table against
+   * the sources); "live" computes the cases in the call, as a run from the sources without a build.
+   */
+  readonly references?: "built" | "live";
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** packages/cli/dist/ as a file URL, built from the current sources (scripts/test-global-setup.mjs). */
+    cliBuildDir?: string;
+  }
 }
 
 const modules = await Promise.all(COMMANDS.map((c) => c.load()));
@@ -45,6 +61,8 @@ export function runCli(args: readonly string[], options: CliOptions = {}): CliRe
     pending = false;
   });
   const previousDir = process.cwd();
+  const built = options.references === "live" ? undefined : inject("cliBuildDir");
+  setBuildAssets(built === undefined ? undefined : new URL(built));
   let status: number;
   try {
     if (options.cwd !== undefined) process.chdir(options.cwd);
