@@ -120,6 +120,13 @@ const releaseSchema = z.strictObject({
    */
   slidingWindowKvCache: sourcedChoice(["window", "full-context"]).optional(),
   /**
+   * The attention kernel a model without MLA runs in a prefill iteration of whole new prompts (no
+   * cached context): `full-square` computes every key tile of each prompt, the masked upper
+   * triangle included (vLLM-Ascend's PrefillNoCache route, ATB's PA_ENCODER flash attention called
+   * with `isTriuMask` 0: model/layer-work.ts `fullSquarePrefill`). Absent: the causal tiles only.
+   */
+  nonMlaPrefillAttention: sourcedChoice(["full-square"]).optional(),
+  /**
    * What the attention-DP ranks without a prompt do in another rank's prefill iteration when prefill
    * runs apart from decode and the engine decodes with MTP or a speculative draft: `others-idle`
    * (they run an idle batch), `others-decode` (they decode; also what an engine without the field gets).

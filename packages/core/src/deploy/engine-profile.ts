@@ -84,6 +84,8 @@ export interface EngineProfile {
   kvCacheBlockTokensFor(chip: ChipIdentity, mlaCacheDim: number | undefined): number | undefined;
   /** What the KV cache keeps for a sliding-window layer by default (`serving.kvCache.slidingWindowLayers`). */
   readonly slidingWindowKvCache?: "window" | "full-context";
+  /** The prefill kernel of a model without MLA over whole new prompts (engine-file.ts `nonMlaPrefillAttention`). */
+  readonly nonMlaPrefillAttention?: "full-square";
   /** What the other attention-DP ranks do in one rank's prefill under speculative decoding (engine-file.ts). */
   readonly speculativeApartPrefill?: "others-idle" | "others-decode";
   /** How the engine splits its cache memory for a hybrid (linear-attention / Mamba) model and caps its running requests. */
@@ -264,6 +266,9 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? f.value
         : b?.value;
     },
+    ...(release.nonMlaPrefillAttention !== undefined
+      ? { nonMlaPrefillAttention: release.nonMlaPrefillAttention.value }
+      : {}),
     ...(release.slidingWindowKvCache !== undefined
       ? { slidingWindowKvCache: release.slidingWindowKvCache.value }
       : {}),

@@ -75,7 +75,11 @@ export function kvCacheWriteOps(
   ];
 }
 
-/** What the attention core attends: per-query keys from the pair count; prefill and training are causal; decode says its query tokens per sequence. */
+/**
+ * What the attention core attends: per-query keys from the pair count; prefill and training are
+ * causal (a full-square prefill is not: no diagonal tile is half masked); decode says its query
+ * tokens per sequence.
+ */
 export function attentionShape(
   w: ResolvedWorkload,
   heads: number,
@@ -89,7 +93,7 @@ export function attentionShape(
     qkHeadDim,
     vHeadDim,
     meanKeysPerQuery: w.tokens > 0 ? w.attendedTokenPairs / w.tokens : 0,
-    causal: !decode,
+    causal: !decode && !w.fullSquarePrefill,
     ...(decode && w.sequences > 0 && { queryTokensPerSequence: w.tokens / w.sequences }),
     ...(decode && w.chunkMasked === true && { chunkMasked: true }),
   };

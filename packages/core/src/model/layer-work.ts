@@ -7,6 +7,7 @@
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { expertShard } from "./expert-shard.ts";
+import { fullSquarePrefillApplies } from "./full-square-prefill.ts";
 import { attentionSpecs } from "./layer-attention.ts";
 import type { ModelArchitecture, Phase } from "./types.ts";
 import type { ComponentFormats, GemmComponent, QuantScheme, WeightFormat } from "./weight-bytes.ts";
@@ -80,6 +81,14 @@ export interface LayerOperatorOptions {
    * Default false: min(causal keys, top-k) per query.
    */
   readonly dsaFullTopK?: boolean;
+  /**
+   * A prefill of whole new prompts (no cached context) whose attention kernel computes every key
+   * tile of each prompt, the masked upper triangle included (ATB's PA_ENCODER flash attention with
+   * `isTriuMask` 0, vLLM-Ascend's PrefillNoCache route): the core's pairs are Σ S² = 2 × the causal
+   * pairs − the tokens, and it pays no diagonal-tile waste. Ignored where the step has cached
+   * context. Default false.
+   */
+  readonly fullSquarePrefill?: boolean;
   /**
    * A DSA prefill's absorbed sparse kernel pads a rank's query heads up to a multiple of this
    * (FlashMLA's SM100 sparse prefill tiles 128 heads) and computes the padding. Default: none.
@@ -179,6 +188,8 @@ export interface ResolvedWorkload {
   readonly kvBytes: number;
   readonly mlaForm: MlaForm;
   readonly dsaFullTopK: boolean;
+  /** The attention core computes each new prompt's full square (`LayerOperatorOptions.fullSquarePrefill`, applied). */
+  readonly fullSquarePrefill: boolean;
   readonly dsaHeadPad: number | undefined;
   readonly dsaStagingCopies: boolean;
   readonly attentionTp: number;
@@ -224,6 +235,7 @@ export function resolveWorkload(
   checkDivides(lmHeadTp, attentionTp, "lmHeadTp", "attentionTp");
   const experts = expertShard(arch, options, tokens);
   const { weights, activationDtype, computeDtype, components, kvDtype } = formats;
+  const fullSquare = fullSquarePrefillApplies(options.fullSquarePrefill === true, counts);
   // Written out field by field (no spreads): every resolved workload gets one object shape, which
   // the operator builders read millions of times in a search or a validate run.
   return {
@@ -231,7 +243,7 @@ export function resolveWorkload(
     forwardPhase,
     sequences: counts.sequences,
     tokens,
-    attendedTokenPairs: counts.attendedTokenPairs,
+    attendedTokenPairs: fullSquare ? 2 * counts.attendedTokenPairs - tokens : counts.attendedTokenPairs,
     kvReadTokens: counts.kvReadTokens,
     kvWriteTokens: counts.kvWriteTokens,
     logitTokens: counts.logitTokens,
@@ -248,6 +260,7 @@ export function resolveWorkload(
     kvBytes: DTYPE_BYTES[kvDtype],
     mlaForm: options.mlaForm ?? (forwardPhase === "decode" ? "absorbed" : "naive"),
     dsaFullTopK: options.dsaFullTopK ?? false,
+    fullSquarePrefill: fullSquare,
     dsaHeadPad: options.dsaHeadPad,
     dsaStagingCopies: options.dsaStagingCopies ?? false,
     attentionTp,

@@ -84,6 +84,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     ...(plan.lmHead !== undefined && { lmHeadTp: plan.lmHead.tp }),
     ffnTp: plan.denseFfn.tp,
     ...dsaPrefillForm(ctx, groupWorkload),
+    ...(fullSquarePrefill(ctx, groupWorkload) && { fullSquarePrefill: true }),
   };
 
   const moe = plan.moe;
@@ -189,4 +190,16 @@ function dsaPrefillForm(
     ...(d.padHeads !== undefined && { dsaHeadPad: d.padHeads }),
     ...(d.stagingCopies && { dsaStagingCopies: true }),
   };
+}
+
+/**
+ * Whether the engine's prefill kernel of a model without MLA computes each whole new prompt's full
+ * square (its `nonMlaPrefillAttention`); the layer drops it where the step has cached context.
+ */
+function fullSquarePrefill(ctx: StepContext, w: ModelWorkload): boolean {
+  return (
+    w.phase === "prefill" &&
+    ctx.scenario.model.attention.kind !== "mla" &&
+    ctx.scenario.engine?.nonMlaPrefillAttention === "full-square"
+  );
 }
