@@ -36,6 +36,7 @@ export {
   type ResolvedWorkload,
 } from "./layer-work.ts";
 export { isLinearAttentionLayer, linearStateBytesPerSequence } from "./linear-attention.ts";
+export { SSD_CHUNK, ssdFlopsPerTokenHead } from "./mamba2.ts";
 export { type ActivationPassSpec, activationPass, VECTOR_FLOPS_PER_ELEMENT } from "./operator-builder.ts";
 export { countParameters, type ParameterCounts } from "./parameters.ts";
 export {

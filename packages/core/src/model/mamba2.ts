@@ -59,7 +59,7 @@ export function mamba2Tensors(arch: ModelArchitecture, s: LinearAttentionSpec): 
  * with x (2c·P), the chunk states Bᵀ·x (2N·P), the inter-chunk output C·S (2N·P) and the state
  * passing (N·P per chunk).
  */
-function ssdFlopsPerTokenHead(s: LinearAttentionSpec): number {
+export function ssdFlopsPerTokenHead(s: LinearAttentionSpec): number {
   const n = s.keyHeadDim;
   const p = s.valueHeadDim;
   const c = s.chunkSize ?? SSD_CHUNK;

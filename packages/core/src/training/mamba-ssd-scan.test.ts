@@ -42,7 +42,9 @@ describe("the Mamba-2 SSD scan as Megatron-Core trains it", () => {
     expect(ops.map((o) => o.name).filter((n) => n.startsWith("lin.ssd"))).toEqual(["lin.ssd.backward"]);
     expect(ops).toHaveLength(graph.length - 1);
     const backward = ops.find((o) => o.name === "lin.ssd.backward");
-    const ratio = ssdBackwardFlopsRatio(super3.linearAttention ?? ({} as never));
+    const spec = super3.linearAttention;
+    if (spec === undefined) throw new Error("Super has Mamba-2 layers");
+    const ratio = ssdBackwardFlopsRatio(spec);
     expect(backward?.flops).toBeCloseTo((forward?.flops ?? 0) * ratio, 0);
     expect(backward?.bytesWritten.weightGradients).toBe(0);
     // The other operators pass unchanged, in order.

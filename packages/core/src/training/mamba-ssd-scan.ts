@@ -20,7 +20,13 @@
  */
 import { z } from "zod";
 import { builtinDataOnce } from "../catalog/index.ts";
-import type { LinearAttentionSpec, ModelArchitecture, Operator } from "../model/index.ts";
+import {
+  type LinearAttentionSpec,
+  type ModelArchitecture,
+  type Operator,
+  SSD_CHUNK,
+  ssdFlopsPerTokenHead,
+} from "../model/index.ts";
 import type { Device } from "../perf/index.ts";
 import { inlineSourcedValueSchema } from "../spec/index.ts";
 
@@ -39,21 +45,17 @@ export const mambaSsdScanData: () => MambaSsdScanData = builtinDataOnce(
 const SCAN = "lin.ssd";
 const BACKWARD = `${SCAN}.backward`;
 
-/** Mamba-2's default SSD chunk (Nemotron-H's `chunk_size`), as `model/mamba2.ts` takes it. */
-const DEFAULT_CHUNK = 128;
-
 /**
  * Backward FLOPs of mamba_ssm's SSD over its forward FLOPs, recompute included.
  * @example ssdBackwardFlopsRatio(nemotron3Super.linearAttention) // ≈ 2.68
  */
 export function ssdBackwardFlopsRatio(s: LinearAttentionSpec): number {
-  const c = s.chunkSize ?? DEFAULT_CHUNK;
+  const c = s.chunkSize ?? SSD_CHUNK;
   const n = s.keyHeadDim;
   const p = s.valueHeadDim;
   const g = s.numKeyHeads / s.numValueHeads;
-  const forward = 2 * c * n * g + 2 * c * p + 4 * n * p + (n * p) / c;
   const backward = 6 * c * n * g + 10 * n * p + 6 * c * p + (4 * n * p) / c;
-  return backward / forward;
+  return backward / ssdFlopsPerTokenHead(s);
 }
 
 /**
