@@ -2,7 +2,8 @@
  * What one rank runs through a layer in one step (`ModelWorkload`), and which shard of the layer it
  * holds (`LayerOperatorOptions`), resolved once into the plain numbers the operator builders use.
  * Same meaning as `perf/instance-performance.ts`: `kvTokens` is the sum of KV lengths before the
- * step; `attendedTokenPairs` counts (query, key) pairs under the causal mask.
+ * step; `attendedTokenPairs` counts (query, key) pairs under the causal mask (a full-square prefill,
+ * `fullSquarePrefill`, resolves to each prompt's whole square).
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { SupernodeError } from "../spec/index.ts";
