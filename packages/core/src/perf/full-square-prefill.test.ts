@@ -4,6 +4,7 @@ import type { Scenario } from "../deploy/index.ts";
 import type { ModelWorkload } from "../model/index.ts";
 import { layerOperators } from "../model/layer-operators.ts";
 import { resolveWorkload } from "../model/layer-work.ts";
+import { instancePerformance } from "./step-instance-performance.ts";
 import { stepContext } from "./step-model.ts";
 import { microbatchWork } from "./step-work.ts";
 import { must, referenceScenario } from "./test-support/reference-scenario.ts";
@@ -81,5 +82,31 @@ describe("a prefill kernel that computes each new prompt's full square (engine n
     expect(work(s, "decode").base.fullSquarePrefill).toBeUndefined();
     const later = referenceScenario(GPUSTACK, "engine.version=0.13.0");
     expect(work(later, "prefill").base.fullSquarePrefill).toBeUndefined();
+  });
+
+  it("times a mixed iteration and a prefill with cached context causally; keeps the square where the scheduler keeps prefill apart", () => {
+    // 0.11.0rc1 records the full square, 0.12.0rc1 (otherwise the same entry) does not; both run
+    // vLLM's chunked, mixed scheduler for this model (the Ascend scheduler is no longer forced).
+    const perf = (version: string, ...sets: string[]) =>
+      instancePerformance(referenceScenario(GPUSTACK, `engine.version=${version}`, ...sets), "colocated");
+    const [square, causal] = [perf("0.11.0rc1"), perf("0.12.0rc1")];
+    const whole = { sequences: 4, newTokens: 16000, attendedTokenPairs: 4 * ((4000 * 4001) / 2) };
+    const cached = {
+      sequences: 4,
+      newTokens: 8000,
+      attendedTokenPairs: 4 * 2000 * (2000 + 2001 / 2),
+      contextTokens: 8000,
+    };
+    const decode = { sequences: 60, kvTokens: 60 * 4100 };
+    expect(square.prefillStepS(whole)).toBeGreaterThan(causal.prefillStepS(whole) * 1.001);
+    expect(square.mixedStepS(whole, decode)).toBeCloseTo(causal.mixedStepS(whole, decode), 12);
+    expect(square.prefillStepS(cached)).toBeCloseTo(causal.prefillStepS(cached), 12);
+    // Prefill kept apart from decode (the Ascend scheduler's policy): the offline run's admitting
+    // iteration, timed as a union with the decoding sequences, is a prefill of whole prompts.
+    const apart = ["serving.scheduler.chunkedPrefill=false", "serving.scheduler.mixWithDecode=false"];
+    const [squareApart, causalApart] = [perf("0.11.0rc1", ...apart), perf("0.12.0rc1", ...apart)];
+    expect(squareApart.mixedStepS(whole, decode)).toBeGreaterThan(
+      causalApart.mixedStepS(whole, decode) * 1.001,
+    );
   });
 });

@@ -15,7 +15,7 @@
  */
 
 import { type InstanceRole, type Scenario, servingKvBytesPerToken } from "../deploy/index.ts";
-import { SupernodeError } from "../spec/index.ts";
+import { mixesPrefillWithDecode, SupernodeError } from "../spec/index.ts";
 import { decodeGraphRows } from "./cuda-graph-padding.ts";
 import { type IterationKind, iterationWithHostS } from "./host-time.ts";
 import type { DecodeBatch, InstancePerformance, PrefillBatch } from "./instance-performance.ts";
@@ -152,7 +152,21 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
   const ctx = stepContext(scenario, plan);
   const kvCacheCapacityTokens = instanceKvCapacityTokens(scenario, plan, memory);
 
-  const { decodeS, prefillS, prefillLocalS, paddedDecodeS, exactDecodeS } = gridStepTimes(ctx);
+  const grids = gridStepTimes(ctx);
+  const { decodeS, paddedDecodeS, exactDecodeS } = grids;
+  // A full-square prefill kernel (engine `nonMlaPrefillAttention`, vLLM-Ascend's PrefillNoCache)
+  // runs only in an iteration of whole new prompts: a prefill with cached context, or a mixed
+  // iteration where the scheduler mixes prefill with decode, takes the causal kernel and is timed
+  // on grids without it. (Where the scheduler keeps prefill apart, the offline run's mixed
+  // admission, offline-pipelined-run.ts, stands for a prefill-only iteration: full square.)
+  const square = ctx.scenario.engine?.nonMlaPrefillAttention !== undefined;
+  const causal = square ? gridStepTimes(causalPrefillContext(ctx)) : grids;
+  const wholeOr = (batch: PrefillBatch) => ((batch.contextTokens ?? 0) > 0 ? causal : grids);
+  const prefillS = square ? (b: PrefillBatch) => wholeOr(b).prefillS(b) : grids.prefillS;
+  const prefillLocalS = square ? (b: PrefillBatch) => wholeOr(b).prefillLocalS(b) : grids.prefillLocalS;
+  const scheduler = scenario.serving?.scheduler;
+  const unionS =
+    square && (scheduler === undefined || mixesPrefillWithDecode(scheduler)) ? causal.prefillS : prefillS;
   // Attention-DP ranks of one instance (one pipeline stage's ranks: none under pipeline parallelism,
   // whose stages the step model times on their own).
   const attentionDpRanks = plan.pipeline === undefined ? Math.max(1, plan.attention.dp) : 1;
@@ -200,7 +214,7 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
       // is a new token attending to itself), plus what the decoding sequences' attention over
       // their own KV caches adds (the decode step model's KV-dependent part, in its own form).
       const decodeTokens = decode.sequences * decodeTokensPerSequence;
-      const union = prefillS({
+      const union = unionS({
         sequences: prefill.sequences + decode.sequences,
         newTokens: prefill.newTokens + decodeTokens,
         attendedTokenPairs: prefill.attendedTokenPairs + decodeTokens,
@@ -210,4 +224,15 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
       return withHost(prefill.sequences + decode.sequences, union + Math.max(0, kvPart) + extra);
     },
   };
+}
+
+/**
+ * `ctx` with the engine's causal prefill kernel in place of a full-square one (`nonMlaPrefillAttention`
+ * dropped): the kernel of an iteration that is not all whole new prompts.
+ */
+function causalPrefillContext(ctx: StepContext): StepContext {
+  const engine = ctx.scenario.engine;
+  if (engine?.nonMlaPrefillAttention === undefined) return ctx;
+  const { nonMlaPrefillAttention: _, ...causal } = engine;
+  return { ...ctx, scenario: { ...ctx.scenario, engine: causal } };
 }
