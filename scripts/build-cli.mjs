@@ -11,10 +11,18 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const distDir = join(root, "packages/cli/dist");
-/** Everything the bundle is built from (npm dependencies change only through npm ci, which rebuilds). */
-export const sourceDirs = ["packages/cli/src", "packages/core/src", "packages/core/data"].map((d) =>
-  join(root, d),
-);
+/**
+ * Everything the bundle is built from: the sources, the data, and the scripts that build it and
+ * read its data at start-up (npm dependencies change only through npm ci, which rebuilds).
+ */
+const buildInputs = [
+  "packages/cli/src",
+  "packages/core/src",
+  "packages/core/data",
+  "scripts/build-cli.mjs",
+  "scripts/embed-data.mjs",
+  "scripts/embedded-data-file.mjs",
+].map((path) => join(root, path));
 const stampFile = "build-stamp.json";
 
 function newestMtimeMs(path) {
@@ -29,11 +37,11 @@ function newestMtimeMs(path) {
   return newest;
 }
 
-/** True when the build is missing or a source file changed after it was built. */
+/** True when the build is missing or a build input changed after it was built. */
 export function isCliBuildStale() {
   const stamp = statSync(join(distDir, stampFile), { throwIfNoEntry: false });
   if (stamp === undefined) return true;
-  return sourceDirs.some((dir) => newestMtimeMs(dir) > stamp.mtimeMs);
+  return buildInputs.some((path) => newestMtimeMs(path) > stamp.mtimeMs);
 }
 
 /**
