@@ -155,18 +155,18 @@ export function instancePerformance(scenario: Scenario, role: InstanceRole): Ste
   const grids = gridStepTimes(ctx);
   const { decodeS, paddedDecodeS, exactDecodeS } = grids;
   // A full-square prefill kernel (engine `nonMlaPrefillAttention`, vLLM-Ascend's PrefillNoCache)
-  // runs only in an iteration of whole new prompts: a prefill with cached context, or a mixed
-  // iteration where the scheduler mixes prefill with decode, takes the causal kernel and is timed
-  // on grids without it. (Where the scheduler keeps prefill apart, the offline run's mixed
-  // admission, offline-pipelined-run.ts, stands for a prefill-only iteration: full square.)
-  const square = ctx.scenario.engine?.nonMlaPrefillAttention !== undefined;
-  const causal = square ? gridStepTimes(causalPrefillContext(ctx)) : grids;
-  const wholeOr = (batch: PrefillBatch) => ((batch.contextTokens ?? 0) > 0 ? causal : grids);
-  const prefillS = square ? (b: PrefillBatch) => wholeOr(b).prefillS(b) : grids.prefillS;
-  const prefillLocalS = square ? (b: PrefillBatch) => wholeOr(b).prefillLocalS(b) : grids.prefillLocalS;
+  // runs only in an iteration of whole new prompts. A prefill with cached context takes the causal
+  // kernel by the layer's own check (model/full-square-prefill.ts); a mixed iteration where the
+  // scheduler mixes prefill with decode does too, and is timed on grids without the field. (Where
+  // the scheduler keeps prefill apart, the offline run's mixed admission, offline-pipelined-run.ts,
+  // stands for a prefill-only iteration: full square.)
+  const { prefillS, prefillLocalS } = grids;
   const scheduler = scenario.serving?.scheduler;
   const unionS =
-    square && (scheduler === undefined || mixesPrefillWithDecode(scheduler)) ? causal.prefillS : prefillS;
+    ctx.scenario.engine?.nonMlaPrefillAttention !== undefined &&
+    (scheduler === undefined || mixesPrefillWithDecode(scheduler))
+      ? gridStepTimes(causalPrefillContext(ctx)).prefillS
+      : prefillS;
   // Attention-DP ranks of one instance (one pipeline stage's ranks: none under pipeline parallelism,
   // whose stages the step model times on their own).
   const attentionDpRanks = plan.pipeline === undefined ? Math.max(1, plan.attention.dp) : 1;
