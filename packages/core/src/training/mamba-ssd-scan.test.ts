@@ -59,11 +59,7 @@ describe("the Mamba-2 SSD scan as Megatron-Core trains it", () => {
   });
 
   it("times the scan and its backward at the efficiency of the BF16 peak, nothing else", () => {
-    const b200 = builtinCatalog()
-      .chips()
-      .find((c) => c.id === "b200");
-    if (b200 === undefined) throw new Error("built-in chip b200 missing");
-    const device = computeDevice(b200);
+    const device = computeDevice(builtinCatalog().chip("b200"));
     const peak = device.peakFlopsPerS.bf16?.value ?? 0;
     const eta = mambaSsdScanData().forwardEfficiency.value;
     const scan = mambaOps("train-forward").find((o) => o.name === "lin.ssd");
