@@ -9,7 +9,10 @@
  * speculative draft. perf/host-time.ts.
  */
 import { z } from "zod";
+import { SUPPORTED_MODEL_TYPES } from "../model/index.ts";
 import { sourcedValue, tag } from "./engine-sourced-schema.ts";
+
+const MODEL_FAMILIES = new Set<string>(Object.values(SUPPORTED_MODEL_TYPES));
 
 export const hostTimeSchema = z.strictObject({
   chipVendors: z.array(z.string()).min(1).optional(),
@@ -27,6 +30,23 @@ export const hostTimeSchema = z.strictObject({
    * forward): the device cannot run ahead of it, so a forward takes at least layers × this.
    */
   perLayerUs: sourcedValue().optional(),
+  /**
+   * `perLayerUs` for the model families (keys: `ModelFamily`, e.g. `deepseek_v4`) whose
+   * implementation in this engine launches its own number of kernels per decoder layer; a family
+   * not listed takes `perLayerUs` (or none).
+   */
+  perLayerUsByFamily: z
+    .record(z.string(), sourcedValue())
+    .superRefine((byFamily, ctx) => {
+      for (const family of Object.keys(byFamily))
+        if (!MODEL_FAMILIES.has(family))
+          ctx.addIssue({
+            code: "custom",
+            path: [family],
+            message: `expected a model family (one of ${[...MODEL_FAMILIES].join(", ")}), got "${family}"`,
+          });
+    })
+    .optional(),
   /**
    * Device time lost per decoder layer of a piecewise forward, whatever the host does: each piece
    * is a graph launch of its own and the eager attention's kernels run outside a graph. Added to

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SupernodeError } from "../spec/index.ts";
+import { parseDocument, SupernodeError } from "../spec/index.ts";
+import { engineFileSchema } from "./engine-file.ts";
 import { engineProfile } from "./engine-profile.ts";
 import { parseScenario } from "./scenario.ts";
 
@@ -121,6 +122,39 @@ deployment:
     expect(e).toBeInstanceOf(SupernodeError);
     expect(String((e as Error).message)).toMatch(
       /engine\.yaml:4.*engine\.overlapScheduler.*records no host time/s,
+    );
+  });
+
+  it("launch SGLang's DeepSeek-V4 forward at its own per-layer time (PR 30420), its other models at none", () => {
+    const sgl = engineProfile({ name: "sglang" });
+    // 170 ms of Python launch time per eager step of the 61-layer V4-Pro.
+    expect(sgl.hostTimeFor("NVIDIA", false, "deepseek_v4")?.perLayerS).toBeCloseTo(2787e-6, 12);
+    expect(sgl.hostTimeFor("NVIDIA", true, "deepseek_v4")?.perLayerS).toBeCloseTo(2787e-6, 12);
+    expect(sgl.hostTimeFor("NVIDIA", false, "deepseek_v3")?.perLayerS).toBe(0);
+    expect(sgl.hostTimeFor("NVIDIA", false)?.perLayerS).toBe(0);
+    expect(sgl.hostTimeFor("Huawei", false, "deepseek_v4")).toBeUndefined();
+    const policy = sgl.policies.find((p) => p.policy.includes("deepseek_v4 models"));
+    expect(policy?.value).toBe("2787 µs");
+    expect(policy?.source).toMatch(/pull\/30420/);
+  });
+
+  it("refuse a per-family launch time keyed by something that is not a model family, at the file and field", () => {
+    const file = (family: string) => `engine: x
+name: X
+sources: []
+releases:
+  - from: "0.1.0"
+    hostTime:
+      perLayerUsByFamily:
+        ${family}: { value: 100, source: s, tag: derived }
+      overlapScheduler: { value: true, source: s, tag: spec }
+`;
+    expect(
+      parseDocument(file("deepseek_v4"), "engines/x.yaml", engineFileSchema).releases[0]?.hostTime
+        ?.perLayerUsByFamily?.deepseek_v4?.value,
+    ).toBe(100);
+    expect(() => parseDocument(file("deepseek-v4"), "engines/x.yaml", engineFileSchema)).toThrow(
+      /engines\/x\.yaml:\d+:\d+, field releases\[0\]\.hostTime\.perLayerUsByFamily.*a model family \(one of .*deepseek_v4/,
     );
   });
 });

@@ -134,6 +134,12 @@ export function releasePolicies(
         `${perLayer.value} µs`,
         perLayer.source,
       );
+    for (const [family, v] of Object.entries(host.perLayerUsByFamily ?? {}))
+      applied(
+        `host time per layer of a forward not replayed as one full graph, ${family} models${on}`,
+        `${v.value} µs`,
+        v.source,
+      );
     const perLayerDevice = host.perLayerDeviceUs;
     if (perLayerDevice !== undefined)
       applied(

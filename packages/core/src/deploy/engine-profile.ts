@@ -46,7 +46,7 @@ export interface EngineProfile {
    * the overlap scheduler hides it behind the device time — the scenario's `engine.overlapScheduler`,
    * else the release's rule (on by default; off with MTP where the engine turns it off).
    */
-  hostTimeFor(chipVendor: string, withMtp: boolean): HostTime | undefined;
+  hostTimeFor(chipVendor: string, withMtp: boolean, modelFamily?: string): HostTime | undefined;
   /**
    * Where HCCL expands the engine's collectives on Ascend fabrics: the scenario's
    * `engine.hcclExpansion`, else the release's rule; undefined where the engine records none.
@@ -207,7 +207,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
     ...(release.nonMlaScheduler !== undefined ? { nonMlaScheduler: release.nonMlaScheduler } : {}),
     ...(release.moeLibrary !== undefined ? { moeLibrary: release.moeLibrary.value } : {}),
     moeTpOutputGather: release.moeLibrary?.tpOutputGather !== undefined,
-    hostTimeFor: (chipVendor, withMtp) => {
+    hostTimeFor: (chipVendor, withMtp, modelFamily) => {
       const h = release.hostTime;
       if (h === undefined || (h.chipVendors !== undefined && !h.chipVendors.includes(chipVendor)))
         return undefined;
@@ -220,7 +220,11 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         // The scenario's engine.overlapScheduler (SGLang --disable-overlap-schedule, TensorRT-LLM
         // disable_overlap_scheduler) wins over the release's rule.
         overlapsGpu: spec.overlapScheduler ?? (o.value && !(o.offWithMtp === true && withMtp)),
-        perLayerS: (h.perLayerUs?.value ?? 0) / 1e6,
+        // The model family's own launch time where the release records one (its kernels per layer).
+        perLayerS:
+          ((modelFamily !== undefined ? h.perLayerUsByFamily?.[modelFamily]?.value : undefined) ??
+            h.perLayerUs?.value ??
+            0) / 1e6,
         perLayerDeviceS: (h.perLayerDeviceUs?.value ?? 0) / 1e6,
         decodeFullGraph: decodeGraph === "full",
         chunkedAttentionDecodeFullGraph:

@@ -4,7 +4,7 @@
 export { checkpointWeightFormats } from "./checkpoint-formats.ts";
 export { compressedEntryBytes, compressRatio } from "./compressed-attention.ts";
 export { gatedDeltaPrefillOperator } from "./gated-delta-prefill.ts";
-export { parseHfConfig, type SupernodeModelMeta } from "./hf-config.ts";
+export { parseHfConfig, SUPPORTED_MODEL_TYPES, type SupernodeModelMeta } from "./hf-config.ts";
 export { kvBytesPerToken, kvBytesPerTokenPerLayer, kvValuesPerTokenPerLayer } from "./kv-cache.ts";
 export {
   attentionSpecs,

@@ -13,7 +13,8 @@
  * previous iteration as above). Each piecewise layer also costs the device `perLayerDevice` (a graph
  * launch per piece, the eager attention outside a graph), added whatever the host does. The values
  * are the engine's (data/engines/<name>.yaml `hostTime`, `decodeGraph`,
- * `chunkedAttentionDecodeGraph`). See docs/step-model.md §5 ("Host time per iteration").
+ * `chunkedAttentionDecodeGraph`); the per-layer launch time is the model family's where the engine
+ * records one (`hostTime.perLayerUsByFamily`: its implementation's kernels per layer). See docs/step-model.md §5 ("Host time per iteration").
  */
 import type { HostTime, InstancePlan, Scenario } from "../deploy/index.ts";
 
@@ -35,7 +36,11 @@ export type IterationKind = "decode" | "mixed";
 const NONE: HostTiming = { hostS: 0, waitS: 0, piecewiseDeviceS: 0, addedS: 0 };
 
 function engineHost(scenario: Scenario, plan: InstancePlan) {
-  return scenario.engine?.hostTimeFor(scenario.system.node.accelerator.chip.vendor, plan.mtp !== undefined);
+  return scenario.engine?.hostTimeFor(
+    scenario.system.node.accelerator.chip.vendor,
+    plan.mtp !== undefined,
+    scenario.model.family,
+  );
 }
 
 /**
