@@ -70,13 +70,33 @@ describeInBrowser("web app in Chromium", (harness) => {
     const text = readFileSync(join(EXAMPLES, "cloudmatrix384-deepseek-r1-prefill.yaml"), "utf8");
     const { page, errors } = await harness.open("estimate");
     await jobDone(page);
+    // What the editor held when the app wrote each new history entry: the address must not name
+    // the imported file before the page shows it (route.ts writes it after the render).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { editorAtPush: seen });
+      const push = window.history.pushState.bind(window.history);
+      window.history.pushState = (data, unused, url) => {
+        seen.push(
+          document.querySelector<HTMLTextAreaElement>("textarea.scenario-editor")?.value ?? "(no editor)",
+        );
+        push(data, unused, url);
+      };
+    });
     await page.getByTestId("scenario-file").setInputFiles({
       name: "my-prefill.yaml",
       mimeType: "application/yaml",
       buffer: Buffer.from(text),
     });
-    await page.waitForURL(/file=my-prefill\.yaml/);
-    expect(await page.locator("textarea.scenario-editor").inputValue()).toBe(text);
+    // The import is shown when the editor holds the file's text (the address is written after that
+    // render: route.ts), then the URL names the file.
+    await expect
+      .poll(() => page.locator("textarea.scenario-editor").inputValue(), { timeout: 30_000 })
+      .toBe(text);
+    expect(new URL(page.url()).hash).toMatch(/file=my-prefill\.yaml/);
+    expect(await page.evaluate(() => (window as unknown as { editorAtPush: string[] }).editorAtPush)).toEqual(
+      [text],
+    );
     const expected = estimateJob({ text, fileName: "my-prefill.yaml" }).phases.find(
       (p) => p.role === "prefill",
     );

@@ -3,7 +3,7 @@
  * `#/<view>?<params>`, e.g. `#/compare?systems=cloudmatrix384,gb200-nvl72`.
  * Scenario documents travel as base64url-encoded UTF-8 text (`encodeText`).
  */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 export type ViewId = "compare" | "topology" | "estimate" | "simulate" | "frontier" | "validate";
 export const VIEWS: readonly { readonly id: ViewId; readonly label: string; readonly title: string }[] = [
@@ -74,19 +74,43 @@ export function decodeText(encoded: string): string | undefined {
   }
 }
 
-/** The current route and a function to change it (`replace` avoids a history entry per keystroke). */
+/** A history entry `navigate` asked for, written once the route it names has rendered. */
+interface PendingEntry {
+  readonly hash: string;
+  readonly replace: boolean;
+}
+
+/**
+ * The current route and a function to change it (`replace` avoids a history entry per keystroke).
+ * The address follows the page: `navigate` sets the route, and its history entry is written in a
+ * layout effect, after React has put the new route's page in the document — never before, so the
+ * address (a copied link, a test waiting on the URL) never names a page that is not shown yet.
+ */
 export function useRoute(): [Route, (view: ViewId, params?: URLSearchParams, replace?: boolean) => void] {
   const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  const pending = useRef<PendingEntry | undefined>(undefined);
   useEffect(() => {
-    const onChange = () => setRoute(parseHash(window.location.hash));
+    const onChange = () => {
+      pending.current = undefined;
+      setRoute(parseHash(window.location.hash));
+    };
     window.addEventListener("hashchange", onChange);
     return () => window.removeEventListener("hashchange", onChange);
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs after each route change is rendered
+  useLayoutEffect(() => {
+    const entry = pending.current;
+    pending.current = undefined;
+    if (entry === undefined || entry.hash === window.location.hash) return;
+    if (entry.replace) window.history.replaceState(null, "", entry.hash);
+    else window.history.pushState(null, "", entry.hash);
+  }, [route]);
   const navigate = useCallback((view: ViewId, params = new URLSearchParams(), replace = false) => {
     const hash = formatHash(view, params);
-    if (hash === window.location.hash) return;
-    if (replace) window.history.replaceState(null, "", hash);
-    else window.history.pushState(null, "", hash);
+    const before = pending.current;
+    if (hash === (before?.hash ?? window.location.hash)) return;
+    // Several navigations before one render make one entry: a new one if any of them asked for it.
+    pending.current = { hash, replace: replace && (before?.replace ?? true) };
     setRoute(parseHash(hash));
   }, []);
   return [route, navigate];
