@@ -1,30 +1,75 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * The test files that predict the whole end-to-end ledger in process (core keeps it once per
+ * process: `predictEndToEndCase`'s predictions, `validate`'s rows per kind). They run first, one
+ * after another in one worker (a project of their own, group 0), so the ledger is computed once in
+ * that worker instead of once in each worker that happened to draw one of them (twice per run with
+ * two workers); meanwhile the global set-up's background process computes the shared report
+ * (test-global-setup.mjs) on the other core. Files that predict only a few cases (the nearest
+ * references of an estimate, a serving report's scenarios) stay in the suite.
+ * scripts/vitest-projects.test.ts checks the split loses no file.
+ */
+export const LEDGER_FILES = [
+  "packages/core/src/report/validate.test.ts",
+  "packages/core/src/report/validate-end-to-end.test.ts",
+  "packages/core/src/report/reference-table.test.ts",
+  "packages/cli/src/build-assets.test.ts",
+  "packages/cli/src/commands/validate.test.ts",
+];
+
+const INCLUDE = [
+  "packages/*/src/**/*.test.ts",
+  "packages/*/test/**/*.test.ts",
+  "bench/**/*.test.ts",
+  "scripts/**/*.test.ts",
+];
+
+/** What both projects share. */
+const common = {
+  testTimeout: 60_000,
+  pool: "forks" as const,
+  // A worker runs its files one after another in one module graph: core and the CLI are
+  // imported once per worker, not once per file (a third of the suite's time). The tests share
+  // no mutable module state (caches of the built-in data only) and mock nothing.
+  isolate: false,
+  // fast-check properties run from one fixed seed unless SUPERNODE_PROPERTY_SEED says otherwise.
+  setupFiles: ["scripts/test-property-seed.mjs"],
+  // The sweep pool's threads run that build's sweep-thread.js (built from the same sources)
+  // instead of compiling core through tsx in every thread (≈ 2.5 s of CPU per thread).
+  env: { SUPERNODE_SWEEP_THREAD: join(import.meta.dirname, "packages/cli/dist/sweep-thread.js") },
+};
 
 export default defineConfig({
   test: {
-    include: [
-      "packages/*/src/**/*.test.ts",
-      "packages/*/test/**/*.test.ts",
-      "bench/**/*.test.ts",
-      "scripts/**/*.test.ts",
-    ],
-    testTimeout: 60_000,
-    pool: "forks",
-    // One worker per core (vitest's default leaves one core out: a single worker on a 2-core
-    // machine, where much of a browser or spawning test's time is spent waiting).
-    maxWorkers: availableParallelism(),
-    // A worker runs its files one after another in one module graph: core and the CLI are
-    // imported once per worker, not once per file (a third of the suite's time). The tests share
-    // no mutable module state (caches of the built-in data only) and mock nothing.
-    isolate: false,
-    // Builds packages/cli/dist when a source is newer, for the end-to-end tests of the binary.
+    // Builds packages/cli/dist when a source is newer, for the end-to-end tests of the binary, and
+    // starts the shared validation report (once per run, for both projects).
     globalSetup: ["scripts/test-global-setup.mjs"],
-    // fast-check properties run from one fixed seed unless SUPERNODE_PROPERTY_SEED says otherwise.
-    setupFiles: ["scripts/test-property-seed.mjs"],
-    // The sweep pool's threads run that build's sweep-thread.js (built from the same sources)
-    // instead of compiling core through tsx in every thread (≈ 2.5 s of CPU per thread).
-    env: { SUPERNODE_SWEEP_THREAD: join(import.meta.dirname, "packages/cli/dist/sweep-thread.js") },
+    projects: [
+      {
+        test: {
+          ...common,
+          name: "ledger",
+          include: LEDGER_FILES,
+          // One worker, all its files (isolate: false): the ledger once; run before the rest.
+          maxWorkers: 1,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...common,
+          name: "suite",
+          include: INCLUDE,
+          exclude: [...configDefaults.exclude, ...LEDGER_FILES],
+          // One worker per core (vitest's default leaves one core out: a single worker on a 2-core
+          // machine, where much of a browser or spawning test's time is spent waiting).
+          maxWorkers: availableParallelism(),
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
