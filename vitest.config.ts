@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * The test files that predict the whole end-to-end ledger in process (core keeps it once per
@@ -19,6 +20,22 @@ export const LEDGER_FILES = [
   "packages/cli/src/build-assets.test.ts",
   "packages/cli/src/commands/validate.test.ts",
 ];
+
+/**
+ * vitest's order (longest first, from the last run's durations), except that the ledger's files run
+ * in LEDGER_FILES' order: core's validate.test first, which predicts the ledger while its tests are
+ * collected (no time limit), so no test's own limit includes the whole ledger on a loaded machine
+ * (the CLI's first validate test timed out at 120 s, load 11-15, when it came first).
+ */
+class LedgerFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LEDGER_FILES.findIndex((l) => f.moduleId.endsWith(`/${l}`));
+      return i < 0 ? LEDGER_FILES.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 const INCLUDE = [
   "packages/*/src/**/*.test.ts",
@@ -47,6 +64,7 @@ export default defineConfig({
     // Builds packages/cli/dist when a source is newer, for the end-to-end tests of the binary, and
     // starts the shared validation report (once per run, for both projects).
     globalSetup: ["scripts/test-global-setup.mjs"],
+    sequence: { sequencer: LedgerFirstSequencer },
     projects: [
       {
         test: {
