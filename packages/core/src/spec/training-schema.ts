@@ -216,9 +216,13 @@ export const trainingScenarioSchema = z.strictObject({
    * `alltoall` (NCCL all-to-all: a global permute before it, a sort by local expert after it, their
    * inverses on the way back), `hybridep` or `deepep` (flex: permutation fused into the communication
    * kernels, one copy between the kernel's buffer and the expert tensors per dispatch and combine).
-   * Default: alltoall (Megatron-Bridge's Qwen3 and GPT-OSS providers).
+   * Default: alltoall (Megatron-Bridge's Qwen3 and GPT-OSS providers). `allgather`
+   * (`MoEAllGatherTokenDispatcher`, Megatron-Core ≤ 0.7's default, MindSpeed-LLM 1.0.RC3's Mixtral
+   * script): the sequence-parallel tokens all-gathered over the TP group before experts split over TP
+   * and reduce-scattered after them, the permutation by torch gathers and scatters
+   * (training/allgather-dispatcher.ts); modelled at ep 1 with sequence parallelism (or tp 1).
    */
-  tokenDispatcher: z.enum(["alltoall", "hybridep", "deepep"]).default("alltoall"),
+  tokenDispatcher: z.enum(["alltoall", "allgather", "hybridep", "deepep"]).default("alltoall"),
   /**
    * Megatron-Core's token drop (`moe_expert_capacity_factor`, `moe_pad_expert_input_to_capacity`;
    * Megatron-Bridge's `apply_moe_token_drop`): with `pad`, every expert runs exactly its capacity

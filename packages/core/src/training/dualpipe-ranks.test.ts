@@ -12,7 +12,7 @@ const stage = (i: number, forwardS: number, layers: number): StageCompute => ({
   stage: i,
   layers,
   moeLayers: layers,
-  tpBlocks: { mixer: layers, ffn: 0, sharedExperts: 0 },
+  tpBlocks: { mixer: layers, ffn: 0, sharedExperts: 0, gatheredExperts: 0 },
 });
 
 describe("dualPipeRanks (rank r runs stage r and stage p − 1 − r, half the micro-batches each)", () => {

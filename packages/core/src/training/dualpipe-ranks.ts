@@ -29,6 +29,7 @@ export function dualPipeRanks(stages: readonly StageCompute[]): StageCompute[] {
         mixer: (a.tpBlocks.mixer + b.tpBlocks.mixer) / 2,
         ffn: (a.tpBlocks.ffn + b.tpBlocks.ffn) / 2,
         sharedExperts: (a.tpBlocks.sharedExperts + b.tpBlocks.sharedExperts) / 2,
+        gatheredExperts: (a.tpBlocks.gatheredExperts + b.tpBlocks.gatheredExperts) / 2,
       },
     });
   }

@@ -10,6 +10,8 @@
  *   `sort_chunks_by_idxs` after it and again before the combine (read and write T·k·H each); the
  *   unpermute after the combine is the graph's `moe.combine`. Backward runs each one's transpose
  *   (the permute's is an unpermute: read T·k·H, write T·H).
+ * - `allgather` (MoEAllGatherTokenDispatcher, Megatron-Core ≤ 0.7): its gathers and scatters over
+ *   the TP group's gathered tokens, `allgather-dispatcher.ts`.
  * - `hybridep` / `deepep` (MoEFlexTokenDispatcher): the permutation is fused into the dispatch and
  *   combine kernels, which work in a buffer registered for the NVLink domain; one device copy moves
  *   the dispatched tokens out of it and the expert outputs into it (Megatron-LM's DeepSeek-V3 GB200
@@ -42,6 +44,7 @@ import { moeTokenWidth } from "../deploy/index.ts";
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import { activationPass, type ModelArchitecture, type Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
+import { allGatherCopyOperators } from "./allgather-dispatcher.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -86,6 +89,10 @@ export function moeTokenCopyOperators(
   const combinedBytes = shape.routedRows * h * elementBytes.combine;
   const ops: Operator[] = [];
   const back = direction === "backward" ? ".backward" : "";
+  if (dispatcher === "allgather")
+    throw new Error(
+      "moeTokenCopyOperators: the all-gather dispatcher's passes are allGatherCopyOperators' (allgather-dispatcher.ts)",
+    );
   if (dispatcher === "alltoall") {
     ops.push(
       direction === "forward"
@@ -147,11 +154,13 @@ export function withTokenCopies(
   const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
   const bytes = tokenCopyBytes(s);
   const fp8 = s.precision.compute === "fp8";
+  // The all-gather dispatcher permutes the TP group's gathered tokens (allgather-dispatcher.ts).
+  const operators = (direction: "forward" | "backward") =>
+    s.tokenDispatcher === "allgather"
+      ? allGatherCopyOperators(s.model, tokensPerRank, direction, bytes.dispatch)
+      : moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, fp8, bytes);
   const time = (direction: "forward" | "backward") =>
-    moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, fp8, bytes).reduce(
-      (sum, op) => sum + operatorTime(op, device, profile).timeS,
-      0,
-    );
+    operators(direction).reduce((sum, op) => sum + operatorTime(op, device, profile).timeS, 0);
   const forwardS = time("forward");
   return {
     ...t,

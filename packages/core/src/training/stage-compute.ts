@@ -33,6 +33,7 @@ import {
   sustainedClock,
 } from "../perf/index.ts";
 import { withOffloadWait } from "./activation-offload.ts";
+import { allGatherExpertOptions } from "./allgather-dispatcher.ts";
 import { dualPipeRanks } from "./dualpipe-ranks.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
@@ -62,6 +63,8 @@ export interface TpBlocks {
   readonly mixer: number;
   readonly ffn: number;
   readonly sharedExperts: number;
+  /** Routed experts behind the all-gather dispatcher: gathered and scattered outside their linears, as shared experts are. */
+  readonly gatheredExperts: number;
 }
 
 export interface PipelineCompute {
@@ -109,6 +112,8 @@ export function rankOperatorOptions(s: TrainingScenario): LayerOperatorOptions {
     ffnTp: tp,
   };
   if (moe === undefined) return base;
+  // The all-gather dispatcher splits every expert over tp and gathers the TP group's tokens (allgather-dispatcher.ts).
+  if (s.tokenDispatcher === "allgather") return { ...base, ...allGatherExpertOptions(s.model, tp, tokens) };
   // Experts take the sequence-parallel shard (tokens / tp) of each EP rank; balanced routing.
   const expertTokens = ((tokens / tp) * ep * moe.topK) / moe.numRoutedExperts;
   return { ...base, localExperts: moe.numRoutedExperts / ep, tokensPerLocalExpert: expertTokens };
@@ -200,7 +205,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   for (const [stage, count] of counts.entries()) {
     let t = ZERO_TIMES;
     let moeLayers = 0;
-    const tpBlocks = { mixer: 0, ffn: 0, sharedExperts: 0 };
+    const tpBlocks = { mixer: 0, ffn: 0, sharedExperts: 0, gatheredExperts: 0 };
     for (let i = first; i < first + count; i++) {
       t = addTimes(t, layerTime(i));
       const kind = layerKind(arch, i);
@@ -208,6 +213,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
       if (hasMixer(arch, i)) tpBlocks.mixer++;
       if (kind === "dense") tpBlocks.ffn++;
       if (kind === "moe" && (arch.moe?.numSharedExperts ?? 0) > 0) tpBlocks.sharedExperts++;
+      if (kind === "moe" && s.tokenDispatcher === "allgather") tpBlocks.gatheredExperts++;
     }
     first += count;
     // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage;

@@ -17,7 +17,7 @@ export interface StageParams {
   /** Whole-stage counts (before tp/ep sharding). */
   readonly dense: number;
   readonly experts: number;
-  /** Parameters one rank of the stage holds: dense / tp + experts / ep. */
+  /** Parameters one rank of the stage holds: dense / tp + experts / ep (/ tp more under the all-gather dispatcher). */
   readonly perRank: number;
   readonly densePerRank: number;
   readonly expertsPerRank: number;
@@ -63,7 +63,8 @@ export function stageParams(s: TrainingScenario): StageParams[] {
       experts += mtp.experts;
     }
     const densePerRank = dense / s.layout.tp;
-    const expertsPerRank = experts / s.layout.ep;
+    // The all-gather dispatcher's experts are split over tp as well (allgather-dispatcher.ts).
+    const expertsPerRank = experts / s.layout.ep / (s.tokenDispatcher === "allgather" ? s.layout.tp : 1);
     out.push({ dense, experts, densePerRank, expertsPerRank, perRank: densePerRank + expertsPerRank });
   }
   return out;

@@ -16,7 +16,7 @@ describe("tpComm: TP collectives per TP block, backward beside the column-parall
   const t = tpComm(s, c);
 
   it("counts a mixer and a dense FFN block per Llama layer; forward exposes every gather and scatter", () => {
-    expect(c.bottleneck.tpBlocks).toEqual({ mixer: 32, ffn: 32, sharedExperts: 0 });
+    expect(c.bottleneck.tpBlocks).toEqual({ mixer: 32, ffn: 32, sharedExperts: 0, gatheredExperts: 0 });
     expect(t.exposedForwardS).toBeCloseTo(64 * (ag + rs), 12);
   });
 
@@ -52,7 +52,7 @@ describe("tpComm: TP collectives per TP block, backward beside the column-parall
   it("Nemotron-H: one block per mixer layer and per MoE layer's shared experts, none for the routed experts", () => {
     const n = scenario("nemotron-3-super-gb200-64-fp8mx");
     const st = pipelineCompute(n).bottleneck;
-    expect(st.tpBlocks).toEqual({ mixer: 48, ffn: 0, sharedExperts: 40 });
+    expect(st.tpBlocks).toEqual({ mixer: 48, ffn: 0, sharedExperts: 40, gatheredExperts: 0 });
     expect(st.layers).toBe(88);
   });
 

@@ -19,7 +19,8 @@
  *   weight-gradient GEMM (`async_grad_allreduce`), and nothing else;
  * - shared experts gather and scatter outside their linears (`SharedExpertMLP`:
  *   `gather_from_sequence_parallel_region`, `reduce_scatter_to_sequence_parallel_region`), whose
- *   backwards are a synchronous reduce-scatter and all-gather (all-reduce without SP): exposed.
+ *   backwards are a synchronous reduce-scatter and all-gather (all-reduce without SP): exposed; so
+ *   do the routed experts behind the all-gather dispatcher (`allgather-dispatcher.ts`).
  * With `overlap.tp` (TE userbuffers, MindSpeed MC2) the block's collectives are hidden under the
  * stage's compute, exposed only where they exceed it. Full recomputation repeats the forward's.
  */
@@ -48,7 +49,9 @@ export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
   const rs = sequenceParallel ? groupCollectiveS(s.fabricTarget, "reduce-scatter", bytes, tp, 1) : 0;
   const ar = sequenceParallel ? 0 : groupCollectiveS(s.fabricTarget, "all-reduce", bytes, tp, 1);
   const st = c.bottleneck;
-  const blocks = st.tpBlocks.mixer + st.tpBlocks.ffn + st.tpBlocks.sharedExperts;
+  // Blocks gathered outside their linears: shared experts, and routed experts behind the all-gather dispatcher.
+  const outside = st.tpBlocks.sharedExperts + st.tpBlocks.gatheredExperts;
+  const blocks = st.tpBlocks.mixer + st.tpBlocks.ffn + outside;
   const fwd = blocks * (ag + rs + ar);
   const recomputed = s.recompute === "full" ? fwd : 0;
   if (s.overlap.tp) {
@@ -66,7 +69,7 @@ export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
     return sequenceParallel ? n * (ag + Math.max(0, ag - d) + Math.max(0, rs - w)) : n * Math.max(0, ar - w);
   };
   const g = st.columnGemms;
-  const shared = st.tpBlocks.sharedExperts;
+  const shared = outside;
   const exposedB =
     block(st.tpBlocks.mixer, g.mixerDgradS, g.mixerWgradS) +
     block(st.tpBlocks.ffn, g.ffnDgradS, g.ffnWgradS) +

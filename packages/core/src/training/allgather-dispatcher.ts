@@ -1,0 +1,118 @@
+/**
+ * Megatron-Core's all-gather token dispatcher (`moe_token_dispatcher_type: allgather`, the default up
+ * to core 0.7; MindSpeed-LLM 1.0.RC3's Mixtral script runs it), as read from Megatron-LM core_v0.6.0
+ * (cac60ce4) `moe/token_dispatcher.py` `MoEAllGatherTokenDispatcher` and `moe/experts.py`:
+ *
+ * - with sequence parallelism the rank's hidden states [S/TP·B, H] are all-gathered over the TP group
+ *   (`gather_from_sequence_parallel_region_to_moe`; the indices and probabilities too, small) and the
+ *   experts' output is reduce-scattered back (`reduce_scatter_to_sequence_parallel_region_from_moe`):
+ *   collectives outside the expert linears, whose backwards are a synchronous reduce-scatter and
+ *   all-gather, as the shared experts' are (`tp-comm.ts` counts the routed experts as such a block);
+ * - the experts are split over TP (`GroupedMLP` divides fc1 / fc2 by tp_size; `SequentialMLP` runs
+ *   `MLP` with TP linears): every TP rank runs a 1/tp slice of each local expert for every gathered
+ *   token routed to it, the same FLOPs as whole experts on the rank's shard, in other GEMM shapes;
+ * - the local permutation is two `torch.gather`s of the routed rows (by the global-local map, then by
+ *   the argsort of the expert ids) and, on the way back, `zeros_like` + `scatter` and the multiply by
+ *   the routing probabilities; the final `scatter_add` into the gathered tokens is the graph's
+ *   `moe.combine`. Each backward runs its transpose. Counted as memory-bound passes over the T·k
+ *   routed rows of the gathered tokens (T the TP group's tokens), read + write each, the fill as a
+ *   write: forward 2 gathers, 1 fill, 1 scatter, 1 multiply; backward the same five.
+ * - `tokens_per_expert.cpu()` syncs the host as the dropless all-to-all does (`eager-moe-host.ts`).
+ *
+ * Modelled at ep 1 (the gather would span TP × EP) and with sequence parallelism when tp > 1
+ * (without it the dispatcher makes no gather); other layouts are refused where the scenario is
+ * read. Derived from the source, not measured; nothing here is set from a result.
+ */
+import { moeTokenWidth } from "../deploy/index.ts";
+import { activationPass, type ModelArchitecture, type Operator } from "../model/index.ts";
+import { SupernodeError, type TrainingScenarioDocument } from "../spec/index.ts";
+import type { Locate } from "./layout-checks.ts";
+
+/** Why a document's all-gather dispatcher is not modelled, with the field to change; undefined when it is. */
+export function allGatherRefusal(
+  spec: TrainingScenarioDocument,
+): { fieldPath: string[]; why: string } | undefined {
+  if (spec.tokenDispatcher !== "allgather") return undefined;
+  const p = spec.parallelism;
+  if (p.ep !== 1)
+    return {
+      fieldPath: ["parallelism", "ep"],
+      why: `tokenDispatcher allgather is modelled at ep 1 (its gather would span tp × ep = ${p.tp * p.ep} ranks); got ep ${p.ep}`,
+    };
+  if (p.etp === 1)
+    return {
+      fieldPath: ["parallelism", "etp"],
+      why: "tokenDispatcher allgather splits the experts over tp (Megatron-Core ≤ 0.7); etp: 1 is the all-to-all dispatchers' folded grid: leave it out",
+    };
+  if (p.tp > 1 && !p.sequenceParallel)
+    return {
+      fieldPath: ["parallelism", "sequenceParallel"],
+      why: `tokenDispatcher allgather is modelled with sequence parallelism at tp ${p.tp} (without it the dispatcher gathers nothing and the expert outputs are reduced another way)`,
+    };
+  return undefined;
+}
+
+/**
+ * Throws a located error when the document sets the all-gather dispatcher on a layout it is not modelled for.
+ * @example checkAllGatherDispatcher(spec, "job.yaml", locate) // throws at parallelism.ep when ep is 8
+ */
+export function checkAllGatherDispatcher(spec: TrainingScenarioDocument, file: string, locate: Locate): void {
+  const refusal = allGatherRefusal(spec);
+  if (refusal === undefined) return;
+  const pos = locate(refusal.fieldPath) ?? locate(["tokenDispatcher"]);
+  throw new SupernodeError("invalid-value", refusal.why, {
+    file,
+    line: pos?.line,
+    column: pos?.column,
+    fieldPath: refusal.fieldPath,
+  });
+}
+
+/**
+ * The expert shapes one rank runs under the all-gather dispatcher: every expert (ep 1) split over
+ * tp, each taking its share of the TP group's tokens.
+ * @example allGatherExpertOptions(mixtral, 8, 16384) // { localExperts: 8, expertTp: 8, tokensPerLocalExpert: 4096 }
+ */
+export function allGatherExpertOptions(
+  arch: ModelArchitecture,
+  tp: number,
+  groupTokens: number,
+): { localExperts: number; expertTp: number; tokensPerLocalExpert: number } {
+  const moe = arch.moe;
+  if (moe === undefined) throw new Error(`allGatherExpertOptions: ${arch.id} has no MoE layers`);
+  return {
+    localExperts: moe.numRoutedExperts,
+    expertTp: tp,
+    tokensPerLocalExpert: (groupTokens * moe.topK) / moe.numRoutedExperts,
+  };
+}
+
+/**
+ * The dispatcher's local permutation passes of one MoE layer, forward or backward, over the T·k
+ * routed rows of the TP group's `groupTokens` tokens.
+ * @example allGatherCopyOperators(mixtral, 16384, "forward", 2).length // 5
+ */
+export function allGatherCopyOperators(
+  arch: ModelArchitecture,
+  groupTokens: number,
+  direction: "forward" | "backward",
+  bytesPerElement: number,
+): Operator[] {
+  const k = arch.moe?.topK ?? 0;
+  const rows = groupTokens * k * moeTokenWidth(arch) * bytesPerElement;
+  const back = direction === "backward" ? ".backward" : "";
+  const pass = (name: string, read: number, write: number): Operator =>
+    activationPass({
+      name: `moe.allgather.${name}${back}`,
+      dtype: "bf16",
+      readBytes: read,
+      writeBytes: write,
+    });
+  return [
+    pass("gather_local", rows, rows),
+    pass("gather_sorted", rows, rows),
+    pass("zeros", 0, rows),
+    pass("scatter_unsorted", rows, rows),
+    pass("probs_multiply", rows, rows),
+  ];
+}
