@@ -29,6 +29,12 @@ export interface ActivationOptions {
   readonly fp8?: boolean;
   /** Bytes per element of those low-precision copies (FP8: 1; NVFP4: 0.5625, `nvfp4-quantization.ts`). */
   readonly copyBytes?: number;
+  /**
+   * The all-gather token dispatcher (`allgather-dispatcher.ts`): every rank of the TP group keeps
+   * the routed copies of all the group's tokens at full hidden width, not of its sequence-parallel
+   * shard; the expert intermediates stay split over tp (default false).
+   */
+  readonly gatheredExperts?: boolean;
 }
 
 /** The activation options of a training scenario (its layout, recompute and precision). */
@@ -39,6 +45,7 @@ export function trainingActivationOptions(s: TrainingScenario): ActivationOption
     recompute: s.recompute,
     fp8: s.precision.compute === "fp8",
     ...(s.precision.recipe === "nvfp4" && { copyBytes: NVFP4_COPY_BYTES }),
+    ...(s.tokenDispatcher === "allgather" && { gatheredExperts: true }),
   };
 }
 
@@ -110,8 +117,12 @@ export function activationBytesPerToken(
   if (kind === "none") ffn = 0;
   else if (kind === "moe" && arch.moe !== undefined) {
     const m = arch.moe;
-    // Per routed copy: the permuted token (expert FC1's input) and the expert output (BF16).
-    const routed = m.topK * (x * g + x * BYTES + swiglu(m.expertIntermediateSize));
+    // Per routed copy: the permuted token (expert FC1's input) and the expert output (BF16); behind
+    // the all-gather dispatcher every TP rank holds them for the whole group's tokens (× t before
+    // the / t below), while the expert intermediates are split over tp as the experts are.
+    const fullWidth = x * g + x * BYTES;
+    const routed =
+      m.topK * (fullWidth * (o.gatheredExperts === true ? t : 1) + swiglu(m.expertIntermediateSize));
     const shared = m.numSharedExperts * swiglu(m.sharedExpertIntermediateSize);
     // Expert tensors follow the sequence-parallel token shard; the router's scores are small (E per token).
     ffn = routed + shared + m.numRoutedExperts * BYTES;

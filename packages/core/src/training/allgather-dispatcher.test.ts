@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { activationBytesPerToken, trainingActivationOptions } from "./activation-memory.ts";
 import { allGatherCopyOperators, allGatherExpertOptions } from "./allgather-dispatcher.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
@@ -45,6 +46,18 @@ describe("the all-gather token dispatcher (Megatron-Core core_v0.6.0 MoEAllGathe
     expect(tg.totalS - ta.totalS).toBeCloseTo(16 * (ag + rs), 12);
     // The mixer blocks' backward exposure depends on their GEMMs, which the dispatcher does not change.
     expect(tg.exposedBackwardS - ta.exposedBackwardS).toBeCloseTo(8 * (ag + rs), 9);
+  });
+
+  it("keeps the routed copies of the whole group's tokens on every TP rank: activation memory", () => {
+    const [og, oa] = [trainingActivationOptions(s), trainingActivationOptions(allToAll)];
+    expect(og.gatheredExperts).toBe(true);
+    expect(oa.gatheredExperts).toBeUndefined();
+    // Per routed copy the permuted input and the expert output (BF16, hidden width) are kept for
+    // every gathered token, not for the 1/tp shard; the expert intermediates are split over tp either way.
+    const perCopy = 2 * s.model.hiddenSize * 2;
+    const grown = activationBytesPerToken(s.model, "moe", og) - activationBytesPerToken(s.model, "moe", oa);
+    expect(grown).toBeCloseTo(2 * perCopy * (1 - 1 / 8), 6);
+    expect(activationBytesPerToken(s.model, "dense", og)).toBe(activationBytesPerToken(s.model, "dense", oa));
   });
 
   it("permutes the gathered rows: five passes each way over tokens × top-k rows of the hidden size", () => {
