@@ -7,6 +7,7 @@
 
 import type { z } from "zod";
 import { parseBuiltinData } from "../catalog/index.ts";
+import type { ModelFamily } from "../model/index.ts";
 import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.ts";
 import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
@@ -44,9 +45,10 @@ export interface EngineProfile {
    * The engine's host time per iteration on a chip vendor's devices (undefined where none is
    * recorded): a fixed part and a part per scheduled sequence, per executor process, and whether
    * the overlap scheduler hides it behind the device time — the scenario's `engine.overlapScheduler`,
-   * else the release's rule (on by default; off with MTP where the engine turns it off).
+   * else the release's rule (on by default; off with MTP where the engine turns it off). The
+   * per-layer launch time is `modelFamily`'s where the release records one (`perLayerUsByFamily`).
    */
-  hostTimeFor(chipVendor: string, withMtp: boolean, modelFamily?: string): HostTime | undefined;
+  hostTimeFor(chipVendor: string, withMtp: boolean, modelFamily?: ModelFamily): HostTime | undefined;
   /**
    * Where HCCL expands the engine's collectives on Ascend fabrics: the scenario's
    * `engine.hcclExpansion`, else the release's rule; undefined where the engine records none.
