@@ -21,10 +21,12 @@ describe("the all-gather token dispatcher (Megatron-Core core_v0.6.0 MoEAllGathe
     expect(o.expertTp).toBe(8);
     expect(o.localExperts).toBe(8);
     expect(o.tokensPerLocalExpert).toBe((tokens * 2) / 8);
-    // The all-to-all layout runs whole experts on the rank's SP shard: the same routed FLOPs.
+    // The all-to-all layout runs whole experts on the rank's SP shard (tp times fewer tokens, each
+    // expert tp times wider): the same routed FLOPs.
     const a = rankOperatorOptions(allToAll);
     expect(a.expertTp).toBeUndefined();
-    expect((a.tokensPerLocalExpert as number) * 8).toBe((o.tokensPerLocalExpert as number) * (8 / 8));
+    expect(a.tokensPerLocalExpert).toBe(((tokens / 8) * 2) / 8);
+    expect((a.tokensPerLocalExpert as number) * 8).toBe(o.tokensPerLocalExpert);
   });
 
   it("holds 1/tp of each expert: the stage's expert parameters per rank fall by tp", () => {

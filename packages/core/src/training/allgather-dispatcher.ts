@@ -29,9 +29,7 @@ import { SupernodeError, type TrainingScenarioDocument } from "../spec/index.ts"
 import type { Locate } from "./layout-checks.ts";
 
 /** Why a document's all-gather dispatcher is not modelled, with the field to change; undefined when it is. */
-export function allGatherRefusal(
-  spec: TrainingScenarioDocument,
-): { fieldPath: string[]; why: string } | undefined {
+function allGatherRefusal(spec: TrainingScenarioDocument): { fieldPath: string[]; why: string } | undefined {
   if (spec.tokenDispatcher !== "allgather") return undefined;
   const p = spec.parallelism;
   if (p.ep !== 1)

@@ -69,11 +69,10 @@ export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
     return sequenceParallel ? n * (ag + Math.max(0, ag - d) + Math.max(0, rs - w)) : n * Math.max(0, ar - w);
   };
   const g = st.columnGemms;
-  const shared = outside;
   const exposedB =
     block(st.tpBlocks.mixer, g.mixerDgradS, g.mixerWgradS) +
     block(st.tpBlocks.ffn, g.ffnDgradS, g.ffnWgradS) +
-    shared * (ag + rs + ar);
-  const bwdTotal = (blocks - shared) * (2 * ag + rs + ar) + shared * (ag + rs + ar) + recomputed;
+    outside * (ag + rs + ar);
+  const bwdTotal = (blocks - outside) * (2 * ag + rs + ar) + outside * (ag + rs + ar) + recomputed;
   return { totalS: fwd + bwdTotal, exposedForwardS: fwd, exposedBackwardS: exposedB + recomputed };
 }
