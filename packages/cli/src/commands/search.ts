@@ -25,6 +25,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { collect, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { enUs } from "../output/locale-number.ts";
 import { renderCsv, renderJson, renderTable } from "../output/render.ts";
 import { addSpaceOptions, runSearch, type SearchInputFlags, type SearchRun } from "../output/search-run.ts";
 import { parseShape, runServing } from "../output/serving-run.ts";
@@ -118,7 +119,7 @@ const RANK_TEXT = {
 } as const;
 
 const rate = (run: SearchRun) => (run.cpuS > 0 ? run.result.total / run.cpuS : 0);
-const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
+const fmt = (x: number, digits = 0) => enUs(x, digits);
 
 /**
  * The serving simulator on a winner (core `simulateCheck`): closed-loop users as many as the

@@ -13,6 +13,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { CliIo } from "../cli-io.ts";
+import { enUs } from "../output/locale-number.ts";
 
 export interface MaxRateFlags {
   readonly percentile?: string;
@@ -68,9 +69,8 @@ export function printMaxRate(
   );
 }
 
-const ms = (s: number) =>
-  Number.isFinite(s) ? (s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 1 }) : "∞";
-const num = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
+const ms = (s: number) => (Number.isFinite(s) ? enUs(s * 1e3, 1) : "∞");
+const num = (x: number, digits = 0) => enUs(x, digits);
 
 function renderMaxRate(name: string, found: ServerRate): string {
   const { limits, best, above } = found;

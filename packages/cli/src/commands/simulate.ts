@@ -34,6 +34,7 @@ import { parseDtypeMapping } from "../output/dtype-mapping.ts";
 import { energyLine } from "../output/energy-text.ts";
 import { collect, modelConfigReader, readText, writeText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { enUs } from "../output/locale-number.ts";
 import { printMaxRate } from "./simulate-rate.ts";
 
 interface SimulateFlags {
@@ -206,8 +207,8 @@ function recordSinks(
   };
 }
 
-const ms = (s: number) => (s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 1 });
-const num = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
+const ms = (s: number) => enUs(s * 1e3, 1);
+const num = (x: number, digits = 0) => enUs(x, digits);
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 function latencyRow(name: string, s: LatencyStats): string[] {

@@ -12,6 +12,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { collect, modelConfigReader, readText } from "../output/files.ts";
 import { addHardwareOption, loadCatalog } from "../output/hardware-option.ts";
+import { enUs } from "../output/locale-number.ts";
 import { renderJson } from "../output/render.ts";
 
 interface TrainFlags {
@@ -46,7 +47,7 @@ export function register(program: Command, io: CliIo): void {
   });
 }
 
-const ms = (s: number) => `${(s * 1e3).toLocaleString("en-US", { maximumFractionDigits: 1 })} ms`;
+const ms = (s: number) => `${enUs(s * 1e3, 1)} ms`;
 const secs = (s: number) =>
   s >= 86400
     ? `${(s / 86400).toFixed(1)} days`
@@ -55,8 +56,8 @@ const secs = (s: number) =>
       : s >= 60
         ? `${(s / 60).toFixed(1)} min`
         : `${s.toFixed(1)} s`;
-const gb = (b: number) => `${(b / 1e9).toLocaleString("en-US", { maximumFractionDigits: 1 })} GB`;
-const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const gb = (b: number) => `${enUs(b / 1e9, 1)} GB`;
+const num = (x: number) => enUs(x, 0);
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 function table(head: string[]): Table.Table {

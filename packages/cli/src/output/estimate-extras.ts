@@ -57,7 +57,7 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
           `  lengths: decode context ${num(o.lengths.decodeContext)} tokens per sequence (over generated tokens), KV reserved ${num(o.lengths.reservation)} tokens per sequence in flight`,
         ]
       : []),
-    `  best batch ${num(b.sequencesPerInstance)} sequences per instance (${b.batchPerChip.toLocaleString("en-US", { maximumFractionDigits: 3 })} per chip; limited by ${o.limit}; KV cache ${num(o.kvCacheCapacityTokens)} tokens; ${o.candidates.length} batches tried)`,
+    `  best batch ${num(b.sequencesPerInstance)} sequences per instance (${enUs(b.batchPerChip, 3)} per chip; limited by ${o.limit}; KV cache ${num(o.kvCacheCapacityTokens)} tokens; ${o.candidates.length} batches tried)`,
     `  ${num(b.outputTokensPerSPerChip)} output tokens/s per chip (${num(b.outputTokensPerSPerInstance)} per ${chips}-chip instance) · ${num(b.inputTokensPerSPerChip)} input tokens/s per chip`,
     `  per generation of the batch: mixed prefill + decode iterations ${ms(b.prefillS)} + decode-only steps ${ms(b.decodeS)} (${ms(b.decodeStepS)} per step); mean time between tokens ${ms(b.tpotS)}`,
     ...(b.run !== undefined
@@ -73,7 +73,7 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
 /** Both pools of a disaggregated deployment, rate-matched: output tokens/s per chip of both. */
 export function disaggregatedLines(d: DisaggregatedThroughput): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
-  const perS = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 1 });
+  const perS = (x: number) => enUs(x, 1);
   return [
     `Disaggregated, both pools (${num(d.prefillChips)} prefill + ${num(d.decodeChips)} decode chips; ${num(d.promptTokens)}-token prompts, ${num(d.outputTokens)}-token outputs):`,
     `  ${num(d.outputTokensPerSPerChip)} output tokens/s per chip of both pools (${num(d.outputTokensPerS)} in all) · bound by ${d.bound}: prefill takes ${perS(d.prefillRequestsPerS)} requests/s, decode finishes ${perS(d.decodeRequestsPerS)} (prefill busy ${pct(d.prefillUtilization)}, decode busy ${pct(d.decodeUtilization)}; no queueing, KV transfer overlapped)`,

@@ -3,12 +3,13 @@
  * watts as kW, seconds as µs/ns. JSON and CSV keep SI values; only tables use these.
  */
 import type { QuantityUnit } from "@supernode/core";
+import { enUs } from "./locale-number.ts";
 
 function fixed(value: number, digits = 4): string {
   if (value === 0) return "0";
   const magnitude = Math.floor(Math.log10(Math.abs(value)));
   const decimals = Math.max(0, Math.min(3, digits - 1 - magnitude));
-  return value.toLocaleString("en-US", { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+  return enUs(value, decimals); // minimumFractionDigits 0 is the en-US default
 }
 
 function scaled(value: number, steps: ReadonlyArray<readonly [number, string]>): string {

@@ -5,9 +5,10 @@
  */
 import type { ExampleSeriesResult, FrontierExampleResult, ServingSearchPoint } from "@supernode/core";
 import { makeTable } from "@supernode/core";
+import { enUs } from "./locale-number.ts";
 import { renderTable } from "./render.ts";
 
-const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
+const fmt = (x: number, digits = 0) => enUs(x, digits);
 
 function pointJson(p: ServingSearchPoint) {
   return {

@@ -6,6 +6,7 @@ import type { SweepRecord } from "@supernode/core";
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import type { CliIo } from "../cli-io.ts";
+import { enUs } from "../output/locale-number.ts";
 
 export interface SweepProgress {
   tick(): void;
@@ -39,8 +40,7 @@ export function sweepProgress(io: CliIo, total: number, already: number): SweepP
 
 type Result = Record<string, unknown>;
 
-const fmt = (v: unknown, scale = 1, digits = 1) =>
-  typeof v === "number" ? (v * scale).toLocaleString("en-US", { maximumFractionDigits: digits }) : "–";
+const fmt = (v: unknown, scale = 1, digits = 1) => (typeof v === "number" ? enUs(v * scale, digits) : "–");
 
 /** How the summary shows one kind of result: its headline figure (tokens/s per chip) and columns. */
 interface ResultView {

@@ -97,7 +97,7 @@ export function allGatherCopyOperators(
   bytesPerElement: number,
 ): Operator[] {
   const k = arch.moe?.topK ?? 0;
-  const rows = groupTokens * k * moeTokenWidth(arch) * bytesPerElement;
+  const routedBytes = groupTokens * k * moeTokenWidth(arch) * bytesPerElement;
   const back = direction === "backward" ? ".backward" : "";
   const pass = (name: string, read: number, write: number): Operator =>
     activationPass({
@@ -107,10 +107,10 @@ export function allGatherCopyOperators(
       writeBytes: write,
     });
   return [
-    pass("gather_local", rows, rows),
-    pass("gather_sorted", rows, rows),
-    pass("zeros", 0, rows),
-    pass("scatter_unsorted", rows, rows),
-    pass("probs_multiply", rows, rows),
+    pass("gather_local", routedBytes, routedBytes),
+    pass("gather_sorted", routedBytes, routedBytes),
+    pass("zeros", 0, routedBytes),
+    pass("scatter_unsorted", routedBytes, routedBytes),
+    pass("probs_multiply", routedBytes, routedBytes),
   ];
 }
