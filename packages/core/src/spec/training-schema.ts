@@ -4,7 +4,7 @@
  * `deployment` it has the job's size (`chips`), its `parallelism`, `batch`, `recompute`, `overlap`,
  * the token budget to train (`train`) and optional `reliability` inputs. Sizes of parallel groups
  * count ranks (devices: dies on CloudMatrix384's 910C, GPUs elsewhere). Documented in
- * docs/training.md; `parseTrainingScenario` resolves it.
+ * docs/training/scenario.md; `parseTrainingScenario` resolves it.
  *
  * @example
  * kind: training
