@@ -16,6 +16,7 @@ export { expertImbalanceFactor, type ImbalanceContext, type ImbalanceResult } fr
 export type { ExpertLoadSkewProfile, ExpertPopularity } from "./expert-popularity.ts";
 export { type HostLink, hostLinkFor } from "./host-links.ts";
 export { type InstanceRankMemory, instanceRankMemory } from "./instance-memory.ts";
+export { type LengthPoint, lengthPoints } from "./length-points.ts";
 export {
   activationBytesPerToken,
   type MemoryBreakdown,

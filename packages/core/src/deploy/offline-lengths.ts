@@ -168,7 +168,7 @@ export function checkOfflineLengths(lengths: OfflineLengths, model: ModelArchite
 }
 
 /** Quadrature nodes over a standard normal variable: z from −8 to 8 in steps of 1/256. */
-const NODES = (() => {
+export const NODES = (() => {
   const z: number[] = [];
   const w: number[] = [];
   for (let k = -2048; k <= 2048; k += 1) {

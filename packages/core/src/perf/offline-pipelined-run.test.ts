@@ -22,6 +22,28 @@ function stub(kvCostPerToken = 0): InstancePerformance & { mixedCalls: number } 
 }
 
 describe("pipelinedRun", () => {
+  it("drains varying answers from the residual distribution: one length as its cohorts, a long tail to its longest answer", () => {
+    // One prompt per iteration (1,000-token prompts in a 1,500-token budget): staggered cohorts of
+    // one, 400 requests, so the run is in its steady state when the queue empties.
+    const perf = { ...stub(), decodeStepS: (b: { sequences: number }) => 1 + 0.01 * b.sequences };
+    const shape = { prompt: 1000, output: 20, budget: 1500, decodeTokensCharged: 1, dp: 1 };
+    const cohorts = pipelinedRun(perf, 400, 40, shape);
+    const fixed = pipelinedRun(perf, 400, 40, { ...shape, answers: [{ tokens: 20, weight: 1 }] });
+    // Uniform ages of one length are what the staggered cohorts hold: the same run within 0.01 %.
+    expect(fixed.durationS).toBeCloseTo(cohorts.durationS, 0);
+    expect(Math.abs(fixed.iterations - cohorts.iterations)).toBeLessThanOrEqual(1);
+    // The same mean (20 tokens) as ten answers of 10 and one of 120: the last sequences decode to
+    // the 120th token, the run is longer by the drain, the admissions are unchanged.
+    const tail = [
+      { tokens: 10, weight: 10 },
+      { tokens: 120, weight: 1 },
+    ];
+    const longTail = pipelinedRun(perf, 400, 40, { ...shape, answers: tail });
+    expect(longTail.promptIterations).toBe(cohorts.promptIterations);
+    expect(longTail.iterations).toBeGreaterThan(cohorts.iterations + 60);
+    expect(longTail.durationS).toBeGreaterThan(cohorts.durationS + 50);
+  });
+
   it("admits everything at once when the budget and the batch allow: one mixed iteration, then O − 1 steps", () => {
     const perf = stub();
     const run = pipelinedRun(perf, 100, 1000, {

@@ -15,9 +15,11 @@
  * (`mixedStepS`); between events the decode-only steps at a fixed batch are timed at the window's
  * mean KV length (exact where the step is linear in the KV). docs/step-model.md §12.
  */
+import type { LengthPoint } from "../deploy/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { promptsPerRankUnchunked } from "./dp-prefill.ts";
 import type { InstancePerformance } from "./instance-performance.ts";
+import { residualDrain } from "./offline-drain.ts";
 
 /** The run's fixed lengths, the scheduler's per-instance token budget and its attention-DP ranks. */
 export interface PipelinedRunShape {
@@ -42,6 +44,13 @@ export interface PipelinedRunShape {
    * across one); absent, one mean per window.
    */
   readonly attentionChunk?: number;
+  /**
+   * Answers of varying length: their distribution's points. A run that reaches its steady state (the
+   * last admission at least two mean answers in) then drains from the residual distribution
+   * (offline-drain.ts) instead of mean-length cohorts, and its steady phase is shorter by the
+   * sequence-steps the drain takes over (the run still decodes N × E[O] tokens); absent, cohorts drain.
+   */
+  readonly answers?: readonly LengthPoint[];
 }
 
 /** What the run took: its duration, iterations, and the largest batch it held. */
@@ -96,6 +105,21 @@ export function pipelinedRun(
       decoding -= c.sequences;
       startSum -= c.sequences * c.start;
       head += 1;
+    }
+    if (queued === 0 && shape.answers !== undefined && decoding > 0 && t >= 2 * lifetime) {
+      // The queue is empty in the steady state: the sequences in flight drain from the residual
+      // distribution. Σ of the cohorts' remaining steps is what the mean-length picture still owes.
+      let owed = 0;
+      for (let k = head; k < cohorts.length; k += 1) {
+        const c = cohorts[k] as Cohort;
+        owed += c.sequences * (c.start + lifetime - t);
+      }
+      const drain = residualDrain(perf, decoding, shape.answers, prompt);
+      const full = perf.decodeStepS({ sequences: decoding, kvTokens: kvAt(t) });
+      const takenOver = (drain.sequenceSteps - owed) / decoding; // steady steps the drain decodes instead
+      durationS += drain.durationS - takenOver * full;
+      t += Math.max(0, Math.round(drain.steps - takenOver));
+      break;
     }
     const room = Math.max(0, maxSequences - decoding);
     const perRank =

@@ -39,6 +39,7 @@
  */
 import {
   fixedOfflineLengths,
+  lengthPoints,
   type OfflineLengths,
   reservedToMaxTokens,
   type Scenario,
@@ -48,7 +49,7 @@ import { SupernodeError } from "../spec/index.ts";
 import { hybridStateLimits } from "./hybrid-state-pool.ts";
 import { finiteRun, pipelinedFiniteRun, withAdmissionBound } from "./offline-finite-run.ts";
 import { batchGrid, type OfflineShape, offlinePoint } from "./offline-generation.ts";
-import type { PipelinedRun } from "./offline-pipelined-run.ts";
+import type { PipelinedRun, PipelinedRunShape } from "./offline-pipelined-run.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 
 export interface OfflinePoint {
@@ -179,7 +180,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   // Decode tokens count against the budget with or without chunking (TensorRT-LLM's max_num_tokens
   // counts context and generation tokens; its chunked prefill is off under trtllm-bench).
   const charged = (scheduler?.budgetCountsDecodes ?? true) ? 1 + (plan.mtp?.draftTokens ?? 0) : 0;
-  const shape: OfflineShape = {
+  const shape: OfflineShape & Pick<PipelinedRunShape, "attentionChunk" | "answers"> = {
     chips: plan.chipsPerInstance,
     prompt,
     output,
@@ -204,6 +205,9 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
       plan.mtp !== undefined && scenario.engine?.speculativeApartPrefill === "others-idle",
     // Answers of varying length finish one by one, and each freed slot is refilled on its own.
     staggered: lengths.outputsVary,
+    // ... and the run's last sequences drain from the residual distribution (offline-drain.ts).
+    ...(lengths.outputsVary &&
+      offline.distributions !== undefined && { answers: lengthPoints(offline.distributions.outputTokens) }),
   };
   const grid = batchGrid(unit, max);
   // Each batch's point is computed once: the admission bound, the candidates and the drains share them.
