@@ -22,7 +22,7 @@ const conditionsSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({
     kind: z.literal("moe"),
-    system: z.enum(["cloudmatrix384", "hgx-h800", "hgx-h100", "gb200-nvl72"]),
+    system: z.enum(["cloudmatrix384", "hgx-h800", "hgx-h100", "dgx-b200", "gb200-nvl72"]),
     /** MoE kernels, when not the fabric's default (TensorRT-LLM's `nvlink-one-sided`). */
     library: z.enum(["cann-ep", "cann-mc2", "deepep", "nvlink-one-sided"]).optional(),
     direction: z.enum(["dispatch", "combine"]),
