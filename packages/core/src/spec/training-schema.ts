@@ -221,8 +221,15 @@ export const trainingScenarioSchema = z.strictObject({
    * script): the sequence-parallel tokens all-gathered over the TP group before experts split over TP
    * and reduce-scattered after them, the permutation by torch gathers and scatters
    * (training/allgather-dispatcher.ts); modelled at ep 1 with sequence parallelism (or tp 1).
+   * `alltoall-sp2hp`: Megatron-Core ≤ 0.7's all-to-all dispatcher at tp > 1 (MindSpeed-LLM 1.0.0's
+   * Mixtral script): the sequence shard turned into the TP group's tokens at 1/tp of the width
+   * (`all_to_all_sp2hp`), the routed copies' last dimension all-gathered over TP before experts split
+   * over TP and reduce-scattered after them (training/alltoall-sp2hp-dispatcher.ts); modelled at ep 1
+   * with sequence parallelism.
    */
-  tokenDispatcher: z.enum(["alltoall", "allgather", "hybridep", "deepep"]).default("alltoall"),
+  tokenDispatcher: z
+    .enum(["alltoall", "allgather", "alltoall-sp2hp", "hybridep", "deepep"])
+    .default("alltoall"),
   /**
    * Megatron-Core's token drop (`moe_expert_capacity_factor`, `moe_pad_expert_input_to_capacity`;
    * Megatron-Bridge's `apply_moe_token_drop`): with `pad`, every expert runs exactly its capacity

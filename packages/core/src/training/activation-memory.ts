@@ -16,6 +16,7 @@
  * "SDPA saves a BF16 output tensor, while Projection Linear saves an FP8 tensor", 1.5× the size).
  */
 import type { LayerKind, ModelArchitecture } from "../model/index.ts";
+import { expertsOverTp } from "./allgather-dispatcher.ts";
 import { NVFP4_COPY_BYTES } from "./nvfp4-quantization.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -32,7 +33,10 @@ export interface ActivationOptions {
   /**
    * The all-gather token dispatcher (`allgather-dispatcher.ts`): every rank of the TP group keeps
    * the routed copies of all the group's tokens at full hidden width, not of its sequence-parallel
-   * shard; the expert intermediates stay split over tp (default false).
+   * shard; the expert intermediates stay split over tp (default false). Also set for the all-to-all
+   * dispatcher at tp > 1 (`alltoall-sp2hp-dispatcher.ts`), whose expert input is all-gathered to full
+   * width too; its expert output is reduce-scattered before the unpermutation keeps it, so this
+   * counts ≈ k · h · 2 B per token per MoE layer more than it keeps (an upper bound).
    */
   readonly gatheredExperts?: boolean;
 }
@@ -45,7 +49,7 @@ export function trainingActivationOptions(s: TrainingScenario): ActivationOption
     recompute: s.recompute,
     fp8: s.precision.compute === "fp8",
     ...(s.precision.recipe === "nvfp4" && { copyBytes: NVFP4_COPY_BYTES }),
-    ...(s.tokenDispatcher === "allgather" && { gatheredExperts: true }),
+    ...(expertsOverTp(s.tokenDispatcher) && { gatheredExperts: true }),
   };
 }
 

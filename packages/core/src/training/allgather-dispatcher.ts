@@ -28,30 +28,45 @@ import { activationPass, type ModelArchitecture, type Operator } from "../model/
 import { SupernodeError, type TrainingScenarioDocument } from "../spec/index.ts";
 import type { Locate } from "./layout-checks.ts";
 
-/** Why a document's all-gather dispatcher is not modelled, with the field to change; undefined when it is. */
+/**
+ * Whether the dispatcher splits every expert over tp and runs the TP group's tokens through them
+ * (Megatron-Core ≤ 0.7): the all-gather dispatcher, and the all-to-all one at tp > 1 (alltoall-sp2hp-dispatcher.ts).
+ * @example expertsOverTp("alltoall-sp2hp") // true
+ */
+export function expertsOverTp(dispatcher: TrainingScenarioDocument["tokenDispatcher"]): boolean {
+  return dispatcher === "allgather" || dispatcher === "alltoall-sp2hp";
+}
+
+/** Why a document's TP-splitting dispatcher is not modelled, with the field to change; undefined when it is. */
 function allGatherRefusal(spec: TrainingScenarioDocument): { fieldPath: string[]; why: string } | undefined {
-  if (spec.tokenDispatcher !== "allgather") return undefined;
+  if (!expertsOverTp(spec.tokenDispatcher)) return undefined;
+  const d = spec.tokenDispatcher;
   const p = spec.parallelism;
   if (p.ep !== 1)
     return {
       fieldPath: ["parallelism", "ep"],
-      why: `tokenDispatcher allgather is modelled at ep 1 (its gather would span tp × ep = ${p.tp * p.ep} ranks); got ep ${p.ep}`,
+      why: `tokenDispatcher ${d} is modelled at ep 1 (its TP gather would span tp × ep = ${p.tp * p.ep} ranks); got ep ${p.ep}`,
     };
   if (p.etp === 1)
     return {
       fieldPath: ["parallelism", "etp"],
-      why: "tokenDispatcher allgather splits the experts over tp (Megatron-Core ≤ 0.7); etp: 1 is the all-to-all dispatchers' folded grid: leave it out",
+      why: `tokenDispatcher ${d} splits the experts over tp (Megatron-Core ≤ 0.7); etp: 1 is the later all-to-all dispatchers' folded grid: leave it out`,
     };
   if (p.tp > 1 && !p.sequenceParallel)
     return {
       fieldPath: ["parallelism", "sequenceParallel"],
-      why: `tokenDispatcher allgather is modelled with sequence parallelism at tp ${p.tp} (without it the dispatcher gathers nothing and the expert outputs are reduced another way)`,
+      why: `tokenDispatcher ${d} is modelled with sequence parallelism at tp ${p.tp} (without it the dispatcher gathers nothing and the expert outputs are reduced another way)`,
+    };
+  if (d === "alltoall-sp2hp" && p.tp === 1)
+    return {
+      fieldPath: ["tokenDispatcher"],
+      why: "tokenDispatcher alltoall-sp2hp is the all-to-all dispatcher at tp > 1; at tp 1 it is the plain alltoall",
     };
   return undefined;
 }
 
 /**
- * Throws a located error when the document sets the all-gather dispatcher on a layout it is not modelled for.
+ * Throws a located error when the document sets a TP-splitting dispatcher on a layout it is not modelled for.
  * @example checkAllGatherDispatcher(spec, "job.yaml", locate) // throws at parallelism.ep when ep is 8
  */
 export function checkAllGatherDispatcher(spec: TrainingScenarioDocument, file: string, locate: Locate): void {

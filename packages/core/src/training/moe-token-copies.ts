@@ -89,9 +89,9 @@ export function moeTokenCopyOperators(
   const combinedBytes = shape.routedRows * h * elementBytes.combine;
   const ops: Operator[] = [];
   const back = direction === "backward" ? ".backward" : "";
-  if (dispatcher === "allgather")
+  if (dispatcher === "allgather" || dispatcher === "alltoall-sp2hp")
     throw new Error(
-      "moeTokenCopyOperators: the all-gather dispatcher's passes are allGatherCopyOperators' (allgather-dispatcher.ts)",
+      `moeTokenCopyOperators: the ${dispatcher} dispatcher's passes are counted by withTokenCopies (allgather-dispatcher.ts, alltoall-sp2hp-dispatcher.ts)`,
     );
   if (dispatcher === "alltoall") {
     ops.push(
@@ -136,6 +136,37 @@ export function tokenCopyBytes(s: TrainingScenario): MoeTokenCopyBytes {
 }
 
 /**
+ * The token-copy passes of one MoE layer of a scenario, forward or backward, for its dispatcher:
+ * `tokensPerRank` the micro-batch's tokens on the rank before the sequence-parallel split (the TP
+ * group's tokens). The all-gather dispatcher permutes the group's gathered tokens
+ * (allgather-dispatcher.ts); the all-to-all one at tp > 1 permutes all of them and their k copies at
+ * 1/tp of the width (alltoall-sp2hp-dispatcher.ts); the others the sequence-parallel shard.
+ * @example dispatcherCopyOperators(qwen3Gb200Scenario, 4096, 16, "forward").length // 3
+ */
+export function dispatcherCopyOperators(
+  s: TrainingScenario,
+  tokensPerRank: number,
+  localExperts: number,
+  direction: "forward" | "backward",
+): Operator[] {
+  const moe = s.model.moe;
+  if (moe === undefined) return [];
+  const bytes = tokenCopyBytes(s);
+  const fp8 = s.precision.compute === "fp8";
+  const tp = s.layout.tp;
+  if (s.tokenDispatcher === "allgather")
+    return allGatherCopyOperators(s.model, tokensPerRank, direction, bytes.dispatch);
+  if (s.tokenDispatcher === "alltoall-sp2hp") {
+    const group = { tokens: tokensPerRank, routedRows: tokensPerRank * moe.topK, localExperts };
+    const sliced = { dispatch: bytes.dispatch / tp, combine: bytes.combine / tp };
+    return moeTokenCopyOperators(s.model, "alltoall", group, direction, fp8, sliced);
+  }
+  const tokens = tokensPerRank / tp;
+  const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
+  return moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, fp8, bytes);
+}
+
+/**
  * A MoE layer's times with the token copies added (forward; backward as data-gradient work); full
  * recompute repeats the forward's.
  * @example withTokenCopies(moeLayerTimes, qwen3Gb200Scenario, 16384, 16, device, profile).forwardS
@@ -148,17 +179,9 @@ export function withTokenCopies(
   device: Device,
   profile: EfficiencyProfile,
 ): ComputeTimes {
-  const moe = s.model.moe;
-  if (moe === undefined) return t;
-  const tokens = tokensPerRank / s.layout.tp;
-  const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
-  const bytes = tokenCopyBytes(s);
-  const fp8 = s.precision.compute === "fp8";
-  // The all-gather dispatcher permutes the TP group's gathered tokens (allgather-dispatcher.ts).
+  if (s.model.moe === undefined) return t;
   const operators = (direction: "forward" | "backward") =>
-    s.tokenDispatcher === "allgather"
-      ? allGatherCopyOperators(s.model, tokensPerRank, direction, bytes.dispatch)
-      : moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, fp8, bytes);
+    dispatcherCopyOperators(s, tokensPerRank, localExperts, direction);
   const time = (direction: "forward" | "backward") =>
     operators(direction).reduce((sum, op) => sum + operatorTime(op, device, profile).timeS, 0);
   const forwardS = time("forward");

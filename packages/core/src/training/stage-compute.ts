@@ -33,7 +33,7 @@ import {
   sustainedClock,
 } from "../perf/index.ts";
 import { withOffloadWait } from "./activation-offload.ts";
-import { allGatherExpertOptions } from "./allgather-dispatcher.ts";
+import { allGatherExpertOptions, expertsOverTp } from "./allgather-dispatcher.ts";
 import { dualPipeRanks } from "./dualpipe-ranks.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
@@ -112,8 +112,9 @@ export function rankOperatorOptions(s: TrainingScenario): LayerOperatorOptions {
     ffnTp: tp,
   };
   if (moe === undefined) return base;
-  // The all-gather dispatcher splits every expert over tp and gathers the TP group's tokens (allgather-dispatcher.ts).
-  if (s.tokenDispatcher === "allgather") return { ...base, ...allGatherExpertOptions(s.model, tp, tokens) };
+  // The all-gather dispatcher (and the all-to-all one at tp > 1) splits every expert over tp and runs the
+  // TP group's tokens through them (allgather-dispatcher.ts, alltoall-sp2hp-dispatcher.ts).
+  if (expertsOverTp(s.tokenDispatcher)) return { ...base, ...allGatherExpertOptions(s.model, tp, tokens) };
   // Experts take the sequence-parallel shard (tokens / tp) of each EP rank; balanced routing.
   const expertTokens = ((tokens / tp) * ep * moe.topK) / moe.numRoutedExperts;
   return { ...base, localExperts: moe.numRoutedExperts / ep, tokensPerLocalExpert: expertTokens };
@@ -213,7 +214,7 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
       if (hasMixer(arch, i)) tpBlocks.mixer++;
       if (kind === "dense") tpBlocks.ffn++;
       if (kind === "moe" && (arch.moe?.numSharedExperts ?? 0) > 0) tpBlocks.sharedExperts++;
-      if (kind === "moe" && s.tokenDispatcher === "allgather") tpBlocks.gatheredExperts++;
+      if (kind === "moe" && expertsOverTp(s.tokenDispatcher)) tpBlocks.gatheredExperts++;
     }
     first += count;
     // The embedding gather (negligible time) is counted with the head, loss and MTP on the last stage;

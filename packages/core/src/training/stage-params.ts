@@ -10,6 +10,7 @@ import {
   tensorElements,
   type WeightTensor,
 } from "../model/index.ts";
+import { expertsOverTp } from "./allgather-dispatcher.ts";
 import { stageLayerCounts } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -64,7 +65,7 @@ export function stageParams(s: TrainingScenario): StageParams[] {
     }
     const densePerRank = dense / s.layout.tp;
     // The all-gather dispatcher's experts are split over tp as well (allgather-dispatcher.ts).
-    const expertsPerRank = experts / s.layout.ep / (s.tokenDispatcher === "allgather" ? s.layout.tp : 1);
+    const expertsPerRank = experts / s.layout.ep / (expertsOverTp(s.tokenDispatcher) ? s.layout.tp : 1);
     out.push({ dense, experts, densePerRank, expertsPerRank, perRank: densePerRank + expertsPerRank });
   }
   return out;

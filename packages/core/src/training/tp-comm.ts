@@ -20,11 +20,13 @@
  * - shared experts gather and scatter outside their linears (`SharedExpertMLP`:
  *   `gather_from_sequence_parallel_region`, `reduce_scatter_to_sequence_parallel_region`), whose
  *   backwards are a synchronous reduce-scatter and all-gather (all-reduce without SP): exposed; so
- *   do the routed experts behind the all-gather dispatcher (`allgather-dispatcher.ts`).
+ *   do the routed experts behind the all-gather dispatcher (`allgather-dispatcher.ts`) and the
+ *   all-to-all one at tp > 1, with its own collectives (`alltoall-sp2hp-dispatcher.ts`).
  * With `overlap.tp` (TE userbuffers, MindSpeed MC2) the block's collectives are hidden under the
  * stage's compute, exposed only where they exceed it. Full recomputation repeats the forward's.
  */
 import { DTYPE_BYTES } from "../hardware/index.ts";
+import { gatheredExpertsTpS } from "./alltoall-sp2hp-dispatcher.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import type { PipelineCompute } from "./stage-compute.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
@@ -49,10 +51,13 @@ export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
   const rs = sequenceParallel ? groupCollectiveS(s.fabricTarget, "reduce-scatter", bytes, tp, 1) : 0;
   const ar = sequenceParallel ? 0 : groupCollectiveS(s.fabricTarget, "all-reduce", bytes, tp, 1);
   const st = c.bottleneck;
-  // Blocks gathered outside their linears: shared experts, and routed experts behind the all-gather dispatcher.
-  const outside = st.tpBlocks.sharedExperts + st.tpBlocks.gatheredExperts;
-  const blocks = st.tpBlocks.mixer + st.tpBlocks.ffn + outside;
-  const fwd = blocks * (ag + rs + ar);
+  // Blocks gathered outside their linears: shared experts, and routed experts split over TP behind the
+  // all-gather dispatcher or the all-to-all one at tp > 1, whose collectives differ (alltoall-sp2hp-dispatcher.ts).
+  const shared = st.tpBlocks.sharedExperts;
+  const gathered =
+    st.tpBlocks.gatheredExperts * (st.tpBlocks.gatheredExperts > 0 ? gatheredExpertsTpS(s, bytes) : 0);
+  const inside = st.tpBlocks.mixer + st.tpBlocks.ffn;
+  const fwd = (inside + shared) * (ag + rs + ar) + gathered;
   const recomputed = s.recompute === "full" ? fwd : 0;
   if (s.overlap.tp) {
     const bwd = fwd + recomputed;
@@ -72,7 +77,8 @@ export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
   const exposedB =
     block(st.tpBlocks.mixer, g.mixerDgradS, g.mixerWgradS) +
     block(st.tpBlocks.ffn, g.ffnDgradS, g.ffnWgradS) +
-    outside * (ag + rs + ar);
-  const bwdTotal = (blocks - outside) * (2 * ag + rs + ar) + outside * (ag + rs + ar) + recomputed;
+    shared * (ag + rs + ar) +
+    gathered;
+  const bwdTotal = inside * (2 * ag + rs + ar) + shared * (ag + rs + ar) + gathered + recomputed;
   return { totalS: fwd + bwdTotal, exposedForwardS: fwd, exposedBackwardS: exposedB + recomputed };
 }
