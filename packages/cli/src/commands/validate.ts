@@ -21,7 +21,7 @@ import Table from "cli-table3";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { collect } from "../output/files.ts";
-import { enUs } from "../output/locale-number.ts";
+import { enUs, enUsSignificant } from "../output/locale-number.ts";
 import { renderJson } from "../output/render.ts";
 
 interface ValidateFlags {
@@ -101,7 +101,7 @@ function signed(x: number): string {
 function value(x: number): string {
   if (!Number.isFinite(x)) return "—";
   if (Math.abs(x) >= 1000) return enUs(x, 0);
-  return x.toLocaleString("en-US", { maximumSignificantDigits: 4 });
+  return enUsSignificant(x, 4);
 }
 
 /** The label, with the group's first case for a duplicate. */

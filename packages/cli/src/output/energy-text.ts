@@ -4,10 +4,10 @@
  * each used with its value and evidence tag.
  */
 import type { DeploymentEnergy, EnergyAssumption } from "@supernode/core";
-import { enUs } from "./locale-number.ts";
+import { enUs, enUsSignificant } from "./locale-number.ts";
 
 const n = (x: number, digits = 0) => enUs(x, digits);
-const sig = (x: number) => x.toLocaleString("en-US", { maximumSignificantDigits: 3 });
+const sig = (x: number) => enUsSignificant(x, 3);
 
 /** One line of figures for a deployment's energy. */
 export function energyLine(label: string, e: DeploymentEnergy): string {

@@ -15,14 +15,13 @@ import {
   servingCharts,
 } from "@supernode/core";
 import { formatQuantity, formatRatio } from "../output/format-quantity.ts";
-import { enUs } from "../output/locale-number.ts";
+import { enUs, enUsSignificant } from "../output/locale-number.ts";
 import { renderSvg } from "./svg-chart.ts";
 
 const esc = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const n = (x: number, digits = 0) => enUs(x, digits);
-const sig = (x: number | undefined) =>
-  x === undefined ? "—" : x.toLocaleString("en-US", { maximumSignificantDigits: 3 });
+const sig = (x: number | undefined) => (x === undefined ? "—" : enUsSignificant(x, 3));
 const link = (url: string, text: string) =>
   /^https?:\/\//.test(url) ? `<a href="${esc(url)}">${esc(text)}</a>` : esc(text);
 
