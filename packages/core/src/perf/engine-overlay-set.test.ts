@@ -11,6 +11,7 @@ describe("engine overlay sets", () => {
       "efficiency/engines/vllm/linear-hopper.yaml",
       "efficiency/engines/vllm/moe-blackwell.yaml",
       "efficiency/engines/vllm/moe-hopper.yaml",
+      "efficiency/engines/vllm/moe-triton-blackwell.yaml",
     ]);
     expect(set?.overlays.find((o) => o.id === "vllm-triton-moe-fp8-sm90")?.file).toBe(
       "efficiency/engines/vllm/moe-hopper.yaml",
@@ -21,6 +22,7 @@ describe("engine overlay sets", () => {
       "vllm-fa3-gqa-sm90",
       "vllm-flashinfer-trtllm-moe-sm100",
       "vllm-marlin-moe-int4-sm90",
+      "vllm-triton-moe-16bit-sm100",
       "vllm-triton-moe-fp8-sm90",
     ]);
     expect([...(set?.backends.moe ?? [])].sort()).toEqual([
