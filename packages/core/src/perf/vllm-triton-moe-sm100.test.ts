@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { calibrationLedger } from "../catalog/calibration-ledger.ts";
 import { efficiencyProfile, efficiencyProfileForChip } from "./efficiency-profile.ts";
 import { selectOverlays, withEngineOverlays } from "./engine-overlay.ts";
 import { operatorReferenceCases } from "./reference-cases.ts";
@@ -43,14 +44,27 @@ describe("vLLM's Triton fused_moe for 16-bit experts on Blackwell (overlay vllm-
     expect(b200().classes["grouped-gemm"].memoryEfficiency.value).toBe(0.958);
   });
 
-  it("times aiconfigurator's vLLM 0.14 GB200 BF16 fused_moe table within 25 % at 8-128 tokens (median within 10 %)", () => {
+  it("passes its rule's held-out test on aiconfigurator's vLLM 0.14 GB200 BF16 table: the nine records it was not solved on within 25 %, their median within 10 %", () => {
     const cases = operatorReferenceCases().filter((c) =>
       c.id.startsWith("aic-vllm-gb200-moe-bf16-triton-q3-"),
     );
     expect(cases).toHaveLength(10);
-    const errors = cases.map((c) => Math.abs(c.predicted / c.published - 1)).sort((a, b) => a - b);
+    const error = (c: (typeof cases)[number]) => Math.abs(c.predicted / c.published - 1);
+    const calibratedOn = calibrationLedger().find(
+      (v) => v.file === "efficiency/engines/vllm/moe-triton-blackwell.yaml",
+    )?.calibratedOn;
+    expect(calibratedOn).toEqual(["aic-vllm-gb200-moe-bf16-triton-q3-ep4-t32"]);
+    // The value was solved on the record calibratedOn names: the model reads it back.
+    const solvedOn = cases.filter((c) => calibratedOn?.includes(c.id));
+    expect(solvedOn).toHaveLength(1);
+    for (const c of solvedOn) expect(error(c)).toBeLessThan(0.005);
+    const errors = cases
+      .filter((c) => !calibratedOn?.includes(c.id))
+      .map(error)
+      .sort((a, b) => a - b);
+    expect(errors).toHaveLength(9);
     for (const e of errors) expect(e).toBeLessThan(0.25);
-    expect(((errors[4] ?? 1) + (errors[5] ?? 1)) / 2).toBeLessThan(0.1);
+    expect(errors[4]).toBeLessThan(0.1);
   });
 
   it("the ML.ENERGY Qwen3-235B BF16 scenario on B200 runs it; on H100 it keeps the Hopper overlay", () => {
