@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { lengthPoints } from "./length-points.ts";
-import { lengthMoments } from "./offline-lengths.ts";
 
 const mean = (ps: { tokens: number; weight: number }[]) =>
   ps.reduce((a, p) => a + p.weight * p.tokens, 0) / ps.reduce((a, p) => a + p.weight, 0);
@@ -30,9 +29,13 @@ describe("lengthPoints", () => {
     expect(long[63]?.tokens).toBeLessThan(1007);
   });
 
-  it("draws a log-normal length at the moments' nodes (same mean as lengthMoments)", () => {
-    const spec = { kind: "lognormal", meanTokens: 2000, sigma: 0.8, minTokens: 1, maxTokens: 20000 } as const;
-    expect(mean(lengthPoints(spec))).toBeCloseTo(lengthMoments(spec, "outputTokens").mean, 6);
+  it("draws a log-normal length at its mean and clamps every point to [minTokens, maxTokens]", () => {
+    const spec = { kind: "lognormal", meanTokens: 2000, sigma: 0.5, minTokens: 1 } as const;
+    expect(mean(lengthPoints(spec)) / 2000).toBeCloseTo(1, 3);
+    const capped = lengthPoints({ ...spec, sigma: 1, minTokens: 100, maxTokens: 4000 });
+    expect(Math.min(...capped.map((p) => p.tokens))).toBe(100);
+    expect(Math.max(...capped.map((p) => p.tokens))).toBe(4000);
+    expect(mean(capped)).toBeLessThan(2000);
   });
 
   it("refuses a histogram read from a file, naming it", () => {

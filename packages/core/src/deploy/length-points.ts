@@ -1,17 +1,30 @@
 /**
  * A length distribution as weighted points (tokens, weight), drawn as the simulator's samplers draw
  * them (rounded, clamped): a histogram's bins, a uniform length's integers (at most 64 points of equal
- * weight over equal sub-ranges), a normal or log-normal length at the quadrature nodes of
- * offline-lengths.ts. What the finite run's drain of long answers needs (perf/offline-drain.ts).
+ * weight over equal sub-ranges), a normal or log-normal length at quadrature nodes over a standard
+ * normal variable. What the finite run's drain of long answers needs (perf/offline-drain.ts); the
+ * offline point's moments are taken over the same points (offline-lengths.ts lengthMoments).
  */
 import { type LengthDistributionSpec, SupernodeError } from "../spec/index.ts";
-import { NODES } from "./offline-lengths.ts";
 
 /** One length and its probability weight (the weights of a distribution need not sum to 1). */
 export interface LengthPoint {
   readonly tokens: number;
   readonly weight: number;
 }
+
+/** Quadrature nodes over a standard normal variable: z from −8 to 8 in steps of 1/256. */
+const NODES = (() => {
+  const z: number[] = [];
+  const w: number[] = [];
+  for (let k = -2048; k <= 2048; k += 1) {
+    const x = k / 256;
+    z.push(x);
+    w.push(Math.exp((-x * x) / 2));
+  }
+  const total = w.reduce((a, b) => a + b, 0);
+  return { z, w: w.map((x) => x / total) };
+})();
 
 /** Points of a uniform length on [a, b] at most. */
 const UNIFORM_POINTS = 64;

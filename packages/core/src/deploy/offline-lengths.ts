@@ -25,6 +25,7 @@
  */
 import type { ModelArchitecture } from "../model/index.ts";
 import { groupThousands, type LengthDistributionSpec, SupernodeError } from "../spec/index.ts";
+import { lengthPoints } from "./length-points.ts";
 
 /** A length's mean and mean square (tokens, tokens²). */
 export interface LengthMoments {
@@ -167,19 +168,6 @@ export function checkOfflineLengths(lengths: OfflineLengths, model: ModelArchite
     );
 }
 
-/** Quadrature nodes over a standard normal variable: z from −8 to 8 in steps of 1/256. */
-export const NODES = (() => {
-  const z: number[] = [];
-  const w: number[] = [];
-  for (let k = -2048; k <= 2048; k += 1) {
-    const x = k / 256;
-    z.push(x);
-    w.push(Math.exp((-x * x) / 2));
-  }
-  const total = w.reduce((a, b) => a + b, 0);
-  return { z, w: w.map((x) => x / total) };
-})();
-
 /**
  * Mean and mean square of the token counts a distribution draws (as the simulator's samplers
  * draw them: rounded, clamped to [minTokens, maxTokens]); a number is a fixed length.
@@ -202,19 +190,13 @@ export function lengthMoments(
     }
     case "normal":
     case "lognormal": {
-      const max = spec.maxTokens ?? Number.MAX_SAFE_INTEGER;
-      // The samplers' draws (serving/length-distribution.ts) at the standard normal deviate z.
-      const s = spec.kind === "normal" ? spec.stddevTokens : spec.sigma;
-      const mu = spec.kind === "normal" ? spec.meanTokens : Math.log(spec.meanTokens) - (s * s) / 2;
-      const draw = (z: number) => Math.round(spec.kind === "normal" ? mu + s * z : Math.exp(mu + s * z));
+      // The samplers' draws (serving/length-distribution.ts) at the quadrature nodes (length-points.ts).
       let mean = 0;
       let meanSquare = 0;
-      NODES.z.forEach((z, k) => {
-        const x = Math.min(Math.max(draw(z), spec.minTokens), max);
-        const w = NODES.w[k] ?? 0;
-        mean += w * x;
-        meanSquare += w * x * x;
-      });
+      for (const p of lengthPoints(spec)) {
+        mean += p.weight * p.tokens;
+        meanSquare += p.weight * p.tokens * p.tokens;
+      }
       return { mean, meanSquare };
     }
     case "histogram": {
