@@ -43,6 +43,10 @@ const GROUPS: readonly { readonly name: string; readonly test: (r: ValidationRow
     test: (r) => r.id.startsWith("deepep-ll-v1-latest"),
   },
   {
+    name: "Hybrid-EP in one NVLink domain, GB200 EP8–36 / B200 EP8, 16 SMs, kernel only (hybridep-*)",
+    test: (r) => r.id.startsWith("hybridep-"),
+  },
+  {
     name: "TensorRT-LLM one-sided NVLink kernels, GB200 (trtllm-a2a-*)",
     test: (r) => r.id.startsWith("trtllm-a2a-"),
   },
