@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { activationBytesPerToken, trainingActivationOptions } from "./activation-memory.ts";
-import { allGatherCopyOperators, allGatherExpertOptions } from "./allgather-dispatcher.ts";
+import { allGatherCopyOperators, tpSplitExpertOptions } from "./allgather-dispatcher.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
 import { pipelineCompute, rankOperatorOptions } from "./stage-compute.ts";
@@ -78,7 +78,7 @@ describe("the all-gather token dispatcher (Megatron-Core core_v0.6.0 MoEAllGathe
       "moe.allgather.gather_local.backward",
     );
     expect(() =>
-      allGatherExpertOptions(parse(trainingScenarioText("llama31-8b-a2-8-mindspeed")).model, 8, 1),
+      tpSplitExpertOptions(parse(trainingScenarioText("llama31-8b-a2-8-mindspeed")).model, 8, 1),
     ).toThrow(/no MoE layers/);
   });
 

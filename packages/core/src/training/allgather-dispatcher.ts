@@ -38,7 +38,9 @@ export function expertsOverTp(dispatcher: TrainingScenarioDocument["tokenDispatc
 }
 
 /** Why a document's TP-splitting dispatcher is not modelled, with the field to change; undefined when it is. */
-function allGatherRefusal(spec: TrainingScenarioDocument): { fieldPath: string[]; why: string } | undefined {
+function tpSplitDispatcherRefusal(
+  spec: TrainingScenarioDocument,
+): { fieldPath: string[]; why: string } | undefined {
   if (!expertsOverTp(spec.tokenDispatcher)) return undefined;
   const d = spec.tokenDispatcher;
   const p = spec.parallelism;
@@ -67,10 +69,10 @@ function allGatherRefusal(spec: TrainingScenarioDocument): { fieldPath: string[]
 
 /**
  * Throws a located error when the document sets a TP-splitting dispatcher on a layout it is not modelled for.
- * @example checkAllGatherDispatcher(spec, "job.yaml", locate) // throws at parallelism.ep when ep is 8
+ * @example checkTpSplitDispatcher(spec, "job.yaml", locate) // throws at parallelism.ep when ep is 8
  */
-export function checkAllGatherDispatcher(spec: TrainingScenarioDocument, file: string, locate: Locate): void {
-  const refusal = allGatherRefusal(spec);
+export function checkTpSplitDispatcher(spec: TrainingScenarioDocument, file: string, locate: Locate): void {
+  const refusal = tpSplitDispatcherRefusal(spec);
   if (refusal === undefined) return;
   const pos = locate(refusal.fieldPath) ?? locate(["tokenDispatcher"]);
   throw new SupernodeError("invalid-value", refusal.why, {
@@ -82,17 +84,18 @@ export function checkAllGatherDispatcher(spec: TrainingScenarioDocument, file: s
 }
 
 /**
- * The expert shapes one rank runs under the all-gather dispatcher: every expert (ep 1) split over
- * tp, each taking its share of the TP group's tokens.
- * @example allGatherExpertOptions(mixtral, 8, 16384) // { localExperts: 8, expertTp: 8, tokensPerLocalExpert: 4096 }
+ * The expert shapes one rank runs under a TP-splitting dispatcher (`expertsOverTp`: the all-gather
+ * one, the all-to-all one at tp > 1): every expert (ep 1) split over tp, each taking its share of the
+ * TP group's tokens.
+ * @example tpSplitExpertOptions(mixtral, 8, 16384) // { localExperts: 8, expertTp: 8, tokensPerLocalExpert: 4096 }
  */
-export function allGatherExpertOptions(
+export function tpSplitExpertOptions(
   arch: ModelArchitecture,
   tp: number,
   groupTokens: number,
 ): { localExperts: number; expertTp: number; tokensPerLocalExpert: number } {
   const moe = arch.moe;
-  if (moe === undefined) throw new Error(`allGatherExpertOptions: ${arch.id} has no MoE layers`);
+  if (moe === undefined) throw new Error(`tpSplitExpertOptions: ${arch.id} has no MoE layers`);
   return {
     localExperts: moe.numRoutedExperts,
     expertTp: tp,

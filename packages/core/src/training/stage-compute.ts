@@ -33,7 +33,7 @@ import {
   sustainedClock,
 } from "../perf/index.ts";
 import { withOffloadWait } from "./activation-offload.ts";
-import { allGatherExpertOptions, expertsOverTp } from "./allgather-dispatcher.ts";
+import { expertsOverTp, tpSplitExpertOptions } from "./allgather-dispatcher.ts";
 import { dualPipeRanks } from "./dualpipe-ranks.ts";
 import { withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
@@ -114,7 +114,7 @@ export function rankOperatorOptions(s: TrainingScenario): LayerOperatorOptions {
   if (moe === undefined) return base;
   // The all-gather dispatcher (and the all-to-all one at tp > 1) splits every expert over tp and runs the
   // TP group's tokens through them (allgather-dispatcher.ts, alltoall-sp2hp-dispatcher.ts).
-  if (expertsOverTp(s.tokenDispatcher)) return { ...base, ...allGatherExpertOptions(s.model, tp, tokens) };
+  if (expertsOverTp(s.tokenDispatcher)) return { ...base, ...tpSplitExpertOptions(s.model, tp, tokens) };
   // Experts take the sequence-parallel shard (tokens / tp) of each EP rank; balanced routing.
   const expertTokens = ((tokens / tp) * ep * moe.topK) / moe.numRoutedExperts;
   return { ...base, localExperts: moe.numRoutedExperts / ep, tokensPerLocalExpert: expertTokens };

@@ -21,7 +21,7 @@ import {
   validateDocument,
 } from "../spec/index.ts";
 import type { FabricTarget } from "../topology/index.ts";
-import { checkAllGatherDispatcher } from "./allgather-dispatcher.ts";
+import { checkTpSplitDispatcher } from "./allgather-dispatcher.ts";
 import { checkLayerGraphCapture } from "./layer-graph-capture.ts";
 import { checkLayout, type Locate } from "./layout-checks.ts";
 import { mtpRuns } from "./mtp-depth.ts";
@@ -207,7 +207,7 @@ export function parseTrainingScenario(
       });
     }
   }
-  checkAllGatherDispatcher(spec, fileName, locate);
+  checkTpSplitDispatcher(spec, fileName, locate);
   checkLayerGraphCapture(spec, model, fileName, locate);
   const chipsPerSystem = system.nodes.value * system.node.accelerator.count.value;
   const systems = Math.ceil(spec.chips / chipsPerSystem);
