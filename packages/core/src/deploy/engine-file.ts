@@ -11,6 +11,7 @@ import {
   HCCL_EXPANSION_MODES,
 } from "../spec/index.ts";
 import { dsaPrefillSchema } from "./engine-dsa-prefill-schema.ts";
+import { fusedSharedExpertSchema } from "./engine-fused-shared-expert.ts";
 import { hostTimeSchema } from "./engine-host-time-schema.ts";
 import { hybridStatePoolSchema } from "./engine-hybrid-state-schema.ts";
 import { nonMlaSchedulerSchema } from "./engine-non-mla-scheduler.ts";
@@ -217,6 +218,8 @@ const releaseSchema = z.strictObject({
   chunkedAttentionDecodeGraph: sourcedChoice(DECODE_GRAPH_MODES).optional(),
   /** How a DSA prefill runs its attention core (engine-dsa-prefill-schema.ts). */
   dsaPrefill: dsaPrefillSchema.optional(),
+  /** The shared expert folded into the routed fused-MoE kernel (engine-fused-shared-expert.ts). */
+  fusedSharedExpert: fusedSharedExpertSchema.optional(),
   /** The recurrent-state pool of a hybrid model and the running requests it allows (engine-hybrid-state-schema.ts). */
   hybridStatePool: hybridStatePoolSchema.optional(),
   /**

@@ -12,6 +12,7 @@ import { compareVersions, type EngineSpec, SupernodeError } from "../spec/index.
 import { type ChipIdentity, listsChip } from "./chip-identity.ts";
 import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
+import { type FusedSharedExpertWhere, fusesSharedExpert } from "./engine-fused-shared-expert.ts";
 import { type HybridStatePool, statedHybridPool } from "./engine-hybrid-state-schema.ts";
 import type { NonMlaScheduler } from "./engine-non-mla-scheduler.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
@@ -59,6 +60,11 @@ export interface EngineProfile {
    * `dsaPrefill`); undefined where the release records none for the vendor.
    */
   dsaPrefillFor(chip: ChipIdentity & { readonly vendor: string }): DsaPrefill | undefined;
+  /**
+   * Whether the engine runs the model's shared expert inside the routed fused-MoE kernel there
+   * (engine-file.ts `fusedSharedExpert`; the scenario's `engine.moeBackend` can turn it off).
+   */
+  fusesSharedExpert(where: Omit<FusedSharedExpertWhere, "moeBackend">): boolean;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
   /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
@@ -241,6 +247,11 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       ? { cudaGraphBatchSizes: release.cudaGraphBatchSizes.value }
       : {}),
     dsaPrefillFor: (chip) => dsaPrefillOf(release, chip),
+    fusesSharedExpert: (where) =>
+      fusesSharedExpert(release.fusedSharedExpert, {
+        ...where,
+        ...(spec.moeBackend !== undefined ? { moeBackend: spec.moeBackend } : {}),
+      }),
     separateKernelsFor: (chipVendor) => {
       // one policy object per vendor (the step model asks once per step)
       if (!separateByVendor.has(chipVendor))

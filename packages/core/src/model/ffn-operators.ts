@@ -9,6 +9,7 @@
  * localExperts × (1 − e^(−mean)) (Poisson), which matters for small decode batches.
  */
 
+import { sharedExpertsFused, withFusedExperts } from "./fused-shared-expert.ts";
 import type { LayerKind } from "./layer-kinds.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
 import { checkDivides } from "./layer-work.ts";
@@ -161,6 +162,9 @@ function moeOperators(
     fixedRows > 0 && fixed !== undefined
       ? touchedByRouting + fixed.experts * (1 - touchedByRouting / Math.max(1, w.localExperts))
       : touchedByRouting;
+  // Shared experts fused into the routed kernel: that many more experts, each on every token.
+  const fusedShared = sharedExpertsFused(moe, w) ? moe.numSharedExperts : 0;
+  const sharedRows = fusedShared * w.sharedExpertTokens;
   // Latent MoE: every token of the rank projected to the latent width before dispatch (Megatron-LM
   // moe_layer.py; the dispatcher's buffers are latent-wide), and the combined output back after.
   const latent = moe.latentSize !== undefined && T > 0;
@@ -177,43 +181,55 @@ function moeOperators(
     // What a fused-MoE kernel looks its tile config up by: the op's tokens and the expert slice.
     const configKey = { opTokens: T, expertIntermediate: inter };
     ops.push(
-      gemmOp(w, {
-        name: `${p}moe.experts.gate_up_proj`,
-        component: "routed-experts",
-        class: "grouped-gemm",
-        rows: routed,
-        n: upFactor * inter,
-        k: h,
-        groups,
-        localGroups: w.localExperts,
-        ...tileRows,
-        ...configKey,
-        weightBytes: touched * upFactor * matrixBytes(inter, h, ew),
-        weightElements: touched * upFactor * inter * h,
-      }),
+      withFusedExperts(
+        w,
+        sharedRows,
+        fusedShared,
+        upFactor * matrixBytes(inter, h, ew),
+        gemmOp(w, {
+          name: `${p}moe.experts.gate_up_proj`,
+          component: "routed-experts",
+          class: "grouped-gemm",
+          rows: routed,
+          n: upFactor * inter,
+          k: h,
+          groups,
+          localGroups: w.localExperts,
+          ...tileRows,
+          ...configKey,
+          weightBytes: touched * upFactor * matrixBytes(inter, h, ew),
+          weightElements: touched * upFactor * inter * h,
+        }),
+      ),
       vectorOp(w, {
         name: `${p}moe.experts.act`,
-        flops: actFlops * routed * inter,
-        readElements: upFactor * routed * inter,
-        writeElements: routed * inter,
+        flops: actFlops * (routed + sharedRows) * inter,
+        readElements: upFactor * (routed + sharedRows) * inter,
+        writeElements: (routed + sharedRows) * inter,
       }),
-      gemmOp(w, {
-        name: `${p}moe.experts.down_proj`,
-        component: "routed-experts",
-        class: "grouped-gemm",
-        rows: routed,
-        n: h,
-        k: inter,
-        groups,
-        localGroups: w.localExperts,
-        ...tileRows,
-        ...configKey,
-        weightBytes: touched * matrixBytes(h, inter, ew),
-        weightElements: touched * h * inter,
-      }),
+      withFusedExperts(
+        w,
+        sharedRows,
+        fusedShared,
+        matrixBytes(h, inter, ew),
+        gemmOp(w, {
+          name: `${p}moe.experts.down_proj`,
+          component: "routed-experts",
+          class: "grouped-gemm",
+          rows: routed,
+          n: h,
+          k: inter,
+          groups,
+          localGroups: w.localExperts,
+          ...tileRows,
+          ...configKey,
+          weightBytes: touched * matrixBytes(h, inter, ew),
+          weightElements: touched * h * inter,
+        }),
+      ),
     );
   }
-  if (moe.numSharedExperts > 0 && w.sharedExpertTokens > 0)
+  if (moe.numSharedExperts > 0 && w.sharedExpertTokens > 0 && fusedShared === 0)
     ops.push(
       ...swigluOperators(
         arch,

@@ -129,6 +129,12 @@ export interface LayerOperatorOptions {
   /** Tokens the shared experts process on this rank. Default all tokens of the step. */
   readonly sharedExpertTokens?: number;
   /**
+   * The shared experts run inside the routed experts' grouped GEMMs, as that many more experts
+   * every one of the `sharedExpertTokens` picks (SGLang's shared-experts fusion), not as a dense
+   * MLP of their own. Default false.
+   */
+  readonly sharedExpertFused?: boolean;
+  /**
    * Rows that do not follow the routing: `tokens` more rows on each of `experts` local experts
    * (CUDA-graph padding rows, all one repeated dummy token: one expert set), on top of
    * `tokensPerLocalExpert`. Default none.
@@ -206,6 +212,8 @@ export interface ResolvedWorkload {
   /** Tensor-parallel split of each routed expert's intermediate dimension (1: whole experts). */
   readonly expertTp: number;
   readonly sharedExpertTokens: number;
+  /** The shared experts run as routed ones (`LayerOperatorOptions.sharedExpertFused`). */
+  readonly sharedExpertFused: boolean;
 }
 
 /**
@@ -273,6 +281,7 @@ export function resolveWorkload(
     fixedExpertLoad: options.fixedExpertLoad,
     expertTp: expertTpOf(arch, options),
     sharedExpertTokens: nonNegative(options.sharedExpertTokens ?? tokens, "sharedExpertTokens"),
+    sharedExpertFused: options.sharedExpertFused ?? false,
   };
 }
 

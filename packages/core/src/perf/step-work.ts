@@ -119,6 +119,13 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         ...(fixedExpertLoad !== undefined && { fixedExpertLoad }),
         expertTp: moe.tp,
         sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
+        ...(moe.dedicatedSharedReplicas === 0 &&
+          moe.redundantExperts === 0 &&
+          scenario.engine?.fusesSharedExpert({
+            chip: scenario.system.node.accelerator.chip,
+            model: arch,
+            ep: moe.ep,
+          }) === true && { sharedExpertFused: true }),
       },
     });
     if (moe.dedicatedSharedReplicas > 0)
