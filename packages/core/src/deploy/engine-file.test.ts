@@ -22,3 +22,25 @@ describe("an engine data file's release keys", () => {
       );
   });
 });
+
+describe("an engine data file's source keys", () => {
+  const cited = (source: string) => `engine: x
+name: X
+sources:
+  - { key: src, title: T, url: https://example.org }
+releases:
+  - from: "0.9.1"
+    slidingWindowKvCache: { value: window, source: ${source}, tag: spec }
+`;
+
+  it("accept a key of the file's sources", () => {
+    const f = parseDocument(cited("src"), "engines/x.yaml", engineFileSchema);
+    expect(f.releases[0]?.slidingWindowKvCache?.source).toBe("src");
+  });
+
+  it("refuse a key the file does not define, at the field that cites it", () => {
+    expect(() => parseDocument(cited("srx"), "engines/x.yaml", engineFileSchema)).toThrow(
+      /engines\/x\.yaml:7:\d+, field releases\[0\]\.slidingWindowKvCache\.source: unknown source key "srx"; expected a key of the file's sources \(src\)/,
+    );
+  });
+});

@@ -253,14 +253,41 @@ const releaseSchema = z.strictObject({
     )
     .optional(),
 });
-export const engineFileSchema = z.strictObject({
-  engine: z.string(),
-  name: z.string(),
-  sources: z.array(
-    z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
-  ),
-  releases: z.array(releaseSchema).min(1),
-});
+export const engineFileSchema = z
+  .strictObject({
+    engine: z.string(),
+    name: z.string(),
+    sources: z.array(
+      z.strictObject({ key: z.string(), title: z.string(), url: z.string(), section: z.string().optional() }),
+    ),
+    releases: z.array(releaseSchema).min(1),
+  })
+  .superRefine((file, ctx) => {
+    const keys = new Set(file.sources.map((s) => s.key));
+    for (const { path, key } of sourceKeysCited(file.releases, ["releases"]))
+      if (!keys.has(key))
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `unknown source key "${key}"; expected a key of the file's sources (${[...keys].join(", ")})`,
+        });
+  });
+
+/** Every `source` key cited below `value` (a string or a list of them), with its path. */
+function sourceKeysCited(
+  value: unknown,
+  path: (string | number)[],
+): { path: (string | number)[]; key: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => sourceKeysCited(v, [...path, i]));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    if (k !== "source") return sourceKeysCited(v, [...path, k]);
+    const cited = Array.isArray(v)
+      ? v.map((key, i) => ({ key, at: [...path, k, i] }))
+      : [{ key: v, at: [...path, k] }];
+    return cited.flatMap(({ key, at }) => (typeof key === "string" ? [{ path: at, key }] : []));
+  });
+}
 
 /** One release's entry of an engine data file. */
 export type EngineRelease = z.output<typeof releaseSchema>;
