@@ -141,7 +141,7 @@ deployment:
   it("refuse a per-family launch time keyed by something that is not a model family, at the file and field", () => {
     const file = (family: string) => `engine: x
 name: X
-sources: []
+sources: [{ key: s, title: T, url: https://example.org }]
 releases:
   - from: "0.1.0"
     hostTime:

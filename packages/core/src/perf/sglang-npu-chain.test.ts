@@ -75,7 +75,7 @@ describe("SGLang's NPU W8A8 chain", () => {
     const file = (separateKernels: unknown) => ({
       engine: "x",
       name: "X",
-      sources: [],
+      sources: [{ key: "s", title: "T", url: "https://example.org" }],
       releases: [{ from: "1.0", separateKernels }],
     });
     expect(engineFileSchema.safeParse(file([entry(["NVIDIA"]), entry(["Huawei"])])).success).toBe(true);
