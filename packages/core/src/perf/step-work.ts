@@ -119,8 +119,8 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         ...(fixedExpertLoad !== undefined && { fixedExpertLoad }),
         expertTp: moe.tp,
         sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
-        ...(moe.dedicatedSharedReplicas === 0 &&
-          moe.redundantExperts === 0 &&
+        // (with dedicated shared replicas the rank runs no shared tokens, so nothing fuses: sharedExpertsFused)
+        ...(moe.redundantExperts === 0 &&
           scenario.engine?.fusesSharedExpert({
             chip: scenario.system.node.accelerator.chip,
             model: arch,

@@ -36,10 +36,11 @@ import type { TrainingScenario } from "./training-scenario.ts";
  */
 export function gatheredExpertsTpS(s: TrainingScenario, groupBytes: number): number {
   const tp = s.layout.tp;
-  const k = s.tokenDispatcher === "alltoall-sp2hp" ? (s.model.moe?.topK ?? 1) : 1;
-  const ag = groupCollectiveS(s.fabricTarget, "all-gather", k * groupBytes, tp, 1);
-  const rs = groupCollectiveS(s.fabricTarget, "reduce-scatter", k * groupBytes, tp, 1);
-  if (s.tokenDispatcher !== "alltoall-sp2hp") return ag + rs;
-  const a2a = groupCollectiveS(s.fabricTarget, "all-to-all", groupBytes / tp, tp, 1);
-  return ag + rs + 2 * a2a;
+  const collective = (kind: "all-gather" | "reduce-scatter" | "all-to-all", bytes: number) =>
+    groupCollectiveS(s.fabricTarget, kind, bytes, tp, 1);
+  if (s.tokenDispatcher !== "alltoall-sp2hp")
+    return collective("all-gather", groupBytes) + collective("reduce-scatter", groupBytes);
+  const copies = (s.model.moe?.topK ?? 1) * groupBytes;
+  const a2a = collective("all-to-all", groupBytes / tp);
+  return collective("all-gather", copies) + collective("reduce-scatter", copies) + 2 * a2a;
 }
