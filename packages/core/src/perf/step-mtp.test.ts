@@ -30,3 +30,34 @@ describe("an MTP module loaded in a format of its own (mtp.weights)", () => {
     expect(mtpBytes(bf16) / mtpBytes(base)).toBeLessThan(2.05);
   });
 });
+
+describe("the MTP module in a prefill iteration (the draft-extend over the prompt tokens)", () => {
+  const R1_MIXED = "sglang-atlas-a3-deepseek-r1-w4a8-mixed";
+
+  it("runs one pass of the module over the prompt tokens, added to the iteration", () => {
+    const prefill = must(estimate(referenceScenario(R1_MIXED)).prefill).step;
+    const mtp = prefill.layers.find((l) => l.kind === "mtp");
+    // One pass, whatever the draft-token count (3 here): the further drafts come in decode steps.
+    expect(mtp?.count).toBe(1);
+    expect(prefill.mtpS).toBeGreaterThan(0);
+    expect(prefill.stepS).toBeCloseTo(
+      prefill.layersS +
+        prefill.pipelineFillS +
+        prefill.headS +
+        prefill.samplingS +
+        prefill.mtpS +
+        prefill.graphLaunchS,
+      12,
+    );
+    // The module is one decoder layer beside the main model's 61 over the same tokens.
+    const mainLayerS = prefill.layersS / 61;
+    expect(prefill.mtpS).toBeGreaterThan(0.5 * mainLayerS);
+    expect(prefill.mtpS).toBeLessThan(2 * mainLayerS);
+  });
+
+  it("leaves a prefill without speculative decoding as it was", () => {
+    const without = must(estimate(referenceScenario(R1_MIXED, "deployment.colocated.mtp=null")).prefill).step;
+    expect(without.mtpS).toBe(0);
+    expect(without.layers.some((l) => l.kind === "mtp")).toBe(false);
+  });
+});

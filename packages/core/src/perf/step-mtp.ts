@@ -1,8 +1,11 @@
 /**
- * MTP draft passes: each draft token is one pass of the MTP module over the batch, one token per
- * sequence. Its decoder layer is composed like a main layer (microbatches, streams, EP
- * dispatch/combine, slowest rank); its embedding, projections and shared head run once per pass on
- * the whole attention-DP group, like the main model's head. Where the engine loads the draft in a
+ * MTP draft passes: in a decode step each draft token is one pass of the MTP module over the batch,
+ * one token per sequence; in a prefill iteration the module runs once over the prompt tokens (the
+ * engines fill its KV cache from the target's hidden state at every prompt position: SGLang's
+ * `forward_draft_extend` after every extend, TensorRT-LLM's MTP context phase). Its decoder layer
+ * is composed like a main layer (microbatches, streams, EP dispatch/combine, slowest rank); its
+ * embedding, projections and shared head run once per pass on the whole attention-DP group, like
+ * the main model's head. Where the engine loads the draft in a
  * format of its own (`mtp.weights`: SGLang's `--speculative-draft-model-quantization unquant`), the
  * module's weights and GEMM math take that format instead of the main model's.
  */
@@ -52,24 +55,24 @@ export function draftOptions(
 }
 
 /**
- * The MTP part of a decode step, or undefined when the group runs no MTP.
+ * The MTP part of a decode step or prefill iteration, or undefined when the group runs no MTP.
  * @example mtpTiming(ctx, work)?.timeS
  */
 export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | undefined {
   const { plan, scenario } = ctx;
   const arch = scenario.model;
   const w = work.groupWorkload;
-  if (w.phase !== "decode" || plan.mtp === undefined || arch.mtpModules === 0) return undefined;
-  const perMicrobatch: ModelWorkload = {
-    phase: "decode",
-    sequences: w.sequences,
-    kvTokens: w.kvTokens,
-    tokensPerSequence: 1,
-  };
-  const draftRatio = 1 / work.tokensPerSequence;
+  if (plan.mtp === undefined || arch.mtpModules === 0) return undefined;
+  if (w.phase !== "decode" && w.phase !== "prefill") return undefined;
+  // A prefill iteration: one pass of the module over the prompt tokens (the draft-extend).
+  const perMicrobatch: ModelWorkload =
+    w.phase === "prefill"
+      ? w
+      : { phase: "decode", sequences: w.sequences, kvTokens: w.kvTokens, tokensPerSequence: 1 };
+  const draftRatio = w.phase === "prefill" ? 1 : 1 / work.tokensPerSequence;
   const kind = mtpLayerKind(arch);
   const candidates = kind === "moe" ? work.rankKinds : work.rankKinds.slice(0, 1);
-  const withKernels = separateKernelsOf(ctx, work, "decode");
+  const withKernels = separateKernelsOf(ctx, work, w.phase);
   let best: { layer: LayerTiming; rank: RankKind["name"] } | undefined;
   for (const rank of candidates) {
     const ops = withKernels(
@@ -84,7 +87,7 @@ export function mtpTiming(ctx: StepContext, work: MicrobatchWork): MtpTiming | u
     if (best === undefined || layer.layerS > best.layer.layerS) best = { layer, rank: rank.name };
   }
   if (best === undefined) return undefined;
-  const passes = plan.mtp.draftTokens;
+  const passes = w.phase === "prefill" ? 1 : plan.mtp.draftTokens;
   const full = sharedDevice(ctx, 1);
   const perPass: StepItem[] = [];
   const extraOps = mtpOperators(

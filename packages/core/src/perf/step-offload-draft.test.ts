@@ -149,6 +149,30 @@ describe("speculative decoding with a draft model", () => {
     expect(draftBytes(bf16) - draftBytes(inherited)).toBeLessThan(0.95e9);
   });
 
+  it("runs the draft once over a prefill iteration's prompt tokens (its KV cache is filled there)", () => {
+    const colocated = (spec: string) =>
+      parseScenario(
+        `system: hgx-h200
+model: llama-3.1-8b
+precision: { weights: bf16 }
+deployment:
+  colocated: { chipsPerInstance: 1, batchPerChip: 16, kvLength: 1024, tokensPerChip: 4096, promptLength: 512${spec} }
+`,
+        "spec.yaml",
+      );
+    const plain = must(estimate(colocated("")).prefill).step;
+    const eagle = must(
+      estimate(colocated(", speculative: { method: eagle3, draftTokens: 3, acceptanceRate: 0.7 }")).prefill,
+    ).step;
+    expect(plain.draft).toBeUndefined();
+    // One pass, not draftTokens: the further drafts come in the decode steps.
+    expect(eagle.draft?.passes).toBe(1);
+    expect(eagle.draft?.timeS ?? 0).toBeGreaterThan(0);
+    expect(eagle.stepS).toBeCloseTo(plain.stepS + (eagle.draft?.timeS ?? 0), 12);
+    // A one-layer head beside 32 target layers over the same 4,096 tokens.
+    expect(eagle.draft?.timeS ?? 0).toBeLessThan(plain.stepS / 10);
+  });
+
   it("the serving simulator draws acceptances for the draft model's tokens", () => {
     const s = parseScenario(
       `system: hgx-h200

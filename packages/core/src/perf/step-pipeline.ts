@@ -12,7 +12,8 @@
  *   latency Σ stages + transfers + (M − 1) × slowest stage.
  * - Offload: every layer pass streams its offloaded weights (and reads its offloaded KV) over the
  *   host link while the previous layer computes: layer time = max(compute, transfer).
- * - A draft model: draftTokens passes of the draft over the batch, after the target's pass.
+ * - A draft model: draftTokens passes of the draft over the batch, after the target's pass; in a
+ *   prefill iteration one pass over the prompt tokens (the draft fills its own KV cache).
  * The pipeline's transfers and cycle are timed in step-pipeline-stages.ts.
  */
 import { draftPrecision, hostLinkFor, type InstancePlan, rankMemory } from "../deploy/index.ts";
@@ -143,9 +144,9 @@ export function instanceStepTime(ctx: StepContext, batch: StepBatch): InstanceSt
     return base.layers[group]?.timing.layerS ?? 0;
   };
   let draft: DraftStep | undefined;
-  if (extra.draft !== undefined && mb.phase === "decode" && plan.mtp !== undefined) {
+  if (extra.draft !== undefined && plan.mtp !== undefined) {
     const passS = stepTime(extra.draft, mb).stepS;
-    const passes = plan.mtp.draftTokens;
+    const passes = mb.phase === "decode" ? plan.mtp.draftTokens : 1;
     draft = { model: extra.draft.scenario.model.name, passes, passS, timeS: passes * passS };
   }
   const tail = base.headS + base.samplingS + base.mtpS + base.graphLaunchS + (draft?.timeS ?? 0);
