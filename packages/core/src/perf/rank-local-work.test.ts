@@ -25,15 +25,17 @@ describe("rank-local work under attention DP", () => {
     expect(rankLocalS(large, plan)).toBeGreaterThan(rankLocalS(small, plan));
   });
 
-  it("leaves out a dense FFN that gathers the attention ranks' tokens (FFN TP above attention TP)", () => {
+  it("leaves out a dense FFN and a shared expert that gather the attention ranks' tokens (FFN TP above attention TP)", () => {
     const step = instanceStepTime(stepContext(scenario, plan), { phase: "prefill", ...prompt(800) });
     const dense = step.layers.find((l) => l.kind === "dense");
     const ffnS =
       must(dense).count *
       ((dense?.timing.byGroup["dense-ffn"] ?? 0) + (dense?.timing.byGroup["ffn-comm"] ?? 0));
     expect(ffnS).toBeGreaterThan(0);
+    const sharedS = step.layers.reduce((a, l) => a + l.count * (l.timing.byGroup["shared-experts"] ?? 0), 0);
+    expect(sharedS).toBeGreaterThan(0);
     const gathered = { ...plan, denseFfn: { tp: 8, dp: 1 } };
-    expect(rankLocalS(step, gathered)).toBeCloseTo(rankLocalS(step, plan) - ffnS, 12);
+    expect(rankLocalS(step, gathered)).toBeCloseTo(rankLocalS(step, plan) - ffnS - sharedS, 12);
   });
 
   it("charges the busiest rank's own prompt beyond the even split, but less than every rank holding as much", () => {

@@ -25,9 +25,10 @@ export const RANK_LOCAL_GROUPS: readonly OperatorGroup[] = [
 /**
  * A dense FFN tensor-parallel over more ranks than the attention first gathers the other attention
  * ranks' tokens (SGLang's `_dp_gather`; `ffn.dp_gather` in step-collectives.ts), so every rank of
- * its group runs all of them: no rank holds more than another there.
+ * its group runs all of them: no rank holds more than another there. The shared expert, split over
+ * the same group (step-work.ts `sharedExpertTokens`), runs on the gathered tokens too.
  */
-const GATHERED_FFN_GROUPS: readonly OperatorGroup[] = ["dense-ffn", "ffn-comm"];
+const GATHERED_FFN_GROUPS: readonly OperatorGroup[] = ["dense-ffn", "ffn-comm", "shared-experts"];
 
 /**
  * Seconds of a step spent in rank-local groups (Σ layers × their groups' time per layer). Where a

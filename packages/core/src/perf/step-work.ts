@@ -106,6 +106,13 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     });
     const perSlot = (routedTokens * topK) / routedSlots;
     const fixedExpertLoad = paddingLoad(paddingTokens, q, topK, moe.slotsPerRank, routedSlots);
+    const fused =
+      moe.redundantExperts === 0 &&
+      scenario.engine?.fusesSharedExpert({
+        chip: scenario.system.node.accelerator.chip,
+        model: arch,
+        ep: moe.ep,
+      }) === true;
     rankKinds.push({
       name: "routed-expert",
       options: {
@@ -118,14 +125,12 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         balancedTokensPerLocalExpert: perSlot,
         ...(fixedExpertLoad !== undefined && { fixedExpertLoad }),
         expertTp: moe.tp,
-        sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : tokensPerRank,
+        sharedExpertTokens:
+          moe.dedicatedSharedReplicas > 0
+            ? 0
+            : sharedExpertTokens(tokensPerRank, fused ? moe.tp : plan.denseFfn.tp),
         // (with dedicated shared replicas the rank runs no shared tokens, so nothing fuses: sharedExpertsFused)
-        ...(moe.redundantExperts === 0 &&
-          scenario.engine?.fusesSharedExpert({
-            chip: scenario.system.node.accelerator.chip,
-            model: arch,
-            ep: moe.ep,
-          }) === true && { sharedExpertFused: true }),
+        ...(fused && { sharedExpertFused: true }),
       },
     });
     if (moe.dedicatedSharedReplicas > 0)
@@ -153,6 +158,19 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     rankKinds,
     imbalance,
   };
+}
+
+/**
+ * The shared-expert rows of one rank: the tokens its shared-expert tensor-parallel group holds. A
+ * group of `sharedTp` ranks splits the shared expert's width `sharedTp` ways (the dense SwiGLU over
+ * `ffnTp`, or a fused 257th expert over the expert TP) and runs it over all of the group's tokens —
+ * `sharedTp` ranks' worth of the instance's even share — so each token's shared expert is computed
+ * once per instance, and a rank does 1 / ranks of it. (Dividing the tokens by the ranks as well as
+ * the width by `sharedTp` counted it `sharedTp` times too small.)
+ * @example sharedExpertTokens(1024, 8) // 8192: TP8 attention, every rank holds all 8,192 tokens
+ */
+export function sharedExpertTokens(tokensPerRank: number, sharedTp: number): number {
+  return tokensPerRank * sharedTp;
 }
 
 /**
