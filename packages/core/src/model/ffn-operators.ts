@@ -55,7 +55,7 @@ export function ffnOperators(
         arch,
         w,
         `${prefix}ffn`,
-        w.tokens,
+        w.denseFfnTokens,
         arch.denseIntermediateSize,
         "intermediate_size",
         "dense-ffn",

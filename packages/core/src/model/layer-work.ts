@@ -110,6 +110,12 @@ export interface LayerOperatorOptions {
   readonly lmHeadTp?: number;
   /** Dense FFN and shared experts split over this many ranks. Default 1. */
   readonly ffnTp?: number;
+  /**
+   * The dense FFN runs on the step's tokens × this: a dense-FFN TP group wider than the attention's
+   * first gathers the other attention groups' tokens (SGLang's `_dp_gather`), so each of its ranks
+   * runs `ffnTp / attentionTp` groups' tokens on its 1 / ffnTp width. Default 1.
+   */
+  readonly ffnGather?: number;
   /** Routed experts held by this rank. Default all. */
   readonly localExperts?: number;
   /** Tokens routed to each local expert (array of length `localExperts`) or their mean. Default tokens × topK / experts. */
@@ -203,6 +209,8 @@ export interface ResolvedWorkload {
   /** The LM head's vocabulary split (options.lmHeadTp, default attentionTp). */
   readonly lmHeadTp: number;
   readonly ffnTp: number;
+  /** Tokens of the dense FFN on this rank (`tokens × ffnGather`). */
+  readonly denseFfnTokens: number;
   readonly localExperts: number;
   /** Tokens per local expert, or undefined when only the mean is known. */
   readonly expertTokens: readonly number[] | undefined;
@@ -275,6 +283,7 @@ export function resolveWorkload(
     attentionTp,
     lmHeadTp,
     ffnTp,
+    denseFfnTokens: tokens * nonNegative(options.ffnGather ?? 1, "ffnGather"),
     localExperts: experts.localExperts,
     expertTokens: experts.expertTokens,
     meanTokensPerLocalExpert: experts.meanTokensPerLocalExpert,

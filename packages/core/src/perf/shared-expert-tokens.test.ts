@@ -94,3 +94,36 @@ describe("the shared expert's rows on a rank (step-work.ts sharedExpertTokens)",
     expect(extra).toBeCloseTo(PER_RANK, -3);
   });
 });
+
+describe("the dense FFN's rows under an FFN TP group wider than the attention's (ffnGather)", () => {
+  // DeepSeek-R1's first three layers are dense: intermediate 18,432.
+  const DENSE = 18432;
+  const denseOps = (...sets: string[]) => {
+    const s = referenceScenario(
+      "trtllm-h200-deepseek-r1-fp8-min-latency",
+      ...["mtp=null", "attention.tp=1", "moe.ep=8", "moe.tp=1", "batchPerChip=1", ...sets].map(
+        (x) => `deployment.decode.${x}`,
+      ),
+    );
+    const ctx = stepContext(s, must(s.deployment.decode));
+    const work = microbatchWork(ctx, prefill);
+    return layerOperators(r1, 0, work.groupWorkload, work.base);
+  };
+
+  it("attention DP8 with the dense FFN TP8: all 8,192 gathered tokens on 1/8 of the width", () => {
+    const gateUp = named(denseOps(), "ffn.gate_up_proj");
+    expect(gateUp.shape?.m).toBe(TOKENS);
+    expect(gateUp.flops).toBeCloseTo((2 * TOKENS * H * 2 * DENSE) / 8, -3);
+    // the norm before it stays on the rank's own 1,024 tokens
+    expect(named(denseOps(), "ffn.post_attention_norm").flops).toBeCloseTo(
+      named(denseOps("denseFfn.tp=1"), "ffn.post_attention_norm").flops,
+      6,
+    );
+  });
+
+  it("attention DP8 with the dense FFN TP1: the rank's own 1,024 tokens on the whole width (the same FLOPs)", () => {
+    const gateUp = named(denseOps("denseFfn.tp=1"), "ffn.gate_up_proj");
+    expect(gateUp.shape?.m).toBe(TOKENS / 8);
+    expect(gateUp.flops).toBeCloseTo((2 * TOKENS * H * 2 * DENSE) / 8, -3);
+  });
+});

@@ -83,6 +83,8 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
     attentionTp: plan.attention.tp,
     ...(plan.lmHead !== undefined && { lmHeadTp: plan.lmHead.tp }),
     ffnTp: plan.denseFfn.tp,
+    // A dense FFN over more ranks than the attention runs the gathered tokens of its attention groups.
+    ...(plan.denseFfn.tp > plan.attention.tp && { ffnGather: plan.denseFfn.tp / plan.attention.tp }),
     ...dsaPrefillForm(ctx, groupWorkload),
     ...(fullSquarePrefill(ctx, groupWorkload) && { fullSquarePrefill: true }),
   };
