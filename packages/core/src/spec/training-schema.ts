@@ -239,6 +239,9 @@ export const trainingScenarioSchema = z.strictObject({
    * (dropless).
    */
   moeCapacity: z.strictObject({ factor: z.number().positive(), pad: z.boolean().default(true) }).optional(),
+  /** Where HybridEP blocks the host (training/eager-moe-host.ts): `dispatch`, the forward dispatch only; `every-call`,
+   * forward and backward dispatch and combine (DeepEP hybrid-ep 1dddd194, Megatron-LM's pin 2025-11-24 to 12-10). */
+  hybridepSyncs: z.enum(["dispatch", "every-call"]).default("dispatch"),
   /**
    * Megatron-Core's fine-grained activation offloading of the MoE expert modules
    * (`fine_grained_activation_offloading`, `offload_modules`, `min_offloaded_tensor_size`;

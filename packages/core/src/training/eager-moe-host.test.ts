@@ -43,6 +43,9 @@ describe("host time of eager MoE layers in training", () => {
     expect(moeLayerHostS(scenario("qwen3-30b-b200-8-fp8mx", "full-iteration"), 16)).toEqual({
       forwardS: 0,
       backwardS: 0,
+      forwardAfterSyncS: 0,
+      backwardAfterSyncS: 0,
+      combineCallS: 0,
     });
   });
 
@@ -81,16 +84,71 @@ describe("host time of eager MoE layers in training", () => {
     expect(moeLayerHostS(wholeLayer, 16).forwardS).toBe(k.graphLaunch * kernelS);
   });
 
+  const host = {
+    forwardS: 2e-3,
+    backwardS: 2e-3,
+    forwardAfterSyncS: 1e-3,
+    backwardAfterSyncS: 1e-3,
+    combineCallS: 0.2e-3,
+  };
+  const gpu = (beforeSyncS: number, afterSyncS: number, combineS = 0) => ({
+    beforeSyncS,
+    afterSyncS,
+    combineS,
+  });
+
   it("exposes only the host work the GPU's own work does not cover", () => {
-    expect(eagerHostWait({ forwardS: 2e-3, backwardS: 2e-3 }, 1e-3, 3e-3, false)).toEqual({
+    expect(eagerHostWait(host, gpu(0.5e-3, 0.5e-3), gpu(1e-3, 2e-3), false, "dispatch")).toEqual({
       forwardS: 1e-3,
       backwardS: 0,
     });
     // Forward and backward of two micro-batches interleaved (1F1B EP overlap): one shared wait.
-    expect(eagerHostWait({ forwardS: 2e-3, backwardS: 2e-3 }, 1e-3, 2.5e-3, true).backwardS).toBeCloseTo(
-      0.5e-3,
-      12,
+    expect(
+      eagerHostWait(host, gpu(0.5e-3, 0.5e-3), gpu(1e-3, 1.5e-3), true, "dispatch").backwardS,
+    ).toBeCloseTo(0.5e-3, 12);
+  });
+
+  it("cannot hide a host-bound post-sync part behind GPU work launched after it", () => {
+    // Host 2 ms (1 ms after the sync), GPU 1.8 ms of which only 0.3 ms after the sync: the whole
+    // layer would wait 0.2 ms, but the post-sync segment alone waits 0.7 ms.
+    const w = eagerHostWait(host, gpu(1.5e-3, 0.3e-3), gpu(2e-3, 2e-3), false, "dispatch");
+    expect(w.forwardS).toBeCloseTo(0.7e-3, 12);
+  });
+
+  it("paces each segment between HybridEP's every-call syncs, forward and backward", () => {
+    // Backward: the layer as a whole covers its host work (GPU 2.5 ms > 2 ms), but the segment after
+    // the combine's sync (host 1 + 0.2 ms, GPU 0.5 + 0.3 ms) waits 0.4 ms; after the dispatch's
+    // sync (host 0.8 ms, GPU 1.7 ms) none.
+    const fwd = gpu(1e-3, 1e-3, 0.3e-3);
+    const bwd = gpu(0.5e-3, 2e-3, 0.3e-3);
+    expect(eagerHostWait(host, fwd, bwd, false, "dispatch").backwardS).toBe(0);
+    expect(eagerHostWait(host, fwd, bwd, false, "every-call").backwardS).toBeCloseTo(0.4e-3, 12);
+    // A GPU-bound layer waits in no segment.
+    expect(
+      eagerHostWait(host, gpu(3e-3, 3e-3, 0.3e-3), gpu(3e-3, 3e-3, 0.3e-3), false, "every-call"),
+    ).toEqual({ forwardS: 0, backwardS: 0 });
+  });
+
+  it("marks the 25.11 HybridEP scenarios every-call and refuses the field without HybridEP", () => {
+    expect(scenario("qwen3-30b-gb200-8-fp8mx").hybridepSyncs).toBe("every-call");
+    expect(scenario("qwen3-30b-gb300-8-fp8mx-2602").hybridepSyncs).toBe("dispatch");
+    const everyCall = trainEstimate(scenario("qwen3-30b-gb200-8-fp8mx"));
+    const oneSync = trainEstimate(
+      parseTrainingScenario(trainingScenarioText("qwen3-30b-gb200-8-fp8mx"), "q30.yaml", undefined, {
+        overrides: [{ path: ["hybridepSyncs"], value: "dispatch" }],
+      }),
     );
+    expect(everyCall.breakdown.hostWaitS).toBeGreaterThan(oneSync.breakdown.hostWaitS);
+    const err = supernodeErrorOf(() =>
+      parseTrainingScenario(trainingScenarioText("qwen3-30b-b200-8-fp8mx"), "b200.yaml", undefined, {
+        overrides: [{ path: ["hybridepSyncs"], value: "every-call" }],
+      }),
+    );
+    expect(err.message).toMatch(
+      /hybridepSyncs: every-call describes HybridEP; set tokenDispatcher: hybridep/,
+    );
+    expect(err.location.fieldPath).toEqual(["hybridepSyncs"]);
+    expect(err.location.file).toBe("b200.yaml");
   });
 
   it("makes the GPU wait on small experts at one 4K micro-batch, not on DeepSeek-V3 or dense layers", () => {
@@ -134,10 +192,10 @@ describe("token drop padded to capacity (moeCapacity)", () => {
     // unfenced, the backward's slack absorbs it.
     const t = { ...ZERO_TIMES, forwardS: host.forwardS / 2, backwardDataS: host.backwardS * 2 };
     const ep = { dispatchS: 0, combineS: 0, probsS: 0 };
-    expect(withEagerHostWait(t, dropless, 16, ep).hostWaitS).toBeCloseTo(host.forwardS / 2, 12);
-    expect(withEagerHostWait(t, padded, 16, ep).hostWaitS).toBe(0);
+    expect(withEagerHostWait(t, dropless, 16, ep, ZERO_TIMES).hostWaitS).toBeCloseTo(host.forwardS / 2, 12);
+    expect(withEagerHostWait(t, padded, 16, ep, ZERO_TIMES).hostWaitS).toBe(0);
     // Without padding the dispatcher still syncs (before_permutation_1).
-    expect(withEagerHostWait(t, capped({ factor: 1, pad: false }), 16, ep).hostWaitS).toBeCloseTo(
+    expect(withEagerHostWait(t, capped({ factor: 1, pad: false }), 16, ep, ZERO_TIMES).hostWaitS).toBeCloseTo(
       host.forwardS / 2,
       12,
     );

@@ -16,7 +16,13 @@ describe("whole-layer CUDA graphs (cudaGraphScope: transformer-layer)", () => {
   it("charges one graph launch per MoE layer and direction on the host", () => {
     const s = scenario([LAYER, ...PADDED]);
     const launch = eagerMoeHostData().perKernelS.default?.value ?? 0;
-    expect(moeLayerHostS(s, 16)).toEqual({ forwardS: launch, backwardS: launch });
+    expect(moeLayerHostS(s, 16)).toEqual({
+      forwardS: launch,
+      backwardS: launch,
+      forwardAfterSyncS: 0,
+      backwardAfterSyncS: 0,
+      combineCallS: 0,
+    });
     // The eager padded layer costs the host far more: graphs remove the B200 row's host wait.
     const eager = moeLayerHostS(scenario([{ path: ["cudaGraphScope"], value: [] }, ...PADDED]), 16);
     expect(eager.forwardS).toBeGreaterThan(10 * launch);

@@ -35,7 +35,7 @@ import {
 import { withOffloadWait } from "./activation-offload.ts";
 import { expertsOverTp, tpSplitExpertOptions } from "./allgather-dispatcher.ts";
 import { dualPipeRanks } from "./dualpipe-ranks.ts";
-import { withEagerHostWait } from "./eager-moe-host.ts";
+import { launchedBeforeMoeSync, withEagerHostWait } from "./eager-moe-host.ts";
 import { type EpLayerComm, epLayerComm } from "./ep-layer-comm.ts";
 import { fp8QuantizeOperator, type OperandScaling } from "./fp8-quantization.ts";
 import { groupCollectiveS } from "./group-fabric.ts";
@@ -188,7 +188,8 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are modelled.
     if (moeExperts !== undefined && megatron) {
       t = withTokenCopies(t, s, tokensPerRank, moeExperts, ctx.device, ctx.profile);
-      t = withEagerHostWait(t, s, moeExperts, epLayer);
+      const beforeSync = timeOps((w) => ops(w).filter(launchedBeforeMoeSync), workload, ctx, s.recompute);
+      t = withEagerHostWait(t, s, moeExperts, epLayer, beforeSync);
     }
     byVariant.set(variant, t);
     return t;

@@ -101,6 +101,7 @@ export interface TrainingScenario {
   readonly tokenDispatcher: TrainingScenarioDocument["tokenDispatcher"];
   /** Megatron-Core's token drop (`moe_expert_capacity_factor`, padded to capacity: no per-layer sync). */
   readonly moeCapacity?: NonNullable<TrainingScenarioDocument["moeCapacity"]>;
+  readonly hybridepSyncs: TrainingScenarioDocument["hybridepSyncs"];
   /** Megatron-Core's fine-grained activation offload of the expert modules (`activation-offload.ts`). */
   readonly activationOffload?: NonNullable<TrainingScenarioDocument["activationOffload"]>;
   /** Megatron-Core's `gradient_accumulation_fusion` (`grad-accumulation.ts`). */
@@ -165,6 +166,7 @@ export function parseTrainingScenario(
       tokenDispatcher: spec.tokenDispatcher !== "alltoall",
       activationOffload: spec.activationOffload !== undefined,
       moeCapacity: spec.moeCapacity !== undefined,
+      hybridepSyncs: spec.hybridepSyncs !== "dispatch",
       gradientAccumulationFusion: !spec.gradientAccumulationFusion,
       ropeFusion: !spec.ropeFusion,
       crossEntropyFusion: !spec.crossEntropyFusion,
@@ -206,6 +208,14 @@ export function parseTrainingScenario(
         fieldPath: refusal.fieldPath,
       });
     }
+  }
+  if (spec.hybridepSyncs !== "dispatch" && spec.tokenDispatcher !== "hybridep") {
+    const pos = locate(["hybridepSyncs"]);
+    throw new SupernodeError(
+      "invalid-value",
+      `hybridepSyncs: ${spec.hybridepSyncs} describes HybridEP; set tokenDispatcher: hybridep (not ${spec.tokenDispatcher}) or leave it out`,
+      { file: fileName, line: pos?.line, column: pos?.column, fieldPath: ["hybridepSyncs"] },
+    );
   }
   checkTpSplitDispatcher(spec, fileName, locate);
   checkLayerGraphCapture(spec, model, fileName, locate);
@@ -254,6 +264,7 @@ export function parseTrainingScenario(
     tokenDispatcher: spec.tokenDispatcher,
     ...(spec.activationOffload !== undefined ? { activationOffload: spec.activationOffload } : {}),
     ...(spec.moeCapacity !== undefined ? { moeCapacity: spec.moeCapacity } : {}),
+    hybridepSyncs: spec.hybridepSyncs,
     gradientAccumulationFusion: spec.gradientAccumulationFusion,
     ropeFusion: spec.ropeFusion,
     crossEntropyFusion: spec.crossEntropyFusion,
