@@ -16,7 +16,7 @@ export type DsaPrefillForm = (typeof DSA_PREFILL_FORMS)[number];
  * the 512-wide latent, 576-wide keys, 512-wide values: FlashMLA's `flash_mla_sparse_fwd`),
  * `mha-up-to-topk` — dense MHA over expanded keys (MLA's naive form) when the batch's prompts are
  * no longer than the indexer's top-k, absorbed above. Absent: not recorded (the model's default,
- * the naive form). model/layer-work.ts `mlaForm`.
+ * the naive form). model/layer-options.ts `mlaForm`.
  */
 export const dsaPrefillSchema = z.strictObject({
   value: z.enum(DSA_PREFILL_FORMS),

@@ -124,7 +124,7 @@ const releaseSchema = z.strictObject({
    * The attention kernel a model without MLA runs in a prefill iteration of whole new prompts (no
    * cached context): `full-square` computes every key tile of each prompt, the masked upper
    * triangle included (vLLM-Ascend's PrefillNoCache route, ATB's PA_ENCODER flash attention called
-   * with `isTriuMask` 0: model/layer-work.ts `fullSquarePrefill`). Absent: the causal tiles only.
+   * with `isTriuMask` 0: model/layer-options.ts `fullSquarePrefill`). Absent: the causal tiles only.
    */
   nonMlaPrefillAttention: sourcedChoice(["full-square"]).optional(),
   /**

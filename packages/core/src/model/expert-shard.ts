@@ -4,7 +4,8 @@
  * expert or only their mean (by default the step's tokens × top-k spread evenly over the experts).
  */
 import { SupernodeError } from "../spec/index.ts";
-import type { LayerOperatorOptions, ResolvedWorkload } from "./layer-work.ts";
+import type { LayerOperatorOptions } from "./layer-options.ts";
+import type { ResolvedWorkload } from "./layer-work.ts";
 import type { ModelArchitecture } from "./types.ts";
 import { nonNegative, positiveInt } from "./workload-checks.ts";
 

@@ -12,7 +12,6 @@
 import { sharedExpertsFused, withFusedExperts } from "./fused-shared-expert.ts";
 import type { LayerKind } from "./layer-kinds.ts";
 import type { ResolvedWorkload } from "./layer-work.ts";
-import { checkDivides } from "./layer-work.ts";
 import {
   bytesOfHighPrecision,
   gemmOp,
@@ -22,6 +21,7 @@ import {
 } from "./operator-builder.ts";
 import type { ModelArchitecture, MoeSpec, Operator } from "./types.ts";
 import { type GemmComponent, matrixBytes } from "./weight-bytes.ts";
+import { checkDivides } from "./workload-checks.ts";
 import { routerColumns, routerPicks } from "./zero-experts.ts";
 
 /**

@@ -26,15 +26,13 @@ export {
   mtpLayerKind,
 } from "./layer-kinds.ts";
 export { layerOperators, modelHeadOperators, mtpOperators } from "./layer-operators.ts";
-export {
-  type ComponentPrecisionOption,
-  defaultComputeDtype,
-  type FixedExpertLoad,
-  type LayerOperatorOptions,
-  type MlaForm,
-  type ModelWorkload,
-  type ResolvedWorkload,
-} from "./layer-work.ts";
+export type {
+  ComponentPrecisionOption,
+  FixedExpertLoad,
+  LayerOperatorOptions,
+  MlaForm,
+} from "./layer-options.ts";
+export { defaultComputeDtype, type ModelWorkload, type ResolvedWorkload } from "./layer-work.ts";
 export { isLinearAttentionLayer, linearStateBytesPerSequence } from "./linear-attention.ts";
 export { SSD_CHUNK, ssdFlopsPerTokenHead } from "./mamba2.ts";
 export { type ActivationPassSpec, activationPass, VECTOR_FLOPS_PER_ELEMENT } from "./operator-builder.ts";

@@ -1,7 +1,7 @@
 /**
  * Operator graphs per layer and phase, for one rank's shard (see layer-work.ts for the workload and
- * shard options): decoder layers, the model head (embedding, final norm, LM head, sampling or
- * loss) and the MTP modules.
+ * layer-options.ts for the shard options): decoder layers, the model head (embedding, final norm,
+ * LM head, sampling or loss) and the MTP modules.
  */
 import { SupernodeError } from "../spec/index.ts";
 import { attentionOperators } from "./attention-operators.ts";
@@ -11,17 +11,13 @@ import { ffnOperators } from "./ffn-operators.ts";
 import { hyperCollapseOp, hyperConnectionOps, hyperExpandOp } from "./hyper-connections.ts";
 import { layerArchitecture } from "./layer-attention.ts";
 import { hasMixer, isHashRoutedLayer, type LayerKind, layerKind, mtpLayerKind } from "./layer-kinds.ts";
-import {
-  checkDivides,
-  type LayerOperatorOptions,
-  type ModelWorkload,
-  type ResolvedWorkload,
-  resolveWorkload,
-} from "./layer-work.ts";
+import type { LayerOperatorOptions } from "./layer-options.ts";
+import { type ModelWorkload, type ResolvedWorkload, resolveWorkload } from "./layer-work.ts";
 import { isLinearAttentionLayer } from "./linear-attention.ts";
 import { bytesOfHighPrecision, gemmOp, rmsNormOp, vectorOp } from "./operator-builder.ts";
 import { attentionWindow, attentionWindowForm, windowedWorkload } from "./sliding-window.ts";
 import type { ModelArchitecture, Operator } from "./types.ts";
+import { checkDivides } from "./workload-checks.ts";
 
 function withPhase(w: ResolvedWorkload, build: () => Operator[]): Operator[] {
   const forward = build();

@@ -21,13 +21,14 @@
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { gatedDeltaPrefillOperator } from "./gated-delta-prefill.ts";
-import { checkDivides, LINEAR_STATE_DTYPE, type ResolvedWorkload } from "./layer-work.ts";
+import { LINEAR_STATE_DTYPE, type ResolvedWorkload } from "./layer-work.ts";
 import { mamba2Operators, mamba2Tensors } from "./mamba2.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import { convStateBytes, gatedNormOutputOps, recurrentStateBytes } from "./recurrent-mixer-ops.ts";
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
+import { checkDivides } from "./workload-checks.ts";
 
 /**
  * Whether decoder layer `layerIndex` is a linear-attention layer.

@@ -19,7 +19,7 @@
  * activation format, the prefill recurrence timed as one GEMM of its FLOPs, the decode step as the
  * state's read and write.
  */
-import { checkDivides, type ResolvedWorkload } from "./layer-work.ts";
+import type { ResolvedWorkload } from "./layer-work.ts";
 import { bytesOfHighPrecision, gemmOp, VECTOR_FLOPS_PER_ELEMENT, vectorOp } from "./operator-builder.ts";
 import {
   chunkedRecurrenceOp,
@@ -30,6 +30,7 @@ import {
 import type { LinearAttentionSpec, ModelArchitecture, Operator } from "./types.ts";
 import { highPrecisionTensor, weightMatrix } from "./weight-tensor-builders.ts";
 import type { WeightTensor } from "./weight-tensors.ts";
+import { checkDivides } from "./workload-checks.ts";
 
 /** Mamba-2's default SSD chunk (mamba_ssm; Nemotron-H's `chunk_size` 128). */
 export const SSD_CHUNK = 128;

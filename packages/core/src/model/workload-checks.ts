@@ -18,3 +18,15 @@ export function nonNegative(value: number, field: string): number {
     });
   return value;
 }
+
+/** Throws `infeasible` unless `size` splits evenly over `parts` ranks. */
+export function checkDivides(size: number, parts: number, sizeField: string, partsField: string): void {
+  if (size % parts !== 0)
+    throw new SupernodeError(
+      "infeasible",
+      `${sizeField} (${size}) is not divisible by ${partsField} (${parts})`,
+      {
+        fieldPath: [partsField],
+      },
+    );
+}

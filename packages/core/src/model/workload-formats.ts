@@ -3,7 +3,8 @@
  * component and the lightning indexer's, with their defaults where the options give none.
  */
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
-import type { LayerOperatorOptions, ResolvedWorkload } from "./layer-work.ts";
+import type { LayerOperatorOptions } from "./layer-options.ts";
+import type { ResolvedWorkload } from "./layer-work.ts";
 import type { ModelArchitecture } from "./types.ts";
 import { resolveComponentFormats, weightFormat } from "./weight-bytes.ts";
 
