@@ -173,9 +173,12 @@ if (args.has("--update-readme")) {
     "npm-test",
   ];
   const lines = order.map((key) => measured.get(key) ?? previous.get(key)).filter((l) => l !== undefined);
+  // The command as this run was given it (its flags in the usage line's order), not always --full.
+  const flags = ["--full", "--npm-test", "--update-readme"].filter((flag) => args.has(flag));
+  const command = ["node bench/speed.bench.mjs", ...flags].join(" ");
   const table = [
     "",
-    `\`node bench/speed.bench.mjs --full --npm-test --update-readme\` wrote this table (${header}; a row this run did not measure keeps its previous figures).`,
+    `\`${command}\` wrote this table (${header}; a row this run did not measure keeps its previous figures).`,
     "",
     "| benchmark | target | measured | |",
     "|---|---|---|---|",
