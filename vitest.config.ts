@@ -8,9 +8,11 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * process: `predictEndToEndCase`'s predictions, `validate`'s rows per kind). They run first, one
  * after another in one worker (a project of their own, group 0), so the ledger is computed once in
  * that worker instead of once in each worker that happened to draw one of them (twice per run with
- * two workers); meanwhile the global set-up's background process computes the shared report
- * (test-global-setup.mjs) on the other core. Files that predict only a few cases (the nearest
- * references of an estimate, a serving report's scenarios) stay in the suite.
+ * two workers). That worker also writes the report for the suite's tests that only read it
+ * (scripts/test-shared-ledger.ts, its set-up file): the ledger is computed once per run. Meanwhile
+ * the global set-up builds the web app on the other core (test-global-setup.mjs). Files that
+ * predict only a few cases (the nearest references of an estimate, a serving report's scenarios)
+ * stay in the suite.
  * scripts/vitest-projects.test.ts checks the split loses no file.
  */
 export const LEDGER_FILES = [
@@ -23,9 +25,9 @@ export const LEDGER_FILES = [
 
 /**
  * vitest's order (longest first, from the last run's durations), except that the ledger's files run
- * in LEDGER_FILES' order: core's validate.test first, which predicts the ledger while its tests are
- * collected (no time limit), so no test's own limit includes the whole ledger on a loaded machine
- * (the CLI's first validate test timed out at 120 s, load 11-15, when it came first).
+ * in LEDGER_FILES' order. The ledger itself is predicted by the project's set-up file before the
+ * first of them (no time limit), so no test's own limit includes the whole ledger on a loaded
+ * machine (the CLI's first validate test timed out at 120 s, load 11-15, when it came first).
  */
 class LedgerFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -71,6 +73,8 @@ export default defineConfig({
           ...common,
           name: "ledger",
           include: LEDGER_FILES,
+          // Writes the shared report once, before the first ledger file (see above).
+          setupFiles: [...common.setupFiles, "scripts/test-shared-ledger.ts"],
           // One worker, all its files (isolate: false): the ledger once; run before the rest.
           maxWorkers: 1,
           sequence: { groupOrder: 0 },
