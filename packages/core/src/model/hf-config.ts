@@ -18,6 +18,7 @@ import {
   withFamilyAttention,
 } from "./gqa-moe-families.ts";
 import { fieldLocation, ropeYarnOf, slidingWindowOf } from "./hf-config-attention.ts";
+import { deepseekSparse } from "./hf-config-dsa.ts";
 import {
   deepseekSchema,
   type GqaConfig,
@@ -44,7 +45,7 @@ import { mimoV2FlashConfig } from "./mimo-v2-flash-config.ts";
 import { readNemotronH } from "./nemotron-h-config.ts";
 import { QWEN35_MODEL_TYPES, qwen35TextConfig } from "./qwen3-5-config.ts";
 import { qwen3NextMoe, withQwen3Next } from "./qwen3-next-layers.ts";
-import type { AttentionSpec, MlaSparseSpec, ModelArchitecture, ModelFamily, MoeSpec } from "./types.ts";
+import type { AttentionSpec, ModelArchitecture, ModelFamily, MoeSpec } from "./types.ts";
 
 export type { SupernodeModelMeta };
 
@@ -257,34 +258,6 @@ function gqaMoeModel<C extends GqaConfig>(
 ): ModelArchitecture {
   const f = read(c);
   return withFamilyAttention(gqaModel(doc, family, c, f.moe), f);
-}
-
-/** DeepSeek Sparse Attention's indexer, when the config has one (all of its three keys, or none). */
-function deepseekSparse(doc: SourceDocument, c: z.output<typeof deepseekSchema>): MlaSparseSpec | undefined {
-  const keys = ["index_n_heads", "index_head_dim", "index_topk"] as const;
-  const present = keys.filter((k) => c[k] !== undefined);
-  if (present.length === 0) return undefined;
-  const missing = keys.find((k) => c[k] === undefined);
-  if (missing !== undefined)
-    throw new SupernodeError(
-      "invalid-value",
-      `${missing} is missing: DeepSeek Sparse Attention needs index_n_heads, index_head_dim and index_topk together (found ${present.join(", ")})`,
-      fieldLocation(doc, present[0] ?? "index_topk"),
-    );
-  const spec = {
-    indexHeads: c.index_n_heads ?? 0,
-    indexHeadDim: c.index_head_dim ?? 0,
-    topK: c.index_topk ?? 0,
-  };
-  const types = c.indexer_types;
-  if (types === undefined || types === null || types.every((t) => t === "full")) return spec;
-  if (types.length !== c.num_hidden_layers || types[0] !== "full")
-    throw new SupernodeError(
-      "invalid-value",
-      `indexer_types lists ${types.length} layers starting with "${types[0]}": it needs one entry per decoder layer (num_hidden_layers ${c.num_hidden_layers}), the first "full" (a shared layer reuses an earlier layer's top-k)`,
-      fieldLocation(doc, "indexer_types"),
-    );
-  return { ...spec, indexerLayers: types.flatMap((t, i) => (t === "full" ? [i] : [])) };
 }
 
 function deepseekModel(doc: SourceDocument, c: z.output<typeof deepseekSchema>): ModelArchitecture {
