@@ -5,7 +5,12 @@
 import type { EngineSpec } from "../spec/index.ts";
 import type { EngineRelease } from "./engine-file.ts";
 import { type HybridStatePool, runningRequestSlots, statedHybridPool } from "./engine-hybrid-state-schema.ts";
-import { moeBackendChain, type SeparateKernelsEntry, separateKernelsEntries } from "./separate-kernels.ts";
+import {
+  type MoePrologue,
+  moeBackendChain,
+  type SeparateKernelsEntry,
+  separateKernelsEntries,
+} from "./separate-kernels.ts";
 
 export interface EnginePolicy {
   readonly policy: string;
@@ -236,7 +241,8 @@ function moePrologueLine(separate: SeparateKernelsEntry, moeBackend: string | un
   const fused = (backend?.fusedKernels ?? []).flatMap((f) => f.operators);
   return [
     backend !== undefined ? `MoE backend ${moeBackend}: routing` : "MoE op prologue: expert sort",
-    ` (1 kernel up to ${pro.fusedMaxTokens} tokens, else ${pro.unfusedKernels})`,
+    ` (1 kernel up to ${pro.fusedMaxTokens} tokens${smallSortText(pro)}, else ${pro.unfusedKernels})`,
+    pro.expertWeights !== undefined ? ` for ${pro.expertWeights.join(" / ")} routed experts` : "",
     pro.expandKernel === false
       ? ", the first grouped GEMM gathers its rows"
       : pro.expandInRouting === true
@@ -253,6 +259,9 @@ function moePrologueLine(separate: SeparateKernelsEntry, moeBackend: string | un
     pro.epRoutingKernels !== undefined
       ? `, routing cut to the rank's experts at EP > 1 (${pro.epRoutingKernels} kernels)`
       : "",
+    pro.expertMapKernels !== undefined
+      ? `, expert ids mapped to the rank's at EP > 1 (${pro.expertMapKernels} kernel${pro.expertMapKernels === 1 ? "" : "s"})`
+      : "",
     pro.inputPadColumns !== undefined ? `, input padded to ${pro.inputPadColumns} columns (one copy)` : "",
     pro.scaleReswizzleKernels !== undefined
       ? `, NVFP4 scale factors re-swizzled after an all-gather (${pro.scaleReswizzleKernels} kernels)`
@@ -264,6 +273,14 @@ function moePrologueLine(separate: SeparateKernelsEntry, moeBackend: string | un
       ? `, NVFP4 scale-factor padding zeroed for ${pro.scalePadding.rowsPerExpert} rows per local expert (expansion and activation)`
       : "",
   ].join("");
+}
+
+/** The small-batch sort's other limits (vLLM's moe_align_block_size), if any. */
+function smallSortText(pro: MoePrologue): string {
+  const pairs = pro.fusedMaxPairs !== undefined ? ` and under ${pro.fusedMaxPairs} routed pairs` : "";
+  const experts =
+    pro.fusedMaxExperts !== undefined ? ` in a model of at most ${pro.fusedMaxExperts} experts` : "";
+  return pairs + experts;
 }
 
 /** The state slots per running request the release and the scenario's stated strategy give (runningRequestSlots). */

@@ -17,6 +17,19 @@ const tag = z.enum(EVIDENCE_TAGS);
 export const moePrologueSchema = z.strictObject({
   fusedMaxTokens: z.number().int().positive(),
   unfusedKernels: z.number().int().positive(),
+  /**
+   * The one-kernel sort also needs fewer routed (token, expert) pairs than this and at most
+   * `fusedMaxExperts` routed experts in the model (vLLM's small-batch `moe_align_block_size` kernel).
+   */
+  fusedMaxPairs: z.number().int().positive().optional(),
+  fusedMaxExperts: z.number().int().positive().optional(),
+  /** At EP > 1, kernels that map the sorted blocks' global expert ids to the rank's (vLLM's `expert_map` index). */
+  expertMapKernels: z.number().int().positive().optional(),
+  /**
+   * The prologue runs only for routed experts whose GEMMs compute in one of these formats with weights
+   * of the same width (not weight-only): the backend's chain for other formats is not this one.
+   */
+  expertWeights: z.array(scenarioDtypeSchema).min(1).optional(),
   /** Kernels that fill the grouped GEMMs' per-expert arguments before the first of them. */
   gemmSetupKernels: z.number().int().nonnegative().optional(),
   /** false: the first grouped GEMM gathers its rows itself (no expansion kernel, no copy). */

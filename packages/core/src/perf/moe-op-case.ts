@@ -158,6 +158,7 @@ export function moeOpOperators(
     topK: spec.topK,
     ...(DTYPE_BYTES[math] < 2 && { dispatchBytesPerToken: dispatchBytesPerToken(model, dispatch) }),
     localExperts: spec.experts / spec.ep,
+    globalExperts: spec.experts,
     expertScheme: weightFormat(spec.weights, { scheme: spec.weightScheme }).scheme,
   });
   // The normal chain starts from the dispatch's output: routed and quantised before the op.

@@ -25,6 +25,8 @@ export interface SeparateKernelContext {
   readonly dispatchBytesPerToken?: number;
   /** Experts on the rank (the grouped GEMMs' problems). */
   readonly localExperts?: number;
+  /** Routed experts of the model (all ranks' together). */
+  readonly globalExperts?: number;
   /** Expert-parallel size of the MoE (the routing of all experts is cut to the rank's at EP > 1). */
   readonly moeEp?: number;
   /** Whether the MoE input travels in NVFP4 (with its scale factors, one byte per 16 values). */
@@ -73,14 +75,16 @@ export function moePrologueOps(
 ): Operator[] {
   const pro = policy.moePrologue;
   if (pro === undefined || gateUp.shape === undefined || !expertPathRuns(pro, ctx)) return [];
+  if (!runsForExperts(pro, gateUp)) return [];
   const pairs = ctx.routedTokens * ctx.topK;
-  const kernels = ctx.routedTokens <= pro.fusedMaxTokens ? 1 : pro.unfusedKernels;
+  const kernels = sortKernels(pro, ctx);
   // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
   const sort = { ...vector(`${prefix}moe.experts.sort`, 0, 4 * pairs, 8 * pairs, gateUp.dtype), kernels };
   const out = [
     ...reswizzleOps(pro, ctx, prefix, gateUp.dtype),
     ...epRoutingOps(pro, ctx, prefix, gateUp.dtype),
     sort,
+    ...expertMapOps(pro, ctx, prefix, gateUp),
   ];
   const pad = pro.inputPadColumns;
   if (pad !== undefined && ctx.hiddenSize % pad !== 0) {
@@ -114,6 +118,51 @@ export function moePrologueOps(
     out.push({ ...setupOp, kernels: setup });
   }
   return out;
+}
+
+/**
+ * Kernels of the expert sort: one while the op's tokens fit the single-block kernel (and, where the
+ * prologue says so, its routed pairs and the model's experts fit vLLM's small-batch kernel), else
+ * `unfusedKernels`.
+ */
+export function sortKernels(
+  pro: NonNullable<SeparateKernels["moePrologue"]>,
+  ctx: SeparateKernelContext,
+): number {
+  const pairs = ctx.routedTokens * ctx.topK;
+  const experts = ctx.globalExperts;
+  const small =
+    ctx.routedTokens <= pro.fusedMaxTokens &&
+    (pro.fusedMaxPairs === undefined || pairs < pro.fusedMaxPairs) &&
+    (pro.fusedMaxExperts === undefined || (experts !== undefined && experts <= pro.fusedMaxExperts));
+  return small ? 1 : pro.unfusedKernels;
+}
+
+/** Whether the prologue runs for the op's experts (`expertWeights`: same-width weights in one of those formats). */
+function runsForExperts(pro: NonNullable<SeparateKernels["moePrologue"]>, gateUp: Operator): boolean {
+  const formats = pro.expertWeights;
+  return formats === undefined || (gateUp.weightOnlyElements === undefined && formats.includes(gateUp.dtype));
+}
+
+/**
+ * The sorted blocks' expert ids mapped from global to the rank's own at EP > 1 (`expertMapKernels`;
+ * vLLM's `expert_ids = expert_map[expert_ids]`): one 4-byte id per block of the padded rows read,
+ * looked up and written.
+ */
+function expertMapOps(
+  pro: NonNullable<SeparateKernels["moePrologue"]>,
+  ctx: SeparateKernelContext,
+  prefix: string,
+  gateUp: Operator,
+): Operator[] {
+  const k = pro.expertMapKernels;
+  const local = ctx.localExperts;
+  const global = ctx.globalExperts;
+  if (k === undefined || local === undefined || global === undefined || local >= global) return [];
+  // At most one block per routed pair plus one per expert (an upper bound; the launch dominates).
+  const blocks = ctx.routedTokens * ctx.topK + global;
+  const op = vector(`${prefix}moe.experts.expert_map`, 0, 8 * blocks, 4 * blocks, gateUp.dtype);
+  return [{ ...op, kernels: k }];
 }
 
 /**

@@ -230,7 +230,11 @@ export function separateKernelsOf(
         dispatchFp4: scenario.precision.dispatch === "fp4",
       }),
     ...(moe !== undefined &&
-      plan.moe !== undefined && { localExperts: moe.numRoutedExperts / plan.moe.ep, moeEp: plan.moe.ep }),
+      plan.moe !== undefined && {
+        localExperts: moe.numRoutedExperts / plan.moe.ep,
+        globalExperts: moe.numRoutedExperts,
+        moeEp: plan.moe.ep,
+      }),
   };
   const fused = fusedOperatorNames(policy, context);
   return (ops) => insertSeparateKernels(ops, policy, context, fused);
