@@ -96,7 +96,7 @@ describe("vLLM fused-MoE row tile", () => {
     expect(() => read(file.replace("source: aic-vllm-h100-moe-0140\n", "source: no-such-source\n"))).toThrow(
       /vllm-fused-moe\.yaml:\d+:\d+, field defaults\[0\]\.other\[1\]\.memoryEfficiency16Bit\.source: unknown source "no-such-source"/,
     );
-    expect(() => read(file.replace("value: 0.6675", "value: 1.5"))).toThrow(
+    expect(() => read(file.replace("value: 0.6916", "value: 1.5"))).toThrow(
       /field defaults\[0\]\.other\[1\]\.memoryEfficiency16Bit\.value: an efficiency is a fraction of peak in \(0, 1\]/,
     );
   });

@@ -37,7 +37,7 @@ describe("vLLM's Triton fused_moe for 16-bit experts on Blackwell (overlay vllm-
       version: "0.11.1",
       expertWeights: "bf16",
     }).classes["grouped-gemm"];
-    expect(grouped.memoryEfficiency.value).toBe(0.7744);
+    expect(grouped.memoryEfficiency.value).toBe(0.799);
     expect(grouped.memoryEfficiency.note).toMatch(/^engine overlay vllm-triton-moe-16bit-sm100/);
     expect(grouped.tileMFromKernelConfigs?.value).toBe(1);
     expect(grouped.rowTileConfigs?.device).toBeUndefined(); // no B200 device name: get_default_config
