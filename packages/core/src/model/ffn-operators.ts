@@ -59,6 +59,8 @@ export function ffnOperators(
         arch.denseIntermediateSize,
         "intermediate_size",
         "dense-ffn",
+        w.ffnTp,
+        "ffnTp",
       ),
     ];
   return [...ops, ...moeOperators(arch, arch.moe, w, prefix, hashRouted)];
@@ -72,10 +74,12 @@ function swigluOperators(
   intermediate: number,
   field: string,
   component: GemmComponent,
+  tp: number,
+  tpField: "ffnTp" | "sharedExpertTp",
 ): Operator[] {
-  checkDivides(intermediate, w.ffnTp, field, "ffnTp");
+  checkDivides(intermediate, tp, field, tpField);
   const h = arch.hiddenSize;
-  const inter = intermediate / w.ffnTp;
+  const inter = intermediate / tp;
   const { upFactor, actFlops } = ffnShape(arch);
   return [
     gemmOp(w, {
@@ -239,6 +243,8 @@ function moeOperators(
         moe.numSharedExperts * moe.sharedExpertIntermediateSize,
         "n_shared_experts × moe_intermediate_size",
         "shared-experts",
+        w.sharedExpertTp,
+        "sharedExpertTp",
       ),
     );
   // Weighted sum of the top-k expert outputs (plus the shared output) for this rank's tokens; a

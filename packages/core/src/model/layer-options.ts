@@ -91,6 +91,11 @@ export interface LayerOperatorOptions {
   /** Tokens the shared experts process on this rank. Default all tokens of the step. */
   readonly sharedExpertTokens?: number;
   /**
+   * The shared experts' intermediate dimension split over this many ranks (their own tensor-parallel
+   * group: at most the attention's under an all-to-all expert dispatch; perf/shared-expert-tp.ts). Default `ffnTp`.
+   */
+  readonly sharedExpertTp?: number;
+  /**
    * The shared experts run inside the routed experts' grouped GEMMs, as that many more experts
    * every one of the `sharedExpertTokens` picks (SGLang's shared-experts fusion), not as a dense
    * MLP of their own. Default false.

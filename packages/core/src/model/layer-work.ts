@@ -107,6 +107,8 @@ export interface ResolvedWorkload {
   /** Tensor-parallel split of each routed expert's intermediate dimension (1: whole experts). */
   readonly expertTp: number;
   readonly sharedExpertTokens: number;
+  /** The shared experts' tensor-parallel split (options.sharedExpertTp, default ffnTp). */
+  readonly sharedExpertTp: number;
   /** The shared experts run as routed ones (`LayerOperatorOptions.sharedExpertFused`). */
   readonly sharedExpertFused: boolean;
 }
@@ -171,6 +173,7 @@ export function resolveWorkload(
     lmHeadTp,
     ffnTp,
     denseFfnTokens: tokens * nonNegative(options.ffnGather ?? 1, "ffnGather"),
+    sharedExpertTp: positiveInt(options.sharedExpertTp ?? ffnTp, "sharedExpertTp"),
     localExperts: experts.localExperts,
     expertTokens: experts.expertTokens,
     meanTokensPerLocalExpert: experts.meanTokensPerLocalExpert,

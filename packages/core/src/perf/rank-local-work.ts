@@ -9,6 +9,7 @@
  * of a step; `step-instance-performance.ts` charges the busiest rank's excess over the even share.
  */
 import type { InstancePlan, OperatorGroup } from "../deploy/index.ts";
+import { sharedExpertTp } from "./shared-expert-tp.ts";
 import type { StepBreakdown } from "./step-model.ts";
 
 /** The operator groups an attention-DP rank runs on its own tokens only. */
@@ -25,21 +26,24 @@ export const RANK_LOCAL_GROUPS: readonly OperatorGroup[] = [
 /**
  * A dense FFN tensor-parallel over more ranks than the attention first gathers the other attention
  * ranks' tokens (SGLang's `_dp_gather`; `ffn.dp_gather` in step-collectives.ts), so every rank of
- * its group runs all of them: no rank holds more than another there. The shared expert, split over
- * the same group (step-work.ts `sharedExpertTokens`), runs on the gathered tokens too.
+ * its group runs all of them: no rank holds more than another there. So does a shared expert split
+ * over a TP group wider than the attention's (shared-expert-tp.ts; step-work.ts `sharedExpertTokens`).
  */
-const GATHERED_FFN_GROUPS: readonly OperatorGroup[] = ["dense-ffn", "ffn-comm", "shared-experts"];
+const GATHERED_FFN_GROUPS: readonly OperatorGroup[] = ["dense-ffn", "ffn-comm"];
 
 /**
  * Seconds of a step spent in rank-local groups (Σ layers × their groups' time per layer). Where a
  * layer overlaps microbatches the groups' times are summed as if serial (an upper bound).
  * @example rankLocalS(instanceStepTime(ctx, { phase: "prefill", sequences: 1, newTokens: 800, attendedTokenPairs: 320400 }), ctx.plan)
  */
-export function rankLocalS(step: StepBreakdown, plan: Pick<InstancePlan, "attention" | "denseFfn">): number {
-  const gatheredFfn = plan.denseFfn.tp > plan.attention.tp;
-  const groups = gatheredFfn
-    ? RANK_LOCAL_GROUPS.filter((g) => !GATHERED_FFN_GROUPS.includes(g))
-    : RANK_LOCAL_GROUPS;
+export function rankLocalS(
+  step: StepBreakdown,
+  plan: Pick<InstancePlan, "attention" | "denseFfn" | "moe">,
+): number {
+  const gathered: OperatorGroup[] = [];
+  if (plan.denseFfn.tp > plan.attention.tp) gathered.push(...GATHERED_FFN_GROUPS);
+  if (sharedExpertTp(plan, false) > plan.attention.tp) gathered.push("shared-experts");
+  const groups = RANK_LOCAL_GROUPS.filter((g) => !gathered.includes(g));
   let total = 0;
   for (const layer of step.layers) {
     const byGroup = layer.timing.byGroup;

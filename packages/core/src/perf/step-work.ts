@@ -6,6 +6,7 @@
 import { componentPrecisionOptions, expertImbalanceFactor, type ImbalanceResult } from "../deploy/index.ts";
 import type { FixedExpertLoad, LayerOperatorOptions, ModelWorkload } from "../model/index.ts";
 import { fabricModel } from "../network/index.ts";
+import { sharedExpertTp } from "./shared-expert-tp.ts";
 import type { StepBatch, StepContext } from "./step-context.ts";
 
 export interface RankKind {
@@ -115,6 +116,7 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         model: arch,
         ep: moe.ep,
       }) === true;
+    const sharedTp = sharedExpertTp(plan, fused);
     rankKinds.push({
       name: "routed-expert",
       options: {
@@ -127,10 +129,8 @@ export function microbatchWork(ctx: StepContext, batch: StepBatch): MicrobatchWo
         balancedTokensPerLocalExpert: perSlot,
         ...(fixedExpertLoad !== undefined && { fixedExpertLoad }),
         expertTp: moe.tp,
-        sharedExpertTokens:
-          moe.dedicatedSharedReplicas > 0
-            ? 0
-            : sharedExpertTokens(tokensPerRank, fused ? moe.tp : plan.denseFfn.tp),
+        sharedExpertTokens: moe.dedicatedSharedReplicas > 0 ? 0 : sharedExpertTokens(tokensPerRank, sharedTp),
+        sharedExpertTp: sharedTp,
         // (with dedicated shared replicas the rank runs no shared tokens, so nothing fuses: sharedExpertsFused)
         ...(fused && { sharedExpertFused: true }),
       },
