@@ -19,7 +19,7 @@
  * dropless layer; `transformer-layer` (Megatron-Core 0.14's `enable_cuda_graph`, scope `full`, on a
  * layer padded to capacity: static shapes, no sync) replays the whole layer, one launch each way.
  *
- * The forward is host-paced between syncs (docs/accuracy/host-paced-moe-forward-between-syncs.md):
+ * The forward is host-paced between syncs (docs/accuracy/hybridep-host-syncs-by-version-and-the-post-sync-segment.md):
  * after the sync the host launches the post-sync part B (dispatch, experts, combine), then the layers
  * up to the next MoE layer X (graphed or uncounted: no host work here) and that layer's pre-sync part
  * A (attention, router, EP preprocess), then blocks again. The GPU runs B no sooner than the host
@@ -29,8 +29,11 @@
  *   forward wait  = max(0, H_B − G_B, H_A + H_B − G_A − G_B − G_X)   (G_B with the EP transfers)
  *   backward wait = max(0, H_backward − GPU backward of the layer, recompute and EP transfers)
  *
- * (A is the next MoE layer's pre-sync part, taken as this layer's; G_X is the mean forward GPU time
- * of the architecture's other layers per MoE layer.)
+ * (A is the next MoE layer's pre-sync part, taken as this layer's. G_X, the GPU time of the other
+ * layers between two MoE layers, is taken as 0 — `eagerHostWait` sees one MoE layer's GPU time only —
+ * and their host work is not counted either; in a hybrid stack (Nemotron 3's Mamba-2 blocks) the
+ * second term then overstates the wait where those layers are graphed and may understate it where
+ * they run eagerly.)
  *
  * With `overlap.ep` (Megatron's 1F1B all-to-all overlap: one micro-batch's forward interleaved
  * with another's backward) the two directions share one host thread and one GPU stream: one wait
