@@ -111,6 +111,15 @@ export interface MoeLayerHost {
   readonly combineCallS: number;
 }
 
+/** A layer with no eager host work (replayed inside a whole-iteration graph). */
+const NO_HOST: MoeLayerHost = {
+  forwardS: 0,
+  backwardS: 0,
+  forwardAfterSyncS: 0,
+  backwardAfterSyncS: 0,
+  combineCallS: 0,
+};
+
 /** GPU seconds of one MoE layer in one direction, split where the host first blocks. */
 export interface MoeLayerGpu {
   /** Attention, router and EP preprocess (their backward in backward): launched before the sync. */
@@ -127,8 +136,7 @@ export interface MoeLayerGpu {
  */
 export function moeLayerHostS(s: TrainingScenario, localExperts: number): MoeLayerHost {
   const scope = s.cudaGraphScope;
-  if (scope === "full-iteration")
-    return { forwardS: 0, backwardS: 0, forwardAfterSyncS: 0, backwardAfterSyncS: 0, combineCallS: 0 };
+  if (scope === "full-iteration") return NO_HOST;
   const d = eagerMoeHostData();
   const k = d.kernels;
   const cpu = s.system.node.cpu?.chip.id;
@@ -136,13 +144,7 @@ export function moeLayerHostS(s: TrainingScenario, localExperts: number): MoeLay
   const kernelS = perKernel?.value ?? 0;
   // Megatron-Core's CudaGraphManager replays the whole layer: one graph launch each way.
   if (scope === "transformer-layer")
-    return {
-      forwardS: k.graphLaunch * kernelS,
-      backwardS: k.graphLaunch * kernelS,
-      forwardAfterSyncS: 0,
-      backwardAfterSyncS: 0,
-      combineCallS: 0,
-    };
+    return { ...NO_HOST, forwardS: k.graphLaunch * kernelS, backwardS: k.graphLaunch * kernelS };
   // The TE-spec layer's eager kernels cost more host time than the local spec's (empirical scale).
   const eagerS = kernelS * d.teSpecHostFactor.value;
   // Per-expert host time is measured on Grace; other hosts scale by the per-kernel ratio.
@@ -223,9 +225,9 @@ export function eagerHostWait(
 }
 
 /**
- * A MoE layer's times with the GPU's wait for the host added to forward and backward; `gpu` gives
- * the forward GPU seconds launched before the sync and of the non-MoE layers up to the next MoE layer.
- * @example withEagerHostWait(moeLayerTimes, scenario, 16, { dispatchS: 6e-5, combineS: 1.3e-4, probsS: 0 }, { forwardBeforeSyncS: 1e-3, followingS: 0 }).hostWaitS
+ * A MoE layer's times with the GPU's wait for the host added to forward and backward;
+ * `beforeSync` the layer's times of the operators launched before its sync (`launchedBeforeMoeSync`).
+ * @example withEagerHostWait(moeLayerTimes, scenario, 16, { dispatchS: 6e-5, combineS: 1.3e-4, probsS: 0 }, beforeSyncTimes).hostWaitS
  */
 export function withEagerHostWait(
   t: ComputeTimes,

@@ -55,7 +55,7 @@ export function tpComm(s: TrainingScenario, c: PipelineCompute): TpComm {
   // all-gather dispatcher or the all-to-all one at tp > 1, whose collectives differ (alltoall-sp2hp-dispatcher.ts).
   const shared = st.tpBlocks.sharedExperts;
   const gathered =
-    st.tpBlocks.gatheredExperts * (st.tpBlocks.gatheredExperts > 0 ? gatheredExpertsTpS(s, bytes) : 0);
+    st.tpBlocks.gatheredExperts > 0 ? st.tpBlocks.gatheredExperts * gatheredExpertsTpS(s, bytes) : 0;
   const inside = st.tpBlocks.mixer + st.tpBlocks.ffn;
   const fwd = (inside + shared) * (ag + rs + ar) + gathered;
   const recomputed = s.recompute === "full" ? fwd : 0;
