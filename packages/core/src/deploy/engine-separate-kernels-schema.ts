@@ -45,6 +45,13 @@ export const moePrologueSchema = z.strictObject({
    */
   expertInputQuant: z.boolean().optional(),
   /**
+   * true (with `expertInputQuant`): the first grouped GEMM's input is quantised by the expert path
+   * whatever format the rows travelled in (vLLM's `fused_experts` quantises the BF16 hidden states it
+   * holds), and even where the engine's dense `activationQuant` is `denseOnly` (that flag describes its
+   * default MoE chain, which quantises inside the op).
+   */
+  quantizesOwnInput: z.boolean().optional(),
+  /**
    * true: with attention DP and the all-gather, the model gathers the BF16 hidden states before its
    * gate, so the gate GEMM and the top-k run over every EP rank's tokens (not the rank's own).
    */

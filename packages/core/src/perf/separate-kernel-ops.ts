@@ -69,6 +69,18 @@ function quantizesInput(quant: SeparateKernels["activationQuant"], name: string,
   );
 }
 
+/**
+ * Elements an expert GEMM input's own quantisation reads: the GEMM's input rows, or where the path
+ * quantises what it holds (`quantizesOwnInput`, vLLM's `fused_experts`) the op's routed tokens before
+ * the first GEMM and every routed (token, expert) pair's activation before the second (its caches span
+ * all top-k pairs, other ranks' experts' included).
+ */
+function ownInputElements(k: Insertion, op: Operator, own: boolean, which: "up" | "down"): number {
+  if (!own || op.shape === undefined) return inputElements(op);
+  const rows = which === "up" ? k.ctx.routedTokens : k.ctx.routedTokens * k.ctx.topK;
+  return rows * op.shape.k;
+}
+
 /** The kernels that run before `op`: input quantisation, the MoE prologue, the expert scatter. */
 export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined)[] {
   const name = baseName(op);
@@ -86,13 +98,16 @@ export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined
     }
     // The second GEMM's input: quantised on its own with normal kernels, fused with SiLU otherwise.
     // An expert path that quantises outside the op (`expertInputQuant`) does both inputs on their
-    // own, the first unless the dispatch delivered the tokens quantised.
+    // own, the first unless the dispatch delivered the tokens quantised (or it quantises its own
+    // input whatever they travelled in: `quantizesOwnInput`).
     const pro = k.policy.moePrologue;
     const ownQuant = pro?.expertInputQuant === true && expertPathRuns(pro, k.ctx);
+    const own = pro?.quantizesOwnInput === true;
     if (name === "moe.experts.down_proj" && (k.normal || ownQuant))
-      out.push(quantOp(k, k.moeQuant, `${op.name}.quant`, inputElements(op), op.dtype));
-    if (name === "moe.experts.gate_up_proj" && ownQuant && k.ctx.dispatchBytesPerToken === undefined)
-      out.push(quantOp(k, k.moeQuant, `${op.name}.quant`, inputElements(op), op.dtype));
+      out.push(quantOp(k, k.moeQuant, `${op.name}.quant`, ownInputElements(k, op, own, "down"), op.dtype));
+    const arrivedQuantised = k.ctx.dispatchBytesPerToken !== undefined && !own;
+    if (name === "moe.experts.gate_up_proj" && ownQuant && !arrivedQuantised)
+      out.push(quantOp(k, k.moeQuant, `${op.name}.quant`, ownInputElements(k, op, own, "up"), op.dtype));
   }
   return out;
 }

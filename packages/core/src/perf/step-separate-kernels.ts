@@ -80,7 +80,10 @@ function insertSeparateKernels(
     policy,
     ctx,
     quant: policy.activationQuant,
-    moeQuant: policy.activationQuant?.denseOnly === true ? undefined : policy.activationQuant,
+    moeQuant:
+      policy.activationQuant?.denseOnly === true && policy.moePrologue?.quantizesOwnInput !== true
+        ? undefined
+        : policy.activationQuant,
     normal,
     permute: policy.expertPermute && normal,
     actBytes: gemm !== undefined ? gemm.bytesRead.activations / inputElements(gemm) : 2,
