@@ -67,8 +67,8 @@ export interface EngineProfile {
   fusesSharedExpert(where: Omit<FusedSharedExpertWhere, "moeBackend">): boolean;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
-  /** The small kernels the engine runs unfused on a chip vendor's devices (none recorded: undefined). */
-  separateKernelsFor(chipVendor: string): SeparateKernels | undefined;
+  /** Small kernels run unfused on a vendor's devices (none recorded: undefined), under the named MoE backend, else `runningMoeBackend`. */
+  separateKernelsFor(chipVendor: string, runningMoeBackend?: string): SeparateKernels | undefined;
   /**
    * The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`), or
    * the all-gather / reduce-scatter fallback where the release records one and `where` says the
@@ -252,11 +252,13 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ...where,
         ...(spec.moeBackend !== undefined ? { moeBackend: spec.moeBackend } : {}),
       }),
-    separateKernelsFor: (chipVendor) => {
-      // one policy object per vendor (the step model asks once per step)
-      if (!separateByVendor.has(chipVendor))
-        separateByVendor.set(chipVendor, releaseSeparateKernels(release, chipVendor, spec.moeBackend));
-      return separateByVendor.get(chipVendor);
+    separateKernelsFor: (chipVendor, runningMoeBackend) => {
+      // one policy object per vendor and MoE backend (the step model asks once per step)
+      const backend = spec.moeBackend ?? runningMoeBackend;
+      const key = `${chipVendor}/${backend ?? ""}`;
+      if (!separateByVendor.has(key))
+        separateByVendor.set(key, releaseSeparateKernels(release, chipVendor, backend));
+      return separateByVendor.get(key);
     },
     moeLibraryFor: (chipVendor, where) => {
       const lib = release.moeLibrary;

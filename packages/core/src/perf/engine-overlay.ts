@@ -187,3 +187,18 @@ function overlayClass(
   }
   return out as unknown as ClassProfile;
 }
+
+/**
+ * The MoE backend whose overlay a profile carries (the one the scenario names, else the engine's
+ * default for the experts' format on that chip): the backend whose kernel chain runs there.
+ * @example overlaidMoeBackend("vllm", ["vllm-block-fp8-linear-sm90", "vllm-triton-moe-fp8-sm90"]) // "triton"
+ */
+export function overlaidMoeBackend(
+  engine: string,
+  overlayIds: readonly string[] | undefined,
+  files: Readonly<Record<string, string>> = embeddedDataFiles,
+): string | undefined {
+  if (overlayIds === undefined || overlayIds.length === 0) return undefined;
+  const overlays = engineOverlaySet(engine, files)?.overlays ?? [];
+  return overlays.find((o) => o.backend.kind === "moe" && overlayIds.includes(o.id))?.backend.name;
+}

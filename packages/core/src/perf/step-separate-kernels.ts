@@ -34,6 +34,7 @@ import { dispatchBytesPerToken, moeTokenWidth, type SeparateKernels } from "../d
 import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
+import { overlaidMoeBackend } from "./engine-overlay.ts";
 import {
   baseName,
   type Insertion,
@@ -192,7 +193,11 @@ export function separateKernelsOf(
   phase: "decode" | "prefill",
 ): (ops: readonly Operator[]) => readonly Operator[] {
   const { scenario, plan } = ctx;
-  const policy = scenario.engine?.separateKernelsFor(scenario.system.node.accelerator.chip.vendor);
+  const engine = scenario.engine;
+  // The chain of the MoE backend that runs: the named one, else the engine's default overlay's.
+  const running =
+    engine !== undefined ? overlaidMoeBackend(engine.name, ctx.profile.engineOverlays) : undefined;
+  const policy = engine?.separateKernelsFor(scenario.system.node.accelerator.chip.vendor, running);
   if (policy === undefined) return (ops) => ops;
   const moe = scenario.model.moe;
   let received = work.tokensPerRank;

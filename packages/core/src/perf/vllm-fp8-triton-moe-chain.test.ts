@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { builtinCatalog } from "../catalog/index.ts";
+import { overlaidMoeBackend } from "./engine-overlay.ts";
 import { type MoeOpSpec, moeOpOperators } from "./moe-op-case.ts";
+import { estimate } from "./step-estimate.ts";
+import { must, referenceScenario } from "./test-support/reference-scenario.ts";
 
 /**
  * vLLM's Triton fused_experts chain where a scenario names `engine.moeBackend: triton`
@@ -70,5 +73,34 @@ describe("vLLM's block-FP8 Triton MoE chain", () => {
     const { backendChain: _, ...unnamed } = bf16;
     expect(names(bf16)).toEqual(names(unnamed));
     expect(names(bf16).some(([n]) => String(n).endsWith(".quant"))).toBe(false);
+  });
+
+  it("runs where Triton is the backend that runs: named, or vLLM's default FP8 MoE overlay on Hopper (MiniMax-M2.5 on 8 H100)", () => {
+    expect(overlaidMoeBackend("vllm", ["vllm-block-fp8-linear-sm90", "vllm-triton-moe-fp8-sm90"])).toBe(
+      "triton",
+    );
+    expect(overlaidMoeBackend("vllm", ["vllm-block-fp8-linear-sm90"])).toBeUndefined();
+    const moeOps = (...sets: string[]) => {
+      const decode = must(estimate(referenceScenario("vllm-h100-minimax-m2.5-fp8-tp8", ...sets)).decode);
+      const layer = must(decode.step.layers.find((l) => l.kind === "moe"));
+      return layer.timing.items.map((i) => i.name).filter((n) => n.startsWith("moe.experts."));
+    };
+    const chain = [
+      "moe.experts.sort",
+      "moe.experts.expert_map",
+      "moe.experts.gate_up_proj.quant",
+      "moe.experts.gate_up_proj",
+      "moe.experts.act",
+      "moe.experts.down_proj.quant",
+      "moe.experts.down_proj",
+    ];
+    expect(moeOps()).toEqual(chain);
+    expect(moeOps("engine.moeBackend=triton")).toEqual(chain);
+    // DeepGEMM's own chain (permute, SiLU-and-quantise, gather) is not recorded: none of Triton's kernels.
+    expect(moeOps("engine.moeBackend=deep_gemm")).toEqual([
+      "moe.experts.gate_up_proj",
+      "moe.experts.act",
+      "moe.experts.down_proj",
+    ]);
   });
 });
