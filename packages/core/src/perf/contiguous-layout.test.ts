@@ -85,8 +85,9 @@ describe("a worst-case contiguous layout computed whole (vLLM 0.11's DeepGEMM Mo
     const without = must(estimate(referenceScenario(SCENARIO, ...b8, "engine.moeBackend=triton")).decode);
     // 29 TFLOP of padded MoE tensor work per step at batch 8 (run: 36.7 ms median ITL), against
     // vLLM's Triton kernel named on the B200 (overlay vllm-triton-moe-16bit-sm100: its own, slower
-    // weight stream; 1.29x here, 1.3x+ against the chip profile's stream before that overlay).
-    expect(withIt.tpotS / without.tpotS).toBeGreaterThan(1.25);
+    // weight stream; 1.29x here, 1.3x+ against the chip profile's stream before that overlay; 1.24x
+    // since the named Triton chain charges its own alignment, map and two quantisation kernels, stop 49).
+    expect(withIt.tpotS / without.tpotS).toBeGreaterThan(1.2);
     const h100 = referenceScenario(SCENARIO, "system=hgx-h100", "engine.moeBackend=triton");
     expect(stepContext(h100, must(h100.deployment.colocated)).profile.engineOverlays).toContain(
       "vllm-triton-moe-fp8-sm90",
