@@ -94,6 +94,7 @@ export function moeOpOperators(
   spec: MoeOpSpec,
   engine: { readonly name: string; readonly version?: string },
   chip: Chip,
+  expertTokens: readonly number[] = balancedExpertTokens(spec),
 ): Operator[] {
   const model = builtinModel(spec.model);
   const moe = model.moe;
@@ -131,7 +132,7 @@ export function moeOpOperators(
     {
       componentPrecision: { "routed-experts": precision },
       localExperts: spec.experts / spec.ep,
-      tokensPerLocalExpert: balancedExpertTokens(spec),
+      tokensPerLocalExpert: expertTokens,
       // Each expert's 1/tp intermediate slice, as the step model's expert-TP ranks run it.
       expertTp: spec.tp,
       sharedExpertTokens: 0,
@@ -211,6 +212,7 @@ export function moeOpTime(
   spec: MoeOpSpec,
   engine: { readonly name: string; readonly version?: string },
   chip: Chip,
+  expertTokens?: readonly number[],
 ): number {
   const device = computeDevice(chip);
   const profile = withEngineOverlays(efficiencyProfileForChip(chip), {
@@ -218,7 +220,7 @@ export function moeOpTime(
     ...(engine.version !== undefined && { version: engine.version }),
     moeBackend: spec.backend,
   });
-  return moeOpOperators(spec, engine, chip).reduce(
+  return moeOpOperators(spec, engine, chip, expertTokens).reduce(
     (sum, op) => sum + operatorTime(op, device, profile).timeS,
     0,
   );
