@@ -184,12 +184,6 @@ function moeOperators(
     const tileRows = sharded ? { routedRowsPerGroup: (routed / w.localExperts) * (E / w.localExperts) } : {};
     // What a fused-MoE kernel looks its tile config up by: the op's tokens and the expert slice.
     const configKey = { opTokens: T, expertIntermediate: inter };
-    // Each receiving expert's rows, where the routing gives them one by one and nothing else joins
-    // the grouped GEMM (padding rows, fused shared experts): the kernel's tiles per expert.
-    const perExpert =
-      w.expertTokens !== undefined && fixedRows === 0 && fusedShared === 0
-        ? { groupRows: w.expertTokens.filter((n) => n > 0) }
-        : {};
     ops.push(
       withFusedExperts(
         w,
@@ -207,7 +201,6 @@ function moeOperators(
           localGroups: w.localExperts,
           ...tileRows,
           ...configKey,
-          ...perExpert,
           weightBytes: touched * upFactor * matrixBytes(inter, h, ew),
           weightElements: touched * upFactor * inter * h,
         }),
@@ -234,7 +227,6 @@ function moeOperators(
           localGroups: w.localExperts,
           ...tileRows,
           ...configKey,
-          ...perExpert,
           weightBytes: touched * matrixBytes(h, inter, ew),
           weightElements: touched * h * inter,
         }),

@@ -34,8 +34,6 @@ export interface GemmSpec {
   readonly routedRowsPerGroup?: number;
   /** Routed-expert GEMMs: the experts this rank holds (`OperatorShape.localGroups`). */
   readonly localGroups?: number;
-  /** Routed-expert GEMMs: each receiving expert's rows (`OperatorShape.groupRows`). */
-  readonly groupRows?: readonly number[];
   /** Routed-expert GEMMs: the op's tokens and an expert's intermediate slice (`OperatorShape`). */
   readonly opTokens?: number;
   readonly expertIntermediate?: number;
@@ -78,7 +76,6 @@ export function gemmOp(w: ResolvedWorkload, spec: GemmSpec): Operator {
       ...(groups !== 1 ? { groups } : {}),
       ...(spec.routedRowsPerGroup !== undefined && { routedRowsPerGroup: spec.routedRowsPerGroup }),
       ...(spec.localGroups !== undefined && { localGroups: spec.localGroups }),
-      ...(spec.groupRows !== undefined && { groupRows: spec.groupRows }),
       ...(spec.opTokens !== undefined && { opTokens: spec.opTokens }),
       ...(spec.expertIntermediate !== undefined && { expertIntermediate: spec.expertIntermediate }),
     },

@@ -37,13 +37,6 @@ export interface OperatorShape {
    */
   readonly routedRowsPerGroup?: number;
   /**
-   * Routed-expert GEMMs given each expert's rows (one entry per group that receives any, summing to
-   * `m × groups`): the kernel still picks its tile from the mean rows `m` (one config per call), then
-   * runs ⌈rows / tileM⌉ row tiles of every expert — the tile rounding and tile count per expert
-   * (perf/gemm-efficiency.ts, operator-time-terms.ts). Absent: every group has `m` rows.
-   */
-  readonly groupRows?: readonly number[];
-  /**
    * Routed-expert GEMMs: the experts this rank holds (all of them without EP). A kernel that lays the
    * pairs out contiguously with every local expert's rows aligned to a block sizes its buffer from it
    * (vLLM's `compute_aligned_M`; `contiguousAlignRows` in the efficiency profile).

@@ -45,8 +45,6 @@ export interface GemmEfficiencyFactors {
  */
 interface TileChoice {
   tileM: number;
-  /** Row tiles over all groups (Σ ⌈rows / tileM⌉). */
-  rowTiles: number;
   tileN: number;
   tiles: number;
   waves: number;
@@ -54,7 +52,7 @@ interface TileChoice {
 }
 
 /** The one `TileChoice` that `chooseTile` writes (read at once by its caller, never kept). */
-const chosen: TileChoice = { tileM: 0, rowTiles: 0, tileN: 0, tiles: 0, waves: 0, lastWave: 0 };
+const chosen: TileChoice = { tileM: 0, tileN: 0, tiles: 0, waves: 0, lastWave: 0 };
 
 /**
  * The tile a shape-choosing kernel picks (DeepGEMM's `get_best_configs` rule), written into
@@ -84,20 +82,18 @@ function chooseTile(
         : small !== undefined && shape.m <= small
           ? small
           : tileM;
-  // Row tiles of the whole op: per expert where its rows are given, else ⌈m / tile⌉ per group.
-  const rowTiles = groupRowTiles(shape, rowTile, groups);
+  const rowTiles = Math.ceil(shape.m / rowTile);
   const min = cls.tileNMin?.value;
   const step = cls.tileNStep?.value;
   chosen.tileM = rowTile;
-  chosen.rowTiles = rowTiles;
   if (min === undefined || step === undefined || step <= 0) {
-    setChoice(rowTiles * Math.ceil(shape.n / tileN), tileN, cores);
+    setChoice(rowTiles * Math.ceil(shape.n / tileN) * groups, tileN, cores);
     return true;
   }
   const byWork = (cls.tileChoiceByWork?.value ?? 0) > 0;
   let found = false;
   for (let bn = min; bn <= tileN; bn += step) {
-    const tiles = rowTiles * Math.ceil(shape.n / bn);
+    const tiles = rowTiles * Math.ceil(shape.n / bn) * groups;
     const waves = Math.ceil(tiles / cores);
     const lastWave = tiles % cores || cores;
     if (
@@ -140,19 +136,6 @@ function fromKernelConfigs<T>(
     dtype,
     ...(scheme !== undefined && { scheme }),
   });
-}
-
-/**
- * Row tiles of a grouped GEMM at row tile `tileM`: Σ ⌈rows / tileM⌉ over `shape.groupRows` where
- * given, else ⌈m / tileM⌉ × groups.
- * @example groupRowTiles({ m: 50, n: 4096, k: 7168, groups: 2, groupRows: [90, 10] }, 64, 2) // 3
- */
-export function groupRowTiles(shape: OperatorShape, tileM: number, groups: number): number {
-  const rows = shape.groupRows;
-  if (rows === undefined) return Math.ceil(shape.m / tileM) * groups;
-  let tiles = 0;
-  for (const r of rows) tiles += Math.ceil(r / tileM);
-  return tiles;
 }
 
 /** `chosen` for `tiles` tiles of `tileN` columns (its row tile already set). */
@@ -252,8 +235,7 @@ export function gemmFactors(
   let tileQuantisation = 1;
   let waveQuantisation = 1;
   if (tiled) {
-    // Padded rows per group, on average over the groups (each group's own rounding where given).
-    const paddedM = (chosen.rowTiles * chosen.tileM) / groups;
+    const paddedM = Math.ceil(shape.m / chosen.tileM) * chosen.tileM;
     const paddedN = Math.ceil(shape.n / chosen.tileN) * chosen.tileN;
     if (paddedM > 0 && paddedN > 0) tileQuantisation = (shape.m * shape.n) / (paddedM * paddedN);
     if (cores !== undefined && chosen.tiles > 0) waveQuantisation = chosen.tiles / (chosen.waves * cores);

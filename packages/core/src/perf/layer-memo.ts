@@ -95,15 +95,7 @@ export type LayerKeyFieldsListed = [
   Checked<
     AllListed<
       OperatorShape,
-      | "m"
-      | "n"
-      | "k"
-      | "groups"
-      | "routedRowsPerGroup"
-      | "groupRows"
-      | "localGroups"
-      | "opTokens"
-      | "expertIntermediate"
+      "m" | "n" | "k" | "groups" | "routedRowsPerGroup" | "localGroups" | "opTokens" | "expertIntermediate"
     >
   >,
   Checked<
@@ -160,9 +152,6 @@ function operatorKey(op: Operator): void {
       .optional(s.localGroups)
       .optional(s.opTokens)
       .optional(s.expertIntermediate);
-  const rows = s?.groupRows;
-  key.number(rows === undefined ? -1 : rows.length);
-  if (rows !== undefined) for (const r of rows) key.number(r);
   key.optional(op.weightOnlyElements);
   key.string(op.weightScheme ?? "");
   key.optional(op.groupWalk);

@@ -94,7 +94,6 @@ export function moeOpOperators(
   spec: MoeOpSpec,
   engine: { readonly name: string; readonly version?: string },
   chip: Chip,
-  expertTokens: readonly number[] = balancedExpertTokens(spec),
 ): Operator[] {
   const model = builtinModel(spec.model);
   const moe = model.moe;
@@ -132,7 +131,7 @@ export function moeOpOperators(
     {
       componentPrecision: { "routed-experts": precision },
       localExperts: spec.experts / spec.ep,
-      tokensPerLocalExpert: expertTokens,
+      tokensPerLocalExpert: balancedExpertTokens(spec),
       // Each expert's 1/tp intermediate slice, as the step model's expert-TP ranks run it.
       expertTp: spec.tp,
       sharedExpertTokens: 0,
@@ -212,7 +211,6 @@ export function moeOpTime(
   spec: MoeOpSpec,
   engine: { readonly name: string; readonly version?: string },
   chip: Chip,
-  expertTokens?: readonly number[],
 ): number {
   const device = computeDevice(chip);
   const profile = withEngineOverlays(efficiencyProfileForChip(chip), {
@@ -220,7 +218,7 @@ export function moeOpTime(
     ...(engine.version !== undefined && { version: engine.version }),
     moeBackend: spec.backend,
   });
-  return moeOpOperators(spec, engine, chip, expertTokens).reduce(
+  return moeOpOperators(spec, engine, chip).reduce(
     (sum, op) => sum + operatorTime(op, device, profile).timeS,
     0,
   );

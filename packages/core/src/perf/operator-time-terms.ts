@@ -5,14 +5,12 @@
  */
 import type { AttentionShape, Operator } from "../model/index.ts";
 import type { ClassProfile, EfficiencyProfile, ProfileValue } from "./efficiency-profile.ts";
-import { groupRowTiles } from "./gemm-efficiency.ts";
 
 /**
  * A grouped GEMM's fixed time beside its weight stream, per kernel; 0 where the profile gives none.
  * With a per-tile cost (`tileOverheadS`, Blackwell): a persistent grouped GEMM walks the (group × output
  * tile) work items over its cores and pays a tile's prologue and epilogue on each, so the kernel adds
- * tiles × cost ÷ cores, tiles = Σ_groups ⌈rows / tileM⌉ × ⌈n / tileNMin⌉ (each expert's rows where the
- * shape lists them, else the mean rows per group) — an expert with a
+ * tiles × cost ÷ cores, tiles = groups × ⌈rows per group / tileM⌉ × ⌈n / tileNMin⌉ — an expert with a
  * narrow slice or few columns costs fewer tiles, not a fixed time. Else a per-group cost (`groupOverheadS`).
  * @example groupOverheadTime(expertGemm128Groups1536Cols, blackwellGroupedGemm) // 128 × 12 tiles × 2.778 µs ÷ 148 ≈ 28.8 µs
  */
@@ -24,7 +22,7 @@ export function groupOverheadTime(op: Operator, cls: ClassProfile): number {
   const tileM = cls.tileM?.value;
   const tileN = cls.tileNMin?.value ?? cls.tileN?.value;
   if (perTile !== undefined && cores !== undefined && tileM !== undefined && tileN !== undefined) {
-    const tiles = groupRowTiles(op.shape, tileM, groups) * Math.ceil(op.shape.n / tileN);
+    const tiles = groups * Math.ceil(op.shape.m / tileM) * Math.ceil(op.shape.n / tileN);
     return (op.kernels * tiles * perTile) / cores;
   }
   const perGroup = cls.groupOverheadS;
