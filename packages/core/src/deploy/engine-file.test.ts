@@ -44,3 +44,35 @@ releases:
     );
   });
 });
+
+describe("an engine data file's MoE prologue", () => {
+  const prologue = (fields: string) => `engine: x
+name: X
+sources:
+  - { key: src, title: T, url: https://example.org }
+releases:
+  - from: "0.9.1"
+    separateKernels:
+      chipVendors: [NVIDIA]
+      moePrologue: { fusedMaxTokens: 1, unfusedKernels: 2, ${fields} }
+      source: src
+      tag: spec
+`;
+
+  it("accept quantizesOwnInput with the expert path's own input quantisation", () => {
+    const f = parseDocument(
+      prologue("expertInputQuant: true, quantizesOwnInput: true"),
+      "engines/x.yaml",
+      engineFileSchema,
+    );
+    expect(f.releases[0]?.separateKernels).toMatchObject({ moePrologue: { quantizesOwnInput: true } });
+  });
+
+  it("refuse quantizesOwnInput without it, at the field", () => {
+    expect(() =>
+      parseDocument(prologue("quantizesOwnInput: true"), "engines/x.yaml", engineFileSchema),
+    ).toThrow(
+      /engines\/x\.yaml:\d+:\d+, field releases\[0\]\.separateKernels\.moePrologue\.quantizesOwnInput: true needs expertInputQuant: true/,
+    );
+  });
+});

@@ -14,7 +14,7 @@ const tag = z.enum(EVIDENCE_TAGS);
  * expanded into the grouped GEMM's per-expert layout, in every phase; the expert path then quantises
  * inside the op (activation with the second GEMM's input quantisation).
  */
-export const moePrologueSchema = z.strictObject({
+const moePrologueFields = z.strictObject({
   fusedMaxTokens: z.number().int().positive(),
   unfusedKernels: z.number().int().positive(),
   /**
@@ -72,17 +72,17 @@ export const moePrologueSchema = z.strictObject({
    */
   scaleReswizzleKernels: z.number().int().positive().optional(),
   /**
-   * With NVFP4 expert activations: the expansion and activation kernels each zero the scale factors
-   * of the rows that pad every local expert to `rowsPerExpert` — a grid-stride loop over rowsPerExpert ×
-   * local experts items (the padding any expert might need; an expert's tokens are not known when the
-   * grid is sized) on at most `blocksPerCore` blocks per SM.
-   */
-  /**
    * true: with FP8 block-scale experts the grouped GEMMs are DeepGEMM's GroupedWithOffset kernels
    * (TensorRT-LLM's CutlassFp8BlockScaleGemmRunner on Hopper), whose scheduler walks every local
    * expert's row offsets in turn, empty experts included.
    */
   blockScaleGroupWalk: z.boolean().optional(),
+  /**
+   * With NVFP4 expert activations: the expansion and activation kernels each zero the scale factors
+   * of the rows that pad every local expert to `rowsPerExpert` — a grid-stride loop over rowsPerExpert ×
+   * local experts items (the padding any expert might need; an expert's tokens are not known when the
+   * grid is sized) on at most `blocksPerCore` blocks per SM.
+   */
   scalePadding: z
     .strictObject({
       rowsPerExpert: z.number().int().positive(),
@@ -90,6 +90,15 @@ export const moePrologueSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** The prologue's fields, with `quantizesOwnInput` refused unless the expert path quantises its inputs. */
+export const moePrologueSchema = moePrologueFields.refine(
+  (p) => p.quantizesOwnInput !== true || p.expertInputQuant === true,
+  {
+    path: ["quantizesOwnInput"],
+    message: "true needs expertInputQuant: true (the expert path's own input quantisation it qualifies)",
+  },
+);
 
 /**
  * Operators of the layer whose work the engine does inside another kernel, so they launch nothing of
