@@ -12,14 +12,8 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { serialize } from "node:v8";
 import { inject } from "vitest";
+import "../packages/cli/src/test-support/provided-context.ts";
 import { validate } from "../packages/core/src/index.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Where this worker writes the report (a file in a folder the global set-up made for the run). */
-    validationReportFile: string;
-  }
-}
 
 const file = inject("validationReportFile");
 // Set-up files run before each test file of the worker: the report is written by the first.

@@ -13,6 +13,7 @@ import { setBuildAssets } from "../build-assets.ts";
 import { captureIo } from "../cli-io.ts";
 import { COMMANDS } from "../commands/index.ts";
 import { buildProgram, exitStatusOf } from "../program.ts";
+import "./provided-context.ts";
 
 const bin = fileURLToPath(new URL("../../bin/supernode.js", import.meta.url));
 
@@ -34,13 +35,6 @@ export interface CliOptions {
    * the sources); "live" computes the cases in the call, as a run from the sources without a build.
    */
   readonly references?: "built" | "live";
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** packages/cli/dist/ as a file URL, built from the current sources (scripts/test-global-setup.mjs). */
-    cliBuildDir?: string;
-  }
 }
 
 const modules = await Promise.all(COMMANDS.map((c) => c.load()));

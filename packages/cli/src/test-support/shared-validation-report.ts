@@ -13,13 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { deserialize } from "node:v8";
 import { type ValidationReport, validate } from "@supernode/core";
 import { inject } from "vitest";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Where the ledger project's worker writes the report (see above). */
-    validationReportFile: string;
-  }
-}
+import "./provided-context.ts";
 
 let pending: Promise<ValidationReport> | undefined;
 
