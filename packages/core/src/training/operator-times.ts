@@ -145,43 +145,81 @@ export function timeOps(
   ctx: TimingContext,
   recompute: TrainingScenario["recompute"],
 ): ComputeTimes {
-  let forwardS = 0;
-  let recomputeS = 0;
-  let flops = 0;
-  let attentionForwardS = 0;
-  let attentionBackwardS = 0;
+  return timeOpsWithPart(build, workload, ctx, recompute, () => false).whole;
+}
+
+/**
+ * `timeOps` of all the operators and, from the same per-operator times (each operator timed once),
+ * of those `inPart` selects (e.g. an eager MoE layer's operators launched before its sync).
+ * @example timeOpsWithPart(build, workload, ctx, "none", launchedBeforeMoeSync).part.forwardS
+ */
+export function timeOpsWithPart(
+  build: (w: ModelWorkload) => Operator[],
+  workload: (phase: "train-forward" | "train-backward") => ModelWorkload,
+  ctx: TimingContext,
+  recompute: TrainingScenario["recompute"],
+  inPart: (op: Operator) => boolean,
+): { readonly whole: ComputeTimes; readonly part: ComputeTimes } {
+  const whole = new Tally();
+  const part = new Tally();
   for (const op of build(workload("train-forward"))) {
     const t = opTime(op, ctx);
-    forwardS += t;
-    if (op.class === "attention-prefill") attentionForwardS += t;
-    flops += op.flops;
-    if (recompute === "full" || (recompute === "selective" && selectivelyRecomputed(op))) {
-      recomputeS += t;
-      flops += op.flops;
-    }
+    const again = recompute === "full" || (recompute === "selective" && selectivelyRecomputed(op));
+    whole.forward(op, t, again);
+    if (inPart(op)) part.forward(op, t, again);
   }
-  let backwardDataS = 0;
-  let backwardWeightS = 0;
-  const column = { ...ZERO_COLUMN };
   for (const op of build(workload("train-backward"))) {
     const t = opTime(op, ctx);
-    const wgrad = op.name.endsWith(".wgrad");
-    if (wgrad) backwardWeightS += t;
-    else backwardDataS += t;
-    const block = op.class === "gemm" ? columnBlock(op.name) : undefined;
-    if (block !== undefined) column[`${block}${wgrad ? "WgradS" : "DgradS"}`] += t;
-    if (op.class === "attention-prefill") attentionBackwardS += t;
-    flops += op.flops;
+    whole.backward(op, t);
+    if (inPart(op)) part.backward(op, t);
   }
-  return {
-    forwardS,
-    backwardDataS,
-    backwardWeightS,
-    recomputeS,
-    attentionForwardS,
-    attentionBackwardS,
-    hostWaitS: 0,
-    flops,
-    columnGemms: column,
-  };
+  return { whole: whole.times(), part: part.times() };
+}
+
+/** Sums operators' times into `ComputeTimes`, forward operators first, then backward, in order. */
+class Tally {
+  private forwardS = 0;
+  private recomputeS = 0;
+  private flops = 0;
+  private attentionForwardS = 0;
+  private attentionBackwardS = 0;
+  private backwardDataS = 0;
+  private backwardWeightS = 0;
+  private readonly column = { ...ZERO_COLUMN };
+
+  /** A forward operator of `t` seconds, re-run in backward when `recomputed`. */
+  forward(op: Operator, t: number, recomputed: boolean): void {
+    this.forwardS += t;
+    if (op.class === "attention-prefill") this.attentionForwardS += t;
+    this.flops += op.flops;
+    if (recomputed) {
+      this.recomputeS += t;
+      this.flops += op.flops;
+    }
+  }
+
+  /** A backward operator of `t` seconds: weight-gradient (W) by its name, else data-gradient (B). */
+  backward(op: Operator, t: number): void {
+    const wgrad = op.name.endsWith(".wgrad");
+    if (wgrad) this.backwardWeightS += t;
+    else this.backwardDataS += t;
+    const block = op.class === "gemm" ? columnBlock(op.name) : undefined;
+    if (block !== undefined) this.column[`${block}${wgrad ? "WgradS" : "DgradS"}`] += t;
+    if (op.class === "attention-prefill") this.attentionBackwardS += t;
+    this.flops += op.flops;
+  }
+
+  times(): ComputeTimes {
+    return {
+      forwardS: this.forwardS,
+      backwardDataS: this.backwardDataS,
+      backwardWeightS: this.backwardWeightS,
+      recomputeS: this.recomputeS,
+      attentionForwardS: this.attentionForwardS,
+      attentionBackwardS: this.attentionBackwardS,
+      hostWaitS: 0,
+      flops: this.flops,
+      columnGemms: { ...this.column },
+    };
+  }
 }

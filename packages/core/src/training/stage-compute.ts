@@ -43,7 +43,14 @@ import { megatronSsdOps } from "./mamba-ssd-scan.ts";
 import { megatronLossOps } from "./megatron-cross-entropy.ts";
 import { megatronRopeOps } from "./megatron-rope.ts";
 import { withTokenCopies } from "./moe-token-copies.ts";
-import { addTimes, type ComputeTimes, type TimingContext, timeOps, ZERO_TIMES } from "./operator-times.ts";
+import {
+  addTimes,
+  type ComputeTimes,
+  type TimingContext,
+  timeOps,
+  timeOpsWithPart,
+  ZERO_TIMES,
+} from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
 export interface StageCompute extends ComputeTimes {
@@ -83,6 +90,9 @@ export interface PipelineCompute {
   /** The SM clock compute was timed at (`sustained-clock.ts`); absent: the listed peaks' clock. */
   readonly sustainedClock?: SustainedClock;
 }
+
+/** No operator (no part to time apart). */
+const none = (): boolean => false;
 
 /** Layers per stage: contiguous, the ends (with embedding and head) taking the fewer. */
 export function stageLayerCounts(layers: number, pp: number): number[] {
@@ -182,14 +192,17 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
       const graph = megatronRopeOps(layerOperators(arch, index, w, options), s, tokensPerRank);
       return megatron ? megatronSsdOps(graph, arch) : graph;
     };
-    let t = timeOps(ops, workload, ctx, s.recompute);
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
+    // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are
+    // modelled. The sync splits the layer at its operators launched before it: their times are
+    // summed in the same pass over the layer's operators.
+    const eagerMoe = moeExperts !== undefined && megatron;
+    const timed = timeOpsWithPart(ops, workload, ctx, s.recompute, eagerMoe ? launchedBeforeMoeSync : none);
+    let t = timed.whole;
     if (moeExperts !== undefined) epLayer = epLayerComm(s, tokensPerRank);
-    // Megatron-Core's token copies and its eager MoE layer's host sync; no other framework's are modelled.
-    if (moeExperts !== undefined && megatron) {
+    if (eagerMoe) {
       t = withTokenCopies(t, s, tokensPerRank, moeExperts, ctx.device, ctx.profile);
-      const beforeSync = timeOps((w) => ops(w).filter(launchedBeforeMoeSync), workload, ctx, s.recompute);
-      t = withEagerHostWait(t, s, moeExperts, epLayer, beforeSync);
+      t = withEagerHostWait(t, s, moeExperts, epLayer, timed.part);
     }
     byVariant.set(variant, t);
     return t;
