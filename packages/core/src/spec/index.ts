@@ -34,6 +34,7 @@ export {
 } from "./keyed-sourced-value.ts";
 export { groupThousands, LIMITS } from "./limits.ts";
 export { memoByObject } from "./memo-by-object.ts";
+export type { ExpertImbalanceSpec } from "./moe-parallel-schema.ts";
 export type { OfflineSpec } from "./offline-schema.ts";
 export type { OffloadSpec } from "./offload-schema.ts";
 export {
@@ -58,7 +59,6 @@ export { engineReleaseSchema } from "./release-schema.ts";
 export { applyOverrides, overrideError, parseOverride, type ScenarioOverride } from "./scenario-overrides.ts";
 export {
   type DeploymentSpec,
-  type ExpertImbalanceSpec,
   type InstanceGroupSpec,
   type LmHeadParallelSpec,
   type ScenarioDocument,
@@ -87,9 +87,8 @@ export {
   type SweepPlanDocument,
   sweepPlanSchema,
 } from "./sweep-schema.ts";
+export type { PipelineSchedule, TrainingParallelismSpec } from "./training-parallelism-schema.ts";
 export {
-  type PipelineSchedule,
-  type TrainingParallelismSpec,
   type TrainingPrecisionSpec,
   type TrainingScenarioDocument,
   trainingScenarioSchema,
