@@ -52,6 +52,12 @@ const moePrologueFields = z.strictObject({
    */
   quantizesOwnInput: z.boolean().optional(),
   /**
+   * The expert path lays the routed pairs out in a buffer of round_up(pairs + local experts × (A − 1), A)
+   * rows (vLLM's DeepGEMM `compute_aligned_M`, A = this value) and runs the activation and the second
+   * grouped GEMM's input quantisation over every row of it, the padding included.
+   */
+  bufferAlignRows: z.number().int().positive().optional(),
+  /**
    * true: with attention DP and the all-gather, the model gathers the BF16 hidden states before its
    * gate, so the gate GEMM and the top-k run over every EP rank's tokens (not the rank's own).
    */

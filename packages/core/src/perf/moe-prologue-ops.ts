@@ -6,6 +6,7 @@
 import type { SeparateKernels } from "../deploy/index.ts";
 import { DTYPE_BYTES, type Dtype } from "../hardware/index.ts";
 import { activationPass, type Operator, type QuantScheme } from "../model/index.ts";
+import { contiguousLayoutRows } from "./contiguous-layout.ts";
 import type { MlaDims } from "./mla-prefill-copies.ts";
 
 export interface SeparateKernelContext {
@@ -139,7 +140,7 @@ export function sortKernels(
 }
 
 /** Whether the prologue runs for the op's experts (`expertWeights`: same-width weights in one of those formats). */
-function runsForExperts(pro: NonNullable<SeparateKernels["moePrologue"]>, gateUp: Operator): boolean {
+export function runsForExperts(pro: NonNullable<SeparateKernels["moePrologue"]>, gateUp: Operator): boolean {
   const formats = pro.expertWeights;
   return formats === undefined || (gateUp.weightOnlyElements === undefined && formats.includes(gateUp.dtype));
 }
@@ -163,6 +164,21 @@ function expertMapOps(
   const blocks = ctx.routedTokens * ctx.topK + global;
   const op = vector(`${prefix}moe.experts.expert_map`, 0, 8 * blocks, 4 * blocks, gateUp.dtype);
   return [{ ...op, kernels: k }];
+}
+
+/**
+ * Rows of the expert path's aligned buffer (`bufferAlignRows`; vLLM's DeepGEMM `compute_aligned_M`):
+ * every routed pair of the op's tokens plus A − 1 per local expert, rounded up to A; undefined where the
+ * prologue records no buffer or the rank's experts are not known.
+ * @example alignedBufferRows({ ...pro, bufferAlignRows: 128 }, { ...ctx, routedTokens: 8, topK: 8, localExperts: 64 }) // 8192
+ */
+export function alignedBufferRows(
+  pro: SeparateKernels["moePrologue"],
+  ctx: SeparateKernelContext,
+): number | undefined {
+  const align = pro?.bufferAlignRows;
+  if (align === undefined || ctx.localExperts === undefined) return undefined;
+  return contiguousLayoutRows(ctx.routedTokens * ctx.topK, ctx.localExperts, align);
 }
 
 /**

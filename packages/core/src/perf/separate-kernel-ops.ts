@@ -9,6 +9,7 @@ import { DTYPE_BYTES } from "../hardware/index.ts";
 import { type Operator, VECTOR_FLOPS_PER_ELEMENT } from "../model/index.ts";
 import { mlaKeyConcat, mlaOutputCopy } from "./mla-prefill-copies.ts";
 import {
+  alignedBufferRows,
   expertPathRuns,
   inputElements,
   moePrologueOps,
@@ -77,8 +78,9 @@ function quantizesInput(quant: SeparateKernels["activationQuant"], name: string,
  */
 function ownInputElements(k: Insertion, op: Operator, own: boolean, which: "up" | "down"): number {
   if (!own || op.shape === undefined) return inputElements(op);
-  const rows = which === "up" ? k.ctx.routedTokens : k.ctx.routedTokens * k.ctx.topK;
-  return rows * op.shape.k;
+  if (which === "up") return k.ctx.routedTokens * op.shape.k;
+  const buffer = alignedBufferRows(k.policy.moePrologue, k.ctx);
+  return (buffer ?? k.ctx.routedTokens * k.ctx.topK) * op.shape.k;
 }
 
 /** The kernels that run before `op`: input quantisation, the MoE prologue, the expert scatter. */
@@ -91,7 +93,10 @@ export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined
   if (name === "moe.experts.gate_up_proj") out.push(...moePrologueOps(op, k.policy, k.ctx, p));
   if (op.class === "grouped-gemm" && is8Bit(op)) {
     const rows = (op.shape?.m ?? 0) * (op.shape?.groups ?? 1);
-    if (name === "moe.experts.gate_up_proj" && k.permute && k.moeQuant !== undefined) {
+    const pro = k.policy.moePrologue;
+    // An expert path with an aligned buffer (`bufferAlignRows`) scatters its own 8-bit rows into it.
+    const buffered = pro?.bufferAlignRows !== undefined && expertPathRuns(pro, k.ctx);
+    if (name === "moe.experts.gate_up_proj" && (k.permute || buffered) && k.moeQuant !== undefined) {
       // ep_scatter: received 8-bit tokens and scales into per-expert contiguous rows.
       const bytes = rows * (op.shape?.k ?? 0) * (1 + k.moeQuant.scaleBytes / k.moeQuant.groupSize);
       out.push(vector(`${p}moe.experts.scatter`, 0, bytes, bytes, op.dtype));
@@ -100,7 +105,6 @@ export function kernelsBefore(k: Insertion, op: Operator): (Operator | undefined
     // An expert path that quantises outside the op (`expertInputQuant`) does both inputs on their
     // own, the first unless the dispatch delivered the tokens quantised (or it quantises its own
     // input whatever they travelled in: `quantizesOwnInput`).
-    const pro = k.policy.moePrologue;
     const ownQuant = pro?.expertInputQuant === true && expertPathRuns(pro, k.ctx);
     const own = pro?.quantizesOwnInput === true;
     if (name === "moe.experts.down_proj" && (k.normal || ownQuant))

@@ -35,6 +35,7 @@ import { DTYPE_BYTES } from "../hardware/index.ts";
 import type { Operator } from "../model/index.ts";
 import { expectedDestinations } from "../network/index.ts";
 import { overlaidMoeBackend } from "./engine-overlay.ts";
+import { alignedBufferRows, expertPathRuns, runsForExperts } from "./moe-prologue-ops.ts";
 import {
   baseName,
   type Insertion,
@@ -115,6 +116,29 @@ function insertSeparateKernels(
 }
 
 /**
+ * The activation as the expert path with an aligned buffer runs it (`bufferAlignRows`): over every row of
+ * the buffer, not the rank's routed pairs (vLLM's DeepGEMM chain applies SiLU-and-mul to the whole first
+ * GEMM output). FLOPs and bytes scale with the rows; unchanged where the path does not run for the
+ * experts' format.
+ */
+function overBuffer(k: Insertion, op: Operator): Operator {
+  const pro = k.policy.moePrologue;
+  const gateUp = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
+  const buffer = alignedBufferRows(pro, k.ctx);
+  if (pro === undefined || gateUp?.shape === undefined || buffer === undefined) return op;
+  if (!expertPathRuns(pro, k.ctx) || !runsForExperts(pro, gateUp)) return op;
+  const rows = gateUp.shape.m * (gateUp.shape.groups ?? 1);
+  if (rows <= 0) return op;
+  const scale = buffer / rows;
+  return {
+    ...op,
+    flops: op.flops * scale,
+    bytesRead: { ...op.bytesRead, activations: op.bytesRead.activations * scale },
+    bytesWritten: { ...op.bytesWritten, activations: op.bytesWritten.activations * scale },
+  };
+}
+
+/**
  * The MoE op's kernels with the walks their loops make: the activation kernel's scale-factor padding
  * (`scalePadding`, NVFP4) and, with FP8 block-scale experts under `blockScaleGroupWalk`, each grouped
  * GEMM's scheduler walk over every local expert.
@@ -123,6 +147,7 @@ function withMoeKernelWalks(k: Insertion, op: Operator): Operator {
   const pro = k.policy.moePrologue;
   if (pro === undefined) return op;
   const name = baseName(op);
+  if (name === "moe.experts.act" && pro.bufferAlignRows !== undefined) return overBuffer(k, op);
   if (name === "moe.experts.act" && pro.scalePadding !== undefined) {
     const gateUp = k.ops.find((o) => baseName(o) === "moe.experts.gate_up_proj");
     return gateUp === undefined ? op : { ...op, ...scalePaddingOf(gateUp, pro, k.ctx) };
