@@ -96,10 +96,14 @@ describe("vLLM's block-FP8 Triton MoE chain", () => {
     ];
     expect(moeOps()).toEqual(chain);
     expect(moeOps("engine.moeBackend=triton")).toEqual(chain);
-    // DeepGEMM's own chain (permute, SiLU-and-quantise, gather) is not recorded: none of Triton's kernels.
+    // DeepGEMM's own chain (moeBackends.deep_gemm): its permute kernels and row scatter, none of Triton's.
     expect(moeOps("engine.moeBackend=deep_gemm")).toEqual([
+      "moe.experts.sort",
+      "moe.experts.scatter",
+      "moe.experts.gate_up_proj.quant",
       "moe.experts.gate_up_proj",
       "moe.experts.act",
+      "moe.experts.down_proj.quant",
       "moe.experts.down_proj",
     ]);
   });

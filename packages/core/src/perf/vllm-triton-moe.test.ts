@@ -86,6 +86,8 @@ describe("vLLM's Triton fused_moe on Hopper", () => {
       OVERLAY,
     ]);
     const ttft = (...sets: string[]) => must(estimate(referenceScenario(name, ...sets)).prefill).ttftS;
-    expect(ttft() / ttft("engine.moeBackend=deep_gemm")).toBeGreaterThan(1.15);
+    // DeepGEMM named as a what-if pays its own chain (moeBackends.deep_gemm: permute, quantisations and
+    // the activation over the aligned buffer): Triton's prefill is 1.14x it (1.15x+ before stop 49).
+    expect(ttft() / ttft("engine.moeBackend=deep_gemm")).toBeGreaterThan(1.1);
   });
 });
