@@ -241,7 +241,9 @@ function moePrologueLine(separate: SeparateKernelsEntry, moeBackend: string | un
   const fused = (backend?.fusedKernels ?? []).flatMap((f) => f.operators);
   return [
     backend !== undefined ? `MoE backend ${moeBackend}: routing` : "MoE op prologue: expert sort",
-    ` (1 kernel up to ${pro.fusedMaxTokens} tokens${smallSortText(pro)}, else ${pro.unfusedKernels})`,
+    pro.fusedMaxTokens === 0
+      ? ` (${pro.unfusedKernels} kernels at every size)`
+      : ` (1 kernel up to ${pro.fusedMaxTokens} tokens${smallSortText(pro)}, else ${pro.unfusedKernels})`,
     pro.expertWeights !== undefined ? ` for ${pro.expertWeights.join(" / ")} routed experts` : "",
     pro.expandKernel === false
       ? ", the first grouped GEMM gathers its rows"

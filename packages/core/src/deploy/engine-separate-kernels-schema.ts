@@ -15,7 +15,8 @@ const tag = z.enum(EVIDENCE_TAGS);
  * inside the op (activation with the second GEMM's input quantisation).
  */
 const moePrologueFields = z.strictObject({
-  fusedMaxTokens: z.number().int().positive(),
+  /** 0: the sort never runs as one kernel (always `unfusedKernels`). */
+  fusedMaxTokens: z.number().int().nonnegative(),
   unfusedKernels: z.number().int().positive(),
   /**
    * The one-kernel sort also needs fewer routed (token, expert) pairs than this and at most

@@ -75,8 +75,8 @@ export function moePrologueOps(
   prefix: string,
 ): Operator[] {
   const pro = policy.moePrologue;
-  if (pro === undefined || gateUp.shape === undefined || !expertPathRuns(pro, ctx)) return [];
-  if (!runsForExperts(pro, gateUp)) return [];
+  if (pro === undefined || gateUp.shape === undefined) return [];
+  if (!expertPathRuns(pro, ctx) || !runsForExperts(pro, gateUp)) return [];
   const pairs = ctx.routedTokens * ctx.topK;
   const kernels = sortKernels(pro, ctx);
   // Expert ids read; the two row maps and the per-expert offsets written (4-byte integers).
