@@ -43,6 +43,7 @@ export function collectiveResult(
           r.ncclTechnology,
           r.request.op,
           r.request.engineKernel !== true,
+          r.ncclRingLl128BusCap,
         )
       : undefined;
   if (p !== undefined) {

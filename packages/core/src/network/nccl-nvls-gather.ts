@@ -7,6 +7,7 @@
  */
 import type { Algorithm, CollectiveRequest } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
+import { ringLl128BusCap } from "./nccl-ll128-cap.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { appliesToNccl, type NcclProtocolParams } from "./nccl-protocols.ts";
 
@@ -67,11 +68,13 @@ export function ncclGatherEstimate(
   const fastest = speeds.find((s) => s <= nvlinkBytesPerS) ?? (speeds.at(-1) as number);
   const ringBus = Math.max(1, Math.floor(nvlinkBytesPerS / fastest + 1e-9)) * fastest;
   const llCap = p.llMaxBusBandwidth.find((e) => e.match.test(technology))?.bytesPerS;
+  const ll128Cap = ringLl128BusCap(p, nvlinkBytesPerS, technology, ncclVersion);
   let ringS = Number.POSITIVE_INFINITY;
   for (const c of Object.entries(p.algorithms.ring ?? {})) {
     const [protocol, cost] = c;
     let bw = ringBus * cost.bandwidthFactor;
     if (protocol === "ll" && llCap !== undefined) bw = Math.min(bw, llCap);
+    if (protocol === "ll128" && ll128Cap !== undefined) bw = Math.min(bw, ll128Cap);
     ringS = Math.min(ringS, cost.baseLatencyS + (n - 1) * cost.stepLatencyS + (bytes * (n - 1)) / n / bw);
   }
   const channels = Math.min(n, p.nvlsMaxHeads);

@@ -51,6 +51,14 @@ const fileSchema = z.strictObject({
   llMaxBusBandwidth: z.array(
     z.strictObject({ match: z.string().min(1), value: z.number().finite().positive(), ...sourced }),
   ),
+  ringLl128ChannelBusBandwidth: z.array(
+    z.strictObject({
+      match: z.string().min(1),
+      ncclBefore: ncclVersionSchema.optional(),
+      value: z.number().finite().positive(),
+      ...sourced,
+    }),
+  ),
   stepLatencyExcess: z.array(
     z.strictObject({
       match: z.string().min(1),
@@ -187,6 +195,11 @@ export function parseNcclProtocols(text: string, fileName: string): NcclProtocol
     llMaxBusBandwidth: doc.llMaxBusBandwidth.map((g) => ({
       match: new RegExp(g.match, "i"),
       bytesPerS: g.value * GIGA,
+    })),
+    ringLl128ChannelBusBandwidth: doc.ringLl128ChannelBusBandwidth.map((g) => ({
+      match: new RegExp(g.match, "i"),
+      bytesPerS: g.value * GIGA,
+      ...(g.ncclBefore !== undefined ? { ncclBefore: g.ncclBefore } : {}),
     })),
     stepLatencyExcess: doc.stepLatencyExcess.map((g) => ({
       match: new RegExp(g.match, "i"),

@@ -25,6 +25,12 @@ export interface NcclProtocolParams {
   readonly referenceLatencyS: number;
   readonly algorithms: Readonly<Partial<Record<Algorithm, Partial<Record<NcclProtocol, NcclProtocolCost>>>>>;
   readonly llMaxBusBandwidth: readonly { readonly match: RegExp; readonly bytesPerS: number }[];
+  /** NCCL's per-channel cap on a one-node ring's LL128 bus bandwidth, per generation and version (`nccl-ll128-cap.ts`). */
+  readonly ringLl128ChannelBusBandwidth: readonly {
+    readonly match: RegExp;
+    readonly bytesPerS: number;
+    readonly ncclBefore?: string;
+  }[];
   /**
    * What one ring / one-node tree step costs on the generation's NVLink beyond NCCL's per-step
    * constant (measured; NCCL's tuner does not know it, so it chooses without it).
@@ -116,6 +122,7 @@ export interface ProtocolTiming {
  * bytes on the bus (S × 2(n−1)/n for the all-reduce, S × (n−1)/n for the others). NCCL's
  * constants choose the protocol; its time adds the generation's measured step latency beyond them
  * (`measuredSteps`: false for an engine's own all-reduce kernel, which NCCL's model stands in for).
+ * A ring's LL128 runs no faster than `ringLl128BusCapBytesPerS` (NCCL's per-channel cap, `nccl-ll128-cap.ts`).
  * Undefined when NCCL has no protocol data for the algorithm.
  * @example ncclProtocolTime(builtinNcclProtocols(), "ring", 4, 68e-6, 25e6, "NVLink 4")?.protocol // "simple"
  */
@@ -128,6 +135,7 @@ export function ncclProtocolTime(
   technology: string,
   op: CollectiveOp = "all-reduce",
   measuredSteps = true,
+  ringLl128BusCapBytesPerS?: number,
 ): ProtocolTiming | undefined {
   const table = params.algorithms[algorithm];
   if (table === undefined) return undefined;
@@ -141,6 +149,8 @@ export function ncclProtocolTime(
     if (c === undefined) continue;
     let transferS = simpleTransferS / c.bandwidthFactor;
     if (protocol === "ll" && llCap !== undefined) transferS = Math.max(transferS, busBytes / llCap);
+    if (protocol === "ll128" && algorithm === "ring" && ringLl128BusCapBytesPerS !== undefined)
+      transferS = Math.max(transferS, busBytes / ringLl128BusCapBytesPerS);
     const latencyS = Math.max(0, c.baseLatencyS + steps * c.stepLatencyS - params.referenceLatencyS);
     if (best === undefined || latencyS + transferS < best.latencyS + best.transferS)
       best = { protocol, latencyS, transferS };

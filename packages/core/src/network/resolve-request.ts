@@ -6,6 +6,7 @@ import { SupernodeError } from "../spec/index.ts";
 import type { LibraryId } from "../topology/index.ts";
 import type { Algorithm, CollectiveOp, CollectiveRequest } from "./collective-types.ts";
 import { type FabricModel, peersByClass } from "./fabric-model.ts";
+import { ringLl128BusCap } from "./nccl-ll128-cap.ts";
 import { nvlsGatherOffered, nvlsMinRanks } from "./nccl-nvls-gather.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { ringCrossing } from "./nccl-ring.ts";
@@ -25,6 +26,8 @@ export interface ResolvedRequest {
    * engines' result then takes the protocol (LL / LL128 / Simple) NCCL's tuner would pick.
    */
   readonly ncclTechnology?: string;
+  /** NCCL's cap on the ring's LL128 bus bandwidth in that domain (bytes/s; `nccl-ll128-cap.ts`). */
+  readonly ncclRingLl128BusCap?: number;
   /**
    * NCCL's NVLSTree across NVLink domains (a tree all-reduce over whole systems whose switches
    * reduce): the domains and GPUs per domain, for the tuner's per-channel bandwidth cap.
@@ -170,16 +173,22 @@ function ncclShape(
   library: LibraryId,
   crosses: boolean,
   scaleOut: boolean,
-): Pick<ResolvedRequest, "ncclTechnology" | "nvlsTree" | "ncclTree" | "ncclRing"> {
+): Pick<ResolvedRequest, "ncclTechnology" | "ncclRingLl128BusCap" | "nvlsTree" | "ncclTree" | "ncclRing"> {
   if (library !== "nccl" || model.scaleUpTech.id !== "nvlink") return {};
   const n = request.ranks;
   const nccl = !crosses && !scaleOut && n > 1 && request.bytes > 0;
+  const tech = model.system.scaleUp.technology;
+  const ll128Cap = nccl
+    ? ringLl128BusCap(builtinNcclProtocols(), model.accessBytesPerS, tech, request.ncclVersion)
+    : undefined;
+  const inDomain = {
+    ncclTechnology: tech,
+    ...(ll128Cap !== undefined ? { ncclRingLl128BusCap: ll128Cap } : {}),
+  };
   // a ring all-gather / reduce-scatter inside one NVLink domain: NCCL's tuner prices its protocols
   // as it does the all-reduce's, over n − 1 steps (tuning.cc ncclTopoTuneModel `nsteps`)
   if (request.op === "all-gather" || request.op === "reduce-scatter")
-    return nccl && (algorithm === "ring" || algorithm === "in-switch")
-      ? { ncclTechnology: model.system.scaleUp.technology }
-      : {};
+    return nccl && (algorithm === "ring" || algorithm === "in-switch") ? inDomain : {};
   if (request.op !== "all-reduce") return {};
   const rps = model.ranksPerSystem;
   const wholeDomains = crosses && n % rps === 0;
@@ -188,7 +197,7 @@ function ncclShape(
   const plainTree = algorithm === "tree" && !nvlsTree && wholeDomains;
   const ring = algorithm === "ring" && crosses && !scaleOut;
   return {
-    ...(nccl ? { ncclTechnology: model.system.scaleUp.technology } : {}),
+    ...(nccl ? inDomain : {}),
     // NCCL runs twice the channels its search finds (connect.cc ncclTopoPostset)
     ...(ring
       ? { ncclRing: { nodes: Math.ceil(n / rps), channels: 2 * ringCrossing(model, n).channels } }
