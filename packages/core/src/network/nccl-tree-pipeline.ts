@@ -12,17 +12,21 @@ import type { TreePipelineParams } from "./nccl-protocols.ts";
 /**
  * Execution channels NCCL runs across nodes: its graph search starts every channel at the
  * fastest per-channel speed not above the NIC's line rate and adds channels while a GPU's NVLink
- * has room (at most `maxSearchChannels`); `ncclTopoPostset` doubles them (at most `maxChannels`),
- * and doubles again below 16 when the speed exceeds 45 GB/s.
- * @example ncclTreeChannels(builtinNcclProtocols().treePipeline, 721.8e9, 50e9) // 15 search channels at 48 GB/s → 30
+ * has room (at most `maxSearchChannels`) and a NIC of the domain has room for the channel's speed
+ * (`search.cc` ncclTopoSearchRecNet subtracts it from the NIC's bandwidth: one channel per NIC at
+ * 48 GB/s on 400 Gb/s; `nics`, one per GPU on the catalog's NVLink systems); `ncclTopoPostset`
+ * doubles them (at most `maxChannels`), and doubles again below 16 when the speed exceeds 45 GB/s.
+ * @example ncclTreeChannels(builtinNcclProtocols().treePipeline, 721.8e9, 50e9, 72) // 15 search channels at 48 GB/s → 30 (8 NICs: 8 → 16)
  */
 export function ncclTreeChannels(
   p: TreePipelineParams,
   nvlinkBytesPerS: number,
   nicLineBytesPerS: number,
+  nics: number,
 ): number {
   const speed = channelSpeed(p, nicLineBytesPerS);
-  const search = ncclSearchChannels(p, nvlinkBytesPerS, nicLineBytesPerS);
+  const perNic = Math.max(1, Math.floor(nicLineBytesPerS / speed + 1e-9));
+  const search = Math.min(ncclSearchChannels(p, nvlinkBytesPerS, nicLineBytesPerS), nics * perNic);
   let channels = Math.min(p.maxChannels, 2 * search);
   if (channels < 16 && speed > 45e9) channels = Math.min(p.maxChannels, 2 * channels);
   return channels;

@@ -214,6 +214,7 @@ function ncclShape(
               builtinNcclProtocols().treePipeline,
               model.accessBytesPerS,
               model.scaleOutBytesPerS / model.scaleOutTech.writeFraction.value,
+              rps,
             ),
           },
         }
