@@ -1,0 +1,33 @@
+// What @supernode/core exports of the hardware layer: by name, from the layer's index.ts (its surface
+// for the layers above); the package index (../index.ts) re-exports this list. docs/architecture.md.
+
+export {
+  type Chip,
+  type ChipKind,
+  type ChipLinkSpec,
+  type Cluster,
+  type ClusterFabric,
+  type ComparisonRow,
+  compareSystems,
+  DTYPE_BYTES,
+  DTYPES,
+  type Dtype,
+  describeChip,
+  describeCluster,
+  describeFabric,
+  describeSystem,
+  type FieldRow,
+  type MemorySpec,
+  type NodeMember,
+  type NodeSpec,
+  type Origin,
+  type PowerSpec,
+  type QuantityUnit,
+  type RackSpec,
+  type ScaleOutSpec,
+  type ScaleUpFabric,
+  type System,
+  type SystemComparison,
+  type SystemTotals,
+  systemTotals,
+} from "../hardware/index.ts";

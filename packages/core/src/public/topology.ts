@@ -1,0 +1,32 @@
+// What @supernode/core exports of the topology layer: by name, from the layer's index.ts (its surface
+// for the layers above); the package index (../index.ts) re-exports this list. docs/architecture.md.
+
+export {
+  buildTopology,
+  builtinFabricParams,
+  defaultScaleOutFabric,
+  type FabricParams,
+  type FabricTarget,
+  isCluster,
+  LINK_TIERS,
+  type LibraryId,
+  type LibraryParams,
+  type LinkTier,
+  linkLabel,
+  linkTierOf,
+  MAX_HOPS,
+  type Network,
+  type NodeKind,
+  PathSet,
+  type RouteNetwork,
+  Router,
+  ranksPerPackage,
+  ranksPerSystem,
+  scaleUpBytesPerSPerRank,
+  scaleUpHopLatencyS,
+  type TechnologyGeneration,
+  type TechnologyId,
+  type TechnologyParams,
+  type Topology,
+  technologyFor,
+} from "../topology/index.ts";
