@@ -7,10 +7,13 @@ export type { MetricPhase, OperatingPoint } from "./operating-point.ts";
 export { readmeBlockOf, replaceReadmeBlock, validationReadmeBlock } from "./readme-validation.ts";
 export type { CaseLabel, LabelInput, Labelling } from "./reference-labels.ts";
 export {
+  joinReferenceTable,
   type ReferenceCandidate,
   type ReferenceTable,
+  type ReferenceTablePart,
   type ReferenceTableRow,
   referenceTable,
+  referenceTablePart,
   tableReferenceCandidates,
 } from "./reference-table.ts";
 export { breakdownChart, type ChartOption, servingCharts } from "./report-charts.ts";

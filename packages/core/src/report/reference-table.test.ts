@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { estimate } from "../perf/step-estimate.ts";
 import { nearestReferences } from "./nearest-reference.ts";
-import { liveReferenceCandidates, referenceTable, tableReferenceCandidates } from "./reference-table.ts";
+import {
+  joinReferenceTable,
+  liveReferenceCandidates,
+  type ReferenceTablePart,
+  referenceTable,
+  referenceTablePart,
+  tableReferenceCandidates,
+} from "./reference-table.ts";
+import { scenarioCaseKey } from "./scenario-case.ts";
 import { endToEndCaseScenario, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 
 describe("reference table", () => {
@@ -50,6 +58,32 @@ describe("reference table", () => {
       expect(live.length).toBeGreaterThan(0);
       expect(nearestReferences(scenario, e, tableReferenceCandidates(table))).toEqual(live);
     }
+  });
+
+  it("comes back from its parts as the same JSON, each scenario run in one part", () => {
+    // As the build computes it (reference-table-entry.ts): parts through JSON, joined, printed.
+    const parts = [0, 1, 2].map(
+      (i) => JSON.parse(JSON.stringify(referenceTablePart(i, 3))) as ReferenceTablePart,
+    );
+    expect(JSON.stringify(joinReferenceTable(parts))).toBe(JSON.stringify(referenceTable()));
+    const specs = endToEndCaseSpecs();
+    const partOfRun = new Map<string, number>();
+    for (const [i, part] of parts.entries()) {
+      expect(part.total).toBe(specs.length);
+      expect(part.rows.length).toBeGreaterThan(0);
+      expect(part.rows.map((r) => r.id)).toEqual(part.positions.map((p) => specs[p]?.id));
+      for (const position of part.positions) {
+        const spec = specs[position];
+        if (spec === undefined) throw new Error(`position ${position} outside the cases`);
+        const run = scenarioCaseKey(spec);
+        expect(partOfRun.get(run) ?? i, run).toBe(i);
+        partOfRun.set(run, i);
+      }
+    }
+    const [a, b, c] = parts as [ReferenceTablePart, ReferenceTablePart, ReferenceTablePart];
+    expect(() => joinReferenceTable([b, c])).toThrow(`${a.rows.length} of ${specs.length} rows missing`);
+    expect(() => joinReferenceTable([a, a, b, c])).toThrow("in two parts");
+    expect(() => referenceTablePart(3, 3)).toThrow("expected 0 <= index < count");
   });
 
   it("raises a case's error where the live computation raises it", () => {

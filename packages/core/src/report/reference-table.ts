@@ -4,12 +4,14 @@
  * code, so a build can compute the whole table once, as plain JSON (scripts/build-cli.mjs writes
  * packages/cli/dist/reference-table.json), and `supernode estimate` reads it instead of parsing
  * and predicting the cases at every call. A case whose scenario or prediction fails carries the
- * error's message in place of the value, and raises it where the live computation would.
+ * error's message in place of the value, and raises it where the live computation would. The build
+ * computes the table in parts, one process each (`referenceTablePart`, `joinReferenceTable`).
  */
 
 import { calibrationLedger } from "../catalog/index.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 import { labelReferenceCases } from "./reference-labels.ts";
+import { scenarioCaseKey } from "./scenario-case.ts";
 import {
   type EndToEndCaseSpec,
   type EstimateCache,
@@ -108,21 +110,86 @@ function buildLiveCandidates(): ReferenceCandidate[] {
  */
 export function referenceTable(): ReferenceTable {
   const cache: EstimateCache = new Map();
-  const rows = labelledSpecs().map(({ spec, label, group }): ReferenceTableRow => {
-    const base = { ...caseFields(spec), label, group };
-    let point: OperatingPoint;
-    try {
-      point = casePoint(spec);
-    } catch (error) {
-      return { ...base, pointError: messageOf(error) };
+  return { rows: labelledSpecs().map((labelled) => tableRow(labelled, cache)) };
+}
+
+/** A case's row: its point and prediction, or the message of the first that fails. */
+function tableRow(
+  { spec, label, group }: { spec: EndToEndCaseSpec; label: ValidationLabel; group: string },
+  cache: EstimateCache,
+): ReferenceTableRow {
+  const base = { ...caseFields(spec), label, group };
+  let point: OperatingPoint;
+  try {
+    point = casePoint(spec);
+  } catch (error) {
+    return { ...base, pointError: messageOf(error) };
+  }
+  try {
+    return { ...base, point, prediction: predictEndToEndCase(spec, cache).predicted };
+  } catch (error) {
+    return { ...base, point, predictionError: messageOf(error) };
+  }
+}
+
+/** Some of the table's rows, with their positions in the whole table (`referenceTablePart`). */
+export interface ReferenceTablePart {
+  /** Rows in the whole table. */
+  readonly total: number;
+  readonly positions: readonly number[];
+  readonly rows: readonly ReferenceTableRow[];
+}
+
+/**
+ * Part `index` (from 0) of `count` of the table, for computing the parts in parallel processes
+ * (the CLI's build: packages/cli/src/build/reference-table-entry.ts): the cases of every
+ * `count`-th scenario run in the order the runs first appear, where a run is a scenario with its
+ * overrides (the cases of one run share its estimate, so they stay in one part). Each row is the
+ * one `referenceTable()` holds; `joinReferenceTable` puts the parts back in its order.
+ * @example joinReferenceTable([referenceTablePart(0, 2), referenceTablePart(1, 2)]) // = referenceTable()
+ */
+export function referenceTablePart(index: number, count: number): ReferenceTablePart {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
+    throw new Error(`reference table part ${index} of ${count}: expected 0 <= index < count, whole numbers`);
+  const cache: EstimateCache = new Map();
+  const runs = new Map<string, number>();
+  const positions: number[] = [];
+  const rows: ReferenceTableRow[] = [];
+  const all = labelledSpecs();
+  for (const [position, labelled] of all.entries()) {
+    const key = scenarioCaseKey(labelled.spec);
+    let run = runs.get(key);
+    if (run === undefined) {
+      run = runs.size;
+      runs.set(key, run);
     }
-    try {
-      return { ...base, point, prediction: predictEndToEndCase(spec, cache).predicted };
-    } catch (error) {
-      return { ...base, point, predictionError: messageOf(error) };
+    if (run % count !== index) continue;
+    positions.push(position);
+    rows.push(tableRow(labelled, cache));
+  }
+  return { total: all.length, positions, rows };
+}
+
+/** The table from all its parts (`referenceTablePart`): every row exactly once, else it throws. */
+export function joinReferenceTable(parts: readonly ReferenceTablePart[]): ReferenceTable {
+  const total = parts[0]?.total ?? 0;
+  const rows: (ReferenceTableRow | undefined)[] = Array.from({ length: total }, () => undefined);
+  let filled = 0;
+  for (const part of parts) {
+    if (part.total !== total || part.positions.length !== part.rows.length)
+      throw new Error(
+        `reference table part of ${part.total} rows with ${part.positions.length} positions for ${part.rows.length} rows; expected a part of a ${total}-row table`,
+      );
+    for (const [i, position] of part.positions.entries()) {
+      if (!(position >= 0 && position < total && rows[position] === undefined))
+        throw new Error(`reference table: row ${position} is outside the table or in two parts`);
+      rows[position] = part.rows[i];
+      filled++;
     }
-  });
-  return { rows };
+  }
+  if (filled !== total)
+    throw new Error(`reference table: ${total - filled} of ${total} rows missing from the parts`);
+  return { rows: rows as ReferenceTableRow[] };
 }
 
 /** The candidates of a table (`referenceTable()`, possibly read back from JSON); a case's error is raised where the live candidates raise it. */
