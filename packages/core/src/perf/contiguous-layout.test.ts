@@ -34,7 +34,7 @@ describe("a worst-case contiguous layout computed whole (vLLM 0.11's DeepGEMM Mo
     expect(contiguousLayoutRows(1024, 32, 128)).toBe(5120); // batch 128, EP4
   });
 
-  it("is a named backend on Blackwell only, and carries no fitted value", () => {
+  it("is a named backend on Blackwell (the SM90 overlay is its own: vllm-deepgemm-moe-hopper.test.ts), and carries no fitted value", () => {
     const b200 = efficiencyProfile("b200");
     const named = withEngineOverlays(b200, {
       engine: "vllm",
