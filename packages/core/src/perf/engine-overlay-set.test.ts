@@ -10,6 +10,7 @@ describe("engine overlay sets", () => {
       "efficiency/engines/vllm/attention-decode.yaml",
       "efficiency/engines/vllm/linear-hopper.yaml",
       "efficiency/engines/vllm/moe-blackwell.yaml",
+      "efficiency/engines/vllm/moe-deepgemm-hopper.yaml",
       "efficiency/engines/vllm/moe-hopper.yaml",
       "efficiency/engines/vllm/moe-triton-blackwell.yaml",
     ]);
@@ -19,6 +20,7 @@ describe("engine overlay sets", () => {
     expect(set?.overlays.map((o) => o.id).sort()).toEqual([
       "vllm-block-fp8-linear-sm90",
       "vllm-deepgemm-moe-fp8-sm100",
+      "vllm-deepgemm-moe-fp8-sm90",
       "vllm-fa3-gqa-sm90",
       "vllm-flashinfer-trtllm-moe-sm100",
       "vllm-marlin-moe-int4-sm90",

@@ -35,7 +35,9 @@ function gateUp(): Operator {
     flops: 2 * routed * 3072 * 4096,
     bytesRead: { weights: 16 * 3072 * 4096, activations: routed * 4096, kvCache: 0 },
     bytesWritten: { activations: routed * 3072 * 2, kvCache: 0 },
-    shape: { m: routed / 16, n: 3072, k: 4096, groups: 16, routedRowsPerGroup: 8, localGroups: 16 },
+    // all 1,024 routed pairs of the top-k table over the 16 local experts (ffn-operators.ts), as
+    // compute_aligned_M sizes the buffer from the whole table
+    shape: { m: routed / 16, n: 3072, k: 4096, groups: 16, routedRowsPerGroup: 1024 / 16, localGroups: 16 },
     kernels: 1,
   };
 }
@@ -49,7 +51,7 @@ describe("vLLM 0.11.1's DeepGEMM MoE on Hopper computes its aligned buffer whole
     moeBackend: "deep_gemm",
   });
 
-  it("is a named backend from 0.11.1 that keeps the chip profile's (DeepGEMM's) rates", () => {
+  it("is a named backend from 0.11.1 (refused before) that keeps the chip profile's (DeepGEMM's) rates", () => {
     expect(named.engineOverlays).toContain(OVERLAY);
     const g = named.classes["grouped-gemm"];
     expect(g.contiguousAlignRows?.value).toBe(128);
@@ -58,13 +60,15 @@ describe("vLLM 0.11.1's DeepGEMM MoE on Hopper computes its aligned buffer whole
     // Not a default (the FP8 default on Hopper stays the Triton overlay), nor before the release read.
     const unnamed = withEngineOverlays(h100, { engine: "vllm", modelAttention: "gqa", expertWeights: "fp8" });
     expect(unnamed.engineOverlays ?? []).not.toContain(OVERLAY);
-    const older = withEngineOverlays(h100, {
-      engine: "vllm",
-      version: "0.10.2",
-      modelAttention: "gqa",
-      moeBackend: "deep_gemm",
-    });
-    expect(older.engineOverlays ?? []).not.toContain(OVERLAY);
+    // Named at a release the overlay does not cover: a clear error, not the chip profile in silence.
+    expect(() =>
+      withEngineOverlays(h100, {
+        engine: "vllm",
+        version: "0.10.2",
+        modelAttention: "gqa",
+        moeBackend: "deep_gemm",
+      }),
+    ).toThrow(/vllm-deepgemm-moe-fp8-sm90 \(from 0\.11\.1\) only, not for release 0\.10\.2/);
   });
 
   it("runs 3,072 rows at 128 tokens on 8 H100 (EP8) and 5,120 on 4 (EP4), the weights streamed once", () => {
