@@ -2,7 +2,10 @@
  * The KV-cache capacity of one instance, in tokens, as the serving simulator gives it: the engine
  * sizes its activation buffers for the largest iteration it may run (the scheduler's token budget:
  * TensorRT-LLM's max_num_tokens) before the KV cache takes what is left of each rank's HBM; the
- * attention-DP ranks' caches add up. The simulator then keeps `serving.kvCache.usableFraction` of it.
+ * attention-DP ranks' caches add up. Under sequence-parallel attention (CloudMatrix-Infer's prefill,
+ * P2 §4.3.1) a rank holds 1/TP of the iteration's tokens outside the attention core, as the memory
+ * model counts them (deploy/memory.ts `rankLoad`), so its reserve is the budget's share of one rank.
+ * The simulator then keeps `serving.kvCache.usableFraction` of it.
  * The deployment search checks its decode batches against the same figure (explore/kv-fit.ts).
  */
 import type { InstancePlan, InstanceRankMemory, Scenario } from "../deploy/index.ts";
@@ -18,7 +21,9 @@ export function instanceKvCapacityTokens(
   memory: InstanceRankMemory,
 ): number {
   const budget = scenario.serving?.scheduler.maxBatchTokens;
-  const activationReserve = budget !== undefined ? budget * activationBytesPerToken(scenario.model, plan) : 0;
+  const tokensPerRank =
+    budget !== undefined ? budget / (plan.attention.sequenceParallel ? plan.attention.tp : 1) : 0;
+  const activationReserve = tokensPerRank * activationBytesPerToken(scenario.model, plan);
   const forKv =
     memory.capacityBytes -
     memory.weightsBytes -

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { activationBytesPerToken } from "../deploy/index.ts";
+import { scenarioOfCase } from "../report/scenario-case.ts";
+import { instanceKvCapacityTokens } from "./kv-capacity.ts";
+import { memoryPerChip } from "./memory-per-chip.ts";
+
+// CloudMatrix-Infer's prefill (P2 §4.3.1: 16 NPUs = 32 dies, attention TP32 with sequence
+// parallelism) at P2 Fig. 23's batch of 16K total tokens per NPU: 262,144 tokens per instance.
+const budget = ["serving.scheduler.maxBatchTokens=262144"];
+
+function capacity(overrides: string[]) {
+  const scenario = scenarioOfCase({ scenario: "cloudmatrix384-deepseek-r1-prefill", overrides });
+  const plan = scenario.deployment.prefill;
+  if (plan === undefined) throw new Error("no prefill group");
+  const memory = memoryPerChip(scenario, plan).perRank;
+  return { scenario, plan, memory, tokens: instanceKvCapacityTokens(scenario, plan, memory) };
+}
+
+describe("instance KV capacity: the activation reserve of the scheduler's budget", () => {
+  it("under sequence-parallel attention a rank reserves its 1/TP share of the budget", () => {
+    const { scenario, plan, memory, tokens } = capacity(budget);
+    expect(plan.attention).toMatchObject({ tp: 32, dp: 1, sequenceParallel: true });
+    const perToken = activationBytesPerToken(scenario.model, plan);
+    expect(perToken).toBe((4 * 7168 + 2 * 2 * 2048 * 8) * 2); // 122,880 B: DeepSeek-R1, EP (no expert TP)
+    const reserve = (262144 / 32) * perToken; // 8,192 tokens per die: 1.0 GB
+    const forKv =
+      memory.capacityBytes -
+      memory.weightsBytes -
+      memory.communicationBuffersBytes -
+      Math.max(memory.activationsBytes, reserve);
+    expect(tokens).toBe(Math.floor(forKv / memory.kvBytesPerTokenOnRank));
+    // 64 prompts of 4K (the batch) fit with room to spare
+    expect(tokens).toBeGreaterThan(262144);
+  });
+
+  it("without sequence parallelism every TP rank holds the whole iteration: the same budget leaves no KV", () => {
+    const { tokens } = capacity([...budget, "deployment.prefill.attention.sequenceParallel=false"]);
+    expect(tokens).toBe(0); // 262,144 × 122,880 B = 32.2 GB per die of activations
+  });
+});
