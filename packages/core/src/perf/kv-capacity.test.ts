@@ -38,3 +38,19 @@ describe("instance KV capacity: the activation reserve of the scheduler's budget
     expect(tokens).toBe(0); // 262,144 × 122,880 B = 32.2 GB per die of activations
   });
 });
+
+describe("instance KV capacity: a disaggregated decode instance", () => {
+  it("reserves no activations for the prefill budget: its capacity is the same at any budget", () => {
+    const at = (tokens: number) => {
+      const scenario = scenarioOfCase({
+        scenario: "cloudmatrix384-deepseek-r1-decode",
+        overrides: [`serving.scheduler.maxBatchTokens=${tokens}`],
+      });
+      const plan = scenario.deployment.decode;
+      if (plan === undefined) throw new Error("no decode group");
+      return instanceKvCapacityTokens(scenario, plan, memoryPerChip(scenario, plan).perRank);
+    };
+    expect(at(262144)).toBe(at(1024));
+    expect(at(262144)).toBeGreaterThan(160 * 96 * 4096); // the reference decode batch at KV 4,096
+  });
+});

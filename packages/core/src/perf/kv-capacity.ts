@@ -5,6 +5,9 @@
  * attention-DP ranks' caches add up. Under sequence-parallel attention (CloudMatrix-Infer's prefill,
  * P2 §4.3.1) a rank holds 1/TP of the iteration's tokens outside the attention core, as the memory
  * model counts them (deploy/memory.ts `rankLoad`), so its reserve is the budget's share of one rank.
+ * A decode instance of a prefill/decode deployment runs no prefill iteration (a preempted sequence
+ * is recomputed in the prefill pool): its largest iteration is its decode batch, which the memory
+ * model counts, and the prefill budget reserves nothing there.
  * The simulator then keeps `serving.kvCache.usableFraction` of it.
  * The deployment search checks its decode batches against the same figure (explore/kv-fit.ts).
  */
@@ -20,7 +23,7 @@ export function instanceKvCapacityTokens(
   plan: InstancePlan,
   memory: InstanceRankMemory,
 ): number {
-  const budget = scenario.serving?.scheduler.maxBatchTokens;
+  const budget = plan.role === "decode" ? undefined : scenario.serving?.scheduler.maxBatchTokens;
   const tokensPerRank =
     budget !== undefined ? budget / (plan.attention.sequenceParallel ? plan.attention.tp : 1) : 0;
   const activationReserve = tokensPerRank * activationBytesPerToken(scenario.model, plan);
