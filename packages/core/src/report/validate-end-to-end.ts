@@ -9,7 +9,7 @@ import { z } from "zod";
 import { builtinDataOnce } from "../catalog/index.ts";
 import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
-import { serverRate } from "../serving/index.ts";
+import { type PrefixReuseRuns, prefixReuseRuns, serverRate } from "../serving/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { metricPhase, operatingPoint } from "./operating-point.ts";
 import {
@@ -56,6 +56,12 @@ const metricSchema = z.enum([
    * and at least 600 s, the offline section's `maxSequencesPerInstance` as the running-sequence cap).
    */
   "server-output-tokens-per-s-per-chip",
+  /**
+   * Simulated TTFT p50 of the scenario with its prefix reuse (workload.prefixSharing,
+   * serving.prefixCache) over that of the same scenario without (serving/prefix-reuse-ratio.ts):
+   * a context-caching ablation's "TTFT reduced by x %" as 1 − x.
+   */
+  "prefill-ttft-ratio-with-prefix-reuse",
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
@@ -114,6 +120,9 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEst
       // overrides (the same deployment published twice) share one search.
       hit.serverPerChip ??= serverMetric(e, hit.scenario);
       return hit.serverPerChip;
+    case "prefill-ttft-ratio-with-prefix-reuse":
+      hit.prefixReuse ??= prefixReuseRuns(hit.scenario);
+      return hit.prefixReuse.withReuse.ttftS.p50 / hit.prefixReuse.withoutReuse.ttftS.p50;
     default: {
       const never: never = metric;
       return never;
@@ -152,6 +161,8 @@ interface CachedEstimate {
   readonly fixedLengths?: { readonly prompt: number; readonly output: number };
   /** The Server metric's output tokens/s per chip, once searched for this scenario and overrides. */
   serverPerChip?: number;
+  /** The scenario simulated with its prefix reuse and without, once for this scenario and overrides. */
+  prefixReuse?: PrefixReuseRuns;
 }
 export type EstimateCache = Map<string, CachedEstimate>;
 

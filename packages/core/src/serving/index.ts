@@ -18,6 +18,7 @@ export {
   serverRate,
 } from "./server-rate.ts";
 export type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
+export { type PrefixReuseRuns, prefixReuseRuns } from "./prefix-reuse-ratio.ts";
 export { type SimulateScenarioOptions, servingModelOf, simulate } from "./simulate.ts";
 export type {
   InstanceSummary,
