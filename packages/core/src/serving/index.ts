@@ -6,6 +6,7 @@ export type { EngineEvent, EngineEventKind, EngineListener } from "./engine-even
 export { kvTransferPath, type PromptKvTransfer, promptKvTransfer } from "./kv-transfer-path.ts";
 export { PERCENTILE_RELATIVE_ERROR } from "./latency-stats.ts";
 export type { LengthSampler, WorkloadFiles } from "./length-distribution.ts";
+export { type PrefixReuseRuns, prefixReuseRuns } from "./prefix-reuse-ratio.ts";
 export { RequestJsonFormatter } from "./request-json-formatter.ts";
 export { REQUEST_CSV_HEADER, requestCsvRow, requestJsonLine, timeSeriesToCsv } from "./result-csv.ts";
 export { Rng } from "./rng.ts";
@@ -18,7 +19,6 @@ export {
   serverRate,
 } from "./server-rate.ts";
 export type { ServingModel, ServingPool, SimulateOptions } from "./serving-model.ts";
-export { type PrefixReuseRuns, prefixReuseRuns } from "./prefix-reuse-ratio.ts";
 export { type SimulateScenarioOptions, servingModelOf, simulate } from "./simulate.ts";
 export type {
   InstanceSummary,

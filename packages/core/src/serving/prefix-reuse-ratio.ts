@@ -27,9 +27,15 @@ export function prefixReuseRuns(scenario: Scenario): PrefixReuseRuns {
     throw new SupernodeError(
       "invalid-value",
       `scenario ${scenario.name}: a prefix-reuse metric needs workload.prefixSharing and serving.prefixCache.enabled: true`,
-      { file: scenario.fileName, fieldPath: workload?.prefixSharing === undefined ? ["workload"] : ["serving"] },
+      {
+        file: scenario.fileName,
+        fieldPath: workload?.prefixSharing === undefined ? ["workload"] : ["serving"],
+      },
     );
-  const options = { ...(workload.requests !== undefined && { requests: workload.requests }), seed: workload.seed };
+  const options = {
+    ...(workload.requests !== undefined && { requests: workload.requests }),
+    seed: workload.seed,
+  };
   const withReuse = simulate(scenario, options).summary;
   const { prefixSharing: _dropped, ...rest } = workload;
   const without: Scenario = {
