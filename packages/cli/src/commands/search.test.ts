@@ -80,10 +80,12 @@ describe("supernode search --serving", () => {
     expect(r.kvTransfer.bytes).toBe(3072 * 62 * 576 * 2);
     expect(r.kvTransfer.path).toMatch(/RDMA plane/);
     expect(r.kvTransfer.transferS).toBeGreaterThan(0);
-    // both modes are searched and reach the frontier; here only disaggregated points meet TPOT ≤ 50 ms
+    // both modes are searched and rank within the SLOs; the frontier is disaggregated here: the
+    // decode instances' KV cache (no prefill-budget reserve, perf/kv-capacity.ts) holds batch 96,
+    // whose points dominate the colocated ones in tokens/s per chip and per user
     const modes = (list: { mode: string }[]) => new Set(list.map((p) => p.mode));
-    expect(modes(r.frontier)).toEqual(new Set(["disaggregated", "colocated-chunked"]));
-    expect(modes(r.ranked)).toContain("disaggregated");
+    expect(modes(r.ranked)).toEqual(new Set(["disaggregated", "colocated-chunked"]));
+    expect(modes(r.frontier)).toContain("disaggregated");
     for (const p of r.ranked) {
       expect(p.meetsSlo).toBe(true);
       expect(p.tpotS).toBeLessThanOrEqual(0.05);
