@@ -18,11 +18,26 @@ export function ncclRingChannelsOneNode(
   nvlinkBytesPerS: number,
   maxChannels: number,
 ): number {
-  const speed = speeds.find((s) => s <= nvlinkBytesPerS) ?? speeds.at(-1);
-  if (speed === undefined || speed <= 0) return 0;
-  const found = Math.min(maxChannels, Math.max(1, Math.floor(nvlinkBytesPerS / speed + 1e-9)));
-  const dup = speed >= 25e9 && (speed >= 50e9 || found <= 4);
+  const graph = ncclRingSearchOneNode(speeds, nvlinkBytesPerS);
+  if (graph === undefined) return 0;
+  const found = Math.min(maxChannels, graph.channels);
+  const dup = graph.speed >= 25e9 && (graph.speed >= 50e9 || found <= 4);
   return dup ? Math.min(2 * found, maxChannels) : found;
+}
+
+/**
+ * What NCCL's ring search finds on one NVSwitch node before `ncclTopoDupChannels`: the fastest
+ * intra-node speed (`speeds`, fastest first) a GPU's NVLink holds, and how many channels of it fit
+ * (at least one). Undefined when the generation has no positive speed.
+ * @example ncclRingSearchOneNode([90e9, 80e9], 721.8e9) // { speed: 90e9, channels: 8 }
+ */
+export function ncclRingSearchOneNode(
+  speeds: readonly number[],
+  nvlinkBytesPerS: number,
+): { readonly speed: number; readonly channels: number } | undefined {
+  const speed = speeds.find((s) => s <= nvlinkBytesPerS) ?? speeds.at(-1);
+  if (speed === undefined || speed <= 0) return undefined;
+  return { speed, channels: Math.max(1, Math.floor(nvlinkBytesPerS / speed + 1e-9)) };
 }
 
 /**

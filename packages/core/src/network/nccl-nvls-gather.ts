@@ -7,7 +7,7 @@
  */
 import type { Algorithm, CollectiveRequest } from "./collective-types.ts";
 import type { FabricModel } from "./fabric-model.ts";
-import { ringLl128BusCap } from "./nccl-ll128-cap.ts";
+import { ncclRingSearchOneNode, ringLl128BusCap } from "./nccl-ll128-cap.ts";
 import { builtinNcclProtocols } from "./nccl-protocol-file.ts";
 import { appliesToNccl, type NcclProtocolParams } from "./nccl-protocols.ts";
 
@@ -65,8 +65,9 @@ export function ncclGatherEstimate(
   const nvls = p.algorithms["in-switch"]?.simple;
   if (speeds === undefined || speeds.length === 0 || nvls === undefined) return undefined;
   const n = ranks;
-  const fastest = speeds.find((s) => s <= nvlinkBytesPerS) ?? (speeds.at(-1) as number);
-  const ringBus = Math.max(1, Math.floor(nvlinkBytesPerS / fastest + 1e-9)) * fastest;
+  const ringGraph = ncclRingSearchOneNode(speeds, nvlinkBytesPerS);
+  if (ringGraph === undefined) return undefined;
+  const ringBus = ringGraph.channels * ringGraph.speed;
   const llCap = p.llMaxBusBandwidth.find((e) => e.match.test(technology))?.bytesPerS;
   const ll128Cap = ringLl128BusCap(p, nvlinkBytesPerS, technology, ncclVersion);
   let ringS = Number.POSITIVE_INFINITY;
