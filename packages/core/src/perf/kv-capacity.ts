@@ -8,6 +8,11 @@
  * A decode instance of a prefill/decode deployment runs no prefill iteration (a preempted sequence
  * is recomputed in the prefill pool): its largest iteration is its decode batch, which the memory
  * model counts, and the prefill budget reserves nothing there.
+ * Under attention DP the reserve stays at the instance's whole budget, not a DP rank's share:
+ * TensorRT-LLM's estimation run gives each rank's MoE the DP ranks' gathered tokens
+ * (moe_max_num_tokens = max_num_tokens × dp), and SGLang sets its static memory fraction from the
+ * chunked-prefill size before dividing that over the DP ranks
+ * (docs/accuracy/activation-reserve-under-attention-dp-stays-at-the-instance-budget.md).
  * The simulator then keeps `serving.kvCache.usableFraction` of it.
  * The deployment search checks its decode batches against the same figure (explore/kv-fit.ts).
  */
