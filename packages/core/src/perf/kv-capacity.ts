@@ -12,7 +12,7 @@
  * TensorRT-LLM's estimation run gives each rank's MoE the DP ranks' gathered tokens
  * (moe_max_num_tokens = max_num_tokens × dp), and SGLang sets its static memory fraction from the
  * chunked-prefill size before dividing that over the DP ranks
- * (docs/accuracy/activation-reserve-under-attention-dp-stays-at-the-instance-budget.md).
+ * (docs/accuracy/attention-dp-activation-reserve-stays-instance-wide.md).
  * The simulator then keeps `serving.kvCache.usableFraction` of it.
  * The deployment search checks its decode batches against the same figure (explore/kv-fit.ts).
  */
