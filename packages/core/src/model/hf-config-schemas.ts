@@ -158,6 +158,7 @@ export const gptOssSchema = z.looseObject({
   ...common,
   num_local_experts: count("num_local_experts: routed experts", 1, MAX_EXPERTS),
   num_experts_per_tok: count("num_experts_per_tok: top-k", 1, MAX_TOP_K),
+  swiglu_limit: z.number().positive().nullish(),
 });
 
 /**

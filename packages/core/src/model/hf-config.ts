@@ -113,7 +113,13 @@ export function parseHfConfig(text: string, fileName: string): ModelArchitecture
     }
     case "gpt_oss": {
       const c = validateDocument(doc, gptOssSchema);
-      return gqaModel(doc, family, c, { ...localExpertMoe(c), routerBias: true, expertBias: true });
+      const clamp = c.swiglu_limit ?? undefined;
+      return gqaModel(doc, family, c, {
+        ...localExpertMoe(c),
+        routerBias: true,
+        expertBias: true,
+        ...(clamp !== undefined && { expertActivationClamp: clamp }),
+      });
     }
     case "llama4": {
       const c = llama4TextConfig(doc);

@@ -126,6 +126,11 @@ export interface MoeSpec {
   /** Biases on the experts' gate/up and down projections (gpt-oss). Absent means false. */
   readonly expertBias?: boolean;
   /**
+   * The GLU's clamp limit (gpt-oss `swiglu_limit`): the gate half clamped to ≤ limit, the linear
+   * half to [−limit, limit] before the activation. Absent: no clamp.
+   */
+  readonly expertActivationClamp?: number;
+  /**
    * Leading MoE layers whose experts a fixed token-id → experts table picks (DeepSeek-V4
    * `num_hash_layers`): no top-k selection and no score bias; the gate still weights the experts.
    */

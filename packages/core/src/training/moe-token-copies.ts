@@ -45,6 +45,7 @@ import { DTYPE_BYTES } from "../hardware/index.ts";
 import { activationPass, type ModelArchitecture, type Operator } from "../model/index.ts";
 import { type Device, type EfficiencyProfile, operatorTime } from "../perf/index.ts";
 import { allGatherCopyOperators } from "./allgather-dispatcher.ts";
+import { GLU_CLAMP_FORWARD, gluClampOperators } from "./megatron-glu-clamp.ts";
 import type { ComputeTimes } from "./operator-times.ts";
 import type { TrainingScenario } from "./training-scenario.ts";
 
@@ -140,7 +141,8 @@ export function tokenCopyBytes(s: TrainingScenario): MoeTokenCopyBytes {
  * `tokensPerRank` the micro-batch's tokens on the rank before the sequence-parallel split (the TP
  * group's tokens). The all-gather dispatcher permutes the group's gathered tokens
  * (allgather-dispatcher.ts); the all-to-all one at tp > 1 permutes all of them and their k copies at
- * 1/tp of the width (alltoall-sp2hp-dispatcher.ts); the others the sequence-parallel shard.
+ * 1/tp of the width (alltoall-sp2hp-dispatcher.ts); the others the sequence-parallel shard. The GLU
+ * clamp's passes (megatron-glu-clamp.ts) follow the copies.
  * @example dispatcherCopyOperators(qwen3Gb200Scenario, 4096, 16, "forward").length // 3
  */
 export function dispatcherCopyOperators(
@@ -154,21 +156,27 @@ export function dispatcherCopyOperators(
   const bytes = tokenCopyBytes(s);
   const fp8 = s.precision.compute === "fp8";
   const tp = s.layout.tp;
-  if (s.tokenDispatcher === "allgather")
-    return allGatherCopyOperators(s.model, tokensPerRank, direction, bytes.dispatch);
-  if (s.tokenDispatcher === "alltoall-sp2hp") {
+  const inter = moe.expertIntermediateSize;
+  if (s.tokenDispatcher === "allgather" || s.tokenDispatcher === "alltoall-sp2hp") {
+    // The TP group's tokens and their k copies, every expert split over tp (megatron-glu-clamp.ts).
+    const clamp = gluClampOperators(s.model, tokensPerRank * moe.topK, inter / tp, direction);
+    if (s.tokenDispatcher === "allgather")
+      return [...allGatherCopyOperators(s.model, tokensPerRank, direction, bytes.dispatch), ...clamp];
     const group = { tokens: tokensPerRank, routedRows: tokensPerRank * moe.topK, localExperts };
     const sliced = { dispatch: bytes.dispatch / tp, combine: bytes.combine / tp };
-    return moeTokenCopyOperators(s.model, "alltoall", group, direction, fp8, sliced);
+    return [...moeTokenCopyOperators(s.model, "alltoall", group, direction, fp8, sliced), ...clamp];
   }
   const tokens = tokensPerRank / tp;
   const shape = { tokens, routedRows: tokens * moe.topK, localExperts };
-  return moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, fp8, bytes);
+  return [
+    ...moeTokenCopyOperators(s.model, s.tokenDispatcher, shape, direction, fp8, bytes),
+    ...gluClampOperators(s.model, shape.routedRows, inter, direction),
+  ];
 }
 
 /**
- * A MoE layer's times with the token copies added (forward; backward as data-gradient work); full
- * recompute repeats the forward's.
+ * A MoE layer's times with the token copies (and the GLU clamp, `megatron-glu-clamp.ts`) added
+ * (forward; backward as data-gradient work); full recompute repeats the forward's, selective the clamp's.
  * @example withTokenCopies(moeLayerTimes, qwen3Gb200Scenario, 16384, 16, device, profile).forwardS
  */
 export function withTokenCopies(
@@ -182,13 +190,20 @@ export function withTokenCopies(
   if (s.model.moe === undefined) return t;
   const operators = (direction: "forward" | "backward") =>
     dispatcherCopyOperators(s, tokensPerRank, localExperts, direction);
-  const time = (direction: "forward" | "backward") =>
-    operators(direction).reduce((sum, op) => sum + operatorTime(op, device, profile).timeS, 0);
-  const forwardS = time("forward");
+  const time = (ops: Operator[]) => ops.reduce((sum, op) => sum + operatorTime(op, device, profile).timeS, 0);
+  const forward = operators("forward");
+  const forwardS = time(forward);
+  // Full recompute repeats every forward pass; `selective` (Megatron's `moe_act`) the GLU clamp.
+  const recomputedS =
+    s.recompute === "full"
+      ? forwardS
+      : s.recompute === "selective"
+        ? time(forward.filter((op) => op.name === GLU_CLAMP_FORWARD))
+        : 0;
   return {
     ...t,
     forwardS: t.forwardS + forwardS,
-    backwardDataS: t.backwardDataS + time("backward"),
-    recomputeS: t.recomputeS + (s.recompute === "full" ? forwardS : 0),
+    backwardDataS: t.backwardDataS + time(operators("backward")),
+    recomputeS: t.recomputeS + recomputedS,
   };
 }
