@@ -54,7 +54,7 @@ export function offlineLines(o: OfflineEstimate, chips: number): string[] {
     `Offline (maximum throughput): ${num(o.promptTokens)}-token prompts, ${num(o.outputTokens)}-token outputs, prefill chunks of ${num(o.chunkTokens)} tokens`,
     ...(o.lengths !== undefined
       ? [
-          `  lengths: decode context ${num(o.lengths.decodeContext)} tokens per sequence (over generated tokens), KV reserved ${num(o.lengths.reservation)} tokens per sequence in flight`,
+          `  lengths: decode context ${num(o.lengths.decodeContext)} tokens per sequence (over generated tokens), ${o.kvTokensPerSequence === o.lengths.reservation ? `KV reserved ${num(o.lengths.reservation)}` : `KV held ${num(o.kvTokensPerSequence)} (max-utilization)`} tokens per sequence in flight`,
         ]
       : []),
     `  best batch ${num(b.sequencesPerInstance)} sequences per instance (${enUs(b.batchPerChip, 3)} per chip; limited by ${o.limit}; KV cache ${num(o.kvCacheCapacityTokens)} tokens; ${o.candidates.length} batches tried)`,

@@ -30,6 +30,7 @@ export {
 export { combineBytesPerToken, dispatchBytesPerToken, moeTokenWidth } from "./moe-payload.ts";
 export {
   fixedOfflineLengths,
+  kvPerSequence,
   type LengthMoments,
   lengthMoments,
   longestLength,

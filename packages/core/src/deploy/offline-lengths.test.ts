@@ -3,6 +3,7 @@ import { offlineSearch } from "../perf/offline-point.ts";
 import { SupernodeError } from "../spec/index.ts";
 import {
   fixedOfflineLengths,
+  kvPerSequence,
   lengthMoments,
   longestLength,
   offlineLengths,
@@ -231,5 +232,24 @@ ${extra}`,
     );
     expect(uncapped.message).toMatch(/below the mean answer of outputTokens \(2,00\d tokens\)/);
     expect(() => scenario("{ promptTokens: 1024, outputTokens: 1024, maxTokens: 0 }")).toThrow(/maxTokens/);
+  });
+});
+
+describe("kvPerSequence", () => {
+  it("is the reservation under GUARANTEED_NO_EVICT (the default) and the held decode context under MAX_UTILIZATION", () => {
+    const fixed = fixedOfflineLengths(222, 294);
+    expect(kvPerSequence(fixed, undefined)).toBe(516);
+    expect(kvPerSequence(fixed, "guaranteed-no-evict")).toBe(516);
+    expect(kvPerSequence(fixed, "max-utilization")).toBe(369);
+    // Answers of 1 or 3 tokens (equally likely): held E[I] + E[O²]/(2·E[O]) = 100 + 5/4, reserved 100 + 5/2.
+    const varied = offlineLengths(100, {
+      kind: "histogram",
+      bins: [
+        { tokens: 1, weight: 1 },
+        { tokens: 3, weight: 1 },
+      ],
+    });
+    expect(kvPerSequence(varied, "max-utilization")).toBeCloseTo(101.25, 9);
+    expect(kvPerSequence(varied, "guaranteed-no-evict")).toBeCloseTo(102.5, 9);
   });
 });

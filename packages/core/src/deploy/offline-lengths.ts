@@ -228,3 +228,21 @@ export function lengthMoments(
     }
   }
 }
+
+/**
+ * The KV tokens a sequence in flight takes from the cache, a block aside: its reservation under
+ * GUARANTEED_NO_EVICT (the default: prompt + answer, or prompt + max_tokens), or under
+ * MAX_UTILIZATION what it holds, averaged over the sequences in flight — prompt plus the tokens
+ * generated so far, E[I] + E[O²] / (2·E[O]), the decode context. TensorRT-LLM's MaxUtilizationScheduler
+ * admits a request when the free blocks cover its next step and pauses the most recently started
+ * request when a running one cannot get its next block (cpp/tensorrt_llm/batch_manager/capacityScheduler.cpp);
+ * a paused request is recomputed (LlmRequest::pause moves its generated tokens into its prompt),
+ * which is not charged here.
+ * @example kvPerSequence(fixedOfflineLengths(222, 294), "max-utilization") // 369
+ */
+export function kvPerSequence(
+  lengths: OfflineLengths,
+  policy: "guaranteed-no-evict" | "max-utilization" | undefined,
+): number {
+  return policy === "max-utilization" ? lengths.decodeContext : lengths.reservation;
+}

@@ -200,3 +200,34 @@ offline: { promptTokens: 1024, outputTokens: 128 }
     ).toThrow(/bad\.yaml:6:\d+.*colocated/);
   });
 });
+
+describe("the offline search under TensorRT-LLM's MAX_UTILIZATION capacity policy", () => {
+  const lengths = "{ promptTokens: 2048, outputTokens: 1024, requests: 100000 }";
+  const policy = (p: string) => `serving: { kvCache: { blockTokens: 32, capacityPolicy: ${p} } }`;
+
+  it("bounds the batch by the KV the sequences hold (prompt + half the answer), not their whole length", () => {
+    const reserved = offlineSearch(scenario(lengths, policy("guaranteed-no-evict")));
+    const held = offlineSearch(scenario(lengths, policy("max-utilization")));
+    const pool = held.kvCacheCapacityTokens;
+    expect(reserved.kvCacheCapacityTokens).toBe(pool);
+    expect(reserved.kvTokensPerSequence).toBe(2048 + 1024);
+    expect(held.kvTokensPerSequence).toBe(2048 + 512);
+    // Both are KV-bound: one attention-DP group, so the bound is the pool over (per sequence + a block).
+    expect(reserved.limit).toBe("kv-cache");
+    expect(held.limit).toBe("kv-cache");
+    expect(reserved.best.sequencesPerInstance).toBe(Math.floor(pool / (3072 + 32)));
+    expect(held.best.sequencesPerInstance).toBe(Math.floor(pool / (2560 + 32)));
+  });
+
+  it("leaves a batch below the pool where it was (the configured cap binds either way)", () => {
+    const capped = (p: string) =>
+      offlineSearch(
+        scenario(
+          "{ promptTokens: 2048, outputTokens: 1024, requests: 100000, maxSequencesPerInstance: 64 }",
+          policy(p),
+        ),
+      );
+    expect(capped("max-utilization").best).toEqual(capped("guaranteed-no-evict").best);
+    expect(capped("max-utilization").limit).toBe("max-sequences");
+  });
+});

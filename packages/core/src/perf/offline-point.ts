@@ -18,7 +18,9 @@
  * its KV cache and the engine's running-request cap as a bound (hybrid-state-pool.ts).
  * Mixed iterations are timed as the simulator times them
  * (`mixedStepS`: one pass over the prefill chunk and the decode tokens). The search tries batches from one sequence per attention-DP group up to what
- * the KV cache holds without preemption (B · (I + O + block) tokens) or `maxSequencesPerInstance`,
+ * the KV cache holds without preemption (B · (I + O + block) tokens; under
+ * `serving.kvCache.capacityPolicy: max-utilization` the KV the sequences hold, B · (I + O/2 + block),
+ * see `kvPerSequence`) or `maxSequencesPerInstance`,
  * keeps those meeting `slo.tpotS` (mean time between output tokens), and reports the one with the
  * most output tokens/s. It uses the same `InstancePerformance` the serving simulator runs, so a
  * closed loop at the chosen concurrency measures the same operating point.
@@ -39,6 +41,7 @@
  */
 import {
   fixedOfflineLengths,
+  kvPerSequence,
   lengthPoints,
   type OfflineLengths,
   reservedToMaxTokens,
@@ -90,6 +93,8 @@ export interface OfflineEstimate {
    */
   readonly lengths?: OfflineLengths;
   readonly kvCacheCapacityTokens: number;
+  /** KV tokens the search counts per sequence in flight, a block aside (`kvPerSequence`). */
+  readonly kvTokensPerSequence: number;
   readonly best: OfflinePoint;
   /**
    * What stopped the batch from growing: the KV cache, a hybrid model's state pool (the engine's
@@ -150,7 +155,8 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
   // concurrency 2 on 8 NPUs).
   const dp = attention.dp;
   const unit = dp;
-  const kvMax = Math.floor(capacity / (lengths.reservation + block) / unit) * unit;
+  const perSequence = kvPerSequence(lengths, serving?.kvCache.capacityPolicy);
+  const kvMax = Math.floor(capacity / (perSequence + block) / unit) * unit;
   const stateMax =
     hybrid !== undefined ? Math.floor(hybrid.maxRunningSequences / unit) * unit : Number.POSITIVE_INFINITY;
   const cap =
@@ -170,7 +176,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
         ? `maxSequencesPerInstance ${offline.maxSequencesPerInstance} is below the smallest batch the instance runs, ${unit} sequences (one per attention-DP group)`
         : stateMax < unit
           ? `the engine's state pool runs at most ${hybrid?.maxRunningSequences} sequences, less than ${unit} (one per attention-DP group)`
-          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${Math.round(lengths.reservation + block)} tokens (prompt + ${offline.maxTokens === undefined ? "output" : lengths.reservation < lengths.prompt + offline.maxTokens ? "max_tokens, windowed layers at most their window," : "max_tokens"} + a block)`;
+          : `the KV cache holds ${capacity.toLocaleString("en-US")} tokens, less than ${unit} sequences × ${Math.round(perSequence + block)} tokens (${perSequence !== lengths.reservation ? "prompt + half the output, as held under max-utilization," : `prompt + ${offline.maxTokens === undefined ? "output" : lengths.reservation < lengths.prompt + offline.maxTokens ? "max_tokens, windowed layers at most their window," : "max_tokens"}`} + a block)`;
     throw new SupernodeError("infeasible", `the offline point does not fit: ${why}`, {
       file: scenario.fileName,
       fieldPath: cap < unit ? ["offline", "maxSequencesPerInstance"] : ["offline"],
@@ -273,6 +279,7 @@ export function offlineSearch(scenario: Scenario): OfflineEstimate {
     chunkTokens: chunk,
     ...(offline.lengths !== undefined || offline.maxTokens !== undefined ? { lengths } : {}),
     kvCacheCapacityTokens: capacity,
+    kvTokensPerSequence: perSequence,
     best,
     limit,
     candidates,

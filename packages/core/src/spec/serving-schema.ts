@@ -96,6 +96,15 @@ export const kvCacheSchema = z.strictObject({
   /** What happens to a running sequence when the cache is full: recompute its KV later, or swap it to host DRAM. */
   preemption: z.enum(["recompute", "swap"]).default("recompute"),
   /**
+   * How the offline search bounds its batch by the cache (perf/offline-point.ts):
+   * `guaranteed-no-evict` (absent: TensorRT-LLM's default CapacitySchedulerPolicy) admits a sequence
+   * only with room for its whole prompt and answer (or prompt + `offline.maxTokens`);
+   * `max-utilization` (TensorRT-LLM's MAX_UTILIZATION, MLPerf's `batch_scheduler_policy: max_util`)
+   * allocates blocks as tokens arrive, so the cache bounds the KV the sequences in flight hold.
+   * The serving simulator always allocates as tokens arrive (and preempts when the cache is full).
+   */
+  capacityPolicy: z.enum(["guaranteed-no-evict", "max-utilization"]).optional(),
+  /**
    * What the cache keeps for a sliding-window layer: `window` (at most the window's tokens per
    * sequence) or `full-context` (every token, as a KV-cache manager with one window for all layers
    * allocates it; attention still reads only the window). Default: the engine's rule
