@@ -67,7 +67,7 @@ export interface EngineProfile {
   fusesSharedExpert(where: Omit<FusedSharedExpertWhere, "moeBackend">): boolean;
   /** Batch sizes of the padded CUDA graphs a generation-only iteration replays (none recorded: no padding). */
   readonly cudaGraphBatchSizes?: readonly number[];
-  /** Small kernels run unfused on a vendor's devices (none recorded: undefined), under the named MoE backend, else `runningMoeBackend`. */
+  /** Small kernels run unfused on a vendor's devices (none recorded: undefined), under `runningMoeBackend` (the backend whose overlay the step runs), else the named one. */
   separateKernelsFor(chipVendor: string, runningMoeBackend?: string): SeparateKernels | undefined;
   /**
    * The MoE kernels on a chip vendor's devices (the vendor's own entry, else `moeLibrary`), or
@@ -254,7 +254,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
       }),
     separateKernelsFor: (chipVendor, runningMoeBackend) => {
       // one policy object per vendor and MoE backend (the step model asks once per step)
-      const backend = spec.moeBackend ?? runningMoeBackend;
+      const backend = runningMoeBackend ?? spec.moeBackend;
       const key = `${chipVendor}/${backend ?? ""}`;
       if (!separateByVendor.has(key))
         separateByVendor.set(key, releaseSeparateKernels(release, chipVendor, backend));

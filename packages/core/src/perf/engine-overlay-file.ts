@@ -50,6 +50,25 @@ const releaseBoundsSchema = releaseRangeSchema
   })
   .strict();
 
+/**
+ * The test an engine applies to each MoE call before it runs this backend (vLLM 0.11's
+ * `fused_experts(allow_deep_gemm=True)` → `_valid_deep_gemm`): the call's tokens (the op's `M`) at
+ * least `minTokens`, the rank's expert intermediate slice (`N`) above `intermediateAbove`, and `N`
+ * and the hidden size (`K`) multiples of `multipleOf`. A call that fails runs backend `otherwise`
+ * (perf/moe-call-backend.ts).
+ */
+const perCallSchema = z
+  .object({
+    minTokens: z.number().int().positive(),
+    intermediateAbove: z.number().int().nonnegative(),
+    multipleOf: z.number().int().positive(),
+    otherwise: z.string().min(1),
+    source: sourceKeysSchema,
+    tag: z.enum(EVIDENCE_TAGS),
+    note: z.string().min(1),
+  })
+  .strict();
+
 const overlaySchema = z
   .object({
     /** Stable id, e.g. `sglang-trtllm-mla-sm100`. */
@@ -79,6 +98,8 @@ const overlaySchema = z
          * every format. A scenario that names the backend gets it whatever the format.
          */
         defaultForExpertWeights: z.array(scenarioDtypeSchema).min(1).optional(),
+        /** Where the engine picks this MoE backend per call (see `perCallSchema`); absent: every call. */
+        perCall: perCallSchema.optional(),
         source: sourceKeysSchema,
         tag: z.enum(EVIDENCE_TAGS),
         note: z.string().min(1),
@@ -154,6 +175,16 @@ export function readEngineOverlayFile(
     checkReleaseBounds(doc, overlay, i);
     checkSourceKey(doc, file.sources, overlay.releases.source, ["overlays", i, "releases", "source"]);
     checkSourceKey(doc, file.sources, overlay.backend.source, ["overlays", i, "backend", "source"]);
+    const perCall = overlay.backend.perCall;
+    if (perCall !== undefined) {
+      if (overlay.backend.kind !== "moe")
+        failAt(
+          doc,
+          ["overlays", i, "backend", "perCall"],
+          `overlay "${overlay.id}": only a moe backend is picked per call; expected no perCall on a ${overlay.backend.kind} backend`,
+        );
+      checkSourceKey(doc, file.sources, perCall.source, ["overlays", i, "backend", "perCall", "source"]);
+    }
     if (overlay.includesOperators !== undefined)
       checkSourceKey(doc, file.sources, overlay.includesOperators.source, [
         "overlays",

@@ -90,5 +90,23 @@ function readSet(engine: string, files: Readonly<Record<string, string>>): Engin
       overlays.push({ ...overlay, file: path });
     });
   }
+  for (const overlay of overlays) {
+    const otherwise = overlay.backend.perCall?.otherwise;
+    if (otherwise !== undefined && !(backends.moe ?? []).includes(otherwise))
+      throw new SupernodeError(
+        "schema",
+        `overlay "${overlay.id}": perCall.otherwise "${otherwise}" is not among ${engine}'s moe backends (${(backends.moe ?? []).join(", ")}); expected a backend some ${folder}*.yaml lists under backends.moe`,
+        {
+          file: overlay.file,
+          fieldPath: [
+            "overlays",
+            overlays.filter((o) => o.file === overlay.file).indexOf(overlay),
+            "backend",
+            "perCall",
+            "otherwise",
+          ],
+        },
+      );
+  }
   return { engine, paths, backends, overlays, sources };
 }

@@ -43,16 +43,18 @@ export function stepContext(scenario: Scenario, plan: InstancePlan): StepContext
  * their overlays name (the same for every instance group of the scenario).
  * @example scenarioProfile(scenario).engineOverlays // e.g. ["sglang-trtllm-mla-sm100"]
  */
-export function scenarioProfile(scenario: Scenario): EfficiencyProfile {
+export function scenarioProfile(scenario: Scenario, moeBackend?: string): EfficiencyProfile {
   const base = efficiencyProfileForChip(scenario.system.node.accelerator.chip, builtinChipOrigin);
   const engine = scenario.engine;
   if (engine === undefined) return base;
   const attention = scenario.model.attention;
+  // `moeBackend`: the backend a call runs where the engine picks it per call (step-moe-call.ts).
+  const moe = moeBackend ?? engine.moeBackend;
   return withEngineOverlays(base, {
     engine: engine.name,
     ...(engine.requestedVersion !== undefined && { version: engine.requestedVersion }),
     ...(engine.attentionBackend !== undefined && { attentionBackend: engine.attentionBackend }),
-    ...(engine.moeBackend !== undefined && { moeBackend: engine.moeBackend }),
+    ...(moe !== undefined && { moeBackend: moe }),
     modelAttention: attention.kind === "mla" ? (attention.sparse ? "mla-sparse" : "mla-dense") : "gqa",
     ...(scenario.model.moe !== undefined && { expertWeights: routedExpertFormat(scenario.precision).dtype }),
   });

@@ -15,6 +15,7 @@ import type { StepBatch, StepContext } from "./step-context.ts";
 import { headTiming } from "./step-head.ts";
 import type { LayerTiming } from "./step-layer.ts";
 import { type StepLayerInputs, stepLayerInputs } from "./step-layer-inputs.ts";
+import { atMoeCall } from "./step-moe-call.ts";
 import { mtpTiming } from "./step-mtp.ts";
 import type { RankKind } from "./step-work.ts";
 
@@ -99,7 +100,9 @@ export interface StepBreakdown {
  * Time of one step of the instance for a batch (instance totals).
  * @example stepTime(ctx, { phase: "decode", sequences: 15360, kvTokens: 15360 * 4096 }).stepS
  */
-export function stepTime(ctx: StepContext, batch: StepBatch): StepBreakdown {
+export function stepTime(asked: StepContext, batch: StepBatch): StepBreakdown {
+  // The MoE backend this step's calls run, where the engine picks it per call (step-moe-call.ts).
+  const ctx = atMoeCall(asked, batch);
   // The layers' operators and fabric items do not depend on the clock: both passes share them.
   const inputs = stepLayerInputs(ctx, batch);
   const atPeak = stepAtClock(ctx, batch, inputs);

@@ -75,7 +75,7 @@ describe("vLLM's block-FP8 Triton MoE chain", () => {
     expect(names(bf16).some(([n]) => String(n).endsWith(".quant"))).toBe(false);
   });
 
-  it("runs where Triton is the backend that runs: named, or vLLM's default FP8 MoE overlay on Hopper (MiniMax-M2.5 on 8 H100)", () => {
+  it("runs where Triton is the backend that runs: named, vLLM's default FP8 MoE overlay on Hopper, or DeepGEMM's below 128 tokens a call (MiniMax-M2.5 on 8 H100)", () => {
     expect(overlaidMoeBackend("vllm", ["vllm-block-fp8-linear-sm90", "vllm-triton-moe-fp8-sm90"])).toBe(
       "triton",
     );
@@ -96,8 +96,12 @@ describe("vLLM's block-FP8 Triton MoE chain", () => {
     ];
     expect(moeOps()).toEqual(chain);
     expect(moeOps("engine.moeBackend=triton")).toEqual(chain);
-    // DeepGEMM's own chain (moeBackends.deep_gemm): its permute kernels and row scatter, none of Triton's.
-    expect(moeOps("engine.moeBackend=deep_gemm")).toEqual([
+    // DeepGEMM named: vLLM 0.11.1 tests each call (_valid_deep_gemm), and a decode step of 32 sequences
+    // (32 tokens a call, below 128) runs the Triton chain (perf/step-moe-call.ts) ...
+    expect(moeOps("engine.moeBackend=deep_gemm")).toEqual(chain);
+    // ... while a call of 128 tokens runs DeepGEMM's own chain (moeBackends.deep_gemm): its permute
+    // kernels and row scatter, none of Triton's.
+    expect(moeOps("engine.moeBackend=deep_gemm", "offline.maxSequencesPerInstance=128")).toEqual([
       "moe.experts.sort",
       "moe.experts.scatter",
       "moe.experts.gate_up_proj.quant",
