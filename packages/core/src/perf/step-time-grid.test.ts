@@ -52,4 +52,32 @@ describe("step-time grid", () => {
     interpolate(20, 512, step);
     expect(calls).toBe(first);
   });
+
+  it("evaluates no neighbour whose weight is 0, with the value the weighted sum gives", () => {
+    const asked: string[] = [];
+    // a step time that is not linear in context, so the neighbours' values differ
+    const f = (b: number, c: number) => {
+      asked.push(`${b}@${c}`);
+      return 1e-3 * b + 1e-6 * c * Math.sqrt(c + 1);
+    };
+    const weighted = (b: number, c: number) => {
+      const lo = Math.floor(c / 256) * 256;
+      const w = (c - lo) / 256;
+      return f(b, lo) * (1 - w) + f(b, lo + 256) * w;
+    };
+    // batch and context on grid points: one evaluation, the grid point's own value
+    expect(interpolate(20, 1536, f)).toBe(weighted(20, 1536));
+    asked.length = 0;
+    interpolate(20, 1536, f);
+    expect(asked).toEqual(["20@1536"]);
+    // context 0 (a decode step without KV), batch between grid points: the two batches at context 0
+    asked.length = 0;
+    const between = interpolate(20.5, 0, f);
+    expect(asked).toEqual(["20@0", "21@0"]);
+    expect(between).toBe(f(20, 0) * 0.5 + f(21, 0) * 0.5);
+    // off the context grid: both contexts at both batches
+    asked.length = 0;
+    interpolate(20.5, 1600, f);
+    expect(asked).toEqual(["20@1536", "20@1792", "21@1536", "21@1792"]);
+  });
 });

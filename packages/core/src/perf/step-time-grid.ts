@@ -62,7 +62,13 @@ export function cachedGrid(x: number): { lo: number; hi: number; w: number; inde
 /** A grid point's memo key: a whole number from the batch and context indices (no string building). */
 const gridKey = (batchIndex: number, contextIndex: number): number => batchIndex * 2 ** 26 + contextIndex;
 
-/** Bilinear interpolation of `f` over the batch × context grid (`key` identifies the grid point). */
+/**
+ * Bilinear interpolation of `f` over the batch × context grid (`key` identifies the grid point).
+ * A neighbour whose weight is 0 (a batch or a context on a grid point: a decode step's KV-free part
+ * at context 0, a mean context of 1,536) is not evaluated — each new grid point is a step-model
+ * call — and the value is its other neighbour's, which is what weighting a finite neighbour by 0
+ * gives (x · 1 + y · 0 = x).
+ */
 export function interpolate(
   batch: number,
   context: number,
@@ -71,13 +77,14 @@ export function interpolate(
 ): number {
   const b = grid(batch);
   const c = contextGrid(context);
-  const low =
-    f(b.lo, c.lo, gridKey(b.index, c.index)) * (1 - c.w) + f(b.lo, c.hi, gridKey(b.index, c.index + 1)) * c.w;
+  const alongContext = (sequences: number, batchIndex: number): number =>
+    c.w === 0
+      ? f(sequences, c.lo, gridKey(batchIndex, c.index))
+      : f(sequences, c.lo, gridKey(batchIndex, c.index)) * (1 - c.w) +
+        f(sequences, c.hi, gridKey(batchIndex, c.index + 1)) * c.w;
+  const low = alongContext(b.lo, b.index);
   if (b.w === 0) return low;
-  const high =
-    f(b.hi, c.lo, gridKey(b.index + 1, c.index)) * (1 - c.w) +
-    f(b.hi, c.hi, gridKey(b.index + 1, c.index + 1)) * c.w;
-  return low * (1 - b.w) + high * b.w;
+  return low * (1 - b.w) + alongContext(b.hi, b.index + 1) * b.w;
 }
 
 /** A step time at one grid point (`key` identifies the point). */
