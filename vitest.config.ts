@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
+import { YOUNG_GENERATION_FLAGS } from "./scripts/young-generation.mjs";
 
 /**
  * The test files that predict the whole end-to-end ledger in process (core keeps it once per
@@ -50,6 +51,8 @@ const INCLUDE = [
 const common = {
   testTimeout: 60_000,
   pool: "forks" as const,
+  // A larger young generation: the ledger's predictions take ≈ 5 % less CPU (scripts/young-generation.mjs).
+  execArgv: YOUNG_GENERATION_FLAGS,
   // A worker runs its files one after another in one module graph: core and the CLI are
   // imported once per worker, not once per file (a third of the suite's time). The tests share
   // no mutable module state (caches of the built-in data only) and mock nothing.

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { YOUNG_GENERATION_FLAGS } from "./young-generation.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const distDir = join(root, "packages/cli/dist");
@@ -51,11 +52,16 @@ export function isCliBuildStale() {
  */
 function writeReferenceTable(dir) {
   try {
-    const json = execFileSync(process.execPath, [join(dir, "reference-table.js")], {
-      encoding: "utf8",
-      maxBuffer: 1 << 26,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // Its parts inherit the flags (reference-table-entry.ts runs them with its own execArgv).
+    const json = execFileSync(
+      process.execPath,
+      [...YOUNG_GENERATION_FLAGS, join(dir, "reference-table.js")],
+      {
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     writeFileSync(join(dir, "reference-table.json"), json);
   } catch (error) {
     process.stderr.write(

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import config, { LEDGER_FILES } from "../vitest.config.ts";
+import { YOUNG_GENERATION_FLAGS } from "./young-generation.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -45,5 +46,10 @@ describe("vitest projects", () => {
     expect(suite.exclude).toEqual(expect.arrayContaining(LEDGER_FILES));
     const others = (suite.exclude ?? []).filter((p) => !LEDGER_FILES.includes(p));
     expect(others.every((p) => p.includes("*"))).toBe(true);
+  });
+
+  it("both projects' workers, this one included, run with the larger young generation", () => {
+    for (const name of ["ledger", "suite"]) expect(project(name).execArgv).toEqual(YOUNG_GENERATION_FLAGS);
+    expect(process.execArgv).toEqual(expect.arrayContaining(YOUNG_GENERATION_FLAGS));
   });
 });
