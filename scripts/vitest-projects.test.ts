@@ -19,6 +19,7 @@ interface ProjectTest {
   readonly exclude?: readonly string[];
   readonly maxWorkers?: number | string;
   readonly isolate?: boolean;
+  readonly execArgv?: readonly string[];
 }
 
 function project(name: string): ProjectTest {
