@@ -21,8 +21,8 @@ describe("instance KV capacity: the activation reserve of the scheduler's budget
     const { scenario, plan, memory, tokens } = capacity(budget);
     expect(plan.attention).toMatchObject({ tp: 32, dp: 1, sequenceParallel: true });
     const perToken = activationBytesPerToken(scenario.model, plan);
-    expect(perToken).toBe((4 * 7168 + 2 * 2 * 2048 * 8) * 2); // 122,880 B: DeepSeek-R1, EP (no expert TP)
-    const reserve = (262144 / 32) * perToken; // 8,192 tokens per die: 1.0 GB
+    expect(perToken).toBe((4 * 7168 + 2 * 2 * 2048 * 8) * 2); // 188,416 B: DeepSeek-R1, EP (no expert TP)
+    const reserve = (262144 / 32) * perToken; // 8,192 tokens per die: 1.54 GB
     const forKv =
       memory.capacityBytes -
       memory.weightsBytes -
@@ -35,7 +35,7 @@ describe("instance KV capacity: the activation reserve of the scheduler's budget
 
   it("without sequence parallelism every TP rank holds the whole iteration: the same budget leaves no KV", () => {
     const { tokens } = capacity([...budget, "deployment.prefill.attention.sequenceParallel=false"]);
-    expect(tokens).toBe(0); // 262,144 × 122,880 B = 32.2 GB per die of activations
+    expect(tokens).toBe(0); // 262,144 × 188,416 B = 49.4 GB per die of activations
   });
 });
 
