@@ -6,13 +6,14 @@
  * the profile of the backend the overlay names instead (its values and, through the overlay ids, its
  * kernel chain: step-separate-kernels.ts).
  */
+import { memoByObject } from "../spec/index.ts";
 import type { EfficiencyProfile } from "./efficiency-profile.ts";
 import { moeBackendForCall } from "./moe-call-backend.ts";
 import { type StepBatch, type StepContext, scenarioProfile } from "./step-context.ts";
 import { microbatchWork } from "./step-work.ts";
 
 /** Profiles of the other backend, per profile a step was asked with and backend name. */
-const swapped = new WeakMap<EfficiencyProfile, Map<string, EfficiencyProfile>>();
+const swappedFor = memoByObject((_asked: EfficiencyProfile) => new Map<string, EfficiencyProfile>());
 
 /**
  * `ctx` itself where the call runs the backend its profile carries, else `ctx` with the profile of
@@ -31,11 +32,7 @@ export function atMoeCall(ctx: StepContext, batch: StepBatch): StepContext {
   };
   const backend = moeBackendForCall(engine.name, ctx.profile.engineOverlays, call);
   if (backend === undefined) return ctx;
-  let byName = swapped.get(ctx.profile);
-  if (byName === undefined) {
-    byName = new Map();
-    swapped.set(ctx.profile, byName);
-  }
+  const byName = swappedFor(ctx.profile);
   let profile = byName.get(backend);
   if (profile === undefined) {
     profile = scenarioProfile(scenario, backend);
