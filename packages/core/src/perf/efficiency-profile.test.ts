@@ -22,7 +22,7 @@ describe("efficiencyProfile", () => {
   });
 
   it("gives every class of every built-in profile all values with at least one source", () => {
-    for (const chip of ["ascend-910c", "h800-sxm", "h100-sxm", "h200-sxm", "b200", "gb200", "gb300"]) {
+    for (const chip of ["ascend-910c", "h800-sxm", "h100-sxm", "h200-sxm", "b200", "gb200", "gb300", "b300"]) {
       const p = efficiencyProfile(chip);
       for (const cls of OPERATOR_CLASSES) {
         const c = p.classes[cls];
@@ -117,7 +117,7 @@ describe("efficiencyProfile", () => {
   });
 
   it("gives Blackwell measured attention and no defaulted GEMM/attention efficiency in BF16/FP8/FP4", () => {
-    for (const chip of ["b200", "gb200", "gb300"]) {
+    for (const chip of ["b200", "gb200", "gb300", "b300"]) {
       const p = efficiencyProfile(chip);
       for (const cls of ["gemm", "grouped-gemm", "attention-prefill", "attention-decode"] as const)
         for (const dtype of ["bf16", "fp8", "fp4"] as const)
