@@ -19,7 +19,9 @@ describe("Blackwell Ultra's NVFP4 GEMM ceiling (b300.yaml, gb300.yaml)", () => {
   /** Realized NVFP4 GEMM ceiling in FLOP/s: the class's fraction of the chip's own FP4 peak. */
   const realized = (id: string, cls: "gemm" | "grouped-gemm") => {
     const c = chips[id];
-    return (c?.profile.classes[cls].computeEfficiency.fp4?.value ?? 0) * (c?.chip.peakFlopsPerS.fp4?.value ?? 0);
+    return (
+      (c?.profile.classes[cls].computeEfficiency.fp4?.value ?? 0) * (c?.chip.peakFlopsPerS.fp4?.value ?? 0)
+    );
   };
 
   it("gives each Ultra chip its own derived FP4 ceiling for dense and grouped GEMMs, from its own file", () => {

@@ -22,7 +22,16 @@ describe("efficiencyProfile", () => {
   });
 
   it("gives every class of every built-in profile all values with at least one source", () => {
-    for (const chip of ["ascend-910c", "h800-sxm", "h100-sxm", "h200-sxm", "b200", "gb200", "gb300", "b300"]) {
+    for (const chip of [
+      "ascend-910c",
+      "h800-sxm",
+      "h100-sxm",
+      "h200-sxm",
+      "b200",
+      "gb200",
+      "gb300",
+      "b300",
+    ]) {
       const p = efficiencyProfile(chip);
       for (const cls of OPERATOR_CLASSES) {
         const c = p.classes[cls];
