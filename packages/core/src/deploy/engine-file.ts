@@ -16,6 +16,7 @@ import { hostTimeSchema } from "./engine-host-time-schema.ts";
 import { hybridStatePoolSchema } from "./engine-hybrid-state-schema.ts";
 import { nonMlaSchedulerSchema } from "./engine-non-mla-scheduler.ts";
 import { separateKernelsListSchema } from "./engine-separate-kernels-schema.ts";
+import { staticMemoryFractionSchema } from "./engine-static-memory.ts";
 import { sourcedChoice, tag } from "./engine-sourced-schema.ts";
 
 export { DSA_PREFILL_FORMS, type DsaPrefillForm } from "./engine-dsa-prefill-schema.ts";
@@ -133,6 +134,11 @@ const releaseSchema = z.strictObject({
    * (they run an idle batch), `others-decode` (they decode; also what an engine without the field gets).
    */
   speculativeApartPrefill: sourcedChoice(["others-idle", "others-decode"]).optional(),
+  /**
+   * The KV pool as `mem_fraction_static` × device memory − weights, no activation run (SGLang): the
+   * release's default rule for the fraction, a scenario's `engine.memFractionStatic` the launch's.
+   */
+  staticMemoryFraction: staticMemoryFractionSchema.optional(),
   /** Share of the memory left after weights and activations that the engine gives the KV cache. */
   kvCacheMemoryFraction: z
     .strictObject({

@@ -14,6 +14,7 @@ import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type FusedSharedExpertWhere, fusesSharedExpert } from "./engine-fused-shared-expert.ts";
 import { type HybridStatePool, statedHybridPool } from "./engine-hybrid-state-schema.ts";
+import { defaultStaticMemoryFraction, type StaticMemoryWhere } from "./engine-static-memory.ts";
 import type { NonMlaScheduler } from "./engine-non-mla-scheduler.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 import { runtimeRelease } from "./engine-runtime.ts";
@@ -98,6 +99,12 @@ export interface EngineProfile {
   readonly speculativeApartPrefill?: "others-idle" | "others-decode";
   /** How the engine splits its cache memory for a hybrid (linear-attention / Mamba) model and caps its running requests. */
   readonly hybridStatePool?: HybridStatePool;
+  /**
+   * The share of a rank's device memory that holds weights and KV pool, where the engine sizes its
+   * pool that way (SGLang's mem_fraction_static: the scenario's `engine.memFractionStatic`, else the
+   * release's default rule for the rank); undefined: the engine reserves activations instead.
+   */
+  readonly staticMemoryFractionFor?: (where: StaticMemoryWhere) => number;
   readonly policies: readonly EnginePolicy[];
 }
 
@@ -171,6 +178,12 @@ function releaseFor(file: EngineFile, spec: EngineSpec): EngineRelease {
         `${file.name} ${release.from} records no hybrid-model state-pool strategies (data/engines/${spec.name}.yaml: no hybridStatePool.strategies); leave engine.${field} out`,
         { fieldPath: ["engine", field] },
       );
+  if (spec.memFractionStatic !== undefined && release.staticMemoryFraction === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `${file.name} ${release.from} sizes its KV cache after an activation reserve, not from a static memory fraction (data/engines/${spec.name}.yaml: no staticMemoryFraction); leave engine.memFractionStatic out (serving.kvCache.usableFraction sets the cache's share)`,
+      { fieldPath: ["engine", "memFractionStatic"] },
+    );
   if (spec.decodeGraph !== undefined && release.hostTime?.perLayerUs === undefined)
     throw new SupernodeError(
       "invalid-value",
@@ -275,6 +288,16 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
+    ...(release.staticMemoryFraction !== undefined
+      ? {
+          staticMemoryFractionFor: (where: StaticMemoryWhere) =>
+            spec.memFractionStatic ??
+            defaultStaticMemoryFraction(
+              release.staticMemoryFraction as NonNullable<typeof release.staticMemoryFraction>,
+              where,
+            ),
+        }
+      : {}),
     ...(release.hybridStatePool !== undefined
       ? { hybridStatePool: statedHybridPool(release.hybridStatePool, spec) }
       : {}),

@@ -2,7 +2,9 @@
  * What a scenario's `engine` changes before planning: the serving scheduler's token budget (unless
  * the scenario sets `serving.scheduler.maxBatchTokens`), the KV cache's share of free memory
  * (unless it sets `serving.kvCache.usableFraction`), the tokens per KV-cache block (unless it sets
- * `serving.kvCache.blockTokens`), the KV-cache format of a quantized checkpoint
+ * `serving.kvCache.blockTokens`), the KV pool by a static memory fraction (SGLang's
+ * mem_fraction_static, `staticMemoryFraction`; dropped where the scenario writes
+ * `serving.kvCache.usableFraction`), the KV-cache format of a quantized checkpoint
  * (unless it sets `precision.kvCache`) and each group's MoE communication kernels (unless the group
  * sets `moe.library`), from the engine's recorded release (`deploy/engine-profile.ts`); for a model
  * without MLA, the scheduler the release forces on such models (`nonMlaScheduler`: chunked prefill,
@@ -91,6 +93,20 @@ export function scenarioEngine(
     engine = engineProfile(spec.engine);
   } catch (error) {
     throw engineErrorInScenario(error, doc);
+  }
+  if (engine.staticMemoryFractionFor !== undefined && given(doc.data, ["serving", "kvCache", "usableFraction"])) {
+    if (spec.engine.memFractionStatic !== undefined)
+      throw engineErrorInScenario(
+        new SupernodeError(
+          "invalid-value",
+          "engine.memFractionStatic sets the KV pool (fraction × device memory − weights); leave serving.kvCache.usableFraction out beside it",
+          { fieldPath: ["engine", "memFractionStatic"] },
+        ),
+        doc,
+      );
+    // A written share keeps the model's split (weights, buffers, activation reserve, that share).
+    const { staticMemoryFractionFor: _, ...rest } = engine;
+    engine = rest;
   }
   const ranksPerChip = chip.diesAreDevices ? chip.dies.value : 1;
   const budget = engine.tokenBudget(chip.memory.capacityBytes.value / ranksPerChip);

@@ -54,3 +54,41 @@ describe("instance KV capacity: a disaggregated decode instance", () => {
     expect(at(262144)).toBeGreaterThan(160 * 96 * 4096); // the reference decode batch at KV 4,096
   });
 });
+
+describe("instance KV capacity: SGLang's static memory fraction", () => {
+  const at = (scenarioId: string, overrides: string[] = []) => {
+    const scenario = scenarioOfCase({ scenario: scenarioId, overrides });
+    const plan = scenario.deployment.colocated;
+    if (plan === undefined) throw new Error("no colocated group");
+    const memory = memoryPerChip(scenario, plan).perRank;
+    return { plan, memory, tokens: instanceKvCapacityTokens(scenario, plan, memory) };
+  };
+
+  it("gives the launch's fraction of HBM less weights and buffers, with no activation reserve", () => {
+    const { memory, tokens } = at("sglang-h200-deepseek-r1-tp8-burst"); // memFractionStatic 0.881, TP8
+    const forKv = 0.881 * memory.capacityBytes - memory.weightsBytes - memory.communicationBuffersBytes;
+    expect(tokens).toBe(Math.floor(forKv / memory.kvBytesPerTokenOnRank));
+    // 0.881 × 150.28 − 87.50 − 0.02 GB ≈ 44.9 GB of a 71,424-byte MLA token: ≈ 628,000 tokens
+    expect(tokens).toBeGreaterThan(620_000);
+    expect(tokens).toBeLessThan(635_000);
+  });
+
+  it("without a launch value takes the release's default, per DP rank, summed over the DP ranks", () => {
+    const { plan, memory, tokens } = at("sglang-h200-deepseek-v3.2-dp8-burst");
+    expect(plan.attention.dp).toBe(8);
+    const mib = memory.capacityBytes / 2 ** 20;
+    const fraction = Math.round(((mib - 33280) / mib) * 1000) / 1000; // the DP8 reserve of 33,280 MiB
+    const forKv = fraction * memory.capacityBytes - memory.weightsBytes - memory.communicationBuffersBytes;
+    expect(tokens).toBe(Math.floor(forKv / memory.kvBytesPerTokenOnRank) * 8);
+  });
+
+  it("a written usableFraction keeps the activation-reserve split; beside memFractionStatic it is refused", () => {
+    const { memory, tokens } = at("sglang-h200-deepseek-v3.2-dp8-burst", ["serving.kvCache.usableFraction=0.55"]);
+    const reserve = memory.capacityBytes - memory.weightsBytes - memory.communicationBuffersBytes;
+    expect(tokens).toBeLessThanOrEqual(Math.floor(reserve / memory.kvBytesPerTokenOnRank) * 8);
+    expect(tokens).toBeGreaterThan(Math.floor((0.8 * reserve) / memory.kvBytesPerTokenOnRank) * 8);
+    expect(() => at("sglang-h200-deepseek-r1-tp8-burst", ["serving.kvCache.usableFraction=0.6"])).toThrow(
+      /memFractionStatic/,
+    );
+  });
+});

@@ -13,6 +13,10 @@
  * (moe_max_num_tokens = max_num_tokens × dp), and SGLang sets its static memory fraction from the
  * chunked-prefill size before dividing that over the DP ranks
  * (docs/accuracy/attention-dp-activation-reserve-stays-instance-wide.md).
+ * An engine that sizes its pool without an activation run (SGLang: `staticMemoryFractionFor`, the
+ * launch's --mem-fraction-static or the release's default rule) gives it mem_fraction_static × the
+ * rank's device memory − weights − communication buffers instead
+ * (docs/accuracy/sglangs-kv-pool-engine-wide-mem-fraction-static.md).
  * The simulator then keeps `serving.kvCache.usableFraction` of it.
  * The deployment search checks its decode batches against the same figure (explore/kv-fit.ts).
  */
@@ -29,13 +33,24 @@ export function instanceKvCapacityTokens(
   memory: InstanceRankMemory,
 ): number {
   const budget = plan.role === "decode" ? undefined : scenario.serving?.scheduler.maxBatchTokens;
+  const staticFraction = scenario.engine?.staticMemoryFractionFor?.({
+    deviceMemoryBytes: memory.capacityBytes,
+    chipVendor: scenario.system.node.accelerator.chip.vendor,
+    tp: plan.attention.tp * plan.attention.dp,
+    pp: plan.pipeline?.stages ?? 1,
+    dpAttention: plan.attention.dp,
+    chunkedPrefillTokens: scenario.serving?.scheduler.maxBatchTokens,
+    speculativeDraft: plan.mtp !== undefined,
+  });
   const tokensPerRank =
     budget !== undefined ? budget / (plan.attention.sequenceParallel ? plan.attention.tp : 1) : 0;
   const activationReserve = tokensPerRank * activationBytesPerToken(scenario.model, plan);
   const forKv =
-    memory.capacityBytes -
-    memory.weightsBytes -
-    memory.communicationBuffersBytes -
-    Math.max(memory.activationsBytes, activationReserve);
+    staticFraction !== undefined
+      ? staticFraction * memory.capacityBytes - memory.weightsBytes - memory.communicationBuffersBytes
+      : memory.capacityBytes -
+        memory.weightsBytes -
+        memory.communicationBuffersBytes -
+        Math.max(memory.activationsBytes, activationReserve);
   return Math.max(0, Math.floor(forKv / memory.kvBytesPerTokenOnRank)) * plan.attention.dp;
 }

@@ -62,6 +62,13 @@ export const engineSchema = z.strictObject({
    */
   hcclExpansion: z.enum(HCCL_EXPANSION_MODES).optional(),
   /**
+   * The launch's `--mem-fraction-static` (SGLang): the KV pool is this share of each rank's device
+   * memory less the weights (and communication buffers), with no activation reserve. Default: the
+   * release's rule (data/engines/<name>.yaml `staticMemoryFraction`); an engine that records none
+   * refuses it, and so does a scenario that also writes `serving.kvCache.usableFraction`.
+   */
+  memFractionStatic: z.number().gt(0).lt(1).optional(),
+  /**
    * The sampling the requests ask for: `greedy` (temperature 0: an argmax), `top-p` or
    * `top-k-top-p` (temperature > 0 with a nucleus and/or a top-k cut). With top-p the engine's
    * recorded sampler (data/engines/<name>.yaml `sampler`) is timed per step (perf/sampler-time.ts).
