@@ -16,8 +16,8 @@ import { hostTimeSchema } from "./engine-host-time-schema.ts";
 import { hybridStatePoolSchema } from "./engine-hybrid-state-schema.ts";
 import { nonMlaSchedulerSchema } from "./engine-non-mla-scheduler.ts";
 import { separateKernelsListSchema } from "./engine-separate-kernels-schema.ts";
-import { staticMemoryFractionSchema } from "./engine-static-memory.ts";
 import { sourcedChoice, tag } from "./engine-sourced-schema.ts";
+import { staticMemoryFractionSchema } from "./engine-static-memory.ts";
 
 export { DSA_PREFILL_FORMS, type DsaPrefillForm } from "./engine-dsa-prefill-schema.ts";
 

@@ -14,11 +14,11 @@ import { type DsaPrefill, dsaPrefillOf } from "./engine-dsa-prefill.ts";
 import { type EngineRelease, engineFileSchema } from "./engine-file.ts";
 import { type FusedSharedExpertWhere, fusesSharedExpert } from "./engine-fused-shared-expert.ts";
 import { type HybridStatePool, statedHybridPool } from "./engine-hybrid-state-schema.ts";
-import { defaultStaticMemoryFraction, type StaticMemoryWhere } from "./engine-static-memory.ts";
 import type { NonMlaScheduler } from "./engine-non-mla-scheduler.ts";
 import { type EnginePolicy, releasePolicies } from "./engine-policies.ts";
 import { runtimeRelease } from "./engine-runtime.ts";
 import { type EngineSampler, samplerOf } from "./engine-sampler.ts";
+import { type StaticMemoryWhere, staticMemoryFractionOf } from "./engine-static-memory.ts";
 import { releaseSeparateKernels, type SeparateKernels } from "./separate-kernels.ts";
 
 export type { FusedKernels, SeparateKernels } from "./separate-kernels.ts";
@@ -99,11 +99,7 @@ export interface EngineProfile {
   readonly speculativeApartPrefill?: "others-idle" | "others-decode";
   /** How the engine splits its cache memory for a hybrid (linear-attention / Mamba) model and caps its running requests. */
   readonly hybridStatePool?: HybridStatePool;
-  /**
-   * The share of a rank's device memory that holds weights and KV pool, where the engine sizes its
-   * pool that way (SGLang's mem_fraction_static: the scenario's `engine.memFractionStatic`, else the
-   * release's default rule for the rank); undefined: the engine reserves activations instead.
-   */
+  /** SGLang's mem_fraction_static for a rank (`engine.memFractionStatic`, else the release's rule); undefined: an activation reserve instead. */
   readonly staticMemoryFractionFor?: (where: StaticMemoryWhere) => number;
   readonly policies: readonly EnginePolicy[];
 }
@@ -288,16 +284,7 @@ export function engineProfile(spec: EngineSpec): EngineProfile {
         ? kv.value
         : undefined,
     ...(fraction !== undefined ? { kvCacheMemoryFraction: fraction.value } : {}),
-    ...(release.staticMemoryFraction !== undefined
-      ? {
-          staticMemoryFractionFor: (where: StaticMemoryWhere) =>
-            spec.memFractionStatic ??
-            defaultStaticMemoryFraction(
-              release.staticMemoryFraction as NonNullable<typeof release.staticMemoryFraction>,
-              where,
-            ),
-        }
-      : {}),
+    ...staticMemoryFractionOf(release.staticMemoryFraction, spec.memFractionStatic),
     ...(release.hybridStatePool !== undefined
       ? { hybridStatePool: statedHybridPool(release.hybridStatePool, spec) }
       : {}),

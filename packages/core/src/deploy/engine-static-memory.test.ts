@@ -26,15 +26,16 @@ describe("SGLang's default mem_fraction_static (PR 10975 / 11076)", () => {
   it("adds 3 + 1.5 MiB per graph batch row per DP rank under DP attention above a 300-row graph", () => {
     // DeepSeek-V3.2 DP8 on H200: + 3 × 512 × 8 + 1.5 × 512 × 8 = 18,432 MiB more, 33,280 in all
     expect(sglang.staticMemoryFractionFor?.(h200({ dpAttention: 8 }))).toBe(0.769);
-    // below TP4 the H200 tier captures 256 rows: no large-graph term; TP2 × DP2 is tp_size 4
-    expect(sglang.staticMemoryFractionFor?.(h200({ tp: 2, dpAttention: 2 }))).toBe(
-      Math.round(((143771 - (512 + 12288 + 2 * 512 + 2 * 128 + 3 * 512 * 2 + 1.5 * 512 * 2)) / 143771) * 1000) / 1000,
-    );
+    // tp_size 2 (DP2 of one GPU each): the H200 tier captures 256 rows below TP4, no large-graph term
+    // 512 + 12,288 + 2 × 256 + 2 × 128 + 3 × 256 × 2 = 15,104 MiB
+    expect(sglang.staticMemoryFractionFor?.(h200({ tp: 2, dpAttention: 2 }))).toBe(0.895);
   });
 
   it("keeps at least 10 GiB above 60 GiB, adds 2 GiB for a draft, and takes the NPU tier only on Huawei", () => {
     const small = h200({ tp: 1, chunkedPrefillTokens: 2048 }); // 512 + 3,072 + 512 + 128 = 4,224 < 10,240
-    expect(sglang.staticMemoryFractionFor?.(small)).toBe(Math.round(((143771 - 10240) / 143771) * 1000) / 1000);
+    expect(sglang.staticMemoryFractionFor?.(small)).toBe(
+      Math.round(((143771 - 10240) / 143771) * 1000) / 1000,
+    );
     expect(sglang.staticMemoryFractionFor?.({ ...small, speculativeDraft: true })).toBe(
       Math.round(((143771 - 12288) / 143771) * 1000) / 1000,
     );

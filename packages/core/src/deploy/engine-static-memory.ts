@@ -99,3 +99,16 @@ export function defaultStaticMemoryFraction(
   if (where.speculativeDraft) reserved += r.speculativeDraft;
   return Math.round(((memoryMiB - reserved) / memoryMiB) * 1000) / 1000;
 }
+
+/**
+ * The engine profile's `staticMemoryFractionFor`: the launch's fraction (`engine.memFractionStatic`)
+ * or the release's default for the rank; nothing where the release records no rule.
+ * @example staticMemoryFractionOf(undefined, undefined) // {}
+ */
+export function staticMemoryFractionOf(
+  rule: StaticMemoryFractionRule | undefined,
+  launched: number | undefined,
+): { staticMemoryFractionFor?: (where: StaticMemoryWhere) => number } {
+  if (rule === undefined) return {};
+  return { staticMemoryFractionFor: (where) => launched ?? defaultStaticMemoryFraction(rule, where) };
+}

@@ -94,7 +94,10 @@ export function scenarioEngine(
   } catch (error) {
     throw engineErrorInScenario(error, doc);
   }
-  if (engine.staticMemoryFractionFor !== undefined && given(doc.data, ["serving", "kvCache", "usableFraction"])) {
+  if (
+    engine.staticMemoryFractionFor !== undefined &&
+    given(doc.data, ["serving", "kvCache", "usableFraction"])
+  ) {
     if (spec.engine.memFractionStatic !== undefined)
       throw engineErrorInScenario(
         new SupernodeError(

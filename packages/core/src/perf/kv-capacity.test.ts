@@ -83,7 +83,9 @@ describe("instance KV capacity: SGLang's static memory fraction", () => {
   });
 
   it("a written usableFraction keeps the activation-reserve split; beside memFractionStatic it is refused", () => {
-    const { memory, tokens } = at("sglang-h200-deepseek-v3.2-dp8-burst", ["serving.kvCache.usableFraction=0.55"]);
+    const { memory, tokens } = at("sglang-h200-deepseek-v3.2-dp8-burst", [
+      "serving.kvCache.usableFraction=0.55",
+    ]);
     const reserve = memory.capacityBytes - memory.weightsBytes - memory.communicationBuffersBytes;
     expect(tokens).toBeLessThanOrEqual(Math.floor(reserve / memory.kvBytesPerTokenOnRank) * 8);
     expect(tokens).toBeGreaterThan(Math.floor((0.8 * reserve) / memory.kvBytesPerTokenOnRank) * 8);
