@@ -4,6 +4,8 @@ import { offlineSearch } from "./offline-point.ts";
 import { instancePerformance } from "./step-instance-performance.ts";
 
 // DeepSeek-V3 on 8 H200, attention DP8 + EP8, prefill iterations alone (SGLang's default).
+// The KV cache keeps the activation-reserve split (usableFraction written): SGLang's own default
+// mem_fraction_static at DP8 and a 16K budget would leave DeepSeek-V3 almost no pool on an H200.
 const scenario = (prompt: string, mixWithDecode: boolean, dp = 8, mtp = "", engine = "sglang") =>
   parseScenario(
     `system: hgx-h200
@@ -17,7 +19,7 @@ deployment:
     denseFfn: { tp: ${8 / dp} }
     moe: { ep: 8 }${mtp}
 offline: { promptTokens: ${prompt}, outputTokens: 512, maxSequencesPerInstance: 128 }
-serving: { scheduler: { maxBatchTokens: 16384, mixWithDecode: ${mixWithDecode} } }`,
+serving: { scheduler: { maxBatchTokens: 16384, mixWithDecode: ${mixWithDecode} }, kvCache: { usableFraction: 1 } }`,
     "offline.yaml",
   );
 const point = (prompt: string, mixWithDecode: boolean, dp = 8, mtp = "") =>

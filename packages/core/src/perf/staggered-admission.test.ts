@@ -24,6 +24,7 @@ describe("admissionIterations", () => {
 });
 
 // DeepSeek-V3 on 8 H200 at TP8, prefill iterations alone (SGLang's default), 64 sequences.
+// The KV cache keeps the activation-reserve split (usableFraction written), not SGLang's own pool.
 const scenario = (prompt: string, output: string) =>
   parseScenario(
     `system: hgx-h200
@@ -37,7 +38,7 @@ deployment:
     denseFfn: { tp: 8 }
     moe: { ep: 8 }
 offline: { promptTokens: ${prompt}, outputTokens: ${output}, maxSequencesPerInstance: 64 }
-serving: { scheduler: { maxBatchTokens: 16384, mixWithDecode: false } }`,
+serving: { scheduler: { maxBatchTokens: 16384, mixWithDecode: false }, kvCache: { usableFraction: 1 } }`,
     "stagger.yaml",
   );
 // Answers of 1 to 1,023 tokens: a mean of 512 that varies.
