@@ -2,6 +2,8 @@
 // for the layers above); the package index (../index.ts) re-exports this list. docs/architecture.md.
 
 export {
+  adoptEndToEndPredictions,
+  adoptReferenceTablePredictions,
   type BreakdownPart,
   breakdownChart,
   buildServingReport,
@@ -9,10 +11,12 @@ export {
   type ChartOption,
   type EndToEndCaseSpec,
   type EndToEndMetric,
+  type EndToEndPrediction,
   type EndToEndReferenceCase,
   type ErrorSummary,
   type EstimateCache,
   endToEndCaseSpecs,
+  endToEndPredictionsPart,
   fabricAccuracyTable,
   fabricTableOf,
   joinReferenceTable,

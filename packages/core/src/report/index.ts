@@ -1,6 +1,12 @@
 // Public surface of the `report` layer: validation, tables and chart specifications.
 // What the layers above it, the CLI and the web app use (docs/architecture.md).
 
+export {
+  adoptEndToEndPredictions,
+  adoptReferenceTablePredictions,
+  type EndToEndPrediction,
+  endToEndPredictionsPart,
+} from "./end-to-end-parts.ts";
 export { fabricAccuracyTable, fabricTableOf, replaceFabricTable } from "./fabric-accuracy-table.ts";
 export { type NearestReference, nearestReferences, type ReferenceMetric } from "./nearest-reference.ts";
 export type { MetricPhase, OperatingPoint } from "./operating-point.ts";

@@ -9,9 +9,9 @@
  */
 
 import { calibrationLedger } from "../catalog/index.ts";
+import { caseRunsPart } from "./case-runs-part.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 import { labelReferenceCases } from "./reference-labels.ts";
-import { scenarioCaseKey } from "./scenario-case.ts";
 import {
   type EndToEndCaseSpec,
   type EstimateCache,
@@ -143,30 +143,20 @@ export interface ReferenceTablePart {
 /**
  * Part `index` (from 0) of `count` of the table, for computing the parts in parallel processes
  * (the CLI's build: packages/cli/src/build/reference-table-entry.ts): the cases of every
- * `count`-th scenario run in the order the runs first appear, where a run is a scenario with its
- * overrides (the cases of one run share its estimate, so they stay in one part). Each row is the
+ * `count`-th scenario run (`caseRunsPart`). Each row is the
  * one `referenceTable()` holds; `joinReferenceTable` puts the parts back in its order.
  * @example joinReferenceTable([referenceTablePart(0, 2), referenceTablePart(1, 2)]) // = referenceTable()
  */
 export function referenceTablePart(index: number, count: number): ReferenceTablePart {
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
-    throw new Error(`reference table part ${index} of ${count}: expected 0 <= index < count, whole numbers`);
   const cache: EstimateCache = new Map();
-  const runs = new Map<string, number>();
-  const positions: number[] = [];
-  const rows: ReferenceTableRow[] = [];
   const all = labelledSpecs();
-  for (const [position, labelled] of all.entries()) {
-    const key = scenarioCaseKey(labelled.spec);
-    let run = runs.get(key);
-    if (run === undefined) {
-      run = runs.size;
-      runs.set(key, run);
-    }
-    if (run % count !== index) continue;
-    positions.push(position);
-    rows.push(tableRow(labelled, cache));
-  }
+  const positions = caseRunsPart(
+    all.map((l) => l.spec),
+    index,
+    count,
+    "reference table",
+  );
+  const rows = positions.map((position) => tableRow(all[position] as (typeof all)[number], cache));
   return { total: all.length, positions, rows };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { estimate } from "../perf/step-estimate.ts";
+import { endToEndPredictionsPart } from "./end-to-end-parts.ts";
 import {
   endToEndCaseScenario,
   endToEndCaseSpecs,
@@ -82,6 +83,31 @@ describe("end-to-end reference cases", () => {
     // for the worker's later files): ≈ 25–35 s of CPU, minutes on a loaded machine (111, 162 and
     // 219 s at load average 10–14 on 2 cores).
   }, 300_000);
+
+  it("in parts, every case is in one part of whole scenario runs, with its own prediction", () => {
+    // The ledger worker has predicted every case (its set-up adopts a child's part): parts read the memo.
+    const byId = new Map(allCases().map((c) => [c.id, c]));
+    const parts = [0, 1, 2].map((i) => endToEndPredictionsPart(i, 3));
+    const ids = parts.flatMap((part) => part.map((p) => p.id));
+    expect([...ids].sort()).toEqual([...byId.keys()].sort());
+    for (const [i, part] of parts.entries()) {
+      expect(part.length, `part ${i}`).toBeGreaterThan(0);
+      for (const p of part) {
+        const c = byId.get(p.id);
+        expect(p.predicted, p.id).toBe(c?.predicted);
+        expect(p.point, p.id).toEqual(c?.point);
+        expect(p.key, p.id).toBe(`${c?.scenario}|${c?.overrides.join("|")}|${c?.metric}|${c?.published}`);
+      }
+    }
+    const partOf = new Map(parts.flatMap((part, i) => part.map((p) => [p.id, i] as const)));
+    const runs = new Map<string, number>();
+    for (const c of byId.values()) {
+      const run = `${c.scenario}|${c.overrides.join("|")}`;
+      const part = partOf.get(c.id) ?? -1;
+      expect(runs.get(run) ?? part, `${c.id}: its run's cases in one part`).toBe(part);
+      runs.set(run, part);
+    }
+  });
 
   it("the CloudMatrix384 decode headline cases are within ±25 % (regression guard, not a fit)", () => {
     // Within 3 % while HBM bandwidth was split 2/3 : 1/3 like the cores (an unsourced assumption);

@@ -11,7 +11,7 @@ import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
 import { type PrefixReuseRuns, prefixReuseRuns, serverRate } from "../serving/index.ts";
 import { SupernodeError } from "../spec/index.ts";
-import { metricPhase, operatingPoint } from "./operating-point.ts";
+import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 import {
   type ScenarioReferenceCase,
   scenarioCaseKey,
@@ -197,6 +197,19 @@ export function predictEndToEndCase(
  * worker runs several of them). A failed prediction is not kept: it throws again.
  */
 const predictions = new WeakMap<EndToEndCaseSpec, EndToEndReferenceCase>();
+
+/**
+ * Keeps a case's predicted value and operating point, computed in another process from the same
+ * sources (end-to-end-parts.ts), as this process's prediction of `spec` unless it has one: the
+ * comparison fields are the spec's own, as `predictEndToEndCase` makes them.
+ */
+export function adoptEndToEndPrediction(
+  spec: EndToEndCaseSpec,
+  predicted: number,
+  point: OperatingPoint,
+): void {
+  if (!predictions.has(spec)) predictions.set(spec, scenarioCaseResult(spec, predicted, point));
+}
 
 function predictCase(spec: EndToEndCaseSpec, cache: EstimateCache): EndToEndReferenceCase {
   const key = scenarioCaseKey(spec);
