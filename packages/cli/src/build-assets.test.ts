@@ -25,4 +25,13 @@ describe("the build's reference table", () => {
     expect(built.stdout).toBe(inProcess.stdout);
     expect(JSON.parse(built.stdout).reference.length).toBe(2);
   });
+
+  it("gives the built CLI's validate, which reads the table's predictions, the in-process report", () => {
+    // In process from the sources (no build table: core's memo, this worker's whole ledger).
+    const inProcess = runCli(["validate", "--json"], { references: "live" });
+    const built = runCliProcess(["validate", "--json"]); // adopts dist/reference-table.json's predictions
+    expect(built.status).toBe(inProcess.status);
+    expect(built.stdout).toBe(inProcess.stdout);
+    expect(JSON.parse(built.stdout).rows.length).toBeGreaterThan(1000);
+  });
 });

@@ -5,9 +5,11 @@
  * name the values set from them) and source, then the summary per label, kind and vendor with
  * duplicates counted once (docs/validation.md). Exits non-zero when a case fails to run or the
  * data's `calibratedOn` names an unknown case, and — only when `--max-error` is given — when an
- * error exceeds it.
+ * error exceeds it. The built CLI takes the end-to-end cases' predictions from the build's reference
+ * table (scripts/build-cli.mjs computes it from the same sources, in parallel parts).
  */
 import {
+  adoptReferenceTablePredictions,
   type ErrorSummary,
   SupernodeError,
   summaryMarkdown,
@@ -19,6 +21,7 @@ import {
 } from "@supernode/core";
 import Table from "cli-table3";
 import type { Command } from "commander";
+import { builtReferenceTable } from "../build-assets.ts";
 import type { CliIo } from "../cli-io.ts";
 import { collect } from "../output/files.ts";
 import { enUs, enUsSignificant } from "../output/locale-number.ts";
@@ -61,6 +64,11 @@ export function register(program: Command, io: CliIo): void {
     .action((flags: ValidateFlags) => {
       const maxError = parseMaxError(flags.maxError);
       const kinds = parseKinds(flags.kind);
+      // The build computed every end-to-end case from the same sources and data (its reference
+      // table, which estimate reads too): validate reports those predictions instead of making
+      // them again — most of the ledger's CPU. Without a table (run from the sources) it predicts them.
+      const table = kinds === undefined || kinds.includes("end-to-end") ? builtReferenceTable() : undefined;
+      if (table !== undefined) adoptReferenceTablePredictions(table);
       const report = validate(kinds !== undefined ? { kinds } : {});
       const over =
         maxError === undefined

@@ -88,6 +88,8 @@ export function runCliProcess(args: readonly string[], options: CliOptions = {})
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
     timeout: 120_000,
+    // `validate --json` prints ≈ 2 MB (spawnSync's default limit is 1 MB).
+    maxBuffer: 1 << 26,
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
