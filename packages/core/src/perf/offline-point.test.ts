@@ -79,6 +79,26 @@ serving: { scheduler: { maxBatchTokens: ${budget} }, kvCache: { usableFraction: 
     expect(base(16384)).toBeLessThan(base(2048));
   });
 
+  it("sizes a GB300's KV cache from its NVML total (277 GiB in NVIDIA's MLPerf harness), not its 279 GB rating", () => {
+    const pool = offlineSearch(
+      parseScenario(
+        `system: gb300-nvl72
+model: llama-3.1-70b
+precision: { weights: fp8, activations: fp8, kvCache: fp8 }
+deployment:
+  colocated: { chipsPerInstance: 8, attention: { tp: 8 }, denseFfn: { tp: 8 } }
+offline: { promptTokens: 1024, outputTokens: 1024 }
+serving: { scheduler: { maxBatchTokens: 2048 }, kvCache: { usableFraction: 1 } }`,
+        "gb300.yaml",
+      ),
+    ).kvCacheCapacityTokens;
+    // FP8 KV at TP8: one KV head per GPU, 80 layers × 2 × 128 bytes per token; FP8 weights ≈ 8.8 GB per GPU.
+    const perGpuKv = pool * 80 * 2 * 128;
+    // More than a 279 GB device could hold at all, less than the 296.7 GB CUDA addresses.
+    expect(perGpuKv).toBeGreaterThan(279e9);
+    expect(perGpuKv).toBeLessThan(296.7e9 - 8e9);
+  });
+
   it("a finite run admits the largest batch and pays for its drain (the last, partial generation)", () => {
     const base = "promptTokens: 1024, outputTokens: 128, maxSequencesPerInstance: 512";
     const steady = offlineSearch(scenario(`{ ${base} }`));
