@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layerOperators, type ModelWorkload } from "../model/index.ts";
+import { type LayerOperatorOptions, layerOperators, type ModelWorkload } from "../model/index.ts";
 import { supernodeErrorOf } from "../spec/test-support/supernode-error-of.ts";
 import { globMatches, isBf16Block, withOperatorFormats } from "./operator-precision.ts";
 import { trainingScenarioText } from "./reference-cases.ts";
@@ -67,9 +67,9 @@ describe("TE quantization matchers (precision.operatorFormats)", () => {
     tokens: 8192,
     attendedTokenPairs: 8192 * 4096,
   };
-  const fp4 = { weightDtype: "fp4", computeDtype: "fp4", activationDtype: "bf16" } as const;
+  const fp4: LayerOperatorOptions = { weightDtype: "fp4", computeDtype: "fp4", activationDtype: "bf16" };
   // Block 7 of Super's pattern is an attention block.
-  const build = (o: typeof fp4 | Record<string, unknown>) => layerOperators(arch, 7, w, o);
+  const build = (o: LayerOperatorOptions) => layerOperators(arch, 7, w, o);
 
   it("give the matched operators their format and leave the rest in the job's", () => {
     const used = new Set<string>();
