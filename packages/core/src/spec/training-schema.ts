@@ -52,6 +52,32 @@ export const trainingPrecisionSchema = z.strictObject({
   dispatch: scenarioDtypeSchema.optional(),
   /** MoE combine payload. */
   combine: scenarioDtypeSchema.default("bf16"),
+  /**
+   * Decoder blocks kept in BF16 at the start and end of the model (Megatron-Core's
+   * `first_last_layers_bf16` with `num_layers_at_start_in_bf16` / `num_layers_at_end_in_bf16`):
+   * every GEMM of those blocks runs BF16, and `operatorFormats` does not apply there. fp8 / nvfp4 only.
+   */
+  bf16Layers: z
+    .strictObject({
+      start: z.number().int().nonnegative().default(0),
+      end: z.number().int().nonnegative().default(0),
+    })
+    .optional(),
+  /**
+   * Formats of some operators inside the low-precision blocks (a Megatron-Core `quant_recipe`, TE
+   * quantization-recipe matchers): each entry's operator-name globs (`*` any text, e.g.
+   * `attn.qkv_proj*`, `mtp*`) run in its `compute` (BF16, or FP8 with its `fp8Scaling`). The first
+   * entry that matches an operator wins; a glob that matches no operator is an error. fp8 / nvfp4 only.
+   */
+  operatorFormats: z
+    .array(
+      z.strictObject({
+        operators: z.array(z.string().min(1)).min(1),
+        compute: z.enum(["bf16", "fp8"]),
+        fp8Scaling: z.enum(["current", "blockwise"]).default("current"),
+      }),
+    )
+    .default([]),
 });
 export type TrainingPrecisionSpec = z.output<typeof trainingPrecisionSchema>;
 
@@ -111,6 +137,7 @@ export const trainingScenarioSchema = z.strictObject({
     optimizerStates: "fp32",
     masterWeights: true,
     combine: "bf16",
+    operatorFormats: [],
   }),
   parallelism: trainingParallelismSchema.default({
     tp: 1,

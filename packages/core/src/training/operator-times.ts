@@ -109,6 +109,8 @@ export interface TimingContext {
   readonly expertLoop?: { readonly scaling: OperandScaling };
   /** Mamba-2's SSD scan at mamba_ssm's Triton kernels' speed (`mamba-ssd-scan.ts`); absent: a GEMM of its FLOPs. */
   readonly mambaScan?: boolean;
+  /** The FP8 scaling an operator format gives `op` (`operator-precision.ts`); undefined: the job's. */
+  readonly formatScaling?: (op: Operator) => OperandScaling | undefined;
 }
 
 /** Seconds of `op` (in ring-exchange chunks when overlapped, `tp-overlap-split.ts`) plus the FP8 / NVFP4 quantization of its BF16 operand. */
@@ -118,7 +120,10 @@ function opTime(whole: Operator, ctx: TimingContext): number {
   const op = sequenceParallelShard(whole, ctx.sequenceShard);
   const loop = op.class === "grouped-gemm" ? ctx.expertLoop : undefined;
   const quantized = ctx.quantize(op);
-  const q = loop && quantized ? perExpertQuantize(quantized, op.shape?.groups ?? 1, loop.scaling) : quantized;
+  const q =
+    loop && quantized
+      ? perExpertQuantize(quantized, op.shape?.groups ?? 1, ctx.formatScaling?.(op) ?? loop.scaling)
+      : quantized;
   const t =
     (loop && perExpertStreamsTime(op, ctx.device, ctx.profile)) ??
     splitGemmTime(op, ctx) ??

@@ -44,6 +44,13 @@ import { megatronLossOps } from "./megatron-cross-entropy.ts";
 import { megatronRopeOps } from "./megatron-rope.ts";
 import { withTokenCopies } from "./moe-token-copies.ts";
 import {
+  bf16Options,
+  checkFormatsUsed,
+  formatScaling,
+  isBf16Block,
+  withOperatorFormats,
+} from "./operator-precision.ts";
+import {
   addTimes,
   type ComputeTimes,
   type TimingContext,
@@ -159,10 +166,15 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   const tpShard = s.layout.sequenceParallel ? s.layout.tp : 1;
   const ringTp = s.overlap.tp && s.layout.sequenceParallel ? s.layout.tp : 1;
   const megatron = s.framework === "megatron-core";
+  // Operators the recipe gives another format (operator-precision.ts); the globs that matched.
+  const { bf16Layers, operatorFormats: formats } = s.precision;
+  const formatsUsed = new Set<string>();
   const ctx: TimingContext = {
     device,
     profile,
-    quantize: (op) => fp8QuantizeOperator(op, arch.hiddenSize, tpShard, scaling),
+    quantize: (op) =>
+      fp8QuantizeOperator(op, arch.hiddenSize, tpShard, formatScaling(formats, op) ?? scaling),
+    formatScaling: (op) => formatScaling(formats, op),
     ringExchangeTp: ringTp,
     ringStepS:
       ringTp > 1
@@ -185,11 +197,17 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
       : isLinearAttentionLayer(arch, index)
         ? "linear"
         : (attentionWindow(arch, index) ?? "full");
-    const variant = `${kind}:${attention}`;
+    // A BF16 block (precision.bf16Layers) runs every GEMM in BF16; the operator formats apply elsewhere.
+    const bf16Block = isBf16Block(bf16Layers, index, arch.numLayers);
+    const variant = `${kind}:${attention}${bf16Block ? ":bf16" : ""}`;
     const hit = byVariant.get(variant);
     if (hit !== undefined) return hit;
     const ops = (w: ModelWorkload) => {
-      const graph = megatronRopeOps(layerOperators(arch, index, w, options), s, tokensPerRank);
+      const build = (o: LayerOperatorOptions) =>
+        megatronRopeOps(layerOperators(arch, index, w, o), s, tokensPerRank);
+      const graph = bf16Block
+        ? build(bf16Options(options))
+        : withOperatorFormats(build, options, formats, formatsUsed);
       return megatron ? megatronSsdOps(graph, arch) : graph;
     };
     const moeExperts = kind === "moe" ? options.localExperts : undefined;
@@ -213,7 +231,12 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
     ctx,
     "none",
   );
-  const mtp = timeOps((w) => mtpOperators(arch, w, options), workload, ctx, s.recompute);
+  const mtp = timeOps(
+    (w) => withOperatorFormats((o) => mtpOperators(arch, w, o), options, formats, formatsUsed),
+    workload,
+    ctx,
+    s.recompute,
+  );
   const counts = stageLayerCounts(arch.numLayers, s.layout.pp);
   const stages: StageCompute[] = [];
   let first = 0;
@@ -248,9 +271,15 @@ export function pipelineCompute(s: TrainingScenario): PipelineCompute {
   for (const kind of ["dense", "moe"] as const) {
     const groups = layerGroups(arch).filter((g) => g.kind === kind);
     const count = groups.reduce((n, g) => n + g.count, 0);
-    if (count > 0)
-      perLayer[kind] = groups.reduce((m, g) => addTimes(m, layerTime(g.index), g.count / count), ZERO_TIMES);
+    if (count === 0) continue;
+    // With BF16 blocks a group's layers differ in format: the mean over every layer of the kind.
+    const indices = [...Array(arch.numLayers).keys()].filter((i) => layerKind(arch, i) === kind);
+    perLayer[kind] =
+      bf16Layers.start + bf16Layers.end === 0
+        ? groups.reduce((m, g) => addTimes(m, layerTime(g.index), g.count / count), ZERO_TIMES)
+        : indices.reduce((m, i) => addTimes(m, layerTime(i), 1 / indices.length), ZERO_TIMES);
   }
+  checkFormatsUsed(s, formatsUsed);
   // DualPipe's rank runs half the micro-batches through each of two stages (dualpipe-ranks.ts).
   const ranks = s.layout.schedule === "dualpipe" ? dualPipeRanks(stages) : stages;
   let bottleneck = ranks[0] as StageCompute;

@@ -23,23 +23,25 @@ export function quantRecipeOf(compute: Dtype, fp8Scaling: "current" | "blockwise
 
 /**
  * The resolved precision, or an error at `precision.compute` when the chip cannot run it.
- * @example trainingPrecision({ compute: "nvfp4", ... }, gb200Chip, "x.yaml", locate).compute // "fp4"
+ * @example trainingPrecision({ compute: "nvfp4", ... }, gb200Chip, "x.yaml", locate, 80).compute // "fp4"
  */
 export function trainingPrecision(
   spec: TrainingPrecisionSpec,
   chip: Chip,
   fileName: string,
   locate: Locate,
+  numLayers: number,
 ): TrainingPrecision {
-  const refuse = (message: string): never => {
-    const pos = locate(["precision", "compute"]);
+  const refuseAt = (fieldPath: (string | number)[], message: string): never => {
+    const pos = locate(fieldPath);
     throw new SupernodeError("unsupported", message, {
       file: fileName,
       line: pos?.line,
       column: pos?.column,
-      fieldPath: ["precision", "compute"],
+      fieldPath,
     });
   };
+  const refuse = (message: string): never => refuseAt(["precision", "compute"], message);
   if (spec.compute === "fp4")
     refuse(
       "precision.compute: fp4 names no training recipe; use nvfp4 (Transformer Engine's NVFP4BlockScaling: FP4 GEMMs with 16-element E4M3 block scales)",
@@ -53,9 +55,34 @@ export function trainingPrecision(
         : `${chip.name} has no ${compute} tensor math (it supports ${supported}); choose one of those for precision.compute`,
     );
   }
+  const lowPrecision = compute === "fp8" || compute === "fp4";
+  const bf16Layers = spec.bf16Layers ?? { start: 0, end: 0 };
+  if (spec.bf16Layers !== undefined && !lowPrecision)
+    refuseAt(
+      ["precision", "bf16Layers"],
+      `precision.bf16Layers keeps blocks out of an fp8 / nvfp4 recipe; with compute ${spec.compute} leave it out`,
+    );
+  if (bf16Layers.start + bf16Layers.end > numLayers)
+    refuseAt(
+      ["precision", "bf16Layers"],
+      `precision.bf16Layers: start ${bf16Layers.start} + end ${bf16Layers.end} blocks exceed the model's ${numLayers} decoder blocks`,
+    );
+  if (spec.operatorFormats.length > 0 && !lowPrecision)
+    refuseAt(
+      ["precision", "operatorFormats"],
+      `precision.operatorFormats overrides an fp8 / nvfp4 recipe; with compute ${spec.compute} leave it out`,
+    );
+  for (const [i, format] of spec.operatorFormats.entries())
+    if (chip.peakFlopsPerS[format.compute] === undefined)
+      refuseAt(
+        ["precision", "operatorFormats", i, "compute"],
+        `${chip.name} has no ${format.compute} tensor math`,
+      );
   return {
     compute,
     fp8Scaling: spec.fp8Scaling,
+    bf16Layers,
+    operatorFormats: spec.operatorFormats,
     recipe: quantRecipeOf(compute, spec.fp8Scaling),
     params: spec.params,
     gradients: spec.gradients,

@@ -25,6 +25,7 @@ import { checkTpSplitDispatcher } from "./allgather-dispatcher.ts";
 import { checkLayerGraphCapture } from "./layer-graph-capture.ts";
 import { checkLayout, type Locate } from "./layout-checks.ts";
 import { mtpRuns } from "./mtp-depth.ts";
+import type { Bf16Layers, OperatorFormat } from "./operator-precision.ts";
 import { type QuantRecipe, trainingPrecision } from "./training-precision.ts";
 
 export interface TrainingPrecision {
@@ -40,6 +41,10 @@ export interface TrainingPrecision {
   readonly masterWeights: boolean;
   readonly dispatch: Dtype;
   readonly combine: Dtype;
+  /** Decoder blocks kept in BF16 at the start and end (`operator-precision.ts`; 0 and 0: none). */
+  readonly bf16Layers: Bf16Layers;
+  /** Operators given their own format inside the low-precision blocks (`operator-precision.ts`). */
+  readonly operatorFormats: readonly OperatorFormat[];
 }
 
 /** Parallel degrees in ranks; dp is derived (ranks ÷ tp ÷ pp ÷ cp). Rank order: tp, cp, dp (ep fastest inside dp), pp. */
@@ -154,7 +159,7 @@ export function parseTrainingScenario(
   const { system, catalog: resolved } = resolveScenarioSystem(spec.system, fileName, locate, catalog);
   const model = resolveScenarioModel(spec.model, fileName, locate, options.readFile);
   const chip = system.node.accelerator.chip;
-  const precision = trainingPrecision(spec.precision, chip, fileName, locate);
+  const precision = trainingPrecision(spec.precision, chip, fileName, locate, model.numLayers);
   if (spec.framework !== "megatron-core") {
     // CUDA-graph scopes (full-iteration too: NeMo's `cuda_graph_scope`, no option of DeepSeek's
     // framework), TE's expert loop, the token dispatcher and the gradient-accumulation, RoPE and
