@@ -2,7 +2,9 @@
 // for the layers above); the package index (../index.ts) re-exports this list. docs/architecture.md.
 
 export {
+  type BoundSummary,
   type BreakdownPart,
+  boundsLine,
   breakdownChart,
   buildServingReport,
   type CaseLabel,
@@ -42,8 +44,6 @@ export {
   replaceFabricTable,
   replaceReadmeBlock,
   rowCells,
-  boundsLine,
-  type BoundSummary,
   type ServingPoint,
   type ServingReport,
   type SetValue,

@@ -23,7 +23,12 @@ export const VALIDATION_KINDS: readonly ValidationKind[] = [
 ];
 
 export type ValidationLabel = "evidence" | "calibration" | "consistency" | "bound";
-export const VALIDATION_LABELS: readonly ValidationLabel[] = ["evidence", "calibration", "consistency", "bound"];
+export const VALIDATION_LABELS: readonly ValidationLabel[] = [
+  "evidence",
+  "calibration",
+  "consistency",
+  "bound",
+];
 
 /** A data value set from a reference case (a `calibratedOn` entry of the calibration ledger). */
 export interface SetValue {

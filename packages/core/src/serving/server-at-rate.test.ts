@@ -66,8 +66,14 @@ describe("serverRunAtRate", () => {
   });
 
   it("names the bad field", () => {
-    expect(() => serverRunAtRate(scenario, { queriesPerS: 0, chips: 8 })).toThrow(/queriesPerS must be a positive/);
-    expect(() => serverRunAtRate(scenario, { queriesPerS: 1, chips: 1.5 })).toThrow(/chips must be a positive whole/);
-    expect(() => serverRunAtRate(scenario, { queriesPerS: 1, chips: 8, queries: -1 })).toThrow(SupernodeError);
+    expect(() => serverRunAtRate(scenario, { queriesPerS: 0, chips: 8 })).toThrow(
+      /queriesPerS must be a positive/,
+    );
+    expect(() => serverRunAtRate(scenario, { queriesPerS: 1, chips: 1.5 })).toThrow(
+      /chips must be a positive whole/,
+    );
+    expect(() => serverRunAtRate(scenario, { queriesPerS: 1, chips: 8, queries: -1 })).toThrow(
+      SupernodeError,
+    );
   });
 });

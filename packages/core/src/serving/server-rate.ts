@@ -91,7 +91,13 @@ export function serverRate(
   const arrival = base.workload.arrival;
   const runs: ServerRun[] = [];
   const play = (ratePerS: number): ServerRun => {
-    const run = serverRun(base, ratePerS, limits, serverRunRequests(scenario, options, ratePerS), options.seed);
+    const run = serverRun(
+      base,
+      ratePerS,
+      limits,
+      serverRunRequests(scenario, options, ratePerS),
+      options.seed,
+    );
     runs.push(run);
     return run;
   };

@@ -43,7 +43,9 @@ export function referenceCaseSchema<
      * limits: the highest passing rate is at least that). The check is prediction ≥ published; the
      * case is labelled `bound` and kept out of every error median (docs/validation.md).
      */
-    bound: z.enum(["lower"], { error: "expected bound: lower (the published figure is a lower bound)" }).optional(),
+    bound: z
+      .enum(["lower"], { error: "expected bound: lower (the published figure is a lower bound)" })
+      .optional(),
     /** Free text: how the case was set up, and the model's prediction written down before any change that looked at it. */
     note: z.string().optional(),
   });
