@@ -34,7 +34,9 @@ describe("supernode validate", () => {
     expect(report.summary.maxAbsRelError).toBeGreaterThanOrEqual(report.summary.medianAbsRelError);
     type Row = { id: string; label: string; group: string; sets: { path: string }[] };
     const rows = report.rows as Row[];
-    expect(new Set(rows.map((r) => r.label))).toEqual(new Set(["evidence", "calibration", "consistency"]));
+    expect(new Set(rows.map((r) => r.label))).toEqual(
+      new Set(["evidence", "calibration", "consistency", "bound"]),
+    );
     for (const r of rows.filter((x) => x.label === "calibration"))
       expect(r.sets.length, r.id).toBeGreaterThan(0);
     for (const r of rows.filter((x) => x.label === "evidence")) expect(r.sets, r.id).toEqual([]);
