@@ -72,7 +72,8 @@ describe("supernode validate", () => {
     const strict = runCli(["validate", "--kind", "end-to-end", "--max-error", "0.0001"]);
     expect(strict.status).toBe(1);
     expect(strict.stderr).toMatch(/case\(s\) exceed --max-error 0\.0001/);
-    const loose = runCli(["validate", "--kind", "end-to-end", "--max-error", "10"]);
+    // 1000 = 100,000 %: above the p99 TTFT rows of runs offered more than the model sustains (≈ +28,000 %).
+    const loose = runCli(["validate", "--kind", "end-to-end", "--max-error", "1000"]);
     expect(loose.status).toBe(0);
   });
 
