@@ -34,7 +34,9 @@ describe("supernode validate", () => {
     expect(report.summary.maxAbsRelError).toBeGreaterThanOrEqual(report.summary.medianAbsRelError);
     type Row = { id: string; label: string; group: string; sets: { path: string }[] };
     const rows = report.rows as Row[];
-    expect(new Set(rows.map((r) => r.label))).toEqual(new Set(["evidence", "calibration", "consistency"]));
+    expect(new Set(rows.map((r) => r.label))).toEqual(
+      new Set(["evidence", "calibration", "consistency", "bound"]),
+    );
     for (const r of rows.filter((x) => x.label === "calibration"))
       expect(r.sets.length, r.id).toBeGreaterThan(0);
     for (const r of rows.filter((x) => x.label === "evidence")) expect(r.sets, r.id).toEqual([]);
@@ -70,7 +72,8 @@ describe("supernode validate", () => {
     const strict = runCli(["validate", "--kind", "end-to-end", "--max-error", "0.0001"]);
     expect(strict.status).toBe(1);
     expect(strict.stderr).toMatch(/case\(s\) exceed --max-error 0\.0001/);
-    const loose = runCli(["validate", "--kind", "end-to-end", "--max-error", "10"]);
+    // 1000 = 100,000 %: above the p99 TTFT rows of runs offered more than the model sustains (≈ +28,000 %).
+    const loose = runCli(["validate", "--kind", "end-to-end", "--max-error", "1000"]);
     expect(loose.status).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 /**
  * `supernode validate [--json] [--max-error 0.15] [--kind end-to-end]`: every reference case
  * (operator and fabric microbenchmarks, end-to-end serving results) with prediction, published
- * value, relative error, its derived label (evidence, calibration, consistency; calibration rows
+ * value, relative error, its derived label (evidence, calibration, consistency, bound; calibration rows
  * name the values set from them) and source, then the summary per label, kind and vendor with
  * duplicates counted once (docs/validation.md). Exits non-zero when a case fails to run or the
  * data's `calibratedOn` names an unknown case, and — only when `--max-error` is given — when an
@@ -10,6 +10,7 @@
  */
 import {
   adoptReferenceTablePredictions,
+  boundsLine,
   type ErrorSummary,
   SupernodeError,
   summaryMarkdown,
@@ -73,7 +74,12 @@ export function register(program: Command, io: CliIo): void {
       const over =
         maxError === undefined
           ? []
-          : report.rows.filter((r) => r.error === undefined && Math.abs(r.relError) > maxError);
+          : // A lower bound misses only when the prediction falls short of it by more than that.
+            report.rows.filter(
+              (r) =>
+                r.error === undefined &&
+                (r.bound === "lower" ? -r.relError : Math.abs(r.relError)) > maxError,
+            );
       if (flags.json === true)
         io.stdout.write(
           renderJson({
@@ -162,6 +168,7 @@ function renderReport(report: ValidationReport): string {
   out.push(
     `All ${s.rows} cases, ${s.cases} measurements once duplicates are grouped: median |error| ${(s.medianAbsRelError * 100).toFixed(1)} %, max |error| ${(s.maxAbsRelError * 100).toFixed(1)} %${s.worst !== undefined ? ` (${s.worst})` : ""}${s.failed > 0 ? `; ${s.failed} failed to run` : ""}`,
     `Evidence only (predictions nothing was set from; calibration and consistency cases reproduce by construction): ${evidenceLine(s.evidence)}`,
+    boundsLine(s.bounds),
     "",
     "Summary per label, kind and vendor (duplicates counted once; docs/validation.md):",
     summaryMarkdown(s.byLabel),

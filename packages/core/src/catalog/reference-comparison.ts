@@ -21,4 +21,6 @@ export interface ReferenceComparison<Unit extends string = string> {
   readonly role: ReferenceRole;
   /** Id of the case this one is the same measurement as (another unit, or a range counted per point). */
   readonly duplicateOf?: string;
+  /** `lower`: the published figure is a lower bound on what the metric computes (check: predicted ≥ published). */
+  readonly bound?: "lower";
 }

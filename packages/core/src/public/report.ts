@@ -4,7 +4,9 @@
 export {
   adoptEndToEndPredictions,
   adoptReferenceTablePredictions,
+  type BoundSummary,
   type BreakdownPart,
+  boundsLine,
   breakdownChart,
   buildServingReport,
   type CaseLabel,
@@ -55,6 +57,7 @@ export {
   type SystemAssumptions,
   servingCharts,
   stepBreakdown,
+  summarizeBounds,
   summarizeValidation,
   summaryMarkdown,
   type Table,

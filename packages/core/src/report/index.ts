@@ -10,7 +10,12 @@ export {
 export { fabricAccuracyTable, fabricTableOf, replaceFabricTable } from "./fabric-accuracy-table.ts";
 export { type NearestReference, nearestReferences, type ReferenceMetric } from "./nearest-reference.ts";
 export type { MetricPhase, OperatingPoint } from "./operating-point.ts";
-export { readmeBlockOf, replaceReadmeBlock, validationReadmeBlock } from "./readme-validation.ts";
+export {
+  boundsLine,
+  readmeBlockOf,
+  replaceReadmeBlock,
+  validationReadmeBlock,
+} from "./readme-validation.ts";
 export type { CaseLabel, LabelInput, Labelling } from "./reference-labels.ts";
 export {
   joinReferenceTable,
@@ -54,9 +59,11 @@ export {
   referenceScenarioText,
 } from "./validate-end-to-end.ts";
 export {
+  type BoundSummary,
   type ErrorSummary,
   type LabelSummary,
   type SetValue,
+  summarizeBounds,
   summarizeValidation,
   VALIDATION_KINDS,
   type ValidationKind,

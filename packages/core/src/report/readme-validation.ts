@@ -5,7 +5,7 @@
  */
 import { type BlockMarkers, markedBlockOf, replaceMarkedBlock } from "./marked-block.ts";
 import type { ValidationReport } from "./validate.ts";
-import type { ErrorSummary, ValidationRow } from "./validation-rows.ts";
+import type { BoundSummary, ErrorSummary, ValidationRow } from "./validation-rows.ts";
 import { summaryMarkdown } from "./validation-summary-table.ts";
 
 export const README_VALIDATE_START =
@@ -24,6 +24,12 @@ function value(x: number): string {
 
 function line(name: string, s: ErrorSummary): string {
   return `${name}: ${s.cases} measurements, median |error| ${pct(s.medianAbsRelError)}, max ${pct(s.maxAbsRelError)}${s.worst !== undefined ? ` (${s.worst})` : ""}`;
+}
+
+/** The lower bounds' check, apart from every median. */
+export function boundsLine(b: BoundSummary): string {
+  if (b.cases === 0) return "Lower bounds: none.";
+  return `Lower bounds (published figures the run could have exceeded; check: prediction ≥ published): ${b.cases} measurements, ${b.held} held${b.worst !== undefined ? `; largest shortfall ${pct(b.maxShortfall)} (${b.worst})` : ""}.`;
 }
 
 function labelCell(r: ValidationRow): string {
@@ -62,6 +68,7 @@ export function validationReadmeBlock(report: ValidationReport): string {
     `${s.rows} cases, ${s.cases} measurements once duplicates are grouped${s.failed > 0 ? `; ${s.failed} failed to run` : ""}.`,
     `${line("Evidence", e)}; ${line("end-to-end evidence", e2e)}, vendors: ${vendors.join(", ") || "none"}.`,
     `${line("Calibration", s.byLabel.calibration)}; ${line("consistency", s.byLabel.consistency)}.`,
+    boundsLine(s.bounds),
     "",
     summaryMarkdown(s.byLabel),
     "",

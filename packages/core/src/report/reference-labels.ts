@@ -11,6 +11,7 @@ export interface LabelInput {
   readonly id: string;
   readonly role: ReferenceRole;
   readonly duplicateOf?: string;
+  readonly bound?: "lower";
 }
 
 export interface CaseLabel {
@@ -78,7 +79,9 @@ export function labelReferenceCases(
       ? "consistency"
       : sets.length > 0
         ? "calibration"
-        : "evidence";
+        : list.some((c) => c.bound === "lower")
+          ? "bound"
+          : "evidence";
     for (const c of list) byId.set(c.id, { label, group, sets });
   }
   const unknownIds = [

@@ -14,11 +14,18 @@ import { parseOverride, referenceCaseSchema, SupernodeError } from "../spec/inde
 import type { OperatingPoint } from "./operating-point.ts";
 
 /**
- * The schema of one case (`overrides` default none) and of the file that lists them, over `metric`.
+ * The schema of one case (`overrides` default none, and a kind's `extra` fields) and of the file
+ * that lists them, over `metric`.
  * @example scenarioCaseSchemas(z.enum(["tpot-ms"])).fileSchema
  */
-export function scenarioCaseSchemas<Metric extends z.ZodType>(metric: Metric) {
-  const caseSchema = referenceCaseSchema(metric, { overrides: z.array(z.string()).default([]) });
+export function scenarioCaseSchemas<
+  Metric extends z.ZodType,
+  Extra extends z.ZodRawShape = Record<never, never>,
+>(metric: Metric, extra?: Extra) {
+  const caseSchema = referenceCaseSchema(metric, {
+    overrides: z.array(z.string()).default([]),
+    ...(extra as Extra),
+  });
   return { caseSchema, fileSchema: z.strictObject({ cases: z.array(caseSchema).min(1) }) };
 }
 
@@ -34,6 +41,7 @@ export interface ScenarioCaseSpec<Metric extends string = string> {
   readonly source: string;
   readonly role: ReferenceComparison["role"];
   readonly duplicateOf?: string | undefined;
+  readonly bound?: "lower" | undefined;
 }
 
 /** Text of a built-in reference scenario by name. @example referenceScenarioText("cloudmatrix384-deepseek-r1-decode") */
@@ -96,6 +104,7 @@ export function scenarioCaseResult<Metric extends string>(
     source: spec.source,
     role: spec.role,
     ...(spec.duplicateOf !== undefined ? { duplicateOf: spec.duplicateOf } : {}),
+    ...(spec.bound !== undefined ? { bound: spec.bound } : {}),
     scenario: spec.scenario,
     overrides: spec.overrides,
     metric: spec.metric,

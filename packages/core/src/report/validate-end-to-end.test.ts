@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { estimate } from "../perf/step-estimate.ts";
 import { endToEndPredictionsPart } from "./end-to-end-parts.ts";
+import { serverRunAtRate } from "../serving/server-at-rate.ts";
 import {
   endToEndCaseScenario,
   endToEndCaseSpecs,
   endToEndReferenceCases,
+  predictEndToEndCase,
   referenceScenarioNames,
   referenceScenarioText,
 } from "./validate-end-to-end.ts";
@@ -159,5 +161,25 @@ describe("end-to-end reference cases", () => {
     const perInstance = e.offline?.best.outputTokensPerSPerInstance ?? 0;
     expect(perInstance).toBeGreaterThan(0);
     expect(c?.predicted).toBeCloseTo(perInstance / 4, 6);
+  });
+
+  it("an at-rate case is the Server run at the submitted target_qps on the scenario's share of the system", () => {
+    const specs = endToEndCaseSpecs();
+    const tpot = specs.find((x) => x.id === "mlperf60-l2-70b-server-b300-asustek-p99-tpot");
+    const ttft = specs.find((x) => x.id === "mlperf60-l2-70b-server-b300-asustek-p99-ttft");
+    expect(tpot?.metric).toBe("server-p99-tpot-ms-at-rate");
+    expect(tpot?.serverRate).toEqual({ queriesPerS: 380, chips: 8, queries: 100 });
+    // The throughput row of the same run is a lower bound (its p99s were under 95 % of the limits).
+    expect(specs.find((x) => x.id === "mlperf60-l2-70b-server-b300-asustek")?.bound).toBe("lower");
+    if (tpot === undefined || ttft === undefined) return;
+    const run = serverRunAtRate(endToEndCaseScenario(tpot), { queriesPerS: 380, chips: 8, queries: 100 });
+    // Eight one-GPU instances in the run, one in the scenario: 380 / 8 queries/s for 600 s.
+    expect(run.ratePerS).toBe(47.5);
+    expect(run.requests).toBe(28_500);
+    expect(predictEndToEndCase(tpot).predicted).toBeCloseTo(run.tpotS * 1000, 9);
+    expect(predictEndToEndCase(ttft).predicted).toBeCloseTo(run.ttftS * 1000, 9);
+    expect(() => predictEndToEndCase({ ...tpot, serverRate: undefined })).toThrow(
+      /needs serverRate \{queriesPerS, chips\}/,
+    );
   });
 });

@@ -9,7 +9,13 @@ import { z } from "zod";
 import { builtinDataOnce } from "../catalog/index.ts";
 import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
-import { type PrefixReuseRuns, prefixReuseRuns, serverRate } from "../serving/index.ts";
+import {
+  type PrefixReuseRuns,
+  prefixReuseRuns,
+  type ServerRun,
+  serverRate,
+  serverRunAtRate,
+} from "../serving/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 import {
@@ -57,6 +63,14 @@ const metricSchema = z.enum([
    */
   "server-output-tokens-per-s-per-chip",
   /**
+   * What an MLPerf Server run measures at the rate its submitter chose (the case's `serverRate`:
+   * target_qps over the submitted system's chips): the simulated p99 time to first token (ms) and
+   * p99 per-query time per output token (ms) of Poisson queries at that rate, scaled to the chips the
+   * scenario deploys (serving/server-at-rate.ts; runs as the Server metric's).
+   */
+  "server-p99-ttft-ms-at-rate",
+  "server-p99-tpot-ms-at-rate",
+  /**
    * Simulated TTFT p50 of the scenario with its prefix reuse (workload.prefixSharing,
    * serving.prefixCache) over that of the same scenario without (serving/prefix-reuse-ratio.ts):
    * a context-caching ablation's "TTFT reduced by x %" as 1 − x.
@@ -65,7 +79,19 @@ const metricSchema = z.enum([
 ]);
 export type EndToEndMetric = z.output<typeof metricSchema>;
 
-const { caseSchema, fileSchema } = scenarioCaseSchemas(metricSchema);
+const { caseSchema, fileSchema } = scenarioCaseSchemas(metricSchema, {
+  /**
+   * The submitted Server run the `…-at-rate` metrics play: target_qps offered to `chips` accelerators,
+   * and the submission's min_query_count (`queries`) over them.
+   */
+  serverRate: z
+    .strictObject({
+      queriesPerS: z.number().positive(),
+      chips: z.number().int().positive(),
+      queries: z.number().int().positive().optional(),
+    })
+    .optional(),
+});
 
 export type EndToEndCaseSpec = z.output<typeof caseSchema>;
 
@@ -80,8 +106,9 @@ export function endToEndCaseSpecs(): readonly EndToEndCaseSpec[] {
   return caseFile().cases;
 }
 
-/** The value of a metric in an estimate. */
-function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEstimate): number {
+/** The value of a case's metric in an estimate. */
+function endToEndMetricValue(e: Estimate, spec: EndToEndCaseSpec, hit: CachedEstimate): number {
+  const metric = spec.metric;
   const chipsPerNode = hit.chipsPerNode;
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined)
@@ -120,6 +147,10 @@ function endToEndMetricValue(e: Estimate, metric: EndToEndMetric, hit: CachedEst
       // overrides (the same deployment published twice) share one search.
       hit.serverPerChip ??= serverMetric(e, hit.scenario);
       return hit.serverPerChip;
+    case "server-p99-ttft-ms-at-rate":
+      return atRate(spec, hit).ttftS * 1000;
+    case "server-p99-tpot-ms-at-rate":
+      return atRate(spec, hit).tpotS * 1000;
     case "prefill-ttft-ratio-with-prefix-reuse":
       hit.prefixReuse ??= prefixReuseRuns(hit.scenario);
       return hit.prefixReuse.withReuse.ttftS.p50 / hit.prefixReuse.withoutReuse.ttftS.p50;
@@ -152,6 +183,29 @@ function serverMetric(e: Estimate, scenario: Scenario): number {
   ).best.outputTokensPerSPerChip;
 }
 
+/** The run at the case's submitted rate, once per scenario, overrides and rate (its TTFT and TPOT cases share it). */
+function atRate(spec: EndToEndCaseSpec, hit: CachedEstimate): ServerRun {
+  const rate = spec.serverRate;
+  if (rate === undefined)
+    throw new SupernodeError(
+      "invalid-value",
+      `reference case ${spec.id}: metric ${spec.metric} needs serverRate {queriesPerS, chips} (the submitted target_qps and the system's accelerators)`,
+      { file: FILE, fieldPath: ["cases", spec.id, "serverRate"] },
+    );
+  const key = `${rate.queriesPerS}/${rate.chips}/${rate.queries ?? ""}`;
+  hit.atRate ??= new Map();
+  let run = hit.atRate.get(key);
+  if (run === undefined) {
+    run = serverRunAtRate(hit.scenario, {
+      queriesPerS: rate.queriesPerS,
+      chips: rate.chips,
+      ...(rate.queries !== undefined ? { queries: rate.queries } : {}),
+    });
+    hit.atRate.set(key, run);
+  }
+  return run;
+}
+
 /** Estimates memoised per scenario and overrides, so cases sharing a scenario estimate it once. */
 interface CachedEstimate {
   readonly e: Estimate;
@@ -163,6 +217,8 @@ interface CachedEstimate {
   serverPerChip?: number;
   /** The scenario simulated with its prefix reuse and without, once for this scenario and overrides. */
   prefixReuse?: PrefixReuseRuns;
+  /** Runs at submitted rates (`queriesPerS/chips`), once each for this scenario and overrides. */
+  atRate?: Map<string, ServerRun>;
 }
 export type EstimateCache = Map<string, CachedEstimate>;
 
@@ -229,7 +285,7 @@ function predictCase(spec: EndToEndCaseSpec, cache: EstimateCache): EndToEndRefe
   }
   return scenarioCaseResult(
     spec,
-    endToEndMetricValue(hit.e, spec.metric, hit),
+    endToEndMetricValue(hit.e, spec, hit),
     operatingPoint(hit.scenario, metricPhase(spec.metric)),
   );
 }

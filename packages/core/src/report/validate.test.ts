@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { labelReferenceCases } from "./reference-labels.ts";
 import { validate } from "./validate.ts";
 import { endToEndCaseSpecs } from "./validate-end-to-end.ts";
-import { summarizeByLabel, summarizeValidation, type ValidationRow } from "./validation-rows.ts";
+import {
+  summarizeBounds,
+  summarizeByLabel,
+  summarizeValidation,
+  type ValidationRow,
+} from "./validation-rows.ts";
 
 const row = (id: string, relError: number, more: Partial<ValidationRow> = {}): ValidationRow => ({
   id,
@@ -57,6 +62,23 @@ describe("validation summary", () => {
     expect(s.calibration.cases).toBe(1);
     expect(s.consistency.cases).toBe(0);
   });
+
+  it("checks lower bounds as prediction >= published, a group once, with the largest shortfall", () => {
+    const bound = { label: "bound" as const, bound: "lower" as const };
+    const b = summarizeBounds([
+      row("a", 0.5, bound),
+      row("b", -0.2, bound),
+      row("b2", -0.6, { ...bound, group: "b" }),
+      row("c", -0.5, bound),
+      row("e", -0.9),
+    ]);
+    expect(b.cases).toBe(3);
+    expect(b.held).toBe(1);
+    // c: published 1 against a prediction of 0.5, the published figure is 100 % above it.
+    expect(b.maxShortfall).toBeCloseTo(1, 12);
+    expect(b.worst).toBe("c");
+    expect(summarizeBounds([row("a", 0, bound)])).toEqual({ cases: 1, held: 1, maxShortfall: 0 });
+  });
 });
 
 describe("labels derived from the data", () => {
@@ -72,6 +94,9 @@ describe("labels derived from the data", () => {
         { id: "r:part", role: "prediction" },
         { id: "z", role: "prediction" },
         { id: "z2", role: "consistency", duplicateOf: "z" },
+        { id: "lo", role: "prediction", bound: "lower" },
+        { id: "lo2", role: "prediction", duplicateOf: "lo" },
+        { id: "r", role: "prediction", bound: "lower" },
       ],
       [...ledger, { file: "f.yaml", path: "y", value: 2, calibratedOn: ["nowhere"] }],
     );
@@ -84,6 +109,8 @@ describe("labels derived from the data", () => {
       "calibration",
       "consistency",
     ]);
+    // A lower bound is labelled bound (its group too), unless a value was set from it.
+    expect([label("lo"), label("lo2"), label("r")]).toEqual(["bound", "bound", "calibration"]);
     expect(l.byId.get("b2")?.group).toBe("b");
     expect(l.byId.get("b2")?.sets).toEqual([{ file: "f.yaml", path: "x", value: 1 }]);
     expect(l.unknownIds).toEqual(["nowhere"]);
@@ -161,8 +188,11 @@ describe("validate", () => {
     const s = report.summary;
     const groups = (label: string) =>
       new Set(report.rows.filter((r) => r.label === label).map((r) => r.group)).size;
-    for (const label of ["evidence", "calibration", "consistency"] as const)
+    for (const label of ["evidence", "calibration", "consistency", "bound"] as const)
       expect(s.byLabel[label].cases, label).toBe(groups(label));
+    // The bounds stay out of the all-label figures and have their own check.
+    expect(s.cases).toBe(new Set(report.rows.filter((r) => r.label !== "bound").map((r) => r.group)).size);
+    expect(s.bounds.cases).toBe(groups("bound"));
     expect(s.evidence).toEqual(s.byLabel.evidence);
     expect(s.byLabel.evidence.cases).toBeLessThan(s.rows);
     const e2e = s.byLabel.evidence.byKind["end-to-end"];

@@ -3,7 +3,8 @@
  * microbenchmarks (`network`) and end-to-end serving results (the reference scenarios) — with the
  * model's prediction, the published value, the relative error, the source and the case's label,
  * derived from the data (docs/validation.md): `calibration` when a data value was set from it (the
- * row lists those values), `consistency` when it reproduces by construction, `evidence` otherwise.
+ * row lists those values), `consistency` when it reproduces by construction, `bound` when the
+ * published figure is only a lower bound (checked as prediction ≥ published), `evidence` otherwise.
  * Duplicates are grouped and counted once in every summary. A case that fails to run is reported
  * with its error (the CLI then exits non-zero).
  */
@@ -17,8 +18,10 @@ import { labelReferenceCases } from "./reference-labels.ts";
 import { type EstimateCache, endToEndCaseSpecs, predictEndToEndCase } from "./validate-end-to-end.ts";
 import { energyReferenceCases } from "./validate-energy.ts";
 import {
+  type BoundSummary,
   type ErrorSummary,
   type LabelSummary,
+  summarizeBounds,
   summarizeByLabel,
   summarizeValidation,
   VALIDATION_KINDS,
@@ -33,10 +36,12 @@ export interface ValidationReport {
     /** Rows (cases), before duplicates are grouped. */
     readonly rows: number;
     readonly failed: number;
-    /** Per label: evidence, calibration, consistency — each overall, per kind and per vendor. */
+    /** Per label: evidence, calibration, consistency, bound — each overall, per kind and per vendor. */
     readonly byLabel: Readonly<Record<ValidationLabel, LabelSummary>>;
     /** All labels together, per kind, with that kind's evidence alone. */
     readonly byKind: Readonly<Record<ValidationKind, ErrorSummary & { readonly evidence: ErrorSummary }>>;
+    /** The lower-bound rows' check (prediction ≥ published), apart from every median. */
+    readonly bounds: BoundSummary;
     /** The evidence rows' statistics (= byLabel.evidence). */
     readonly evidence: LabelSummary;
     /** `calibratedOn` ids in the data that name no reference case (only when every kind ran). */
@@ -65,6 +70,7 @@ function row(kind: ValidationKind, c: CaseLike): Unlabelled {
     vendor: c.vendor,
     role: c.role,
     ...(c.duplicateOf !== undefined ? { duplicateOf: c.duplicateOf } : {}),
+    ...(c.bound !== undefined ? { bound: c.bound } : {}),
     ...(c.point !== undefined ? { point: c.point } : {}),
     ...(c.metric !== undefined && c.point !== undefined ? { metric: c.metric } : {}),
   };
@@ -161,20 +167,23 @@ export function validate(options: ValidateOptions = {}): ValidationReport {
     return { ...r, label: l.label, group: l.group, sets: l.sets };
   });
   const byLabel = summarizeByLabel(rows);
+  // A lower bound has no error to take a median of: the all-label figures leave the bounds out.
+  const measured = rows.filter((r) => r.label !== "bound");
   const byKind = Object.fromEntries(
     VALIDATION_KINDS.map((k) => {
-      const of = rows.filter((r) => r.kind === k);
+      const of = measured.filter((r) => r.kind === k);
       return [k, { ...summarizeValidation(of), evidence: byLabel.evidence.byKind[k] }];
     }),
   ) as Record<ValidationKind, ErrorSummary & { evidence: ErrorSummary }>;
   return {
     rows,
     summary: {
-      ...summarizeValidation(rows),
+      ...summarizeValidation(measured),
       rows: rows.length,
       failed: rows.filter((r) => r.error !== undefined).length,
       byLabel,
       byKind,
+      bounds: summarizeBounds(rows),
       evidence: byLabel.evidence,
       unknownCalibrationIds: kinds.size === VALIDATION_KINDS.length ? labelling.unknownIds : [],
     },

@@ -6,7 +6,9 @@
  * Labels (docs/validation.md) are derived, never written on a record: a case is `calibration` when
  * any data value names it (or a case it duplicates) in `calibratedOn`; `consistency` when its record
  * says the comparison reproduces by construction; `evidence` only when it is a prediction that
- * nothing was set from. Duplicates (the same measurement in another unit, or one published range
+ * nothing was set from; `bound` when its record says the published figure is only a lower bound on
+ * what the metric computes (`bound: lower`; the check is prediction ≥ published, summarized apart by
+ * `summarizeBounds`, never in an error median). Duplicates (the same measurement in another unit, or one published range
  * counted per point) form a group, and every statistic counts a group once.
  */
 import type { OperatingPoint } from "./operating-point.ts";
@@ -20,8 +22,13 @@ export const VALIDATION_KINDS: readonly ValidationKind[] = [
   "energy",
 ];
 
-export type ValidationLabel = "evidence" | "calibration" | "consistency";
-export const VALIDATION_LABELS: readonly ValidationLabel[] = ["evidence", "calibration", "consistency"];
+export type ValidationLabel = "evidence" | "calibration" | "consistency" | "bound";
+export const VALIDATION_LABELS: readonly ValidationLabel[] = [
+  "evidence",
+  "calibration",
+  "consistency",
+  "bound",
+];
 
 /** A data value set from a reference case (a `calibratedOn` entry of the calibration ledger). */
 export interface SetValue {
@@ -54,6 +61,8 @@ export interface ValidationRow {
   readonly group: string;
   /** Values set from this case or from a case of its group (empty for evidence). */
   readonly sets: readonly SetValue[];
+  /** `lower`: the published figure is a lower bound (label `bound`; check: prediction ≥ published). */
+  readonly bound?: "lower";
   /** End-to-end cases: the metric (`tpot-ms`, `decode-tokens-per-s-per-chip`, …) and where it was measured. */
   readonly metric?: string;
   readonly point?: OperatingPoint;
@@ -103,6 +112,40 @@ export function summarizeValidation(rows: readonly ValidationRow[]): ErrorSummar
     cases: n,
     medianAbsRelError: median,
     maxAbsRelError: abs[n - 1] ?? 0,
+    ...(worst !== undefined ? { worst: worst.id } : {}),
+  };
+}
+
+/** The lower-bound cases: how many the prediction meets (prediction ≥ published), and the largest shortfall. */
+export interface BoundSummary {
+  /** Bounds counted: groups of duplicates count once. */
+  readonly cases: number;
+  /** Cases whose prediction is at or above the published lower bound. */
+  readonly held: number;
+  /** The largest shortfall, published / prediction − 1 (0 when every bound holds), and its case. */
+  readonly maxShortfall: number;
+  readonly worst?: string;
+}
+
+/**
+ * The lower-bound rows' check: prediction ≥ published (a group counts once).
+ * @example summarizeBounds(validate().rows).held
+ */
+export function summarizeBounds(rows: readonly ValidationRow[]): BoundSummary {
+  const reps = groupRepresentatives(rows.filter((r) => r.bound === "lower"));
+  let worst: ValidationRow | undefined;
+  let maxShortfall = 0;
+  for (const r of reps) {
+    const shortfall = r.published / r.prediction - 1;
+    if (shortfall > maxShortfall) {
+      maxShortfall = shortfall;
+      worst = r;
+    }
+  }
+  return {
+    cases: reps.length,
+    held: reps.filter((r) => r.prediction >= r.published).length,
+    maxShortfall,
     ...(worst !== undefined ? { worst: worst.id } : {}),
   };
 }

@@ -23,7 +23,8 @@ export function summaryTableRows(
   byLabel: Readonly<Record<ValidationLabel, LabelSummary>>,
 ): SummaryTableRow[] {
   const rows: SummaryTableRow[] = [];
-  for (const label of VALIDATION_LABELS) {
+  // The bounds have their own line (summarizeBounds), not an error median.
+  for (const label of VALIDATION_LABELS.filter((l) => l !== "bound")) {
     const s = byLabel[label];
     rows.push({ label, scope: "all", summary: s });
     for (const k of VALIDATION_KINDS)

@@ -10,6 +10,7 @@ export { type PrefixReuseRuns, prefixReuseRuns } from "./prefix-reuse-ratio.ts";
 export { RequestJsonFormatter } from "./request-json-formatter.ts";
 export { REQUEST_CSV_HEADER, requestCsvRow, requestJsonLine, timeSeriesToCsv } from "./result-csv.ts";
 export { Rng } from "./rng.ts";
+export { type SubmittedRate, serverRunAtRate } from "./server-at-rate.ts";
 export {
   percentileOf,
   type ServerLimits,

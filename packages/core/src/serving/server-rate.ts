@@ -87,22 +87,17 @@ export function serverRate(
   options: ServerRateOptions = {},
 ): ServerRate {
   checkLimits(scenario, limits);
-  const base = servingModelOf(scenario, {
-    ...options,
-    ...(scenario.offline?.maxSequencesPerInstance !== undefined
-      ? { offlineBatch: scenario.offline.maxSequencesPerInstance }
-      : {}),
-  });
+  const base = serverBaseModel(scenario, options);
   const arrival = base.workload.arrival;
-  if (arrival.kind === "trace")
-    throw new SupernodeError(
-      "usage",
-      "server rate: the workload replays a trace, whose arrivals and lengths are fixed; give promptTokens / outputTokens distributions (workload or offline section) to play at Poisson rates",
-      { file: scenario.fileName, fieldPath: ["workload", "arrival"] },
-    );
   const runs: ServerRun[] = [];
   const play = (ratePerS: number): ServerRun => {
-    const run = serverRun(base, ratePerS, limits, runRequests(scenario, options, ratePerS), options.seed);
+    const run = serverRun(
+      base,
+      ratePerS,
+      limits,
+      serverRunRequests(scenario, options, ratePerS),
+      options.seed,
+    );
     runs.push(run);
     return run;
   };
@@ -130,8 +125,32 @@ export function serverRate(
   return { limits, best: lo, above: hi, runs };
 }
 
+/**
+ * The serving model a Server run plays: the scenario's lengths (workload, else the offline section's),
+ * the offline section's `maxSequencesPerInstance` as the running-sequence cap.
+ * @throws SupernodeError "usage" when the workload replays a trace (fixed arrivals)
+ */
+export function serverBaseModel(
+  scenario: Scenario,
+  options: Pick<SimulateScenarioOptions, "files" | "performance"> = {},
+): ServingModel {
+  const base = servingModelOf(scenario, {
+    ...options,
+    ...(scenario.offline?.maxSequencesPerInstance !== undefined
+      ? { offlineBatch: scenario.offline.maxSequencesPerInstance }
+      : {}),
+  });
+  if (base.workload.arrival.kind === "trace")
+    throw new SupernodeError(
+      "usage",
+      "server rate: the workload replays a trace, whose arrivals and lengths are fixed; give promptTokens / outputTokens distributions (workload or offline section) to play at Poisson rates",
+      { file: scenario.fileName, fieldPath: ["workload", "arrival"] },
+    );
+  return base;
+}
+
 /** MLPerf's run length: the requested queries, and at least `minDurationS` of arrivals. */
-function runRequests(scenario: Scenario, options: ServerRateOptions, ratePerS: number): number {
+export function serverRunRequests(scenario: Scenario, options: ServerRateOptions, ratePerS: number): number {
   const requests = options.requests ?? scenario.workload?.requests ?? scenario.offline?.requests ?? 0;
   return Math.max(requests, Math.ceil(ratePerS * (options.minDurationS ?? 600)));
 }

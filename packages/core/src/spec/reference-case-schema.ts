@@ -37,6 +37,15 @@ export function referenceCaseSchema<
     source: z.string().min(1),
     role: referenceRoleSchema,
     duplicateOf: z.string().min(1).optional(),
+    /**
+     * `lower`: the published figure is a lower bound on the quantity the metric computes, not a
+     * point measurement (an MLPerf Server run offered at a rate its submitter chose under both latency
+     * limits: the highest passing rate is at least that). The check is prediction ≥ published; the
+     * case is labelled `bound` and kept out of every error median (docs/validation.md).
+     */
+    bound: z
+      .enum(["lower"], { error: "expected bound: lower (the published figure is a lower bound)" })
+      .optional(),
     /** Free text: how the case was set up, and the model's prediction written down before any change that looked at it. */
     note: z.string().optional(),
   });

@@ -16,6 +16,10 @@ export const CHECK_LEGEND: readonly { readonly check: ValidationLabel; readonly 
     text: "a model value was set or chosen from this measurement (or a duplicate of it)",
   },
   { check: "consistency", text: "the model's value is the measurement itself" },
+  {
+    check: "bound",
+    text: "the published figure is a lower bound (checked as prediction ≥ published), in no median",
+  },
 ];
 
 export function errorClass(relError: number): string {
@@ -209,7 +213,11 @@ export function CheckLegend() {
               </span>
             </dt>
             <dd>
-              {isEvidence(c.check) ? "evidence: " : "by construction: "}
+              {isEvidence(c.check)
+                ? "evidence: "
+                : c.check === "bound"
+                  ? "not a point: "
+                  : "by construction: "}
               {c.text}
             </dd>
           </div>
