@@ -30,3 +30,28 @@ describe("a fractional decode batch per chip", () => {
     );
   });
 });
+
+describe("a disaggregated pool's own token budget (maxBatchTokens)", () => {
+  const group = (extra: object) =>
+    ({ batchPerChip: 64, kvLength: 1024, attention: { tp: 4 }, ...extra }) as unknown as InstanceGroupSpec;
+  const ranks = { chipsPerInstance: 4, ranksPerInstance: 4 };
+
+  it("is refused on a colocated group, whose budget is serving.scheduler.maxBatchTokens", () => {
+    const colocated = group({ maxBatchTokens: 4096, tokensPerChip: 1024, promptLength: 1024 });
+    expect(() => checkOperatingPoint("colocated", colocated, ranks, failWith)).toThrow(
+      "maxBatchTokens: a colocated group's token budget per iteration is serving.scheduler.maxBatchTokens",
+    );
+  });
+
+  it("must let a decode step advance one sequence with its draft tokens", () => {
+    expect(() => checkOperatingPoint("decode", group({ maxBatchTokens: 512 }), ranks, failWith)).not.toThrow();
+    expect(() =>
+      checkOperatingPoint(
+        "decode",
+        group({ maxBatchTokens: 3, mtp: { draftTokens: 3, acceptanceRate: 0.7 } }),
+        ranks,
+        failWith,
+      ),
+    ).toThrow("maxBatchTokens: 3 tokens per iteration cannot advance one decoding sequence, which takes 4 (1 + 3 draft tokens)");
+  });
+});
