@@ -44,7 +44,9 @@ describe("a disaggregated pool's own token budget (maxBatchTokens)", () => {
   });
 
   it("must let a decode step advance one sequence with its draft tokens", () => {
-    expect(() => checkOperatingPoint("decode", group({ maxBatchTokens: 512 }), ranks, failWith)).not.toThrow();
+    expect(() =>
+      checkOperatingPoint("decode", group({ maxBatchTokens: 512 }), ranks, failWith),
+    ).not.toThrow();
     expect(() =>
       checkOperatingPoint(
         "decode",
@@ -52,6 +54,18 @@ describe("a disaggregated pool's own token budget (maxBatchTokens)", () => {
         ranks,
         failWith,
       ),
-    ).toThrow("maxBatchTokens: 3 tokens per iteration cannot advance one decoding sequence, which takes 4 (1 + 3 draft tokens)");
+    ).toThrow(
+      "maxBatchTokens: 3 tokens per iteration cannot advance one decoding sequence, which takes 4 (1 + 3 draft tokens)",
+    );
+  });
+
+  it("refuses a decode batch whose step would take more tokens than the pool's budget", () => {
+    // 64 per chip × 4 chips = 256 sequences, one token each: a budget of 256 takes them, 255 does not.
+    expect(() =>
+      checkOperatingPoint("decode", group({ maxBatchTokens: 256 }), ranks, failWith),
+    ).not.toThrow();
+    expect(() => checkOperatingPoint("decode", group({ maxBatchTokens: 255 }), ranks, failWith)).toThrow(
+      "batchPerChip: 256 sequences per instance (64 per chip × 4) take 256 tokens per step, above the pool's maxBatchTokens 255: at most 255 sequences per instance",
+    );
   });
 });

@@ -64,6 +64,13 @@ export function checkOperatingPoint(
         ["maxBatchTokens"],
         `${group.maxBatchTokens} tokens per iteration cannot advance one decoding sequence, which takes ${1 + drafts} (1 + ${drafts} draft tokens)`,
       );
+    const sequences = decodeSequences({ batchPerChip: group.batchPerChip, chipsPerInstance });
+    const most = Math.floor(group.maxBatchTokens / (1 + drafts));
+    if (group.batchPerChip !== undefined && sequences > most)
+      fail(
+        ["batchPerChip"],
+        `${sequences} sequences per instance (${group.batchPerChip} per chip × ${chipsPerInstance}) take ${sequences * (1 + drafts)} tokens per step, above the pool's maxBatchTokens ${group.maxBatchTokens}: at most ${most} sequences per instance`,
+      );
   }
   const dp = ranksPerInstance / group.attention.tp;
   if (group.batchPerChip === undefined) return;

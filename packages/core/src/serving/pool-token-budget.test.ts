@@ -13,8 +13,16 @@ const fixed = (tokens: number) => ({ kind: "fixed", tokens });
  * decode: 10 ms per step whatever the batch; the KV link is free.
  */
 function run(prefill: Partial<ServingPool>, decode: Partial<ServingPool>) {
-  const prefillPerf = syntheticPerformance({ prefillFixedS: 0.01, prefillPerTokenS: 2e-5, prefillPerPairS: 0 });
-  const decodePerf = syntheticPerformance({ decodeFixedS: 0.01, decodePerSequenceS: 0, decodePerKvTokenS: 0 });
+  const prefillPerf = syntheticPerformance({
+    prefillFixedS: 0.01,
+    prefillPerTokenS: 2e-5,
+    prefillPerPairS: 0,
+  });
+  const decodePerf = syntheticPerformance({
+    decodeFixedS: 0.01,
+    decodePerSequenceS: 0,
+    decodePerKvTokenS: 0,
+  });
   const model = syntheticModel(
     {
       arrival: { kind: "closed-loop", concurrency: 8, thinkTimeS: 0 },
