@@ -30,3 +30,42 @@ describe("a fractional decode batch per chip", () => {
     );
   });
 });
+
+describe("a disaggregated pool's own token budget (maxBatchTokens)", () => {
+  const group = (extra: object) =>
+    ({ batchPerChip: 64, kvLength: 1024, attention: { tp: 4 }, ...extra }) as unknown as InstanceGroupSpec;
+  const ranks = { chipsPerInstance: 4, ranksPerInstance: 4 };
+
+  it("is refused on a colocated group, whose budget is serving.scheduler.maxBatchTokens", () => {
+    const colocated = group({ maxBatchTokens: 4096, tokensPerChip: 1024, promptLength: 1024 });
+    expect(() => checkOperatingPoint("colocated", colocated, ranks, failWith)).toThrow(
+      "maxBatchTokens: a colocated group's token budget per iteration is serving.scheduler.maxBatchTokens",
+    );
+  });
+
+  it("must let a decode step advance one sequence with its draft tokens", () => {
+    expect(() =>
+      checkOperatingPoint("decode", group({ maxBatchTokens: 512 }), ranks, failWith),
+    ).not.toThrow();
+    expect(() =>
+      checkOperatingPoint(
+        "decode",
+        group({ maxBatchTokens: 3, mtp: { draftTokens: 3, acceptanceRate: 0.7 } }),
+        ranks,
+        failWith,
+      ),
+    ).toThrow(
+      "maxBatchTokens: 3 tokens per iteration cannot advance one decoding sequence, which takes 4 (1 + 3 draft tokens)",
+    );
+  });
+
+  it("refuses a decode batch whose step would take more tokens than the pool's budget", () => {
+    // 64 per chip × 4 chips = 256 sequences, one token each: a budget of 256 takes them, 255 does not.
+    expect(() =>
+      checkOperatingPoint("decode", group({ maxBatchTokens: 256 }), ranks, failWith),
+    ).not.toThrow();
+    expect(() => checkOperatingPoint("decode", group({ maxBatchTokens: 255 }), ranks, failWith)).toThrow(
+      "batchPerChip: 256 sequences per instance (64 per chip × 4) take 256 tokens per step, above the pool's maxBatchTokens 255: at most 255 sequences per instance",
+    );
+  });
+});

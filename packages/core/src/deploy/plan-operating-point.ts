@@ -52,6 +52,26 @@ export function checkOperatingPoint(
       ["requestsInFlight"],
       "requestsInFlight places decode requests on DP ranks; a prefill group takes tokensPerChip",
     );
+  if (role === "colocated" && group.maxBatchTokens !== undefined)
+    fail(
+      ["maxBatchTokens"],
+      "a colocated group's token budget per iteration is serving.scheduler.maxBatchTokens; a group's own maxBatchTokens is for a prefill or decode pool",
+    );
+  if (role === "decode" && group.maxBatchTokens !== undefined) {
+    const drafts = group.mtp?.draftTokens ?? group.speculative?.draftTokens ?? 0;
+    if (group.maxBatchTokens < 1 + drafts)
+      fail(
+        ["maxBatchTokens"],
+        `${group.maxBatchTokens} tokens per iteration cannot advance one decoding sequence, which takes ${1 + drafts} (1 + ${drafts} draft tokens)`,
+      );
+    const sequences = decodeSequences({ batchPerChip: group.batchPerChip, chipsPerInstance });
+    const most = Math.floor(group.maxBatchTokens / (1 + drafts));
+    if (group.batchPerChip !== undefined && sequences > most)
+      fail(
+        ["batchPerChip"],
+        `${sequences} sequences per instance (${group.batchPerChip} per chip × ${chipsPerInstance}) take ${sequences * (1 + drafts)} tokens per step, above the pool's maxBatchTokens ${group.maxBatchTokens}: at most ${most} sequences per instance`,
+      );
+  }
   const dp = ranksPerInstance / group.attention.tp;
   if (group.batchPerChip === undefined) return;
   const total = wholeOf(group.batchPerChip * chipsPerInstance);

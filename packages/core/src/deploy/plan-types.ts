@@ -80,6 +80,8 @@ export interface InstancePlan {
   readonly kvLength?: number;
   readonly tokensPerChip?: number;
   readonly promptLength?: number;
+  /** A disaggregated pool's own token budget per iteration (its engine's max_num_tokens), else the scheduler's. */
+  readonly maxBatchTokens?: number;
   /** Pipeline parallelism (stages of layers), or undefined for one stage. */
   readonly pipeline?: PipelinePlan;
   /** Weights / KV cache in host memory, or undefined. */

@@ -91,6 +91,7 @@ export function planInstanceGroup(
     ...(group.kvLength !== undefined ? { kvLength: group.kvLength } : {}),
     ...(group.tokensPerChip !== undefined ? { tokensPerChip: group.tokensPerChip } : {}),
     ...(group.promptLength !== undefined ? { promptLength: group.promptLength } : {}),
+    ...(group.maxBatchTokens !== undefined ? { maxBatchTokens: group.maxBatchTokens } : {}),
     ...(group.offload !== undefined ? { offload: planOffload(group.offload, chip, fail) } : {}),
   };
 }

@@ -60,6 +60,8 @@ const metricSchema = z.enum([
    * whose simulated p99 TTFT and p99 TPOT meet `serving.slo` (serving/server-rate.ts: the serving
    * simulator on the scenario's lengths, runs of `offline.requests` / `workload.requests` queries
    * and at least 600 s, the offline section's `maxSequencesPerInstance` as the running-sequence cap).
+   * A disaggregated scenario (prefill and decode groups) is played as two pools, each request
+   * prefilled in one, its KV moved over `serving.kvTransfer`, decoded in the other; per chip of both.
    */
   "server-output-tokens-per-s-per-chip",
   /**
@@ -172,10 +174,14 @@ function serverMetric(e: Estimate, scenario: Scenario): number {
     );
   const instances = scenario.deployment.colocated?.instances ?? 1;
   const offline = e.offline;
+  const pools = e.disaggregated;
+  // Colocated: the offline point's rate; disaggregated: the two pools' rate-matched rate.
   const initialRatePerS =
-    offline === undefined
-      ? undefined
-      : (offline.best.outputTokensPerSPerInstance * instances) / offline.outputTokens;
+    offline !== undefined
+      ? (offline.best.outputTokensPerSPerInstance * instances) / offline.outputTokens
+      : pools !== undefined
+        ? Math.min(pools.prefillRequestsPerS, pools.decodeRequestsPerS)
+        : undefined;
   return serverRate(
     scenario,
     { percentile: 0.99, ttftS, tpotS },

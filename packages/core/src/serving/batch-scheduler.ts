@@ -46,7 +46,7 @@ export class BatchScheduler {
   formPrefillBatch(instance: ServingInstance): void {
     const pool = this.ctx.pool;
     const scheduler = this.ctx.model.serving.scheduler;
-    let budget = scheduler.maxBatchTokens;
+    let budget = instance.tokenBudget;
     // Sarathi-Serve, vLLM and TensorRT-LLM count the decoding sequences' tokens against the same budget
     if (instance.role === "colocated" && mixesPrefillWithDecode(scheduler) && scheduler.budgetCountsDecodes)
       budget -= instance.decoding * this.growthHeadroom;

@@ -99,7 +99,19 @@ export function buildFleet(model: ServingModel, levels: number): InstanceFleet {
     const usable = spec.kvTokens ?? spec.perf.kvCacheCapacityTokens * serving.kvCache.usableFraction;
     const prefixOn = serving.prefixCache.enabled && role !== "decode";
     const hbmShare = prefixOn ? serving.prefixCache.hbmFraction : 0;
-    const maxSeq = serving.scheduler.maxBatchSequences ?? spec.maxBatchSequences ?? MAX_SEQUENCES;
+    const budget = spec.maxBatchTokens ?? serving.scheduler.maxBatchTokens;
+    const written = serving.scheduler.maxBatchSequences ?? spec.maxBatchSequences ?? MAX_SEQUENCES;
+    // A decode pool's own budget caps the sequences a step advances: each takes 1 + draft tokens of it.
+    const maxSeq =
+      role === "decode" && spec.maxBatchTokens !== undefined
+        ? Math.min(written, Math.floor(spec.maxBatchTokens / (1 + resolveMtp(model).draftTokens)))
+        : written;
+    if (maxSeq < 1)
+      throw new SupernodeError(
+        "invalid-value",
+        `the ${role} pool's token budget of ${spec.maxBatchTokens} per iteration cannot advance one sequence (1 + ${resolveMtp(model).draftTokens} draft tokens)`,
+        { fieldPath: ["deployment", role, "maxBatchTokens"] },
+      );
     for (let i = 0; i < spec.instances; i++) {
       const instance = new ServingInstance(
         instances.length,
@@ -110,6 +122,7 @@ export function buildFleet(model: ServingModel, levels: number): InstanceFleet {
         serving.kvCache.blockTokens / 2,
         levels,
         prefixOn ? new PrefixCache(Math.floor(usable * hbmShare)) : undefined,
+        budget,
       );
       instances.push(instance);
       built.push(instance);

@@ -99,6 +99,8 @@ export class ServingInstance {
     readonly halfBlockTokens: number,
     priorityLevels: number,
     readonly hbmCache: PrefixCache | undefined,
+    /** New tokens one prefill iteration may take (the pool's budget, else the scheduler's). */
+    readonly tokenBudget: number,
   ) {
     this.waiting = Array.from({ length: priorityLevels }, () => new RequestDeque());
   }

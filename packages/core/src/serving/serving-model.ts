@@ -22,6 +22,11 @@ export interface ServingPool {
    * recurrent state in a pool of its own (perf/hybrid-state-pool.ts); else capacity × usable.
    */
   readonly kvTokens?: number;
+  /**
+   * The pool's own token budget per iteration (a disaggregated pool's max_num_tokens), else the
+   * scheduler's `maxBatchTokens`: a prefill iteration's new tokens; a decode step's sequences × (1 + draft tokens).
+   */
+  readonly maxBatchTokens?: number;
 }
 
 export interface ServingModel {

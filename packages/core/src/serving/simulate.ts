@@ -102,6 +102,7 @@ export function servingModelOf(written: Scenario, options: SimulateScenarioOptio
       perf,
       ...(cap !== undefined ? { maxBatchSequences: cap } : {}),
       ...(hybrid !== undefined ? { kvTokens: hybrid.kvTokens } : {}),
+      ...(plan.maxBatchTokens !== undefined ? { maxBatchTokens: plan.maxBatchTokens } : {}),
     };
   };
   let pools: Pick<ServingModel, "prefill" | "decode" | "colocated">;

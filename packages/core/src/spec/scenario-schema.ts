@@ -156,6 +156,14 @@ export const instanceGroupSchema = z
     tokensPerChip: tokenCount.optional(),
     /** Prompt length (tokens): prefill chunks and TTFT. */
     promptLength: tokenCount.optional(),
+    /**
+     * Disaggregated pools: this pool's own token budget per iteration, where its engine is configured
+     * apart from the other pool's (TensorRT-LLM's `max_num_tokens` of a context or generation worker).
+     * Prefill: the new tokens of one prefill iteration; decode: each running sequence takes 1 + MTP
+     * draft tokens of it, so it caps the sequences a step advances. Default `serving.scheduler.maxBatchTokens`;
+     * refused on a colocated group (its budget is that field) and, on decode, below 1 + draft tokens or below the decode batch's tokens per step.
+     */
+    maxBatchTokens: tokenCount.optional(),
   })
   .refine((g) => (g.chipsPerInstance === undefined) !== (g.ranksPerInstance === undefined), {
     message: "give exactly one of chipsPerInstance or ranksPerInstance",
