@@ -182,4 +182,30 @@ describe("end-to-end reference cases", () => {
       /needs serverRate \{queriesPerS, chips\}/,
     );
   });
+
+  it("a Server throughput row is a lower bound exactly when its run's p99 TTFT and TPOT at the submitted rate are cases", () => {
+    const specs = endToEndCaseSpecs();
+    const ids = new Set(specs.map((s) => s.id));
+    const atRate = specs
+      .filter((s) => s.serverRate !== undefined)
+      .map((s) => s.id.replace(/-p99-(ttft|tpot)$/, ""));
+    const bounds = specs.filter((s) => s.bound === "lower").map((s) => s.id);
+    // The rule (docs/validation.md §3a) applied to every run, the disaggregated ones included.
+    expect(new Set(atRate)).toEqual(new Set(bounds));
+    for (const id of bounds) {
+      expect(ids.has(`${id}-p99-ttft`), id).toBe(true);
+      expect(ids.has(`${id}-p99-tpot`), id).toBe(true);
+    }
+    expect(bounds).toContain("mlperf60-l31-405b-server-gb200-disagg");
+  });
+
+  it("a disaggregated run at its submitted rate plays both pools, all 72 GPUs, for the submission's query count", () => {
+    const spec = endToEndCaseSpecs().find((x) => x.id === "mlperf60-l31-405b-server-gb300-disagg-p99-tpot");
+    expect(spec?.serverRate).toEqual({ queriesPerS: 29.5, chips: 72, queries: 33252 });
+    if (spec === undefined) return;
+    const run = serverRunAtRate(endToEndCaseScenario(spec), { queriesPerS: 29.5, chips: 72, queries: 33252 });
+    // 26 TP2 prefill + 5 TP4 decode instances are the 72 GPUs: the whole rate, min_query_count (> 600 s of arrivals).
+    expect(run.ratePerS).toBe(29.5);
+    expect(run.requests).toBe(33_252);
+  });
 });
