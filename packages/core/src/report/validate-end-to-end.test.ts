@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../deploy/scenario.ts";
 import { estimate } from "../perf/step-estimate.ts";
-import { endToEndPredictionsPart } from "./end-to-end-parts.ts";
 import { serverRunAtRate } from "../serving/server-at-rate.ts";
+import { endToEndPredictionsPart } from "./end-to-end-parts.ts";
 import {
   endToEndCaseScenario,
   endToEndCaseSpecs,
