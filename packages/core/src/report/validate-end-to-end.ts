@@ -9,13 +9,7 @@ import { z } from "zod";
 import { builtinDataOnce } from "../catalog/index.ts";
 import type { Scenario } from "../deploy/index.ts";
 import { type Estimate, estimate } from "../perf/index.ts";
-import {
-  type PrefixReuseRuns,
-  prefixReuseRuns,
-  type ServerRun,
-  serverRate,
-  serverRunAtRate,
-} from "../serving/index.ts";
+import { type PrefixReuseRuns, prefixReuseRuns, type ServerRun, serverRunAtRate } from "../serving/index.ts";
 import { SupernodeError } from "../spec/index.ts";
 import { metricPhase, type OperatingPoint, operatingPoint } from "./operating-point.ts";
 import {
@@ -25,6 +19,7 @@ import {
   scenarioCaseSchemas,
   scenarioOfCase,
 } from "./scenario-case.ts";
+import { serverMetric } from "./server-case-metric.ts";
 
 export { referenceScenarioNames, referenceScenarioText } from "./scenario-case.ts";
 
@@ -161,32 +156,6 @@ function endToEndMetricValue(e: Estimate, spec: EndToEndCaseSpec, hit: CachedEst
       return never;
     }
   }
-}
-
-/** The Server figure at MLPerf's p99 of the scenario's `serving.slo`, searched from the offline point's rate. */
-function serverMetric(e: Estimate, scenario: Scenario): number {
-  const { ttftS, tpotS } = scenario.serving?.slo ?? {};
-  if (ttftS === undefined || tpotS === undefined)
-    throw new SupernodeError(
-      "invalid-value",
-      `scenario ${scenario.name}: metric server-output-tokens-per-s-per-chip needs serving.slo.ttftS and serving.slo.tpotS (the p99 limits)`,
-      { file: scenario.fileName, fieldPath: ["serving", "slo"] },
-    );
-  const instances = scenario.deployment.colocated?.instances ?? 1;
-  const offline = e.offline;
-  const pools = e.disaggregated;
-  // Colocated: the offline point's rate; disaggregated: the two pools' rate-matched rate.
-  const initialRatePerS =
-    offline !== undefined
-      ? (offline.best.outputTokensPerSPerInstance * instances) / offline.outputTokens
-      : pools !== undefined
-        ? Math.min(pools.prefillRequestsPerS, pools.decodeRequestsPerS)
-        : undefined;
-  return serverRate(
-    scenario,
-    { percentile: 0.99, ttftS, tpotS },
-    initialRatePerS === undefined ? {} : { initialRatePerS },
-  ).best.outputTokensPerSPerChip;
 }
 
 /** The run at the case's submitted rate, once per scenario, overrides and rate (its TTFT and TPOT cases share it). */
